@@ -1,0 +1,219 @@
+// The table of every setting the harness reads from the environment. Each definition carries its
+// parser, the values it allows, its default, whether it is secret and what it does; the loader,
+// the README's configuration reference and its test are all driven from this one table.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseResolveRules, type ResolveRule } from '../http/resolve-rules';
+
+/** Thrown by a parser: `allowed` says, in words, what the variable accepts. */
+export class InvalidSettingValue extends Error {
+  constructor(readonly allowed: string, readonly detail?: string) {
+    super(detail ? `${detail}; allowed: ${allowed}` : `allowed: ${allowed}`);
+  }
+}
+
+export interface SettingDefinition<T> {
+  /** The environment variable. */
+  readonly name: string;
+  readonly description: string;
+  /** What the variable accepts, in words (shown in errors and the README). */
+  readonly allowed: string;
+  /** The default, in words (shown in the README); undefined when the setting is optional. */
+  readonly default?: string;
+  /** A secret value is never echoed back, not even in an error about it. */
+  readonly secret: boolean;
+  /** Parses the raw value (undefined when unset or empty) and throws InvalidSettingValue. */
+  parse(raw: string | undefined): T;
+}
+
+function define<T>(definition: SettingDefinition<T>): SettingDefinition<T> {
+  return definition;
+}
+
+function oneOf<const V extends string>(values: readonly V[], fallback: V) {
+  const allowed = values.join(' | ');
+  return {
+    allowed,
+    default: fallback,
+    parse(raw: string | undefined): V {
+      if (raw === undefined) return fallback;
+      const match = values.find((v) => v === raw);
+      if (!match) throw new InvalidSettingValue(allowed);
+      return match;
+    },
+  };
+}
+
+function integer(raw: string, min: number): number {
+  if (!/^\d+$/.test(raw)) throw new InvalidSettingValue(`an integer >= ${min}`);
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < min) throw new InvalidSettingValue(`an integer >= ${min}`);
+  return value;
+}
+
+function filePath(raw: string): string {
+  return path.resolve(raw);
+}
+
+const USER_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,62}$/;
+const FAULT_NAME = /^[a-z0-9][a-z0-9-]*$/;
+const CHANNEL = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+export const SETTINGS = {
+  kubeconfig: define<string[] | undefined>({
+    name: 'KUBECONFIG',
+    description:
+      'Kubeconfig file(s) of the cluster to target, separated by ":" as for kubectl. When unset, ~/.kube/config is used if it exists.',
+    allowed: 'one or more existing kubeconfig files, separated by ":"',
+    default: '~/.kube/config',
+    secret: false,
+    parse: (raw) => {
+      if (raw === undefined) return undefined;
+      const files = raw
+        .split(path.delimiter)
+        .filter((p) => p.length > 0)
+        .map(filePath);
+      const missing = files.find((f) => !fs.existsSync(f));
+      if (missing) throw new InvalidSettingValue('one or more existing kubeconfig files, separated by ":"', `${missing} does not exist`);
+      return files.length > 0 ? files : undefined;
+    },
+  }),
+  target: define<'auto' | 'twin' | 'cluster'>({
+    name: 'RHOAI_TARGET',
+    description:
+      'Where to run: `twin` starts the embedded OpenShift + RHOAI twin; `cluster` uses the current kubeconfig context; `auto` uses a cluster when a kubeconfig has a current context, else the twin.',
+    secret: false,
+    ...oneOf(['auto', 'twin', 'cluster'] as const, 'auto'),
+  }),
+  resolve: define<ResolveRule[]>({
+    name: 'RHOAI_RESOLVE',
+    description:
+      'Host name overrides for HTTP clients, like curl --resolve: `HOSTPATTERN=IP:PORT`, comma-separated; a pattern may start with `*.`. Set automatically from the twin when targeting it.',
+    allowed: 'comma-separated HOSTPATTERN=IP:PORT, e.g. *.apps.twin.local=127.0.0.1:41235',
+    secret: false,
+    parse: (raw) => {
+      try {
+        return raw === undefined ? [] : parseResolveRules(raw);
+      } catch (error) {
+        throw new InvalidSettingValue(
+          'comma-separated HOSTPATTERN=IP:PORT, e.g. *.apps.twin.local=127.0.0.1:41235',
+          (error as Error).message,
+        );
+      }
+    },
+  }),
+  twinFaults: define<string[]>({
+    name: 'RHOAI_TWIN_FAULTS',
+    description:
+      'Faults the embedded twin injects, comma-separated (the twin validates the names; `npx rhoai-twin faults --json` lists them).',
+    allowed: 'comma-separated fault names (lower-case letters, digits and -)',
+    secret: false,
+    parse: (raw) => {
+      if (raw === undefined) return [];
+      const names = raw.split(',').map((n) => n.trim());
+      const bad = names.find((n) => !FAULT_NAME.test(n));
+      if (bad !== undefined) throw new InvalidSettingValue('comma-separated fault names (lower-case letters, digits and -)', `"${bad}" is not a fault name`);
+      return names;
+    },
+  }),
+  twinAuditLog: define<string>({
+    name: 'RHOAI_TWIN_AUDIT_LOG',
+    description: "The embedded twin's audit log (one JSON line per API request).",
+    allowed: 'a file path',
+    default: 'reports/twin/audit.jsonl',
+    secret: false,
+    parse: (raw) => filePath(raw ?? 'reports/twin/audit.jsonl'),
+  }),
+  twinLatencyMs: define<number>({
+    name: 'RHOAI_TWIN_LATENCY_MS',
+    description: "Reconcile latency of the embedded twin's controllers, in milliseconds.",
+    allowed: 'an integer >= 0',
+    default: '0',
+    secret: false,
+    parse: (raw) => (raw === undefined ? 0 : integer(raw, 0)),
+  }),
+  keep: define<'never' | 'on-failure' | 'always'>({
+    name: 'RHOAI_KEEP',
+    description: 'Whether to keep what scenarios created (projects, workloads) after they end.',
+    secret: false,
+    ...oneOf(['never', 'on-failure', 'always'] as const, 'never'),
+  }),
+  adminUser: define<string>({
+    name: 'RHOAI_ADMIN_USER',
+    description: 'The htpasswd cluster-admin user the install creates and logs in as (not kubeadmin).',
+    allowed: 'a user name: letters, digits, ".", "_", "@", "-", starting with a letter or digit, at most 63 characters; not kubeadmin',
+    default: 'rhoai-admin',
+    secret: false,
+    parse: (raw) => {
+      const value = raw ?? 'rhoai-admin';
+      const allowed =
+        'a user name: letters, digits, ".", "_", "@", "-", starting with a letter or digit, at most 63 characters; not kubeadmin';
+      if (!USER_NAME.test(value)) throw new InvalidSettingValue(allowed);
+      if (value === 'kubeadmin') throw new InvalidSettingValue(allowed, 'RHOAI installation is not allowed as kubeadmin');
+      return value;
+    },
+  }),
+  adminPassword: define<string | undefined>({
+    name: 'RHOAI_ADMIN_PASSWORD',
+    description:
+      "The admin user's password. On the twin it is generated (and kept under RHOAI_WORK_DIR) when absent; on a real cluster it is required by the steps that log in with it.",
+    allowed: 'at least 8 characters, no line breaks',
+    default: 'generated on the twin',
+    secret: true,
+    parse: (raw) => {
+      if (raw === undefined) return undefined;
+      if (raw.length < 8 || /[\r\n]/.test(raw)) throw new InvalidSettingValue('at least 8 characters, no line breaks');
+      return raw;
+    },
+  }),
+  waitTimeoutSeconds: define<number>({
+    name: 'RHOAI_WAIT_TIMEOUT',
+    description: 'How long one wait for a cluster state may take, in seconds.',
+    allowed: 'an integer >= 1 (seconds)',
+    default: '900',
+    secret: false,
+    parse: (raw) => (raw === undefined ? 900 : integer(raw, 1)),
+  }),
+  workDir: define<string>({
+    name: 'RHOAI_WORK_DIR',
+    description:
+      'Private working directory (created with mode 0700) for generated keys, kubeconfigs and other secrets; never under reports/.',
+    allowed: 'a directory path outside reports/',
+    default: '.rhoai',
+    secret: false,
+    parse: (raw) => {
+      const dir = filePath(raw ?? '.rhoai');
+      const reports = path.resolve('reports');
+      if (dir === reports || dir.startsWith(reports + path.sep)) {
+        throw new InvalidSettingValue('a directory path outside reports/', 'reports/ is published; secrets must not go there');
+      }
+      return dir;
+    },
+  }),
+  operatorChannel: define<string | undefined>({
+    name: 'RHOAI_OPERATOR_CHANNEL',
+    description: "The rhods-operator subscription channel; when unset, the PackageManifest's defaultChannel.",
+    allowed: 'a channel name, e.g. stable or fast',
+    secret: false,
+    parse: (raw) => {
+      if (raw === undefined) return undefined;
+      if (!CHANNEL.test(raw)) throw new InvalidSettingValue('a channel name, e.g. stable or fast');
+      return raw;
+    },
+  }),
+  installPlanApproval: define<'Automatic' | 'Manual'>({
+    name: 'RHOAI_INSTALL_PLAN_APPROVAL',
+    description: 'installPlanApproval of the operator subscriptions the install creates.',
+    secret: false,
+    ...oneOf(['Automatic', 'Manual'] as const, 'Automatic'),
+  }),
+} as const;
+
+export type SettingKey = keyof typeof SETTINGS;
+
+/** The parsed settings of a run. */
+export type Settings = {
+  readonly [K in SettingKey]: ReturnType<(typeof SETTINGS)[K]['parse']>;
+};
+
+export const SETTING_DEFINITIONS: readonly SettingDefinition<unknown>[] = Object.values(SETTINGS);
