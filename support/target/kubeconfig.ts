@@ -54,7 +54,10 @@ function readRaw(file: string): RawKubeconfig {
   }
   let doc: unknown;
   try {
-    doc = yaml.load(text);
+    // An empty (or comments-only) file is an empty kubeconfig, as for kubectl.
+    const docs = yaml.loadAll(text);
+    if (docs.length > 1) throw new Error('holds several YAML documents');
+    doc = docs[0];
   } catch (error) {
     const reason = (error as Error).message.split('\n')[0];
     throw new KubeconfigError(`kubeconfig ${file}: is not valid YAML (${reason})`);

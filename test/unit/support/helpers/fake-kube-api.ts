@@ -74,6 +74,8 @@ export class FakeKubeApi {
   private compactedBefore = 0;
   private failures: { status: number; remaining: number; retryAfter?: string; match?: (method: string, path: string) => boolean }[] = [];
   private watchDropMs: number | undefined;
+  /** What SelfSubjectAccessReviews answer. */
+  clusterAdmin = true;
   private server!: https.Server;
   url = '';
 
@@ -190,6 +192,9 @@ export class FakeKubeApi {
       return this.status(res, failure.status, failure.status === 429 ? 'TooManyRequests' : 'InternalError', 'injected transient failure');
     }
     if (url.pathname === '/version') return this.json(res, 200, { major: '1', minor: '28', gitVersion: 'v1.28.0-fake' });
+    if (url.pathname === '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews' && method === 'POST') {
+      return this.json(res, 201, { ...JSON.parse(body), status: { allowed: this.clusterAdmin } });
+    }
     const discovery = this.discovery(url.pathname);
     if (discovery) return this.json(res, 200, discovery);
     const parsed = this.parsePath(url.pathname);

@@ -1,0 +1,45 @@
+// Cucumber configuration. Evaluated once, in the coordinating process, before any scenario runs:
+// it validates every RHOAI_* setting (a wrong value stops the run here, before anything is
+// applied), names the run for parallel workers, and empties reports/allure-results.
+const fs = require('node:fs');
+const path = require('node:path');
+
+require('tsx/cjs');
+const { loadSettings, ConfigurationError } = require('./support/config');
+
+try {
+  loadSettings(process.env);
+} catch (error) {
+  if (error instanceof ConfigurationError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
+  throw error;
+}
+
+// Workers inherit the coordinator's environment: one id for the run (see support/target/run-coordination.ts).
+if (!/^\d+-[a-z0-9]+$/.test(process.env.RHOAI_RUN_ID || '')) process.env.RHOAI_RUN_ID = `${process.pid}-${Date.now().toString(36)}`;
+
+const reports = path.join(__dirname, 'reports');
+const allureResults = path.join(reports, 'allure-results');
+fs.rmSync(allureResults, { recursive: true, force: true }); // old runs' results would mix into this report
+fs.mkdirSync(allureResults, { recursive: true });
+
+module.exports = {
+  default: {
+    requireModule: ['tsx/cjs'],
+    require: ['support/**/*.ts', 'step-definitions/**/*.ts'],
+    paths: ['features/**/*.feature'],
+    format: [
+      'progress',
+      'json:reports/cucumber.json',
+      'html:reports/cucumber.html',
+      'junit:reports/junit.xml',
+      'allure-cucumberjs/reporter:reports/allure-formatter.log',
+    ],
+    formatOptions: {
+      resultsDir: 'reports/allure-results',
+      snippetInterface: 'async-await',
+    },
+  },
+};

@@ -1,0 +1,71 @@
+// Cucumber wiring: redaction under every step and hook, the default step timeout, settings
+// validated before the first scenario, diagnostics and cleanup after each scenario, the report's
+// environment, and stopping what this process started.
+import 'allure-cucumberjs'; // makes allure.* calls in support code reach the Allure reporter
+import { After, AfterAll, BeforeAll, Status, setDefaultTimeout, setDefinitionFunctionWrapper, type ITestCaseHookParameter } from '@cucumber/cucumber';
+import { formatEnvironment } from './report/environment';
+import { session } from './session';
+import type { RhoaiWorld } from './world';
+
+// Errors of every step and hook (messages, stacks, chai's actual/expected) are redacted before
+// Cucumber sees them, so nothing secret reaches a formatter.
+setDefinitionFunctionWrapper((fn: (...args: unknown[]) => unknown) => {
+  return function redacted(this: unknown, ...args: unknown[]): unknown {
+    try {
+      const result = fn.apply(this, args);
+      if (result && typeof (result as Promise<unknown>).then === 'function') {
+        return (result as Promise<unknown>).then(undefined, (error: unknown) => {
+          throw session.redactor.redactError(error);
+        });
+      }
+      return result;
+    } catch (error) {
+      throw session.redactor.redactError(error);
+    }
+  };
+});
+
+/** Steps carry their own bounded waits; this outer bound only catches a step that hangs. */
+function stepTimeoutMs(): number {
+  const seconds = Number(process.env.RHOAI_WAIT_TIMEOUT);
+  const wait = Number.isInteger(seconds) && seconds > 0 ? seconds : 900;
+  return (3 * wait + 300) * 1000;
+}
+setDefaultTimeout(stepTimeoutMs());
+
+BeforeAll(function () {
+  session.settings(); // a wrong setting stops the run here, before anything is applied
+});
+
+let environmentAttached = false;
+
+After(async function (this: RhoaiWorld, { result }: ITestCaseHookParameter) {
+  const failed = result?.status === Status.FAILED;
+  const target = session.connectedTarget();
+  if (failed && target) {
+    this.report.text('diagnostics', await this.cluster.diagnose(this.namespace, this.touched));
+  }
+  if (target && !environmentAttached) {
+    const info = await session.environment();
+    if (info) {
+      this.report.text('environment', formatEnvironment(info));
+      environmentAttached = true;
+    }
+  }
+  const keep = this.settings.keep === 'always' || (this.settings.keep === 'on-failure' && failed);
+  if (keep && this.pendingCleanups > 0) {
+    this.report.text('kept', `RHOAI_KEEP=${this.settings.keep}: kept what the scenario created (${this.pendingCleanups} cleanup actions skipped)`);
+  } else if (this.pendingCleanups > 0) {
+    const failures = await this.runCleanups();
+    if (failures.length > 0) this.report.text('cleanup failures', failures.join('\n'));
+  }
+});
+
+AfterAll(async function () {
+  try {
+    await session.environment(true); // versions change during an install: record the final ones
+  } catch (error) {
+    session.log(`rhoai-harness: could not record the environment: ${(error as Error).message}`);
+  }
+  await session.stop();
+});

@@ -1,0 +1,31 @@
+// HTTP(S) agents that honour RHOAI_RESOLVE (curl --resolve): a request to a host matching a rule
+// connects to the rule's IP:PORT, while the URL, the Host header and TLS SNI keep the host name.
+// Use with axios: `axios.get(url, { httpsAgent: resolvingHttpsAgent(rules, { ca }) })`.
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { Duplex } from 'node:stream';
+import { matchResolveRule, type ResolveRule } from './resolve-rules';
+
+type ConnectionOptions = { host?: string | null; hostname?: string | null; port?: number | string | null; servername?: string };
+type CreateConnection = (options: ConnectionOptions, callback?: (error: Error | null, socket: Duplex) => void) => Duplex;
+
+function redirect(rules: readonly ResolveRule[], options: ConnectionOptions, tls: boolean): ConnectionOptions {
+  const host = options.hostname ?? options.host ?? '';
+  const rule = matchResolveRule(rules, host);
+  if (!rule) return options;
+  return { ...options, host: rule.address, hostname: rule.address, port: rule.port, ...(tls ? { servername: options.servername ?? host } : {}) };
+}
+
+export function resolvingHttpsAgent(rules: readonly ResolveRule[], options: https.AgentOptions = {}): https.Agent {
+  const agent = new https.Agent({ keepAlive: true, ...options });
+  const original = (agent as unknown as { createConnection: CreateConnection }).createConnection.bind(agent);
+  (agent as unknown as { createConnection: CreateConnection }).createConnection = (opts, cb) => original(redirect(rules, opts, true), cb);
+  return agent;
+}
+
+export function resolvingHttpAgent(rules: readonly ResolveRule[], options: http.AgentOptions = {}): http.Agent {
+  const agent = new http.Agent({ keepAlive: true, ...options });
+  const original = (agent as unknown as { createConnection: CreateConnection }).createConnection.bind(agent);
+  (agent as unknown as { createConnection: CreateConnection }).createConnection = (opts, cb) => original(redirect(rules, opts, false), cb);
+  return agent;
+}

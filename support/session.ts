@@ -1,0 +1,111 @@
+// Process-wide infrastructure of a run: the settings, the redactor, and the target (a cluster, or
+// the twin this process may have started). Scenario state does not live here; it lives in the World.
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ClusterConnection } from './cluster';
+import { ClusterClient } from './cluster';
+import { loadSettings, secretSettingValues, type Settings } from './config';
+import { installConsoleRedaction, writeLine } from './log';
+import { ALLURE_RESULTS_DIR } from './paths';
+import { Redactor } from './redact';
+import { collectEnvironment, writeEnvironmentProperties, type EnvironmentInfo } from './report/environment';
+import { connectTarget, describeTarget, ensureWorkDir, stopTwin, type Target } from './target/connect';
+import { claimOnce, runDirectory } from './target/run-coordination';
+
+export class Session {
+  readonly redactor = new Redactor();
+  private settingsValue: Settings | undefined;
+  private targetValue: Target | undefined;
+  private targetPromise: Promise<Target> | undefined;
+  private environmentValue: EnvironmentInfo | undefined;
+
+  /** The validated settings (throws ConfigurationError naming every bad variable). */
+  settings(): Settings {
+    if (!this.settingsValue) {
+      const settings = loadSettings(process.env);
+      for (const secret of secretSettingValues(settings)) this.redactor.addSecret(secret, 'setting');
+      installConsoleRedaction(this.redactor);
+      this.settingsValue = settings;
+    }
+    return this.settingsValue;
+  }
+
+  /**
+   * The target, connected and checked on first use (the twin starts then). A failure is kept: every
+   * later use reports the same error instead of trying again.
+   */
+  target(): Promise<Target> {
+    this.targetPromise ??= this.connect();
+    return this.targetPromise;
+  }
+
+  /** The target when it has been connected, without connecting. */
+  connectedTarget(): Target | undefined {
+    return this.targetValue;
+  }
+
+  async connection(): Promise<ClusterConnection> {
+    return (await this.target()).connection;
+  }
+
+  /** What the report records about the target; refreshed (versions change during an install). */
+  async environment(refresh = false): Promise<EnvironmentInfo | undefined> {
+    const target = this.targetValue;
+    if (!target) return undefined;
+    if (!this.environmentValue || refresh) {
+      this.environmentValue = await collectEnvironment(target, new ClusterClient(target.connection));
+      writeEnvironmentProperties(ALLURE_RESULTS_DIR, this.environmentValue);
+    }
+    return this.environmentValue;
+  }
+
+  /**
+   * The admin user's password: RHOAI_ADMIN_PASSWORD, or on the twin one generated once and kept in
+   * RHOAI_WORK_DIR/admin-password (0600). A real cluster needs the variable.
+   */
+  async adminPassword(): Promise<string> {
+    const settings = this.settings();
+    if (settings.adminPassword) return settings.adminPassword;
+    const target = await this.target();
+    if (target.kind !== 'twin') {
+      throw new Error('RHOAI_ADMIN_PASSWORD is not set: this step needs the admin password on a real cluster (at least 8 characters)');
+    }
+    const file = path.join(ensureWorkDir(settings.workDir), 'admin-password');
+    let password: string;
+    try {
+      password = randomBytes(18).toString('base64url');
+      fs.writeFileSync(file, password, { flag: 'wx', mode: 0o600 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      password = fs.readFileSync(file, 'utf8').trim();
+    }
+    this.redactor.addSecret(password, 'admin password');
+    return password;
+  }
+
+  /** A redacted line on stderr. */
+  log(text: string): void {
+    writeLine(this.redactor, text);
+  }
+
+  /** Stops what this process started (the twin, in a serial run) and closes connections. */
+  async stop(): Promise<void> {
+    const target = this.targetValue;
+    if (!target) return;
+    target.connection.close();
+    stopTwin(target.ownedTwin);
+  }
+
+  private async connect(): Promise<Target> {
+    const settings = this.settings();
+    const target = await connectTarget(settings);
+    for (const credential of target.credentials) this.redactor.addSecret(credential, 'kubeconfig credential');
+    this.targetValue = target;
+    if (claimOnce(runDirectory(ensureWorkDir(settings.workDir)), 'banner')) this.log(describeTarget(target));
+    return target;
+  }
+}
+
+/** The one session of this process. */
+export const session = new Session();

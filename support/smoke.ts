@@ -1,0 +1,36 @@
+// The smoke checks: the target answers, the credentials are cluster-admin's, and the client can
+// apply an object, see it through a watch and read it back.
+import assert from 'node:assert/strict';
+import type { RhoaiWorld } from './world';
+
+export async function clusterAnswers(world: RhoaiWorld): Promise<void> {
+  const version = await world.cluster.request<{ gitVersion?: string }>({ method: 'GET', path: '/version' });
+  world.report.text('version', `${await world.cluster.server()} answers: Kubernetes ${version.gitVersion ?? 'unknown'}`);
+  assert.equal(typeof version.gitVersion, 'string', 'GET /version returns gitVersion');
+}
+
+export async function assertClusterAdmin(world: RhoaiWorld): Promise<void> {
+  const review = await world.cluster.request<{ status?: { allowed?: boolean; reason?: string } }>({
+    method: 'POST',
+    path: '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
+    body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { verb: '*', group: '*', resource: '*' } } },
+  });
+  assert.equal(review.status?.allowed, true, `the current user may do everything (cluster-admin)${review.status?.reason ? `: ${review.status.reason}` : ''}`);
+}
+
+export async function useScratchNamespace(world: RhoaiWorld, name: string): Promise<void> {
+  const [namespace] = await world.applyFixture('core/namespace', { name });
+  world.namespace = name;
+  world.deleteAfterwards(namespace!);
+}
+
+export async function applyConfigMap(world: RhoaiWorld, name: string, text: string): Promise<void> {
+  await world.applyFixture('core/configmap', { name, namespace: world.namespace, data: { message: text } });
+}
+
+export async function assertConfigMapHolds(world: RhoaiWorld, name: string, text: string): Promise<void> {
+  const ref = { apiVersion: 'v1', kind: 'ConfigMap', name, namespace: world.namespace };
+  await world.cluster.waitFor(ref, (cm) => cm !== undefined, { describe: `ConfigMap ${name} to exist`, timeoutMs: 60_000 });
+  const live = await world.cluster.get(ref);
+  assert.equal(live?.data?.message, text, `ConfigMap ${name} data.message`);
+}
