@@ -1,0 +1,500 @@
+// The REST semantics of kube-apiserver over the store: create, get, list, update, patch (merge,
+// JSON, strategic, server-side apply), delete with finalizers, watch from a resourceVersion,
+// status subresources, generation, CRD-defined kinds with pruning/defaulting/validation.
+// Transport (HTTP), authentication and authorization sit in front of this class.
+import type { UserInfo } from './auth';
+import { recordUpdate, serverSideApply } from './managed-fields';
+import { deepEqual, newUid, randomSuffix, specPart, timestamp } from './meta';
+import { jsonPatch, mergePatch, strategicMergePatch } from './patch';
+import { Registry } from './registry';
+import { applyDefaults, pruneUnknownFields, validateAgainstSchema } from './schema';
+import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors';
+import { Store, type Change } from './store';
+import { strategyFor, validateLabels, validateName, type StrategyEnv } from './strategies';
+import { ApiError, groupVersion, qualifiedResource, type KObject, type ResourceType, type StatusCause } from './types';
+
+export interface RequestContext {
+  user: UserInfo;
+  fieldManager?: string;
+  userAgent?: string;
+  dryRun?: boolean;
+  fieldValidation?: 'Ignore' | 'Warn' | 'Strict';
+  /** Warnings for the response's Warning headers. */
+  warnings: string[];
+}
+
+export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
+
+export interface ListOptions {
+  labelSelector?: string;
+  fieldSelector?: string;
+  limit?: number;
+  continue?: string;
+}
+
+export interface WatchOptions {
+  resourceVersion?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+  allowBookmarks?: boolean;
+}
+
+export interface WatchEvent {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+  object: KObject;
+}
+
+export interface DeleteOptions {
+  propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
+  preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+/** Handles a kind that is not stored (reviews, projects): returns the response object. */
+export type VirtualCreate = (rt: ResourceType, namespace: string | undefined, body: KObject, ctx: RequestContext) => KObject;
+
+export interface ApiServerOptions {
+  appsDomain: string;
+  bookmarkIntervalMs?: number;
+}
+
+export function resourceKey(rt: Pick<ResourceType, 'group' | 'plural'>): string {
+  return `${rt.group}/${rt.plural}`;
+}
+
+export class ApiServer {
+  readonly store = new Store();
+  readonly registry = new Registry();
+  readonly virtualCreate = new Map<string, VirtualCreate>();
+  private nextIp = 10;
+  private readonly env: StrategyEnv;
+
+  constructor(private readonly opts: ApiServerOptions) {
+    this.env = {
+      appsDomain: opts.appsDomain,
+      allocateClusterIP: () => {
+        const n = this.nextIp++;
+        return `172.30.${Math.floor(n / 250)}.${(n % 250) + 1}`;
+      },
+    };
+  }
+
+  get appsDomain(): string {
+    return this.opts.appsDomain;
+  }
+
+  // ---- reads ----
+
+  get(rt: ResourceType, version: string, namespace: string | undefined, name: string): KObject {
+    const obj = this.store.get(resourceKey(rt), this.ns(rt, namespace), name);
+    if (!obj) throw notFound(rt, name);
+    return this.toVersion(obj, rt, version);
+  }
+
+  find(rt: ResourceType, namespace: string | undefined, name: string): KObject | undefined {
+    return this.store.get(resourceKey(rt), this.ns(rt, namespace), name);
+  }
+
+  list(rt: ResourceType, version: string, namespace: string | undefined, opts: ListOptions = {}): KObject {
+    const labels = parseLabelSelector(opts.labelSelector);
+    const fields = parseFieldSelector(opts.fieldSelector);
+    const rv = String(this.store.currentRv());
+    let items = this.store
+      .list(resourceKey(rt), this.ns(rt, namespace))
+      .filter((o) => matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o));
+    let cont: string | undefined;
+    if (opts.continue) {
+      const after = Buffer.from(opts.continue, 'base64url').toString();
+      items = items.filter((o) => itemKey(o) > after);
+    }
+    if (opts.limit && items.length > opts.limit) {
+      items = items.slice(0, opts.limit);
+      cont = Buffer.from(itemKey(items[items.length - 1])).toString('base64url');
+    }
+    return {
+      apiVersion: groupVersion(rt.group, version),
+      kind: rt.listKind,
+      metadata: { resourceVersion: rv, ...(cont ? { continue: cont } : {}) },
+      items: items.map((o) => this.toVersion(o, rt, version)),
+    };
+  }
+
+  // ---- writes ----
+
+  create(rt: ResourceType, version: string, namespace: string | undefined, body: KObject, ctx: RequestContext): KObject {
+    const virtual = this.virtualCreate.get(resourceKey(rt));
+    if (virtual) return virtual(rt, namespace, body, ctx);
+    this.checkBody(rt, version, body);
+    const obj = structuredClone(body);
+    obj.metadata ??= {};
+    if (rt.namespaced) {
+      if (obj.metadata.namespace && namespace && obj.metadata.namespace !== namespace) {
+        throw new ApiError(400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request');
+      }
+      obj.metadata.namespace = namespace ?? obj.metadata.namespace;
+      if (!obj.metadata.namespace) throw new ApiError(400, 'BadRequest', 'the namespace of the object is required');
+      this.requireLiveNamespace(obj.metadata.namespace, 'create');
+    } else delete obj.metadata.namespace;
+    if (!obj.metadata.name && obj.metadata.generateName) obj.metadata.name = obj.metadata.generateName + randomSuffix();
+    if (this.find(rt, obj.metadata.namespace, obj.metadata.name ?? '')) throw alreadyExists(rt, obj.metadata.name!);
+    return this.commit(rt, version, obj, undefined, ctx, { managedFieldsDone: false });
+  }
+
+  update(rt: ResourceType, version: string, namespace: string | undefined, name: string, body: KObject, ctx: RequestContext, subresource?: string): KObject {
+    this.checkBody(rt, version, body);
+    if (body.metadata?.name && body.metadata.name !== name) {
+      throw new ApiError(400, 'BadRequest', `the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
+    }
+    const old = this.find(rt, namespace, name);
+    if (!old) throw notFound(rt, name);
+    const given = body.metadata?.resourceVersion;
+    if (given && given !== old.metadata.resourceVersion) throw conflict(rt, name);
+    if (body.metadata?.uid && body.metadata.uid !== old.metadata.uid) {
+      throw new ApiError(409, 'Conflict', `Precondition failed: UID in precondition: ${body.metadata.uid}, UID in object meta: ${old.metadata.uid}`);
+    }
+    const obj = structuredClone(body);
+    obj.metadata = { ...obj.metadata, name, namespace: old.metadata.namespace };
+    if (obj.metadata.managedFields === undefined) obj.metadata.managedFields = old.metadata.managedFields;
+    return this.commit(rt, version, this.restrictToSubresource(rt, obj, old, subresource), old, ctx, { managedFieldsDone: false, subresource });
+  }
+
+  patch(
+    rt: ResourceType,
+    version: string,
+    namespace: string | undefined,
+    name: string,
+    type: PatchType,
+    body: unknown,
+    ctx: RequestContext,
+    opts: { force?: boolean; subresource?: string } = {},
+  ): KObject {
+    const old = this.find(rt, namespace, name);
+    const current = old && this.toVersion(old, rt, version);
+    if (type === 'apply') return this.apply(rt, version, namespace, name, current, body as KObject, ctx, opts);
+    if (!current) throw notFound(rt, name);
+    let patched: KObject;
+    if (type === 'merge') patched = mergePatch(current, body) as KObject;
+    else if (type === 'json') patched = jsonPatch(current, body) as KObject;
+    else {
+      if (rt.crdName) throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`);
+      patched = strategicMergePatch(current, body, rt.listSemantics);
+    }
+    if (!patched || typeof patched !== 'object' || !patched.metadata) throw new ApiError(422, 'Invalid', 'the patch produced an object without metadata');
+    if (patched.metadata.resourceVersion && patched.metadata.resourceVersion !== old!.metadata.resourceVersion) throw conflict(rt, name);
+    patched.metadata.name = name;
+    patched.metadata.namespace = old!.metadata.namespace;
+    return this.commit(rt, version, this.restrictToSubresource(rt, patched, old!, opts.subresource), old, ctx, { managedFieldsDone: false, subresource: opts.subresource });
+  }
+
+  private apply(rt: ResourceType, version: string, namespace: string | undefined, name: string, current: KObject | undefined, applied: KObject, ctx: RequestContext, opts: { force?: boolean; subresource?: string }): KObject {
+    if (!ctx.fieldManager) {
+      throw new ApiError(400, 'BadRequest', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
+    }
+    if (!applied || typeof applied !== 'object') throw new ApiError(400, 'BadRequest', 'the apply configuration is not an object');
+    this.checkBody(rt, version, applied);
+    if (applied.metadata?.name && applied.metadata.name !== name) {
+      throw new ApiError(400, 'BadRequest', `the name of the object (${applied.metadata.name}) does not match the name on the URL (${name})`);
+    }
+    const config = structuredClone(applied);
+    config.metadata = { ...(config.metadata ?? {}), name };
+    if (rt.namespaced) config.metadata.namespace = namespace;
+    this.pruneAndWarn(rt, version, config, ctx);
+    if (!current) {
+      if (rt.namespaced) this.requireLiveNamespace(namespace!, 'create');
+      if (opts.subresource) throw notFound(rt, name);
+    }
+    const ignoreTopLevel = this.ignoredFor(rt, opts.subresource);
+    const merged = serverSideApply(current, config, {
+      manager: ctx.fieldManager,
+      force: !!opts.force,
+      apiVersion: groupVersion(rt.group, version),
+      now: timestamp(),
+      semantics: rt.listSemantics,
+      subresource: opts.subresource,
+      ignoreTopLevel,
+    });
+    merged.apiVersion = groupVersion(rt.group, version);
+    merged.kind = rt.kind;
+    const old = current && this.find(rt, namespace, name);
+    return this.commit(rt, version, merged, old, ctx, { managedFieldsDone: true, subresource: opts.subresource, pruned: true });
+  }
+
+  delete(rt: ResourceType, version: string, namespace: string | undefined, name: string, ctx: RequestContext, opts: DeleteOptions = {}): KObject {
+    const obj = this.find(rt, namespace, name);
+    if (!obj) throw notFound(rt, name);
+    if (opts.preconditions?.uid && opts.preconditions.uid !== obj.metadata.uid) {
+      throw new ApiError(409, 'Conflict', `Precondition failed: UID in precondition: ${opts.preconditions.uid}, UID in object meta: ${obj.metadata.uid}`);
+    }
+    if (opts.preconditions?.resourceVersion && opts.preconditions.resourceVersion !== obj.metadata.resourceVersion) throw conflict(rt, name);
+    if (ctx.dryRun) return this.toVersion(obj, rt, version);
+    if (obj.metadata.deletionTimestamp) return this.toVersion(obj, rt, version);
+    const finalizers = [...(obj.metadata.finalizers ?? [])];
+    if (opts.propagationPolicy === 'Foreground' && !finalizers.includes('foregroundDeletion')) finalizers.push('foregroundDeletion');
+    if (opts.propagationPolicy === 'Orphan' && !finalizers.includes('orphan')) finalizers.push('orphan');
+    if (rt.kind === 'CustomResourceDefinition' && rt.group === 'apiextensions.k8s.io') return this.deleteCrd(rt, version, obj);
+    const waitsForNamespaceCleanup = !rt.group && rt.kind === 'Namespace';
+    if (finalizers.length || waitsForNamespaceCleanup) {
+      obj.metadata.deletionTimestamp = timestamp();
+      obj.metadata.deletionGracePeriodSeconds = 0;
+      if (finalizers.length) obj.metadata.finalizers = finalizers;
+      if (waitsForNamespaceCleanup) obj.status = { ...(obj.status ?? {}), phase: 'Terminating' };
+      if (obj.metadata.generation !== undefined && rt.crdName) obj.metadata.generation += 1;
+      return this.toVersion(this.store.put(resourceKey(rt), obj), rt, version);
+    }
+    const gone = this.store.remove(resourceKey(rt), obj.metadata.namespace, name)!;
+    return this.toVersion(gone, rt, version);
+  }
+
+  deleteCollection(rt: ResourceType, version: string, namespace: string | undefined, ctx: RequestContext, opts: ListOptions & DeleteOptions): KObject {
+    const list = this.list(rt, version, namespace, opts);
+    for (const item of list.items) this.delete(rt, version, item.metadata.namespace, item.metadata.name, ctx, { propagationPolicy: opts.propagationPolicy });
+    return list;
+  }
+
+  // ---- watch ----
+
+  watch(rt: ResourceType, version: string, namespace: string | undefined, opts: WatchOptions, sink: (e: WatchEvent) => void): () => void {
+    const labels = parseLabelSelector(opts.labelSelector);
+    const fields = parseFieldSelector(opts.fieldSelector);
+    const ns = this.ns(rt, namespace);
+    const matches = (o: KObject | undefined) => !!o && (ns === undefined || o.metadata.namespace === ns) && matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o);
+    const send = (type: WatchEvent['type'], o: KObject) => sink({ type, object: this.toVersion(o, rt, version) });
+    const handle = (c: Change) => {
+      const now = matches(c.object);
+      if (c.type === 'ADDED') {
+        if (now) send('ADDED', c.object);
+      } else if (c.type === 'DELETED') {
+        if (matches(c.old) || now) send('DELETED', c.object);
+      } else {
+        const before = matches(c.old);
+        if (before && now) send('MODIFIED', c.object);
+        else if (now) send('ADDED', c.object);
+        else if (before) send('DELETED', c.object);
+      }
+    };
+    const key = resourceKey(rt);
+    let replay: Change[] = [];
+    const rv = opts.resourceVersion;
+    if (!rv || rv === '0') {
+      for (const o of this.store.list(key, ns)) if (matches(o)) send('ADDED', o);
+    } else {
+      const since = Number(rv);
+      if (!Number.isFinite(since)) throw new ApiError(400, 'BadRequest', `invalid resource version: ${rv}`);
+      const changes = this.store.changesSince(key, since);
+      if (changes === 'expired') {
+        sink({ type: 'ERROR', object: new ApiError(410, 'Expired', `too old resource version: ${rv} (${this.store.currentRv()})`).toStatus() });
+        return () => undefined;
+      }
+      replay = changes;
+    }
+    const unsubscribe = this.store.subscribe(key, handle);
+    for (const c of replay) handle(c);
+    let bookmarks: NodeJS.Timeout | undefined;
+    if (opts.allowBookmarks) {
+      bookmarks = setInterval(() => {
+        sink({ type: 'BOOKMARK', object: { apiVersion: groupVersion(rt.group, version), kind: rt.kind, metadata: { resourceVersion: String(this.store.currentRv()) } } });
+      }, this.opts.bookmarkIntervalMs ?? 30000);
+      bookmarks.unref();
+    }
+    return () => {
+      unsubscribe();
+      if (bookmarks) clearInterval(bookmarks);
+    };
+  }
+
+  // ---- the write path ----
+
+  /**
+   * Runs a create or update through strategy, schema, managed fields and generation, and writes it
+   * unless it changes nothing. Completes a pending deletion when the last finalizer goes.
+   */
+  private commit(rt: ResourceType, version: string, obj: KObject, old: KObject | undefined, ctx: RequestContext, opts: { managedFieldsDone: boolean; subresource?: string; pruned?: boolean }): KObject {
+    obj.apiVersion = groupVersion(rt.group, version);
+    obj.kind = rt.kind;
+    if (!opts.pruned) this.pruneAndWarn(rt, version, obj, ctx);
+    const strategy = rt.crdName ? {} : strategyFor(rt.kind);
+    if (old) {
+      obj.metadata.uid = old.metadata.uid;
+      obj.metadata.creationTimestamp = old.metadata.creationTimestamp;
+      obj.metadata.generation = old.metadata.generation;
+      obj.metadata.deletionTimestamp = old.metadata.deletionTimestamp;
+      obj.metadata.deletionGracePeriodSeconds = old.metadata.deletionGracePeriodSeconds;
+      if (!opts.subresource) strategy.update?.(obj, this.toVersion(old, rt, version), this.env);
+    } else {
+      obj.metadata.uid = newUid();
+      obj.metadata.creationTimestamp = timestamp();
+      obj.metadata.generation = 1;
+      delete obj.metadata.deletionTimestamp;
+      delete obj.metadata.resourceVersion;
+      if (rt.subresources.status && rt.crdName) delete obj.status;
+      strategy.create?.(obj, this.env);
+    }
+    delete obj.metadata.selfLink;
+    const schema = rt.schemas?.[version];
+    if (schema) applyDefaults(obj, schema);
+    this.validate(rt, version, obj, old, strategy);
+    if (old && !opts.subresource) {
+      const oldSpec = specPart(this.toVersion(old, rt, version), !!rt.subresources.status);
+      if (!deepEqual(oldSpec, specPart(obj, !!rt.subresources.status))) obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
+    }
+    if (!opts.managedFieldsDone) {
+      const tracked = recordUpdate(old && this.toVersion(old, rt, version), obj, {
+        manager: ctx.fieldManager ?? defaultManager(ctx.userAgent),
+        apiVersion: obj.apiVersion,
+        now: timestamp(),
+        semantics: rt.listSemantics,
+        subresource: opts.subresource,
+        ignoreTopLevel: this.ignoredFor(rt, opts.subresource),
+      });
+      obj.metadata.managedFields = tracked.metadata.managedFields;
+    }
+    if (!obj.metadata.managedFields?.length) delete obj.metadata.managedFields;
+    const stored = this.toStorage(obj, rt);
+    if (old) {
+      stored.metadata.resourceVersion = old.metadata.resourceVersion;
+      if (deepEqual(stored, old)) return this.toVersion(old, rt, version);
+    }
+    if (ctx.dryRun) return this.toVersion(stored, rt, version);
+    if (stored.metadata.deletionTimestamp && !stored.metadata.finalizers?.length && !(rt.kind === 'Namespace' && stored.spec?.finalizers?.length)) {
+      return this.toVersion(this.store.remove(resourceKey(rt), stored.metadata.namespace, stored.metadata.name!)!, rt, version);
+    }
+    if (stored.metadata.finalizers && !stored.metadata.finalizers.length) delete stored.metadata.finalizers;
+    if (rt.crdName === undefined && rt.kind === 'CustomResourceDefinition') this.establishCrd(stored);
+    return this.toVersion(this.store.put(resourceKey(rt), stored), rt, version);
+  }
+
+  private validate(rt: ResourceType, version: string, obj: KObject, old: KObject | undefined, strategy: ReturnType<typeof strategyFor>): void {
+    const causes: StatusCause[] = [...validateName(obj.metadata.name, rt.kind), ...validateLabels(obj)];
+    const schema = rt.schemas?.[version];
+    if (schema) causes.push(...validateAgainstSchema(obj, schema));
+    causes.push(...(strategy.validate?.(obj, old) ?? []));
+    if (causes.length) throw invalid(rt, obj.metadata.name ?? '', causes);
+  }
+
+  private pruneAndWarn(rt: ResourceType, version: string, obj: KObject, ctx: RequestContext): void {
+    const schema = rt.schemas?.[version];
+    if (!schema) return;
+    const unknown = pruneUnknownFields(obj, schema);
+    if (!unknown.length) return;
+    const mode = ctx.fieldValidation ?? 'Warn';
+    const texts = unknown.map((p) => `unknown field "${p.replace(/^\./, '')}"`);
+    if (mode === 'Strict') {
+      throw new ApiError(400, 'BadRequest', `${rt.kind} in version "${version}" cannot be handled as a ${rt.kind}: strict decoding error: ${texts.join(', ')}`);
+    }
+    if (mode === 'Warn') ctx.warnings.push(...texts);
+  }
+
+  /** On a subresource request only that part may change; on the main resource the status subresource part may not. */
+  private restrictToSubresource(rt: ResourceType, obj: KObject, old: KObject, subresource: string | undefined): KObject {
+    if (subresource === 'status') {
+      const next = structuredClone(old);
+      next.status = obj.status;
+      next.metadata.managedFields = obj.metadata.managedFields;
+      next.metadata.resourceVersion = obj.metadata.resourceVersion;
+      return next;
+    }
+    if (subresource === 'finalize') {
+      const next = structuredClone(old);
+      next.spec = { ...(old.spec ?? {}), finalizers: obj.spec?.finalizers ?? [] };
+      return next;
+    }
+    if (subresource) throw new ApiError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
+    if (rt.subresources.status) obj.status = old.status;
+    return obj;
+  }
+
+  private ignoredFor(rt: ResourceType, subresource: string | undefined): string[] {
+    if (subresource === 'status') return ['spec', 'metadata'];
+    return rt.subresources.status ? ['status'] : [];
+  }
+
+  private checkBody(rt: ResourceType, version: string, body: KObject): void {
+    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new ApiError(400, 'BadRequest', 'the request body is not a JSON object');
+    const want = groupVersion(rt.group, version);
+    if (body.apiVersion && body.apiVersion !== want) {
+      throw new ApiError(400, 'BadRequest', `the API version in the data (${body.apiVersion}) does not match the expected API version (${want})`);
+    }
+    if (body.kind && body.kind !== rt.kind) {
+      throw new ApiError(400, 'BadRequest', `${body.kind} in version "${version}" cannot be handled as a ${rt.kind}: the kind in the data (${body.kind}) does not match the expected kind (${rt.kind})`);
+    }
+  }
+
+  private requireLiveNamespace(namespace: string, verb: string): void {
+    const ns = this.store.get('/namespaces', undefined, namespace);
+    if (!ns) throw new ApiError(404, 'NotFound', `namespaces "${namespace}" not found`, { name: namespace, kind: 'namespaces' });
+    if (ns.metadata.deletionTimestamp && verb === 'create') {
+      throw new ApiError(403, 'Forbidden', `unable to create new content in namespace ${namespace} because it is being terminated`, {
+        name: namespace,
+        kind: 'namespaces',
+        causes: [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }],
+      });
+    }
+  }
+
+  // ---- CRDs ----
+
+  private establishCrd(crd: KObject): void {
+    const problems = this.registry.registerCrd(crd);
+    if (problems.length) throw new ApiError(422, 'Invalid', `CustomResourceDefinition.apiextensions.k8s.io "${crd.metadata.name}" is invalid: ${problems.join(', ')}`);
+    if (crd.status?.conditions?.some((c: KObject) => c.type === 'Established' && c.status === 'True')) return;
+    const now = timestamp();
+    const storage = (crd.spec.versions as KObject[]).find((v) => v.storage)?.name;
+    crd.status = {
+      acceptedNames: { ...crd.spec.names, singular: crd.spec.names.singular ?? crd.spec.names.kind.toLowerCase(), listKind: crd.spec.names.listKind ?? `${crd.spec.names.kind}List` },
+      conditions: [
+        { type: 'NamesAccepted', status: 'True', reason: 'NoConflicts', message: 'no conflicts found', lastTransitionTime: now },
+        { type: 'Established', status: 'True', reason: 'InitialNamesAccepted', message: 'the initial names have been accepted', lastTransitionTime: now },
+      ],
+      storedVersions: storage ? [storage] : [],
+    };
+  }
+
+  private deleteCrd(rt: ResourceType, version: string, crd: KObject): KObject {
+    const defined = this.registry.unregisterCrd(crd.metadata.name!);
+    if (defined) for (const o of this.store.list(resourceKey(defined))) this.store.remove(resourceKey(defined), o.metadata.namespace, o.metadata.name!);
+    return this.toVersion(this.store.remove(resourceKey(rt), undefined, crd.metadata.name!)!, rt, version);
+  }
+
+  // ---- versions ----
+
+  toVersion(obj: KObject, rt: ResourceType, version: string): KObject {
+    const out = structuredClone(obj);
+    out.apiVersion = groupVersion(rt.group, version);
+    out.kind = rt.kind;
+    return out;
+  }
+
+  private toStorage(obj: KObject, rt: ResourceType): KObject {
+    return this.toVersion(obj, rt, rt.storageVersion);
+  }
+
+  private ns(rt: ResourceType, namespace: string | undefined): string | undefined {
+    return rt.namespaced ? namespace : undefined;
+  }
+}
+
+function itemKey(o: KObject): string {
+  return `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+}
+
+function defaultManager(userAgent: string | undefined): string {
+  return (userAgent ?? 'unknown').split('/')[0].slice(0, 128) || 'unknown';
+}
+
+export function notFound(rt: ResourceType, name: string): ApiError {
+  return new ApiError(404, 'NotFound', `${qualifiedResource(rt)} "${name}" not found`, { name, group: rt.group, kind: rt.plural });
+}
+
+export function alreadyExists(rt: ResourceType, name: string): ApiError {
+  return new ApiError(409, 'AlreadyExists', `${qualifiedResource(rt)} "${name}" already exists`, { name, group: rt.group, kind: rt.plural });
+}
+
+function conflict(rt: ResourceType, name: string): ApiError {
+  return new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${qualifiedResource(rt)} "${name}": the object has been modified; please apply your changes to the latest version and try again`, { name, group: rt.group, kind: rt.plural });
+}
+
+export function invalid(rt: ResourceType, name: string, causes: StatusCause[]): ApiError {
+  const kindName = rt.group ? `${rt.kind}.${rt.group}` : rt.kind;
+  const parts = causes.map((c) => `${c.field}: ${c.message}`);
+  const text = parts.length === 1 ? parts[0] : `[${parts.join(', ')}]`;
+  return new ApiError(422, 'Invalid', `${kindName} "${name}" is invalid: ${text}`, { name, group: rt.group, kind: rt.kind, causes });
+}

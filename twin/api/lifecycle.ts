@@ -1,0 +1,112 @@
+// The kube-controller-manager parts every cluster has: the garbage collector (owner references,
+// background/foreground/orphan propagation) and the namespace lifecycle (a terminating namespace
+// empties itself, then goes away).
+import { TWIN_SYSTEM } from './auth';
+import { resourceKey, type ApiServer, type RequestContext } from './apiserver';
+import type { Change } from './store';
+import { ApiError, type KObject, type ResourceType } from './types';
+
+const ctx = (): RequestContext => ({ user: TWIN_SYSTEM, fieldManager: 'kube-controller-manager', warnings: [] });
+
+export class ClusterLifecycle {
+  private pending = false;
+  private readonly owners = new Map<string, { resource: string; namespace?: string; name: string }>();
+
+  constructor(private readonly api: ApiServer) {
+    api.store.subscribeAll((c) => this.observe(c));
+  }
+
+  private observe(c: Change): void {
+    const uid = c.object.metadata.uid;
+    if (uid) {
+      if (c.type === 'DELETED') this.owners.delete(uid);
+      else this.owners.set(uid, { resource: c.resource, namespace: c.object.metadata.namespace, name: c.object.metadata.name! });
+    }
+    const relevant = c.type === 'DELETED' || !!c.object.metadata.deletionTimestamp;
+    if (relevant && !this.pending) {
+      this.pending = true;
+      setImmediate(() => {
+        this.pending = false;
+        this.sweep();
+      });
+    }
+  }
+
+  /** One pass over everything: collect orphans, progress foreground/orphan deletions and terminating namespaces. */
+  private sweep(): void {
+    const all = this.everything();
+    for (const { rt, obj } of all) {
+      try {
+        this.collect(rt, obj, all);
+      } catch (e) {
+        if (!(e instanceof ApiError && (e.code === 404 || e.code === 409))) throw e;
+      }
+    }
+  }
+
+  private collect(rt: ResourceType, obj: KObject, all: { rt: ResourceType; obj: KObject }[]): void {
+    const refs = obj.metadata.ownerReferences ?? [];
+    if (refs.length && !obj.metadata.deletionTimestamp) {
+      const live = refs.filter((r) => this.owners.has(r.uid));
+      if (!live.length) this.api.delete(rt, rt.storageVersion, obj.metadata.namespace, obj.metadata.name!, ctx(), { propagationPolicy: 'Background' });
+      else if (live.length !== refs.length) this.api.patch(rt, rt.storageVersion, obj.metadata.namespace, obj.metadata.name!, 'merge', { metadata: { ownerReferences: live } }, ctx());
+      return;
+    }
+    if (!obj.metadata.deletionTimestamp) return;
+    const finalizers = obj.metadata.finalizers ?? [];
+    const dependents = all.filter((d) => (d.obj.metadata.ownerReferences ?? []).some((r) => r.uid === obj.metadata.uid));
+    if (finalizers.includes('orphan')) {
+      for (const d of dependents) {
+        const rest = (d.obj.metadata.ownerReferences ?? []).filter((r) => r.uid !== obj.metadata.uid);
+        this.api.patch(d.rt, d.rt.storageVersion, d.obj.metadata.namespace, d.obj.metadata.name!, 'merge', { metadata: { ownerReferences: rest.length ? rest : null } }, ctx());
+      }
+      this.dropFinalizer(rt, obj, 'orphan');
+    } else if (finalizers.includes('foregroundDeletion')) {
+      for (const d of dependents) if (!d.obj.metadata.deletionTimestamp) this.api.delete(d.rt, d.rt.storageVersion, d.obj.metadata.namespace, d.obj.metadata.name!, ctx(), { propagationPolicy: 'Foreground' });
+      if (!dependents.length) this.dropFinalizer(rt, obj, 'foregroundDeletion');
+    }
+    if (rt.group === '' && rt.kind === 'Namespace') this.terminate(obj, all);
+  }
+
+  private terminate(ns: KObject, all: { rt: ResourceType; obj: KObject }[]): void {
+    const name = ns.metadata.name!;
+    const content = all.filter((x) => x.rt.namespaced && x.obj.metadata.namespace === name);
+    for (const x of content) {
+      if (!x.obj.metadata.deletionTimestamp) this.api.delete(x.rt, x.rt.storageVersion, name, x.obj.metadata.name!, ctx());
+    }
+    const waiting = content.filter((x) => x.obj.metadata.finalizers?.length);
+    if (content.length) {
+      const conditions = [
+        { type: 'NamespaceContentRemaining', status: 'True', reason: 'SomeResourcesRemain', message: `Some resources are remaining: ${summarize(content)}` },
+        ...(waiting.length ? [{ type: 'NamespaceFinalizersRemaining', status: 'True', reason: 'SomeFinalizersRemain', message: `Some content in the namespace has finalizers remaining: ${[...new Set(waiting.flatMap((w) => w.obj.metadata.finalizers!))].join(', ')}` }] : []),
+      ];
+      this.api.update(this.nsType(), 'v1', undefined, name, { ...ns, status: { ...ns.status, conditions } }, ctx(), 'status');
+      return;
+    }
+    this.api.update(this.nsType(), 'v1', undefined, name, { ...ns, spec: { ...ns.spec, finalizers: [] } }, ctx(), 'finalize');
+  }
+
+  private dropFinalizer(rt: ResourceType, obj: KObject, finalizer: string): void {
+    const rest = (obj.metadata.finalizers ?? []).filter((f) => f !== finalizer);
+    this.api.patch(rt, rt.storageVersion, obj.metadata.namespace, obj.metadata.name!, 'merge', { metadata: { finalizers: rest.length ? rest : null } }, ctx());
+  }
+
+  private everything(): { rt: ResourceType; obj: KObject }[] {
+    const out: { rt: ResourceType; obj: KObject }[] = [];
+    for (const rt of this.api.registry.all()) {
+      if (rt.virtual) continue;
+      for (const obj of this.api.store.list(resourceKey(rt))) out.push({ rt, obj });
+    }
+    return out;
+  }
+
+  private nsType(): ResourceType {
+    return this.api.registry.byResource('', 'namespaces')!;
+  }
+}
+
+function summarize(content: { rt: ResourceType; obj: KObject }[]): string {
+  const counts = new Map<string, number>();
+  for (const x of content) counts.set(x.rt.plural + (x.rt.group ? '.' + x.rt.group : ''), (counts.get(x.rt.plural + (x.rt.group ? '.' + x.rt.group : '')) ?? 0) + 1);
+  return [...counts].map(([k, n]) => `${k} has ${n} resource instances`).join(', ');
+}

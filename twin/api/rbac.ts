@@ -1,0 +1,127 @@
+// RBAC authorization over the Role/ClusterRole/binding objects in the store, with the deny
+// messages kube-apiserver gives.
+import type { UserInfo } from './auth';
+import { labelSelectorFromObject, matchesLabels } from './selectors';
+import type { KObject } from './types';
+
+export interface Attributes {
+  verb: string;
+  apiGroup?: string;
+  resource?: string;
+  subresource?: string;
+  namespace?: string;
+  name?: string;
+  /** Set for non-resource requests such as /version or /apis. */
+  path?: string;
+}
+
+export interface Decision {
+  allowed: boolean;
+  reason: string;
+}
+
+interface Rule {
+  verbs?: string[];
+  apiGroups?: string[];
+  resources?: string[];
+  resourceNames?: string[];
+  nonResourceURLs?: string[];
+}
+
+type ListFn = (resource: string, namespace?: string) => KObject[];
+type GetFn = (resource: string, namespace: string | undefined, name: string) => KObject | undefined;
+
+const RBAC = 'rbac.authorization.k8s.io';
+
+export class Authorizer {
+  constructor(
+    private readonly list: ListFn,
+    private readonly get: GetFn,
+  ) {}
+
+  authorize(user: UserInfo, attrs: Attributes): Decision {
+    if (user.groups.includes('system:masters')) return { allowed: true, reason: '' };
+    for (const crb of this.list(`${RBAC}/clusterrolebindings`)) {
+      if (!this.bindingApplies(crb, user)) continue;
+      if (this.roleAllows(crb.roleRef, undefined, attrs)) return { allowed: true, reason: `RBAC: allowed by ClusterRoleBinding "${crb.metadata.name}" of ClusterRole "${crb.roleRef?.name}" to ${subjectText(user)}` };
+    }
+    if (attrs.namespace) {
+      for (const rb of this.list(`${RBAC}/rolebindings`, attrs.namespace)) {
+        if (!this.bindingApplies(rb, user)) continue;
+        if (this.roleAllows(rb.roleRef, attrs.namespace, attrs)) return { allowed: true, reason: `RBAC: allowed by RoleBinding "${rb.metadata.name}/${attrs.namespace}" of ${rb.roleRef?.kind} "${rb.roleRef?.name}" to ${subjectText(user)}` };
+      }
+    }
+    return { allowed: false, reason: '' };
+  }
+
+  /** The rules that apply to a user in a namespace (for SelfSubjectRulesReview). */
+  rulesFor(user: UserInfo, namespace: string): Rule[] {
+    if (user.groups.includes('system:masters')) return [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }, { verbs: ['*'], nonResourceURLs: ['*'] }];
+    const rules: Rule[] = [];
+    for (const crb of this.list(`${RBAC}/clusterrolebindings`)) if (this.bindingApplies(crb, user)) rules.push(...this.rulesOf(crb.roleRef, undefined));
+    for (const rb of this.list(`${RBAC}/rolebindings`, namespace)) if (this.bindingApplies(rb, user)) rules.push(...this.rulesOf(rb.roleRef, namespace));
+    return rules;
+  }
+
+  private bindingApplies(binding: KObject, user: UserInfo): boolean {
+    return (binding.subjects ?? []).some((s: { kind: string; name: string; namespace?: string }) => {
+      if (s.kind === 'User') return s.name === user.username;
+      if (s.kind === 'Group') return user.groups.includes(s.name);
+      if (s.kind === 'ServiceAccount') return user.username === `system:serviceaccount:${s.namespace ?? binding.metadata.namespace}:${s.name}`;
+      return false;
+    });
+  }
+
+  private rulesOf(roleRef: { kind: string; name: string } | undefined, namespace: string | undefined): Rule[] {
+    if (!roleRef) return [];
+    if (roleRef.kind === 'Role') return namespace ? (this.get(`${RBAC}/roles`, namespace, roleRef.name)?.rules ?? []) : [];
+    const role = this.get(`${RBAC}/clusterroles`, undefined, roleRef.name);
+    if (!role) return [];
+    return [...(role.rules ?? []), ...this.aggregatedRules(role)];
+  }
+
+  /** ClusterRoles with an aggregationRule gain the rules of every ClusterRole their selectors match. */
+  private aggregatedRules(role: KObject): Rule[] {
+    const selectors = role.aggregationRule?.clusterRoleSelectors ?? [];
+    if (!selectors.length) return [];
+    const rules: Rule[] = [];
+    for (const other of this.list(`${RBAC}/clusterroles`)) {
+      if (other.metadata.name === role.metadata.name) continue;
+      if (selectors.some((sel: object) => matchesLabels(labelSelectorFromObject(sel), other.metadata.labels))) rules.push(...(other.rules ?? []));
+    }
+    return rules;
+  }
+
+  private roleAllows(roleRef: { kind: string; name: string } | undefined, namespace: string | undefined, attrs: Attributes): boolean {
+    return this.rulesOf(roleRef, namespace).some((r) => ruleAllows(r, attrs));
+  }
+}
+
+export function ruleAllows(rule: Rule, a: Attributes): boolean {
+  const verbs = rule.verbs ?? [];
+  if (!verbs.includes('*') && !verbs.includes(a.verb)) return false;
+  if (a.path !== undefined) {
+    return (rule.nonResourceURLs ?? []).some((u) => u === '*' || u === a.path || (u.endsWith('*') && a.path!.startsWith(u.slice(0, -1))));
+  }
+  const groups = rule.apiGroups ?? [];
+  if (!groups.includes('*') && !groups.includes(a.apiGroup ?? '')) return false;
+  const resources = rule.resources ?? [];
+  const combined = a.subresource ? `${a.resource}/${a.subresource}` : a.resource!;
+  const resourceOk = resources.some((r) => r === '*' || r === combined || (a.subresource ? r === `*/${a.subresource}` : false));
+  if (!resourceOk) return false;
+  const names = rule.resourceNames ?? [];
+  return !names.length || (a.name !== undefined && names.includes(a.name));
+}
+
+function subjectText(user: UserInfo): string {
+  return user.username.startsWith('system:serviceaccount:') ? `ServiceAccount "${user.username.split(':').slice(2).join('/')}"` : `User "${user.username}"`;
+}
+
+/** The message kube-apiserver gives with a 403. */
+export function forbiddenMessage(user: UserInfo, a: Attributes): string {
+  if (a.path !== undefined) return `forbidden: User "${user.username}" cannot ${a.verb} path "${a.path}"`;
+  const res = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
+  const what = a.name ? `${a.resource}${a.apiGroup ? '.' + a.apiGroup : ''} "${a.name}" is forbidden` : `${a.resource}${a.apiGroup ? '.' + a.apiGroup : ''} is forbidden`;
+  const scope = a.namespace ? `in the namespace "${a.namespace}"` : 'at the cluster scope';
+  return `${what}: User "${user.username}" cannot ${a.verb} resource "${res}" in API group "${a.apiGroup ?? ''}" ${scope}`;
+}

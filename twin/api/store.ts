@@ -1,0 +1,113 @@
+// The twin's etcd: objects by resource and key, one global resourceVersion counter, and a bounded
+// history of changes that watches replay from. Objects are copied in and out, never shared.
+import type { KObject } from './types';
+
+export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface Change {
+  rv: number;
+  resource: string; // group/plural
+  type: ChangeType;
+  object: KObject;
+  old?: KObject;
+}
+
+export type ChangeListener = (change: Change) => void;
+
+export class Store {
+  private rv: number;
+  private readonly objects = new Map<string, Map<string, KObject>>();
+  private readonly history: Change[] = [];
+  private compactedThrough: number;
+  private readonly listeners = new Map<string, Set<ChangeListener>>();
+
+  constructor(private readonly historyLimit = 20000, startRv = 1000) {
+    this.rv = startRv;
+    this.compactedThrough = startRv;
+  }
+
+  currentRv(): number {
+    return this.rv;
+  }
+
+  get(resource: string, namespace: string | undefined, name: string): KObject | undefined {
+    const o = this.bucket(resource).get(objectKey(namespace, name));
+    return o && structuredClone(o);
+  }
+
+  list(resource: string, namespace?: string): KObject[] {
+    const out: KObject[] = [];
+    for (const [k, o] of [...this.bucket(resource)].sort(([a], [b]) => a.localeCompare(b))) {
+      if (namespace !== undefined && !k.startsWith(`${namespace}/`)) continue;
+      out.push(structuredClone(o));
+    }
+    return out;
+  }
+
+  /** Writes an object (create or replace), stamping a new resourceVersion. Returns the stored copy. */
+  put(resource: string, obj: KObject): KObject {
+    const key = objectKey(obj.metadata.namespace, obj.metadata.name!);
+    const bucket = this.bucket(resource);
+    const old = bucket.get(key);
+    const stored = structuredClone(obj);
+    stored.metadata.resourceVersion = String(++this.rv);
+    bucket.set(key, stored);
+    this.record({ rv: this.rv, resource, type: old ? 'MODIFIED' : 'ADDED', object: stored, old });
+    return structuredClone(stored);
+  }
+
+  remove(resource: string, namespace: string | undefined, name: string): KObject | undefined {
+    const key = objectKey(namespace, name);
+    const bucket = this.bucket(resource);
+    const old = bucket.get(key);
+    if (!old) return undefined;
+    bucket.delete(key);
+    const gone = structuredClone(old);
+    gone.metadata.resourceVersion = String(++this.rv);
+    this.record({ rv: this.rv, resource, type: 'DELETED', object: gone, old });
+    return structuredClone(gone);
+  }
+
+  /** Changes of one resource after `rv`, or 'expired' when the history no longer reaches back that far. */
+  changesSince(resource: string, rv: number): Change[] | 'expired' {
+    if (rv < this.compactedThrough) return 'expired';
+    return this.history.filter((c) => c.rv > rv && c.resource === resource);
+  }
+
+  /** Listens to every resource (garbage collection, namespace lifecycle). */
+  subscribeAll(fn: ChangeListener): () => void {
+    return this.subscribe('*', fn);
+  }
+
+  subscribe(resource: string, fn: ChangeListener): () => void {
+    let set = this.listeners.get(resource);
+    if (!set) this.listeners.set(resource, (set = new Set()));
+    set.add(fn);
+    return () => set!.delete(fn);
+  }
+
+  /** Forgets history up to the current version: every watch from an older resourceVersion gets 410 Gone. */
+  compact(): void {
+    this.history.length = 0;
+    this.compactedThrough = this.rv;
+  }
+
+  private record(change: Change): void {
+    this.history.push(change);
+    if (this.history.length > this.historyLimit) {
+      const dropped = this.history.splice(0, this.history.length - this.historyLimit);
+      this.compactedThrough = dropped[dropped.length - 1].rv;
+    }
+    for (const fn of [...(this.listeners.get(change.resource) ?? []), ...(this.listeners.get('*') ?? [])]) fn(change);
+  }
+
+  private bucket(resource: string): Map<string, KObject> {
+    let b = this.objects.get(resource);
+    if (!b) this.objects.set(resource, (b = new Map()));
+    return b;
+  }
+}
+
+function objectKey(namespace: string | undefined, name: string): string {
+  return `${namespace ?? ''}/${name}`;
+}

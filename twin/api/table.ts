@@ -1,0 +1,78 @@
+// Server-side printing: the meta.k8s.io/v1 Table kubectl asks for with `Accept: ...;as=Table`,
+// built from each kind's printer columns.
+import type { KObject, PrinterColumn, ResourceType } from './types';
+
+export function wantsTable(accept: string | undefined): boolean {
+  return !!accept && /as=Table/.test(accept);
+}
+
+export function toTable(rt: ResourceType, version: string, objects: KObject[], resourceVersion: string, includeObject: string | undefined): KObject {
+  const columns: PrinterColumn[] = rt.printerColumns?.[version] ?? [];
+  const hasAge = columns.some((c) => c.jsonPath === '.metadata.creationTimestamp');
+  const defs = [
+    { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace.', priority: 0 },
+    ...columns.map((c) => ({ name: c.name, type: c.type, format: c.format ?? '', description: c.description ?? '', priority: c.priority ?? 0 })),
+    ...(hasAge ? [] : [{ name: 'Age', type: 'date', format: '', description: 'CreationTimestamp', priority: 0 }]),
+  ];
+  const rows = objects.map((o) => ({
+    cells: [
+      o.metadata.name,
+      ...columns.map((c) => cell(c, o)),
+      ...(hasAge ? [] : [age(o.metadata.creationTimestamp)]),
+    ],
+    ...(includeObject === 'None'
+      ? {}
+      : {
+          object:
+            includeObject === 'Object'
+              ? o
+              : { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata },
+        }),
+  }));
+  return {
+    kind: 'Table',
+    apiVersion: 'meta.k8s.io/v1',
+    metadata: { resourceVersion },
+    columnDefinitions: defs,
+    rows,
+  } as KObject;
+}
+
+function cell(c: PrinterColumn, o: KObject): unknown {
+  const v = evalJsonPath(o, c.jsonPath);
+  if (c.type === 'date') return typeof v === 'string' ? age(v) : '<unknown>';
+  if (v === undefined || v === null) return '<none>';
+  if (c.type === 'integer' && typeof v === 'object') return Object.keys(v as object).length;
+  if (Array.isArray(v)) return v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x))).join(',');
+  if (typeof v === 'object') return JSON.stringify(v);
+  return v;
+}
+
+/** The JSONPath subset printer columns use: `.a.b`, `.a[0]`, `.a[?(@.k=="v")].b`, `.a['x\.y']`. */
+export function evalJsonPath(obj: unknown, path: string): unknown {
+  const tokens = path.match(/\.[A-Za-z0-9_-]+|\[\d+\]|\[\?\(@\.[A-Za-z0-9_-]+=="[^"]*"\)\]|\['(?:[^'\\]|\\.)*'\]/g) ?? [];
+  let cur: unknown = obj;
+  for (const t of tokens) {
+    if (cur === undefined || cur === null) return undefined;
+    if (t.startsWith('.')) cur = (cur as Record<string, unknown>)[t.slice(1)];
+    else if (/^\[\d+\]$/.test(t)) cur = Array.isArray(cur) ? cur[Number(t.slice(1, -1))] : undefined;
+    else if (t.startsWith("['")) cur = (cur as Record<string, unknown>)[t.slice(2, -2).replace(/\\(.)/g, '$1')];
+    else {
+      const m = t.match(/@\.([A-Za-z0-9_-]+)=="([^"]*)"/)!;
+      cur = Array.isArray(cur) ? cur.find((x) => x && String((x as Record<string, unknown>)[m[1]]) === m[2]) : undefined;
+    }
+  }
+  return cur;
+}
+
+export function age(ts: string | undefined): string {
+  if (!ts) return '<unknown>';
+  const s = Math.max(0, Math.floor((Date.now() - Date.parse(ts)) / 1000));
+  if (s < 120) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 10) return `${m}m${s % 60 ? `${s % 60}s` : ''}`;
+  if (m < 180) return `${m}m`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h}h`;
+  return `${Math.floor(h / 24)}d`;
+}

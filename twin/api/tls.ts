@@ -1,0 +1,54 @@
+// Certificates of the twin: its own CA, the API server's serving certificate and the default
+// ingress (router) certificate for *.apps.<domain>. Keys come from node:crypto; node-forge signs.
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import forge from 'node-forge';
+
+export interface KeyPair {
+  certPem: string;
+  keyPem: string;
+}
+
+function newKey(): { publicKey: forge.pki.PublicKey; privateKey: forge.pki.PrivateKey; keyPem: string } {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const fkey = forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey;
+  return { privateKey: fkey, publicKey: forge.pki.setRsaPublicKey(fkey.n, fkey.e), keyPem };
+}
+
+function baseCert(publicKey: forge.pki.PublicKey, cn: string, days: number): forge.pki.Certificate {
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = publicKey;
+  cert.serialNumber = '01' + randomBytes(8).toString('hex');
+  cert.validity.notBefore = new Date(Date.now() - 60_000);
+  cert.validity.notAfter = new Date(Date.now() + days * 86_400_000);
+  cert.setSubject([{ name: 'commonName', value: cn }]);
+  return cert;
+}
+
+export function createCa(cn: string): KeyPair & { cert: forge.pki.Certificate; key: forge.pki.PrivateKey } {
+  const { publicKey, privateKey, keyPem } = newKey();
+  const cert = baseCert(publicKey, cn, 3650);
+  cert.setIssuer(cert.subject.attributes);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: true, critical: true },
+    { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+    { name: 'subjectKeyIdentifier' },
+  ]);
+  cert.sign(privateKey as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
+  return { cert, key: privateKey, certPem: forge.pki.certificateToPem(cert), keyPem };
+}
+
+/** A serving certificate signed by the CA for the given DNS names and IP addresses. */
+export function createServingCert(ca: { cert: forge.pki.Certificate; key: forge.pki.PrivateKey }, cn: string, dnsNames: string[], ips: string[] = []): KeyPair {
+  const { publicKey, keyPem } = newKey();
+  const cert = baseCert(publicKey, cn, 825);
+  cert.setIssuer(ca.cert.subject.attributes);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: false },
+    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+    { name: 'extKeyUsage', serverAuth: true },
+    { name: 'subjectAltName', altNames: [...dnsNames.map((value) => ({ type: 2, value })), ...ips.map((ip) => ({ type: 7, ip }))] },
+  ]);
+  cert.sign(ca.key as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
+  return { certPem: forge.pki.certificateToPem(cert), keyPem };
+}

@@ -1,0 +1,455 @@
+// Operator Lifecycle Manager as OpenShift 4.15 runs it: PackageManifests from the catalogs,
+// Subscription → InstallPlan (Manual approval honoured) → CRDs + ClusterServiceVersion →
+// operator Deployments → CSV Succeeded, with OLM's own failure reasons for missing or duplicate
+// OperatorGroups, unsupported install modes and unresolvable subscriptions.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as yaml from 'js-yaml';
+import type { TwinClient } from '../api/client';
+import { ownerReference, randomSuffix, timestamp } from '../api/meta';
+import type { KObject } from '../api/types';
+import { loadYamlObjects } from '../bootstrap';
+import type { FaultDefinition } from '../faults';
+import { conditionOf, keyOf, setCondition, splitKey, WorkQueue, type Condition, type Controller, type ControllerContext } from './runtime';
+
+export const OLM_FAULTS: FaultDefinition[] = [
+  {
+    name: 'olm-csv-failed',
+    description: "The RHOAI operator's ClusterServiceVersion ends in phase Failed (InstallComponentFailed), as when its install strategy cannot be applied",
+    caughtBy: '@req.INS-OP-03',
+    expectMessage: 'InstallComponentFailed',
+  },
+  {
+    name: 'olm-installplan-stuck',
+    description: "The RHOAI operator's InstallPlan never completes: it stays Installing with its bundle unpack job pending",
+    caughtBy: '@req.INS-OP-03',
+    expectMessage: 'Installing',
+  },
+  {
+    name: 'olm-catalog-missing-package',
+    description: 'The redhat-operators catalog does not offer the rhods-operator package (a disconnected mirror without it), so the subscription cannot be resolved',
+    caughtBy: '@req.INS-OP-03',
+    expectMessage: 'ResolutionFailed',
+  },
+];
+
+const OLM = 'operators.coreos.com';
+const MARKETPLACE = 'openshift-marketplace';
+
+export interface CatalogCsv {
+  name: string;
+  version: string;
+  replaces?: string;
+  installModes: Record<'OwnNamespace' | 'SingleNamespace' | 'MultiNamespace' | 'AllNamespaces', boolean>;
+  crdFiles: string[];
+  deployments: { name: string; image: string; labels: Record<string, string>; cpu: string; memory: string }[];
+  annotations?: Record<string, string>;
+}
+
+export interface CatalogPackage {
+  package: string;
+  catalogSource: string;
+  displayName: string;
+  provider: string;
+  defaultChannel: string;
+  channels: { name: string; currentCSV: string }[];
+  csvs: CatalogCsv[];
+}
+
+export function loadCatalog(dir: string): CatalogPackage[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => yaml.load(readFileSync(join(dir, f), 'utf8')) as CatalogPackage);
+}
+
+export class OlmController implements Controller {
+  readonly name = 'olm-operator';
+  private readonly client: TwinClient;
+  private readonly catalog: CatalogPackage[];
+  private readonly subscriptions: WorkQueue;
+  private readonly installPlans: WorkQueue;
+  private readonly csvs: WorkQueue;
+  private readonly operatorGroups: WorkQueue;
+
+  constructor(private readonly ctx: ControllerContext) {
+    this.client = ctx.clientFor('olm', 'openshift-operator-lifecycle-manager:olm-operator-serviceaccount');
+    this.catalog = loadCatalog(ctx.settings.catalogDir).filter((p) => !(ctx.faults.has('olm-catalog-missing-package') && p.package === 'rhods-operator'));
+    const { latencyMs, log } = ctx.settings;
+    this.subscriptions = new WorkQueue('olm/subscriptions', latencyMs, (k) => this.reconcileSubscription(k), log);
+    this.installPlans = new WorkQueue('olm/installplans', latencyMs, (k) => this.reconcileInstallPlan(k), log);
+    this.csvs = new WorkQueue('olm/csvs', latencyMs, (k) => this.reconcileCsv(k), log);
+    this.operatorGroups = new WorkQueue('olm/operatorgroups', latencyMs, (k) => this.reconcileOperatorGroup(k), log);
+  }
+
+  start(): void {
+    this.publishPackageManifests();
+    this.client.watch(`${OLM}/v1alpha1`, 'Subscription', (type, s) => type !== 'DELETED' && this.subscriptions.enqueue(keyOf(s)));
+    this.client.watch(`${OLM}/v1alpha1`, 'InstallPlan', (type, ip) => {
+      if (type !== 'DELETED') this.installPlans.enqueue(keyOf(ip));
+      this.subscriptionsIn(ip.metadata.namespace!);
+    });
+    this.client.watch(`${OLM}/v1alpha1`, 'ClusterServiceVersion', (type, csv) => {
+      if (type !== 'DELETED') this.csvs.enqueue(keyOf(csv));
+      this.subscriptionsIn(csv.metadata.namespace!);
+    });
+    this.client.watch(`${OLM}/v1`, 'OperatorGroup', (type, og) => {
+      if (type !== 'DELETED') this.operatorGroups.enqueue(keyOf(og));
+      for (const csv of this.client.list(`${OLM}/v1alpha1`, 'ClusterServiceVersion', og.metadata.namespace)) this.csvs.enqueue(keyOf(csv));
+    });
+    this.client.watch('apps/v1', 'Deployment', (_t, d) => {
+      const owner = d.metadata.labels?.['olm.owner'];
+      if (owner) this.csvs.enqueue(`${d.metadata.labels?.['olm.owner.namespace'] ?? d.metadata.namespace}/${owner}`);
+    });
+  }
+
+  private subscriptionsIn(namespace: string): void {
+    for (const s of this.client.list(`${OLM}/v1alpha1`, 'Subscription', namespace)) this.subscriptions.enqueue(keyOf(s));
+  }
+
+  // ---- catalog ----
+
+  private publishPackageManifests(): void {
+    for (const p of this.catalog) {
+      const csvDesc = (name: string) => {
+        const csv = p.csvs.find((c) => c.name === name)!;
+        return { displayName: p.displayName, version: csv.version, provider: { name: p.provider }, installModes: installModes(csv), annotations: csv.annotations ?? {} };
+      };
+      const manifest = {
+        apiVersion: 'packages.operators.coreos.com/v1',
+        kind: 'PackageManifest',
+        metadata: {
+          name: p.package,
+          namespace: MARKETPLACE,
+          labels: { catalog: p.catalogSource, 'catalog-namespace': MARKETPLACE, 'operatorframework.io/arch.amd64': 'supported', 'operatorframework.io/os.linux': 'supported' },
+        },
+        spec: {},
+        status: {
+          catalogSource: p.catalogSource,
+          catalogSourceDisplayName: 'Red Hat Operators',
+          catalogSourceNamespace: MARKETPLACE,
+          catalogSourcePublisher: 'Red Hat',
+          packageName: p.package,
+          provider: { name: p.provider },
+          defaultChannel: p.defaultChannel,
+          channels: p.channels.map((c) => ({ name: c.name, currentCSV: c.currentCSV, currentCSVDesc: csvDesc(c.currentCSV) })),
+        },
+      };
+      if (!this.client.get('packages.operators.coreos.com/v1', 'PackageManifest', p.package, MARKETPLACE)) this.client.create(manifest);
+    }
+  }
+
+  /** Finds what a subscription asks for, or says why it cannot, in OLM's words. */
+  private resolve(sub: KObject): { pkg: CatalogPackage; csv: CatalogCsv; channel: string } | { error: string; reason: string } {
+    const { name: pkgName, source, sourceNamespace } = sub.spec;
+    const subName = sub.metadata.name;
+    if (!this.client.get(`${OLM}/v1alpha1`, 'CatalogSource', source, sourceNamespace)) {
+      return { reason: 'ConstraintsNotSatisfiable', error: `constraints not satisfiable: no operators found from catalog ${source} in namespace ${sourceNamespace} referenced by subscription ${subName}, subscription ${subName} exists` };
+    }
+    const pkg = this.catalog.find((p) => p.package === pkgName && p.catalogSource === source);
+    if (!pkg) return { reason: 'ConstraintsNotSatisfiable', error: `constraints not satisfiable: no operators found in package ${pkgName} in the catalog referenced by subscription ${subName}, subscription ${subName} exists` };
+    const channel = sub.spec.channel || pkg.defaultChannel;
+    const ch = pkg.channels.find((c) => c.name === channel);
+    if (!ch) return { reason: 'ConstraintsNotSatisfiable', error: `constraints not satisfiable: no operators found in channel ${channel} of package ${pkgName} in the catalog referenced by subscription ${subName}, subscription ${subName} exists` };
+    const wanted = sub.spec.startingCSV || ch.currentCSV;
+    const csv = pkg.csvs.find((c) => c.name === wanted);
+    if (!csv || (sub.spec.startingCSV && !this.inChannel(pkg, ch, wanted))) {
+      return { reason: 'ConstraintsNotSatisfiable', error: `constraints not satisfiable: no operators found with name ${wanted} in channel ${channel} of package ${pkgName} in the catalog referenced by subscription ${subName}, subscription ${subName} exists` };
+    }
+    return { pkg, csv, channel };
+  }
+
+  /** A CSV is in a channel when the channel head replaces its way down to it. */
+  private inChannel(pkg: CatalogPackage, ch: { currentCSV: string }, name: string): boolean {
+    let cur: string | undefined = ch.currentCSV;
+    for (let i = 0; cur && i < 20; i++) {
+      if (cur === name) return true;
+      cur = pkg.csvs.find((c) => c.name === cur)?.replaces;
+    }
+    return false;
+  }
+
+  // ---- subscriptions ----
+
+  private reconcileSubscription(key: string): void {
+    const { namespace, name } = splitKey(key);
+    const sub = this.client.get(`${OLM}/v1alpha1`, 'Subscription', name, namespace);
+    if (!sub || sub.metadata.deletionTimestamp) return;
+    const now = timestamp();
+    const resolved = this.resolve(sub);
+    let conditions: Condition[] = sub.status?.conditions ?? [];
+    const catalogHealth = this.catalogHealth(now);
+    if ('error' in resolved) {
+      conditions = setCondition(conditions, { type: 'ResolutionFailed', status: 'True', reason: resolved.reason, message: resolved.error }, now);
+      return this.writeSubscription(sub, { conditions, catalogHealth, lastUpdated: now });
+    }
+    conditions = setCondition(conditions, { type: 'CatalogSourcesUnhealthy', status: 'False', reason: 'AllCatalogSourcesHealthy', message: 'all available catalogsources are healthy' }, now);
+    conditions = conditions.filter((c) => c.type !== 'ResolutionFailed');
+    let ip = sub.status?.installPlanRef && this.client.get(`${OLM}/v1alpha1`, 'InstallPlan', sub.status.installPlanRef.name, namespace);
+    if (!ip) ip = this.createInstallPlan(sub, resolved.csv);
+    const csv = this.client.get(`${OLM}/v1alpha1`, 'ClusterServiceVersion', resolved.csv.name, namespace);
+    const phase = ip.status?.phase;
+    if (phase === 'RequiresApproval' || phase === 'Installing' || !phase) {
+      conditions = setCondition(conditions, { type: 'InstallPlanPending', status: 'True', reason: phase ?? 'Installing', message: phase === 'RequiresApproval' ? 'install plan requires approval' : 'install plan is installing' }, now);
+    } else conditions = conditions.filter((c) => c.type !== 'InstallPlanPending');
+    if (phase === 'Failed') conditions = setCondition(conditions, { type: 'InstallPlanFailed', status: 'True', reason: 'InstallComponentFailed', message: ip.status?.message ?? 'install plan failed' }, now);
+    const succeeded = csv?.status?.phase === 'Succeeded';
+    this.writeSubscription(sub, {
+      state: succeeded ? 'AtLatestKnown' : 'UpgradePending',
+      currentCSV: resolved.csv.name,
+      ...(succeeded ? { installedCSV: resolved.csv.name } : {}),
+      installPlanRef: { apiVersion: `${OLM}/v1alpha1`, kind: 'InstallPlan', name: ip.metadata.name, namespace, uid: ip.metadata.uid, resourceVersion: ip.metadata.resourceVersion },
+      installplan: { apiVersion: `${OLM}/v1alpha1`, kind: 'InstallPlan', name: ip.metadata.name, uuid: ip.metadata.uid },
+      installPlanGeneration: 1,
+      conditions,
+      catalogHealth,
+      lastUpdated: now,
+    });
+  }
+
+  private writeSubscription(sub: KObject, status: Record<string, unknown>): void {
+    const { lastUpdated: _a, catalogHealth: _b, ...meaningful } = status;
+    const { lastUpdated: _c, catalogHealth: _d, ...before } = (sub.status ?? {}) as Record<string, unknown>;
+    const strip = (o: Record<string, unknown>) => JSON.stringify({ ...o, installPlanRef: (o.installPlanRef as KObject | undefined)?.name });
+    if (strip(meaningful) === strip(before)) return;
+    this.client.patchStatus(`${OLM}/v1alpha1`, 'Subscription', sub.metadata.name!, sub.metadata.namespace, status);
+  }
+
+  private catalogHealth(now: string): object[] {
+    return this.client.list(`${OLM}/v1alpha1`, 'CatalogSource', MARKETPLACE).map((cs) => ({
+      catalogSourceRef: { apiVersion: `${OLM}/v1alpha1`, kind: 'CatalogSource', name: cs.metadata.name, namespace: MARKETPLACE, uid: cs.metadata.uid, resourceVersion: cs.metadata.resourceVersion },
+      healthy: true,
+      lastUpdated: now,
+    }));
+  }
+
+  private createInstallPlan(sub: KObject, csv: CatalogCsv): KObject {
+    const approval = sub.spec.installPlanApproval === 'Manual' ? 'Manual' : 'Automatic';
+    return this.client.create({
+      apiVersion: `${OLM}/v1alpha1`,
+      kind: 'InstallPlan',
+      metadata: {
+        name: `install-${randomSuffix()}`,
+        namespace: sub.metadata.namespace,
+        labels: { [`operators.coreos.com/${sub.spec.name}.${sub.metadata.namespace}`]: '' },
+        ownerReferences: [{ ...ownerReference(sub, false), blockOwnerDeletion: false }],
+      },
+      spec: { approval, approved: approval === 'Automatic', clusterServiceVersionNames: [csv.name], generation: 1 },
+    });
+  }
+
+  // ---- install plans ----
+
+  private reconcileInstallPlan(key: string): void {
+    const { namespace, name } = splitKey(key);
+    const ip = this.client.get(`${OLM}/v1alpha1`, 'InstallPlan', name, namespace);
+    if (!ip || ip.metadata.deletionTimestamp || ip.status?.phase === 'Complete' || ip.status?.phase === 'Failed') return;
+    const now = timestamp();
+    const csvName: string = ip.spec.clusterServiceVersionNames[0];
+    const found = this.findCsv(csvName);
+    if (!found) return;
+    const { pkg, csv } = found;
+    const plan = this.planSteps(pkg, csv);
+    if (!ip.spec.approved) {
+      if (ip.status?.phase !== 'RequiresApproval') {
+        this.client.patchStatus(`${OLM}/v1alpha1`, 'InstallPlan', name, namespace, { phase: 'RequiresApproval', catalogSources: [pkg.catalogSource], plan, conditions: [{ type: 'Installed', status: 'False', reason: 'RequiresApproval', lastTransitionTime: now, lastUpdateTime: now }] });
+      }
+      return;
+    }
+    if (this.ctx.faults.has('olm-installplan-stuck') && pkg.package === 'rhods-operator') {
+      if (ip.status?.phase !== 'Installing') {
+        this.client.patchStatus(`${OLM}/v1alpha1`, 'InstallPlan', name, namespace, {
+          phase: 'Installing',
+          catalogSources: [pkg.catalogSource],
+          plan,
+          bundleLookups: [{ path: `registry.redhat.io/rhoai/odh-operator-bundle:v${csv.version}`, identifier: csv.name, catalogSourceRef: { name: pkg.catalogSource, namespace: MARKETPLACE }, conditions: [{ type: 'BundleLookupPending', status: 'True', reason: 'JobIncomplete', message: 'unpack job not completed', lastTransitionTime: now }] }],
+          conditions: [{ type: 'Installed', status: 'Unknown', reason: 'InstallComponentPending', message: 'bundle unpacking is pending', lastTransitionTime: now, lastUpdateTime: now }],
+        });
+      }
+      return;
+    }
+    for (const file of csv.crdFiles) this.installCrds(file);
+    this.ensureCsv(namespace!, pkg, csv);
+    this.client.patchStatus(`${OLM}/v1alpha1`, 'InstallPlan', name, namespace, {
+      phase: 'Complete',
+      catalogSources: [pkg.catalogSource],
+      plan: plan.map((s) => ({ ...s, status: 'Created' })),
+      conditions: [{ type: 'Installed', status: 'True', lastTransitionTime: now, lastUpdateTime: now }],
+      startTime: now,
+    });
+  }
+
+  private planSteps(pkg: CatalogPackage, csv: CatalogCsv): object[] {
+    const crdSteps = csv.crdFiles.flatMap((f) => loadYamlObjects(join(this.ctx.settings.crdDir, f))).map((crd) => ({
+      resolving: csv.name,
+      resource: { group: 'apiextensions.k8s.io', version: 'v1', kind: 'CustomResourceDefinition', name: crd.metadata.name, sourceName: pkg.catalogSource, sourceNamespace: MARKETPLACE },
+      status: 'Unknown',
+    }));
+    return [{ resolving: csv.name, resource: { group: OLM, version: 'v1alpha1', kind: 'ClusterServiceVersion', name: csv.name, sourceName: pkg.catalogSource, sourceNamespace: MARKETPLACE }, status: 'Unknown' }, ...crdSteps];
+  }
+
+  private findCsv(name: string): { pkg: CatalogPackage; csv: CatalogCsv } | undefined {
+    for (const pkg of this.catalog) {
+      const csv = pkg.csvs.find((c) => c.name === name);
+      if (csv) return { pkg, csv };
+    }
+    return undefined;
+  }
+
+  private installCrds(file: string): void {
+    for (const crd of loadYamlObjects(join(this.ctx.settings.crdDir, file))) {
+      const existing = this.client.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', crd.metadata.name!);
+      if (!existing) this.client.create(crd);
+      else this.client.update({ ...crd, metadata: { ...existing.metadata, labels: crd.metadata.labels } });
+    }
+  }
+
+  private ensureCsv(namespace: string, pkg: CatalogPackage, csv: CatalogCsv): void {
+    if (this.client.get(`${OLM}/v1alpha1`, 'ClusterServiceVersion', csv.name, namespace)) return;
+    const crds = csv.crdFiles.flatMap((f) => loadYamlObjects(join(this.ctx.settings.crdDir, f)));
+    this.client.create({
+      apiVersion: `${OLM}/v1alpha1`,
+      kind: 'ClusterServiceVersion',
+      metadata: { name: csv.name, namespace, annotations: { ...(csv.annotations ?? {}), 'olm.operatorNamespace': namespace }, labels: { [`operators.coreos.com/${pkg.package}.${namespace}`]: '' } },
+      spec: {
+        displayName: pkg.displayName,
+        version: csv.version,
+        ...(csv.replaces ? { replaces: csv.replaces } : {}),
+        provider: { name: pkg.provider },
+        installModes: installModes(csv),
+        customresourcedefinitions: { owned: crds.map((c) => ({ name: c.metadata.name, kind: c.spec.names.kind, version: c.spec.versions[0].name })) },
+        install: {
+          strategy: 'deployment',
+          spec: {
+            deployments: csv.deployments.map((d) => ({ name: d.name, spec: this.deploymentSpec(d) })),
+          },
+        },
+      },
+    });
+  }
+
+  private deploymentSpec(d: CatalogCsv['deployments'][number]): KObject['spec'] {
+    return {
+      replicas: 1,
+      selector: { matchLabels: d.labels },
+      template: {
+        metadata: { labels: d.labels },
+        spec: {
+          serviceAccountName: d.name,
+          containers: [{ name: 'manager', image: d.image, resources: { requests: { cpu: d.cpu, memory: d.memory }, limits: { memory: d.memory } } }],
+        },
+      },
+    };
+  }
+
+  // ---- cluster service versions ----
+
+  private reconcileCsv(key: string): void {
+    const { namespace, name } = splitKey(key);
+    const csv = this.client.get(`${OLM}/v1alpha1`, 'ClusterServiceVersion', name, namespace);
+    if (!csv || csv.metadata.deletionTimestamp) return;
+    const groups = this.client.list(`${OLM}/v1`, 'OperatorGroup', namespace);
+    if (!groups.length) return this.setPhase(csv, 'Failed', 'NoOperatorGroup', 'csv in namespace with no operatorgroups');
+    if (groups.length > 1) return this.setPhase(csv, 'Failed', 'TooManyOperatorGroups', "csv created in namespace with multiple operatorgroups, can't pick one automatically");
+    const mode = installModeOf(groups[0], namespace!);
+    const supported = (csv.spec.installModes ?? []).find((m: { type: string }) => m.type === mode)?.supported;
+    if (!supported) return this.setPhase(csv, 'Failed', 'UnsupportedOperatorGroup', `${mode} InstallModeType not supported, cannot configure to watch ${MODE_TEXT[mode]}`);
+    if (this.ctx.faults.has('olm-csv-failed') && name!.startsWith('rhods-operator.')) {
+      return this.setPhase(csv, 'Failed', 'InstallComponentFailed', 'install strategy failed: Deployment.apps "rhods-operator" is invalid: spec.template.spec.containers[0].image: Required value');
+    }
+    if (csv.status?.phase === 'Failed') return;
+    if (!csv.status?.phase || csv.status.phase === 'Pending') {
+      this.setPhase(csv, 'Pending', 'RequirementsUnknown', 'requirements not yet checked');
+      return this.setPhase(this.reload(csv), 'InstallReady', 'AllRequirementsMet', 'all requirements found, attempting install');
+    }
+    const deployments: { name: string; spec: KObject['spec'] }[] = csv.spec.install?.spec?.deployments ?? [];
+    for (const d of deployments) this.ensureDeployment(csv, d);
+    const waiting = deployments.map((d) => this.client.get('apps/v1', 'Deployment', d.name, namespace)).find((d) => conditionOf(d, 'Available')?.status !== 'True');
+    if (waiting) {
+      const msg = `installing: waiting for deployment ${waiting.metadata.name} to become ready: deployment "${waiting.metadata.name}" not available: Deployment does not have minimum availability.`;
+      if (csv.status.phase === 'InstallReady') this.setPhase(csv, 'Installing', 'InstallSucceeded', 'waiting for install components to report healthy');
+      return this.setPhase(this.reload(csv), 'Installing', 'InstallWaiting', msg);
+    }
+    if (csv.status.phase !== 'Succeeded') {
+      this.setPhase(csv, 'Succeeded', 'InstallSucceeded', 'install strategy completed with no errors');
+      this.ensureOperatorCondition(csv);
+    }
+  }
+
+  private reload(csv: KObject): KObject {
+    return this.client.get(`${OLM}/v1alpha1`, 'ClusterServiceVersion', csv.metadata.name!, csv.metadata.namespace)!;
+  }
+
+  private ensureDeployment(csv: KObject, d: { name: string; spec: KObject['spec'] }): void {
+    const ns = csv.metadata.namespace!;
+    if (!this.client.get('v1', 'ServiceAccount', d.name, ns)) {
+      this.client.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: d.name, namespace: ns, ownerReferences: [ownerReference(csv, false)] } });
+    }
+    if (this.client.get('apps/v1', 'Deployment', d.name, ns)) return;
+    this.client.create({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: d.name, namespace: ns, labels: { 'olm.owner': csv.metadata.name!, 'olm.owner.kind': 'ClusterServiceVersion', 'olm.owner.namespace': ns, 'olm.deployment-spec-hash': randomSuffix(10) }, ownerReferences: [ownerReference(csv, false)] },
+      spec: d.spec,
+    });
+  }
+
+  private ensureOperatorCondition(csv: KObject): void {
+    const ns = csv.metadata.namespace!;
+    if (this.client.get(`${OLM}/v2`, 'OperatorCondition', csv.metadata.name!, ns)) return;
+    this.client.create({
+      apiVersion: `${OLM}/v2`,
+      kind: 'OperatorCondition',
+      metadata: { name: csv.metadata.name, namespace: ns, ownerReferences: [ownerReference(csv, false)] },
+      spec: { deployments: (csv.spec.install?.spec?.deployments ?? []).map((d: { name: string }) => d.name), serviceAccounts: [] },
+    });
+  }
+
+  private setPhase(csv: KObject, phase: string, reason: string, message: string): void {
+    const s = csv.status ?? {};
+    if (s.phase === phase && s.reason === reason && s.message === message) return;
+    const now = timestamp();
+    const history = [...(s.conditions ?? []), { phase, reason, message, lastTransitionTime: now, lastUpdateTime: now }].slice(-20);
+    this.client.patchStatus(`${OLM}/v1alpha1`, 'ClusterServiceVersion', csv.metadata.name!, csv.metadata.namespace, {
+      phase,
+      reason,
+      message,
+      lastTransitionTime: now,
+      lastUpdateTime: now,
+      conditions: history,
+      ...(phase === 'Succeeded' ? { requirementStatus: [{ group: OLM, kind: 'ClusterServiceVersion', name: csv.metadata.name, status: 'Present', version: 'v1alpha1', message: 'CSV minKubeVersion (1.25.0) less than server version (v1.28.11+add48d0)' }] } : {}),
+    });
+    if (phase === 'Failed') this.client.event(csv, 'Warning', reason, message);
+  }
+
+  // ---- operator groups ----
+
+  private reconcileOperatorGroup(key: string): void {
+    const { namespace, name } = splitKey(key);
+    const og = this.client.get(`${OLM}/v1`, 'OperatorGroup', name, namespace);
+    if (!og || og.metadata.deletionTimestamp) return;
+    const targets: string[] = og.spec?.targetNamespaces ?? [];
+    const namespaces = targets.length ? targets : [''];
+    if (JSON.stringify(og.status?.namespaces) === JSON.stringify(namespaces)) return;
+    this.client.patchStatus(`${OLM}/v1`, 'OperatorGroup', name!, namespace, { namespaces, lastUpdated: timestamp() });
+  }
+}
+
+const MODE_TEXT: Record<string, string> = {
+  AllNamespaces: 'all namespaces',
+  OwnNamespace: 'own namespace',
+  SingleNamespace: 'one namespace',
+  MultiNamespace: 'multiple namespaces',
+};
+
+function installModes(csv: CatalogCsv): { type: string; supported: boolean }[] {
+  return (['OwnNamespace', 'SingleNamespace', 'MultiNamespace', 'AllNamespaces'] as const).map((type) => ({ type, supported: !!csv.installModes[type] }));
+}
+
+/** The install mode an OperatorGroup asks for, from its target namespaces. */
+export function installModeOf(og: KObject, namespace: string): string {
+  const targets: string[] = og.spec?.targetNamespaces ?? [];
+  if (!targets.length && !og.spec?.selector) return 'AllNamespaces';
+  if (targets.length === 1) return targets[0] === namespace ? 'OwnNamespace' : 'SingleNamespace';
+  return 'MultiNamespace';
+}

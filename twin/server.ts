@@ -1,0 +1,172 @@
+// Assembles a twin: the API server (HTTPS on loopback), the ingress router, the cluster's initial
+// state and the operator controllers; writes a kubeconfig for a kube:admin token.
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import * as yaml from 'js-yaml';
+import { ApiServer } from './api/apiserver';
+import { AuditLog } from './api/audit';
+import { Authenticator, newOAuthToken, TWIN_SYSTEM } from './api/auth';
+import { TwinClient } from './api/client';
+import { createApiHttpServer } from './api/http';
+import { ClusterLifecycle } from './api/lifecycle';
+import { Authorizer } from './api/rbac';
+import { createCa, createServingCert } from './api/tls';
+import { VirtualKinds } from './api/virtual';
+import { bootstrapCluster, loadNodes } from './bootstrap';
+import { OlmController } from './controllers/olm';
+import { RhoaiOperator } from './controllers/rhoai-operator';
+import { createContext, type Controller, type ControllerContext } from './controllers/runtime';
+import { WorkloadControllers } from './controllers/workloads';
+import { FaultSet } from './faults';
+import { IngressRouter } from './ingress/router';
+
+export interface TwinOptions {
+  kubeconfig?: string;
+  port?: number;
+  ingressPort?: number;
+  auditLog?: string;
+  faults?: string[];
+  latencyMs?: number;
+  appsDomain?: string;
+  nodesFile?: string;
+  log?: (line: string) => void;
+}
+
+export interface Twin {
+  apiUrl: string;
+  ingressPort: number;
+  appsDomain: string;
+  /** The RHOAI_RESOLVE value that maps the route hosts to the ingress listener. */
+  resolve: string;
+  kubeconfig?: string;
+  adminToken: string;
+  caPem: string;
+  ingressCaPem: string;
+  api: ApiServer;
+  controllers: ControllerContext;
+  stop(): Promise<void>;
+}
+
+export async function startTwin(opts: TwinOptions = {}): Promise<Twin> {
+  const appsDomain = opts.appsDomain ?? 'apps.twin.local';
+  const log = opts.log ?? ((line: string) => process.stderr.write(`rhoai-twin: ${line}\n`));
+  const faults = new FaultSet(opts.faults ?? []);
+  const nodes = loadNodes(opts.nodesFile);
+
+  const apiCa = createCa('kube-apiserver-twin-signer');
+  const apiCert = createServingCert(apiCa, '127.0.0.1', ['localhost', 'api.twin.local', 'kubernetes.default.svc'], ['127.0.0.1']);
+  const ingressCa = createCa(`ingress-operator@twin`);
+  const ingressCert = createServingCert(ingressCa, `*.${appsDomain}`, [`*.${appsDomain}`]);
+
+  const api = new ApiServer({ appsDomain });
+  new ClusterLifecycle(api);
+  const authn = new Authenticator(
+    (resource, ns, name) => api.store.get(resource, ns, name),
+    () => api.store.list('user.openshift.io/groups'),
+  );
+  const authz = new Authorizer(
+    (resource, ns) => api.store.list(resource, ns),
+    (resource, ns, name) => api.store.get(resource, ns, name),
+  );
+  const virtual = new VirtualKinds(api, authn, authz);
+  const adminToken = newOAuthToken();
+  authn.addStaticToken(adminToken, { username: 'kube:admin', groups: ['system:cluster-admins', 'system:authenticated'] });
+  const audit = new AuditLog(opts.auditLog);
+
+  const ingress = new IngressRouter(ingressCert);
+  const apiHttp = createApiHttpServer({
+    api,
+    authn,
+    authz,
+    virtual,
+    audit,
+    faults,
+    tls: apiCert,
+    oauthMetadata: () => oauthMetadata(appsDomain, ingressPortOf()),
+  });
+  await listen(apiHttp, opts.port ?? 0);
+  await listen(ingress.server, opts.ingressPort ?? 0);
+  const apiPort = (apiHttp.address() as AddressInfo).port;
+  const ingressPortOf = () => (ingress.server.address() as AddressInfo).port;
+  const apiUrl = `https://127.0.0.1:${apiPort}`;
+
+  const system = new TwinClient(api, 'cluster-bootstrap', TWIN_SYSTEM);
+  const settings = {
+    appsDomain,
+    clusterDomain: 'cluster.local',
+    latencyMs: opts.latencyMs ?? 0,
+    ingressCaPem: ingressCa.certPem,
+    apiCaPem: apiCa.certPem,
+    crdDir: join(__dirname, 'crds'),
+    catalogDir: join(__dirname, 'catalog'),
+    log,
+  };
+  const ctx = createContext(api, authn, faults, settings);
+  const workloads = new WorkloadControllers(ctx);
+  const controllers: Controller[] = [workloads, new OlmController(ctx), new RhoaiOperator(ctx)];
+  workloads.start();
+  bootstrapCluster(system, { crdDir: settings.crdDir, appsDomain, apiServerURL: apiUrl, ingressCaPem: ingressCa.certPem, nodes });
+  for (const c of controllers) if (c !== workloads) c.start();
+
+  if (opts.kubeconfig) writeKubeconfig(opts.kubeconfig, apiUrl, apiCa.certPem, adminToken);
+
+  return {
+    apiUrl,
+    ingressPort: ingressPortOf(),
+    appsDomain,
+    resolve: `*.${appsDomain}=127.0.0.1:${ingressPortOf()}`,
+    kubeconfig: opts.kubeconfig,
+    adminToken,
+    caPem: apiCa.certPem,
+    ingressCaPem: ingressCa.certPem,
+    api,
+    controllers: ctx,
+    async stop() {
+      await Promise.all([close(apiHttp), close(ingress.server)]);
+      await audit.close();
+    },
+  };
+}
+
+function oauthMetadata(appsDomain: string, _ingressPort: number): object {
+  const issuer = `https://oauth-openshift.${appsDomain}`;
+  return {
+    issuer,
+    authorization_endpoint: `${issuer}/oauth/authorize`,
+    token_endpoint: `${issuer}/oauth/token`,
+    scopes_supported: ['user:check-access', 'user:full', 'user:info', 'user:list-projects', 'user:list-scoped-projects'],
+    response_types_supported: ['code', 'token'],
+    grant_types_supported: ['authorization_code', 'implicit'],
+    code_challenge_methods_supported: ['plain', 'S256'],
+  };
+}
+
+export function writeKubeconfig(path: string, server: string, caPem: string, token: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const config = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'twin', cluster: { server, 'certificate-authority-data': Buffer.from(caPem).toString('base64') } }],
+    users: [{ name: 'kube:admin/twin', user: { token } }],
+    contexts: [{ name: 'admin', context: { cluster: 'twin', user: 'kube:admin/twin', namespace: 'default' } }],
+    'current-context': 'admin',
+    preferences: {},
+  };
+  writeFileSync(path, yaml.dump(config), { mode: 0o600 });
+  chmodSync(path, 0o600);
+}
+
+function listen(server: import('node:https').Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+}
+
+function close(server: import('node:https').Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
