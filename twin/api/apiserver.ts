@@ -322,7 +322,7 @@ export class ApiServer {
     } else {
       obj.metadata.uid = newUid();
       obj.metadata.creationTimestamp = timestamp();
-      obj.metadata.generation = 1;
+      obj.metadata.generation = hasGeneration(rt) ? 1 : undefined;
       delete obj.metadata.deletionTimestamp;
       delete obj.metadata.resourceVersion;
       if (rt.subresources.status && rt.crdName) delete obj.status;
@@ -332,7 +332,7 @@ export class ApiServer {
     const schema = rt.schemas?.[version];
     if (schema) applyDefaults(obj, schema);
     this.validate(rt, version, obj, old, strategy);
-    if (old && !opts.subresource) {
+    if (old && !opts.subresource && hasGeneration(rt)) {
       const oldSpec = specPart(this.toVersion(old, rt, version), !!rt.subresources.status);
       if (!deepEqual(oldSpec, specPart(obj, !!rt.subresources.status))) obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
     }
@@ -470,6 +470,13 @@ export class ApiServer {
   private ns(rt: ResourceType, namespace: string | undefined): string | undefined {
     return rt.namespaced ? namespace : undefined;
   }
+}
+
+// Built-in kinds that carry metadata.generation (workload controllers report observedGeneration).
+const GENERATION_GROUPS = new Set(['apps', 'batch', 'networking.k8s.io', 'policy', 'apiextensions.k8s.io']);
+
+function hasGeneration(rt: ResourceType): boolean {
+  return !!rt.crdName || GENERATION_GROUPS.has(rt.group);
 }
 
 function itemKey(o: KObject): string {
