@@ -102,7 +102,8 @@ export class Session {
     const target = await connectTarget(settings);
     for (const credential of target.credentials) this.redactor.addSecret(credential, 'kubeconfig credential');
     this.targetValue = target;
-    if (claimOnce(runDirectory(ensureWorkDir(settings.workDir)), 'banner')) this.log(describeTarget(target));
+    // On its own line even when a progress formatter has printed dots on stdout.
+    if (claimOnce(runDirectory(ensureWorkDir(settings.workDir)), 'banner')) this.log(`\n${describeTarget(target)}`);
     return target;
   }
 }
