@@ -7,6 +7,24 @@ import { formatEnvironment } from './report/environment';
 import { session } from './session';
 import type { RhoaiWorld } from './world';
 
+/** Errors whose message says everything a person needs: their stack would only bury it. */
+const SELF_EXPLAINING = new Set([
+  'ConfigurationError',
+  'KubeconfigError',
+  'PreflightError',
+  'TwinStartError',
+  'WaitTimeoutError',
+  'WaitFailedError',
+  'FixtureError',
+  'UnknownKindError',
+]);
+
+function forReport(error: unknown): unknown {
+  const redacted = session.redactor.redactError(error);
+  if (redacted instanceof Error && SELF_EXPLAINING.has(redacted.name)) redacted.stack = `${redacted.name}: ${redacted.message}`;
+  return redacted;
+}
+
 // Errors of every step and hook (messages, stacks, chai's actual/expected) are redacted before
 // Cucumber sees them, so nothing secret reaches a formatter.
 setDefinitionFunctionWrapper((fn: (...args: unknown[]) => unknown) => {
@@ -15,12 +33,12 @@ setDefinitionFunctionWrapper((fn: (...args: unknown[]) => unknown) => {
       const result = fn.apply(this, args);
       if (result && typeof (result as Promise<unknown>).then === 'function') {
         return (result as Promise<unknown>).then(undefined, (error: unknown) => {
-          throw session.redactor.redactError(error);
+          throw forReport(error);
         });
       }
       return result;
     } catch (error) {
-      throw session.redactor.redactError(error);
+      throw forReport(error);
     }
   };
 });

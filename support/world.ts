@@ -35,6 +35,12 @@ export class RhoaiWorld extends World {
     });
   }
 
+  /** Registers a secret (a generated key, an S3 secret key, a token) with the redactor; returns it. */
+  secret<T extends string>(value: T, label = 'secret'): T {
+    session.redactor.addSecret(value, label);
+    return value;
+  }
+
   /** Remembers an object for the diagnostics of a failed scenario. */
   touch(ref: ObjectRef): void {
     if (!this.touched.some((r) => r.apiVersion === ref.apiVersion && r.kind === ref.kind && r.name === ref.name && r.namespace === ref.namespace)) {
