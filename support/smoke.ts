@@ -19,6 +19,10 @@ export async function assertClusterAdmin(world: RhoaiWorld): Promise<void> {
 }
 
 export async function useScratchNamespace(world: RhoaiWorld, name: string): Promise<void> {
+  // A previous run's namespace may still be terminating: nothing can be created in it until it is gone.
+  const ref = { apiVersion: 'v1', kind: 'Namespace', name };
+  const existing = await world.cluster.get(ref);
+  if (existing?.metadata.deletionTimestamp) await world.cluster.waitForDeletion(ref, { describe: `the previous namespace ${name} to finish terminating` });
   const [namespace] = await world.applyFixture('core/namespace', { name });
   world.namespace = name;
   world.deleteAfterwards(namespace!);
