@@ -5,6 +5,8 @@ import { StringDecoder } from 'node:string_decoder';
 import type { ApiTransport, Query } from './transport';
 import type { WatchEvent } from './types';
 
+export const WATCH_TIMEOUT_SECONDS = 300;
+
 export interface WatchOutcome {
   /** Events received (bookmarks included) before the stream closed. */
   readonly events: number;
@@ -20,7 +22,9 @@ export async function watchOnce(
   const response = await transport.stream({
     method: 'GET',
     path,
-    query: { ...query, watch: true, allowWatchBookmarks: true },
+    // The server ends the watch after timeoutSeconds, so a connection that died silently (no FIN)
+    // is noticed and the wait resumes from the last resourceVersion.
+    query: { ...query, watch: true, allowWatchBookmarks: true, timeoutSeconds: WATCH_TIMEOUT_SECONDS },
     signal,
   });
   return new Promise<WatchOutcome>((resolve, reject) => {
