@@ -59,6 +59,14 @@ const USER_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,62}$/;
 const FAULT_NAME = /^[a-z0-9][a-z0-9-]*$/;
 const CHANNEL = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
+/** A subscription channel; `@default` (returned as undefined) means the PackageManifest's defaultChannel. */
+function channel(raw: string | undefined, fallback: string): string | undefined {
+  const value = raw ?? fallback;
+  if (value === '@default') return undefined;
+  if (!CHANNEL.test(value)) throw new InvalidSettingValue('a channel name (letters, digits, ".", "_", "-") or @default');
+  return value;
+}
+
 export const SETTINGS = {
   kubeconfig: define<string[] | undefined>({
     name: 'KUBECONFIG',
@@ -192,13 +200,67 @@ export const SETTINGS = {
   }),
   operatorChannel: define<string | undefined>({
     name: 'RHOAI_OPERATOR_CHANNEL',
-    description: "The rhods-operator subscription channel; when unset, the PackageManifest's defaultChannel.",
-    allowed: 'a channel name, e.g. stable or fast',
+    description:
+      "The rhods-operator subscription channel. RHOAI 2.9 shipped on `fast` (June 2024 install docs); the exact channel list of the catalog is unverified, so `@default` takes the PackageManifest's defaultChannel instead.",
+    allowed: 'a channel name (e.g. fast, stable, eus-2.8) or @default',
+    default: 'fast',
+    secret: false,
+    parse: (raw) => channel(raw, 'fast'),
+  }),
+  expectedVersion: define<string | undefined>({
+    name: 'RHOAI_EXPECTED_VERSION',
+    description: "The RHOAI version the installed operator's CSV must report (a prefix of spec.version); `any` accepts whatever the channel delivers.",
+    allowed: 'a version prefix such as 2.9 or 2.9.1, or any',
+    default: '2.9',
+    secret: false,
+    parse: (raw) => {
+      if (raw === undefined) return '2.9';
+      if (raw === 'any') return undefined;
+      if (!/^\d+(\.\d+){0,2}$/.test(raw)) throw new InvalidSettingValue('a version prefix such as 2.9 or 2.9.1, or any');
+      return raw;
+    },
+  }),
+  profile: define<'all' | 'train-only' | 'infer-only'>({
+    name: 'RHOAI_PROFILE',
+    description: 'Which components the install manages in default-dsc: all, train-only (workbenches, pipelines, distributed workloads) or infer-only (model serving).',
+    secret: false,
+    ...oneOf(['all', 'train-only', 'infer-only'] as const, 'all'),
+  }),
+  serviceMeshChannel: define<string | undefined>({
+    name: 'RHOAI_SERVICEMESH_CHANNEL',
+    description: 'Channel of the servicemeshoperator subscription (OpenShift Service Mesh 2.x); `@default` takes the catalog default.',
+    allowed: 'a channel name or @default',
+    default: 'stable',
+    secret: false,
+    parse: (raw) => channel(raw, 'stable'),
+  }),
+  serverlessChannel: define<string | undefined>({
+    name: 'RHOAI_SERVERLESS_CHANNEL',
+    description: 'Channel of the serverless-operator subscription; `@default` takes the catalog default.',
+    allowed: 'a channel name or @default',
+    default: 'stable',
+    secret: false,
+    parse: (raw) => channel(raw, 'stable'),
+  }),
+  authorinoChannel: define<string | undefined>({
+    name: 'RHOAI_AUTHORINO_CHANNEL',
+    description:
+      'Channel of the authorino-operator subscription. Unverified for 2.9 (tech-preview-v1, managed-services and stable were all seen), so by default the catalog default (`@default`).',
+    allowed: 'a channel name or @default',
+    default: '@default',
+    secret: false,
+    parse: (raw) => channel(raw, '@default'),
+  }),
+  customCaFile: define<string | undefined>({
+    name: 'RHOAI_CUSTOM_CA_FILE',
+    description: "PEM file with the certificates to add as DSCI trustedCABundle.customCABundle; by default the root CA the secure-gateway step generates.",
+    allowed: 'an existing PEM file',
     secret: false,
     parse: (raw) => {
       if (raw === undefined) return undefined;
-      if (!CHANNEL.test(raw)) throw new InvalidSettingValue('a channel name, e.g. stable or fast');
-      return raw;
+      const file = filePath(raw);
+      if (!fs.existsSync(file)) throw new InvalidSettingValue('an existing PEM file', `${file} does not exist`);
+      return file;
     },
   }),
   installPlanApproval: define<'Automatic' | 'Manual'>({
