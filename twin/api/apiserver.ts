@@ -30,6 +30,8 @@ export interface ListOptions {
   fieldSelector?: string;
   limit?: number;
   continue?: string;
+  resourceVersion?: string;
+  resourceVersionMatch?: string;
 }
 
 export interface WatchOptions {
@@ -97,23 +99,45 @@ export class ApiServer {
   list(rt: ResourceType, version: string, namespace: string | undefined, opts: ListOptions = {}): KObject {
     const labels = parseLabelSelector(opts.labelSelector);
     const fields = parseFieldSelector(opts.fieldSelector);
-    const rv = String(this.store.currentRv());
-    let items = this.store
-      .list(resourceKey(rt), this.ns(rt, namespace))
-      .filter((o) => matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o));
-    let cont: string | undefined;
+    const key = resourceKey(rt);
+    const ns = this.ns(rt, namespace);
+    let rv = this.store.currentRv();
+    let start: string | undefined;
+    let all: KObject[];
     if (opts.continue) {
-      const after = Buffer.from(opts.continue, 'base64url').toString();
-      items = items.filter((o) => itemKey(o) > after);
-    }
-    if (opts.limit && items.length > opts.limit) {
+      if (opts.resourceVersion && opts.resourceVersion !== '0') throw new ApiError(400, 'BadRequest', 'specifying resource version is not allowed when using continue');
+      const token = decodeContinue(opts.continue);
+      start = token.start;
+      // Every page of a paginated list is read at the first page's revision, as etcd serves it;
+      // rv -1 (from a 410's fresh token) resumes at the latest revision instead.
+      const snapshot = token.rv > 0 ? this.store.listAt(key, ns, token.rv) : this.store.list(key, ns);
+      if (snapshot === 'expired') throw continueExpired(token.start);
+      if (token.rv > 0) rv = token.rv;
+      all = snapshot;
+    } else if (opts.resourceVersion && opts.resourceVersionMatch === 'Exact') {
+      const at = Number(opts.resourceVersion);
+      if (!Number.isSafeInteger(at) || at <= 0) throw new ApiError(400, 'BadRequest', `invalid resource version: ${opts.resourceVersion}`);
+      const snapshot = at > rv ? 'future' : this.store.listAt(key, ns, at);
+      if (snapshot === 'future') throw new ApiError(504, 'Timeout', `Too large resource version: ${at}, current: ${rv}`, { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds: 1 });
+      if (snapshot === 'expired') throw new ApiError(410, 'Expired', `too old resource version: ${at} (${rv})`);
+      rv = at;
+      all = snapshot;
+    } else all = this.store.list(key, ns);
+    let items = all.filter((o) => matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o));
+    if (start !== undefined) items = items.filter((o) => itemKey(o) >= start!);
+    let cont: string | undefined;
+    let remaining: number | undefined;
+    if (opts.limit && opts.limit > 0 && items.length > opts.limit) {
+      remaining = items.length - opts.limit;
       items = items.slice(0, opts.limit);
-      cont = Buffer.from(itemKey(items[items.length - 1])).toString('base64url');
+      cont = encodeContinue(rv, itemKey(items[items.length - 1]) + '\u0000');
     }
+    // etcd3 counts the rest only when nothing filters the list (counting would mean reading it all).
+    const unfiltered = !labels.length && !fields.length;
     return {
       apiVersion: groupVersion(rt.group, version),
       kind: rt.listKind,
-      metadata: { resourceVersion: rv, ...(cont ? { continue: cont } : {}) },
+      metadata: { resourceVersion: String(rv), ...(cont ? { continue: cont } : {}), ...(cont && unfiltered ? { remainingItemCount: remaining } : {}) },
       items: items.map((o) => this.toVersion(o, rt, version)),
     };
   }
@@ -481,6 +505,37 @@ function hasGeneration(rt: ResourceType): boolean {
 
 function itemKey(o: KObject): string {
   return `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+}
+
+/** kube-apiserver's continue token: base64url(JSON {v, rv, start}), start being the key to resume at. */
+function encodeContinue(rv: number, start: string): string {
+  return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv, start })).toString('base64url');
+}
+
+function decodeContinue(token: string): { rv: number; start: string } {
+  const invalid = (why: string) => new ApiError(400, 'BadRequest', `invalid continue token: continue key is not valid: ${why}`);
+  if (!/^[A-Za-z0-9_-]+$/.test(token)) throw invalid('illegal base64 data');
+  let parsed: { v?: unknown; rv?: unknown; start?: unknown };
+  try {
+    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid('invalid character looking for beginning of value');
+  }
+  if (parsed?.v !== 'meta.k8s.io/v1') throw invalid(`got unrecognized encoded version ${String(parsed?.v)}`);
+  if (typeof parsed.rv !== 'number' || parsed.rv === 0) throw invalid('incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+  if (typeof parsed.start !== 'string' || !parsed.start) throw invalid('encoded start key empty (version meta.k8s.io/v1)');
+  return { rv: parsed.rv, start: parsed.start };
+}
+
+/** 410 for a continue token whose revision was compacted away, with a token that resumes at the latest one. */
+function continueExpired(start: string): ApiError {
+  const e = new ApiError(
+    410,
+    'Expired',
+    'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.',
+  );
+  e.listMeta = { continue: encodeContinue(-1, start) };
+  return e;
 }
 
 function defaultManager(userAgent: string | undefined): string {

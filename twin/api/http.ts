@@ -189,6 +189,8 @@ function dispatch(o: ApiHttpOptions, rt: ResourceType, t: ResourceTarget, method
         fieldSelector: q.get('fieldSelector') ?? undefined,
         limit: q.get('limit') ? Number(q.get('limit')) : undefined,
         continue: q.get('continue') ?? undefined,
+        resourceVersion: q.get('resourceVersion') ?? undefined,
+        resourceVersionMatch: q.get('resourceVersionMatch') ?? undefined,
       });
     case 'create':
       if (t.name) throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');

@@ -37,7 +37,7 @@ export class Store {
 
   list(resource: string, namespace?: string): KObject[] {
     const out: KObject[] = [];
-    for (const [k, o] of [...this.bucket(resource)].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [k, o] of [...this.bucket(resource)].sort(([a], [b]) => byteOrder(a, b))) {
       if (namespace !== undefined && !k.startsWith(`${namespace}/`)) continue;
       out.push(structuredClone(o));
     }
@@ -66,6 +66,28 @@ export class Store {
     gone.metadata.resourceVersion = String(++this.rv);
     this.record({ rv: this.rv, resource, type: 'DELETED', object: gone, old });
     return structuredClone(gone);
+  }
+
+  /**
+   * The objects of one resource as they were at `rv` (etcd's MVCC read at a revision), rebuilt by
+   * undoing the recorded changes after it; 'expired' once compaction took that history away.
+   */
+  listAt(resource: string, namespace: string | undefined, rv: number): KObject[] | 'expired' {
+    if (rv < this.compactedThrough) return 'expired';
+    const state = new Map(this.bucket(resource));
+    for (let i = this.history.length - 1; i >= 0 && this.history[i].rv > rv; i--) {
+      const c = this.history[i];
+      if (c.resource !== resource) continue;
+      const key = objectKey(c.object.metadata.namespace, c.object.metadata.name!);
+      if (c.type === 'ADDED') state.delete(key);
+      else if (c.old) state.set(key, c.old);
+    }
+    const out: KObject[] = [];
+    for (const [k, o] of [...state].sort(([a], [b]) => byteOrder(a, b))) {
+      if (namespace !== undefined && !k.startsWith(`${namespace}/`)) continue;
+      out.push(structuredClone(o));
+    }
+    return out;
   }
 
   /** Changes of one resource after `rv`, or 'expired' when the history no longer reaches back that far. */
@@ -106,6 +128,11 @@ export class Store {
     if (!b) this.objects.set(resource, (b = new Map()));
     return b;
   }
+}
+
+/** etcd orders keys bytewise, so lists (and the continue tokens that resume them) do too. */
+function byteOrder(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function objectKey(namespace: string | undefined, name: string): string {

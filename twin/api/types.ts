@@ -151,11 +151,14 @@ export class ApiError extends Error {
     super(message);
   }
 
+  /** ListMeta of the Status (a 410 to a stale continue token carries a fresh token here). */
+  listMeta?: { continue?: string };
+
   toStatus(): KObject {
     return {
       kind: 'Status',
       apiVersion: 'v1',
-      metadata: {},
+      metadata: { ...(this.listMeta ?? {}) },
       status: 'Failure',
       message: this.message,
       reason: this.reason,
