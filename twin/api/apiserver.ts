@@ -39,6 +39,8 @@ export interface WatchOptions {
   labelSelector?: string;
   fieldSelector?: string;
   allowBookmarks?: boolean;
+  /** When the server will end this watch (timeoutSeconds), in ms from now. */
+  timeoutMs?: number;
 }
 
 export interface WatchEvent {
@@ -313,15 +315,24 @@ export class ApiServer {
     const unsubscribe = this.store.subscribe(key, handle);
     for (const c of replay) handle(c);
     let bookmarks: NodeJS.Timeout | undefined;
+    let preTimeout: NodeJS.Timeout | undefined;
     if (opts.allowBookmarks) {
-      bookmarks = setInterval(() => {
-        sink({ type: 'BOOKMARK', object: { apiVersion: groupVersion(rt.group, version), kind: rt.kind, metadata: { resourceVersion: String(this.store.currentRv()) } } });
-      }, this.opts.bookmarkIntervalMs ?? 30000);
+      const every = this.opts.bookmarkIntervalMs ?? 30000;
+      const bookmark = () => sink({ type: 'BOOKMARK', object: { apiVersion: groupVersion(rt.group, version), kind: rt.kind, metadata: { resourceVersion: String(this.store.currentRv()) } } });
+      bookmarks = setInterval(bookmark, every);
       bookmarks.unref();
+      // The watch cache also sends one 2 s before the watch's deadline, so that the client can
+      // resume from a recent resourceVersion rather than relist (none when the watch is shorter).
+      const before = (opts.timeoutMs ?? 0) - 2000;
+      if (before > 0 && before < every) {
+        preTimeout = setTimeout(bookmark, before);
+        preTimeout.unref();
+      }
     }
     return () => {
       unsubscribe();
       if (bookmarks) clearInterval(bookmarks);
+      if (preTimeout) clearTimeout(preTimeout);
     };
   }
 

@@ -223,11 +223,14 @@ function startWatch(
   q: URLSearchParams,
   finish: (code: number, err?: ApiError) => void,
 ): void {
+  const seconds = Number(q.get('timeoutSeconds') ?? 0);
+  const timeoutMs = seconds > 0 ? seconds * 1000 : MAX_WATCH_MS;
   const opts = {
     resourceVersion: q.get('resourceVersion') ?? undefined,
     labelSelector: q.get('labelSelector') ?? undefined,
     fieldSelector: q.get('fieldSelector') ?? undefined,
     allowBookmarks: q.get('allowWatchBookmarks') === 'true',
+    timeoutMs,
   };
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
   res.flushHeaders();
@@ -257,8 +260,7 @@ function startWatch(
     res.end();
     return;
   }
-  const seconds = Number(q.get('timeoutSeconds') ?? 0);
-  timers.push(setTimeout(close, seconds > 0 ? seconds * 1000 : MAX_WATCH_MS));
+  timers.push(setTimeout(close, timeoutMs));
   const cut = o.faults.watchCut();
   if (cut !== undefined) timers.push(setTimeout(() => (cut % 2 ? res.destroy() : close()), cut));
   req.on('close', close);
