@@ -173,6 +173,11 @@ export class ApiServer {
     const old = this.find(rt, namespace, name);
     if (!old) throw notFound(rt, name);
     const given = body.metadata?.resourceVersion;
+    // Custom resources and CRDs do not allow unconditional updates: a PUT must carry the
+    // resourceVersion it read (most built-in kinds accept a PUT without one).
+    if (!given && !subresource && (rt.crdName || (rt.group === 'apiextensions.k8s.io' && rt.kind === 'CustomResourceDefinition'))) {
+      throw invalid(rt, name, [{ reason: 'FieldValueInvalid', message: 'Invalid value: 0x0: must be specified for an update', field: 'metadata.resourceVersion' }]);
+    }
     if (given && given !== old.metadata.resourceVersion) throw conflict(rt, name);
     if (body.metadata?.uid && body.metadata.uid !== old.metadata.uid) {
       throw new ApiError(409, 'Conflict', `Precondition failed: UID in precondition: ${body.metadata.uid}, UID in object meta: ${old.metadata.uid}`);
@@ -263,7 +268,8 @@ export class ApiServer {
       obj.metadata.deletionGracePeriodSeconds = 0;
       if (finalizers.length) obj.metadata.finalizers = finalizers;
       if (waitsForNamespaceCleanup) obj.status = { ...(obj.status ?? {}), phase: 'Terminating' };
-      if (obj.metadata.generation !== undefined && rt.crdName) obj.metadata.generation += 1;
+      // Marking an object for deletion bumps its generation, for every kind that has one.
+      if (obj.metadata.generation) obj.metadata.generation += 1;
       return this.toVersion(this.store.put(resourceKey(rt), obj), rt, version);
     }
     const gone = this.store.remove(resourceKey(rt), obj.metadata.namespace, name)!;
@@ -399,6 +405,12 @@ export class ApiServer {
 
   private validate(rt: ResourceType, version: string, obj: KObject, old: KObject | undefined, strategy: ReturnType<typeof strategyFor>): void {
     const causes: StatusCause[] = [...validateName(obj.metadata.name, rt.kind), ...validateLabels(obj)];
+    if (old?.metadata.deletionTimestamp) {
+      const added = (obj.metadata.finalizers ?? []).filter((f) => !(old.metadata.finalizers ?? []).includes(f));
+      if (added.length) {
+        causes.push({ reason: 'FieldValueForbidden', message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(', ')}}`, field: 'metadata.finalizers' });
+      }
+    }
     const schema = rt.schemas?.[version];
     if (schema) causes.push(...validateAgainstSchema(obj, schema));
     causes.push(...(strategy.validate?.(obj, old) ?? []));

@@ -159,9 +159,11 @@ async function serveResource(
     body = raw.length ? decodeBody(raw, req.headers['content-type'], method) : undefined;
     record.requestObject = body;
   }
+  // An apply patch creates the object when it does not exist yet, and says so with 201 Created.
+  const applyCreates = verb === 'patch' && !t.subresource && isApply(req.headers['content-type']) && !o.api.find(rt, t.namespace, t.name!);
   const result = dispatch(o, rt, t, method, verb, body, ctx, q, req);
   for (const w of ctx.warnings) res.appendHeader('Warning', `299 - ${JSON.stringify(w)}`);
-  const code = method === 'POST' ? 201 : 200;
+  const code = method === 'POST' || applyCreates ? 201 : 200;
   const accept = req.headers.accept;
   if (method === 'GET' && wantsTable(accept) && rt.kind !== 'Project') {
     const items = t.name ? [result] : (result.items as KObject[]);
@@ -337,6 +339,11 @@ function verbOf(method: string, t: ResourceTarget, watching: boolean): string {
 
 function isPublic(path: string): boolean {
   return ['/version', '/version/', '/healthz', '/readyz', '/livez', '/.well-known/oauth-authorization-server'].includes(path);
+}
+
+function isApply(contentType: string | undefined): boolean {
+  const ct = (contentType ?? '').split(';')[0].trim();
+  return ct === 'application/apply-patch+yaml' || ct === 'application/apply-patch+cbor';
 }
 
 function patchType(contentType: string | undefined): PatchType {
