@@ -372,8 +372,21 @@ function decodeBody(raw: Buffer, contentType: string | undefined, method: string
     if (ct.includes('yaml')) return yaml.load(text);
     return JSON.parse(text);
   } catch (e) {
-    throw new ApiError(400, 'BadRequest', `the request body could not be decoded (${method} ${ct}): ${(e as Error).message}`);
+    // Say where the body is malformed, never what it holds: V8's and js-yaml's messages quote the
+    // input (a Secret's value, say), and this message goes to the client and the audit log.
+    throw new ApiError(400, 'BadRequest', `the request body could not be decoded (${method} ${ct}): ${parseErrorSummary(e, ct.includes('yaml'))}`);
   }
+}
+
+function parseErrorSummary(e: unknown, isYaml: boolean): string {
+  if (isYaml) {
+    const y = e as { reason?: string; mark?: { line?: number } };
+    return `yaml: line ${(y.mark?.line ?? 0) + 1}: ${y.reason ?? 'invalid YAML'}`;
+  }
+  const message = (e as Error).message ?? '';
+  if (/end of JSON input/.test(message)) return 'json parse error: unexpected end of JSON input';
+  const position = /at position (\d+)/.exec(message);
+  return `json parse error: invalid character at offset ${position ? position[1] : 'unknown'}`;
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
