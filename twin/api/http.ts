@@ -66,12 +66,12 @@ async function handle(o: ApiHttpOptions, req: IncomingMessage, res: ServerRespon
   const received = new Date();
   const url = new URL(req.url ?? '/', 'https://twin');
   const token = bearer(req.headers.authorization);
-  const user = o.authn.authenticate(token);
+  const authenticated = o.authn.authenticate(token);
   const route = parseRoute(url.pathname);
   const record: AuditRecord = {
     verb: (req.method ?? 'GET').toLowerCase(),
     requestURI: req.url ?? '/',
-    user: user === 'invalid' ? { username: 'system:anonymous', groups: ['system:unauthenticated'] } : user,
+    user: authenticated === 'invalid' ? { username: 'system:anonymous', groups: ['system:unauthenticated'] } : authenticated,
     userAgent: req.headers['user-agent'],
     sourceIP: req.socket.remoteAddress,
     code: 200,
@@ -86,7 +86,9 @@ async function handle(o: ApiHttpOptions, req: IncomingMessage, res: ServerRespon
     o.audit.record(record);
   };
   try {
-    if (user === 'invalid') throw new ApiError(401, 'Unauthorized', 'Unauthorized');
+    if (authenticated === 'invalid') throw new ApiError(401, 'Unauthorized', 'Unauthorized');
+    const user = impersonate(o.authz, authenticated, req);
+    if (user !== authenticated) record.impersonatedUser = user;
     if (route.type !== 'resource') {
       const attrs: Attributes = { verb: (req.method ?? 'GET').toLowerCase(), path: url.pathname };
       if (!isPublic(url.pathname) && !o.authz.authorize(user, attrs).allowed) throw new ApiError(403, 'Forbidden', forbiddenMessage(user, attrs));
@@ -403,6 +405,38 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/**
+ * Impersonate-User / -Group / -Uid / -Extra-* (kubectl --as, --as-group): the requester needs the
+ * `impersonate` verb on each, then the request runs as that user. Like kube-apiserver, a
+ * non-anonymous impersonated user is in system:authenticated, and a ServiceAccount without
+ * explicit groups gets its ServiceAccount groups.
+ */
+function impersonate(authz: Authorizer, requester: UserInfo, req: IncomingMessage): UserInfo {
+  const h = req.headersDistinct;
+  const username = h['impersonate-user']?.[0];
+  const groups = (h['impersonate-group'] ?? []).filter((g) => g !== '');
+  const uid = h['impersonate-uid']?.[0];
+  const extras = Object.keys(h).filter((k) => k.startsWith('impersonate-extra-'));
+  if (username === undefined) {
+    if (groups.length || uid !== undefined || extras.length) {
+      throw new ApiError(500, 'InternalError', `Internal error occurred: requested [${groups.map((g) => `{Group  ${g}  }`).join(' ')}] without impersonating a user`);
+    }
+    return requester;
+  }
+  const check = (attrs: Attributes) => {
+    if (!authz.authorize(requester, attrs).allowed) throw new ApiError(403, 'Forbidden', forbiddenMessage(requester, attrs), { name: attrs.name, group: attrs.apiGroup, kind: attrs.resource });
+  };
+  const sa = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(username);
+  if (sa) check({ verb: 'impersonate', apiGroup: '', resource: 'serviceaccounts', namespace: sa[1], name: sa[2] });
+  else check({ verb: 'impersonate', apiGroup: '', resource: 'users', name: username });
+  for (const g of groups) check({ verb: 'impersonate', apiGroup: '', resource: 'groups', name: g });
+  if (uid !== undefined) check({ verb: 'impersonate', apiGroup: 'authentication.k8s.io', resource: 'uids', name: uid });
+  for (const k of extras) for (const v of h[k] ?? []) check({ verb: 'impersonate', apiGroup: 'authentication.k8s.io', resource: 'userextras', subresource: k.slice('impersonate-extra-'.length), name: v });
+  const all = sa && !groups.length ? ['system:serviceaccounts', `system:serviceaccounts:${sa[1]}`] : [...groups];
+  if (username !== 'system:anonymous' && !all.includes('system:authenticated') && !all.includes('system:unauthenticated')) all.push('system:authenticated');
+  return { username, ...(uid !== undefined ? { uid } : {}), groups: all };
 }
 
 function bearer(header: string | undefined): string | undefined {
