@@ -91,7 +91,7 @@ async function handle(o: ApiHttpOptions, req: IncomingMessage, res: ServerRespon
     if (user !== authenticated) record.impersonatedUser = user;
     if (route.type !== 'resource') {
       const attrs: Attributes = { verb: (req.method ?? 'GET').toLowerCase(), path: url.pathname };
-      if (!isPublic(url.pathname) && !o.authz.authorize(user, attrs).allowed) throw new ApiError(403, 'Forbidden', forbiddenMessage(user, attrs));
+      if (!isPublic(url.pathname) && !o.authz.authorize(user, attrs).allowed) throw new ApiError(403, 'Forbidden', forbiddenMessage(user, attrs), {});
       if (url.pathname === '/openapi/v2') {
         const pb = /protobuf/.test(req.headers.accept ?? '');
         const doc = openApiV2(pb);

@@ -20,6 +20,12 @@ export interface Decision {
   reason: string;
 }
 
+interface Subject {
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
 interface Rule {
   verbs?: string[];
   apiGroups?: string[];
@@ -41,14 +47,17 @@ export class Authorizer {
 
   authorize(user: UserInfo, attrs: Attributes): Decision {
     if (user.groups.includes('system:masters')) return { allowed: true, reason: '' };
+    // The reason names the binding's subject that matched, as kube-apiserver's RBAC authorizer does.
     for (const crb of this.list(`${RBAC}/clusterrolebindings`)) {
-      if (!this.bindingApplies(crb, user)) continue;
-      if (this.roleAllows(crb.roleRef, undefined, attrs)) return { allowed: true, reason: `RBAC: allowed by ClusterRoleBinding "${crb.metadata.name}" of ClusterRole "${crb.roleRef?.name}" to ${subjectText(user)}` };
+      const subject = this.matchingSubject(crb, user);
+      if (!subject) continue;
+      if (this.roleAllows(crb.roleRef, undefined, attrs)) return { allowed: true, reason: `RBAC: allowed by ClusterRoleBinding "${crb.metadata.name}" of ClusterRole "${crb.roleRef?.name}" to ${describeSubject(subject, '')}` };
     }
     if (attrs.namespace) {
       for (const rb of this.list(`${RBAC}/rolebindings`, attrs.namespace)) {
-        if (!this.bindingApplies(rb, user)) continue;
-        if (this.roleAllows(rb.roleRef, attrs.namespace, attrs)) return { allowed: true, reason: `RBAC: allowed by RoleBinding "${rb.metadata.name}/${attrs.namespace}" of ${rb.roleRef?.kind} "${rb.roleRef?.name}" to ${subjectText(user)}` };
+        const subject = this.matchingSubject(rb, user);
+        if (!subject) continue;
+        if (this.roleAllows(rb.roleRef, attrs.namespace, attrs)) return { allowed: true, reason: `RBAC: allowed by RoleBinding "${rb.metadata.name}/${attrs.namespace}" of ${rb.roleRef?.kind} "${rb.roleRef?.name}" to ${describeSubject(subject, attrs.namespace)}` };
       }
     }
     return { allowed: false, reason: '' };
@@ -64,7 +73,11 @@ export class Authorizer {
   }
 
   private bindingApplies(binding: KObject, user: UserInfo): boolean {
-    return (binding.subjects ?? []).some((s: { kind: string; name: string; namespace?: string }) => {
+    return !!this.matchingSubject(binding, user);
+  }
+
+  private matchingSubject(binding: KObject, user: UserInfo): Subject | undefined {
+    return (binding.subjects ?? []).find((s: Subject) => {
       if (s.kind === 'User') return s.name === user.username;
       if (s.kind === 'Group') return user.groups.includes(s.name);
       if (s.kind === 'ServiceAccount') return user.username === `system:serviceaccount:${s.namespace ?? binding.metadata.namespace}:${s.name}`;
@@ -77,17 +90,24 @@ export class Authorizer {
     if (roleRef.kind === 'Role') return namespace ? (this.get(`${RBAC}/roles`, namespace, roleRef.name)?.rules ?? []) : [];
     const role = this.get(`${RBAC}/clusterroles`, undefined, roleRef.name);
     if (!role) return [];
-    return [...(role.rules ?? []), ...this.aggregatedRules(role)];
+    return [...(role.rules ?? []), ...this.aggregatedRules(role, new Set([role.metadata.name!]))];
   }
 
-  /** ClusterRoles with an aggregationRule gain the rules of every ClusterRole their selectors match. */
-  private aggregatedRules(role: KObject): Rule[] {
+  /**
+   * ClusterRoles with an aggregationRule gain the rules of every ClusterRole their selectors match.
+   * The aggregation controller fills an aggregated role's own rules too, so it is transitive:
+   * admin aggregates edit, whose rules are those of the aggregate-to-edit roles (view's among them).
+   */
+  private aggregatedRules(role: KObject, seen: Set<string>): Rule[] {
     const selectors = role.aggregationRule?.clusterRoleSelectors ?? [];
     if (!selectors.length) return [];
     const rules: Rule[] = [];
     for (const other of this.list(`${RBAC}/clusterroles`)) {
-      if (other.metadata.name === role.metadata.name) continue;
-      if (selectors.some((sel: object) => matchesLabels(labelSelectorFromObject(sel), other.metadata.labels))) rules.push(...(other.rules ?? []));
+      if (seen.has(other.metadata.name!)) continue;
+      if (selectors.some((sel: object) => matchesLabels(labelSelectorFromObject(sel), other.metadata.labels))) {
+        seen.add(other.metadata.name!);
+        rules.push(...(other.rules ?? []), ...this.aggregatedRules(other, seen));
+      }
     }
     return rules;
   }
@@ -113,8 +133,10 @@ export function ruleAllows(rule: Rule, a: Attributes): boolean {
   return !names.length || (a.name !== undefined && names.includes(a.name));
 }
 
-function subjectText(user: UserInfo): string {
-  return user.username.startsWith('system:serviceaccount:') ? `ServiceAccount "${user.username.split(':').slice(2).join('/')}"` : `User "${user.username}"`;
+/** A binding subject as kube-apiserver's RBAC reasons print it: `ServiceAccount "name/namespace"`, `Group "g"`, `User "u"`. */
+function describeSubject(s: Subject, bindingNamespace: string): string {
+  if (s.kind === 'ServiceAccount') return `ServiceAccount "${s.name}/${s.namespace || bindingNamespace}"`;
+  return `${s.kind} "${s.name}"`;
 }
 
 /** The message kube-apiserver gives with a 403. */

@@ -154,7 +154,8 @@ export class VirtualKinds {
       apiVersion: 'authentication.k8s.io/v1',
       kind: 'TokenRequest',
       metadata: { name, namespace, creationTimestamp: timestamp() },
-      spec: { audiences: body.spec?.audiences ?? ['https://kubernetes.default.svc'], expirationSeconds, boundObjectRef: body.spec?.boundObjectRef ?? null },
+      // No audiences (or an empty list) means the API server's own.
+      spec: { audiences: body.spec?.audiences?.length ? body.spec.audiences : ['https://kubernetes.default.svc'], expirationSeconds, boundObjectRef: body.spec?.boundObjectRef ?? null },
       status: { token: issued.token, expirationTimestamp: issued.expirationTimestamp },
     };
   }
