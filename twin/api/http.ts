@@ -239,8 +239,20 @@ function startWatch(
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
   res.flushHeaders();
   finish(200);
+  // With `Accept: ...;as=Table` (kubectl get -w) every object is sent as a one-row Table, the
+  // column definitions only in the first (kube-apiserver sets NoHeaders after it).
+  const asTable = wantsTable(req.headers.accept) && rt.kind !== 'Project';
+  let headersSent = false;
   const write = (e: WatchEvent) => {
-    if (!res.writableEnded) res.write(JSON.stringify(e) + '\n');
+    if (res.writableEnded) return;
+    let event = e;
+    if (asTable && (e.type === 'ADDED' || e.type === 'MODIFIED' || e.type === 'DELETED')) {
+      const table = toTable(rt, t.version, [e.object], String(e.object.metadata.resourceVersion ?? ''), q.get('includeObject') ?? undefined);
+      if (headersSent) table.columnDefinitions = null;
+      headersSent = true;
+      event = { type: e.type, object: table };
+    }
+    res.write(JSON.stringify(event) + '\n');
   };
   if (opts.resourceVersion && opts.resourceVersion !== '0' && o.faults.watchExpired()) {
     write({ type: 'ERROR', object: new ApiError(410, 'Expired', `too old resource version: ${opts.resourceVersion} (${o.api.store.currentRv()})`).toStatus() });

@@ -17,7 +17,7 @@ export function toTable(rt: ResourceType, version: string, objects: KObject[], r
   const rows = objects.map((o) => ({
     cells: [
       o.metadata.name,
-      ...columns.map((c) => cell(c, o)),
+      ...columns.map((c) => cell(c, o, !!rt.crdName)),
       ...(hasAge ? [] : [age(o.metadata.creationTimestamp)]),
     ],
     ...(includeObject === 'None'
@@ -38,10 +38,12 @@ export function toTable(rt: ResourceType, version: string, objects: KObject[], r
   } as KObject;
 }
 
-function cell(c: PrinterColumn, o: KObject): unknown {
+function cell(c: PrinterColumn, o: KObject, custom: boolean): unknown {
   const v = evalJsonPath(o, c.jsonPath);
   if (c.type === 'date') return typeof v === 'string' ? age(v) : '<unknown>';
-  if (v === undefined || v === null) return '<none>';
+  // A custom resource's missing column value is a null cell (kubectl shows <none>); the built-in
+  // printers write "<none>" themselves.
+  if (v === undefined || v === null) return custom ? null : '<none>';
   if (c.type === 'integer' && typeof v === 'object') return Object.keys(v as object).length;
   if (Array.isArray(v)) return v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x))).join(',');
   if (typeof v === 'object') return JSON.stringify(v);
