@@ -20,7 +20,8 @@ try {
 // Workers inherit the coordinator's environment: one id for the run (see support/target/run-coordination.ts).
 if (!/^\d+-[a-z0-9]+$/.test(process.env.RHOAI_RUN_ID || '')) process.env.RHOAI_RUN_ID = `${process.pid}-${Date.now().toString(36)}`;
 
-const reports = path.join(__dirname, 'reports');
+const reports = process.env.RHOAI_REPORTS_DIR ? path.resolve(process.env.RHOAI_REPORTS_DIR) : path.join(__dirname, 'reports');
+const inReports = (file) => path.relative(process.cwd(), path.join(reports, file));
 const allureResults = path.join(reports, 'allure-results');
 fs.rmSync(allureResults, { recursive: true, force: true }); // old runs' results would mix into this report
 fs.mkdirSync(allureResults, { recursive: true });
@@ -32,13 +33,13 @@ module.exports = {
     paths: ['features/**/*.feature'],
     format: [
       'progress',
-      'json:reports/cucumber.json',
-      'html:reports/cucumber.html',
-      'junit:reports/junit.xml',
-      'allure-cucumberjs/reporter:reports/allure-formatter.log',
+      `json:${inReports('cucumber.json')}`,
+      `html:${inReports('cucumber.html')}`,
+      `junit:${inReports('junit.xml')}`,
+      `allure-cucumberjs/reporter:${inReports('allure-formatter.log')}`,
     ],
     formatOptions: {
-      resultsDir: 'reports/allure-results',
+      resultsDir: inReports('allure-results'),
       snippetInterface: 'async-await',
     },
   },

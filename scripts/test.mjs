@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // npm test: the unit and integration tests (node:test), then the features on the embedded twin,
-// then one plain line `N passed, N failed` (unit tests plus scenarios) that CI can read.
+// then the acceptance tests of the harness itself (faults caught, idempotent re-install, no secret
+// leaks: each runs cucumber-js in a child process with its own reports), then one plain line
+// `N passed, N failed` (tests plus scenarios) that CI can read.
 //   node scripts/test.mjs          everything
-//   node scripts/test.mjs --unit   only the node:test tests
+//   node scripts/test.mjs --unit   only the unit and integration tests
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -64,13 +66,17 @@ function scenarioCounts(jsonFile) {
 }
 
 fs.mkdirSync(reports, { recursive: true });
-const files = [...testFiles('test/unit'), ...testFiles('test/integration')];
-const tapFile = path.join(reports, 'unit.tap');
 let passed = 0;
 let failed = 0;
 let exitFailure = false;
 
-if (files.length > 0) {
+/** Runs node:test over files, adding its counts; the TAP copy goes to reports/<name>.tap. */
+async function nodeTests(name, files) {
+  if (files.length === 0) {
+    console.log(`no ${name} tests found`);
+    return;
+  }
+  const tapFile = path.join(reports, `${name}.tap`);
   const code = await run(process.execPath, [
     '--import',
     'tsx',
@@ -84,18 +90,16 @@ if (files.length > 0) {
   const counts = unitCounts(tapFile);
   passed += counts.passed;
   failed += counts.failed;
-  if (code !== 0 && counts.failed === 0) {
-    failed++; // the runner itself failed (a file that does not load)
-  }
+  if (code !== 0 && counts.failed === 0) failed++; // the runner itself failed (a file that does not load)
   exitFailure ||= code !== 0;
-} else {
-  console.log('no unit tests found under test/unit or test/integration');
 }
+
+await nodeTests('unit', [...testFiles('test/unit'), ...testFiles('test/integration')]);
 
 if (!unitOnly) {
   const cucumberJson = path.join(reports, 'cucumber.json');
   fs.rmSync(cucumberJson, { force: true });
-  const code = await run(process.execPath, [path.join(root, 'node_modules', '@cucumber', 'cucumber', 'bin', 'cucumber.js'), '--tags', 'not @gpu and not @wip'], {
+  const code = await run(process.execPath, [path.join(root, 'node_modules', '@cucumber', 'cucumber', 'bin', 'cucumber.js'), '--tags', 'not @wip'], {
     RHOAI_TARGET: 'twin',
   });
   const counts = scenarioCounts(cucumberJson);
@@ -103,6 +107,8 @@ if (!unitOnly) {
   failed += counts.failed;
   if (code !== 0 && counts.failed === 0) failed++; // cucumber failed before running scenarios
   exitFailure ||= code !== 0;
+
+  await nodeTests('acceptance', testFiles('test/acceptance'));
 }
 
 console.log(`${passed} passed, ${failed} failed`);

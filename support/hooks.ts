@@ -21,7 +21,13 @@ const SELF_EXPLAINING = new Set([
 
 function forReport(error: unknown): unknown {
   const redacted = session.redactor.redactError(error);
-  if (redacted instanceof Error && SELF_EXPLAINING.has(redacted.name)) redacted.stack = `${redacted.name}: ${redacted.message}`;
+  if (redacted instanceof Error && SELF_EXPLAINING.has(redacted.name)) {
+    // Keep one frame: Cucumber parses stacks (error-stack-parser), and a stack without any
+    // "at ..." frame is read as a Firefox stack by a regex that backtracks for minutes on a long
+    // multi-line message with quotes.
+    const frame = (redacted.stack ?? '').split('\n').find((line) => /^\s+at /.test(line));
+    redacted.stack = `${redacted.name}: ${redacted.message}${frame ? `\n${frame}` : ''}`;
+  }
   return redacted;
 }
 

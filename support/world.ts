@@ -10,12 +10,21 @@ import { session } from './session';
 
 export type Cleanup = () => Promise<unknown>;
 
+/**
+ * What a scenario learns in one step and uses in a later one. Each domain module adds its own
+ * fields by declaration merging (`declare module '../world' { interface ScenarioFacts { ... } }`).
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface ScenarioFacts {}
+
 export class RhoaiWorld extends World {
   readonly settings: Settings;
   /** The cluster client of this scenario; every change and wait is reported and remembered. */
   readonly cluster: ClusterClient;
   /** Objects the scenario applied, changed or waited for, for diagnose(). */
   readonly touched: ObjectRef[] = [];
+  /** What earlier steps of this scenario found (typed by the domain modules). */
+  readonly facts: ScenarioFacts = {};
   /** Variables for fixtures (scenario-wide; a render call can add its own). */
   readonly vars: Record<string, unknown> = {};
   /** The namespace the scenario works in, when it has one (diagnostics start there). */

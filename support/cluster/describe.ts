@@ -15,10 +15,13 @@ export function statusSummary(obj: KObject | undefined): string {
   return text.length > MAX_STATUS_CHARS ? `${text.slice(0, MAX_STATUS_CHARS)}…` : text;
 }
 
+/** One line per condition; OLM's CSV keeps a history of phases instead of typed conditions, shown as `phase <P>`. */
 export function formatConditions(obj: KObject | undefined, indent = '  '): string[] {
-  return conditionsOf(obj).map(
-    (c) => `${indent}${c.type}=${c.status}${c.reason ? ` reason=${c.reason}` : ''}${c.message ? ` message=${JSON.stringify(c.message)}` : ''}`,
-  );
+  return conditionsOf(obj).map((c) => {
+    const phase = (c as { phase?: string }).phase;
+    const head = c.type !== undefined ? `${c.type}=${c.status}` : `phase ${phase ?? '?'}`;
+    return `${indent}${head}${c.reason ? ` reason=${c.reason}` : ''}${c.message ? ` message=${JSON.stringify(c.message)}` : ''}`;
+  });
 }
 
 function eventTime(event: KObject): string {

@@ -67,7 +67,19 @@ function channel(raw: string | undefined, fallback: string): string | undefined 
   return value;
 }
 
+function reportsDir(): string {
+  return path.resolve(process.env.RHOAI_REPORTS_DIR || 'reports');
+}
+
 export const SETTINGS = {
+  reportsDir: define<string>({
+    name: 'RHOAI_REPORTS_DIR',
+    description: 'Where every report of the run goes (Cucumber JSON/HTML/JUnit, Allure results, the embedded twin\'s audit log).',
+    allowed: 'a directory path',
+    default: 'reports',
+    secret: false,
+    parse: (raw) => filePath(raw ?? 'reports'),
+  }),
   kubeconfig: define<string[] | undefined>({
     name: 'KUBECONFIG',
     description:
@@ -128,9 +140,9 @@ export const SETTINGS = {
     name: 'RHOAI_TWIN_AUDIT_LOG',
     description: "The embedded twin's audit log (one JSON line per API request).",
     allowed: 'a file path',
-    default: 'reports/twin/audit.jsonl',
+    default: 'reports/twin/audit.jsonl (under RHOAI_REPORTS_DIR)',
     secret: false,
-    parse: (raw) => filePath(raw ?? 'reports/twin/audit.jsonl'),
+    parse: (raw) => filePath(raw ?? path.join(reportsDir(), 'twin', 'audit.jsonl')),
   }),
   twinLatencyMs: define<number>({
     name: 'RHOAI_TWIN_LATENCY_MS',
@@ -191,7 +203,7 @@ export const SETTINGS = {
     secret: false,
     parse: (raw) => {
       const dir = filePath(raw ?? '.rhoai');
-      const reports = path.resolve('reports');
+      const reports = reportsDir();
       if (dir === reports || dir.startsWith(reports + path.sep)) {
         throw new InvalidSettingValue('a directory path outside reports/', 'reports/ is published; secrets must not go there');
       }

@@ -27,7 +27,13 @@ export const OLM_FAULTS: FaultDefinition[] = [
   },
   {
     name: 'olm-catalog-missing-package',
-    description: 'The redhat-operators catalog does not offer the rhods-operator package (a disconnected mirror without it), so the subscription cannot be resolved',
+    description: 'The redhat-operators catalog does not offer the rhods-operator package at all (a disconnected mirror without it): no PackageManifest, and a subscription to it cannot be resolved',
+    caughtBy: '@req.INS-OP-03',
+    expectMessage: 'offers no package rhods-operator',
+  },
+  {
+    name: 'olm-bundle-unresolvable',
+    description: "The catalog lists rhods-operator but its channel heads' bundles are missing from the index, so OLM reports ResolutionFailed on the subscription",
     caughtBy: '@req.INS-OP-03',
     expectMessage: 'ResolutionFailed',
   },
@@ -152,7 +158,8 @@ export class OlmController implements Controller {
     const ch = pkg.channels.find((c) => c.name === channel);
     if (!ch) return { reason: 'ConstraintsNotSatisfiable', error: `constraints not satisfiable: no operators found in channel ${channel} of package ${pkgName} in the catalog referenced by subscription ${subName}, subscription ${subName} exists` };
     const wanted = sub.spec.startingCSV || ch.currentCSV;
-    const csv = pkg.csvs.find((c) => c.name === wanted);
+    const bundleMissing = this.ctx.faults.has('olm-bundle-unresolvable') && pkg.package === 'rhods-operator';
+    const csv = bundleMissing ? undefined : pkg.csvs.find((c) => c.name === wanted);
     if (!csv || (sub.spec.startingCSV && !this.inChannel(pkg, ch, wanted))) {
       return { reason: 'ConstraintsNotSatisfiable', error: `constraints not satisfiable: no operators found with name ${wanted} in channel ${channel} of package ${pkgName} in the catalog referenced by subscription ${subName}, subscription ${subName} exists` };
     }

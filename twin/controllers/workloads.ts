@@ -15,7 +15,7 @@ export const WORKLOAD_FAULTS: FaultDefinition[] = [
     name: 'rhoai-operator-crashloop',
     description: 'The RHOAI operator pod (rhods-operator) crash-loops, so its Deployment never becomes available and the CSV never succeeds',
     caughtBy: '@req.INS-OP-03',
-    expectMessage: 'CrashLoopBackOff',
+    expectMessage: 'Back-off restarting failed container',
   },
 ];
 

@@ -1,0 +1,31 @@
+@install @conformance
+Feature: Install the Red Hat OpenShift AI operator
+  Checklist "install the operator", as the RHOAI 2.9 install guide does it from the CLI
+  ("Installing the Red Hat OpenShift AI Operator by using the CLI"): the operator's own project,
+  one OperatorGroup in AllNamespaces mode (the only mode the 2.9 CSV supports), and a Subscription
+  to the rhods-operator package of the redhat-operators catalog. The channel comes from
+  RHOAI_OPERATOR_CHANNEL (default fast, the channel that carried 2.9). Re-running these scenarios
+  changes nothing on the cluster.
+
+  @req.INS-OP-01
+  Scenario: Create the project redhat-ods-operator
+    When I create the project "redhat-ods-operator"
+    Then the project "redhat-ods-operator" is active
+
+  @req.INS-OP-02
+  Scenario: Create the operator group for the RHOAI operator
+    Given the project "redhat-ods-operator" exists
+    When I create the operator group "rhods-operator" in "redhat-ods-operator"
+    Then "redhat-ods-operator" has exactly one operator group, watching all namespaces
+
+  @req.INS-OP-03
+  Scenario: Subscribe to the rhods-operator and wait for its CSV to succeed
+    Given the project "redhat-ods-operator" exists
+    And "redhat-ods-operator" has its operator group "rhods-operator"
+    When I subscribe to the "rhods-operator" operator
+    Then its install plan is approved and complete
+    And the "rhods-operator" ClusterServiceVersion succeeds
+    And the installed Red Hat OpenShift AI is the expected version
+    And the "rhods-operator" operator's deployments are available
+    And the operator creates the DSCInitialization "default-dsci", and it becomes Ready
+    And "default-dsci" creates the projects "redhat-ods-applications" and "redhat-ods-monitoring"

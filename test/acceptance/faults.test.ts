@@ -1,0 +1,33 @@
+// Every fault of the twin's catalogue is caught: run the installer on a twin with the fault, and the
+// first scenario to fail must be one the catalogue says catches it (caughtBy), failing with a
+// message that names the cause. Transient faults, on the other hand, must not fail anything.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import parseTagExpression from '@cucumber/tag-expressions';
+import { FAULT_CATALOGUE } from '../../twin/faults';
+import { runHarness } from './harness-run';
+
+const caught = FAULT_CATALOGUE.filter((f) => f.caughtBy);
+const transient = FAULT_CATALOGUE.filter((f) => !f.caughtBy).map((f) => f.name);
+
+describe('the fault catalogue', { concurrency: 2 }, () => {
+  for (const fault of caught) {
+    test(`${fault.name} makes ${fault.caughtBy} fail`, async () => {
+      const run = await runHarness(['--tags', '@install', '--fail-fast'], { RHOAI_TARGET: 'twin', RHOAI_TWIN_FAULTS: fault.name, RHOAI_WAIT_TIMEOUT: '15' });
+      assert.notEqual(run.code, 0, `the install passed under the fault ${fault.name}:\n${run.stdout.slice(-2000)}`);
+      const failed = run.scenarios.filter((s) => s.status === 'failed');
+      assert.ok(failed.length, `no scenario failed under ${fault.name}; stderr:\n${run.stderr.slice(-2000)}`);
+      const first = failed[0];
+      const expression = parseTagExpression(fault.caughtBy);
+      assert.ok(expression.evaluate(first.tags), `under ${fault.name} the first failure is "${first.name}" (${first.tags.join(' ')}), which is not caught by ${fault.caughtBy}: ${first.error}`);
+      if (fault.expectMessage) assert.ok(first.error?.includes(fault.expectMessage), `under ${fault.name}, "${first.name}" failed without naming the cause ("${fault.expectMessage}"):\n${first.error}`);
+    });
+  }
+
+  test(`the install passes under the transient faults ${transient.join(', ')}`, async () => {
+    const run = await runHarness(['--tags', '@install'], { RHOAI_TARGET: 'twin', RHOAI_TWIN_FAULTS: transient.join(',') });
+    const failed = run.scenarios.filter((s) => s.status !== 'passed');
+    assert.equal(run.code, 0, `the install failed under transient faults: ${failed.map((s) => `${s.name}: ${s.error}`).join('\n')}\n${run.stderr.slice(-2000)}`);
+    assert.ok(run.scenarios.length > 0, 'no scenario ran');
+  });
+});

@@ -1,0 +1,71 @@
+// Runs the harness (cucumber-js) as a user would, in a child process with its own reports and work
+// directories, and reads back what it reported: the acceptance tests of the harness itself.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(__dirname, '..', '..');
+const CUCUMBER = join(ROOT, 'node_modules', '@cucumber', 'cucumber', 'bin', 'cucumber.js');
+
+export interface HarnessRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  reports: string;
+  work: string;
+  scenarios: ScenarioResult[];
+}
+
+export interface ScenarioResult {
+  name: string;
+  tags: string[];
+  status: 'passed' | 'failed' | 'skipped';
+  /** The first failing step's error message. */
+  error?: string;
+}
+
+/** A fresh directory for one run's reports and work files. */
+export function scratch(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `rhoai-${prefix}-`));
+}
+
+export function runHarness(args: string[], env: Record<string, string | undefined>, dir = scratch('run')): Promise<HarnessRun> {
+  const reports = join(dir, 'reports');
+  const work = join(dir, 'work');
+  const childEnv: Record<string, string> = {};
+  for (const [k, v] of Object.entries({ ...process.env, RHOAI_REPORTS_DIR: reports, RHOAI_WORK_DIR: work, RHOAI_RUN_ID: '', ...env })) if (v !== undefined) childEnv[k] = v;
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [CUCUMBER, ...args], { cwd: ROOT, env: childEnv });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => done({ code: code ?? 1, stdout, stderr, reports, work, scenarios: readScenarios(join(reports, 'cucumber.json')) }));
+  });
+}
+
+export function readScenarios(file: string): ScenarioResult[] {
+  if (!existsSync(file)) return [];
+  const features = JSON.parse(readFileSync(file, 'utf8')) as { tags?: { name: string }[]; elements?: { name: string; type?: string; tags?: { name: string }[]; steps?: { result?: { status: string; error_message?: string } }[] }[] }[];
+  const out: ScenarioResult[] = [];
+  for (const f of features) {
+    for (const el of f.elements ?? []) {
+      if (el.type && el.type !== 'scenario') continue;
+      const steps = el.steps ?? [];
+      const failedStep = steps.find((s) => s.result?.status === 'failed');
+      const status = failedStep ? 'failed' : steps.every((s) => s.result?.status === 'passed') ? 'passed' : 'skipped';
+      out.push({ name: el.name, tags: [...(f.tags ?? []), ...(el.tags ?? [])].map((t) => t.name), status, error: failedStep?.result?.error_message });
+    }
+  }
+  return out;
+}
+
+/** Every file under dir, recursively. */
+export function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const { readdirSync } = require('node:fs') as typeof import('node:fs');
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath ?? (e as unknown as { path: string }).path, e.name));
+}

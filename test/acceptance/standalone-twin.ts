@@ -1,0 +1,52 @@
+// A standalone twin for acceptance tests: `rhoai-twin serve` as a user runs it, in its own process.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as yaml from 'js-yaml';
+import { ROOT } from './harness-run';
+
+export interface StandaloneTwin {
+  kubeconfig: string;
+  auditLog: string;
+  adminToken: string;
+  stop(): Promise<void>;
+}
+
+export function startStandaloneTwin(dir: string, extraArgs: string[] = []): Promise<StandaloneTwin> {
+  const kubeconfig = join(dir, 'kubeconfig');
+  const auditLog = join(dir, 'audit.jsonl');
+  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'bin', 'rhoai-twin.js'), 'serve', '--kubeconfig', kubeconfig, '--audit-log', auditLog, ...extraArgs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stderr!.on('data', (d) => (err += d));
+    child.on('exit', (code) => reject(new Error(`rhoai-twin exited with ${code} before it was ready: ${err}`)));
+    child.stdout!.on('data', (d) => {
+      out += d;
+      if (!out.includes('rhoai-twin ready')) return;
+      child.removeAllListeners('exit');
+      const config = yaml.load(readFileSync(kubeconfig, 'utf8')) as { users: { user: { token: string } }[] };
+      resolve({
+        kubeconfig,
+        auditLog,
+        adminToken: config.users[0].user.token,
+        stop: () =>
+          new Promise((done) => {
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
+      });
+    });
+  });
+}
+
+export interface AuditEvent {
+  verb: string;
+  requestURI: string;
+  objectRef?: { resource?: string; namespace?: string; name?: string; subresource?: string };
+  responseStatus: { code: number };
+}
+
+export function auditEvents(file: string): AuditEvent[] {
+  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as AuditEvent);
+}
