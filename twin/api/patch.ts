@@ -188,6 +188,11 @@ function mergeMap(original: JsonObject, patch: JsonObject, path: string[], seman
   if (directive !== undefined && directive !== 'merge') throw badRequest(`Unknown patch type: ${String(directive)} in map: ${JSON.stringify(patch)}`);
 
   const out = applyRetainKeys(original, patch);
+  // $setElementOrder orders a list against its value before this patch.
+  const before = new Map<string, unknown>();
+  for (const key of Object.keys(patch)) {
+    if (key.startsWith(SET_ELEMENT_ORDER)) before.set(key, clone(out[key.slice(SET_ELEMENT_ORDER.length)]));
+  }
   for (const [key, value] of Object.entries(patch)) {
     if (key.startsWith(DELETE_FROM_PRIMITIVE_LIST)) deleteFromPrimitiveList(out, key.slice(DELETE_FROM_PRIMITIVE_LIST.length), value);
   }
@@ -198,7 +203,7 @@ function mergeMap(original: JsonObject, patch: JsonObject, path: string[], seman
     else out[key] = merged;
   }
   for (const [key, value] of Object.entries(patch)) {
-    if (key.startsWith(SET_ELEMENT_ORDER)) applyElementOrder(out, key.slice(SET_ELEMENT_ORDER.length), value, [...path, key.slice(SET_ELEMENT_ORDER.length)], semantics);
+    if (key.startsWith(SET_ELEMENT_ORDER)) applyElementOrder(out, key.slice(SET_ELEMENT_ORDER.length), value, before.get(key), [...path, key.slice(SET_ELEMENT_ORDER.length)], semantics);
   }
   return out;
 }
@@ -245,10 +250,45 @@ function mergeList(original: unknown[], patch: unknown[], path: string[], semant
 }
 
 function unionList(original: unknown[], patch: unknown[]): unknown[] {
-  const out = [...original];
-  for (const x of patch) if (!out.some((y) => deepEqual(x, y))) out.push(clone(x));
+  const merged = [...original];
+  for (const x of patch) if (!merged.some((y) => deepEqual(x, y))) merged.push(clone(x));
+  return normalizeElementOrder(merged, patch, original, deepEqual);
+}
+
+/**
+ * The order Kubernetes gives a merged list (apimachinery's strategicpatch normalizeElementOrder and
+ * mergeSortedSlice): the items the patch names come in the patch's order, the server-only items in
+ * their original order, and the two are interleaved by their positions in the original list; an item
+ * the original did not have goes before the server-only items still to place. So a container added
+ * by `kubectl patch` comes first, and a patch listing existing items in another order reorders them.
+ */
+function normalizeElementOrder(merged: unknown[], patchOrder: unknown[], serverOrder: unknown[], same: (a: unknown, b: unknown) => boolean): unknown[] {
+  const indexIn = (list: unknown[], x: unknown) => list.findIndex((y) => same(x, y));
+  const byIndexIn = (list: unknown[]) => (a: unknown, b: unknown) => {
+    const ia = indexIn(list, a);
+    const ib = indexIn(list, b);
+    return ia >= 0 && ib >= 0 ? ia - ib : 0;
+  };
+  const patchItems = merged.filter((x) => indexIn(patchOrder, x) >= 0).sort(byIndexIn(patchOrder));
+  const serverOnly = merged.filter((x) => indexIn(patchOrder, x) < 0).sort(byIndexIn(serverOrder));
+  const out: unknown[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < serverOnly.length || j < patchItems.length) {
+    if (i >= serverOnly.length) out.push(patchItems[j++]);
+    else if (j >= patchItems.length) out.push(serverOnly[i++]);
+    else {
+      const li = indexIn(serverOrder, serverOnly[i]);
+      const ri = indexIn(serverOrder, patchItems[j]);
+      if (li >= 0 && ri >= 0 && li < ri) out.push(serverOnly[i++]);
+      else out.push(patchItems[j++]);
+    }
+  }
   return out;
 }
+
+/** Items of a map list are the same item when their (first) merge key is equal, as patchMergeKey compares them. */
+const sameByKey = (keys: string[]) => (a: unknown, b: unknown): boolean => isObject(a) && isObject(b) && keys.length > 0 && deepEqual(a[keys[0]], b[keys[0]]);
 
 /**
  * Merges a patch list into a map list. Like Kubernetes' patchMergeKey, the first key field must be
@@ -256,38 +296,36 @@ function unionList(original: unknown[], patch: unknown[]): unknown[] {
  * when the patch item gives them.
  */
 function mergeListByKeys(original: unknown[], patch: unknown[], keys: string[], path: string[], semantics: ListSemanticsFn): unknown[] {
-  const out = [...original];
+  const matcher = (item: JsonObject) => (x: unknown): boolean => isObject(x) && keys.every((k) => item[k] === undefined || deepEqual(x[k], item[k]));
+  // Deletions first (they change the original the order is taken from), then merges and additions.
+  let base = [...original];
+  const plain: JsonObject[] = [];
   for (const item of patch) {
     if (!isObject(item)) throw badRequest(`invalid patch: list ${path.join('.')} must contain objects`);
     if (keys.length > 0 && item[keys[0]] === undefined) {
       throw new ApiError(500, 'InternalError', `Internal error occurred: map: ${JSON.stringify(item)} does not contain declared merge key: ${keys[0]}`);
     }
-    const matches = (x: unknown): boolean => isObject(x) && keys.every((k) => item[k] === undefined || deepEqual(x[k], item[k]));
-    if (item[DIRECTIVE] === 'delete') {
-      for (let i = out.length - 1; i >= 0; i--) if (matches(out[i])) out.splice(i, 1);
-      continue;
-    }
-    const i = out.findIndex(matches);
-    if (i < 0) out.push(stripDirectives(item, path, semantics));
-    else out[i] = mergeMap(out[i] as JsonObject, item, path, semantics) ?? out[i];
+    if (item[DIRECTIVE] === 'delete') base = base.filter((x) => !matcher(item)(x));
+    else plain.push(item);
   }
-  return out;
+  const merged = [...base];
+  for (const item of plain) {
+    const i = merged.findIndex(matcher(item));
+    if (i < 0) merged.push(stripDirectives(item, path, semantics));
+    else merged[i] = mergeMap(merged[i] as JsonObject, item, path, semantics) ?? merged[i];
+  }
+  return normalizeElementOrder(merged, plain, base, sameByKey(keys));
 }
 
 /**
- * `$setElementOrder/<field>`: puts the listed items first, in the given order; items it does not list
- * (added by the server or other clients) follow in their current order.
+ * `$setElementOrder/<field>` (what kubectl apply sends): the items it lists take its order; items it
+ * does not list (added by the server or other clients) keep their places relative to the list as it
+ * was before the patch, as Kubernetes' normalizeElementOrder interleaves them.
  */
-function applyElementOrder(out: JsonObject, field: string, order: unknown, path: string[], semantics: ListSemanticsFn): void {
+function applyElementOrder(out: JsonObject, field: string, order: unknown, before: unknown, path: string[], semantics: ListSemanticsFn): void {
   const list = out[field];
   if (!Array.isArray(order) || !Array.isArray(list)) return;
   const ls = semantics(path);
-  const matches = (item: unknown, entry: unknown): boolean =>
-    ls.type === 'map' && isObject(item) && isObject(entry) ? (ls.keys ?? []).every((k) => deepEqual(item[k], entry[k])) : deepEqual(item, entry);
-  const ordered: unknown[] = [];
-  for (const entry of order) {
-    const item = list.find((x) => matches(x, entry) && !ordered.includes(x));
-    if (item !== undefined) ordered.push(item);
-  }
-  out[field] = [...ordered, ...list.filter((x) => !ordered.includes(x))];
+  const same = ls.type === 'map' ? sameByKey(ls.keys ?? []) : deepEqual;
+  out[field] = normalizeElementOrder(list, order, Array.isArray(before) ? before : [], same);
 }

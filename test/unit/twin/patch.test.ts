@@ -152,11 +152,13 @@ describe('strategicMergePatch', () => {
   });
   const containers = (o: KObject) => o.spec.template.spec.containers as Record<string, unknown>[];
 
-  it('merges map-list items by key and appends new ones', () => {
+  it('merges map-list items by key, new ones placed as Kubernetes orders them', () => {
     const out = strategicMergePatch(deployment(), {
       spec: { template: { spec: { containers: [{ name: 'main', image: 'main:2' }, { name: 'new', image: 'new:1' }] } } },
     }, semantics);
-    assert.deepEqual(containers(out).map((c) => [c.name, c.image]), [['main', 'main:2'], ['sidecar', 'side:1'], ['new', 'new:1']]);
+    // apimachinery's normalizeElementOrder: the patch's items in its order, a new one before the
+    // server-only items still to place.
+    assert.deepEqual(containers(out).map((c) => [c.name, c.image]), [['main', 'main:2'], ['new', 'new:1'], ['sidecar', 'side:1']]);
     assert.deepEqual(containers(out)[0].ports, [{ containerPort: 80, protocol: 'TCP' }], 'unpatched fields of the item stay');
   });
 
@@ -172,7 +174,7 @@ describe('strategicMergePatch', () => {
       metadata: { finalizers: ['b', 'a'], labels: { tier: null } },
       spec: { replicas: null, template: { spec: { tolerations: [{ key: 'b' }] } } },
     }, semantics);
-    assert.deepEqual(out.metadata.finalizers, ['a', 'b']);
+    assert.deepEqual(out.metadata.finalizers, ['b', 'a'], 'items the patch names take its order');
     assert.deepEqual(out.metadata.labels, { app: 'd' });
     assert.equal('replicas' in out.spec, false);
     assert.deepEqual(out.spec.template.spec.tolerations, [{ key: 'b' }]);
@@ -240,12 +242,28 @@ describe('strategicMergePatch', () => {
     assert.equal(Object.keys(out.spec.template.spec).some((k) => k.startsWith('$')), false);
   });
 
+  it('keeps an item $setElementOrder does not list in its place among the others', () => {
+    const injected = deployment();
+    containers(injected).splice(1, 0, { name: 'injected', image: 'proxy:1' });
+    const out = strategicMergePatch(injected, {
+      spec: { template: { spec: { '$setElementOrder/containers': [{ name: 'main' }, { name: 'sidecar' }], containers: [{ name: 'main', image: 'main:4' }] } } },
+    }, semantics);
+    assert.deepEqual(containers(out).map((c) => c.name), ['main', 'injected', 'sidecar']);
+  });
+
+  it('puts an added container first and reorders existing ones as the patch lists them', () => {
+    const added = strategicMergePatch(deployment(), { spec: { template: { spec: { containers: [{ name: 'init', image: 'i:1' }] } } } }, semantics);
+    assert.deepEqual(containers(added).map((c) => c.name), ['init', 'main', 'sidecar']);
+    const reordered = strategicMergePatch(deployment(), { spec: { template: { spec: { containers: [{ name: 'sidecar' }, { name: 'main' }] } } } }, semantics);
+    assert.deepEqual(containers(reordered).map((c) => c.name), ['sidecar', 'main']);
+  });
+
   it('strips directives from items it appends and does not mutate its inputs', () => {
     const original = deployment();
     const patch = { spec: { template: { spec: { containers: [{ name: 'new', $patch: 'merge', env: [{ name: 'A', value: '1' }] }] } } } };
     const snapshot = JSON.parse(JSON.stringify(patch));
     const out = strategicMergePatch(original, patch, semantics);
-    assert.deepEqual(containers(out)[2], { name: 'new', env: [{ name: 'A', value: '1' }] });
+    assert.deepEqual(containers(out)[0], { name: 'new', env: [{ name: 'A', value: '1' }] });
     assert.deepEqual(original, deployment());
     assert.deepEqual(patch, snapshot);
   });
