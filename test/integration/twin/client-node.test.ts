@@ -556,10 +556,13 @@ describe('patch types', () => {
     });
     const out = await apps.patchNamespacedDeployment({ name: 'smp', namespace: ns, body: { spec: { template: { spec: { containers: [{ name: 'b', image: 'img:b2' }, { name: 'a', env: [{ name: 'Y', value: '2' }] }] } } } } }, strategic);
     const containers = out.spec!.template.spec!.containers;
-    assert.deepEqual(containers.map((c) => `${c.name}=${c.image}`), ['a=img:a', 'b=img:b2']);
-    assert.deepEqual(containers[0].env!.map((e) => e.name).sort(), ['X', 'Y']);
+    // The items a strategic merge patch names come in its order (as from a real server).
+    assert.deepEqual(containers.map((c) => `${c.name}=${c.image}`), ['b=img:b2', 'a=img:a']);
+    assert.deepEqual(containers[1].env!.map((e) => e.name), ['Y', 'X'], 'env merges by name too, the patch\'s items first');
     const deleted = await apps.patchNamespacedDeployment({ name: 'smp', namespace: ns, body: { spec: { template: { spec: { containers: [{ name: 'b', $patch: 'delete' }] } } } } }, strategic);
     assert.deepEqual(deleted.spec!.template.spec!.containers.map((c) => c.name), ['a']);
+    const added = await apps.patchNamespacedDeployment({ name: 'smp', namespace: ns, body: { spec: { template: { spec: { containers: [{ name: 'c', image: 'img:c' }] } } } } }, strategic);
+    assert.deepEqual(added.spec!.template.spec!.containers.map((c) => c.name), ['c', 'a'], 'a new item goes first');
   });
 
   it('answers 415 to an unknown patch content type', async () => {

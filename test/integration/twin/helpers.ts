@@ -7,6 +7,7 @@ import * as https from 'node:https';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { KubeConfig, Watch } from '@kubernetes/client-node';
+import { KUBE_VERSION } from '../../../twin/api/discovery';
 import { startTwin, type Twin, type TwinOptions } from '../../../twin/server';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -220,7 +221,10 @@ export async function startCliTwin(extraArgs: string[] = [], timeoutMs = 30_000)
     readyLine,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await Promise.race([exited, sleep(5000)]);
+      let timer: NodeJS.Timeout | undefined;
+      // The fallback timer must not keep this process alive once the twin is gone.
+      await Promise.race([exited, new Promise<void>((resolve) => (timer = setTimeout(resolve, 5000)))]);
+      clearTimeout(timer);
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     },
   };
@@ -232,11 +236,34 @@ export interface CommandResult {
   stderr: string;
 }
 
+let kubectlPath: string | undefined;
+
+/**
+ * The kubectl binary for the twin's Kubernetes minor version. The machine's `kubectl` is a
+ * dispatcher that asks the server for its version and then runs `kubectl.1.<minor>` next to it;
+ * running that binary directly runs the same kubectl at half the cost (this suite calls it often).
+ * RHOAI_TEST_KUBECTL overrides; without a versioned sibling, plain `kubectl`.
+ */
+export function kubectlBinary(): string {
+  if (kubectlPath) return kubectlPath;
+  kubectlPath = process.env.RHOAI_TEST_KUBECTL || 'kubectl';
+  if (!process.env.RHOAI_TEST_KUBECTL) {
+    for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+      const candidate = path.join(dir, 'kubectl');
+      if (!fs.existsSync(candidate)) continue;
+      const versioned = path.join(path.dirname(fs.realpathSync(candidate)), `kubectl.${KUBE_VERSION.major}.${KUBE_VERSION.minor}`);
+      if (fs.existsSync(versioned)) kubectlPath = versioned;
+      break;
+    }
+  }
+  return kubectlPath;
+}
+
 /** Runs kubectl against a kubeconfig, with HOME in the twin's directory (its discovery cache too). */
-export function kubectl(twin: { kubeconfig: string; dir: string }, args: string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<CommandResult> {
+export function kubectl(twin: { kubeconfig: string; dir: string }, args: string[], opts: { input?: string; timeoutMs?: number; binary?: string } = {}): Promise<CommandResult> {
   return new Promise((resolve) => {
     const env = { ...process.env, KUBECONFIG: twin.kubeconfig, HOME: twin.dir };
-    const child = execFile('kubectl', args, { env, timeout: opts.timeoutMs ?? 30_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+    const child = execFile(opts.binary ?? kubectlBinary(), args, { env, timeout: opts.timeoutMs ?? 30_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
       resolve({ code, stdout, stderr });
     });
@@ -245,7 +272,7 @@ export function kubectl(twin: { kubeconfig: string; dir: string }, args: string[
 }
 
 /** kubectl that must succeed: returns stdout, or throws with everything kubectl said. */
-export async function kubectlOk(twin: { kubeconfig: string; dir: string }, args: string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<string> {
+export async function kubectlOk(twin: { kubeconfig: string; dir: string }, args: string[], opts: { input?: string; timeoutMs?: number; binary?: string } = {}): Promise<string> {
   const r = await kubectl(twin, args, opts);
   if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
   return r.stdout;
