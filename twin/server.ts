@@ -14,9 +14,8 @@ import { Authorizer } from './api/rbac';
 import { createCa, createServingCert } from './api/tls';
 import { VirtualKinds } from './api/virtual';
 import { bootstrapCluster, loadNodes } from './bootstrap';
-import { OlmController } from './controllers/olm';
-import { RhoaiOperator } from './controllers/rhoai-operator';
-import { createContext, type Controller, type ControllerContext } from './controllers/runtime';
+import { operatorControllers } from './controllers/index';
+import { createContext, type ControllerContext } from './controllers/runtime';
 import { WorkloadControllers } from './controllers/workloads';
 import { FaultSet } from './faults';
 import { IngressRouter } from './ingress/router';
@@ -102,12 +101,10 @@ export async function startTwin(opts: TwinOptions = {}): Promise<Twin> {
     catalogDir: join(__dirname, 'catalog'),
     log,
   };
-  const ctx = createContext(api, authn, faults, settings);
-  const workloads = new WorkloadControllers(ctx);
-  const controllers: Controller[] = [workloads, new OlmController(ctx), new RhoaiOperator(ctx)];
-  workloads.start();
+  const ctx = createContext(api, authn, faults, settings, ingress);
+  new WorkloadControllers(ctx).start();
   bootstrapCluster(system, { crdDir: settings.crdDir, appsDomain, apiServerURL: apiUrl, ingressCaPem: ingressCa.certPem, nodes });
-  for (const c of controllers) if (c !== workloads) c.start();
+  for (const c of operatorControllers(ctx)) c.start();
 
   if (opts.kubeconfig) writeKubeconfig(opts.kubeconfig, apiUrl, apiCa.certPem, adminToken);
 

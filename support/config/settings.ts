@@ -1,71 +1,20 @@
 // The table of every setting the harness reads from the environment. Each definition carries its
 // parser, the values it allows, its default, whether it is secret and what it does; the loader,
-// the README's configuration reference and its test are all driven from this one table.
+// the README's configuration reference and its test are all driven from this one table. Domains
+// add their rows in settings-<domain>.ts files, spread in below.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseResolveRules, type ResolveRule } from '../http/resolve-rules';
+import { channel, define, filePath, integer, InvalidSettingValue, oneOf, type SettingDefinition } from './setting-kinds';
+import { ACCESS_SETTINGS } from './settings-access';
+import { DISTRIBUTED_WORKLOAD_SETTINGS } from './settings-distributed-workloads';
+import { GATEWAY_SETTINGS } from './settings-gateway';
+import { TUTORIAL_SETTINGS } from './settings-tutorial';
 
-/** Thrown by a parser: `allowed` says, in words, what the variable accepts. */
-export class InvalidSettingValue extends Error {
-  constructor(readonly allowed: string, readonly detail?: string) {
-    super(detail ? `${detail}; allowed: ${allowed}` : `allowed: ${allowed}`);
-  }
-}
-
-export interface SettingDefinition<T> {
-  /** The environment variable. */
-  readonly name: string;
-  readonly description: string;
-  /** What the variable accepts, in words (shown in errors and the README). */
-  readonly allowed: string;
-  /** The default, in words (shown in the README); undefined when the setting is optional. */
-  readonly default?: string;
-  /** A secret value is never echoed back, not even in an error about it. */
-  readonly secret: boolean;
-  /** Parses the raw value (undefined when unset or empty) and throws InvalidSettingValue. */
-  parse(raw: string | undefined): T;
-}
-
-function define<T>(definition: SettingDefinition<T>): SettingDefinition<T> {
-  return definition;
-}
-
-function oneOf<const V extends string>(values: readonly V[], fallback: V) {
-  const allowed = values.join(' | ');
-  return {
-    allowed,
-    default: fallback,
-    parse(raw: string | undefined): V {
-      if (raw === undefined) return fallback;
-      const match = values.find((v) => v === raw);
-      if (!match) throw new InvalidSettingValue(allowed);
-      return match;
-    },
-  };
-}
-
-function integer(raw: string, min: number): number {
-  if (!/^\d+$/.test(raw)) throw new InvalidSettingValue(`an integer >= ${min}`);
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < min) throw new InvalidSettingValue(`an integer >= ${min}`);
-  return value;
-}
-
-function filePath(raw: string): string {
-  return path.resolve(raw);
-}
+export { InvalidSettingValue, type SettingDefinition } from './setting-kinds';
 
 const USER_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,62}$/;
 const FAULT_NAME = /^[a-z0-9][a-z0-9-]*$/;
-const CHANNEL = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-
-/** A subscription channel; `@default` (returned as undefined) means the PackageManifest's defaultChannel. */
-function channel(raw: string | undefined, fallback: string): string | undefined {
-  const value = raw ?? fallback;
-  if (value === '@default') return undefined;
-  if (!CHANNEL.test(value)) throw new InvalidSettingValue('a channel name (letters, digits, ".", "_", "-") or @default');
-  return value;
-}
 
 function reportsDir(): string {
   return path.resolve(process.env.RHOAI_REPORTS_DIR || 'reports');
@@ -281,6 +230,10 @@ export const SETTINGS = {
     secret: false,
     ...oneOf(['Automatic', 'Manual'] as const, 'Automatic'),
   }),
+  ...ACCESS_SETTINGS,
+  ...GATEWAY_SETTINGS,
+  ...DISTRIBUTED_WORKLOAD_SETTINGS,
+  ...TUTORIAL_SETTINGS,
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

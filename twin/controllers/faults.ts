@@ -1,7 +1,29 @@
 // The faults every controller module implements, gathered for the catalogue.
 import type { FaultDefinition } from '../faults';
+import { AUTHORINO_FAULTS } from './authorino';
+import { CODEFLARE_FAULTS } from './codeflare';
+import { DASHBOARD_FAULTS } from './dashboard';
+import { ISTIO_GATEWAY_FAULTS } from './istio-gateways';
+import { KUEUE_FAULTS } from './kueue';
+import { OAUTH_FAULTS } from './oauth-server';
 import { OLM_FAULTS } from './olm';
 import { RHOAI_OPERATOR_FAULTS } from './rhoai-operator';
+import { SERVERLESS_FAULTS } from './serverless';
+import { SERVICE_MESH_FAULTS } from './service-mesh';
+import { TRUSTED_CA_FAULTS } from './trusted-ca-bundle';
 import { WORKLOAD_FAULTS } from './workloads';
 
-export const CONTROLLER_FAULTS: FaultDefinition[] = [...OLM_FAULTS, ...WORKLOAD_FAULTS, ...RHOAI_OPERATOR_FAULTS];
+export const CONTROLLER_FAULTS: FaultDefinition[] = [
+  ...OLM_FAULTS,
+  ...WORKLOAD_FAULTS,
+  ...OAUTH_FAULTS,
+  ...RHOAI_OPERATOR_FAULTS,
+  ...TRUSTED_CA_FAULTS,
+  ...DASHBOARD_FAULTS,
+  ...SERVICE_MESH_FAULTS,
+  ...SERVERLESS_FAULTS,
+  ...ISTIO_GATEWAY_FAULTS,
+  ...AUTHORINO_FAULTS,
+  ...KUEUE_FAULTS,
+  ...CODEFLARE_FAULTS,
+];

@@ -6,6 +6,7 @@ import { TwinClient } from '../api/client';
 import type { ApiServer } from '../api/apiserver';
 import { ApiError, type KObject } from '../api/types';
 import type { FaultSet } from '../faults';
+import type { IngressRouter } from '../ingress/router';
 
 export interface TwinSettings {
   appsDomain: string;
@@ -27,8 +28,17 @@ export interface ControllerContext {
   authn: Authenticator;
   faults: FaultSet;
   settings: TwinSettings;
+  /** The HTTPS ingress of route hosts: serve a host, present a certificate for it. */
+  ingress: IngressRouter;
+  /** How scheduled pods run: the kubelet asks each runtime in turn (image emulators, sidecars, faults). */
+  podRuntimes: PodRuntime[];
   /** A client acting as the named controller (its field manager and a service-account identity). */
   clientFor(manager: string, serviceAccount?: string): TwinClient;
+}
+
+/** Decides how the kubelet runs a scheduled pod; undefined leaves it to the next runtime (default: containers start and are ready). */
+export interface PodRuntime {
+  behaviour(pod: KObject): { crash?: string } | undefined;
 }
 
 export interface Controller {
@@ -36,12 +46,14 @@ export interface Controller {
   start(): void;
 }
 
-export function createContext(api: ApiServer, authn: Authenticator, faults: FaultSet, settings: TwinSettings): ControllerContext {
+export function createContext(api: ApiServer, authn: Authenticator, faults: FaultSet, settings: TwinSettings, ingress: IngressRouter): ControllerContext {
   return {
     api,
     authn,
     faults,
     settings,
+    ingress,
+    podRuntimes: [],
     clientFor(manager: string, serviceAccount?: string): TwinClient {
       const user: UserInfo = serviceAccount
         ? { username: `system:serviceaccount:${serviceAccount}`, groups: ['system:masters', 'system:serviceaccounts', 'system:authenticated'] }

@@ -22,11 +22,6 @@ export const WORKLOAD_FAULTS: FaultDefinition[] = [
 /** Images (by substring) whose containers crash under a fault. */
 const CRASHING: Record<string, string> = { 'rhoai-operator-crashloop': 'odh-rhel8-operator' };
 
-export interface PodRuntime {
-  /** Decides how a scheduled pod's containers run; undefined = they start and become ready. */
-  behaviour(pod: KObject): { crash?: string } | undefined;
-}
-
 export class WorkloadControllers implements Controller {
   readonly name = 'kube-controller-manager';
   private readonly client: TwinClient;
@@ -34,7 +29,6 @@ export class WorkloadControllers implements Controller {
   private readonly replicaSets: WorkQueue;
   private readonly pods: WorkQueue;
   private readonly namespaces: WorkQueue;
-  private readonly runtimes: PodRuntime[] = [];
 
   constructor(private readonly ctx: ControllerContext) {
     this.client = ctx.clientFor('kube-controller-manager');
@@ -44,10 +38,6 @@ export class WorkloadControllers implements Controller {
     this.replicaSets = new WorkQueue('replicaset-controller', 0, (k) => this.reconcileReplicaSet(k), log);
     this.pods = new WorkQueue('scheduler+kubelet', 0, (k) => this.reconcilePod(k), log);
     this.namespaces = new WorkQueue('namespace-defaults', 0, (k) => this.reconcileNamespace(k), log);
-  }
-
-  addRuntime(rt: PodRuntime): void {
-    this.runtimes.push(rt);
   }
 
   start(): void {
@@ -265,7 +255,7 @@ export class WorkloadControllers implements Controller {
     for (const [fault, image] of Object.entries(CRASHING)) {
       if (this.ctx.faults.has(fault) && (pod.spec.containers ?? []).some((c: KObject) => String(c.image).includes(image))) return `injected fault ${fault}: the container exits with status 1`;
     }
-    for (const r of this.runtimes) {
+    for (const r of this.ctx.podRuntimes) {
       const b = r.behaviour(pod);
       if (b?.crash) return b.crash;
     }

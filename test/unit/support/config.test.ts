@@ -19,7 +19,11 @@ describe('settings', () => {
     assert.equal(s.adminPassword, undefined);
     assert.equal(s.waitTimeoutSeconds, 900);
     assert.equal(s.workDir, path.resolve('.rhoai'));
-    assert.equal(s.operatorChannel, undefined);
+    assert.equal(s.operatorChannel, 'fast');
+    assert.equal(s.expectedVersion, '2.9');
+    assert.equal(s.profile, 'all');
+    assert.equal(s.serviceMeshChannel, 'stable');
+    assert.equal(s.authorinoChannel, undefined, '@default: the catalog default channel');
     assert.equal(s.installPlanApproval, 'Automatic');
     assert.equal(s.kubeconfig, undefined);
   });

@@ -1,0 +1,30 @@
+// Every controller of the twin, in start order. The workload controllers (deployments, pods, the
+// scheduler, the kubelet) start before the cluster is bootstrapped; the operators after.
+import { AuthorinoOperator } from './authorino';
+import { CodeFlareOperator } from './codeflare';
+import { DashboardComponent } from './dashboard';
+import { IstioGateways } from './istio-gateways';
+import { KueueController } from './kueue';
+import { OAuthServer } from './oauth-server';
+import { OlmController } from './olm';
+import { RhoaiOperator } from './rhoai-operator';
+import type { Controller, ControllerContext } from './runtime';
+import { ServerlessOperator } from './serverless';
+import { ServiceMeshOperator } from './service-mesh';
+import { TrustedCaBundle } from './trusted-ca-bundle';
+
+export function operatorControllers(ctx: ControllerContext): Controller[] {
+  return [
+    new OlmController(ctx),
+    new OAuthServer(ctx),
+    new RhoaiOperator(ctx),
+    new TrustedCaBundle(ctx),
+    new DashboardComponent(ctx),
+    new ServiceMeshOperator(ctx),
+    new ServerlessOperator(ctx),
+    new IstioGateways(ctx),
+    new AuthorinoOperator(ctx),
+    new KueueController(ctx),
+    new CodeFlareOperator(ctx),
+  ];
+}
