@@ -15,7 +15,7 @@ import {
   type KubernetesObject,
   type V1ConfigMap,
 } from '@kubernetes/client-node';
-import { collectWatch, rawRequest, sleep, startLocalTwin, uniqueName, waitFor, widgetCrd, type LocalTwin } from './helpers';
+import { collectWatch, lapse, rawRequest, sleep, startLocalTwin, uniqueName, waitFor, widgetCrd, type LocalTwin } from './helpers';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
@@ -276,7 +276,7 @@ describe('watch', () => {
     await core.createNamespacedConfigMap({ namespace: ns, body: cm('compacted') });
     t.twin.api.store.compact();
     const watch = await collectWatch(t.kc, `/api/v1/namespaces/${ns}/configmaps`, { resourceVersion: old });
-    const err = await Promise.race([watch.closed, sleep(3000).then(() => 'still open')]);
+    const err = await Promise.race([watch.closed, lapse(3000, 'still open')]);
     assert.notEqual(err, 'still open', 'the server ends a watch it answered 410');
     assert.equal(watch.events.length, 1);
     assert.equal(watch.events[0].type, 'ERROR');

@@ -25,6 +25,9 @@ export function uniqueName(prefix: string): string {
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Resolves to `value` after `ms`, for Promise.race: its timer does not keep the test process alive once the race is decided. */
+export const lapse = <T>(ms: number, value: T): Promise<T> => new Promise((resolve) => setTimeout(() => resolve(value), ms).unref());
+
 /** Polls `probe` until it returns something truthy (or throws `timeoutMs` later with the last error). */
 export type Truthy<T> = Exclude<T, false | 0 | '' | null | undefined>;
 
