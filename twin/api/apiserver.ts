@@ -256,12 +256,11 @@ export class ApiServer {
       throw new ApiError(409, 'Conflict', `Precondition failed: UID in precondition: ${opts.preconditions.uid}, UID in object meta: ${obj.metadata.uid}`);
     }
     if (opts.preconditions?.resourceVersion && opts.preconditions.resourceVersion !== obj.metadata.resourceVersion) throw conflict(rt, name);
-    if (ctx.dryRun) return this.toVersion(obj, rt, version);
     if (obj.metadata.deletionTimestamp) return this.toVersion(obj, rt, version);
     const finalizers = [...(obj.metadata.finalizers ?? [])];
     if (opts.propagationPolicy === 'Foreground' && !finalizers.includes('foregroundDeletion')) finalizers.push('foregroundDeletion');
     if (opts.propagationPolicy === 'Orphan' && !finalizers.includes('orphan')) finalizers.push('orphan');
-    if (rt.kind === 'CustomResourceDefinition' && rt.group === 'apiextensions.k8s.io') return this.deleteCrd(rt, version, obj);
+    if (rt.kind === 'CustomResourceDefinition' && rt.group === 'apiextensions.k8s.io') return ctx.dryRun ? this.toVersion(obj, rt, version) : this.deleteCrd(rt, version, obj);
     const waitsForNamespaceCleanup = !rt.group && rt.kind === 'Namespace';
     if (finalizers.length || waitsForNamespaceCleanup) {
       obj.metadata.deletionTimestamp = timestamp();
@@ -270,10 +269,11 @@ export class ApiServer {
       if (waitsForNamespaceCleanup) obj.status = { ...(obj.status ?? {}), phase: 'Terminating' };
       // Marking an object for deletion bumps its generation, for every kind that has one.
       if (obj.metadata.generation) obj.metadata.generation += 1;
+      if (ctx.dryRun) return this.toVersion(obj, rt, version);
       return this.toVersion(this.store.put(resourceKey(rt), obj), rt, version);
     }
-    const gone = this.store.remove(resourceKey(rt), obj.metadata.namespace, name)!;
-    return this.toVersion(gone, rt, version);
+    const gone = ctx.dryRun ? obj : this.store.remove(resourceKey(rt), obj.metadata.namespace, name)!;
+    return returnsDeletedObject(rt) ? this.toVersion(gone, rt, version) : deletedStatus(rt, gone);
   }
 
   deleteCollection(rt: ResourceType, version: string, namespace: string | undefined, ctx: RequestContext, opts: ListOptions & DeleteOptions): KObject {
@@ -524,6 +524,24 @@ const GENERATION_GROUPS = new Set(['apps', 'batch', 'networking.k8s.io', 'policy
 
 function hasGeneration(rt: ResourceType): boolean {
   return !!rt.crdName || GENERATION_GROUPS.has(rt.group);
+}
+
+// Kinds whose storage answers an immediate delete with the deleted object (ReturnDeletedObject in
+// their kube-apiserver registry); the others answer with a Success Status naming it.
+const RETURNS_DELETED_OBJECT = new Set(['/pods', '/services', '/serviceaccounts', '/persistentvolumes', '/persistentvolumeclaims', '/nodes', 'storage.k8s.io/storageclasses']);
+
+function returnsDeletedObject(rt: ResourceType): boolean {
+  return !!rt.crdName || RETURNS_DELETED_OBJECT.has(resourceKey(rt));
+}
+
+function deletedStatus(rt: ResourceType, obj: KObject): KObject {
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Success',
+    details: { name: obj.metadata.name, ...(rt.group ? { group: rt.group } : {}), kind: rt.plural, uid: obj.metadata.uid },
+  };
 }
 
 function itemKey(o: KObject): string {

@@ -99,6 +99,29 @@ describe('CRUD through the typed clients', () => {
     assert.deepEqual(gone.status.details, { name: 'crud', group: '', kind: 'configmaps' });
   });
 
+  it('answers an immediate delete with a Success Status, or with the object for kinds whose storage returns it', async () => {
+    const made = await core.createNamespacedConfigMap({ namespace: ns, body: cm('status-on-delete') });
+    const status = await core.deleteNamespacedConfigMap({ name: 'status-on-delete', namespace: ns });
+    assert.equal(status.kind, 'Status');
+    assert.equal(status.status, 'Success');
+    assert.deepEqual({ ...status.details }, { name: 'status-on-delete', kind: 'configmaps', uid: made.metadata!.uid });
+    const role = await rawRequest(t.twin, 'POST', `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/roles`, { body: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'gone' }, rules: [] } });
+    const roleGone = (await rawRequest(t.twin, 'DELETE', `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/roles/gone`)).json();
+    assert.deepEqual(roleGone.details, { name: 'gone', group: 'rbac.authorization.k8s.io', kind: 'roles', uid: role.json().metadata.uid });
+    await core.createNamespacedServiceAccount({ namespace: ns, body: { metadata: { name: 'returned' } } });
+    const sa = await core.deleteNamespacedServiceAccount({ name: 'returned', namespace: ns });
+    assert.equal(sa.kind, 'ServiceAccount');
+    await custom.createNamespacedCustomObject(w({ body: widget('returned', { size: 1 }) }));
+    const cr: Any = await custom.deleteNamespacedCustomObject(w({ name: 'returned' }));
+    assert.equal(cr.kind, 'Widget');
+    // A deletion that waits for finalizers answers with the object, marked for deletion.
+    await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'deferred', finalizers: ['example.com/x'] } } });
+    const deferred = await rawRequest(t.twin, 'DELETE', `/api/v1/namespaces/${ns}/configmaps/deferred`);
+    assert.equal(deferred.json().kind, 'ConfigMap');
+    assert.ok(deferred.json().metadata.deletionTimestamp);
+    await core.patchNamespacedConfigMap({ name: 'deferred', namespace: ns, body: { metadata: { finalizers: null } } }, merge);
+  });
+
   it('fills generateName and answers AlreadyExists for a taken name', async () => {
     const made = await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { generateName: 'gen-' }, data: {} } });
     assert.match(made.metadata!.name!, /^gen-[a-z0-9]{5}$/);
@@ -638,7 +661,8 @@ describe('dryRun=All', () => {
     assert.equal(patched.data!.v, '3');
     const applied = await objects.patch(cm('dry', { v: '4' }), undefined, 'All', 'dry-applier', true, PatchStrategy.ServerSideApply);
     assert.equal(applied.data!.v, '4');
-    await core.deleteNamespacedConfigMap({ name: 'dry', namespace: ns, dryRun: 'All' });
+    const dryDelete = await core.deleteNamespacedConfigMap({ name: 'dry', namespace: ns, dryRun: 'All' });
+    assert.equal(dryDelete.status, 'Success');
 
     const after = await core.readNamespacedConfigMap({ name: 'dry', namespace: ns });
     assert.equal(after.data!.v, '1');
