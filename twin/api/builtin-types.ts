@@ -50,6 +50,7 @@ interface BuiltinSpec {
   status?: boolean;
   extraSubresources?: string[];
   virtual?: boolean;
+  /** JSONPath printer columns, for kinds printers.ts has no printer for. */
   columns?: PrinterColumn[];
 }
 
@@ -57,22 +58,22 @@ const col = (name: string, jsonPath: string, type = 'string', priority = 0): Pri
 
 const SPECS: BuiltinSpec[] = [
   // core/v1
-  { group: '', version: 'v1', kind: 'Namespace', plural: 'namespaces', namespaced: false, shortNames: ['ns'], status: true, extraSubresources: ['finalize'], columns: [col('Status', '.status.phase')] },
-  { group: '', version: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespaced: true, shortNames: ['cm'], columns: [col('Data', '.data', 'integer')] },
-  { group: '', version: 'v1', kind: 'Secret', plural: 'secrets', namespaced: true, columns: [col('Type', '.type'), col('Data', '.data', 'integer')] },
+  { group: '', version: 'v1', kind: 'Namespace', plural: 'namespaces', namespaced: false, shortNames: ['ns'], status: true, extraSubresources: ['finalize'] },
+  { group: '', version: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespaced: true, shortNames: ['cm'] },
+  { group: '', version: 'v1', kind: 'Secret', plural: 'secrets', namespaced: true },
   { group: '', version: 'v1', kind: 'ServiceAccount', plural: 'serviceaccounts', namespaced: true, shortNames: ['sa'], extraSubresources: ['token'] },
-  { group: '', version: 'v1', kind: 'Service', plural: 'services', namespaced: true, shortNames: ['svc'], status: true, categories: ['all'], columns: [col('Type', '.spec.type'), col('Cluster-IP', '.spec.clusterIP')] },
+  { group: '', version: 'v1', kind: 'Service', plural: 'services', namespaced: true, shortNames: ['svc'], status: true, categories: ['all'] },
   { group: '', version: 'v1', kind: 'Endpoints', plural: 'endpoints', namespaced: true, shortNames: ['ep'] },
-  { group: '', version: 'v1', kind: 'Pod', plural: 'pods', namespaced: true, shortNames: ['po'], status: true, categories: ['all'], extraSubresources: ['exec', 'log', 'binding', 'eviction'], columns: [col('Status', '.status.phase'), col('Node', '.spec.nodeName', 'string', 1)] },
-  { group: '', version: 'v1', kind: 'Node', plural: 'nodes', namespaced: false, shortNames: ['no'], status: true, columns: [col('Status', '.status.conditions[?(@.type=="Ready")].status')] },
-  { group: '', version: 'v1', kind: 'Event', plural: 'events', namespaced: true, shortNames: ['ev'], columns: [col('Type', '.type'), col('Reason', '.reason'), col('Object', '.involvedObject.name'), col('Message', '.message')] },
-  { group: '', version: 'v1', kind: 'PersistentVolumeClaim', plural: 'persistentvolumeclaims', namespaced: true, shortNames: ['pvc'], status: true, columns: [col('Status', '.status.phase'), col('Capacity', '.status.capacity.storage')] },
+  { group: '', version: 'v1', kind: 'Pod', plural: 'pods', namespaced: true, shortNames: ['po'], status: true, categories: ['all'], extraSubresources: ['exec', 'log', 'binding', 'eviction'] },
+  { group: '', version: 'v1', kind: 'Node', plural: 'nodes', namespaced: false, shortNames: ['no'], status: true },
+  { group: '', version: 'v1', kind: 'Event', plural: 'events', namespaced: true, shortNames: ['ev'] },
+  { group: '', version: 'v1', kind: 'PersistentVolumeClaim', plural: 'persistentvolumeclaims', namespaced: true, shortNames: ['pvc'], status: true },
   { group: '', version: 'v1', kind: 'PersistentVolume', plural: 'persistentvolumes', namespaced: false, shortNames: ['pv'], status: true },
   { group: '', version: 'v1', kind: 'ResourceQuota', plural: 'resourcequotas', namespaced: true, shortNames: ['quota'], status: true },
   { group: '', version: 'v1', kind: 'LimitRange', plural: 'limitranges', namespaced: true, shortNames: ['limits'] },
   // apps/v1
-  { group: 'apps', version: 'v1', kind: 'Deployment', plural: 'deployments', namespaced: true, shortNames: ['deploy'], status: true, categories: ['all'], extraSubresources: ['scale'], columns: [col('Ready', '.status.readyReplicas', 'integer'), col('Up-to-date', '.status.updatedReplicas', 'integer'), col('Available', '.status.availableReplicas', 'integer')] },
-  { group: 'apps', version: 'v1', kind: 'ReplicaSet', plural: 'replicasets', namespaced: true, shortNames: ['rs'], status: true, categories: ['all'], extraSubresources: ['scale'], columns: [col('Desired', '.spec.replicas', 'integer'), col('Ready', '.status.readyReplicas', 'integer')] },
+  { group: 'apps', version: 'v1', kind: 'Deployment', plural: 'deployments', namespaced: true, shortNames: ['deploy'], status: true, categories: ['all'], extraSubresources: ['scale'] },
+  { group: 'apps', version: 'v1', kind: 'ReplicaSet', plural: 'replicasets', namespaced: true, shortNames: ['rs'], status: true, categories: ['all'], extraSubresources: ['scale'] },
   { group: 'apps', version: 'v1', kind: 'StatefulSet', plural: 'statefulsets', namespaced: true, shortNames: ['sts'], status: true, categories: ['all'] },
   { group: 'apps', version: 'v1', kind: 'DaemonSet', plural: 'daemonsets', namespaced: true, shortNames: ['ds'], status: true, categories: ['all'] },
   // batch/v1
@@ -86,9 +87,9 @@ const SPECS: BuiltinSpec[] = [
   { group: 'storage.k8s.io', version: 'v1', kind: 'StorageClass', plural: 'storageclasses', namespaced: false, shortNames: ['sc'] },
   // rbac
   { group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'Role', plural: 'roles', namespaced: true },
-  { group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'RoleBinding', plural: 'rolebindings', namespaced: true, columns: [col('Role', '.roleRef.name')] },
+  { group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'RoleBinding', plural: 'rolebindings', namespaced: true },
   { group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'ClusterRole', plural: 'clusterroles', namespaced: false },
-  { group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'ClusterRoleBinding', plural: 'clusterrolebindings', namespaced: false, columns: [col('Role', '.roleRef.name')] },
+  { group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'ClusterRoleBinding', plural: 'clusterrolebindings', namespaced: false },
   // authentication / authorization (create-only virtual kinds)
   { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenReview', plural: 'tokenreviews', namespaced: false, verbs: ['create'], virtual: true },
   { group: 'authentication.k8s.io', version: 'v1', kind: 'SelfSubjectReview', plural: 'selfsubjectreviews', namespaced: false, verbs: ['create'], virtual: true },
@@ -101,10 +102,10 @@ const SPECS: BuiltinSpec[] = [
   // OpenShift aggregated APIs
   { group: 'project.openshift.io', version: 'v1', kind: 'Project', plural: 'projects', namespaced: false, verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], virtual: true, columns: [col('Display Name', ".metadata.annotations['openshift\\.io/display-name']"), col('Status', '.status.phase')] },
   { group: 'project.openshift.io', version: 'v1', kind: 'ProjectRequest', plural: 'projectrequests', namespaced: false, verbs: ['create', 'list'], virtual: true },
-  { group: 'route.openshift.io', version: 'v1', kind: 'Route', plural: 'routes', namespaced: true, status: true, categories: ['all'], extraSubresources: ['custom-host'], columns: [col('Host', '.spec.host'), col('Services', '.spec.to.name')] },
-  { group: 'user.openshift.io', version: 'v1', kind: 'User', plural: 'users', namespaced: false, columns: [col('Full Name', '.fullName'), col('Identities', '.identities')] },
-  { group: 'user.openshift.io', version: 'v1', kind: 'Group', plural: 'groups', namespaced: false, columns: [col('Users', '.users')] },
-  { group: 'user.openshift.io', version: 'v1', kind: 'Identity', plural: 'identities', namespaced: false, columns: [col('IDP Name', '.providerName'), col('User Name', '.user.name')] },
+  { group: 'route.openshift.io', version: 'v1', kind: 'Route', plural: 'routes', namespaced: true, status: true, categories: ['all'], extraSubresources: ['custom-host'] },
+  { group: 'user.openshift.io', version: 'v1', kind: 'User', plural: 'users', namespaced: false },
+  { group: 'user.openshift.io', version: 'v1', kind: 'Group', plural: 'groups', namespaced: false },
+  { group: 'user.openshift.io', version: 'v1', kind: 'Identity', plural: 'identities', namespaced: false },
   { group: 'oauth.openshift.io', version: 'v1', kind: 'OAuthAccessToken', plural: 'oauthaccesstokens', namespaced: false },
   { group: 'oauth.openshift.io', version: 'v1', kind: 'OAuthClient', plural: 'oauthclients', namespaced: false },
   { group: 'image.openshift.io', version: 'v1', kind: 'ImageStream', plural: 'imagestreams', namespaced: true, shortNames: ['is'], status: true, categories: ['all'] },

@@ -1,5 +1,6 @@
 // Server-side printing: the meta.k8s.io/v1 Table kubectl asks for with `Accept: ...;as=Table`,
-// built from each kind's printer columns.
+// from kube-apiserver's printers for built-in kinds (printers.ts) or a kind's printer columns.
+import { builtinPrinter } from './printers';
 import type { KObject, PrinterColumn, ResourceType } from './types';
 
 export function wantsTable(accept: string | undefined): boolean {
@@ -7,6 +8,18 @@ export function wantsTable(accept: string | undefined): boolean {
 }
 
 export function toTable(rt: ResourceType, version: string, objects: KObject[], resourceVersion: string, includeObject: string | undefined): KObject {
+  const rowObject = (o: KObject) =>
+    includeObject === 'None' ? {} : { object: includeObject === 'Object' ? o : { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata } };
+  const printer = rt.crdName ? undefined : builtinPrinter(rt.group, rt.kind);
+  if (printer) {
+    return {
+      kind: 'Table',
+      apiVersion: 'meta.k8s.io/v1',
+      metadata: { resourceVersion },
+      columnDefinitions: printer.columns,
+      rows: objects.map((o) => ({ cells: printer.cells(o), ...rowObject(o) })),
+    } as KObject;
+  }
   const columns: PrinterColumn[] = rt.printerColumns?.[version] ?? [];
   const hasAge = columns.some((c) => c.jsonPath === '.metadata.creationTimestamp');
   const defs = [
@@ -20,14 +33,7 @@ export function toTable(rt: ResourceType, version: string, objects: KObject[], r
       ...columns.map((c) => cell(c, o, !!rt.crdName)),
       ...(hasAge ? [] : [age(o.metadata.creationTimestamp)]),
     ],
-    ...(includeObject === 'None'
-      ? {}
-      : {
-          object:
-            includeObject === 'Object'
-              ? o
-              : { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata },
-        }),
+    ...rowObject(o),
   }));
   return {
     kind: 'Table',

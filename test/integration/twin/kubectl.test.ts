@@ -163,6 +163,40 @@ describe('apply, create, get', SEQUENTIAL, () => {
   });
 });
 
+describe('built-in tables', SEQUENTIAL, () => {
+  it('prints nodes, workloads, services and events as kube-apiserver\'s printers do', async () => {
+    const tns = uniqueName('kct');
+    await k('create', 'namespace', tns);
+    await k('create', 'deployment', 'web', '-n', tns, '--image=registry.example/web:1', '--replicas=2');
+    await k('expose', 'deployment', 'web', '-n', tns, '--port=80', '--target-port=8080');
+    assert.match(await k('rollout', 'status', 'deployment/web', '-n', tns, '--timeout=20s'), /deployment "web" successfully rolled out/);
+    const nodes = rows(await k('get', 'nodes'));
+    assert.deepEqual(nodes[0], ['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION']);
+    assert.ok(nodes.slice(1).every((r) => r[1] === 'Ready'), 'nodes are Ready');
+    assert.ok(nodes.some((r) => r[2] === 'worker'));
+    assert.match(nodes[1][4], /^v1\.28\./);
+    const deploy = rows(await k('get', 'deployment', 'web', '-n', tns));
+    assert.deepEqual(deploy[0], ['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE']);
+    assert.deepEqual(deploy[1].slice(0, 4), ['web', '2/2', '2', '2']);
+    const pods = rows(await k('get', 'pods', '-n', tns, '-l', 'app=web'));
+    assert.deepEqual(pods[0], ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE']);
+    assert.equal(pods.length, 3);
+    for (const r of pods.slice(1)) assert.deepEqual(r.slice(1, 4), ['1/1', 'Running', '0']);
+    const wide = rows(await k('get', 'pods', '-n', tns, '-l', 'app=web', '-o', 'wide'));
+    assert.deepEqual(wide[0], ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE', 'NOMINATED NODE', 'READINESS GATES']);
+    const svc = rows(await k('get', 'service', 'web', '-n', tns));
+    assert.deepEqual(svc[0], ['NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'AGE']);
+    assert.deepEqual([svc[1][1], svc[1][3], svc[1][4]], ['ClusterIP', '<none>', '80/TCP']);
+    assert.deepEqual(rows(await k('get', 'replicasets', '-n', tns))[0], ['NAME', 'DESIRED', 'CURRENT', 'READY', 'AGE']);
+    const events = rows(await k('get', 'events', '-n', tns));
+    assert.deepEqual(events[0], ['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE']);
+    assert.ok(events.some((r) => r[3].startsWith('pod/web-')));
+    const crds = rows(await k('get', 'crd', `widgets.${GROUP}`));
+    assert.deepEqual(crds[0], ['NAME', 'CREATED AT']);
+    assert.match(crds[1][1], /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  });
+});
+
 describe('patch, label, annotate', SEQUENTIAL, () => {
   let ns: string;
   before(async () => {
