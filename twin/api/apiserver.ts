@@ -417,10 +417,30 @@ export class ApiServer {
     if (causes.length) throw invalid(rt, obj.metadata.name ?? '', causes);
   }
 
+  /**
+   * Drops the fields the kind does not have, as decoding into its type does: unknown ObjectMeta
+   * fields of every kind, fields outside a custom resource's schema, and top-level fields a built-in
+   * kind's Go type lacks (the twin has no schema below that for built-ins). fieldValidation=Strict
+   * refuses them, Warn (the default) answers with a Warning header each.
+   */
   private pruneAndWarn(rt: ResourceType, version: string, obj: KObject, ctx: RequestContext): void {
+    const unknown: string[] = [];
     const schema = rt.schemas?.[version];
-    if (!schema) return;
-    const unknown = pruneUnknownFields(obj, schema);
+    if (rt.topLevelFields && !schema) {
+      for (const key of Object.keys(obj)) {
+        if (key === 'apiVersion' || key === 'kind' || key === 'metadata' || rt.topLevelFields.includes(key)) continue;
+        delete obj[key];
+        unknown.push(`.${key}`);
+      }
+    }
+    if (obj.metadata && typeof obj.metadata === 'object') {
+      for (const key of Object.keys(obj.metadata)) {
+        if (OBJECT_META_FIELDS.has(key)) continue;
+        delete obj.metadata[key];
+        unknown.push(`.metadata.${key}`);
+      }
+    }
+    if (schema) unknown.push(...pruneUnknownFields(obj, schema));
     if (!unknown.length) return;
     const mode = ctx.fieldValidation ?? 'Warn';
     const texts = unknown.map((p) => `unknown field "${p.replace(/^\./, '')}"`);
@@ -525,6 +545,9 @@ const GENERATION_GROUPS = new Set(['apps', 'batch', 'networking.k8s.io', 'policy
 function hasGeneration(rt: ResourceType): boolean {
   return !!rt.crdName || GENERATION_GROUPS.has(rt.group);
 }
+
+/** The fields of ObjectMeta (meta/v1): anything else under metadata is dropped. */
+const OBJECT_META_FIELDS = new Set(['name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields']);
 
 // Kinds whose storage answers an immediate delete with the deleted object (ReturnDeletedObject in
 // their kube-apiserver registry); the others answer with a Success Status naming it.

@@ -132,6 +132,8 @@ export interface ResourceType {
   crdName?: string;
   /** True for kinds served only for create (TokenReview, SelfSubjectAccessReview, ...). */
   virtual?: boolean;
+  /** A built-in kind's top-level fields besides apiVersion, kind and metadata (what its Go type can hold). */
+  topLevelFields?: string[];
 }
 
 export interface StatusCause {

@@ -143,6 +143,24 @@ describe('CRUD through the typed clients', () => {
     assert.equal(patched.code, 409);
   });
 
+  it('drops fields a built-in kind does not have, with a warning, and refuses them under fieldValidation=Strict', async () => {
+    const path = `/api/v1/namespaces/${ns}/configmaps`;
+    const body = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'typo', labls: { a: 'b' } }, data: { k: 'v' }, spec: { x: 1 } };
+    const warned = await rawRequest(t.twin, 'POST', path, { body });
+    assert.equal(warned.status, 201, warned.text);
+    assert.deepEqual(Object.keys(warned.json()).sort(), ['apiVersion', 'data', 'kind', 'metadata']);
+    assert.equal(warned.json().metadata.labls, undefined);
+    assert.deepEqual(String(warned.headers.warning).split(', ').sort(), ['299 - "unknown field \\"metadata.labls\\""', '299 - "unknown field \\"spec\\""']);
+    const strict = await rawRequest(t.twin, 'POST', `${path}?fieldValidation=Strict`, { body: { ...body, metadata: { name: 'typo-strict' } } });
+    assert.equal(strict.status, 400);
+    assert.equal(strict.json().message, 'ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "spec"');
+    // A custom resource's metadata is ObjectMeta too.
+    const cr = await rawRequest(t.twin, 'POST', `/apis/${GROUP}/v1/namespaces/${ns}/widgets`, { body: { ...widget('meta-typo', { size: 1 }), metadata: { name: 'meta-typo', nmespace: ns } } });
+    assert.equal(cr.status, 201, cr.text);
+    assert.equal(cr.json().metadata.nmespace, undefined);
+    assert.equal(cr.headers.warning, '299 - "unknown field \\"metadata.nmespace\\""');
+  });
+
   it('works through KubernetesObjectApi (discovery, then the generic paths)', async () => {
     const spec: KubernetesObject & { data: Record<string, string> } = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'generic', namespace: ns }, data: { x: 'y' } };
     await objects.create(spec);

@@ -160,6 +160,14 @@ describe('apply, create, get', SEQUENTIAL, () => {
     assert.equal(strict.stderr.trim(), `Error from server (BadRequest): error when creating "${file}": Widget in version "v1" cannot be handled as a Widget: strict decoding error: unknown field "spec.bogus"`);
     const invalid = await kFails('apply', '-f', file, '--validate=false');
     assert.equal(invalid.stderr.trim(), 'The Widget "bad" is invalid: spec.size: Invalid value: 0: spec.size in body should be greater than or equal to 1');
+    // A built-in kind: a field its type does not have.
+    const typo = manifest('typo.yaml', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'typo', namespace: ns }, data: { a: 'b' }, spec: { x: 1 } });
+    const refused = await kFails('apply', '-f', typo);
+    assert.equal(refused.stderr.trim(), `Error from server (BadRequest): error when creating "${typo}": ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "spec"`);
+    const warned = await kubectl(twin, ['apply', '-f', typo, '--validate=warn']);
+    assert.equal(warned.code, 0);
+    assert.equal(warned.stderr.trim(), 'Warning: unknown field "spec"');
+    assert.equal(await k('get', 'cm', 'typo', '-n', ns, '-o', 'jsonpath={.spec}'), '', 'the field was dropped');
   });
 });
 
