@@ -22,7 +22,10 @@ export class ClusterLifecycle {
       if (c.type === 'DELETED') this.owners.delete(uid);
       else this.owners.set(uid, { resource: c.resource, namespace: c.object.metadata.namespace, name: c.object.metadata.name! });
     }
-    const relevant = c.type === 'DELETED' || !!c.object.metadata.deletionTimestamp;
+    // A deletion (or a pending one) may leave dependents to collect; a dependent written with an
+    // owner that does not exist is collected too, as the garbage collector finds it absent.
+    const danglingOwner = c.type !== 'DELETED' && (c.object.metadata.ownerReferences ?? []).some((r) => !this.owners.has(r.uid));
+    const relevant = c.type === 'DELETED' || !!c.object.metadata.deletionTimestamp || danglingOwner;
     if (relevant && !this.pending) {
       this.pending = true;
       setImmediate(() => {

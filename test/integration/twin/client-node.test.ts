@@ -487,6 +487,14 @@ describe('finalizers and garbage collection', () => {
     await waitFor('the owner to go', async () => !(await exists('owner-fg')));
   });
 
+  it('collects a dependent whose owner does not exist', async () => {
+    await core.createNamespacedConfigMap({
+      namespace: ns,
+      body: { metadata: { name: 'dangling', ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'ghost', uid: '00000000-1111-2222-3333-444444444444' }] } },
+    });
+    await waitFor('the dependent of a missing owner to be collected', async () => !(await exists('dangling')));
+  });
+
   it('orphans dependents when asked', async () => {
     const { dependent } = await ownerAndDependent('or');
     await core.deleteNamespacedConfigMap({ name: 'owner-or', namespace: ns, propagationPolicy: 'Orphan' });
