@@ -12,7 +12,8 @@ interface HostEntry {
   /** Exact host or a `*.suffix` wildcard. */
   pattern: string;
   handler?: HostHandler;
-  tls?: SecureContext;
+  /** The certificate presented for the host, or 'refuse': the handshake is reset (a backend with nothing to serve). */
+  tls?: SecureContext | 'refuse';
 }
 
 export class IngressRouter {
@@ -26,7 +27,11 @@ export class IngressRouter {
       {
         cert: defaultCert.certPem,
         key: defaultCert.keyPem,
-        SNICallback: (servername, cb) => cb(null, this.match(servername)?.tls ?? this.defaultTls),
+        SNICallback: (servername, cb) => {
+          const tls = this.match(servername)?.tls;
+          if (tls === 'refuse') cb(new Error(`no certificate for ${servername}`), undefined);
+          else cb(null, tls ?? this.defaultTls);
+        },
       },
       (req, res) => this.dispatch(req, res),
     );
@@ -40,6 +45,11 @@ export class IngressRouter {
   /** Presents a certificate for a host (or `*.suffix`) instead of the default ingress certificate. */
   certificate(pattern: string, cert: { certPem: string; keyPem: string }): () => void {
     return this.upsert(pattern, { tls: createSecureContext({ cert: cert.certPem, key: cert.keyPem }) });
+  }
+
+  /** Resets every TLS handshake for a host (or `*.suffix`), as a TLS passthrough backend with no certificate for the name does. */
+  refuse(pattern: string): () => void {
+    return this.upsert(pattern, { tls: 'refuse' });
   }
 
   private upsert(pattern: string, part: Partial<HostEntry>): () => void {
