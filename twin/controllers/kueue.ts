@@ -1,16 +1,291 @@
-// Kueue (as deployed by the RHOAI kueue component): ResourceFlavors, ClusterQueues and LocalQueues with their status.
-// (to be built: this stub is registered so that the controller only needs filling in)
+// Kueue 0.6 as the RHOAI 2.9 kueue component deploys it (kueue-controller-manager in the
+// applications namespace). While that Deployment is available it does what Kueue's core
+// controllers do with the queue objects: the `kueue.x-k8s.io/resource-in-use` finalizer on
+// ResourceFlavors and ClusterQueues (released once nothing uses them), the ClusterQueue status
+// (Active with the 0.6 reasons and messages, flavorsReservation/flavorsUsage, workload counts) and
+// the LocalQueue status (Active following its ClusterQueue, counts, per-flavor usage). Workloads are
+// counted as they stand; admitting them (quota reservation) is not modelled here yet.
+import type { TwinClient } from '../api/client';
+import { timestamp } from '../api/meta';
+import { formatCpu, formatMemory, parseQuantity } from '../api/quantity';
+import type { KObject } from '../api/types';
 import type { FaultDefinition } from '../faults';
-import type { Controller, ControllerContext } from './runtime';
+import { conditionOf, keyOf, setCondition, splitKey, WorkQueue, type Condition, type Controller, type ControllerContext } from './runtime';
 
-export const KUEUE_FAULTS: FaultDefinition[] = [];
+export const KUEUE_FAULTS: FaultDefinition[] = [
+  {
+    name: 'kueue-controller-crashloop',
+    description:
+      'The kueue-controller-manager pod crash-loops in the applications namespace (as when its webhook certificate secret is missing): the Deployment never becomes available and no queue object gets a status',
+    // The components' scenario (INS-CMP-01, 02-components.feature) checks their Deployments before
+    // the distributed workloads section does, so under the profile `all` it is the first to fail.
+    caughtBy: '@req.INS-CMP-01 or @req.INS-CMP-02 or @req.DW-POD-03',
+    expectMessage: 'kueue-controller-manager is crash-looping',
+  },
+  {
+    name: 'kueue-clusterqueue-inactive',
+    description:
+      "Kueue's cache never sees the ResourceFlavors, so every ClusterQueue stays inactive (Active=False, reason FlavorNotFound) and its LocalQueues report ClusterQueueIsInactive",
+    caughtBy: '@req.DW-Q-05',
+    expectMessage: 'FlavorNotFound',
+  },
+];
+
+export const KUEUE_API = 'kueue.x-k8s.io/v1beta1';
+export const KUEUE_DEPLOYMENT = 'kueue-controller-manager';
+export const RESOURCE_IN_USE = 'kueue.x-k8s.io/resource-in-use';
+const DSCI_API = 'dscinitialization.opendatahub.io/v1';
+
+/** The namespace the RHOAI components run in: default-dsci's applicationsNamespace. */
+export function applicationsNamespace(client: TwinClient): string {
+  return client.list(DSCI_API, 'DSCInitialization')[0]?.spec?.applicationsNamespace ?? 'redhat-ods-applications';
+}
+
+/** A Deployment counts as running while its Available condition is True. */
+export function deploymentAvailable(client: TwinClient, name: string, namespace: string): boolean {
+  return conditionOf(client.get('apps/v1', 'Deployment', name, namespace), 'Available')?.status === 'True';
+}
+
+interface FlavorQuota {
+  flavor: string;
+  resources: string[];
+}
+
+interface FlavorTotal {
+  name: string;
+  resources: { name: string; total: string; borrowed?: string }[];
+}
+
+/** Usage by flavor and resource, in base units. */
+type Usage = Map<string, Map<string, number>>;
 
 export class KueueController implements Controller {
   readonly name = 'kueue-controller-manager';
+  private readonly client: TwinClient;
+  private readonly queue: WorkQueue;
 
-  constructor(private readonly ctx: ControllerContext) {}
+  constructor(private readonly ctx: ControllerContext) {
+    this.client = ctx.clientFor('kueue', 'redhat-ods-applications:kueue-controller-manager');
+    this.queue = new WorkQueue('kueue', ctx.settings.latencyMs, (k) => this.reconcile(k), ctx.settings.log);
+    // The crash-loop fault: the kubelet asks every pod runtime how a pod runs.
+    ctx.podRuntimes.push({
+      behaviour: (pod) =>
+        ctx.faults.has('kueue-controller-crashloop') && pod.metadata.name?.startsWith(`${KUEUE_DEPLOYMENT}-`) && pod.metadata.namespace === applicationsNamespace(this.client)
+          ? { crash: 'injected fault kueue-controller-crashloop: open /tmp/k8s-webhook-server/serving-certs/tls.crt: no such file or directory' }
+          : undefined,
+    });
+  }
 
   start(): void {
-    void this.ctx;
+    this.client.watch('apps/v1', 'Deployment', (_type, d) => d.metadata.name === KUEUE_DEPLOYMENT && this.requeueAll());
+    this.client.watch(DSCI_API, 'DSCInitialization', () => this.requeueAll());
+    this.client.watch(KUEUE_API, 'ResourceFlavor', (_type, rf) => {
+      this.queue.enqueue(`rf/${rf.metadata.name}`);
+      for (const cq of this.client.list(KUEUE_API, 'ClusterQueue')) this.queue.enqueue(`cq/${cq.metadata.name}`);
+    });
+    this.client.watch(KUEUE_API, 'ClusterQueue', (_type, cq, old) => {
+      this.queue.enqueue(`cq/${cq.metadata.name}`);
+      for (const f of flavorsOf(cq)) this.queue.enqueue(`rf/${f.flavor}`);
+      // LocalQueues follow their ClusterQueue's Active condition (as Kueue's qCQHandler does).
+      if (JSON.stringify(old?.status?.conditions) !== JSON.stringify(cq.status?.conditions) || !old) this.requeueLocalQueuesOf(cq.metadata.name!);
+    });
+    this.client.watch(KUEUE_API, 'LocalQueue', (_type, lq) => {
+      this.queue.enqueue(`lq/${keyOf(lq)}`);
+      if (lq.spec?.clusterQueue) this.queue.enqueue(`cq/${lq.spec.clusterQueue}`);
+    });
+    this.client.watch(KUEUE_API, 'Workload', (_type, wl) => {
+      if (!wl.spec?.queueName) return;
+      const lq = this.client.get(KUEUE_API, 'LocalQueue', wl.spec.queueName, wl.metadata.namespace);
+      this.queue.enqueue(`lq/${wl.metadata.namespace}/${wl.spec.queueName}`);
+      if (lq?.spec?.clusterQueue) this.queue.enqueue(`cq/${lq.spec.clusterQueue}`);
+    });
   }
+
+  private requeueAll(): void {
+    for (const rf of this.client.list(KUEUE_API, 'ResourceFlavor')) this.queue.enqueue(`rf/${rf.metadata.name}`);
+    for (const cq of this.client.list(KUEUE_API, 'ClusterQueue')) this.queue.enqueue(`cq/${cq.metadata.name}`);
+    for (const lq of this.client.list(KUEUE_API, 'LocalQueue')) this.queue.enqueue(`lq/${keyOf(lq)}`);
+  }
+
+  private requeueLocalQueuesOf(clusterQueue: string): void {
+    for (const lq of this.client.list(KUEUE_API, 'LocalQueue')) if (lq.spec?.clusterQueue === clusterQueue) this.queue.enqueue(`lq/${keyOf(lq)}`);
+  }
+
+  /** Kueue acts only while its manager Deployment is available (a crash-looping manager reconciles nothing). */
+  private running(): boolean {
+    return deploymentAvailable(this.client, KUEUE_DEPLOYMENT, applicationsNamespace(this.client));
+  }
+
+  private reconcile(key: string): void {
+    if (!this.running()) return;
+    const [kind, ...rest] = key.split('/');
+    const name = rest.join('/');
+    if (kind === 'rf') this.reconcileFlavor(name);
+    else if (kind === 'cq') this.reconcileClusterQueue(name);
+    else if (kind === 'lq') this.reconcileLocalQueue(name);
+  }
+
+  // ---- ResourceFlavor: the in-use finalizer ----
+
+  private reconcileFlavor(name: string): void {
+    const rf = this.client.get(KUEUE_API, 'ResourceFlavor', name);
+    if (!rf) return;
+    if (!rf.metadata.deletionTimestamp) return this.ensureFinalizer(rf);
+    // A flavor being deleted keeps its finalizer while a ClusterQueue still references it.
+    const users = this.client.list(KUEUE_API, 'ClusterQueue').filter((cq) => flavorsOf(cq).some((f) => f.flavor === name));
+    if (!users.length) this.releaseFinalizer(rf);
+  }
+
+  // ---- ClusterQueue: finalizer and status ----
+
+  private reconcileClusterQueue(name: string): void {
+    const cq = this.client.get(KUEUE_API, 'ClusterQueue', name);
+    if (!cq) return;
+    const workloads = this.workloadsOf(cq);
+    const reserving = workloads.filter(reservesQuota);
+    if (cq.metadata.deletionTimestamp) {
+      if (!reserving.length) return this.releaseFinalizer(cq);
+    } else this.ensureFinalizer(cq);
+
+    const live = this.client.get(KUEUE_API, 'ClusterQueue', name)!;
+    const [status, reason, message] = this.activeState(live, reserving.length);
+    const flavors = flavorsOf(live);
+    const reservation = usageOf(reserving);
+    const admittedUsage = usageOf(reserving.filter(isAdmitted));
+    const now = timestamp();
+    const next = {
+      pendingWorkloads: workloads.length - reserving.length,
+      reservingWorkloads: reserving.length,
+      admittedWorkloads: reserving.filter(isAdmitted).length,
+      flavorsReservation: flavorTotals(flavors, reservation, true),
+      flavorsUsage: flavorTotals(flavors, admittedUsage, true),
+      conditions: setCondition(live.status?.conditions, { type: 'Active', status, reason, message, observedGeneration: live.metadata.generation }, now),
+    };
+    this.writeStatus(live, next);
+  }
+
+  /** The Active condition as Kueue 0.6's cache derives it (pkg/cache/clusterqueue.go inactiveReason). */
+  private activeState(cq: KObject, reserving: number): ['True' | 'False', string, string] {
+    if (cq.metadata.deletionTimestamp && reserving > 0) return ['False', 'Terminating', "Can't admit new workloads; clusterQueue is terminating"];
+    const reasons: string[] = [];
+    if ((cq.spec?.stopPolicy ?? 'None') !== 'None') reasons.push('Stopped');
+    const known = this.ctx.faults.has('kueue-clusterqueue-inactive') ? new Set<string>() : new Set(this.client.list(KUEUE_API, 'ResourceFlavor').map((rf) => rf.metadata.name!));
+    if (flavorsOf(cq).some((f) => !known.has(f.flavor))) reasons.push('FlavorNotFound');
+    const checks: string[] = cq.spec?.admissionChecks ?? [];
+    if (checks.length) reasons.push('CheckNotFoundOrInactive'); // the twin serves no AdmissionCheck kind
+    if (!reasons.length) return ['True', 'Ready', 'Can admit new flavors'];
+    return ['False', reasons[0]!, `Can't admit new workloads: ${reasons.join(', ')}`];
+  }
+
+  private workloadsOf(cq: KObject): KObject[] {
+    const queues = new Set(this.client.list(KUEUE_API, 'LocalQueue').filter((lq) => lq.spec?.clusterQueue === cq.metadata.name).map((lq) => keyOf(lq)));
+    return this.client.list(KUEUE_API, 'Workload').filter((wl) => wl.spec?.queueName && queues.has(`${wl.metadata.namespace}/${wl.spec.queueName}`) && !isFinished(wl));
+  }
+
+  // ---- LocalQueue: status following the ClusterQueue ----
+
+  private reconcileLocalQueue(key: string): void {
+    const { namespace, name } = splitKey(key);
+    const lq = this.client.get(KUEUE_API, 'LocalQueue', name, namespace);
+    if (!lq || lq.metadata.deletionTimestamp) return;
+    const cq = lq.spec?.clusterQueue ? this.client.get(KUEUE_API, 'ClusterQueue', lq.spec.clusterQueue) : undefined;
+    const workloads = this.client.list(KUEUE_API, 'Workload', namespace).filter((wl) => wl.spec?.queueName === name && !isFinished(wl));
+    const reserving = cq ? workloads.filter(reservesQuota) : [];
+    let condition: Condition;
+    if (!cq) condition = { type: 'Active', status: 'False', reason: 'ClusterQueueDoesNotExist', message: "Can't submit new workloads to clusterQueue" };
+    else if (conditionOf(cq, 'Active')?.status === 'True') condition = { type: 'Active', status: 'True', reason: 'Ready', message: 'Can submit new workloads to clusterQueue' };
+    else condition = { type: 'Active', status: 'False', reason: 'ClusterQueueIsInactive', message: "Can't submit new workloads to clusterQueue" };
+    const next: Record<string, unknown> = {
+      pendingWorkloads: workloads.length - reserving.length,
+      reservingWorkloads: reserving.length,
+      admittedWorkloads: reserving.filter(isAdmitted).length,
+      conditions: setCondition(lq.status?.conditions, { ...condition, observedGeneration: lq.metadata.generation }, timestamp()),
+    };
+    // With a ClusterQueue in Kueue's cache, the usage lists every flavor and resource it covers.
+    if (cq) {
+      next.flavorsReservation = flavorTotals(flavorsOf(cq), usageOf(reserving), false);
+      next.flavorUsage = flavorTotals(flavorsOf(cq), usageOf(reserving.filter(isAdmitted)), false);
+    }
+    this.writeStatus(lq, next);
+  }
+
+  // ---- helpers ----
+
+  private ensureFinalizer(obj: KObject): void {
+    const finalizers = obj.metadata.finalizers ?? [];
+    if (finalizers.includes(RESOURCE_IN_USE)) return;
+    this.client.patch(obj.apiVersion, obj.kind, obj.metadata.name!, obj.metadata.namespace, { metadata: { finalizers: [...finalizers, RESOURCE_IN_USE], resourceVersion: obj.metadata.resourceVersion } });
+  }
+
+  private releaseFinalizer(obj: KObject): void {
+    const finalizers = obj.metadata.finalizers ?? [];
+    if (!finalizers.includes(RESOURCE_IN_USE)) return;
+    this.client.patch(obj.apiVersion, obj.kind, obj.metadata.name!, obj.metadata.namespace, { metadata: { finalizers: finalizers.filter((f) => f !== RESOURCE_IN_USE), resourceVersion: obj.metadata.resourceVersion } });
+  }
+
+  /** Writes the status when it differs from what is stored, ignoring condition timestamps. */
+  private writeStatus(obj: KObject, next: Record<string, unknown>): void {
+    const current = obj.status ?? {};
+    const same = Object.entries(next).every(([k, v]) => JSON.stringify(k === 'conditions' ? stripTimes(current[k]) : current[k]) === JSON.stringify(k === 'conditions' ? stripTimes(v) : v));
+    if (same) return;
+    this.client.patchStatus(obj.apiVersion, obj.kind, obj.metadata.name!, obj.metadata.namespace, next);
+  }
+}
+
+function stripTimes(conditions: unknown): unknown {
+  return Array.isArray(conditions) ? conditions.map(({ lastTransitionTime: _t, ...c }: Condition) => c) : conditions;
+}
+
+/** The flavors a ClusterQueue's resource groups name, with the resources each provides. */
+export function flavorsOf(cq: KObject): FlavorQuota[] {
+  return (cq.spec?.resourceGroups ?? []).flatMap((rg: KObject) =>
+    (rg.flavors ?? []).map((f: KObject) => ({ flavor: f.name as string, resources: (f.resources ?? []).map((r: KObject) => r.name as string) })),
+  );
+}
+
+function hasTrue(wl: KObject, type: string): boolean {
+  return conditionOf(wl, type)?.status === 'True';
+}
+
+/** A workload reserves quota once QuotaReserved is True (0.6) and until it finishes. */
+function reservesQuota(wl: KObject): boolean {
+  return hasTrue(wl, 'QuotaReserved') && !!wl.status?.admission;
+}
+
+function isAdmitted(wl: KObject): boolean {
+  return hasTrue(wl, 'Admitted');
+}
+
+function isFinished(wl: KObject): boolean {
+  return hasTrue(wl, 'Finished');
+}
+
+/** Sums the resources of the workloads' admissions by flavor. */
+function usageOf(workloads: KObject[]): Usage {
+  const usage: Usage = new Map();
+  for (const wl of workloads) {
+    for (const psa of wl.status?.admission?.podSetAssignments ?? []) {
+      for (const [resource, flavor] of Object.entries((psa.flavors ?? {}) as Record<string, string>)) {
+        const byResource = usage.get(flavor) ?? new Map<string, number>();
+        byResource.set(resource, (byResource.get(resource) ?? 0) + parseQuantity(psa.resourceUsage?.[resource] ?? '0'));
+        usage.set(flavor, byResource);
+      }
+    }
+  }
+  return usage;
+}
+
+function formatQuantity(resource: string, value: number): string {
+  if (value === 0) return '0';
+  if (resource === 'cpu') return formatCpu(value);
+  if (resource === 'memory' || resource.endsWith('storage')) return formatMemory(value);
+  return String(Math.round(value));
+}
+
+/** Status usage lists: every flavor and covered resource of the ClusterQueue, zero when unused. */
+function flavorTotals(flavors: FlavorQuota[], usage: Usage, withBorrowed: boolean): FlavorTotal[] {
+  return flavors.map((f) => ({
+    name: f.flavor,
+    resources: f.resources.map((r) => ({ name: r, total: formatQuantity(r, usage.get(f.flavor)?.get(r) ?? 0), ...(withBorrowed ? { borrowed: '0' } : {}) })),
+  }));
 }

@@ -1,0 +1,273 @@
+// The twin's Kueue and CodeFlare controllers: the queue statuses Kueue 0.6 reports, its finalizers,
+// the CodeFlare operator's default configuration, and the faults of both. The rhods-operator's part
+// (the component CRDs and the operator Deployments in the applications namespace) is played here
+// directly, so these tests do not depend on the DataScienceCluster controller.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import * as yaml from 'js-yaml';
+import { TWIN_SYSTEM } from '../../../twin/api/auth';
+import { TwinClient } from '../../../twin/api/client';
+import type { KObject } from '../../../twin/api/types';
+import { loadYamlObjects } from '../../../twin/bootstrap';
+import { CODEFLARE_CONFIGMAP, defaultCodeFlareConfig } from '../../../twin/controllers/codeflare';
+import { conditionOf } from '../../../twin/controllers/runtime';
+import { startTwin, type Twin } from '../../../twin/server';
+import { waitFor } from './helpers';
+
+const APPS = 'redhat-ods-applications';
+const KUEUE = 'kueue.x-k8s.io/v1beta1';
+
+interface Cluster {
+  twin: Twin;
+  client: TwinClient;
+}
+
+async function cluster(faults: string[] = []): Promise<Cluster> {
+  const twin = await startTwin({ faults, log: () => undefined });
+  const client = new TwinClient(twin.api, 'test', TWIN_SYSTEM);
+  for (const file of ['component-kueue.yaml', 'component-ray.yaml']) for (const crd of loadYamlObjects(join(__dirname, '../../../twin/crds', file))) client.create(crd);
+  client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: APPS } });
+  return { twin, client };
+}
+
+/** What the rhods-operator deploys for a component: a Deployment whose pods the twin's kubelet runs. */
+function deploy(client: TwinClient, name: string): void {
+  client.create({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: APPS },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { 'app.kubernetes.io/name': name } },
+      template: { metadata: { labels: { 'app.kubernetes.io/name': name } }, spec: { containers: [{ name: 'manager', image: `registry.redhat.io/rhoai/odh-${name}-rhel8:v2.9`, resources: { requests: { cpu: '100m', memory: '64Mi' } } }] } },
+    },
+  });
+}
+
+function available(client: TwinClient, name: string): boolean {
+  return conditionOf(client.get('apps/v1', 'Deployment', name, APPS), 'Available')?.status === 'True';
+}
+
+function clusterQueue(name: string, flavor: string): KObject {
+  return {
+    apiVersion: KUEUE,
+    kind: 'ClusterQueue',
+    metadata: { name },
+    spec: {
+      namespaceSelector: {},
+      resourceGroups: [{ coveredResources: ['cpu', 'memory', 'nvidia.com/gpu'], flavors: [{ name: flavor, resources: [{ name: 'cpu', nominalQuota: 9 }, { name: 'memory', nominalQuota: '36Gi' }, { name: 'nvidia.com/gpu', nominalQuota: 5 }] }] }],
+    },
+  };
+}
+
+function localQueue(name: string, namespace: string, cq: string): KObject {
+  return { apiVersion: KUEUE, kind: 'LocalQueue', metadata: { name, namespace }, spec: { clusterQueue: cq } };
+}
+
+function active(obj: KObject | undefined): string | undefined {
+  const c = conditionOf(obj, 'Active');
+  return c && `${c.status}/${c.reason}/${c.message}`;
+}
+
+describe('the twin Kueue controller', () => {
+  let c: Cluster;
+  before(async () => {
+    c = await cluster();
+  });
+  after(() => c.twin.stop());
+
+  test('does nothing while kueue-controller-manager is not deployed', async () => {
+    c.client.create({ apiVersion: KUEUE, kind: 'ResourceFlavor', metadata: { name: 'early-flavor' } });
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(c.client.get(KUEUE, 'ResourceFlavor', 'early-flavor')?.metadata.finalizers, undefined);
+  });
+
+  test('takes charge of flavors and reports an active ClusterQueue and LocalQueue, as Kueue 0.6 words it', async () => {
+    deploy(c.client, 'kueue-controller-manager');
+    await waitFor('kueue-controller-manager available', () => available(c.client, 'kueue-controller-manager'));
+    await waitFor('the early flavor to get the finalizer', () => c.client.get(KUEUE, 'ResourceFlavor', 'early-flavor')?.metadata.finalizers?.includes('kueue.x-k8s.io/resource-in-use'));
+    c.client.create({ apiVersion: KUEUE, kind: 'ResourceFlavor', metadata: { name: 'default-flavor' } });
+    c.client.create(clusterQueue('cluster-queue', 'default-flavor'));
+    c.client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a', labels: { 'opendatahub.io/dashboard': 'true' } } });
+    c.client.create(localQueue('local-queue', 'team-a', 'cluster-queue'));
+    const cq = await waitFor('cluster-queue Active', () => (conditionOf(c.client.get(KUEUE, 'ClusterQueue', 'cluster-queue'), 'Active')?.status === 'True' ? c.client.get(KUEUE, 'ClusterQueue', 'cluster-queue') : undefined));
+    assert.equal(active(cq), 'True/Ready/Can admit new flavors');
+    assert.deepEqual(cq.metadata.finalizers, ['kueue.x-k8s.io/resource-in-use']);
+    assert.deepEqual(cq.status.flavorsReservation, [{ name: 'default-flavor', resources: [{ name: 'cpu', total: '0', borrowed: '0' }, { name: 'memory', total: '0', borrowed: '0' }, { name: 'nvidia.com/gpu', total: '0', borrowed: '0' }] }]);
+    assert.deepEqual([cq.status.pendingWorkloads, cq.status.reservingWorkloads, cq.status.admittedWorkloads], [0, 0, 0]);
+    const lq = await waitFor('local-queue Active', () => (conditionOf(c.client.get(KUEUE, 'LocalQueue', 'local-queue', 'team-a'), 'Active')?.status === 'True' ? c.client.get(KUEUE, 'LocalQueue', 'local-queue', 'team-a') : undefined));
+    assert.equal(active(lq), 'True/Ready/Can submit new workloads to clusterQueue');
+    assert.deepEqual(lq.status.flavorUsage, [{ name: 'default-flavor', resources: [{ name: 'cpu', total: '0' }, { name: 'memory', total: '0' }, { name: 'nvidia.com/gpu', total: '0' }] }]);
+    assert.equal(lq.metadata.finalizers, undefined, 'LocalQueues carry no finalizer');
+  });
+
+  test('a ClusterQueue naming a missing flavor is inactive (FlavorNotFound), and becomes active when the flavor appears', async () => {
+    c.client.create(clusterQueue('gpu-queue', 'gpu-flavor'));
+    c.client.create(localQueue('gpu-local', 'team-a', 'gpu-queue'));
+    await waitFor('gpu-queue inactive', () => active(c.client.get(KUEUE, 'ClusterQueue', 'gpu-queue')) === "False/FlavorNotFound/Can't admit new workloads: FlavorNotFound");
+    await waitFor('gpu-local follows', () => active(c.client.get(KUEUE, 'LocalQueue', 'gpu-local', 'team-a')) === "False/ClusterQueueIsInactive/Can't submit new workloads to clusterQueue");
+    c.client.create({ apiVersion: KUEUE, kind: 'ResourceFlavor', metadata: { name: 'gpu-flavor' } });
+    await waitFor('gpu-queue active', () => active(c.client.get(KUEUE, 'ClusterQueue', 'gpu-queue'))?.startsWith('True/Ready'));
+    await waitFor('gpu-local active', () => active(c.client.get(KUEUE, 'LocalQueue', 'gpu-local', 'team-a'))?.startsWith('True/Ready'));
+  });
+
+  test('a LocalQueue whose ClusterQueue does not exist says so', async () => {
+    c.client.create(localQueue('orphan', 'team-a', 'no-such-queue'));
+    await waitFor('orphan inactive', () => active(c.client.get(KUEUE, 'LocalQueue', 'orphan', 'team-a')) === "False/ClusterQueueDoesNotExist/Can't submit new workloads to clusterQueue");
+    const lq = c.client.get(KUEUE, 'LocalQueue', 'orphan', 'team-a')!;
+    assert.equal(lq.status.flavorUsage, undefined);
+    assert.equal(lq.status.pendingWorkloads, 0);
+  });
+
+  test('a stopped ClusterQueue is inactive with reason Stopped', async () => {
+    c.client.patch(KUEUE, 'ClusterQueue', 'gpu-queue', undefined, { spec: { stopPolicy: 'Hold' } });
+    await waitFor('gpu-queue stopped', () => active(c.client.get(KUEUE, 'ClusterQueue', 'gpu-queue')) === "False/Stopped/Can't admit new workloads: Stopped");
+  });
+
+  test('counts workloads: pending, reserving and admitted, with their usage by flavor', async () => {
+    const wl = (name: string) => c.client.create({ apiVersion: KUEUE, kind: 'Workload', metadata: { name, namespace: 'team-a' }, spec: { queueName: 'local-queue', podSets: [{ name: 'head', count: 1, template: { spec: { containers: [{ name: 'ray', image: 'ray' }] } } }] } });
+    wl('pending-one');
+    wl('admitted-one');
+    const now = new Date().toISOString();
+    c.client.patchStatus(KUEUE, 'Workload', 'admitted-one', 'team-a', {
+      admission: { clusterQueue: 'cluster-queue', podSetAssignments: [{ name: 'head', count: 1, flavors: { cpu: 'default-flavor', memory: 'default-flavor' }, resourceUsage: { cpu: '2', memory: '8Gi' } }] },
+      conditions: [
+        { type: 'QuotaReserved', status: 'True', reason: 'QuotaReserved', message: 'Quota reserved in ClusterQueue cluster-queue', lastTransitionTime: now },
+        { type: 'Admitted', status: 'True', reason: 'Admitted', message: 'The workload is admitted', lastTransitionTime: now },
+      ],
+    });
+    const cq = await waitFor('cluster-queue counts', () => {
+      const o = c.client.get(KUEUE, 'ClusterQueue', 'cluster-queue');
+      return o?.status?.admittedWorkloads === 1 ? o : undefined;
+    });
+    assert.deepEqual([cq.status.pendingWorkloads, cq.status.reservingWorkloads, cq.status.admittedWorkloads], [1, 1, 1]);
+    assert.deepEqual(cq.status.flavorsUsage[0].resources.slice(0, 2), [{ name: 'cpu', total: '2', borrowed: '0' }, { name: 'memory', total: '8Gi', borrowed: '0' }]);
+    const lq = await waitFor('local-queue counts', () => {
+      const o = c.client.get(KUEUE, 'LocalQueue', 'local-queue', 'team-a');
+      return o?.status?.admittedWorkloads === 1 ? o : undefined;
+    });
+    assert.deepEqual([lq.status.pendingWorkloads, lq.status.reservingWorkloads], [1, 1]);
+    assert.equal(lq.status.flavorsReservation[0].resources[0].total, '2');
+  });
+
+  test('a flavor in use keeps its finalizer when deleted, until no ClusterQueue names it', async () => {
+    c.client.delete(KUEUE, 'ResourceFlavor', 'gpu-flavor');
+    await new Promise((r) => setTimeout(r, 100));
+    assert.ok(c.client.get(KUEUE, 'ResourceFlavor', 'gpu-flavor')?.metadata.deletionTimestamp, 'the flavor is terminating');
+    c.client.delete(KUEUE, 'LocalQueue', 'gpu-local', 'team-a');
+    c.client.delete(KUEUE, 'ClusterQueue', 'gpu-queue');
+    await waitFor('gpu-queue gone', () => !c.client.get(KUEUE, 'ClusterQueue', 'gpu-queue'));
+    await waitFor('gpu-flavor gone', () => !c.client.get(KUEUE, 'ResourceFlavor', 'gpu-flavor'));
+  });
+});
+
+describe('the twin Kueue faults', () => {
+  test('kueue-controller-crashloop: the manager crash-loops, its Deployment is unavailable and no queue gets a status', async () => {
+    const c = await cluster(['kueue-controller-crashloop']);
+    try {
+      deploy(c.client, 'kueue-controller-manager');
+      const pod = await waitFor('a crash-looping manager pod', () =>
+        c.client.list('v1', 'Pod', APPS).find((p) => p.metadata.name!.startsWith('kueue-controller-manager-') && p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff'),
+      );
+      assert.match(pod.status.containerStatuses[0].lastState.terminated.message, /kueue-controller-crashloop/);
+      c.client.create({ apiVersion: KUEUE, kind: 'ResourceFlavor', metadata: { name: 'default-flavor' } });
+      c.client.create(clusterQueue('cluster-queue', 'default-flavor'));
+      await new Promise((r) => setTimeout(r, 150));
+      assert.equal(available(c.client, 'kueue-controller-manager'), false);
+      assert.equal(c.client.get(KUEUE, 'ClusterQueue', 'cluster-queue')?.status, undefined);
+    } finally {
+      await c.twin.stop();
+    }
+  });
+
+  test('kueue-clusterqueue-inactive: the ClusterQueue stays inactive (FlavorNotFound) although its flavor exists', async () => {
+    const c = await cluster(['kueue-clusterqueue-inactive']);
+    try {
+      deploy(c.client, 'kueue-controller-manager');
+      await waitFor('kueue-controller-manager available', () => available(c.client, 'kueue-controller-manager'));
+      c.client.create({ apiVersion: KUEUE, kind: 'ResourceFlavor', metadata: { name: 'default-flavor' } });
+      c.client.create(clusterQueue('cluster-queue', 'default-flavor'));
+      c.client.create(localQueue('lq', 'default', 'cluster-queue'));
+      await waitFor('inactive', () => active(c.client.get(KUEUE, 'ClusterQueue', 'cluster-queue'))?.startsWith('False/FlavorNotFound'));
+      await waitFor('lq inactive', () => active(c.client.get(KUEUE, 'LocalQueue', 'lq', 'default'))?.startsWith('False/ClusterQueueIsInactive'));
+    } finally {
+      await c.twin.stop();
+    }
+  });
+});
+
+describe('the twin CodeFlare operator', () => {
+  test('creates codeflare-operator-config with the 2.9 defaults when its manager starts', async () => {
+    const c = await cluster();
+    try {
+      await new Promise((r) => setTimeout(r, 50));
+      assert.equal(c.client.get('v1', 'ConfigMap', CODEFLARE_CONFIGMAP, APPS), undefined, 'nothing before the operator runs');
+      deploy(c.client, 'codeflare-operator-manager');
+      const cm = await waitFor('the config map', () => c.client.get('v1', 'ConfigMap', CODEFLARE_CONFIGMAP, APPS));
+      assert.deepEqual(Object.keys(cm.data), ['config.yaml']);
+      const config = yaml.load(cm.data['config.yaml']) as KObject;
+      assert.deepEqual(config.kuberay, { ingressDomain: '', mTLSEnabled: true, rayDashboardOAuthEnabled: true });
+      assert.deepEqual(config.metrics, { bindAddress: ':8080' });
+    } finally {
+      await c.twin.stop();
+    }
+  });
+
+  test('never overwrites an existing configuration, and does not recreate a deleted one until the manager restarts', async () => {
+    const c = await cluster();
+    try {
+      const mine = 'kuberay:\n  rayDashboardOAuthEnabled: false\n';
+      c.client.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: CODEFLARE_CONFIGMAP, namespace: APPS }, data: { 'config.yaml': mine } });
+      deploy(c.client, 'codeflare-operator-manager');
+      await waitFor('manager available', () => available(c.client, 'codeflare-operator-manager'));
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(c.client.get('v1', 'ConfigMap', CODEFLARE_CONFIGMAP, APPS)?.data?.['config.yaml'], mine);
+      c.client.delete('v1', 'ConfigMap', CODEFLARE_CONFIGMAP, APPS);
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(c.client.get('v1', 'ConfigMap', CODEFLARE_CONFIGMAP, APPS), undefined, 'the running operator read its configuration once');
+      // `oc delete pod -l ...` as the docs say after an edit: the new pod creates the defaults.
+      for (const pod of c.client.list('v1', 'Pod', APPS)) if (pod.metadata.name!.startsWith('codeflare-operator-manager-')) c.client.delete('v1', 'Pod', pod.metadata.name!, APPS);
+      const cm = await waitFor('the recreated config map', () => c.client.get('v1', 'ConfigMap', CODEFLARE_CONFIGMAP, APPS));
+      assert.equal(cm.data['config.yaml'], defaultCodeFlareConfig());
+    } finally {
+      await c.twin.stop();
+    }
+  });
+
+  test('codeflare-mtls-disabled: the configuration is created with mTLSEnabled false', async () => {
+    const c = await cluster(['codeflare-mtls-disabled']);
+    try {
+      deploy(c.client, 'codeflare-operator-manager');
+      const cm = await waitFor('the config map', () => c.client.get('v1', 'ConfigMap', CODEFLARE_CONFIGMAP, APPS));
+      assert.equal((yaml.load(cm.data['config.yaml']) as KObject).kuberay.mTLSEnabled, false);
+    } finally {
+      await c.twin.stop();
+    }
+  });
+});
+
+describe('the component CRDs', () => {
+  test('serve ray.io v1 and v1alpha1; RayJob v1 defaults submissionMode to K8sJobMode', async () => {
+    const c = await cluster();
+    try {
+      const job = c.client.create({
+        apiVersion: 'ray.io/v1',
+        kind: 'RayJob',
+        metadata: { name: 'j', namespace: 'default' },
+        spec: { entrypoint: 'python -c "print(1)"', rayClusterSpec: { headGroupSpec: { rayStartParams: {}, template: { spec: { containers: [{ name: 'head', image: 'quay.io/project-codeflare/ray:2.20.0-py39-cu118' }] } } } }, unknownField: 1 },
+      });
+      assert.equal(job.spec.submissionMode, 'K8sJobMode');
+      assert.equal(job.spec.unknownField, undefined, 'unknown fields are pruned');
+      assert.equal(job.spec.rayClusterSpec.headGroupSpec.template.spec.containers[0].name, 'head', 'pod templates are kept whole');
+      assert.ok(c.client.get('ray.io/v1alpha1', 'RayJob', 'j', 'default'));
+      const rc = c.client.create({ apiVersion: 'ray.io/v1', kind: 'RayCluster', metadata: { name: 'rc', namespace: 'default' }, spec: { headGroupSpec: { rayStartParams: {}, template: {} }, workerGroupSpecs: [{ groupName: 'small', minReplicas: 1, maxReplicas: 2, rayStartParams: {}, template: {} }] } });
+      assert.deepEqual([rc.spec.workerGroupSpecs[0].replicas, rc.spec.workerGroupSpecs[0].numOfHosts], [0, 1]);
+      const cq = c.client.create(clusterQueue('q', 'f'));
+      assert.deepEqual([cq.spec.queueingStrategy, cq.spec.stopPolicy], ['BestEffortFIFO', 'None']);
+      assert.throws(() => c.client.create({ apiVersion: KUEUE, kind: 'ClusterQueue', metadata: { name: 'bad' }, spec: { queueingStrategy: 'Random' } }), /queueingStrategy/);
+    } finally {
+      await c.twin.stop();
+    }
+  });
+});
