@@ -1,0 +1,31 @@
+@install @conformance @distributed
+Feature: Distributed workloads: the operator pods
+  Checklist "Distributed Workloads — verify the status of the following pods in the
+  redhat-ods-applications project", as the RHOAI 2.9 guide "Configuring distributed workloads"
+  checks them: `oc get pods -n redhat-ods-applications` shows the codeflare-operator-manager,
+  kuberay-operator and kueue-controller-manager pods Running, `oc get deploy` shows each Deployment
+  available, and default-dsc reports codeflareReady, rayReady and kueueReady. They exist only when
+  the components codeflare, ray and kueue are Managed in default-dsc: the profiles all and
+  train-only manage them, infer-only does not (RHOAI_PROFILE). A crash-looping or unpullable
+  container fails the check at once with the container's state.
+
+  @req.DW-POD-01
+  Scenario: The codeflare-operator-manager pod is running in redhat-ods-applications
+    Given the DataScienceCluster "default-dsc" manages the distributed workloads components
+    Then the "codeflare-operator-manager" pods are running in "redhat-ods-applications"
+    And the deployment "codeflare-operator-manager" in "redhat-ods-applications" is available
+    And "default-dsc" reports the "codeflare" component ready
+
+  @req.DW-POD-02
+  Scenario: The kuberay-operator pod is running in redhat-ods-applications
+    Given the DataScienceCluster "default-dsc" manages the distributed workloads components
+    Then the "kuberay-operator" pods are running in "redhat-ods-applications"
+    And the deployment "kuberay-operator" in "redhat-ods-applications" is available
+    And "default-dsc" reports the "ray" component ready
+
+  @req.DW-POD-03
+  Scenario: The kueue-controller-manager pod is running in redhat-ods-applications
+    Given the DataScienceCluster "default-dsc" manages the distributed workloads components
+    Then the "kueue-controller-manager" pods are running in "redhat-ods-applications"
+    And the deployment "kueue-controller-manager" in "redhat-ods-applications" is available
+    And "default-dsc" reports the "kueue" component ready

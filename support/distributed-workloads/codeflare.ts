@@ -1,0 +1,217 @@
+// The CodeFlare side of distributed workloads (§13.3):
+// - DW-CF-01: the seed's "install the codeflare-cli" has no 2.9 doc step; the documented client is
+//   the CodeFlare SDK. What the SDK needs from the cluster is proved instead: the ray.io and Kueue
+//   kinds it creates and reads are served, a bearer token reaches them (TokenAuthentication), and
+//   the user may do what the SDK does in a data science project.
+// - DW-CF-02..04: codeflare-operator-config (redhat-ods-applications, key config.yaml), read the way
+//   the 2.9 operator reads it (main.go loadIntoOrCreate): exactly one data entry, YAML decoded with
+//   Go's JSON rules (sigs.k8s.io/yaml), where keys match case-insensitively when no key matches
+//   exactly, and a key left out keeps the operator's default (ingressDomain "", mTLSEnabled true,
+//   rayDashboardOAuthEnabled true).
+import assert from 'node:assert/strict';
+import { KubeConfig } from '@kubernetes/client-node';
+import * as yaml from 'js-yaml';
+import { ClusterConnection, type KObject } from '../cluster';
+import type { IngressDomainExpectation } from '../config/settings-distributed-workloads';
+import { readAppsDomain } from '../gateway/apps-domain';
+import { session } from '../session';
+import type { RhoaiWorld } from '../world';
+import { assertDistributedWorkloadsManaged, componentOf, waitForComponentCrds } from './components';
+
+declare module '../world' {
+  interface ScenarioFacts {
+    /** codeflare-operator-config as read in this scenario. */
+    codeflareConfig?: CodeFlareConfig;
+  }
+}
+
+export const CODEFLARE_CONFIGMAP = 'codeflare-operator-config';
+
+/** The kuberay settings the 2.9 operator reads, with their defaults (codeflare-operator rhoai-2.9 main.go). */
+export const KUBERAY_DEFAULTS = { ingressDomain: '', mTLSEnabled: true, rayDashboardOAuthEnabled: true } as const;
+export type KubeRayKey = keyof typeof KUBERAY_DEFAULTS;
+
+export interface KubeRayValue {
+  value: unknown;
+  /** The key as written in config.yaml, or undefined when absent (the default applies). */
+  writtenAs?: string;
+}
+
+export interface CodeFlareConfig {
+  namespace: string;
+  dataKey: string;
+  text: string;
+  kuberay: Record<string, unknown> | undefined;
+}
+
+/** encoding/json's field matching: the exact key, else the first key equal under case folding. */
+export function lookupKey(obj: Record<string, unknown> | undefined, key: string): string | undefined {
+  if (!obj) return undefined;
+  if (Object.prototype.hasOwnProperty.call(obj, key)) return key;
+  return Object.keys(obj).find((k) => k.toLowerCase() === key.toLowerCase());
+}
+
+/** Parses the ConfigMap as the operator does; a ConfigMap the operator would refuse fails with the operator's reason. */
+export function parseCodeFlareConfig(cm: KObject): CodeFlareConfig {
+  const where = `ConfigMap ${cm.metadata.namespace}/${cm.metadata.name}`;
+  const entries = Object.entries((cm.data ?? {}) as Record<string, string>);
+  assert.equal(entries.length, 1, `${where} has ${entries.length} data entries (${entries.map(([k]) => k).join(', ') || 'none'}): the CodeFlare operator needs exactly one (config.yaml) and exits with "cannot resolve config from ConfigMap" otherwise`);
+  const [dataKey, text] = entries[0]!;
+  let parsed: unknown;
+  try {
+    parsed = yaml.load(text);
+  } catch (error) {
+    throw new Error(`${where} key ${dataKey} is not valid YAML, so the CodeFlare operator cannot start: ${(error as Error).message.split('\n')[0]}`);
+  }
+  assert.ok(parsed === undefined || parsed === null || (typeof parsed === 'object' && !Array.isArray(parsed)), `${where} key ${dataKey} is not a YAML mapping`);
+  const root = (parsed ?? {}) as Record<string, unknown>;
+  const kuberayKey = lookupKey(root, 'kuberay');
+  const kuberay = kuberayKey ? root[kuberayKey] : undefined;
+  assert.ok(kuberay === undefined || kuberay === null || (typeof kuberay === 'object' && !Array.isArray(kuberay)), `${where}: kuberay is ${JSON.stringify(kuberay)}, not a mapping`);
+  return { namespace: cm.metadata.namespace!, dataKey, text, kuberay: (kuberay ?? undefined) as Record<string, unknown> | undefined };
+}
+
+/** The value the operator runs with for a kuberay key: as written (exact or case-folded key), else its default. */
+export function kuberayValue(config: CodeFlareConfig, key: KubeRayKey): KubeRayValue {
+  const writtenAs = lookupKey(config.kuberay, key);
+  return writtenAs === undefined ? { value: KUBERAY_DEFAULTS[key] } : { value: config.kuberay![writtenAs], writtenAs };
+}
+
+function describeValue(key: KubeRayKey, v: KubeRayValue): string {
+  if (v.writtenAs === undefined) return `kuberay.${key} is not set, so the operator uses its default ${JSON.stringify(KUBERAY_DEFAULTS[key])}`;
+  const spelling = v.writtenAs === key ? '' : ` (written as "${v.writtenAs}", which Go's JSON decoder still matches to ${key})`;
+  return `kuberay.${key} is ${JSON.stringify(v.value)}${spelling}`;
+}
+
+/** The operator (re)creates codeflare-operator-config when it starts; wait for it and read it. */
+export async function readCodeFlareConfig(world: RhoaiWorld, name: string, namespace: string): Promise<CodeFlareConfig> {
+  await assertDistributedWorkloadsManaged(world, undefined, [componentOf('codeflare')]);
+  const cm = (await world.cluster.waitFor({ apiVersion: 'v1', kind: 'ConfigMap', name, namespace }, (o) => o !== undefined, {
+    describe: `ConfigMap ${namespace}/${name} (the CodeFlare operator creates it with its defaults when it starts)`,
+  }))!;
+  const config = parseCodeFlareConfig(cm);
+  world.facts.codeflareConfig = config;
+  world.report.text(`${name} ${config.dataKey}`, config.text);
+  return config;
+}
+
+function configOf(world: RhoaiWorld): CodeFlareConfig {
+  const config = world.facts.codeflareConfig;
+  assert.ok(config, `${CODEFLARE_CONFIGMAP} has not been read in this scenario: a step "Given the CodeFlare operator has its configuration ..." must come first`);
+  return config;
+}
+
+/** DW-CF-02: ingressDomain is "" (the 2.9 default on OpenShift) or the apps domain, or what RHOAI_CODEFLARE_INGRESS_DOMAIN says. */
+export async function assertIngressDomain(world: RhoaiWorld): Promise<void> {
+  const v = kuberayValue(configOf(world), 'ingressDomain');
+  assert.equal(typeof v.value, 'string', `${describeValue('ingressDomain', v)}: it must be a string, or the operator cannot decode its configuration`);
+  const expectation: IngressDomainExpectation = world.settings.codeflareIngressDomain;
+  let allowed: string[];
+  if (expectation.kind === 'empty') allowed = [''];
+  else if (expectation.kind === 'domain') allowed = [expectation.domain];
+  else allowed = ['', await readAppsDomain(world)];
+  assert.ok(allowed.includes(String(v.value).toLowerCase()), `${describeValue('ingressDomain', v)}; expected ${allowed.map((a) => JSON.stringify(a)).join(' or ')} (RHOAI_CODEFLARE_INGRESS_DOMAIN=${expectation.kind === 'domain' ? expectation.domain : expectation.kind === 'empty' ? 'empty' : 'default'})`);
+  world.report.text('kuberay.ingressDomain', describeValue('ingressDomain', v));
+}
+
+/** DW-CF-03 and DW-CF-04: a boolean kuberay setting has the expected value (a string "true" would stop the operator). */
+export function assertKubeRayFlag(world: RhoaiWorld, key: 'mTLSEnabled' | 'rayDashboardOAuthEnabled', expected: boolean, settingName: string): void {
+  const v = kuberayValue(configOf(world), key);
+  assert.equal(typeof v.value, 'boolean', `${describeValue(key, v)}: it must be a YAML boolean, or the operator cannot decode its configuration`);
+  assert.equal(v.value, expected, `${describeValue(key, v)}; expected ${expected} (${settingName})`);
+  world.report.text(`kuberay.${key}`, describeValue(key, v));
+}
+
+// ---- DW-CF-01: what the CodeFlare SDK needs ----
+
+interface ApiResourceList {
+  resources: { name: string; kind: string; verbs: string[] }[];
+}
+
+const SDK_KINDS: { groupVersion: string; resources: string[] }[] = [
+  { groupVersion: 'ray.io/v1', resources: ['rayclusters', 'rayjobs'] },
+  { groupVersion: 'kueue.x-k8s.io/v1beta1', resources: ['localqueues', 'workloads'] },
+];
+
+function missingResources(list: ApiResourceList, wanted: string[]): string[] {
+  return wanted.filter((r) => !list.resources.some((x) => x.name === r && x.verbs.includes('create') && x.verbs.includes('list')));
+}
+
+/** The API serves RayCluster and RayJob (ray.io/v1) and LocalQueue and Workload (kueue.x-k8s.io/v1beta1). */
+export async function assertSdkKindsServed(world: RhoaiWorld): Promise<void> {
+  await waitForComponentCrds(world, 'ray');
+  await waitForComponentCrds(world, 'kueue');
+  const lines: string[] = [];
+  for (const { groupVersion, resources } of SDK_KINDS) {
+    const list = await world.cluster.request<ApiResourceList>({ method: 'GET', path: `/apis/${groupVersion}` });
+    const missing = missingResources(list, resources);
+    assert.deepEqual(missing, [], `/apis/${groupVersion} does not serve ${missing.join(', ')} (it serves: ${list.resources.map((r) => r.name).join(', ')})`);
+    lines.push(`${groupVersion}: ${resources.join(', ')}`);
+  }
+  world.report.text('served for the CodeFlare SDK', lines.join('\n'));
+}
+
+/**
+ * As the SDK's TokenAuthentication logs in with a bearer token, a short-lived token (TokenRequest
+ * for the project's default service account) reaches the distributed workloads APIs.
+ */
+export async function assertTokenReachesApis(world: RhoaiWorld, namespace: string): Promise<void> {
+  await world.cluster.waitFor({ apiVersion: 'v1', kind: 'ServiceAccount', name: 'default', namespace }, (sa) => sa !== undefined, { describe: `the default service account of ${namespace}` });
+  const answer = await world.cluster.request<{ status?: { token?: string } }>({
+    method: 'POST',
+    path: `/api/v1/namespaces/${namespace}/serviceaccounts/default/token`,
+    body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 600 } },
+  });
+  const token = answer.status?.token;
+  assert.ok(token, `the TokenRequest for ${namespace}/default returned no token`);
+  world.secret(token, 'service account token');
+  const base = (await session.connection()).kubeConfig;
+  const cluster = base.getCurrentCluster();
+  assert.ok(cluster, 'the kubeconfig has no current cluster');
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [cluster],
+    users: [{ name: 'codeflare-sdk', token }],
+    contexts: [{ name: 'codeflare-sdk', cluster: cluster.name, user: 'codeflare-sdk' }],
+    currentContext: 'codeflare-sdk',
+  });
+  const connection = new ClusterConnection(kc);
+  try {
+    for (const { groupVersion, resources } of SDK_KINDS) {
+      const list = await connection.transport.json<ApiResourceList>({ method: 'GET', path: `/apis/${groupVersion}` });
+      const missing = missingResources(list, resources);
+      assert.deepEqual(missing, [], `with a bearer token, /apis/${groupVersion} does not list ${missing.join(', ')}`);
+    }
+  } finally {
+    connection.close();
+  }
+  world.report.text('bearer token', `a TokenRequest token of ${namespace}/default (10 minutes) reached ${SDK_KINDS.map((k) => `/apis/${k.groupVersion}`).join(' and ')} on ${cluster.server}`);
+}
+
+const SDK_ACCESS: { verb: string; group: string; resource: string; why: string }[] = [
+  { verb: 'create', group: 'ray.io', resource: 'rayclusters', why: 'Cluster.up() creates the RayCluster' },
+  { verb: 'list', group: 'ray.io', resource: 'rayclusters', why: 'cluster.status() and list_all_clusters() read them' },
+  { verb: 'delete', group: 'ray.io', resource: 'rayclusters', why: 'Cluster.down() deletes it' },
+  { verb: 'create', group: 'ray.io', resource: 'rayjobs', why: 'a RayJob (submissionMode HTTPMode) runs a job' },
+  { verb: 'list', group: 'kueue.x-k8s.io', resource: 'localqueues', why: 'the SDK looks up the default local queue' },
+  { verb: 'list', group: 'kueue.x-k8s.io', resource: 'workloads', why: 'admission through the local queue is read from the Workload' },
+  { verb: 'get', group: 'route.openshift.io', resource: 'routes', why: 'cluster.cluster_dashboard_uri() reads the Ray dashboard route' },
+];
+
+/** SelfSubjectAccessReviews: the current user may do in the project what the SDK does. */
+export async function assertMayUseSdk(world: RhoaiWorld, namespace: string): Promise<void> {
+  const denied: string[] = [];
+  const lines: string[] = [];
+  for (const a of SDK_ACCESS) {
+    const review = await world.cluster.request<{ status?: { allowed?: boolean; reason?: string } }>({
+      method: 'POST',
+      path: '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
+      body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { namespace, verb: a.verb, group: a.group, resource: a.resource } } },
+    });
+    const line = `${a.verb} ${a.resource}.${a.group} in ${namespace}: ${review.status?.allowed ? 'allowed' : 'denied'} (${a.why})`;
+    lines.push(line);
+    if (!review.status?.allowed) denied.push(`${line}${review.status?.reason ? ` — ${review.status.reason}` : ''}`);
+  }
+  world.report.text('CodeFlare SDK access', lines.join('\n'));
+  assert.deepEqual(denied, [], `the current user may not do what the CodeFlare SDK does in ${namespace}:\n${denied.join('\n')}`);
+}
