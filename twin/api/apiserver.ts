@@ -11,7 +11,7 @@ import { applyDefaults, pruneUnknownFields, validateAgainstSchema } from './sche
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors';
 import { Store, type Change } from './store';
 import { strategyFor, validateLabels, validateName, type StrategyEnv } from './strategies';
-import { ApiError, groupVersion, qualifiedResource, type KObject, type ResourceType, type StatusCause } from './types';
+import { ApiError, groupVersion, qualifiedResource, type KObject, type ResourceType, type ScalePaths, type StatusCause } from './types';
 
 export interface RequestContext {
   user: UserInfo;
@@ -282,6 +282,47 @@ export class ApiServer {
     return list;
   }
 
+  // ---- the scale subresource ----
+
+  /** GET .../scale: an autoscaling/v1 Scale of the object's replicas (and its selector). */
+  getScale(rt: ResourceType, version: string, namespace: string | undefined, name: string): KObject {
+    const paths = this.scalePaths(rt, version);
+    return scaleOf(this.get(rt, version, namespace, name), paths, !rt.crdName);
+  }
+
+  /** PUT .../scale: sets the replicas (the only field a Scale writes), with its resourceVersion as a precondition. */
+  updateScale(rt: ResourceType, version: string, namespace: string | undefined, name: string, scale: KObject, ctx: RequestContext): KObject {
+    const paths = this.scalePaths(rt, version);
+    if (!scale || typeof scale !== 'object' || Array.isArray(scale)) throw new ApiError(400, 'BadRequest', 'the request body is not a JSON object');
+    if (scale.metadata?.name && scale.metadata.name !== name) throw new ApiError(400, 'BadRequest', `the name of the object (${scale.metadata.name}) does not match the name on the URL (${name})`);
+    const old = this.find(rt, namespace, name);
+    if (!old) throw notFound(rt, name);
+    if (scale.metadata?.resourceVersion && scale.metadata.resourceVersion !== old.metadata.resourceVersion) throw conflict(rt, name);
+    const replicas = scale.spec?.replicas ?? 0;
+    if (!Number.isInteger(replicas) || replicas < 0) {
+      const causes = [{ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`, field: 'spec.replicas' }];
+      throw new ApiError(422, 'Invalid', `Scale.autoscaling "${name}" is invalid: spec.replicas: ${causes[0].message}`, { name, group: 'autoscaling', kind: 'Scale', causes });
+    }
+    const next = this.toVersion(old, rt, version);
+    setPath(next, paths.specReplicasPath, replicas);
+    return scaleOf(this.commit(rt, version, next, old, ctx, { managedFieldsDone: false, subresource: 'scale' }), paths, !rt.crdName);
+  }
+
+  /** PATCH .../scale: the patch applies to the Scale (merge, JSON or strategic: Scale is a built-in type). */
+  patchScale(rt: ResourceType, version: string, namespace: string | undefined, name: string, type: PatchType, body: unknown, ctx: RequestContext): KObject {
+    const current = this.getScale(rt, version, namespace, name);
+    let patched: KObject;
+    if (type === 'json') patched = jsonPatch(current, body) as KObject;
+    else if (type === 'strategic') patched = strategicMergePatch(current, body, () => ({ type: 'atomic' }));
+    else patched = mergePatch(current, body) as KObject;
+    return this.updateScale(rt, version, namespace, name, patched, ctx);
+  }
+
+  private scalePaths(rt: ResourceType, version: string): ScalePaths {
+    if (!rt.subresources.scale) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+    return rt.scalePaths?.[version] ?? { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas' };
+  }
+
   // ---- watch ----
 
   watch(rt: ResourceType, version: string, namespace: string | undefined, opts: WatchOptions, sink: (e: WatchEvent) => void): () => void {
@@ -373,7 +414,7 @@ export class ApiServer {
     const schema = rt.schemas?.[version];
     if (schema) applyDefaults(obj, schema);
     this.validate(rt, version, obj, old, strategy);
-    if (old && !opts.subresource && hasGeneration(rt)) {
+    if (old && (!opts.subresource || opts.subresource === 'scale') && hasGeneration(rt)) {
       const oldSpec = specPart(this.toVersion(old, rt, version), !!rt.subresources.status);
       if (!deepEqual(oldSpec, specPart(obj, !!rt.subresources.status))) obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
     }
@@ -544,6 +585,52 @@ const GENERATION_GROUPS = new Set(['apps', 'batch', 'networking.k8s.io', 'policy
 
 function hasGeneration(rt: ResourceType): boolean {
   return !!rt.crdName || GENERATION_GROUPS.has(rt.group);
+}
+
+/** A Scale of an object: spec/status replicas at the kind's paths, the selector as a label selector string. */
+function scaleOf(obj: KObject, paths: ScalePaths, builtin: boolean): KObject {
+  const m = obj.metadata;
+  const selector = paths.labelSelectorPath ? getPath(obj, paths.labelSelectorPath) : builtin ? selectorString(obj.spec?.selector) : undefined;
+  return {
+    kind: 'Scale',
+    apiVersion: 'autoscaling/v1',
+    metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, creationTimestamp: m.creationTimestamp },
+    spec: { replicas: Number(getPath(obj, paths.specReplicasPath) ?? 0) },
+    status: { replicas: Number(getPath(obj, paths.statusReplicasPath) ?? 0), ...(typeof selector === 'string' && selector ? { selector } : {}) },
+  };
+}
+
+/** metav1.FormatLabelSelector: `a=b,c in (x,y),!d`. */
+function selectorString(sel: KObject | undefined): string | undefined {
+  if (!sel) return undefined;
+  const parts = Object.entries(sel.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
+  for (const e of sel.matchExpressions ?? []) {
+    const op = String(e.operator);
+    if (op === 'Exists') parts.push(e.key);
+    else if (op === 'DoesNotExist') parts.push(`!${e.key}`);
+    else parts.push(`${e.key} ${op.toLowerCase()} (${(e.values ?? []).join(',')})`);
+  }
+  return parts.join(',');
+}
+
+/** A simple JSONPath of the scale subresource (`.spec.replicas`). */
+function getPath(obj: KObject, path: string): unknown {
+  let cur: unknown = obj;
+  for (const seg of path.replace(/^\./, '').split('.')) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[seg];
+  }
+  return cur;
+}
+
+function setPath(obj: KObject, path: string, value: unknown): void {
+  const segs = path.replace(/^\./, '').split('.');
+  let cur: Record<string, unknown> = obj;
+  for (const seg of segs.slice(0, -1)) {
+    if (cur[seg] === null || typeof cur[seg] !== 'object') cur[seg] = {};
+    cur = cur[seg] as Record<string, unknown>;
+  }
+  cur[segs[segs.length - 1]] = value;
 }
 
 /** The fields of ObjectMeta (meta/v1): anything else under metadata is dropped. */

@@ -48,6 +48,8 @@ interface BuiltinSpec {
   categories?: string[];
   verbs?: string[];
   status?: boolean;
+  /** Serves the scale subresource (autoscaling/v1 Scale over .spec.replicas). */
+  scale?: boolean;
   extraSubresources?: string[];
   virtual?: boolean;
   /** JSONPath printer columns, for kinds printers.ts has no printer for. */
@@ -74,9 +76,9 @@ const SPECS: BuiltinSpec[] = [
   { group: '', version: 'v1', kind: 'ResourceQuota', plural: 'resourcequotas', namespaced: true, shortNames: ['quota'], status: true },
   { group: '', version: 'v1', kind: 'LimitRange', plural: 'limitranges', namespaced: true, shortNames: ['limits'], fields: ['spec'] },
   // apps/v1
-  { group: 'apps', version: 'v1', kind: 'Deployment', plural: 'deployments', namespaced: true, shortNames: ['deploy'], status: true, categories: ['all'], extraSubresources: ['scale'] },
-  { group: 'apps', version: 'v1', kind: 'ReplicaSet', plural: 'replicasets', namespaced: true, shortNames: ['rs'], status: true, categories: ['all'], extraSubresources: ['scale'] },
-  { group: 'apps', version: 'v1', kind: 'StatefulSet', plural: 'statefulsets', namespaced: true, shortNames: ['sts'], status: true, categories: ['all'] },
+  { group: 'apps', version: 'v1', kind: 'Deployment', plural: 'deployments', namespaced: true, shortNames: ['deploy'], status: true, categories: ['all'], scale: true },
+  { group: 'apps', version: 'v1', kind: 'ReplicaSet', plural: 'replicasets', namespaced: true, shortNames: ['rs'], status: true, categories: ['all'], scale: true },
+  { group: 'apps', version: 'v1', kind: 'StatefulSet', plural: 'statefulsets', namespaced: true, shortNames: ['sts'], status: true, categories: ['all'], scale: true },
   { group: 'apps', version: 'v1', kind: 'DaemonSet', plural: 'daemonsets', namespaced: true, shortNames: ['ds'], status: true, categories: ['all'] },
   // batch/v1
   { group: 'batch', version: 'v1', kind: 'Job', plural: 'jobs', namespaced: true, status: true, categories: ['all'] },
@@ -128,7 +130,7 @@ export function builtinResourceTypes(): ResourceType[] {
     categories: s.categories ?? [],
     namespaced: s.namespaced,
     verbs: s.verbs ?? ALL_VERBS,
-    subresources: { status: s.status, extra: s.extraSubresources },
+    subresources: { status: s.status, scale: s.scale, extra: s.extraSubresources },
     printerColumns: s.columns ? { [s.version]: s.columns } : undefined,
     listSemantics: builtinListSemantics,
     virtual: s.virtual,

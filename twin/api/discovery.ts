@@ -67,6 +67,8 @@ function resourceEntry(rt: ResourceType): object {
 }
 
 function subresourceEntry(rt: ResourceType, sub: string, verbs: string[]): object {
-  const kind = sub === 'scale' ? 'Scale' : sub === 'token' ? 'TokenRequest' : rt.kind;
-  return { name: `${rt.plural}/${sub}`, singularName: '', namespaced: rt.namespaced, kind, verbs };
+  // Subresources of another group's kind say so (deployments/scale is an autoscaling/v1 Scale).
+  if (sub === 'scale') return { name: `${rt.plural}/${sub}`, singularName: '', namespaced: rt.namespaced, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs };
+  if (sub === 'token') return { name: `${rt.plural}/${sub}`, singularName: '', namespaced: rt.namespaced, group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest', verbs };
+  return { name: `${rt.plural}/${sub}`, singularName: '', namespaced: rt.namespaced, kind: rt.kind, verbs };
 }

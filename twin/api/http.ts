@@ -1,8 +1,9 @@
 // The HTTPS transport of the twin's API server: URL routing, authentication, RBAC, content
 // negotiation, watch streaming, discovery, OpenAPI and the audit log — the wire contract that
 // kubectl and client-node talk to.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ServerResponse, type IncomingMessage } from 'node:http';
 import { createServer, type Server } from 'node:https';
+import type { Socket } from 'node:net';
 import * as yaml from 'js-yaml';
 import type { ApiServer, PatchType, RequestContext, WatchEvent } from './apiserver';
 import type { AuditLog, AuditRecord } from './audit';
@@ -59,6 +60,18 @@ export function createApiHttpServer(o: ApiHttpOptions): Server {
     });
   });
   server.keepAliveTimeout = 65_000;
+  // Upgrade requests (pods/exec over WebSocket) take the same path as any request — authentication,
+  // RBAC, audit — with a response bound to the raw socket; a subresource handler takes the socket over.
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    if (head.length) socket.unshift(head);
+    const res = new ServerResponse(req);
+    res.assignSocket(socket);
+    res.on('finish', () => socket.end());
+    handle(o, req, res).catch((err) => {
+      if (!res.headersSent) writeStatus(res, err instanceof ApiError ? err : internal(err));
+      else socket.destroy();
+    });
+  });
   return server;
 }
 
@@ -142,7 +155,7 @@ async function serveResource(
     throw new ApiError(failure.code, failure.reason, failure.code === 429 ? 'Too many requests, please try again later.' : 'the server is currently unable to handle the request (injected transient fault)', failure.retryAfter ? { retryAfterSeconds: failure.retryAfter } : undefined);
   }
   const custom = t.subresource && o.subresourceHandlers?.get(`${t.plural}/${t.subresource}`);
-  if (custom && custom(req, res, t, user)) return finish(101);
+  if (custom && custom(req, res, t, user)) return finish(res.headersSent ? res.statusCode : 101);
 
   const ctx: RequestContext = {
     user,
@@ -185,6 +198,7 @@ function dispatch(o: ApiHttpOptions, rt: ResourceType, t: ResourceTarget, method
   if (t.plural === 'serviceaccounts' && t.subresource === 'token' && method === 'POST') return o.virtual.tokenRequest(t.namespace!, t.name!, body as KObject);
   switch (verb) {
     case 'get':
+      if (t.subresource === 'scale') return api.getScale(rt, t.version, t.namespace, t.name!);
       if (t.subresource && t.subresource !== 'status') throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
       return api.get(rt, t.version, t.namespace, t.name!);
     case 'list':
@@ -200,8 +214,10 @@ function dispatch(o: ApiHttpOptions, rt: ResourceType, t: ResourceTarget, method
       if (t.name) throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
       return api.create(rt, t.version, t.namespace, body as KObject, ctx);
     case 'update':
+      if (t.subresource === 'scale') return api.updateScale(rt, t.version, t.namespace, t.name!, body as KObject, ctx);
       return api.update(rt, t.version, t.namespace, t.name!, body as KObject, ctx, t.subresource);
     case 'patch':
+      if (t.subresource === 'scale') return api.patchScale(rt, t.version, t.namespace, t.name!, patchType(req.headers['content-type']), body, ctx);
       return api.patch(rt, t.version, t.namespace, t.name!, patchType(req.headers['content-type']), body, ctx, { force: q.get('force') === 'true', subresource: t.subresource });
     case 'delete': {
       const opts = (body ?? {}) as KObject;
@@ -334,7 +350,11 @@ function resourceRoute(group: string, version: string, rest: string[]): Route {
   return { type: 'resource', group, version, namespace, plural: rest[0], name: rest[1], subresource: rest[2] };
 }
 
+/** Connect subresources: RBAC checks `create` whatever the method (exec's WebSocket form is a GET). */
+const CONNECT_SUBRESOURCES = new Set(['pods/exec', 'pods/attach', 'pods/portforward']);
+
 function verbOf(method: string, t: ResourceTarget, watching: boolean): string {
+  if ((method === 'GET' || method === 'POST') && t.name && CONNECT_SUBRESOURCES.has(`${t.plural}/${t.subresource}`)) return 'create';
   switch (method) {
     case 'GET':
       return t.name ? 'get' : watching ? 'watch' : 'list';

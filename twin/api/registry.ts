@@ -2,7 +2,7 @@
 // CustomResourceDefinition. Answers lookups by path segment, by kind and for discovery.
 import { builtinListSemantics, builtinResourceTypes } from './builtin-types';
 import { listSemanticsFromSchema } from './schema';
-import { groupVersion, type JSONSchemaProps, type KObject, type PrinterColumn, type ResourceType } from './types';
+import { groupVersion, type JSONSchemaProps, type KObject, type PrinterColumn, type ResourceType, type ScalePaths } from './types';
 
 export class Registry {
   private readonly types = new Map<string, ResourceType>(); // key: group/plural
@@ -79,11 +79,13 @@ export class Registry {
     const printerColumns: Record<string, PrinterColumn[]> = {};
     let status = false;
     let scale = false;
+    const scalePaths: Record<string, ScalePaths> = {};
     for (const v of versions) {
       schemas[v.name] = v.schema?.openAPIV3Schema;
       printerColumns[v.name] = v.additionalPrinterColumns ?? [];
       status ||= !!v.subresources?.status;
       scale ||= !!v.subresources?.scale;
+      if (v.subresources?.scale) scalePaths[v.name] = v.subresources.scale;
     }
     const storageSchema = schemas[storage];
     const rt: ResourceType = {
@@ -99,6 +101,7 @@ export class Registry {
       namespaced: spec.scope !== 'Cluster',
       verbs: ['delete', 'deletecollection', 'get', 'list', 'patch', 'create', 'update', 'watch'],
       subresources: { status, scale },
+      scalePaths,
       schemas,
       printerColumns,
       listSemantics: storageSchema ? listSemanticsFromSchema(storageSchema) : builtinListSemantics,

@@ -124,6 +124,8 @@ export interface ResourceType {
   namespaced: boolean;
   verbs: string[];
   subresources: { status?: boolean; scale?: boolean; extra?: string[] };
+  /** Where the scale subresource reads and writes, per version (a CRD's subresources.scale; built-ins use .spec.replicas). */
+  scalePaths?: Record<string, ScalePaths>;
   /** Structural schema per version (custom resources; built-ins may give a loose one or none). */
   schemas?: Record<string, JSONSchemaProps | undefined>;
   printerColumns?: Record<string, PrinterColumn[]>;
@@ -134,6 +136,12 @@ export interface ResourceType {
   virtual?: boolean;
   /** A built-in kind's top-level fields besides apiVersion, kind and metadata (what its Go type can hold). */
   topLevelFields?: string[];
+}
+
+export interface ScalePaths {
+  specReplicasPath: string;
+  statusReplicasPath: string;
+  labelSelectorPath?: string;
 }
 
 export interface StatusCause {

@@ -416,6 +416,54 @@ describe('status subresource and generation', () => {
   });
 });
 
+describe('the scale subresource', () => {
+  it('reads, replaces and patches a Deployment\'s replicas as an autoscaling/v1 Scale', async () => {
+    await apps.createNamespacedDeployment({
+      namespace: ns,
+      body: { metadata: { name: 'scaled' }, spec: { replicas: 0, selector: { matchLabels: { app: 'scaled' } }, template: { metadata: { labels: { app: 'scaled' } }, spec: { containers: [{ name: 'c', image: 'registry.example/app:1' }] } } } },
+    });
+    const scale = await apps.readNamespacedDeploymentScale({ name: 'scaled', namespace: ns });
+    assert.equal(scale.kind, 'Scale');
+    assert.equal(scale.apiVersion, 'autoscaling/v1');
+    assert.equal(scale.spec!.replicas, 0);
+    assert.equal(scale.status!.selector, 'app=scaled');
+    const replaced = await apps.replaceNamespacedDeploymentScale({ name: 'scaled', namespace: ns, body: { ...scale, spec: { replicas: 2 } } });
+    assert.equal(replaced.spec!.replicas, 2);
+    const stale = await failure(apps.replaceNamespacedDeploymentScale({ name: 'scaled', namespace: ns, body: { ...scale, spec: { replicas: 3 } } }));
+    assert.equal(stale.code, 409, 'the Scale\'s resourceVersion is a precondition');
+    const patched = await apps.patchNamespacedDeploymentScale({ name: 'scaled', namespace: ns, body: { spec: { replicas: 0 } } }, merge);
+    assert.equal(patched.spec!.replicas, 0);
+    const d = await apps.readNamespacedDeployment({ name: 'scaled', namespace: ns });
+    assert.equal(d.spec!.replicas, 0);
+    assert.equal(d.metadata!.generation, 3, 'each scale bumps generation');
+    assert.ok(d.metadata!.managedFields!.some((m) => m.subresource === 'scale'));
+    const negative = await failure(apps.patchNamespacedDeploymentScale({ name: 'scaled', namespace: ns, body: { spec: { replicas: -1 } } }, merge));
+    assert.equal(negative.code, 422);
+    assert.equal(negative.status.message, 'Scale.autoscaling "scaled" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0');
+    const discovery = (await rawRequest(t.twin, 'GET', '/apis/apps/v1')).json();
+    assert.deepEqual(discovery.resources.find((r: Any) => r.name === 'deployments/scale'), { name: 'deployments/scale', singularName: '', namespaced: true, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] });
+  });
+
+  it('scales a custom resource at the paths its CRD names', async () => {
+    const group = 'scaled.harness.test';
+    const crd = widgetCrd(group);
+    const v = crd.spec.versions[0];
+    v.subresources.scale = { specReplicasPath: '.spec.size', statusReplicasPath: '.status.count', labelSelectorPath: '.status.selector' };
+    Object.assign(v.schema.openAPIV3Schema.properties.status.properties, { count: { type: 'integer' }, selector: { type: 'string' } });
+    await createCrd(crd);
+    const g = { group, version: 'v1', namespace: ns, plural: 'widgets' };
+    await custom.createNamespacedCustomObject({ ...g, body: { apiVersion: `${group}/v1`, kind: 'Widget', metadata: { name: 'sw' }, spec: { size: 2 } } });
+    await custom.patchNamespacedCustomObjectStatus({ ...g, name: 'sw', body: { status: { count: 2, selector: 'app=sw' } } }, merge);
+    const scale: Any = await custom.getNamespacedCustomObjectScale({ ...g, name: 'sw' });
+    assert.deepEqual([scale.spec.replicas, scale.status.replicas, scale.status.selector], [2, 2, 'app=sw']);
+    await custom.patchNamespacedCustomObjectScale({ ...g, name: 'sw', body: { spec: { replicas: 4 } } }, merge);
+    const after: Any = await custom.getNamespacedCustomObject({ ...g, name: 'sw' });
+    assert.equal(after.spec.size, 4);
+    const resources = (await rawRequest(t.twin, 'GET', `/apis/${group}/v1`)).json().resources.map((r: Any) => r.name);
+    assert.deepEqual(resources, ['widgets', 'widgets/status', 'widgets/scale'], 'in the order of apiextensions\' discovery');
+  });
+});
+
 describe('finalizers and garbage collection', () => {
   it('keeps an object with finalizers, with deletionTimestamp, until the last finalizer goes', async () => {
     await core.createNamespacedConfigMap({ namespace: ns, body: { ...cm('fin'), metadata: { name: 'fin', namespace: ns, finalizers: ['example.com/keep'] } } });

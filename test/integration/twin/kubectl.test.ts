@@ -196,6 +196,10 @@ describe('built-in tables', SEQUENTIAL, () => {
     assert.deepEqual(svc[0], ['NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'AGE']);
     assert.deepEqual([svc[1][1], svc[1][3], svc[1][4]], ['ClusterIP', '<none>', '80/TCP']);
     assert.deepEqual(rows(await k('get', 'replicasets', '-n', tns))[0], ['NAME', 'DESIRED', 'CURRENT', 'READY', 'AGE']);
+    // kubectl scale patches the scale subresource.
+    assert.equal((await k('scale', 'deployment', 'web', '-n', tns, '--replicas=3')).trim(), 'deployment.apps/web scaled');
+    await k('rollout', 'status', 'deployment/web', '-n', tns, '--timeout=20s');
+    assert.equal(rows(await k('get', 'deployment', 'web', '-n', tns))[1][1], '3/3');
     const events = rows(await k('get', 'events', '-n', tns));
     assert.deepEqual(events[0], ['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE']);
     assert.ok(events.some((r) => r[3].startsWith('pod/web-')));
