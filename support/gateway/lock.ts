@@ -15,7 +15,6 @@ function ownerAlive(file: string): boolean {
     return true; // being written or just removed: look again
   }
   if (!Number.isInteger(pid) || pid <= 0) return false;
-  if (pid === process.pid) return false; // a lock this process left behind (a failed step): not held
   try {
     process.kill(pid, 0);
     return true;
