@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { ApiException, CoreV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { newOAuthToken, oauthTokenObjectName } from '../../../twin/api/auth';
-import { kubeConfigWithToken, rawRequest, startLocalTwin, uniqueName, waitFor, type LocalTwin } from './helpers';
+import { kubeConfigWithToken, rawRequest, serverErrors, startLocalTwin, uniqueName, waitFor, type LocalTwin } from './helpers';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
@@ -48,6 +48,7 @@ before(async () => {
 });
 
 after(async () => {
+  if (t) assert.deepEqual(serverErrors(t.auditLog), [], 'the server answered no request with an error of its own');
   await t?.stop();
 });
 

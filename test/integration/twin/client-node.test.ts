@@ -15,7 +15,7 @@ import {
   type KubernetesObject,
   type V1ConfigMap,
 } from '@kubernetes/client-node';
-import { collectWatch, lapse, rawRequest, sleep, startLocalTwin, uniqueName, waitFor, widgetCrd, type LocalTwin } from './helpers';
+import { collectWatch, lapse, rawRequest, serverErrors, sleep, startLocalTwin, uniqueName, waitFor, widgetCrd, type LocalTwin } from './helpers';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
@@ -76,6 +76,7 @@ before(async () => {
 });
 
 after(async () => {
+  if (t) assert.deepEqual(serverErrors(t.auditLog), [], 'the server answered no request with an error of its own');
   await t?.stop();
 });
 

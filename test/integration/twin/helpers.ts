@@ -75,8 +75,29 @@ export async function startLocalTwin(opts: Partial<TwinOptions> = {}): Promise<L
     async stop() {
       await twin.stop();
       await new Promise((resolve) => logFile.end(resolve));
+      removeDir(dir);
     },
   };
+}
+
+/** Removes a test twin's directory, unless RHOAI_TEST_KEEP asks to keep it for a look. */
+function removeDir(dir: string): void {
+  if (!process.env.RHOAI_TEST_KEEP) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * The requests an audit log shows were answered 5xx, other than by an injected fault: the server
+ * failing on its own (an exception becomes 500 InternalError), which no test must cause.
+ */
+export function serverErrors(auditLog: string): string[] {
+  if (!fs.existsSync(auditLog)) return [];
+  return fs
+    .readFileSync(auditLog, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l))
+    .filter((e) => e.responseStatus?.code >= 500 && !/injected transient fault|Too many requests/.test(e.responseStatus.message ?? ''))
+    .map((e) => `${e.verb} ${e.requestURI} -> ${e.responseStatus.code} ${e.responseStatus.message}`);
 }
 
 /** A KubeConfig for the same cluster with another bearer token (or none: anonymous). */
@@ -229,6 +250,7 @@ export async function startCliTwin(extraArgs: string[] = [], timeoutMs = 30_000)
       await Promise.race([exited, new Promise<void>((resolve) => (timer = setTimeout(resolve, 5000)))]);
       clearTimeout(timer);
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      removeDir(dir);
     },
   };
 }

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
-import { kubectl, kubectlOk, sleep, startCliTwin, uniqueName, waitFor, widgetCrd, type CliTwin } from './helpers';
+import { kubectl, kubectlOk, serverErrors, sleep, startCliTwin, uniqueName, waitFor, widgetCrd, type CliTwin } from './helpers';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
@@ -48,6 +48,7 @@ before(async () => {
 });
 
 after(async () => {
+  if (twin) assert.deepEqual(serverErrors(twin.auditLog), [], 'the server answered no request with an error of its own');
   await twin?.stop();
 });
 
