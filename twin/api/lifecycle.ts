@@ -66,7 +66,9 @@ export class ClusterLifecycle {
       this.dropFinalizer(rt, obj, 'orphan');
     } else if (finalizers.includes('foregroundDeletion')) {
       for (const d of dependents) if (!d.obj.metadata.deletionTimestamp) this.api.delete(d.rt, d.rt.storageVersion, d.obj.metadata.namespace, d.obj.metadata.name!, ctx(), { propagationPolicy: 'Foreground' });
-      if (!dependents.length) this.dropFinalizer(rt, obj, 'foregroundDeletion');
+      // Only dependents whose reference has blockOwnerDeletion keep the owner; the others go in the background.
+      const blocking = dependents.some((d) => (d.obj.metadata.ownerReferences ?? []).some((r) => r.uid === obj.metadata.uid && r.blockOwnerDeletion));
+      if (!blocking) this.dropFinalizer(rt, obj, 'foregroundDeletion');
     }
     if (rt.group === '' && rt.kind === 'Namespace') this.terminate(obj, all);
   }

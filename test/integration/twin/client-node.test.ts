@@ -494,9 +494,9 @@ describe('finalizers and garbage collection', () => {
     }
   });
 
-  async function ownerAndDependent(tag: string, dependentFinalizer?: string): Promise<{ owner: V1ConfigMap; dependent: string }> {
+  async function ownerAndDependent(tag: string, dependentFinalizer?: string, blockOwnerDeletion = true): Promise<{ owner: V1ConfigMap; dependent: string }> {
     const owner = await core.createNamespacedConfigMap({ namespace: ns, body: cm(`owner-${tag}`) });
-    const ref = { apiVersion: 'v1', kind: 'ConfigMap', name: owner.metadata!.name!, uid: owner.metadata!.uid!, blockOwnerDeletion: true };
+    const ref = { apiVersion: 'v1', kind: 'ConfigMap', name: owner.metadata!.name!, uid: owner.metadata!.uid!, blockOwnerDeletion };
     await core.createNamespacedConfigMap({
       namespace: ns,
       body: { metadata: { name: `dep-${tag}`, namespace: ns, ownerReferences: [ref], ...(dependentFinalizer ? { finalizers: [dependentFinalizer] } : {}) }, data: {} },
@@ -534,6 +534,15 @@ describe('finalizers and garbage collection', () => {
     assert.ok(await exists('owner-fg'), 'the owner stays while a dependent is left');
     await core.patchNamespacedConfigMap({ name: dependent, namespace: ns, body: { metadata: { finalizers: null } } }, merge);
     await waitFor('the owner to go', async () => !(await exists('owner-fg')));
+  });
+
+  it('does not wait in the foreground for a dependent that does not block its owner\'s deletion', async () => {
+    const { dependent } = await ownerAndDependent('fg-nb', 'example.com/slow', false);
+    await core.deleteNamespacedConfigMap({ name: 'owner-fg-nb', namespace: ns, propagationPolicy: 'Foreground' });
+    await waitFor('the owner to go', async () => !(await exists('owner-fg-nb')));
+    const dep = await exists(dependent);
+    assert.ok(dep?.metadata!.deletionTimestamp, 'the dependent is being deleted, held by its own finalizer');
+    await core.patchNamespacedConfigMap({ name: dependent, namespace: ns, body: { metadata: { finalizers: null } } }, merge);
   });
 
   it('collects a dependent whose owner does not exist', async () => {
