@@ -19,6 +19,7 @@ import { createContext, type ControllerContext } from './controllers/runtime';
 import { WorkloadControllers } from './controllers/workloads';
 import { FaultSet } from './faults';
 import { IngressRouter } from './ingress/router';
+import { startWorkloadRuntime, type SubresourceHandler } from './network/index';
 
 export interface TwinOptions {
   kubeconfig?: string;
@@ -74,6 +75,7 @@ export async function startTwin(opts: TwinOptions = {}): Promise<Twin> {
   const audit = new AuditLog(opts.auditLog);
 
   const ingress = new IngressRouter(ingressCert);
+  const subresourceHandlers = new Map<string, SubresourceHandler>();
   const apiHttp = createApiHttpServer({
     api,
     authn,
@@ -83,6 +85,7 @@ export async function startTwin(opts: TwinOptions = {}): Promise<Twin> {
     faults,
     tls: apiCert,
     oauthMetadata: () => oauthMetadata(appsDomain, ingressPortOf()),
+    subresourceHandlers,
   });
   await listen(apiHttp, opts.port ?? 0);
   await listen(ingress.server, opts.ingressPort ?? 0);
@@ -102,6 +105,7 @@ export async function startTwin(opts: TwinOptions = {}): Promise<Twin> {
     log,
   };
   const ctx = createContext(api, authn, faults, settings, ingress);
+  const workloadRuntime = startWorkloadRuntime(ctx, { subresourceHandlers });
   new WorkloadControllers(ctx).start();
   bootstrapCluster(system, { crdDir: settings.crdDir, appsDomain, apiServerURL: apiUrl, ingressCaPem: ingressCa.certPem, nodes });
   for (const c of operatorControllers(ctx)) c.start();
@@ -121,6 +125,7 @@ export async function startTwin(opts: TwinOptions = {}): Promise<Twin> {
     controllers: ctx,
     async stop() {
       await Promise.all([close(apiHttp), close(ingress.server)]);
+      await workloadRuntime.stop();
       await audit.close();
     },
   };

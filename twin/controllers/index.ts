@@ -7,6 +7,7 @@ import { IstioGateways } from './istio-gateways';
 import { KueueController } from './kueue';
 import { OAuthServer } from './oauth-server';
 import { OlmController } from './olm';
+import { PodExec } from './pod-exec';
 import { RhoaiOperator } from './rhoai-operator';
 import type { Controller, ControllerContext } from './runtime';
 import { ServerlessOperator } from './serverless';
@@ -15,6 +16,7 @@ import { TrustedCaBundle } from './trusted-ca-bundle';
 
 export function operatorControllers(ctx: ControllerContext): Controller[] {
   return [
+    new PodExec(ctx),
     new OlmController(ctx),
     new OAuthServer(ctx),
     new RhoaiOperator(ctx),
