@@ -2,7 +2,7 @@
 // the one ClusterQueue with quotas sized to the cluster, a LocalQueue in every data science project,
 // and the status Kueue reports for them.
 import assert from 'node:assert/strict';
-import { ApiError, type KObject, type ObjectRef } from '../cluster';
+import { ApiError, WaitTimeoutError, type KObject, type ObjectRef } from '../cluster';
 import type { RhoaiWorld } from '../world';
 import { describeCapacity, QUOTA_RESOURCES, sizeQuotas, type Quotas } from './capacity';
 import { waitForComponentCrds } from './components';
@@ -188,19 +188,45 @@ export async function assertEveryProjectCovered(world: RhoaiWorld, clusterQueue:
 
 // ---- status (DW-Q-05) ----
 
-/** The ClusterQueue's Active condition is True (Kueue 0.6: reason Ready); Stopped fails at once. */
+/**
+ * The ClusterQueue's Active condition is True (Kueue 0.6: reason Ready); Stopped fails at once. A
+ * queue that stays inactive is explained: FlavorNotFound while its flavors exist means Kueue itself
+ * does not see them.
+ */
 export async function assertClusterQueueActive(world: RhoaiWorld, name: string): Promise<void> {
-  const cq = await world.cluster.waitFor(
-    clusterQueueRef(name),
-    (o) => {
-      const active = (o?.status?.conditions ?? []).find((c: KObject) => c.type === 'Active');
-      if (active?.status === 'False' && active.reason === 'Stopped') return { fail: `ClusterQueue ${name} is stopped (spec.stopPolicy ${o?.spec?.stopPolicy}): ${active.message}` };
-      return active?.status === 'True';
-    },
-    { describe: `ClusterQueue ${name} to be Active (status.conditions Active=True)`, timeoutMs: kueueReactionMs(world) },
-  );
+  let cq: KObject | undefined;
+  try {
+    cq = await world.cluster.waitFor(
+      clusterQueueRef(name),
+      (o) => {
+        const active = (o?.status?.conditions ?? []).find((c: KObject) => c.type === 'Active');
+        if (active?.status === 'False' && active.reason === 'Stopped') return { fail: `ClusterQueue ${name} is stopped (spec.stopPolicy ${o?.spec?.stopPolicy}): ${active.message}` };
+        return active?.status === 'True';
+      },
+      { describe: `ClusterQueue ${name} to be Active (status.conditions Active=True)`, timeoutMs: kueueReactionMs(world) },
+    );
+  } catch (error) {
+    if (!(error instanceof WaitTimeoutError)) throw error;
+    throw new WaitTimeoutError(`${await explainInactive(world, error.lastObserved as KObject | undefined, name)}\n${error.message}`, error.lastObserved);
+  }
   const active = (cq?.status?.conditions ?? []).find((c: KObject) => c.type === 'Active');
   world.report.text(`ClusterQueue ${name} status`, `${conditionText(active)}\npendingWorkloads=${cq?.status?.pendingWorkloads ?? 0} admittedWorkloads=${cq?.status?.admittedWorkloads ?? 0}`);
+}
+
+async function explainInactive(world: RhoaiWorld, cq: KObject | undefined, name: string): Promise<string> {
+  if (!cq) return `ClusterQueue ${name} does not exist`;
+  const active = (cq.status?.conditions ?? []).find((c: KObject) => c.type === 'Active');
+  if (!active) return `Kueue has not reported on ClusterQueue ${name} (no Active condition): is kueue-controller-manager running?`;
+  const flavors: string[] = (cq.spec?.resourceGroups ?? []).flatMap((rg: KObject) => (rg.flavors ?? []).map((f: KObject) => f.name));
+  const present = await Promise.all(flavors.map(async (f) => [f, !!(await world.cluster.get(flavorRef(f)))] as const));
+  const missing = present.filter(([, ok]) => !ok).map(([f]) => f);
+  const cause =
+    active.reason === 'FlavorNotFound' && !missing.length
+      ? `; its ResourceFlavors (${flavors.join(', ')}) exist, so Kueue's cache does not see them (check the kueue-controller-manager pod and its logs)`
+      : missing.length
+        ? `; missing ResourceFlavors: ${missing.join(', ')}`
+        : '';
+  return `ClusterQueue ${name} stays inactive: ${conditionText(active)}${cause}`;
 }
 
 /**
