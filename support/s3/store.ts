@@ -139,10 +139,15 @@ export class S3Store {
       return out;
     } catch (error) {
       const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-      const code = error instanceof S3ServiceException ? error.name : ((error as NodeJS.ErrnoException).code ?? (error as Error).name);
+      let code = error instanceof S3ServiceException ? error.name : ((error as NodeJS.ErrnoException).code ?? (error as Error).name);
+      // A HEAD answer has no body, so no S3 error code: say what a 403 there usually means.
+      const headRefused = operation.startsWith('Head') && status === 403;
+      if (headRefused) code = 'Forbidden';
       this.exchanges.push({ operation, target, status: status ?? 'no answer', code });
       if (status !== undefined && absentOn.includes(status)) return undefined;
-      const detail = error instanceof S3ServiceException && error.message && error.message !== 'UnknownError' ? error.message : (error as Error).message;
+      const detail = headRefused
+        ? 'a HEAD answer carries no error code; the access key or the secret key may be wrong, or the credentials may not be allowed this bucket'
+        : error instanceof S3ServiceException && error.message && error.message !== 'UnknownError' ? error.message : (error as Error).message;
       throw new S3RequestError(operation, `${target} at ${this.connection.endpoint}`, status, code, detail === code ? '' : detail);
     }
   }

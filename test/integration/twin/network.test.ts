@@ -8,7 +8,7 @@ import * as http from 'node:http';
 import { createCa, createServingCert } from '../../../twin/api/tls';
 import type { KObject } from '../../../twin/api/types';
 import { workloadRuntimeOf } from '../../../twin/network/index';
-import { startLocalTwin, type LocalTwin } from './helpers';
+import { serverErrors, startLocalTwin, type LocalTwin } from './helpers';
 import { deployMinio, ingressGet, isReady, routeHost, until } from './minio-helpers';
 
 let t: LocalTwin;
@@ -34,6 +34,7 @@ describe('cluster network and router', () => {
     await deployMinio(t, NS);
   });
   after(async () => {
+    if (t) assert.deepEqual(serverErrors(t.auditLog), [], 'the server answered no request with an error of its own');
     await t?.stop();
   });
 
