@@ -21,14 +21,21 @@ const KUEUE = 'kueue.x-k8s.io/v1beta1';
 interface Cluster {
   twin: Twin;
   client: TwinClient;
+  /** Stops the twin; fails when a controller's reconcile failed on its own (the twin logs those). */
+  stop(): Promise<void>;
 }
 
 async function cluster(faults: string[] = []): Promise<Cluster> {
-  const twin = await startTwin({ faults, log: () => undefined });
+  const log: string[] = [];
+  const twin = await startTwin({ faults, log: (line) => log.push(line) });
   const client = new TwinClient(twin.api, 'test', TWIN_SYSTEM);
+  const stop = async () => {
+    await twin.stop();
+    assert.deepEqual(log.filter((l) => / failed/.test(l)), [], 'no controller reconcile failed');
+  };
   for (const file of ['component-kueue.yaml', 'component-ray.yaml']) for (const crd of loadYamlObjects(join(__dirname, '../../../twin/crds', file))) client.create(crd);
   client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: APPS } });
-  return { twin, client };
+  return { twin, client, stop };
 }
 
 /** What the rhods-operator deploys for a component: a Deployment whose pods the twin's kubelet runs. */
@@ -75,7 +82,7 @@ describe('the twin Kueue controller', () => {
   before(async () => {
     c = await cluster();
   });
-  after(() => c.twin.stop());
+  after(() => c.stop());
 
   test('does nothing while kueue-controller-manager is not deployed', async () => {
     c.client.create({ apiVersion: KUEUE, kind: 'ResourceFlavor', metadata: { name: 'early-flavor' } });
@@ -177,7 +184,7 @@ describe('the twin Kueue faults', () => {
       assert.equal(available(c.client, 'kueue-controller-manager'), false);
       assert.equal(c.client.get(KUEUE, 'ClusterQueue', 'cluster-queue')?.status, undefined);
     } finally {
-      await c.twin.stop();
+      await c.stop();
     }
   });
 
@@ -192,7 +199,7 @@ describe('the twin Kueue faults', () => {
       await waitFor('inactive', () => active(c.client.get(KUEUE, 'ClusterQueue', 'cluster-queue'))?.startsWith('False/FlavorNotFound'));
       await waitFor('lq inactive', () => active(c.client.get(KUEUE, 'LocalQueue', 'lq', 'default'))?.startsWith('False/ClusterQueueIsInactive'));
     } finally {
-      await c.twin.stop();
+      await c.stop();
     }
   });
 });
@@ -210,7 +217,7 @@ describe('the twin CodeFlare operator', () => {
       assert.deepEqual(config.kuberay, { ingressDomain: '', mTLSEnabled: true, rayDashboardOAuthEnabled: true });
       assert.deepEqual(config.metrics, { bindAddress: ':8080' });
     } finally {
-      await c.twin.stop();
+      await c.stop();
     }
   });
 
@@ -231,7 +238,7 @@ describe('the twin CodeFlare operator', () => {
       const cm = await waitFor('the recreated config map', () => c.client.get('v1', 'ConfigMap', CODEFLARE_CONFIGMAP, APPS));
       assert.equal(cm.data['config.yaml'], defaultCodeFlareConfig());
     } finally {
-      await c.twin.stop();
+      await c.stop();
     }
   });
 
@@ -242,7 +249,7 @@ describe('the twin CodeFlare operator', () => {
       const cm = await waitFor('the config map', () => c.client.get('v1', 'ConfigMap', CODEFLARE_CONFIGMAP, APPS));
       assert.equal((yaml.load(cm.data['config.yaml']) as KObject).kuberay.mTLSEnabled, false);
     } finally {
-      await c.twin.stop();
+      await c.stop();
     }
   });
 });
@@ -267,7 +274,7 @@ describe('the component CRDs', () => {
       assert.deepEqual([cq.spec.queueingStrategy, cq.spec.stopPolicy], ['BestEffortFIFO', 'None']);
       assert.throws(() => c.client.create({ apiVersion: KUEUE, kind: 'ClusterQueue', metadata: { name: 'bad' }, spec: { queueingStrategy: 'Random' } }), /queueingStrategy/);
     } finally {
-      await c.twin.stop();
+      await c.stop();
     }
   });
 });
