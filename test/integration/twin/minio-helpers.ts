@@ -82,7 +82,7 @@ export function ingressGet(t: LocalTwin, url: string, headers: Record<string, st
           const chunks: Buffer[] = [];
           const peer = (res.socket as import('node:tls').TLSSocket).getPeerCertificate?.();
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), peerSubject: peer?.subject?.CN }));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), peerSubject: peer?.subject?.CN as string | undefined }));
         });
         req.on('error', reject);
       }),

@@ -48,7 +48,7 @@ describe('cluster network and router', () => {
       { name: 'api', port: 9000, protocol: 'TCP' },
       { name: 'console', port: 9090, protocol: 'TCP' },
     ]);
-    assert.equal(eps.metadata.labels.app, 'minio', 'Endpoints carry the Service labels');
+    assert.equal(eps.metadata.labels?.app, 'minio', 'Endpoints carry the Service labels');
   });
 
   it('resolves <svc>.<ns>.svc.cluster.local, <svc>.<ns>.svc, <svc>.<ns> and, within the namespace, <svc> to the pod', async () => {
@@ -96,7 +96,7 @@ describe('cluster network and router', () => {
       https
         .get(`https://${host}/minio/health/live`, { agent: resolvingHttpsAgent(parseResolveRules(t.twin.resolve), { ca: ca.certPem, keepAlive: false }) }, (res) => {
           res.resume();
-          resolve({ status: res.statusCode ?? 0, cn: (res.socket as import('node:tls').TLSSocket).getPeerCertificate().subject?.CN });
+          resolve({ status: res.statusCode ?? 0, cn: (res.socket as import('node:tls').TLSSocket).getPeerCertificate().subject?.CN as string | undefined });
         })
         .on('error', reject);
     });
