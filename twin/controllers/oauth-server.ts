@@ -1,16 +1,539 @@
-// The OpenShift OAuth server and authentication operator: identity providers from OAuth 'cluster', the challenging-client login on oauth-openshift.<apps domain>, Users and Identities on first login.
-// (to be built: this stub is registered so that the controller only needs filling in)
+// The OpenShift OAuth server and the authentication operator of OpenShift 4.15.
+//
+// The operator observes OAuth `cluster` (spec.identityProviders) and the Secrets they reference in
+// openshift-config. A valid configuration is copied into openshift-authentication
+// (v4-0-config-user-idp-<i>-file-data) and rolled out: the oauth-openshift Deployment's pod template
+// carries the configuration's hash (operator.openshift.io/rvs-hash), so a change rolls out a new
+// ReplicaSet, and ClusterOperator `authentication` reports Progressing (OAuthServerDeployment_*) until
+// the new pods are ready. An invalid configuration (a referenced Secret or key missing, a type without
+// its configuration) is reported as Degraded (OAuthServerConfigObservation_Error) and, as the real
+// config observer does, the previous configuration stays in place: nothing is rolled out.
+//
+// The OAuth server (oauth-openshift.<apps domain> on the ingress) serves only what the ready pods
+// carry: the configuration of their hash. /oauth/authorize for openshift-challenging-client answers
+// the basic-auth challenge (401, `WWW-Authenticate: Basic realm="openshift"`, refused without an
+// X-CSRF-Token header), verifies htpasswd entries (bcrypt, {SHA}), maps the identity to a User
+// (mappingMethod claim/add/lookup), stores an OAuthAccessToken and redirects to
+// /oauth/token/implicit with the token in the fragment, as `oc login -u -p` expects.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import * as bcrypt from 'bcryptjs';
+import { newOAuthToken, oauthTokenObjectName } from '../api/auth';
+import type { TwinClient } from '../api/client';
+import { deepEqual, timestamp } from '../api/meta';
+import { ApiError, type KObject } from '../api/types';
 import type { FaultDefinition } from '../faults';
-import type { Controller, ControllerContext } from './runtime';
+import { conditionOf, setCondition, WorkQueue, type Condition, type Controller, type ControllerContext } from './runtime';
 
-export const OAUTH_FAULTS: FaultDefinition[] = [];
+export const OAUTH_FAULTS: FaultDefinition[] = [
+  {
+    name: 'oauth-rollout-stuck',
+    description:
+      'The authentication operator starts rolling out a new identity-provider configuration, but the new oauth-openshift pods crash-loop: ClusterOperator authentication stays Progressing (OAuthServerDeployment_PodsUpdating) and the new identity provider is never served',
+    caughtBy: '@req.INS-ADM-03',
+    expectMessage: 'OAuthServerDeploymentProgressing',
+  },
+  {
+    name: 'oauth-broken-existing-idp',
+    description:
+      'OAuth cluster already lists an LDAP identity provider (corp-ldap) whose bind-password Secret is missing: the operator reports Degraded (OAuthServerConfigObservation_Error) and rolls out no identity-provider change, so the htpasswd provider added next is never served',
+    caughtBy: '@req.INS-ADM-03',
+    expectMessage: 'corp-ldap-bind-password',
+  },
+  {
+    name: 'oauth-htpasswd-not-synced',
+    description:
+      "The operator's copy of the htpasswd Secret in openshift-authentication stays empty (a stuck resource sync): the provider is rolled out and the ClusterOperator reports no problem, but the OAuth server refuses valid credentials",
+    caughtBy: '@req.INS-ADM-04',
+    expectMessage: 'does not serve the current htpasswd data',
+  },
+];
+
+const CONFIG = 'config.openshift.io/v1';
+const NS = 'openshift-authentication';
+const CONFIG_NS = 'openshift-config';
+const DEPLOYMENT = 'oauth-openshift';
+const LABELS = { app: 'oauth-openshift' };
+const RVS_HASH = 'operator.openshift.io/rvs-hash';
+const CHALLENGING_CLIENT = 'openshift-challenging-client';
+const BROWSER_CLIENT = 'openshift-browser-client';
+const DEFAULT_TOKEN_AGE = 86400;
+const CSRF_WARNING = 'A non-empty X-CSRF-Token header is required to receive basic-auth challenges';
+
+/** A Secret an identity provider needs, and where the operator copies it for the OAuth server. */
+interface SecretRef {
+  name: string;
+  key: string;
+  copy: string;
+}
+
+/** One identity provider as the rolled-out OAuth server knows it. */
+export interface ServedProvider {
+  name: string;
+  type: string;
+  mappingMethod: 'claim' | 'lookup' | 'add' | 'generate';
+  challenge: boolean;
+  /** user → password hash, for HTPasswd providers. */
+  htpasswd?: Map<string, string>;
+}
+
+/** An entry of OAuth cluster's spec.identityProviders. */
+export interface IdentityProvider {
+  name: string;
+  type: string;
+  mappingMethod?: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  [config: string]: any;
+}
+
+interface Observed {
+  providers: { idp: IdentityProvider; refs: SecretRef[] }[];
+  errors: string[];
+}
+
+/** The types of identity provider, whether they answer basic-auth challenges, and the Secrets they reference. */
+const PROVIDER_TYPES: Record<string, { field: string; challenge: boolean; secrets: (cfg: KObject, i: number) => SecretRef[] }> = {
+  HTPasswd: { field: 'htpasswd', challenge: true, secrets: (c, i) => [{ name: c.fileData?.name, key: 'htpasswd', copy: `v4-0-config-user-idp-${i}-file-data` }] },
+  LDAP: { field: 'ldap', challenge: true, secrets: (c, i) => (c.bindPassword?.name ? [{ name: c.bindPassword.name, key: 'bindPassword', copy: `v4-0-config-user-idp-${i}-bind-password` }] : []) },
+  BasicAuth: { field: 'basicAuth', challenge: true, secrets: (c, i) => tlsClientRefs(c, i) },
+  Keystone: { field: 'keystone', challenge: true, secrets: (c, i) => tlsClientRefs(c, i) },
+  GitHub: { field: 'github', challenge: false, secrets: (c, i) => clientSecretRef(c, i) },
+  GitLab: { field: 'gitlab', challenge: true, secrets: (c, i) => clientSecretRef(c, i) },
+  Google: { field: 'google', challenge: false, secrets: (c, i) => clientSecretRef(c, i) },
+  OpenID: { field: 'openID', challenge: false, secrets: (c, i) => clientSecretRef(c, i) },
+  RequestHeader: { field: 'requestHeader', challenge: false, secrets: () => [] },
+};
+
+function clientSecretRef(c: KObject, i: number): SecretRef[] {
+  return c.clientSecret?.name ? [{ name: c.clientSecret.name, key: 'clientSecret', copy: `v4-0-config-user-idp-${i}-client-secret` }] : [];
+}
+
+function tlsClientRefs(c: KObject, i: number): SecretRef[] {
+  return [
+    ...(c.tlsClientCert?.name ? [{ name: c.tlsClientCert.name, key: 'tls.crt', copy: `v4-0-config-user-idp-${i}-tls-client-cert` }] : []),
+    ...(c.tlsClientKey?.name ? [{ name: c.tlsClientKey.name, key: 'tls.key', copy: `v4-0-config-user-idp-${i}-tls-client-key` }] : []),
+  ];
+}
+
+/** The LDAP provider the oauth-broken-existing-idp fault finds on the cluster, its bind password Secret missing. */
+const BROKEN_LDAP_PROVIDER = {
+  name: 'corp-ldap',
+  mappingMethod: 'claim',
+  type: 'LDAP',
+  ldap: {
+    url: 'ldaps://ldap.corp.example.com/ou=users,dc=corp,dc=example,dc=com?uid',
+    bindDN: 'cn=openshift,ou=services,dc=corp,dc=example,dc=com',
+    bindPassword: { name: 'corp-ldap-bind-password' },
+    insecure: false,
+    attributes: { id: ['dn'], preferredUsername: ['uid'], name: ['cn'], email: ['mail'] },
+  },
+};
 
 export class OAuthServer implements Controller {
   readonly name = 'authentication-operator';
+  private readonly operator: TwinClient;
+  private readonly server: TwinClient;
+  private readonly queue: WorkQueue;
+  private readonly host: string;
+  /** The configuration each rolled-out hash stands for, oldest first. */
+  private readonly snapshots = new Map<string, ServedProvider[]>();
+  /** The hash the Deployment was created with (the configuration the cluster booted with). */
+  private bootHash: string | undefined;
 
-  constructor(private readonly ctx: ControllerContext) {}
+  constructor(private readonly ctx: ControllerContext) {
+    this.operator = ctx.clientFor('authentication-operator', 'openshift-authentication-operator:authentication-operator');
+    this.server = ctx.clientFor('oauth-server', `${NS}:oauth-openshift`);
+    this.queue = new WorkQueue('authentication-operator', ctx.settings.latencyMs, () => this.reconcile(), ctx.settings.log);
+    this.host = `oauth-openshift.${ctx.settings.appsDomain}`;
+  }
 
   start(): void {
-    void this.ctx;
+    if (this.ctx.faults.has('oauth-broken-existing-idp')) this.breakExistingProvider();
+    this.ensureOAuthClients();
+    if (this.ctx.faults.has('oauth-rollout-stuck')) this.ctx.podRuntimes.push({ behaviour: (pod) => this.stuckRollout(pod) });
+    const enqueue = () => this.queue.enqueue('cluster');
+    this.operator.watch(CONFIG, 'OAuth', (_t, o) => o.metadata.name === 'cluster' && enqueue());
+    this.operator.watch('v1', 'Secret', (_t, s) => s.metadata.namespace === CONFIG_NS && enqueue());
+    this.operator.watch('apps/v1', 'Deployment', (_t, d) => d.metadata.namespace === NS && d.metadata.name === DEPLOYMENT && enqueue());
+    this.ctx.ingress.serve(this.host, (req, res) => this.handle(req, res));
+    enqueue();
   }
+
+  // ---- the authentication operator ----
+
+  private reconcile(): void {
+    const oauth = this.operator.get(CONFIG, 'OAuth', 'cluster');
+    const observed = observe(oauth?.spec?.identityProviders ?? [], (name) => this.operator.get('v1', 'Secret', name, CONFIG_NS));
+    let deployment = this.operator.get('apps/v1', 'Deployment', DEPLOYMENT, NS);
+    // An invalid configuration changes nothing; a cluster that boots with one serves no identity provider.
+    const providers = !observed.errors.length ? this.syncCopies(observed) : !deployment ? [] : undefined;
+    if (providers) {
+      const hash = configHash(providers);
+      if (!this.snapshots.has(hash)) this.snapshots.set(hash, providers);
+      if (!deployment) {
+        deployment = this.createDeployment(hash);
+      } else if (deployment.spec?.template?.metadata?.annotations?.[RVS_HASH] !== hash) {
+        deployment = this.operator.patch('apps/v1', 'Deployment', DEPLOYMENT, NS, { spec: { template: { metadata: { annotations: { [RVS_HASH]: hash } } } } });
+        this.operator.event(deployment, 'Normal', 'DeploymentUpdated', `Updated Deployment.apps/${DEPLOYMENT} -n ${NS} because it changed`);
+      }
+    }
+    this.bootHash ??= deployment?.spec?.template?.metadata?.annotations?.[RVS_HASH];
+    this.writeStatus(deployment, observed.errors);
+  }
+
+  /** Copies every referenced Secret into openshift-authentication (as the resource syncer does) and returns what the OAuth server will load. */
+  private syncCopies(observed: Observed): ServedProvider[] {
+    const wanted = new Set<string>();
+    const providers: ServedProvider[] = [];
+    for (const { idp, refs } of observed.providers) {
+      let htpasswd: Map<string, string> | undefined;
+      for (const ref of refs) {
+        wanted.add(ref.copy);
+        const source = this.operator.get('v1', 'Secret', ref.name, CONFIG_NS)!;
+        const unsynced = this.ctx.faults.has('oauth-htpasswd-not-synced') && ref.key === 'htpasswd';
+        const data = { [ref.key]: unsynced ? '' : (source.data?.[ref.key] ?? '') };
+        const copy = this.operator.get('v1', 'Secret', ref.copy, NS);
+        if (!copy) this.operator.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: ref.copy, namespace: NS, labels: { 'auth.openshift.io/managed-certificate-type': 'idp' } }, type: 'Opaque', data });
+        else if (!deepEqual(copy.data, data)) this.operator.update({ ...copy, data });
+        if (ref.key === 'htpasswd') htpasswd = parseHtpasswd(Buffer.from(data.htpasswd, 'base64').toString('utf8'));
+      }
+      const type = PROVIDER_TYPES[idp.type]!;
+      providers.push({ name: idp.name, type: idp.type, mappingMethod: (idp.mappingMethod || 'claim') as ServedProvider['mappingMethod'], challenge: type.challenge, ...(htpasswd ? { htpasswd } : {}) });
+    }
+    for (const stale of this.operator.list('v1', 'Secret', NS)) {
+      if (stale.metadata.name!.startsWith('v4-0-config-user-idp-') && !wanted.has(stale.metadata.name!)) this.operator.delete('v1', 'Secret', stale.metadata.name!, NS);
+    }
+    return providers;
+  }
+
+  private createDeployment(hash: string): KObject {
+    const masters = this.operator.list('v1', 'Node').filter((n) => 'node-role.kubernetes.io/master' in (n.metadata.labels ?? {}));
+    if (!this.operator.get('v1', 'ServiceAccount', 'oauth-openshift', NS)) this.operator.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'oauth-openshift', namespace: NS } });
+    return this.operator.create({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: DEPLOYMENT, namespace: NS, labels: LABELS },
+      spec: {
+        replicas: Math.max(1, masters.length),
+        selector: { matchLabels: LABELS },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } },
+        template: {
+          metadata: { name: 'oauth-openshift', labels: LABELS, annotations: { [RVS_HASH]: hash, 'target.workload.openshift.io/management': '{"effect": "PreferredDuringScheduling"}' } },
+          spec: {
+            serviceAccountName: 'oauth-openshift',
+            priorityClassName: 'system-cluster-critical',
+            ...(masters.length ? { nodeSelector: { 'node-role.kubernetes.io/master': '' } } : {}),
+            tolerations: [
+              { key: 'node-role.kubernetes.io/master', operator: 'Exists', effect: 'NoSchedule' },
+              { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 120 },
+            ],
+            containers: [
+              {
+                name: 'oauth-openshift',
+                image: 'quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:oauth-server-4.15',
+                args: ['osinserver', '--config=/var/config/system/configmaps/v4-0-config-system-cliconfig/v4-0-config-system-cliconfig', '--v=2'],
+                ports: [{ name: 'https', containerPort: 6443, protocol: 'TCP' }],
+                resources: { requests: { cpu: '10m', memory: '50Mi' } },
+              },
+            ],
+          },
+        },
+      },
+    });
+  }
+
+  private writeStatus(deployment: KObject | undefined, errors: string[]): void {
+    const co = this.operator.get(CONFIG, 'ClusterOperator', 'authentication');
+    if (!co) return;
+    const now = timestamp();
+    let conditions = (co.status?.conditions ?? []) as Condition[];
+    for (const c of [degraded(errors), progressing(deployment), available(deployment), { type: 'Upgradeable', status: 'True' as const, reason: 'AsExpected', message: 'All is well' }]) {
+      conditions = setCondition(conditions, c, now);
+    }
+    const strip = (cs: Condition[]) => cs.map(({ lastTransitionTime: _t, ...c }) => c);
+    if (deepEqual(strip(conditions), strip(co.status?.conditions ?? []))) return;
+    this.operator.patchStatus(CONFIG, 'ClusterOperator', 'authentication', undefined, {
+      conditions,
+      relatedObjects: [
+        { group: 'config.openshift.io', resource: 'oauths', name: 'cluster' },
+        { group: '', resource: 'namespaces', name: NS },
+        { group: '', resource: 'namespaces', name: 'openshift-authentication-operator' },
+        { group: '', resource: 'namespaces', name: CONFIG_NS },
+      ],
+    });
+  }
+
+  /** Under oauth-rollout-stuck, pods of any configuration but the one the cluster booted with crash-loop. */
+  private stuckRollout(pod: KObject): { crash?: string } | undefined {
+    if (pod.metadata.namespace !== NS || pod.metadata.labels?.app !== LABELS.app) return undefined;
+    const hash = pod.metadata.annotations?.[RVS_HASH];
+    if (!this.bootHash || hash === this.bootHash) return undefined;
+    return { crash: 'injected fault oauth-rollout-stuck: oauth-openshift exits: F0520 error loading the identity provider configuration' };
+  }
+
+  private breakExistingProvider(): void {
+    const admin = this.ctx.clientFor('kubectl-edit');
+    admin.patch(CONFIG, 'OAuth', 'cluster', undefined, { spec: { identityProviders: [BROKEN_LDAP_PROVIDER] } });
+  }
+
+  private ensureOAuthClients(): void {
+    const implicit = `https://${this.host}/oauth/token/implicit`;
+    const clients = [
+      { name: CHALLENGING_CLIENT, respondWithChallenges: true, redirectURIs: [implicit] },
+      { name: BROWSER_CLIENT, respondWithChallenges: false, redirectURIs: [`https://${this.host}/oauth/token/display`] },
+    ];
+    for (const c of clients) {
+      if (this.operator.get('oauth.openshift.io/v1', 'OAuthClient', c.name)) continue;
+      this.operator.create({ apiVersion: 'oauth.openshift.io/v1', kind: 'OAuthClient', metadata: { name: c.name }, grantMethod: 'auto', respondWithChallenges: c.respondWithChallenges, redirectURIs: c.redirectURIs });
+    }
+  }
+
+  // ---- the OAuth server ----
+
+  /** What the ready oauth-openshift pods serve: the newest configuration among their hashes; undefined when no pod is ready. */
+  served(): ServedProvider[] | undefined {
+    const ready = new Set(
+      this.server
+        .list('v1', 'Pod', NS, { labelSelector: 'app=oauth-openshift' })
+        .filter((p) => !p.metadata.deletionTimestamp && conditionOf(p, 'Ready')?.status === 'True')
+        .map((p) => p.metadata.annotations?.[RVS_HASH]),
+    );
+    let found: ServedProvider[] | undefined;
+    for (const [hash, providers] of this.snapshots) if (ready.has(hash)) found = providers;
+    return found;
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const url = new URL(req.url ?? '/', `https://${this.host}`);
+    const providers = this.served();
+    if (!providers) return applicationNotAvailable(res);
+    switch (url.pathname) {
+      case '/healthz':
+        return send(res, 200, { 'Content-Type': 'text/plain' }, 'ok');
+      case '/.well-known/oauth-authorization-server':
+        return send(res, 200, { 'Content-Type': 'application/json' }, JSON.stringify(metadata(this.host)));
+      case '/oauth/authorize':
+        if (req.method !== 'GET' && req.method !== 'POST') return send(res, 405, { Allow: 'GET, POST' }, 'Method Not Allowed');
+        return this.authorize(req, res, url, providers);
+      case '/login':
+        return send(res, 200, { 'Content-Type': 'text/html; charset=utf-8' }, '<!DOCTYPE html><html><head><title>Log in</title></head><body><p>The twin serves no login form: log in with the challenging client (oc login -u -p).</p></body></html>');
+      case '/oauth/token/implicit':
+        return send(res, 200, { 'Content-Type': 'text/html; charset=utf-8' }, '<!DOCTYPE html><html><body><p>The access token is in the fragment of this URL.</p></body></html>');
+      default:
+        return send(res, 404, { 'Content-Type': 'text/plain' }, '404 page not found');
+    }
+  }
+
+  private authorize(req: IncomingMessage, res: ServerResponse, url: URL, providers: ServedProvider[]): void {
+    const q = url.searchParams;
+    const client = this.server.get('oauth.openshift.io/v1', 'OAuthClient', q.get('client_id') ?? '');
+    if (!client) return oauthError(res, 400, 'unauthorized_client', 'The client is not authorized to request a token using this method.');
+    const redirectURI = q.get('redirect_uri') || client.redirectURIs?.[0];
+    if (!redirectURI || !(client.redirectURIs ?? []).includes(redirectURI)) return oauthError(res, 400, 'invalid_request', 'The request is missing a required parameter, includes an invalid parameter value, includes a parameter more than once, or is otherwise malformed.');
+    const state = q.get('state');
+    if (q.get('response_type') !== 'token') return redirectError(res, redirectURI, 'unsupported_response_type', 'The authorization server does not support obtaining a token using this method (the twin implements the implicit flow, response_type=token).', state);
+    if (!client.respondWithChallenges) return send(res, 302, { Location: `https://${this.host}/login?then=${encodeURIComponent(`${url.pathname}?${q.toString()}`)}` }, '');
+    const credentials = basicCredentials(req.headers.authorization);
+    const provider = credentials && providers.find((p) => p.challenge && verifyPassword(p.htpasswd?.get(credentials.user), credentials.password));
+    if (!credentials || !provider) return challenge(req, res);
+    let user: KObject;
+    try {
+      user = this.mapIdentity(provider, credentials.user);
+    } catch (error) {
+      const message = error instanceof ApiError || error instanceof MappingError ? error.message : String(error);
+      return redirectError(res, redirectURI, 'server_error', `The authorization server encountered an unexpected condition that prevented it from fulfilling the request. (${message})`, state);
+    }
+    const scopes = (q.get('scope') || 'user:full').split(' ').filter(Boolean);
+    const expiresIn = client.accessTokenMaxAgeSeconds ?? DEFAULT_TOKEN_AGE;
+    const token = newOAuthToken();
+    this.server.create({
+      apiVersion: 'oauth.openshift.io/v1',
+      kind: 'OAuthAccessToken',
+      metadata: { name: oauthTokenObjectName(token) },
+      clientName: client.metadata.name,
+      expiresIn,
+      redirectURI,
+      scopes,
+      userName: user.metadata.name,
+      userUID: user.metadata.uid,
+    });
+    const fragment = formEncode({ access_token: token, expires_in: String(expiresIn), scope: scopes.join(' '), token_type: 'Bearer', ...(state ? { state } : {}) });
+    send(res, 302, { Location: `${redirectURI}#${fragment}`, 'Cache-Control': 'no-cache, no-store, max-age=0, must-revalidate', Pragma: 'no-cache' }, '');
+  }
+
+  /** Finds or provisions the User of `<provider>:<user>` by the provider's mapping method (claim, add, lookup; generate as claim). */
+  private mapIdentity(provider: ServedProvider, userName: string): KObject {
+    const identityName = `${provider.name}:${userName}`;
+    const identity = this.server.get('user.openshift.io/v1', 'Identity', identityName);
+    if (identity) {
+      const user = this.server.get('user.openshift.io/v1', 'User', identity.user?.name ?? '');
+      if (!user || user.metadata.uid !== identity.user?.uid) throw new MappingError(`user.user.openshift.io "${identity.user?.name}" not found`);
+      return user;
+    }
+    if (provider.mappingMethod === 'lookup') throw new MappingError(`lookup of user for "${identityName}" failed: useridentitymapping.user.openshift.io "${identityName}" not found`);
+    let user = this.server.get('user.openshift.io/v1', 'User', userName);
+    const mapped: string[] = user?.identities ?? [];
+    if (user && provider.mappingMethod !== 'add' && mapped.length && !mapped.includes(identityName)) {
+      throw new MappingError(`user "${userName}" cannot be claimed by identity "${identityName}" because it is already mapped to [${mapped.join(' ')}]`);
+    }
+    if (!user) user = this.server.create({ apiVersion: 'user.openshift.io/v1', kind: 'User', metadata: { name: userName }, identities: [identityName], groups: null });
+    else if (!mapped.includes(identityName)) user = this.server.update({ ...user, identities: [...mapped, identityName] });
+    this.server.create({
+      apiVersion: 'user.openshift.io/v1',
+      kind: 'Identity',
+      metadata: { name: identityName },
+      providerName: provider.name,
+      providerUserName: userName,
+      user: { name: user.metadata.name, uid: user.metadata.uid },
+    });
+    return user;
+  }
+}
+
+class MappingError extends Error {}
+
+// ---- observing the configuration (cluster-authentication-operator's ObserveIdentityProviders) ----
+
+/** Converts the identity providers and validates the Secrets they reference; any error keeps the previous configuration. */
+export function observe(identityProviders: IdentityProvider[], secret: (name: string) => KObject | undefined): Observed {
+  const errors: string[] = [];
+  const providers: Observed['providers'] = [];
+  identityProviders.forEach((idp, i) => {
+    const type = PROVIDER_TYPES[idp.type];
+    if (!type) return void errors.push(`failed to apply IDP ${idp.name} config: the identity provider type '${idp.type}' is not supported`);
+    const config = idp[type.field];
+    if (!config) return void errors.push(`failed to apply IDP ${idp.name} config: type ${idp.type} was specified, but its configuration is missing`);
+    providers.push({ idp, refs: type.secrets(config, i) });
+  });
+  for (const { refs } of providers) {
+    for (const ref of refs) {
+      const s = secret(ref.name);
+      if (!s) errors.push(`secret "${ref.name}" not found`);
+      else if (!(ref.key in (s.data ?? {}))) errors.push(`missing required key: "${ref.key}"`);
+    }
+  }
+  return { providers, errors };
+}
+
+function configHash(providers: ServedProvider[]): string {
+  const canonical = providers.map((p) => ({ ...p, htpasswd: p.htpasswd ? [...p.htpasswd] : undefined }));
+  return createHash('sha256').update(JSON.stringify(canonical)).digest('hex').slice(0, 32);
+}
+
+// ---- ClusterOperator conditions, in the authentication operator's words ----
+
+/** An aggregate of errors as apimachinery prints it: the error alone, or `[a, b]`. */
+function aggregate(errors: string[]): string {
+  return errors.length === 1 ? errors[0]! : `[${errors.join(', ')}]`;
+}
+
+function degraded(errors: string[]): Condition {
+  if (errors.length) return { type: 'Degraded', status: 'True', reason: 'OAuthServerConfigObservation_Error', message: `OAuthServerConfigObservationDegraded: ${aggregate(errors)}` };
+  return { type: 'Degraded', status: 'False', reason: 'AsExpected', message: 'All is well' };
+}
+
+function progressing(d: KObject | undefined): Condition {
+  const where = `deployment/${DEPLOYMENT}.${NS}`;
+  if (!d) return { type: 'Progressing', status: 'True', reason: 'OAuthServerDeployment_NoDeployment', message: `OAuthServerDeploymentProgressing: ${where} does not exist` };
+  const desired = d.spec?.replicas ?? 1;
+  const s = d.status ?? {};
+  if ((s.observedGeneration ?? 0) < (d.metadata.generation ?? 1)) {
+    return { type: 'Progressing', status: 'True', reason: 'OAuthServerDeployment_NewGeneration', message: `OAuthServerDeploymentProgressing: ${where}: observed generation is ${s.observedGeneration ?? 0}, desired generation is ${d.metadata.generation}.` };
+  }
+  const updated = s.updatedReplicas ?? 0;
+  const availableReplicas = s.availableReplicas ?? 0;
+  if (updated < desired || availableReplicas < desired || (s.replicas ?? 0) > desired) {
+    return { type: 'Progressing', status: 'True', reason: 'OAuthServerDeployment_PodsUpdating', message: `OAuthServerDeploymentProgressing: ${where}: ${updated}/${desired} pods have been updated to the latest generation and ${availableReplicas}/${desired} pods are available` };
+  }
+  return { type: 'Progressing', status: 'False', reason: 'AsExpected', message: 'AuthenticatorCertKeyProgressing: All is well' };
+}
+
+function available(d: KObject | undefined): Condition {
+  if ((d?.status?.availableReplicas ?? 0) > 0) return { type: 'Available', status: 'True', reason: 'AsExpected', message: 'All is well' };
+  return { type: 'Available', status: 'False', reason: 'OAuthServerDeployment_NoPod', message: `OAuthServerDeploymentAvailable: no ${DEPLOYMENT}.${NS} pods available on any node.` };
+}
+
+// ---- htpasswd ----
+
+export function parseHtpasswd(text: string): Map<string, string> {
+  const entries = new Map<string, string>();
+  for (const line of text.split(/\r?\n/)) {
+    const i = line.indexOf(':');
+    if (i <= 0 || line.trimStart().startsWith('#')) continue;
+    const user = line.slice(0, i);
+    if (!entries.has(user)) entries.set(user, line.slice(i + 1).trim());
+  }
+  return entries;
+}
+
+/** Checks a password against an htpasswd hash: bcrypt ($2y$, $2a$, $2b$) or {SHA}; other schemes are refused. */
+export function verifyPassword(hash: string | undefined, password: string): boolean {
+  if (!hash) return false;
+  if (/^\$2[aby]\$\d\d\$/.test(hash)) {
+    try {
+      return bcrypt.compareSync(password, hash);
+    } catch {
+      return false;
+    }
+  }
+  if (hash.startsWith('{SHA}')) {
+    const given = createHash('sha1').update(password).digest();
+    const stored = Buffer.from(hash.slice(5), 'base64');
+    return stored.length === given.length && timingSafeEqual(stored, given);
+  }
+  return false;
+}
+
+// ---- HTTP ----
+
+function basicCredentials(header: string | undefined): { user: string; password: string } | undefined {
+  const m = /^Basic\s+(\S+)$/i.exec(header ?? '');
+  if (!m) return undefined;
+  const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+  const i = decoded.indexOf(':');
+  return i < 0 ? undefined : { user: decoded.slice(0, i), password: decoded.slice(i + 1) };
+}
+
+/** The basic-auth challenge of the challenging client; refused without X-CSRF-Token, as OpenShift's password challenger does. */
+function challenge(req: IncomingMessage, res: ServerResponse): void {
+  if (!req.headers['x-csrf-token']) return send(res, 401, { 'Content-Type': 'text/plain', Warning: `199 Origin "${CSRF_WARNING}"` }, `${CSRF_WARNING}\n`);
+  send(res, 401, { 'WWW-Authenticate': 'Basic realm="openshift"', 'Content-Type': 'text/plain' }, '');
+}
+
+function redirectError(res: ServerResponse, redirectURI: string, error: string, description: string, state: string | null): void {
+  send(res, 302, { Location: `${redirectURI}?${formEncode({ error, error_description: description, ...(state ? { state } : {}) })}` }, '');
+}
+
+/** Form-encodes parameters as Go's url.Values.Encode does (unreserved characters such as "~" stay as they are). */
+function formEncode(params: Record<string, string>): string {
+  return Object.entries(params)
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v).replace(/%20/g, '+')}`)
+    .join('&');
+}
+
+function oauthError(res: ServerResponse, status: number, error: string, description: string): void {
+  send(res, status, { 'Content-Type': 'application/json' }, JSON.stringify({ error, error_description: description }));
+}
+
+function applicationNotAvailable(res: ServerResponse): void {
+  const body = '<html><head><title>Application is not available</title></head><body><h1>Application is not available</h1><p>The application is currently not serving requests at this endpoint. It may not have been started or is still starting.</p></body></html>';
+  send(res, 503, { 'Content-Type': 'text/html', 'Cache-Control': 'private, max-age=0, no-cache, no-store' }, body);
+}
+
+function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
+  res.writeHead(status, { ...headers, 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function metadata(host: string): object {
+  const issuer = `https://${host}`;
+  return {
+    issuer,
+    authorization_endpoint: `${issuer}/oauth/authorize`,
+    token_endpoint: `${issuer}/oauth/token`,
+    scopes_supported: ['user:check-access', 'user:full', 'user:info', 'user:list-projects', 'user:list-scoped-projects'],
+    response_types_supported: ['code', 'token'],
+    grant_types_supported: ['authorization_code', 'implicit'],
+    code_challenge_methods_supported: ['plain', 'S256'],
+  };
 }
