@@ -38,7 +38,7 @@ describe('the installer against a standalone twin', () => {
   let second: HarnessRun;
   let before2: Map<string, string>;
   let auditMark = 0;
-  const env = () => ({ KUBECONFIG: twin.kubeconfig, RHOAI_TARGET: 'cluster', RHOAI_ADMIN_PASSWORD: password });
+  const env = () => ({ KUBECONFIG: twin.kubeconfig, RHOAI_TARGET: 'cluster', RHOAI_ADMIN_PASSWORD: password, RHOAI_RESOLVE: twin.resolve });
 
   before(async () => {
     twin = await startStandaloneTwin(scratch('twin'));

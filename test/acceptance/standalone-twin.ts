@@ -9,6 +9,8 @@ export interface StandaloneTwin {
   kubeconfig: string;
   auditLog: string;
   adminToken: string;
+  /** The RHOAI_RESOLVE value of its ready line: what a user sets so that clients reach its route hosts. */
+  resolve: string;
   stop(): Promise<void>;
 }
 
@@ -30,6 +32,7 @@ export function startStandaloneTwin(dir: string, extraArgs: string[] = []): Prom
         kubeconfig,
         auditLog,
         adminToken: config.users[0].user.token,
+        resolve: /RHOAI_RESOLVE=(\S+)/.exec(out)?.[1] ?? '',
         stop: () =>
           new Promise((done) => {
             child.once('exit', () => done());
