@@ -1,16 +1,196 @@
-// The RHOAI operator's trusted CA bundle: odh-trusted-ca-bundle in every non-reserved namespace, with the DSCI's custom CA.
-// (to be built: this stub is registered so that the controller only needs filling in)
+// The RHOAI 2.9 operator's trusted CA bundle (rhods-operator rhoai-2.9 pkg/trustedcabundle and
+// controllers/certconfigmapgenerator), and the part of the Cluster Network Operator it relies on.
+//
+// While the rhods-operator runs and DSCI spec.trustedCABundle.managementState is Managed, every
+// non-reserved namespace (not openshift-*, kube-*, default or openshift) that has not opted out
+// with the annotation security.opendatahub.io/inject-trusted-ca-bundle=false gets the ConfigMap
+// odh-trusted-ca-bundle, labelled app.kubernetes.io/part-of=opendatahub-operator and
+// config.openshift.io/inject-trusted-cabundle=true, with odh-ca-bundle.crt = customCABundle; new
+// namespaces get it when created; an opted-out namespace loses it; an edited or deleted one is
+// restored. Removed deletes the ConfigMaps everywhere; Unmanaged stops updating them.
+// The Cluster Network Operator fills ca-bundle.crt of every ConfigMap with that label with the
+// cluster-wide trust bundle (published as openshift-config-managed/trusted-ca-bundle); on the twin
+// that bundle is the twin's ingress and API server CAs.
+import type { TwinClient } from '../api/client';
+import type { KObject } from '../api/types';
 import type { FaultDefinition } from '../faults';
-import type { Controller, ControllerContext } from './runtime';
+import { WorkQueue, type Controller, type ControllerContext } from './runtime';
 
-export const TRUSTED_CA_FAULTS: FaultDefinition[] = [];
+export const TRUSTED_CA_FAULTS: FaultDefinition[] = [
+  {
+    name: 'trusted-ca-bundle-stale',
+    description: 'The RHOAI operator creates odh-trusted-ca-bundle ConfigMaps but never updates an existing one: they keep the custom CA they were created with (none), whatever DSCI customCABundle says',
+    caughtBy: '@req.INS-CA-01',
+    expectMessage: 'odh-ca-bundle.crt',
+  },
+  {
+    name: 'trusted-ca-bundle-ignores-opt-out',
+    description: 'The RHOAI operator ignores the namespace annotation security.opendatahub.io/inject-trusted-ca-bundle=false and puts odh-trusted-ca-bundle in opted-out namespaces too',
+    caughtBy: '@req.INS-CA-01',
+    expectMessage: 'security.opendatahub.io/inject-trusted-ca-bundle',
+  },
+];
+
+export const CA_CONFIG_MAP = 'odh-trusted-ca-bundle';
+export const CUSTOM_CA_KEY = 'odh-ca-bundle.crt';
+export const CLUSTER_CA_KEY = 'ca-bundle.crt';
+export const OPT_OUT_ANNOTATION = 'security.opendatahub.io/inject-trusted-ca-bundle';
+const INJECT_LABEL = 'config.openshift.io/inject-trusted-cabundle';
+const DSCI_API = 'dscinitialization.opendatahub.io/v1';
+const OLM = 'operators.coreos.com/v1alpha1';
+
+/** pkg/trustedcabundle ShouldInjectTrustedBundle. */
+export function shouldInject(ns: KObject, honourOptOut = true): boolean {
+  const name = ns.metadata.name!;
+  if (name.startsWith('openshift-') || name.startsWith('kube-') || name === 'default' || name === 'openshift') return false;
+  return !(honourOptOut && optedOut(ns));
+}
+
+/** The annotation parses as a false boolean (strconv.ParseBool: 0, f, F, false, FALSE, False). */
+export function optedOut(ns: KObject): boolean {
+  const value = ns.metadata.annotations?.[OPT_OUT_ANNOTATION];
+  return value !== undefined && ['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(value);
+}
 
 export class TrustedCaBundle implements Controller {
   readonly name = 'rhods-operator-trustedcabundle';
+  private readonly client: TwinClient;
+  private readonly queue: WorkQueue;
+  private readonly networkOperator: ClusterNetworkOperatorTrust;
+  /** The managementState each DSCI had when last reconciled (the operator's predicate keeps this in memory). */
+  private readonly lastState = new Map<string, string>();
 
-  constructor(private readonly ctx: ControllerContext) {}
+  constructor(private readonly ctx: ControllerContext) {
+    this.client = ctx.clientFor('rhods-operator', 'redhat-ods-operator:rhods-operator');
+    this.queue = new WorkQueue('rhods-operator/trustedcabundle', ctx.settings.latencyMs, (k) => this.reconcile(k), ctx.settings.log);
+    this.networkOperator = new ClusterNetworkOperatorTrust(ctx);
+  }
 
   start(): void {
-    void this.ctx;
+    this.networkOperator.start();
+    this.client.watch(OLM, 'ClusterServiceVersion', (_t, csv) => csv.metadata.name?.startsWith('rhods-operator.') && this.requeueAll());
+    this.client.watch(DSCI_API, 'DSCInitialization', (type) => type !== 'DELETED' && this.queue.enqueue('dsci'));
+    // certconfigmapgenerator's predicates: an eligible namespace created, or its opt-out annotation changed.
+    this.client.watch('v1', 'Namespace', (type, ns, old) => {
+      const annotationChanged = old?.metadata.annotations?.[OPT_OUT_ANNOTATION] !== ns.metadata.annotations?.[OPT_OUT_ANNOTATION];
+      if ((type === 'ADDED' && shouldInject(ns, this.honoursOptOut())) || (type === 'MODIFIED' && (annotationChanged || old?.status?.phase !== ns.status?.phase))) this.queue.enqueue(`ns/${ns.metadata.name}`);
+    });
+    // ... or its odh-trusted-ca-bundle ConfigMap's data changed, or it was deleted.
+    this.client.watch('v1', 'ConfigMap', (type, cm, old) => {
+      if (cm.metadata.name !== CA_CONFIG_MAP) return;
+      if (type === 'DELETED' || (type === 'MODIFIED' && JSON.stringify(cm.data) !== JSON.stringify(old?.data))) this.queue.enqueue(`ns/${cm.metadata.namespace}`);
+    });
+  }
+
+  private requeueAll(): void {
+    this.queue.enqueue('dsci');
+    for (const ns of this.client.list('v1', 'Namespace')) this.queue.enqueue(`ns/${ns.metadata.name}`);
+  }
+
+  /** The operator acts only while its CSV has succeeded. */
+  private running(): boolean {
+    return this.client.list(OLM, 'ClusterServiceVersion').some((c) => c.metadata.name!.startsWith('rhods-operator.') && c.status?.phase === 'Succeeded');
+  }
+
+  /** The one DSCInitialization (the operator refuses to act on more than one). */
+  private dsci(): KObject | undefined {
+    const all = this.client.list(DSCI_API, 'DSCInitialization');
+    return all.length === 1 ? all[0] : undefined;
+  }
+
+  private reconcile(key: string): void {
+    if (!this.running()) return;
+    const dsci = this.dsci();
+    if (!dsci || dsci.metadata.deletionTimestamp) return;
+    if (key === 'dsci') this.configureTrustedCaBundle(dsci);
+    else this.reconcileNamespace(key.slice('ns/'.length), dsci);
+  }
+
+  /** pkg/trustedcabundle ConfigureTrustedCABundle, as the DSCI controller calls it. */
+  private configureTrustedCaBundle(dsci: KObject): void {
+    const state: string = dsci.spec?.trustedCABundle?.managementState ?? 'Removed';
+    const changed = this.lastState.get(dsci.metadata.name!) !== state;
+    this.lastState.set(dsci.metadata.name!, state);
+    const custom: string = dsci.spec.trustedCABundle?.customCABundle ?? '';
+    if (state === 'Managed') {
+      const appCm = this.client.get('v1', 'ConfigMap', CA_CONFIG_MAP, dsci.spec.applicationsNamespace);
+      if (!changed && appCm && appCm.data?.[CUSTOM_CA_KEY] === custom) return;
+      for (const ns of this.client.list('v1', 'Namespace')) {
+        if (ns.status?.phase === 'Active' && shouldInject(ns, this.honoursOptOut())) this.ensureConfigMap(ns.metadata.name!, custom);
+      }
+    } else if (state === 'Removed') {
+      for (const ns of this.client.list('v1', 'Namespace')) {
+        if (ns.status?.phase === 'Active') this.client.delete('v1', 'ConfigMap', CA_CONFIG_MAP, ns.metadata.name);
+      }
+    }
+    // Unmanaged: the ConfigMaps stay as they are and are no longer updated.
+  }
+
+  /** controllers/certconfigmapgenerator Reconcile. */
+  private reconcileNamespace(name: string, dsci: KObject): void {
+    const ns = this.client.get('v1', 'Namespace', name);
+    if (!ns || ns.status?.phase !== 'Active') return;
+    if (dsci.spec?.trustedCABundle?.managementState !== 'Managed') return;
+    if (this.honoursOptOut() && optedOut(ns)) {
+      this.client.delete('v1', 'ConfigMap', CA_CONFIG_MAP, name);
+      return;
+    }
+    if (shouldInject(ns, this.honoursOptOut())) this.ensureConfigMap(name, dsci.spec.trustedCABundle.customCABundle ?? '');
+  }
+
+  private honoursOptOut(): boolean {
+    return !this.ctx.faults.has('trusted-ca-bundle-ignores-opt-out');
+  }
+
+  /** pkg/trustedcabundle CreateOdhTrustedCABundleConfigMap: create it, or update odh-ca-bundle.crt when it differs. */
+  private ensureConfigMap(namespace: string, custom: string): void {
+    const live = this.client.get('v1', 'ConfigMap', CA_CONFIG_MAP, namespace);
+    if (!live) {
+      this.client.create({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: CA_CONFIG_MAP, namespace, labels: { 'app.kubernetes.io/part-of': 'opendatahub-operator', [INJECT_LABEL]: 'true' } },
+        data: { [CUSTOM_CA_KEY]: custom },
+      });
+      return;
+    }
+    if (live.data?.[CUSTOM_CA_KEY] === custom || this.ctx.faults.has('trusted-ca-bundle-stale')) return;
+    this.client.update({ ...live, data: { ...(live.data ?? {}), [CUSTOM_CA_KEY]: custom } });
+  }
+}
+
+/**
+ * The Cluster Network Operator's trusted-CA injection: it publishes the cluster-wide bundle as
+ * openshift-config-managed/trusted-ca-bundle and writes it into ca-bundle.crt of every ConfigMap
+ * labelled config.openshift.io/inject-trusted-cabundle=true.
+ */
+class ClusterNetworkOperatorTrust {
+  private readonly client: TwinClient;
+  private readonly queue: WorkQueue;
+  private readonly bundle: string;
+
+  constructor(ctx: ControllerContext) {
+    this.client = ctx.clientFor('cluster-network-operator', 'openshift-network-operator:cluster-network-operator');
+    // The network operator is part of the platform: it reacts at once.
+    this.queue = new WorkQueue('cluster-network-operator/trusted-ca', 0, (k) => this.reconcile(k), ctx.settings.log);
+    this.bundle = [ctx.settings.ingressCaPem, ctx.settings.apiCaPem].map((pem) => pem.trim() + '\n').join('');
+  }
+
+  start(): void {
+    this.queue.enqueue('openshift-config-managed/trusted-ca-bundle');
+    this.client.watch('v1', 'ConfigMap', (type, cm) => {
+      if (type !== 'DELETED' && cm.metadata.labels?.[INJECT_LABEL] === 'true' && cm.data?.[CLUSTER_CA_KEY] !== this.bundle) this.queue.enqueue(`${cm.metadata.namespace}/${cm.metadata.name}`);
+    });
+  }
+
+  private reconcile(key: string): void {
+    const [namespace, name] = key.split('/');
+    const live = this.client.get('v1', 'ConfigMap', name, namespace);
+    if (key === 'openshift-config-managed/trusted-ca-bundle') {
+      if (!live) this.client.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data: { [CLUSTER_CA_KEY]: this.bundle } });
+      return;
+    }
+    if (!live || live.metadata.labels?.[INJECT_LABEL] !== 'true' || live.data?.[CLUSTER_CA_KEY] === this.bundle) return;
+    this.client.patch('v1', 'ConfigMap', name, namespace, { data: { [CLUSTER_CA_KEY]: this.bundle } });
   }
 }
