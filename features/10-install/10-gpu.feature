@@ -1,0 +1,37 @@
+@install @conformance @gpu
+Feature: Enable GPU support
+  Checklist "Enabling GPU support" (RHOAI 2.9 "Enabling GPU support in OpenShift AI", "Working with
+  accelerator profiles"), the RHOAI side of it, once the NVIDIA GPU Operator makes the GPU nodes
+  advertise nvidia.com/gpu. An accelerator profile names the resource workbenches and model servers
+  request and tolerates the taint of the GPU nodes (the seed's GPU MachineSets, labelled
+  cluster-api/accelerator=nvidia-gpu, taint them nvidia-gpu-only); the notebook images and a
+  serving runtime then recommend that accelerator. The profile is created explicitly rather than by
+  the dashboard's start-up migration (delete migration-gpu-status, restart the dashboard), which
+  would delete and restart on every run and tolerates only the key nvidia.com/gpu.
+  On a cluster without GPUs these scenarios cannot pass: leave them out with
+  --tags "@install and not @gpu".
+
+  @req.INS-GPU-01
+  Scenario: Create an accelerator profile for the cluster's NVIDIA GPUs
+    Given the cluster advertises "nvidia.com/gpu" on at least one node
+    And the dashboard component of "default-dsc" is Managed and running
+    When I create the accelerator profile "nvidia-gpu" named "NVIDIA GPU" for "nvidia.com/gpu", tolerating the taints of those nodes
+    Then the dashboard lists the accelerator profile "nvidia-gpu", enabled, for "nvidia.com/gpu"
+    And "nvidia-gpu" tolerates the taints of every node that advertises "nvidia.com/gpu"
+
+  @req.INS-GPU-02
+  Scenario: Recommend the NVIDIA GPU for the GPU notebook images
+    Given the dashboard component of "default-dsc" is Managed and running
+    When I recommend "nvidia.com/gpu" for the notebook images:
+      | image       | shown as   |
+      | minimal-gpu | CUDA       |
+      | pytorch     | PyTorch    |
+      | tensorflow  | TensorFlow |
+    Then the dashboard shows each of these notebook images with "nvidia.com/gpu" recommended
+
+  @req.INS-GPU-03
+  Scenario: Recommend the NVIDIA GPU for a copy of the OpenVINO serving runtime
+    Given the dashboard component of "default-dsc" is Managed and running
+    When I duplicate the serving runtime "kserve-ovms" as "kserve-ovms-gpu", "OpenVINO Model Server (NVIDIA GPU)", recommending "nvidia.com/gpu"
+    Then the dashboard offers the serving runtime "kserve-ovms-gpu" for the "single" platform, enabled, recommending "nvidia.com/gpu"
+    And the built-in serving runtime template "kserve-ovms" is unchanged

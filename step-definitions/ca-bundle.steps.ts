@@ -1,0 +1,32 @@
+import { Given, Then, When } from '@cucumber/cucumber';
+import * as caBundle from '../support/ca-bundle';
+import type { RhoaiWorld } from '../support/world';
+
+Given('the Red Hat OpenShift AI operator has made the DSCInitialization {string} Ready', async function (this: RhoaiWorld, name: string) {
+  await caBundle.requireReadyDsci(this, name);
+});
+
+Given("the custom CA certificates: the file RHOAI_CUSTOM_CA_FILE, else the secure gateway's root CA", async function (this: RhoaiWorld) {
+  await caBundle.loadCustomCa(this);
+});
+
+When('I add them to {string} as its custom CA bundle, with the trusted CA bundle Managed', async function (this: RhoaiWorld, dsci: string) {
+  await caBundle.addCustomCaBundle(this, dsci);
+  await caBundle.assertDsciTrustsCustomCa(this, dsci);
+});
+
+Then('{string} has the ConfigMap odh-trusted-ca-bundle with the custom CA and the cluster-wide CA bundle', function (this: RhoaiWorld, namespace: string) {
+  return caBundle.assertBundleIn(this, namespace);
+});
+
+When('I create the project {string}, opted out of the trusted CA bundle', async function (this: RhoaiWorld, name: string) {
+  await caBundle.createOptedOutProject(this, name);
+});
+
+Then('{string} has no ConfigMap odh-trusted-ca-bundle, while {string} has it', function (this: RhoaiWorld, optedOut: string, witness: string) {
+  return caBundle.assertNoBundleIn(this, optedOut, witness);
+});
+
+Then('every other namespace has it too, except the reserved namespaces openshift-*, kube-*, default and openshift', function (this: RhoaiWorld) {
+  return caBundle.assertBundleEverywhereEligible(this);
+});
