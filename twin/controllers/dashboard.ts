@@ -256,7 +256,11 @@ function template(ns: string, name: string, annotations: Record<string, string>,
   };
 }
 
-/** odh-dashboard rhoai-2.9 manifests/modelserving/*.yaml (workloads.md §5.1). */
+/**
+ * odh-dashboard rhoai-2.9 manifests/modelserving/*.yaml (workloads.md §5.1; v2.22): every built-in
+ * runtime recommends nvidia.com/gpu already; the docs' "recommended accelerator for serving
+ * runtimes" is about a custom runtime, since the built-in ones cannot be edited.
+ */
 export function servingRuntimeTemplates(ns: string): KObject[] {
   const ovmsImage = `quay.io/modh/openvino_model_server@${digest('ovms-2024.1')}`;
   const tgisImage = `quay.io/modh/text-generation-inference@${digest('tgis-0.1.1')}`;
@@ -268,13 +272,26 @@ export function servingRuntimeTemplates(ns: string): KObject[] {
       'opendatahub.io/modelServingSupport': '["single"]',
       'opendatahub.io/apiProtocol': 'REST',
     }, {
-      metadata: { name: 'caikit-tgis-runtime', annotations: { 'openshift.io/display-name': 'Caikit TGIS ServingRuntime for KServe' }, labels: { 'opendatahub.io/dashboard': 'true' } },
+      metadata: { name: 'caikit-tgis-runtime', annotations: { 'openshift.io/display-name': 'Caikit TGIS ServingRuntime for KServe', 'opendatahub.io/recommended-accelerators': '["nvidia.com/gpu"]' }, labels: { 'opendatahub.io/dashboard': 'true' } },
       spec: {
         multiModel: false,
         supportedModelFormats: [{ autoSelect: true, name: 'caikit' }],
         containers: [
           { name: 'kserve-container', image: tgisImage, command: ['text-generation-launcher'], args: ['--model-name=/mnt/models/artifacts/'], env: [{ name: 'TRANSFORMERS_CACHE', value: '/tmp/transformers_cache' }] },
-          { name: 'transformer-container', image: `quay.io/modh/caikit-tgis-serving@${digest('caikit-tgis-0.25')}`, env: [{ name: 'RUNTIME_LOCAL_MODELS_DIR', value: '/mnt/models' }], ports: [{ containerPort: 8080, name: 'http1', protocol: 'TCP' }] },
+          {
+            name: 'transformer-container',
+            image: `quay.io/modh/caikit-tgis-serving@${digest('caikit-tgis-0.25')}`,
+            env: [
+              { name: 'RUNTIME_LOCAL_MODELS_DIR', value: '/mnt/models' },
+              { name: 'TRANSFORMERS_CACHE', value: '/tmp/transformers_cache' },
+              { name: 'RUNTIME_GRPC_ENABLED', value: 'false' },
+              { name: 'RUNTIME_HTTP_ENABLED', value: 'true' },
+              { name: 'RUNTIME_GRPC_SERVER_THREAD_POOL_SIZE', value: '64' },
+            ],
+            ports: [{ containerPort: 8080, protocol: 'TCP' }],
+            readinessProbe: { exec: { command: ['python', '-m', 'caikit_health_probe', 'readiness'] } },
+            livenessProbe: { exec: { command: ['python', '-m', 'caikit_health_probe', 'liveness'] } },
+          },
         ],
       },
     }),
@@ -284,7 +301,7 @@ export function servingRuntimeTemplates(ns: string): KObject[] {
       'opendatahub.io/modelServingSupport': '["single"]',
       'opendatahub.io/apiProtocol': 'REST',
     }, {
-      metadata: { name: 'kserve-ovms', annotations: { 'openshift.io/display-name': 'OpenVINO Model Server' }, labels: { 'opendatahub.io/dashboard': 'true' } },
+      metadata: { name: 'kserve-ovms', annotations: { 'openshift.io/display-name': 'OpenVINO Model Server', 'opendatahub.io/recommended-accelerators': '["nvidia.com/gpu"]' }, labels: { 'opendatahub.io/dashboard': 'true' } },
       spec: {
         multiModel: false,
         annotations: { 'prometheus.kserve.io/port': '8888', 'prometheus.kserve.io/path': '/metrics' },
@@ -311,7 +328,7 @@ export function servingRuntimeTemplates(ns: string): KObject[] {
       'opendatahub.io/modelServingSupport': '["multi"]',
       'opendatahub.io/apiProtocol': 'REST',
     }, {
-      metadata: { name: 'ovms', annotations: { 'openshift.io/display-name': 'OpenVINO Model Server' }, labels: { 'opendatahub.io/dashboard': 'true' } },
+      metadata: { name: 'ovms', annotations: { 'openshift.io/display-name': 'OpenVINO Model Server', 'opendatahub.io/recommended-accelerators': '["nvidia.com/gpu"]' }, labels: { 'opendatahub.io/dashboard': 'true' } },
       spec: {
         builtInAdapter: { env: [{ name: 'OVMS_FORCE_TARGET_DEVICE', value: 'AUTO' }], memBufferBytes: 134217728, modelLoadingTimeoutMillis: 90000, runtimeManagementPort: 8888, serverType: 'ovms' },
         containers: [{
