@@ -17,7 +17,7 @@ import assert from 'node:assert/strict';
 import { ApiError, describeRef, type KObject, type ObjectRef } from './cluster';
 import { waitForListExplained } from './cluster/explained-wait';
 import { applyAlongsideOwnedFields } from './cluster/owned-fields';
-import { DASHBOARD_CONFIG, DASHBOARD_LABEL, dashboardConfigRef, dashboardNamespace, platformsOf, runtimeOf } from './dashboard-config';
+import { componentState, DASHBOARD_CONFIG, DASHBOARD_LABEL, dashboardConfigRef, dashboardNamespace, platformsOf, runtimeOf } from './dashboard-config';
 import type { RhoaiWorld } from './world';
 
 export const PROFILE_API = 'dashboard.opendatahub.io/v1';
@@ -206,6 +206,17 @@ export async function assertProfileToleratesNodes(world: RhoaiWorld, name: strin
 }
 
 // ---- notebook images ----
+
+/**
+ * Whether the cluster has notebook images at all: they come with the workbenches component, which a
+ * profile without workbenches (RHOAI_PROFILE=infer-only) leaves out; the scenario is then skipped.
+ */
+export function notebookImagesShipped(world: RhoaiWorld): boolean {
+  const state = componentState(world, 'workbenches');
+  if (state === 'Managed') return true;
+  world.report.text('notebook images', `default-dsc has workbenches ${state ?? 'unset'}: there are no notebook images to configure (skipped)`);
+  return false;
+}
 
 /** Waits for the notebook ImageStreams (shipped with the workbenches component) to be listed by the dashboard. */
 async function notebookImages(world: RhoaiWorld, images: string[]): Promise<KObject[]> {

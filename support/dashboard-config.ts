@@ -31,6 +31,8 @@ declare module './world' {
   interface ScenarioFacts {
     /** The dashboard's namespace (the DSCI's applications namespace). */
     dashboardNamespace?: string;
+    /** The DataScienceCluster that manages the dashboard, as the scenario found it. */
+    dashboardDsc?: KObject;
     /** The serving runtimes the scenario enabled. */
     servingRuntimes?: ServingRuntimeRow[];
   }
@@ -59,10 +61,18 @@ export async function requireDashboard(world: RhoaiWorld, dscName: string): Prom
   const dsci = (await world.cluster.list({ apiVersion: 'dscinitialization.opendatahub.io/v1', kind: 'DSCInitialization' }))[0];
   const namespace: string = dsci?.spec?.applicationsNamespace ?? 'redhat-ods-applications';
   world.facts.dashboardNamespace = namespace;
+  world.facts.dashboardDsc = dsc;
   await world.cluster.waitFor({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'rhods-dashboard', namespace }, hasCondition('Available'), {
     describe: `the dashboard Deployment ${namespace}/rhods-dashboard to be Available`,
   });
   return (await world.cluster.waitFor(configRef(namespace), (o) => !!o, { describe: `the dashboard configuration ${namespace}/${DASHBOARD_CONFIG} to exist` }))!;
+}
+
+/** The management state of a component in the DataScienceCluster the scenario found. */
+export function componentState(world: RhoaiWorld, component: string): string | undefined {
+  const dsc = world.facts.dashboardDsc;
+  if (!dsc) throw new Error('the DataScienceCluster is not known in this scenario: a step "Given the dashboard component of ... is Managed and running" must come first');
+  return dsc.spec?.components?.[component]?.managementState;
 }
 
 /** What "Model serving platforms" writes with both checkboxes ticked, applied without taking over anything else. */
@@ -102,7 +112,15 @@ export async function assertServingPlatformsEnabled(world: RhoaiWorld): Promise<
     }
     assert.equal(settings[field], false, `${namespace}/${DASHBOARD_CONFIG} has spec.dashboardConfig.${field}: ${settings[field]}: the ${platform} serving platform is disabled`);
   }
-  world.report.text('serving platforms', `${namespace}/${DASHBOARD_CONFIG}: disableKServe false (single-model serving on), disableModelMesh false (multi-model serving on)`);
+  const kserve = componentState(world, 'kserve');
+  const modelmesh = componentState(world, 'modelmeshserving');
+  world.report.text(
+    'serving platforms',
+    [
+      `${namespace}/${DASHBOARD_CONFIG}: disableKServe false (single-model serving on), disableModelMesh false (multi-model serving on)`,
+      `default-dsc: kserve ${kserve ?? 'unset'}, modelmeshserving ${modelmesh ?? 'unset'}${kserve === 'Managed' ? '' : ' (the dashboard offers the single-model platform once kserve is Managed)'}`,
+    ].join('\n'),
+  );
 }
 
 // ---- serving runtimes ----

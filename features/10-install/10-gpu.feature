@@ -9,7 +9,8 @@ Feature: Enable GPU support
   the dashboard's start-up migration (delete migration-gpu-status, restart the dashboard), which
   would delete and restart on every run and tolerates only the key nvidia.com/gpu.
   On a cluster without GPUs these scenarios cannot pass: leave them out with
-  --tags "@install and not @gpu".
+  --tags "@install and not @gpu". A profile without workbenches (RHOAI_PROFILE=infer-only) has no
+  notebook images, so their scenario is skipped there.
 
   @req.INS-GPU-01
   Scenario: Create an accelerator profile for the cluster's NVIDIA GPUs
