@@ -8,7 +8,7 @@ import { deepEqual, newUid, randomSuffix, specPart, timestamp } from './meta';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch';
 import { Registry } from './registry';
 import { applyDefaults, pruneUnknownFields, validateAgainstSchema } from './schema';
-import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors';
+import { checkFieldLabels, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors';
 import { Store, type Change } from './store';
 import { strategyFor, validateLabels, validateName, type StrategyEnv } from './strategies';
 import { ApiError, groupVersion, qualifiedResource, type KObject, type ResourceType, type ScalePaths, type StatusCause } from './types';
@@ -99,8 +99,7 @@ export class ApiServer {
   }
 
   list(rt: ResourceType, version: string, namespace: string | undefined, opts: ListOptions = {}): KObject {
-    const labels = parseLabelSelector(opts.labelSelector);
-    const fields = parseFieldSelector(opts.fieldSelector);
+    const { labels, fields } = this.selectors(rt, opts);
     const key = resourceKey(rt);
     const ns = this.ns(rt, namespace);
     let rv = this.store.currentRv();
@@ -325,9 +324,16 @@ export class ApiServer {
 
   // ---- watch ----
 
-  watch(rt: ResourceType, version: string, namespace: string | undefined, opts: WatchOptions, sink: (e: WatchEvent) => void): () => void {
+  /** The parsed selectors of a list or watch; 400 for bad syntax or a field the kind cannot be selected by. */
+  selectors(rt: ResourceType, opts: { labelSelector?: string; fieldSelector?: string }): { labels: ReturnType<typeof parseLabelSelector>; fields: ReturnType<typeof parseFieldSelector> } {
     const labels = parseLabelSelector(opts.labelSelector);
     const fields = parseFieldSelector(opts.fieldSelector);
+    checkFieldLabels(fields, rt.group, rt.kind, !!rt.crdName);
+    return { labels, fields };
+  }
+
+  watch(rt: ResourceType, version: string, namespace: string | undefined, opts: WatchOptions, sink: (e: WatchEvent) => void): () => void {
+    const { labels, fields } = this.selectors(rt, opts);
     const ns = this.ns(rt, namespace);
     const matches = (o: KObject | undefined) => !!o && (ns === undefined || o.metadata.namespace === ns) && matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o);
     const send = (type: WatchEvent['type'], o: KObject) => sink({ type, object: this.toVersion(o, rt, version) });

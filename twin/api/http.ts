@@ -245,6 +245,8 @@ function startWatch(
 ): void {
   const seconds = Number(q.get('timeoutSeconds') ?? 0);
   const timeoutMs = seconds > 0 ? seconds * 1000 : MAX_WATCH_MS;
+  // Bad selectors are refused with a 400 before the stream starts.
+  o.api.selectors(rt, { labelSelector: q.get('labelSelector') ?? undefined, fieldSelector: q.get('fieldSelector') ?? undefined });
   const opts = {
     resourceVersion: q.get('resourceVersion') ?? undefined,
     labelSelector: q.get('labelSelector') ?? undefined,

@@ -83,6 +83,30 @@ export function parseFieldSelector(text: string | undefined): FieldSelector {
   });
 }
 
+// The field labels each kind can be selected by (Kubernetes 1.28's field label conversions, and
+// openshift-apiserver's): metadata.name and metadata.namespace for every kind, these besides.
+const FIELD_LABELS: Record<string, string[]> = {
+  '/Pod': ['spec.nodeName', 'spec.restartPolicy', 'spec.schedulerName', 'spec.serviceAccountName', 'spec.hostNetwork', 'status.phase', 'status.podIP', 'status.podIPs', 'status.nominatedNodeName'],
+  '/Event': ['involvedObject.kind', 'involvedObject.namespace', 'involvedObject.name', 'involvedObject.uid', 'involvedObject.apiVersion', 'involvedObject.resourceVersion', 'involvedObject.fieldPath', 'reason', 'reportingComponent', 'source', 'type'],
+  '/Namespace': ['status.phase'],
+  '/Secret': ['type'],
+  '/Node': ['spec.unschedulable'],
+  '/ReplicationController': ['status.replicas'],
+  'apps/ReplicaSet': ['status.replicas'],
+  'batch/Job': ['status.successful'],
+  'route.openshift.io/Route': ['spec.path', 'spec.host', 'spec.to.name'],
+  'project.openshift.io/Project': ['status.phase'],
+};
+
+/** 400 for a field the kind cannot be selected by, as kube-apiserver's field label conversion answers. */
+export function checkFieldLabels(selector: FieldSelector, group: string, kind: string, custom: boolean): void {
+  const extra = custom ? [] : (FIELD_LABELS[`${group}/${kind}`] ?? []);
+  for (const { path } of selector) {
+    if (path === 'metadata.name' || path === 'metadata.namespace' || extra.includes(path)) continue;
+    throw new ApiError(400, 'BadRequest', `field label not supported: ${path}`);
+  }
+}
+
 /** Field selectors the twin supports: metadata.name/namespace on every kind, plus a few per kind as the real server does. */
 export function matchesFields(selector: FieldSelector, obj: KObject): boolean {
   return selector.every(({ path, op, value }) => {

@@ -199,6 +199,27 @@ describe('selectors and pagination', () => {
     assert.deepEqual(all.items.map((i) => i.metadata!.name), ['sel-a']);
   });
 
+  it('selects only by the field labels a kind supports', async () => {
+    const unsupported = await failure(core.listNamespacedConfigMap({ namespace: ns, fieldSelector: 'data.a=1' }));
+    assert.equal(unsupported.code, 400);
+    assert.equal(unsupported.status.message, 'field label not supported: data.a');
+    const cr = await failure(custom.listNamespacedCustomObject(w({ fieldSelector: 'spec.size=1' })));
+    assert.equal(cr.status.message, 'field label not supported: spec.size');
+    // Per-kind labels: a Secret's type, an Event's involved object, a Namespace's phase.
+    await core.createNamespacedSecret({ namespace: ns, body: { metadata: { name: 'typed' }, type: 'example.com/kind', stringData: { a: 'b' } } });
+    const secrets = await core.listNamespacedSecret({ namespace: ns, fieldSelector: 'type=example.com/kind' });
+    assert.deepEqual(secrets.items.map((i) => i.metadata!.name), ['typed']);
+    await core.createNamespacedEvent({ namespace: ns, body: { metadata: { name: 'ev1' }, involvedObject: { kind: 'ConfigMap', name: 'sel-a', namespace: ns }, reason: 'Tested', message: 'selected', type: 'Normal' } });
+    const events = await core.listNamespacedEvent({ namespace: ns, fieldSelector: 'involvedObject.kind=ConfigMap,involvedObject.name=sel-a,reason=Tested' });
+    assert.deepEqual(events.items.map((i) => i.metadata!.name), ['ev1']);
+    const active = await core.listNamespace({ fieldSelector: `status.phase=Active,metadata.name=${ns}` });
+    assert.equal(active.items.length, 1);
+    // A watch is refused before it starts.
+    const watch = await collectWatch(t.kc, `/api/v1/namespaces/${ns}/configmaps`, { fieldSelector: 'data.a=1' });
+    const err = (await watch.closed) as { statusCode?: number };
+    assert.equal(err?.statusCode, 400);
+  });
+
   it('refuses a malformed selector with 400', async () => {
     const bad = await failure(core.listNamespacedConfigMap({ namespace: ns, labelSelector: 'tier in web' }));
     assert.equal(bad.code, 400);
