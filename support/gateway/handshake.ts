@@ -12,7 +12,8 @@ import * as tls from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import type { KObject, ObjectRef } from '../cluster';
 import { resolvingHttpsAgent } from '../http/agent';
-import { matchResolveRule } from '../http/resolve-rules';
+import { matchResolveRule, type ResolveRule } from '../http/resolve-rules';
+import { session } from '../session';
 import type { RhoaiWorld } from '../world';
 import { TLS_SECRET, wildcardMaterial } from './certificates';
 import { INGRESS_GATEWAY, MESH_NAMESPACE } from './gateways';
@@ -68,14 +69,19 @@ function peerChain(socket: tls.TLSSocket): X509Certificate[] {
   return chain;
 }
 
-function where(world: World, host: string): { address: string; port: number; text: string } {
-  const rule = matchResolveRule(world.settings.resolve, host);
+/** RHOAI_RESOLVE as the target has it: the setting plus, on the twin, its ingress. */
+async function resolveRules(): Promise<readonly ResolveRule[]> {
+  return (await session.target()).resolve;
+}
+
+function where(rules: readonly ResolveRule[], host: string): { address: string; port: number; text: string } {
+  const rule = matchResolveRule(rules, host);
   return rule ? { address: rule.address, port: rule.port, text: `${rule.address}:${rule.port} (RHOAI_RESOLVE ${rule.pattern})` } : { address: host, port: 443, text: `${host}:443` };
 }
 
 /** GET https://host/ trusting only `rootPem`. */
-function request(world: World, host: string, rootPem: string): Promise<Answer> {
-  const agent = resolvingHttpsAgent(world.settings.resolve, { keepAlive: false });
+function request(rules: readonly ResolveRule[], host: string, rootPem: string): Promise<Answer> {
+  const agent = resolvingHttpsAgent(rules, { keepAlive: false });
   return new Promise<Answer>((resolve, reject) => {
     const req = https.request({ host, port: 443, path: '/', method: 'GET', agent, ca: rootPem, rejectUnauthorized: true, servername: host, timeout: CONNECT_TIMEOUT_MS }, (res) => {
       const chain = peerChain(res.socket as tls.TLSSocket);
@@ -90,8 +96,8 @@ function request(world: World, host: string, rootPem: string): Promise<Answer> {
 }
 
 /** What the gateway presents when the client does not insist on trust: for the failure message. */
-function presented(world: World, host: string): Promise<{ chain: X509Certificate[]; authorizationError?: string } | { error: string }> {
-  const to = where(world, host);
+function presented(rules: readonly ResolveRule[], host: string): Promise<{ chain: X509Certificate[]; authorizationError?: string } | { error: string }> {
+  const to = where(rules, host);
   return new Promise((resolve) => {
     const socket = tls.connect({ host: to.address, port: to.port, servername: host, rejectUnauthorized: false, timeout: CONNECT_TIMEOUT_MS }, () => {
       const chain = peerChain(socket);
@@ -123,13 +129,14 @@ export async function assertGatewayHandshake(world: World): Promise<void> {
   const { certPem, rootPem, facts } = await wildcardMaterial(world);
   const [root] = certificatesOf(rootPem);
   const [wildcard] = certificatesOf(certPem);
-  const to = where(world, host);
+  const rules = await resolveRules();
+  const to = where(rules, host);
   let answer: Answer;
   try {
-    answer = await request(world, host, rootPem);
+    answer = await request(rules, host, rootPem);
   } catch (error) {
     const err = error as NodeJS.ErrnoException;
-    const seen = await presented(world, host);
+    const seen = await presented(rules, host);
     const detail =
       'error' in seen
         ? `the gateway presented no certificate (${seen.error}): it serves nothing for ${host} — does Gateway knative-ingress-gateway load its credential ${TLS_SECRET.namespace}/${TLS_SECRET.name}?`
