@@ -21,6 +21,8 @@ export interface PortAddress {
   port: number;
   /** The container port speaks TLS itself. */
   tls: boolean;
+  /** The port's own certificate and key, when it has one fixed certificate (a passthrough route presents it). */
+  identity?: { certPem: string; keyPem: string };
 }
 
 export interface RunningContainer {
@@ -159,7 +161,9 @@ export class PodHost implements PodRuntime {
     servers.push(server);
     return new Promise((resolve, reject) => {
       server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, tls: !!port.tls }));
+      const { cert, key } = port.tls ?? {};
+      const identity = typeof cert === 'string' && typeof key === 'string' ? { certPem: cert, keyPem: key } : undefined;
+      server.listen(0, '127.0.0.1', () => resolve({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, tls: !!port.tls, ...(identity ? { identity } : {}) }));
     });
   }
 

@@ -4,8 +4,9 @@
 // material is unusable — and serves admitted routes by host: edge (TLS at the router with the
 // route's certificate or the default one, then plain HTTP to the pod), reencrypt (TLS again to the
 // pod, checked against destinationCACertificate when given) and passthrough (the pod's TLS port; the
-// twin's router terminates the client's TLS with the certificate registered for the host, see
-// ingress.certificate). With no ready endpoint it answers 503 "Application is not available".
+// twin's router terminates the client's TLS itself, presenting the pod's own certificate when its
+// port has a fixed one, else the certificate registered for the host, see ingress.certificate).
+// With no ready endpoint it answers 503 "Application is not available".
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { createSecureContext } from 'node:tls';
@@ -32,7 +33,7 @@ export class RouteController implements Controller {
   private readonly client: TwinClient;
   private readonly queue: WorkQueue;
   /** Registrations on the ingress per route key (exact host handlers, certificates), undone when the route changes. */
-  private readonly registered = new Map<string, { host: string; undo: (() => void)[]; fingerprint: string }>();
+  private readonly registered = new Map<string, { host: string; undo: (() => void)[]; fingerprint: string; podIdentity?: { fingerprint: string; undo: () => void } }>();
 
   constructor(
     private readonly ctx: ControllerContext,
@@ -46,6 +47,12 @@ export class RouteController implements Controller {
     // Route hosts under the apps domain reach the router through the wildcard; controllers that serve
     // a host themselves (registered for the exact host) take precedence, as a more specific match.
     this.ctx.ingress.serve(`*.${this.ctx.settings.appsDomain}`, (req, res) => this.dispatch(req, res));
+    // A passthrough route presents its pod's certificate: follow the endpoints behind such routes.
+    this.client.watch('v1', 'Endpoints', (_type, eps) => {
+      for (const r of this.client.list('route.openshift.io/v1', 'Route', eps.metadata.namespace)) {
+        if (r.spec?.tls?.termination === 'passthrough' && [r.spec.to, ...(r.spec.alternateBackends ?? [])].some((b: KObject) => b?.name === eps.metadata.name)) this.queue.enqueue(keyOf(r));
+      }
+    });
     this.client.watch('route.openshift.io/v1', 'Route', (_type, route, old) => {
       this.queue.enqueue(keyOf(route));
       for (const host of new Set([route.spec?.host, old?.spec?.host].filter(Boolean))) {
@@ -85,6 +92,23 @@ export class RouteController implements Controller {
     }
     if (admission.admitted) this.register(key, route);
     else this.unregister(key);
+    if (admission.admitted && route.spec?.tls?.termination === 'passthrough') void this.presentPodCertificate(key, route);
+  }
+
+  /**
+   * A passthrough route's client sees the pod's own certificate: when the pod's TLS port has one
+   * fixed certificate, the router presents it for the host (the twin terminates TLS at the router).
+   * Pods whose port picks certificates by SNI (a gateway) leave the host's certificate to whoever
+   * registers it (see istio-gateways.ts).
+   */
+  private async presentPodCertificate(key: string, route: KObject): Promise<void> {
+    const target = await this.network.connectTarget({ namespace: route.metadata.namespace!, name: route.spec.to.name }, route.spec.port?.targetPort, true);
+    const entry = this.registered.get(key);
+    if (!entry || entry.host !== route.spec.host) return;
+    const fingerprint = target?.identity?.certPem ?? '';
+    if (entry.podIdentity?.fingerprint === fingerprint) return;
+    entry.podIdentity?.undo();
+    entry.podIdentity = target?.identity ? { fingerprint, undo: this.ctx.ingress.certificate(route.spec.host, target.identity) } : undefined;
   }
 
   private admit(route: KObject): Admission {
@@ -141,6 +165,7 @@ export class RouteController implements Controller {
     const r = this.registered.get(key);
     if (!r) return;
     for (const u of r.undo) u();
+    r.podIdentity?.undo();
     this.registered.delete(key);
   }
 
