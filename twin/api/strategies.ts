@@ -101,10 +101,18 @@ function workloadStrategy(podSpecPath: 'template'): Strategy {
     create(obj) {
       obj.spec ??= {};
       obj.spec.replicas ??= 1;
-      obj.spec.revisionHistoryLimit ??= 10;
       if (obj.kind === 'Deployment') {
+        // apps/v1 SetDefaults_Deployment: an empty strategy (kubectl create deployment sends
+        // `strategy: {}`) is a RollingUpdate of 25%/25%. ReplicaSets have no revisionHistoryLimit.
+        obj.spec.revisionHistoryLimit ??= 10;
         obj.spec.progressDeadlineSeconds ??= 600;
-        obj.spec.strategy ??= { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } };
+        const strategy = (obj.spec.strategy ??= {});
+        strategy.type ||= 'RollingUpdate';
+        if (strategy.type === 'RollingUpdate') {
+          strategy.rollingUpdate ??= {};
+          strategy.rollingUpdate.maxUnavailable ??= '25%';
+          strategy.rollingUpdate.maxSurge ??= '25%';
+        }
       }
       defaultPodSpec(obj.spec[podSpecPath]?.spec);
     },

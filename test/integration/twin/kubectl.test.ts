@@ -197,6 +197,15 @@ describe('built-in tables', SEQUENTIAL, () => {
     assert.deepEqual(svc[0], ['NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'AGE']);
     assert.deepEqual([svc[1][1], svc[1][3], svc[1][4]], ['ClusterIP', '<none>', '80/TCP']);
     assert.deepEqual(rows(await k('get', 'replicasets', '-n', tns))[0], ['NAME', 'DESIRED', 'CURRENT', 'READY', 'AGE']);
+    // kubectl describe: the object, its defaults, and its events (found by field selector).
+    const described = await k('describe', 'deployment', 'web', '-n', tns);
+    assert.match(described, /StrategyType:\s+RollingUpdate/);
+    assert.match(described, /RollingUpdateStrategy:\s+25% max unavailable, 25% max surge/);
+    assert.match(described, /Replicas:\s+2 desired \| 2 updated \| 2 total \| 2 available \| 0 unavailable/);
+    const pod = pods[1][0];
+    const podDescribed = await k('describe', 'pod', pod, '-n', tns);
+    assert.match(podDescribed, new RegExp(`Status:\\s+Running`));
+    assert.match(podDescribed, /Normal\s+Scheduled\s+\S+\s+default-scheduler\s+Successfully assigned/);
     // kubectl scale patches the scale subresource.
     assert.equal((await k('scale', 'deployment', 'web', '-n', tns, '--replicas=3')).trim(), 'deployment.apps/web scaled');
     await k('rollout', 'status', 'deployment/web', '-n', tns, '--timeout=20s');
