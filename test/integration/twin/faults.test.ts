@@ -79,9 +79,10 @@ describe('api-drop-watches', () => {
   it('cuts every watch after a moment', async () => {
     const started = Date.now();
     const watches = await Promise.all(Array.from({ length: 6 }, () => collectWatch(dropping.kc, '/api/v1/namespaces/default/configmaps')));
-    const ended = await Promise.race([Promise.all(watches.map((w) => w.closed)).then(() => true), lapse(3000, false)]);
+    // Cut after 20-420 ms (a watch otherwise lasts up to 30 minutes); the margin is for a loaded machine.
+    const ended = await Promise.race([Promise.all(watches.map((w) => w.closed)).then(() => true), lapse(8000, false)]);
     assert.ok(ended, 'every watch was cut');
-    assert.ok(Date.now() - started < 2000);
+    assert.ok(Date.now() - started < 8000);
     // Before the cut, a watch serves as usual: the synthetic ADDED of what exists.
     for (const w of watches) assert.ok(w.events.every((e) => e.type === 'ADDED'));
   });
