@@ -104,7 +104,7 @@ const SPECS: BuiltinSpec[] = [
   // apiextensions
   { group: 'apiextensions.k8s.io', version: 'v1', kind: 'CustomResourceDefinition', plural: 'customresourcedefinitions', namespaced: false, shortNames: ['crd', 'crds'], status: true, categories: ['api-extensions'] },
   // OpenShift aggregated APIs
-  { group: 'project.openshift.io', version: 'v1', kind: 'Project', plural: 'projects', namespaced: false, verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], virtual: true, columns: [col('Display Name', ".metadata.annotations['openshift\\.io/display-name']"), col('Status', '.status.phase')] },
+  { group: 'project.openshift.io', version: 'v1', kind: 'Project', plural: 'projects', namespaced: false, verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], virtual: true },
   { group: 'project.openshift.io', version: 'v1', kind: 'ProjectRequest', plural: 'projectrequests', namespaced: false, verbs: ['create', 'list'], virtual: true, fields: ['displayName', 'description'] },
   { group: 'route.openshift.io', version: 'v1', kind: 'Route', plural: 'routes', namespaced: true, status: true, categories: ['all'], extraSubresources: ['custom-host'] },
   { group: 'user.openshift.io', version: 'v1', kind: 'User', plural: 'users', namespaced: false, fields: ['fullName', 'identities', 'groups'] },

@@ -180,7 +180,7 @@ async function serveResource(
   for (const w of ctx.warnings) res.appendHeader('Warning', `299 - ${JSON.stringify(w)}`);
   const code = method === 'POST' || applyCreates ? 201 : 200;
   const accept = req.headers.accept;
-  if (method === 'GET' && wantsTable(accept) && rt.kind !== 'Project') {
+  if (method === 'GET' && wantsTable(accept)) {
     const items = t.name ? [result] : (result.items as KObject[]);
     writeJson(res, 200, toTable(rt, t.version, items, String(result.metadata?.resourceVersion ?? o.api.store.currentRv()), q.get('includeObject') ?? undefined));
   } else writeJson(res, code, result);
@@ -259,7 +259,7 @@ function startWatch(
   finish(200);
   // With `Accept: ...;as=Table` (kubectl get -w) every object is sent as a one-row Table, the
   // column definitions only in the first (kube-apiserver sets NoHeaders after it).
-  const asTable = wantsTable(req.headers.accept) && rt.kind !== 'Project';
+  const asTable = wantsTable(req.headers.accept);
   let headersSent = false;
   const write = (e: WatchEvent) => {
     if (res.writableEnded) return;

@@ -259,6 +259,10 @@ const PRINTERS: Record<string, Printer> = {
       return [o.metadata.name, host, spec.path ?? '', services, spec.port?.targetPort ?? '<all>', termination, spec.wildcardPolicy ?? 'None'];
     },
   },
+  'project.openshift.io/Project': {
+    columns: [NAME, col('Display Name'), col('Status')],
+    cells: (o) => [o.metadata.name, o.metadata.annotations?.['openshift.io/display-name'] ?? '', o.status?.phase ?? ''],
+  },
   'user.openshift.io/User': {
     columns: [NAME, col('UID'), col('Full Name'), col('Identities')],
     cells: (o) => [o.metadata.name, o.metadata.uid, o.fullName ?? '', (o.identities ?? []).join(', ')],

@@ -213,6 +213,8 @@ describe('built-in tables', SEQUENTIAL, () => {
     const events = rows(await k('get', 'events', '-n', tns));
     assert.deepEqual(events[0], ['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE']);
     assert.ok(events.some((r) => r[3].startsWith('pod/web-')));
+    const project = rows(await k('get', 'project', tns));
+    assert.deepEqual(project, [['NAME', 'DISPLAY NAME', 'STATUS'], [tns, 'Active']]);
     const crds = rows(await k('get', 'crd', `widgets.${GROUP}`));
     assert.deepEqual(crds[0], ['NAME', 'CREATED AT']);
     assert.match(crds[1][1], /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
