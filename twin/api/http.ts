@@ -182,7 +182,8 @@ async function serveResource(
   const accept = req.headers.accept;
   if (method === 'GET' && wantsTable(accept)) {
     const items = t.name ? [result] : (result.items as KObject[]);
-    writeJson(res, 200, toTable(rt, t.version, items, String(result.metadata?.resourceVersion ?? o.api.store.currentRv()), q.get('includeObject') ?? undefined));
+    const listMeta = { ...(t.name ? {} : result.metadata), resourceVersion: String(result.metadata?.resourceVersion ?? o.api.store.currentRv()) };
+    writeJson(res, 200, toTable(rt, t.version, items, listMeta, q.get('includeObject') ?? undefined));
   } else writeJson(res, code, result);
   finish(code);
 }
@@ -265,7 +266,7 @@ function startWatch(
     if (res.writableEnded) return;
     let event = e;
     if (asTable && (e.type === 'ADDED' || e.type === 'MODIFIED' || e.type === 'DELETED')) {
-      const table = toTable(rt, t.version, [e.object], String(e.object.metadata.resourceVersion ?? ''), q.get('includeObject') ?? undefined);
+      const table = toTable(rt, t.version, [e.object], { resourceVersion: String(e.object.metadata.resourceVersion ?? '') }, q.get('includeObject') ?? undefined);
       if (headersSent) table.columnDefinitions = null;
       headersSent = true;
       event = { type: e.type, object: table };

@@ -7,7 +7,15 @@ export function wantsTable(accept: string | undefined): boolean {
   return !!accept && /as=Table/.test(accept);
 }
 
-export function toTable(rt: ResourceType, version: string, objects: KObject[], resourceVersion: string, includeObject: string | undefined): KObject {
+/** The ListMeta a Table carries: a chunked list's continue token (and count) too, which kubectl follows. */
+export interface TableListMeta {
+  resourceVersion: string;
+  continue?: string;
+  remainingItemCount?: number;
+}
+
+export function toTable(rt: ResourceType, version: string, objects: KObject[], listMeta: TableListMeta, includeObject: string | undefined): KObject {
+  const metadata = { resourceVersion: listMeta.resourceVersion, ...(listMeta.continue ? { continue: listMeta.continue } : {}), ...(listMeta.remainingItemCount !== undefined ? { remainingItemCount: listMeta.remainingItemCount } : {}) };
   const rowObject = (o: KObject) =>
     includeObject === 'None' ? {} : { object: includeObject === 'Object' ? o : { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata } };
   const printer = rt.crdName ? undefined : builtinPrinter(rt.group, rt.kind);
@@ -15,7 +23,7 @@ export function toTable(rt: ResourceType, version: string, objects: KObject[], r
     return {
       kind: 'Table',
       apiVersion: 'meta.k8s.io/v1',
-      metadata: { resourceVersion },
+      metadata,
       columnDefinitions: printer.columns,
       rows: objects.map((o) => ({ cells: printer.cells(o), ...rowObject(o) })),
     } as KObject;
@@ -38,7 +46,7 @@ export function toTable(rt: ResourceType, version: string, objects: KObject[], r
   return {
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
-    metadata: { resourceVersion },
+    metadata,
     columnDefinitions: defs,
     rows,
   } as KObject;

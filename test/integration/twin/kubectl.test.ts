@@ -114,6 +114,11 @@ describe('apply, create, get', SEQUENTIAL, () => {
     const nsTable = rows(await k('get', 'namespace', ns));
     assert.deepEqual(nsTable[0], ['NAME', 'STATUS', 'AGE']);
     assert.equal(nsTable[1][1], 'Active');
+    // kubectl lists in chunks (500 by default) and follows the Table's continue token.
+    const all = (await k('get', 'namespaces', '-o', 'name')).trim().split('\n');
+    const chunked = (await k('get', 'namespaces', '--chunk-size=2', '--no-headers')).trim().split('\n');
+    assert.ok(all.length > 4);
+    assert.deepEqual(chunked.map((l) => `namespace/${l.split(/\s+/)[0]}`), all);
     const empty = await kubectl(twin, ['get', 'cm', '-n', ns, '-l', 'app=nothing']);
     assert.equal(empty.code, 0);
     assert.equal(empty.stderr.trim(), `No resources found in ${ns} namespace.`);
