@@ -1,6 +1,6 @@
 import { Given, Then, When } from '@cucumber/cucumber';
 import * as codeflare from '../support/distributed-workloads/codeflare';
-import { assertDistributedWorkloadsManaged, componentOf } from '../support/distributed-workloads/components';
+import { assertDistributedWorkloadsManaged, assertNoSeparateCodeFlareOperator, componentOf } from '../support/distributed-workloads/components';
 import * as kueue from '../support/distributed-workloads/kueue';
 import * as operators from '../support/distributed-workloads/operators';
 import { ensureDistributedWorkloadsProject } from '../support/distributed-workloads/projects';
@@ -10,6 +10,10 @@ import type { RhoaiWorld } from '../support/world';
 
 Given('the DataScienceCluster {string} manages the distributed workloads components', async function (this: RhoaiWorld, dsc: string) {
   await assertDistributedWorkloadsManaged(this, dsc);
+});
+
+Then('no separately installed CodeFlare operator is on the cluster', function (this: RhoaiWorld) {
+  return assertNoSeparateCodeFlareOperator(this);
 });
 
 Then('the {string} pods are running in {string}', async function (this: RhoaiWorld, deployment: string, namespace: string) {

@@ -7,12 +7,14 @@ Feature: Distributed workloads: the operator pods
   available, and default-dsc reports codeflareReady, rayReady and kueueReady. They exist only when
   the components codeflare, ray and kueue are Managed in default-dsc: the profiles all and
   train-only manage them, infer-only does not (RHOAI_PROFILE). A crash-looping or unpullable
-  container fails the check at once with the container's state.
+  container fails the check at once with the container's state. As the guide requires, no
+  separately installed CodeFlare operator may stand next to the RHOAI one.
 
   @req.DW-POD-01
   Scenario: The codeflare-operator-manager pod is running in redhat-ods-applications
     Given the DataScienceCluster "default-dsc" manages the distributed workloads components
-    Then the "codeflare-operator-manager" pods are running in "redhat-ods-applications"
+    Then no separately installed CodeFlare operator is on the cluster
+    And the "codeflare-operator-manager" pods are running in "redhat-ods-applications"
     And the deployment "codeflare-operator-manager" in "redhat-ods-applications" is available
     And "default-dsc" reports the "codeflare" component ready
 

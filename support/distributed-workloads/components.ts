@@ -69,3 +69,18 @@ export async function waitForComponentCrds(world: RhoaiWorld, component: DwCompo
     );
   }
 }
+
+/**
+ * §13.1: "Any separately installed CodeFlare Operator must be removed first" — no OLM Subscription
+ * to the community codeflare-operator package may exist next to the component (the 2.9 codeflare
+ * component refuses to deploy beside it).
+ */
+export async function assertNoSeparateCodeFlareOperator(world: RhoaiWorld): Promise<void> {
+  const subscriptions = await world.cluster.list({ apiVersion: 'operators.coreos.com/v1alpha1', kind: 'Subscription' });
+  const separate = subscriptions.filter((s) => s.spec?.name === 'codeflare-operator');
+  assert.deepEqual(
+    separate.map((s) => `${s.metadata.namespace}/${s.metadata.name} (${s.status?.installedCSV ?? 'no CSV yet'})`),
+    [],
+    'a separately installed CodeFlare operator is on the cluster: remove it (its Subscription and CSV) before using the RHOAI codeflare component',
+  );
+}
