@@ -11,7 +11,7 @@ import type { Authenticator, UserInfo } from './auth';
 import { coreVersions, groupDocument, groupList, resourceList, versionInfo } from './discovery';
 import { groupVersionDoc, openApiRoot, openApiV2 } from './openapi';
 import { forbiddenMessage, type Attributes, type Authorizer } from './rbac';
-import { toTable, wantsTable } from './table';
+import { toPartialMetadata, toTable, wantsPartialMetadata, wantsTable } from './table';
 import { ApiError, type KObject, type ResourceType } from './types';
 import type { VirtualKinds } from './virtual';
 
@@ -184,6 +184,8 @@ async function serveResource(
     const items = t.name ? [result] : (result.items as KObject[]);
     const listMeta = { ...(t.name ? {} : result.metadata), resourceVersion: String(result.metadata?.resourceVersion ?? o.api.store.currentRv()) };
     writeJson(res, 200, toTable(rt, t.version, items, listMeta, q.get('includeObject') ?? undefined));
+  } else if (method === 'GET' && wantsPartialMetadata(accept)) {
+    writeJson(res, 200, toPartialMetadata(result, !t.name));
   } else writeJson(res, code, result);
   finish(code);
 }
@@ -261,6 +263,7 @@ function startWatch(
   // With `Accept: ...;as=Table` (kubectl get -w) every object is sent as a one-row Table, the
   // column definitions only in the first (kube-apiserver sets NoHeaders after it).
   const asTable = wantsTable(req.headers.accept);
+  const asMetadata = wantsPartialMetadata(req.headers.accept);
   let headersSent = false;
   const write = (e: WatchEvent) => {
     if (res.writableEnded) return;
@@ -270,6 +273,8 @@ function startWatch(
       if (headersSent) table.columnDefinitions = null;
       headersSent = true;
       event = { type: e.type, object: table };
+    } else if (asMetadata && e.type !== 'ERROR') {
+      event = { type: e.type, object: toPartialMetadata(e.object, false) };
     }
     res.write(JSON.stringify(event) + '\n');
   };

@@ -7,6 +7,18 @@ export function wantsTable(accept: string | undefined): boolean {
   return !!accept && /as=Table/.test(accept);
 }
 
+/** `Accept: application/json;as=PartialObjectMetadata[List];g=meta.k8s.io;v=v1` (client-go's metadata client). */
+export function wantsPartialMetadata(accept: string | undefined): boolean {
+  return !!accept && /as=PartialObjectMetadata(List)?\b/.test(accept) && !wantsTable(accept);
+}
+
+/** An object as PartialObjectMetadata, or a list as PartialObjectMetadataList: metadata only. */
+export function toPartialMetadata(result: KObject, isList: boolean): KObject {
+  const partial = (o: KObject): KObject => ({ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata });
+  if (!isList) return partial(result);
+  return { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: result.metadata, items: (result.items as KObject[]).map(partial) } as KObject;
+}
+
 /** The ListMeta a Table carries: a chunked list's continue token (and count) too, which kubectl follows. */
 export interface TableListMeta {
   resourceVersion: string;

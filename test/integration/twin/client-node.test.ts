@@ -162,6 +162,18 @@ describe('CRUD through the typed clients', () => {
     assert.equal(cr.headers.warning, '299 - "unknown field \\"metadata.nmespace\\""');
   });
 
+  it('serves metadata only when asked for PartialObjectMetadata (client-go\'s metadata client)', async () => {
+    await core.createNamespacedConfigMap({ namespace: ns, body: cm('meta-only', { big: 'x'.repeat(100) }, { meta: 'only' }) });
+    const accept = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
+    const list = (await rawRequest(t.twin, 'GET', `/api/v1/namespaces/${ns}/configmaps?labelSelector=meta%3Donly`, { headers: { Accept: accept } })).json();
+    assert.equal(list.kind, 'PartialObjectMetadataList');
+    assert.equal(list.apiVersion, 'meta.k8s.io/v1');
+    assert.match(list.metadata.resourceVersion, /^\d+$/);
+    assert.deepEqual(list.items.map((i: Any) => [i.kind, i.metadata.name, i.data]), [['PartialObjectMetadata', 'meta-only', undefined]]);
+    const one = (await rawRequest(t.twin, 'GET', `/api/v1/namespaces/${ns}/configmaps/meta-only`, { headers: { Accept: 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1' } })).json();
+    assert.deepEqual([one.kind, one.metadata.labels, one.data], ['PartialObjectMetadata', { meta: 'only' }, undefined]);
+  });
+
   it('works through KubernetesObjectApi (discovery, then the generic paths)', async () => {
     const spec: KubernetesObject & { data: Record<string, string> } = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'generic', namespace: ns }, data: { x: 'y' } };
     await objects.create(spec);
