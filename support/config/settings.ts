@@ -9,6 +9,7 @@ import { channel, define, filePath, integer, InvalidSettingValue, oneOf, type Se
 import { ACCESS_SETTINGS } from './settings-access';
 import { DISTRIBUTED_WORKLOAD_SETTINGS } from './settings-distributed-workloads';
 import { GATEWAY_SETTINGS } from './settings-gateway';
+import { MESH_SETTINGS } from './settings-mesh';
 import { TUTORIAL_SETTINGS } from './settings-tutorial';
 
 export { InvalidSettingValue, type SettingDefinition } from './setting-kinds';
@@ -231,6 +232,7 @@ export const SETTINGS = {
     ...oneOf(['Automatic', 'Manual'] as const, 'Automatic'),
   }),
   ...ACCESS_SETTINGS,
+  ...MESH_SETTINGS,
   ...GATEWAY_SETTINGS,
   ...DISTRIBUTED_WORKLOAD_SETTINGS,
   ...TUTORIAL_SETTINGS,

@@ -1,0 +1,47 @@
+// OpenShift Serverless for KServe, as the RHOAI 2.9 manual install sets it up: the KnativeServing
+// `knative-serving` with the Istio ingress and the sidecar on the activator and the autoscaler, and
+// its readiness as the Serverless docs check it (DependenciesInstalled, DeploymentsAvailable,
+// InstallSucceeded and Ready all True; activator and autoscaler pods 2/2 with istio-proxy; the
+// other Serving deployments available).
+import { type KObject, type ObjectRef } from './cluster';
+import { assertDeploymentsAvailable, conditionText, waitExplained, waitForCrd, waitForPodsWithSidecar, type Problem } from './mesh';
+import type { RhoaiWorld } from './world';
+
+export const KNATIVE_SERVING_API = 'operator.knative.dev/v1beta1';
+const READINESS = ['DependenciesInstalled', 'DeploymentsAvailable', 'InstallSucceeded', 'Ready'];
+/** The Serving deployments besides the activator and the autoscaler (Serverless 1.32 docs, "oc get pods -n knative-serving"). */
+export const OTHER_SERVING_DEPLOYMENTS = ['autoscaler-hpa', 'controller', 'domain-mapping', 'domainmapping-webhook', 'net-istio-controller', 'net-istio-webhook', 'webhook'];
+
+const knativeServingRef = (name: string, namespace: string): ObjectRef => ({ apiVersion: KNATIVE_SERVING_API, kind: 'KnativeServing', name, namespace });
+
+export async function createKnativeServing(world: RhoaiWorld, name: string, namespace: string): Promise<KObject> {
+  await waitForCrd(world, 'knativeservings.operator.knative.dev', 'serverless-operator');
+  const [live] = await world.applyFixture('serverless/knative-serving', { name, namespace });
+  return live!;
+}
+
+/** What keeps a KnativeServing from being ready: the first of its readiness conditions not True. */
+export function knativeServingProblem(ks: KObject | undefined, name: string, namespace: string): Problem {
+  if (!ks) return `KnativeServing ${namespace}/${name} does not exist`;
+  if ((ks.status?.observedGeneration ?? 0) < (ks.metadata.generation ?? 0)) return `the Serverless operator has not reconciled generation ${ks.metadata.generation} of KnativeServing ${namespace}/${name} yet`;
+  const install = ks.status?.conditions?.find((c: KObject) => c.type === 'InstallSucceeded');
+  if (install?.status === 'False' && /^Install failed/.test(install.message ?? '')) return { fail: `the Serverless operator refuses KnativeServing ${namespace}/${name}: ${conditionText(ks, 'InstallSucceeded')}` };
+  const notTrue = READINESS.filter((t) => ks.status?.conditions?.find((c: KObject) => c.type === t)?.status !== 'True');
+  if (!notTrue.length) return undefined;
+  return `KnativeServing ${namespace}/${name} is not ready: ${notTrue.map((t) => conditionText(ks, t)).join('; ')}`;
+}
+
+export async function waitForKnativeServingReady(world: RhoaiWorld, name: string, namespace: string): Promise<KObject> {
+  const ks = (await waitExplained(world, knativeServingRef(name, namespace), (o) => knativeServingProblem(o, name, namespace), `KnativeServing ${namespace}/${name} to be ready (${READINESS.map((t) => `${t}=True`).join(', ')})`))!;
+  world.report.text(`KnativeServing ${name}`, `KnativeServing ${namespace}/${name} version ${ks.status.version ?? '?'}: ${READINESS.map((t) => `${t}=True`).join(', ')}`);
+  return ks;
+}
+
+/** The activator and autoscaler pods run with the istio-proxy sidecar (2/2): they are inside the mesh. */
+export async function assertSidecars(world: RhoaiWorld, namespace: string, deployments: string[]): Promise<void> {
+  for (const app of deployments) await waitForPodsWithSidecar(world, namespace, `app=${app}`, app);
+}
+
+export function assertOtherDeploymentsAvailable(world: RhoaiWorld, namespace: string): Promise<void> {
+  return assertDeploymentsAvailable(world, namespace, OTHER_SERVING_DEPLOYMENTS);
+}
