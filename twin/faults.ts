@@ -4,6 +4,7 @@
 // (empty for transient faults the harness must survive).
 import type { TransportFaults } from './api/http';
 import { API_FAULTS } from './api/api-faults';
+import type { NodeSpec } from './bootstrap';
 import { CONTROLLER_FAULTS } from './controllers/faults';
 
 export interface FaultDefinition {
@@ -13,6 +14,8 @@ export interface FaultDefinition {
   caughtBy: string;
   /** Words the failure message must contain, so a test can check the harness names the cause. */
   expectMessage?: string;
+  /** A fault that models another cluster: the nodes the twin starts with instead of its default ones. */
+  nodes?: NodeSpec[];
 }
 
 export const FAULT_CATALOGUE: FaultDefinition[] = [...API_FAULTS, ...CONTROLLER_FAULTS];
@@ -41,6 +44,11 @@ export class FaultSet implements TransportFaults {
 
   names(): string[] {
     return [...this.active];
+  }
+
+  /** The nodes an active fault asks the cluster to have (see FaultDefinition.nodes), if any. */
+  nodes(): NodeSpec[] | undefined {
+    return FAULT_CATALOGUE.find((f) => f.nodes && this.active.has(f.name))?.nodes;
   }
 
   /** Deterministic pseudo-random numbers (mulberry32), so a faulty run can be repeated. */

@@ -52,7 +52,8 @@ export async function startTwin(opts: TwinOptions = {}): Promise<Twin> {
   const appsDomain = opts.appsDomain ?? 'apps.twin.local';
   const log = opts.log ?? ((line: string) => process.stderr.write(`rhoai-twin: ${line}\n`));
   const faults = new FaultSet(opts.faults ?? []);
-  const nodes = loadNodes(opts.nodesFile);
+  // An explicit nodes file wins; else a fault may model another cluster (FaultDefinition.nodes).
+  const nodes = opts.nodesFile ? loadNodes(opts.nodesFile) : (faults.nodes() ?? loadNodes());
 
   const apiCa = createCa('kube-apiserver-twin-signer');
   const apiCert = createServingCert(apiCa, '127.0.0.1', ['localhost', 'api.twin.local', 'kubernetes.default.svc'], ['127.0.0.1']);
