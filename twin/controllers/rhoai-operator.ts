@@ -1,11 +1,34 @@
-// The RHOAI 2.9 operator (rhods-operator): once its CSV has succeeded it creates the
-// DSCInitialization `default-dsci` as 2.9 does on a new install, and reconciles it — the
-// applications and monitoring namespaces, then phase Ready with ReconcileComplete.
+// The RHOAI 2.9 operator (rhods-operator), once its CSV has succeeded:
+// - the DSCInitialization `default-dsci` it creates on a new install, and its reconcile: the
+//   applications and monitoring namespaces, phase Ready with ReconcileComplete, and — while
+//   serviceMesh is Managed — the operator-managed ServiceMeshControlPlane `data-science-smcp`, built
+//   as soon as a Subscription named servicemeshoperator exists and the SMCP kind is served (the trap
+//   the manual path avoids by setting serviceMesh Unmanaged first; install.md §8.1, §15.3);
+// - the DataScienceCluster reconcile of 2.9 (controllers/datasciencecluster): one DSC only, every
+//   component in turn, `<component>Ready` per Managed component (removed for the others),
+//   status.installedComponents, and the overall ReconcileComplete whose reason says whether some
+//   component failed — with phase Ready either way (install.md §4.4, §15.1). A Managed component
+//   gets its CRDs (twin/crds/component-<key>.yaml when that file exists), its Deployments in the
+//   applications namespace (with resource requests, so the scheduler accounts for them) and what
+//   else ships with it; a Removed one loses its Deployments.
+// - KServe's 2.9 rules (components/kserve): serving Managed needs DSCI serviceMesh Managed and the
+//   servicemeshoperator and serverless-operator operators (found by OperatorCondition name), and
+//   refuses a KnativeServing it does not own; serving Unmanaged leaves Serverless alone; with DSCI
+//   serviceMesh Managed the component also configures the mesh, which needs the mesh operator.
+//   TrustyAI is deprecated in 2.9: Managed deploys nothing and says so; at start the operator
+//   forces an existing DSC's trustyai to Removed (pkg/upgrade RemoveDeprecatedTrustyAI).
+// As on a self-managed 2.9 cluster, a component's condition says its manifests were reconciled,
+// not that its pods run: only the managed (OSD) platform waited for the deployments. A crash-looping
+// component shows in its Deployment, not in the DSC.
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { TwinClient } from '../api/client';
-import { timestamp } from '../api/meta';
+import { ownerReference, timestamp } from '../api/meta';
 import type { KObject } from '../api/types';
+import { loadYamlObjects } from '../bootstrap';
 import type { FaultDefinition } from '../faults';
-import { setCondition, WorkQueue, type Condition, type Controller, type ControllerContext } from './runtime';
+import { conditionOf, setCondition, WorkQueue, type Condition, type Controller, type ControllerContext } from './runtime';
 
 export const RHOAI_OPERATOR_FAULTS: FaultDefinition[] = [
   {
@@ -14,10 +37,54 @@ export const RHOAI_OPERATOR_FAULTS: FaultDefinition[] = [
     caughtBy: '@req.INS-OP-03',
     expectMessage: 'ReconcileFailed',
   },
+  {
+    name: 'rhoai-cluster-too-small',
+    description:
+      'The cluster is too small for the chosen components: two 4-CPU/16 GiB workers (and three tainted control-plane nodes) instead of three 16-CPU/64 GiB workers, so the preflight capacity check must stop the install before any component is applied',
+    caughtBy: '@req.INS-CMP-04',
+    expectMessage: 'cpu: needed 13.6',
+    nodes: [
+      { name: 'master-0', role: 'master', cpu: '8', memory: '32Gi' },
+      { name: 'master-1', role: 'master', cpu: '8', memory: '32Gi' },
+      { name: 'master-2', role: 'master', cpu: '8', memory: '32Gi' },
+      { name: 'worker-0', role: 'worker', cpu: '4', memory: '16Gi' },
+      { name: 'worker-1', role: 'worker', cpu: '4', memory: '16Gi' },
+    ],
+  },
+  {
+    name: 'rhoai-component-crashloop',
+    description:
+      "The CodeFlare operator's pod (codeflare-operator-manager) crash-loops: as on a real self-managed 2.9 cluster, codeflareReady stays True and the DSC phase Ready (2.9 only applies the manifests), so only the Deployment shows it",
+    caughtBy: '@req.INS-CMP-01',
+    expectMessage: 'codeflare-operator-manager is crash-looping',
+  },
+  {
+    name: 'rhoai-foreign-argo-workflows',
+    description:
+      'An Argo Workflows install the operator did not make is on the cluster (CRD workflows.argoproj.io without its label): the 2.9 data science pipelines component refuses to deploy, data-science-pipelines-operatorReady=False, while the DSC phase stays Ready (ReconcileCompletedWithComponentErrors)',
+    caughtBy: '@req.INS-CMP-01',
+    expectMessage: 'workflows.argoproj.io CRD already exists',
+  },
+  {
+    name: 'rhoai-kserve-dependency-missing',
+    description:
+      "The KServe component reports the Serverless operator missing (2.9's checkDependentOperators finds no OperatorCondition serverless-operator*, as with an operator installed under another name): kserveReady=False with the 2.9 message, DSC phase still Ready",
+    caughtBy: '@req.INS-MAN-02',
+    expectMessage: 'operator serverless-operator not found',
+  },
 ];
 
 const DSCI_API = 'dscinitialization.opendatahub.io/v1';
+const DSC_API = 'datasciencecluster.opendatahub.io/v1';
 const OLM = 'operators.coreos.com/v1alpha1';
+const OPERATOR_CONDITION_API = 'operators.coreos.com/v2';
+const CRD_API = 'apiextensions.k8s.io/v1';
+const SMCP_API = 'maistra.io/v2';
+const KNATIVE_SERVING_API = 'operator.knative.dev/v1beta1';
+const DSC_FINALIZER = 'datasciencecluster.opendatahub.io/finalizer';
+const ARGO_WORKFLOW_CRD = 'workflows.argoproj.io';
+/** 2.9 requeues a DataScienceCluster whose components failed every 30 s. */
+const COMPONENT_ERROR_REQUEUE_MS = 30_000;
 
 /** The DSCInitialization the 2.9 operator creates on a new self-managed install (pkg/upgrade/upgrade.go). */
 export function defaultDsci(): KObject {
@@ -34,25 +101,152 @@ export function defaultDsci(): KObject {
   };
 }
 
+// ---- the components of 2.9 ----
+
+/** A Deployment a component ships. Requests are those of the 2.9 manifests where known, else close to them. */
+interface Workload {
+  name: string;
+  container: string;
+  image: string;
+  cpu: string;
+  memory: string;
+  replicas?: number;
+}
+
+export interface Component {
+  /** The key under spec.components. */
+  key: string;
+  /** The name 2.9 uses for `<name>Ready` and status.installedComponents. */
+  name: string;
+  workloads: Workload[];
+}
+
+const image = (repo: string) => `registry.redhat.io/rhoai/${repo}@sha256:${createHash('sha256').update(`${repo}:v2.9.1`).digest('hex')}`;
+
+const ODH_MODEL_CONTROLLER: Workload = { name: 'odh-model-controller', container: 'manager', image: image('odh-model-controller-rhel8'), cpu: '10m', memory: '64Mi' };
+
+/** In the order of the DSC's Components struct, which is the order 2.9 reconciles them in. */
+export const COMPONENTS: Component[] = [
+  { key: 'dashboard', name: 'dashboard', workloads: [{ name: 'rhods-dashboard', container: 'rhods-dashboard', image: image('odh-dashboard-rhel8'), cpu: '500m', memory: '1Gi', replicas: 2 }] },
+  {
+    key: 'workbenches',
+    name: 'workbenches',
+    workloads: [
+      { name: 'notebook-controller-deployment', container: 'manager', image: image('odh-kf-notebook-controller-rhel8'), cpu: '500m', memory: '256Mi' },
+      { name: 'odh-notebook-controller-manager', container: 'manager', image: image('odh-notebook-controller-rhel8'), cpu: '500m', memory: '256Mi' },
+    ],
+  },
+  { key: 'modelmeshserving', name: 'model-mesh', workloads: [{ name: 'modelmesh-controller', container: 'manager', image: image('odh-modelmesh-controller-rhel8'), cpu: '50m', memory: '96Mi' }, ODH_MODEL_CONTROLLER] },
+  {
+    key: 'datasciencepipelines',
+    name: 'data-science-pipelines-operator',
+    workloads: [{ name: 'data-science-pipelines-operator-controller-manager', container: 'manager', image: image('odh-data-science-pipelines-operator-controller-rhel8'), cpu: '200m', memory: '400Mi' }],
+  },
+  { key: 'kserve', name: 'kserve', workloads: [{ name: 'kserve-controller-manager', container: 'manager', image: image('odh-kserve-controller-rhel8'), cpu: '100m', memory: '300Mi' }, ODH_MODEL_CONTROLLER] },
+  // Distributed workloads: 1.6 CPU and 2 GiB between the three, as the 2.9 docs say they need.
+  { key: 'kueue', name: 'kueue', workloads: [{ name: 'kueue-controller-manager', container: 'manager', image: image('odh-kueue-controller-rhel8'), cpu: '500m', memory: '512Mi' }] },
+  { key: 'codeflare', name: 'codeflare', workloads: [{ name: 'codeflare-operator-manager', container: 'manager', image: image('odh-codeflare-operator-rhel8'), cpu: '1', memory: '1Gi' }] },
+  { key: 'ray', name: 'ray', workloads: [{ name: 'kuberay-operator', container: 'kuberay-operator', image: image('odh-kuberay-operator-controller-rhel9'), cpu: '100m', memory: '512Mi' }] },
+  { key: 'trustyai', name: 'trustyai', workloads: [] },
+];
+
+/** Pods of these Deployments crash under a fault. */
+const CRASHING: Record<string, string> = { 'rhoai-component-crashloop': 'codeflare-operator-manager' };
+
+const componentLabel = (c: Component) => `app.opendatahub.io/${c.name}`;
+
+/** The KnativeServing 2.9 creates when serving is Managed (kserve serving-install/service-mesh-subscription templates), trimmed. */
+function knativeServing(dsc: KObject, name: string): KObject {
+  return {
+    apiVersion: KNATIVE_SERVING_API,
+    kind: 'KnativeServing',
+    metadata: { name, namespace: 'knative-serving', labels: { 'app.opendatahub.io/kserve': 'true' }, ownerReferences: [ownerReference(dsc, false)] },
+    spec: {
+      workloads: [{ name: 'activator', annotations: { 'sidecar.istio.io/inject': 'true', 'sidecar.istio.io/rewriteAppHTTPProbers': 'true' } }, { name: 'autoscaler', annotations: { 'sidecar.istio.io/inject': 'true', 'sidecar.istio.io/rewriteAppHTTPProbers': 'true' } }],
+      ingress: { istio: { enabled: true } },
+      config: { features: { 'kubernetes.podspec-affinity': 'enabled', 'kubernetes.podspec-nodeselector': 'enabled', 'kubernetes.podspec-tolerations': 'enabled' } },
+    },
+  };
+}
+
+/** The SMCP 2.9 builds while DSCI serviceMesh is Managed (pkg/feature/templates/servicemesh/base/create-smcp.tmpl). */
+function dataScienceSmcp(name: string, namespace: string): KObject {
+  return {
+    apiVersion: SMCP_API,
+    kind: 'ServiceMeshControlPlane',
+    metadata: { name, namespace },
+    spec: {
+      tracing: { type: 'None' },
+      addons: { prometheus: { enabled: false }, grafana: { enabled: false }, jaeger: { name: 'jaeger' }, kiali: { name: 'kiali', enabled: false } },
+      security: { dataPlane: { mtls: true }, identity: { type: 'ThirdParty' } },
+      techPreview: { meshConfig: { defaultConfig: { terminationDrainDuration: '35s' } } },
+      gateways: { ingress: { service: { metadata: { labels: { knative: 'ingressgateway' } } } }, openshiftRoute: { enabled: false } },
+      proxy: { networking: { trafficControl: { inbound: { excludedPorts: [8444, 8022] } } } },
+    },
+  };
+}
+
+/** hashicorp/go-multierror's text, which 2.9 puts into its messages. */
+function multiError(errors: string[]): string {
+  return `${errors.length} error${errors.length === 1 ? '' : 's'} occurred:\n${errors.map((e) => `\t* ${e}`).join('\n')}\n\n`;
+}
+
+type DscCondition = Condition & { lastHeartbeatTime?: string };
+
+/** conditionsv1.SetStatusCondition, except that the heartbeat moves only when the condition changes (the twin does not churn status). */
+function setDscCondition(conditions: DscCondition[], next: Condition, now: string): DscCondition[] {
+  const prev = conditions.find((c) => c.type === next.type);
+  if (prev && prev.status === next.status && prev.reason === next.reason && prev.message === next.message) return conditions;
+  return setCondition(conditions, { ...next, lastHeartbeatTime: now }, now) as DscCondition[];
+}
+
 export class RhoaiOperator implements Controller {
   readonly name = 'rhods-operator';
   private readonly client: TwinClient;
   private readonly queue: WorkQueue;
+  private readonly dscQueue: WorkQueue;
+  /** Whether the operator's start-up (default DSCI, TrustyAI clean-up) has run since its CSV succeeded. */
+  private startedUp = false;
+  private readonly componentCrds = new Map<string, KObject[]>();
 
   constructor(private readonly ctx: ControllerContext) {
     this.client = ctx.clientFor('rhods-operator', 'redhat-ods-operator:rhods-operator');
     this.queue = new WorkQueue('rhods-operator/dsci', ctx.settings.latencyMs, (k) => this.reconcile(k), ctx.settings.log);
+    this.dscQueue = new WorkQueue('rhods-operator/dsc', ctx.settings.latencyMs, () => this.reconcileDsc(), ctx.settings.log);
+    ctx.podRuntimes.push({ behaviour: (pod) => this.podBehaviour(pod) });
   }
 
   start(): void {
-    this.client.watch(OLM, 'ClusterServiceVersion', () => this.queue.enqueue('bootstrap'));
-    this.client.watch(DSCI_API, 'DSCInitialization', (type, d) => type !== 'DELETED' && this.queue.enqueue(`dsci/${d.metadata.name}`));
-    // Namespaces it owns going away, and operator subscriptions appearing, change what a DSCI reports.
-    const requeueAll = () => {
+    if (this.ctx.faults.has('rhoai-foreign-argo-workflows')) this.installForeignArgo();
+    const requeueDscis = () => {
       for (const d of this.client.list(DSCI_API, 'DSCInitialization')) this.queue.enqueue(`dsci/${d.metadata.name}`);
     };
-    this.client.watch('v1', 'Namespace', (type) => type === 'DELETED' && requeueAll());
-    this.client.watch(OLM, 'Subscription', () => requeueAll());
+    const requeueDsc = () => this.dscQueue.enqueue('dsc');
+    this.client.watch(OLM, 'ClusterServiceVersion', () => {
+      this.queue.enqueue('bootstrap');
+      requeueDsc();
+    });
+    this.client.watch(DSCI_API, 'DSCInitialization', (type, d) => {
+      if (type !== 'DELETED') this.queue.enqueue(`dsci/${d.metadata.name}`);
+      requeueDsc();
+    });
+    this.client.watch(DSC_API, 'DataScienceCluster', requeueDsc);
+    // Namespaces it owns going away, and operator subscriptions appearing, change what a DSCI reports.
+    this.client.watch('v1', 'Namespace', (type) => type === 'DELETED' && requeueDscis());
+    this.client.watch(OLM, 'Subscription', () => {
+      requeueDscis();
+      requeueDsc();
+    });
+    this.client.watch(OPERATOR_CONDITION_API, 'OperatorCondition', requeueDsc);
+    // Kinds appearing (the SMCP of the mesh operator, KnativeServing, a foreign Argo) and component CRDs going away.
+    this.client.watch(CRD_API, 'CustomResourceDefinition', () => {
+      requeueDscis();
+      requeueDsc();
+    });
+    this.client.watch(SMCP_API, 'ServiceMeshControlPlane', (type) => type === 'DELETED' && requeueDscis());
+    this.client.watch(KNATIVE_SERVING_API, 'KnativeServing', requeueDsc);
+    // What the operator deploys comes back when someone deletes it (2.9 owns its Deployments).
+    this.client.watch('apps/v1', 'Deployment', (type, d) => type === 'DELETED' && d.metadata.ownerReferences?.some((r) => r.kind === 'DataScienceCluster') && requeueDsc());
   }
 
   /** The operator acts only while its CSV has succeeded somewhere. */
@@ -61,9 +255,15 @@ export class RhoaiOperator implements Controller {
   }
 
   private reconcile(key: string): void {
-    if (!this.running()) return;
+    if (!this.running()) {
+      this.startedUp = false;
+      return;
+    }
     if (key === 'bootstrap') {
+      if (this.startedUp) return;
       if (!this.client.list(DSCI_API, 'DSCInitialization').length) this.client.create(defaultDsci());
+      this.removeDeprecatedTrustyAI();
+      this.startedUp = true;
       return;
     }
     const dsci = this.client.get(DSCI_API, 'DSCInitialization', key.slice('dsci/'.length));
@@ -71,19 +271,21 @@ export class RhoaiOperator implements Controller {
     this.reconcileDsci(dsci);
   }
 
+  // ---- DSCInitialization ----
+
   private reconcileDsci(dsci: KObject): void {
     const now = timestamp();
     let conditions: Condition[] = dsci.status?.conditions ?? [];
     if (!dsci.status?.phase) {
       conditions = setCondition(conditions, { type: 'ReconcileComplete', status: 'Unknown', reason: 'ReconcileInit', message: 'Initializing DSCInitialization resource' }, now);
-      this.writeStatus(dsci, { phase: 'Progressing', conditions });
+      this.writeDsciStatus(dsci, { phase: 'Progressing', conditions });
       return;
     }
     if (this.ctx.faults.has('rhoai-dsci-error')) {
       const message = `failed to create namespace ${dsci.spec.monitoring?.namespace ?? 'redhat-ods-monitoring'}: injected fault rhoai-dsci-error`;
       conditions = setCondition(conditions, { type: 'ReconcileComplete', status: 'False', reason: 'ReconcileFailed', message }, now);
       conditions = setCondition(conditions, { type: 'Degraded', status: 'True', reason: 'ReconcileFailed', message }, now);
-      this.writeStatus(dsci, { phase: 'Error', conditions });
+      this.writeDsciStatus(dsci, { phase: 'Error', conditions });
       this.client.event(dsci, 'Warning', 'DSCInitializationReconcileError', message);
       return;
     }
@@ -100,21 +302,42 @@ export class RhoaiOperator implements Controller {
       conditions = setCondition(conditions, { type, status, reason, message }, now);
     }
     conditions = this.meshCapabilities(dsci, conditions, now);
-    this.writeStatus(dsci, { phase: 'Ready', conditions });
+    this.buildControlPlane(dsci);
+    this.writeDsciStatus(dsci, { phase: 'Ready', conditions });
+  }
+
+  private subscribed(name: string): boolean {
+    return this.client.list(OLM, 'Subscription').some((s) => s.metadata.name === name);
   }
 
   /** With serviceMesh Managed, 2.9 reports whether the mesh and authorization operators are there (by Subscription name). */
   private meshCapabilities(dsci: KObject, conditions: Condition[], now: string): Condition[] {
     if (dsci.spec.serviceMesh?.managementState !== 'Managed') return conditions.filter((c) => !c.type.startsWith('CapabilityServiceMesh'));
-    const subscribed = (name: string) => this.client.list(OLM, 'Subscription').some((s) => s.metadata.name === name);
-    const mesh = subscribed('servicemeshoperator');
+    const mesh = this.subscribed('servicemeshoperator');
     conditions = setCondition(conditions, mesh
       ? { type: 'CapabilityServiceMesh', status: 'True', reason: 'Configured', message: 'Service Mesh configured' }
       : { type: 'CapabilityServiceMesh', status: 'False', reason: 'MissingOperator', message: 'Service Mesh Operator must be installed for this capability to work' }, now);
-    const authz = subscribed('authorino-operator');
+    const authz = this.subscribed('authorino-operator');
     return setCondition(conditions, authz
       ? { type: 'CapabilityServiceMeshAuthorization', status: 'True', reason: 'Configured', message: 'Authorization configured' }
       : { type: 'CapabilityServiceMeshAuthorization', status: 'False', reason: 'MissingOperator', message: 'Authorino operator is not installed on the cluster, skipping authorization capability' }, now);
+  }
+
+  /**
+   * serviceMesh Managed: as soon as the servicemeshoperator Subscription exists and its SMCP kind is
+   * served, 2.9 creates the control-plane namespace and `data-science-smcp` in it (the feature
+   * "mesh-control-plane-creation"). Unmanaged: "ServiceMesh CR is not configured by the operator,
+   * we won't do anything". The Authorino objects it would also build are not played here.
+   */
+  private buildControlPlane(dsci: KObject): void {
+    if (dsci.spec.serviceMesh?.managementState !== 'Managed') return;
+    if (!this.subscribed('servicemeshoperator') || !this.client.hasKind(SMCP_API, 'ServiceMeshControlPlane')) return;
+    const name = dsci.spec.serviceMesh.controlPlane?.name ?? 'data-science-smcp';
+    const namespace = dsci.spec.serviceMesh.controlPlane?.namespace ?? 'istio-system';
+    if (!this.client.get('v1', 'Namespace', namespace)) this.client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+    if (this.client.get(SMCP_API, 'ServiceMeshControlPlane', name, namespace)) return;
+    this.client.create(dataScienceSmcp(name, namespace));
+    this.client.event(dsci, 'Normal', 'ServiceMeshControlPlaneCreated', `created ServiceMeshControlPlane ${namespace}/${name} (serviceMesh is Managed)`);
   }
 
   private ensureNamespace(name: string, labels: Record<string, string>): void {
@@ -123,8 +346,305 @@ export class RhoaiOperator implements Controller {
     this.client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });
   }
 
-  private writeStatus(dsci: KObject, status: { phase: string; conditions: Condition[] }): void {
+  private writeDsciStatus(dsci: KObject, status: { phase: string; conditions: Condition[] }): void {
     if (dsci.status?.phase === status.phase && JSON.stringify(dsci.status?.conditions) === JSON.stringify(status.conditions)) return;
     this.client.patchStatus(DSCI_API, 'DSCInitialization', dsci.metadata.name!, undefined, status);
+  }
+
+  // ---- DataScienceCluster ----
+
+  /** pkg/upgrade RemoveDeprecatedTrustyAI, run when the operator starts: one DSC whose trustyai is not Removed is set to Removed. */
+  private removeDeprecatedTrustyAI(): void {
+    const dscs = this.client.list(DSC_API, 'DataScienceCluster');
+    if (dscs.length !== 1) return;
+    const trustyai = dscs[0].spec?.components?.trustyai;
+    if (trustyai?.managementState === 'Removed') return;
+    this.client.patch(DSC_API, 'DataScienceCluster', dscs[0].metadata.name!, undefined, { spec: { components: { trustyai: { managementState: 'Removed' } } } });
+  }
+
+  /** One pass of 2.9's DataScienceCluster Reconcile: it reconciles the first DSC of the list and refuses a second. */
+  private reconcileDsc(): void {
+    if (!this.running()) return;
+    const dscs = this.client.list(DSC_API, 'DataScienceCluster');
+    if (!dscs.length) return;
+    let dsc = dscs[0];
+    const now = timestamp();
+    if (dscs.length > 1) {
+      // What 2.9 does with a second DSC: the first of the list (by name) goes to phase Error.
+      const message = `only one instance of DataScienceCluster object is allowed. Update existing instance ${dscs.find((d) => d !== dsc)?.metadata.name ?? dsc.metadata.name}`;
+      this.client.event(dsc, 'Warning', 'DataScienceClusterReconcileError', `${message} for instance ${dsc.metadata.name}`);
+      this.writeDscStatus(dsc, this.errorStatus(dsc, 'DuplicateDataScienceCluster', message, now));
+      return;
+    }
+    const dscis = this.client.list(DSCI_API, 'DSCInitialization');
+    if (dscis.length !== 1) {
+      const [reason, message] = dscis.length ? ['DuplicateDSCInitialization', 'only one instance of DSCInitialization object is allowed'] : ['ReconcileFailed', 'Failed to get a valid DSCInitialization instance'];
+      this.writeDscStatus(dsc, dscis.length ? this.errorStatus(dsc, reason, message, now) : this.progressingStatus(dsc, reason, message, 'Error', now));
+      return;
+    }
+    const dsci = dscis[0];
+    if (dsc.metadata.deletionTimestamp) return this.finalize(dsc);
+    if (!dsc.metadata.finalizers?.includes(DSC_FINALIZER)) {
+      dsc = this.client.patch(DSC_API, 'DataScienceCluster', dsc.metadata.name!, undefined, { metadata: { finalizers: [...(dsc.metadata.finalizers ?? []), DSC_FINALIZER] } });
+    }
+    if (!dsc.status?.conditions) dsc = this.writeDscStatus(dsc, this.progressingStatus(dsc, 'ReconcileInit', 'Initializing DataScienceCluster resource', 'Progressing', now));
+
+    const appNs: string = dsci.spec.applicationsNamespace ?? 'redhat-ods-applications';
+    // go-multierror's Append flattens a component's multierror into the DSC's list.
+    const errors: string[] = [];
+    let conditions: DscCondition[] = [...(dsc.status?.conditions ?? [])];
+    const installed: Record<string, boolean> = { ...(dsc.status?.installedComponents ?? {}) };
+    const failed = new Set<string>();
+    for (const c of COMPONENTS) {
+      const managed = dsc.spec?.components?.[c.key]?.managementState === 'Managed';
+      const error = managed ? this.componentError(c, dsc, dsci) : undefined;
+      if (error) {
+        const text = typeof error === 'string' ? error : multiError(error);
+        errors.push(...(typeof error === 'string' ? [error] : error));
+        failed.add(c.key);
+        conditions = setDscCondition(conditions, { type: `${c.name}Ready`, status: 'False', reason: 'ReconcileFailed', message: `Component reconciliation failed: ${text}` }, now);
+        if (c.key === 'datasciencepipelines' && text.includes(`${ARGO_WORKFLOW_CRD} CRD already exists`)) {
+          conditions = setDscCondition(conditions, { type: 'CapabilityDSPv2Argo', status: 'False', reason: 'ArgoWorkflowExist', message: `Component update failed: ${text}` }, now);
+        }
+        continue;
+      }
+      if (c.key === 'datasciencepipelines') conditions = conditions.filter((x) => x.type !== 'CapabilityDSPv2Argo');
+      if (managed) this.installComponentCrds(c);
+      installed[c.name] = managed && c.key !== 'trustyai';
+      if (!managed) conditions = conditions.filter((x) => x.type !== `${c.name}Ready`);
+      else {
+        const message = c.key === 'trustyai' ? 'TrustyAI is deprecated. Setting this field to Managed will not result in the deployment of TrustyAI.' : 'Component reconciled successfully';
+        conditions = setDscCondition(conditions, { type: `${c.name}Ready`, status: 'True', reason: 'ReconcileCompleted', message }, now);
+      }
+    }
+    this.deployComponents(dsc, appNs, failed);
+
+    const reason = errors.length ? 'ReconcileCompletedWithComponentErrors' : 'ReconcileCompleted';
+    const message = errors.length ? `DataScienceCluster resource reconciled with component errors: ${multiError(errors)}` : 'DataScienceCluster resource reconciled successfully';
+    for (const [type, status] of [['ReconcileComplete', 'True'], ['Available', 'True'], ['Progressing', 'False'], ['Degraded', 'False'], ['Upgradeable', 'True']] as const) {
+      conditions = setDscCondition(conditions, { type, status, reason, message }, now);
+    }
+    const before = conditionOf(dsc, 'ReconcileComplete');
+    this.writeDscStatus(dsc, { phase: 'Ready', conditions, installedComponents: installed });
+    if (before?.reason !== reason || before?.message !== message) {
+      if (errors.length) this.client.event(dsc, 'Normal', 'DataScienceClusterComponentFailures', `DataScienceCluster instance ${dsc.metadata.name} created, but have some failures in component ${multiError(errors)}`);
+      else this.client.event(dsc, 'Normal', 'DataScienceClusterCreationSuccessful', `DataScienceCluster instance ${dsc.metadata.name} created and deployed successfully`);
+    }
+    // Its own key, so that events meanwhile still reconcile at once.
+    if (errors.length) this.dscQueue.enqueue('dsc/requeue-after-errors', COMPONENT_ERROR_REQUEUE_MS);
+  }
+
+  /** Why a Managed component cannot be reconciled, in 2.9's words (a list: a multierror); undefined when it can. */
+  private componentError(c: Component, dsc: KObject, dsci: KObject): string | string[] | undefined {
+    if (c.key === 'datasciencepipelines') return this.foreignArgoError();
+    if (c.key === 'kserve') return this.kserveError(dsc, dsci);
+    return undefined;
+  }
+
+  /** datasciencepipelines UnmanagedArgoWorkFlowExists: an Argo Workflows CRD without the component's label belongs to someone else. */
+  private foreignArgoError(): string | undefined {
+    const crd = this.client.get(CRD_API, 'CustomResourceDefinition', ARGO_WORKFLOW_CRD);
+    if (!crd || crd.metadata.labels?.['app.opendatahub.io/data-science-pipelines-operator'] === 'true') return undefined;
+    return `${ARGO_WORKFLOW_CRD} CRD already exists but not deployed by this operator. Remove existing Argo workflows or set \`spec.components.datasciencepipelines.managementState\` to Removed to proceed `;
+  }
+
+  /** KServe's ReconcileComponent up to its manifests: configureServerless, then configureServiceMesh. */
+  private kserveError(dsc: KObject, dsci: KObject): string | string[] | undefined {
+    const kserve = dsc.spec.components.kserve;
+    const meshState = dsci.spec.serviceMesh?.managementState;
+    if (this.ctx.faults.has('rhoai-kserve-dependency-missing')) {
+      // Worded as 2.9's checkDependentOperators (from memory of components/kserve, not checked against the 2.9 tree).
+      return ['operator serverless-operator not found. Please install the operator before enabling kserve component'];
+    }
+    switch (kserve.serving?.managementState) {
+      case 'Managed': {
+        if (meshState !== 'Managed') return "ServiceMesh is need to set to 'Managed' in DSCI CR, it is required by KServe serving field";
+        const missing = ['servicemeshoperator', 'serverless-operator'].filter((op) => !this.operatorExists(op));
+        // checkDependentOperators (kserve_config_handler.go): one line per missing operator, as a multierror.
+        if (missing.length) return missing.map((op) => `operator ${op} not found. Please install the operator before enabling kserve component`);
+        const servingError = this.configureServerless(dsc, kserve.serving.name ?? 'knative-serving');
+        if (servingError) return servingError;
+        break;
+      }
+      case 'Unmanaged': // "Serverless CR is not configured by the operator, we won't do anything"
+      default:
+        break;
+    }
+    if (meshState === 'Managed' && !this.subscribed('servicemeshoperator')) {
+      // configureServiceMesh applies the KServe authorization features into the mesh (wording approximated).
+      return 'failed configuring service mesh while reconciling kserve component. cause: failed to find the pre-requisite Service Mesh Operator subscription, please ensure Service Mesh Operator is installed.';
+    }
+    return undefined;
+  }
+
+  /** 2.9 cluster.OperatorExists: an OperatorCondition whose name starts with the operator's name. */
+  private operatorExists(prefix: string): boolean {
+    return this.client.list(OPERATOR_CONDITION_API, 'OperatorCondition').some((oc) => oc.metadata.name!.startsWith(prefix));
+  }
+
+  /** serving Managed: refuse a KnativeServing the operator does not own (serverless.EnsureServerlessAbsent), else create its own. */
+  private configureServerless(dsc: KObject, name: string): string | undefined {
+    if (!this.client.hasKind(KNATIVE_SERVING_API, 'KnativeServing')) return `no matches for kind "KnativeServing" in version "${KNATIVE_SERVING_API}"`;
+    const existing = this.client.list(KNATIVE_SERVING_API, 'KnativeServing');
+    if (existing.length > 1) return 'multiple KNativeServing resources found, which is an unsupported state';
+    if (existing.length === 1) {
+      const ours = existing[0].metadata.ownerReferences?.some((r) => r.uid === dsc.metadata.uid);
+      return ours ? undefined : 'existing KNativeServing resource was found; integrating to an existing installation is not supported';
+    }
+    if (!this.client.get('v1', 'Namespace', 'knative-serving')) this.client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'knative-serving' } });
+    this.client.create(knativeServing(dsc, name));
+    return undefined;
+  }
+
+  /** The CRDs a component brings (twin/crds/component-<key>.yaml), created when missing; kept when the component is Removed. */
+  private installComponentCrds(c: Component): void {
+    let crds = this.componentCrds.get(c.key);
+    if (!crds) {
+      const file = join(this.ctx.settings.crdDir, `component-${c.key}.yaml`);
+      crds = existsSync(file) ? loadYamlObjects(file) : [];
+      this.componentCrds.set(c.key, crds);
+    }
+    for (const crd of crds) {
+      if (this.client.get(CRD_API, 'CustomResourceDefinition', crd.metadata.name!)) continue;
+      this.client.create({ ...crd, metadata: { ...crd.metadata, labels: { ...(crd.metadata.labels ?? {}), [componentLabel(c)]: 'true' } } });
+    }
+  }
+
+  /**
+   * Deployments (and the dashboard's Service and Route, the workbenches' namespace) of the Managed
+   * components; those of Removed components deleted. A Managed component that failed keeps what it
+   * had (2.9 returns before its manifests). odh-model-controller is shared by kserve and model-mesh.
+   */
+  private deployComponents(dsc: KObject, appNs: string, failed: Set<string>): void {
+    const managed = COMPONENTS.filter((c) => dsc.spec?.components?.[c.key]?.managementState === 'Managed' && c.key !== 'trustyai');
+    const wanted = new Map<string, { workload: Workload; owners: Component[] }>();
+    const keep = new Set<string>();
+    for (const c of managed) {
+      for (const w of c.workloads) {
+        if (failed.has(c.key)) {
+          keep.add(w.name);
+          continue;
+        }
+        const entry = wanted.get(w.name) ?? { workload: w, owners: [] };
+        entry.owners.push(c);
+        wanted.set(w.name, entry);
+      }
+    }
+    for (const { workload, owners } of wanted.values()) this.ensureDeployment(dsc, appNs, workload, owners);
+    for (const c of COMPONENTS) {
+      for (const w of c.workloads) {
+        if (wanted.has(w.name) || keep.has(w.name)) continue;
+        if (this.client.get('apps/v1', 'Deployment', w.name, appNs)) this.client.delete('apps/v1', 'Deployment', w.name, appNs);
+      }
+    }
+    const dashboard = managed.some((c) => c.key === 'dashboard') && !failed.has('dashboard');
+    this.ensureDashboardEndpoints(dsc, appNs, dashboard);
+    if (managed.some((c) => c.key === 'workbenches')) this.ensureNamespace('rhods-notebooks', { 'opendatahub.io/generated-namespace': 'true', 'pod-security.kubernetes.io/enforce': 'baseline' });
+  }
+
+  private ensureDeployment(dsc: KObject, namespace: string, w: Workload, owners: Component[]): void {
+    const labels = { app: w.name, 'app.kubernetes.io/part-of': owners[0].name, ...Object.fromEntries(owners.map((c) => [componentLabel(c), 'true'])) };
+    const podLabels = { app: w.name, 'control-plane': w.name };
+    const desired: KObject = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: w.name, namespace, labels, ownerReferences: [ownerReference(dsc)] },
+      spec: {
+        replicas: w.replicas ?? 1,
+        selector: { matchLabels: podLabels },
+        template: {
+          metadata: { labels: podLabels },
+          spec: { containers: [{ name: w.container, image: w.image, resources: { requests: { cpu: w.cpu, memory: w.memory }, limits: { memory: w.memory } } }] },
+        },
+      },
+    };
+    const live = this.client.get('apps/v1', 'Deployment', w.name, namespace);
+    const container = live?.spec?.template?.spec?.containers?.[0];
+    const same =
+      live &&
+      Object.entries(labels).every(([k, v]) => live.metadata.labels?.[k] === v) &&
+      live.spec.replicas === desired.spec.replicas &&
+      container?.image === w.image &&
+      JSON.stringify(container?.resources?.requests) === JSON.stringify({ cpu: w.cpu, memory: w.memory });
+    if (!same) this.client.apply(desired);
+  }
+
+  /** The dashboard's Service and Route (rhods-dashboard), as its manifests ship them; the host is OpenShift's default. */
+  private ensureDashboardEndpoints(dsc: KObject, namespace: string, wanted: boolean): void {
+    if (!wanted) {
+      for (const kind of [['route.openshift.io/v1', 'Route'], ['v1', 'Service']]) if (this.client.get(kind[0], kind[1], 'rhods-dashboard', namespace)) this.client.delete(kind[0], kind[1], 'rhods-dashboard', namespace);
+      return;
+    }
+    const labels = { app: 'rhods-dashboard', 'app.opendatahub.io/dashboard': 'true' };
+    if (!this.client.get('v1', 'Service', 'rhods-dashboard', namespace)) {
+      this.client.apply({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'rhods-dashboard', namespace, labels, ownerReferences: [ownerReference(dsc)], annotations: { 'service.alpha.openshift.io/serving-cert-secret-name': 'dashboard-proxy-tls' } },
+        spec: { selector: { app: 'rhods-dashboard', 'control-plane': 'rhods-dashboard' }, ports: [{ name: 'dashboard-ui', port: 8443, targetPort: 8443, protocol: 'TCP' }] },
+      });
+    }
+    if (!this.client.get('route.openshift.io/v1', 'Route', 'rhods-dashboard', namespace)) {
+      this.client.apply({
+        apiVersion: 'route.openshift.io/v1',
+        kind: 'Route',
+        metadata: { name: 'rhods-dashboard', namespace, labels, ownerReferences: [ownerReference(dsc)] },
+        spec: { to: { kind: 'Service', name: 'rhods-dashboard', weight: 100 }, port: { targetPort: 'dashboard-ui' }, tls: { termination: 'reencrypt', insecureEdgeTerminationPolicy: 'Redirect' }, wildcardPolicy: 'None' },
+      });
+    }
+  }
+
+  /** A DSC being deleted: its components cleaned up (owned objects go with it), then the finalizer released. */
+  private finalize(dsc: KObject): void {
+    if (!dsc.metadata.finalizers?.includes(DSC_FINALIZER)) return;
+    const rest = dsc.metadata.finalizers.filter((f) => f !== DSC_FINALIZER);
+    this.client.patch(DSC_API, 'DataScienceCluster', dsc.metadata.name!, undefined, { metadata: { finalizers: rest.length ? rest : null } });
+  }
+
+  private errorStatus(dsc: KObject, reason: string, message: string, now: string): KObject['status'] {
+    let conditions: DscCondition[] = [...(dsc.status?.conditions ?? [])];
+    conditions = setDscCondition(conditions, { type: 'ReconcileComplete', status: 'False', reason, message }, now);
+    conditions = setDscCondition(conditions, { type: 'Degraded', status: 'True', reason, message }, now);
+    return { ...dsc.status, phase: 'Error', conditions };
+  }
+
+  private progressingStatus(dsc: KObject, reason: string, message: string, phase: string, now: string): KObject['status'] {
+    let conditions: DscCondition[] = [...(dsc.status?.conditions ?? [])];
+    conditions = setDscCondition(conditions, { type: 'Progressing', status: 'True', reason, message }, now);
+    conditions = setDscCondition(conditions, { type: 'ReconcileComplete', status: 'Unknown', reason, message }, now);
+    return { ...dsc.status, phase, conditions };
+  }
+
+  private writeDscStatus(dsc: KObject, status: KObject['status']): KObject {
+    if (JSON.stringify(dsc.status ?? {}) === JSON.stringify({ ...(dsc.status ?? {}), ...status })) return dsc;
+    return this.client.patchStatus(DSC_API, 'DataScienceCluster', dsc.metadata.name!, undefined, status);
+  }
+
+  // ---- faults ----
+
+  /** rhoai-foreign-argo-workflows: an Argo Workflows CRD from an earlier, unrelated install. */
+  private installForeignArgo(): void {
+    const argo = this.client.as('argo-workflows-installer');
+    if (argo.get(CRD_API, 'CustomResourceDefinition', ARGO_WORKFLOW_CRD)) return;
+    argo.create({
+      apiVersion: CRD_API,
+      kind: 'CustomResourceDefinition',
+      metadata: { name: ARGO_WORKFLOW_CRD, labels: { 'app.kubernetes.io/part-of': 'argo-workflows' } },
+      spec: {
+        group: 'argoproj.io',
+        scope: 'Namespaced',
+        names: { kind: 'Workflow', listKind: 'WorkflowList', plural: 'workflows', singular: 'workflow', shortNames: ['wf'] },
+        versions: [{ name: 'v1alpha1', served: true, storage: true, subresources: {}, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+      },
+    });
+  }
+
+  private podBehaviour(pod: KObject): { crash?: string } | undefined {
+    for (const [fault, deployment] of Object.entries(CRASHING)) {
+      if (this.ctx.faults.has(fault) && pod.metadata.name?.startsWith(`${deployment}-`) && pod.metadata.labels?.app === deployment) {
+        return { crash: `injected fault ${fault}: ${deployment} exits with status 1 (failed to start manager: open /etc/codeflare/config.yaml: permission denied)` };
+      }
+    }
+    return undefined;
   }
 }

@@ -1,0 +1,326 @@
+// The twin's RHOAI 2.9 operator: the DataScienceCluster reconcile (one DSC, per-component
+// conditions, installedComponents, Deployments with requests, component CRDs, Removed components
+// cleaned up, TrustyAI deprecated), KServe's 2.9 rules (serving Managed needs DSCI serviceMesh
+// Managed and both operators; a KnativeServing it does not own is refused; serving Unmanaged is left
+// alone; DSCI serviceMesh Managed needs the mesh operator), the operator-managed
+// ServiceMeshControlPlane that serviceMesh Managed builds (the trap of the manual path), and the
+// faults. The operator is installed as the harness installs it, through a Subscription.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { TWIN_SYSTEM } from '../../../twin/api/auth';
+import { TwinClient } from '../../../twin/api/client';
+import type { KObject } from '../../../twin/api/types';
+import { loadYamlObjects } from '../../../twin/bootstrap';
+import { COMPONENTS } from '../../../twin/controllers/rhoai-operator';
+import { conditionOf } from '../../../twin/controllers/runtime';
+import { startTwin, type Twin } from '../../../twin/server';
+import { waitFor as poll } from './helpers';
+
+const DSCI = 'dscinitialization.opendatahub.io/v1';
+const DSC = 'datasciencecluster.opendatahub.io/v1';
+const APPS = 'redhat-ods-applications';
+const CRD_DIR = join(__dirname, '..', '..', '..', 'twin', 'crds');
+
+const waitFor = <T>(what: string, probe: () => T) => poll(what, probe, 15_000);
+
+interface Cluster {
+  twin: Twin;
+  client: TwinClient;
+}
+
+async function clusterWithOperator(faults: string[] = []): Promise<Cluster> {
+  const twin = await startTwin({ faults, log: () => undefined });
+  const client = new TwinClient(twin.api, 'test', TWIN_SYSTEM);
+  client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'redhat-ods-operator' } });
+  client.create({ apiVersion: 'operators.coreos.com/v1', kind: 'OperatorGroup', metadata: { name: 'rhods-operator', namespace: 'redhat-ods-operator' }, spec: {} });
+  client.create({
+    apiVersion: 'operators.coreos.com/v1alpha1',
+    kind: 'Subscription',
+    metadata: { name: 'rhods-operator', namespace: 'redhat-ods-operator' },
+    spec: { name: 'rhods-operator', channel: 'fast', source: 'redhat-operators', sourceNamespace: 'openshift-marketplace', installPlanApproval: 'Automatic' },
+  });
+  await waitFor('default-dsci Ready', () => client.get(DSCI, 'DSCInitialization', 'default-dsci')?.status?.phase === 'Ready');
+  return { twin, client };
+}
+
+function components(states: Record<string, unknown>): KObject {
+  return { apiVersion: DSC, kind: 'DataScienceCluster', metadata: { name: 'default-dsc' }, spec: { components: states } };
+}
+
+const ALL_BUT_KSERVE = {
+  dashboard: { managementState: 'Managed' },
+  workbenches: { managementState: 'Managed' },
+  datasciencepipelines: { managementState: 'Managed' },
+  modelmeshserving: { managementState: 'Managed' },
+  codeflare: { managementState: 'Managed' },
+  ray: { managementState: 'Managed' },
+  kueue: { managementState: 'Managed' },
+  trustyai: { managementState: 'Removed' },
+};
+
+function dsc(c: Cluster, name = 'default-dsc'): KObject | undefined {
+  return c.client.get(DSC, 'DataScienceCluster', name);
+}
+
+/** The DSC after a pass that finished (ReconcileComplete True) with the given reason. */
+function completed(c: Cluster, reason: string, extra: (d: KObject) => boolean = () => true): Promise<KObject> {
+  return waitFor(`default-dsc ReconcileComplete ${reason}`, () => {
+    const d = dsc(c);
+    return d && conditionOf(d, 'ReconcileComplete')?.status === 'True' && conditionOf(d, 'ReconcileComplete')?.reason === reason && extra(d) ? d : undefined;
+  });
+}
+
+function setMesh(c: Cluster, managementState: string): void {
+  c.client.patch(DSCI, 'DSCInitialization', 'default-dsci', undefined, { spec: { serviceMesh: { managementState } } });
+}
+
+function setKserve(c: Cluster, kserve: Record<string, unknown>): void {
+  c.client.patch(DSC, 'DataScienceCluster', 'default-dsc', undefined, { spec: { components: { kserve } } });
+}
+
+/** What a Subscription + succeeded CSV leave for 2.9's OperatorExists: an OperatorCondition named after the CSV. */
+function operatorInstalled(c: Cluster, csv: string): void {
+  c.client.create({ apiVersion: 'operators.coreos.com/v2', kind: 'OperatorCondition', metadata: { name: csv, namespace: 'openshift-operators' }, spec: {} });
+}
+
+function kindCrd(group: string, kind: string, plural: string, version: string): KObject {
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${plural}.${group}` },
+    spec: {
+      group,
+      scope: 'Namespaced',
+      names: { kind, plural, singular: kind.toLowerCase(), listKind: `${kind}List` },
+      versions: [{ name: version, served: true, storage: true, subresources: { status: {} }, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+    },
+  };
+}
+
+describe('the DataScienceCluster reconcile', () => {
+  let c: Cluster;
+  before(async () => {
+    c = await clusterWithOperator();
+    c.client.create(components(ALL_BUT_KSERVE));
+  });
+  after(() => c?.twin.stop());
+
+  test('every Managed component gets <name>Ready=True and installedComponents true; phase Ready, ReconcileCompleted', async () => {
+    const d = await completed(c, 'ReconcileCompleted');
+    assert.equal(d.status.phase, 'Ready');
+    for (const name of ['dashboard', 'workbenches', 'data-science-pipelines-operator', 'model-mesh', 'codeflare', 'ray', 'kueue']) {
+      assert.equal(conditionOf(d, `${name}Ready`)?.status, 'True', `${name}Ready`);
+      assert.equal(conditionOf(d, `${name}Ready`)?.reason, 'ReconcileCompleted');
+      assert.equal(d.status.installedComponents[name], true, name);
+    }
+    assert.equal(conditionOf(d, 'kserveReady'), undefined, 'no condition for a component that is not Managed');
+    assert.equal(d.status.installedComponents.kserve, false);
+    for (const type of ['Available', 'Upgradeable']) assert.equal(conditionOf(d, type)?.status, 'True', type);
+    for (const type of ['Progressing', 'Degraded']) assert.equal(conditionOf(d, type)?.status, 'False', type);
+    assert.ok(d.metadata.finalizers?.includes('datasciencecluster.opendatahub.io/finalizer'));
+  });
+
+  test('the components run as Deployments in the applications namespace, with requests the scheduler counts', async () => {
+    const names = ['rhods-dashboard', 'notebook-controller-deployment', 'odh-notebook-controller-manager', 'data-science-pipelines-operator-controller-manager', 'modelmesh-controller', 'odh-model-controller', 'codeflare-operator-manager', 'kuberay-operator', 'kueue-controller-manager'];
+    for (const name of names) {
+      const d = await waitFor(`${name} Available`, () => {
+        const dep = c.client.get('apps/v1', 'Deployment', name, APPS);
+        return conditionOf(dep, 'Available')?.status === 'True' ? dep : undefined;
+      });
+      assert.ok(d.spec.template.spec.containers[0].resources.requests.cpu, `${name} requests cpu`);
+      assert.ok(d.metadata.ownerReferences?.some((r) => r.kind === 'DataScienceCluster'), `${name} is owned by the DSC`);
+    }
+    assert.equal(c.client.get('apps/v1', 'Deployment', 'kserve-controller-manager', APPS), undefined);
+    const pods = c.client.list('v1', 'Pod', APPS).filter((p) => /^(codeflare-operator-manager|kuberay-operator|kueue-controller-manager)-/.test(p.metadata.name!));
+    const cpu = pods.reduce((n, p) => n + parseFloat(String(p.spec.containers[0].resources.requests.cpu).replace(/m$/, 'e-3')), 0);
+    assert.equal(Math.round(cpu * 10) / 10, 1.6, 'distributed workloads request 1.6 CPU, as the 2.9 docs say they need');
+    assert.ok(c.client.get('v1', 'Namespace', 'rhods-notebooks'), 'workbenches create rhods-notebooks');
+    assert.ok(c.client.get('route.openshift.io/v1', 'Route', 'rhods-dashboard', APPS), 'the dashboard Route');
+  });
+
+  test("a Managed component's CRDs come from twin/crds/component-<key>.yaml when that file exists", () => {
+    for (const key of ['dashboard', 'kueue']) {
+      const file = join(CRD_DIR, `component-${key}.yaml`);
+      if (!existsSync(file)) continue;
+      for (const crd of loadYamlObjects(file)) assert.ok(c.client.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', crd.metadata.name!), `${crd.metadata.name} installed with ${key}`);
+    }
+  });
+
+  test('a Removed component loses its Deployments and its condition; a shared Deployment stays for the other', async () => {
+    c.client.patch(DSC, 'DataScienceCluster', 'default-dsc', undefined, { spec: { components: { ray: { managementState: 'Removed' }, modelmeshserving: { managementState: 'Removed' } } } });
+    const d = await completed(c, 'ReconcileCompleted', (x) => !conditionOf(x, 'rayReady'));
+    assert.equal(d.status.installedComponents.ray, false);
+    await waitFor('kuberay-operator deleted', () => !c.client.get('apps/v1', 'Deployment', 'kuberay-operator', APPS));
+    await waitFor('odh-model-controller deleted (no kserve, no model-mesh)', () => !c.client.get('apps/v1', 'Deployment', 'odh-model-controller', APPS));
+    c.client.patch(DSC, 'DataScienceCluster', 'default-dsc', undefined, { spec: { components: { ray: { managementState: 'Managed' }, modelmeshserving: { managementState: 'Managed' } } } });
+    await waitFor('kuberay-operator back', () => c.client.get('apps/v1', 'Deployment', 'kuberay-operator', APPS));
+  });
+
+  test('a deleted component Deployment comes back', async () => {
+    c.client.delete('apps/v1', 'Deployment', 'kueue-controller-manager', APPS);
+    await waitFor('kueue-controller-manager recreated', () => c.client.get('apps/v1', 'Deployment', 'kueue-controller-manager', APPS));
+  });
+
+  test('TrustyAI Managed deploys nothing and says it is deprecated', async () => {
+    c.client.patch(DSC, 'DataScienceCluster', 'default-dsc', undefined, { spec: { components: { trustyai: { managementState: 'Managed' } } } });
+    const d = await completed(c, 'ReconcileCompleted', (x) => conditionOf(x, 'trustyaiReady')?.status === 'True');
+    assert.match(conditionOf(d, 'trustyaiReady')!.message!, /TrustyAI is deprecated/);
+    assert.equal(d.status.installedComponents.trustyai, false);
+    c.client.patch(DSC, 'DataScienceCluster', 'default-dsc', undefined, { spec: { components: { trustyai: { managementState: 'Removed' } } } });
+    await completed(c, 'ReconcileCompleted', (x) => !conditionOf(x, 'trustyaiReady'));
+  });
+
+  test('a second DataScienceCluster is refused: the first of the list goes to phase Error (DuplicateDataScienceCluster)', async () => {
+    c.client.create({ ...components({}), metadata: { name: 'zz-second-dsc' } });
+    const d = await waitFor('default-dsc in Error', () => (dsc(c)?.status?.phase === 'Error' ? dsc(c) : undefined));
+    assert.equal(conditionOf(d, 'ReconcileComplete')?.reason, 'DuplicateDataScienceCluster');
+    assert.match(conditionOf(d, 'ReconcileComplete')!.message!, /only one instance of DataScienceCluster object is allowed/);
+    assert.equal(dsc(c, 'zz-second-dsc')?.status, undefined, 'the second one is never reconciled');
+    c.client.delete(DSC, 'DataScienceCluster', 'zz-second-dsc');
+    await waitFor('default-dsc Ready again', () => dsc(c)?.status?.phase === 'Ready');
+  });
+});
+
+describe("KServe's 2.9 rules", () => {
+  let c: Cluster;
+  before(async () => {
+    c = await clusterWithOperator();
+    c.client.create(components({ dashboard: { managementState: 'Managed' } }));
+    await completed(c, 'ReconcileCompleted');
+  });
+  after(() => c?.twin.stop());
+
+  test('with DSCI serviceMesh Managed and no mesh operator, KServe cannot configure the mesh: kserveReady=False, phase still Ready', async () => {
+    setKserve(c, { managementState: 'Managed', serving: { managementState: 'Unmanaged', name: 'knative-serving' } });
+    const d = await completed(c, 'ReconcileCompletedWithComponentErrors');
+    assert.equal(d.status.phase, 'Ready', '2.9 reports phase Ready even when a component failed');
+    assert.equal(conditionOf(d, 'kserveReady')?.status, 'False');
+    assert.match(conditionOf(d, 'kserveReady')!.message!, /Service Mesh Operator/);
+    assert.equal(c.client.get('apps/v1', 'Deployment', 'kserve-controller-manager', APPS), undefined, 'nothing deployed');
+  });
+
+  test('serving Unmanaged with serviceMesh Unmanaged (the manual mode): KServe is deployed and does nothing for Serverless', async () => {
+    setMesh(c, 'Unmanaged');
+    const d = await completed(c, 'ReconcileCompleted', (x) => conditionOf(x, 'kserveReady')?.status === 'True');
+    assert.equal(d.status.installedComponents.kserve, true);
+    for (const name of ['kserve-controller-manager', 'odh-model-controller']) {
+      await waitFor(`${name} Available`, () => conditionOf(c.client.get('apps/v1', 'Deployment', name, APPS), 'Available')?.status === 'True');
+    }
+    assert.equal(c.client.get('v1', 'Namespace', 'knative-serving'), undefined, 'no Serverless of its own');
+  });
+
+  test('serving Managed needs DSCI serviceMesh Managed', async () => {
+    setKserve(c, { serving: { managementState: 'Managed' } });
+    const d = await completed(c, 'ReconcileCompletedWithComponentErrors');
+    assert.match(conditionOf(d, 'kserveReady')!.message!, /ServiceMesh is need to set to 'Managed' in DSCI CR, it is required by KServe serving field/);
+  });
+
+  test('serving Managed needs the servicemeshoperator and serverless-operator operators (by OperatorCondition name)', async () => {
+    setMesh(c, 'Managed');
+    const d = await completed(c, 'ReconcileCompletedWithComponentErrors', (x) => /not found/.test(conditionOf(x, 'kserveReady')?.message ?? ''));
+    const message = conditionOf(d, 'kserveReady')!.message!;
+    assert.match(message, /operator servicemeshoperator not found\. Please install the operator before enabling kserve component/);
+    assert.match(message, /operator serverless-operator not found\. Please install the operator before enabling kserve component/);
+    assert.match(conditionOf(d, 'ReconcileComplete')!.message!, /^DataScienceCluster resource reconciled with component errors: 2 errors occurred:/);
+  });
+
+  test('serving Managed refuses a KnativeServing it does not own', async () => {
+    operatorInstalled(c, 'servicemeshoperator.v2.5.1');
+    operatorInstalled(c, 'serverless-operator.v1.32.0');
+    c.client.create({ apiVersion: 'operators.coreos.com/v1alpha1', kind: 'Subscription', metadata: { name: 'servicemeshoperator', namespace: 'openshift-operators' }, spec: { name: 'servicemeshoperator', channel: 'stable', source: 'redhat-operators', sourceNamespace: 'openshift-marketplace' } });
+    if (!c.client.hasKind('operator.knative.dev/v1beta1', 'KnativeServing')) c.client.create(kindCrd('operator.knative.dev', 'KnativeServing', 'knativeservings', 'v1beta1'));
+    await waitFor('KnativeServing served', () => c.client.hasKind('operator.knative.dev/v1beta1', 'KnativeServing'));
+    c.client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'knative-serving' } });
+    c.client.create({ apiVersion: 'operator.knative.dev/v1beta1', kind: 'KnativeServing', metadata: { name: 'knative-serving', namespace: 'knative-serving' }, spec: {} });
+    const d = await completed(c, 'ReconcileCompletedWithComponentErrors', (x) => /KNativeServing/.test(conditionOf(x, 'kserveReady')?.message ?? ''));
+    assert.match(conditionOf(d, 'kserveReady')!.message!, /existing KNativeServing resource was found; integrating to an existing installation is not supported/);
+  });
+});
+
+describe('DSCI serviceMesh and the operator-managed ServiceMeshControlPlane', () => {
+  test('Managed: data-science-smcp appears as soon as a servicemeshoperator Subscription exists and the kind is served; Unmanaged: nothing', async () => {
+    const c = await clusterWithOperator();
+    try {
+      const meshSub = { apiVersion: 'operators.coreos.com/v1alpha1', kind: 'Subscription', metadata: { name: 'servicemeshoperator', namespace: 'openshift-operators' }, spec: { name: 'servicemeshoperator', channel: 'stable', source: 'redhat-operators', sourceNamespace: 'openshift-marketplace' } };
+      // Unmanaged first: the subscription and the served kind change nothing.
+      setMesh(c, 'Unmanaged');
+      c.client.create(meshSub);
+      await waitFor('SMCP served (the mesh operator installed)', () => c.client.hasKind('maistra.io/v2', 'ServiceMeshControlPlane') || undefined);
+      await waitFor('default-dsci reconciled', () => c.client.get(DSCI, 'DSCInitialization', 'default-dsci')?.status?.phase === 'Ready');
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(c.client.get('maistra.io/v2', 'ServiceMeshControlPlane', 'data-science-smcp', 'istio-system'), undefined, 'Unmanaged builds nothing');
+      // Managed: the trap.
+      setMesh(c, 'Managed');
+      const smcp = await waitFor('data-science-smcp', () => c.client.get('maistra.io/v2', 'ServiceMeshControlPlane', 'data-science-smcp', 'istio-system'));
+      assert.deepEqual(smcp.spec.gateways?.openshiftRoute, { enabled: false });
+      assert.equal(smcp.spec.security?.identity?.type, 'ThirdParty');
+    } finally {
+      await c.twin.stop();
+    }
+  });
+});
+
+describe('faults', { concurrency: true }, () => {
+  test('rhoai-foreign-argo-workflows: the pipelines component refuses to deploy; phase Ready, ReconcileCompletedWithComponentErrors', async () => {
+    const c = await clusterWithOperator(['rhoai-foreign-argo-workflows']);
+    try {
+      c.client.create(components({ datasciencepipelines: { managementState: 'Managed' }, dashboard: { managementState: 'Managed' } }));
+      const d = await completed(c, 'ReconcileCompletedWithComponentErrors');
+      assert.equal(d.status.phase, 'Ready');
+      assert.equal(conditionOf(d, 'dashboardReady')?.status, 'True');
+      assert.match(conditionOf(d, 'data-science-pipelines-operatorReady')!.message!, /workflows\.argoproj\.io CRD already exists but not deployed by this operator/);
+      assert.equal(conditionOf(d, 'CapabilityDSPv2Argo')?.reason, 'ArgoWorkflowExist');
+      assert.equal(c.client.get('apps/v1', 'Deployment', 'data-science-pipelines-operator-controller-manager', APPS), undefined);
+    } finally {
+      await c.twin.stop();
+    }
+  });
+
+  test('rhoai-component-crashloop: codeflare-operator-manager crash-loops while codeflareReady stays True (2.9 only applies manifests)', async () => {
+    const c = await clusterWithOperator(['rhoai-component-crashloop']);
+    try {
+      c.client.create(components({ codeflare: { managementState: 'Managed' } }));
+      const d = await completed(c, 'ReconcileCompleted');
+      assert.equal(conditionOf(d, 'codeflareReady')?.status, 'True');
+      const pod = await waitFor('a crash-looping codeflare pod', () =>
+        c.client.list('v1', 'Pod', APPS).find((p) => p.metadata.name!.startsWith('codeflare-operator-manager-') && p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff'),
+      );
+      assert.match(pod.status.containerStatuses[0].lastState.terminated.message, /rhoai-component-crashloop/);
+      assert.equal(conditionOf(c.client.get('apps/v1', 'Deployment', 'codeflare-operator-manager', APPS), 'Available')?.status, 'False');
+    } finally {
+      await c.twin.stop();
+    }
+  });
+
+  test('rhoai-kserve-dependency-missing: kserveReady=False with the 2.9 message even with serving Unmanaged', async () => {
+    const c = await clusterWithOperator(['rhoai-kserve-dependency-missing']);
+    try {
+      setMesh(c, 'Unmanaged');
+      c.client.create(components({ kserve: { managementState: 'Managed', serving: { managementState: 'Unmanaged' } } }));
+      const d = await completed(c, 'ReconcileCompletedWithComponentErrors');
+      assert.equal(d.status.phase, 'Ready');
+      assert.match(conditionOf(d, 'kserveReady')!.message!, /^Component reconciliation failed: 1 error occurred:\n\t\* operator serverless-operator not found/);
+    } finally {
+      await c.twin.stop();
+    }
+  });
+
+  test('rhoai-cluster-too-small: the twin starts with two small workers', async () => {
+    const twin = await startTwin({ faults: ['rhoai-cluster-too-small'], log: () => undefined });
+    try {
+      const client = new TwinClient(twin.api, 'test', TWIN_SYSTEM);
+      const workers = client.list('v1', 'Node').filter((n) => 'node-role.kubernetes.io/worker' in (n.metadata.labels ?? {}));
+      assert.deepEqual(workers.map((n) => [n.metadata.name, n.status.allocatable.cpu, n.status.allocatable.memory]), [['worker-0', '4', '16Gi'], ['worker-1', '4', '16Gi']]);
+    } finally {
+      await twin.stop();
+    }
+  });
+});
+
+test('the component table names every component of the DSC CRD', () => {
+  const crd = loadYamlObjects(join(CRD_DIR, 'rhods-operator.yaml')).find((o) => o.metadata.name === 'datascienceclusters.datasciencecluster.opendatahub.io')!;
+  const keys = Object.keys(crd.spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.components.properties).sort();
+  assert.deepEqual(COMPONENTS.map((c) => c.key).sort(), keys);
+});
