@@ -85,19 +85,23 @@ export class ClusterClient {
     return (await this.conn()).server;
   }
 
-  /** Server-side apply (fieldManager rhoai-harness); `force` takes over conflicting fields. Returns the live object. */
-  async apply(obj: KObject, options: { force?: boolean } = {}): Promise<KObject> {
+  /**
+   * Server-side apply (fieldManager rhoai-harness); `force` takes over conflicting fields. Returns the
+   * live object. `dryRun` has the server validate and answer without persisting (dryRun=All): the
+   * answer is what the object would be, and nothing is reported as applied.
+   */
+  async apply(obj: KObject, options: { force?: boolean; dryRun?: boolean } = {}): Promise<KObject> {
     const { resource, ref } = await this.target(obj, 'apply');
     if (!ref.name) throw new Error(`apply ${obj.kind}: metadata.name is required`);
     const body = stripServerFields(obj);
     const live = await this.call<KObject>({
       method: 'PATCH',
       path: resourcePath(resource, ref.namespace, ref.name),
-      query: { fieldManager: FIELD_MANAGER, force: options.force ? true : undefined },
+      query: { fieldManager: FIELD_MANAGER, force: options.force ? true : undefined, dryRun: options.dryRun ? 'All' : undefined },
       body,
       contentType: 'application/apply-patch+yaml',
     });
-    this.note('apply', body, live, ref);
+    if (!options.dryRun) this.note('apply', body, live, ref);
     return live;
   }
 
