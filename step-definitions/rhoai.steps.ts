@@ -1,4 +1,4 @@
-import { Then } from '@cucumber/cucumber';
+import { Given, Then, When } from '@cucumber/cucumber';
 import * as rhoai from '../support/rhoai';
 import type { RhoaiWorld } from '../support/world';
 
@@ -8,4 +8,30 @@ Then('the operator creates the DSCInitialization {string}, and it becomes Ready'
 
 Then('{string} creates the projects {string} and {string}', function (this: RhoaiWorld, dsci: string, a: string, b: string) {
   return rhoai.assertDsciNamespaces(this, dsci, [a, b]);
+});
+
+// ---- serviceMesh Unmanaged: the manual Service Mesh ----
+
+Given('the operator has created default-dsci', async function (this: RhoaiWorld) {
+  await rhoai.waitForDsciReady(this, rhoai.DEFAULT_DSCI);
+});
+
+When('I change serviceMesh to Unmanaged in default-dsci', async function (this: RhoaiWorld) {
+  await rhoai.setServiceMeshUnmanaged(this);
+});
+
+Then('default-dsci leaves the Service Mesh to me: serviceMesh Unmanaged, and Ready', async function (this: RhoaiWorld) {
+  await rhoai.assertServiceMeshUnmanaged(this);
+});
+
+Given('default-dsci leaves the Service Mesh to me', async function (this: RhoaiWorld) {
+  await rhoai.assertServiceMeshUnmanaged(this);
+});
+
+Then('the operator has built no ServiceMeshControlPlane of its own', function (this: RhoaiWorld) {
+  return rhoai.assertNoOperatorControlPlane(this);
+});
+
+Then('default-dsci still leaves the Service Mesh to me, and the operator has built no ServiceMeshControlPlane of its own', function (this: RhoaiWorld) {
+  return rhoai.assertNoOperatorControlPlane(this);
 });
