@@ -405,11 +405,13 @@ export function observe(identityProviders: IdentityProvider[], secret: (name: st
     if (!config) return void errors.push(`failed to apply IDP ${idp.name} config: type ${idp.type} was specified, but its configuration is missing`);
     providers.push({ idp, refs: type.secrets(config, i) });
   });
+  // As ObserveIdentityProviders: conversion errors are reported alone; the Secrets are validated after a clean conversion.
+  if (errors.length) return { providers, errors };
   for (const { refs } of providers) {
     for (const ref of refs) {
       const s = secret(ref.name);
-      if (!s) errors.push(`secret "${ref.name}" not found`);
-      else if (!(ref.key in (s.data ?? {}))) errors.push(`missing required key: "${ref.key}"`);
+      const problem = !s ? `secret "${ref.name}" not found` : !(ref.key in (s.data ?? {})) ? `missing required key: "${ref.key}"` : undefined;
+      if (problem) errors.push(`error validating secret ${CONFIG_NS}/${ref.name}: ${problem}`);
     }
   }
   return { providers, errors };

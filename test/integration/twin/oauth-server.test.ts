@@ -214,9 +214,9 @@ describe('the twin authentication operator and OAuth server', () => {
     setProviders(c, [htpasswdProvider('my_htpasswd_provider', 'htpass-secret'), htpasswdProvider('team', 'team-htpasswd'), htpasswdProvider('broken', 'no-such-secret')]);
     await waitFor('Degraded', () => condition(c, 'Degraded')?.status === 'True');
     assert.equal(condition(c, 'Degraded')!.reason, 'OAuthServerConfigObservation_Error');
-    assert.equal(condition(c, 'Degraded')!.message, 'OAuthServerConfigObservationDegraded: secret "no-such-secret" not found');
+    assert.equal(condition(c, 'Degraded')!.message, 'OAuthServerConfigObservationDegraded: error validating secret openshift-config/no-such-secret: secret "no-such-secret" not found');
     setSecret(c, 'no-such-secret', { other: Buffer.from('x').toString('base64') });
-    await waitFor('the missing key named', () => condition(c, 'Degraded')?.message === 'OAuthServerConfigObservationDegraded: missing required key: "htpasswd"');
+    await waitFor('the missing key named', () => condition(c, 'Degraded')?.message === 'OAuthServerConfigObservationDegraded: error validating secret openshift-config/no-such-secret: missing required key: "htpasswd"');
     assert.equal(generation(c), before, 'nothing was rolled out');
     assert.equal((await login(t, 'carol', 'carol-password')).status, 302, 'the previous configuration is still served');
     setProviders(c, [htpasswdProvider('my_htpasswd_provider', 'htpass-secret')]);
@@ -252,7 +252,7 @@ describe('the twin OAuth faults', () => {
     const { t, c } = await startOAuthTwin(['oauth-broken-existing-idp']);
     try {
       assert.equal(c.get(CONFIG, 'OAuth', 'cluster')!.spec.identityProviders[0].name, 'corp-ldap');
-      assert.equal(condition(c, 'Degraded')?.message, 'OAuthServerConfigObservationDegraded: secret "corp-ldap-bind-password" not found');
+      assert.equal(condition(c, 'Degraded')?.message, 'OAuthServerConfigObservationDegraded: error validating secret openshift-config/corp-ldap-bind-password: secret "corp-ldap-bind-password" not found');
       const before = generation(c);
       setSecret(c, 'htpass-secret', { htpasswd: htpasswd({ alice: 'alice-password' }) });
       c.patch(CONFIG, 'OAuth', 'cluster', undefined, [{ op: 'add', path: '/spec/identityProviders/-', value: htpasswdProvider('my_htpasswd_provider', 'htpass-secret') }], 'json');
@@ -288,11 +288,11 @@ describe('observing identity providers', () => {
 
   test('converts known types and validates the Secrets they reference, in the operator\'s words', () => {
     assert.deepEqual(observe([htpasswdProvider('a', 'htpass')], lookup).errors, []);
-    assert.deepEqual(observe([htpasswdProvider('a', 'gone')], lookup).errors, ['secret "gone" not found']);
-    assert.deepEqual(observe([htpasswdProvider('a', 'nokey')], lookup).errors, ['missing required key: "htpasswd"']);
+    assert.deepEqual(observe([htpasswdProvider('a', 'gone')], lookup).errors, ['error validating secret openshift-config/gone: secret "gone" not found']);
+    assert.deepEqual(observe([htpasswdProvider('a', 'nokey')], lookup).errors, ['error validating secret openshift-config/nokey: missing required key: "htpasswd"']);
     assert.deepEqual(observe([{ name: 'x', type: 'HTPasswd' }], lookup).errors, ['failed to apply IDP x config: type HTPasswd was specified, but its configuration is missing']);
     assert.deepEqual(observe([{ name: 'y', type: 'Kerberos' }], lookup).errors, ["failed to apply IDP y config: the identity provider type 'Kerberos' is not supported"]);
-    assert.deepEqual(observe([{ name: 'gh', type: 'GitHub', github: { clientID: 'id', clientSecret: { name: 'gh-secret' } } }], lookup).errors, ['secret "gh-secret" not found']);
+    assert.deepEqual(observe([{ name: 'gh', type: 'GitHub', github: { clientID: 'id', clientSecret: { name: 'gh-secret' } } }], lookup).errors, ['error validating secret openshift-config/gh-secret: secret "gh-secret" not found']);
   });
 
   test('verifies bcrypt ($2y$, $2a$, $2b$) and {SHA} entries, nothing else', () => {
