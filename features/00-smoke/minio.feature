@@ -1,4 +1,4 @@
-@smoke
+@workloads
 Feature: Workloads run on the target: a pod serves through a route, and a command runs in it
   The tutorials need pods that serve behind Services and Routes and commands run in pods. This
   proves both with the tutorial's own storage: MinIO deployed as setup-s3.yaml deploys it, reached
