@@ -137,10 +137,13 @@ export async function assertGatewayHandshake(world: World): Promise<void> {
   } catch (error) {
     const err = error as NodeJS.ErrnoException;
     const seen = await presented(rules, host);
-    const detail =
-      'error' in seen
-        ? `the gateway presented no certificate (${seen.error}): it serves nothing for ${host} — does Gateway knative-ingress-gateway load its credential ${TLS_SECRET.namespace}/${TLS_SECRET.name}?`
-        : `it presented ${describeCertificate(seen.chain[0]!)}; ${problemsOf(seen.chain, host, root!).join('; ') || seen.authorizationError}`;
+    const detail = !('error' in seen)
+      ? `it presented ${describeCertificate(seen.chain[0]!)}; ${problemsOf(seen.chain, host, root!).join('; ') || seen.authorizationError}`
+      : /^(ENOTFOUND|EAI_AGAIN)\b/.test(seen.error)
+        ? `${host} does not resolve (${seen.error}): set RHOAI_RESOLVE, e.g. *.${facts.domain}=<router IP>:443`
+        : /^(ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH)\b|no handshake within/.test(seen.error)
+          ? `nothing answers at ${to.text} (${seen.error}): is the OpenShift router reachable from here?`
+          : `the gateway presented no certificate (${seen.error}): it serves nothing for ${host} — does Gateway knative-ingress-gateway load its credential ${TLS_SECRET.namespace}/${TLS_SECRET.name}?`;
     throw new assert.AssertionError({ message: `the TLS handshake for ${host} with ${to.text}, trusting only the generated root, failed (${err.code ?? err.message}): ${detail}` });
   }
   const [leaf] = answer.chain;
