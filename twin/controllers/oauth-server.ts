@@ -14,8 +14,10 @@
 // the basic-auth challenge (401, `WWW-Authenticate: Basic realm="openshift"`, refused without an
 // X-CSRF-Token header), verifies htpasswd entries (bcrypt, {SHA}), maps the identity to a User
 // (mappingMethod claim/add/lookup), stores an OAuthAccessToken and redirects to
-// /oauth/token/implicit with the token in the fragment, as `oc login -u -p` expects.
-import { createHash, timingSafeEqual } from 'node:crypto';
+// /oauth/token/implicit with the token in the fragment (response_type=token); with
+// response_type=code it redirects with a code that POST /oauth/token exchanges (PKCE plain/S256),
+// the flow `oc login -u -p` of OpenShift 4.x uses.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as bcrypt from 'bcryptjs';
 import { newOAuthToken, oauthTokenObjectName } from '../api/auth';
@@ -58,6 +60,7 @@ const RVS_HASH = 'operator.openshift.io/rvs-hash';
 const CHALLENGING_CLIENT = 'openshift-challenging-client';
 const BROWSER_CLIENT = 'openshift-browser-client';
 const DEFAULT_TOKEN_AGE = 86400;
+const AUTHORIZE_CODE_AGE = 300;
 const CSRF_WARNING = 'A non-empty X-CSRF-Token header is required to receive basic-auth challenges';
 
 /** A Secret an identity provider needs, and where the operator copies it for the OAuth server. */
@@ -139,6 +142,8 @@ export class OAuthServer implements Controller {
   private readonly snapshots = new Map<string, ServedProvider[]>();
   /** The hash the Deployment was created with (the configuration the cluster booted with). */
   private bootHash: string | undefined;
+  /** Authorization codes not yet exchanged (the OAuth server keeps them as OAuthAuthorizeTokens, 5 minutes). */
+  private readonly codes = new Map<string, { client: string; redirectURI: string; scopes: string[]; user: string; pkce: { challenge: string; method: string }; expires: number }>();
 
   constructor(private readonly ctx: ControllerContext) {
     this.operator = ctx.clientFor('authentication-operator', 'openshift-authentication-operator:authentication-operator');
@@ -317,6 +322,9 @@ export class OAuthServer implements Controller {
         return this.authorize(req, res, url, providers);
       case '/login':
         return send(res, 200, { 'Content-Type': 'text/html; charset=utf-8' }, '<!DOCTYPE html><html><head><title>Log in</title></head><body><p>The twin serves no login form: log in with the challenging client (oc login -u -p).</p></body></html>');
+      case '/oauth/token':
+        if (req.method !== 'POST') return send(res, 405, { Allow: 'POST' }, 'Method Not Allowed');
+        return void readForm(req).then((form) => this.exchangeCode(res, form), () => oauthError(res, 400, 'invalid_request', 'The request body could not be read.'));
       case '/oauth/token/implicit':
         return send(res, 200, { 'Content-Type': 'text/html; charset=utf-8' }, '<!DOCTYPE html><html><body><p>The access token is in the fragment of this URL.</p></body></html>');
       default:
@@ -331,7 +339,10 @@ export class OAuthServer implements Controller {
     const redirectURI = q.get('redirect_uri') || client.redirectURIs?.[0];
     if (!redirectURI || !(client.redirectURIs ?? []).includes(redirectURI)) return oauthError(res, 400, 'invalid_request', 'The request is missing a required parameter, includes an invalid parameter value, includes a parameter more than once, or is otherwise malformed.');
     const state = q.get('state');
-    if (q.get('response_type') !== 'token') return redirectError(res, redirectURI, 'unsupported_response_type', 'The authorization server does not support obtaining a token using this method (the twin implements the implicit flow, response_type=token).', state);
+    const responseType = q.get('response_type');
+    if (responseType !== 'token' && responseType !== 'code') return redirectError(res, redirectURI, 'unsupported_response_type', 'The authorization server does not support obtaining an authorization code using this method.', state);
+    const pkce = { challenge: q.get('code_challenge') ?? '', method: q.get('code_challenge_method') || 'plain' };
+    if (pkce.challenge && !['plain', 'S256'].includes(pkce.method)) return redirectError(res, redirectURI, 'invalid_request', 'The code_challenge_method is not supported.', state);
     if (!client.respondWithChallenges) return send(res, 302, { Location: `https://${this.host}/login?then=${encodeURIComponent(`${url.pathname}?${q.toString()}`)}` }, '');
     const credentials = basicCredentials(req.headers.authorization);
     const provider = credentials && providers.find((p) => p.challenge && verifyPassword(p.htpasswd?.get(credentials.user), credentials.password));
@@ -344,6 +355,39 @@ export class OAuthServer implements Controller {
       return redirectError(res, redirectURI, 'server_error', `The authorization server encountered an unexpected condition that prevented it from fulfilling the request. (${message})`, state);
     }
     const scopes = (q.get('scope') || 'user:full').split(' ').filter(Boolean);
+    const noStore = { 'Cache-Control': 'no-cache, no-store, max-age=0, must-revalidate', Pragma: 'no-cache' };
+    if (responseType === 'code') {
+      const code = randomBytes(32).toString('base64url');
+      this.codes.set(code, { client: client.metadata.name!, redirectURI, scopes, user: user.metadata.name!, pkce, expires: Date.now() + AUTHORIZE_CODE_AGE * 1000 });
+      return send(res, 302, { Location: `${redirectURI}?${formEncode({ code, ...(state ? { state } : {}) })}`, ...noStore }, '');
+    }
+    const issued = this.issueToken(client, user, redirectURI, scopes);
+    const fragment = formEncode({ access_token: issued.token, expires_in: String(issued.expiresIn), scope: scopes.join(' '), token_type: 'Bearer', ...(state ? { state } : {}) });
+    send(res, 302, { Location: `${redirectURI}#${fragment}`, ...noStore }, '');
+  }
+
+  /** POST /oauth/token with grant_type=authorization_code: a code of this client, its redirect URI and PKCE verifier, once. */
+  private exchangeCode(res: ServerResponse, form: URLSearchParams): void {
+    if (form.get('grant_type') !== 'authorization_code') return oauthError(res, 400, 'unsupported_grant_type', 'The authorization grant type is not supported by the authorization server.');
+    const code = form.get('code') ?? '';
+    const grant = this.codes.get(code);
+    this.codes.delete(code);
+    const invalid = () => oauthError(res, 400, 'invalid_grant', 'The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.');
+    if (!grant || grant.expires < Date.now() || grant.client !== form.get('client_id') || (form.get('redirect_uri') && form.get('redirect_uri') !== grant.redirectURI)) return invalid();
+    if (grant.pkce.challenge) {
+      const verifier = form.get('code_verifier') ?? '';
+      const computed = grant.pkce.method === 'S256' ? createHash('sha256').update(verifier).digest('base64url') : verifier;
+      if (!verifier || computed !== grant.pkce.challenge) return invalid();
+    }
+    const client = this.server.get('oauth.openshift.io/v1', 'OAuthClient', grant.client);
+    const user = this.server.get('user.openshift.io/v1', 'User', grant.user);
+    if (!client || !user) return invalid();
+    const issued = this.issueToken(client, user, grant.redirectURI, grant.scopes);
+    send(res, 200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', Pragma: 'no-cache' }, JSON.stringify({ access_token: issued.token, token_type: 'Bearer', expires_in: issued.expiresIn, scope: grant.scopes.join(' ') }));
+  }
+
+  /** An access token stored as OAuthAccessToken (by its hash), as the API server's token authenticator looks it up. */
+  private issueToken(client: KObject, user: KObject, redirectURI: string, scopes: string[]): { token: string; expiresIn: number } {
     const expiresIn = client.accessTokenMaxAgeSeconds ?? DEFAULT_TOKEN_AGE;
     const token = newOAuthToken();
     this.server.create({
@@ -357,8 +401,7 @@ export class OAuthServer implements Controller {
       userName: user.metadata.name,
       userUID: user.metadata.uid,
     });
-    const fragment = formEncode({ access_token: token, expires_in: String(expiresIn), scope: scopes.join(' '), token_type: 'Bearer', ...(state ? { state } : {}) });
-    send(res, 302, { Location: `${redirectURI}#${fragment}`, 'Cache-Control': 'no-cache, no-store, max-age=0, must-revalidate', Pragma: 'no-cache' }, '');
+    return { token, expiresIn };
   }
 
   /** Finds or provisions the User of `<provider>:<user>` by the provider's mapping method (claim, add, lookup; generate as claim). */
@@ -520,6 +563,19 @@ function oauthError(res: ServerResponse, status: number, error: string, descript
 function applicationNotAvailable(res: ServerResponse): void {
   const body = '<html><head><title>Application is not available</title></head><body><h1>Application is not available</h1><p>The application is currently not serving requests at this endpoint. It may not have been started or is still starting.</p></body></html>';
   send(res, 503, { 'Content-Type': 'text/html', 'Cache-Control': 'private, max-age=0, no-cache, no-store' }, body);
+}
+
+function readForm(req: IncomingMessage): Promise<URLSearchParams> {
+  return new Promise((resolve, reject) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => {
+      body += chunk;
+      if (body.length > 65536) req.destroy(new Error('request body too large'));
+    });
+    req.on('end', () => resolve(new URLSearchParams(body)));
+    req.on('error', reject);
+  });
 }
 
 function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {

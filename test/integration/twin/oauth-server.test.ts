@@ -4,6 +4,7 @@
 // login (`oc login -u -p`): 401 challenges, the X-CSRF-Token rule, tokens the API server accepts,
 // Users and Identities by mapping method; and the three faults.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import * as https from 'node:https';
 import { after, before, describe, test } from 'node:test';
 import * as bcrypt from 'bcryptjs';
@@ -24,11 +25,13 @@ interface Answer {
 }
 
 /** One request to the twin's ingress for oauth-openshift.<apps domain>, as a client resolving the route host to it. */
-function oauthRequest(t: LocalTwin, path: string, headers: Record<string, string> = {}): Promise<Answer> {
+function oauthRequest(t: LocalTwin, path: string, headers: Record<string, string> = {}, form?: Record<string, string>): Promise<Answer> {
   const host = `oauth-openshift.${t.twin.appsDomain}`;
+  const body = form ? new URLSearchParams(form).toString() : undefined;
+  const formHeaders: Record<string, string> = body !== undefined ? { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': String(Buffer.byteLength(body)) } : {};
   return new Promise((resolve, reject) => {
     const req = https.request(
-      { host: '127.0.0.1', port: t.twin.ingressPort, servername: host, path, method: 'GET', ca: t.twin.ingressCaPem, agent: false, headers: { Host: host, ...headers } },
+      { host: '127.0.0.1', port: t.twin.ingressPort, servername: host, path, method: body !== undefined ? 'POST' : 'GET', ca: t.twin.ingressCaPem, agent: false, headers: { Host: host, ...formHeaders, ...headers } },
       (res) => {
         let body = '';
         res.on('data', (c) => (body += c));
@@ -36,7 +39,7 @@ function oauthRequest(t: LocalTwin, path: string, headers: Record<string, string
       },
     );
     req.on('error', reject);
-    req.end();
+    req.end(body);
   });
 }
 
@@ -176,6 +179,29 @@ describe('the twin authentication operator and OAuth server', () => {
     const again = tokenOf(await login(t, 'alice', 'alice-password'))!;
     assert.notEqual(again, token, 'every login gets a new token');
     assert.deepEqual(c.get('user.openshift.io/v1', 'User', 'alice')!.identities, ['my_htpasswd_provider:alice'], 'a second login maps to the same identity');
+  });
+
+  test('the code flow with PKCE, as oc login 4.x uses it: a code once, for the verifier that matches its challenge', async () => {
+    const verifier = 'a-verifier-of-forty-three-characters-or-more-xyz';
+    const challengeS256 = createHash('sha256').update(verifier).digest('base64url');
+    const redirect = `https://oauth-openshift.${t.twin.appsDomain}/oauth/token/implicit`;
+    const authorizeCode = async () => {
+      const answer = await oauthRequest(t, `/oauth/authorize?client_id=openshift-challenging-client&response_type=code&redirect_uri=${encodeURIComponent(redirect)}&code_challenge=${challengeS256}&code_challenge_method=S256&state=s1`, { Authorization: basic('alice', 'alice-password'), 'X-CSRF-Token': '1' });
+      assert.equal(answer.status, 302);
+      const location = new URL(String(answer.headers.location));
+      assert.equal(location.searchParams.get('state'), 's1');
+      return location.searchParams.get('code')!;
+    };
+    const exchange = (code: string, codeVerifier: string) => oauthRequest(t, '/oauth/token', {}, { grant_type: 'authorization_code', code, redirect_uri: redirect, client_id: 'openshift-challenging-client', code_verifier: codeVerifier });
+    const code = await authorizeCode();
+    const granted = await exchange(code, verifier);
+    assert.equal(granted.status, 200, granted.body);
+    const body = JSON.parse(granted.body);
+    assert.equal(body.token_type, 'Bearer');
+    assert.equal(body.expires_in, 86400);
+    assert.equal((await rawRequest(t.twin, 'GET', '/apis/user.openshift.io/v1/users/~', { token: body.access_token })).json().metadata.name, 'alice');
+    assert.equal(JSON.parse((await exchange(code, verifier)).body).error, 'invalid_grant', 'a code is used once');
+    assert.equal(JSON.parse((await exchange(await authorizeCode(), 'another-verifier')).body).error, 'invalid_grant', 'the verifier must match the challenge');
   });
 
   test('refuses a wrong password and an unknown user with the challenge again', async () => {
