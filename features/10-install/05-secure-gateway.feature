@@ -8,7 +8,9 @@ Feature: Create a secure gateway for Knative Serving with OpenSSL
   knative-ingress-gateway and knative-local-gateway); and a check the way a person makes it: a TLS
   handshake with the ingress gateway, for a host of the apps domain, that trusts only the generated
   root. The gateways need the Service Mesh control plane and its ingress gateway (the Service Mesh
-  scenarios). Re-running these scenarios reuses the certificates while they are valid and changes
+  scenarios). The check goes through a passthrough Route istio-system/rhoai-gateway-check to the
+  istio-ingressgateway Service, which the install keeps. Re-running these scenarios reuses the
+  certificates while they are valid (from a fresh RHOAI_WORK_DIR, those of the Secret) and changes
   nothing on the cluster.
 
   @req.INS-GW-01

@@ -5,12 +5,14 @@
 // the gateway, which must present the wildcard certificate from wildcard-certs. The client trusts
 // only the generated root (ca = root.crt, rejectUnauthorized) and sends the host as SNI; the answer
 // must come from Envoy (server: istio-envoy), not from the router. RHOAI_RESOLVE (curl --resolve)
-// says where the apps domain is when DNS does not (the twin).
+// says where the apps domain is when DNS does not (the twin). A failure that a router reload or an
+// SDS push still in flight explains is tried again a few times, with backoff (cluster/retry.ts).
 import assert from 'node:assert/strict';
 import * as https from 'node:https';
 import * as tls from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import type { KObject, ObjectRef } from '../cluster';
+import { withRetry, type RetryPolicy } from '../cluster/retry';
 import { resolvingHttpsAgent } from '../http/agent';
 import { matchResolveRule, type ResolveRule } from '../http/resolve-rules';
 import { session } from '../session';
@@ -22,6 +24,8 @@ import { certificatesOf, describeCertificate, distinguishedName, isIssuedBy } fr
 /** The Route the harness keeps for the check, and the first label of its host. */
 export const CHECK_ROUTE = 'rhoai-gateway-check';
 const CONNECT_TIMEOUT_MS = 30_000;
+/** Covers the router's reload after admitting a Route (ROUTER_RELOAD_INTERVAL, 5 s) and SDS pushing a new credential. */
+const HANDSHAKE_RETRY: RetryPolicy = { attempts: 6, baseDelayMs: 500, maxDelayMs: 5_000 };
 
 declare module '../world' {
   interface ScenarioFacts {
@@ -121,6 +125,22 @@ function problemsOf(chain: X509Certificate[], host: string, root: X509Certificat
 }
 
 /**
+ * Why the handshake failed, and whether trying again may help: right after a Route is admitted the
+ * router may not have reloaded yet (it answers with its default certificate, or resets), and a
+ * Gateway just applied may not have its credential pushed to Envoy yet. A certificate that chains to
+ * the root but names other hosts, or a host that does not resolve, will not get better.
+ */
+function explainFailure(seen: Awaited<ReturnType<typeof presented>>, host: string, root: X509Certificate, domain: string, to: string): { detail: string; transient: boolean } {
+  if (!('error' in seen)) {
+    const problems = problemsOf(seen.chain, host, root);
+    return { detail: `it presented ${describeCertificate(seen.chain[0]!)}; ${problems.join('; ') || seen.authorizationError}`, transient: problems.some((p) => p.includes('does not verify against the generated root')) };
+  }
+  if (/^ENOTFOUND\b/.test(seen.error)) return { detail: `${host} does not resolve (${seen.error}): set RHOAI_RESOLVE, e.g. *.${domain}=<router IP>:443`, transient: false };
+  if (/^(ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN)\b|no handshake within/.test(seen.error)) return { detail: `nothing answers at ${to} (${seen.error}): is the OpenShift router reachable from here?`, transient: true };
+  return { detail: `the gateway presented no certificate (${seen.error}): it serves nothing for ${host} — does Gateway knative-ingress-gateway load its credential ${TLS_SECRET.namespace}/${TLS_SECRET.name}?`, transient: true };
+}
+
+/**
  * The TLS handshake for `host` verifies against the generated root alone, the gateway presents
  * the wildcard certificate of the Secret, and the answer comes from the Istio ingress gateway.
  */
@@ -131,21 +151,15 @@ export async function assertGatewayHandshake(world: World): Promise<void> {
   const [wildcard] = certificatesOf(certPem);
   const rules = await resolveRules();
   const to = where(rules, host);
-  let answer: Answer;
-  try {
-    answer = await request(rules, host, rootPem);
-  } catch (error) {
-    const err = error as NodeJS.ErrnoException;
-    const seen = await presented(rules, host);
-    const detail = !('error' in seen)
-      ? `it presented ${describeCertificate(seen.chain[0]!)}; ${problemsOf(seen.chain, host, root!).join('; ') || seen.authorizationError}`
-      : /^(ENOTFOUND|EAI_AGAIN)\b/.test(seen.error)
-        ? `${host} does not resolve (${seen.error}): set RHOAI_RESOLVE, e.g. *.${facts.domain}=<router IP>:443`
-        : /^(ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH)\b|no handshake within/.test(seen.error)
-          ? `nothing answers at ${to.text} (${seen.error}): is the OpenShift router reachable from here?`
-          : `the gateway presented no certificate (${seen.error}): it serves nothing for ${host} — does Gateway knative-ingress-gateway load its credential ${TLS_SECRET.namespace}/${TLS_SECRET.name}?`;
-    throw new assert.AssertionError({ message: `the TLS handshake for ${host} with ${to.text}, trusting only the generated root, failed (${err.code ?? err.message}): ${detail}` });
-  }
+  const answer = await withRetry(async () => {
+    try {
+      return await request(rules, host, rootPem);
+    } catch (error) {
+      const err = error as NodeJS.ErrnoException;
+      const { detail, transient } = explainFailure(await presented(rules, host), host, root!, facts.domain, to.text);
+      throw Object.assign(new assert.AssertionError({ message: `the TLS handshake for ${host} with ${to.text}, trusting only the generated root, failed (${err.code ?? err.message}): ${detail}` }), { transient });
+    }
+  }, HANDSHAKE_RETRY);
   const [leaf] = answer.chain;
   assert.ok(leaf, `the handshake for ${host} succeeded but no certificate was presented`);
   const problems = problemsOf(answer.chain, host, root!);
