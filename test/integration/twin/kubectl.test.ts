@@ -115,10 +115,10 @@ describe('apply, create, get', SEQUENTIAL, () => {
     assert.deepEqual(nsTable[0], ['NAME', 'STATUS', 'AGE']);
     assert.equal(nsTable[1][1], 'Active');
     // kubectl lists in chunks (500 by default) and follows the Table's continue token.
-    const all = (await k('get', 'namespaces', '-o', 'name')).trim().split('\n');
-    const chunked = (await k('get', 'namespaces', '--chunk-size=2', '--no-headers')).trim().split('\n');
-    assert.ok(all.length > 4);
-    assert.deepEqual(chunked.map((l) => `namespace/${l.split(/\s+/)[0]}`), all);
+    const chunks = ['chunk-a', 'chunk-b', 'chunk-c', 'chunk-d', 'chunk-e'];
+    await k('apply', '-f', manifest('chunks.yaml', chunks.map((name) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns, labels: { chunk: 'yes' } } }))));
+    const chunked = (await k('get', 'configmaps', '-n', ns, '-l', 'chunk=yes', '--chunk-size=2', '--no-headers')).trim().split('\n');
+    assert.deepEqual(chunked.map((l) => l.split(/\s+/)[0]), chunks);
     const empty = await kubectl(twin, ['get', 'cm', '-n', ns, '-l', 'app=nothing']);
     assert.equal(empty.code, 0);
     assert.equal(empty.stderr.trim(), `No resources found in ${ns} namespace.`);
