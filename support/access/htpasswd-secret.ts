@@ -4,7 +4,7 @@
 // replaced, and when that entry already verifies against the password nothing is written (a
 // rewrite would make the authentication operator roll the OAuth server out again).
 import assert from 'node:assert/strict';
-import type { KObject, ObjectRef } from '../cluster';
+import { ApiError, type KObject, type ObjectRef } from '../cluster';
 import type { RhoaiWorld } from '../world';
 import { adminCredentials, entryVerifies } from './admin-password';
 import { htpasswdEntries, isBcrypt, withEntry } from './htpasswd';
@@ -19,6 +19,7 @@ declare module '../world' {
 
 export const OPENSHIFT_CONFIG = 'openshift-config';
 export const HTPASSWD_KEY = 'htpasswd';
+const MERGE_ATTEMPTS = 3;
 
 export function htpasswdSecretRef(world: RhoaiWorld): ObjectRef {
   return { apiVersion: 'v1', kind: 'Secret', name: world.settings.htpasswdSecret, namespace: OPENSHIFT_CONFIG };
@@ -33,6 +34,17 @@ export async function readHtpasswdSecret(world: RhoaiWorld): Promise<{ secret: K
 
 /** Adds or replaces the admin user's entry in the Secret (from the local htpasswd file); writes nothing when its entry already verifies. */
 export async function ensureHtpasswdSecret(world: RhoaiWorld): Promise<'created' | 'updated' | 'unchanged'> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await mergeAdminEntry(world);
+    } catch (error) {
+      // 409: the Secret changed since it was read (another writer); read it again and merge anew.
+      if (!(error instanceof ApiError && error.status === 409) || attempt >= MERGE_ATTEMPTS) throw error;
+    }
+  }
+}
+
+async function mergeAdminEntry(world: RhoaiWorld): Promise<'created' | 'updated' | 'unchanged'> {
   const { user, password } = await adminCredentials(world);
   const ref = htpasswdSecretRef(world);
   const where = `Secret ${ref.namespace}/${ref.name}`;
