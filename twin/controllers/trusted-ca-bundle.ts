@@ -57,8 +57,6 @@ export class TrustedCaBundle implements Controller {
   private readonly client: TwinClient;
   private readonly queue: WorkQueue;
   private readonly networkOperator: ClusterNetworkOperatorTrust;
-  /** The managementState each DSCI had when last reconciled (the operator's predicate keeps this in memory). */
-  private readonly lastState = new Map<string, string>();
 
   constructor(private readonly ctx: ControllerContext) {
     this.client = ctx.clientFor('rhods-operator', 'redhat-ods-operator:rhods-operator');
@@ -109,12 +107,12 @@ export class TrustedCaBundle implements Controller {
   /** pkg/trustedcabundle ConfigureTrustedCABundle, as the DSCI controller calls it. */
   private configureTrustedCaBundle(dsci: KObject): void {
     const state: string = dsci.spec?.trustedCABundle?.managementState ?? 'Removed';
-    const changed = this.lastState.get(dsci.metadata.name!) !== state;
-    this.lastState.set(dsci.metadata.name!, state);
     const custom: string = dsci.spec.trustedCABundle?.customCABundle ?? '';
     if (state === 'Managed') {
-      const appCm = this.client.get('v1', 'ConfigMap', CA_CONFIG_MAP, dsci.spec.applicationsNamespace);
-      if (!changed && appCm && appCm.data?.[CUSTOM_CA_KEY] === custom) return;
+      // The 2.9 operator re-checks all namespaces when the state changed or the applications
+      // namespace's bundle is out of date; the twin re-checks them on every DSCI change (each check
+      // is a no-op when the bundle is current), so that no namespace is left behind by the order
+      // in which its own events arrive.
       for (const ns of this.client.list('v1', 'Namespace')) {
         if (ns.status?.phase === 'Active' && shouldInject(ns, this.honoursOptOut())) this.ensureConfigMap(ns.metadata.name!, custom);
       }
