@@ -6,7 +6,11 @@ Feature: Install Authorino as the authorization provider of KServe
   RHOAI_AUTHORINO_CHANNEL, by default the catalog's), an Authorino instance in
   redhat-ods-applications-auth-provider inside the mesh with the Istio sidecar, Authorino as the
   mesh's extension provider, the AuthorizationPolicy that sends KServe predictor requests to it and
-  the EnvoyFilter that restores their Host header. Re-running these scenarios changes nothing.
+  the EnvoyFilter that restores their Host header. The sidecar patch sets the pod-template label
+  sidecar.istio.io/inject, as the docs do (the 2.9 operator's automatic path sets the same key as an
+  annotation; OSSM 2.x honours both): what counts is the pod, which runs authorino and istio-proxy.
+  The extension provider is added to the providers the control plane already has, never replacing
+  them. Re-running these scenarios changes nothing.
 
   @req.INS-AUTH-01
   Scenario: Apply the Authorino subscription
