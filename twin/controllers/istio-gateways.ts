@@ -197,8 +197,8 @@ export class IstioGateways implements Controller {
   private wrongHostCertificate(): { certPem: string; keyPem: string } {
     if (!this.wrongHost) {
       const cn = this.ctx.settings.appsDomain.split('.').slice(-2).join('.');
-      const ca = createCa(cn);
-      this.wrongHost = createServingCert(ca, cn, [`*.${cn}`]);
+      const ca = createCa(`${cn} wildcard CA`);
+      this.wrongHost = createServingCert(ca, `*.${cn}`, [`*.${cn}`]);
     }
     return this.wrongHost;
   }
