@@ -114,7 +114,7 @@ function presented(rules: readonly ResolveRule[], host: string): Promise<{ chain
 }
 
 /** Why a presented chain is not the gateway's: the SAN check, then the chain to the root. */
-function problemsOf(chain: X509Certificate[], host: string, root: X509Certificate): string[] {
+export function problemsOf(chain: X509Certificate[], host: string, root: X509Certificate): string[] {
   const [leaf] = chain;
   if (!leaf) return ['it presented no certificate'];
   const problems: string[] = [];
@@ -130,7 +130,7 @@ function problemsOf(chain: X509Certificate[], host: string, root: X509Certificat
  * Gateway just applied may not have its credential pushed to Envoy yet. A certificate that chains to
  * the root but names other hosts, or a host that does not resolve, will not get better.
  */
-function explainFailure(seen: Awaited<ReturnType<typeof presented>>, host: string, root: X509Certificate, domain: string, to: string): { detail: string; transient: boolean } {
+export function explainFailure(seen: Awaited<ReturnType<typeof presented>>, host: string, root: X509Certificate, domain: string, to: string): { detail: string; transient: boolean } {
   if (!('error' in seen)) {
     const problems = problemsOf(seen.chain, host, root);
     return { detail: `it presented ${describeCertificate(seen.chain[0]!)}; ${problems.join('; ') || seen.authorizationError}`, transient: problems.some((p) => p.includes('does not verify against the generated root')) };
