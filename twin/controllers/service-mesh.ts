@@ -206,7 +206,8 @@ export class ServiceMeshOperator implements Controller {
       ...(smcp.status ?? {}),
       observedGeneration: allReady ? generation : observed,
       operatorVersion: OPERATOR_VERSION,
-      chartVersion: CHART_VERSION,
+      // The charts of the requested version (2.5.1 for v2.5, the newest this operator carries).
+      chartVersion: !smcp.spec?.version || smcp.spec.version === DEFAULT_VERSION ? CHART_VERSION : smcp.spec.version.slice(1),
       annotations: { alwaysReadyComponents: 'mesh-config,telemetry-common', readyComponentCount: `${components.ready.length}/${total}` },
       readiness: { components },
       appliedSpec: { ...(smcp.spec ?? {}), version: smcp.spec?.version || DEFAULT_VERSION, profiles: smcp.spec?.profiles ?? ['default'] },
