@@ -50,16 +50,18 @@ export async function addIdentityProvider(world: RhoaiWorld): Promise<'added' | 
       world.report.text('identity provider', `OAuth cluster already has the identity provider ${ours.name} (HTPasswd, Secret ${ours.htpasswd.fileData.name}); left unchanged, with ${(current ?? []).length - 1} other provider(s)`);
       return 'present';
     }
-    const patch = current
-      ? [{ op: 'test', path: '/spec/identityProviders', value: current }, { op: 'add', path: '/spec/identityProviders/-', value: ours }]
-      : [{ op: 'test', path: '/spec', value: oauth.spec ?? {} }, { op: 'add', path: '/spec/identityProviders', value: [ours] }];
+    // identityProviders is an atomic list: send the whole list, ours appended, as a merge patch
+    // guarded by the resourceVersion just read (a 409 means someone changed OAuth meanwhile: read
+    // it again). A merge patch rather than a JSON patch: the same concurrency guarantee, and a body
+    // that schema tools (and the audit log's readers) understand as an OAuth object.
+    const patch = { metadata: { resourceVersion: oauth.metadata.resourceVersion }, spec: { identityProviders: [...(current ?? []), ours] } };
     try {
-      await world.cluster.patch(OAUTH_CLUSTER, patch, 'json');
+      await world.cluster.patch(OAUTH_CLUSTER, patch, 'merge');
       world.report.text('identity provider', `added ${ours.name} to OAuth cluster after its ${(current ?? []).length} provider(s)${current?.length ? ` (${current.map((p) => p.name).join(', ')})` : ''}`);
       return 'added';
     } catch (error) {
-      // The test operation failed: someone changed the list since it was read. Read it again.
-      const raced = error instanceof ApiError && (error.status === 409 || /test(ing value| operation| failed)/i.test(error.message));
+      // The resourceVersion no longer matches: someone changed OAuth since it was read. Read it again.
+      const raced = error instanceof ApiError && error.status === 409;
       if (!raced || attempt >= PATCH_ATTEMPTS) throw error;
     }
   }

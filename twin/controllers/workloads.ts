@@ -223,7 +223,7 @@ export class WorkloadControllers implements Controller {
     const containerStatuses = (pod.spec.containers ?? []).map((c: KObject) => ({
       name: c.name,
       image: c.image,
-      imageID: `${String(c.image).split(':')[0]}@sha256:${createHash('sha256').update(String(c.image)).digest('hex')}`,
+      imageID: imageIdOf(String(c.image)),
       containerID: `cri-o://${createHash('sha256').update(`${pod.metadata.uid}/${c.name}`).digest('hex')}`,
       ready: !crash,
       started: !crash,
@@ -289,6 +289,13 @@ function podRequests(pod: KObject): Map<string, number> {
 
 export function describeRequests(pod: KObject): string {
   return [...podRequests(pod)].map(([r, q]) => `${r}=${r === 'cpu' ? formatCpu(q) : q}`).join(', ');
+}
+
+/** The resolved image as the kubelet reports it: the digest an image pinned by digest already has, else one made up from its name. */
+function imageIdOf(image: string): string {
+  if (image.includes('@sha256:')) return image;
+  const repository = image.replace(/:[^/:]+$/, '');
+  return `${repository}@sha256:${createHash('sha256').update(image).digest('hex')}`;
 }
 
 function controllerOf(obj: KObject, kind: string): string | undefined {
