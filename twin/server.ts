@@ -17,7 +17,7 @@ import { bootstrapCluster, loadNodes } from './bootstrap';
 import { operatorControllers } from './controllers/index';
 import { createContext, type ControllerContext } from './controllers/runtime';
 import { WorkloadControllers } from './controllers/workloads';
-import { FaultSet } from './faults';
+import { faultSet } from './faults';
 import { IngressRouter } from './ingress/router';
 import { startWorkloadRuntime, type SubresourceHandler } from './network/index';
 
@@ -51,7 +51,7 @@ export interface Twin {
 export async function startTwin(opts: TwinOptions = {}): Promise<Twin> {
   const appsDomain = opts.appsDomain ?? 'apps.twin.local';
   const log = opts.log ?? ((line: string) => process.stderr.write(`rhoai-twin: ${line}\n`));
-  const faults = new FaultSet(opts.faults ?? []);
+  const faults = faultSet(opts.faults ?? []);
   // An explicit nodes file wins; else a fault may model another cluster (FaultDefinition.nodes).
   const nodes = opts.nodesFile ? loadNodes(opts.nodesFile) : (faults.nodes() ?? loadNodes());
 

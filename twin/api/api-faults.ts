@@ -1,6 +1,6 @@
 // Transport faults the harness must survive without failing: flaky API answers and watches that
 // drop or expire. Their caughtBy is empty: under them, every scenario must still pass.
-import type { FaultDefinition } from '../faults';
+import type { FaultDefinition } from '../fault-definition';
 
 export const API_FAULTS: FaultDefinition[] = [
   {

@@ -8,7 +8,7 @@
 import type { TwinClient } from '../api/client';
 import { ownerReference, timestamp } from '../api/meta';
 import type { KObject } from '../api/types';
-import type { FaultDefinition } from '../faults';
+import type { FaultDefinition } from '../fault-definition';
 import { conditionOf, keyOf, setCondition, splitKey, WorkQueue, type Condition, type Controller, type ControllerContext } from './runtime';
 
 export const AUTHORINO_FAULTS: FaultDefinition[] = [

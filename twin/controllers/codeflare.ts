@@ -5,7 +5,7 @@
 // process, so the twin acts once per manager pod that becomes Ready.
 import type { TwinClient } from '../api/client';
 import type { KObject } from '../api/types';
-import type { FaultDefinition } from '../faults';
+import type { FaultDefinition } from '../fault-definition';
 import { applicationsNamespace } from './kueue';
 import { conditionOf, WorkQueue, type Controller, type ControllerContext } from './runtime';
 

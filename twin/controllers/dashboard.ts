@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import type { TwinClient } from '../api/client';
 import type { KObject } from '../api/types';
-import type { FaultDefinition } from '../faults';
+import type { FaultDefinition } from '../fault-definition';
 import { conditionOf, WorkQueue, type Controller, type ControllerContext } from './runtime';
 
 export const DASHBOARD_FAULTS: FaultDefinition[] = [

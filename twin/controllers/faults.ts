@@ -1,5 +1,5 @@
 // The faults every controller module implements, gathered for the catalogue.
-import type { FaultDefinition } from '../faults';
+import type { FaultDefinition } from '../fault-definition';
 import { AUTHORINO_FAULTS } from './authorino';
 import { CODEFLARE_FAULTS } from './codeflare';
 import { DASHBOARD_FAULTS } from './dashboard';

@@ -20,7 +20,7 @@ import type { TwinClient } from '../api/client';
 import { timestamp } from '../api/meta';
 import { createCa, createServingCert } from '../api/tls';
 import type { KObject } from '../api/types';
-import type { FaultDefinition } from '../faults';
+import type { FaultDefinition } from '../fault-definition';
 import { WorkQueue, type Controller, type ControllerContext } from './runtime';
 
 export const ISTIO_GATEWAY_FAULTS: FaultDefinition[] = [

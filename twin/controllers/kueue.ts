@@ -9,7 +9,7 @@ import type { TwinClient } from '../api/client';
 import { timestamp } from '../api/meta';
 import { formatCpu, formatMemory, parseQuantity } from '../api/quantity';
 import type { KObject } from '../api/types';
-import type { FaultDefinition } from '../faults';
+import type { FaultDefinition } from '../fault-definition';
 import { conditionOf, keyOf, setCondition, splitKey, WorkQueue, type Condition, type Controller, type ControllerContext } from './runtime';
 
 export const KUEUE_FAULTS: FaultDefinition[] = [

@@ -24,7 +24,7 @@ import { newOAuthToken, oauthTokenObjectName } from '../api/auth';
 import type { TwinClient } from '../api/client';
 import { deepEqual, timestamp } from '../api/meta';
 import { ApiError, type KObject } from '../api/types';
-import type { FaultDefinition } from '../faults';
+import type { FaultDefinition } from '../fault-definition';
 import { conditionOf, setCondition, WorkQueue, type Condition, type Controller, type ControllerContext } from './runtime';
 
 export const OAUTH_FAULTS: FaultDefinition[] = [

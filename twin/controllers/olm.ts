@@ -9,7 +9,7 @@ import type { TwinClient } from '../api/client';
 import { ownerReference, randomSuffix, timestamp } from '../api/meta';
 import type { KObject } from '../api/types';
 import { loadYamlObjects } from '../bootstrap';
-import type { FaultDefinition } from '../faults';
+import type { FaultDefinition } from '../fault-definition';
 import { conditionOf, keyOf, setCondition, splitKey, WorkQueue, type Condition, type Controller, type ControllerContext } from './runtime';
 
 export const OLM_FAULTS: FaultDefinition[] = [

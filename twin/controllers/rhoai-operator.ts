@@ -27,7 +27,7 @@ import type { TwinClient } from '../api/client';
 import { ownerReference, timestamp } from '../api/meta';
 import type { KObject } from '../api/types';
 import { loadYamlObjects } from '../bootstrap';
-import type { FaultDefinition } from '../faults';
+import type { FaultDefinition } from '../fault-definition';
 import { conditionOf, setCondition, WorkQueue, type Condition, type Controller, type ControllerContext } from './runtime';
 
 export const RHOAI_OPERATOR_FAULTS: FaultDefinition[] = [

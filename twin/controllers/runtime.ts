@@ -5,7 +5,7 @@ import { TWIN_SYSTEM, type Authenticator, type UserInfo } from '../api/auth';
 import { TwinClient } from '../api/client';
 import type { ApiServer } from '../api/apiserver';
 import { ApiError, type KObject } from '../api/types';
-import type { FaultSet } from '../faults';
+import type { FaultSet } from '../fault-set';
 import type { IngressRouter } from '../ingress/router';
 
 export interface TwinSettings {
@@ -39,6 +39,15 @@ export interface ControllerContext {
 /** Decides how the kubelet runs a scheduled pod; undefined leaves it to the next runtime (default: containers start and are ready). */
 export interface PodRuntime {
   behaviour(pod: KObject): { crash?: string } | undefined;
+  /** Asked before any container starts: an image of the pod that cannot be pulled (the pod stays Pending in ImagePullBackOff). */
+  imagePull?(pod: KObject): ImagePullFailure | undefined;
+}
+
+/** Why the kubelet cannot pull a container's image (the registry's answer, as in the Failed event). */
+export interface ImagePullFailure {
+  container: string;
+  image: string;
+  message: string;
 }
 
 export interface Controller {

@@ -16,7 +16,7 @@
 import type { TwinClient } from '../api/client';
 import { ownerReference, timestamp } from '../api/meta';
 import type { KObject } from '../api/types';
-import type { FaultDefinition } from '../faults';
+import type { FaultDefinition } from '../fault-definition';
 import { conditionOf, keyOf, setCondition, splitKey, WorkQueue, type Condition, type Controller, type ControllerContext } from './runtime';
 import { MEMBER_OF } from './service-mesh';
 

@@ -16,7 +16,7 @@ import * as yaml from 'js-yaml';
 import type { TwinClient } from '../api/client';
 import { ownerReference, timestamp } from '../api/meta';
 import type { KObject } from '../api/types';
-import type { FaultDefinition } from '../faults';
+import type { FaultDefinition } from '../fault-definition';
 import { conditionOf, keyOf, setCondition, splitKey, WorkQueue, type Condition, type Controller, type ControllerContext } from './runtime';
 
 export const SERVICE_MESH_FAULTS: FaultDefinition[] = [

@@ -13,7 +13,7 @@
 // that bundle is the twin's ingress and API server CAs.
 import type { TwinClient } from '../api/client';
 import type { KObject } from '../api/types';
-import type { FaultDefinition } from '../faults';
+import type { FaultDefinition } from '../fault-definition';
 import { WorkQueue, type Controller, type ControllerContext } from './runtime';
 
 export const TRUSTED_CA_FAULTS: FaultDefinition[] = [

@@ -7,8 +7,8 @@ import type { TwinClient } from '../api/client';
 import { ownerReference, randomSuffix, timestamp } from '../api/meta';
 import { formatCpu, parseQuantity } from '../api/quantity';
 import type { KObject } from '../api/types';
-import type { FaultDefinition } from '../faults';
-import { conditionOf, keyOf, setCondition, splitKey, WorkQueue, type Condition, type Controller, type ControllerContext } from './runtime';
+import type { FaultDefinition } from '../fault-definition';
+import { conditionOf, keyOf, setCondition, splitKey, WorkQueue, type Condition, type Controller, type ControllerContext, type ImagePullFailure } from './runtime';
 
 export const WORKLOAD_FAULTS: FaultDefinition[] = [
   {
@@ -218,6 +218,8 @@ export class WorkloadControllers implements Controller {
 
   private run(pod: KObject): void {
     const now = timestamp();
+    const pull = this.ctx.podRuntimes.map((r) => r.imagePull?.(pod)).find(Boolean);
+    if (pull) return this.pullBackOff(pod, pull, now);
     const crash = this.crashReason(pod);
     const node = this.client.get('v1', 'Node', pod.spec.nodeName);
     const containerStatuses = (pod.spec.containers ?? []).map((c: KObject) => ({
@@ -249,6 +251,32 @@ export class WorkloadControllers implements Controller {
       kubelet.event(pod, 'Normal', 'Started', `Started container ${c.name}`);
       if (crash) kubelet.event(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`);
     }
+  }
+
+  /** An image that cannot be pulled: the pod stays Pending with ImagePullBackOff, as the kubelet reports it (no container starts). */
+  private pullBackOff(pod: KObject, pull: ImagePullFailure, now: string): void {
+    const failing = (c: KObject) => c.name === pull.container;
+    const containerStatuses = (pod.spec.containers ?? []).map((c: KObject) => ({
+      name: c.name,
+      image: c.image,
+      imageID: '',
+      ready: false,
+      started: false,
+      restartCount: 0,
+      state: { waiting: failing(c) ? { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}"` } : { reason: 'ContainerCreating' } },
+    }));
+    if (JSON.stringify(pod.status?.containerStatuses) === JSON.stringify(containerStatuses)) return;
+    let conditions: Condition[] = pod.status?.conditions ?? [];
+    for (const [type, ok] of [['PodScheduled', true], ['Initialized', true], ['ContainersReady', false], ['Ready', false]] as const) {
+      conditions = setCondition(conditions, { type, status: ok ? 'True' : 'False', ...(ok ? {} : { reason: 'ContainersNotReady', message: `containers with unready status: [${containerStatuses.map((c: { name: string }) => c.name).join(' ')}]` }) }, now);
+    }
+    this.client.patchStatus('v1', 'Pod', pod.metadata.name!, pod.metadata.namespace, { phase: 'Pending', conditions, hostIP: this.client.get('v1', 'Node', pod.spec.nodeName)?.status?.addresses?.[0]?.address ?? '10.0.0.10', startTime: now, containerStatuses });
+    const kubelet = this.client.as('kubelet');
+    kubelet.event(pod, 'Normal', 'Pulling', `Pulling image "${pull.image}"`);
+    kubelet.event(pod, 'Warning', 'Failed', `Failed to pull image "${pull.image}": ${pull.message}`);
+    kubelet.event(pod, 'Warning', 'Failed', 'Error: ErrImagePull');
+    kubelet.event(pod, 'Normal', 'BackOff', `Back-off pulling image "${pull.image}"`);
+    kubelet.event(pod, 'Warning', 'Failed', 'Error: ImagePullBackOff');
   }
 
   private crashReason(pod: KObject): string | undefined {
