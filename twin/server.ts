@@ -15,6 +15,7 @@ import { createCa, createServingCert } from './api/tls';
 import { VirtualKinds } from './api/virtual';
 import { bootstrapCluster, loadNodes } from './bootstrap';
 import { operatorControllers } from './controllers/index';
+import { oauthServerMetadata } from './controllers/oauth-server';
 import { createContext, type ControllerContext } from './controllers/runtime';
 import { WorkloadControllers } from './controllers/workloads';
 import { faultSet } from './faults';
@@ -85,7 +86,7 @@ export async function startTwin(opts: TwinOptions = {}): Promise<Twin> {
     audit,
     faults,
     tls: apiCert,
-    oauthMetadata: () => oauthMetadata(appsDomain, ingressPortOf()),
+    oauthMetadata: () => oauthServerMetadata(`oauth-openshift.${appsDomain}`),
     subresourceHandlers,
   });
   await listen(apiHttp, opts.port ?? 0);
@@ -132,18 +133,6 @@ export async function startTwin(opts: TwinOptions = {}): Promise<Twin> {
   };
 }
 
-function oauthMetadata(appsDomain: string, _ingressPort: number): object {
-  const issuer = `https://oauth-openshift.${appsDomain}`;
-  return {
-    issuer,
-    authorization_endpoint: `${issuer}/oauth/authorize`,
-    token_endpoint: `${issuer}/oauth/token`,
-    scopes_supported: ['user:check-access', 'user:full', 'user:info', 'user:list-projects', 'user:list-scoped-projects'],
-    response_types_supported: ['code', 'token'],
-    grant_types_supported: ['authorization_code', 'implicit'],
-    code_challenge_methods_supported: ['plain', 'S256'],
-  };
-}
 
 export function writeKubeconfig(path: string, server: string, caPem: string, token: string): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });

@@ -316,7 +316,7 @@ export class OAuthServer implements Controller {
       case '/healthz':
         return send(res, 200, { 'Content-Type': 'text/plain' }, 'ok');
       case '/.well-known/oauth-authorization-server':
-        return send(res, 200, { 'Content-Type': 'application/json' }, JSON.stringify(metadata(this.host)));
+        return send(res, 200, { 'Content-Type': 'application/json' }, JSON.stringify(oauthServerMetadata(this.host)));
       case '/oauth/authorize':
         if (req.method !== 'GET' && req.method !== 'POST') return send(res, 405, { Allow: 'GET, POST' }, 'Method Not Allowed');
         return this.authorize(req, res, url, providers);
@@ -583,7 +583,8 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
   res.end(body);
 }
 
-function metadata(host: string): object {
+/** The OAuth server metadata OpenShift publishes at /.well-known/oauth-authorization-server (on the API server and the OAuth route). */
+export function oauthServerMetadata(host: string): object {
   const issuer = `https://${host}`;
   return {
     issuer,
