@@ -41,6 +41,22 @@ export interface PodRuntime {
   behaviour(pod: KObject): { crash?: string } | undefined;
   /** Asked before any container starts: an image of the pod that cannot be pulled (the pod stays Pending in ImagePullBackOff). */
   imagePull?(pod: KObject): ImagePullFailure | undefined;
+  /**
+   * Runs the pod's init containers, in order, before its containers start: asked while the pod
+   * initialises; undefined leaves them to the next runtime (none: they complete at once). `wake`
+   * asks the kubelet to look at the pod again (an init container finished or backed off).
+   */
+  initContainers?(pod: KObject, wake: () => void): InitProgress | undefined;
+}
+
+/** Where a pod's init containers are, as the kubelet reports them. */
+export interface InitProgress {
+  /** Every init container exited 0: the pod's containers may start. */
+  done: boolean;
+  /** status.initContainerStatuses. */
+  statuses: KObject[];
+  /** The init container that failed and is backing off (a Warning BackOff event says so). */
+  failed?: { container: string; message: string; restartCount: number };
 }
 
 /** Why the kubelet cannot pull a container's image (the registry's answer, as in the Failed event). */

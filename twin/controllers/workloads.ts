@@ -8,7 +8,7 @@ import { ownerReference, randomSuffix, timestamp } from '../api/meta';
 import { formatCpu, parseQuantity } from '../api/quantity';
 import type { KObject } from '../api/types';
 import type { FaultDefinition } from '../fault-definition';
-import { conditionOf, keyOf, setCondition, splitKey, WorkQueue, type Condition, type Controller, type ControllerContext, type ImagePullFailure } from './runtime';
+import { conditionOf, keyOf, setCondition, splitKey, WorkQueue, type Condition, type Controller, type ControllerContext, type ImagePullFailure, type InitProgress } from './runtime';
 
 export const WORKLOAD_FAULTS: FaultDefinition[] = [
   {
@@ -220,6 +220,8 @@ export class WorkloadControllers implements Controller {
     const now = timestamp();
     const pull = this.ctx.podRuntimes.map((r) => r.imagePull?.(pod)).find(Boolean);
     if (pull) return this.pullBackOff(pod, pull, now);
+    const init = (pod.spec.initContainers ?? []).length ? this.ctx.podRuntimes.map((r) => r.initContainers?.(pod, () => this.pods.enqueue(keyOf(pod)))).find(Boolean) : undefined;
+    if (init && !init.done) return this.initializing(pod, init, now);
     const crash = this.crashReason(pod);
     const node = this.client.get('v1', 'Node', pod.spec.nodeName);
     const containerStatuses = (pod.spec.containers ?? []).map((c: KObject) => ({
@@ -243,6 +245,7 @@ export class WorkloadControllers implements Controller {
       hostIP: node?.status?.addresses?.[0]?.address ?? '10.0.0.10',
       podIP: `10.128.${Math.floor(Math.random() * 250)}.${2 + Math.floor(Math.random() * 250)}`,
       startTime: now,
+      ...(init ? { initContainerStatuses: init.statuses } : {}),
       containerStatuses,
     });
     const kubelet = this.client.as('kubelet');
@@ -277,6 +280,21 @@ export class WorkloadControllers implements Controller {
     kubelet.event(pod, 'Warning', 'Failed', 'Error: ErrImagePull');
     kubelet.event(pod, 'Normal', 'BackOff', `Back-off pulling image "${pull.image}"`);
     kubelet.event(pod, 'Warning', 'Failed', 'Error: ImagePullBackOff');
+  }
+
+  /** Init containers still running or backing off: the pod stays Pending (Init:N/M, or Init:CrashLoopBackOff), its containers waiting in PodInitializing. */
+  private initializing(pod: KObject, init: InitProgress, now: string): void {
+    const incomplete = init.statuses.filter((s) => s.state?.terminated?.exitCode !== 0).map((s) => s.name);
+    const containerStatuses = (pod.spec.containers ?? []).map((c: KObject) => ({ name: c.name, image: c.image, imageID: '', ready: false, started: false, restartCount: 0, state: { waiting: { reason: 'PodInitializing' } } }));
+    if (JSON.stringify(pod.status?.initContainerStatuses) === JSON.stringify(init.statuses) && pod.status?.containerStatuses) return;
+    let conditions: Condition[] = pod.status?.conditions ?? [];
+    conditions = setCondition(conditions, { type: 'PodScheduled', status: 'True' }, now);
+    conditions = setCondition(conditions, { type: 'Initialized', status: 'False', reason: 'ContainersNotInitialized', message: `containers with incomplete status: [${incomplete.join(' ')}]` }, now);
+    for (const type of ['ContainersReady', 'Ready']) {
+      conditions = setCondition(conditions, { type, status: 'False', reason: 'ContainersNotReady', message: `containers with unready status: [${containerStatuses.map((c: { name: string }) => c.name).join(' ')}]` }, now);
+    }
+    this.client.patchStatus('v1', 'Pod', pod.metadata.name!, pod.metadata.namespace, { phase: 'Pending', conditions, hostIP: this.client.get('v1', 'Node', pod.spec.nodeName)?.status?.addresses?.[0]?.address ?? '10.0.0.10', startTime: pod.status?.startTime ?? now, initContainerStatuses: init.statuses, containerStatuses });
+    if (init.failed) this.client.as('kubelet').event(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${init.failed.container} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`);
   }
 
   private crashReason(pod: KObject): string | undefined {
