@@ -1,0 +1,73 @@
+// The twin's machine-learning library: what the workbench emulator runs when the fraud-detection
+// tutorial trains its model, and what the model-server emulators (OpenVINO Model Server for KServe
+// and ModelMesh) run to serve it. Pure TypeScript: no native modules, no network, deterministic.
+//
+//   data      generateCardTransactions, toCardCsv, parseCardCsv       data/card_transdata.csv
+//   training  trainFraudModel, runTutorialTraining, predictFraud      the notebook, in one call
+//   scaler    scalerToJson, parseScalerJson, scaleRows                 artifact/scaler.json
+//   ONNX      writeOnnxModel, readOnnxModel, OnnxSession               models/fraud/1/model.onnx
+
+/** Seeded random numbers (sfc32). */
+export { seededRandom, type Random } from './random';
+
+/** card_transdata.csv: columns, synthetic rows, Python-style CSV writing and strict reading. */
+export {
+  BINARY_COLUMNS,
+  CARD_COLUMNS,
+  CARD_DATA_PATH,
+  CardCsvError,
+  DEFAULT_CARD_ROWS,
+  DEFAULT_CARD_SEED,
+  formatPythonFloat,
+  fraudProbability,
+  generateCardTransactions,
+  parseCardCsv,
+  toCardCsv,
+  type CardColumn,
+  type CardDataOptions,
+  type CardTransaction,
+} from './synthetic-card-data';
+
+/** The StandardScaler fitted on the training split, and its JSON file. */
+export { SCALER_JSON_PATH, fitScaler, parseScalerJson, scaleRow, scaleRows, scalerToJson, type StandardScaler } from './scaler';
+
+/** Dense networks and their FP32 forward pass. */
+export { forward, type Activation, type DenseLayer, type DenseNetwork } from './network';
+
+/** Training as 1_experiment_train.ipynb does it, and the tutorial's sample transactions. */
+export {
+  FRAUD_FEATURES,
+  FRAUD_THRESHOLD,
+  MODEL_ONNX_PATH,
+  TUTORIAL_TRANSACTIONS,
+  evaluate,
+  fraudFeatures,
+  predictFraud,
+  trainFraudModel,
+  type ClassificationMetrics,
+  type EpochLog,
+  type TrainOptions,
+  type TrainingResult,
+} from './train';
+
+/** The notebook as one call. */
+export { runTutorialTraining, trainingLog, type TutorialTrainingOutput } from './tutorial';
+
+/** ONNX: the decoded model, writing, reading and running it. */
+export {
+  DataType,
+  OnnxFormatError,
+  dataTypeName,
+  v2Datatype,
+  type AttributeValue,
+  type Dimension,
+  type Graph,
+  type Model,
+  type Node,
+  type OperatorSetId,
+  type Tensor,
+  type ValueInfo,
+} from './onnx-types';
+export { ONNX_IR_VERSION, ONNX_OPSET, writeOnnxModel, type OnnxWriteOptions } from './onnx-writer';
+export { readOnnxModel } from './onnx-reader';
+export { OnnxInputError, OnnxRuntimeError, OnnxSession, OnnxUnsupportedError, SUPPORTED_OPERATORS, v2TensorMetadata, type Feed } from './onnx-runtime';
