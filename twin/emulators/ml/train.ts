@@ -304,6 +304,8 @@ export function trainFraudModel(rows: readonly CardTransaction[], options: Train
   const classWeights: [number, number] =
     options.classWeights === false ? [1, 1] : [trainRows.length / (2 * negatives), trainRows.length / (2 * positives)];
   const sampleWeight = Float64Array.from(y, (label) => classWeights[label]);
+  const validationX = Float32Array.from(scaleRows(scaler, validationRows.map(fraudFeatures)).flat());
+  const validationY = Float64Array.from(validationRows, (r) => r.fraud);
 
   const sizes = [width, ...hiddenUnits, 1];
   const layers = sizes.slice(1).map((units, l) => glorotLayer(random, sizes[l], units, l < hiddenUnits.length, batchSize));
@@ -346,8 +348,7 @@ export function trainFraudModel(rows: readonly CardTransaction[], options: Train
         adam(layer.b, layer.gb, layer.mb, layer.vb, rate, beta1, beta2);
       }
     }
-    const network = toNetwork(layers);
-    const validation = validationLoss(network, scaler, validationRows);
+    const validation = validationLoss(toNetwork(layers), validationX, validationY);
     history.push({ epoch, loss: lossSum / order.length, accuracy: correct / order.length, val_loss: validation.loss, val_accuracy: validation.accuracy });
   }
   const trainingMillis = performance.now() - started;
@@ -386,15 +387,15 @@ function toNetwork(layers: TrainableLayer[]): DenseNetwork {
   return { inputName: `${dense[0].name}_input`, outputName: dense[dense.length - 1].name, inputSize: layers[0].inputSize, layers: dense };
 }
 
-/** Keras' val_loss and val_accuracy: class weights apply to training only. */
-function validationLoss(network: DenseNetwork, scaler: StandardScaler, rows: readonly CardTransaction[]) {
-  if (rows.length === 0) return { loss: NaN, accuracy: NaN };
-  const p = predictFraud(network, scaler, rows.map(fraudFeatures));
+/** Keras' val_loss and val_accuracy (class weights apply to training only) on scaled inputs. */
+function validationLoss(network: DenseNetwork, x: Float32Array, y: Float64Array) {
+  if (y.length === 0) return { loss: NaN, accuracy: NaN };
+  const p = forward(network, x);
   let loss = 0;
   let correct = 0;
-  rows.forEach((row, i) => {
-    loss += bce(p[i], row.fraud);
-    if ((p[i] > 0.5 ? 1 : 0) === row.fraud) correct++;
-  });
-  return { loss: loss / rows.length, accuracy: correct / rows.length };
+  for (let i = 0; i < y.length; i++) {
+    loss += bce(p[i], y[i]);
+    if ((p[i] > 0.5 ? 1 : 0) === y[i]) correct++;
+  }
+  return { loss: loss / y.length, accuracy: correct / y.length };
 }
