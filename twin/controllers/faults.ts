@@ -5,6 +5,7 @@ import { CODEFLARE_FAULTS } from './codeflare';
 import { DASHBOARD_FAULTS } from './dashboard';
 import { ISTIO_GATEWAY_FAULTS } from './istio-gateways';
 import { KUEUE_FAULTS } from './kueue';
+import { NOTEBOOK_FAULTS } from './notebooks';
 import { OAUTH_FAULTS } from './oauth-server';
 import { OLM_FAULTS } from './olm';
 import { RHOAI_OPERATOR_FAULTS } from './rhoai-operator';
@@ -26,4 +27,5 @@ export const CONTROLLER_FAULTS: FaultDefinition[] = [
   ...AUTHORINO_FAULTS,
   ...KUEUE_FAULTS,
   ...CODEFLARE_FAULTS,
+  ...NOTEBOOK_FAULTS,
 ];

@@ -5,18 +5,23 @@ import { CodeFlareOperator } from './codeflare';
 import { DashboardComponent } from './dashboard';
 import { IstioGateways } from './istio-gateways';
 import { KueueController } from './kueue';
+import { NotebookController } from './notebooks';
 import { OAuthServer } from './oauth-server';
 import { OlmController } from './olm';
 import { PodExec } from './pod-exec';
 import { RhoaiOperator } from './rhoai-operator';
 import type { Controller, ControllerContext } from './runtime';
 import { ServerlessOperator } from './serverless';
+import { ServiceCa } from './service-ca';
 import { ServiceMeshOperator } from './service-mesh';
+import { StatefulSetController } from './statefulsets';
 import { TrustedCaBundle } from './trusted-ca-bundle';
 
 export function operatorControllers(ctx: ControllerContext): Controller[] {
   return [
     new PodExec(ctx),
+    new StatefulSetController(ctx),
+    new ServiceCa(ctx),
     new OlmController(ctx),
     new OAuthServer(ctx),
     new RhoaiOperator(ctx),
@@ -28,5 +33,6 @@ export function operatorControllers(ctx: ControllerContext): Controller[] {
     new AuthorinoOperator(ctx),
     new KueueController(ctx),
     new CodeFlareOperator(ctx),
+    new NotebookController(ctx),
   ];
 }

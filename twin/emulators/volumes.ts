@@ -67,7 +67,11 @@ export class VolumeStore {
         // emptyDir, and kinds the twin does not model (projected, downwardAPI) as empty directories.
         dir = this.ensure(path.join(podDir, 'volumes', volume.name));
       }
-      if (m.subPath) dir = this.ensure(path.join(dir, m.subPath));
+      if (m.subPath) {
+        // A subPath names a file or a directory of the volume (a ConfigMap key mounted as one file).
+        const sub = path.join(dir, m.subPath);
+        dir = fs.existsSync(sub) && !fs.statSync(sub).isDirectory() ? sub : this.ensure(sub);
+      }
       mounts.push({ mountPath: path.posix.normalize(m.mountPath), hostDir: dir, readOnly });
     }
     const rootDir = this.ensure(path.join(podDir, 'rootfs', container.name));

@@ -1,0 +1,219 @@
+// The workbench images of RHOAI 2.9 and the OpenShift OAuth proxy the notebook controller puts in
+// front of them, as image emulators of the twin's kubelet:
+//   - the Jupyter images (Minimal Python, Standard Data Science, CUDA, PyTorch, TensorFlow, TrustyAI,
+//     HabanaAI): the JupyterLab server on --ServerApp.port (8888) under --ServerApp.base_url
+//     (/notebook/<ns>/<name>), answering its REST API there (…/api is what the readiness probe and
+//     the dashboard call; …/api/contents lists the workbench's files), with `git`, `jupyter
+//     nbconvert`, `pip` and `python` to exec;
+//   - code-server: nginx on 8888 under the same base URL (…/api answers the probe) in front of
+//     code-server on 8787; `git`, `pip`, `python`, `code-server --version`; no jupyter;
+//   - ose-oauth-proxy: TLS on --https-address (8443) with the certificate files it is given,
+//     /oauth/healthz, and every other request sent to the cluster's OAuth server to log in (the twin
+//     does not complete that login: a request never reaches the workbench through the proxy).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { WorkloadRuntime } from '../../network/index';
+import { ContainerExit, imageBaseName, type ContainerContext, type ContainerEmulator, type ImageEmulator } from '../types';
+import { codeServerCommand, jupyterCommand, pipCommand, pythonCommand, type WorkbenchCommandDeps } from './commands';
+import { gitCommand } from './git';
+import { OAUTH_PROXY_BASE_NAME, workbenchImageOf, type WorkbenchImage } from './images';
+
+export { WORKBENCH_IMAGES, workbenchImageOf } from './images';
+export { REPOSITORY_FAULT } from './git';
+export { TRAINING_FAULT } from './kernel';
+
+export interface WorkbenchFaults {
+  has(name: string): boolean;
+}
+
+/** Registers the workbench images and the OAuth proxy with the twin's kubelet. */
+export function registerWorkbenchImages(runtime: WorkloadRuntime, faults: WorkbenchFaults): void {
+  runtime.emulators.register(workbenchEmulator(runtime, faults));
+  runtime.emulators.register(oauthProxyEmulator);
+}
+
+function workbenchEmulator(runtime: WorkloadRuntime, faults: WorkbenchFaults): ImageEmulator {
+  return {
+    name: 'workbench',
+    matches: (image) => workbenchImageOf(image) !== undefined,
+    start: (ctx) => startWorkbench(ctx, workbenchImageOf(String(ctx.container.image))!, runtime, faults),
+  };
+}
+
+function notebookArg(env: Record<string, string>, name: string): string | undefined {
+  return new RegExp(`--ServerApp\\.${name}=(\\S+)`).exec(env.NOTEBOOK_ARGS ?? '')?.[1]?.replace(/^['"]|['"]$/g, '');
+}
+
+function startWorkbench(ctx: ContainerContext, image: WorkbenchImage, runtime: WorkloadRuntime, faults: WorkbenchFaults): ContainerEmulator {
+  const base = (notebookArg(ctx.env, 'base_url') ?? ctx.env.NB_PREFIX ?? '').replace(/\/+$/, '');
+  const port = Number(notebookArg(ctx.env, 'port') ?? 8888);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ContainerExit(`[E ServerApp] --ServerApp.port=${notebookArg(ctx.env, 'port')} is not a port number`);
+  const root = ctx.container.workingDir ?? '/opt/app-root/src';
+  const deps: WorkbenchCommandDeps = { image, namespace: ctx.pod.metadata.namespace!, network: runtime.network, faults };
+  const started = new Date().toISOString();
+  const commands = { git: gitCommand(faults), pip: pipCommand(deps), pip3: pipCommand(deps), python: pythonCommand(deps), python3: pythonCommand(deps) };
+  if (image.server === 'code-server') {
+    ctx.log(`[entrypoint] starting code-server ${image.displayName} on 127.0.0.1:8787 behind nginx on ${port}`);
+    return {
+      ports: [
+        { port, handler: nginxForCodeServer(base, started) },
+        { port: 8787, handler: codeServerUi },
+      ],
+      commands: { ...commands, 'code-server': codeServerCommand() },
+    };
+  }
+  ctx.log(`[I ${started} ServerApp] Jupyter Server ${image.packages.jupyter_server} is running at:`);
+  ctx.log(`[I ${started} ServerApp] http://${ctx.pod.metadata.name}:${port}${base}/lab`);
+  ctx.log(`[I ${started} ServerApp] Serving notebooks from local directory: ${root}`);
+  return {
+    ports: [{ port, handler: jupyterServer(ctx, image, base, root, started) }],
+    commands: { ...commands, jupyter: jupyterCommand(deps) },
+  };
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function html(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { 'Content-Type': 'text/html; charset=UTF-8', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+/** The JupyterLab server's REST API under its base URL (no token: the dashboard starts it with an empty one behind the OAuth proxy). */
+function jupyterServer(ctx: ContainerContext, image: WorkbenchImage, base: string, root: string, started: string): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://jupyter');
+    const p = decodeURIComponent(url.pathname);
+    if (!(p === base || p.startsWith(`${base}/`))) return json(res, 404, { message: 'Not Found', reason: null });
+    const rest = p.slice(base.length) || '/';
+    if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { message: 'Method Not Allowed', reason: null });
+    if (rest === '/' || rest === '') {
+      res.writeHead(302, { Location: `${base}/lab` });
+      return void res.end();
+    }
+    if (rest === '/api' || rest === '/api/') return json(res, 200, { version: image.packages.jupyter_server });
+    if (rest === '/api/status') return json(res, 200, { connections: 0, kernels: 0, last_activity: started, started });
+    if (rest === '/api/kernels' || rest === '/api/sessions' || rest === '/api/terminals') return json(res, 200, []);
+    if (rest === '/api/kernelspecs') return json(res, 200, { default: 'python3', kernelspecs: { python3: { name: 'python3', spec: { display_name: `Python ${image.python.split('.').slice(0, 2).join('.')}`, language: 'python', argv: ['python', '-m', 'ipykernel_launcher', '-f', '{connection_file}'] } } } });
+    if (rest === '/api/contents' || rest.startsWith('/api/contents/')) return void contents(ctx, root, rest.slice('/api/contents'.length).replace(/^\//, ''), url.searchParams.get('content') !== '0', res);
+    if (rest === '/lab' || rest.startsWith('/lab/') || rest === '/tree') {
+      return html(res, 200, `<!doctype html><html><head><meta charset="utf-8"><title>JupyterLab</title></head><body data-notebook="lab"><div id="main">JupyterLab ${image.packages.jupyterlab} — ${image.displayName}</div></body></html>`);
+    }
+    json(res, 404, { message: 'Not Found', reason: null });
+  };
+}
+
+async function contents(ctx: ContainerContext, root: string, rel: string, withContent: boolean, res: ServerResponse): Promise<void> {
+  const full = path.posix.join(root, rel);
+  try {
+    const st = await ctx.fs.stat(full);
+    const model = (name: string, p: string, s: import('node:fs').Stats) => ({
+      name,
+      path: p,
+      type: s.isDirectory() ? 'directory' : name.endsWith('.ipynb') ? 'notebook' : 'file',
+      created: s.birthtime.toISOString(),
+      last_modified: s.mtime.toISOString(),
+      size: s.isDirectory() ? null : s.size,
+      writable: true,
+      mimetype: null,
+      format: null,
+      content: null,
+    });
+    const self = model(path.posix.basename(rel), rel, st);
+    if (st.isDirectory()) {
+      const entries = [];
+      if (withContent) {
+        for (const name of await ctx.fs.readdir(full)) {
+          if (name.startsWith('.')) continue;
+          const s = await ctx.fs.stat(path.posix.join(full, name));
+          entries.push(model(name, rel ? `${rel}/${name}` : name, s));
+        }
+      }
+      return json(res, 200, { ...self, format: withContent ? 'json' : null, content: withContent ? entries : null });
+    }
+    const data = withContent ? (await ctx.fs.readFile(full)).toString('utf8') : null;
+    json(res, 200, { ...self, format: withContent ? 'text' : null, mimetype: withContent ? 'text/plain' : null, content: data });
+  } catch {
+    json(res, 404, { message: `No such file or directory: ${rel}`, reason: null });
+  }
+}
+
+/** nginx of the code-server image: …/api for the probe and the culler, everything else to code-server. */
+function nginxForCodeServer(base: string, started: string): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const p = new URL(req.url ?? '/', 'http://nginx').pathname;
+    if (!(p === base || p.startsWith(`${base}/`))) {
+      res.writeHead(404, { 'Content-Type': 'text/html', Server: 'nginx/1.22.1' });
+      return void res.end('<html><head><title>404 Not Found</title></head><body><center><h1>404 Not Found</h1></center><hr><center>nginx/1.22.1</center></body></html>');
+    }
+    const rest = p.slice(base.length);
+    if (rest === '/api' || rest === '/api/kernels') return json(res, 200, [{ id: 'code-server', name: 'code-server', last_activity: started, execution_state: 'busy', connections: 1 }]);
+    codeServerUi(req, res);
+  };
+}
+
+function codeServerUi(_req: IncomingMessage, res: ServerResponse): void {
+  html(res, 200, '<!doctype html><html><head><meta charset="utf-8"><title>code-server</title></head><body><div id="workbench">code-server 4.22.0</div></body></html>');
+}
+
+// ---- the OAuth proxy ----
+
+/** registry.redhat.io/openshift4/ose-oauth-proxy, as the ODH notebook controller injects it. */
+export const oauthProxyEmulator: ImageEmulator = {
+  name: 'oauth-proxy',
+  matches: (image) => imageBaseName(image) === OAUTH_PROXY_BASE_NAME,
+  start: startOauthProxy,
+};
+
+function startOauthProxy(ctx: ContainerContext): ContainerEmulator {
+  const arg = (name: string) => ctx.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const address = arg('https-address') ?? ':8443';
+  const port = Number(address.slice(address.lastIndexOf(':') + 1));
+  const certFile = arg('tls-cert');
+  const keyFile = arg('tls-key');
+  if (!certFile || !keyFile) throw new ContainerExit('oauth-proxy: --https-address requires --tls-cert and --tls-key');
+  const read = (f: string) => {
+    try {
+      return fs.readFileSync(ctx.fs.hostPath(f)).toString('utf8');
+    } catch {
+      throw new ContainerExit(`oauth-proxy: FATAL: open ${f}: no such file or directory`);
+    }
+  };
+  const cert = read(certFile);
+  const key = read(keyFile);
+  const serviceAccount = arg('openshift-service-account') ?? 'default';
+  const namespace = ctx.pod.metadata.namespace!;
+  const clientId = `system:serviceaccount:${namespace}:${serviceAccount}`;
+  ctx.log(`oauth-proxy: HTTPS: listening on [::]:${port}`);
+  ctx.log(`oauth-proxy: mapping path "/" => upstream "${arg('upstream') ?? 'http://localhost:8080'}/"`);
+  return {
+    ports: [
+      {
+        port,
+        tls: { cert, key },
+        handler: (req, res) => {
+          const url = new URL(req.url ?? '/', 'https://proxy');
+          if (url.pathname === '/oauth/healthz') {
+            res.writeHead(200, { 'Content-Type': 'text/plain' });
+            return void res.end('OK');
+          }
+          if (url.pathname === '/oauth/callback') {
+            res.writeHead(500, { 'Content-Type': 'text/plain' });
+            return void res.end("Internal Error: the twin's oauth-proxy does not complete the OAuth code flow\n");
+          }
+          const host = req.headers['x-forwarded-host'] ?? req.headers.host ?? 'localhost';
+          const state = `${randomBytes(16).toString('hex')}:${url.pathname === '/oauth/start' ? url.searchParams.get('rd') ?? '/' : `${url.pathname}${url.search}`}`;
+          const authorize = new URL(`https://oauth-openshift.${ctx.appsDomain}/oauth/authorize`);
+          authorize.search = new URLSearchParams({ approval_prompt: 'force', client_id: clientId, redirect_uri: `https://${host}/oauth/callback`, response_type: 'code', scope: 'user:info user:check-access', state }).toString();
+          res.writeHead(302, { Location: authorize.toString(), 'Set-Cookie': `_oauth_proxy_csrf=${randomBytes(16).toString('hex')}; Path=/; Secure; HttpOnly` });
+          res.end();
+        },
+      },
+    ],
+  };
+}
