@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { type DenseNetwork } from '../../../twin/emulators/ml/network';
 import { fitScaler, parseScalerJson, scaleRow, scalerToJson, type StandardScaler } from '../../../twin/emulators/ml/scaler';
 import { type CardTransaction, generateCardTransactions } from '../../../twin/emulators/ml/synthetic-card-data';
-import { FRAUD_FEATURES, FRAUD_THRESHOLD, TUTORIAL_TRANSACTIONS, evaluate, predictFraud, trainFraudModel, type TrainingResult } from '../../../twin/emulators/ml/train';
+import { FRAUD_FEATURES, FRAUD_THRESHOLD, TUTORIAL_TRANSACTIONS, evaluate, fraudFeatures, predictFraud, splitCardTransactions, trainFraudModel, type TrainingResult } from '../../../twin/emulators/ml/train';
 
 const rows = generateCardTransactions();
 let trained: TrainingResult;
@@ -85,6 +85,15 @@ describe('trainFraudModel', () => {
     assert.equal(trained.scaler.n_samples_seen, 12_800);
     const lastFifth = rows.slice(16_000);
     assert.deepEqual(evaluate(trained.network, trained.scaler, lastFifth), trained.test);
+  });
+
+  it('makes the splits splitCardTransactions gives, row for row, so a notebook cell can fit the scaler before training', () => {
+    const splits = splitCardTransactions(rows);
+    assert.deepEqual([splits.train.length, splits.validation.length, splits.test.length], [12_800, 3200, 4000]);
+    assert.deepEqual(splits.test, rows.slice(16_000));
+    assert.deepEqual(fitScaler(splits.train.map(fraudFeatures), FRAUD_FEATURES), trained.scaler);
+    assert.notDeepEqual(splitCardTransactions(rows, { seed: 1 }).validation, splits.validation);
+    assert.throws(() => splitCardTransactions(rows, { validationFraction: 1 }), /validationFraction in \[0, 1\), got 0.2 and 1/);
   });
 
   it('fits the scaler on the training split only', () => {

@@ -254,6 +254,40 @@ function bce(p: number, y: number): number {
   return -(y * Math.log(q) + (1 - y) * Math.log(1 - q));
 }
 
+/** The notebook's three splits of the rows. */
+export interface CardSplits {
+  train: CardTransaction[];
+  validation: CardTransaction[];
+  test: CardTransaction[];
+}
+
+/** The splits from a random stream: the last rows for testing, a stratified validation split, the training rows shuffled. */
+function splitWith(random: Random, rows: readonly CardTransaction[], testFraction: number, validationFraction: number): CardSplits {
+  if (!(testFraction > 0 && testFraction < 1) || !(validationFraction >= 0 && validationFraction < 1)) {
+    throw new RangeError(`testFraction must be in (0, 1) and validationFraction in [0, 1), got ${testFraction} and ${validationFraction}`);
+  }
+  const testCount = Math.ceil(rows.length * testFraction);
+  const trainAndValidation = rows.slice(0, rows.length - testCount);
+  const byClass = [0, 1].map((c) => random.shuffle(trainAndValidation.filter((r) => r.fraud === c)));
+  const validation: CardTransaction[] = [];
+  const train: CardTransaction[] = [];
+  for (const members of byClass) {
+    const v = Math.round(members.length * validationFraction);
+    validation.push(...members.slice(0, v));
+    train.push(...members.slice(v));
+  }
+  random.shuffle(train);
+  return { train, validation, test: rows.slice(rows.length - testCount) };
+}
+
+/**
+ * The splits trainFraudModel makes for the same seed and fractions, row for row and in the same
+ * order: for a notebook cell that prepares the data (and fits the scaler) before the training cell.
+ */
+export function splitCardTransactions(rows: readonly CardTransaction[], options: Pick<TrainOptions, 'seed' | 'testFraction' | 'validationFraction'> = {}): CardSplits {
+  return splitWith(seededRandom(options.seed ?? 42), rows, options.testFraction ?? 0.2, options.validationFraction ?? 0.2);
+}
+
 /**
  * Trains the tutorial's fraud model on card transactions (deterministic for a given seed) and
  * reports its metrics on the test split. Throws a RangeError for data it cannot learn from.
@@ -271,25 +305,10 @@ export function trainFraudModel(rows: readonly CardTransaction[], options: Train
     if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`);
   }
   if (hiddenUnits.some((u) => !Number.isInteger(u) || u < 1)) throw new RangeError(`hiddenUnits must be positive integers, got ${hiddenUnits.join(', ')}`);
-  if (!(testFraction > 0 && testFraction < 1) || !(validationFraction >= 0 && validationFraction < 1)) {
-    throw new RangeError(`testFraction must be in (0, 1) and validationFraction in [0, 1), got ${testFraction} and ${validationFraction}`);
-  }
   if (!(learningRate > 0)) throw new RangeError(`learningRate must be positive, got ${learningRate}`);
 
-  // Splits as the notebook makes them: the last rows for testing, then a stratified validation split.
-  const testCount = Math.ceil(rows.length * testFraction);
-  const trainAndValidation = rows.slice(0, rows.length - testCount);
-  const testRows = rows.slice(rows.length - testCount);
   const random = seededRandom(seed);
-  const byClass = [0, 1].map((c) => random.shuffle(trainAndValidation.filter((r) => r.fraud === c)));
-  const validationRows: CardTransaction[] = [];
-  const trainRows: CardTransaction[] = [];
-  for (const members of byClass) {
-    const v = Math.round(members.length * validationFraction);
-    validationRows.push(...members.slice(0, v));
-    trainRows.push(...members.slice(v));
-  }
-  random.shuffle(trainRows);
+  const { train: trainRows, validation: validationRows, test: testRows } = splitWith(random, rows, testFraction, validationFraction);
   const positives = trainRows.filter((r) => r.fraud === 1).length;
   const negatives = trainRows.length - positives;
   if (positives === 0 || negatives === 0) {
