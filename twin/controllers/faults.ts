@@ -4,10 +4,14 @@ import { AUTHORINO_FAULTS } from './authorino';
 import { CODEFLARE_FAULTS } from './codeflare';
 import { DASHBOARD_FAULTS } from './dashboard';
 import { ISTIO_GATEWAY_FAULTS } from './istio-gateways';
+import { KSERVE_FAULTS } from './kserve';
 import { KUEUE_FAULTS } from './kueue';
+import { MODELMESH_FAULTS } from './modelmesh';
 import { NOTEBOOK_FAULTS } from './notebooks';
 import { OAUTH_FAULTS } from './oauth-server';
+import { ODH_MODEL_CONTROLLER_FAULTS } from './odh-model-controller';
 import { OLM_FAULTS } from './olm';
+import { OPENVINO_FAULTS } from '../emulators/openvino';
 import { RHOAI_OPERATOR_FAULTS } from './rhoai-operator';
 import { SERVERLESS_FAULTS } from './serverless';
 import { SERVICE_MESH_FAULTS } from './service-mesh';
@@ -28,4 +32,8 @@ export const CONTROLLER_FAULTS: FaultDefinition[] = [
   ...KUEUE_FAULTS,
   ...CODEFLARE_FAULTS,
   ...NOTEBOOK_FAULTS,
+  ...KSERVE_FAULTS,
+  ...MODELMESH_FAULTS,
+  ...ODH_MODEL_CONTROLLER_FAULTS,
+  ...OPENVINO_FAULTS,
 ];

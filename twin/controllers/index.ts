@@ -4,9 +4,12 @@ import { AuthorinoOperator } from './authorino';
 import { CodeFlareOperator } from './codeflare';
 import { DashboardComponent } from './dashboard';
 import { IstioGateways } from './istio-gateways';
+import { KServeController } from './kserve';
 import { KueueController } from './kueue';
+import { ModelMeshController } from './modelmesh';
 import { NotebookController } from './notebooks';
 import { OAuthServer } from './oauth-server';
+import { OdhModelController } from './odh-model-controller';
 import { OlmController } from './olm';
 import { PodExec } from './pod-exec';
 import { RhoaiOperator } from './rhoai-operator';
@@ -14,6 +17,7 @@ import type { Controller, ControllerContext } from './runtime';
 import { ServerlessOperator } from './serverless';
 import { ServiceCa } from './service-ca';
 import { ServiceMeshOperator } from './service-mesh';
+import { ServingWorkloads } from './serving-workloads';
 import { StatefulSetController } from './statefulsets';
 import { TrustedCaBundle } from './trusted-ca-bundle';
 
@@ -34,5 +38,9 @@ export function operatorControllers(ctx: ControllerContext): Controller[] {
     new KueueController(ctx),
     new CodeFlareOperator(ctx),
     new NotebookController(ctx),
+    new ServingWorkloads(ctx),
+    new KServeController(ctx),
+    new ModelMeshController(ctx),
+    new OdhModelController(ctx),
   ];
 }

@@ -12,8 +12,9 @@
 //     Secret in the gateway pods' namespace are presented for the host. A missing or unusable
 //     Secret (or no matching server) means nothing is served: the handshake is reset, and a
 //     Warning event on the Gateway plus a log line say why, as the gateway's SDS log would. Secret
-//     changes are picked up (the Secret is watched). Plain requests get Envoy's 404 (server:
-//     istio-envoy): no VirtualService routes the host.
+//     changes are picked up (the Secret is watched). Plain requests go to the virtual hosts of
+//     virtual-hosts.ts (InferenceService hosts to their predictors); any other host gets Envoy's
+//     404 (server: istio-envoy): no VirtualService routes it.
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TwinClient } from '../api/client';
@@ -22,6 +23,7 @@ import { createCa, createServingCert } from '../api/tls';
 import type { KObject } from '../api/types';
 import type { FaultDefinition } from '../fault-definition';
 import { WorkQueue, type Controller, type ControllerContext } from './runtime';
+import { routeVirtualHost } from './virtual-hosts';
 
 export const ISTIO_GATEWAY_FAULTS: FaultDefinition[] = [
   {
@@ -172,7 +174,7 @@ export class IstioGateways implements Controller {
         continue;
       }
       const undoTls = 'cert' in plan ? this.ctx.ingress.certificate(host, plan.cert) : this.ctx.ingress.refuse(host);
-      const undoHttp = 'cert' in plan ? this.ctx.ingress.serve(host, envoyNotFound) : () => undefined;
+      const undoHttp = 'cert' in plan ? this.ctx.ingress.serve(host, (req, res) => routeVirtualHost(this.ctx, host, req, res) || envoyNotFound(req, res)) : () => undefined;
       this.served.set(host, { key, undo: () => (undoTls(), undoHttp()) });
     }
   }

@@ -54,7 +54,7 @@ export interface InitProgress {
   /** Every init container exited 0: the pod's containers may start. */
   done: boolean;
   /** status.initContainerStatuses. */
-  statuses: KObject[];
+  statuses: Record<string, unknown>[];
   /** The init container that failed and is backing off (a Warning BackOff event says so). */
   failed?: { container: string; message: string; restartCount: number };
 }

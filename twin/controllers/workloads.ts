@@ -284,7 +284,7 @@ export class WorkloadControllers implements Controller {
 
   /** Init containers still running or backing off: the pod stays Pending (Init:N/M, or Init:CrashLoopBackOff), its containers waiting in PodInitializing. */
   private initializing(pod: KObject, init: InitProgress, now: string): void {
-    const incomplete = init.statuses.filter((s) => s.state?.terminated?.exitCode !== 0).map((s) => s.name);
+    const incomplete = init.statuses.filter((s) => (s as KObject).state?.terminated?.exitCode !== 0).map((s) => s.name);
     const containerStatuses = (pod.spec.containers ?? []).map((c: KObject) => ({ name: c.name, image: c.image, imageID: '', ready: false, started: false, restartCount: 0, state: { waiting: { reason: 'PodInitializing' } } }));
     if (JSON.stringify(pod.status?.initContainerStatuses) === JSON.stringify(init.statuses) && pod.status?.containerStatuses) return;
     let conditions: Condition[] = pod.status?.conditions ?? [];

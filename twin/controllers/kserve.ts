@@ -1,0 +1,309 @@
+// KServe 0.11 (RHOAI 2.9's kserve-controller-manager) serving InferenceServices in the Serverless
+// deployment mode, the cluster default RHOAI 2.9 configures (the dashboard sets no
+// serving.kserve.io/deploymentMode for single-model serving). While kserve-controller-manager is
+// available it requires what the real controller requires and reports what it reports:
+//   - a ServingRuntime for the predictor: the one spec.predictor.model.runtime names (it must exist,
+//     be enabled, be single-model and support the model's format and version), else one that
+//     auto-selects the format. Otherwise the reconcile fails: modelStatus.transitionStatus
+//     InvalidSpec with lastFailureInfo (RuntimeNotRecognized "Waiting for runtime to become
+//     available", RuntimeDisabled, NoSupportingRuntime "Specified runtime does not support
+//     specified framework/version" / "No runtime found to support specified framework/version")
+//     and a Warning InternalError event with the error, and no predictor is made;
+//   - the model's storage: storage.key names an entry of the namespace's storage-config Secret
+//     (odh-model-controller writes it from the data connections) and storage.path the prefix in
+//     its bucket; the storage initializer (an init container) copies the prefix into /mnt/models;
+//   - the namespace in the service mesh (a configured member of the ServiceMeshMemberRoll
+//     `default` in istio-system, which odh-model-controller asks for): until then the twin waits
+//     rather than start predictor pods without their sidecar (PredictorReady Unknown says so).
+// What it makes, in Knative's names (the twin creates no Knative Service/Revision objects): the
+// Deployment <isvc>-predictor-00001-deployment (labels serving.kserve.io/inferenceservice,
+// component=predictor, serving.knative.dev/*; the ISVC's annotations on the pod template, so the
+// sidecar is injected; the runtime's containers with {{.Name}} resolved, the storage-initializer
+// init container and the kserve-provision-location volume) and the Service <isvc>-predictor (port
+// 80 to the runtime's first container port). Status, as KServe propagates it from Knative:
+// url https://<isvc>-<ns>.<apps domain>, address.url, components.predictor (revisions, traffic,
+// url), conditions PredictorReady / IngressReady / Ready (Unknown RevisionMissing while the
+// revision comes up; False RevisionFailed with the container's termination message when its
+// storage initializer or its model server fails), and modelStatus (Pending, Loading while the
+// storage initializer runs, Loaded, FailedToLoad with lastFailureInfo ModelLoadFailed).
+// The ingress gateway's routing of these hosts to the predictor is mesh-traffic.ts.
+import type { TwinClient } from '../api/client';
+import { ownerReference, timestamp } from '../api/meta';
+import type { KObject } from '../api/types';
+import type { FaultDefinition } from '../fault-definition';
+import { applicationsNamespace, deploymentAvailable } from './kueue';
+import { MeshTraffic } from './mesh-traffic';
+import { AUTH_PROVIDER_MISSING_FAULT } from './odh-model-controller';
+import { keyOf, setCondition, splitKey, WorkQueue, type Condition, type Controller, type ControllerContext } from './runtime';
+import { chooseRuntime, DEPLOYMENT_MODE, ISVC_API, modelStatus, RUNTIME_API, type Json, type ModelStatusInput } from './serving-runtimes';
+
+export const RUNTIME_WITHOUT_ONNX_FAULT = 'kserve-runtime-without-onnx';
+
+export const KSERVE_FAULTS: FaultDefinition[] = [
+  {
+    name: 'kserve-model-path-missing',
+    description:
+      "The model is not where the InferenceService says: KServe's storage initializer finds no object under the storage path in the data connection's bucket (as when the model was uploaded under another prefix), exits with \"No model found\", and the predictor never starts (FailedToLoad)",
+    caughtBy: '@req.TUT-FD-05',
+    expectMessage: 'No model found',
+  },
+  {
+    name: RUNTIME_WITHOUT_ONNX_FAULT,
+    description:
+      "KServe finds no onnx in the ServingRuntime's supportedModelFormats (as with a runtime copied from an OpenVINO template that does not list onnx/1): the onnx model's InferenceService gets no predictor, NoSupportingRuntime \"Specified runtime does not support specified framework/version\"",
+    caughtBy: '@req.TUT-FD-05',
+    expectMessage: 'does not support specified framework/version',
+  },
+];
+
+const MANAGER = 'kserve-controller-manager';
+const REVISION = '00001';
+const ISVC_LABEL = 'serving.kserve.io/inferenceservice';
+const MEMBER_OF = 'maistra.io/member-of';
+const MESH_NAMESPACE = 'istio-system';
+const PROVISION_VOLUME = 'kserve-provision-location';
+const STORAGE_INITIALIZER_IMAGE = 'registry.redhat.io/rhoai/odh-kserve-storage-initializer-rhel8@sha256:8e3b6c9a1d0f2e4b7a5c3d1e9f8b6a4c2e0d8f6b4a2c0e8d6f4b2a0c8e6d4f2b';
+
+export class KServeController implements Controller {
+  readonly name = MANAGER;
+  private readonly client: TwinClient;
+  private readonly queue: WorkQueue;
+  private readonly traffic: MeshTraffic;
+  /** InferenceService uids that have been reported Ready (the InferenceServiceReady event is sent once). */
+  private readonly announced = new Set<string>();
+
+  constructor(private readonly ctx: ControllerContext) {
+    this.client = ctx.clientFor(MANAGER, 'redhat-ods-applications:kserve-controller-manager');
+    this.queue = new WorkQueue(MANAGER, ctx.settings.latencyMs, (k) => this.reconcile(k), ctx.settings.log);
+    this.traffic = new MeshTraffic(ctx, { ignoreCustomPolicies: () => ctx.faults.has(AUTH_PROVIDER_MISSING_FAULT) });
+  }
+
+  start(): void {
+    this.traffic.start();
+    const all = () => this.client.list(ISVC_API, 'InferenceService').forEach((i) => this.queue.enqueue(keyOf(i)));
+    const inNamespace = (ns: string | undefined) => ns && this.client.list(ISVC_API, 'InferenceService', ns).forEach((i) => this.queue.enqueue(keyOf(i)));
+    this.client.watch(ISVC_API, 'InferenceService', (type, isvc) => type !== 'DELETED' && this.queue.enqueue(keyOf(isvc)));
+    this.client.watch(RUNTIME_API, 'ServingRuntime', (_t, sr) => inNamespace(sr.metadata.namespace));
+    this.client.watch(RUNTIME_API, 'ClusterServingRuntime', all);
+    this.client.watch('v1', 'Secret', (_t, s) => s.metadata.name === 'storage-config' && inNamespace(s.metadata.namespace));
+    this.client.watch('v1', 'Namespace', (_t, ns) => inNamespace(ns.metadata.name));
+    this.client.watch('apps/v1', 'Deployment', (_t, d) => {
+      if (d.metadata.name === MANAGER) all();
+      const owner = d.metadata.labels?.[ISVC_LABEL];
+      if (owner) this.queue.enqueue(`${d.metadata.namespace}/${owner}`);
+    });
+    this.client.watch('v1', 'Pod', (_t, p) => {
+      const owner = p.metadata.labels?.[ISVC_LABEL];
+      if (owner && p.metadata.labels?.component === 'predictor') this.queue.enqueue(`${p.metadata.namespace}/${owner}`);
+    });
+  }
+
+  private running(): boolean {
+    return deploymentAvailable(this.client, MANAGER, applicationsNamespace(this.client));
+  }
+
+  private reconcile(key: string): void {
+    if (!this.running()) return;
+    const { namespace, name } = splitKey(key);
+    const isvc = this.client.get(ISVC_API, 'InferenceService', name, namespace);
+    if (!isvc || isvc.metadata.deletionTimestamp) return;
+    const mode = isvc.metadata.annotations?.[DEPLOYMENT_MODE] ?? 'Serverless';
+    if (mode === 'ModelMesh') return; // ModelMesh's controller serves it (modelmesh.ts)
+    const choice = chooseRuntime(this.client, isvc, { multiModel: false, hiddenFormats: this.ctx.faults.has(RUNTIME_WITHOUT_ONNX_FAULT) ? ['onnx'] : [] });
+    if (!choice.runtime) {
+      const f = choice.failure!;
+      this.writeStatus(isvc, { modelStatus: modelStatus({ state: 'Pending', transition: 'InvalidSpec', failure: { reason: f.reason, message: f.message }, failureTime: isvc.status?.modelStatus?.lastFailureInfo?.time }, timestamp()) });
+      this.client.event(isvc, 'Warning', 'InternalError', `fails to reconcile predictor: ${f.error}`);
+      return;
+    }
+    const storage = this.storage(isvc);
+    if ('problem' in storage) return this.notReady(isvc, 'False', 'RevisionFailed', storage.problem, { state: 'Pending', transition: 'InProgress' });
+    if (this.client.get('v1', 'Namespace', namespace!)?.metadata.labels?.[MEMBER_OF] !== MESH_NAMESPACE) {
+      return this.notReady(isvc, 'Unknown', 'RevisionMissing', `Namespace ${namespace} is not yet a configured member of the service mesh (ServiceMeshMemberRoll ${MESH_NAMESPACE}/default): the predictor waits, to start with its Istio sidecar`, { state: 'Pending', transition: 'InProgress' });
+    }
+    this.ensurePredictor(isvc, choice.runtime, storage);
+    this.updateStatus(isvc);
+  }
+
+  /** The storage initializer's source URI and its credentials entry (storage spec), or the plain storageUri. */
+  private storage(isvc: KObject): { uri: string; key?: string } | { problem: string } {
+    const model = isvc.spec?.predictor?.model ?? {};
+    if (model.storageUri) return { uri: String(model.storageUri) };
+    const key: string | undefined = model.storage?.key;
+    const path = String(model.storage?.path ?? '').replace(/^\/+/, '');
+    if (!key) return { problem: 'the predictor names neither storageUri nor storage.key' };
+    const secret = this.client.get('v1', 'Secret', 'storage-config', isvc.metadata.namespace);
+    const raw = secret?.data?.[key];
+    if (raw === undefined) return { problem: `Revision "${isvc.metadata.name}-predictor-${REVISION}" failed with message: the storage-config secret of namespace ${isvc.metadata.namespace} has no entry ${key} (no data connection of that name?)` };
+    let entry: KObject;
+    try {
+      entry = JSON.parse(Buffer.from(raw, 'base64').toString('utf8'));
+    } catch {
+      return { problem: `the storage-config entry ${key} is not JSON` };
+    }
+    const bucket = model.storage?.parameters?.bucket ?? entry.bucket ?? entry.default_bucket;
+    if (!bucket) return { problem: `the storage-config entry ${key} names no bucket` };
+    return { uri: `${entry.type ?? 's3'}://${bucket}/${path}`, key };
+  }
+
+  private ensurePredictor(isvc: KObject, runtime: KObject, storage: { uri: string; key?: string }): void {
+    const ns = isvc.metadata.namespace!;
+    const name = isvc.metadata.name!;
+    const service = `${name}-predictor`;
+    const revision = `${service}-${REVISION}`;
+    const predictor = isvc.spec.predictor ?? {};
+    const model = predictor.model ?? {};
+    const labels: Record<string, string> = {
+      ...(isvc.metadata.labels ?? {}),
+      ...(predictor.labels ?? {}),
+      app: revision,
+      component: 'predictor',
+      [ISVC_LABEL]: name,
+      'serving.knative.dev/configuration': service,
+      'serving.knative.dev/configurationGeneration': '1',
+      'serving.knative.dev/revision': revision,
+      'serving.knative.dev/service': service,
+      'serving.kserve.io/servingruntime': runtime.metadata.name!,
+    };
+    const annotations: Record<string, string> = {
+      ...Object.fromEntries(Object.entries(isvc.metadata.annotations ?? {}).filter(([k]) => !k.startsWith('kubectl.kubernetes.io/'))),
+      ...(runtime.spec?.annotations ?? {}),
+      ...(predictor.annotations ?? {}),
+      'autoscaling.knative.dev/min-scale': String(predictor.minReplicas ?? 1),
+      ...(predictor.maxReplicas ? { 'autoscaling.knative.dev/max-scale': String(predictor.maxReplicas) } : {}),
+      'serving.kserve.io/storage-initializer-sourceuri': storage.uri,
+      'internal.serving.kserve.io/storage-initializer-sourceuri': storage.uri,
+    };
+    const resolve = (s: unknown) => String(s).replaceAll('{{.Name}}', name);
+    const containers = ((runtime.spec?.containers ?? []) as Json[]).map((c, i) => {
+      const main = c.name === 'kserve-container' || (i === 0 && !(runtime.spec.containers as Json[]).some((x) => x.name === 'kserve-container'));
+      const out: Json = { ...c, ...(c.args ? { args: (c.args as unknown[]).map(resolve) } : {}), ...(c.command ? { command: (c.command as unknown[]).map(resolve) } : {}) };
+      if (!main) return out;
+      return {
+        ...out,
+        ...(model.args ? { args: [...(out.args ?? []), ...model.args] } : {}),
+        ...(model.env ? { env: [...(out.env ?? []), ...model.env] } : {}),
+        ...(model.resources ? { resources: model.resources } : {}),
+        volumeMounts: [...(out.volumeMounts ?? []), { name: PROVISION_VOLUME, mountPath: '/mnt/models', readOnly: true }],
+      };
+    });
+    const initContainer: Json = {
+      name: 'storage-initializer',
+      image: STORAGE_INITIALIZER_IMAGE,
+      args: [storage.uri, '/mnt/models'],
+      ...(storage.key ? { env: [{ name: 'STORAGE_CONFIG', valueFrom: { secretKeyRef: { name: 'storage-config', key: storage.key } } }] } : {}),
+      resources: { limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '100m', memory: '100Mi' } },
+      terminationMessagePolicy: 'FallbackToLogsOnError',
+      volumeMounts: [{ name: PROVISION_VOLUME, mountPath: '/mnt/models' }],
+    };
+    const owner = ownerReference({ ...isvc, apiVersion: ISVC_API, kind: 'InferenceService' });
+    const selector = { app: revision, 'serving.knative.dev/revision': revision };
+    this.client.apply({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: `${revision}-deployment`, namespace: ns, labels, annotations: { 'serving.knative.dev/creator': 'system:serviceaccount:redhat-ods-applications:kserve-controller-manager' }, ownerReferences: [owner] },
+      spec: {
+        replicas: Math.max(1, Number(predictor.minReplicas ?? 1)),
+        selector: { matchLabels: selector },
+        template: {
+          metadata: { labels, annotations },
+          spec: {
+            serviceAccountName: predictor.serviceAccountName ?? 'default',
+            initContainers: [initContainer],
+            containers,
+            volumes: [...((runtime.spec?.volumes ?? []) as Json[]), ...((predictor.volumes ?? []) as Json[]), { name: PROVISION_VOLUME, emptyDir: {} }],
+            ...(runtime.spec?.nodeSelector ? { nodeSelector: runtime.spec.nodeSelector } : {}),
+            ...(runtime.spec?.tolerations ? { tolerations: runtime.spec.tolerations } : {}),
+          },
+        },
+      },
+    });
+    const port = Number(containers.find((c) => c.ports?.length)?.ports?.[0]?.containerPort ?? 8080);
+    this.client.apply({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: service, namespace: ns, labels: { [ISVC_LABEL]: name, component: 'predictor', 'serving.knative.dev/service': service }, ownerReferences: [owner] },
+      spec: { selector, ports: [{ name: 'http', port: 80, targetPort: port, protocol: 'TCP' }] },
+    });
+  }
+
+  /** Status from the predictor Deployment and its pods (Knative's revision, as KServe propagates it). */
+  private updateStatus(isvc: KObject): void {
+    const ns = isvc.metadata.namespace!;
+    const name = isvc.metadata.name!;
+    const revision = `${name}-predictor-${REVISION}`;
+    const pods = this.client.list('v1', 'Pod', ns, { labelSelector: `${ISVC_LABEL}=${name},component=predictor` }).filter((p) => !p.metadata.deletionTimestamp);
+    const ready = deploymentAvailable(this.client, `${revision}-deployment`, ns);
+    const failure = pods.map(podFailure).find(Boolean);
+    const loading = pods.some((p) => (p.status?.initContainerStatuses ?? []).some((s: KObject) => s.name === 'storage-initializer' && s.state?.running));
+    const domain = this.ctx.settings.appsDomain;
+    const url = `https://${name}-${ns}.${domain}`;
+    const predictorUrl = `https://${name}-predictor-${ns}.${domain}`;
+    const components = {
+      predictor: {
+        latestCreatedRevision: revision,
+        url: predictorUrl,
+        address: { url: `http://${name}-predictor.${ns}.svc.cluster.local` },
+        ...(ready ? { latestReadyRevision: revision, latestRolledoutRevision: revision, traffic: [{ latestRevision: true, percent: 100, revisionName: revision }] } : {}),
+      },
+    };
+    let model: ModelStatusInput;
+    if (ready) model = { state: 'Loaded', transition: 'UpToDate', copies: pods.length };
+    else if (failure?.model) model = { state: 'FailedToLoad', transition: 'BlockedByFailedLoad', copies: pods.length, failure: { reason: 'ModelLoadFailed', message: failure.message, exitCode: failure.exitCode } };
+    else if (loading) model = { state: 'Loading', transition: 'InProgress', copies: pods.length };
+    else model = { state: 'Pending', transition: 'InProgress', ...(pods.length ? { copies: pods.length } : {}) };
+    model.failureTime = isvc.status?.modelStatus?.lastFailureInfo?.message === model.failure?.message ? isvc.status?.modelStatus?.lastFailureInfo?.time : undefined;
+    const now = timestamp();
+    let conditions: Condition[] = isvc.status?.conditions ?? [];
+    if (ready) {
+      for (const type of ['PredictorReady', 'IngressReady', 'Ready']) conditions = setCondition(conditions, { type, status: 'True', reason: undefined, message: undefined }, now);
+      conditions = conditions.map((c) => Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined)) as Condition);
+    } else {
+      const [status, reason, message] = failure
+        ? (['False', 'RevisionFailed', `Revision "${revision}" failed with message: ${failure.message}.`] as const)
+        : (['Unknown', 'RevisionMissing', `Configuration "${name}-predictor" is waiting for a Revision to become ready.`] as const);
+      for (const type of ['PredictorReady', 'IngressReady', 'Ready']) conditions = setCondition(conditions, { type, status, reason, message }, now);
+    }
+    this.writeStatus(isvc, {
+      observedGeneration: isvc.metadata.generation,
+      url,
+      address: { url: `http://${name}-predictor.${ns}.svc.cluster.local` },
+      components,
+      conditions,
+      modelStatus: modelStatus(model, now),
+    });
+    if (ready && !this.announced.has(isvc.metadata.uid!)) {
+      this.announced.add(isvc.metadata.uid!);
+      this.client.event(isvc, 'Normal', 'InferenceServiceReady', `InferenceService [${name}] is Ready`);
+    }
+  }
+
+  private notReady(isvc: KObject, status: 'False' | 'Unknown', reason: string, message: string, model: ModelStatusInput): void {
+    const now = timestamp();
+    let conditions: Condition[] = isvc.status?.conditions ?? [];
+    for (const type of ['PredictorReady', 'IngressReady', 'Ready']) conditions = setCondition(conditions, { type, status, reason, message }, now);
+    this.writeStatus(isvc, { observedGeneration: isvc.metadata.generation, conditions, modelStatus: modelStatus(model, now) });
+  }
+
+  private writeStatus(isvc: KObject, status: Json): void {
+    const current = isvc.status ?? {};
+    if (Object.entries(status).every(([k, v]) => JSON.stringify(current[k]) === JSON.stringify(v))) return;
+    this.client.patchStatus(ISVC_API, 'InferenceService', isvc.metadata.name!, isvc.metadata.namespace, status);
+  }
+}
+
+/**
+ * A container of the predictor pod failed: the termination message and exit code. Knative reports
+ * the revision failed for any container; KServe's PropagateModelStatus calls it the model's failure
+ * (FailedToLoad) only for the storage initializer and kserve-container.
+ */
+function podFailure(pod: KObject): { message: string; exitCode?: number; model: boolean } | undefined {
+  for (const s of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])] as Json[]) {
+    const terminated = s.state?.terminated?.reason === 'Error' ? s.state.terminated : s.state?.waiting?.reason === 'CrashLoopBackOff' ? s.lastState?.terminated : undefined;
+    if (terminated || s.state?.waiting?.reason === 'CrashLoopBackOff') {
+      return { message: String(terminated?.message ?? s.state?.waiting?.message ?? 'the container crash-loops').trim(), exitCode: terminated?.exitCode, model: s.name === 'storage-initializer' || s.name === 'kserve-container' };
+    }
+  }
+  return undefined;
+}
+

@@ -1,0 +1,227 @@
+// The containers ModelMesh adds beside a multi-model runtime in its modelmesh-serving-<runtime> pods
+// (modelmesh-serving 0.11 as RHOAI 2.9 ships it):
+//   - `mm` (odh-modelmesh): the model mesh itself; its gRPC port 8033 is not served by the twin
+//     (no HTTP/2 gRPC), its part — placing a model in the runtime — is played by the ModelMesh
+//     controller asking the adapter (controllers/modelmesh.ts);
+//   - the runtime adapter (odh-modelmesh-runtime-adapter, `<serverType>-adapter`) with its embedded
+//     puller: it reads the model's storage-config entry from /storage-config/<key>, copies the
+//     storage path's objects into /models/<modelId> (an emptyDir it shares with the runtime) and has
+//     the model server load them;
+//   - `rest-proxy` (odh-mm-rest-proxy, port 8008): the KServe v2 REST API in front of ModelMesh, where
+//     a model is addressed by its InferenceService name and answers under its ModelMesh id
+//     (`<isvc>__isvc-<hash>`);
+//   - `oauth-proxy` (ose-oauth-proxy, port 8443, only when the runtime has enable-auth=true): TLS,
+//     then a bearer token that passes a TokenReview and the --openshift-sar check (get services in
+//     the namespace), before passing the request to --upstream (the rest-proxy).
+import * as http from 'node:http';
+import { createCa, createServingCert } from '../api/tls';
+import type { TwinClient } from '../api/client';
+import type { ClusterNetwork } from '../network/cluster-network';
+import { fetchModel, parseStorageConfig, StorageError } from './model-storage';
+import { json, ModelLoadError, options, readBody } from './openvino';
+import type { ServingPods } from './serving-pods';
+import { imageBaseName, type ImageEmulator } from './types';
+import type { PodFilesystem } from './volumes';
+
+/** What the adapter needs to place a model. */
+export interface ModelPlacement {
+  /** ModelMesh's id of the model: `<isvc>__isvc-<hash>`. */
+  modelId: string;
+  /** The name clients use (the InferenceService's). */
+  vModel: string;
+  storageKey: string;
+  path: string;
+  /** The bucket when the storage spec overrides the entry's. */
+  bucket?: string;
+}
+
+/** The runtime adapter of one pod. */
+export class RuntimeAdapter {
+  readonly vModels = new Map<string, string>();
+
+  constructor(
+    private readonly podUid: string,
+    private readonly namespace: string,
+    private readonly fsys: PodFilesystem,
+    private readonly pods: ServingPods,
+    private readonly network: ClusterNetwork,
+    private readonly trustedCa: string[],
+    private readonly log: (line: string) => void,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  /** Pulls the model and has the runtime load it; rejects with the puller's or the runtime's error. */
+  async load(p: ModelPlacement): Promise<void> {
+    const ovms = this.pods.of(this.podUid).ovms;
+    if (!ovms) throw new ModelLoadError('the model server of this pod is not running');
+    if (ovms.models.has(p.modelId)) {
+      this.vModels.set(p.vModel, p.modelId);
+      return;
+    }
+    let raw: string;
+    try {
+      raw = (await this.fsys.readFile(`/storage-config/${p.storageKey}`)).toString('utf8');
+    } catch {
+      throw new StorageError('PullerError', `could not find storage config entry ${p.storageKey} (is there a data connection of that name?)`);
+    }
+    const config = parseStorageConfig(raw, `storage config entry ${p.storageKey}`);
+    const bucket = p.bucket ?? config.bucket ?? config.default_bucket;
+    if (!bucket) throw new StorageError('PullerError', `storage config entry ${p.storageKey} names no bucket`);
+    const dest = `/models/${p.modelId}`;
+    this.log(`{"level":"info","logger":"Puller","msg":"Downloading model","modelId":"${p.modelId}","path":"${p.path}"}`);
+    const count = await fetchModel({ network: this.network, namespace: this.namespace, config, bucket, prefix: p.path.replace(/^\/+/, ''), dest, fs: this.fsys, extraCa: this.trustedCa, signal: this.signal, log: () => undefined });
+    if (count === 0) throw new StorageError('PullerError', `no objects found for path '${p.path}' in bucket ${bucket}`);
+    ovms.load(p.modelId, dest);
+    this.vModels.set(p.vModel, p.modelId);
+    this.log(`{"level":"info","logger":"ovms-adapter","msg":"Model loaded","modelId":"${p.modelId}"}`);
+  }
+
+  unload(vModel: string): void {
+    const id = this.vModels.get(vModel);
+    if (!id) return;
+    this.vModels.delete(vModel);
+    this.pods.of(this.podUid).ovms?.unload(id);
+  }
+}
+
+export interface ModelMeshEmulatorOptions {
+  pods: ServingPods;
+  network: ClusterNetwork;
+  trustedCa: string[];
+  /** A client acting as the pod's service account (the oauth-proxy's reviews). */
+  clientFor(namespace: string): TwinClient;
+  /** Where a container port of a pod listens (another container of the same pod reaches it on localhost). */
+  localAddress(podUid: string, port: number): Promise<{ host: string; port: number } | undefined>;
+}
+
+/** The modelmesh-runtime-adapter image. */
+export function runtimeAdapterEmulator(o: ModelMeshEmulatorOptions): ImageEmulator {
+  return {
+    name: 'modelmesh-runtime-adapter',
+    matches: (image) => /modelmesh-runtime-adapter/.test(imageBaseName(image)),
+    start(ctx) {
+      const abort = new AbortController();
+      const adapter = new RuntimeAdapter(ctx.pod.metadata.uid!, ctx.pod.metadata.namespace!, ctx.fs, o.pods, o.network, o.trustedCa, ctx.log, abort.signal);
+      const undo = o.pods.set(ctx.pod.metadata.uid!, 'adapter', adapter);
+      ctx.log('{"level":"info","logger":"ovms-adapter","msg":"Starting ovms adapter","port":8085}');
+      return { ports: [], stop: () => (abort.abort(), undo()) };
+    },
+  };
+}
+
+/** The modelmesh image (`mm`): up and ready; placement is the controller's and the adapter's. */
+export function modelMeshEmulator(): ImageEmulator {
+  return {
+    name: 'modelmesh',
+    matches: (image) => /^(odh-)?modelmesh(-rhel\d+)?$/.test(imageBaseName(image)),
+    start(ctx) {
+      ctx.log('ModelMesh is ready: serving gRPC on port 8033 (not served by the twin)');
+      return { ports: [] };
+    },
+  };
+}
+
+/** The rest-proxy image: v2 REST by InferenceService name, answered by the pod's model server. */
+export function restProxyEmulator(o: ModelMeshEmulatorOptions): ImageEmulator {
+  return {
+    name: 'modelmesh-rest-proxy',
+    matches: (image) => /rest-proxy/.test(imageBaseName(image)),
+    start(ctx) {
+      const port = Number(ctx.env.REST_PROXY_LISTEN_PORT ?? 8008);
+      const uid = ctx.pod.metadata.uid!;
+      return {
+        ports: [
+          {
+            port,
+            handler: (req, res) => {
+              const url = (req.url ?? '/').split('?')[0].replace(/\/+$/, '');
+              const m = /^\/v2\/models\/([^/]+)(?:\/versions\/[^/]+)?(\/infer|\/ready)?$/.exec(url);
+              if (!m) return json(res, 404, { code: 5, error: `Not Found: ${url}` });
+              const name = decodeURIComponent(m[1]);
+              const parts = o.pods.of(uid);
+              const id = parts.adapter?.vModels.get(name);
+              const model = id ? parts.ovms?.models.get(id) : undefined;
+              if (!model || !parts.ovms) return json(res, 404, { code: 5, error: `Model ${name} not found` });
+              if (m[2] === '/infer') {
+                if (req.method !== 'POST') return json(res, 405, { code: 12, error: 'Method Not Allowed' });
+                return void readBody(req).then((body) => {
+                  const answer = parts.ovms!.infer(model, body, model.name);
+                  json(res, answer.status, answer.body);
+                });
+              }
+              if (m[2] === '/ready') return json(res, 200, { name: model.name, ready: true });
+              return json(res, 200, parts.ovms.metadata(model));
+            },
+          },
+        ],
+      };
+    },
+  };
+}
+
+/** The oauth-proxy image of ModelMesh pods with enable-auth: TLS, bearer token, SubjectAccessReview. */
+export function oauthProxyEmulator(o: ModelMeshEmulatorOptions): ImageEmulator {
+  return {
+    name: 'oauth-proxy',
+    matches: (image) => /oauth-proxy/.test(imageBaseName(image)),
+    start(ctx) {
+      const opts = options(ctx.argv);
+      const port = Number(/:(\d+)$/.exec(opts.get('https-address') ?? ':8443')?.[1] ?? 8443);
+      const upstream = new URL(opts.get('upstream') ?? 'http://localhost:8008');
+      let sar: Record<string, string> = {};
+      try {
+        sar = JSON.parse(opts.get('openshift-sar') ?? '{}');
+      } catch {
+        ctx.log('invalid --openshift-sar: not JSON');
+      }
+      const skip = opts.get('skip-auth-regex') ? new RegExp(opts.get('skip-auth-regex')!.replace(/^'|'$/g, '')) : undefined;
+      const client = o.clientFor(ctx.pod.metadata.namespace!);
+      const ca = createCa(`openshift-service-serving-signer@twin-${ctx.pod.metadata.namespace}`);
+      const cert = createServingCert(ca, `modelmesh-serving.${ctx.pod.metadata.namespace}.svc`, [`modelmesh-serving.${ctx.pod.metadata.namespace}.svc`, `modelmesh-serving.${ctx.pod.metadata.namespace}.svc.cluster.local`]);
+      const uid = ctx.pod.metadata.uid!;
+      return {
+        ports: [
+          {
+            port,
+            tls: { cert: cert.certPem, key: cert.keyPem },
+            handler: (req, res) => {
+              const path = (req.url ?? '/').split('?')[0];
+              if (!skip?.test(path)) {
+                const token = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+                if (!token) {
+                  res.writeHead(403, { 'Content-Type': 'text/plain' });
+                  return void res.end('Forbidden: no bearer token (oauth-proxy answers API clients without a login redirect)\n');
+                }
+                const review = client.create({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', metadata: {}, spec: { token } });
+                if (!review.status?.authenticated) {
+                  res.writeHead(401, { 'Content-Type': 'text/plain' });
+                  return void res.end('Unauthorized\n');
+                }
+                const user = review.status.user;
+                const access = client.create({ apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', metadata: {}, spec: { user: user.username, groups: user.groups, resourceAttributes: { namespace: sar.namespace, resource: sar.resource, verb: sar.verb, group: sar.group ?? '', name: sar.name ?? '' } } });
+                if (!access.status?.allowed) {
+                  res.writeHead(403, { 'Content-Type': 'text/plain' });
+                  return void res.end('Forbidden\n');
+                }
+              }
+              // The upstream is a container of this pod (localhost).
+              const proxied = new URL(req.url ?? '/', upstream);
+              void o.localAddress(uid, Number(upstream.port || 80)).then((address) => {
+                if (!address) {
+                  res.writeHead(502, { 'Content-Type': 'text/plain' });
+                  return void res.end(`upstream ${upstream.host} not reachable\n`);
+                }
+                const up = http.request({ host: address.host, port: address.port, method: req.method, path: proxied.pathname + proxied.search, headers: req.headers, agent: false }, (r) => {
+                  res.writeHead(r.statusCode ?? 502, r.headers);
+                  r.pipe(res);
+                });
+                up.on('error', () => (res.headersSent ? res.destroy() : (res.writeHead(502), res.end())));
+                req.pipe(up);
+              });
+            },
+          },
+        ],
+      };
+    },
+  };
+}
