@@ -2,10 +2,76 @@
 // Rows here are spread into SETTINGS (settings.ts); see setting-kinds.ts for the parsers.
 import { define, InvalidSettingValue } from './setting-kinds';
 
+const REPO_ALLOWED = 'an https:// or http:// URL of a Git repository (no credentials in it), e.g. https://github.com/rh-aiservices-bu/fraud-detection.git';
+const REF_ALLOWED = 'a Git branch or tag name (letters, digits, ".", "_", "-" and "/"; no "..", no leading "-" or "/")';
+const PROJECT_ALLOWED = 'a DNS-1123 label (lower-case letters, digits and -, at most 63 characters), not openshift-*, kube-* or redhat-ods-*';
+const PREFIX_ALLOWED = 'lower-case letters, digits and "-", starting with a letter, at most 30 characters';
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
 const ENDPOINT_ALLOWED = 'an http:// or https:// URL of an S3 API (scheme, host, optional port; no path, query or credentials), e.g. https://s3.us-east-1.amazonaws.com';
 const REGION_ALLOWED = 'an S3 region name: lower-case letters, digits and "-", e.g. us-east-1';
 
 export const TUTORIAL_SETTINGS = {
+  tutorialRepo: define<string>({
+    name: 'RHOAI_TUTORIAL_REPO',
+    description:
+      'The Git repository of the fraud-detection tutorial that the workbench clones (the tutorial\'s "Clone the repository" step). Point it at a mirror for a disconnected cluster; the workbench must reach it.',
+    allowed: REPO_ALLOWED,
+    default: 'https://github.com/rh-aiservices-bu/fraud-detection.git',
+    secret: false,
+    parse: (raw) => {
+      const value = raw ?? 'https://github.com/rh-aiservices-bu/fraud-detection.git';
+      let url: URL;
+      try {
+        url = new URL(value);
+      } catch {
+        throw new InvalidSettingValue(REPO_ALLOWED, 'not a URL');
+      }
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InvalidSettingValue(REPO_ALLOWED, `scheme ${url.protocol.replace(':', '')} is not https or http`);
+      if (url.username || url.password) throw new InvalidSettingValue(REPO_ALLOWED, 'credentials in the URL would be shown in the reports');
+      if (url.pathname.replace(/\/+$/, '') === '') throw new InvalidSettingValue(REPO_ALLOWED, 'the URL names no repository');
+      return value;
+    },
+  }),
+  tutorialRef: define<string>({
+    name: 'RHOAI_TUTORIAL_REF',
+    description: 'The branch or tag of the tutorial repository to clone: v2.9 is the tutorial of RHOAI 2.9.',
+    allowed: REF_ALLOWED,
+    default: 'v2.9',
+    secret: false,
+    parse: (raw) => {
+      const value = raw ?? 'v2.9';
+      if (!/^[A-Za-z0-9._][A-Za-z0-9._/-]*$/.test(value) || value.includes('..') || value.endsWith('/') || value.endsWith('.lock')) throw new InvalidSettingValue(REF_ALLOWED);
+      return value;
+    },
+  }),
+  tutorialProject: define<string>({
+    name: 'RHOAI_TUTORIAL_PROJECT',
+    description:
+      'The data science project of the fraud-detection tutorial (its S3 storage, data connections, workbench and stored model). It is kept until the end of the run, so that the model serving scenarios of the same run deploy the model stored there, then deleted unless RHOAI_KEEP says otherwise.',
+    allowed: PROJECT_ALLOWED,
+    default: 'fraud-detection',
+    secret: false,
+    parse: (raw) => {
+      const value = raw ?? 'fraud-detection';
+      if (!DNS_LABEL.test(value)) throw new InvalidSettingValue(PROJECT_ALLOWED);
+      if (/^(openshift|kube|redhat-ods)(-|$)/.test(value) || value === 'default') throw new InvalidSettingValue(PROJECT_ALLOWED, 'the dashboard does not list system namespaces as data science projects');
+      return value;
+    },
+  }),
+  tutorialProjectPrefix: define<string>({
+    name: 'RHOAI_TUTORIAL_PROJECT_PREFIX',
+    description:
+      'Prefix of the names of the other projects the tutorial scenarios create (one per scenario, deleted after it unless RHOAI_KEEP says otherwise), so that runs of several people on one cluster do not meet.',
+    allowed: PREFIX_ALLOWED,
+    default: 'tutorial-',
+    secret: false,
+    parse: (raw) => {
+      const value = raw ?? 'tutorial-';
+      if (value !== '' && !/^[a-z][-a-z0-9]{0,29}$/.test(value)) throw new InvalidSettingValue(PREFIX_ALLOWED);
+      return value;
+    },
+  }),
   s3Endpoint: define<string | undefined>({
     name: 'RHOAI_S3_ENDPOINT',
     description:

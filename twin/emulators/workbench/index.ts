@@ -28,11 +28,26 @@ export interface WorkbenchFaults {
   has(name: string): boolean;
 }
 
-/** Registers the workbench images and the OAuth proxy with the twin's kubelet. */
+/**
+ * Registers the workbench images and the notebooks' OAuth proxy with the twin's kubelet. The same
+ * image (ose-oauth-proxy) also fronts ModelMesh, whose emulator answers bearer tokens: the one
+ * registered here plays the proxy of workbench pods (label notebook-name) and hands every other pod
+ * to the emulator that played the image before it. It registers once every controller has started
+ * (setImmediate), so that it sees theirs.
+ */
 export function registerWorkbenchImages(runtime: WorkloadRuntime, faults: WorkbenchFaults): void {
   runtime.emulators.register(workbenchEmulator(runtime, faults));
-  runtime.emulators.register(oauthProxyEmulator);
+  setImmediate(() => {
+    const previous = runtime.emulators.forImage(OAUTH_PROXY_IMAGE_REFERENCE);
+    runtime.emulators.register({
+      name: 'oauth-proxy',
+      matches: (image) => oauthProxyEmulator.matches(image) || !!previous?.matches(image),
+      start: (ctx) => (ctx.pod.metadata.labels?.['notebook-name'] || !previous ? oauthProxyEmulator.start(ctx) : previous.start(ctx)),
+    });
+  });
 }
+
+const OAUTH_PROXY_IMAGE_REFERENCE = `registry.redhat.io/openshift4/${OAUTH_PROXY_BASE_NAME}:latest`;
 
 function workbenchEmulator(runtime: WorkloadRuntime, faults: WorkbenchFaults): ImageEmulator {
   return {

@@ -12,10 +12,9 @@ import * as path from 'node:path';
 import { forward } from '../ml/network';
 import { OnnxSession } from '../ml/onnx-runtime';
 import { writeOnnxModel } from '../ml/onnx-writer';
-import { seededRandom } from '../ml/random';
 import { fitScaler, scalerToJson, scaleRows, type StandardScaler } from '../ml/scaler';
 import { CARD_COLUMNS, CardCsvError, parseCardCsv, type CardTransaction } from '../ml/synthetic-card-data';
-import { FRAUD_FEATURES, fraudFeatures, trainFraudModel, type TrainingResult } from '../ml/train';
+import { FRAUD_FEATURES, fraudFeatures, splitCardTransactions, trainFraudModel, type TrainingResult } from '../ml/train';
 import type { ClusterNetwork } from '../../network/cluster-network';
 import type { CommandContext } from '../types';
 import type { PodFilesystem } from '../volumes';
@@ -245,7 +244,7 @@ export class TutorialKernel {
     }
     const testFraction = Number(test[1]);
     const validationFraction = Number(validation[1]);
-    const split = splitLikeTraining(frame.rows, testFraction, validationFraction);
+    const split = splitCardTransactions(frame.rows, { testFraction, validationFraction });
     const scaler = fitScaler(split.train.map(fraudFeatures), FRAUD_FEATURES);
     this.prepared = { features, label: label[4], testFraction, validationFraction, rows: frame.rows, scaler, testRows: split.test };
     for (const name of ['X', 'y', 'X_train', 'X_test', 'y_train', 'y_test', 'X_val', 'y_val', 'scaler', 'class_weights']) this.names.set(name, { kind: 'prepared' });
@@ -558,17 +557,6 @@ function isImport(text: string): boolean {
 /** The value of adjacent Python string literals ("a " "b" → a b), f-strings with their names as written. */
 function pythonStringConcat(args: string): string {
   return [...args.matchAll(/f?(["'])((?:\\.|(?!\1).)*)\1/g)].map((m) => m[2].replace(/\\(["'\\])/g, '$1')).join('');
-}
-
-/** The splits of trainFraudModel (ml/train.ts): the last rows for testing, then a stratified validation split with the same seeded stream. */
-function splitLikeTraining(rows: readonly CardTransaction[], testFraction: number, validationFraction: number, seed = 42): { train: CardTransaction[]; test: CardTransaction[] } {
-  const testCount = Math.ceil(rows.length * testFraction);
-  const trainAndValidation = rows.slice(0, rows.length - testCount);
-  const random = seededRandom(seed);
-  const byClass = [0, 1].map((c) => random.shuffle(trainAndValidation.filter((r) => r.fraud === c)));
-  const train: CardTransaction[] = [];
-  for (const members of byClass) train.push(...members.slice(Math.round(members.length * validationFraction)));
-  return { train, test: rows.slice(rows.length - testCount) };
 }
 
 async function walk(fs: PodFilesystem, dir: string): Promise<string[]> {

@@ -1,0 +1,116 @@
+import { Given, Then, When, type DataTable } from '@cucumber/cucumber';
+import assert from 'node:assert/strict';
+import { requireWorkbenchPlatform } from '../support/tutorial/platform';
+import { scenarioProject } from '../support/tutorial/projects';
+import {
+  assertAcceleratorPlacement,
+  assertClusterStorage,
+  assertDataConnectionInWorkbench,
+  assertEnvironment,
+  assertRouteBehindOAuth,
+  assertSucceeded,
+  assertUntoleratedPodRefused,
+  assertWorkbenchFile,
+  assertWorkbenchImage,
+  assertWorkbenchSize,
+  execInWorkbench,
+  writeWorkbenchFile,
+} from '../support/tutorial/workbench-checks';
+import { parseWorkbenchTable } from '../support/tutorial/workbench-table';
+import { acceleratorProfileFor, createWorkbench, currentWorkbench, startWorkbench, stopWorkbench, waitForWorkbenchRunning, waitForWorkbenchStopped, type EnvironmentGroup } from '../support/tutorial/workbenches';
+import type { RhoaiWorld } from '../support/world';
+
+Given('the workbenches of the installed platform are running', function (this: RhoaiWorld) {
+  return requireWorkbenchPlatform(this);
+});
+
+Given('the data science project {string} named {string}', async function (this: RhoaiWorld, name: string, displayName: string) {
+  await scenarioProject(this, name, displayName);
+});
+
+Given('the dashboard offers an accelerator profile for {string}', async function (this: RhoaiWorld, identifier: string) {
+  await acceleratorProfileFor(this, identifier);
+});
+
+When('I create the workbench {string} with the image {string} and the size {string}', async function (this: RhoaiWorld, displayName: string, image: string, size: string) {
+  await createWorkbench(this, { displayName, image, size });
+});
+
+When('I create the workbench {string}:', async function (this: RhoaiWorld, displayName: string, table: DataTable) {
+  await createWorkbench(this, { displayName, ...parseWorkbenchTable(table.rowsHash()) });
+});
+
+When('I create the workbench {string} with the image {string}, the size {string} and the environment variables:', async function (this: RhoaiWorld, displayName: string, image: string, size: string, table: DataTable) {
+  const groups = new Map<string, EnvironmentGroup>();
+  for (const row of table.hashes()) {
+    const type = row.type as EnvironmentGroup['type'];
+    assert.ok(type === 'ConfigMap' || type === 'Secret', `an environment variable's type is ConfigMap or Secret, not "${row.type}"`);
+    const group = groups.get(type) ?? { type, values: {} };
+    group.values[row.name] = row.value;
+    groups.set(type, group);
+  }
+  await createWorkbench(this, { displayName, image, size, environment: [...groups.values()] });
+});
+
+Then('the workbench is running, as the dashboard shows it', async function (this: RhoaiWorld) {
+  await waitForWorkbenchRunning(this);
+});
+
+Then('the workbench is stopped, as the dashboard shows it', function (this: RhoaiWorld) {
+  return waitForWorkbenchStopped(this);
+});
+
+Then('it runs the notebook image {string} at the tag the dashboard recommends', async function (this: RhoaiWorld, stream: string) {
+  assert.equal(currentWorkbench(this).image.stream, stream, `the workbench was made from the image stream ${currentWorkbench(this).image.stream}, not ${stream}`);
+  await assertWorkbenchImage(this);
+});
+
+Then('its URL is served behind the OpenShift OAuth proxy', function (this: RhoaiWorld) {
+  return assertRouteBehindOAuth(this);
+});
+
+Then('{string} runs in the workbench', async function (this: RhoaiWorld, command: string) {
+  assertSucceeded(await execInWorkbench(this, command.split(/\s+/)), `"${command}" in workbench ${currentWorkbench(this).name}`);
+});
+
+Then('its container has the requests and limits of the size {string} in the dashboard\'s configuration', function (this: RhoaiWorld, size: string) {
+  return assertWorkbenchSize(this, size);
+});
+
+Then('it runs on a node that has the accelerator, asking for it and tolerating the accelerator profile\'s taints', function (this: RhoaiWorld) {
+  return assertAcceleratorPlacement(this);
+});
+
+Then('a pod that asks for {int} {string} without those tolerations is not scheduled', function (this: RhoaiWorld, count: number, identifier: string) {
+  return assertUntoleratedPodRefused(this, identifier, count);
+});
+
+Then('the workbench\'s environment holds those variables, from a ConfigMap and a Secret made as the dashboard makes them', async function (this: RhoaiWorld) {
+  const kinds = currentWorkbench(this).environment.map((e) => e.kind).sort();
+  assert.deepEqual(kinds, ['ConfigMap', 'Secret'], `the workbench's variables are kept in ${kinds.join(' and ')}, not a ConfigMap and a Secret`);
+  await assertEnvironment(this);
+});
+
+Then('its cluster storage {string} is a claim of {string} mounted at {string}', function (this: RhoaiWorld, claim: string, size: string, mountPath: string) {
+  return assertClusterStorage(this, claim, size, mountPath);
+});
+
+When('I write {string} to {string} in the workbench', function (this: RhoaiWorld, content: string, file: string) {
+  return writeWorkbenchFile(this, file, content);
+});
+
+When('I stop the workbench', function (this: RhoaiWorld) {
+  return stopWorkbench(this);
+});
+
+When('I start the workbench', function (this: RhoaiWorld) {
+  return startWorkbench(this);
+});
+
+Then('{string} in the workbench still holds {string}', function (this: RhoaiWorld, file: string, content: string) {
+  return assertWorkbenchFile(this, file, content);
+});
+
+Then('the workbench has the data connection {string} in its environment', function (this: RhoaiWorld, displayName: string) {
+  return assertDataConnectionInWorkbench(this, displayName);
+});

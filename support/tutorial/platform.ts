@@ -1,0 +1,31 @@
+// What the tutorials need from the platform, checked before they start: RHOAI installed with the
+// dashboard and the workbenches component (default-dsc), so that projects are listed, the notebook
+// images and sizes exist and Notebooks have their controllers. The tutorials do not install the
+// platform themselves: run them after the installer, e.g. `--tags "@install or @tutorial"`, or
+// against a cluster where it is installed.
+import assert from 'node:assert/strict';
+import { componentState, requireDashboard } from '../dashboard-config';
+import type { RhoaiWorld } from '../world';
+
+const HOW = 'the tutorials run on an installed platform: run them after the installer (--tags "@install or @tutorial") or against a cluster where RHOAI is installed';
+
+/** The dashboard is Managed and running (its configuration exists). */
+export async function requireDashboardPlatform(world: RhoaiWorld): Promise<void> {
+  try {
+    await requireDashboard(world, 'default-dsc');
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; ${HOW}`);
+  }
+}
+
+/** Workbenches are Managed: the Notebook CRD is served and the dashboard lists notebook images. */
+export async function requireWorkbenchPlatform(world: RhoaiWorld): Promise<void> {
+  await requireDashboardPlatform(world);
+  const state = componentState(world, 'workbenches');
+  assert.equal(state, 'Managed', `default-dsc has the workbenches component ${state ?? 'unset'}, not Managed: there are no workbenches (RHOAI_PROFILE=infer-only leaves them out); ${HOW}`);
+  await world.cluster.waitFor(
+    { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: 'notebooks.kubeflow.org' },
+    (crd) => (crd?.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Established' && c.status === 'True'),
+    { describe: 'the Notebook CRD (notebooks.kubeflow.org, installed with the workbenches component) to be established' },
+  );
+}

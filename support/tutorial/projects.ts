@@ -1,0 +1,153 @@
+// Data science projects as the RHOAI 2.9 dashboard makes and lists them (workloads.md §3.1): a
+// ProjectRequest (display name, description), then the namespace labelled
+// opendatahub.io/dashboard=true; the dashboard lists the projects the user can see that carry the
+// label, minus openshift*, kube* and its own namespace. Permissions as its Permissions tab writes
+// them (RoleBindings of admin or edit to users and groups), checked with SubjectAccessReviews.
+import assert from 'node:assert/strict';
+import { ApiError, type KObject, type ObjectRef } from '../cluster';
+import type { RhoaiWorld } from '../world';
+import { keepForRun } from './run-scope';
+import { scenarioProjectName, stableChars } from './names';
+
+export const DASHBOARD_LABEL = 'opendatahub.io/dashboard';
+const PROJECT_API = 'project.openshift.io/v1';
+
+export type Role = 'admin' | 'edit';
+export type SubjectKind = 'User' | 'Group';
+
+export interface ProjectFacts {
+  name: string;
+  displayName: string;
+  /** The tutorial's own project (kept for the run) rather than one of a single scenario. */
+  shared: boolean;
+}
+
+declare module '../world' {
+  interface ScenarioFacts {
+    /** The data science project the scenario works in. */
+    project?: ProjectFacts;
+  }
+}
+
+const namespaceRef = (name: string): ObjectRef => ({ apiVersion: 'v1', kind: 'Namespace', name });
+
+/** The scenario's project; fails when no step made one. */
+export function currentProject(world: RhoaiWorld): ProjectFacts {
+  const p = world.facts.project;
+  if (!p) throw new Error('no data science project in this scenario: a step "Given the data science project ..." must come first');
+  return p;
+}
+
+/**
+ * A data science project of this scenario (RHOAI_TUTORIAL_PROJECT_PREFIX + name), made as the
+ * dashboard makes it, deleted after the scenario unless RHOAI_KEEP says otherwise.
+ */
+export async function scenarioProject(world: RhoaiWorld, name: string, displayName: string): Promise<ProjectFacts> {
+  const project = await ensureDataScienceProject(world, scenarioProjectName(world.settings, name), displayName, `Made by the rhoai-harness tutorial scenario "${displayName}"`);
+  world.onCleanup(`delete project ${project.name}`, () => world.cluster.delete({ apiVersion: PROJECT_API, kind: 'Project', name: project.name }));
+  return project;
+}
+
+/** The fraud-detection tutorial's project (RHOAI_TUTORIAL_PROJECT), kept until the end of the run. */
+export async function tutorialProject(world: RhoaiWorld): Promise<ProjectFacts> {
+  const name = world.settings.tutorialProject;
+  const project = await ensureDataScienceProject(world, name, 'Fraud Detection', 'The fraud-detection tutorial of Red Hat OpenShift AI 2.9 (rhoai-harness)', true);
+  keepForRun(world, name);
+  return project;
+}
+
+/** Creates the project (ProjectRequest) when it does not exist, labels it, waits until it is Active. */
+export async function ensureDataScienceProject(world: RhoaiWorld, name: string, displayName: string, description: string, shared = false): Promise<ProjectFacts> {
+  let ns = await world.cluster.get(namespaceRef(name));
+  if (ns?.metadata.deletionTimestamp) {
+    await world.cluster.waitForDeletion(namespaceRef(name), { describe: `project ${name} (still being deleted by an earlier run) to be gone before it is made again` });
+    ns = undefined;
+  }
+  if (!ns) {
+    try {
+      await world.cluster.create(world.render('tutorial/project-request', { name, displayName, description })[0]!);
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 409)) throw error;
+    }
+  }
+  await world.applyFixture('tutorial/project-label', { name });
+  const active = await world.cluster.waitFor(namespaceRef(name), (n) => n?.status?.phase === 'Active', { describe: `project ${name} to be Active` });
+  const facts: ProjectFacts = { name, displayName: active?.metadata.annotations?.['openshift.io/display-name'] ?? displayName, shared };
+  world.facts.project = facts;
+  world.namespace = name;
+  return facts;
+}
+
+/** The project is an OpenShift project labelled as a data science project, with its display name. */
+export async function assertDataScienceProject(world: RhoaiWorld, name: string, displayName: string): Promise<void> {
+  const project = await world.cluster.get({ apiVersion: PROJECT_API, kind: 'Project', name });
+  assert.ok(project, `there is no OpenShift project ${name} (project.openshift.io/v1)`);
+  assert.equal(project.metadata.labels?.[DASHBOARD_LABEL], 'true', `project ${name} is not labelled ${DASHBOARD_LABEL}=true (labels: ${JSON.stringify(project.metadata.labels ?? {})}): the dashboard does not show it`);
+  assert.equal(project.metadata.annotations?.['openshift.io/display-name'], displayName, `project ${name} has the display name ${JSON.stringify(project.metadata.annotations?.['openshift.io/display-name'])}, not ${JSON.stringify(displayName)}`);
+  assert.equal(project.status?.phase, 'Active', `project ${name} is ${project.status?.phase}, not Active`);
+}
+
+/** The dashboard's project list (Projects the user sees, labelled, minus system namespaces) includes the project. */
+export async function assertListedByDashboard(world: RhoaiWorld, name: string): Promise<string[]> {
+  const projects = await world.cluster.list({ apiVersion: PROJECT_API, kind: 'Project' }, { labelSelector: `${DASHBOARD_LABEL}=true` });
+  const dsci = (await world.cluster.list({ apiVersion: 'dscinitialization.opendatahub.io/v1', kind: 'DSCInitialization' }).catch(() => []))[0];
+  const dashboardNs = dsci?.spec?.applicationsNamespace ?? 'redhat-ods-applications';
+  const listed = projects.map((p) => p.metadata.name!).filter((n) => !/^(openshift|kube)/.test(n) && n !== dashboardNs).sort();
+  world.report.text('data science projects', listed.join('\n'));
+  assert.ok(listed.includes(name), `the dashboard's project list (Projects labelled ${DASHBOARD_LABEL}=true) does not include ${name}; it has: ${listed.join(', ') || 'none'}`);
+  return listed;
+}
+
+// ---- permissions ----
+
+/** What the Permissions tab writes for "Add user"/"Add group" with Admin or Edit. */
+export async function grantPermission(world: RhoaiWorld, namespace: string, subjectKind: SubjectKind, subjectName: string, role: Role): Promise<KObject> {
+  const [binding] = await world.applyFixture('tutorial/permission-rolebinding', { namespace, chars: stableChars(subjectKind, subjectName, role), role, subjectKind, subjectName });
+  return binding!;
+}
+
+/** The project's permissions as the Permissions tab lists them (RoleBindings labelled project-sharing). */
+export async function assertPermissionsListed(world: RhoaiWorld, namespace: string, expected: { subjectKind: SubjectKind; subjectName: string; role: Role }[]): Promise<void> {
+  const bindings = await world.cluster.list({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', namespace }, { labelSelector: 'opendatahub.io/project-sharing=true' });
+  const shown = bindings.map((b) => `${b.subjects?.[0]?.kind} ${b.subjects?.[0]?.name}: ${b.roleRef?.name} (${b.metadata.name})`);
+  world.report.text(`permissions of ${namespace}`, shown.join('\n'));
+  for (const e of expected) {
+    const b = bindings.find((x) => x.subjects?.[0]?.kind === e.subjectKind && x.subjects?.[0]?.name === e.subjectName && x.roleRef?.name === e.role);
+    assert.ok(b, `the Permissions tab of ${namespace} does not list ${e.subjectKind} ${e.subjectName} with ${e.role}; it lists: ${shown.join('; ') || 'nothing'}`);
+    assert.match(b.metadata.name!, /^dashboard-permissions-[a-z0-9]+$/, `the binding of ${e.subjectKind} ${e.subjectName} is not named as the dashboard names it (dashboard-permissions-<chars>): ${b.metadata.name}`);
+    assert.equal(b.roleRef.kind, 'ClusterRole', `the binding ${b.metadata.name} refers to a ${b.roleRef.kind}, not the ClusterRole ${e.role}`);
+    assert.equal(b.metadata.labels?.[DASHBOARD_LABEL], 'true', `the binding ${b.metadata.name} is not labelled ${DASHBOARD_LABEL}=true`);
+  }
+}
+
+export interface AccessQuestion {
+  verb: string;
+  resource: string;
+  group?: string;
+  name?: string;
+}
+
+/** A SubjectAccessReview: may this user (in these groups) do this in the namespace? */
+export async function mayDo(world: RhoaiWorld, user: string, groups: string[], namespace: string, q: AccessQuestion): Promise<boolean> {
+  const review = await world.cluster.create({
+    apiVersion: 'authorization.k8s.io/v1',
+    kind: 'SubjectAccessReview',
+    metadata: {},
+    spec: { user, groups: [...groups, 'system:authenticated', 'system:authenticated:oauth'], resourceAttributes: { namespace, verb: q.verb, resource: q.resource, group: q.group ?? '', ...(q.name ? { name: q.name } : {}) } },
+  } as KObject);
+  return review.status?.allowed === true;
+}
+
+/** Asks a set of questions for a user and asserts each answer; reports them all. */
+export async function assertAccess(world: RhoaiWorld, user: string, groups: string[], namespace: string, questions: (AccessQuestion & { allowed: boolean })[]): Promise<void> {
+  const lines: string[] = [];
+  const wrong: string[] = [];
+  for (const q of questions) {
+    const allowed = await mayDo(world, user, groups, namespace, q);
+    const what = `${q.verb} ${q.group ? `${q.resource}.${q.group}` : q.resource}${q.name ? ` ${q.name}` : ''} in ${namespace}`;
+    lines.push(`${user}${groups.length ? ` (groups ${groups.join(', ')})` : ''} may ${what}: ${allowed ? 'yes' : 'no'}`);
+    if (allowed !== q.allowed) wrong.push(`${user} ${q.allowed ? 'may not' : 'may'} ${what}, expected the opposite`);
+  }
+  world.report.text(`access of ${user}`, lines.join('\n'));
+  assert.deepEqual(wrong, [], wrong.join('; '));
+}

@@ -1,0 +1,181 @@
+// What a person checks on a workbench: it runs the image and size they chose, the accelerator
+// lands only where it may, its environment holds their variables and data connections, its files
+// survive a stop and start, and its URL sits behind the OpenShift OAuth proxy. Commands run in the
+// workbench's container over the Kubernetes exec protocol, as `oc exec` would.
+import assert from 'node:assert/strict';
+import * as https from 'node:https';
+import type { KObject } from '../cluster';
+import { runInPod, type ExecOptions, type ExecResult } from '../exec';
+import { routeHttpsAgent, routeTrust } from '../http/route-trust';
+import { waitForAdmittedRoute } from '../s3';
+import { session } from '../session';
+import type { RhoaiWorld } from '../world';
+import { dataConnectionSecretName } from './names';
+import { currentWorkbench, notebookSize, workbenchPod, NOTEBOOK_API } from './workbenches';
+
+/** Runs a command in the workbench's container (the container named after the workbench). */
+export async function execInWorkbench(world: RhoaiWorld, command: string[], options: ExecOptions = {}): Promise<ExecResult> {
+  const w = currentWorkbench(world);
+  const pod = await workbenchPod(world);
+  return runInPod(world, { namespace: w.namespace, pod: pod.metadata.name!, container: w.name }, command, options);
+}
+
+/** Fails with the command's own words when it did not exit 0. */
+export function assertSucceeded(r: ExecResult, what: string): void {
+  const tail = (s: string) => s.trim().split('\n').slice(-25).join('\n');
+  assert.equal(r.exitCode, 0, `${what} failed: \`${r.command.join(' ')}\` exited ${r.exitCode}\n${tail(r.stderr) || tail(r.stdout)}`);
+}
+
+/** The workbench's container runs the chosen image stream tag, as the dashboard names it. */
+export async function assertWorkbenchImage(world: RhoaiWorld): Promise<void> {
+  const w = currentWorkbench(world);
+  const pod = await workbenchPod(world);
+  const container = (pod.spec?.containers as KObject[]).find((c) => c.name === w.name);
+  assert.ok(container, `pod ${pod.metadata.name} has no container ${w.name}`);
+  assert.equal(container.image, w.image.url, `workbench ${w.name} runs ${container.image}, not ${w.image.url} (ImageStream ${w.image.stream} tag ${w.image.tag})`);
+  const nb = await world.cluster.get({ apiVersion: NOTEBOOK_API, kind: 'Notebook', name: w.name, namespace: w.namespace });
+  assert.equal(nb?.metadata.annotations?.['notebooks.opendatahub.io/last-image-selection'], `${w.image.stream}:${w.image.tag}`, 'the dashboard records the image selection on the Notebook');
+  world.report.text('workbench image', `${w.image.shownAs}: ${w.image.stream}:${w.image.tag} → ${container.image}`);
+}
+
+/** The container's requests and limits are the size's, as odh-dashboard-config says now. */
+export async function assertWorkbenchSize(world: RhoaiWorld, size: string): Promise<void> {
+  const w = currentWorkbench(world);
+  const expected = await notebookSize(world, size);
+  const pod = await workbenchPod(world);
+  const container = (pod.spec?.containers as KObject[]).find((c) => c.name === w.name)!;
+  const pick = (r: Record<string, any> | undefined) => ({ requests: { cpu: String(r?.requests?.cpu), memory: String(r?.requests?.memory) }, limits: { cpu: String(r?.limits?.cpu), memory: String(r?.limits?.memory) } });
+  assert.deepEqual(pick(container.resources), pick(expected.resources), `workbench ${w.name} has the resources ${JSON.stringify(container.resources)}, not those of the size "${size}" in odh-dashboard-config (${JSON.stringify(expected.resources)})`);
+  world.report.text(`size ${size}`, `requests ${JSON.stringify(container.resources.requests)}, limits ${JSON.stringify(container.resources.limits)} on node ${pod.spec?.nodeName}`);
+}
+
+/** The pod asks for the accelerator, tolerates the profile's taints, and runs on a node that has it. */
+export async function assertAcceleratorPlacement(world: RhoaiWorld): Promise<void> {
+  const w = currentWorkbench(world);
+  const a = w.accelerator;
+  assert.ok(a, 'the workbench was created without an accelerator');
+  const pod = await workbenchPod(world);
+  const container = (pod.spec?.containers as KObject[]).find((c) => c.name === w.name)!;
+  assert.equal(String(container.resources?.requests?.[a.identifier]), String(a.count), `workbench ${w.name} requests ${container.resources?.requests?.[a.identifier] ?? 'no'} ${a.identifier}, not ${a.count}`);
+  assert.equal(String(container.resources?.limits?.[a.identifier]), String(a.count), `workbench ${w.name} limits ${a.identifier} to ${container.resources?.limits?.[a.identifier] ?? 'nothing'}, not ${a.count}`);
+  const tolerations = (pod.spec?.tolerations ?? []) as KObject[];
+  for (const t of a.tolerations) assert.ok(tolerations.some((x) => x.key === t.key && x.effect === t.effect && (x.operator ?? 'Equal') === (t.operator ?? 'Equal')), `workbench ${w.name} does not tolerate ${t.key}:${t.effect} of accelerator profile ${a.profile} (tolerations: ${JSON.stringify(tolerations)})`);
+  const nb = await world.cluster.get({ apiVersion: NOTEBOOK_API, kind: 'Notebook', name: w.name, namespace: w.namespace });
+  assert.equal(nb?.metadata.annotations?.['opendatahub.io/accelerator-name'], a.profile, 'the Notebook names its accelerator profile (opendatahub.io/accelerator-name)');
+  const node = await world.cluster.get({ apiVersion: 'v1', kind: 'Node', name: pod.spec?.nodeName });
+  const allocatable = Number.parseInt(String(node?.status?.allocatable?.[a.identifier] ?? '0'), 10);
+  assert.ok(allocatable >= a.count, `workbench ${w.name} runs on ${pod.spec?.nodeName}, which advertises ${allocatable} ${a.identifier}, fewer than the ${a.count} it asked for`);
+  world.report.text(`accelerator ${a.identifier}`, `profile ${a.profile}: ${a.count} ${a.identifier} on node ${pod.spec?.nodeName} (allocatable ${allocatable}); tolerations ${JSON.stringify(tolerations)}`);
+}
+
+/** A pod that asks for the accelerator without the profile's tolerations is refused by the scheduler. */
+export async function assertUntoleratedPodRefused(world: RhoaiWorld, identifier: string, count: number): Promise<void> {
+  const w = currentWorkbench(world);
+  const name = `no-toleration-${identifier.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`.slice(0, 63).replace(/-$/, '');
+  const [pod] = world.render('tutorial/accelerator-probe-pod', { name, namespace: w.namespace });
+  pod!.spec.containers[0].resources = { requests: { [identifier]: count }, limits: { [identifier]: count } };
+  const created = await world.cluster.apply(pod!);
+  world.deleteAfterwards(created);
+  const accelerated = (await world.cluster.list({ apiVersion: 'v1', kind: 'Node' })).filter((n) => Number.parseInt(String(n.status?.allocatable?.[identifier] ?? '0'), 10) > 0);
+  const refused = await world.cluster.waitFor(
+    { apiVersion: 'v1', kind: 'Pod', name, namespace: w.namespace },
+    (p) => {
+      if (p?.spec?.nodeName) return { fail: `pod ${name} asks for ${identifier} without the accelerator profile's tolerations, yet it was scheduled onto ${p.spec.nodeName}` };
+      const scheduled = ((p?.status?.conditions ?? []) as KObject[]).find((c) => c.type === 'PodScheduled');
+      return scheduled?.status === 'False' && scheduled.reason === 'Unschedulable';
+    },
+    { describe: `the scheduler to refuse pod ${name} (${identifier} without tolerations)` },
+  );
+  const message = ((refused?.status?.conditions ?? []) as KObject[]).find((c) => c.type === 'PodScheduled')?.message ?? '';
+  const taints = accelerated.flatMap((n) => ((n.spec?.taints ?? []) as KObject[]).map((t) => t.key as string));
+  assert.ok(taints.length === 0 || taints.some((k) => message.includes(k)), `the scheduler refused pod ${name}, but not for the taints of the nodes with ${identifier} (${taints.join(', ')}): ${message}`);
+  world.report.text(`pod without tolerations for ${identifier}`, `Unschedulable: ${message}`);
+}
+
+/** The workbench's environment holds the variables (values of Secrets are compared, never shown). */
+export async function assertEnvironment(world: RhoaiWorld): Promise<void> {
+  const w = currentWorkbench(world);
+  assert.ok(w.environment.length, 'the workbench was created without environment variables');
+  const nb = await world.cluster.get({ apiVersion: NOTEBOOK_API, kind: 'Notebook', name: w.name, namespace: w.namespace });
+  const envFrom = (nb?.spec?.template?.spec?.containers?.[0]?.envFrom ?? []) as KObject[];
+  for (const group of w.environment) {
+    const ref = group.kind === 'Secret' ? 'secretRef' : 'configMapRef';
+    assert.ok(envFrom.some((e) => e[ref]?.name === group.name), `the workbench does not take its variables from ${group.kind} ${group.name} (envFrom: ${JSON.stringify(envFrom)})`);
+    const stored = await world.cluster.get({ apiVersion: 'v1', kind: group.kind, name: group.name, namespace: w.namespace });
+    assert.equal(stored?.metadata.labels?.['opendatahub.io/dashboard'], 'true', `${group.kind} ${group.name} is not labelled as the dashboard's`);
+    for (const [key, value] of Object.entries(group.values)) {
+      const r = await execInWorkbench(world, ['printenv', key]);
+      assert.equal(r.exitCode, 0, `the workbench has no variable ${key} (printenv exited ${r.exitCode})`);
+      assert.equal(r.stdout.replace(/\n$/, ''), value, `the workbench's ${key} is not the value set in ${group.kind} ${group.name}`);
+    }
+  }
+}
+
+/** The workbench takes the data connection's variables (envFrom), and they hold its values. */
+export async function assertDataConnectionInWorkbench(world: RhoaiWorld, displayName: string): Promise<void> {
+  const w = currentWorkbench(world);
+  const secretName = dataConnectionSecretName(displayName);
+  const nb = await world.cluster.get({ apiVersion: NOTEBOOK_API, kind: 'Notebook', name: w.name, namespace: w.namespace });
+  const envFrom = (nb?.spec?.template?.spec?.containers?.[0]?.envFrom ?? []) as KObject[];
+  assert.ok(envFrom.some((e) => e.secretRef?.name === secretName), `workbench ${w.name} does not use the data connection "${displayName}" (envFrom: ${JSON.stringify(envFrom)})`);
+  const secret = await world.cluster.get({ apiVersion: 'v1', kind: 'Secret', name: secretName, namespace: w.namespace });
+  assert.ok(secret, `the data connection Secret ${secretName} is gone`);
+  for (const key of ['AWS_S3_ENDPOINT', 'AWS_S3_BUCKET', 'AWS_DEFAULT_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']) {
+    const expected = Buffer.from(String(secret.data?.[key] ?? ''), 'base64').toString('utf8');
+    if (key === 'AWS_SECRET_ACCESS_KEY') world.secret(expected, 'S3 secret key');
+    const r = await execInWorkbench(world, ['printenv', key]);
+    assert.equal(r.exitCode, 0, `the workbench has no ${key} from the data connection "${displayName}"`);
+    assert.equal(r.stdout.replace(/\n$/, ''), expected, `the workbench's ${key} differs from the data connection "${displayName}"`);
+  }
+}
+
+/** The workbench's cluster storage: a claim of the size, labelled as the dashboard's, mounted where the dashboard mounts it. */
+export async function assertClusterStorage(world: RhoaiWorld, claim: string, size: string, mountPath: string): Promise<void> {
+  const w = currentWorkbench(world);
+  assert.equal(w.claim, claim, `the workbench's cluster storage is ${w.claim}, not ${claim}`);
+  const pvc = await world.cluster.get({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', name: claim, namespace: w.namespace });
+  assert.equal(pvc?.spec?.resources?.requests?.storage, size, `the claim ${claim} asks for ${pvc?.spec?.resources?.requests?.storage ?? 'nothing (it does not exist)'}, not ${size}`);
+  assert.equal(pvc?.metadata.labels?.['opendatahub.io/dashboard'], 'true', `the claim ${claim} is not labelled as the dashboard's`);
+  const nb = await world.cluster.get({ apiVersion: NOTEBOOK_API, kind: 'Notebook', name: w.name, namespace: w.namespace });
+  const spec = nb?.spec?.template?.spec;
+  const volume = ((spec?.volumes ?? []) as KObject[]).find((v) => v.persistentVolumeClaim?.claimName === claim);
+  assert.ok(volume, `the workbench does not mount the claim ${claim}`);
+  const mounts = (spec.containers[0].volumeMounts ?? []) as KObject[];
+  assert.ok(mounts.some((m) => m.name === volume.name && m.mountPath === mountPath), `the workbench mounts ${claim} at ${mounts.filter((m) => m.name === volume.name).map((m) => m.mountPath).join(', ') || 'nowhere'}, not ${mountPath}`);
+}
+
+/** Writes a file into the workbench's cluster storage. */
+export async function writeWorkbenchFile(world: RhoaiWorld, file: string, content: string): Promise<void> {
+  assertSucceeded(await execInWorkbench(world, ['sh', '-c', `echo '${content.replace(/'/g, "'\\''")}' > '${file}'`]), `writing ${file} in the workbench`);
+}
+
+/** The file holds the content (after a stop and start, it comes from the claim). */
+export async function assertWorkbenchFile(world: RhoaiWorld, file: string, content: string): Promise<void> {
+  const r = await execInWorkbench(world, ['cat', file]);
+  assert.equal(r.exitCode, 0, `${file} is gone from the workbench: ${r.stderr.trim()}`);
+  assert.equal(r.stdout, `${content}\n`, `${file} in the workbench holds ${JSON.stringify(r.stdout)}, not what was written`);
+  const w = currentWorkbench(world);
+  const pvc = await world.cluster.get({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', name: w.claim, namespace: w.namespace });
+  assert.equal(pvc?.status?.phase, 'Bound', `the workbench's cluster storage ${w.claim} is ${pvc?.status?.phase ?? 'missing'}, not Bound`);
+}
+
+/** The workbench's URL (Route <name>) answers through the OAuth proxy: a visitor is sent to log in. */
+export async function assertRouteBehindOAuth(world: RhoaiWorld): Promise<void> {
+  const w = currentWorkbench(world);
+  const route = await waitForAdmittedRoute(world, w.namespace, w.name);
+  assert.equal(route.spec?.tls?.termination, 'reencrypt', `the workbench's Route ${w.name} terminates ${route.spec?.tls?.termination}, not reencrypt to the OAuth proxy`);
+  const url = `https://${route.spec.host}/notebook/${w.namespace}/${w.name}/api`;
+  const target = await session.target();
+  const agent = routeHttpsAgent(await routeTrust(world.cluster), target.resolve, { keepAlive: false });
+  const answer = await new Promise<{ status: number; location?: string }>((resolve, reject) => {
+    https.get(url, { agent, headers: { Accept: 'text/html' } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, location: res.headers.location }));
+    }).on('error', reject);
+  });
+  world.report.text('workbench URL', `GET ${url} (no credentials)\n→ HTTP ${answer.status}${answer.location ? `\nLocation: ${answer.location.replace(/state=[^&]+/, 'state=…')}` : ''}`);
+  assert.equal(answer.status, 302, `the workbench URL ${url} answered HTTP ${answer.status} without credentials, not a redirect to log in`);
+  const location = new URL(answer.location ?? 'about:blank');
+  assert.match(location.pathname, /\/oauth\/authorize$/, `the workbench URL sends a visitor to ${answer.location}, not to the cluster's OAuth server`);
+  assert.equal(location.searchParams.get('client_id'), `system:serviceaccount:${w.namespace}:${w.name}`, 'the OAuth proxy logs in with the workbench\'s service account as its OAuth client');
+}
