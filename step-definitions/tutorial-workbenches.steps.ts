@@ -1,5 +1,6 @@
 import { Given, Then, When, type DataTable } from '@cucumber/cucumber';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { requireWorkbenchPlatform } from '../support/tutorial/platform';
 import { scenarioProject } from '../support/tutorial/projects';
 import {
@@ -16,8 +17,8 @@ import {
   execInWorkbench,
   writeWorkbenchFile,
 } from '../support/tutorial/workbench-checks';
-import { parseWorkbenchTable } from '../support/tutorial/workbench-table';
-import { acceleratorProfileFor, createWorkbench, currentWorkbench, startWorkbench, stopWorkbench, waitForWorkbenchRunning, waitForWorkbenchStopped, type EnvironmentGroup } from '../support/tutorial/workbenches';
+import { parseEnvironmentTable, parseWorkbenchTable } from '../support/tutorial/workbench-table';
+import { acceleratorProfileFor, createWorkbench, currentWorkbench, startWorkbench, stopWorkbench, waitForWorkbenchRunning, waitForWorkbenchStopped } from '../support/tutorial/workbenches';
 import type { RhoaiWorld } from '../support/world';
 
 Given('the workbenches of the installed platform are running', function (this: RhoaiWorld) {
@@ -41,15 +42,8 @@ When('I create the workbench {string}:', async function (this: RhoaiWorld, displ
 });
 
 When('I create the workbench {string} with the image {string}, the size {string} and the environment variables:', async function (this: RhoaiWorld, displayName: string, image: string, size: string, table: DataTable) {
-  const groups = new Map<string, EnvironmentGroup>();
-  for (const row of table.hashes()) {
-    const type = row.type as EnvironmentGroup['type'];
-    assert.ok(type === 'ConfigMap' || type === 'Secret', `an environment variable's type is ConfigMap or Secret, not "${row.type}"`);
-    const group = groups.get(type) ?? { type, values: {} };
-    group.values[row.name] = row.value;
-    groups.set(type, group);
-  }
-  await createWorkbench(this, { displayName, image, size, environment: [...groups.values()] });
+  const environment = parseEnvironmentTable(table.hashes(), () => this.secret(randomBytes(18).toString('base64url'), 'workbench secret variable'));
+  await createWorkbench(this, { displayName, image, size, environment });
 });
 
 Then('the workbench is running, as the dashboard shows it', async function (this: RhoaiWorld) {

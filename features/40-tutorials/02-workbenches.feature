@@ -118,10 +118,10 @@ Feature: Workbenches
     Given the workbenches of the installed platform are running
     And the data science project "wb-env" named "Workbench environment"
     When I create the workbench "env workbench" with the image "Minimal Python", the size "Small" and the environment variables:
-      | type      | name           | value                 |
-      | ConfigMap | TUTORIAL_MODE  | fraud-detection       |
-      | ConfigMap | TUTORIAL_STEP  | workbenches           |
-      | Secret    | TUTORIAL_TOKEN | not-a-real-token-4711 |
+      | type      | name           | value           |
+      | ConfigMap | TUTORIAL_MODE  | fraud-detection |
+      | ConfigMap | TUTORIAL_STEP  | workbenches     |
+      | Secret    | TUTORIAL_TOKEN | (generated)     |
     Then the workbench is running, as the dashboard shows it
     And the workbench's environment holds those variables, from a ConfigMap and a Secret made as the dashboard makes them
 

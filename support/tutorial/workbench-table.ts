@@ -5,7 +5,7 @@
 //   | accelerator     | 1 nvidia.com/gpu                            |
 //   | data connection | existing "My Storage"                       |
 //   | data connection | new "Workbench Storage" for bucket my-storage |
-import type { WorkbenchRequest } from './workbenches';
+import type { EnvironmentGroup, WorkbenchRequest } from './workbenches';
 
 const FIELDS = ['image', 'size', 'cluster storage', 'accelerator', 'data connection'];
 
@@ -32,4 +32,22 @@ export function parseWorkbenchTable(rows: Record<string, string>): Omit<Workbenc
     else throw new Error(`data connection "${rows['data connection']}": write existing "<name>" or new "<name>" for bucket <bucket>`);
   }
   return request;
+}
+
+/**
+ * The form's environment variables, one per row (type ConfigMap or Secret, name, value), grouped
+ * by type as the dashboard stores them; a value "(generated)" is made up by `generate` (a secret
+ * the feature does not spell out).
+ */
+export function parseEnvironmentTable(rows: Record<string, string>[], generate: () => string): EnvironmentGroup[] {
+  const groups = new Map<string, EnvironmentGroup>();
+  for (const row of rows) {
+    const type = row.type;
+    if (type !== 'ConfigMap' && type !== 'Secret') throw new Error(`an environment variable's type is ConfigMap or Secret, not "${row.type}"`);
+    if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(row.name ?? '')) throw new Error(`"${row.name}" is not an environment variable name`);
+    const group = groups.get(type) ?? { type, values: {} };
+    group.values[row.name] = row.value === '(generated)' ? generate() : row.value;
+    groups.set(type, group);
+  }
+  return [...groups.values()];
 }

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import parseTagExpression from '@cucumber/tag-expressions';
 import { FAULT_CATALOGUE } from '../../twin/faults';
+import { runTagsFor } from './fault-scope';
 import { runHarness } from './harness-run';
 
 // FAULTS_ONLY=a,b limits the run to some faults (while working on a controller); CI runs them all.
@@ -16,7 +17,8 @@ const transient = FAULT_CATALOGUE.filter((f) => !f.caughtBy).map((f) => f.name);
 describe('the fault catalogue', { concurrency: 2 }, () => {
   for (const fault of caught) {
     test(`${fault.name} makes ${fault.caughtBy} fail`, async () => {
-      const run = await runHarness(['--tags', '@install', '--fail-fast'], { RHOAI_TARGET: 'twin', RHOAI_TWIN_FAULTS: fault.name, RHOAI_WAIT_TIMEOUT: '15' });
+      // Faults caught by tutorial scenarios run the installer, then the tutorials (see fault-scope.ts).
+      const run = await runHarness(['--tags', runTagsFor(fault.caughtBy), '--fail-fast'], { RHOAI_TARGET: 'twin', RHOAI_TWIN_FAULTS: fault.name, RHOAI_WAIT_TIMEOUT: '15' });
       assert.notEqual(run.code, 0, `the install passed under the fault ${fault.name}:\n${run.stdout.slice(-2000)}`);
       const failed = run.scenarios.filter((s) => s.status === 'failed');
       assert.ok(failed.length, `no scenario failed under ${fault.name}; stderr:\n${run.stderr.slice(-2000)}`);

@@ -10,7 +10,7 @@ import { describe, test } from 'node:test';
 import { loadSettings, ConfigurationError } from '../../../support/config';
 import { renderFixture } from '../../../support/fixtures';
 import { dataConnectionSecretName, k8sName, scenarioProjectName, stableChars, translateUsername } from '../../../support/tutorial/names';
-import { parseWorkbenchTable } from '../../../support/tutorial/workbench-table';
+import { parseEnvironmentTable, parseWorkbenchTable } from '../../../support/tutorial/workbench-table';
 
 describe('names as the dashboard derives them', () => {
   test('translateDisplayNameForK8s and the data connection Secret name', () => {
@@ -118,5 +118,24 @@ describe('the Notebook as the steps fill it in, against the upstream CRD', { ski
     writeFileSync(file, JSON.stringify(nb));
     const out = execFileSync(process.execPath, [VALIDATOR, file], { encoding: 'utf8' });
     assert.match(out, /1 valid, 0 invalid/);
+  });
+});
+
+describe('the environment variables of the form', () => {
+  test('grouped by type; a generated value is made up, not spelled out', () => {
+    const groups = parseEnvironmentTable(
+      [
+        { type: 'ConfigMap', name: 'A', value: '1' },
+        { type: 'Secret', name: 'T', value: '(generated)' },
+        { type: 'ConfigMap', name: 'B', value: '2' },
+      ],
+      () => 'made-up',
+    );
+    assert.deepEqual(groups, [
+      { type: 'ConfigMap', values: { A: '1', B: '2' } },
+      { type: 'Secret', values: { T: 'made-up' } },
+    ]);
+    assert.throws(() => parseEnvironmentTable([{ type: 'Env', name: 'A', value: '1' }], () => ''), /ConfigMap or Secret/);
+    assert.throws(() => parseEnvironmentTable([{ type: 'Secret', name: '1 bad', value: '1' }], () => ''), /not an environment variable name/);
   });
 });
