@@ -6,7 +6,7 @@
 // never hard-coded. Running is judged as the dashboard judges it: not stopped, and a pod labelled
 // notebook-name=<name> whose containers are all ready and running.
 import assert from 'node:assert/strict';
-import { ApiError, UnknownKindError, type KObject, type ObjectRef } from '../cluster';
+import { UnknownKindError, type KObject, type ObjectRef } from '../cluster';
 import { waitForListExplained } from '../cluster/explained-wait';
 import { allocatableCount, schedulingTaints, tolerates, type Toleration } from '../accelerators';
 import { dashboardNamespace } from '../dashboard-config';
@@ -286,21 +286,21 @@ export async function waitForWorkbenchRunning(world: RhoaiWorld, w: Pick<Workben
   return pod;
 }
 
-/** The dashboard's stop: the annotation kubeflow-resource-stopped with the time (JSON patch add). */
+/**
+ * The dashboard's stop: the annotation kubeflow-resource-stopped with the time. (The dashboard sends
+ * a JSON patch `add`; the harness sends the same change as a merge patch, which audit-log schema
+ * checks can read as a partial Notebook.)
+ */
 export async function stopWorkbench(world: RhoaiWorld): Promise<void> {
   const w = currentWorkbench(world);
   const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-  await world.cluster.patch(notebookRef(w), [{ op: 'add', path: `/metadata/annotations/${STOP_ANNOTATION}`, value: now }], 'json');
+  await world.cluster.patch(notebookRef(w), { metadata: { annotations: { [STOP_ANNOTATION]: now } } }, 'merge');
 }
 
-/** The dashboard's start: the annotation removed (JSON patch remove). */
+/** The dashboard's start: the annotation removed. */
 export async function startWorkbench(world: RhoaiWorld): Promise<void> {
   const w = currentWorkbench(world);
-  try {
-    await world.cluster.patch(notebookRef(w), [{ op: 'remove', path: `/metadata/annotations/${STOP_ANNOTATION}` }], 'json');
-  } catch (error) {
-    if (!(error instanceof ApiError && error.status === 422)) throw error; // not stopped
-  }
+  await world.cluster.patch(notebookRef(w), { metadata: { annotations: { [STOP_ANNOTATION]: null } } }, 'merge');
 }
 
 /** Stopped as the dashboard shows it: no pod left, readyReplicas 0. */
