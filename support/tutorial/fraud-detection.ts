@@ -51,19 +51,28 @@ export async function ensureTutorialWorkbench(world: RhoaiWorld): Promise<void> 
   await waitForWorkbenchRunning(world);
 }
 
-/** `git clone --branch <ref> <repo>` in the workbench (in its home, /opt/app-root/src). */
+/**
+ * `git clone --branch <ref> <repo>` in the workbench (in its home, /opt/app-root/src). A clone of
+ * the same repository at the same ref that is already there (a project kept by RHOAI_KEEP) is
+ * reported and used; one of another repository or ref is refused, never replaced.
+ */
 export async function cloneTutorial(world: RhoaiWorld): Promise<void> {
+  const dir = cloneDirectory(world);
+  const head = await execInWorkbench(world, ['git', '-C', dir, 'rev-parse', '--abbrev-ref', 'HEAD']);
+  if (head.exitCode === 0) {
+    const origin = (await execInWorkbench(world, ['git', '-C', dir, 'remote', 'get-url', 'origin'])).stdout.trim();
+    assert.ok(head.stdout.trim() === world.settings.tutorialRef && origin === world.settings.tutorialRepo, `the workbench already has ${dir}, a clone of ${origin} at ${head.stdout.trim()}, not of RHOAI_TUTORIAL_REPO at RHOAI_TUTORIAL_REF (${world.settings.tutorialRepo} at ${world.settings.tutorialRef}): delete it in the workbench first`);
+    world.report.text('clone', `${dir} is already a clone of ${origin} at ${head.stdout.trim()} (kept from an earlier run): used as it is`);
+    return;
+  }
   const r = await execInWorkbench(world, ['git', 'clone', '--branch', world.settings.tutorialRef, world.settings.tutorialRepo]);
   assertSucceeded(r, `cloning ${world.settings.tutorialRepo} at ${world.settings.tutorialRef} into the workbench`);
 }
 
-/** The clone is there (a Given): cloned when missing; a clone of another ref is refused, not replaced. */
+/** The clone is there (a Given): cloned when missing. */
 export async function ensureTutorialCloned(world: RhoaiWorld): Promise<void> {
   await ensureTutorialWorkbench(world);
-  const dir = cloneDirectory(world);
-  const head = await execInWorkbench(world, ['git', '-C', dir, 'rev-parse', '--abbrev-ref', 'HEAD']);
-  if (head.exitCode !== 0) return cloneTutorial(world);
-  assert.equal(head.stdout.trim(), world.settings.tutorialRef, `the workbench already has ${dir} at ${head.stdout.trim()}, not RHOAI_TUTORIAL_REF=${world.settings.tutorialRef}: delete it in the workbench or use that ref`);
+  await cloneTutorial(world);
 }
 
 /** The clone holds the tutorial's notebooks and data, at the ref asked for. */
