@@ -178,6 +178,8 @@ export class KServeController implements Controller {
     const containers = ((runtime.spec?.containers ?? []) as Json[]).map((c, i) => {
       const main = c.name === 'kserve-container' || (i === 0 && !(runtime.spec.containers as Json[]).some((x) => x.name === 'kserve-container'));
       const out: Json = { ...c, ...(c.args ? { args: (c.args as unknown[]).map(resolve) } : {}), ...(c.command ? { command: (c.command as unknown[]).map(resolve) } : {}) };
+      // The storage initializer's volume is mounted into kserve-container and, when there is one, transformer-container.
+      if (c.name === 'transformer-container') return { ...out, volumeMounts: [...(out.volumeMounts ?? []), { name: PROVISION_VOLUME, mountPath: '/mnt/models', readOnly: true }] };
       if (!main) return out;
       return {
         ...out,

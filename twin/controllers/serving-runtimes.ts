@@ -33,10 +33,14 @@ export function supportedFormats(runtime: KObject, filter: RuntimeFilter): { nam
   return ((runtime.spec?.supportedModelFormats ?? []) as { name: string; version?: string; autoSelect?: boolean }[]).filter((f) => !filter.hiddenFormats?.includes(String(f.name).toLowerCase()));
 }
 
-/** RuntimeSupportsModel: the format's name, and its version when the model names one (case-insensitive). */
+/**
+ * RuntimeSupportsModel: the format's name (case-insensitive), and its version when both the model and
+ * the runtime's entry name one (a runtime entry without a version, as the caikit and TGIS templates
+ * have, takes any version).
+ */
 export function runtimeSupports(runtime: KObject, format: { name?: string; version?: string } | undefined, filter: RuntimeFilter): boolean {
   if (!format?.name) return false;
-  return supportedFormats(runtime, filter).some((f) => f.name.toLowerCase() === format.name!.toLowerCase() && (format.version === undefined || (f.version !== undefined && f.version.toLowerCase() === format.version.toLowerCase())));
+  return supportedFormats(runtime, filter).some((f) => f.name.toLowerCase() === format.name!.toLowerCase() && (format.version === undefined || f.version === undefined || f.version.toLowerCase() === format.version.toLowerCase()));
 }
 
 /** The ServingRuntime (or ClusterServingRuntime) the predictor uses: the one it names, else one that auto-selects its format. */
