@@ -1,0 +1,75 @@
+// A project's model serving platform, as the RHOAI 2.9 dashboard keeps it (workloads.md §5.2, §5.3):
+// the namespace label modelmesh-enabled — "false" for the single-model platform (KServe), "true"
+// for the multi-model platform (ModelMesh) — set when the project's first model (or model server)
+// is deployed. The dashboard changes it only while the project has no model server and no model;
+// after that it offers no change. The API refuses nothing: what the label decides is which
+// controller serves the project — ModelMesh serves only namespaces labelled "true".
+//
+// The label is written with a merge patch, as the dashboard's backend does, not with server-side
+// apply: the harness applies the Namespace's other labels (opendatahub.io/dashboard) elsewhere
+// under the same field manager, and an apply of this one label would drop those.
+import assert from 'node:assert/strict';
+import type { KObject, ObjectRef } from '../cluster';
+import type { RhoaiWorld } from '../world';
+
+export const MODELMESH_LABEL = 'modelmesh-enabled';
+
+export type Platform = 'single-model' | 'multi-model';
+
+const namespaceRef = (name: string): ObjectRef => ({ apiVersion: 'v1', kind: 'Namespace', name });
+
+export function labelValue(platform: Platform): 'true' | 'false' {
+  return platform === 'multi-model' ? 'true' : 'false';
+}
+
+/** Parses "single-model" / "multi-model" (the dashboard's words), naming what is allowed. */
+export function parsePlatform(text: string): Platform {
+  if (text === 'single-model' || text === 'multi-model') return text;
+  throw new Error(`unknown serving platform "${text}": say single-model or multi-model`);
+}
+
+/** The platform the project's label records, or undefined when none was chosen yet. */
+export async function projectPlatform(world: RhoaiWorld, namespace: string): Promise<Platform | undefined> {
+  const ns = await world.cluster.get(namespaceRef(namespace));
+  if (!ns) throw new Error(`project ${namespace} does not exist`);
+  const value = ns.metadata.labels?.[MODELMESH_LABEL];
+  return value === 'true' ? 'multi-model' : value === 'false' ? 'single-model' : undefined;
+}
+
+/** The models and model servers of the project (what makes the dashboard fix the platform). */
+export async function servingObjects(world: RhoaiWorld, namespace: string): Promise<{ models: KObject[]; servers: KObject[] }> {
+  const models = await world.cluster.list({ apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', namespace });
+  const servers = await world.cluster.list({ apiVersion: 'serving.kserve.io/v1alpha1', kind: 'ServingRuntime', namespace });
+  return { models, servers };
+}
+
+/** Records the platform on the project, as the dashboard does on the first deployment. */
+export async function choosePlatform(world: RhoaiWorld, namespace: string, platform: Platform): Promise<void> {
+  if ((await projectPlatform(world, namespace)) === platform) return;
+  await world.cluster.patch(namespaceRef(namespace), { metadata: { labels: { [MODELMESH_LABEL]: labelValue(platform) } } }, 'merge');
+}
+
+/**
+ * Changes the platform of a project as the dashboard's "Change" does: only while the project has
+ * neither a model nor a model server (the dashboard offers no change otherwise).
+ */
+export async function changePlatform(world: RhoaiWorld, namespace: string, platform: Platform): Promise<void> {
+  const { models, servers } = await servingObjects(world, namespace);
+  assert.equal(models.length + servers.length, 0, `project ${namespace} has ${describe(models, servers)}: the dashboard fixes the serving platform once a model server or model exists, and offers no change`);
+  await choosePlatform(world, namespace, platform);
+}
+
+export async function assertPlatform(world: RhoaiWorld, namespace: string, platform: Platform): Promise<void> {
+  const found = await projectPlatform(world, namespace);
+  assert.equal(found, platform, `project ${namespace} is labelled ${MODELMESH_LABEL}=${found === undefined ? '(none)' : labelValue(found)}: its serving platform is ${found ?? 'not chosen'}, not ${platform}`);
+}
+
+export async function assertNoServingObjects(world: RhoaiWorld, namespace: string): Promise<void> {
+  const { models, servers } = await servingObjects(world, namespace);
+  assert.equal(models.length + servers.length, 0, `project ${namespace} has ${describe(models, servers)}: it is not a project without deployed models`);
+}
+
+function describe(models: KObject[], servers: KObject[]): string {
+  const names = (xs: KObject[]) => xs.map((x) => x.metadata.name).join(', ');
+  return [models.length ? `the models ${names(models)}` : '', servers.length ? `the model servers ${names(servers)}` : ''].filter(Boolean).join(' and ') || 'nothing';
+}

@@ -1,0 +1,49 @@
+// The text-generation runtimes over the wire and in S3 (CMP-07): the tiny model uploaded to the
+// project's bucket in the layout each runtime reads, and Caikit's text generation
+// (POST <endpoint>/api/v1/task/text-generation {model_id, inputs, parameters}) checked against the
+// continuation the model defines.
+import assert from 'node:assert/strict';
+import { InferenceClient } from '../inference';
+import { withS3 } from '../s3';
+import type { RhoaiWorld } from '../world';
+import { externalEndpoint } from './endpoints';
+import type { DeployedModel } from './models';
+import { greedyContinuation, tinyCaikitFiles, tinyModel, tinyModelFiles } from './tiny-llm';
+
+export const PROMPT = 'the la';
+export const MAX_NEW_TOKENS = 12;
+
+/** Uploads the tiny model (for "caikit" or "tgis") under the prefix of the bucket; `without` leaves one file out. */
+export async function uploadTinyModel(world: RhoaiWorld, bucket: string, prefix: string, layout: 'caikit' | 'tgis', without?: string): Promise<void> {
+  const storage = world.facts.storage;
+  if (!storage) throw new Error('the project has no S3 storage in this scenario: a step "Given the data science project ... with S3 storage" must come first');
+  const files = layout === 'caikit' ? tinyCaikitFiles() : tinyModelFiles();
+  if (without) {
+    const hit = Object.keys(files).filter((k) => k === without || k.endsWith(`/${without}`));
+    assert.ok(hit.length, `the tiny model has no file ${without} to leave out (it has ${Object.keys(files).join(', ')})`);
+    for (const k of hit) delete files[k];
+  }
+  const base = prefix.replace(/^\/+|\/+$/g, '');
+  await withS3(world, storage.harness, `the tiny model in s3://${bucket}/${base}`, async (s3) => {
+    for (const key of (await s3.list(bucket, `${base}/`)).map((o) => o.key)) if (!Object.keys(files).some((f) => `${base}/${f}` === key)) await s3.delete(bucket, key);
+    for (const [name, body] of Object.entries(files)) await s3.put(bucket, `${base}/${name}`, body);
+  });
+  world.report.text('tiny model', `s3://${bucket}/${base}/: ${Object.keys(files).join(', ')}`);
+}
+
+/** Caikit's text generation continues the prompt exactly as the tiny model's greedy decoding does. */
+export async function assertCaikitGenerates(world: RhoaiWorld, model: DeployedModel): Promise<void> {
+  const endpoint = await externalEndpoint(world, model);
+  const client = await InferenceClient.create(world);
+  try {
+    const x = await client.exchange<{ generated_text?: string; generated_tokens?: number }>('POST', `${endpoint.base}/api/v1/task/text-generation`, { model_id: model.name, inputs: PROMPT, parameters: { max_new_tokens: MAX_NEW_TOKENS } });
+    assert.equal(x.status, 200, `Caikit's text generation answered HTTP ${x.status}: ${typeof x.body === 'string' ? x.body : JSON.stringify(x.body)}`);
+    const body = x.body as { generated_text?: string; generated_tokens?: number };
+    const expected = greedyContinuation(tinyModel(), PROMPT, MAX_NEW_TOKENS);
+    assert.equal(body.generated_text, expected, `Caikit continued "${PROMPT}" with ${JSON.stringify(body.generated_text)}; the model's greedy continuation is ${JSON.stringify(expected)}`);
+    assert.ok(Number(body.generated_tokens) > 0, `Caikit reports ${body.generated_tokens} generated tokens`);
+    world.report.text('text generation', `"${PROMPT}" → "${body.generated_text}" (${body.generated_tokens} tokens)`);
+  } finally {
+    client.destroy();
+  }
+}

@@ -1,0 +1,83 @@
+// Token authorization of a deployed model, as the RHOAI 2.9 dashboard sets it up when "Require
+// token authentication" is ticked (pages/modelServing/utils.ts setUpTokenAuth; workloads.md §5.2):
+// the ServiceAccount <isvc>-sa, the RoleBinding <isvc>-view to the ClusterRole view, one
+// service-account token Secret per token name (<k8s(token name)>-<isvc>-sa, default
+// "default-name"), all owned by the InferenceService, and the annotation
+// security.opendatahub.io/enable-auth=true on it. The token is base64decode(data.token) of that
+// Secret, as the dashboard shows it. Enforcement is odh-model-controller's and Authorino's.
+import assert from 'node:assert/strict';
+import type { KObject } from '../cluster';
+import { k8sName } from '../tutorial/names';
+import type { RhoaiWorld } from '../world';
+import { isvcRef, type DeployedModel } from './models';
+
+export const DEFAULT_TOKEN_NAME = 'default-name';
+
+export interface ModelToken {
+  serviceAccount: string;
+  secret: string;
+  namespace: string;
+  token: string;
+}
+
+declare module '../world' {
+  interface ScenarioFacts {
+    /** Tokens this scenario read, by what they are for (e.g. "fraud-sa", "outsider"). */
+    tokens?: Record<string, ModelToken>;
+  }
+}
+
+export function tokenObjectNames(model: DeployedModel, tokenName = DEFAULT_TOKEN_NAME): { serviceAccount: string; roleBinding: string; secret: string } {
+  const serviceAccount = `${model.platform === 'single' ? model.name : model.runtime}-sa`;
+  return { serviceAccount, roleBinding: `${model.platform === 'single' ? model.name : model.runtime}-view`, secret: `${k8sName(tokenName)}-${serviceAccount}` };
+}
+
+/** The service account, its view RoleBinding and the token Secret, owned by the InferenceService. */
+export async function createTokenObjects(world: RhoaiWorld, model: DeployedModel, tokenName = DEFAULT_TOKEN_NAME): Promise<{ serviceAccount: string; roleBinding: string; secret: string }> {
+  const isvc = await world.cluster.get(isvcRef(model.namespace, model.name));
+  assert.ok(isvc, `InferenceService ${model.namespace}/${model.name} does not exist: deploy the model first`);
+  const names = tokenObjectNames(model, tokenName);
+  const ownerReferences = [{ apiVersion: isvc.apiVersion, kind: isvc.kind, name: isvc.metadata.name, uid: isvc.metadata.uid }];
+  await world.applyFixture('serving/token-service-account', { name: names.serviceAccount, namespace: model.namespace, ownerReferences });
+  await world.applyFixture('serving/token-role-binding', { name: names.roleBinding, namespace: model.namespace, serviceAccount: names.serviceAccount, ownerReferences });
+  await world.applyFixture('serving/token-secret', { name: names.secret, namespace: model.namespace, serviceAccount: names.serviceAccount, displayName: tokenName, ownerReferences });
+  return names;
+}
+
+/** The token of a service-account token Secret, once the token controller has filled it in. */
+export async function readServiceAccountToken(world: RhoaiWorld, namespace: string, secret: string, serviceAccount: string, label: string): Promise<ModelToken> {
+  const s = await world.cluster.waitFor(
+    { apiVersion: 'v1', kind: 'Secret', name: secret, namespace },
+    (x) => {
+      if (!x) return false;
+      if (x.type !== 'kubernetes.io/service-account-token') return { fail: `Secret ${namespace}/${secret} is of type ${x.type}, not kubernetes.io/service-account-token: no token is issued into it` };
+      return typeof x.data?.token === 'string' && x.data.token.length > 0;
+    },
+    { describe: `the token controller to fill in the token of Secret ${namespace}/${secret}` },
+  );
+  const token = world.secret(Buffer.from(s!.data.token, 'base64').toString('utf8'), `token of ${serviceAccount}`);
+  assert.equal(s!.metadata.annotations?.['kubernetes.io/service-account.name'], serviceAccount, `Secret ${namespace}/${secret} belongs to service account ${s!.metadata.annotations?.['kubernetes.io/service-account.name']}, not ${serviceAccount}`);
+  const t: ModelToken = { serviceAccount, secret, namespace, token };
+  world.facts.tokens = { ...(world.facts.tokens ?? {}), [label]: t };
+  return t;
+}
+
+/** The token is one the API server authenticates as the service account (a TokenReview says so). */
+export async function assertTokenOf(world: RhoaiWorld, t: ModelToken): Promise<void> {
+  const review = await world.cluster.request<KObject>({ method: 'POST', path: '/apis/authentication.k8s.io/v1/tokenreviews', body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token: t.token } } });
+  const expected = `system:serviceaccount:${t.namespace}:${t.serviceAccount}`;
+  assert.equal(review.status?.authenticated, true, `the token of Secret ${t.namespace}/${t.secret} is not authenticated by the API server (TokenReview: ${review.status?.error ?? 'not authenticated'})`);
+  assert.equal(review.status?.user?.username, expected, `the token of Secret ${t.namespace}/${t.secret} belongs to ${review.status?.user?.username}, not ${expected}`);
+}
+
+/** The model's InferenceService asks for token authentication. */
+export async function assertAuthRequired(world: RhoaiWorld, model: DeployedModel): Promise<void> {
+  const isvc = await world.cluster.get(isvcRef(model.namespace, model.name));
+  assert.equal(isvc?.metadata.annotations?.['security.opendatahub.io/enable-auth'], 'true', `InferenceService ${model.namespace}/${model.name} is not annotated security.opendatahub.io/enable-auth=true: token authentication is not requested`);
+}
+
+export function tokenFor(world: RhoaiWorld, label: string): ModelToken {
+  const t = world.facts.tokens?.[label];
+  if (!t) throw new Error(`no token "${label}" in this scenario: a step that reads it must come first`);
+  return t;
+}
