@@ -62,6 +62,8 @@ Then('the project\'s model serving platform is {string}', async function (this: 
 
 Then('the model {string} is ready, as the dashboard shows it', async function (this: RhoaiWorld, name: string) {
   const model = currentModel(this, name);
+  // A multi-model server's model loads into the server's pods: they come first.
+  if (model.platform === 'multi') await assertModelServerPods(this, model);
   const isvc = await waitForModelReady(this, model.namespace, model.name);
   if (model.platform === 'single') assertKServeReady(isvc);
 });

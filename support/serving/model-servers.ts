@@ -27,7 +27,7 @@ export async function assertModelServerPods(world: RhoaiWorld, model: DeployedMo
   await world.cluster.waitFor({ apiVersion: 'apps/v1', kind: 'Deployment', name: deployment, namespace: model.namespace }, (d) => {
     if (!d) return false;
     return hasCondition('Available')(d);
-  }, { describe: `ModelMesh's Deployment ${model.namespace}/${deployment} of the model server to be Available` });
+  }, { describe: `ModelMesh's Deployment ${model.namespace}/${deployment} of the model server ${model.runtime} to be Available (ModelMesh serves the projects labelled modelmesh-enabled=true)` });
   const pods = (await world.cluster.list({ apiVersion: 'v1', kind: 'Pod', namespace: model.namespace }, { labelSelector: `name=${deployment}` })).filter(running);
   assert.ok(pods.length, `no ready pod of ${deployment} in ${model.namespace}`);
   world.report.text('model server pods', pods.map((p) => `${p.metadata.name}: ${(p.spec.containers as KObject[]).map((c) => c.name).join(', ')}`).join('\n'));
