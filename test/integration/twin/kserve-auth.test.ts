@@ -74,7 +74,7 @@ describe('KServe token authorization on the twin', () => {
     c.apply({ apiVersion: 'security.istio.io/v1beta1', kind: 'AuthorizationPolicy', metadata: { name: 'kserve-predictor', namespace: 'istio-system' }, spec: { action: 'CUSTOM', provider: { name: PROVIDER }, rules: [{ to: [{ operation: { notPaths: ['/healthz', '/debug/pprof/', '/metrics', '/wait-for-drain'] } }] }], selector: { matchLabels: { component: 'predictor' } } } });
     const configs = await until(c, 'authorino.kuadrant.io/v1beta2', 'AuthConfig', (as) => ['secured', 'open'].every((n) => as.some((a) => a.metadata.namespace === NS && a.metadata.name === n && condition(a, 'Ready')?.status === 'True')), 'both AuthConfigs to be Ready in Authorino');
     const secured = configs.find((a) => a.metadata.name === 'secured')!;
-    assert.equal(secured.metadata.labels['security.opendatahub.io/authorization-group'], 'default');
+    assert.equal(secured.metadata.labels?.['security.opendatahub.io/authorization-group'], 'default');
     assert.ok(secured.spec.hosts.includes(`secured-${NS}.apps.twin.local`));
     assert.ok(secured.spec.authentication['kubernetes-user'].kubernetesTokenReview);
     assert.deepEqual(secured.spec.authorization['kubernetes-rbac'].kubernetesSubjectAccessReview.resourceAttributes.resource, { value: 'services' });

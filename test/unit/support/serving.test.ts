@@ -9,7 +9,8 @@ import { tokenObjectNames } from '../../../support/serving/token-auth';
 import { greedyContinuation, tinyCaikitFiles, tinyModel, tinyModelFiles } from '../../../support/serving/tiny-llm';
 
 const verdict = (label: string, probability: number): Verdict => ({ label, raw: [0, 0, 0, 0, 0], scaled: [0, 0, 0, 0, 0], probability });
-const exchange = <T>(status: number, body: T | string, json = true): Exchange<T> => ({ method: 'POST', url: 'https://m.example/v2/models/fraud/infer', status, headers: {}, body, json });
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const exchange = (status: number, body: unknown, json = true): Exchange<any> => ({ method: 'POST', url: 'https://m.example/v2/models/fraud/infer', status, headers: {}, body, json });
 
 describe('serving: the fraud verdicts', () => {
   it('passes when the fraudulent transaction is above 0.95 and the legitimate one is not', () => {
