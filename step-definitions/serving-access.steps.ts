@@ -2,7 +2,7 @@ import { Given, Then, When } from '@cucumber/cucumber';
 import assert from 'node:assert/strict';
 import { ensureModelStored } from '../support/tutorial/fraud-detection';
 import { InferenceClient } from '../support/inference';
-import { assertCustomPolicy, assertMeshRoute, assertRefused, assertTokenAuthConfig, foreignToken, predictorPodsInMesh, sendInference } from '../support/serving/access';
+import { assertCustomPolicy, assertMeshRoute, assertRefused, assertTokenAuthConfig, awaitAuthorization, foreignToken, predictorPodsInMesh, sendInference } from '../support/serving/access';
 import { externalEndpoint } from '../support/serving/endpoints';
 import { assertVerdicts, fraudModelMetadata, infer, TUTORIAL_TRANSACTIONS } from '../support/serving/fraud-check';
 import { currentModel, deploySingleModel, waitForModelReady } from '../support/serving/models';
@@ -24,6 +24,7 @@ Given('the model {string} is deployed in the tutorial\'s project on the single-m
   const names = await createTokenObjects(this, model, tokenName);
   await readServiceAccountToken(this, model.namespace, names.secret, names.serviceAccount, 'model');
   await waitForModelReady(this, model.namespace, model.name);
+  await awaitAuthorization(this, model, true);
 });
 
 Then('the model {string} has the service account {string} with the view role, and the token Secret {string}', async function (this: RhoaiWorld, name: string, serviceAccount: string, secret: string) {
@@ -48,6 +49,7 @@ Then('the model {string} asks for token authentication and is ready, as the dash
   const model = currentModel(this, name);
   await assertAuthRequired(this, model);
   await waitForModelReady(this, model.namespace, model.name);
+  await awaitAuthorization(this, model, true);
 });
 
 When('I send an inference request for the model {string} without a token', async function (this: RhoaiWorld, name: string) {

@@ -4,6 +4,7 @@ import { ensureModelStored, ensureTutorialProject } from '../support/tutorial/fr
 import { currentProject } from '../support/tutorial/projects';
 import { InferenceClient } from '../support/inference';
 import { assertComponentsReady, assertKindServed, assertRuntimeOfferedOnBothPlatforms, requireServingPlatform, waitForControllers } from '../support/serving/availability';
+import { awaitAuthorization } from '../support/serving/access';
 import { externalEndpoint } from '../support/serving/endpoints';
 import { checkFraudVerdicts, fraudModelMetadata } from '../support/serving/fraud-check';
 import { addOtherPlatformModel, assertNotServed } from '../support/serving/isolation';
@@ -38,6 +39,7 @@ Given('the model {string} is deployed in the tutorial\'s project on the single-m
   await ensureModelStored(this);
   const model = await deploySingleModel(this, singleModel(this, this.settings.tutorialProject, name, runtime, framework, connection, path));
   await waitForModelReady(this, model.namespace, model.name);
+  await awaitAuthorization(this, model, false);
 });
 
 When('I add the model server {string} with the serving runtime {string} on the multi-model serving platform, with an external route and without token authentication', async function (this: RhoaiWorld, server: string, runtime: string) {
@@ -65,7 +67,10 @@ Then('the model {string} is ready, as the dashboard shows it', async function (t
   // A multi-model server's model loads into the server's pods: they come first.
   if (model.platform === 'multi') await assertModelServerPods(this, model);
   const isvc = await waitForModelReady(this, model.namespace, model.name);
-  if (model.platform === 'single') assertKServeReady(isvc);
+  if (model.platform === 'single') {
+    assertKServeReady(isvc);
+    await awaitAuthorization(this, model, isvc.metadata.annotations?.['security.opendatahub.io/enable-auth'] === 'true');
+  }
 });
 
 Then('the model {string} runs on a model server of its own, from the template {string}', async function (this: RhoaiWorld, name: string, template: string) {

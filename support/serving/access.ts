@@ -6,7 +6,7 @@
 // that selects them with the extension provider of the mesh config, and the model's AuthConfig.
 import assert from 'node:assert/strict';
 import * as yaml from 'js-yaml';
-import type { KObject } from '../cluster';
+import { WaitTimeoutError, type KObject } from '../cluster';
 import { InferenceClient, type Exchange } from '../inference';
 import { scenarioProject } from '../tutorial/projects';
 import type { RhoaiWorld } from '../world';
@@ -116,4 +116,36 @@ export async function assertTokenAuthConfig(world: RhoaiWorld, model: DeployedMo
   const ready = (config.status?.conditions ?? []).find((c: KObject) => c.type === 'Ready');
   assert.equal(ready?.status, 'True', `AuthConfig ${config.metadata.name} is not Ready in Authorino (${ready?.reason ?? 'no status'}): Authorino has not taken it in`);
   world.report.yaml(`AuthConfig ${config.metadata.name}`, config.spec);
+}
+
+/** How long a Given waits for odh-model-controller to put a freshly protected model under a token AuthConfig. */
+export const PROTECTION_WAIT_MS = 60_000;
+
+function requiresToken(config: KObject): boolean {
+  return Object.values((config.spec?.authentication ?? {}) as Record<string, KObject>).some((a) => a.kubernetesTokenReview) && !Object.values((config.spec?.authentication ?? {}) as Record<string, KObject>).some((a) => a.anonymous !== undefined);
+}
+
+/**
+ * Lets odh-model-controller catch up after token authentication was switched on or off: waits
+ * (watching, at most PROTECTION_WAIT_MS) until the AuthConfigs of the model's host agree — one that
+ * requires a token is Ready in Authorino, or none requires one. When they do not, the scenario goes
+ * on and its requests over the wire decide (the report says so). A cluster without Authorino has
+ * no AuthConfig at all: access is open, as for a model without token authentication.
+ */
+export async function awaitAuthorization(world: RhoaiWorld, model: DeployedModel, tokenRequired: boolean): Promise<void> {
+  const endpoint = await externalEndpoint(world, model);
+  const forHost = (configs: KObject[]) => configs.filter((c) => (c.spec?.hosts ?? []).includes(endpoint.host));
+  const ready = (c: KObject) => (c.status?.conditions ?? []).some((x: KObject) => x.type === 'Ready' && x.status === 'True');
+  const timeoutMs = Math.min(PROTECTION_WAIT_MS, world.settings.waitTimeoutSeconds * 1000);
+  const wanted = tokenRequired ? `an AuthConfig requiring a token for ${endpoint.host}, Ready in Authorino` : `no AuthConfig requiring a token for ${endpoint.host}`;
+  try {
+    await world.cluster.waitForList(
+      { apiVersion: 'authorino.kuadrant.io/v1beta2', kind: 'AuthConfig', namespace: model.namespace },
+      (configs) => (tokenRequired ? forHost(configs).some((c) => requiresToken(c) && ready(c)) : !forHost(configs).some(requiresToken)),
+      { timeoutMs, describe: `${wanted} in ${model.namespace}` },
+    );
+  } catch (error) {
+    if (!(error instanceof WaitTimeoutError)) throw error;
+    world.report.text('authorization not settled', `there is not ${wanted} after ${Math.round(timeoutMs / 1000)} s; the requests over the wire decide`);
+  }
 }

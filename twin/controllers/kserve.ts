@@ -166,7 +166,10 @@ export class KServeController implements Controller {
       'serving.kserve.io/servingruntime': runtime.metadata.name!,
     };
     const annotations: Record<string, string> = {
-      ...Object.fromEntries(Object.entries(isvc.metadata.annotations ?? {}).filter(([k]) => !k.startsWith('kubectl.kubernetes.io/'))),
+      // The twin keeps one revision and rolls it in place, without Knative's zero-downtime switch: the
+      // annotations that do not change the pod (token auth, display name) are not copied, so that
+      // ticking "Require token authentication" does not restart the predictor.
+      ...Object.fromEntries(Object.entries(isvc.metadata.annotations ?? {}).filter(([k]) => !k.startsWith('kubectl.kubernetes.io/') && k !== 'security.opendatahub.io/enable-auth' && k !== 'openshift.io/display-name')),
       ...(runtime.spec?.annotations ?? {}),
       ...(predictor.annotations ?? {}),
       'autoscaling.knative.dev/min-scale': String(predictor.minReplicas ?? 1),

@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KObject } from '../../../twin/api/types';
 import { startLocalTwin, type LocalTwin } from './helpers';
+import { until } from './minio-helpers';
 import { admin, clusterRequest, condition, fraudInput, fraudModel, installServing, isvcWhere, kserveIsvc, projectWithModel, runtimeFromTemplate } from './serving-helpers';
 
 const NS = 'kserve-a';
@@ -104,5 +105,16 @@ describe('KServe (Serverless) on the twin', () => {
     c.apply(kserveIsvc('nort', NS, { runtime: 'nosuch', path: 'models/fraud' }));
     const unknown = await isvcWhere(t, NS, 'nort', (i) => i.status?.modelStatus?.transitionStatus === 'InvalidSpec', 'nort to be refused');
     assert.equal(unknown.status.modelStatus.lastFailureInfo.reason, 'RuntimeNotRecognized');
+  });
+
+  it('cleans up outside the namespace when an InferenceService goes: its route in istio-system, and the namespace leaves the mesh with its last one', async () => {
+    const c = admin(t);
+    const isvc = c.get('serving.kserve.io/v1beta1', 'InferenceService', 'fraud', NS)!;
+    assert.ok(isvc.metadata.finalizers?.includes('odh.inferenceservice.finalizers'));
+    assert.ok(c.get('maistra.io/v1', 'ServiceMeshMemberRoll', 'default', 'istio-system')!.spec.members.includes(NS));
+    for (const name of c.list('serving.kserve.io/v1beta1', 'InferenceService', NS).map((i) => i.metadata.name!)) c.delete('serving.kserve.io/v1beta1', 'InferenceService', name, NS);
+    await until(c, 'serving.kserve.io/v1beta1', 'InferenceService', (is) => !is.some((i) => i.metadata.namespace === NS), 'every InferenceService of the namespace to be gone');
+    assert.equal(c.get('route.openshift.io/v1', 'Route', `fraud-${NS}`, 'istio-system'), undefined);
+    assert.ok(!c.get('maistra.io/v1', 'ServiceMeshMemberRoll', 'default', 'istio-system')!.spec.members.includes(NS));
   });
 });

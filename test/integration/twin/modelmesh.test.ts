@@ -8,11 +8,14 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KObject } from '../../../twin/api/types';
 import { startLocalTwin, sleep, type LocalTwin } from './helpers';
+import * as https from 'node:https';
+import { workloadRuntimeOf } from '../../../twin/network/index';
 import { admin, clusterRequest, condition, fraudInput, fraudModel, installServing, isvcWhere, projectWithModel, runtimeFromTemplate } from './serving-helpers';
 import { until } from './minio-helpers';
 
 const NS = 'mm-a';
 const OFF = 'mm-off';
+const AUTH = 'mm-auth';
 let t: LocalTwin;
 
 function mmIsvc(name: string, ns: string, runtime: string, path: string): KObject {
@@ -30,6 +33,7 @@ describe('ModelMesh on the twin', () => {
     await installServing(t);
     await projectWithModel(t, NS, { 'models/fraud/1/model.onnx': fraudModel().onnx }, { 'modelmesh-enabled': 'true' });
     await projectWithModel(t, OFF, { 'models/fraud/1/model.onnx': fraudModel().onnx }, { 'modelmesh-enabled': 'false' });
+    await projectWithModel(t, AUTH, { 'models/fraud/1/model.onnx': fraudModel().onnx }, { 'modelmesh-enabled': 'true' });
   });
   after(async () => {
     await t?.stop();
@@ -81,5 +85,25 @@ describe('ModelMesh on the twin', () => {
     // Labelling it brings the model server.
     c.patch('v1', 'Namespace', OFF, undefined, { metadata: { labels: { 'modelmesh-enabled': 'true' } } });
     await isvcWhere(t, OFF, 'fraud', (i) => condition(i, 'Ready')?.status === 'True', 'fraud in the newly labelled namespace to be Ready');
+  });
+
+  it('puts an oauth-proxy in front of a model server with enable-auth: a token with get services in the namespace passes, none does not', async () => {
+    const c = admin(t);
+    c.apply(runtimeFromTemplate('ovms', 'secured-server', AUTH, (sr) => (sr.metadata.annotations = { ...sr.metadata.annotations, 'enable-route': 'true', 'enable-auth': 'true' })));
+    c.apply(mmIsvc('fraud', AUTH, 'secured-server', 'models/fraud'));
+    await isvcWhere(t, AUTH, 'fraud', (i) => condition(i, 'Ready')?.status === 'True', 'fraud behind the oauth-proxy to be Ready');
+    const route = (await until(c, 'route.openshift.io/v1', 'Route', (rs) => rs.some((r) => r.metadata.namespace === AUTH && r.metadata.name === 'fraud'), 'the route')).find((r) => r.metadata.namespace === AUTH && r.metadata.name === 'fraud')!;
+    assert.deepEqual([route.spec.tls.termination, route.spec.port.targetPort], ['reencrypt', 8443]);
+    assert.ok(c.get('apps/v1', 'Deployment', 'modelmesh-serving-secured-server', AUTH)!.spec.template.spec.containers.some((x: KObject) => x.name === 'oauth-proxy'));
+    c.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'secured-server-sa', namespace: AUTH } });
+    c.create({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'secured-server-view', namespace: AUTH }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' }, subjects: [{ kind: 'ServiceAccount', name: 'secured-server-sa', namespace: AUTH }] });
+    const token = t.twin.controllers.authn.issueServiceAccountToken(c.get('v1', 'ServiceAccount', 'secured-server-sa', AUTH)!, {}).token;
+    const agents = workloadRuntimeOf(t.twin.controllers).network.agents(AUTH, { rejectUnauthorized: false });
+    const get = (headers: Record<string, string>) => new Promise<number>((resolve, reject) => {
+      https.get(`https://modelmesh-serving.${AUTH}.svc.cluster.local:8443/v2/models/fraud`, { agent: agents.https, headers }, (res) => (res.resume(), resolve(res.statusCode ?? 0))).on('error', reject);
+    });
+    assert.equal(await get({}), 403);
+    assert.equal(await get({ authorization: 'Bearer nonsense' }), 401);
+    assert.equal(await get({ authorization: `Bearer ${token}` }), 200);
   });
 });
