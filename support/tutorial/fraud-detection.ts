@@ -95,6 +95,24 @@ export async function runTutorialNotebook(world: RhoaiWorld, notebook: string): 
   const file = `${cloneDirectory(world)}/${notebook}`;
   const r = await execInWorkbench(world, ['jupyter', 'nbconvert', '--to', 'notebook', '--execute', file], { timeoutMs: world.settings.waitTimeoutSeconds * 1000 });
   assertSucceeded(r, `running ${notebook} in the workbench`);
+  await attachNotebookOutputs(world, file.replace(/\.ipynb$/, '.nbconvert.ipynb'));
+}
+
+/** What the executed notebook printed, cell by cell, for the report (nbconvert writes <name>.nbconvert.ipynb). */
+async function attachNotebookOutputs(world: RhoaiWorld, executed: string): Promise<void> {
+  const r = await execInWorkbench(world, ['cat', executed]);
+  if (r.exitCode !== 0) return;
+  let cells: { cell_type: string; execution_count?: number; outputs?: { output_type: string; text?: string | string[]; data?: Record<string, string | string[]> }[] }[];
+  try {
+    cells = JSON.parse(r.stdout).cells;
+  } catch {
+    return;
+  }
+  const text = (t: string | string[] | undefined) => (Array.isArray(t) ? t.join('') : (t ?? ''));
+  const lines = cells
+    .filter((c) => c.cell_type === 'code' && c.outputs?.length)
+    .map((c) => `In [${c.execution_count}]:\n${c.outputs!.map((o) => text(o.text) || text(o.data?.['text/plain'])).join('').trimEnd()}`);
+  world.report.text(`outputs of ${executed}`, lines.join('\n\n'));
 }
 
 /** The trained model is in the workbench: models/fraud/1/model.onnx of the clone, not empty. */
