@@ -54,6 +54,8 @@ export interface RunningPod {
 export class PodHost implements PodRuntime {
   private readonly pods = new Map<string, RunningPod & { abort: AbortController; servers: (http.Server | https.Server)[]; crashed?: string }>();
   private readonly client: TwinClient;
+  /** The twin is shutting down: no container starts any more (the controllers may still reconcile). */
+  private shuttingDown = false;
 
   constructor(
     private readonly ctx: ControllerContext,
@@ -75,6 +77,7 @@ export class PodHost implements PodRuntime {
   /** Asked by the kubelet when it starts a scheduled pod: starts its containers' emulators. */
   behaviour(pod: KObject): { crash?: string } | undefined {
     const uid = pod.metadata.uid!;
+    if (this.shuttingDown) return undefined;
     if (!this.pods.has(uid)) this.startPod(pod);
     const crash = this.pods.get(uid)?.crashed;
     return crash ? { crash } : undefined;
@@ -111,6 +114,7 @@ export class PodHost implements PodRuntime {
 
   /** Stops every container (the twin is shutting down). */
   async stop(): Promise<void> {
+    this.shuttingDown = true;
     await Promise.all([...this.pods.keys()].map((uid) => this.stopPod(uid, false)));
   }
 
@@ -130,7 +134,7 @@ export class PodHost implements PodRuntime {
         const fs = this.volumes.filesystemFor(pod, container, lookup);
         const played = emulator?.start({ pod, container, argv: containerArgv(container), env, fs, log: (line) => log.append(line), appsDomain: this.ctx.settings.appsDomain });
         const listeners = new Map<number, Promise<PortAddress>>();
-        for (const port of played?.ports ?? []) listeners.set(port.port, this.listen(port, running.servers));
+        for (const port of played?.ports ?? []) listeners.set(port.port, this.listen(port, running.servers, abort.signal));
         running.containers.set(container.name, {
           name: container.name,
           image: String(container.image),
@@ -156,14 +160,19 @@ export class PodHost implements PodRuntime {
     }
   }
 
-  private listen(port: EmulatedPort, servers: (http.Server | https.Server)[]): Promise<PortAddress> {
+  /** Listens for one container port; a pod stopped before the listener is up closes it as soon as it is (else it would outlive the pod). */
+  private listen(port: EmulatedPort, servers: (http.Server | https.Server)[], stopped: AbortSignal): Promise<PortAddress> {
     const server = port.tls ? https.createServer(port.tls, port.handler) : http.createServer(port.handler);
     servers.push(server);
     return new Promise((resolve, reject) => {
       server.once('error', reject);
       const { cert, key } = port.tls ?? {};
       const identity = typeof cert === 'string' && typeof key === 'string' ? { certPem: cert, keyPem: key } : undefined;
-      server.listen(0, '127.0.0.1', () => resolve({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, tls: !!port.tls, ...(identity ? { identity } : {}) }));
+      server.listen(0, '127.0.0.1', () => {
+        const address = { host: '127.0.0.1', port: (server.address() as AddressInfo).port, tls: !!port.tls, ...(identity ? { identity } : {}) };
+        if (stopped.aborted) server.close();
+        resolve(address);
+      });
     });
   }
 
