@@ -114,7 +114,9 @@ export class ServerlessOperator implements Controller {
   /** What the Serverless admission webhook refuses. */
   private refusal(ks: KObject): string | undefined {
     if (ks.metadata.namespace !== SERVING_NAMESPACE) return `KnativeServing may only be created in the ${SERVING_NAMESPACE} namespace, not ${ks.metadata.namespace}`;
-    const others = this.client.list(KS_API, 'KnativeServing').filter((o) => o.metadata.uid !== ks.metadata.uid && o.metadata.creationTimestamp! <= ks.metadata.creationTimestamp!);
+    // Only those the webhook let in count; creationTimestamp has second precision, so ties go by name.
+    const older = (o: KObject) => o.metadata.creationTimestamp! < ks.metadata.creationTimestamp! || (o.metadata.creationTimestamp === ks.metadata.creationTimestamp && o.metadata.name! < ks.metadata.name!);
+    const others = this.client.list(KS_API, 'KnativeServing', SERVING_NAMESPACE).filter((o) => o.metadata.uid !== ks.metadata.uid && older(o));
     if (others.length) return `Only one KnativeServing is allowed per cluster; ${others[0].metadata.namespace}/${others[0].metadata.name} already exists`;
     return undefined;
   }
