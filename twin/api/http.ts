@@ -14,6 +14,7 @@ import { forbiddenMessage, type Attributes, type Authorizer } from './rbac';
 import { toPartialMetadata, toTable, wantsPartialMetadata, wantsTable } from './table';
 import { ApiError, type KObject, type ResourceType } from './types';
 import type { VirtualKinds } from './virtual';
+import { readBody } from '../request-body';
 
 /** What the transport asks of the fault catalogue. */
 export interface TransportFaults {
@@ -169,7 +170,7 @@ async function serveResource(
   if (watching) return startWatch(o, req, res, rt, t, user, q, finish);
   let body: unknown;
   if (method === 'POST' || method === 'PUT' || method === 'PATCH' || (method === 'DELETE' && req.headers['content-length'] !== '0')) {
-    const raw = await readBody(req);
+    const raw = await readBody(req, MAX_BODY, () => new ApiError(413, 'RequestEntityTooLarge', 'the request body is too large'));
     record.contentType = req.headers['content-type'];
     body = raw.length ? decodeBody(raw, req.headers['content-type'], method) : undefined;
     record.requestObject = body;
@@ -431,21 +432,6 @@ function parseErrorSummary(e: unknown, isYaml: boolean): string {
   return `json parse error: invalid character at offset ${position ? position[1] : 'unknown'}`;
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(new ApiError(413, 'RequestEntityTooLarge', 'the request body is too large'));
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
 
 /**
  * Impersonate-User / -Group / -Uid / -Extra-* (kubectl --as, --as-group): the requester needs the

@@ -19,6 +19,7 @@ import { DataType, OnnxSession, v2TensorMetadata, type Tensor, type ValueInfo } 
 import type { ServingPods } from './serving-pods';
 import { ContainerExit, imageBaseName, type ImageEmulator } from './types';
 import type { PodFilesystem } from './volumes';
+import { readBody as readRequestBody } from '../request-body';
 
 export const OVMS_CONSTANT_FAULT = 'model-server-constant-output';
 
@@ -197,21 +198,8 @@ export function empty(res: ServerResponse, status: number): void {
   res.end();
 }
 
-export function readBody(req: IncomingMessage, limit = 16 * 1024 * 1024): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        reject(new Error('request body too large'));
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
+/** A model server's request body (inference requests of the tutorial are small). */
+export const readBody = (req: IncomingMessage): Promise<Buffer> => readRequestBody(req, 16 * 1024 * 1024);
 
 /** `--name=value` and `--name value` options of a command line. */
 export function options(argv: string[]): Map<string, string> {

@@ -10,6 +10,7 @@ import * as zlib from 'node:zlib';
 import { errorXml, S3Error, xmlEscape, xmlUnescape } from './errors';
 import { compare, type ObjectInfo, type ObjectStore, type PutOptions } from './object-store';
 import { decodeAwsChunked, sha256Hex, STREAMING_SIGNED, STREAMING_SIGNED_TRAILER, STREAMING_UNSIGNED_TRAILER, UNSIGNED_PAYLOAD, verifyRequest, type Credentials } from './sigv4';
+import { readBody } from '../../request-body';
 
 const NS = 'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"';
 const MAX_BODY = 1024 * 1024 * 1024;
@@ -65,7 +66,7 @@ async function serve(o: S3ServerOptions, req: IncomingMessage, res: ServerRespon
     res.writeHead(200, { 'Content-Length': 0 });
     return void res.end();
   }
-  const raw = await readBody(req);
+  const raw = await readBody(req, MAX_BODY, () => new S3Error(400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed object size.'));
   const verified = verifyRequest({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers }, o.credentials, o.region);
   let body = raw;
   let trailers: Record<string, string> = {};
@@ -424,18 +425,3 @@ function safeDecode(s: string): string {
   }
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(new S3Error(400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed object size.'));
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
