@@ -91,7 +91,7 @@ export class ApiServer {
   get(rt: ResourceType, version: string, namespace: string | undefined, name: string): KObject {
     const obj = this.store.get(resourceKey(rt), this.ns(rt, namespace), name);
     if (!obj) throw notFound(rt, name);
-    return this.toVersion(obj, rt, version);
+    return inVersion(obj, rt, version);
   }
 
   find(rt: ResourceType, namespace: string | undefined, name: string): KObject | undefined {
@@ -102,6 +102,7 @@ export class ApiServer {
     const { labels, fields } = this.selectors(rt, opts);
     const key = resourceKey(rt);
     const ns = this.ns(rt, namespace);
+    const selected = (o: KObject) => matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o);
     let rv = this.store.currentRv();
     let start: string | undefined;
     let all: KObject[];
@@ -111,20 +112,20 @@ export class ApiServer {
       start = token.start;
       // Every page of a paginated list is read at the first page's revision, as etcd serves it;
       // rv -1 (from a 410's fresh token) resumes at the latest revision instead.
-      const snapshot = token.rv > 0 ? this.store.listAt(key, ns, token.rv) : this.store.list(key, ns);
+      const snapshot = token.rv > 0 ? this.store.listAt(key, ns, token.rv, selected) : this.store.list(key, ns, selected);
       if (snapshot === 'expired') throw continueExpired(token.start);
       if (token.rv > 0) rv = token.rv;
       all = snapshot;
     } else if (opts.resourceVersion && opts.resourceVersionMatch === 'Exact') {
       const at = Number(opts.resourceVersion);
       if (!Number.isSafeInteger(at) || at <= 0) throw new ApiError(400, 'BadRequest', `invalid resource version: ${opts.resourceVersion}`);
-      const snapshot = at > rv ? 'future' : this.store.listAt(key, ns, at);
+      const snapshot = at > rv ? 'future' : this.store.listAt(key, ns, at, selected);
       if (snapshot === 'future') throw new ApiError(504, 'Timeout', `Too large resource version: ${at}, current: ${rv}`, { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds: 1 });
       if (snapshot === 'expired') throw new ApiError(410, 'Expired', `too old resource version: ${at} (${rv})`);
       rv = at;
       all = snapshot;
-    } else all = this.store.list(key, ns);
-    let items = all.filter((o) => matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o));
+    } else all = this.store.list(key, ns, selected);
+    let items = all;
     if (start !== undefined) items = items.filter((o) => itemKey(o) >= start!);
     let cont: string | undefined;
     let remaining: number | undefined;
@@ -139,7 +140,7 @@ export class ApiServer {
       apiVersion: groupVersion(rt.group, version),
       kind: rt.listKind,
       metadata: { resourceVersion: String(rv), ...(cont ? { continue: cont } : {}), ...(cont && unfiltered ? { remainingItemCount: remaining } : {}) },
-      items: items.map((o) => this.toVersion(o, rt, version)),
+      items: items.map((o) => inVersion(o, rt, version)),
     };
   }
 
@@ -571,10 +572,7 @@ export class ApiServer {
   // ---- versions ----
 
   toVersion(obj: KObject, rt: ResourceType, version: string): KObject {
-    const out = structuredClone(obj);
-    out.apiVersion = groupVersion(rt.group, version);
-    out.kind = rt.kind;
-    return out;
+    return inVersion(structuredClone(obj), rt, version);
   }
 
   private toStorage(obj: KObject, rt: ResourceType): KObject {
@@ -584,6 +582,13 @@ export class ApiServer {
   private ns(rt: ResourceType, namespace: string | undefined): string | undefined {
     return rt.namespaced ? namespace : undefined;
   }
+}
+
+/** The object, a copy of the stored one that no one else holds, stamped as `version` of its kind. */
+function inVersion(obj: KObject, rt: ResourceType, version: string): KObject {
+  obj.apiVersion = groupVersion(rt.group, version);
+  obj.kind = rt.kind;
+  return obj;
 }
 
 // Built-in kinds that carry metadata.generation (workload controllers report observedGeneration).

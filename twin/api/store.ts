@@ -35,13 +35,9 @@ export class Store {
     return o && structuredClone(o);
   }
 
-  list(resource: string, namespace?: string): KObject[] {
-    const out: KObject[] = [];
-    for (const [k, o] of [...this.bucket(resource)].sort(([a], [b]) => byteOrder(a, b))) {
-      if (namespace !== undefined && !k.startsWith(`${namespace}/`)) continue;
-      out.push(structuredClone(o));
-    }
-    return out;
+  /** Copies of the objects of a resource (in one namespace), in key order; `keep` sees the stored objects and must not change them. */
+  list(resource: string, namespace?: string, keep?: (o: KObject) => boolean): KObject[] {
+    return selectCopies(this.bucket(resource), namespace, keep);
   }
 
   /** Writes an object (create or replace), stamping a new resourceVersion. Returns the stored copy. */
@@ -72,7 +68,7 @@ export class Store {
    * The objects of one resource as they were at `rv` (etcd's MVCC read at a revision), rebuilt by
    * undoing the recorded changes after it; 'expired' once compaction took that history away.
    */
-  listAt(resource: string, namespace: string | undefined, rv: number): KObject[] | 'expired' {
+  listAt(resource: string, namespace: string | undefined, rv: number, keep?: (o: KObject) => boolean): KObject[] | 'expired' {
     if (rv < this.compactedThrough) return 'expired';
     const state = new Map(this.bucket(resource));
     for (let i = this.history.length - 1; i >= 0 && this.history[i].rv > rv; i--) {
@@ -82,12 +78,7 @@ export class Store {
       if (c.type === 'ADDED') state.delete(key);
       else if (c.old) state.set(key, c.old);
     }
-    const out: KObject[] = [];
-    for (const [k, o] of [...state].sort(([a], [b]) => byteOrder(a, b))) {
-      if (namespace !== undefined && !k.startsWith(`${namespace}/`)) continue;
-      out.push(structuredClone(o));
-    }
-    return out;
+    return selectCopies(state, namespace, keep);
   }
 
   /** Changes of one resource after `rv`, or 'expired' when the history no longer reaches back that far. */
@@ -137,4 +128,16 @@ function byteOrder(a: string, b: string): number {
 
 function objectKey(namespace: string | undefined, name: string): string {
   return `${namespace ?? ''}/${name}`;
+}
+
+/** Deep copies of the objects in `namespace` (all when undefined) that `keep` accepts, sorted by key. */
+function selectCopies(objects: Map<string, KObject>, namespace: string | undefined, keep?: (o: KObject) => boolean): KObject[] {
+  const prefix = namespace === undefined ? undefined : `${namespace}/`;
+  const selected: [string, KObject][] = [];
+  for (const entry of objects) {
+    if (prefix !== undefined && !entry[0].startsWith(prefix)) continue;
+    if (keep && !keep(entry[1])) continue;
+    selected.push(entry);
+  }
+  return selected.sort(([a], [b]) => byteOrder(a, b)).map(([, o]) => structuredClone(o));
 }
