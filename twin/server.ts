@@ -56,10 +56,10 @@ export async function startTwin(opts: TwinOptions = {}): Promise<Twin> {
   // An explicit nodes file wins; else a fault may model another cluster (FaultDefinition.nodes).
   const nodes = opts.nodesFile ? loadNodes(opts.nodesFile) : (faults.nodes() ?? loadNodes());
 
-  const apiCa = createCa('kube-apiserver-twin-signer');
-  const apiCert = createServingCert(apiCa, '127.0.0.1', ['localhost', 'api.twin.local', 'kubernetes.default.svc'], ['127.0.0.1']);
-  const ingressCa = createCa(`ingress-operator@twin`);
-  const ingressCert = createServingCert(ingressCa, `*.${appsDomain}`, [`*.${appsDomain}`]);
+  const apiCa = createCa('kube-apiserver-twin-signer', 'twin-api');
+  const apiCert = createServingCert(apiCa, '127.0.0.1', ['localhost', 'api.twin.local', 'kubernetes.default.svc'], ['127.0.0.1'], 'twin-api');
+  const ingressCa = createCa(`ingress-operator@twin`, 'twin-ingress');
+  const ingressCert = createServingCert(ingressCa, `*.${appsDomain}`, [`*.${appsDomain}`], [], 'twin-ingress');
 
   const api = new ApiServer({ appsDomain });
   new ClusterLifecycle(api);

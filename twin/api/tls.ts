@@ -8,7 +8,21 @@ export interface KeyPair {
   keyPem: string;
 }
 
-function newKey(): { publicKey: forge.pki.PublicKey; privateKey: forge.pki.PrivateKey; keyPem: string } {
+type KeyMaterial = { publicKey: forge.pki.PublicKey; privateKey: forge.pki.PrivateKey; keyPem: string };
+
+// A 2048-bit RSA key costs ~0.2 s of CPU, and a process may start many twins (the integration
+// tests do) or sign many certificates (one per Service for the service CA). Certificates given the
+// same `keyGroup` share one key within the process; without a group, each gets a key of its own.
+const keysByGroup = new Map<string, KeyMaterial>();
+
+function newKey(group: string | undefined): KeyMaterial {
+  if (!group) return generateKey();
+  let key = keysByGroup.get(group);
+  if (!key) keysByGroup.set(group, (key = generateKey()));
+  return key;
+}
+
+function generateKey(): KeyMaterial {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const fkey = forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey;
@@ -25,8 +39,9 @@ function baseCert(publicKey: forge.pki.PublicKey, cn: string, days: number): for
   return cert;
 }
 
-export function createCa(cn: string): KeyPair & { cert: forge.pki.Certificate; key: forge.pki.PrivateKey } {
-  const { publicKey, privateKey, keyPem } = newKey();
+/** A self-signed CA; CAs of one `keyGroup` share a key (see newKey). */
+export function createCa(cn: string, keyGroup?: string): KeyPair & { cert: forge.pki.Certificate; key: forge.pki.PrivateKey } {
+  const { publicKey, privateKey, keyPem } = newKey(keyGroup && `ca:${keyGroup}`);
   const cert = baseCert(publicKey, cn, 3650);
   cert.setIssuer(cert.subject.attributes);
   cert.setExtensions([
@@ -38,9 +53,12 @@ export function createCa(cn: string): KeyPair & { cert: forge.pki.Certificate; k
   return { cert, key: privateKey, certPem: forge.pki.certificateToPem(cert), keyPem };
 }
 
-/** A serving certificate signed by the CA for the given DNS names and IP addresses. */
-export function createServingCert(ca: { cert: forge.pki.Certificate; key: forge.pki.PrivateKey }, cn: string, dnsNames: string[], ips: string[] = []): KeyPair {
-  const { publicKey, keyPem } = newKey();
+/**
+ * A serving certificate signed by the CA for the given DNS names and IP addresses. Certificates of
+ * one `keyGroup` share a key (see newKey).
+ */
+export function createServingCert(ca: { cert: forge.pki.Certificate; key: forge.pki.PrivateKey }, cn: string, dnsNames: string[], ips: string[] = [], keyGroup?: string): KeyPair {
+  const { publicKey, keyPem } = newKey(keyGroup && `serving:${keyGroup}`);
   const cert = baseCert(publicKey, cn, 825);
   cert.setIssuer(ca.cert.subject.attributes);
   cert.setExtensions([

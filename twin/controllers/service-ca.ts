@@ -53,9 +53,9 @@ export class ServiceCa implements Controller {
       }
       return;
     }
-    this.signer ??= createCa(this.signerName);
+    this.signer ??= createCa(this.signerName, 'service-ca');
     const dns = [`${name}.${namespace}.svc`, `${name}.${namespace}.svc.cluster.local`];
-    const cert = createServingCert(this.signer, dns[0], dns);
+    const cert = createServingCert(this.signer, dns[0], dns, [], 'service-ca');
     const b64 = (s: string) => Buffer.from(s).toString('base64');
     this.client.create({
       apiVersion: 'v1',

@@ -176,8 +176,8 @@ export function oauthProxyEmulator(o: ModelMeshEmulatorOptions): ImageEmulator {
       }
       const skip = opts.get('skip-auth-regex') ? new RegExp(opts.get('skip-auth-regex')!.replace(/^'|'$/g, '')) : undefined;
       const client = o.clientFor(ctx.pod.metadata.namespace!);
-      const ca = createCa(`openshift-service-serving-signer@twin-${ctx.pod.metadata.namespace}`);
-      const cert = createServingCert(ca, `modelmesh-serving.${ctx.pod.metadata.namespace}.svc`, [`modelmesh-serving.${ctx.pod.metadata.namespace}.svc`, `modelmesh-serving.${ctx.pod.metadata.namespace}.svc.cluster.local`]);
+      const ca = createCa(`openshift-service-serving-signer@twin-${ctx.pod.metadata.namespace}`, 'service-ca');
+      const cert = createServingCert(ca, `modelmesh-serving.${ctx.pod.metadata.namespace}.svc`, [`modelmesh-serving.${ctx.pod.metadata.namespace}.svc`, `modelmesh-serving.${ctx.pod.metadata.namespace}.svc.cluster.local`], [], 'service-ca');
       const uid = ctx.pod.metadata.uid!;
       return {
         ports: [
