@@ -85,6 +85,12 @@ function retryAfter(headers: http.IncomingHttpHeaders): number | undefined {
   return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
 }
 
+/** The same agent (TLS options, proxy) with keep-alive. */
+function keepAlive(agent: http.Agent | undefined): http.Agent | undefined {
+  if (!(agent instanceof https.Agent) || agent.constructor !== https.Agent) return agent;
+  return new https.Agent({ ...(agent as https.Agent & { options: https.AgentOptions }).options, keepAlive: true });
+}
+
 export class ApiTransport {
   readonly server: string;
   private agent: http.Agent | undefined;
@@ -159,8 +165,9 @@ export class ApiTransport {
     const url = new URL(this.url(request.path, request.query));
     const options: https.RequestOptions = { method: request.method, headers: {} };
     await this.kubeConfig.applyToHTTPSOptions(options);
-    // applyToHTTPSOptions builds a fresh agent on every call; keep the first so connections are reused.
-    this.agent ??= options.agent as http.Agent | undefined;
+    // applyToHTTPSOptions builds a fresh agent (without keep-alive) on every call: keep one, with
+    // keep-alive, so that requests reuse connections instead of a TLS handshake each.
+    this.agent ??= keepAlive(options.agent as http.Agent | undefined);
     const headers: http.OutgoingHttpHeaders = { ...(options.headers as http.OutgoingHttpHeaders), Accept: 'application/json' };
     let payload: string | undefined;
     if (request.body !== undefined) {

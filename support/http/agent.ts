@@ -1,9 +1,11 @@
 // HTTP(S) agents that honour RHOAI_RESOLVE (curl --resolve): a request to a host matching a rule
 // connects to the rule's IP:PORT, while the URL, the Host header and TLS SNI keep the host name.
 // Use with axios: `axios.get(url, { httpsAgent: resolvingHttpsAgent(rules, { ca }) })`.
+import { createHash } from 'node:crypto';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { Duplex } from 'node:stream';
+import * as tls from 'node:tls';
 import { matchResolveRule, type ResolveRule } from './resolve-rules';
 
 type ConnectionOptions = { host?: string | null; hostname?: string | null; port?: number | string | null; servername?: string };
@@ -16,8 +18,25 @@ function redirect(rules: readonly ResolveRule[], options: ConnectionOptions, tls
   return { ...options, host: rule.address, hostname: rule.address, port: rule.port, ...(tls ? { servername: options.servername ?? host } : {}) };
 }
 
+/**
+ * One TLS context for the agent's connections: building it from `ca` (the system roots and the
+ * cluster's CAs, some 150 certificates) costs ~30 ms, which Node would otherwise spend on every
+ * connection. Contexts are memoised by their trust, which is the same all run long.
+ */
+const contexts = new Map<string, tls.SecureContext>();
+
+function sharedSecureContext(options: https.AgentOptions): tls.SecureContext | undefined {
+  if (options.secureContext || options.pfx || options.key || options.cert) return options.secureContext;
+  if (!options.ca) return undefined;
+  const key = createHash('sha256').update(JSON.stringify(options.ca)).digest('hex');
+  let context = contexts.get(key);
+  if (!context) contexts.set(key, (context = tls.createSecureContext({ ca: options.ca })));
+  return context;
+}
+
 export function resolvingHttpsAgent(rules: readonly ResolveRule[], options: https.AgentOptions = {}): https.Agent {
-  const agent = new https.Agent({ keepAlive: true, ...options });
+  const secureContext = sharedSecureContext(options);
+  const agent = new https.Agent({ keepAlive: true, ...options, ...(secureContext ? { secureContext } : {}) });
   const original = (agent as unknown as { createConnection: CreateConnection }).createConnection.bind(agent);
   (agent as unknown as { createConnection: CreateConnection }).createConnection = (opts, cb) => original(redirect(rules, opts, true), cb);
   return agent;
