@@ -2,11 +2,15 @@
 // first scenario to fail must be one the catalogue says catches it (caughtBy), failing with a
 // message that names the cause. Transient faults, on the other hand, must not fail anything.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import parseTagExpression from '@cucumber/tag-expressions';
+import * as yaml from 'js-yaml';
 import { FAULT_CATALOGUE } from '../../twin/faults';
 import { runTagsFor } from './fault-scope';
-import { runHarness } from './harness-run';
+import { assertNoSecrets, filesUnder, runHarness } from './harness-run';
 
 // FAULTS_ONLY=a,b limits the run to some faults (while working on a controller); CI runs them all.
 const only = (process.env.FAULTS_ONLY ?? '').split(',').filter(Boolean);
@@ -37,10 +41,16 @@ describe('the fault catalogue', { concurrency }, () => {
     });
   }
 
-  test(`the install passes under the transient faults ${transient.join(', ')}`, { skip: only.length > 0 && !only.some((n) => transient.includes(n)) ? 'FAULTS_ONLY excludes them' : false }, async () => {
-    const run = await runHarness(['--tags', '@install'], { RHOAI_TARGET: 'twin', RHOAI_TWIN_FAULTS: transient.join(',') });
+  // This run is also the check that an install on the embedded twin leaks no secret (retries and
+  // their error messages included) into its reports, the twin's audit log among them.
+  test(`the install passes under the transient faults ${transient.join(', ')}, and leaks no secret`, { skip: only.length > 0 && !only.some((n) => transient.includes(n)) ? 'FAULTS_ONLY excludes them' : false }, async () => {
+    const password = `Pw-${randomBytes(12).toString('hex')}`;
+    const run = await runHarness(['--tags', '@install'], { RHOAI_TARGET: 'twin', RHOAI_TWIN_FAULTS: transient.join(','), RHOAI_ADMIN_PASSWORD: password });
     const failed = run.scenarios.filter((s) => s.status !== 'passed');
     assert.equal(run.code, 0, `the install failed under transient faults: ${failed.map((s) => `${s.name}: ${s.error}`).join('\n')}\n${run.stderr.slice(-2000)}`);
     assert.ok(run.scenarios.length > 0, 'no scenario ran');
+    const kubeconfig = yaml.load(readFileSync(join(run.work, 'twin', 'kubeconfig'), 'utf8')) as { users: { user: { token: string } }[] };
+    assert.ok(filesUnder(run.reports).some((f) => f.endsWith('audit.jsonl')), 'the embedded twin wrote no audit log under reports/');
+    assertNoSecrets(run, [password, kubeconfig.users[0].user.token], 'embedded run');
   });
 });

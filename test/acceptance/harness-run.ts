@@ -1,7 +1,8 @@
 // Runs the harness (cucumber-js) as a user would, in a child process with its own reports and work
 // directories, and reads back what it reported: the acceptance tests of the harness itself.
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -64,8 +65,16 @@ export function readScenarios(file: string): ScenarioResult[] {
 /** Every file under dir, recursively. */
 export function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  const { readdirSync } = require('node:fs') as typeof import('node:fs');
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
     .map((e) => join(e.parentPath ?? (e as unknown as { path: string }).path, e.name));
+}
+
+/** No secret value in any file under the run's reports/ (the twin audit log included) or in its console output. */
+export function assertNoSecrets(run: HarnessRun, secrets: string[], where: string): void {
+  for (const file of filesUnder(run.reports)) {
+    const text = readFileSync(file).toString('latin1');
+    for (const s of secrets) assert.ok(!text.includes(s), `${where}: a secret value appears in ${file}`);
+  }
+  for (const s of secrets) assert.ok(!run.stdout.includes(s) && !run.stderr.includes(s), `${where}: a secret value appears in the console output`);
 }
