@@ -88,7 +88,7 @@ export const SETTINGS = {
   }),
   twinAuditLog: define<string>({
     name: 'RHOAI_TWIN_AUDIT_LOG',
-    description: "The embedded twin's audit log (one JSON line per API request).",
+    description: "The embedded twin's audit log (one JSON line per API request), started anew with each embedded twin.",
     allowed: 'a file path',
     default: 'reports/twin/audit.jsonl (under RHOAI_REPORTS_DIR)',
     secret: false,

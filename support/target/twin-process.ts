@@ -74,6 +74,8 @@ export async function startTwinProcess(launch: TwinLaunch): Promise<StartedTwin>
   const logDir = path.join(launch.workDir, 'twin');
   fs.mkdirSync(logDir, { recursive: true, mode: 0o700 });
   fs.mkdirSync(path.dirname(launch.auditLog), { recursive: true });
+  // The embedded twin is a new cluster: its audit log (a report of this run) starts empty.
+  fs.rmSync(launch.auditLog, { force: true });
   const stdoutFile = path.join(logDir, 'twin.stdout.log');
   const stderrFile = path.join(logDir, 'twin.stderr.log');
   const stdout = fs.openSync(stdoutFile, 'w', 0o600);

@@ -184,13 +184,17 @@ describe('a harness run on the embedded twin', { skip: fs.existsSync(path.join(P
 
   it('starts the twin lazily, says so, records its versions, and stops it at the end', async () => {
     const workDir = path.join(project, 'work-serial');
-    const result = await cucumber(project, ['--tags', '@smoke'], { RHOAI_TARGET: 'twin', RHOAI_WORK_DIR: workDir, RHOAI_TWIN_AUDIT_LOG: path.join(project, 'reports', 'twin', 'audit.jsonl') });
+    const auditLog = path.join(project, 'reports', 'twin', 'audit.jsonl');
+    fs.mkdirSync(path.dirname(auditLog), { recursive: true });
+    fs.writeFileSync(auditLog, '{"note":"an earlier twin"}\n');
+    const result = await cucumber(project, ['--tags', '@smoke'], { RHOAI_TARGET: 'twin', RHOAI_WORK_DIR: workDir, RHOAI_TWIN_AUDIT_LOG: auditLog });
     assert.equal(result.code, 0, result.stdout + result.stderr);
     assert.match(result.stderr, /^rhoai-harness: target = embedded twin \(simulated OpenShift \+ RHOAI\) at https:\/\/127\.0\.0\.1:\d+$/m);
     const environment = fs.readFileSync(path.join(project, 'reports', 'allure-results', 'environment.properties'), 'utf8');
     assert.match(environment, /^Target=embedded twin/m);
     assert.match(environment, /^OpenShift=4\.\d+/m);
-    assert.ok(fs.statSync(path.join(project, 'reports', 'twin', 'audit.jsonl')).size > 0, 'the twin wrote its audit log');
+    assert.ok(fs.statSync(auditLog).size > 0, 'the twin wrote its audit log');
+    assert.doesNotMatch(fs.readFileSync(auditLog, 'utf8'), /an earlier twin/, 'the audit log is this twin\'s alone');
     assert.equal(fs.statSync(workDir).mode & 0o777, 0o700, 'RHOAI_WORK_DIR is private');
     const [twin] = published(workDir);
     assert.ok(twin && (await gone(twin.pid, 10_000)), 'the twin was stopped');
