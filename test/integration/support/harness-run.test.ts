@@ -194,7 +194,7 @@ describe('a harness run on the embedded twin', { skip: fs.existsSync(path.join(P
     assert.match(environment, /^Target=embedded twin/m);
     assert.match(environment, /^OpenShift=4\.\d+/m);
     assert.ok(fs.statSync(auditLog).size > 0, 'the twin wrote its audit log');
-    assert.doesNotMatch(fs.readFileSync(auditLog, 'utf8'), /an earlier twin/, 'the audit log is this twin\'s alone');
+    assert.ok(!fs.readFileSync(auditLog, 'utf8').includes('an earlier twin'), "the audit log still holds an earlier twin's lines");
     assert.equal(fs.statSync(workDir).mode & 0o777, 0o700, 'RHOAI_WORK_DIR is private');
     const [twin] = published(workDir);
     assert.ok(twin && (await gone(twin.pid, 10_000)), 'the twin was stopped');
