@@ -10,15 +10,14 @@
 //   - `rest-proxy` (odh-mm-rest-proxy, port 8008): the KServe v2 REST API in front of ModelMesh, where
 //     a model is addressed by its InferenceService name and answers under its ModelMesh id
 //     (`<isvc>__isvc-<hash>`);
-//   - `oauth-proxy` (ose-oauth-proxy, port 8443, only when the runtime has enable-auth=true): TLS,
-//     then a bearer token that passes a TokenReview and the --openshift-sar check (get services in
-//     the namespace), before passing the request to --upstream (the rest-proxy).
-import * as http from 'node:http';
-import { createCa, createServingCert } from '../api/tls';
-import type { TwinClient } from '../api/client';
+//   - `oauth-proxy` (ose-oauth-proxy, port 8443, only when the runtime has enable-auth=true): the
+//     one emulator of that image, for ModelMesh and workbench pods alike (oauth-proxy.ts); from the
+//     arguments ModelMesh gives it, a bearer token must pass a TokenReview and the
+//     --openshift-delegate-urls check (get services in the namespace) before the request reaches
+//     --upstream (the rest-proxy).
 import type { ClusterNetwork } from '../network/cluster-network';
 import { fetchModel, parseStorageConfig, StorageError } from './model-storage';
-import { json, ModelLoadError, options, readBody } from './openvino';
+import { json, ModelLoadError, readBody } from './openvino';
 import type { ServingPods } from './serving-pods';
 import { imageBaseName, type ImageEmulator } from './types';
 import type { PodFilesystem } from './volumes';
@@ -88,10 +87,6 @@ export interface ModelMeshEmulatorOptions {
   pods: ServingPods;
   network: ClusterNetwork;
   trustedCa: string[];
-  /** A client acting as the pod's service account (the oauth-proxy's reviews). */
-  clientFor(namespace: string): TwinClient;
-  /** Where a container port of a pod listens (another container of the same pod reaches it on localhost). */
-  localAddress(podUid: string, port: number): Promise<{ host: string; port: number } | undefined>;
 }
 
 /** The modelmesh-runtime-adapter image. */
@@ -159,69 +154,7 @@ export function restProxyEmulator(o: ModelMeshEmulatorOptions): ImageEmulator {
   };
 }
 
-/** The oauth-proxy image of ModelMesh pods with enable-auth: TLS, bearer token, SubjectAccessReview. */
-export function oauthProxyEmulator(o: ModelMeshEmulatorOptions): ImageEmulator {
-  return {
-    name: 'oauth-proxy',
-    matches: (image) => /oauth-proxy/.test(imageBaseName(image)),
-    start(ctx) {
-      const opts = options(ctx.argv);
-      const port = Number(/:(\d+)$/.exec(opts.get('https-address') ?? ':8443')?.[1] ?? 8443);
-      const upstream = new URL(opts.get('upstream') ?? 'http://localhost:8008');
-      let sar: Record<string, string> = {};
-      try {
-        sar = JSON.parse(opts.get('openshift-sar') ?? '{}');
-      } catch {
-        ctx.log('invalid --openshift-sar: not JSON');
-      }
-      const skip = opts.get('skip-auth-regex') ? new RegExp(opts.get('skip-auth-regex')!.replace(/^'|'$/g, '')) : undefined;
-      const client = o.clientFor(ctx.pod.metadata.namespace!);
-      const ca = createCa(`openshift-service-serving-signer@twin-${ctx.pod.metadata.namespace}`, 'service-ca');
-      const cert = createServingCert(ca, `modelmesh-serving.${ctx.pod.metadata.namespace}.svc`, [`modelmesh-serving.${ctx.pod.metadata.namespace}.svc`, `modelmesh-serving.${ctx.pod.metadata.namespace}.svc.cluster.local`], [], 'service-ca');
-      const uid = ctx.pod.metadata.uid!;
-      return {
-        ports: [
-          {
-            port,
-            tls: { cert: cert.certPem, key: cert.keyPem },
-            handler: (req, res) => {
-              const path = (req.url ?? '/').split('?')[0];
-              if (!skip?.test(path)) {
-                const token = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-                if (!token) {
-                  res.writeHead(403, { 'Content-Type': 'text/plain' });
-                  return void res.end('Forbidden: no bearer token (oauth-proxy answers API clients without a login redirect)\n');
-                }
-                const review = client.create({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', metadata: {}, spec: { token } });
-                if (!review.status?.authenticated) {
-                  res.writeHead(401, { 'Content-Type': 'text/plain' });
-                  return void res.end('Unauthorized\n');
-                }
-                const user = review.status.user;
-                const access = client.create({ apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', metadata: {}, spec: { user: user.username, groups: user.groups, resourceAttributes: { namespace: sar.namespace, resource: sar.resource, verb: sar.verb, group: sar.group ?? '', name: sar.name ?? '' } } });
-                if (!access.status?.allowed) {
-                  res.writeHead(403, { 'Content-Type': 'text/plain' });
-                  return void res.end('Forbidden\n');
-                }
-              }
-              // The upstream is a container of this pod (localhost).
-              const proxied = new URL(req.url ?? '/', upstream);
-              void o.localAddress(uid, Number(upstream.port || 80)).then((address) => {
-                if (!address) {
-                  res.writeHead(502, { 'Content-Type': 'text/plain' });
-                  return void res.end(`upstream ${upstream.host} not reachable\n`);
-                }
-                const up = http.request({ host: address.host, port: address.port, method: req.method, path: proxied.pathname + proxied.search, headers: req.headers, agent: false }, (r) => {
-                  res.writeHead(r.statusCode ?? 502, r.headers);
-                  r.pipe(res);
-                });
-                up.on('error', () => (res.headersSent ? res.destroy() : (res.writeHead(502), res.end())));
-                req.pipe(up);
-              });
-            },
-          },
-        ],
-      };
-    },
-  };
-}
+// Re-exported so that the serving images' registration (controllers/serving-workloads.ts), the one
+// place the oauth-proxy emulator is registered, keeps finding it here; the options it passes carry
+// the proxy's OauthProxyDeps (a client for its reviews, the pod's local addresses).
+export { oauthProxyEmulator } from './oauth-proxy';

@@ -1,24 +1,20 @@
-// The workbench images of RHOAI 2.9 and the OpenShift OAuth proxy the notebook controller puts in
-// front of them, as image emulators of the twin's kubelet:
+// The workbench images of RHOAI 2.9, as image emulators of the twin's kubelet:
 //   - the Jupyter images (Minimal Python, Standard Data Science, CUDA, PyTorch, TensorFlow, TrustyAI,
 //     HabanaAI): the JupyterLab server on --ServerApp.port (8888) under --ServerApp.base_url
 //     (/notebook/<ns>/<name>), answering its REST API there (…/api is what the readiness probe and
 //     the dashboard call; …/api/contents lists the workbench's files), with `git`, `jupyter
 //     nbconvert`, `pip` and `python` to exec;
 //   - code-server: nginx on 8888 under the same base URL (…/api answers the probe) in front of
-//     code-server on 8787; `git`, `pip`, `python`, `code-server --version`; no jupyter;
-//   - ose-oauth-proxy: TLS on --https-address (8443) with the certificate files it is given,
-//     /oauth/healthz, and every other request sent to the cluster's OAuth server to log in (the twin
-//     does not complete that login: a request never reaches the workbench through the proxy).
+//     code-server on 8787; `git`, `pip`, `python`, `code-server --version`; no jupyter.
+// The OAuth proxy the notebook controller puts beside them (ose-oauth-proxy) is the one emulator of
+// that image, for workbench and ModelMesh pods alike (../oauth-proxy.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { WorkloadRuntime } from '../../network/index';
-import { ContainerExit, imageBaseName, type ContainerContext, type ContainerEmulator, type ImageEmulator } from '../types';
+import { ContainerExit, type ContainerContext, type ContainerEmulator, type ImageEmulator } from '../types';
 import { codeServerCommand, jupyterCommand, pipCommand, pythonCommand, type WorkbenchCommandDeps } from './commands';
 import { gitCommand } from './git';
-import { OAUTH_PROXY_BASE_NAME, workbenchImageOf, type WorkbenchImage } from './images';
+import { workbenchImageOf, type WorkbenchImage } from './images';
 
 export { WORKBENCH_IMAGES, workbenchImageOf } from './images';
 export { REPOSITORY_FAULT } from './git';
@@ -28,26 +24,10 @@ export interface WorkbenchFaults {
   has(name: string): boolean;
 }
 
-/**
- * Registers the workbench images and the notebooks' OAuth proxy with the twin's kubelet. The same
- * image (ose-oauth-proxy) also fronts ModelMesh, whose emulator answers bearer tokens: the one
- * registered here plays the proxy of workbench pods (label notebook-name) and hands every other pod
- * to the emulator that played the image before it. It registers once every controller has started
- * (setImmediate), so that it sees theirs.
- */
+/** Registers the workbench images with the twin's kubelet. */
 export function registerWorkbenchImages(runtime: WorkloadRuntime, faults: WorkbenchFaults): void {
   runtime.emulators.register(workbenchEmulator(runtime, faults));
-  setImmediate(() => {
-    const previous = runtime.emulators.forImage(OAUTH_PROXY_IMAGE_REFERENCE);
-    runtime.emulators.register({
-      name: 'oauth-proxy',
-      matches: (image) => oauthProxyEmulator.matches(image) || !!previous?.matches(image),
-      start: (ctx) => (ctx.pod.metadata.labels?.['notebook-name'] || !previous ? oauthProxyEmulator.start(ctx) : previous.start(ctx)),
-    });
-  });
 }
-
-const OAUTH_PROXY_IMAGE_REFERENCE = `registry.redhat.io/openshift4/${OAUTH_PROXY_BASE_NAME}:latest`;
 
 function workbenchEmulator(runtime: WorkloadRuntime, faults: WorkbenchFaults): ImageEmulator {
   return {
@@ -176,59 +156,3 @@ function codeServerUi(_req: IncomingMessage, res: ServerResponse): void {
   html(res, 200, '<!doctype html><html><head><meta charset="utf-8"><title>code-server</title></head><body><div id="workbench">code-server 4.22.0</div></body></html>');
 }
 
-// ---- the OAuth proxy ----
-
-/** registry.redhat.io/openshift4/ose-oauth-proxy, as the ODH notebook controller injects it. */
-export const oauthProxyEmulator: ImageEmulator = {
-  name: 'oauth-proxy',
-  matches: (image) => imageBaseName(image) === OAUTH_PROXY_BASE_NAME,
-  start: startOauthProxy,
-};
-
-function startOauthProxy(ctx: ContainerContext): ContainerEmulator {
-  const arg = (name: string) => ctx.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-  const address = arg('https-address') ?? ':8443';
-  const port = Number(address.slice(address.lastIndexOf(':') + 1));
-  const certFile = arg('tls-cert');
-  const keyFile = arg('tls-key');
-  if (!certFile || !keyFile) throw new ContainerExit('oauth-proxy: --https-address requires --tls-cert and --tls-key');
-  const read = (f: string) => {
-    try {
-      return fs.readFileSync(ctx.fs.hostPath(f)).toString('utf8');
-    } catch {
-      throw new ContainerExit(`oauth-proxy: FATAL: open ${f}: no such file or directory`);
-    }
-  };
-  const cert = read(certFile);
-  const key = read(keyFile);
-  const serviceAccount = arg('openshift-service-account') ?? 'default';
-  const namespace = ctx.pod.metadata.namespace!;
-  const clientId = `system:serviceaccount:${namespace}:${serviceAccount}`;
-  ctx.log(`oauth-proxy: HTTPS: listening on [::]:${port}`);
-  ctx.log(`oauth-proxy: mapping path "/" => upstream "${arg('upstream') ?? 'http://localhost:8080'}/"`);
-  return {
-    ports: [
-      {
-        port,
-        tls: { cert, key },
-        handler: (req, res) => {
-          const url = new URL(req.url ?? '/', 'https://proxy');
-          if (url.pathname === '/oauth/healthz') {
-            res.writeHead(200, { 'Content-Type': 'text/plain' });
-            return void res.end('OK');
-          }
-          if (url.pathname === '/oauth/callback') {
-            res.writeHead(500, { 'Content-Type': 'text/plain' });
-            return void res.end("Internal Error: the twin's oauth-proxy does not complete the OAuth code flow\n");
-          }
-          const host = req.headers['x-forwarded-host'] ?? req.headers.host ?? 'localhost';
-          const state = `${randomBytes(16).toString('hex')}:${url.pathname === '/oauth/start' ? url.searchParams.get('rd') ?? '/' : `${url.pathname}${url.search}`}`;
-          const authorize = new URL(`https://oauth-openshift.${ctx.appsDomain}/oauth/authorize`);
-          authorize.search = new URLSearchParams({ approval_prompt: 'force', client_id: clientId, redirect_uri: `https://${host}/oauth/callback`, response_type: 'code', scope: 'user:info user:check-access', state }).toString();
-          res.writeHead(302, { Location: authorize.toString(), 'Set-Cookie': `_oauth_proxy_csrf=${randomBytes(16).toString('hex')}; Path=/; Secure; HttpOnly` });
-          res.end();
-        },
-      },
-    ],
-  };
-}
