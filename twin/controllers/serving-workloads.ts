@@ -5,7 +5,8 @@
 // pod of the cluster trusts: the system roots plus the ingress CA (odh-trusted-ca-bundle).
 import { authorinoEmulator } from '../emulators/authorino';
 import { InitContainerRunner } from '../emulators/init-containers';
-import { modelMeshEmulator, oauthProxyEmulator, restProxyEmulator, runtimeAdapterEmulator } from '../emulators/modelmesh';
+import { modelMeshEmulator, restProxyEmulator, runtimeAdapterEmulator } from '../emulators/modelmesh';
+import { oauthProxyEmulator } from '../emulators/oauth-proxy';
 import { openvinoEmulator } from '../emulators/openvino';
 import { servingPodsOf } from '../emulators/serving-pods';
 import { storageInitializer } from '../emulators/storage-initializer';

@@ -153,8 +153,3 @@ export function restProxyEmulator(o: ModelMeshEmulatorOptions): ImageEmulator {
     },
   };
 }
-
-// Re-exported so that the serving images' registration (controllers/serving-workloads.ts), the one
-// place the oauth-proxy emulator is registered, keeps finding it here; the options it passes carry
-// the proxy's OauthProxyDeps (a client for its reviews, the pod's local addresses).
-export { oauthProxyEmulator } from './oauth-proxy';

@@ -76,5 +76,3 @@ export function workbenchImageOf(image: string): WorkbenchImage | undefined {
   return candidates.find((w) => ['2024.1', '2023.2'].some((tag) => streamDigest(w.imageStream, tag) === digest)) ?? candidates[0];
 }
 
-/** The image base name of the OpenShift OAuth proxy the notebook controller injects. */
-export const OAUTH_PROXY_BASE_NAME = 'ose-oauth-proxy';
