@@ -190,6 +190,7 @@ export class ModelMeshController implements Controller {
                 "--skip-auth-regex='(^/metrics|^/apis/v1beta1/healthz)'",
               ],
               ports: [{ name: 'https', containerPort: 8443, protocol: 'TCP' }],
+              volumeMounts: [{ name: 'proxy-tls', mountPath: '/etc/tls/private' }],
             },
           ]
         : []),
@@ -206,7 +207,13 @@ export class ModelMeshController implements Controller {
           spec: {
             serviceAccountName: SERVICE_ACCOUNT,
             containers,
-            volumes: [{ name: 'models-dir', emptyDir: { sizeLimit: '1536Mi' } }, { name: 'storage-config', secret: { secretName: 'storage-config', defaultMode: 420 } }, ...((runtime.spec?.volumes ?? []) as Json[])],
+            volumes: [
+              { name: 'models-dir', emptyDir: { sizeLimit: '1536Mi' } },
+              { name: 'storage-config', secret: { secretName: 'storage-config', defaultMode: 420 } },
+              // The service CA's certificate for the modelmesh-serving Service (its serving-cert annotation), served by oauth-proxy.
+              ...(auth ? [{ name: 'proxy-tls', secret: { secretName: `${SERVICE}-proxy-tls`, defaultMode: 420 } }] : []),
+              ...((runtime.spec?.volumes ?? []) as Json[]),
+            ],
             ...(runtime.spec?.nodeSelector ? { nodeSelector: runtime.spec.nodeSelector } : {}),
             ...(runtime.spec?.tolerations ? { tolerations: runtime.spec.tolerations } : {}),
           },

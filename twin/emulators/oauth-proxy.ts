@@ -20,8 +20,6 @@ import * as http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TwinClient } from '../api/client';
-import { createCa, createServingCert } from '../api/tls';
-import type { KObject } from '../api/types';
 import { options } from './openvino';
 import { ContainerExit, imageBaseName, type ContainerContext, type ContainerEmulator, type ImageEmulator } from './types';
 
@@ -93,17 +91,9 @@ function text(res: ServerResponse, status: number, body: string): void {
   res.end(body);
 }
 
-/**
- * The certificate files --tls-cert and --tls-key name (the notebook controller mounts the Service's
- * serving-certificate Secret there). When no volume of the container holds the files' directory, a
- * certificate of the proxy's own: the twin's ModelMesh controller does not yet mount the
- * <service>-proxy-tls Secret that modelmesh-serving mounts at /etc/tls/private, and its pods have
- * always served one made for the modelmesh-serving Service (routes to it are reencrypt without a
- * destination CA, so the router does not check it).
- */
+/** The certificate files --tls-cert and --tls-key name (the Service's serving-certificate Secret, mounted by the pod). */
 function servingCertificate(ctx: ContainerContext, certFile: string | undefined, keyFile: string | undefined): { cert: string; key: string } {
   if (!certFile || !keyFile) throw new ContainerExit('oauth-proxy: --https-address requires --tls-cert and --tls-key');
-  if (!isMounted(ctx.container, certFile) && !isMounted(ctx.container, keyFile)) return ownServingCertificate(ctx.pod);
   const read = (f: string) => {
     try {
       return fs.readFileSync(ctx.fs.hostPath(f)).toString('utf8');
@@ -112,18 +102,6 @@ function servingCertificate(ctx: ContainerContext, certFile: string | undefined,
     }
   };
   return { cert: read(certFile), key: read(keyFile) };
-}
-
-function isMounted(container: KObject, file: string): boolean {
-  return ((container.volumeMounts ?? []) as { mountPath: string }[]).some((m) => file.startsWith(`${m.mountPath.replace(/\/+$/, '')}/`));
-}
-
-function ownServingCertificate(pod: KObject): { cert: string; key: string } {
-  const ns = pod.metadata.namespace!;
-  const service = pod.metadata.labels?.['modelmesh-service'] ?? pod.metadata.name!;
-  const ca = createCa(`openshift-service-serving-signer@twin-${ns}`, 'service-ca');
-  const cert = createServingCert(ca, `${service}.${ns}.svc`, [`${service}.${ns}.svc`, `${service}.${ns}.svc.cluster.local`], [], 'service-ca');
-  return { cert: cert.certPem, key: cert.keyPem };
 }
 
 /** --openshift-delegate-urls: a JSON map of path prefixes to ResourceAttributes, longest path first; the verb defaults to proxy. */

@@ -115,11 +115,6 @@ describe('the oauth-proxy emulator', () => {
     assert.deepEqual([proxy.ports[0].port, proxy.ports[0].tls?.cert, proxy.ports[0].tls?.key], [8443, 'CERT', 'KEY']);
   });
 
-  test('with nothing mounted where --tls-cert points (the twin’s ModelMesh pods), serves a certificate of its own for the pod’s Service', () => {
-    const proxy = start(MODELMESH_ARGS, [], { 'modelmesh-service': 'modelmesh-serving' });
-    assert.match(String(proxy.ports[0].tls?.cert), /BEGIN CERTIFICATE/);
-  });
-
   test('a workbench’s proxy (--skip-provider-button, no delegate URLs) sends every visitor to log in, bearer token or not', async () => {
     const get = await serve(start(WORKBENCH_ARGS, [TLS_MOUNT]));
     assert.deepEqual([(await get('/oauth/healthz')).status, (await get('/oauth/healthz')).body], [200, 'OK']);
@@ -137,7 +132,7 @@ describe('the oauth-proxy emulator', () => {
   });
 
   test('a ModelMesh proxy (delegate URLs, no provider button) reviews bearer tokens, refuses requests without one and lets --skip-auth-regex through', async () => {
-    const get = await serve(start(MODELMESH_ARGS, [], { 'modelmesh-service': 'modelmesh-serving' }));
+    const get = await serve(start(MODELMESH_ARGS, [TLS_MOUNT], { 'modelmesh-service': 'modelmesh-serving' }));
     assert.equal((await get('/v2/models/fraud')).status, 403);
     assert.equal((await get('/v2/models/fraud', { authorization: 'Bearer nonsense' })).status, 401);
     assert.equal((await get('/v2/models/fraud', { authorization: 'Bearer viewer' })).status, 403);
