@@ -2,8 +2,9 @@
 // way OpenShift exposes them: a Route in the mesh namespace to the istio-ingressgateway Service,
 // with TLS passthrough (odh-model-controller creates one per InferenceService). For such a Route
 // the twin plays three parts:
-//   - the router: it admits the Route (status.ingress[] Admitted=True) unless something else has,
-//     and hands the host's TLS connections to the gateway, unopened;
+//   - the router: it hands the host's TLS connections to the gateway, unopened (the Route's
+//     admission is the router's own, twin/network/routes.ts; as on OpenShift, a Route may be
+//     admitted a moment before the gateway serves its host, and clients retry);
 //   - istiod: a Gateway counts when it lives in the mesh (the control plane's namespace or a
 //     configured member of the ServiceMeshMemberRoll "default") and its selector matches the
 //     running, ready gateway pods behind the Service;
@@ -18,7 +19,6 @@
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TwinClient } from '../api/client';
-import { timestamp } from '../api/meta';
 import { createCa, createServingCert } from '../api/tls';
 import type { KObject } from '../api/types';
 import type { FaultDefinition } from '../fault-definition';
@@ -88,17 +88,13 @@ export class IstioGateways implements Controller {
 
   private sync(): void {
     const plans = new Map<string, Plan>();
-    const admit: KObject[] = [];
     for (const route of this.client.list(ROUTE_API, 'Route')) {
       const backend = this.gatewayBackend(route);
       if (!backend) continue;
-      admit.push(route);
       if (route.spec?.tls?.termination !== 'passthrough' || !route.spec?.host) continue;
       plans.set(String(route.spec.host).toLowerCase(), this.plan(route, backend));
     }
     this.serve(plans);
-    // The router admits after it has taken the route in: once admitted, the host is served as planned.
-    for (const route of admit) this.admit(route);
   }
 
   /** The running, ready gateway pods behind the Route's Service, and the Service port it targets. */
@@ -185,14 +181,6 @@ export class IstioGateways implements Controller {
     this.reported.add(id);
     this.ctx.settings.log(`istio-ingressgateway: serving nothing for ${host}: ${plan.refuse}`);
     if (plan.gateway) this.client.event(plan.gateway, 'Warning', 'CredentialNotLoaded', `serving nothing for ${host}: ${plan.refuse}`);
-  }
-
-  private admit(route: KObject): void {
-    const host = route.spec?.host;
-    const done = (route.status?.ingress ?? []).some((i: KObject) => i.routerName === 'default' && i.host === host && (i.conditions ?? []).some((c: KObject) => c.type === 'Admitted'));
-    if (done || !host) return;
-    const ingress = { host, routerName: 'default', routerCanonicalHostname: `router-default.${this.ctx.settings.appsDomain}`, wildcardPolicy: route.spec.wildcardPolicy ?? 'None', conditions: [{ type: 'Admitted', status: 'True', lastTransitionTime: timestamp() }] };
-    this.client.as('openshift-router').patchStatus(ROUTE_API, 'Route', route.metadata.name!, route.metadata.namespace, { ingress: [ingress] });
   }
 
   /** *.<last two labels of the apps domain>, from a CA of its own (fault gateway-secret-wrong-host). */
