@@ -15,35 +15,11 @@ import type { KObject } from '../../../twin/api/types';
 import { loadYamlObjects } from '../../../twin/bootstrap';
 import { COMPONENTS } from '../../../twin/controllers/rhoai-operator';
 import { conditionOf } from '../../../twin/controllers/runtime';
-import { startTwin, type Twin } from '../../../twin/server';
-import { waitFor as poll } from './helpers';
+import { startTwin } from '../../../twin/server';
+import { APPS, clusterWithOperator, DSCI, waitFor, type Cluster } from './rhoai-operator.helpers';
 
-const DSCI = 'dscinitialization.opendatahub.io/v1';
 const DSC = 'datasciencecluster.opendatahub.io/v1';
-const APPS = 'redhat-ods-applications';
 const CRD_DIR = join(__dirname, '..', '..', '..', 'twin', 'crds');
-
-const waitFor = <T>(what: string, probe: () => T) => poll(what, probe, 15_000);
-
-interface Cluster {
-  twin: Twin;
-  client: TwinClient;
-}
-
-async function clusterWithOperator(faults: string[] = []): Promise<Cluster> {
-  const twin = await startTwin({ faults, log: () => undefined });
-  const client = new TwinClient(twin.api, 'test', TWIN_SYSTEM);
-  client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'redhat-ods-operator' } });
-  client.create({ apiVersion: 'operators.coreos.com/v1', kind: 'OperatorGroup', metadata: { name: 'rhods-operator', namespace: 'redhat-ods-operator' }, spec: {} });
-  client.create({
-    apiVersion: 'operators.coreos.com/v1alpha1',
-    kind: 'Subscription',
-    metadata: { name: 'rhods-operator', namespace: 'redhat-ods-operator' },
-    spec: { name: 'rhods-operator', channel: 'fast', source: 'redhat-operators', sourceNamespace: 'openshift-marketplace', installPlanApproval: 'Automatic' },
-  });
-  await waitFor('default-dsci Ready', () => client.get(DSCI, 'DSCInitialization', 'default-dsci')?.status?.phase === 'Ready');
-  return { twin, client };
-}
 
 function components(states: Record<string, unknown>): KObject {
   return { apiVersion: DSC, kind: 'DataScienceCluster', metadata: { name: 'default-dsc' }, spec: { components: states } };

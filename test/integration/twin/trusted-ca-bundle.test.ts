@@ -5,41 +5,19 @@
 // (a Subscription), so that it acts only once its CSV has succeeded.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { TWIN_SYSTEM } from '../../../twin/api/auth';
-import { TwinClient } from '../../../twin/api/client';
 import type { KObject } from '../../../twin/api/types';
 import { CA_CONFIG_MAP, CLUSTER_CA_KEY, CUSTOM_CA_KEY, OPT_OUT_ANNOTATION, optedOut, shouldInject } from '../../../twin/controllers/trusted-ca-bundle';
-import { startTwin, type Twin } from '../../../twin/server';
-import { uniqueName, waitFor as poll } from './helpers';
+import { uniqueName } from './helpers';
+import { APPS, clusterWithOperator, DSCI, waitFor, type Cluster } from './rhoai-operator.helpers';
 
-const DSCI = 'dscinitialization.opendatahub.io/v1';
-const APPS = 'redhat-ods-applications';
 const PEM_A = '-----BEGIN CERTIFICATE-----\nMIIBcustomA\n-----END CERTIFICATE-----\n';
 const PEM_B = '-----BEGIN CERTIFICATE-----\nMIIBcustomB\n-----END CERTIFICATE-----\n';
 
-/** Generous: other suites may load the machine while this one runs. */
-const waitFor = <T>(what: string, probe: () => T) => poll(what, probe, 15_000);
-
-interface Cluster {
-  twin: Twin;
-  client: TwinClient;
-}
-
-/** A twin with the RHOAI operator subscribed and default-dsci created by it. */
-async function clusterWithOperator(faults: string[] = []): Promise<Cluster> {
-  const twin = await startTwin({ faults, log: () => undefined });
-  const client = new TwinClient(twin.api, 'test', TWIN_SYSTEM);
-  client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'redhat-ods-operator' } });
-  client.create({ apiVersion: 'operators.coreos.com/v1', kind: 'OperatorGroup', metadata: { name: 'rhods-operator', namespace: 'redhat-ods-operator' }, spec: {} });
-  client.create({
-    apiVersion: 'operators.coreos.com/v1alpha1',
-    kind: 'Subscription',
-    metadata: { name: 'rhods-operator', namespace: 'redhat-ods-operator' },
-    spec: { name: 'rhods-operator', channel: 'fast', source: 'redhat-operators', sourceNamespace: 'openshift-marketplace', installPlanApproval: 'Automatic' },
-  });
-  await waitFor('default-dsci', () => client.get(DSCI, 'DSCInitialization', 'default-dsci'));
-  await waitFor(`${CA_CONFIG_MAP} in ${APPS}`, () => client.get('v1', 'ConfigMap', CA_CONFIG_MAP, APPS));
-  return { twin, client };
+/** A twin with the RHOAI operator subscribed, default-dsci created by it, and the bundle in the applications namespace. */
+async function clusterWithBundle(faults: string[] = []): Promise<Cluster> {
+  const cluster = await clusterWithOperator(faults, 'created');
+  await waitFor(`${CA_CONFIG_MAP} in ${APPS}`, () => cluster.client.get('v1', 'ConfigMap', CA_CONFIG_MAP, APPS));
+  return cluster;
 }
 
 function bundle(c: Cluster, ns: string): KObject | undefined {
@@ -67,7 +45,7 @@ describe('which namespaces the operator gives the bundle (ShouldInjectTrustedBun
 describe('the twin trusted CA bundle', () => {
   let c: Cluster;
   before(async () => {
-    c = await clusterWithOperator();
+    c = await clusterWithBundle();
   });
   after(() => c.twin.stop());
 
@@ -126,7 +104,7 @@ describe('the twin trusted CA bundle', () => {
 
 describe('the twin trusted CA bundle faults', () => {
   test('trusted-ca-bundle-stale: existing bundles keep the CA they were created with', async () => {
-    const c = await clusterWithOperator(['trusted-ca-bundle-stale']);
+    const c = await clusterWithBundle(['trusted-ca-bundle-stale']);
     try {
       setTrustedCa(c, { managementState: 'Managed', customCABundle: PEM_A });
       const fresh = uniqueName('after');
@@ -139,7 +117,7 @@ describe('the twin trusted CA bundle faults', () => {
   });
 
   test('trusted-ca-bundle-ignores-opt-out: an opted-out namespace gets the bundle', async () => {
-    const c = await clusterWithOperator(['trusted-ca-bundle-ignores-opt-out']);
+    const c = await clusterWithBundle(['trusted-ca-bundle-ignores-opt-out']);
     try {
       const quiet = uniqueName('quiet');
       namespace(c, quiet, { [OPT_OUT_ANNOTATION]: 'false' });
