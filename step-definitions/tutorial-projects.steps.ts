@@ -1,6 +1,6 @@
 import { Given, Then, When } from '@cucumber/cucumber';
 import { requireDashboardPlatform } from '../support/tutorial/platform';
-import { assertAccess, assertDataScienceProject, assertListedByDashboard, assertPermissionsListed, currentProject, grantPermission, scenarioProject, type Role, type SubjectKind } from '../support/tutorial/projects';
+import { assertDataScienceProject, assertGroupMemberCanChangePermissions, assertListedByDashboard, assertUserAndGroupPermissionsListed, assertUserCannotSeeOrWorkInProject, assertUserCanWorkButNotChangePermissions, currentProject, grantPermission, permissionRole, scenarioProject, type SubjectKind } from '../support/tutorial/projects';
 import { addDataConnection, assertBucketExists, assertDataConnectionAsDashboard, assertRoundTripThroughConnection, ensureBucket, ensureProjectStorage } from '../support/tutorial/storage';
 import { dataConnectionSecretName } from '../support/tutorial/names';
 import type { RhoaiWorld } from '../support/world';
@@ -62,48 +62,23 @@ When('I give the {word} {string} the {string} permission on the project', async 
 });
 
 Then('the project\'s permissions list the user {string} with {string} and the group {string} with {string}', function (this: RhoaiWorld, user: string, userRole: string, group: string, groupRole: string) {
-  return assertPermissionsListed(this, currentProject(this).name, [
-    { subjectKind: 'User', subjectName: user, role: permissionRole(userRole) },
-    { subjectKind: 'Group', subjectName: group, role: permissionRole(groupRole) },
-  ]);
+  return assertUserAndGroupPermissionsListed(this, user, userRole, group, groupRole);
 });
 
 Then('the user {string} can work in the project but not change its permissions', function (this: RhoaiWorld, user: string) {
-  const ns = currentProject(this).name;
-  return assertAccess(this, user, [], ns, [
-    { verb: 'get', resource: 'projects', group: 'project.openshift.io', name: ns, allowed: true },
-    { verb: 'create', resource: 'persistentvolumeclaims', allowed: true },
-    { verb: 'create', resource: 'secrets', allowed: true },
-    { verb: 'create', resource: 'pods/exec', allowed: true },
-    { verb: 'create', resource: 'rolebindings', group: 'rbac.authorization.k8s.io', allowed: false },
-  ]);
+  return assertUserCanWorkButNotChangePermissions(this, user);
 });
 
 Then('a member of the group {string} can change the project\'s permissions', function (this: RhoaiWorld, group: string) {
-  const ns = currentProject(this).name;
-  return assertAccess(this, `${group}-member`, [group], ns, [
-    { verb: 'create', resource: 'rolebindings', group: 'rbac.authorization.k8s.io', allowed: true },
-    { verb: 'delete', resource: 'rolebindings', group: 'rbac.authorization.k8s.io', allowed: true },
-    { verb: 'create', resource: 'persistentvolumeclaims', allowed: true },
-  ]);
+  return assertGroupMemberCanChangePermissions(this, group);
 });
 
 Then('the user {string} can neither see the project nor work in it', function (this: RhoaiWorld, user: string) {
-  const ns = currentProject(this).name;
-  return assertAccess(this, user, [], ns, [
-    { verb: 'get', resource: 'projects', group: 'project.openshift.io', name: ns, allowed: false },
-    { verb: 'list', resource: 'pods', allowed: false },
-    { verb: 'create', resource: 'persistentvolumeclaims', allowed: false },
-  ]);
+  return assertUserCannotSeeOrWorkInProject(this, user);
 });
 
 function subjectKind(word: string): SubjectKind {
   if (word === 'user') return 'User';
   if (word === 'group') return 'Group';
   throw new Error(`permissions are given to a "user" or a "group", not a "${word}"`);
-}
-
-function permissionRole(role: string): Role {
-  if (role === 'admin' || role === 'edit') return role;
-  throw new Error(`the Permissions tab gives "admin" or "edit", not "${role}"`);
 }

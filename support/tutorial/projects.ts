@@ -100,6 +100,12 @@ export async function assertListedByDashboard(world: RhoaiWorld, name: string): 
 
 // ---- permissions ----
 
+/** The role a step names ("admin" or "edit"), as the Permissions tab offers it. */
+export function permissionRole(role: string): Role {
+  if (role === 'admin' || role === 'edit') return role;
+  throw new Error(`the Permissions tab gives "admin" or "edit", not "${role}"`);
+}
+
 /** What the Permissions tab writes for "Add user"/"Add group" with Admin or Edit. */
 export async function grantPermission(world: RhoaiWorld, namespace: string, subjectKind: SubjectKind, subjectName: string, role: Role): Promise<KObject> {
   const [binding] = await world.applyFixture('tutorial/permission-rolebinding', { namespace, chars: stableChars(subjectKind, subjectName, role), role, subjectKind, subjectName });
@@ -150,4 +156,44 @@ export async function assertAccess(world: RhoaiWorld, user: string, groups: stri
   }
   world.report.text(`access of ${user}`, lines.join('\n'));
   assert.deepEqual(wrong, [], wrong.join('; '));
+}
+
+/** The Permissions tab of the scenario's project lists the user and the group, each with its role ("admin" or "edit"). */
+export function assertUserAndGroupPermissionsListed(world: RhoaiWorld, user: string, userRole: string, group: string, groupRole: string): Promise<void> {
+  return assertPermissionsListed(world, currentProject(world).name, [
+    { subjectKind: 'User', subjectName: user, role: permissionRole(userRole) },
+    { subjectKind: 'Group', subjectName: group, role: permissionRole(groupRole) },
+  ]);
+}
+
+/** The user (with edit) may see the scenario's project and work in it, but may not change its permissions. */
+export function assertUserCanWorkButNotChangePermissions(world: RhoaiWorld, user: string): Promise<void> {
+  const ns = currentProject(world).name;
+  return assertAccess(world, user, [], ns, [
+    { verb: 'get', resource: 'projects', group: 'project.openshift.io', name: ns, allowed: true },
+    { verb: 'create', resource: 'persistentvolumeclaims', allowed: true },
+    { verb: 'create', resource: 'secrets', allowed: true },
+    { verb: 'create', resource: 'pods/exec', allowed: true },
+    { verb: 'create', resource: 'rolebindings', group: 'rbac.authorization.k8s.io', allowed: false },
+  ]);
+}
+
+/** A member of the group (with admin), the user "<group>-member", may change the scenario's project's permissions. */
+export function assertGroupMemberCanChangePermissions(world: RhoaiWorld, group: string): Promise<void> {
+  const ns = currentProject(world).name;
+  return assertAccess(world, `${group}-member`, [group], ns, [
+    { verb: 'create', resource: 'rolebindings', group: 'rbac.authorization.k8s.io', allowed: true },
+    { verb: 'delete', resource: 'rolebindings', group: 'rbac.authorization.k8s.io', allowed: true },
+    { verb: 'create', resource: 'persistentvolumeclaims', allowed: true },
+  ]);
+}
+
+/** A user without a permission may neither see the scenario's project nor work in it. */
+export function assertUserCannotSeeOrWorkInProject(world: RhoaiWorld, user: string): Promise<void> {
+  const ns = currentProject(world).name;
+  return assertAccess(world, user, [], ns, [
+    { verb: 'get', resource: 'projects', group: 'project.openshift.io', name: ns, allowed: false },
+    { verb: 'list', resource: 'pods', allowed: false },
+    { verb: 'create', resource: 'persistentvolumeclaims', allowed: false },
+  ]);
 }
