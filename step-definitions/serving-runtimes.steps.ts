@@ -1,6 +1,5 @@
 import { Given, Then } from '@cucumber/cucumber';
-import assert from 'node:assert/strict';
-import { currentModel, isvcRef, modelProblem } from '../support/serving/models';
+import { assertModelFailsToLoad, currentModel } from '../support/serving/models';
 import { assertCaikitGenerates, uploadTinyModel } from '../support/serving/text-generation';
 import type { RhoaiWorld } from '../support/world';
 
@@ -21,13 +20,5 @@ Then('the model\'s text generation endpoint continues a prompt as the model defi
 });
 
 Then('the model {string} fails to load, saying {string}', async function (this: RhoaiWorld, name: string, words: string) {
-  const model = currentModel(this, name);
-  const isvc = await this.cluster.waitFor(isvcRef(model.namespace, model.name), (i) => {
-    if (!i) return false;
-    if ((i.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True')) return { fail: `InferenceService ${model.namespace}/${model.name} became Ready: the runtime loaded a model that lacks ${words}` };
-    return !!modelProblem(i);
-  }, { describe: `InferenceService ${model.namespace}/${model.name} to fail to load its model` });
-  const problem = modelProblem(isvc!)!;
-  this.report.text('load failure', problem);
-  assert.ok(problem.includes(words), `the model ${name} failed to load, but not because of ${words}: ${problem}`);
+  await assertModelFailsToLoad(this, name, words);
 });

@@ -1,19 +1,15 @@
 import { Given, Then, When } from '@cucumber/cucumber';
-import assert from 'node:assert/strict';
-import { ensureModelStored, ensureTutorialProject } from '../support/tutorial/fraud-detection';
+import { ensureTutorialProject } from '../support/tutorial/fraud-detection';
 import { currentProject } from '../support/tutorial/projects';
-import { InferenceClient } from '../support/inference';
 import { assertComponentsReady, assertKindServed, assertRuntimeOfferedOnBothPlatforms, requireServingPlatform, waitForControllers } from '../support/serving/availability';
-import { awaitAuthorization } from '../support/serving/access';
-import { externalEndpoint } from '../support/serving/endpoints';
-import { checkFraudVerdicts, fraudModelMetadata } from '../support/serving/fraud-check';
 import { addOtherPlatformModel, assertNotServed } from '../support/serving/isolation';
 import { copyTutorialModel } from '../support/serving/model-copy';
-import { assertKServeReady, currentModel, deployMultiModel, deploySingleModel, waitForModelReady, type SingleModelRequest } from '../support/serving/models';
-import { assertModelServerPods, assertOneServer } from '../support/serving/model-servers';
-import { assertNoServingObjects, assertPlatform, changePlatform, choosePlatform, parsePlatform, servingObjects } from '../support/serving/platform';
-import { addModelServer, assertModelServer } from '../support/serving/runtimes';
-import { tutorialScaler } from '../support/serving/tutorial-scaler';
+import { currentModel, deployMultiModel, deploySingleModel, type SingleModelRequest } from '../support/serving/models';
+import { assertMultiModelServer, assertOneServer, assertOwnModelServer } from '../support/serving/model-servers';
+import { assertNoServingObjects, assertPlatform, assertPlatformFixed, changePlatform, choosePlatform, parsePlatform } from '../support/serving/platform';
+import { assertModelReady, deployReadyTutorialModel } from '../support/serving/ready-models';
+import { addModelServer } from '../support/serving/runtimes';
+import { assertServedModelTellsFraudApart, assertServesFraudMetadata } from '../support/serving/served-fraud-model';
 import type { RhoaiWorld } from '../support/world';
 
 Given('the serving platforms of the installed platform are running', function (this: RhoaiWorld) {
@@ -36,10 +32,7 @@ When('I deploy the model {string} in this project on the single-model serving pl
 });
 
 Given('the model {string} is deployed in the tutorial\'s project on the single-model serving platform with the serving runtime {string}, the framework {string}, the data connection {string} and the path {string}', async function (this: RhoaiWorld, name: string, runtime: string, framework: string, connection: string, path: string) {
-  await ensureModelStored(this);
-  const model = await deploySingleModel(this, singleModel(this, this.settings.tutorialProject, name, runtime, framework, connection, path));
-  await waitForModelReady(this, model.namespace, model.name);
-  await awaitAuthorization(this, model, false);
+  await deployReadyTutorialModel(this, singleModel(this, this.settings.tutorialProject, name, runtime, framework, connection, path));
 });
 
 When('I add the model server {string} with the serving runtime {string} on the multi-model serving platform, with an external route and without token authentication', async function (this: RhoaiWorld, server: string, runtime: string) {
@@ -63,28 +56,15 @@ Then('the project\'s model serving platform is {string}', async function (this: 
 });
 
 Then('the model {string} is ready, as the dashboard shows it', async function (this: RhoaiWorld, name: string) {
-  const model = currentModel(this, name);
-  // A multi-model server's model loads into the server's pods: they come first.
-  if (model.platform === 'multi') await assertModelServerPods(this, model);
-  const isvc = await waitForModelReady(this, model.namespace, model.name);
-  if (model.platform === 'single') {
-    assertKServeReady(isvc);
-    await awaitAuthorization(this, model, isvc.metadata.annotations?.['security.opendatahub.io/enable-auth'] === 'true');
-  }
+  await assertModelReady(this, currentModel(this, name));
 });
 
 Then('the model {string} runs on a model server of its own, from the template {string}', async function (this: RhoaiWorld, name: string, template: string) {
-  const model = currentModel(this, name);
-  assert.equal(model.runtime, model.name, `the single-model platform gives each model its own model server named after it; ${model.name} runs on ${model.runtime}`);
-  await assertModelServer(this, model.namespace, model.runtime, { template, multiModel: false });
-  await assertModelServerPods(this, model);
+  await assertOwnModelServer(this, currentModel(this, name), template);
 });
 
 Then('the model server {string} runs its pods for the project\'s models', async function (this: RhoaiWorld, server: string) {
-  const model = currentModel(this);
-  await assertModelServer(this, model.namespace, model.runtime, { template: 'ovms', multiModel: true });
-  assert.equal(model.runtime, server.toLowerCase().replace(/\s/g, '-'), `the model runs on ${model.runtime}, not on the model server "${server}"`);
-  await assertModelServerPods(this, model);
+  await assertMultiModelServer(this, currentModel(this), server);
 });
 
 Then('the models {string} and {string} are served by the one model server {string}', async function (this: RhoaiWorld, first: string, second: string, server: string) {
@@ -94,27 +74,11 @@ Then('the models {string} and {string} are served by the one model server {strin
 // ---- over the wire ----
 
 Then(/^the model's inference endpoint, read from its (status|route), serves its metadata over the v2 REST protocol$/, async function (this: RhoaiWorld, _from: string) {
-  const model = currentModel(this);
-  const endpoint = await externalEndpoint(this, model);
-  const client = await InferenceClient.create(this);
-  try {
-    const meta = await fraudModelMetadata(client, endpoint, model.name);
-    this.report.text('model metadata', `${endpoint.base}/v2/models/${model.name}: inputs ${JSON.stringify(meta.inputs)}, outputs ${JSON.stringify(meta.outputs)}`);
-  } finally {
-    client.destroy();
-  }
+  await assertServesFraudMetadata(this, currentModel(this));
 });
 
 Then('a fraudulent and a legitimate transaction of the tutorial, scaled as the training scaled its data, land on the two sides of 0.95', async function (this: RhoaiWorld) {
-  const model = currentModel(this);
-  const scaler = await tutorialScaler(this);
-  const endpoint = await externalEndpoint(this, model);
-  const client = await InferenceClient.create(this);
-  try {
-    await checkFraudVerdicts(this, client, endpoint, model.name, scaler);
-  } finally {
-    client.destroy();
-  }
+  await assertServedModelTellsFraudApart(this, currentModel(this));
 });
 
 // ---- availability and platforms ----
@@ -149,10 +113,7 @@ When('I change the project\'s serving platform to {string}', function (this: Rho
 });
 
 Then('the dashboard would not change it: the project has a deployed model', async function (this: RhoaiWorld) {
-  const namespace = currentModel(this).namespace;
-  const { models } = await servingObjects(this, namespace);
-  assert.ok(models.length > 0, `project ${namespace} has no InferenceService: the dashboard would still offer to change its platform`);
-  await assert.rejects(changePlatform(this, namespace, 'multi-model'), /fixes the serving platform/, 'the dashboard\'s rule must refuse a change once a model is deployed');
+  await assertPlatformFixed(this, currentModel(this).namespace);
 });
 
 When('a multi-model server {string} and its model {string} are added to the project anyway', function (this: RhoaiWorld, server: string, model: string) {

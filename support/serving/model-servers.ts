@@ -7,6 +7,7 @@ import { hasCondition, type KObject } from '../cluster';
 import { k8sName } from '../tutorial/names';
 import type { RhoaiWorld } from '../world';
 import { isvcRef, type DeployedModel } from './models';
+import { assertModelServer } from './runtimes';
 
 function running(pod: KObject): boolean {
   return !pod.metadata.deletionTimestamp && pod.status?.phase === 'Running' && (pod.status?.conditions ?? []).some((c: KObject) => c.type === 'Ready' && c.status === 'True');
@@ -46,4 +47,18 @@ export async function assertOneServer(world: RhoaiWorld, models: DeployedModel[]
   const deployments = await world.cluster.list({ apiVersion: 'apps/v1', kind: 'Deployment', namespace }, { labelSelector: 'modelmesh-service=modelmesh-serving' });
   assert.deepEqual(deployments.map((d) => d.metadata.name), [`modelmesh-serving-${name}`], `project ${namespace} has the ModelMesh Deployments ${deployments.map((d) => d.metadata.name).join(', ') || 'none'}: its models do not share one model server`);
   world.report.text('one model server', `${models.map((m) => m.name).join(' and ')} on ${name}: Deployment ${namespace}/modelmesh-serving-${name}`);
+}
+
+/** On the single-model platform the model has a model server of its own, named after it, from the template; its pods run. */
+export async function assertOwnModelServer(world: RhoaiWorld, model: DeployedModel, template: string): Promise<void> {
+  assert.equal(model.runtime, model.name, `the single-model platform gives each model its own model server named after it; ${model.name} runs on ${model.runtime}`);
+  await assertModelServer(world, model.namespace, model.runtime, { template, multiModel: false });
+  await assertModelServerPods(world, model);
+}
+
+/** The model runs on the multi-model server `server` (display name), made from the ovms template; its pods run. */
+export async function assertMultiModelServer(world: RhoaiWorld, model: DeployedModel, server: string): Promise<void> {
+  await assertModelServer(world, model.namespace, model.runtime, { template: 'ovms', multiModel: true });
+  assert.equal(model.runtime, server.toLowerCase().replace(/\s/g, '-'), `the model runs on ${model.runtime}, not on the model server "${server}"`);
+  await assertModelServerPods(world, model);
 }

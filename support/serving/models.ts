@@ -131,6 +131,19 @@ export function modelProblem(isvc: KObject): string | undefined {
   return undefined;
 }
 
+/** The model fails to load (a terminal state, never Ready), and the reason names `words`; the report shows the reason. */
+export async function assertModelFailsToLoad(world: RhoaiWorld, name: string, words: string): Promise<void> {
+  const model = currentModel(world, name);
+  const isvc = await world.cluster.waitFor(isvcRef(model.namespace, model.name), (i) => {
+    if (!i) return false;
+    if ((i.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True')) return { fail: `InferenceService ${model.namespace}/${model.name} became Ready: the runtime loaded a model that lacks ${words}` };
+    return !!modelProblem(i);
+  }, { describe: `InferenceService ${model.namespace}/${model.name} to fail to load its model` });
+  const problem = modelProblem(isvc!)!;
+  world.report.text('load failure', problem);
+  assert.ok(problem.includes(words), `the model ${name} failed to load, but not because of ${words}: ${problem}`);
+}
+
 /** The Ready condition and the loaded model, as the dashboard shows a deployed model. */
 export async function waitForModelReady(world: RhoaiWorld, namespace: string, name: string): Promise<KObject> {
   const isvc = await world.cluster.waitFor(

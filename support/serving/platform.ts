@@ -73,3 +73,10 @@ function describe(models: KObject[], servers: KObject[]): string {
   const names = (xs: KObject[]) => xs.map((x) => x.metadata.name).join(', ');
   return [models.length ? `the models ${names(models)}` : '', servers.length ? `the model servers ${names(servers)}` : ''].filter(Boolean).join(' and ') || 'nothing';
 }
+
+/** The project has a deployed model, and the dashboard's rule refuses to change its platform. */
+export async function assertPlatformFixed(world: RhoaiWorld, namespace: string): Promise<void> {
+  const { models } = await servingObjects(world, namespace);
+  assert.ok(models.length > 0, `project ${namespace} has no InferenceService: the dashboard would still offer to change its platform`);
+  await assert.rejects(changePlatform(world, namespace, 'multi-model'), /fixes the serving platform/, 'the dashboard\'s rule must refuse a change once a model is deployed');
+}

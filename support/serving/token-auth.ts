@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import type { KObject } from '../cluster';
 import { k8sName } from '../tutorial/names';
 import type { RhoaiWorld } from '../world';
-import { isvcRef, type DeployedModel } from './models';
+import { currentModel, isvcRef, type DeployedModel } from './models';
 
 export const DEFAULT_TOKEN_NAME = 'default-name';
 
@@ -60,6 +60,19 @@ export async function readServiceAccountToken(world: RhoaiWorld, namespace: stri
   const t: ModelToken = { serviceAccount, secret, namespace, token };
   world.facts.tokens = { ...(world.facts.tokens ?? {}), [label]: t };
   return t;
+}
+
+/** The model's token objects have the dashboard's names, the RoleBinding binds the service account to the ClusterRole view, and the InferenceService owns both. */
+export async function assertTokenObjects(world: RhoaiWorld, name: string, serviceAccount: string, secret: string): Promise<void> {
+  const model = currentModel(world, name);
+  const names = tokenObjectNames(model);
+  assert.deepEqual([names.serviceAccount, names.secret], [serviceAccount, secret], `the dashboard names the token objects of ${name} ${names.serviceAccount} and ${names.secret}`);
+  const sa = await world.cluster.get({ apiVersion: 'v1', kind: 'ServiceAccount', name: serviceAccount, namespace: model.namespace });
+  assert.ok(sa, `there is no ServiceAccount ${model.namespace}/${serviceAccount}`);
+  const rb = await world.cluster.get({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', name: names.roleBinding, namespace: model.namespace });
+  assert.equal(rb?.roleRef?.name, 'view', `RoleBinding ${model.namespace}/${names.roleBinding} binds ${rb?.roleRef?.name ?? 'nothing'}, not the ClusterRole view`);
+  assert.ok((rb?.subjects ?? []).some((s: { kind: string; name: string }) => s.kind === 'ServiceAccount' && s.name === serviceAccount), `RoleBinding ${names.roleBinding} does not bind ${serviceAccount}`);
+  for (const o of [sa, rb]) assert.ok((o!.metadata.ownerReferences ?? []).some((r) => r.kind === 'InferenceService' && r.name === model.name), `${o!.kind} ${o!.metadata.name} is not owned by the InferenceService ${model.name}: it would outlive the model`);
 }
 
 /** The token is one the API server authenticates as the service account (a TokenReview says so). */

@@ -4,15 +4,7 @@ import { cloneDirectory, ensureModelTrained } from '../tutorial/fraud-detection'
 import { execInWorkbench } from '../tutorial/workbench-checks';
 import { currentWorkbench } from '../tutorial/workbenches';
 import type { RhoaiWorld } from '../world';
-import type { Verdict } from './fraud-check';
 import { readFraudScaler, type FraudScaler } from './scaler';
-
-declare module '../world' {
-  interface ScenarioFacts {
-    /** The verdicts of the tutorial's transactions a step obtained, for a later Then. */
-    verdicts?: { legitimate: Verdict; fraudulent: Verdict };
-  }
-}
 
 export async function tutorialScaler(world: RhoaiWorld): Promise<FraudScaler> {
   if (world.facts.fraudScaler) return world.facts.fraudScaler;
