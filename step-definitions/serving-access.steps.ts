@@ -1,18 +1,15 @@
 import { Given, Then, When } from '@cucumber/cucumber';
-import assert from 'node:assert/strict';
 import { assertCustomPolicy, assertMeshRoute, assertRefused, assertTokenAuthConfig, foreignToken, predictorPodsInMesh, sendInference } from '../support/serving/access';
-import { currentModel, deploySingleModel } from '../support/serving/models';
-import { assertProtectedModelReady, deployProtectedTutorialModel } from '../support/serving/ready-models';
+import { currentModel } from '../support/serving/models';
+import { assertProtectedModelReady, deployProtectedTutorialModel, requireTokenAuthentication } from '../support/serving/ready-models';
 import { assertSentTransactionsTellFraudApart, sendTutorialTransactions } from '../support/serving/served-fraud-model';
-import { assertTokenObjects, assertTokenOf, createTokenObjects, readServiceAccountToken, tokenFor } from '../support/serving/token-auth';
+import { assertModelTokenOf, assertTokenObjects, tokenFor } from '../support/serving/token-auth';
 import type { RhoaiWorld } from '../support/world';
 
 const FRAUD = { runtimeDisplayName: 'OpenVINO Model Server', framework: 'onnx - 1', connection: 'My Storage', path: 'models/fraud' };
 
 When('I require token authentication for the model {string} with the token {string}', async function (this: RhoaiWorld, name: string, tokenName: string) {
-  const model = await deploySingleModel(this, { namespace: currentModel(this, name).namespace, displayName: name, ...FRAUD, tokenAuth: true });
-  const names = await createTokenObjects(this, model, tokenName);
-  await readServiceAccountToken(this, model.namespace, names.secret, names.serviceAccount, 'model');
+  await requireTokenAuthentication(this, { namespace: currentModel(this, name).namespace, displayName: name, ...FRAUD, tokenAuth: true }, tokenName);
 });
 
 Given('the model {string} is deployed in the tutorial\'s project on the single-model serving platform, with token authentication by the token {string}', async function (this: RhoaiWorld, name: string, tokenName: string) {
@@ -24,9 +21,7 @@ Then('the model {string} has the service account {string} with the view role, an
 });
 
 Then('the token Secret holds a token the cluster authenticates as {string}', async function (this: RhoaiWorld, serviceAccount: string) {
-  const t = tokenFor(this, 'model');
-  assert.equal(t.serviceAccount, serviceAccount);
-  await assertTokenOf(this, t);
+  await assertModelTokenOf(this, serviceAccount);
 });
 
 Then('the model {string} asks for token authentication and is ready, as the dashboard shows it', async function (this: RhoaiWorld, name: string) {

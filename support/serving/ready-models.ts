@@ -16,12 +16,18 @@ export async function deployReadyTutorialModel(world: RhoaiWorld, req: SingleMod
   await awaitAuthorization(world, model, false);
 }
 
+/** The model (re)deployed with token authentication, the dashboard's token objects for `tokenName`, and their token read as the token "model". */
+export async function requireTokenAuthentication(world: RhoaiWorld, req: SingleModelRequest, tokenName: string): Promise<DeployedModel> {
+  const model = await deploySingleModel(world, { ...req, tokenAuth: true });
+  const names = await createTokenObjects(world, model, tokenName);
+  await readServiceAccountToken(world, model.namespace, names.secret, names.serviceAccount, 'model');
+  return model;
+}
+
 /** The tutorial's model stored, deployed with token authentication and the token `tokenName` (read as the token "model"), ready and protected. */
 export async function deployProtectedTutorialModel(world: RhoaiWorld, req: SingleModelRequest, tokenName: string): Promise<void> {
   await ensureModelStored(world);
-  const model = await deploySingleModel(world, req);
-  const names = await createTokenObjects(world, model, tokenName);
-  await readServiceAccountToken(world, model.namespace, names.secret, names.serviceAccount, 'model');
+  const model = await requireTokenAuthentication(world, req, tokenName);
   await waitForModelReady(world, model.namespace, model.name);
   await awaitAuthorization(world, model, true);
 }

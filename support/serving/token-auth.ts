@@ -83,6 +83,13 @@ export async function assertTokenOf(world: RhoaiWorld, t: ModelToken): Promise<v
   assert.equal(review.status?.user?.username, expected, `the token of Secret ${t.namespace}/${t.secret} belongs to ${review.status?.user?.username}, not ${expected}`);
 }
 
+/** The scenario's model token (read as "model") belongs to `serviceAccount`, and the API server authenticates it as that account. */
+export async function assertModelTokenOf(world: RhoaiWorld, serviceAccount: string): Promise<void> {
+  const t = tokenFor(world, 'model');
+  assert.equal(t.serviceAccount, serviceAccount);
+  await assertTokenOf(world, t);
+}
+
 /** The model's InferenceService asks for token authentication. */
 export async function assertAuthRequired(world: RhoaiWorld, model: DeployedModel): Promise<void> {
   const isvc = await world.cluster.get(isvcRef(model.namespace, model.name));
