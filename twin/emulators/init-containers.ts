@@ -12,18 +12,11 @@ import { timestamp } from '../api/meta';
 import type { KObject } from '../api/types';
 import type { ControllerContext, InitProgress, PodRuntime } from '../controllers/runtime';
 import { containerArgv, containerEnvironment } from './env';
-import { ContainerExit } from './types';
+import { ContainerExit, type ContainerContext } from './types';
 import type { PodFilesystem, VolumeStore } from './volumes';
 
-/** What an init program gets: its container, arguments, environment and files. */
-export interface InitContext {
-  pod: KObject;
-  container: KObject;
-  argv: string[];
-  env: Record<string, string>;
-  fs: PodFilesystem;
-  /** A line of the container's output. */
-  log(line: string): void;
+/** What an init program gets: what a container's emulator gets (but the apps domain), and a signal. */
+export interface InitContext extends Omit<ContainerContext, 'appsDomain'> {
   /** Aborted when the pod is deleted. */
   signal: AbortSignal;
 }

@@ -522,7 +522,8 @@ function checkLines(text: string, allowed: RegExp[], what: string): void {
   }
 }
 
-function stripComment(line: string): string {
+/** Calls `visit` with each character of a Python line outside string literals and its index; stops when it returns true. */
+function outsideStrings(line: string, visit: (ch: string, i: number) => boolean | void): void {
   let quote: string | undefined;
   for (let i = 0; i < line.length; i++) {
     const ch = line[i];
@@ -530,23 +531,22 @@ function stripComment(line: string): string {
       if (ch === '\\') i++;
       else if (ch === quote) quote = undefined;
     } else if (ch === '"' || ch === "'") quote = ch;
-    else if (ch === '#') return line.slice(0, i);
+    else if (visit(ch, i)) return;
   }
-  return line;
+}
+
+function stripComment(line: string): string {
+  let end = line.length;
+  outsideStrings(line, (ch, i) => ch === '#' && ((end = i), true));
+  return line.slice(0, end);
 }
 
 function bracketDelta(line: string): number {
   let d = 0;
-  let quote: string | undefined;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quote) {
-      if (ch === '\\') i++;
-      else if (ch === quote) quote = undefined;
-    } else if (ch === '"' || ch === "'") quote = ch;
-    else if ('([{'.includes(ch)) d++;
+  outsideStrings(line, (ch) => {
+    if ('([{'.includes(ch)) d++;
     else if (')]}'.includes(ch)) d--;
-  }
+  });
   return d;
 }
 
