@@ -9,21 +9,21 @@ import { describe, test } from 'node:test';
 import parseTagExpression from '@cucumber/tag-expressions';
 import * as yaml from 'js-yaml';
 import { FAULT_CATALOGUE } from '../../twin/faults';
-import { runTagsFor, scenarioTags } from './fault-scope';
+import { caughtInTutorial, runTagsFor, scenarioTags } from './fault-scope';
 import { assertNoSecrets, filesUnder, runHarness } from './harness-run';
 
 // FAULTS_ONLY=a,b limits the run to some faults (while working on a controller); CI runs them all.
 const only = (process.env.FAULTS_ONLY ?? '').split(',').filter(Boolean);
 const selected = FAULT_CATALOGUE.filter((f) => !only.length || only.includes(f.name));
 // The longest runs (install, then the tutorials) start first, so that the short ones fill in around them.
-const caught = selected.filter((f) => f.caughtBy).sort((a, b) => Number(runTagsFor(b.caughtBy).includes('@tutorial')) - Number(runTagsFor(a.caughtBy).includes('@tutorial')));
+const caught = selected.filter((f) => f.caughtBy).sort((a, b) => Number(caughtInTutorial(b.caughtBy)) - Number(caughtInTutorial(a.caughtBy)));
 const transient = FAULT_CATALOGUE.filter((f) => !f.caughtBy).map((f) => f.name);
 
 // Most of a fault's run is spent waiting for the wait that the fault makes time out, so runs overlap
 // well; FAULTS_CONCURRENCY tunes it. The bound of a wait is short (a healthy twin answers within a
 // second or two), longer where the tutorials train a model inside the run.
 const concurrency = Number(process.env.FAULTS_CONCURRENCY ?? 4);
-const waitTimeout = (tags: string) => (tags.includes('@tutorial') ? '15' : '10');
+const waitTimeout = (caughtBy: string) => (caughtInTutorial(caughtBy) ? '15' : '10');
 
 // The checklist ids each fault was seen to break: the @req tags of the first scenario that failed.
 const proven = new Map<string, string[]>();
@@ -40,7 +40,7 @@ describe('the fault catalogue', { concurrency }, () => {
       t.after(settle);
       // Faults caught by tutorial scenarios run the installer, then the tutorials (see fault-scope.ts).
       const tags = runTagsFor(fault.caughtBy);
-      const run = await runHarness(['--tags', tags, '--fail-fast'], { RHOAI_TARGET: 'twin', RHOAI_TWIN_FAULTS: fault.name, RHOAI_WAIT_TIMEOUT: waitTimeout(tags) });
+      const run = await runHarness(['--tags', tags, '--fail-fast'], { RHOAI_TARGET: 'twin', RHOAI_TWIN_FAULTS: fault.name, RHOAI_WAIT_TIMEOUT: waitTimeout(fault.caughtBy) });
       assert.notEqual(run.code, 0, `the install passed under the fault ${fault.name}:\n${run.stdout.slice(-2000)}`);
       const failed = run.scenarios.filter((s) => s.status === 'failed');
       assert.ok(failed.length, `no scenario failed under ${fault.name}; stderr:\n${run.stderr.slice(-2000)}`);
