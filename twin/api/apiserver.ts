@@ -7,6 +7,7 @@ import { recordUpdate, serverSideApply } from './managed-fields';
 import { deepEqual, newUid, randomSuffix, specPart, timestamp } from './meta';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch';
 import { Registry } from './registry';
+import { admitPodLimits } from './limit-ranger';
 import { applyDefaults, pruneUnknownFields, validateAgainstSchema } from './schema';
 import { checkFieldLabels, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors';
 import { Store, type Change } from './store';
@@ -416,6 +417,7 @@ export class ApiServer {
       delete obj.metadata.resourceVersion;
       if (rt.subresources.status && rt.crdName) delete obj.status;
       strategy.create?.(obj, this.env);
+      if (rt.group === '' && rt.kind === 'Pod') admitPodLimits(obj, this.store.list('/limitranges', obj.metadata.namespace));
     }
     delete obj.metadata.selfLink;
     const schema = rt.schemas?.[version];
