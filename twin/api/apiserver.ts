@@ -70,6 +70,11 @@ export class ApiServer {
   readonly store = new Store();
   readonly registry = new Registry();
   readonly virtualCreate = new Map<string, VirtualCreate>();
+  /**
+   * Validating admission webhooks of the cluster (a policy engine, say): called for every create
+   * after the built-in admission; one that throws refuses the request with its ApiError.
+   */
+  readonly admissionWebhooks: ((rt: ResourceType, obj: KObject, ctx: RequestContext) => void)[] = [];
   private nextIp = 10;
   private readonly env: StrategyEnv;
 
@@ -418,6 +423,7 @@ export class ApiServer {
       if (rt.subresources.status && rt.crdName) delete obj.status;
       strategy.create?.(obj, this.env);
       if (rt.group === '' && rt.kind === 'Pod') admitPodLimits(obj, this.store.list('/limitranges', obj.metadata.namespace));
+      for (const webhook of this.admissionWebhooks) webhook(rt, obj, ctx);
     }
     delete obj.metadata.selfLink;
     const schema = rt.schemas?.[version];
