@@ -1,6 +1,7 @@
 // The faults every controller module implements, gathered for the catalogue.
 import type { FaultDefinition } from '../fault-definition';
 import { AUTHORINO_FAULTS } from './authorino';
+import { CLUSTER_IN_USE_FAULTS } from './cluster-in-use';
 import { CODEFLARE_FAULTS } from './codeflare';
 import { DASHBOARD_FAULTS } from './dashboard';
 import { ISTIO_GATEWAY_FAULTS } from './istio-gateways';
@@ -32,6 +33,7 @@ export const CONTROLLER_FAULTS: FaultDefinition[] = [
   ...KUEUE_FAULTS,
   ...CODEFLARE_FAULTS,
   ...NOTEBOOK_FAULTS,
+  ...CLUSTER_IN_USE_FAULTS,
   ...KSERVE_FAULTS,
   ...MODELMESH_FAULTS,
   ...ODH_MODEL_CONTROLLER_FAULTS,

@@ -1,6 +1,7 @@
 // Every controller of the twin, in start order. The workload controllers (deployments, pods, the
 // scheduler, the kubelet) start before the cluster is bootstrapped; the operators after.
 import { AuthorinoOperator } from './authorino';
+import { ClusterInUse } from './cluster-in-use';
 import { CodeFlareOperator } from './codeflare';
 import { DashboardComponent } from './dashboard';
 import { IstioGateways } from './istio-gateways';
@@ -25,6 +26,7 @@ export function operatorControllers(ctx: ControllerContext): Controller[] {
   return [
     new PodExec(ctx),
     new StatefulSetController(ctx),
+    new ClusterInUse(ctx),
     new ServiceCa(ctx),
     new OlmController(ctx),
     new OAuthServer(ctx),
