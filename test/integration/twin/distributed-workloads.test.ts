@@ -99,7 +99,7 @@ describe('the twin Kueue controller', () => {
     c.client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a', labels: { 'opendatahub.io/dashboard': 'true' } } });
     c.client.create(localQueue('local-queue', 'team-a', 'cluster-queue'));
     const cq = await waitFor('cluster-queue Active', () => (conditionOf(c.client.get(KUEUE, 'ClusterQueue', 'cluster-queue'), 'Active')?.status === 'True' ? c.client.get(KUEUE, 'ClusterQueue', 'cluster-queue') : undefined));
-    assert.equal(active(cq), 'True/Ready/Can admit new flavors');
+    assert.equal(active(cq), 'True/Ready/Can admit new workloads');
     assert.deepEqual(cq.metadata.finalizers, ['kueue.x-k8s.io/resource-in-use']);
     assert.deepEqual(cq.status.flavorsReservation, [{ name: 'default-flavor', resources: [{ name: 'cpu', total: '0', borrowed: '0' }, { name: 'memory', total: '0', borrowed: '0' }, { name: 'nvidia.com/gpu', total: '0', borrowed: '0' }] }]);
     assert.deepEqual([cq.status.pendingWorkloads, cq.status.reservingWorkloads, cq.status.admittedWorkloads], [0, 0, 0]);
