@@ -1,6 +1,6 @@
 import { Given, Then, When } from '@cucumber/cucumber';
 import * as codeflare from '../support/distributed-workloads/codeflare';
-import { assertDistributedWorkloadsManaged, assertNoOtherKubeRayOperator, assertNoSeparateCodeFlareOperator, componentOf } from '../support/distributed-workloads/components';
+import { assertDistributedWorkloadsManaged, assertNoOtherKubeRayOperator, assertNoOtherKueue, assertNoSeparateCodeFlareOperator, componentOf } from '../support/distributed-workloads/components';
 import * as kueue from '../support/distributed-workloads/kueue';
 import * as operators from '../support/distributed-workloads/operators';
 import { ensureDistributedWorkloadsProject } from '../support/distributed-workloads/projects';
@@ -18,6 +18,10 @@ Then('no separately installed CodeFlare operator is on the cluster', function (t
 
 Then('no other KubeRay operator runs on the cluster', function (this: RhoaiWorld) {
   return assertNoOtherKubeRayOperator(this);
+});
+
+Then('no other Kueue runs on the cluster', function (this: RhoaiWorld) {
+  return assertNoOtherKueue(this);
 });
 
 Then('the {string} pods are running in {string}', async function (this: RhoaiWorld, deployment: string, namespace: string) {

@@ -12,7 +12,8 @@ Feature: Distributed workloads: the operator pods
   component only refuses to deploy next to rhods-codeflare-operator, so a community
   codeflare-operator (or its CSV, left after its Subscription was deleted) is looked for here. Nor
   may another KubeRay operator (OperatorHub or Helm) run next to the ray component's: the 2.9 ray
-  component does not look for one, and both would reconcile every RayCluster.
+  component does not look for one, and both would reconcile every RayCluster. Likewise no other
+  Kueue (an upstream install in kueue-system): two managers would admit the same workloads.
 
   @req.DW-POD-01
   Scenario: The codeflare-operator-manager pod is running in redhat-ods-applications
@@ -33,6 +34,7 @@ Feature: Distributed workloads: the operator pods
   @req.DW-POD-03
   Scenario: The kueue-controller-manager pod is running in redhat-ods-applications
     Given the DataScienceCluster "default-dsc" manages the distributed workloads components
-    Then the "kueue-controller-manager" pods are running in "redhat-ods-applications"
+    Then no other Kueue runs on the cluster
+    And the "kueue-controller-manager" pods are running in "redhat-ods-applications"
     And the deployment "kueue-controller-manager" in "redhat-ods-applications" is available
     And "default-dsc" reports the "kueue" component ready

@@ -122,3 +122,15 @@ export async function assertNoOtherKubeRayOperator(world: RhoaiWorld): Promise<v
   assert.ok(!found.length, `another KubeRay operator runs on the cluster: ${found.join('; ')}. Remove it (helm uninstall, or its Subscription and CSV): it reconciles the same RayClusters as the RHOAI ray component's kuberay-operator`);
   world.report.text('other KubeRay operators', 'none (no kuberay-operator Subscription or CSV, no kuberay-operator Deployment outside the applications namespace)');
 }
+
+/**
+ * The kueue-controller-manager of the kueue component is the only Kueue: the 2.9 kueue component does
+ * not look for another one (rhods-operator rhoai-2.9 components/kueue/kueue.go), and two Kueue
+ * managers (an upstream `kubectl apply` install in kueue-system, or an OperatorHub one) admit the
+ * same workloads against the same ClusterQueues.
+ */
+export async function assertNoOtherKueue(world: RhoaiWorld): Promise<void> {
+  const found = await otherInstalls(world, { packages: ['kueue-operator', 'kueue'], deployment: 'kueue-controller-manager' });
+  assert.ok(!found.length, `another Kueue runs on the cluster: ${found.join('; ')}. Remove it: it admits the same workloads, against the same ClusterQueues, as the RHOAI kueue component's kueue-controller-manager`);
+  world.report.text('other Kueue installs', 'none (no Kueue Subscription or CSV, no kueue-controller-manager Deployment outside the applications namespace)');
+}

@@ -75,6 +75,13 @@ export const KUEUE_FAULTS: FaultDefinition[] = [
     caughtBy: '@req.DW-Q-04',
     expectMessage: 'already has a LocalQueue local-queue backed by team-a-queue',
   },
+  {
+    name: 'kueue-upstream-install-alongside',
+    description:
+      "An upstream Kueue (kubectl apply of kueue v0.6.2 manifests.yaml) runs in kueue-system next to the RHOAI one: the 2.9 kueue component does not look for it, kueueReady stays True, and two Kueue managers admit the same workloads against the same ClusterQueues",
+    caughtBy: '@req.DW-POD-03',
+    expectMessage: 'another Kueue runs on the cluster: Deployment kueue-system/kueue-controller-manager',
+  },
 ];
 
 /** Field manager of the objects the faults leave on the cluster, as `kubectl apply` (client side) records it. */
@@ -168,6 +175,24 @@ export class KueueController implements Controller {
     const createOnce = (obj: KObject) => {
       if (!admin.get(obj.apiVersion, obj.kind, obj.metadata.name!, obj.metadata.namespace)) admin.create(obj);
     };
+    if (this.ctx.faults.has('kueue-upstream-install-alongside')) {
+      // kueue v0.6.2 manifests.yaml: namespace kueue-system, Deployment kueue-controller-manager (control-plane: controller-manager).
+      const labels = { 'control-plane': 'controller-manager' };
+      createOnce({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kueue-system', labels: { ...labels, 'app.kubernetes.io/name': 'kueue' } } });
+      createOnce({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: KUEUE_DEPLOYMENT, namespace: 'kueue-system', labels: { ...labels, 'app.kubernetes.io/name': 'kueue', 'app.kubernetes.io/component': 'controller' } },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: labels },
+          template: {
+            metadata: { labels },
+            spec: { containers: [{ name: 'manager', image: 'registry.k8s.io/kueue/kueue:v0.6.2', args: ['--config=/controller_manager_config.yaml', '--zap-log-level=2'], resources: { requests: { cpu: '500m', memory: '512Mi' } } }] },
+          },
+        },
+      });
+    }
     if (this.ctx.faults.has('kueue-flavor-left-with-node-labels')) {
       createOnce({
         apiVersion: KUEUE_API,
