@@ -10,19 +10,23 @@
 // rhods-operator rhoai-2.9 get_all_manifests.sh pins for the kueue component):
 // - pkg/cache/cache.go ClusterQueueReadiness: an active ClusterQueue is Active=True, reason Ready,
 //   message "Can admit new workloads"; otherwise inactiveReason;
-// - pkg/cache/clusterqueue.go inactiveReason: Terminating ("Can't admit new workloads; clusterQueue is
-//   terminating"), else the first of Stopped, FlavorNotFound, CheckNotFoundOrInactive with the
-//   message "Can't admit new workloads: <reasons, comma separated>";
-// - pkg/controller/core/clusterqueue_controller.go updateCqStatusIfChanged: flavorsReservation,
-//   flavorsUsage, reserving/admitted/pending workload counts;
+// - pkg/cache/clusterqueue.go inactiveReason: the first of Stopped, FlavorNotFound,
+//   CheckNotFoundOrInactive, with the message "Can't admit new workloads: <reasons, comma separated>"
+//   (its Terminating reason never reaches the status: Reconcile returns before the status update for
+//   a ClusterQueue being deleted);
+// - pkg/controller/core/clusterqueue_controller.go Reconcile and updateCqStatusIfChanged: the
+//   finalizer, kept while a ClusterQueue being deleted still has reserving workloads;
+//   flavorsReservation, flavorsUsage, reserving/admitted/pending workload counts; conditions set
+//   without observedGeneration;
 // - pkg/controller/core/localqueue_controller.go Reconcile and UpdateStatusIfChanged: Active=False
 //   ClusterQueueDoesNotExist when the ClusterQueue is missing, True Ready "Can submit new workloads
 //   to clusterQueue" while it is active, else False ClusterQueueIsInactive ("Can't submit new
 //   workloads to clusterQueue"); pkg/cache/cache.go LocalQueueUsage: no usage lists while the
 //   ClusterQueue is not in the cache;
-// - pkg/controller/core/resourceflavor_controller.go and clusterqueue_controller.go: the
-//   resource-in-use finalizer.
-// Not modelled: Kueue's admission webhooks (the twin's API server has none).
+// - pkg/controller/core/resourceflavor_controller.go Reconcile: the finalizer, released once no
+//   ClusterQueue uses the flavor.
+// Not modelled: Kueue's admission webhooks (the twin's API server has none): on a real cluster they
+// add the resource-in-use finalizer at creation already (the controllers above are its fallback).
 import type { TwinClient } from '../api/client';
 import { timestamp } from '../api/meta';
 import { formatCpu, formatMemory, parseQuantity } from '../api/quantity';
@@ -271,12 +275,16 @@ export class KueueController implements Controller {
     if (!cq) return;
     const workloads = this.workloadsOf(cq);
     const reserving = workloads.filter(reservesQuota);
+    // clusterqueue_controller.go Reconcile: a ClusterQueue being deleted keeps its finalizer while
+    // workloads reserve quota in it, and gets no status update (Reconcile returns before it).
     if (cq.metadata.deletionTimestamp) {
-      if (!reserving.length) return this.releaseFinalizer(cq);
-    } else this.ensureFinalizer(cq);
+      if (!reserving.length) this.releaseFinalizer(cq);
+      return;
+    }
+    this.ensureFinalizer(cq);
 
     const live = this.client.get(KUEUE_API, 'ClusterQueue', name)!;
-    const [status, reason, message] = this.activeState(live, reserving.length);
+    const [status, reason, message] = this.activeState(live);
     const flavors = flavorsOf(live);
     const reservation = usageOf(reserving);
     const admittedUsage = usageOf(reserving.filter(isAdmitted));
@@ -287,14 +295,14 @@ export class KueueController implements Controller {
       admittedWorkloads: reserving.filter(isAdmitted).length,
       flavorsReservation: flavorTotals(flavors, reservation, true),
       flavorsUsage: flavorTotals(flavors, admittedUsage, true),
-      conditions: setCondition(live.status?.conditions, { type: 'Active', status, reason, message, observedGeneration: live.metadata.generation }, now),
+      // meta.SetStatusCondition without ObservedGeneration (updateCqStatusIfChanged).
+      conditions: setCondition(live.status?.conditions, { type: 'Active', status, reason, message }, now),
     };
     this.writeStatus(live, next);
   }
 
   /** The Active condition as Kueue 0.6's cache derives it (pkg/cache/clusterqueue.go inactiveReason). */
-  private activeState(cq: KObject, reserving: number): ['True' | 'False', string, string] {
-    if (cq.metadata.deletionTimestamp && reserving > 0) return ['False', 'Terminating', "Can't admit new workloads; clusterQueue is terminating"];
+  private activeState(cq: KObject): ['True' | 'False', string, string] {
     const reasons: string[] = [];
     if ((cq.spec?.stopPolicy ?? 'None') !== 'None') reasons.push('Stopped');
     const known = this.ctx.faults.has('kueue-clusterqueue-inactive') ? new Set<string>() : new Set(this.client.list(KUEUE_API, 'ResourceFlavor').map((rf) => rf.metadata.name!));
@@ -316,7 +324,8 @@ export class KueueController implements Controller {
   private reconcileLocalQueue(key: string): void {
     const { namespace, name } = splitKey(key);
     const lq = this.client.get(KUEUE_API, 'LocalQueue', name, namespace);
-    if (!lq || lq.metadata.deletionTimestamp) return;
+    // localqueue_controller.go Reconcile updates the status of any LocalQueue it gets, being deleted or not.
+    if (!lq) return;
     const cq = lq.spec?.clusterQueue ? this.client.get(KUEUE_API, 'ClusterQueue', lq.spec.clusterQueue) : undefined;
     const workloads = this.client.list(KUEUE_API, 'Workload', namespace).filter((wl) => wl.spec?.queueName === name && !isFinished(wl));
     const reserving = cq ? workloads.filter(reservesQuota) : [];
@@ -328,7 +337,8 @@ export class KueueController implements Controller {
       pendingWorkloads: workloads.length - reserving.length,
       reservingWorkloads: reserving.length,
       admittedWorkloads: reserving.filter(isAdmitted).length,
-      conditions: setCondition(lq.status?.conditions, { ...condition, observedGeneration: lq.metadata.generation }, timestamp()),
+      // meta.SetStatusCondition without ObservedGeneration (UpdateStatusIfChanged).
+      conditions: setCondition(lq.status?.conditions, condition, timestamp()),
     };
     // With a ClusterQueue in Kueue's cache, the usage lists every flavor and resource it covers.
     if (cq) {
