@@ -229,10 +229,11 @@ export class CodeFlareOperator implements Controller {
     return cm;
   }
 
-  /** The running operator: the configuration of its newest Ready manager pod, if one has started. */
-  private running(): KubeRayConfig | undefined {
+  /** The running operator: the configuration of its newest Ready manager pod, and since when a manager (and its webhook) has run. */
+  private running(): { config: KubeRayConfig; since: string } | undefined {
     if (!deploymentAvailable(this.client, CODEFLARE_DEPLOYMENT, applicationsNamespace(this.client))) return undefined;
-    return [...this.started.values()].sort((a, b) => b.since.localeCompare(a.since))[0]?.config;
+    const started = [...this.started.values()].sort((a, b) => b.since.localeCompare(a.since));
+    return started[0] && { config: started[0].config, since: started[started.length - 1]!.since };
   }
 
   // ---- RayClusters: the webhook's defaults, the controller's finalizer and CA secret, KubeRay's state ----
@@ -244,16 +245,18 @@ export class CodeFlareOperator implements Controller {
     if (deploymentAvailable(this.client, KUBERAY_DEPLOYMENT, applicationsNamespace(this.client)) && rc.spec?.suspend === true && rc.status?.state !== 'suspended') {
       rc = this.client.patchStatus(RAY_API, 'RayCluster', name, namespace!, { state: 'suspended', lastUpdateTime: timestamp() });
     }
-    const config = this.running();
-    if (!config) return;
+    const operator = this.running();
+    if (!operator) return;
+    const { config } = operator;
     if (rc.metadata.deletionTimestamp) {
       const finalizers: string[] = rc.metadata.finalizers ?? [];
       if (finalizers.includes(OAUTH_FINALIZER)) this.client.patch(RAY_API, 'RayCluster', name, namespace, { metadata: { finalizers: finalizers.filter((f) => f !== OAUTH_FINALIZER), resourceVersion: rc.metadata.resourceVersion } });
       return;
     }
+    // The webhook saw only the RayClusters created while it was served.
     if (!this.admitted.has(rc.metadata.uid!)) {
+      if ((rc.metadata.creationTimestamp ?? '') >= operator.since) rc = this.client.update(webhookDefault(rc, config));
       this.admitted.add(rc.metadata.uid!);
-      rc = this.client.update(webhookDefault(rc, config));
     }
     if (!(rc.metadata.finalizers ?? []).includes(OAUTH_FINALIZER)) {
       rc = this.client.patch(RAY_API, 'RayCluster', name, namespace, { metadata: { finalizers: [...(rc.metadata.finalizers ?? []), OAUTH_FINALIZER], resourceVersion: rc.metadata.resourceVersion } });
