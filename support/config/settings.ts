@@ -2,6 +2,7 @@
 // parser, the values it allows, its default, whether it is secret and what it does; the loader,
 // the README's configuration reference and its test are all driven from this one table. Domains
 // add their rows in settings-<domain>.ts files, spread in below.
+import { X509Certificate } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseResolveRules, type ResolveRule } from '../http/resolve-rules';
@@ -17,6 +18,42 @@ export { InvalidSettingValue, type SettingDefinition } from './setting-kinds';
 const USER_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,62}$/;
 const FAULT_NAME = /^[a-z0-9][a-z0-9-]*$/;
 
+/**
+ * A directory the run can write: an existing directory it may write to, or a path whose nearest
+ * existing ancestor is one (the run creates the rest).
+ */
+function writableDirectory(dir: string, allowed: string): string {
+  let existing = dir;
+  while (!fs.existsSync(existing)) existing = path.dirname(existing);
+  if (!fs.statSync(existing).isDirectory()) throw new InvalidSettingValue(allowed, `${existing} is not a directory`);
+  try {
+    fs.accessSync(existing, fs.constants.W_OK);
+  } catch {
+    throw new InvalidSettingValue(allowed, `${existing} cannot be written`);
+  }
+  return dir;
+}
+
+/** The certificates of a PEM file: it must be readable and hold at least one that parses. */
+function pemCertificates(file: string): X509Certificate[] {
+  const allowed = 'an existing PEM file with at least one certificate';
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new InvalidSettingValue(allowed, `${file} cannot be read (${(error as NodeJS.ErrnoException).code})`);
+  }
+  const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  if (!blocks.length) throw new InvalidSettingValue(allowed, `${file} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
+  return blocks.map((pem, i) => {
+    try {
+      return new X509Certificate(pem);
+    } catch (error) {
+      throw new InvalidSettingValue(allowed, `certificate ${i + 1} of ${file} does not parse: ${(error as Error).message}`);
+    }
+  });
+}
+
 function reportsDir(): string {
   return path.resolve(process.env.RHOAI_REPORTS_DIR || 'reports');
 }
@@ -25,10 +62,10 @@ export const SETTINGS = {
   reportsDir: define<string>({
     name: 'RHOAI_REPORTS_DIR',
     description: 'Where every report of the run goes (Cucumber JSON/HTML/JUnit, Allure results, the embedded twin\'s audit log).',
-    allowed: 'a directory path',
+    allowed: 'a directory path that can be written (it is created when missing)',
     default: 'reports',
     secret: false,
-    parse: (raw) => filePath(raw ?? 'reports'),
+    parse: (raw) => writableDirectory(filePath(raw ?? 'reports'), 'a directory path that can be written (it is created when missing)'),
   }),
   kubeconfig: define<string[] | undefined>({
     name: 'KUBECONFIG',
@@ -222,6 +259,7 @@ export const SETTINGS = {
       if (raw === undefined) return undefined;
       const file = filePath(raw);
       if (!fs.existsSync(file)) throw new InvalidSettingValue('an existing PEM file', `${file} does not exist`);
+      pemCertificates(file);
       return file;
     },
   }),
