@@ -4,8 +4,8 @@ import { test } from 'node:test';
 import { admitPodLimits } from '../../../twin/api/limit-ranger';
 import { ApiError, type KObject } from '../../../twin/api/types';
 
-const range = (limits: KObject): KObject => ({ apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'p-core-resource-limits' }, spec: { limits: [{ type: 'Container', ...limits }] } });
-const pod = (resources?: KObject): KObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'wb-0' }, spec: { containers: [{ name: 'wb', image: 'x', ...(resources ? { resources } : {}) }] } });
+const range = (limits: Record<string, unknown>): KObject => ({ apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'p-core-resource-limits' }, spec: { limits: [{ type: 'Container', ...limits }] } });
+const pod = (resources?: Record<string, unknown>): KObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'wb-0' }, spec: { containers: [{ name: 'wb', image: 'x', ...(resources ? { resources } : {}) }] } });
 
 test('a container above the max is refused with the plugin\'s words', () => {
   assert.throws(
