@@ -117,7 +117,7 @@ export const SETTINGS = {
   }),
   adminUser: define<string>({
     name: 'RHOAI_ADMIN_USER',
-    description: 'The htpasswd cluster-admin user the install creates and logs in as (not kubeadmin).',
+    description: 'The htpasswd cluster-admin user the install creates and proves it can log in as (not kubeadmin); the run itself goes on as the kubeconfig user (README "Who acts").',
     allowed: 'a user name: letters, digits, ".", "_", "@", "-", starting with a letter or digit, at most 63 characters; not kubeadmin',
     default: 'rhoai-admin',
     secret: false,

@@ -16,7 +16,7 @@ export const AUTHORINO_FAULTS: FaultDefinition[] = [
     name: 'authorino-operator-reverts-deployment',
     description: "The Authorino operator replaces its Deployment's pod template with its own on every reconcile (an update, not an apply), dropping the sidecar-injection patch: the authorino pod runs without istio-proxy",
     caughtBy: '@req.INS-AUTH-05',
-    expectMessage: 'istio-proxy',
+    expectMessage: 'lost the label sidecar.istio.io/inject=true',
   },
 ];
 
