@@ -115,6 +115,8 @@ describe('the installer on a brownfield cluster', () => {
     const text = filesUnder(run.reports).filter((f) => f.endsWith('.json')).map((f) => readFileSync(f, 'utf8')).join('\n');
     const decoded = text + [...text.matchAll(/"data":\s*"([A-Za-z0-9+/=]{8,})"/g)].map((m) => Buffer.from(m[1], 'base64').toString('utf8')).join('\n');
     assert.match(decoded, /kept 2 other user\(s\)/, 'no report says the htpasswd Secret kept the 2 other users');
+    assert.match(decoded, /keeps the entries of alice, bob unchanged/, 'the check of INS-ADM-02 did not report keeping alice and bob');
     assert.match(decoded, /with 2 other provider\(s\)/, 'no report says OAuth cluster kept its other providers');
+    assert.match(decoded, /keeps corp-directory \(LDAP\), github \(GitHub\) as they were/, 'the check of INS-ADM-03 did not report keeping the LDAP and GitHub providers');
   });
 });
