@@ -13,7 +13,7 @@ import { ClusterLifecycle } from './api/lifecycle';
 import { Authorizer } from './api/rbac';
 import { createCa, createServingCert } from './api/tls';
 import { VirtualKinds } from './api/virtual';
-import { bootstrapCluster, loadNodes } from './bootstrap';
+import { applyProfile, bootstrapCluster, loadNodes, type TwinProfile } from './bootstrap';
 import { operatorControllers } from './controllers/index';
 import { oauthServerMetadata } from './controllers/oauth-server';
 import { createContext, type ControllerContext } from './controllers/runtime';
@@ -31,6 +31,8 @@ export interface TwinOptions {
   latencyMs?: number;
   appsDomain?: string;
   nodesFile?: string;
+  /** How the cluster begins (bootstrap.ts TWIN_PROFILES); empty by default. */
+  profile?: TwinProfile;
   log?: (line: string) => void;
 }
 
@@ -110,6 +112,7 @@ export async function startTwin(opts: TwinOptions = {}): Promise<Twin> {
   const workloadRuntime = startWorkloadRuntime(ctx, { subresourceHandlers });
   new WorkloadControllers(ctx).start();
   bootstrapCluster(system, { crdDir: settings.crdDir, appsDomain, apiServerURL: apiUrl, ingressCaPem: ingressCa.certPem, nodes });
+  applyProfile(system, opts.profile ?? 'empty');
   for (const c of operatorControllers(ctx)) c.start();
 
   if (opts.kubeconfig) writeKubeconfig(opts.kubeconfig, apiUrl, apiCa.certPem, adminToken);

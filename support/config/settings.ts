@@ -139,6 +139,13 @@ export const SETTINGS = {
     secret: false,
     parse: (raw) => (raw === undefined ? 0 : integer(raw, 0)),
   }),
+  twinProfile: define<'empty' | 'brownfield'>({
+    name: 'RHOAI_TWIN_PROFILE',
+    description:
+      'How the embedded twin begins: empty (a fresh cluster) or brownfield (a cluster in use: an htpasswd provider with users in htpass-secret, an LDAP and a GitHub provider, team projects with workloads, a cluster-admin binding; twin/bootstrap/profiles/brownfield.yaml). The same as `rhoai-twin serve --profile`.',
+    secret: false,
+    ...oneOf(['empty', 'brownfield'] as const, 'empty'),
+  }),
   keep: define<'never' | 'on-failure' | 'always'>({
     name: 'RHOAI_KEEP',
     description: 'Whether to keep what scenarios created (projects, workloads) after they end.',
@@ -147,7 +154,7 @@ export const SETTINGS = {
   }),
   adminUser: define<string>({
     name: 'RHOAI_ADMIN_USER',
-    description: 'The htpasswd cluster-admin user the install creates and logs in as (not kubeadmin).',
+    description: 'The htpasswd cluster-admin user the install creates and proves it can log in as (not kubeadmin); the run itself goes on as the kubeconfig user (README "Who acts").',
     allowed: 'a user name: letters, digits, ".", "_", "@", "-", starting with a letter or digit, at most 63 characters; not kubeadmin',
     default: 'rhoai-admin',
     secret: false,
