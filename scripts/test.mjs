@@ -7,6 +7,7 @@
 //   node scripts/test.mjs --unit   only the unit and integration tests
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -66,6 +67,11 @@ function scenarioCounts(jsonFile) {
 }
 
 fs.mkdirSync(reports, { recursive: true });
+// Every twin of this test run (hundreds: one per fault, per test file) shares its RSA keys through
+// a private directory made for this run (see twin/api/tls.ts), instead of making its own.
+const keyCache = fs.mkdtempSync(path.join(os.tmpdir(), 'rhoai-twin-keys-'));
+process.env.RHOAI_TWIN_KEY_CACHE = keyCache;
+process.on('exit', () => fs.rmSync(keyCache, { recursive: true, force: true }));
 let passed = 0;
 let failed = 0;
 let exitFailure = false;
