@@ -74,6 +74,7 @@ async function startSharedTwin(settings: Settings): Promise<{ ready: TwinReady; 
       auditLog: settings.twinAuditLog,
       faults: settings.twinFaults,
       latencyMs: settings.twinLatencyMs,
+      nodes: settings.twinNodes,
       exitWithPid: coordinatorPid(),
       timeoutMs: TWIN_START_TIMEOUT_MS,
     });
