@@ -6,6 +6,7 @@
 // and domainmapping-webhook exist only up to Serverless 1.31 (serverless-operator release-1.31
 // kodata/knative-serving/1.10/2-serving-core.yaml; release-1.32's 1.11 and later ship neither), so
 // the check takes the ones every release ships plus whatever else the operator deployed there.
+import assert from 'node:assert/strict';
 import { type KObject, type ObjectRef } from './cluster';
 import { assertDeploymentsAvailable, conditionText, waitExplained, waitForCrd, waitForPodsWithSidecar, type Problem } from './mesh';
 import type { RhoaiWorld } from './world';
@@ -47,9 +48,26 @@ export async function waitForKnativeServingReady(world: RhoaiWorld, name: string
   return ks;
 }
 
-/** The activator and autoscaler pods run with the istio-proxy sidecar (2/2): they are inside the mesh. */
+/** The annotations spec.workloads asks for that the Deployment's pod template lacks (the operator applies spec.workloads there). */
+export function missingWorkloadAnnotations(ks: KObject | undefined, deployment: KObject): string[] {
+  const wanted: Record<string, string> = (ks?.spec?.workloads ?? []).find((w: KObject) => w.name === deployment.metadata.name)?.annotations ?? {};
+  const has: Record<string, string> = deployment.spec?.template?.metadata?.annotations ?? {};
+  return Object.entries(wanted).filter(([k, v]) => has[k] !== v).map(([k, v]) => `${k}=${v}`);
+}
+
+/**
+ * The activator and autoscaler pods run with the istio-proxy sidecar (2/2): they are inside the mesh.
+ * First, their Deployments carry the annotations of spec.workloads (sidecar.istio.io/inject): without
+ * them no sidecar is ever injected, and waiting for one would only time out.
+ */
 export async function assertSidecars(world: RhoaiWorld, namespace: string, deployments: string[]): Promise<void> {
-  for (const app of deployments) await waitForPodsWithSidecar(world, namespace, `app=${app}`, app);
+  const [ks] = await world.cluster.list({ apiVersion: KNATIVE_SERVING_API, kind: 'KnativeServing', namespace });
+  for (const app of deployments) {
+    const d = await world.cluster.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: app, namespace });
+    const missing = d ? missingWorkloadAnnotations(ks, d) : [];
+    assert.ok(!missing.length, `the pod template of Deployment ${namespace}/${app} lacks ${missing.join(', ')}, which KnativeServing ${namespace}/${ks?.metadata.name} sets for it in spec.workloads: the Serverless operator did not apply spec.workloads, so its pods start without the Istio sidecar`);
+    await waitForPodsWithSidecar(world, namespace, `app=${app}`, app);
+  }
 }
 
 export async function assertOtherDeploymentsAvailable(world: RhoaiWorld, namespace: string): Promise<void> {

@@ -20,9 +20,11 @@
 // - conditions as Knative's operator sets them: DependenciesInstalled, DeploymentsAvailable
 //   (NotReady "Waiting on deployments: ..."), InstallSucceeded, VersionMigrationEligible, and
 //   Ready carrying the first unhappy condition's reason and message.
+import { join } from 'node:path';
 import type { TwinClient } from '../api/client';
 import { ownerReference, timestamp } from '../api/meta';
 import type { KObject } from '../api/types';
+import { loadYamlObjects } from '../bootstrap';
 import type { FaultDefinition } from '../fault-definition';
 import { conditionOf, keyOf, setCondition, splitKey, WorkQueue, type Condition, type Controller, type ControllerContext } from './runtime';
 import { MEMBER_OF } from './service-mesh';
@@ -32,7 +34,28 @@ export const SERVERLESS_FAULTS: FaultDefinition[] = [
     name: 'serverless-ignores-workload-overrides',
     description: 'The Serverless operator ignores spec.workloads (as releases that only knew spec.deployments did): the activator and autoscaler pods start without the sidecar.istio.io/inject annotation, so they run without istio-proxy',
     caughtBy: '@req.INS-SL-06',
-    expectMessage: 'istio-proxy',
+    expectMessage: 'the Serverless operator did not apply spec.workloads',
+  },
+  {
+    name: 'serverless-leftover-serving-project',
+    description:
+      'A previous Serverless uninstall removed the operator before its KnativeServing: the project knative-serving is still terminating, held by the finalizer of the KnativeServing that no controller will remove (the CRD stays, as CRDs do after an operator uninstall)',
+    caughtBy: '@req.INS-SL-02',
+    expectMessage: 'finalizers remaining: knativeservings.operator.knative.dev',
+  },
+  {
+    name: 'serverless-leftover-own-namespace-group',
+    description:
+      'openshift-serverless already has an OperatorGroup from an earlier install in "A specific namespace" mode (targetNamespaces [openshift-serverless]); the Serverless CSV supports only AllNamespaces, so OLM would fail it with UnsupportedOperatorGroup',
+    caughtBy: '@req.INS-SL-03',
+    expectMessage: 'targets ["openshift-serverless"]',
+  },
+  {
+    name: 'serverless-net-istio-webhook-unavailable',
+    description:
+      'The net-istio-webhook Deployment of Knative Serving never becomes available (its pod crash-loops), so the KnativeServing reports DeploymentsAvailable=False "Waiting on deployments: net-istio-webhook" and is not Ready',
+    caughtBy: '@req.INS-SL-06',
+    expectMessage: 'Waiting on deployments: net-istio-webhook',
   },
 ];
 
@@ -76,6 +99,11 @@ export class ServerlessOperator implements Controller {
   }
 
   start(): void {
+    if (this.ctx.faults.has('serverless-leftover-serving-project')) this.leaveServingProjectTerminating();
+    if (this.ctx.faults.has('serverless-leftover-own-namespace-group')) this.leaveOwnNamespaceGroup();
+    if (this.ctx.faults.has('serverless-net-istio-webhook-unavailable')) {
+      this.ctx.podRuntimes.push({ behaviour: (pod) => (pod.metadata.namespace === SERVING_NAMESPACE && pod.metadata.labels?.app === 'net-istio-webhook' ? { crash: 'webhook: failed to start: certificate secret net-istio-webhook-certs not found' } : undefined) });
+    }
     const requeueAll = () => {
       for (const ks of this.client.list(KS_API, 'KnativeServing')) this.queue.enqueue(keyOf(ks));
     };
@@ -88,6 +116,22 @@ export class ServerlessOperator implements Controller {
       const owner = d.metadata.ownerReferences?.find((r) => r.kind === 'KnativeServing');
       if (owner) this.queue.enqueue(`${d.metadata.namespace}/${owner.name}`);
     });
+  }
+
+  /** Fault: knative-serving terminating, held by a KnativeServing whose operator was uninstalled first. */
+  private leaveServingProjectTerminating(): void {
+    const admin = this.ctx.clientFor('kubectl-delete');
+    for (const crd of loadYamlObjects(join(this.ctx.settings.crdDir, 'serverless.yaml'))) if (!admin.get(crd.apiVersion, crd.kind, crd.metadata.name!)) admin.create(crd);
+    admin.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: SERVING_NAMESPACE } });
+    admin.create({ apiVersion: KS_API, kind: 'KnativeServing', metadata: { name: 'knative-serving', namespace: SERVING_NAMESPACE, finalizers: ['knativeservings.operator.knative.dev'] }, spec: {} });
+    admin.delete('v1', 'Namespace', SERVING_NAMESPACE);
+  }
+
+  /** Fault: an OperatorGroup of an earlier install in OwnNamespace mode. */
+  private leaveOwnNamespaceGroup(): void {
+    const admin = this.ctx.clientFor('kubectl-create');
+    admin.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'openshift-serverless' } });
+    admin.create({ apiVersion: 'operators.coreos.com/v1', kind: 'OperatorGroup', metadata: { name: 'openshift-serverless-x7k2p', namespace: 'openshift-serverless' }, spec: { targetNamespaces: ['openshift-serverless'], upgradeStrategy: 'Default' } });
   }
 
   /** The Succeeded serverless-operator CSV, whose release this operator plays. */

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Condition, KObject } from '../../../support/cluster';
 import { renderOne } from '../../../support/fixtures';
-import { knativeServingProblem, otherServingDeployments } from '../../../support/serverless';
+import { knativeServingProblem, missingWorkloadAnnotations, otherServingDeployments } from '../../../support/serverless';
 
 const ks = (conditions: Condition[], generation = 1, observedGeneration = 1): KObject => ({ apiVersion: 'operator.knative.dev/v1beta1', kind: 'KnativeServing', metadata: { name: 'knative-serving', namespace: 'knative-serving', generation }, status: { observedGeneration, conditions } });
 const all = (status: string) => ['DependenciesInstalled', 'DeploymentsAvailable', 'InstallSucceeded', 'Ready'].map((type) => ({ type, status }));
@@ -56,5 +56,16 @@ describe('otherServingDeployments', () => {
   });
   test('a core deployment that does not exist yet is still required', () => {
     assert.ok(otherServingDeployments([]).includes('controller'));
+  });
+});
+
+describe('missingWorkloadAnnotations', () => {
+  const ks = { apiVersion: 'operator.knative.dev/v1beta1', kind: 'KnativeServing', metadata: { name: 'knative-serving' }, spec: { workloads: [{ name: 'activator', annotations: { 'sidecar.istio.io/inject': 'true' } }] } } as KObject;
+  const dep = (annotations?: Record<string, string>): KObject => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'activator' }, spec: { template: { metadata: { ...(annotations ? { annotations } : {}) } } } });
+  test('names the spec.workloads annotations the pod template lacks', () => {
+    assert.deepEqual(missingWorkloadAnnotations(ks, dep()), ['sidecar.istio.io/inject=true']);
+    assert.deepEqual(missingWorkloadAnnotations(ks, dep({ 'sidecar.istio.io/inject': 'false' })), ['sidecar.istio.io/inject=true']);
+    assert.deepEqual(missingWorkloadAnnotations(ks, dep({ 'sidecar.istio.io/inject': 'true' })), []);
+    assert.deepEqual(missingWorkloadAnnotations(ks, { ...dep(), metadata: { name: 'controller' } }), [], 'no workload entry: nothing asked');
   });
 });
