@@ -69,6 +69,20 @@ export function loadNodes(file = join(HERE, 'nodes.yaml')): NodeSpec[] {
   return doc.nodes;
 }
 
+/** The named node sets of `rhoai-twin serve --nodes` / RHOAI_TWIN_NODES. */
+export const NODE_SETS = ['default', 'no-gpu'] as const;
+
+/**
+ * The nodes of a named set or a nodes file: `default` is twin/bootstrap/nodes.yaml; `no-gpu` the same
+ * cluster without the nodes that advertise nvidia.com/gpu (most conformance clusters have no NVIDIA
+ * GPU); anything else is the path of a file in the nodes.yaml format.
+ */
+export function nodeSet(nameOrFile: string): NodeSpec[] {
+  if (nameOrFile === 'default') return loadNodes();
+  if (nameOrFile === 'no-gpu') return loadNodes().filter((n) => !n.extended?.['nvidia.com/gpu']);
+  return loadNodes(nameOrFile);
+}
+
 export function bootstrapCluster(client: TwinClient, opts: { crdDir: string; appsDomain: string; apiServerURL: string; ingressCaPem: string; nodes: NodeSpec[] }): void {
   const vars = { appsDomain: opts.appsDomain, apiServerURL: opts.apiServerURL };
   for (const file of ['olm.yaml', 'openshift-config.yaml']) for (const crd of loadYamlObjects(join(opts.crdDir, file))) client.create(crd);

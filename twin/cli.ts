@@ -1,8 +1,8 @@
 // rhoai-twin: run the embedded OpenShift + RHOAI twin as a process, or list its faults.
 //
 //   rhoai-twin serve --kubeconfig FILE [--port N] [--ingress-port N] [--audit-log FILE]
-//                    [--faults a,b] [--latency-ms N] [--apps-domain D] [--nodes FILE] [--exit-with-pid PID]
-//                    [--profile empty|brownfield]
+//                    [--faults a,b] [--latency-ms N] [--apps-domain D] [--nodes default|no-gpu|FILE]
+//                    [--exit-with-pid PID] [--profile empty|brownfield]
 //   rhoai-twin faults [--json]
 import { FAULT_CATALOGUE, UnknownFaultError } from './faults';
 import { parseProfile } from './bootstrap';
@@ -10,15 +10,18 @@ import { startTwin } from './server';
 
 const USAGE = `usage:
   rhoai-twin serve --kubeconfig FILE [--port N] [--ingress-port N] [--audit-log FILE] [--faults a,b]
-                   [--latency-ms N] [--apps-domain DOMAIN] [--nodes FILE] [--exit-with-pid PID]
+                   [--latency-ms N] [--apps-domain DOMAIN] [--nodes default|no-gpu|FILE] [--exit-with-pid PID]
                    [--profile empty|brownfield]
   rhoai-twin faults [--json]
+
+--nodes: the cluster's nodes: default (twin/bootstrap/nodes.yaml), no-gpu (the same without the
+NVIDIA GPU worker), or a file in the nodes.yaml format.
 
 --profile: how the cluster begins; empty (a fresh cluster, the default) or brownfield (a cluster in
 use: identity providers with users, team projects with workloads, a cluster-admin binding).
 
-environment: RHOAI_TWIN_FAULTS, RHOAI_TWIN_AUDIT_LOG, RHOAI_TWIN_LATENCY_MS and RHOAI_TWIN_PROFILE
-are used when the matching option is not given.`;
+environment: RHOAI_TWIN_FAULTS, RHOAI_TWIN_AUDIT_LOG, RHOAI_TWIN_LATENCY_MS, RHOAI_TWIN_NODES and
+RHOAI_TWIN_PROFILE are used when the matching option is not given.`;
 
 class UsageError extends Error {}
 
@@ -83,7 +86,7 @@ async function main(argv: string[]): Promise<number> {
     faults: faultList,
     latencyMs: int(flags, 'latency-ms', process.env.RHOAI_TWIN_LATENCY_MS),
     appsDomain: flags.get('apps-domain'),
-    nodesFile: flags.get('nodes'),
+    nodes: flags.get('nodes') ?? (process.env.RHOAI_TWIN_NODES || undefined),
     profile,
   });
   const stop = async (code: number) => {

@@ -45,7 +45,7 @@ Feature: Install the components
   @req.INS-CMP-04
   Scenario: The cluster has the CPU and memory the chosen components need
     Given the components of the profile RHOAI_PROFILE chooses
-    Then the schedulable nodes have the CPU and memory those components need, beyond what is already requested
+    Then the schedulable nodes meet the documented requirements of those components
 
   # Whichever profile RHOAI_PROFILE chooses, this is where it is provisioned: the scenario carries
   # the three ids of "identify components".

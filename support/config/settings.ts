@@ -146,6 +146,13 @@ export const SETTINGS = {
     secret: false,
     ...oneOf(['empty', 'brownfield'] as const, 'empty'),
   }),
+  twinNodes: define<'default' | 'no-gpu'>({
+    name: 'RHOAI_TWIN_NODES',
+    description:
+      "The embedded twin's nodes: `default` (three workers, a large one, an NVIDIA GPU worker and a Habana Gaudi worker; twin/bootstrap/nodes.yaml) or `no-gpu` (the same without the NVIDIA GPU worker, as most conformance clusters: the GPU items are then not applicable).",
+    secret: false,
+    ...oneOf(['default', 'no-gpu'] as const, 'default'),
+  }),
   keep: define<'never' | 'on-failure' | 'always'>({
     name: 'RHOAI_KEEP',
     description: 'Whether to keep what scenarios created (projects, workloads) after they end.',

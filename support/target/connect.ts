@@ -75,6 +75,7 @@ async function startSharedTwin(settings: Settings): Promise<{ ready: TwinReady; 
       faults: settings.twinFaults,
       latencyMs: settings.twinLatencyMs,
       profile: settings.twinProfile,
+      nodes: settings.twinNodes,
       exitWithPid: coordinatorPid(),
       timeoutMs: TWIN_START_TIMEOUT_MS,
     });

@@ -25,6 +25,8 @@ export interface TwinLaunch {
   readonly latencyMs: number;
   /** How the twin's cluster begins (RHOAI_TWIN_PROFILE); 'empty' adds no option. */
   readonly profile?: string;
+  /** The twin's node set (RHOAI_TWIN_NODES); `default` passes nothing. */
+  readonly nodes?: string;
   /** The twin exits when this process does (the run's coordinator). */
   readonly exitWithPid: number;
   readonly timeoutMs: number;
@@ -59,6 +61,7 @@ export function twinArguments(launch: TwinLaunch): string[] {
   if (launch.faults.length > 0) args.push('--faults', launch.faults.join(','));
   if (launch.latencyMs > 0) args.push('--latency-ms', String(launch.latencyMs));
   if (launch.profile && launch.profile !== 'empty') args.push('--profile', launch.profile);
+  if (launch.nodes && launch.nodes !== 'default') args.push('--nodes', launch.nodes);
   args.push('--exit-with-pid', String(launch.exitWithPid));
   return args;
 }

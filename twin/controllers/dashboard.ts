@@ -28,6 +28,13 @@ export const DASHBOARD_FAULTS: FaultDefinition[] = [
     expectMessage: 'tgis-grpc-serving-template',
   },
   {
+    name: 'dashboard-runtime-disabled-earlier',
+    description:
+      'odh-dashboard-config already lists kserve-ovms-gpu in spec.templateDisablement (an admin disabled a serving runtime of that name under Settings > Serving runtimes on an earlier install, and the 2.9 operator keeps an existing OdhDashboardConfig), so a duplicate under that name is listed but disabled',
+    caughtBy: '@req.INS-GPU-03',
+    expectMessage: 'serving runtime kserve-ovms-gpu is disabled',
+  },
+  {
     name: 'gpu-no-capacity',
     description: 'The NVIDIA device plugin is not running on the GPU worker: no node advertises nvidia.com/gpu in status.allocatable (the GPU Operator ClusterPolicy is not ready)',
     caughtBy: '@req.INS-GPU-01',
@@ -103,6 +110,7 @@ export class DashboardComponent implements Controller {
     if (this.client.get(CONFIG_API, 'OdhDashboardConfig', 'odh-dashboard-config', ns)) return;
     const config = dashboardConfig(ns);
     if (this.ctx.faults.has('dashboard-config-no-kserve-switch')) delete config.spec.dashboardConfig.disableKServe;
+    if (this.ctx.faults.has('dashboard-runtime-disabled-earlier')) config.spec.templateDisablement = ['kserve-ovms-gpu'];
     this.client.create(config);
   }
 

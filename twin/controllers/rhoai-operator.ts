@@ -40,14 +40,14 @@ export const RHOAI_OPERATOR_FAULTS: FaultDefinition[] = [
   {
     name: 'rhoai-cluster-too-small',
     description:
-      'The cluster is too small for the chosen components: two 4-CPU/16 GiB workers (and three tainted control-plane nodes) instead of three 16-CPU/64 GiB workers, so the preflight capacity check must stop the install before any component is applied',
+      'The cluster is below the documented minimum of RHOAI 2.9 (at least 2 worker nodes with 8 CPUs and 32 GiB each): one 8-CPU/32 GiB worker and one 4-CPU/16 GiB worker (and three tainted control-plane nodes), so the preflight capacity check must stop the install before any component is applied',
     caughtBy: '@req.INS-CMP-04',
-    expectMessage: 'cpu: needed 13.6',
+    expectMessage: 'it has 1 (worker-0) of that size',
     nodes: [
       { name: 'master-0', role: 'master', cpu: '8', memory: '32Gi' },
       { name: 'master-1', role: 'master', cpu: '8', memory: '32Gi' },
       { name: 'master-2', role: 'master', cpu: '8', memory: '32Gi' },
-      { name: 'worker-0', role: 'worker', cpu: '4', memory: '16Gi' },
+      { name: 'worker-0', role: 'worker', cpu: '8', memory: '32Gi' },
       { name: 'worker-1', role: 'worker', cpu: '4', memory: '16Gi' },
     ],
   },

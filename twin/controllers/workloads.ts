@@ -2,6 +2,13 @@
 // enough: namespaces get their default service accounts and CA config maps, Deployments roll out
 // ReplicaSets, ReplicaSets keep their Pods, the scheduler places Pods by requests, node selectors
 // and taints, and the kubelet runs them (Running/Ready, or crash-looping under a fault).
+// Upstream they follow (kubernetes/kubernetes release-1.28, OpenShift 4.15): the deployment and
+// replicaset controllers (pkg/controller/deployment, pkg/controller/replicaset: Available and
+// Progressing conditions), the scheduler's filters in their default order (pkg/scheduler/framework/
+// plugins: NodeUnschedulable, NodeName, TaintToleration, NodeAffinity, NodeResourcesFit — so a node
+// whose taint the pod does not tolerate is reported for the taint even when it is also full: "had
+// untolerated taint {key: value}"), and the kubelet's CrashLoopBackOff ("Back-off restarting failed
+// container", pkg/kubelet/kuberuntime).
 import { createHash } from 'node:crypto';
 import type { TwinClient } from '../api/client';
 import { ownerReference, randomSuffix, timestamp } from '../api/meta';
@@ -17,10 +24,16 @@ export const WORKLOAD_FAULTS: FaultDefinition[] = [
     caughtBy: '@req.INS-OP-03',
     expectMessage: 'Back-off restarting failed container',
   },
+  {
+    name: 'serverless-operator-webhook-crashloop',
+    description: "The Serverless operator's knative-operator-webhook pod crash-loops (its image serverless-kn-operator-rhel8), so its Deployment never becomes available and the serverless-operator CSV never succeeds",
+    caughtBy: '@req.INS-SL-04',
+    expectMessage: 'Back-off restarting failed container',
+  },
 ];
 
 /** Images (by substring) whose containers crash under a fault. */
-const CRASHING: Record<string, string> = { 'rhoai-operator-crashloop': 'odh-rhel8-operator' };
+const CRASHING: Record<string, string> = { 'rhoai-operator-crashloop': 'odh-rhel8-operator', 'serverless-operator-webhook-crashloop': 'serverless-kn-operator-rhel8' };
 
 export class WorkloadControllers implements Controller {
   readonly name = 'kube-controller-manager';

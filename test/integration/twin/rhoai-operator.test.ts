@@ -283,12 +283,12 @@ describe('faults', { concurrency: true }, () => {
     }
   });
 
-  test('rhoai-cluster-too-small: the twin starts with two small workers', async () => {
+  test('rhoai-cluster-too-small: the twin starts with one worker of the documented minimum size and one smaller', async () => {
     const twin = await startTwin({ faults: ['rhoai-cluster-too-small'], log: () => undefined });
     try {
       const client = new TwinClient(twin.api, 'test', TWIN_SYSTEM);
       const workers = client.list('v1', 'Node').filter((n) => 'node-role.kubernetes.io/worker' in (n.metadata.labels ?? {}));
-      assert.deepEqual(workers.map((n) => [n.metadata.name, n.status.allocatable.cpu, n.status.allocatable.memory]), [['worker-0', '4', '16Gi'], ['worker-1', '4', '16Gi']]);
+      assert.deepEqual(workers.map((n) => [n.metadata.name, n.status.allocatable.cpu, n.status.allocatable.memory]), [['worker-0', '8', '32Gi'], ['worker-1', '4', '16Gi']]);
     } finally {
       await twin.stop();
     }
