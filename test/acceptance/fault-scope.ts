@@ -39,6 +39,8 @@ export function scenarioTags(): string[][] {
 export function runTagsFor(caughtBy: string): string {
   const expression = parseTagExpression(caughtBy);
   const caught = scenarioTags().filter((tags) => expression.evaluate(tags));
+  // The answers to the seed's questions need the installer first (its admin, Kueue), nothing else.
+  if (caught.some((tags) => tags.includes('@questions')) && !caught.some((tags) => tags.includes('@tutorial'))) return `@install or (${caughtBy})`;
   if (!caught.some((tags) => tags.includes('@tutorial'))) return '@install';
   const needs = (tag: string) => caught.some((tags) => tags.includes(tag));
   const install = needs('@distributed') ? '@install' : '(@install and not @distributed)';
