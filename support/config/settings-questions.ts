@@ -19,8 +19,8 @@ function group(name: string, fallback: string, description: string) {
     secret: false,
     parse: (raw) => {
       const value = raw ?? fallback;
-      if (!GROUP_NAME.test(value)) throw new InvalidSettingValue(GROUP_ALLOWED);
       if (value.startsWith('system:')) throw new InvalidSettingValue(GROUP_ALLOWED, 'system: groups are virtual and have no members to manage');
+      if (!GROUP_NAME.test(value)) throw new InvalidSettingValue(GROUP_ALLOWED);
       return value;
     },
   });

@@ -15,7 +15,10 @@ import { ApiError, type ClusterClient, type KObject, type ObjectRef } from '../c
 import { createLocalQueue, ensureQuotaManagement, localQueueRef } from '../distributed-workloads/kueue';
 import { grantPermission } from '../tutorial/projects';
 import type { RhoaiWorld } from '../world';
+import { workspaceName } from './names';
 import { asUser, groupMembers, questionPeople, removeGroupMember } from './users';
+
+export { workspaceName } from './names';
 
 export const OWNER_ANNOTATION = 'rhoai-harness.io/workspace-owner';
 const RBAC_API = 'rbac.authorization.k8s.io/v1';
@@ -47,11 +50,6 @@ declare module '../world' {
 
 const namespaceRef = (name: string): ObjectRef => ({ apiVersion: 'v1', kind: 'Namespace', name });
 
-/** The workspace of a user: RHOAI_WORKSPACE_PREFIX + the user name made a DNS-1123 label. */
-export function workspaceName(prefix: string, user: string): string {
-  const base = user.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+/, '');
-  return `${prefix}${base}`.slice(0, 63).replace(/-+$/, '');
-}
 
 function key(ref: ObjectRef): string {
   return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
