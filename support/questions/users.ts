@@ -100,16 +100,23 @@ export async function groupMembers(world: RhoaiWorld, group: string): Promise<st
   return ((await world.cluster.get(groupRef(group)))?.users as string[] | null | undefined) ?? [];
 }
 
+/** The Group fixture with its whole member list. */
+function groupObject(world: RhoaiWorld, group: string, users: string[]): KObject {
+  const [object] = world.render('questions/group', { name: group });
+  object!.users = users;
+  return object!;
+}
+
 /** `oc adm groups new` + `oc adm groups add-users`: the group with its members plus `users`; nobody removed. */
 export async function ensureGroupMembers(world: RhoaiWorld, group: string, users: string[]): Promise<KObject | undefined> {
   const live = await world.cluster.get(groupRef(group));
   const members: string[] = live?.users ?? [];
   const missing = users.filter((u) => !members.includes(u));
   if (live && !missing.length) return live;
-  const [object] = world.render('questions/group', { name: group, users: [...members, ...missing] });
-  if (live) object!.metadata.resourceVersion = live.metadata.resourceVersion;
+  const object = groupObject(world, group, [...members, ...missing]);
+  if (live) object.metadata.resourceVersion = live.metadata.resourceVersion;
   // force: the member list of a group made with `oc adm groups` belongs to oc; the merged list is taken over.
-  const applied = await world.cluster.apply(object!, { force: true });
+  const applied = await world.cluster.apply(object, { force: true });
   world.report.text(`group ${group}`, `${live ? 'added' : 'created with'} ${missing.join(', ')}; members now: ${(applied.users ?? []).join(', ')}`);
   return applied;
 }
@@ -119,9 +126,9 @@ export async function removeGroupMember(world: RhoaiWorld, group: string, user: 
   const live = await world.cluster.get(groupRef(group));
   const members: string[] = live?.users ?? [];
   if (!live || !members.includes(user)) return;
-  const [object] = world.render('questions/group', { name: group, users: members.filter((u) => u !== user) });
+  const object = groupObject(world, group, members.filter((u) => u !== user));
   object!.metadata.resourceVersion = live.metadata.resourceVersion;
-  await world.cluster.apply(object!, { force: true });
+  await world.cluster.apply(object, { force: true });
   world.report.text(`group ${group}`, `removed ${user}; members now: ${members.filter((u) => u !== user).join(', ') || 'none'}`);
 }
 
