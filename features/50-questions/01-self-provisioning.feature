@@ -22,8 +22,9 @@ Feature: Q-01 How can you remove self-provisioner from datascience-users?
   "Create data science project" button makes the same ProjectRequest, so it obeys the same rule.
   The groups are RHOAI_DS_USERS_GROUP and RHOAI_DS_ADMINS_GROUP; the proof logs in as an htpasswd
   member of each (RHOAI_DS_USERS, RHOAI_DS_ADMIN) through the OAuth server, as `oc login -u -p` does.
+  It is @destructive: from then on only cluster-admins and datascience-admins may create projects.
 
-  @req.Q-01
+  @req.Q-01 @destructive
   Scenario: Remove self-provisioner from datascience-users, keep it for datascience-admins
     Given the groups datascience-users and datascience-admins each have an htpasswd member who can log in
     When I remove the group system:authenticated:oauth from the self-provisioners binding and annotate it autoupdate=false
