@@ -11,6 +11,7 @@ import { ACCESS_SETTINGS } from './settings-access';
 import { DISTRIBUTED_WORKLOAD_SETTINGS } from './settings-distributed-workloads';
 import { GATEWAY_SETTINGS } from './settings-gateway';
 import { MESH_SETTINGS } from './settings-mesh';
+import { QUESTION_SETTINGS } from './settings-questions';
 import { TUTORIAL_SETTINGS } from './settings-tutorial';
 
 export { InvalidSettingValue, type SettingDefinition } from './setting-kinds';
@@ -288,6 +289,7 @@ export const SETTINGS = {
   ...GATEWAY_SETTINGS,
   ...DISTRIBUTED_WORKLOAD_SETTINGS,
   ...TUTORIAL_SETTINGS,
+  ...QUESTION_SETTINGS,
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

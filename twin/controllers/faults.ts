@@ -13,6 +13,7 @@ import { OAUTH_FAULTS } from './oauth-server';
 import { ODH_MODEL_CONTROLLER_FAULTS } from './odh-model-controller';
 import { OLM_FAULTS } from './olm';
 import { OPENVINO_FAULTS } from '../emulators/openvino';
+import { RBAC_BOOTSTRAP_FAULTS } from './rbac-bootstrap';
 import { RHOAI_OPERATOR_FAULTS } from './rhoai-operator';
 import { SERVERLESS_FAULTS } from './serverless';
 import { SERVICE_MESH_FAULTS } from './service-mesh';
@@ -38,4 +39,5 @@ export const CONTROLLER_FAULTS: FaultDefinition[] = [
   ...MODELMESH_FAULTS,
   ...ODH_MODEL_CONTROLLER_FAULTS,
   ...OPENVINO_FAULTS,
+  ...RBAC_BOOTSTRAP_FAULTS,
 ];

@@ -13,6 +13,7 @@ import { OAuthServer } from './oauth-server';
 import { OdhModelController } from './odh-model-controller';
 import { OlmController } from './olm';
 import { PodExec } from './pod-exec';
+import { RbacBootstrap } from './rbac-bootstrap';
 import { RhoaiOperator } from './rhoai-operator';
 import type { Controller, ControllerContext } from './runtime';
 import { ServerlessOperator } from './serverless';
@@ -24,6 +25,7 @@ import { TrustedCaBundle } from './trusted-ca-bundle';
 
 export function operatorControllers(ctx: ControllerContext): Controller[] {
   return [
+    new RbacBootstrap(ctx),
     new PodExec(ctx),
     new StatefulSetController(ctx),
     new ClusterInUse(ctx),
