@@ -49,7 +49,7 @@ export const OLM_FAULTS: FaultDefinition[] = [
   {
     name: 'olm-catalog-missing-package',
     description: 'The redhat-operators catalog does not offer the rhods-operator package at all (a disconnected mirror without it): no PackageManifest, and a subscription to it cannot be resolved',
-    caughtBy: '@req.INS-OP-03',
+    caughtBy: '@req.INS-OP-01',
     expectMessage: 'offers no package rhods-operator',
   },
   {
