@@ -379,11 +379,14 @@ export async function waitForCsvSucceeded(world: RhoaiWorld, pkg: string): Promi
   const ns = sub.metadata.namespace!;
   const live = await world.cluster.waitFor(subscriptionRef(sub.metadata.name!, ns), (s) => !!(s?.status?.installedCSV || s?.status?.currentCSV), { describe: `Subscription ${ns}/${sub.metadata.name} to name its CSV` });
   // status.currentCSV names a pending upgrade once OLM has resolved one: the installed CSV is installedCSV (or, before that, the startingCSV).
-  const name: string = live!.status.installedCSV ?? live!.spec.startingCSV ?? live!.status.currentCSV;
+  const installed: string | undefined = live!.status.installedCSV;
+  const name: string = installed ?? live!.spec.startingCSV ?? live!.status.currentCSV;
   const csv = await world.cluster.waitFor(
     csvRef(name, ns),
     (c) => {
       if (c?.status?.phase === 'Failed') return { fail: `ClusterServiceVersion ${ns}/${name} is Failed (${c.status.reason}): ${c.status.message}` };
+      // installedCSV is set once the CSV exists: gone means OLM replaced it with a newer CSV of the channel.
+      if (!c && installed) return { fail: `ClusterServiceVersion ${ns}/${name}, installed by Subscription ${ns}/${sub.metadata.name}, is gone: OLM replaced it with a newer CSV of channel ${live!.spec.channel} (installPlanApproval ${live!.spec.installPlanApproval})` };
       return c?.status?.phase === 'Succeeded';
     },
     { describe: `ClusterServiceVersion ${ns}/${name} to reach phase Succeeded` },
@@ -414,6 +417,7 @@ export async function assertInstalledVersion(world: RhoaiWorld, pkg: string, exp
   const sub = await subscriptionOf(world, pkg);
   assert.ok(
     versionMatches(version, expected),
-    `${csv.metadata.name} is version ${version}, not ${expected}: Subscription ${sub.metadata.namespace}/${sub.metadata.name} (channel ${sub.spec.channel}, startingCSV ${sub.spec.startingCSV ?? 'none'}) has another release installed, which the harness reports and does not change`,
+    `${csv.metadata.name} is version ${version}, not ${expected}: Subscription ${sub.metadata.namespace}/${sub.metadata.name} (channel ${sub.spec.channel}, startingCSV ${sub.spec.startingCSV ?? 'none'}, installPlanApproval ${sub.spec.installPlanApproval}) has another release installed, which the harness reports and does not change` +
+      (sub.spec.installPlanApproval === 'Automatic' ? '; with Automatic approval OLM follows the channel past the pinned version (RHOAI_INSTALL_PLAN_APPROVAL=Manual keeps it)' : ''),
   );
 }
