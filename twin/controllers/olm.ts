@@ -350,12 +350,14 @@ export class OlmController implements Controller {
     const target: string = ip.spec.clusterServiceVersionNames[0];
     const csv = this.client.get(`${OLM}/v1alpha1`, 'ClusterServiceVersion', target, namespace);
     const phase = ip.status?.phase;
-    const succeeded = csv?.status?.phase === 'Succeeded';
+    // OLM takes a CSV as installed as soon as it exists, whatever its phase (operator.go,
+    // ensureSubscriptionCSVState: AtLatestKnown and installedCSV once currentCSV can be read).
+    const exists = !!csv;
     let installed: string | undefined = sub.status?.installedCSV;
-    if (succeeded) installed = target;
+    if (exists) installed = target;
     // With the target installed, OLM resolves the upgrade along the channel and creates its plan
     // (approved only when the subscription's approval is Automatic: operator.go createInstallPlan).
-    if (succeeded && phase === 'Complete' && !('error' in resolved)) {
+    if (exists && phase === 'Complete' && !('error' in resolved)) {
       const entry = resolved.channel.entries.find((e) => e.name === target) ?? { name: target, version: csv!.spec.version };
       const next = upgradeFor(resolved.channel, entry);
       const already = (ip.spec.clusterServiceVersionNames as string[]).includes(next?.name ?? '');
@@ -380,7 +382,7 @@ export class OlmController implements Controller {
     } else conditions = conditions.filter((c) => c.type !== 'InstallPlanPending');
     if (phase === 'Failed') conditions = setCondition(conditions, { type: 'InstallPlanFailed', status: 'True', reason: 'InstallComponentFailed', message: ip.status?.message ?? 'install plan failed' }, now);
     this.writeSubscription(sub, {
-      state: succeeded ? 'AtLatestKnown' : 'UpgradePending',
+      state: exists ? 'AtLatestKnown' : 'UpgradePending',
       currentCSV: target,
       ...(installed ? { installedCSV: installed } : {}),
       installPlanRef: this.planRef(ip),

@@ -77,7 +77,7 @@ describe('twin OLM with a pinned subscription', () => {
     assert.equal(s.status.installedCSV, 'rhods-operator.2.9.1');
     assert.equal(s.status.state, 'UpgradePending');
     assert.equal(s.status.installPlanRef.name, upgrade.metadata.name);
-    assert.equal(client.get(OLM, 'ClusterServiceVersion', 'rhods-operator.2.9.1', ns)?.status?.phase, 'Succeeded');
+    await waitFor('the pinned CSV to succeed', () => client.get(OLM, 'ClusterServiceVersion', 'rhods-operator.2.9.1', ns)?.status?.phase === 'Succeeded', 15_000);
     assert.equal(client.get(OLM, 'ClusterServiceVersion', 'rhods-operator.2.10.0', ns), undefined, 'the upgrade is not installed');
     assert.equal(plans(ns).length, 2);
   });
