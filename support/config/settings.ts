@@ -215,7 +215,7 @@ export const SETTINGS = {
   operatorChannel: define<string | undefined>({
     name: 'RHOAI_OPERATOR_CHANNEL',
     description:
-      "The rhods-operator subscription channel. RHOAI 2.9 shipped on `fast` (June 2024 install docs); the exact channel list of the catalog is unverified, so `@default` takes the PackageManifest's defaultChannel instead.",
+      "The rhods-operator subscription channel. RHOAI 2.9 shipped on `fast` (June 2024 install docs); the channel must carry the version RHOAI_EXPECTED_VERSION pins, or the run stops before anything is applied. `@default` takes the PackageManifest's defaultChannel if it carries that version, else the first channel that does.",
     allowed: 'a channel name (e.g. fast, stable, eus-2.8) or @default',
     default: 'fast',
     secret: false,
@@ -223,16 +223,12 @@ export const SETTINGS = {
   }),
   expectedVersion: define<string | undefined>({
     name: 'RHOAI_EXPECTED_VERSION',
-    description: "The RHOAI version the installed operator's CSV must report (a prefix of spec.version); `any` accepts whatever the channel delivers.",
-    allowed: 'a version prefix such as 2.9 or 2.9.1, or any',
+    description:
+      'The RHOAI version to install and pin: a minor (2.9: its newest z-stream in the channel) or a full version (2.9.1). The subscription gets that CSV as startingCSV, with Manual approval OLM never moves past it, and a catalog without it is refused before anything is applied, naming what it offers. `any` pins the channel head instead.',
+    allowed: 'a version such as 2.9 or 2.9.1, or any',
     default: '2.9',
     secret: false,
-    parse: (raw) => {
-      if (raw === undefined) return '2.9';
-      if (raw === 'any') return undefined;
-      if (!/^\d+(\.\d+){0,2}$/.test(raw)) throw new InvalidSettingValue('a version prefix such as 2.9 or 2.9.1, or any');
-      return raw;
-    },
+    parse: (raw) => pinnedVersion(raw, '2.9'),
   }),
   profile: define<'all' | 'train-only' | 'infer-only'>({
     name: 'RHOAI_PROFILE',
@@ -280,9 +276,37 @@ export const SETTINGS = {
   }),
   installPlanApproval: define<'Automatic' | 'Manual'>({
     name: 'RHOAI_INSTALL_PLAN_APPROVAL',
-    description: 'installPlanApproval of the operator subscriptions the install creates.',
+    description:
+      'installPlanApproval of the operator subscriptions the install creates. Manual (default): the harness approves exactly the InstallPlan of the pinned CSV and leaves the upgrades OLM offers later unapproved (listed in the report). Automatic: OLM installs the pinned CSV and then follows the channel on its own, upgrading whenever the catalog moves; the report warns.',
     secret: false,
-    ...oneOf(['Automatic', 'Manual'] as const, 'Automatic'),
+    ...oneOf(['Manual', 'Automatic'] as const, 'Manual'),
+  }),
+  serviceMeshVersion: define<string | undefined>({
+    name: 'RHOAI_SERVICEMESH_VERSION',
+    description:
+      'The OpenShift Service Mesh version to install and pin (servicemeshoperator startingCSV): 2.5, the release the RHOAI 2.9 docs were written against, means its newest z-stream in the channel; a full version pins that one; `any` pins the channel head.',
+    allowed: 'a version such as 2.5 or 2.5.1, or any',
+    default: '2.5',
+    secret: false,
+    parse: (raw) => pinnedVersion(raw, '2.5'),
+  }),
+  serverlessVersion: define<string | undefined>({
+    name: 'RHOAI_SERVERLESS_VERSION',
+    description:
+      'The OpenShift Serverless version to install and pin (serverless-operator startingCSV). The RHOAI 2.9 docs name none, so by default `any`: the head of the channel at install time, pinned there; a minor (1.32) or full version pins that release.',
+    allowed: 'a version such as 1.32 or 1.32.0, or any',
+    default: 'any',
+    secret: false,
+    parse: (raw) => pinnedVersion(raw, 'any'),
+  }),
+  authorinoVersion: define<string | undefined>({
+    name: 'RHOAI_AUTHORINO_VERSION',
+    description:
+      'The Authorino operator version to install and pin (authorino-operator startingCSV). The RHOAI 2.9 docs name none, so by default `any`: the head of the channel at install time, pinned there; a minor (1.0) or full version pins that release.',
+    allowed: 'a version such as 1.0 or 1.0.1, or any',
+    default: 'any',
+    secret: false,
+    parse: (raw) => pinnedVersion(raw, 'any'),
   }),
   ...ACCESS_SETTINGS,
   ...MESH_SETTINGS,
@@ -293,6 +317,14 @@ export const SETTINGS = {
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;
+
+/** A version to pin: major.minor (its newest z-stream) or a full version; `any` (returned as undefined) pins the channel head. */
+function pinnedVersion(raw: string | undefined, fallback: string): string | undefined {
+  const value = raw ?? fallback;
+  if (value === 'any') return undefined;
+  if (!/^\d+\.\d+(\.\d+)?$/.test(value)) throw new InvalidSettingValue('a version such as 2.9 or 2.9.1 (major.minor or major.minor.patch), or any');
+  return value;
+}
 
 /** The parsed settings of a run. */
 export type Settings = {
