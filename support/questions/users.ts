@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ApiError, type ClusterClient, type KObject, type ObjectRef } from '../cluster';
-import { entryVerifies, noteVerifies } from '../access/admin-password';
+import { entryVerifies } from '../access/admin-password';
 import { bcryptHash, htpasswdEntries, withEntry } from '../access/htpasswd';
 import { htpasswdSecretRef, readHtpasswdSecret } from '../access/htpasswd-secret';
 import { waitForOAuthRollout } from '../access/identity-provider';
@@ -79,7 +79,6 @@ async function mergeEntries(world: RhoaiWorld, users: string[]): Promise<string[
     const password = userPassword(world, user);
     if (entryVerifies(world, entries.get(user), password)) continue;
     const hash = world.secret(bcryptHash(password), 'htpasswd entry');
-    noteVerifies(world, hash, password);
     next = withEntry(next, user, hash);
     written.push(user);
   }
