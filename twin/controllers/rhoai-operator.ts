@@ -1,25 +1,42 @@
-// The RHOAI 2.9 operator (rhods-operator), once its CSV has succeeded:
-// - the DSCInitialization `default-dsci` it creates on a new install, and its reconcile: the
-//   applications and monitoring namespaces, phase Ready with ReconcileComplete, and — while
-//   serviceMesh is Managed — the operator-managed ServiceMeshControlPlane `data-science-smcp`, built
-//   as soon as a Subscription named servicemeshoperator exists and the SMCP kind is served (the trap
-//   the manual path avoids by setting serviceMesh Unmanaged first; install.md §8.1, §15.3);
-// - the DataScienceCluster reconcile of 2.9 (controllers/datasciencecluster): one DSC only, every
-//   component in turn, `<component>Ready` per Managed component (removed for the others),
-//   status.installedComponents, and the overall ReconcileComplete whose reason says whether some
-//   component failed — with phase Ready either way (install.md §4.4, §15.1). A Managed component
-//   gets its CRDs (twin/crds/component-<key>.yaml when that file exists), its Deployments in the
-//   applications namespace (with resource requests, so the scheduler accounts for them) and what
-//   else ships with it; a Removed one loses its Deployments.
-// - KServe's 2.9 rules (components/kserve): serving Managed needs DSCI serviceMesh Managed and the
-//   servicemeshoperator and serverless-operator operators (found by OperatorCondition name), and
-//   refuses a KnativeServing it does not own; serving Unmanaged leaves Serverless alone; with DSCI
-//   serviceMesh Managed the component also configures the mesh, which needs the mesh operator.
-//   TrustyAI is deprecated in 2.9: Managed deploys nothing and says so; at start the operator
-//   forces an existing DSC's trustyai to Removed (pkg/upgrade RemoveDeprecatedTrustyAI).
+// The RHOAI 2.9 operator (rhods-operator), once its CSV has succeeded. It follows
+// red-hat-data-services/rhods-operator, branch rhoai-2.9:
+// - main.go and pkg/upgrade/upgrade.go: the DSCInitialization `default-dsci` created on a new
+//   install (serviceMesh Managed, controlPlane data-science-smcp in istio-system, metrics Istio),
+//   and RemoveDeprecatedTrustyAI at start;
+// - controllers/dscinitialization/dscinitialization_controller.go (Reconcile): SetProgressingCondition
+//   on a DSCI without conditions, the applications and monitoring namespaces, configureServiceMesh,
+//   and only then SetCompleteCondition with phase Ready; controllers/status/status.go for the
+//   conditions each of those sets;
+// - controllers/dscinitialization/servicemesh_setup.go and capabilities.go, pkg/feature/handler.go,
+//   pkg/feature/feature.go, pkg/feature/conditions.go, pkg/feature/resources.go,
+//   pkg/feature/servicemesh/{conditions,resources}.go, pkg/deploy/deploy.go ClusterSubscriptionExists:
+//   with serviceMesh Managed and no Subscription named servicemeshoperator the Service Mesh
+//   capability fails (MissingOperator) and the DSCI stays Progressing — what a fresh cluster shows
+//   right after the operator install (install.md §3.6); as soon as that Subscription exists (and the
+//   SMCP kind is served) it builds `data-science-smcp`, the trap the manual path avoids by setting
+//   serviceMesh Unmanaged first (install.md §8.1); Unmanaged does nothing and leaves the conditions;
+// - controllers/datasciencecluster/datasciencecluster_controller.go (Reconcile, reconcileSubComponent):
+//   one DSC only, every component in turn, `<component>Ready` per Managed component (TrustyAI's is
+//   `trustyaiDeprecated`), status.installedComponents, the overall ReconcileComplete whose reason says
+//   whether some component failed — with phase Ready either way (install.md §4.4, §15.1) — and the
+//   upgrade precondition that puts a Ready DSC with a foreign Argo Workflows CRD in phase Error.
+//   A Managed component gets its CRDs (twin/crds/component-<key>.yaml when that file exists), its
+//   Deployments in the applications namespace (with resource requests, so the scheduler accounts for
+//   them) and what else ships with it; a Removed one loses its Deployments;
+// - components/codeflare/codeflare.go: a separate CodeFlare operator (OperatorCondition named
+//   rhods-codeflare-operator*, deploy.OperatorExists) blocks the component;
+// - components/datasciencepipelines/datasciencepipelines.go UnmanagedArgoWorkFlowExists;
+// - components/kserve/{kserve,kserve_config_handler,servicemesh_setup}.go: serving Managed needs DSCI
+//   serviceMesh Managed and the servicemeshoperator and serverless-operator operators (found by
+//   OperatorCondition name prefix), and refuses a KnativeServing it does not own; serving Unmanaged
+//   leaves Serverless alone; with DSCI serviceMesh Managed the component applies its mesh features
+//   after its manifests, and only when an authorino-operator Subscription exists;
+// - components/trustyai/trustyai.go: deprecated in 2.9, Managed deploys nothing and says so.
 // As on a self-managed 2.9 cluster, a component's condition says its manifests were reconciled,
 // not that its pods run: only the managed (OSD) platform waited for the deployments. A crash-looping
-// component shows in its Deployment, not in the DSC.
+// component shows in its Deployment, not in the DSC. Where 2.9 retries with the controller's
+// backoff, the twin reconciles again when what the retry waits for changes (Subscriptions, CRDs,
+// OperatorConditions, ServiceMeshControlPlanes).
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
