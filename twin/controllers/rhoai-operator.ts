@@ -63,6 +63,13 @@ export const RHOAI_OPERATOR_FAULTS: FaultDefinition[] = [
     expectMessage: 'still configuring the Service Mesh',
   },
   {
+    name: 'rhoai-dsci-mesh-reverted-to-managed',
+    description:
+      "Something else (a GitOps tool replaying the operator's defaults) sets default-dsci's serviceMesh back to Managed when the servicemeshoperator Subscription appears: 2.9 then builds data-science-smcp in istio-system, and OSSM refuses the manual control plane minimal beside it",
+    caughtBy: '@req.INS-SM-03',
+    expectMessage: 'ServiceMeshControlPlane data-science-smcp already exists',
+  },
+  {
     name: 'rhoai-codeflare-operator-installed',
     description:
       'A separate CodeFlare operator (OperatorCondition rhods-codeflare-operator.v1.2.0) is installed on the cluster: the 2.9 codeflare component refuses to deploy, codeflareReady=False, while the DSC phase stays Ready',
@@ -308,7 +315,8 @@ export class RhoaiOperator implements Controller {
     this.client.watch(DSC_API, 'DataScienceCluster', requeueDsc);
     // Namespaces it owns going away, and operator subscriptions appearing, change what a DSCI reports.
     this.client.watch('v1', 'Namespace', (type) => type === 'DELETED' && requeueDscis());
-    this.client.watch(OLM, 'Subscription', () => {
+    this.client.watch(OLM, 'Subscription', (type, sub) => {
+      if (type === 'ADDED' && sub.metadata.name === 'servicemeshoperator' && this.ctx.faults.has('rhoai-dsci-mesh-reverted-to-managed')) this.revertMeshToManaged();
       requeueDscis();
       requeueDsc();
     });
@@ -819,6 +827,14 @@ export class RhoaiOperator implements Controller {
         versions: [{ name: 'v1alpha1', served: true, storage: true, subresources: {}, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
       },
     });
+  }
+
+  /** rhoai-dsci-mesh-reverted-to-managed: another field manager puts serviceMesh back to Managed. */
+  private revertMeshToManaged(): void {
+    const gitops = this.client.as('gitops-controller');
+    for (const d of gitops.list(DSCI_API, 'DSCInitialization')) {
+      if (d.spec?.serviceMesh?.managementState !== 'Managed') gitops.patch(DSCI_API, 'DSCInitialization', d.metadata.name!, undefined, { spec: { serviceMesh: { managementState: 'Managed' } } });
+    }
   }
 
   /** rhoai-codeflare-operator-installed: what OLM leaves for an installed separate CodeFlare operator, its OperatorCondition. */
