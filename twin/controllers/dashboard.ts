@@ -1,4 +1,9 @@
-// The RHOAI 2.9 dashboard component's cluster objects. While the rhods-dashboard Deployment exists
+// The RHOAI 2.9 dashboard component's cluster objects. Upstream: red-hat-data-services/rhods-operator,
+// branch rhoai-2.9, components/dashboard/dashboard.go (ReconcileComponent, applyRHOAISpecificConfigs:
+// the OdhDashboardConfig from odh-dashboard manifests, deployed only when missing, with the admin
+// group rhods-admins on self-managed); red-hat-data-services/odh-dashboard, branch rhoai-2.9,
+// manifests/ (odhdashboardconfig, serving-runtime templates, notebook ImageStreams) and
+// backend/src/utils (cleanupGPU, the start-up GPU migration). While the rhods-dashboard Deployment exists
 // (the rhods-operator deploys it when DataScienceCluster `dashboard` is Managed) this controller
 // plays what ships with it: the OdhDashboardConfig `odh-dashboard-config` (created once, then the
 // admins' to change, as the 2.9 operator never updates an existing one), the serving-runtime
