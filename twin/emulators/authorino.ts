@@ -23,6 +23,8 @@ import { json, readBody } from './openvino';
 import { imageBaseName, type ImageEmulator } from './types';
 
 const AUTHCONFIG_API = 'authorino.kuadrant.io/v1beta2';
+/** Fault: Authorino lets a request with no credential through (an identity-less pass, as a broken credentials extractor could). */
+export const AUTHORINO_NO_CREDENTIAL_PASSES_FAULT = 'authorino-no-credential-passes';
 export const EXT_AUTHZ_CHECK_PATH = '/envoy.service.auth.v3.Authorization/Check';
 
 /** The HTTP request Envoy asks about (CheckRequest.attributes.request.http). */
@@ -44,6 +46,7 @@ export class AuthorinoService {
   constructor(
     private readonly client: TwinClient,
     private readonly env: Record<string, string>,
+    private readonly faults: { has(name: string): boolean } = { has: () => false },
   ) {}
 
   /** The AuthConfigs this instance serves. */
@@ -74,6 +77,7 @@ export class AuthorinoService {
       }
       if (method.kubernetesTokenReview) {
         const token = credential(req, method.credentials);
+        if (!token && this.faults.has(AUTHORINO_NO_CREDENTIAL_PASSES_FAULT)) return { allowed: true, identity: 'system:anonymous' };
         if (!token) {
           problems.push({ status: 401, reason: 'credential not found', headers: { 'www-authenticate': `Bearer realm="${name}"` } });
           continue;
@@ -172,13 +176,13 @@ function selectValue(v: KObject | undefined, data: Record<string, unknown>): unk
 }
 
 /** The authorino image: one AuthorinoService per pod, its ext_authz port and its AuthConfig status. */
-export function authorinoEmulator(clientFor: (podNamespace: string) => TwinClient): ImageEmulator {
+export function authorinoEmulator(clientFor: (podNamespace: string) => TwinClient, faults?: { has(name: string): boolean }): ImageEmulator {
   return {
     name: 'authorino',
     matches: (image) => /^authorino(-rhel\d+)?$/.test(imageBaseName(image)),
     start(ctx) {
       const client = clientFor(ctx.pod.metadata.namespace!);
-      const service = new AuthorinoService(client, ctx.env);
+      const service = new AuthorinoService(client, ctx.env, faults);
       const stopWatch = client.watch(AUTHCONFIG_API, 'AuthConfig', (type) => type !== 'DELETED' && queueMicrotask(() => service.markReady()));
       queueMicrotask(() => service.markReady());
       ctx.log('{"level":"info","logger":"authorino","msg":"starting authorization service","port":50051}');
