@@ -153,6 +153,9 @@ export async function awaitAuthorization(world: RhoaiWorld, model: DeployedModel
 /** Why a protected model answered: what the cluster's AuthConfigs for its host say (the cause a person fixes). */
 async function whyAnswered(world: RhoaiWorld, model: DeployedModel, credential: 'none' | 'foreign'): Promise<string> {
   const endpoint = await externalEndpoint(world, model);
+  const pods = (await world.cluster.list({ apiVersion: 'v1', kind: 'Pod', namespace: model.namespace }, { labelSelector: `serving.kserve.io/inferenceservice=${model.name},component=predictor` })).filter((p) => !p.metadata.deletionTimestamp);
+  const bare = pods.filter((p) => !((p.spec?.containers ?? []) as KObject[]).some((c) => c.name === 'istio-proxy'));
+  if (bare.length) return `the predictor pods ${bare.map((p) => p.metadata.name).join(', ')} run without the istio-proxy sidecar: the mesh's CUSTOM AuthorizationPolicy never sees their requests (is sidecar.istio.io/inject on the pod template?)`;
   const configs = (await world.cluster.list({ apiVersion: 'authorino.kuadrant.io/v1beta2', kind: 'AuthConfig', namespace: model.namespace })).filter((c) => (c.spec?.hosts ?? []).includes(endpoint.host));
   if (!configs.length) return `no AuthConfig in ${model.namespace} covers the host ${endpoint.host}: odh-model-controller has not protected the model (is the CUSTOM AuthorizationPolicy of ${MESH_NAMESPACE} there?)`;
   const config = configs[0]!;

@@ -51,6 +51,7 @@ import { keyOf, setCondition, splitKey, WorkQueue, type Condition, type Controll
 import { chooseRuntime, DEPLOYMENT_MODE, ISVC_API, modelStatus, RUNTIME_API, type Json, type ModelStatusInput } from './serving-runtimes';
 
 export const RUNTIME_WITHOUT_ONNX_FAULT = 'kserve-runtime-without-onnx';
+export const DROPS_SIDECAR_FAULT = 'kserve-drops-sidecar-annotation';
 
 export const KSERVE_FAULTS: FaultDefinition[] = [
   {
@@ -66,6 +67,13 @@ export const KSERVE_FAULTS: FaultDefinition[] = [
       "KServe finds no onnx in the ServingRuntime's supportedModelFormats (as with a runtime copied from an OpenVINO template that does not list onnx/1): the onnx model's InferenceService gets no predictor, NoSupportingRuntime \"Specified runtime does not support specified framework/version\"",
     caughtBy: '@req.TUT-FD-05',
     expectMessage: 'does not support specified framework/version',
+  },
+  {
+    name: DROPS_SIDECAR_FAULT,
+    description:
+      "KServe leaves sidecar.istio.io/inject out of the predictor's template (as a ServiceAnnotationDisallowedList that filtered it would): the predictor pods run without istio-proxy, the ingress gateway still reaches them, but the CUSTOM AuthorizationPolicy never applies — a token-protected model answers without a token",
+    caughtBy: '@req.TUT-FD-07',
+    expectMessage: 'without the istio-proxy sidecar',
   },
 ];
 
@@ -189,7 +197,7 @@ export class KServeController implements Controller {
     const annotations: Record<string, string> = {
       // Every annotation of the InferenceService but the disallowed ones (predictor.go, lines 74-80):
       // ticking "Require token authentication" changes the template, so a new revision rolls out.
-      ...Object.fromEntries(Object.entries(isvc.metadata.annotations ?? {}).filter(([k]) => !DISALLOWED_ANNOTATIONS.includes(k))),
+      ...Object.fromEntries(Object.entries(isvc.metadata.annotations ?? {}).filter(([k]) => !DISALLOWED_ANNOTATIONS.includes(k) && !(k === 'sidecar.istio.io/inject' && this.ctx.faults.has(DROPS_SIDECAR_FAULT)))),
       ...(runtime.spec?.annotations ?? {}),
       ...(predictor.annotations ?? {}),
       'autoscaling.knative.dev/min-scale': String(predictor.minReplicas ?? 1),
