@@ -15,6 +15,9 @@
 //   - the namespace in the service mesh (a configured member of the ServiceMeshMemberRoll
 //     `default` in istio-system, which odh-model-controller asks for): until then the twin waits
 //     rather than start predictor pods without their sidecar (PredictorReady Unknown says so).
+// Without Knative Services (no Ready KnativeServing: OpenShift Serverless has not installed Knative
+// Serving) a Serverless InferenceService is rejected — a Warning ServerlessModeRejected event and no
+// status, never Ready (controller.go, rhoai-2.9, lines 169-181).
 // What it makes, in Knative's names (the twin keeps no Knative Service/Configuration/Revision
 // objects; their generations live on the revision Deployments): the ISVC's predictor template —
 // the ISVC's annotations minus ServiceAnnotationDisallowedList (min/max-scale, the internal
@@ -78,6 +81,7 @@ export const KSERVE_FAULTS: FaultDefinition[] = [
 ];
 
 const MANAGER = 'kserve-controller-manager';
+const KNATIVE_SERVING_API = 'operator.knative.dev/v1beta1';
 const TEMPLATE_HASH = 'twin.rhoai-harness/predictor-template-hash';
 const GENERATION_LABEL = 'serving.knative.dev/configurationGeneration';
 /** KServe's ServiceAnnotationDisallowedList (pkg/constants/constants.go, rhoai-2.9, line 328). */
@@ -96,6 +100,8 @@ export class KServeController implements Controller {
   private readonly traffic: MeshTraffic;
   /** InferenceService uids that have been reported Ready (the InferenceServiceReady event is sent once). */
   private readonly announced = new Set<string>();
+  /** InferenceService uids told that Serverless mode is rejected (the event is sent once). */
+  private readonly rejected = new Set<string>();
 
   constructor(private readonly ctx: ControllerContext) {
     this.client = ctx.clientFor(MANAGER, 'redhat-ods-applications:kserve-controller-manager');
@@ -112,6 +118,7 @@ export class KServeController implements Controller {
     this.client.watch(RUNTIME_API, 'ClusterServingRuntime', all);
     this.client.watch('v1', 'Secret', (_t, s) => s.metadata.name === 'storage-config' && inNamespace(s.metadata.namespace));
     this.client.watch('v1', 'Namespace', (_t, ns) => inNamespace(ns.metadata.name));
+    this.client.watch(KNATIVE_SERVING_API, 'KnativeServing', all);
     this.client.watch('apps/v1', 'Deployment', (_t, d) => {
       if (d.metadata.name === MANAGER) all();
       const owner = d.metadata.labels?.[ISVC_LABEL];
@@ -121,6 +128,14 @@ export class KServeController implements Controller {
       const owner = p.metadata.labels?.[ISVC_LABEL];
       if (owner && p.metadata.labels?.component === 'predictor') this.queue.enqueue(`${p.metadata.namespace}/${owner}`);
     });
+  }
+
+  /**
+   * Knative Services are served (their CRD established) once OpenShift Serverless has installed
+   * Knative Serving: the twin takes a Ready KnativeServing as that sign (it installs no Knative CRDs).
+   */
+  private knativeServicesAvailable(): boolean {
+    return this.client.list(KNATIVE_SERVING_API, 'KnativeServing').some((ks) => (ks.status?.conditions ?? []).some((c: KObject) => c.type === 'Ready' && c.status === 'True'));
   }
 
   private running(): boolean {
@@ -134,6 +149,12 @@ export class KServeController implements Controller {
     if (!isvc || isvc.metadata.deletionTimestamp) return;
     const mode = isvc.metadata.annotations?.[DEPLOYMENT_MODE] ?? 'Serverless';
     if (mode === 'ModelMesh') return; // ModelMesh's controller serves it (modelmesh.ts)
+    if (!this.knativeServicesAvailable()) {
+      // controller.go (rhoai-2.9, lines 169-181): Serverless without Knative Services is rejected, no status.
+      if (!this.rejected.has(isvc.metadata.uid!)) this.client.event(isvc, 'Warning', 'ServerlessModeRejected', 'It is not possible to use Serverless deployment mode when Knative Services are not available');
+      this.rejected.add(isvc.metadata.uid!);
+      return;
+    }
     const choice = chooseRuntime(this.client, isvc, { multiModel: false, hiddenFormats: this.ctx.faults.has(RUNTIME_WITHOUT_ONNX_FAULT) ? ['onnx'] : [] });
     if (!choice.runtime) {
       const f = choice.failure!;

@@ -126,6 +126,19 @@ describe('KServe (Serverless) on the twin', () => {
     assert.equal(unknown.status.modelStatus.lastFailureInfo.reason, 'RuntimeNotRecognized');
   });
 
+  it('rejects a Serverless InferenceService while Knative Services are not available (ServerlessModeRejected, no status), and serves it once they are', async () => {
+    const c = admin(t);
+    const ks = (status: string) => c.patchStatus('operator.knative.dev/v1beta1', 'KnativeServing', 'knative-serving', 'knative-serving', { conditions: [{ type: 'Ready', status, lastTransitionTime: new Date().toISOString() }] });
+    ks('False');
+    c.apply(runtimeFromTemplate('kserve-ovms', 'noknative', NS));
+    c.apply(kserveIsvc('noknative', NS, { runtime: 'noknative', path: 'models/fraud' }));
+    await until(c, 'v1', 'Event', (es) => es.some((e) => e.involvedObject?.name === 'noknative' && e.reason === 'ServerlessModeRejected'), 'the ServerlessModeRejected event');
+    assert.equal(c.get('serving.kserve.io/v1beta1', 'InferenceService', 'noknative', NS)!.status?.conditions, undefined, 'no status without Knative');
+    assert.equal(c.get('apps/v1', 'Deployment', 'noknative-predictor-00001-deployment', NS), undefined, 'no predictor without Knative');
+    ks('True');
+    await isvcWhere(t, NS, 'noknative', (i) => condition(i, 'Ready')?.status === 'True', 'noknative to be Ready once Knative Serving is');
+  });
+
   it('cleans up outside the namespace when an InferenceService goes: its route in istio-system, and the namespace leaves the mesh with its last one', async () => {
     const c = admin(t);
     const isvc = c.get('serving.kserve.io/v1beta1', 'InferenceService', 'fraud', NS)!;
