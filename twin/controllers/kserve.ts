@@ -1,3 +1,8 @@
+// Follows red-hat-data-services/kserve, branch rhoai-2.9: pkg/controller/v1beta1/inferenceservice/
+// controller.go (Serverless rejected without Knative Services), components/predictor.go (the
+// predictor's annotations), reconcilers/knative/ksvc_reconciler.go (the Knative Service template),
+// pkg/apis/serving/v1beta1/inference_service_status.go (PropagateStatus, PropagateModelStatus),
+// pkg/constants/constants.go (ServiceAnnotationDisallowedList).
 // KServe 0.11 (RHOAI 2.9's kserve-controller-manager) serving InferenceServices in the Serverless
 // deployment mode, the cluster default RHOAI 2.9 configures (the dashboard sets no
 // serving.kserve.io/deploymentMode for single-model serving). While kserve-controller-manager is

@@ -1,4 +1,5 @@
-// odh-model-controller of RHOAI 2.9 (red-hat-data-services/odh-model-controller rhoai-2.9), the
+// Follows red-hat-data-services/odh-model-controller, branch rhoai-2.9 (files named below, under
+// controllers/). odh-model-controller of RHOAI 2.9, the
 // OpenShift glue around KServe and ModelMesh, while its Deployment is available in the applications
 // namespace:
 //   - storage-config: in every namespace with data connections (Secrets labelled
