@@ -43,7 +43,8 @@ export function assertRefused(world: RhoaiWorld, status: number): void {
   const { exchange, credential } = last;
   const body = typeof exchange.body === 'string' ? exchange.body.slice(0, 300) : JSON.stringify(exchange.body).slice(0, 300);
   assert.ok(exchange.status !== 200, `the model answered ${credential} with HTTP 200 — ${body}: token authorization is not enforced (a request ${credential === 'no token' ? 'without a token' : `with ${credential}`} must be refused)`);
-  assert.equal(exchange.status, status, `the request with ${credential} was refused with HTTP ${exchange.status} (${exchange.headers['x-ext-auth-reason'] ?? body}), not ${status}`);
+  const why = status === 401 && exchange.status === 403 ? `: the credential passed authentication (Authorino took ${credential} for an identity, and only the SubjectAccessReview refused it)` : '';
+  assert.equal(exchange.status, status, `the request with ${credential} was refused with HTTP ${exchange.status} (${exchange.headers['x-ext-auth-reason'] ?? body}), not ${status}${why}`);
 }
 
 /** A token of the `default` service account of a project of its own, which has no RoleBinding in the model's project. */

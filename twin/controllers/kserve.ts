@@ -73,7 +73,7 @@ export const KSERVE_FAULTS: FaultDefinition[] = [
     name: RUNTIME_WITHOUT_ONNX_FAULT,
     description:
       "KServe finds no onnx in the ServingRuntime's supportedModelFormats (as with a runtime copied from an OpenVINO template that does not list onnx/1): the onnx model's InferenceService gets no predictor, NoSupportingRuntime \"Specified runtime does not support specified framework/version\"",
-    caughtBy: '@req.TUT-FD-05',
+    caughtBy: '@req.UI-MS-02',
     expectMessage: 'does not support specified framework/version',
   },
   {

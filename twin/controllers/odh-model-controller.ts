@@ -39,7 +39,7 @@
 import type { TwinClient } from '../api/client';
 import { ownerReference } from '../api/meta';
 import type { KObject } from '../api/types';
-import { AUTHORINO_NO_CREDENTIAL_PASSES_FAULT } from '../emulators/authorino';
+import { AUTHORINO_NO_CREDENTIAL_PASSES_FAULT, AUTHORINO_TRUSTS_UNVERIFIED_JWT_FAULT } from '../emulators/authorino';
 import type { FaultDefinition } from '../fault-definition';
 import { applicationsNamespace, deploymentAvailable } from './kueue';
 import { keyOf, splitKey, WorkQueue, type Controller, type ControllerContext } from './runtime';
@@ -62,6 +62,13 @@ export const ODH_MODEL_CONTROLLER_FAULTS: FaultDefinition[] = [
       "odh-model-controller writes the token AuthConfig without its kubernetes-rbac SubjectAccessReview (as a template that lost its authorization section): any token the cluster authenticates gets answers, also that of a service account of another project without access to the model's project",
     caughtBy: '@req.TUT-FD-07',
     expectMessage: 'has no SubjectAccessReview',
+  },
+  {
+    name: AUTHORINO_TRUSTS_UNVERIFIED_JWT_FAULT,
+    description:
+      "Authorino takes a JWT-shaped token that the TokenReview refused for the identity of its unverified sub claim (a forged or expired token is not rejected as unauthenticated): an invalid token reaches the SubjectAccessReview and is refused 403 instead of 401",
+    caughtBy: '@req.CMP-06',
+    expectMessage: 'the credential passed authentication',
   },
   {
     name: AUTHORINO_NO_CREDENTIAL_PASSES_FAULT,

@@ -25,6 +25,8 @@ import { imageBaseName, type ImageEmulator } from './types';
 const AUTHCONFIG_API = 'authorino.kuadrant.io/v1beta2';
 /** Fault: Authorino lets a request with no credential through (an identity-less pass, as a broken credentials extractor could). */
 export const AUTHORINO_NO_CREDENTIAL_PASSES_FAULT = 'authorino-no-credential-passes';
+/** Fault: Authorino takes a JWT-shaped token the TokenReview refused for the identity of its unverified `sub` claim. */
+export const AUTHORINO_TRUSTS_UNVERIFIED_JWT_FAULT = 'authorino-trusts-unverified-jwt';
 export const EXT_AUTHZ_CHECK_PATH = '/envoy.service.auth.v3.Authorization/Check';
 
 /** The HTTP request Envoy asks about (CheckRequest.attributes.request.http). */
@@ -85,6 +87,11 @@ export class AuthorinoService {
         const review = this.client.create({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', metadata: {}, spec: { token, audiences: method.kubernetesTokenReview.audiences } });
         if (review.status?.authenticated) {
           identity = review.status.user;
+          break;
+        }
+        const sub = this.faults.has(AUTHORINO_TRUSTS_UNVERIFIED_JWT_FAULT) ? unverifiedSubject(token) : undefined;
+        if (sub) {
+          identity = { username: sub };
           break;
         }
         problems.push({ status: 401, reason: 'not authenticated', headers: { 'www-authenticate': `Bearer realm="${name}"` } });
@@ -165,6 +172,16 @@ function credential(req: CheckedRequest, credentials: KObject | undefined): stri
   const auth = req.headers.authorization ?? '';
   const m = new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s+(.+)$`, 'i').exec(auth.trim());
   return m?.[1]?.trim() || undefined;
+}
+
+/** The `sub` claim of a JWT, read without checking its signature (only under the fault). */
+function unverifiedSubject(token: string): string | undefined {
+  try {
+    const sub = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')).sub;
+    return typeof sub === 'string' ? sub : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A value of an AuthConfig: {value} as is, {selector} read from the authorization JSON (dotted path). */
