@@ -1,5 +1,7 @@
 import { Given, Then } from '@cucumber/cucumber';
+import { assertModelMeshServes } from '../support/serving/model-servers';
 import { assertModelFailsToLoad, currentModel } from '../support/serving/models';
+import { currentProject } from '../support/tutorial/projects';
 import { assertCaikitGenerates, uploadTinyModel } from '../support/serving/text-generation';
 import type { RhoaiWorld } from '../support/world';
 
@@ -21,4 +23,12 @@ Then('the model\'s text generation endpoint continues a prompt as the model defi
 
 Then('the model {string} fails to load, saying {string}', async function (this: RhoaiWorld, name: string, words: string) {
   await assertModelFailsToLoad(this, name, words);
+});
+
+Then('ModelMesh takes up the project: it makes the project\'s Service "modelmesh-serving"', function (this: RhoaiWorld) {
+  return assertModelMeshServes(this, currentProject(this).name, true);
+});
+
+Then('ModelMesh lets the project go: it removes the project\'s Service "modelmesh-serving"', function (this: RhoaiWorld) {
+  return assertModelMeshServes(this, currentProject(this).name, false);
 });
