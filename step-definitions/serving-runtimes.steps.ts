@@ -1,9 +1,18 @@
-import { Given, Then } from '@cucumber/cucumber';
+import { Before, Given, Then } from '@cucumber/cucumber';
 import { assertModelMeshServes } from '../support/serving/model-servers';
 import { assertModelFailsToLoad, currentModel } from '../support/serving/models';
 import { currentProject } from '../support/tutorial/projects';
-import { assertCaikitGenerates, uploadTinyModel } from '../support/serving/text-generation';
+import { assertCaikitGenerates, tinyModelNotApplicable, uploadTinyModel } from '../support/serving/text-generation';
 import type { RhoaiWorld } from '../support/world';
+
+// Not applicable (cucumber status skipped, the reason attached and logged) where the tiny model cannot load.
+Before({ tags: '@tiny-model' }, async function (this: RhoaiWorld) {
+  const reason = await tinyModelNotApplicable(this);
+  if (!reason) return undefined;
+  this.report.text('not applicable', reason);
+  this.log(reason);
+  return 'skipped';
+});
 
 Given('the tiny text-generation model is uploaded for Caikit under {string}', function (this: RhoaiWorld, prefix: string) {
   return uploadTinyModel(this, 'my-storage', prefix, 'caikit');

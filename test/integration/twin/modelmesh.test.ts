@@ -52,7 +52,7 @@ describe('ModelMesh on the twin', () => {
     assert.ok(d.spec.template.spec.volumes.some((v: KObject) => v.name === 'proxy-tls' && v.secret?.secretName === 'model-serving-proxy-tls'));
     const svc = c.get('v1', 'Service', 'modelmesh-serving', NS)!;
     assert.deepEqual(svc.spec.ports.map((p: KObject) => p.port), [8033, 8008, 8443, 2112]);
-    assert.equal(svc.metadata.annotations['service.alpha.openshift.io/serving-cert-secret-name'], 'model-serving-proxy-tls');
+    assert.equal(svc.metadata.annotations?.['service.alpha.openshift.io/serving-cert-secret-name'], 'model-serving-proxy-tls');
     const base = `http://modelmesh-serving.${NS}.svc.cluster.local:8008/v2/models/fraud`;
     const meta = JSON.parse((await clusterRequest(t, NS, base)).body);
     assert.match(meta.name, /^fraud__isvc-[0-9a-f]{10}$/, 'ModelMesh answers under the model id');
