@@ -15,6 +15,7 @@ import { OPENVINO_FAULTS } from '../emulators/openvino';
 import { RHOAI_OPERATOR_FAULTS } from './rhoai-operator';
 import { SERVERLESS_FAULTS } from './serverless';
 import { SERVICE_MESH_FAULTS } from './service-mesh';
+import { TEXT_GENERATION_FAULTS } from '../emulators/text-generation';
 import { TRUSTED_CA_FAULTS } from './trusted-ca-bundle';
 import { WORKLOAD_FAULTS } from './workloads';
 
@@ -36,4 +37,5 @@ export const CONTROLLER_FAULTS: FaultDefinition[] = [
   ...MODELMESH_FAULTS,
   ...ODH_MODEL_CONTROLLER_FAULTS,
   ...OPENVINO_FAULTS,
+  ...TEXT_GENERATION_FAULTS,
 ];
