@@ -1,6 +1,6 @@
 // Settings of one domain. The tutorials: S3 storage, the tutorial repository, projects.
 // Rows here are spread into SETTINGS (settings.ts); see setting-kinds.ts for the parsers.
-import { define, InvalidSettingValue } from './setting-kinds';
+import { define, InvalidSettingValue, oneOf } from './setting-kinds';
 
 const REPO_ALLOWED = 'an https:// or http:// URL of a Git repository (no credentials in it), e.g. https://github.com/rh-aiservices-bu/fraud-detection.git';
 const REF_ALLOWED = 'a Git branch or tag name (letters, digits, ".", "_", "-" and "/"; no "..", no leading "-" or "/")';
@@ -12,6 +12,13 @@ const ENDPOINT_ALLOWED = 'an http:// or https:// URL of an S3 API (scheme, host,
 const REGION_ALLOWED = 'an S3 region name: lower-case letters, digits and "-", e.g. us-east-1';
 
 export const TUTORIAL_SETTINGS = {
+  tinyModel: define<'auto' | 'run' | 'skip'>({
+    name: 'RHOAI_TINY_MODEL',
+    description:
+      'Whether the @tiny-model scenarios (CMP-07: Caikit TGIS and TGIS Standalone serving a tiny character-bigram model the harness writes) run. The model is in a format only the twin\'s runtimes load; the real Caikit and TGIS images do not. `auto` runs them on the embedded twin (RHOAI_TARGET twin) and reports them as not applicable (skipped, with the reason attached) on a cluster; `run` runs them anyway (a twin served standalone); `skip` reports them as not applicable everywhere.',
+    secret: false,
+    ...oneOf(['auto', 'run', 'skip'] as const, 'auto'),
+  }),
   tutorialRepo: define<string>({
     name: 'RHOAI_TUTORIAL_REPO',
     description:

@@ -17,6 +17,7 @@ import { RBAC_BOOTSTRAP_FAULTS } from './rbac-bootstrap';
 import { RHOAI_OPERATOR_FAULTS } from './rhoai-operator';
 import { SERVERLESS_FAULTS } from './serverless';
 import { SERVICE_MESH_FAULTS } from './service-mesh';
+import { TEXT_GENERATION_FAULTS } from '../emulators/text-generation';
 import { TRUSTED_CA_FAULTS } from './trusted-ca-bundle';
 import { WORKLOAD_FAULTS } from './workloads';
 
@@ -40,4 +41,5 @@ export const CONTROLLER_FAULTS: FaultDefinition[] = [
   ...ODH_MODEL_CONTROLLER_FAULTS,
   ...OPENVINO_FAULTS,
   ...RBAC_BOOTSTRAP_FAULTS,
+  ...TEXT_GENERATION_FAULTS,
 ];
