@@ -9,7 +9,7 @@ export const DSCI = 'dscinitialization.opendatahub.io/v1';
 export const APPS = 'redhat-ods-applications';
 
 /** Generous: other suites may load the machine while this one runs. */
-export const waitFor = <T>(what: string, probe: () => T) => poll(what, probe, 15_000);
+export const waitFor = <T>(what: string, probe: () => T) => poll(what, probe, 30_000);
 
 export interface Cluster {
   twin: Twin;
