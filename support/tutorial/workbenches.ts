@@ -31,6 +31,8 @@ const STUCK = ['ImagePullBackOff', 'ErrImagePull', 'InvalidImageName', 'CrashLoo
 export interface EnvironmentGroup {
   type: 'ConfigMap' | 'Secret';
   values: Record<string, string>;
+  /** Names whose value the harness made up ("(generated)"): a kept Secret's value is reused for them. */
+  generated?: string[];
 }
 
 export interface WorkbenchRequest {
@@ -183,7 +185,16 @@ export async function createWorkbench(world: RhoaiWorld, req: WorkbenchRequest):
   for (const [i, group] of (req.environment ?? []).entries()) {
     const kind = group.type;
     const objectName = `${kind === 'Secret' ? 'secret' : 'configmap'}-${stableChars(namespace, name, String(i), kind)}`;
-    if (kind === 'Secret') for (const v of Object.values(group.values)) world.secret(v, 'workbench environment variable');
+    if (kind === 'Secret') {
+      // A second run on a kept project reuses the generated values the Secret already holds: the
+      // running workbench keeps them, as it would when a user saves the form without changing them.
+      const kept = await world.cluster.get({ apiVersion: 'v1', kind: 'Secret', name: objectName, namespace });
+      for (const key of group.generated ?? []) {
+        const value = kept?.data?.[key];
+        if (typeof value === 'string') group.values[key] = Buffer.from(value, 'base64').toString('utf8');
+      }
+      for (const v of Object.values(group.values)) world.secret(v, 'workbench environment variable');
+    }
     const [object] = world.render(kind === 'Secret' ? 'tutorial/env-secret' : 'tutorial/env-configmap', { name: objectName, namespace });
     object![kind === 'Secret' ? 'stringData' : 'data'] = { ...group.values };
     await world.cluster.apply(object!);
