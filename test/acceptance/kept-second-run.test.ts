@@ -1,0 +1,67 @@
+// Runs as users really make them (issue 15): `--tags "@install or @tutorial"` twice with
+// RHOAI_KEEP=always on one standalone twin. The second run converges (it passes: generated values
+// kept in the cluster are reused, not replaced under a running workbench), and no value any Secret
+// on the twin holds, read as cluster-admin after the second run, appears in either run's console
+// output or under its reports/.
+//
+// Excluded from the scan, because they cannot be secrets and would match ordinary text: values
+// shorter than 4 characters (the redactor's MIN_SECRET_LENGTH; e.g. "1", "us") and the literal
+// words "true" and "false". Everything else (tokens, keys, passwords, certificates, bucket names,
+// endpoints) is scanned.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { assertNoSecrets, runHarness, scratch, type HarnessRun } from './harness-run';
+import { startStandaloneTwin, type StandaloneTwin } from './standalone-twin';
+
+const password = `Pw-${randomBytes(12).toString('hex')}`;
+const NOT_SECRETS = new Set(['true', 'false']);
+
+/** Every value (decoded) of every Secret on the twin, read through its API as cluster-admin. */
+function secretValues(kubeconfig: string): string[] {
+  const out = execFileSync('kubectl', ['get', 'secrets', '-A', '-o', 'json'], { env: { ...process.env, KUBECONFIG: kubeconfig }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const list = JSON.parse(out) as { items: { data?: Record<string, string> }[] };
+  const values = new Set<string>();
+  for (const item of list.items) {
+    for (const encoded of Object.values(item.data ?? {})) {
+      const value = Buffer.from(encoded, 'base64').toString('utf8');
+      if (value.length >= 4 && !NOT_SECRETS.has(value)) values.add(value);
+    }
+  }
+  return [...values];
+}
+
+const failures = (run: HarnessRun) => run.scenarios.filter((s) => s.status !== 'passed').map((s) => `${s.name}: ${s.error}`).join('\n');
+
+describe('two kept runs of "@install or @tutorial" on one standalone twin', () => {
+  let twin: StandaloneTwin;
+  let first: HarnessRun;
+  let second: HarnessRun;
+  const env = () => ({ KUBECONFIG: twin.kubeconfig, RHOAI_TARGET: 'cluster', RHOAI_ADMIN_PASSWORD: password, RHOAI_RESOLVE: twin.resolve, RHOAI_KEEP: 'always' });
+
+  before(async () => {
+    twin = await startStandaloneTwin(scratch('twin'));
+    first = await runHarness(['--tags', '@install or @tutorial'], env());
+    second = await runHarness(['--tags', '@install or @tutorial'], env());
+  });
+
+  after(async () => twin?.stop());
+
+  test('the first run passes', () => {
+    assert.equal(first.code, 0, `the first run failed:\n${failures(first)}\n${first.stderr.slice(-1500)}`);
+  });
+
+  test('the second run passes too', () => {
+    assert.equal(second.code, 0, `the second run failed:\n${failures(second)}\n${second.stderr.slice(-1500)}`);
+    assert.ok(second.scenarios.length > 0 && second.scenarios.every((s) => s.status !== 'failed'));
+  });
+
+  test("no value of any Secret on the twin appears in either run's console or reports", () => {
+    const values = secretValues(twin.kubeconfig);
+    assert.ok(values.length > 0, 'the twin holds no Secret values: the scan would prove nothing');
+    values.push(password);
+    assertNoSecrets(first, values, 'first run');
+    assertNoSecrets(second, values, 'second run');
+  });
+});
