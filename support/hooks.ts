@@ -7,6 +7,7 @@ import { formatEnvironment } from './report/environment';
 import { REPORTS_DIR } from './paths';
 import { session } from './session';
 import { installFirstIfNeeded, needsInstalledPlatform } from './target/install-first';
+import { isParallelWorker } from './target/run-coordination';
 import type { RhoaiWorld } from './world';
 
 /** Errors whose message says everything a person needs: their stack would only bury it. */
@@ -66,7 +67,8 @@ BeforeAll(function () {
 // Any tag alone: on the embedded twin, a scenario that needs the installed platform but is not one
 // of the installer's gets the installer run first (support/target/install-first.ts).
 Before(async function (this: RhoaiWorld, { pickle }: ITestCaseHookParameter) {
-  if (!needsInstalledPlatform(pickle.uri)) return;
+  const firstOfSerialRun = session.firstScenario() && !isParallelWorker();
+  if (!needsInstalledPlatform(pickle.uri, firstOfSerialRun)) return;
   const line = await installFirstIfNeeded(await session.target(), this.cluster, this.settings, REPORTS_DIR);
   if (line) {
     session.log(line);

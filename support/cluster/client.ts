@@ -53,8 +53,15 @@ export interface ClientObserver {
 /** The decoded values of every Secret in an API answer (a Secret, a SecretList, a watch state). */
 export function secretValuesIn(body: unknown, secret = false): string[] {
   const out: string[] = [];
-  const values = (map: unknown, decode: boolean): void => {
-    for (const v of Object.values((map ?? {}) as Record<string, unknown>)) if (typeof v === 'string') out.push(decode ? Buffer.from(v, 'base64').toString('utf8') : v);
+  // A value that is the Secret's own namespace or name (a service-account token Secret's `namespace`)
+  // is metadata every report shows anyway: it cannot be a secret, and redacting it would hide every
+  // mention of that namespace.
+  const values = (map: unknown, decode: boolean, metadata: KObject['metadata'] | undefined): void => {
+    for (const v of Object.values((map ?? {}) as Record<string, unknown>)) {
+      if (typeof v !== 'string') continue;
+      const value = decode ? Buffer.from(v, 'base64').toString('utf8') : v;
+      if (value !== metadata?.namespace && value !== metadata?.name) out.push(value);
+    }
   };
   const visit = (value: unknown, secret: boolean): void => {
     if (!value || typeof value !== 'object') return;
@@ -63,8 +70,8 @@ export function secretValuesIn(body: unknown, secret = false): string[] {
     // A list's items carry no kind: the list's kind says what they are.
     if (obj.kind === 'SecretList') return (obj.items as unknown[] | undefined)?.forEach((item) => visit(item, true));
     if (!secret && obj.kind !== 'Secret') return;
-    values(obj.data, true);
-    values(obj.stringData, false);
+    values(obj.data, true, obj.metadata);
+    values(obj.stringData, false, obj.metadata);
   };
   visit(body, secret);
   return out;

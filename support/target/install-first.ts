@@ -23,10 +23,22 @@ const INSTALL_FIRST_TIMEOUT_MS = 1_800_000;
 export const INSTALL_FIRST_TAGS = '@install';
 export const INSTALL_FIRST_FOLDER = 'install-first';
 
-/** Whether a scenario (by its feature file) relies on an installer it does not contain. */
-export function needsInstalledPlatform(featureUri: string): boolean {
-  const uri = featureUri.split(path.sep).join('/').replace(/^\.\//, '');
-  return uri.startsWith('features/') && !INSTALLER_FEATURES.some((prefix) => uri.startsWith(prefix));
+/** Where the installer starts: a run whose first scenario is here runs the installer itself, from its start. */
+const INSTALLER_START = ['features/00-access/', 'features/00-smoke/', 'features/10-install/01-'];
+
+const uriOf = (featureUri: string) => featureUri.split(path.sep).join('/').replace(/^\.\//, '');
+
+/**
+ * Whether a scenario (by its feature file) relies on an installer it does not contain: a feature
+ * outside the installer's; or, as the first scenario of a serial run, an installer feature that
+ * builds on the ones before it (e.g. `--tags @serving` starts at 10-install/06-kserve-manual-mode,
+ * which needs the Service Mesh, Serverless and the gateway of 03-05).
+ */
+export function needsInstalledPlatform(featureUri: string, firstOfSerialRun = false): boolean {
+  const uri = uriOf(featureUri);
+  if (!uri.startsWith('features/')) return false;
+  if (!INSTALLER_FEATURES.some((prefix) => uri.startsWith(prefix))) return true;
+  return firstOfSerialRun && !INSTALLER_START.some((prefix) => uri.startsWith(prefix));
 }
 
 /** The platform the tutorials and distributed workloads expect: the DataScienceCluster default-dsc exists. */

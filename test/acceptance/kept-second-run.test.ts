@@ -5,8 +5,9 @@
 // output or under its reports/.
 //
 // Excluded from the scan, because they cannot be secrets and would match ordinary text: values
-// shorter than 4 characters (the redactor's MIN_SECRET_LENGTH; e.g. "1", "us") and the literal
-// words "true" and "false". Everything else (tokens, keys, passwords, certificates, bucket names,
+// shorter than 4 characters (the redactor's MIN_SECRET_LENGTH; e.g. "1", "us"), the literal
+// words "true" and "false", and a value that is the Secret's own namespace or name (a service-account
+// token Secret's `namespace` key: metadata every report names). Everything else (tokens, keys, passwords, certificates, bucket names,
 // endpoints) is scanned.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -21,12 +22,12 @@ const NOT_SECRETS = new Set(['true', 'false']);
 /** Every value (decoded) of every Secret on the twin, read through its API as cluster-admin. */
 function secretValues(kubeconfig: string): string[] {
   const out = execFileSync('kubectl', ['get', 'secrets', '-A', '-o', 'json'], { env: { ...process.env, KUBECONFIG: kubeconfig }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  const list = JSON.parse(out) as { items: { data?: Record<string, string> }[] };
+  const list = JSON.parse(out) as { items: { metadata: { name: string; namespace: string }; data?: Record<string, string> }[] };
   const values = new Set<string>();
   for (const item of list.items) {
     for (const encoded of Object.values(item.data ?? {})) {
       const value = Buffer.from(encoded, 'base64').toString('utf8');
-      if (value.length >= 4 && !NOT_SECRETS.has(value)) values.add(value);
+      if (value.length >= 4 && !NOT_SECRETS.has(value) && value !== item.metadata.namespace && value !== item.metadata.name) values.add(value);
     }
   }
   return [...values];

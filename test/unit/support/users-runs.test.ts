@@ -21,6 +21,13 @@ describe('which scenarios need the installer run first', () => {
     assert.equal(needsInstalledPlatform('features/00-access/01-login.feature'), false);
     assert.equal(needsInstalledPlatform('features/00-smoke/cluster.feature'), false);
   });
+
+  test('an installer feature that builds on earlier ones does when it starts a serial run', () => {
+    assert.equal(needsInstalledPlatform('features/10-install/06-kserve-manual-mode.feature', true), true);
+    assert.equal(needsInstalledPlatform('features/10-install/06-kserve-manual-mode.feature', false), false);
+    assert.equal(needsInstalledPlatform('features/10-install/01-rhoai-operator.feature', true), false);
+    assert.equal(needsInstalledPlatform('features/00-access/01-login.feature', true), false);
+  });
 });
 
 describe('Secret values in API answers', () => {
