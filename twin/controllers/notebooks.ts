@@ -30,7 +30,7 @@ import type { TwinClient } from '../api/client';
 import { ownerReference } from '../api/meta';
 import type { KObject } from '../api/types';
 import { minioDenyingModelWrites, S3_UPLOAD_FAULT } from '../emulators/workbench/s3-write-policy';
-import { registerWorkbenchImages, REPOSITORY_FAULT, TRAINING_FAULT } from '../emulators/workbench/index';
+import { NO_EGRESS_FAULT, registerWorkbenchImages, REPOSITORY_FAULT, TRAINING_FAULT } from '../emulators/workbench/index';
 import type { FaultDefinition } from '../fault-definition';
 import { workloadRuntimeOf } from '../network/index';
 import { contains } from './dashboard';
@@ -66,6 +66,13 @@ export const NOTEBOOK_FAULTS: FaultDefinition[] = [
     description: 'No Git server is reachable from the workbenches: github.com (and every mirror) does not resolve inside the cluster, as on a disconnected cluster without a Git mirror, so cloning the tutorial repository fails',
     caughtBy: '@req.TUT-FD-02',
     expectMessage: 'Could not resolve host',
+  },
+  {
+    name: NO_EGRESS_FAULT,
+    description:
+      "The workbenches have no egress: no package index answers from inside them (pypi.org and every RHOAI_PIP_INDEX_URL are unreachable, as on a disconnected cluster without a mirror), so the training notebook's `pip install onnx onnxruntime seaborn tf2onnx` could not fetch what the image lacks",
+    caughtBy: '@req.TUT-FD-03',
+    expectMessage: 'cannot reach the package index https://pypi.org/simple',
   },
   {
     name: TRAINING_FAULT,
