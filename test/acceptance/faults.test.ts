@@ -25,6 +25,28 @@ const transient = FAULT_CATALOGUE.filter((f) => !f.caughtBy).map((f) => f.name);
 const concurrency = Number(process.env.FAULTS_CONCURRENCY ?? 4);
 const waitTimeout = (caughtBy: string) => (caughtInTutorial(caughtBy) ? '15' : '10');
 
+/**
+ * Checklist ids no fault breaks yet, and why. Local steps (files the harness writes on the machine it
+ * runs on) have nothing a cluster could get wrong; the others are open work of the trust issue.
+ */
+const WITHOUT_A_FAULT: Record<string, string> = {
+  '@req.INS-ADM-01': 'local: the htpasswd file on the harness machine (its bcrypt check is proved by a unit test)',
+  '@req.INS-GW-01': 'local: the certificate directory on the harness machine',
+  '@req.INS-GW-03': 'local: the root certificate made by openssl on the harness machine',
+  '@req.INS-GW-04': 'local: the wildcard certificate made by openssl on the harness machine',
+  '@req.INS-ADM-02': 'open: a revert of the htpasswd Secret by another controller races the read-back',
+  '@req.INS-GW-02': 'open: needs a cluster whose routes are served under ingress spec.appsDomain, not spec.domain',
+  '@req.INS-GW-06': 'open: a broken gateway selector is caught earlier by INS-SM-03',
+  '@req.INS-SM-01': 'open: a project left Terminating by an earlier uninstall, with its conditions in the diagnosis',
+  '@req.INS-SL-01': 'open: a project left Terminating by an earlier uninstall, with its conditions in the diagnosis',
+  '@req.INS-AUTH-02': 'open: a project left Terminating by an earlier uninstall, with its conditions in the diagnosis',
+  '@req.INS-GPU-02': 'open: the dashboard reverting the recommended-accelerators annotation races the read-back',
+  '@req.CMP-05': 'open: every break found so far is caught earlier by TUT-FD-05',
+  '@req.UI-MS-01': 'open: ModelMesh ignoring the platform label is caught earlier by TUT-FD-05',
+  '@req.UI-WB-13': 'open: a Habana node whose device plugin advertises nothing must be told from a cluster without Habana',
+  '@req.UI-WB-16': 'open: a new data connection has no failure of its own apart from the existing one (UI-WB-17)',
+};
+
 // The checklist ids each fault was seen to break: the @req tags of the first scenario that failed.
 const proven = new Map<string, string[]>();
 const runs: Promise<unknown>[] = [];
@@ -52,16 +74,22 @@ describe('the fault catalogue', { concurrency }, () => {
     });
   }
 
-  // Every checked item can fail, and a fault shows it: at least 95% of the ids that scenarios prove
-  // were broken by some fault of this run (an id counts for the scenario that failed first, not for
-  // every alternative of a fault's caughtBy). Only a run of the whole catalogue can say so.
-  test('at least 95% of the checklist ids the scenarios prove are broken by a fault', { skip: only.length > 0 ? 'FAULTS_ONLY runs part of the catalogue' : false }, async () => {
+  // Every checked item can fail, and a fault shows it: every id that scenarios prove was broken by
+  // some fault of this run (an id counts for the scenario that failed first, not for every
+  // alternative of a fault's caughtBy) — but for the ids listed in WITHOUT_A_FAULT, each with the
+  // reason. The list may only shrink: an id listed there that a fault now breaks fails the test too.
+  // Only a run of the whole catalogue can say so.
+  test('every checklist id the scenarios prove is broken by a fault, but for the listed ones', { skip: only.length > 0 ? 'FAULTS_ONLY runs part of the catalogue' : false }, async () => {
     await Promise.all(runs);
     const ids = provedIds();
     const broken = new Set([...proven.values()].flat());
     const missing = ids.filter((id) => !broken.has(id));
-    const share = (ids.length - missing.length) / ids.length;
-    assert.ok(share >= 0.95, `${ids.length - missing.length} of ${ids.length} ids (${Math.floor(share * 100)}%) are broken by a fault that was caught; without one: ${missing.join(' ')}`);
+    const unlisted = missing.filter((id) => !(id in WITHOUT_A_FAULT));
+    const nowBroken = Object.keys(WITHOUT_A_FAULT).filter((id) => broken.has(id));
+    const share = Math.floor(((ids.length - missing.length) / ids.length) * 100);
+    console.log(`fault coverage: ${ids.length - missing.length} of ${ids.length} ids (${share}%) are broken by a fault that was caught; without one: ${missing.join(' ')}`);
+    assert.deepEqual(unlisted, [], `ids without a fault that breaks them (${share}% have one): ${unlisted.join(' ')}`);
+    assert.deepEqual(nowBroken, [], `ids listed as without a fault are now broken by one: take them off WITHOUT_A_FAULT`);
   });
 
   // This run is also the check that an install on the embedded twin leaks no secret (retries and
