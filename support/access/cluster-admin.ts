@@ -50,7 +50,15 @@ export async function assertUserMayDoAnything(world: RhoaiWorld): Promise<void> 
     path: '/apis/authorization.k8s.io/v1/subjectaccessreviews',
     body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec: { user, groups: ['system:authenticated'], resourceAttributes: { verb: '*', group: '*', resource: '*' } } },
   });
-  assert.equal(review?.status?.allowed, true, `${user} may not do everything on every resource (oc auth can-i '*' '*' --as=${user})${review?.status?.reason ? `: ${review.status.reason}` : ''}`);
+  if (review?.status?.allowed !== true) {
+    // Tell apart a binding that is missing or wrong from one the API server stores but does not act on.
+    const binding = await world.cluster.get(bindingRef(user));
+    const grants = binding?.roleRef?.kind === 'ClusterRole' && binding.roleRef.name === 'cluster-admin' && (binding.subjects ?? []).some((s: { kind?: string; name?: string }) => s.kind === 'User' && s.name === user);
+    const why = grants
+      ? `, although ClusterRoleBinding ${binding!.metadata.name} grants ClusterRole cluster-admin to User ${user}: the API server's authorizer does not honour that binding`
+      : `: no ClusterRoleBinding ${bindingName(user)} grants ClusterRole cluster-admin to User ${user}`;
+    assert.fail(`${user} may not do everything on every resource (oc auth can-i '*' '*' --as=${user})${review?.status?.reason ? ` (${review.status.reason})` : ''}${why}`);
+  }
   world.report.text('can-i', `oc auth can-i '*' '*' --all-namespaces --as=${user}: yes${review.status?.reason ? ` (${review.status.reason})` : ''}`);
 }
 
