@@ -80,6 +80,7 @@ export async function startTwin(opts: TwinOptions = {}): Promise<Twin> {
       return items.filter((b: KObject) => rbacSnapshot!.has(b.metadata.name!) || !(b.subjects ?? []).some((s: { kind?: string }) => s.kind === 'User'));
     },
     (resource, ns, name) => api.store.get(resource, ns, name),
+    faults.has('oauth-login-token-narrowed'),
   );
   const virtual = new VirtualKinds(api, authn, authz);
   const adminToken = newOAuthToken();
