@@ -230,6 +230,15 @@ export async function assertPredictorAuthorization(world: RhoaiWorld, namespace:
   const custom = policies.filter((p) => p.spec?.action === 'CUSTOM' && p.spec?.selector?.matchLabels?.component === 'predictor');
   assert.ok(custom.length, `no AuthorizationPolicy in ${namespace} has action CUSTOM and selector component=predictor (policies: ${policies.map((p) => `${p.metadata.name} ${p.spec?.action ?? 'ALLOW'}`).join(', ') || 'none'}): odh-model-controller would find no token authorization`);
   const names = custom.map((p) => p.spec?.provider?.name);
+  if (!names.includes(provider) && custom.some((p) => !p.spec?.provider)) {
+    // A provider that was sent but is not stored: an AuthorizationPolicy CRD that does not know the field prunes it.
+    const crd = await world.cluster.get({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: 'authorizationpolicies.security.istio.io' });
+    const version = (crd?.spec?.versions ?? []).find((v: { name: string }) => v.name === 'v1beta1');
+    const schemaSpec = version?.schema?.openAPIV3Schema?.properties?.spec;
+    if (schemaSpec && !schemaSpec.properties?.provider && !schemaSpec['x-kubernetes-preserve-unknown-fields']) {
+      assert.fail(`the CUSTOM predictor AuthorizationPolicies of ${namespace} have no provider: the cluster's CRD authorizationpolicies.security.istio.io (v1beta1) has no spec.provider in its schema, so the API server dropped the provider ${provider} (an Istio older than 1.9; the Service Mesh operator's CRDs are not those of OSSM 2.x)`);
+    }
+  }
   assert.ok(names.includes(provider), `the CUSTOM predictor AuthorizationPolicies of ${namespace} use the providers [${names.join(', ')}], not ${provider}`);
   const policy = custom.find((p) => p.spec?.provider?.name === provider)!;
   const expected = world.render('authorino/authorization-policy', { name: policy.metadata.name, namespace, provider })[0]!;

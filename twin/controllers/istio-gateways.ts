@@ -46,7 +46,16 @@ export const ISTIO_GATEWAY_FAULTS: FaultDefinition[] = [
     caughtBy: '@req.INS-GW-07',
     expectMessage: 'does not verify against the generated root',
   },
+  {
+    name: 'authorizationpolicy-crd-without-provider',
+    description:
+      "The cluster's AuthorizationPolicy CRD is an older Istio's (before 1.9, as a Service Mesh 2.0 install left it): its schema has action CUSTOM but no spec.provider, so the API server drops the provider of the KServe predictor policy (with a warning) and istiod would have no provider to send the requests to",
+    caughtBy: '@req.INS-AUTH-07',
+    expectMessage: 'has no spec.provider in its schema',
+  },
 ];
+
+const AUTHZ_POLICY_CRD = 'authorizationpolicies.security.istio.io';
 
 const GATEWAY_API = 'networking.istio.io/v1beta1';
 const ROUTE_API = 'route.openshift.io/v1';
@@ -84,6 +93,23 @@ export class IstioGateways implements Controller {
     this.client.watch('v1', 'Service', resync);
     this.client.watch('v1', 'Secret', (_type, s) => s.type !== 'kubernetes.io/service-account-token' && resync());
     this.client.watch('v1', 'Pod', (_type, pod, old) => (isGatewayPod(pod) || (old && isGatewayPod(old))) && resync());
+    if (this.ctx.faults.has('authorizationpolicy-crd-without-provider')) this.keepOldAuthorizationPolicyCrd();
+  }
+
+  /** Fault authorizationpolicy-crd-without-provider: the CRD's schemas lose spec.provider (and the oneOf on it) whenever it is (re)applied. */
+  private keepOldAuthorizationPolicyCrd(): void {
+    const admin = this.ctx.clientFor('istio-operator', 'openshift-operators:istio-operator');
+    admin.watch('apiextensions.k8s.io/v1', 'CustomResourceDefinition', (type, crd) => {
+      if (type === 'DELETED' || crd.metadata.name !== AUTHZ_POLICY_CRD) return;
+      const specs = (crd.spec.versions ?? []).map((v: KObject) => v.schema?.openAPIV3Schema?.properties?.spec).filter(Boolean);
+      if (!specs.some((s: KObject) => s.properties?.provider || s.oneOf)) return;
+      const old = structuredClone(crd);
+      for (const s of old.spec.versions.map((v: KObject) => v.schema?.openAPIV3Schema?.properties?.spec).filter(Boolean)) {
+        delete s.properties?.provider;
+        delete s.oneOf;
+      }
+      admin.update(old);
+    });
   }
 
   private sync(): void {
