@@ -267,6 +267,15 @@ export async function assertHostHeaderFilter(world: RhoaiWorld, name: string, na
   const live = await world.cluster.get({ apiVersion: 'networking.istio.io/v1alpha3', kind: 'EnvoyFilter', name, namespace });
   assert.ok(live, `EnvoyFilter ${namespace}/${name} does not exist`);
   const expected = world.render('authorino/envoy-filter', { name, namespace })[0]!;
+  if (!isDeepStrictEqual(live.spec, expected.spec)) {
+    // What was sent but is not stored: a CRD whose schema does not keep the patch's free-form value prunes it.
+    const crd = await world.cluster.get({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: 'envoyfilters.networking.istio.io' });
+    const version = (crd?.spec?.versions ?? []).find((v: { name: string }) => v.name === 'v1alpha3');
+    const value = version?.schema?.openAPIV3Schema?.properties?.spec?.properties?.configPatches?.items?.properties?.patch?.properties?.value;
+    if (value && !value['x-kubernetes-preserve-unknown-fields'] && !value.additionalProperties) {
+      assert.fail(`EnvoyFilter ${namespace}/${name} lost its Lua filter (patch.value ${JSON.stringify(live.spec.configPatches?.[0]?.patch?.value ?? null)}): the cluster's CRD envoyfilters.networking.istio.io (v1alpha3) does not preserve unknown fields under configPatches[].patch.value, so the API server dropped them`);
+    }
+  }
   assert.deepEqual(live.spec, expected.spec, `EnvoyFilter ${namespace}/${name} differs from the documented one (a field pruned or changed)`);
   const patch = live.spec.configPatches?.[0];
   assert.equal(live.spec.workloadSelector?.labels?.component, 'predictor', `EnvoyFilter ${namespace}/${name} does not select the KServe predictors`);

@@ -53,7 +53,16 @@ export const ISTIO_GATEWAY_FAULTS: FaultDefinition[] = [
     caughtBy: '@req.INS-AUTH-07',
     expectMessage: 'has no spec.provider in its schema',
   },
+  {
+    name: 'envoyfilter-crd-prunes-patch-value',
+    description:
+      "The cluster's EnvoyFilter CRD types configPatches[].patch.value as a plain object without x-kubernetes-preserve-unknown-fields (a hand-applied or foreign CRD, not the Service Mesh operator's): the API server drops the Lua filter of the KServe Host-header EnvoyFilter (with a warning), and the predictors' Envoys would get an empty patch",
+    caughtBy: '@req.INS-AUTH-08',
+    expectMessage: 'does not preserve unknown fields under configPatches[].patch.value',
+  },
 ];
+
+const ENVOY_FILTER_CRD = 'envoyfilters.networking.istio.io';
 
 const AUTHZ_POLICY_CRD = 'authorizationpolicies.security.istio.io';
 
@@ -94,6 +103,20 @@ export class IstioGateways implements Controller {
     this.client.watch('v1', 'Secret', (_type, s) => s.type !== 'kubernetes.io/service-account-token' && resync());
     this.client.watch('v1', 'Pod', (_type, pod, old) => (isGatewayPod(pod) || (old && isGatewayPod(old))) && resync());
     if (this.ctx.faults.has('authorizationpolicy-crd-without-provider')) this.keepOldAuthorizationPolicyCrd();
+    if (this.ctx.faults.has('envoyfilter-crd-prunes-patch-value')) this.keepPruningEnvoyFilterCrd();
+  }
+
+  /** Fault envoyfilter-crd-prunes-patch-value: the CRD's patch.value loses x-kubernetes-preserve-unknown-fields whenever it is (re)applied. */
+  private keepPruningEnvoyFilterCrd(): void {
+    const admin = this.ctx.clientFor('istio-operator', 'openshift-operators:istio-operator');
+    const values = (crd: KObject) => (crd.spec.versions ?? []).map((v: KObject) => v.schema?.openAPIV3Schema?.properties?.spec?.properties?.configPatches?.items?.properties?.patch?.properties?.value).filter(Boolean);
+    admin.watch('apiextensions.k8s.io/v1', 'CustomResourceDefinition', (type, crd) => {
+      if (type === 'DELETED' || crd.metadata.name !== ENVOY_FILTER_CRD) return;
+      if (!values(crd).some((v: KObject) => v['x-kubernetes-preserve-unknown-fields'])) return;
+      const old = structuredClone(crd);
+      for (const v of values(old)) delete v['x-kubernetes-preserve-unknown-fields'];
+      admin.update(old);
+    });
   }
 
   /** Fault authorizationpolicy-crd-without-provider: the CRD's schemas lose spec.provider (and the oneOf on it) whenever it is (re)applied. */
