@@ -60,6 +60,13 @@ export const ISTIO_GATEWAY_FAULTS: FaultDefinition[] = [
     caughtBy: '@req.INS-AUTH-08',
     expectMessage: 'does not preserve unknown fields under configPatches[].patch.value',
   },
+  {
+    name: 'gateway-secret-left-opaque',
+    description:
+      'istio-system already holds a Secret wildcard-certs of type Opaque (left by an earlier attempt with `oc create secret generic`): a Secret\'s type cannot change, so the kubernetes.io/tls Secret of the docs cannot be applied over it',
+    caughtBy: '@req.INS-GW-05',
+    expectMessage: "a Secret's type cannot change",
+  },
 ];
 
 const ENVOY_FILTER_CRD = 'envoyfilters.networking.istio.io';
@@ -104,6 +111,17 @@ export class IstioGateways implements Controller {
     this.client.watch('v1', 'Pod', (_type, pod, old) => (isGatewayPod(pod) || (old && isGatewayPod(old))) && resync());
     if (this.ctx.faults.has('authorizationpolicy-crd-without-provider')) this.keepOldAuthorizationPolicyCrd();
     if (this.ctx.faults.has('envoyfilter-crd-prunes-patch-value')) this.keepPruningEnvoyFilterCrd();
+    if (this.ctx.faults.has('gateway-secret-left-opaque')) this.leaveOpaqueSecret();
+  }
+
+  /** Fault gateway-secret-left-opaque: once istio-system exists, an Opaque Secret wildcard-certs is there, as `oc create secret generic` leaves it. */
+  private leaveOpaqueSecret(): void {
+    const user = this.ctx.clientFor('kubectl-create', 'openshift-config:earlier-attempt');
+    user.watch('v1', 'Namespace', (type, ns) => {
+      if (type !== 'ADDED' || ns.metadata.name !== 'istio-system' || user.get('v1', 'Secret', 'wildcard-certs', 'istio-system')) return;
+      const pem = Buffer.from('-----BEGIN CERTIFICATE-----\nnot a certificate of this run\n-----END CERTIFICATE-----\n').toString('base64');
+      user.create({ apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: { name: 'wildcard-certs', namespace: 'istio-system' }, data: { 'wildcard.crt': pem } });
+    });
   }
 
   /** Fault envoyfilter-crd-prunes-patch-value: the CRD's patch.value loses x-kubernetes-preserve-unknown-fields whenever it is (re)applied. */
