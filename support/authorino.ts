@@ -230,6 +230,15 @@ export async function assertPredictorAuthorization(world: RhoaiWorld, namespace:
   const custom = policies.filter((p) => p.spec?.action === 'CUSTOM' && p.spec?.selector?.matchLabels?.component === 'predictor');
   assert.ok(custom.length, `no AuthorizationPolicy in ${namespace} has action CUSTOM and selector component=predictor (policies: ${policies.map((p) => `${p.metadata.name} ${p.spec?.action ?? 'ALLOW'}`).join(', ') || 'none'}): odh-model-controller would find no token authorization`);
   const names = custom.map((p) => p.spec?.provider?.name);
+  if (!names.includes(provider) && custom.some((p) => !p.spec?.provider)) {
+    // A provider that was sent but is not stored: an AuthorizationPolicy CRD that does not know the field prunes it.
+    const crd = await world.cluster.get({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: 'authorizationpolicies.security.istio.io' });
+    const version = (crd?.spec?.versions ?? []).find((v: { name: string }) => v.name === 'v1beta1');
+    const schemaSpec = version?.schema?.openAPIV3Schema?.properties?.spec;
+    if (schemaSpec && !schemaSpec.properties?.provider && !schemaSpec['x-kubernetes-preserve-unknown-fields']) {
+      assert.fail(`the CUSTOM predictor AuthorizationPolicies of ${namespace} have no provider: the cluster's CRD authorizationpolicies.security.istio.io (v1beta1) has no spec.provider in its schema, so the API server dropped the provider ${provider} (an Istio older than 1.9; the Service Mesh operator's CRDs are not those of OSSM 2.x)`);
+    }
+  }
   assert.ok(names.includes(provider), `the CUSTOM predictor AuthorizationPolicies of ${namespace} use the providers [${names.join(', ')}], not ${provider}`);
   const policy = custom.find((p) => p.spec?.provider?.name === provider)!;
   const expected = world.render('authorino/authorization-policy', { name: policy.metadata.name, namespace, provider })[0]!;
@@ -258,6 +267,15 @@ export async function assertHostHeaderFilter(world: RhoaiWorld, name: string, na
   const live = await world.cluster.get({ apiVersion: 'networking.istio.io/v1alpha3', kind: 'EnvoyFilter', name, namespace });
   assert.ok(live, `EnvoyFilter ${namespace}/${name} does not exist`);
   const expected = world.render('authorino/envoy-filter', { name, namespace })[0]!;
+  if (!isDeepStrictEqual(live.spec, expected.spec)) {
+    // What was sent but is not stored: a CRD whose schema does not keep the patch's free-form value prunes it.
+    const crd = await world.cluster.get({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: 'envoyfilters.networking.istio.io' });
+    const version = (crd?.spec?.versions ?? []).find((v: { name: string }) => v.name === 'v1alpha3');
+    const value = version?.schema?.openAPIV3Schema?.properties?.spec?.properties?.configPatches?.items?.properties?.patch?.properties?.value;
+    if (value && !value['x-kubernetes-preserve-unknown-fields'] && !value.additionalProperties) {
+      assert.fail(`EnvoyFilter ${namespace}/${name} lost its Lua filter (patch.value ${JSON.stringify(live.spec.configPatches?.[0]?.patch?.value ?? null)}): the cluster's CRD envoyfilters.networking.istio.io (v1alpha3) does not preserve unknown fields under configPatches[].patch.value, so the API server dropped them`);
+    }
+  }
   assert.deepEqual(live.spec, expected.spec, `EnvoyFilter ${namespace}/${name} differs from the documented one (a field pruned or changed)`);
   const patch = live.spec.configPatches?.[0];
   assert.equal(live.spec.workloadSelector?.labels?.component, 'predictor', `EnvoyFilter ${namespace}/${name} does not select the KServe predictors`);

@@ -145,7 +145,16 @@ export function memberProblem(roll: KObject | undefined, namespace: string, mesh
 
 /** The namespace is configured by the member roll, its member is Ready and the namespace carries maistra.io/member-of. */
 export async function waitForMember(world: RhoaiWorld, namespace: string, meshNamespace: string): Promise<void> {
-  await waitExplained(world, memberRollRef(meshNamespace), (roll) => memberProblem(roll, namespace, meshNamespace), `${namespace} to be a configured member of the mesh (ServiceMeshMemberRoll ${meshNamespace}/default status.configuredMembers)`);
+  try {
+    await waitExplained(world, memberRollRef(meshNamespace), (roll) => memberProblem(roll, namespace, meshNamespace), `${namespace} to be a configured member of the mesh (ServiceMeshMemberRoll ${meshNamespace}/default status.configuredMembers)`);
+  } catch (error) {
+    // A namespace can be a member of one mesh only: the label OSSM puts on its members says which.
+    const other = (await world.cluster.get({ apiVersion: 'v1', kind: 'Namespace', name: namespace }))?.metadata.labels?.[MEMBER_OF];
+    if (other && other !== meshNamespace) {
+      throw new assert.AssertionError({ message: `namespace ${namespace} carries ${MEMBER_OF}=${other}: it belongs to the mesh in ${other}, so the member roll of ${meshNamespace} cannot take it (remove it from that mesh's ServiceMeshMemberRoll first). ${(error as Error).message}` });
+    }
+    throw error;
+  }
   await waitExplained(world, memberRef(namespace), (smm) => (conditionOf(smm, 'Ready') === 'True' ? undefined : `ServiceMeshMember ${namespace}/default is not Ready: ${conditionText(smm, 'Ready')}`), `ServiceMeshMember ${namespace}/default to be Ready`);
   const ns = await world.cluster.get({ apiVersion: 'v1', kind: 'Namespace', name: namespace });
   assert.equal(ns?.metadata.labels?.[MEMBER_OF], meshNamespace, `namespace ${namespace} is a configured member, but lacks the label ${MEMBER_OF}=${meshNamespace} (labels: ${JSON.stringify(ns?.metadata.labels ?? {})})`);

@@ -13,6 +13,7 @@ import { ClusterLifecycle } from './api/lifecycle';
 import { Authorizer } from './api/rbac';
 import { createCa, createServingCert } from './api/tls';
 import { VirtualKinds } from './api/virtual';
+import type { KObject } from './api/types';
 import { applyProfile, bootstrapCluster, loadNodes, nodeSet, type TwinProfile } from './bootstrap';
 import { operatorControllers } from './controllers/index';
 import { oauthServerMetadata } from './controllers/oauth-server';
@@ -70,9 +71,17 @@ export async function startTwin(opts: TwinOptions = {}): Promise<Twin> {
     (resource, ns, name) => api.store.get(resource, ns, name),
     () => api.store.list('user.openshift.io/groups'),
   );
+  // Fault rbac-stale-user-bindings: the authorizer's view of ClusterRoleBindings stops at the ones
+  // there when the cluster came up (see api/api-faults.ts); bindings to Users added later are unseen.
+  let rbacSnapshot: Set<string> | undefined;
   const authz = new Authorizer(
-    (resource, ns) => api.store.list(resource, ns),
+    (resource, ns) => {
+      const items = api.store.list(resource, ns);
+      if (!rbacSnapshot || resource !== 'rbac.authorization.k8s.io/clusterrolebindings') return items;
+      return items.filter((b: KObject) => rbacSnapshot!.has(b.metadata.name!) || !(b.subjects ?? []).some((s: { kind?: string }) => s.kind === 'User'));
+    },
     (resource, ns, name) => api.store.get(resource, ns, name),
+    faults.has('oauth-login-token-narrowed'),
   );
   const virtual = new VirtualKinds(api, authn, authz);
   const adminToken = newOAuthToken();
@@ -114,9 +123,11 @@ export async function startTwin(opts: TwinOptions = {}): Promise<Twin> {
   new WorkloadControllers(ctx).start();
   bootstrapCluster(system, { crdDir: settings.crdDir, appsDomain, apiServerURL: apiUrl, ingressCaPem: ingressCa.certPem, nodes });
   applyProfile(system, opts.profile ?? 'empty');
+  if (faults.has('rbac-stale-user-bindings')) rbacSnapshot = new Set(api.store.list('rbac.authorization.k8s.io/clusterrolebindings').map((b: KObject) => b.metadata.name!));
   for (const c of operatorControllers(ctx)) c.start();
 
-  if (opts.kubeconfig) writeKubeconfig(opts.kubeconfig, apiUrl, apiCa.certPem, adminToken);
+  // Fault kubeconfig-token-revoked: the kubeconfig's token is one the OAuth server never issued (or has deleted).
+  if (opts.kubeconfig) writeKubeconfig(opts.kubeconfig, apiUrl, apiCa.certPem, faults.has('kubeconfig-token-revoked') ? newOAuthToken() : adminToken);
 
   return {
     apiUrl,

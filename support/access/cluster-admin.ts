@@ -9,6 +9,11 @@ import { adminCredentials } from './admin-password';
 import { assertAccessToken } from './admin-login';
 import { canI, whoami, withTokenClient } from './token-client';
 
+/** OpenShift stores an access token sha256~X as the OAuthAccessToken named sha256~ + base64url(sha256(X)). */
+export function oauthTokenObjectName(token: string): string {
+  return `sha256~${createHash('sha256').update(token.replace(/^sha256~/, '')).digest('base64url')}`;
+}
+
 /** A DNS-1123 name for the user's binding (a user name may hold "@", "_" or capitals; a hash keeps those apart). */
 export function bindingName(user: string): string {
   const base = user.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
@@ -50,7 +55,15 @@ export async function assertUserMayDoAnything(world: RhoaiWorld): Promise<void> 
     path: '/apis/authorization.k8s.io/v1/subjectaccessreviews',
     body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec: { user, groups: ['system:authenticated'], resourceAttributes: { verb: '*', group: '*', resource: '*' } } },
   });
-  assert.equal(review?.status?.allowed, true, `${user} may not do everything on every resource (oc auth can-i '*' '*' --as=${user})${review?.status?.reason ? `: ${review.status.reason}` : ''}`);
+  if (review?.status?.allowed !== true) {
+    // Tell apart a binding that is missing or wrong from one the API server stores but does not act on.
+    const binding = await world.cluster.get(bindingRef(user));
+    const grants = binding?.roleRef?.kind === 'ClusterRole' && binding.roleRef.name === 'cluster-admin' && (binding.subjects ?? []).some((s: { kind?: string; name?: string }) => s.kind === 'User' && s.name === user);
+    const why = grants
+      ? `, although ClusterRoleBinding ${binding!.metadata.name} grants ClusterRole cluster-admin to User ${user}: the API server's authorizer does not honour that binding`
+      : `: no ClusterRoleBinding ${bindingName(user)} grants ClusterRole cluster-admin to User ${user}`;
+    assert.fail(`${user} may not do everything on every resource (oc auth can-i '*' '*' --as=${user})${review?.status?.reason ? ` (${review.status.reason})` : ''}${why}`);
+  }
   world.report.text('can-i', `oc auth can-i '*' '*' --all-namespaces --as=${user}: yes${review.status?.reason ? ` (${review.status.reason})` : ''}`);
 }
 
@@ -59,7 +72,15 @@ export async function assertTokenMayDoAnything(world: RhoaiWorld): Promise<void>
   const { user } = await adminCredentials(world);
   const token = await assertAccessToken(world);
   const answer = await withTokenClient(world, user, token, (client) => canI(client));
-  assert.ok(answer.allowed, `logged in as ${user}, oc auth can-i '*' '*' --all-namespaces answers no${answer.reason ? `: ${answer.reason}` : ''}: the user is not cluster-admin`);
+  if (!answer.allowed) {
+    // A token limited by its scopes acts with less than its user may do (oc get oauthaccesstoken sha256~<hash>).
+    const stored = await world.cluster.get({ apiVersion: 'oauth.openshift.io/v1', kind: 'OAuthAccessToken', name: oauthTokenObjectName(token) });
+    const scopes: string[] = stored?.scopes ?? [];
+    const why = stored && !scopes.includes('user:full')
+      ? `the OAuth server granted the token the scopes [${scopes.join(' ')}], not user:full, so it may act only within them`
+      : 'the user is not cluster-admin';
+    assert.fail(`logged in as ${user}, oc auth can-i '*' '*' --all-namespaces answers no${answer.reason ? ` (${answer.reason})` : ''}: ${why}`);
+  }
   world.report.text('can-i as the admin', `logged in as ${user}: oc auth can-i '*' '*' --all-namespaces → yes${answer.reason ? ` (${answer.reason})` : ''}`);
 }
 

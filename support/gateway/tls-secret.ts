@@ -13,6 +13,12 @@ type World = GatewayWorld & { applyFixture(name: string, extra?: Record<string, 
 /** Applies the Secret from the wildcard certificate (followed by the root) and its key. */
 export async function createTlsSecret(world: World, name: string = TLS_SECRET.name, namespace: string = TLS_SECRET.namespace): Promise<KObject> {
   const { certPem, keyPem, rootPem } = await wildcardMaterial(world);
+  // A Secret's type is immutable: one of another type (e.g. Opaque from `oc create secret generic`) cannot become kubernetes.io/tls, and the harness deletes nothing it did not make.
+  const existing = await world.cluster.get(secretRef(name, namespace));
+  assert.ok(
+    !existing || (existing.type ?? 'Opaque') === 'kubernetes.io/tls',
+    `Secret ${namespace}/${name} already exists with type ${existing?.type ?? 'Opaque'} (keys: ${Object.keys(existing?.data ?? {}).join(', ') || 'none'}), and a Secret's type cannot change: it cannot become the kubernetes.io/tls Secret the Gateway needs. Delete it (oc delete secret ${name} -n ${namespace}) if nothing else uses it, then run again`,
+  );
   const chain = `${certPem.trim()}\n${rootPem.trim()}\n`;
   const [live] = await world.applyFixture('gateway/tls-secret', {
     name,

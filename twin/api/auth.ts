@@ -8,6 +8,8 @@ export interface UserInfo {
   username: string;
   uid?: string;
   groups: string[];
+  /** The scopes of an OAuth access token (OpenShift puts them in the user's extra scopes.authorization.openshift.io). */
+  scopes?: string[];
 }
 
 export const ANONYMOUS: UserInfo = { username: 'system:anonymous', groups: ['system:unauthenticated'] };
@@ -105,7 +107,8 @@ export class Authenticator {
     const groups = this.groups()
       .filter((g) => (g.users ?? []).includes(username))
       .map((g) => g.metadata.name!);
-    return { username, uid: user?.metadata.uid, groups: [...groups, 'system:authenticated:oauth', 'system:authenticated'] };
+    const scopes: string[] | undefined = Array.isArray(stored.scopes) ? stored.scopes : undefined;
+    return { username, uid: user?.metadata.uid, groups: [...groups, 'system:authenticated:oauth', 'system:authenticated'], ...(scopes ? { scopes } : {}) };
   }
 }
 

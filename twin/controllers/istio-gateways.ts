@@ -46,7 +46,32 @@ export const ISTIO_GATEWAY_FAULTS: FaultDefinition[] = [
     caughtBy: '@req.INS-GW-07',
     expectMessage: 'does not verify against the generated root',
   },
+  {
+    name: 'authorizationpolicy-crd-without-provider',
+    description:
+      "The cluster's AuthorizationPolicy CRD is an older Istio's (before 1.9, as a Service Mesh 2.0 install left it): its schema has action CUSTOM but no spec.provider, so the API server drops the provider of the KServe predictor policy (with a warning) and istiod would have no provider to send the requests to",
+    caughtBy: '@req.INS-AUTH-07',
+    expectMessage: 'has no spec.provider in its schema',
+  },
+  {
+    name: 'envoyfilter-crd-prunes-patch-value',
+    description:
+      "The cluster's EnvoyFilter CRD types configPatches[].patch.value as a plain object without x-kubernetes-preserve-unknown-fields (a hand-applied or foreign CRD, not the Service Mesh operator's): the API server drops the Lua filter of the KServe Host-header EnvoyFilter (with a warning), and the predictors' Envoys would get an empty patch",
+    caughtBy: '@req.INS-AUTH-08',
+    expectMessage: 'does not preserve unknown fields under configPatches[].patch.value',
+  },
+  {
+    name: 'gateway-secret-left-opaque',
+    description:
+      'istio-system already holds a Secret wildcard-certs of type Opaque (left by an earlier attempt with `oc create secret generic`): a Secret\'s type cannot change, so the kubernetes.io/tls Secret of the docs cannot be applied over it',
+    caughtBy: '@req.INS-GW-05',
+    expectMessage: "a Secret's type cannot change",
+  },
 ];
+
+const ENVOY_FILTER_CRD = 'envoyfilters.networking.istio.io';
+
+const AUTHZ_POLICY_CRD = 'authorizationpolicies.security.istio.io';
 
 const GATEWAY_API = 'networking.istio.io/v1beta1';
 const ROUTE_API = 'route.openshift.io/v1';
@@ -84,6 +109,48 @@ export class IstioGateways implements Controller {
     this.client.watch('v1', 'Service', resync);
     this.client.watch('v1', 'Secret', (_type, s) => s.type !== 'kubernetes.io/service-account-token' && resync());
     this.client.watch('v1', 'Pod', (_type, pod, old) => (isGatewayPod(pod) || (old && isGatewayPod(old))) && resync());
+    if (this.ctx.faults.has('authorizationpolicy-crd-without-provider')) this.keepOldAuthorizationPolicyCrd();
+    if (this.ctx.faults.has('envoyfilter-crd-prunes-patch-value')) this.keepPruningEnvoyFilterCrd();
+    if (this.ctx.faults.has('gateway-secret-left-opaque')) this.leaveOpaqueSecret();
+  }
+
+  /** Fault gateway-secret-left-opaque: once istio-system exists, an Opaque Secret wildcard-certs is there, as `oc create secret generic` leaves it. */
+  private leaveOpaqueSecret(): void {
+    const user = this.ctx.clientFor('kubectl-create', 'openshift-config:earlier-attempt');
+    user.watch('v1', 'Namespace', (type, ns) => {
+      if (type !== 'ADDED' || ns.metadata.name !== 'istio-system' || user.get('v1', 'Secret', 'wildcard-certs', 'istio-system')) return;
+      const pem = Buffer.from('-----BEGIN CERTIFICATE-----\nnot a certificate of this run\n-----END CERTIFICATE-----\n').toString('base64');
+      user.create({ apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: { name: 'wildcard-certs', namespace: 'istio-system' }, data: { 'wildcard.crt': pem } });
+    });
+  }
+
+  /** Fault envoyfilter-crd-prunes-patch-value: the CRD's patch.value loses x-kubernetes-preserve-unknown-fields whenever it is (re)applied. */
+  private keepPruningEnvoyFilterCrd(): void {
+    const admin = this.ctx.clientFor('istio-operator', 'openshift-operators:istio-operator');
+    const values = (crd: KObject) => (crd.spec.versions ?? []).map((v: KObject) => v.schema?.openAPIV3Schema?.properties?.spec?.properties?.configPatches?.items?.properties?.patch?.properties?.value).filter(Boolean);
+    admin.watch('apiextensions.k8s.io/v1', 'CustomResourceDefinition', (type, crd) => {
+      if (type === 'DELETED' || crd.metadata.name !== ENVOY_FILTER_CRD) return;
+      if (!values(crd).some((v: KObject) => v['x-kubernetes-preserve-unknown-fields'])) return;
+      const old = structuredClone(crd);
+      for (const v of values(old)) delete v['x-kubernetes-preserve-unknown-fields'];
+      admin.update(old);
+    });
+  }
+
+  /** Fault authorizationpolicy-crd-without-provider: the CRD's schemas lose spec.provider (and the oneOf on it) whenever it is (re)applied. */
+  private keepOldAuthorizationPolicyCrd(): void {
+    const admin = this.ctx.clientFor('istio-operator', 'openshift-operators:istio-operator');
+    admin.watch('apiextensions.k8s.io/v1', 'CustomResourceDefinition', (type, crd) => {
+      if (type === 'DELETED' || crd.metadata.name !== AUTHZ_POLICY_CRD) return;
+      const specs = (crd.spec.versions ?? []).map((v: KObject) => v.schema?.openAPIV3Schema?.properties?.spec).filter(Boolean);
+      if (!specs.some((s: KObject) => s.properties?.provider || s.oneOf)) return;
+      const old = structuredClone(crd);
+      for (const s of old.spec.versions.map((v: KObject) => v.schema?.openAPIV3Schema?.properties?.spec).filter(Boolean)) {
+        delete s.properties?.provider;
+        delete s.oneOf;
+      }
+      admin.update(old);
+    });
   }
 
   private sync(): void {

@@ -49,6 +49,13 @@ export const OAUTH_FAULTS: FaultDefinition[] = [
     caughtBy: '@req.INS-ADM-04',
     expectMessage: 'does not serve the current htpasswd data',
   },
+  {
+    name: 'oauth-login-token-narrowed',
+    description:
+      "The OAuth server grants `oc login` (openshift-challenging-client) an access token of scopes user:info user:check-access instead of user:full: the token names its user (oc whoami works) but the API server's scope authorizer lets it do nothing else, so a cluster-admin logged in this way cannot act",
+    caughtBy: '@req.INS-ADM-06',
+    expectMessage: 'the OAuth server granted the token the scopes [user:info user:check-access]',
+  },
 ];
 
 const CONFIG = 'config.openshift.io/v1';
@@ -390,6 +397,7 @@ export class OAuthServer implements Controller {
   private issueToken(client: KObject, user: KObject, redirectURI: string, scopes: string[]): { token: string; expiresIn: number } {
     const expiresIn = client.accessTokenMaxAgeSeconds ?? DEFAULT_TOKEN_AGE;
     const token = newOAuthToken();
+    if (this.ctx.faults.has('oauth-login-token-narrowed') && client.metadata.name === CHALLENGING_CLIENT) scopes = ['user:info', 'user:check-access'];
     this.server.create({
       apiVersion: 'oauth.openshift.io/v1',
       kind: 'OAuthAccessToken',

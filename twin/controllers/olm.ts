@@ -35,6 +35,13 @@ import { conditionOf, keyOf, setCondition, splitKey, WorkQueue, type Condition, 
 
 export const OLM_FAULTS: FaultDefinition[] = [
   {
+    name: 'olm-authorino-own-namespace-only',
+    description:
+      "The catalog's authorino-operator bundle does not support the AllNamespaces install mode (its CSV marks it unsupported, as a bundle built for OwnNamespace): the Subscription in openshift-operators resolves and its InstallPlan completes, but OLM fails the CSV with UnsupportedOperatorGroup (operator-lifecycle-manager pkg/controller/operators/olm/operator.go, syncClusterServiceVersion: the install-mode check sets phase Failed, reason UnsupportedOperatorGroup)",
+    caughtBy: '@req.INS-AUTH-01',
+    expectMessage: 'is Failed (UnsupportedOperatorGroup)',
+  },
+  {
     name: 'olm-csv-failed',
     description: "The RHOAI operator's ClusterServiceVersion ends in phase Failed (InstallComponentFailed), as when its install strategy cannot be applied",
     caughtBy: '@req.INS-OP-03',
@@ -510,7 +517,7 @@ export class OlmController implements Controller {
         version: csv.version,
         ...(csv.replaces ? { replaces: csv.replaces } : {}),
         provider: { name: pkg.provider },
-        installModes: installModes(csv),
+        installModes: installModes(csv).map((m) => (m.type === 'AllNamespaces' && pkg.package === 'authorino-operator' && this.ctx.faults.has('olm-authorino-own-namespace-only') ? { ...m, supported: false } : m)),
         customresourcedefinitions: { owned: crds.map((c) => ({ name: c.metadata.name, kind: c.spec.names.kind, version: c.spec.versions[0].name })) },
         install: {
           strategy: 'deployment',

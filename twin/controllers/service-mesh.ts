@@ -36,6 +36,13 @@ export const SERVICE_MESH_FAULTS: FaultDefinition[] = [
     expectMessage: 'waiting for deployment istio-operator to become ready',
   },
   {
+    name: 'mesh-auth-provider-claimed-by-other-mesh',
+    description:
+      'Another control plane (in istio-system-legacy, left from an earlier install) already has redhat-ods-applications-auth-provider as a member (label maistra.io/member-of=istio-system-legacy): the member roll of istio-system refuses it (ReconcileError, already a member of another mesh)',
+    caughtBy: '@req.INS-AUTH-03',
+    expectMessage: 'belongs to the mesh in istio-system-legacy',
+  },
+  {
     name: 'mesh-istiod-unavailable',
     description: 'istiod of every ServiceMeshControlPlane crash-loops (e.g. it cannot reach the API server), so the control plane never becomes ready: Ready=False ComponentsNotReady, install paused until istiod becomes ready',
     caughtBy: '@req.INS-SM-03',
@@ -381,6 +388,10 @@ export class ServiceMeshOperator implements Controller {
     const ns = this.client.get('v1', 'Namespace', name);
     if (!ns) return { reason: 'NamespaceNotExists', message: `namespace ${name} does not exist` };
     if (ns.metadata.deletionTimestamp) return { reason: 'NamespaceTerminating', message: `namespace ${name} is being deleted` };
+    if (this.ctx.faults.has('mesh-auth-provider-claimed-by-other-mesh') && name === 'redhat-ods-applications-auth-provider' && !ns.metadata.labels?.[MEMBER_OF]) {
+      this.labelNamespace(name, { [MEMBER_OF]: 'istio-system-legacy' }); // the other mesh got there first
+      return { reason: 'ReconcileError', message: `namespace ${name} is already a member of the mesh in istio-system-legacy` };
+    }
     const other = ns.metadata.labels?.[MEMBER_OF];
     if (other && other !== meshNs) return { reason: 'ReconcileError', message: `namespace ${name} is already a member of the mesh in ${other}` };
     if (this.ctx.faults.has('mesh-member-not-configured') && name === 'knative-serving') {
