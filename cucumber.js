@@ -1,14 +1,19 @@
 // Cucumber configuration. Evaluated once, in the coordinating process, before any scenario runs:
-// it validates every RHOAI_* setting (a wrong value stops the run here, before anything is
-// applied), names the run for parallel workers, and empties reports/allure-results.
+// it validates every RHOAI_* setting and what the command line selects (a wrong value stops the run
+// here, before anything is applied), names the run for parallel workers, and empties
+// reports/allure-results.
 const fs = require('node:fs');
 const path = require('node:path');
 
 require('tsx/cjs');
 const { loadSettings, ConfigurationError } = require('./support/config');
+const { selectionProblems } = require('./support/config/selection');
 
 try {
-  loadSettings(process.env);
+  // The settings, then what the command line selects (no scenario at all; the admin's scenarios on
+  // a real cluster without RHOAI_ADMIN_PASSWORD): either stops the run before anything is applied.
+  const problems = selectionProblems(loadSettings(process.env), process.argv, path.join(__dirname, 'features'));
+  if (problems.length) throw new ConfigurationError(problems);
 } catch (error) {
   if (error instanceof ConfigurationError) {
     process.stderr.write(`${error.message}\n`);

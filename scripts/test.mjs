@@ -2,11 +2,14 @@
 // npm test: the unit and integration tests (node:test), then the features on the embedded twin,
 // then the acceptance tests of the harness itself (faults caught, idempotent re-install, no secret
 // leaks: each runs cucumber-js in a child process with its own reports), then one plain line
-// `N passed, N failed` (tests plus scenarios) that CI can read.
+// `N passed, N failed, N skipped` (tests plus scenarios) that CI can read. Skipped: tests node:test
+// skipped, and scenarios that did not apply to the cluster (no step failed, some skipped, e.g. the
+// GPU items on a cluster without GPUs: support/not-applicable.ts).
 //   node scripts/test.mjs          everything
 //   node scripts/test.mjs --unit   only the unit and integration tests
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -36,83 +39,110 @@ function run(command, args, env = {}) {
   });
 }
 
-/** Counts from node:test's TAP summary (`# pass N`, `# fail N`, `# cancelled N`). */
+/** Counts from node:test's TAP summary (`# pass N`, `# fail N`, `# cancelled N`, `# skipped N`). */
 function unitCounts(tapFile) {
   const text = fs.existsSync(tapFile) ? fs.readFileSync(tapFile, 'utf8') : '';
   const count = (name) => Number((text.match(new RegExp(`^# ${name} (\\d+)$`, 'm')) ?? [])[1] ?? 0);
-  return { passed: count('pass'), failed: count('fail') + count('cancelled') };
+  return { passed: count('pass'), failed: count('fail') + count('cancelled'), skipped: count('skipped') };
 }
 
-/** Scenarios in cucumber.json: a scenario passed when every step (hooks included) passed. */
-function scenarioCounts(jsonFile) {
-  if (!fs.existsSync(jsonFile)) return { passed: 0, failed: 0 };
+/**
+ * A scenario's outcome from its steps in cucumber.json (hooks included): passed when every step
+ * passed; skipped (not applicable) when none failed and some were skipped; failed otherwise
+ * (failed, undefined, ambiguous, pending or no result).
+ */
+export function scenarioOutcome(steps) {
+  const statuses = (steps ?? []).map((step) => step.result?.status);
+  if (statuses.every((s) => s === 'passed')) return 'passed';
+  if (statuses.every((s) => s === 'passed' || s === 'skipped')) return 'skipped';
+  return 'failed';
+}
+
+/** Scenarios in cucumber.json, counted by scenarioOutcome. */
+export function scenarioCounts(jsonFile) {
+  const counts = { passed: 0, failed: 0, skipped: 0 };
+  if (!fs.existsSync(jsonFile)) return counts;
   let features;
   try {
     features = JSON.parse(fs.readFileSync(jsonFile, 'utf8'));
   } catch {
-    return { passed: 0, failed: 1 };
+    return { ...counts, failed: 1 };
   }
-  let passed = 0;
-  let failed = 0;
   for (const feature of features) {
     for (const element of feature.elements ?? []) {
       if (element.type && element.type !== 'scenario') continue;
-      const ok = (element.steps ?? []).every((step) => step.result?.status === 'passed');
-      if (ok) passed++;
-      else failed++;
+      counts[scenarioOutcome(element.steps)]++;
     }
   }
-  return { passed, failed };
+  return counts;
 }
 
-fs.mkdirSync(reports, { recursive: true });
-let passed = 0;
-let failed = 0;
-let exitFailure = false;
-
-/** Runs node:test over files, adding its counts; the TAP copy goes to reports/<name>.tap. */
-async function nodeTests(name, files) {
-  if (files.length === 0) {
-    console.log(`no ${name} tests found`);
-    return;
-  }
-  const tapFile = path.join(reports, `${name}.tap`);
-  const code = await run(process.execPath, [
-    '--import',
-    'tsx',
-    '--test',
-    // Test files run in processes of their own; most of their time is spent waiting on twins, so
-    // four at once keep two cores busy (node's default is one fewer than the cores).
-    `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 4}`,
-    '--test-reporter=spec',
-    '--test-reporter-destination=stdout',
-    '--test-reporter=tap',
-    `--test-reporter-destination=${tapFile}`,
-    ...files,
-  ]);
-  const counts = unitCounts(tapFile);
-  passed += counts.passed;
-  failed += counts.failed;
-  if (code !== 0 && counts.failed === 0) failed++; // the runner itself failed (a file that does not load)
-  exitFailure ||= code !== 0;
-}
-
-await nodeTests('unit', [...testFiles('test/unit'), ...testFiles('test/integration')]);
-
-if (!unitOnly) {
-  const cucumberJson = path.join(reports, 'cucumber.json');
-  fs.rmSync(cucumberJson, { force: true });
-  const code = await run(process.execPath, [path.join(root, 'node_modules', '@cucumber', 'cucumber', 'bin', 'cucumber.js'), '--tags', 'not @wip'], {
-    RHOAI_TARGET: 'twin',
+// Imported (by its test) only for the counting functions above; run, it runs the tests.
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
   });
-  const counts = scenarioCounts(cucumberJson);
-  passed += counts.passed;
-  failed += counts.failed;
-  if (code !== 0 && counts.failed === 0) failed++; // cucumber failed before running scenarios
-  exitFailure ||= code !== 0;
-
-  await nodeTests('acceptance', testFiles('test/acceptance'));
 }
 
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(exitFailure || failed > 0 ? 1 : 0);
+async function main() {
+  fs.mkdirSync(reports, { recursive: true });
+  // Every twin of this test run (hundreds: one per fault, per test file) shares its RSA keys through
+  // a private directory made for this run (see twin/api/tls.ts), instead of making its own.
+  const keyCache = fs.mkdtempSync(path.join(os.tmpdir(), 'rhoai-twin-keys-'));
+  process.env.RHOAI_TWIN_KEY_CACHE = keyCache;
+  process.on('exit', () => fs.rmSync(keyCache, { recursive: true, force: true }));
+  let passed = 0;
+  let failed = 0;
+  let skipped = 0;
+  let exitFailure = false;
+
+  /** Runs node:test over files, adding its counts; the TAP copy goes to reports/<name>.tap. */
+  async function nodeTests(name, files) {
+    if (files.length === 0) {
+      console.log(`no ${name} tests found`);
+      return;
+    }
+    const tapFile = path.join(reports, `${name}.tap`);
+    const code = await run(process.execPath, [
+      '--import',
+      'tsx',
+      '--test',
+      // Test files run in processes of their own; most of their time is spent waiting on twins, so
+      // four at once keep two cores busy (node's default is one fewer than the cores).
+      `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 4}`,
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${tapFile}`,
+      ...files,
+    ]);
+    const counts = unitCounts(tapFile);
+    passed += counts.passed;
+    failed += counts.failed;
+    skipped += counts.skipped;
+    if (code !== 0 && counts.failed === 0) failed++; // the runner itself failed (a file that does not load)
+    exitFailure ||= code !== 0;
+  }
+
+  await nodeTests('unit', [...testFiles('test/unit'), ...testFiles('test/integration')]);
+
+  if (!unitOnly) {
+    const cucumberJson = path.join(reports, 'cucumber.json');
+    fs.rmSync(cucumberJson, { force: true });
+    const code = await run(process.execPath, [path.join(root, 'node_modules', '@cucumber', 'cucumber', 'bin', 'cucumber.js'), '--tags', 'not @wip'], {
+      RHOAI_TARGET: 'twin',
+    });
+    const counts = scenarioCounts(cucumberJson);
+    passed += counts.passed;
+    failed += counts.failed;
+    skipped += counts.skipped;
+    if (code !== 0 && counts.failed === 0) failed++; // cucumber failed before running scenarios
+    exitFailure ||= code !== 0;
+
+    await nodeTests('acceptance', testFiles('test/acceptance'));
+  }
+
+  console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+  process.exit(exitFailure || failed > 0 ? 1 : 0);
+}

@@ -13,6 +13,10 @@ Given('the cluster advertises {string} on at least one node', async function (th
   await accelerators.requireAcceleratorNodes(this, identifier);
 });
 
+Given('the cluster has nodes with {string}, else these items are not applicable', function (this: RhoaiWorld, identifier: string) {
+  return accelerators.acceleratorNodesOrNotApplicable(this, identifier);
+});
+
 When('I create the accelerator profile {string} named {string} for {string}, tolerating the taints of those nodes', async function (this: RhoaiWorld, name: string, displayName: string, identifier: string) {
   await accelerators.createAcceleratorProfile(this, name, identifier, displayName);
 });

@@ -23,8 +23,12 @@ When('I create the project {string}, opted out of the trusted CA bundle', async 
   await caBundle.createOptedOutProject(this, name);
 });
 
-Then('{string} has no ConfigMap odh-trusted-ca-bundle, while {string} has it', function (this: RhoaiWorld, optedOut: string, witness: string) {
+Then('{string} has no ConfigMap odh-trusted-ca-bundle, after the operator gave {string} the new bundle', function (this: RhoaiWorld, optedOut: string, witness: string) {
   return caBundle.assertNoBundleIn(this, optedOut, witness);
+});
+
+Then('{string} still has no ConfigMap odh-trusted-ca-bundle, while {string}, created after it, has it', function (this: RhoaiWorld, optedOut: string, later: string) {
+  return caBundle.assertNoBundleIn(this, optedOut, 'redhat-ods-applications', 'default-dsci', later);
 });
 
 Then('every other namespace has it too, except the reserved namespaces openshift-*, kube-*, default and openshift', function (this: RhoaiWorld) {

@@ -31,7 +31,7 @@ Given('the components of the profile RHOAI_PROFILE chooses', function (this: Rho
   components.useChosenProfile(this);
 });
 
-Then('the schedulable nodes have the CPU and memory those components need, beyond what is already requested', function (this: RhoaiWorld) {
+Then('the schedulable nodes meet the documented requirements of those components', function (this: RhoaiWorld) {
   return assertCapacityFor(this, this.facts.profile ?? components.useChosenProfile(this));
 });
 

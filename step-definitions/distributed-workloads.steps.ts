@@ -1,6 +1,6 @@
 import { Given, Then, When } from '@cucumber/cucumber';
 import * as codeflare from '../support/distributed-workloads/codeflare';
-import { assertDistributedWorkloadsManaged, assertNoSeparateCodeFlareOperator, componentOf } from '../support/distributed-workloads/components';
+import { assertDistributedWorkloadsManaged, assertNoOtherKubeRayOperator, assertNoOtherKueue, assertNoSeparateCodeFlareOperator, componentOf } from '../support/distributed-workloads/components';
 import * as kueue from '../support/distributed-workloads/kueue';
 import * as operators from '../support/distributed-workloads/operators';
 import { ensureDistributedWorkloadsProject } from '../support/distributed-workloads/projects';
@@ -14,6 +14,14 @@ Given('the DataScienceCluster {string} manages the distributed workloads compone
 
 Then('no separately installed CodeFlare operator is on the cluster', function (this: RhoaiWorld) {
   return assertNoSeparateCodeFlareOperator(this);
+});
+
+Then('no other KubeRay operator runs on the cluster', function (this: RhoaiWorld) {
+  return assertNoOtherKubeRayOperator(this);
+});
+
+Then('no other Kueue runs on the cluster', function (this: RhoaiWorld) {
+  return assertNoOtherKueue(this);
 });
 
 Then('the {string} pods are running in {string}', async function (this: RhoaiWorld, deployment: string, namespace: string) {
@@ -94,6 +102,10 @@ Then('a bearer token reaches those APIs, as the SDK\'s TokenAuthentication does'
 
 Then('I may create Ray clusters and jobs in the project and read its local queues and workloads', function (this: RhoaiWorld) {
   return codeflare.assertMayUseSdk(this, this.settings.dwProject);
+});
+
+Then('a Ray cluster created in the project is admitted and taken in charge by the CodeFlare operator as codeflare-operator-config says, and by KubeRay', function (this: RhoaiWorld) {
+  return codeflare.assertOperatorTakesRayCluster(this, this.settings.dwProject);
 });
 
 Given('the CodeFlare operator has its configuration {string} in {string}', async function (this: RhoaiWorld, name: string, namespace: string) {

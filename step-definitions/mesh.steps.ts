@@ -29,3 +29,7 @@ Then('{string} is a configured member of the mesh in {string}', function (this: 
 Given('{string} is a member of the mesh of the control plane {string} in {string}', function (this: RhoaiWorld, namespace: string, controlPlane: string, controlPlaneNamespace: string) {
   return mesh.joinMesh(this, namespace, controlPlane, controlPlaneNamespace);
 });
+
+Then('{string} is the only ServiceMeshControlPlane on the cluster', function (this: RhoaiWorld, name: string) {
+  return mesh.assertOnlyControlPlane(this, name, mesh.currentControlPlane(this).namespace);
+});

@@ -2,6 +2,10 @@ import { Given, Then, When } from '@cucumber/cucumber';
 import * as olm from '../support/olm';
 import type { RhoaiWorld } from '../support/world';
 
+Given('the catalog offers the Red Hat OpenShift AI version this install pins', function (this: RhoaiWorld) {
+  return olm.assertCatalogOffersPinnedVersion(this, 'rhods-operator');
+});
+
 When('I create the project {string}', function (this: RhoaiWorld, name: string) {
   return olm.createProject(this, name);
 });
@@ -34,6 +38,10 @@ When('I subscribe to the {string} operator', function (this: RhoaiWorld, pkg: st
 
 Then('its install plan is approved and complete', function (this: RhoaiWorld) {
   return olm.approveAndCompleteInstallPlan(this, lastSubscribed(this));
+});
+
+Then('no later install plan of {string} is approved', function (this: RhoaiWorld, pkg: string) {
+  return olm.assertStaysPinned(this, pkg);
 });
 
 Then('the {string} ClusterServiceVersion succeeds', function (this: RhoaiWorld, pkg: string) {

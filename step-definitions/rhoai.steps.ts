@@ -2,8 +2,8 @@ import { Given, Then, When } from '@cucumber/cucumber';
 import * as rhoai from '../support/rhoai';
 import type { RhoaiWorld } from '../support/world';
 
-Then('the operator creates the DSCInitialization {string}, and it becomes Ready', function (this: RhoaiWorld, name: string) {
-  return rhoai.waitForDsciReady(this, name);
+Then('the operator creates the DSCInitialization {string}, which waits for the Service Mesh until it is Unmanaged', function (this: RhoaiWorld, name: string) {
+  return rhoai.waitForDsciReconciled(this, name);
 });
 
 Then('{string} creates the projects {string} and {string}', function (this: RhoaiWorld, dsci: string, a: string, b: string) {
@@ -13,7 +13,7 @@ Then('{string} creates the projects {string} and {string}', function (this: Rhoa
 // ---- serviceMesh Unmanaged: the manual Service Mesh ----
 
 Given('the operator has created default-dsci', async function (this: RhoaiWorld) {
-  await rhoai.waitForDsciReady(this, rhoai.DEFAULT_DSCI);
+  await rhoai.waitForDsciCreated(this, rhoai.DEFAULT_DSCI);
 });
 
 When('I change serviceMesh to Unmanaged in default-dsci', async function (this: RhoaiWorld) {

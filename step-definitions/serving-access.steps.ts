@@ -8,8 +8,8 @@ import type { RhoaiWorld } from '../support/world';
 
 const FRAUD = { runtimeDisplayName: 'OpenVINO Model Server', framework: 'onnx - 1', connection: 'My Storage', path: 'models/fraud' };
 
-When('I require token authentication for the model {string} with the token {string}', async function (this: RhoaiWorld, name: string, tokenName: string) {
-  await requireTokenAuthentication(this, { namespace: currentModel(this, name).namespace, displayName: name, ...FRAUD, tokenAuth: true }, tokenName);
+When('I deploy the model {string} in the tutorial\'s project on the single-model serving platform, requiring token authentication with the token {string}', async function (this: RhoaiWorld, name: string, tokenName: string) {
+  await requireTokenAuthentication(this, { namespace: this.settings.tutorialProject, displayName: name, ...FRAUD, tokenAuth: true }, tokenName);
 });
 
 Given('the model {string} is deployed in the tutorial\'s project on the single-model serving platform, with token authentication by the token {string}', async function (this: RhoaiWorld, name: string, tokenName: string) {
@@ -24,7 +24,7 @@ Then('the token Secret holds a token the cluster authenticates as {string}', asy
   await assertModelTokenOf(this, serviceAccount);
 });
 
-Then('the model {string} asks for token authentication and is ready, as the dashboard shows it', async function (this: RhoaiWorld, name: string) {
+Then('the model {string} asks for token authentication and is ready, as the dashboard shows it: no token and a foreign token are refused, its own token answered', async function (this: RhoaiWorld, name: string) {
   await assertProtectedModelReady(this, currentModel(this, name));
 });
 

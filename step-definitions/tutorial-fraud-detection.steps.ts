@@ -15,6 +15,8 @@ import {
   runTutorialNotebook,
   TUTORIAL_CONNECTIONS,
   TUTORIAL_WORKBENCH,
+  tutorialWorkbenchRequest,
+  assertPackageIndexReachable,
 } from '../support/tutorial/fraud-detection';
 import { createWorkbench } from '../support/tutorial/workbenches';
 import type { RhoaiWorld } from '../support/world';
@@ -25,7 +27,7 @@ Given('the tutorial\'s project with S3 storage and the data connections {string}
 });
 
 When('I create the tutorial\'s workbench {string} with the image {string}, the size {string}, the default cluster storage and the existing data connection {string}', async function (this: RhoaiWorld, displayName: string, image: string, size: string, connection: string) {
-  await createWorkbench(this, { displayName, image, size, dataConnection: { existing: connection } });
+  await createWorkbench(this, tutorialWorkbenchRequest(this, { displayName, image, size, dataConnection: { existing: connection } }));
 });
 
 Given('the tutorial\'s workbench is running', function (this: RhoaiWorld) {
@@ -42,6 +44,10 @@ Then('the workbench has the tutorial\'s notebooks and data at the tutorial\'s re
 
 Given('the tutorial repository is cloned into the tutorial\'s workbench', function (this: RhoaiWorld) {
   return ensureTutorialCloned(this);
+});
+
+Given('the workbench reaches the package index the notebooks install from', function (this: RhoaiWorld) {
+  return assertPackageIndexReachable(this);
 });
 
 When('I run the notebook {string} in the workbench', function (this: RhoaiWorld, notebook: string) {

@@ -18,6 +18,7 @@ import { ApiError, describeRef, type KObject, type ObjectRef } from './cluster';
 import { waitForListExplained } from './cluster/explained-wait';
 import { applyAlongsideOwnedFields } from './cluster/owned-fields';
 import { componentState, DASHBOARD_CONFIG, DASHBOARD_LABEL, dashboardConfigRef, dashboardNamespace, platformsOf, runtimeOf } from './dashboard-config';
+import { notApplicable } from './not-applicable';
 import type { RhoaiWorld } from './world';
 
 export const PROFILE_API = 'dashboard.opendatahub.io/v1';
@@ -111,6 +112,34 @@ function conflictMessage(error: unknown, what: string): Error {
 
 // ---- accelerator nodes and profiles ----
 
+/**
+ * Whether a node shows itself an NVIDIA GPU node even when nothing advertises nvidia.com/gpu: GPU
+ * feature discovery's nvidia.com/gpu.present, Node Feature Discovery's PCI vendor 10de (NVIDIA), or
+ * the seed's GPU MachineSet label cluster-api/accelerator=nvidia-gpu.
+ */
+export function labelledGpuNode(node: KObject): boolean {
+  const labels = node.metadata.labels ?? {};
+  return labels['nvidia.com/gpu.present'] === 'true' || labels['feature.node.kubernetes.io/pci-10de.present'] === 'true' || labels['cluster-api/accelerator'] === 'nvidia-gpu';
+}
+
+/**
+ * Why the items of `identifier` do not apply to this cluster, or undefined when they do: they apply
+ * when a node advertises it, and also when a node is labelled as a GPU node but advertises none (a
+ * broken device plugin is a failure, not a cluster without GPUs).
+ */
+export function acceleratorNotApplicable(nodes: KObject[], identifier: string): string | undefined {
+  if (nodes.some((n) => allocatableCount(n, identifier) > 0 || labelledGpuNode(n))) return undefined;
+  return `no node advertises ${identifier} in status.allocatable and none is labelled as an NVIDIA GPU node (${nodes.length} nodes: ${nodes.map((n) => n.metadata.name).join(', ')}): this cluster has no GPUs, so the GPU items do not apply`;
+}
+
+/** The nodes with `identifier` (as requireAcceleratorNodes), or 'skipped' with the reason on a cluster without GPUs. */
+export async function acceleratorNodesOrNotApplicable(world: RhoaiWorld, identifier: string): Promise<'skipped' | undefined> {
+  const why = acceleratorNotApplicable(await world.cluster.list({ apiVersion: 'v1', kind: 'Node' }), identifier);
+  if (why) return notApplicable(world, why);
+  await requireAcceleratorNodes(world, identifier);
+  return undefined;
+}
+
 /** The nodes that advertise `identifier` in status.allocatable; fails at once, naming what was found, when none does. */
 export async function requireAcceleratorNodes(world: RhoaiWorld, identifier: string): Promise<AcceleratorNode[]> {
   const nodes = await world.cluster.list({ apiVersion: 'v1', kind: 'Node' });
@@ -122,7 +151,7 @@ export async function requireAcceleratorNodes(world: RhoaiWorld, identifier: str
     assert.fail(
       `no node advertises ${identifier} in status.allocatable (${nodes.length} nodes: ${nodes.map((n) => n.metadata.name).join(', ')})` +
         (labelled.length ? `; ${labelled.join(', ')} ${labelled.length > 1 ? 'are labelled as GPU nodes' : 'is labelled as a GPU node'} but advertise${labelled.length > 1 ? '' : 's'} none: is the NVIDIA GPU Operator's device plugin running (ClusterPolicy ready)?` : '') +
-        `. Install the Node Feature Discovery and NVIDIA GPU Operators first (RHOAI 2.9 "Enabling GPU support"); on a cluster without GPUs leave these scenarios out: --tags "@install and not @gpu"`,
+        `. Install the Node Feature Discovery and NVIDIA GPU Operators first (RHOAI 2.9 "Enabling GPU support")`,
     );
   }
   world.facts.acceleratorNodes = { identifier, nodes: found };
@@ -214,7 +243,7 @@ export async function assertProfileToleratesNodes(world: RhoaiWorld, name: strin
 export function notebookImagesShipped(world: RhoaiWorld): boolean {
   const state = componentState(world, 'workbenches');
   if (state === 'Managed') return true;
-  world.report.text('notebook images', `default-dsc has workbenches ${state ?? 'unset'}: there are no notebook images to configure (skipped)`);
+  notApplicable(world, `default-dsc has workbenches ${state ?? 'unset'}: there are no notebook images to configure`);
   return false;
 }
 

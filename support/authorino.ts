@@ -84,6 +84,7 @@ export async function assertAuthorinoSidecar(world: RhoaiWorld, containers: stri
   const d = await world.cluster.get(deploymentRef(name, namespace));
   assert.ok(d, `Deployment ${namespace}/${name} does not exist`);
   const selector = Object.entries(d.spec.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+  await waitForInjectionRollout(world, name, namespace);
   const [app, ...rest] = containers;
   assert.ok(rest.includes('istio-proxy'), `the expected containers ${containers.join(', ')} do not include istio-proxy`);
   const pods = await waitForPodsWithSidecar(world, namespace, selector, app!);
@@ -91,6 +92,38 @@ export async function assertAuthorinoSidecar(world: RhoaiWorld, containers: stri
     const names: string[] = p.spec.containers.map((c: KObject) => c.name);
     assert.deepEqual([...names].sort(), [...containers].sort(), `pod ${namespace}/${p.metadata.name} runs the containers [${names.join(', ')}], expected [${containers.join(', ')}]`);
   }
+}
+
+const INJECT_LABEL = 'sidecar.istio.io/inject';
+
+/** Who last wrote the Deployment's pod template with an update (not an apply), from managedFields. */
+function templateRewriters(d: KObject): string[] {
+  return ((d.metadata.managedFields ?? []) as { manager?: string; operation?: string; subresource?: string; fieldsV1?: { 'f:spec'?: Record<string, unknown> } }[])
+    .filter((e) => !e.subresource && e.operation === 'Update' && e.fieldsV1?.['f:spec'] && 'f:template' in e.fieldsV1['f:spec'])
+    .map((e) => e.manager ?? '?');
+}
+
+/**
+ * The Deployment keeps the injection label on its pod template and rolls it out. An operator that
+ * replaces the template with its own (an update) drops the label: that fails at once, naming it.
+ */
+async function waitForInjectionRollout(world: RhoaiWorld, name: string, namespace: string): Promise<void> {
+  await waitExplained(
+    world,
+    deploymentRef(name, namespace),
+    (d): Problem => {
+      if (!d) return `Deployment ${namespace}/${name} does not exist`;
+      if (d.spec?.template?.metadata?.labels?.[INJECT_LABEL] !== 'true') {
+        const who = templateRewriters(d);
+        return { fail: `the pod template of Deployment ${namespace}/${name} lost the label ${INJECT_LABEL}=true applied to it${who.length ? `: ${who.join(', ')} replaced the template (an update of spec.template, per managedFields)` : ''}; the pods will run without the sidecar` };
+      }
+      const s = d.status ?? {};
+      const desired = d.spec?.replicas ?? 1;
+      if ((s.observedGeneration ?? 0) < (d.metadata.generation ?? 0) || s.updatedReplicas !== desired || (s.replicas ?? 0) > desired) return `Deployment ${namespace}/${name} has rolled out ${s.updatedReplicas ?? 0}/${desired} pods of its generation ${d.metadata.generation}`;
+      return undefined;
+    },
+    `Deployment ${namespace}/${name} to roll out the pod template with ${INJECT_LABEL}=true`,
+  );
 }
 
 // ---- the extension provider ----

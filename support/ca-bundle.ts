@@ -202,19 +202,51 @@ export async function createOptedOutProject(world: RhoaiWorld, name: string): Pr
 }
 
 /**
- * A namespace that opted out has no odh-trusted-ca-bundle. Absence is judged once the operator has
- * shown it acts: the ConfigMap of `witness` (a namespace created with it) is up to date.
+ * When DSCInitialization `name` last had its spec.trustedCABundle changed, by the API server's
+ * clock (the newest managedFields entry that owns a field of it); undefined if no entry says.
  */
-export async function assertNoBundleIn(world: RhoaiWorld, namespace: string, witness: string): Promise<void> {
+async function lastTrustedCaChange(world: RhoaiWorld, name: string): Promise<Date | undefined> {
+  const dsci = await world.cluster.get(dsciRef(name));
+  const times = ((dsci?.metadata.managedFields ?? []) as { time?: string; subresource?: string; fieldsV1?: { 'f:spec'?: Record<string, unknown> } }[])
+    .filter((e) => !e.subresource && e.time && e.fieldsV1?.['f:spec'] && 'f:trustedCABundle' in e.fieldsV1['f:spec'])
+    .map((e) => Date.parse(e.time!));
+  return times.length ? new Date(Math.max(...times)) : undefined;
+}
+
+/**
+ * A namespace that opted out has no odh-trusted-ca-bundle, and that absence has held across the
+ * operator's pass over every namespace. In 2.9 an opted-out namespace's creation triggers no
+ * reconcile of its own (certconfigmapgenerator NamespaceCreatedPredicate filters it out); the one
+ * reconcile that visits it is the DSCI controller's pass over all namespaces
+ * (pkg/trustedcabundle AddCABundleConfigMapInAllNamespaces), which a change of
+ * spec.trustedCABundle starts. So absence counts only when the namespace existed before the last
+ * such change of DSCI `dsci`, and once the pass has shown it ran: `witness` (the applications
+ * namespace) holds the bundle of that change. A namespace created later (another run set the bundle
+ * first) is judged against `later`, a project created after it, whose bundle the operator made.
+ */
+export async function assertNoBundleIn(world: RhoaiWorld, namespace: string, witness: string, dsci = 'default-dsci', later?: string): Promise<void> {
   const ns = await world.cluster.get({ apiVersion: 'v1', kind: 'Namespace', name: namespace });
   assert.ok(ns, `namespace ${namespace} does not exist`);
   assert.ok(hasOptedOut(ns) || isReservedNamespace(namespace), `namespace ${namespace} has not opted out (annotation ${OPT_OUT_ANNOTATION}=${ns.metadata.annotations?.[OPT_OUT_ANNOTATION] ?? '<none>'}) and is not reserved: it is meant to get the bundle`);
   await assertBundleIn(world, witness, false);
+  const changed = await lastTrustedCaChange(world, dsci);
+  const created = Date.parse(ns.metadata.creationTimestamp ?? '');
+  const passSince = !!changed && created <= changed.getTime();
+  if (!passSince) {
+    assert.ok(later, `namespace ${namespace} was created (${ns.metadata.creationTimestamp}) after DSCInitialization ${dsci} last changed its trusted CA bundle (${changed?.toISOString() ?? 'never'}): the operator has not visited it since, so its having no ${CA_CONFIG_MAP} proves nothing yet`);
+    await assertBundleIn(world, later, false);
+  }
   await waitForObjectExplained(
     world.cluster,
     configMapRef(namespace),
     (cm) => (cm ? { fail: `namespace ${namespace} has the ConfigMap ${CA_CONFIG_MAP} (created ${cm.metadata.creationTimestamp}) although it is annotated ${OPT_OUT_ANNOTATION}=false: the operator ignores the opt-out` } : undefined),
     `namespace ${namespace} (opted out) to have no ${CA_CONFIG_MAP}`,
+  );
+  world.report.text(
+    `${CA_CONFIG_MAP} not in ${namespace}`,
+    passSince
+      ? `absent after the operator's pass over every namespace: ${namespace} was created at ${ns.metadata.creationTimestamp}, before DSCInitialization ${dsci} last changed its trusted CA bundle (${changed!.toISOString()}), and ${witness} holds that bundle`
+      : `absent; DSCInitialization ${dsci} has not changed its trusted CA bundle since ${namespace} was created, so the proof is ${later}, created after it, which has the bundle`,
   );
 }
 

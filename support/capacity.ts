@@ -1,10 +1,17 @@
-// Preflight: does the cluster have the CPU and memory the chosen components need? The needs are the
-// component resource table of the RHOAI 2.9 docs as the seed transcribes it (distributed workloads
-// 1.6 vCPU and 2 GiB; KServe, and with it OpenShift Service Mesh and Serverless, 4 CPUs and 16 GB
-// each); what is free is the allocatable CPU and memory of the nodes the components' pods can land
-// on (Ready, schedulable, no NoSchedule/NoExecute taint) minus what pods already request there —
-// except pods of the components themselves, so that a re-run over an installed platform judges the
-// same way as the first run. The check fails early, before anything is applied, with the numbers.
+// Preflight: does the cluster meet what the RHOAI 2.9 docs require for the chosen components? It
+// checks what the docs check, no more:
+// - "Requirements for OpenShift AI Self-Managed" (2.9): at least 2 worker nodes with at least 8 CPUs
+//   and 32 GiB RAM available for OpenShift AI (a node's size: status.capacity);
+// - KServe, single-model serving ("Installing KServe", prerequisites; the seed's component table
+//   "4 CPUs and 16 GB"): a node with 4 CPUs and 16 GB memory. The seed lists the same numbers for
+//   Service Mesh and Serverless, but the docs state one node prerequisite, not three sums;
+// - distributed workloads (CodeFlare, KubeRay, Kueue; install.md §12 "Extra resources needed"):
+//   1.6 vCPU and 2 GiB memory beyond what is in use, i.e. free on the nodes pods can land on
+//   (allocatable minus what pods already request, except the components' own pods, so that a
+//   re-run over an installed platform judges the same way as the first run).
+// Nodes counted: those an ordinary pod can land on (Ready, schedulable, no NoSchedule/NoExecute
+// taint), so tainted GPU or control-plane nodes do not count. The check fails early, before
+// anything is applied, with the numbers.
 import assert from 'node:assert/strict';
 import { conditionOf, type KObject } from './cluster';
 import { PROFILES, type ComponentKey, type Profile } from './components';
@@ -14,30 +21,19 @@ import type { RhoaiWorld } from './world';
 
 type Resources = { cpu: number; memory: number };
 
-/** One row of the component resource table. */
-export interface Need {
-  what: string;
-  /** As the table says it. */
-  says: string;
-  cpu: number;
-  memory: number;
-  /** Namespaces where what it installs runs (not counted as already requested on a re-run). */
-  namespaces: string[];
-}
+/** The documented minimum of OpenShift AI itself. */
+export const MINIMUM_WORKERS = { count: 2, cpu: 8, memory: 32 * GIB, says: 'at least 2 worker nodes with 8 CPUs and 32 GiB each (RHOAI 2.9 "Requirements for OpenShift AI Self-Managed")' };
+/** The documented node prerequisite of single-model serving (KServe). */
+export const KSERVE_NODE = { cpu: 4, memory: 16e9, says: 'a node with 4 CPUs and 16 GB memory (RHOAI 2.9 "Installing KServe": single-model serving)' };
+/** The documented extra of distributed workloads. */
+export const DISTRIBUTED_WORKLOADS_EXTRA = { cpu: 1.6, memory: 2 * GIB, says: '1.6 vCPU and 2 GiB memory free for distributed workloads (CodeFlare, KubeRay, Kueue)' };
 
-/** The table's rows (seed "Components": Resources column), with the components that need them. */
-export const RESOURCE_TABLE: { needs: Need; when: (components: ComponentKey[]) => boolean }[] = [
-  {
-    needs: { what: 'distributed workloads (CodeFlare, KubeRay, Kueue)', says: '1.6 vCPU and 2 GiB', cpu: 1.6, memory: 2 * GIB, namespaces: [] },
-    when: (c) => c.includes('codeflare') || c.includes('ray') || c.includes('kueue'),
-  },
-  { needs: { what: 'KServe', says: '4 CPUs and 16 GB', cpu: 4, memory: 16e9, namespaces: [] }, when: (c) => c.includes('kserve') },
-  { needs: { what: 'OpenShift Service Mesh (for KServe)', says: '4 CPUs and 16 GB', cpu: 4, memory: 16e9, namespaces: ['istio-system'] }, when: (c) => c.includes('kserve') },
-  { needs: { what: 'OpenShift Serverless (for KServe)', says: '4 CPUs and 16 GB', cpu: 4, memory: 16e9, namespaces: ['knative-serving', 'openshift-serverless'] }, when: (c) => c.includes('kserve') },
-];
+const usesKserve = (c: ComponentKey[]) => c.includes('kserve');
+const usesDistributedWorkloads = (c: ComponentKey[]) => c.includes('codeflare') || c.includes('ray') || c.includes('kueue');
 
-export function needsOf(components: ComponentKey[]): Need[] {
-  return RESOURCE_TABLE.filter((row) => row.when(components)).map((row) => row.needs);
+/** The documented requirements that apply to these components, in words. */
+export function requirementsOf(components: ComponentKey[]): string[] {
+  return [MINIMUM_WORKERS.says, ...(usesKserve(components) ? [KSERVE_NODE.says] : []), ...(usesDistributedWorkloads(components) ? [DISTRIBUTED_WORKLOADS_EXTRA.says] : [])];
 }
 
 /** Nodes an ordinary pod (no tolerations) can land on. */
@@ -47,14 +43,22 @@ export function schedulable(node: KObject): boolean {
   return !(node.spec?.taints ?? []).some((t: { effect?: string }) => t.effect === 'NoSchedule' || t.effect === 'NoExecute');
 }
 
+/** A node's size as the docs count it: its capacity (allocatable when capacity is not reported). */
+export function nodeSize(node: KObject): Resources {
+  const of = (r: 'cpu' | 'memory') => parseQuantity(node.status?.capacity?.[r] ?? node.status?.allocatable?.[r] ?? '0');
+  return { cpu: of('cpu'), memory: of('memory') };
+}
+
 export interface Capacity {
   nodes: string[];
+  /** Size of each schedulable node, by name. */
+  sizes: Record<string, Resources>;
   allocatable: Resources;
   requested: Resources;
   free: Resources;
 }
 
-/** Allocatable of the schedulable nodes, minus the requests of the pods on them outside `excluded` namespaces. */
+/** Sizes and allocatable of the schedulable nodes, minus the requests of the pods on them outside `excluded` namespaces. */
 export function capacityOf(nodes: KObject[], pods: KObject[], excluded: string[]): Capacity {
   const usable = nodes.filter(schedulable);
   const names = new Set(usable.map((n) => n.metadata.name));
@@ -64,35 +68,49 @@ export function capacityOf(nodes: KObject[], pods: KObject[], excluded: string[]
   );
   const running = pods.filter((p) => names.has(p.spec?.nodeName) && !['Succeeded', 'Failed'].includes(p.status?.phase) && !excluded.includes(p.metadata.namespace!));
   const requested = running.map((p) => podRequests(p)).reduce((a: Resources, b) => ({ cpu: a.cpu + b.cpu, memory: a.memory + b.memory }), { cpu: 0, memory: 0 });
-  return { nodes: [...names] as string[], allocatable, requested, free: { cpu: allocatable.cpu - requested.cpu, memory: allocatable.memory - requested.memory } };
+  return {
+    nodes: [...names] as string[],
+    sizes: Object.fromEntries(usable.map((n) => [n.metadata.name!, nodeSize(n)])),
+    allocatable,
+    requested,
+    free: { cpu: allocatable.cpu - requested.cpu, memory: allocatable.memory - requested.memory },
+  };
 }
 
 const cores = (n: number) => `${Number(n.toFixed(2))}`;
 const gib = (n: number) => `${Number((n / GIB).toFixed(1))} GiB`;
+const sized = (c: Capacity) => c.nodes.map((n) => `${n}: ${cores(c.sizes[n]!.cpu)} CPUs, ${gib(c.sizes[n]!.memory)}`).join('; ') || 'none';
+const fits = (size: Resources, need: { cpu: number; memory: number }) => size.cpu + 1e-9 >= need.cpu && size.memory >= need.memory;
 
-/** The verdict, in words: undefined when everything fits, else what is short and by how much. */
-export function shortfall(profile: Profile, needs: Need[], capacity: Capacity): string | undefined {
-  const need = needs.reduce((a, n) => ({ cpu: a.cpu + n.cpu, memory: a.memory + n.memory }), { cpu: 0, memory: 0 });
+/** The verdict, in words: undefined when the documented requirements are met, else each one that is not, with the numbers. */
+export function shortfall(profile: Profile, components: ComponentKey[], capacity: Capacity): string | undefined {
   const short: string[] = [];
-  if (need.cpu > capacity.free.cpu + 1e-9) short.push(`cpu: needed ${cores(need.cpu)}, free ${cores(capacity.free.cpu)} (short by ${cores(need.cpu - capacity.free.cpu)})`);
-  if (need.memory > capacity.free.memory) short.push(`memory: needed ${gib(need.memory)}, free ${gib(capacity.free.memory)} (short by ${gib(need.memory - capacity.free.memory)})`);
+  const big = capacity.nodes.filter((n) => fits(capacity.sizes[n]!, MINIMUM_WORKERS));
+  if (big.length < MINIMUM_WORKERS.count) {
+    short.push(`OpenShift AI needs ${MINIMUM_WORKERS.says}; it has ${big.length}${big.length ? ` (${big.join(', ')})` : ''} of that size`);
+  }
+  if (usesKserve(components) && !capacity.nodes.some((n) => fits(capacity.sizes[n]!, KSERVE_NODE))) {
+    short.push(`KServe needs ${KSERVE_NODE.says}; no schedulable node has that size`);
+  }
+  const dw = DISTRIBUTED_WORKLOADS_EXTRA;
+  if (usesDistributedWorkloads(components) && (capacity.free.cpu + 1e-9 < dw.cpu || capacity.free.memory < dw.memory)) {
+    short.push(`distributed workloads need ${dw.says}; free: cpu ${cores(capacity.free.cpu)}, memory ${gib(capacity.free.memory)}`);
+  }
   if (!short.length) return undefined;
   return [
-    `the cluster is too small for the components of profile "${profile}" (RHOAI_PROFILE): ${short.join('; ')}.`,
-    `Free = allocatable on ${capacity.nodes.length} schedulable node(s)${capacity.nodes.length ? ` (${capacity.nodes.join(', ')})` : ''}: cpu ${cores(capacity.allocatable.cpu)}, memory ${gib(capacity.allocatable.memory)}; minus what pods already request there: cpu ${cores(capacity.requested.cpu)}, memory ${gib(capacity.requested.memory)}.`,
-    `Needed, from the component resource table of the RHOAI 2.9 docs: ${needs.map((n) => `${n.what} ${n.says}`).join('; ')}.`,
+    `the cluster does not meet the documented requirements of profile "${profile}" (RHOAI_PROFILE): ${short.join('; ')}.`,
+    `Schedulable nodes (Ready, not cordoned, no NoSchedule/NoExecute taint), by capacity: ${sized(capacity)}.`,
+    `Free = allocatable cpu ${cores(capacity.allocatable.cpu)}, memory ${gib(capacity.allocatable.memory)}; minus what pods already request there: cpu ${cores(capacity.requested.cpu)}, memory ${gib(capacity.requested.memory)}.`,
     'Add worker nodes (or larger ones), or choose a smaller profile.',
   ].join('\n');
 }
 
-function report(world: RhoaiWorld, profile: Profile, needs: Need[], capacity: Capacity): void {
-  const need = needs.reduce((a, n) => ({ cpu: a.cpu + n.cpu, memory: a.memory + n.memory }), { cpu: 0, memory: 0 });
+function report(world: RhoaiWorld, profile: Profile, components: ComponentKey[], capacity: Capacity): void {
   world.report.text(
     `capacity for profile ${profile}`,
     [
-      `needs (component resource table): ${needs.map((n) => `${n.what}: ${n.says}`).join('; ') || 'none listed'}`,
-      `needed: cpu ${cores(need.cpu)}, memory ${gib(need.memory)}`,
-      `schedulable nodes: ${capacity.nodes.join(', ') || 'none'}`,
+      `documented requirements: ${requirementsOf(components).join('; ')}`,
+      `schedulable nodes, by capacity: ${sized(capacity)}`,
       `allocatable: cpu ${cores(capacity.allocatable.cpu)}, memory ${gib(capacity.allocatable.memory)}`,
       `already requested by other pods: cpu ${cores(capacity.requested.cpu)}, memory ${gib(capacity.requested.memory)}`,
       `free: cpu ${cores(capacity.free.cpu)}, memory ${gib(capacity.free.memory)}`,
@@ -100,14 +118,17 @@ function report(world: RhoaiWorld, profile: Profile, needs: Need[], capacity: Ca
   );
 }
 
-/** Fails, with the numbers, when the schedulable nodes cannot hold what the chosen profile needs. */
+/** Namespaces where what the components install runs (not counted as already requested on a re-run). */
+const OWN_NAMESPACES = ['istio-system', 'knative-serving', 'openshift-serverless'];
+
+/** Fails, with the numbers, when the cluster does not meet the documented requirements of the chosen profile. */
 export async function assertCapacityFor(world: RhoaiWorld, profile: Profile): Promise<void> {
-  const needs = needsOf(PROFILES[profile]);
+  const components = PROFILES[profile];
   const dsci = await world.cluster.get({ apiVersion: 'dscinitialization.opendatahub.io/v1', kind: 'DSCInitialization', name: 'default-dsci' });
-  const excluded = [dsci?.spec?.applicationsNamespace ?? 'redhat-ods-applications', ...needs.flatMap((n) => n.namespaces)];
+  const excluded = [dsci?.spec?.applicationsNamespace ?? 'redhat-ods-applications', ...OWN_NAMESPACES];
   const [nodes, pods] = await Promise.all([world.cluster.list({ apiVersion: 'v1', kind: 'Node' }), world.cluster.list({ apiVersion: 'v1', kind: 'Pod' })]);
   const capacity = capacityOf(nodes, pods, excluded);
-  report(world, profile, needs, capacity);
-  const short = shortfall(profile, needs, capacity);
+  report(world, profile, components, capacity);
+  const short = shortfall(profile, components, capacity);
   if (short) assert.fail(short);
 }

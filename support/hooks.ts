@@ -2,9 +2,12 @@
 // validated before the first scenario, diagnostics and cleanup after each scenario, the report's
 // environment, and stopping what this process started.
 import 'allure-cucumberjs'; // makes allure.* calls in support code reach the Allure reporter
-import { After, AfterAll, BeforeAll, Status, setDefaultTimeout, setDefinitionFunctionWrapper, type ITestCaseHookParameter } from '@cucumber/cucumber';
+import { After, AfterAll, Before, BeforeAll, Status, setDefaultTimeout, setDefinitionFunctionWrapper, type ITestCaseHookParameter } from '@cucumber/cucumber';
 import { formatEnvironment } from './report/environment';
+import { REPORTS_DIR } from './paths';
 import { session } from './session';
+import { installFirstIfNeeded, needsInstalledPlatform } from './target/install-first';
+import { isParallelWorker } from './target/run-coordination';
 import type { RhoaiWorld } from './world';
 
 /** Errors whose message says everything a person needs: their stack would only bury it. */
@@ -59,6 +62,18 @@ setDefaultTimeout(stepTimeoutMs());
 
 BeforeAll(function () {
   session.settings(); // a wrong setting stops the run here, before anything is applied
+});
+
+// Any tag alone: on the embedded twin, a scenario that needs the installed platform but is not one
+// of the installer's gets the installer run first (support/target/install-first.ts).
+Before(async function (this: RhoaiWorld, { pickle }: ITestCaseHookParameter) {
+  const firstOfSerialRun = session.firstScenario() && !isParallelWorker();
+  if (!needsInstalledPlatform(pickle.uri, firstOfSerialRun)) return;
+  const line = await installFirstIfNeeded(await session.target(), this.cluster, this.settings, REPORTS_DIR);
+  if (line) {
+    session.log(line);
+    this.report.text('installed first', line);
+  }
 });
 
 let environmentAttached = false;

@@ -185,3 +185,21 @@ export async function waitForPodsWithSidecar(world: RhoaiWorld, namespace: strin
   world.report.text(`sidecars ${labelSelector}`, live.map((p) => `${p.metadata.name} ${p.status.phase} ${p.spec.containers.length}/${p.spec.containers.length}: ${p.spec.containers.map((c: KObject) => c.name).join(',')}`).join('\n'));
   return live;
 }
+
+/**
+ * The control plane the harness made is the only one on the cluster. The RHOAI 2.9 operator builds
+ * its own (DSCI spec.serviceMesh.controlPlane, data-science-smcp in istio-system by default) while
+ * default-dsci's serviceMesh is Managed and a servicemeshoperator Subscription exists
+ * (controllers/dscinitialization/servicemesh_setup.go): the harness's order — Unmanaged before the
+ * mesh operator — leaves exactly one.
+ */
+export async function assertOnlyControlPlane(world: RhoaiWorld, name: string, namespace: string): Promise<void> {
+  const all = await world.cluster.list({ apiVersion: SMCP_API, kind: 'ServiceMeshControlPlane' });
+  const others = all.filter((s) => !(s.metadata.name === name && s.metadata.namespace === namespace));
+  assert.ok(all.length > others.length, `there is no ServiceMeshControlPlane ${namespace}/${name}`);
+  assert.deepEqual(
+    others.map((s) => `${s.metadata.namespace}/${s.metadata.name}`),
+    [],
+    `${namespace}/${name} is not the only ServiceMeshControlPlane: ${others.map((s) => `${s.metadata.namespace}/${s.metadata.name} (created ${s.metadata.creationTimestamp})`).join(', ')} also stand(s) on the cluster — a second control plane, such as the one the RHOAI operator builds while default-dsci's serviceMesh is still Managed when the servicemeshoperator Subscription appears`,
+  );
+}

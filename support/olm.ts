@@ -1,7 +1,15 @@
 // Installing operators through OLM, as the 2.9 install guide does it from the CLI: a project, one
-// OperatorGroup, a Subscription to a package of redhat-operators; then the InstallPlan (approved
-// when approval is Manual), the ClusterServiceVersion reaching Succeeded and the operator's
-// Deployments becoming available.
+// OperatorGroup, a Subscription to a package of redhat-operators; then the InstallPlan, the
+// ClusterServiceVersion reaching Succeeded and the operator's Deployments becoming available.
+//
+// The install is pinned. A redhat-operators catalog of today heads its channels at releases far
+// past the ones the 2.9 docs were written for, and OLM upgrades an Automatic subscription along its
+// channel whenever the catalog moves. So the harness reads the PackageManifest, picks the CSV of the
+// version the settings ask for (the latest z-stream of a minor, or an exact version) in a channel
+// that carries it, subscribes with spec.startingCSV and installPlanApproval Manual, approves exactly
+// the InstallPlan that installs that CSV, and leaves every later InstallPlan (the upgrades OLM
+// resolves once the CSV is installed) unapproved and reported. A catalog without the version is
+// refused before anything is written, naming what it offers.
 import assert from 'node:assert/strict';
 import { hasCondition, type KObject, type ObjectRef } from './cluster';
 import type { RhoaiWorld } from './world';
@@ -15,19 +23,52 @@ declare module './world' {
 
 const OLM = 'operators.coreos.com';
 export const MARKETPLACE = 'openshift-marketplace';
+const SOURCE = 'redhat-operators';
 
-/** The operators of the checklist: package, the namespace the docs install it into, the channel setting. */
+/** The operators of the checklist: package, the namespace the docs install it into, the channel and version settings. */
 export interface OperatorPackage {
   package: string;
   namespace: string;
   channel: (world: RhoaiWorld) => string | undefined;
+  channelSetting: string;
+  /** A version or minor to pin; undefined accepts the channel head (and pins that). */
+  version: (world: RhoaiWorld) => string | undefined;
+  versionSetting: string;
 }
 
 export const OPERATORS: Record<string, OperatorPackage> = {
-  'rhods-operator': { package: 'rhods-operator', namespace: 'redhat-ods-operator', channel: (w) => w.settings.operatorChannel },
-  servicemeshoperator: { package: 'servicemeshoperator', namespace: 'openshift-operators', channel: (w) => w.settings.serviceMeshChannel },
-  'serverless-operator': { package: 'serverless-operator', namespace: 'openshift-serverless', channel: (w) => w.settings.serverlessChannel },
-  'authorino-operator': { package: 'authorino-operator', namespace: 'openshift-operators', channel: (w) => w.settings.authorinoChannel },
+  'rhods-operator': {
+    package: 'rhods-operator',
+    namespace: 'redhat-ods-operator',
+    channel: (w) => w.settings.operatorChannel,
+    channelSetting: 'RHOAI_OPERATOR_CHANNEL',
+    version: (w) => w.settings.expectedVersion,
+    versionSetting: 'RHOAI_EXPECTED_VERSION',
+  },
+  servicemeshoperator: {
+    package: 'servicemeshoperator',
+    namespace: 'openshift-operators',
+    channel: (w) => w.settings.serviceMeshChannel,
+    channelSetting: 'RHOAI_SERVICEMESH_CHANNEL',
+    version: (w) => w.settings.serviceMeshVersion,
+    versionSetting: 'RHOAI_SERVICEMESH_VERSION',
+  },
+  'serverless-operator': {
+    package: 'serverless-operator',
+    namespace: 'openshift-serverless',
+    channel: (w) => w.settings.serverlessChannel,
+    channelSetting: 'RHOAI_SERVERLESS_CHANNEL',
+    version: (w) => w.settings.serverlessVersion,
+    versionSetting: 'RHOAI_SERVERLESS_VERSION',
+  },
+  'authorino-operator': {
+    package: 'authorino-operator',
+    namespace: 'openshift-operators',
+    channel: (w) => w.settings.authorinoChannel,
+    channelSetting: 'RHOAI_AUTHORINO_CHANNEL',
+    version: (w) => w.settings.authorinoVersion,
+    versionSetting: 'RHOAI_AUTHORINO_VERSION',
+  },
 };
 
 export function operator(pkg: string): OperatorPackage {
@@ -86,24 +127,137 @@ export async function assertSingleAllNamespacesGroup(world: RhoaiWorld, namespac
   });
 }
 
-// ---- subscriptions ----
+// ---- the pinned install ----
 
-/** The channel to subscribe on: the setting, or the PackageManifest's defaultChannel (`@default`). */
-export async function resolveChannel(world: RhoaiWorld, op: OperatorPackage): Promise<string> {
-  const manifest = await world.cluster.get({ apiVersion: 'packages.operators.coreos.com/v1', kind: 'PackageManifest', name: op.package, namespace: MARKETPLACE });
-  assert.ok(manifest, `the catalog offers no package ${op.package} (no PackageManifest ${MARKETPLACE}/${op.package}): is the redhat-operators catalog available, or mirrored with it?`);
-  const channels: string[] = (manifest.status?.channels ?? []).map((c: { name: string }) => c.name);
-  const wanted = op.channel(world) ?? manifest.status?.defaultChannel;
-  assert.ok(channels.includes(wanted), `package ${op.package} has no channel "${wanted}"; its channels are: ${channels.join(', ')} (default ${manifest.status?.defaultChannel})`);
-  const head = manifest.status.channels.find((c: { name: string }) => c.name === wanted)?.currentCSV;
-  world.report.text(`channel of ${op.package}`, `subscribing to ${op.package} on channel ${wanted} (head ${head}); catalog default: ${manifest.status?.defaultChannel}`);
-  return wanted;
+/** A channel of a PackageManifest (packages.operators.coreos.com/v1 status.channels[]). */
+interface ManifestChannel {
+  name: string;
+  currentCSV: string;
+  currentCSVDesc?: { version?: string };
+  entries?: { name: string; version: string }[];
 }
 
+/** What the install subscribes to: the channel and the CSV it pins. */
+export interface InstallPin {
+  package: string;
+  catalog: string;
+  channel: string;
+  csv: string;
+  version: string;
+  /** The channel's head, for the report: what OLM would move to if it were let. */
+  head: string;
+}
+
+/** A channel's entries (head first); a PackageManifest without entries offers its head only. */
+function entriesOf(ch: ManifestChannel): { name: string; version: string }[] {
+  return ch.entries?.length ? ch.entries : [{ name: ch.currentCSV, version: ch.currentCSVDesc?.version ?? '' }];
+}
+
+function versionParts(v: string): number[] {
+  return v.split(/[-+]/)[0]!.split('.').map((n) => Number(n) || 0);
+}
+
+export function compareVersions(a: string, b: string): number {
+  const x = versionParts(a);
+  const y = versionParts(b);
+  for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+  return 0;
+}
+
+/** Whether a CSV version is the one asked for: 2.9 matches 2.9.x, 2.5.1 matches 2.5.1 and 2.5.1-0. */
+export function versionMatches(version: string, wanted: string): boolean {
+  return version === wanted || version.startsWith(`${wanted}.`) || version.startsWith(`${wanted}-`);
+}
+
+/** "fast (2.8.3, 2.8.4, 2.9.0, ...)": what a channel offers, oldest first. */
+function offer(ch: ManifestChannel): string {
+  const versions = [...new Set(entriesOf(ch).map((e) => e.version))].sort(compareVersions);
+  return `${ch.name} (${versions.join(', ')})`;
+}
+
+/**
+ * Chooses the channel and the CSV to pin from the package's PackageManifest, or refuses naming the
+ * catalog, its channels and the versions they offer. Reads only: nothing is applied.
+ */
+export function choosePin(manifest: KObject, op: Pick<OperatorPackage, 'package' | 'channelSetting' | 'versionSetting'>, wantedChannel: string | undefined, wantedVersion: string | undefined): InstallPin {
+  const status = manifest.status ?? {};
+  const catalog: string = status.catalogSource ?? manifest.metadata?.labels?.catalog ?? SOURCE;
+  const channels: ManifestChannel[] = status.channels ?? [];
+  const holds = (ch: ManifestChannel) => wantedVersion === undefined || entriesOf(ch).some((e) => versionMatches(e.version, wantedVersion));
+  const holders = channels.filter(holds);
+  assert.ok(
+    holders.length,
+    `catalog ${catalog} offers no ${op.package} ${wantedVersion}: its channels offer ${channels.map(offer).join('; ')}. Nothing was applied; set ${op.versionSetting} to a version the catalog carries, or use a catalog (mirror) that carries ${wantedVersion}`,
+  );
+  let channel: ManifestChannel | undefined;
+  if (wantedChannel !== undefined) {
+    channel = channels.find((c) => c.name === wantedChannel);
+    assert.ok(channel, `catalog ${catalog}: package ${op.package} has no channel "${wantedChannel}"; its channels are: ${channels.map((c) => c.name).join(', ')} (default ${status.defaultChannel}). Set ${op.channelSetting}`);
+    assert.ok(
+      holds(channel),
+      `catalog ${catalog}: channel ${wantedChannel} of ${op.package} offers no ${wantedVersion}, only ${offer(channel).replace(/^\S+ /, '')}; the channels that carry ${wantedVersion}: ${holders.map(offer).join('; ')}. Nothing was applied; set ${op.channelSetting} to one of them (or @default)`,
+    );
+  } else {
+    channel = holders.find((c) => c.name === status.defaultChannel) ?? holders[0]!;
+  }
+  const entries = entriesOf(channel);
+  const pick =
+    wantedVersion === undefined
+      ? entries.find((e) => e.name === channel!.currentCSV) ?? entries[0]!
+      : entries.filter((e) => versionMatches(e.version, wantedVersion)).sort((a, b) => compareVersions(b.version, a.version))[0]!;
+  return { package: op.package, catalog, channel: channel.name, csv: pick.name, version: pick.version, head: channel.currentCSV };
+}
+
+/** Reads the package's PackageManifest and chooses what to pin (see choosePin); refuses before anything is applied. */
+export async function pinFor(world: RhoaiWorld, pkg: string): Promise<InstallPin> {
+  const op = operator(pkg);
+  const manifest = await world.cluster.get({ apiVersion: 'packages.operators.coreos.com/v1', kind: 'PackageManifest', name: op.package, namespace: MARKETPLACE });
+  assert.ok(manifest, `the catalog offers no package ${op.package} (no PackageManifest ${MARKETPLACE}/${op.package}): is the redhat-operators catalog available, or mirrored with it?`);
+  const pin = choosePin(manifest, op, op.channel(world), op.version(world));
+  const asked = op.version(world) === undefined ? `the channel head (${op.versionSetting}=any)` : `${op.version(world)} (${op.versionSetting})`;
+  world.report.text(
+    `pinned install of ${op.package}`,
+    `${op.package}: asked for ${asked}; catalog ${pin.catalog}, channel ${pin.channel} (head ${pin.head}); pinning ${pin.csv} (version ${pin.version}) with startingCSV` +
+      (pin.head !== pin.csv ? `; OLM will offer upgrades towards ${pin.head}, which the harness leaves unapproved` : ''),
+  );
+  return pin;
+}
+
+/** The refusal before any write: the catalog must carry the RHOAI version the run pins. */
+export async function assertCatalogOffersPinnedVersion(world: RhoaiWorld, pkg: string): Promise<void> {
+  await pinFor(world, pkg);
+}
+
+// ---- subscriptions ----
+
+/**
+ * Subscribes to the pinned CSV (startingCSV, approval from RHOAI_INSTALL_PLAN_APPROVAL, Manual by
+ * default). A subscription already in place is left alone: the pinned CSV installed is recognised,
+ * another installed version is reported and not changed.
+ */
 export async function subscribe(world: RhoaiWorld, pkg: string, namespace = operator(pkg).namespace): Promise<KObject> {
   const op = operator(pkg);
-  const channel = await resolveChannel(world, op);
-  const [live] = await world.applyFixture('olm/subscription', { name: op.package, namespace, package: op.package, channel, source: 'redhat-operators', approval: world.settings.installPlanApproval });
+  const pin = await pinFor(world, pkg);
+  const existing = await world.cluster.get(subscriptionRef(op.package, namespace));
+  const installed: string | undefined = existing?.status?.installedCSV;
+  if (existing && installed) {
+    world.report.text(
+      `subscription ${op.package}`,
+      installed === pin.csv
+        ? `Subscription ${namespace}/${op.package} already installed ${installed}, the pinned CSV: left as it is`
+        : `Subscription ${namespace}/${op.package} already installed ${installed}, not the ${pin.csv} this run pins: reported, not changed (the harness does not move an installed operator)`,
+    );
+    (world.facts.subscriptions ??= {})[pkg] = existing;
+    return existing;
+  }
+  const approval = world.settings.installPlanApproval;
+  if (approval === 'Automatic') {
+    world.report.text(
+      `approval of ${op.package}`,
+      `WARNING: RHOAI_INSTALL_PLAN_APPROVAL=Automatic: OLM installs ${pin.csv} and then follows channel ${pin.channel} on its own, upgrading towards ${pin.head} whenever the catalog offers a newer CSV; the install is not pinned`,
+    );
+  }
+  const [live] = await world.applyFixture('olm/subscription', { name: op.package, namespace, package: op.package, channel: pin.channel, source: SOURCE, approval, startingCSV: pin.csv });
   (world.facts.subscriptions ??= {})[pkg] = live!;
   return live!;
 }
@@ -119,11 +273,17 @@ async function subscriptionOf(world: RhoaiWorld, pkg: string): Promise<KObject> 
   return live;
 }
 
-/** Waits until OLM has resolved the subscription into an InstallPlan; ResolutionFailed fails at once with OLM's message. */
-async function installPlanOf(world: RhoaiWorld, pkg: string): Promise<KObject> {
-  const sub = await subscriptionOf(world, pkg);
+/** The CSV the subscription is pinned at: its startingCSV, or (a subscription the harness did not write) what it installed. */
+function pinnedCsv(sub: KObject): string | undefined {
+  return sub.spec?.startingCSV ?? sub.status?.installedCSV;
+}
+
+const planNames = (ip: KObject): string[] => ip.spec?.clusterServiceVersionNames ?? [];
+
+/** Waits until OLM has an InstallPlan for the pinned CSV; ResolutionFailed on the subscription fails at once with OLM's message. */
+async function pinnedInstallPlan(world: RhoaiWorld, sub: KObject, pinned: string): Promise<KObject> {
   const ns = sub.metadata.namespace!;
-  const resolved = await world.cluster.waitFor(
+  await world.cluster.waitFor(
     subscriptionRef(sub.metadata.name!, ns),
     (s) => {
       const failed = s?.status?.conditions?.find((c: KObject) => c.type === 'ResolutionFailed' && c.status === 'True');
@@ -132,44 +292,101 @@ async function installPlanOf(world: RhoaiWorld, pkg: string): Promise<KObject> {
     },
     { describe: `OLM to resolve Subscription ${ns}/${sub.metadata.name} into an InstallPlan` },
   );
-  const ref = { apiVersion: `${OLM}/v1alpha1`, kind: 'InstallPlan', name: resolved!.status.installPlanRef.name, namespace: ns };
-  const plan = await world.cluster.get(ref);
-  assert.ok(plan, `the InstallPlan ${ns}/${ref.name} named by the subscription does not exist`);
-  return plan;
+  const plans = await world.cluster.waitForList({ apiVersion: `${OLM}/v1alpha1`, kind: 'InstallPlan', namespace: ns }, (all) => all.some((ip) => planNames(ip).includes(pinned)), {
+    describe: `an InstallPlan in ${ns} that installs ${pinned}`,
+  });
+  return plans.find((ip) => planNames(ip).includes(pinned))!;
 }
 
-/** With Manual approval, approves the plan (only if it installs the CSV the subscription asked for); then waits for it to complete. */
+/**
+ * Approves exactly the InstallPlan that installs the pinned CSV (and nothing else), waits for it to
+ * complete and for OLM to settle on the pinned CSV; later InstallPlans (upgrades) stay unapproved
+ * and are reported. One that is approved fails the step: the cluster would move past the pin.
+ */
 export async function approveAndCompleteInstallPlan(world: RhoaiWorld, pkg: string): Promise<KObject> {
   const sub = await subscriptionOf(world, pkg);
-  const plan = await installPlanOf(world, pkg);
-  const ns = plan.metadata.namespace!;
+  const ns = sub.metadata.namespace!;
+  const pinned = pinnedCsv(sub);
+  assert.ok(pinned, `Subscription ${ns}/${sub.metadata.name} has no spec.startingCSV and has installed nothing: the harness cannot tell which InstallPlan to approve`);
+  const plan = await pinnedInstallPlan(world, sub, pinned);
   const ref = { apiVersion: `${OLM}/v1alpha1`, kind: 'InstallPlan', name: plan.metadata.name, namespace: ns };
+  const others = planNames(plan).filter((n) => n !== pinned);
+  assert.equal(
+    others.length,
+    0,
+    `InstallPlan ${ns}/${plan.metadata.name} installs ${planNames(plan).join(', ')}: not approving an InstallPlan that installs more than ${pinned} (approving it would install ${others.join(', ')} past the pinned version)`,
+  );
   if (!plan.spec.approved) {
-    const live = await world.cluster.get(subscriptionRef(sub.metadata.name!, ns));
-    const expected = live?.status?.currentCSV;
-    assert.ok(plan.spec.clusterServiceVersionNames.includes(expected), `InstallPlan ${ns}/${plan.metadata.name} installs ${plan.spec.clusterServiceVersionNames.join(', ')}, not the subscription's ${expected}: not approving it`);
     await world.cluster.patch(ref, { spec: { approved: true } }, 'merge');
+    world.report.text(`approved ${pkg}`, `approved InstallPlan ${ns}/${plan.metadata.name}, which installs ${pinned} only`);
   }
-  return (await world.cluster.waitFor(
+  const done = (await world.cluster.waitFor(
     ref,
     (ip) => {
       if (ip?.status?.phase === 'Failed') return { fail: `InstallPlan ${ns}/${plan.metadata.name} failed: ${ip.status.message ?? JSON.stringify(ip.status.conditions)}` };
       return ip?.status?.phase === 'Complete';
     },
-    { describe: `InstallPlan ${ns}/${plan.metadata.name} (${plan.spec.clusterServiceVersionNames.join(', ')}) to complete` },
+    { describe: `InstallPlan ${ns}/${plan.metadata.name} (${pinned}) to complete` },
   ))!;
+  await assertStaysPinned(world, pkg);
+  return done;
 }
 
-/** Waits for the subscription's CSV to reach Succeeded; phase Failed fails at once with OLM's reason and message. */
+/**
+ * Once OLM has settled on the pinned CSV (installedCSV, and either AtLatestKnown or an upgrade
+ * pending), no InstallPlan for another CSV may be approved; the pending ones are reported.
+ */
+export async function assertStaysPinned(world: RhoaiWorld, pkg: string): Promise<void> {
+  const sub = await subscriptionOf(world, pkg);
+  const ns = sub.metadata.namespace!;
+  const pinned = pinnedCsv(sub)!;
+  const live = await world.cluster.get(subscriptionRef(sub.metadata.name!, ns));
+  if (live?.spec?.installPlanApproval !== 'Manual') {
+    world.report.text(`upgrades of ${pkg}`, `WARNING: Subscription ${ns}/${sub.metadata.name} approves InstallPlans automatically: the cluster follows channel ${live?.spec?.channel} past ${pinned}`);
+    return;
+  }
+  const settled = await world.cluster.waitFor(
+    subscriptionRef(sub.metadata.name!, ns),
+    (s) => {
+      const st = s?.status ?? {};
+      if (st.installedCSV && st.installedCSV !== pinned) {
+        return { fail: `Subscription ${ns}/${sub.metadata.name} installed ${st.installedCSV}: an InstallPlan for it is approved although the install is pinned at ${pinned}` };
+      }
+      return st.installedCSV === pinned && (st.state === 'AtLatestKnown' || (st.state === 'UpgradePending' && st.currentCSV !== pinned));
+    },
+    { describe: `OLM to settle Subscription ${ns}/${sub.metadata.name} on ${pinned} (installedCSV, and AtLatestKnown or an upgrade pending)` },
+  );
+  const plans = await world.cluster.list({ apiVersion: `${OLM}/v1alpha1`, kind: 'InstallPlan', namespace: ns });
+  // The subscription's plans (OLM makes each InstallPlan owned by the subscriptions it resolves) other than the pinned one.
+  const later = plans.filter((ip) => ip.metadata.ownerReferences?.some((o: { uid?: string }) => o.uid === settled!.metadata.uid) && !planNames(ip).includes(pinned));
+  const approved = later.filter((ip) => ip.spec?.approved);
+  assert.equal(
+    approved.length,
+    0,
+    approved.map((ip) => `InstallPlan ${ns}/${ip.metadata.name} for ${planNames(ip).join(', ')} is approved although the install is pinned at ${pinned}: OLM upgrades the operator past it`).join('; '),
+  );
+  world.report.text(
+    `upgrades of ${pkg}`,
+    later.length
+      ? `left unapproved (the install is pinned at ${pinned}): ${later.map((ip) => `InstallPlan ${ns}/${ip.metadata.name} for ${planNames(ip).join(', ')} (${ip.status?.phase ?? 'pending'})`).join('; ')}`
+      : `no upgrade offered past ${pinned} (Subscription ${settled!.status.state})`,
+  );
+}
+
+/** Waits for the subscription's installed CSV (the pinned one) to reach Succeeded; phase Failed fails at once with OLM's reason and message. */
 export async function waitForCsvSucceeded(world: RhoaiWorld, pkg: string): Promise<KObject> {
   const sub = await subscriptionOf(world, pkg);
   const ns = sub.metadata.namespace!;
-  const live = await world.cluster.waitFor(subscriptionRef(sub.metadata.name!, ns), (s) => !!s?.status?.currentCSV, { describe: `Subscription ${ns}/${sub.metadata.name} to name its CSV` });
-  const name: string = live!.status.currentCSV;
+  const live = await world.cluster.waitFor(subscriptionRef(sub.metadata.name!, ns), (s) => !!(s?.status?.installedCSV || s?.status?.currentCSV), { describe: `Subscription ${ns}/${sub.metadata.name} to name its CSV` });
+  // status.currentCSV names a pending upgrade once OLM has resolved one: the installed CSV is installedCSV (or, before that, the startingCSV).
+  const installed: string | undefined = live!.status.installedCSV;
+  const name: string = installed ?? live!.spec.startingCSV ?? live!.status.currentCSV;
   const csv = await world.cluster.waitFor(
     csvRef(name, ns),
     (c) => {
       if (c?.status?.phase === 'Failed') return { fail: `ClusterServiceVersion ${ns}/${name} is Failed (${c.status.reason}): ${c.status.message}` };
+      // installedCSV is set once the CSV exists: gone means OLM replaced it with a newer CSV of the channel.
+      if (!c && installed) return { fail: `ClusterServiceVersion ${ns}/${name}, installed by Subscription ${ns}/${sub.metadata.name}, is gone: OLM replaced it with a newer CSV of channel ${live!.spec.channel} (installPlanApproval ${live!.spec.installPlanApproval})` };
       return c?.status?.phase === 'Succeeded';
     },
     { describe: `ClusterServiceVersion ${ns}/${name} to reach phase Succeeded` },
@@ -177,7 +394,6 @@ export async function waitForCsvSucceeded(world: RhoaiWorld, pkg: string): Promi
   world.report.text(`installed ${pkg}`, `${name} (${csv!.spec.displayName} ${csv!.spec.version}) Succeeded in ${ns}`);
   return csv!;
 }
-
 /** Every Deployment of the CSV's install strategy has Available=True. */
 export async function assertOperatorDeploymentsAvailable(world: RhoaiWorld, pkg: string): Promise<void> {
   const csv = await waitForCsvSucceeded(world, pkg);
@@ -190,13 +406,18 @@ export async function assertOperatorDeploymentsAvailable(world: RhoaiWorld, pkg:
   }
 }
 
-/** The installed CSV reports the version the run expects (RHOAI_EXPECTED_VERSION, a prefix). */
+/** The installed CSV reports the version the run pinned (RHOAI_EXPECTED_VERSION, a minor or a full version). */
 export async function assertInstalledVersion(world: RhoaiWorld, pkg: string, expected: string | undefined): Promise<void> {
   const csv = await waitForCsvSucceeded(world, pkg);
   if (expected === undefined) {
-    world.report.text('version', `${csv.metadata.name} reports version ${csv.spec.version}; any version accepted (RHOAI_EXPECTED_VERSION=any)`);
+    world.report.text('version', `${csv.metadata.name} reports version ${csv.spec.version}; the channel head was pinned (${operator(pkg).versionSetting}=any)`);
     return;
   }
   const version: string = csv.spec.version ?? '';
-  assert.ok(version === expected || version.startsWith(`${expected}.`), `${csv.metadata.name} is version ${version}, not ${expected}.x: the channel "${(await subscriptionOf(world, pkg)).spec.channel}" delivers another release (set RHOAI_OPERATOR_CHANNEL, or RHOAI_EXPECTED_VERSION=any)`);
+  const sub = await subscriptionOf(world, pkg);
+  assert.ok(
+    versionMatches(version, expected),
+    `${csv.metadata.name} is version ${version}, not ${expected}: Subscription ${sub.metadata.namespace}/${sub.metadata.name} (channel ${sub.spec.channel}, startingCSV ${sub.spec.startingCSV ?? 'none'}, installPlanApproval ${sub.spec.installPlanApproval}) has another release installed, which the harness reports and does not change` +
+      (sub.spec.installPlanApproval === 'Automatic' ? '; with Automatic approval OLM follows the channel past the pinned version (RHOAI_INSTALL_PLAN_APPROVAL=Manual keeps it)' : ''),
+  );
 }

@@ -2,15 +2,26 @@
 // `knative-serving` with the Istio ingress and the sidecar on the activator and the autoscaler, and
 // its readiness as the Serverless docs check it (DependenciesInstalled, DeploymentsAvailable,
 // InstallSucceeded and Ready all True; activator and autoscaler pods 2/2 with istio-proxy; the
-// other Serving deployments available).
+// other Serving deployments available). Which deployments a release ships changes: domain-mapping
+// and domainmapping-webhook exist only up to Serverless 1.31 (serverless-operator release-1.31
+// kodata/knative-serving/1.10/2-serving-core.yaml; release-1.32's 1.11 and later ship neither), so
+// the check takes the ones every release ships plus whatever else the operator deployed there.
+import assert from 'node:assert/strict';
 import { type KObject, type ObjectRef } from './cluster';
 import { assertDeploymentsAvailable, conditionText, waitExplained, waitForCrd, waitForPodsWithSidecar, type Problem } from './mesh';
 import type { RhoaiWorld } from './world';
 
 export const KNATIVE_SERVING_API = 'operator.knative.dev/v1beta1';
 const READINESS = ['DependenciesInstalled', 'DeploymentsAvailable', 'InstallSucceeded', 'Ready'];
-/** The Serving deployments besides the activator and the autoscaler (Serverless 1.32 docs, "oc get pods -n knative-serving"). */
-export const OTHER_SERVING_DEPLOYMENTS = ['autoscaler-hpa', 'controller', 'domain-mapping', 'domainmapping-webhook', 'net-istio-controller', 'net-istio-webhook', 'webhook'];
+/** The Serving deployments besides the activator and the autoscaler that every Serverless release 1.31+ ships (2-serving-core, 3-serving-hpa, net-istio-core). */
+export const CORE_SERVING_DEPLOYMENTS = ['autoscaler-hpa', 'controller', 'net-istio-controller', 'net-istio-webhook', 'webhook'];
+const SIDECAR_DEPLOYMENTS = ['activator', 'autoscaler'];
+
+/** The deployments to check: the core ones and every other one that exists in the namespace (e.g. domain-mapping up to 1.31). */
+export function otherServingDeployments(existing: KObject[]): string[] {
+  const live = existing.filter((d) => !d.metadata.deletionTimestamp).map((d) => d.metadata.name!);
+  return [...new Set([...CORE_SERVING_DEPLOYMENTS, ...live])].filter((n) => !SIDECAR_DEPLOYMENTS.includes(n)).sort();
+}
 
 const knativeServingRef = (name: string, namespace: string): ObjectRef => ({ apiVersion: KNATIVE_SERVING_API, kind: 'KnativeServing', name, namespace });
 
@@ -37,11 +48,30 @@ export async function waitForKnativeServingReady(world: RhoaiWorld, name: string
   return ks;
 }
 
-/** The activator and autoscaler pods run with the istio-proxy sidecar (2/2): they are inside the mesh. */
-export async function assertSidecars(world: RhoaiWorld, namespace: string, deployments: string[]): Promise<void> {
-  for (const app of deployments) await waitForPodsWithSidecar(world, namespace, `app=${app}`, app);
+/** The annotations spec.workloads asks for that the Deployment's pod template lacks (the operator applies spec.workloads there). */
+export function missingWorkloadAnnotations(ks: KObject | undefined, deployment: KObject): string[] {
+  const wanted: Record<string, string> = (ks?.spec?.workloads ?? []).find((w: KObject) => w.name === deployment.metadata.name)?.annotations ?? {};
+  const has: Record<string, string> = deployment.spec?.template?.metadata?.annotations ?? {};
+  return Object.entries(wanted).filter(([k, v]) => has[k] !== v).map(([k, v]) => `${k}=${v}`);
 }
 
-export function assertOtherDeploymentsAvailable(world: RhoaiWorld, namespace: string): Promise<void> {
-  return assertDeploymentsAvailable(world, namespace, OTHER_SERVING_DEPLOYMENTS);
+/**
+ * The activator and autoscaler pods run with the istio-proxy sidecar (2/2): they are inside the mesh.
+ * First, their Deployments carry the annotations of spec.workloads (sidecar.istio.io/inject): without
+ * them no sidecar is ever injected, and waiting for one would only time out.
+ */
+export async function assertSidecars(world: RhoaiWorld, namespace: string, deployments: string[]): Promise<void> {
+  const [ks] = await world.cluster.list({ apiVersion: KNATIVE_SERVING_API, kind: 'KnativeServing', namespace });
+  for (const app of deployments) {
+    const d = await world.cluster.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: app, namespace });
+    const missing = d ? missingWorkloadAnnotations(ks, d) : [];
+    assert.ok(!missing.length, `the pod template of Deployment ${namespace}/${app} lacks ${missing.join(', ')}, which KnativeServing ${namespace}/${ks?.metadata.name} sets for it in spec.workloads: the Serverless operator did not apply spec.workloads, so its pods start without the Istio sidecar`);
+    await waitForPodsWithSidecar(world, namespace, `app=${app}`, app);
+  }
+}
+
+export async function assertOtherDeploymentsAvailable(world: RhoaiWorld, namespace: string): Promise<void> {
+  const names = otherServingDeployments(await world.cluster.list({ apiVersion: 'apps/v1', kind: 'Deployment', namespace }));
+  world.report.text(`Serving deployments of ${namespace}`, names.join('\n'));
+  return assertDeploymentsAvailable(world, namespace, names);
 }

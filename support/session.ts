@@ -19,6 +19,7 @@ export class Session {
   private targetValue: Target | undefined;
   private targetPromise: Promise<Target> | undefined;
   private environmentValue: EnvironmentInfo | undefined;
+  private scenariosStarted = 0;
 
   /** The validated settings (throws ConfigurationError naming every bad variable). */
   settings(): Settings {
@@ -38,6 +39,11 @@ export class Session {
   target(): Promise<Target> {
     this.targetPromise ??= this.connect();
     return this.targetPromise;
+  }
+
+  /** Counts a scenario that starts in this process; true for the first one. */
+  firstScenario(): boolean {
+    return ++this.scenariosStarted === 1;
   }
 
   /** The target when it has been connected, without connecting. */

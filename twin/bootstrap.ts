@@ -19,6 +19,39 @@ export interface NodeSpec {
 
 const HERE = join(__dirname, 'bootstrap');
 
+/**
+ * How the cluster begins. `empty`: a fresh cluster, as the installer leaves it. `brownfield`: a
+ * cluster in use (bootstrap/profiles/brownfield.yaml): identity providers with their users and
+ * Secrets, team projects with workloads, a cluster-admin binding of their own.
+ */
+export const TWIN_PROFILES = ['empty', 'brownfield'] as const;
+export type TwinProfile = (typeof TWIN_PROFILES)[number];
+
+export function parseProfile(value: string | undefined): TwinProfile {
+  const v = value === undefined || value === '' ? 'empty' : value;
+  if (!(TWIN_PROFILES as readonly string[]).includes(v)) throw new Error(`unknown twin profile "${v}": allowed are ${TWIN_PROFILES.join(', ')}`);
+  return v as TwinProfile;
+}
+
+/** The objects of a start profile, as written in bootstrap/profiles/<profile>.yaml (none for empty). */
+export function profileObjects(profile: TwinProfile): KObject[] {
+  return profile === 'empty' ? [] : loadYamlObjects(join(HERE, 'profiles', `${profile}.yaml`));
+}
+
+/**
+ * Creates the profile's objects as their users would have, under the field manager of
+ * `oc apply`/`kubectl apply` (kubectl-client-side-apply). An object every cluster has (OAuth
+ * cluster) gets the profile's spec as an update by that manager.
+ */
+export function applyProfile(client: TwinClient, profile: TwinProfile): void {
+  const users = client.as('kubectl-client-side-apply');
+  for (const obj of profileObjects(profile)) {
+    const current = users.get(obj.apiVersion, obj.kind, obj.metadata.name!, obj.metadata.namespace);
+    if (current) users.update({ ...current, spec: obj.spec });
+    else users.create(obj);
+  }
+}
+
 export function loadYamlObjects(file: string, vars: Record<string, string> = {}): KObject[] {
   const text = readFileSync(file, 'utf8').replace(/\$\{(\w+)\}/g, (m, v) => (v in vars ? vars[v] : m));
   const out: KObject[] = [];
@@ -34,6 +67,20 @@ export function loadNodes(file = join(HERE, 'nodes.yaml')): NodeSpec[] {
   const doc = yaml.load(readFileSync(file, 'utf8')) as { nodes?: NodeSpec[] };
   if (!doc?.nodes?.length) throw new Error(`${file}: expected a "nodes:" list with at least one node`);
   return doc.nodes;
+}
+
+/** The named node sets of `rhoai-twin serve --nodes` / RHOAI_TWIN_NODES. */
+export const NODE_SETS = ['default', 'no-gpu'] as const;
+
+/**
+ * The nodes of a named set or a nodes file: `default` is twin/bootstrap/nodes.yaml; `no-gpu` the same
+ * cluster without the nodes that advertise nvidia.com/gpu (most conformance clusters have no NVIDIA
+ * GPU); anything else is the path of a file in the nodes.yaml format.
+ */
+export function nodeSet(nameOrFile: string): NodeSpec[] {
+  if (nameOrFile === 'default') return loadNodes();
+  if (nameOrFile === 'no-gpu') return loadNodes().filter((n) => !n.extended?.['nvidia.com/gpu']);
+  return loadNodes(nameOrFile);
 }
 
 export function bootstrapCluster(client: TwinClient, opts: { crdDir: string; appsDomain: string; apiServerURL: string; ingressCaPem: string; nodes: NodeSpec[] }): void {

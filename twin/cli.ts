@@ -1,18 +1,27 @@
 // rhoai-twin: run the embedded OpenShift + RHOAI twin as a process, or list its faults.
 //
 //   rhoai-twin serve --kubeconfig FILE [--port N] [--ingress-port N] [--audit-log FILE]
-//                    [--faults a,b] [--latency-ms N] [--apps-domain D] [--nodes FILE] [--exit-with-pid PID]
+//                    [--faults a,b] [--latency-ms N] [--apps-domain D] [--nodes default|no-gpu|FILE]
+//                    [--exit-with-pid PID] [--profile empty|brownfield]
 //   rhoai-twin faults [--json]
 import { FAULT_CATALOGUE, UnknownFaultError } from './faults';
+import { parseProfile } from './bootstrap';
 import { startTwin } from './server';
 
 const USAGE = `usage:
   rhoai-twin serve --kubeconfig FILE [--port N] [--ingress-port N] [--audit-log FILE] [--faults a,b]
-                   [--latency-ms N] [--apps-domain DOMAIN] [--nodes FILE] [--exit-with-pid PID]
+                   [--latency-ms N] [--apps-domain DOMAIN] [--nodes default|no-gpu|FILE] [--exit-with-pid PID]
+                   [--profile empty|brownfield]
   rhoai-twin faults [--json]
 
-environment: RHOAI_TWIN_FAULTS, RHOAI_TWIN_AUDIT_LOG and RHOAI_TWIN_LATENCY_MS are used when the
-matching option is not given.`;
+--nodes: the cluster's nodes: default (twin/bootstrap/nodes.yaml), no-gpu (the same without the
+NVIDIA GPU worker), or a file in the nodes.yaml format.
+
+--profile: how the cluster begins; empty (a fresh cluster, the default) or brownfield (a cluster in
+use: identity providers with users, team projects with workloads, a cluster-admin binding).
+
+environment: RHOAI_TWIN_FAULTS, RHOAI_TWIN_AUDIT_LOG, RHOAI_TWIN_LATENCY_MS, RHOAI_TWIN_NODES and
+RHOAI_TWIN_PROFILE are used when the matching option is not given.`;
 
 class UsageError extends Error {}
 
@@ -41,7 +50,7 @@ function int(flags: Map<string, string>, name: string, fallback?: string): numbe
 }
 
 const KNOWN = {
-  serve: ['kubeconfig', 'port', 'ingress-port', 'audit-log', 'faults', 'latency-ms', 'apps-domain', 'nodes', 'exit-with-pid'],
+  serve: ['kubeconfig', 'port', 'ingress-port', 'audit-log', 'faults', 'latency-ms', 'apps-domain', 'nodes', 'exit-with-pid', 'profile'],
   faults: ['json'],
 };
 
@@ -63,6 +72,12 @@ async function main(argv: string[]): Promise<number> {
   if (!kubeconfig) throw new UsageError('serve needs --kubeconfig FILE (where to write the kubeconfig for the twin)');
   const faultList = (flags.get('faults') ?? process.env.RHOAI_TWIN_FAULTS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   const exitWithPid = int(flags, 'exit-with-pid');
+  let profile;
+  try {
+    profile = parseProfile(flags.get('profile') ?? process.env.RHOAI_TWIN_PROFILE);
+  } catch (e) {
+    throw new UsageError(`--profile (or RHOAI_TWIN_PROFILE): ${(e as Error).message}`);
+  }
   const twin = await startTwin({
     kubeconfig,
     port: int(flags, 'port'),
@@ -71,7 +86,8 @@ async function main(argv: string[]): Promise<number> {
     faults: faultList,
     latencyMs: int(flags, 'latency-ms', process.env.RHOAI_TWIN_LATENCY_MS),
     appsDomain: flags.get('apps-domain'),
-    nodesFile: flags.get('nodes'),
+    nodes: flags.get('nodes') ?? (process.env.RHOAI_TWIN_NODES || undefined),
+    profile,
   });
   const stop = async (code: number) => {
     await twin.stop();
@@ -81,7 +97,7 @@ async function main(argv: string[]): Promise<number> {
   process.on('SIGINT', () => void stop(0));
   if (exitWithPid) watchParent(exitWithPid, () => void stop(0));
   const audit = flags.get('audit-log') ?? process.env.RHOAI_TWIN_AUDIT_LOG ?? '';
-  process.stdout.write(`rhoai-twin ready api=${twin.apiUrl} kubeconfig=${kubeconfig} RHOAI_RESOLVE=${twin.resolve} audit=${audit}${faultList.length ? ` faults=${faultList.join(',')}` : ''}\n`);
+  process.stdout.write(`rhoai-twin ready api=${twin.apiUrl} kubeconfig=${kubeconfig} RHOAI_RESOLVE=${twin.resolve} audit=${audit}${profile !== 'empty' ? ` profile=${profile}` : ''}${faultList.length ? ` faults=${faultList.join(',')}` : ''}\n`);
   return -1;
 }
 

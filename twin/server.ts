@@ -13,7 +13,7 @@ import { ClusterLifecycle } from './api/lifecycle';
 import { Authorizer } from './api/rbac';
 import { createCa, createServingCert } from './api/tls';
 import { VirtualKinds } from './api/virtual';
-import { bootstrapCluster, loadNodes } from './bootstrap';
+import { applyProfile, bootstrapCluster, loadNodes, nodeSet, type TwinProfile } from './bootstrap';
 import { operatorControllers } from './controllers/index';
 import { oauthServerMetadata } from './controllers/oauth-server';
 import { createContext, type ControllerContext } from './controllers/runtime';
@@ -30,7 +30,10 @@ export interface TwinOptions {
   faults?: string[];
   latencyMs?: number;
   appsDomain?: string;
-  nodesFile?: string;
+  /** A named node set (default, no-gpu) or a nodes file (twin/bootstrap.ts nodeSet). */
+  nodes?: string;
+  /** How the cluster begins (bootstrap.ts TWIN_PROFILES); empty by default. */
+  profile?: TwinProfile;
   log?: (line: string) => void;
 }
 
@@ -53,8 +56,8 @@ export async function startTwin(opts: TwinOptions = {}): Promise<Twin> {
   const appsDomain = opts.appsDomain ?? 'apps.twin.local';
   const log = opts.log ?? ((line: string) => process.stderr.write(`rhoai-twin: ${line}\n`));
   const faults = faultSet(opts.faults ?? []);
-  // An explicit nodes file wins; else a fault may model another cluster (FaultDefinition.nodes).
-  const nodes = opts.nodesFile ? loadNodes(opts.nodesFile) : (faults.nodes() ?? loadNodes());
+  // An explicit node set or file wins; else a fault may model another cluster (FaultDefinition.nodes).
+  const nodes = opts.nodes ? nodeSet(opts.nodes) : (faults.nodes() ?? loadNodes());
 
   const apiCa = createCa('kube-apiserver-twin-signer', 'twin-api');
   const apiCert = createServingCert(apiCa, '127.0.0.1', ['localhost', 'api.twin.local', 'kubernetes.default.svc'], ['127.0.0.1'], 'twin-api');
@@ -110,6 +113,7 @@ export async function startTwin(opts: TwinOptions = {}): Promise<Twin> {
   const workloadRuntime = startWorkloadRuntime(ctx, { subresourceHandlers });
   new WorkloadControllers(ctx).start();
   bootstrapCluster(system, { crdDir: settings.crdDir, appsDomain, apiServerURL: apiUrl, ingressCaPem: ingressCa.certPem, nodes });
+  applyProfile(system, opts.profile ?? 'empty');
   for (const c of operatorControllers(ctx)) c.start();
 
   if (opts.kubeconfig) writeKubeconfig(opts.kubeconfig, apiUrl, apiCa.certPem, adminToken);

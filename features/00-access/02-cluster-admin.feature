@@ -1,4 +1,4 @@
-@install @conformance
+@install @conformance @admin-password
 Feature: Create a cluster-admin user with htpasswd
   Checklist "create cluster-admin", as the RHOAI 2.9 install guide does it ("Adding administrative
   users for OpenShift Container Platform"): OpenShift AI is installed by a user with the

@@ -5,7 +5,9 @@ Feature: Install Red Hat OpenShift Service Mesh
   Subscription keeps the name servicemeshoperator: the RHOAI operator detects the mesh by it) and
   the documented ServiceMeshControlPlane "minimal", without spec.version unless RHOAI_SMCP_VERSION
   sets one. The control plane is ready as OSSM and the RHOAI 2.9 operator judge it: Ready=True and
-  no pending or unready component in status.readiness. Re-running these scenarios changes nothing.
+  no pending or unready component in status.readiness. It is the only control plane: default-dsci's
+  serviceMesh was set Unmanaged before the mesh operator arrived (02-components.feature), so the
+  RHOAI operator built no data-science-smcp beside it. Re-running these scenarios changes nothing.
 
   @req.INS-SM-01
   Scenario: Verify or create the istio-system project
@@ -28,3 +30,4 @@ Feature: Install Red Hat OpenShift Service Mesh
     Then the ServiceMeshControlPlane "minimal" in "istio-system" is ready
     And its deployments "istiod-minimal", "istio-ingressgateway" and "istio-egressgateway" are available
     And the ingress gateway and its pods carry the label "knative=ingressgateway"
+    And "minimal" is the only ServiceMeshControlPlane on the cluster

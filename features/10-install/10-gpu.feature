@@ -8,14 +8,18 @@ Feature: Enable GPU support
   serving runtime then recommend that accelerator. The profile is created explicitly rather than by
   the dashboard's start-up migration (delete migration-gpu-status, restart the dashboard), which
   would delete and restart on every run and tolerates only the key nvidia.com/gpu.
-  On a cluster without GPUs these scenarios cannot pass: leave them out with
-  --tags "@install and not @gpu". A profile without workbenches (RHOAI_PROFILE=infer-only) has no
-  notebook images, so their scenario is skipped there.
+  On a cluster without GPUs (no node advertises nvidia.com/gpu, none is labelled as a GPU node)
+  these items do not apply: they are reported skipped, with the reason attached, neither passed
+  nor failed. A node labelled as a GPU node that advertises none is a failure (the device plugin).
+  A profile without workbenches (RHOAI_PROFILE=infer-only) has no notebook images, so their
+  scenario is skipped there, with the reason.
+
+  Background:
+    Given the cluster has nodes with "nvidia.com/gpu", else these items are not applicable
 
   @req.INS-GPU-01
   Scenario: Create an accelerator profile for the cluster's NVIDIA GPUs
-    Given the cluster advertises "nvidia.com/gpu" on at least one node
-    And the dashboard component of "default-dsc" is Managed and running
+    Given the dashboard component of "default-dsc" is Managed and running
     When I create the accelerator profile "nvidia-gpu" named "NVIDIA GPU" for "nvidia.com/gpu", tolerating the taints of those nodes
     Then the dashboard lists the accelerator profile "nvidia-gpu", enabled, for "nvidia.com/gpu"
     And "nvidia-gpu" tolerates the taints of every node that advertises "nvidia.com/gpu"

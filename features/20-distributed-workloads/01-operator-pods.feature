@@ -8,7 +8,12 @@ Feature: Distributed workloads: the operator pods
   the components codeflare, ray and kueue are Managed in default-dsc: the profiles all and
   train-only manage them, infer-only does not (RHOAI_PROFILE). A crash-looping or unpullable
   container fails the check at once with the container's state. As the guide requires, no
-  separately installed CodeFlare operator may stand next to the RHOAI one.
+  separately installed CodeFlare operator may stand next to the RHOAI one: the 2.9 codeflare
+  component only refuses to deploy next to rhods-codeflare-operator, so a community
+  codeflare-operator (or its CSV, left after its Subscription was deleted) is looked for here. Nor
+  may another KubeRay operator (OperatorHub or Helm) run next to the ray component's: the 2.9 ray
+  component does not look for one, and both would reconcile every RayCluster. Likewise no other
+  Kueue (an upstream install in kueue-system): two managers would admit the same workloads.
 
   @req.DW-POD-01
   Scenario: The codeflare-operator-manager pod is running in redhat-ods-applications
@@ -21,13 +26,15 @@ Feature: Distributed workloads: the operator pods
   @req.DW-POD-02
   Scenario: The kuberay-operator pod is running in redhat-ods-applications
     Given the DataScienceCluster "default-dsc" manages the distributed workloads components
-    Then the "kuberay-operator" pods are running in "redhat-ods-applications"
+    Then no other KubeRay operator runs on the cluster
+    And the "kuberay-operator" pods are running in "redhat-ods-applications"
     And the deployment "kuberay-operator" in "redhat-ods-applications" is available
     And "default-dsc" reports the "ray" component ready
 
   @req.DW-POD-03
   Scenario: The kueue-controller-manager pod is running in redhat-ods-applications
     Given the DataScienceCluster "default-dsc" manages the distributed workloads components
-    Then the "kueue-controller-manager" pods are running in "redhat-ods-applications"
+    Then no other Kueue runs on the cluster
+    And the "kueue-controller-manager" pods are running in "redhat-ods-applications"
     And the deployment "kueue-controller-manager" in "redhat-ods-applications" is available
     And "default-dsc" reports the "kueue" component ready

@@ -22,6 +22,8 @@ Feature: Distributed workloads: configure quota management
 
   @req.DW-Q-01
   Scenario: Create an empty Kueue resource flavor
+    Server-side apply leaves fields other managers own: a flavor an earlier setup gave node labels,
+    taints or tolerations stays non-empty, and the check names who set them.
     When I create the empty resource flavor "default-flavor"
     Then the resource flavor "default-flavor" is empty and Kueue has taken charge of it
 
@@ -33,6 +35,10 @@ Feature: Distributed workloads: configure quota management
 
   @req.DW-Q-03
   Scenario: Create a local queue that points to the cluster queue
+    Kueue must have resolved the queue's ClusterQueue (Kueue 0.6 reports ClusterQueueDoesNotExist
+    otherwise), and the project's default queue — where the CodeFlare SDK submits when no
+    local_queue is named — must be one backed by the cluster queue: a default queue that something
+    else put there (a project template, a team) is reported, not taken over.
     Given the data science project for distributed workloads exists
     When I create its local queue, pointing to "cluster-queue"
     Then its local queues show the local queue backed by "cluster-queue", as the project's default queue

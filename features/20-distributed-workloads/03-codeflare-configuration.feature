@@ -14,11 +14,18 @@ Feature: Distributed workloads: configure the CodeFlare operator
     (codeflare-sdk, in the workbench images), which needs nothing installed on the cluster. What it
     needs from the cluster is proved instead: the kinds it creates and reads are served, a bearer
     token reaches them as its TokenAuthentication does, and the user may create Ray clusters and
-    jobs in a data science project and read the local queues and workloads that admit them.
+    jobs in a data science project and read the local queues and workloads that admit them. And
+    what Cluster.up() relies on happens: a RayCluster created in the project (suspended, so that it
+    starts no pod; created once and kept) is mutated by the CodeFlare operator's webhook as its
+    codeflare-operator-config says (oauth-proxy sidecar, create-cert init containers), carries its
+    controller's finalizer and, with mTLS, its CA secret, and KubeRay reports it suspended. An
+    operator that runs with another configuration than its ConfigMap's (edited, pod not restarted)
+    fails here.
     Given quota management for distributed workloads is configured
     Then the cluster serves the kinds the CodeFlare SDK uses: RayCluster and RayJob, LocalQueue and Workload
     And a bearer token reaches those APIs, as the SDK's TokenAuthentication does
     And I may create Ray clusters and jobs in the project and read its local queues and workloads
+    And a Ray cluster created in the project is admitted and taken in charge by the CodeFlare operator as codeflare-operator-config says, and by KubeRay
 
   @req.DW-CF-02
   Scenario: Review codeflare-operator-config: ingressDomain

@@ -62,6 +62,7 @@ Feature: Workbenches
   Scenario Outline: A workbench of the deployment size "<size>"
     Given the workbenches of the installed platform are running
     And the data science project "wb-size-<project>" named "Workbench size <size>"
+    And a schedulable node has room for the size "<size>"
     When I create the workbench "<project> workbench" with the image "Minimal Python" and the size "<size>"
     Then the workbench is running, as the dashboard shows it
     And its container has the requests and limits of the size "<size>" in the dashboard's configuration

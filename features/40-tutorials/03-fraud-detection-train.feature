@@ -7,7 +7,9 @@ Feature: Fraud detection tutorial: create the workbench, clone the repository, t
   the existing data connection "My Storage"; the tutorial repository cloned (RHOAI_TUTORIAL_REPO at
   RHOAI_TUTORIAL_REF: point it at a mirror on a disconnected cluster); the notebooks run headless
   with `jupyter nbconvert --to notebook --execute`, as in the real workbench images; and the stored
-  model checked in the bucket through S3.
+  model checked in the bucket through S3. Before the training, the workbench must reach the package
+  index its first notebook installs from (RHOAI_PIP_INDEX_URL, set as PIP_INDEX_URL in the workbench;
+  unset: pypi.org).
   Each scenario makes what the steps before it made when it is missing, so that it can run alone.
   The project is kept until the end of the run, for the model serving scenarios of the same run
   (tag @fraud-detection-project: under --parallel these scenarios run one at a time), then deleted
@@ -33,6 +35,7 @@ Feature: Fraud detection tutorial: create the workbench, clone the repository, t
   Scenario: Train the model
     Given the workbenches of the installed platform are running
     And the tutorial repository is cloned into the tutorial's workbench
+    And the workbench reaches the package index the notebooks install from
     When I run the notebook "1_experiment_train.ipynb" in the workbench
     Then the workbench has the trained model "models/fraud/1/model.onnx"
 

@@ -24,8 +24,10 @@ Feature: Model serving platforms: ModelMesh and KServe, one per project
     And the project has no model server and no model
     When I choose the "multi-model" serving platform for the project
     Then the project's model serving platform is "multi-model"
+    And ModelMesh takes up the project: it makes the project's Service "modelmesh-serving"
     When I change the project's serving platform to "single-model"
     Then the project's model serving platform is "single-model"
+    And ModelMesh lets the project go: it removes the project's Service "modelmesh-serving"
 
   @req.UI-MS-01 @fraud-detection-project
   Scenario: One model serving platform per project

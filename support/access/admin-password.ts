@@ -41,11 +41,6 @@ export function entryVerifies(world: RhoaiWorld, hash: string | undefined, passw
   return verdict;
 }
 
-/** Records that a hash just made from the password verifies against it. */
-export function noteVerifies(world: RhoaiWorld, hash: string, password: string): void {
-  (world.facts.bcryptVerdicts ??= new Map()).set(verdictKey(hash, password), true);
-}
-
 function verdictKey(hash: string, password: string): string {
   return `${hash}\n${createHash('sha256').update(password).digest('hex')}`;
 }

@@ -70,4 +70,7 @@ export async function assertTokenListsNodes(world: RhoaiWorld): Promise<void> {
   const nodes = await withTokenClient(world, user, token, (client) => client.list({ apiVersion: 'v1', kind: 'Node' }));
   assert.ok(nodes.length > 0, `logged in as ${user}, oc get nodes lists no node`);
   world.report.text('nodes as the admin', `logged in as ${user}, oc get nodes: ${nodes.map((n) => n.metadata.name).join(', ')}`);
+  // Issue 17 finding 10: the login proves the new admin works; it does not switch the run over to it.
+  const me = await whoami(world.cluster);
+  world.report.text('who acts after this', `the rest of the run acts as ${me.name}, the user of the kubeconfig's current context, not as ${user}: the harness proves that ${user} can log in and has cluster-admin, and does not switch its own credentials to ${user}`);
 }

@@ -93,5 +93,11 @@ export async function assertOtherUsersKept(world: RhoaiWorld): Promise<number> {
   const others = [...before].filter(([u]) => u !== world.settings.adminUser);
   const lost = others.filter(([u, hash]) => now.get(u) !== hash).map(([u]) => u);
   assert.deepEqual(lost, [], `Secret ${ref.namespace}/${ref.name} lost or changed the entries of ${lost.join(', ')}`);
+  world.report.text(
+    'other htpasswd users',
+    others.length
+      ? `Secret ${ref.namespace}/${ref.name} keeps the entries of ${others.map(([u]) => u).join(', ')} unchanged`
+      : `Secret ${ref.namespace}/${ref.name} had no other users before: nothing to keep on this cluster, so this check proved nothing here (the twin's brownfield profile exercises it)`,
+  );
   return others.length;
 }

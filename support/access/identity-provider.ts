@@ -96,6 +96,12 @@ export async function assertProvidersMerged(world: RhoaiWorld): Promise<void> {
   assert.equal(mine.mappingMethod ?? 'claim', 'claim', `identity provider ${ours.name} has mappingMethod ${mine.mappingMethod}`);
   const others = now.filter((p) => p.name !== ours.name);
   assert.deepEqual(others, before.filter((p) => p.name !== ours.name), 'OAuth cluster\'s other identity providers changed: they must be kept as they were');
+  world.report.text(
+    'other identity providers',
+    others.length
+      ? `OAuth cluster keeps ${others.map((p) => `${p.name} (${p.type})`).join(', ')} as they were`
+      : 'OAuth cluster had no other identity provider before: nothing to keep on this cluster, so this check proved nothing here (the twin\'s brownfield profile exercises it)',
+  );
 }
 
 /**

@@ -42,6 +42,39 @@ export interface ClientObserver {
   observed?(describe: string, state: KObject | KObject[] | undefined, ref: ObjectRef): void;
   /** Any object the scenario touched (for diagnose). */
   touched?(ref: ObjectRef): void;
+  /**
+   * The values (decoded data and stringData) of a Secret the client read from the cluster, whoever
+   * wrote them: a scenario registers them with its redactor, so a value this run did not generate
+   * (a kept object of an earlier run, one the platform made) never reaches a report either.
+   */
+  secretValues?(values: string[]): void;
+}
+
+/** The decoded values of every Secret in an API answer (a Secret, a SecretList, a watch state). */
+export function secretValuesIn(body: unknown, secret = false): string[] {
+  const out: string[] = [];
+  // A value that is the Secret's own namespace or name (a service-account token Secret's `namespace`)
+  // is metadata every report shows anyway: it cannot be a secret, and redacting it would hide every
+  // mention of that namespace.
+  const values = (map: unknown, decode: boolean, metadata: KObject['metadata'] | undefined): void => {
+    for (const v of Object.values((map ?? {}) as Record<string, unknown>)) {
+      if (typeof v !== 'string') continue;
+      const value = decode ? Buffer.from(v, 'base64').toString('utf8') : v;
+      if (value !== metadata?.namespace && value !== metadata?.name) out.push(value);
+    }
+  };
+  const visit = (value: unknown, secret: boolean): void => {
+    if (!value || typeof value !== 'object') return;
+    if (Array.isArray(value)) return value.forEach((item) => visit(item, secret));
+    const obj = value as KObject;
+    // A list's items carry no kind: the list's kind says what they are.
+    if (obj.kind === 'SecretList') return (obj.items as unknown[] | undefined)?.forEach((item) => visit(item, true));
+    if (!secret && obj.kind !== 'Secret') return;
+    values(obj.data, true, obj.metadata);
+    values(obj.stringData, false, obj.metadata);
+  };
+  visit(body, secret);
+  return out;
 }
 
 export interface ClusterClientOptions {
@@ -195,6 +228,7 @@ export class ClusterClient {
       (state) => predicate(state.get(key) ?? findByName(state, ref.name!)),
       (state) => state.get(key) ?? findByName(state, ref.name!),
     )) as KObject | undefined;
+    this.noteSecrets(result, ref);
     this.observer.observed?.(options.describe ?? describeRef(ref), result, ref);
     return result;
   }
@@ -204,6 +238,7 @@ export class ClusterClient {
     this.observer.touched?.(ref);
     const all = (state: Map<string, KObject>) => [...state.values()];
     const result = (await waitUntil(await this.waitDependencies(), ref, options, (state) => predicate(all(state)), all)) as KObject[];
+    this.noteSecrets(result, ref);
     this.observer.observed?.(options.describe ?? describeRef(ref), result, ref);
     return result;
   }
@@ -267,7 +302,7 @@ export class ClusterClient {
 
   /** A raw JSON request (e.g. /version, SelfSubjectAccessReview), with retries. */
   async request<T>(request: ApiRequest): Promise<T> {
-    return (await this.conn()).transport.json<T>(request);
+    return this.call<T>(request);
   }
 
   private async waitDependencies() {
@@ -317,7 +352,15 @@ export class ClusterClient {
   }
 
   private async call<T>(request: ApiRequest): Promise<T> {
-    return (await this.conn()).transport.json<T>(request);
+    const answer = await (await this.conn()).transport.json<T>(request);
+    this.noteSecrets(answer);
+    return answer;
+  }
+
+  private noteSecrets(answer: unknown, ref?: ObjectRef): void {
+    if (!this.observer.secretValues) return;
+    const values = secretValuesIn(answer, ref?.kind === 'Secret' && ref.apiVersion === 'v1');
+    if (values.length > 0) this.observer.secretValues(values);
   }
 
   private note(action: 'apply' | 'create' | 'patch' | 'delete', sent: unknown, live: KObject | undefined, ref: ObjectRef): void {

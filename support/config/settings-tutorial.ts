@@ -1,6 +1,6 @@
 // Settings of one domain. The tutorials: S3 storage, the tutorial repository, projects.
 // Rows here are spread into SETTINGS (settings.ts); see setting-kinds.ts for the parsers.
-import { define, InvalidSettingValue } from './setting-kinds';
+import { define, InvalidSettingValue, oneOf } from './setting-kinds';
 
 const REPO_ALLOWED = 'an https:// or http:// URL of a Git repository (no credentials in it), e.g. https://github.com/rh-aiservices-bu/fraud-detection.git';
 const REF_ALLOWED = 'a Git branch or tag name (letters, digits, ".", "_", "-" and "/"; no "..", no leading "-" or "/")';
@@ -9,9 +9,18 @@ const PREFIX_ALLOWED = 'lower-case letters, digits and "-", starting with a lett
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 const ENDPOINT_ALLOWED = 'an http:// or https:// URL of an S3 API (scheme, host, optional port; no path, query or credentials), e.g. https://s3.us-east-1.amazonaws.com';
+const PIP_INDEX_ALLOWED = 'an https:// or http:// URL of a Python package index (PEP 503 "simple" API, no credentials in it), e.g. https://pypi.org/simple or https://nexus.example.com/repository/pypi/simple';
+const PIP_HOST_ALLOWED = 'a host name (optionally :port) that pip trusts without TLS verification, e.g. nexus.example.com';
 const REGION_ALLOWED = 'an S3 region name: lower-case letters, digits and "-", e.g. us-east-1';
 
 export const TUTORIAL_SETTINGS = {
+  tinyModel: define<'auto' | 'run' | 'skip'>({
+    name: 'RHOAI_TINY_MODEL',
+    description:
+      'Whether the @tiny-model scenarios (CMP-07: Caikit TGIS and TGIS Standalone serving a tiny character-bigram model the harness writes) run. The model is in a format only the twin\'s runtimes load; the real Caikit and TGIS images do not. `auto` runs them on the embedded twin (RHOAI_TARGET twin) and reports them as not applicable (skipped, with the reason attached) on a cluster; `run` runs them anyway (a twin served standalone); `skip` reports them as not applicable everywhere.',
+    secret: false,
+    ...oneOf(['auto', 'run', 'skip'] as const, 'auto'),
+  }),
   tutorialRepo: define<string>({
     name: 'RHOAI_TUTORIAL_REPO',
     description:
@@ -138,6 +147,38 @@ export const TUTORIAL_SETTINGS = {
       const value = raw ?? 'quay.io/minio/minio:latest';
       if (!/^[a-z0-9]([a-z0-9._\/:-]*[a-z0-9])?(@sha256:[a-f0-9]{64})?$/i.test(value)) throw new InvalidSettingValue('an image reference: [registry/]repository[:tag][@sha256:digest]');
       return value;
+    },
+  }),
+  pipIndexUrl: define<string | undefined>({
+    name: 'RHOAI_PIP_INDEX_URL',
+    description:
+      "The package index the tutorial's workbench installs from (its first notebook runs `pip install onnx onnxruntime seaborn tf2onnx`; the 2024.1 TensorFlow image lacks onnxruntime and seaborn): set as PIP_INDEX_URL in the workbench's environment. Unset: pip's default, https://pypi.org/simple. A preflight in the workbench fails naming the index when the workbench cannot reach it.",
+    allowed: PIP_INDEX_ALLOWED,
+    default: '(unset: https://pypi.org/simple)',
+    secret: false,
+    parse: (raw) => {
+      if (raw === undefined || raw === '') return undefined;
+      let url: URL;
+      try {
+        url = new URL(raw);
+      } catch {
+        throw new InvalidSettingValue(PIP_INDEX_ALLOWED, 'not a URL');
+      }
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InvalidSettingValue(PIP_INDEX_ALLOWED, `scheme ${url.protocol.replace(':', '')} is not https or http`);
+      if (url.username || url.password) throw new InvalidSettingValue(PIP_INDEX_ALLOWED, 'credentials in the URL would be shown in the reports');
+      return raw;
+    },
+  }),
+  pipTrustedHost: define<string | undefined>({
+    name: 'RHOAI_PIP_TRUSTED_HOST',
+    description: "A host the workbench's pip trusts without TLS verification (PIP_TRUSTED_HOST in the workbench's environment), for an index of RHOAI_PIP_INDEX_URL behind a certificate the image does not trust. Unset: none.",
+    allowed: PIP_HOST_ALLOWED,
+    default: '(unset)',
+    secret: false,
+    parse: (raw) => {
+      if (raw === undefined || raw === '') return undefined;
+      if (!/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:\d{1,5})?$/.test(raw)) throw new InvalidSettingValue(PIP_HOST_ALLOWED);
+      return raw;
     },
   }),
 } as const;

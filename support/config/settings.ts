@@ -2,6 +2,7 @@
 // parser, the values it allows, its default, whether it is secret and what it does; the loader,
 // the README's configuration reference and its test are all driven from this one table. Domains
 // add their rows in settings-<domain>.ts files, spread in below.
+import { X509Certificate } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseResolveRules, type ResolveRule } from '../http/resolve-rules';
@@ -10,12 +11,49 @@ import { ACCESS_SETTINGS } from './settings-access';
 import { DISTRIBUTED_WORKLOAD_SETTINGS } from './settings-distributed-workloads';
 import { GATEWAY_SETTINGS } from './settings-gateway';
 import { MESH_SETTINGS } from './settings-mesh';
+import { QUESTION_SETTINGS } from './settings-questions';
 import { TUTORIAL_SETTINGS } from './settings-tutorial';
 
 export { InvalidSettingValue, type SettingDefinition } from './setting-kinds';
 
 const USER_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,62}$/;
 const FAULT_NAME = /^[a-z0-9][a-z0-9-]*$/;
+
+/**
+ * A directory the run can write: an existing directory it may write to, or a path whose nearest
+ * existing ancestor is one (the run creates the rest).
+ */
+function writableDirectory(dir: string, allowed: string): string {
+  let existing = dir;
+  while (!fs.existsSync(existing)) existing = path.dirname(existing);
+  if (!fs.statSync(existing).isDirectory()) throw new InvalidSettingValue(allowed, `${existing} is not a directory`);
+  try {
+    fs.accessSync(existing, fs.constants.W_OK);
+  } catch {
+    throw new InvalidSettingValue(allowed, `${existing} cannot be written`);
+  }
+  return dir;
+}
+
+/** The certificates of a PEM file: it must be readable and hold at least one that parses. */
+function pemCertificates(file: string): X509Certificate[] {
+  const allowed = 'an existing PEM file with at least one certificate';
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new InvalidSettingValue(allowed, `${file} cannot be read (${(error as NodeJS.ErrnoException).code})`);
+  }
+  const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  if (!blocks.length) throw new InvalidSettingValue(allowed, `${file} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
+  return blocks.map((pem, i) => {
+    try {
+      return new X509Certificate(pem);
+    } catch (error) {
+      throw new InvalidSettingValue(allowed, `certificate ${i + 1} of ${file} does not parse: ${(error as Error).message}`);
+    }
+  });
+}
 
 function reportsDir(): string {
   return path.resolve(process.env.RHOAI_REPORTS_DIR || 'reports');
@@ -25,10 +63,10 @@ export const SETTINGS = {
   reportsDir: define<string>({
     name: 'RHOAI_REPORTS_DIR',
     description: 'Where every report of the run goes (Cucumber JSON/HTML/JUnit, Allure results, the embedded twin\'s audit log).',
-    allowed: 'a directory path',
+    allowed: 'a directory path that can be written (it is created when missing)',
     default: 'reports',
     secret: false,
-    parse: (raw) => filePath(raw ?? 'reports'),
+    parse: (raw) => writableDirectory(filePath(raw ?? 'reports'), 'a directory path that can be written (it is created when missing)'),
   }),
   kubeconfig: define<string[] | undefined>({
     name: 'KUBECONFIG',
@@ -102,6 +140,20 @@ export const SETTINGS = {
     secret: false,
     parse: (raw) => (raw === undefined ? 0 : integer(raw, 0)),
   }),
+  twinProfile: define<'empty' | 'brownfield'>({
+    name: 'RHOAI_TWIN_PROFILE',
+    description:
+      'How the embedded twin begins: empty (a fresh cluster) or brownfield (a cluster in use: an htpasswd provider with users in htpass-secret, an LDAP and a GitHub provider, team projects with workloads, a cluster-admin binding; twin/bootstrap/profiles/brownfield.yaml). The same as `rhoai-twin serve --profile`.',
+    secret: false,
+    ...oneOf(['empty', 'brownfield'] as const, 'empty'),
+  }),
+  twinNodes: define<'default' | 'no-gpu'>({
+    name: 'RHOAI_TWIN_NODES',
+    description:
+      "The embedded twin's nodes: `default` (three workers, a large one, an NVIDIA GPU worker and a Habana Gaudi worker; twin/bootstrap/nodes.yaml) or `no-gpu` (the same without the NVIDIA GPU worker, as most conformance clusters: the GPU items are then not applicable).",
+    secret: false,
+    ...oneOf(['default', 'no-gpu'] as const, 'default'),
+  }),
   keep: define<'never' | 'on-failure' | 'always'>({
     name: 'RHOAI_KEEP',
     description: 'Whether to keep what scenarios created (projects, workloads) after they end.',
@@ -110,7 +162,7 @@ export const SETTINGS = {
   }),
   adminUser: define<string>({
     name: 'RHOAI_ADMIN_USER',
-    description: 'The htpasswd cluster-admin user the install creates and logs in as (not kubeadmin).',
+    description: 'The htpasswd cluster-admin user the install creates and proves it can log in as (not kubeadmin); the run itself goes on as the kubeconfig user (README "Who acts").',
     allowed: 'a user name: letters, digits, ".", "_", "@", "-", starting with a letter or digit, at most 63 characters; not kubeadmin',
     default: 'rhoai-admin',
     secret: false,
@@ -163,7 +215,7 @@ export const SETTINGS = {
   operatorChannel: define<string | undefined>({
     name: 'RHOAI_OPERATOR_CHANNEL',
     description:
-      "The rhods-operator subscription channel. RHOAI 2.9 shipped on `fast` (June 2024 install docs); the exact channel list of the catalog is unverified, so `@default` takes the PackageManifest's defaultChannel instead.",
+      "The rhods-operator subscription channel. RHOAI 2.9 shipped on `fast` (June 2024 install docs); the channel must carry the version RHOAI_EXPECTED_VERSION pins, or the run stops before anything is applied. `@default` takes the PackageManifest's defaultChannel if it carries that version, else the first channel that does.",
     allowed: 'a channel name (e.g. fast, stable, eus-2.8) or @default',
     default: 'fast',
     secret: false,
@@ -171,16 +223,12 @@ export const SETTINGS = {
   }),
   expectedVersion: define<string | undefined>({
     name: 'RHOAI_EXPECTED_VERSION',
-    description: "The RHOAI version the installed operator's CSV must report (a prefix of spec.version); `any` accepts whatever the channel delivers.",
-    allowed: 'a version prefix such as 2.9 or 2.9.1, or any',
+    description:
+      'The RHOAI version to install and pin: a minor (2.9: its newest z-stream in the channel) or a full version (2.9.1). The subscription gets that CSV as startingCSV, with Manual approval OLM never moves past it, and a catalog without it is refused before anything is applied, naming what it offers. `any` pins the channel head instead.',
+    allowed: 'a version such as 2.9 or 2.9.1, or any',
     default: '2.9',
     secret: false,
-    parse: (raw) => {
-      if (raw === undefined) return '2.9';
-      if (raw === 'any') return undefined;
-      if (!/^\d+(\.\d+){0,2}$/.test(raw)) throw new InvalidSettingValue('a version prefix such as 2.9 or 2.9.1, or any');
-      return raw;
-    },
+    parse: (raw) => pinnedVersion(raw, '2.9'),
   }),
   profile: define<'all' | 'train-only' | 'infer-only'>({
     name: 'RHOAI_PROFILE',
@@ -222,23 +270,61 @@ export const SETTINGS = {
       if (raw === undefined) return undefined;
       const file = filePath(raw);
       if (!fs.existsSync(file)) throw new InvalidSettingValue('an existing PEM file', `${file} does not exist`);
+      pemCertificates(file);
       return file;
     },
   }),
   installPlanApproval: define<'Automatic' | 'Manual'>({
     name: 'RHOAI_INSTALL_PLAN_APPROVAL',
-    description: 'installPlanApproval of the operator subscriptions the install creates.',
+    description:
+      'installPlanApproval of the operator subscriptions the install creates. Manual (default): the harness approves exactly the InstallPlan of the pinned CSV and leaves the upgrades OLM offers later unapproved (listed in the report). Automatic: OLM installs the pinned CSV and then follows the channel on its own, upgrading whenever the catalog moves; the report warns.',
     secret: false,
-    ...oneOf(['Automatic', 'Manual'] as const, 'Automatic'),
+    ...oneOf(['Manual', 'Automatic'] as const, 'Manual'),
+  }),
+  serviceMeshVersion: define<string | undefined>({
+    name: 'RHOAI_SERVICEMESH_VERSION',
+    description:
+      'The OpenShift Service Mesh version to install and pin (servicemeshoperator startingCSV): 2.5, the release the RHOAI 2.9 docs were written against, means its newest z-stream in the channel; a full version pins that one; `any` pins the channel head.',
+    allowed: 'a version such as 2.5 or 2.5.1, or any',
+    default: '2.5',
+    secret: false,
+    parse: (raw) => pinnedVersion(raw, '2.5'),
+  }),
+  serverlessVersion: define<string | undefined>({
+    name: 'RHOAI_SERVERLESS_VERSION',
+    description:
+      'The OpenShift Serverless version to install and pin (serverless-operator startingCSV). The RHOAI 2.9 docs name none, so by default `any`: the head of the channel at install time, pinned there; a minor (1.32) or full version pins that release.',
+    allowed: 'a version such as 1.32 or 1.32.0, or any',
+    default: 'any',
+    secret: false,
+    parse: (raw) => pinnedVersion(raw, 'any'),
+  }),
+  authorinoVersion: define<string | undefined>({
+    name: 'RHOAI_AUTHORINO_VERSION',
+    description:
+      'The Authorino operator version to install and pin (authorino-operator startingCSV). The RHOAI 2.9 docs name none, so by default `any`: the head of the channel at install time, pinned there; a minor (1.0) or full version pins that release.',
+    allowed: 'a version such as 1.0 or 1.0.1, or any',
+    default: 'any',
+    secret: false,
+    parse: (raw) => pinnedVersion(raw, 'any'),
   }),
   ...ACCESS_SETTINGS,
   ...MESH_SETTINGS,
   ...GATEWAY_SETTINGS,
   ...DISTRIBUTED_WORKLOAD_SETTINGS,
   ...TUTORIAL_SETTINGS,
+  ...QUESTION_SETTINGS,
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;
+
+/** A version to pin: major.minor (its newest z-stream) or a full version; `any` (returned as undefined) pins the channel head. */
+function pinnedVersion(raw: string | undefined, fallback: string): string | undefined {
+  const value = raw ?? fallback;
+  if (value === 'any') return undefined;
+  if (!/^\d+\.\d+(\.\d+)?$/.test(value)) throw new InvalidSettingValue('a version such as 2.9 or 2.9.1 (major.minor or major.minor.patch), or any');
+  return value;
+}
 
 /** The parsed settings of a run. */
 export type Settings = {

@@ -9,14 +9,15 @@
 //   exactly, and a key left out keeps the operator's default (ingressDomain "", mTLSEnabled true,
 //   rayDashboardOAuthEnabled true).
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { KubeConfig } from '@kubernetes/client-node';
 import * as yaml from 'js-yaml';
-import { ClusterConnection, type KObject } from '../cluster';
+import { ClusterConnection, WaitTimeoutError, type KObject, type ObjectRef } from '../cluster';
 import type { IngressDomainExpectation } from '../config/settings-distributed-workloads';
 import { readAppsDomain } from '../gateway/apps-domain';
 import { session } from '../session';
 import type { RhoaiWorld } from '../world';
-import { assertDistributedWorkloadsManaged, componentOf, waitForComponentCrds } from './components';
+import { APPLICATIONS_NAMESPACE, assertDistributedWorkloadsManaged, componentOf, waitForComponentCrds } from './components';
 
 declare module '../world' {
   interface ScenarioFacts {
@@ -214,4 +215,104 @@ export async function assertMayUseSdk(world: RhoaiWorld, namespace: string): Pro
   }
   world.report.text('CodeFlare SDK access', lines.join('\n'));
   assert.deepEqual(denied, [], `the current user may not do what the CodeFlare SDK does in ${namespace}:\n${denied.join('\n')}`);
+}
+
+// ---- DW-CF-01: what the CodeFlare operator does with a project's RayCluster ----
+
+/** The RayCluster the check keeps in the distributed workloads project (suspended: KubeRay starts no pod for it). */
+export const RAYCLUSTER_PROBE = 'rhoai-harness-probe';
+/** codeflare-operator rhoai-2.9 pkg/controllers/raycluster_controller.go oAuthFinalizer. */
+export const OAUTH_FINALIZER = 'ray.openshift.ai/oauth-finalizer';
+const CONFIG_DIGEST_ANNOTATION = 'rhoai-harness/codeflare-config';
+
+/** The operators react within seconds; a longer wait only delays the diagnosis. */
+function operatorReactionMs(world: RhoaiWorld): number {
+  return Math.min(world.settings.waitTimeoutSeconds, 120) * 1000;
+}
+
+/** What the 2.9 webhook (raycluster_webhook.go Default) did to a RayCluster at its creation. */
+export function webhookChanges(rc: KObject): { oauthProxy: boolean; createCert: boolean } {
+  const head = rc.spec?.headGroupSpec?.template?.spec ?? {};
+  const worker = rc.spec?.workerGroupSpecs?.[0]?.template?.spec ?? {};
+  const named = (list: KObject[] | undefined, name: string) => (list ?? []).some((c) => c.name === name);
+  return {
+    oauthProxy: named(head.containers, 'oauth-proxy') && head.serviceAccountName === `${rc.metadata.name}-oauth-proxy`,
+    createCert: named(head.initContainers, 'create-cert') && named(worker.initContainers, 'create-cert'),
+  };
+}
+
+/** The differences between what codeflare-operator-config says and what the operator did to the RayCluster. */
+export function configMismatches(expected: { oauth: boolean; mtls: boolean }, did: { oauthProxy: boolean; createCert: boolean }): string[] {
+  const out: string[] = [];
+  if (expected.oauth !== did.oauthProxy) out.push(`kuberay.rayDashboardOAuthEnabled is ${expected.oauth} in the ConfigMap, but its webhook ${did.oauthProxy ? 'added' : 'did not add'} the oauth-proxy sidecar`);
+  if (expected.mtls !== did.createCert) out.push(`kuberay.mTLSEnabled is ${expected.mtls} in the ConfigMap, but its webhook ${did.createCert ? 'added' : 'did not add'} the create-cert init containers`);
+  return out;
+}
+
+/**
+ * DW-CF-01, what a data scientist relies on when the SDK's Cluster.up() creates a RayCluster: the
+ * RHOAI 2.9 CodeFlare operator admits it through its mutating webhook and takes it in charge with
+ * its RayCluster controller, with the configuration codeflare-operator-config gives — and KubeRay
+ * reconciles it. A suspended RayCluster (no pods, no quota) is created once in the project and kept;
+ * the webhook acts on CREATE only, so its changes are compared only while the ConfigMap is the one
+ * the probe was created under (an annotation records its digest).
+ */
+export async function assertOperatorTakesRayCluster(world: RhoaiWorld, namespace: string): Promise<void> {
+  await assertDistributedWorkloadsManaged(world, undefined, [componentOf('codeflare'), componentOf('ray')]);
+  await waitForComponentCrds(world, 'ray');
+  const cm = (await world.cluster.waitFor({ apiVersion: 'v1', kind: 'ConfigMap', name: CODEFLARE_CONFIGMAP, namespace: APPLICATIONS_NAMESPACE }, (o) => o !== undefined, {
+    describe: `ConfigMap ${APPLICATIONS_NAMESPACE}/${CODEFLARE_CONFIGMAP} (the CodeFlare operator creates it when it starts)`,
+  }))!;
+  const config = parseCodeFlareConfig(cm);
+  const expected = { oauth: kuberayValue(config, 'rayDashboardOAuthEnabled').value !== false, mtls: kuberayValue(config, 'mTLSEnabled').value !== false };
+  const digest = createHash('sha256').update(config.text).digest('hex').slice(0, 16);
+  const ref: ObjectRef = { apiVersion: 'ray.io/v1', kind: 'RayCluster', name: RAYCLUSTER_PROBE, namespace };
+  let rc = await world.cluster.get(ref);
+  if (rc?.metadata.deletionTimestamp) {
+    await world.cluster.waitForDeletion(ref, { describe: `RayCluster ${namespace}/${RAYCLUSTER_PROBE} (being deleted) to be gone`, timeoutMs: operatorReactionMs(world) });
+    rc = undefined;
+  }
+  if (!rc) [rc] = await world.applyFixture('codeflare/raycluster-probe', { name: RAYCLUSTER_PROBE, namespace, configDigest: digest });
+  try {
+    rc = await world.cluster.waitFor(ref, (o) => (o?.metadata.finalizers ?? []).includes(OAUTH_FINALIZER), {
+      describe: `RayCluster ${namespace}/${RAYCLUSTER_PROBE} to carry the finalizer ${OAUTH_FINALIZER}`,
+      timeoutMs: operatorReactionMs(world),
+    });
+  } catch (error) {
+    if (!(error instanceof WaitTimeoutError)) throw error;
+    throw new WaitTimeoutError(
+      `the CodeFlare operator's RayCluster controller has not taken RayCluster ${namespace}/${RAYCLUSTER_PROBE} in charge: codeflare-operator-manager sets it up only once its webhook certificates are ready and it has seen the rayclusters.ray.io CRD established (see its logs)\n${error.message}`,
+      error.lastObserved,
+    );
+  }
+  const lines = [`codeflare-operator-config: rayDashboardOAuthEnabled=${expected.oauth} mTLSEnabled=${expected.mtls}`, `RayCluster ${namespace}/${RAYCLUSTER_PROBE}: finalizer ${OAUTH_FINALIZER} set by the RayCluster controller`];
+  const mismatches: string[] = [];
+  if (rc?.metadata.annotations?.[CONFIG_DIGEST_ANNOTATION] === digest) {
+    const did = webhookChanges(rc);
+    mismatches.push(...configMismatches(expected, did));
+    lines.push(`webhook at creation: oauth-proxy sidecar ${did.oauthProxy ? 'added' : 'not added'}, create-cert init containers ${did.createCert ? 'added' : 'not added'}`);
+  } else {
+    lines.push('the RayCluster was created under another codeflare-operator-config: the webhook acts on CREATE only, so its changes are not compared (delete the RayCluster to compare them again)');
+  }
+  if (expected.mtls) {
+    const secret = { apiVersion: 'v1', kind: 'Secret', name: `ca-secret-${RAYCLUSTER_PROBE}`, namespace };
+    try {
+      await world.cluster.waitFor(secret, (o) => !!o?.data?.['ca.crt'] && !!o?.data?.['ca.key'], { describe: `Secret ${namespace}/ca-secret-${RAYCLUSTER_PROBE} (ca.crt, ca.key)`, timeoutMs: operatorReactionMs(world) });
+      lines.push(`Secret ca-secret-${RAYCLUSTER_PROBE}: the RayCluster's CA, made by the controller`);
+    } catch (error) {
+      if (!(error instanceof WaitTimeoutError)) throw error;
+      mismatches.push(`kuberay.mTLSEnabled is true in the ConfigMap, but its RayCluster controller made no Secret ca-secret-${RAYCLUSTER_PROBE}`);
+    }
+  }
+  world.report.text('CodeFlare operator and a project RayCluster', lines.join('\n'));
+  assert.deepEqual(
+    mismatches,
+    [],
+    `the CodeFlare operator does not run with what codeflare-operator-config says: ${mismatches.join('; ')}. It reads the ConfigMap only when it starts: after editing it, delete the codeflare-operator-manager pod`,
+  );
+  // KubeRay (the ray component's kuberay-operator) reconciles the RayCluster too: a suspended one reports so.
+  await world.cluster.waitFor(ref, (o) => o?.status?.state === 'suspended', {
+    describe: `KubeRay to report RayCluster ${namespace}/${RAYCLUSTER_PROBE} suspended (status.state)`,
+    timeoutMs: operatorReactionMs(world),
+  });
 }

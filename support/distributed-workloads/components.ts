@@ -70,17 +70,67 @@ export async function waitForComponentCrds(world: RhoaiWorld, component: DwCompo
   }
 }
 
+interface OtherOperator {
+  /** OLM package names (Subscription spec.name; CSV names start with "<package>."). */
+  packages: string[];
+  /** The Deployment name the operator runs under (an OLM or Helm install elsewhere keeps it). */
+  deployment: string;
+}
+
+/** Where another install of an operator shows: Subscriptions, CSVs (not OLM's copies) and its Deployment outside the applications namespace. */
+async function otherInstalls(world: RhoaiWorld, op: OtherOperator): Promise<string[]> {
+  const [subscriptions, csvs, deployments] = await Promise.all([
+    world.cluster.list({ apiVersion: 'operators.coreos.com/v1alpha1', kind: 'Subscription' }),
+    world.cluster.list({ apiVersion: 'operators.coreos.com/v1alpha1', kind: 'ClusterServiceVersion' }),
+    world.cluster.list({ apiVersion: 'apps/v1', kind: 'Deployment' }),
+  ]);
+  const found: string[] = [];
+  for (const s of subscriptions.filter((x) => op.packages.includes(x.spec?.name))) found.push(`Subscription ${s.metadata.namespace}/${s.metadata.name} (package ${s.spec?.name}, ${s.status?.installedCSV ?? 'no CSV yet'})`);
+  for (const c of csvs.filter((x) => op.packages.some((p) => x.metadata.name?.startsWith(`${p}.`)) && x.status?.reason !== 'Copied' && !x.metadata.labels?.['olm.copiedFrom'])) {
+    found.push(`ClusterServiceVersion ${c.metadata.namespace}/${c.metadata.name} (phase ${c.status?.phase ?? 'none'})`);
+  }
+  for (const d of deployments.filter((x) => x.metadata.name === op.deployment && x.metadata.namespace !== APPLICATIONS_NAMESPACE)) {
+    const by = d.metadata.labels?.['olm.owner'] ? `OLM, CSV ${d.metadata.labels['olm.owner']}` : d.metadata.labels?.['app.kubernetes.io/managed-by'] ?? 'unknown installer';
+    found.push(`Deployment ${d.metadata.namespace}/${d.metadata.name} (${by}, ${d.status?.availableReplicas ?? 0} available)`);
+  }
+  return found;
+}
+
 /**
- * §13.1: "Any separately installed CodeFlare Operator must be removed first" — no OLM Subscription
- * to the community codeflare-operator package may exist next to the component (the 2.9 codeflare
- * component refuses to deploy beside it).
+ * §13.1: "Any separately installed CodeFlare Operator must be removed first". The 2.9 codeflare
+ * component refuses to deploy only next to an operator named rhods-codeflare-operator* (rhods-operator
+ * rhoai-2.9 components/codeflare/codeflare.go, deploy.OperatorExists); a community codeflare-operator
+ * — or a CSV left behind after its Subscription was deleted — goes unnoticed there, so the check
+ * looks for Subscriptions, CSVs and a codeflare-operator-manager Deployment anywhere else.
  */
 export async function assertNoSeparateCodeFlareOperator(world: RhoaiWorld): Promise<void> {
-  const subscriptions = await world.cluster.list({ apiVersion: 'operators.coreos.com/v1alpha1', kind: 'Subscription' });
-  const separate = subscriptions.filter((s) => s.spec?.name === 'codeflare-operator');
-  assert.deepEqual(
-    separate.map((s) => `${s.metadata.namespace}/${s.metadata.name} (${s.status?.installedCSV ?? 'no CSV yet'})`),
-    [],
-    'a separately installed CodeFlare operator is on the cluster: remove it (its Subscription and CSV) before using the RHOAI codeflare component',
+  const found = await otherInstalls(world, { packages: ['codeflare-operator', 'rhods-codeflare-operator'], deployment: 'codeflare-operator-manager' });
+  assert.ok(
+    !found.length,
+    `a separately installed CodeFlare operator is on the cluster (${found.join('; ')}): remove it (its Subscription and its CSV) before using the RHOAI codeflare component — two CodeFlare operators both mutate and reconcile every RayCluster`,
   );
+  world.report.text('separately installed CodeFlare operators', 'none (no codeflare-operator or rhods-codeflare-operator Subscription or CSV, no codeflare-operator-manager Deployment outside the applications namespace)');
+}
+
+/**
+ * The kuberay-operator of the ray component is the only KubeRay operator: the 2.9 ray component does
+ * not look for another one (rhods-operator rhoai-2.9 components/ray/ray.go), and two KubeRay
+ * operators (an OperatorHub kuberay-operator, or a Helm release) reconcile every RayCluster twice.
+ */
+export async function assertNoOtherKubeRayOperator(world: RhoaiWorld): Promise<void> {
+  const found = await otherInstalls(world, { packages: ['kuberay-operator'], deployment: 'kuberay-operator' });
+  assert.ok(!found.length, `another KubeRay operator runs on the cluster: ${found.join('; ')}. Remove it (helm uninstall, or its Subscription and CSV): it reconciles the same RayClusters as the RHOAI ray component's kuberay-operator`);
+  world.report.text('other KubeRay operators', 'none (no kuberay-operator Subscription or CSV, no kuberay-operator Deployment outside the applications namespace)');
+}
+
+/**
+ * The kueue-controller-manager of the kueue component is the only Kueue: the 2.9 kueue component does
+ * not look for another one (rhods-operator rhoai-2.9 components/kueue/kueue.go), and two Kueue
+ * managers (an upstream `kubectl apply` install in kueue-system, or an OperatorHub one) admit the
+ * same workloads against the same ClusterQueues.
+ */
+export async function assertNoOtherKueue(world: RhoaiWorld): Promise<void> {
+  const found = await otherInstalls(world, { packages: ['kueue-operator', 'kueue'], deployment: 'kueue-controller-manager' });
+  assert.ok(!found.length, `another Kueue runs on the cluster: ${found.join('; ')}. Remove it: it admits the same workloads, against the same ClusterQueues, as the RHOAI kueue component's kueue-controller-manager`);
+  world.report.text('other Kueue installs', 'none (no Kueue Subscription or CSV, no kueue-controller-manager Deployment outside the applications namespace)');
 }

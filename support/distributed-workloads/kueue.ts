@@ -35,6 +35,16 @@ function conditionText(c: KObject | undefined): string {
   return c ? `${c.type}=${c.status}${c.reason ? ` (${c.reason}${c.message ? `: ${c.message}` : ''})` : ''}` : 'none';
 }
 
+/** The field managers that own any of `fields` under spec (managedFields, as `oc get -o yaml --show-managed-fields` shows them). */
+export function specOwners(obj: KObject | undefined, fields: string[], except = 'rhoai-harness'): string[] {
+  const owners = new Set<string>();
+  for (const entry of (obj?.metadata.managedFields ?? []) as KObject[]) {
+    const spec = entry.fieldsV1?.['f:spec'] ?? {};
+    if (entry.manager !== except && fields.some((f) => `f:${f}` in spec)) owners.add(entry.manager);
+  }
+  return [...owners].sort();
+}
+
 // ---- ResourceFlavor (DW-Q-01) ----
 
 export async function createResourceFlavor(world: RhoaiWorld, name: string): Promise<KObject> {
@@ -53,7 +63,12 @@ export async function assertResourceFlavorEmpty(world: RhoaiWorld, name: string)
     const v = flavor?.spec?.[f];
     return v !== undefined && (Array.isArray(v) ? v.length > 0 : Object.keys(v).length > 0);
   });
-  assert.deepEqual(set, [], `ResourceFlavor ${name} is not empty (it sets ${set.join(', ')}): RHOAI 2.9 supports empty resource flavors only`);
+  const owners = specOwners(flavor, set);
+  assert.deepEqual(
+    set,
+    [],
+    `ResourceFlavor ${name} is not empty (it sets ${set.join(', ')}${owners.length ? `, set by ${owners.join(', ')}` : ''}): RHOAI 2.9 supports empty resource flavors only; the install applies only metadata.name and does not remove fields an earlier setup owns — remove them (oc edit resourceflavor ${name})`,
+  );
 }
 
 // ---- ClusterQueue (DW-Q-02) ----
@@ -86,7 +101,15 @@ export async function createClusterQueue(world: RhoaiWorld, name: string, flavor
     return live!;
   } catch (error) {
     if (!(error instanceof ApiError && error.status === 409)) throw error;
-    throw new Error(`ClusterQueue ${name} was changed by someone else (${error.message}); the install does not take those fields over: set RHOAI_CLUSTER_QUEUE_CPU, RHOAI_CLUSTER_QUEUE_MEMORY and RHOAI_CLUSTER_QUEUE_GPU to the quotas it has now, or give the fields back`);
+    const live = await world.cluster.get(clusterQueueRef(name));
+    const covered: string[] = (live?.spec?.resourceGroups ?? []).flatMap((rg: KObject) => rg.coveredResources ?? []);
+    const missing = QUOTA_RESOURCES.filter((r) => !covered.includes(r));
+    const owners = specOwners(live, ['resourceGroups', 'namespaceSelector']);
+    const coverage = missing.length ? `covers ${covered.join(', ') || 'nothing'} (not ${missing.join(', ')})` : `covers ${covered.join(', ')} with other quotas`;
+    throw new Error(
+      `ClusterQueue ${name} already exists, set up by ${owners.join(', ') || 'another field manager'}, and ${coverage}; the install does not take fields another manager owns (${error.message}). ` +
+        `Give it the resource group of §13.2 (cpu, memory and nvidia.com/gpu of ${flavor}) or delete it, or set RHOAI_CLUSTER_QUEUE_CPU, RHOAI_CLUSTER_QUEUE_MEMORY and RHOAI_CLUSTER_QUEUE_GPU to the quotas it has now`,
+    );
   }
 }
 
@@ -141,16 +164,38 @@ export async function createLocalQueue(world: RhoaiWorld, namespace: string, clu
   return live!;
 }
 
-/** `oc get -n <project> localqueues`: the install's queue, backed by the cluster queue, and exactly one default queue. */
+/**
+ * `oc get -n <project> localqueues`: the install's queue, backed by the cluster queue, and Kueue
+ * has resolved that ClusterQueue (its Active condition, whatever its status, is not
+ * ClusterQueueDoesNotExist; whether it is active is DW-Q-05's question). The project's default
+ * queue — the one the CodeFlare SDK submits to when ClusterConfiguration names no local_queue —
+ * must be exactly one queue backed by the cluster queue.
+ */
 export async function assertLocalQueue(world: RhoaiWorld, namespace: string, clusterQueue: string): Promise<void> {
   const name = world.settings.localQueueName;
+  const lq = await world.cluster.waitFor(
+    localQueueRef(name, namespace),
+    (o) => {
+      if (!o) return { fail: `project ${namespace} has no LocalQueue ${name}` };
+      if (o.spec?.clusterQueue !== clusterQueue) return { fail: `LocalQueue ${namespace}/${name} is backed by ${JSON.stringify(o.spec?.clusterQueue)}, expected ${clusterQueue}` };
+      const active = (o.status?.conditions ?? []).find((c: KObject) => c.type === 'Active');
+      if (active?.reason === 'ClusterQueueDoesNotExist') return { fail: `Kueue does not find ClusterQueue ${clusterQueue} for LocalQueue ${namespace}/${name}: ${conditionText(active)}` };
+      return !!active || (typeof o.status?.pendingWorkloads === 'number' && !(o.status?.conditions ?? []).length);
+    },
+    { describe: `Kueue to reconcile LocalQueue ${namespace}/${name} (a status with its Active condition)`, timeoutMs: kueueReactionMs(world) },
+  );
   const queues = await world.cluster.list({ apiVersion: KUEUE_API, kind: 'LocalQueue', namespace });
-  const lq = queues.find((q) => q.metadata.name === name);
-  assert.ok(lq, `project ${namespace} has no LocalQueue ${name} (it has: ${queues.map((q) => q.metadata.name).join(', ') || 'none'})`);
-  assert.equal(lq.spec?.clusterQueue, clusterQueue, `LocalQueue ${namespace}/${name} is backed by ${JSON.stringify(lq.spec?.clusterQueue)}, expected ${clusterQueue}`);
-  const defaults = queues.filter(isDefaultQueue).map((q) => q.metadata.name);
-  assert.equal(defaults.length, 1, `project ${namespace} has ${defaults.length} LocalQueues annotated ${DEFAULT_QUEUE_ANNOTATION}=true (${defaults.join(', ') || 'none'}): the CodeFlare SDK needs exactly one when ClusterConfiguration names no local_queue`);
+  const describeQueue = (q: KObject) => `"${q.metadata.name}", backed by ClusterQueue "${q.spec?.clusterQueue}" (Kueue: ${conditionText((q.status?.conditions ?? []).find((c: KObject) => c.type === 'Active'))})`;
+  const defaults = queues.filter(isDefaultQueue);
   world.report.text(`local queues in ${namespace}`, queues.map((q) => `${q.metadata.name}\tclusterQueue=${q.spec?.clusterQueue}${isDefaultQueue(q) ? '\t(default queue)' : ''}`).join('\n'));
+  assert.ok(defaults.length <= 1, `project ${namespace} has ${defaults.length} LocalQueues annotated ${DEFAULT_QUEUE_ANNOTATION}=true (${defaults.map(describeQueue).join('; ')}): the CodeFlare SDK needs exactly one when ClusterConfiguration names no local_queue`);
+  const [def] = defaults;
+  assert.ok(def, `project ${namespace} has no LocalQueue annotated ${DEFAULT_QUEUE_ANNOTATION}=true: the CodeFlare SDK fails when ClusterConfiguration names no local_queue`);
+  assert.ok(
+    def.spec?.clusterQueue === clusterQueue,
+    `the default queue of the project is ${describeQueue(def)}, not one backed by ${clusterQueue}: the CodeFlare SDK submits there when ClusterConfiguration names no local_queue. ` +
+      `The install does not take over a queue it did not create (${lq?.metadata.name} stays unmarked): remove the annotation ${DEFAULT_QUEUE_ANNOTATION} from "${def.metadata.name}" or point it to ${clusterQueue}`,
+  );
 }
 
 /** DW-Q-04: a LocalQueue backed by the cluster queue in every data science project that has none. */
@@ -163,7 +208,18 @@ export async function coverDataScienceProjects(world: RhoaiWorld, clusterQueue: 
     const queues = await world.cluster.list({ apiVersion: KUEUE_API, kind: 'LocalQueue', namespace });
     if (queues.some((q) => pointsTo(q, clusterQueue))) kept.push(namespace);
     else {
-      await createLocalQueue(world, namespace, clusterQueue);
+      try {
+        await createLocalQueue(world, namespace, clusterQueue);
+      } catch (error) {
+        if (!(error instanceof ApiError && error.status === 409)) throw error;
+        const name = world.settings.localQueueName;
+        const theirs = queues.find((q) => q.metadata.name === name);
+        const owners = specOwners(theirs, ['clusterQueue']);
+        throw new Error(
+          `data science project ${namespace} already has a LocalQueue ${name} backed by ${theirs?.spec?.clusterQueue ?? '?'} (set by ${owners.join(', ') || 'another field manager'}), so it cannot get the install's queue of that name backed by ${clusterQueue} ` +
+            `(spec.clusterQueue belongs to that manager and Kueue does not let it change): choose another RHOAI_LOCAL_QUEUE_NAME, or give that project a queue backed by ${clusterQueue} (${error.message})`,
+        );
+      }
       created.push(namespace);
     }
   }

@@ -43,7 +43,8 @@ export function assertRefused(world: RhoaiWorld, status: number): void {
   const { exchange, credential } = last;
   const body = typeof exchange.body === 'string' ? exchange.body.slice(0, 300) : JSON.stringify(exchange.body).slice(0, 300);
   assert.ok(exchange.status !== 200, `the model answered ${credential} with HTTP 200 — ${body}: token authorization is not enforced (a request ${credential === 'no token' ? 'without a token' : `with ${credential}`} must be refused)`);
-  assert.equal(exchange.status, status, `the request with ${credential} was refused with HTTP ${exchange.status} (${exchange.headers['x-ext-auth-reason'] ?? body}), not ${status}`);
+  const why = status === 401 && exchange.status === 403 ? `: the credential passed authentication (Authorino took ${credential} for an identity, and only the SubjectAccessReview refused it)` : '';
+  assert.equal(exchange.status, status, `the request with ${credential} was refused with HTTP ${exchange.status} (${exchange.headers['x-ext-auth-reason'] ?? body}), not ${status}${why}`);
 }
 
 /** A token of the `default` service account of a project of its own, which has no RoleBinding in the model's project. */
@@ -148,4 +149,42 @@ export async function awaitAuthorization(world: RhoaiWorld, model: DeployedModel
     if (!(error instanceof WaitTimeoutError)) throw error;
     world.report.text('authorization not settled', `there is not ${wanted} after ${Math.round(timeoutMs / 1000)} s; the requests over the wire decide`);
   }
+}
+
+/** Why a protected model answered: what the cluster's AuthConfigs for its host say (the cause a person fixes). */
+async function whyAnswered(world: RhoaiWorld, model: DeployedModel, credential: 'none' | 'foreign'): Promise<string> {
+  const endpoint = await externalEndpoint(world, model);
+  const pods = (await world.cluster.list({ apiVersion: 'v1', kind: 'Pod', namespace: model.namespace }, { labelSelector: `serving.kserve.io/inferenceservice=${model.name},component=predictor` })).filter((p) => !p.metadata.deletionTimestamp);
+  const bare = pods.filter((p) => !((p.spec?.containers ?? []) as KObject[]).some((c) => c.name === 'istio-proxy'));
+  if (bare.length) return `the predictor pods ${bare.map((p) => p.metadata.name).join(', ')} run without the istio-proxy sidecar: the mesh's CUSTOM AuthorizationPolicy never sees their requests (is sidecar.istio.io/inject on the pod template?)`;
+  const configs = (await world.cluster.list({ apiVersion: 'authorino.kuadrant.io/v1beta2', kind: 'AuthConfig', namespace: model.namespace })).filter((c) => (c.spec?.hosts ?? []).includes(endpoint.host));
+  if (!configs.length) return `no AuthConfig in ${model.namespace} covers the host ${endpoint.host}: odh-model-controller has not protected the model (is the CUSTOM AuthorizationPolicy of ${MESH_NAMESPACE} there?)`;
+  const config = configs[0]!;
+  const authn = Object.values((config.spec?.authentication ?? {}) as Record<string, KObject>);
+  if (authn.some((a) => a.anonymous !== undefined)) return `AuthConfig ${model.namespace}/${config.metadata.name} allows anonymous access: odh-model-controller did not see the token annotation`;
+  if (credential === 'foreign') {
+    const sar = Object.values((config.spec?.authorization ?? {}) as Record<string, KObject>).some((a) => a.kubernetesSubjectAccessReview);
+    if (!sar) return `AuthConfig ${model.namespace}/${config.metadata.name} has no SubjectAccessReview: any token the cluster authenticates gets in`;
+    return `AuthConfig ${model.namespace}/${config.metadata.name} asks a SubjectAccessReview, yet Authorino let a token without access to ${model.namespace} through`;
+  }
+  return `Authorino let a request without a token through although AuthConfig ${model.namespace}/${config.metadata.name} requires a Kubernetes token`;
+}
+
+/**
+ * Token authorization proven over the wire at the endpoint read from status.url: a request without
+ * a token is refused (401/403), so is one with the token of a service account of another project
+ * (no access to the model's project), and the model's own token gets an answer. When the model
+ * answers where it must refuse, the message says what the cluster's AuthConfig shows.
+ */
+export async function assertTokenEnforced(world: RhoaiWorld, model: DeployedModel, modelToken: ModelToken): Promise<void> {
+  const open = await sendInference(world, model, { label: 'no token' });
+  if (open.status === 200) assert.fail(`the model ${model.namespace}/${model.name} answered a request without a token (HTTP 200): ${await whyAnswered(world, model, 'none')}`);
+  assert.ok([401, 403].includes(open.status), `a request without a token to ${model.name} got HTTP ${open.status}, not 401/403 (${open.headers['x-ext-auth-reason'] ?? ''})`);
+  const foreign = await foreignToken(world, model);
+  const wrong = await sendInference(world, model, { token: foreign.token, label: `the token of ${foreign.namespace}/${foreign.serviceAccount}` });
+  if (wrong.status === 200) assert.fail(`the model ${model.namespace}/${model.name} answered the token of ${foreign.namespace}/${foreign.serviceAccount}, which has no access to ${model.namespace} (HTTP 200): ${await whyAnswered(world, model, 'foreign')}`);
+  assert.ok([401, 403].includes(wrong.status), `a request with a wrong token to ${model.name} got HTTP ${wrong.status}, not 401/403`);
+  const right = await sendInference(world, model, { token: modelToken.token, label: `the token of ${modelToken.namespace}/${modelToken.serviceAccount}` });
+  assert.equal(right.status, 200, `the model ${model.name} refused its own token (${modelToken.serviceAccount}) with HTTP ${right.status} (${right.headers['x-ext-auth-reason'] ?? ''}): the token objects do not grant access`);
+  world.report.text('token authorization over the wire', `no token → ${open.status}; ${foreign.namespace}/${foreign.serviceAccount} → ${wrong.status}; ${modelToken.serviceAccount} → ${right.status}`);
 }

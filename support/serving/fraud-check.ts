@@ -26,9 +26,26 @@ export interface Verdict {
   probability: number;
 }
 
-/** The model's metadata, checked to be the fraud model's shape: one FP32 input of 5 features, one output. */
+/**
+ * A tensor's shape as numbers. OVMS (KServe) writes the dimensions as JSON numbers; ModelMesh's
+ * rest-proxy writes its metadata as protobuf JSON, where `repeated int64 shape` is a list of strings
+ * (["-1", "5"]; rest-proxy rhoai-2.9 proxy/marshaler.go re-encodes only infer responses). Both are
+ * read; anything else is an error naming it.
+ */
+export function shapeDims(shape: unknown, what: string): number[] {
+  assert.ok(Array.isArray(shape), `${what} has no shape list: ${JSON.stringify(shape)}`);
+  return shape.map((d) => {
+    const n = typeof d === 'number' ? d : typeof d === 'string' && /^-?\d+$/.test(d) ? Number(d) : NaN;
+    assert.ok(Number.isSafeInteger(n), `${what} has the dimension ${JSON.stringify(d)} in its shape ${JSON.stringify(shape)}: not an integer (a JSON number, or protobuf JSON's int64 string)`);
+    return n;
+  });
+}
+
+/** The model's metadata, checked to be the fraud model's shape: one FP32 input of 5 features, one output. Shapes come back as numbers. */
 export async function fraudModelMetadata(client: InferenceClient, endpoint: Endpoint, model: string): Promise<V2ModelMetadata> {
-  const meta = v2ModelMetadata(await client.metadata(endpoint.base, model));
+  const raw = v2ModelMetadata(await client.metadata(endpoint.base, model));
+  const tensors = (list: V2ModelMetadata['inputs'], kind: string) => list?.map((t) => ({ ...t, shape: t.shape === undefined ? [] : shapeDims(t.shape, `model ${model}'s ${kind} ${t.name}`) }));
+  const meta: V2ModelMetadata = { ...raw, inputs: tensors(raw.inputs, 'input'), outputs: tensors(raw.outputs, 'output') };
   const input = meta.inputs?.[0];
   assert.ok(input && meta.inputs!.length === 1, `model ${model} declares ${meta.inputs?.length ?? 0} inputs; the fraud model has one (dense_input)`);
   assert.equal(input.datatype, 'FP32', `model ${model}'s input ${input.name} is ${input.datatype}, not FP32`);

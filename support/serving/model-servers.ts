@@ -3,11 +3,14 @@
 // platform the project's model server (ModelMesh's Deployment modelmesh-serving-<server>) that all
 // of the project's models share.
 import assert from 'node:assert/strict';
-import { hasCondition, type KObject } from '../cluster';
+import { hasCondition, WaitTimeoutError, type KObject } from '../cluster';
 import { k8sName } from '../tutorial/names';
 import type { RhoaiWorld } from '../world';
 import { isvcRef, type DeployedModel } from './models';
-import { assertModelServer } from './runtimes';
+import { applicationsNamespace, assertModelServer, RUNTIME_API } from './runtimes';
+
+/** The Service modelmesh-controller keeps in every namespace it serves (service_controller.go). */
+export const MODELMESH_SERVICE = 'modelmesh-serving';
 
 function running(pod: KObject): boolean {
   return !pod.metadata.deletionTimestamp && pod.status?.phase === 'Running' && (pod.status?.conditions ?? []).some((c: KObject) => c.type === 'Ready' && c.status === 'True');
@@ -25,10 +28,14 @@ export async function assertModelServerPods(world: RhoaiWorld, model: DeployedMo
     return pods;
   }
   const deployment = `modelmesh-serving-${model.runtime}`;
-  await world.cluster.waitFor({ apiVersion: 'apps/v1', kind: 'Deployment', name: deployment, namespace: model.namespace }, (d) => {
-    if (!d) return false;
-    return hasCondition('Available')(d);
-  }, { describe: `ModelMesh's Deployment ${model.namespace}/${deployment} of the model server ${model.runtime} to be Available (ModelMesh serves the projects labelled modelmesh-enabled=true)` });
+  try {
+    await world.cluster.waitFor({ apiVersion: 'apps/v1', kind: 'Deployment', name: deployment, namespace: model.namespace }, (d) => !!d && hasCondition('Available')(d), {
+      describe: `the Deployment ${model.namespace}/${deployment} of the model server ${model.runtime} to be Available`,
+    });
+  } catch (error) {
+    if (error instanceof WaitTimeoutError) throw new Error(`${await whyNoModelServer(world, model.namespace, model.runtime)}\n${error.message}`);
+    throw error;
+  }
   const pods = (await world.cluster.list({ apiVersion: 'v1', kind: 'Pod', namespace: model.namespace }, { labelSelector: `name=${deployment}` })).filter(running);
   assert.ok(pods.length, `no ready pod of ${deployment} in ${model.namespace}`);
   world.report.text('model server pods', pods.map((p) => `${p.metadata.name}: ${(p.spec.containers as KObject[]).map((c) => c.name).join(', ')}`).join('\n'));
@@ -61,4 +68,43 @@ export async function assertMultiModelServer(world: RhoaiWorld, model: DeployedM
   await assertModelServer(world, model.namespace, model.runtime, { template: 'ovms', multiModel: true });
   assert.equal(model.runtime, server.toLowerCase().replace(/\s/g, '-'), `the model runs on ${model.runtime}, not on the model server "${server}"`);
   await assertModelServerPods(world, model);
+}
+
+/** Why ModelMesh runs no model server `runtime` in `namespace`: what the cluster shows about each thing it needs. */
+async function whyNoModelServer(world: RhoaiWorld, namespace: string, runtime: string): Promise<string> {
+  const appsNs = await applicationsNamespace(world);
+  const controller = await world.cluster.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'modelmesh-controller', namespace: appsNs });
+  if (!controller || !hasCondition('Available')(controller)) return `ModelMesh is not running: the Deployment ${appsNs}/modelmesh-controller is ${controller ? 'not Available' : 'missing'}`;
+  const ns = await world.cluster.get({ apiVersion: 'v1', kind: 'Namespace', name: namespace });
+  const label = ns?.metadata.labels?.['modelmesh-enabled'];
+  if (label !== 'true') return `the project ${namespace} is labelled modelmesh-enabled=${label ?? '(none)'}, not true: ModelMesh serves only the projects of the multi-model platform`;
+  const sr = await world.cluster.get({ apiVersion: RUNTIME_API, kind: 'ServingRuntime', name: runtime, namespace });
+  if (!sr) return `there is no ServingRuntime ${namespace}/${runtime}: the model server was not added`;
+  if (sr.spec?.multiModel !== true) return `the ServingRuntime ${namespace}/${runtime} is not a multi-model runtime (spec.multiModel ${sr.spec?.multiModel}): ModelMesh runs only multi-model runtimes`;
+  const d = await world.cluster.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: `modelmesh-serving-${runtime}`, namespace });
+  if (d) return `ModelMesh made the Deployment ${namespace}/modelmesh-serving-${runtime}, but it is not Available (conditions: ${(d.status?.conditions ?? []).map((c: KObject) => `${c.type}=${c.status} ${c.message ?? ''}`).join('; ') || 'none'})`;
+  return `ModelMesh does not serve the project ${namespace}: it is labelled modelmesh-enabled=true and has the multi-model ServingRuntime ${runtime}, and modelmesh-controller runs, yet ModelMesh made no Deployment modelmesh-serving-${runtime} for it`;
+}
+
+/**
+ * ModelMesh takes up (`served`) or lets go a project whose platform the dashboard changed: its
+ * ServiceReconciler (service_controller.go, cluster scope) keeps the Service modelmesh-serving in
+ * every namespace labelled modelmesh-enabled=true — a model server or not — and deletes it from a
+ * namespace that loses the label. What the cluster did with the label, not the label itself.
+ */
+export async function assertModelMeshServes(world: RhoaiWorld, namespace: string, served: boolean): Promise<void> {
+  const ref = { apiVersion: 'v1', kind: 'Service', name: MODELMESH_SERVICE, namespace };
+  const ours = (svc: KObject | undefined) => !!svc && !svc.metadata.deletionTimestamp && svc.metadata.labels?.['modelmesh-service'] === MODELMESH_SERVICE;
+  try {
+    const svc = await world.cluster.waitFor(ref, (s) => ours(s) === served, { describe: `the Service ${namespace}/${MODELMESH_SERVICE} to be ${served ? 'there' : 'gone'}` });
+    world.report.text('ModelMesh and the project', served ? `Service ${namespace}/${MODELMESH_SERVICE}: ports ${((svc?.spec?.ports ?? []) as KObject[]).map((p) => `${p.name} ${p.port}`).join(', ')}` : `no Service ${namespace}/${MODELMESH_SERVICE}`);
+  } catch (error) {
+    if (!(error instanceof WaitTimeoutError)) throw error;
+    const ns = await world.cluster.get({ apiVersion: 'v1', kind: 'Namespace', name: namespace });
+    const label = ns?.metadata.labels?.['modelmesh-enabled'] ?? '(none)';
+    const why = served
+      ? `ModelMesh did not take up the project ${namespace}: it is labelled modelmesh-enabled=${label}, yet modelmesh-controller made no Service ${MODELMESH_SERVICE} there (it makes one in every namespace so labelled)`
+      : `ModelMesh did not let the project ${namespace} go: it is labelled modelmesh-enabled=${label}, yet the Service ${MODELMESH_SERVICE} of ModelMesh is still there`;
+    throw new Error(`${why}\n${error.message}`);
+  }
 }

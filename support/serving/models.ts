@@ -144,6 +144,24 @@ export async function assertModelFailsToLoad(world: RhoaiWorld, name: string, wo
   assert.ok(problem.includes(words), `the model ${name} failed to load, but not because of ${words}: ${problem}`);
 }
 
+const conditionTrue = (i: KObject, type: string) => (i.status?.conditions ?? []).some((c: KObject) => c.type === type && c.status === 'True');
+
+/**
+ * Ready as KServe reports it. Not status.observedGeneration: KServe copies the Knative Service's
+ * observed generation there (PropagateStatus, kserve rhoai-2.9
+ * pkg/apis/serving/v1beta1/inference_service_status.go), and an annotation such as
+ * security.opendatahub.io/enable-auth moves the Knative Service's generation but not the
+ * InferenceService's — the two need never be equal again. On the single-model (Serverless)
+ * platform: Ready and PredictorReady True and the predictor's latest created revision is its latest
+ * ready one (a change still rolling out is not ready yet); on both platforms the model Loaded.
+ */
+export function servedAsReported(i: KObject): boolean {
+  if (!conditionTrue(i, 'Ready') || i.status?.modelStatus?.states?.activeModelState !== 'Loaded') return false;
+  if (i.metadata.annotations?.['serving.kserve.io/deploymentMode'] === 'ModelMesh') return true;
+  const predictor = i.status?.components?.predictor;
+  return conditionTrue(i, 'PredictorReady') && !!predictor?.latestCreatedRevision && predictor.latestCreatedRevision === predictor.latestReadyRevision;
+}
+
 /** The Ready condition and the loaded model, as the dashboard shows a deployed model. */
 export async function waitForModelReady(world: RhoaiWorld, namespace: string, name: string): Promise<KObject> {
   const isvc = await world.cluster.waitFor(
@@ -152,8 +170,7 @@ export async function waitForModelReady(world: RhoaiWorld, namespace: string, na
       if (!i) return false;
       const problem = modelProblem(i);
       if (problem) return { fail: problem };
-      const ready = (i.status?.conditions ?? []).find((c: KObject) => c.type === 'Ready');
-      return ready?.status === 'True' && i.status?.modelStatus?.states?.activeModelState === 'Loaded' && (i.status?.observedGeneration ?? i.metadata.generation) === i.metadata.generation;
+      return servedAsReported(i);
     },
     { describe: `InferenceService ${namespace}/${name} to be Ready with its model Loaded` },
   );

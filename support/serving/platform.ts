@@ -59,9 +59,34 @@ export async function changePlatform(world: RhoaiWorld, namespace: string, platf
   await choosePlatform(world, namespace, platform);
 }
 
+/**
+ * The project's platform: the label the dashboard keeps, and — once the project has single-model
+ * InferenceServices — what the cluster did with them: KServe made a predictor revision for each
+ * (status.components.predictor.latestCreatedRevision; an InvalidSpec refusal fails at once) and
+ * ModelMesh runs no model server Deployment in the project (it serves only projects labelled
+ * modelmesh-enabled=true).
+ */
 export async function assertPlatform(world: RhoaiWorld, namespace: string, platform: Platform): Promise<void> {
   const found = await projectPlatform(world, namespace);
   assert.equal(found, platform, `project ${namespace} is labelled ${MODELMESH_LABEL}=${found === undefined ? '(none)' : labelValue(found)}: its serving platform is ${found ?? 'not chosen'}, not ${platform}`);
+  if (platform === 'single-model') await assertServedBySingleModelPlatform(world, namespace);
+}
+
+async function assertServedBySingleModelPlatform(world: RhoaiWorld, namespace: string): Promise<void> {
+  const { models } = await servingObjects(world, namespace);
+  const kserve = models.filter((m) => m.metadata.annotations?.['serving.kserve.io/deploymentMode'] !== 'ModelMesh' && !m.metadata.deletionTimestamp);
+  const revisions: string[] = [];
+  for (const m of kserve) {
+    const isvc = await world.cluster.waitFor({ apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', name: m.metadata.name!, namespace }, (i) => {
+      if (!i) return { fail: `InferenceService ${namespace}/${m.metadata.name} went away` };
+      if (i.status?.modelStatus?.transitionStatus === 'InvalidSpec') return { fail: `KServe refused InferenceService ${namespace}/${m.metadata.name} (InvalidSpec: ${i.status.modelStatus.lastFailureInfo?.message ?? ''}): the single-model platform does not serve it` };
+      return !!i.status?.components?.predictor?.latestCreatedRevision;
+    }, { describe: `KServe to make a predictor revision for InferenceService ${namespace}/${m.metadata.name}` });
+    revisions.push(`${m.metadata.name}: ${isvc!.status.components.predictor.latestCreatedRevision}`);
+  }
+  const mm = (await world.cluster.list({ apiVersion: 'apps/v1', kind: 'Deployment', namespace }, { labelSelector: 'modelmesh-service=modelmesh-serving' })).filter((d) => !d.metadata.deletionTimestamp);
+  assert.deepEqual(mm.map((d) => d.metadata.name), [], `ModelMesh runs the model server Deployments ${mm.map((d) => d.metadata.name).join(', ')} in the single-model project ${namespace}: the project is served by both platforms`);
+  world.report.text('single-model platform, as the cluster shows it', `KServe predictor revisions: ${revisions.join(', ') || 'no model yet'}; no ModelMesh model server in ${namespace}`);
 }
 
 export async function assertNoServingObjects(world: RhoaiWorld, namespace: string): Promise<void> {

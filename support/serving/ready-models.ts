@@ -3,10 +3,10 @@
 // odh-model-controller's authorization settled for it — a token required or not (awaitAuthorization).
 import { ensureModelStored } from '../tutorial/fraud-detection';
 import type { RhoaiWorld } from '../world';
-import { awaitAuthorization } from './access';
+import { assertTokenEnforced, awaitAuthorization } from './access';
 import { assertModelServerPods } from './model-servers';
 import { assertKServeReady, deploySingleModel, waitForModelReady, type DeployedModel, type SingleModelRequest } from './models';
-import { assertAuthRequired, createTokenObjects, readServiceAccountToken } from './token-auth';
+import { assertAuthRequired, createTokenObjects, readServiceAccountToken, tokenFor } from './token-auth';
 
 /** The tutorial's model stored, deployed on the single-model platform, ready, and open to requests without a token. */
 export async function deployReadyTutorialModel(world: RhoaiWorld, req: SingleModelRequest): Promise<void> {
@@ -43,9 +43,10 @@ export async function assertModelReady(world: RhoaiWorld, model: DeployedModel):
   }
 }
 
-/** The model asks for token authentication, is ready, and a token is required to reach it. */
+/** The model asks for token authentication, is ready, and over the wire a token is required, a wrong one refused and its own token answered. */
 export async function assertProtectedModelReady(world: RhoaiWorld, model: DeployedModel): Promise<void> {
   await assertAuthRequired(world, model);
   await waitForModelReady(world, model.namespace, model.name);
   await awaitAuthorization(world, model, true);
+  await assertTokenEnforced(world, model, tokenFor(world, 'model'));
 }

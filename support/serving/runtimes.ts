@@ -4,7 +4,10 @@
 // under the server's name with the dashboard's labels and annotations, its first container sized as
 // the chosen "Model server size" (modelServerSizes) with the /dev/shm volume, and — on the
 // multi-model platform — its replicas and the annotations enable-route / enable-auth of the form's
-// "external route" and "token authentication" boxes.
+// "external route" and "token authentication" boxes (set to "true" when ticked, left out otherwise).
+// opendatahub.io/template-name is the name of the Template's ServingRuntime object, not of the
+// Template (servingRuntimes.ts l.69: `servingRuntime.metadata.name`, the runtime taken from the
+// template): "ovms" for the ovms Template, "caikit-tgis-runtime" for caikit-tgis-serving-template.
 import assert from 'node:assert/strict';
 import type { KObject } from '../cluster';
 import { k8sName } from '../tutorial/names';
@@ -80,11 +83,12 @@ export async function addModelServer(world: RhoaiWorld, req: ServerRequest): Pro
   const annotations: Record<string, string> = {
     ...(runtime.metadata?.annotations ?? {}),
     'openshift.io/display-name': req.displayName,
-    'opendatahub.io/template-name': template.metadata.name!,
+    'opendatahub.io/template-name': runtime.metadata?.name ?? template.metadata.name!,
     'opendatahub.io/template-display-name': runtime.metadata?.annotations?.['openshift.io/display-name'] ?? req.runtimeDisplayName,
     'opendatahub.io/accelerator-name': '',
     ...(template.metadata.annotations?.['opendatahub.io/apiProtocol'] ? { 'opendatahub.io/apiProtocol': template.metadata.annotations['opendatahub.io/apiProtocol'] } : {}),
-    ...(req.platform === 'multi' ? { 'enable-route': String(!!req.externalRoute), 'enable-auth': String(!!req.tokenAuth) } : {}),
+    ...(req.platform === 'multi' && req.externalRoute ? { 'enable-route': 'true' } : {}),
+    ...(req.platform === 'multi' && req.tokenAuth ? { 'enable-auth': 'true' } : {}),
   };
   const [live] = await world.applyFixture('serving/serving-runtime', { name: k8sName(req.displayName), namespace: req.namespace, annotations, spec });
   return live!;

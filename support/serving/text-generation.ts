@@ -4,6 +4,7 @@
 // continuation the model defines.
 import assert from 'node:assert/strict';
 import { InferenceClient } from '../inference';
+import { session } from '../session';
 import { withS3 } from '../s3';
 import type { RhoaiWorld } from '../world';
 import { externalEndpoint } from './endpoints';
@@ -11,6 +12,21 @@ import type { DeployedModel } from './models';
 import { greedyContinuation, tinyCaikitFiles, tinyModel, tinyModelFiles } from './tiny-llm';
 
 export const PROMPT = 'the la';
+
+/**
+ * Why the @tiny-model scenarios do not apply to this run, or undefined when they do (RHOAI_TINY_MODEL):
+ * the tiny model is in a format only the twin's runtimes load — the real Caikit (caikit-nlp) and TGIS
+ * images load Hugging Face models of architectures they know, not a character-bigram table — so on
+ * a cluster they could only fail at loading, which would say nothing about the cluster.
+ */
+export async function tinyModelNotApplicable(world: RhoaiWorld): Promise<string | undefined> {
+  const mode = world.settings.tinyModel;
+  if (mode === 'run') return undefined;
+  if (mode === 'skip') return 'not applicable: RHOAI_TINY_MODEL=skip — the tiny text-generation model (CMP-07 with Caikit TGIS and TGIS Standalone) is left out of this run';
+  const target = await session.target();
+  if (target.kind === 'twin') return undefined;
+  return 'not applicable on a cluster: the tiny text-generation model of CMP-07 is in a format only the twin\'s Caikit and TGIS runtimes load (a character bigram table); the real Caikit and TGIS images do not load it, so this scenario is skipped, not passed (RHOAI_TINY_MODEL=auto; set RHOAI_TINY_MODEL=run for a twin served standalone)';
+}
 export const MAX_NEW_TOKENS = 12;
 
 /** Uploads the tiny model (for "caikit" or "tgis") under the prefix of the bucket; `without` leaves one file out. */

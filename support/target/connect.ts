@@ -74,6 +74,8 @@ async function startSharedTwin(settings: Settings): Promise<{ ready: TwinReady; 
       auditLog: settings.twinAuditLog,
       faults: settings.twinFaults,
       latencyMs: settings.twinLatencyMs,
+      profile: settings.twinProfile,
+      nodes: settings.twinNodes,
       exitWithPid: coordinatorPid(),
       timeoutMs: TWIN_START_TIMEOUT_MS,
     });

@@ -1,5 +1,5 @@
 // Before anything is applied: can the harness reach the API server, and who is it there?
-// GET /version, then a SelfSubjectAccessReview for "* * *" (cluster-admin).
+// GET /version, then a SelfSubjectAccessReview for "* * *": the harness needs cluster-admin.
 import { ApiError, ApiNetworkError, type ClusterClient } from '../cluster';
 
 export interface PreflightResult {
@@ -49,5 +49,17 @@ export async function preflight(client: ClusterClient, server: string): Promise<
   } catch (error) {
     throw explain(server, 'a SelfSubjectAccessReview', error);
   }
-  return { kubernetesVersion: version.gitVersion ?? 'unknown', clusterAdmin: review.status?.allowed === true };
+  if (review.status?.allowed !== true) {
+    // Every feature installs or reads cluster-wide objects: a user who is not a cluster-admin would
+    // fail part-way, after some writes. Say so now, naming the user (SelfSubjectReview, Kubernetes 1.28).
+    const who = await client
+      .request<{ status?: { userInfo?: { username?: string } } }>({ method: 'POST', path: '/apis/authentication.k8s.io/v1/selfsubjectreviews', body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } })
+      .then((r) => r.status?.userInfo?.username)
+      .catch(() => undefined);
+    throw new PreflightError(
+      `the user ${who ?? 'of the current context'} is not a cluster-admin on ${server} (a SelfSubjectAccessReview for every verb on every resource was denied): ` +
+        'installing and checking RHOAI needs cluster-admin (the RHOAI 2.9 install guide); log in as a cluster-admin user (oc login -u <admin>) or use its kubeconfig.',
+    );
+  }
+  return { kubernetesVersion: version.gitVersion ?? 'unknown', clusterAdmin: true };
 }

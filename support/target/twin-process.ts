@@ -23,6 +23,10 @@ export interface TwinLaunch {
   readonly auditLog: string;
   readonly faults: readonly string[];
   readonly latencyMs: number;
+  /** How the twin's cluster begins (RHOAI_TWIN_PROFILE); 'empty' adds no option. */
+  readonly profile?: string;
+  /** The twin's node set (RHOAI_TWIN_NODES); `default` passes nothing. */
+  readonly nodes?: string;
   /** The twin exits when this process does (the run's coordinator). */
   readonly exitWithPid: number;
   readonly timeoutMs: number;
@@ -56,6 +60,8 @@ export function twinArguments(launch: TwinLaunch): string[] {
   const args = ['--import', 'tsx', launch.cli, 'serve', '--kubeconfig', path.join(launch.workDir, 'twin', 'kubeconfig'), '--audit-log', launch.auditLog];
   if (launch.faults.length > 0) args.push('--faults', launch.faults.join(','));
   if (launch.latencyMs > 0) args.push('--latency-ms', String(launch.latencyMs));
+  if (launch.profile && launch.profile !== 'empty') args.push('--profile', launch.profile);
+  if (launch.nodes && launch.nodes !== 'default') args.push('--nodes', launch.nodes);
   args.push('--exit-with-pid', String(launch.exitWithPid));
   return args;
 }

@@ -29,6 +29,40 @@ export const MODEL_KEY = 'models/fraud/1/model.onnx';
 /** The tutorial's workbench: "Create a workbench" with TensorFlow, Small, the existing data connection My Storage. */
 export const TUTORIAL_WORKBENCH: WorkbenchRequest = { displayName: 'fraud-detection', image: 'TensorFlow', size: 'Small', dataConnection: { existing: 'My Storage' } };
 
+/**
+ * The tutorial's workbench as the user makes it: with RHOAI_PIP_INDEX_URL (and RHOAI_PIP_TRUSTED_HOST)
+ * set, the form's environment variables PIP_INDEX_URL (and PIP_TRUSTED_HOST) in a ConfigMap, so that
+ * the notebooks' `pip install` uses that index.
+ */
+export function tutorialWorkbenchRequest(world: RhoaiWorld, request: WorkbenchRequest = TUTORIAL_WORKBENCH): WorkbenchRequest {
+  const values: Record<string, string> = {};
+  if (world.settings.pipIndexUrl) values.PIP_INDEX_URL = world.settings.pipIndexUrl;
+  if (world.settings.pipTrustedHost) values.PIP_TRUSTED_HOST = world.settings.pipTrustedHost;
+  return Object.keys(values).length ? { ...request, environment: [{ type: 'ConfigMap', values }] } : request;
+}
+
+/** The package the probe fetches: the first notebook installs it and the 2024.1 TensorFlow image lacks it. */
+const PROBE_PACKAGE = 'onnxruntime';
+
+/**
+ * Preflight of the training: from inside the workbench (pod exec), `pip download --no-deps` of a
+ * package the first notebook installs, from the index the workbench is configured with. Fails naming
+ * the index when the workbench cannot reach it.
+ */
+export async function assertPackageIndexReachable(world: RhoaiWorld): Promise<void> {
+  const index = world.settings.pipIndexUrl ?? 'https://pypi.org/simple';
+  const source = world.settings.pipIndexUrl ? 'RHOAI_PIP_INDEX_URL' : "pip's default; RHOAI_PIP_INDEX_URL is unset";
+  const r = await execInWorkbench(world, ['pip', 'download', '--no-deps', '--dest', '/tmp/rhoai-pip-probe', PROBE_PACKAGE]);
+  const tail = (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-6).join('\n');
+  assert.equal(
+    r.exitCode,
+    0,
+    `the workbench cannot reach the package index ${index} (${source}): \`pip download --no-deps ${PROBE_PACKAGE}\` exited ${r.exitCode}:\n${tail}\n` +
+      "The tutorial's first notebook runs `pip install onnx onnxruntime seaborn tf2onnx`; set RHOAI_PIP_INDEX_URL to an index the workbenches can reach (a mirror on a disconnected cluster), and RHOAI_PIP_TRUSTED_HOST when its certificate is not trusted",
+  );
+  world.report.text('package index', `the workbench reaches ${index} (${source}): pip download --no-deps ${PROBE_PACKAGE} succeeded`);
+}
+
 /** The clone's directory in the workbench: the repository's name, under the workbench's home (/opt/app-root/src). */
 export function cloneDirectory(world: RhoaiWorld): string {
   return path.posix.basename(new URL(world.settings.tutorialRepo).pathname.replace(/\/+$/, '')).replace(/\.git$/, '');
@@ -47,7 +81,7 @@ export async function ensureTutorialProject(world: RhoaiWorld): Promise<void> {
 /** The tutorial's workbench, running. */
 export async function ensureTutorialWorkbench(world: RhoaiWorld): Promise<void> {
   await ensureTutorialProject(world);
-  await createWorkbench(world, TUTORIAL_WORKBENCH);
+  await createWorkbench(world, tutorialWorkbenchRequest(world));
   await waitForWorkbenchRunning(world);
 }
 

@@ -1,8 +1,9 @@
 // What the tutorials need from the platform, checked before they start: RHOAI installed with the
 // dashboard and the workbenches component (default-dsc), so that projects are listed, the notebook
 // images and sizes exist and Notebooks have their controllers. The tutorials do not install the
-// platform themselves: run them after the installer, e.g. `--tags "@install or @tutorial"`, or
-// against a cluster where it is installed.
+// platform themselves: on a real cluster run them after the installer, e.g. `--tags "@install or
+// @tutorial"`, or where it is installed; on the embedded twin the harness runs the installer first
+// when a run needs it (support/target/install-first.ts).
 import assert from 'node:assert/strict';
 import { componentState, requireDashboard } from '../dashboard-config';
 import type { RhoaiWorld } from '../world';

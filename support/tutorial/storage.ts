@@ -40,6 +40,9 @@ export async function ensureProjectStorage(world: RhoaiWorld, namespace: string)
   const minio = !world.settings.s3Endpoint;
   const clusterEndpoint = minio ? `http://minio.${namespace}.svc.cluster.local:9000` : harness.endpoint;
   world.facts.storage = { namespace, harness, clusterEndpoint, minio };
+  // The data connections will hold this endpoint in a Secret (AWS_S3_ENDPOINT): whatever a Secret
+  // holds is redacted, from the first time the harness says it.
+  world.secret(clusterEndpoint, 'S3 endpoint of the data connections (held in their Secrets)');
   if (minio) world.report.text('S3 endpoint of the data connections', `pods reach MinIO at ${clusterEndpoint} (Service minio); the harness reaches the same MinIO through its route: ${harness.endpoint}`);
   return world.facts.storage;
 }

@@ -47,6 +47,7 @@ export function parseEnvironmentTable(rows: Record<string, string>[], generate: 
     if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(row.name ?? '')) throw new Error(`"${row.name}" is not an environment variable name`);
     const group = groups.get(type) ?? { type, values: {} };
     group.values[row.name] = row.value === '(generated)' ? generate() : row.value;
+    if (row.value === '(generated)') group.generated = [...(group.generated ?? []), row.name];
     groups.set(type, group);
   }
   return [...groups.values()];

@@ -9,7 +9,9 @@ import assert from 'node:assert/strict';
 import { UnknownKindError, type KObject, type ObjectRef } from '../cluster';
 import { waitForListExplained } from '../cluster/explained-wait';
 import { allocatableCount, schedulingTaints, tolerates, type Toleration } from '../accelerators';
+import { schedulable } from '../capacity';
 import { dashboardNamespace } from '../dashboard-config';
+import { GIB, parseQuantity } from '../distributed-workloads/quantity';
 import type { RhoaiWorld } from '../world';
 import { currentProject } from './projects';
 import { dataConnectionSecretName, k8sName, stableChars, translateUsername } from './names';
@@ -31,6 +33,8 @@ const STUCK = ['ImagePullBackOff', 'ErrImagePull', 'InvalidImageName', 'CrashLoo
 export interface EnvironmentGroup {
   type: 'ConfigMap' | 'Secret';
   values: Record<string, string>;
+  /** Names whose value the harness made up ("(generated)"): a kept Secret's value is reused for them. */
+  generated?: string[];
 }
 
 export interface WorkbenchRequest {
@@ -104,6 +108,38 @@ export async function notebookSize(world: RhoaiWorld, name: string): Promise<{ n
   const size = sizes.find((s) => s.name === name);
   assert.ok(size, `odh-dashboard-config offers no notebook size "${name}" (sizes: ${sizes.map((s) => s.name).join(', ') || 'none'})`);
   return { name, resources: structuredClone(size.resources ?? {}) };
+}
+
+/**
+ * Whether one schedulable node has room for a size's requests: its allocatable CPU and memory minus
+ * what the pods placed on it request (pods of the current project left out, so a kept workbench of
+ * an earlier run does not count against itself). A size that fits no node would leave the workbench
+ * Pending for the whole wait (Medium/Large/X Large ask for 3/24Gi, 7/56Gi, 15/120Gi): undefined
+ * when it fits, else why not, with the numbers.
+ */
+export async function sizeDoesNotFit(world: RhoaiWorld, sizeName: string): Promise<string | undefined> {
+  const size = await notebookSize(world, sizeName);
+  const requests = (size.resources.requests ?? {}) as Record<string, string>;
+  const need = { cpu: parseQuantity(requests.cpu ?? '0'), memory: parseQuantity(requests.memory ?? '0') };
+  const project = currentProject(world).name;
+  const [nodes, pods] = await Promise.all([world.cluster.list({ apiVersion: 'v1', kind: 'Node' }), world.cluster.list({ apiVersion: 'v1', kind: 'Pod' })]);
+  const sum = (items: KObject[], r: 'cpu' | 'memory') =>
+    items.reduce((n, p) => n + ((p.spec?.containers ?? []) as KObject[]).reduce((m, c) => m + parseQuantity(c.resources?.requests?.[r] ?? c.resources?.limits?.[r] ?? '0'), 0), 0);
+  const free = nodes.filter(schedulable).map((node) => {
+    const placed = pods.filter((p) => p.spec?.nodeName === node.metadata.name && p.metadata.namespace !== project && !['Succeeded', 'Failed'].includes(p.status?.phase));
+    return {
+      name: node.metadata.name!,
+      cpu: parseQuantity(node.status?.allocatable?.cpu ?? '0') - sum(placed, 'cpu'),
+      memory: parseQuantity(node.status?.allocatable?.memory ?? '0') - sum(placed, 'memory'),
+    };
+  });
+  const gib = (n: number) => `${Number((n / GIB).toFixed(1))}Gi`;
+  const cores = (n: number) => `${Number(n.toFixed(2))}`;
+  const table = free.map((n) => `${n.name} free cpu ${cores(n.cpu)}, memory ${gib(n.memory)}`).join('; ') || 'no schedulable node';
+  world.report.text(`room for the size ${sizeName}`, `requests: cpu ${cores(need.cpu)}, memory ${gib(need.memory)}
+free (allocatable minus requests of placed pods): ${table}`);
+  if (free.some((n) => n.cpu + 1e-9 >= need.cpu && n.memory >= need.memory)) return undefined;
+  return `no schedulable node has room for the size "${sizeName}" (requests cpu ${cores(need.cpu)}, memory ${gib(need.memory)}, from odh-dashboard-config): ${table}. A workbench of this size would stay Pending; use larger workers to check it`;
 }
 
 /**
@@ -183,7 +219,16 @@ export async function createWorkbench(world: RhoaiWorld, req: WorkbenchRequest):
   for (const [i, group] of (req.environment ?? []).entries()) {
     const kind = group.type;
     const objectName = `${kind === 'Secret' ? 'secret' : 'configmap'}-${stableChars(namespace, name, String(i), kind)}`;
-    if (kind === 'Secret') for (const v of Object.values(group.values)) world.secret(v, 'workbench environment variable');
+    if (kind === 'Secret') {
+      // A second run on a kept project reuses the generated values the Secret already holds: the
+      // running workbench keeps them, as it would when a user saves the form without changing them.
+      const kept = await world.cluster.get({ apiVersion: 'v1', kind: 'Secret', name: objectName, namespace });
+      for (const key of group.generated ?? []) {
+        const value = kept?.data?.[key];
+        if (typeof value === 'string') group.values[key] = Buffer.from(value, 'base64').toString('utf8');
+      }
+      for (const v of Object.values(group.values)) world.secret(v, 'workbench environment variable');
+    }
     const [object] = world.render(kind === 'Secret' ? 'tutorial/env-secret' : 'tutorial/env-configmap', { name: objectName, namespace });
     object![kind === 'Secret' ? 'stringData' : 'data'] = { ...group.values };
     await world.cluster.apply(object!);

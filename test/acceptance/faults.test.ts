@@ -9,28 +9,38 @@ import { describe, test } from 'node:test';
 import parseTagExpression from '@cucumber/tag-expressions';
 import * as yaml from 'js-yaml';
 import { FAULT_CATALOGUE } from '../../twin/faults';
-import { runTagsFor } from './fault-scope';
+import { caughtInTutorial, runTagsFor, scenarioTags } from './fault-scope';
 import { assertNoSecrets, filesUnder, runHarness } from './harness-run';
 
 // FAULTS_ONLY=a,b limits the run to some faults (while working on a controller); CI runs them all.
 const only = (process.env.FAULTS_ONLY ?? '').split(',').filter(Boolean);
 const selected = FAULT_CATALOGUE.filter((f) => !only.length || only.includes(f.name));
 // The longest runs (install, then the tutorials) start first, so that the short ones fill in around them.
-const caught = selected.filter((f) => f.caughtBy).sort((a, b) => Number(runTagsFor(b.caughtBy).includes('@tutorial')) - Number(runTagsFor(a.caughtBy).includes('@tutorial')));
+const caught = selected.filter((f) => f.caughtBy).sort((a, b) => Number(caughtInTutorial(b.caughtBy)) - Number(caughtInTutorial(a.caughtBy)));
 const transient = FAULT_CATALOGUE.filter((f) => !f.caughtBy).map((f) => f.name);
 
 // Most of a fault's run is spent waiting for the wait that the fault makes time out, so runs overlap
 // well; FAULTS_CONCURRENCY tunes it. The bound of a wait is short (a healthy twin answers within a
 // second or two), longer where the tutorials train a model inside the run.
 const concurrency = Number(process.env.FAULTS_CONCURRENCY ?? 4);
-const waitTimeout = (tags: string) => (tags.includes('@tutorial') ? '15' : '10');
+const waitTimeout = (caughtBy: string) => (caughtInTutorial(caughtBy) ? '15' : '10');
+
+// The checklist ids each fault was seen to break: the @req tags of the first scenario that failed.
+const proven = new Map<string, string[]>();
+const runs: Promise<unknown>[] = [];
+
+/** Every checklist id a scenario proves (its @req tags), as Cucumber compiles the features. */
+const provedIds = () => [...new Set(scenarioTags().flatMap((tags) => tags.filter((t) => t.startsWith('@req.'))))].sort();
 
 describe('the fault catalogue', { concurrency }, () => {
   for (const fault of caught) {
-    test(`${fault.name} makes ${fault.caughtBy} fail`, async () => {
+    let settle!: () => void;
+    runs.push(new Promise<void>((done) => (settle = done)));
+    test(`${fault.name} makes ${fault.caughtBy} fail`, async (t) => {
+      t.after(settle);
       // Faults caught by tutorial scenarios run the installer, then the tutorials (see fault-scope.ts).
       const tags = runTagsFor(fault.caughtBy);
-      const run = await runHarness(['--tags', tags, '--fail-fast'], { RHOAI_TARGET: 'twin', RHOAI_TWIN_FAULTS: fault.name, RHOAI_WAIT_TIMEOUT: waitTimeout(tags) });
+      const run = await runHarness(['--tags', tags, '--fail-fast'], { RHOAI_TARGET: 'twin', RHOAI_TWIN_FAULTS: fault.name, RHOAI_WAIT_TIMEOUT: waitTimeout(fault.caughtBy) });
       assert.notEqual(run.code, 0, `the install passed under the fault ${fault.name}:\n${run.stdout.slice(-2000)}`);
       const failed = run.scenarios.filter((s) => s.status === 'failed');
       assert.ok(failed.length, `no scenario failed under ${fault.name}; stderr:\n${run.stderr.slice(-2000)}`);
@@ -38,8 +48,21 @@ describe('the fault catalogue', { concurrency }, () => {
       const expression = parseTagExpression(fault.caughtBy);
       assert.ok(expression.evaluate(first.tags), `under ${fault.name} the first failure is "${first.name}" (${first.tags.join(' ')}), which is not caught by ${fault.caughtBy}: ${first.error}`);
       if (fault.expectMessage) assert.ok(first.error?.includes(fault.expectMessage), `under ${fault.name}, "${first.name}" failed without naming the cause ("${fault.expectMessage}"):\n${first.error}`);
+      proven.set(fault.name, first.tags.filter((tag) => tag.startsWith('@req.')));
     });
   }
+
+  // Every checked item can fail, and a fault shows it: at least 95% of the ids that scenarios prove
+  // were broken by some fault of this run (an id counts for the scenario that failed first, not for
+  // every alternative of a fault's caughtBy). Only a run of the whole catalogue can say so.
+  test('at least 95% of the checklist ids the scenarios prove are broken by a fault', { skip: only.length > 0 ? 'FAULTS_ONLY runs part of the catalogue' : false }, async () => {
+    await Promise.all(runs);
+    const ids = provedIds();
+    const broken = new Set([...proven.values()].flat());
+    const missing = ids.filter((id) => !broken.has(id));
+    const share = (ids.length - missing.length) / ids.length;
+    assert.ok(share >= 0.95, `${ids.length - missing.length} of ${ids.length} ids (${Math.floor(share * 100)}%) are broken by a fault that was caught; without one: ${missing.join(' ')}`);
+  });
 
   // This run is also the check that an install on the embedded twin leaks no secret (retries and
   // their error messages included) into its reports, the twin's audit log among them.

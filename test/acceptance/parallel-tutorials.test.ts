@@ -35,7 +35,7 @@ describe('the tutorials with --parallel 2 on an installed (standalone) twin', ()
 
   before(async () => {
     twin = await startStandaloneTwin(scratch('parallel-twin'));
-    const env = { KUBECONFIG: twin.kubeconfig, RHOAI_TARGET: 'cluster', RHOAI_ADMIN_PASSWORD: `Pw-${process.pid}-parallel`, RHOAI_RESOLVE: twin.resolve };
+    const env = { KUBECONFIG: twin.kubeconfig, RHOAI_TARGET: 'cluster', RHOAI_ADMIN_PASSWORD: `Pw-${process.pid}-parallel`, RHOAI_RESOLVE: twin.resolve, RHOAI_TINY_MODEL: 'run' };
     const install = await runHarness(['--tags', '@install and not @distributed'], env);
     assert.equal(install.code, 0, `the install failed:\n${install.stderr.slice(-1500)}`);
     run = await runHarness(['--tags', '@tutorial', '--parallel', '2'], env);

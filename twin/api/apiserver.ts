@@ -7,6 +7,7 @@ import { recordUpdate, serverSideApply } from './managed-fields';
 import { deepEqual, newUid, randomSuffix, specPart, timestamp } from './meta';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch';
 import { Registry } from './registry';
+import { admitPodLimits } from './limit-ranger';
 import { applyDefaults, pruneUnknownFields, validateAgainstSchema } from './schema';
 import { checkFieldLabels, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors';
 import { Store, type Change } from './store';
@@ -69,6 +70,11 @@ export class ApiServer {
   readonly store = new Store();
   readonly registry = new Registry();
   readonly virtualCreate = new Map<string, VirtualCreate>();
+  /**
+   * Validating admission webhooks of the cluster (a policy engine, say): called for every create
+   * after the built-in admission; one that throws refuses the request with its ApiError.
+   */
+  readonly admissionWebhooks: ((rt: ResourceType, obj: KObject, ctx: RequestContext) => void)[] = [];
   private nextIp = 10;
   private readonly env: StrategyEnv;
 
@@ -416,6 +422,8 @@ export class ApiServer {
       delete obj.metadata.resourceVersion;
       if (rt.subresources.status && rt.crdName) delete obj.status;
       strategy.create?.(obj, this.env);
+      if (rt.group === '' && rt.kind === 'Pod') admitPodLimits(obj, this.store.list('/limitranges', obj.metadata.namespace));
+      for (const webhook of this.admissionWebhooks) webhook(rt, obj, ctx);
     }
     delete obj.metadata.selfLink;
     const schema = rt.schemas?.[version];

@@ -30,7 +30,13 @@ function apiGroup(name: string, versions: string[]): Record<string, unknown> {
 }
 
 export function groupList(registry: Registry): KObject {
-  const groups = [...registry.groups()].filter(([g]) => g !== '').sort(([a], [b]) => a.localeCompare(b));
+  // As kube-apiserver orders them (by APIService group priority): built-in and aggregated groups
+  // (OpenShift's project.openshift.io, route.openshift.io, ...) before the groups of CRDs, so that
+  // `kubectl get project` means project.openshift.io, not projects.config.openshift.io.
+  const fromCrds = (g: string, vs: string[]) => vs.every((v) => registry.typesIn(g, v).every((rt) => rt.crdName));
+  const groups = [...registry.groups()]
+    .filter(([g]) => g !== '')
+    .sort(([a, av], [b, bv]) => Number(fromCrds(a, av)) - Number(fromCrds(b, bv)) || a.localeCompare(b));
   return { kind: 'APIGroupList', apiVersion: 'v1', groups: groups.map(([g, vs]) => apiGroup(g, vs)) } as unknown as KObject;
 }
 

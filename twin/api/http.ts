@@ -146,6 +146,9 @@ async function serveResource(
   if (!rt) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
   if (!rt.namespaced && t.namespace) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
   const attrs: Attributes = { verb, apiGroup: t.group, resource: t.plural, subresource: t.subresource, namespace: t.namespace, name: t.name };
+  // OpenShift's projectRequestInfoResolver (openshift-apiserver, package apiserverconfig; origin
+  // pkg/authorization/authorizer before it): a request on projects/<name> is authorized in the namespace <name>.
+  if (t.group === 'project.openshift.io' && t.plural === 'projects' && t.name && !t.namespace) attrs.namespace = t.name;
   if (!o.authz.authorize(user, attrs).allowed) throw new ApiError(403, 'Forbidden', forbiddenMessage(user, attrs), { name: t.name, group: t.group, kind: t.plural });
   if (!rt.verbs.includes(verb) && !t.subresource && !(rt.virtual && rt.group === 'project.openshift.io')) {
     throw new ApiError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);

@@ -139,9 +139,14 @@ function describeSubject(s: Subject, bindingNamespace: string): string {
   return `${s.kind} "${s.name}"`;
 }
 
+export const PROJECT_REQUEST_FORBIDDEN = 'You may not request a new project via this API.';
+
 /** The message kube-apiserver gives with a 403. */
 export function forbiddenMessage(user: UserInfo, a: Attributes): string {
   if (a.path !== undefined) return `forbidden: User "${user.username}" cannot ${a.verb} path "${a.path}"`;
+  // OpenShift's project request refusal (origin pkg/authorization/authorizer/messages.go
+  // DefaultProjectRequestForbidden; openshift-docs disabling-project-self-provisioning.adoc shows it).
+  if (a.verb === 'create' && a.resource === 'projectrequests' && (a.apiGroup === 'project.openshift.io' || !a.apiGroup)) return PROJECT_REQUEST_FORBIDDEN;
   const res = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
   const what = a.name ? `${a.resource}${a.apiGroup ? '.' + a.apiGroup : ''} "${a.name}" is forbidden` : `${a.resource}${a.apiGroup ? '.' + a.apiGroup : ''} is forbidden`;
   const scope = a.namespace ? `in the namespace "${a.namespace}"` : 'at the cluster scope';

@@ -88,6 +88,7 @@ export class VirtualKinds {
         },
       },
     }, ctx);
+    this.instantiateProjectTemplate(name!, body, ctx);
     if (!ctx.user.groups.includes('system:masters')) {
       this.api.create(this.type('rbac.authorization.k8s.io', 'rolebindings'), 'v1', name, {
         apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -98,6 +99,40 @@ export class VirtualKinds {
       }, ctx);
     }
     return toProject(ns);
+  }
+
+  /**
+   * The cluster's project request template, as openshift-apiserver's delegated project request
+   * does it (openshift/openshift-apiserver pkg/project/apiserver/registry/projectrequest/delegated/
+   * delegated.go): when `project.config.openshift.io/cluster` names spec.projectRequestTemplate, the
+   * Template of that name in openshift-config is processed with PROJECT_NAME, PROJECT_DISPLAYNAME,
+   * PROJECT_DESCRIPTION, PROJECT_ADMIN_USER and PROJECT_REQUESTING_USER, and its objects other than
+   * the Project are created in the new project (LimitRanges, quotas, bindings an admin wants in
+   * every project).
+   */
+  private instantiateProjectTemplate(project: string, body: KObject, ctx: RequestContext): void {
+    const config = this.api.store.get('config.openshift.io/projects', undefined, 'cluster');
+    const templateName: string | undefined = config?.spec?.projectRequestTemplate?.name;
+    if (!templateName) return;
+    const template = this.api.store.get('template.openshift.io/templates', 'openshift-config', templateName);
+    if (!template) throw new ApiError(500, 'InternalError', `the project request template openshift-config/${templateName} named by project.config.openshift.io/cluster does not exist`);
+    const params: Record<string, string> = {
+      PROJECT_NAME: project,
+      PROJECT_DISPLAYNAME: body.displayName ?? '',
+      PROJECT_DESCRIPTION: body.description ?? '',
+      PROJECT_ADMIN_USER: ctx.user.username,
+      PROJECT_REQUESTING_USER: ctx.user.username,
+    };
+    const substitute = (v: unknown): unknown =>
+      typeof v === 'string' ? v.replace(/\$\{(\w+)\}/g, (m, k: string) => params[k] ?? m) : Array.isArray(v) ? v.map(substitute) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, substitute(x)])) : v;
+    for (const raw of (template.objects ?? []) as KObject[]) {
+      if (raw.kind === 'Project') continue;
+      const obj = substitute(raw) as KObject;
+      const version = String(obj.apiVersion).split('/').pop()!;
+      const rt = this.api.registry.byKind(String(obj.apiVersion), obj.kind);
+      if (!rt) throw new ApiError(500, 'InternalError', `the project request template ${templateName} holds a ${obj.apiVersion} ${obj.kind}, which this cluster does not serve`);
+      this.api.create(rt, version, rt.namespaced ? project : undefined, { ...obj, metadata: { ...obj.metadata, namespace: rt.namespaced ? project : undefined } }, ctx);
+    }
   }
 
   // ---- reads on projects and users/~ (the HTTP layer routes them here) ----

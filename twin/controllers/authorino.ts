@@ -5,6 +5,10 @@
 // the Deployment is available. The operator applies its Deployment with its own field manager,
 // so a change someone else makes to the pod template (the RHOAI docs' sidecar-injection patch)
 // stays, and the pods it brings are what the mesh's injector sees.
+// Upstream: Kuadrant/authorino-operator controllers/authorino_controller.go (the reconcile of the CR
+// into Deployment, Services, RBAC; the Ready condition), pkg/resources/k8s_services.go
+// (newAuthService: <prefix>-authorino-authorization with the gRPC port 50051; newOIDCService 8083),
+// pkg/resources/k8s_deployment.go (the authorino container and its ports).
 import type { TwinClient } from '../api/client';
 import { ownerReference, timestamp } from '../api/meta';
 import type { KObject } from '../api/types';
@@ -16,7 +20,14 @@ export const AUTHORINO_FAULTS: FaultDefinition[] = [
     name: 'authorino-operator-reverts-deployment',
     description: "The Authorino operator replaces its Deployment's pod template with its own on every reconcile (an update, not an apply), dropping the sidecar-injection patch: the authorino pod runs without istio-proxy",
     caughtBy: '@req.INS-AUTH-05',
-    expectMessage: 'istio-proxy',
+    expectMessage: 'lost the label sidecar.istio.io/inject=true',
+  },
+  {
+    name: 'authorino-authorization-port-moved',
+    description:
+      'The Authorino operator publishes the external authorization API on the Service <name>-authorino-authorization at port 50052 instead of 50051 (an operator or instance whose gRPC listener port differs from the one the RHOAI docs register with the mesh): the instance is Ready, but the mesh would call a port nothing answers',
+    caughtBy: '@req.INS-AUTH-04',
+    expectMessage: 'does not expose port 50051',
   },
 ];
 
@@ -60,7 +71,7 @@ export class AuthorinoOperator implements Controller {
     const owner = ownerReference({ ...authorino, apiVersion: AUTHORINO_API, kind: 'Authorino' });
     const labels = { 'authorino-resource': name!, 'control-plane': 'controller-manager' };
     this.client.apply({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: `${name}-authorino`, namespace, labels, ownerReferences: [owner] } });
-    for (const svc of services(authorino, labels, owner)) this.client.apply(svc);
+    for (const svc of services(authorino, labels, owner, this.ctx.faults.has('authorino-authorization-port-moved'))) this.client.apply(svc);
     const desired = authorinoDeployment(authorino, labels, owner);
     const live = this.client.get('apps/v1', 'Deployment', name!, namespace);
     if (live && this.ctx.faults.has('authorino-operator-reverts-deployment') && JSON.stringify(live.spec.template.metadata) !== JSON.stringify(desired.spec.template.metadata)) {
@@ -93,9 +104,9 @@ function tlsProblem(authorino: KObject): string | undefined {
 
 type OwnerRef = NonNullable<KObject['metadata']['ownerReferences']>[number];
 
-function services(authorino: KObject, selector: Record<string, string>, owner: OwnerRef): KObject[] {
+function services(authorino: KObject, selector: Record<string, string>, owner: OwnerRef, portMoved = false): KObject[] {
   const name = authorino.metadata.name!;
-  const grpc = authorino.spec?.listener?.ports?.grpc ?? authorino.spec?.listener?.port ?? 50051;
+  const grpc = portMoved ? 50052 : (authorino.spec?.listener?.ports?.grpc ?? authorino.spec?.listener?.port ?? 50051);
   const http = authorino.spec?.listener?.ports?.http ?? 5001;
   const oidc = authorino.spec?.oidcServer?.port ?? 8083;
   const svc = (suffix: string, ports: { name: string; port: number }[]): KObject => ({

@@ -1,4 +1,9 @@
-// The RHOAI 2.9 dashboard component's cluster objects. While the rhods-dashboard Deployment exists
+// The RHOAI 2.9 dashboard component's cluster objects. Upstream: red-hat-data-services/rhods-operator,
+// branch rhoai-2.9, components/dashboard/dashboard.go (ReconcileComponent, applyRHOAISpecificConfigs:
+// the OdhDashboardConfig from odh-dashboard manifests, deployed only when missing, with the admin
+// group rhods-admins on self-managed); red-hat-data-services/odh-dashboard, branch rhoai-2.9,
+// manifests/ (odhdashboardconfig, serving-runtime templates, notebook ImageStreams) and
+// backend/src/utils (cleanupGPU, the start-up GPU migration). While the rhods-dashboard Deployment exists
 // (the rhods-operator deploys it when DataScienceCluster `dashboard` is Managed) this controller
 // plays what ships with it: the OdhDashboardConfig `odh-dashboard-config` (created once, then the
 // admins' to change, as the 2.9 operator never updates an existing one), the serving-runtime
@@ -26,6 +31,13 @@ export const DASHBOARD_FAULTS: FaultDefinition[] = [
     description: 'The dashboard ships without the pre-installed serving runtime template tgis-grpc-serving-template (TGIS Standalone ServingRuntime for KServe)',
     caughtBy: '@req.INS-KS-01',
     expectMessage: 'tgis-grpc-serving-template',
+  },
+  {
+    name: 'dashboard-runtime-disabled-earlier',
+    description:
+      'odh-dashboard-config already lists kserve-ovms-gpu in spec.templateDisablement (an admin disabled a serving runtime of that name under Settings > Serving runtimes on an earlier install, and the 2.9 operator keeps an existing OdhDashboardConfig), so a duplicate under that name is listed but disabled',
+    caughtBy: '@req.INS-GPU-03',
+    expectMessage: 'serving runtime kserve-ovms-gpu is disabled',
   },
   {
     name: 'gpu-no-capacity',
@@ -103,6 +115,7 @@ export class DashboardComponent implements Controller {
     if (this.client.get(CONFIG_API, 'OdhDashboardConfig', 'odh-dashboard-config', ns)) return;
     const config = dashboardConfig(ns);
     if (this.ctx.faults.has('dashboard-config-no-kserve-switch')) delete config.spec.dashboardConfig.disableKServe;
+    if (this.ctx.faults.has('dashboard-runtime-disabled-earlier')) config.spec.templateDisablement = ['kserve-ovms-gpu'];
     this.client.create(config);
   }
 

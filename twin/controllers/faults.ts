@@ -1,6 +1,7 @@
 // The faults every controller module implements, gathered for the catalogue.
 import type { FaultDefinition } from '../fault-definition';
 import { AUTHORINO_FAULTS } from './authorino';
+import { CLUSTER_IN_USE_FAULTS } from './cluster-in-use';
 import { CODEFLARE_FAULTS } from './codeflare';
 import { DASHBOARD_FAULTS } from './dashboard';
 import { ISTIO_GATEWAY_FAULTS } from './istio-gateways';
@@ -12,9 +13,11 @@ import { OAUTH_FAULTS } from './oauth-server';
 import { ODH_MODEL_CONTROLLER_FAULTS } from './odh-model-controller';
 import { OLM_FAULTS } from './olm';
 import { OPENVINO_FAULTS } from '../emulators/openvino';
+import { RBAC_BOOTSTRAP_FAULTS } from './rbac-bootstrap';
 import { RHOAI_OPERATOR_FAULTS } from './rhoai-operator';
 import { SERVERLESS_FAULTS } from './serverless';
 import { SERVICE_MESH_FAULTS } from './service-mesh';
+import { TEXT_GENERATION_FAULTS } from '../emulators/text-generation';
 import { TRUSTED_CA_FAULTS } from './trusted-ca-bundle';
 import { WORKLOAD_FAULTS } from './workloads';
 
@@ -32,8 +35,11 @@ export const CONTROLLER_FAULTS: FaultDefinition[] = [
   ...KUEUE_FAULTS,
   ...CODEFLARE_FAULTS,
   ...NOTEBOOK_FAULTS,
+  ...CLUSTER_IN_USE_FAULTS,
   ...KSERVE_FAULTS,
   ...MODELMESH_FAULTS,
   ...ODH_MODEL_CONTROLLER_FAULTS,
   ...OPENVINO_FAULTS,
+  ...RBAC_BOOTSTRAP_FAULTS,
+  ...TEXT_GENERATION_FAULTS,
 ];

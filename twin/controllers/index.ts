@@ -1,6 +1,7 @@
 // Every controller of the twin, in start order. The workload controllers (deployments, pods, the
 // scheduler, the kubelet) start before the cluster is bootstrapped; the operators after.
 import { AuthorinoOperator } from './authorino';
+import { ClusterInUse } from './cluster-in-use';
 import { CodeFlareOperator } from './codeflare';
 import { DashboardComponent } from './dashboard';
 import { IstioGateways } from './istio-gateways';
@@ -12,6 +13,7 @@ import { OAuthServer } from './oauth-server';
 import { OdhModelController } from './odh-model-controller';
 import { OlmController } from './olm';
 import { PodExec } from './pod-exec';
+import { RbacBootstrap } from './rbac-bootstrap';
 import { RhoaiOperator } from './rhoai-operator';
 import type { Controller, ControllerContext } from './runtime';
 import { ServerlessOperator } from './serverless';
@@ -23,8 +25,10 @@ import { TrustedCaBundle } from './trusted-ca-bundle';
 
 export function operatorControllers(ctx: ControllerContext): Controller[] {
   return [
+    new RbacBootstrap(ctx),
     new PodExec(ctx),
     new StatefulSetController(ctx),
+    new ClusterInUse(ctx),
     new ServiceCa(ctx),
     new OlmController(ctx),
     new OAuthServer(ctx),

@@ -1,3 +1,8 @@
+// Follows red-hat-data-services/kserve, branch rhoai-2.9: pkg/controller/v1beta1/inferenceservice/
+// controller.go (Serverless rejected without Knative Services), components/predictor.go (the
+// predictor's annotations), reconcilers/knative/ksvc_reconciler.go (the Knative Service template),
+// pkg/apis/serving/v1beta1/inference_service_status.go (PropagateStatus, PropagateModelStatus),
+// pkg/constants/constants.go (ServiceAnnotationDisallowedList).
 // KServe 0.11 (RHOAI 2.9's kserve-controller-manager) serving InferenceServices in the Serverless
 // deployment mode, the cluster default RHOAI 2.9 configures (the dashboard sets no
 // serving.kserve.io/deploymentMode for single-model serving). While kserve-controller-manager is
@@ -15,18 +20,34 @@
 //   - the namespace in the service mesh (a configured member of the ServiceMeshMemberRoll
 //     `default` in istio-system, which odh-model-controller asks for): until then the twin waits
 //     rather than start predictor pods without their sidecar (PredictorReady Unknown says so).
-// What it makes, in Knative's names (the twin creates no Knative Service/Revision objects): the
-// Deployment <isvc>-predictor-00001-deployment (labels serving.kserve.io/inferenceservice,
-// component=predictor, serving.knative.dev/*; the ISVC's annotations on the pod template, so the
-// sidecar is injected; the runtime's containers with {{.Name}} resolved, the storage-initializer
-// init container and the kserve-provision-location volume) and the Service <isvc>-predictor (port
-// 80 to the runtime's first container port). Status, as KServe propagates it from Knative:
-// url https://<isvc>-<ns>.<apps domain>, address.url, components.predictor (revisions, traffic,
-// url), conditions PredictorReady / IngressReady / Ready (Unknown RevisionMissing while the
-// revision comes up; False RevisionFailed with the container's termination message when its
+// Without Knative Services (no Ready KnativeServing: OpenShift Serverless has not installed Knative
+// Serving) a Serverless InferenceService is rejected — a Warning ServerlessModeRejected event and no
+// status, never Ready (controller.go, rhoai-2.9, lines 169-181).
+// What it makes, in Knative's names (the twin keeps no Knative Service/Configuration/Revision
+// objects; their generations live on the revision Deployments): the ISVC's predictor template —
+// the ISVC's annotations minus ServiceAnnotationDisallowedList (min/max-scale, the internal
+// storage-initializer source URI, kubectl's last-applied-configuration), so
+// security.opendatahub.io/enable-auth and openshift.io/display-name ARE copied, as
+// components/predictor.go (rhoai-2.9, lines 74-80) and constants.go (line 328) do — is the Knative
+// Service's template: each change of it is a new generation of the Knative Service and a new
+// revision <isvc>-predictor-0000N, a Deployment <revision>-deployment (labels
+// serving.kserve.io/inferenceservice, component=predictor, serving.knative.dev/*, the storage-initializer
+// init container and the kserve-provision-location volume; the runtime's containers with {{.Name}}
+// resolved). Traffic (the Service <isvc>-predictor, port 80 to the runtime's first container port)
+// stays on the latest ready revision until the new one is ready; then the older revisions' pods go
+// (Knative scales them to zero; the twin deletes their Deployments). Status, as PropagateStatus
+// (pkg/apis/serving/v1beta1/inference_service_status.go, rhoai-2.9, lines 361-430) copies it from
+// the Knative Service: observedGeneration is the KNATIVE SERVICE's observed generation (line 429),
+// not the InferenceService's — an annotation change leaves metadata.generation alone while the
+// Knative Service's goes up, so the two need not ever be equal; components.predictor
+// latestCreatedRevision / latestReadyRevision / latestRolledoutRevision / traffic; url
+// https://<isvc>-<ns>.<apps domain>, address.url; conditions PredictorReady / IngressReady / Ready
+// as Knative's Ready (True only when the latest created revision is ready; Unknown RevisionMissing
+// while it comes up; False RevisionFailed with the container's termination message when its
 // storage initializer or its model server fails), and modelStatus (Pending, Loading while the
 // storage initializer runs, Loaded, FailedToLoad with lastFailureInfo ModelLoadFailed).
 // The ingress gateway's routing of these hosts to the predictor is mesh-traffic.ts.
+import { createHash } from 'node:crypto';
 import type { TwinClient } from '../api/client';
 import { ownerReference, timestamp } from '../api/meta';
 import type { KObject } from '../api/types';
@@ -38,6 +59,7 @@ import { keyOf, setCondition, splitKey, WorkQueue, type Condition, type Controll
 import { chooseRuntime, DEPLOYMENT_MODE, ISVC_API, modelStatus, RUNTIME_API, type Json, type ModelStatusInput } from './serving-runtimes';
 
 export const RUNTIME_WITHOUT_ONNX_FAULT = 'kserve-runtime-without-onnx';
+export const DROPS_SIDECAR_FAULT = 'kserve-drops-sidecar-annotation';
 
 export const KSERVE_FAULTS: FaultDefinition[] = [
   {
@@ -51,13 +73,25 @@ export const KSERVE_FAULTS: FaultDefinition[] = [
     name: RUNTIME_WITHOUT_ONNX_FAULT,
     description:
       "KServe finds no onnx in the ServingRuntime's supportedModelFormats (as with a runtime copied from an OpenVINO template that does not list onnx/1): the onnx model's InferenceService gets no predictor, NoSupportingRuntime \"Specified runtime does not support specified framework/version\"",
-    caughtBy: '@req.TUT-FD-05',
+    caughtBy: '@req.UI-MS-02',
     expectMessage: 'does not support specified framework/version',
+  },
+  {
+    name: DROPS_SIDECAR_FAULT,
+    description:
+      "KServe leaves sidecar.istio.io/inject out of the predictor's template (as a ServiceAnnotationDisallowedList that filtered it would): the predictor pods run without istio-proxy, the ingress gateway still reaches them, but the CUSTOM AuthorizationPolicy never applies — a token-protected model answers without a token",
+    caughtBy: '@req.TUT-FD-07',
+    expectMessage: 'without the istio-proxy sidecar',
   },
 ];
 
 const MANAGER = 'kserve-controller-manager';
-const REVISION = '00001';
+const KNATIVE_SERVING_API = 'operator.knative.dev/v1beta1';
+const TEMPLATE_HASH = 'twin.rhoai-harness/predictor-template-hash';
+const GENERATION_LABEL = 'serving.knative.dev/configurationGeneration';
+/** KServe's ServiceAnnotationDisallowedList (pkg/constants/constants.go, rhoai-2.9, line 328). */
+const DISALLOWED_ANNOTATIONS = ['autoscaling.knative.dev/min-scale', 'autoscaling.knative.dev/max-scale', 'internal.serving.kserve.io/storage-initializer-sourceuri', 'kubectl.kubernetes.io/last-applied-configuration'];
+const revisionName = (service: string, generation: number) => `${service}-${String(generation).padStart(5, '0')}`;
 const ISVC_LABEL = 'serving.kserve.io/inferenceservice';
 const MEMBER_OF = 'maistra.io/member-of';
 const MESH_NAMESPACE = 'istio-system';
@@ -71,6 +105,8 @@ export class KServeController implements Controller {
   private readonly traffic: MeshTraffic;
   /** InferenceService uids that have been reported Ready (the InferenceServiceReady event is sent once). */
   private readonly announced = new Set<string>();
+  /** InferenceService uids told that Serverless mode is rejected (the event is sent once). */
+  private readonly rejected = new Set<string>();
 
   constructor(private readonly ctx: ControllerContext) {
     this.client = ctx.clientFor(MANAGER, 'redhat-ods-applications:kserve-controller-manager');
@@ -87,6 +123,7 @@ export class KServeController implements Controller {
     this.client.watch(RUNTIME_API, 'ClusterServingRuntime', all);
     this.client.watch('v1', 'Secret', (_t, s) => s.metadata.name === 'storage-config' && inNamespace(s.metadata.namespace));
     this.client.watch('v1', 'Namespace', (_t, ns) => inNamespace(ns.metadata.name));
+    this.client.watch(KNATIVE_SERVING_API, 'KnativeServing', all);
     this.client.watch('apps/v1', 'Deployment', (_t, d) => {
       if (d.metadata.name === MANAGER) all();
       const owner = d.metadata.labels?.[ISVC_LABEL];
@@ -96,6 +133,14 @@ export class KServeController implements Controller {
       const owner = p.metadata.labels?.[ISVC_LABEL];
       if (owner && p.metadata.labels?.component === 'predictor') this.queue.enqueue(`${p.metadata.namespace}/${owner}`);
     });
+  }
+
+  /**
+   * Knative Services are served (their CRD established) once OpenShift Serverless has installed
+   * Knative Serving: the twin takes a Ready KnativeServing as that sign (it installs no Knative CRDs).
+   */
+  private knativeServicesAvailable(): boolean {
+    return this.client.list(KNATIVE_SERVING_API, 'KnativeServing').some((ks) => (ks.status?.conditions ?? []).some((c: KObject) => c.type === 'Ready' && c.status === 'True'));
   }
 
   private running(): boolean {
@@ -109,6 +154,12 @@ export class KServeController implements Controller {
     if (!isvc || isvc.metadata.deletionTimestamp) return;
     const mode = isvc.metadata.annotations?.[DEPLOYMENT_MODE] ?? 'Serverless';
     if (mode === 'ModelMesh') return; // ModelMesh's controller serves it (modelmesh.ts)
+    if (!this.knativeServicesAvailable()) {
+      // controller.go (rhoai-2.9, lines 169-181): Serverless without Knative Services is rejected, no status.
+      if (!this.rejected.has(isvc.metadata.uid!)) this.client.event(isvc, 'Warning', 'ServerlessModeRejected', 'It is not possible to use Serverless deployment mode when Knative Services are not available');
+      this.rejected.add(isvc.metadata.uid!);
+      return;
+    }
     const choice = chooseRuntime(this.client, isvc, { multiModel: false, hiddenFormats: this.ctx.faults.has(RUNTIME_WITHOUT_ONNX_FAULT) ? ['onnx'] : [] });
     if (!choice.runtime) {
       const f = choice.failure!;
@@ -134,7 +185,7 @@ export class KServeController implements Controller {
     if (!key) return { problem: 'the predictor names neither storageUri nor storage.key' };
     const secret = this.client.get('v1', 'Secret', 'storage-config', isvc.metadata.namespace);
     const raw = secret?.data?.[key];
-    if (raw === undefined) return { problem: `Revision "${isvc.metadata.name}-predictor-${REVISION}" failed with message: the storage-config secret of namespace ${isvc.metadata.namespace} has no entry ${key} (no data connection of that name?)` };
+    if (raw === undefined) return { problem: `Revision "${isvc.metadata.name}-predictor" failed with message: the storage-config secret of namespace ${isvc.metadata.namespace} has no entry ${key} (no data connection of that name?)` };
     let entry: KObject;
     try {
       entry = JSON.parse(Buffer.from(raw, 'base64').toString('utf8'));
@@ -146,30 +197,33 @@ export class KServeController implements Controller {
     return { uri: `${entry.type ?? 's3'}://${bucket}/${path}`, key };
   }
 
+  /** The revision Deployments of the InferenceService's predictor, oldest generation first. */
+  private revisions(isvc: KObject): KObject[] {
+    return this.client
+      .list('apps/v1', 'Deployment', isvc.metadata.namespace, { labelSelector: `${ISVC_LABEL}=${isvc.metadata.name},component=predictor` })
+      .filter((d) => !d.metadata.deletionTimestamp && d.metadata.labels?.[GENERATION_LABEL])
+      .sort((x, y) => revisionGeneration(x) - revisionGeneration(y));
+  }
+
   private ensurePredictor(isvc: KObject, runtime: KObject, storage: { uri: string; key?: string }): void {
     const ns = isvc.metadata.namespace!;
     const name = isvc.metadata.name!;
     const service = `${name}-predictor`;
-    const revision = `${service}-${REVISION}`;
     const predictor = isvc.spec.predictor ?? {};
     const model = predictor.model ?? {};
     const labels: Record<string, string> = {
       ...(isvc.metadata.labels ?? {}),
       ...(predictor.labels ?? {}),
-      app: revision,
       component: 'predictor',
       [ISVC_LABEL]: name,
       'serving.knative.dev/configuration': service,
-      'serving.knative.dev/configurationGeneration': '1',
-      'serving.knative.dev/revision': revision,
       'serving.knative.dev/service': service,
       'serving.kserve.io/servingruntime': runtime.metadata.name!,
     };
     const annotations: Record<string, string> = {
-      // The twin keeps one revision and rolls it in place, without Knative's zero-downtime switch: the
-      // annotations that do not change the pod (token auth, display name) are not copied, so that
-      // ticking "Require token authentication" does not restart the predictor.
-      ...Object.fromEntries(Object.entries(isvc.metadata.annotations ?? {}).filter(([k]) => !k.startsWith('kubectl.kubernetes.io/') && k !== 'security.opendatahub.io/enable-auth' && k !== 'openshift.io/display-name')),
+      // Every annotation of the InferenceService but the disallowed ones (predictor.go, lines 74-80):
+      // ticking "Require token authentication" changes the template, so a new revision rolls out.
+      ...Object.fromEntries(Object.entries(isvc.metadata.annotations ?? {}).filter(([k]) => !DISALLOWED_ANNOTATIONS.includes(k) && !(k === 'sidecar.istio.io/inject' && this.ctx.faults.has(DROPS_SIDECAR_FAULT)))),
       ...(runtime.spec?.annotations ?? {}),
       ...(predictor.annotations ?? {}),
       'autoscaling.knative.dev/min-scale': String(predictor.minReplicas ?? 1),
@@ -202,33 +256,46 @@ export class KServeController implements Controller {
       volumeMounts: [{ name: PROVISION_VOLUME, mountPath: '/mnt/models' }],
     };
     const owner = ownerReference({ ...isvc, apiVersion: ISVC_API, kind: 'InferenceService' });
+    const podSpec = {
+      serviceAccountName: predictor.serviceAccountName ?? 'default',
+      initContainers: [initContainer],
+      containers,
+      volumes: [...((runtime.spec?.volumes ?? []) as Json[]), ...((predictor.volumes ?? []) as Json[]), { name: PROVISION_VOLUME, emptyDir: {} }],
+      ...(runtime.spec?.nodeSelector ? { nodeSelector: runtime.spec.nodeSelector } : {}),
+      ...(runtime.spec?.tolerations ? { tolerations: runtime.spec.tolerations } : {}),
+    };
+    const replicas = Math.max(1, Number(predictor.minReplicas ?? 1));
+    // The Knative Service's template: a change of it is a new generation and a new revision.
+    const hash = createHash('sha256').update(JSON.stringify({ labels, annotations, podSpec, replicas })).digest('hex').slice(0, 16);
+    const revisions = this.revisions(isvc);
+    const latest = revisions[revisions.length - 1];
+    const generation = latest && latest.metadata.annotations?.[TEMPLATE_HASH] === hash ? revisionGeneration(latest) : (latest ? revisionGeneration(latest) : 0) + 1;
+    const revision = revisionName(service, generation);
+    const revisionLabels = { ...labels, app: revision, [GENERATION_LABEL]: String(generation), 'serving.knative.dev/revision': revision };
     const selector = { app: revision, 'serving.knative.dev/revision': revision };
-    this.client.apply({
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: `${revision}-deployment`, namespace: ns, labels, annotations: { 'serving.knative.dev/creator': 'system:serviceaccount:redhat-ods-applications:kserve-controller-manager' }, ownerReferences: [owner] },
-      spec: {
-        replicas: Math.max(1, Number(predictor.minReplicas ?? 1)),
-        selector: { matchLabels: selector },
-        template: {
-          metadata: { labels, annotations },
-          spec: {
-            serviceAccountName: predictor.serviceAccountName ?? 'default',
-            initContainers: [initContainer],
-            containers,
-            volumes: [...((runtime.spec?.volumes ?? []) as Json[]), ...((predictor.volumes ?? []) as Json[]), { name: PROVISION_VOLUME, emptyDir: {} }],
-            ...(runtime.spec?.nodeSelector ? { nodeSelector: runtime.spec.nodeSelector } : {}),
-            ...(runtime.spec?.tolerations ? { tolerations: runtime.spec.tolerations } : {}),
-          },
-        },
-      },
-    });
+    if (!latest || revisionGeneration(latest) !== generation) {
+      this.client.apply({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: `${revision}-deployment`, namespace: ns, labels: revisionLabels, annotations: { 'serving.knative.dev/creator': 'system:serviceaccount:redhat-ods-applications:kserve-controller-manager', [TEMPLATE_HASH]: hash }, ownerReferences: [owner] },
+        spec: { replicas, selector: { matchLabels: selector }, template: { metadata: { labels: revisionLabels, annotations }, spec: podSpec } },
+      });
+    }
+    // Traffic goes to the newest ready revision (or the latest created while none is ready); once the
+    // latest created revision is ready, the older ones are retired.
+    const all = this.revisions(isvc);
+    const ready = all.filter((d) => deploymentAvailable(this.client, d.metadata.name!, ns));
+    const serving = ready[ready.length - 1] ?? all[all.length - 1]!;
+    const servingRevision = serving.metadata.labels!['serving.knative.dev/revision']!;
+    if (ready.some((d) => revisionGeneration(d) === generation)) {
+      for (const old of all.filter((d) => revisionGeneration(d) < generation)) this.client.delete('apps/v1', 'Deployment', old.metadata.name!, ns);
+    }
     const port = Number(containers.find((c) => c.ports?.length)?.ports?.[0]?.containerPort ?? 8080);
     this.client.apply({
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name: service, namespace: ns, labels: { [ISVC_LABEL]: name, component: 'predictor', 'serving.knative.dev/service': service }, ownerReferences: [owner] },
-      spec: { selector, ports: [{ name: 'http', port: 80, targetPort: port, protocol: 'TCP' }] },
+      spec: { selector: { app: servingRevision, 'serving.knative.dev/revision': servingRevision }, ports: [{ name: 'http', port: 80, targetPort: port, protocol: 'TCP' }] },
     });
   }
 
@@ -236,9 +303,15 @@ export class KServeController implements Controller {
   private updateStatus(isvc: KObject): void {
     const ns = isvc.metadata.namespace!;
     const name = isvc.metadata.name!;
-    const revision = `${name}-predictor-${REVISION}`;
-    const pods = this.client.list('v1', 'Pod', ns, { labelSelector: `${ISVC_LABEL}=${name},component=predictor` }).filter((p) => !p.metadata.deletionTimestamp);
-    const ready = deploymentAvailable(this.client, `${revision}-deployment`, ns);
+    const revisions = this.revisions(isvc);
+    const latest = revisions[revisions.length - 1];
+    if (!latest) return;
+    const generation = revisionGeneration(latest);
+    const revision = latest.metadata.labels!['serving.knative.dev/revision']!;
+    const readyRevision = revisions.filter((d) => deploymentAvailable(this.client, d.metadata.name!, ns)).pop()?.metadata.labels?.['serving.knative.dev/revision'];
+    // Knative's Service is Ready when its latest created revision is (ConfigurationsReady and RoutesReady).
+    const ready = readyRevision === revision;
+    const pods = this.client.list('v1', 'Pod', ns, { labelSelector: `${ISVC_LABEL}=${name},component=predictor,serving.knative.dev/revision=${revision}` }).filter((p) => !p.metadata.deletionTimestamp);
     const failure = pods.map(podFailure).find(Boolean);
     const loading = pods.some((p) => (p.status?.initContainerStatuses ?? []).some((s: KObject) => s.name === 'storage-initializer' && s.state?.running));
     const domain = this.ctx.settings.appsDomain;
@@ -249,7 +322,7 @@ export class KServeController implements Controller {
         latestCreatedRevision: revision,
         url: predictorUrl,
         address: { url: `http://${name}-predictor.${ns}.svc.cluster.local` },
-        ...(ready ? { latestReadyRevision: revision, latestRolledoutRevision: revision, traffic: [{ latestRevision: true, percent: 100, revisionName: revision }] } : {}),
+        ...(readyRevision ? { latestReadyRevision: readyRevision, latestRolledoutRevision: readyRevision, traffic: [{ latestRevision: ready, percent: 100, revisionName: readyRevision }] } : {}),
       },
     };
     let model: ModelStatusInput;
@@ -270,7 +343,8 @@ export class KServeController implements Controller {
       for (const type of ['PredictorReady', 'IngressReady', 'Ready']) conditions = setCondition(conditions, { type, status, reason, message }, now);
     }
     this.writeStatus(isvc, {
-      observedGeneration: isvc.metadata.generation,
+      // PropagateStatus: ss.ObservedGeneration = serviceStatus.ObservedGeneration (the Knative Service's).
+      observedGeneration: generation,
       url,
       address: { url: `http://${name}-predictor.${ns}.svc.cluster.local` },
       components,
@@ -287,7 +361,7 @@ export class KServeController implements Controller {
     const now = timestamp();
     let conditions: Condition[] = isvc.status?.conditions ?? [];
     for (const type of ['PredictorReady', 'IngressReady', 'Ready']) conditions = setCondition(conditions, { type, status, reason, message }, now);
-    this.writeStatus(isvc, { observedGeneration: isvc.metadata.generation, conditions, modelStatus: modelStatus(model, now) });
+    this.writeStatus(isvc, { conditions, modelStatus: modelStatus(model, now) });
   }
 
   private writeStatus(isvc: KObject, status: Json): void {
@@ -302,6 +376,10 @@ export class KServeController implements Controller {
  * the revision failed for any container; KServe's PropagateModelStatus calls it the model's failure
  * (FailedToLoad) only for the storage initializer and kserve-container.
  */
+function revisionGeneration(d: KObject): number {
+  return Number(d.metadata.labels?.[GENERATION_LABEL] ?? 0);
+}
+
 function podFailure(pod: KObject): { message: string; exitCode?: number; model: boolean } | undefined {
   for (const s of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])] as Json[]) {
     const terminated = s.state?.terminated?.reason === 'Error' ? s.state.terminated : s.state?.waiting?.reason === 'CrashLoopBackOff' ? s.lastState?.terminated : undefined;

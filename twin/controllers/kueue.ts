@@ -5,6 +5,28 @@
 // (Active with the 0.6 reasons and messages, flavorsReservation/flavorsUsage, workload counts) and
 // the LocalQueue status (Active following its ClusterQueue, counts, per-flavor usage). Workloads are
 // counted as they stand; admitting them (quota reservation) is not modelled here yet.
+//
+// Upstream it follows (github.com/red-hat-data-services/kueue, branch rhoai-2.9, the branch
+// rhods-operator rhoai-2.9 get_all_manifests.sh pins for the kueue component):
+// - pkg/cache/cache.go ClusterQueueReadiness: an active ClusterQueue is Active=True, reason Ready,
+//   message "Can admit new workloads"; otherwise inactiveReason;
+// - pkg/cache/clusterqueue.go inactiveReason: the first of Stopped, FlavorNotFound,
+//   CheckNotFoundOrInactive, with the message "Can't admit new workloads: <reasons, comma separated>"
+//   (its Terminating reason never reaches the status: Reconcile returns before the status update for
+//   a ClusterQueue being deleted);
+// - pkg/controller/core/clusterqueue_controller.go Reconcile and updateCqStatusIfChanged: the
+//   finalizer, kept while a ClusterQueue being deleted still has reserving workloads;
+//   flavorsReservation, flavorsUsage, reserving/admitted/pending workload counts; conditions set
+//   without observedGeneration;
+// - pkg/controller/core/localqueue_controller.go Reconcile and UpdateStatusIfChanged: Active=False
+//   ClusterQueueDoesNotExist when the ClusterQueue is missing, True Ready "Can submit new workloads
+//   to clusterQueue" while it is active, else False ClusterQueueIsInactive ("Can't submit new
+//   workloads to clusterQueue"); pkg/cache/cache.go LocalQueueUsage: no usage lists while the
+//   ClusterQueue is not in the cache;
+// - pkg/controller/core/resourceflavor_controller.go Reconcile: the finalizer, released once no
+//   ClusterQueue uses the flavor.
+// Not modelled: Kueue's admission webhooks (the twin's API server has none): on a real cluster they
+// add the resource-in-use finalizer at creation already (the controllers above are its fallback).
 import type { TwinClient } from '../api/client';
 import { timestamp } from '../api/meta';
 import { formatCpu, formatMemory, parseQuantity } from '../api/quantity';
@@ -29,7 +51,45 @@ export const KUEUE_FAULTS: FaultDefinition[] = [
     caughtBy: '@req.DW-Q-05',
     expectMessage: 'FlavorNotFound',
   },
+  {
+    name: 'kueue-flavor-left-with-node-labels',
+    description:
+      'An earlier Kueue setup left a ResourceFlavor default-flavor with nodeLabels and tolerations (kubectl apply): server-side apply of the empty flavor keeps the fields it does not own, so the flavor RHOAI 2.9 needs empty pins workloads to labelled nodes',
+    caughtBy: '@req.DW-Q-01',
+    expectMessage: 'is not empty (it sets nodeLabels, tolerations, set by kubectl-client-side-apply)',
+  },
+  {
+    name: 'kueue-clusterqueue-left-without-gpu',
+    description:
+      "An earlier setup left a ClusterQueue cluster-queue (kubectl apply) whose only resource group covers cpu and memory: its quota does not cover nvidia.com/gpu, and its resourceGroups (an atomic list) belong to another field manager",
+    caughtBy: '@req.DW-Q-02',
+    expectMessage: 'covers cpu, memory (not nvidia.com/gpu)',
+  },
+  {
+    name: 'kueue-project-default-queue-elsewhere',
+    description:
+      'Every new data science project gets, from a project template, a LocalQueue "default" marked kueue.x-k8s.io/default-queue that points to a ClusterQueue team-queue that does not exist: Kueue leaves it inactive (ClusterQueueDoesNotExist) and the CodeFlare SDK submits to it when no local_queue is named',
+    caughtBy: '@req.DW-Q-03',
+    expectMessage: 'the default queue of the project is "default", backed by ClusterQueue "team-queue"',
+  },
+  {
+    name: 'kueue-team-local-queue-same-name',
+    description:
+      'A data science project team-a already has a LocalQueue named local-queue (the docs\' name) that a team created for its own ClusterQueue team-a-queue: the install cannot point it to cluster-queue without taking over a field another manager owns',
+    caughtBy: '@req.DW-Q-04',
+    expectMessage: 'already has a LocalQueue local-queue backed by team-a-queue',
+  },
+  {
+    name: 'kueue-upstream-install-alongside',
+    description:
+      "An upstream Kueue (kubectl apply of kueue v0.6.2 manifests.yaml) runs in kueue-system next to the RHOAI one: the 2.9 kueue component does not look for it, kueueReady stays True, and two Kueue managers admit the same workloads against the same ClusterQueues",
+    caughtBy: '@req.DW-POD-03',
+    expectMessage: 'another Kueue runs on the cluster: Deployment kueue-system/kueue-controller-manager',
+  },
 ];
+
+/** Field manager of the objects the faults leave on the cluster, as `kubectl apply` (client side) records it. */
+const EARLIER_SETUP = 'kubectl-client-side-apply';
 
 export const KUEUE_API = 'kueue.x-k8s.io/v1beta1';
 export const KUEUE_DEPLOYMENT = 'kueue-controller-manager';
@@ -77,7 +137,18 @@ export class KueueController implements Controller {
   }
 
   start(): void {
-    this.client.watch('apps/v1', 'Deployment', (_type, d) => d.metadata.name === KUEUE_DEPLOYMENT && this.requeueAll());
+    this.client.watch('apps/v1', 'Deployment', (_type, d) => {
+      if (d.metadata.name !== KUEUE_DEPLOYMENT) return;
+      this.leaveEarlierSetup();
+      this.requeueAll();
+    });
+    // kueue-project-default-queue-elsewhere: a project template's objects exist as soon as the project
+    // does (the project request creates them), so the queue is created before the next API request.
+    if (this.ctx.faults.has('kueue-project-default-queue-elsewhere')) {
+      this.client.watch('v1', 'Namespace', (type, ns) => {
+        if (type === 'ADDED' && ns.metadata.labels?.['opendatahub.io/dashboard'] === 'true') queueMicrotask(() => this.projectTemplateQueue(ns.metadata.name!));
+      });
+    }
     this.client.watch(DSCI_API, 'DSCInitialization', () => this.requeueAll());
     this.client.watch(KUEUE_API, 'ResourceFlavor', (_type, rf) => {
       this.queue.enqueue(`rf/${rf.metadata.name}`);
@@ -98,6 +169,67 @@ export class KueueController implements Controller {
       const lq = this.client.get(KUEUE_API, 'LocalQueue', wl.spec.queueName, wl.metadata.namespace);
       this.queue.enqueue(`lq/${wl.metadata.namespace}/${wl.spec.queueName}`);
       if (lq?.spec?.clusterQueue) this.queue.enqueue(`cq/${lq.spec.clusterQueue}`);
+    });
+  }
+
+  /** What the faults say an earlier setup left on the cluster, once the Kueue kinds are served. */
+  private leaveEarlierSetup(): void {
+    if (!this.client.hasKind(KUEUE_API, 'ResourceFlavor')) return;
+    const admin = this.client.as(EARLIER_SETUP, { username: 'kube:admin', groups: ['system:masters', 'system:authenticated'] });
+    const createOnce = (obj: KObject) => {
+      if (!admin.get(obj.apiVersion, obj.kind, obj.metadata.name!, obj.metadata.namespace)) admin.create(obj);
+    };
+    if (this.ctx.faults.has('kueue-upstream-install-alongside')) {
+      // kueue v0.6.2 manifests.yaml: namespace kueue-system, Deployment kueue-controller-manager (control-plane: controller-manager).
+      const labels = { 'control-plane': 'controller-manager' };
+      createOnce({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kueue-system', labels: { ...labels, 'app.kubernetes.io/name': 'kueue' } } });
+      createOnce({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: KUEUE_DEPLOYMENT, namespace: 'kueue-system', labels: { ...labels, 'app.kubernetes.io/name': 'kueue', 'app.kubernetes.io/component': 'controller' } },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: labels },
+          template: {
+            metadata: { labels },
+            spec: { containers: [{ name: 'manager', image: 'registry.k8s.io/kueue/kueue:v0.6.2', args: ['--config=/controller_manager_config.yaml', '--zap-log-level=2'], resources: { requests: { cpu: '500m', memory: '512Mi' } } }] },
+          },
+        },
+      });
+    }
+    if (this.ctx.faults.has('kueue-flavor-left-with-node-labels')) {
+      createOnce({
+        apiVersion: KUEUE_API,
+        kind: 'ResourceFlavor',
+        metadata: { name: 'default-flavor' },
+        spec: { nodeLabels: { 'cloud.provider.com/instance-type': 'gpu-a100' }, tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }] },
+      });
+    }
+    if (this.ctx.faults.has('kueue-clusterqueue-left-without-gpu')) {
+      createOnce({
+        apiVersion: KUEUE_API,
+        kind: 'ClusterQueue',
+        metadata: { name: 'cluster-queue' },
+        spec: {
+          namespaceSelector: {},
+          resourceGroups: [{ coveredResources: ['cpu', 'memory'], flavors: [{ name: 'default-flavor', resources: [{ name: 'cpu', nominalQuota: 9 }, { name: 'memory', nominalQuota: '36Gi' }] }] }],
+        },
+      });
+    }
+    if (this.ctx.faults.has('kueue-team-local-queue-same-name')) {
+      createOnce({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a', labels: { 'opendatahub.io/dashboard': 'true' }, annotations: { 'openshift.io/display-name': 'Team A' } } });
+      createOnce({ apiVersion: KUEUE_API, kind: 'LocalQueue', metadata: { name: 'local-queue', namespace: 'team-a' }, spec: { clusterQueue: 'team-a-queue' } });
+    }
+  }
+
+  /** kueue-project-default-queue-elsewhere: the project template's default LocalQueue. */
+  private projectTemplateQueue(namespace: string): void {
+    if (!this.client.hasKind(KUEUE_API, 'LocalQueue') || this.client.get(KUEUE_API, 'LocalQueue', 'default', namespace)) return;
+    this.client.as('openshift-apiserver').create({
+      apiVersion: KUEUE_API,
+      kind: 'LocalQueue',
+      metadata: { name: 'default', namespace, annotations: { 'kueue.x-k8s.io/default-queue': 'true' } },
+      spec: { clusterQueue: 'team-queue' },
     });
   }
 
@@ -143,12 +275,16 @@ export class KueueController implements Controller {
     if (!cq) return;
     const workloads = this.workloadsOf(cq);
     const reserving = workloads.filter(reservesQuota);
+    // clusterqueue_controller.go Reconcile: a ClusterQueue being deleted keeps its finalizer while
+    // workloads reserve quota in it, and gets no status update (Reconcile returns before it).
     if (cq.metadata.deletionTimestamp) {
-      if (!reserving.length) return this.releaseFinalizer(cq);
-    } else this.ensureFinalizer(cq);
+      if (!reserving.length) this.releaseFinalizer(cq);
+      return;
+    }
+    this.ensureFinalizer(cq);
 
     const live = this.client.get(KUEUE_API, 'ClusterQueue', name)!;
-    const [status, reason, message] = this.activeState(live, reserving.length);
+    const [status, reason, message] = this.activeState(live);
     const flavors = flavorsOf(live);
     const reservation = usageOf(reserving);
     const admittedUsage = usageOf(reserving.filter(isAdmitted));
@@ -159,21 +295,22 @@ export class KueueController implements Controller {
       admittedWorkloads: reserving.filter(isAdmitted).length,
       flavorsReservation: flavorTotals(flavors, reservation, true),
       flavorsUsage: flavorTotals(flavors, admittedUsage, true),
-      conditions: setCondition(live.status?.conditions, { type: 'Active', status, reason, message, observedGeneration: live.metadata.generation }, now),
+      // meta.SetStatusCondition without ObservedGeneration (updateCqStatusIfChanged).
+      conditions: setCondition(live.status?.conditions, { type: 'Active', status, reason, message }, now),
     };
     this.writeStatus(live, next);
   }
 
   /** The Active condition as Kueue 0.6's cache derives it (pkg/cache/clusterqueue.go inactiveReason). */
-  private activeState(cq: KObject, reserving: number): ['True' | 'False', string, string] {
-    if (cq.metadata.deletionTimestamp && reserving > 0) return ['False', 'Terminating', "Can't admit new workloads; clusterQueue is terminating"];
+  private activeState(cq: KObject): ['True' | 'False', string, string] {
     const reasons: string[] = [];
     if ((cq.spec?.stopPolicy ?? 'None') !== 'None') reasons.push('Stopped');
     const known = this.ctx.faults.has('kueue-clusterqueue-inactive') ? new Set<string>() : new Set(this.client.list(KUEUE_API, 'ResourceFlavor').map((rf) => rf.metadata.name!));
     if (flavorsOf(cq).some((f) => !known.has(f.flavor))) reasons.push('FlavorNotFound');
     const checks: string[] = cq.spec?.admissionChecks ?? [];
     if (checks.length) reasons.push('CheckNotFoundOrInactive'); // the twin serves no AdmissionCheck kind
-    if (!reasons.length) return ['True', 'Ready', 'Can admit new flavors'];
+    // cache.go ClusterQueueReadiness words an active queue itself (inactiveReason's "Can admit new flavors" is never reached).
+    if (!reasons.length) return ['True', 'Ready', 'Can admit new workloads'];
     return ['False', reasons[0]!, `Can't admit new workloads: ${reasons.join(', ')}`];
   }
 
@@ -187,7 +324,8 @@ export class KueueController implements Controller {
   private reconcileLocalQueue(key: string): void {
     const { namespace, name } = splitKey(key);
     const lq = this.client.get(KUEUE_API, 'LocalQueue', name, namespace);
-    if (!lq || lq.metadata.deletionTimestamp) return;
+    // localqueue_controller.go Reconcile updates the status of any LocalQueue it gets, being deleted or not.
+    if (!lq) return;
     const cq = lq.spec?.clusterQueue ? this.client.get(KUEUE_API, 'ClusterQueue', lq.spec.clusterQueue) : undefined;
     const workloads = this.client.list(KUEUE_API, 'Workload', namespace).filter((wl) => wl.spec?.queueName === name && !isFinished(wl));
     const reserving = cq ? workloads.filter(reservesQuota) : [];
@@ -199,7 +337,8 @@ export class KueueController implements Controller {
       pendingWorkloads: workloads.length - reserving.length,
       reservingWorkloads: reserving.length,
       admittedWorkloads: reserving.filter(isAdmitted).length,
-      conditions: setCondition(lq.status?.conditions, { ...condition, observedGeneration: lq.metadata.generation }, timestamp()),
+      // meta.SetStatusCondition without ObservedGeneration (UpdateStatusIfChanged).
+      conditions: setCondition(lq.status?.conditions, condition, timestamp()),
     };
     // With a ClusterQueue in Kueue's cache, the usage lists every flavor and resource it covers.
     if (cq) {

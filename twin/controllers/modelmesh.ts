@@ -1,14 +1,25 @@
 // ModelMesh Serving (modelmesh-serving 0.11, RHOAI 2.9's modelmesh-controller) while its Deployment
-// is available in the applications namespace. It serves only namespaces labelled
-// modelmesh-enabled=true (the label the dashboard sets on a project's first model server); in any
-// other namespace its ServingRuntimes get no pods and its InferenceServices no status. There:
+// is available in the applications namespace. Upstream it follows (red-hat-data-services, branch rhoai-2.9):
+//   modelmesh-serving controllers/service_controller.go (namespaces served: modelMeshEnabled; the
+//     Service modelmesh-serving with the annotation service.alpha.openshift.io/serving-cert-secret-name:
+//     model-serving-proxy-tls, l.282-284), pkg/mmesh/modelmesh_service.go (its ports grpc 8033,
+//     http 8008, https 8443, prometheus 2112, l.133-160), config/internal/base/deployment.yaml.tmpl (the
+//     runtime Deployment: `mm`, and ALWAYS `oauth-proxy` on 8443 with the proxy-tls volume of the
+//     Secret model-serving-proxy-tls, l.47-51 and l.127-173 — whatever the runtime's enable-auth
+//     says: enable-auth only makes odh-model-controller's Route reencrypt to 8443),
+//     controllers/modelmesh/{modelmesh.go, runtime.go, proxy.go} (the adapter and rest-proxy containers),
+//     controllers/predictor_controller.go (model status);
+//   rest-proxy proxy/marshaler.go (see twin/emulators/modelmesh.ts).
+// It serves only namespaces labelled modelmesh-enabled=true (the label the dashboard sets on a
+// project's first model server); in any other namespace its ServingRuntimes get no pods and its
+// InferenceServices no status. There:
 //   - each multi-model ServingRuntime becomes the Deployment modelmesh-serving-<runtime> (labels
 //     modelmesh-service=modelmesh-serving, name=modelmesh-serving-<runtime>; spec.replicas of the
-//     runtime) running the runtime's containers, its built-in adapter `<serverType>-adapter`, `mm`
-//     and `rest-proxy`, plus `oauth-proxy` on 8443 when the runtime has the annotation
-//     enable-auth=true; the models-dir emptyDir at /models and the storage-config Secret at
-//     /storage-config. One Service modelmesh-serving per namespace: grpc 8033, http 8008,
-//     prometheus 2112 (and https 8443 with auth), and the ServiceAccount modelmesh-serving-sa;
+//     runtime) running the runtime's containers, its built-in adapter `<serverType>-adapter`, `mm`,
+//     `rest-proxy` and `oauth-proxy` (8443, TLS from model-serving-proxy-tls); the models-dir emptyDir
+//     at /models and the storage-config Secret at /storage-config. One Service modelmesh-serving per
+//     namespace: grpc 8033, http 8008, https 8443, prometheus 2112, and the ServiceAccount
+//     modelmesh-serving-sa;
 //   - an InferenceService with serving.kserve.io/deploymentMode: ModelMesh goes to a multi-model
 //     runtime that supports its format (the one it names, or one that auto-selects it); the model,
 //     `<isvc>__isvc-<hash>`, is placed in the runtime's ready pods: the adapter pulls the storage
@@ -30,13 +41,27 @@ import { conditionOf, keyOf, setCondition, splitKey, WorkQueue, type Condition, 
 import { chooseRuntime, DEPLOYMENT_MODE, ISVC_API, modelStatus, RUNTIME_API, type Json, type ModelStatusInput } from './serving-runtimes';
 
 export const MODELMESH_IGNORES_LABEL_FAULT = 'modelmesh-namespace-not-served';
+export const MODELMESH_NAMESPACE_WATCH_FAULT = 'modelmesh-namespace-watch-missing';
+export const MODELMESH_ONE_MODEL_FAULT = 'modelmesh-server-holds-one-model';
 
 export const MODELMESH_FAULTS: FaultDefinition[] = [
   {
     name: MODELMESH_IGNORES_LABEL_FAULT,
     description: 'The ModelMesh controller does not serve namespaces labelled modelmesh-enabled=true (as when it watches only its own namespace): a multi-model server gets no pods and its models never load',
     caughtBy: '@req.TUT-FD-06',
-    expectMessage: 'modelmesh-serving-',
+    expectMessage: 'ModelMesh does not serve the project',
+  },
+  {
+    name: MODELMESH_NAMESPACE_WATCH_FAULT,
+    description: 'The ModelMesh controller does not watch Namespaces (as with an RBAC or cache that leaves them out): a project switched to the multi-model platform gets no modelmesh-serving Service until a model server is added, and one switched back keeps it',
+    caughtBy: '@req.UI-MOD-01',
+    expectMessage: 'ModelMesh did not take up the project',
+  },
+  {
+    name: MODELMESH_ONE_MODEL_FAULT,
+    description: 'A ModelMesh model server has room for one model only (as when its model cache is exhausted): the project\'s second model fails to load on the one model server',
+    caughtBy: '@req.UI-MS-03',
+    expectMessage: 'fraud-copy: the model failed to load',
   },
 ];
 
@@ -44,6 +69,8 @@ const MANAGER = 'modelmesh-controller';
 const ENABLED_LABEL = 'modelmesh-enabled';
 const SERVICE = 'modelmesh-serving';
 const SERVICE_ACCOUNT = 'modelmesh-serving-sa';
+/** deployment.yaml.tmpl's proxy-tls volume and service_controller.go's serving-cert annotation. */
+const PROXY_TLS = 'model-serving-proxy-tls';
 const IMAGE = (repo: string) => `registry.redhat.io/rhoai/${repo}@sha256:${createHash('sha256').update(`${repo}:v2.9.1`).digest('hex')}`;
 const OAUTH_PROXY_IMAGE = 'registry.redhat.io/openshift4/ose-oauth-proxy@sha256:4bef31eb993feb6f1096b51b4876c65a6fb1f4401fee97fa4f4542b6b7c9bc46';
 
@@ -78,7 +105,8 @@ export class ModelMeshController implements Controller {
       if (type === 'DELETED') this.unplace(i);
       else this.isvcs.enqueue(keyOf(i));
     });
-    this.client.watch('v1', 'Namespace', (_t, ns) => inNamespace(ns.metadata.name!));
+    // service_controller.go watches Namespaces (cluster scope): a label change is reconciled at once.
+    if (!this.ctx.faults.has(MODELMESH_NAMESPACE_WATCH_FAULT)) this.client.watch('v1', 'Namespace', (_t, ns) => inNamespace(ns.metadata.name!));
     this.client.watch('v1', 'Secret', (_t, s) => s.metadata.name === 'storage-config' && inNamespace(s.metadata.namespace!));
     this.client.watch('apps/v1', 'Deployment', (_t, d) => {
       if (d.metadata.name === MANAGER) this.client.list('v1', 'Namespace').forEach((n) => inNamespace(n.metadata.name!));
@@ -106,27 +134,30 @@ export class ModelMeshController implements Controller {
     for (const d of this.client.list('apps/v1', 'Deployment', ns, { labelSelector: `modelmesh-service=${SERVICE}` })) {
       if (!wanted.has(d.metadata.name!)) this.client.delete('apps/v1', 'Deployment', d.metadata.name!, ns);
     }
-    if (!runtimes.length) {
-      if (this.client.get('v1', 'Service', SERVICE, ns)?.metadata.labels?.['app.kubernetes.io/managed-by'] === MANAGER) this.client.delete('v1', 'Service', SERVICE, ns);
+    const labels = { 'app.kubernetes.io/instance': MANAGER, 'app.kubernetes.io/managed-by': MANAGER, 'app.kubernetes.io/name': MANAGER, 'modelmesh-service': SERVICE };
+    // service_controller.go Reconcile: a namespace that is no longer served loses its Service; a
+    // served one has it, owned by the Namespace, whether or not it has a model server yet.
+    if (!served) {
+      if (this.client.get('v1', 'Service', SERVICE, ns)?.metadata.labels?.['modelmesh-service'] === SERVICE) this.client.delete('v1', 'Service', SERVICE, ns);
       return;
     }
-    const auth = runtimes.some((r) => r.metadata.annotations?.['enable-auth'] === 'true');
-    const labels = { 'app.kubernetes.io/instance': MANAGER, 'app.kubernetes.io/managed-by': MANAGER, 'app.kubernetes.io/name': MANAGER, 'modelmesh-service': SERVICE };
-    if (!this.client.get('v1', 'ServiceAccount', SERVICE_ACCOUNT, ns)) this.client.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: SERVICE_ACCOUNT, namespace: ns, labels } });
+    const namespace = this.client.get('v1', 'Namespace', ns)!;
     this.client.apply({
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { name: SERVICE, namespace: ns, labels, ...(auth ? { annotations: { 'service.beta.openshift.io/serving-cert-secret-name': `${SERVICE}-proxy-tls` } } : {}) },
+      metadata: { name: SERVICE, namespace: ns, labels, annotations: { 'service.alpha.openshift.io/serving-cert-secret-name': PROXY_TLS }, ownerReferences: [ownerReference({ ...namespace, apiVersion: 'v1', kind: 'Namespace' })] },
       spec: {
         selector: { 'modelmesh-service': SERVICE },
         ports: [
           { name: 'grpc', port: 8033, targetPort: 'grpc', protocol: 'TCP' },
           { name: 'http', port: 8008, targetPort: 'http', protocol: 'TCP' },
+          { name: 'https', port: 8443, targetPort: 'https', protocol: 'TCP' },
           { name: 'prometheus', port: 2112, targetPort: 'prometheus', protocol: 'TCP' },
-          ...(auth ? [{ name: 'https', port: 8443, targetPort: 'https', protocol: 'TCP' }] : []),
         ],
       },
     });
+    if (!runtimes.length) return;
+    if (!this.client.get('v1', 'ServiceAccount', SERVICE_ACCOUNT, ns)) this.client.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: SERVICE_ACCOUNT, namespace: ns, labels } });
     for (const r of runtimes) this.client.apply(this.runtimeDeployment(r, labels));
   }
 
@@ -136,7 +167,6 @@ export class ModelMeshController implements Controller {
     const adapter = runtime.spec?.builtInAdapter ?? {};
     const serverType: string = adapter.serverType ?? 'custom';
     const podLabels = { ...labels, name, ...(runtime.spec?.labels ?? {}) };
-    const auth = runtime.metadata.annotations?.['enable-auth'] === 'true';
     const models = { name: 'models-dir', mountPath: '/models' };
     const containers: Json[] = [
       ...((runtime.spec?.containers ?? []) as Json[]).map((c) => ({ ...c, volumeMounts: [...(c.volumeMounts ?? []), models] })),
@@ -172,28 +202,24 @@ export class ModelMeshController implements Controller {
         env: [{ name: 'REST_PROXY_LISTEN_PORT', value: '8008' }, { name: 'REST_PROXY_GRPC_PORT', value: '8033' }],
         ports: [{ name: 'http', containerPort: 8008, protocol: 'TCP' }],
       },
-      ...(auth
-        ? [
-            {
-              name: 'oauth-proxy',
-              image: OAUTH_PROXY_IMAGE,
-              args: [
-                '--https-address=:8443',
-                '--provider=openshift',
-                `--openshift-service-account=${SERVICE_ACCOUNT}`,
-                '--upstream=http://localhost:8008',
-                '--tls-cert=/etc/tls/private/tls.crt',
-                '--tls-key=/etc/tls/private/tls.key',
-                '--cookie-secret=SECRET',
-                `--openshift-delegate-urls={"/": {"namespace": "${ns}", "resource": "services", "verb": "get"}}`,
-                `--openshift-sar={"namespace": "${ns}", "resource": "services", "verb": "get"}`,
-                "--skip-auth-regex='(^/metrics|^/apis/v1beta1/healthz)'",
-              ],
-              ports: [{ name: 'https', containerPort: 8443, protocol: 'TCP' }],
-              volumeMounts: [{ name: 'proxy-tls', mountPath: '/etc/tls/private' }],
-            },
-          ]
-        : []),
+      {
+        name: 'oauth-proxy',
+        image: OAUTH_PROXY_IMAGE,
+        args: [
+          '--https-address=:8443',
+          '--provider=openshift',
+          `--openshift-service-account=${SERVICE_ACCOUNT}`,
+          '--upstream=http://localhost:8008',
+          '--tls-cert=/etc/tls/private/tls.crt',
+          '--tls-key=/etc/tls/private/tls.key',
+          '--cookie-secret=SECRET',
+          `--openshift-delegate-urls={"/": {"namespace": "${ns}", "resource": "services", "verb": "get"}}`,
+          `--openshift-sar={"namespace": "${ns}", "resource": "services", "verb": "get"}`,
+          "--skip-auth-regex='(^/metrics|^/apis/v1beta1/healthz)'",
+        ],
+        ports: [{ name: 'https', containerPort: 8443, protocol: 'TCP' }],
+        volumeMounts: [{ name: 'proxy-tls', mountPath: '/etc/tls/private' }],
+      },
     ];
     return {
       apiVersion: 'apps/v1',
@@ -211,7 +237,7 @@ export class ModelMeshController implements Controller {
               { name: 'models-dir', emptyDir: { sizeLimit: '1536Mi' } },
               { name: 'storage-config', secret: { secretName: 'storage-config', defaultMode: 420 } },
               // The service CA's certificate for the modelmesh-serving Service (its serving-cert annotation), served by oauth-proxy.
-              ...(auth ? [{ name: 'proxy-tls', secret: { secretName: `${SERVICE}-proxy-tls`, defaultMode: 420 } }] : []),
+              { name: 'proxy-tls', secret: { secretName: PROXY_TLS, defaultMode: 420 } },
               ...((runtime.spec?.volumes ?? []) as Json[]),
             ],
             ...(runtime.spec?.nodeSelector ? { nodeSelector: runtime.spec.nodeSelector } : {}),
@@ -255,6 +281,12 @@ export class ModelMeshController implements Controller {
       if (!adapter) continue; // its containers have not started yet: the pod's next event brings it back
       const placement: Placement = { spec, state: 'Loading' };
       placements.set(uid, placement);
+      const other = [...adapter.vModels.keys()].find((v) => v !== name);
+      if (this.ctx.faults.has(MODELMESH_ONE_MODEL_FAULT) && other) {
+        placement.state = 'FailedToLoad';
+        placement.message = `RESOURCE_EXHAUSTED: not enough space in the model cache of ${pod.metadata.name} to load ${modelId} (it holds ${other})`;
+        continue;
+      }
       adapter.load({ modelId, vModel: name!, storageKey, path: String(model.storage?.path ?? ''), bucket: model.storage?.parameters?.bucket }).then(
         () => (placement.state = 'Loaded'),
         (err: Error & { line?: string }) => {

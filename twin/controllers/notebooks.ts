@@ -30,7 +30,7 @@ import type { TwinClient } from '../api/client';
 import { ownerReference } from '../api/meta';
 import type { KObject } from '../api/types';
 import { minioDenyingModelWrites, S3_UPLOAD_FAULT } from '../emulators/workbench/s3-write-policy';
-import { registerWorkbenchImages, REPOSITORY_FAULT, TRAINING_FAULT } from '../emulators/workbench/index';
+import { NO_EGRESS_FAULT, registerWorkbenchImages, REPOSITORY_FAULT, TRAINING_FAULT } from '../emulators/workbench/index';
 import type { FaultDefinition } from '../fault-definition';
 import { workloadRuntimeOf } from '../network/index';
 import { contains } from './dashboard';
@@ -39,19 +39,40 @@ import { keyOf, splitKey, WorkQueue, type Controller, type ControllerContext, ty
 
 const IMAGE_PULL_FAULT = 'workbench-image-pull-fails';
 
+/**
+ * Workbench images the internal registry cannot serve, one fault per image stream: on a
+ * disconnected cluster whose mirror lacks that image, its import from quay.io/modh failed, so a
+ * workbench of that image stays Pending in ImagePullBackOff while the others run.
+ */
+const IMAGE_PULL_FAULTS = [
+  { name: IMAGE_PULL_FAULT, stream: 'tensorflow', shownAs: 'TensorFlow', caughtBy: '@req.UI-WB-04 or @req.TUT-FD-01' },
+  { name: 'workbench-image-pull-fails-minimal', stream: 's2i-minimal-notebook', shownAs: 'Minimal Python', caughtBy: '@req.UI-WB-01' },
+  { name: 'workbench-image-pull-fails-data-science', stream: 's2i-generic-data-science-notebook', shownAs: 'Standard Data Science', caughtBy: '@req.UI-WB-02' },
+  { name: 'workbench-image-pull-fails-cuda', stream: 'minimal-gpu', shownAs: 'CUDA', caughtBy: '@req.UI-WB-03' },
+  { name: 'workbench-image-pull-fails-trustyai', stream: 'odh-trustyai-notebook', shownAs: 'TrustyAI', caughtBy: '@req.UI-WB-05' },
+  { name: 'workbench-image-pull-fails-habana', stream: 'habana-notebook', shownAs: 'HabanaAI', caughtBy: '@req.UI-WB-06' },
+  { name: 'workbench-image-pull-fails-code-server', stream: 'code-server-notebook', shownAs: 'code-server', caughtBy: '@req.UI-WB-07' },
+];
+
 export const NOTEBOOK_FAULTS: FaultDefinition[] = [
-  {
-    name: IMAGE_PULL_FAULT,
-    description:
-      'The cluster cannot pull the TensorFlow workbench image: the internal registry answers "manifest unknown" for redhat-ods-applications/tensorflow (its import from quay.io/modh/cuda-notebooks failed, as on a disconnected cluster without a mirror), so every TensorFlow workbench pod stays Pending in ImagePullBackOff and the workbench never becomes ready',
-    caughtBy: '@req.UI-WB-04 or @req.TUT-FD-01',
+  ...IMAGE_PULL_FAULTS.map(({ name, stream, shownAs, caughtBy }) => ({
+    name,
+    description: `The cluster cannot pull the ${shownAs} workbench image: the internal registry answers "manifest unknown" for redhat-ods-applications/${stream} (its import from quay.io/modh failed, as on a disconnected cluster whose mirror lacks it), so every ${shownAs} workbench pod stays Pending in ImagePullBackOff and the workbench never becomes ready`,
+    caughtBy,
     expectMessage: 'ImagePullBackOff',
-  },
+  })),
   {
     name: REPOSITORY_FAULT,
     description: 'No Git server is reachable from the workbenches: github.com (and every mirror) does not resolve inside the cluster, as on a disconnected cluster without a Git mirror, so cloning the tutorial repository fails',
     caughtBy: '@req.TUT-FD-02',
     expectMessage: 'Could not resolve host',
+  },
+  {
+    name: NO_EGRESS_FAULT,
+    description:
+      "The workbenches have no egress: no package index answers from inside them (pypi.org and every RHOAI_PIP_INDEX_URL are unreachable, as on a disconnected cluster without a mirror), so the training notebook's `pip install onnx onnxruntime seaborn tf2onnx` could not fetch what the image lacks",
+    caughtBy: '@req.TUT-FD-03',
+    expectMessage: 'cannot reach the package index https://pypi.org/simple',
   },
   {
     name: TRAINING_FAULT,
@@ -123,14 +144,18 @@ export class NotebookController implements Controller {
     for (const nb of this.kubeflow.hasKind(NOTEBOOK_API, 'Notebook') ? this.kubeflow.list(NOTEBOOK_API, 'Notebook', namespace) : []) this.queue.enqueue(keyOf(nb));
   }
 
-  /** Under the image fault, the internal registry has no TensorFlow image. */
+  /** Under an image fault, the internal registry has no image of that stream (by tag or by the digest its tags resolve to). */
   private imagePull(pod: KObject): ImagePullFailure | undefined {
-    if (!this.ctx.faults.has(IMAGE_PULL_FAULT)) return undefined;
-    const c = (pod.spec?.containers ?? []).find((x: KObject) => /(^|\/)tensorflow(:|@|$)/.test(String(x.image)) || /cuda-notebooks@sha256:[a-f0-9]+$/.test(String(x.image)) && String(x.image).includes(tensorflowDigest()));
-    if (!c) return undefined;
-    const image = String(c.image);
-    const tag = /:([\w.-]+)$/.exec(image)?.[1] ?? 'latest';
-    return { container: c.name, image, message: `rpc error: code = Unknown desc = reading manifest ${tag} in ${image.replace(/[:@][^/]*$/, '')}: manifest unknown: manifest unknown (injected fault ${IMAGE_PULL_FAULT})` };
+    for (const fault of IMAGE_PULL_FAULTS.filter((f) => this.ctx.faults.has(f.name))) {
+      const digests = ['2024.1', '2023.2'].map((tag) => streamDigest(fault.stream, tag));
+      const byTag = new RegExp(`(^|/)${fault.stream}(:|@|$)`);
+      const c = (pod.spec?.containers ?? []).find((x: KObject) => byTag.test(String(x.image)) || digests.some((d) => String(x.image).endsWith(`@sha256:${d}`)));
+      if (!c) continue;
+      const image = String(c.image);
+      const tag = /:([\w.-]+)$/.exec(image)?.[1] ?? 'latest';
+      return { container: c.name, image, message: `rpc error: code = Unknown desc = reading manifest ${tag} in ${image.replace(/[:@][^/]*$/, '')}: manifest unknown: manifest unknown (injected fault ${fault.name})` };
+    }
+    return undefined;
   }
 
   private reconcile(key: string): void {
@@ -312,6 +337,7 @@ function oauthProxyContainer(name: string, logoutUrl: string | undefined): Recor
 }
 
 /** The twin's digest of tensorflow:2024.1 and :2023.2 as the dashboard's ImageStreams import them. */
-function tensorflowDigest(): string {
-  return createHash('sha256').update('tensorflow:2024.1').digest('hex');
+/** The digest an image stream tag of the dashboard's catalogue resolves to (twin/controllers/dashboard.ts). */
+function streamDigest(stream: string, tag: string): string {
+  return createHash('sha256').update(`${stream}:${tag}`).digest('hex');
 }

@@ -1,4 +1,5 @@
-// odh-model-controller of RHOAI 2.9 (red-hat-data-services/odh-model-controller rhoai-2.9), the
+// Follows red-hat-data-services/odh-model-controller, branch rhoai-2.9 (files named below, under
+// controllers/). odh-model-controller of RHOAI 2.9, the
 // OpenShift glue around KServe and ModelMesh, while its Deployment is available in the applications
 // namespace:
 //   - storage-config: in every namespace with data connections (Secrets labelled
@@ -6,18 +7,30 @@
 //     storage-config with one key per connection (its name) whose value is the JSON
 //     {type, access_key_id, secret_access_key, endpoint_url, bucket, default_bucket, region} that
 //     KServe's storage initializer and ModelMesh's puller read (storageconfig_controller.go);
-//   - for each KServe (Serverless) InferenceService, with the finalizer odh.inferenceservice.finalizers
-//     so that it can clean up outside the namespace:
+//   - for each KServe (Serverless) InferenceService (controllers/inferenceservice_controller.go,
+//     reconcilers/kserve_serverless_inferenceservice_reconciler.go) — WITHOUT a finalizer: 2.9 adds
+//     none (only modelregistry.opendatahub.io/finalizer, when the model registry reconciler is on):
 //       - the namespace joins the ServiceMeshMemberRoll `default` of istio-system (2.9 assumes that
-//         mesh) and leaves it when its last KServe InferenceService goes;
+//         mesh; kserve_istio_smmr_reconciler.go) and leaves it when its last KServe
+//         InferenceService is gone (the NotFound branch of Reconcile, DeleteResourcesIfNoIsvcExists);
 //       - once status.url is set, a passthrough Route <isvc>-<namespace> in istio-system for its host
-//         to the istio-ingressgateway Service (port https);
-//       - token authorization: only when istio-system holds an AuthorizationPolicy with action
-//         CUSTOM whose selector matches component=predictor (how 2.9 decides Authorino is there),
-//         an AuthConfig <isvc> (authorino.kuadrant.io/v1beta2) in the namespace, labelled with the
-//         Authorino instance's authConfigLabelSelectors, for the InferenceService's hosts: with
-//         security.opendatahub.io/enable-auth=true a Kubernetes token that passes a TokenReview and
-//         a SubjectAccessReview for `get services` in the namespace, otherwise anonymous access;
+//         to the istio-ingressgateway Service (port https) (kserve_route_reconciler.go); the twin
+//         removes it when the InferenceService is gone (not verified against 2.9, which has no
+//         finalizer to do it: an unverified twin choice);
+//       - token authorization (reconcilers/kserve_authconfig_reconciler.go,
+//         resources/authconfig.go, resources/template/authconfig_{anonymous,userdefined}.yaml):
+//         only when istio-system holds an AuthorizationPolicy with action CUSTOM whose selector
+//         matches component=predictor (utils.VerifyIfMeshAuthorizationIsEnabled) — otherwise it
+//         skips (it deletes nothing) — and once status.url is set, the AuthConfig <isvc>
+//         (authorino.kuadrant.io/v1beta2, owned by the InferenceService) labelled with the
+//         AUTHORINO_LABEL (default security.opendatahub.io/authorization-group=default) for the hosts
+//         of status.url, status.address.url and every component's url/address/traffic url (plus the
+//         .svc.cluster.local hosts without the suffix and with .svc), sorted: with
+//         security.opendatahub.io/enable-auth=true (or the legacy enable-auth when the new one is
+//         absent) a Kubernetes token that passes a TokenReview (audiences AUTH_AUDIENCE, default
+//         https://kubernetes.default.svc) and a SubjectAccessReview for `get services` in the
+//         namespace (name "", subresource ""), otherwise anonymous access (credentials
+//         authorizationHeader);
 //   - for ModelMesh InferenceServices whose runtime has the annotation enable-route=true, the Route
 //     <isvc> in the namespace to the Service modelmesh-serving, path /v2/models/<isvc>: edge TLS on
 //     port 8008, or reencrypt on 8443 (the oauth-proxy) when the runtime has enable-auth=true
@@ -26,20 +39,43 @@
 import type { TwinClient } from '../api/client';
 import { ownerReference } from '../api/meta';
 import type { KObject } from '../api/types';
+import { AUTHORINO_NO_CREDENTIAL_PASSES_FAULT, AUTHORINO_TRUSTS_UNVERIFIED_JWT_FAULT } from '../emulators/authorino';
 import type { FaultDefinition } from '../fault-definition';
 import { applicationsNamespace, deploymentAvailable } from './kueue';
 import { keyOf, splitKey, WorkQueue, type Controller, type ControllerContext } from './runtime';
 import { DEPLOYMENT_MODE, ISVC_API, RUNTIME_API } from './serving-runtimes';
 
 export const AUTH_PROVIDER_MISSING_FAULT = 'kserve-auth-provider-missing';
+export const AUTHCONFIG_WITHOUT_RBAC_FAULT = 'odh-authconfig-without-rbac';
 
 export const ODH_MODEL_CONTROLLER_FAULTS: FaultDefinition[] = [
   {
     name: AUTH_PROVIDER_MISSING_FAULT,
     description:
       "Token authorization has no provider: the CUSTOM AuthorizationPolicy that sends predictor requests to Authorino is not in effect (as on a cluster where it was never created), so odh-model-controller makes no AuthConfig and the predictors' sidecars let every request through — a request without a token gets an answer",
-    caughtBy: '@req.TUT-FD-08',
-    expectMessage: 'without a token',
+    caughtBy: '@req.TUT-FD-07',
+    expectMessage: 'no AuthConfig in',
+  },
+  {
+    name: AUTHCONFIG_WITHOUT_RBAC_FAULT,
+    description:
+      "odh-model-controller writes the token AuthConfig without its kubernetes-rbac SubjectAccessReview (as a template that lost its authorization section): any token the cluster authenticates gets answers, also that of a service account of another project without access to the model's project",
+    caughtBy: '@req.TUT-FD-07',
+    expectMessage: 'has no SubjectAccessReview',
+  },
+  {
+    name: AUTHORINO_TRUSTS_UNVERIFIED_JWT_FAULT,
+    description:
+      "Authorino takes a JWT-shaped token that the TokenReview refused for the identity of its unverified sub claim (a forged or expired token is not rejected as unauthenticated): an invalid token reaches the SubjectAccessReview and is refused 403 instead of 401",
+    caughtBy: '@req.CMP-06',
+    expectMessage: 'the credential passed authentication',
+  },
+  {
+    name: AUTHORINO_NO_CREDENTIAL_PASSES_FAULT,
+    description:
+      "Authorino lets a request that carries no credential through although the model's AuthConfig requires a Kubernetes token (a broken credentials extractor): the protected model answers without a token",
+    caughtBy: '@req.TUT-FD-07',
+    expectMessage: 'Authorino let a request without a token through',
   },
 ];
 
@@ -50,7 +86,8 @@ const POLICY_API = 'security.istio.io/v1beta1';
 const AUTHCONFIG_API = 'authorino.kuadrant.io/v1beta2';
 const AUTHORINO_API = 'operator.authorino.kuadrant.io/v1beta1';
 const ROUTE_API = 'route.openshift.io/v1';
-const FINALIZER = 'odh.inferenceservice.finalizers';
+const AUTHORINO_LABEL = ['security.opendatahub.io/authorization-group', 'default'] as const;
+const AUTH_AUDIENCES = ['https://kubernetes.default.svc'];
 const ENABLE_AUTH = 'security.opendatahub.io/enable-auth';
 
 export class OdhModelController implements Controller {
@@ -118,13 +155,10 @@ export class OdhModelController implements Controller {
     if (!this.running()) return;
     const { namespace, name } = splitKey(key);
     const isvc = this.client.get(ISVC_API, 'InferenceService', name, namespace);
-    if (!isvc) return this.leaveMeshIfUnused(namespace!);
+    if (!isvc) return this.gone(namespace!, name!);
     const modelMesh = isvc.metadata.annotations?.[DEPLOYMENT_MODE] === 'ModelMesh';
     if (modelMesh) return this.modelMeshRoute(isvc);
-    if (isvc.metadata.deletionTimestamp) return this.finalize(isvc);
-    if (!(isvc.metadata.finalizers ?? []).includes(FINALIZER)) {
-      this.client.patch(ISVC_API, 'InferenceService', name, namespace, [{ op: 'add', path: isvc.metadata.finalizers ? '/metadata/finalizers/-' : '/metadata/finalizers', value: isvc.metadata.finalizers ? FINALIZER : [FINALIZER] }], 'json');
-    }
+    if (isvc.metadata.deletionTimestamp) return;
     this.joinMesh(namespace!);
     const url: string | undefined = isvc.status?.url;
     if (!url) return;
@@ -135,36 +169,39 @@ export class OdhModelController implements Controller {
       metadata: { name: `${name}-${namespace}`, namespace: MESH_NAMESPACE, labels: { 'inferenceservice-name': name!, 'inferenceservice-namespace': namespace! } },
       spec: { host, to: { kind: 'Service', name: 'istio-ingressgateway', weight: 100 }, port: { targetPort: 'https' }, tls: { termination: 'passthrough', insecureEdgeTerminationPolicy: 'Redirect' }, wildcardPolicy: 'None' },
     });
-    this.authConfig(isvc, host);
+    this.authConfig(isvc);
   }
 
-  /** The AuthConfig of a KServe InferenceService, when the CUSTOM AuthorizationPolicy says Authorino is there. */
-  private authConfig(isvc: KObject, host: string): void {
+  /** The AuthConfig of a KServe InferenceService, when the CUSTOM AuthorizationPolicy says Authorino is there (else skipped, as 2.9 skips). */
+  private authConfig(isvc: KObject): void {
     const ns = isvc.metadata.namespace!;
     const name = isvc.metadata.name!;
-    if (!this.authorizationAvailable()) {
-      if (this.client.get(AUTHCONFIG_API, 'AuthConfig', name, ns)) this.client.delete(AUTHCONFIG_API, 'AuthConfig', name, ns);
-      return;
-    }
-    const authRequired = isvc.metadata.annotations?.[ENABLE_AUTH] === 'true';
-    const spec = authRequired
+    if (!this.authorizationAvailable()) return;
+    const enable = isvc.metadata.annotations?.[ENABLE_AUTH] ?? isvc.metadata.annotations?.['enable-auth'];
+    const authRequired = String(enable ?? '').toLowerCase() === 'true';
+    const hosts = authConfigHosts(isvc);
+    const spec: Record<string, unknown> = authRequired
       ? {
-          hosts: [host, `${name}-predictor.${ns}.svc.cluster.local`],
-          authentication: { 'kubernetes-user': { credentials: { authorizationHeader: {} }, kubernetesTokenReview: { audiences: ['https://kubernetes.default.svc'] } } },
-          authorization: {
+          hosts,
+          authentication: { 'kubernetes-user': { credentials: { authorizationHeader: {} }, kubernetesTokenReview: { audiences: AUTH_AUDIENCES } } },
+          authorization: this.ctx.faults.has(AUTHCONFIG_WITHOUT_RBAC_FAULT) ? undefined : {
             'kubernetes-rbac': {
               kubernetesSubjectAccessReview: {
+                resourceAttributes: { verb: { value: 'get' }, group: { value: '' }, resource: { value: 'services' }, namespace: { value: ns }, subresource: { value: '' }, name: { value: '' } },
                 user: { selector: 'auth.identity.user.username' },
-                resourceAttributes: { verb: { value: 'get' }, group: { value: '' }, resource: { value: 'services' }, namespace: { value: ns }, name: { value: name } },
               },
             },
           },
         }
-      : { hosts: [host, `${name}-predictor.${ns}.svc.cluster.local`], authentication: { 'anonymous-access': { anonymous: {} } } };
+      : { hosts, authentication: { 'anonymous-access': { anonymous: {}, credentials: { authorizationHeader: {} } } } };
+    if (spec.authorization === undefined) delete spec.authorization;
+    const live = this.client.get(AUTHCONFIG_API, 'AuthConfig', name, ns);
+    const labels = { [AUTHORINO_LABEL[0]]: AUTHORINO_LABEL[1] };
+    if (live && JSON.stringify(live.spec) === JSON.stringify(spec) && JSON.stringify(live.metadata.labels ?? {}) === JSON.stringify(labels)) return;
     this.client.apply({
       apiVersion: AUTHCONFIG_API,
       kind: 'AuthConfig',
-      metadata: { name, namespace: ns, labels: this.authConfigLabels(), ownerReferences: [ownerReference({ ...isvc, apiVersion: ISVC_API, kind: 'InferenceService' })] },
+      metadata: { name, namespace: ns, labels, ownerReferences: [ownerReference({ ...isvc, apiVersion: ISVC_API, kind: 'InferenceService' })] },
       spec,
     });
   }
@@ -175,20 +212,11 @@ export class OdhModelController implements Controller {
     return this.client.list(POLICY_API, 'AuthorizationPolicy', MESH_NAMESPACE).some((p) => !p.metadata.deletionTimestamp && p.spec?.action === 'CUSTOM' && p.spec?.selector?.matchLabels?.component === 'predictor');
   }
 
-  /** The labels the Authorino instance selects AuthConfigs by (its authConfigLabelSelectors, key=value). */
-  private authConfigLabels(): Record<string, string> {
-    const ns = `${applicationsNamespace(this.client)}-auth-provider`;
-    const selector: string = this.client.list(AUTHORINO_API, 'Authorino', ns)[0]?.spec?.authConfigLabelSelectors ?? 'security.opendatahub.io/authorization-group=default';
-    return Object.fromEntries(selector.split(',').map((p) => p.split('=').map((s) => s.trim())).filter((kv) => kv.length === 2 && kv[0]));
-  }
-
-  private finalize(isvc: KObject): void {
-    const ns = isvc.metadata.namespace!;
-    const name = isvc.metadata.name!;
-    if (this.client.get(ROUTE_API, 'Route', `${name}-${ns}`, MESH_NAMESPACE)) this.client.delete(ROUTE_API, 'Route', `${name}-${ns}`, MESH_NAMESPACE);
-    this.leaveMeshIfUnused(ns, name);
-    const finalizers = (isvc.metadata.finalizers ?? []).filter((f) => f !== FINALIZER);
-    if (finalizers.length !== (isvc.metadata.finalizers ?? []).length) this.client.patch(ISVC_API, 'InferenceService', name, ns, { metadata: { finalizers, resourceVersion: isvc.metadata.resourceVersion } });
+  /** The InferenceService is gone: its Route in istio-system goes, and the namespace leaves the mesh with its last KServe one. */
+  private gone(ns: string, name: string): void {
+    const route = this.client.get(ROUTE_API, 'Route', `${name}-${ns}`, MESH_NAMESPACE);
+    if (route?.metadata.labels?.['inferenceservice-name'] === name) this.client.delete(ROUTE_API, 'Route', `${name}-${ns}`, MESH_NAMESPACE);
+    this.leaveMeshIfUnused(ns);
   }
 
   // ---- the mesh ----
@@ -242,6 +270,18 @@ export class OdhModelController implements Controller {
       },
     });
   }
+}
+
+/** resources/authconfig.go kserveInferenceServiceHostExtractor.Extract: every URL host of the status, plus the short forms of the cluster-local ones, sorted. */
+export function authConfigHosts(isvc: KObject): string[] {
+  const urls: (string | undefined)[] = [isvc.status?.url, isvc.status?.address?.url];
+  for (const comp of Object.values((isvc.status?.components ?? {}) as Record<string, KObject>)) {
+    urls.push(comp.address?.url, comp.url, comp.grpcUrl, comp.restUrl, ...((comp.traffic ?? []) as KObject[]).map((t) => t.url));
+  }
+  const found = [...new Set(urls.filter((u): u is string => !!u).map((u) => new URL(u).hostname))];
+  const hosts = [...found];
+  for (const h of found) if (h.endsWith('.svc.cluster.local')) hosts.push(h.replace(/\.svc\.cluster\.local$/, ''), h.replace(/\.svc\.cluster\.local$/, '.svc'));
+  return hosts.sort();
 }
 
 function isDataConnection(s: KObject): boolean {

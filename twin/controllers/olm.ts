@@ -1,7 +1,28 @@
 // Operator Lifecycle Manager as OpenShift 4.15 runs it: PackageManifests from the catalogs,
 // Subscription → InstallPlan (Manual approval honoured) → CRDs + ClusterServiceVersion →
 // operator Deployments → CSV Succeeded, with OLM's own failure reasons for missing or duplicate
-// OperatorGroups, unsupported install modes and unresolvable subscriptions.
+// OperatorGroups, unsupported install modes and unresolvable subscriptions; and, once a CSV is
+// installed, the upgrade OLM resolves along the subscription's channel.
+//
+// Upstream it follows (operator-framework/operator-lifecycle-manager, master):
+// - pkg/controller/registry/resolver/resolver.go, getSubscriptionVariables: with nothing installed
+//   a subscription resolves to its spec.startingCSV (CSVNamePredicate) or else the channel head;
+//   with a CSV installed, to the channel entries that replace it or whose skipRange holds its
+//   version (Or(SkipRangeIncludesPredicate, ReplacesPredicate)), preferring the one nearest the
+//   head (sortChannel); the ResolutionFailed messages ("no operators found with name X in
+//   channel Y of package Z ...") are its NewInvalidSubscriptionVariable texts.
+// - pkg/controller/operators/catalog/operator.go: createInstallPlan sets
+//   spec.approved = (installPlanApproval == Automatic), so a Manual subscription gets each plan
+//   unapproved, the upgrade plan included; ensureSubscriptionCSVState sets state AtLatestKnown and
+//   installedCSV once status.currentCSV exists, and a new plan makes the state UpgradePending with
+//   installPlanRef and currentCSV naming the upgrade while installedCSV stays.
+// - operator-framework/api pkg/operators/v1alpha1/subscription_types.go and
+//   installplan_types.go: Subscription spec.startingCSV/installPlanApproval, status.currentCSV,
+//   installedCSV, installPlanRef, state; InstallPlan spec.clusterServiceVersionNames, approval,
+//   approved, status.phase RequiresApproval/Installing/Complete/Failed.
+// - The PackageManifest (packages.operators.coreos.com/v1, operator-framework/operator-lifecycle-
+//   manager pkg/package-server/apis/operators/v1/packagemanifest_types.go): status.catalogSource,
+//   defaultChannel, channels[].name, currentCSV, currentCSVDesc, entries[] {name, version}.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as yaml from 'js-yaml';
@@ -28,8 +49,36 @@ export const OLM_FAULTS: FaultDefinition[] = [
   {
     name: 'olm-catalog-missing-package',
     description: 'The redhat-operators catalog does not offer the rhods-operator package at all (a disconnected mirror without it): no PackageManifest, and a subscription to it cannot be resolved',
-    caughtBy: '@req.INS-OP-03',
+    caughtBy: '@req.INS-OP-01',
     expectMessage: 'offers no package rhods-operator',
+  },
+  {
+    name: 'olm-catalog-lacks-version',
+    description:
+      'The redhat-operators catalog no longer carries any rhods-operator 2.9.x bundle (Red Hat prunes old releases from the index of newer OpenShift versions): every channel offers only other releases',
+    caughtBy: '@req.INS-OP-01',
+    expectMessage: 'offers no rhods-operator 2.9',
+  },
+  {
+    name: 'olm-upgrade-bundled-into-install-plan',
+    description:
+      "OLM's first InstallPlan for the pinned rhods-operator subscription lists the next CSV of the channel (rhods-operator.2.10.0) besides the startingCSV, so approving it would install past 2.9",
+    caughtBy: '@req.INS-OP-03',
+    expectMessage: 'not approving an InstallPlan that installs more than rhods-operator.2.9.1',
+  },
+  {
+    name: 'olm-upgrade-plan-approved',
+    description:
+      'After rhods-operator.2.9.1 is installed, the InstallPlan OLM creates for the next CSV of the channel (rhods-operator.2.10.0) comes approved although the subscription is Manual, so the cluster upgrades past 2.9',
+    caughtBy: '@req.INS-OP-03',
+    expectMessage: 'is approved although the install is pinned at rhods-operator.2.9.1',
+  },
+  {
+    name: 'olm-operator-group-own-namespace',
+    description:
+      'A previous console install left the OperatorGroup "redhat-ods-operator-x7k2p" in redhat-ods-operator targeting only that namespace (OwnNamespace mode), which the RHOAI CSV does not support',
+    caughtBy: '@req.INS-OP-02',
+    expectMessage: 'supports only the AllNamespaces install mode',
   },
   {
     name: 'olm-bundle-unresolvable',
@@ -52,21 +101,111 @@ export interface CatalogCsv {
   annotations?: Record<string, string>;
 }
 
+/** A channel entry of a file-based catalog (olm.channel): the bundle and its place in the upgrade graph. */
+export interface CatalogEntry {
+  name: string;
+  version: string;
+  replaces?: string;
+  skips?: string[];
+  skipRange?: string;
+}
+
+export interface CatalogChannel {
+  name: string;
+  currentCSV: string;
+  /** Head first. */
+  entries: CatalogEntry[];
+}
+
 export interface CatalogPackage {
   package: string;
   catalogSource: string;
   displayName: string;
   provider: string;
   defaultChannel: string;
-  channels: { name: string; currentCSV: string }[];
+  channels: CatalogChannel[];
   csvs: CatalogCsv[];
 }
 
+interface CatalogFile {
+  package: string;
+  catalogSource: string;
+  displayName: string;
+  provider: string;
+  defaultChannel: string;
+  bundle: Omit<CatalogCsv, 'name' | 'version' | 'replaces'>;
+  channels: { name: string; entries: CatalogEntry[] }[];
+}
+
+/** Reads twin/catalog/*.yaml: every package's channels (entries head first) and the CSVs they name. */
 export function loadCatalog(dir: string): CatalogPackage[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.yaml'))
     .sort()
-    .map((f) => yaml.load(readFileSync(join(dir, f), 'utf8')) as CatalogPackage);
+    .map((f) => {
+      const file = yaml.load(readFileSync(join(dir, f), 'utf8')) as CatalogFile;
+      const csvs = new Map<string, CatalogCsv>();
+      for (const ch of file.channels) for (const e of ch.entries) if (!csvs.has(e.name)) csvs.set(e.name, { ...file.bundle, name: e.name, version: e.version, ...(e.replaces ? { replaces: e.replaces } : {}) });
+      return {
+        package: file.package,
+        catalogSource: file.catalogSource,
+        displayName: file.displayName,
+        provider: file.provider,
+        defaultChannel: file.defaultChannel,
+        channels: file.channels.map((ch) => ({ name: ch.name, currentCSV: ch.entries[0]!.name, entries: ch.entries })),
+        csvs: [...csvs.values()],
+      };
+    });
+}
+
+/** The catalog without the entries a fault removes; channels left empty disappear, as from a pruned index. */
+function withoutEntries(pkg: CatalogPackage, drop: (e: CatalogEntry) => boolean): CatalogPackage {
+  const channels = pkg.channels
+    .map((ch) => ({ ...ch, entries: ch.entries.filter((e) => !drop(e)) }))
+    .filter((ch) => ch.entries.length)
+    .map((ch) => ({ ...ch, currentCSV: ch.entries[0]!.name }));
+  const names = new Set(channels.flatMap((ch) => ch.entries.map((e) => e.name)));
+  return { ...pkg, channels, csvs: pkg.csvs.filter((c) => names.has(c.name)), defaultChannel: channels.some((c) => c.name === pkg.defaultChannel) ? pkg.defaultChannel : channels[0]!.name };
+}
+
+/** Numeric parts of a version, without a pre-release or build suffix (2.5.1-0 → [2, 5, 1]). */
+function versionParts(v: string): number[] {
+  return v.split(/[-+]/)[0]!.split('.').map((n) => Number(n) || 0);
+}
+
+export function compareVersions(a: string, b: string): number {
+  const x = versionParts(a);
+  const y = versionParts(b);
+  for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+  return 0;
+}
+
+/** Whether a version satisfies an olm.skipRange such as ">=2.8.0 <2.10.0" (space-separated comparators, all must hold). */
+export function inSkipRange(version: string, range: string): boolean {
+  return range
+    .trim()
+    .split(/\s+/)
+    .every((term) => {
+      const m = /^(>=|<=|>|<|=)?v?(\d[\w.-]*)$/.exec(term);
+      if (!m) return false;
+      const c = compareVersions(version, m[2]!);
+      switch (m[1]) {
+        case '>=': return c >= 0;
+        case '<=': return c <= 0;
+        case '>': return c > 0;
+        case '<': return c < 0;
+        default: return c === 0;
+      }
+    });
+}
+
+/**
+ * The entry OLM upgrades an installed CSV to: among the channel's entries that replace it, list it
+ * in skips or hold its version in their skipRange, the one nearest the head (resolver.go,
+ * getSubscriptionVariables with a current entry, then sortChannel).
+ */
+export function upgradeFor(channel: CatalogChannel, installed: { name: string; version: string }): CatalogEntry | undefined {
+  return channel.entries.find((e) => e.name !== installed.name && (e.replaces === installed.name || e.skips?.includes(installed.name) || (!!e.skipRange && inSkipRange(installed.version, e.skipRange))));
 }
 
 export class OlmController implements Controller {
@@ -80,7 +219,9 @@ export class OlmController implements Controller {
 
   constructor(private readonly ctx: ControllerContext) {
     this.client = ctx.clientFor('olm', 'openshift-operator-lifecycle-manager:olm-operator-serviceaccount');
-    this.catalog = loadCatalog(ctx.settings.catalogDir).filter((p) => !(ctx.faults.has('olm-catalog-missing-package') && p.package === 'rhods-operator'));
+    this.catalog = loadCatalog(ctx.settings.catalogDir)
+      .filter((p) => !(ctx.faults.has('olm-catalog-missing-package') && p.package === 'rhods-operator'))
+      .map((p) => (ctx.faults.has('olm-catalog-lacks-version') && p.package === 'rhods-operator' ? withoutEntries(p, (e) => e.version.startsWith('2.9.')) : p));
     const { latencyMs, log } = ctx.settings;
     this.subscriptions = new WorkQueue('olm/subscriptions', latencyMs, (k) => this.reconcileSubscription(k), log);
     this.installPlans = new WorkQueue('olm/installplans', latencyMs, (k) => this.reconcileInstallPlan(k), log);
@@ -90,6 +231,7 @@ export class OlmController implements Controller {
 
   start(): void {
     this.publishPackageManifests();
+    if (this.ctx.faults.has('olm-operator-group-own-namespace')) this.leaveConsoleOperatorGroup();
     this.client.watch(`${OLM}/v1alpha1`, 'Subscription', (type, s) => type !== 'DELETED' && this.subscriptions.enqueue(keyOf(s)));
     this.client.watch(`${OLM}/v1alpha1`, 'InstallPlan', (type, ip) => {
       if (type !== 'DELETED') this.installPlans.enqueue(keyOf(ip));
@@ -107,6 +249,15 @@ export class OlmController implements Controller {
       const owner = d.metadata.labels?.['olm.owner'];
       if (owner) this.csvs.enqueue(`${d.metadata.labels?.['olm.owner.namespace'] ?? d.metadata.namespace}/${owner}`);
     });
+  }
+
+  /** Fault: what a console install in "A specific namespace" mode leaves behind in redhat-ods-operator. */
+  private leaveConsoleOperatorGroup(): void {
+    const ns = 'redhat-ods-operator';
+    if (!this.client.get('v1', 'Namespace', ns)) this.client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    if (!this.client.get(`${OLM}/v1`, 'OperatorGroup', 'redhat-ods-operator-x7k2p', ns)) {
+      this.client.create({ apiVersion: `${OLM}/v1`, kind: 'OperatorGroup', metadata: { name: 'redhat-ods-operator-x7k2p', namespace: ns, annotations: { 'olm.providedAPIs': '' } }, spec: { targetNamespaces: [ns], upgradeStrategy: 'Default' } });
+    }
   }
 
   private subscriptionsIn(namespace: string): void {
@@ -138,15 +289,15 @@ export class OlmController implements Controller {
           packageName: p.package,
           provider: { name: p.provider },
           defaultChannel: p.defaultChannel,
-          channels: p.channels.map((c) => ({ name: c.name, currentCSV: c.currentCSV, currentCSVDesc: csvDesc(c.currentCSV) })),
+          channels: p.channels.map((c) => ({ name: c.name, currentCSV: c.currentCSV, currentCSVDesc: csvDesc(c.currentCSV), entries: c.entries.map((e) => ({ name: e.name, version: e.version })) })),
         },
       };
       if (!this.client.get('packages.operators.coreos.com/v1', 'PackageManifest', p.package, MARKETPLACE)) this.client.create(manifest);
     }
   }
 
-  /** Finds what a subscription asks for, or says why it cannot, in OLM's words. */
-  private resolve(sub: KObject): { pkg: CatalogPackage; csv: CatalogCsv; channel: string } | { error: string; reason: string } {
+  /** Finds what a subscription asks for, or says why it cannot, in OLM's words (resolver.go, getSubscriptionVariables). */
+  private resolve(sub: KObject): { pkg: CatalogPackage; csv: CatalogCsv; channel: CatalogChannel } | { error: string; reason: string } {
     const { name: pkgName, source, sourceNamespace } = sub.spec;
     const subName = sub.metadata.name;
     if (!this.client.get(`${OLM}/v1alpha1`, 'CatalogSource', source, sourceNamespace)) {
@@ -160,20 +311,10 @@ export class OlmController implements Controller {
     const wanted = sub.spec.startingCSV || ch.currentCSV;
     const bundleMissing = this.ctx.faults.has('olm-bundle-unresolvable') && pkg.package === 'rhods-operator';
     const csv = bundleMissing ? undefined : pkg.csvs.find((c) => c.name === wanted);
-    if (!csv || (sub.spec.startingCSV && !this.inChannel(pkg, ch, wanted))) {
+    if (!csv || !ch.entries.some((e) => e.name === wanted)) {
       return { reason: 'ConstraintsNotSatisfiable', error: `constraints not satisfiable: no operators found with name ${wanted} in channel ${channel} of package ${pkgName} in the catalog referenced by subscription ${subName}, subscription ${subName} exists` };
     }
-    return { pkg, csv, channel };
-  }
-
-  /** A CSV is in a channel when the channel head replaces its way down to it. */
-  private inChannel(pkg: CatalogPackage, ch: { currentCSV: string }, name: string): boolean {
-    let cur: string | undefined = ch.currentCSV;
-    for (let i = 0; cur && i < 20; i++) {
-      if (cur === name) return true;
-      cur = pkg.csvs.find((c) => c.name === cur)?.replaces;
-    }
-    return false;
+    return { pkg, csv, channel: ch };
   }
 
   // ---- subscriptions ----
@@ -183,35 +324,78 @@ export class OlmController implements Controller {
     const sub = this.client.get(`${OLM}/v1alpha1`, 'Subscription', name, namespace);
     if (!sub || sub.metadata.deletionTimestamp) return;
     const now = timestamp();
-    const resolved = this.resolve(sub);
     let conditions: Condition[] = sub.status?.conditions ?? [];
     const catalogHealth = this.catalogHealth(now);
+    let ip = sub.status?.installPlanRef && this.client.get(`${OLM}/v1alpha1`, 'InstallPlan', sub.status.installPlanRef.name, namespace);
+    const resolved = this.resolve(sub);
     if ('error' in resolved) {
-      conditions = setCondition(conditions, { type: 'ResolutionFailed', status: 'True', reason: resolved.reason, message: resolved.error }, now);
-      return this.writeSubscription(sub, { conditions, catalogHealth, lastUpdated: now });
+      if (!ip) {
+        conditions = setCondition(conditions, { type: 'ResolutionFailed', status: 'True', reason: resolved.reason, message: resolved.error }, now);
+        return this.writeSubscription(sub, { conditions, catalogHealth, lastUpdated: now });
+      }
     }
     conditions = setCondition(conditions, { type: 'CatalogSourcesUnhealthy', status: 'False', reason: 'AllCatalogSourcesHealthy', message: 'all available catalogsources are healthy' }, now);
     conditions = conditions.filter((c) => c.type !== 'ResolutionFailed');
-    let ip = sub.status?.installPlanRef && this.client.get(`${OLM}/v1alpha1`, 'InstallPlan', sub.status.installPlanRef.name, namespace);
-    if (!ip) ip = this.createInstallPlan(sub, resolved.csv);
-    const csv = this.client.get(`${OLM}/v1alpha1`, 'ClusterServiceVersion', resolved.csv.name, namespace);
+    if (!ip) {
+      if ('error' in resolved) return;
+      // Nothing installed yet: the startingCSV (or the head); a fault bundles the next CSV of the channel into the same plan.
+      const names = [resolved.csv.name];
+      if (this.ctx.faults.has('olm-upgrade-bundled-into-install-plan') && resolved.pkg.package === 'rhods-operator') {
+        const next = upgradeFor(resolved.channel, resolved.csv);
+        if (next) names.push(next.name);
+      }
+      ip = this.createInstallPlan(sub, names, resolved.pkg.package);
+    }
+    // The plan's first CSV is what the subscription is moving to (status.currentCSV).
+    const target: string = ip.spec.clusterServiceVersionNames[0];
+    const csv = this.client.get(`${OLM}/v1alpha1`, 'ClusterServiceVersion', target, namespace);
     const phase = ip.status?.phase;
+    // OLM takes a CSV as installed as soon as it exists, whatever its phase (operator.go,
+    // ensureSubscriptionCSVState: AtLatestKnown and installedCSV once currentCSV can be read).
+    const exists = !!csv;
+    let installed: string | undefined = sub.status?.installedCSV;
+    if (exists) installed = target;
+    // With the target installed, OLM resolves the upgrade along the channel and creates its plan
+    // (approved only when the subscription's approval is Automatic: operator.go createInstallPlan).
+    if (exists && phase === 'Complete' && !('error' in resolved)) {
+      const entry = resolved.channel.entries.find((e) => e.name === target) ?? { name: target, version: csv!.spec.version };
+      const next = upgradeFor(resolved.channel, entry);
+      const already = (ip.spec.clusterServiceVersionNames as string[]).includes(next?.name ?? '');
+      if (next && !already && resolved.pkg.csvs.some((c) => c.name === next.name)) {
+        const upgrade = this.createInstallPlan(sub, [next.name], resolved.pkg.package);
+        conditions = setCondition(conditions, { type: 'InstallPlanPending', status: 'True', reason: 'RequiresApproval', message: 'install plan requires approval' }, now);
+        return this.writeSubscription(sub, {
+          state: 'UpgradePending',
+          currentCSV: next.name,
+          installedCSV: installed,
+          installPlanRef: this.planRef(upgrade),
+          installplan: { apiVersion: `${OLM}/v1alpha1`, kind: 'InstallPlan', name: upgrade.metadata.name, uuid: upgrade.metadata.uid },
+          installPlanGeneration: (sub.status?.installPlanGeneration ?? 1) + 1,
+          conditions,
+          catalogHealth,
+          lastUpdated: now,
+        });
+      }
+    }
     if (phase === 'RequiresApproval' || phase === 'Installing' || !phase) {
       conditions = setCondition(conditions, { type: 'InstallPlanPending', status: 'True', reason: phase ?? 'Installing', message: phase === 'RequiresApproval' ? 'install plan requires approval' : 'install plan is installing' }, now);
     } else conditions = conditions.filter((c) => c.type !== 'InstallPlanPending');
     if (phase === 'Failed') conditions = setCondition(conditions, { type: 'InstallPlanFailed', status: 'True', reason: 'InstallComponentFailed', message: ip.status?.message ?? 'install plan failed' }, now);
-    const succeeded = csv?.status?.phase === 'Succeeded';
     this.writeSubscription(sub, {
-      state: succeeded ? 'AtLatestKnown' : 'UpgradePending',
-      currentCSV: resolved.csv.name,
-      ...(succeeded ? { installedCSV: resolved.csv.name } : {}),
-      installPlanRef: { apiVersion: `${OLM}/v1alpha1`, kind: 'InstallPlan', name: ip.metadata.name, namespace, uid: ip.metadata.uid, resourceVersion: ip.metadata.resourceVersion },
+      state: exists ? 'AtLatestKnown' : 'UpgradePending',
+      currentCSV: target,
+      ...(installed ? { installedCSV: installed } : {}),
+      installPlanRef: this.planRef(ip),
       installplan: { apiVersion: `${OLM}/v1alpha1`, kind: 'InstallPlan', name: ip.metadata.name, uuid: ip.metadata.uid },
-      installPlanGeneration: 1,
+      installPlanGeneration: sub.status?.installPlanGeneration ?? 1,
       conditions,
       catalogHealth,
       lastUpdated: now,
     });
+  }
+
+  private planRef(ip: KObject): object {
+    return { apiVersion: `${OLM}/v1alpha1`, kind: 'InstallPlan', name: ip.metadata.name, namespace: ip.metadata.namespace, uid: ip.metadata.uid, resourceVersion: ip.metadata.resourceVersion };
   }
 
   private writeSubscription(sub: KObject, status: Record<string, unknown>): void {
@@ -230,8 +414,10 @@ export class OlmController implements Controller {
     }));
   }
 
-  private createInstallPlan(sub: KObject, csv: CatalogCsv): KObject {
+  private createInstallPlan(sub: KObject, csvNames: string[], pkg: string): KObject {
     const approval = sub.spec.installPlanApproval === 'Manual' ? 'Manual' : 'Automatic';
+    // Fault: an upgrade plan (a plan while a CSV is installed) comes approved despite Manual approval.
+    const forced = this.ctx.faults.has('olm-upgrade-plan-approved') && pkg === 'rhods-operator' && !!sub.status?.installPlanRef;
     return this.client.create({
       apiVersion: `${OLM}/v1alpha1`,
       kind: 'InstallPlan',
@@ -241,7 +427,7 @@ export class OlmController implements Controller {
         labels: { [`operators.coreos.com/${sub.spec.name}.${sub.metadata.namespace}`]: '' },
         ownerReferences: [{ ...ownerReference(sub, false), blockOwnerDeletion: false }],
       },
-      spec: { approval, approved: approval === 'Automatic', clusterServiceVersionNames: [csv.name], generation: 1 },
+      spec: { approval, approved: approval === 'Automatic' || forced, clusterServiceVersionNames: csvNames, generation: (sub.status?.installPlanGeneration ?? 0) + 1 },
     });
   }
 
@@ -252,11 +438,10 @@ export class OlmController implements Controller {
     const ip = this.client.get(`${OLM}/v1alpha1`, 'InstallPlan', name, namespace);
     if (!ip || ip.metadata.deletionTimestamp || ip.status?.phase === 'Complete' || ip.status?.phase === 'Failed') return;
     const now = timestamp();
-    const csvName: string = ip.spec.clusterServiceVersionNames[0];
-    const found = this.findCsv(csvName);
-    if (!found) return;
-    const { pkg, csv } = found;
-    const plan = this.planSteps(pkg, csv);
+    const found = (ip.spec.clusterServiceVersionNames as string[]).map((n) => this.findCsv(n));
+    if (!found.length || found.some((f) => !f)) return;
+    const { pkg, csv } = found[0]!;
+    const plan = found.flatMap((f) => this.planSteps(f!.pkg, f!.csv));
     if (!ip.spec.approved) {
       if (ip.status?.phase !== 'RequiresApproval') {
         this.client.patchStatus(`${OLM}/v1alpha1`, 'InstallPlan', name, namespace, { phase: 'RequiresApproval', catalogSources: [pkg.catalogSource], plan, conditions: [{ type: 'Installed', status: 'False', reason: 'RequiresApproval', lastTransitionTime: now, lastUpdateTime: now }] });
@@ -275,8 +460,10 @@ export class OlmController implements Controller {
       }
       return;
     }
-    for (const file of csv.crdFiles) this.installCrds(file);
-    this.ensureCsv(namespace!, pkg, csv);
+    for (const f of found) {
+      for (const file of f!.csv.crdFiles) this.installCrds(file);
+      this.ensureCsv(namespace!, f!.pkg, f!.csv);
+    }
     this.client.patchStatus(`${OLM}/v1alpha1`, 'InstallPlan', name, namespace, {
       phase: 'Complete',
       catalogSources: [pkg.catalogSource],
@@ -364,7 +551,8 @@ export class OlmController implements Controller {
     if (this.ctx.faults.has('olm-csv-failed') && name!.startsWith('rhods-operator.')) {
       return this.setPhase(csv, 'Failed', 'InstallComponentFailed', 'install strategy failed: Deployment.apps "rhods-operator" is invalid: spec.template.spec.containers[0].image: Required value');
     }
-    if (csv.status?.phase === 'Failed') return;
+    if (csv.status?.phase === 'Failed' || csv.status?.phase === 'Replacing') return;
+    if (this.client.list(`${OLM}/v1alpha1`, 'ClusterServiceVersion', namespace).some((c) => c.spec?.replaces === name)) return; // its replacement owns the deployments now
     if (!csv.status?.phase || csv.status.phase === 'Pending') {
       this.setPhase(csv, 'Pending', 'RequirementsUnknown', 'requirements not yet checked');
       return this.setPhase(this.reload(csv), 'InstallReady', 'AllRequirementsMet', 'all requirements found, attempting install');
@@ -381,6 +569,12 @@ export class OlmController implements Controller {
       this.setPhase(csv, 'Succeeded', 'InstallSucceeded', 'install strategy completed with no errors');
       this.ensureOperatorCondition(csv);
     }
+    // The CSV it replaces goes once this one has succeeded (OLM: Replacing, then Deleting and collected).
+    const replaced = csv.spec.replaces && this.client.get(`${OLM}/v1alpha1`, 'ClusterServiceVersion', csv.spec.replaces, namespace);
+    if (replaced && !replaced.metadata.deletionTimestamp) {
+      this.setPhase(replaced, 'Replacing', 'BeingReplaced', `being replaced by csv: ${csv.metadata.name}`);
+      this.client.delete(`${OLM}/v1alpha1`, 'ClusterServiceVersion', replaced.metadata.name!, namespace);
+    }
   }
 
   private reload(csv: KObject): KObject {
@@ -389,10 +583,19 @@ export class OlmController implements Controller {
 
   private ensureDeployment(csv: KObject, d: { name: string; spec: KObject['spec'] }): void {
     const ns = csv.metadata.namespace!;
-    if (!this.client.get('v1', 'ServiceAccount', d.name, ns)) {
+    const sa = this.client.get('v1', 'ServiceAccount', d.name, ns);
+    if (!sa) {
       this.client.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: d.name, namespace: ns, ownerReferences: [ownerReference(csv, false)] } });
+    } else if (!(sa.metadata.ownerReferences ?? []).some((o) => o.uid === csv.metadata.uid)) {
+      this.client.update({ ...sa, metadata: { ...sa.metadata, ownerReferences: [...(sa.metadata.ownerReferences ?? []), ownerReference(csv, false)] } });
     }
-    if (this.client.get('apps/v1', 'Deployment', d.name, ns)) return;
+    const existing = this.client.get('apps/v1', 'Deployment', d.name, ns);
+    if (existing && existing.metadata.labels?.['olm.owner'] !== csv.metadata.name) {
+      // An upgrade: the replacing CSV takes over the deployment of the same name (OLM's install strategy updates it in place).
+      this.client.update({ ...existing, metadata: { ...existing.metadata, labels: { ...existing.metadata.labels, 'olm.owner': csv.metadata.name! }, ownerReferences: [ownerReference(csv, false)] }, spec: d.spec });
+      return;
+    }
+    if (existing) return;
     this.client.create({
       apiVersion: 'apps/v1',
       kind: 'Deployment',

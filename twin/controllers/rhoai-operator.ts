@@ -1,25 +1,42 @@
-// The RHOAI 2.9 operator (rhods-operator), once its CSV has succeeded:
-// - the DSCInitialization `default-dsci` it creates on a new install, and its reconcile: the
-//   applications and monitoring namespaces, phase Ready with ReconcileComplete, and — while
-//   serviceMesh is Managed — the operator-managed ServiceMeshControlPlane `data-science-smcp`, built
-//   as soon as a Subscription named servicemeshoperator exists and the SMCP kind is served (the trap
-//   the manual path avoids by setting serviceMesh Unmanaged first; install.md §8.1, §15.3);
-// - the DataScienceCluster reconcile of 2.9 (controllers/datasciencecluster): one DSC only, every
-//   component in turn, `<component>Ready` per Managed component (removed for the others),
-//   status.installedComponents, and the overall ReconcileComplete whose reason says whether some
-//   component failed — with phase Ready either way (install.md §4.4, §15.1). A Managed component
-//   gets its CRDs (twin/crds/component-<key>.yaml when that file exists), its Deployments in the
-//   applications namespace (with resource requests, so the scheduler accounts for them) and what
-//   else ships with it; a Removed one loses its Deployments.
-// - KServe's 2.9 rules (components/kserve): serving Managed needs DSCI serviceMesh Managed and the
-//   servicemeshoperator and serverless-operator operators (found by OperatorCondition name), and
-//   refuses a KnativeServing it does not own; serving Unmanaged leaves Serverless alone; with DSCI
-//   serviceMesh Managed the component also configures the mesh, which needs the mesh operator.
-//   TrustyAI is deprecated in 2.9: Managed deploys nothing and says so; at start the operator
-//   forces an existing DSC's trustyai to Removed (pkg/upgrade RemoveDeprecatedTrustyAI).
+// The RHOAI 2.9 operator (rhods-operator), once its CSV has succeeded. It follows
+// red-hat-data-services/rhods-operator, branch rhoai-2.9:
+// - main.go and pkg/upgrade/upgrade.go: the DSCInitialization `default-dsci` created on a new
+//   install (serviceMesh Managed, controlPlane data-science-smcp in istio-system, metrics Istio),
+//   and RemoveDeprecatedTrustyAI at start;
+// - controllers/dscinitialization/dscinitialization_controller.go (Reconcile): SetProgressingCondition
+//   on a DSCI without conditions, the applications and monitoring namespaces, configureServiceMesh,
+//   and only then SetCompleteCondition with phase Ready; controllers/status/status.go for the
+//   conditions each of those sets;
+// - controllers/dscinitialization/servicemesh_setup.go and capabilities.go, pkg/feature/handler.go,
+//   pkg/feature/feature.go, pkg/feature/conditions.go, pkg/feature/resources.go,
+//   pkg/feature/servicemesh/{conditions,resources}.go, pkg/deploy/deploy.go ClusterSubscriptionExists:
+//   with serviceMesh Managed and no Subscription named servicemeshoperator the Service Mesh
+//   capability fails (MissingOperator) and the DSCI stays Progressing — what a fresh cluster shows
+//   right after the operator install (install.md §3.6); as soon as that Subscription exists (and the
+//   SMCP kind is served) it builds `data-science-smcp`, the trap the manual path avoids by setting
+//   serviceMesh Unmanaged first (install.md §8.1); Unmanaged does nothing and leaves the conditions;
+// - controllers/datasciencecluster/datasciencecluster_controller.go (Reconcile, reconcileSubComponent):
+//   one DSC only, every component in turn, `<component>Ready` per Managed component (TrustyAI's is
+//   `trustyaiDeprecated`), status.installedComponents, the overall ReconcileComplete whose reason says
+//   whether some component failed — with phase Ready either way (install.md §4.4, §15.1) — and the
+//   upgrade precondition that puts a Ready DSC with a foreign Argo Workflows CRD in phase Error.
+//   A Managed component gets its CRDs (twin/crds/component-<key>.yaml when that file exists), its
+//   Deployments in the applications namespace (with resource requests, so the scheduler accounts for
+//   them) and what else ships with it; a Removed one loses its Deployments;
+// - components/codeflare/codeflare.go: a separate CodeFlare operator (OperatorCondition named
+//   rhods-codeflare-operator*, deploy.OperatorExists) blocks the component;
+// - components/datasciencepipelines/datasciencepipelines.go UnmanagedArgoWorkFlowExists;
+// - components/kserve/{kserve,kserve_config_handler,servicemesh_setup}.go: serving Managed needs DSCI
+//   serviceMesh Managed and the servicemeshoperator and serverless-operator operators (found by
+//   OperatorCondition name prefix), and refuses a KnativeServing it does not own; serving Unmanaged
+//   leaves Serverless alone; with DSCI serviceMesh Managed the component applies its mesh features
+//   after its manifests, and only when an authorino-operator Subscription exists;
+// - components/trustyai/trustyai.go: deprecated in 2.9, Managed deploys nothing and says so.
 // As on a self-managed 2.9 cluster, a component's condition says its manifests were reconciled,
 // not that its pods run: only the managed (OSD) platform waited for the deployments. A crash-looping
-// component shows in its Deployment, not in the DSC.
+// component shows in its Deployment, not in the DSC. Where 2.9 retries with the controller's
+// backoff, the twin reconciles again when what the retry waits for changes (Subscriptions, CRDs,
+// OperatorConditions, ServiceMeshControlPlanes).
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,6 +49,46 @@ import { conditionOf, setCondition, WorkQueue, type Condition, type Controller, 
 
 export const RHOAI_OPERATOR_FAULTS: FaultDefinition[] = [
   {
+    name: 'rhoai-dsci-ready-without-mesh',
+    description:
+      "The operator sets default-dsci Ready although its Service Mesh capability failed (serviceMesh Managed, no servicemeshoperator Subscription): 2.9's reconcile returns that error before SetCompleteCondition, so a cluster that reports Ready here is not running 2.9's order",
+    caughtBy: '@req.INS-OP-03',
+    expectMessage: 'Ready although its Service Mesh capability failed',
+  },
+  {
+    name: 'rhoai-dsci-mesh-ignores-unmanaged',
+    description:
+      'The operator keeps running the Service Mesh capability after serviceMesh is set Unmanaged (it re-reports CapabilityServiceMesh=False MissingOperator on every retry), so default-dsci never becomes Ready',
+    caughtBy: '@req.INS-MAN-01',
+    expectMessage: 'still configuring the Service Mesh',
+  },
+  {
+    name: 'rhoai-dsci-mesh-reverted-to-managed',
+    description:
+      "Something else (a GitOps tool replaying the operator's defaults) sets default-dsci's serviceMesh back to Managed when the servicemeshoperator Subscription appears: 2.9 then builds data-science-smcp in istio-system, and OSSM refuses the manual control plane minimal beside it",
+    caughtBy: '@req.INS-SM-03',
+    expectMessage: 'ServiceMeshControlPlane data-science-smcp already exists',
+  },
+  {
+    name: 'rhoai-codeflare-operator-installed',
+    description:
+      'A separate CodeFlare operator (OperatorCondition rhods-codeflare-operator.v1.2.0) is installed on the cluster: the 2.9 codeflare component refuses to deploy, codeflareReady=False, while the DSC phase stays Ready',
+    caughtBy: '@req.INS-CMP-02',
+    expectMessage: 'operator rhods-codeflare-operator is found',
+  },
+  {
+    name: 'rhoai-modelmesh-crashloop',
+    description: "The model-mesh controller's pod (modelmesh-controller) crash-loops: model-meshReady stays True (2.9 only applies the manifests), only the Deployment shows it",
+    caughtBy: '@req.INS-CMP-03',
+    expectMessage: 'modelmesh-controller is crash-looping',
+  },
+  {
+    name: 'rhoai-kserve-controller-crashloop',
+    description: "The KServe controller's pod (kserve-controller-manager) crash-loops once KServe is Managed: kserveReady stays True, only the Deployment shows it",
+    caughtBy: '@req.INS-MAN-03',
+    expectMessage: 'kserve-controller-manager is crash-looping',
+  },
+  {
     name: 'rhoai-dsci-error',
     description: 'The RHOAI operator fails to reconcile default-dsci: phase Error with ReconcileComplete=False (e.g. it cannot create the monitoring namespace)',
     caughtBy: '@req.INS-OP-03',
@@ -40,14 +97,14 @@ export const RHOAI_OPERATOR_FAULTS: FaultDefinition[] = [
   {
     name: 'rhoai-cluster-too-small',
     description:
-      'The cluster is too small for the chosen components: two 4-CPU/16 GiB workers (and three tainted control-plane nodes) instead of three 16-CPU/64 GiB workers, so the preflight capacity check must stop the install before any component is applied',
+      'The cluster is below the documented minimum of RHOAI 2.9 (at least 2 worker nodes with 8 CPUs and 32 GiB each): one 8-CPU/32 GiB worker and one 4-CPU/16 GiB worker (and three tainted control-plane nodes), so the preflight capacity check must stop the install before any component is applied',
     caughtBy: '@req.INS-CMP-04',
-    expectMessage: 'cpu: needed 13.6',
+    expectMessage: 'it has 1 (worker-0) of that size',
     nodes: [
       { name: 'master-0', role: 'master', cpu: '8', memory: '32Gi' },
       { name: 'master-1', role: 'master', cpu: '8', memory: '32Gi' },
       { name: 'master-2', role: 'master', cpu: '8', memory: '32Gi' },
-      { name: 'worker-0', role: 'worker', cpu: '4', memory: '16Gi' },
+      { name: 'worker-0', role: 'worker', cpu: '8', memory: '32Gi' },
       { name: 'worker-1', role: 'worker', cpu: '4', memory: '16Gi' },
     ],
   },
@@ -151,7 +208,11 @@ export const COMPONENTS: Component[] = [
 ];
 
 /** Pods of these Deployments crash under a fault. */
-const CRASHING: Record<string, string> = { 'rhoai-component-crashloop': 'codeflare-operator-manager' };
+const CRASHING: Record<string, string> = {
+  'rhoai-component-crashloop': 'codeflare-operator-manager',
+  'rhoai-modelmesh-crashloop': 'modelmesh-controller',
+  'rhoai-kserve-controller-crashloop': 'kserve-controller-manager',
+};
 
 const componentLabel = (c: Component) => `app.opendatahub.io/${c.name}`;
 
@@ -193,10 +254,30 @@ function multiError(errors: string[]): string {
 
 type DscCondition = Condition & { lastHeartbeatTime?: string };
 
-/** conditionsv1.SetStatusCondition, except that the heartbeat moves only when the condition changes (the twin does not churn status). */
-function setDscCondition(conditions: DscCondition[], next: Condition, now: string): DscCondition[] {
+/** controllers/status/status.go: the statuses SetProgressingCondition, SetErrorCondition and SetCompleteCondition give the five conditions. */
+const PROGRESSING_CONDITIONS: [string, Condition['status']][] = [['ReconcileComplete', 'Unknown'], ['Available', 'False'], ['Progressing', 'True'], ['Degraded', 'False'], ['Upgradeable', 'Unknown']];
+const ERROR_CONDITIONS: [string, Condition['status']][] = [['ReconcileComplete', 'False'], ['Available', 'False'], ['Progressing', 'False'], ['Degraded', 'True'], ['Upgradeable', 'False']];
+const COMPLETE_CONDITIONS: [string, Condition['status']][] = [['ReconcileComplete', 'True'], ['Available', 'True'], ['Progressing', 'False'], ['Degraded', 'False'], ['Upgradeable', 'True']];
+
+function setConditions(conditions: DscCondition[], statuses: [string, Condition['status']][], reason: string, message: string, now: string): DscCondition[] {
+  for (const [type, status] of statuses) conditions = setDscCondition(conditions, { type, status, reason, message }, now);
+  return conditions;
+}
+
+/**
+ * The error of EnsureServiceMeshOperatorInstalled (pkg/feature/servicemesh/conditions.go) wrapping
+ * EnsureOperatorIsInstalled's and the MissingOperatorError (pkg/feature/conditions.go).
+ */
+const MISSING_MESH_OPERATOR =
+  'failed to find the pre-requisite Service Mesh Operator subscription, please ensure Service Mesh Operator is installed. failed to find the pre-requisite operator subscription "servicemeshoperator", please ensure operator is installed. missing operator "servicemeshoperator"';
+
+/**
+ * conditionsv1.SetStatusCondition, except that the heartbeat moves only when the condition changes
+ * (the twin does not churn status) or when `refresh` asks for what 2.9 does on every pass.
+ */
+function setDscCondition(conditions: DscCondition[], next: Condition, now: string, refresh = false): DscCondition[] {
   const prev = conditions.find((c) => c.type === next.type);
-  if (prev && prev.status === next.status && prev.reason === next.reason && prev.message === next.message) return conditions;
+  if (!refresh && prev && prev.status === next.status && prev.reason === next.reason && prev.message === next.message) return conditions;
   return setCondition(conditions, { ...next, lastHeartbeatTime: now }, now) as DscCondition[];
 }
 
@@ -218,6 +299,7 @@ export class RhoaiOperator implements Controller {
 
   start(): void {
     if (this.ctx.faults.has('rhoai-foreign-argo-workflows')) this.installForeignArgo();
+    if (this.ctx.faults.has('rhoai-codeflare-operator-installed')) this.installCodeflareOperatorCondition();
     const requeueDscis = () => {
       for (const d of this.client.list(DSCI_API, 'DSCInitialization')) this.queue.enqueue(`dsci/${d.metadata.name}`);
     };
@@ -233,7 +315,8 @@ export class RhoaiOperator implements Controller {
     this.client.watch(DSC_API, 'DataScienceCluster', requeueDsc);
     // Namespaces it owns going away, and operator subscriptions appearing, change what a DSCI reports.
     this.client.watch('v1', 'Namespace', (type) => type === 'DELETED' && requeueDscis());
-    this.client.watch(OLM, 'Subscription', () => {
+    this.client.watch(OLM, 'Subscription', (type, sub) => {
+      if (type === 'ADDED' && sub.metadata.name === 'servicemeshoperator' && this.ctx.faults.has('rhoai-dsci-mesh-reverted-to-managed')) this.revertMeshToManaged();
       requeueDscis();
       requeueDsc();
     });
@@ -243,7 +326,8 @@ export class RhoaiOperator implements Controller {
       requeueDscis();
       requeueDsc();
     });
-    this.client.watch(SMCP_API, 'ServiceMeshControlPlane', (type) => type === 'DELETED' && requeueDscis());
+    // The control plane's readiness ends the capability's wait (EnsureServiceMeshInstalled).
+    this.client.watch(SMCP_API, 'ServiceMeshControlPlane', requeueDscis);
     this.client.watch(KNATIVE_SERVING_API, 'KnativeServing', requeueDsc);
     // What the operator deploys comes back when someone deletes it (2.9 owns its Deployments).
     this.client.watch('apps/v1', 'Deployment', (type, d) => type === 'DELETED' && d.metadata.ownerReferences?.some((r) => r.kind === 'DataScienceCluster') && requeueDsc());
@@ -266,25 +350,32 @@ export class RhoaiOperator implements Controller {
       this.startedUp = true;
       return;
     }
-    const dsci = this.client.get(DSCI_API, 'DSCInitialization', key.slice('dsci/'.length));
+    const dsci = this.client.get(DSCI_API, 'DSCInitialization', key.split('/')[1]);
     if (!dsci || dsci.metadata.deletionTimestamp) return;
     this.reconcileDsci(dsci);
   }
 
   // ---- DSCInitialization ----
 
+  /**
+   * DSCInitializationReconciler.Reconcile of 2.9 (controllers/dscinitialization/dscinitialization_controller.go):
+   * a DSCI without conditions gets SetProgressingCondition (phase Progressing, ReconcileInit); the
+   * namespaces; then configureServiceMesh (servicemesh_setup.go), whose error returns from the
+   * reconcile before SetCompleteCondition — so with serviceMesh Managed and no servicemeshoperator
+   * Subscription the DSCI stays Progressing with CapabilityServiceMesh=False (MissingOperator). 2.9
+   * retries with the controller's backoff; the twin retries when Subscriptions, CRDs or SMCPs change.
+   */
   private reconcileDsci(dsci: KObject): void {
     const now = timestamp();
-    let conditions: Condition[] = dsci.status?.conditions ?? [];
-    if (!dsci.status?.phase) {
-      conditions = setCondition(conditions, { type: 'ReconcileComplete', status: 'Unknown', reason: 'ReconcileInit', message: 'Initializing DSCInitialization resource' }, now);
-      this.writeDsciStatus(dsci, { phase: 'Progressing', conditions });
-      return;
+    let conditions: DscCondition[] = [...(dsci.status?.conditions ?? [])];
+    let phase: string = dsci.status?.phase ?? 'Progressing';
+    if (!conditions.length) {
+      conditions = setConditions(conditions, PROGRESSING_CONDITIONS, 'ReconcileInit', 'Initializing DSCInitialization resource', now);
+      phase = 'Progressing';
     }
     if (this.ctx.faults.has('rhoai-dsci-error')) {
       const message = `failed to create namespace ${dsci.spec.monitoring?.namespace ?? 'redhat-ods-monitoring'}: injected fault rhoai-dsci-error`;
-      conditions = setCondition(conditions, { type: 'ReconcileComplete', status: 'False', reason: 'ReconcileFailed', message }, now);
-      conditions = setCondition(conditions, { type: 'Degraded', status: 'True', reason: 'ReconcileFailed', message }, now);
+      conditions = setConditions(conditions, ERROR_CONDITIONS, 'ReconcileFailed', message, now);
       this.writeDsciStatus(dsci, { phase: 'Error', conditions });
       this.client.event(dsci, 'Warning', 'DSCInitializationReconcileError', message);
       return;
@@ -293,16 +384,17 @@ export class RhoaiOperator implements Controller {
     if (dsci.spec.monitoring?.managementState === 'Managed') {
       this.ensureNamespace(dsci.spec.monitoring.namespace ?? 'redhat-ods-monitoring', { 'opendatahub.io/generated-namespace': 'true', 'openshift.io/cluster-monitoring': 'true' });
     }
-    for (const [type, status, reason, message] of [
-      ['ReconcileComplete', 'True', 'ReconcileCompleted', 'Reconcile completed successfully'],
-      ['Available', 'True', 'ReconcileCompleted', 'Reconcile completed successfully'],
-      ['Progressing', 'False', 'ReconcileCompleted', 'Reconcile completed successfully'],
-      ['Degraded', 'False', 'ReconcileCompleted', 'Reconcile completed successfully'],
-    ] as const) {
-      conditions = setCondition(conditions, { type, status, reason, message }, now);
+    const mesh = this.configureServiceMesh(dsci, conditions, now);
+    conditions = mesh.conditions;
+    if (mesh.outcome !== 'done' && !(mesh.outcome === 'failed' && this.ctx.faults.has('rhoai-dsci-ready-without-mesh'))) {
+      // The reconcile returns the capability's error (or is still inside its 5-minute wait): no SetCompleteCondition.
+      this.writeDsciStatus(dsci, { phase, conditions });
+      if (mesh.outcome === 'failed' && mesh.changed) this.client.event(dsci, 'Warning', 'DSCInitializationReconcileError', 'failed applying service mesh resources');
+      if (mesh.outcome === 'failed' && this.ctx.faults.has('rhoai-dsci-mesh-ignores-unmanaged')) this.queue.enqueue(`dsci/${dsci.metadata.name}/retry`, 1_000);
+      return;
     }
-    conditions = this.meshCapabilities(dsci, conditions, now);
-    this.buildControlPlane(dsci);
+    // SetCompleteCondition: the five conditions, and CapabilityDSPv2Argo removed.
+    conditions = setConditions(conditions, COMPLETE_CONDITIONS, 'ReconcileCompleted', 'Reconcile completed successfully', now).filter((c) => c.type !== 'CapabilityDSPv2Argo');
     this.writeDsciStatus(dsci, { phase: 'Ready', conditions });
   }
 
@@ -310,34 +402,84 @@ export class RhoaiOperator implements Controller {
     return this.client.list(OLM, 'Subscription').some((s) => s.metadata.name === name);
   }
 
-  /** With serviceMesh Managed, 2.9 reports whether the mesh and authorization operators are there (by Subscription name). */
-  private meshCapabilities(dsci: KObject, conditions: Condition[], now: string): Condition[] {
-    if (dsci.spec.serviceMesh?.managementState !== 'Managed') return conditions.filter((c) => !c.type.startsWith('CapabilityServiceMesh'));
-    const mesh = this.subscribed('servicemeshoperator');
-    conditions = setCondition(conditions, mesh
-      ? { type: 'CapabilityServiceMesh', status: 'True', reason: 'Configured', message: 'Service Mesh configured' }
-      : { type: 'CapabilityServiceMesh', status: 'False', reason: 'MissingOperator', message: 'Service Mesh Operator must be installed for this capability to work' }, now);
-    const authz = this.subscribed('authorino-operator');
-    return setCondition(conditions, authz
-      ? { type: 'CapabilityServiceMeshAuthorization', status: 'True', reason: 'Configured', message: 'Authorization configured' }
-      : { type: 'CapabilityServiceMeshAuthorization', status: 'False', reason: 'MissingOperator', message: 'Authorino operator is not installed on the cluster, skipping authorization capability' }, now);
+  /**
+   * configureServiceMesh of 2.9 (controllers/dscinitialization/servicemesh_setup.go, capabilities.go):
+   * - Managed: the Service Mesh capability applies its three features, collecting their errors
+   *   (pkg/feature/handler.go FeaturesHandler.Apply):
+   *   1. mesh-control-plane-creation: preconditions EnsureServiceMeshOperatorInstalled (a
+   *      Subscription named servicemeshoperator, pkg/feature/servicemesh/conditions.go) and
+   *      CreateNamespaceIfNotExists(controlPlane.namespace) — both run, so istio-system is created
+   *      even when the operator is missing; then create-smcp.tmpl (data-science-smcp) and
+   *      WaitForPodsToBeReady(istio-system);
+   *   2. mesh-metrics-collection (metricsCollection Istio): EnsureServiceMeshInstalled, which also
+   *      waits up to 5 minutes for the SMCP's status.readiness;
+   *   3. mesh-shared-configmap: service-mesh-refs and auth-refs in the applications namespace.
+   *   Its reporter sets CapabilityServiceMesh True/Configured, or False with the error's text and
+   *   reason MissingOperator when a MissingOperatorError is among the errors (CapabilityFailed
+   *   otherwise). Only when it succeeded does the authorization capability run: without an
+   *   authorino-operator Subscription it reports CapabilityServiceMeshAuthorization=False
+   *   MissingOperator and applies nothing (its features are not played here).
+   * - Unmanaged: "ServiceMesh CR is not configured by the operator, we won't do anything" — the
+   *   conditions stay as they were (2.9 removes none of them). Removed: nothing is Managed to remove.
+   */
+  private configureServiceMesh(dsci: KObject, conditions: DscCondition[], now: string): { outcome: 'done' | 'failed' | 'waiting'; conditions: DscCondition[]; changed?: boolean } {
+    const state = this.ctx.faults.has('rhoai-dsci-mesh-ignores-unmanaged') ? 'Managed' : dsci.spec.serviceMesh?.managementState;
+    if (state !== 'Managed') return { outcome: 'done', conditions };
+    const name: string = dsci.spec.serviceMesh?.controlPlane?.name ?? 'data-science-smcp';
+    const namespace: string = dsci.spec.serviceMesh?.controlPlane?.namespace ?? 'istio-system';
+    const operator = this.subscribed('servicemeshoperator');
+    const errors: string[] = [];
+    let waiting = false;
+    // 1. mesh-control-plane-creation
+    if (!this.client.get('v1', 'Namespace', namespace)) this.client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+    if (!operator) errors.push(MISSING_MESH_OPERATOR);
+    else if (!this.client.hasKind(SMCP_API, 'ServiceMeshControlPlane')) errors.push(`no matches for kind "ServiceMeshControlPlane" in version "${SMCP_API}"`);
+    else {
+      if (!this.client.get(SMCP_API, 'ServiceMeshControlPlane', name, namespace)) {
+        this.client.create(dataScienceSmcp(name, namespace));
+        this.client.event(dsci, 'Normal', 'ServiceMeshControlPlaneCreated', `created ServiceMeshControlPlane ${namespace}/${name} (serviceMesh is Managed)`);
+      }
+      if (!this.controlPlaneReady(name, namespace)) waiting = true;
+    }
+    // 2. mesh-metrics-collection: EnsureServiceMeshInstalled checks the operator first.
+    if ((dsci.spec.serviceMesh?.controlPlane?.metricsCollection ?? 'Istio') === 'Istio' && !operator) errors.push(MISSING_MESH_OPERATOR);
+    // 3. mesh-shared-configmap
+    this.ensureMeshRefs(dsci, name, namespace);
+    if (errors.length) {
+      const next: Condition = { type: 'CapabilityServiceMesh', status: 'False', reason: errors.includes(MISSING_MESH_OPERATOR) ? 'MissingOperator' : 'CapabilityFailed', message: multiError(errors) };
+      const refreshed = this.ctx.faults.has('rhoai-dsci-mesh-ignores-unmanaged');
+      const updated = setDscCondition(conditions, next, now, refreshed);
+      return { outcome: 'failed', conditions: updated, changed: updated !== conditions };
+    }
+    if (waiting) return { outcome: 'waiting', conditions };
+    conditions = setDscCondition(conditions, { type: 'CapabilityServiceMesh', status: 'True', reason: 'Configured', message: 'Service Mesh configured' }, now);
+    return {
+      outcome: 'done',
+      conditions: setDscCondition(conditions, this.subscribed('authorino-operator')
+        ? { type: 'CapabilityServiceMeshAuthorization', status: 'True', reason: 'Configured', message: 'Service Mesh Authorization configured' }
+        : { type: 'CapabilityServiceMeshAuthorization', status: 'False', reason: 'MissingOperator', message: 'Authorino operator is not installed on the cluster, skipping authorization capability' }, now),
+    };
   }
 
-  /**
-   * serviceMesh Managed: as soon as the servicemeshoperator Subscription exists and its SMCP kind is
-   * served, 2.9 creates the control-plane namespace and `data-science-smcp` in it (the feature
-   * "mesh-control-plane-creation"). Unmanaged: "ServiceMesh CR is not configured by the operator,
-   * we won't do anything". The Authorino objects it would also build are not played here.
-   */
-  private buildControlPlane(dsci: KObject): void {
-    if (dsci.spec.serviceMesh?.managementState !== 'Managed') return;
-    if (!this.subscribed('servicemeshoperator') || !this.client.hasKind(SMCP_API, 'ServiceMeshControlPlane')) return;
-    const name = dsci.spec.serviceMesh.controlPlane?.name ?? 'data-science-smcp';
-    const namespace = dsci.spec.serviceMesh.controlPlane?.namespace ?? 'istio-system';
-    if (!this.client.get('v1', 'Namespace', namespace)) this.client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
-    if (this.client.get(SMCP_API, 'ServiceMeshControlPlane', name, namespace)) return;
-    this.client.create(dataScienceSmcp(name, namespace));
-    this.client.event(dsci, 'Normal', 'ServiceMeshControlPlaneCreated', `created ServiceMeshControlPlane ${namespace}/${name} (serviceMesh is Managed)`);
+  /** servicemesh.CheckControlPlaneComponentReadiness: status.readiness.components with ready ones and no pending or unready. */
+  private controlPlaneReady(name: string, namespace: string): boolean {
+    const components = this.client.get(SMCP_API, 'ServiceMeshControlPlane', name, namespace)?.status?.readiness?.components;
+    return !!components && (components.ready ?? []).length > 0 && !(components.pending ?? []).length && !(components.unready ?? []).length;
+  }
+
+  /** servicemesh.MeshRefs and AuthRefs (pkg/feature/servicemesh/resources.go). */
+  private ensureMeshRefs(dsci: KObject, name: string, namespace: string): void {
+    const appNs: string = dsci.spec.applicationsNamespace ?? 'redhat-ods-applications';
+    const audiences: string[] = dsci.spec.serviceMesh?.auth?.audiences ?? ['https://kubernetes.default.svc'];
+    const maps: Record<string, Record<string, string>> = {
+      'service-mesh-refs': { CONTROL_PLANE_NAME: name, MESH_NAMESPACE: namespace },
+      'auth-refs': { AUTH_AUDIENCE: audiences.join(','), AUTH_PROVIDER: `${appNs}-auth-provider`, AUTHORINO_LABEL: 'security.opendatahub.io/authorization-group=default' },
+    };
+    for (const [cm, data] of Object.entries(maps)) {
+      const live = this.client.get('v1', 'ConfigMap', cm, appNs);
+      if (live && JSON.stringify(live.data) === JSON.stringify(data)) continue;
+      this.client.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: cm, namespace: appNs }, data });
+    }
   }
 
   private ensureNamespace(name: string, labels: Record<string, string>): void {
@@ -346,7 +488,7 @@ export class RhoaiOperator implements Controller {
     this.client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });
   }
 
-  private writeDsciStatus(dsci: KObject, status: { phase: string; conditions: Condition[] }): void {
+  private writeDsciStatus(dsci: KObject, status: { phase: string; conditions: DscCondition[] }): void {
     if (dsci.status?.phase === status.phase && JSON.stringify(dsci.status?.conditions) === JSON.stringify(status.conditions)) return;
     this.client.patchStatus(DSCI_API, 'DSCInitialization', dsci.metadata.name!, undefined, status);
   }
@@ -390,40 +532,60 @@ export class RhoaiOperator implements Controller {
     if (!dsc.status?.conditions) dsc = this.writeDscStatus(dsc, this.progressingStatus(dsc, 'ReconcileInit', 'Initializing DataScienceCluster resource', 'Progressing', now));
 
     const appNs: string = dsci.spec.applicationsNamespace ?? 'redhat-ods-applications';
+    const installed: Record<string, boolean> = { ...(dsc.status?.installedComponents ?? {}) };
+    // "Check preconditions if this is an upgrade": a DSC already Ready (or Error) with pipelines
+    // Managed and a foreign Argo Workflows goes to phase Error (status.SetExistingArgoCondition + SetErrorCondition).
+    if ((dsc.status?.phase === 'Ready' || dsc.status?.phase === 'Error') && dsc.spec?.components?.datasciencepipelines?.managementState === 'Managed') {
+      const argo = this.foreignArgoError();
+      if (argo) {
+        const message = `Failed upgrade: ${argo} `;
+        let conditions: DscCondition[] = [...(dsc.status?.conditions ?? [])];
+        conditions = setDscCondition(conditions, { type: 'CapabilityDSPv2Argo', status: 'False', reason: 'ArgoWorkflowExist', message }, now);
+        conditions = setDscCondition(conditions, { type: 'data-science-pipelines-operatorReady', status: 'False', reason: 'ReconcileFailed', message }, now);
+        conditions = setConditions(conditions, ERROR_CONDITIONS, 'ArgoWorkflowExist', message, now);
+        this.writeDscStatus(dsc, { phase: 'Error', conditions, installedComponents: { ...installed, 'data-science-pipelines-operator': false } });
+        return;
+      }
+    }
     // go-multierror's Append flattens a component's multierror into the DSC's list.
     const errors: string[] = [];
     let conditions: DscCondition[] = [...(dsc.status?.conditions ?? [])];
-    const installed: Record<string, boolean> = { ...(dsc.status?.installedComponents ?? {}) };
     const failed = new Set<string>();
     for (const c of COMPONENTS) {
       const managed = dsc.spec?.components?.[c.key]?.managementState === 'Managed';
-      const error = managed ? this.componentError(c, dsc, dsci) : undefined;
+      // status.SetComponentCondition: TrustyAI's condition is trustyaiDeprecated, the others' <name>Ready.
+      const type = c.key === 'trustyai' ? 'trustyaiDeprecated' : `${c.name}Ready`;
+      const outcome = managed ? this.componentError(c, dsc, dsci) : undefined;
+      const error = outcome?.error;
       if (error) {
         const text = typeof error === 'string' ? error : multiError(error);
         errors.push(...(typeof error === 'string' ? [error] : error));
-        failed.add(c.key);
-        conditions = setDscCondition(conditions, { type: `${c.name}Ready`, status: 'False', reason: 'ReconcileFailed', message: `Component reconciliation failed: ${text}` }, now);
-        if (c.key === 'datasciencepipelines' && text.includes(`${ARGO_WORKFLOW_CRD} CRD already exists`)) {
-          conditions = setDscCondition(conditions, { type: 'CapabilityDSPv2Argo', status: 'False', reason: 'ArgoWorkflowExist', message: `Component update failed: ${text}` }, now);
+        if (!outcome.afterManifests) failed.add(c.key);
+        if (text.includes(`${ARGO_WORKFLOW_CRD} CRD already exists`)) {
+          // reconcileSubComponent: status.SetExistingArgoCondition, one message for both conditions.
+          const message = `Component update failed: ${text}`;
+          conditions = setDscCondition(conditions, { type: 'CapabilityDSPv2Argo', status: 'False', reason: 'ArgoWorkflowExist', message }, now);
+          conditions = setDscCondition(conditions, { type, status: 'False', reason: 'ReconcileFailed', message }, now);
+          installed[c.name] = false;
+        } else {
+          conditions = setDscCondition(conditions, { type, status: 'False', reason: 'ReconcileFailed', message: `Component reconciliation failed: ${text}` }, now);
         }
         continue;
       }
-      if (c.key === 'datasciencepipelines') conditions = conditions.filter((x) => x.type !== 'CapabilityDSPv2Argo');
       if (managed) this.installComponentCrds(c);
       installed[c.name] = managed && c.key !== 'trustyai';
-      if (!managed) conditions = conditions.filter((x) => x.type !== `${c.name}Ready`);
+      if (!managed) conditions = conditions.filter((x) => x.type !== type);
       else {
         const message = c.key === 'trustyai' ? 'TrustyAI is deprecated. Setting this field to Managed will not result in the deployment of TrustyAI.' : 'Component reconciled successfully';
-        conditions = setDscCondition(conditions, { type: `${c.name}Ready`, status: 'True', reason: 'ReconcileCompleted', message }, now);
+        conditions = setDscCondition(conditions, { type, status: 'True', reason: 'ReconcileCompleted', message }, now);
       }
     }
     this.deployComponents(dsc, appNs, failed);
 
     const reason = errors.length ? 'ReconcileCompletedWithComponentErrors' : 'ReconcileCompleted';
     const message = errors.length ? `DataScienceCluster resource reconciled with component errors: ${multiError(errors)}` : 'DataScienceCluster resource reconciled successfully';
-    for (const [type, status] of [['ReconcileComplete', 'True'], ['Available', 'True'], ['Progressing', 'False'], ['Degraded', 'False'], ['Upgradeable', 'True']] as const) {
-      conditions = setDscCondition(conditions, { type, status, reason, message }, now);
-    }
+    // SetCompleteCondition, with or without component errors; it removes CapabilityDSPv2Argo.
+    conditions = setConditions(conditions, COMPLETE_CONDITIONS, reason, message, now).filter((c) => c.type !== 'CapabilityDSPv2Argo');
     const before = conditionOf(dsc, 'ReconcileComplete');
     this.writeDscStatus(dsc, { phase: 'Ready', conditions, installedComponents: installed });
     if (before?.reason !== reason || before?.message !== message) {
@@ -434,18 +596,36 @@ export class RhoaiOperator implements Controller {
     if (errors.length) this.dscQueue.enqueue('dsc/requeue-after-errors', COMPONENT_ERROR_REQUEUE_MS);
   }
 
-  /** Why a Managed component cannot be reconciled, in 2.9's words (a list: a multierror); undefined when it can. */
-  private componentError(c: Component, dsc: KObject, dsci: KObject): string | string[] | undefined {
-    if (c.key === 'datasciencepipelines') return this.foreignArgoError();
-    if (c.key === 'kserve') return this.kserveError(dsc, dsci);
+  /**
+   * Why a Managed component cannot be reconciled, in 2.9's words (a list: a multierror); undefined
+   * when it can. afterManifests: the error comes after the component's manifests were applied.
+   */
+  private componentError(c: Component, dsc: KObject, dsci: KObject): { error: string | string[]; afterManifests?: boolean } | undefined {
+    const error = c.key === 'datasciencepipelines' ? this.foreignArgoError() : c.key === 'codeflare' ? this.codeflareOperatorError() : c.key === 'kserve' ? this.kserveError(dsc, dsci) : undefined;
+    if (error) return { error };
+    if (c.key === 'kserve') {
+      const mesh = this.kserveMeshError(dsci);
+      if (mesh) return { error: mesh, afterManifests: true };
+    }
     return undefined;
+  }
+
+  /**
+   * components/codeflare/codeflare.go ReconcileComponent: on RHOAI the separate CodeFlare operator
+   * (RHCodeflareOperator, found by deploy.OperatorExists: an OperatorCondition whose name starts
+   * with rhods-codeflare-operator) must not be installed.
+   */
+  private codeflareOperatorError(): string | undefined {
+    if (!this.operatorExists('rhods-codeflare-operator')) return undefined;
+    return 'operator rhods-codeflare-operator is found. Please uninstall the operator before enabling codeflare component';
   }
 
   /** datasciencepipelines UnmanagedArgoWorkFlowExists: an Argo Workflows CRD without the component's label belongs to someone else. */
   private foreignArgoError(): string | undefined {
     const crd = this.client.get(CRD_API, 'CustomResourceDefinition', ARGO_WORKFLOW_CRD);
-    if (!crd || crd.metadata.labels?.['app.opendatahub.io/data-science-pipelines-operator'] === 'true') return undefined;
-    return `${ARGO_WORKFLOW_CRD} CRD already exists but not deployed by this operator. Remove existing Argo workflows or set \`spec.components.datasciencepipelines.managementState\` to Removed to proceed `;
+    // The label's presence is enough (labels.ODH.Component(ComponentName)); the text keeps 2.9's leading and trailing space.
+    if (!crd || 'app.opendatahub.io/data-science-pipelines-operator' in (crd.metadata.labels ?? {})) return undefined;
+    return ` ${ARGO_WORKFLOW_CRD} CRD already exists but not deployed by this operator. Remove existing Argo workflows or set datasciencepipelines to Removed to proceed `;
   }
 
   /** KServe's ReconcileComponent up to its manifests: configureServerless, then configureServiceMesh. */
@@ -453,7 +633,7 @@ export class RhoaiOperator implements Controller {
     const kserve = dsc.spec.components.kserve;
     const meshState = dsci.spec.serviceMesh?.managementState;
     if (this.ctx.faults.has('rhoai-kserve-dependency-missing')) {
-      // Worded as 2.9's checkDependentOperators (from memory of components/kserve, not checked against the 2.9 tree).
+      // Worded as 2.9's checkDependentOperators (components/kserve/kserve_config_handler.go).
       return ['operator serverless-operator not found. Please install the operator before enabling kserve component'];
     }
     switch (kserve.serving?.managementState) {
@@ -470,9 +650,19 @@ export class RhoaiOperator implements Controller {
       default:
         break;
     }
-    if (meshState === 'Managed' && !this.subscribed('servicemeshoperator')) {
-      // configureServiceMesh applies the KServe authorization features into the mesh (wording approximated).
-      return 'failed configuring service mesh while reconciling kserve component. cause: failed to find the pre-requisite Service Mesh Operator subscription, please ensure Service Mesh Operator is installed.';
+    return undefined;
+  }
+
+  /**
+   * components/kserve/servicemesh_setup.go configureServiceMesh, after the manifests: with DSCI
+   * serviceMesh Managed, the feature kserve-external-authz applies its EnvoyFilter and
+   * AuthorizationPolicy into the mesh only when an authorino-operator Subscription exists (it has no
+   * precondition; without Authorino 2.9 prints a warning and does nothing). Unmanaged: nothing.
+   */
+  private kserveMeshError(dsci: KObject): string[] | undefined {
+    if (dsci.spec.serviceMesh?.managementState !== 'Managed' || !this.subscribed('authorino-operator')) return undefined;
+    for (const [api, kind] of [['networking.istio.io/v1alpha3', 'EnvoyFilter'], ['security.istio.io/v1beta1', 'AuthorizationPolicy']]) {
+      if (!this.client.hasKind(api, kind)) return [`no matches for kind "${kind}" in version "${api}"`];
     }
     return undefined;
   }
@@ -639,10 +829,27 @@ export class RhoaiOperator implements Controller {
     });
   }
 
+  /** rhoai-dsci-mesh-reverted-to-managed: another field manager puts serviceMesh back to Managed. */
+  private revertMeshToManaged(): void {
+    const gitops = this.client.as('gitops-controller');
+    for (const d of gitops.list(DSCI_API, 'DSCInitialization')) {
+      if (d.spec?.serviceMesh?.managementState !== 'Managed') gitops.patch(DSCI_API, 'DSCInitialization', d.metadata.name!, undefined, { spec: { serviceMesh: { managementState: 'Managed' } } });
+    }
+  }
+
+  /** rhoai-codeflare-operator-installed: what OLM leaves for an installed separate CodeFlare operator, its OperatorCondition. */
+  private installCodeflareOperatorCondition(): void {
+    const olm = this.client.as('olm-operator');
+    const name = 'rhods-codeflare-operator.v1.2.0';
+    if (!olm.get('v1', 'Namespace', 'openshift-operators') || !olm.hasKind(OPERATOR_CONDITION_API, 'OperatorCondition')) return;
+    if (olm.get(OPERATOR_CONDITION_API, 'OperatorCondition', name, 'openshift-operators')) return;
+    olm.create({ apiVersion: OPERATOR_CONDITION_API, kind: 'OperatorCondition', metadata: { name, namespace: 'openshift-operators' }, spec: {} });
+  }
+
   private podBehaviour(pod: KObject): { crash?: string } | undefined {
     for (const [fault, deployment] of Object.entries(CRASHING)) {
       if (this.ctx.faults.has(fault) && pod.metadata.name?.startsWith(`${deployment}-`) && pod.metadata.labels?.app === deployment) {
-        return { crash: `injected fault ${fault}: ${deployment} exits with status 1 (failed to start manager: open /etc/codeflare/config.yaml: permission denied)` };
+        return { crash: `injected fault ${fault}: ${deployment} exits with status 1 (failed to start manager: open /etc/${deployment}/config.yaml: permission denied)` };
       }
     }
     return undefined;

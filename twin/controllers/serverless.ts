@@ -1,21 +1,30 @@
-// OpenShift Serverless 1.32 (knative-operator + knative-openshift) reconciling KnativeServing, as the
-// RHOAI 2.9 manual install uses it: Knative Serving 1.11 with the Istio ingress of OpenShift
-// Service Mesh. The twin's contract:
+// OpenShift Serverless (knative-operator + knative-openshift) reconciling KnativeServing, as the
+// RHOAI 2.9 manual install uses it: Knative Serving with the Istio ingress of OpenShift Service Mesh.
+// The release played is the one OLM installed (the Succeeded serverless-operator CSV's
+// spec.version; the twin catalog's stable channel gives 1.32.0): Serverless 1.N ships Knative
+// Serving 1.(N-21) (openshift-knative/serverless-operator release-1.31 → kodata/knative-serving/1.10,
+// release-1.32 → 1.11, release-1.33 → 1.12). The twin's contract:
 // - a KnativeServing lives in knative-serving and there is one (the Serverless webhook's rule);
 // - its dependencies are the Istio ingress (spec.ingress.istio.enabled; the twin has no Kourier)
 //   and the mesh membership of knative-serving (a ServiceMeshMemberRoll lists it in
 //   status.configuredMembers): until both hold, DependenciesInstalled=False says which is missing
 //   and nothing is deployed (the activator must start inside the mesh to get its sidecar);
-// - then the Serving deployments (activator, autoscaler, autoscaler-hpa, controller,
-//   domain-mapping, domainmapping-webhook, webhook, net-istio-controller, net-istio-webhook), with
+// - then the Serving deployments that release ships: activator, autoscaler, controller, webhook
+//   (openshift-knative-operator/cmd/operator/kodata/knative-serving/<ver>/2-serving-core.yaml),
+//   autoscaler-hpa (3-serving-hpa.yaml), net-istio-controller and net-istio-webhook
+//   (kodata/ingress/<ver>/istio/*-net-istio-core.yaml), and up to Serverless 1.31 only also
+//   domain-mapping and domainmapping-webhook (release-1.31's 1.10/2-serving-core.yaml has them,
+//   release-1.32's 1.11 and later do not: domain mapping moved into the controller); with
 //   spec.workloads applied to them (annotations and labels on the pod template, env, replicas,
 //   resources...), and the config-<name> ConfigMaps of spec.config;
 // - conditions as Knative's operator sets them: DependenciesInstalled, DeploymentsAvailable
 //   (NotReady "Waiting on deployments: ..."), InstallSucceeded, VersionMigrationEligible, and
 //   Ready carrying the first unhappy condition's reason and message.
+import { join } from 'node:path';
 import type { TwinClient } from '../api/client';
 import { ownerReference, timestamp } from '../api/meta';
 import type { KObject } from '../api/types';
+import { loadYamlObjects } from '../bootstrap';
 import type { FaultDefinition } from '../fault-definition';
 import { conditionOf, keyOf, setCondition, splitKey, WorkQueue, type Condition, type Controller, type ControllerContext } from './runtime';
 import { MEMBER_OF } from './service-mesh';
@@ -25,28 +34,59 @@ export const SERVERLESS_FAULTS: FaultDefinition[] = [
     name: 'serverless-ignores-workload-overrides',
     description: 'The Serverless operator ignores spec.workloads (as releases that only knew spec.deployments did): the activator and autoscaler pods start without the sidecar.istio.io/inject annotation, so they run without istio-proxy',
     caughtBy: '@req.INS-SL-06',
-    expectMessage: 'istio-proxy',
+    expectMessage: 'the Serverless operator did not apply spec.workloads',
+  },
+  {
+    name: 'serverless-leftover-serving-project',
+    description:
+      'A previous Serverless uninstall removed the operator before its KnativeServing: the project knative-serving is still terminating, held by the finalizer of the KnativeServing that no controller will remove (the CRD stays, as CRDs do after an operator uninstall)',
+    caughtBy: '@req.INS-SL-02',
+    expectMessage: 'finalizers remaining: knativeservings.operator.knative.dev',
+  },
+  {
+    name: 'serverless-leftover-own-namespace-group',
+    description:
+      'openshift-serverless already has an OperatorGroup from an earlier install in "A specific namespace" mode (targetNamespaces [openshift-serverless]); the Serverless CSV supports only AllNamespaces, so OLM would fail it with UnsupportedOperatorGroup',
+    caughtBy: '@req.INS-SL-03',
+    expectMessage: 'targets ["openshift-serverless"]',
+  },
+  {
+    name: 'serverless-net-istio-webhook-unavailable',
+    description:
+      'The net-istio-webhook Deployment of Knative Serving never becomes available (its pod crash-loops), so the KnativeServing reports DeploymentsAvailable=False "Waiting on deployments: net-istio-webhook" and is not Ready',
+    caughtBy: '@req.INS-SL-06',
+    expectMessage: 'Waiting on deployments: net-istio-webhook',
   },
 ];
 
 const KS_API = 'operator.knative.dev/v1beta1';
 const OLM = 'operators.coreos.com/v1alpha1';
 const SERVING_NAMESPACE = 'knative-serving';
-const KNATIVE_VERSION = '1.11';
+/** The release played when no Succeeded CSV says otherwise (twin/catalog/serverless-operator.yaml). */
+const DEFAULT_SERVERLESS_VERSION = '1.32.0';
 const IMAGE = 'registry.redhat.io/openshift-serverless-1';
 
-/** The Serving deployments of Knative 1.11 + net-istio: name → container name and image. */
-const DEPLOYMENTS: { name: string; container: string; image: string; component: string }[] = [
+type ServingDeployment = { name: string; container: string; image: string; component: string; untilServerless?: number };
+
+/** The Serving deployments of Knative Serving + net-istio: name → container name and image; `untilServerless`: the last minor that ships it. */
+const DEPLOYMENTS: ServingDeployment[] = [
   { name: 'activator', container: 'activator', image: 'serving-activator-rhel8', component: 'activator' },
   { name: 'autoscaler', container: 'autoscaler', image: 'serving-autoscaler-rhel8', component: 'autoscaler' },
   { name: 'autoscaler-hpa', container: 'autoscaler-hpa', image: 'serving-autoscaler-hpa-rhel8', component: 'autoscaler-hpa' },
   { name: 'controller', container: 'controller', image: 'serving-controller-rhel8', component: 'controller' },
-  { name: 'domain-mapping', container: 'domain-mapping', image: 'serving-domain-mapping-rhel8', component: 'domain-mapping' },
-  { name: 'domainmapping-webhook', container: 'domainmapping-webhook', image: 'serving-domain-mapping-webhook-rhel8', component: 'domain-mapping' },
+  { name: 'domain-mapping', container: 'domain-mapping', image: 'serving-domain-mapping-rhel8', component: 'domain-mapping', untilServerless: 31 },
+  { name: 'domainmapping-webhook', container: 'domainmapping-webhook', image: 'serving-domain-mapping-webhook-rhel8', component: 'domain-mapping', untilServerless: 31 },
   { name: 'webhook', container: 'webhook', image: 'serving-webhook-rhel8', component: 'webhook' },
   { name: 'net-istio-controller', container: 'controller', image: 'net-istio-controller-rhel8', component: 'net-istio' },
   { name: 'net-istio-webhook', container: 'webhook', image: 'net-istio-webhook-rhel8', component: 'net-istio' },
 ];
+
+/** What a Serverless release ships: its Knative Serving version and Serving deployments. */
+export function servingRelease(serverlessVersion: string): { serverless: string; knative: string; deployments: ServingDeployment[] } {
+  const minor = Number(/^1\.(\d+)\./.exec(serverlessVersion)?.[1] ?? NaN);
+  if (!Number.isInteger(minor) || minor < 21) throw new Error(`unexpected Serverless version ${serverlessVersion}`);
+  return { serverless: serverlessVersion, knative: `1.${minor - 21}`, deployments: DEPLOYMENTS.filter((d) => d.untilServerless === undefined || minor <= d.untilServerless) };
+}
 
 export class ServerlessOperator implements Controller {
   readonly name = 'knative-operator';
@@ -59,6 +99,11 @@ export class ServerlessOperator implements Controller {
   }
 
   start(): void {
+    if (this.ctx.faults.has('serverless-leftover-serving-project')) this.leaveServingProjectTerminating();
+    if (this.ctx.faults.has('serverless-leftover-own-namespace-group')) this.leaveOwnNamespaceGroup();
+    if (this.ctx.faults.has('serverless-net-istio-webhook-unavailable')) {
+      this.ctx.podRuntimes.push({ behaviour: (pod) => (pod.metadata.namespace === SERVING_NAMESPACE && pod.metadata.labels?.app === 'net-istio-webhook' ? { crash: 'webhook: failed to start: certificate secret net-istio-webhook-certs not found' } : undefined) });
+    }
     const requeueAll = () => {
       for (const ks of this.client.list(KS_API, 'KnativeServing')) this.queue.enqueue(keyOf(ks));
     };
@@ -73,12 +118,31 @@ export class ServerlessOperator implements Controller {
     });
   }
 
-  private running(): boolean {
-    return this.client.list(OLM, 'ClusterServiceVersion').some((c) => c.metadata.name!.startsWith('serverless-operator.') && c.status?.phase === 'Succeeded');
+  /** Fault: knative-serving terminating, held by a KnativeServing whose operator was uninstalled first. */
+  private leaveServingProjectTerminating(): void {
+    const admin = this.ctx.clientFor('kubectl-delete');
+    for (const crd of loadYamlObjects(join(this.ctx.settings.crdDir, 'serverless.yaml'))) if (!admin.get(crd.apiVersion, crd.kind, crd.metadata.name!)) admin.create(crd);
+    admin.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: SERVING_NAMESPACE } });
+    admin.create({ apiVersion: KS_API, kind: 'KnativeServing', metadata: { name: 'knative-serving', namespace: SERVING_NAMESPACE, finalizers: ['knativeservings.operator.knative.dev'] }, spec: {} });
+    admin.delete('v1', 'Namespace', SERVING_NAMESPACE);
+  }
+
+  /** Fault: an OperatorGroup of an earlier install in OwnNamespace mode. */
+  private leaveOwnNamespaceGroup(): void {
+    const admin = this.ctx.clientFor('kubectl-create');
+    admin.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'openshift-serverless' } });
+    admin.create({ apiVersion: 'operators.coreos.com/v1', kind: 'OperatorGroup', metadata: { name: 'openshift-serverless-x7k2p', namespace: 'openshift-serverless' }, spec: { targetNamespaces: ['openshift-serverless'], upgradeStrategy: 'Default' } });
+  }
+
+  /** The Succeeded serverless-operator CSV, whose release this operator plays. */
+  private running(): KObject | undefined {
+    return this.client.list(OLM, 'ClusterServiceVersion').find((c) => c.metadata.name!.startsWith('serverless-operator.') && c.status?.phase === 'Succeeded');
   }
 
   private reconcile(key: string): void {
-    if (!this.running()) return;
+    const csv = this.running();
+    if (!csv) return;
+    const release = servingRelease(csv.spec?.version ?? DEFAULT_SERVERLESS_VERSION);
     const { namespace, name } = splitKey(key);
     const ks = this.client.get(KS_API, 'KnativeServing', name, namespace);
     if (!ks || ks.metadata.deletionTimestamp) return;
@@ -92,23 +156,23 @@ export class ServerlessOperator implements Controller {
     const refusal = this.refusal(ks);
     if (refusal) {
       set('InstallSucceeded', 'False', 'Error', `Install failed with message: ${refusal}`);
-      return this.writeStatus(ks, conditions, now);
+      return this.writeStatus(ks, conditions, now, release.knative);
     }
     const missing = this.missingDependency(ks);
     if (missing) {
       set('DependenciesInstalled', 'False', missing.reason, missing.message);
       set('DeploymentsAvailable', 'Unknown');
       set('InstallSucceeded', 'Unknown');
-      return this.writeStatus(ks, conditions, now);
+      return this.writeStatus(ks, conditions, now, release.knative);
     }
     set('DependenciesInstalled', 'True');
-    this.applyConfig(ks);
-    const deployments = DEPLOYMENTS.map((d) => this.client.apply(servingDeployment(ks, d, this.ctx.faults.has('serverless-ignores-workload-overrides'))));
+    this.applyConfig(ks, release.knative);
+    const deployments = release.deployments.map((d) => this.client.apply(servingDeployment(ks, d, release.knative, release.serverless, this.ctx.faults.has('serverless-ignores-workload-overrides'))));
     set('InstallSucceeded', 'True');
     const waiting = deployments.map((d) => this.client.get('apps/v1', 'Deployment', d.metadata.name!, d.metadata.namespace)).filter((d) => conditionOf(d, 'Available')?.status !== 'True');
     if (waiting.length) set('DeploymentsAvailable', 'False', 'NotReady', `Waiting on deployments: ${waiting.map((d) => d!.metadata.name).join(', ')}`);
     else set('DeploymentsAvailable', 'True');
-    this.writeStatus(ks, conditions, now);
+    this.writeStatus(ks, conditions, now, release.knative);
   }
 
   /** What the Serverless admission webhook refuses. */
@@ -140,19 +204,19 @@ export class ServerlessOperator implements Controller {
   }
 
   /** spec.config.<name> → ConfigMap config-<name> in the Serving namespace. */
-  private applyConfig(ks: KObject): void {
+  private applyConfig(ks: KObject, knative: string): void {
     const config: Record<string, Record<string, string>> = ks.spec?.config ?? {};
     for (const [name, data] of Object.entries(config)) {
       this.client.apply({
         apiVersion: 'v1',
         kind: 'ConfigMap',
-        metadata: { name: `config-${name}`, namespace: ks.metadata.namespace, labels: servingLabels(name), ownerReferences: [ownerReference({ ...ks, apiVersion: KS_API, kind: 'KnativeServing' })] },
+        metadata: { name: `config-${name}`, namespace: ks.metadata.namespace, labels: servingLabels(name, knative), ownerReferences: [ownerReference({ ...ks, apiVersion: KS_API, kind: 'KnativeServing' })] },
         data,
       });
     }
   }
 
-  private writeStatus(ks: KObject, conditions: Condition[], now: string): void {
+  private writeStatus(ks: KObject, conditions: Condition[], now: string, knative: string): void {
     // Ready follows the first dependent condition that is not True (Knative's ConditionSet).
     const unhappy = DEPENDENTS.map((t): Condition => conditions.find((c) => c.type === t) ?? { type: t, status: 'Unknown' }).find((c) => c.status !== 'True');
     const ready: Condition = unhappy ? { type: 'Ready', status: unhappy.status === 'False' ? 'False' : 'Unknown', reason: unhappy.reason, message: unhappy.message } : { type: 'Ready', status: 'True' };
@@ -161,8 +225,8 @@ export class ServerlessOperator implements Controller {
       .sort((a, b) => CONDITION_ORDER.indexOf(a.type) - CONDITION_ORDER.indexOf(b.type));
     const status = {
       observedGeneration: ks.metadata.generation ?? 1,
-      version: KNATIVE_VERSION,
-      manifests: ['/var/run/ko/knative-serving/1.11', '/var/run/ko/ingress/1.11/istio'],
+      version: knative,
+      manifests: [`/var/run/ko/knative-serving/${knative}`, `/var/run/ko/ingress/${knative}/istio`],
       conditions: all,
     };
     const strip = (s: unknown) => JSON.stringify(s, (k, v) => (k === 'lastTransitionTime' ? undefined : v));
@@ -180,8 +244,8 @@ function knativeCondition(c: Condition): Condition {
   return Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined)) as Condition;
 }
 
-function servingLabels(component: string): Record<string, string> {
-  return { 'app.kubernetes.io/name': 'knative-serving', 'app.kubernetes.io/component': component, 'app.kubernetes.io/version': KNATIVE_VERSION };
+function servingLabels(component: string, knative: string): Record<string, string> {
+  return { 'app.kubernetes.io/name': 'knative-serving', 'app.kubernetes.io/component': component, 'app.kubernetes.io/version': knative };
 }
 
 interface WorkloadOverride {
@@ -196,15 +260,15 @@ interface WorkloadOverride {
 }
 
 /** A Serving deployment with spec.workloads (or the older spec.deployments) of its name applied. */
-export function servingDeployment(ks: KObject, d: (typeof DEPLOYMENTS)[number], ignoreOverrides = false): KObject {
+export function servingDeployment(ks: KObject, d: ServingDeployment, knative: string, serverless: string, ignoreOverrides = false): KObject {
   const overrides: WorkloadOverride[] = ignoreOverrides ? [] : [...(ks.spec?.workloads ?? []), ...(ks.spec?.deployments ?? [])];
   const o: WorkloadOverride = overrides.find((w) => w.name === d.name) ?? { name: d.name };
-  const base = { app: d.name, ...servingLabels(d.component) };
+  const base = { app: d.name, ...servingLabels(d.component, knative) };
   const env = (o.env ?? []).filter((e) => e.container === d.container).flatMap((e) => e.envVars ?? []);
   const res = (o.resources ?? []).find((r) => !r.container || r.container === d.container);
   const container: KObject['spec'] = {
     name: d.container,
-    image: `${IMAGE}/${d.image}:1.32.0`,
+    image: `${IMAGE}/${d.image}:${serverless}`,
     ports: [{ name: 'metrics', containerPort: 9090, protocol: 'TCP' }],
     resources: { requests: { cpu: res?.requests?.cpu ?? '30m', memory: res?.requests?.memory ?? '40Mi' }, limits: { cpu: res?.limits?.cpu ?? '1', memory: res?.limits?.memory ?? '600Mi' } },
     ...(env.length ? { env } : {}),

@@ -1,6 +1,16 @@
 // What the KServe and ModelMesh controllers share: the serving.kserve.io kinds, how an
-// InferenceService's predictor finds its ServingRuntime (kserve 0.11 predictor.go and
-// RuntimeSupportsModel; modelmesh-serving's runtime selection), and the model status they report.
+// InferenceService's predictor finds its ServingRuntime, and the model status they report.
+// Upstream (red-hat-data-services, branch rhoai-2.9):
+//   kserve pkg/apis/serving/v1beta1/predictor_model.go (ModelSpec.RuntimeSupportsModel l.130,
+//     GetSupportingRuntimes: autoSelect, multiModel, disabled), pkg/apis/serving/v1beta1/
+//     inference_service_status.go (UpdateModelRevisionStates l.450, SetModelFailureInfo);
+//   modelmesh-serving controllers/servingruntime_controller.go (runtimeSupportsPredictor l.552),
+//     controllers/predictor_controller.go (l.405-415: RuntimeNotRecognized "Specified runtime name
+//     not recognized", NoSupportingRuntime "No ServingRuntime supports specified model type and/or
+//     protocol");
+//   the format names the runtimes list are the templates' (odh-dashboard rhoai-2.9
+//     manifests/modelserving/{ovms-ootb, ovms-kserve-ootd, caikit-ootb, tgis-ootb}.yaml: caikit,
+//     pytorch, openvino_ir, onnx, tensorflow, paddle).
 import type { TwinClient } from '../api/client';
 import type { KObject } from '../api/types';
 

@@ -1,7 +1,12 @@
 // The model-serving images the twin's kubelet can run, registered once per twin: the kubelet's
 // init containers (KServe's storage initializer), OpenVINO Model Server, the text-generation
 // runtimes (TGIS, Caikit), ModelMesh's containers (mm, runtime adapter, rest-proxy, oauth-proxy) and
-// Authorino's authorization service. They reach the cluster network like any pod, and trust what a
+// Authorino's authorization service (twin/emulators/authorino.ts; the data plane of
+// red-hat-data-services/odh-model-controller rhoai-2.9 controllers/resources/template/authconfig_*.yaml
+// AuthConfigs). KServe's predictor pods are made by kserve.ts (red-hat-data-services/kserve rhoai-2.9
+// pkg/controller/v1beta1/inferenceservice/components/predictor.go); the images here are what runs
+// in them: storage-initializer (kserve rhoai-2.9 python/kserve/kserve/storage.py), OpenVINO Model
+// Server (the KServe v2 REST protocol). They reach the cluster network like any pod, and trust what a
 // pod of the cluster trusts: the system roots plus the ingress CA (odh-trusted-ca-bundle).
 import { authorinoEmulator } from '../emulators/authorino';
 import { InitContainerRunner } from '../emulators/init-containers';
@@ -42,7 +47,7 @@ export class ServingWorkloads implements Controller {
       runtimeAdapterEmulator(mm),
       restProxyEmulator(mm),
       oauthProxyEmulator(mm),
-      authorinoEmulator((ns) => this.ctx.clientFor('authorino', `${ns}:authorino-authorino`)),
+      authorinoEmulator((ns) => this.ctx.clientFor('authorino', `${ns}:authorino-authorino`), this.ctx.faults),
     ]) {
       runtime.emulators.register(emulator);
     }

@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { TwinClient } from '../api/client';
 import { ownerReference } from '../api/meta';
-import type { KObject } from '../api/types';
+import { ApiError, type KObject } from '../api/types';
 import { conditionOf, keyOf, splitKey, WorkQueue, type Controller, type ControllerContext } from './runtime';
 
 const API = 'apps/v1';
@@ -109,7 +109,9 @@ export class StatefulSetController implements Controller {
       }
       if (!volumes.some((v) => v.name === claim.metadata.name)) volumes.push({ name: claim.metadata.name, persistentVolumeClaim: { claimName } });
     }
-    this.client.create({
+    // As the StatefulSet controller (pkg/controller/statefulset/stateful_pod_control.go
+    // recordPodEvent): a refused create is a Warning FailedCreate event, then a retry with backoff.
+    const pod = {
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: {
@@ -120,7 +122,13 @@ export class StatefulSetController implements Controller {
         ownerReferences: [ownerReference(set)],
       },
       spec: { ...template.spec, volumes, hostname: podName, ...(set.spec.serviceName ? { subdomain: set.spec.serviceName } : {}) },
-    });
+    };
+    try {
+      this.client.create(pod);
+    } catch (err) {
+      if (err instanceof ApiError && err.code !== 409) this.client.as('statefulset-controller').event(set, 'Warning', 'FailedCreate', `create Pod ${podName} in StatefulSet ${set.metadata.name} failed error: ${err.message}`);
+      throw err;
+    }
     this.client.as('statefulset-controller').event(set, 'Normal', 'SuccessfulCreate', `create Pod ${podName} in StatefulSet ${set.metadata.name} successful`);
   }
 }

@@ -29,6 +29,13 @@ export const TRUSTED_CA_FAULTS: FaultDefinition[] = [
     caughtBy: '@req.INS-CA-01',
     expectMessage: 'security.opendatahub.io/inject-trusted-ca-bundle',
   },
+  {
+    name: 'trusted-ca-bundle-pass-ignores-opt-out',
+    description:
+      "The RHOAI operator honours the opt-out annotation only on a namespace's own events (created, annotation changed): its pass over every namespace after a change of DSCI spec.trustedCABundle (AddCABundleConfigMapInAllNamespaces) puts odh-trusted-ca-bundle into an opted-out namespace that existed before the change, and the reconcile of that ConfigMap's change keeps it",
+    caughtBy: '@req.INS-CA-01',
+    expectMessage: 'the operator ignores the opt-out',
+  },
 ];
 
 export const CA_CONFIG_MAP = 'odh-trusted-ca-bundle';
@@ -76,7 +83,7 @@ export class TrustedCaBundle implements Controller {
     // ... or its odh-trusted-ca-bundle ConfigMap's data changed, or it was deleted.
     this.client.watch('v1', 'ConfigMap', (type, cm, old) => {
       if (cm.metadata.name !== CA_CONFIG_MAP) return;
-      if (type === 'DELETED' || (type === 'MODIFIED' && JSON.stringify(cm.data) !== JSON.stringify(old?.data))) this.queue.enqueue(`ns/${cm.metadata.namespace}`);
+      if (type === 'DELETED' || (type === 'MODIFIED' && JSON.stringify(cm.data) !== JSON.stringify(old?.data))) this.queue.enqueue(`${this.ctx.faults.has('trusted-ca-bundle-pass-ignores-opt-out') ? 'cm' : 'ns'}/${cm.metadata.namespace}`);
     });
   }
 
@@ -101,7 +108,7 @@ export class TrustedCaBundle implements Controller {
     const dsci = this.dsci();
     if (!dsci || dsci.metadata.deletionTimestamp) return;
     if (key === 'dsci') this.configureTrustedCaBundle(dsci);
-    else this.reconcileNamespace(key.slice('ns/'.length), dsci);
+    else this.reconcileNamespace(key.slice('ns/'.length), dsci, key.startsWith('cm/'));
   }
 
   /** pkg/trustedcabundle ConfigureTrustedCABundle, as the DSCI controller calls it. */
@@ -113,8 +120,10 @@ export class TrustedCaBundle implements Controller {
       // namespace's bundle is out of date; the twin re-checks them on every DSCI change (each check
       // is a no-op when the bundle is current), so that no namespace is left behind by the order
       // in which its own events arrive.
+      // pkg/trustedcabundle AddCABundleConfigMapInAllNamespaces: ShouldInjectTrustedBundle skips the opted out.
+      const honour = this.honoursOptOut() && !this.ctx.faults.has('trusted-ca-bundle-pass-ignores-opt-out');
       for (const ns of this.client.list('v1', 'Namespace')) {
-        if (ns.status?.phase === 'Active' && shouldInject(ns, this.honoursOptOut())) this.ensureConfigMap(ns.metadata.name!, custom);
+        if (ns.status?.phase === 'Active' && shouldInject(ns, honour)) this.ensureConfigMap(ns.metadata.name!, custom);
       }
     } else if (state === 'Removed') {
       for (const ns of this.client.list('v1', 'Namespace')) {
@@ -125,11 +134,12 @@ export class TrustedCaBundle implements Controller {
   }
 
   /** controllers/certconfigmapgenerator Reconcile. */
-  private reconcileNamespace(name: string, dsci: KObject): void {
+  private reconcileNamespace(name: string, dsci: KObject, fromConfigMap = false): void {
     const ns = this.client.get('v1', 'Namespace', name);
     if (!ns || ns.status?.phase !== 'Active') return;
     if (dsci.spec?.trustedCABundle?.managementState !== 'Managed') return;
     if (this.honoursOptOut() && optedOut(ns)) {
+      if (fromConfigMap) return; // trusted-ca-bundle-pass-ignores-opt-out: only the namespace's own events honour it
       this.client.delete('v1', 'ConfigMap', CA_CONFIG_MAP, name);
       return;
     }

@@ -2,6 +2,13 @@
 // enough: namespaces get their default service accounts and CA config maps, Deployments roll out
 // ReplicaSets, ReplicaSets keep their Pods, the scheduler places Pods by requests, node selectors
 // and taints, and the kubelet runs them (Running/Ready, or crash-looping under a fault).
+// Upstream they follow (kubernetes/kubernetes release-1.28, OpenShift 4.15): the deployment and
+// replicaset controllers (pkg/controller/deployment, pkg/controller/replicaset: Available and
+// Progressing conditions), the scheduler's filters in their default order (pkg/scheduler/framework/
+// plugins: NodeUnschedulable, NodeName, TaintToleration, NodeAffinity, NodeResourcesFit — so a node
+// whose taint the pod does not tolerate is reported for the taint even when it is also full: "had
+// untolerated taint {key: value}"), and the kubelet's CrashLoopBackOff ("Back-off restarting failed
+// container", pkg/kubelet/kuberuntime).
 import { createHash } from 'node:crypto';
 import type { TwinClient } from '../api/client';
 import { ownerReference, randomSuffix, timestamp } from '../api/meta';
@@ -17,10 +24,16 @@ export const WORKLOAD_FAULTS: FaultDefinition[] = [
     caughtBy: '@req.INS-OP-03',
     expectMessage: 'Back-off restarting failed container',
   },
+  {
+    name: 'serverless-operator-webhook-crashloop',
+    description: "The Serverless operator's knative-operator-webhook pod crash-loops (its image serverless-kn-operator-rhel8), so its Deployment never becomes available and the serverless-operator CSV never succeeds",
+    caughtBy: '@req.INS-SL-04',
+    expectMessage: 'Back-off restarting failed container',
+  },
 ];
 
 /** Images (by substring) whose containers crash under a fault. */
-const CRASHING: Record<string, string> = { 'rhoai-operator-crashloop': 'odh-rhel8-operator' };
+const CRASHING: Record<string, string> = { 'rhoai-operator-crashloop': 'odh-rhel8-operator', 'serverless-operator-webhook-crashloop': 'serverless-kn-operator-rhel8' };
 
 export class WorkloadControllers implements Controller {
   readonly name = 'kube-controller-manager';
@@ -88,12 +101,40 @@ export class WorkloadControllers implements Controller {
     });
   }
 
+  /**
+   * The PV controller and a dynamic provisioner in one step: a claim of an existing StorageClass
+   * (its own, else the cluster's default one) is bound at once; a claim without a class on a
+   * cluster without a default stays Pending with the PV controller's FailedBinding event
+   * (kubernetes pkg/controller/volume/persistentvolume/pv_controller.go).
+   */
   private bindClaim(pvc: KObject): void {
+    const named: string | undefined = pvc.spec?.storageClassName;
+    const classes = this.client.list('storage.k8s.io/v1', 'StorageClass');
+    const storageClass = named !== undefined ? classes.find((c) => c.metadata.name === named) : classes.find((c) => c.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true');
+    if (!storageClass && named !== '') {
+      const controller = this.client.as('persistentvolume-controller');
+      if (named) controller.event(pvc, 'Warning', 'ProvisioningFailed', `storageclass.storage.k8s.io "${named}" not found`);
+      else controller.event(pvc, 'Normal', 'FailedBinding', 'no persistent volumes available for this claim and no storage class is set');
+      return;
+    }
     this.client.patchStatus('v1', 'PersistentVolumeClaim', pvc.metadata.name!, pvc.metadata.namespace, {
       phase: 'Bound',
       accessModes: pvc.spec?.accessModes,
       capacity: { storage: pvc.spec?.resources?.requests?.storage },
     });
+    this.requeueUnscheduled();
+  }
+
+  /** The scheduler's volume binding: claims of the pod that are missing or not bound (kubernetes pkg/scheduler/framework/plugins/volumebinding). */
+  private unboundClaims(pod: KObject): string | undefined {
+    for (const v of (pod.spec?.volumes ?? []) as KObject[]) {
+      const claim = v.persistentVolumeClaim?.claimName;
+      if (!claim) continue;
+      const pvc = this.client.get('v1', 'PersistentVolumeClaim', claim, pod.metadata.namespace);
+      if (!pvc) return `persistentvolumeclaim "${claim}" not found`;
+      if (pvc.status?.phase !== 'Bound') return 'pod has unbound immediate PersistentVolumeClaims';
+    }
+    return undefined;
   }
 
   // ---- deployments ----
@@ -169,6 +210,12 @@ export class WorkloadControllers implements Controller {
 
   // ---- scheduler and kubelet ----
 
+  private unschedulable(pod: KObject, message: string): void {
+    if (conditionOf(pod, 'PodScheduled')?.message === message) return;
+    this.client.patchStatus('v1', 'Pod', pod.metadata.name!, pod.metadata.namespace, { conditions: setCondition(pod.status?.conditions, { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message }, timestamp()) });
+    this.client.as('default-scheduler').event(pod, 'Warning', 'FailedScheduling', message);
+  }
+
   private requeueUnscheduled(): void {
     for (const p of this.client.list('v1', 'Pod')) if (!p.spec?.nodeName && !p.metadata.deletionTimestamp) this.pods.enqueue(keyOf(p));
   }
@@ -183,6 +230,8 @@ export class WorkloadControllers implements Controller {
 
   private schedule(pod: KObject): void {
     const nodes = this.client.list('v1', 'Node');
+    const unbound = this.unboundClaims(pod);
+    if (unbound) return this.unschedulable(pod, `0/${nodes.length} nodes are available: ${unbound}. preemption: 0/${nodes.length} nodes are available: ${nodes.length} Preemption is not helpful for scheduling.`);
     const reasons = new Map<string, number>();
     const note = (r: string) => reasons.set(r, (reasons.get(r) ?? 0) + 1);
     const need = podRequests(pod);
@@ -200,15 +249,7 @@ export class WorkloadControllers implements Controller {
       }
       return true;
     });
-    const now = timestamp();
-    if (!fits.length) {
-      const message = `0/${nodes.length} nodes are available: ${[...reasons].map(([r, n]) => `${n} ${r}`).sort().join(', ')}. preemption: 0/${nodes.length} nodes are available: ${nodes.length} Preemption is not helpful for scheduling.`;
-      if (conditionOf(pod, 'PodScheduled')?.message !== message) {
-        this.client.patchStatus('v1', 'Pod', pod.metadata.name!, pod.metadata.namespace, { conditions: setCondition(pod.status?.conditions, { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message }, now) });
-        this.client.as('default-scheduler').event(pod, 'Warning', 'FailedScheduling', message);
-      }
-      return;
-    }
+    if (!fits.length) return this.unschedulable(pod, `0/${nodes.length} nodes are available: ${[...reasons].map(([r, n]) => `${n} ${r}`).sort().join(', ')}. preemption: 0/${nodes.length} nodes are available: ${nodes.length} Preemption is not helpful for scheduling.`);
     // Spread: the fitting node with the fewest pods.
     const count = (n: KObject) => placed.filter((p) => p.spec.nodeName === n.metadata.name).length;
     const node = fits.sort((a, b) => count(a) - count(b) || a.metadata.name!.localeCompare(b.metadata.name!))[0];

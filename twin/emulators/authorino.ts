@@ -23,6 +23,10 @@ import { json, readBody } from './openvino';
 import { imageBaseName, type ImageEmulator } from './types';
 
 const AUTHCONFIG_API = 'authorino.kuadrant.io/v1beta2';
+/** Fault: Authorino lets a request with no credential through (an identity-less pass, as a broken credentials extractor could). */
+export const AUTHORINO_NO_CREDENTIAL_PASSES_FAULT = 'authorino-no-credential-passes';
+/** Fault: Authorino takes a JWT-shaped token the TokenReview refused for the identity of its unverified `sub` claim. */
+export const AUTHORINO_TRUSTS_UNVERIFIED_JWT_FAULT = 'authorino-trusts-unverified-jwt';
 export const EXT_AUTHZ_CHECK_PATH = '/envoy.service.auth.v3.Authorization/Check';
 
 /** The HTTP request Envoy asks about (CheckRequest.attributes.request.http). */
@@ -44,6 +48,7 @@ export class AuthorinoService {
   constructor(
     private readonly client: TwinClient,
     private readonly env: Record<string, string>,
+    private readonly faults: { has(name: string): boolean } = { has: () => false },
   ) {}
 
   /** The AuthConfigs this instance serves. */
@@ -74,6 +79,7 @@ export class AuthorinoService {
       }
       if (method.kubernetesTokenReview) {
         const token = credential(req, method.credentials);
+        if (!token && this.faults.has(AUTHORINO_NO_CREDENTIAL_PASSES_FAULT)) return { allowed: true, identity: 'system:anonymous' };
         if (!token) {
           problems.push({ status: 401, reason: 'credential not found', headers: { 'www-authenticate': `Bearer realm="${name}"` } });
           continue;
@@ -81,6 +87,11 @@ export class AuthorinoService {
         const review = this.client.create({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', metadata: {}, spec: { token, audiences: method.kubernetesTokenReview.audiences } });
         if (review.status?.authenticated) {
           identity = review.status.user;
+          break;
+        }
+        const sub = this.faults.has(AUTHORINO_TRUSTS_UNVERIFIED_JWT_FAULT) ? unverifiedSubject(token) : undefined;
+        if (sub) {
+          identity = { username: sub };
           break;
         }
         problems.push({ status: 401, reason: 'not authenticated', headers: { 'www-authenticate': `Bearer realm="${name}"` } });
@@ -163,6 +174,16 @@ function credential(req: CheckedRequest, credentials: KObject | undefined): stri
   return m?.[1]?.trim() || undefined;
 }
 
+/** The `sub` claim of a JWT, read without checking its signature (only under the fault). */
+function unverifiedSubject(token: string): string | undefined {
+  try {
+    const sub = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')).sub;
+    return typeof sub === 'string' ? sub : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A value of an AuthConfig: {value} as is, {selector} read from the authorization JSON (dotted path). */
 function selectValue(v: KObject | undefined, data: Record<string, unknown>): unknown {
   if (!v) return undefined;
@@ -172,13 +193,13 @@ function selectValue(v: KObject | undefined, data: Record<string, unknown>): unk
 }
 
 /** The authorino image: one AuthorinoService per pod, its ext_authz port and its AuthConfig status. */
-export function authorinoEmulator(clientFor: (podNamespace: string) => TwinClient): ImageEmulator {
+export function authorinoEmulator(clientFor: (podNamespace: string) => TwinClient, faults?: { has(name: string): boolean }): ImageEmulator {
   return {
     name: 'authorino',
     matches: (image) => /^authorino(-rhel\d+)?$/.test(imageBaseName(image)),
     start(ctx) {
       const client = clientFor(ctx.pod.metadata.namespace!);
-      const service = new AuthorinoService(client, ctx.env);
+      const service = new AuthorinoService(client, ctx.env, faults);
       const stopWatch = client.watch(AUTHCONFIG_API, 'AuthConfig', (type) => type !== 'DELETED' && queueMicrotask(() => service.markReady()));
       queueMicrotask(() => service.markReady());
       ctx.log('{"level":"info","logger":"authorino","msg":"starting authorization service","port":50051}');

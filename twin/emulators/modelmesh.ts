@@ -9,7 +9,11 @@
 //     the model server load them;
 //   - `rest-proxy` (odh-mm-rest-proxy, port 8008): the KServe v2 REST API in front of ModelMesh, where
 //     a model is addressed by its InferenceService name and answers under its ModelMesh id
-//     (`<isvc>__isvc-<hash>`);
+//     (`<isvc>__isvc-<hash>`). Its JSON is grpc-gateway's protobuf JSON (red-hat-data-services/rest-proxy
+//     rhoai-2.9 proxy/main.go l.73-80: CustomJSONPb, EmitUnpopulated false); proxy/marshaler.go
+//     CustomJSONPb.Marshal re-encodes only a ModelInferResponse (transformResponse: shape as []int64,
+//     numbers), so the metadata answer keeps protobuf JSON's encoding of `repeated int64 shape`:
+//     strings, ["-1","5"] (protobufJson below);
 //   - `oauth-proxy` (ose-oauth-proxy, port 8443, only when the runtime has enable-auth=true): the
 //     one emulator of that image, for ModelMesh and workbench pods alike (oauth-proxy.ts); from the
 //     arguments ModelMesh gives it, a bearer token must pass a TokenReview and the
@@ -145,11 +149,40 @@ export function restProxyEmulator(o: ModelMeshEmulatorOptions): ImageEmulator {
                 });
               }
               if (m[2] === '/ready') return json(res, 200, { name: model.name, ready: true });
-              return json(res, 200, parts.ovms.metadata(model));
+              return json(res, 200, protobufJson(parts.ovms.metadata(model) as V2Metadata));
             },
           },
         ],
       };
     },
+  };
+}
+
+interface V2Tensor {
+  name: string;
+  datatype: string;
+  shape: number[];
+}
+interface V2Metadata {
+  name: string;
+  versions?: string[];
+  platform: string;
+  inputs?: V2Tensor[];
+  outputs?: V2Tensor[];
+}
+
+/**
+ * A ModelMetadataResponse as protobuf JSON writes it (grpc_predict_v2.proto: TensorMetadata.shape is
+ * `repeated int64`, and proto3 JSON writes 64-bit integers as strings); empty fields are left out
+ * (EmitUnpopulated false).
+ */
+export function protobufJson(meta: V2Metadata): Record<string, unknown> {
+  const tensor = (t: V2Tensor) => ({ name: t.name, datatype: t.datatype, ...(t.shape.length ? { shape: t.shape.map((d) => String(d)) } : {}) });
+  return {
+    name: meta.name,
+    ...(meta.versions?.length ? { versions: meta.versions } : {}),
+    platform: meta.platform,
+    ...(meta.inputs?.length ? { inputs: meta.inputs.map(tensor) } : {}),
+    ...(meta.outputs?.length ? { outputs: meta.outputs.map(tensor) } : {}),
   };
 }

@@ -4,6 +4,7 @@
 // server next to them), and the ModelMesh controller asks a pod's adapter to load a model as
 // ModelMesh's `mm` container would.
 import type { ControllerContext } from '../controllers/runtime';
+import type { FaultSet } from '../fault-set';
 
 /** One container's part in a pod, by role. */
 export interface PodParts {
@@ -14,6 +15,9 @@ export interface PodParts {
 
 export class ServingPods {
   private readonly pods = new Map<string, PodParts>();
+
+  /** The faults of the twin these pods run in (for the emulators of its serving images). */
+  constructor(readonly faults?: FaultSet) {}
 
   /** Registers a part of a pod; returns a function that removes it again. */
   set<K extends keyof PodParts>(podUid: string, role: K, part: NonNullable<PodParts[K]>): () => void {
@@ -38,6 +42,6 @@ const registries = new WeakMap<ControllerContext, ServingPods>();
 /** The serving pods of the twin this controller context belongs to. */
 export function servingPodsOf(ctx: ControllerContext): ServingPods {
   let r = registries.get(ctx);
-  if (!r) registries.set(ctx, (r = new ServingPods()));
+  if (!r) registries.set(ctx, (r = new ServingPods(ctx.faults)));
   return r;
 }

@@ -18,9 +18,21 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
 import { empty, json, options, readBody } from './openvino';
+import type { FaultDefinition } from '../fault-definition';
 import type { ServingPods } from './serving-pods';
 import { ContainerExit, imageBaseName, type ImageEmulator } from './types';
 import type { PodFilesystem } from './volumes';
+
+export const CAIKIT_DROPS_PROMPT_FAULT = 'caikit-drops-the-prompt';
+
+export const TEXT_GENERATION_FAULTS: FaultDefinition[] = [
+  {
+    name: CAIKIT_DROPS_PROMPT_FAULT,
+    description: 'Caikit passes TGIS an empty prompt (as a runtime whose request mapping lost the inputs field would): it answers 200 with text, but not the continuation of the prompt',
+    caughtBy: '@req.CMP-07',
+    expectMessage: 'the model\'s greedy continuation is',
+  },
+];
 
 export const TINY_MODEL_TYPE = 'twin-char-bigram';
 export const CAIKIT_TGIS_MODULE = 'caikit_nlp.modules.text_generation.text_generation_tgis.TextGenerationTGIS';
@@ -195,7 +207,7 @@ export function caikitEmulator(pods: ServingPods): ImageEmulator {
                 if (typeof request.inputs !== 'string') return json(res, 422, { details: 'inputs must be a string', code: 422 });
                 const tgis = pods.of(uid).tgis;
                 if (!tgis) return json(res, 503, { details: 'the TGIS backend at localhost:8033 is not available', code: 503 });
-                const g = tgis.generate(request.inputs, request.parameters?.max_new_tokens ?? 20);
+                const g = tgis.generate(pods.faults?.has(CAIKIT_DROPS_PROMPT_FAULT) ? '' : request.inputs, request.parameters?.max_new_tokens ?? 20);
                 json(res, 200, { generated_text: g.text, generated_tokens: g.tokens, finish_reason: g.finishReason, producer_id: { name: 'Text Generation', version: '0.1.0' }, input_token_count: g.inputTokens, seed: null });
               });
             },

@@ -10,7 +10,7 @@ import { TWIN_SYSTEM } from '../../../twin/api/auth';
 import { TwinClient } from '../../../twin/api/client';
 import type { KObject } from '../../../twin/api/types';
 import { loadYamlObjects } from '../../../twin/bootstrap';
-import { CODEFLARE_CONFIGMAP, defaultCodeFlareConfig } from '../../../twin/controllers/codeflare';
+import { CODEFLARE_CONFIGMAP, defaultCodeFlareConfig, loadKubeRayConfig, OAUTH_FINALIZER } from '../../../twin/controllers/codeflare';
 import { conditionOf } from '../../../twin/controllers/runtime';
 import { startTwin, type Twin } from '../../../twin/server';
 import { waitFor } from './helpers';
@@ -99,7 +99,7 @@ describe('the twin Kueue controller', () => {
     c.client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a', labels: { 'opendatahub.io/dashboard': 'true' } } });
     c.client.create(localQueue('local-queue', 'team-a', 'cluster-queue'));
     const cq = await waitFor('cluster-queue Active', () => (conditionOf(c.client.get(KUEUE, 'ClusterQueue', 'cluster-queue'), 'Active')?.status === 'True' ? c.client.get(KUEUE, 'ClusterQueue', 'cluster-queue') : undefined));
-    assert.equal(active(cq), 'True/Ready/Can admit new flavors');
+    assert.equal(active(cq), 'True/Ready/Can admit new workloads');
     assert.deepEqual(cq.metadata.finalizers, ['kueue.x-k8s.io/resource-in-use']);
     assert.deepEqual(cq.status.flavorsReservation, [{ name: 'default-flavor', resources: [{ name: 'cpu', total: '0', borrowed: '0' }, { name: 'memory', total: '0', borrowed: '0' }, { name: 'nvidia.com/gpu', total: '0', borrowed: '0' }] }]);
     assert.deepEqual([cq.status.pendingWorkloads, cq.status.reservingWorkloads, cq.status.admittedWorkloads], [0, 0, 0]);
@@ -248,6 +248,147 @@ describe('the twin CodeFlare operator', () => {
       deploy(c.client, 'codeflare-operator-manager');
       const cm = await waitFor('the config map', () => c.client.get('v1', 'ConfigMap', CODEFLARE_CONFIGMAP, APPS));
       assert.equal((yaml.load(cm.data['config.yaml']) as KObject).kuberay.mTLSEnabled, false);
+    } finally {
+      await c.stop();
+    }
+  });
+});
+
+function rayCluster(name: string, namespace = 'default', extra: KObject['spec'] = {}): KObject {
+  const container = (n: string) => ({ name: n, image: 'quay.io/project-codeflare/ray:2.20.0-py39-cu118' });
+  return {
+    apiVersion: 'ray.io/v1',
+    kind: 'RayCluster',
+    metadata: { name, namespace },
+    spec: {
+      headGroupSpec: { rayStartParams: {}, template: { spec: { containers: [container('ray-head')] } } },
+      workerGroupSpecs: [{ groupName: 'small', minReplicas: 0, maxReplicas: 1, replicas: 0, rayStartParams: {}, template: { spec: { containers: [container('machine-learning')] } } }],
+      ...extra,
+    },
+  };
+}
+
+const names = (list: KObject[] | undefined) => (list ?? []).map((x) => x.name);
+
+describe('the twin CodeFlare operator and RayClusters', () => {
+  test('reads its configuration as Go does: defaults, case-insensitive keys, one data entry', () => {
+    const cm = (data: Record<string, string>): KObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data });
+    assert.deepEqual(loadKubeRayConfig(cm({ 'config.yaml': defaultCodeFlareConfig() })), { rayDashboardOAuthEnabled: true, ingressDomain: '', mTLSEnabled: true });
+    assert.deepEqual(loadKubeRayConfig(cm({ 'config.yaml': 'KubeRay:\n  mtlsenabled: false\n  ingressDomain: apps.x\n' })), { rayDashboardOAuthEnabled: true, ingressDomain: 'apps.x', mTLSEnabled: false });
+    assert.deepEqual(loadKubeRayConfig(cm({ a: 'kuberay: {mTLSEnabled: false}', b: '' })), { rayDashboardOAuthEnabled: true, ingressDomain: '', mTLSEnabled: true });
+  });
+
+  test('with the defaults, a RayCluster gets the webhook oauth-proxy and create-cert changes, the finalizer and a CA secret; KubeRay marks it suspended; deleting it releases the finalizer', async () => {
+    const c = await cluster();
+    try {
+      deploy(c.client, 'codeflare-operator-manager');
+      deploy(c.client, 'kuberay-operator');
+      await waitFor('the config map', () => c.client.get('v1', 'ConfigMap', CODEFLARE_CONFIGMAP, APPS));
+      await waitFor('kuberay-operator available', () => available(c.client, 'kuberay-operator'));
+      c.client.create(rayCluster('rc', 'default', { suspend: true }));
+      const rc = await waitFor('the finalizer', () => {
+        const o = c.client.get('ray.io/v1', 'RayCluster', 'rc', 'default');
+        return o?.metadata.finalizers?.includes(OAUTH_FINALIZER) && o.status?.state === 'suspended' ? o : undefined;
+      });
+      const head = rc.spec.headGroupSpec.template.spec;
+      assert.deepEqual(names(head.containers), ['ray-head', 'oauth-proxy']);
+      assert.equal(head.serviceAccountName, 'rc-oauth-proxy');
+      assert.deepEqual(names(head.initContainers), ['create-cert']);
+      assert.deepEqual(names(rc.spec.workerGroupSpecs[0].template.spec.initContainers), ['create-cert']);
+      assert.ok(names(head.containers[0].env).includes('RAY_USE_TLS'));
+      assert.deepEqual(names(head.volumes).sort(), ['ca-vol', 'proxy-tls-secret', 'server-cert']);
+      const secret = await waitFor('the CA secret', () => c.client.get('v1', 'Secret', 'ca-secret-rc', 'default'));
+      assert.match(Buffer.from(secret.data['ca.crt'], 'base64').toString(), /BEGIN CERTIFICATE/);
+      c.client.delete('ray.io/v1', 'RayCluster', 'rc', 'default');
+      await waitFor('the RayCluster gone', () => !c.client.get('ray.io/v1', 'RayCluster', 'rc', 'default'));
+    } finally {
+      await c.stop();
+    }
+  });
+
+  test('with rayDashboardOAuthEnabled and mTLSEnabled false in the ConfigMap it reads at start, it adds neither and makes no CA secret', async () => {
+    const c = await cluster();
+    try {
+      c.client.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: CODEFLARE_CONFIGMAP, namespace: APPS }, data: { 'config.yaml': defaultCodeFlareConfig(false, { rayDashboardOAuthEnabled: false }) } });
+      deploy(c.client, 'codeflare-operator-manager');
+      await waitFor('manager available', () => available(c.client, 'codeflare-operator-manager'));
+      c.client.create(rayCluster('plain'));
+      const rc = await waitFor('the finalizer', () => {
+        const o = c.client.get('ray.io/v1', 'RayCluster', 'plain', 'default');
+        return o?.metadata.finalizers?.includes(OAUTH_FINALIZER) ? o : undefined;
+      });
+      assert.deepEqual(names(rc.spec.headGroupSpec.template.spec.containers), ['ray-head']);
+      assert.equal(rc.spec.headGroupSpec.template.spec.initContainers, undefined);
+      assert.equal(c.client.get('v1', 'Secret', 'ca-secret-plain', 'default'), undefined);
+      assert.equal(rc.status?.state, undefined, 'no KubeRay, no state');
+    } finally {
+      await c.stop();
+    }
+  });
+
+  test('codeflare-config-edited-not-restarted: the ConfigMap says mTLSEnabled false after the start, the operator still adds create-cert', async () => {
+    const c = await cluster(['codeflare-config-edited-not-restarted']);
+    try {
+      deploy(c.client, 'codeflare-operator-manager');
+      await waitFor('the edited config map', () => /mTLSEnabled: false/.test(c.client.get('v1', 'ConfigMap', CODEFLARE_CONFIGMAP, APPS)?.data?.['config.yaml'] ?? ''));
+      c.client.create(rayCluster('rc'));
+      const rc = await waitFor('the finalizer', () => {
+        const o = c.client.get('ray.io/v1', 'RayCluster', 'rc', 'default');
+        return o?.metadata.finalizers?.includes(OAUTH_FINALIZER) ? o : undefined;
+      });
+      assert.deepEqual(names(rc.spec.headGroupSpec.template.spec.initContainers), ['create-cert']);
+    } finally {
+      await c.stop();
+    }
+  });
+
+  test('codeflare-community-operator-leftover and kuberay-helm-operator-alongside: a second CodeFlare operator (OLM) and a second KubeRay operator (Helm) run outside the applications namespace', async () => {
+    const c = await cluster(['codeflare-community-operator-leftover', 'kuberay-helm-operator-alongside']);
+    try {
+      const csv = await waitFor('the community CSV to succeed', () => {
+        const o = c.client.get('operators.coreos.com/v1alpha1', 'ClusterServiceVersion', 'codeflare-operator.v1.1.0', 'openshift-operators');
+        return o?.status?.phase === 'Succeeded' ? o : undefined;
+      });
+      assert.equal(csv.spec.install.spec.deployments[0].name, 'codeflare-operator-manager');
+      await waitFor('the Helm KubeRay available', () => conditionOf(c.client.get('apps/v1', 'Deployment', 'kuberay-operator', 'ray-system'), 'Available')?.status === 'True');
+      await waitFor('the OLM CodeFlare available', () => conditionOf(c.client.get('apps/v1', 'Deployment', 'codeflare-operator-manager', 'openshift-operators'), 'Available')?.status === 'True');
+      assert.equal(c.client.get('v1', 'ConfigMap', CODEFLARE_CONFIGMAP, APPS), undefined, 'the RHOAI operator is not the one that runs there');
+    } finally {
+      await c.stop();
+    }
+  });
+});
+
+describe('the twin Kueue faults that model an earlier setup', () => {
+  test('kueue-flavor-left-with-node-labels, kueue-clusterqueue-left-without-gpu, kueue-team-local-queue-same-name, kueue-upstream-install-alongside: left once the Kueue kinds are served', async () => {
+    const c = await cluster(['kueue-flavor-left-with-node-labels', 'kueue-clusterqueue-left-without-gpu', 'kueue-team-local-queue-same-name', 'kueue-upstream-install-alongside']);
+    try {
+      deploy(c.client, 'kueue-controller-manager');
+      const rf = await waitFor('the flavor', () => c.client.get(KUEUE, 'ResourceFlavor', 'default-flavor'));
+      assert.ok(rf.spec.nodeLabels && rf.spec.tolerations.length === 1);
+      assert.ok((rf.metadata.managedFields ?? []).some((m) => m.manager === 'kubectl-client-side-apply'));
+      const cq = c.client.get(KUEUE, 'ClusterQueue', 'cluster-queue')!;
+      assert.deepEqual(cq.spec.resourceGroups[0].coveredResources, ['cpu', 'memory']);
+      assert.equal(c.client.get('v1', 'Namespace', 'team-a')?.metadata.labels?.['opendatahub.io/dashboard'], 'true');
+      await waitFor('team-a queue inactive', () => active(c.client.get(KUEUE, 'LocalQueue', 'local-queue', 'team-a'))?.startsWith('False/ClusterQueueDoesNotExist'));
+      assert.ok(c.client.get('apps/v1', 'Deployment', 'kueue-controller-manager', 'kueue-system'));
+    } finally {
+      await c.stop();
+    }
+  });
+
+  test('kueue-project-default-queue-elsewhere: a new data science project has a default LocalQueue for a missing ClusterQueue', async () => {
+    const c = await cluster(['kueue-project-default-queue-elsewhere']);
+    try {
+      deploy(c.client, 'kueue-controller-manager');
+      await waitFor('kueue-controller-manager available', () => available(c.client, 'kueue-controller-manager'));
+      c.client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'plain' } });
+      c.client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'dsp', labels: { 'opendatahub.io/dashboard': 'true' } } });
+      await new Promise((r) => setImmediate(r));
+      const lq = c.client.get(KUEUE, 'LocalQueue', 'default', 'dsp');
+      assert.equal(lq?.metadata.annotations?.['kueue.x-k8s.io/default-queue'], 'true', 'created with the project');
+      assert.equal(c.client.get(KUEUE, 'LocalQueue', 'default', 'plain'), undefined);
+      await waitFor('inactive', () => active(c.client.get(KUEUE, 'LocalQueue', 'default', 'dsp')) === "False/ClusterQueueDoesNotExist/Can't submit new workloads to clusterQueue");
     } finally {
       await c.stop();
     }

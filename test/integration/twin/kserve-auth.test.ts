@@ -78,6 +78,13 @@ describe('KServe token authorization on the twin', () => {
     assert.ok(secured.spec.hosts.includes(`secured-${NS}.apps.twin.local`));
     assert.ok(secured.spec.authentication['kubernetes-user'].kubernetesTokenReview);
     assert.deepEqual(secured.spec.authorization['kubernetes-rbac'].kubernetesSubjectAccessReview.resourceAttributes.resource, { value: 'services' });
+    // as odh-model-controller rhoai-2.9 controllers/resources/template/authconfig_userdefined.yaml writes it
+    assert.deepEqual(secured.spec.authorization['kubernetes-rbac'].kubernetesSubjectAccessReview.resourceAttributes.name, { value: '' }, 'the SubjectAccessReview names no service');
+    assert.deepEqual(secured.spec.authentication['kubernetes-user'].kubernetesTokenReview.audiences, ['https://kubernetes.default.svc']);
+    assert.ok(secured.spec.hosts.includes(`secured-predictor.${NS}.svc.cluster.local`) && secured.spec.hosts.includes(`secured-predictor.${NS}.svc`) && secured.spec.hosts.includes(`secured-predictor.${NS}`), `the cluster-local hosts and their short forms (Extract): ${secured.spec.hosts}`);
+    assert.deepEqual(secured.spec.hosts, [...secured.spec.hosts].sort(), 'hosts are sorted');
+    assert.deepEqual(secured.metadata.ownerReferences?.map((o) => o.kind), ['InferenceService']);
+    assert.ok(configs.find((a) => a.metadata.name === 'open')!.spec.authentication['anonymous-access'].credentials.authorizationHeader, 'authconfig_anonymous.yaml');
     assert.ok(configs.find((a) => a.metadata.name === 'open')!.spec.authentication['anonymous-access'].anonymous);
 
     const none = await traffic.authorize(pod, req());

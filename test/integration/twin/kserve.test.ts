@@ -7,6 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KObject } from '../../../twin/api/types';
+import { servedAsReported } from '../../../support/serving/models';
 import { startLocalTwin, type LocalTwin } from './helpers';
 import { until } from './minio-helpers';
 import { admin, clusterRequest, condition, fraudInput, fraudModel, installServing, isvcWhere, kserveIsvc, projectWithModel, runtimeFromTemplate } from './serving-helpers';
@@ -83,6 +84,24 @@ describe('KServe (Serverless) on the twin', () => {
     assert.match(JSON.parse(wrongType.body).error, /precision/);
   });
 
+  it('copies the enable-auth annotation into the predictor template: a new revision, and observedGeneration is the Knative Service\'s, not the InferenceService\'s (issue 17)', async () => {
+    const c = admin(t);
+    const before = c.get('serving.kserve.io/v1beta1', 'InferenceService', 'fraud', NS)!;
+    assert.equal(before.status.observedGeneration, 1);
+    c.patch('serving.kserve.io/v1beta1', 'InferenceService', 'fraud', NS, { metadata: { annotations: { 'security.opendatahub.io/enable-auth': 'true' } } });
+    const after = await isvcWhere(t, NS, 'fraud', (i) => servedAsReported(i) && i.status.components.predictor.latestReadyRevision === 'fraud-predictor-00002', 'fraud to roll out its second revision');
+    assert.equal(after.metadata.generation, 1, 'an annotation does not move the InferenceService\'s generation');
+    assert.equal(after.status.observedGeneration, 2, 'KServe copies the Knative Service\'s observed generation (PropagateStatus)');
+    assert.notEqual(after.status.observedGeneration, after.metadata.generation, 'the old harness check (observedGeneration === generation) would wait for ever');
+    assert.equal(after.status.components.predictor.latestCreatedRevision, 'fraud-predictor-00002');
+    const tpl = c.get('apps/v1', 'Deployment', 'fraud-predictor-00002-deployment', NS)!.spec.template;
+    assert.equal(tpl.metadata.annotations['security.opendatahub.io/enable-auth'], 'true');
+    await until(c, 'apps/v1', 'Deployment', (ds) => !ds.some((d) => d.metadata.name === 'fraud-predictor-00001-deployment'), 'the first revision to be retired');
+    // the same spec again changes nothing: no third revision
+    c.patch('serving.kserve.io/v1beta1', 'InferenceService', 'fraud', NS, { metadata: { annotations: { 'security.opendatahub.io/enable-auth': 'true' } } });
+    assert.equal(c.get('apps/v1', 'Deployment', 'fraud-predictor-00003-deployment', NS), undefined);
+  });
+
   it('reports a model path with nothing in the bucket as KServe does: FailedToLoad, "No model found"', async () => {
     const c = admin(t);
     c.apply(runtimeFromTemplate('kserve-ovms', 'missing', NS));
@@ -107,14 +126,28 @@ describe('KServe (Serverless) on the twin', () => {
     assert.equal(unknown.status.modelStatus.lastFailureInfo.reason, 'RuntimeNotRecognized');
   });
 
+  it('rejects a Serverless InferenceService while Knative Services are not available (ServerlessModeRejected, no status), and serves it once they are', async () => {
+    const c = admin(t);
+    const ks = (status: string) => c.patchStatus('operator.knative.dev/v1beta1', 'KnativeServing', 'knative-serving', 'knative-serving', { conditions: [{ type: 'Ready', status, lastTransitionTime: new Date().toISOString() }] });
+    ks('False');
+    c.apply(runtimeFromTemplate('kserve-ovms', 'noknative', NS));
+    c.apply(kserveIsvc('noknative', NS, { runtime: 'noknative', path: 'models/fraud' }));
+    await until(c, 'v1', 'Event', (es) => es.some((e) => e.involvedObject?.name === 'noknative' && e.reason === 'ServerlessModeRejected'), 'the ServerlessModeRejected event');
+    assert.equal(c.get('serving.kserve.io/v1beta1', 'InferenceService', 'noknative', NS)!.status?.conditions, undefined, 'no status without Knative');
+    assert.equal(c.get('apps/v1', 'Deployment', 'noknative-predictor-00001-deployment', NS), undefined, 'no predictor without Knative');
+    ks('True');
+    await isvcWhere(t, NS, 'noknative', (i) => condition(i, 'Ready')?.status === 'True', 'noknative to be Ready once Knative Serving is');
+  });
+
   it('cleans up outside the namespace when an InferenceService goes: its route in istio-system, and the namespace leaves the mesh with its last one', async () => {
     const c = admin(t);
     const isvc = c.get('serving.kserve.io/v1beta1', 'InferenceService', 'fraud', NS)!;
-    assert.ok(isvc.metadata.finalizers?.includes('odh.inferenceservice.finalizers'));
+    assert.ok(!isvc.metadata.finalizers?.includes('odh.inferenceservice.finalizers'), '2.9\'s odh-model-controller adds no finalizer');
     assert.ok(c.get('maistra.io/v1', 'ServiceMeshMemberRoll', 'default', 'istio-system')!.spec.members.includes(NS));
     for (const name of c.list('serving.kserve.io/v1beta1', 'InferenceService', NS).map((i) => i.metadata.name!)) c.delete('serving.kserve.io/v1beta1', 'InferenceService', name, NS);
     await until(c, 'serving.kserve.io/v1beta1', 'InferenceService', (is) => !is.some((i) => i.metadata.namespace === NS), 'every InferenceService of the namespace to be gone');
-    assert.equal(c.get('route.openshift.io/v1', 'Route', `fraud-${NS}`, 'istio-system'), undefined);
-    assert.ok(!c.get('maistra.io/v1', 'ServiceMeshMemberRoll', 'default', 'istio-system')!.spec.members.includes(NS));
+    // no finalizer: odh-model-controller cleans up after the InferenceService is gone (its NotFound branch)
+    await until(c, 'route.openshift.io/v1', 'Route', (rs) => !rs.some((r) => r.metadata.name === `fraud-${NS}` && r.metadata.namespace === 'istio-system'), 'the route in istio-system to go');
+    await until(c, 'maistra.io/v1', 'ServiceMeshMemberRoll', (rolls) => !rolls.some((r) => (r.spec?.members ?? []).includes(NS)), 'the namespace to leave the mesh');
   });
 });

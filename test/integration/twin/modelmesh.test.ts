@@ -47,12 +47,17 @@ describe('ModelMesh on the twin', () => {
     assert.equal(isvc.status.modelStatus.states.activeModelState, 'Loaded');
     assert.equal(isvc.status.components.predictor.restUrl, `http://modelmesh-serving.${NS}:8008`);
     const d = c.get('apps/v1', 'Deployment', 'modelmesh-serving-model-server', NS)!;
-    assert.deepEqual(d.spec.template.spec.containers.map((x: KObject) => x.name), ['ovms', 'ovms-adapter', 'mm', 'rest-proxy']);
+    // deployment.yaml.tmpl: oauth-proxy always, with model-serving-proxy-tls, enable-auth or not.
+    assert.deepEqual(d.spec.template.spec.containers.map((x: KObject) => x.name), ['ovms', 'ovms-adapter', 'mm', 'rest-proxy', 'oauth-proxy']);
+    assert.ok(d.spec.template.spec.volumes.some((v: KObject) => v.name === 'proxy-tls' && v.secret?.secretName === 'model-serving-proxy-tls'));
     const svc = c.get('v1', 'Service', 'modelmesh-serving', NS)!;
-    assert.deepEqual(svc.spec.ports.map((p: KObject) => p.port), [8033, 8008, 2112]);
+    assert.deepEqual(svc.spec.ports.map((p: KObject) => p.port), [8033, 8008, 8443, 2112]);
+    assert.equal(svc.metadata.annotations?.['service.alpha.openshift.io/serving-cert-secret-name'], 'model-serving-proxy-tls');
     const base = `http://modelmesh-serving.${NS}.svc.cluster.local:8008/v2/models/fraud`;
     const meta = JSON.parse((await clusterRequest(t, NS, base)).body);
     assert.match(meta.name, /^fraud__isvc-[0-9a-f]{10}$/, 'ModelMesh answers under the model id');
+    // protobuf JSON: repeated int64 shape as strings (rest-proxy re-encodes only infer responses).
+    assert.deepEqual(meta.inputs[0].shape, ['-1', '5']);
     const { scaler } = fraudModel();
     const fraud = JSON.parse((await clusterRequest(t, NS, `${base}/infer`, fraudInput(scaler, [100, 1.2, 0, 0, 1]))).body);
     const coffee = JSON.parse((await clusterRequest(t, NS, `${base}/infer`, fraudInput(scaler, [0, 1, 1, 1, 0]))).body);
@@ -70,6 +75,17 @@ describe('ModelMesh on the twin', () => {
     const isvc = await isvcWhere(t, NS, 'empty', (i) => i.status?.modelStatus?.states?.activeModelState === 'FailedToLoad', 'empty to fail');
     assert.equal(isvc.status.modelStatus.lastFailureInfo.reason, 'ModelLoadFailed');
     assert.match(isvc.status.modelStatus.lastFailureInfo.message, /no objects found for path 'models\/nothing'/);
+  });
+
+  it('keeps the Service modelmesh-serving in a labelled namespace without a model server, and removes it when the label goes', async () => {
+    const c = admin(t);
+    const ns = 'mm-label-only';
+    c.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'modelmesh-enabled': 'true' } } });
+    const [svc] = await until(c, 'v1', 'Service', (ss) => ss.some((s) => s.metadata.namespace === ns && s.metadata.name === 'modelmesh-serving'), 'the Service of a labelled namespace');
+    assert.ok(svc);
+    assert.equal(c.get('v1', 'Service', 'modelmesh-serving', ns)!.metadata.ownerReferences?.[0]?.kind, 'Namespace');
+    c.patch('v1', 'Namespace', ns, undefined, { metadata: { labels: { 'modelmesh-enabled': 'false' } } });
+    await until(c, 'v1', 'Service', (ss) => !ss.some((s) => s.metadata.namespace === ns && s.metadata.name === 'modelmesh-serving'), 'the Service to go with the label');
   });
 
   it('serves nothing in a namespace not labelled modelmesh-enabled=true', async () => {

@@ -9,15 +9,20 @@ export const DSCI = 'dscinitialization.opendatahub.io/v1';
 export const APPS = 'redhat-ods-applications';
 
 /** Generous: other suites may load the machine while this one runs. */
-export const waitFor = <T>(what: string, probe: () => T) => poll(what, probe, 15_000);
+export const waitFor = <T>(what: string, probe: () => T) => poll(what, probe, 30_000);
 
 export interface Cluster {
   twin: Twin;
   client: TwinClient;
 }
 
-/** Subscribes rhods-operator (channel fast, automatic approval) and waits for the operator's default-dsci: created, or Ready. */
-export async function clusterWithOperator(faults: string[] = [], until: 'created' | 'ready' = 'ready'): Promise<Cluster> {
+/**
+ * Subscribes rhods-operator (channel fast, automatic approval) and waits for the operator's
+ * default-dsci: created, or reconciled as far as 2.9 goes without the Service Mesh operator (phase
+ * Progressing with CapabilityServiceMesh=False MissingOperator while serviceMesh is Managed; Ready
+ * under a fault that skips the capability).
+ */
+export async function clusterWithOperator(faults: string[] = [], until: 'created' | 'reconciled' = 'reconciled'): Promise<Cluster> {
   const twin = await startTwin({ faults, log: () => undefined });
   const client = new TwinClient(twin.api, 'test', TWIN_SYSTEM);
   client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'redhat-ods-operator' } });
@@ -29,7 +34,8 @@ export async function clusterWithOperator(faults: string[] = [], until: 'created
     spec: { name: 'rhods-operator', channel: 'fast', source: 'redhat-operators', sourceNamespace: 'openshift-marketplace', installPlanApproval: 'Automatic' },
   });
   const dsci = () => client.get(DSCI, 'DSCInitialization', 'default-dsci');
-  if (until === 'ready') await waitFor('default-dsci Ready', () => dsci()?.status?.phase === 'Ready');
+  const reconciled = () => dsci()?.status?.phase === 'Ready' || dsci()?.status?.conditions?.some((c: { type: string; reason?: string }) => c.type === 'CapabilityServiceMesh' && c.reason === 'MissingOperator');
+  if (until === 'reconciled') await waitFor('default-dsci reconciled', reconciled);
   else await waitFor('default-dsci', dsci);
   return { twin, client };
 }

@@ -139,13 +139,14 @@ describe('the DataScienceCluster reconcile', () => {
     await waitFor('kueue-controller-manager recreated', () => c.client.get('apps/v1', 'Deployment', 'kueue-controller-manager', APPS));
   });
 
-  test('TrustyAI Managed deploys nothing and says it is deprecated', async () => {
+  test('TrustyAI Managed deploys nothing and says it is deprecated, in trustyaiDeprecated (status.SetComponentCondition)', async () => {
     c.client.patch(DSC, 'DataScienceCluster', 'default-dsc', undefined, { spec: { components: { trustyai: { managementState: 'Managed' } } } });
-    const d = await completed(c, 'ReconcileCompleted', (x) => conditionOf(x, 'trustyaiReady')?.status === 'True');
-    assert.match(conditionOf(d, 'trustyaiReady')!.message!, /TrustyAI is deprecated/);
+    const d = await completed(c, 'ReconcileCompleted', (x) => conditionOf(x, 'trustyaiDeprecated')?.status === 'True');
+    assert.match(conditionOf(d, 'trustyaiDeprecated')!.message!, /TrustyAI is deprecated/);
+    assert.equal(conditionOf(d, 'trustyaiReady'), undefined, '2.9 has no trustyaiReady');
     assert.equal(d.status.installedComponents.trustyai, false);
     c.client.patch(DSC, 'DataScienceCluster', 'default-dsc', undefined, { spec: { components: { trustyai: { managementState: 'Removed' } } } });
-    await completed(c, 'ReconcileCompleted', (x) => !conditionOf(x, 'trustyaiReady'));
+    await completed(c, 'ReconcileCompleted', (x) => !conditionOf(x, 'trustyaiDeprecated'));
   });
 
   test('a second DataScienceCluster is refused: the first of the list goes to phase Error (DuplicateDataScienceCluster)', async () => {
@@ -168,13 +169,11 @@ describe("KServe's 2.9 rules", () => {
   });
   after(() => c?.twin.stop());
 
-  test('with DSCI serviceMesh Managed and no mesh operator, KServe cannot configure the mesh: kserveReady=False, phase still Ready', async () => {
+  test('with DSCI serviceMesh Managed and no Authorino, KServe applies nothing to the mesh (components/kserve/servicemesh_setup.go): kserveReady=True', async () => {
     setKserve(c, { managementState: 'Managed', serving: { managementState: 'Unmanaged', name: 'knative-serving' } });
-    const d = await completed(c, 'ReconcileCompletedWithComponentErrors');
-    assert.equal(d.status.phase, 'Ready', '2.9 reports phase Ready even when a component failed');
-    assert.equal(conditionOf(d, 'kserveReady')?.status, 'False');
-    assert.match(conditionOf(d, 'kserveReady')!.message!, /Service Mesh Operator/);
-    assert.equal(c.client.get('apps/v1', 'Deployment', 'kserve-controller-manager', APPS), undefined, 'nothing deployed');
+    const d = await completed(c, 'ReconcileCompleted', (x) => conditionOf(x, 'kserveReady')?.status === 'True');
+    assert.equal(d.status.phase, 'Ready');
+    await waitFor('kserve-controller-manager deployed', () => c.client.get('apps/v1', 'Deployment', 'kserve-controller-manager', APPS));
   });
 
   test('serving Unmanaged with serviceMesh Unmanaged (the manual mode): KServe is deployed and does nothing for Serverless', async () => {
@@ -215,6 +214,34 @@ describe("KServe's 2.9 rules", () => {
   });
 });
 
+describe('default-dsci as 2.9 reconciles it (controllers/dscinitialization)', () => {
+  test('fresh install, serviceMesh Managed, no mesh operator: Progressing with CapabilityServiceMesh=False MissingOperator; Unmanaged makes it Ready', async () => {
+    const c = await clusterWithOperator();
+    try {
+      const get = () => c.client.get(DSCI, 'DSCInitialization', 'default-dsci')!;
+      const d = get();
+      assert.equal(d.spec.serviceMesh.managementState, 'Managed');
+      assert.equal(d.status.phase, 'Progressing');
+      assert.equal(conditionOf(d, 'ReconcileComplete')?.status, 'Unknown');
+      assert.equal(conditionOf(d, 'ReconcileComplete')?.reason, 'ReconcileInit');
+      const mesh = conditionOf(d, 'CapabilityServiceMesh')!;
+      assert.equal(mesh.status, 'False');
+      assert.equal(mesh.reason, 'MissingOperator');
+      assert.match(mesh.message!, /^2 errors occurred:\n\t\* failed to find the pre-requisite Service Mesh Operator subscription, please ensure Service Mesh Operator is installed\. failed to find the pre-requisite operator subscription "servicemeshoperator"/);
+      assert.equal(conditionOf(d, 'CapabilityServiceMeshAuthorization'), undefined, 'the authorization capability runs only after the mesh one succeeded');
+      for (const ns of ['redhat-ods-applications', 'redhat-ods-monitoring', 'istio-system']) assert.ok(c.client.get('v1', 'Namespace', ns), `${ns} created (istio-system by the precondition CreateNamespaceIfNotExists)`);
+      assert.ok(c.client.list('v1', 'Event', undefined).some((e) => e.involvedObject?.name === 'default-dsci' && e.reason === 'DSCInitializationReconcileError'));
+      setMesh(c, 'Unmanaged');
+      const ready = await waitFor('default-dsci Ready', () => (get().status?.phase === 'Ready' ? get() : undefined));
+      assert.equal(conditionOf(ready, 'ReconcileComplete')?.reason, 'ReconcileCompleted');
+      assert.equal(conditionOf(ready, 'Upgradeable')?.status, 'True');
+      assert.deepEqual(conditionOf(ready, 'CapabilityServiceMesh'), mesh, '2.9 leaves the stale condition alone once Unmanaged');
+    } finally {
+      await c.twin.stop();
+    }
+  });
+});
+
 describe('DSCI serviceMesh and the operator-managed ServiceMeshControlPlane', () => {
   test('Managed: data-science-smcp appears as soon as a servicemeshoperator Subscription exists and the kind is served; Unmanaged: nothing', async () => {
     const c = await clusterWithOperator();
@@ -225,13 +252,25 @@ describe('DSCI serviceMesh and the operator-managed ServiceMeshControlPlane', ()
       c.client.create(meshSub);
       await waitFor('SMCP served (the mesh operator installed)', () => c.client.hasKind('maistra.io/v2', 'ServiceMeshControlPlane') || undefined);
       await waitFor('default-dsci reconciled', () => c.client.get(DSCI, 'DSCInitialization', 'default-dsci')?.status?.phase === 'Ready');
-      await new Promise((r) => setTimeout(r, 200));
-      assert.equal(c.client.get('maistra.io/v2', 'ServiceMeshControlPlane', 'data-science-smcp', 'istio-system'), undefined, 'Unmanaged builds nothing');
-      // Managed: the trap.
+      // The harness's order: its own control plane "minimal", and it stays the only one.
+      c.client.create({ apiVersion: 'maistra.io/v2', kind: 'ServiceMeshControlPlane', metadata: { name: 'minimal', namespace: 'istio-system' }, spec: {} });
+      await waitFor('minimal ready', () => c.client.get('maistra.io/v2', 'ServiceMeshControlPlane', 'minimal', 'istio-system')?.status?.readiness?.components?.ready?.length || undefined);
+      c.client.patch(DSCI, 'DSCInitialization', 'default-dsci', undefined, { metadata: { labels: { touched: 'after-minimal' } } });
+      await waitFor('default-dsci reconciled again', () => c.client.get(DSCI, 'DSCInitialization', 'default-dsci')?.metadata.labels?.touched);
+      assert.deepEqual(c.client.list('maistra.io/v2', 'ServiceMeshControlPlane').map((s) => s.metadata.name), ['minimal'], 'Unmanaged builds nothing: exactly one control plane');
+      // Managed: the trap — a second control plane beside minimal.
       setMesh(c, 'Managed');
       const smcp = await waitFor('data-science-smcp', () => c.client.get('maistra.io/v2', 'ServiceMeshControlPlane', 'data-science-smcp', 'istio-system'));
       assert.deepEqual(smcp.spec.gateways?.openshiftRoute, { enabled: false });
       assert.equal(smcp.spec.security?.identity?.type, 'ThirdParty');
+      assert.deepEqual(c.client.list('maistra.io/v2', 'ServiceMeshControlPlane').map((s) => s.metadata.name).sort(), ['data-science-smcp', 'minimal']);
+      // 2.9 sets Ready only once its own control plane is ready (EnsureServiceMeshInstalled), then reports the capabilities.
+      const dsci = await waitFor('default-dsci Ready with its mesh', () => {
+        const d = c.client.get(DSCI, 'DSCInitialization', 'default-dsci');
+        return conditionOf(d, 'CapabilityServiceMesh')?.status === 'True' && d?.status?.phase === 'Ready' ? d : undefined;
+      });
+      assert.equal(conditionOf(dsci, 'CapabilityServiceMeshAuthorization')?.reason, 'MissingOperator');
+      assert.equal(c.client.get('v1', 'ConfigMap', 'service-mesh-refs', APPS)?.data?.CONTROL_PLANE_NAME, 'data-science-smcp');
     } finally {
       await c.twin.stop();
     }
@@ -239,15 +278,17 @@ describe('DSCI serviceMesh and the operator-managed ServiceMeshControlPlane', ()
 });
 
 describe('faults', { concurrency: true }, () => {
-  test('rhoai-foreign-argo-workflows: the pipelines component refuses to deploy; phase Ready, ReconcileCompletedWithComponentErrors', async () => {
+  test('rhoai-foreign-argo-workflows: the pipelines component refuses to deploy; the next pass puts the DSC in phase Error (ArgoWorkflowExist)', async () => {
     const c = await clusterWithOperator(['rhoai-foreign-argo-workflows']);
     try {
       c.client.create(components({ datasciencepipelines: { managementState: 'Managed' }, dashboard: { managementState: 'Managed' } }));
-      const d = await completed(c, 'ReconcileCompletedWithComponentErrors');
-      assert.equal(d.status.phase, 'Ready');
+      const d = await waitFor('default-dsc in Error', () => (dsc(c)?.status?.phase === 'Error' ? dsc(c) : undefined));
       assert.equal(conditionOf(d, 'dashboardReady')?.status, 'True');
-      assert.match(conditionOf(d, 'data-science-pipelines-operatorReady')!.message!, /workflows\.argoproj\.io CRD already exists but not deployed by this operator/);
+      assert.equal(conditionOf(d, 'ReconcileComplete')?.reason, 'ArgoWorkflowExist');
+      assert.match(conditionOf(d, 'ReconcileComplete')!.message!, /^Failed upgrade:  workflows\.argoproj\.io CRD already exists but not deployed by this operator\. Remove existing Argo workflows or set datasciencepipelines to Removed to proceed/);
+      assert.equal(conditionOf(d, 'data-science-pipelines-operatorReady')?.status, 'False');
       assert.equal(conditionOf(d, 'CapabilityDSPv2Argo')?.reason, 'ArgoWorkflowExist');
+      assert.equal(d.status.installedComponents['data-science-pipelines-operator'], false);
       assert.equal(c.client.get('apps/v1', 'Deployment', 'data-science-pipelines-operator-controller-manager', APPS), undefined);
     } finally {
       await c.twin.stop();
@@ -283,12 +324,52 @@ describe('faults', { concurrency: true }, () => {
     }
   });
 
-  test('rhoai-cluster-too-small: the twin starts with two small workers', async () => {
+  test('rhoai-codeflare-operator-installed: codeflareReady=False with 2.9\'s message, found by the OperatorCondition prefix', async () => {
+    const c = await clusterWithOperator(['rhoai-codeflare-operator-installed']);
+    try {
+      c.client.create(components({ codeflare: { managementState: 'Managed' }, ray: { managementState: 'Managed' } }));
+      const d = await completed(c, 'ReconcileCompletedWithComponentErrors');
+      assert.equal(d.status.phase, 'Ready');
+      assert.equal(conditionOf(d, 'rayReady')?.status, 'True');
+      assert.equal(conditionOf(d, 'codeflareReady')!.message, 'Component reconciliation failed: operator rhods-codeflare-operator is found. Please uninstall the operator before enabling codeflare component');
+    } finally {
+      await c.twin.stop();
+    }
+  });
+
+  test('rhoai-dsci-ready-without-mesh: default-dsci Ready although CapabilityServiceMesh=False', async () => {
+    const c = await clusterWithOperator(['rhoai-dsci-ready-without-mesh']);
+    try {
+      const d = await waitFor('default-dsci Ready', () => {
+        const x = c.client.get(DSCI, 'DSCInitialization', 'default-dsci');
+        return x?.status?.phase === 'Ready' ? x : undefined;
+      });
+      assert.equal(conditionOf(d, 'CapabilityServiceMesh')?.reason, 'MissingOperator');
+    } finally {
+      await c.twin.stop();
+    }
+  });
+
+  test('rhoai-dsci-mesh-ignores-unmanaged: after Unmanaged the capability keeps failing and its heartbeat moves', async () => {
+    const c = await clusterWithOperator(['rhoai-dsci-mesh-ignores-unmanaged']);
+    try {
+      const get = () => c.client.get(DSCI, 'DSCInitialization', 'default-dsci')!;
+      const heartbeat = () => String((conditionOf(get(), 'CapabilityServiceMesh') as { lastHeartbeatTime?: string }).lastHeartbeatTime);
+      const before = heartbeat();
+      setMesh(c, 'Unmanaged');
+      await waitFor('a newer heartbeat', () => Date.parse(heartbeat()) > Date.parse(before) || undefined);
+      assert.equal(get().status.phase, 'Progressing');
+    } finally {
+      await c.twin.stop();
+    }
+  });
+
+  test('rhoai-cluster-too-small: the twin starts with one worker of the documented minimum size and one smaller', async () => {
     const twin = await startTwin({ faults: ['rhoai-cluster-too-small'], log: () => undefined });
     try {
       const client = new TwinClient(twin.api, 'test', TWIN_SYSTEM);
       const workers = client.list('v1', 'Node').filter((n) => 'node-role.kubernetes.io/worker' in (n.metadata.labels ?? {}));
-      assert.deepEqual(workers.map((n) => [n.metadata.name, n.status.allocatable.cpu, n.status.allocatable.memory]), [['worker-0', '4', '16Gi'], ['worker-1', '4', '16Gi']]);
+      assert.deepEqual(workers.map((n) => [n.metadata.name, n.status.allocatable.cpu, n.status.allocatable.memory]), [['worker-0', '8', '32Gi'], ['worker-1', '4', '16Gi']]);
     } finally {
       await twin.stop();
     }

@@ -44,7 +44,7 @@ function ensureNamespace(c: TwinClient, name: string, labels: Record<string, str
 /** CRDs, the controllers' Deployments (available), the member roll: what an installed RHOAI with serving gives. */
 export async function installServing(t: LocalTwin): Promise<void> {
   const c = admin(t);
-  for (const file of ['component-kserve.yaml', 'authorino.yaml', 'service-mesh.yaml']) {
+  for (const file of ['component-kserve.yaml', 'authorino.yaml', 'service-mesh.yaml', 'serverless.yaml']) {
     for (const crd of loadYamlObjects(join(CRDS, file))) if (!c.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', crd.metadata.name!)) c.create(crd);
   }
   ensureNamespace(c, APPS);
@@ -53,6 +53,12 @@ export async function installServing(t: LocalTwin): Promise<void> {
     c.apply({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: APPS }, spec: { replicas: 1, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'manager', image: `registry.redhat.io/rhoai/${name}:test` }] } } } });
   }
   await until(c, 'apps/v1', 'Deployment', (ds) => ['kserve-controller-manager', 'odh-model-controller', 'modelmesh-controller'].every((n) => ds.some((d) => d.metadata.name === n && d.status?.conditions?.some((x: KObject) => x.type === 'Available' && x.status === 'True'))), 'the serving controllers to be available');
+  // Knative Serving as OpenShift Serverless leaves it (KServe rejects Serverless models without it).
+  ensureNamespace(c, 'knative-serving');
+  if (!c.get('operator.knative.dev/v1beta1', 'KnativeServing', 'knative-serving', 'knative-serving')) {
+    c.create({ apiVersion: 'operator.knative.dev/v1beta1', kind: 'KnativeServing', metadata: { name: 'knative-serving', namespace: 'knative-serving' }, spec: {} });
+    c.patchStatus('operator.knative.dev/v1beta1', 'KnativeServing', 'knative-serving', 'knative-serving', { conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date().toISOString() }] });
+  }
   if (!c.get('maistra.io/v1', 'ServiceMeshMemberRoll', 'default', 'istio-system')) c.create({ apiVersion: 'maistra.io/v1', kind: 'ServiceMeshMemberRoll', metadata: { name: 'default', namespace: 'istio-system' }, spec: { members: [] } });
 }
 

@@ -97,6 +97,24 @@ describe('workbench commands', () => {
     assert.equal(pinned.code, 1, 'a version the image does not have needs the index');
   });
 
+  test('pip download: the index of PIP_INDEX_URL (else pypi.org) answers; without egress it fails naming the index path', async () => {
+    const tf = pod(path.join(dir, 'pip-download'), 'tensorflow');
+    const fetched = await tf.run(['pip', 'download', '--no-deps', '--dest', '/tmp/probe', 'onnxruntime']);
+    assert.equal(fetched.code, 0, fetched.stderr);
+    assert.match(fetched.stdout, /Successfully downloaded onnxruntime/);
+    assert.doesNotMatch(fetched.stdout, /Looking in indexes/, "pip names only an index that is not its default");
+    const mirror = await tf.run(['pip', 'download', '--no-deps', 'seaborn'], { PIP_INDEX_URL: 'https://nexus.example.com/repository/pypi/simple' });
+    assert.equal(mirror.code, 0);
+    assert.match(mirror.stdout, /Looking in indexes: https:\/\/nexus\.example\.com\/repository\/pypi\/simple/);
+    const unknown = await tf.run(['pip', 'download', '--no-deps', 'no-such-package-anywhere']);
+    assert.equal(unknown.code, 1);
+    const offline = pod(path.join(dir, 'pip-offline'), 'tensorflow', ['workbench-no-egress']);
+    const refused = await offline.run(['pip', 'download', '--no-deps', 'onnxruntime'], { PIP_INDEX_URL: 'https://nexus.example.com/simple' });
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /Network is unreachable'\)': \/simple\/onnxruntime\//);
+    assert.match(refused.stderr, /No matching distribution found for onnxruntime/);
+  });
+
   test('the training notebook in an image without TensorFlow fails at its imports, and nbconvert says which cell', async () => {
     const p = pod(path.join(dir, 'minimal'), 's2i-minimal-notebook');
     assert.equal((await p.run(['git', 'clone', 'https://github.com/rh-aiservices-bu/fraud-detection.git'])).code, 0);

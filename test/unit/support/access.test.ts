@@ -3,6 +3,7 @@
 // trust, and the access settings.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -16,7 +17,7 @@ import { wrongPassword } from '../../../support/access/admin-password';
 import { bindingName } from '../../../support/access/cluster-admin';
 import { credentialKind } from '../../../support/access/current-login';
 import { bcryptHash, htpasswdEntries, isBcrypt, verifies, withEntry } from '../../../support/access/htpasswd';
-import { ensureHtpasswdFile, htpasswdFilePath } from '../../../support/access/htpasswd-file';
+import { assertHtpasswdEntry, ensureHtpasswdFile, htpasswdFilePath } from '../../../support/access/htpasswd-file';
 import { ApiError, type ClusterClient, type KObject } from '../../../support/cluster';
 import { ConfigurationError, loadSettings } from '../../../support/config';
 import { routeTrust } from '../../../support/http/route-trust';
@@ -100,6 +101,20 @@ describe('the htpasswd file under RHOAI_WORK_DIR', () => {
     const entries = htpasswdEntries(fs.readFileSync(htpasswdFilePath(world), 'utf8'));
     assert.ok(verifies(entries.get('rhoai-admin'), PASSWORD));
     assert.equal(entries.get('other'), 'kept');
+  });
+
+  it('the INS-ADM-01 check computes bcrypt itself, whatever the scenario believed when it made the entry', async () => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'access-'));
+    const world = fakeWorld(work);
+    assert.equal(await ensureHtpasswdFile(world), 'generated');
+    await assertHtpasswdEntry(world);
+    // A maker that got it wrong: the file holds an entry of another password, and the scenario's
+    // remembered verdicts claim it verifies (as the maker used to note for the hash it had just made).
+    const wrong = bcryptHash('not-the-password', 4);
+    fs.writeFileSync(htpasswdFilePath(world), `rhoai-admin:${wrong}\n`, { mode: 0o600 });
+    // (the key format of support/access/admin-password.ts verdictKey: hash, newline, sha256 of the password)
+    world.facts.bcryptVerdicts = new Map([[`${wrong}\n${createHash('sha256').update(PASSWORD).digest('hex')}`, true]]);
+    await assert.rejects(assertHtpasswdEntry(world), /does not verify against the admin password/);
   });
 });
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import type { KObject } from '../../../support/cluster';
-import { capacityOf, needsOf, schedulable, shortfall } from '../../../support/capacity';
+import { capacityOf, nodeSize, requirementsOf, schedulable, shortfall } from '../../../support/capacity';
 import { COMPONENTS, dscProblems, installedDsc, kserveManagedPatch, kserveServingUnmanagedPatch, managedIn, PROFILES, profileDsc, type Profile } from '../../../support/components';
 import { renderFixture } from '../../../support/fixtures';
 import { renderPatch } from '../../../support/rhoai';
@@ -90,12 +90,11 @@ describe('capacity preflight', () => {
     status: { phase },
   });
 
-  test('the needs follow the chosen components (seed component resource table)', () => {
-    const all = needsOf(PROFILES.all);
-    assert.equal(all.length, 4);
-    assert.equal(Math.round(all.reduce((n, x) => n + x.cpu, 0) * 10) / 10, 13.6);
-    assert.deepEqual(needsOf(PROFILES['train-only']).map((n) => n.says), ['1.6 vCPU and 2 GiB']);
-    assert.equal(needsOf(PROFILES['infer-only']).length, 3);
+  test('the documented requirements follow the chosen components', () => {
+    assert.equal(requirementsOf(PROFILES.all).length, 3);
+    assert.match(requirementsOf(PROFILES['train-only']).join('|'), /^at least 2 worker nodes with 8 CPUs and 32 GiB each .*\|1\.6 vCPU and 2 GiB/);
+    assert.match(requirementsOf(PROFILES['infer-only']).join('|'), /a node with 4 CPUs and 16 GB memory/);
+    assert.doesNotMatch(requirementsOf(PROFILES['infer-only']).join('|'), /1\.6 vCPU/);
   });
 
   test('counts schedulable nodes only, minus what pods there request, except the components own namespaces', () => {
@@ -107,18 +106,39 @@ describe('capacity preflight', () => {
     assert.deepEqual(capacity.free, { cpu: 7.5, memory: 28 * 2 ** 30 });
   });
 
-  test('too small: the message gives needed and free per resource, and where the numbers come from', () => {
-    const capacity = capacityOf([node('w1', '4', '16Gi'), node('w2', '4', '16Gi')], [pod('redhat-ods-operator', 'w1', '500m', '4Gi')], []);
-    const message = shortfall('all', needsOf(PROFILES.all), capacity)!;
-    assert.match(message, /too small for the components of profile "all"/);
-    assert.match(message, /cpu: needed 13\.6, free 7\.5 \(short by 6\.1\)/);
-    assert.match(message, /memory: needed 46\.7 GiB, free 28 GiB/);
-    assert.match(message, /KServe 4 CPUs and 16 GB/);
+  test("a node's size is its capacity, not its allocatable", () => {
+    const n = node('w', '7500m', '30Gi');
+    n.status.capacity = { cpu: '8', memory: '32Gi' };
+    assert.deepEqual(nodeSize(n), { cpu: 8, memory: 32 * 2 ** 30 });
+    assert.deepEqual(nodeSize(node('w', '4', '16Gi')), { cpu: 4, memory: 16 * 2 ** 30 }, 'allocatable when capacity is not reported');
+  });
+
+  test('a cluster at the documented minimum passes: 2 workers of 8 CPUs and 32 GiB (allocatable less), though the seed table summed 13.6 CPUs', () => {
+    const worker = (name: string) => ({ ...node(name, '7500m', '30Gi'), status: { ...node(name, '7500m', '30Gi').status, capacity: { cpu: '8', memory: '32Gi' } } });
+    const capacity = capacityOf([node('m', '8', '32Gi', { taint: true }), worker('w1'), worker('w2')], [pod('openshift-monitoring', 'w1', '1', '4Gi')], []);
+    assert.equal(shortfall('all', PROFILES.all, capacity), undefined);
+  });
+
+  test('below the minimum: the message names each requirement not met, with the nodes', () => {
+    const capacity = capacityOf([node('w1', '8', '32Gi'), node('w2', '4', '16Gi')], [pod('redhat-ods-operator', 'w1', '500m', '4Gi')], []);
+    const message = shortfall('all', PROFILES.all, capacity)!;
+    assert.match(message, /does not meet the documented requirements of profile "all"/);
+    assert.match(message, /OpenShift AI needs at least 2 worker nodes with 8 CPUs and 32 GiB each .*; it has 1 \(w1\) of that size/);
+    assert.match(message, /w1: 8 CPUs, 32 GiB; w2: 4 CPUs, 16 GiB/);
+    assert.doesNotMatch(message, /KServe needs/, 'w1 is a node for KServe');
+  });
+
+  test('KServe without a node of 4 CPUs and 16 GB; distributed workloads without 1.6 vCPU and 2 GiB free', () => {
+    const small = capacityOf([node('w1', '2', '8Gi'), node('w2', '2', '8Gi')], [pod('x', 'w1', '2', '7Gi'), { ...pod('y', 'w2', '1500m', '512Mi'), metadata: { name: 'p-y2', namespace: 'y' } }], []);
+    const message = shortfall('all', PROFILES.all, small)!;
+    assert.match(message, /KServe needs a node with 4 CPUs and 16 GB memory .*; no schedulable node has that size/);
+    assert.match(message, /distributed workloads need 1\.6 vCPU and 2 GiB memory free .*; free: cpu 0\.5, memory 8\.5 GiB/);
+    assert.doesNotMatch(shortfall('infer-only', PROFILES['infer-only'], small)!, /distributed workloads/);
   });
 
   test('big enough: no verdict', () => {
     const capacity = capacityOf([node('w1', '16', '64Gi'), node('w2', '16', '64Gi'), node('w3', '16', '64Gi')], [], []);
-    assert.equal(shortfall('all', needsOf(PROFILES.all), capacity), undefined);
+    assert.equal(shortfall('all', PROFILES.all, capacity), undefined);
   });
 });
 

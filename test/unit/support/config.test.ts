@@ -24,7 +24,10 @@ describe('settings', () => {
     assert.equal(s.profile, 'all');
     assert.equal(s.serviceMeshChannel, 'stable');
     assert.equal(s.authorinoChannel, undefined, '@default: the catalog default channel');
-    assert.equal(s.installPlanApproval, 'Automatic');
+    assert.equal(s.installPlanApproval, 'Manual', 'the install is pinned: InstallPlans are approved one by one');
+    assert.equal(s.serviceMeshVersion, '2.5');
+    assert.equal(s.serverlessVersion, undefined, 'any: the channel head, pinned');
+    assert.equal(s.authorinoVersion, undefined, 'any: the channel head, pinned');
     assert.equal(s.kubeconfig, undefined);
   });
 
@@ -47,7 +50,9 @@ describe('settings', () => {
       RHOAI_WAIT_TIMEOUT: '60',
       RHOAI_WORK_DIR: '/tmp/rhoai-work',
       RHOAI_OPERATOR_CHANNEL: 'fast',
-      RHOAI_INSTALL_PLAN_APPROVAL: 'Manual',
+      RHOAI_INSTALL_PLAN_APPROVAL: 'Automatic',
+      RHOAI_EXPECTED_VERSION: '2.9.0',
+      RHOAI_SERVERLESS_VERSION: '1.32',
     });
     assert.deepEqual(s.kubeconfig, [a, b]);
     assert.deepEqual(s.resolve, [
@@ -59,7 +64,9 @@ describe('settings', () => {
     assert.equal(s.keep, 'on-failure');
     assert.equal(s.adminPassword, 'correct horse battery');
     assert.equal(s.waitTimeoutSeconds, 60);
-    assert.equal(s.installPlanApproval, 'Manual');
+    assert.equal(s.installPlanApproval, 'Automatic');
+    assert.equal(s.expectedVersion, '2.9.0');
+    assert.equal(s.serverlessVersion, '1.32');
     assert.deepEqual(secretSettingValues(s), ['correct horse battery']);
     fs.rmSync(dir, { recursive: true });
   });
@@ -93,7 +100,9 @@ describe('settings', () => {
     assert.throws(() => loadSettings({ RHOAI_ADMIN_USER: 'kubeadmin' }), /RHOAI_ADMIN_USER="kubeadmin".*not allowed as kubeadmin/);
     assert.throws(() => loadSettings({ RHOAI_ADMIN_USER: 'a:b' }), /RHOAI_ADMIN_USER="a:b" is not valid/);
     assert.throws(() => loadSettings({ RHOAI_WAIT_TIMEOUT: '1.5' }), /RHOAI_WAIT_TIMEOUT/);
-    assert.throws(() => loadSettings({ RHOAI_INSTALL_PLAN_APPROVAL: 'automatic' }), /allowed: Automatic \| Manual/);
+    assert.throws(() => loadSettings({ RHOAI_INSTALL_PLAN_APPROVAL: 'automatic' }), /allowed: Manual \| Automatic/);
+    assert.throws(() => loadSettings({ RHOAI_EXPECTED_VERSION: '2' }), /RHOAI_EXPECTED_VERSION="2" is not valid.*major\.minor/);
+    assert.throws(() => loadSettings({ RHOAI_SERVICEMESH_VERSION: 'v2.5' }), /RHOAI_SERVICEMESH_VERSION/);
     assert.throws(() => loadSettings({ KUBECONFIG: '/nonexistent/kubeconfig' }), /KUBECONFIG="\/nonexistent\/kubeconfig" is not valid: \/nonexistent\/kubeconfig does not exist/);
     assert.throws(() => loadSettings({ RHOAI_WORK_DIR: 'reports/secrets' }), /RHOAI_WORK_DIR.*reports\/ is published/);
   });

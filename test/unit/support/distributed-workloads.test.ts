@@ -5,7 +5,8 @@ import { describe, test } from 'node:test';
 import type { KObject } from '../../../support/cluster';
 import { loadSettings, ConfigurationError } from '../../../support/config';
 import { describeCapacity, podRequests, sizeQuotas } from '../../../support/distributed-workloads/capacity';
-import { kuberayValue, lookupKey, parseCodeFlareConfig } from '../../../support/distributed-workloads/codeflare';
+import { configMismatches, kuberayValue, lookupKey, parseCodeFlareConfig, webhookChanges } from '../../../support/distributed-workloads/codeflare';
+import { specOwners } from '../../../support/distributed-workloads/kueue';
 import { stuckContainer } from '../../../support/distributed-workloads/operators';
 import { isDataScienceProject } from '../../../support/distributed-workloads/projects';
 import { formatCpu, formatMemory, parseQuantity } from '../../../support/distributed-workloads/quantity';
@@ -172,5 +173,41 @@ describe('operator pods and projects', () => {
       [ns('fraud'), ns('plain', false), ns('openshift-x'), ns('redhat-ods-applications'), ns('gone', true, true)].filter(isDataScienceProject).map((n) => n.metadata.name),
       ['fraud'],
     );
+  });
+});
+
+describe('what the CodeFlare operator did to a RayCluster', () => {
+  const rc = (head: Record<string, unknown>, worker: Record<string, unknown>): KObject => ({ apiVersion: 'ray.io/v1', kind: 'RayCluster', metadata: { name: 'p' }, spec: { headGroupSpec: { template: { spec: head } }, workerGroupSpecs: [{ template: { spec: worker } }] } });
+  const mutated = rc({ containers: [{ name: 'ray-head' }, { name: 'oauth-proxy' }], serviceAccountName: 'p-oauth-proxy', initContainers: [{ name: 'create-cert' }] }, { initContainers: [{ name: 'create-cert' }] });
+
+  test('reads the webhook changes: the oauth-proxy sidecar with its service account, create-cert on head and worker', () => {
+    assert.deepEqual(webhookChanges(mutated), { oauthProxy: true, createCert: true });
+    assert.deepEqual(webhookChanges(rc({ containers: [{ name: 'ray-head' }, { name: 'oauth-proxy' }], initContainers: [{ name: 'create-cert' }] }, {})), { oauthProxy: false, createCert: false });
+  });
+
+  test('names each setting the operator does not run with', () => {
+    assert.deepEqual(configMismatches({ oauth: true, mtls: true }, webhookChanges(mutated)), []);
+    assert.deepEqual(configMismatches({ oauth: true, mtls: false }, webhookChanges(mutated)), ['kuberay.mTLSEnabled is false in the ConfigMap, but its webhook added the create-cert init containers']);
+    assert.deepEqual(configMismatches({ oauth: true, mtls: true }, { oauthProxy: false, createCert: true }), ['kuberay.rayDashboardOAuthEnabled is true in the ConfigMap, but its webhook did not add the oauth-proxy sidecar']);
+  });
+});
+
+describe('field owners of Kueue objects', () => {
+  test('lists the managers of spec fields other than the harness', () => {
+    const obj: KObject = {
+      apiVersion: 'kueue.x-k8s.io/v1beta1',
+      kind: 'ResourceFlavor',
+      metadata: {
+        name: 'f',
+        managedFields: [
+          { manager: 'rhoai-harness', operation: 'Apply', fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': {} } },
+          { manager: 'kubectl-client-side-apply', operation: 'Update', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:nodeLabels': {}, 'f:tolerations': {} } } },
+          { manager: 'other', operation: 'Update', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:nodeTaints': {} } } },
+        ],
+      },
+    };
+    assert.deepEqual(specOwners(obj, ['nodeLabels', 'tolerations']), ['kubectl-client-side-apply']);
+    assert.deepEqual(specOwners(obj, ['nodeTaints', 'nodeLabels']), ['kubectl-client-side-apply', 'other']);
+    assert.deepEqual(specOwners(undefined, ['nodeLabels']), []);
   });
 });

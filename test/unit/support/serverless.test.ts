@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Condition, KObject } from '../../../support/cluster';
 import { renderOne } from '../../../support/fixtures';
-import { knativeServingProblem } from '../../../support/serverless';
+import { knativeServingProblem, missingWorkloadAnnotations, otherServingDeployments } from '../../../support/serverless';
 
 const ks = (conditions: Condition[], generation = 1, observedGeneration = 1): KObject => ({ apiVersion: 'operator.knative.dev/v1beta1', kind: 'KnativeServing', metadata: { name: 'knative-serving', namespace: 'knative-serving', generation }, status: { observedGeneration, conditions } });
 const all = (status: string) => ['DependenciesInstalled', 'DeploymentsAvailable', 'InstallSucceeded', 'Ready'].map((type) => ({ type, status }));
@@ -42,5 +42,30 @@ describe('knativeServingProblem', () => {
     assert.equal(workload('net-istio-controller').env[0].envVars[0].name, 'ENABLE_SECRET_INFORMER_FILTERING_BY_CERT_UID');
     assert.equal(k.spec.ingress.istio.enabled, true);
     assert.equal(k.spec.deployments, undefined, 'workloads, not the older deployments');
+  });
+});
+
+describe('otherServingDeployments', () => {
+  const dep = (name: string): KObject => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: 'knative-serving' } });
+  test('Serverless 1.32+: the core deployments, no domain-mapping ones that do not exist', () => {
+    const names = otherServingDeployments(['activator', 'autoscaler', 'autoscaler-hpa', 'controller', 'webhook', 'net-istio-controller', 'net-istio-webhook'].map(dep));
+    assert.deepEqual(names, ['autoscaler-hpa', 'controller', 'net-istio-controller', 'net-istio-webhook', 'webhook']);
+  });
+  test('Serverless 1.31: the domain-mapping deployments that exist are checked too', () => {
+    assert.deepEqual(otherServingDeployments([dep('domain-mapping'), dep('domainmapping-webhook'), dep('activator')]), ['autoscaler-hpa', 'controller', 'domain-mapping', 'domainmapping-webhook', 'net-istio-controller', 'net-istio-webhook', 'webhook']);
+  });
+  test('a core deployment that does not exist yet is still required', () => {
+    assert.ok(otherServingDeployments([]).includes('controller'));
+  });
+});
+
+describe('missingWorkloadAnnotations', () => {
+  const ks = { apiVersion: 'operator.knative.dev/v1beta1', kind: 'KnativeServing', metadata: { name: 'knative-serving' }, spec: { workloads: [{ name: 'activator', annotations: { 'sidecar.istio.io/inject': 'true' } }] } } as KObject;
+  const dep = (annotations?: Record<string, string>): KObject => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'activator' }, spec: { template: { metadata: { ...(annotations ? { annotations } : {}) } } } });
+  test('names the spec.workloads annotations the pod template lacks', () => {
+    assert.deepEqual(missingWorkloadAnnotations(ks, dep()), ['sidecar.istio.io/inject=true']);
+    assert.deepEqual(missingWorkloadAnnotations(ks, dep({ 'sidecar.istio.io/inject': 'false' })), ['sidecar.istio.io/inject=true']);
+    assert.deepEqual(missingWorkloadAnnotations(ks, dep({ 'sidecar.istio.io/inject': 'true' })), []);
+    assert.deepEqual(missingWorkloadAnnotations(ks, { ...dep(), metadata: { name: 'controller' } }), [], 'no workload entry: nothing asked');
   });
 });

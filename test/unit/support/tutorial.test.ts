@@ -133,7 +133,7 @@ describe('the environment variables of the form', () => {
     );
     assert.deepEqual(groups, [
       { type: 'ConfigMap', values: { A: '1', B: '2' } },
-      { type: 'Secret', values: { T: 'made-up' } },
+      { type: 'Secret', values: { T: 'made-up' }, generated: ['T'] },
     ]);
     assert.throws(() => parseEnvironmentTable([{ type: 'Env', name: 'A', value: '1' }], () => ''), /ConfigMap or Secret/);
     assert.throws(() => parseEnvironmentTable([{ type: 'Secret', name: '1 bad', value: '1' }], () => ''), /not an environment variable name/);

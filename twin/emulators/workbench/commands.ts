@@ -1,9 +1,13 @@
 // The commands of a workbench image beyond the shell: `jupyter nbconvert --to notebook --execute`
 // (the real command that runs a notebook headless in the real images: every code cell in a kernel
 // whose working directory is the notebook's, the executed notebook written next to it, a
-// CellExecutionError and exit 1 when a cell raises), `pip` (no package index: only what the image
-// has is "already satisfied"), `python --version`, and `code-server --version` in the code-server
-// image. Anything else fails with a message that says what the twin runs.
+// CellExecutionError and exit 1 when a cell raises), `pip` (install: only what the image has is
+// "already satisfied"; download: the index of PIP_INDEX_URL, else pip's default https://pypi.org/simple,
+// answers for the packages the twin knows — the twin's workbenches have egress, as on a connected
+// cluster; the fault workbench-no-egress takes it away), `python --version`, and `code-server
+// --version` in the code-server image. Anything else fails with a message that says what the twin runs.
+// pip's words follow pip 23.3 (src/pip/_internal/cli/req_command.py "Looking in indexes",
+// index/collector.py's connection warning, resolution's "No matching distribution found").
 import * as path from 'node:path';
 import type { ClusterNetwork } from '../../network/cluster-network';
 import type { CommandContext, CommandHandler } from '../types';
@@ -19,6 +23,53 @@ export interface WorkbenchCommandDeps {
 
 const SITE = (image: WorkbenchImage) => `/opt/app-root/lib/python${image.python.split('.').slice(0, 2).join('.')}/site-packages`;
 
+/** The workbench has no route out of the cluster: no package index answers (pip download and install fail naming it). */
+export const NO_EGRESS_FAULT = 'workbench-no-egress';
+const DEFAULT_INDEX = 'https://pypi.org/simple';
+/** What the emulated index holds beyond the image's own packages: the tutorial's notebooks' installs (versions of May 2024). */
+const INDEX_PACKAGES: Record<string, string> = { onnx: '1.16.0', onnxruntime: '1.17.3', seaborn: '0.13.2', tf2onnx: '1.16.1', boto3: '1.34.113', botocore: '1.34.113' };
+
+function unreachable(ctx: CommandContext, index: string, spec: string, name: string): number {
+  const host = (() => {
+    try {
+      return new URL(index).host;
+    } catch {
+      return index;
+    }
+  })();
+  ctx.stderr(
+    `WARNING: Retrying (Retry(total=4, connect=None, read=None, redirect=None, status=None)) after connection broken by 'NewConnectionError('<pip._vendor.urllib3.connection.HTTPSConnection object at 0x7f3a2c1d5e50>: Failed to establish a new connection: [Errno 101] Network is unreachable')': ${new URL(`${name}/`, index.endsWith('/') ? index : `${index}/`).pathname}\n` +
+      `ERROR: Could not find a version that satisfies the requirement ${spec} (from versions: none)\nERROR: No matching distribution found for ${spec}\n` +
+      `(${host} could not be reached)\n`,
+  );
+  return 1;
+}
+
+/** pip download --no-deps [--dest DIR] SPEC...: fetched from the index when the workbench reaches it. */
+function pipDownload(deps: WorkbenchCommandDeps, installed: Map<string, string>, ctx: CommandContext, args: string[]): number {
+  const index = ctx.env.PIP_INDEX_URL || DEFAULT_INDEX;
+  if (index !== DEFAULT_INDEX) ctx.stdout(`Looking in indexes: ${index}\n`);
+  const wanted: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (['-d', '--dest', '-i', '--index-url', '--trusted-host'].includes(args[i]!)) i++;
+    else if (!args[i]!.startsWith('-')) wanted.push(args[i]!);
+  }
+  for (const spec of wanted) {
+    const name = spec.toLowerCase().replace(/_/g, '-').replace(/[<>=!~].*$/, '');
+    if (deps.faults.has(NO_EGRESS_FAULT)) return unreachable(ctx, index, spec, name);
+    const version = INDEX_PACKAGES[name] ?? installed.get(name);
+    ctx.stdout(`Collecting ${spec}\n`);
+    if (!version) {
+      ctx.stderr(`ERROR: Could not find a version that satisfies the requirement ${spec} (from versions: none)\nERROR: No matching distribution found for ${spec}\n`);
+      return 1;
+    }
+    const wheel = `${name.replace(/-/g, '_')}-${version}-py3-none-any.whl`;
+    ctx.stdout(`  Downloading ${wheel}\nSaved ./${wheel}\n`);
+  }
+  ctx.stdout(`Successfully downloaded ${wanted.join(' ')}\n`);
+  return 0;
+}
+
 /** pip's distribution names of the importable modules that differ from them. */
 const DISTRIBUTIONS: Record<string, string> = { sklearn: 'scikit-learn', kafka: 'kafka-python', codeflare_sdk: 'codeflare-sdk', elyra: 'odh-elyra', habana_frameworks: 'habana-torch-plugin' };
 
@@ -32,8 +83,9 @@ export function pipCommand(deps: WorkbenchCommandDeps): CommandHandler {
       for (const [name, version] of [...installed].sort()) ctx.stdout(`${name.padEnd(30)} ${version}\n`);
       return 0;
     }
+    if (args[0] === 'download') return pipDownload(deps, installed, ctx, args.slice(1));
     if (args[0] !== 'install') {
-      ctx.stderr(`ERROR: the twin's pip runs install, list and --version, not "${args.join(' ')}"\n`);
+      ctx.stderr(`ERROR: the twin's pip runs install, download, list and --version, not "${args.join(' ')}"\n`);
       return 1;
     }
     const wanted = args.slice(1).filter((a) => !a.startsWith('-'));

@@ -19,6 +19,7 @@ import { workbenchImageOf, type WorkbenchImage } from './images';
 export { WORKBENCH_IMAGES, workbenchImageOf } from './images';
 export { REPOSITORY_FAULT } from './git';
 export { TRAINING_FAULT } from './kernel';
+export { NO_EGRESS_FAULT } from './commands';
 
 export interface WorkbenchFaults {
   has(name: string): boolean;
