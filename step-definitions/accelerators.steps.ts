@@ -1,4 +1,4 @@
-import { DataTable, Given, Then, When } from '@cucumber/cucumber';
+import { type DataTable, Given, Then, When } from '@cucumber/cucumber';
 import * as accelerators from '../support/accelerators';
 import type { RhoaiWorld } from '../support/world';
 

@@ -1,4 +1,4 @@
-import { DataTable, Given, Then, When } from '@cucumber/cucumber';
+import { type DataTable, Given, Then, When } from '@cucumber/cucumber';
 import * as dashboard from '../support/dashboard-config';
 import type { RhoaiWorld } from '../support/world';
 

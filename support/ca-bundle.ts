@@ -78,7 +78,7 @@ export function readCustomCaFile(file: string): CustomCa {
   try {
     certificates = certificatesOf(text);
   } catch (error) {
-    throw new Error(`RHOAI_CUSTOM_CA_FILE=${file} holds a certificate block that is not a valid X.509 certificate (${(error as Error).message}): give a PEM file of CA certificates`);
+    throw new Error(`RHOAI_CUSTOM_CA_FILE=${file} holds a certificate block that is not a valid X.509 certificate (${(error as Error).message}): give a PEM file of CA certificates`, { cause: error });
   }
   assert.ok(certificates.length, `RHOAI_CUSTOM_CA_FILE=${file} holds no PEM certificate ("-----BEGIN CERTIFICATE-----" block): give a PEM file of CA certificates`);
   return { pem: certificates.map((c) => c.toString()).join(''), certificates, source: `RHOAI_CUSTOM_CA_FILE=${file}` };

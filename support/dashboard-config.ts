@@ -85,6 +85,7 @@ export async function enableServingPlatforms(world: RhoaiWorld): Promise<KObject
     if (!(error instanceof ApiError) || error.status !== 409) throw error;
     throw new Error(
       `${namespace}/${DASHBOARD_CONFIG}: ${error.body?.message ?? error.message}. Someone else set the serving platform switches to another value (the field manager above); the install does not take over the dashboard's fields: enable the platforms in Settings > Cluster settings > Model serving platforms, or remove that manager's value`,
+      { cause: error },
     );
   }
 }

@@ -1,6 +1,5 @@
 // The building blocks of setting definitions: the definition shape, the error a parser throws, and
 // parsers shared by the tables of settings (settings.ts and its domain files settings-*.ts).
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 /** Thrown by a parser: `allowed` says, in words, what the variable accepts. */

@@ -145,7 +145,7 @@ export const TUTORIAL_SETTINGS = {
     secret: false,
     parse: (raw) => {
       const value = raw ?? 'quay.io/minio/minio:latest';
-      if (!/^[a-z0-9]([a-z0-9._\/:-]*[a-z0-9])?(@sha256:[a-f0-9]{64})?$/i.test(value)) throw new InvalidSettingValue('an image reference: [registry/]repository[:tag][@sha256:digest]');
+      if (!/^[a-z0-9]([a-z0-9._/:-]*[a-z0-9])?(@sha256:[a-f0-9]{64})?$/i.test(value)) throw new InvalidSettingValue('an image reference: [registry/]repository[:tag][@sha256:digest]');
       return value;
     },
   }),

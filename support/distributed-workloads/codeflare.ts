@@ -62,7 +62,7 @@ export function parseCodeFlareConfig(cm: KObject): CodeFlareConfig {
   try {
     parsed = yaml.load(text);
   } catch (error) {
-    throw new Error(`${where} key ${dataKey} is not valid YAML, so the CodeFlare operator cannot start: ${(error as Error).message.split('\n')[0]}`);
+    throw new Error(`${where} key ${dataKey} is not valid YAML, so the CodeFlare operator cannot start: ${(error as Error).message.split('\n')[0]}`, { cause: error });
   }
   assert.ok(parsed === undefined || parsed === null || (typeof parsed === 'object' && !Array.isArray(parsed)), `${where} key ${dataKey} is not a YAML mapping`);
   const root = (parsed ?? {}) as Record<string, unknown>;
@@ -274,7 +274,7 @@ export async function assertOperatorTakesRayCluster(world: RhoaiWorld, namespace
   }
   if (!rc) [rc] = await world.applyFixture('codeflare/raycluster-probe', { name: RAYCLUSTER_PROBE, namespace, configDigest: digest });
   try {
-    rc = await world.cluster.waitFor(ref, (o) => (o?.metadata.finalizers ?? []).includes(OAUTH_FINALIZER), {
+    await world.cluster.waitFor(ref, (o) => (o?.metadata.finalizers ?? []).includes(OAUTH_FINALIZER), {
       describe: `RayCluster ${namespace}/${RAYCLUSTER_PROBE} to carry the finalizer ${OAUTH_FINALIZER}`,
       timeoutMs: operatorReactionMs(world),
     });

@@ -109,6 +109,7 @@ export async function createClusterQueue(world: RhoaiWorld, name: string, flavor
     throw new Error(
       `ClusterQueue ${name} already exists, set up by ${owners.join(', ') || 'another field manager'}, and ${coverage}; the install does not take fields another manager owns (${error.message}). ` +
         `Give it the resource group of §13.2 (cpu, memory and nvidia.com/gpu of ${flavor}) or delete it, or set RHOAI_CLUSTER_QUEUE_CPU, RHOAI_CLUSTER_QUEUE_MEMORY and RHOAI_CLUSTER_QUEUE_GPU to the quotas it has now`,
+      { cause: error },
     );
   }
 }
@@ -218,6 +219,7 @@ export async function coverDataScienceProjects(world: RhoaiWorld, clusterQueue: 
         throw new Error(
           `data science project ${namespace} already has a LocalQueue ${name} backed by ${theirs?.spec?.clusterQueue ?? '?'} (set by ${owners.join(', ') || 'another field manager'}), so it cannot get the install's queue of that name backed by ${clusterQueue} ` +
             `(spec.clusterQueue belongs to that manager and Kueue does not let it change): choose another RHOAI_LOCAL_QUEUE_NAME, or give that project a queue backed by ${clusterQueue} (${error.message})`,
+          { cause: error },
         );
       }
       created.push(namespace);

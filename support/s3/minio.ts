@@ -57,7 +57,7 @@ function keptCredentials(workDir: string, namespace: string): MinioCredentials {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     const kept = JSON.parse(fs.readFileSync(file, 'utf8')) as MinioCredentials;
-    if (!kept.rootUser || !kept.rootPassword) throw new Error(`${file} does not hold MinIO root credentials ({"rootUser","rootPassword"}); delete it to generate new ones`);
+    if (!kept.rootUser || !kept.rootPassword) throw new Error(`${file} does not hold MinIO root credentials ({"rootUser","rootPassword"}); delete it to generate new ones`, { cause: error });
     return kept;
   }
 }

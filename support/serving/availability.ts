@@ -19,7 +19,7 @@ export async function requireServingPlatform(world: RhoaiWorld): Promise<void> {
   try {
     await requireDashboard(world, 'default-dsc');
   } catch (error) {
-    throw new Error(`${(error as Error).message}; ${HOW}`);
+    throw new Error(`${(error as Error).message}; ${HOW}`, { cause: error });
   }
   for (const component of ['kserve', 'modelmeshserving']) {
     const state = componentState(world, component);

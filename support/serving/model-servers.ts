@@ -33,7 +33,7 @@ export async function assertModelServerPods(world: RhoaiWorld, model: DeployedMo
       describe: `the Deployment ${model.namespace}/${deployment} of the model server ${model.runtime} to be Available`,
     });
   } catch (error) {
-    if (error instanceof WaitTimeoutError) throw new Error(`${await whyNoModelServer(world, model.namespace, model.runtime)}\n${error.message}`);
+    if (error instanceof WaitTimeoutError) throw new Error(`${await whyNoModelServer(world, model.namespace, model.runtime)}\n${error.message}`, { cause: error });
     throw error;
   }
   const pods = (await world.cluster.list({ apiVersion: 'v1', kind: 'Pod', namespace: model.namespace }, { labelSelector: `name=${deployment}` })).filter(running);
@@ -105,6 +105,6 @@ export async function assertModelMeshServes(world: RhoaiWorld, namespace: string
     const why = served
       ? `ModelMesh did not take up the project ${namespace}: it is labelled modelmesh-enabled=${label}, yet modelmesh-controller made no Service ${MODELMESH_SERVICE} there (it makes one in every namespace so labelled)`
       : `ModelMesh did not let the project ${namespace} go: it is labelled modelmesh-enabled=${label}, yet the Service ${MODELMESH_SERVICE} of ModelMesh is still there`;
-    throw new Error(`${why}\n${error.message}`);
+    throw new Error(`${why}\n${error.message}`, { cause: error });
   }
 }

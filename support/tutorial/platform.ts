@@ -15,7 +15,7 @@ export async function requireDashboardPlatform(world: RhoaiWorld): Promise<void>
   try {
     await requireDashboard(world, 'default-dsc');
   } catch (error) {
-    throw new Error(`${(error as Error).message}; ${HOW}`);
+    throw new Error(`${(error as Error).message}; ${HOW}`, { cause: error });
   }
 }
 

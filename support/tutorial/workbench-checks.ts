@@ -45,7 +45,7 @@ export async function assertWorkbenchSize(world: RhoaiWorld, size: string): Prom
   const expected = await notebookSize(world, size);
   const pod = await workbenchPod(world);
   const container = (pod.spec?.containers as KObject[]).find((c) => c.name === w.name)!;
-  const pick = (r: Record<string, any> | undefined) => ({ requests: { cpu: String(r?.requests?.cpu), memory: String(r?.requests?.memory) }, limits: { cpu: String(r?.limits?.cpu), memory: String(r?.limits?.memory) } });
+  const pick = (r: { requests?: Record<string, unknown>; limits?: Record<string, unknown> } | undefined) => ({ requests: { cpu: String(r?.requests?.cpu), memory: String(r?.requests?.memory) }, limits: { cpu: String(r?.limits?.cpu), memory: String(r?.limits?.memory) } });
   assert.deepEqual(pick(container.resources), pick(expected.resources), `workbench ${w.name} has the resources ${JSON.stringify(container.resources)}, not those of the size "${size}" in odh-dashboard-config (${JSON.stringify(expected.resources)})`);
   world.report.text(`size ${size}`, `requests ${JSON.stringify(container.resources.requests)}, limits ${JSON.stringify(container.resources.limits)} on node ${pod.spec?.nodeName}`);
 }

@@ -1,7 +1,7 @@
 // Kinds that are answers rather than stored objects: token and access reviews, TokenRequest,
 // `users/~`, and OpenShift Projects (a view of Namespaces) with ProjectRequest.
 import { ANONYMOUS, type Authenticator, type UserInfo } from './auth';
-import { ApiServer, resourceKey, type RequestContext, type WatchEvent } from './apiserver';
+import { type ApiServer, resourceKey, type RequestContext, type WatchEvent } from './apiserver';
 import { timestamp } from './meta';
 import type { Authorizer, Attributes } from './rbac';
 import { ApiError, type KObject, type ResourceType } from './types';

@@ -285,7 +285,7 @@ describe('faults', { concurrency: true }, () => {
       const d = await waitFor('default-dsc in Error', () => (dsc(c)?.status?.phase === 'Error' ? dsc(c) : undefined));
       assert.equal(conditionOf(d, 'dashboardReady')?.status, 'True');
       assert.equal(conditionOf(d, 'ReconcileComplete')?.reason, 'ArgoWorkflowExist');
-      assert.match(conditionOf(d, 'ReconcileComplete')!.message!, /^Failed upgrade:  workflows\.argoproj\.io CRD already exists but not deployed by this operator\. Remove existing Argo workflows or set datasciencepipelines to Removed to proceed/);
+      assert.match(conditionOf(d, 'ReconcileComplete')!.message!, /^Failed upgrade: {2}workflows\.argoproj\.io CRD already exists but not deployed by this operator\. Remove existing Argo workflows or set datasciencepipelines to Removed to proceed/);
       assert.equal(conditionOf(d, 'data-science-pipelines-operatorReady')?.status, 'False');
       assert.equal(conditionOf(d, 'CapabilityDSPv2Argo')?.reason, 'ArgoWorkflowExist');
       assert.equal(d.status.installedComponents['data-science-pipelines-operator'], false);

@@ -3,6 +3,7 @@
 // without a package index, and the kernel behind `jupyter nbconvert --execute` — which runs the
 // tutorial's cells in order and refuses what it does not know instead of pretending.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -49,7 +50,7 @@ describe('workbench commands', () => {
 
   test('the image of a pod: by image stream, and by the quay repository two streams share (the digest decides)', () => {
     assert.equal(workbenchImageOf('image-registry.openshift-image-registry.svc:5000/redhat-ods-applications/tensorflow:2024.1')?.displayName, 'TensorFlow');
-    const digest = require('node:crypto').createHash('sha256').update('tensorflow:2024.1').digest('hex');
+    const digest = createHash('sha256').update('tensorflow:2024.1').digest('hex');
     assert.equal(workbenchImageOf(`quay.io/modh/cuda-notebooks@sha256:${digest}`)?.displayName, 'TensorFlow');
     assert.equal(workbenchImageOf('quay.io/modh/cuda-notebooks:latest')?.displayName, 'CUDA');
     assert.equal(workbenchImageOf('quay.io/minio/minio:latest'), undefined);

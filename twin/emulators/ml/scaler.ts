@@ -65,7 +65,7 @@ export function parseScalerJson(text: string, source = SCALER_JSON_PATH): Standa
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${source} is not JSON: ${(e as Error).message}`);
+    throw new Error(`${source} is not JSON: ${(e as Error).message}`, { cause: e });
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${source} is not a JSON object`);
   const o = value as Record<string, unknown>;

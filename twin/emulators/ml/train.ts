@@ -122,8 +122,11 @@ function metricsOf(probabilities: ArrayLike<number>, labels: ArrayLike<number>, 
   let fn = 0;
   for (let i = 0; i < labels.length; i++) {
     const called = probabilities[i] > threshold;
-    if (labels[i] === 1) called ? tp++ : fn++;
-    else called ? fp++ : tn++;
+    if (labels[i] === 1) {
+      if (called) tp++;
+      else fn++;
+    } else if (called) fp++;
+    else tn++;
   }
   const rows = labels.length;
   return {
