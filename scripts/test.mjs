@@ -130,9 +130,13 @@ async function main() {
   if (!unitOnly) {
     const cucumberJson = path.join(reports, 'cucumber.json');
     fs.rmSync(cucumberJson, { force: true });
-    const code = await run(process.execPath, [path.join(root, 'node_modules', '@cucumber', 'cucumber', 'bin', 'cucumber.js'), '--tags', 'not @wip'], {
-      RHOAI_TARGET: 'twin',
-    });
+    const code = await run(
+      process.execPath,
+      [path.join(root, 'node_modules', '@cucumber', 'cucumber', 'bin', 'cucumber.js'), '--tags', 'not @wip'],
+      {
+        RHOAI_TARGET: 'twin',
+      },
+    );
     const counts = scenarioCounts(cucumberJson);
     passed += counts.passed;
     failed += counts.failed;

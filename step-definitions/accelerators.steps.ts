@@ -4,7 +4,8 @@ import type { RhoaiWorld } from '../support/world';
 
 function imageRows(table: DataTable): accelerators.NotebookImageRow[] {
   return table.hashes().map((row) => {
-    if (!row.image || !row['shown as']) throw new Error('notebook image table: every row needs an "image" (the ImageStream name) and "shown as" (its name in the dashboard)');
+    if (!row.image || !row['shown as'])
+      throw new Error('notebook image table: every row needs an "image" (the ImageStream name) and "shown as" (its name in the dashboard)');
     return { image: row.image, shownAs: row['shown as'] };
   });
 }
@@ -17,13 +18,19 @@ Given('the cluster has nodes with {string}, else these items are not applicable'
   return accelerators.acceleratorNodesOrNotApplicable(this, identifier);
 });
 
-When('I create the accelerator profile {string} named {string} for {string}, tolerating the taints of those nodes', async function (this: RhoaiWorld, name: string, displayName: string, identifier: string) {
-  await accelerators.createAcceleratorProfile(this, name, identifier, displayName);
-});
+When(
+  'I create the accelerator profile {string} named {string} for {string}, tolerating the taints of those nodes',
+  async function (this: RhoaiWorld, name: string, displayName: string, identifier: string) {
+    await accelerators.createAcceleratorProfile(this, name, identifier, displayName);
+  },
+);
 
-Then('the dashboard lists the accelerator profile {string}, enabled, for {string}', async function (this: RhoaiWorld, name: string, identifier: string) {
-  await accelerators.assertProfileListed(this, name, identifier);
-});
+Then(
+  'the dashboard lists the accelerator profile {string}, enabled, for {string}',
+  async function (this: RhoaiWorld, name: string, identifier: string) {
+    await accelerators.assertProfileListed(this, name, identifier);
+  },
+);
 
 Then('{string} tolerates the taints of every node that advertises {string}', function (this: RhoaiWorld, name: string, identifier: string) {
   return accelerators.assertProfileToleratesNodes(this, name, identifier);
@@ -39,13 +46,19 @@ Then('the dashboard shows each of these notebook images with {string} recommende
   return accelerators.assertNotebookImagesRecommend(this, identifier);
 });
 
-When('I duplicate the serving runtime {string} as {string}, {string}, recommending {string}', async function (this: RhoaiWorld, source: string, runtime: string, displayName: string, identifier: string) {
-  await accelerators.duplicateServingRuntime(this, source, runtime, displayName, identifier);
-});
+When(
+  'I duplicate the serving runtime {string} as {string}, {string}, recommending {string}',
+  async function (this: RhoaiWorld, source: string, runtime: string, displayName: string, identifier: string) {
+    await accelerators.duplicateServingRuntime(this, source, runtime, displayName, identifier);
+  },
+);
 
-Then('the dashboard offers the serving runtime {string} for the {string} platform, enabled, recommending {string}', function (this: RhoaiWorld, runtime: string, platform: string, identifier: string) {
-  return accelerators.assertDuplicateOffered(this, runtime, identifier, platform);
-});
+Then(
+  'the dashboard offers the serving runtime {string} for the {string} platform, enabled, recommending {string}',
+  function (this: RhoaiWorld, runtime: string, platform: string, identifier: string) {
+    return accelerators.assertDuplicateOffered(this, runtime, identifier, platform);
+  },
+);
 
 Then('the built-in serving runtime template {string} is unchanged', function (this: RhoaiWorld, source: string) {
   return accelerators.assertBuiltinUntouched(this, source);

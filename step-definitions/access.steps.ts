@@ -56,9 +56,12 @@ Given('the htpasswd secret in "openshift-config" holds the admin user\'s entry',
   await assertSecretHoldsAdmin(this);
 });
 
-Then('the htpasswd secret holds, under the key "htpasswd", the admin user\'s entry, which verifies against its password', function (this: RhoaiWorld) {
-  return assertSecretHoldsAdmin(this);
-});
+Then(
+  'the htpasswd secret holds, under the key "htpasswd", the admin user\'s entry, which verifies against its password',
+  function (this: RhoaiWorld) {
+    return assertSecretHoldsAdmin(this);
+  },
+);
 
 Then("the htpasswd secret keeps every other user's entry", function (this: RhoaiWorld) {
   return assertOtherUsersKept(this);
@@ -70,9 +73,12 @@ When('I add the HTPasswd identity provider to OAuth "cluster", next to the provi
   return addIdentityProvider(this);
 });
 
-Then('OAuth "cluster" lists the HTPasswd identity provider with mapping method "claim", and every other provider as it was', function (this: RhoaiWorld) {
-  return assertProvidersMerged(this);
-});
+Then(
+  'OAuth "cluster" lists the HTPasswd identity provider with mapping method "claim", and every other provider as it was',
+  function (this: RhoaiWorld) {
+    return assertProvidersMerged(this);
+  },
+);
 
 Then('the authentication operator rolls the new configuration out to the OAuth server', function (this: RhoaiWorld) {
   return waitForOAuthRollout(this);
@@ -118,13 +124,16 @@ Then('a ClusterRoleBinding grants the cluster role "cluster-admin" to the admin 
   return admin.assertBindingGrantsClusterAdmin(this);
 });
 
-Then('"oc auth can-i \'*\' \'*\' --as" the admin user answers yes', function (this: RhoaiWorld) {
+Then("\"oc auth can-i '*' '*' --as\" the admin user answers yes", function (this: RhoaiWorld) {
   return admin.assertUserMayDoAnything(this);
 });
 
-Given('the admin user can log in through the HTPasswd identity provider and has the cluster role "cluster-admin"', function (this: RhoaiWorld) {
-  return provision.provisionClusterAdmin(this);
-});
+Given(
+  'the admin user can log in through the HTPasswd identity provider and has the cluster role "cluster-admin"',
+  function (this: RhoaiWorld) {
+    return provision.provisionClusterAdmin(this);
+  },
+);
 
 Then('logged in as the admin user, I may do anything on any resource', function (this: RhoaiWorld) {
   return admin.assertTokenMayDoAnything(this);

@@ -15,22 +15,34 @@ When('I add them to {string} as its custom CA bundle, with the trusted CA bundle
   await caBundle.assertDsciTrustsCustomCa(this, dsci);
 });
 
-Then('{string} has the ConfigMap odh-trusted-ca-bundle with the custom CA and the cluster-wide CA bundle', function (this: RhoaiWorld, namespace: string) {
-  return caBundle.assertBundleIn(this, namespace);
-});
+Then(
+  '{string} has the ConfigMap odh-trusted-ca-bundle with the custom CA and the cluster-wide CA bundle',
+  function (this: RhoaiWorld, namespace: string) {
+    return caBundle.assertBundleIn(this, namespace);
+  },
+);
 
 When('I create the project {string}, opted out of the trusted CA bundle', async function (this: RhoaiWorld, name: string) {
   await caBundle.createOptedOutProject(this, name);
 });
 
-Then('{string} has no ConfigMap odh-trusted-ca-bundle, after the operator gave {string} the new bundle', function (this: RhoaiWorld, optedOut: string, witness: string) {
-  return caBundle.assertNoBundleIn(this, optedOut, witness);
-});
+Then(
+  '{string} has no ConfigMap odh-trusted-ca-bundle, after the operator gave {string} the new bundle',
+  function (this: RhoaiWorld, optedOut: string, witness: string) {
+    return caBundle.assertNoBundleIn(this, optedOut, witness);
+  },
+);
 
-Then('{string} still has no ConfigMap odh-trusted-ca-bundle, while {string}, created after it, has it', function (this: RhoaiWorld, optedOut: string, later: string) {
-  return caBundle.assertNoBundleIn(this, optedOut, 'redhat-ods-applications', 'default-dsci', later);
-});
+Then(
+  '{string} still has no ConfigMap odh-trusted-ca-bundle, while {string}, created after it, has it',
+  function (this: RhoaiWorld, optedOut: string, later: string) {
+    return caBundle.assertNoBundleIn(this, optedOut, 'redhat-ods-applications', 'default-dsci', later);
+  },
+);
 
-Then('every other namespace has it too, except the reserved namespaces openshift-*, kube-*, default and openshift', function (this: RhoaiWorld) {
-  return caBundle.assertBundleEverywhereEligible(this);
-});
+Then(
+  'every other namespace has it too, except the reserved namespaces openshift-*, kube-*, default and openshift',
+  function (this: RhoaiWorld) {
+    return caBundle.assertBundleEverywhereEligible(this);
+  },
+);

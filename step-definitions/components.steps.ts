@@ -85,6 +85,9 @@ Then('default-dsc becomes Ready with KServe reconciled', async function (this: R
   await components.waitForDscReady(this, true);
 });
 
-Then('the Deployments {string} and {string} are available in {string}', function (this: RhoaiWorld, a: string, b: string, namespace: string) {
-  return components.assertDeploymentsAvailable(this, namespace, [a, b]);
-});
+Then(
+  'the Deployments {string} and {string} are available in {string}',
+  function (this: RhoaiWorld, a: string, b: string, namespace: string) {
+    return components.assertDeploymentsAvailable(this, namespace, [a, b]);
+  },
+);

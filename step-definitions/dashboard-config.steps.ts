@@ -6,7 +6,8 @@ import type { RhoaiWorld } from '../support/world';
 export function servingRuntimeRows(table: DataTable): dashboard.ServingRuntimeRow[] {
   return table.hashes().map((row) => {
     const platform = row.platform;
-    if (platform !== 'single' && platform !== 'multi') throw new Error(`serving runtime table: platform must be single or multi, not "${platform}"`);
+    if (platform !== 'single' && platform !== 'multi')
+      throw new Error(`serving runtime table: platform must be single or multi, not "${platform}"`);
     return { displayName: row['serving runtime']!, runtime: row.runtime!, template: row.template!, platform };
   });
 }

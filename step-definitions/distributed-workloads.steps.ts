@@ -1,6 +1,12 @@
 import { Given, Then, When } from '@cucumber/cucumber';
 import * as codeflare from '../support/distributed-workloads/codeflare';
-import { assertDistributedWorkloadsManaged, assertNoOtherKubeRayOperator, assertNoOtherKueue, assertNoSeparateCodeFlareOperator, componentOf } from '../support/distributed-workloads/components';
+import {
+  assertDistributedWorkloadsManaged,
+  assertNoOtherKubeRayOperator,
+  assertNoOtherKueue,
+  assertNoSeparateCodeFlareOperator,
+  componentOf,
+} from '../support/distributed-workloads/components';
 import * as kueue from '../support/distributed-workloads/kueue';
 import * as operators from '../support/distributed-workloads/operators';
 import { ensureDistributedWorkloadsProject } from '../support/distributed-workloads/projects';
@@ -50,13 +56,19 @@ Then('the resource flavor {string} is empty and Kueue has taken charge of it', f
   return kueue.assertResourceFlavorEmpty(this, name);
 });
 
-When('I create the cluster queue {string} for {string}, with quotas sized to the cluster', function (this: RhoaiWorld, name: string, flavor: string) {
-  return kueue.createClusterQueue(this, name, flavor);
-});
+When(
+  'I create the cluster queue {string} for {string}, with quotas sized to the cluster',
+  function (this: RhoaiWorld, name: string, flavor: string) {
+    return kueue.createClusterQueue(this, name, flavor);
+  },
+);
 
-Then('the cluster queue {string} admits every namespace and covers cpu, memory and nvidia.com\\/gpu of {string} with those quotas', function (this: RhoaiWorld, name: string, flavor: string) {
-  return kueue.assertClusterQueue(this, name, flavor);
-});
+Then(
+  'the cluster queue {string} admits every namespace and covers cpu, memory and nvidia.com\\/gpu of {string} with those quotas',
+  function (this: RhoaiWorld, name: string, flavor: string) {
+    return kueue.assertClusterQueue(this, name, flavor);
+  },
+);
 
 Given('the data science project for distributed workloads exists', async function (this: RhoaiWorld) {
   await ensureDistributedWorkloadsProject(this);
@@ -66,13 +78,19 @@ When('I create its local queue, pointing to {string}', async function (this: Rho
   await kueue.createLocalQueue(this, this.settings.dwProject, clusterQueue);
 });
 
-Then('its local queues show the local queue backed by {string}, as the project\'s default queue', function (this: RhoaiWorld, clusterQueue: string) {
-  return kueue.assertLocalQueue(this, this.settings.dwProject, clusterQueue);
-});
+Then(
+  "its local queues show the local queue backed by {string}, as the project's default queue",
+  function (this: RhoaiWorld, clusterQueue: string) {
+    return kueue.assertLocalQueue(this, this.settings.dwProject, clusterQueue);
+  },
+);
 
-When('I create a local queue pointing to {string} in every data science project that has none', function (this: RhoaiWorld, clusterQueue: string) {
-  return kueue.coverDataScienceProjects(this, clusterQueue);
-});
+When(
+  'I create a local queue pointing to {string} in every data science project that has none',
+  function (this: RhoaiWorld, clusterQueue: string) {
+    return kueue.coverDataScienceProjects(this, clusterQueue);
+  },
+);
 
 Then('every data science project has a local queue backed by {string}', function (this: RhoaiWorld, clusterQueue: string) {
   return kueue.assertEveryProjectCovered(this, clusterQueue);
@@ -96,7 +114,7 @@ Then('the cluster serves the kinds the CodeFlare SDK uses: RayCluster and RayJob
   return codeflare.assertSdkKindsServed(this);
 });
 
-Then('a bearer token reaches those APIs, as the SDK\'s TokenAuthentication does', function (this: RhoaiWorld) {
+Then("a bearer token reaches those APIs, as the SDK's TokenAuthentication does", function (this: RhoaiWorld) {
   return codeflare.assertTokenReachesApis(this, this.settings.dwProject);
 });
 
@@ -104,22 +122,41 @@ Then('I may create Ray clusters and jobs in the project and read its local queue
   return codeflare.assertMayUseSdk(this, this.settings.dwProject);
 });
 
-Then('a Ray cluster created in the project is admitted and taken in charge by the CodeFlare operator as codeflare-operator-config says, and by KubeRay', function (this: RhoaiWorld) {
-  return codeflare.assertOperatorTakesRayCluster(this, this.settings.dwProject);
-});
+Then(
+  'a Ray cluster created in the project is admitted and taken in charge by the CodeFlare operator as codeflare-operator-config says, and by KubeRay',
+  function (this: RhoaiWorld) {
+    return codeflare.assertOperatorTakesRayCluster(this, this.settings.dwProject);
+  },
+);
 
-Given('the CodeFlare operator has its configuration {string} in {string}', async function (this: RhoaiWorld, name: string, namespace: string) {
-  await codeflare.readCodeFlareConfig(this, name, namespace);
-});
+Given(
+  'the CodeFlare operator has its configuration {string} in {string}',
+  async function (this: RhoaiWorld, name: string, namespace: string) {
+    await codeflare.readCodeFlareConfig(this, name, namespace);
+  },
+);
 
-Then('kuberay.ingressDomain is empty or the cluster\'s apps domain, as RHOAI_CODEFLARE_INGRESS_DOMAIN expects', function (this: RhoaiWorld) {
+Then("kuberay.ingressDomain is empty or the cluster's apps domain, as RHOAI_CODEFLARE_INGRESS_DOMAIN expects", function (this: RhoaiWorld) {
   return codeflare.assertIngressDomain(this);
 });
 
 Then('kuberay.mTLSEnabled is as RHOAI_CODEFLARE_MTLS_ENABLED expects \\(default true)', function (this: RhoaiWorld) {
-  codeflare.assertKubeRayFlag(this, 'mTLSEnabled', this.settings.codeflareMtlsEnabled, `RHOAI_CODEFLARE_MTLS_ENABLED=${this.settings.codeflareMtlsEnabled}`);
+  codeflare.assertKubeRayFlag(
+    this,
+    'mTLSEnabled',
+    this.settings.codeflareMtlsEnabled,
+    `RHOAI_CODEFLARE_MTLS_ENABLED=${this.settings.codeflareMtlsEnabled}`,
+  );
 });
 
-Then('kuberay.rayDashboardOAuthEnabled is as RHOAI_CODEFLARE_DASHBOARD_OAUTH_ENABLED expects \\(default true)', function (this: RhoaiWorld) {
-  codeflare.assertKubeRayFlag(this, 'rayDashboardOAuthEnabled', this.settings.codeflareDashboardOAuthEnabled, `RHOAI_CODEFLARE_DASHBOARD_OAUTH_ENABLED=${this.settings.codeflareDashboardOAuthEnabled}`);
-});
+Then(
+  'kuberay.rayDashboardOAuthEnabled is as RHOAI_CODEFLARE_DASHBOARD_OAUTH_ENABLED expects \\(default true)',
+  function (this: RhoaiWorld) {
+    codeflare.assertKubeRayFlag(
+      this,
+      'rayDashboardOAuthEnabled',
+      this.settings.codeflareDashboardOAuthEnabled,
+      `RHOAI_CODEFLARE_DASHBOARD_OAUTH_ENABLED=${this.settings.codeflareDashboardOAuthEnabled}`,
+    );
+  },
+);

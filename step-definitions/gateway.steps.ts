@@ -64,13 +64,19 @@ Given('the wildcard certificate exists', async function (this: RhoaiWorld) {
 
 // ---- INS-GW-05: the TLS secret ----
 
-When('I create the TLS secret {string} in {string} from the wildcard certificate and key', async function (this: RhoaiWorld, name: string, namespace: string) {
-  await secret.createTlsSecret(this, name, namespace);
-});
+When(
+  'I create the TLS secret {string} in {string} from the wildcard certificate and key',
+  async function (this: RhoaiWorld, name: string, namespace: string) {
+    await secret.createTlsSecret(this, name, namespace);
+  },
+);
 
-Then('{string} has the kubernetes.io\\/tls secret {string} with the wildcard certificate and its key', function (this: RhoaiWorld, namespace: string, name: string) {
-  return secret.assertTlsSecret(this, name, namespace);
-});
+Then(
+  '{string} has the kubernetes.io\\/tls secret {string} with the wildcard certificate and its key',
+  function (this: RhoaiWorld, namespace: string, name: string) {
+    return secret.assertTlsSecret(this, name, namespace);
+  },
+);
 
 Given('the TLS secret {string} exists in {string}', async function (this: RhoaiWorld, name: string, namespace: string) {
   await secret.createTlsSecret(this, name, namespace);
@@ -87,18 +93,28 @@ When('I apply gateways.yaml', function (this: RhoaiWorld) {
   return gateways.applyGateways(this);
 });
 
-Then('the Service {string} in {string} sends port 80 to the ingress gateway pods\' port 8081', async function (this: RhoaiWorld, name: string, namespace: string) {
-  if (namespace !== gateways.MESH_NAMESPACE) throw new Error(`the local gateway Service lives in ${gateways.MESH_NAMESPACE}, not ${namespace}`);
-  await gateways.assertLocalGatewayService(this, name);
-});
+Then(
+  "the Service {string} in {string} sends port 80 to the ingress gateway pods' port 8081",
+  async function (this: RhoaiWorld, name: string, namespace: string) {
+    if (namespace !== gateways.MESH_NAMESPACE)
+      throw new Error(`the local gateway Service lives in ${gateways.MESH_NAMESPACE}, not ${namespace}`);
+    await gateways.assertLocalGatewayService(this, name);
+  },
+);
 
-Then('the Gateway {string} serves HTTPS on port {int} with TLS mode SIMPLE and the credential {string}', async function (this: RhoaiWorld, name: string, port: number, credentialName: string) {
-  await gateways.assertGateway(this, name, { port, mode: 'SIMPLE', credentialName });
-});
+Then(
+  'the Gateway {string} serves HTTPS on port {int} with TLS mode SIMPLE and the credential {string}',
+  async function (this: RhoaiWorld, name: string, port: number, credentialName: string) {
+    await gateways.assertGateway(this, name, { port, mode: 'SIMPLE', credentialName });
+  },
+);
 
-Then('the Gateway {string} serves HTTPS on port {int} with TLS mode ISTIO_MUTUAL', async function (this: RhoaiWorld, name: string, port: number) {
-  await gateways.assertGateway(this, name, { port, mode: 'ISTIO_MUTUAL' });
-});
+Then(
+  'the Gateway {string} serves HTTPS on port {int} with TLS mode ISTIO_MUTUAL',
+  async function (this: RhoaiWorld, name: string, port: number) {
+    await gateways.assertGateway(this, name, { port, mode: 'ISTIO_MUTUAL' });
+  },
+);
 
 Given('the gateways of gateways.yaml exist', async function (this: RhoaiWorld) {
   await gateways.waitForMeshIngressGateway(this);
@@ -115,9 +131,12 @@ When('I route a host of the apps domain through to the ingress gateway, with TLS
   await handshake.routeCheckHost(this);
 });
 
-Then('a TLS handshake for that host verifies against the generated root alone, and the gateway presents the wildcard certificate', function (this: RhoaiWorld) {
-  return handshake.assertGatewayHandshake(this);
-});
+Then(
+  'a TLS handshake for that host verifies against the generated root alone, and the gateway presents the wildcard certificate',
+  function (this: RhoaiWorld) {
+    return handshake.assertGatewayHandshake(this);
+  },
+);
 
 Then('the answer comes from the Istio ingress gateway', function (this: RhoaiWorld) {
   handshake.assertAnsweredByIstio(this);

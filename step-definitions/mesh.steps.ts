@@ -18,17 +18,23 @@ Then('the ingress gateway and its pods carry the label {string}', function (this
   return mesh.assertIngressGatewayLabel(this, label);
 });
 
-When('I create the ServiceMeshMember of {string} for the control plane {string} in {string}', function (this: RhoaiWorld, namespace: string, controlPlane: string, controlPlaneNamespace: string) {
-  return mesh.createMember(this, namespace, controlPlane, controlPlaneNamespace);
-});
+When(
+  'I create the ServiceMeshMember of {string} for the control plane {string} in {string}',
+  function (this: RhoaiWorld, namespace: string, controlPlane: string, controlPlaneNamespace: string) {
+    return mesh.createMember(this, namespace, controlPlane, controlPlaneNamespace);
+  },
+);
 
 Then('{string} is a configured member of the mesh in {string}', function (this: RhoaiWorld, namespace: string, meshNamespace: string) {
   return mesh.waitForMember(this, namespace, meshNamespace);
 });
 
-Given('{string} is a member of the mesh of the control plane {string} in {string}', function (this: RhoaiWorld, namespace: string, controlPlane: string, controlPlaneNamespace: string) {
-  return mesh.joinMesh(this, namespace, controlPlane, controlPlaneNamespace);
-});
+Given(
+  '{string} is a member of the mesh of the control plane {string} in {string}',
+  function (this: RhoaiWorld, namespace: string, controlPlane: string, controlPlaneNamespace: string) {
+    return mesh.joinMesh(this, namespace, controlPlane, controlPlaneNamespace);
+  },
+);
 
 Then('{string} is the only ServiceMeshControlPlane on the cluster', function (this: RhoaiWorld, name: string) {
   return mesh.assertOnlyControlPlane(this, name, mesh.currentControlPlane(this).namespace);

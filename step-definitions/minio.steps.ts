@@ -8,7 +8,7 @@ function namespaceOf(world: RhoaiWorld): string {
   return world.namespace;
 }
 
-When('I deploy MinIO into the project as the tutorial\'s setup-s3.yaml does', async function (this: RhoaiWorld) {
+When("I deploy MinIO into the project as the tutorial's setup-s3.yaml does", async function (this: RhoaiWorld) {
   this.facts.s3 = await deployMinio(this, namespaceOf(this));
 });
 

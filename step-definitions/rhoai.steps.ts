@@ -2,9 +2,12 @@ import { Given, Then, When } from '@cucumber/cucumber';
 import * as rhoai from '../support/rhoai';
 import type { RhoaiWorld } from '../support/world';
 
-Then('the operator creates the DSCInitialization {string}, which waits for the Service Mesh until it is Unmanaged', function (this: RhoaiWorld, name: string) {
-  return rhoai.waitForDsciReconciled(this, name);
-});
+Then(
+  'the operator creates the DSCInitialization {string}, which waits for the Service Mesh until it is Unmanaged',
+  function (this: RhoaiWorld, name: string) {
+    return rhoai.waitForDsciReconciled(this, name);
+  },
+);
 
 Then('{string} creates the projects {string} and {string}', function (this: RhoaiWorld, dsci: string, a: string, b: string) {
   return rhoai.assertDsciNamespaces(this, dsci, [a, b]);
@@ -32,6 +35,9 @@ Then('the operator has built no ServiceMeshControlPlane of its own', function (t
   return rhoai.assertNoOperatorControlPlane(this);
 });
 
-Then('default-dsci still leaves the Service Mesh to me, and the operator has built no ServiceMeshControlPlane of its own', function (this: RhoaiWorld) {
-  return rhoai.assertNoOperatorControlPlane(this);
-});
+Then(
+  'default-dsci still leaves the Service Mesh to me, and the operator has built no ServiceMeshControlPlane of its own',
+  function (this: RhoaiWorld) {
+    return rhoai.assertNoOperatorControlPlane(this);
+  },
+);

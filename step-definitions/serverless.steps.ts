@@ -10,9 +10,12 @@ Then('the KnativeServing {string} in {string} is ready', function (this: RhoaiWo
   return serverless.waitForKnativeServingReady(this, name, namespace);
 });
 
-Then('the {string} and {string} pods of {string} run with the istio-proxy sidecar, 2\\/2 ready', function (this: RhoaiWorld, a: string, b: string, namespace: string) {
-  return serverless.assertSidecars(this, namespace, [a, b]);
-});
+Then(
+  'the {string} and {string} pods of {string} run with the istio-proxy sidecar, 2\\/2 ready',
+  function (this: RhoaiWorld, a: string, b: string, namespace: string) {
+    return serverless.assertSidecars(this, namespace, [a, b]);
+  },
+);
 
 Then('the other Knative Serving deployments of {string} are available', function (this: RhoaiWorld, namespace: string) {
   return serverless.assertOtherDeploymentsAvailable(this, namespace);

@@ -22,11 +22,14 @@ Given('the tiny text-generation model is uploaded for TGIS under {string}', func
   return uploadTinyModel(this, 'my-storage', prefix, 'tgis');
 });
 
-Given('the tiny text-generation model without its {string} is uploaded for TGIS under {string}', function (this: RhoaiWorld, file: string, prefix: string) {
-  return uploadTinyModel(this, 'my-storage', prefix, 'tgis', file);
-});
+Given(
+  'the tiny text-generation model without its {string} is uploaded for TGIS under {string}',
+  function (this: RhoaiWorld, file: string, prefix: string) {
+    return uploadTinyModel(this, 'my-storage', prefix, 'tgis', file);
+  },
+);
 
-Then('the model\'s text generation endpoint continues a prompt as the model defines', function (this: RhoaiWorld) {
+Then("the model's text generation endpoint continues a prompt as the model defines", function (this: RhoaiWorld) {
   return assertCaikitGenerates(this, currentModel(this));
 });
 

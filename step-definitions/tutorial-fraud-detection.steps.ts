@@ -21,16 +21,26 @@ import {
 import { createWorkbench } from '../support/tutorial/workbenches';
 import type { RhoaiWorld } from '../support/world';
 
-Given('the tutorial\'s project with S3 storage and the data connections {string} and {string}', async function (this: RhoaiWorld, first: string, second: string) {
-  assert.deepEqual([first, second], TUTORIAL_CONNECTIONS.map((c) => c.displayName), 'the tutorial makes the data connections "My Storage" and "Pipeline Artifacts"');
-  await ensureTutorialProject(this);
-});
+Given(
+  "the tutorial's project with S3 storage and the data connections {string} and {string}",
+  async function (this: RhoaiWorld, first: string, second: string) {
+    assert.deepEqual(
+      [first, second],
+      TUTORIAL_CONNECTIONS.map((c) => c.displayName),
+      'the tutorial makes the data connections "My Storage" and "Pipeline Artifacts"',
+    );
+    await ensureTutorialProject(this);
+  },
+);
 
-When('I create the tutorial\'s workbench {string} with the image {string}, the size {string}, the default cluster storage and the existing data connection {string}', async function (this: RhoaiWorld, displayName: string, image: string, size: string, connection: string) {
-  await createWorkbench(this, tutorialWorkbenchRequest(this, { displayName, image, size, dataConnection: { existing: connection } }));
-});
+When(
+  "I create the tutorial's workbench {string} with the image {string}, the size {string}, the default cluster storage and the existing data connection {string}",
+  async function (this: RhoaiWorld, displayName: string, image: string, size: string, connection: string) {
+    await createWorkbench(this, tutorialWorkbenchRequest(this, { displayName, image, size, dataConnection: { existing: connection } }));
+  },
+);
 
-Given('the tutorial\'s workbench is running', function (this: RhoaiWorld) {
+Given("the tutorial's workbench is running", function (this: RhoaiWorld) {
   return ensureTutorialWorkbench(this);
 });
 
@@ -38,11 +48,11 @@ When('I clone the tutorial repository into the workbench', function (this: Rhoai
   return cloneTutorial(this);
 });
 
-Then('the workbench has the tutorial\'s notebooks and data at the tutorial\'s ref', function (this: RhoaiWorld) {
+Then("the workbench has the tutorial's notebooks and data at the tutorial's ref", function (this: RhoaiWorld) {
   return assertTutorialCloned(this);
 });
 
-Given('the tutorial repository is cloned into the tutorial\'s workbench', function (this: RhoaiWorld) {
+Given("the tutorial repository is cloned into the tutorial's workbench", function (this: RhoaiWorld) {
   return ensureTutorialCloned(this);
 });
 
@@ -59,17 +69,33 @@ Then('the workbench has the trained model {string}', function (this: RhoaiWorld,
   return assertModelInWorkbench(this);
 });
 
-Given('the model is trained in the tutorial\'s workbench', function (this: RhoaiWorld) {
+Given("the model is trained in the tutorial's workbench", function (this: RhoaiWorld) {
   return ensureModelTrained(this);
 });
 
-Then('the bucket of the data connection {string} holds {string}, a valid ONNX model with the input {string} of {int} features and one FP32 output', async function (this: RhoaiWorld, connection: string, key: string, input: string, features: number) {
-  assert.deepEqual([key, input, features], [MODEL_KEY, 'dense_input', 5], 'the tutorial stores models/fraud/1/model.onnx, whose input is dense_input with 5 features');
-  await assertStoredModel(this, connection);
-});
+Then(
+  'the bucket of the data connection {string} holds {string}, a valid ONNX model with the input {string} of {int} features and one FP32 output',
+  async function (this: RhoaiWorld, connection: string, key: string, input: string, features: number) {
+    assert.deepEqual(
+      [key, input, features],
+      [MODEL_KEY, 'dense_input', 5],
+      'the tutorial stores models/fraud/1/model.onnx, whose input is dense_input with 5 features',
+    );
+    await assertStoredModel(this, connection);
+  },
+);
 
 // For the model serving scenarios: the tutorial's model, stored as these scenarios store it.
-Given('the fraud model of the tutorial is stored in the bucket of the data connection {string}', async function (this: RhoaiWorld, connection: string) {
-  assert.equal(connection, TUTORIAL_WORKBENCH.dataConnection && 'existing' in TUTORIAL_WORKBENCH.dataConnection ? TUTORIAL_WORKBENCH.dataConnection.existing : '', 'the tutorial stores the model through "My Storage"');
-  await ensureModelStored(this);
-});
+Given(
+  'the fraud model of the tutorial is stored in the bucket of the data connection {string}',
+  async function (this: RhoaiWorld, connection: string) {
+    assert.equal(
+      connection,
+      TUTORIAL_WORKBENCH.dataConnection && 'existing' in TUTORIAL_WORKBENCH.dataConnection
+        ? TUTORIAL_WORKBENCH.dataConnection.existing
+        : '',
+      'the tutorial stores the model through "My Storage"',
+    );
+    await ensureModelStored(this);
+  },
+);

@@ -18,7 +18,16 @@ import {
   writeWorkbenchFile,
 } from '../support/tutorial/workbench-checks';
 import { parseEnvironmentTable, parseWorkbenchTable } from '../support/tutorial/workbench-table';
-import { acceleratorProfileFor, createWorkbench, sizeDoesNotFit, currentWorkbench, startWorkbench, stopWorkbench, waitForWorkbenchRunning, waitForWorkbenchStopped } from '../support/tutorial/workbenches';
+import {
+  acceleratorProfileFor,
+  createWorkbench,
+  sizeDoesNotFit,
+  currentWorkbench,
+  startWorkbench,
+  stopWorkbench,
+  waitForWorkbenchRunning,
+  waitForWorkbenchStopped,
+} from '../support/tutorial/workbenches';
 import type { RhoaiWorld } from '../support/world';
 
 Given('the workbenches of the installed platform are running', function (this: RhoaiWorld) {
@@ -41,18 +50,26 @@ Given('the dashboard offers an accelerator profile for {string}', async function
   await acceleratorProfileFor(this, identifier);
 });
 
-When('I create the workbench {string} with the image {string} and the size {string}', async function (this: RhoaiWorld, displayName: string, image: string, size: string) {
-  await createWorkbench(this, { displayName, image, size });
-});
+When(
+  'I create the workbench {string} with the image {string} and the size {string}',
+  async function (this: RhoaiWorld, displayName: string, image: string, size: string) {
+    await createWorkbench(this, { displayName, image, size });
+  },
+);
 
 When('I create the workbench {string}:', async function (this: RhoaiWorld, displayName: string, table: DataTable) {
   await createWorkbench(this, { displayName, ...parseWorkbenchTable(table.rowsHash()) });
 });
 
-When('I create the workbench {string} with the image {string}, the size {string} and the environment variables:', async function (this: RhoaiWorld, displayName: string, image: string, size: string, table: DataTable) {
-  const environment = parseEnvironmentTable(table.hashes(), () => this.secret(randomBytes(18).toString('base64url'), 'workbench secret variable'));
-  await createWorkbench(this, { displayName, image, size, environment });
-});
+When(
+  'I create the workbench {string} with the image {string}, the size {string} and the environment variables:',
+  async function (this: RhoaiWorld, displayName: string, image: string, size: string, table: DataTable) {
+    const environment = parseEnvironmentTable(table.hashes(), () =>
+      this.secret(randomBytes(18).toString('base64url'), 'workbench secret variable'),
+    );
+    await createWorkbench(this, { displayName, image, size, environment });
+  },
+);
 
 Then('the workbench is running, as the dashboard shows it', async function (this: RhoaiWorld) {
   await waitForWorkbenchRunning(this);
@@ -63,7 +80,11 @@ Then('the workbench is stopped, as the dashboard shows it', function (this: Rhoa
 });
 
 Then('it runs the notebook image {string} at the tag the dashboard recommends', async function (this: RhoaiWorld, stream: string) {
-  assert.equal(currentWorkbench(this).image.stream, stream, `the workbench was made from the image stream ${currentWorkbench(this).image.stream}, not ${stream}`);
+  assert.equal(
+    currentWorkbench(this).image.stream,
+    stream,
+    `the workbench was made from the image stream ${currentWorkbench(this).image.stream}, not ${stream}`,
+  );
   await assertWorkbenchImage(this);
 });
 
@@ -75,27 +96,48 @@ Then('{string} runs in the workbench', async function (this: RhoaiWorld, command
   assertSucceeded(await execInWorkbench(this, command.split(/\s+/)), `"${command}" in workbench ${currentWorkbench(this).name}`);
 });
 
-Then('its container has the requests and limits of the size {string} in the dashboard\'s configuration', function (this: RhoaiWorld, size: string) {
-  return assertWorkbenchSize(this, size);
-});
+Then(
+  "its container has the requests and limits of the size {string} in the dashboard's configuration",
+  function (this: RhoaiWorld, size: string) {
+    return assertWorkbenchSize(this, size);
+  },
+);
 
-Then('it runs on a node that has the accelerator, asking for it and tolerating the accelerator profile\'s taints', function (this: RhoaiWorld) {
-  return assertAcceleratorPlacement(this);
-});
+Then(
+  "it runs on a node that has the accelerator, asking for it and tolerating the accelerator profile's taints",
+  function (this: RhoaiWorld) {
+    return assertAcceleratorPlacement(this);
+  },
+);
 
-Then('a pod that asks for {int} {string} without those tolerations is not scheduled', function (this: RhoaiWorld, count: number, identifier: string) {
-  return assertUntoleratedPodRefused(this, identifier, count);
-});
+Then(
+  'a pod that asks for {int} {string} without those tolerations is not scheduled',
+  function (this: RhoaiWorld, count: number, identifier: string) {
+    return assertUntoleratedPodRefused(this, identifier, count);
+  },
+);
 
-Then('the workbench\'s environment holds those variables, from a ConfigMap and a Secret made as the dashboard makes them', async function (this: RhoaiWorld) {
-  const kinds = currentWorkbench(this).environment.map((e) => e.kind).sort();
-  assert.deepEqual(kinds, ['ConfigMap', 'Secret'], `the workbench's variables are kept in ${kinds.join(' and ')}, not a ConfigMap and a Secret`);
-  await assertEnvironment(this);
-});
+Then(
+  "the workbench's environment holds those variables, from a ConfigMap and a Secret made as the dashboard makes them",
+  async function (this: RhoaiWorld) {
+    const kinds = currentWorkbench(this)
+      .environment.map((e) => e.kind)
+      .sort();
+    assert.deepEqual(
+      kinds,
+      ['ConfigMap', 'Secret'],
+      `the workbench's variables are kept in ${kinds.join(' and ')}, not a ConfigMap and a Secret`,
+    );
+    await assertEnvironment(this);
+  },
+);
 
-Then('its cluster storage {string} is a claim of {string} mounted at {string}', function (this: RhoaiWorld, claim: string, size: string, mountPath: string) {
-  return assertClusterStorage(this, claim, size, mountPath);
-});
+Then(
+  'its cluster storage {string} is a claim of {string} mounted at {string}',
+  function (this: RhoaiWorld, claim: string, size: string, mountPath: string) {
+    return assertClusterStorage(this, claim, size, mountPath);
+  },
+);
 
 When('I write {string} to {string} in the workbench', function (this: RhoaiWorld, content: string, file: string) {
   return writeWorkbenchFile(this, file, content);

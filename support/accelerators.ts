@@ -17,7 +17,15 @@ import assert from 'node:assert/strict';
 import { ApiError, describeRef, type KObject, type ObjectRef } from './cluster';
 import { waitForListExplained } from './cluster/explained-wait';
 import { applyAlongsideOwnedFields } from './cluster/owned-fields';
-import { componentState, DASHBOARD_CONFIG, DASHBOARD_LABEL, dashboardConfigRef, dashboardNamespace, platformsOf, runtimeOf } from './dashboard-config';
+import {
+  componentState,
+  DASHBOARD_CONFIG,
+  DASHBOARD_LABEL,
+  dashboardConfigRef,
+  dashboardNamespace,
+  platformsOf,
+  runtimeOf,
+} from './dashboard-config';
 import { notApplicable } from './not-applicable';
 import type { RhoaiWorld } from './world';
 
@@ -66,7 +74,12 @@ declare module './world' {
   }
 }
 
-const profileRef = (name: string, namespace: string): ObjectRef => ({ apiVersion: PROFILE_API, kind: 'AcceleratorProfile', name, namespace });
+const profileRef = (name: string, namespace: string): ObjectRef => ({
+  apiVersion: PROFILE_API,
+  kind: 'AcceleratorProfile',
+  name,
+  namespace,
+});
 
 /** The count of `identifier` a node can allocate (extended resources are integers). */
 export function allocatableCount(node: KObject, identifier: string): number {
@@ -78,7 +91,10 @@ export function allocatableCount(node: KObject, identifier: string): number {
 /** Taints that keep pods off a node unless tolerated, leaving out the node lifecycle's own (cordon, not-ready, control plane). */
 export function schedulingTaints(node: KObject): Taint[] {
   return ((node.spec?.taints ?? []) as Taint[]).filter(
-    (t) => ['NoSchedule', 'NoExecute'].includes(t.effect) && !t.key.startsWith('node.kubernetes.io/') && !t.key.startsWith('node-role.kubernetes.io/'),
+    (t) =>
+      ['NoSchedule', 'NoExecute'].includes(t.effect) &&
+      !t.key.startsWith('node.kubernetes.io/') &&
+      !t.key.startsWith('node-role.kubernetes.io/'),
   );
 }
 
@@ -105,7 +121,9 @@ export function recommendedOf(annotations: Record<string, string> | undefined): 
 
 function conflictMessage(error: unknown, what: string): Error {
   if (error instanceof ApiError && error.status === 409) {
-    return new Error(`${what}: ${error.body?.message ?? error.message}. Another field manager set this value; the install does not take over fields it did not set: change it where it is managed, or remove that manager's value`);
+    return new Error(
+      `${what}: ${error.body?.message ?? error.message}. Another field manager set this value; the install does not take over fields it did not set: change it where it is managed, or remove that manager's value`,
+    );
   }
   return error as Error;
 }
@@ -119,7 +137,11 @@ function conflictMessage(error: unknown, what: string): Error {
  */
 export function labelledGpuNode(node: KObject): boolean {
   const labels = node.metadata.labels ?? {};
-  return labels['nvidia.com/gpu.present'] === 'true' || labels['feature.node.kubernetes.io/pci-10de.present'] === 'true' || labels['cluster-api/accelerator'] === 'nvidia-gpu';
+  return (
+    labels['nvidia.com/gpu.present'] === 'true' ||
+    labels['feature.node.kubernetes.io/pci-10de.present'] === 'true' ||
+    labels['cluster-api/accelerator'] === 'nvidia-gpu'
+  );
 }
 
 /**
@@ -147,24 +169,36 @@ export async function requireAcceleratorNodes(world: RhoaiWorld, identifier: str
     .filter((n) => allocatableCount(n, identifier) > 0)
     .map((n) => ({ name: n.metadata.name!, count: allocatableCount(n, identifier), taints: schedulingTaints(n) }));
   if (!found.length) {
-    const labelled = nodes.filter((n) => n.metadata.labels?.['nvidia.com/gpu.present'] === 'true' || n.metadata.labels?.['cluster-api/accelerator']).map((n) => n.metadata.name);
+    const labelled = nodes
+      .filter((n) => n.metadata.labels?.['nvidia.com/gpu.present'] === 'true' || n.metadata.labels?.['cluster-api/accelerator'])
+      .map((n) => n.metadata.name);
     assert.fail(
       `no node advertises ${identifier} in status.allocatable (${nodes.length} nodes: ${nodes.map((n) => n.metadata.name).join(', ')})` +
-        (labelled.length ? `; ${labelled.join(', ')} ${labelled.length > 1 ? 'are labelled as GPU nodes' : 'is labelled as a GPU node'} but advertise${labelled.length > 1 ? '' : 's'} none: is the NVIDIA GPU Operator's device plugin running (ClusterPolicy ready)?` : '') +
+        (labelled.length
+          ? `; ${labelled.join(', ')} ${labelled.length > 1 ? 'are labelled as GPU nodes' : 'is labelled as a GPU node'} but advertise${labelled.length > 1 ? '' : 's'} none: is the NVIDIA GPU Operator's device plugin running (ClusterPolicy ready)?`
+          : '') +
         `. Install the Node Feature Discovery and NVIDIA GPU Operators first (RHOAI 2.9 "Enabling GPU support")`,
     );
   }
   world.facts.acceleratorNodes = { identifier, nodes: found };
   world.report.text(
     `nodes with ${identifier}`,
-    found.map((n) => `${n.name}: ${n.count} ${identifier}; taints ${n.taints.length ? n.taints.map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`).join(', ') : 'none'}`).join('\n'),
+    found
+      .map(
+        (n) =>
+          `${n.name}: ${n.count} ${identifier}; taints ${n.taints.length ? n.taints.map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`).join(', ') : 'none'}`,
+      )
+      .join('\n'),
   );
   return found;
 }
 
 function acceleratorNodesOf(world: RhoaiWorld, identifier: string): AcceleratorNode[] {
   const known = world.facts.acceleratorNodes;
-  if (!known || known.identifier !== identifier) throw new Error(`the nodes with ${identifier} are not known in this scenario: a step "Given the cluster advertises ${identifier} ..." must come first`);
+  if (!known || known.identifier !== identifier)
+    throw new Error(
+      `the nodes with ${identifier} are not known in this scenario: a step "Given the cluster advertises ${identifier} ..." must come first`,
+    );
   return known.nodes;
 }
 
@@ -178,9 +212,13 @@ export function tolerationsFor(nodes: AcceleratorNode[]): Toleration[] {
 /** Creates (or keeps) the accelerator profile, tolerating the taints of the nodes that have the accelerator. */
 export async function createAcceleratorProfile(world: RhoaiWorld, name: string, identifier: string, displayName: string): Promise<KObject> {
   const namespace = dashboardNamespace(world);
-  await world.cluster.waitFor({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: 'acceleratorprofiles.dashboard.opendatahub.io' }, (crd) => crd?.status?.conditions?.some((c: KObject) => c.type === 'Established' && c.status === 'True') ?? false, {
-    describe: 'the AcceleratorProfile CRD (installed with the dashboard) to be established',
-  });
+  await world.cluster.waitFor(
+    { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: 'acceleratorprofiles.dashboard.opendatahub.io' },
+    (crd) => crd?.status?.conditions?.some((c: KObject) => c.type === 'Established' && c.status === 'True') ?? false,
+    {
+      describe: 'the AcceleratorProfile CRD (installed with the dashboard) to be established',
+    },
+  );
   const tolerations = tolerationsFor(acceleratorNodesOf(world, identifier));
   const [profile] = world.render('accelerators/accelerator-profile', {
     name,
@@ -204,7 +242,9 @@ export async function createAcceleratorProfile(world: RhoaiWorld, name: string, 
 
 /** The taints of the accelerator nodes that `tolerations` do not tolerate, as "node (key:effect)". */
 function untoleratedTaints(nodes: AcceleratorNode[], tolerations: Toleration[]): string[] {
-  return nodes.flatMap((n) => n.taints.filter((t) => !tolerates(tolerations, t)).map((t) => `${n.name} (${t.key}${t.value ? `=${t.value}` : ''}:${t.effect})`));
+  return nodes.flatMap((n) =>
+    n.taints.filter((t) => !tolerates(tolerations, t)).map((t) => `${n.name} (${t.key}${t.value ? `=${t.value}` : ''}:${t.effect})`),
+  );
 }
 
 /** The dashboard lists the profile (its namespace's AcceleratorProfiles, v1) as enabled, for the identifier. */
@@ -212,16 +252,34 @@ export async function assertProfileListed(world: RhoaiWorld, name: string, ident
   const namespace = dashboardNamespace(world);
   const profiles = await world.cluster.list({ apiVersion: PROFILE_API, kind: 'AcceleratorProfile', namespace });
   const profile = profiles.find((p) => p.metadata.name === name);
-  assert.ok(profile, `the dashboard lists no accelerator profile ${name} in ${namespace} (it lists: ${profiles.map((p) => p.metadata.name).join(', ') || 'none'})`);
-  assert.equal(profile.spec?.enabled, true, `accelerator profile ${name} is not enabled (spec.enabled ${profile.spec?.enabled}): the dashboard hides it from new workbenches and model servers`);
+  assert.ok(
+    profile,
+    `the dashboard lists no accelerator profile ${name} in ${namespace} (it lists: ${profiles.map((p) => p.metadata.name).join(', ') || 'none'})`,
+  );
+  assert.equal(
+    profile.spec?.enabled,
+    true,
+    `accelerator profile ${name} is not enabled (spec.enabled ${profile.spec?.enabled}): the dashboard hides it from new workbenches and model servers`,
+  );
   assert.equal(profile.spec?.identifier, identifier, `accelerator profile ${name} requests ${profile.spec?.identifier}, not ${identifier}`);
   const nodes = world.facts.acceleratorNodes?.identifier === identifier ? world.facts.acceleratorNodes.nodes : [];
-  const others = profiles.filter((p) => p.metadata.name !== name).map((p) => {
-    const missing = untoleratedTaints(nodes, p.spec?.tolerations ?? []);
-    const fit = p.spec?.identifier === identifier && missing.length ? `; it does not tolerate the taint(s) of ${missing.join(', ')}, so pods using it stay Pending` : '';
-    return `also listed (not the install's, left as it is): ${p.metadata.name}: "${p.spec?.displayName}", ${p.spec?.identifier}, enabled ${p.spec?.enabled}, tolerations ${JSON.stringify(p.spec?.tolerations ?? [])}${fit}`;
-  });
-  world.report.text('accelerator profiles', [`${name}: "${profile.spec.displayName}", ${identifier}, enabled, tolerations ${JSON.stringify(profile.spec.tolerations ?? [])}`, ...others].join('\n'));
+  const others = profiles
+    .filter((p) => p.metadata.name !== name)
+    .map((p) => {
+      const missing = untoleratedTaints(nodes, p.spec?.tolerations ?? []);
+      const fit =
+        p.spec?.identifier === identifier && missing.length
+          ? `; it does not tolerate the taint(s) of ${missing.join(', ')}, so pods using it stay Pending`
+          : '';
+      return `also listed (not the install's, left as it is): ${p.metadata.name}: "${p.spec?.displayName}", ${p.spec?.identifier}, enabled ${p.spec?.enabled}, tolerations ${JSON.stringify(p.spec?.tolerations ?? [])}${fit}`;
+    });
+  world.report.text(
+    'accelerator profiles',
+    [
+      `${name}: "${profile.spec.displayName}", ${identifier}, enabled, tolerations ${JSON.stringify(profile.spec.tolerations ?? [])}`,
+      ...others,
+    ].join('\n'),
+  );
   return profile;
 }
 
@@ -231,7 +289,11 @@ export async function assertProfileToleratesNodes(world: RhoaiWorld, name: strin
   const profile = await world.cluster.get(profileRef(name, namespace));
   assert.ok(profile, `there is no accelerator profile ${namespace}/${name}`);
   const untolerated = untoleratedTaints(acceleratorNodesOf(world, identifier), profile.spec?.tolerations ?? []);
-  assert.equal(untolerated.length, 0, `accelerator profile ${name} does not tolerate the taint(s) of ${untolerated.join(', ')}: pods using it could not be scheduled there`);
+  assert.equal(
+    untolerated.length,
+    0,
+    `accelerator profile ${name} does not tolerate the taint(s) of ${untolerated.join(', ')}: pods using it could not be scheduled there`,
+  );
 }
 
 // ---- notebook images ----
@@ -255,7 +317,9 @@ async function notebookImages(world: RhoaiWorld, images: string[]): Promise<KObj
     { apiVersion: IMAGESTREAM_API, kind: 'ImageStream', namespace },
     (streams) => {
       const missing = images.filter((name) => !streams.some((s) => s.metadata.name === name));
-      return missing.length ? `the dashboard lists no notebook image ${missing.join(', ')} in ${namespace} (ImageStreams labelled ${NOTEBOOK_IMAGE_LABEL}; they come with the workbenches component)` : undefined;
+      return missing.length
+        ? `the dashboard lists no notebook image ${missing.join(', ')} in ${namespace} (ImageStreams labelled ${NOTEBOOK_IMAGE_LABEL}; they come with the workbenches component)`
+        : undefined;
     },
     `the notebook images ${images.join(', ')} in ${namespace}`,
     { labelSelector: NOTEBOOK_IMAGE_LABEL },
@@ -272,8 +336,14 @@ export async function recommendForNotebookImages(world: RhoaiWorld, identifier: 
     const stream = streams.find((s) => s.metadata.name === name)!;
     const current = recommendedOf(stream.metadata.annotations);
     // Already recommended: apply the value as it is (the same value is no conflict with its owner).
-    const value = current.includes(identifier) ? stream.metadata.annotations![RECOMMENDED_ACCELERATORS]! : JSON.stringify([...current, identifier]);
-    const [desired] = world.render('accelerators/imagestream-recommended-accelerators', { name, namespace, recommendedAccelerators: value });
+    const value = current.includes(identifier)
+      ? stream.metadata.annotations![RECOMMENDED_ACCELERATORS]!
+      : JSON.stringify([...current, identifier]);
+    const [desired] = world.render('accelerators/imagestream-recommended-accelerators', {
+      name,
+      namespace,
+      recommendedAccelerators: value,
+    });
     try {
       await applyAlongsideOwnedFields(world.cluster, desired!);
     } catch (error) {
@@ -283,15 +353,30 @@ export async function recommendForNotebookImages(world: RhoaiWorld, identifier: 
 }
 
 /** The dashboard's image list (ImageStreams labelled opendatahub.io/notebook-image=true) recommends `identifier` for each image. */
-export async function assertNotebookImagesRecommend(world: RhoaiWorld, identifier: string, rows = world.facts.recommendedImages?.images): Promise<void> {
-  if (!rows?.length) throw new Error('no notebook images in this scenario: a step "When I recommend ... for the notebook images:" must come first');
-  const streams = await notebookImages(world, rows.map((r) => r.image));
+export async function assertNotebookImagesRecommend(
+  world: RhoaiWorld,
+  identifier: string,
+  rows = world.facts.recommendedImages?.images,
+): Promise<void> {
+  if (!rows?.length)
+    throw new Error('no notebook images in this scenario: a step "When I recommend ... for the notebook images:" must come first');
+  const streams = await notebookImages(
+    world,
+    rows.map((r) => r.image),
+  );
   const lines = rows.map(({ image: name, shownAs }) => {
     const stream = streams.find((s) => s.metadata.name === name)!;
     const shown = stream.metadata.annotations?.['opendatahub.io/notebook-image-name'];
-    assert.equal(shown, shownAs, `notebook image ${name} is shown as "${shown}" (annotation opendatahub.io/notebook-image-name), not "${shownAs}"`);
+    assert.equal(
+      shown,
+      shownAs,
+      `notebook image ${name} is shown as "${shown}" (annotation opendatahub.io/notebook-image-name), not "${shownAs}"`,
+    );
     const recommended = recommendedOf(stream.metadata.annotations);
-    assert.ok(recommended.includes(identifier), `notebook image ${name} recommends ${JSON.stringify(recommended)} (annotation ${RECOMMENDED_ACCELERATORS}: ${stream.metadata.annotations?.[RECOMMENDED_ACCELERATORS] ?? '<none>'}), not ${identifier}`);
+    assert.ok(
+      recommended.includes(identifier),
+      `notebook image ${name} recommends ${JSON.stringify(recommended)} (annotation ${RECOMMENDED_ACCELERATORS}: ${stream.metadata.annotations?.[RECOMMENDED_ACCELERATORS] ?? '<none>'}), not ${identifier}`,
+    );
     return `${shown} (${name}): recommends ${recommended.join(', ')}`;
   });
   world.report.text('notebook images', lines.join('\n'));
@@ -304,7 +389,13 @@ export async function assertNotebookImagesRecommend(world: RhoaiWorld, identifie
  * does (the copy wraps the same ServingRuntime under a new name, for the same platforms and API
  * protocol), with `identifier` as its recommended accelerator and its own display name.
  */
-export async function duplicateServingRuntime(world: RhoaiWorld, source: string, runtime: string, displayName: string, identifier: string): Promise<KObject> {
+export async function duplicateServingRuntime(
+  world: RhoaiWorld,
+  source: string,
+  runtime: string,
+  displayName: string,
+  identifier: string,
+): Promise<KObject> {
   const namespace = dashboardNamespace(world);
   const original = await world.cluster.get({ apiVersion: TEMPLATE_API, kind: 'Template', name: source, namespace });
   assert.ok(original, `there is no serving runtime template ${source} in ${namespace} to duplicate`);
@@ -314,7 +405,11 @@ export async function duplicateServingRuntime(world: RhoaiWorld, source: string,
   copy.metadata = {
     ...copy.metadata,
     name: runtime,
-    annotations: { ...(copy.metadata?.annotations ?? {}), 'openshift.io/display-name': displayName, [RECOMMENDED_ACCELERATORS]: JSON.stringify([identifier]) },
+    annotations: {
+      ...(copy.metadata?.annotations ?? {}),
+      'openshift.io/display-name': displayName,
+      [RECOMMENDED_ACCELERATORS]: JSON.stringify([identifier]),
+    },
   };
   const [desired] = world.render('accelerators/serving-runtime-template', {
     name: runtime,
@@ -336,15 +431,27 @@ export async function assertDuplicateOffered(world: RhoaiWorld, runtime: string,
   const namespace = dashboardNamespace(world);
   const templates = await world.cluster.list({ apiVersion: TEMPLATE_API, kind: 'Template', namespace }, { labelSelector: DASHBOARD_LABEL });
   const template = templates.find((t) => runtimeOf(t)?.metadata?.name === runtime);
-  assert.ok(template, `the dashboard lists no serving runtime ${runtime} in ${namespace} (templates labelled ${DASHBOARD_LABEL}: ${templates.map((t) => t.metadata.name).join(', ')})`);
+  assert.ok(
+    template,
+    `the dashboard lists no serving runtime ${runtime} in ${namespace} (templates labelled ${DASHBOARD_LABEL}: ${templates.map((t) => t.metadata.name).join(', ')})`,
+  );
   const served = runtimeOf(template)!;
   const recommended = recommendedOf(served.metadata?.annotations);
-  assert.ok(recommended.includes(identifier), `serving runtime ${runtime} (template ${template.metadata.name}) recommends ${JSON.stringify(recommended)}, not ${identifier}`);
-  assert.ok(platformsOf(template).includes(platform), `serving runtime ${runtime} serves ${JSON.stringify(platformsOf(template))}, not the ${platform}-model platform`);
+  assert.ok(
+    recommended.includes(identifier),
+    `serving runtime ${runtime} (template ${template.metadata.name}) recommends ${JSON.stringify(recommended)}, not ${identifier}`,
+  );
+  assert.ok(
+    platformsOf(template).includes(platform),
+    `serving runtime ${runtime} serves ${JSON.stringify(platformsOf(template))}, not the ${platform}-model platform`,
+  );
   const config = await world.cluster.get(dashboardConfigRef(namespace));
   const disabled: string[] = config?.spec?.templateDisablement ?? [];
   assert.ok(!disabled.includes(runtime), `serving runtime ${runtime} is disabled (listed in ${DASHBOARD_CONFIG} spec.templateDisablement)`);
-  world.report.text('custom serving runtime', `${served.metadata?.annotations?.['openshift.io/display-name']} (${runtime}, template ${template.metadata.name}): ${platform}-model platform, enabled, recommends ${recommended.join(', ')}`);
+  world.report.text(
+    'custom serving runtime',
+    `${served.metadata?.annotations?.['openshift.io/display-name']} (${runtime}, template ${template.metadata.name}): ${platform}-model platform, enabled, recommends ${recommended.join(', ')}`,
+  );
 }
 
 /** The install did not edit the built-in template (it has no field manager of the harness). */
@@ -353,5 +460,8 @@ export async function assertBuiltinUntouched(world: RhoaiWorld, source: string):
   const original = await world.cluster.get({ apiVersion: TEMPLATE_API, kind: 'Template', name: source, namespace });
   assert.ok(original, `the built-in serving runtime template ${source} is gone from ${namespace}`);
   const managers = ((original.metadata.managedFields ?? []) as { manager?: string }[]).map((m) => m.manager);
-  assert.ok(!managers.includes('rhoai-harness'), `the built-in serving runtime template ${source} was changed by the install (field manager rhoai-harness): built-in runtimes are not to be edited, only duplicated`);
+  assert.ok(
+    !managers.includes('rhoai-harness'),
+    `the built-in serving runtime template ${source} was changed by the install (field manager rhoai-harness): built-in runtimes are not to be edited, only duplicated`,
+  );
 }

@@ -7,7 +7,15 @@ import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
 import * as yaml from 'js-yaml';
 import { ApiError, hasCondition, type KObject, type ObjectRef } from './cluster';
-import { conditionText, controlPlaneRef, waitExplained, waitForControlPlaneReady, waitForCrd, waitForPodsWithSidecar, type Problem } from './mesh';
+import {
+  conditionText,
+  controlPlaneRef,
+  waitExplained,
+  waitForControlPlaneReady,
+  waitForCrd,
+  waitForPodsWithSidecar,
+  type Problem,
+} from './mesh';
 import type { RhoaiWorld } from './world';
 
 declare module './world' {
@@ -49,24 +57,37 @@ export async function waitForAuthorinoReady(world: RhoaiWorld, name: string, nam
       if (!a) return `Authorino ${namespace}/${name} does not exist`;
       const ready = a.status?.conditions?.find((c: KObject) => c.type === 'Ready');
       if (ready?.status === 'True') return undefined;
-      if (ready?.reason && /^Unable|NotFound$/.test(ready.reason)) return { fail: `the Authorino operator cannot provision ${namespace}/${name}: ${conditionText(a, 'Ready')}` };
+      if (ready?.reason && /^Unable|NotFound$/.test(ready.reason))
+        return { fail: `the Authorino operator cannot provision ${namespace}/${name}: ${conditionText(a, 'Ready')}` };
       return `Authorino ${namespace}/${name} is not ready: ${conditionText(a, 'Ready')}`;
     },
     `Authorino ${namespace}/${name} to be Ready`,
   );
-  await world.cluster.waitFor(deploymentRef(name, namespace), hasCondition('Available'), { describe: `the Authorino Deployment ${namespace}/${name} to be Available` });
+  await world.cluster.waitFor(deploymentRef(name, namespace), hasCondition('Available'), {
+    describe: `the Authorino Deployment ${namespace}/${name} to be Available`,
+  });
   world.facts.authorino = { name, namespace };
 }
 
 /** Authorino's external authorization API: the Service <name>-authorino-authorization with the gRPC port. */
 export async function assertAuthorizationService(world: RhoaiWorld, service: string, port: number): Promise<void> {
   const { name, namespace } = currentAuthorino(world);
-  assert.equal(service, authorizationService(name), `the Authorino ${name} serves its authorization API as ${authorizationService(name)}, not ${service}`);
+  assert.equal(
+    service,
+    authorizationService(name),
+    `the Authorino ${name} serves its authorization API as ${authorizationService(name)}, not ${service}`,
+  );
   const svc = await world.cluster.get({ apiVersion: 'v1', kind: 'Service', name: service, namespace });
   assert.ok(svc, `Service ${namespace}/${service} does not exist: the Authorino operator creates it with the instance`);
   const ports: KObject[] = svc.spec?.ports ?? [];
-  assert.ok(ports.some((p) => p.port === port), `Service ${namespace}/${service} does not expose port ${port} (ports: ${ports.map((p) => `${p.name ?? '?'}:${p.port}`).join(', ')})`);
-  world.report.text('authorization service', `${service}.${namespace}.svc.cluster.local:${port} (${ports.map((p) => `${p.name}:${p.port}`).join(', ')})`);
+  assert.ok(
+    ports.some((p) => p.port === port),
+    `Service ${namespace}/${service} does not expose port ${port} (ports: ${ports.map((p) => `${p.name ?? '?'}:${p.port}`).join(', ')})`,
+  );
+  world.report.text(
+    'authorization service',
+    `${service}.${namespace}.svc.cluster.local:${port} (${ports.map((p) => `${p.name}:${p.port}`).join(', ')})`,
+  );
 }
 
 // ---- the sidecar ----
@@ -83,14 +104,20 @@ export async function assertAuthorinoSidecar(world: RhoaiWorld, containers: stri
   const { name, namespace } = currentAuthorino(world);
   const d = await world.cluster.get(deploymentRef(name, namespace));
   assert.ok(d, `Deployment ${namespace}/${name} does not exist`);
-  const selector = Object.entries(d.spec.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+  const selector = Object.entries(d.spec.selector?.matchLabels ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
   await waitForInjectionRollout(world, name, namespace);
   const [app, ...rest] = containers;
   assert.ok(rest.includes('istio-proxy'), `the expected containers ${containers.join(', ')} do not include istio-proxy`);
   const pods = await waitForPodsWithSidecar(world, namespace, selector, app!);
   for (const p of pods) {
     const names: string[] = p.spec.containers.map((c: KObject) => c.name);
-    assert.deepEqual([...names].sort(), [...containers].sort(), `pod ${namespace}/${p.metadata.name} runs the containers [${names.join(', ')}], expected [${containers.join(', ')}]`);
+    assert.deepEqual(
+      [...names].sort(),
+      [...containers].sort(),
+      `pod ${namespace}/${p.metadata.name} runs the containers [${names.join(', ')}], expected [${containers.join(', ')}]`,
+    );
   }
 }
 
@@ -98,7 +125,14 @@ const INJECT_LABEL = 'sidecar.istio.io/inject';
 
 /** Who last wrote the Deployment's pod template with an update (not an apply), from managedFields. */
 function templateRewriters(d: KObject): string[] {
-  return ((d.metadata.managedFields ?? []) as { manager?: string; operation?: string; subresource?: string; fieldsV1?: { 'f:spec'?: Record<string, unknown> } }[])
+  return (
+    (d.metadata.managedFields ?? []) as {
+      manager?: string;
+      operation?: string;
+      subresource?: string;
+      fieldsV1?: { 'f:spec'?: Record<string, unknown> };
+    }[]
+  )
     .filter((e) => !e.subresource && e.operation === 'Update' && e.fieldsV1?.['f:spec'] && 'f:template' in e.fieldsV1['f:spec'])
     .map((e) => e.manager ?? '?');
 }
@@ -115,11 +149,14 @@ async function waitForInjectionRollout(world: RhoaiWorld, name: string, namespac
       if (!d) return `Deployment ${namespace}/${name} does not exist`;
       if (d.spec?.template?.metadata?.labels?.[INJECT_LABEL] !== 'true') {
         const who = templateRewriters(d);
-        return { fail: `the pod template of Deployment ${namespace}/${name} lost the label ${INJECT_LABEL}=true applied to it${who.length ? `: ${who.join(', ')} replaced the template (an update of spec.template, per managedFields)` : ''}; the pods will run without the sidecar` };
+        return {
+          fail: `the pod template of Deployment ${namespace}/${name} lost the label ${INJECT_LABEL}=true applied to it${who.length ? `: ${who.join(', ')} replaced the template (an update of spec.template, per managedFields)` : ''}; the pods will run without the sidecar`,
+        };
       }
       const s = d.status ?? {};
       const desired = d.spec?.replicas ?? 1;
-      if ((s.observedGeneration ?? 0) < (d.metadata.generation ?? 0) || s.updatedReplicas !== desired || (s.replicas ?? 0) > desired) return `Deployment ${namespace}/${name} has rolled out ${s.updatedReplicas ?? 0}/${desired} pods of its generation ${d.metadata.generation}`;
+      if ((s.observedGeneration ?? 0) < (d.metadata.generation ?? 0) || s.updatedReplicas !== desired || (s.replicas ?? 0) > desired)
+        return `Deployment ${namespace}/${name} has rolled out ${s.updatedReplicas ?? 0}/${desired} pods of its generation ${d.metadata.generation}`;
       return undefined;
     },
     `Deployment ${namespace}/${name} to roll out the pod template with ${INJECT_LABEL}=true`,
@@ -137,7 +174,13 @@ interface ExtensionProvider {
 /** The providers the fixture asks for. */
 function wantedProviders(world: RhoaiWorld, controlPlane: string, controlPlaneNamespace: string, provider: string): ExtensionProvider[] {
   const { name: authorino, namespace: authorinoNamespace } = world.facts.authorino ?? { name: 'authorino', namespace: provider };
-  const [smcp] = world.render('authorino/smcp-extension-provider', { controlPlane, controlPlaneNamespace, provider, authorino, authorinoNamespace });
+  const [smcp] = world.render('authorino/smcp-extension-provider', {
+    controlPlane,
+    controlPlaneNamespace,
+    provider,
+    authorino,
+    authorinoNamespace,
+  });
   return smcp!.spec.techPreview.meshConfig.extensionProviders;
 }
 
@@ -158,22 +201,43 @@ export function mergeProviders(existing: ExtensionProvider[], wanted: ExtensionP
  * conflict with its owner). A merge patch of the merged list, guarded by the resourceVersion it
  * was computed from; nothing is sent when the provider is already as wanted.
  */
-export async function registerExtensionProvider(world: RhoaiWorld, provider: string, controlPlane: string, controlPlaneNamespace: string): Promise<void> {
+export async function registerExtensionProvider(
+  world: RhoaiWorld,
+  provider: string,
+  controlPlane: string,
+  controlPlaneNamespace: string,
+): Promise<void> {
   const ref = controlPlaneRef(controlPlane, controlPlaneNamespace);
   const wanted = wantedProviders(world, controlPlane, controlPlaneNamespace, provider);
   for (let attempt = 1; ; attempt++) {
     const smcp = await world.cluster.get(ref);
     assert.ok(smcp, `ServiceMeshControlPlane ${controlPlaneNamespace}/${controlPlane} does not exist: create it first`);
     const existing = smcp.spec?.techPreview?.meshConfig?.extensionProviders ?? [];
-    assert.ok(Array.isArray(existing), `spec.techPreview.meshConfig.extensionProviders of ServiceMeshControlPlane ${controlPlaneNamespace}/${controlPlane} is not a list: ${JSON.stringify(existing)}`);
+    assert.ok(
+      Array.isArray(existing),
+      `spec.techPreview.meshConfig.extensionProviders of ServiceMeshControlPlane ${controlPlaneNamespace}/${controlPlane} is not a list: ${JSON.stringify(existing)}`,
+    );
     const merged = mergeProviders(existing, wanted);
     if (isDeepStrictEqual(merged, existing)) {
-      world.report.text('extension provider', `ServiceMeshControlPlane ${controlPlaneNamespace}/${controlPlane} already lists ${wanted.map((w) => w.name).join(', ')} as wanted; nothing changed (providers: ${existing.map((p: ExtensionProvider) => p.name).join(', ')})`);
+      world.report.text(
+        'extension provider',
+        `ServiceMeshControlPlane ${controlPlaneNamespace}/${controlPlane} already lists ${wanted.map((w) => w.name).join(', ')} as wanted; nothing changed (providers: ${existing.map((p: ExtensionProvider) => p.name).join(', ')})`,
+      );
       return;
     }
     try {
-      await world.cluster.patch(ref, { metadata: { resourceVersion: smcp.metadata.resourceVersion }, spec: { techPreview: { meshConfig: { extensionProviders: merged } } } }, 'merge');
-      world.report.text('extension provider', `added ${wanted.map((w) => w.name).join(', ')} to ServiceMeshControlPlane ${controlPlaneNamespace}/${controlPlane}; its providers: ${merged.map((p) => p.name).join(', ')}`);
+      await world.cluster.patch(
+        ref,
+        {
+          metadata: { resourceVersion: smcp.metadata.resourceVersion },
+          spec: { techPreview: { meshConfig: { extensionProviders: merged } } },
+        },
+        'merge',
+      );
+      world.report.text(
+        'extension provider',
+        `added ${wanted.map((w) => w.name).join(', ')} to ServiceMeshControlPlane ${controlPlaneNamespace}/${controlPlane}; its providers: ${merged.map((p) => p.name).join(', ')}`,
+      );
       return;
     } catch (error) {
       // Someone changed the control plane since it was read: merge again from its new state.
@@ -194,7 +258,8 @@ export function meshConfigProblem(cm: KObject | undefined, wanted: ExtensionProv
   }
   const providers = mesh?.extensionProviders ?? [];
   const found = providers.find((p) => p.name === wanted.name);
-  if (!found) return `${where} has no extensionProviders entry named ${wanted.name} (extensionProviders: [${providers.map((p) => p.name).join(', ')}])`;
+  if (!found)
+    return `${where} has no extensionProviders entry named ${wanted.name} (extensionProviders: [${providers.map((p) => p.name).join(', ')}])`;
   if (!isDeepStrictEqual(found.envoyExtAuthzGrpc, wanted.envoyExtAuthzGrpc)) {
     return `${where} lists ${wanted.name} with envoyExtAuthzGrpc ${JSON.stringify(found.envoyExtAuthzGrpc)}, expected ${JSON.stringify(wanted.envoyExtAuthzGrpc)}`;
   }
@@ -202,14 +267,30 @@ export function meshConfigProblem(cm: KObject | undefined, wanted: ExtensionProv
 }
 
 /** After the control plane reconciled the change, istiod's mesh config lists the provider (as `oc get configmap istio-<smcp> -o jsonpath={.data.mesh}` shows it). */
-export async function assertMeshConfigProvider(world: RhoaiWorld, controlPlane: string, controlPlaneNamespace: string, provider: string, service: string, port: number): Promise<void> {
+export async function assertMeshConfigProvider(
+  world: RhoaiWorld,
+  controlPlane: string,
+  controlPlaneNamespace: string,
+  provider: string,
+  service: string,
+  port: number,
+): Promise<void> {
   await waitForControlPlaneReady(world, controlPlane, controlPlaneNamespace);
   const wanted: ExtensionProvider = { name: provider, envoyExtAuthzGrpc: { service, port } };
   const live = await world.cluster.get(controlPlaneRef(controlPlane, controlPlaneNamespace));
   const declared = (live?.spec?.techPreview?.meshConfig?.extensionProviders ?? []).find((p: ExtensionProvider) => p.name === provider);
-  assert.deepEqual(declared?.envoyExtAuthzGrpc, wanted.envoyExtAuthzGrpc, `ServiceMeshControlPlane ${controlPlaneNamespace}/${controlPlane} declares the provider ${provider} as ${JSON.stringify(declared)}, expected ${JSON.stringify(wanted)}`);
+  assert.deepEqual(
+    declared?.envoyExtAuthzGrpc,
+    wanted.envoyExtAuthzGrpc,
+    `ServiceMeshControlPlane ${controlPlaneNamespace}/${controlPlane} declares the provider ${provider} as ${JSON.stringify(declared)}, expected ${JSON.stringify(wanted)}`,
+  );
   const cm = `istio-${controlPlane}`;
-  await waitExplained(world, { apiVersion: 'v1', kind: 'ConfigMap', name: cm, namespace: controlPlaneNamespace }, (o) => meshConfigProblem(o, wanted), `the mesh config (ConfigMap ${controlPlaneNamespace}/${cm} data.mesh) to list the extension provider ${provider} (envoyExtAuthzGrpc ${service}:${port}) in extensionProviders`);
+  await waitExplained(
+    world,
+    { apiVersion: 'v1', kind: 'ConfigMap', name: cm, namespace: controlPlaneNamespace },
+    (o) => meshConfigProblem(o, wanted),
+    `the mesh config (ConfigMap ${controlPlaneNamespace}/${cm} data.mesh) to list the extension provider ${provider} (envoyExtAuthzGrpc ${service}:${port}) in extensionProviders`,
+  );
 }
 
 // ---- the authorization policy and the envoy filter ----
@@ -225,32 +306,57 @@ export async function createAuthorizationPolicy(world: RhoaiWorld, name: string,
  * in the mesh namespace with action CUSTOM and selector component=predictor. Its provider must be
  * one the mesh config lists (istiod denies every request of a CUSTOM policy with an unknown provider).
  */
-export async function assertPredictorAuthorization(world: RhoaiWorld, namespace: string, provider: string, controlPlane: string): Promise<void> {
+export async function assertPredictorAuthorization(
+  world: RhoaiWorld,
+  namespace: string,
+  provider: string,
+  controlPlane: string,
+): Promise<void> {
   const policies = await world.cluster.list({ apiVersion: 'security.istio.io/v1beta1', kind: 'AuthorizationPolicy', namespace });
   const custom = policies.filter((p) => p.spec?.action === 'CUSTOM' && p.spec?.selector?.matchLabels?.component === 'predictor');
-  assert.ok(custom.length, `no AuthorizationPolicy in ${namespace} has action CUSTOM and selector component=predictor (policies: ${policies.map((p) => `${p.metadata.name} ${p.spec?.action ?? 'ALLOW'}`).join(', ') || 'none'}): odh-model-controller would find no token authorization`);
+  assert.ok(
+    custom.length,
+    `no AuthorizationPolicy in ${namespace} has action CUSTOM and selector component=predictor (policies: ${policies.map((p) => `${p.metadata.name} ${p.spec?.action ?? 'ALLOW'}`).join(', ') || 'none'}): odh-model-controller would find no token authorization`,
+  );
   const names = custom.map((p) => p.spec?.provider?.name);
   if (!names.includes(provider) && custom.some((p) => !p.spec?.provider)) {
     // A provider that was sent but is not stored: an AuthorizationPolicy CRD that does not know the field prunes it.
-    const crd = await world.cluster.get({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: 'authorizationpolicies.security.istio.io' });
+    const crd = await world.cluster.get({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      name: 'authorizationpolicies.security.istio.io',
+    });
     const version = (crd?.spec?.versions ?? []).find((v: { name: string }) => v.name === 'v1beta1');
     const schemaSpec = version?.schema?.openAPIV3Schema?.properties?.spec;
     if (schemaSpec && !schemaSpec.properties?.provider && !schemaSpec['x-kubernetes-preserve-unknown-fields']) {
-      assert.fail(`the CUSTOM predictor AuthorizationPolicies of ${namespace} have no provider: the cluster's CRD authorizationpolicies.security.istio.io (v1beta1) has no spec.provider in its schema, so the API server dropped the provider ${provider} (an Istio older than 1.9; the Service Mesh operator's CRDs are not those of OSSM 2.x)`);
+      assert.fail(
+        `the CUSTOM predictor AuthorizationPolicies of ${namespace} have no provider: the cluster's CRD authorizationpolicies.security.istio.io (v1beta1) has no spec.provider in its schema, so the API server dropped the provider ${provider} (an Istio older than 1.9; the Service Mesh operator's CRDs are not those of OSSM 2.x)`,
+      );
     }
   }
-  assert.ok(names.includes(provider), `the CUSTOM predictor AuthorizationPolicies of ${namespace} use the providers [${names.join(', ')}], not ${provider}`);
+  assert.ok(
+    names.includes(provider),
+    `the CUSTOM predictor AuthorizationPolicies of ${namespace} use the providers [${names.join(', ')}], not ${provider}`,
+  );
   const policy = custom.find((p) => p.spec?.provider?.name === provider)!;
   const expected = world.render('authorino/authorization-policy', { name: policy.metadata.name, namespace, provider })[0]!;
-  assert.deepEqual(policy.spec, expected.spec, `AuthorizationPolicy ${namespace}/${policy.metadata.name} differs from the documented one (a field pruned or changed)`);
+  assert.deepEqual(
+    policy.spec,
+    expected.spec,
+    `AuthorizationPolicy ${namespace}/${policy.metadata.name} differs from the documented one (a field pruned or changed)`,
+  );
   const cm = await world.cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', name: `istio-${controlPlane}`, namespace });
-  const problem = meshConfigNames(cm).includes(provider) ? undefined : `the mesh config of ${controlPlane} lists no extension provider ${provider} (it lists: ${meshConfigNames(cm).join(', ') || 'none'}): istiod would deny every request the policy covers`;
+  const problem = meshConfigNames(cm).includes(provider)
+    ? undefined
+    : `the mesh config of ${controlPlane} lists no extension provider ${provider} (it lists: ${meshConfigNames(cm).join(', ') || 'none'}): istiod would deny every request the policy covers`;
   assert.equal(problem, undefined, problem);
 }
 
 function meshConfigNames(cm: KObject | undefined): string[] {
   try {
-    return ((yaml.load(cm?.data?.mesh ?? '') as { extensionProviders?: ExtensionProvider[] } | undefined)?.extensionProviders ?? []).map((p) => p.name);
+    return ((yaml.load(cm?.data?.mesh ?? '') as { extensionProviders?: ExtensionProvider[] } | undefined)?.extensionProviders ?? []).map(
+      (p) => p.name,
+    );
   } catch {
     return [];
   }
@@ -269,19 +375,42 @@ export async function assertHostHeaderFilter(world: RhoaiWorld, name: string, na
   const expected = world.render('authorino/envoy-filter', { name, namespace })[0]!;
   if (!isDeepStrictEqual(live.spec, expected.spec)) {
     // What was sent but is not stored: a CRD whose schema does not keep the patch's free-form value prunes it.
-    const crd = await world.cluster.get({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: 'envoyfilters.networking.istio.io' });
+    const crd = await world.cluster.get({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      name: 'envoyfilters.networking.istio.io',
+    });
     const version = (crd?.spec?.versions ?? []).find((v: { name: string }) => v.name === 'v1alpha3');
-    const value = version?.schema?.openAPIV3Schema?.properties?.spec?.properties?.configPatches?.items?.properties?.patch?.properties?.value;
+    const value =
+      version?.schema?.openAPIV3Schema?.properties?.spec?.properties?.configPatches?.items?.properties?.patch?.properties?.value;
     if (value && !value['x-kubernetes-preserve-unknown-fields'] && !value.additionalProperties) {
-      assert.fail(`EnvoyFilter ${namespace}/${name} lost its Lua filter (patch.value ${JSON.stringify(live.spec.configPatches?.[0]?.patch?.value ?? null)}): the cluster's CRD envoyfilters.networking.istio.io (v1alpha3) does not preserve unknown fields under configPatches[].patch.value, so the API server dropped them`);
+      assert.fail(
+        `EnvoyFilter ${namespace}/${name} lost its Lua filter (patch.value ${JSON.stringify(live.spec.configPatches?.[0]?.patch?.value ?? null)}): the cluster's CRD envoyfilters.networking.istio.io (v1alpha3) does not preserve unknown fields under configPatches[].patch.value, so the API server dropped them`,
+      );
     }
   }
-  assert.deepEqual(live.spec, expected.spec, `EnvoyFilter ${namespace}/${name} differs from the documented one (a field pruned or changed)`);
+  assert.deepEqual(
+    live.spec,
+    expected.spec,
+    `EnvoyFilter ${namespace}/${name} differs from the documented one (a field pruned or changed)`,
+  );
   const patch = live.spec.configPatches?.[0];
-  assert.equal(live.spec.workloadSelector?.labels?.component, 'predictor', `EnvoyFilter ${namespace}/${name} does not select the KServe predictors`);
+  assert.equal(
+    live.spec.workloadSelector?.labels?.component,
+    'predictor',
+    `EnvoyFilter ${namespace}/${name} does not select the KServe predictors`,
+  );
   assert.equal(patch?.applyTo, 'HTTP_FILTER');
   assert.equal(patch?.match?.listener?.filterChain?.filter?.name, 'envoy.filters.network.http_connection_manager');
   const code: string = patch?.patch?.value?.typed_config?.inlineCode ?? '';
-  assert.match(code, /headers:get\("k-original-host"\)/, `EnvoyFilter ${namespace}/${name}: the Lua code does not read the k-original-host header`);
-  assert.match(code, /headers:replace\('host', original_host\)/, `EnvoyFilter ${namespace}/${name}: the Lua code does not replace the Host header`);
+  assert.match(
+    code,
+    /headers:get\("k-original-host"\)/,
+    `EnvoyFilter ${namespace}/${name}: the Lua code does not read the k-original-host header`,
+  );
+  assert.match(
+    code,
+    /headers:replace\('host', original_host\)/,
+    `EnvoyFilter ${namespace}/${name}: the Lua code does not replace the Host header`,
+  );
 }

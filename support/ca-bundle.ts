@@ -21,7 +21,10 @@ export const CA_CONFIG_MAP = 'odh-trusted-ca-bundle';
 export const CUSTOM_CA_KEY = 'odh-ca-bundle.crt';
 export const CLUSTER_CA_KEY = 'ca-bundle.crt';
 export const OPT_OUT_ANNOTATION = 'security.opendatahub.io/inject-trusted-ca-bundle';
-export const BUNDLE_LABELS = { 'app.kubernetes.io/part-of': 'opendatahub-operator', 'config.openshift.io/inject-trusted-cabundle': 'true' } as const;
+export const BUNDLE_LABELS = {
+  'app.kubernetes.io/part-of': 'opendatahub-operator',
+  'config.openshift.io/inject-trusted-cabundle': 'true',
+} as const;
 /** Where OpenShift publishes the cluster-wide trust bundle the Cluster Network Operator injects. */
 const CLUSTER_BUNDLE: ObjectRef = { apiVersion: 'v1', kind: 'ConfigMap', name: 'trusted-ca-bundle', namespace: 'openshift-config-managed' };
 
@@ -78,9 +81,15 @@ export function readCustomCaFile(file: string): CustomCa {
   try {
     certificates = certificatesOf(text);
   } catch (error) {
-    throw new Error(`RHOAI_CUSTOM_CA_FILE=${file} holds a certificate block that is not a valid X.509 certificate (${(error as Error).message}): give a PEM file of CA certificates`, { cause: error });
+    throw new Error(
+      `RHOAI_CUSTOM_CA_FILE=${file} holds a certificate block that is not a valid X.509 certificate (${(error as Error).message}): give a PEM file of CA certificates`,
+      { cause: error },
+    );
   }
-  assert.ok(certificates.length, `RHOAI_CUSTOM_CA_FILE=${file} holds no PEM certificate ("-----BEGIN CERTIFICATE-----" block): give a PEM file of CA certificates`);
+  assert.ok(
+    certificates.length,
+    `RHOAI_CUSTOM_CA_FILE=${file} holds no PEM certificate ("-----BEGIN CERTIFICATE-----" block): give a PEM file of CA certificates`,
+  );
   return { pem: certificates.map((c) => c.toString()).join(''), certificates, source: `RHOAI_CUSTOM_CA_FILE=${file}` };
 }
 
@@ -92,12 +101,22 @@ export async function loadCustomCa(world: RhoaiWorld): Promise<CustomCa> {
     const gateway = await gatewayCertificates(world);
     const certificates = certificatesOf(gateway.rootCertPem);
     assert.ok(certificates.length, `the secure gateway's root certificate ${gateway.rootCertFile} holds no PEM certificate`);
-    ca = { pem: certificates.map((c) => c.toString()).join(''), certificates, source: `the secure gateway's root CA (${gateway.rootCertFile})` };
+    ca = {
+      pem: certificates.map((c) => c.toString()).join(''),
+      certificates,
+      source: `the secure gateway's root CA (${gateway.rootCertFile})`,
+    };
   }
   const notCa = ca.certificates.filter((c) => !c.ca);
   world.report.text(
     'custom CA certificates',
-    [`from ${ca.source}:`, ...ca.certificates.map((c) => `  ${describeCertificate(c)}`), ...(notCa.length ? [`note: ${notCa.length} of them is not a CA certificate (basicConstraints CA:FALSE); it is trusted as it is`] : [])].join('\n'),
+    [
+      `from ${ca.source}:`,
+      ...ca.certificates.map((c) => `  ${describeCertificate(c)}`),
+      ...(notCa.length
+        ? [`note: ${notCa.length} of them is not a CA certificate (basicConstraints CA:FALSE); it is trusted as it is`]
+        : []),
+    ].join('\n'),
   );
   world.facts.customCa = ca;
   return ca;
@@ -111,8 +130,15 @@ function customCaOf(world: RhoaiWorld): CustomCa {
 
 /** The operator is installed and its DSCInitialization Ready; fails at once when the operator is not installed at all. */
 export async function requireReadyDsci(world: RhoaiWorld, name: string): Promise<KObject> {
-  const crd = await world.cluster.get({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: 'dscinitializations.dscinitialization.opendatahub.io' });
-  assert.ok(crd, `the Red Hat OpenShift AI operator is not installed (the cluster has no DSCInitialization CRD): install it first (@req.INS-OP-03)`);
+  const crd = await world.cluster.get({
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    name: 'dscinitializations.dscinitialization.opendatahub.io',
+  });
+  assert.ok(
+    crd,
+    `the Red Hat OpenShift AI operator is not installed (the cluster has no DSCInitialization CRD): install it first (@req.INS-OP-03)`,
+  );
   return waitForDsciReady(world, name);
 }
 
@@ -132,14 +158,21 @@ export async function addCustomCaBundle(world: RhoaiWorld, name: string): Promis
   const ca = customCaOf(world);
   const live = await world.cluster.get(dsciRef(name));
   assert.ok(live, `DSCInitialization ${name} does not exist`);
-  const [desired] = world.render('ca-bundle/dsci-trusted-ca-bundle', { name, applicationsNamespace: live.spec.applicationsNamespace, customCABundle: ca.pem });
+  const [desired] = world.render('ca-bundle/dsci-trusted-ca-bundle', {
+    name,
+    applicationsNamespace: live.spec.applicationsNamespace,
+    customCABundle: ca.pem,
+  });
   let applied: KObject;
   try {
     applied = await applyAlongsideOwnedFields(world.cluster, desired!);
   } catch (error) {
     const fields = conflictFields(error);
     if (!fields?.length || !fields.every((f) => f.startsWith('.spec.trustedCABundle.'))) throw error;
-    world.report.text('taking over the trusted CA bundle', `${(error as Error).message}\nThe operator set these fields when it created ${name}; the checklist sets them (as \`oc edit dsci ${name}\` would): applying again with force for ${fields.join(', ')} only.`);
+    world.report.text(
+      'taking over the trusted CA bundle',
+      `${(error as Error).message}\nThe operator set these fields when it created ${name}; the checklist sets them (as \`oc edit dsci ${name}\` would): applying again with force for ${fields.join(', ')} only.`,
+    );
     applied = await applyAlongsideOwnedFields(world.cluster, desired!, { force: true });
   }
   world.facts.trustedCaDsci = applied;
@@ -155,8 +188,10 @@ export async function assertDsciTrustsCustomCa(world: RhoaiWorld, name: string):
     (dsci) => {
       const bundle = dsci?.spec?.trustedCABundle;
       if (!bundle) return `DSCInitialization ${name} has no spec.trustedCABundle`;
-      if (bundle.managementState !== 'Managed') return `DSCInitialization ${name} has trustedCABundle.managementState ${bundle.managementState}, not Managed: the operator would not maintain odh-trusted-ca-bundle`;
-      if (!sameCertificates(bundle.customCABundle, ca.pem)) return `DSCInitialization ${name} trustedCABundle.customCABundle holds ${describePem(bundle.customCABundle)}, not the custom CA ${describePem(ca.pem)}`;
+      if (bundle.managementState !== 'Managed')
+        return `DSCInitialization ${name} has trustedCABundle.managementState ${bundle.managementState}, not Managed: the operator would not maintain odh-trusted-ca-bundle`;
+      if (!sameCertificates(bundle.customCABundle, ca.pem))
+        return `DSCInitialization ${name} trustedCABundle.customCABundle holds ${describePem(bundle.customCABundle)}, not the custom CA ${describePem(ca.pem)}`;
       return undefined;
     },
     `DSCInitialization ${name} to carry the custom CA bundle, Managed`,
@@ -166,7 +201,10 @@ export async function assertDsciTrustsCustomCa(world: RhoaiWorld, name: string):
 async function clusterBundle(world: RhoaiWorld): Promise<string> {
   const published = await world.cluster.get(CLUSTER_BUNDLE);
   const pem: string | undefined = published?.data?.[CLUSTER_CA_KEY];
-  assert.ok(pem && fingerprints(pem).length, `${describeRef(CLUSTER_BUNDLE)} ${published ? 'holds no certificate in ca-bundle.crt' : 'does not exist'}: the Cluster Network Operator publishes the cluster-wide trust bundle there and injects it into ca-bundle.crt`);
+  assert.ok(
+    pem && fingerprints(pem).length,
+    `${describeRef(CLUSTER_BUNDLE)} ${published ? 'holds no certificate in ca-bundle.crt' : 'does not exist'}: the Cluster Network Operator publishes the cluster-wide trust bundle there and injects it into ca-bundle.crt`,
+  );
   return pem;
 }
 
@@ -174,7 +212,9 @@ async function clusterBundle(world: RhoaiWorld): Promise<string> {
 export function bundleProblem(cm: KObject | undefined, namespace: string, customPem: string, clusterPem: string): string | undefined {
   if (!cm) return `namespace ${namespace} has no ConfigMap ${CA_CONFIG_MAP}`;
   const labels = cm.metadata.labels ?? {};
-  const missing = Object.entries(BUNDLE_LABELS).filter(([k, v]) => labels[k] !== v).map(([k, v]) => `${k}=${v}`);
+  const missing = Object.entries(BUNDLE_LABELS)
+    .filter(([k, v]) => labels[k] !== v)
+    .map(([k, v]) => `${k}=${v}`);
   if (missing.length) return `${namespace}/${CA_CONFIG_MAP} lacks the label(s) ${missing.join(', ')}`;
   const custom: string | undefined = cm.data?.[CUSTOM_CA_KEY];
   if (!sameCertificates(custom, customPem)) {
@@ -191,8 +231,17 @@ export function bundleProblem(cm: KObject | undefined, namespace: string, custom
 export async function assertBundleIn(world: RhoaiWorld, namespace: string, report = true): Promise<void> {
   const ca = customCaOf(world);
   const cluster = await clusterBundle(world);
-  const cm = await waitForObjectExplained(world.cluster, configMapRef(namespace), (obj) => bundleProblem(obj, namespace, ca.pem, cluster), `${CA_CONFIG_MAP} in ${namespace} to carry the custom CA (${CUSTOM_CA_KEY}) and the cluster-wide bundle (${CLUSTER_CA_KEY})`);
-  if (report) world.report.text(`${CA_CONFIG_MAP} in ${namespace}`, `${CUSTOM_CA_KEY}: ${describePem(cm!.data[CUSTOM_CA_KEY])}\n${CLUSTER_CA_KEY}: ${fingerprints(cm!.data[CLUSTER_CA_KEY]).length} certificate(s), the same as ${describeRef(CLUSTER_BUNDLE)}`);
+  const cm = await waitForObjectExplained(
+    world.cluster,
+    configMapRef(namespace),
+    (obj) => bundleProblem(obj, namespace, ca.pem, cluster),
+    `${CA_CONFIG_MAP} in ${namespace} to carry the custom CA (${CUSTOM_CA_KEY}) and the cluster-wide bundle (${CLUSTER_CA_KEY})`,
+  );
+  if (report)
+    world.report.text(
+      `${CA_CONFIG_MAP} in ${namespace}`,
+      `${CUSTOM_CA_KEY}: ${describePem(cm!.data[CUSTOM_CA_KEY])}\n${CLUSTER_CA_KEY}: ${fingerprints(cm!.data[CLUSTER_CA_KEY]).length} certificate(s), the same as ${describeRef(CLUSTER_BUNDLE)}`,
+    );
 }
 
 /** A project annotated to opt out of the bundle (kept, like every project the install creates). */
@@ -207,7 +256,9 @@ export async function createOptedOutProject(world: RhoaiWorld, name: string): Pr
  */
 async function lastTrustedCaChange(world: RhoaiWorld, name: string): Promise<Date | undefined> {
   const dsci = await world.cluster.get(dsciRef(name));
-  const times = ((dsci?.metadata.managedFields ?? []) as { time?: string; subresource?: string; fieldsV1?: { 'f:spec'?: Record<string, unknown> } }[])
+  const times = (
+    (dsci?.metadata.managedFields ?? []) as { time?: string; subresource?: string; fieldsV1?: { 'f:spec'?: Record<string, unknown> } }[]
+  )
     .filter((e) => !e.subresource && e.time && e.fieldsV1?.['f:spec'] && 'f:trustedCABundle' in e.fieldsV1['f:spec'])
     .map((e) => Date.parse(e.time!));
   return times.length ? new Date(Math.max(...times)) : undefined;
@@ -224,22 +275,39 @@ async function lastTrustedCaChange(world: RhoaiWorld, name: string): Promise<Dat
  * namespace) holds the bundle of that change. A namespace created later (another run set the bundle
  * first) is judged against `later`, a project created after it, whose bundle the operator made.
  */
-export async function assertNoBundleIn(world: RhoaiWorld, namespace: string, witness: string, dsci = 'default-dsci', later?: string): Promise<void> {
+export async function assertNoBundleIn(
+  world: RhoaiWorld,
+  namespace: string,
+  witness: string,
+  dsci = 'default-dsci',
+  later?: string,
+): Promise<void> {
   const ns = await world.cluster.get({ apiVersion: 'v1', kind: 'Namespace', name: namespace });
   assert.ok(ns, `namespace ${namespace} does not exist`);
-  assert.ok(hasOptedOut(ns) || isReservedNamespace(namespace), `namespace ${namespace} has not opted out (annotation ${OPT_OUT_ANNOTATION}=${ns.metadata.annotations?.[OPT_OUT_ANNOTATION] ?? '<none>'}) and is not reserved: it is meant to get the bundle`);
+  assert.ok(
+    hasOptedOut(ns) || isReservedNamespace(namespace),
+    `namespace ${namespace} has not opted out (annotation ${OPT_OUT_ANNOTATION}=${ns.metadata.annotations?.[OPT_OUT_ANNOTATION] ?? '<none>'}) and is not reserved: it is meant to get the bundle`,
+  );
   await assertBundleIn(world, witness, false);
   const changed = await lastTrustedCaChange(world, dsci);
   const created = Date.parse(ns.metadata.creationTimestamp ?? '');
   const passSince = !!changed && created <= changed.getTime();
   if (!passSince) {
-    assert.ok(later, `namespace ${namespace} was created (${ns.metadata.creationTimestamp}) after DSCInitialization ${dsci} last changed its trusted CA bundle (${changed?.toISOString() ?? 'never'}): the operator has not visited it since, so its having no ${CA_CONFIG_MAP} proves nothing yet`);
+    assert.ok(
+      later,
+      `namespace ${namespace} was created (${ns.metadata.creationTimestamp}) after DSCInitialization ${dsci} last changed its trusted CA bundle (${changed?.toISOString() ?? 'never'}): the operator has not visited it since, so its having no ${CA_CONFIG_MAP} proves nothing yet`,
+    );
     await assertBundleIn(world, later, false);
   }
   await waitForObjectExplained(
     world.cluster,
     configMapRef(namespace),
-    (cm) => (cm ? { fail: `namespace ${namespace} has the ConfigMap ${CA_CONFIG_MAP} (created ${cm.metadata.creationTimestamp}) although it is annotated ${OPT_OUT_ANNOTATION}=false: the operator ignores the opt-out` } : undefined),
+    (cm) =>
+      cm
+        ? {
+            fail: `namespace ${namespace} has the ConfigMap ${CA_CONFIG_MAP} (created ${cm.metadata.creationTimestamp}) although it is annotated ${OPT_OUT_ANNOTATION}=false: the operator ignores the opt-out`,
+          }
+        : undefined,
     `namespace ${namespace} (opted out) to have no ${CA_CONFIG_MAP}`,
   );
   world.report.text(
@@ -258,22 +326,42 @@ export async function assertNoBundleIn(world: RhoaiWorld, namespace: string, wit
 export async function assertBundleEverywhereEligible(world: RhoaiWorld): Promise<void> {
   const ca = customCaOf(world);
   const cluster = await clusterBundle(world);
-  const namespaces = (await world.cluster.list({ apiVersion: 'v1', kind: 'Namespace' })).filter((ns) => ns.status?.phase === 'Active' && !ns.metadata.deletionTimestamp);
+  const namespaces = (await world.cluster.list({ apiVersion: 'v1', kind: 'Namespace' })).filter(
+    (ns) => ns.status?.phase === 'Active' && !ns.metadata.deletionTimestamp,
+  );
   const eligible = namespaces.filter((ns) => !isReservedNamespace(ns.metadata.name!) && !hasOptedOut(ns)).map((ns) => ns.metadata.name!);
-  const excluded = new Map(namespaces.filter((ns) => isReservedNamespace(ns.metadata.name!) || hasOptedOut(ns)).map((ns) => [ns.metadata.name!, isReservedNamespace(ns.metadata.name!) ? 'reserved' : `opted out (${OPT_OUT_ANNOTATION}=false)`]));
+  const excluded = new Map(
+    namespaces
+      .filter((ns) => isReservedNamespace(ns.metadata.name!) || hasOptedOut(ns))
+      .map((ns) => [ns.metadata.name!, isReservedNamespace(ns.metadata.name!) ? 'reserved' : `opted out (${OPT_OUT_ANNOTATION}=false)`]),
+  );
   const problem = (cms: KObject[]): Problem => {
     const byNamespace = new Map(cms.map((cm) => [cm.metadata.namespace!, cm]));
     const wrongly = [...byNamespace.keys()].filter((ns) => excluded.has(ns));
-    if (wrongly.length) return { fail: `${CA_CONFIG_MAP} exists in ${wrongly.map((ns) => `${ns} (${excluded.get(ns)})`).join(', ')}, where the operator must not put it` };
+    if (wrongly.length)
+      return {
+        fail: `${CA_CONFIG_MAP} exists in ${wrongly.map((ns) => `${ns} (${excluded.get(ns)})`).join(', ')}, where the operator must not put it`,
+      };
     const problems = eligible.map((ns) => bundleProblem(byNamespace.get(ns), ns, ca.pem, cluster)).filter((p): p is string => !!p);
-    return problems.length ? `${problems.length} of ${eligible.length} namespaces lack an up-to-date ${CA_CONFIG_MAP}:\n  ${problems.slice(0, 10).join('\n  ')}` : undefined;
+    return problems.length
+      ? `${problems.length} of ${eligible.length} namespaces lack an up-to-date ${CA_CONFIG_MAP}:\n  ${problems.slice(0, 10).join('\n  ')}`
+      : undefined;
   };
-  const cms = await waitForListExplained(world.cluster, { apiVersion: 'v1', kind: 'ConfigMap' }, problem, `${CA_CONFIG_MAP} in every non-reserved namespace that has not opted out`, {
-    labelSelector: 'app.kubernetes.io/part-of=opendatahub-operator',
-    fieldSelector: `metadata.name=${CA_CONFIG_MAP}`,
-  });
+  const cms = await waitForListExplained(
+    world.cluster,
+    { apiVersion: 'v1', kind: 'ConfigMap' },
+    problem,
+    `${CA_CONFIG_MAP} in every non-reserved namespace that has not opted out`,
+    {
+      labelSelector: 'app.kubernetes.io/part-of=opendatahub-operator',
+      fieldSelector: `metadata.name=${CA_CONFIG_MAP}`,
+    },
+  );
   world.report.text(
     `${CA_CONFIG_MAP} across the cluster`,
-    [`present and up to date in ${cms.length} namespace(s): ${eligible.sort().join(', ')}`, `absent, as it must be, from: ${[...excluded].map(([ns, why]) => `${ns} (${why})`).join(', ')}`].join('\n'),
+    [
+      `present and up to date in ${cms.length} namespace(s): ${eligible.sort().join(', ')}`,
+      `absent, as it must be, from: ${[...excluded].map(([ns, why]) => `${ns} (${why})`).join(', ')}`,
+    ].join('\n'),
   );
 }

@@ -22,18 +22,35 @@ import type { RhoaiWorld } from './world';
 type Resources = { cpu: number; memory: number };
 
 /** The documented minimum of OpenShift AI itself. */
-export const MINIMUM_WORKERS = { count: 2, cpu: 8, memory: 32 * GIB, says: 'at least 2 worker nodes with 8 CPUs and 32 GiB each (RHOAI 2.9 "Requirements for OpenShift AI Self-Managed")' };
+export const MINIMUM_WORKERS = {
+  count: 2,
+  cpu: 8,
+  memory: 32 * GIB,
+  says: 'at least 2 worker nodes with 8 CPUs and 32 GiB each (RHOAI 2.9 "Requirements for OpenShift AI Self-Managed")',
+};
 /** The documented node prerequisite of single-model serving (KServe). */
-export const KSERVE_NODE = { cpu: 4, memory: 16e9, says: 'a node with 4 CPUs and 16 GB memory (RHOAI 2.9 "Installing KServe": single-model serving)' };
+export const KSERVE_NODE = {
+  cpu: 4,
+  memory: 16e9,
+  says: 'a node with 4 CPUs and 16 GB memory (RHOAI 2.9 "Installing KServe": single-model serving)',
+};
 /** The documented extra of distributed workloads. */
-export const DISTRIBUTED_WORKLOADS_EXTRA = { cpu: 1.6, memory: 2 * GIB, says: '1.6 vCPU and 2 GiB memory free for distributed workloads (CodeFlare, KubeRay, Kueue)' };
+export const DISTRIBUTED_WORKLOADS_EXTRA = {
+  cpu: 1.6,
+  memory: 2 * GIB,
+  says: '1.6 vCPU and 2 GiB memory free for distributed workloads (CodeFlare, KubeRay, Kueue)',
+};
 
 const usesKserve = (c: ComponentKey[]) => c.includes('kserve');
 const usesDistributedWorkloads = (c: ComponentKey[]) => c.includes('codeflare') || c.includes('ray') || c.includes('kueue');
 
 /** The documented requirements that apply to these components, in words. */
 export function requirementsOf(components: ComponentKey[]): string[] {
-  return [MINIMUM_WORKERS.says, ...(usesKserve(components) ? [KSERVE_NODE.says] : []), ...(usesDistributedWorkloads(components) ? [DISTRIBUTED_WORKLOADS_EXTRA.says] : [])];
+  return [
+    MINIMUM_WORKERS.says,
+    ...(usesKserve(components) ? [KSERVE_NODE.says] : []),
+    ...(usesDistributedWorkloads(components) ? [DISTRIBUTED_WORKLOADS_EXTRA.says] : []),
+  ];
 }
 
 /** Nodes an ordinary pod (no tolerations) can land on. */
@@ -63,11 +80,18 @@ export function capacityOf(nodes: KObject[], pods: KObject[], excluded: string[]
   const usable = nodes.filter(schedulable);
   const names = new Set(usable.map((n) => n.metadata.name));
   const allocatable = usable.reduce(
-    (a, n) => ({ cpu: a.cpu + parseQuantity(n.status?.allocatable?.cpu ?? '0'), memory: a.memory + parseQuantity(n.status?.allocatable?.memory ?? '0') }),
+    (a, n) => ({
+      cpu: a.cpu + parseQuantity(n.status?.allocatable?.cpu ?? '0'),
+      memory: a.memory + parseQuantity(n.status?.allocatable?.memory ?? '0'),
+    }),
     { cpu: 0, memory: 0 },
   );
-  const running = pods.filter((p) => names.has(p.spec?.nodeName) && !['Succeeded', 'Failed'].includes(p.status?.phase) && !excluded.includes(p.metadata.namespace!));
-  const requested = running.map((p) => podRequests(p)).reduce((a: Resources, b) => ({ cpu: a.cpu + b.cpu, memory: a.memory + b.memory }), { cpu: 0, memory: 0 });
+  const running = pods.filter(
+    (p) => names.has(p.spec?.nodeName) && !['Succeeded', 'Failed'].includes(p.status?.phase) && !excluded.includes(p.metadata.namespace!),
+  );
+  const requested = running
+    .map((p) => podRequests(p))
+    .reduce((a: Resources, b) => ({ cpu: a.cpu + b.cpu, memory: a.memory + b.memory }), { cpu: 0, memory: 0 });
   return {
     nodes: [...names] as string[],
     sizes: Object.fromEntries(usable.map((n) => [n.metadata.name!, nodeSize(n)])),
@@ -124,9 +148,16 @@ const OWN_NAMESPACES = ['istio-system', 'knative-serving', 'openshift-serverless
 /** Fails, with the numbers, when the cluster does not meet the documented requirements of the chosen profile. */
 export async function assertCapacityFor(world: RhoaiWorld, profile: Profile): Promise<void> {
   const components = PROFILES[profile];
-  const dsci = await world.cluster.get({ apiVersion: 'dscinitialization.opendatahub.io/v1', kind: 'DSCInitialization', name: 'default-dsci' });
+  const dsci = await world.cluster.get({
+    apiVersion: 'dscinitialization.opendatahub.io/v1',
+    kind: 'DSCInitialization',
+    name: 'default-dsci',
+  });
   const excluded = [dsci?.spec?.applicationsNamespace ?? 'redhat-ods-applications', ...OWN_NAMESPACES];
-  const [nodes, pods] = await Promise.all([world.cluster.list({ apiVersion: 'v1', kind: 'Node' }), world.cluster.list({ apiVersion: 'v1', kind: 'Pod' })]);
+  const [nodes, pods] = await Promise.all([
+    world.cluster.list({ apiVersion: 'v1', kind: 'Node' }),
+    world.cluster.list({ apiVersion: 'v1', kind: 'Pod' }),
+  ]);
   const capacity = capacityOf(nodes, pods, excluded);
   report(world, profile, components, capacity);
   const short = shortfall(profile, components, capacity);

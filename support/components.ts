@@ -12,7 +12,8 @@ import type { RhoaiWorld } from './world';
 
 export type Profile = 'all' | 'train-only' | 'infer-only';
 
-export type ComponentKey = 'dashboard' | 'workbenches' | 'datasciencepipelines' | 'modelmeshserving' | 'kserve' | 'codeflare' | 'ray' | 'kueue' | 'trustyai';
+export type ComponentKey =
+  'dashboard' | 'workbenches' | 'datasciencepipelines' | 'modelmeshserving' | 'kserve' | 'codeflare' | 'ray' | 'kueue' | 'trustyai';
 
 export interface ComponentInfo {
   key: ComponentKey;
@@ -27,8 +28,16 @@ export interface ComponentInfo {
 
 export const COMPONENTS: Record<ComponentKey, ComponentInfo> = {
   dashboard: { key: 'dashboard', name: 'dashboard', deployments: ['rhods-dashboard'] },
-  workbenches: { key: 'workbenches', name: 'workbenches', deployments: ['notebook-controller-deployment', 'odh-notebook-controller-manager'] },
-  datasciencepipelines: { key: 'datasciencepipelines', name: 'data-science-pipelines-operator', deployments: ['data-science-pipelines-operator-controller-manager'] },
+  workbenches: {
+    key: 'workbenches',
+    name: 'workbenches',
+    deployments: ['notebook-controller-deployment', 'odh-notebook-controller-manager'],
+  },
+  datasciencepipelines: {
+    key: 'datasciencepipelines',
+    name: 'data-science-pipelines-operator',
+    deployments: ['data-science-pipelines-operator-controller-manager'],
+  },
   modelmeshserving: { key: 'modelmeshserving', name: 'model-mesh', deployments: ['modelmesh-controller', 'odh-model-controller'] },
   kserve: { key: 'kserve', name: 'kserve', deployments: ['kserve-controller-manager', 'odh-model-controller'] },
   codeflare: { key: 'codeflare', name: 'codeflare', deployments: ['codeflare-operator-manager'] },
@@ -77,7 +86,8 @@ const state = (managed: boolean) => (managed ? 'Managed' : 'Removed');
 
 /** Recursive merge of plain objects (a merge patch on a rendered object). */
 function merged(base: unknown, patch: unknown): unknown {
-  if (!base || typeof base !== 'object' || Array.isArray(base) || !patch || typeof patch !== 'object' || Array.isArray(patch)) return structuredClone(patch);
+  if (!base || typeof base !== 'object' || Array.isArray(base) || !patch || typeof patch !== 'object' || Array.isArray(patch))
+    return structuredClone(patch);
   const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
   for (const [k, v] of Object.entries(patch)) out[k] = k in out ? merged(out[k], v) : structuredClone(v);
   return out;
@@ -103,7 +113,8 @@ export function installedDsc(world: RhoaiWorld, profile: Profile): KObject {
 /** The whole of default-dsc for `profile`: KServe Managed with serving Unmanaged when chosen, else Removed. */
 export function profileDsc(world: RhoaiWorld, profile: Profile): KObject {
   const dsc = installedDsc(world, profile);
-  if (!PROFILES[profile].includes('kserve')) return merged(dsc, { spec: { components: { kserve: { managementState: 'Removed' } } } }) as KObject;
+  if (!PROFILES[profile].includes('kserve'))
+    return merged(dsc, { spec: { components: { kserve: { managementState: 'Removed' } } } }) as KObject;
   return merged(merged(dsc, kserveManagedPatch()), kserveServingUnmanagedPatch()) as KObject;
 }
 
@@ -124,25 +135,46 @@ export function chooseProfile(world: RhoaiWorld, profile: string): KObject {
 }
 
 function chosenDsc(world: RhoaiWorld): KObject {
-  assert.ok(world.facts.chosenDsc, 'no profile chosen in this scenario: a step "I choose the components of the ... profile" must come first');
+  assert.ok(
+    world.facts.chosenDsc,
+    'no profile chosen in this scenario: a step "I choose the components of the ... profile" must come first',
+  );
   return world.facts.chosenDsc;
 }
 
 /** The profile's default-dsc manages exactly the listed components ("a, b, c"). */
 export function assertManagesExactly(world: RhoaiWorld, list: string): void {
-  const expected = list.split(',').map((s) => s.trim()).filter(Boolean).sort();
+  const expected = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .sort();
   const unknown = expected.filter((k) => !(k in COMPONENTS));
-  assert.deepEqual(unknown, [], `not components of a DataScienceCluster: ${unknown.join(', ')} (the components are: ${Object.keys(COMPONENTS).join(', ')})`);
+  assert.deepEqual(
+    unknown,
+    [],
+    `not components of a DataScienceCluster: ${unknown.join(', ')} (the components are: ${Object.keys(COMPONENTS).join(', ')})`,
+  );
   const actual = managedIn(chosenDsc(world)).sort();
-  assert.deepEqual(actual, expected, `default-dsc for profile ${world.facts.profile} manages ${actual.join(', ') || 'nothing'}, not ${expected.join(', ')}`);
+  assert.deepEqual(
+    actual,
+    expected,
+    `default-dsc for profile ${world.facts.profile} manages ${actual.join(', ') || 'nothing'}, not ${expected.join(', ')}`,
+  );
 }
 
 /** Every component not Managed is explicitly Removed, and TrustyAI (deprecated in 2.9) is Removed. */
 export function assertOthersRemoved(world: RhoaiWorld): void {
   const dsc = chosenDsc(world);
   const components: Record<string, { managementState?: string }> = dsc.spec.components;
-  const unset = (Object.keys(COMPONENTS) as ComponentKey[]).filter((k) => !['Managed', 'Removed'].includes(components[k]?.managementState ?? ''));
-  assert.deepEqual(unset, [], `default-dsc for profile ${world.facts.profile} leaves ${unset.join(', ')} without managementState Managed or Removed`);
+  const unset = (Object.keys(COMPONENTS) as ComponentKey[]).filter(
+    (k) => !['Managed', 'Removed'].includes(components[k]?.managementState ?? ''),
+  );
+  assert.deepEqual(
+    unset,
+    [],
+    `default-dsc for profile ${world.facts.profile} leaves ${unset.join(', ')} without managementState Managed or Removed`,
+  );
   assert.equal(components.trustyai?.managementState, 'Removed', 'TrustyAI is deprecated in RHOAI 2.9: default-dsc must set it Removed');
 }
 
@@ -153,8 +185,16 @@ export function assertKserveManualMode(world: RhoaiWorld): void {
     world.report.text('KServe', `profile ${world.facts.profile} does not serve models with KServe: kserve is ${kserve?.managementState}`);
     return;
   }
-  assert.equal(kserve.serving?.managementState, 'Unmanaged', `KServe is Managed but its serving is ${kserve.serving?.managementState}: on the manual path the operator must leave Knative Serving alone (serving Unmanaged)`);
-  assert.equal(kserve.serving?.name, KNATIVE_SERVING, `KServe serving names the KnativeServing ${kserve.serving?.name}, not ${KNATIVE_SERVING}`);
+  assert.equal(
+    kserve.serving?.managementState,
+    'Unmanaged',
+    `KServe is Managed but its serving is ${kserve.serving?.managementState}: on the manual path the operator must leave Knative Serving alone (serving Unmanaged)`,
+  );
+  assert.equal(
+    kserve.serving?.name,
+    KNATIVE_SERVING,
+    `KServe serving names the KnativeServing ${kserve.serving?.name}, not ${KNATIVE_SERVING}`,
+  );
 }
 
 /** The cluster validates the profile's default-dsc (schema, enums) without storing it: a server-side apply with dryRun=All. */
@@ -163,7 +203,11 @@ export async function dryRunDsc(world: RhoaiWorld): Promise<KObject> {
   // force: on a re-run the live default-dsc has KServe set by the merge patches of the manual mode.
   const answer = await world.cluster.apply(dsc, { dryRun: true, force: true });
   const accepted = managedIn(answer).sort();
-  assert.deepEqual(accepted, managedIn(dsc).sort(), `the API server answered the dry run of default-dsc with managed components ${accepted.join(', ')}, not ${managedIn(dsc).sort().join(', ')}: it pruned or changed fields`);
+  assert.deepEqual(
+    accepted,
+    managedIn(dsc).sort(),
+    `the API server answered the dry run of default-dsc with managed components ${accepted.join(', ')}, not ${managedIn(dsc).sort().join(', ')}: it pruned or changed fields`,
+  );
   world.report.yaml(`dry run of default-dsc for profile ${world.facts.profile}: accepted`, { spec: answer.spec });
   return answer;
 }
@@ -179,12 +223,22 @@ export function useChosenProfile(world: RhoaiWorld): Profile {
 /** Server-side applies default-dsc with the profile's components (KServe aside); a re-run changes nothing. */
 export async function applyDefaultDsc(world: RhoaiWorld): Promise<KObject> {
   await world.cluster.waitFor(
-    { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: 'datascienceclusters.datasciencecluster.opendatahub.io' },
+    {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      name: 'datascienceclusters.datasciencecluster.opendatahub.io',
+    },
     (crd) => crd?.status?.conditions?.some((c: KObject) => c.type === 'Established' && c.status === 'True') ?? false,
     { describe: 'the DataScienceCluster CRD (installed with the RHOAI operator) to be established' },
   );
-  const others = (await world.cluster.list({ apiVersion: DSC_API, kind: 'DataScienceCluster' })).filter((d) => d.metadata.name !== DSC_NAME);
-  assert.deepEqual(others.map((d) => d.metadata.name), [], `the cluster already has a DataScienceCluster other than ${DSC_NAME}: RHOAI allows only one; update or remove it first`);
+  const others = (await world.cluster.list({ apiVersion: DSC_API, kind: 'DataScienceCluster' })).filter(
+    (d) => d.metadata.name !== DSC_NAME,
+  );
+  assert.deepEqual(
+    others.map((d) => d.metadata.name),
+    [],
+    `the cluster already has a DataScienceCluster other than ${DSC_NAME}: RHOAI allows only one; update or remove it first`,
+  );
   return world.cluster.apply(installedDsc(world, profileOf(world)));
 }
 
@@ -205,13 +259,16 @@ export function dscProblems(dsc: KObject | undefined, expected: ComponentInfo[])
   const problems: string[] = [];
   const complete = conditionOf(dsc, 'ReconcileComplete');
   if (complete?.status !== 'True' || complete.reason !== 'ReconcileCompleted') {
-    problems.push(`phase ${dsc.status?.phase ?? 'unset'}, but ${conditionLine(dsc, 'ReconcileComplete')} (ready means ReconcileComplete=True with reason ReconcileCompleted; phase Ready alone is no proof in 2.9)`);
+    problems.push(
+      `phase ${dsc.status?.phase ?? 'unset'}, but ${conditionLine(dsc, 'ReconcileComplete')} (ready means ReconcileComplete=True with reason ReconcileCompleted; phase Ready alone is no proof in 2.9)`,
+    );
   }
   for (const c of expected) {
     const managed = dsc.spec?.components?.[c.key]?.managementState === 'Managed';
     if (!managed) problems.push(`${c.key} is ${dsc.spec?.components?.[c.key]?.managementState ?? 'unset'} in ${DSC_NAME}, not Managed`);
     else if (conditionOf(dsc, `${c.name}Ready`)?.status !== 'True') problems.push(conditionLine(dsc, `${c.name}Ready`));
-    else if (dsc.status?.installedComponents?.[c.name] !== true) problems.push(`status.installedComponents.${c.name} is ${dsc.status?.installedComponents?.[c.name]}, not true`);
+    else if (dsc.status?.installedComponents?.[c.name] !== true)
+      problems.push(`status.installedComponents.${c.name} is ${dsc.status?.installedComponents?.[c.name]}, not true`);
   }
   return problems;
 }
@@ -232,7 +289,8 @@ export async function waitForDscReady(world: RhoaiWorld, withKserve: boolean): P
       { describe },
     ))!;
   } catch (error) {
-    if (error instanceof WaitTimeoutError && last.length) throw new WaitTimeoutError(`${DSC_NAME} is not ready: ${last.join('; ')}\n${error.message}`, error.lastObserved);
+    if (error instanceof WaitTimeoutError && last.length)
+      throw new WaitTimeoutError(`${DSC_NAME} is not ready: ${last.join('; ')}\n${error.message}`, error.lastObserved);
     throw error;
   }
 }
@@ -241,7 +299,11 @@ export async function waitForDscReady(world: RhoaiWorld, withKserve: boolean): P
 export async function assertTrustyAINotInstalled(world: RhoaiWorld): Promise<void> {
   const dsc = await world.cluster.get(dscRef);
   assert.ok(dsc, `${DSC_NAME} does not exist`);
-  assert.notEqual(dsc.status?.installedComponents?.trustyai, true, `${DSC_NAME} reports TrustyAI installed, but it is deprecated in RHOAI 2.9 and must stay Removed`);
+  assert.notEqual(
+    dsc.status?.installedComponents?.trustyai,
+    true,
+    `${DSC_NAME} reports TrustyAI installed, but it is deprecated in RHOAI 2.9 and must stay Removed`,
+  );
 }
 
 // ---- deployments ----
@@ -249,19 +311,27 @@ export async function assertTrustyAINotInstalled(world: RhoaiWorld): Promise<voi
 /** How the pods of a Deployment stand, in words, for a Deployment that does not become available. */
 async function podTrouble(world: RhoaiWorld, deployment: KObject | undefined, namespace: string, name: string): Promise<string> {
   if (!deployment) return `there is no Deployment ${namespace}/${name}`;
-  const selector = Object.entries(deployment.spec?.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+  const selector = Object.entries(deployment.spec?.selector?.matchLabels ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
   const pods = selector ? await world.cluster.list({ apiVersion: 'v1', kind: 'Pod', namespace }, { labelSelector: selector }) : [];
   if (!pods.length) return `${name} has no pods`;
   const troubles: string[] = [];
   for (const pod of pods) {
     const unscheduled = conditionOf(pod, 'PodScheduled');
-    if (unscheduled?.status === 'False') troubles.push(`pod ${pod.metadata.name} cannot be scheduled: ${unscheduled.message ?? unscheduled.reason}`);
+    if (unscheduled?.status === 'False')
+      troubles.push(`pod ${pod.metadata.name} cannot be scheduled: ${unscheduled.message ?? unscheduled.reason}`);
     for (const cs of pod.status?.containerStatuses ?? []) {
       const waiting = cs.state?.waiting;
       if (waiting?.reason === 'CrashLoopBackOff') {
         const exit = cs.lastState?.terminated;
-        troubles.push(`${name} is crash-looping: pod ${pod.metadata.name} container ${cs.name} CrashLoopBackOff after ${cs.restartCount ?? 0} restarts${exit ? `, last exit ${exit.exitCode}: ${exit.message ?? exit.reason}` : ''}`);
-      } else if (waiting) troubles.push(`pod ${pod.metadata.name} container ${cs.name} is waiting: ${waiting.reason}${waiting.message ? ` (${waiting.message})` : ''}`);
+        troubles.push(
+          `${name} is crash-looping: pod ${pod.metadata.name} container ${cs.name} CrashLoopBackOff after ${cs.restartCount ?? 0} restarts${exit ? `, last exit ${exit.exitCode}: ${exit.message ?? exit.reason}` : ''}`,
+        );
+      } else if (waiting)
+        troubles.push(
+          `pod ${pod.metadata.name} container ${cs.name} is waiting: ${waiting.reason}${waiting.message ? ` (${waiting.message})` : ''}`,
+        );
     }
   }
   return troubles.length ? troubles.join('; ') : `${pods.length} pod(s) of ${name}, not ready`;
@@ -272,7 +342,9 @@ export async function assertDeploymentsAvailable(world: RhoaiWorld, namespace: s
   for (const name of names) {
     const ref = { apiVersion: 'apps/v1', kind: 'Deployment', name, namespace };
     try {
-      await world.cluster.waitFor(ref, (d) => conditionOf(d, 'Available')?.status === 'True', { describe: `Deployment ${namespace}/${name} to be Available` });
+      await world.cluster.waitFor(ref, (d) => conditionOf(d, 'Available')?.status === 'True', {
+        describe: `Deployment ${namespace}/${name} to be Available`,
+      });
     } catch (error) {
       if (!(error instanceof WaitTimeoutError)) throw error;
       const trouble = await podTrouble(world, await world.cluster.get(ref), namespace, name);
@@ -291,7 +363,8 @@ export function chosenDeployments(world: RhoaiWorld, withKserve: boolean): strin
 /** Whether the chosen profile serves models with KServe (the manual-mode scenarios are skipped otherwise). */
 export function kserveChosen(world: RhoaiWorld): boolean {
   const chosen = PROFILES[profileOf(world)].includes('kserve');
-  if (!chosen) world.report.text('KServe', `profile ${profileOf(world)} (RHOAI_PROFILE) does not serve models with KServe: nothing to configure`);
+  if (!chosen)
+    world.report.text('KServe', `profile ${profileOf(world)} (RHOAI_PROFILE) does not serve models with KServe: nothing to configure`);
   return chosen;
 }
 
@@ -317,6 +390,10 @@ export async function assertKserveManaged(world: RhoaiWorld): Promise<void> {
 
 export async function assertKserveServingUnmanaged(world: RhoaiWorld): Promise<void> {
   const serving = (await world.cluster.get(dscRef))?.spec?.components?.kserve?.serving;
-  assert.equal(serving?.managementState, 'Unmanaged', `kserve serving is ${serving?.managementState ?? 'unset'} in ${DSC_NAME}, not Unmanaged: the operator would build its own Knative Serving`);
+  assert.equal(
+    serving?.managementState,
+    'Unmanaged',
+    `kserve serving is ${serving?.managementState ?? 'unset'} in ${DSC_NAME}, not Unmanaged: the operator would build its own Knative Serving`,
+  );
   assert.equal(serving?.name, KNATIVE_SERVING, `kserve serving names the KnativeServing ${serving?.name}, not ${KNATIVE_SERVING}`);
 }

@@ -38,11 +38,19 @@ declare module './world' {
   }
 }
 
-const configRef = (namespace: string): ObjectRef => ({ apiVersion: CONFIG_API, kind: 'OdhDashboardConfig', name: DASHBOARD_CONFIG, namespace });
+const configRef = (namespace: string): ObjectRef => ({
+  apiVersion: CONFIG_API,
+  kind: 'OdhDashboardConfig',
+  name: DASHBOARD_CONFIG,
+  namespace,
+});
 
 export function dashboardNamespace(world: RhoaiWorld): string {
   const ns = world.facts.dashboardNamespace;
-  if (!ns) throw new Error('the dashboard is not known in this scenario: a step "Given the dashboard component of ... is Managed and running" must come first');
+  if (!ns)
+    throw new Error(
+      'the dashboard is not known in this scenario: a step "Given the dashboard component of ... is Managed and running" must come first',
+    );
   return ns;
 }
 
@@ -57,21 +65,34 @@ export async function requireDashboard(world: RhoaiWorld, dscName: string): Prom
   });
   assert.ok(dsc, `DataScienceCluster ${dscName} does not exist: install the components first (@req.INS-CMP-01)`);
   const state = dsc.spec?.components?.dashboard?.managementState;
-  assert.equal(state, 'Managed', `DataScienceCluster ${dscName} has the dashboard component ${state ?? 'unset'}, not Managed: the dashboard and its configuration exist only when it is Managed`);
+  assert.equal(
+    state,
+    'Managed',
+    `DataScienceCluster ${dscName} has the dashboard component ${state ?? 'unset'}, not Managed: the dashboard and its configuration exist only when it is Managed`,
+  );
   const dsci = (await world.cluster.list({ apiVersion: 'dscinitialization.opendatahub.io/v1', kind: 'DSCInitialization' }))[0];
   const namespace: string = dsci?.spec?.applicationsNamespace ?? 'redhat-ods-applications';
   world.facts.dashboardNamespace = namespace;
   world.facts.dashboardDsc = dsc;
-  await world.cluster.waitFor({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'rhods-dashboard', namespace }, hasCondition('Available'), {
-    describe: `the dashboard Deployment ${namespace}/rhods-dashboard to be Available`,
-  });
-  return (await world.cluster.waitFor(configRef(namespace), (o) => !!o, { describe: `the dashboard configuration ${namespace}/${DASHBOARD_CONFIG} to exist` }))!;
+  await world.cluster.waitFor(
+    { apiVersion: 'apps/v1', kind: 'Deployment', name: 'rhods-dashboard', namespace },
+    hasCondition('Available'),
+    {
+      describe: `the dashboard Deployment ${namespace}/rhods-dashboard to be Available`,
+    },
+  );
+  return (await world.cluster.waitFor(configRef(namespace), (o) => !!o, {
+    describe: `the dashboard configuration ${namespace}/${DASHBOARD_CONFIG} to exist`,
+  }))!;
 }
 
 /** The management state of a component in the DataScienceCluster the scenario found. */
 export function componentState(world: RhoaiWorld, component: string): string | undefined {
   const dsc = world.facts.dashboardDsc;
-  if (!dsc) throw new Error('the DataScienceCluster is not known in this scenario: a step "Given the dashboard component of ... is Managed and running" must come first');
+  if (!dsc)
+    throw new Error(
+      'the DataScienceCluster is not known in this scenario: a step "Given the dashboard component of ... is Managed and running" must come first',
+    );
   return dsc.spec?.components?.[component]?.managementState;
 }
 
@@ -103,15 +124,24 @@ export async function assertServingPlatformsEnabled(world: RhoaiWorld): Promise<
   const live = await world.cluster.get(configRef(namespace));
   assert.ok(live, `${namespace}/${DASHBOARD_CONFIG} does not exist`);
   const settings = live.spec?.dashboardConfig ?? {};
-  for (const [field, platform] of [['disableKServe', 'single-model'], ['disableModelMesh', 'multi-model']] as const) {
+  for (const [field, platform] of [
+    ['disableKServe', 'single-model'],
+    ['disableModelMesh', 'multi-model'],
+  ] as const) {
     if (settings[field] === undefined) {
       const known = await crdKnowsField(world, field);
       assert.fail(
         `${namespace}/${DASHBOARD_CONFIG} has no spec.dashboardConfig.${field} although the install applied ${field}: false` +
-          (known === false ? `: the OdhDashboardConfig CRD on the cluster does not define ${field}, so the API server pruned it (a CRD from a dashboard older than the ${platform} serving platform)` : ''),
+          (known === false
+            ? `: the OdhDashboardConfig CRD on the cluster does not define ${field}, so the API server pruned it (a CRD from a dashboard older than the ${platform} serving platform)`
+            : ''),
       );
     }
-    assert.equal(settings[field], false, `${namespace}/${DASHBOARD_CONFIG} has spec.dashboardConfig.${field}: ${settings[field]}: the ${platform} serving platform is disabled`);
+    assert.equal(
+      settings[field],
+      false,
+      `${namespace}/${DASHBOARD_CONFIG} has spec.dashboardConfig.${field}: ${settings[field]}: the ${platform} serving platform is disabled`,
+    );
   }
   const kserve = componentState(world, 'kserve');
   const modelmesh = componentState(world, 'modelmeshserving');
@@ -152,12 +182,16 @@ export function runtimeProblem(templates: KObject[], row: ServingRuntimeRow, dis
   const template = templates.find((t) => t.metadata.name === row.template);
   if (!template) return `the serving runtime template ${row.template} (${row.displayName}) is missing: the dashboard does not offer it`;
   const runtime = runtimeOf(template);
-  if (!runtime) return `template ${row.template} does not wrap a ServingRuntime (objects[0] is ${(template.objects as KObject[] | undefined)?.[0]?.kind ?? 'absent'})`;
-  if (runtime.metadata?.name !== row.runtime) return `template ${row.template} wraps the ServingRuntime ${runtime.metadata?.name}, not ${row.runtime}`;
+  if (!runtime)
+    return `template ${row.template} does not wrap a ServingRuntime (objects[0] is ${(template.objects as KObject[] | undefined)?.[0]?.kind ?? 'absent'})`;
+  if (runtime.metadata?.name !== row.runtime)
+    return `template ${row.template} wraps the ServingRuntime ${runtime.metadata?.name}, not ${row.runtime}`;
   const display = runtimeDisplayName(template);
   if (display !== row.displayName) return `template ${row.template} shows as "${display}", not "${row.displayName}"`;
-  if (!platformsOf(template).includes(row.platform)) return `template ${row.template} serves ${JSON.stringify(platformsOf(template))} (opendatahub.io/modelServingSupport), not the ${row.platform}-model platform`;
-  if (disabled.includes(row.runtime)) return `the serving runtime ${row.runtime} is disabled (listed in ${DASHBOARD_CONFIG} spec.templateDisablement)`;
+  if (!platformsOf(template).includes(row.platform))
+    return `template ${row.template} serves ${JSON.stringify(platformsOf(template))} (opendatahub.io/modelServingSupport), not the ${row.platform}-model platform`;
+  if (disabled.includes(row.runtime))
+    return `the serving runtime ${row.runtime} is disabled (listed in ${DASHBOARD_CONFIG} spec.templateDisablement)`;
   return undefined;
 }
 
@@ -169,7 +203,9 @@ export async function waitForTemplates(world: RhoaiWorld, rows: ServingRuntimeRo
     { apiVersion: TEMPLATE_API, kind: 'Template', namespace },
     (templates) => {
       const missing = rows.filter((r) => !templates.some((t) => t.metadata.name === r.template));
-      return missing.length ? `the serving runtime template(s) ${missing.map((r) => `${r.template} (${r.displayName})`).join(', ')} are missing from ${namespace}` : undefined;
+      return missing.length
+        ? `the serving runtime template(s) ${missing.map((r) => `${r.template} (${r.displayName})`).join(', ')} are missing from ${namespace}`
+        : undefined;
     },
     `the serving runtime templates ${rows.map((r) => r.template).join(', ')} in ${namespace}`,
     { labelSelector: DASHBOARD_LABEL },
@@ -187,11 +223,18 @@ export async function enableServingRuntimes(world: RhoaiWorld, rows: ServingRunt
   const ours = new Set(rows.map((r) => r.runtime));
   const remaining = disabled.filter((name) => !ours.has(name));
   if (remaining.length === disabled.length) {
-    world.report.text('serving runtimes', `none of ${[...ours].join(', ')} is disabled (templateDisablement: ${JSON.stringify(disabled)}): nothing to change`);
+    world.report.text(
+      'serving runtimes',
+      `none of ${[...ours].join(', ')} is disabled (templateDisablement: ${JSON.stringify(disabled)}): nothing to change`,
+    );
     return;
   }
   // The dashboard replaces the whole list; so does this, guarded by the resourceVersion read above.
-  await world.cluster.patch(configRef(namespace), { metadata: { resourceVersion: live.metadata.resourceVersion }, spec: { templateDisablement: remaining } }, 'merge');
+  await world.cluster.patch(
+    configRef(namespace),
+    { metadata: { resourceVersion: live.metadata.resourceVersion }, spec: { templateDisablement: remaining } },
+    'merge',
+  );
 }
 
 function disabledRuntimes(config: KObject | undefined): string[] {
@@ -200,7 +243,8 @@ function disabledRuntimes(config: KObject | undefined): string[] {
 
 /** Each runtime is listed by the dashboard, wraps the right ServingRuntime, serves its platform, and is enabled. */
 export async function assertServingRuntimesOffered(world: RhoaiWorld, rows = world.facts.servingRuntimes): Promise<void> {
-  if (!rows?.length) throw new Error('no serving runtimes in this scenario: a step "When I enable the pre-installed serving runtimes:" must come first');
+  if (!rows?.length)
+    throw new Error('no serving runtimes in this scenario: a step "When I enable the pre-installed serving runtimes:" must come first');
   const namespace = dashboardNamespace(world);
   const templates = await waitForTemplates(world, rows);
   const config = await waitForObjectExplained(
@@ -214,7 +258,8 @@ export async function assertServingRuntimesOffered(world: RhoaiWorld, rows = wor
   );
   world.report.text(
     'serving runtimes offered',
-    rows.map((r) => `${r.displayName} (${r.runtime}, template ${r.template}): ${r.platform}-model platform, enabled`).join('\n') + `\ntemplateDisablement: ${JSON.stringify(disabledRuntimes(config))}`,
+    rows.map((r) => `${r.displayName} (${r.runtime}, template ${r.template}): ${r.platform}-model platform, enabled`).join('\n') +
+      `\ntemplateDisablement: ${JSON.stringify(disabledRuntimes(config))}`,
   );
 }
 

@@ -52,7 +52,12 @@ export class ExecError extends Error {
 export const DEFAULT_EXEC_TIMEOUT_MS = 300_000;
 
 /** Runs `command` in the pod; resolves with its output and exit code (a non-zero code is a result, not an error). */
-export async function execInPod(kubeConfig: KubeConfig, target: ExecTarget, command: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+export async function execInPod(
+  kubeConfig: KubeConfig,
+  target: ExecTarget,
+  command: readonly string[],
+  options: ExecOptions = {},
+): Promise<ExecResult> {
   if (!command.length) throw new Error('exec: a command is required');
   const where = `${target.namespace}/${target.pod}${target.container ? ` (container ${target.container})` : ''}`;
   const timeoutMs = options.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
@@ -72,22 +77,51 @@ export async function execInPod(kubeConfig: KubeConfig, target: ExecTarget, comm
       fn();
     };
     timer = setTimeout(() => {
-      settle(() => reject(new ExecError(`exec in ${where} did not finish within ${Math.round(timeoutMs / 1000)} s: ${command.join(' ')} (the connection was closed; on a real cluster the process may still run)`)));
+      settle(() =>
+        reject(
+          new ExecError(
+            `exec in ${where} did not finish within ${Math.round(timeoutMs / 1000)} s: ${command.join(' ')} (the connection was closed; on a real cluster the process may still run)`,
+          ),
+        ),
+      );
       socket?.terminate();
     }, timeoutMs);
     const finish = () =>
       settle(() => {
         if (!status) return reject(new ExecError(`exec in ${where} ended before the command's exit status arrived: ${command.join(' ')}`));
         const code = exitCodeOf(status);
-        if (code === undefined) return reject(new ExecError(`exec in ${where} failed: ${status.reason ? `${status.reason}: ` : ''}${status.message ?? JSON.stringify(status)}`, undefined, status.reason));
-        resolve({ command, exitCode: code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), protocol: socket?.protocol ?? '' });
+        if (code === undefined)
+          return reject(
+            new ExecError(
+              `exec in ${where} failed: ${status.reason ? `${status.reason}: ` : ''}${status.message ?? JSON.stringify(status)}`,
+              undefined,
+              status.reason,
+            ),
+          );
+        resolve({
+          command,
+          exitCode: code,
+          stdout: Buffer.concat(out).toString('utf8'),
+          stderr: Buffer.concat(err).toString('utf8'),
+          protocol: socket?.protocol ?? '',
+        });
       });
     const connection = new ExecConnection(kubeConfig, where);
     const exec = new Exec(kubeConfig, connection);
     exec
-      .exec(target.namespace, target.pod, target.container ?? (undefined as unknown as string), [...command], sink(out), sink(err), stdin, false, (s) => {
-        status = s;
-      })
+      .exec(
+        target.namespace,
+        target.pod,
+        target.container ?? (undefined as unknown as string),
+        [...command],
+        sink(out),
+        sink(err),
+        stdin,
+        false,
+        (s) => {
+          status = s;
+        },
+      )
       .then(
         (ws) => {
           socket = ws as unknown as WebSocket;
@@ -97,7 +131,8 @@ export async function execInPod(kubeConfig: KubeConfig, target: ExecTarget, comm
             if (socket.protocol === 'v5.channel.k8s.io') stdin.end();
           }
         },
-        (error: Error) => settle(() => reject(error instanceof ExecError ? error : new ExecError(`exec in ${where} could not connect: ${error.message}`))),
+        (error: Error) =>
+          settle(() => reject(error instanceof ExecError ? error : new ExecError(`exec in ${where} could not connect: ${error.message}`))),
       );
   });
 }
@@ -138,7 +173,11 @@ class ExecConnection implements WebSocketInterface {
           } catch {
             status = { message: text.slice(0, 500) };
           }
-          refusal = new ExecError(`exec in ${this.where} was refused: HTTP ${res.statusCode}${status.reason ? ` ${status.reason}` : ''}: ${status.message ?? ''}`.trim(), res.statusCode, status.reason);
+          refusal = new ExecError(
+            `exec in ${this.where} was refused: HTTP ${res.statusCode}${status.reason ? ` ${status.reason}` : ''}: ${status.message ?? ''}`.trim(),
+            res.statusCode,
+            status.reason,
+          );
           ws.terminate();
         });
       });
@@ -176,14 +215,22 @@ function exitCodeOf(status: V1Status): number | undefined {
  * Runs a command in a pod as the scenario's user (the target's kubeconfig) and attaches a transcript
  * (command, exit code, output; redacted) to the report.
  */
-export async function runInPod(world: RhoaiWorld, target: ExecTarget, command: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+export async function runInPod(
+  world: RhoaiWorld,
+  target: ExecTarget,
+  command: readonly string[],
+  options: ExecOptions = {},
+): Promise<ExecResult> {
   const { kubeConfig } = await session.target();
   try {
     const result = await execInPod(kubeConfig, target, command, options);
     world.report.text(`exec ${target.namespace}/${target.pod} ${command[0]}`, transcript(target, result));
     return result;
   } catch (error) {
-    world.report.text(`exec ${target.namespace}/${target.pod} ${command[0]} (failed)`, `$ ${command.join(' ')}\n${(error as Error).message}`);
+    world.report.text(
+      `exec ${target.namespace}/${target.pod} ${command[0]} (failed)`,
+      `$ ${command.join(' ')}\n${(error as Error).message}`,
+    );
     throw error;
   }
 }
@@ -202,14 +249,20 @@ export function transcript(target: ExecTarget, r: ExecResult): string {
 
 /** Waits (read, then watch) for a running, ready pod matching a label selector; returns its name. */
 export async function readyPod(world: RhoaiWorld, namespace: string, labelSelector: string, describe?: string): Promise<string> {
-  const pods = await world.cluster.waitForList(
-    { apiVersion: 'v1', kind: 'Pod', namespace },
-    (items) => items.some(isReady),
-    { labelSelector, describe: describe ?? `a ready pod with ${labelSelector} in ${namespace}` },
-  );
+  const pods = await world.cluster.waitForList({ apiVersion: 'v1', kind: 'Pod', namespace }, (items) => items.some(isReady), {
+    labelSelector,
+    describe: describe ?? `a ready pod with ${labelSelector} in ${namespace}`,
+  });
   return pods.find(isReady)!.metadata.name!;
 }
 
-function isReady(pod: { metadata: { deletionTimestamp?: string }; status?: { phase?: string; conditions?: { type: string; status: string }[] } }): boolean {
-  return !pod.metadata.deletionTimestamp && pod.status?.phase === 'Running' && !!pod.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+function isReady(pod: {
+  metadata: { deletionTimestamp?: string };
+  status?: { phase?: string; conditions?: { type: string; status: string }[] };
+}): boolean {
+  return (
+    !pod.metadata.deletionTimestamp &&
+    pod.status?.phase === 'Running' &&
+    !!pod.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')
+  );
 }

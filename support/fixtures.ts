@@ -55,10 +55,13 @@ class Renderer {
     if (exact) return structuredClone(this.value(exact[1]!, where));
     return text.replace(ANY, (_match, escaped: string | undefined, name: string) => {
       if (escaped) return `\${${name}}`;
-      if (!NAME.test(name)) throw new FixtureError(`fixture ${displayPath(this.file)}: "\${${name}}" at ${where} is not a valid placeholder`);
+      if (!NAME.test(name))
+        throw new FixtureError(`fixture ${displayPath(this.file)}: "\${${name}}" at ${where} is not a valid placeholder`);
       const value = this.value(name, where);
       if (value !== null && typeof value === 'object') {
-        throw new FixtureError(`fixture ${displayPath(this.file)}: variable "${name}" is an object and cannot be interpolated into the text at ${where}`);
+        throw new FixtureError(
+          `fixture ${displayPath(this.file)}: variable "${name}" is an object and cannot be interpolated into the text at ${where}`,
+        );
       }
       return String(value);
     });
@@ -71,7 +74,8 @@ class Renderer {
       const out: Record<string, unknown> = {};
       for (const [key, value] of Object.entries(node)) {
         const renderedKey = this.string(key, `${where}.${key}`);
-        if (typeof renderedKey !== 'string') throw new FixtureError(`fixture ${displayPath(this.file)}: key "${key}" at ${where} must render to text`);
+        if (typeof renderedKey !== 'string')
+          throw new FixtureError(`fixture ${displayPath(this.file)}: key "${key}" at ${where} must render to text`);
         out[renderedKey] = this.node(value, `${where}.${renderedKey}`);
       }
       return out;
@@ -97,7 +101,9 @@ export function renderTemplate(text: string, vars: FixtureVariables, file = '<in
     throw new FixtureError(`fixture ${displayPath(file)}: is not valid YAML (${(error as Error).message.split('\n')[0]})`);
   }
   const renderer = new Renderer(file, vars);
-  return docs.filter((doc) => doc !== null && doc !== undefined).map((doc, i) => renderer.node(doc, docs.length > 1 ? `document ${i + 1}` : 'document'));
+  return docs
+    .filter((doc) => doc !== null && doc !== undefined)
+    .map((doc, i) => renderer.node(doc, docs.length > 1 ? `document ${i + 1}` : 'document'));
 }
 
 /** Renders fixtures/<name> into Kubernetes objects (one per YAML document). */
@@ -113,7 +119,9 @@ export function renderFixture(name: string, vars: FixtureVariables = {}): KObjec
   docs.forEach((doc, i) => {
     const obj = doc as Partial<KObject> | null;
     if (!obj || typeof obj !== 'object' || typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string' || !obj.metadata) {
-      throw new FixtureError(`fixture ${displayPath(file)}: document ${i + 1} is not a Kubernetes object (apiVersion, kind and metadata are required)`);
+      throw new FixtureError(
+        `fixture ${displayPath(file)}: document ${i + 1} is not a Kubernetes object (apiVersion, kind and metadata are required)`,
+      );
     }
   });
   return docs as KObject[];
@@ -122,6 +130,7 @@ export function renderFixture(name: string, vars: FixtureVariables = {}): KObjec
 /** Renders a fixture that holds exactly one object. */
 export function renderOne(name: string, vars: FixtureVariables = {}): KObject {
   const objects = renderFixture(name, vars);
-  if (objects.length !== 1) throw new FixtureError(`fixture ${displayPath(fixturePath(name))}: holds ${objects.length} objects, expected 1`);
+  if (objects.length !== 1)
+    throw new FixtureError(`fixture ${displayPath(fixturePath(name))}: holds ${objects.length} objects, expected 1`);
   return objects[0]!;
 }

@@ -2,7 +2,16 @@
 // validated before the first scenario, diagnostics and cleanup after each scenario, the report's
 // environment, and stopping what this process started.
 import 'allure-cucumberjs'; // makes allure.* calls in support code reach the Allure reporter
-import { After, AfterAll, Before, BeforeAll, Status, setDefaultTimeout, setDefinitionFunctionWrapper, type ITestCaseHookParameter } from '@cucumber/cucumber';
+import {
+  After,
+  AfterAll,
+  Before,
+  BeforeAll,
+  Status,
+  setDefaultTimeout,
+  setDefinitionFunctionWrapper,
+  type ITestCaseHookParameter,
+} from '@cucumber/cucumber';
 import { formatEnvironment } from './report/environment';
 import { REPORTS_DIR } from './paths';
 import { session } from './session';
@@ -93,7 +102,10 @@ After(async function (this: RhoaiWorld, { result }: ITestCaseHookParameter) {
   }
   const keep = this.settings.keep === 'always' || (this.settings.keep === 'on-failure' && failed);
   if (keep && this.pendingCleanups > 0) {
-    this.report.text('kept', `RHOAI_KEEP=${this.settings.keep}: kept what the scenario created (${this.pendingCleanups} cleanup actions skipped)`);
+    this.report.text(
+      'kept',
+      `RHOAI_KEEP=${this.settings.keep}: kept what the scenario created (${this.pendingCleanups} cleanup actions skipped)`,
+    );
   } else if (this.pendingCleanups > 0) {
     const failures = await this.runCleanups();
     if (failures.length > 0) this.report.text('cleanup failures', failures.join('\n'));

@@ -102,7 +102,10 @@ export class InferenceClient {
 
   /** POST <endpoint>/v2/models/<model>/infer with the inputs. */
   infer(endpoint: string, model: string, inputs: V2Tensor[], id?: string): Promise<Exchange<V2InferResponse>> {
-    return this.exchange<V2InferResponse>('POST', `${trimSlash(endpoint)}/v2/models/${encodeURIComponent(model)}/infer`, { ...(id ? { id } : {}), inputs });
+    return this.exchange<V2InferResponse>('POST', `${trimSlash(endpoint)}/v2/models/${encodeURIComponent(model)}/infer`, {
+      ...(id ? { id } : {}),
+      inputs,
+    });
   }
 
   /** Any request (for runtimes with APIs of their own, e.g. Caikit's text generation). */
@@ -126,11 +129,16 @@ export class InferenceClient {
       });
     } catch (error) {
       const e = error as Error & { code?: string };
-      this.world.report.text(`${method} ${url}`, `${describeRequest(method, url, headers, body, this.options.tokenLabel)}\n\n<- no answer: ${e.code ?? ''} ${e.message}`);
+      this.world.report.text(
+        `${method} ${url}`,
+        `${describeRequest(method, url, headers, body, this.options.tokenLabel)}\n\n<- no answer: ${e.code ?? ''} ${e.message}`,
+      );
       throw new InferenceProtocolError(`${method} ${url} got no answer: ${e.code ? `${e.code}: ` : ''}${e.message}`);
     }
     const text = typeof response.data === 'string' ? response.data : String(response.data ?? '');
-    const answerHeaders = Object.fromEntries(Object.entries(response.headers ?? {}).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(', ') : String(v)]));
+    const answerHeaders = Object.fromEntries(
+      Object.entries(response.headers ?? {}).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(', ') : String(v)]),
+    );
     let parsed: T | string = text;
     let json = false;
     if (/json/.test(answerHeaders['content-type'] ?? '') || /^\s*[{[]/.test(text)) {
@@ -143,14 +151,20 @@ export class InferenceClient {
     }
     this.world.report.text(
       `${method} ${url} -> ${response.status}`,
-      `${describeRequest(method, url, headers, body, this.options.tokenLabel)}\n\n<- HTTP ${response.status}\n${Object.entries(answerHeaders).map(([k, v]) => `${k}: ${v}`).join('\n')}\n\n${text.length > 20_000 ? `${text.slice(0, 20_000)}\n... (${text.length} characters)` : text}`,
+      `${describeRequest(method, url, headers, body, this.options.tokenLabel)}\n\n<- HTTP ${response.status}\n${Object.entries(
+        answerHeaders,
+      )
+        .map(([k, v]) => `${k}: ${v}`)
+        .join('\n')}\n\n${text.length > 20_000 ? `${text.slice(0, 20_000)}\n... (${text.length} characters)` : text}`,
     );
     return { method, url, status: response.status, headers: answerHeaders, body: parsed, json };
   }
 }
 
 function describeRequest(method: string, url: string, headers: Record<string, string>, body: unknown, tokenLabel?: string): string {
-  const shown = Object.entries(headers).map(([k, v]) => (k === 'Authorization' ? `${k}: Bearer [redacted]${tokenLabel ? ` (${tokenLabel})` : ''}` : `${k}: ${v}`));
+  const shown = Object.entries(headers).map(([k, v]) =>
+    k === 'Authorization' ? `${k}: Bearer [redacted]${tokenLabel ? ` (${tokenLabel})` : ''}` : `${k}: ${v}`,
+  );
   return `-> ${method} ${url}\n${shown.join('\n')}${body === undefined ? '' : `\n\n${JSON.stringify(body)}`}`;
 }
 
@@ -160,27 +174,43 @@ function trimSlash(url: string): string {
 
 /** The answer of an exchange as a v2 inference response, checked; says what is wrong otherwise. */
 export function v2InferResponse(x: Exchange<V2InferResponse>): V2InferResponse {
-  if (x.status !== 200) throw new InferenceProtocolError(`${x.method} ${x.url} answered HTTP ${x.status}: ${typeof x.body === 'string' ? x.body.slice(0, 500) : JSON.stringify(x.body).slice(0, 500)}`);
+  if (x.status !== 200)
+    throw new InferenceProtocolError(
+      `${x.method} ${x.url} answered HTTP ${x.status}: ${typeof x.body === 'string' ? x.body.slice(0, 500) : JSON.stringify(x.body).slice(0, 500)}`,
+    );
   const r = x.body;
-  if (!x.json || typeof r !== 'object' || !r) throw new InferenceProtocolError(`${x.url} answered 200 with a body that is not JSON: ${String(r).slice(0, 300)}`);
-  if (typeof r.model_name !== 'string') throw new InferenceProtocolError(`${x.url}: the answer has no model_name (inference_response requires it): ${JSON.stringify(r).slice(0, 300)}`);
-  if (!Array.isArray(r.outputs) || !r.outputs.length) throw new InferenceProtocolError(`${x.url}: the answer has no outputs: ${JSON.stringify(r).slice(0, 300)}`);
+  if (!x.json || typeof r !== 'object' || !r)
+    throw new InferenceProtocolError(`${x.url} answered 200 with a body that is not JSON: ${String(r).slice(0, 300)}`);
+  if (typeof r.model_name !== 'string')
+    throw new InferenceProtocolError(
+      `${x.url}: the answer has no model_name (inference_response requires it): ${JSON.stringify(r).slice(0, 300)}`,
+    );
+  if (!Array.isArray(r.outputs) || !r.outputs.length)
+    throw new InferenceProtocolError(`${x.url}: the answer has no outputs: ${JSON.stringify(r).slice(0, 300)}`);
   for (const o of r.outputs) {
     if (typeof o.name !== 'string' || !Array.isArray(o.shape) || typeof o.datatype !== 'string' || !Array.isArray(o.data)) {
-      throw new InferenceProtocolError(`${x.url}: output ${JSON.stringify(o).slice(0, 200)} lacks name, shape, datatype or data (response_output requires them)`);
+      throw new InferenceProtocolError(
+        `${x.url}: output ${JSON.stringify(o).slice(0, 200)} lacks name, shape, datatype or data (response_output requires them)`,
+      );
     }
     const size = (o.shape as number[]).reduce((a, b) => a * b, 1);
-    if (flatten(o.data).length !== size) throw new InferenceProtocolError(`${x.url}: output ${o.name} has shape [${o.shape.join(', ')}] but ${flatten(o.data).length} values`);
+    if (flatten(o.data).length !== size)
+      throw new InferenceProtocolError(`${x.url}: output ${o.name} has shape [${o.shape.join(', ')}] but ${flatten(o.data).length} values`);
   }
   return r;
 }
 
 /** The answer of an exchange as model metadata, checked. */
 export function v2ModelMetadata(x: Exchange<V2ModelMetadata>): V2ModelMetadata {
-  if (x.status !== 200) throw new InferenceProtocolError(`${x.method} ${x.url} answered HTTP ${x.status}: ${typeof x.body === 'string' ? x.body.slice(0, 500) : JSON.stringify(x.body).slice(0, 500)}`);
+  if (x.status !== 200)
+    throw new InferenceProtocolError(
+      `${x.method} ${x.url} answered HTTP ${x.status}: ${typeof x.body === 'string' ? x.body.slice(0, 500) : JSON.stringify(x.body).slice(0, 500)}`,
+    );
   const m = x.body;
   if (!x.json || typeof m !== 'object' || !m || typeof m.name !== 'string' || typeof m.platform !== 'string') {
-    throw new InferenceProtocolError(`${x.url}: the model metadata lacks name or platform (metadata_model_response requires them): ${JSON.stringify(m).slice(0, 300)}`);
+    throw new InferenceProtocolError(
+      `${x.url}: the model metadata lacks name or platform (metadata_model_response requires them): ${JSON.stringify(m).slice(0, 300)}`,
+    );
   }
   return m;
 }

@@ -20,18 +20,39 @@ export const MEMBER_API = 'maistra.io/v1';
 export const MEMBER_OF = 'maistra.io/member-of';
 export const SIDECAR = 'istio-proxy';
 
-export const controlPlaneRef = (name: string, namespace: string): ObjectRef => ({ apiVersion: SMCP_API, kind: 'ServiceMeshControlPlane', name, namespace });
-const memberRollRef = (namespace: string): ObjectRef => ({ apiVersion: MEMBER_API, kind: 'ServiceMeshMemberRoll', name: 'default', namespace });
+export const controlPlaneRef = (name: string, namespace: string): ObjectRef => ({
+  apiVersion: SMCP_API,
+  kind: 'ServiceMeshControlPlane',
+  name,
+  namespace,
+});
+const memberRollRef = (namespace: string): ObjectRef => ({
+  apiVersion: MEMBER_API,
+  kind: 'ServiceMeshMemberRoll',
+  name: 'default',
+  namespace,
+});
 const memberRef = (namespace: string): ObjectRef => ({ apiVersion: MEMBER_API, kind: 'ServiceMeshMember', name: 'default', namespace });
 
 // The waits of this module say what was still wrong when they time out (support/cluster/explained-wait).
 export type { Problem };
 
-export function waitExplained(world: RhoaiWorld, ref: ObjectRef, problem: (obj: KObject | undefined) => Problem, describe: string): Promise<KObject | undefined> {
+export function waitExplained(
+  world: RhoaiWorld,
+  ref: ObjectRef,
+  problem: (obj: KObject | undefined) => Problem,
+  describe: string,
+): Promise<KObject | undefined> {
   return waitForObjectExplained(world.cluster, ref, problem, describe);
 }
 
-export function waitListExplained(world: RhoaiWorld, ref: ObjectRef, problem: (objs: KObject[]) => Problem, describe: string, selectors: { labelSelector?: string } = {}): Promise<KObject[]> {
+export function waitListExplained(
+  world: RhoaiWorld,
+  ref: ObjectRef,
+  problem: (objs: KObject[]) => Problem,
+  describe: string,
+  selectors: { labelSelector?: string } = {},
+): Promise<KObject[]> {
   return waitForListExplained(world.cluster, ref, problem, describe, selectors);
 }
 
@@ -58,7 +79,12 @@ export async function createControlPlane(world: RhoaiWorld, name: string, namesp
   const [smcp] = world.render('mesh/service-mesh-control-plane', { name, namespace });
   const version = world.settings.smcpVersion;
   if (version) smcp!.spec.version = version;
-  world.report.text('control plane version', version ? `spec.version ${version} (RHOAI_SMCP_VERSION)` : 'no spec.version, as the docs: the Service Mesh operator installs its newest control plane version');
+  world.report.text(
+    'control plane version',
+    version
+      ? `spec.version ${version} (RHOAI_SMCP_VERSION)`
+      : 'no spec.version, as the docs: the Service Mesh operator installs its newest control plane version',
+  );
   world.facts.controlPlane = { name, namespace };
   return world.cluster.apply(smcp!);
 }
@@ -78,7 +104,8 @@ export function controlPlaneProblem(smcp: KObject | undefined, name: string, nam
     return `ServiceMeshControlPlane ${namespace}/${name} is not ready: components unready: [${unready.join(', ')}], pending: [${pending.join(', ')}], ready: [${ready.join(', ')}]; ${conditionText(smcp, 'Ready')}; ${conditionText(smcp, 'Reconciled')}`;
   }
   const generation = smcp.metadata.generation ?? 0;
-  if ((smcp.status?.observedGeneration ?? 0) < generation) return `the Service Mesh operator has not reconciled generation ${generation} of ServiceMeshControlPlane ${namespace}/${name} yet (observed ${smcp.status?.observedGeneration ?? 'none'}); ${conditionText(smcp, 'Reconciled')}`;
+  if ((smcp.status?.observedGeneration ?? 0) < generation)
+    return `the Service Mesh operator has not reconciled generation ${generation} of ServiceMeshControlPlane ${namespace}/${name} yet (observed ${smcp.status?.observedGeneration ?? 'none'}); ${conditionText(smcp, 'Reconciled')}`;
   return undefined;
 }
 
@@ -89,26 +116,45 @@ function conditionOf(obj: KObject | undefined, type: string): string | undefined
 /** Ready=True (STATUS ComponentsReady, READY n/n) and no pending or unready component, for the current generation. */
 export async function waitForControlPlaneReady(world: RhoaiWorld, name: string, namespace: string): Promise<KObject> {
   await waitForCrd(world, 'servicemeshcontrolplanes.maistra.io', 'servicemeshoperator');
-  const smcp = (await waitExplained(world, controlPlaneRef(name, namespace), (s) => controlPlaneProblem(s, name, namespace), `ServiceMeshControlPlane ${namespace}/${name} to be ready (Ready=True, status.readiness.components: none pending or unready)`))!;
+  const smcp = (await waitExplained(
+    world,
+    controlPlaneRef(name, namespace),
+    (s) => controlPlaneProblem(s, name, namespace),
+    `ServiceMeshControlPlane ${namespace}/${name} to be ready (Ready=True, status.readiness.components: none pending or unready)`,
+  ))!;
   world.facts.controlPlane = { name, namespace };
   const ready: string[] = smcp.status.readiness.components.ready;
-  world.report.text(`control plane ${name}`, `ServiceMeshControlPlane ${namespace}/${name}: READY ${smcp.status.annotations?.readyComponentCount ?? `${ready.length}/${ready.length}`}, STATUS ${smcp.status.conditions.find((c: KObject) => c.type === 'Ready')?.reason}, version ${smcp.status.chartVersion ?? '?'}; ready components: ${ready.join(', ')}`);
+  world.report.text(
+    `control plane ${name}`,
+    `ServiceMeshControlPlane ${namespace}/${name}: READY ${smcp.status.annotations?.readyComponentCount ?? `${ready.length}/${ready.length}`}, STATUS ${smcp.status.conditions.find((c: KObject) => c.type === 'Ready')?.reason}, version ${smcp.status.chartVersion ?? '?'}; ready components: ${ready.join(', ')}`,
+  );
   return smcp;
 }
 
 /** The control plane the scenario works with (created or awaited in an earlier step). */
 export function currentControlPlane(world: RhoaiWorld): { name: string; namespace: string } {
   const cp = world.facts.controlPlane;
-  if (!cp) throw new Error('no ServiceMeshControlPlane in this scenario: a step that creates it or waits for it to be ready must come first');
+  if (!cp)
+    throw new Error('no ServiceMeshControlPlane in this scenario: a step that creates it or waits for it to be ready must come first');
   return cp;
 }
 
 /** Each named deployment of the control plane namespace is Available and its pods are all ready. */
 export async function assertDeploymentsAvailable(world: RhoaiWorld, namespace: string, names: string[]): Promise<void> {
   for (const name of names) {
-    const d = (await world.cluster.waitFor({ apiVersion: 'apps/v1', kind: 'Deployment', name, namespace }, hasCondition('Available'), { describe: `Deployment ${namespace}/${name} to be Available` }))!;
-    const selector = Object.entries(d.spec.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
-    await waitListExplained(world, { apiVersion: 'v1', kind: 'Pod', namespace }, (pods) => podsProblem(pods, `${name} pods`, []), `the pods of Deployment ${namespace}/${name} (${selector}) to be Running with every container ready`, { labelSelector: selector });
+    const d = (await world.cluster.waitFor({ apiVersion: 'apps/v1', kind: 'Deployment', name, namespace }, hasCondition('Available'), {
+      describe: `Deployment ${namespace}/${name} to be Available`,
+    }))!;
+    const selector = Object.entries(d.spec.selector?.matchLabels ?? {})
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',');
+    await waitListExplained(
+      world,
+      { apiVersion: 'v1', kind: 'Pod', namespace },
+      (pods) => podsProblem(pods, `${name} pods`, []),
+      `the pods of Deployment ${namespace}/${name} (${selector}) to be Running with every container ready`,
+      { labelSelector: selector },
+    );
   }
 }
 
@@ -119,7 +165,12 @@ export async function assertIngressGatewayLabel(world: RhoaiWorld, label: string
   const pods = await world.cluster.list({ apiVersion: 'v1', kind: 'Pod', namespace }, { labelSelector: 'app=istio-ingressgateway' });
   const live = pods.filter((p) => !p.metadata.deletionTimestamp);
   assert.ok(live.length, `no istio-ingressgateway pod in ${namespace}`);
-  for (const p of live) assert.equal(p.metadata.labels?.[key!], value, `pod ${namespace}/${p.metadata.name} of the ingress gateway lacks the label ${label} (labels: ${JSON.stringify(p.metadata.labels)}): the Knative gateways (selector ${label}) would not select it`);
+  for (const p of live)
+    assert.equal(
+      p.metadata.labels?.[key!],
+      value,
+      `pod ${namespace}/${p.metadata.name} of the ingress gateway lacks the label ${label} (labels: ${JSON.stringify(p.metadata.labels)}): the Knative gateways (selector ${label}) would not select it`,
+    );
   const svc = await world.cluster.get({ apiVersion: 'v1', kind: 'Service', name: 'istio-ingressgateway', namespace });
   assert.equal(svc?.metadata.labels?.[key!], value, `Service ${namespace}/istio-ingressgateway lacks the label ${label}`);
 }
@@ -127,7 +178,12 @@ export async function assertIngressGatewayLabel(world: RhoaiWorld, label: string
 // ---- members ----
 
 /** Creates the ServiceMeshMember default of a namespace, pointing at the control plane. */
-export async function createMember(world: RhoaiWorld, namespace: string, controlPlane: string, controlPlaneNamespace: string): Promise<KObject> {
+export async function createMember(
+  world: RhoaiWorld,
+  namespace: string,
+  controlPlane: string,
+  controlPlaneNamespace: string,
+): Promise<KObject> {
   await waitForCrd(world, 'servicemeshmembers.maistra.io', 'servicemeshoperator');
   const [live] = await world.applyFixture('mesh/service-mesh-member', { namespace, controlPlane, controlPlaneNamespace });
   world.facts.controlPlane ??= { name: controlPlane, namespace: controlPlaneNamespace };
@@ -139,25 +195,46 @@ export function memberProblem(roll: KObject | undefined, namespace: string, mesh
   if (!roll) return `there is no ServiceMeshMemberRoll ${meshNamespace}/default (OSSM creates it for the first ServiceMeshMember)`;
   if ((roll.status?.configuredMembers ?? []).includes(namespace)) return undefined;
   const member = (roll.status?.memberStatuses ?? []).find((s: KObject) => s.namespace === namespace);
-  const memberText = member ? `; its member status: ${(member.conditions ?? []).map((c: KObject) => `${c.type}=${c.status}${c.reason ? ` (${c.reason}${c.message ? `: ${c.message}` : ''})` : ''}`).join('; ') || 'no conditions'}` : '';
+  const memberText = member
+    ? `; its member status: ${(member.conditions ?? []).map((c: KObject) => `${c.type}=${c.status}${c.reason ? ` (${c.reason}${c.message ? `: ${c.message}` : ''})` : ''}`).join('; ') || 'no conditions'}`
+    : '';
   return `${namespace} is not in status.configuredMembers of ServiceMeshMemberRoll ${meshNamespace}/default (members: [${(roll.status?.members ?? roll.spec?.members ?? []).join(', ')}], configured: [${(roll.status?.configuredMembers ?? []).join(', ')}], pending: [${(roll.status?.pendingMembers ?? []).join(', ')}]); ${conditionText(roll, 'Ready')}${memberText}`;
 }
 
 /** The namespace is configured by the member roll, its member is Ready and the namespace carries maistra.io/member-of. */
 export async function waitForMember(world: RhoaiWorld, namespace: string, meshNamespace: string): Promise<void> {
   try {
-    await waitExplained(world, memberRollRef(meshNamespace), (roll) => memberProblem(roll, namespace, meshNamespace), `${namespace} to be a configured member of the mesh (ServiceMeshMemberRoll ${meshNamespace}/default status.configuredMembers)`);
+    await waitExplained(
+      world,
+      memberRollRef(meshNamespace),
+      (roll) => memberProblem(roll, namespace, meshNamespace),
+      `${namespace} to be a configured member of the mesh (ServiceMeshMemberRoll ${meshNamespace}/default status.configuredMembers)`,
+    );
   } catch (error) {
     // A namespace can be a member of one mesh only: the label OSSM puts on its members says which.
     const other = (await world.cluster.get({ apiVersion: 'v1', kind: 'Namespace', name: namespace }))?.metadata.labels?.[MEMBER_OF];
     if (other && other !== meshNamespace) {
-      throw new assert.AssertionError({ message: `namespace ${namespace} carries ${MEMBER_OF}=${other}: it belongs to the mesh in ${other}, so the member roll of ${meshNamespace} cannot take it (remove it from that mesh's ServiceMeshMemberRoll first). ${(error as Error).message}` });
+      throw new assert.AssertionError({
+        message: `namespace ${namespace} carries ${MEMBER_OF}=${other}: it belongs to the mesh in ${other}, so the member roll of ${meshNamespace} cannot take it (remove it from that mesh's ServiceMeshMemberRoll first). ${(error as Error).message}`,
+      });
     }
     throw error;
   }
-  await waitExplained(world, memberRef(namespace), (smm) => (conditionOf(smm, 'Ready') === 'True' ? undefined : `ServiceMeshMember ${namespace}/default is not Ready: ${conditionText(smm, 'Ready')}`), `ServiceMeshMember ${namespace}/default to be Ready`);
+  await waitExplained(
+    world,
+    memberRef(namespace),
+    (smm) =>
+      conditionOf(smm, 'Ready') === 'True'
+        ? undefined
+        : `ServiceMeshMember ${namespace}/default is not Ready: ${conditionText(smm, 'Ready')}`,
+    `ServiceMeshMember ${namespace}/default to be Ready`,
+  );
   const ns = await world.cluster.get({ apiVersion: 'v1', kind: 'Namespace', name: namespace });
-  assert.equal(ns?.metadata.labels?.[MEMBER_OF], meshNamespace, `namespace ${namespace} is a configured member, but lacks the label ${MEMBER_OF}=${meshNamespace} (labels: ${JSON.stringify(ns?.metadata.labels ?? {})})`);
+  assert.equal(
+    ns?.metadata.labels?.[MEMBER_OF],
+    meshNamespace,
+    `namespace ${namespace} is a configured member, but lacks the label ${MEMBER_OF}=${meshNamespace} (labels: ${JSON.stringify(ns?.metadata.labels ?? {})})`,
+  );
 }
 
 /** Joins the namespace to the mesh (idempotent) and waits until it is a configured member. */
@@ -175,12 +252,15 @@ export function podsProblem(pods: KObject[], what: string, containers: string[])
   for (const p of live) {
     const names: string[] = (p.spec?.containers ?? []).map((c: KObject) => c.name);
     const missing = containers.filter((c) => !names.includes(c));
-    if (missing.length) return `pod ${p.metadata.name} runs the containers [${names.join(', ')}]: no ${missing.join(', ')}${missing.includes(SIDECAR) ? ' (the Istio sidecar was not injected)' : ''}`;
+    if (missing.length)
+      return `pod ${p.metadata.name} runs the containers [${names.join(', ')}]: no ${missing.join(', ')}${missing.includes(SIDECAR) ? ' (the Istio sidecar was not injected)' : ''}`;
     if (p.status?.phase !== 'Running') return `pod ${p.metadata.name} is ${p.status?.phase ?? 'not yet scheduled'}`;
     const statuses: KObject[] = p.status?.containerStatuses ?? [];
     const ready = statuses.filter((s) => s.ready).length;
     if (ready < names.length) {
-      const waiting = statuses.filter((s) => !s.ready).map((s) => `${s.name}${s.state?.waiting?.reason ? ` ${s.state.waiting.reason}` : ''}`);
+      const waiting = statuses
+        .filter((s) => !s.ready)
+        .map((s) => `${s.name}${s.state?.waiting?.reason ? ` ${s.state.waiting.reason}` : ''}`);
       return `pod ${p.metadata.name} is ${ready}/${names.length} ready (not ready: ${waiting.join(', ') || 'not reported'})`;
     }
   }
@@ -189,9 +269,23 @@ export function podsProblem(pods: KObject[], what: string, containers: string[])
 
 /** Every pod of the selector runs the app container and the istio-proxy sidecar, all ready (e.g. 2/2). */
 export async function waitForPodsWithSidecar(world: RhoaiWorld, namespace: string, labelSelector: string, app: string): Promise<KObject[]> {
-  const pods = await waitListExplained(world, { apiVersion: 'v1', kind: 'Pod', namespace }, (list) => podsProblem(list, `pods ${labelSelector}`, [app, SIDECAR]), `the pods ${labelSelector} in ${namespace} to run ${app} with the ${SIDECAR} sidecar, every container ready`, { labelSelector });
+  const pods = await waitListExplained(
+    world,
+    { apiVersion: 'v1', kind: 'Pod', namespace },
+    (list) => podsProblem(list, `pods ${labelSelector}`, [app, SIDECAR]),
+    `the pods ${labelSelector} in ${namespace} to run ${app} with the ${SIDECAR} sidecar, every container ready`,
+    { labelSelector },
+  );
   const live = pods.filter((p) => !p.metadata.deletionTimestamp);
-  world.report.text(`sidecars ${labelSelector}`, live.map((p) => `${p.metadata.name} ${p.status.phase} ${p.spec.containers.length}/${p.spec.containers.length}: ${p.spec.containers.map((c: KObject) => c.name).join(',')}`).join('\n'));
+  world.report.text(
+    `sidecars ${labelSelector}`,
+    live
+      .map(
+        (p) =>
+          `${p.metadata.name} ${p.status.phase} ${p.spec.containers.length}/${p.spec.containers.length}: ${p.spec.containers.map((c: KObject) => c.name).join(',')}`,
+      )
+      .join('\n'),
+  );
   return live;
 }
 

@@ -78,17 +78,31 @@ export function operator(pkg: string): OperatorPackage {
 }
 
 const namespaceRef = (name: string): ObjectRef => ({ apiVersion: 'v1', kind: 'Namespace', name });
-const subscriptionRef = (name: string, namespace: string): ObjectRef => ({ apiVersion: `${OLM}/v1alpha1`, kind: 'Subscription', name, namespace });
-const csvRef = (name: string, namespace: string): ObjectRef => ({ apiVersion: `${OLM}/v1alpha1`, kind: 'ClusterServiceVersion', name, namespace });
+const subscriptionRef = (name: string, namespace: string): ObjectRef => ({
+  apiVersion: `${OLM}/v1alpha1`,
+  kind: 'Subscription',
+  name,
+  namespace,
+});
+const csvRef = (name: string, namespace: string): ObjectRef => ({
+  apiVersion: `${OLM}/v1alpha1`,
+  kind: 'ClusterServiceVersion',
+  name,
+  namespace,
+});
 
 // ---- projects ----
 
 /** Creates (or keeps) a namespace, as `oc create ns`; a previous run's namespace still terminating is waited out. */
 export async function createProject(world: RhoaiWorld, name: string): Promise<KObject> {
   const existing = await world.cluster.get(namespaceRef(name));
-  if (existing?.metadata.deletionTimestamp) await world.cluster.waitForDeletion(namespaceRef(name), { describe: `namespace ${name} to finish terminating` });
+  if (existing?.metadata.deletionTimestamp)
+    await world.cluster.waitForDeletion(namespaceRef(name), { describe: `namespace ${name} to finish terminating` });
   if (existing && !existing.metadata.deletionTimestamp) {
-    world.report.text(`project ${name}`, `namespace ${name} already exists (created ${existing.metadata.creationTimestamp}); kept as it is`);
+    world.report.text(
+      `project ${name}`,
+      `namespace ${name} already exists (created ${existing.metadata.creationTimestamp}); kept as it is`,
+    );
     return existing;
   }
   const [live] = await world.applyFixture('core/namespace', { name });
@@ -96,9 +110,13 @@ export async function createProject(world: RhoaiWorld, name: string): Promise<KO
 }
 
 export async function assertProjectActive(world: RhoaiWorld, name: string): Promise<void> {
-  await world.cluster.waitFor(namespaceRef(name), (ns) => (ns?.metadata.deletionTimestamp ? { fail: `namespace ${name} is being deleted` } : ns?.status?.phase === 'Active'), {
-    describe: `namespace ${name} to be Active`,
-  });
+  await world.cluster.waitFor(
+    namespaceRef(name),
+    (ns) => (ns?.metadata.deletionTimestamp ? { fail: `namespace ${name} is being deleted` } : ns?.status?.phase === 'Active'),
+    {
+      describe: `namespace ${name} to be Active`,
+    },
+  );
 }
 
 // ---- operator groups ----
@@ -108,7 +126,10 @@ export async function createOperatorGroup(world: RhoaiWorld, namespace: string, 
   const groups = await world.cluster.list({ apiVersion: `${OLM}/v1`, kind: 'OperatorGroup', namespace });
   const other = groups.find((g) => g.metadata.name !== name);
   if (other) {
-    world.report.text('operator group', `${namespace} already has the OperatorGroup ${other.metadata.name}; not creating ${name} (OLM allows one per namespace)`);
+    world.report.text(
+      'operator group',
+      `${namespace} already has the OperatorGroup ${other.metadata.name}; not creating ${name} (OLM allows one per namespace)`,
+    );
     return other;
   }
   const [live] = await world.applyFixture('olm/operator-group', { name, namespace });
@@ -119,12 +140,23 @@ export async function createOperatorGroup(world: RhoaiWorld, namespace: string, 
 export async function assertSingleAllNamespacesGroup(world: RhoaiWorld, namespace: string): Promise<void> {
   const [group, ...more] = await world.cluster.list({ apiVersion: `${OLM}/v1`, kind: 'OperatorGroup', namespace });
   assert.ok(group, `namespace ${namespace} has no OperatorGroup: OLM would fail the operator's CSV with NoOperatorGroup`);
-  assert.equal(more.length, 0, `namespace ${namespace} has ${more.length + 1} OperatorGroups (${[group, ...more].map((g) => g.metadata.name).join(', ')}): OLM fails CSVs there with TooManyOperatorGroups`);
+  assert.equal(
+    more.length,
+    0,
+    `namespace ${namespace} has ${more.length + 1} OperatorGroups (${[group, ...more].map((g) => g.metadata.name).join(', ')}): OLM fails CSVs there with TooManyOperatorGroups`,
+  );
   const targets: string[] = group.spec?.targetNamespaces ?? [];
-  assert.ok(!targets.length && !group.spec?.selector, `OperatorGroup ${namespace}/${group.metadata.name} targets ${JSON.stringify(targets)}: the RHOAI operator supports only the AllNamespaces install mode`);
-  await world.cluster.waitFor({ apiVersion: `${OLM}/v1`, kind: 'OperatorGroup', name: group.metadata.name, namespace }, (og) => JSON.stringify(og?.status?.namespaces) === JSON.stringify(['']), {
-    describe: `OLM to report OperatorGroup ${namespace}/${group.metadata.name} as watching all namespaces (status.namespaces [""])`,
-  });
+  assert.ok(
+    !targets.length && !group.spec?.selector,
+    `OperatorGroup ${namespace}/${group.metadata.name} targets ${JSON.stringify(targets)}: the RHOAI operator supports only the AllNamespaces install mode`,
+  );
+  await world.cluster.waitFor(
+    { apiVersion: `${OLM}/v1`, kind: 'OperatorGroup', name: group.metadata.name, namespace },
+    (og) => JSON.stringify(og?.status?.namespaces) === JSON.stringify(['']),
+    {
+      describe: `OLM to report OperatorGroup ${namespace}/${group.metadata.name} as watching all namespaces (status.namespaces [""])`,
+    },
+  );
 }
 
 // ---- the pinned install ----
@@ -154,7 +186,10 @@ function entriesOf(ch: ManifestChannel): { name: string; version: string }[] {
 }
 
 function versionParts(v: string): number[] {
-  return v.split(/[-+]/)[0]!.split('.').map((n) => Number(n) || 0);
+  return v
+    .split(/[-+]/)[0]!
+    .split('.')
+    .map((n) => Number(n) || 0);
 }
 
 export function compareVersions(a: string, b: string): number {
@@ -179,7 +214,12 @@ function offer(ch: ManifestChannel): string {
  * Chooses the channel and the CSV to pin from the package's PackageManifest, or refuses naming the
  * catalog, its channels and the versions they offer. Reads only: nothing is applied.
  */
-export function choosePin(manifest: KObject, op: Pick<OperatorPackage, 'package' | 'channelSetting' | 'versionSetting'>, wantedChannel: string | undefined, wantedVersion: string | undefined): InstallPin {
+export function choosePin(
+  manifest: KObject,
+  op: Pick<OperatorPackage, 'package' | 'channelSetting' | 'versionSetting'>,
+  wantedChannel: string | undefined,
+  wantedVersion: string | undefined,
+): InstallPin {
   const status = manifest.status ?? {};
   const catalog: string = status.catalogSource ?? manifest.metadata?.labels?.catalog ?? SOURCE;
   const channels: ManifestChannel[] = status.channels ?? [];
@@ -192,7 +232,10 @@ export function choosePin(manifest: KObject, op: Pick<OperatorPackage, 'package'
   let channel: ManifestChannel | undefined;
   if (wantedChannel !== undefined) {
     channel = channels.find((c) => c.name === wantedChannel);
-    assert.ok(channel, `catalog ${catalog}: package ${op.package} has no channel "${wantedChannel}"; its channels are: ${channels.map((c) => c.name).join(', ')} (default ${status.defaultChannel}). Set ${op.channelSetting}`);
+    assert.ok(
+      channel,
+      `catalog ${catalog}: package ${op.package} has no channel "${wantedChannel}"; its channels are: ${channels.map((c) => c.name).join(', ')} (default ${status.defaultChannel}). Set ${op.channelSetting}`,
+    );
     assert.ok(
       holds(channel),
       `catalog ${catalog}: channel ${wantedChannel} of ${op.package} offers no ${wantedVersion}, only ${offer(channel).replace(/^\S+ /, '')}; the channels that carry ${wantedVersion}: ${holders.map(offer).join('; ')}. Nothing was applied; set ${op.channelSetting} to one of them (or @default)`,
@@ -203,7 +246,7 @@ export function choosePin(manifest: KObject, op: Pick<OperatorPackage, 'package'
   const entries = entriesOf(channel);
   const pick =
     wantedVersion === undefined
-      ? entries.find((e) => e.name === channel!.currentCSV) ?? entries[0]!
+      ? (entries.find((e) => e.name === channel!.currentCSV) ?? entries[0]!)
       : entries.filter((e) => versionMatches(e.version, wantedVersion)).sort((a, b) => compareVersions(b.version, a.version))[0]!;
   return { package: op.package, catalog, channel: channel.name, csv: pick.name, version: pick.version, head: channel.currentCSV };
 }
@@ -211,10 +254,19 @@ export function choosePin(manifest: KObject, op: Pick<OperatorPackage, 'package'
 /** Reads the package's PackageManifest and chooses what to pin (see choosePin); refuses before anything is applied. */
 export async function pinFor(world: RhoaiWorld, pkg: string): Promise<InstallPin> {
   const op = operator(pkg);
-  const manifest = await world.cluster.get({ apiVersion: 'packages.operators.coreos.com/v1', kind: 'PackageManifest', name: op.package, namespace: MARKETPLACE });
-  assert.ok(manifest, `the catalog offers no package ${op.package} (no PackageManifest ${MARKETPLACE}/${op.package}): is the redhat-operators catalog available, or mirrored with it?`);
+  const manifest = await world.cluster.get({
+    apiVersion: 'packages.operators.coreos.com/v1',
+    kind: 'PackageManifest',
+    name: op.package,
+    namespace: MARKETPLACE,
+  });
+  assert.ok(
+    manifest,
+    `the catalog offers no package ${op.package} (no PackageManifest ${MARKETPLACE}/${op.package}): is the redhat-operators catalog available, or mirrored with it?`,
+  );
   const pin = choosePin(manifest, op, op.channel(world), op.version(world));
-  const asked = op.version(world) === undefined ? `the channel head (${op.versionSetting}=any)` : `${op.version(world)} (${op.versionSetting})`;
+  const asked =
+    op.version(world) === undefined ? `the channel head (${op.versionSetting}=any)` : `${op.version(world)} (${op.versionSetting})`;
   world.report.text(
     `pinned install of ${op.package}`,
     `${op.package}: asked for ${asked}; catalog ${pin.catalog}, channel ${pin.channel} (head ${pin.head}); pinning ${pin.csv} (version ${pin.version}) with startingCSV` +
@@ -257,7 +309,15 @@ export async function subscribe(world: RhoaiWorld, pkg: string, namespace = oper
       `WARNING: RHOAI_INSTALL_PLAN_APPROVAL=Automatic: OLM installs ${pin.csv} and then follows channel ${pin.channel} on its own, upgrading towards ${pin.head} whenever the catalog offers a newer CSV; the install is not pinned`,
     );
   }
-  const [live] = await world.applyFixture('olm/subscription', { name: op.package, namespace, package: op.package, channel: pin.channel, source: SOURCE, approval, startingCSV: pin.csv });
+  const [live] = await world.applyFixture('olm/subscription', {
+    name: op.package,
+    namespace,
+    package: op.package,
+    channel: pin.channel,
+    source: SOURCE,
+    approval,
+    startingCSV: pin.csv,
+  });
   (world.facts.subscriptions ??= {})[pkg] = live!;
   return live!;
 }
@@ -287,14 +347,21 @@ async function pinnedInstallPlan(world: RhoaiWorld, sub: KObject, pinned: string
     subscriptionRef(sub.metadata.name!, ns),
     (s) => {
       const failed = s?.status?.conditions?.find((c: KObject) => c.type === 'ResolutionFailed' && c.status === 'True');
-      if (failed) return { fail: `Subscription ${ns}/${sub.metadata.name} cannot be resolved (ResolutionFailed, ${failed.reason}): ${failed.message}` };
+      if (failed)
+        return {
+          fail: `Subscription ${ns}/${sub.metadata.name} cannot be resolved (ResolutionFailed, ${failed.reason}): ${failed.message}`,
+        };
       return !!s?.status?.installPlanRef?.name;
     },
     { describe: `OLM to resolve Subscription ${ns}/${sub.metadata.name} into an InstallPlan` },
   );
-  const plans = await world.cluster.waitForList({ apiVersion: `${OLM}/v1alpha1`, kind: 'InstallPlan', namespace: ns }, (all) => all.some((ip) => planNames(ip).includes(pinned)), {
-    describe: `an InstallPlan in ${ns} that installs ${pinned}`,
-  });
+  const plans = await world.cluster.waitForList(
+    { apiVersion: `${OLM}/v1alpha1`, kind: 'InstallPlan', namespace: ns },
+    (all) => all.some((ip) => planNames(ip).includes(pinned)),
+    {
+      describe: `an InstallPlan in ${ns} that installs ${pinned}`,
+    },
+  );
   return plans.find((ip) => planNames(ip).includes(pinned))!;
 }
 
@@ -307,7 +374,10 @@ export async function approveAndCompleteInstallPlan(world: RhoaiWorld, pkg: stri
   const sub = await subscriptionOf(world, pkg);
   const ns = sub.metadata.namespace!;
   const pinned = pinnedCsv(sub);
-  assert.ok(pinned, `Subscription ${ns}/${sub.metadata.name} has no spec.startingCSV and has installed nothing: the harness cannot tell which InstallPlan to approve`);
+  assert.ok(
+    pinned,
+    `Subscription ${ns}/${sub.metadata.name} has no spec.startingCSV and has installed nothing: the harness cannot tell which InstallPlan to approve`,
+  );
   const plan = await pinnedInstallPlan(world, sub, pinned);
   const ref = { apiVersion: `${OLM}/v1alpha1`, kind: 'InstallPlan', name: plan.metadata.name, namespace: ns };
   const others = planNames(plan).filter((n) => n !== pinned);
@@ -323,7 +393,8 @@ export async function approveAndCompleteInstallPlan(world: RhoaiWorld, pkg: stri
   const done = (await world.cluster.waitFor(
     ref,
     (ip) => {
-      if (ip?.status?.phase === 'Failed') return { fail: `InstallPlan ${ns}/${plan.metadata.name} failed: ${ip.status.message ?? JSON.stringify(ip.status.conditions)}` };
+      if (ip?.status?.phase === 'Failed')
+        return { fail: `InstallPlan ${ns}/${plan.metadata.name} failed: ${ip.status.message ?? JSON.stringify(ip.status.conditions)}` };
       return ip?.status?.phase === 'Complete';
     },
     { describe: `InstallPlan ${ns}/${plan.metadata.name} (${pinned}) to complete` },
@@ -342,7 +413,10 @@ export async function assertStaysPinned(world: RhoaiWorld, pkg: string): Promise
   const pinned = pinnedCsv(sub)!;
   const live = await world.cluster.get(subscriptionRef(sub.metadata.name!, ns));
   if (live?.spec?.installPlanApproval !== 'Manual') {
-    world.report.text(`upgrades of ${pkg}`, `WARNING: Subscription ${ns}/${sub.metadata.name} approves InstallPlans automatically: the cluster follows channel ${live?.spec?.channel} past ${pinned}`);
+    world.report.text(
+      `upgrades of ${pkg}`,
+      `WARNING: Subscription ${ns}/${sub.metadata.name} approves InstallPlans automatically: the cluster follows channel ${live?.spec?.channel} past ${pinned}`,
+    );
     return;
   }
   const settled = await world.cluster.waitFor(
@@ -350,20 +424,31 @@ export async function assertStaysPinned(world: RhoaiWorld, pkg: string): Promise
     (s) => {
       const st = s?.status ?? {};
       if (st.installedCSV && st.installedCSV !== pinned) {
-        return { fail: `Subscription ${ns}/${sub.metadata.name} installed ${st.installedCSV}: an InstallPlan for it is approved although the install is pinned at ${pinned}` };
+        return {
+          fail: `Subscription ${ns}/${sub.metadata.name} installed ${st.installedCSV}: an InstallPlan for it is approved although the install is pinned at ${pinned}`,
+        };
       }
       return st.installedCSV === pinned && (st.state === 'AtLatestKnown' || (st.state === 'UpgradePending' && st.currentCSV !== pinned));
     },
-    { describe: `OLM to settle Subscription ${ns}/${sub.metadata.name} on ${pinned} (installedCSV, and AtLatestKnown or an upgrade pending)` },
+    {
+      describe: `OLM to settle Subscription ${ns}/${sub.metadata.name} on ${pinned} (installedCSV, and AtLatestKnown or an upgrade pending)`,
+    },
   );
   const plans = await world.cluster.list({ apiVersion: `${OLM}/v1alpha1`, kind: 'InstallPlan', namespace: ns });
   // The subscription's plans (OLM makes each InstallPlan owned by the subscriptions it resolves) other than the pinned one.
-  const later = plans.filter((ip) => ip.metadata.ownerReferences?.some((o: { uid?: string }) => o.uid === settled!.metadata.uid) && !planNames(ip).includes(pinned));
+  const later = plans.filter(
+    (ip) => ip.metadata.ownerReferences?.some((o: { uid?: string }) => o.uid === settled!.metadata.uid) && !planNames(ip).includes(pinned),
+  );
   const approved = later.filter((ip) => ip.spec?.approved);
   assert.equal(
     approved.length,
     0,
-    approved.map((ip) => `InstallPlan ${ns}/${ip.metadata.name} for ${planNames(ip).join(', ')} is approved although the install is pinned at ${pinned}: OLM upgrades the operator past it`).join('; '),
+    approved
+      .map(
+        (ip) =>
+          `InstallPlan ${ns}/${ip.metadata.name} for ${planNames(ip).join(', ')} is approved although the install is pinned at ${pinned}: OLM upgrades the operator past it`,
+      )
+      .join('; '),
   );
   world.report.text(
     `upgrades of ${pkg}`,
@@ -377,16 +462,24 @@ export async function assertStaysPinned(world: RhoaiWorld, pkg: string): Promise
 export async function waitForCsvSucceeded(world: RhoaiWorld, pkg: string): Promise<KObject> {
   const sub = await subscriptionOf(world, pkg);
   const ns = sub.metadata.namespace!;
-  const live = await world.cluster.waitFor(subscriptionRef(sub.metadata.name!, ns), (s) => !!(s?.status?.installedCSV || s?.status?.currentCSV), { describe: `Subscription ${ns}/${sub.metadata.name} to name its CSV` });
+  const live = await world.cluster.waitFor(
+    subscriptionRef(sub.metadata.name!, ns),
+    (s) => !!(s?.status?.installedCSV || s?.status?.currentCSV),
+    { describe: `Subscription ${ns}/${sub.metadata.name} to name its CSV` },
+  );
   // status.currentCSV names a pending upgrade once OLM has resolved one: the installed CSV is installedCSV (or, before that, the startingCSV).
   const installed: string | undefined = live!.status.installedCSV;
   const name: string = installed ?? live!.spec.startingCSV ?? live!.status.currentCSV;
   const csv = await world.cluster.waitFor(
     csvRef(name, ns),
     (c) => {
-      if (c?.status?.phase === 'Failed') return { fail: `ClusterServiceVersion ${ns}/${name} is Failed (${c.status.reason}): ${c.status.message}` };
+      if (c?.status?.phase === 'Failed')
+        return { fail: `ClusterServiceVersion ${ns}/${name} is Failed (${c.status.reason}): ${c.status.message}` };
       // installedCSV is set once the CSV exists: gone means OLM replaced it with a newer CSV of the channel.
-      if (!c && installed) return { fail: `ClusterServiceVersion ${ns}/${name}, installed by Subscription ${ns}/${sub.metadata.name}, is gone: OLM replaced it with a newer CSV of channel ${live!.spec.channel} (installPlanApproval ${live!.spec.installPlanApproval})` };
+      if (!c && installed)
+        return {
+          fail: `ClusterServiceVersion ${ns}/${name}, installed by Subscription ${ns}/${sub.metadata.name}, is gone: OLM replaced it with a newer CSV of channel ${live!.spec.channel} (installPlanApproval ${live!.spec.installPlanApproval})`,
+        };
       return c?.status?.phase === 'Succeeded';
     },
     { describe: `ClusterServiceVersion ${ns}/${name} to reach phase Succeeded` },
@@ -400,9 +493,13 @@ export async function assertOperatorDeploymentsAvailable(world: RhoaiWorld, pkg:
   const deployments: { name: string }[] = csv.spec.install?.spec?.deployments ?? [];
   assert.ok(deployments.length, `ClusterServiceVersion ${csv.metadata.name} declares no deployments`);
   for (const d of deployments) {
-    await world.cluster.waitFor({ apiVersion: 'apps/v1', kind: 'Deployment', name: d.name, namespace: csv.metadata.namespace }, hasCondition('Available'), {
-      describe: `operator Deployment ${csv.metadata.namespace}/${d.name} to be Available`,
-    });
+    await world.cluster.waitFor(
+      { apiVersion: 'apps/v1', kind: 'Deployment', name: d.name, namespace: csv.metadata.namespace },
+      hasCondition('Available'),
+      {
+        describe: `operator Deployment ${csv.metadata.namespace}/${d.name} to be Available`,
+      },
+    );
   }
 }
 
@@ -410,7 +507,10 @@ export async function assertOperatorDeploymentsAvailable(world: RhoaiWorld, pkg:
 export async function assertInstalledVersion(world: RhoaiWorld, pkg: string, expected: string | undefined): Promise<void> {
   const csv = await waitForCsvSucceeded(world, pkg);
   if (expected === undefined) {
-    world.report.text('version', `${csv.metadata.name} reports version ${csv.spec.version}; the channel head was pinned (${operator(pkg).versionSetting}=any)`);
+    world.report.text(
+      'version',
+      `${csv.metadata.name} reports version ${csv.spec.version}; the channel head was pinned (${operator(pkg).versionSetting}=any)`,
+    );
     return;
   }
   const version: string = csv.spec.version ?? '';
@@ -418,6 +518,8 @@ export async function assertInstalledVersion(world: RhoaiWorld, pkg: string, exp
   assert.ok(
     versionMatches(version, expected),
     `${csv.metadata.name} is version ${version}, not ${expected}: Subscription ${sub.metadata.namespace}/${sub.metadata.name} (channel ${sub.spec.channel}, startingCSV ${sub.spec.startingCSV ?? 'none'}, installPlanApproval ${sub.spec.installPlanApproval}) has another release installed, which the harness reports and does not change` +
-      (sub.spec.installPlanApproval === 'Automatic' ? '; with Automatic approval OLM follows the channel past the pinned version (RHOAI_INSTALL_PLAN_APPROVAL=Manual keeps it)' : ''),
+      (sub.spec.installPlanApproval === 'Automatic'
+        ? '; with Automatic approval OLM follows the channel past the pinned version (RHOAI_INSTALL_PLAN_APPROVAL=Manual keeps it)'
+        : ''),
   );
 }

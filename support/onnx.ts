@@ -39,7 +39,31 @@ export interface OnnxSummary {
   parameterCount: number;
 }
 
-const ELEMENT_TYPES = ['UNDEFINED', 'FLOAT', 'UINT8', 'INT8', 'UINT16', 'INT16', 'INT32', 'INT64', 'STRING', 'BOOL', 'FLOAT16', 'DOUBLE', 'UINT32', 'UINT64', 'COMPLEX64', 'COMPLEX128', 'BFLOAT16', 'FLOAT8E4M3FN', 'FLOAT8E4M3FNUZ', 'FLOAT8E5M2', 'FLOAT8E5M2FNUZ', 'UINT4', 'INT4'];
+const ELEMENT_TYPES = [
+  'UNDEFINED',
+  'FLOAT',
+  'UINT8',
+  'INT8',
+  'UINT16',
+  'INT16',
+  'INT32',
+  'INT64',
+  'STRING',
+  'BOOL',
+  'FLOAT16',
+  'DOUBLE',
+  'UINT32',
+  'UINT64',
+  'COMPLEX64',
+  'COMPLEX128',
+  'BFLOAT16',
+  'FLOAT8E4M3FN',
+  'FLOAT8E4M3FNUZ',
+  'FLOAT8E5M2',
+  'FLOAT8E5M2FNUZ',
+  'UINT4',
+  'INT4',
+];
 /** Bytes per element in raw_data (0: not fixed-width). */
 const ELEMENT_BYTES = [0, 4, 1, 1, 2, 2, 4, 8, 0, 1, 2, 8, 4, 8, 8, 16, 2, 1, 1, 1, 1, 0, 0];
 
@@ -63,7 +87,17 @@ interface Field {
 
 /** Field names of the two outer messages, for errors about their fields. */
 const FIELD_NAMES: Record<string, Record<number, string>> = {
-  ModelProto: { 1: 'ir_version', 2: 'producer_name', 3: 'producer_version', 4: 'domain', 5: 'model_version', 6: 'doc_string', 7: 'graph', 8: 'opset_import', 14: 'metadata_props' },
+  ModelProto: {
+    1: 'ir_version',
+    2: 'producer_name',
+    3: 'producer_version',
+    4: 'domain',
+    5: 'model_version',
+    6: 'doc_string',
+    7: 'graph',
+    8: 'opset_import',
+    14: 'metadata_props',
+  },
   'ModelProto.graph': { 1: 'node', 2: 'name', 5: 'initializer', 10: 'doc_string', 11: 'input', 12: 'output', 13: 'value_info' },
 };
 
@@ -161,7 +195,8 @@ class Message {
   /** How many fixed-width values a repeated float/double field holds (packed or not). */
   fixedCount(f: Field, width: number, name: string): number {
     if (f.wire === LEN) {
-      if ((f.end - f.start) % width !== 0) this.fail(f.at, `${name} holds ${f.end - f.start} bytes, not a whole number of ${width}-byte values`);
+      if ((f.end - f.start) % width !== 0)
+        this.fail(f.at, `${name} holds ${f.end - f.start} bytes, not a whole number of ${width}-byte values`);
       return (f.end - f.start) / width;
     }
     this.expect(f, width === 4 ? I32 : I64, name);
@@ -233,7 +268,8 @@ function initializer(m: Message): { name: string; elements: number } {
       rawBytes = f.end - f.start;
     } else if (f.no === 4) typedValues += m.fixedCount(f, 4, 'float_data');
     else if (f.no === 10) typedValues += m.fixedCount(f, 8, 'double_data');
-    else if (f.no === 5 || f.no === 7 || f.no === 11) typedValues += m.varintCount(f, ['', '', '', '', '', 'int32_data', '', 'int64_data', '', '', '', 'uint64_data'][f.no]);
+    else if (f.no === 5 || f.no === 7 || f.no === 11)
+      typedValues += m.varintCount(f, ['', '', '', '', '', 'int32_data', '', 'int64_data', '', '', '', 'uint64_data'][f.no]);
     else if (f.no === 6) typedValues += 1;
     else if (f.no === 13) external = true;
     else if (f.no === 14) external ||= m.integer(f, 'data_location') === 1;
@@ -247,7 +283,9 @@ function initializer(m: Message): { name: string; elements: number } {
   const width = ELEMENT_BYTES[dataType] ?? 0;
   if (rawBytes !== undefined) {
     if (width > 0 && rawBytes !== elements * width) {
-      throw new InvalidOnnxModel(`${label}: raw_data holds ${rawBytes} bytes, but ${elementTypeName(dataType)} [${dims.join(', ')}] needs ${elements * width}`);
+      throw new InvalidOnnxModel(
+        `${label}: raw_data holds ${rawBytes} bytes, but ${elementTypeName(dataType)} [${dims.join(', ')}] needs ${elements * width}`,
+      );
     }
   } else if (typedValues !== elements) {
     throw new InvalidOnnxModel(`${label} holds ${typedValues} values, but [${dims.join(', ')}] needs ${elements}`);
@@ -303,7 +341,19 @@ function inspect(bytes: Uint8Array): OnnxSummary {
   const model = new Message(bytes, 'ModelProto', 0, bytes.length);
   let irVersion: number | undefined;
   let graph: Message | undefined;
-  const summary: OnnxSummary = { bytes: bytes.length, irVersion: 0, opsets: [], producerName: '', producerVersion: '', graphName: '', inputs: [], outputs: [], opTypes: [], initializerCount: 0, parameterCount: 0 };
+  const summary: OnnxSummary = {
+    bytes: bytes.length,
+    irVersion: 0,
+    opsets: [],
+    producerName: '',
+    producerVersion: '',
+    graphName: '',
+    inputs: [],
+    outputs: [],
+    opTypes: [],
+    initializerCount: 0,
+    parameterCount: 0,
+  };
   for (const f of model.fields()) {
     if (f.no === 1) irVersion = model.integer(f, 'ir_version');
     else if (f.no === 2) summary.producerName = model.text(f, 'producer_name');
@@ -349,7 +399,9 @@ function inspect(bytes: Uint8Array): OnnxSummary {
   for (const n of nodes) {
     for (const input of n.inputs) {
       if (input !== '' && !available.has(input)) {
-        throw new InvalidOnnxModel(`${n.path} (${n.opType}) reads "${input}", which is neither a graph input, an initializer nor the output of an earlier node`);
+        throw new InvalidOnnxModel(
+          `${n.path} (${n.opType}) reads "${input}", which is neither a graph input, an initializer nor the output of an earlier node`,
+        );
       }
     }
     for (const output of n.outputs) if (output !== '') available.add(output);

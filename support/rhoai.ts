@@ -22,16 +22,23 @@ export const DSCI_API = 'dscinitialization.opendatahub.io/v1';
 export const dsciRef = (name: string): ObjectRef => ({ apiVersion: DSCI_API, kind: 'DSCInitialization', name });
 
 function conditionText(obj: KObject | undefined): string {
-  return (obj?.status?.conditions ?? []).map((c: KObject) => `${c.type}=${c.status}${c.reason ? ` (${c.reason}${c.message ? `: ${c.message}` : ''})` : ''}`).join('; ');
+  return (obj?.status?.conditions ?? [])
+    .map((c: KObject) => `${c.type}=${c.status}${c.reason ? ` (${c.reason}${c.message ? `: ${c.message}` : ''})` : ''}`)
+    .join('; ');
 }
 
-const conditionOf = (obj: KObject | undefined, type: string): KObject | undefined => obj?.status?.conditions?.find((c: KObject) => c.type === type);
+const conditionOf = (obj: KObject | undefined, type: string): KObject | undefined =>
+  obj?.status?.conditions?.find((c: KObject) => c.type === type);
 
 /** Waits for the operator to have created the DSCI (its CRD established first); phase Error fails at once. */
 export async function waitForDsciCreated(world: RhoaiWorld, name: string): Promise<KObject> {
   // The CRD arrives with the operator's bundle: wait for it to be served before watching its objects.
   await world.cluster.waitFor(
-    { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: 'dscinitializations.dscinitialization.opendatahub.io' },
+    {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      name: 'dscinitializations.dscinitialization.opendatahub.io',
+    },
     (crd) => crd?.status?.conditions?.some((c: KObject) => c.type === 'Established' && c.status === 'True') ?? false,
     { describe: 'the DSCInitialization CRD to be established' },
   );
@@ -48,7 +55,9 @@ export async function waitForDsciCreated(world: RhoaiWorld, name: string): Promi
 /** Whether a Subscription named servicemeshoperator exists anywhere: how 2.9 looks for the mesh operator (deploy.ClusterSubscriptionExists). */
 async function meshOperatorSubscribed(world: RhoaiWorld): Promise<boolean> {
   try {
-    return (await world.cluster.list({ apiVersion: 'operators.coreos.com/v1alpha1', kind: 'Subscription' })).some((s) => s.metadata.name === 'servicemeshoperator');
+    return (await world.cluster.list({ apiVersion: 'operators.coreos.com/v1alpha1', kind: 'Subscription' })).some(
+      (s) => s.metadata.name === 'servicemeshoperator',
+    );
   } catch (error) {
     if (error instanceof UnknownKindError) return false;
     throw error;
@@ -64,7 +73,8 @@ async function meshOperatorSubscribed(world: RhoaiWorld): Promise<boolean> {
  */
 export async function waitForDsciReconciled(world: RhoaiWorld, name: string): Promise<KObject> {
   const created = await waitForDsciCreated(world, name);
-  if (created.spec?.serviceMesh?.managementState !== 'Managed' || (await meshOperatorSubscribed(world))) return waitForDsciReady(world, name);
+  if (created.spec?.serviceMesh?.managementState !== 'Managed' || (await meshOperatorSubscribed(world)))
+    return waitForDsciReady(world, name);
   const dsci = (await world.cluster.waitFor(
     dsciRef(name),
     (d) => {
@@ -80,7 +90,9 @@ export async function waitForDsciReconciled(world: RhoaiWorld, name: string): Pr
       }
       return d?.status?.phase === 'Progressing' && mesh?.status === 'False' && mesh?.reason === 'MissingOperator';
     },
-    { describe: `DSCInitialization ${name} to wait for the Service Mesh: phase Progressing, CapabilityServiceMesh=False (MissingOperator)` },
+    {
+      describe: `DSCInitialization ${name} to wait for the Service Mesh: phase Progressing, CapabilityServiceMesh=False (MissingOperator)`,
+    },
   ))!;
   world.report.text(
     'DSCInitialization',
@@ -107,10 +119,15 @@ export async function waitForDsciReady(world: RhoaiWorld, name: string): Promise
 export async function assertDsciNamespaces(world: RhoaiWorld, name: string, expected: string[]): Promise<void> {
   // The namespaces come before the Service Mesh capability in 2.9's reconcile: no need for Ready.
   const dsci = await waitForDsciCreated(world, name);
-  const named = [dsci.spec.applicationsNamespace, dsci.spec.monitoring?.managementState === 'Managed' ? dsci.spec.monitoring.namespace : undefined].filter(Boolean);
+  const named = [
+    dsci.spec.applicationsNamespace,
+    dsci.spec.monitoring?.managementState === 'Managed' ? dsci.spec.monitoring.namespace : undefined,
+  ].filter(Boolean);
   for (const ns of expected) {
     if (!named.includes(ns)) throw new Error(`DSCInitialization ${name} does not name the namespace ${ns} (it names ${named.join(', ')})`);
-    await world.cluster.waitFor({ apiVersion: 'v1', kind: 'Namespace', name: ns }, (o) => o?.status?.phase === 'Active', { describe: `namespace ${ns} (created by the operator) to be Active` });
+    await world.cluster.waitFor({ apiVersion: 'v1', kind: 'Namespace', name: ns }, (o) => o?.status?.phase === 'Active', {
+      describe: `namespace ${ns} (created by the operator) to be Active`,
+    });
   }
 }
 
@@ -124,7 +141,10 @@ export function renderPatch(name: string, vars: FixtureVariables = {}): Record<s
   const file = fixturePath(name);
   const docs = renderTemplate(fs.readFileSync(file, 'utf8'), vars, file);
   const [patch] = docs as Record<string, unknown>[];
-  assert.ok(docs.length === 1 && patch && typeof patch === 'object' && !Array.isArray(patch), `fixture ${name}: expected one merge patch (a YAML mapping)`);
+  assert.ok(
+    docs.length === 1 && patch && typeof patch === 'object' && !Array.isArray(patch),
+    `fixture ${name}: expected one merge patch (a YAML mapping)`,
+  );
   return patch;
 }
 
@@ -149,7 +169,11 @@ export function meshStateWrittenAt(dsci: KObject): string | undefined {
     return !!mesh && 'f:managementState' in mesh;
   };
   const entries = (dsci.metadata?.managedFields ?? []) as { fieldsV1?: unknown; time?: string }[];
-  return entries.filter((m) => owns(m.fieldsV1) && m.time).map((m) => m.time!).sort().pop();
+  return entries
+    .filter((m) => owns(m.fieldsV1) && m.time)
+    .map((m) => m.time!)
+    .sort()
+    .pop();
 }
 
 /**
@@ -184,7 +208,12 @@ export async function assertServiceMeshUnmanaged(world: RhoaiWorld): Promise<KOb
     'Unmanaged',
     `${DEFAULT_DSCI} has serviceMesh ${created.spec?.serviceMesh?.managementState ?? 'unset'}, not Unmanaged: while Managed, the operator builds its own ServiceMeshControlPlane as soon as a servicemeshoperator Subscription exists (set Unmanaged before installing the Service Mesh operator, 02-components.feature)`,
   );
-  return (await waitForObjectExplained(world.cluster, dsciRef(DEFAULT_DSCI), unmanagedDsciProblem, `${DEFAULT_DSCI} (serviceMesh Unmanaged) to be Ready: phase Ready, ReconcileComplete=True with reason ReconcileCompleted`))!;
+  return (await waitForObjectExplained(
+    world.cluster,
+    dsciRef(DEFAULT_DSCI),
+    unmanagedDsciProblem,
+    `${DEFAULT_DSCI} (serviceMesh Unmanaged) to be Ready: phase Ready, ReconcileComplete=True with reason ReconcileCompleted`,
+  ))!;
 }
 
 /**
@@ -201,8 +230,15 @@ export async function assertNoOperatorControlPlane(world: RhoaiWorld): Promise<v
     smcp = await world.cluster.get({ apiVersion: 'maistra.io/v2', kind: 'ServiceMeshControlPlane', name, namespace });
   } catch (error) {
     if (!(error instanceof UnknownKindError)) throw error;
-    world.report.text('ServiceMeshControlPlane', `the cluster serves no ServiceMeshControlPlane kind yet (the Service Mesh operator is not installed): the operator cannot have built ${namespace}/${name}`);
+    world.report.text(
+      'ServiceMeshControlPlane',
+      `the cluster serves no ServiceMeshControlPlane kind yet (the Service Mesh operator is not installed): the operator cannot have built ${namespace}/${name}`,
+    );
     return;
   }
-  assert.equal(smcp, undefined, `the RHOAI operator built its own ServiceMeshControlPlane ${namespace}/${name} (created ${smcp?.metadata.creationTimestamp}): serviceMesh was still Managed in ${DEFAULT_DSCI} when the servicemeshoperator Subscription appeared; a second control plane now stands next to the manual one`);
+  assert.equal(
+    smcp,
+    undefined,
+    `the RHOAI operator built its own ServiceMeshControlPlane ${namespace}/${name} (created ${smcp?.metadata.creationTimestamp}): serviceMesh was still Managed in ${DEFAULT_DSCI} when the servicemeshoperator Subscription appeared; a second control plane now stands next to the manual one`,
+  );
 }

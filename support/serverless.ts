@@ -23,7 +23,12 @@ export function otherServingDeployments(existing: KObject[]): string[] {
   return [...new Set([...CORE_SERVING_DEPLOYMENTS, ...live])].filter((n) => !SIDECAR_DEPLOYMENTS.includes(n)).sort();
 }
 
-const knativeServingRef = (name: string, namespace: string): ObjectRef => ({ apiVersion: KNATIVE_SERVING_API, kind: 'KnativeServing', name, namespace });
+const knativeServingRef = (name: string, namespace: string): ObjectRef => ({
+  apiVersion: KNATIVE_SERVING_API,
+  kind: 'KnativeServing',
+  name,
+  namespace,
+});
 
 export async function createKnativeServing(world: RhoaiWorld, name: string, namespace: string): Promise<KObject> {
   await waitForCrd(world, 'knativeservings.operator.knative.dev', 'serverless-operator');
@@ -34,25 +39,38 @@ export async function createKnativeServing(world: RhoaiWorld, name: string, name
 /** What keeps a KnativeServing from being ready: the first of its readiness conditions not True. */
 export function knativeServingProblem(ks: KObject | undefined, name: string, namespace: string): Problem {
   if (!ks) return `KnativeServing ${namespace}/${name} does not exist`;
-  if ((ks.status?.observedGeneration ?? 0) < (ks.metadata.generation ?? 0)) return `the Serverless operator has not reconciled generation ${ks.metadata.generation} of KnativeServing ${namespace}/${name} yet`;
+  if ((ks.status?.observedGeneration ?? 0) < (ks.metadata.generation ?? 0))
+    return `the Serverless operator has not reconciled generation ${ks.metadata.generation} of KnativeServing ${namespace}/${name} yet`;
   const install = ks.status?.conditions?.find((c: KObject) => c.type === 'InstallSucceeded');
-  if (install?.status === 'False' && /^Install failed/.test(install.message ?? '')) return { fail: `the Serverless operator refuses KnativeServing ${namespace}/${name}: ${conditionText(ks, 'InstallSucceeded')}` };
+  if (install?.status === 'False' && /^Install failed/.test(install.message ?? ''))
+    return { fail: `the Serverless operator refuses KnativeServing ${namespace}/${name}: ${conditionText(ks, 'InstallSucceeded')}` };
   const notTrue = READINESS.filter((t) => ks.status?.conditions?.find((c: KObject) => c.type === t)?.status !== 'True');
   if (!notTrue.length) return undefined;
   return `KnativeServing ${namespace}/${name} is not ready: ${notTrue.map((t) => conditionText(ks, t)).join('; ')}`;
 }
 
 export async function waitForKnativeServingReady(world: RhoaiWorld, name: string, namespace: string): Promise<KObject> {
-  const ks = (await waitExplained(world, knativeServingRef(name, namespace), (o) => knativeServingProblem(o, name, namespace), `KnativeServing ${namespace}/${name} to be ready (${READINESS.map((t) => `${t}=True`).join(', ')})`))!;
-  world.report.text(`KnativeServing ${name}`, `KnativeServing ${namespace}/${name} version ${ks.status.version ?? '?'}: ${READINESS.map((t) => `${t}=True`).join(', ')}`);
+  const ks = (await waitExplained(
+    world,
+    knativeServingRef(name, namespace),
+    (o) => knativeServingProblem(o, name, namespace),
+    `KnativeServing ${namespace}/${name} to be ready (${READINESS.map((t) => `${t}=True`).join(', ')})`,
+  ))!;
+  world.report.text(
+    `KnativeServing ${name}`,
+    `KnativeServing ${namespace}/${name} version ${ks.status.version ?? '?'}: ${READINESS.map((t) => `${t}=True`).join(', ')}`,
+  );
   return ks;
 }
 
 /** The annotations spec.workloads asks for that the Deployment's pod template lacks (the operator applies spec.workloads there). */
 export function missingWorkloadAnnotations(ks: KObject | undefined, deployment: KObject): string[] {
-  const wanted: Record<string, string> = (ks?.spec?.workloads ?? []).find((w: KObject) => w.name === deployment.metadata.name)?.annotations ?? {};
+  const wanted: Record<string, string> =
+    (ks?.spec?.workloads ?? []).find((w: KObject) => w.name === deployment.metadata.name)?.annotations ?? {};
   const has: Record<string, string> = deployment.spec?.template?.metadata?.annotations ?? {};
-  return Object.entries(wanted).filter(([k, v]) => has[k] !== v).map(([k, v]) => `${k}=${v}`);
+  return Object.entries(wanted)
+    .filter(([k, v]) => has[k] !== v)
+    .map(([k, v]) => `${k}=${v}`);
 }
 
 /**
@@ -65,7 +83,10 @@ export async function assertSidecars(world: RhoaiWorld, namespace: string, deplo
   for (const app of deployments) {
     const d = await world.cluster.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: app, namespace });
     const missing = d ? missingWorkloadAnnotations(ks, d) : [];
-    assert.ok(!missing.length, `the pod template of Deployment ${namespace}/${app} lacks ${missing.join(', ')}, which KnativeServing ${namespace}/${ks?.metadata.name} sets for it in spec.workloads: the Serverless operator did not apply spec.workloads, so its pods start without the Istio sidecar`);
+    assert.ok(
+      !missing.length,
+      `the pod template of Deployment ${namespace}/${app} lacks ${missing.join(', ')}, which KnativeServing ${namespace}/${ks?.metadata.name} sets for it in spec.workloads: the Serverless operator did not apply spec.workloads, so its pods start without the Istio sidecar`,
+    );
     await waitForPodsWithSidecar(world, namespace, `app=${app}`, app);
   }
 }

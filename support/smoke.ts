@@ -13,16 +13,25 @@ export async function assertClusterAdmin(world: RhoaiWorld): Promise<void> {
   const review = await world.cluster.request<{ status?: { allowed?: boolean; reason?: string } }>({
     method: 'POST',
     path: '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
-    body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { verb: '*', group: '*', resource: '*' } } },
+    body: {
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SelfSubjectAccessReview',
+      spec: { resourceAttributes: { verb: '*', group: '*', resource: '*' } },
+    },
   });
-  assert.equal(review.status?.allowed, true, `the current user may do everything (cluster-admin)${review.status?.reason ? `: ${review.status.reason}` : ''}`);
+  assert.equal(
+    review.status?.allowed,
+    true,
+    `the current user may do everything (cluster-admin)${review.status?.reason ? `: ${review.status.reason}` : ''}`,
+  );
 }
 
 export async function useScratchNamespace(world: RhoaiWorld, name: string): Promise<void> {
   // A previous run's namespace may still be terminating: nothing can be created in it until it is gone.
   const ref = { apiVersion: 'v1', kind: 'Namespace', name };
   const existing = await world.cluster.get(ref);
-  if (existing?.metadata.deletionTimestamp) await world.cluster.waitForDeletion(ref, { describe: `the previous namespace ${name} to finish terminating` });
+  if (existing?.metadata.deletionTimestamp)
+    await world.cluster.waitForDeletion(ref, { describe: `the previous namespace ${name} to finish terminating` });
   const [namespace] = await world.applyFixture('core/namespace', { name });
   world.namespace = name;
   world.deleteAfterwards(namespace!);

@@ -56,7 +56,11 @@ export class RhoaiWorld extends World {
 
   /** Remembers an object for the diagnostics of a failed scenario. */
   touch(ref: ObjectRef): void {
-    if (!this.touched.some((r) => r.apiVersion === ref.apiVersion && r.kind === ref.kind && r.name === ref.name && r.namespace === ref.namespace)) {
+    if (
+      !this.touched.some(
+        (r) => r.apiVersion === ref.apiVersion && r.kind === ref.kind && r.name === ref.name && r.namespace === ref.namespace,
+      )
+    ) {
       this.touched.push({ apiVersion: ref.apiVersion, kind: ref.kind, name: ref.name, namespace: ref.namespace });
     }
   }

@@ -29,7 +29,8 @@ export type TwinProfile = (typeof TWIN_PROFILES)[number];
 
 export function parseProfile(value: string | undefined): TwinProfile {
   const v = value === undefined || value === '' ? 'empty' : value;
-  if (!(TWIN_PROFILES as readonly string[]).includes(v)) throw new Error(`unknown twin profile "${v}": allowed are ${TWIN_PROFILES.join(', ')}`);
+  if (!(TWIN_PROFILES as readonly string[]).includes(v))
+    throw new Error(`unknown twin profile "${v}": allowed are ${TWIN_PROFILES.join(', ')}`);
   return v as TwinProfile;
 }
 
@@ -83,7 +84,10 @@ export function nodeSet(nameOrFile: string): NodeSpec[] {
   return loadNodes(nameOrFile);
 }
 
-export function bootstrapCluster(client: TwinClient, opts: { crdDir: string; appsDomain: string; apiServerURL: string; ingressCaPem: string; nodes: NodeSpec[] }): void {
+export function bootstrapCluster(
+  client: TwinClient,
+  opts: { crdDir: string; appsDomain: string; apiServerURL: string; ingressCaPem: string; nodes: NodeSpec[] },
+): void {
   const vars = { appsDomain: opts.appsDomain, apiServerURL: opts.apiServerURL };
   for (const file of ['olm.yaml', 'openshift-config.yaml']) for (const crd of loadYamlObjects(join(opts.crdDir, file))) client.create(crd);
   for (const file of ['namespaces.yaml', 'rbac.yaml', 'cluster-config.yaml']) {
@@ -91,10 +95,23 @@ export function bootstrapCluster(client: TwinClient, opts: { crdDir: string; app
   }
   client.patchStatus('config.openshift.io/v1', 'ClusterVersion', 'version', undefined, {
     desired: { version: '4.15.14', image: 'quay.io/openshift-release-dev/ocp-release@sha256:twin' },
-    history: [{ state: 'Completed', version: '4.15.14', startedTime: '2024-05-20T00:00:00Z', completionTime: '2024-05-20T00:40:00Z', verified: true }],
+    history: [
+      {
+        state: 'Completed',
+        version: '4.15.14',
+        startedTime: '2024-05-20T00:00:00Z',
+        completionTime: '2024-05-20T00:40:00Z',
+        verified: true,
+      },
+    ],
     conditions: [{ type: 'Available', status: 'True', lastTransitionTime: '2024-05-20T00:40:00Z', message: 'Done applying 4.15.14' }],
   });
-  client.patchStatus('config.openshift.io/v1', 'Infrastructure', 'cluster', undefined, { apiServerURL: opts.apiServerURL, platform: 'None', infrastructureName: 'twin-x7k2p', controlPlaneTopology: 'HighlyAvailable' });
+  client.patchStatus('config.openshift.io/v1', 'Infrastructure', 'cluster', undefined, {
+    apiServerURL: opts.apiServerURL,
+    platform: 'None',
+    infrastructureName: 'twin-x7k2p',
+    controlPlaneTopology: 'HighlyAvailable',
+  });
   client.patchStatus('config.openshift.io/v1', 'ClusterOperator', 'authentication', undefined, {
     conditions: ['Available=True', 'Progressing=False', 'Degraded=False'].map((c) => {
       const [type, status] = c.split('=');
@@ -112,21 +129,51 @@ export function bootstrapCluster(client: TwinClient, opts: { crdDir: string; app
 }
 
 function createNode(client: TwinClient, n: NodeSpec): void {
-  const roleLabel: Record<string, string> = n.role === 'master' ? { 'node-role.kubernetes.io/master': '', 'node-role.kubernetes.io/control-plane': '' } : { 'node-role.kubernetes.io/worker': '' };
+  const roleLabel: Record<string, string> =
+    n.role === 'master'
+      ? { 'node-role.kubernetes.io/master': '', 'node-role.kubernetes.io/control-plane': '' }
+      : { 'node-role.kubernetes.io/worker': '' };
   const taints = [...(n.role === 'master' ? [{ key: 'node-role.kubernetes.io/master', effect: 'NoSchedule' }] : []), ...(n.taints ?? [])];
   client.create({
     apiVersion: 'v1',
     kind: 'Node',
-    metadata: { name: n.name, labels: { 'kubernetes.io/hostname': n.name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', ...roleLabel, ...(n.labels ?? {}) } },
+    metadata: {
+      name: n.name,
+      labels: {
+        'kubernetes.io/hostname': n.name,
+        'kubernetes.io/os': 'linux',
+        'kubernetes.io/arch': 'amd64',
+        ...roleLabel,
+        ...(n.labels ?? {}),
+      },
+    },
     spec: taints.length ? { taints } : {},
   });
   const resources = { cpu: n.cpu, memory: n.memory, pods: '250', 'ephemeral-storage': '120Gi', ...(n.extended ?? {}) };
   client.patchStatus('v1', 'Node', n.name, undefined, {
     capacity: resources,
     allocatable: resources,
-    conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: '2024-05-20T00:40:00Z', lastTransitionTime: '2024-05-20T00:40:00Z' }],
-    addresses: [{ type: 'InternalIP', address: `10.0.0.${10 + Math.abs(hash(n.name)) % 200}` }, { type: 'Hostname', address: n.name }],
-    nodeInfo: { kubeletVersion: 'v1.28.11+add48d0', osImage: 'Red Hat Enterprise Linux CoreOS 415.92.202405201956-0 (Plow)', containerRuntimeVersion: 'cri-o://1.28.6', architecture: 'amd64', operatingSystem: 'linux' },
+    conditions: [
+      {
+        type: 'Ready',
+        status: 'True',
+        reason: 'KubeletReady',
+        message: 'kubelet is posting ready status',
+        lastHeartbeatTime: '2024-05-20T00:40:00Z',
+        lastTransitionTime: '2024-05-20T00:40:00Z',
+      },
+    ],
+    addresses: [
+      { type: 'InternalIP', address: `10.0.0.${10 + (Math.abs(hash(n.name)) % 200)}` },
+      { type: 'Hostname', address: n.name },
+    ],
+    nodeInfo: {
+      kubeletVersion: 'v1.28.11+add48d0',
+      osImage: 'Red Hat Enterprise Linux CoreOS 415.92.202405201956-0 (Plow)',
+      containerRuntimeVersion: 'cri-o://1.28.6',
+      architecture: 'amd64',
+      operatingSystem: 'linux',
+    },
   });
 }
 

@@ -59,18 +59,26 @@ async function main(argv: string[]): Promise<number> {
   if (cmd !== 'serve' && cmd !== 'faults') throw new UsageError(cmd ? `unknown command: ${cmd}` : 'a command is required');
   const flags = parseFlags(rest);
   const unknown = [...flags.keys()].filter((k) => !KNOWN[cmd].includes(k));
-  if (unknown.length) throw new UsageError(`unknown option${unknown.length > 1 ? 's' : ''} for ${cmd}: ${unknown.map((u) => '--' + u).join(', ')}`);
+  if (unknown.length)
+    throw new UsageError(`unknown option${unknown.length > 1 ? 's' : ''} for ${cmd}: ${unknown.map((u) => '--' + u).join(', ')}`);
 
   if (cmd === 'faults') {
     const list = FAULT_CATALOGUE.map(({ name, description, caughtBy }) => ({ name, description, caughtBy }));
     if (flags.has('json')) process.stdout.write(JSON.stringify(list, null, 2) + '\n');
-    else for (const f of list) process.stdout.write(`${f.name}\n    ${f.description}\n    caught by: ${f.caughtBy || '(transient: the harness must survive it)'}\n`);
+    else
+      for (const f of list)
+        process.stdout.write(
+          `${f.name}\n    ${f.description}\n    caught by: ${f.caughtBy || '(transient: the harness must survive it)'}\n`,
+        );
     return 0;
   }
 
   const kubeconfig = flags.get('kubeconfig');
   if (!kubeconfig) throw new UsageError('serve needs --kubeconfig FILE (where to write the kubeconfig for the twin)');
-  const faultList = (flags.get('faults') ?? process.env.RHOAI_TWIN_FAULTS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const faultList = (flags.get('faults') ?? process.env.RHOAI_TWIN_FAULTS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const exitWithPid = int(flags, 'exit-with-pid');
   let profile;
   try {
@@ -97,7 +105,9 @@ async function main(argv: string[]): Promise<number> {
   process.on('SIGINT', () => void stop(0));
   if (exitWithPid) watchParent(exitWithPid, () => void stop(0));
   const audit = flags.get('audit-log') ?? process.env.RHOAI_TWIN_AUDIT_LOG ?? '';
-  process.stdout.write(`rhoai-twin ready api=${twin.apiUrl} kubeconfig=${kubeconfig} RHOAI_RESOLVE=${twin.resolve} audit=${audit}${profile !== 'empty' ? ` profile=${profile}` : ''}${faultList.length ? ` faults=${faultList.join(',')}` : ''}\n`);
+  process.stdout.write(
+    `rhoai-twin ready api=${twin.apiUrl} kubeconfig=${kubeconfig} RHOAI_RESOLVE=${twin.resolve} audit=${audit}${profile !== 'empty' ? ` profile=${profile}` : ''}${faultList.length ? ` faults=${faultList.join(',')}` : ''}\n`,
+  );
   return -1;
 }
 
@@ -120,7 +130,7 @@ main(process.argv.slice(2)).then(
   (err) => {
     if (err instanceof UsageError) process.stderr.write(`rhoai-twin: ${err.message}\n${USAGE}\n`);
     else if (err instanceof UnknownFaultError) process.stderr.write(`rhoai-twin: ${err.message}\n`);
-    else process.stderr.write(`rhoai-twin: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    else process.stderr.write(`rhoai-twin: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exit(2);
   },
 );

@@ -13,11 +13,17 @@ export class FaultSet implements TransportFaults {
   private readonly consecutive = new Map<string, number>();
 
   /** `catalogue`: every fault the twin knows (the FAULT_CATALOGUE of faults.ts). */
-  constructor(names: string[], private readonly catalogue: readonly FaultDefinition[], seed = 20240513) {
+  constructor(
+    names: string[],
+    private readonly catalogue: readonly FaultDefinition[],
+    seed = 20240513,
+  ) {
     const known = new Set(catalogue.map((f) => f.name));
     const unknown = names.filter((n) => !known.has(n));
     if (unknown.length) {
-      throw new UnknownFaultError(`unknown fault${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}; known faults: ${[...known].sort().join(', ')} (see: npx rhoai-twin faults --json)`);
+      throw new UnknownFaultError(
+        `unknown fault${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}; known faults: ${[...known].sort().join(', ')} (see: npx rhoai-twin faults --json)`,
+      );
     }
     this.active = new Set(names);
     this.seed = seed;
@@ -52,7 +58,11 @@ export class FaultSet implements TransportFaults {
     if (streak < 2 && this.random() < 0.2) {
       this.consecutive.set(key, streak + 1);
       const pick = this.random();
-      return pick < 0.4 ? { code: 429, reason: 'TooManyRequests', retryAfter: 1 } : pick < 0.7 ? { code: 503, reason: 'ServiceUnavailable' } : { code: 500, reason: 'InternalError' };
+      return pick < 0.4
+        ? { code: 429, reason: 'TooManyRequests', retryAfter: 1 }
+        : pick < 0.7
+          ? { code: 503, reason: 'ServiceUnavailable' }
+          : { code: 500, reason: 'InternalError' };
     }
     this.consecutive.set(key, 0);
     return undefined;

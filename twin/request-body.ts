@@ -2,7 +2,11 @@
 // twin all read whole bodies, and refuse (with their own error) one larger than they accept.
 import type { IncomingMessage } from 'node:http';
 
-export function readBody(req: IncomingMessage, limit: number, tooLarge: () => Error = () => new Error('request body too large')): Promise<Buffer> {
+export function readBody(
+  req: IncomingMessage,
+  limit: number,
+  tooLarge: () => Error = () => new Error('request body too large'),
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

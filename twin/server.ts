@@ -61,7 +61,13 @@ export async function startTwin(opts: TwinOptions = {}): Promise<Twin> {
   const nodes = opts.nodes ? nodeSet(opts.nodes) : (faults.nodes() ?? loadNodes());
 
   const apiCa = createCa('kube-apiserver-twin-signer', 'twin-api');
-  const apiCert = createServingCert(apiCa, '127.0.0.1', ['localhost', 'api.twin.local', 'kubernetes.default.svc'], ['127.0.0.1'], 'twin-api');
+  const apiCert = createServingCert(
+    apiCa,
+    '127.0.0.1',
+    ['localhost', 'api.twin.local', 'kubernetes.default.svc'],
+    ['127.0.0.1'],
+    'twin-api',
+  );
   const ingressCa = createCa(`ingress-operator@twin`, 'twin-ingress');
   const ingressCert = createServingCert(ingressCa, `*.${appsDomain}`, [`*.${appsDomain}`], [], 'twin-ingress');
 
@@ -78,7 +84,9 @@ export async function startTwin(opts: TwinOptions = {}): Promise<Twin> {
     (resource, ns) => {
       const items = api.store.list(resource, ns);
       if (!rbacSnapshot || resource !== 'rbac.authorization.k8s.io/clusterrolebindings') return items;
-      return items.filter((b: KObject) => rbacSnapshot!.has(b.metadata.name!) || !(b.subjects ?? []).some((s: { kind?: string }) => s.kind === 'User'));
+      return items.filter(
+        (b: KObject) => rbacSnapshot!.has(b.metadata.name!) || !(b.subjects ?? []).some((s: { kind?: string }) => s.kind === 'User'),
+      );
     },
     (resource, ns, name) => api.store.get(resource, ns, name),
     faults.has('oauth-login-token-narrowed'),
@@ -123,11 +131,13 @@ export async function startTwin(opts: TwinOptions = {}): Promise<Twin> {
   new WorkloadControllers(ctx).start();
   bootstrapCluster(system, { crdDir: settings.crdDir, appsDomain, apiServerURL: apiUrl, ingressCaPem: ingressCa.certPem, nodes });
   applyProfile(system, opts.profile ?? 'empty');
-  if (faults.has('rbac-stale-user-bindings')) rbacSnapshot = new Set(api.store.list('rbac.authorization.k8s.io/clusterrolebindings').map((b: KObject) => b.metadata.name!));
+  if (faults.has('rbac-stale-user-bindings'))
+    rbacSnapshot = new Set(api.store.list('rbac.authorization.k8s.io/clusterrolebindings').map((b: KObject) => b.metadata.name!));
   for (const c of operatorControllers(ctx)) c.start();
 
   // Fault kubeconfig-token-revoked: the kubeconfig's token is one the OAuth server never issued (or has deleted).
-  if (opts.kubeconfig) writeKubeconfig(opts.kubeconfig, apiUrl, apiCa.certPem, faults.has('kubeconfig-token-revoked') ? newOAuthToken() : adminToken);
+  if (opts.kubeconfig)
+    writeKubeconfig(opts.kubeconfig, apiUrl, apiCa.certPem, faults.has('kubeconfig-token-revoked') ? newOAuthToken() : adminToken);
 
   return {
     apiUrl,
@@ -147,7 +157,6 @@ export async function startTwin(opts: TwinOptions = {}): Promise<Twin> {
     },
   };
 }
-
 
 export function writeKubeconfig(path: string, server: string, caPem: string, token: string): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });

@@ -53,7 +53,9 @@ export async function assertAccessToken(world: RhoaiWorld): Promise<string> {
     assert.match(attempt.answer.token, /^sha256~[A-Za-z0-9_-]{20,}$/, 'the access token has the form sha256~<base64url> of OpenShift 4.x');
     return attempt.answer.token;
   }
-  assert.fail(`the OAuth server answered the login of ${attempt.user} with ${describeOutcome(attempt.answer)}${await explainRefusal(world, attempt)}`);
+  assert.fail(
+    `the OAuth server answered the login of ${attempt.user} with ${describeOutcome(attempt.answer)}${await explainRefusal(world, attempt)}`,
+  );
 }
 
 /** Why a valid login may be refused: the Secret, the provider, or an OAuth server that does not serve the current data. */
@@ -65,9 +67,11 @@ async function explainRefusal(world: RhoaiWorld, attempt: LoginAttempt): Promise
   if (!secret) return `; there is no Secret ${ref.namespace}/${ref.name}`;
   const hash = htpasswdEntries(text).get(attempt.user);
   if (!hash) return `; Secret ${ref.namespace}/${ref.name} has no entry for ${attempt.user}`;
-  if (!entryVerifies(world, hash, password)) return `; the entry for ${attempt.user} in Secret ${ref.namespace}/${ref.name} does not verify against the admin password`;
+  if (!entryVerifies(world, hash, password))
+    return `; the entry for ${attempt.user} in Secret ${ref.namespace}/${ref.name} does not verify against the admin password`;
   const providers: { name: string }[] = (await world.cluster.get(OAUTH_CLUSTER))?.spec?.identityProviders ?? [];
-  if (!providers.some((p) => p.name === world.settings.htpasswdProvider)) return `; OAuth cluster has no identity provider ${world.settings.htpasswdProvider}`;
+  if (!providers.some((p) => p.name === world.settings.htpasswdProvider))
+    return `; OAuth cluster has no identity provider ${world.settings.htpasswdProvider}`;
   return `, although Secret ${ref.namespace}/${ref.name} holds an entry for ${attempt.user} that verifies against the password and the identity provider ${world.settings.htpasswdProvider} is configured and rolled out: the OAuth server does not serve the current htpasswd data`;
 }
 
@@ -86,12 +90,23 @@ export async function assertUserAndIdentity(world: RhoaiWorld): Promise<void> {
   const identityName = `${world.settings.htpasswdProvider}:${user}`;
   const userObj = await world.cluster.get({ apiVersion: 'user.openshift.io/v1', kind: 'User', name: user });
   assert.ok(userObj, `there is no User ${user}: the OAuth server creates it on the first login (mappingMethod claim)`);
-  assert.ok((userObj.identities ?? []).includes(identityName), `User ${user} is mapped to ${JSON.stringify(userObj.identities ?? [])}, not to ${identityName}`);
+  assert.ok(
+    (userObj.identities ?? []).includes(identityName),
+    `User ${user} is mapped to ${JSON.stringify(userObj.identities ?? [])}, not to ${identityName}`,
+  );
   const identity = await world.cluster.get({ apiVersion: 'user.openshift.io/v1', kind: 'Identity', name: identityName });
   assert.ok(identity, `there is no Identity ${identityName}`);
-  assert.equal(identity.providerName, world.settings.htpasswdProvider, `Identity ${identityName} names the provider ${identity.providerName}`);
+  assert.equal(
+    identity.providerName,
+    world.settings.htpasswdProvider,
+    `Identity ${identityName} names the provider ${identity.providerName}`,
+  );
   assert.equal(identity.user?.name, user, `Identity ${identityName} points at User ${identity.user?.name}`);
-  assert.equal(identity.user?.uid, userObj.metadata.uid, `Identity ${identityName} points at another User ${user} (uid ${identity.user?.uid}, the User's is ${userObj.metadata.uid})`);
+  assert.equal(
+    identity.user?.uid,
+    userObj.metadata.uid,
+    `Identity ${identityName} points at another User ${user} (uid ${identity.user?.uid}, the User's is ${userObj.metadata.uid})`,
+  );
   world.report.text('user and identity', `User ${user} (uid ${userObj.metadata.uid}) ↔ Identity ${identityName}`);
 }
 

@@ -22,7 +22,7 @@ export function credentialKind(user: User | null | undefined): string {
     if (user.token.split('.').length === 3) return 'a bearer token (JWT, e.g. a service account token)';
     return 'a bearer token';
   }
-  if (user.certData || user.certFile) return 'a client certificate (e.g. the installer\'s system:admin kubeconfig)';
+  if (user.certData || user.certFile) return "a client certificate (e.g. the installer's system:admin kubeconfig)";
   if (user.username && user.password) return 'a user name and password (basic authentication)';
   if (user.exec) return `an exec credential plugin (${String(user.exec.command ?? 'unknown command')})`;
   if (user.authProvider) return `an auth provider (${String(user.authProvider.name ?? 'unnamed')})`;
@@ -33,7 +33,10 @@ export async function recordCurrentLogin(world: RhoaiWorld): Promise<void> {
   const target = await session.target();
   const credential = credentialKind(target.kubeConfig.getCurrentUser());
   world.facts.currentLogin = { context: target.context, server: target.server, credential, kubeconfig: target.kubeconfigFiles };
-  world.report.text('login', `kubeconfig ${target.kubeconfigFiles.join(':')}, context ${target.context}: ${target.kind === 'twin' ? 'the embedded twin' : 'a cluster'} at ${target.server}, with ${credential}`);
+  world.report.text(
+    'login',
+    `kubeconfig ${target.kubeconfigFiles.join(':')}, context ${target.context}: ${target.kind === 'twin' ? 'the embedded twin' : 'a cluster'} at ${target.server}, with ${credential}`,
+  );
 }
 
 function currentLogin(world: RhoaiWorld): NonNullable<RhoaiWorld['facts']['currentLogin']> {
@@ -46,7 +49,11 @@ function currentLogin(world: RhoaiWorld): NonNullable<RhoaiWorld['facts']['curre
 export async function assertWhoami(world: RhoaiWorld): Promise<void> {
   const me = await whoami(world.cluster);
   assert.ok(me.name, 'users/~ (oc whoami) names no user');
-  assert.notEqual(me.name, 'system:anonymous', 'the API server sees the harness as system:anonymous: the kubeconfig credential was not accepted');
+  assert.notEqual(
+    me.name,
+    'system:anonymous',
+    'the API server sees the harness as system:anonymous: the kubeconfig credential was not accepted',
+  );
   world.report.text('oc whoami', `${me.name} (groups: ${me.groups.join(', ') || 'none'})`);
 }
 

@@ -28,20 +28,31 @@ export function readHtpasswdFile(world: RhoaiWorld): { path: string; text: strin
  * Makes sure the file holds a bcrypt entry for the admin user that verifies against its password.
  * `clusterEntries` are the entries of the cluster's htpasswd Secret, if any: a verifying one is reused.
  */
-export async function ensureHtpasswdFile(world: RhoaiWorld, clusterEntries: ReadonlyMap<string, string> = new Map()): Promise<'kept' | 'adopted' | 'generated'> {
+export async function ensureHtpasswdFile(
+  world: RhoaiWorld,
+  clusterEntries: ReadonlyMap<string, string> = new Map(),
+): Promise<'kept' | 'adopted' | 'generated'> {
   const { user, password } = await adminCredentials(world);
   const current = readHtpasswdFile(world);
   const existing = htpasswdEntries(current.text).get(user);
   let outcome: 'kept' | 'adopted' | 'generated';
   let hash: string;
   if (entryVerifies(world, existing, password)) [outcome, hash] = ['kept', existing!];
-  else if (entryVerifies(world, clusterEntries.get(user), password)) [outcome, hash] = ['adopted', clusterEntries.get(user)!.replace(/^\$2[ab]\$/, '$2y$')];
+  else if (entryVerifies(world, clusterEntries.get(user), password))
+    [outcome, hash] = ['adopted', clusterEntries.get(user)!.replace(/^\$2[ab]\$/, '$2y$')];
   else [outcome, hash] = ['generated', bcryptHash(password)];
   world.secret(hash, 'htpasswd entry');
   if (outcome !== 'kept') writePrivateFile(current.path, withEntry(current.text, user, hash));
   else if (current.mode !== 0o600) fs.chmodSync(current.path, 0o600);
-  const said = { kept: 'kept its entry, which verifies against the password', adopted: "took the verifying entry of the cluster's htpasswd Secret", generated: `wrote a new bcrypt entry (${hash.slice(0, 7)}…)` };
-  world.report.text('htpasswd file', `${current.path} (mode 0600) for ${user}: ${said[outcome]}; ${htpasswdEntries(readHtpasswdFile(world).text).size} user(s) in the file`);
+  const said = {
+    kept: 'kept its entry, which verifies against the password',
+    adopted: "took the verifying entry of the cluster's htpasswd Secret",
+    generated: `wrote a new bcrypt entry (${hash.slice(0, 7)}…)`,
+  };
+  world.report.text(
+    'htpasswd file',
+    `${current.path} (mode 0600) for ${user}: ${said[outcome]}; ${htpasswdEntries(readHtpasswdFile(world).text).size} user(s) in the file`,
+  );
   return outcome;
 }
 

@@ -52,11 +52,17 @@ async function mergeAdminEntry(world: RhoaiWorld): Promise<'created' | 'updated'
   const before = htpasswdEntries(text);
   world.facts.htpasswdSecretBefore = before;
   if (secret && entryVerifies(world, before.get(user), password)) {
-    world.report.text('htpasswd secret', `${where} already holds an entry for ${user} that verifies against its password: left unchanged (${before.size} user(s))`);
+    world.report.text(
+      'htpasswd secret',
+      `${where} already holds an entry for ${user} that verifies against its password: left unchanged (${before.size} user(s))`,
+    );
     return 'unchanged';
   }
   const ours = htpasswdEntries(readHtpasswdFile(world).text).get(user);
-  assert.ok(ours && entryVerifies(world, ours, password), `the htpasswd file ${readHtpasswdFile(world).path} has no entry for ${user} that verifies against its password: create it first (INS-ADM-01)`);
+  assert.ok(
+    ours && entryVerifies(world, ours, password),
+    `the htpasswd file ${readHtpasswdFile(world).path} has no entry for ${user} that verifies against its password: create it first (INS-ADM-01)`,
+  );
   const [object] = world.render('access/htpasswd-secret', {
     name: ref.name,
     namespace: ref.namespace,
@@ -66,7 +72,10 @@ async function mergeAdminEntry(world: RhoaiWorld): Promise<'created' | 'updated'
   if (secret) object!.metadata.resourceVersion = secret.metadata.resourceVersion;
   // force: an existing Secret's htpasswd key belongs to whoever created it (kubectl-create); the merged file is taken over.
   await world.cluster.apply(object!, { force: true });
-  world.report.text('htpasswd secret', `${where}: ${secret ? `${before.has(user) ? 'replaced' : 'added'} the entry of ${user}, kept ${[...before.keys()].filter((u) => u !== user).length} other user(s)` : `created with the entry of ${user}`}`);
+  world.report.text(
+    'htpasswd secret',
+    `${where}: ${secret ? `${before.has(user) ? 'replaced' : 'added'} the entry of ${user}, kept ${[...before.keys()].filter((u) => u !== user).length} other user(s)` : `created with the entry of ${user}`}`,
+  );
   return secret ? 'updated' : 'created';
 }
 
@@ -77,11 +86,17 @@ export async function assertSecretHoldsAdmin(world: RhoaiWorld): Promise<void> {
   const { secret, text } = await readHtpasswdSecret(world);
   assert.ok(secret, `there is no Secret ${ref.namespace}/${ref.name}`);
   assert.equal(secret.type ?? 'Opaque', 'Opaque', `Secret ${ref.namespace}/${ref.name} has type ${secret.type}, not Opaque`);
-  assert.ok(HTPASSWD_KEY in (secret.data ?? {}), `Secret ${ref.namespace}/${ref.name} has no key "${HTPASSWD_KEY}" (keys: ${Object.keys(secret.data ?? {}).join(', ') || 'none'}): the HTPasswd identity provider reads that key`);
+  assert.ok(
+    HTPASSWD_KEY in (secret.data ?? {}),
+    `Secret ${ref.namespace}/${ref.name} has no key "${HTPASSWD_KEY}" (keys: ${Object.keys(secret.data ?? {}).join(', ') || 'none'}): the HTPasswd identity provider reads that key`,
+  );
   const hash = htpasswdEntries(text).get(user);
   assert.ok(hash, `Secret ${ref.namespace}/${ref.name} has no htpasswd entry for ${user}`);
   assert.ok(isBcrypt(hash), `the entry for ${user} in Secret ${ref.namespace}/${ref.name} is not a bcrypt hash`);
-  assert.ok(entryVerifies(world, hash, password), `the entry for ${user} in Secret ${ref.namespace}/${ref.name} does not verify against the admin password`);
+  assert.ok(
+    entryVerifies(world, hash, password),
+    `the entry for ${user} in Secret ${ref.namespace}/${ref.name} does not verify against the admin password`,
+  );
 }
 
 /** Every user the Secret had before this scenario still has the same entry (except the admin user, whose entry may be replaced). */

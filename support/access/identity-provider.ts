@@ -26,13 +26,21 @@ declare module '../world' {
 
 export const OAUTH_CLUSTER: ObjectRef = { apiVersion: 'config.openshift.io/v1', kind: 'OAuth', name: 'cluster' };
 export const AUTHENTICATION_OPERATOR: ObjectRef = { apiVersion: 'config.openshift.io/v1', kind: 'ClusterOperator', name: 'authentication' };
-export const OAUTH_DEPLOYMENT: ObjectRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'oauth-openshift', namespace: 'openshift-authentication' };
+export const OAUTH_DEPLOYMENT: ObjectRef = {
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  name: 'oauth-openshift',
+  namespace: 'openshift-authentication',
+};
 
 const PATCH_ATTEMPTS = 3;
 
 /** Our provider, from the fixture: an HTPasswd provider reading the htpasswd Secret, mappingMethod claim. */
 export function desiredProvider(world: RhoaiWorld): KObject {
-  const [oauth] = world.render('access/oauth-htpasswd-provider', { provider: world.settings.htpasswdProvider, secret: world.settings.htpasswdSecret });
+  const [oauth] = world.render('access/oauth-htpasswd-provider', {
+    provider: world.settings.htpasswdProvider,
+    secret: world.settings.htpasswdSecret,
+  });
   return oauth!.spec.identityProviders[0];
 }
 
@@ -47,17 +55,26 @@ export async function addIdentityProvider(world: RhoaiWorld): Promise<'added' | 
     const same = (current ?? []).find((p) => p.name === ours.name);
     if (same) {
       assertCompatible(world, same);
-      world.report.text('identity provider', `OAuth cluster already has the identity provider ${ours.name} (HTPasswd, Secret ${ours.htpasswd.fileData.name}); left unchanged, with ${(current ?? []).length - 1} other provider(s)`);
+      world.report.text(
+        'identity provider',
+        `OAuth cluster already has the identity provider ${ours.name} (HTPasswd, Secret ${ours.htpasswd.fileData.name}); left unchanged, with ${(current ?? []).length - 1} other provider(s)`,
+      );
       return 'present';
     }
     // identityProviders is an atomic list: send the whole list, ours appended, as a merge patch
     // guarded by the resourceVersion just read (a 409 means someone changed OAuth meanwhile: read
     // it again). A merge patch rather than a JSON patch: the same concurrency guarantee, and a body
     // that schema tools (and the audit log's readers) understand as an OAuth object.
-    const patch = { metadata: { resourceVersion: oauth.metadata.resourceVersion }, spec: { identityProviders: [...(current ?? []), ours] } };
+    const patch = {
+      metadata: { resourceVersion: oauth.metadata.resourceVersion },
+      spec: { identityProviders: [...(current ?? []), ours] },
+    };
     try {
       await world.cluster.patch(OAUTH_CLUSTER, patch, 'merge');
-      world.report.text('identity provider', `added ${ours.name} to OAuth cluster after its ${(current ?? []).length} provider(s)${current?.length ? ` (${current.map((p) => p.name).join(', ')})` : ''}`);
+      world.report.text(
+        'identity provider',
+        `added ${ours.name} to OAuth cluster after its ${(current ?? []).length} provider(s)${current?.length ? ` (${current.map((p) => p.name).join(', ')})` : ''}`,
+      );
       return 'added';
     } catch (error) {
       // The resourceVersion no longer matches: someone changed OAuth since it was read. Read it again.
@@ -85,22 +102,33 @@ function assertCompatible(world: RhoaiWorld, found: KObject): void {
 /** OAuth cluster lists our provider, and every provider it had before, unchanged and in their order. */
 export async function assertProvidersMerged(world: RhoaiWorld): Promise<void> {
   const before = world.facts.identityProvidersBefore;
-  assert.ok(before, 'the identity providers were not read before the change: a step "I add the HTPasswd identity provider ..." must come first');
+  assert.ok(
+    before,
+    'the identity providers were not read before the change: a step "I add the HTPasswd identity provider ..." must come first',
+  );
   const oauth = await world.cluster.get(OAUTH_CLUSTER);
   const now: KObject[] = oauth?.spec?.identityProviders ?? [];
   const ours = desiredProvider(world);
   const mine = now.find((p) => p.name === ours.name);
   assert.ok(mine, `OAuth cluster has no identity provider ${ours.name} (it has: ${now.map((p) => p.name).join(', ') || 'none'})`);
   assert.equal(mine.type, 'HTPasswd', `identity provider ${ours.name} has type ${mine.type}`);
-  assert.equal(mine.htpasswd?.fileData?.name, world.settings.htpasswdSecret, `identity provider ${ours.name} reads Secret ${mine.htpasswd?.fileData?.name}`);
+  assert.equal(
+    mine.htpasswd?.fileData?.name,
+    world.settings.htpasswdSecret,
+    `identity provider ${ours.name} reads Secret ${mine.htpasswd?.fileData?.name}`,
+  );
   assert.equal(mine.mappingMethod ?? 'claim', 'claim', `identity provider ${ours.name} has mappingMethod ${mine.mappingMethod}`);
   const others = now.filter((p) => p.name !== ours.name);
-  assert.deepEqual(others, before.filter((p) => p.name !== ours.name), 'OAuth cluster\'s other identity providers changed: they must be kept as they were');
+  assert.deepEqual(
+    others,
+    before.filter((p) => p.name !== ours.name),
+    "OAuth cluster's other identity providers changed: they must be kept as they were",
+  );
   world.report.text(
     'other identity providers',
     others.length
       ? `OAuth cluster keeps ${others.map((p) => `${p.name} (${p.type})`).join(', ')} as they were`
-      : 'OAuth cluster had no other identity provider before: nothing to keep on this cluster, so this check proved nothing here (the twin\'s brownfield profile exercises it)',
+      : "OAuth cluster had no other identity provider before: nothing to keep on this cluster, so this check proved nothing here (the twin's brownfield profile exercises it)",
   );
 }
 
@@ -110,9 +138,16 @@ export async function assertProvidersMerged(world: RhoaiWorld): Promise<void> {
  */
 export async function lastConfigurationChange(world: RhoaiWorld): Promise<Date | undefined> {
   const times: number[] = [];
-  for (const [ref, field] of [[OAUTH_CLUSTER, 'f:spec'], [htpasswdSecretRef(world), 'f:data']] as const) {
+  for (const [ref, field] of [
+    [OAUTH_CLUSTER, 'f:spec'],
+    [htpasswdSecretRef(world), 'f:data'],
+  ] as const) {
     const obj = await world.cluster.get(ref);
-    for (const entry of (obj?.metadata.managedFields ?? []) as { time?: string; subresource?: string; fieldsV1?: Record<string, unknown> }[]) {
+    for (const entry of (obj?.metadata.managedFields ?? []) as {
+      time?: string;
+      subresource?: string;
+      fieldsV1?: Record<string, unknown>;
+    }[]) {
       if (entry.subresource || !entry.time || !(field in (entry.fieldsV1 ?? {}))) continue;
       times.push(Date.parse(entry.time));
     }
@@ -135,7 +170,9 @@ export async function waitForOAuthRollout(world: RhoaiWorld): Promise<void> {
     (obj) => {
       const degraded = conditionOf(obj, 'Degraded');
       if (degraded?.status === 'True' && /ConfigObservation/.test(degraded.reason ?? '')) {
-        return { fail: `ClusterOperator authentication is Degraded (${degraded.reason}): ${degraded.message} — while its identity-provider configuration is invalid the authentication operator rolls none of it out` };
+        return {
+          fail: `ClusterOperator authentication is Degraded (${degraded.reason}): ${degraded.message} — while its identity-provider configuration is invalid the authentication operator rolls none of it out`,
+        };
       }
       const progressing = conditionOf(obj, 'Progressing');
       const settled = progressing?.status === 'False' && (!since || Date.parse(progressing.lastTransitionTime ?? '') >= since.getTime());
@@ -149,9 +186,16 @@ export async function waitForOAuthRollout(world: RhoaiWorld): Promise<void> {
       if (!d) return false;
       const desired = d.spec?.replicas ?? 1;
       const s = d.status ?? {};
-      return (s.observedGeneration ?? 0) >= (d.metadata.generation ?? 0) && s.updatedReplicas === desired && s.availableReplicas === desired && s.replicas === desired;
+      return (
+        (s.observedGeneration ?? 0) >= (d.metadata.generation ?? 0) &&
+        s.updatedReplicas === desired &&
+        s.availableReplicas === desired &&
+        s.replicas === desired
+      );
     },
-    { describe: `Deployment ${OAUTH_DEPLOYMENT.namespace}/${OAUTH_DEPLOYMENT.name} to be fully rolled out (every replica updated and available, no old pods)` },
+    {
+      describe: `Deployment ${OAUTH_DEPLOYMENT.namespace}/${OAUTH_DEPLOYMENT.name} to be fully rolled out (every replica updated and available, no old pods)`,
+    },
   );
   const progressing = conditionOf(co, 'Progressing');
   world.report.text(

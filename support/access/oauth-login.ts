@@ -41,10 +41,15 @@ export interface LoginAttempt {
 /** The OAuth server the API server names (issuer and authorization endpoint). */
 export async function oauthServer(world: RhoaiWorld): Promise<OAuthServerInfo> {
   const server = await world.cluster.server();
-  const metadata = await world.cluster.request<{ issuer?: string; authorization_endpoint?: string }>({ method: 'GET', path: METADATA_PATH });
+  const metadata = await world.cluster.request<{ issuer?: string; authorization_endpoint?: string }>({
+    method: 'GET',
+    path: METADATA_PATH,
+  });
   const endpoint = metadata?.authorization_endpoint;
   if (!endpoint || !/^https:\/\//.test(endpoint)) {
-    throw new Error(`${server}${METADATA_PATH} names no https authorization_endpoint (got ${JSON.stringify(endpoint)}): the cluster's OAuth server is not configured (is this OpenShift with its integrated OAuth server?)`);
+    throw new Error(
+      `${server}${METADATA_PATH} names no https authorization_endpoint (got ${JSON.stringify(endpoint)}): the cluster's OAuth server is not configured (is this OpenShift with its integrated OAuth server?)`,
+    );
   }
   return { issuer: metadata.issuer ?? new URL(endpoint).origin, authorizationEndpoint: endpoint };
 }
@@ -57,7 +62,9 @@ export async function challengingLogin(world: RhoaiWorld, user: string, password
   const agent = routeHttpsAgent(trust, target.resolve);
   try {
     const challenge = await authorize(agent, trust, server.authorizationEndpoint, {});
-    const answer = await authorize(agent, trust, server.authorizationEndpoint, { Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
+    const answer = await authorize(agent, trust, server.authorizationEndpoint, {
+      Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
+    });
     if (answer.kind === 'token') world.secret(answer.token, 'OAuth access token');
     return { user, server, trust, challenge, answer };
   } finally {
@@ -66,7 +73,12 @@ export async function challengingLogin(world: RhoaiWorld, user: string, password
 }
 
 /** One GET of the authorization endpoint for the challenging client; retries only what a router answers while pods come and go. */
-async function authorize(agent: https.Agent, trust: RouteTrust, endpoint: string, headers: Record<string, string>): Promise<AuthorizeOutcome> {
+async function authorize(
+  agent: https.Agent,
+  trust: RouteTrust,
+  endpoint: string,
+  headers: Record<string, string>,
+): Promise<AuthorizeOutcome> {
   const url = new URL(endpoint);
   url.searchParams.set('client_id', CHALLENGING_CLIENT);
   url.searchParams.set('response_type', 'token');
@@ -74,7 +86,8 @@ async function authorize(agent: https.Agent, trust: RouteTrust, endpoint: string
   try {
     last = await withRetry(async () => {
       const response = await get(url, agent, trust, headers);
-      if ([502, 503, 504].includes(response.status)) throw Object.assign(new Error(`HTTP ${response.status}`), { transient: true, response });
+      if ([502, 503, 504].includes(response.status))
+        throw Object.assign(new Error(`HTTP ${response.status}`), { transient: true, response });
       return response;
     }, LOGIN_RETRY);
   } catch (error) {
@@ -103,9 +116,12 @@ async function get(url: URL, agent: https.Agent, trust: RouteTrust, headers: Rec
     const message = (error as Error).message;
     let hint = '';
     if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME/.test(code + message)) hint = `: its certificate is not trusted by ${trust.describe}`;
-    else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') hint = `: ${url.hostname} does not resolve (set RHOAI_RESOLVE, e.g. *.apps.<domain>=<router IP>:443)`;
+    else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+      hint = `: ${url.hostname} does not resolve (set RHOAI_RESOLVE, e.g. *.apps.<domain>=<router IP>:443)`;
     const failure = new Error(`the OAuth server at ${url.origin} cannot be reached (${code || 'error'}: ${message})${hint}`);
-    throw Object.assign(failure, { transient: !hint && ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE'].includes(code) });
+    throw Object.assign(failure, {
+      transient: !hint && ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE'].includes(code),
+    });
   }
 }
 
@@ -122,11 +138,24 @@ function classify(r: AxiosResponse<string>): AuthorizeOutcome {
   const fragment = new URLSearchParams(hash >= 0 ? location.slice(hash + 1) : '');
   const query = new URL(hash >= 0 ? location.slice(0, hash) : location).searchParams;
   const error = query.get('error') ?? fragment.get('error');
-  if (error) return { kind: 'oauth-error', status: 302, error, description: query.get('error_description') ?? fragment.get('error_description') ?? '' };
+  if (error)
+    return {
+      kind: 'oauth-error',
+      status: 302,
+      error,
+      description: query.get('error_description') ?? fragment.get('error_description') ?? '',
+    };
   const token = fragment.get('access_token');
   if (!token) return { kind: 'unexpected', status: 302, location: location.split('#')[0], body };
   const expiresIn = Number(fragment.get('expires_in'));
-  return { kind: 'token', status: 302, token, expiresIn: Number.isFinite(expiresIn) ? expiresIn : undefined, scope: fragment.get('scope') ?? undefined, tokenType: fragment.get('token_type') ?? undefined };
+  return {
+    kind: 'token',
+    status: 302,
+    token,
+    expiresIn: Number.isFinite(expiresIn) ? expiresIn : undefined,
+    scope: fragment.get('scope') ?? undefined,
+    tokenType: fragment.get('token_type') ?? undefined,
+  };
 }
 
 /** An outcome in words, for messages and reports (never the token). */

@@ -7,13 +7,28 @@ import { session } from '../session';
 import type { RhoaiWorld } from '../world';
 
 /** Runs `fn` with a client that authenticates with `token`; its connections are closed afterwards. */
-export async function withTokenClient<T>(world: RhoaiWorld, user: string, token: string, fn: (client: ClusterClient) => Promise<T>): Promise<T> {
+export async function withTokenClient<T>(
+  world: RhoaiWorld,
+  user: string,
+  token: string,
+  fn: (client: ClusterClient) => Promise<T>,
+): Promise<T> {
   const target = await session.target();
   const cluster = target.kubeConfig.getCurrentCluster();
   if (!cluster) throw new Error(`the kubeconfig context ${target.context} has no cluster`);
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromOptions({
-    clusters: [{ name: cluster.name, server: cluster.server, caData: cluster.caData, caFile: cluster.caFile, skipTLSVerify: cluster.skipTLSVerify, tlsServerName: cluster.tlsServerName, proxyUrl: cluster.proxyUrl }],
+    clusters: [
+      {
+        name: cluster.name,
+        server: cluster.server,
+        caData: cluster.caData,
+        caFile: cluster.caFile,
+        skipTLSVerify: cluster.skipTLSVerify,
+        tlsServerName: cluster.tlsServerName,
+        proxyUrl: cluster.proxyUrl,
+      },
+    ],
     users: [{ name: user, token: world.secret(token, 'OAuth access token') }],
     contexts: [{ name: `${user}@${cluster.name}`, cluster: cluster.name, user }],
     currentContext: `${user}@${cluster.name}`,
@@ -28,7 +43,10 @@ export async function withTokenClient<T>(world: RhoaiWorld, user: string, token:
 
 /** `oc whoami` with that client: GET /apis/user.openshift.io/v1/users/~. */
 export async function whoami(client: ClusterClient): Promise<{ name: string; groups: string[] }> {
-  const user = await client.request<{ metadata?: { name?: string }; groups?: string[] | null }>({ method: 'GET', path: '/apis/user.openshift.io/v1/users/~' });
+  const user = await client.request<{ metadata?: { name?: string }; groups?: string[] | null }>({
+    method: 'GET',
+    path: '/apis/user.openshift.io/v1/users/~',
+  });
   return { name: user?.metadata?.name ?? '', groups: user?.groups ?? [] };
 }
 
@@ -37,7 +55,11 @@ export async function canI(client: ClusterClient, verb = '*', resource = '*', gr
   const review = await client.request<{ status?: { allowed?: boolean; reason?: string } }>({
     method: 'POST',
     path: '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
-    body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { verb, group, resource } } },
+    body: {
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SelfSubjectAccessReview',
+      spec: { resourceAttributes: { verb, group, resource } },
+    },
   });
   return { allowed: review?.status?.allowed === true, reason: review?.status?.reason };
 }

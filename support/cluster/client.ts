@@ -22,7 +22,10 @@ import { waitUntil, type ListPredicate, type ObjectPredicate, type WaitOptions }
 export class ClusterConnection {
   readonly transport: ApiTransport;
   readonly discovery: Discovery;
-  constructor(readonly kubeConfig: KubeConfig, retry: RetryPolicy = DEFAULT_RETRY) {
+  constructor(
+    readonly kubeConfig: KubeConfig,
+    retry: RetryPolicy = DEFAULT_RETRY,
+  ) {
     this.transport = new ApiTransport(kubeConfig, retry);
     this.discovery = new Discovery(this.transport);
   }
@@ -100,7 +103,10 @@ export class ClusterClient {
   private readonly observer: ClientObserver;
 
   /** `source` may be a function: the connection is then made on first use (the twin starts lazily). */
-  constructor(private readonly source: ConnectionSource, options: ClusterClientOptions = {}) {
+  constructor(
+    private readonly source: ConnectionSource,
+    options: ClusterClientOptions = {},
+  ) {
     this.defaultTimeoutMs = options.defaultTimeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS;
     this.observer = options.observer ?? {};
   }
@@ -174,13 +180,19 @@ export class ClusterClient {
         path: resourcePath(resource, ref.namespace),
         query: { labelSelector: options.labelSelector, fieldSelector: options.fieldSelector, limit: 500, continue: token },
       });
-      for (const item of page.items ?? []) items.push({ ...item, apiVersion: item.apiVersion ?? ref.apiVersion, kind: item.kind ?? ref.kind });
+      for (const item of page.items ?? [])
+        items.push({ ...item, apiVersion: item.apiVersion ?? ref.apiVersion, kind: item.kind ?? ref.kind });
       token = page.metadata?.continue || undefined;
     } while (token);
     return items;
   }
 
-  async patch(ref: ObjectRef, body: unknown, type: PatchType = 'merge', options: { subresource?: 'status' | 'scale' } = {}): Promise<KObject> {
+  async patch(
+    ref: ObjectRef,
+    body: unknown,
+    type: PatchType = 'merge',
+    options: { subresource?: 'status' | 'scale' } = {},
+  ): Promise<KObject> {
     const resource = await this.resolve(ref, 'patch');
     if (!ref.name) throw new Error(`patch ${describeRef(ref)}: a name is required`);
     if (type === 'json' && !Array.isArray(body)) throw new Error(`patch ${describeRef(ref)}: a JSON patch must be an array of operations`);
@@ -295,7 +307,9 @@ export class ClusterClient {
       return lines;
     });
     for (const ns of namespaces) {
-      await safely(`pods in namespace ${ns}`, async () => (await this.list({ apiVersion: 'v1', kind: 'Pod', namespace: ns })).map(formatPod));
+      await safely(`pods in namespace ${ns}`, async () =>
+        (await this.list({ apiVersion: 'v1', kind: 'Pod', namespace: ns })).map(formatPod),
+      );
     }
     return sections.join('\n\n');
   }

@@ -63,13 +63,17 @@ function containerState(status: ContainerStatus): string {
   let text: string;
   if (state.running) text = 'running';
   else if (state.waiting) text = `waiting ${state.waiting.reason ?? ''}${state.waiting.message ? `: ${state.waiting.message}` : ''}`;
-  else if (state.terminated) text = `terminated ${state.terminated.reason ?? ''} exit=${state.terminated.exitCode ?? '?'}${state.terminated.message ? `: ${state.terminated.message}` : ''}`;
+  else if (state.terminated)
+    text = `terminated ${state.terminated.reason ?? ''} exit=${state.terminated.exitCode ?? '?'}${state.terminated.message ? `: ${state.terminated.message}` : ''}`;
   else text = 'unknown';
   return `${status.name} ${text.trim()}${status.ready ? ' ready' : ''} restarts=${status.restartCount ?? 0}`;
 }
 
 export function formatPod(pod: KObject): string {
-  const statuses = [...((pod.status?.initContainerStatuses as ContainerStatus[] | undefined) ?? []), ...((pod.status?.containerStatuses as ContainerStatus[] | undefined) ?? [])];
+  const statuses = [
+    ...((pod.status?.initContainerStatuses as ContainerStatus[] | undefined) ?? []),
+    ...((pod.status?.containerStatuses as ContainerStatus[] | undefined) ?? []),
+  ];
   const containers = (pod.status?.containerStatuses as ContainerStatus[] | undefined) ?? [];
   const ready = containers.filter((c) => c.ready).length;
   const podReady = conditionsOf(pod).find((c) => c.type === 'Ready')?.status ?? 'Unknown';

@@ -28,7 +28,12 @@ async function explained<T>(wait: () => Promise<T>, last: () => string | undefin
 }
 
 /** Waits until `problem(object)` finds nothing wrong with the object (undefined when absent). */
-export async function waitForObjectExplained(cluster: ClusterClient, ref: ObjectRef, problem: (obj: KObject | undefined) => Problem, describe: string): Promise<KObject | undefined> {
+export async function waitForObjectExplained(
+  cluster: ClusterClient,
+  ref: ObjectRef,
+  problem: (obj: KObject | undefined) => Problem,
+  describe: string,
+): Promise<KObject | undefined> {
   let last: string | undefined;
   return explained(
     () => cluster.waitFor(ref, (obj) => verdictOf(problem(obj), (text) => (last = text)), { describe }),

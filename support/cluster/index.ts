@@ -1,5 +1,12 @@
 // The cluster client: one module every domain uses to talk to the Kubernetes API.
-export { ClusterClient, ClusterConnection, secretValuesIn, type ClientObserver, type ClusterClientOptions, type ListOptions } from './client';
+export {
+  ClusterClient,
+  ClusterConnection,
+  secretValuesIn,
+  type ClientObserver,
+  type ClusterClientOptions,
+  type ListOptions,
+} from './client';
 export { WaitTimeoutError, WaitFailedError, type Verdict, type ObjectPredicate, type ListPredicate, type WaitOptions } from './wait';
 export { ApiError, ApiNetworkError, type ApiRequest, type ApiStatus } from './transport';
 export { UnknownKindError } from './discovery';

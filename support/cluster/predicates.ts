@@ -18,7 +18,9 @@ export function phaseIs(phase: string, failPhases: string[] = []): ObjectPredica
   return (obj: KObject | undefined) => {
     const current = obj?.status?.phase as string | undefined;
     if (current && failPhases.includes(current)) {
-      return { fail: `status.phase is ${current}${obj?.status?.message ? `: ${obj.status.message}` : ''}${obj?.status?.reason ? ` (reason ${obj.status.reason})` : ''}` };
+      return {
+        fail: `status.phase is ${current}${obj?.status?.message ? `: ${obj.status.message}` : ''}${obj?.status?.reason ? ` (reason ${obj.status.reason})` : ''}`,
+      };
     }
     return current === phase;
   };

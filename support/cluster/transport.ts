@@ -58,7 +58,11 @@ export class ApiError extends Error {
 export class ApiNetworkError extends Error {
   readonly transient: boolean;
   readonly code: string | undefined;
-  constructor(readonly method: string, readonly url: string, cause: Error) {
+  constructor(
+    readonly method: string,
+    readonly url: string,
+    cause: Error,
+  ) {
     const code = (cause as NodeJS.ErrnoException).code;
     super(`${method} ${url} → network error${code ? ` ${code}` : ''} (${cause.message})`, { cause });
     this.name = 'ApiNetworkError';
@@ -118,7 +122,9 @@ export class ApiTransport {
     const chunks: Buffer[] = [];
     return new Promise<ApiResponse>((resolve, reject) => {
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') }));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') }),
+      );
       response.on('error', (error) => reject(new ApiNetworkError(request.method, this.url(request.path, request.query), error)));
     });
   }
@@ -129,7 +135,13 @@ export class ApiTransport {
       async () => {
         const response = await this.send(request);
         if (response.status < 200 || response.status > 299) {
-          throw new ApiError(request.method, this.url(request.path, request.query), response.status, parseStatus(response.text), retryAfter(response.headers));
+          throw new ApiError(
+            request.method,
+            this.url(request.path, request.query),
+            response.status,
+            parseStatus(response.text),
+            retryAfter(response.headers),
+          );
         }
         return response;
       },
@@ -178,12 +190,12 @@ export class ApiTransport {
     const transport = url.protocol === 'http:' ? http : https;
     const display = url.toString();
     return new Promise<http.IncomingMessage>((resolve, reject) => {
-      const req = transport.request(
-        url,
-        { ...options, agent: this.agent, headers, signal: request.signal },
-        (response) => resolve(response),
+      const req = transport.request(url, { ...options, agent: this.agent, headers, signal: request.signal }, (response) =>
+        resolve(response),
       );
-      req.on('error', (error) => reject(request.signal?.aborted ? request.signal.reason : new ApiNetworkError(request.method, display, error)));
+      req.on('error', (error) =>
+        reject(request.signal?.aborted ? request.signal.reason : new ApiNetworkError(request.method, display, error)),
+      );
       if (!streaming) {
         req.setTimeout(REQUEST_IDLE_TIMEOUT_MS, () => {
           const timeout = Object.assign(new Error(`no answer within ${REQUEST_IDLE_TIMEOUT_MS / 1000}s`), { code: 'ETIMEDOUT' });

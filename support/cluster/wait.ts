@@ -25,7 +25,10 @@ export interface WaitOptions {
 
 /** The wait ran out of time; the message carries what a person needs to act. */
 export class WaitTimeoutError extends Error {
-  constructor(message: string, readonly lastObserved: KObject | KObject[] | undefined) {
+  constructor(
+    message: string,
+    readonly lastObserved: KObject | KObject[] | undefined,
+  ) {
     super(message);
     this.name = 'WaitTimeoutError';
   }
@@ -33,7 +36,10 @@ export class WaitTimeoutError extends Error {
 
 /** The predicate reported a terminal failure. */
 export class WaitFailedError extends Error {
-  constructor(message: string, readonly lastObserved: KObject | KObject[] | undefined) {
+  constructor(
+    message: string,
+    readonly lastObserved: KObject | KObject[] | undefined,
+  ) {
     super(message);
     this.name = 'WaitFailedError';
   }
@@ -164,7 +170,8 @@ export async function waitUntil(
       }
     }
   } catch (thrown) {
-    const reason = thrown instanceof Done || thrown instanceof Timeout ? thrown : controller.signal.aborted ? controller.signal.reason : thrown;
+    const reason =
+      thrown instanceof Done || thrown instanceof Timeout ? thrown : controller.signal.aborted ? controller.signal.reason : thrown;
     if (reason instanceof Done) {
       if (reason.result.ok) return reason.result.value;
       throw reason.result.error;
@@ -187,7 +194,12 @@ function observedLines(ref: ObjectRef, observed: KObject | KObject[] | undefined
     if (observed.length === 0) return [`  last observed: no ${ref.kind} objects`];
     return [
       `  last observed: ${observed.length} ${ref.kind} object(s)`,
-      ...observed.slice(0, 10).flatMap((o) => [`    ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}: ${statusSummary(o)}`, ...formatConditions(o, '      ')]),
+      ...observed
+        .slice(0, 10)
+        .flatMap((o) => [
+          `    ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}: ${statusSummary(o)}`,
+          ...formatConditions(o, '      '),
+        ]),
     ];
   }
   if (!observed) return ['  last observed: absent (the object does not exist)'];
@@ -196,7 +208,11 @@ function observedLines(ref: ObjectRef, observed: KObject | KObject[] | undefined
 }
 
 function failureMessage(awaited: string, ref: ObjectRef, fail: string, observed: KObject | KObject[] | undefined): string {
-  return [`failed waiting for ${awaited}: ${fail}`, `  awaited: ${describeRef(ref)} (${ref.apiVersion})`, ...observedLines(ref, observed)].join('\n');
+  return [
+    `failed waiting for ${awaited}: ${fail}`,
+    `  awaited: ${describeRef(ref)} (${ref.apiVersion})`,
+    ...observedLines(ref, observed),
+  ].join('\n');
 }
 
 function timeoutMessage(
@@ -208,11 +224,12 @@ function timeoutMessage(
   lastWatchError: Error | undefined,
 ): string {
   const where = ref.namespace ? `namespace ${ref.namespace}` : `the cluster (involving ${describeRef(ref)})`;
-  const eventLines = events instanceof Error
-    ? [`  recent events in ${where}: could not be read (${events.message})`]
-    : events.length === 0
-      ? [`  recent events in ${where}: none`]
-      : [`  recent events in ${where} (newest last):`, ...events.map((e) => `    ${formatEvent(e)}`)];
+  const eventLines =
+    events instanceof Error
+      ? [`  recent events in ${where}: could not be read (${events.message})`]
+      : events.length === 0
+        ? [`  recent events in ${where}: none`]
+        : [`  recent events in ${where} (newest last):`, ...events.map((e) => `    ${formatEvent(e)}`)];
   return [
     `timed out after ${Math.round(elapsedMs / 1000)} s waiting for ${awaited}`,
     `  awaited: ${describeRef(ref)} (${ref.apiVersion})`,

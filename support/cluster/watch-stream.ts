@@ -78,6 +78,8 @@ export async function watchOnce(
     });
     // A stream cut mid-way ("aborted", ECONNRESET) is a dropped watch, handled by the caller.
     response.on('error', (error) => finish(Object.assign(error, { transient: true })));
-    response.on('aborted', () => finish(Object.assign(new Error('watch stream aborted by the server'), { code: 'ECONNRESET', transient: true })));
+    response.on('aborted', () =>
+      finish(Object.assign(new Error('watch stream aborted by the server'), { code: 'ECONNRESET', transient: true })),
+    );
   });
 }

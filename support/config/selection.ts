@@ -22,7 +22,9 @@ export interface SelectedScenario {
 /** Every scenario (each example row counts) of the feature files under dir, with its compiled tags. */
 export function scenariosUnder(dir: string): SelectedScenario[] {
   const files = (d: string): string[] =>
-    fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(d, e.name)) : e.name.endsWith('.feature') ? [path.join(d, e.name)] : []));
+    fs
+      .readdirSync(d, { withFileTypes: true })
+      .flatMap((e) => (e.isDirectory() ? files(path.join(d, e.name)) : e.name.endsWith('.feature') ? [path.join(d, e.name)] : []));
   const newId = IdGenerator.incrementing();
   return files(dir).flatMap((uri) => {
     const doc = new Parser(new AstBuilder(newId), new GherkinClassicTokenMatcher()).parse(fs.readFileSync(uri, 'utf8'));
@@ -49,7 +51,30 @@ export function selectionOf(argv: readonly string[]): { tags: string[]; paths: b
 }
 
 /** cucumber-js options that take the next argument as their value (anything else is a flag or a path). */
-const OPTIONS_WITH_VALUE = new Set(['--format', '-f', '--format-options', '--require', '-r', '--import', '-i', '--require-module', '--profile', '-p', '--config', '-c', '--parallel', '--retry', '--retry-tag-filter', '--name', '--order', '--world-parameters', '--language', '--shard', '--plugin', '--plugin-options']);
+const OPTIONS_WITH_VALUE = new Set([
+  '--format',
+  '-f',
+  '--format-options',
+  '--require',
+  '-r',
+  '--import',
+  '-i',
+  '--require-module',
+  '--profile',
+  '-p',
+  '--config',
+  '-c',
+  '--parallel',
+  '--retry',
+  '--retry-tag-filter',
+  '--name',
+  '--order',
+  '--world-parameters',
+  '--language',
+  '--shard',
+  '--plugin',
+  '--plugin-options',
+]);
 
 /** Whether the run goes to a real cluster (RHOAI_TARGET=cluster, or auto with a current kubeconfig context). */
 export function targetsCluster(settings: Settings, home?: string): boolean {
@@ -74,7 +99,9 @@ export function selectionProblems(settings: Settings, argv: readonly string[], f
     try {
       parsed = parseTagExpression(expression);
     } catch (error) {
-      problems.push(`--tags ${JSON.stringify(expression)} is not a tag expression: ${(error as Error).message} (e.g. "@install", "@tutorial and not @gpu")`);
+      problems.push(
+        `--tags ${JSON.stringify(expression)} is not a tag expression: ${(error as Error).message} (e.g. "@install", "@tutorial and not @gpu")`,
+      );
       continue;
     }
     selected = selected.filter((s) => parsed.evaluate(s.tags));
@@ -82,12 +109,19 @@ export function selectionProblems(settings: Settings, argv: readonly string[], f
   if (problems.length) return problems;
   if (!selected.length) {
     const known = [...new Set(all.flatMap((s) => s.tags).filter((t) => !t.startsWith('@req.')))].sort();
-    problems.push(`--tags ${tags.map((t) => JSON.stringify(t)).join(' and ')} selects no scenario of ${path.relative(process.cwd(), featuresDir) || featuresDir}/: use the area tags (${known.join(', ')}) or a checklist id such as @req.INS-OP-01`);
+    problems.push(
+      `--tags ${tags.map((t) => JSON.stringify(t)).join(' and ')} selects no scenario of ${path.relative(process.cwd(), featuresDir) || featuresDir}/: use the area tags (${known.join(', ')}) or a checklist id such as @req.INS-OP-01`,
+    );
   }
   const needPassword = selected.filter((s) => s.tags.includes(ADMIN_PASSWORD_TAG));
   if (needPassword.length && !settings.adminPassword && targetsCluster(settings, home)) {
-    const names = needPassword.slice(0, 3).map((s) => `"${s.name}"`).join(', ');
-    problems.push(`RHOAI_ADMIN_PASSWORD is not set: on a real cluster the selected scenarios ${names}${needPassword.length > 3 ? ` and ${needPassword.length - 3} more` : ''} log in as the admin user; set it (at least 8 characters), or leave them out (--tags "not ${ADMIN_PASSWORD_TAG}")`);
+    const names = needPassword
+      .slice(0, 3)
+      .map((s) => `"${s.name}"`)
+      .join(', ');
+    problems.push(
+      `RHOAI_ADMIN_PASSWORD is not set: on a real cluster the selected scenarios ${names}${needPassword.length > 3 ? ` and ${needPassword.length - 3} more` : ''} log in as the admin user; set it (at least 8 characters), or leave them out (--tags "not ${ADMIN_PASSWORD_TAG}")`,
+    );
   }
   return problems;
 }

@@ -4,7 +4,10 @@ import * as path from 'node:path';
 
 /** Thrown by a parser: `allowed` says, in words, what the variable accepts. */
 export class InvalidSettingValue extends Error {
-  constructor(readonly allowed: string, readonly detail?: string) {
+  constructor(
+    readonly allowed: string,
+    readonly detail?: string,
+  ) {
     super(detail ? `${detail}; allowed: ${allowed}` : `allowed: ${allowed}`);
   }
 }
@@ -61,4 +64,3 @@ export function channel(raw: string | undefined, fallback: string): string | und
   if (!CHANNEL.test(value)) throw new InvalidSettingValue('a channel name (letters, digits, ".", "_", "-") or @default');
   return value;
 }
-

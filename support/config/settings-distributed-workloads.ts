@@ -12,11 +12,13 @@ function positiveQuantity(allowed: string, unit: 'cpu' | 'memory') {
   return (raw: string | undefined): string | undefined => {
     if (raw === undefined) return undefined;
     const value = raw.trim();
-    if (!isQuantity(value) || value.startsWith('-') || value.startsWith('+')) throw new InvalidSettingValue(allowed, `"${raw}" is not a Kubernetes quantity`);
+    if (!isQuantity(value) || value.startsWith('-') || value.startsWith('+'))
+      throw new InvalidSettingValue(allowed, `"${raw}" is not a Kubernetes quantity`);
     const amount = parseQuantity(value);
     if (!(amount > 0)) throw new InvalidSettingValue(allowed, 'it must be greater than 0');
     if (unit === 'memory' && !Number.isInteger(amount)) throw new InvalidSettingValue(allowed, 'memory is a whole number of bytes');
-    if (unit === 'cpu' && !Number.isInteger(Math.round(amount * 1e6) / 1e3)) throw new InvalidSettingValue(allowed, 'the finest CPU unit is 1m');
+    if (unit === 'cpu' && !Number.isInteger(Math.round(amount * 1e6) / 1e3))
+      throw new InvalidSettingValue(allowed, 'the finest CPU unit is 1m');
     return value;
   };
 }
@@ -39,7 +41,7 @@ export const DISTRIBUTED_WORKLOAD_SETTINGS = {
   clusterQueueCpu: define<string | undefined>({
     name: 'RHOAI_CLUSTER_QUEUE_CPU',
     description:
-      "nominalQuota of cpu in the ClusterQueue cluster-queue (docs example: 9). By default it is sized from the cluster: the allocatable cpu of the Ready, schedulable worker nodes minus what the pods on them already request (distributed-workload pods excluded), rounded down to whole cores.",
+      'nominalQuota of cpu in the ClusterQueue cluster-queue (docs example: 9). By default it is sized from the cluster: the allocatable cpu of the Ready, schedulable worker nodes minus what the pods on them already request (distributed-workload pods excluded), rounded down to whole cores.',
     allowed: CPU_ALLOWED,
     default: 'sized from the worker nodes',
     secret: false,
@@ -78,7 +80,8 @@ export const DISTRIBUTED_WORKLOAD_SETTINGS = {
       const value = raw ?? 'distributed-workloads';
       const allowed = 'a DNS-1123 label (lower-case letters, digits and -, at most 63 characters), not openshift-*, kube-* or redhat-ods-*';
       if (!DNS_LABEL.test(value)) throw new InvalidSettingValue(allowed);
-      if (/^(openshift|kube|redhat-ods)(-|$)/.test(value) || value === 'default') throw new InvalidSettingValue(allowed, 'the dashboard does not list system namespaces as data science projects');
+      if (/^(openshift|kube|redhat-ods)(-|$)/.test(value) || value === 'default')
+        throw new InvalidSettingValue(allowed, 'the dashboard does not list system namespaces as data science projects');
       return value;
     },
   }),
@@ -112,7 +115,8 @@ export const DISTRIBUTED_WORKLOAD_SETTINGS = {
   }),
   codeflareMtlsEnabled: define<boolean>({
     name: 'RHOAI_CODEFLARE_MTLS_ENABLED',
-    description: 'The kuberay.mTLSEnabled value codeflare-operator-config must hold (2.9 default true; the docs require RayJob submissionMode HTTPMode because of it).',
+    description:
+      'The kuberay.mTLSEnabled value codeflare-operator-config must hold (2.9 default true; the docs require RayJob submissionMode HTTPMode because of it).',
     allowed: 'true | false',
     default: 'true',
     secret: false,
@@ -120,7 +124,8 @@ export const DISTRIBUTED_WORKLOAD_SETTINGS = {
   }),
   codeflareDashboardOAuthEnabled: define<boolean>({
     name: 'RHOAI_CODEFLARE_DASHBOARD_OAUTH_ENABLED',
-    description: 'The kuberay.rayDashboardOAuthEnabled value codeflare-operator-config must hold (2.9 default true: an OpenShift OAuth proxy in front of the Ray dashboard).',
+    description:
+      'The kuberay.rayDashboardOAuthEnabled value codeflare-operator-config must hold (2.9 default true: an OpenShift OAuth proxy in front of the Ray dashboard).',
     allowed: 'true | false',
     default: 'true',
     secret: false,

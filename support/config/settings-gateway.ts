@@ -4,19 +4,21 @@ import { define, InvalidSettingValue } from './setting-kinds';
 
 /** What a subject organisation may hold: -subj is "/O=<org>/CN=<cn>", so no "/", "=", "+" or "\". */
 const ORGANIZATION = /^[A-Za-z0-9][A-Za-z0-9 .,'&()_-]{0,63}$/;
-const ORGANIZATION_ALLOWED = 'up to 64 letters, digits, spaces and . , \' & ( ) _ - (no "/", "=", "+" or "\\"), starting with a letter or digit';
+const ORGANIZATION_ALLOWED =
+  'up to 64 letters, digits, spaces and . , \' & ( ) _ - (no "/", "=", "+" or "\\"), starting with a letter or digit';
 
 export const GATEWAY_SETTINGS = {
   openssl: define<string>({
     name: 'RHOAI_OPENSSL',
     description:
-      'The OpenSSL command that generates the secure gateway\'s root and wildcard certificates, exactly as the 2.9 serving guide does (`openssl req -x509 ... -CA/-CAkey`). It must be OpenSSL 3.0 or later: 1.1.x (RHEL 8) and LibreSSL (macOS) lack `req -CA`; on macOS point this at Homebrew\'s openssl@3.',
+      "The OpenSSL command that generates the secure gateway's root and wildcard certificates, exactly as the 2.9 serving guide does (`openssl req -x509 ... -CA/-CAkey`). It must be OpenSSL 3.0 or later: 1.1.x (RHEL 8) and LibreSSL (macOS) lack `req -CA`; on macOS point this at Homebrew's openssl@3.",
     allowed: 'a command name on PATH or a path to an OpenSSL >= 3.0 executable',
     default: 'openssl',
     secret: false,
     parse: (raw) => {
       const value = raw ?? 'openssl';
-      if (/[\r\n\0]/.test(value)) throw new InvalidSettingValue('a command name on PATH or a path to an OpenSSL >= 3.0 executable', 'it contains a line break');
+      if (/[\r\n\0]/.test(value))
+        throw new InvalidSettingValue('a command name on PATH or a path to an OpenSSL >= 3.0 executable', 'it contains a line break');
       return value;
     },
   }),

@@ -6,9 +6,11 @@ import { define, InvalidSettingValue } from './setting-kinds';
 const GROUP_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 const USER_NAME = /^[a-z0-9]([a-z0-9.-]{0,40}[a-z0-9])?$/;
 const GROUP_ALLOWED = 'an OpenShift group name: letters, digits, ".", "_" and "-", starting with a letter or digit, at most 63 characters';
-const USER_ALLOWED = 'an htpasswd user name usable in a project name: lower-case letters, digits, "." and "-", starting and ending with a letter or digit, at most 42 characters';
+const USER_ALLOWED =
+  'an htpasswd user name usable in a project name: lower-case letters, digits, "." and "-", starting and ending with a letter or digit, at most 42 characters';
 const USERS_ALLOWED = `two or more user names separated by ",", each ${USER_ALLOWED}`;
-const PREFIX_ALLOWED = 'lower-case letters, digits and "-", starting with a letter, at most 20 characters (the project name is <prefix><user>, a DNS-1123 label)';
+const PREFIX_ALLOWED =
+  'lower-case letters, digits and "-", starting with a letter, at most 20 characters (the project name is <prefix><user>, a DNS-1123 label)';
 
 function group(name: string, fallback: string, description: string) {
   return define<string>({
@@ -19,7 +21,8 @@ function group(name: string, fallback: string, description: string) {
     secret: false,
     parse: (raw) => {
       const value = raw ?? fallback;
-      if (value.startsWith('system:')) throw new InvalidSettingValue(GROUP_ALLOWED, 'system: groups are virtual and have no members to manage');
+      if (value.startsWith('system:'))
+        throw new InvalidSettingValue(GROUP_ALLOWED, 'system: groups are virtual and have no members to manage');
       if (!GROUP_NAME.test(value)) throw new InvalidSettingValue(GROUP_ALLOWED);
       return value;
     },
@@ -27,7 +30,10 @@ function group(name: string, fallback: string, description: string) {
 }
 
 function users(raw: string | undefined, fallback: string): string[] {
-  const list = (raw ?? fallback).split(',').map((u) => u.trim()).filter(Boolean);
+  const list = (raw ?? fallback)
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
   if (!list.length) throw new InvalidSettingValue(USERS_ALLOWED, 'no user named');
   const bad = list.filter((u) => !USER_NAME.test(u));
   if (bad.length) throw new InvalidSettingValue(USERS_ALLOWED, `not allowed: ${bad.join(', ')}`);
@@ -55,13 +61,15 @@ export const QUESTION_SETTINGS = {
     secret: false,
     parse: (raw) => {
       const list = users(raw, 'ds-user-1,ds-user-2');
-      if (list.length < 2) throw new InvalidSettingValue(USERS_ALLOWED, 'Q-02 needs two users: one works in a workspace that is not the other\'s');
+      if (list.length < 2)
+        throw new InvalidSettingValue(USERS_ALLOWED, "Q-02 needs two users: one works in a workspace that is not the other's");
       return list;
     },
   }),
   dsAdmin: define<string>({
     name: 'RHOAI_DS_ADMIN',
-    description: 'The htpasswd user the questions add to RHOAI_DS_ADMINS_GROUP and log in as, to prove that an admin may still request a project.',
+    description:
+      'The htpasswd user the questions add to RHOAI_DS_ADMINS_GROUP and log in as, to prove that an admin may still request a project.',
     allowed: USER_ALLOWED,
     default: 'ds-admin-1',
     secret: false,
@@ -81,7 +89,8 @@ export const QUESTION_SETTINGS = {
     parse: (raw) => {
       const value = raw ?? 'ws-';
       if (!/^[a-z][a-z0-9-]{0,19}$/.test(value)) throw new InvalidSettingValue(PREFIX_ALLOWED);
-      if (/^(openshift|kube|redhat-ods)/.test(value)) throw new InvalidSettingValue(PREFIX_ALLOWED, 'the dashboard does not list system namespaces as data science projects');
+      if (/^(openshift|kube|redhat-ods)/.test(value))
+        throw new InvalidSettingValue(PREFIX_ALLOWED, 'the dashboard does not list system namespaces as data science projects');
       return value;
     },
   }),

@@ -2,14 +2,18 @@
 // Rows here are spread into SETTINGS (settings.ts); see setting-kinds.ts for the parsers.
 import { define, InvalidSettingValue, oneOf } from './setting-kinds';
 
-const REPO_ALLOWED = 'an https:// or http:// URL of a Git repository (no credentials in it), e.g. https://github.com/rh-aiservices-bu/fraud-detection.git';
+const REPO_ALLOWED =
+  'an https:// or http:// URL of a Git repository (no credentials in it), e.g. https://github.com/rh-aiservices-bu/fraud-detection.git';
 const REF_ALLOWED = 'a Git branch or tag name (letters, digits, ".", "_", "-" and "/"; no "..", no leading "-" or "/")';
-const PROJECT_ALLOWED = 'a DNS-1123 label (lower-case letters, digits and -, at most 63 characters), not openshift-*, kube-* or redhat-ods-*';
+const PROJECT_ALLOWED =
+  'a DNS-1123 label (lower-case letters, digits and -, at most 63 characters), not openshift-*, kube-* or redhat-ods-*';
 const PREFIX_ALLOWED = 'lower-case letters, digits and "-", starting with a letter, at most 30 characters';
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
-const ENDPOINT_ALLOWED = 'an http:// or https:// URL of an S3 API (scheme, host, optional port; no path, query or credentials), e.g. https://s3.us-east-1.amazonaws.com';
-const PIP_INDEX_ALLOWED = 'an https:// or http:// URL of a Python package index (PEP 503 "simple" API, no credentials in it), e.g. https://pypi.org/simple or https://nexus.example.com/repository/pypi/simple';
+const ENDPOINT_ALLOWED =
+  'an http:// or https:// URL of an S3 API (scheme, host, optional port; no path, query or credentials), e.g. https://s3.us-east-1.amazonaws.com';
+const PIP_INDEX_ALLOWED =
+  'an https:// or http:// URL of a Python package index (PEP 503 "simple" API, no credentials in it), e.g. https://pypi.org/simple or https://nexus.example.com/repository/pypi/simple';
 const PIP_HOST_ALLOWED = 'a host name (optionally :port) that pip trusts without TLS verification, e.g. nexus.example.com';
 const REGION_ALLOWED = 'an S3 region name: lower-case letters, digits and "-", e.g. us-east-1';
 
@@ -17,7 +21,7 @@ export const TUTORIAL_SETTINGS = {
   tinyModel: define<'auto' | 'run' | 'skip'>({
     name: 'RHOAI_TINY_MODEL',
     description:
-      'Whether the @tiny-model scenarios (CMP-07: Caikit TGIS and TGIS Standalone serving a tiny character-bigram model the harness writes) run. The model is in a format only the twin\'s runtimes load; the real Caikit and TGIS images do not. `auto` runs them on the embedded twin (RHOAI_TARGET twin) and reports them as not applicable (skipped, with the reason attached) on a cluster; `run` runs them anyway (a twin served standalone); `skip` reports them as not applicable everywhere.',
+      "Whether the @tiny-model scenarios (CMP-07: Caikit TGIS and TGIS Standalone serving a tiny character-bigram model the harness writes) run. The model is in a format only the twin's runtimes load; the real Caikit and TGIS images do not. `auto` runs them on the embedded twin (RHOAI_TARGET twin) and reports them as not applicable (skipped, with the reason attached) on a cluster; `run` runs them anyway (a twin served standalone); `skip` reports them as not applicable everywhere.",
     secret: false,
     ...oneOf(['auto', 'run', 'skip'] as const, 'auto'),
   }),
@@ -36,7 +40,8 @@ export const TUTORIAL_SETTINGS = {
       } catch {
         throw new InvalidSettingValue(REPO_ALLOWED, 'not a URL');
       }
-      if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InvalidSettingValue(REPO_ALLOWED, `scheme ${url.protocol.replace(':', '')} is not https or http`);
+      if (url.protocol !== 'https:' && url.protocol !== 'http:')
+        throw new InvalidSettingValue(REPO_ALLOWED, `scheme ${url.protocol.replace(':', '')} is not https or http`);
       if (url.username || url.password) throw new InvalidSettingValue(REPO_ALLOWED, 'credentials in the URL would be shown in the reports');
       if (url.pathname.replace(/\/+$/, '') === '') throw new InvalidSettingValue(REPO_ALLOWED, 'the URL names no repository');
       return value;
@@ -50,7 +55,8 @@ export const TUTORIAL_SETTINGS = {
     secret: false,
     parse: (raw) => {
       const value = raw ?? 'v2.9';
-      if (!/^[A-Za-z0-9._][A-Za-z0-9._/-]*$/.test(value) || value.includes('..') || value.endsWith('/') || value.endsWith('.lock')) throw new InvalidSettingValue(REF_ALLOWED);
+      if (!/^[A-Za-z0-9._][A-Za-z0-9._/-]*$/.test(value) || value.includes('..') || value.endsWith('/') || value.endsWith('.lock'))
+        throw new InvalidSettingValue(REF_ALLOWED);
       return value;
     },
   }),
@@ -64,7 +70,8 @@ export const TUTORIAL_SETTINGS = {
     parse: (raw) => {
       const value = raw ?? 'fraud-detection';
       if (!DNS_LABEL.test(value)) throw new InvalidSettingValue(PROJECT_ALLOWED);
-      if (/^(openshift|kube|redhat-ods)(-|$)/.test(value) || value === 'default') throw new InvalidSettingValue(PROJECT_ALLOWED, 'the dashboard does not list system namespaces as data science projects');
+      if (/^(openshift|kube|redhat-ods)(-|$)/.test(value) || value === 'default')
+        throw new InvalidSettingValue(PROJECT_ALLOWED, 'the dashboard does not list system namespaces as data science projects');
       return value;
     },
   }),
@@ -84,7 +91,7 @@ export const TUTORIAL_SETTINGS = {
   s3Endpoint: define<string | undefined>({
     name: 'RHOAI_S3_ENDPOINT',
     description:
-      'An external S3 endpoint for the tutorials\' buckets and data connections (needs RHOAI_S3_ACCESS_KEY and RHOAI_S3_SECRET_KEY). When unset, each tutorial project gets MinIO deployed into it, as the tutorial\'s setup-s3.yaml does, reached through its edge route.',
+      "An external S3 endpoint for the tutorials' buckets and data connections (needs RHOAI_S3_ACCESS_KEY and RHOAI_S3_SECRET_KEY). When unset, each tutorial project gets MinIO deployed into it, as the tutorial's setup-s3.yaml does, reached through its edge route.",
     allowed: ENDPOINT_ALLOWED,
     secret: false,
     parse: (raw) => {
@@ -95,9 +102,15 @@ export const TUTORIAL_SETTINGS = {
       } catch {
         throw new InvalidSettingValue(ENDPOINT_ALLOWED, 'not a URL');
       }
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidSettingValue(ENDPOINT_ALLOWED, `scheme ${url.protocol.replace(':', '')} is not http or https`);
-      if (url.username || url.password) throw new InvalidSettingValue(ENDPOINT_ALLOWED, 'credentials belong in RHOAI_S3_ACCESS_KEY and RHOAI_S3_SECRET_KEY, not in the URL');
-      if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) throw new InvalidSettingValue(ENDPOINT_ALLOWED, 'buckets are addressed path-style under the endpoint: give no path');
+      if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        throw new InvalidSettingValue(ENDPOINT_ALLOWED, `scheme ${url.protocol.replace(':', '')} is not http or https`);
+      if (url.username || url.password)
+        throw new InvalidSettingValue(
+          ENDPOINT_ALLOWED,
+          'credentials belong in RHOAI_S3_ACCESS_KEY and RHOAI_S3_SECRET_KEY, not in the URL',
+        );
+      if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash)
+        throw new InvalidSettingValue(ENDPOINT_ALLOWED, 'buckets are addressed path-style under the endpoint: give no path');
       return `${url.protocol}//${url.host}`;
     },
   }),
@@ -127,7 +140,8 @@ export const TUTORIAL_SETTINGS = {
   }),
   s3Region: define<string>({
     name: 'RHOAI_S3_REGION',
-    description: 'The region of RHOAI_S3_ENDPOINT: requests are signed for it and the data connections name it (AWS_DEFAULT_REGION). MinIO deployed by the tutorial always uses us-east-1, as its setup-s3.yaml does.',
+    description:
+      'The region of RHOAI_S3_ENDPOINT: requests are signed for it and the data connections name it (AWS_DEFAULT_REGION). MinIO deployed by the tutorial always uses us-east-1, as its setup-s3.yaml does.',
     allowed: REGION_ALLOWED,
     default: 'us-east-1',
     secret: false,
@@ -139,13 +153,15 @@ export const TUTORIAL_SETTINGS = {
   }),
   minioImage: define<string>({
     name: 'RHOAI_MINIO_IMAGE',
-    description: 'The MinIO image deployed into tutorial projects when RHOAI_S3_ENDPOINT is unset (the tutorial\'s setup-s3.yaml uses quay.io/minio/minio:latest; point this at a mirror on a disconnected cluster).',
+    description:
+      "The MinIO image deployed into tutorial projects when RHOAI_S3_ENDPOINT is unset (the tutorial's setup-s3.yaml uses quay.io/minio/minio:latest; point this at a mirror on a disconnected cluster).",
     allowed: 'an image reference: [registry/]repository[:tag][@sha256:digest]',
     default: 'quay.io/minio/minio:latest',
     secret: false,
     parse: (raw) => {
       const value = raw ?? 'quay.io/minio/minio:latest';
-      if (!/^[a-z0-9]([a-z0-9._/:-]*[a-z0-9])?(@sha256:[a-f0-9]{64})?$/i.test(value)) throw new InvalidSettingValue('an image reference: [registry/]repository[:tag][@sha256:digest]');
+      if (!/^[a-z0-9]([a-z0-9._/:-]*[a-z0-9])?(@sha256:[a-f0-9]{64})?$/i.test(value))
+        throw new InvalidSettingValue('an image reference: [registry/]repository[:tag][@sha256:digest]');
       return value;
     },
   }),
@@ -164,14 +180,17 @@ export const TUTORIAL_SETTINGS = {
       } catch {
         throw new InvalidSettingValue(PIP_INDEX_ALLOWED, 'not a URL');
       }
-      if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InvalidSettingValue(PIP_INDEX_ALLOWED, `scheme ${url.protocol.replace(':', '')} is not https or http`);
-      if (url.username || url.password) throw new InvalidSettingValue(PIP_INDEX_ALLOWED, 'credentials in the URL would be shown in the reports');
+      if (url.protocol !== 'https:' && url.protocol !== 'http:')
+        throw new InvalidSettingValue(PIP_INDEX_ALLOWED, `scheme ${url.protocol.replace(':', '')} is not https or http`);
+      if (url.username || url.password)
+        throw new InvalidSettingValue(PIP_INDEX_ALLOWED, 'credentials in the URL would be shown in the reports');
       return raw;
     },
   }),
   pipTrustedHost: define<string | undefined>({
     name: 'RHOAI_PIP_TRUSTED_HOST',
-    description: "A host the workbench's pip trusts without TLS verification (PIP_TRUSTED_HOST in the workbench's environment), for an index of RHOAI_PIP_INDEX_URL behind a certificate the image does not trust. Unset: none.",
+    description:
+      "A host the workbench's pip trusts without TLS verification (PIP_TRUSTED_HOST in the workbench's environment), for an index of RHOAI_PIP_INDEX_URL behind a certificate the image does not trust. Unset: none.",
     allowed: PIP_HOST_ALLOWED,
     default: '(unset)',
     secret: false,

@@ -62,7 +62,7 @@ function reportsDir(): string {
 export const SETTINGS = {
   reportsDir: define<string>({
     name: 'RHOAI_REPORTS_DIR',
-    description: 'Where every report of the run goes (Cucumber JSON/HTML/JUnit, Allure results, the embedded twin\'s audit log).',
+    description: "Where every report of the run goes (Cucumber JSON/HTML/JUnit, Allure results, the embedded twin's audit log).",
     allowed: 'a directory path that can be written (it is created when missing)',
     default: 'reports',
     secret: false,
@@ -120,7 +120,8 @@ export const SETTINGS = {
       if (raw === undefined) return [];
       const names = raw.split(',').map((n) => n.trim());
       const bad = names.find((n) => !FAULT_NAME.test(n));
-      if (bad !== undefined) throw new InvalidSettingValue('comma-separated fault names (lower-case letters, digits and -)', `"${bad}" is not a fault name`);
+      if (bad !== undefined)
+        throw new InvalidSettingValue('comma-separated fault names (lower-case letters, digits and -)', `"${bad}" is not a fault name`);
       return names;
     },
   }),
@@ -162,7 +163,8 @@ export const SETTINGS = {
   }),
   adminUser: define<string>({
     name: 'RHOAI_ADMIN_USER',
-    description: 'The htpasswd cluster-admin user the install creates and proves it can log in as (not kubeadmin); the run itself goes on as the kubeconfig user (README "Who acts").',
+    description:
+      'The htpasswd cluster-admin user the install creates and proves it can log in as (not kubeadmin); the run itself goes on as the kubeconfig user (README "Who acts").',
     allowed: 'a user name: letters, digits, ".", "_", "@", "-", starting with a letter or digit, at most 63 characters; not kubeadmin',
     default: 'rhoai-admin',
     secret: false,
@@ -232,7 +234,8 @@ export const SETTINGS = {
   }),
   profile: define<'all' | 'train-only' | 'infer-only'>({
     name: 'RHOAI_PROFILE',
-    description: 'Which components the install manages in default-dsc: all, train-only (workbenches, pipelines, distributed workloads) or infer-only (model serving).',
+    description:
+      'Which components the install manages in default-dsc: all, train-only (workbenches, pipelines, distributed workloads) or infer-only (model serving).',
     secret: false,
     ...oneOf(['all', 'train-only', 'infer-only'] as const, 'all'),
   }),
@@ -263,7 +266,8 @@ export const SETTINGS = {
   }),
   customCaFile: define<string | undefined>({
     name: 'RHOAI_CUSTOM_CA_FILE',
-    description: "PEM file with the certificates to add as DSCI trustedCABundle.customCABundle; by default the root CA the secure-gateway step generates.",
+    description:
+      'PEM file with the certificates to add as DSCI trustedCABundle.customCABundle; by default the root CA the secure-gateway step generates.',
     allowed: 'an existing PEM file',
     secret: false,
     parse: (raw) => {
@@ -322,7 +326,8 @@ export type SettingKey = keyof typeof SETTINGS;
 function pinnedVersion(raw: string | undefined, fallback: string): string | undefined {
   const value = raw ?? fallback;
   if (value === 'any') return undefined;
-  if (!/^\d+\.\d+(\.\d+)?$/.test(value)) throw new InvalidSettingValue('a version such as 2.9 or 2.9.1 (major.minor or major.minor.patch), or any');
+  if (!/^\d+\.\d+(\.\d+)?$/.test(value))
+    throw new InvalidSettingValue('a version such as 2.9 or 2.9.1 (major.minor or major.minor.patch), or any');
   return value;
 }
 

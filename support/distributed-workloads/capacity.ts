@@ -52,7 +52,8 @@ export function excludedBecause(node: KObject): string | undefined {
 
 /** What the scheduler counts for a pod: max(Σ containers, each init container) plus overhead; limits stand in for missing requests. */
 export function podRequests(pod: KObject): Record<QuotaResource, number> {
-  const of = (c: KObject, r: string) => (c.resources?.requests?.[r] !== undefined ? quantityOf(c.resources.requests, r) : quantityOf(c.resources?.limits, r));
+  const of = (c: KObject, r: string) =>
+    c.resources?.requests?.[r] !== undefined ? quantityOf(c.resources.requests, r) : quantityOf(c.resources?.limits, r);
   const out = zero();
   for (const r of QUOTA_RESOURCES) {
     const containers = (pod.spec?.containers ?? []).reduce((n: number, c: KObject) => n + of(c, r), 0);
@@ -83,7 +84,8 @@ export function sizeQuotas(nodes: KObject[], pods: KObject[]): CapacityReport {
   const requested = zero();
   let subtracted = 0;
   for (const pod of pods) {
-    if (!counted.includes(pod.spec?.nodeName) || ['Succeeded', 'Failed'].includes(pod.status?.phase) || isDistributedWorkloadPod(pod)) continue;
+    if (!counted.includes(pod.spec?.nodeName) || ['Succeeded', 'Failed'].includes(pod.status?.phase) || isDistributedWorkloadPod(pod))
+      continue;
     subtracted++;
     const req = podRequests(pod);
     for (const r of QUOTA_RESOURCES) requested[r] += req[r];

@@ -56,19 +56,32 @@ export function lookupKey(obj: Record<string, unknown> | undefined, key: string)
 export function parseCodeFlareConfig(cm: KObject): CodeFlareConfig {
   const where = `ConfigMap ${cm.metadata.namespace}/${cm.metadata.name}`;
   const entries = Object.entries((cm.data ?? {}) as Record<string, string>);
-  assert.equal(entries.length, 1, `${where} has ${entries.length} data entries (${entries.map(([k]) => k).join(', ') || 'none'}): the CodeFlare operator needs exactly one (config.yaml) and exits with "cannot resolve config from ConfigMap" otherwise`);
+  assert.equal(
+    entries.length,
+    1,
+    `${where} has ${entries.length} data entries (${entries.map(([k]) => k).join(', ') || 'none'}): the CodeFlare operator needs exactly one (config.yaml) and exits with "cannot resolve config from ConfigMap" otherwise`,
+  );
   const [dataKey, text] = entries[0]!;
   let parsed: unknown;
   try {
     parsed = yaml.load(text);
   } catch (error) {
-    throw new Error(`${where} key ${dataKey} is not valid YAML, so the CodeFlare operator cannot start: ${(error as Error).message.split('\n')[0]}`, { cause: error });
+    throw new Error(
+      `${where} key ${dataKey} is not valid YAML, so the CodeFlare operator cannot start: ${(error as Error).message.split('\n')[0]}`,
+      { cause: error },
+    );
   }
-  assert.ok(parsed === undefined || parsed === null || (typeof parsed === 'object' && !Array.isArray(parsed)), `${where} key ${dataKey} is not a YAML mapping`);
+  assert.ok(
+    parsed === undefined || parsed === null || (typeof parsed === 'object' && !Array.isArray(parsed)),
+    `${where} key ${dataKey} is not a YAML mapping`,
+  );
   const root = (parsed ?? {}) as Record<string, unknown>;
   const kuberayKey = lookupKey(root, 'kuberay');
   const kuberay = kuberayKey ? root[kuberayKey] : undefined;
-  assert.ok(kuberay === undefined || kuberay === null || (typeof kuberay === 'object' && !Array.isArray(kuberay)), `${where}: kuberay is ${JSON.stringify(kuberay)}, not a mapping`);
+  assert.ok(
+    kuberay === undefined || kuberay === null || (typeof kuberay === 'object' && !Array.isArray(kuberay)),
+    `${where}: kuberay is ${JSON.stringify(kuberay)}, not a mapping`,
+  );
   return { namespace: cm.metadata.namespace!, dataKey, text, kuberay: (kuberay ?? undefined) as Record<string, unknown> | undefined };
 }
 
@@ -79,7 +92,8 @@ export function kuberayValue(config: CodeFlareConfig, key: KubeRayKey): KubeRayV
 }
 
 function describeValue(key: KubeRayKey, v: KubeRayValue): string {
-  if (v.writtenAs === undefined) return `kuberay.${key} is not set, so the operator uses its default ${JSON.stringify(KUBERAY_DEFAULTS[key])}`;
+  if (v.writtenAs === undefined)
+    return `kuberay.${key} is not set, so the operator uses its default ${JSON.stringify(KUBERAY_DEFAULTS[key])}`;
   const spelling = v.writtenAs === key ? '' : ` (written as "${v.writtenAs}", which Go's JSON decoder still matches to ${key})`;
   return `kuberay.${key} is ${JSON.stringify(v.value)}${spelling}`;
 }
@@ -98,27 +112,46 @@ export async function readCodeFlareConfig(world: RhoaiWorld, name: string, names
 
 function configOf(world: RhoaiWorld): CodeFlareConfig {
   const config = world.facts.codeflareConfig;
-  assert.ok(config, `${CODEFLARE_CONFIGMAP} has not been read in this scenario: a step "Given the CodeFlare operator has its configuration ..." must come first`);
+  assert.ok(
+    config,
+    `${CODEFLARE_CONFIGMAP} has not been read in this scenario: a step "Given the CodeFlare operator has its configuration ..." must come first`,
+  );
   return config;
 }
 
 /** DW-CF-02: ingressDomain is "" (the 2.9 default on OpenShift) or the apps domain, or what RHOAI_CODEFLARE_INGRESS_DOMAIN says. */
 export async function assertIngressDomain(world: RhoaiWorld): Promise<void> {
   const v = kuberayValue(configOf(world), 'ingressDomain');
-  assert.equal(typeof v.value, 'string', `${describeValue('ingressDomain', v)}: it must be a string, or the operator cannot decode its configuration`);
+  assert.equal(
+    typeof v.value,
+    'string',
+    `${describeValue('ingressDomain', v)}: it must be a string, or the operator cannot decode its configuration`,
+  );
   const expectation: IngressDomainExpectation = world.settings.codeflareIngressDomain;
   let allowed: string[];
   if (expectation.kind === 'empty') allowed = [''];
   else if (expectation.kind === 'domain') allowed = [expectation.domain];
   else allowed = ['', await readAppsDomain(world)];
-  assert.ok(allowed.includes(String(v.value).toLowerCase()), `${describeValue('ingressDomain', v)}; expected ${allowed.map((a) => JSON.stringify(a)).join(' or ')} (RHOAI_CODEFLARE_INGRESS_DOMAIN=${expectation.kind === 'domain' ? expectation.domain : expectation.kind === 'empty' ? 'empty' : 'default'})`);
+  assert.ok(
+    allowed.includes(String(v.value).toLowerCase()),
+    `${describeValue('ingressDomain', v)}; expected ${allowed.map((a) => JSON.stringify(a)).join(' or ')} (RHOAI_CODEFLARE_INGRESS_DOMAIN=${expectation.kind === 'domain' ? expectation.domain : expectation.kind === 'empty' ? 'empty' : 'default'})`,
+  );
   world.report.text('kuberay.ingressDomain', describeValue('ingressDomain', v));
 }
 
 /** DW-CF-03 and DW-CF-04: a boolean kuberay setting has the expected value (a string "true" would stop the operator). */
-export function assertKubeRayFlag(world: RhoaiWorld, key: 'mTLSEnabled' | 'rayDashboardOAuthEnabled', expected: boolean, settingName: string): void {
+export function assertKubeRayFlag(
+  world: RhoaiWorld,
+  key: 'mTLSEnabled' | 'rayDashboardOAuthEnabled',
+  expected: boolean,
+  settingName: string,
+): void {
   const v = kuberayValue(configOf(world), key);
-  assert.equal(typeof v.value, 'boolean', `${describeValue(key, v)}: it must be a YAML boolean, or the operator cannot decode its configuration`);
+  assert.equal(
+    typeof v.value,
+    'boolean',
+    `${describeValue(key, v)}: it must be a YAML boolean, or the operator cannot decode its configuration`,
+  );
   assert.equal(v.value, expected, `${describeValue(key, v)}; expected ${expected} (${settingName})`);
   world.report.text(`kuberay.${key}`, describeValue(key, v));
 }
@@ -146,7 +179,11 @@ export async function assertSdkKindsServed(world: RhoaiWorld): Promise<void> {
   for (const { groupVersion, resources } of SDK_KINDS) {
     const list = await world.cluster.request<ApiResourceList>({ method: 'GET', path: `/apis/${groupVersion}` });
     const missing = missingResources(list, resources);
-    assert.deepEqual(missing, [], `/apis/${groupVersion} does not serve ${missing.join(', ')} (it serves: ${list.resources.map((r) => r.name).join(', ')})`);
+    assert.deepEqual(
+      missing,
+      [],
+      `/apis/${groupVersion} does not serve ${missing.join(', ')} (it serves: ${list.resources.map((r) => r.name).join(', ')})`,
+    );
     lines.push(`${groupVersion}: ${resources.join(', ')}`);
   }
   world.report.text('served for the CodeFlare SDK', lines.join('\n'));
@@ -157,7 +194,9 @@ export async function assertSdkKindsServed(world: RhoaiWorld): Promise<void> {
  * for the project's default service account) reaches the distributed workloads APIs.
  */
 export async function assertTokenReachesApis(world: RhoaiWorld, namespace: string): Promise<void> {
-  await world.cluster.waitFor({ apiVersion: 'v1', kind: 'ServiceAccount', name: 'default', namespace }, (sa) => sa !== undefined, { describe: `the default service account of ${namespace}` });
+  await world.cluster.waitFor({ apiVersion: 'v1', kind: 'ServiceAccount', name: 'default', namespace }, (sa) => sa !== undefined, {
+    describe: `the default service account of ${namespace}`,
+  });
   const answer = await world.cluster.request<{ status?: { token?: string } }>({
     method: 'POST',
     path: `/api/v1/namespaces/${namespace}/serviceaccounts/default/token`,
@@ -186,7 +225,10 @@ export async function assertTokenReachesApis(world: RhoaiWorld, namespace: strin
   } finally {
     connection.close();
   }
-  world.report.text('bearer token', `a TokenRequest token of ${namespace}/default (10 minutes) reached ${SDK_KINDS.map((k) => `/apis/${k.groupVersion}`).join(' and ')} on ${cluster.server}`);
+  world.report.text(
+    'bearer token',
+    `a TokenRequest token of ${namespace}/default (10 minutes) reached ${SDK_KINDS.map((k) => `/apis/${k.groupVersion}`).join(' and ')} on ${cluster.server}`,
+  );
 }
 
 const SDK_ACCESS: { verb: string; group: string; resource: string; why: string }[] = [
@@ -207,7 +249,11 @@ export async function assertMayUseSdk(world: RhoaiWorld, namespace: string): Pro
     const review = await world.cluster.request<{ status?: { allowed?: boolean; reason?: string } }>({
       method: 'POST',
       path: '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
-      body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { namespace, verb: a.verb, group: a.group, resource: a.resource } } },
+      body: {
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SelfSubjectAccessReview',
+        spec: { resourceAttributes: { namespace, verb: a.verb, group: a.group, resource: a.resource } },
+      },
     });
     const line = `${a.verb} ${a.resource}.${a.group} in ${namespace}: ${review.status?.allowed ? 'allowed' : 'denied'} (${a.why})`;
     lines.push(line);
@@ -244,8 +290,14 @@ export function webhookChanges(rc: KObject): { oauthProxy: boolean; createCert: 
 /** The differences between what codeflare-operator-config says and what the operator did to the RayCluster. */
 export function configMismatches(expected: { oauth: boolean; mtls: boolean }, did: { oauthProxy: boolean; createCert: boolean }): string[] {
   const out: string[] = [];
-  if (expected.oauth !== did.oauthProxy) out.push(`kuberay.rayDashboardOAuthEnabled is ${expected.oauth} in the ConfigMap, but its webhook ${did.oauthProxy ? 'added' : 'did not add'} the oauth-proxy sidecar`);
-  if (expected.mtls !== did.createCert) out.push(`kuberay.mTLSEnabled is ${expected.mtls} in the ConfigMap, but its webhook ${did.createCert ? 'added' : 'did not add'} the create-cert init containers`);
+  if (expected.oauth !== did.oauthProxy)
+    out.push(
+      `kuberay.rayDashboardOAuthEnabled is ${expected.oauth} in the ConfigMap, but its webhook ${did.oauthProxy ? 'added' : 'did not add'} the oauth-proxy sidecar`,
+    );
+  if (expected.mtls !== did.createCert)
+    out.push(
+      `kuberay.mTLSEnabled is ${expected.mtls} in the ConfigMap, but its webhook ${did.createCert ? 'added' : 'did not add'} the create-cert init containers`,
+    );
   return out;
 }
 
@@ -260,16 +312,26 @@ export function configMismatches(expected: { oauth: boolean; mtls: boolean }, di
 export async function assertOperatorTakesRayCluster(world: RhoaiWorld, namespace: string): Promise<void> {
   await assertDistributedWorkloadsManaged(world, undefined, [componentOf('codeflare'), componentOf('ray')]);
   await waitForComponentCrds(world, 'ray');
-  const cm = (await world.cluster.waitFor({ apiVersion: 'v1', kind: 'ConfigMap', name: CODEFLARE_CONFIGMAP, namespace: APPLICATIONS_NAMESPACE }, (o) => o !== undefined, {
-    describe: `ConfigMap ${APPLICATIONS_NAMESPACE}/${CODEFLARE_CONFIGMAP} (the CodeFlare operator creates it when it starts)`,
-  }))!;
+  const cm = (await world.cluster.waitFor(
+    { apiVersion: 'v1', kind: 'ConfigMap', name: CODEFLARE_CONFIGMAP, namespace: APPLICATIONS_NAMESPACE },
+    (o) => o !== undefined,
+    {
+      describe: `ConfigMap ${APPLICATIONS_NAMESPACE}/${CODEFLARE_CONFIGMAP} (the CodeFlare operator creates it when it starts)`,
+    },
+  ))!;
   const config = parseCodeFlareConfig(cm);
-  const expected = { oauth: kuberayValue(config, 'rayDashboardOAuthEnabled').value !== false, mtls: kuberayValue(config, 'mTLSEnabled').value !== false };
+  const expected = {
+    oauth: kuberayValue(config, 'rayDashboardOAuthEnabled').value !== false,
+    mtls: kuberayValue(config, 'mTLSEnabled').value !== false,
+  };
   const digest = createHash('sha256').update(config.text).digest('hex').slice(0, 16);
   const ref: ObjectRef = { apiVersion: 'ray.io/v1', kind: 'RayCluster', name: RAYCLUSTER_PROBE, namespace };
   let rc = await world.cluster.get(ref);
   if (rc?.metadata.deletionTimestamp) {
-    await world.cluster.waitForDeletion(ref, { describe: `RayCluster ${namespace}/${RAYCLUSTER_PROBE} (being deleted) to be gone`, timeoutMs: operatorReactionMs(world) });
+    await world.cluster.waitForDeletion(ref, {
+      describe: `RayCluster ${namespace}/${RAYCLUSTER_PROBE} (being deleted) to be gone`,
+      timeoutMs: operatorReactionMs(world),
+    });
     rc = undefined;
   }
   if (!rc) [rc] = await world.applyFixture('codeflare/raycluster-probe', { name: RAYCLUSTER_PROBE, namespace, configDigest: digest });
@@ -285,23 +347,35 @@ export async function assertOperatorTakesRayCluster(world: RhoaiWorld, namespace
       error.lastObserved,
     );
   }
-  const lines = [`codeflare-operator-config: rayDashboardOAuthEnabled=${expected.oauth} mTLSEnabled=${expected.mtls}`, `RayCluster ${namespace}/${RAYCLUSTER_PROBE}: finalizer ${OAUTH_FINALIZER} set by the RayCluster controller`];
+  const lines = [
+    `codeflare-operator-config: rayDashboardOAuthEnabled=${expected.oauth} mTLSEnabled=${expected.mtls}`,
+    `RayCluster ${namespace}/${RAYCLUSTER_PROBE}: finalizer ${OAUTH_FINALIZER} set by the RayCluster controller`,
+  ];
   const mismatches: string[] = [];
   if (rc?.metadata.annotations?.[CONFIG_DIGEST_ANNOTATION] === digest) {
     const did = webhookChanges(rc);
     mismatches.push(...configMismatches(expected, did));
-    lines.push(`webhook at creation: oauth-proxy sidecar ${did.oauthProxy ? 'added' : 'not added'}, create-cert init containers ${did.createCert ? 'added' : 'not added'}`);
+    lines.push(
+      `webhook at creation: oauth-proxy sidecar ${did.oauthProxy ? 'added' : 'not added'}, create-cert init containers ${did.createCert ? 'added' : 'not added'}`,
+    );
   } else {
-    lines.push('the RayCluster was created under another codeflare-operator-config: the webhook acts on CREATE only, so its changes are not compared (delete the RayCluster to compare them again)');
+    lines.push(
+      'the RayCluster was created under another codeflare-operator-config: the webhook acts on CREATE only, so its changes are not compared (delete the RayCluster to compare them again)',
+    );
   }
   if (expected.mtls) {
     const secret = { apiVersion: 'v1', kind: 'Secret', name: `ca-secret-${RAYCLUSTER_PROBE}`, namespace };
     try {
-      await world.cluster.waitFor(secret, (o) => !!o?.data?.['ca.crt'] && !!o?.data?.['ca.key'], { describe: `Secret ${namespace}/ca-secret-${RAYCLUSTER_PROBE} (ca.crt, ca.key)`, timeoutMs: operatorReactionMs(world) });
+      await world.cluster.waitFor(secret, (o) => !!o?.data?.['ca.crt'] && !!o?.data?.['ca.key'], {
+        describe: `Secret ${namespace}/ca-secret-${RAYCLUSTER_PROBE} (ca.crt, ca.key)`,
+        timeoutMs: operatorReactionMs(world),
+      });
       lines.push(`Secret ca-secret-${RAYCLUSTER_PROBE}: the RayCluster's CA, made by the controller`);
     } catch (error) {
       if (!(error instanceof WaitTimeoutError)) throw error;
-      mismatches.push(`kuberay.mTLSEnabled is true in the ConfigMap, but its RayCluster controller made no Secret ca-secret-${RAYCLUSTER_PROBE}`);
+      mismatches.push(
+        `kuberay.mTLSEnabled is true in the ConfigMap, but its RayCluster controller made no Secret ca-secret-${RAYCLUSTER_PROBE}`,
+      );
     }
   }
   world.report.text('CodeFlare operator and a project RayCluster', lines.join('\n'));

@@ -19,7 +19,12 @@ export interface DwComponent {
 export const DW_COMPONENTS: readonly DwComponent[] = [
   { component: 'codeflare', deployment: 'codeflare-operator-manager', condition: 'codeflareReady', crds: [] },
   { component: 'ray', deployment: 'kuberay-operator', condition: 'rayReady', crds: ['rayclusters.ray.io', 'rayjobs.ray.io'] },
-  { component: 'kueue', deployment: 'kueue-controller-manager', condition: 'kueueReady', crds: ['resourceflavors.kueue.x-k8s.io', 'clusterqueues.kueue.x-k8s.io', 'localqueues.kueue.x-k8s.io', 'workloads.kueue.x-k8s.io'] },
+  {
+    component: 'kueue',
+    deployment: 'kueue-controller-manager',
+    condition: 'kueueReady',
+    crds: ['resourceflavors.kueue.x-k8s.io', 'clusterqueues.kueue.x-k8s.io', 'localqueues.kueue.x-k8s.io', 'workloads.kueue.x-k8s.io'],
+  },
 ];
 
 /** Profiles of RHOAI_PROFILE that manage codeflare, ray and kueue (§4.3). */
@@ -29,7 +34,8 @@ export const dscRef = (name = DSC_NAME): ObjectRef => ({ apiVersion: DSC_API, ki
 
 export function componentOf(name: string): DwComponent {
   const found = DW_COMPONENTS.find((c) => c.deployment === name || c.component === name);
-  if (!found) throw new Error(`"${name}" is not one of the distributed workloads operators (${DW_COMPONENTS.map((c) => c.deployment).join(', ')})`);
+  if (!found)
+    throw new Error(`"${name}" is not one of the distributed workloads operators (${DW_COMPONENTS.map((c) => c.deployment).join(', ')})`);
   return found;
 }
 
@@ -37,17 +43,28 @@ export function componentOf(name: string): DwComponent {
  * The chosen profile manages codeflare, ray and kueue, and default-dsc says Managed for each.
  * Fails at once (no waiting) with what to change: these scenarios cannot pass otherwise.
  */
-export async function assertDistributedWorkloadsManaged(world: RhoaiWorld, dscName = DSC_NAME, components: readonly DwComponent[] = DW_COMPONENTS): Promise<KObject> {
+export async function assertDistributedWorkloadsManaged(
+  world: RhoaiWorld,
+  dscName = DSC_NAME,
+  components: readonly DwComponent[] = DW_COMPONENTS,
+): Promise<KObject> {
   const names = components.map((c) => c.component).join(', ');
   assert.ok(
     PROFILES_WITH_DW.includes(world.settings.profile),
     `RHOAI_PROFILE=${world.settings.profile} does not manage the distributed workloads components (${names}): the infer-only profile installs model serving only. ` +
       `Distributed workloads need RHOAI_PROFILE=all or train-only (or leave these scenarios out with --tags 'not @distributed').`,
   );
-  const crd = await world.cluster.get({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: 'datascienceclusters.datasciencecluster.opendatahub.io' });
+  const crd = await world.cluster.get({
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    name: 'datascienceclusters.datasciencecluster.opendatahub.io',
+  });
   assert.ok(crd, 'the cluster serves no DataScienceCluster kind: the RHOAI operator is not installed (features/10-install installs it)');
   const dsc = await world.cluster.get(dscRef(dscName));
-  assert.ok(dsc, `there is no DataScienceCluster ${dscName}: install the components first (checklist "install the components", profile ${world.settings.profile})`);
+  assert.ok(
+    dsc,
+    `there is no DataScienceCluster ${dscName}: install the components first (checklist "install the components", profile ${world.settings.profile})`,
+  );
   const unmanaged = components.filter((c) => dsc.spec?.components?.[c.component]?.managementState !== 'Managed');
   assert.equal(
     unmanaged.length,
@@ -85,12 +102,22 @@ async function otherInstalls(world: RhoaiWorld, op: OtherOperator): Promise<stri
     world.cluster.list({ apiVersion: 'apps/v1', kind: 'Deployment' }),
   ]);
   const found: string[] = [];
-  for (const s of subscriptions.filter((x) => op.packages.includes(x.spec?.name))) found.push(`Subscription ${s.metadata.namespace}/${s.metadata.name} (package ${s.spec?.name}, ${s.status?.installedCSV ?? 'no CSV yet'})`);
-  for (const c of csvs.filter((x) => op.packages.some((p) => x.metadata.name?.startsWith(`${p}.`)) && x.status?.reason !== 'Copied' && !x.metadata.labels?.['olm.copiedFrom'])) {
+  for (const s of subscriptions.filter((x) => op.packages.includes(x.spec?.name)))
+    found.push(
+      `Subscription ${s.metadata.namespace}/${s.metadata.name} (package ${s.spec?.name}, ${s.status?.installedCSV ?? 'no CSV yet'})`,
+    );
+  for (const c of csvs.filter(
+    (x) =>
+      op.packages.some((p) => x.metadata.name?.startsWith(`${p}.`)) &&
+      x.status?.reason !== 'Copied' &&
+      !x.metadata.labels?.['olm.copiedFrom'],
+  )) {
     found.push(`ClusterServiceVersion ${c.metadata.namespace}/${c.metadata.name} (phase ${c.status?.phase ?? 'none'})`);
   }
   for (const d of deployments.filter((x) => x.metadata.name === op.deployment && x.metadata.namespace !== APPLICATIONS_NAMESPACE)) {
-    const by = d.metadata.labels?.['olm.owner'] ? `OLM, CSV ${d.metadata.labels['olm.owner']}` : d.metadata.labels?.['app.kubernetes.io/managed-by'] ?? 'unknown installer';
+    const by = d.metadata.labels?.['olm.owner']
+      ? `OLM, CSV ${d.metadata.labels['olm.owner']}`
+      : (d.metadata.labels?.['app.kubernetes.io/managed-by'] ?? 'unknown installer');
     found.push(`Deployment ${d.metadata.namespace}/${d.metadata.name} (${by}, ${d.status?.availableReplicas ?? 0} available)`);
   }
   return found;
@@ -104,12 +131,18 @@ async function otherInstalls(world: RhoaiWorld, op: OtherOperator): Promise<stri
  * looks for Subscriptions, CSVs and a codeflare-operator-manager Deployment anywhere else.
  */
 export async function assertNoSeparateCodeFlareOperator(world: RhoaiWorld): Promise<void> {
-  const found = await otherInstalls(world, { packages: ['codeflare-operator', 'rhods-codeflare-operator'], deployment: 'codeflare-operator-manager' });
+  const found = await otherInstalls(world, {
+    packages: ['codeflare-operator', 'rhods-codeflare-operator'],
+    deployment: 'codeflare-operator-manager',
+  });
   assert.ok(
     !found.length,
     `a separately installed CodeFlare operator is on the cluster (${found.join('; ')}): remove it (its Subscription and its CSV) before using the RHOAI codeflare component — two CodeFlare operators both mutate and reconcile every RayCluster`,
   );
-  world.report.text('separately installed CodeFlare operators', 'none (no codeflare-operator or rhods-codeflare-operator Subscription or CSV, no codeflare-operator-manager Deployment outside the applications namespace)');
+  world.report.text(
+    'separately installed CodeFlare operators',
+    'none (no codeflare-operator or rhods-codeflare-operator Subscription or CSV, no codeflare-operator-manager Deployment outside the applications namespace)',
+  );
 }
 
 /**
@@ -119,8 +152,14 @@ export async function assertNoSeparateCodeFlareOperator(world: RhoaiWorld): Prom
  */
 export async function assertNoOtherKubeRayOperator(world: RhoaiWorld): Promise<void> {
   const found = await otherInstalls(world, { packages: ['kuberay-operator'], deployment: 'kuberay-operator' });
-  assert.ok(!found.length, `another KubeRay operator runs on the cluster: ${found.join('; ')}. Remove it (helm uninstall, or its Subscription and CSV): it reconciles the same RayClusters as the RHOAI ray component's kuberay-operator`);
-  world.report.text('other KubeRay operators', 'none (no kuberay-operator Subscription or CSV, no kuberay-operator Deployment outside the applications namespace)');
+  assert.ok(
+    !found.length,
+    `another KubeRay operator runs on the cluster: ${found.join('; ')}. Remove it (helm uninstall, or its Subscription and CSV): it reconciles the same RayClusters as the RHOAI ray component's kuberay-operator`,
+  );
+  world.report.text(
+    'other KubeRay operators',
+    'none (no kuberay-operator Subscription or CSV, no kuberay-operator Deployment outside the applications namespace)',
+  );
 }
 
 /**
@@ -131,6 +170,12 @@ export async function assertNoOtherKubeRayOperator(world: RhoaiWorld): Promise<v
  */
 export async function assertNoOtherKueue(world: RhoaiWorld): Promise<void> {
   const found = await otherInstalls(world, { packages: ['kueue-operator', 'kueue'], deployment: 'kueue-controller-manager' });
-  assert.ok(!found.length, `another Kueue runs on the cluster: ${found.join('; ')}. Remove it: it admits the same workloads, against the same ClusterQueues, as the RHOAI kueue component's kueue-controller-manager`);
-  world.report.text('other Kueue installs', 'none (no Kueue Subscription or CSV, no kueue-controller-manager Deployment outside the applications namespace)');
+  assert.ok(
+    !found.length,
+    `another Kueue runs on the cluster: ${found.join('; ')}. Remove it: it admits the same workloads, against the same ClusterQueues, as the RHOAI kueue component's kueue-controller-manager`,
+  );
+  world.report.text(
+    'other Kueue installs',
+    'none (no Kueue Subscription or CSV, no kueue-controller-manager Deployment outside the applications namespace)',
+  );
 }

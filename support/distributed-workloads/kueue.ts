@@ -24,7 +24,12 @@ export const DEFAULT_QUEUE_ANNOTATION = 'kueue.x-k8s.io/default-queue';
 
 export const flavorRef = (name: string): ObjectRef => ({ apiVersion: KUEUE_API, kind: 'ResourceFlavor', name });
 export const clusterQueueRef = (name: string): ObjectRef => ({ apiVersion: KUEUE_API, kind: 'ClusterQueue', name });
-export const localQueueRef = (name: string, namespace: string): ObjectRef => ({ apiVersion: KUEUE_API, kind: 'LocalQueue', name, namespace });
+export const localQueueRef = (name: string, namespace: string): ObjectRef => ({
+  apiVersion: KUEUE_API,
+  kind: 'LocalQueue',
+  name,
+  namespace,
+});
 
 /** Kueue reacts to its objects within seconds; a status wait longer than 2 minutes only delays the diagnosis. */
 function kueueReactionMs(world: RhoaiWorld): number {
@@ -55,10 +60,17 @@ export async function createResourceFlavor(world: RhoaiWorld, name: string): Pro
 
 /** The flavor is empty (2.9 supports empty flavors only) and Kueue has taken charge of it (its in-use finalizer). */
 export async function assertResourceFlavorEmpty(world: RhoaiWorld, name: string): Promise<void> {
-  const flavor = await world.cluster.waitFor(flavorRef(name), (rf) => (rf?.metadata.deletionTimestamp ? { fail: `ResourceFlavor ${name} is being deleted` } : (rf?.metadata.finalizers ?? []).includes(RESOURCE_IN_USE)), {
-    describe: `Kueue to take charge of ResourceFlavor ${name} (finalizer ${RESOURCE_IN_USE})`,
-    timeoutMs: kueueReactionMs(world),
-  });
+  const flavor = await world.cluster.waitFor(
+    flavorRef(name),
+    (rf) =>
+      rf?.metadata.deletionTimestamp
+        ? { fail: `ResourceFlavor ${name} is being deleted` }
+        : (rf?.metadata.finalizers ?? []).includes(RESOURCE_IN_USE),
+    {
+      describe: `Kueue to take charge of ResourceFlavor ${name} (finalizer ${RESOURCE_IN_USE})`,
+      timeoutMs: kueueReactionMs(world),
+    },
+  );
   const set = ['nodeLabels', 'nodeTaints', 'tolerations'].filter((f) => {
     const v = flavor?.spec?.[f];
     return v !== undefined && (Array.isArray(v) ? v.length > 0 : Object.keys(v).length > 0);
@@ -79,15 +91,25 @@ export async function clusterQueueQuotas(world: RhoaiWorld): Promise<Quotas> {
   if (world.settings.clusterQueueCpu) overridden.cpu = world.settings.clusterQueueCpu;
   if (world.settings.clusterQueueMemory) overridden.memory = world.settings.clusterQueueMemory;
   if (world.settings.clusterQueueGpu) overridden['nvidia.com/gpu'] = world.settings.clusterQueueGpu;
-  const [nodes, pods] = await Promise.all([world.cluster.list({ apiVersion: 'v1', kind: 'Node' }), world.cluster.list({ apiVersion: 'v1', kind: 'Pod' })]);
+  const [nodes, pods] = await Promise.all([
+    world.cluster.list({ apiVersion: 'v1', kind: 'Node' }),
+    world.cluster.list({ apiVersion: 'v1', kind: 'Pod' }),
+  ]);
   const sized = sizeQuotas(nodes, pods);
   world.report.text('cluster queue quotas', describeCapacity(sized, overridden));
   const quotas = { ...sized.quotas, ...overridden };
   if (!sized.nodes.length && Object.keys(overridden).length < QUOTA_RESOURCES.length) {
-    throw new Error(`no Ready, schedulable worker node to size the cluster queue from (${sized.skipped.map((s) => `${s.node}: ${s.why}`).join('; ') || 'no nodes'}); set RHOAI_CLUSTER_QUEUE_CPU, RHOAI_CLUSTER_QUEUE_MEMORY and RHOAI_CLUSTER_QUEUE_GPU`);
+    throw new Error(
+      `no Ready, schedulable worker node to size the cluster queue from (${sized.skipped.map((s) => `${s.node}: ${s.why}`).join('; ') || 'no nodes'}); set RHOAI_CLUSTER_QUEUE_CPU, RHOAI_CLUSTER_QUEUE_MEMORY and RHOAI_CLUSTER_QUEUE_GPU`,
+    );
   }
   for (const r of ['cpu', 'memory'] as const) {
-    if (parseQuantity(quotas[r]) <= 0) throw new Error(`the worker nodes have no ${r} left for distributed workloads (${describeCapacity(sized, overridden).split('\n').find((l) => l.startsWith(`${r}:`))}); set RHOAI_CLUSTER_QUEUE_${r.toUpperCase()} to give the cluster queue a quota`);
+    if (parseQuantity(quotas[r]) <= 0)
+      throw new Error(
+        `the worker nodes have no ${r} left for distributed workloads (${describeCapacity(sized, overridden)
+          .split('\n')
+          .find((l) => l.startsWith(`${r}:`))}); set RHOAI_CLUSTER_QUEUE_${r.toUpperCase()} to give the cluster queue a quota`,
+      );
   }
   return quotas;
 }
@@ -97,7 +119,13 @@ export async function createClusterQueue(world: RhoaiWorld, name: string, flavor
   const quotas = await clusterQueueQuotas(world);
   world.facts.clusterQueueQuotas = quotas;
   try {
-    const [live] = await world.applyFixture('kueue/cluster-queue', { name, flavor, cpu: quotas.cpu, memory: quotas.memory, gpu: quotas['nvidia.com/gpu'] });
+    const [live] = await world.applyFixture('kueue/cluster-queue', {
+      name,
+      flavor,
+      cpu: quotas.cpu,
+      memory: quotas.memory,
+      gpu: quotas['nvidia.com/gpu'],
+    });
     return live!;
   } catch (error) {
     if (!(error instanceof ApiError && error.status === 409)) throw error;
@@ -105,7 +133,9 @@ export async function createClusterQueue(world: RhoaiWorld, name: string, flavor
     const covered: string[] = (live?.spec?.resourceGroups ?? []).flatMap((rg: KObject) => rg.coveredResources ?? []);
     const missing = QUOTA_RESOURCES.filter((r) => !covered.includes(r));
     const owners = specOwners(live, ['resourceGroups', 'namespaceSelector']);
-    const coverage = missing.length ? `covers ${covered.join(', ') || 'nothing'} (not ${missing.join(', ')})` : `covers ${covered.join(', ')} with other quotas`;
+    const coverage = missing.length
+      ? `covers ${covered.join(', ') || 'nothing'} (not ${missing.join(', ')})`
+      : `covers ${covered.join(', ')} with other quotas`;
     throw new Error(
       `ClusterQueue ${name} already exists, set up by ${owners.join(', ') || 'another field manager'}, and ${coverage}; the install does not take fields another manager owns (${error.message}). ` +
         `Give it the resource group of §13.2 (cpu, memory and nvidia.com/gpu of ${flavor}) or delete it, or set RHOAI_CLUSTER_QUEUE_CPU, RHOAI_CLUSTER_QUEUE_MEMORY and RHOAI_CLUSTER_QUEUE_GPU to the quotas it has now`,
@@ -125,18 +155,36 @@ export async function assertClusterQueue(world: RhoaiWorld, name: string, flavor
     timeoutMs: kueueReactionMs(world),
   }))!;
   const selector = cq.spec?.namespaceSelector;
-  assert.ok(selector && Object.keys(selector).every((k) => (Array.isArray(selector[k]) ? selector[k].length === 0 : Object.keys(selector[k] ?? {}).length === 0)), `ClusterQueue ${name} has namespaceSelector ${JSON.stringify(selector)}: it must be {} so that every data science project may submit workloads (absent means none)`);
+  assert.ok(
+    selector &&
+      Object.keys(selector).every((k) =>
+        Array.isArray(selector[k]) ? selector[k].length === 0 : Object.keys(selector[k] ?? {}).length === 0,
+      ),
+    `ClusterQueue ${name} has namespaceSelector ${JSON.stringify(selector)}: it must be {} so that every data science project may submit workloads (absent means none)`,
+  );
   const groups: KObject[] = cq.spec?.resourceGroups ?? [];
   assert.equal(groups.length, 1, `ClusterQueue ${name} has ${groups.length} resource groups, expected one`);
-  assert.deepEqual(groups[0]!.coveredResources, [...QUOTA_RESOURCES], `ClusterQueue ${name} covers ${JSON.stringify(groups[0]!.coveredResources)}`);
+  assert.deepEqual(
+    groups[0]!.coveredResources,
+    [...QUOTA_RESOURCES],
+    `ClusterQueue ${name} covers ${JSON.stringify(groups[0]!.coveredResources)}`,
+  );
   const flavors: KObject[] = groups[0]!.flavors ?? [];
-  assert.deepEqual(flavors.map((f) => f.name), [flavor], `ClusterQueue ${name} names the flavors ${JSON.stringify(flavors.map((f) => f.name))}, expected only ${flavor}`);
+  assert.deepEqual(
+    flavors.map((f) => f.name),
+    [flavor],
+    `ClusterQueue ${name} names the flavors ${JSON.stringify(flavors.map((f) => f.name))}, expected only ${flavor}`,
+  );
   const expected = world.facts.clusterQueueQuotas ?? (await clusterQueueQuotas(world));
   const lines: string[] = [];
   for (const r of QUOTA_RESOURCES) {
     const quota = (flavors[0]!.resources ?? []).find((x: KObject) => x.name === r)?.nominalQuota;
     assert.ok(quota !== undefined, `ClusterQueue ${name} gives flavor ${flavor} no quota of ${r}`);
-    assert.equal(parseQuantity(String(quota)), parseQuantity(expected[r]), `ClusterQueue ${name}: nominalQuota of ${r} is ${quota}, expected ${expected[r]}`);
+    assert.equal(
+      parseQuantity(String(quota)),
+      parseQuantity(expected[r]),
+      `ClusterQueue ${name}: nominalQuota of ${r} is ${quota}, expected ${expected[r]}`,
+    );
     lines.push(`${r}: ${formatQuantity(r, parseQuantity(String(quota)))}`);
   }
   world.report.text(`ClusterQueue ${name}`, `namespaceSelector {} (every namespace)\nflavor ${flavor}\n${lines.join('\n')}`);
@@ -159,7 +207,9 @@ function isDefaultQueue(lq: KObject): boolean {
 export async function createLocalQueue(world: RhoaiWorld, namespace: string, clusterQueue: string): Promise<KObject> {
   await waitForComponentCrds(world, 'kueue');
   const name = world.settings.localQueueName;
-  const others = (await world.cluster.list({ apiVersion: KUEUE_API, kind: 'LocalQueue', namespace })).filter((lq) => lq.metadata.name !== name);
+  const others = (await world.cluster.list({ apiVersion: KUEUE_API, kind: 'LocalQueue', namespace })).filter(
+    (lq) => lq.metadata.name !== name,
+  );
   const annotations = others.some(isDefaultQueue) ? {} : { [DEFAULT_QUEUE_ANNOTATION]: 'true' };
   const [live] = await world.applyFixture('kueue/local-queue', { name, namespace, clusterQueue, annotations });
   return live!;
@@ -178,20 +228,35 @@ export async function assertLocalQueue(world: RhoaiWorld, namespace: string, clu
     localQueueRef(name, namespace),
     (o) => {
       if (!o) return { fail: `project ${namespace} has no LocalQueue ${name}` };
-      if (o.spec?.clusterQueue !== clusterQueue) return { fail: `LocalQueue ${namespace}/${name} is backed by ${JSON.stringify(o.spec?.clusterQueue)}, expected ${clusterQueue}` };
+      if (o.spec?.clusterQueue !== clusterQueue)
+        return { fail: `LocalQueue ${namespace}/${name} is backed by ${JSON.stringify(o.spec?.clusterQueue)}, expected ${clusterQueue}` };
       const active = (o.status?.conditions ?? []).find((c: KObject) => c.type === 'Active');
-      if (active?.reason === 'ClusterQueueDoesNotExist') return { fail: `Kueue does not find ClusterQueue ${clusterQueue} for LocalQueue ${namespace}/${name}: ${conditionText(active)}` };
+      if (active?.reason === 'ClusterQueueDoesNotExist')
+        return { fail: `Kueue does not find ClusterQueue ${clusterQueue} for LocalQueue ${namespace}/${name}: ${conditionText(active)}` };
       return !!active || (typeof o.status?.pendingWorkloads === 'number' && !(o.status?.conditions ?? []).length);
     },
-    { describe: `Kueue to reconcile LocalQueue ${namespace}/${name} (a status with its Active condition)`, timeoutMs: kueueReactionMs(world) },
+    {
+      describe: `Kueue to reconcile LocalQueue ${namespace}/${name} (a status with its Active condition)`,
+      timeoutMs: kueueReactionMs(world),
+    },
   );
   const queues = await world.cluster.list({ apiVersion: KUEUE_API, kind: 'LocalQueue', namespace });
-  const describeQueue = (q: KObject) => `"${q.metadata.name}", backed by ClusterQueue "${q.spec?.clusterQueue}" (Kueue: ${conditionText((q.status?.conditions ?? []).find((c: KObject) => c.type === 'Active'))})`;
+  const describeQueue = (q: KObject) =>
+    `"${q.metadata.name}", backed by ClusterQueue "${q.spec?.clusterQueue}" (Kueue: ${conditionText((q.status?.conditions ?? []).find((c: KObject) => c.type === 'Active'))})`;
   const defaults = queues.filter(isDefaultQueue);
-  world.report.text(`local queues in ${namespace}`, queues.map((q) => `${q.metadata.name}\tclusterQueue=${q.spec?.clusterQueue}${isDefaultQueue(q) ? '\t(default queue)' : ''}`).join('\n'));
-  assert.ok(defaults.length <= 1, `project ${namespace} has ${defaults.length} LocalQueues annotated ${DEFAULT_QUEUE_ANNOTATION}=true (${defaults.map(describeQueue).join('; ')}): the CodeFlare SDK needs exactly one when ClusterConfiguration names no local_queue`);
+  world.report.text(
+    `local queues in ${namespace}`,
+    queues.map((q) => `${q.metadata.name}\tclusterQueue=${q.spec?.clusterQueue}${isDefaultQueue(q) ? '\t(default queue)' : ''}`).join('\n'),
+  );
+  assert.ok(
+    defaults.length <= 1,
+    `project ${namespace} has ${defaults.length} LocalQueues annotated ${DEFAULT_QUEUE_ANNOTATION}=true (${defaults.map(describeQueue).join('; ')}): the CodeFlare SDK needs exactly one when ClusterConfiguration names no local_queue`,
+  );
   const [def] = defaults;
-  assert.ok(def, `project ${namespace} has no LocalQueue annotated ${DEFAULT_QUEUE_ANNOTATION}=true: the CodeFlare SDK fails when ClusterConfiguration names no local_queue`);
+  assert.ok(
+    def,
+    `project ${namespace} has no LocalQueue annotated ${DEFAULT_QUEUE_ANNOTATION}=true: the CodeFlare SDK fails when ClusterConfiguration names no local_queue`,
+  );
   assert.ok(
     def.spec?.clusterQueue === clusterQueue,
     `the default queue of the project is ${describeQueue(def)}, not one backed by ${clusterQueue}: the CodeFlare SDK submits there when ClusterConfiguration names no local_queue. ` +
@@ -226,19 +291,31 @@ export async function coverDataScienceProjects(world: RhoaiWorld, clusterQueue: 
     }
   }
   world.facts.localQueueCoverage = { created, kept };
-  world.report.text('local queue coverage', `data science projects: ${projects.length}\ngot a local queue now: ${created.join(', ') || 'none'}\nalready had one backed by ${clusterQueue}: ${kept.join(', ') || 'none'}`);
+  world.report.text(
+    'local queue coverage',
+    `data science projects: ${projects.length}\ngot a local queue now: ${created.join(', ') || 'none'}\nalready had one backed by ${clusterQueue}: ${kept.join(', ') || 'none'}`,
+  );
 }
 
 /** Every data science project (at least the install's own) has a LocalQueue backed by the cluster queue, and at most one default queue. */
 export async function assertEveryProjectCovered(world: RhoaiWorld, clusterQueue: string): Promise<void> {
   const projects = await dataScienceProjects(world);
-  assert.ok(projects.includes(world.settings.dwProject), `the data science project ${world.settings.dwProject} (RHOAI_DW_PROJECT) is missing from the data science projects (${projects.join(', ') || 'none'})`);
+  assert.ok(
+    projects.includes(world.settings.dwProject),
+    `the data science project ${world.settings.dwProject} (RHOAI_DW_PROJECT) is missing from the data science projects (${projects.join(', ') || 'none'})`,
+  );
   const uncovered: string[] = [];
   const ambiguous: string[] = [];
   for (const namespace of projects) {
     const queues = await world.cluster.list({ apiVersion: KUEUE_API, kind: 'LocalQueue', namespace });
     if (!queues.some((q) => pointsTo(q, clusterQueue))) uncovered.push(namespace);
-    if (queues.filter(isDefaultQueue).length > 1) ambiguous.push(`${namespace} (${queues.filter(isDefaultQueue).map((q) => q.metadata.name).join(', ')})`);
+    if (queues.filter(isDefaultQueue).length > 1)
+      ambiguous.push(
+        `${namespace} (${queues
+          .filter(isDefaultQueue)
+          .map((q) => q.metadata.name)
+          .join(', ')})`,
+      );
   }
   assert.deepEqual(uncovered, [], `data science projects without a LocalQueue backed by ${clusterQueue}: ${uncovered.join(', ')}`);
   assert.deepEqual(ambiguous, [], `data science projects with more than one default LocalQueue: ${ambiguous.join('; ')}`);
@@ -258,17 +335,24 @@ export async function assertClusterQueueActive(world: RhoaiWorld, name: string):
       clusterQueueRef(name),
       (o) => {
         const active = (o?.status?.conditions ?? []).find((c: KObject) => c.type === 'Active');
-        if (active?.status === 'False' && active.reason === 'Stopped') return { fail: `ClusterQueue ${name} is stopped (spec.stopPolicy ${o?.spec?.stopPolicy}): ${active.message}` };
+        if (active?.status === 'False' && active.reason === 'Stopped')
+          return { fail: `ClusterQueue ${name} is stopped (spec.stopPolicy ${o?.spec?.stopPolicy}): ${active.message}` };
         return active?.status === 'True';
       },
       { describe: `ClusterQueue ${name} to be Active (status.conditions Active=True)`, timeoutMs: kueueReactionMs(world) },
     );
   } catch (error) {
     if (!(error instanceof WaitTimeoutError)) throw error;
-    throw new WaitTimeoutError(`${await explainInactive(world, error.lastObserved as KObject | undefined, name)}\n${error.message}`, error.lastObserved);
+    throw new WaitTimeoutError(
+      `${await explainInactive(world, error.lastObserved as KObject | undefined, name)}\n${error.message}`,
+      error.lastObserved,
+    );
   }
   const active = (cq?.status?.conditions ?? []).find((c: KObject) => c.type === 'Active');
-  world.report.text(`ClusterQueue ${name} status`, `${conditionText(active)}\npendingWorkloads=${cq?.status?.pendingWorkloads ?? 0} admittedWorkloads=${cq?.status?.admittedWorkloads ?? 0}`);
+  world.report.text(
+    `ClusterQueue ${name} status`,
+    `${conditionText(active)}\npendingWorkloads=${cq?.status?.pendingWorkloads ?? 0} admittedWorkloads=${cq?.status?.admittedWorkloads ?? 0}`,
+  );
 }
 
 async function explainInactive(world: RhoaiWorld, cq: KObject | undefined, name: string): Promise<string> {
@@ -299,9 +383,16 @@ export async function assertLocalQueueActive(world: RhoaiWorld, namespace: strin
       if (!o) return false;
       const active = (o.status?.conditions ?? []).find((c: KObject) => c.type === 'Active');
       if (active) return active.status === 'True';
-      return typeof o.status?.pendingWorkloads === 'number' && typeof o.status?.admittedWorkloads === 'number' && !(o.status?.conditions ?? []).length;
+      return (
+        typeof o.status?.pendingWorkloads === 'number' &&
+        typeof o.status?.admittedWorkloads === 'number' &&
+        !(o.status?.conditions ?? []).length
+      );
     },
-    { describe: `LocalQueue ${namespace}/${name} to be Active (condition Active=True, or for a Kueue without LocalQueue conditions its workload counts)`, timeoutMs: kueueReactionMs(world) },
+    {
+      describe: `LocalQueue ${namespace}/${name} to be Active (condition Active=True, or for a Kueue without LocalQueue conditions its workload counts)`,
+      timeoutMs: kueueReactionMs(world),
+    },
   ))!;
   const active = (lq.status?.conditions ?? []).find((c: KObject) => c.type === 'Active');
   const counts = `pendingWorkloads=${lq.status?.pendingWorkloads ?? '-'} reservingWorkloads=${lq.status?.reservingWorkloads ?? '-'} admittedWorkloads=${lq.status?.admittedWorkloads ?? '-'}`;
@@ -326,12 +417,20 @@ export interface QuotaSetup {
  * its local queue, each created only when missing (what exists, with the quotas someone chose, is
  * left as it is).
  */
-export async function ensureQuotaManagement(world: RhoaiWorld, flavor = 'default-flavor', clusterQueue = 'cluster-queue'): Promise<QuotaSetup> {
+export async function ensureQuotaManagement(
+  world: RhoaiWorld,
+  flavor = 'default-flavor',
+  clusterQueue = 'cluster-queue',
+): Promise<QuotaSetup> {
   await waitForComponentCrds(world, 'kueue');
   if (!(await world.cluster.get(flavorRef(flavor)))) await createResourceFlavor(world, flavor);
   if (!(await world.cluster.get(clusterQueueRef(clusterQueue)))) await createClusterQueue(world, clusterQueue, flavor);
   const project = await ensureDistributedWorkloadsProject(world);
-  if (!(await world.cluster.get(localQueueRef(world.settings.localQueueName, project)))) await createLocalQueue(world, project, clusterQueue);
-  world.report.text('quota management', `ResourceFlavor ${flavor}, ClusterQueue ${clusterQueue}, LocalQueue ${project}/${world.settings.localQueueName}`);
+  if (!(await world.cluster.get(localQueueRef(world.settings.localQueueName, project))))
+    await createLocalQueue(world, project, clusterQueue);
+  world.report.text(
+    'quota management',
+    `ResourceFlavor ${flavor}, ClusterQueue ${clusterQueue}, LocalQueue ${project}/${world.settings.localQueueName}`,
+  );
   return { flavor, clusterQueue, project };
 }

@@ -7,7 +7,14 @@ import type { RhoaiWorld } from '../world';
 import { componentOf, DSC_NAME, dscRef } from './components';
 
 /** Container states that do not heal by waiting. */
-const STUCK = ['CrashLoopBackOff', 'ImagePullBackOff', 'ErrImagePull', 'CreateContainerConfigError', 'InvalidImageName', 'CreateContainerError'];
+const STUCK = [
+  'CrashLoopBackOff',
+  'ImagePullBackOff',
+  'ErrImagePull',
+  'CreateContainerConfigError',
+  'InvalidImageName',
+  'CreateContainerError',
+];
 
 const deploymentRef = (name: string, namespace: string) => ({ apiVersion: 'apps/v1', kind: 'Deployment', name, namespace });
 
@@ -35,7 +42,9 @@ export function stuckContainer(pod: KObject): string | undefined {
     const waiting = s.state?.waiting;
     if (!waiting || !STUCK.includes(waiting.reason)) continue;
     const last = s.lastState?.terminated;
-    const lastText = last ? `; last exit ${last.exitCode} (${last.reason ?? 'terminated'})${last.message ? `: ${String(last.message).trim()}` : ''}` : '';
+    const lastText = last
+      ? `; last exit ${last.exitCode} (${last.reason ?? 'terminated'})${last.message ? `: ${String(last.message).trim()}` : ''}`
+      : '';
     return `pod ${pod.metadata.name} container ${s.name}: ${waiting.reason}${waiting.message ? ` (${waiting.message})` : ''}, ${s.restartCount ?? 0} restarts${lastText}`;
   }
   return undefined;
@@ -65,7 +74,10 @@ export async function assertOperatorPodsRunning(world: RhoaiWorld, name: string,
     { labelSelector: selectorOf(deployment), describe: `${wanted} ${name} pod(s) in ${namespace} to be Running and Ready` },
   );
   const ready = pods.filter(isReady);
-  world.report.text(`${name} pods`, ready.map((p) => `${p.metadata.name}: ${p.status.phase}, Ready (node ${p.spec?.nodeName ?? '?'})`).join('\n'));
+  world.report.text(
+    `${name} pods`,
+    ready.map((p) => `${p.metadata.name}: ${p.status.phase}, Ready (node ${p.spec?.nodeName ?? '?'})`).join('\n'),
+  );
   return ready;
 }
 
@@ -77,7 +89,8 @@ export async function assertDeploymentAvailable(world: RhoaiWorld, name: string,
       if (!d) return false;
       const available = (d.status?.conditions ?? []).find((c: KObject) => c.type === 'Available');
       const progressing = (d.status?.conditions ?? []).find((c: KObject) => c.type === 'Progressing');
-      if (progressing?.status === 'False' && progressing.reason === 'ProgressDeadlineExceeded') return { fail: `Deployment ${namespace}/${name} exceeded its progress deadline: ${progressing.message}` };
+      if (progressing?.status === 'False' && progressing.reason === 'ProgressDeadlineExceeded')
+        return { fail: `Deployment ${namespace}/${name} exceeded its progress deadline: ${progressing.message}` };
       return available?.status === 'True' && (d.status?.availableReplicas ?? 0) >= (d.spec?.replicas ?? 1);
     },
     { describe: `Deployment ${namespace}/${name} to be available (Available=True, availableReplicas = replicas)` },
@@ -90,11 +103,15 @@ export async function assertComponentReady(world: RhoaiWorld, conditionType: str
     dscRef(dscName),
     (dsc) => {
       const c = (dsc?.status?.conditions ?? []).find((x: KObject) => x.type === conditionType);
-      if (c?.status === 'False' && c.reason === 'ReconcileFailed') return { fail: `${dscName} reports ${conditionType}=False (ReconcileFailed): ${c.message ?? ''}` };
+      if (c?.status === 'False' && c.reason === 'ReconcileFailed')
+        return { fail: `${dscName} reports ${conditionType}=False (ReconcileFailed): ${c.message ?? ''}` };
       return c?.status === 'True';
     },
     { describe: `DataScienceCluster ${dscName} to report ${conditionType}=True` },
   );
   const c = (condition?.status?.conditions ?? []).find((x: KObject) => x.type === conditionType);
-  world.report.text(conditionType, `${dscName}: ${conditionType}=${c?.status}${c?.reason ? ` (${c.reason}${c.message ? `: ${c.message}` : ''})` : ''}`);
+  world.report.text(
+    conditionType,
+    `${dscName}: ${conditionType}=${c?.status}${c?.reason ? ` (${c.reason}${c.message ? `: ${c.message}` : ''})` : ''}`,
+  );
 }

@@ -12,13 +12,21 @@ const namespaceRef = (name: string): ObjectRef => ({ apiVersion: 'v1', kind: 'Na
 
 export function isDataScienceProject(ns: KObject): boolean {
   const name = ns.metadata.name ?? '';
-  return ns.metadata.labels?.[DASHBOARD_LABEL] === 'true' && !/^(openshift|kube)/.test(name) && name !== APPLICATIONS_NAMESPACE && !ns.metadata.deletionTimestamp;
+  return (
+    ns.metadata.labels?.[DASHBOARD_LABEL] === 'true' &&
+    !/^(openshift|kube)/.test(name) &&
+    name !== APPLICATIONS_NAMESPACE &&
+    !ns.metadata.deletionTimestamp
+  );
 }
 
 /** Every data science project, by name. */
 export async function dataScienceProjects(world: RhoaiWorld): Promise<string[]> {
   const namespaces = await world.cluster.list({ apiVersion: 'v1', kind: 'Namespace' }, { labelSelector: `${DASHBOARD_LABEL}=true` });
-  return namespaces.filter(isDataScienceProject).map((ns) => ns.metadata.name!).sort();
+  return namespaces
+    .filter(isDataScienceProject)
+    .map((ns) => ns.metadata.name!)
+    .sort();
 }
 
 /**
@@ -30,7 +38,9 @@ export async function ensureDistributedWorkloadsProject(world: RhoaiWorld): Prom
   const name = world.settings.dwProject;
   let existing = await world.cluster.get(namespaceRef(name));
   if (existing?.metadata.deletionTimestamp) {
-    await world.cluster.waitForDeletion(namespaceRef(name), { describe: `namespace ${name} (being deleted) to be gone before it is created again` });
+    await world.cluster.waitForDeletion(namespaceRef(name), {
+      describe: `namespace ${name} (being deleted) to be gone before it is created again`,
+    });
     existing = undefined;
   }
   if (existing) {
@@ -45,7 +55,9 @@ export async function ensureDistributedWorkloadsProject(world: RhoaiWorld): Prom
       description: 'Data science project prepared by the RHOAI install for distributed workloads (CodeFlare SDK, Ray, Kueue local queue).',
     });
   }
-  await world.cluster.waitFor(namespaceRef(name), (ns) => ns?.status?.phase === 'Active', { describe: `data science project ${name} to be Active` });
+  await world.cluster.waitFor(namespaceRef(name), (ns) => ns?.status?.phase === 'Active', {
+    describe: `data science project ${name} to be Active`,
+  });
   world.namespace ??= name;
   return name;
 }

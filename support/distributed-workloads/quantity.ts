@@ -30,7 +30,8 @@ export function formatCpu(cores: number): string {
 
 /** memory: the largest binary suffix that divides it ("36Gi", "512Mi"), else bytes. */
 export function formatMemory(bytes: number): string {
-  for (const suffix of ['Ti', 'Gi', 'Mi', 'Ki'] as const) if (bytes > 0 && bytes % BINARY[suffix]! === 0) return `${bytes / BINARY[suffix]!}${suffix}`;
+  for (const suffix of ['Ti', 'Gi', 'Mi', 'Ki'] as const)
+    if (bytes > 0 && bytes % BINARY[suffix]! === 0) return `${bytes / BINARY[suffix]!}${suffix}`;
   return String(Math.round(bytes));
 }
 

@@ -11,7 +11,10 @@ export async function readAppsDomain(world: ClusterReader): Promise<string> {
   const ingress = await world.cluster.get({ apiVersion: 'config.openshift.io/v1', kind: 'Ingress', name: 'cluster' });
   assert.ok(ingress, 'the cluster has no ingresses.config.openshift.io "cluster": cannot read the apps domain (is this OpenShift?)');
   const domain = String(ingress.spec?.domain ?? '').toLowerCase();
-  assert.ok(DNS_NAME.test(domain), `ingresses.config.openshift.io cluster has spec.domain ${JSON.stringify(ingress.spec?.domain)}, which is not a DNS name with at least two labels`);
+  assert.ok(
+    DNS_NAME.test(domain),
+    `ingresses.config.openshift.io cluster has spec.domain ${JSON.stringify(ingress.spec?.domain)}, which is not a DNS name with at least two labels`,
+  );
   return domain;
 }
 

@@ -25,7 +25,16 @@ import type { RhoaiWorld } from '../world';
 import { commonNameOf, readAppsDomain } from './apps-domain';
 import { withDirectoryLock } from './lock';
 import { checkOpenSsl, runOpenSsl } from './openssl';
-import { certificatesOf, daysLeft, describeCertificate, distinguishedName, isIssuedBy, isSelfSigned, keyMatchesCertificate, subjectAltNames } from './x509';
+import {
+  certificatesOf,
+  daysLeft,
+  describeCertificate,
+  distinguishedName,
+  isIssuedBy,
+  isSelfSigned,
+  keyMatchesCertificate,
+  subjectAltNames,
+} from './x509';
 
 export const FILES = {
   sanConfig: 'openssl-san.config',
@@ -104,7 +113,10 @@ function insideReports(dir: string): boolean {
 /** INS-GW-01: creates (or keeps) the private directory: mode 0700, never under reports/. */
 export async function createCertificateDirectory(world: GatewayWorld): Promise<string> {
   const facts = await gatewayFacts(world);
-  assert.ok(!insideReports(facts.dir), `the certificate directory ${facts.dir} would be inside the reports (${REPORTS_DIR}), which are published: set RHOAI_WORK_DIR outside them`);
+  assert.ok(
+    !insideReports(facts.dir),
+    `the certificate directory ${facts.dir} would be inside the reports (${REPORTS_DIR}), which are published: set RHOAI_WORK_DIR outside them`,
+  );
   ensureWorkDir(world.settings.workDir);
   for (const dir of [path.dirname(facts.dir), facts.dir]) {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -120,9 +132,13 @@ export async function assertPrivateDirectory(world: GatewayWorld): Promise<strin
   assert.ok(stat && stat.isDirectory(), `${dir} is not a directory: create the certificate directory first`);
   const mode = stat.mode & 0o777;
   assert.equal(mode, 0o700, `${dir} has mode ${mode.toString(8)}, not 700: other users could read the private keys in it`);
-  if (typeof process.getuid === 'function') assert.equal(stat.uid, process.getuid(), `${dir} belongs to uid ${stat.uid}, not to this user (${process.getuid()})`);
+  if (typeof process.getuid === 'function')
+    assert.equal(stat.uid, process.getuid(), `${dir} belongs to uid ${stat.uid}, not to this user (${process.getuid()})`);
   assert.ok(!insideReports(dir), `${dir} is inside the reports directory ${REPORTS_DIR}`);
-  world.report.text('certificate directory', `${dir}: a directory of mode 700 owned by uid ${stat.uid}, outside the reports (${REPORTS_DIR})`);
+  world.report.text(
+    'certificate directory',
+    `${dir}: a directory of mode 700 owned by uid ${stat.uid}, outside the reports (${REPORTS_DIR})`,
+  );
   return dir;
 }
 
@@ -174,7 +190,11 @@ export async function assertSanConfig(world: GatewayWorld): Promise<void> {
   const file = path.join(facts.dir, FILES.sanConfig);
   assert.ok(fs.existsSync(file), `${file} does not exist: write the OpenSSL configuration first`);
   const san = sanOfConfig(fs.readFileSync(file, 'utf8'));
-  assert.equal(san, `DNS:*.${facts.domain}`, `${file}: [ san ] subjectAltName is ${san ?? 'missing'}, not DNS:*.${facts.domain} (the apps domain the cluster reports)`);
+  assert.equal(
+    san,
+    `DNS:*.${facts.domain}`,
+    `${file}: [ san ] subjectAltName is ${san ?? 'missing'}, not DNS:*.${facts.domain} (the apps domain the cluster reports)`,
+  );
 }
 
 // ---- 3 and 4. the root and the wildcard certificate ----
@@ -209,7 +229,8 @@ function expectedSubject(facts: GatewayFacts, order: 'root' | 'wildcard'): strin
 }
 
 function rootProblem(root: X509Certificate, facts: GatewayFacts): string | undefined {
-  if (root.subject !== expectedSubject(facts, 'root')) return `its subject is "${distinguishedName(root.subject)}", not "O=${facts.organization}, CN=${facts.commonName}"`;
+  if (root.subject !== expectedSubject(facts, 'root'))
+    return `its subject is "${distinguishedName(root.subject)}", not "O=${facts.organization}, CN=${facts.commonName}"`;
   if (!isSelfSigned(root)) return 'it is not self-signed';
   if (!root.ca) return 'it is not a CA certificate (basicConstraints CA:TRUE missing)';
   if (daysLeft(root) < RENEW_BEFORE_DAYS) return `it expires on ${root.validTo}, in less than ${RENEW_BEFORE_DAYS} days`;
@@ -220,7 +241,8 @@ function wildcardProblem(cert: X509Certificate, root: X509Certificate, facts: Ga
   const wanted = `DNS:*.${facts.domain}`;
   const sans = subjectAltNames(cert);
   if (!sans.includes(wanted)) return `its SANs are ${sans.join(', ') || 'none'}, not ${wanted}`;
-  if (!isIssuedBy(cert, root)) return `it is not signed by the root certificate "${distinguishedName(root.subject)}" (issuer "${distinguishedName(cert.issuer)}")`;
+  if (!isIssuedBy(cert, root))
+    return `it is not signed by the root certificate "${distinguishedName(root.subject)}" (issuer "${distinguishedName(cert.issuer)}")`;
   if (daysLeft(cert) < RENEW_BEFORE_DAYS) return `it expires on ${cert.validTo}, in less than ${RENEW_BEFORE_DAYS} days`;
   return undefined;
 }
@@ -228,7 +250,11 @@ function wildcardProblem(cert: X509Certificate, root: X509Certificate, facts: Ga
 function inspectRoot(facts: GatewayFacts): Material {
   const m = readMaterial(facts.dir, FILES.rootCert, FILES.rootKey);
   if (m.problem) return m;
-  const problem = rootProblem(m.cert!, facts) ?? (m.keyPem !== undefined && !keyMatchesCertificate(m.keyPem, m.cert!) ? `${FILES.rootKey} is not the key of ${FILES.rootCert}` : undefined);
+  const problem =
+    rootProblem(m.cert!, facts) ??
+    (m.keyPem !== undefined && !keyMatchesCertificate(m.keyPem, m.cert!)
+      ? `${FILES.rootKey} is not the key of ${FILES.rootCert}`
+      : undefined);
   return { ...m, problem: problem && `${FILES.rootCert}: ${problem}` };
 }
 
@@ -236,12 +262,19 @@ function inspectWildcard(facts: GatewayFacts, root: X509Certificate): Material {
   const m = readMaterial(facts.dir, FILES.wildcardCert, FILES.wildcardKey);
   if (m.problem) return m;
   if (m.keyPem === undefined) return { ...m, problem: `${FILES.wildcardKey} does not exist` };
-  const problem = wildcardProblem(m.cert!, root, facts) ?? (!keyMatchesCertificate(m.keyPem, m.cert!) ? `${FILES.wildcardKey} is not the key of ${FILES.wildcardCert}` : undefined);
+  const problem =
+    wildcardProblem(m.cert!, root, facts) ??
+    (!keyMatchesCertificate(m.keyPem, m.cert!) ? `${FILES.wildcardKey} is not the key of ${FILES.wildcardCert}` : undefined);
   return { ...m, problem: problem && `${FILES.wildcardCert}: ${problem}` };
 }
 
 /** Generates with the docs' command into temporary files, then moves them into place. */
-async function generate(world: GatewayWorld, facts: GatewayFacts, args: (out: { key: string; cert: string }) => string[], files: { key: string; cert: string }): Promise<void> {
+async function generate(
+  world: GatewayWorld,
+  facts: GatewayFacts,
+  args: (out: { key: string; cert: string }) => string[],
+  files: { key: string; cert: string },
+): Promise<void> {
   await checkOpenSsl(world.settings.openssl);
   const out = { key: `${files.key}.${process.pid}.new`, cert: `${files.cert}.${process.pid}.new` };
   try {
@@ -255,14 +288,57 @@ async function generate(world: GatewayWorld, facts: GatewayFacts, args: (out: { 
 }
 
 function generateRoot(world: GatewayWorld, facts: GatewayFacts): Promise<void> {
-  return generate(world, facts, (out) => ['req', '-x509', '-sha256', '-nodes', '-days', String(ROOT_DAYS), '-newkey', 'rsa:2048', '-subj', `/O=${facts.organization}/CN=${facts.commonName}`, '-keyout', out.key, '-out', out.cert], { key: FILES.rootKey, cert: FILES.rootCert });
+  return generate(
+    world,
+    facts,
+    (out) => [
+      'req',
+      '-x509',
+      '-sha256',
+      '-nodes',
+      '-days',
+      String(ROOT_DAYS),
+      '-newkey',
+      'rsa:2048',
+      '-subj',
+      `/O=${facts.organization}/CN=${facts.commonName}`,
+      '-keyout',
+      out.key,
+      '-out',
+      out.cert,
+    ],
+    { key: FILES.rootKey, cert: FILES.rootCert },
+  );
 }
 
 function generateWildcard(world: GatewayWorld, facts: GatewayFacts): Promise<void> {
   return generate(
     world,
     facts,
-    (out) => ['req', '-x509', '-newkey', 'rsa:2048', '-sha256', '-days', String(WILDCARD_DAYS), '-nodes', '-subj', `/CN=${facts.commonName}/O=${facts.organization}`, '-extensions', 'san', '-config', FILES.sanConfig, '-CA', FILES.rootCert, '-CAkey', FILES.rootKey, '-keyout', out.key, '-out', out.cert],
+    (out) => [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-sha256',
+      '-days',
+      String(WILDCARD_DAYS),
+      '-nodes',
+      '-subj',
+      `/CN=${facts.commonName}/O=${facts.organization}`,
+      '-extensions',
+      'san',
+      '-config',
+      FILES.sanConfig,
+      '-CA',
+      FILES.rootCert,
+      '-CAkey',
+      FILES.rootKey,
+      '-keyout',
+      out.key,
+      '-out',
+      out.cert,
+    ],
     { key: FILES.wildcardKey, cert: FILES.wildcardCert },
   );
 }
@@ -275,9 +351,15 @@ export async function opensslVerify(world: GatewayWorld): Promise<string> {
   try {
     answer = (await runOpenSsl(world.settings.openssl, ['verify', '-CAfile', FILES.rootCert, FILES.wildcardCert], facts.dir)).stdout.trim();
   } catch (error) {
-    throw new assert.AssertionError({ message: `openssl verify -CAfile ${FILES.rootCert} ${FILES.wildcardCert} (in ${facts.dir}) did not verify the wildcard certificate against the root: ${(error as Error).message}` });
+    throw new assert.AssertionError({
+      message: `openssl verify -CAfile ${FILES.rootCert} ${FILES.wildcardCert} (in ${facts.dir}) did not verify the wildcard certificate against the root: ${(error as Error).message}`,
+    });
   }
-  assert.equal(answer, `${FILES.wildcardCert}: OK`, `openssl verify -CAfile ${FILES.rootCert} ${FILES.wildcardCert} answered "${answer}", not "${FILES.wildcardCert}: OK"`);
+  assert.equal(
+    answer,
+    `${FILES.wildcardCert}: OK`,
+    `openssl verify -CAfile ${FILES.rootCert} ${FILES.wildcardCert} answered "${answer}", not "${FILES.wildcardCert}: OK"`,
+  );
   return answer;
 }
 
@@ -303,8 +385,12 @@ async function takeOverFromCluster(world: GatewayWorld, facts: GatewayFacts): Pr
     return `Secret ${TLS_SECRET.namespace}/${TLS_SECRET.name} holds no readable tls.crt`;
   }
   const [leaf, root] = [chain[0], chain[chain.length - 1]];
-  if (!leaf || !root || chain.length < 2) return `Secret ${TLS_SECRET.namespace}/${TLS_SECRET.name} has no root certificate after the wildcard certificate in tls.crt`;
-  const problem = rootProblem(root, facts) ?? wildcardProblem(leaf, root, facts) ?? (!keyMatchesCertificate(keyPem, leaf) ? 'tls.key is not the key of tls.crt' : undefined);
+  if (!leaf || !root || chain.length < 2)
+    return `Secret ${TLS_SECRET.namespace}/${TLS_SECRET.name} has no root certificate after the wildcard certificate in tls.crt`;
+  const problem =
+    rootProblem(root, facts) ??
+    wildcardProblem(leaf, root, facts) ??
+    (!keyMatchesCertificate(keyPem, leaf) ? 'tls.key is not the key of tls.crt' : undefined);
   if (problem) return `Secret ${TLS_SECRET.namespace}/${TLS_SECRET.name} cannot be reused: ${problem}`;
   writeAtomically(path.join(facts.dir, FILES.rootCert), root.toString(), 0o644);
   writeAtomically(path.join(facts.dir, FILES.wildcardKey), keyPem, 0o600);
@@ -355,7 +441,10 @@ export async function ensureWildcardCertificate(world: GatewayWorld): Promise<X5
     } else {
       if (root.keyPem === undefined) {
         // The root was taken over from the cluster: its key is not here to sign a new certificate.
-        world.report.text('root certificate', `${found.problem}, and ${FILES.rootKey} is not in ${facts.dir} to sign a new one: generating a new root as well`);
+        world.report.text(
+          'root certificate',
+          `${found.problem}, and ${FILES.rootKey} is not in ${facts.dir} to sign a new one: generating a new root as well`,
+        );
         await generateRoot(world, facts);
         facts.root = 'generated';
         root = inspectRoot(facts);
@@ -369,7 +458,10 @@ export async function ensureWildcardCertificate(world: GatewayWorld): Promise<X5
     const wildcard = inspectWildcard(facts, root.cert!);
     assert.ok(!wildcard.problem, `the wildcard certificate in ${facts.dir} is not usable: ${wildcard.problem}`);
     world.secret(wildcard.keyPem!, 'gateway wildcard key');
-    world.report.text('wildcard certificate', `${facts.wildcard} ${path.join(facts.dir, FILES.wildcardCert)}: ${describeCertificate(wildcard.cert!)}`);
+    world.report.text(
+      'wildcard certificate',
+      `${facts.wildcard} ${path.join(facts.dir, FILES.wildcardCert)}: ${describeCertificate(wildcard.cert!)}`,
+    );
     return wildcard.cert!;
   });
 }
@@ -382,13 +474,17 @@ export async function assertKeyPrivate(world: GatewayWorld, which: 'root' | 'wil
   const file = path.join(facts.dir, which === 'root' ? FILES.rootKey : FILES.wildcardKey);
   const stat = fs.statSync(file, { throwIfNoEntry: false });
   if (!stat && which === 'root' && facts.root === 'taken over from the cluster') {
-    world.report.text('root key', `${file} is not on this machine: the root certificate was taken over from the cluster's Secret ${TLS_SECRET.namespace}/${TLS_SECRET.name}, which carries the certificate and never the root's key`);
+    world.report.text(
+      'root key',
+      `${file} is not on this machine: the root certificate was taken over from the cluster's Secret ${TLS_SECRET.namespace}/${TLS_SECRET.name}, which carries the certificate and never the root's key`,
+    );
     return;
   }
   assert.ok(stat && stat.isFile(), `${file} does not exist: generate the ${which} certificate first`);
   const mode = stat.mode & 0o777;
   assert.equal(mode, 0o600, `${file} has mode ${mode.toString(8)}, not 600: the private key is readable by others`);
-  if (typeof process.getuid === 'function') assert.equal(stat.uid, process.getuid(), `${file} belongs to uid ${stat.uid}, not to this user`);
+  if (typeof process.getuid === 'function')
+    assert.equal(stat.uid, process.getuid(), `${file} belongs to uid ${stat.uid}, not to this user`);
   assert.ok(!insideReports(file), `${file} is inside the reports directory ${REPORTS_DIR}`);
   world.report.text(`${which} key`, `${file}: mode 600, owned by uid ${stat.uid}, outside the reports`);
 }
@@ -399,8 +495,12 @@ export async function assertRootCertificate(world: GatewayWorld): Promise<void> 
   const root = readMaterial(facts.dir, FILES.rootCert, FILES.rootKey);
   assert.ok(!root.problem, `${facts.dir}: ${root.problem}`);
   const problem = rootProblem(root.cert!, facts);
-  assert.ok(!problem, `${path.join(facts.dir, FILES.rootCert)} is not the root certificate the docs make: ${problem} (${describeCertificate(root.cert!)})`);
-  if (root.keyPem !== undefined) assert.ok(keyMatchesCertificate(root.keyPem, root.cert!), `${FILES.rootKey} is not the key of ${FILES.rootCert}`);
+  assert.ok(
+    !problem,
+    `${path.join(facts.dir, FILES.rootCert)} is not the root certificate the docs make: ${problem} (${describeCertificate(root.cert!)})`,
+  );
+  if (root.keyPem !== undefined)
+    assert.ok(keyMatchesCertificate(root.keyPem, root.cert!), `${FILES.rootKey} is not the key of ${FILES.rootCert}`);
 }
 
 /** The wildcard certificate names DNS:*.<apps domain> and is issued by the root. */
@@ -413,7 +513,9 @@ export async function assertWildcardCertificate(world: GatewayWorld): Promise<vo
 }
 
 /** The material in PEM, after making sure it exists and is valid. */
-export async function wildcardMaterial(world: GatewayWorld): Promise<{ certPem: string; keyPem: string; rootPem: string; facts: GatewayFacts }> {
+export async function wildcardMaterial(
+  world: GatewayWorld,
+): Promise<{ certPem: string; keyPem: string; rootPem: string; facts: GatewayFacts }> {
   await ensureWildcardCertificate(world);
   const facts = await gatewayFacts(world);
   const read = (file: string) => fs.readFileSync(path.join(facts.dir, file), 'utf8');
@@ -426,7 +528,15 @@ export async function wildcardMaterial(world: GatewayWorld): Promise<{ certPem: 
  * reused while valid: the whole of INS-GW-01..04 in one call, for other domains (the CA bundle uses
  * the root as the DSCI custom CA). Idempotent and safe to call from parallel workers.
  */
-export async function gatewayCertificates(world: RhoaiWorld): Promise<{ dir: string; rootCertPem: string; rootCertFile: string; wildcardCertPem: string; domain: string }> {
+export async function gatewayCertificates(
+  world: RhoaiWorld,
+): Promise<{ dir: string; rootCertPem: string; rootCertFile: string; wildcardCertPem: string; domain: string }> {
   const { certPem, rootPem, facts } = await wildcardMaterial(world);
-  return { dir: facts.dir, rootCertPem: rootPem, rootCertFile: path.join(facts.dir, FILES.rootCert), wildcardCertPem: certPem, domain: facts.domain };
+  return {
+    dir: facts.dir,
+    rootCertPem: rootPem,
+    rootCertFile: path.join(facts.dir, FILES.rootCert),
+    wildcardCertPem: certPem,
+    domain: facts.domain,
+  };
 }

@@ -16,7 +16,12 @@ export const INGRESS_GATEWAY = 'istio-ingressgateway';
 export const GATEWAY_SELECTOR = { knative: 'ingressgateway' } as const;
 const GATEWAY_API = 'networking.istio.io/v1beta1';
 
-export const gatewayRef = (name: string, namespace = KNATIVE_NAMESPACE): ObjectRef => ({ apiVersion: GATEWAY_API, kind: 'Gateway', name, namespace });
+export const gatewayRef = (name: string, namespace = KNATIVE_NAMESPACE): ObjectRef => ({
+  apiVersion: GATEWAY_API,
+  kind: 'Gateway',
+  name,
+  namespace,
+});
 const serviceRef = (name: string, namespace = MESH_NAMESPACE): ObjectRef => ({ apiVersion: 'v1', kind: 'Service', name, namespace });
 
 type World = Pick<RhoaiWorld, 'cluster' | 'report' | 'applyFixture'>;
@@ -36,20 +41,34 @@ async function listOrExplain(world: World, ref: ObjectRef, missing: string): Pro
  * missing, when the mesh was never set up; waits (watching) while it is coming up.
  */
 export async function waitForMeshIngressGateway(world: World, namespace = MESH_NAMESPACE): Promise<void> {
-  await listOrExplain(world, { apiVersion: GATEWAY_API, kind: 'Gateway', namespace }, 'the cluster does not serve networking.istio.io Gateways: the Service Mesh operator is not installed (the Service Mesh scenarios, @req.INS-SM-02, install it)');
-  const planes = await listOrExplain(world, { apiVersion: 'maistra.io/v2', kind: 'ServiceMeshControlPlane', namespace }, 'the cluster does not serve maistra.io ServiceMeshControlPlanes: the Service Mesh operator is not installed (@req.INS-SM-02)');
-  assert.ok(planes.length, `there is no ServiceMeshControlPlane in ${namespace}, so no ingress gateway for the Gateways to select: create the control plane first (@req.INS-SM-03)`);
+  await listOrExplain(
+    world,
+    { apiVersion: GATEWAY_API, kind: 'Gateway', namespace },
+    'the cluster does not serve networking.istio.io Gateways: the Service Mesh operator is not installed (the Service Mesh scenarios, @req.INS-SM-02, install it)',
+  );
+  const planes = await listOrExplain(
+    world,
+    { apiVersion: 'maistra.io/v2', kind: 'ServiceMeshControlPlane', namespace },
+    'the cluster does not serve maistra.io ServiceMeshControlPlanes: the Service Mesh operator is not installed (@req.INS-SM-02)',
+  );
+  assert.ok(
+    planes.length,
+    `there is no ServiceMeshControlPlane in ${namespace}, so no ingress gateway for the Gateways to select: create the control plane first (@req.INS-SM-03)`,
+  );
   const plane = planes.map((p) => p.metadata.name).join(', ');
   await world.cluster.waitFor({ apiVersion: 'apps/v1', kind: 'Deployment', name: INGRESS_GATEWAY, namespace }, hasCondition('Available'), {
     describe: `the ingress gateway Deployment ${namespace}/${INGRESS_GATEWAY} of ServiceMeshControlPlane ${plane} to be Available`,
   });
-  await world.cluster.waitFor(serviceRef(INGRESS_GATEWAY, namespace), (svc) => !!svc, { describe: `the ingress gateway Service ${namespace}/${INGRESS_GATEWAY} of ServiceMeshControlPlane ${plane} to exist` });
+  await world.cluster.waitFor(serviceRef(INGRESS_GATEWAY, namespace), (svc) => !!svc, {
+    describe: `the ingress gateway Service ${namespace}/${INGRESS_GATEWAY} of ServiceMeshControlPlane ${plane} to exist`,
+  });
 }
 
 /** `oc apply -f gateways.yaml`: the Service, then the two Gateways. */
 export async function applyGateways(world: World): Promise<void> {
   const vars = { meshNamespace: MESH_NAMESPACE, knativeNamespace: KNATIVE_NAMESPACE, credentialName: TLS_SECRET.name };
-  for (const fixture of ['gateway/knative-local-gateway-service', 'gateway/knative-ingress-gateway', 'gateway/knative-local-gateway']) await world.applyFixture(fixture, vars);
+  for (const fixture of ['gateway/knative-local-gateway-service', 'gateway/knative-ingress-gateway', 'gateway/knative-local-gateway'])
+    await world.applyFixture(fixture, vars);
 }
 
 const matches = (selector: Record<string, string> | undefined, labels: Record<string, string> | undefined) =>
@@ -59,10 +78,18 @@ const matches = (selector: Record<string, string> | undefined, labels: Record<st
 export async function assertLocalGatewayService(world: World, name = 'knative-local-gateway'): Promise<KObject> {
   const svc = await world.cluster.get(serviceRef(name));
   assert.ok(svc, `there is no Service ${MESH_NAMESPACE}/${name}`);
-  assert.deepEqual(svc.spec?.selector, GATEWAY_SELECTOR, `Service ${MESH_NAMESPACE}/${name} selects ${JSON.stringify(svc.spec?.selector)}, not the ingress gateway pods (knative: ingressgateway)`);
+  assert.deepEqual(
+    svc.spec?.selector,
+    GATEWAY_SELECTOR,
+    `Service ${MESH_NAMESPACE}/${name} selects ${JSON.stringify(svc.spec?.selector)}, not the ingress gateway pods (knative: ingressgateway)`,
+  );
   const port = (svc.spec?.ports ?? []).find((p: KObject) => p.port === 80);
   assert.ok(port, `Service ${MESH_NAMESPACE}/${name} has no port 80 (ports: ${JSON.stringify(svc.spec?.ports)})`);
-  assert.equal(port.targetPort, 8081, `Service ${MESH_NAMESPACE}/${name} sends port 80 to ${port.targetPort}, not to the local gateway's 8081`);
+  assert.equal(
+    port.targetPort,
+    8081,
+    `Service ${MESH_NAMESPACE}/${name} sends port 80 to ${port.targetPort}, not to the local gateway's 8081`,
+  );
   return svc;
 }
 
@@ -75,15 +102,40 @@ export interface ExpectedServer {
 /** The Gateway selects the ingress gateway pods and has an HTTPS server on the port with the TLS mode (and credential). */
 export async function assertGateway(world: World, name: string, expected: ExpectedServer): Promise<KObject> {
   const gw = await world.cluster.get(gatewayRef(name));
-  const all = (await world.cluster.list({ apiVersion: GATEWAY_API, kind: 'Gateway' })).map((g) => `${g.metadata.namespace}/${g.metadata.name}`);
+  const all = (await world.cluster.list({ apiVersion: GATEWAY_API, kind: 'Gateway' })).map(
+    (g) => `${g.metadata.namespace}/${g.metadata.name}`,
+  );
   assert.ok(gw, `there is no Gateway ${KNATIVE_NAMESPACE}/${name} (oc get gateway -A lists: ${all.join(', ') || 'nothing'})`);
-  assert.deepEqual(gw.spec?.selector, GATEWAY_SELECTOR, `Gateway ${KNATIVE_NAMESPACE}/${name} selects ${JSON.stringify(gw.spec?.selector)}, not the ingress gateway pods (knative: ingressgateway)`);
+  assert.deepEqual(
+    gw.spec?.selector,
+    GATEWAY_SELECTOR,
+    `Gateway ${KNATIVE_NAMESPACE}/${name} selects ${JSON.stringify(gw.spec?.selector)}, not the ingress gateway pods (knative: ingressgateway)`,
+  );
   const server = (gw.spec?.servers ?? []).find((s: KObject) => s.port?.number === expected.port);
-  assert.ok(server, `Gateway ${KNATIVE_NAMESPACE}/${name} has no server on port ${expected.port} (servers: ${JSON.stringify(gw.spec?.servers)})`);
-  assert.equal(server.port.protocol, 'HTTPS', `Gateway ${KNATIVE_NAMESPACE}/${name}: the server on port ${expected.port} speaks ${server.port.protocol}, not HTTPS`);
-  assert.equal(server.tls?.mode, expected.mode, `Gateway ${KNATIVE_NAMESPACE}/${name}: the server on port ${expected.port} has TLS mode ${server.tls?.mode}, not ${expected.mode}`);
-  if (expected.credentialName) assert.equal(server.tls?.credentialName, expected.credentialName, `Gateway ${KNATIVE_NAMESPACE}/${name}: credentialName is ${server.tls?.credentialName}, not ${expected.credentialName}`);
-  world.report.text(`Gateway ${name}`, `${KNATIVE_NAMESPACE}/${name}: selector knative=ingressgateway; ${server.port.protocol} ${expected.port}, hosts ${JSON.stringify(server.hosts)}, TLS ${server.tls.mode}${server.tls.credentialName ? `, credentialName ${server.tls.credentialName}` : ''}`);
+  assert.ok(
+    server,
+    `Gateway ${KNATIVE_NAMESPACE}/${name} has no server on port ${expected.port} (servers: ${JSON.stringify(gw.spec?.servers)})`,
+  );
+  assert.equal(
+    server.port.protocol,
+    'HTTPS',
+    `Gateway ${KNATIVE_NAMESPACE}/${name}: the server on port ${expected.port} speaks ${server.port.protocol}, not HTTPS`,
+  );
+  assert.equal(
+    server.tls?.mode,
+    expected.mode,
+    `Gateway ${KNATIVE_NAMESPACE}/${name}: the server on port ${expected.port} has TLS mode ${server.tls?.mode}, not ${expected.mode}`,
+  );
+  if (expected.credentialName)
+    assert.equal(
+      server.tls?.credentialName,
+      expected.credentialName,
+      `Gateway ${KNATIVE_NAMESPACE}/${name}: credentialName is ${server.tls?.credentialName}, not ${expected.credentialName}`,
+    );
+  world.report.text(
+    `Gateway ${name}`,
+    `${KNATIVE_NAMESPACE}/${name}: selector knative=ingressgateway; ${server.port.protocol} ${expected.port}, hosts ${JSON.stringify(server.hosts)}, TLS ${server.tls.mode}${server.tls.credentialName ? `, credentialName ${server.tls.credentialName}` : ''}`,
+  );
   return gw;
 }
 
@@ -93,7 +145,9 @@ export async function assertGateway(world: World, name: string, expected: Expect
  */
 export async function assertLocalGatewayBackends(world: World): Promise<void> {
   const svc = await assertLocalGatewayService(world);
-  const selector = Object.entries(svc.spec.selector as Record<string, string>).map(([k, v]) => `${k}=${v}`).join(',');
+  const selector = Object.entries(svc.spec.selector as Record<string, string>)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
   const pods = await world.cluster.waitForList({ apiVersion: 'v1', kind: 'Pod', namespace: MESH_NAMESPACE }, (list) => list.some(ready), {
     describe: `a running, ready ingress gateway pod in ${MESH_NAMESPACE} selected by Service knative-local-gateway (${selector})`,
     labelSelector: selector,
@@ -102,11 +156,21 @@ export async function assertLocalGatewayBackends(world: World): Promise<void> {
   for (const name of ['knative-ingress-gateway', 'knative-local-gateway']) {
     const gw = await world.cluster.get(gatewayRef(name));
     assert.ok(gw, `there is no Gateway ${KNATIVE_NAMESPACE}/${name}`);
-    assert.ok(backends.some((p) => matches(gw.spec?.selector, p.metadata.labels)), `Gateway ${KNATIVE_NAMESPACE}/${name} selects ${JSON.stringify(gw.spec?.selector)}, which matches none of the ingress gateway pods the local Service sends to (${backends.map((p) => p.metadata.name).join(', ')})`);
+    assert.ok(
+      backends.some((p) => matches(gw.spec?.selector, p.metadata.labels)),
+      `Gateway ${KNATIVE_NAMESPACE}/${name} selects ${JSON.stringify(gw.spec?.selector)}, which matches none of the ingress gateway pods the local Service sends to (${backends.map((p) => p.metadata.name).join(', ')})`,
+    );
   }
-  world.report.text('local gateway', `Service ${MESH_NAMESPACE}/knative-local-gateway (80 -> 8081) sends to ${backends.map((p) => p.metadata.name).join(', ')}, which Gateways knative-ingress-gateway and knative-local-gateway select`);
+  world.report.text(
+    'local gateway',
+    `Service ${MESH_NAMESPACE}/knative-local-gateway (80 -> 8081) sends to ${backends.map((p) => p.metadata.name).join(', ')}, which Gateways knative-ingress-gateway and knative-local-gateway select`,
+  );
 }
 
 function ready(pod: KObject): boolean {
-  return pod.status?.phase === 'Running' && !pod.metadata.deletionTimestamp && (pod.status?.conditions ?? []).some((c: KObject) => c.type === 'Ready' && c.status === 'True');
+  return (
+    pod.status?.phase === 'Running' &&
+    !pod.metadata.deletionTimestamp &&
+    (pod.status?.conditions ?? []).some((c: KObject) => c.type === 'Ready' && c.status === 'True')
+  );
 }

@@ -48,7 +48,10 @@ export async function routeCheckHost(world: World, label = CHECK_ROUTE): Promise
     (route?: KObject) => {
       const ingress = (route?.status?.ingress ?? []).find((i: KObject) => i.host === host);
       const admitted = (ingress?.conditions ?? []).find((c: KObject) => c.type === 'Admitted');
-      if (admitted?.status === 'False') return { fail: `the router did not admit Route ${MESH_NAMESPACE}/${CHECK_ROUTE} for ${host}: ${admitted.reason}: ${admitted.message ?? ''}` };
+      if (admitted?.status === 'False')
+        return {
+          fail: `the router did not admit Route ${MESH_NAMESPACE}/${CHECK_ROUTE} for ${host}: ${admitted.reason}: ${admitted.message ?? ''}`,
+        };
       return admitted?.status === 'True';
     },
     { describe: `the router to admit the passthrough Route ${MESH_NAMESPACE}/${CHECK_ROUTE} (${host} -> Service ${INGRESS_GATEWAY})` },
@@ -80,19 +83,34 @@ async function resolveRules(): Promise<readonly ResolveRule[]> {
 
 function where(rules: readonly ResolveRule[], host: string): { address: string; port: number; text: string } {
   const rule = matchResolveRule(rules, host);
-  return rule ? { address: rule.address, port: rule.port, text: `${rule.address}:${rule.port} (RHOAI_RESOLVE ${rule.pattern})` } : { address: host, port: 443, text: `${host}:443` };
+  return rule
+    ? { address: rule.address, port: rule.port, text: `${rule.address}:${rule.port} (RHOAI_RESOLVE ${rule.pattern})` }
+    : { address: host, port: 443, text: `${host}:443` };
 }
 
 /** GET https://host/ trusting only `rootPem`. */
 function request(rules: readonly ResolveRule[], host: string, rootPem: string): Promise<Answer> {
   const agent = resolvingHttpsAgent(rules, { keepAlive: false });
   return new Promise<Answer>((resolve, reject) => {
-    const req = https.request({ host, port: 443, path: '/', method: 'GET', agent, ca: rootPem, rejectUnauthorized: true, servername: host, timeout: CONNECT_TIMEOUT_MS }, (res) => {
-      const chain = peerChain(res.socket as tls.TLSSocket);
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, server: [res.headers.server].flat()[0], chain }));
-      res.on('error', reject);
-    });
+    const req = https.request(
+      {
+        host,
+        port: 443,
+        path: '/',
+        method: 'GET',
+        agent,
+        ca: rootPem,
+        rejectUnauthorized: true,
+        servername: host,
+        timeout: CONNECT_TIMEOUT_MS,
+      },
+      (res) => {
+        const chain = peerChain(res.socket as tls.TLSSocket);
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, server: [res.headers.server].flat()[0], chain }));
+        res.on('error', reject);
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)));
     req.on('error', reject);
     req.end();
@@ -100,14 +118,20 @@ function request(rules: readonly ResolveRule[], host: string, rootPem: string): 
 }
 
 /** What the gateway presents when the client does not insist on trust: for the failure message. */
-function presented(rules: readonly ResolveRule[], host: string): Promise<{ chain: X509Certificate[]; authorizationError?: string } | { error: string }> {
+function presented(
+  rules: readonly ResolveRule[],
+  host: string,
+): Promise<{ chain: X509Certificate[]; authorizationError?: string } | { error: string }> {
   const to = where(rules, host);
   return new Promise((resolve) => {
-    const socket = tls.connect({ host: to.address, port: to.port, servername: host, rejectUnauthorized: false, timeout: CONNECT_TIMEOUT_MS }, () => {
-      const chain = peerChain(socket);
-      socket.destroy();
-      resolve({ chain, authorizationError: socket.authorizationError ? String(socket.authorizationError) : undefined });
-    });
+    const socket = tls.connect(
+      { host: to.address, port: to.port, servername: host, rejectUnauthorized: false, timeout: CONNECT_TIMEOUT_MS },
+      () => {
+        const chain = peerChain(socket);
+        socket.destroy();
+        resolve({ chain, authorizationError: socket.authorizationError ? String(socket.authorizationError) : undefined });
+      },
+    );
     socket.on('timeout', () => socket.destroy(new Error(`no handshake within ${CONNECT_TIMEOUT_MS / 1000} s`)));
     socket.on('error', (error: NodeJS.ErrnoException) => resolve({ error: `${error.code ? `${error.code}: ` : ''}${error.message}` }));
   });
@@ -118,9 +142,15 @@ export function problemsOf(chain: X509Certificate[], host: string, root: X509Cer
   const [leaf] = chain;
   if (!leaf) return ['it presented no certificate'];
   const problems: string[] = [];
-  if (!leaf.checkHost(host)) problems.push(`its certificate does not cover ${host}: SANs ${leaf.subjectAltName ?? 'none'} (subject "${distinguishedName(leaf.subject)}")`);
+  if (!leaf.checkHost(host))
+    problems.push(
+      `its certificate does not cover ${host}: SANs ${leaf.subjectAltName ?? 'none'} (subject "${distinguishedName(leaf.subject)}")`,
+    );
   const anchored = chain.some((c) => isIssuedBy(c, root) || c.raw.equals(root.raw));
-  if (!anchored) problems.push(`its chain does not verify against the generated root "${distinguishedName(root.subject)}": the certificate was issued by "${distinguishedName(leaf.issuer)}"`);
+  if (!anchored)
+    problems.push(
+      `its chain does not verify against the generated root "${distinguishedName(root.subject)}": the certificate was issued by "${distinguishedName(leaf.issuer)}"`,
+    );
   return problems;
 }
 
@@ -130,14 +160,28 @@ export function problemsOf(chain: X509Certificate[], host: string, root: X509Cer
  * Gateway just applied may not have its credential pushed to Envoy yet. A certificate that chains to
  * the root but names other hosts, or a host that does not resolve, will not get better.
  */
-export function explainFailure(seen: Awaited<ReturnType<typeof presented>>, host: string, root: X509Certificate, domain: string, to: string): { detail: string; transient: boolean } {
+export function explainFailure(
+  seen: Awaited<ReturnType<typeof presented>>,
+  host: string,
+  root: X509Certificate,
+  domain: string,
+  to: string,
+): { detail: string; transient: boolean } {
   if (!('error' in seen)) {
     const problems = problemsOf(seen.chain, host, root);
-    return { detail: `it presented ${describeCertificate(seen.chain[0]!)}; ${problems.join('; ') || seen.authorizationError}`, transient: problems.some((p) => p.includes('does not verify against the generated root')) };
+    return {
+      detail: `it presented ${describeCertificate(seen.chain[0]!)}; ${problems.join('; ') || seen.authorizationError}`,
+      transient: problems.some((p) => p.includes('does not verify against the generated root')),
+    };
   }
-  if (/^ENOTFOUND\b/.test(seen.error)) return { detail: `${host} does not resolve (${seen.error}): set RHOAI_RESOLVE, e.g. *.${domain}=<router IP>:443`, transient: false };
-  if (/^(ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN)\b|no handshake within/.test(seen.error)) return { detail: `nothing answers at ${to} (${seen.error}): is the OpenShift router reachable from here?`, transient: true };
-  return { detail: `the gateway presented no certificate (${seen.error}): it serves nothing for ${host} — does Gateway knative-ingress-gateway load its credential ${TLS_SECRET.namespace}/${TLS_SECRET.name}?`, transient: true };
+  if (/^ENOTFOUND\b/.test(seen.error))
+    return { detail: `${host} does not resolve (${seen.error}): set RHOAI_RESOLVE, e.g. *.${domain}=<router IP>:443`, transient: false };
+  if (/^(ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN)\b|no handshake within/.test(seen.error))
+    return { detail: `nothing answers at ${to} (${seen.error}): is the OpenShift router reachable from here?`, transient: true };
+  return {
+    detail: `the gateway presented no certificate (${seen.error}): it serves nothing for ${host} — does Gateway knative-ingress-gateway load its credential ${TLS_SECRET.namespace}/${TLS_SECRET.name}?`,
+    transient: true,
+  };
 }
 
 /**
@@ -157,15 +201,27 @@ export async function assertGatewayHandshake(world: World): Promise<void> {
     } catch (error) {
       const err = error as NodeJS.ErrnoException;
       const { detail, transient } = explainFailure(await presented(rules, host), host, root!, facts.domain, to.text);
-      throw Object.assign(new assert.AssertionError({ message: `the TLS handshake for ${host} with ${to.text}, trusting only the generated root, failed (${err.code ?? err.message}): ${detail}` }), { transient });
+      throw Object.assign(
+        new assert.AssertionError({
+          message: `the TLS handshake for ${host} with ${to.text}, trusting only the generated root, failed (${err.code ?? err.message}): ${detail}`,
+        }),
+        { transient },
+      );
     }
   }, HANDSHAKE_RETRY);
   const [leaf] = answer.chain;
   assert.ok(leaf, `the handshake for ${host} succeeded but no certificate was presented`);
   const problems = problemsOf(answer.chain, host, root!);
   assert.deepEqual(problems, [], `the gateway's certificate for ${host}: ${problems.join('; ')}`);
-  assert.ok(leaf.subjectAltName?.split(', ').includes(`DNS:*.${facts.domain}`), `the certificate presented for ${host} has SANs ${leaf.subjectAltName}, not DNS:*.${facts.domain}`);
-  assert.equal(leaf.fingerprint256, wildcard!.fingerprint256, `the gateway presented ${describeCertificate(leaf)} for ${host}, not the wildcard certificate of ${TLS_SECRET.namespace}/${TLS_SECRET.name} (${describeCertificate(wildcard!)})`);
+  assert.ok(
+    leaf.subjectAltName?.split(', ').includes(`DNS:*.${facts.domain}`),
+    `the certificate presented for ${host} has SANs ${leaf.subjectAltName}, not DNS:*.${facts.domain}`,
+  );
+  assert.equal(
+    leaf.fingerprint256,
+    wildcard!.fingerprint256,
+    `the gateway presented ${describeCertificate(leaf)} for ${host}, not the wildcard certificate of ${TLS_SECRET.namespace}/${TLS_SECRET.name} (${describeCertificate(wildcard!)})`,
+  );
   world.facts.gatewayCheck!.answer = { status: answer.status, server: answer.server };
   world.report.text(
     'TLS handshake with the ingress gateway',
@@ -178,11 +234,18 @@ export function assertAnsweredByIstio(world: World): void {
   const host = checkHost(world);
   const answer = world.facts.gatewayCheck?.answer;
   assert.ok(answer, `https://${host}/ has not been requested yet: the TLS handshake step must come first`);
-  assert.equal(answer.server, 'istio-envoy', `https://${host}/ was answered by ${answer.server ? `"server: ${answer.server}"` : 'a server without a Server header'} (HTTP ${answer.status}), not by the Istio ingress gateway (server: istio-envoy)`);
+  assert.equal(
+    answer.server,
+    'istio-envoy',
+    `https://${host}/ was answered by ${answer.server ? `"server: ${answer.server}"` : 'a server without a Server header'} (HTTP ${answer.status}), not by the Istio ingress gateway (server: istio-envoy)`,
+  );
 }
 
 function checkHost(world: World): string {
   const host = world.facts.gatewayCheck?.host;
-  if (!host) throw new Error('no check host in this scenario: the step that routes a host of the apps domain to the ingress gateway must come first');
+  if (!host)
+    throw new Error(
+      'no check host in this scenario: the step that routes a host of the apps domain to the ingress gateway must come first',
+    );
   return host;
 }

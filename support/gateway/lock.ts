@@ -46,7 +46,15 @@ function lockReleased(dir: string, file: string, timeoutMs: number): Promise<voi
       if (error) reject(error);
       else resolve();
     };
-    const timer = setTimeout(() => done(new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for another process (pid ${fs.readFileSync(file, 'utf8').trim()}) to release ${file}`)), timeoutMs);
+    const timer = setTimeout(
+      () =>
+        done(
+          new Error(
+            `timed out after ${Math.round(timeoutMs / 1000)} s waiting for another process (pid ${fs.readFileSync(file, 'utf8').trim()}) to release ${file}`,
+          ),
+        ),
+      timeoutMs,
+    );
     watcher.on('change', () => {
       if (!fs.existsSync(file) || !ownerAlive(file)) done();
     });

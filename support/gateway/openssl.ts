@@ -28,11 +28,20 @@ export function runOpenSsl(command: string, args: readonly string[], cwd?: strin
       if (!error) return resolve({ stdout, stderr });
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') {
-        return reject(new OpenSslError(`cannot run "${command}": no such command. The secure gateway's certificates are made with the OpenSSL command line (>= 3.0), as the docs do; install it (e.g. dnf install openssl, apt-get install openssl) or set ${SETTING} to its path`));
+        return reject(
+          new OpenSslError(
+            `cannot run "${command}": no such command. The secure gateway's certificates are made with the OpenSSL command line (>= 3.0), as the docs do; install it (e.g. dnf install openssl, apt-get install openssl) or set ${SETTING} to its path`,
+          ),
+        );
       }
-      if (code === 'EACCES') return reject(new OpenSslError(`cannot run "${command}": permission denied (set ${SETTING} to an executable OpenSSL >= 3.0)`));
+      if (code === 'EACCES')
+        return reject(new OpenSslError(`cannot run "${command}": permission denied (set ${SETTING} to an executable OpenSSL >= 3.0)`));
       const said = `${stderr}`.trim().split('\n').slice(-6).join('\n');
-      reject(new OpenSslError(`"openssl ${args.join(' ')}" failed (exit ${(error as { code?: unknown }).code ?? error.message})${said ? `:\n${said}` : ''}`));
+      reject(
+        new OpenSslError(
+          `"openssl ${args.join(' ')}" failed (exit ${(error as { code?: unknown }).code ?? error.message})${said ? `:\n${said}` : ''}`,
+        ),
+      );
     });
   });
 }
@@ -43,11 +52,15 @@ export function parseOpenSslVersion(text: string, command = 'openssl'): OpenSslV
   const match = /^OpenSSL (\d+)\.(\d+)\.(\d+)/.exec(line);
   if (!match) {
     const what = /^LibreSSL/.test(line) ? 'LibreSSL, which' : 'not OpenSSL, and';
-    throw new OpenSslError(`"${command} version" says "${line}": that is ${what} lacks "openssl req -CA/-CAkey", with which the docs sign the wildcard certificate. Install OpenSSL >= 3.0 (on macOS: brew install openssl@3) and set ${SETTING} to it`);
+    throw new OpenSslError(
+      `"${command} version" says "${line}": that is ${what} lacks "openssl req -CA/-CAkey", with which the docs sign the wildcard certificate. Install OpenSSL >= 3.0 (on macOS: brew install openssl@3) and set ${SETTING} to it`,
+    );
   }
   const version = { text: line, major: Number(match[1]), minor: Number(match[2]) };
   if (version.major < 3) {
-    throw new OpenSslError(`"${command}" is ${line}; signing the wildcard certificate with "openssl req -CA/-CAkey" as the docs do needs OpenSSL >= 3.0 (1.1.x lacks -CA). Install OpenSSL 3 (e.g. the openssl3 package on RHEL 8) and set ${SETTING} to it`);
+    throw new OpenSslError(
+      `"${command}" is ${line}; signing the wildcard certificate with "openssl req -CA/-CAkey" as the docs do needs OpenSSL >= 3.0 (1.1.x lacks -CA). Install OpenSSL 3 (e.g. the openssl3 package on RHEL 8) and set ${SETTING} to it`,
+    );
   }
   return version;
 }

@@ -6,12 +6,21 @@ import type { KObject, ObjectRef } from '../cluster';
 import { TLS_SECRET, wildcardMaterial, type GatewayWorld } from './certificates';
 import { certificatesOf, describeCertificate, keyMatchesCertificate } from './x509';
 
-export const secretRef = (name: string = TLS_SECRET.name, namespace: string = TLS_SECRET.namespace): ObjectRef => ({ apiVersion: 'v1', kind: 'Secret', name, namespace });
+export const secretRef = (name: string = TLS_SECRET.name, namespace: string = TLS_SECRET.namespace): ObjectRef => ({
+  apiVersion: 'v1',
+  kind: 'Secret',
+  name,
+  namespace,
+});
 
 type World = GatewayWorld & { applyFixture(name: string, extra?: Record<string, unknown>): Promise<KObject[]> };
 
 /** Applies the Secret from the wildcard certificate (followed by the root) and its key. */
-export async function createTlsSecret(world: World, name: string = TLS_SECRET.name, namespace: string = TLS_SECRET.namespace): Promise<KObject> {
+export async function createTlsSecret(
+  world: World,
+  name: string = TLS_SECRET.name,
+  namespace: string = TLS_SECRET.namespace,
+): Promise<KObject> {
   const { certPem, keyPem, rootPem } = await wildcardMaterial(world);
   // A Secret's type is immutable: one of another type (e.g. Opaque from `oc create secret generic`) cannot become kubernetes.io/tls, and the harness deletes nothing it did not make.
   const existing = await world.cluster.get(secretRef(name, namespace));
@@ -30,7 +39,11 @@ export async function createTlsSecret(world: World, name: string = TLS_SECRET.na
 }
 
 /** The Secret is kubernetes.io/tls and holds the wildcard certificate of the work directory and its key. */
-export async function assertTlsSecret(world: GatewayWorld, name: string = TLS_SECRET.name, namespace: string = TLS_SECRET.namespace): Promise<void> {
+export async function assertTlsSecret(
+  world: GatewayWorld,
+  name: string = TLS_SECRET.name,
+  namespace: string = TLS_SECRET.namespace,
+): Promise<void> {
   const { certPem } = await wildcardMaterial(world);
   const secret = await world.cluster.get(secretRef(name, namespace));
   assert.ok(secret, `there is no Secret ${namespace}/${name}: the Gateway's credentialName would find nothing to serve`);
@@ -41,7 +54,17 @@ export async function assertTlsSecret(world: GatewayWorld, name: string = TLS_SE
   const [served] = certificatesOf(decode('tls.crt'));
   assert.ok(served, `Secret ${namespace}/${name} has no certificate in tls.crt`);
   const [wanted] = certificatesOf(certPem);
-  assert.equal(served.fingerprint256, wanted!.fingerprint256, `Secret ${namespace}/${name} holds another certificate (${describeCertificate(served)}) than the generated wildcard certificate (${describeCertificate(wanted!)})`);
-  assert.ok(keyMatchesCertificate(keyPem, served), `Secret ${namespace}/${name}: tls.key is not the private key of the certificate in tls.crt`);
-  world.report.text(`Secret ${namespace}/${name}`, `type kubernetes.io/tls; tls.crt: ${describeCertificate(served)}; tls.key: the matching private key (not shown)`);
+  assert.equal(
+    served.fingerprint256,
+    wanted!.fingerprint256,
+    `Secret ${namespace}/${name} holds another certificate (${describeCertificate(served)}) than the generated wildcard certificate (${describeCertificate(wanted!)})`,
+  );
+  assert.ok(
+    keyMatchesCertificate(keyPem, served),
+    `Secret ${namespace}/${name}: tls.key is not the private key of the certificate in tls.crt`,
+  );
+  world.report.text(
+    `Secret ${namespace}/${name}`,
+    `type kubernetes.io/tls; tls.crt: ${describeCertificate(served)}; tls.key: the matching private key (not shown)`,
+  );
 }

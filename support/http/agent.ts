@@ -15,7 +15,13 @@ function redirect(rules: readonly ResolveRule[], options: ConnectionOptions, tls
   const host = options.hostname ?? options.host ?? '';
   const rule = matchResolveRule(rules, host);
   if (!rule) return options;
-  return { ...options, host: rule.address, hostname: rule.address, port: rule.port, ...(tls ? { servername: options.servername ?? host } : {}) };
+  return {
+    ...options,
+    host: rule.address,
+    hostname: rule.address,
+    port: rule.port,
+    ...(tls ? { servername: options.servername ?? host } : {}),
+  };
 }
 
 /**

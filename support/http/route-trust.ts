@@ -9,7 +9,12 @@ import { ApiError, type ClusterClient, type ObjectRef } from '../cluster';
 import { resolvingHttpsAgent } from './agent';
 import type { ResolveRule } from './resolve-rules';
 
-export const DEFAULT_INGRESS_CA: ObjectRef = { apiVersion: 'v1', kind: 'ConfigMap', name: 'default-ingress-cert', namespace: 'openshift-config-managed' };
+export const DEFAULT_INGRESS_CA: ObjectRef = {
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  name: 'default-ingress-cert',
+  namespace: 'openshift-config-managed',
+};
 export const INGRESS_CA_KEY = 'ca-bundle.crt';
 
 export interface RouteTrust {
@@ -25,7 +30,10 @@ export async function routeTrust(cluster: ClusterClient): Promise<RouteTrust> {
   let note: string;
   try {
     const cm = await cluster.get(DEFAULT_INGRESS_CA);
-    bundle = typeof cm?.data?.[INGRESS_CA_KEY] === 'string' && cm.data[INGRESS_CA_KEY].includes('BEGIN CERTIFICATE') ? cm.data[INGRESS_CA_KEY] : undefined;
+    bundle =
+      typeof cm?.data?.[INGRESS_CA_KEY] === 'string' && cm.data[INGRESS_CA_KEY].includes('BEGIN CERTIFICATE')
+        ? cm.data[INGRESS_CA_KEY]
+        : undefined;
     note = bundle
       ? `the system roots and ${INGRESS_CA_KEY} of ${DEFAULT_INGRESS_CA.namespace}/${DEFAULT_INGRESS_CA.name} (${countCertificates(bundle)} certificate(s))`
       : `the system roots only (${DEFAULT_INGRESS_CA.namespace}/${DEFAULT_INGRESS_CA.name} ${cm ? `has no ${INGRESS_CA_KEY}` : 'does not exist'})`;

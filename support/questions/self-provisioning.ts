@@ -66,7 +66,10 @@ export async function disableSelfProvisioning(world: RhoaiWorld): Promise<void> 
 export async function grantSelfProvisionerToAdmins(world: RhoaiWorld): Promise<void> {
   const { adminsGroup } = questionPeople(world);
   await world.applyFixture('questions/self-provisioner-group-binding', { name: adminsBindingName(adminsGroup), group: adminsGroup });
-  world.report.text('self-provisioner for admins', `ClusterRoleBinding ${adminsBindingName(adminsGroup)} grants ClusterRole self-provisioner to Group ${adminsGroup}`);
+  world.report.text(
+    'self-provisioner for admins',
+    `ClusterRoleBinding ${adminsBindingName(adminsGroup)} grants ClusterRole self-provisioner to Group ${adminsGroup}`,
+  );
 }
 
 /** Every ClusterRoleBinding of ClusterRole self-provisioner. */
@@ -96,7 +99,9 @@ export async function explainGrants(world: RhoaiWorld): Promise<string[]> {
       } else if (name === 'self-provisioners') {
         reasons.push(`ClusterRoleBinding self-provisioners still grants ClusterRole self-provisioner to ${describe(s)}`);
       } else {
-        reasons.push(`ClusterRoleBinding ${name} (not the default self-provisioners) also grants ClusterRole self-provisioner to ${describe(s)}: remove the subject there too (oc adm policy remove-cluster-role-from-${s.kind === 'Group' ? 'group' : 'user'} self-provisioner ${s.name})`);
+        reasons.push(
+          `ClusterRoleBinding ${name} (not the default self-provisioners) also grants ClusterRole self-provisioner to ${describe(s)}: remove the subject there too (oc adm policy remove-cluster-role-from-${s.kind === 'Group' ? 'group' : 'user'} self-provisioner ${s.name})`,
+        );
       }
     }
   }
@@ -109,7 +114,11 @@ export async function assertSelfProvisionersLocked(world: RhoaiWorld): Promise<v
   const binding = await world.cluster.get(SELF_PROVISIONERS);
   assert.ok(binding, 'there is no ClusterRoleBinding self-provisioners');
   const annotation = binding.metadata.annotations?.[AUTOUPDATE];
-  assert.equal(annotation, 'false', `ClusterRoleBinding self-provisioners is annotated ${AUTOUPDATE}=${annotation ?? '(none)'}, not "false": the API server's RBAC bootstrap reconcile restores its default subjects on its next start`);
+  assert.equal(
+    annotation,
+    'false',
+    `ClusterRoleBinding self-provisioners is annotated ${AUTOUPDATE}=${annotation ?? '(none)'}, not "false": the API server's RBAC bootstrap reconcile restores its default subjects on its next start`,
+  );
   const covering = ((binding.subjects ?? []) as Subject[]).filter((s) => coversDataScientists(s, usersGroup, users));
   if (covering.length) assert.fail((await explainGrants(world)).join('; '));
   world.report.yaml('self-provisioners', { annotations: binding.metadata.annotations, subjects: binding.subjects ?? [] });
@@ -119,7 +128,10 @@ export async function assertSelfProvisionersLocked(world: RhoaiWorld): Promise<v
 export async function assertOnlyAdminsMayProvision(world: RhoaiWorld): Promise<void> {
   const { adminsGroup } = questionPeople(world);
   const bindings = await selfProvisionerBindings(world);
-  world.report.text('bindings of self-provisioner', bindings.map((b) => `${b.metadata.name}: ${((b.subjects ?? []) as Subject[]).map(describe).join(', ') || 'no subject'}`).join('\n'));
+  world.report.text(
+    'bindings of self-provisioner',
+    bindings.map((b) => `${b.metadata.name}: ${((b.subjects ?? []) as Subject[]).map(describe).join(', ') || 'no subject'}`).join('\n'),
+  );
   const reasons = await explainGrants(world);
   assert.deepEqual(reasons, [], reasons.join('; '));
   const forAdmins = bindings.some((b) => ((b.subjects ?? []) as Subject[]).some((s) => s.kind === 'Group' && s.name === adminsGroup));
@@ -141,15 +153,24 @@ function probeName(user: string): string {
   return `q01-${user.toLowerCase().replace(/[^a-z0-9-]+/g, '-')}-probe`.slice(0, 63).replace(/-+$/, '');
 }
 
-async function requestProject(world: RhoaiWorld, client: ClusterClient, user: string): Promise<{ granted: true; name: string } | { granted: false; status: number; message: string }> {
+async function requestProject(
+  world: RhoaiWorld,
+  client: ClusterClient,
+  user: string,
+): Promise<{ granted: true; name: string } | { granted: false; status: number; message: string }> {
   const name = probeName(user);
-  const [request] = world.render('questions/project-request', { name, displayName: `Q-01 probe of ${user}`, description: 'A project request made by the rhoai-harness answer to Q-01; deleted at once.' });
+  const [request] = world.render('questions/project-request', {
+    name,
+    displayName: `Q-01 probe of ${user}`,
+    description: 'A project request made by the rhoai-harness answer to Q-01; deleted at once.',
+  });
   try {
     await client.create(request!);
     world.onCleanup(`delete project ${name}`, () => world.cluster.delete({ apiVersion: 'project.openshift.io/v1', kind: 'Project', name }));
     return { granted: true, name };
   } catch (error) {
-    if (error instanceof ApiError && (error.status === 403 || error.status === 409)) return { granted: false, status: error.status, message: error.body?.message ?? error.message };
+    if (error instanceof ApiError && (error.status === 403 || error.status === 409))
+      return { granted: false, status: error.status, message: error.body?.message ?? error.message };
     throw error;
   }
 }
@@ -160,33 +181,55 @@ export async function assertDataScientistRefused(world: RhoaiWorld): Promise<voi
   const user = users[0]!;
   const expected = await expectedRefusal(world);
   const answer = await asUser(world, user, async (client, groups) => {
-    assert.ok(groups.includes(usersGroup), `logged in as ${user}, the API server puts the user in ${groups.join(', ')}, not in ${usersGroup}`);
+    assert.ok(
+      groups.includes(usersGroup),
+      `logged in as ${user}, the API server puts the user in ${groups.join(', ')}, not in ${usersGroup}`,
+    );
     return requestProject(world, client, user);
   });
   if (answer.granted) {
     const reasons = await explainGrants(world);
-    assert.fail(`logged in as ${user} (a member of ${usersGroup}), a ProjectRequest for ${answer.name} was granted: ${reasons.join('; ') || 'no binding of ClusterRole self-provisioner names the user: another role grants create projectrequests.project.openshift.io'}`);
+    assert.fail(
+      `logged in as ${user} (a member of ${usersGroup}), a ProjectRequest for ${answer.name} was granted: ${reasons.join('; ') || 'no binding of ClusterRole self-provisioner names the user: another role grants create projectrequests.project.openshift.io'}`,
+    );
   }
   world.report.text(`ProjectRequest as ${user}`, `HTTP ${answer.status}: ${answer.message}`);
-  assert.equal(answer.status, 403, `logged in as ${user}, the ProjectRequest was answered ${answer.status} (${answer.message}), not 403 Forbidden`);
-  assert.equal(answer.message, expected, `logged in as ${user}, the ProjectRequest was refused with "${answer.message}", not with "${expected}"`);
+  assert.equal(
+    answer.status,
+    403,
+    `logged in as ${user}, the ProjectRequest was answered ${answer.status} (${answer.message}), not 403 Forbidden`,
+  );
+  assert.equal(
+    answer.message,
+    expected,
+    `logged in as ${user}, the ProjectRequest was refused with "${answer.message}", not with "${expected}"`,
+  );
 }
 
 /** Logged in as a member of datascience-admins, `oc new-project` is granted and the admin is the project's admin. */
 export async function assertAdminGranted(world: RhoaiWorld): Promise<void> {
   const { admin, adminsGroup } = questionPeople(world);
   const answer = await asUser(world, admin, async (client, groups) => {
-    assert.ok(groups.includes(adminsGroup), `logged in as ${admin}, the API server puts the user in ${groups.join(', ')}, not in ${adminsGroup}`);
+    assert.ok(
+      groups.includes(adminsGroup),
+      `logged in as ${admin}, the API server puts the user in ${groups.join(', ')}, not in ${adminsGroup}`,
+    );
     const result = await requestProject(world, client, admin);
     if (result.granted) {
       const project = await client.get({ apiVersion: 'project.openshift.io/v1', kind: 'Project', name: result.name });
       assert.ok(project, `logged in as ${admin}, the granted project ${result.name} is not visible to its requester`);
-      assert.equal(project.metadata.annotations?.['openshift.io/requester'], admin, `project ${result.name} names ${project.metadata.annotations?.['openshift.io/requester']} as its requester, not ${admin}`);
+      assert.equal(
+        project.metadata.annotations?.['openshift.io/requester'],
+        admin,
+        `project ${result.name} names ${project.metadata.annotations?.['openshift.io/requester']} as its requester, not ${admin}`,
+      );
     }
     return result;
   });
   if (!answer.granted) {
-    assert.fail(`logged in as ${admin} (a member of ${adminsGroup}), the ProjectRequest was refused (HTTP ${answer.status}: ${answer.message}): ClusterRoleBinding ${adminsBindingName(adminsGroup)} should grant ClusterRole self-provisioner to Group ${adminsGroup}`);
+    assert.fail(
+      `logged in as ${admin} (a member of ${adminsGroup}), the ProjectRequest was refused (HTTP ${answer.status}: ${answer.message}): ClusterRoleBinding ${adminsBindingName(adminsGroup)} should grant ClusterRole self-provisioner to Group ${adminsGroup}`,
+    );
   }
   world.report.text(`ProjectRequest as ${admin}`, `granted: project ${answer.name} (deleted after the scenario)`);
 }

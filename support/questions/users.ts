@@ -36,8 +36,12 @@ export const groupRef = (name: string): ObjectRef => ({ apiVersion: USER_API, ki
 /** The users of the questions, with the groups they belong to. */
 export function questionPeople(world: RhoaiWorld): { users: string[]; admin: string; usersGroup: string; adminsGroup: string } {
   const s = world.settings;
-  if (s.dsUsers.includes(s.dsAdmin)) throw new Error(`RHOAI_DS_ADMIN (${s.dsAdmin}) is also named in RHOAI_DS_USERS: the admin must not be a member of ${s.dsUsersGroup}`);
-  if ([...s.dsUsers, s.dsAdmin].includes(s.adminUser)) throw new Error(`RHOAI_ADMIN_USER (${s.adminUser}) is named in RHOAI_DS_USERS or RHOAI_DS_ADMIN: the cluster-admin may request projects anyway`);
+  if (s.dsUsers.includes(s.dsAdmin))
+    throw new Error(`RHOAI_DS_ADMIN (${s.dsAdmin}) is also named in RHOAI_DS_USERS: the admin must not be a member of ${s.dsUsersGroup}`);
+  if ([...s.dsUsers, s.dsAdmin].includes(s.adminUser))
+    throw new Error(
+      `RHOAI_ADMIN_USER (${s.adminUser}) is named in RHOAI_DS_USERS or RHOAI_DS_ADMIN: the cluster-admin may request projects anyway`,
+    );
   return { users: s.dsUsers, admin: s.dsAdmin, usersGroup: s.dsUsersGroup, adminsGroup: s.dsAdminsGroup };
 }
 
@@ -71,7 +75,10 @@ export async function ensureHtpasswdUsers(world: RhoaiWorld, users: string[]): P
 async function mergeEntries(world: RhoaiWorld, users: string[]): Promise<string[]> {
   const ref = htpasswdSecretRef(world);
   const { secret, text } = await readHtpasswdSecret(world);
-  assert.ok(secret, `there is no Secret ${ref.namespace}/${ref.name}: the HTPasswd identity provider must be configured first (INS-ADM-02)`);
+  assert.ok(
+    secret,
+    `there is no Secret ${ref.namespace}/${ref.name}: the HTPasswd identity provider must be configured first (INS-ADM-02)`,
+  );
   const entries = htpasswdEntries(text);
   let next = text;
   const written: string[] = [];
@@ -83,14 +90,24 @@ async function mergeEntries(world: RhoaiWorld, users: string[]): Promise<string[
     written.push(user);
   }
   if (!written.length) {
-    world.report.text('htpasswd users', `Secret ${ref.namespace}/${ref.name} already holds verifying entries for ${users.join(', ')}: left unchanged`);
+    world.report.text(
+      'htpasswd users',
+      `Secret ${ref.namespace}/${ref.name} already holds verifying entries for ${users.join(', ')}: left unchanged`,
+    );
     return [];
   }
-  const [object] = world.render('access/htpasswd-secret', { name: ref.name, namespace: ref.namespace, htpasswd: Buffer.from(next).toString('base64') });
+  const [object] = world.render('access/htpasswd-secret', {
+    name: ref.name,
+    namespace: ref.namespace,
+    htpasswd: Buffer.from(next).toString('base64'),
+  });
   object!.metadata.resourceVersion = secret.metadata.resourceVersion;
   await world.cluster.apply(object!, { force: true });
   const others = [...entries.keys()].filter((u) => !users.includes(u));
-  world.report.text('htpasswd users', `Secret ${ref.namespace}/${ref.name}: wrote the entries of ${written.join(', ')}; kept ${others.length} other user(s) (${others.join(', ')})`);
+  world.report.text(
+    'htpasswd users',
+    `Secret ${ref.namespace}/${ref.name}: wrote the entries of ${written.join(', ')}; kept ${others.length} other user(s) (${others.join(', ')})`,
+  );
   return written;
 }
 
@@ -116,7 +133,10 @@ export async function ensureGroupMembers(world: RhoaiWorld, group: string, users
   if (live) object.metadata.resourceVersion = live.metadata.resourceVersion;
   // force: the member list of a group made with `oc adm groups` belongs to oc; the merged list is taken over.
   const applied = await world.cluster.apply(object, { force: true });
-  world.report.text(`group ${group}`, `${live ? 'added' : 'created with'} ${missing.join(', ')}; members now: ${(applied.users ?? []).join(', ')}`);
+  world.report.text(
+    `group ${group}`,
+    `${live ? 'added' : 'created with'} ${missing.join(', ')}; members now: ${(applied.users ?? []).join(', ')}`,
+  );
   return applied;
 }
 
@@ -125,7 +145,11 @@ export async function removeGroupMember(world: RhoaiWorld, group: string, user: 
   const live = await world.cluster.get(groupRef(group));
   const members: string[] = live?.users ?? [];
   if (!live || !members.includes(user)) return;
-  const object = groupObject(world, group, members.filter((u) => u !== user));
+  const object = groupObject(
+    world,
+    group,
+    members.filter((u) => u !== user),
+  );
   object!.metadata.resourceVersion = live.metadata.resourceVersion;
   await world.cluster.apply(object, { force: true });
   world.report.text(`group ${group}`, `removed ${user}; members now: ${members.filter((u) => u !== user).join(', ') || 'none'}`);
@@ -150,7 +174,10 @@ export async function logInAs(world: RhoaiWorld, user: string): Promise<string> 
   const known = tokens.get(user);
   if (known) return known;
   const attempt = await challengingLogin(world, user, userPassword(world, user));
-  assert.ok(attempt.answer.kind === 'token', `the OAuth server answered the login of ${user} with ${describeOutcome(attempt.answer)}, not an access token`);
+  assert.ok(
+    attempt.answer.kind === 'token',
+    `the OAuth server answered the login of ${user} with ${describeOutcome(attempt.answer)}, not an access token`,
+  );
   tokens.set(user, attempt.answer.token);
   return attempt.answer.token;
 }

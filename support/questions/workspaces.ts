@@ -50,7 +50,6 @@ declare module '../world' {
 
 const namespaceRef = (name: string): ObjectRef => ({ apiVersion: 'v1', kind: 'Namespace', name });
 
-
 function key(ref: ObjectRef): string {
   return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
 }
@@ -67,35 +66,51 @@ export async function provisionWorkspaces(world: RhoaiWorld): Promise<WorkspaceR
     const namespace = workspaceName(prefix, user);
     const ns = await world.cluster.get(namespaceRef(namespace));
     const owner = ns?.metadata.annotations?.[OWNER_ANNOTATION];
-    assert.ok(!ns || owner === user, `namespace ${namespace} exists but is not the workspace of ${user} (${owner ? `it is ${owner}'s` : 'the harness did not make it'}): choose another RHOAI_WORKSPACE_PREFIX`);
+    assert.ok(
+      !ns || owner === user,
+      `namespace ${namespace} exists but is not the workspace of ${user} (${owner ? `it is ${owner}'s` : 'the harness did not make it'}): choose another RHOAI_WORKSPACE_PREFIX`,
+    );
     await world.applyFixture('questions/workspace-namespace', {
       name: namespace,
       displayName: `Workspace of ${user}`,
       description: `Pre-provisioned by an admin for ${user}, a member of ${usersGroup} (rhoai-harness answer to Q-02)`,
       owner: user,
     });
-    await world.cluster.waitFor(namespaceRef(namespace), (n) => n?.status?.phase === 'Active', { describe: `workspace ${namespace} to be Active` });
+    await world.cluster.waitFor(namespaceRef(namespace), (n) => n?.status?.phase === 'Active', {
+      describe: `workspace ${namespace} to be Active`,
+    });
     const binding = await grantPermission(world, namespace, 'User', user, 'admin');
     const queue = await createLocalQueue(world, namespace, clusterQueue);
     workspaces.push({
       user,
       namespace,
-      refs: [namespaceRef(namespace), { apiVersion: RBAC_API, kind: 'RoleBinding', name: binding.metadata.name!, namespace }, localQueueRef(queue.metadata.name!, namespace)],
+      refs: [
+        namespaceRef(namespace),
+        { apiVersion: RBAC_API, kind: 'RoleBinding', name: binding.metadata.name!, namespace },
+        localQueueRef(queue.metadata.name!, namespace),
+      ],
     });
   }
-  const ours = await world.cluster.list({ apiVersion: 'v1', kind: 'Namespace' }, { labelSelector: 'app.kubernetes.io/managed-by=rhoai-harness' });
+  const ours = await world.cluster.list(
+    { apiVersion: 'v1', kind: 'Namespace' },
+    { labelSelector: 'app.kubernetes.io/managed-by=rhoai-harness' },
+  );
   const orphans = ours
     .map((n) => ({ namespace: n.metadata.name!, owner: n.metadata.annotations?.[OWNER_ANNOTATION] }))
     .filter((w): w is { namespace: string; owner: string } => !!w.owner && !members.includes(w.owner));
   const versions = new Map<string, string>();
-  for (const w of workspaces) for (const ref of w.refs) versions.set(key(ref), (await world.cluster.get(ref))?.metadata.resourceVersion ?? '');
-  for (const o of orphans) versions.set(key(namespaceRef(o.namespace)), (await world.cluster.get(namespaceRef(o.namespace)))?.metadata.resourceVersion ?? '');
+  for (const w of workspaces)
+    for (const ref of w.refs) versions.set(key(ref), (await world.cluster.get(ref))?.metadata.resourceVersion ?? '');
+  for (const o of orphans)
+    versions.set(key(namespaceRef(o.namespace)), (await world.cluster.get(namespaceRef(o.namespace)))?.metadata.resourceVersion ?? '');
   const run: WorkspaceRun = { members, workspaces, orphans, versions };
   (world.facts.workspaceRuns ??= []).push(run);
   world.report.text('workspaces', workspaces.map((w) => `${w.namespace}: ${w.refs.map(key).join(', ')}`).join('\n'));
   world.report.text(
     'orphaned workspaces',
-    orphans.length ? `${orphans.map((o) => `${o.namespace} (owner ${o.owner} is no longer a member of ${usersGroup})`).join('\n')}\nkept as they are: an admin decides whether to delete them` : `none: every workspace's owner is a member of ${usersGroup}`,
+    orphans.length
+      ? `${orphans.map((o) => `${o.namespace} (owner ${o.owner} is no longer a member of ${usersGroup})`).join('\n')}\nkept as they are: an admin decides whether to delete them`
+      : `none: every workspace's owner is a member of ${usersGroup}`,
   );
   return run;
 }
@@ -118,10 +133,13 @@ export async function assertEveryMemberHasWorkspace(world: RhoaiWorld): Promise<
       problems.push(`${user} has no workspace ${namespace}`);
       continue;
     }
-    if (ns.metadata.labels?.['opendatahub.io/dashboard'] !== 'true') problems.push(`${namespace} is not labelled opendatahub.io/dashboard=true: the dashboard does not list it`);
-    if (ns.metadata.annotations?.['openshift.io/display-name'] !== `Workspace of ${user}`) problems.push(`${namespace} has the display name ${JSON.stringify(ns.metadata.annotations?.['openshift.io/display-name'])}`);
+    if (ns.metadata.labels?.['opendatahub.io/dashboard'] !== 'true')
+      problems.push(`${namespace} is not labelled opendatahub.io/dashboard=true: the dashboard does not list it`);
+    if (ns.metadata.annotations?.['openshift.io/display-name'] !== `Workspace of ${user}`)
+      problems.push(`${namespace} has the display name ${JSON.stringify(ns.metadata.annotations?.['openshift.io/display-name'])}`);
     const bindings = await world.cluster.list({ apiVersion: RBAC_API, kind: 'RoleBinding', namespace });
-    if (!bindings.some((b) => b.roleRef?.name === 'admin' && (b.subjects ?? []).some((s: KObject) => s.kind === 'User' && s.name === user))) problems.push(`no RoleBinding in ${namespace} grants ClusterRole admin to User ${user}`);
+    if (!bindings.some((b) => b.roleRef?.name === 'admin' && (b.subjects ?? []).some((s: KObject) => s.kind === 'User' && s.name === user)))
+      problems.push(`no RoleBinding in ${namespace} grants ClusterRole admin to User ${user}`);
     const queues = await world.cluster.list({ apiVersion: 'kueue.x-k8s.io/v1beta1', kind: 'LocalQueue', namespace });
     if (!queues.length) problems.push(`${namespace} has no LocalQueue: distributed workloads cannot run there`);
   }
@@ -132,9 +150,15 @@ export async function assertEveryMemberHasWorkspace(world: RhoaiWorld): Promise<
 export async function assertRerunChangedNothing(world: RhoaiWorld): Promise<void> {
   const [before, after] = [lastRun(world, 1), lastRun(world)];
   const changed = [...before.versions].filter(([k, v]) => after.versions.has(k) && after.versions.get(k) !== v).map(([k]) => k);
-  const gone = [...before.versions.keys()].filter((k) => !after.versions.has(k) && !after.orphans.some((o) => k === `Namespace ${o.namespace}`));
+  const gone = [...before.versions.keys()].filter(
+    (k) => !after.versions.has(k) && !after.orphans.some((o) => k === `Namespace ${o.namespace}`),
+  );
   world.report.text('second run', `${after.versions.size} object(s) compared; changed: ${changed.join(', ') || 'none'}`);
-  assert.deepEqual(changed, [], `provisioning the workspaces again changed ${changed.join(', ')}: a re-run must leave what exists as it is`);
+  assert.deepEqual(
+    changed,
+    [],
+    `provisioning the workspaces again changed ${changed.join(', ')}: a re-run must leave what exists as it is`,
+  );
   assert.deepEqual(gone, [], `after provisioning again, these objects are no longer part of a workspace: ${gone.join(', ')}`);
 }
 
@@ -154,21 +178,33 @@ export async function assertOrphanKeptAndReported(world: RhoaiWorld): Promise<vo
   const namespace = workspaceName(world.settings.workspacePrefix, leaver);
   assert.ok(!run.members.includes(leaver), `${leaver} is still a member of ${questionPeople(world).usersGroup}`);
   assert.ok(!run.workspaces.some((w) => w.user === leaver), `the provisioning still made a workspace for ${leaver}, who left the group`);
-  assert.ok(run.orphans.some((o) => o.namespace === namespace), `the workspace ${namespace} of ${leaver}, who left the group, is not reported as orphaned (orphans: ${run.orphans.map((o) => o.namespace).join(', ') || 'none'})`);
+  assert.ok(
+    run.orphans.some((o) => o.namespace === namespace),
+    `the workspace ${namespace} of ${leaver}, who left the group, is not reported as orphaned (orphans: ${run.orphans.map((o) => o.namespace).join(', ') || 'none'})`,
+  );
   const before = lastRun(world, 1).versions.get(`Namespace ${namespace}`);
   const now = (await world.cluster.get(namespaceRef(namespace)))?.metadata.resourceVersion;
   assert.ok(now, `the workspace ${namespace} of ${leaver} was deleted: an orphaned workspace is reported, never deleted`);
-  assert.equal(now, before, `the workspace ${namespace} of ${leaver} changed (resourceVersion ${before} → ${now}) although ${leaver} left the group`);
+  assert.equal(
+    now,
+    before,
+    `the workspace ${namespace} of ${leaver} changed (resourceVersion ${before} → ${now}) although ${leaver} left the group`,
+  );
 }
 
-async function tryCreateConfigMap(client: ClusterClient, namespace: string, user: string): Promise<{ ok: true } | { ok: false; status: number; message: string }> {
+async function tryCreateConfigMap(
+  client: ClusterClient,
+  namespace: string,
+  user: string,
+): Promise<{ ok: true } | { ok: false; status: number; message: string }> {
   const name = `q02-probe-${user.toLowerCase().replace(/[^a-z0-9-]+/g, '-')}`.slice(0, 63);
   try {
     await client.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data: { note: 'rhoai-harness Q-02 probe' } });
     await client.delete({ apiVersion: 'v1', kind: 'ConfigMap', name, namespace });
     return { ok: true };
   } catch (error) {
-    if (error instanceof ApiError && (error.status === 403 || error.status === 409)) return { ok: false, status: error.status, message: error.body?.message ?? error.message };
+    if (error instanceof ApiError && (error.status === 403 || error.status === 409))
+      return { ok: false, status: error.status, message: error.body?.message ?? error.message };
     throw error;
   }
 }
@@ -176,7 +212,9 @@ async function tryCreateConfigMap(client: ClusterClient, namespace: string, user
 /** Why a user may not work in their workspace: the binding that should let them, or its absence. */
 async function explainRefusal(world: RhoaiWorld, user: string, namespace: string): Promise<string> {
   const bindings = await world.cluster.list({ apiVersion: RBAC_API, kind: 'RoleBinding', namespace });
-  const theirs = bindings.find((b) => b.roleRef?.name === 'admin' && (b.subjects ?? []).some((s: KObject) => s.kind === 'User' && s.name === user));
+  const theirs = bindings.find(
+    (b) => b.roleRef?.name === 'admin' && (b.subjects ?? []).some((s: KObject) => s.kind === 'User' && s.name === user),
+  );
   if (!theirs) return `no RoleBinding in ${namespace} grants ClusterRole admin to User ${user}`;
   return `although RoleBinding ${namespace}/${theirs.metadata.name} grants ClusterRole admin to User ${user} there: the cluster's ClusterRole admin does not grant create configmaps (it aggregates edit's rules, from the ClusterRoles labelled rbac.authorization.k8s.io/aggregate-to-edit — check that none of them was emptied)`;
 }
@@ -187,12 +225,30 @@ export async function assertMembersWorkOnlyInTheirOwn(world: RhoaiWorld): Promis
   const lines: string[] = [];
   for (const w of run.workspaces) {
     const other = run.workspaces.find((x) => x.user !== w.user);
-    const [own, foreign] = await asUser(world, w.user, async (client) => [await tryCreateConfigMap(client, w.namespace, w.user), other ? await tryCreateConfigMap(client, other.namespace, w.user) : undefined] as const);
-    if (!own.ok) assert.fail(`logged in as ${w.user}, creating a ConfigMap in their workspace ${w.namespace} was refused (HTTP ${own.status}: ${own.message}) ${await explainRefusal(world, w.user, w.namespace)}`);
+    const [own, foreign] = await asUser(
+      world,
+      w.user,
+      async (client) =>
+        [
+          await tryCreateConfigMap(client, w.namespace, w.user),
+          other ? await tryCreateConfigMap(client, other.namespace, w.user) : undefined,
+        ] as const,
+    );
+    if (!own.ok)
+      assert.fail(
+        `logged in as ${w.user}, creating a ConfigMap in their workspace ${w.namespace} was refused (HTTP ${own.status}: ${own.message}) ${await explainRefusal(world, w.user, w.namespace)}`,
+      );
     lines.push(`${w.user}: may create a ConfigMap in ${w.namespace}`);
     if (other && foreign) {
-      assert.ok(!foreign.ok, `logged in as ${w.user}, creating a ConfigMap in ${other.user}'s workspace ${other.namespace} was allowed: a workspace must be its owner's only`);
-      assert.equal(foreign.status, 403, `logged in as ${w.user}, creating a ConfigMap in ${other.namespace} was answered ${foreign.status} (${foreign.message}), not 403`);
+      assert.ok(
+        !foreign.ok,
+        `logged in as ${w.user}, creating a ConfigMap in ${other.user}'s workspace ${other.namespace} was allowed: a workspace must be its owner's only`,
+      );
+      assert.equal(
+        foreign.status,
+        403,
+        `logged in as ${w.user}, creating a ConfigMap in ${other.namespace} was answered ${foreign.status} (${foreign.message}), not 403`,
+      );
       lines.push(`${w.user}: refused in ${other.namespace} (HTTP 403: ${foreign.message})`);
     }
   }

@@ -22,7 +22,11 @@ async function openshiftVersion(client: ClusterClient): Promise<string> {
 
 async function rhoaiVersion(client: ClusterClient): Promise<string> {
   try {
-    const csvs = await client.list({ apiVersion: 'operators.coreos.com/v1alpha1', kind: 'ClusterServiceVersion', namespace: RHOAI_OPERATOR_NAMESPACE });
+    const csvs = await client.list({
+      apiVersion: 'operators.coreos.com/v1alpha1',
+      kind: 'ClusterServiceVersion',
+      namespace: RHOAI_OPERATOR_NAMESPACE,
+    });
     const rhods = csvs.filter((c: KObject) => c.metadata.name?.startsWith('rhods-operator.'));
     const chosen = rhods.find((c) => c.status?.phase === 'Succeeded') ?? rhods[0];
     if (!chosen) return 'not installed';
@@ -52,9 +56,11 @@ function escapeProperty(text: string, isKey: boolean): string {
 }
 
 export function environmentProperties(info: EnvironmentInfo): string {
-  return Object.entries(info)
-    .map(([key, value]) => `${escapeProperty(key, true)}=${escapeProperty(value, false)}`)
-    .join('\n') + '\n';
+  return (
+    Object.entries(info)
+      .map(([key, value]) => `${escapeProperty(key, true)}=${escapeProperty(value, false)}`)
+      .join('\n') + '\n'
+  );
 }
 
 /** Writes environment.properties atomically (parallel workers may write at once). */
@@ -67,5 +73,7 @@ export function writeEnvironmentProperties(resultsDir: string, info: Environment
 }
 
 export function formatEnvironment(info: EnvironmentInfo): string {
-  return Object.entries(info).map(([k, v]) => `${k}: ${v}`).join('\n');
+  return Object.entries(info)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join('\n');
 }

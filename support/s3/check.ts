@@ -8,7 +8,12 @@ import type { S3Connection } from './connection';
 import { withS3 } from './index';
 
 /** Creates the bucket if needed, writes a fresh object, reads it back and compares. */
-export async function assertRoundTrip(world: RhoaiWorld, connection: S3Connection, bucket: string, key = 'rhoai-harness/round-trip.bin'): Promise<void> {
+export async function assertRoundTrip(
+  world: RhoaiWorld,
+  connection: S3Connection,
+  bucket: string,
+  key = 'rhoai-harness/round-trip.bin',
+): Promise<void> {
   const content = randomBytes(4096);
   await withS3(world, connection, `round trip s3://${bucket}/${key}`, async (s3) => {
     await s3.ensureBucket(bucket);
@@ -16,7 +21,10 @@ export async function assertRoundTrip(world: RhoaiWorld, connection: S3Connectio
     const head = await s3.head(bucket, key);
     assert.equal(head?.size, content.length, `s3://${bucket}/${key} has the size written (${content.length} bytes)`);
     const back = await s3.get(bucket, key);
-    assert.ok(back.equals(content), `s3://${bucket}/${key} reads back the ${content.length} bytes written (got ${back.length} bytes that differ)`);
+    assert.ok(
+      back.equals(content),
+      `s3://${bucket}/${key} reads back the ${content.length} bytes written (got ${back.length} bytes that differ)`,
+    );
   });
 }
 
@@ -25,5 +33,8 @@ export async function assertBucketOnVolume(world: RhoaiWorld, namespace: string,
   const pod = await readyPod(world, namespace, 'app=minio', `the ready MinIO pod in ${namespace}`);
   const result = await runInPod(world, { namespace, pod, container: 'minio' }, ['ls', dataDir]);
   assert.equal(result.exitCode, 0, `ls ${dataDir} in ${namespace}/${pod} exits 0 (stderr: ${result.stderr.trim()})`);
-  assert.ok(result.stdout.split('\n').includes(bucket), `ls ${dataDir} in ${namespace}/${pod} lists the bucket ${bucket}; it printed: ${JSON.stringify(result.stdout)}`);
+  assert.ok(
+    result.stdout.split('\n').includes(bucket),
+    `ls ${dataDir} in ${namespace}/${pod} lists the bucket ${bucket}; it printed: ${JSON.stringify(result.stdout)}`,
+  );
 }

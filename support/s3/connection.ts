@@ -22,7 +22,13 @@ export class S3ConfigurationError extends Error {
 }
 
 /** The keys the dashboard writes into a data connection Secret (workloads.md §2). */
-export const DATA_CONNECTION_KEYS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_S3_ENDPOINT', 'AWS_DEFAULT_REGION', 'AWS_S3_BUCKET'] as const;
+export const DATA_CONNECTION_KEYS = [
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_S3_ENDPOINT',
+  'AWS_DEFAULT_REGION',
+  'AWS_S3_BUCKET',
+] as const;
 
 /** Reads a data connection Secret; names the Secret and the missing keys when it is incomplete. */
 export function fromDataConnection(secret: KObject): S3Connection {
@@ -33,7 +39,8 @@ export function fromDataConnection(secret: KObject): S3Connection {
     return typeof text === 'string' && text.trim() !== '' ? text.trim() : undefined;
   };
   const missing = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_S3_ENDPOINT'].filter((k) => value(k) === undefined);
-  if (missing.length) throw new S3ConfigurationError(`${where} has no ${missing.join(', ')}: the dashboard requires the access key, secret key and endpoint`);
+  if (missing.length)
+    throw new S3ConfigurationError(`${where} has no ${missing.join(', ')}: the dashboard requires the access key, secret key and endpoint`);
   return {
     endpoint: normalizeEndpoint(value('AWS_S3_ENDPOINT')!, where),
     region: value('AWS_DEFAULT_REGION') ?? 'us-east-1',
@@ -44,16 +51,25 @@ export function fromDataConnection(secret: KObject): S3Connection {
 }
 
 /** The external S3 of the settings, or undefined when RHOAI_S3_ENDPOINT is unset (MinIO is deployed then). */
-export function fromSettings(settings: Pick<Settings, 's3Endpoint' | 's3AccessKey' | 's3SecretKey' | 's3Region'>): S3Connection | undefined {
+export function fromSettings(
+  settings: Pick<Settings, 's3Endpoint' | 's3AccessKey' | 's3SecretKey' | 's3Region'>,
+): S3Connection | undefined {
   if (!settings.s3Endpoint) {
     if (settings.s3AccessKey || settings.s3SecretKey) {
-      throw new S3ConfigurationError('RHOAI_S3_ACCESS_KEY or RHOAI_S3_SECRET_KEY is set but RHOAI_S3_ENDPOINT is not: set the endpoint too, or unset the keys to deploy MinIO into the project');
+      throw new S3ConfigurationError(
+        'RHOAI_S3_ACCESS_KEY or RHOAI_S3_SECRET_KEY is set but RHOAI_S3_ENDPOINT is not: set the endpoint too, or unset the keys to deploy MinIO into the project',
+      );
     }
     return undefined;
   }
   const missing = [!settings.s3AccessKey && 'RHOAI_S3_ACCESS_KEY', !settings.s3SecretKey && 'RHOAI_S3_SECRET_KEY'].filter(Boolean);
   if (missing.length) throw new S3ConfigurationError(`RHOAI_S3_ENDPOINT=${settings.s3Endpoint} needs ${missing.join(' and ')}`);
-  return { endpoint: settings.s3Endpoint, region: settings.s3Region, accessKeyId: settings.s3AccessKey!, secretAccessKey: settings.s3SecretKey! };
+  return {
+    endpoint: settings.s3Endpoint,
+    region: settings.s3Region,
+    accessKeyId: settings.s3AccessKey!,
+    secretAccessKey: settings.s3SecretKey!,
+  };
 }
 
 /** The connection in words, without the secret key. */
@@ -68,6 +84,7 @@ function normalizeEndpoint(raw: string, where: string): string {
   } catch {
     throw new S3ConfigurationError(`${where}: AWS_S3_ENDPOINT "${raw}" is not a URL`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new S3ConfigurationError(`${where}: AWS_S3_ENDPOINT "${raw}" is not http(s)`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new S3ConfigurationError(`${where}: AWS_S3_ENDPOINT "${raw}" is not http(s)`);
   return `${url.protocol}//${url.host}`;
 }

@@ -10,7 +10,14 @@ import { describeConnection, fromDataConnection, fromSettings, type S3Connection
 import { deployMinio } from './minio';
 import { S3Store } from './store';
 
-export { describeConnection, fromDataConnection, fromSettings, S3ConfigurationError, DATA_CONNECTION_KEYS, type S3Connection } from './connection';
+export {
+  describeConnection,
+  fromDataConnection,
+  fromSettings,
+  S3ConfigurationError,
+  DATA_CONNECTION_KEYS,
+  type S3Connection,
+} from './connection';
 export { deployMinio, minioCredentials, waitForAdmittedRoute, MINIO_REGION, MINIO_SECRET, MINIO_S3_ROUTE } from './minio';
 export { S3RequestError, S3Store, type ObjectHead, type S3Exchange } from './store';
 
@@ -30,7 +37,10 @@ export async function projectStorage(world: RhoaiWorld, namespace: string): Prom
   const connection = external ?? (await deployMinio(world, namespace));
   world.secret(connection.secretAccessKey, 'S3 secret key');
   world.facts.s3 = connection;
-  world.report.text('S3 storage', `${external ? 'external S3 (RHOAI_S3_ENDPOINT)' : `MinIO in project ${namespace}`}: ${describeConnection(connection)}`);
+  world.report.text(
+    'S3 storage',
+    `${external ? 'external S3 (RHOAI_S3_ENDPOINT)' : `MinIO in project ${namespace}`}: ${describeConnection(connection)}`,
+  );
   return connection;
 }
 
@@ -49,7 +59,12 @@ export async function s3Client(world: RhoaiWorld, connection: S3Connection): Pro
 }
 
 /** Runs `fn` with a client for the connection, attaches the S3 exchanges to the report, and destroys the client. */
-export async function withS3<T>(world: RhoaiWorld, connection: S3Connection, title: string, fn: (store: S3Store) => Promise<T>): Promise<T> {
+export async function withS3<T>(
+  world: RhoaiWorld,
+  connection: S3Connection,
+  title: string,
+  fn: (store: S3Store) => Promise<T>,
+): Promise<T> {
   const store = await s3Client(world, connection);
   try {
     return await fn(store);

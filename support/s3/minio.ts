@@ -39,7 +39,8 @@ export async function minioCredentials(world: RhoaiWorld, namespace: string): Pr
   const live = await world.cluster.get({ apiVersion: 'v1', kind: 'Secret', name: MINIO_SECRET, namespace });
   const decode = (k: string) => (typeof live?.data?.[k] === 'string' ? Buffer.from(live.data[k], 'base64').toString('utf8') : undefined);
   let creds: MinioCredentials | undefined;
-  if (decode('MINIO_ROOT_USER') && decode('MINIO_ROOT_PASSWORD')) creds = { rootUser: decode('MINIO_ROOT_USER')!, rootPassword: decode('MINIO_ROOT_PASSWORD')! };
+  if (decode('MINIO_ROOT_USER') && decode('MINIO_ROOT_PASSWORD'))
+    creds = { rootUser: decode('MINIO_ROOT_USER')!, rootPassword: decode('MINIO_ROOT_PASSWORD')! };
   else creds = keptCredentials(world.settings.workDir, namespace);
   world.secret(creds.rootPassword, 'MinIO root password');
   world.secret(creds.rootUser, 'MinIO root user');
@@ -57,7 +58,10 @@ function keptCredentials(workDir: string, namespace: string): MinioCredentials {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     const kept = JSON.parse(fs.readFileSync(file, 'utf8')) as MinioCredentials;
-    if (!kept.rootUser || !kept.rootPassword) throw new Error(`${file} does not hold MinIO root credentials ({"rootUser","rootPassword"}); delete it to generate new ones`, { cause: error });
+    if (!kept.rootUser || !kept.rootPassword)
+      throw new Error(`${file} does not hold MinIO root credentials ({"rootUser","rootPassword"}); delete it to generate new ones`, {
+        cause: error,
+      });
     return kept;
   }
 }
@@ -75,8 +79,13 @@ async function waitForMinioPod(world: RhoaiWorld, namespace: string): Promise<vo
     (pods) => {
       const live = pods.filter((p) => !p.metadata.deletionTimestamp);
       if (live.some((p) => conditionOf(p, 'Ready')?.status === 'True')) return true;
-      const crashed = live.flatMap((p) => (p.status?.containerStatuses ?? []) as KObject[]).find((s) => s.state?.waiting?.reason === 'CrashLoopBackOff');
-      if (crashed) return { fail: `MinIO crash-loops in ${namespace}: ${crashed.lastState?.terminated?.message ?? crashed.state.waiting.message ?? 'CrashLoopBackOff'}` };
+      const crashed = live
+        .flatMap((p) => (p.status?.containerStatuses ?? []) as KObject[])
+        .find((s) => s.state?.waiting?.reason === 'CrashLoopBackOff');
+      if (crashed)
+        return {
+          fail: `MinIO crash-loops in ${namespace}: ${crashed.lastState?.terminated?.message ?? crashed.state.waiting.message ?? 'CrashLoopBackOff'}`,
+        };
       return false;
     },
     { labelSelector: 'app=minio', describe: `a ready MinIO pod in ${namespace}` },
@@ -88,7 +97,9 @@ export async function waitForAdmittedRoute(world: RhoaiWorld, namespace: string,
   const route = await world.cluster.waitFor(
     { apiVersion: 'route.openshift.io/v1', kind: 'Route', name, namespace },
     (r) => {
-      const conditions = ((r?.status?.ingress ?? []) as KObject[]).flatMap((i) => (i.conditions ?? []) as KObject[]).filter((c) => c.type === 'Admitted');
+      const conditions = ((r?.status?.ingress ?? []) as KObject[])
+        .flatMap((i) => (i.conditions ?? []) as KObject[])
+        .filter((c) => c.type === 'Admitted');
       if (conditions.some((c) => c.status === 'True')) return true;
       const rejected = conditions.find((c) => c.status === 'False');
       return rejected ? { fail: `Route ${namespace}/${name} was not admitted: ${rejected.reason}: ${rejected.message}` } : false;

@@ -73,7 +73,12 @@ export class S3Store {
 
   /** Creates the bucket unless it exists; returns which. */
   async ensureBucket(bucket: string): Promise<'created' | 'existed'> {
-    const exists = await this.call('HeadBucket', `s3://${bucket}`, () => this.client.send(new HeadBucketCommand({ Bucket: bucket })), [404]);
+    const exists = await this.call(
+      'HeadBucket',
+      `s3://${bucket}`,
+      () => this.client.send(new HeadBucketCommand({ Bucket: bucket })),
+      [404],
+    );
     if (exists !== undefined) return 'existed';
     try {
       await this.call('CreateBucket', `s3://${bucket}`, () => this.client.send(new CreateBucketCommand({ Bucket: bucket })));
@@ -85,11 +90,16 @@ export class S3Store {
   }
 
   async bucketExists(bucket: string): Promise<boolean> {
-    return (await this.call('HeadBucket', `s3://${bucket}`, () => this.client.send(new HeadBucketCommand({ Bucket: bucket })), [404])) !== undefined;
+    return (
+      (await this.call('HeadBucket', `s3://${bucket}`, () => this.client.send(new HeadBucketCommand({ Bucket: bucket })), [404])) !==
+      undefined
+    );
   }
 
   async put(bucket: string, key: string, body: Buffer | string, contentType = 'application/octet-stream'): Promise<{ etag?: string }> {
-    const out = await this.call('PutObject', `s3://${bucket}/${key}`, () => this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType })));
+    const out = await this.call('PutObject', `s3://${bucket}/${key}`, () =>
+      this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType })),
+    );
     return { etag: out?.ETag };
   }
 
@@ -102,7 +112,12 @@ export class S3Store {
 
   /** The object's size and metadata, or undefined when it does not exist. */
   async head(bucket: string, key: string): Promise<ObjectHead | undefined> {
-    const out = await this.call('HeadObject', `s3://${bucket}/${key}`, () => this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key })), [404]);
+    const out = await this.call(
+      'HeadObject',
+      `s3://${bucket}/${key}`,
+      () => this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key })),
+      [404],
+    );
     return out && { size: out.ContentLength ?? 0, etag: out.ETag, lastModified: out.LastModified, contentType: out.ContentType };
   }
 
@@ -111,7 +126,9 @@ export class S3Store {
     const keys: { key: string; size: number }[] = [];
     let token: string | undefined;
     do {
-      const page = await this.call('ListObjectsV2', `s3://${bucket}/${prefix}`, () => this.client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token })));
+      const page = await this.call('ListObjectsV2', `s3://${bucket}/${prefix}`, () =>
+        this.client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token })),
+      );
       for (const o of page?.Contents ?? []) keys.push({ key: o.Key!, size: o.Size ?? 0 });
       token = page?.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
@@ -124,7 +141,9 @@ export class S3Store {
 
   /** The recorded exchanges as text, for the report. */
   transcript(): string {
-    return this.exchanges.map((e) => `${e.operation} ${this.connection.endpoint} ${e.target} → ${e.status}${e.code ? ` ${e.code}` : ''}`).join('\n');
+    return this.exchanges
+      .map((e) => `${e.operation} ${this.connection.endpoint} ${e.target} → ${e.status}${e.code ? ` ${e.code}` : ''}`)
+      .join('\n');
   }
 
   destroy(): void {
@@ -135,7 +154,11 @@ export class S3Store {
   private async call<T>(operation: string, target: string, send: () => Promise<T>, absentOn: number[] = []): Promise<T | undefined> {
     try {
       const out = await send();
-      this.exchanges.push({ operation, target, status: (out as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode ?? 200 });
+      this.exchanges.push({
+        operation,
+        target,
+        status: (out as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode ?? 200,
+      });
       return out;
     } catch (error) {
       const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
@@ -147,7 +170,9 @@ export class S3Store {
       if (status !== undefined && absentOn.includes(status)) return undefined;
       const detail = headRefused
         ? 'a HEAD answer carries no error code; the access key or the secret key may be wrong, or the credentials may not be allowed this bucket'
-        : error instanceof S3ServiceException && error.message && error.message !== 'UnknownError' ? error.message : (error as Error).message;
+        : error instanceof S3ServiceException && error.message && error.message !== 'UnknownError'
+          ? error.message
+          : (error as Error).message;
       throw new S3RequestError(operation, `${target} at ${this.connection.endpoint}`, status, code, detail === code ? '' : detail);
     }
   }

@@ -10,7 +10,8 @@ import { assertServingPlatformsEnabled, componentState, dashboardNamespace, requ
 import type { RhoaiWorld } from '../world';
 import { offeredTemplates } from './runtimes';
 
-const HOW = 'model serving runs on an installed platform: run the serving scenarios after the installer (--tags "@install or @tutorial") or against a cluster where RHOAI is installed with kserve and modelmeshserving Managed';
+const HOW =
+  'model serving runs on an installed platform: run the serving scenarios after the installer (--tags "@install or @tutorial") or against a cluster where RHOAI is installed with kserve and modelmeshserving Managed';
 
 export const SERVING_CONTROLLERS = ['kserve-controller-manager', 'odh-model-controller', 'modelmesh-controller'];
 
@@ -23,7 +24,11 @@ export async function requireServingPlatform(world: RhoaiWorld): Promise<void> {
   }
   for (const component of ['kserve', 'modelmeshserving']) {
     const state = componentState(world, component);
-    assert.equal(state, 'Managed', `default-dsc has the ${component} component ${state ?? 'unset'}, not Managed (RHOAI_PROFILE=train-only leaves serving out); ${HOW}`);
+    assert.equal(
+      state,
+      'Managed',
+      `default-dsc has the ${component} component ${state ?? 'unset'}, not Managed (RHOAI_PROFILE=train-only leaves serving out); ${HOW}`,
+    );
   }
   await waitForControllers(world, SERVING_CONTROLLERS);
 }
@@ -31,7 +36,9 @@ export async function requireServingPlatform(world: RhoaiWorld): Promise<void> {
 export async function waitForControllers(world: RhoaiWorld, names: string[]): Promise<void> {
   const namespace = dashboardNamespace(world);
   for (const name of names) {
-    await world.cluster.waitFor({ apiVersion: 'apps/v1', kind: 'Deployment', name, namespace }, hasCondition('Available'), { describe: `the controller Deployment ${namespace}/${name} to be Available` });
+    await world.cluster.waitFor({ apiVersion: 'apps/v1', kind: 'Deployment', name, namespace }, hasCondition('Available'), {
+      describe: `the controller Deployment ${namespace}/${name} to be Available`,
+    });
   }
 }
 
@@ -42,7 +49,9 @@ export async function assertComponentsReady(world: RhoaiWorld, components: strin
     { apiVersion: 'datasciencecluster.opendatahub.io/v1', kind: 'DataScienceCluster', name: 'default-dsc' },
     (dsc) => {
       if (!dsc) return { fail: 'DataScienceCluster default-dsc does not exist' };
-      const missing = components.filter((c) => !(dsc.status?.conditions ?? []).some((x: KObject) => x.type === (conditionName[c] ?? `${c}Ready`) && x.status === 'True'));
+      const missing = components.filter(
+        (c) => !(dsc.status?.conditions ?? []).some((x: KObject) => x.type === (conditionName[c] ?? `${c}Ready`) && x.status === 'True'),
+      );
       return missing.length === 0;
     },
     { describe: `default-dsc to report ${components.map((c) => conditionName[c] ?? `${c}Ready`).join(' and ')} True` },
@@ -55,8 +64,17 @@ export async function assertKindServed(world: RhoaiWorld, kind: string, apiVersi
   const crds = await world.cluster.list({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' });
   const crd = crds.find((c) => c.spec?.group === group && c.spec?.names?.kind === kind);
   assert.ok(crd, `no CRD serves ${kind} in ${group}: the serving components installed no ${kind}`);
-  assert.ok((crd.spec.versions as KObject[]).some((v) => v.name === version && v.served), `CRD ${crd.metadata.name} does not serve ${version} (it serves ${(crd.spec.versions as KObject[]).filter((v) => v.served).map((v) => v.name).join(', ')})`);
-  assert.ok((crd.status?.conditions ?? []).some((c: KObject) => c.type === 'Established' && c.status === 'True'), `CRD ${crd.metadata.name} is not Established`);
+  assert.ok(
+    (crd.spec.versions as KObject[]).some((v) => v.name === version && v.served),
+    `CRD ${crd.metadata.name} does not serve ${version} (it serves ${(crd.spec.versions as KObject[])
+      .filter((v) => v.served)
+      .map((v) => v.name)
+      .join(', ')})`,
+  );
+  assert.ok(
+    (crd.status?.conditions ?? []).some((c: KObject) => c.type === 'Established' && c.status === 'True'),
+    `CRD ${crd.metadata.name} is not Established`,
+  );
   const live = await world.cluster.list({ apiVersion, kind });
   world.report.text(`${kind} ${apiVersion}`, `CRD ${crd.metadata.name}: served, established; ${live.length} object(s) on the cluster`);
 }
@@ -66,7 +84,10 @@ export async function assertRuntimeOfferedOnBothPlatforms(world: RhoaiWorld, run
   for (const platform of ['single', 'multi'] as const) {
     const offered = await offeredTemplates(world, platform);
     const names = offered.map((t) => t.objects[0]?.metadata?.annotations?.['openshift.io/display-name'] ?? t.metadata.name);
-    assert.ok(names.includes(runtimeDisplayName), `the dashboard offers no "${runtimeDisplayName}" for the ${platform}-model platform; it offers: ${names.join(', ') || 'none'}`);
+    assert.ok(
+      names.includes(runtimeDisplayName),
+      `the dashboard offers no "${runtimeDisplayName}" for the ${platform}-model platform; it offers: ${names.join(', ') || 'none'}`,
+    );
     world.report.text(`${platform}-model serving runtimes`, names.join('\n'));
   }
   await assertServingPlatformsEnabled(world);

@@ -23,7 +23,9 @@ export interface Endpoint {
 }
 
 function admitted(route: KObject): boolean {
-  return ((route.status?.ingress ?? []) as KObject[]).some((i) => (i.conditions ?? []).some((c: KObject) => c.type === 'Admitted' && c.status === 'True'));
+  return ((route.status?.ingress ?? []) as KObject[]).some((i) =>
+    (i.conditions ?? []).some((c: KObject) => c.type === 'Admitted' && c.status === 'True'),
+  );
 }
 
 /** The external endpoint of a model, once its Route is admitted. */
@@ -41,7 +43,10 @@ async function kserveEndpoint(world: RhoaiWorld, model: DeployedModel): Promise<
     (rs) => {
       const r = rs.find((x) => x.spec?.host === host && !x.metadata.deletionTimestamp);
       if (!r) return false;
-      if (r.spec?.tls?.termination !== 'passthrough') return { fail: `Route ${MESH_NAMESPACE}/${r.metadata.name} for ${host} has TLS termination ${r.spec?.tls?.termination ?? 'none'}, not passthrough to the ingress gateway` };
+      if (r.spec?.tls?.termination !== 'passthrough')
+        return {
+          fail: `Route ${MESH_NAMESPACE}/${r.metadata.name} for ${host} has TLS termination ${r.spec?.tls?.termination ?? 'none'}, not passthrough to the ingress gateway`,
+        };
       return admitted(r);
     },
     { describe: `a Route in ${MESH_NAMESPACE} for ${host} (odh-model-controller makes it for the InferenceService) to be admitted` },
@@ -55,7 +60,9 @@ async function modelMeshEndpoint(world: RhoaiWorld, model: DeployedModel): Promi
     { apiVersion: ROUTE_API, kind: 'Route', name: model.name, namespace: model.namespace },
     (r) => {
       if (!r) return false;
-      const rejected = ((r.status?.ingress ?? []) as KObject[]).flatMap((i) => i.conditions ?? []).find((c: KObject) => c.type === 'Admitted' && c.status === 'False');
+      const rejected = ((r.status?.ingress ?? []) as KObject[])
+        .flatMap((i) => i.conditions ?? [])
+        .find((c: KObject) => c.type === 'Admitted' && c.status === 'False');
       if (rejected) return { fail: `Route ${model.namespace}/${model.name} was not admitted: ${rejected.reason}: ${rejected.message}` };
       return admitted(r);
     },

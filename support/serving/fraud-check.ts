@@ -36,7 +36,10 @@ export function shapeDims(shape: unknown, what: string): number[] {
   assert.ok(Array.isArray(shape), `${what} has no shape list: ${JSON.stringify(shape)}`);
   return shape.map((d) => {
     const n = typeof d === 'number' ? d : typeof d === 'string' && /^-?\d+$/.test(d) ? Number(d) : NaN;
-    assert.ok(Number.isSafeInteger(n), `${what} has the dimension ${JSON.stringify(d)} in its shape ${JSON.stringify(shape)}: not an integer (a JSON number, or protobuf JSON's int64 string)`);
+    assert.ok(
+      Number.isSafeInteger(n),
+      `${what} has the dimension ${JSON.stringify(d)} in its shape ${JSON.stringify(shape)}: not an integer (a JSON number, or protobuf JSON's int64 string)`,
+    );
     return n;
   });
 }
@@ -44,29 +47,52 @@ export function shapeDims(shape: unknown, what: string): number[] {
 /** The model's metadata, checked to be the fraud model's shape: one FP32 input of 5 features, one output. Shapes come back as numbers. */
 export async function fraudModelMetadata(client: InferenceClient, endpoint: Endpoint, model: string): Promise<V2ModelMetadata> {
   const raw = v2ModelMetadata(await client.metadata(endpoint.base, model));
-  const tensors = (list: V2ModelMetadata['inputs'], kind: string) => list?.map((t) => ({ ...t, shape: t.shape === undefined ? [] : shapeDims(t.shape, `model ${model}'s ${kind} ${t.name}`) }));
+  const tensors = (list: V2ModelMetadata['inputs'], kind: string) =>
+    list?.map((t) => ({ ...t, shape: t.shape === undefined ? [] : shapeDims(t.shape, `model ${model}'s ${kind} ${t.name}`) }));
   const meta: V2ModelMetadata = { ...raw, inputs: tensors(raw.inputs, 'input'), outputs: tensors(raw.outputs, 'output') };
   const input = meta.inputs?.[0];
-  assert.ok(input && meta.inputs!.length === 1, `model ${model} declares ${meta.inputs?.length ?? 0} inputs; the fraud model has one (dense_input)`);
+  assert.ok(
+    input && meta.inputs!.length === 1,
+    `model ${model} declares ${meta.inputs?.length ?? 0} inputs; the fraud model has one (dense_input)`,
+  );
   assert.equal(input.datatype, 'FP32', `model ${model}'s input ${input.name} is ${input.datatype}, not FP32`);
-  assert.equal(input.shape[input.shape.length - 1], FEATURE_COUNT, `model ${model}'s input ${input.name} has shape [${input.shape.join(', ')}], not [-1, ${FEATURE_COUNT}]`);
+  assert.equal(
+    input.shape[input.shape.length - 1],
+    FEATURE_COUNT,
+    `model ${model}'s input ${input.name} has shape [${input.shape.join(', ')}], not [-1, ${FEATURE_COUNT}]`,
+  );
   assert.ok(meta.outputs?.length, `model ${model} declares no outputs`);
   return meta;
 }
 
 /** Sends one transaction; returns the probability the model gives it. */
-export async function infer(client: InferenceClient, endpoint: Endpoint, model: string, meta: V2ModelMetadata, scaler: FraudScaler, tx: { label: string; raw: readonly number[] }): Promise<Verdict> {
+export async function infer(
+  client: InferenceClient,
+  endpoint: Endpoint,
+  model: string,
+  meta: V2ModelMetadata,
+  scaler: FraudScaler,
+  tx: { label: string; raw: readonly number[] },
+): Promise<Verdict> {
   const scaled = scale(scaler, tx.raw);
   const input = meta.inputs![0]!;
-  const answer = v2InferResponse(await client.infer(endpoint.base, model, [{ name: input.name, shape: [1, FEATURE_COUNT], datatype: 'FP32', data: scaled }]));
+  const answer = v2InferResponse(
+    await client.infer(endpoint.base, model, [{ name: input.name, shape: [1, FEATURE_COUNT], datatype: 'FP32', data: scaled }]),
+  );
   const wanted = meta.outputs![0]!.name;
   const output = answer.outputs.find((o) => o.name === wanted);
-  assert.ok(output, `the answer for ${tx.label} has no output ${wanted} (the metadata's output); it has ${answer.outputs.map((o) => o.name).join(', ')}`);
+  assert.ok(
+    output,
+    `the answer for ${tx.label} has no output ${wanted} (the metadata's output); it has ${answer.outputs.map((o) => o.name).join(', ')}`,
+  );
   assert.equal(output.datatype, 'FP32', `output ${wanted} is ${output.datatype}, not FP32`);
   const values = flatten(output.data);
   assert.equal(values.length, 1, `output ${wanted} for one transaction has ${values.length} values, not 1`);
   const p = Number(values[0]);
-  assert.ok(Number.isFinite(p) && p >= 0 && p <= 1, `output ${wanted} for ${tx.label} is ${String(values[0])}, not a probability in [0, 1]`);
+  assert.ok(
+    Number.isFinite(p) && p >= 0 && p <= 1,
+    `output ${wanted} for ${tx.label} is ${String(values[0])}, not a probability in [0, 1]`,
+  );
   return { label: tx.label, raw: tx.raw, scaled, probability: p };
 }
 
@@ -74,18 +100,36 @@ export async function infer(client: InferenceClient, endpoint: Endpoint, model: 
 export function assertVerdicts(legitimate: Verdict, fraudulent: Verdict): void {
   const text = (v: Verdict) => `${v.label} ${JSON.stringify(v.raw)} → ${v.probability.toFixed(6)}`;
   const sameSide = legitimate.probability > FRAUD_THRESHOLD === fraudulent.probability > FRAUD_THRESHOLD;
-  assert.ok(!sameSide, `both transactions land on the same side of ${FRAUD_THRESHOLD}: ${text(legitimate)}, ${text(fraudulent)} — the served model does not tell fraud from a legitimate purchase`);
-  assert.ok(fraudulent.probability > FRAUD_THRESHOLD, `the fraudulent transaction is not called fraud: ${text(fraudulent)} (≤ ${FRAUD_THRESHOLD}) while ${text(legitimate)}`);
+  assert.ok(
+    !sameSide,
+    `both transactions land on the same side of ${FRAUD_THRESHOLD}: ${text(legitimate)}, ${text(fraudulent)} — the served model does not tell fraud from a legitimate purchase`,
+  );
+  assert.ok(
+    fraudulent.probability > FRAUD_THRESHOLD,
+    `the fraudulent transaction is not called fraud: ${text(fraudulent)} (≤ ${FRAUD_THRESHOLD}) while ${text(legitimate)}`,
+  );
 }
 
 /** The whole check, attached to the report as a small table. */
-export async function checkFraudVerdicts(world: RhoaiWorld, client: InferenceClient, endpoint: Endpoint, model: string, scaler: FraudScaler): Promise<{ legitimate: Verdict; fraudulent: Verdict }> {
+export async function checkFraudVerdicts(
+  world: RhoaiWorld,
+  client: InferenceClient,
+  endpoint: Endpoint,
+  model: string,
+  scaler: FraudScaler,
+): Promise<{ legitimate: Verdict; fraudulent: Verdict }> {
   const meta = await fraudModelMetadata(client, endpoint, model);
   const legitimate = await infer(client, endpoint, model, meta, scaler, TUTORIAL_TRANSACTIONS.legitimate);
   const fraudulent = await infer(client, endpoint, model, meta, scaler, TUTORIAL_TRANSACTIONS.fraudulent);
   world.report.text(
     'fraud verdicts',
-    [`model ${model} at ${endpoint.base} (input ${meta.inputs![0]!.name}, output ${meta.outputs![0]!.name}); fraud when > ${FRAUD_THRESHOLD}`, ...[legitimate, fraudulent].map((v) => `${v.label}: raw ${JSON.stringify(v.raw)} scaled [${v.scaled.map((x) => x.toFixed(4)).join(', ')}] → ${v.probability.toFixed(6)} (${v.probability > FRAUD_THRESHOLD ? 'fraud' : 'not fraud'})`)].join('\n'),
+    [
+      `model ${model} at ${endpoint.base} (input ${meta.inputs![0]!.name}, output ${meta.outputs![0]!.name}); fraud when > ${FRAUD_THRESHOLD}`,
+      ...[legitimate, fraudulent].map(
+        (v) =>
+          `${v.label}: raw ${JSON.stringify(v.raw)} scaled [${v.scaled.map((x) => x.toFixed(4)).join(', ')}] → ${v.probability.toFixed(6)} (${v.probability > FRAUD_THRESHOLD ? 'fraud' : 'not fraud'})`,
+      ),
+    ].join('\n'),
   );
   assertVerdicts(legitimate, fraudulent);
   return { legitimate, fraudulent };

@@ -8,7 +8,10 @@ import type { RhoaiWorld } from '../world';
 
 export async function copyTutorialModel(world: RhoaiWorld, bucket: string, prefix: string): Promise<void> {
   const storage = world.facts.storage;
-  if (!storage) throw new Error('the project has no S3 storage in this scenario: a step "Given the data science project ... with S3 storage" must come first');
+  if (!storage)
+    throw new Error(
+      'the project has no S3 storage in this scenario: a step "Given the data science project ... with S3 storage" must come first',
+    );
   const source = await reachableDataConnection(world, world.settings.tutorialProject, 'My Storage');
   const base = prefix.replace(/^\/+|\/+$/g, '');
   const objects = await withS3(world, source, `the tutorial's model in s3://${source.bucket}/${base}`, async (s3) => {
@@ -24,5 +27,8 @@ export async function copyTutorialModel(world: RhoaiWorld, bucket: string, prefi
       assert.ok(Buffer.compare(await s3.get(bucket, key), body) === 0, `s3://${bucket}/${key} does not read back as the tutorial's ${key}`);
     }
   });
-  world.report.text('model copied', objects.map(([key, body]) => `s3://${source.bucket}/${key} → s3://${bucket}/${key} (${body.length} bytes)`).join('\n'));
+  world.report.text(
+    'model copied',
+    objects.map(([key, body]) => `s3://${source.bucket}/${key} → s3://${bucket}/${key} (${body.length} bytes)`).join('\n'),
+  );
 }

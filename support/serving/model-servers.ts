@@ -13,32 +13,55 @@ import { applicationsNamespace, assertModelServer, RUNTIME_API } from './runtime
 export const MODELMESH_SERVICE = 'modelmesh-serving';
 
 function running(pod: KObject): boolean {
-  return !pod.metadata.deletionTimestamp && pod.status?.phase === 'Running' && (pod.status?.conditions ?? []).some((c: KObject) => c.type === 'Ready' && c.status === 'True');
+  return (
+    !pod.metadata.deletionTimestamp &&
+    pod.status?.phase === 'Running' &&
+    (pod.status?.conditions ?? []).some((c: KObject) => c.type === 'Ready' && c.status === 'True')
+  );
 }
 
 /** The pods that serve the model run and are ready. */
 export async function assertModelServerPods(world: RhoaiWorld, model: DeployedModel): Promise<KObject[]> {
   if (model.platform === 'single') {
     const selector = `serving.kserve.io/inferenceservice=${model.name},component=predictor`;
-    const pods = await world.cluster.waitForList({ apiVersion: 'v1', kind: 'Pod', namespace: model.namespace }, (ps) => ps.some(running), { labelSelector: selector, describe: `a ready predictor pod of ${model.name} (${selector})` });
+    const pods = await world.cluster.waitForList({ apiVersion: 'v1', kind: 'Pod', namespace: model.namespace }, (ps) => ps.some(running), {
+      labelSelector: selector,
+      describe: `a ready predictor pod of ${model.name} (${selector})`,
+    });
     const pod = pods.find(running)!;
     const names = (pod.spec.containers as KObject[]).map((c) => c.name);
-    assert.ok(names.includes('kserve-container'), `predictor pod ${pod.metadata.name} runs ${names.join(', ')}, without the runtime's kserve-container`);
-    world.report.text('predictor pods', pods.map((p) => `${p.metadata.name}: ${(p.spec.containers as KObject[]).map((c) => `${c.name} (${c.image})`).join(', ')}`).join('\n'));
+    assert.ok(
+      names.includes('kserve-container'),
+      `predictor pod ${pod.metadata.name} runs ${names.join(', ')}, without the runtime's kserve-container`,
+    );
+    world.report.text(
+      'predictor pods',
+      pods.map((p) => `${p.metadata.name}: ${(p.spec.containers as KObject[]).map((c) => `${c.name} (${c.image})`).join(', ')}`).join('\n'),
+    );
     return pods;
   }
   const deployment = `modelmesh-serving-${model.runtime}`;
   try {
-    await world.cluster.waitFor({ apiVersion: 'apps/v1', kind: 'Deployment', name: deployment, namespace: model.namespace }, (d) => !!d && hasCondition('Available')(d), {
-      describe: `the Deployment ${model.namespace}/${deployment} of the model server ${model.runtime} to be Available`,
-    });
+    await world.cluster.waitFor(
+      { apiVersion: 'apps/v1', kind: 'Deployment', name: deployment, namespace: model.namespace },
+      (d) => !!d && hasCondition('Available')(d),
+      {
+        describe: `the Deployment ${model.namespace}/${deployment} of the model server ${model.runtime} to be Available`,
+      },
+    );
   } catch (error) {
-    if (error instanceof WaitTimeoutError) throw new Error(`${await whyNoModelServer(world, model.namespace, model.runtime)}\n${error.message}`, { cause: error });
+    if (error instanceof WaitTimeoutError)
+      throw new Error(`${await whyNoModelServer(world, model.namespace, model.runtime)}\n${error.message}`, { cause: error });
     throw error;
   }
-  const pods = (await world.cluster.list({ apiVersion: 'v1', kind: 'Pod', namespace: model.namespace }, { labelSelector: `name=${deployment}` })).filter(running);
+  const pods = (
+    await world.cluster.list({ apiVersion: 'v1', kind: 'Pod', namespace: model.namespace }, { labelSelector: `name=${deployment}` })
+  ).filter(running);
   assert.ok(pods.length, `no ready pod of ${deployment} in ${model.namespace}`);
-  world.report.text('model server pods', pods.map((p) => `${p.metadata.name}: ${(p.spec.containers as KObject[]).map((c) => c.name).join(', ')}`).join('\n'));
+  world.report.text(
+    'model server pods',
+    pods.map((p) => `${p.metadata.name}: ${(p.spec.containers as KObject[]).map((c) => c.name).join(', ')}`).join('\n'),
+  );
   return pods;
 }
 
@@ -48,17 +71,35 @@ export async function assertOneServer(world: RhoaiWorld, models: DeployedModel[]
   const namespace = models[0]!.namespace;
   for (const m of models) {
     const isvc = await world.cluster.get(isvcRef(m.namespace, m.name));
-    assert.equal(isvc?.spec?.predictor?.model?.runtime, name, `model ${m.name} runs on ${isvc?.spec?.predictor?.model?.runtime}, not on the model server ${name}`);
+    assert.equal(
+      isvc?.spec?.predictor?.model?.runtime,
+      name,
+      `model ${m.name} runs on ${isvc?.spec?.predictor?.model?.runtime}, not on the model server ${name}`,
+    );
     assert.equal(m.namespace, namespace, `model ${m.name} is in ${m.namespace}, not in ${namespace}`);
   }
-  const deployments = await world.cluster.list({ apiVersion: 'apps/v1', kind: 'Deployment', namespace }, { labelSelector: 'modelmesh-service=modelmesh-serving' });
-  assert.deepEqual(deployments.map((d) => d.metadata.name), [`modelmesh-serving-${name}`], `project ${namespace} has the ModelMesh Deployments ${deployments.map((d) => d.metadata.name).join(', ') || 'none'}: its models do not share one model server`);
-  world.report.text('one model server', `${models.map((m) => m.name).join(' and ')} on ${name}: Deployment ${namespace}/modelmesh-serving-${name}`);
+  const deployments = await world.cluster.list(
+    { apiVersion: 'apps/v1', kind: 'Deployment', namespace },
+    { labelSelector: 'modelmesh-service=modelmesh-serving' },
+  );
+  assert.deepEqual(
+    deployments.map((d) => d.metadata.name),
+    [`modelmesh-serving-${name}`],
+    `project ${namespace} has the ModelMesh Deployments ${deployments.map((d) => d.metadata.name).join(', ') || 'none'}: its models do not share one model server`,
+  );
+  world.report.text(
+    'one model server',
+    `${models.map((m) => m.name).join(' and ')} on ${name}: Deployment ${namespace}/modelmesh-serving-${name}`,
+  );
 }
 
 /** On the single-model platform the model has a model server of its own, named after it, from the template; its pods run. */
 export async function assertOwnModelServer(world: RhoaiWorld, model: DeployedModel, template: string): Promise<void> {
-  assert.equal(model.runtime, model.name, `the single-model platform gives each model its own model server named after it; ${model.name} runs on ${model.runtime}`);
+  assert.equal(
+    model.runtime,
+    model.name,
+    `the single-model platform gives each model its own model server named after it; ${model.name} runs on ${model.runtime}`,
+  );
   await assertModelServer(world, model.namespace, model.runtime, { template, multiModel: false });
   await assertModelServerPods(world, model);
 }
@@ -66,23 +107,36 @@ export async function assertOwnModelServer(world: RhoaiWorld, model: DeployedMod
 /** The model runs on the multi-model server `server` (display name), made from the ovms template; its pods run. */
 export async function assertMultiModelServer(world: RhoaiWorld, model: DeployedModel, server: string): Promise<void> {
   await assertModelServer(world, model.namespace, model.runtime, { template: 'ovms', multiModel: true });
-  assert.equal(model.runtime, server.toLowerCase().replace(/\s/g, '-'), `the model runs on ${model.runtime}, not on the model server "${server}"`);
+  assert.equal(
+    model.runtime,
+    server.toLowerCase().replace(/\s/g, '-'),
+    `the model runs on ${model.runtime}, not on the model server "${server}"`,
+  );
   await assertModelServerPods(world, model);
 }
 
 /** Why ModelMesh runs no model server `runtime` in `namespace`: what the cluster shows about each thing it needs. */
 async function whyNoModelServer(world: RhoaiWorld, namespace: string, runtime: string): Promise<string> {
   const appsNs = await applicationsNamespace(world);
-  const controller = await world.cluster.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'modelmesh-controller', namespace: appsNs });
-  if (!controller || !hasCondition('Available')(controller)) return `ModelMesh is not running: the Deployment ${appsNs}/modelmesh-controller is ${controller ? 'not Available' : 'missing'}`;
+  const controller = await world.cluster.get({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    name: 'modelmesh-controller',
+    namespace: appsNs,
+  });
+  if (!controller || !hasCondition('Available')(controller))
+    return `ModelMesh is not running: the Deployment ${appsNs}/modelmesh-controller is ${controller ? 'not Available' : 'missing'}`;
   const ns = await world.cluster.get({ apiVersion: 'v1', kind: 'Namespace', name: namespace });
   const label = ns?.metadata.labels?.['modelmesh-enabled'];
-  if (label !== 'true') return `the project ${namespace} is labelled modelmesh-enabled=${label ?? '(none)'}, not true: ModelMesh serves only the projects of the multi-model platform`;
+  if (label !== 'true')
+    return `the project ${namespace} is labelled modelmesh-enabled=${label ?? '(none)'}, not true: ModelMesh serves only the projects of the multi-model platform`;
   const sr = await world.cluster.get({ apiVersion: RUNTIME_API, kind: 'ServingRuntime', name: runtime, namespace });
   if (!sr) return `there is no ServingRuntime ${namespace}/${runtime}: the model server was not added`;
-  if (sr.spec?.multiModel !== true) return `the ServingRuntime ${namespace}/${runtime} is not a multi-model runtime (spec.multiModel ${sr.spec?.multiModel}): ModelMesh runs only multi-model runtimes`;
+  if (sr.spec?.multiModel !== true)
+    return `the ServingRuntime ${namespace}/${runtime} is not a multi-model runtime (spec.multiModel ${sr.spec?.multiModel}): ModelMesh runs only multi-model runtimes`;
   const d = await world.cluster.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: `modelmesh-serving-${runtime}`, namespace });
-  if (d) return `ModelMesh made the Deployment ${namespace}/modelmesh-serving-${runtime}, but it is not Available (conditions: ${(d.status?.conditions ?? []).map((c: KObject) => `${c.type}=${c.status} ${c.message ?? ''}`).join('; ') || 'none'})`;
+  if (d)
+    return `ModelMesh made the Deployment ${namespace}/modelmesh-serving-${runtime}, but it is not Available (conditions: ${(d.status?.conditions ?? []).map((c: KObject) => `${c.type}=${c.status} ${c.message ?? ''}`).join('; ') || 'none'})`;
   return `ModelMesh does not serve the project ${namespace}: it is labelled modelmesh-enabled=true and has the multi-model ServingRuntime ${runtime}, and modelmesh-controller runs, yet ModelMesh made no Deployment modelmesh-serving-${runtime} for it`;
 }
 
@@ -94,10 +148,18 @@ async function whyNoModelServer(world: RhoaiWorld, namespace: string, runtime: s
  */
 export async function assertModelMeshServes(world: RhoaiWorld, namespace: string, served: boolean): Promise<void> {
   const ref = { apiVersion: 'v1', kind: 'Service', name: MODELMESH_SERVICE, namespace };
-  const ours = (svc: KObject | undefined) => !!svc && !svc.metadata.deletionTimestamp && svc.metadata.labels?.['modelmesh-service'] === MODELMESH_SERVICE;
+  const ours = (svc: KObject | undefined) =>
+    !!svc && !svc.metadata.deletionTimestamp && svc.metadata.labels?.['modelmesh-service'] === MODELMESH_SERVICE;
   try {
-    const svc = await world.cluster.waitFor(ref, (s) => ours(s) === served, { describe: `the Service ${namespace}/${MODELMESH_SERVICE} to be ${served ? 'there' : 'gone'}` });
-    world.report.text('ModelMesh and the project', served ? `Service ${namespace}/${MODELMESH_SERVICE}: ports ${((svc?.spec?.ports ?? []) as KObject[]).map((p) => `${p.name} ${p.port}`).join(', ')}` : `no Service ${namespace}/${MODELMESH_SERVICE}`);
+    const svc = await world.cluster.waitFor(ref, (s) => ours(s) === served, {
+      describe: `the Service ${namespace}/${MODELMESH_SERVICE} to be ${served ? 'there' : 'gone'}`,
+    });
+    world.report.text(
+      'ModelMesh and the project',
+      served
+        ? `Service ${namespace}/${MODELMESH_SERVICE}: ports ${((svc?.spec?.ports ?? []) as KObject[]).map((p) => `${p.name} ${p.port}`).join(', ')}`
+        : `no Service ${namespace}/${MODELMESH_SERVICE}`,
+    );
   } catch (error) {
     if (!(error instanceof WaitTimeoutError)) throw error;
     const ns = await world.cluster.get({ apiVersion: 'v1', kind: 'Namespace', name: namespace });

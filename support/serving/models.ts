@@ -27,12 +27,20 @@ declare module '../world' {
   }
 }
 
-export const isvcRef = (namespace: string, name: string): ObjectRef => ({ apiVersion: ISVC_API, kind: 'InferenceService', name, namespace });
+export const isvcRef = (namespace: string, name: string): ObjectRef => ({
+  apiVersion: ISVC_API,
+  kind: 'InferenceService',
+  name,
+  namespace,
+});
 
 /** A framework as the dashboard's list shows it: "onnx - 1" (format and version) or "caikit" (a format the runtime lists without version). */
 export function parseFramework(text: string): { name: string; version?: string } {
   const m = /^\s*([A-Za-z0-9_.]+(?:[-_][A-Za-z0-9_.]+)*?)\s*(?:\s-\s*([A-Za-z0-9_.-]+))?\s*$/.exec(text);
-  if (!m) throw new Error(`framework "${text}" is not "<format> - <version>" or "<format>" as the dashboard lists it (e.g. "onnx - 1", "caikit")`);
+  if (!m)
+    throw new Error(
+      `framework "${text}" is not "<format> - <version>" or "<format>" as the dashboard lists it (e.g. "onnx - 1", "caikit")`,
+    );
   return m[2] ? { name: m[1]!, version: m[2] } : { name: m[1]! };
 }
 
@@ -44,7 +52,13 @@ export function remember(world: RhoaiWorld, model: DeployedModel): void {
 /** The model the scenario deployed last (or the one named). */
 export function currentModel(world: RhoaiWorld, name?: string): DeployedModel {
   const s = world.facts.serving;
-  const found = name ? Object.values(s?.models ?? {}).filter((m) => m.name === name).pop() : s?.current ? s.models[s.current] : undefined;
+  const found = name
+    ? Object.values(s?.models ?? {})
+        .filter((m) => m.name === name)
+        .pop()
+    : s?.current
+      ? s.models[s.current]
+      : undefined;
   if (!found) throw new Error(`no deployed model${name ? ` "${name}"` : ''} in this scenario: a step that deploys it must come first`);
   return found;
 }
@@ -69,7 +83,13 @@ export async function deploySingleModel(world: RhoaiWorld, req: SingleModelReque
   const name = k8sName(req.displayName);
   const modelFormat = parseFramework(req.framework);
   await choosePlatform(world, req.namespace, 'single-model');
-  const runtime = await addModelServer(world, { namespace: req.namespace, displayName: req.displayName, runtimeDisplayName: req.runtimeDisplayName, platform: 'single', size: req.size });
+  const runtime = await addModelServer(world, {
+    namespace: req.namespace,
+    displayName: req.displayName,
+    runtimeDisplayName: req.runtimeDisplayName,
+    platform: 'single',
+    size: req.size,
+  });
   const annotations: Record<string, string> = {
     'openshift.io/display-name': req.displayName,
     'serving.knative.openshift.io/enablePassthrough': 'true',
@@ -126,25 +146,33 @@ export function modelProblem(isvc: KObject): string | undefined {
   const ms = isvc.status?.modelStatus;
   const failure = ms?.lastFailureInfo;
   const where = `InferenceService ${isvc.metadata.namespace}/${isvc.metadata.name}`;
-  if (ms?.transitionStatus === 'InvalidSpec') return `${where} is not served: modelStatus.transitionStatus InvalidSpec, ${failure?.reason ?? 'no reason'}: ${failure?.message ?? ''}`;
-  if (ms?.states?.activeModelState === 'FailedToLoad') return `${where}: the model failed to load (modelStatus FailedToLoad), ${failure?.reason ?? ''}: ${failure?.message ?? 'no message'}`;
+  if (ms?.transitionStatus === 'InvalidSpec')
+    return `${where} is not served: modelStatus.transitionStatus InvalidSpec, ${failure?.reason ?? 'no reason'}: ${failure?.message ?? ''}`;
+  if (ms?.states?.activeModelState === 'FailedToLoad')
+    return `${where}: the model failed to load (modelStatus FailedToLoad), ${failure?.reason ?? ''}: ${failure?.message ?? 'no message'}`;
   return undefined;
 }
 
 /** The model fails to load (a terminal state, never Ready), and the reason names `words`; the report shows the reason. */
 export async function assertModelFailsToLoad(world: RhoaiWorld, name: string, words: string): Promise<void> {
   const model = currentModel(world, name);
-  const isvc = await world.cluster.waitFor(isvcRef(model.namespace, model.name), (i) => {
-    if (!i) return false;
-    if ((i.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True')) return { fail: `InferenceService ${model.namespace}/${model.name} became Ready: the runtime loaded a model that lacks ${words}` };
-    return !!modelProblem(i);
-  }, { describe: `InferenceService ${model.namespace}/${model.name} to fail to load its model` });
+  const isvc = await world.cluster.waitFor(
+    isvcRef(model.namespace, model.name),
+    (i) => {
+      if (!i) return false;
+      if ((i.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True'))
+        return { fail: `InferenceService ${model.namespace}/${model.name} became Ready: the runtime loaded a model that lacks ${words}` };
+      return !!modelProblem(i);
+    },
+    { describe: `InferenceService ${model.namespace}/${model.name} to fail to load its model` },
+  );
   const problem = modelProblem(isvc!)!;
   world.report.text('load failure', problem);
   assert.ok(problem.includes(words), `the model ${name} failed to load, but not because of ${words}: ${problem}`);
 }
 
-const conditionTrue = (i: KObject, type: string) => (i.status?.conditions ?? []).some((c: KObject) => c.type === type && c.status === 'True');
+const conditionTrue = (i: KObject, type: string) =>
+  (i.status?.conditions ?? []).some((c: KObject) => c.type === type && c.status === 'True');
 
 /**
  * Ready as KServe reports it. Not status.observedGeneration: KServe copies the Knative Service's
@@ -159,7 +187,11 @@ export function servedAsReported(i: KObject): boolean {
   if (!conditionTrue(i, 'Ready') || i.status?.modelStatus?.states?.activeModelState !== 'Loaded') return false;
   if (i.metadata.annotations?.['serving.kserve.io/deploymentMode'] === 'ModelMesh') return true;
   const predictor = i.status?.components?.predictor;
-  return conditionTrue(i, 'PredictorReady') && !!predictor?.latestCreatedRevision && predictor.latestCreatedRevision === predictor.latestReadyRevision;
+  return (
+    conditionTrue(i, 'PredictorReady') &&
+    !!predictor?.latestCreatedRevision &&
+    predictor.latestCreatedRevision === predictor.latestReadyRevision
+  );
 }
 
 /** The Ready condition and the loaded model, as the dashboard shows a deployed model. */
@@ -182,17 +214,30 @@ export function assertKServeReady(isvc: KObject): void {
   const where = `InferenceService ${isvc.metadata.namespace}/${isvc.metadata.name}`;
   for (const type of ['PredictorReady', 'IngressReady', 'Ready']) {
     const c = (isvc.status?.conditions ?? []).find((x: KObject) => x.type === type);
-    assert.equal(c?.status, 'True', `${where}: condition ${type} is ${c ? `${c.status} (${c.reason ?? ''}: ${c.message ?? ''})` : 'missing'}`);
+    assert.equal(
+      c?.status,
+      'True',
+      `${where}: condition ${type} is ${c ? `${c.status} (${c.reason ?? ''}: ${c.message ?? ''})` : 'missing'}`,
+    );
   }
-  assert.equal(isvc.status?.modelStatus?.states?.activeModelState, 'Loaded', `${where}: modelStatus.states.activeModelState is ${isvc.status?.modelStatus?.states?.activeModelState}, not Loaded`);
+  assert.equal(
+    isvc.status?.modelStatus?.states?.activeModelState,
+    'Loaded',
+    `${where}: modelStatus.states.activeModelState is ${isvc.status?.modelStatus?.states?.activeModelState}, not Loaded`,
+  );
   assert.match(String(isvc.status?.url ?? ''), /^https:\/\//, `${where}: status.url ${isvc.status?.url ?? '(none)'} is not an https URL`);
 }
 
 /** The InferenceService is served by the named runtime and platform (deploymentMode). */
 export function assertServedBy(isvc: KObject, runtime: string, platform: 'single' | 'multi'): void {
   const where = `InferenceService ${isvc.metadata.namespace}/${isvc.metadata.name}`;
-  assert.equal(isvc.spec?.predictor?.model?.runtime, runtime, `${where} runs on ${isvc.spec?.predictor?.model?.runtime}, not on the model server ${runtime}`);
+  assert.equal(
+    isvc.spec?.predictor?.model?.runtime,
+    runtime,
+    `${where} runs on ${isvc.spec?.predictor?.model?.runtime}, not on the model server ${runtime}`,
+  );
   const mode = isvc.metadata.annotations?.['serving.kserve.io/deploymentMode'];
-  if (platform === 'multi') assert.equal(mode, 'ModelMesh', `${where} has deploymentMode ${mode ?? '(default, Serverless)'}, not ModelMesh`);
+  if (platform === 'multi')
+    assert.equal(mode, 'ModelMesh', `${where} has deploymentMode ${mode ?? '(default, Serverless)'}, not ModelMesh`);
   else assert.notEqual(mode, 'ModelMesh', `${where} has deploymentMode ModelMesh: it is a multi-model deployment`);
 }

@@ -55,7 +55,11 @@ export async function choosePlatform(world: RhoaiWorld, namespace: string, platf
  */
 export async function changePlatform(world: RhoaiWorld, namespace: string, platform: Platform): Promise<void> {
   const { models, servers } = await servingObjects(world, namespace);
-  assert.equal(models.length + servers.length, 0, `project ${namespace} has ${describe(models, servers)}: the dashboard fixes the serving platform once a model server or model exists, and offers no change`);
+  assert.equal(
+    models.length + servers.length,
+    0,
+    `project ${namespace} has ${describe(models, servers)}: the dashboard fixes the serving platform once a model server or model exists, and offers no change`,
+  );
   await choosePlatform(world, namespace, platform);
 }
 
@@ -68,40 +72,77 @@ export async function changePlatform(world: RhoaiWorld, namespace: string, platf
  */
 export async function assertPlatform(world: RhoaiWorld, namespace: string, platform: Platform): Promise<void> {
   const found = await projectPlatform(world, namespace);
-  assert.equal(found, platform, `project ${namespace} is labelled ${MODELMESH_LABEL}=${found === undefined ? '(none)' : labelValue(found)}: its serving platform is ${found ?? 'not chosen'}, not ${platform}`);
+  assert.equal(
+    found,
+    platform,
+    `project ${namespace} is labelled ${MODELMESH_LABEL}=${found === undefined ? '(none)' : labelValue(found)}: its serving platform is ${found ?? 'not chosen'}, not ${platform}`,
+  );
   if (platform === 'single-model') await assertServedBySingleModelPlatform(world, namespace);
 }
 
 async function assertServedBySingleModelPlatform(world: RhoaiWorld, namespace: string): Promise<void> {
   const { models } = await servingObjects(world, namespace);
-  const kserve = models.filter((m) => m.metadata.annotations?.['serving.kserve.io/deploymentMode'] !== 'ModelMesh' && !m.metadata.deletionTimestamp);
+  const kserve = models.filter(
+    (m) => m.metadata.annotations?.['serving.kserve.io/deploymentMode'] !== 'ModelMesh' && !m.metadata.deletionTimestamp,
+  );
   const revisions: string[] = [];
   for (const m of kserve) {
-    const isvc = await world.cluster.waitFor({ apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', name: m.metadata.name!, namespace }, (i) => {
-      if (!i) return { fail: `InferenceService ${namespace}/${m.metadata.name} went away` };
-      if (i.status?.modelStatus?.transitionStatus === 'InvalidSpec') return { fail: `KServe refused InferenceService ${namespace}/${m.metadata.name} (InvalidSpec: ${i.status.modelStatus.lastFailureInfo?.message ?? ''}): the single-model platform does not serve it` };
-      return !!i.status?.components?.predictor?.latestCreatedRevision;
-    }, { describe: `KServe to make a predictor revision for InferenceService ${namespace}/${m.metadata.name}` });
+    const isvc = await world.cluster.waitFor(
+      { apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', name: m.metadata.name!, namespace },
+      (i) => {
+        if (!i) return { fail: `InferenceService ${namespace}/${m.metadata.name} went away` };
+        if (i.status?.modelStatus?.transitionStatus === 'InvalidSpec')
+          return {
+            fail: `KServe refused InferenceService ${namespace}/${m.metadata.name} (InvalidSpec: ${i.status.modelStatus.lastFailureInfo?.message ?? ''}): the single-model platform does not serve it`,
+          };
+        return !!i.status?.components?.predictor?.latestCreatedRevision;
+      },
+      { describe: `KServe to make a predictor revision for InferenceService ${namespace}/${m.metadata.name}` },
+    );
     revisions.push(`${m.metadata.name}: ${isvc!.status.components.predictor.latestCreatedRevision}`);
   }
-  const mm = (await world.cluster.list({ apiVersion: 'apps/v1', kind: 'Deployment', namespace }, { labelSelector: 'modelmesh-service=modelmesh-serving' })).filter((d) => !d.metadata.deletionTimestamp);
-  assert.deepEqual(mm.map((d) => d.metadata.name), [], `ModelMesh runs the model server Deployments ${mm.map((d) => d.metadata.name).join(', ')} in the single-model project ${namespace}: the project is served by both platforms`);
-  world.report.text('single-model platform, as the cluster shows it', `KServe predictor revisions: ${revisions.join(', ') || 'no model yet'}; no ModelMesh model server in ${namespace}`);
+  const mm = (
+    await world.cluster.list(
+      { apiVersion: 'apps/v1', kind: 'Deployment', namespace },
+      { labelSelector: 'modelmesh-service=modelmesh-serving' },
+    )
+  ).filter((d) => !d.metadata.deletionTimestamp);
+  assert.deepEqual(
+    mm.map((d) => d.metadata.name),
+    [],
+    `ModelMesh runs the model server Deployments ${mm.map((d) => d.metadata.name).join(', ')} in the single-model project ${namespace}: the project is served by both platforms`,
+  );
+  world.report.text(
+    'single-model platform, as the cluster shows it',
+    `KServe predictor revisions: ${revisions.join(', ') || 'no model yet'}; no ModelMesh model server in ${namespace}`,
+  );
 }
 
 export async function assertNoServingObjects(world: RhoaiWorld, namespace: string): Promise<void> {
   const { models, servers } = await servingObjects(world, namespace);
-  assert.equal(models.length + servers.length, 0, `project ${namespace} has ${describe(models, servers)}: it is not a project without deployed models`);
+  assert.equal(
+    models.length + servers.length,
+    0,
+    `project ${namespace} has ${describe(models, servers)}: it is not a project without deployed models`,
+  );
 }
 
 function describe(models: KObject[], servers: KObject[]): string {
   const names = (xs: KObject[]) => xs.map((x) => x.metadata.name).join(', ');
-  return [models.length ? `the models ${names(models)}` : '', servers.length ? `the model servers ${names(servers)}` : ''].filter(Boolean).join(' and ') || 'nothing';
+  return (
+    [models.length ? `the models ${names(models)}` : '', servers.length ? `the model servers ${names(servers)}` : '']
+      .filter(Boolean)
+      .join(' and ') || 'nothing'
+  );
 }
 
 /** The project has a deployed model, and the dashboard's rule refuses to change its platform. */
 export async function assertPlatformFixed(world: RhoaiWorld, namespace: string): Promise<void> {
   const { models } = await servingObjects(world, namespace);
   assert.ok(models.length > 0, `project ${namespace} has no InferenceService: the dashboard would still offer to change its platform`);
-  await assert.rejects(changePlatform(world, namespace, 'multi-model'), /fixes the serving platform/, 'the dashboard\'s rule must refuse a change once a model is deployed');
+  await assert.rejects(
+    changePlatform(world, namespace, 'multi-model'),
+    /fixes the serving platform/,
+    "the dashboard's rule must refuse a change once a model is deployed",
+  );
 }

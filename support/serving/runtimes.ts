@@ -45,7 +45,10 @@ export async function applicationsNamespace(world: RhoaiWorld): Promise<string> 
 /** The serving-runtime Templates the dashboard offers for a platform. */
 export async function offeredTemplates(world: RhoaiWorld, platform: 'single' | 'multi'): Promise<KObject[]> {
   const ns = await applicationsNamespace(world);
-  const templates = await world.cluster.list({ apiVersion: TEMPLATE_API, kind: 'Template', namespace: ns }, { labelSelector: 'opendatahub.io/dashboard=true' });
+  const templates = await world.cluster.list(
+    { apiVersion: TEMPLATE_API, kind: 'Template', namespace: ns },
+    { labelSelector: 'opendatahub.io/dashboard=true' },
+  );
   return templates.filter((t) => {
     let support: unknown;
     try {
@@ -60,9 +63,13 @@ export async function offeredTemplates(world: RhoaiWorld, platform: 'single' | '
 /** The Template offered for the platform under the runtime's display name. */
 export async function templateFor(world: RhoaiWorld, platform: 'single' | 'multi', runtimeDisplayName: string): Promise<KObject> {
   const offered = await offeredTemplates(world, platform);
-  const displayName = (t: KObject) => t.objects[0].metadata?.annotations?.['openshift.io/display-name'] ?? t.metadata.annotations?.['openshift.io/display-name'];
+  const displayName = (t: KObject) =>
+    t.objects[0].metadata?.annotations?.['openshift.io/display-name'] ?? t.metadata.annotations?.['openshift.io/display-name'];
   const template = offered.find((t) => displayName(t) === runtimeDisplayName);
-  assert.ok(template, `the dashboard offers no serving runtime "${runtimeDisplayName}" for the ${platform}-model platform; it offers: ${offered.map(displayName).join(', ') || 'none'} (serving-runtime Templates in ${await applicationsNamespace(world)})`);
+  assert.ok(
+    template,
+    `the dashboard offers no serving runtime "${runtimeDisplayName}" for the ${platform}-model platform; it offers: ${offered.map(displayName).join(', ') || 'none'} (serving-runtime Templates in ${await applicationsNamespace(world)})`,
+  );
   return template;
 }
 
@@ -77,7 +84,9 @@ export async function addModelServer(world: RhoaiWorld, req: ServerRequest): Pro
   const spec = {
     ...runtime.spec,
     ...(req.platform === 'multi' ? { replicas: req.replicas ?? 1 } : {}),
-    containers: containers.map((c, i) => (i === 0 ? { ...c, resources: size, volumeMounts: [...(c.volumeMounts ?? []), { name: 'shm', mountPath: '/dev/shm' }] } : c)),
+    containers: containers.map((c, i) =>
+      i === 0 ? { ...c, resources: size, volumeMounts: [...(c.volumeMounts ?? []), { name: 'shm', mountPath: '/dev/shm' }] } : c,
+    ),
     volumes: [...(runtime.spec?.volumes ?? []), { name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: '2Gi' } }],
   };
   const annotations: Record<string, string> = {
@@ -86,20 +95,44 @@ export async function addModelServer(world: RhoaiWorld, req: ServerRequest): Pro
     'opendatahub.io/template-name': runtime.metadata?.name ?? template.metadata.name!,
     'opendatahub.io/template-display-name': runtime.metadata?.annotations?.['openshift.io/display-name'] ?? req.runtimeDisplayName,
     'opendatahub.io/accelerator-name': '',
-    ...(template.metadata.annotations?.['opendatahub.io/apiProtocol'] ? { 'opendatahub.io/apiProtocol': template.metadata.annotations['opendatahub.io/apiProtocol'] } : {}),
+    ...(template.metadata.annotations?.['opendatahub.io/apiProtocol']
+      ? { 'opendatahub.io/apiProtocol': template.metadata.annotations['opendatahub.io/apiProtocol'] }
+      : {}),
     ...(req.platform === 'multi' && req.externalRoute ? { 'enable-route': 'true' } : {}),
     ...(req.platform === 'multi' && req.tokenAuth ? { 'enable-auth': 'true' } : {}),
   };
-  const [live] = await world.applyFixture('serving/serving-runtime', { name: k8sName(req.displayName), namespace: req.namespace, annotations, spec });
+  const [live] = await world.applyFixture('serving/serving-runtime', {
+    name: k8sName(req.displayName),
+    namespace: req.namespace,
+    annotations,
+    spec,
+  });
   return live!;
 }
 
 /** The ServingRuntime carries what the dashboard writes: its labels, template annotations, multi-model flag. */
-export async function assertModelServer(world: RhoaiWorld, namespace: string, name: string, expect: { template: string; multiModel: boolean }): Promise<KObject> {
+export async function assertModelServer(
+  world: RhoaiWorld,
+  namespace: string,
+  name: string,
+  expect: { template: string; multiModel: boolean },
+): Promise<KObject> {
   const sr = await world.cluster.get({ apiVersion: RUNTIME_API, kind: 'ServingRuntime', name, namespace });
   assert.ok(sr, `there is no ServingRuntime ${namespace}/${name}: the model server was not added`);
-  assert.equal(sr.metadata.labels?.['opendatahub.io/dashboard'], 'true', `ServingRuntime ${name} is not labelled opendatahub.io/dashboard=true: the dashboard does not list it`);
-  assert.equal(sr.metadata.annotations?.['opendatahub.io/template-name'], expect.template, `ServingRuntime ${name} comes from template ${sr.metadata.annotations?.['opendatahub.io/template-name']}, not ${expect.template}`);
-  assert.equal(!!sr.spec?.multiModel, expect.multiModel, `ServingRuntime ${name} has multiModel=${!!sr.spec?.multiModel}: it is a ${sr.spec?.multiModel ? 'multi' : 'single'}-model server`);
+  assert.equal(
+    sr.metadata.labels?.['opendatahub.io/dashboard'],
+    'true',
+    `ServingRuntime ${name} is not labelled opendatahub.io/dashboard=true: the dashboard does not list it`,
+  );
+  assert.equal(
+    sr.metadata.annotations?.['opendatahub.io/template-name'],
+    expect.template,
+    `ServingRuntime ${name} comes from template ${sr.metadata.annotations?.['opendatahub.io/template-name']}, not ${expect.template}`,
+  );
+  assert.equal(
+    !!sr.spec?.multiModel,
+    expect.multiModel,
+    `ServingRuntime ${name} has multiModel=${!!sr.spec?.multiModel}: it is a ${sr.spec?.multiModel ? 'multi' : 'single'}-model server`,
+  );
   return sr;
 }

@@ -48,21 +48,32 @@ export async function readFraudScaler(world: RhoaiWorld, exec: WorkbenchExec, re
     source = `${json} in ${where}`;
   } else {
     const pickled = await exec(['sh', '-c', `cd ${shellQuote(repoDir)} && python3 -c ${shellQuote(UNPICKLE)}`]);
-    assert.equal(pickled.exitCode, 0, `the training left no scaler in ${repoDir} of ${where}: neither artifact/scaler.json (${cat.stderr.trim() || `exit ${cat.exitCode}`}) nor a readable artifact/scaler.pkl (${pickled.stderr.trim().split('\n').pop() || `exit ${pickled.exitCode}`}); run the training notebook first`);
+    assert.equal(
+      pickled.exitCode,
+      0,
+      `the training left no scaler in ${repoDir} of ${where}: neither artifact/scaler.json (${cat.stderr.trim() || `exit ${cat.exitCode}`}) nor a readable artifact/scaler.pkl (${pickled.stderr.trim().split('\n').pop() || `exit ${pickled.exitCode}`}); run the training notebook first`,
+    );
     parsed = parseJson(pickled.stdout, 'artifact/scaler.pkl');
     source = `${path.posix.join(repoDir, 'artifact/scaler.pkl')} in ${where} (unpickled by the workbench's Python)`;
   }
   const scaler = checkScaler(parsed, source);
   world.facts.fraudScaler = scaler;
-  world.report.text('the training\'s StandardScaler', `${source}\nmean  ${scaler.mean.join(', ')}\nscale ${scaler.scale.join(', ')}`);
+  world.report.text("the training's StandardScaler", `${source}\nmean  ${scaler.mean.join(', ')}\nscale ${scaler.scale.join(', ')}`);
   return scaler;
 }
 
 /** A scaler of five features with finite means and positive scales, or an error naming what is wrong. */
 export function checkScaler(parsed: { mean?: unknown; scale?: unknown } | undefined, source: string): FraudScaler {
-  const numbers = (v: unknown) => Array.isArray(v) && v.length === FEATURE_COUNT && v.every((x) => typeof x === 'number' && Number.isFinite(x));
-  assert.ok(parsed && numbers(parsed.mean), `the scaler of ${source} has no ${FEATURE_COUNT} finite means: ${JSON.stringify(parsed?.mean)}`);
-  assert.ok(numbers(parsed.scale) && (parsed.scale as number[]).every((x) => x > 0), `the scaler of ${source} has no ${FEATURE_COUNT} positive scales: ${JSON.stringify(parsed?.scale)}`);
+  const numbers = (v: unknown) =>
+    Array.isArray(v) && v.length === FEATURE_COUNT && v.every((x) => typeof x === 'number' && Number.isFinite(x));
+  assert.ok(
+    parsed && numbers(parsed.mean),
+    `the scaler of ${source} has no ${FEATURE_COUNT} finite means: ${JSON.stringify(parsed?.mean)}`,
+  );
+  assert.ok(
+    numbers(parsed.scale) && (parsed.scale as number[]).every((x) => x > 0),
+    `the scaler of ${source} has no ${FEATURE_COUNT} positive scales: ${JSON.stringify(parsed?.scale)}`,
+  );
   return { mean: parsed.mean as number[], scale: parsed.scale as number[], source };
 }
 

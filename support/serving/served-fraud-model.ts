@@ -23,7 +23,10 @@ export async function assertServesFraudMetadata(world: RhoaiWorld, model: Deploy
   const client = await InferenceClient.create(world);
   try {
     const meta = await fraudModelMetadata(client, endpoint, model.name);
-    world.report.text('model metadata', `${endpoint.base}/v2/models/${model.name}: inputs ${JSON.stringify(meta.inputs)}, outputs ${JSON.stringify(meta.outputs)}`);
+    world.report.text(
+      'model metadata',
+      `${endpoint.base}/v2/models/${model.name}: inputs ${JSON.stringify(meta.inputs)}, outputs ${JSON.stringify(meta.outputs)}`,
+    );
   } finally {
     client.destroy();
   }
@@ -61,6 +64,9 @@ export async function sendTutorialTransactions(world: RhoaiWorld, model: Deploye
 export function assertSentTransactionsTellFraudApart(world: RhoaiWorld): void {
   const v = world.facts.verdicts;
   assert.ok(v, 'no transactions were sent in this scenario');
-  world.report.text('fraud verdicts', `${v.legitimate.label}: ${v.legitimate.probability}\n${v.fraudulent.label}: ${v.fraudulent.probability}`);
+  world.report.text(
+    'fraud verdicts',
+    `${v.legitimate.label}: ${v.legitimate.probability}\n${v.fraudulent.label}: ${v.fraudulent.probability}`,
+  );
   assertVerdicts(v.legitimate, v.fraudulent);
 }

@@ -22,17 +22,27 @@ export const PROMPT = 'the la';
 export async function tinyModelNotApplicable(world: RhoaiWorld): Promise<string | undefined> {
   const mode = world.settings.tinyModel;
   if (mode === 'run') return undefined;
-  if (mode === 'skip') return 'not applicable: RHOAI_TINY_MODEL=skip — the tiny text-generation model (CMP-07 with Caikit TGIS and TGIS Standalone) is left out of this run';
+  if (mode === 'skip')
+    return 'not applicable: RHOAI_TINY_MODEL=skip — the tiny text-generation model (CMP-07 with Caikit TGIS and TGIS Standalone) is left out of this run';
   const target = await session.target();
   if (target.kind === 'twin') return undefined;
-  return 'not applicable on a cluster: the tiny text-generation model of CMP-07 is in a format only the twin\'s Caikit and TGIS runtimes load (a character bigram table); the real Caikit and TGIS images do not load it, so this scenario is skipped, not passed (RHOAI_TINY_MODEL=auto; set RHOAI_TINY_MODEL=run for a twin served standalone)';
+  return "not applicable on a cluster: the tiny text-generation model of CMP-07 is in a format only the twin's Caikit and TGIS runtimes load (a character bigram table); the real Caikit and TGIS images do not load it, so this scenario is skipped, not passed (RHOAI_TINY_MODEL=auto; set RHOAI_TINY_MODEL=run for a twin served standalone)";
 }
 export const MAX_NEW_TOKENS = 12;
 
 /** Uploads the tiny model (for "caikit" or "tgis") under the prefix of the bucket; `without` leaves one file out. */
-export async function uploadTinyModel(world: RhoaiWorld, bucket: string, prefix: string, layout: 'caikit' | 'tgis', without?: string): Promise<void> {
+export async function uploadTinyModel(
+  world: RhoaiWorld,
+  bucket: string,
+  prefix: string,
+  layout: 'caikit' | 'tgis',
+  without?: string,
+): Promise<void> {
   const storage = world.facts.storage;
-  if (!storage) throw new Error('the project has no S3 storage in this scenario: a step "Given the data science project ... with S3 storage" must come first');
+  if (!storage)
+    throw new Error(
+      'the project has no S3 storage in this scenario: a step "Given the data science project ... with S3 storage" must come first',
+    );
   const files = layout === 'caikit' ? tinyCaikitFiles() : tinyModelFiles();
   if (without) {
     const hit = Object.keys(files).filter((k) => k === without || k.endsWith(`/${without}`));
@@ -41,7 +51,8 @@ export async function uploadTinyModel(world: RhoaiWorld, bucket: string, prefix:
   }
   const base = prefix.replace(/^\/+|\/+$/g, '');
   await withS3(world, storage.harness, `the tiny model in s3://${bucket}/${base}`, async (s3) => {
-    for (const key of (await s3.list(bucket, `${base}/`)).map((o) => o.key)) if (!Object.keys(files).some((f) => `${base}/${f}` === key)) await s3.delete(bucket, key);
+    for (const key of (await s3.list(bucket, `${base}/`)).map((o) => o.key))
+      if (!Object.keys(files).some((f) => `${base}/${f}` === key)) await s3.delete(bucket, key);
     for (const [name, body] of Object.entries(files)) await s3.put(bucket, `${base}/${name}`, body);
   });
   world.report.text('tiny model', `s3://${bucket}/${base}/: ${Object.keys(files).join(', ')}`);
@@ -52,11 +63,23 @@ export async function assertCaikitGenerates(world: RhoaiWorld, model: DeployedMo
   const endpoint = await externalEndpoint(world, model);
   const client = await InferenceClient.create(world);
   try {
-    const x = await client.exchange<{ generated_text?: string; generated_tokens?: number }>('POST', `${endpoint.base}/api/v1/task/text-generation`, { model_id: model.name, inputs: PROMPT, parameters: { max_new_tokens: MAX_NEW_TOKENS } });
-    assert.equal(x.status, 200, `Caikit's text generation answered HTTP ${x.status}: ${typeof x.body === 'string' ? x.body : JSON.stringify(x.body)}`);
+    const x = await client.exchange<{ generated_text?: string; generated_tokens?: number }>(
+      'POST',
+      `${endpoint.base}/api/v1/task/text-generation`,
+      { model_id: model.name, inputs: PROMPT, parameters: { max_new_tokens: MAX_NEW_TOKENS } },
+    );
+    assert.equal(
+      x.status,
+      200,
+      `Caikit's text generation answered HTTP ${x.status}: ${typeof x.body === 'string' ? x.body : JSON.stringify(x.body)}`,
+    );
     const body = x.body as { generated_text?: string; generated_tokens?: number };
     const expected = greedyContinuation(tinyModel(), PROMPT, MAX_NEW_TOKENS);
-    assert.equal(body.generated_text, expected, `Caikit continued "${PROMPT}" with ${JSON.stringify(body.generated_text)}; the model's greedy continuation is ${JSON.stringify(expected)}`);
+    assert.equal(
+      body.generated_text,
+      expected,
+      `Caikit continued "${PROMPT}" with ${JSON.stringify(body.generated_text)}; the model's greedy continuation is ${JSON.stringify(expected)}`,
+    );
     assert.ok(Number(body.generated_tokens) > 0, `Caikit reports ${body.generated_tokens} generated tokens`);
     world.report.text('text generation', `"${PROMPT}" → "${body.generated_text}" (${body.generated_tokens} tokens)`);
   } finally {

@@ -62,15 +62,31 @@ function safetensors(name: string, shape: number[], data: Float32Array): Buffer 
 export function tinyModelFiles(model = tinyModel()): Record<string, Buffer> {
   const v = model.vocab.length;
   return {
-    'config.json': Buffer.from(JSON.stringify({ model_type: 'twin-char-bigram', architectures: ['CharBigramLM'], vocab_size: v, eos_token_id: model.eos, torch_dtype: 'float32' }, null, 2)),
-    'tokenizer.json': Buffer.from(JSON.stringify({ version: '1.0', model: { type: 'WordLevel', vocab: Object.fromEntries(model.vocab.map((t, i) => [t, i])), unk_token: EOS } }, null, 2)),
+    'config.json': Buffer.from(
+      JSON.stringify(
+        { model_type: 'twin-char-bigram', architectures: ['CharBigramLM'], vocab_size: v, eos_token_id: model.eos, torch_dtype: 'float32' },
+        null,
+        2,
+      ),
+    ),
+    'tokenizer.json': Buffer.from(
+      JSON.stringify(
+        { version: '1.0', model: { type: 'WordLevel', vocab: Object.fromEntries(model.vocab.map((t, i) => [t, i])), unk_token: EOS } },
+        null,
+        2,
+      ),
+    ),
     'model.safetensors': safetensors('bigram.logits', [v, v], model.logits),
   };
 }
 
 /** The files of a Caikit model: config.yml and the model under artifacts/. */
 export function tinyCaikitFiles(model = tinyModel()): Record<string, Buffer> {
-  const files: Record<string, Buffer> = { 'config.yml': Buffer.from(`module_id: text-generation-tgis\nmodule_class: ${CAIKIT_TGIS_MODULE}\nname: Tiny character bigram\nartifact_path: artifacts\n`) };
+  const files: Record<string, Buffer> = {
+    'config.yml': Buffer.from(
+      `module_id: text-generation-tgis\nmodule_class: ${CAIKIT_TGIS_MODULE}\nname: Tiny character bigram\nartifact_path: artifacts\n`,
+    ),
+  };
   for (const [name, body] of Object.entries(tinyModelFiles(model))) files[`artifacts/${name}`] = body;
   return files;
 }

@@ -27,36 +27,71 @@ declare module '../world' {
   }
 }
 
-export function tokenObjectNames(model: DeployedModel, tokenName = DEFAULT_TOKEN_NAME): { serviceAccount: string; roleBinding: string; secret: string } {
+export function tokenObjectNames(
+  model: DeployedModel,
+  tokenName = DEFAULT_TOKEN_NAME,
+): { serviceAccount: string; roleBinding: string; secret: string } {
   const serviceAccount = `${model.platform === 'single' ? model.name : model.runtime}-sa`;
-  return { serviceAccount, roleBinding: `${model.platform === 'single' ? model.name : model.runtime}-view`, secret: `${k8sName(tokenName)}-${serviceAccount}` };
+  return {
+    serviceAccount,
+    roleBinding: `${model.platform === 'single' ? model.name : model.runtime}-view`,
+    secret: `${k8sName(tokenName)}-${serviceAccount}`,
+  };
 }
 
 /** The service account, its view RoleBinding and the token Secret, owned by the InferenceService. */
-export async function createTokenObjects(world: RhoaiWorld, model: DeployedModel, tokenName = DEFAULT_TOKEN_NAME): Promise<{ serviceAccount: string; roleBinding: string; secret: string }> {
+export async function createTokenObjects(
+  world: RhoaiWorld,
+  model: DeployedModel,
+  tokenName = DEFAULT_TOKEN_NAME,
+): Promise<{ serviceAccount: string; roleBinding: string; secret: string }> {
   const isvc = await world.cluster.get(isvcRef(model.namespace, model.name));
   assert.ok(isvc, `InferenceService ${model.namespace}/${model.name} does not exist: deploy the model first`);
   const names = tokenObjectNames(model, tokenName);
   const ownerReferences = [{ apiVersion: isvc.apiVersion, kind: isvc.kind, name: isvc.metadata.name, uid: isvc.metadata.uid }];
   await world.applyFixture('serving/token-service-account', { name: names.serviceAccount, namespace: model.namespace, ownerReferences });
-  await world.applyFixture('serving/token-role-binding', { name: names.roleBinding, namespace: model.namespace, serviceAccount: names.serviceAccount, ownerReferences });
-  await world.applyFixture('serving/token-secret', { name: names.secret, namespace: model.namespace, serviceAccount: names.serviceAccount, displayName: tokenName, ownerReferences });
+  await world.applyFixture('serving/token-role-binding', {
+    name: names.roleBinding,
+    namespace: model.namespace,
+    serviceAccount: names.serviceAccount,
+    ownerReferences,
+  });
+  await world.applyFixture('serving/token-secret', {
+    name: names.secret,
+    namespace: model.namespace,
+    serviceAccount: names.serviceAccount,
+    displayName: tokenName,
+    ownerReferences,
+  });
   return names;
 }
 
 /** The token of a service-account token Secret, once the token controller has filled it in. */
-export async function readServiceAccountToken(world: RhoaiWorld, namespace: string, secret: string, serviceAccount: string, label: string): Promise<ModelToken> {
+export async function readServiceAccountToken(
+  world: RhoaiWorld,
+  namespace: string,
+  secret: string,
+  serviceAccount: string,
+  label: string,
+): Promise<ModelToken> {
   const s = await world.cluster.waitFor(
     { apiVersion: 'v1', kind: 'Secret', name: secret, namespace },
     (x) => {
       if (!x) return false;
-      if (x.type !== 'kubernetes.io/service-account-token') return { fail: `Secret ${namespace}/${secret} is of type ${x.type}, not kubernetes.io/service-account-token: no token is issued into it` };
+      if (x.type !== 'kubernetes.io/service-account-token')
+        return {
+          fail: `Secret ${namespace}/${secret} is of type ${x.type}, not kubernetes.io/service-account-token: no token is issued into it`,
+        };
       return typeof x.data?.token === 'string' && x.data.token.length > 0;
     },
     { describe: `the token controller to fill in the token of Secret ${namespace}/${secret}` },
   );
   const token = world.secret(Buffer.from(s!.data.token, 'base64').toString('utf8'), `token of ${serviceAccount}`);
-  assert.equal(s!.metadata.annotations?.['kubernetes.io/service-account.name'], serviceAccount, `Secret ${namespace}/${secret} belongs to service account ${s!.metadata.annotations?.['kubernetes.io/service-account.name']}, not ${serviceAccount}`);
+  assert.equal(
+    s!.metadata.annotations?.['kubernetes.io/service-account.name'],
+    serviceAccount,
+    `Secret ${namespace}/${secret} belongs to service account ${s!.metadata.annotations?.['kubernetes.io/service-account.name']}, not ${serviceAccount}`,
+  );
   const t: ModelToken = { serviceAccount, secret, namespace, token };
   world.facts.tokens = { ...(world.facts.tokens ?? {}), [label]: t };
   return t;
@@ -66,21 +101,53 @@ export async function readServiceAccountToken(world: RhoaiWorld, namespace: stri
 export async function assertTokenObjects(world: RhoaiWorld, name: string, serviceAccount: string, secret: string): Promise<void> {
   const model = currentModel(world, name);
   const names = tokenObjectNames(model);
-  assert.deepEqual([names.serviceAccount, names.secret], [serviceAccount, secret], `the dashboard names the token objects of ${name} ${names.serviceAccount} and ${names.secret}`);
+  assert.deepEqual(
+    [names.serviceAccount, names.secret],
+    [serviceAccount, secret],
+    `the dashboard names the token objects of ${name} ${names.serviceAccount} and ${names.secret}`,
+  );
   const sa = await world.cluster.get({ apiVersion: 'v1', kind: 'ServiceAccount', name: serviceAccount, namespace: model.namespace });
   assert.ok(sa, `there is no ServiceAccount ${model.namespace}/${serviceAccount}`);
-  const rb = await world.cluster.get({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', name: names.roleBinding, namespace: model.namespace });
-  assert.equal(rb?.roleRef?.name, 'view', `RoleBinding ${model.namespace}/${names.roleBinding} binds ${rb?.roleRef?.name ?? 'nothing'}, not the ClusterRole view`);
-  assert.ok((rb?.subjects ?? []).some((s: { kind: string; name: string }) => s.kind === 'ServiceAccount' && s.name === serviceAccount), `RoleBinding ${names.roleBinding} does not bind ${serviceAccount}`);
-  for (const o of [sa, rb]) assert.ok((o!.metadata.ownerReferences ?? []).some((r) => r.kind === 'InferenceService' && r.name === model.name), `${o!.kind} ${o!.metadata.name} is not owned by the InferenceService ${model.name}: it would outlive the model`);
+  const rb = await world.cluster.get({
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    name: names.roleBinding,
+    namespace: model.namespace,
+  });
+  assert.equal(
+    rb?.roleRef?.name,
+    'view',
+    `RoleBinding ${model.namespace}/${names.roleBinding} binds ${rb?.roleRef?.name ?? 'nothing'}, not the ClusterRole view`,
+  );
+  assert.ok(
+    (rb?.subjects ?? []).some((s: { kind: string; name: string }) => s.kind === 'ServiceAccount' && s.name === serviceAccount),
+    `RoleBinding ${names.roleBinding} does not bind ${serviceAccount}`,
+  );
+  for (const o of [sa, rb])
+    assert.ok(
+      (o!.metadata.ownerReferences ?? []).some((r) => r.kind === 'InferenceService' && r.name === model.name),
+      `${o!.kind} ${o!.metadata.name} is not owned by the InferenceService ${model.name}: it would outlive the model`,
+    );
 }
 
 /** The token is one the API server authenticates as the service account (a TokenReview says so). */
 export async function assertTokenOf(world: RhoaiWorld, t: ModelToken): Promise<void> {
-  const review = await world.cluster.request<KObject>({ method: 'POST', path: '/apis/authentication.k8s.io/v1/tokenreviews', body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token: t.token } } });
+  const review = await world.cluster.request<KObject>({
+    method: 'POST',
+    path: '/apis/authentication.k8s.io/v1/tokenreviews',
+    body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token: t.token } },
+  });
   const expected = `system:serviceaccount:${t.namespace}:${t.serviceAccount}`;
-  assert.equal(review.status?.authenticated, true, `the token of Secret ${t.namespace}/${t.secret} is not authenticated by the API server (TokenReview: ${review.status?.error ?? 'not authenticated'})`);
-  assert.equal(review.status?.user?.username, expected, `the token of Secret ${t.namespace}/${t.secret} belongs to ${review.status?.user?.username}, not ${expected}`);
+  assert.equal(
+    review.status?.authenticated,
+    true,
+    `the token of Secret ${t.namespace}/${t.secret} is not authenticated by the API server (TokenReview: ${review.status?.error ?? 'not authenticated'})`,
+  );
+  assert.equal(
+    review.status?.user?.username,
+    expected,
+    `the token of Secret ${t.namespace}/${t.secret} belongs to ${review.status?.user?.username}, not ${expected}`,
+  );
 }
 
 /** The scenario's model token (read as "model") belongs to `serviceAccount`, and the API server authenticates it as that account. */
@@ -93,7 +160,11 @@ export async function assertModelTokenOf(world: RhoaiWorld, serviceAccount: stri
 /** The model's InferenceService asks for token authentication. */
 export async function assertAuthRequired(world: RhoaiWorld, model: DeployedModel): Promise<void> {
   const isvc = await world.cluster.get(isvcRef(model.namespace, model.name));
-  assert.equal(isvc?.metadata.annotations?.['security.opendatahub.io/enable-auth'], 'true', `InferenceService ${model.namespace}/${model.name} is not annotated security.opendatahub.io/enable-auth=true: token authentication is not requested`);
+  assert.equal(
+    isvc?.metadata.annotations?.['security.opendatahub.io/enable-auth'],
+    'true',
+    `InferenceService ${model.namespace}/${model.name} is not annotated security.opendatahub.io/enable-auth=true: token authentication is not requested`,
+  );
 }
 
 export function tokenFor(world: RhoaiWorld, label: string): ModelToken {

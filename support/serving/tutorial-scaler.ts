@@ -12,7 +12,12 @@ export async function tutorialScaler(world: RhoaiWorld): Promise<FraudScaler> {
   const namespace = world.namespace;
   await ensureModelTrained(world);
   const w = currentWorkbench(world);
-  const scaler = await readFraudScaler(world, (command) => execInWorkbench(world, command, { timeoutMs: 120_000 }), cloneDirectory(world), `the workbench ${w.namespace}/${w.name}`);
+  const scaler = await readFraudScaler(
+    world,
+    (command) => execInWorkbench(world, command, { timeoutMs: 120_000 }),
+    cloneDirectory(world),
+    `the workbench ${w.namespace}/${w.name}`,
+  );
   // Reading the scaler does not move the scenario to the tutorial's project.
   if (project) world.facts.project = project;
   world.namespace = namespace;

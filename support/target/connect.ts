@@ -42,7 +42,8 @@ export function chooseTarget(settings: Settings, home?: string): TargetPlan {
   if (settings.target === 'twin') return { kind: 'twin' };
   const files = kubeconfigFiles(settings.kubeconfig, home);
   if (settings.target === 'cluster') {
-    if (files.length === 0) throw new KubeconfigError('RHOAI_TARGET=cluster, but there is no kubeconfig: KUBECONFIG is unset and ~/.kube/config does not exist');
+    if (files.length === 0)
+      throw new KubeconfigError('RHOAI_TARGET=cluster, but there is no kubeconfig: KUBECONFIG is unset and ~/.kube/config does not exist');
     return { kind: 'cluster', files };
   }
   // auto: a kubeconfig with a current context means a cluster; a malformed one is an error, not the twin.

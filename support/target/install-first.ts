@@ -44,7 +44,10 @@ export function needsInstalledPlatform(featureUri: string, firstOfSerialRun = fa
 /** The platform the tutorials and distributed workloads expect: the DataScienceCluster default-dsc exists. */
 export async function platformInstalled(client: ClusterClient): Promise<boolean> {
   try {
-    return (await client.get({ apiVersion: 'datasciencecluster.opendatahub.io/v1', kind: 'DataScienceCluster', name: 'default-dsc' })) !== undefined;
+    return (
+      (await client.get({ apiVersion: 'datasciencecluster.opendatahub.io/v1', kind: 'DataScienceCluster', name: 'default-dsc' })) !==
+      undefined
+    );
   } catch (error) {
     if (error instanceof UnknownKindError) return false;
     throw error;
@@ -67,9 +70,15 @@ export function runInstallerChild(settings: Settings, reportsDir: string): Promi
   const consoleFile = path.join(reports, 'console.log');
   return new Promise((resolve, reject) => {
     const out = fs.openSync(consoleFile, 'w', 0o600);
-    const child = spawn(process.execPath, [cucumber, '--tags', INSTALL_FIRST_TAGS, '--format', 'summary'], { cwd: PROJECT_ROOT, env, stdio: ['ignore', out, out] });
+    const child = spawn(process.execPath, [cucumber, '--tags', INSTALL_FIRST_TAGS, '--format', 'summary'], {
+      cwd: PROJECT_ROOT,
+      env,
+      stdio: ['ignore', out, out],
+    });
     fs.closeSync(out);
-    child.once('error', (error) => reject(new Error(`could not start the installer (cucumber-js --tags ${INSTALL_FIRST_TAGS}): ${error.message}`)));
+    child.once('error', (error) =>
+      reject(new Error(`could not start the installer (cucumber-js --tags ${INSTALL_FIRST_TAGS}): ${error.message}`)),
+    );
     child.once('exit', (code, signal) => {
       const text = fs.readFileSync(consoleFile, 'utf8');
       const summary = text.match(/^\d+ scenarios? \([^)]*\)$/m)?.[0] ?? '(no summary)';
@@ -92,11 +101,18 @@ export function runInstallerChild(settings: Settings, reportsDir: string): Promi
  * run the installer first (once per run, whichever worker asks first). Returns the line that says
  * what happened, or undefined when nothing was done.
  */
-export async function installFirstIfNeeded(target: Target, client: ClusterClient, settings: Settings, reportsDir: string): Promise<string | undefined> {
+export async function installFirstIfNeeded(
+  target: Target,
+  client: ClusterClient,
+  settings: Settings,
+  reportsDir: string,
+): Promise<string | undefined> {
   if (target.kind !== 'twin') return undefined;
   if (await platformInstalled(client)) return undefined;
   const runDir = runDirectory(ensureWorkDir(settings.workDir));
-  const { value, ranHere } = await oncePerRun(runDir, 'install-first', INSTALL_FIRST_TIMEOUT_MS, () => runInstallerChild(settings, reportsDir));
+  const { value, ranHere } = await oncePerRun(runDir, 'install-first', INSTALL_FIRST_TIMEOUT_MS, () =>
+    runInstallerChild(settings, reportsDir),
+  );
   return ranHere
     ? `rhoai-harness: target = embedded twin at ${target.server}; the selected scenarios need the installed platform and do not include the installer: installed it first with cucumber-js --tags ${INSTALL_FIRST_TAGS} (${value.summary}; reports in ${value.reports})`
     : undefined;

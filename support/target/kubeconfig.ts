@@ -112,7 +112,8 @@ export function loadKubeconfig(files: readonly string[]): LoadedKubeconfig {
   if (typeof clusterName !== 'string' || !clusterName) throw new KubeconfigError(`${where}: context "${currentContext}" names no cluster`);
   if (typeof userName !== 'string' || !userName) throw new KubeconfigError(`${where}: context "${currentContext}" names no user`);
   const cluster = raws.map((r) => r.clusters.get(clusterName)).find(Boolean);
-  if (!cluster) throw new KubeconfigError(`${where}: cluster "${clusterName}" of context "${currentContext}" is not defined under clusters`);
+  if (!cluster)
+    throw new KubeconfigError(`${where}: cluster "${clusterName}" of context "${currentContext}" is not defined under clusters`);
   if (typeof cluster.server !== 'string' || !cluster.server) {
     throw new KubeconfigError(`${where}: cluster "${clusterName}" has no server`);
   }

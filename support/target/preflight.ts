@@ -23,8 +23,10 @@ function explain(server: string, what: string, error: unknown): PreflightError {
         'The kubeconfig credentials are missing, expired or not allowed: log in again (oc login) or check the current context.',
     );
   }
-  if (error instanceof ApiError) return new PreflightError(`the cluster at ${server} answered ${what} with HTTP ${error.status}: ${error.message}`);
-  if (error instanceof ApiNetworkError) return new PreflightError(`the cluster at ${server} cannot be reached (${what}: ${error.code ?? error.message}): ${error.message}`);
+  if (error instanceof ApiError)
+    return new PreflightError(`the cluster at ${server} answered ${what} with HTTP ${error.status}: ${error.message}`);
+  if (error instanceof ApiNetworkError)
+    return new PreflightError(`the cluster at ${server} cannot be reached (${what}: ${error.code ?? error.message}): ${error.message}`);
   return new PreflightError(`the cluster at ${server} failed ${what}: ${(error as Error).message}`);
 }
 
@@ -53,7 +55,11 @@ export async function preflight(client: ClusterClient, server: string): Promise<
     // Every feature installs or reads cluster-wide objects: a user who is not a cluster-admin would
     // fail part-way, after some writes. Say so now, naming the user (SelfSubjectReview, Kubernetes 1.28).
     const who = await client
-      .request<{ status?: { userInfo?: { username?: string } } }>({ method: 'POST', path: '/apis/authentication.k8s.io/v1/selfsubjectreviews', body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } })
+      .request<{ status?: { userInfo?: { username?: string } } }>({
+        method: 'POST',
+        path: '/apis/authentication.k8s.io/v1/selfsubjectreviews',
+        body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' },
+      })
       .then((r) => r.status?.userInfo?.username)
       .catch(() => undefined);
     throw new PreflightError(

@@ -86,9 +86,14 @@ export function publish<T>(runDir: string, name: string, outcome: Published<T>):
 
 /** Waits for the outcome another process publishes; rejects with its error when it failed. */
 export async function awaitPublished<T>(runDir: string, name: string, timeoutMs: number): Promise<T> {
-  const outcome = await watchFileUntil<Published<T>>(path.join(runDir, `${name}.json`), timeoutMs, (text) => JSON.parse(text) as Published<T>, {
-    what: `${name} published by the worker that claimed it`,
-  });
+  const outcome = await watchFileUntil<Published<T>>(
+    path.join(runDir, `${name}.json`),
+    timeoutMs,
+    (text) => JSON.parse(text) as Published<T>,
+    {
+      what: `${name} published by the worker that claimed it`,
+    },
+  );
   if (!outcome.ok) throw new Error(outcome.error);
   return outcome.value;
 }
@@ -96,7 +101,12 @@ export async function awaitPublished<T>(runDir: string, name: string, timeoutMs:
 /**
  * Runs `task` in exactly one process of the run and gives every caller its result (or its error).
  */
-export async function oncePerRun<T>(runDir: string, name: string, timeoutMs: number, task: () => Promise<T>): Promise<{ value: T; ranHere: boolean }> {
+export async function oncePerRun<T>(
+  runDir: string,
+  name: string,
+  timeoutMs: number,
+  task: () => Promise<T>,
+): Promise<{ value: T; ranHere: boolean }> {
   if (!claimOnce(runDir, name)) return { value: await awaitPublished<T>(runDir, name, timeoutMs), ranHere: false };
   try {
     const value = await task();

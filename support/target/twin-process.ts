@@ -57,7 +57,16 @@ export function parseReadyLine(line: string, pid = 0): TwinReady | undefined {
 }
 
 export function twinArguments(launch: TwinLaunch): string[] {
-  const args = ['--import', 'tsx', launch.cli, 'serve', '--kubeconfig', path.join(launch.workDir, 'twin', 'kubeconfig'), '--audit-log', launch.auditLog];
+  const args = [
+    '--import',
+    'tsx',
+    launch.cli,
+    'serve',
+    '--kubeconfig',
+    path.join(launch.workDir, 'twin', 'kubeconfig'),
+    '--audit-log',
+    launch.auditLog,
+  ];
   if (launch.faults.length > 0) args.push('--faults', launch.faults.join(','));
   if (launch.latencyMs > 0) args.push('--latency-ms', String(launch.latencyMs));
   if (launch.profile && launch.profile !== 'empty') args.push('--profile', launch.profile);

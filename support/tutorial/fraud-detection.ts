@@ -27,7 +27,12 @@ export const TUTORIAL_CONNECTIONS = [
 export const MODEL_PATH = 'models/fraud/1/model.onnx';
 export const MODEL_KEY = 'models/fraud/1/model.onnx';
 /** The tutorial's workbench: "Create a workbench" with TensorFlow, Small, the existing data connection My Storage. */
-export const TUTORIAL_WORKBENCH: WorkbenchRequest = { displayName: 'fraud-detection', image: 'TensorFlow', size: 'Small', dataConnection: { existing: 'My Storage' } };
+export const TUTORIAL_WORKBENCH: WorkbenchRequest = {
+  displayName: 'fraud-detection',
+  image: 'TensorFlow',
+  size: 'Small',
+  dataConnection: { existing: 'My Storage' },
+};
 
 /**
  * The tutorial's workbench as the user makes it: with RHOAI_PIP_INDEX_URL (and RHOAI_PIP_TRUSTED_HOST)
@@ -95,7 +100,10 @@ export async function cloneTutorial(world: RhoaiWorld): Promise<void> {
   const head = await execInWorkbench(world, ['git', '-C', dir, 'rev-parse', '--abbrev-ref', 'HEAD']);
   if (head.exitCode === 0) {
     const origin = (await execInWorkbench(world, ['git', '-C', dir, 'remote', 'get-url', 'origin'])).stdout.trim();
-    assert.ok(head.stdout.trim() === world.settings.tutorialRef && origin === world.settings.tutorialRepo, `the workbench already has ${dir}, a clone of ${origin} at ${head.stdout.trim()}, not of RHOAI_TUTORIAL_REPO at RHOAI_TUTORIAL_REF (${world.settings.tutorialRepo} at ${world.settings.tutorialRef}): delete it in the workbench first`);
+    assert.ok(
+      head.stdout.trim() === world.settings.tutorialRef && origin === world.settings.tutorialRepo,
+      `the workbench already has ${dir}, a clone of ${origin} at ${head.stdout.trim()}, not of RHOAI_TUTORIAL_REPO at RHOAI_TUTORIAL_REF (${world.settings.tutorialRepo} at ${world.settings.tutorialRef}): delete it in the workbench first`,
+    );
     world.report.text('clone', `${dir} is already a clone of ${origin} at ${head.stdout.trim()} (kept from an earlier run): used as it is`);
     return;
   }
@@ -114,9 +122,17 @@ export async function assertTutorialCloned(world: RhoaiWorld): Promise<void> {
   const dir = cloneDirectory(world);
   const head = await execInWorkbench(world, ['git', '-C', dir, 'rev-parse', '--abbrev-ref', 'HEAD']);
   assertSucceeded(head, `reading the branch of ${dir}`);
-  assert.equal(head.stdout.trim(), world.settings.tutorialRef, `the clone ${dir} is at ${head.stdout.trim()}, not ${world.settings.tutorialRef}`);
+  assert.equal(
+    head.stdout.trim(),
+    world.settings.tutorialRef,
+    `the clone ${dir} is at ${head.stdout.trim()}, not ${world.settings.tutorialRef}`,
+  );
   const origin = await execInWorkbench(world, ['git', '-C', dir, 'remote', 'get-url', 'origin']);
-  assert.equal(origin.stdout.trim(), world.settings.tutorialRepo, `the clone ${dir} came from ${origin.stdout.trim()}, not RHOAI_TUTORIAL_REPO`);
+  assert.equal(
+    origin.stdout.trim(),
+    world.settings.tutorialRepo,
+    `the clone ${dir} came from ${origin.stdout.trim()}, not RHOAI_TUTORIAL_REPO`,
+  );
   const listing = await execInWorkbench(world, ['ls', dir, `${dir}/data`]);
   assertSucceeded(listing, `listing ${dir}`);
   const files = listing.stdout.split('\n');
@@ -127,7 +143,9 @@ export async function assertTutorialCloned(world: RhoaiWorld): Promise<void> {
 /** Runs a notebook of the clone headless, as `jupyter nbconvert --to notebook --execute` does; fails with the cell's error. */
 export async function runTutorialNotebook(world: RhoaiWorld, notebook: string): Promise<void> {
   const file = `${cloneDirectory(world)}/${notebook}`;
-  const r = await execInWorkbench(world, ['jupyter', 'nbconvert', '--to', 'notebook', '--execute', file], { timeoutMs: world.settings.waitTimeoutSeconds * 1000 });
+  const r = await execInWorkbench(world, ['jupyter', 'nbconvert', '--to', 'notebook', '--execute', file], {
+    timeoutMs: world.settings.waitTimeoutSeconds * 1000,
+  });
   assertSucceeded(r, `running ${notebook} in the workbench`);
   await attachNotebookOutputs(world, file.replace(/\.ipynb$/, '.nbconvert.ipynb'));
 }
@@ -136,7 +154,11 @@ export async function runTutorialNotebook(world: RhoaiWorld, notebook: string): 
 async function attachNotebookOutputs(world: RhoaiWorld, executed: string): Promise<void> {
   const r = await execInWorkbench(world, ['cat', executed]);
   if (r.exitCode !== 0) return;
-  let cells: { cell_type: string; execution_count?: number; outputs?: { output_type: string; text?: string | string[]; data?: Record<string, string | string[]> }[] }[];
+  let cells: {
+    cell_type: string;
+    execution_count?: number;
+    outputs?: { output_type: string; text?: string | string[]; data?: Record<string, string | string[]> }[];
+  }[];
   try {
     cells = JSON.parse(r.stdout).cells;
   } catch {
@@ -145,7 +167,13 @@ async function attachNotebookOutputs(world: RhoaiWorld, executed: string): Promi
   const text = (t: string | string[] | undefined) => (Array.isArray(t) ? t.join('') : (t ?? ''));
   const lines = cells
     .filter((c) => c.cell_type === 'code' && c.outputs?.length)
-    .map((c) => `In [${c.execution_count}]:\n${c.outputs!.map((o) => text(o.text) || text(o.data?.['text/plain'])).join('').trimEnd()}`);
+    .map(
+      (c) =>
+        `In [${c.execution_count}]:\n${c
+          .outputs!.map((o) => text(o.text) || text(o.data?.['text/plain']))
+          .join('')
+          .trimEnd()}`,
+    );
   world.report.text(`outputs of ${executed}`, lines.join('\n\n'));
 }
 
@@ -176,18 +204,36 @@ export async function assertStoredModel(world: RhoaiWorld, displayName = 'My Sto
   const bucket = connection.bucket!;
   const bytes = await withS3(world, connection, `the model in s3://${bucket}`, async (s3) => {
     const head = await s3.head(bucket, MODEL_KEY);
-    assert.ok(head, `s3://${bucket}/${MODEL_KEY} does not exist (data connection "${displayName}"); under models/ the bucket has: ${(await s3.list(bucket, 'models/')).map((o) => o.key).join(', ') || 'nothing'}`);
+    assert.ok(
+      head,
+      `s3://${bucket}/${MODEL_KEY} does not exist (data connection "${displayName}"); under models/ the bucket has: ${(await s3.list(bucket, 'models/')).map((o) => o.key).join(', ') || 'nothing'}`,
+    );
     return s3.get(bucket, MODEL_KEY);
   });
   const model = inspectOnnx(bytes, `s3://${bucket}/${MODEL_KEY}`);
   world.report.text('stored model', describeOnnx(model));
   const input = model.inputs[0];
-  assert.equal(model.inputs.length, 1, `the model has ${model.inputs.length} inputs (${model.inputs.map((i) => i.name).join(', ')}), not one`);
+  assert.equal(
+    model.inputs.length,
+    1,
+    `the model has ${model.inputs.length} inputs (${model.inputs.map((i) => i.name).join(', ')}), not one`,
+  );
   assert.equal(input.name, 'dense_input', `the model's input is ${input.name}, not dense_input`);
   assert.equal(input.elemType, 'FLOAT', `the model's input is ${input.elemType}, not FLOAT (FP32)`);
-  assert.ok(input.shape?.length === 2 && input.shape[1] === 5 && typeof input.shape[0] !== 'number', `the model's input has the shape ${JSON.stringify(input.shape)}, not [batch, 5]`);
-  assert.equal(model.outputs.length, 1, `the model has ${model.outputs.length} outputs (${model.outputs.map((o) => o.name).join(', ')}), not one`);
-  assert.equal(model.outputs[0].elemType, 'FLOAT', `the model's output ${model.outputs[0].name} is ${model.outputs[0].elemType}, not FLOAT (FP32)`);
+  assert.ok(
+    input.shape?.length === 2 && input.shape[1] === 5 && typeof input.shape[0] !== 'number',
+    `the model's input has the shape ${JSON.stringify(input.shape)}, not [batch, 5]`,
+  );
+  assert.equal(
+    model.outputs.length,
+    1,
+    `the model has ${model.outputs.length} outputs (${model.outputs.map((o) => o.name).join(', ')}), not one`,
+  );
+  assert.equal(
+    model.outputs[0].elemType,
+    'FLOAT',
+    `the model's output ${model.outputs[0].name} is ${model.outputs[0].elemType}, not FLOAT (FP32)`,
+  );
   return model;
 }
 

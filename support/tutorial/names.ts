@@ -5,7 +5,11 @@ import type { Settings } from '../config';
 
 /** translateDisplayNameForK8s: trimmed, lower case, whitespace to "-", anything else but [a-z0-9-] dropped. */
 export function k8sName(displayName: string): string {
-  return displayName.trim().toLowerCase().replace(/\s/g, '-').replace(/[^a-z0-9-]/g, '');
+  return displayName
+    .trim()
+    .toLowerCase()
+    .replace(/\s/g, '-')
+    .replace(/[^a-z0-9-]/g, '');
 }
 
 /** The dashboard's data connection Secret name: "aws-connection-" + the k8s name of the display name. */
@@ -47,7 +51,9 @@ export function translateUsername(username: string): string {
 export function scenarioProjectName(settings: Pick<Settings, 'tutorialProjectPrefix'>, name: string): string {
   const full = `${settings.tutorialProjectPrefix}${name}`;
   if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(full)) {
-    throw new Error(`project name ${JSON.stringify(full)} (RHOAI_TUTORIAL_PROJECT_PREFIX ${JSON.stringify(settings.tutorialProjectPrefix)} + ${JSON.stringify(name)}) is not a DNS-1123 label of at most 63 characters`);
+    throw new Error(
+      `project name ${JSON.stringify(full)} (RHOAI_TUTORIAL_PROJECT_PREFIX ${JSON.stringify(settings.tutorialProjectPrefix)} + ${JSON.stringify(name)}) is not a DNS-1123 label of at most 63 characters`,
+    );
   }
   return full;
 }

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { componentState, requireDashboard } from '../dashboard-config';
 import type { RhoaiWorld } from '../world';
 
-const HOW = 'the tutorials run on an installed platform: run them after the installer (--tags "@install or @tutorial") or against a cluster where RHOAI is installed';
+const HOW =
+  'the tutorials run on an installed platform: run them after the installer (--tags "@install or @tutorial") or against a cluster where RHOAI is installed';
 
 /** The dashboard is Managed and running (its configuration exists). */
 export async function requireDashboardPlatform(world: RhoaiWorld): Promise<void> {
@@ -23,7 +24,11 @@ export async function requireDashboardPlatform(world: RhoaiWorld): Promise<void>
 export async function requireWorkbenchPlatform(world: RhoaiWorld): Promise<void> {
   await requireDashboardPlatform(world);
   const state = componentState(world, 'workbenches');
-  assert.equal(state, 'Managed', `default-dsc has the workbenches component ${state ?? 'unset'}, not Managed: there are no workbenches (RHOAI_PROFILE=infer-only leaves them out); ${HOW}`);
+  assert.equal(
+    state,
+    'Managed',
+    `default-dsc has the workbenches component ${state ?? 'unset'}, not Managed: there are no workbenches (RHOAI_PROFILE=infer-only leaves them out); ${HOW}`,
+  );
   await world.cluster.waitFor(
     { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: 'notebooks.kubeflow.org' },
     (crd) => (crd?.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Established' && c.status === 'True'),

@@ -43,24 +43,45 @@ export function currentProject(world: RhoaiWorld): ProjectFacts {
  * dashboard makes it, deleted after the scenario unless RHOAI_KEEP says otherwise.
  */
 export async function scenarioProject(world: RhoaiWorld, name: string, displayName: string): Promise<ProjectFacts> {
-  const project = await ensureDataScienceProject(world, scenarioProjectName(world.settings, name), displayName, `Made by the rhoai-harness tutorial scenario "${displayName}"`);
-  world.onCleanup(`delete project ${project.name}`, () => world.cluster.delete({ apiVersion: PROJECT_API, kind: 'Project', name: project.name }));
+  const project = await ensureDataScienceProject(
+    world,
+    scenarioProjectName(world.settings, name),
+    displayName,
+    `Made by the rhoai-harness tutorial scenario "${displayName}"`,
+  );
+  world.onCleanup(`delete project ${project.name}`, () =>
+    world.cluster.delete({ apiVersion: PROJECT_API, kind: 'Project', name: project.name }),
+  );
   return project;
 }
 
 /** The fraud-detection tutorial's project (RHOAI_TUTORIAL_PROJECT), kept until the end of the run. */
 export async function tutorialProject(world: RhoaiWorld): Promise<ProjectFacts> {
   const name = world.settings.tutorialProject;
-  const project = await ensureDataScienceProject(world, name, 'Fraud Detection', 'The fraud-detection tutorial of Red Hat OpenShift AI 2.9 (rhoai-harness)', true);
+  const project = await ensureDataScienceProject(
+    world,
+    name,
+    'Fraud Detection',
+    'The fraud-detection tutorial of Red Hat OpenShift AI 2.9 (rhoai-harness)',
+    true,
+  );
   keepForRun(world, name);
   return project;
 }
 
 /** Creates the project (ProjectRequest) when it does not exist, labels it, waits until it is Active. */
-export async function ensureDataScienceProject(world: RhoaiWorld, name: string, displayName: string, description: string, shared = false): Promise<ProjectFacts> {
+export async function ensureDataScienceProject(
+  world: RhoaiWorld,
+  name: string,
+  displayName: string,
+  description: string,
+  shared = false,
+): Promise<ProjectFacts> {
   let ns = await world.cluster.get(namespaceRef(name));
   if (ns?.metadata.deletionTimestamp) {
-    await world.cluster.waitForDeletion(namespaceRef(name), { describe: `project ${name} (still being deleted by an earlier run) to be gone before it is made again` });
+    await world.cluster.waitForDeletion(namespaceRef(name), {
+      describe: `project ${name} (still being deleted by an earlier run) to be gone before it is made again`,
+    });
     ns = undefined;
   }
   if (!ns) {
@@ -71,7 +92,9 @@ export async function ensureDataScienceProject(world: RhoaiWorld, name: string, 
     }
   }
   await world.applyFixture('tutorial/project-label', { name });
-  const active = await world.cluster.waitFor(namespaceRef(name), (n) => n?.status?.phase === 'Active', { describe: `project ${name} to be Active` });
+  const active = await world.cluster.waitFor(namespaceRef(name), (n) => n?.status?.phase === 'Active', {
+    describe: `project ${name} to be Active`,
+  });
   const facts: ProjectFacts = { name, displayName: active?.metadata.annotations?.['openshift.io/display-name'] ?? displayName, shared };
   world.facts.project = facts;
   world.namespace = name;
@@ -82,19 +105,35 @@ export async function ensureDataScienceProject(world: RhoaiWorld, name: string, 
 export async function assertDataScienceProject(world: RhoaiWorld, name: string, displayName: string): Promise<void> {
   const project = await world.cluster.get({ apiVersion: PROJECT_API, kind: 'Project', name });
   assert.ok(project, `there is no OpenShift project ${name} (project.openshift.io/v1)`);
-  assert.equal(project.metadata.labels?.[DASHBOARD_LABEL], 'true', `project ${name} is not labelled ${DASHBOARD_LABEL}=true (labels: ${JSON.stringify(project.metadata.labels ?? {})}): the dashboard does not show it`);
-  assert.equal(project.metadata.annotations?.['openshift.io/display-name'], displayName, `project ${name} has the display name ${JSON.stringify(project.metadata.annotations?.['openshift.io/display-name'])}, not ${JSON.stringify(displayName)}`);
+  assert.equal(
+    project.metadata.labels?.[DASHBOARD_LABEL],
+    'true',
+    `project ${name} is not labelled ${DASHBOARD_LABEL}=true (labels: ${JSON.stringify(project.metadata.labels ?? {})}): the dashboard does not show it`,
+  );
+  assert.equal(
+    project.metadata.annotations?.['openshift.io/display-name'],
+    displayName,
+    `project ${name} has the display name ${JSON.stringify(project.metadata.annotations?.['openshift.io/display-name'])}, not ${JSON.stringify(displayName)}`,
+  );
   assert.equal(project.status?.phase, 'Active', `project ${name} is ${project.status?.phase}, not Active`);
 }
 
 /** The dashboard's project list (Projects the user sees, labelled, minus system namespaces) includes the project. */
 export async function assertListedByDashboard(world: RhoaiWorld, name: string): Promise<string[]> {
   const projects = await world.cluster.list({ apiVersion: PROJECT_API, kind: 'Project' }, { labelSelector: `${DASHBOARD_LABEL}=true` });
-  const dsci = (await world.cluster.list({ apiVersion: 'dscinitialization.opendatahub.io/v1', kind: 'DSCInitialization' }).catch(() => []))[0];
+  const dsci = (
+    await world.cluster.list({ apiVersion: 'dscinitialization.opendatahub.io/v1', kind: 'DSCInitialization' }).catch(() => [])
+  )[0];
   const dashboardNs = dsci?.spec?.applicationsNamespace ?? 'redhat-ods-applications';
-  const listed = projects.map((p) => p.metadata.name!).filter((n) => !/^(openshift|kube)/.test(n) && n !== dashboardNs).sort();
+  const listed = projects
+    .map((p) => p.metadata.name!)
+    .filter((n) => !/^(openshift|kube)/.test(n) && n !== dashboardNs)
+    .sort();
   world.report.text('data science projects', listed.join('\n'));
-  assert.ok(listed.includes(name), `the dashboard's project list (Projects labelled ${DASHBOARD_LABEL}=true) does not include ${name}; it has: ${listed.join(', ') || 'none'}`);
+  assert.ok(
+    listed.includes(name),
+    `the dashboard's project list (Projects labelled ${DASHBOARD_LABEL}=true) does not include ${name}; it has: ${listed.join(', ') || 'none'}`,
+  );
   return listed;
 }
 
@@ -107,21 +146,53 @@ export function permissionRole(role: string): Role {
 }
 
 /** What the Permissions tab writes for "Add user"/"Add group" with Admin or Edit. */
-export async function grantPermission(world: RhoaiWorld, namespace: string, subjectKind: SubjectKind, subjectName: string, role: Role): Promise<KObject> {
-  const [binding] = await world.applyFixture('tutorial/permission-rolebinding', { namespace, chars: stableChars(subjectKind, subjectName, role), role, subjectKind, subjectName });
+export async function grantPermission(
+  world: RhoaiWorld,
+  namespace: string,
+  subjectKind: SubjectKind,
+  subjectName: string,
+  role: Role,
+): Promise<KObject> {
+  const [binding] = await world.applyFixture('tutorial/permission-rolebinding', {
+    namespace,
+    chars: stableChars(subjectKind, subjectName, role),
+    role,
+    subjectKind,
+    subjectName,
+  });
   return binding!;
 }
 
 /** The project's permissions as the Permissions tab lists them (RoleBindings labelled project-sharing). */
-export async function assertPermissionsListed(world: RhoaiWorld, namespace: string, expected: { subjectKind: SubjectKind; subjectName: string; role: Role }[]): Promise<void> {
-  const bindings = await world.cluster.list({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', namespace }, { labelSelector: 'opendatahub.io/project-sharing=true' });
+export async function assertPermissionsListed(
+  world: RhoaiWorld,
+  namespace: string,
+  expected: { subjectKind: SubjectKind; subjectName: string; role: Role }[],
+): Promise<void> {
+  const bindings = await world.cluster.list(
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', namespace },
+    { labelSelector: 'opendatahub.io/project-sharing=true' },
+  );
   const shown = bindings.map((b) => `${b.subjects?.[0]?.kind} ${b.subjects?.[0]?.name}: ${b.roleRef?.name} (${b.metadata.name})`);
   world.report.text(`permissions of ${namespace}`, shown.join('\n'));
   for (const e of expected) {
-    const b = bindings.find((x) => x.subjects?.[0]?.kind === e.subjectKind && x.subjects?.[0]?.name === e.subjectName && x.roleRef?.name === e.role);
-    assert.ok(b, `the Permissions tab of ${namespace} does not list ${e.subjectKind} ${e.subjectName} with ${e.role}; it lists: ${shown.join('; ') || 'nothing'}`);
-    assert.match(b.metadata.name!, /^dashboard-permissions-[a-z0-9]+$/, `the binding of ${e.subjectKind} ${e.subjectName} is not named as the dashboard names it (dashboard-permissions-<chars>): ${b.metadata.name}`);
-    assert.equal(b.roleRef.kind, 'ClusterRole', `the binding ${b.metadata.name} refers to a ${b.roleRef.kind}, not the ClusterRole ${e.role}`);
+    const b = bindings.find(
+      (x) => x.subjects?.[0]?.kind === e.subjectKind && x.subjects?.[0]?.name === e.subjectName && x.roleRef?.name === e.role,
+    );
+    assert.ok(
+      b,
+      `the Permissions tab of ${namespace} does not list ${e.subjectKind} ${e.subjectName} with ${e.role}; it lists: ${shown.join('; ') || 'nothing'}`,
+    );
+    assert.match(
+      b.metadata.name!,
+      /^dashboard-permissions-[a-z0-9]+$/,
+      `the binding of ${e.subjectKind} ${e.subjectName} is not named as the dashboard names it (dashboard-permissions-<chars>): ${b.metadata.name}`,
+    );
+    assert.equal(
+      b.roleRef.kind,
+      'ClusterRole',
+      `the binding ${b.metadata.name} refers to a ${b.roleRef.kind}, not the ClusterRole ${e.role}`,
+    );
     assert.equal(b.metadata.labels?.[DASHBOARD_LABEL], 'true', `the binding ${b.metadata.name} is not labelled ${DASHBOARD_LABEL}=true`);
   }
 }
@@ -139,13 +210,23 @@ export async function mayDo(world: RhoaiWorld, user: string, groups: string[], n
     apiVersion: 'authorization.k8s.io/v1',
     kind: 'SubjectAccessReview',
     metadata: {},
-    spec: { user, groups: [...groups, 'system:authenticated', 'system:authenticated:oauth'], resourceAttributes: { namespace, verb: q.verb, resource: q.resource, group: q.group ?? '', ...(q.name ? { name: q.name } : {}) } },
+    spec: {
+      user,
+      groups: [...groups, 'system:authenticated', 'system:authenticated:oauth'],
+      resourceAttributes: { namespace, verb: q.verb, resource: q.resource, group: q.group ?? '', ...(q.name ? { name: q.name } : {}) },
+    },
   } as KObject);
   return review.status?.allowed === true;
 }
 
 /** Asks a set of questions for a user and asserts each answer; reports them all. */
-export async function assertAccess(world: RhoaiWorld, user: string, groups: string[], namespace: string, questions: (AccessQuestion & { allowed: boolean })[]): Promise<void> {
+export async function assertAccess(
+  world: RhoaiWorld,
+  user: string,
+  groups: string[],
+  namespace: string,
+  questions: (AccessQuestion & { allowed: boolean })[],
+): Promise<void> {
   const lines: string[] = [];
   const wrong: string[] = [];
   for (const q of questions) {
@@ -159,7 +240,13 @@ export async function assertAccess(world: RhoaiWorld, user: string, groups: stri
 }
 
 /** The Permissions tab of the scenario's project lists the user and the group, each with its role ("admin" or "edit"). */
-export function assertUserAndGroupPermissionsListed(world: RhoaiWorld, user: string, userRole: string, group: string, groupRole: string): Promise<void> {
+export function assertUserAndGroupPermissionsListed(
+  world: RhoaiWorld,
+  user: string,
+  userRole: string,
+  group: string,
+  groupRole: string,
+): Promise<void> {
   return assertPermissionsListed(world, currentProject(world).name, [
     { subjectKind: 'User', subjectName: user, role: permissionRole(userRole) },
     { subjectKind: 'Group', subjectName: group, role: permissionRole(groupRole) },

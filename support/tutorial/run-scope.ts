@@ -7,7 +7,15 @@
 //
 // Scenarios tagged @fraud-detection-project use that one project: under --parallel they run one at
 // a time (never two at once), while scenarios of other projects run beside them.
-import { AfterAll, After, BeforeAll, Status, setParallelCanAssign, parallelCanAssignHelpers, type ITestCaseHookParameter } from '@cucumber/cucumber';
+import {
+  AfterAll,
+  After,
+  BeforeAll,
+  Status,
+  setParallelCanAssign,
+  parallelCanAssignHelpers,
+  type ITestCaseHookParameter,
+} from '@cucumber/cucumber';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ClusterClient } from '../cluster';
@@ -48,7 +56,8 @@ BeforeAll(function () {
 
 After(function (this: RhoaiWorld, { result }: ITestCaseHookParameter) {
   if (result?.status !== Status.FAILED) return;
-  for (const project of this.facts.runScopedProjects ?? []) fs.writeFileSync(path.join(runScopeDir(), 'projects', project), 'failed', { mode: 0o600 });
+  for (const project of this.facts.runScopedProjects ?? [])
+    fs.writeFileSync(path.join(runScopeDir(), 'projects', project), 'failed', { mode: 0o600 });
 });
 
 AfterAll(async function () {

@@ -43,13 +43,18 @@ export async function ensureProjectStorage(world: RhoaiWorld, namespace: string)
   // The data connections will hold this endpoint in a Secret (AWS_S3_ENDPOINT): whatever a Secret
   // holds is redacted, from the first time the harness says it.
   world.secret(clusterEndpoint, 'S3 endpoint of the data connections (held in their Secrets)');
-  if (minio) world.report.text('S3 endpoint of the data connections', `pods reach MinIO at ${clusterEndpoint} (Service minio); the harness reaches the same MinIO through its route: ${harness.endpoint}`);
+  if (minio)
+    world.report.text(
+      'S3 endpoint of the data connections',
+      `pods reach MinIO at ${clusterEndpoint} (Service minio); the harness reaches the same MinIO through its route: ${harness.endpoint}`,
+    );
   return world.facts.storage;
 }
 
 function storageOf(world: RhoaiWorld): ProjectStorage {
   const s = world.facts.storage;
-  if (!s) throw new Error('the project has no S3 storage yet in this scenario: a step "Given the project has S3 storage ..." must come first');
+  if (!s)
+    throw new Error('the project has no S3 storage yet in this scenario: a step "Given the project has S3 storage ..." must come first');
   return s;
 }
 
@@ -88,23 +93,40 @@ export async function addDataConnection(world: RhoaiWorld, namespace: string, di
 }
 
 /** The Secret is exactly what the dashboard makes, and the dashboard lists it (label opendatahub.io/managed=true). */
-export async function assertDataConnectionAsDashboard(world: RhoaiWorld, namespace: string, displayName: string, bucket: string): Promise<KObject> {
+export async function assertDataConnectionAsDashboard(
+  world: RhoaiWorld,
+  namespace: string,
+  displayName: string,
+  bucket: string,
+): Promise<KObject> {
   const name = dataConnectionSecretName(displayName);
-  const listed = await world.cluster.list({ apiVersion: 'v1', kind: 'Secret', namespace }, { labelSelector: 'opendatahub.io/managed=true' });
+  const listed = await world.cluster.list(
+    { apiVersion: 'v1', kind: 'Secret', namespace },
+    { labelSelector: 'opendatahub.io/managed=true' },
+  );
   const secret = listed.find((s) => s.metadata.name === name);
-  assert.ok(secret, `the dashboard lists no data connection ${name} in ${namespace} (Secrets labelled opendatahub.io/managed=true: ${listed.map((s) => s.metadata.name).join(', ') || 'none'})`);
+  assert.ok(
+    secret,
+    `the dashboard lists no data connection ${name} in ${namespace} (Secrets labelled opendatahub.io/managed=true: ${listed.map((s) => s.metadata.name).join(', ') || 'none'})`,
+  );
   const problems: string[] = [];
-  const expect = (what: string, actual: unknown, wanted: unknown) => actual !== wanted && problems.push(`${what} is ${JSON.stringify(actual)}, not ${JSON.stringify(wanted)}`);
+  const expect = (what: string, actual: unknown, wanted: unknown) =>
+    actual !== wanted && problems.push(`${what} is ${JSON.stringify(actual)}, not ${JSON.stringify(wanted)}`);
   expect('label opendatahub.io/dashboard', secret.metadata.labels?.['opendatahub.io/dashboard'], 'true');
   expect('annotation opendatahub.io/connection-type', secret.metadata.annotations?.['opendatahub.io/connection-type'], 's3');
   expect('annotation openshift.io/display-name', secret.metadata.annotations?.['openshift.io/display-name'], displayName);
   expect('type', secret.type ?? 'Opaque', 'Opaque');
   const keys = Object.keys(secret.data ?? {}).sort();
-  if (JSON.stringify(keys) !== JSON.stringify([...DATA_CONNECTION_KEYS].sort())) problems.push(`keys are ${keys.join(', ')}, not ${[...DATA_CONNECTION_KEYS].join(', ')}`);
+  if (JSON.stringify(keys) !== JSON.stringify([...DATA_CONNECTION_KEYS].sort()))
+    problems.push(`keys are ${keys.join(', ')}, not ${[...DATA_CONNECTION_KEYS].join(', ')}`);
   const value = (k: string) => Buffer.from(String(secret.data?.[k] ?? ''), 'base64').toString('utf8');
   for (const k of DATA_CONNECTION_KEYS) if (!value(k)) problems.push(`${k} is empty`);
   expect('AWS_S3_BUCKET', value('AWS_S3_BUCKET'), bucket);
-  assert.deepEqual(problems, [], `data connection ${namespace}/${name} ("${displayName}") is not as the dashboard makes it: ${problems.join('; ')}`);
+  assert.deepEqual(
+    problems,
+    [],
+    `data connection ${namespace}/${name} ("${displayName}") is not as the dashboard makes it: ${problems.join('; ')}`,
+  );
   const connection = dataConnectionOf(secret);
   world.report.text(`data connection ${displayName}`, `${namespace}/${name}: ${describeConnection(connection)}`);
   return secret;
@@ -112,7 +134,13 @@ export async function assertDataConnectionAsDashboard(world: RhoaiWorld, namespa
 
 function dataConnectionOf(secret: KObject): S3Connection {
   const value = (k: string) => Buffer.from(String(secret.data?.[k] ?? ''), 'base64').toString('utf8');
-  return { endpoint: value('AWS_S3_ENDPOINT'), region: value('AWS_DEFAULT_REGION'), accessKeyId: value('AWS_ACCESS_KEY_ID'), secretAccessKey: value('AWS_SECRET_ACCESS_KEY'), bucket: value('AWS_S3_BUCKET') };
+  return {
+    endpoint: value('AWS_S3_ENDPOINT'),
+    region: value('AWS_DEFAULT_REGION'),
+    accessKeyId: value('AWS_ACCESS_KEY_ID'),
+    secretAccessKey: value('AWS_SECRET_ACCESS_KEY'),
+    bucket: value('AWS_S3_BUCKET'),
+  };
 }
 
 /**
@@ -126,10 +154,18 @@ export async function reachableDataConnection(world: RhoaiWorld, namespace: stri
   const service = /^([a-z0-9-]+)\.([a-z0-9-]+)\.svc(\.cluster\.local)?$/.exec(host);
   if (!service) return connection;
   const routes = await world.cluster.list({ apiVersion: 'route.openshift.io/v1', kind: 'Route', namespace: service[2] });
-  const route = routes.find((r) => r.spec?.to?.name === service[1] && r.spec?.host && r.metadata.name === MINIO_S3_ROUTE) ?? routes.find((r) => r.spec?.to?.name === service[1] && r.spec?.host);
-  assert.ok(route, `data connection "${displayName}" names the in-cluster endpoint ${connection.endpoint}, and no Route in ${service[2]} exposes the Service ${service[1]} for the harness to reach it from outside the cluster`);
+  const route =
+    routes.find((r) => r.spec?.to?.name === service[1] && r.spec?.host && r.metadata.name === MINIO_S3_ROUTE) ??
+    routes.find((r) => r.spec?.to?.name === service[1] && r.spec?.host);
+  assert.ok(
+    route,
+    `data connection "${displayName}" names the in-cluster endpoint ${connection.endpoint}, and no Route in ${service[2]} exposes the Service ${service[1]} for the harness to reach it from outside the cluster`,
+  );
   const reached = { ...connection, endpoint: `${route.spec.tls ? 'https' : 'http'}://${route.spec.host}` };
-  world.report.text(`reaching "${displayName}"`, `its endpoint ${connection.endpoint} is the Service ${service[2]}/${service[1]}; the harness reaches it through the Route ${route.metadata.name}: ${reached.endpoint}`);
+  world.report.text(
+    `reaching "${displayName}"`,
+    `its endpoint ${connection.endpoint} is the Service ${service[2]}/${service[1]}; the harness reaches it through the Route ${route.metadata.name}: ${reached.endpoint}`,
+  );
   return reached;
 }
 
@@ -142,7 +178,10 @@ export async function assertRoundTripThroughConnection(world: RhoaiWorld, namesp
   await withS3(world, connection, `round trip through "${displayName}"`, async (s3) => {
     await s3.put(bucket, key, content);
     const back = await s3.get(bucket, key);
-    assert.ok(back.equals(content), `s3://${bucket}/${key} read back through "${displayName}" differs from the ${content.length} bytes written (got ${back.length} bytes)`);
+    assert.ok(
+      back.equals(content),
+      `s3://${bucket}/${key} read back through "${displayName}" differs from the ${content.length} bytes written (got ${back.length} bytes)`,
+    );
     await s3.delete(bucket, key);
   });
 }

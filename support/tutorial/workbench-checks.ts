@@ -33,9 +33,17 @@ export async function assertWorkbenchImage(world: RhoaiWorld): Promise<void> {
   const pod = await workbenchPod(world);
   const container = (pod.spec?.containers as KObject[]).find((c) => c.name === w.name);
   assert.ok(container, `pod ${pod.metadata.name} has no container ${w.name}`);
-  assert.equal(container.image, w.image.url, `workbench ${w.name} runs ${container.image}, not ${w.image.url} (ImageStream ${w.image.stream} tag ${w.image.tag})`);
+  assert.equal(
+    container.image,
+    w.image.url,
+    `workbench ${w.name} runs ${container.image}, not ${w.image.url} (ImageStream ${w.image.stream} tag ${w.image.tag})`,
+  );
   const nb = await world.cluster.get({ apiVersion: NOTEBOOK_API, kind: 'Notebook', name: w.name, namespace: w.namespace });
-  assert.equal(nb?.metadata.annotations?.['notebooks.opendatahub.io/last-image-selection'], `${w.image.stream}:${w.image.tag}`, 'the dashboard records the image selection on the Notebook');
+  assert.equal(
+    nb?.metadata.annotations?.['notebooks.opendatahub.io/last-image-selection'],
+    `${w.image.stream}:${w.image.tag}`,
+    'the dashboard records the image selection on the Notebook',
+  );
   world.report.text('workbench image', `${w.image.shownAs}: ${w.image.stream}:${w.image.tag} → ${container.image}`);
 }
 
@@ -45,9 +53,19 @@ export async function assertWorkbenchSize(world: RhoaiWorld, size: string): Prom
   const expected = await notebookSize(world, size);
   const pod = await workbenchPod(world);
   const container = (pod.spec?.containers as KObject[]).find((c) => c.name === w.name)!;
-  const pick = (r: { requests?: Record<string, unknown>; limits?: Record<string, unknown> } | undefined) => ({ requests: { cpu: String(r?.requests?.cpu), memory: String(r?.requests?.memory) }, limits: { cpu: String(r?.limits?.cpu), memory: String(r?.limits?.memory) } });
-  assert.deepEqual(pick(container.resources), pick(expected.resources), `workbench ${w.name} has the resources ${JSON.stringify(container.resources)}, not those of the size "${size}" in odh-dashboard-config (${JSON.stringify(expected.resources)})`);
-  world.report.text(`size ${size}`, `requests ${JSON.stringify(container.resources.requests)}, limits ${JSON.stringify(container.resources.limits)} on node ${pod.spec?.nodeName}`);
+  const pick = (r: { requests?: Record<string, unknown>; limits?: Record<string, unknown> } | undefined) => ({
+    requests: { cpu: String(r?.requests?.cpu), memory: String(r?.requests?.memory) },
+    limits: { cpu: String(r?.limits?.cpu), memory: String(r?.limits?.memory) },
+  });
+  assert.deepEqual(
+    pick(container.resources),
+    pick(expected.resources),
+    `workbench ${w.name} has the resources ${JSON.stringify(container.resources)}, not those of the size "${size}" in odh-dashboard-config (${JSON.stringify(expected.resources)})`,
+  );
+  world.report.text(
+    `size ${size}`,
+    `requests ${JSON.stringify(container.resources.requests)}, limits ${JSON.stringify(container.resources.limits)} on node ${pod.spec?.nodeName}`,
+  );
 }
 
 /** The pod asks for the accelerator, tolerates the profile's taints, and runs on a node that has it. */
@@ -57,16 +75,38 @@ export async function assertAcceleratorPlacement(world: RhoaiWorld): Promise<voi
   assert.ok(a, 'the workbench was created without an accelerator');
   const pod = await workbenchPod(world);
   const container = (pod.spec?.containers as KObject[]).find((c) => c.name === w.name)!;
-  assert.equal(String(container.resources?.requests?.[a.identifier]), String(a.count), `workbench ${w.name} requests ${container.resources?.requests?.[a.identifier] ?? 'no'} ${a.identifier}, not ${a.count}`);
-  assert.equal(String(container.resources?.limits?.[a.identifier]), String(a.count), `workbench ${w.name} limits ${a.identifier} to ${container.resources?.limits?.[a.identifier] ?? 'nothing'}, not ${a.count}`);
+  assert.equal(
+    String(container.resources?.requests?.[a.identifier]),
+    String(a.count),
+    `workbench ${w.name} requests ${container.resources?.requests?.[a.identifier] ?? 'no'} ${a.identifier}, not ${a.count}`,
+  );
+  assert.equal(
+    String(container.resources?.limits?.[a.identifier]),
+    String(a.count),
+    `workbench ${w.name} limits ${a.identifier} to ${container.resources?.limits?.[a.identifier] ?? 'nothing'}, not ${a.count}`,
+  );
   const tolerations = (pod.spec?.tolerations ?? []) as KObject[];
-  for (const t of a.tolerations) assert.ok(tolerations.some((x) => x.key === t.key && x.effect === t.effect && (x.operator ?? 'Equal') === (t.operator ?? 'Equal')), `workbench ${w.name} does not tolerate ${t.key}:${t.effect} of accelerator profile ${a.profile} (tolerations: ${JSON.stringify(tolerations)})`);
+  for (const t of a.tolerations)
+    assert.ok(
+      tolerations.some((x) => x.key === t.key && x.effect === t.effect && (x.operator ?? 'Equal') === (t.operator ?? 'Equal')),
+      `workbench ${w.name} does not tolerate ${t.key}:${t.effect} of accelerator profile ${a.profile} (tolerations: ${JSON.stringify(tolerations)})`,
+    );
   const nb = await world.cluster.get({ apiVersion: NOTEBOOK_API, kind: 'Notebook', name: w.name, namespace: w.namespace });
-  assert.equal(nb?.metadata.annotations?.['opendatahub.io/accelerator-name'], a.profile, 'the Notebook names its accelerator profile (opendatahub.io/accelerator-name)');
+  assert.equal(
+    nb?.metadata.annotations?.['opendatahub.io/accelerator-name'],
+    a.profile,
+    'the Notebook names its accelerator profile (opendatahub.io/accelerator-name)',
+  );
   const node = await world.cluster.get({ apiVersion: 'v1', kind: 'Node', name: pod.spec?.nodeName });
   const allocatable = Number.parseInt(String(node?.status?.allocatable?.[a.identifier] ?? '0'), 10);
-  assert.ok(allocatable >= a.count, `workbench ${w.name} runs on ${pod.spec?.nodeName}, which advertises ${allocatable} ${a.identifier}, fewer than the ${a.count} it asked for`);
-  world.report.text(`accelerator ${a.identifier}`, `profile ${a.profile}: ${a.count} ${a.identifier} on node ${pod.spec?.nodeName} (allocatable ${allocatable}); tolerations ${JSON.stringify(tolerations)}`);
+  assert.ok(
+    allocatable >= a.count,
+    `workbench ${w.name} runs on ${pod.spec?.nodeName}, which advertises ${allocatable} ${a.identifier}, fewer than the ${a.count} it asked for`,
+  );
+  world.report.text(
+    `accelerator ${a.identifier}`,
+    `profile ${a.profile}: ${a.count} ${a.identifier} on node ${pod.spec?.nodeName} (allocatable ${allocatable}); tolerations ${JSON.stringify(tolerations)}`,
+  );
 }
 
 /**
@@ -77,10 +117,16 @@ export async function assertAcceleratorPlacement(world: RhoaiWorld): Promise<voi
  */
 export async function assertUntoleratedPodRefused(world: RhoaiWorld, identifier: string, count: number): Promise<'skipped' | undefined> {
   const w = currentWorkbench(world);
-  const accelerated = (await world.cluster.list({ apiVersion: 'v1', kind: 'Node' })).filter((n) => Number.parseInt(String(n.status?.allocatable?.[identifier] ?? '0'), 10) > 0);
-  const schedulingTaints = (n: KObject) => ((n.spec?.taints ?? []) as KObject[]).filter((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute');
+  const accelerated = (await world.cluster.list({ apiVersion: 'v1', kind: 'Node' })).filter(
+    (n) => Number.parseInt(String(n.status?.allocatable?.[identifier] ?? '0'), 10) > 0,
+  );
+  const schedulingTaints = (n: KObject) =>
+    ((n.spec?.taints ?? []) as KObject[]).filter((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute');
   if (!accelerated.some((n) => schedulingTaints(n).length)) {
-    return notApplicable(world, `no node with ${identifier} is tainted (${accelerated.map((n) => n.metadata.name).join(', ') || 'none'}: no NoSchedule/NoExecute taint), so nothing keeps a pod without tolerations off them; the NVIDIA GPU Operator does not taint GPU nodes by default`);
+    return notApplicable(
+      world,
+      `no node with ${identifier} is tainted (${accelerated.map((n) => n.metadata.name).join(', ') || 'none'}: no NoSchedule/NoExecute taint), so nothing keeps a pod without tolerations off them; the NVIDIA GPU Operator does not taint GPU nodes by default`,
+    );
   }
   const name = `no-toleration-${identifier.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`.slice(0, 63).replace(/-$/, '');
   const [pod] = world.render('tutorial/accelerator-probe-pod', { name, namespace: w.namespace });
@@ -90,7 +136,10 @@ export async function assertUntoleratedPodRefused(world: RhoaiWorld, identifier:
   const refused = await world.cluster.waitFor(
     { apiVersion: 'v1', kind: 'Pod', name, namespace: w.namespace },
     (p) => {
-      if (p?.spec?.nodeName) return { fail: `pod ${name} asks for ${identifier} without the accelerator profile's tolerations, yet it was scheduled onto ${p.spec.nodeName}` };
+      if (p?.spec?.nodeName)
+        return {
+          fail: `pod ${name} asks for ${identifier} without the accelerator profile's tolerations, yet it was scheduled onto ${p.spec.nodeName}`,
+        };
       const scheduled = ((p?.status?.conditions ?? []) as KObject[]).find((c) => c.type === 'PodScheduled');
       return scheduled?.status === 'False' && scheduled.reason === 'Unschedulable';
     },
@@ -99,8 +148,18 @@ export async function assertUntoleratedPodRefused(world: RhoaiWorld, identifier:
   const message = ((refused?.status?.conditions ?? []) as KObject[]).find((c) => c.type === 'PodScheduled')?.message ?? '';
   // Every tainted accelerator node must have refused it for its taint, not for a lack of free accelerators.
   const untainted = accelerated.filter((n) => !schedulingTaints(n).length).map((n) => n.metadata.name);
-  const notNamed = accelerated.filter((n) => schedulingTaints(n).length && !schedulingTaints(n).some((t) => message.includes(t.key))).map((n) => `${n.metadata.name} (${schedulingTaints(n).map((t) => t.key).join(', ')})`);
-  assert.ok(!notNamed.length, `the scheduler refused pod ${name}, but not for the taints of the nodes with ${identifier} ${notNamed.join(', ')}${untainted.length ? `; untainted: ${untainted.join(', ')}` : ''}: ${message}`);
+  const notNamed = accelerated
+    .filter((n) => schedulingTaints(n).length && !schedulingTaints(n).some((t) => message.includes(t.key)))
+    .map(
+      (n) =>
+        `${n.metadata.name} (${schedulingTaints(n)
+          .map((t) => t.key)
+          .join(', ')})`,
+    );
+  assert.ok(
+    !notNamed.length,
+    `the scheduler refused pod ${name}, but not for the taints of the nodes with ${identifier} ${notNamed.join(', ')}${untainted.length ? `; untainted: ${untainted.join(', ')}` : ''}: ${message}`,
+  );
   world.report.text(`pod without tolerations for ${identifier}`, `Unschedulable: ${message}`);
   return undefined;
 }
@@ -113,9 +172,16 @@ export async function assertEnvironment(world: RhoaiWorld): Promise<void> {
   const envFrom = (nb?.spec?.template?.spec?.containers?.[0]?.envFrom ?? []) as KObject[];
   for (const group of w.environment) {
     const ref = group.kind === 'Secret' ? 'secretRef' : 'configMapRef';
-    assert.ok(envFrom.some((e) => e[ref]?.name === group.name), `the workbench does not take its variables from ${group.kind} ${group.name} (envFrom: ${JSON.stringify(envFrom)})`);
+    assert.ok(
+      envFrom.some((e) => e[ref]?.name === group.name),
+      `the workbench does not take its variables from ${group.kind} ${group.name} (envFrom: ${JSON.stringify(envFrom)})`,
+    );
     const stored = await world.cluster.get({ apiVersion: 'v1', kind: group.kind, name: group.name, namespace: w.namespace });
-    assert.equal(stored?.metadata.labels?.['opendatahub.io/dashboard'], 'true', `${group.kind} ${group.name} is not labelled as the dashboard's`);
+    assert.equal(
+      stored?.metadata.labels?.['opendatahub.io/dashboard'],
+      'true',
+      `${group.kind} ${group.name} is not labelled as the dashboard's`,
+    );
     for (const [key, value] of Object.entries(group.values)) {
       const r = await execInWorkbench(world, ['printenv', key]);
       assert.equal(r.exitCode, 0, `the workbench has no variable ${key} (printenv exited ${r.exitCode})`);
@@ -123,7 +189,10 @@ export async function assertEnvironment(world: RhoaiWorld): Promise<void> {
       // A value the pod took from a Secret is a secret even when it is not the Secret's value any more.
       if (group.kind === 'Secret') world.secret(found, 'workbench environment variable from a Secret');
       if (group.kind === 'Secret') {
-        assert.ok(found === value, `the workbench's ${key} is not the value set in Secret ${group.name} (values of Secrets are not shown): the pod started before the Secret changed, or took it from elsewhere`);
+        assert.ok(
+          found === value,
+          `the workbench's ${key} is not the value set in Secret ${group.name} (values of Secrets are not shown): the pod started before the Secret changed, or took it from elsewhere`,
+        );
       } else {
         assert.equal(found, value, `the workbench's ${key} is not the value set in ${group.kind} ${group.name}`);
       }
@@ -137,7 +206,10 @@ export async function assertDataConnectionInWorkbench(world: RhoaiWorld, display
   const secretName = dataConnectionSecretName(displayName);
   const nb = await world.cluster.get({ apiVersion: NOTEBOOK_API, kind: 'Notebook', name: w.name, namespace: w.namespace });
   const envFrom = (nb?.spec?.template?.spec?.containers?.[0]?.envFrom ?? []) as KObject[];
-  assert.ok(envFrom.some((e) => e.secretRef?.name === secretName), `workbench ${w.name} does not use the data connection "${displayName}" (envFrom: ${JSON.stringify(envFrom)})`);
+  assert.ok(
+    envFrom.some((e) => e.secretRef?.name === secretName),
+    `workbench ${w.name} does not use the data connection "${displayName}" (envFrom: ${JSON.stringify(envFrom)})`,
+  );
   const secret = await world.cluster.get({ apiVersion: 'v1', kind: 'Secret', name: secretName, namespace: w.namespace });
   assert.ok(secret, `the data connection Secret ${secretName} is gone`);
   for (const key of ['AWS_S3_ENDPOINT', 'AWS_S3_BUCKET', 'AWS_DEFAULT_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']) {
@@ -154,19 +226,34 @@ export async function assertClusterStorage(world: RhoaiWorld, claim: string, siz
   const w = currentWorkbench(world);
   assert.equal(w.claim, claim, `the workbench's cluster storage is ${w.claim}, not ${claim}`);
   const pvc = await world.cluster.get({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', name: claim, namespace: w.namespace });
-  assert.equal(pvc?.spec?.resources?.requests?.storage, size, `the claim ${claim} asks for ${pvc?.spec?.resources?.requests?.storage ?? 'nothing (it does not exist)'}, not ${size}`);
+  assert.equal(
+    pvc?.spec?.resources?.requests?.storage,
+    size,
+    `the claim ${claim} asks for ${pvc?.spec?.resources?.requests?.storage ?? 'nothing (it does not exist)'}, not ${size}`,
+  );
   assert.equal(pvc?.metadata.labels?.['opendatahub.io/dashboard'], 'true', `the claim ${claim} is not labelled as the dashboard's`);
   const nb = await world.cluster.get({ apiVersion: NOTEBOOK_API, kind: 'Notebook', name: w.name, namespace: w.namespace });
   const spec = nb?.spec?.template?.spec;
   const volume = ((spec?.volumes ?? []) as KObject[]).find((v) => v.persistentVolumeClaim?.claimName === claim);
   assert.ok(volume, `the workbench does not mount the claim ${claim}`);
   const mounts = (spec.containers[0].volumeMounts ?? []) as KObject[];
-  assert.ok(mounts.some((m) => m.name === volume.name && m.mountPath === mountPath), `the workbench mounts ${claim} at ${mounts.filter((m) => m.name === volume.name).map((m) => m.mountPath).join(', ') || 'nowhere'}, not ${mountPath}`);
+  assert.ok(
+    mounts.some((m) => m.name === volume.name && m.mountPath === mountPath),
+    `the workbench mounts ${claim} at ${
+      mounts
+        .filter((m) => m.name === volume.name)
+        .map((m) => m.mountPath)
+        .join(', ') || 'nowhere'
+    }, not ${mountPath}`,
+  );
 }
 
 /** Writes a file into the workbench's cluster storage. */
 export async function writeWorkbenchFile(world: RhoaiWorld, file: string, content: string): Promise<void> {
-  assertSucceeded(await execInWorkbench(world, ['sh', '-c', `echo '${content.replace(/'/g, "'\\''")}' > '${file}'`]), `writing ${file} in the workbench`);
+  assertSucceeded(
+    await execInWorkbench(world, ['sh', '-c', `echo '${content.replace(/'/g, "'\\''")}' > '${file}'`]),
+    `writing ${file} in the workbench`,
+  );
 }
 
 /** The file holds the content (after a stop and start, it comes from the claim). */
@@ -183,19 +270,36 @@ export async function assertWorkbenchFile(world: RhoaiWorld, file: string, conte
 export async function assertRouteBehindOAuth(world: RhoaiWorld): Promise<void> {
   const w = currentWorkbench(world);
   const route = await waitForAdmittedRoute(world, w.namespace, w.name);
-  assert.equal(route.spec?.tls?.termination, 'reencrypt', `the workbench's Route ${w.name} terminates ${route.spec?.tls?.termination}, not reencrypt to the OAuth proxy`);
+  assert.equal(
+    route.spec?.tls?.termination,
+    'reencrypt',
+    `the workbench's Route ${w.name} terminates ${route.spec?.tls?.termination}, not reencrypt to the OAuth proxy`,
+  );
   const url = `https://${route.spec.host}/notebook/${w.namespace}/${w.name}/api`;
   const target = await session.target();
   const agent = routeHttpsAgent(await routeTrust(world.cluster), target.resolve, { keepAlive: false });
   const answer = await new Promise<{ status: number; location?: string }>((resolve, reject) => {
-    https.get(url, { agent, headers: { Accept: 'text/html' } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, location: res.headers.location }));
-    }).on('error', reject);
+    https
+      .get(url, { agent, headers: { Accept: 'text/html' } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, location: res.headers.location }));
+      })
+      .on('error', reject);
   });
-  world.report.text('workbench URL', `GET ${url} (no credentials)\n→ HTTP ${answer.status}${answer.location ? `\nLocation: ${answer.location.replace(/state=[^&]+/, 'state=…')}` : ''}`);
+  world.report.text(
+    'workbench URL',
+    `GET ${url} (no credentials)\n→ HTTP ${answer.status}${answer.location ? `\nLocation: ${answer.location.replace(/state=[^&]+/, 'state=…')}` : ''}`,
+  );
   assert.equal(answer.status, 302, `the workbench URL ${url} answered HTTP ${answer.status} without credentials, not a redirect to log in`);
   const location = new URL(answer.location ?? 'about:blank');
-  assert.match(location.pathname, /\/oauth\/authorize$/, `the workbench URL sends a visitor to ${answer.location}, not to the cluster's OAuth server`);
-  assert.equal(location.searchParams.get('client_id'), `system:serviceaccount:${w.namespace}:${w.name}`, 'the OAuth proxy logs in with the workbench\'s service account as its OAuth client');
+  assert.match(
+    location.pathname,
+    /\/oauth\/authorize$/,
+    `the workbench URL sends a visitor to ${answer.location}, not to the cluster's OAuth server`,
+  );
+  assert.equal(
+    location.searchParams.get('client_id'),
+    `system:serviceaccount:${w.namespace}:${w.name}`,
+    "the OAuth proxy logs in with the workbench's service account as its OAuth client",
+  );
 }

@@ -11,7 +11,8 @@ const FIELDS = ['image', 'size', 'cluster storage', 'accelerator', 'data connect
 
 export function parseWorkbenchTable(rows: Record<string, string>): Omit<WorkbenchRequest, 'displayName'> {
   const unknown = Object.keys(rows).filter((k) => !FIELDS.includes(k));
-  if (unknown.length) throw new Error(`the workbench form has no field ${unknown.map((k) => `"${k}"`).join(', ')}; its fields are: ${FIELDS.join(', ')}`);
+  if (unknown.length)
+    throw new Error(`the workbench form has no field ${unknown.map((k) => `"${k}"`).join(', ')}; its fields are: ${FIELDS.join(', ')}`);
   if (!rows.image || !rows.size) throw new Error('a workbench needs an "image" and a "size" row');
   const request: Omit<WorkbenchRequest, 'displayName'> = { image: rows.image, size: rows.size };
   if (rows['cluster storage']) {
@@ -43,7 +44,8 @@ export function parseEnvironmentTable(rows: Record<string, string>[], generate: 
   const groups = new Map<string, EnvironmentGroup>();
   for (const row of rows) {
     const type = row.type;
-    if (type !== 'ConfigMap' && type !== 'Secret') throw new Error(`an environment variable's type is ConfigMap or Secret, not "${row.type}"`);
+    if (type !== 'ConfigMap' && type !== 'Secret')
+      throw new Error(`an environment variable's type is ConfigMap or Secret, not "${row.type}"`);
     if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(row.name ?? '')) throw new Error(`"${row.name}" is not an environment variable name`);
     const group = groups.get(type) ?? { type, values: {} };
     group.values[row.name] = row.value === '(generated)' ? generate() : row.value;

@@ -28,7 +28,14 @@ const OUTDATED_TAG = 'opendatahub.io/image-tag-outdated';
 type Part = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Waiting reasons of a container that will not start by waiting longer. */
-const STUCK = ['ImagePullBackOff', 'ErrImagePull', 'InvalidImageName', 'CrashLoopBackOff', 'CreateContainerConfigError', 'CreateContainerError'];
+const STUCK = [
+  'ImagePullBackOff',
+  'ErrImagePull',
+  'InvalidImageName',
+  'CrashLoopBackOff',
+  'CreateContainerConfigError',
+  'CreateContainerError',
+];
 
 export interface EnvironmentGroup {
   type: 'ConfigMap' | 'Secret';
@@ -75,12 +82,22 @@ export function currentWorkbench(world: RhoaiWorld): WorkbenchFacts {
   return w;
 }
 
-const notebookRef = (w: { namespace: string; name: string }): ObjectRef => ({ apiVersion: NOTEBOOK_API, kind: 'Notebook', name: w.name, namespace: w.namespace });
+const notebookRef = (w: { namespace: string; name: string }): ObjectRef => ({
+  apiVersion: NOTEBOOK_API,
+  kind: 'Notebook',
+  name: w.name,
+  namespace: w.namespace,
+});
 
 /** The dashboard's configuration (sizes, storage size, toleration settings), read from the cluster. */
 async function dashboardConfig(world: RhoaiWorld): Promise<KObject> {
   const ns = dashboardNamespace(world);
-  const config = await world.cluster.get({ apiVersion: CONFIG_API, kind: 'OdhDashboardConfig', name: 'odh-dashboard-config', namespace: ns });
+  const config = await world.cluster.get({
+    apiVersion: CONFIG_API,
+    kind: 'OdhDashboardConfig',
+    name: 'odh-dashboard-config',
+    namespace: ns,
+  });
   assert.ok(config, `there is no odh-dashboard-config in ${ns}: the dashboard's sizes and storage defaults are unknown`);
   return config;
 }
@@ -88,16 +105,30 @@ async function dashboardConfig(world: RhoaiWorld): Promise<KObject> {
 /** The notebook image and the tag the dashboard preselects (the recommended one, else the newest not outdated). */
 export async function resolveImage(world: RhoaiWorld, image: string): Promise<WorkbenchFacts['image']> {
   const ns = dashboardNamespace(world);
-  const streams = await world.cluster.list({ apiVersion: IMAGESTREAM_API, kind: 'ImageStream', namespace: ns }, { labelSelector: 'opendatahub.io/notebook-image=true' });
+  const streams = await world.cluster.list(
+    { apiVersion: IMAGESTREAM_API, kind: 'ImageStream', namespace: ns },
+    { labelSelector: 'opendatahub.io/notebook-image=true' },
+  );
   const shownAs = (s: KObject) => s.metadata.annotations?.['opendatahub.io/notebook-image-name'] ?? s.metadata.name!;
   const stream = streams.find((s) => s.metadata.name === image) ?? streams.find((s) => shownAs(s) === image);
-  assert.ok(stream, `the dashboard offers no notebook image "${image}" (ImageStreams labelled opendatahub.io/notebook-image=true in ${ns}: ${streams.map((s) => `${s.metadata.name} "${shownAs(s)}"`).join(', ') || 'none'})`);
+  assert.ok(
+    stream,
+    `the dashboard offers no notebook image "${image}" (ImageStreams labelled opendatahub.io/notebook-image=true in ${ns}: ${streams.map((s) => `${s.metadata.name} "${shownAs(s)}"`).join(', ') || 'none'})`,
+  );
   const imported = new Set(((stream.status?.tags ?? []) as KObject[]).filter((t) => t.items?.length).map((t) => t.tag as string));
   const tags = ((stream.spec?.tags ?? []) as KObject[]).filter((t) => imported.has(t.name) && t.annotations?.[OUTDATED_TAG] !== 'true');
-  const tag = tags.find((t) => t.annotations?.[RECOMMENDED_TAG] === 'true') ?? [...tags].sort((a, b) => String(b.name).localeCompare(String(a.name), undefined, { numeric: true }))[0];
-  assert.ok(tag, `notebook image ${stream.metadata.name} has no imported tag that is not outdated (spec.tags: ${((stream.spec?.tags ?? []) as KObject[]).map((t) => t.name).join(', ') || 'none'}; imported: ${[...imported].join(', ') || 'none'})`);
+  const tag =
+    tags.find((t) => t.annotations?.[RECOMMENDED_TAG] === 'true') ??
+    [...tags].sort((a, b) => String(b.name).localeCompare(String(a.name), undefined, { numeric: true }))[0];
+  assert.ok(
+    tag,
+    `notebook image ${stream.metadata.name} has no imported tag that is not outdated (spec.tags: ${((stream.spec?.tags ?? []) as KObject[]).map((t) => t.name).join(', ') || 'none'}; imported: ${[...imported].join(', ') || 'none'})`,
+  );
   const repository = stream.status?.dockerImageRepository;
-  assert.ok(repository, `notebook image ${stream.metadata.name} has no status.dockerImageRepository: the cluster's internal image registry does not serve it, so the dashboard cannot name its image`);
+  assert.ok(
+    repository,
+    `notebook image ${stream.metadata.name} has no status.dockerImageRepository: the cluster's internal image registry does not serve it, so the dashboard cannot name its image`,
+  );
   return { stream: stream.metadata.name!, tag: tag.name, url: `${repository}:${tag.name}`, shownAs: shownAs(stream) };
 }
 
@@ -122,11 +153,25 @@ export async function sizeDoesNotFit(world: RhoaiWorld, sizeName: string): Promi
   const requests = (size.resources.requests ?? {}) as Record<string, string>;
   const need = { cpu: parseQuantity(requests.cpu ?? '0'), memory: parseQuantity(requests.memory ?? '0') };
   const project = currentProject(world).name;
-  const [nodes, pods] = await Promise.all([world.cluster.list({ apiVersion: 'v1', kind: 'Node' }), world.cluster.list({ apiVersion: 'v1', kind: 'Pod' })]);
+  const [nodes, pods] = await Promise.all([
+    world.cluster.list({ apiVersion: 'v1', kind: 'Node' }),
+    world.cluster.list({ apiVersion: 'v1', kind: 'Pod' }),
+  ]);
   const sum = (items: KObject[], r: 'cpu' | 'memory') =>
-    items.reduce((n, p) => n + ((p.spec?.containers ?? []) as KObject[]).reduce((m, c) => m + parseQuantity(c.resources?.requests?.[r] ?? c.resources?.limits?.[r] ?? '0'), 0), 0);
+    items.reduce(
+      (n, p) =>
+        n +
+        ((p.spec?.containers ?? []) as KObject[]).reduce(
+          (m, c) => m + parseQuantity(c.resources?.requests?.[r] ?? c.resources?.limits?.[r] ?? '0'),
+          0,
+        ),
+      0,
+    );
   const free = nodes.filter(schedulable).map((node) => {
-    const placed = pods.filter((p) => p.spec?.nodeName === node.metadata.name && p.metadata.namespace !== project && !['Succeeded', 'Failed'].includes(p.status?.phase));
+    const placed = pods.filter(
+      (p) =>
+        p.spec?.nodeName === node.metadata.name && p.metadata.namespace !== project && !['Succeeded', 'Failed'].includes(p.status?.phase),
+    );
     return {
       name: node.metadata.name!,
       cpu: parseQuantity(node.status?.allocatable?.cpu ?? '0') - sum(placed, 'cpu'),
@@ -136,8 +181,11 @@ export async function sizeDoesNotFit(world: RhoaiWorld, sizeName: string): Promi
   const gib = (n: number) => `${Number((n / GIB).toFixed(1))}Gi`;
   const cores = (n: number) => `${Number(n.toFixed(2))}`;
   const table = free.map((n) => `${n.name} free cpu ${cores(n.cpu)}, memory ${gib(n.memory)}`).join('; ') || 'no schedulable node';
-  world.report.text(`room for the size ${sizeName}`, `requests: cpu ${cores(need.cpu)}, memory ${gib(need.memory)}
-free (allocatable minus requests of placed pods): ${table}`);
+  world.report.text(
+    `room for the size ${sizeName}`,
+    `requests: cpu ${cores(need.cpu)}, memory ${gib(need.memory)}
+free (allocatable minus requests of placed pods): ${table}`,
+  );
   if (free.some((n) => n.cpu + 1e-9 >= need.cpu && n.memory >= need.memory)) return undefined;
   return `no schedulable node has room for the size "${sizeName}" (requests cpu ${cores(need.cpu)}, memory ${gib(need.memory)}, from odh-dashboard-config): ${table}. A workbench of this size would stay Pending; use larger workers to check it`;
 }
@@ -152,14 +200,31 @@ free (allocatable minus requests of placed pods): ${table}`);
 export async function acceleratorProfileFor(world: RhoaiWorld, identifier: string): Promise<KObject> {
   const ns = dashboardNamespace(world);
   const profiles = await world.cluster.list({ apiVersion: PROFILE_API, kind: 'AcceleratorProfile', namespace: ns });
-  const candidates = profiles.filter((p) => p.spec?.identifier === identifier && p.spec?.enabled).sort((a, b) => a.metadata.name!.localeCompare(b.metadata.name!));
-  assert.ok(candidates.length, `the dashboard offers no enabled accelerator profile for ${identifier} in ${ns} (profiles: ${profiles.map((p) => `${p.metadata.name} ${p.spec?.identifier} enabled=${p.spec?.enabled}`).join(', ') || 'none'})`);
+  const candidates = profiles
+    .filter((p) => p.spec?.identifier === identifier && p.spec?.enabled)
+    .sort((a, b) => a.metadata.name!.localeCompare(b.metadata.name!));
+  assert.ok(
+    candidates.length,
+    `the dashboard offers no enabled accelerator profile for ${identifier} in ${ns} (profiles: ${profiles.map((p) => `${p.metadata.name} ${p.spec?.identifier} enabled=${p.spec?.enabled}`).join(', ') || 'none'})`,
+  );
   const nodes = (await world.cluster.list({ apiVersion: 'v1', kind: 'Node' })).filter((n) => allocatableCount(n, identifier) > 0);
-  const fits = (p: KObject) => nodes.some((n) => schedulingTaints(n).every((t) => tolerates((p.spec?.tolerations ?? []) as Toleration[], t)));
+  const fits = (p: KObject) =>
+    nodes.some((n) => schedulingTaints(n).every((t) => tolerates((p.spec?.tolerations ?? []) as Toleration[], t)));
   const usable = candidates.filter(fits);
-  const passedOver = candidates.filter((p) => !fits(p)).map((p) => `${p.metadata.name} (tolerations ${JSON.stringify(p.spec?.tolerations ?? [])})`);
-  assert.ok(usable.length, `no enabled accelerator profile for ${identifier} tolerates the taints of a node that advertises it (nodes: ${nodes.map((n) => `${n.metadata.name} ${JSON.stringify(schedulingTaints(n))}`).join(', ') || 'none'}; profiles: ${passedOver.join(', ')}): a workbench using it would stay Pending`);
-  world.report.text(`accelerator profile for ${identifier}`, [`chosen: ${usable[0].metadata.name} "${usable[0].spec?.displayName}"`, ...passedOver.map((p) => `passed over (its tolerations fit no node with ${identifier}): ${p}`)].join('\n'));
+  const passedOver = candidates
+    .filter((p) => !fits(p))
+    .map((p) => `${p.metadata.name} (tolerations ${JSON.stringify(p.spec?.tolerations ?? [])})`);
+  assert.ok(
+    usable.length,
+    `no enabled accelerator profile for ${identifier} tolerates the taints of a node that advertises it (nodes: ${nodes.map((n) => `${n.metadata.name} ${JSON.stringify(schedulingTaints(n))}`).join(', ') || 'none'}; profiles: ${passedOver.join(', ')}): a workbench using it would stay Pending`,
+  );
+  world.report.text(
+    `accelerator profile for ${identifier}`,
+    [
+      `chosen: ${usable[0].metadata.name} "${usable[0].spec?.displayName}"`,
+      ...passedOver.map((p) => `passed over (its tolerations fit no node with ${identifier}): ${p}`),
+    ].join('\n'),
+  );
   return usable[0];
 }
 
@@ -170,14 +235,23 @@ async function currentUser(world: RhoaiWorld): Promise<string> {
 }
 
 async function dashboardOrigin(world: RhoaiWorld): Promise<string> {
-  const route = await world.cluster.get({ apiVersion: 'route.openshift.io/v1', kind: 'Route', name: 'rhods-dashboard', namespace: dashboardNamespace(world) });
+  const route = await world.cluster.get({
+    apiVersion: 'route.openshift.io/v1',
+    kind: 'Route',
+    name: 'rhods-dashboard',
+    namespace: dashboardNamespace(world),
+  });
   return route?.spec?.host ? `https://${route.spec.host}` : '';
 }
 
 /** Whether the project has a pipeline server (the dashboard then gives workbenches Elyra's runtime config). */
 async function hasPipelineServer(world: RhoaiWorld, namespace: string): Promise<boolean> {
   try {
-    const dspas = await world.cluster.list({ apiVersion: 'datasciencepipelinesapplications.opendatahub.io/v1alpha1', kind: 'DataSciencePipelinesApplication', namespace });
+    const dspas = await world.cluster.list({
+      apiVersion: 'datasciencepipelinesapplications.opendatahub.io/v1alpha1',
+      kind: 'DataSciencePipelinesApplication',
+      namespace,
+    });
     return dspas.length > 0;
   } catch (error) {
     if (error instanceof UnknownKindError) return false;
@@ -200,7 +274,12 @@ export async function createWorkbench(world: RhoaiWorld, req: WorkbenchRequest):
     resources.requests = { ...(resources.requests ?? {}), [req.accelerator.identifier]: req.accelerator.count };
     resources.limits = { ...(resources.limits ?? {}), [req.accelerator.identifier]: req.accelerator.count };
     tolerations.push(...((profile.spec?.tolerations ?? []) as Part[]));
-    accelerator = { profile: profile.metadata.name!, identifier: req.accelerator.identifier, count: req.accelerator.count, tolerations: (profile.spec?.tolerations ?? []) as Part[] };
+    accelerator = {
+      profile: profile.metadata.name!,
+      identifier: req.accelerator.identifier,
+      count: req.accelerator.count,
+      tolerations: (profile.spec?.tolerations ?? []) as Part[],
+    };
   }
   const tolerationSettings = config.spec?.notebookController?.notebookTolerationSettings;
   if (tolerationSettings?.enabled && tolerationSettings.key && !tolerations.some((t) => t.key === tolerationSettings.key)) {
@@ -242,7 +321,11 @@ export async function createWorkbench(world: RhoaiWorld, req: WorkbenchRequest):
     const displayName = 'existing' in req.dataConnection ? req.dataConnection.existing : req.dataConnection.create.displayName;
     const secretName = dataConnectionSecretName(displayName);
     if ('create' in req.dataConnection) await addDataConnection(world, namespace, displayName, req.dataConnection.create.bucket);
-    else assert.ok(await world.cluster.get({ apiVersion: 'v1', kind: 'Secret', name: secretName, namespace }), `there is no data connection "${displayName}" (Secret ${namespace}/${secretName}) to attach to the workbench`);
+    else
+      assert.ok(
+        await world.cluster.get({ apiVersion: 'v1', kind: 'Secret', name: secretName, namespace }),
+        `there is no data connection "${displayName}" (Secret ${namespace}/${secretName}) to attach to the workbench`,
+      );
     envFrom.push({ secretRef: { name: secretName } });
     dataConnections.push(secretName);
   }
@@ -287,7 +370,17 @@ export async function createWorkbench(world: RhoaiWorld, req: WorkbenchRequest):
   Object.assign(pod, { volumes, tolerations });
   const notebook = await world.cluster.apply(desired!);
   if (pipelines) await world.applyFixture('tutorial/elyra-rolebinding', { namespace, notebook: name, notebookUid: notebook!.metadata.uid });
-  const facts: WorkbenchFacts = { namespace, name, displayName: req.displayName, image, size, claim, accelerator, environment, dataConnections };
+  const facts: WorkbenchFacts = {
+    namespace,
+    name,
+    displayName: req.displayName,
+    image,
+    size,
+    claim,
+    accelerator,
+    environment,
+    dataConnections,
+  };
   world.facts.workbench = facts;
   return facts;
 }
@@ -300,11 +393,17 @@ function containersRunning(pod: KObject): boolean {
 }
 
 /** Waits until the workbench runs as the dashboard reports it; an image that cannot be pulled or a crash fails at once. */
-export async function waitForWorkbenchRunning(world: RhoaiWorld, w: Pick<WorkbenchFacts, 'namespace' | 'name'> = currentWorkbench(world)): Promise<KObject> {
+export async function waitForWorkbenchRunning(
+  world: RhoaiWorld,
+  w: Pick<WorkbenchFacts, 'namespace' | 'name'> = currentWorkbench(world),
+): Promise<KObject> {
   const notebook = await world.cluster.get(notebookRef(w));
   assert.ok(notebook, `there is no workbench (Notebook) ${w.namespace}/${w.name}`);
   const stopped = notebook.metadata.annotations?.[STOP_ANNOTATION];
-  assert.ok(stopped === undefined || stopped === RECONCILIATION_LOCK, `workbench ${w.name} is stopped (annotation ${STOP_ANNOTATION}=${stopped})`);
+  assert.ok(
+    stopped === undefined || stopped === RECONCILIATION_LOCK,
+    `workbench ${w.name} is stopped (annotation ${STOP_ANNOTATION}=${stopped})`,
+  );
   const pods = await waitForListExplained(
     world.cluster,
     { apiVersion: 'v1', kind: 'Pod', namespace: w.namespace },
@@ -313,21 +412,31 @@ export async function waitForWorkbenchRunning(world: RhoaiWorld, w: Pick<Workben
       if (live.some(containersRunning)) return undefined;
       for (const pod of live) {
         const stuck = ((pod.status?.containerStatuses ?? []) as KObject[]).find((s) => STUCK.includes(s.state?.waiting?.reason));
-        if (stuck) return { fail: `workbench ${w.name} cannot start: container ${stuck.name} of pod ${pod.metadata.name} is ${stuck.state.waiting.reason}: ${stuck.state.waiting.message ?? ''}${stuck.lastState?.terminated?.message ? ` (last exit: ${stuck.lastState.terminated.message})` : ''}` };
+        if (stuck)
+          return {
+            fail: `workbench ${w.name} cannot start: container ${stuck.name} of pod ${pod.metadata.name} is ${stuck.state.waiting.reason}: ${stuck.state.waiting.message ?? ''}${stuck.lastState?.terminated?.message ? ` (last exit: ${stuck.lastState.terminated.message})` : ''}`,
+          };
       }
       if (!live.length) return `no pod of workbench ${w.name} yet (label notebook-name=${w.name})`;
       const pod = live[0];
       const scheduled = ((pod.status?.conditions ?? []) as KObject[]).find((c) => c.type === 'PodScheduled');
       if (scheduled?.status === 'False') return `pod ${pod.metadata.name} is not scheduled: ${scheduled.message}`;
-      const waiting = ((pod.status?.containerStatuses ?? []) as KObject[]).filter((s) => !s.ready).map((s) => `${s.name} ${s.state?.waiting?.reason ?? (s.state?.running ? 'running, not ready' : 'not started')}`);
+      const waiting = ((pod.status?.containerStatuses ?? []) as KObject[])
+        .filter((s) => !s.ready)
+        .map((s) => `${s.name} ${s.state?.waiting?.reason ?? (s.state?.running ? 'running, not ready' : 'not started')}`);
       return `pod ${pod.metadata.name} is ${pod.status?.phase ?? 'Pending'}${waiting.length ? ` (${waiting.join(', ')})` : ''}`;
     },
     `workbench ${w.namespace}/${w.name} to be Running (a pod labelled notebook-name=${w.name} with every container ready)`,
     { labelSelector: `notebook-name=${w.name}` },
   );
-  await world.cluster.waitFor(notebookRef(w), (nb) => (nb?.status?.readyReplicas ?? 0) >= 1, { describe: `Notebook ${w.namespace}/${w.name} to report readyReplicas >= 1` });
+  await world.cluster.waitFor(notebookRef(w), (nb) => (nb?.status?.readyReplicas ?? 0) >= 1, {
+    describe: `Notebook ${w.namespace}/${w.name} to report readyReplicas >= 1`,
+  });
   const pod = pods.find(containersRunning)!;
-  world.report.text(`workbench ${w.name}`, `Running: pod ${pod.metadata.name} on ${pod.spec?.nodeName}; containers ${((pod.status?.containerStatuses ?? []) as KObject[]).map((s) => `${s.name} ready`).join(', ')}`);
+  world.report.text(
+    `workbench ${w.name}`,
+    `Running: pod ${pod.metadata.name} on ${pod.spec?.nodeName}; containers ${((pod.status?.containerStatuses ?? []) as KObject[]).map((s) => `${s.name} ready`).join(', ')}`,
+  );
   return pod;
 }
 
@@ -351,15 +460,27 @@ export async function startWorkbench(world: RhoaiWorld): Promise<void> {
 /** Stopped as the dashboard shows it: no pod left, readyReplicas 0. */
 export async function waitForWorkbenchStopped(world: RhoaiWorld): Promise<void> {
   const w = currentWorkbench(world);
-  await world.cluster.waitForList({ apiVersion: 'v1', kind: 'Pod', namespace: w.namespace }, (pods) => pods.filter((p) => !p.metadata.deletionTimestamp).length === 0, { labelSelector: `notebook-name=${w.name}`, describe: `the pods of workbench ${w.name} to be gone after the stop` });
-  await world.cluster.waitFor(notebookRef(w), (nb) => (nb?.status?.readyReplicas ?? 0) === 0, { describe: `Notebook ${w.namespace}/${w.name} to report readyReplicas 0` });
+  await world.cluster.waitForList(
+    { apiVersion: 'v1', kind: 'Pod', namespace: w.namespace },
+    (pods) => pods.filter((p) => !p.metadata.deletionTimestamp).length === 0,
+    { labelSelector: `notebook-name=${w.name}`, describe: `the pods of workbench ${w.name} to be gone after the stop` },
+  );
+  await world.cluster.waitFor(notebookRef(w), (nb) => (nb?.status?.readyReplicas ?? 0) === 0, {
+    describe: `Notebook ${w.namespace}/${w.name} to report readyReplicas 0`,
+  });
 }
 
 /** The running pod of the workbench. */
 export async function workbenchPod(world: RhoaiWorld): Promise<KObject> {
   const w = currentWorkbench(world);
-  const pods = await world.cluster.list({ apiVersion: 'v1', kind: 'Pod', namespace: w.namespace }, { labelSelector: `notebook-name=${w.name}` });
+  const pods = await world.cluster.list(
+    { apiVersion: 'v1', kind: 'Pod', namespace: w.namespace },
+    { labelSelector: `notebook-name=${w.name}` },
+  );
   const pod = pods.find((p) => !p.metadata.deletionTimestamp && containersRunning(p));
-  assert.ok(pod, `workbench ${w.name} has no running pod (pods: ${pods.map((p) => `${p.metadata.name} ${p.status?.phase}`).join(', ') || 'none'})`);
+  assert.ok(
+    pod,
+    `workbench ${w.name} has no running pod (pods: ${pods.map((p) => `${p.metadata.name} ${p.status?.phase}`).join(', ') || 'none'})`,
+  );
   return pod;
 }

@@ -44,7 +44,11 @@ function theirs(o: KObject): unknown {
   return { labels: metadata.labels, annotations: metadata.annotations, ...rest };
 }
 
-const htpasswdLines = (o: KObject) => Buffer.from(String(o.data?.htpasswd ?? ''), 'base64').toString('utf8').split('\n').filter(Boolean);
+const htpasswdLines = (o: KObject) =>
+  Buffer.from(String(o.data?.htpasswd ?? ''), 'base64')
+    .toString('utf8')
+    .split('\n')
+    .filter(Boolean);
 
 describe('the installer on a brownfield cluster', () => {
   let twin: StandaloneTwin;
@@ -54,19 +58,34 @@ describe('the installer on a brownfield cluster', () => {
   before(async () => {
     twin = await startStandaloneTwin(scratch('brownfield-twin'), ['--profile', 'brownfield']);
     for (const o of PROFILE) before0.set(`${o.kind} ${keyOf(o.metadata)}`, read(twin.kubeconfig, o));
-    run = await runHarness(['--tags', '@install'], { KUBECONFIG: twin.kubeconfig, RHOAI_TARGET: 'cluster', RHOAI_ADMIN_PASSWORD: password, RHOAI_RESOLVE: twin.resolve });
+    run = await runHarness(['--tags', '@install'], {
+      KUBECONFIG: twin.kubeconfig,
+      RHOAI_TARGET: 'cluster',
+      RHOAI_ADMIN_PASSWORD: password,
+      RHOAI_RESOLVE: twin.resolve,
+    });
   });
 
   after(async () => twin?.stop());
 
   test('@install passes on a cluster in use', () => {
-    assert.equal(run.code, 0, `the install failed:\n${run.scenarios.filter((s) => s.status !== 'passed').map((s) => `${s.name}: ${s.error}`).join('\n')}\n${run.stderr.slice(-1500)}`);
+    assert.equal(
+      run.code,
+      0,
+      `the install failed:\n${run.scenarios
+        .filter((s) => s.status !== 'passed')
+        .map((s) => `${s.name}: ${s.error}`)
+        .join('\n')}\n${run.stderr.slice(-1500)}`,
+    );
     assert.ok(run.scenarios.length > 0 && run.scenarios.every((s) => s.status === 'passed'));
   });
 
   test('the audit log shows no write to an object of the profile but the two shared ones, and none in their projects', () => {
     const events = auditEvents(twin.auditLog);
-    assert.ok(events.some((e) => WRITES.has(e.verb)), 'the audit log holds no write at all: was it the run\'s?');
+    assert.ok(
+      events.some((e) => WRITES.has(e.verb)),
+      "the audit log holds no write at all: was it the run's?",
+    );
     const profile = new Set(PROFILE.map((o) => `${resourceOf(o.kind)} ${keyOf(o.metadata)}`));
     const teamProjects = new Set(PROFILE.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name!));
     const shared = new Set([`secrets ${HTPASSWD}`, 'oauths /cluster']);
@@ -77,9 +96,12 @@ describe('the installer on a brownfield cluster', () => {
       return (profile.has(key) && !shared.has(key)) || (ref.namespace !== undefined && teamProjects.has(ref.namespace));
     };
     // The matching is right: the write the harness must make (its admin's htpasswd entry) is seen as one to a profile object.
-    assert.ok(events.some((e) => WRITES.has(e.verb) && `${e.objectRef?.resource} ${keyOf(e.objectRef ?? {})}` === `secrets ${HTPASSWD}`), 'the audit log shows no write to htpass-secret, which the install must make');
+    assert.ok(
+      events.some((e) => WRITES.has(e.verb) && `${e.objectRef?.resource} ${keyOf(e.objectRef ?? {})}` === `secrets ${HTPASSWD}`),
+      'the audit log shows no write to htpass-secret, which the install must make',
+    );
     const bad = events.filter((e) => WRITES.has(e.verb) && touches(e)).map((e) => `${e.verb} ${e.requestURI} (${e.responseStatus.code})`);
-    assert.deepEqual(bad, [], 'the install wrote to objects of the cluster\'s users');
+    assert.deepEqual(bad, [], "the install wrote to objects of the cluster's users");
   });
 
   test('every object of the profile the harness does not share is as its owners left it', () => {
@@ -95,28 +117,43 @@ describe('the installer on a brownfield cluster', () => {
   test('htpass-secret keeps the entries of alice and bob byte for byte, next to the admin user', () => {
     const secret = PROFILE.find((o) => o.kind === 'Secret' && o.metadata.name === 'htpass-secret')!;
     const now = htpasswdLines(read(twin.kubeconfig, secret));
-    for (const line of htpasswdLines(secret)) assert.ok(now.includes(line), `htpass-secret lost or changed the entry of ${line.split(':')[0]}`);
-    assert.ok(now.some((l) => l.startsWith('rhoai-admin:$2y$')), `htpass-secret has no bcrypt entry of rhoai-admin (users: ${now.map((l) => l.split(':')[0]).join(', ')})`);
+    for (const line of htpasswdLines(secret))
+      assert.ok(now.includes(line), `htpass-secret lost or changed the entry of ${line.split(':')[0]}`);
+    assert.ok(
+      now.some((l) => l.startsWith('rhoai-admin:$2y$')),
+      `htpass-secret has no bcrypt entry of rhoai-admin (users: ${now.map((l) => l.split(':')[0]).join(', ')})`,
+    );
   });
 
-  test('OAuth cluster keeps its identity providers byte for byte, and has the harness\'s', () => {
-    const oauth = read(twin.kubeconfig, PROFILE.find((o) => o.kind === 'OAuth')!);
+  test("OAuth cluster keeps its identity providers byte for byte, and has the harness's", () => {
+    const oauth = read(
+      twin.kubeconfig,
+      PROFILE.find((o) => o.kind === 'OAuth')!,
+    );
     const beforeProviders: KObject[] = before0.get('OAuth /cluster')!.spec.identityProviders;
     const now: KObject[] = oauth.spec.identityProviders;
-    assert.deepEqual(now.slice(0, beforeProviders.length), beforeProviders, 'OAuth cluster\'s providers changed');
+    assert.deepEqual(now.slice(0, beforeProviders.length), beforeProviders, "OAuth cluster's providers changed");
     assert.ok(now.some((p) => p.name === 'my_htpasswd_provider' && p.type === 'HTPasswd' && p.htpasswd.fileData.name === 'htpass-secret'));
     const { identityProviders: _a, ...restNow } = oauth.spec;
     const { identityProviders: _b, ...restBefore } = before0.get('OAuth /cluster')!.spec;
-    assert.deepEqual(restNow, restBefore, 'OAuth cluster\'s other settings changed');
+    assert.deepEqual(restNow, restBefore, "OAuth cluster's other settings changed");
   });
 
   test('the keeping checks had something to keep: the run reports the users and providers it kept', () => {
     // The reports hold every step's attachments (support/report): the htpasswd and provider steps say what they kept.
-    const text = filesUnder(run.reports).filter((f) => f.endsWith('.json')).map((f) => readFileSync(f, 'utf8')).join('\n');
-    const decoded = text + [...text.matchAll(/"data":\s*"([A-Za-z0-9+/=]{8,})"/g)].map((m) => Buffer.from(m[1], 'base64').toString('utf8')).join('\n');
+    const text = filesUnder(run.reports)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
+    const decoded =
+      text + [...text.matchAll(/"data":\s*"([A-Za-z0-9+/=]{8,})"/g)].map((m) => Buffer.from(m[1], 'base64').toString('utf8')).join('\n');
     assert.match(decoded, /kept 2 other user\(s\)/, 'no report says the htpasswd Secret kept the 2 other users');
     assert.match(decoded, /keeps the entries of alice, bob unchanged/, 'the check of INS-ADM-02 did not report keeping alice and bob');
     assert.match(decoded, /with 2 other provider\(s\)/, 'no report says OAuth cluster kept its other providers');
-    assert.match(decoded, /keeps corp-directory \(LDAP\), github \(GitHub\) as they were/, 'the check of INS-ADM-03 did not report keeping the LDAP and GitHub providers');
+    assert.match(
+      decoded,
+      /keeps corp-directory \(LDAP\), github \(GitHub\) as they were/,
+      'the check of INS-ADM-03 did not report keeping the LDAP and GitHub providers',
+    );
   });
 });

@@ -39,7 +39,8 @@ export function scenarioTags(): string[][] {
 export function runTagsFor(caughtBy: string): string {
   const caught = caughtScenarios(caughtBy);
   // The answers to the seed's questions need the installer first (its admin, Kueue), nothing else.
-  if (caught.some((tags) => tags.includes('@questions')) && !caught.some((tags) => tags.includes('@tutorial'))) return `@install or (${caughtBy})`;
+  if (caught.some((tags) => tags.includes('@questions')) && !caught.some((tags) => tags.includes('@tutorial')))
+    return `@install or (${caughtBy})`;
   if (!caught.some((tags) => tags.includes('@tutorial'))) return '@install';
   const install = caught.some((tags) => tags.includes('@distributed')) ? '@install' : '(@install and not @distributed)';
   return `${install} or (${caughtBy})`;

@@ -16,7 +16,9 @@ import { assertNoSecrets, filesUnder, runHarness } from './harness-run';
 const only = (process.env.FAULTS_ONLY ?? '').split(',').filter(Boolean);
 const selected = FAULT_CATALOGUE.filter((f) => !only.length || only.includes(f.name));
 // The longest runs (install, then the tutorials) start first, so that the short ones fill in around them.
-const caught = selected.filter((f) => f.caughtBy).sort((a, b) => Number(caughtInTutorial(b.caughtBy)) - Number(caughtInTutorial(a.caughtBy)));
+const caught = selected
+  .filter((f) => f.caughtBy)
+  .sort((a, b) => Number(caughtInTutorial(b.caughtBy)) - Number(caughtInTutorial(a.caughtBy)));
 const transient = FAULT_CATALOGUE.filter((f) => !f.caughtBy).map((f) => f.name);
 
 // Most of a fault's run is spent waiting for the wait that the fault makes time out, so runs overlap
@@ -60,48 +62,86 @@ describe('the fault catalogue', { concurrency }, () => {
     runs.push(new Promise<void>((done) => (settle = done)));
     test(`${fault.name} makes ${fault.caughtBy} fail`, async (t) => {
       t.after(settle);
-      // Faults caught by tutorial scenarios run the installer, then the tutorials (see fault-scope.ts).
+      // Faults caught by tutorial scenarios run the installer, then only the scenarios that must catch
+      // them (see fault-scope.ts), each to its end: every one that fails naming the cause proves its
+      // ids. An installer fault stops at the first failure (what follows in the installer needs it).
       const tags = runTagsFor(fault.caughtBy);
-      const run = await runHarness(['--tags', tags, '--fail-fast'], { RHOAI_TARGET: 'twin', RHOAI_TWIN_FAULTS: fault.name, RHOAI_WAIT_TIMEOUT: waitTimeout(fault.caughtBy) });
+      const afterInstall = caughtInTutorial(fault.caughtBy);
+      const run = await runHarness(['--tags', tags, ...(afterInstall ? [] : ['--fail-fast'])], {
+        RHOAI_TARGET: 'twin',
+        RHOAI_TWIN_FAULTS: fault.name,
+        RHOAI_WAIT_TIMEOUT: waitTimeout(fault.caughtBy),
+      });
       assert.notEqual(run.code, 0, `the install passed under the fault ${fault.name}:\n${run.stdout.slice(-2000)}`);
       const failed = run.scenarios.filter((s) => s.status === 'failed');
       assert.ok(failed.length, `no scenario failed under ${fault.name}; stderr:\n${run.stderr.slice(-2000)}`);
       const first = failed[0];
       const expression = parseTagExpression(fault.caughtBy);
-      assert.ok(expression.evaluate(first.tags), `under ${fault.name} the first failure is "${first.name}" (${first.tags.join(' ')}), which is not caught by ${fault.caughtBy}: ${first.error}`);
-      if (fault.expectMessage) assert.ok(first.error?.includes(fault.expectMessage), `under ${fault.name}, "${first.name}" failed without naming the cause ("${fault.expectMessage}"):\n${first.error}`);
-      proven.set(fault.name, first.tags.filter((tag) => tag.startsWith('@req.')));
+      assert.ok(
+        expression.evaluate(first.tags),
+        `under ${fault.name} the first failure is "${first.name}" (${first.tags.join(' ')}), which is not caught by ${fault.caughtBy}: ${first.error}`,
+      );
+      if (fault.expectMessage)
+        assert.ok(
+          first.error?.includes(fault.expectMessage),
+          `under ${fault.name}, "${first.name}" failed without naming the cause ("${fault.expectMessage}"):\n${first.error}`,
+        );
+      const proving = afterInstall
+        ? failed.filter((s) => expression.evaluate(s.tags) && (!fault.expectMessage || s.error?.includes(fault.expectMessage)))
+        : [first];
+      proven.set(fault.name, [...new Set(proving.flatMap((s) => s.tags.filter((tag) => tag.startsWith('@req.'))))]);
     });
   }
 
   // Every checked item can fail, and a fault shows it: every id that scenarios prove was broken by
-  // some fault of this run (an id counts for the scenario that failed first, not for every
-  // alternative of a fault's caughtBy) — but for the ids listed in WITHOUT_A_FAULT, each with the
+  // some fault of this run (an id counts for a scenario that failed naming the cause: the first
+  // failure of an installer fault, each caught scenario of a tutorial fault) — but for the ids listed in WITHOUT_A_FAULT, each with the
   // reason. The list may only shrink: an id listed there that a fault now breaks fails the test too.
   // Only a run of the whole catalogue can say so.
-  test('every checklist id the scenarios prove is broken by a fault, but for the listed ones', { skip: only.length > 0 ? 'FAULTS_ONLY runs part of the catalogue' : false }, async () => {
-    await Promise.all(runs);
-    const ids = provedIds();
-    const broken = new Set([...proven.values()].flat());
-    const missing = ids.filter((id) => !broken.has(id));
-    const unlisted = missing.filter((id) => !(id in WITHOUT_A_FAULT));
-    const nowBroken = Object.keys(WITHOUT_A_FAULT).filter((id) => broken.has(id));
-    const share = Math.floor(((ids.length - missing.length) / ids.length) * 100);
-    console.log(`fault coverage: ${ids.length - missing.length} of ${ids.length} ids (${share}%) are broken by a fault that was caught; without one: ${missing.join(' ')}`);
-    assert.deepEqual(unlisted, [], `ids without a fault that breaks them (${share}% have one): ${unlisted.join(' ')}`);
-    assert.deepEqual(nowBroken, [], `ids listed as without a fault are now broken by one: take them off WITHOUT_A_FAULT`);
-  });
+  test(
+    'every checklist id the scenarios prove is broken by a fault, but for the listed ones',
+    { skip: only.length > 0 ? 'FAULTS_ONLY runs part of the catalogue' : false },
+    async () => {
+      await Promise.all(runs);
+      const ids = provedIds();
+      const broken = new Set([...proven.values()].flat());
+      const missing = ids.filter((id) => !broken.has(id));
+      const unlisted = missing.filter((id) => !(id in WITHOUT_A_FAULT));
+      const nowBroken = Object.keys(WITHOUT_A_FAULT).filter((id) => broken.has(id));
+      const share = Math.floor(((ids.length - missing.length) / ids.length) * 100);
+      console.log(
+        `fault coverage: ${ids.length - missing.length} of ${ids.length} ids (${share}%) are broken by a fault that was caught; without one: ${missing.join(' ')}`,
+      );
+      assert.deepEqual(unlisted, [], `ids without a fault that breaks them (${share}% have one): ${unlisted.join(' ')}`);
+      assert.deepEqual(nowBroken, [], `ids listed as without a fault are now broken by one: take them off WITHOUT_A_FAULT`);
+    },
+  );
 
   // This run is also the check that an install on the embedded twin leaks no secret (retries and
   // their error messages included) into its reports, the twin's audit log among them.
-  test(`the install passes under the transient faults ${transient.join(', ')}, and leaks no secret`, { skip: only.length > 0 && !only.some((n) => transient.includes(n)) ? 'FAULTS_ONLY excludes them' : false }, async () => {
-    const password = `Pw-${randomBytes(12).toString('hex')}`;
-    const run = await runHarness(['--tags', '@install'], { RHOAI_TARGET: 'twin', RHOAI_TWIN_FAULTS: transient.join(','), RHOAI_ADMIN_PASSWORD: password });
-    const failed = run.scenarios.filter((s) => s.status !== 'passed');
-    assert.equal(run.code, 0, `the install failed under transient faults: ${failed.map((s) => `${s.name}: ${s.error}`).join('\n')}\n${run.stderr.slice(-2000)}`);
-    assert.ok(run.scenarios.length > 0, 'no scenario ran');
-    const kubeconfig = yaml.load(readFileSync(join(run.work, 'twin', 'kubeconfig'), 'utf8')) as { users: { user: { token: string } }[] };
-    assert.ok(filesUnder(run.reports).some((f) => f.endsWith('audit.jsonl')), 'the embedded twin wrote no audit log under reports/');
-    assertNoSecrets(run, [password, kubeconfig.users[0].user.token], 'embedded run');
-  });
+  test(
+    `the install passes under the transient faults ${transient.join(', ')}, and leaks no secret`,
+    { skip: only.length > 0 && !only.some((n) => transient.includes(n)) ? 'FAULTS_ONLY excludes them' : false },
+    async () => {
+      const password = `Pw-${randomBytes(12).toString('hex')}`;
+      const run = await runHarness(['--tags', '@install'], {
+        RHOAI_TARGET: 'twin',
+        RHOAI_TWIN_FAULTS: transient.join(','),
+        RHOAI_ADMIN_PASSWORD: password,
+      });
+      const failed = run.scenarios.filter((s) => s.status !== 'passed');
+      assert.equal(
+        run.code,
+        0,
+        `the install failed under transient faults: ${failed.map((s) => `${s.name}: ${s.error}`).join('\n')}\n${run.stderr.slice(-2000)}`,
+      );
+      assert.ok(run.scenarios.length > 0, 'no scenario ran');
+      const kubeconfig = yaml.load(readFileSync(join(run.work, 'twin', 'kubeconfig'), 'utf8')) as { users: { user: { token: string } }[] };
+      assert.ok(
+        filesUnder(run.reports).some((f) => f.endsWith('audit.jsonl')),
+        'the embedded twin wrote no audit log under reports/',
+      );
+      assertNoSecrets(run, [password, kubeconfig.users[0].user.token], 'embedded run');
+    },
+  );
 });

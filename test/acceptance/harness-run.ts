@@ -35,20 +35,31 @@ export function runHarness(args: string[], env: Record<string, string | undefine
   const reports = join(dir, 'reports');
   const work = join(dir, 'work');
   const childEnv: Record<string, string> = {};
-  for (const [k, v] of Object.entries({ ...process.env, RHOAI_REPORTS_DIR: reports, RHOAI_WORK_DIR: work, RHOAI_RUN_ID: '', ...env })) if (v !== undefined) childEnv[k] = v;
+  for (const [k, v] of Object.entries({ ...process.env, RHOAI_REPORTS_DIR: reports, RHOAI_WORK_DIR: work, RHOAI_RUN_ID: '', ...env }))
+    if (v !== undefined) childEnv[k] = v;
   return new Promise((done) => {
     const child = spawn(process.execPath, [CUCUMBER, ...args], { cwd: ROOT, env: childEnv });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => done({ code: code ?? 1, stdout, stderr, reports, work, scenarios: readScenarios(join(reports, 'cucumber.json')) }));
+    child.on('close', (code) =>
+      done({ code: code ?? 1, stdout, stderr, reports, work, scenarios: readScenarios(join(reports, 'cucumber.json')) }),
+    );
   });
 }
 
 export function readScenarios(file: string): ScenarioResult[] {
   if (!existsSync(file)) return [];
-  const features = JSON.parse(readFileSync(file, 'utf8')) as { tags?: { name: string }[]; elements?: { name: string; type?: string; tags?: { name: string }[]; steps?: { result?: { status: string; error_message?: string } }[] }[] }[];
+  const features = JSON.parse(readFileSync(file, 'utf8')) as {
+    tags?: { name: string }[];
+    elements?: {
+      name: string;
+      type?: string;
+      tags?: { name: string }[];
+      steps?: { result?: { status: string; error_message?: string } }[];
+    }[];
+  }[];
   const out: ScenarioResult[] = [];
   for (const f of features) {
     for (const el of f.elements ?? []) {
@@ -56,7 +67,12 @@ export function readScenarios(file: string): ScenarioResult[] {
       const steps = el.steps ?? [];
       const failedStep = steps.find((s) => s.result?.status === 'failed');
       const status = failedStep ? 'failed' : steps.every((s) => s.result?.status === 'passed') ? 'passed' : 'skipped';
-      out.push({ name: el.name, tags: [...(f.tags ?? []), ...(el.tags ?? [])].map((t) => t.name), status, error: failedStep?.result?.error_message });
+      out.push({
+        name: el.name,
+        tags: [...(f.tags ?? []), ...(el.tags ?? [])].map((t) => t.name),
+        status,
+        error: failedStep?.result?.error_message,
+      });
     }
   }
   return out;
@@ -76,5 +92,6 @@ export function assertNoSecrets(run: HarnessRun, secrets: string[], where: strin
     const text = readFileSync(file).toString('latin1');
     for (const s of secrets) assert.ok(!text.includes(s), `${where}: a secret value appears in ${file}`);
   }
-  for (const s of secrets) assert.ok(!run.stdout.includes(s) && !run.stderr.includes(s), `${where}: a secret value appears in the console output`);
+  for (const s of secrets)
+    assert.ok(!run.stdout.includes(s) && !run.stderr.includes(s), `${where}: a secret value appears in the console output`);
 }

@@ -17,8 +17,11 @@ function kubectl(kubeconfig: string, ...args: string[]): string {
 
 /** uid of every object the install leaves, by kind/namespace/name. */
 function inventory(kubeconfig: string): Map<string, string> {
-  const kinds = 'namespaces,operatorgroups.operators.coreos.com,subscriptions.operators.coreos.com,installplans.operators.coreos.com,clusterserviceversions.operators.coreos.com,deployments.apps,dscinitializations.dscinitialization.opendatahub.io,datascienceclusters.datasciencecluster.opendatahub.io';
-  const list = JSON.parse(kubectl(kubeconfig, 'get', kinds, '-A', '-o', 'json', '--ignore-not-found')) as { items: { kind: string; metadata: { namespace?: string; name: string; uid: string } }[] };
+  const kinds =
+    'namespaces,operatorgroups.operators.coreos.com,subscriptions.operators.coreos.com,installplans.operators.coreos.com,clusterserviceversions.operators.coreos.com,deployments.apps,dscinitializations.dscinitialization.opendatahub.io,datascienceclusters.datasciencecluster.opendatahub.io';
+  const list = JSON.parse(kubectl(kubeconfig, 'get', kinds, '-A', '-o', 'json', '--ignore-not-found')) as {
+    items: { kind: string; metadata: { namespace?: string; name: string; uid: string } }[];
+  };
   return new Map(list.items.map((o) => [`${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`, o.metadata.uid]));
 }
 
@@ -33,10 +36,28 @@ describe('the installer against a standalone twin', () => {
   before(async () => {
     twin = await startStandaloneTwin(scratch('twin'));
     first = await runHarness(['--tags', '@install'], env());
-    assert.equal(first.code, 0, `the first install failed:\n${first.scenarios.filter((s) => s.status !== 'passed').map((s) => `${s.name}: ${s.error}`).join('\n')}\n${first.stderr.slice(-1500)}`);
+    assert.equal(
+      first.code,
+      0,
+      `the first install failed:\n${first.scenarios
+        .filter((s) => s.status !== 'passed')
+        .map((s) => `${s.name}: ${s.error}`)
+        .join('\n')}\n${first.stderr.slice(-1500)}`,
+    );
     // Someone else owns these fields; a re-run must leave them as they are.
     kubectl(twin.kubeconfig, 'label', 'namespace', 'redhat-ods-operator', 'owner=platform-team');
-    kubectl(twin.kubeconfig, 'patch', 'subscription.operators.coreos.com', 'rhods-operator', '-n', 'redhat-ods-operator', '--type', 'merge', '-p', '{"spec":{"config":{"env":[{"name":"DISABLE_DSC_CONFIG","value":"false"}]}}}');
+    kubectl(
+      twin.kubeconfig,
+      'patch',
+      'subscription.operators.coreos.com',
+      'rhods-operator',
+      '-n',
+      'redhat-ods-operator',
+      '--type',
+      'merge',
+      '-p',
+      '{"spec":{"config":{"env":[{"name":"DISABLE_DSC_CONFIG","value":"false"}]}}}',
+    );
     before2 = inventory(twin.kubeconfig);
     auditMark = auditEvents(twin.auditLog).length;
     second = await runHarness(['--tags', '@install'], env());
@@ -45,7 +66,14 @@ describe('the installer against a standalone twin', () => {
   after(async () => twin?.stop());
 
   test('the second run passes', () => {
-    assert.equal(second.code, 0, `the second install failed:\n${second.scenarios.filter((s) => s.status !== 'passed').map((s) => `${s.name}: ${s.error}`).join('\n')}`);
+    assert.equal(
+      second.code,
+      0,
+      `the second install failed:\n${second.scenarios
+        .filter((s) => s.status !== 'passed')
+        .map((s) => `${s.name}: ${s.error}`)
+        .join('\n')}`,
+    );
     assert.ok(second.scenarios.length > 0 && second.scenarios.every((s) => s.status === 'passed'));
   });
 
@@ -53,11 +81,19 @@ describe('the installer against a standalone twin', () => {
     const events = auditEvents(twin.auditLog).slice(auditMark);
     assert.ok(events.length > 0, 'the second run made no API requests');
     const deletes = events.filter((e) => e.verb === 'delete' || e.verb === 'deletecollection');
-    assert.deepEqual(deletes.map((e) => e.requestURI), [], 'the second run deleted objects');
+    assert.deepEqual(
+      deletes.map((e) => e.requestURI),
+      [],
+      'the second run deleted objects',
+    );
     // Reviews (SelfSubjectAccessReview, TokenReview, ...) are questions, not objects: they store nothing.
     const stores = (e: (typeof events)[number]) => !e.objectRef?.resource?.endsWith('reviews') && e.objectRef?.subresource !== 'token';
     const creates = events.filter((e) => e.responseStatus.code === 201 && stores(e));
-    assert.deepEqual(creates.map((e) => `${e.verb} ${e.requestURI}`), [], 'the second run created objects');
+    assert.deepEqual(
+      creates.map((e) => `${e.verb} ${e.requestURI}`),
+      [],
+      'the second run created objects',
+    );
   });
 
   test('every object keeps its identity (same uid)', () => {
@@ -68,7 +104,9 @@ describe('the installer against a standalone twin', () => {
   test('fields the harness does not own are left untouched', () => {
     const ns = JSON.parse(kubectl(twin.kubeconfig, 'get', 'namespace', 'redhat-ods-operator', '-o', 'json'));
     assert.equal(ns.metadata.labels.owner, 'platform-team');
-    const sub = JSON.parse(kubectl(twin.kubeconfig, 'get', 'subscription.operators.coreos.com', 'rhods-operator', '-n', 'redhat-ods-operator', '-o', 'json'));
+    const sub = JSON.parse(
+      kubectl(twin.kubeconfig, 'get', 'subscription.operators.coreos.com', 'rhods-operator', '-n', 'redhat-ods-operator', '-o', 'json'),
+    );
     assert.deepEqual(sub.spec.config, { env: [{ name: 'DISABLE_DSC_CONFIG', value: 'false' }] });
   });
 

@@ -26,7 +26,9 @@ const NOT_SECRETS = new Set(['true', 'false']);
 
 /** The specification's own text: the feature files and the README. */
 function specificationText(): string {
-  return [join(ROOT, 'README.md'), ...filesUnder(join(ROOT, 'features')).filter((f) => f.endsWith('.feature'))].map((f) => readFileSync(f, 'utf8')).join('\n');
+  return [join(ROOT, 'README.md'), ...filesUnder(join(ROOT, 'features')).filter((f) => f.endsWith('.feature'))]
+    .map((f) => readFileSync(f, 'utf8'))
+    .join('\n');
 }
 
 interface HeldValue {
@@ -37,13 +39,24 @@ interface HeldValue {
 /** Every value (decoded) of every Secret on the twin, read through its API as cluster-admin, and where it is held. */
 function secretValues(kubeconfig: string): HeldValue[] {
   const spec = specificationText();
-  const out = execFileSync('kubectl', ['get', 'secrets', '-A', '-o', 'json'], { env: { ...process.env, KUBECONFIG: kubeconfig }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const out = execFileSync('kubectl', ['get', 'secrets', '-A', '-o', 'json'], {
+    env: { ...process.env, KUBECONFIG: kubeconfig },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const list = JSON.parse(out) as { items: { metadata: { name: string; namespace: string }; data?: Record<string, string> }[] };
   const values: HeldValue[] = [];
   for (const item of list.items) {
     for (const [key, encoded] of Object.entries(item.data ?? {})) {
       const value = Buffer.from(encoded, 'base64').toString('utf8');
-      if (value.length < 4 || NOT_SECRETS.has(value) || value === item.metadata.namespace || value === item.metadata.name || spec.includes(value)) continue;
+      if (
+        value.length < 4 ||
+        NOT_SECRETS.has(value) ||
+        value === item.metadata.namespace ||
+        value === item.metadata.name ||
+        spec.includes(value)
+      )
+        continue;
       values.push({ where: `Secret ${item.metadata.namespace}/${item.metadata.name} key ${key}`, value });
     }
   }
@@ -53,20 +66,33 @@ function secretValues(kubeconfig: string): HeldValue[] {
 /** Where a held value appears in a run's console or reports (never the value itself). */
 function leaks(run: HarnessRun, held: HeldValue[], label: string): string[] {
   const found: string[] = [];
-  const texts: [string, string][] = [['the console output', run.stdout + run.stderr], ...filesUnder(run.reports).map((f): [string, string] => [f, readFileSync(f).toString('latin1')])];
+  const texts: [string, string][] = [
+    ['the console output', run.stdout + run.stderr],
+    ...filesUnder(run.reports).map((f): [string, string] => [f, readFileSync(f).toString('latin1')]),
+  ];
   for (const { where, value } of held) {
     for (const [file, text] of texts) if (text.includes(value)) found.push(`${label}: the value of ${where} appears in ${file}`);
   }
   return found;
 }
 
-const failures = (run: HarnessRun) => run.scenarios.filter((s) => s.status !== 'passed').map((s) => `${s.name}: ${s.error}`).join('\n');
+const failures = (run: HarnessRun) =>
+  run.scenarios
+    .filter((s) => s.status !== 'passed')
+    .map((s) => `${s.name}: ${s.error}`)
+    .join('\n');
 
 describe('two kept runs of "@install or @tutorial" on one standalone twin', () => {
   let twin: StandaloneTwin;
   let first: HarnessRun;
   let second: HarnessRun;
-  const env = () => ({ KUBECONFIG: twin.kubeconfig, RHOAI_TARGET: 'cluster', RHOAI_ADMIN_PASSWORD: password, RHOAI_RESOLVE: twin.resolve, RHOAI_KEEP: 'always' });
+  const env = () => ({
+    KUBECONFIG: twin.kubeconfig,
+    RHOAI_TARGET: 'cluster',
+    RHOAI_ADMIN_PASSWORD: password,
+    RHOAI_RESOLVE: twin.resolve,
+    RHOAI_KEEP: 'always',
+  });
 
   before(async () => {
     twin = await startStandaloneTwin(scratch('twin'));

@@ -19,16 +19,26 @@ describe('the GPU items on a twin without GPU nodes', () => {
 
   test('the run passes, with every GPU item skipped (none passed, none failed)', () => {
     assert.equal(run.code, 0, `the run failed:\n${run.stderr.slice(-2000)}`);
-    assert.deepEqual(run.scenarios.map((s) => [s.tags.find((t) => t.startsWith('@req.')), s.status]).sort(), GPU_ITEMS.map((id) => [id, 'skipped']));
+    assert.deepEqual(
+      run.scenarios.map((s) => [s.tags.find((t) => t.startsWith('@req.')), s.status]).sort(),
+      GPU_ITEMS.map((id) => [id, 'skipped']),
+    );
   });
 
   test('Cucumber JSON: each skipped scenario carries the reason as an attachment', () => {
-    const features = JSON.parse(readFileSync(join(run.reports, 'cucumber.json'), 'utf8')) as { elements?: { type?: string; name: string; steps?: { embeddings?: { data: string; mime_type: string }[] }[] }[] }[];
+    const features = JSON.parse(readFileSync(join(run.reports, 'cucumber.json'), 'utf8')) as {
+      elements?: { type?: string; name: string; steps?: { embeddings?: { data: string; mime_type: string }[] }[] }[];
+    }[];
     const scenarios = features.flatMap((f) => f.elements ?? []).filter((e) => e.type === 'scenario');
     assert.equal(scenarios.length, GPU_ITEMS.length);
     for (const s of scenarios) {
-      const texts = (s.steps ?? []).flatMap((st) => st.embeddings ?? []).map((e) => (e.mime_type.startsWith('text/') ? Buffer.from(e.data, 'base64').toString('utf8') : ''));
-      assert.ok(texts.some((t) => REASON.test(t) || REASON.test(Buffer.from(t, 'utf8').toString())), `scenario "${s.name}" has no "not applicable" attachment: ${JSON.stringify(texts).slice(0, 500)}`);
+      const texts = (s.steps ?? [])
+        .flatMap((st) => st.embeddings ?? [])
+        .map((e) => (e.mime_type.startsWith('text/') ? Buffer.from(e.data, 'base64').toString('utf8') : ''));
+      assert.ok(
+        texts.some((t) => REASON.test(t) || REASON.test(Buffer.from(t, 'utf8').toString())),
+        `scenario "${s.name}" has no "not applicable" attachment: ${JSON.stringify(texts).slice(0, 500)}`,
+      );
     }
   });
 
@@ -49,10 +59,17 @@ describe('the GPU items on a twin without GPU nodes', () => {
 
   test('Allure: each GPU item is skipped, with the reason attached', () => {
     const files = filesUnder(join(run.reports, 'allure-results'));
-    const results = files.filter((f) => f.endsWith('-result.json')).map((f) => JSON.parse(readFileSync(f, 'utf8')) as { name: string; status: string; labels?: { name: string; value: string }[] });
+    const results = files
+      .filter((f) => f.endsWith('-result.json'))
+      .map((f) => JSON.parse(readFileSync(f, 'utf8')) as { name: string; status: string; labels?: { name: string; value: string }[] });
     assert.equal(results.length, GPU_ITEMS.length, `allure results: ${results.map((r) => r.name).join(', ')}`);
     for (const r of results) assert.equal(r.status, 'skipped', `${r.name} is ${r.status} in Allure`);
-    const attachments = files.filter((f) => /-attachment\.(txt|text)$/.test(f) || /-attachment$/.test(f)).map((f) => readFileSync(f, 'utf8'));
-    assert.ok(attachments.filter((a) => REASON.test(a)).length >= GPU_ITEMS.length, `the reason is attached in Allure (${attachments.length} attachments)`);
+    const attachments = files
+      .filter((f) => /-attachment\.(txt|text)$/.test(f) || /-attachment$/.test(f))
+      .map((f) => readFileSync(f, 'utf8'));
+    assert.ok(
+      attachments.filter((a) => REASON.test(a)).length >= GPU_ITEMS.length,
+      `the reason is attached in Allure (${attachments.length} attachments)`,
+    );
   });
 });

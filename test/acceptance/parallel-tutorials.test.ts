@@ -25,7 +25,9 @@ function timings(run: HarnessRun): AllureResult[] {
 
 /** Namespaces that exist and are not being deleted. */
 function liveNamespaces(kubeconfig: string): string[] {
-  const list = JSON.parse(execFileSync('kubectl', ['get', 'namespaces', '-o', 'json'], { env: { ...process.env, KUBECONFIG: kubeconfig }, encoding: 'utf8' })) as { items: { metadata: { name: string; deletionTimestamp?: string } }[] };
+  const list = JSON.parse(
+    execFileSync('kubectl', ['get', 'namespaces', '-o', 'json'], { env: { ...process.env, KUBECONFIG: kubeconfig }, encoding: 'utf8' }),
+  ) as { items: { metadata: { name: string; deletionTimestamp?: string } }[] };
   return list.items.filter((n) => !n.metadata.deletionTimestamp).map((n) => n.metadata.name);
 }
 
@@ -35,7 +37,13 @@ describe('the tutorials with --parallel 2 on an installed (standalone) twin', ()
 
   before(async () => {
     twin = await startStandaloneTwin(scratch('parallel-twin'));
-    const env = { KUBECONFIG: twin.kubeconfig, RHOAI_TARGET: 'cluster', RHOAI_ADMIN_PASSWORD: `Pw-${process.pid}-parallel`, RHOAI_RESOLVE: twin.resolve, RHOAI_TINY_MODEL: 'run' };
+    const env = {
+      KUBECONFIG: twin.kubeconfig,
+      RHOAI_TARGET: 'cluster',
+      RHOAI_ADMIN_PASSWORD: `Pw-${process.pid}-parallel`,
+      RHOAI_RESOLVE: twin.resolve,
+      RHOAI_TINY_MODEL: 'run',
+    };
     const install = await runHarness(['--tags', '@install and not @distributed'], env);
     assert.equal(install.code, 0, `the install failed:\n${install.stderr.slice(-1500)}`);
     run = await runHarness(['--tags', '@tutorial', '--parallel', '2'], env);

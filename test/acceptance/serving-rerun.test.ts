@@ -19,7 +19,11 @@ interface Item {
 }
 
 function kubectlJson(kubeconfig: string, ...args: string[]): Item[] {
-  return (JSON.parse(execFileSync('kubectl', [...args, '-o', 'json'], { env: { ...process.env, KUBECONFIG: kubeconfig }, encoding: 'utf8' })) as { items: Item[] }).items;
+  return (
+    JSON.parse(execFileSync('kubectl', [...args, '-o', 'json'], { env: { ...process.env, KUBECONFIG: kubeconfig }, encoding: 'utf8' })) as {
+      items: Item[];
+    }
+  ).items;
 }
 
 /** POST an inference request without a token to the host through the twin's ingress (RHOAI_RESOLVE host=ip:port). */
@@ -29,10 +33,21 @@ function inferWithoutToken(resolve: string, url: string, model: string): Promise
   const host = new URL(url).hostname;
   const body = JSON.stringify({ inputs: [{ name: 'dense_input', shape: [1, 5], datatype: 'FP32', data: [0, 0, 0, 0, 0] }] });
   return new Promise((done, fail) => {
-    const req = request({ host: ip, port: Number(port), servername: host, method: 'POST', path: `/v2/models/${model}/infer`, headers: { host, 'content-type': 'application/json' }, rejectUnauthorized: false }, (res) => {
-      res.resume();
-      res.on('end', () => done(res.statusCode ?? 0));
-    });
+    const req = request(
+      {
+        host: ip,
+        port: Number(port),
+        servername: host,
+        method: 'POST',
+        path: `/v2/models/${model}/infer`,
+        headers: { host, 'content-type': 'application/json' },
+        rejectUnauthorized: false,
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => done(res.statusCode ?? 0));
+      },
+    );
     req.on('error', fail);
     req.end(body);
   });
@@ -44,23 +59,50 @@ describe('a kept tutorial run leaves every model it protected protected', () => 
 
   before(async () => {
     twin = await startStandaloneTwin(scratch('twin'));
-    const env = { KUBECONFIG: twin.kubeconfig, RHOAI_TARGET: 'cluster', RHOAI_ADMIN_PASSWORD: `Pw-${randomBytes(12).toString('hex')}`, RHOAI_RESOLVE: twin.resolve, RHOAI_KEEP: 'always' };
+    const env = {
+      KUBECONFIG: twin.kubeconfig,
+      RHOAI_TARGET: 'cluster',
+      RHOAI_ADMIN_PASSWORD: `Pw-${randomBytes(12).toString('hex')}`,
+      RHOAI_RESOLVE: twin.resolve,
+      RHOAI_KEEP: 'always',
+    };
     run = await runHarness(['--tags', '(@install and not @distributed) or (@tutorial and @serving)'], env);
   });
   after(async () => twin?.stop());
 
   it('the run passes', () => {
-    assert.equal(run.code, 0, `the run failed:\n${run.scenarios.filter((s) => s.status !== 'passed').map((s) => `${s.name}: ${s.error}`).join('\n')}\n${run.stderr.slice(-1500)}`);
+    assert.equal(
+      run.code,
+      0,
+      `the run failed:\n${run.scenarios
+        .filter((s) => s.status !== 'passed')
+        .map((s) => `${s.name}: ${s.error}`)
+        .join('\n')}\n${run.stderr.slice(-1500)}`,
+    );
   });
 
   it('every protected model asks for a token and refuses a request without one', async () => {
     const accounts = kubectlJson(twin.kubeconfig, 'get', 'serviceaccounts', '-A');
     const isvcs = kubectlJson(twin.kubeconfig, 'get', 'inferenceservices.serving.kserve.io', '-A');
-    const protectedOnes = isvcs.filter((i) => accounts.some((sa) => sa.metadata.namespace === i.metadata.namespace && sa.metadata.name === `${i.metadata.name}-sa` && (sa.metadata.ownerReferences ?? []).some((o) => o.kind === 'InferenceService' && o.name === i.metadata.name)));
-    assert.ok(protectedOnes.length, `the tutorials protected no model (InferenceServices: ${isvcs.map((i) => `${i.metadata.namespace}/${i.metadata.name}`).join(', ')})`);
+    const protectedOnes = isvcs.filter((i) =>
+      accounts.some(
+        (sa) =>
+          sa.metadata.namespace === i.metadata.namespace &&
+          sa.metadata.name === `${i.metadata.name}-sa` &&
+          (sa.metadata.ownerReferences ?? []).some((o) => o.kind === 'InferenceService' && o.name === i.metadata.name),
+      ),
+    );
+    assert.ok(
+      protectedOnes.length,
+      `the tutorials protected no model (InferenceServices: ${isvcs.map((i) => `${i.metadata.namespace}/${i.metadata.name}`).join(', ')})`,
+    );
     for (const isvc of protectedOnes) {
       const where = `${isvc.metadata.namespace}/${isvc.metadata.name}`;
-      assert.equal(isvc.metadata.annotations?.['security.opendatahub.io/enable-auth'], 'true', `${where} has the dashboard's token objects but no longer asks for token authentication: a later scenario re-applied it without it`);
+      assert.equal(
+        isvc.metadata.annotations?.['security.opendatahub.io/enable-auth'],
+        'true',
+        `${where} has the dashboard's token objects but no longer asks for token authentication: a later scenario re-applied it without it`,
+      );
       assert.ok(isvc.status?.url, `${where} has no status.url`);
       const status = await inferWithoutToken(twin.resolve, isvc.status!.url!, isvc.metadata.name);
       assert.ok([401, 403].includes(status), `${where} answered a request without a token with HTTP ${status}, not 401/403`);

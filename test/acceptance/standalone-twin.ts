@@ -17,7 +17,11 @@ export interface StandaloneTwin {
 export function startStandaloneTwin(dir: string, extraArgs: string[] = []): Promise<StandaloneTwin> {
   const kubeconfig = join(dir, 'kubeconfig');
   const auditLog = join(dir, 'audit.jsonl');
-  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'bin', 'rhoai-twin.js'), 'serve', '--kubeconfig', kubeconfig, '--audit-log', auditLog, ...extraArgs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [join(ROOT, 'bin', 'rhoai-twin.js'), 'serve', '--kubeconfig', kubeconfig, '--audit-log', auditLog, ...extraArgs],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
@@ -51,5 +55,8 @@ export interface AuditEvent {
 }
 
 export function auditEvents(file: string): AuditEvent[] {
-  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as AuditEvent);
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as AuditEvent);
 }

@@ -113,7 +113,8 @@ export class ApiServer {
     let start: string | undefined;
     let all: KObject[];
     if (opts.continue) {
-      if (opts.resourceVersion && opts.resourceVersion !== '0') throw new ApiError(400, 'BadRequest', 'specifying resource version is not allowed when using continue');
+      if (opts.resourceVersion && opts.resourceVersion !== '0')
+        throw new ApiError(400, 'BadRequest', 'specifying resource version is not allowed when using continue');
       const token = decodeContinue(opts.continue);
       start = token.start;
       // Every page of a paginated list is read at the first page's revision, as etcd serves it;
@@ -126,7 +127,11 @@ export class ApiServer {
       const at = Number(opts.resourceVersion);
       if (!Number.isSafeInteger(at) || at <= 0) throw new ApiError(400, 'BadRequest', `invalid resource version: ${opts.resourceVersion}`);
       const snapshot = at > rv ? 'future' : this.store.listAt(key, ns, at, selected);
-      if (snapshot === 'future') throw new ApiError(504, 'Timeout', `Too large resource version: ${at}, current: ${rv}`, { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds: 1 });
+      if (snapshot === 'future')
+        throw new ApiError(504, 'Timeout', `Too large resource version: ${at}, current: ${rv}`, {
+          causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
+          retryAfterSeconds: 1,
+        });
       if (snapshot === 'expired') throw new ApiError(410, 'Expired', `too old resource version: ${at} (${rv})`);
       rv = at;
       all = snapshot;
@@ -145,7 +150,11 @@ export class ApiServer {
     return {
       apiVersion: groupVersion(rt.group, version),
       kind: rt.listKind,
-      metadata: { resourceVersion: String(rv), ...(cont ? { continue: cont } : {}), ...(cont && unfiltered ? { remainingItemCount: remaining } : {}) },
+      metadata: {
+        resourceVersion: String(rv),
+        ...(cont ? { continue: cont } : {}),
+        ...(cont && unfiltered ? { remainingItemCount: remaining } : {}),
+      },
       items: items.map((o) => inVersion(o, rt, version)),
     };
   }
@@ -171,7 +180,15 @@ export class ApiServer {
     return this.commit(rt, version, obj, undefined, ctx, { managedFieldsDone: false });
   }
 
-  update(rt: ResourceType, version: string, namespace: string | undefined, name: string, body: KObject, ctx: RequestContext, subresource?: string): KObject {
+  update(
+    rt: ResourceType,
+    version: string,
+    namespace: string | undefined,
+    name: string,
+    body: KObject,
+    ctx: RequestContext,
+    subresource?: string,
+  ): KObject {
     this.checkBody(rt, version, body);
     if (body.metadata?.name && body.metadata.name !== name) {
       throw new ApiError(400, 'BadRequest', `the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
@@ -182,16 +199,25 @@ export class ApiServer {
     // Custom resources and CRDs do not allow unconditional updates: a PUT must carry the
     // resourceVersion it read (most built-in kinds accept a PUT without one).
     if (!given && !subresource && (rt.crdName || (rt.group === 'apiextensions.k8s.io' && rt.kind === 'CustomResourceDefinition'))) {
-      throw invalid(rt, name, [{ reason: 'FieldValueInvalid', message: 'Invalid value: 0x0: must be specified for an update', field: 'metadata.resourceVersion' }]);
+      throw invalid(rt, name, [
+        { reason: 'FieldValueInvalid', message: 'Invalid value: 0x0: must be specified for an update', field: 'metadata.resourceVersion' },
+      ]);
     }
     if (given && given !== old.metadata.resourceVersion) throw conflict(rt, name);
     if (body.metadata?.uid && body.metadata.uid !== old.metadata.uid) {
-      throw new ApiError(409, 'Conflict', `Precondition failed: UID in precondition: ${body.metadata.uid}, UID in object meta: ${old.metadata.uid}`);
+      throw new ApiError(
+        409,
+        'Conflict',
+        `Precondition failed: UID in precondition: ${body.metadata.uid}, UID in object meta: ${old.metadata.uid}`,
+      );
     }
     const obj = structuredClone(body);
     obj.metadata = { ...obj.metadata, name, namespace: old.metadata.namespace };
     if (obj.metadata.managedFields === undefined) obj.metadata.managedFields = old.metadata.managedFields;
-    return this.commit(rt, version, this.restrictToSubresource(rt, obj, old, subresource), old, ctx, { managedFieldsDone: false, subresource });
+    return this.commit(rt, version, this.restrictToSubresource(rt, obj, old, subresource), old, ctx, {
+      managedFieldsDone: false,
+      subresource,
+    });
   }
 
   patch(
@@ -212,24 +238,50 @@ export class ApiServer {
     if (type === 'merge') patched = mergePatch(current, body) as KObject;
     else if (type === 'json') patched = jsonPatch(current, body) as KObject;
     else {
-      if (rt.crdName) throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`);
+      if (rt.crdName)
+        throw new ApiError(
+          415,
+          'UnsupportedMediaType',
+          `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`,
+        );
       patched = strategicMergePatch(current, body, rt.listSemantics);
     }
-    if (!patched || typeof patched !== 'object' || !patched.metadata) throw new ApiError(422, 'Invalid', 'the patch produced an object without metadata');
+    if (!patched || typeof patched !== 'object' || !patched.metadata)
+      throw new ApiError(422, 'Invalid', 'the patch produced an object without metadata');
     if (patched.metadata.resourceVersion && patched.metadata.resourceVersion !== old!.metadata.resourceVersion) throw conflict(rt, name);
     patched.metadata.name = name;
     patched.metadata.namespace = old!.metadata.namespace;
-    return this.commit(rt, version, this.restrictToSubresource(rt, patched, old!, opts.subresource), old, ctx, { managedFieldsDone: false, subresource: opts.subresource });
+    return this.commit(rt, version, this.restrictToSubresource(rt, patched, old!, opts.subresource), old, ctx, {
+      managedFieldsDone: false,
+      subresource: opts.subresource,
+    });
   }
 
-  private apply(rt: ResourceType, version: string, namespace: string | undefined, name: string, current: KObject | undefined, applied: KObject, ctx: RequestContext, opts: { force?: boolean; subresource?: string }): KObject {
+  private apply(
+    rt: ResourceType,
+    version: string,
+    namespace: string | undefined,
+    name: string,
+    current: KObject | undefined,
+    applied: KObject,
+    ctx: RequestContext,
+    opts: { force?: boolean; subresource?: string },
+  ): KObject {
     if (!ctx.fieldManager) {
-      throw new ApiError(400, 'BadRequest', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
+      throw new ApiError(
+        400,
+        'BadRequest',
+        'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
+      );
     }
     if (!applied || typeof applied !== 'object') throw new ApiError(400, 'BadRequest', 'the apply configuration is not an object');
     this.checkBody(rt, version, applied);
     if (applied.metadata?.name && applied.metadata.name !== name) {
-      throw new ApiError(400, 'BadRequest', `the name of the object (${applied.metadata.name}) does not match the name on the URL (${name})`);
+      throw new ApiError(
+        400,
+        'BadRequest',
+        `the name of the object (${applied.metadata.name}) does not match the name on the URL (${name})`,
+      );
     }
     const config = structuredClone(applied);
     config.metadata = { ...(config.metadata ?? {}), name };
@@ -255,18 +307,31 @@ export class ApiServer {
     return this.commit(rt, version, merged, old, ctx, { managedFieldsDone: true, subresource: opts.subresource, pruned: true });
   }
 
-  delete(rt: ResourceType, version: string, namespace: string | undefined, name: string, ctx: RequestContext, opts: DeleteOptions = {}): KObject {
+  delete(
+    rt: ResourceType,
+    version: string,
+    namespace: string | undefined,
+    name: string,
+    ctx: RequestContext,
+    opts: DeleteOptions = {},
+  ): KObject {
     const obj = this.find(rt, namespace, name);
     if (!obj) throw notFound(rt, name);
     if (opts.preconditions?.uid && opts.preconditions.uid !== obj.metadata.uid) {
-      throw new ApiError(409, 'Conflict', `Precondition failed: UID in precondition: ${opts.preconditions.uid}, UID in object meta: ${obj.metadata.uid}`);
+      throw new ApiError(
+        409,
+        'Conflict',
+        `Precondition failed: UID in precondition: ${opts.preconditions.uid}, UID in object meta: ${obj.metadata.uid}`,
+      );
     }
-    if (opts.preconditions?.resourceVersion && opts.preconditions.resourceVersion !== obj.metadata.resourceVersion) throw conflict(rt, name);
+    if (opts.preconditions?.resourceVersion && opts.preconditions.resourceVersion !== obj.metadata.resourceVersion)
+      throw conflict(rt, name);
     if (obj.metadata.deletionTimestamp) return this.toVersion(obj, rt, version);
     const finalizers = [...(obj.metadata.finalizers ?? [])];
     if (opts.propagationPolicy === 'Foreground' && !finalizers.includes('foregroundDeletion')) finalizers.push('foregroundDeletion');
     if (opts.propagationPolicy === 'Orphan' && !finalizers.includes('orphan')) finalizers.push('orphan');
-    if (rt.kind === 'CustomResourceDefinition' && rt.group === 'apiextensions.k8s.io') return ctx.dryRun ? this.toVersion(obj, rt, version) : this.deleteCrd(rt, version, obj);
+    if (rt.kind === 'CustomResourceDefinition' && rt.group === 'apiextensions.k8s.io')
+      return ctx.dryRun ? this.toVersion(obj, rt, version) : this.deleteCrd(rt, version, obj);
     const waitsForNamespaceCleanup = !rt.group && rt.kind === 'Namespace';
     if (finalizers.length || waitsForNamespaceCleanup) {
       obj.metadata.deletionTimestamp = timestamp();
@@ -282,9 +347,16 @@ export class ApiServer {
     return returnsDeletedObject(rt) ? this.toVersion(gone, rt, version) : deletedStatus(rt, gone);
   }
 
-  deleteCollection(rt: ResourceType, version: string, namespace: string | undefined, ctx: RequestContext, opts: ListOptions & DeleteOptions): KObject {
+  deleteCollection(
+    rt: ResourceType,
+    version: string,
+    namespace: string | undefined,
+    ctx: RequestContext,
+    opts: ListOptions & DeleteOptions,
+  ): KObject {
     const list = this.list(rt, version, namespace, opts);
-    for (const item of list.items) this.delete(rt, version, item.metadata.namespace, item.metadata.name, ctx, { propagationPolicy: opts.propagationPolicy });
+    for (const item of list.items)
+      this.delete(rt, version, item.metadata.namespace, item.metadata.name, ctx, { propagationPolicy: opts.propagationPolicy });
     return list;
   }
 
@@ -297,17 +369,37 @@ export class ApiServer {
   }
 
   /** PUT .../scale: sets the replicas (the only field a Scale writes), with its resourceVersion as a precondition. */
-  updateScale(rt: ResourceType, version: string, namespace: string | undefined, name: string, scale: KObject, ctx: RequestContext): KObject {
+  updateScale(
+    rt: ResourceType,
+    version: string,
+    namespace: string | undefined,
+    name: string,
+    scale: KObject,
+    ctx: RequestContext,
+  ): KObject {
     const paths = this.scalePaths(rt, version);
-    if (!scale || typeof scale !== 'object' || Array.isArray(scale)) throw new ApiError(400, 'BadRequest', 'the request body is not a JSON object');
-    if (scale.metadata?.name && scale.metadata.name !== name) throw new ApiError(400, 'BadRequest', `the name of the object (${scale.metadata.name}) does not match the name on the URL (${name})`);
+    if (!scale || typeof scale !== 'object' || Array.isArray(scale))
+      throw new ApiError(400, 'BadRequest', 'the request body is not a JSON object');
+    if (scale.metadata?.name && scale.metadata.name !== name)
+      throw new ApiError(400, 'BadRequest', `the name of the object (${scale.metadata.name}) does not match the name on the URL (${name})`);
     const old = this.find(rt, namespace, name);
     if (!old) throw notFound(rt, name);
     if (scale.metadata?.resourceVersion && scale.metadata.resourceVersion !== old.metadata.resourceVersion) throw conflict(rt, name);
     const replicas = scale.spec?.replicas ?? 0;
     if (!Number.isInteger(replicas) || replicas < 0) {
-      const causes = [{ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`, field: 'spec.replicas' }];
-      throw new ApiError(422, 'Invalid', `Scale.autoscaling "${name}" is invalid: spec.replicas: ${causes[0].message}`, { name, group: 'autoscaling', kind: 'Scale', causes });
+      const causes = [
+        {
+          reason: 'FieldValueInvalid',
+          message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`,
+          field: 'spec.replicas',
+        },
+      ];
+      throw new ApiError(422, 'Invalid', `Scale.autoscaling "${name}" is invalid: spec.replicas: ${causes[0].message}`, {
+        name,
+        group: 'autoscaling',
+        kind: 'Scale',
+        causes,
+      });
     }
     const next = this.toVersion(old, rt, version);
     setPath(next, paths.specReplicasPath, replicas);
@@ -315,7 +407,15 @@ export class ApiServer {
   }
 
   /** PATCH .../scale: the patch applies to the Scale (merge, JSON or strategic: Scale is a built-in type). */
-  patchScale(rt: ResourceType, version: string, namespace: string | undefined, name: string, type: PatchType, body: unknown, ctx: RequestContext): KObject {
+  patchScale(
+    rt: ResourceType,
+    version: string,
+    namespace: string | undefined,
+    name: string,
+    type: PatchType,
+    body: unknown,
+    ctx: RequestContext,
+  ): KObject {
     const current = this.getScale(rt, version, namespace, name);
     let patched: KObject;
     if (type === 'json') patched = jsonPatch(current, body) as KObject;
@@ -332,7 +432,10 @@ export class ApiServer {
   // ---- watch ----
 
   /** The parsed selectors of a list or watch; 400 for bad syntax or a field the kind cannot be selected by. */
-  selectors(rt: ResourceType, opts: { labelSelector?: string; fieldSelector?: string }): { labels: ReturnType<typeof parseLabelSelector>; fields: ReturnType<typeof parseFieldSelector> } {
+  selectors(
+    rt: ResourceType,
+    opts: { labelSelector?: string; fieldSelector?: string },
+  ): { labels: ReturnType<typeof parseLabelSelector>; fields: ReturnType<typeof parseFieldSelector> } {
     const labels = parseLabelSelector(opts.labelSelector);
     const fields = parseFieldSelector(opts.fieldSelector);
     checkFieldLabels(fields, rt.group, rt.kind, !!rt.crdName);
@@ -342,7 +445,8 @@ export class ApiServer {
   watch(rt: ResourceType, version: string, namespace: string | undefined, opts: WatchOptions, sink: (e: WatchEvent) => void): () => void {
     const { labels, fields } = this.selectors(rt, opts);
     const ns = this.ns(rt, namespace);
-    const matches = (o: KObject | undefined) => !!o && (ns === undefined || o.metadata.namespace === ns) && matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o);
+    const matches = (o: KObject | undefined) =>
+      !!o && (ns === undefined || o.metadata.namespace === ns) && matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o);
     const send = (type: WatchEvent['type'], o: KObject) => sink({ type, object: this.toVersion(o, rt, version) });
     const handle = (c: Change) => {
       const now = matches(c.object);
@@ -367,7 +471,10 @@ export class ApiServer {
       if (!Number.isFinite(since)) throw new ApiError(400, 'BadRequest', `invalid resource version: ${rv}`);
       const changes = this.store.changesSince(key, since);
       if (changes === 'expired') {
-        sink({ type: 'ERROR', object: new ApiError(410, 'Expired', `too old resource version: ${rv} (${this.store.currentRv()})`).toStatus() });
+        sink({
+          type: 'ERROR',
+          object: new ApiError(410, 'Expired', `too old resource version: ${rv} (${this.store.currentRv()})`).toStatus(),
+        });
         return () => undefined;
       }
       replay = changes;
@@ -378,7 +485,15 @@ export class ApiServer {
     let preTimeout: NodeJS.Timeout | undefined;
     if (opts.allowBookmarks) {
       const every = this.opts.bookmarkIntervalMs ?? 30000;
-      const bookmark = () => sink({ type: 'BOOKMARK', object: { apiVersion: groupVersion(rt.group, version), kind: rt.kind, metadata: { resourceVersion: String(this.store.currentRv()) } } });
+      const bookmark = () =>
+        sink({
+          type: 'BOOKMARK',
+          object: {
+            apiVersion: groupVersion(rt.group, version),
+            kind: rt.kind,
+            metadata: { resourceVersion: String(this.store.currentRv()) },
+          },
+        });
       bookmarks = setInterval(bookmark, every);
       bookmarks.unref();
       // The watch cache also sends one 2 s before the watch's deadline, so that the client can
@@ -402,7 +517,14 @@ export class ApiServer {
    * Runs a create or update through strategy, schema, managed fields and generation, and writes it
    * unless it changes nothing. Completes a pending deletion when the last finalizer goes.
    */
-  private commit(rt: ResourceType, version: string, obj: KObject, old: KObject | undefined, ctx: RequestContext, opts: { managedFieldsDone: boolean; subresource?: string; pruned?: boolean }): KObject {
+  private commit(
+    rt: ResourceType,
+    version: string,
+    obj: KObject,
+    old: KObject | undefined,
+    ctx: RequestContext,
+    opts: { managedFieldsDone: boolean; subresource?: string; pruned?: boolean },
+  ): KObject {
     obj.apiVersion = groupVersion(rt.group, version);
     obj.kind = rt.kind;
     if (!opts.pruned) this.pruneAndWarn(rt, version, obj, ctx);
@@ -451,7 +573,11 @@ export class ApiServer {
       if (deepEqual(stored, old)) return this.toVersion(old, rt, version);
     }
     if (ctx.dryRun) return this.toVersion(stored, rt, version);
-    if (stored.metadata.deletionTimestamp && !stored.metadata.finalizers?.length && !(rt.kind === 'Namespace' && stored.spec?.finalizers?.length)) {
+    if (
+      stored.metadata.deletionTimestamp &&
+      !stored.metadata.finalizers?.length &&
+      !(rt.kind === 'Namespace' && stored.spec?.finalizers?.length)
+    ) {
       return this.toVersion(this.store.remove(resourceKey(rt), stored.metadata.namespace, stored.metadata.name!)!, rt, version);
     }
     if (stored.metadata.finalizers && !stored.metadata.finalizers.length) delete stored.metadata.finalizers;
@@ -459,12 +585,22 @@ export class ApiServer {
     return this.toVersion(this.store.put(resourceKey(rt), stored), rt, version);
   }
 
-  private validate(rt: ResourceType, version: string, obj: KObject, old: KObject | undefined, strategy: ReturnType<typeof strategyFor>): void {
+  private validate(
+    rt: ResourceType,
+    version: string,
+    obj: KObject,
+    old: KObject | undefined,
+    strategy: ReturnType<typeof strategyFor>,
+  ): void {
     const causes: StatusCause[] = [...validateName(obj.metadata.name, rt.kind), ...validateLabels(obj)];
     if (old?.metadata.deletionTimestamp) {
       const added = (obj.metadata.finalizers ?? []).filter((f) => !(old.metadata.finalizers ?? []).includes(f));
       if (added.length) {
-        causes.push({ reason: 'FieldValueForbidden', message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(', ')}}`, field: 'metadata.finalizers' });
+        causes.push({
+          reason: 'FieldValueForbidden',
+          message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(', ')}}`,
+          field: 'metadata.finalizers',
+        });
       }
     }
     const schema = rt.schemas?.[version];
@@ -501,7 +637,11 @@ export class ApiServer {
     const mode = ctx.fieldValidation ?? 'Warn';
     const texts = unknown.map((p) => `unknown field "${p.replace(/^\./, '')}"`);
     if (mode === 'Strict') {
-      throw new ApiError(400, 'BadRequest', `${rt.kind} in version "${version}" cannot be handled as a ${rt.kind}: strict decoding error: ${texts.join(', ')}`);
+      throw new ApiError(
+        400,
+        'BadRequest',
+        `${rt.kind} in version "${version}" cannot be handled as a ${rt.kind}: strict decoding error: ${texts.join(', ')}`,
+      );
     }
     if (mode === 'Warn') ctx.warnings.push(...texts);
   }
@@ -531,13 +671,22 @@ export class ApiServer {
   }
 
   private checkBody(rt: ResourceType, version: string, body: KObject): void {
-    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new ApiError(400, 'BadRequest', 'the request body is not a JSON object');
+    if (!body || typeof body !== 'object' || Array.isArray(body))
+      throw new ApiError(400, 'BadRequest', 'the request body is not a JSON object');
     const want = groupVersion(rt.group, version);
     if (body.apiVersion && body.apiVersion !== want) {
-      throw new ApiError(400, 'BadRequest', `the API version in the data (${body.apiVersion}) does not match the expected API version (${want})`);
+      throw new ApiError(
+        400,
+        'BadRequest',
+        `the API version in the data (${body.apiVersion}) does not match the expected API version (${want})`,
+      );
     }
     if (body.kind && body.kind !== rt.kind) {
-      throw new ApiError(400, 'BadRequest', `${body.kind} in version "${version}" cannot be handled as a ${rt.kind}: the kind in the data (${body.kind}) does not match the expected kind (${rt.kind})`);
+      throw new ApiError(
+        400,
+        'BadRequest',
+        `${body.kind} in version "${version}" cannot be handled as a ${rt.kind}: the kind in the data (${body.kind}) does not match the expected kind (${rt.kind})`,
+      );
     }
   }
 
@@ -557,15 +706,30 @@ export class ApiServer {
 
   private establishCrd(crd: KObject): void {
     const problems = this.registry.registerCrd(crd);
-    if (problems.length) throw new ApiError(422, 'Invalid', `CustomResourceDefinition.apiextensions.k8s.io "${crd.metadata.name}" is invalid: ${problems.join(', ')}`);
+    if (problems.length)
+      throw new ApiError(
+        422,
+        'Invalid',
+        `CustomResourceDefinition.apiextensions.k8s.io "${crd.metadata.name}" is invalid: ${problems.join(', ')}`,
+      );
     if (crd.status?.conditions?.some((c: KObject) => c.type === 'Established' && c.status === 'True')) return;
     const now = timestamp();
     const storage = (crd.spec.versions as KObject[]).find((v) => v.storage)?.name;
     crd.status = {
-      acceptedNames: { ...crd.spec.names, singular: crd.spec.names.singular ?? crd.spec.names.kind.toLowerCase(), listKind: crd.spec.names.listKind ?? `${crd.spec.names.kind}List` },
+      acceptedNames: {
+        ...crd.spec.names,
+        singular: crd.spec.names.singular ?? crd.spec.names.kind.toLowerCase(),
+        listKind: crd.spec.names.listKind ?? `${crd.spec.names.kind}List`,
+      },
       conditions: [
         { type: 'NamesAccepted', status: 'True', reason: 'NoConflicts', message: 'no conflicts found', lastTransitionTime: now },
-        { type: 'Established', status: 'True', reason: 'InitialNamesAccepted', message: 'the initial names have been accepted', lastTransitionTime: now },
+        {
+          type: 'Established',
+          status: 'True',
+          reason: 'InitialNamesAccepted',
+          message: 'the initial names have been accepted',
+          lastTransitionTime: now,
+        },
       ],
       storedVersions: storage ? [storage] : [],
     };
@@ -573,7 +737,9 @@ export class ApiServer {
 
   private deleteCrd(rt: ResourceType, version: string, crd: KObject): KObject {
     const defined = this.registry.unregisterCrd(crd.metadata.name!);
-    if (defined) for (const o of this.store.list(resourceKey(defined))) this.store.remove(resourceKey(defined), o.metadata.namespace, o.metadata.name!);
+    if (defined)
+      for (const o of this.store.list(resourceKey(defined)))
+        this.store.remove(resourceKey(defined), o.metadata.namespace, o.metadata.name!);
     return this.toVersion(this.store.remove(resourceKey(rt), undefined, crd.metadata.name!)!, rt, version);
   }
 
@@ -609,13 +775,26 @@ function hasGeneration(rt: ResourceType): boolean {
 /** A Scale of an object: spec/status replicas at the kind's paths, the selector as a label selector string. */
 function scaleOf(obj: KObject, paths: ScalePaths, builtin: boolean): KObject {
   const m = obj.metadata;
-  const selector = paths.labelSelectorPath ? getPath(obj, paths.labelSelectorPath) : builtin ? selectorString(obj.spec?.selector) : undefined;
+  const selector = paths.labelSelectorPath
+    ? getPath(obj, paths.labelSelectorPath)
+    : builtin
+      ? selectorString(obj.spec?.selector)
+      : undefined;
   return {
     kind: 'Scale',
     apiVersion: 'autoscaling/v1',
-    metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, creationTimestamp: m.creationTimestamp },
+    metadata: {
+      name: m.name,
+      namespace: m.namespace,
+      uid: m.uid,
+      resourceVersion: m.resourceVersion,
+      creationTimestamp: m.creationTimestamp,
+    },
     spec: { replicas: Number(getPath(obj, paths.specReplicasPath) ?? 0) },
-    status: { replicas: Number(getPath(obj, paths.statusReplicasPath) ?? 0), ...(typeof selector === 'string' && selector ? { selector } : {}) },
+    status: {
+      replicas: Number(getPath(obj, paths.statusReplicasPath) ?? 0),
+      ...(typeof selector === 'string' && selector ? { selector } : {}),
+    },
   };
 }
 
@@ -653,11 +832,35 @@ function setPath(obj: KObject, path: string, value: unknown): void {
 }
 
 /** The fields of ObjectMeta (meta/v1): anything else under metadata is dropped. */
-const OBJECT_META_FIELDS = new Set(['name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields']);
+const OBJECT_META_FIELDS = new Set([
+  'name',
+  'generateName',
+  'namespace',
+  'selfLink',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'labels',
+  'annotations',
+  'ownerReferences',
+  'finalizers',
+  'managedFields',
+]);
 
 // Kinds whose storage answers an immediate delete with the deleted object (ReturnDeletedObject in
 // their kube-apiserver registry); the others answer with a Success Status naming it.
-const RETURNS_DELETED_OBJECT = new Set(['/pods', '/services', '/serviceaccounts', '/persistentvolumes', '/persistentvolumeclaims', '/nodes', 'storage.k8s.io/storageclasses']);
+const RETURNS_DELETED_OBJECT = new Set([
+  '/pods',
+  '/services',
+  '/serviceaccounts',
+  '/persistentvolumes',
+  '/persistentvolumeclaims',
+  '/nodes',
+  'storage.k8s.io/storageclasses',
+]);
 
 function returnsDeletedObject(rt: ResourceType): boolean {
   return !!rt.crdName || RETURNS_DELETED_OBJECT.has(resourceKey(rt));
@@ -717,11 +920,20 @@ export function notFound(rt: ResourceType, name: string): ApiError {
 }
 
 export function alreadyExists(rt: ResourceType, name: string): ApiError {
-  return new ApiError(409, 'AlreadyExists', `${qualifiedResource(rt)} "${name}" already exists`, { name, group: rt.group, kind: rt.plural });
+  return new ApiError(409, 'AlreadyExists', `${qualifiedResource(rt)} "${name}" already exists`, {
+    name,
+    group: rt.group,
+    kind: rt.plural,
+  });
 }
 
 function conflict(rt: ResourceType, name: string): ApiError {
-  return new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${qualifiedResource(rt)} "${name}": the object has been modified; please apply your changes to the latest version and try again`, { name, group: rt.group, kind: rt.plural });
+  return new ApiError(
+    409,
+    'Conflict',
+    `Operation cannot be fulfilled on ${qualifiedResource(rt)} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+    { name, group: rt.group, kind: rt.plural },
+  );
 }
 
 export function invalid(rt: ResourceType, name: string, causes: StatusCause[]): ApiError {

@@ -27,7 +27,12 @@ export interface AuditRecord {
 const REDACTED = '<redacted>';
 const WRITE_VERBS = new Set(['create', 'update', 'patch']);
 /** group/resource whose request bodies never reach the log. */
-const METADATA_ONLY = new Set(['/secrets', 'oauth.openshift.io/oauthaccesstokens', 'oauth.openshift.io/oauthauthorizetokens', 'authentication.k8s.io/tokenreviews']);
+const METADATA_ONLY = new Set([
+  '/secrets',
+  'oauth.openshift.io/oauthaccesstokens',
+  'oauth.openshift.io/oauthauthorizetokens',
+  'authentication.k8s.io/tokenreviews',
+]);
 
 export class AuditLog {
   private readonly out: WriteStream | undefined;
@@ -40,8 +45,13 @@ export class AuditLog {
 
   record(r: AuditRecord): void {
     if (!this.out) return;
-    const sensitive = METADATA_ONLY.has(`${r.objectRef?.apiGroup ?? ''}/${r.objectRef?.resource ?? ''}`) || (r.objectRef?.resource === 'serviceaccounts' && r.objectRef.subresource === 'token');
-    const requestObject = WRITE_VERBS.has(r.verb) && r.requestObject !== undefined && !sensitive ? redactRequest(r.objectRef?.resource, r.requestObject) : undefined;
+    const sensitive =
+      METADATA_ONLY.has(`${r.objectRef?.apiGroup ?? ''}/${r.objectRef?.resource ?? ''}`) ||
+      (r.objectRef?.resource === 'serviceaccounts' && r.objectRef.subresource === 'token');
+    const requestObject =
+      WRITE_VERBS.has(r.verb) && r.requestObject !== undefined && !sensitive
+        ? redactRequest(r.objectRef?.resource, r.requestObject)
+        : undefined;
     // As kube-apiserver does, a create names the object it made (from the request body).
     const created = r.verb === 'create' && r.objectRef && !r.objectRef.name ? nameOf(r.requestObject) : undefined;
     const objectRef = r.objectRef && { ...r.objectRef, ...(created ? { name: created } : {}) };

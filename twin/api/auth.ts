@@ -44,7 +44,10 @@ export class Authenticator {
   }
 
   /** A signed ServiceAccount token, as TokenRequest returns it. */
-  issueServiceAccountToken(sa: KObject, opts: { audiences?: string[]; expirationSeconds?: number; legacySecret?: string }): { token: string; expirationTimestamp: string } {
+  issueServiceAccountToken(
+    sa: KObject,
+    opts: { audiences?: string[]; expirationSeconds?: number; legacySecret?: string },
+  ): { token: string; expirationTimestamp: string } {
     const now = Math.floor(Date.now() / 1000);
     const exp = now + (opts.expirationSeconds ?? 3600);
     const ns = sa.metadata.namespace!;
@@ -108,7 +111,12 @@ export class Authenticator {
       .filter((g) => (g.users ?? []).includes(username))
       .map((g) => g.metadata.name!);
     const scopes: string[] | undefined = Array.isArray(stored.scopes) ? stored.scopes : undefined;
-    return { username, uid: user?.metadata.uid, groups: [...groups, 'system:authenticated:oauth', 'system:authenticated'], ...(scopes ? { scopes } : {}) };
+    return {
+      username,
+      uid: user?.metadata.uid,
+      groups: [...groups, 'system:authenticated:oauth', 'system:authenticated'],
+      ...(scopes ? { scopes } : {}),
+    };
   }
 }
 

@@ -45,13 +45,18 @@ export class TwinClient {
   /** Server-side apply under this client's field manager (force: controllers own what they apply). */
   apply(obj: KObject, opts: { force?: boolean } = { force: true }): KObject {
     const rt = this.type(obj.apiVersion, obj.kind)!;
-    return this.api.patch(rt, version(obj.apiVersion), obj.metadata.namespace, obj.metadata.name!, 'apply', obj, this.ctx(), { force: opts.force ?? true });
+    return this.api.patch(rt, version(obj.apiVersion), obj.metadata.namespace, obj.metadata.name!, 'apply', obj, this.ctx(), {
+      force: opts.force ?? true,
+    });
   }
 
   /** Server-side apply of the status subresource. */
   applyStatus(obj: KObject): KObject {
     const rt = this.type(obj.apiVersion, obj.kind)!;
-    return this.api.patch(rt, version(obj.apiVersion), obj.metadata.namespace, obj.metadata.name!, 'apply', obj, this.ctx(), { force: true, subresource: rt.subresources.status ? 'status' : undefined });
+    return this.api.patch(rt, version(obj.apiVersion), obj.metadata.namespace, obj.metadata.name!, 'apply', obj, this.ctx(), {
+      force: true,
+      subresource: rt.subresources.status ? 'status' : undefined,
+    });
   }
 
   update(obj: KObject): KObject {
@@ -62,10 +67,19 @@ export class TwinClient {
   /** Merge-patches the status (or the whole object for kinds without a status subresource). */
   patchStatus(apiVersion: string, kind: string, name: string, namespace: string | undefined, status: object): KObject {
     const rt = this.type(apiVersion, kind)!;
-    return this.api.patch(rt, version(apiVersion), namespace, name, 'merge', { status }, this.ctx(), { subresource: rt.subresources.status ? 'status' : undefined });
+    return this.api.patch(rt, version(apiVersion), namespace, name, 'merge', { status }, this.ctx(), {
+      subresource: rt.subresources.status ? 'status' : undefined,
+    });
   }
 
-  patch(apiVersion: string, kind: string, name: string, namespace: string | undefined, patch: object, type: 'merge' | 'json' | 'strategic' = 'merge'): KObject {
+  patch(
+    apiVersion: string,
+    kind: string,
+    name: string,
+    namespace: string | undefined,
+    patch: object,
+    type: 'merge' | 'json' | 'strategic' = 'merge',
+  ): KObject {
     const rt = this.type(apiVersion, kind)!;
     return this.api.patch(rt, version(apiVersion), namespace, name, type, patch, this.ctx());
   }
@@ -121,23 +135,43 @@ export class TwinClient {
       .items.find((e: KObject) => e.involvedObject?.uid === about.metadata.uid && e.reason === reason && e.message === message);
     const now = timestamp();
     if (existing) {
-      this.api.update(rt, 'v1', ns, existing.metadata.name, { ...existing, count: (existing.count ?? 1) + 1, lastTimestamp: now }, this.ctx());
+      this.api.update(
+        rt,
+        'v1',
+        ns,
+        existing.metadata.name,
+        { ...existing, count: (existing.count ?? 1) + 1, lastTimestamp: now },
+        this.ctx(),
+      );
       return;
     }
-    this.api.create(rt, 'v1', ns, {
-      apiVersion: 'v1',
-      kind: 'Event',
-      metadata: { generateName: `${about.metadata.name}.`, namespace: ns },
-      involvedObject: { apiVersion: about.apiVersion, kind: about.kind, name: about.metadata.name, namespace: about.metadata.namespace, uid: about.metadata.uid, resourceVersion: about.metadata.resourceVersion },
-      reason,
-      message,
-      type,
-      source: { component: this.manager },
-      reportingComponent: this.manager,
-      firstTimestamp: now,
-      lastTimestamp: now,
-      count: 1,
-    }, this.ctx());
+    this.api.create(
+      rt,
+      'v1',
+      ns,
+      {
+        apiVersion: 'v1',
+        kind: 'Event',
+        metadata: { generateName: `${about.metadata.name}.`, namespace: ns },
+        involvedObject: {
+          apiVersion: about.apiVersion,
+          kind: about.kind,
+          name: about.metadata.name,
+          namespace: about.metadata.namespace,
+          uid: about.metadata.uid,
+          resourceVersion: about.metadata.resourceVersion,
+        },
+        reason,
+        message,
+        type,
+        source: { component: this.manager },
+        reportingComponent: this.manager,
+        firstTimestamp: now,
+        lastTimestamp: now,
+        count: 1,
+      },
+      this.ctx(),
+    );
   }
 
   private ctx(): RequestContext {
@@ -146,7 +180,8 @@ export class TwinClient {
 
   private type(apiVersion: string, kind: string, required = true): ResourceType | undefined {
     const rt = this.api.registry.byKind(apiVersion, kind);
-    if (!rt && required) throw new ApiError(404, 'NotFound', `the server could not find the requested resource (kind ${kind} in ${apiVersion})`);
+    if (!rt && required)
+      throw new ApiError(404, 'NotFound', `the server could not find the requested resource (kind ${kind} in ${apiVersion})`);
     return rt;
   }
 }

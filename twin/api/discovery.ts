@@ -54,7 +54,8 @@ export function resourceList(registry: Registry, group: string, version: string)
     resources.push(resourceEntry(rt));
     if (rt.subresources.status) resources.push(subresourceEntry(rt, 'status', ['get', 'patch', 'update']));
     if (rt.subresources.scale) resources.push(subresourceEntry(rt, 'scale', ['get', 'patch', 'update']));
-    for (const extra of rt.subresources.extra ?? []) resources.push(subresourceEntry(rt, extra, extra === 'finalize' ? ['update'] : ['create', 'get']));
+    for (const extra of rt.subresources.extra ?? [])
+      resources.push(subresourceEntry(rt, extra, extra === 'finalize' ? ['update'] : ['create', 'get']));
   }
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: groupVersion(group, version), resources } as unknown as KObject;
 }
@@ -74,7 +75,25 @@ function resourceEntry(rt: ResourceType): object {
 
 function subresourceEntry(rt: ResourceType, sub: string, verbs: string[]): object {
   // Subresources of another group's kind say so (deployments/scale is an autoscaling/v1 Scale).
-  if (sub === 'scale') return { name: `${rt.plural}/${sub}`, singularName: '', namespaced: rt.namespaced, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs };
-  if (sub === 'token') return { name: `${rt.plural}/${sub}`, singularName: '', namespaced: rt.namespaced, group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest', verbs };
+  if (sub === 'scale')
+    return {
+      name: `${rt.plural}/${sub}`,
+      singularName: '',
+      namespaced: rt.namespaced,
+      group: 'autoscaling',
+      version: 'v1',
+      kind: 'Scale',
+      verbs,
+    };
+  if (sub === 'token')
+    return {
+      name: `${rt.plural}/${sub}`,
+      singularName: '',
+      namespaced: rt.namespaced,
+      group: 'authentication.k8s.io',
+      version: 'v1',
+      kind: 'TokenRequest',
+      verbs,
+    };
   return { name: `${rt.plural}/${sub}`, singularName: '', namespaced: rt.namespaced, kind: rt.kind, verbs };
 }

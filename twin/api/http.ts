@@ -48,7 +48,10 @@ export interface ResourceTarget {
   subresource?: string;
 }
 
-type Route = { type: 'nonresource'; path: string } | ({ type: 'resource' } & ResourceTarget) | { type: 'discovery'; group?: string; version?: string; core?: boolean };
+type Route =
+  | { type: 'nonresource'; path: string }
+  | ({ type: 'resource' } & ResourceTarget)
+  | { type: 'discovery'; group?: string; version?: string; core?: boolean };
 
 const MAX_BODY = 16 * 1024 * 1024;
 const MAX_WATCH_MS = 30 * 60_000;
@@ -105,12 +108,16 @@ async function handle(o: ApiHttpOptions, req: IncomingMessage, res: ServerRespon
     if (user !== authenticated) record.impersonatedUser = user;
     if (route.type !== 'resource') {
       const attrs: Attributes = { verb: (req.method ?? 'GET').toLowerCase(), path: url.pathname };
-      if (!isPublic(url.pathname) && !o.authz.authorize(user, attrs).allowed) throw new ApiError(403, 'Forbidden', forbiddenMessage(user, attrs), {});
+      if (!isPublic(url.pathname) && !o.authz.authorize(user, attrs).allowed)
+        throw new ApiError(403, 'Forbidden', forbiddenMessage(user, attrs), {});
       if (url.pathname === '/openapi/v2') {
         const pb = /protobuf/.test(req.headers.accept ?? '');
         const doc = openApiV2(pb);
         if (Buffer.isBuffer(doc)) {
-          res.writeHead(200, { 'Content-Type': 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf', 'Content-Length': doc.length });
+          res.writeHead(200, {
+            'Content-Type': 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf',
+            'Content-Length': doc.length,
+          });
           res.end(doc);
         } else writeJson(res, 200, doc);
         return finish(200);
@@ -142,21 +149,43 @@ async function serveResource(
   const verb = verbOf(method, t, watching);
   record.verb = verb;
   const rt = o.api.registry.resolve(t.group, t.version, t.plural);
-  record.objectRef = { resource: t.plural, namespace: t.namespace, name: t.name, apiGroup: t.group, apiVersion: t.version, subresource: t.subresource };
+  record.objectRef = {
+    resource: t.plural,
+    namespace: t.namespace,
+    name: t.name,
+    apiGroup: t.group,
+    apiVersion: t.version,
+    subresource: t.subresource,
+  };
   if (!rt) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
   if (!rt.namespaced && t.namespace) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
-  const attrs: Attributes = { verb, apiGroup: t.group, resource: t.plural, subresource: t.subresource, namespace: t.namespace, name: t.name };
+  const attrs: Attributes = {
+    verb,
+    apiGroup: t.group,
+    resource: t.plural,
+    subresource: t.subresource,
+    namespace: t.namespace,
+    name: t.name,
+  };
   // OpenShift's projectRequestInfoResolver (openshift-apiserver, package apiserverconfig; origin
   // pkg/authorization/authorizer before it): a request on projects/<name> is authorized in the namespace <name>.
   if (t.group === 'project.openshift.io' && t.plural === 'projects' && t.name && !t.namespace) attrs.namespace = t.name;
-  if (!o.authz.authorize(user, attrs).allowed) throw new ApiError(403, 'Forbidden', forbiddenMessage(user, attrs), { name: t.name, group: t.group, kind: t.plural });
+  if (!o.authz.authorize(user, attrs).allowed)
+    throw new ApiError(403, 'Forbidden', forbiddenMessage(user, attrs), { name: t.name, group: t.group, kind: t.plural });
   if (!rt.verbs.includes(verb) && !t.subresource && !(rt.virtual && rt.group === 'project.openshift.io')) {
     throw new ApiError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
   }
   const failure = o.faults.transientFailure(method, req.url ?? '');
   if (failure) {
     if (failure.retryAfter) res.setHeader('Retry-After', String(failure.retryAfter));
-    throw new ApiError(failure.code, failure.reason, failure.code === 429 ? 'Too many requests, please try again later.' : 'the server is currently unable to handle the request (injected transient fault)', failure.retryAfter ? { retryAfterSeconds: failure.retryAfter } : undefined);
+    throw new ApiError(
+      failure.code,
+      failure.reason,
+      failure.code === 429
+        ? 'Too many requests, please try again later.'
+        : 'the server is currently unable to handle the request (injected transient fault)',
+      failure.retryAfter ? { retryAfterSeconds: failure.retryAfter } : undefined,
+    );
   }
   const custom = t.subresource && o.subresourceHandlers?.get(`${t.plural}/${t.subresource}`);
   if (custom && custom(req, res, t, user)) return finish(res.headersSent ? res.statusCode : 101);
@@ -186,7 +215,10 @@ async function serveResource(
   const accept = req.headers.accept;
   if (method === 'GET' && wantsTable(accept)) {
     const items = t.name ? [result] : (result.items as KObject[]);
-    const listMeta = { ...(t.name ? {} : result.metadata), resourceVersion: String(result.metadata?.resourceVersion ?? o.api.store.currentRv()) };
+    const listMeta = {
+      ...(t.name ? {} : result.metadata),
+      resourceVersion: String(result.metadata?.resourceVersion ?? o.api.store.currentRv()),
+    };
     writeJson(res, 200, toTable(rt, t.version, items, listMeta, q.get('includeObject') ?? undefined));
   } else if (method === 'GET' && wantsPartialMetadata(accept)) {
     writeJson(res, 200, toPartialMetadata(result, !t.name));
@@ -194,7 +226,17 @@ async function serveResource(
   finish(code);
 }
 
-function dispatch(o: ApiHttpOptions, rt: ResourceType, t: ResourceTarget, method: string, verb: string, body: unknown, ctx: RequestContext, q: URLSearchParams, req: IncomingMessage): KObject {
+function dispatch(
+  o: ApiHttpOptions,
+  rt: ResourceType,
+  t: ResourceTarget,
+  method: string,
+  verb: string,
+  body: unknown,
+  ctx: RequestContext,
+  q: URLSearchParams,
+  req: IncomingMessage,
+): KObject {
   const api = o.api;
   if (rt.group === 'project.openshift.io' && rt.plural === 'projects') {
     if (verb === 'get') return o.virtual.getProject(ctx.user, t.name!);
@@ -202,11 +244,13 @@ function dispatch(o: ApiHttpOptions, rt: ResourceType, t: ResourceTarget, method
     if (verb === 'delete') return o.virtual.deleteProject(t.name!, ctx);
   }
   if (rt.group === 'user.openshift.io' && rt.plural === 'users' && t.name === '~' && verb === 'get') return o.virtual.currentUser(ctx.user);
-  if (t.plural === 'serviceaccounts' && t.subresource === 'token' && method === 'POST') return o.virtual.tokenRequest(t.namespace!, t.name!, body as KObject);
+  if (t.plural === 'serviceaccounts' && t.subresource === 'token' && method === 'POST')
+    return o.virtual.tokenRequest(t.namespace!, t.name!, body as KObject);
   switch (verb) {
     case 'get':
       if (t.subresource === 'scale') return api.getScale(rt, t.version, t.namespace, t.name!);
-      if (t.subresource && t.subresource !== 'status') throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+      if (t.subresource && t.subresource !== 'status')
+        throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
       return api.get(rt, t.version, t.namespace, t.name!);
     case 'list':
       return api.list(rt, t.version, t.namespace, {
@@ -224,8 +268,12 @@ function dispatch(o: ApiHttpOptions, rt: ResourceType, t: ResourceTarget, method
       if (t.subresource === 'scale') return api.updateScale(rt, t.version, t.namespace, t.name!, body as KObject, ctx);
       return api.update(rt, t.version, t.namespace, t.name!, body as KObject, ctx, t.subresource);
     case 'patch':
-      if (t.subresource === 'scale') return api.patchScale(rt, t.version, t.namespace, t.name!, patchType(req.headers['content-type']), body, ctx);
-      return api.patch(rt, t.version, t.namespace, t.name!, patchType(req.headers['content-type']), body, ctx, { force: q.get('force') === 'true', subresource: t.subresource });
+      if (t.subresource === 'scale')
+        return api.patchScale(rt, t.version, t.namespace, t.name!, patchType(req.headers['content-type']), body, ctx);
+      return api.patch(rt, t.version, t.namespace, t.name!, patchType(req.headers['content-type']), body, ctx, {
+        force: q.get('force') === 'true',
+        subresource: t.subresource,
+      });
     case 'delete': {
       const opts = (body ?? {}) as KObject;
       const obj = api.delete(rt, t.version, t.namespace, t.name!, ctx, {
@@ -235,7 +283,11 @@ function dispatch(o: ApiHttpOptions, rt: ResourceType, t: ResourceTarget, method
       return obj;
     }
     case 'deletecollection':
-      return api.deleteCollection(rt, t.version, t.namespace, ctx, { labelSelector: q.get('labelSelector') ?? undefined, fieldSelector: q.get('fieldSelector') ?? undefined, propagationPolicy: (q.get('propagationPolicy') ?? undefined) as never });
+      return api.deleteCollection(rt, t.version, t.namespace, ctx, {
+        labelSelector: q.get('labelSelector') ?? undefined,
+        fieldSelector: q.get('fieldSelector') ?? undefined,
+        propagationPolicy: (q.get('propagationPolicy') ?? undefined) as never,
+      });
   }
   throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
 }
@@ -273,7 +325,13 @@ function startWatch(
     if (res.writableEnded) return;
     let event = e;
     if (asTable && (e.type === 'ADDED' || e.type === 'MODIFIED' || e.type === 'DELETED')) {
-      const table = toTable(rt, t.version, [e.object], { resourceVersion: String(e.object.metadata.resourceVersion ?? '') }, q.get('includeObject') ?? undefined);
+      const table = toTable(
+        rt,
+        t.version,
+        [e.object],
+        { resourceVersion: String(e.object.metadata.resourceVersion ?? '') },
+        q.get('includeObject') ?? undefined,
+      );
       if (headersSent) table.columnDefinitions = null;
       headersSent = true;
       event = { type: e.type, object: table };
@@ -283,7 +341,10 @@ function startWatch(
     res.write(JSON.stringify(event) + '\n');
   };
   if (opts.resourceVersion && opts.resourceVersion !== '0' && o.faults.watchExpired()) {
-    write({ type: 'ERROR', object: new ApiError(410, 'Expired', `too old resource version: ${opts.resourceVersion} (${o.api.store.currentRv()})`).toStatus() });
+    write({
+      type: 'ERROR',
+      object: new ApiError(410, 'Expired', `too old resource version: ${opts.resourceVersion} (${o.api.store.currentRv()})`).toStatus(),
+    });
     res.end();
     return;
   }
@@ -295,10 +356,13 @@ function startWatch(
     if (!res.writableEnded) res.end();
   };
   try {
-    stop = rt.group === 'project.openshift.io' ? o.virtual.watchProjects(user, opts, write) : o.api.watch(rt, t.version, t.namespace, opts, (e) => {
-      write(e);
-      if (e.type === 'ERROR') close();
-    });
+    stop =
+      rt.group === 'project.openshift.io'
+        ? o.virtual.watchProjects(user, opts, write)
+        : o.api.watch(rt, t.version, t.namespace, opts, (e) => {
+            write(e);
+            if (e.type === 'ERROR') close();
+          });
   } catch (err) {
     write({ type: 'ERROR', object: (err instanceof ApiError ? err : internal(err)).toStatus() });
     res.end();
@@ -405,13 +469,21 @@ function patchType(contentType: string | undefined): PatchType {
     case 'application/apply-patch+cbor':
       return 'apply';
   }
-  throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`);
+  throw new ApiError(
+    415,
+    'UnsupportedMediaType',
+    `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`,
+  );
 }
 
 function decodeBody(raw: Buffer, contentType: string | undefined, method: string): unknown {
   const ct = (contentType ?? 'application/json').split(';')[0].trim();
   if (ct.includes('protobuf') || ct.includes('cbor')) {
-    throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
+    throw new ApiError(
+      415,
+      'UnsupportedMediaType',
+      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,
+    );
   }
   const text = raw.toString('utf8');
   try {
@@ -420,7 +492,11 @@ function decodeBody(raw: Buffer, contentType: string | undefined, method: string
   } catch (e) {
     // Say where the body is malformed, never what it holds: V8's and js-yaml's messages quote the
     // input (a Secret's value, say), and this message goes to the client and the audit log.
-    throw new ApiError(400, 'BadRequest', `the request body could not be decoded (${method} ${ct}): ${parseErrorSummary(e, ct.includes('yaml'))}`);
+    throw new ApiError(
+      400,
+      'BadRequest',
+      `the request body could not be decoded (${method} ${ct}): ${parseErrorSummary(e, ct.includes('yaml'))}`,
+    );
   }
 }
 
@@ -434,7 +510,6 @@ function parseErrorSummary(e: unknown, isYaml: boolean): string {
   const position = /at position (\d+)/.exec(message);
   return `json parse error: invalid character at offset ${position ? position[1] : 'unknown'}`;
 }
-
 
 /**
  * Impersonate-User / -Group / -Uid / -Extra-* (kubectl --as, --as-group): the requester needs the
@@ -450,21 +525,39 @@ function impersonate(authz: Authorizer, requester: UserInfo, req: IncomingMessag
   const extras = Object.keys(h).filter((k) => k.startsWith('impersonate-extra-'));
   if (username === undefined) {
     if (groups.length || uid !== undefined || extras.length) {
-      throw new ApiError(500, 'InternalError', `Internal error occurred: requested [${groups.map((g) => `{Group  ${g}  }`).join(' ')}] without impersonating a user`);
+      throw new ApiError(
+        500,
+        'InternalError',
+        `Internal error occurred: requested [${groups.map((g) => `{Group  ${g}  }`).join(' ')}] without impersonating a user`,
+      );
     }
     return requester;
   }
   const check = (attrs: Attributes) => {
-    if (!authz.authorize(requester, attrs).allowed) throw new ApiError(403, 'Forbidden', forbiddenMessage(requester, attrs), { name: attrs.name, group: attrs.apiGroup, kind: attrs.resource });
+    if (!authz.authorize(requester, attrs).allowed)
+      throw new ApiError(403, 'Forbidden', forbiddenMessage(requester, attrs), {
+        name: attrs.name,
+        group: attrs.apiGroup,
+        kind: attrs.resource,
+      });
   };
   const sa = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(username);
   if (sa) check({ verb: 'impersonate', apiGroup: '', resource: 'serviceaccounts', namespace: sa[1], name: sa[2] });
   else check({ verb: 'impersonate', apiGroup: '', resource: 'users', name: username });
   for (const g of groups) check({ verb: 'impersonate', apiGroup: '', resource: 'groups', name: g });
   if (uid !== undefined) check({ verb: 'impersonate', apiGroup: 'authentication.k8s.io', resource: 'uids', name: uid });
-  for (const k of extras) for (const v of h[k] ?? []) check({ verb: 'impersonate', apiGroup: 'authentication.k8s.io', resource: 'userextras', subresource: k.slice('impersonate-extra-'.length), name: v });
+  for (const k of extras)
+    for (const v of h[k] ?? [])
+      check({
+        verb: 'impersonate',
+        apiGroup: 'authentication.k8s.io',
+        resource: 'userextras',
+        subresource: k.slice('impersonate-extra-'.length),
+        name: v,
+      });
   const all = sa && !groups.length ? ['system:serviceaccounts', `system:serviceaccounts:${sa[1]}`] : [...groups];
-  if (username !== 'system:anonymous' && !all.includes('system:authenticated') && !all.includes('system:unauthenticated')) all.push('system:authenticated');
+  if (username !== 'system:anonymous' && !all.includes('system:authenticated') && !all.includes('system:unauthenticated'))
+    all.push('system:authenticated');
   return { username, ...(uid !== undefined ? { uid } : {}), groups: all };
 }
 
@@ -475,7 +568,11 @@ function bearer(header: string | undefined): string | undefined {
 
 function writeJson(res: ServerResponse, code: number, body: unknown): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(code, { 'Content-Type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
+  res.writeHead(code, {
+    'Content-Type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-cache, private',
+  });
   res.end(text);
 }
 

@@ -51,8 +51,18 @@ export class ClusterLifecycle {
     const refs = obj.metadata.ownerReferences ?? [];
     if (refs.length && !obj.metadata.deletionTimestamp) {
       const live = refs.filter((r) => this.owners.has(r.uid));
-      if (!live.length) this.api.delete(rt, rt.storageVersion, obj.metadata.namespace, obj.metadata.name!, ctx(), { propagationPolicy: 'Background' });
-      else if (live.length !== refs.length) this.api.patch(rt, rt.storageVersion, obj.metadata.namespace, obj.metadata.name!, 'merge', { metadata: { ownerReferences: live } }, ctx());
+      if (!live.length)
+        this.api.delete(rt, rt.storageVersion, obj.metadata.namespace, obj.metadata.name!, ctx(), { propagationPolicy: 'Background' });
+      else if (live.length !== refs.length)
+        this.api.patch(
+          rt,
+          rt.storageVersion,
+          obj.metadata.namespace,
+          obj.metadata.name!,
+          'merge',
+          { metadata: { ownerReferences: live } },
+          ctx(),
+        );
       return;
     }
     if (!obj.metadata.deletionTimestamp) return;
@@ -61,13 +71,27 @@ export class ClusterLifecycle {
     if (finalizers.includes('orphan')) {
       for (const d of dependents) {
         const rest = (d.obj.metadata.ownerReferences ?? []).filter((r) => r.uid !== obj.metadata.uid);
-        this.api.patch(d.rt, d.rt.storageVersion, d.obj.metadata.namespace, d.obj.metadata.name!, 'merge', { metadata: { ownerReferences: rest.length ? rest : null } }, ctx());
+        this.api.patch(
+          d.rt,
+          d.rt.storageVersion,
+          d.obj.metadata.namespace,
+          d.obj.metadata.name!,
+          'merge',
+          { metadata: { ownerReferences: rest.length ? rest : null } },
+          ctx(),
+        );
       }
       this.dropFinalizer(rt, obj, 'orphan');
     } else if (finalizers.includes('foregroundDeletion')) {
-      for (const d of dependents) if (!d.obj.metadata.deletionTimestamp) this.api.delete(d.rt, d.rt.storageVersion, d.obj.metadata.namespace, d.obj.metadata.name!, ctx(), { propagationPolicy: 'Foreground' });
+      for (const d of dependents)
+        if (!d.obj.metadata.deletionTimestamp)
+          this.api.delete(d.rt, d.rt.storageVersion, d.obj.metadata.namespace, d.obj.metadata.name!, ctx(), {
+            propagationPolicy: 'Foreground',
+          });
       // Only dependents whose reference has blockOwnerDeletion keep the owner; the others go in the background.
-      const blocking = dependents.some((d) => (d.obj.metadata.ownerReferences ?? []).some((r) => r.uid === obj.metadata.uid && r.blockOwnerDeletion));
+      const blocking = dependents.some((d) =>
+        (d.obj.metadata.ownerReferences ?? []).some((r) => r.uid === obj.metadata.uid && r.blockOwnerDeletion),
+      );
       if (!blocking) this.dropFinalizer(rt, obj, 'foregroundDeletion');
     }
     if (rt.group === '' && rt.kind === 'Namespace') this.terminate(obj, all);
@@ -82,8 +106,22 @@ export class ClusterLifecycle {
     const waiting = content.filter((x) => x.obj.metadata.finalizers?.length);
     if (content.length) {
       const conditions = [
-        { type: 'NamespaceContentRemaining', status: 'True', reason: 'SomeResourcesRemain', message: `Some resources are remaining: ${summarize(content)}` },
-        ...(waiting.length ? [{ type: 'NamespaceFinalizersRemaining', status: 'True', reason: 'SomeFinalizersRemain', message: `Some content in the namespace has finalizers remaining: ${[...new Set(waiting.flatMap((w) => w.obj.metadata.finalizers!))].join(', ')}` }] : []),
+        {
+          type: 'NamespaceContentRemaining',
+          status: 'True',
+          reason: 'SomeResourcesRemain',
+          message: `Some resources are remaining: ${summarize(content)}`,
+        },
+        ...(waiting.length
+          ? [
+              {
+                type: 'NamespaceFinalizersRemaining',
+                status: 'True',
+                reason: 'SomeFinalizersRemain',
+                message: `Some content in the namespace has finalizers remaining: ${[...new Set(waiting.flatMap((w) => w.obj.metadata.finalizers!))].join(', ')}`,
+              },
+            ]
+          : []),
       ];
       this.api.update(this.nsType(), 'v1', undefined, name, { ...ns, status: { ...ns.status, conditions } }, ctx(), 'status');
       return;
@@ -93,7 +131,15 @@ export class ClusterLifecycle {
 
   private dropFinalizer(rt: ResourceType, obj: KObject, finalizer: string): void {
     const rest = (obj.metadata.finalizers ?? []).filter((f) => f !== finalizer);
-    this.api.patch(rt, rt.storageVersion, obj.metadata.namespace, obj.metadata.name!, 'merge', { metadata: { finalizers: rest.length ? rest : null } }, ctx());
+    this.api.patch(
+      rt,
+      rt.storageVersion,
+      obj.metadata.namespace,
+      obj.metadata.name!,
+      'merge',
+      { metadata: { finalizers: rest.length ? rest : null } },
+      ctx(),
+    );
   }
 
   private everything(): { rt: ResourceType; obj: KObject }[] {
@@ -112,6 +158,10 @@ export class ClusterLifecycle {
 
 function summarize(content: { rt: ResourceType; obj: KObject }[]): string {
   const counts = new Map<string, number>();
-  for (const x of content) counts.set(x.rt.plural + (x.rt.group ? '.' + x.rt.group : ''), (counts.get(x.rt.plural + (x.rt.group ? '.' + x.rt.group : '')) ?? 0) + 1);
+  for (const x of content)
+    counts.set(
+      x.rt.plural + (x.rt.group ? '.' + x.rt.group : ''),
+      (counts.get(x.rt.plural + (x.rt.group ? '.' + x.rt.group : '')) ?? 0) + 1,
+    );
   return [...counts].map(([k, n]) => `${k} has ${n} resource instances`).join(', ');
 }

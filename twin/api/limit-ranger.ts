@@ -29,16 +29,22 @@ export function admitPodLimits(pod: KObject, limitRanges: KObject[]): void {
       for (const [name, max] of Object.entries(item.max ?? {})) {
         const limit = c.resources?.limits?.[name];
         if (limit === undefined) errors.push(`maximum ${name} usage per Container is ${max}.  No limit is specified`);
-        else if (parseQuantity(limit) > parseQuantity(max)) errors.push(`maximum ${name} usage per Container is ${max}, but limit is ${limit}`);
+        else if (parseQuantity(limit) > parseQuantity(max))
+          errors.push(`maximum ${name} usage per Container is ${max}, but limit is ${limit}`);
       }
       for (const [name, min] of Object.entries(item.min ?? {})) {
         const request = c.resources?.requests?.[name];
         if (request === undefined) errors.push(`minimum ${name} usage per Container is ${min}.  No request is specified`);
-        else if (parseQuantity(request) < parseQuantity(min)) errors.push(`minimum ${name} usage per Container is ${min}, but request is ${request}`);
+        else if (parseQuantity(request) < parseQuantity(min))
+          errors.push(`minimum ${name} usage per Container is ${min}, but request is ${request}`);
       }
     }
   }
-  if (errors.length) throw new ApiError(403, 'Forbidden', `pods "${pod.metadata?.name ?? ''}" is forbidden: ${[...new Set(errors)].join(', ')}`, { name: pod.metadata?.name, kind: 'pods' });
+  if (errors.length)
+    throw new ApiError(403, 'Forbidden', `pods "${pod.metadata?.name ?? ''}" is forbidden: ${[...new Set(errors)].join(', ')}`, {
+      name: pod.metadata?.name,
+      kind: 'pods',
+    });
 }
 
 function defaults(c: KObject, item: LimitItem): void {

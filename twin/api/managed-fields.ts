@@ -53,7 +53,11 @@ export function serverSideApply(live: KObject | undefined, applied: KObject, opt
   const tracking = makeTracking(opts.semantics, opts.ignoreTopLevel);
   const missingKey = missingListKey(applied, tracking);
   if (missingKey) {
-    throw new ApiError(500, 'InternalError', `failed to create typed patch object (${applied.apiVersion}, Kind=${applied.kind}): ${missingKey}`);
+    throw new ApiError(
+      500,
+      'InternalError',
+      `failed to create typed patch object (${applied.apiVersion}, Kind=${applied.kind}): ${missingKey}`,
+    );
   }
   const appliedSet = objectFieldSet(applied, tracking);
   const owners = live ? ownersForApply(live, opts, tracking) : [];
@@ -88,7 +92,9 @@ function newObjectBase(applied: KObject): KObject {
 function findConflicts(others: Owner[], contested: PathSet, subresource: string | undefined): OwnedConflict[] {
   const conflicts: OwnedConflict[] = [];
   const sameSubresource = others.filter((o) => (o.entry.subresource ?? '') === (subresource ?? ''));
-  const byManager = [...sameSubresource].sort((a, b) => (a.entry.manager < b.entry.manager ? -1 : a.entry.manager > b.entry.manager ? 1 : 0));
+  const byManager = [...sameSubresource].sort((a, b) =>
+    a.entry.manager < b.entry.manager ? -1 : a.entry.manager > b.entry.manager ? 1 : 0,
+  );
   for (const owner of byManager) {
     for (const path of sortedPaths(owner.set.intersection(contested))) conflicts.push({ manager: owner.entry.manager, path, owner });
   }
@@ -137,7 +143,13 @@ export function recordUpdate(oldObj: KObject | undefined, newObj: KObject, opts:
 
 // ---- entries ----
 
-function isEntry(e: ManagedFieldsEntry, manager: string, operation: 'Apply' | 'Update', subresource?: string, apiVersion?: string): boolean {
+function isEntry(
+  e: ManagedFieldsEntry,
+  manager: string,
+  operation: 'Apply' | 'Update',
+  subresource?: string,
+  apiVersion?: string,
+): boolean {
   return (
     e.manager === manager &&
     e.operation === operation &&
@@ -160,7 +172,14 @@ function ownersForApply(live: KObject, opts: FieldOwnerOptions, tracking: Tracki
   if (owners.length > 0) return owners;
   const set = objectFieldSet(live, tracking);
   if (set.isEmpty()) return [];
-  const entry: ManagedFieldsEntry = { manager: BEFORE_FIRST_APPLY, operation: 'Update', apiVersion: opts.apiVersion, time: opts.now, fieldsType: 'FieldsV1', fieldsV1: {} };
+  const entry: ManagedFieldsEntry = {
+    manager: BEFORE_FIRST_APPLY,
+    operation: 'Update',
+    apiVersion: opts.apiVersion,
+    time: opts.now,
+    fieldsType: 'FieldsV1',
+    fieldsV1: {},
+  };
   return [{ entry, set, dirty: true }];
 }
 

@@ -45,5 +45,12 @@ export function refOf(obj: KObject): string {
 }
 
 export function ownerReference(owner: KObject, controller = true): NonNullable<KObject['metadata']['ownerReferences']>[number] {
-  return { apiVersion: owner.apiVersion, kind: owner.kind, name: owner.metadata.name!, uid: owner.metadata.uid!, controller, blockOwnerDeletion: true };
+  return {
+    apiVersion: owner.apiVersion,
+    kind: owner.kind,
+    name: owner.metadata.name!,
+    uid: owner.metadata.uid!,
+    controller,
+    blockOwnerDeletion: true,
+  };
 }

@@ -52,19 +52,44 @@ const json = (ref: object) => ({ content: { 'application/json': { schema: ref } 
 
 function collectionPath(rt: ResourceType, gvk: object, ref: object): object {
   const ops: Record<string, object> = {
-    get: { operationId: `list${rt.kind}`, responses: { '200': json({ type: 'object' }) }, 'x-kubernetes-action': 'list', 'x-kubernetes-group-version-kind': gvk },
+    get: {
+      operationId: `list${rt.kind}`,
+      responses: { '200': json({ type: 'object' }) },
+      'x-kubernetes-action': 'list',
+      'x-kubernetes-group-version-kind': gvk,
+    },
   };
   if (rt.verbs.includes('create')) {
-    ops.post = { operationId: `create${rt.kind}`, requestBody: json(ref), responses: { '201': json(ref) }, parameters: writeParams(), 'x-kubernetes-action': 'post', 'x-kubernetes-group-version-kind': gvk };
+    ops.post = {
+      operationId: `create${rt.kind}`,
+      requestBody: json(ref),
+      responses: { '201': json(ref) },
+      parameters: writeParams(),
+      'x-kubernetes-action': 'post',
+      'x-kubernetes-group-version-kind': gvk,
+    };
   }
   return ops;
 }
 
 function itemPath(rt: ResourceType, gvk: object, ref: object): object {
   const ops: Record<string, object> = {
-    get: { operationId: `read${rt.kind}`, responses: { '200': json(ref) }, 'x-kubernetes-action': 'get', 'x-kubernetes-group-version-kind': gvk },
+    get: {
+      operationId: `read${rt.kind}`,
+      responses: { '200': json(ref) },
+      'x-kubernetes-action': 'get',
+      'x-kubernetes-group-version-kind': gvk,
+    },
   };
-  if (rt.verbs.includes('update')) ops.put = { operationId: `replace${rt.kind}`, requestBody: json(ref), responses: { '200': json(ref) }, parameters: writeParams(), 'x-kubernetes-action': 'put', 'x-kubernetes-group-version-kind': gvk };
+  if (rt.verbs.includes('update'))
+    ops.put = {
+      operationId: `replace${rt.kind}`,
+      requestBody: json(ref),
+      responses: { '200': json(ref) },
+      parameters: writeParams(),
+      'x-kubernetes-action': 'put',
+      'x-kubernetes-group-version-kind': gvk,
+    };
   if (rt.verbs.includes('patch')) {
     ops.patch = {
       operationId: `patch${rt.kind}`,
@@ -75,12 +100,22 @@ function itemPath(rt: ResourceType, gvk: object, ref: object): object {
       'x-kubernetes-group-version-kind': gvk,
     };
   }
-  if (rt.verbs.includes('delete')) ops.delete = { operationId: `delete${rt.kind}`, responses: { '200': json(ref) }, 'x-kubernetes-action': 'delete', 'x-kubernetes-group-version-kind': gvk };
+  if (rt.verbs.includes('delete'))
+    ops.delete = {
+      operationId: `delete${rt.kind}`,
+      responses: { '200': json(ref) },
+      'x-kubernetes-action': 'delete',
+      'x-kubernetes-group-version-kind': gvk,
+    };
   return ops;
 }
 
 function writeParams(): object[] {
-  return ['dryRun', 'fieldManager', 'fieldValidation'].map((name) => ({ name, in: 'query', schema: { type: 'string', uniqueItems: true } }));
+  return ['dryRun', 'fieldManager', 'fieldValidation'].map((name) => ({
+    name,
+    in: 'query',
+    schema: { type: 'string', uniqueItems: true },
+  }));
 }
 
 export function openApiPathFor(group: string, version: string): string {

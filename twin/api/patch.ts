@@ -185,7 +185,8 @@ function mergeMap(original: JsonObject, patch: JsonObject, path: string[], seman
   const directive = patch[DIRECTIVE];
   if (directive === 'delete') return undefined;
   if (directive === 'replace') return stripDirectives(patch, path, semantics);
-  if (directive !== undefined && directive !== 'merge') throw badRequest(`Unknown patch type: ${String(directive)} in map: ${JSON.stringify(patch)}`);
+  if (directive !== undefined && directive !== 'merge')
+    throw badRequest(`Unknown patch type: ${String(directive)} in map: ${JSON.stringify(patch)}`);
 
   const out = applyRetainKeys(original, patch);
   // $setElementOrder orders a list against its value before this patch.
@@ -203,7 +204,15 @@ function mergeMap(original: JsonObject, patch: JsonObject, path: string[], seman
     else out[key] = merged;
   }
   for (const [key, value] of Object.entries(patch)) {
-    if (key.startsWith(SET_ELEMENT_ORDER)) applyElementOrder(out, key.slice(SET_ELEMENT_ORDER.length), value, before.get(key), [...path, key.slice(SET_ELEMENT_ORDER.length)], semantics);
+    if (key.startsWith(SET_ELEMENT_ORDER))
+      applyElementOrder(
+        out,
+        key.slice(SET_ELEMENT_ORDER.length),
+        value,
+        before.get(key),
+        [...path, key.slice(SET_ELEMENT_ORDER.length)],
+        semantics,
+      );
   }
   return out;
 }
@@ -226,7 +235,8 @@ function applyRetainKeys(original: JsonObject, patch: JsonObject): JsonObject {
   if (retain === undefined) return original;
   if (!Array.isArray(retain)) throw badRequest('invalid patch: $retainKeys must be a list of strings');
   for (const key of Object.keys(patch)) {
-    if (!key.startsWith('$') && !retain.includes(key)) throw new ApiError(422, 'Invalid', `${INVALID_REQUEST}: the content of the patch does not match the $retainKeys list`);
+    if (!key.startsWith('$') && !retain.includes(key))
+      throw new ApiError(422, 'Invalid', `${INVALID_REQUEST}: the content of the patch does not match the $retainKeys list`);
   }
   return Object.fromEntries(Object.entries(original).filter(([k]) => retain.includes(k)));
 }
@@ -262,7 +272,12 @@ function unionList(original: unknown[], patch: unknown[]): unknown[] {
  * the original did not have goes before the server-only items still to place. So a container added
  * by `kubectl patch` comes first, and a patch listing existing items in another order reorders them.
  */
-function normalizeElementOrder(merged: unknown[], patchOrder: unknown[], serverOrder: unknown[], same: (a: unknown, b: unknown) => boolean): unknown[] {
+function normalizeElementOrder(
+  merged: unknown[],
+  patchOrder: unknown[],
+  serverOrder: unknown[],
+  same: (a: unknown, b: unknown) => boolean,
+): unknown[] {
   const indexIn = (list: unknown[], x: unknown) => list.findIndex((y) => same(x, y));
   const byIndexIn = (list: unknown[]) => (a: unknown, b: unknown) => {
     const ia = indexIn(list, a);
@@ -288,7 +303,10 @@ function normalizeElementOrder(merged: unknown[], patchOrder: unknown[], serverO
 }
 
 /** Items of a map list are the same item when their (first) merge key is equal, as patchMergeKey compares them. */
-const sameByKey = (keys: string[]) => (a: unknown, b: unknown): boolean => isObject(a) && isObject(b) && keys.length > 0 && deepEqual(a[keys[0]], b[keys[0]]);
+const sameByKey =
+  (keys: string[]) =>
+  (a: unknown, b: unknown): boolean =>
+    isObject(a) && isObject(b) && keys.length > 0 && deepEqual(a[keys[0]], b[keys[0]]);
 
 /**
  * Merges a patch list into a map list. Like Kubernetes' patchMergeKey, the first key field must be
@@ -296,14 +314,21 @@ const sameByKey = (keys: string[]) => (a: unknown, b: unknown): boolean => isObj
  * when the patch item gives them.
  */
 function mergeListByKeys(original: unknown[], patch: unknown[], keys: string[], path: string[], semantics: ListSemanticsFn): unknown[] {
-  const matcher = (item: JsonObject) => (x: unknown): boolean => isObject(x) && keys.every((k) => item[k] === undefined || deepEqual(x[k], item[k]));
+  const matcher =
+    (item: JsonObject) =>
+    (x: unknown): boolean =>
+      isObject(x) && keys.every((k) => item[k] === undefined || deepEqual(x[k], item[k]));
   // Deletions first (they change the original the order is taken from), then merges and additions.
   let base = [...original];
   const plain: JsonObject[] = [];
   for (const item of patch) {
     if (!isObject(item)) throw badRequest(`invalid patch: list ${path.join('.')} must contain objects`);
     if (keys.length > 0 && item[keys[0]] === undefined) {
-      throw new ApiError(500, 'InternalError', `Internal error occurred: map: ${JSON.stringify(item)} does not contain declared merge key: ${keys[0]}`);
+      throw new ApiError(
+        500,
+        'InternalError',
+        `Internal error occurred: map: ${JSON.stringify(item)} does not contain declared merge key: ${keys[0]}`,
+      );
     }
     if (item[DIRECTIVE] === 'delete') base = base.filter((x) => !matcher(item)(x));
     else plain.push(item);
@@ -322,7 +347,14 @@ function mergeListByKeys(original: unknown[], patch: unknown[], keys: string[], 
  * does not list (added by the server or other clients) keep their places relative to the list as it
  * was before the patch, as Kubernetes' normalizeElementOrder interleaves them.
  */
-function applyElementOrder(out: JsonObject, field: string, order: unknown, before: unknown, path: string[], semantics: ListSemanticsFn): void {
+function applyElementOrder(
+  out: JsonObject,
+  field: string,
+  order: unknown,
+  before: unknown,
+  path: string[],
+  semantics: ListSemanticsFn,
+): void {
   const list = out[field];
   if (!Array.isArray(order) || !Array.isArray(list)) return;
   const ls = semantics(path);

@@ -18,7 +18,13 @@ export interface Printer {
   cells(o: KObject): unknown[];
 }
 
-const col = (name: string, type = 'string', priority = 0, format = ''): ColumnDefinition => ({ name, type, format, description: '', priority });
+const col = (name: string, type = 'string', priority = 0, format = ''): ColumnDefinition => ({
+  name,
+  type,
+  format,
+  description: '',
+  priority,
+});
 const NAME = col('Name', 'string', 0, 'name');
 const AGE = col('Age');
 
@@ -45,7 +51,12 @@ function podStatus(pod: KObject): { ready: string; reason: string; restarts: str
     noteRestart(c);
     const terminated = c.state?.terminated;
     if (terminated && Number(terminated.exitCode ?? 0) === 0) continue;
-    if (terminated) reason = terminated.reason ? `Init:${terminated.reason}` : terminated.signal ? `Init:Signal:${terminated.signal}` : `Init:ExitCode:${terminated.exitCode}`;
+    if (terminated)
+      reason = terminated.reason
+        ? `Init:${terminated.reason}`
+        : terminated.signal
+          ? `Init:Signal:${terminated.signal}`
+          : `Init:ExitCode:${terminated.exitCode}`;
     else if (c.state?.waiting?.reason && c.state.waiting.reason !== 'PodInitializing') reason = `Init:${c.state.waiting.reason}`;
     else reason = `Init:${i}/${(spec.initContainers ?? []).length}`;
     initializing = true;
@@ -61,16 +72,19 @@ function podStatus(pod: KObject): { ready: string; reason: string; restarts: str
       noteRestart(c);
       if (c.state?.waiting?.reason) reason = c.state.waiting.reason;
       else if (c.state?.terminated?.reason) reason = c.state.terminated.reason;
-      else if (c.state?.terminated) reason = c.state.terminated.signal ? `Signal:${c.state.terminated.signal}` : `ExitCode:${c.state.terminated.exitCode}`;
+      else if (c.state?.terminated)
+        reason = c.state.terminated.signal ? `Signal:${c.state.terminated.signal}` : `ExitCode:${c.state.terminated.exitCode}`;
       else if (c.ready && c.state?.running) {
         running = true;
         ready++;
       }
     }
-    if (reason === 'Completed' && running) reason = (status.conditions ?? []).some((c: KObject) => c.type === 'Ready' && c.status === 'True') ? 'Running' : 'NotReady';
+    if (reason === 'Completed' && running)
+      reason = (status.conditions ?? []).some((c: KObject) => c.type === 'Ready' && c.status === 'True') ? 'Running' : 'NotReady';
   }
   if (pod.metadata.deletionTimestamp) reason = status.reason === 'NodeLost' ? 'Unknown' : 'Terminating';
-  const restartText = restarts !== 0 && lastRestart > 0 ? `${restarts} (${age(new Date(lastRestart).toISOString())} ago)` : String(restarts);
+  const restartText =
+    restarts !== 0 && lastRestart > 0 ? `${restarts} (${age(new Date(lastRestart).toISOString())} ago)` : String(restarts);
   return { ready: `${ready}/${(spec.containers ?? []).length}`, reason, restarts: restartText };
 }
 
@@ -128,7 +142,14 @@ function subjectsOf(binding: KObject, kind: string): string {
 
 const bindingPrinter: Printer = {
   columns: [NAME, col('Role'), AGE, col('Users', 'string', 1), col('Groups', 'string', 1), col('ServiceAccounts', 'string', 1)],
-  cells: (o) => [o.metadata.name, `${o.roleRef?.kind}/${o.roleRef?.name}`, age(o.metadata.creationTimestamp), subjectsOf(o, 'User'), subjectsOf(o, 'Group'), subjectsOf(o, 'ServiceAccount')],
+  cells: (o) => [
+    o.metadata.name,
+    `${o.roleRef?.kind}/${o.roleRef?.name}`,
+    age(o.metadata.creationTimestamp),
+    subjectsOf(o, 'User'),
+    subjectsOf(o, 'Group'),
+    subjectsOf(o, 'ServiceAccount'),
+  ],
 };
 
 const createdAtPrinter: Printer = {
@@ -138,50 +159,171 @@ const createdAtPrinter: Printer = {
 
 const PRINTERS: Record<string, Printer> = {
   '/Pod': {
-    columns: [NAME, col('Ready'), col('Status'), col('Restarts'), AGE, col('IP', 'string', 1), col('Node', 'string', 1), col('Nominated Node', 'string', 1), col('Readiness Gates', 'string', 1)],
+    columns: [
+      NAME,
+      col('Ready'),
+      col('Status'),
+      col('Restarts'),
+      AGE,
+      col('IP', 'string', 1),
+      col('Node', 'string', 1),
+      col('Nominated Node', 'string', 1),
+      col('Readiness Gates', 'string', 1),
+    ],
     cells(o) {
       const { ready, reason, restarts } = podStatus(o);
       const ip = o.status?.podIPs?.[0]?.ip || o.status?.podIP || '<none>';
       const gates: KObject[] = o.spec?.readinessGates ?? [];
-      const gateText = gates.length ? `${gates.filter((g) => (o.status?.conditions ?? []).some((c: KObject) => c.type === g.conditionType && c.status === 'True')).length}/${gates.length}` : '<none>';
-      return [o.metadata.name, ready, reason, restarts, age(o.metadata.creationTimestamp), ip, o.spec?.nodeName || '<none>', o.status?.nominatedNodeName || '<none>', gateText];
+      const gateText = gates.length
+        ? `${gates.filter((g) => (o.status?.conditions ?? []).some((c: KObject) => c.type === g.conditionType && c.status === 'True')).length}/${gates.length}`
+        : '<none>';
+      return [
+        o.metadata.name,
+        ready,
+        reason,
+        restarts,
+        age(o.metadata.creationTimestamp),
+        ip,
+        o.spec?.nodeName || '<none>',
+        o.status?.nominatedNodeName || '<none>',
+        gateText,
+      ];
     },
   },
   'apps/Deployment': {
-    columns: [NAME, col('Ready'), col('Up-to-date', 'integer'), col('Available', 'integer'), AGE, col('Containers', 'string', 1), col('Images', 'string', 1), col('Selector', 'string', 1)],
-    cells: (o) => [o.metadata.name, ratio(o.status?.readyReplicas, o.spec?.replicas), Number(o.status?.updatedReplicas ?? 0), Number(o.status?.availableReplicas ?? 0), age(o.metadata.creationTimestamp), ...containerCells(o.spec?.template), selectorText(o.spec?.selector)],
+    columns: [
+      NAME,
+      col('Ready'),
+      col('Up-to-date', 'integer'),
+      col('Available', 'integer'),
+      AGE,
+      col('Containers', 'string', 1),
+      col('Images', 'string', 1),
+      col('Selector', 'string', 1),
+    ],
+    cells: (o) => [
+      o.metadata.name,
+      ratio(o.status?.readyReplicas, o.spec?.replicas),
+      Number(o.status?.updatedReplicas ?? 0),
+      Number(o.status?.availableReplicas ?? 0),
+      age(o.metadata.creationTimestamp),
+      ...containerCells(o.spec?.template),
+      selectorText(o.spec?.selector),
+    ],
   },
   'apps/ReplicaSet': {
-    columns: [NAME, col('Desired', 'integer'), col('Current', 'integer'), col('Ready', 'integer'), AGE, col('Containers', 'string', 1), col('Images', 'string', 1), col('Selector', 'string', 1)],
-    cells: (o) => [o.metadata.name, Number(o.spec?.replicas ?? 0), Number(o.status?.replicas ?? 0), Number(o.status?.readyReplicas ?? 0), age(o.metadata.creationTimestamp), ...containerCells(o.spec?.template), selectorText(o.spec?.selector)],
+    columns: [
+      NAME,
+      col('Desired', 'integer'),
+      col('Current', 'integer'),
+      col('Ready', 'integer'),
+      AGE,
+      col('Containers', 'string', 1),
+      col('Images', 'string', 1),
+      col('Selector', 'string', 1),
+    ],
+    cells: (o) => [
+      o.metadata.name,
+      Number(o.spec?.replicas ?? 0),
+      Number(o.status?.replicas ?? 0),
+      Number(o.status?.readyReplicas ?? 0),
+      age(o.metadata.creationTimestamp),
+      ...containerCells(o.spec?.template),
+      selectorText(o.spec?.selector),
+    ],
   },
   'apps/StatefulSet': {
     columns: [NAME, col('Ready'), AGE, col('Containers', 'string', 1), col('Images', 'string', 1)],
-    cells: (o) => [o.metadata.name, ratio(o.status?.readyReplicas, o.spec?.replicas), age(o.metadata.creationTimestamp), ...containerCells(o.spec?.template)],
+    cells: (o) => [
+      o.metadata.name,
+      ratio(o.status?.readyReplicas, o.spec?.replicas),
+      age(o.metadata.creationTimestamp),
+      ...containerCells(o.spec?.template),
+    ],
   },
   'apps/DaemonSet': {
-    columns: [NAME, col('Desired', 'integer'), col('Current', 'integer'), col('Ready', 'integer'), col('Up-to-date', 'integer'), col('Available', 'integer'), col('Node Selector'), AGE, col('Containers', 'string', 1), col('Images', 'string', 1), col('Selector', 'string', 1)],
+    columns: [
+      NAME,
+      col('Desired', 'integer'),
+      col('Current', 'integer'),
+      col('Ready', 'integer'),
+      col('Up-to-date', 'integer'),
+      col('Available', 'integer'),
+      col('Node Selector'),
+      AGE,
+      col('Containers', 'string', 1),
+      col('Images', 'string', 1),
+      col('Selector', 'string', 1),
+    ],
     cells: (o) => {
       const s = o.status ?? {};
-      return [o.metadata.name, Number(s.desiredNumberScheduled ?? 0), Number(s.currentNumberScheduled ?? 0), Number(s.numberReady ?? 0), Number(s.updatedNumberScheduled ?? 0), Number(s.numberAvailable ?? 0), mapSelector(o.spec?.template?.spec?.nodeSelector), age(o.metadata.creationTimestamp), ...containerCells(o.spec?.template), selectorText(o.spec?.selector)];
+      return [
+        o.metadata.name,
+        Number(s.desiredNumberScheduled ?? 0),
+        Number(s.currentNumberScheduled ?? 0),
+        Number(s.numberReady ?? 0),
+        Number(s.updatedNumberScheduled ?? 0),
+        Number(s.numberAvailable ?? 0),
+        mapSelector(o.spec?.template?.spec?.nodeSelector),
+        age(o.metadata.creationTimestamp),
+        ...containerCells(o.spec?.template),
+        selectorText(o.spec?.selector),
+      ];
     },
   },
   'batch/Job': {
-    columns: [NAME, col('Completions'), col('Duration'), AGE, col('Containers', 'string', 1), col('Images', 'string', 1), col('Selector', 'string', 1)],
+    columns: [
+      NAME,
+      col('Completions'),
+      col('Duration'),
+      AGE,
+      col('Containers', 'string', 1),
+      col('Images', 'string', 1),
+      col('Selector', 'string', 1),
+    ],
     cells: (o) => {
-      const completions = o.spec?.completions !== undefined ? ratio(o.status?.succeeded, o.spec.completions) : `${Number(o.status?.succeeded ?? 0)}/1 of ${Number(o.spec?.parallelism ?? 1)}`;
+      const completions =
+        o.spec?.completions !== undefined
+          ? ratio(o.status?.succeeded, o.spec.completions)
+          : `${Number(o.status?.succeeded ?? 0)}/1 of ${Number(o.spec?.parallelism ?? 1)}`;
       const start = Date.parse(o.status?.startTime ?? '');
       const end = Date.parse(o.status?.completionTime ?? '') || Date.now();
       const duration = Number.isNaN(start) ? '' : age(new Date(Date.now() - (end - start)).toISOString());
-      return [o.metadata.name, completions, duration, age(o.metadata.creationTimestamp), ...containerCells(o.spec?.template), selectorText(o.spec?.selector)];
+      return [
+        o.metadata.name,
+        completions,
+        duration,
+        age(o.metadata.creationTimestamp),
+        ...containerCells(o.spec?.template),
+        selectorText(o.spec?.selector),
+      ];
     },
   },
   '/Service': {
     columns: [NAME, col('Type'), col('Cluster-IP'), col('External-IP'), col('Port(s)'), AGE, col('Selector', 'string', 1)],
-    cells: (o) => [o.metadata.name, o.spec?.type ?? 'ClusterIP', o.spec?.clusterIPs?.[0] ?? o.spec?.clusterIP ?? '<none>', serviceExternalIp(o), servicePorts(o.spec?.ports), age(o.metadata.creationTimestamp), mapSelector(o.spec?.selector)],
+    cells: (o) => [
+      o.metadata.name,
+      o.spec?.type ?? 'ClusterIP',
+      o.spec?.clusterIPs?.[0] ?? o.spec?.clusterIP ?? '<none>',
+      serviceExternalIp(o),
+      servicePorts(o.spec?.ports),
+      age(o.metadata.creationTimestamp),
+      mapSelector(o.spec?.selector),
+    ],
   },
   '/Node': {
-    columns: [NAME, col('Status'), col('Roles'), AGE, col('Version'), col('Internal-IP', 'string', 1), col('External-IP', 'string', 1), col('OS-Image', 'string', 1), col('Kernel-Version', 'string', 1), col('Container-Runtime', 'string', 1)],
+    columns: [
+      NAME,
+      col('Status'),
+      col('Roles'),
+      AGE,
+      col('Version'),
+      col('Internal-IP', 'string', 1),
+      col('External-IP', 'string', 1),
+      col('OS-Image', 'string', 1),
+      col('Kernel-Version', 'string', 1),
+      col('Container-Runtime', 'string', 1),
+    ],
     cells(o) {
       const ready = (o.status?.conditions ?? []).find((c: KObject) => c.type === 'Ready');
       let status = ready ? (ready.status === 'True' ? 'Ready' : ready.status === 'False' ? 'NotReady' : 'Unknown') : 'Unknown';
@@ -193,7 +335,18 @@ const PRINTERS: Record<string, Printer> = {
         .sort();
       const address = (type: string) => (o.status?.addresses ?? []).find((a: KObject) => a.type === type)?.address ?? '<none>';
       const info = o.status?.nodeInfo ?? {};
-      return [o.metadata.name, status, roles.length ? roles.join(',') : '<none>', age(o.metadata.creationTimestamp), info.kubeletVersion ?? '', address('InternalIP'), address('ExternalIP'), info.osImage ?? '<unknown>', info.kernelVersion ?? '<unknown>', info.containerRuntimeVersion ?? '<unknown>'];
+      return [
+        o.metadata.name,
+        status,
+        roles.length ? roles.join(',') : '<none>',
+        age(o.metadata.creationTimestamp),
+        info.kubeletVersion ?? '',
+        address('InternalIP'),
+        address('ExternalIP'),
+        info.osImage ?? '<unknown>',
+        info.kernelVersion ?? '<unknown>',
+        info.containerRuntimeVersion ?? '<unknown>',
+      ];
     },
   },
   '/Namespace': {
@@ -213,28 +366,75 @@ const PRINTERS: Record<string, Printer> = {
     cells: (o) => [o.metadata.name, (o.secrets ?? []).length, age(o.metadata.creationTimestamp)],
   },
   '/Event': {
-    columns: [col('Last Seen'), col('Type'), col('Reason'), col('Object'), col('Subobject', 'string', 1), col('Source', 'string', 1), col('Message'), col('First Seen', 'string', 1), col('Count', 'string', 1), col('Name', 'string', 1)],
+    columns: [
+      col('Last Seen'),
+      col('Type'),
+      col('Reason'),
+      col('Object'),
+      col('Subobject', 'string', 1),
+      col('Source', 'string', 1),
+      col('Message'),
+      col('First Seen', 'string', 1),
+      col('Count', 'string', 1),
+      col('Name', 'string', 1),
+    ],
     cells(o) {
       const first = o.firstTimestamp || o.eventTime || o.metadata.creationTimestamp;
       const last = o.lastTimestamp || o.series?.lastObservedTime || first;
       const involved = o.involvedObject ?? {};
       const source = [o.source?.component ?? o.reportingComponent, o.source?.host].filter(Boolean).join(', ');
-      return [age(last), o.type ?? '', o.reason ?? '', `${String(involved.kind ?? '').toLowerCase()}/${involved.name ?? ''}`, involved.fieldPath ?? '', source, String(o.message ?? '').trim(), age(first), Number(o.count ?? 1), o.metadata.name];
+      return [
+        age(last),
+        o.type ?? '',
+        o.reason ?? '',
+        `${String(involved.kind ?? '').toLowerCase()}/${involved.name ?? ''}`,
+        involved.fieldPath ?? '',
+        source,
+        String(o.message ?? '').trim(),
+        age(first),
+        Number(o.count ?? 1),
+        o.metadata.name,
+      ];
     },
   },
   '/PersistentVolumeClaim': {
-    columns: [NAME, col('Status'), col('Volume'), col('Capacity'), col('Access Modes'), col('StorageClass'), AGE, col('VolumeMode', 'string', 1)],
+    columns: [
+      NAME,
+      col('Status'),
+      col('Volume'),
+      col('Capacity'),
+      col('Access Modes'),
+      col('StorageClass'),
+      AGE,
+      col('VolumeMode', 'string', 1),
+    ],
     cells(o) {
       const bound = o.status?.phase === 'Bound';
       const modes = (o.status?.accessModes ?? []).map((m: string) => ACCESS_MODES[m] ?? m).join(',');
-      return [o.metadata.name, o.status?.phase ?? '', o.spec?.volumeName ?? '', bound ? (o.status?.capacity?.storage ?? '') : '', modes, o.spec?.storageClassName ?? '', age(o.metadata.creationTimestamp), o.spec?.volumeMode ?? '<unset>'];
+      return [
+        o.metadata.name,
+        o.status?.phase ?? '',
+        o.spec?.volumeName ?? '',
+        bound ? (o.status?.capacity?.storage ?? '') : '',
+        modes,
+        o.spec?.storageClassName ?? '',
+        age(o.metadata.creationTimestamp),
+        o.spec?.volumeMode ?? '<unset>',
+      ];
     },
   },
   'storage.k8s.io/StorageClass': {
     columns: [NAME, col('Provisioner'), col('ReclaimPolicy'), col('VolumeBindingMode'), col('AllowVolumeExpansion'), AGE],
     cells(o) {
       const isDefault = o.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true';
-      return [isDefault ? `${o.metadata.name} (default)` : o.metadata.name, o.provisioner ?? '', o.reclaimPolicy ?? 'Delete', o.volumeBindingMode ?? 'Immediate', Boolean(o.allowVolumeExpansion), age(o.metadata.creationTimestamp)];
+      return [
+        isDefault ? `${o.metadata.name} (default)` : o.metadata.name,
+        o.provisioner ?? '',
+        o.reclaimPolicy ?? 'Delete',
+        o.volumeBindingMode ?? 'Immediate',
+        Boolean(o.allowVolumeExpansion),
+        age(o.metadata.creationTimestamp),
+      ];
     },
   },
   'coordination.k8s.io/Lease': {
@@ -251,12 +451,26 @@ const PRINTERS: Record<string, Printer> = {
     columns: [NAME, col('Host/Port'), col('Path'), col('Services'), col('Port'), col('Termination'), col('Wildcard')],
     cells(o) {
       const spec = o.spec ?? {};
-      const admitted = (o.status?.ingress ?? []).some((i: KObject) => (i.conditions ?? []).some((c: KObject) => c.type === 'Admitted' && c.status === 'True'));
-      const host = spec.host ? (admitted || !(o.status?.ingress ?? []).length ? spec.host : `${spec.host} ... ${(o.status?.ingress?.length ?? 0)} rejected`) : '';
+      const admitted = (o.status?.ingress ?? []).some((i: KObject) =>
+        (i.conditions ?? []).some((c: KObject) => c.type === 'Admitted' && c.status === 'True'),
+      );
+      const host = spec.host
+        ? admitted || !(o.status?.ingress ?? []).length
+          ? spec.host
+          : `${spec.host} ... ${o.status?.ingress?.length ?? 0} rejected`
+        : '';
       const backends = [spec.to, ...(spec.alternateBackends ?? [])].filter(Boolean) as KObject[];
       const services = backends.length > 1 ? backends.map((b) => `${b.name}(${b.weight ?? 100}%)`).join(',') : (spec.to?.name ?? '');
       const termination = spec.tls ? [spec.tls.termination, spec.tls.insecureEdgeTerminationPolicy].filter(Boolean).join('/') : '';
-      return [o.metadata.name, host, spec.path ?? '', services, spec.port?.targetPort ?? '<all>', termination, spec.wildcardPolicy ?? 'None'];
+      return [
+        o.metadata.name,
+        host,
+        spec.path ?? '',
+        services,
+        spec.port?.targetPort ?? '<all>',
+        termination,
+        spec.wildcardPolicy ?? 'None',
+      ];
     },
   },
   'project.openshift.io/Project': {

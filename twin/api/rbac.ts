@@ -47,8 +47,21 @@ const RBAC = 'rbac.authorization.k8s.io';
  */
 export function scopesAllow(scopes: string[], attrs: Attributes): boolean {
   if (scopes.includes('user:full')) return true;
-  if (scopes.includes('user:info') && attrs.verb === 'get' && attrs.apiGroup === 'user.openshift.io' && attrs.resource === 'users' && attrs.name === '~') return true;
-  if (scopes.includes('user:check-access') && attrs.verb === 'create' && ['authorization.k8s.io', 'authorization.openshift.io'].includes(attrs.apiGroup ?? '') && ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'].includes(attrs.resource ?? '')) return true;
+  if (
+    scopes.includes('user:info') &&
+    attrs.verb === 'get' &&
+    attrs.apiGroup === 'user.openshift.io' &&
+    attrs.resource === 'users' &&
+    attrs.name === '~'
+  )
+    return true;
+  if (
+    scopes.includes('user:check-access') &&
+    attrs.verb === 'create' &&
+    ['authorization.k8s.io', 'authorization.openshift.io'].includes(attrs.apiGroup ?? '') &&
+    ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'].includes(attrs.resource ?? '')
+  )
+    return true;
   return false;
 }
 
@@ -61,19 +74,31 @@ export class Authorizer {
   ) {}
 
   authorize(user: UserInfo, attrs: Attributes): Decision {
-    if (this.enforceScopes && user.scopes && !scopesAllow(user.scopes, attrs)) return { allowed: false, reason: `scopes [${user.scopes.join(' ')}] prevent this action; User "${user.username}" cannot ${attrs.verb} ${attrs.resource ?? attrs.path ?? ''}` };
+    if (this.enforceScopes && user.scopes && !scopesAllow(user.scopes, attrs))
+      return {
+        allowed: false,
+        reason: `scopes [${user.scopes.join(' ')}] prevent this action; User "${user.username}" cannot ${attrs.verb} ${attrs.resource ?? attrs.path ?? ''}`,
+      };
     if (user.groups.includes('system:masters')) return { allowed: true, reason: '' };
     // The reason names the binding's subject that matched, as kube-apiserver's RBAC authorizer does.
     for (const crb of this.list(`${RBAC}/clusterrolebindings`)) {
       const subject = this.matchingSubject(crb, user);
       if (!subject) continue;
-      if (this.roleAllows(crb.roleRef, undefined, attrs)) return { allowed: true, reason: `RBAC: allowed by ClusterRoleBinding "${crb.metadata.name}" of ClusterRole "${crb.roleRef?.name}" to ${describeSubject(subject, '')}` };
+      if (this.roleAllows(crb.roleRef, undefined, attrs))
+        return {
+          allowed: true,
+          reason: `RBAC: allowed by ClusterRoleBinding "${crb.metadata.name}" of ClusterRole "${crb.roleRef?.name}" to ${describeSubject(subject, '')}`,
+        };
     }
     if (attrs.namespace) {
       for (const rb of this.list(`${RBAC}/rolebindings`, attrs.namespace)) {
         const subject = this.matchingSubject(rb, user);
         if (!subject) continue;
-        if (this.roleAllows(rb.roleRef, attrs.namespace, attrs)) return { allowed: true, reason: `RBAC: allowed by RoleBinding "${rb.metadata.name}/${attrs.namespace}" of ${rb.roleRef?.kind} "${rb.roleRef?.name}" to ${describeSubject(subject, attrs.namespace)}` };
+        if (this.roleAllows(rb.roleRef, attrs.namespace, attrs))
+          return {
+            allowed: true,
+            reason: `RBAC: allowed by RoleBinding "${rb.metadata.name}/${attrs.namespace}" of ${rb.roleRef?.kind} "${rb.roleRef?.name}" to ${describeSubject(subject, attrs.namespace)}`,
+          };
       }
     }
     return { allowed: false, reason: '' };
@@ -81,10 +106,16 @@ export class Authorizer {
 
   /** The rules that apply to a user in a namespace (for SelfSubjectRulesReview). */
   rulesFor(user: UserInfo, namespace: string): Rule[] {
-    if (user.groups.includes('system:masters')) return [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }, { verbs: ['*'], nonResourceURLs: ['*'] }];
+    if (user.groups.includes('system:masters'))
+      return [
+        { verbs: ['*'], apiGroups: ['*'], resources: ['*'] },
+        { verbs: ['*'], nonResourceURLs: ['*'] },
+      ];
     const rules: Rule[] = [];
-    for (const crb of this.list(`${RBAC}/clusterrolebindings`)) if (this.bindingApplies(crb, user)) rules.push(...this.rulesOf(crb.roleRef, undefined));
-    for (const rb of this.list(`${RBAC}/rolebindings`, namespace)) if (this.bindingApplies(rb, user)) rules.push(...this.rulesOf(rb.roleRef, namespace));
+    for (const crb of this.list(`${RBAC}/clusterrolebindings`))
+      if (this.bindingApplies(crb, user)) rules.push(...this.rulesOf(crb.roleRef, undefined));
+    for (const rb of this.list(`${RBAC}/rolebindings`, namespace))
+      if (this.bindingApplies(rb, user)) rules.push(...this.rulesOf(rb.roleRef, namespace));
     return rules;
   }
 
@@ -96,7 +127,8 @@ export class Authorizer {
     return (binding.subjects ?? []).find((s: Subject) => {
       if (s.kind === 'User') return s.name === user.username;
       if (s.kind === 'Group') return user.groups.includes(s.name);
-      if (s.kind === 'ServiceAccount') return user.username === `system:serviceaccount:${s.namespace ?? binding.metadata.namespace}:${s.name}`;
+      if (s.kind === 'ServiceAccount')
+        return user.username === `system:serviceaccount:${s.namespace ?? binding.metadata.namespace}:${s.name}`;
       return false;
     });
   }
@@ -162,9 +194,12 @@ export function forbiddenMessage(user: UserInfo, a: Attributes): string {
   if (a.path !== undefined) return `forbidden: User "${user.username}" cannot ${a.verb} path "${a.path}"`;
   // OpenShift's project request refusal (origin pkg/authorization/authorizer/messages.go
   // DefaultProjectRequestForbidden; openshift-docs disabling-project-self-provisioning.adoc shows it).
-  if (a.verb === 'create' && a.resource === 'projectrequests' && (a.apiGroup === 'project.openshift.io' || !a.apiGroup)) return PROJECT_REQUEST_FORBIDDEN;
+  if (a.verb === 'create' && a.resource === 'projectrequests' && (a.apiGroup === 'project.openshift.io' || !a.apiGroup))
+    return PROJECT_REQUEST_FORBIDDEN;
   const res = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
-  const what = a.name ? `${a.resource}${a.apiGroup ? '.' + a.apiGroup : ''} "${a.name}" is forbidden` : `${a.resource}${a.apiGroup ? '.' + a.apiGroup : ''} is forbidden`;
+  const what = a.name
+    ? `${a.resource}${a.apiGroup ? '.' + a.apiGroup : ''} "${a.name}" is forbidden`
+    : `${a.resource}${a.apiGroup ? '.' + a.apiGroup : ''} is forbidden`;
   const scope = a.namespace ? `in the namespace "${a.namespace}"` : 'at the cluster scope';
   return `${what}: User "${user.username}" cannot ${a.verb} resource "${res}" in API group "${a.apiGroup ?? ''}" ${scope}`;
 }

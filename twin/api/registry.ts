@@ -68,7 +68,8 @@ export class Registry {
     if (!spec.group) problems.push('spec.group: Required value');
     if (!names.plural) problems.push('spec.names.plural: Required value');
     if (!names.kind) problems.push('spec.names.kind: Required value');
-    if (crd.metadata.name !== `${names.plural}.${spec.group}`) problems.push(`metadata.name: Invalid value: "${crd.metadata.name}": must be spec.names.plural+"."+spec.group`);
+    if (crd.metadata.name !== `${names.plural}.${spec.group}`)
+      problems.push(`metadata.name: Invalid value: "${crd.metadata.name}": must be spec.names.plural+"."+spec.group`);
     const versions: KObject[] = (spec.versions ?? []).filter((v: KObject) => v.served !== false);
     if (!versions.length) problems.push('spec.versions: Invalid value: must have exactly one version marked as storage version');
     if (problems.length) return problems;

@@ -1,9 +1,7 @@
 // Label and field selectors with the syntax and semantics of kube-apiserver.
 import { ApiError, type KObject } from './types';
 
-type LabelRequirement =
-  | { key: string; op: 'exists' | 'notexists' }
-  | { key: string; op: 'in' | 'notin'; values: string[] };
+type LabelRequirement = { key: string; op: 'exists' | 'notexists' } | { key: string; op: 'in' | 'notin'; values: string[] };
 
 export type LabelSelector = LabelRequirement[];
 
@@ -17,11 +15,23 @@ export function parseLabelSelector(text: string | undefined): LabelSelector {
     let m: RegExpMatchArray | null;
     if ((m = s.match(/^!\s*([\w./-]+)$/))) reqs.push({ key: m[1], op: 'notexists' });
     else if ((m = s.match(/^([\w./-]+)\s+(in|notin)\s+\(([^)]*)\)$/))) {
-      reqs.push({ key: m[1], op: m[2] as 'in' | 'notin', values: m[3].split(',').map((v) => v.trim()).filter((v) => v !== '') });
+      reqs.push({
+        key: m[1],
+        op: m[2] as 'in' | 'notin',
+        values: m[3]
+          .split(',')
+          .map((v) => v.trim())
+          .filter((v) => v !== ''),
+      });
     } else if ((m = s.match(/^([\w./-]+)\s*(==|=|!=)\s*([\w.-]*)$/))) {
       reqs.push({ key: m[1], op: m[2] === '!=' ? 'notin' : 'in', values: [m[3]] });
     } else if ((m = s.match(/^([\w./-]+)$/))) reqs.push({ key: m[1], op: 'exists' });
-    else throw new ApiError(400, 'BadRequest', `unable to parse requirement: found '${s}', expected: key, !key, key=value, key!=value, key in (...), key notin (...)`);
+    else
+      throw new ApiError(
+        400,
+        'BadRequest',
+        `unable to parse requirement: found '${s}', expected: key, !key, key=value, key!=value, key in (...), key notin (...)`,
+      );
   }
   return reqs;
 }
@@ -60,7 +70,9 @@ export function matchesLabels(selector: LabelSelector, labels: Record<string, st
 }
 
 /** A Kubernetes metav1.LabelSelector object (matchLabels / matchExpressions) turned into requirements. */
-export function labelSelectorFromObject(sel: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] } | undefined): LabelSelector {
+export function labelSelectorFromObject(
+  sel: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] } | undefined,
+): LabelSelector {
   const reqs: LabelSelector = [];
   for (const [k, v] of Object.entries(sel?.matchLabels ?? {})) reqs.push({ key: k, op: 'in', values: [v] });
   for (const e of sel?.matchExpressions ?? []) {
@@ -86,8 +98,30 @@ export function parseFieldSelector(text: string | undefined): FieldSelector {
 // The field labels each kind can be selected by (Kubernetes 1.28's field label conversions, and
 // openshift-apiserver's): metadata.name and metadata.namespace for every kind, these besides.
 const FIELD_LABELS: Record<string, string[]> = {
-  '/Pod': ['spec.nodeName', 'spec.restartPolicy', 'spec.schedulerName', 'spec.serviceAccountName', 'spec.hostNetwork', 'status.phase', 'status.podIP', 'status.podIPs', 'status.nominatedNodeName'],
-  '/Event': ['involvedObject.kind', 'involvedObject.namespace', 'involvedObject.name', 'involvedObject.uid', 'involvedObject.apiVersion', 'involvedObject.resourceVersion', 'involvedObject.fieldPath', 'reason', 'reportingComponent', 'source', 'type'],
+  '/Pod': [
+    'spec.nodeName',
+    'spec.restartPolicy',
+    'spec.schedulerName',
+    'spec.serviceAccountName',
+    'spec.hostNetwork',
+    'status.phase',
+    'status.podIP',
+    'status.podIPs',
+    'status.nominatedNodeName',
+  ],
+  '/Event': [
+    'involvedObject.kind',
+    'involvedObject.namespace',
+    'involvedObject.name',
+    'involvedObject.uid',
+    'involvedObject.apiVersion',
+    'involvedObject.resourceVersion',
+    'involvedObject.fieldPath',
+    'reason',
+    'reportingComponent',
+    'source',
+    'type',
+  ],
   '/Namespace': ['status.phase'],
   '/Secret': ['type'],
   '/Node': ['spec.unschedulable'],

@@ -21,7 +21,10 @@ export class Store {
   private compactedThrough: number;
   private readonly listeners = new Map<string, Set<ChangeListener>>();
 
-  constructor(private readonly historyLimit = 20000, startRv = 1000) {
+  constructor(
+    private readonly historyLimit = 20000,
+    startRv = 1000,
+  ) {
     this.rv = startRv;
     this.compactedThrough = startRv;
   }

@@ -30,12 +30,25 @@ const invalid = (field: string, value: unknown, detail: string): StatusCause => 
 const required = (field: string): StatusCause => ({ reason: 'FieldValueRequired', message: 'Required value', field });
 
 // Kinds whose names are path segments rather than DNS names (users, RBAC roles, OAuth tokens, events).
-const PATH_SEGMENT_NAMES = new Set(['User', 'Group', 'Identity', 'OAuthAccessToken', 'OAuthClient', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'Event']);
+const PATH_SEGMENT_NAMES = new Set([
+  'User',
+  'Group',
+  'Identity',
+  'OAuthAccessToken',
+  'OAuthClient',
+  'Role',
+  'ClusterRole',
+  'RoleBinding',
+  'ClusterRoleBinding',
+  'Event',
+]);
 
 export function validateName(name: string | undefined, kind: string): StatusCause[] {
   if (!name) return [required('metadata.name')];
   if (PATH_SEGMENT_NAMES.has(kind)) {
-    return name === '.' || name === '..' || /[/%]/.test(name) ? [invalid('metadata.name', name, 'may not contain \'/\' or \'%\', and may not be \'.\' or \'..\'')] : [];
+    return name === '.' || name === '..' || /[/%]/.test(name)
+      ? [invalid('metadata.name', name, "may not contain '/' or '%', and may not be '.' or '..'")]
+      : [];
   }
   const label = kind === 'Namespace' || kind === 'Service' || kind === 'Project';
   const re = label ? DNS1123_LABEL : DNS1123_SUBDOMAIN;
@@ -54,8 +67,22 @@ export function validateName(name: string | undefined, kind: string): StatusCaus
 export function validateLabels(obj: KObject): StatusCause[] {
   const causes: StatusCause[] = [];
   for (const [k, v] of Object.entries(obj.metadata.labels ?? {})) {
-    if (!LABEL_NAME.test(k)) causes.push(invalid('metadata.labels', k, 'name part must consist of alphanumeric characters, \'-\', \'_\' or \'.\', and must start and end with an alphanumeric character'));
-    if (typeof v !== 'string' || v.length > 63 || !LABEL_VALUE.test(v)) causes.push(invalid('metadata.labels', v, "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"));
+    if (!LABEL_NAME.test(k))
+      causes.push(
+        invalid(
+          'metadata.labels',
+          k,
+          "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
+        ),
+      );
+    if (typeof v !== 'string' || v.length > 63 || !LABEL_VALUE.test(v))
+      causes.push(
+        invalid(
+          'metadata.labels',
+          v,
+          "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
+        ),
+      );
   }
   return causes;
 }
@@ -89,7 +116,14 @@ function validateContainers(spec: KObject['spec'], prefix: string): StatusCause[
     if (!c.image) causes.push(required(`${prefix}.containers[${i}].image`));
     for (const kind of ['requests', 'limits']) {
       for (const [r, q] of Object.entries(c.resources?.[kind] ?? {})) {
-        if (!isQuantity(q)) causes.push(invalid(`${prefix}.containers[${i}].resources.${kind}[${r}]`, q, "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"));
+        if (!isQuantity(q))
+          causes.push(
+            invalid(
+              `${prefix}.containers[${i}].resources.${kind}[${r}]`,
+              q,
+              "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
+            ),
+          );
       }
     }
   });
@@ -162,7 +196,8 @@ const STRATEGIES: Record<string, Strategy> = {
       const causes: StatusCause[] = [];
       const data = obj.data ?? {};
       for (const [k, v] of Object.entries(data)) {
-        if (typeof v !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(v)) causes.push(invalid(`data[${k}]`, '<secret contents redacted>', 'illegal base64 data'));
+        if (typeof v !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(v))
+          causes.push(invalid(`data[${k}]`, '<secret contents redacted>', 'illegal base64 data'));
       }
       if (obj.type === 'kubernetes.io/tls') {
         for (const k of ['tls.crt', 'tls.key']) if (!(k in data)) causes.push(required(`data[${k}]`));
@@ -170,7 +205,8 @@ const STRATEGIES: Record<string, Strategy> = {
       if (obj.type === 'kubernetes.io/service-account-token' && !obj.metadata.annotations?.['kubernetes.io/service-account.name']) {
         causes.push(required('metadata.annotations[kubernetes.io/service-account.name]'));
       }
-      if (old?.immutable && JSON.stringify(old.data) !== JSON.stringify(obj.data)) causes.push({ reason: 'FieldValueForbidden', message: 'Forbidden: field is immutable when `immutable` is set', field: 'data' });
+      if (old?.immutable && JSON.stringify(old.data) !== JSON.stringify(obj.data))
+        causes.push({ reason: 'FieldValueForbidden', message: 'Forbidden: field is immutable when `immutable` is set', field: 'data' });
       if (old && old.type !== obj.type) causes.push(invalid('type', obj.type, 'field is immutable'));
       return causes;
     },
@@ -241,9 +277,21 @@ const STRATEGIES: Record<string, Strategy> = {
       const size = obj.spec?.resources?.requests?.storage;
       const causes: StatusCause[] = [];
       if (size === undefined) causes.push(required('spec.resources[storage]'));
-      else if (!isQuantity(size)) causes.push(invalid('spec.resources.requests[storage]', size, "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"));
+      else if (!isQuantity(size))
+        causes.push(
+          invalid(
+            'spec.resources.requests[storage]',
+            size,
+            "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
+          ),
+        );
       if (!obj.spec?.accessModes?.length) causes.push(required('spec.accessModes'));
-      if (old && JSON.stringify(old.spec?.accessModes) !== JSON.stringify(obj.spec?.accessModes)) causes.push({ reason: 'FieldValueForbidden', message: 'Forbidden: spec is immutable after creation except resources.requests for bound claims', field: 'spec' });
+      if (old && JSON.stringify(old.spec?.accessModes) !== JSON.stringify(obj.spec?.accessModes))
+        causes.push({
+          reason: 'FieldValueForbidden',
+          message: 'Forbidden: spec is immutable after creation except resources.requests for bound claims',
+          field: 'spec',
+        });
       return causes;
     },
   },
@@ -270,9 +318,20 @@ const STRATEGIES: Record<string, Strategy> = {
 function validateBinding(obj: KObject, old: KObject | undefined): StatusCause[] {
   const causes: StatusCause[] = [];
   if (!obj.roleRef?.name) causes.push(required('roleRef.name'));
-  if (obj.roleRef && !['Role', 'ClusterRole'].includes(obj.roleRef.kind)) causes.push({ reason: 'FieldValueNotSupported', message: `Unsupported value: "${obj.roleRef.kind}": supported values: "Role", "ClusterRole"`, field: 'roleRef.kind' });
-  if (obj.kind === 'ClusterRoleBinding' && obj.roleRef?.kind === 'Role') causes.push({ reason: 'FieldValueNotSupported', message: 'Unsupported value: "Role": supported values: "ClusterRole"', field: 'roleRef.kind' });
-  if (old && JSON.stringify(old.roleRef) !== JSON.stringify(obj.roleRef)) causes.push(invalid('roleRef', obj.roleRef, 'cannot change roleRef'));
+  if (obj.roleRef && !['Role', 'ClusterRole'].includes(obj.roleRef.kind))
+    causes.push({
+      reason: 'FieldValueNotSupported',
+      message: `Unsupported value: "${obj.roleRef.kind}": supported values: "Role", "ClusterRole"`,
+      field: 'roleRef.kind',
+    });
+  if (obj.kind === 'ClusterRoleBinding' && obj.roleRef?.kind === 'Role')
+    causes.push({
+      reason: 'FieldValueNotSupported',
+      message: 'Unsupported value: "Role": supported values: "ClusterRole"',
+      field: 'roleRef.kind',
+    });
+  if (old && JSON.stringify(old.roleRef) !== JSON.stringify(obj.roleRef))
+    causes.push(invalid('roleRef', obj.roleRef, 'cannot change roleRef'));
   (obj.subjects ?? []).forEach((s: { kind: string; name?: string; namespace?: string }, i: number) => {
     if (!s.name) causes.push(required(`subjects[${i}].name`));
     if (s.kind === 'ServiceAccount' && obj.kind === 'ClusterRoleBinding' && !s.namespace) causes.push(required(`subjects[${i}].namespace`));
@@ -293,7 +352,13 @@ function qosClass(spec: KObject['spec']): string {
   const containers = spec?.containers ?? [];
   const none = containers.every((c: KObject['spec']) => !c.resources?.requests && !c.resources?.limits);
   if (none) return 'BestEffort';
-  const guaranteed = containers.every((c: KObject['spec']) => c.resources?.limits?.cpu && c.resources?.limits?.memory && (!c.resources.requests || (c.resources.requests.cpu === c.resources.limits.cpu && c.resources.requests.memory === c.resources.limits.memory)));
+  const guaranteed = containers.every(
+    (c: KObject['spec']) =>
+      c.resources?.limits?.cpu &&
+      c.resources?.limits?.memory &&
+      (!c.resources.requests ||
+        (c.resources.requests.cpu === c.resources.limits.cpu && c.resources.requests.memory === c.resources.limits.memory)),
+  );
   return guaranteed ? 'Guaranteed' : 'Burstable';
 }
 

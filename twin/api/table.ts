@@ -16,7 +16,12 @@ export function wantsPartialMetadata(accept: string | undefined): boolean {
 export function toPartialMetadata(result: KObject, isList: boolean): KObject {
   const partial = (o: KObject): KObject => ({ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata });
   if (!isList) return partial(result);
-  return { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: result.metadata, items: (result.items as KObject[]).map(partial) } as KObject;
+  return {
+    kind: 'PartialObjectMetadataList',
+    apiVersion: 'meta.k8s.io/v1',
+    metadata: result.metadata,
+    items: (result.items as KObject[]).map(partial),
+  } as KObject;
 }
 
 /** The ListMeta a Table carries: a chunked list's continue token (and count) too, which kubectl follows. */
@@ -26,10 +31,22 @@ export interface TableListMeta {
   remainingItemCount?: number;
 }
 
-export function toTable(rt: ResourceType, version: string, objects: KObject[], listMeta: TableListMeta, includeObject: string | undefined): KObject {
-  const metadata = { resourceVersion: listMeta.resourceVersion, ...(listMeta.continue ? { continue: listMeta.continue } : {}), ...(listMeta.remainingItemCount !== undefined ? { remainingItemCount: listMeta.remainingItemCount } : {}) };
+export function toTable(
+  rt: ResourceType,
+  version: string,
+  objects: KObject[],
+  listMeta: TableListMeta,
+  includeObject: string | undefined,
+): KObject {
+  const metadata = {
+    resourceVersion: listMeta.resourceVersion,
+    ...(listMeta.continue ? { continue: listMeta.continue } : {}),
+    ...(listMeta.remainingItemCount !== undefined ? { remainingItemCount: listMeta.remainingItemCount } : {}),
+  };
   const rowObject = (o: KObject) =>
-    includeObject === 'None' ? {} : { object: includeObject === 'Object' ? o : { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata } };
+    includeObject === 'None'
+      ? {}
+      : { object: includeObject === 'Object' ? o : { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata } };
   const printer = rt.crdName ? undefined : builtinPrinter(rt.group, rt.kind);
   if (printer) {
     return {
@@ -44,15 +61,17 @@ export function toTable(rt: ResourceType, version: string, objects: KObject[], l
   const hasAge = columns.some((c) => c.jsonPath === '.metadata.creationTimestamp');
   const defs = [
     { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace.', priority: 0 },
-    ...columns.map((c) => ({ name: c.name, type: c.type, format: c.format ?? '', description: c.description ?? '', priority: c.priority ?? 0 })),
+    ...columns.map((c) => ({
+      name: c.name,
+      type: c.type,
+      format: c.format ?? '',
+      description: c.description ?? '',
+      priority: c.priority ?? 0,
+    })),
     ...(hasAge ? [] : [{ name: 'Age', type: 'date', format: '', description: 'CreationTimestamp', priority: 0 }]),
   ];
   const rows = objects.map((o) => ({
-    cells: [
-      o.metadata.name,
-      ...columns.map((c) => cell(c, o, !!rt.crdName)),
-      ...(hasAge ? [] : [age(o.metadata.creationTimestamp)]),
-    ],
+    cells: [o.metadata.name, ...columns.map((c) => cell(c, o, !!rt.crdName)), ...(hasAge ? [] : [age(o.metadata.creationTimestamp)])],
     ...rowObject(o),
   }));
   return {

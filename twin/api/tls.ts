@@ -85,7 +85,13 @@ export function createCa(cn: string, keyGroup?: string): KeyPair & { cert: forge
  * A serving certificate signed by the CA for the given DNS names and IP addresses. Certificates of
  * one `keyGroup` share a key (see newKey).
  */
-export function createServingCert(ca: { cert: forge.pki.Certificate; key: forge.pki.PrivateKey }, cn: string, dnsNames: string[], ips: string[] = [], keyGroup?: string): KeyPair {
+export function createServingCert(
+  ca: { cert: forge.pki.Certificate; key: forge.pki.PrivateKey },
+  cn: string,
+  dnsNames: string[],
+  ips: string[] = [],
+  keyGroup?: string,
+): KeyPair {
   const { publicKey, keyPem } = newKey(keyGroup && `serving:${keyGroup}`);
   const cert = baseCert(publicKey, cn, 825);
   cert.setIssuer(ca.cert.subject.attributes);

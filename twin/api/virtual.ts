@@ -15,13 +15,33 @@ export class VirtualKinds {
     const on = (group: string, plural: string, fn: (body: KObject, ctx: RequestContext, ns?: string) => KObject) =>
       api.virtualCreate.set(`${group}/${plural}`, (_rt, ns, body, ctx) => fn(body, ctx, ns));
     on('authentication.k8s.io', 'tokenreviews', (b) => this.tokenReview(b));
-    on('authentication.k8s.io', 'selfsubjectreviews', (b, ctx) => ({ ...b, apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview', status: { userInfo: ctx.user } }));
+    on('authentication.k8s.io', 'selfsubjectreviews', (b, ctx) => ({
+      ...b,
+      apiVersion: 'authentication.k8s.io/v1',
+      kind: 'SelfSubjectReview',
+      status: { userInfo: ctx.user },
+    }));
     on('authorization.k8s.io', 'selfsubjectaccessreviews', (b, ctx) => this.accessReview(b, ctx.user, 'SelfSubjectAccessReview'));
     on('authorization.k8s.io', 'subjectaccessreviews', (b) => this.accessReview(b, subjectOf(b), 'SubjectAccessReview'));
-    on('authorization.k8s.io', 'localsubjectaccessreviews', (b, _ctx, ns) => this.accessReview({ ...b, spec: { ...b.spec, resourceAttributes: { ...(b.spec?.resourceAttributes ?? {}), namespace: ns } } }, subjectOf(b), 'LocalSubjectAccessReview'));
+    on('authorization.k8s.io', 'localsubjectaccessreviews', (b, _ctx, ns) =>
+      this.accessReview(
+        { ...b, spec: { ...b.spec, resourceAttributes: { ...(b.spec?.resourceAttributes ?? {}), namespace: ns } } },
+        subjectOf(b),
+        'LocalSubjectAccessReview',
+      ),
+    );
     on('authorization.k8s.io', 'selfsubjectrulesreviews', (b, ctx) => this.rulesReview(b, ctx.user));
     on('project.openshift.io', 'projectrequests', (b, ctx) => this.requestProject(b, ctx));
-    on('project.openshift.io', 'projects', (b, ctx) => this.requestProject({ ...b, displayName: b.metadata?.annotations?.['openshift.io/display-name'], description: b.metadata?.annotations?.['openshift.io/description'] }, ctx));
+    on('project.openshift.io', 'projects', (b, ctx) =>
+      this.requestProject(
+        {
+          ...b,
+          displayName: b.metadata?.annotations?.['openshift.io/display-name'],
+          description: b.metadata?.annotations?.['openshift.io/description'],
+        },
+        ctx,
+      ),
+    );
   }
 
   private tokenReview(body: KObject): KObject {
@@ -34,16 +54,30 @@ export class VirtualKinds {
       kind: 'TokenReview',
       metadata: { creationTimestamp: null as unknown as string },
       spec: { ...body.spec, token: undefined },
-      status: ok ? { authenticated: true, user: { username: who.username, ...(who.uid ? { uid: who.uid } : {}), groups: who.groups }, audiences } : { user: {}, error: 'token lookup failed' },
+      status: ok
+        ? { authenticated: true, user: { username: who.username, ...(who.uid ? { uid: who.uid } : {}), groups: who.groups }, audiences }
+        : { user: {}, error: 'token lookup failed' },
     };
   }
 
   private accessReview(body: KObject, user: UserInfo, kind: string): KObject {
     const ra = body.spec?.resourceAttributes;
     const nra = body.spec?.nonResourceAttributes;
-    if (!ra && !nra) throw new ApiError(422, 'Invalid', `${kind}.authorization.k8s.io "" is invalid: spec: Invalid value: ...: exactly one of nonResourceAttributes or resourceAttributes must be specified`);
+    if (!ra && !nra)
+      throw new ApiError(
+        422,
+        'Invalid',
+        `${kind}.authorization.k8s.io "" is invalid: spec: Invalid value: ...: exactly one of nonResourceAttributes or resourceAttributes must be specified`,
+      );
     const attrs: Attributes = ra
-      ? { verb: ra.verb, apiGroup: ra.group ?? '', resource: ra.resource, subresource: ra.subresource || undefined, namespace: ra.namespace || undefined, name: ra.name || undefined }
+      ? {
+          verb: ra.verb,
+          apiGroup: ra.group ?? '',
+          resource: ra.resource,
+          subresource: ra.subresource || undefined,
+          namespace: ra.namespace || undefined,
+          name: ra.name || undefined,
+        }
       : { verb: nra.verb, path: nra.path };
     const decision = this.authz.authorize(user, attrs);
     return {
@@ -64,7 +98,9 @@ export class VirtualKinds {
       metadata: { creationTimestamp: null as unknown as string },
       spec: body.spec,
       status: {
-        resourceRules: rules.filter((r) => !r.nonResourceURLs).map((r) => ({ verbs: r.verbs, apiGroups: r.apiGroups, resources: r.resources, resourceNames: r.resourceNames })),
+        resourceRules: rules
+          .filter((r) => !r.nonResourceURLs)
+          .map((r) => ({ verbs: r.verbs, apiGroups: r.apiGroups, resources: r.resources, resourceNames: r.resourceNames })),
         nonResourceRules: rules.filter((r) => r.nonResourceURLs).map((r) => ({ verbs: r.verbs, nonResourceURLs: r.nonResourceURLs })),
         incomplete: false,
       },
@@ -75,28 +111,45 @@ export class VirtualKinds {
   private requestProject(body: KObject, ctx: RequestContext): KObject {
     const name = body.metadata?.name;
     const nsType = this.type('', 'namespaces');
-    if (this.api.find(nsType, undefined, name ?? '')) throw new ApiError(409, 'AlreadyExists', `project.project.openshift.io "${name}" already exists`, { name, group: 'project.openshift.io', kind: 'projects' });
-    const ns = this.api.create(nsType, 'v1', undefined, {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: {
+    if (this.api.find(nsType, undefined, name ?? ''))
+      throw new ApiError(409, 'AlreadyExists', `project.project.openshift.io "${name}" already exists`, {
         name,
-        annotations: {
-          ...(body.displayName ? { 'openshift.io/display-name': body.displayName } : {}),
-          ...(body.description ? { 'openshift.io/description': body.description } : {}),
-          'openshift.io/requester': ctx.user.username,
+        group: 'project.openshift.io',
+        kind: 'projects',
+      });
+    const ns = this.api.create(
+      nsType,
+      'v1',
+      undefined,
+      {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: {
+          name,
+          annotations: {
+            ...(body.displayName ? { 'openshift.io/display-name': body.displayName } : {}),
+            ...(body.description ? { 'openshift.io/description': body.description } : {}),
+            'openshift.io/requester': ctx.user.username,
+          },
         },
       },
-    }, ctx);
+      ctx,
+    );
     this.instantiateProjectTemplate(name!, body, ctx);
     if (!ctx.user.groups.includes('system:masters')) {
-      this.api.create(this.type('rbac.authorization.k8s.io', 'rolebindings'), 'v1', name, {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'RoleBinding',
-        metadata: { name: 'admin', namespace: name },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'admin' },
-        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: ctx.user.username }],
-      }, ctx);
+      this.api.create(
+        this.type('rbac.authorization.k8s.io', 'rolebindings'),
+        'v1',
+        name,
+        {
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'RoleBinding',
+          metadata: { name: 'admin', namespace: name },
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'admin' },
+          subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: ctx.user.username }],
+        },
+        ctx,
+      );
     }
     return toProject(ns);
   }
@@ -115,7 +168,12 @@ export class VirtualKinds {
     const templateName: string | undefined = config?.spec?.projectRequestTemplate?.name;
     if (!templateName) return;
     const template = this.api.store.get('template.openshift.io/templates', 'openshift-config', templateName);
-    if (!template) throw new ApiError(500, 'InternalError', `the project request template openshift-config/${templateName} named by project.config.openshift.io/cluster does not exist`);
+    if (!template)
+      throw new ApiError(
+        500,
+        'InternalError',
+        `the project request template openshift-config/${templateName} named by project.config.openshift.io/cluster does not exist`,
+      );
     const params: Record<string, string> = {
       PROJECT_NAME: project,
       PROJECT_DISPLAYNAME: body.displayName ?? '',
@@ -124,14 +182,31 @@ export class VirtualKinds {
       PROJECT_REQUESTING_USER: ctx.user.username,
     };
     const substitute = (v: unknown): unknown =>
-      typeof v === 'string' ? v.replace(/\$\{(\w+)\}/g, (m, k: string) => params[k] ?? m) : Array.isArray(v) ? v.map(substitute) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, substitute(x)])) : v;
+      typeof v === 'string'
+        ? v.replace(/\$\{(\w+)\}/g, (m, k: string) => params[k] ?? m)
+        : Array.isArray(v)
+          ? v.map(substitute)
+          : v && typeof v === 'object'
+            ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, substitute(x)]))
+            : v;
     for (const raw of (template.objects ?? []) as KObject[]) {
       if (raw.kind === 'Project') continue;
       const obj = substitute(raw) as KObject;
       const version = String(obj.apiVersion).split('/').pop()!;
       const rt = this.api.registry.byKind(String(obj.apiVersion), obj.kind);
-      if (!rt) throw new ApiError(500, 'InternalError', `the project request template ${templateName} holds a ${obj.apiVersion} ${obj.kind}, which this cluster does not serve`);
-      this.api.create(rt, version, rt.namespaced ? project : undefined, { ...obj, metadata: { ...obj.metadata, namespace: rt.namespaced ? project : undefined } }, ctx);
+      if (!rt)
+        throw new ApiError(
+          500,
+          'InternalError',
+          `the project request template ${templateName} holds a ${obj.apiVersion} ${obj.kind}, which this cluster does not serve`,
+        );
+      this.api.create(
+        rt,
+        version,
+        rt.namespaced ? project : undefined,
+        { ...obj, metadata: { ...obj.metadata, namespace: rt.namespaced ? project : undefined } },
+        ctx,
+      );
     }
   }
 
@@ -150,11 +225,20 @@ export class VirtualKinds {
 
   getProject(user: UserInfo, name: string): KObject {
     const ns = this.api.find(this.type('', 'namespaces'), undefined, name);
-    if (!ns || !this.canSee(user, name)) throw new ApiError(404, 'NotFound', `projects.project.openshift.io "${name}" not found`, { name, group: 'project.openshift.io', kind: 'projects' });
+    if (!ns || !this.canSee(user, name))
+      throw new ApiError(404, 'NotFound', `projects.project.openshift.io "${name}" not found`, {
+        name,
+        group: 'project.openshift.io',
+        kind: 'projects',
+      });
     return toProject(ns);
   }
 
-  watchProjects(user: UserInfo, opts: { resourceVersion?: string; labelSelector?: string; fieldSelector?: string }, sink: (e: WatchEvent) => void): () => void {
+  watchProjects(
+    user: UserInfo,
+    opts: { resourceVersion?: string; labelSelector?: string; fieldSelector?: string },
+    sink: (e: WatchEvent) => void,
+  ): () => void {
     return this.api.watch(this.type('', 'namespaces'), 'v1', undefined, opts, (e) => {
       if (e.type === 'BOOKMARK' || e.type === 'ERROR') return sink(e);
       if (this.canSee(user, e.object.metadata.name!)) sink({ type: e.type, object: toProject(e.object) });
@@ -167,12 +251,21 @@ export class VirtualKinds {
   }
 
   currentUser(user: UserInfo): KObject {
-    if (user === ANONYMOUS) throw new ApiError(403, 'Forbidden', 'users.user.openshift.io "~" is forbidden: User "system:anonymous" cannot get resource "users" in API group "user.openshift.io" at the cluster scope');
+    if (user === ANONYMOUS)
+      throw new ApiError(
+        403,
+        'Forbidden',
+        'users.user.openshift.io "~" is forbidden: User "system:anonymous" cannot get resource "users" in API group "user.openshift.io" at the cluster scope',
+      );
     const stored = this.api.find(this.type('user.openshift.io', 'users'), undefined, user.username);
     return {
       apiVersion: 'user.openshift.io/v1',
       kind: 'User',
-      metadata: stored?.metadata ?? { name: user.username, ...(user.uid ? { uid: user.uid } : {}), creationTimestamp: null as unknown as string },
+      metadata: stored?.metadata ?? {
+        name: user.username,
+        ...(user.uid ? { uid: user.uid } : {}),
+        creationTimestamp: null as unknown as string,
+      },
       identities: stored?.identities ?? null,
       groups: user.groups,
     };
@@ -183,14 +276,23 @@ export class VirtualKinds {
     const sa = this.api.find(this.type('', 'serviceaccounts'), namespace, name);
     if (!sa) throw new ApiError(404, 'NotFound', `serviceaccounts "${name}" not found`, { name, kind: 'serviceaccounts' });
     const expirationSeconds = body.spec?.expirationSeconds ?? 3600;
-    if (expirationSeconds < 600) throw new ApiError(422, 'Invalid', `TokenRequest.authentication.k8s.io "${name}" is invalid: spec.expirationSeconds: Invalid value: ${expirationSeconds}: may not specify a duration less than 10 minutes`);
+    if (expirationSeconds < 600)
+      throw new ApiError(
+        422,
+        'Invalid',
+        `TokenRequest.authentication.k8s.io "${name}" is invalid: spec.expirationSeconds: Invalid value: ${expirationSeconds}: may not specify a duration less than 10 minutes`,
+      );
     const issued = this.authn.issueServiceAccountToken(sa, { audiences: body.spec?.audiences, expirationSeconds });
     return {
       apiVersion: 'authentication.k8s.io/v1',
       kind: 'TokenRequest',
       metadata: { name, namespace, creationTimestamp: timestamp() },
       // No audiences (or an empty list) means the API server's own.
-      spec: { audiences: body.spec?.audiences?.length ? body.spec.audiences : ['https://kubernetes.default.svc'], expirationSeconds, boundObjectRef: body.spec?.boundObjectRef ?? null },
+      spec: {
+        audiences: body.spec?.audiences?.length ? body.spec.audiences : ['https://kubernetes.default.svc'],
+        expirationSeconds,
+        boundObjectRef: body.spec?.boundObjectRef ?? null,
+      },
       status: { token: issued.token, expirationTimestamp: issued.expirationTimestamp },
     };
   }

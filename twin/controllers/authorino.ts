@@ -18,7 +18,8 @@ import { conditionOf, keyOf, setCondition, splitKey, WorkQueue, type Condition, 
 export const AUTHORINO_FAULTS: FaultDefinition[] = [
   {
     name: 'authorino-operator-reverts-deployment',
-    description: "The Authorino operator replaces its Deployment's pod template with its own on every reconcile (an update, not an apply), dropping the sidecar-injection patch: the authorino pod runs without istio-proxy",
+    description:
+      "The Authorino operator replaces its Deployment's pod template with its own on every reconcile (an update, not an apply), dropping the sidecar-injection patch: the authorino pod runs without istio-proxy",
     caughtBy: '@req.INS-AUTH-05',
     expectMessage: 'lost the label sidecar.istio.io/inject=true',
   },
@@ -58,7 +59,9 @@ export class AuthorinoOperator implements Controller {
   }
 
   private running(): boolean {
-    return this.client.list(OLM, 'ClusterServiceVersion').some((c) => c.metadata.name!.startsWith('authorino-operator.') && c.status?.phase === 'Succeeded');
+    return this.client
+      .list(OLM, 'ClusterServiceVersion')
+      .some((c) => c.metadata.name!.startsWith('authorino-operator.') && c.status?.phase === 'Succeeded');
   }
 
   private reconcile(key: string): void {
@@ -70,17 +73,26 @@ export class AuthorinoOperator implements Controller {
     if (problem) return this.setReady(authorino, 'False', 'UnableToCreateDeployment', problem);
     const owner = ownerReference({ ...authorino, apiVersion: AUTHORINO_API, kind: 'Authorino' });
     const labels = { 'authorino-resource': name!, 'control-plane': 'controller-manager' };
-    this.client.apply({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: `${name}-authorino`, namespace, labels, ownerReferences: [owner] } });
+    this.client.apply({
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: `${name}-authorino`, namespace, labels, ownerReferences: [owner] },
+    });
     for (const svc of services(authorino, labels, owner, this.ctx.faults.has('authorino-authorization-port-moved'))) this.client.apply(svc);
     const desired = authorinoDeployment(authorino, labels, owner);
     const live = this.client.get('apps/v1', 'Deployment', name!, namespace);
-    if (live && this.ctx.faults.has('authorino-operator-reverts-deployment') && JSON.stringify(live.spec.template.metadata) !== JSON.stringify(desired.spec.template.metadata)) {
+    if (
+      live &&
+      this.ctx.faults.has('authorino-operator-reverts-deployment') &&
+      JSON.stringify(live.spec.template.metadata) !== JSON.stringify(desired.spec.template.metadata)
+    ) {
       this.client.update({ ...live, spec: { ...live.spec, template: desired.spec.template } });
     } else {
       this.client.apply(desired);
     }
     const deployment = this.client.get('apps/v1', 'Deployment', name!, namespace);
-    if (conditionOf(deployment, 'Available')?.status === 'True') this.setReady(authorino, 'True', 'Provisioned', 'Authorino instance ready');
+    if (conditionOf(deployment, 'Available')?.status === 'True')
+      this.setReady(authorino, 'True', 'Provisioned', 'Authorino instance ready');
     else this.setReady(authorino, 'False', 'Provisioning', 'Authorino Deployment resource not ready');
   }
 
@@ -88,7 +100,11 @@ export class AuthorinoOperator implements Controller {
     const before = conditionOf(authorino, 'Ready');
     if (before?.status === status && before.reason === reason && before.message === message) return;
     const now = timestamp();
-    const conditions: Condition[] = setCondition(authorino.status?.conditions, { type: 'Ready', status, reason, message, lastUpdatedTime: now }, now);
+    const conditions: Condition[] = setCondition(
+      authorino.status?.conditions,
+      { type: 'Ready', status, reason, message, lastUpdatedTime: now },
+      now,
+    );
     this.client.patchStatus(AUTHORINO_API, 'Authorino', authorino.metadata.name!, authorino.metadata.namespace, { conditions });
     if (status === 'False' && reason !== 'Provisioning') this.client.event(authorino, 'Warning', reason, message);
   }
@@ -96,8 +112,12 @@ export class AuthorinoOperator implements Controller {
 
 /** TLS is on unless disabled, and then needs a certificate Secret (the operator refuses otherwise). */
 function tlsProblem(authorino: KObject): string | undefined {
-  for (const [field, tls] of [['listener', authorino.spec?.listener?.tls], ['oidcServer', authorino.spec?.oidcServer?.tls]] as const) {
-    if (tls?.enabled !== false && !tls?.certSecretRef?.name) return `Failed to create the authorino Deployment: spec.${field}.tls is enabled but spec.${field}.tls.certSecretRef names no Secret (set spec.${field}.tls.enabled: false, or give the TLS Secret)`;
+  for (const [field, tls] of [
+    ['listener', authorino.spec?.listener?.tls],
+    ['oidcServer', authorino.spec?.oidcServer?.tls],
+  ] as const) {
+    if (tls?.enabled !== false && !tls?.certSecretRef?.name)
+      return `Failed to create the authorino Deployment: spec.${field}.tls is enabled but spec.${field}.tls.certSecretRef names no Secret (set spec.${field}.tls.enabled: false, or give the TLS Secret)`;
   }
   return undefined;
 }
@@ -116,7 +136,10 @@ function services(authorino: KObject, selector: Record<string, string>, owner: O
     spec: { selector, ports: ports.map((p) => ({ ...p, protocol: 'TCP', targetPort: p.port })) },
   });
   return [
-    svc('authorino-authorization', [{ name: 'grpc', port: grpc }, { name: 'http', port: http }]),
+    svc('authorino-authorization', [
+      { name: 'grpc', port: grpc },
+      { name: 'http', port: http },
+    ]),
     svc('authorino-oidc', [{ name: 'http', port: oidc }]),
     svc('controller-metrics', [{ name: 'http', port: authorino.spec?.metrics?.port ?? 8080 }]),
   ];
@@ -147,7 +170,12 @@ function authorinoDeployment(authorino: KObject, labels: Record<string, string>,
               name: 'authorino',
               image: spec.image ?? IMAGE,
               ...(env.length ? { env } : {}),
-              ports: [{ containerPort: 50051, name: 'grpc' }, { containerPort: 5001, name: 'http' }, { containerPort: 8083, name: 'oidc' }, { containerPort: 8080, name: 'metrics' }],
+              ports: [
+                { containerPort: 50051, name: 'grpc' },
+                { containerPort: 5001, name: 'http' },
+                { containerPort: 8083, name: 'oidc' },
+                { containerPort: 8080, name: 'metrics' },
+              ],
               resources: { requests: { cpu: '10m', memory: '64Mi' } },
             },
           ],

@@ -65,43 +65,50 @@ export const CLUSTER_IN_USE_FAULTS: FaultDefinition[] = [
   })),
   {
     name: GPU_HELD_FAULT,
-    description: "Another team's pod (project vision-team) holds the cluster's only NVIDIA GPU: a GPU workbench stays Pending, Insufficient nvidia.com/gpu",
+    description:
+      "Another team's pod (project vision-team) holds the cluster's only NVIDIA GPU: a GPU workbench stays Pending, Insufficient nvidia.com/gpu",
     caughtBy: '@req.UI-WB-12',
     expectMessage: 'Insufficient nvidia.com/gpu',
   },
   {
     name: NO_DEFAULT_STORAGE_CLASS_FAULT,
-    description: 'The cluster has no default StorageClass: a workbench\'s cluster storage (a claim without a class) stays Pending, "no persistent volumes available for this claim and no storage class is set", and the workbench pod is unschedulable',
+    description:
+      'The cluster has no default StorageClass: a workbench\'s cluster storage (a claim without a class) stays Pending, "no persistent volumes available for this claim and no storage class is set", and the workbench pod is unschedulable',
     caughtBy: '@req.UI-WB-15',
     expectMessage: 'no storage class is set',
   },
   {
     name: MINIO_STORAGE_FULL,
-    description: "The drive under a project's MinIO is full: MinIO refuses every object write with 507 XMinioStorageFull (buckets can still be made)",
+    description:
+      "The drive under a project's MinIO is full: MinIO refuses every object write with 507 XMinioStorageFull (buckets can still be made)",
     caughtBy: '@req.UI-STO-01',
     expectMessage: 'XMinioStorageFull',
   },
   {
     name: MINIO_READ_QUORUM,
-    description: "A project's MinIO lost more drives than erasure coding bears: writes are acknowledged but every object read fails with 503 XMinioReadQuorum",
+    description:
+      "A project's MinIO lost more drives than erasure coding bears: writes are acknowledged but every object read fails with 503 XMinioReadQuorum",
     caughtBy: '@req.UI-STO-02',
     expectMessage: 'XMinioReadQuorum',
   },
   {
     name: EDIT_MANAGES_BINDINGS_FAULT,
-    description: 'A custom ClusterRole aggregated into edit (label rbac.authorization.k8s.io/aggregate-to-edit) grants managing RoleBindings, so a user with "edit" on a project can change its permissions',
+    description:
+      'A custom ClusterRole aggregated into edit (label rbac.authorization.k8s.io/aggregate-to-edit) grants managing RoleBindings, so a user with "edit" on a project can change its permissions',
     caughtBy: '@req.UI-PERM-01',
     expectMessage: 'may create rolebindings',
   },
   {
     name: SECRET_ENV_POLICY_FAULT,
-    description: 'A Kyverno policy (the library\'s disallow-secrets-from-env-vars, enforced in data science projects) refuses pods that take Secrets as environment variables: a workbench with Secret variables is never created',
+    description:
+      "A Kyverno policy (the library's disallow-secrets-from-env-vars, enforced in data science projects) refuses pods that take Secrets as environment variables: a workbench with Secret variables is never created",
     caughtBy: '@req.UI-WB-14',
     expectMessage: 'disallow-secrets-from-env-vars',
   },
   {
     name: ROTATED_KEYS_FAULT,
-    description: "External Secrets Operator syncs the data connections' S3 keys from a vault that rotated them: once a workbench runs, its data connection's Secret gets new keys, and the workbench's environment holds the old ones",
+    description:
+      "External Secrets Operator syncs the data connections' S3 keys from a vault that rotated them: once a workbench runs, its data connection's Secret gets new keys, and the workbench's environment holds the old ones",
     caughtBy: '@req.UI-WB-17',
     expectMessage: 'differs from the data connection',
   },
@@ -125,14 +132,20 @@ export class ClusterInUse implements Controller {
     const caps = SIZE_CAPS.find((s) => this.ctx.faults.has(s.fault));
     if (caps) this.projectTemplateLimits(caps.cap);
     if (this.ctx.faults.has(GPU_HELD_FAULT)) this.holdGpu();
-    for (const fault of [MINIO_STORAGE_FULL, MINIO_READ_QUORUM]) if (this.ctx.faults.has(fault)) workloadRuntimeOf(this.ctx).emulators.register(failingMinio(fault));
+    for (const fault of [MINIO_STORAGE_FULL, MINIO_READ_QUORUM])
+      if (this.ctx.faults.has(fault)) workloadRuntimeOf(this.ctx).emulators.register(failingMinio(fault));
     if (this.ctx.faults.has(EDIT_MANAGES_BINDINGS_FAULT)) this.editManagesBindings();
     if (this.ctx.faults.has(SECRET_ENV_POLICY_FAULT)) this.ctx.api.admissionWebhooks.push((rt, obj) => this.refuseSecretEnv(rt.kind, obj));
-    if (this.ctx.faults.has(ROTATED_KEYS_FAULT)) this.client.watch('v1', 'Pod', (type, pod) => type !== 'DELETED' && this.rotateKeysOf(pod));
-    if (this.ctx.faults.has(LABEL_PRUNING_FAULT)) this.client.watch('v1', 'Namespace', (type, ns) => type !== 'DELETED' && this.pruneLabels(ns));
+    if (this.ctx.faults.has(ROTATED_KEYS_FAULT))
+      this.client.watch('v1', 'Pod', (type, pod) => type !== 'DELETED' && this.rotateKeysOf(pod));
+    if (this.ctx.faults.has(LABEL_PRUNING_FAULT))
+      this.client.watch('v1', 'Namespace', (type, ns) => type !== 'DELETED' && this.pruneLabels(ns));
     if (this.ctx.faults.has(NO_DEFAULT_STORAGE_CLASS_FAULT)) {
       for (const sc of this.client.list('storage.k8s.io/v1', 'StorageClass')) {
-        if (sc.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true') this.client.patch('storage.k8s.io/v1', 'StorageClass', sc.metadata.name!, undefined, { metadata: { annotations: { 'storageclass.kubernetes.io/is-default-class': 'false' } } });
+        if (sc.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true')
+          this.client.patch('storage.k8s.io/v1', 'StorageClass', sc.metadata.name!, undefined, {
+            metadata: { annotations: { 'storageclass.kubernetes.io/is-default-class': 'false' } },
+          });
       }
     }
   }
@@ -148,10 +161,21 @@ export class ClusterInUse implements Controller {
           apiVersion: 'v1',
           kind: 'LimitRange',
           metadata: { name: '${PROJECT_NAME}-core-resource-limits', namespace: '${PROJECT_NAME}' },
-          spec: { limits: [{ type: 'Container', max: { cpu }, default: { cpu: '500m', memory: '1024Mi' }, defaultRequest: { cpu: '50m', memory: '256Mi' } }] },
+          spec: {
+            limits: [
+              {
+                type: 'Container',
+                max: { cpu },
+                default: { cpu: '500m', memory: '1024Mi' },
+                defaultRequest: { cpu: '50m', memory: '256Mi' },
+              },
+            ],
+          },
         },
       ],
-      parameters: ['PROJECT_NAME', 'PROJECT_DISPLAYNAME', 'PROJECT_DESCRIPTION', 'PROJECT_ADMIN_USER', 'PROJECT_REQUESTING_USER'].map((name) => ({ name })),
+      parameters: ['PROJECT_NAME', 'PROJECT_DISPLAYNAME', 'PROJECT_DESCRIPTION', 'PROJECT_ADMIN_USER', 'PROJECT_REQUESTING_USER'].map(
+        (name) => ({ name }),
+      ),
     });
     this.client.patch('config.openshift.io/v1', 'Project', 'cluster', undefined, { spec: { projectRequestTemplate: { name: TEMPLATE } } });
   }
@@ -163,7 +187,13 @@ export class ClusterInUse implements Controller {
       kind: 'Pod',
       metadata: { name: 'detector-training-0', namespace: 'vision-team' },
       spec: {
-        containers: [{ name: 'train', image: 'nvcr.io/nvidia/pytorch:24.04-py3', resources: { requests: { 'nvidia.com/gpu': '1' }, limits: { 'nvidia.com/gpu': '1' } } }],
+        containers: [
+          {
+            name: 'train',
+            image: 'nvcr.io/nvidia/pytorch:24.04-py3',
+            resources: { requests: { 'nvidia.com/gpu': '1' }, limits: { 'nvidia.com/gpu': '1' } },
+          },
+        ],
         tolerations: [{ key: 'nvidia-gpu-only', operator: 'Exists', effect: 'NoSchedule' }],
       },
     });
@@ -174,18 +204,30 @@ export class ClusterInUse implements Controller {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRole',
       metadata: { name: 'team-access-managers', labels: { 'rbac.authorization.k8s.io/aggregate-to-edit': 'true' } },
-      rules: [{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings'], verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'] }],
+      rules: [
+        {
+          apiGroups: ['rbac.authorization.k8s.io'],
+          resources: ['rolebindings'],
+          verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+        },
+      ],
     });
   }
 
   /** Kyverno's disallow-secrets-from-env-vars, enforced for pods of data science projects. */
   private refuseSecretEnv(kind: string, pod: KObject): void {
-    if (kind !== 'Pod' || this.client.get('v1', 'Namespace', pod.metadata.namespace!)?.metadata.labels?.[DASHBOARD_LABEL] !== 'true') return;
+    if (kind !== 'Pod' || this.client.get('v1', 'Namespace', pod.metadata.namespace!)?.metadata.labels?.[DASHBOARD_LABEL] !== 'true')
+      return;
     const containers = (pod.spec?.containers ?? []) as KObject[];
     for (const [i, c] of containers.entries()) {
       const envFrom = ((c.envFrom ?? []) as KObject[]).findIndex((e) => e.secretRef);
       const env = ((c.env ?? []) as KObject[]).findIndex((e) => e.valueFrom?.secretKeyRef);
-      const [rule, path] = envFrom >= 0 ? ['secrets-not-from-envfrom', `/spec/containers/${i}/envFrom/${envFrom}/secretRef/`] : env >= 0 ? ['secrets-not-from-env', `/spec/containers/${i}/env/${env}/valueFrom/secretKeyRef/`] : [];
+      const [rule, path] =
+        envFrom >= 0
+          ? ['secrets-not-from-envfrom', `/spec/containers/${i}/envFrom/${envFrom}/secretRef/`]
+          : env >= 0
+            ? ['secrets-not-from-env', `/spec/containers/${i}/env/${env}/valueFrom/secretKeyRef/`]
+            : [];
       if (!rule) continue;
       throw new ApiError(
         400,
@@ -198,14 +240,19 @@ export class ClusterInUse implements Controller {
   /** An ExternalSecret refresh after the vault rotated the keys: once a pod using a data connection is ready, its Secret gets new keys. */
   private rotateKeysOf(pod: KObject): void {
     if (!pod.status?.conditions?.some((c: KObject) => c.type === 'Ready' && c.status === 'True')) return;
-    const names = ((pod.spec?.containers ?? []) as KObject[]).flatMap((c) => ((c.envFrom ?? []) as KObject[]).map((e) => e.secretRef?.name as string | undefined)).filter((n): n is string => !!n?.startsWith('aws-connection-'));
+    const names = ((pod.spec?.containers ?? []) as KObject[])
+      .flatMap((c) => ((c.envFrom ?? []) as KObject[]).map((e) => e.secretRef?.name as string | undefined))
+      .filter((n): n is string => !!n?.startsWith('aws-connection-'));
     for (const name of names) {
       const secret = this.client.get('v1', 'Secret', name, pod.metadata.namespace);
       if (!secret || secret.metadata.annotations?.['reconcile.external-secrets.io/rotated-for'] === pod.metadata.uid) continue;
       const b64 = (v: string) => Buffer.from(v).toString('base64');
       this.client.as('external-secrets').patch('v1', 'Secret', name, pod.metadata.namespace, {
         metadata: { annotations: { 'reconcile.external-secrets.io/rotated-for': pod.metadata.uid } },
-        data: { AWS_ACCESS_KEY_ID: b64(`AKIA${randomBytes(8).toString('hex').toUpperCase()}`), AWS_SECRET_ACCESS_KEY: b64(randomBytes(30).toString('base64')) },
+        data: {
+          AWS_ACCESS_KEY_ID: b64(`AKIA${randomBytes(8).toString('hex').toUpperCase()}`),
+          AWS_SECRET_ACCESS_KEY: b64(randomBytes(30).toString('base64')),
+        },
       });
     }
   }
@@ -213,6 +260,8 @@ export class ClusterInUse implements Controller {
   /** Argo CD's managed namespace metadata: labels of requested projects that Git does not have go. */
   private pruneLabels(ns: KObject): void {
     if (!ns.metadata.annotations?.['openshift.io/requester'] || ns.metadata.labels?.[DASHBOARD_LABEL] === undefined) return;
-    this.client.as('argocd-application-controller').patch('v1', 'Namespace', ns.metadata.name!, undefined, { metadata: { labels: { [DASHBOARD_LABEL]: null } } });
+    this.client
+      .as('argocd-application-controller')
+      .patch('v1', 'Namespace', ns.metadata.name!, undefined, { metadata: { labels: { [DASHBOARD_LABEL]: null } } });
   }
 }

@@ -38,16 +38,18 @@ import { conditionOf, keyOf, splitKey, WorkQueue, type Controller, type Controll
 export const CODEFLARE_FAULTS: FaultDefinition[] = [
   {
     name: 'codeflare-mtls-disabled',
-    description: 'The CodeFlare operator creates codeflare-operator-config with kuberay.mTLSEnabled: false (Ray clusters would run without mTLS)',
+    description:
+      'The CodeFlare operator creates codeflare-operator-config with kuberay.mTLSEnabled: false (Ray clusters would run without mTLS)',
     caughtBy: '@req.DW-CF-03',
     expectMessage: 'mTLSEnabled',
   },
   {
     name: 'codeflare-community-operator-leftover',
     description:
-      "A community CodeFlare operator (codeflare-operator.v1.1.0, installed from OperatorHub for an earlier RHOAI) still runs in openshift-operators: its Subscription was deleted but not its CSV. The 2.9 codeflare component only looks for rhods-codeflare-operator, so codeflareReady stays True while two CodeFlare operators mutate every RayCluster",
+      'A community CodeFlare operator (codeflare-operator.v1.1.0, installed from OperatorHub for an earlier RHOAI) still runs in openshift-operators: its Subscription was deleted but not its CSV. The 2.9 codeflare component only looks for rhods-codeflare-operator, so codeflareReady stays True while two CodeFlare operators mutate every RayCluster',
     caughtBy: '@req.DW-POD-01',
-    expectMessage: 'a separately installed CodeFlare operator is on the cluster (ClusterServiceVersion openshift-operators/codeflare-operator.v1.1.0',
+    expectMessage:
+      'a separately installed CodeFlare operator is on the cluster (ClusterServiceVersion openshift-operators/codeflare-operator.v1.1.0',
   },
   {
     name: 'kuberay-helm-operator-alongside',
@@ -72,7 +74,8 @@ export const CODEFLARE_FAULTS: FaultDefinition[] = [
   },
   {
     name: 'codeflare-dashboard-oauth-disabled',
-    description: 'codeflare-operator-config has kuberay.rayDashboardOAuthEnabled: false: Ray dashboards would be published without the OpenShift OAuth proxy',
+    description:
+      'codeflare-operator-config has kuberay.rayDashboardOAuthEnabled: false: Ray dashboards would be published without the OpenShift OAuth proxy',
     caughtBy: '@req.DW-CF-04',
     expectMessage: 'kuberay.rayDashboardOAuthEnabled is false',
   },
@@ -87,7 +90,8 @@ const OLM = 'operators.coreos.com/v1alpha1';
 /** raycluster_controller.go controllerName: the field manager of what the RayCluster controller applies. */
 const RAYCLUSTER_CONTROLLER = 'codeflare-raycluster-controller';
 /** The images raycluster_webhook.go puts in (oauthProxyContainer, rayHeadInitContainer). */
-const OAUTH_PROXY_IMAGE = 'registry.redhat.io/openshift4/ose-oauth-proxy@sha256:1ea6a01bf3e63cdcf125c6064cbd4a4a270deaf0f157b3eabb78f60556840366';
+const OAUTH_PROXY_IMAGE =
+  'registry.redhat.io/openshift4/ose-oauth-proxy@sha256:1ea6a01bf3e63cdcf125c6064cbd4a4a270deaf0f157b3eabb78f60556840366';
 const CREATE_CERT_IMAGE = 'quay.io/project-codeflare/ray:latest-py39-cu118';
 
 /** The kuberay part of the configuration, as the operator runs with it. */
@@ -242,7 +246,11 @@ export class CodeFlareOperator implements Controller {
     const { namespace, name } = splitKey(key);
     let rc = this.client.get(RAY_API, 'RayCluster', name, namespace);
     if (!rc) return;
-    if (deploymentAvailable(this.client, KUBERAY_DEPLOYMENT, applicationsNamespace(this.client)) && rc.spec?.suspend === true && rc.status?.state !== 'suspended') {
+    if (
+      deploymentAvailable(this.client, KUBERAY_DEPLOYMENT, applicationsNamespace(this.client)) &&
+      rc.spec?.suspend === true &&
+      rc.status?.state !== 'suspended'
+    ) {
       rc = this.client.patchStatus(RAY_API, 'RayCluster', name, namespace!, { state: 'suspended', lastUpdateTime: timestamp() });
     }
     const operator = this.running();
@@ -250,7 +258,10 @@ export class CodeFlareOperator implements Controller {
     const { config } = operator;
     if (rc.metadata.deletionTimestamp) {
       const finalizers: string[] = rc.metadata.finalizers ?? [];
-      if (finalizers.includes(OAUTH_FINALIZER)) this.client.patch(RAY_API, 'RayCluster', name, namespace, { metadata: { finalizers: finalizers.filter((f) => f !== OAUTH_FINALIZER), resourceVersion: rc.metadata.resourceVersion } });
+      if (finalizers.includes(OAUTH_FINALIZER))
+        this.client.patch(RAY_API, 'RayCluster', name, namespace, {
+          metadata: { finalizers: finalizers.filter((f) => f !== OAUTH_FINALIZER), resourceVersion: rc.metadata.resourceVersion },
+        });
       return;
     }
     // The webhook saw only the RayClusters created while it was served.
@@ -259,7 +270,9 @@ export class CodeFlareOperator implements Controller {
       this.admitted.add(rc.metadata.uid!);
     }
     if (!(rc.metadata.finalizers ?? []).includes(OAUTH_FINALIZER)) {
-      rc = this.client.patch(RAY_API, 'RayCluster', name, namespace, { metadata: { finalizers: [...(rc.metadata.finalizers ?? []), OAUTH_FINALIZER], resourceVersion: rc.metadata.resourceVersion } });
+      rc = this.client.patch(RAY_API, 'RayCluster', name, namespace, {
+        metadata: { finalizers: [...(rc.metadata.finalizers ?? []), OAUTH_FINALIZER], resourceVersion: rc.metadata.resourceVersion },
+      });
     }
     if (config.mTLSEnabled && !this.client.get('v1', 'Secret', `ca-secret-${name}`, namespace)) this.createCaSecret(rc);
   }
@@ -274,7 +287,16 @@ export class CodeFlareOperator implements Controller {
         name: `ca-secret-${rc.metadata.name}`,
         namespace: rc.metadata.namespace,
         labels: { 'ray.io/cluster-name': rc.metadata.name! },
-        ownerReferences: [{ apiVersion: RAY_API, kind: 'RayCluster', name: rc.metadata.name!, uid: rc.metadata.uid!, controller: true, blockOwnerDeletion: true }],
+        ownerReferences: [
+          {
+            apiVersion: RAY_API,
+            kind: 'RayCluster',
+            name: rc.metadata.name!,
+            uid: rc.metadata.uid!,
+            controller: true,
+            blockOwnerDeletion: true,
+          },
+        ],
       },
       type: 'Opaque',
       data: { 'ca.key': Buffer.from(ca.keyPem).toString('base64'), 'ca.crt': Buffer.from(ca.certPem).toString('base64') },
@@ -288,7 +310,9 @@ export class CodeFlareOperator implements Controller {
     const cm = this.client.get('v1', 'ConfigMap', CODEFLARE_CONFIGMAP, namespace);
     const text: string | undefined = cm?.data?.['config.yaml'];
     if (!text || !/mTLSEnabled: true/.test(text)) return;
-    this.client.as('kubectl-edit').patch('v1', 'ConfigMap', CODEFLARE_CONFIGMAP, namespace, { data: { 'config.yaml': text.replace('mTLSEnabled: true', 'mTLSEnabled: false') } });
+    this.client.as('kubectl-edit').patch('v1', 'ConfigMap', CODEFLARE_CONFIGMAP, namespace, {
+      data: { 'config.yaml': text.replace('mTLSEnabled: true', 'mTLSEnabled: false') },
+    });
   }
 
   /** codeflare-community-operator-leftover: the CSV of a community CodeFlare operator, left after its Subscription was deleted. */
@@ -297,7 +321,11 @@ export class CodeFlareOperator implements Controller {
     this.client.as('olm-previous-install').create({
       apiVersion: OLM,
       kind: 'ClusterServiceVersion',
-      metadata: { name: 'codeflare-operator.v1.1.0', namespace: 'openshift-operators', annotations: { 'operators.operatorframework.io/builder': 'operator-sdk-v1.27.0' } },
+      metadata: {
+        name: 'codeflare-operator.v1.1.0',
+        namespace: 'openshift-operators',
+        annotations: { 'operators.operatorframework.io/builder': 'operator-sdk-v1.27.0' },
+      },
       spec: {
         displayName: 'CodeFlare Operator',
         version: '1.1.0',
@@ -319,7 +347,15 @@ export class CodeFlareOperator implements Controller {
                   selector: { matchLabels: labels },
                   template: {
                     metadata: { labels },
-                    spec: { containers: [{ name: 'manager', image: 'quay.io/project-codeflare/codeflare-operator:v1.1.0', resources: { requests: { cpu: '100m', memory: '64Mi' } } }] },
+                    spec: {
+                      containers: [
+                        {
+                          name: 'manager',
+                          image: 'quay.io/project-codeflare/codeflare-operator:v1.1.0',
+                          resources: { requests: { cpu: '100m', memory: '64Mi' } },
+                        },
+                      ],
+                    },
                   },
                 },
               },
@@ -338,13 +374,26 @@ export class CodeFlareOperator implements Controller {
     helm.create({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: { name: KUBERAY_DEPLOYMENT, namespace: 'ray-system', labels: { ...labels, 'app.kubernetes.io/managed-by': 'Helm', 'helm.sh/chart': 'kuberay-operator-1.1.0' }, annotations: { 'meta.helm.sh/release-name': 'kuberay-operator', 'meta.helm.sh/release-namespace': 'ray-system' } },
+      metadata: {
+        name: KUBERAY_DEPLOYMENT,
+        namespace: 'ray-system',
+        labels: { ...labels, 'app.kubernetes.io/managed-by': 'Helm', 'helm.sh/chart': 'kuberay-operator-1.1.0' },
+        annotations: { 'meta.helm.sh/release-name': 'kuberay-operator', 'meta.helm.sh/release-namespace': 'ray-system' },
+      },
       spec: {
         replicas: 1,
         selector: { matchLabels: labels },
         template: {
           metadata: { labels },
-          spec: { containers: [{ name: 'kuberay-operator', image: 'quay.io/kuberay/operator:v1.1.0', resources: { requests: { cpu: '100m', memory: '512Mi' } } }] },
+          spec: {
+            containers: [
+              {
+                name: 'kuberay-operator',
+                image: 'quay.io/kuberay/operator:v1.1.0',
+                resources: { requests: { cpu: '100m', memory: '512Mi' } },
+              },
+            ],
+          },
         },
       },
     });
@@ -406,7 +455,12 @@ export function webhookDefault(rc: KObject, config: KubeRayConfig): KObject {
       { name: 'ca-vol', secret: { secretName: `ca-secret-${name}` } },
       { name: 'server-cert', emptyDir: {} },
     ];
-    const createCert = { name: 'create-cert', image: CREATE_CERT_IMAGE, command: ['sh', '-c', 'cd /home/ray/workspace/tls && openssl req -nodes -newkey rsa:2048 ...'], volumeMounts: CERT_MOUNTS };
+    const createCert = {
+      name: 'create-cert',
+      image: CREATE_CERT_IMAGE,
+      command: ['sh', '-c', 'cd /home/ray/workspace/tls && openssl req -nodes -newkey rsa:2048 ...'],
+      volumeMounts: CERT_MOUNTS,
+    };
     const groups = [head, out.spec.workerGroupSpecs?.[0]?.template?.spec].filter(Boolean) as KObject[];
     for (const spec of groups) {
       const main = spec.containers?.[0];

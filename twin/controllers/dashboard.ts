@@ -28,7 +28,8 @@ export const DASHBOARD_FAULTS: FaultDefinition[] = [
   },
   {
     name: 'dashboard-missing-tgis-template',
-    description: 'The dashboard ships without the pre-installed serving runtime template tgis-grpc-serving-template (TGIS Standalone ServingRuntime for KServe)',
+    description:
+      'The dashboard ships without the pre-installed serving runtime template tgis-grpc-serving-template (TGIS Standalone ServingRuntime for KServe)',
     caughtBy: '@req.INS-KS-01',
     expectMessage: 'tgis-grpc-serving-template',
   },
@@ -41,7 +42,8 @@ export const DASHBOARD_FAULTS: FaultDefinition[] = [
   },
   {
     name: 'gpu-no-capacity',
-    description: 'The NVIDIA device plugin is not running on the GPU worker: no node advertises nvidia.com/gpu in status.allocatable (the GPU Operator ClusterPolicy is not ready)',
+    description:
+      'The NVIDIA device plugin is not running on the GPU worker: no node advertises nvidia.com/gpu in status.allocatable (the GPU Operator ClusterPolicy is not ready)',
     caughtBy: '@req.INS-GPU-01',
     expectMessage: 'no node advertises nvidia.com/gpu',
   },
@@ -78,12 +80,17 @@ export class DashboardComponent implements Controller {
     this.client.watch(DSCI_API, 'DSCInitialization', wake);
     this.client.watch(DSC_API, 'DataScienceCluster', wake);
     this.client.watch('apiextensions.k8s.io/v1', 'CustomResourceDefinition', (type, crd) => {
-      if (type !== 'DELETED' && crd.metadata.name === CONFIG_CRD && this.ctx.faults.has('dashboard-config-no-kserve-switch')) this.forgetKServeSwitch(crd);
+      if (type !== 'DELETED' && crd.metadata.name === CONFIG_CRD && this.ctx.faults.has('dashboard-config-no-kserve-switch'))
+        this.forgetKServeSwitch(crd);
       if (crd.spec?.group === 'opendatahub.io' || crd.spec?.group === 'dashboard.opendatahub.io') wake();
     });
     // What it ships comes back when someone deletes or edits it.
     this.client.watch('template.openshift.io/v1', 'Template', (_t, o) => isOotb(o) && wake());
-    this.client.watch('image.openshift.io/v1', 'ImageStream', (_t, o) => o.metadata.labels?.['opendatahub.io/notebook-image'] === 'true' && wake());
+    this.client.watch(
+      'image.openshift.io/v1',
+      'ImageStream',
+      (_t, o) => o.metadata.labels?.['opendatahub.io/notebook-image'] === 'true' && wake(),
+    );
     this.client.watch(CONFIG_API, 'OdhDashboardConfig', (type) => type === 'DELETED' && wake());
   }
 
@@ -129,7 +136,8 @@ export class DashboardComponent implements Controller {
   private ensureImageStream(desired: KObject): void {
     const { status, ...spec } = desired;
     const live = this.ensureShipped(spec as KObject);
-    if (!contains(live, { status })) this.client.patchStatus('image.openshift.io/v1', 'ImageStream', live.metadata.name!, live.metadata.namespace, status);
+    if (!contains(live, { status }))
+      this.client.patchStatus('image.openshift.io/v1', 'ImageStream', live.metadata.name!, live.metadata.namespace, status);
   }
 
   /**
@@ -147,10 +155,20 @@ export class DashboardComponent implements Controller {
         apiVersion: PROFILE_API,
         kind: 'AcceleratorProfile',
         metadata: { name: 'migrated-gpu', namespace: ns },
-        spec: { displayName: 'NVIDIA GPU', identifier: GPU, enabled: true, tolerations: [{ effect: 'NoSchedule', key: GPU, operator: 'Exists' }] },
+        spec: {
+          displayName: 'NVIDIA GPU',
+          identifier: GPU,
+          enabled: true,
+          tolerations: [{ effect: 'NoSchedule', key: GPU, operator: 'Exists' }],
+        },
       });
     }
-    this.client.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: MIGRATION_CONFIG_MAP, namespace: ns }, data: { migratedCompleted: 'true' } });
+    this.client.create({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: MIGRATION_CONFIG_MAP, namespace: ns },
+      data: { migratedCompleted: 'true' },
+    });
   }
 
   private nodesAdvertise(resource: string): boolean {
@@ -159,11 +177,23 @@ export class DashboardComponent implements Controller {
 
   /** Fault: the CRD on the cluster is an older one, without the KServe switch. */
   private forgetKServeSwitch(crd: KObject): void {
-    const i = (crd.spec.versions as KObject[]).findIndex((v) => v.schema?.openAPIV3Schema?.properties?.spec?.properties?.dashboardConfig?.properties?.disableKServe);
+    const i = (crd.spec.versions as KObject[]).findIndex(
+      (v) => v.schema?.openAPIV3Schema?.properties?.spec?.properties?.dashboardConfig?.properties?.disableKServe,
+    );
     if (i < 0) return;
-    this.client.patch('apiextensions.k8s.io/v1', 'CustomResourceDefinition', CONFIG_CRD, undefined, [
-      { op: 'remove', path: `/spec/versions/${i}/schema/openAPIV3Schema/properties/spec/properties/dashboardConfig/properties/disableKServe` },
-    ] as unknown as object, 'json');
+    this.client.patch(
+      'apiextensions.k8s.io/v1',
+      'CustomResourceDefinition',
+      CONFIG_CRD,
+      undefined,
+      [
+        {
+          op: 'remove',
+          path: `/spec/versions/${i}/schema/openAPIV3Schema/properties/spec/properties/dashboardConfig/properties/disableKServe`,
+        },
+      ] as unknown as object,
+      'json',
+    );
   }
 }
 
@@ -217,7 +247,11 @@ export function dashboardConfig(ns: string): KObject {
   return {
     apiVersion: CONFIG_API,
     kind: 'OdhDashboardConfig',
-    metadata: { name: 'odh-dashboard-config', namespace: ns, labels: { 'app.kubernetes.io/part-of': 'rhods-dashboard', 'app.opendatahub.io/rhods-dashboard': 'true' } },
+    metadata: {
+      name: 'odh-dashboard-config',
+      namespace: ns,
+      labels: { 'app.kubernetes.io/part-of': 'rhods-dashboard', 'app.opendatahub.io/rhods-dashboard': 'true' },
+    },
     spec: {
       dashboardConfig: {
         enablement: true,
@@ -243,9 +277,23 @@ export function dashboardConfig(ns: string): KObject {
         disableModelRegistry: true,
       },
       groupsConfig: { adminGroups: 'rhods-admins', allowedGroups: 'system:authenticated' },
-      notebookController: { enabled: true, pvcSize: '20Gi', notebookNamespace: 'rhods-notebooks', notebookTolerationSettings: { enabled: false, key: 'NotebooksOnly' } },
-      notebookSizes: [size('Small', ['1', '8Gi'], ['2', '8Gi']), size('Medium', ['3', '24Gi'], ['6', '24Gi']), size('Large', ['7', '56Gi'], ['14', '56Gi']), size('X Large', ['15', '120Gi'], ['30', '120Gi'])],
-      modelServerSizes: [size('Small', ['1', '4Gi'], ['2', '8Gi']), size('Medium', ['4', '8Gi'], ['8', '10Gi']), size('Large', ['6', '16Gi'], ['10', '20Gi'])],
+      notebookController: {
+        enabled: true,
+        pvcSize: '20Gi',
+        notebookNamespace: 'rhods-notebooks',
+        notebookTolerationSettings: { enabled: false, key: 'NotebooksOnly' },
+      },
+      notebookSizes: [
+        size('Small', ['1', '8Gi'], ['2', '8Gi']),
+        size('Medium', ['3', '24Gi'], ['6', '24Gi']),
+        size('Large', ['7', '56Gi'], ['14', '56Gi']),
+        size('X Large', ['15', '120Gi'], ['30', '120Gi']),
+      ],
+      modelServerSizes: [
+        size('Small', ['1', '4Gi'], ['2', '8Gi']),
+        size('Medium', ['4', '8Gi'], ['8', '10Gi']),
+        size('Large', ['6', '16Gi'], ['10', '20Gi']),
+      ],
       templateOrder: [],
       templateDisablement: [],
     },
@@ -263,7 +311,12 @@ function template(ns: string, name: string, annotations: Record<string, string>,
   return {
     apiVersion: 'template.openshift.io/v1',
     kind: 'Template',
-    metadata: { name, namespace: ns, labels: { 'opendatahub.io/dashboard': 'true', 'opendatahub.io/ootb': 'true' }, annotations: { tags: `${name},servingruntime`, ...annotations } },
+    metadata: {
+      name,
+      namespace: ns,
+      labels: { 'opendatahub.io/dashboard': 'true', 'opendatahub.io/ootb': 'true' },
+      annotations: { tags: `${name},servingruntime`, ...annotations },
+    },
     objects: [{ apiVersion: 'serving.kserve.io/v1alpha1', kind: 'ServingRuntime', ...runtime }],
     parameters: [],
   };
@@ -278,115 +331,196 @@ export function servingRuntimeTemplates(ns: string): KObject[] {
   const ovmsImage = `quay.io/modh/openvino_model_server@${digest('ovms-2024.1')}`;
   const tgisImage = `quay.io/modh/text-generation-inference@${digest('tgis-0.1.1')}`;
   return [
-    template(ns, 'caikit-tgis-serving-template', {
-      description: 'Caikit is an AI toolkit that enables users to manage models through a set of developer friendly APIs. It provides a consistent format for creating and using AI models against a wide variety of data domains and tasks.',
-      'openshift.io/display-name': 'Caikit TGIS ServingRuntime for KServe',
-      'openshift.io/provider-display-name': 'Red Hat, Inc.',
-      'opendatahub.io/modelServingSupport': '["single"]',
-      'opendatahub.io/apiProtocol': 'REST',
-    }, {
-      metadata: { name: 'caikit-tgis-runtime', annotations: { 'openshift.io/display-name': 'Caikit TGIS ServingRuntime for KServe', 'opendatahub.io/recommended-accelerators': '["nvidia.com/gpu"]' }, labels: { 'opendatahub.io/dashboard': 'true' } },
-      spec: {
-        multiModel: false,
-        supportedModelFormats: [{ autoSelect: true, name: 'caikit' }],
-        containers: [
-          { name: 'kserve-container', image: tgisImage, command: ['text-generation-launcher'], args: ['--model-name=/mnt/models/artifacts/'], env: [{ name: 'TRANSFORMERS_CACHE', value: '/tmp/transformers_cache' }] },
-          {
-            name: 'transformer-container',
-            image: `quay.io/modh/caikit-tgis-serving@${digest('caikit-tgis-0.25')}`,
-            env: [
-              { name: 'RUNTIME_LOCAL_MODELS_DIR', value: '/mnt/models' },
-              { name: 'TRANSFORMERS_CACHE', value: '/tmp/transformers_cache' },
-              { name: 'RUNTIME_GRPC_ENABLED', value: 'false' },
-              { name: 'RUNTIME_HTTP_ENABLED', value: 'true' },
-              { name: 'RUNTIME_GRPC_SERVER_THREAD_POOL_SIZE', value: '64' },
-            ],
-            ports: [{ containerPort: 8080, protocol: 'TCP' }],
-            readinessProbe: { exec: { command: ['python', '-m', 'caikit_health_probe', 'readiness'] } },
-            livenessProbe: { exec: { command: ['python', '-m', 'caikit_health_probe', 'liveness'] } },
+    template(
+      ns,
+      'caikit-tgis-serving-template',
+      {
+        description:
+          'Caikit is an AI toolkit that enables users to manage models through a set of developer friendly APIs. It provides a consistent format for creating and using AI models against a wide variety of data domains and tasks.',
+        'openshift.io/display-name': 'Caikit TGIS ServingRuntime for KServe',
+        'openshift.io/provider-display-name': 'Red Hat, Inc.',
+        'opendatahub.io/modelServingSupport': '["single"]',
+        'opendatahub.io/apiProtocol': 'REST',
+      },
+      {
+        metadata: {
+          name: 'caikit-tgis-runtime',
+          annotations: {
+            'openshift.io/display-name': 'Caikit TGIS ServingRuntime for KServe',
+            'opendatahub.io/recommended-accelerators': '["nvidia.com/gpu"]',
           },
-        ],
+          labels: { 'opendatahub.io/dashboard': 'true' },
+        },
+        spec: {
+          multiModel: false,
+          supportedModelFormats: [{ autoSelect: true, name: 'caikit' }],
+          containers: [
+            {
+              name: 'kserve-container',
+              image: tgisImage,
+              command: ['text-generation-launcher'],
+              args: ['--model-name=/mnt/models/artifacts/'],
+              env: [{ name: 'TRANSFORMERS_CACHE', value: '/tmp/transformers_cache' }],
+            },
+            {
+              name: 'transformer-container',
+              image: `quay.io/modh/caikit-tgis-serving@${digest('caikit-tgis-0.25')}`,
+              env: [
+                { name: 'RUNTIME_LOCAL_MODELS_DIR', value: '/mnt/models' },
+                { name: 'TRANSFORMERS_CACHE', value: '/tmp/transformers_cache' },
+                { name: 'RUNTIME_GRPC_ENABLED', value: 'false' },
+                { name: 'RUNTIME_HTTP_ENABLED', value: 'true' },
+                { name: 'RUNTIME_GRPC_SERVER_THREAD_POOL_SIZE', value: '64' },
+              ],
+              ports: [{ containerPort: 8080, protocol: 'TCP' }],
+              readinessProbe: { exec: { command: ['python', '-m', 'caikit_health_probe', 'readiness'] } },
+              livenessProbe: { exec: { command: ['python', '-m', 'caikit_health_probe', 'liveness'] } },
+            },
+          ],
+        },
       },
-    }),
-    template(ns, 'kserve-ovms', {
-      description: 'OpenVino Model Serving Definition',
-      'openshift.io/display-name': 'OpenVINO Model Server',
-      'opendatahub.io/modelServingSupport': '["single"]',
-      'opendatahub.io/apiProtocol': 'REST',
-    }, {
-      metadata: { name: 'kserve-ovms', annotations: { 'openshift.io/display-name': 'OpenVINO Model Server', 'opendatahub.io/recommended-accelerators': '["nvidia.com/gpu"]' }, labels: { 'opendatahub.io/dashboard': 'true' } },
-      spec: {
-        multiModel: false,
-        annotations: { 'prometheus.kserve.io/port': '8888', 'prometheus.kserve.io/path': '/metrics' },
-        supportedModelFormats: [
-          { name: 'openvino_ir', version: 'opset13', autoSelect: true },
-          { name: 'onnx', version: '1' },
-          { name: 'tensorflow', version: '1', autoSelect: true },
-          { name: 'tensorflow', version: '2', autoSelect: true },
-          { name: 'paddle', version: '2', autoSelect: true },
-          { name: 'pytorch', version: '2', autoSelect: true },
-        ],
-        protocolVersions: ['v2', 'grpc-v2'],
-        containers: [{
-          name: 'kserve-container',
-          image: ovmsImage,
-          args: ['--model_name={{.Name}}', '--port=8001', '--rest_port=8888', '--model_path=/mnt/models', '--file_system_poll_wait_seconds=0', '--grpc_bind_address=127.0.0.1', '--rest_bind_address=127.0.0.1', '--target_device=AUTO', '--metrics_enable'],
-          ports: [{ containerPort: 8888, protocol: 'TCP' }],
-        }],
+    ),
+    template(
+      ns,
+      'kserve-ovms',
+      {
+        description: 'OpenVino Model Serving Definition',
+        'openshift.io/display-name': 'OpenVINO Model Server',
+        'opendatahub.io/modelServingSupport': '["single"]',
+        'opendatahub.io/apiProtocol': 'REST',
       },
-    }),
-    template(ns, 'ovms', {
-      description: 'OpenVino Model Serving Definition',
-      'openshift.io/display-name': 'OpenVINO Model Server',
-      'opendatahub.io/modelServingSupport': '["multi"]',
-      'opendatahub.io/apiProtocol': 'REST',
-    }, {
-      metadata: { name: 'ovms', annotations: { 'openshift.io/display-name': 'OpenVINO Model Server', 'opendatahub.io/recommended-accelerators': '["nvidia.com/gpu"]' }, labels: { 'opendatahub.io/dashboard': 'true' } },
-      spec: {
-        builtInAdapter: { env: [{ name: 'OVMS_FORCE_TARGET_DEVICE', value: 'AUTO' }], memBufferBytes: 134217728, modelLoadingTimeoutMillis: 90000, runtimeManagementPort: 8888, serverType: 'ovms' },
-        containers: [{
+      {
+        metadata: {
+          name: 'kserve-ovms',
+          annotations: {
+            'openshift.io/display-name': 'OpenVINO Model Server',
+            'opendatahub.io/recommended-accelerators': '["nvidia.com/gpu"]',
+          },
+          labels: { 'opendatahub.io/dashboard': 'true' },
+        },
+        spec: {
+          multiModel: false,
+          annotations: { 'prometheus.kserve.io/port': '8888', 'prometheus.kserve.io/path': '/metrics' },
+          supportedModelFormats: [
+            { name: 'openvino_ir', version: 'opset13', autoSelect: true },
+            { name: 'onnx', version: '1' },
+            { name: 'tensorflow', version: '1', autoSelect: true },
+            { name: 'tensorflow', version: '2', autoSelect: true },
+            { name: 'paddle', version: '2', autoSelect: true },
+            { name: 'pytorch', version: '2', autoSelect: true },
+          ],
+          protocolVersions: ['v2', 'grpc-v2'],
+          containers: [
+            {
+              name: 'kserve-container',
+              image: ovmsImage,
+              args: [
+                '--model_name={{.Name}}',
+                '--port=8001',
+                '--rest_port=8888',
+                '--model_path=/mnt/models',
+                '--file_system_poll_wait_seconds=0',
+                '--grpc_bind_address=127.0.0.1',
+                '--rest_bind_address=127.0.0.1',
+                '--target_device=AUTO',
+                '--metrics_enable',
+              ],
+              ports: [{ containerPort: 8888, protocol: 'TCP' }],
+            },
+          ],
+        },
+      },
+    ),
+    template(
+      ns,
+      'ovms',
+      {
+        description: 'OpenVino Model Serving Definition',
+        'openshift.io/display-name': 'OpenVINO Model Server',
+        'opendatahub.io/modelServingSupport': '["multi"]',
+        'opendatahub.io/apiProtocol': 'REST',
+      },
+      {
+        metadata: {
           name: 'ovms',
-          image: ovmsImage,
-          args: ['--port=8001', '--rest_port=8888', '--config_path=/models/model_config_list.json', '--file_system_poll_wait_seconds=0', '--grpc_bind_address=127.0.0.1', '--rest_bind_address=127.0.0.1'],
-          resources: { limits: { cpu: '0', memory: '0Gi' }, requests: { cpu: '0', memory: '0Gi' } },
-        }],
-        grpcDataEndpoint: 'port:8001',
-        grpcEndpoint: 'port:8085',
-        multiModel: true,
-        protocolVersions: ['grpc-v1'],
-        replicas: 1,
-        supportedModelFormats: [
-          { autoSelect: true, name: 'openvino_ir', version: 'opset1' },
-          { autoSelect: true, name: 'onnx', version: '1' },
-          { autoSelect: true, name: 'tensorflow', version: '2' },
-        ],
+          annotations: {
+            'openshift.io/display-name': 'OpenVINO Model Server',
+            'opendatahub.io/recommended-accelerators': '["nvidia.com/gpu"]',
+          },
+          labels: { 'opendatahub.io/dashboard': 'true' },
+        },
+        spec: {
+          builtInAdapter: {
+            env: [{ name: 'OVMS_FORCE_TARGET_DEVICE', value: 'AUTO' }],
+            memBufferBytes: 134217728,
+            modelLoadingTimeoutMillis: 90000,
+            runtimeManagementPort: 8888,
+            serverType: 'ovms',
+          },
+          containers: [
+            {
+              name: 'ovms',
+              image: ovmsImage,
+              args: [
+                '--port=8001',
+                '--rest_port=8888',
+                '--config_path=/models/model_config_list.json',
+                '--file_system_poll_wait_seconds=0',
+                '--grpc_bind_address=127.0.0.1',
+                '--rest_bind_address=127.0.0.1',
+              ],
+              resources: { limits: { cpu: '0', memory: '0Gi' }, requests: { cpu: '0', memory: '0Gi' } },
+            },
+          ],
+          grpcDataEndpoint: 'port:8001',
+          grpcEndpoint: 'port:8085',
+          multiModel: true,
+          protocolVersions: ['grpc-v1'],
+          replicas: 1,
+          supportedModelFormats: [
+            { autoSelect: true, name: 'openvino_ir', version: 'opset1' },
+            { autoSelect: true, name: 'onnx', version: '1' },
+            { autoSelect: true, name: 'tensorflow', version: '2' },
+          ],
+        },
       },
-    }),
-    template(ns, 'tgis-grpc-serving-template', {
-      description: 'Text Generation Inference Server (TGIS) is a high performance inference engine that deploys and serves Large Language Models.',
-      'openshift.io/display-name': 'TGIS Standalone ServingRuntime for KServe',
-      'openshift.io/provider-display-name': 'Red Hat, Inc.',
-      'opendatahub.io/modelServingSupport': '["single"]',
-      'opendatahub.io/apiProtocol': 'gRPC',
-    }, {
-      metadata: {
-        name: 'tgis-grpc-runtime',
-        annotations: { 'openshift.io/display-name': 'TGIS Standalone ServingRuntime for KServe', 'opendatahub.io/recommended-accelerators': '["nvidia.com/gpu"]' },
-        labels: { 'opendatahub.io/dashboard': 'true' },
+    ),
+    template(
+      ns,
+      'tgis-grpc-serving-template',
+      {
+        description:
+          'Text Generation Inference Server (TGIS) is a high performance inference engine that deploys and serves Large Language Models.',
+        'openshift.io/display-name': 'TGIS Standalone ServingRuntime for KServe',
+        'openshift.io/provider-display-name': 'Red Hat, Inc.',
+        'opendatahub.io/modelServingSupport': '["single"]',
+        'opendatahub.io/apiProtocol': 'gRPC',
       },
-      spec: {
-        multiModel: false,
-        supportedModelFormats: [{ autoSelect: true, name: 'pytorch' }],
-        containers: [{
-          name: 'kserve-container',
-          image: tgisImage,
-          command: ['text-generation-launcher'],
-          args: ['--model-name=/mnt/models/', '--port=3000', '--grpc-port=8033'],
-          env: [{ name: 'TRANSFORMERS_CACHE', value: '/tmp/transformers_cache' }],
-          ports: [{ containerPort: 8033, name: 'h2c', protocol: 'TCP' }],
-        }],
+      {
+        metadata: {
+          name: 'tgis-grpc-runtime',
+          annotations: {
+            'openshift.io/display-name': 'TGIS Standalone ServingRuntime for KServe',
+            'opendatahub.io/recommended-accelerators': '["nvidia.com/gpu"]',
+          },
+          labels: { 'opendatahub.io/dashboard': 'true' },
+        },
+        spec: {
+          multiModel: false,
+          supportedModelFormats: [{ autoSelect: true, name: 'pytorch' }],
+          containers: [
+            {
+              name: 'kserve-container',
+              image: tgisImage,
+              command: ['text-generation-launcher'],
+              args: ['--model-name=/mnt/models/', '--port=3000', '--grpc-port=8033'],
+              env: [{ name: 'TRANSFORMERS_CACHE', value: '/tmp/transformers_cache' }],
+              ports: [{ containerPort: 8033, name: 'h2c', protocol: 'TCP' }],
+            },
+          ],
+        },
       },
-    }),
+    ),
   ];
 }
 
@@ -404,8 +538,34 @@ interface NotebookImage {
 
 const JUPYTER = { '2024.1': { JupyterLab: '3.6', Notebook: '6.5' }, '2023.2': { JupyterLab: '3.6', Notebook: '6.5' } };
 const DATA_SCIENCE = {
-  '2024.1': { Boto3: '1.34', 'Kafka-Python': '2.0', Kfp: '2.5', Matplotlib: '3.8', Numpy: '1.26', Pandas: '2.2', 'Scikit-learn': '1.4', Scipy: '1.12', 'Odh-Elyra': '3.16', PyMongo: '4.6', Pyodbc: '5.1', 'Codeflare-SDK': '0.16' },
-  '2023.2': { Boto3: '1.28', 'Kafka-Python': '2.0', 'Kfp-tekton': '1.5', Matplotlib: '3.6', Numpy: '1.24', Pandas: '1.5', 'Scikit-learn': '1.3', Scipy: '1.11', Elyra: '3.15', PyMongo: '4.5', Pyodbc: '4.0', 'Codeflare-SDK': '0.12' },
+  '2024.1': {
+    Boto3: '1.34',
+    'Kafka-Python': '2.0',
+    Kfp: '2.5',
+    Matplotlib: '3.8',
+    Numpy: '1.26',
+    Pandas: '2.2',
+    'Scikit-learn': '1.4',
+    Scipy: '1.12',
+    'Odh-Elyra': '3.16',
+    PyMongo: '4.6',
+    Pyodbc: '5.1',
+    'Codeflare-SDK': '0.16',
+  },
+  '2023.2': {
+    Boto3: '1.28',
+    'Kafka-Python': '2.0',
+    'Kfp-tekton': '1.5',
+    Matplotlib: '3.6',
+    Numpy: '1.24',
+    Pandas: '1.5',
+    'Scikit-learn': '1.3',
+    Scipy: '1.11',
+    Elyra: '3.15',
+    PyMongo: '4.5',
+    Pyodbc: '4.0',
+    'Codeflare-SDK': '0.12',
+  },
 };
 const withJupyter = (extra: Partial<typeof DATA_SCIENCE>) => ({
   '2024.1': { ...JUPYTER['2024.1'], ...(extra['2024.1'] ?? {}) },
@@ -414,14 +574,88 @@ const withJupyter = (extra: Partial<typeof DATA_SCIENCE>) => ({
 
 /** red-hat-data-services/notebooks rhoai-2.9 manifests/base/*-imagestream.yaml (workloads.md §4). */
 const NOTEBOOK_IMAGES: NotebookImage[] = [
-  { name: 's2i-minimal-notebook', display: 'Minimal Python', order: 10, desc: 'Jupyter notebook image with minimal dependency set to start experimenting with Jupyter environment.', repository: 'quay.io/modh/odh-minimal-notebook-container', software: { '2024.1': { Python: 'v3.9' }, '2023.2': { Python: 'v3.9' } }, packages: JUPYTER },
-  { name: 's2i-generic-data-science-notebook', display: 'Standard Data Science', order: 20, desc: 'Jupyter notebook image with a set of data science libraries that advanced AI/ML notebooks will use as a base image to provide a standard for libraries avialable in all notebooks', repository: 'quay.io/modh/odh-generic-data-science-notebook', software: { '2024.1': { Python: 'v3.9' }, '2023.2': { Python: 'v3.9' } }, packages: withJupyter(DATA_SCIENCE) },
-  { name: 'minimal-gpu', display: 'CUDA', order: 30, desc: 'Jupyter notebook image with GPU support and minimal dependency set to start experimenting with Jupyter environment.', repository: 'quay.io/modh/cuda-notebooks', accelerators: ['nvidia.com/gpu'], software: { '2024.1': { CUDA: '12.1', Python: 'v3.9' }, '2023.2': { CUDA: '11.8', Python: 'v3.9' } }, packages: JUPYTER },
-  { name: 'pytorch', display: 'PyTorch', order: 40, desc: 'Jupyter notebook image with PyTorch libraries and dependencies to start experimenting with advanced AI/ML notebooks.', repository: 'quay.io/modh/odh-pytorch-notebook', accelerators: ['nvidia.com/gpu'], software: { '2024.1': { CUDA: '12.1', Python: 'v3.9', PyTorch: '2.2' }, '2023.2': { CUDA: '11.8', Python: 'v3.9', PyTorch: '2.0' } }, packages: withJupyter(DATA_SCIENCE) },
-  { name: 'tensorflow', display: 'TensorFlow', order: 50, desc: 'Jupyter notebook image with TensorFlow libraries and dependencies to start experimenting with advanced AI/ML notebooks.', repository: 'quay.io/modh/cuda-notebooks', accelerators: ['nvidia.com/gpu'], software: { '2024.1': { CUDA: '12.1', Python: 'v3.9', TensorFlow: '2.15' }, '2023.2': { CUDA: '11.8', Python: 'v3.9', TensorFlow: '2.13' } }, packages: withJupyter(DATA_SCIENCE) },
-  { name: 'odh-trustyai-notebook', display: 'TrustyAI', order: 60, desc: 'Jupyter TrustyAI notebook integrates the TrustyAI Explainability Toolkit on Jupyter environment.', repository: 'quay.io/modh/odh-trustyai-notebook', software: { '2024.1': { Python: 'v3.9', TrustyAI: '0.5' }, '2023.2': { Python: 'v3.9', TrustyAI: '0.3' } }, packages: withJupyter(DATA_SCIENCE) },
-  { name: 'habana-notebook', display: 'HabanaAI', order: 70, desc: 'Jupyter HabanaAI notebook integrates the Habana AI libraries on Jupyter environment.', repository: 'quay.io/modh/odh-habana-notebooks', accelerators: ['habana.ai/gaudi'], software: { '2024.1': { Habana: '1.13', Python: 'v3.8' }, '2023.2': { Habana: '1.10', Python: 'v3.8' } }, packages: JUPYTER },
-  { name: 'code-server-notebook', display: 'code-server', order: 80, desc: 'code-server workbench allows users to code, build, and collaborate on projects directly from web.', repository: 'quay.io/modh/codeserver', software: { '2024.1': { 'code-server': '4.22', Python: 'v3.9' }, '2023.2': { 'code-server': '4.16', Python: 'v3.9' } }, packages: { '2024.1': { Boto3: '1.34', Kafka: '2.0', Matplotlib: '3.8', Numpy: '1.26', Pandas: '2.2', Scipy: '1.12' }, '2023.2': { Boto3: '1.28', Kafka: '2.0', Matplotlib: '3.6', Numpy: '1.24', Pandas: '1.5', Scipy: '1.11' } } },
+  {
+    name: 's2i-minimal-notebook',
+    display: 'Minimal Python',
+    order: 10,
+    desc: 'Jupyter notebook image with minimal dependency set to start experimenting with Jupyter environment.',
+    repository: 'quay.io/modh/odh-minimal-notebook-container',
+    software: { '2024.1': { Python: 'v3.9' }, '2023.2': { Python: 'v3.9' } },
+    packages: JUPYTER,
+  },
+  {
+    name: 's2i-generic-data-science-notebook',
+    display: 'Standard Data Science',
+    order: 20,
+    desc: 'Jupyter notebook image with a set of data science libraries that advanced AI/ML notebooks will use as a base image to provide a standard for libraries avialable in all notebooks',
+    repository: 'quay.io/modh/odh-generic-data-science-notebook',
+    software: { '2024.1': { Python: 'v3.9' }, '2023.2': { Python: 'v3.9' } },
+    packages: withJupyter(DATA_SCIENCE),
+  },
+  {
+    name: 'minimal-gpu',
+    display: 'CUDA',
+    order: 30,
+    desc: 'Jupyter notebook image with GPU support and minimal dependency set to start experimenting with Jupyter environment.',
+    repository: 'quay.io/modh/cuda-notebooks',
+    accelerators: ['nvidia.com/gpu'],
+    software: { '2024.1': { CUDA: '12.1', Python: 'v3.9' }, '2023.2': { CUDA: '11.8', Python: 'v3.9' } },
+    packages: JUPYTER,
+  },
+  {
+    name: 'pytorch',
+    display: 'PyTorch',
+    order: 40,
+    desc: 'Jupyter notebook image with PyTorch libraries and dependencies to start experimenting with advanced AI/ML notebooks.',
+    repository: 'quay.io/modh/odh-pytorch-notebook',
+    accelerators: ['nvidia.com/gpu'],
+    software: { '2024.1': { CUDA: '12.1', Python: 'v3.9', PyTorch: '2.2' }, '2023.2': { CUDA: '11.8', Python: 'v3.9', PyTorch: '2.0' } },
+    packages: withJupyter(DATA_SCIENCE),
+  },
+  {
+    name: 'tensorflow',
+    display: 'TensorFlow',
+    order: 50,
+    desc: 'Jupyter notebook image with TensorFlow libraries and dependencies to start experimenting with advanced AI/ML notebooks.',
+    repository: 'quay.io/modh/cuda-notebooks',
+    accelerators: ['nvidia.com/gpu'],
+    software: {
+      '2024.1': { CUDA: '12.1', Python: 'v3.9', TensorFlow: '2.15' },
+      '2023.2': { CUDA: '11.8', Python: 'v3.9', TensorFlow: '2.13' },
+    },
+    packages: withJupyter(DATA_SCIENCE),
+  },
+  {
+    name: 'odh-trustyai-notebook',
+    display: 'TrustyAI',
+    order: 60,
+    desc: 'Jupyter TrustyAI notebook integrates the TrustyAI Explainability Toolkit on Jupyter environment.',
+    repository: 'quay.io/modh/odh-trustyai-notebook',
+    software: { '2024.1': { Python: 'v3.9', TrustyAI: '0.5' }, '2023.2': { Python: 'v3.9', TrustyAI: '0.3' } },
+    packages: withJupyter(DATA_SCIENCE),
+  },
+  {
+    name: 'habana-notebook',
+    display: 'HabanaAI',
+    order: 70,
+    desc: 'Jupyter HabanaAI notebook integrates the Habana AI libraries on Jupyter environment.',
+    repository: 'quay.io/modh/odh-habana-notebooks',
+    accelerators: ['habana.ai/gaudi'],
+    software: { '2024.1': { Habana: '1.13', Python: 'v3.8' }, '2023.2': { Habana: '1.10', Python: 'v3.8' } },
+    packages: JUPYTER,
+  },
+  {
+    name: 'code-server-notebook',
+    display: 'code-server',
+    order: 80,
+    desc: 'code-server workbench allows users to code, build, and collaborate on projects directly from web.',
+    repository: 'quay.io/modh/codeserver',
+    software: { '2024.1': { 'code-server': '4.22', Python: 'v3.9' }, '2023.2': { 'code-server': '4.16', Python: 'v3.9' } },
+    packages: {
+      '2024.1': { Boto3: '1.34', Kafka: '2.0', Matplotlib: '3.8', Numpy: '1.26', Pandas: '2.2', Scipy: '1.12' },
+      '2023.2': { Boto3: '1.28', Kafka: '2.0', Matplotlib: '3.6', Numpy: '1.24', Pandas: '1.5', Scipy: '1.11' },
+    },
+  },
 ];
 
 const asList = (versions: Record<string, string>) => JSON.stringify(Object.entries(versions).map(([name, version]) => ({ name, version })));
@@ -459,7 +693,10 @@ export function notebookImageStreams(ns: string): KObject[] {
       spec: { lookupPolicy: { local: true }, tags },
       status: {
         dockerImageRepository: `image-registry.openshift-image-registry.svc:5000/${ns}/${image.name}`,
-        tags: tags.map((t) => ({ tag: t.name, items: [{ created: '2024-05-20T00:50:00Z', dockerImageReference: t.from.name, image: t.from.name.split('@')[1], generation: 2 }] })),
+        tags: tags.map((t) => ({
+          tag: t.name,
+          items: [{ created: '2024-05-20T00:50:00Z', dockerImageReference: t.from.name, image: t.from.name.split('@')[1], generation: 2 }],
+        })),
       },
     };
   });

@@ -35,7 +35,8 @@ export const ISTIO_GATEWAY_FAULTS: FaultDefinition[] = [
   },
   {
     name: 'gateway-credential-not-loaded',
-    description: "The ingress gateway never loads the Gateway's credentialName Secret (SDS fails): it serves nothing for the hosts routed to it, and every TLS handshake is reset",
+    description:
+      "The ingress gateway never loads the Gateway's credentialName Secret (SDS fails): it serves nothing for the hosts routed to it, and every TLS handshake is reset",
     caughtBy: '@req.INS-GW-07',
     expectMessage: 'presented no certificate',
   },
@@ -63,7 +64,7 @@ export const ISTIO_GATEWAY_FAULTS: FaultDefinition[] = [
   {
     name: 'gateway-secret-left-opaque',
     description:
-      'istio-system already holds a Secret wildcard-certs of type Opaque (left by an earlier attempt with `oc create secret generic`): a Secret\'s type cannot change, so the kubernetes.io/tls Secret of the docs cannot be applied over it',
+      "istio-system already holds a Secret wildcard-certs of type Opaque (left by an earlier attempt with `oc create secret generic`): a Secret's type cannot change, so the kubernetes.io/tls Secret of the docs cannot be applied over it",
     caughtBy: '@req.INS-GW-05',
     expectMessage: "a Secret's type cannot change",
   },
@@ -120,14 +121,26 @@ export class IstioGateways implements Controller {
     user.watch('v1', 'Namespace', (type, ns) => {
       if (type !== 'ADDED' || ns.metadata.name !== 'istio-system' || user.get('v1', 'Secret', 'wildcard-certs', 'istio-system')) return;
       const pem = Buffer.from('-----BEGIN CERTIFICATE-----\nnot a certificate of this run\n-----END CERTIFICATE-----\n').toString('base64');
-      user.create({ apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: { name: 'wildcard-certs', namespace: 'istio-system' }, data: { 'wildcard.crt': pem } });
+      user.create({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        type: 'Opaque',
+        metadata: { name: 'wildcard-certs', namespace: 'istio-system' },
+        data: { 'wildcard.crt': pem },
+      });
     });
   }
 
   /** Fault envoyfilter-crd-prunes-patch-value: the CRD's patch.value loses x-kubernetes-preserve-unknown-fields whenever it is (re)applied. */
   private keepPruningEnvoyFilterCrd(): void {
     const admin = this.ctx.clientFor('istio-operator', 'openshift-operators:istio-operator');
-    const values = (crd: KObject) => (crd.spec.versions ?? []).map((v: KObject) => v.schema?.openAPIV3Schema?.properties?.spec?.properties?.configPatches?.items?.properties?.patch?.properties?.value).filter(Boolean);
+    const values = (crd: KObject) =>
+      (crd.spec.versions ?? [])
+        .map(
+          (v: KObject) =>
+            v.schema?.openAPIV3Schema?.properties?.spec?.properties?.configPatches?.items?.properties?.patch?.properties?.value,
+        )
+        .filter(Boolean);
     admin.watch('apiextensions.k8s.io/v1', 'CustomResourceDefinition', (type, crd) => {
       if (type === 'DELETED' || crd.metadata.name !== ENVOY_FILTER_CRD) return;
       if (!values(crd).some((v: KObject) => v['x-kubernetes-preserve-unknown-fields'])) return;
@@ -174,7 +187,10 @@ export class IstioGateways implements Controller {
     const selected = this.client.list('v1', 'Pod', namespace).filter((p) => matches(selector, p.metadata.labels));
     if (!selected.some(isGatewayPod)) return undefined;
     const target = route.spec?.port?.targetPort;
-    const svcPort = target === undefined ? undefined : (svc.spec.ports ?? []).find((p: KObject) => p.name === target || p.targetPort === target || p.port === target);
+    const svcPort =
+      target === undefined
+        ? undefined
+        : (svc.spec.ports ?? []).find((p: KObject) => p.name === target || p.targetPort === target || p.port === target);
     return { pods: selected.filter((p) => isGatewayPod(p) && running(p)), port: svcPort?.port, namespace };
   }
 
@@ -183,7 +199,12 @@ export class IstioGateways implements Controller {
     if (!backend.pods.length) return { refuse: `no ready ingress gateway pod behind Service ${backend.namespace}/${route.spec.to.name}` };
     const candidates = this.client
       .list(GATEWAY_API, 'Gateway')
-      .filter((gw) => !gw.metadata.deletionTimestamp && this.inMesh(gw.metadata.namespace!, backend.namespace) && backend.pods.some((p) => matches(gw.spec?.selector, p.metadata.labels)));
+      .filter(
+        (gw) =>
+          !gw.metadata.deletionTimestamp &&
+          this.inMesh(gw.metadata.namespace!, backend.namespace) &&
+          backend.pods.some((p) => matches(gw.spec?.selector, p.metadata.labels)),
+      );
     for (const gw of candidates) {
       for (const server of gw.spec?.servers ?? []) {
         if (backend.port !== undefined && server.port?.number !== backend.port) continue;
@@ -198,18 +219,25 @@ export class IstioGateways implements Controller {
   private credentialPlan(gw: KObject, server: KObject, host: string, namespace: string): Plan {
     const where = `Gateway ${gw.metadata.namespace}/${gw.metadata.name}`;
     const mode = server.tls?.mode;
-    if (mode !== 'SIMPLE' && mode !== 'MUTUAL') return { refuse: `${where} serves ${host} with TLS mode ${mode ?? 'none'}, which needs a client the router cannot be`, gateway: gw };
+    if (mode !== 'SIMPLE' && mode !== 'MUTUAL')
+      return { refuse: `${where} serves ${host} with TLS mode ${mode ?? 'none'}, which needs a client the router cannot be`, gateway: gw };
     const name = server.tls?.credentialName;
     if (!name) return { refuse: `${where} has no credentialName for ${host}`, gateway: gw };
-    if (this.ctx.faults.has('gateway-credential-not-loaded')) return { refuse: `failed to fetch key and cert for kubernetes://${name}: SDS did not answer (injected fault gateway-credential-not-loaded)`, gateway: gw };
+    if (this.ctx.faults.has('gateway-credential-not-loaded'))
+      return {
+        refuse: `failed to fetch key and cert for kubernetes://${name}: SDS did not answer (injected fault gateway-credential-not-loaded)`,
+        gateway: gw,
+      };
     if (this.ctx.faults.has('gateway-secret-wrong-host')) return { cert: { ...this.wrongHostCertificate(), fingerprint: 'wrong-host' } };
     const secret = this.client.get('v1', 'Secret', name, namespace);
-    if (!secret) return { refuse: `failed to fetch key and cert for kubernetes://${name}: secret ${namespace}/${name} not found`, gateway: gw };
+    if (!secret)
+      return { refuse: `failed to fetch key and cert for kubernetes://${name}: secret ${namespace}/${name} not found`, gateway: gw };
     const decode = (key: string) => Buffer.from(String(secret.data?.[key] ?? ''), 'base64').toString('utf8');
     const certPem = decode('tls.crt') || decode('cert');
     const keyPem = decode('tls.key') || decode('key');
     const problem = credentialProblem(certPem, keyPem);
-    if (problem) return { refuse: `failed to load key and cert for kubernetes://${name} (secret ${namespace}/${name}): ${problem}`, gateway: gw };
+    if (problem)
+      return { refuse: `failed to load key and cert for kubernetes://${name} (secret ${namespace}/${name}): ${problem}`, gateway: gw };
     return { cert: { certPem, keyPem, fingerprint: new X509Certificate(certPem).fingerprint256 } };
   }
 
@@ -237,7 +265,10 @@ export class IstioGateways implements Controller {
         continue;
       }
       const undoTls = 'cert' in plan ? this.ctx.ingress.certificate(host, plan.cert) : this.ctx.ingress.refuse(host);
-      const undoHttp = 'cert' in plan ? this.ctx.ingress.serve(host, (req, res) => routeVirtualHost(this.ctx, host, req, res) || envoyNotFound(req, res)) : () => undefined;
+      const undoHttp =
+        'cert' in plan
+          ? this.ctx.ingress.serve(host, (req, res) => routeVirtualHost(this.ctx, host, req, res) || envoyNotFound(req, res))
+          : () => undefined;
       this.served.set(host, { key, undo: () => (undoTls(), undoHttp()) });
     }
   }
@@ -268,11 +299,18 @@ function envoyNotFound(_req: IncomingMessage, res: ServerResponse): void {
 
 /** A pod of an Istio gateway deployment (OSSM labels them istio=ingressgateway / egressgateway). */
 function isGatewayPod(pod: KObject): boolean {
-  return pod.metadata.labels?.istio === 'ingressgateway' || (pod.spec?.containers ?? []).some((c: KObject) => c.name === 'istio-proxy' && (c.args ?? []).includes('router'));
+  return (
+    pod.metadata.labels?.istio === 'ingressgateway' ||
+    (pod.spec?.containers ?? []).some((c: KObject) => c.name === 'istio-proxy' && (c.args ?? []).includes('router'))
+  );
 }
 
 function running(pod: KObject): boolean {
-  return !pod.metadata.deletionTimestamp && pod.status?.phase === 'Running' && (pod.status?.conditions ?? []).some((c: KObject) => c.type === 'Ready' && c.status === 'True');
+  return (
+    !pod.metadata.deletionTimestamp &&
+    pod.status?.phase === 'Running' &&
+    (pod.status?.conditions ?? []).some((c: KObject) => c.type === 'Ready' && c.status === 'True')
+  );
 }
 
 function matches(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
@@ -301,7 +339,8 @@ export function credentialProblem(certPem: string, keyPem: string): string | und
   }
   try {
     const fromKey = createPublicKey(createPrivateKey(keyPem)).export({ type: 'spki', format: 'der' });
-    if (!Buffer.from(fromKey).equals(Buffer.from(cert.publicKey.export({ type: 'spki', format: 'der' })))) return 'tls.key is not the key of tls.crt';
+    if (!Buffer.from(fromKey).equals(Buffer.from(cert.publicKey.export({ type: 'spki', format: 'der' }))))
+      return 'tls.key is not the key of tls.crt';
   } catch {
     return 'tls.key is not a PEM private key';
   }

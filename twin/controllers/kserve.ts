@@ -65,14 +65,14 @@ export const KSERVE_FAULTS: FaultDefinition[] = [
   {
     name: 'kserve-model-path-missing',
     description:
-      "The model is not where the InferenceService says: KServe's storage initializer finds no object under the storage path in the data connection's bucket (as when the model was uploaded under another prefix), exits with \"No model found\", and the predictor never starts (FailedToLoad)",
+      'The model is not where the InferenceService says: KServe\'s storage initializer finds no object under the storage path in the data connection\'s bucket (as when the model was uploaded under another prefix), exits with "No model found", and the predictor never starts (FailedToLoad)',
     caughtBy: '@req.TUT-FD-05',
     expectMessage: 'No model found',
   },
   {
     name: RUNTIME_WITHOUT_ONNX_FAULT,
     description:
-      "KServe finds no onnx in the ServingRuntime's supportedModelFormats (as with a runtime copied from an OpenVINO template that does not list onnx/1): the onnx model's InferenceService gets no predictor, NoSupportingRuntime \"Specified runtime does not support specified framework/version\"",
+      'KServe finds no onnx in the ServingRuntime\'s supportedModelFormats (as with a runtime copied from an OpenVINO template that does not list onnx/1): the onnx model\'s InferenceService gets no predictor, NoSupportingRuntime "Specified runtime does not support specified framework/version"',
     caughtBy: '@req.UI-MS-02',
     expectMessage: 'does not support specified framework/version',
   },
@@ -90,13 +90,19 @@ const KNATIVE_SERVING_API = 'operator.knative.dev/v1beta1';
 const TEMPLATE_HASH = 'twin.rhoai-harness/predictor-template-hash';
 const GENERATION_LABEL = 'serving.knative.dev/configurationGeneration';
 /** KServe's ServiceAnnotationDisallowedList (pkg/constants/constants.go, rhoai-2.9, line 328). */
-const DISALLOWED_ANNOTATIONS = ['autoscaling.knative.dev/min-scale', 'autoscaling.knative.dev/max-scale', 'internal.serving.kserve.io/storage-initializer-sourceuri', 'kubectl.kubernetes.io/last-applied-configuration'];
+const DISALLOWED_ANNOTATIONS = [
+  'autoscaling.knative.dev/min-scale',
+  'autoscaling.knative.dev/max-scale',
+  'internal.serving.kserve.io/storage-initializer-sourceuri',
+  'kubectl.kubernetes.io/last-applied-configuration',
+];
 const revisionName = (service: string, generation: number) => `${service}-${String(generation).padStart(5, '0')}`;
 const ISVC_LABEL = 'serving.kserve.io/inferenceservice';
 const MEMBER_OF = 'maistra.io/member-of';
 const MESH_NAMESPACE = 'istio-system';
 const PROVISION_VOLUME = 'kserve-provision-location';
-const STORAGE_INITIALIZER_IMAGE = 'registry.redhat.io/rhoai/odh-kserve-storage-initializer-rhel8@sha256:8e3b6c9a1d0f2e4b7a5c3d1e9f8b6a4c2e0d8f6b4a2c0e8d6f4b2a0c8e6d4f2b';
+const STORAGE_INITIALIZER_IMAGE =
+  'registry.redhat.io/rhoai/odh-kserve-storage-initializer-rhel8@sha256:8e3b6c9a1d0f2e4b7a5c3d1e9f8b6a4c2e0d8f6b4a2c0e8d6f4b2a0c8e6d4f2b';
 
 export class KServeController implements Controller {
   readonly name = MANAGER;
@@ -117,7 +123,8 @@ export class KServeController implements Controller {
   start(): void {
     this.traffic.start();
     const all = () => this.client.list(ISVC_API, 'InferenceService').forEach((i) => this.queue.enqueue(keyOf(i)));
-    const inNamespace = (ns: string | undefined) => ns && this.client.list(ISVC_API, 'InferenceService', ns).forEach((i) => this.queue.enqueue(keyOf(i)));
+    const inNamespace = (ns: string | undefined) =>
+      ns && this.client.list(ISVC_API, 'InferenceService', ns).forEach((i) => this.queue.enqueue(keyOf(i)));
     this.client.watch(ISVC_API, 'InferenceService', (type, isvc) => type !== 'DELETED' && this.queue.enqueue(keyOf(isvc)));
     this.client.watch(RUNTIME_API, 'ServingRuntime', (_t, sr) => inNamespace(sr.metadata.namespace));
     this.client.watch(RUNTIME_API, 'ClusterServingRuntime', all);
@@ -140,7 +147,9 @@ export class KServeController implements Controller {
    * Knative Serving: the twin takes a Ready KnativeServing as that sign (it installs no Knative CRDs).
    */
   private knativeServicesAvailable(): boolean {
-    return this.client.list(KNATIVE_SERVING_API, 'KnativeServing').some((ks) => (ks.status?.conditions ?? []).some((c: KObject) => c.type === 'Ready' && c.status === 'True'));
+    return this.client
+      .list(KNATIVE_SERVING_API, 'KnativeServing')
+      .some((ks) => (ks.status?.conditions ?? []).some((c: KObject) => c.type === 'Ready' && c.status === 'True'));
   }
 
   private running(): boolean {
@@ -156,21 +165,47 @@ export class KServeController implements Controller {
     if (mode === 'ModelMesh') return; // ModelMesh's controller serves it (modelmesh.ts)
     if (!this.knativeServicesAvailable()) {
       // controller.go (rhoai-2.9, lines 169-181): Serverless without Knative Services is rejected, no status.
-      if (!this.rejected.has(isvc.metadata.uid!)) this.client.event(isvc, 'Warning', 'ServerlessModeRejected', 'It is not possible to use Serverless deployment mode when Knative Services are not available');
+      if (!this.rejected.has(isvc.metadata.uid!))
+        this.client.event(
+          isvc,
+          'Warning',
+          'ServerlessModeRejected',
+          'It is not possible to use Serverless deployment mode when Knative Services are not available',
+        );
       this.rejected.add(isvc.metadata.uid!);
       return;
     }
-    const choice = chooseRuntime(this.client, isvc, { multiModel: false, hiddenFormats: this.ctx.faults.has(RUNTIME_WITHOUT_ONNX_FAULT) ? ['onnx'] : [] });
+    const choice = chooseRuntime(this.client, isvc, {
+      multiModel: false,
+      hiddenFormats: this.ctx.faults.has(RUNTIME_WITHOUT_ONNX_FAULT) ? ['onnx'] : [],
+    });
     if (!choice.runtime) {
       const f = choice.failure!;
-      this.writeStatus(isvc, { modelStatus: modelStatus({ state: 'Pending', transition: 'InvalidSpec', failure: { reason: f.reason, message: f.message }, failureTime: isvc.status?.modelStatus?.lastFailureInfo?.time }, timestamp()) });
+      this.writeStatus(isvc, {
+        modelStatus: modelStatus(
+          {
+            state: 'Pending',
+            transition: 'InvalidSpec',
+            failure: { reason: f.reason, message: f.message },
+            failureTime: isvc.status?.modelStatus?.lastFailureInfo?.time,
+          },
+          timestamp(),
+        ),
+      });
       this.client.event(isvc, 'Warning', 'InternalError', `fails to reconcile predictor: ${f.error}`);
       return;
     }
     const storage = this.storage(isvc);
-    if ('problem' in storage) return this.notReady(isvc, 'False', 'RevisionFailed', storage.problem, { state: 'Pending', transition: 'InProgress' });
+    if ('problem' in storage)
+      return this.notReady(isvc, 'False', 'RevisionFailed', storage.problem, { state: 'Pending', transition: 'InProgress' });
     if (this.client.get('v1', 'Namespace', namespace!)?.metadata.labels?.[MEMBER_OF] !== MESH_NAMESPACE) {
-      return this.notReady(isvc, 'Unknown', 'RevisionMissing', `Namespace ${namespace} is not yet a configured member of the service mesh (ServiceMeshMemberRoll ${MESH_NAMESPACE}/default): the predictor waits, to start with its Istio sidecar`, { state: 'Pending', transition: 'InProgress' });
+      return this.notReady(
+        isvc,
+        'Unknown',
+        'RevisionMissing',
+        `Namespace ${namespace} is not yet a configured member of the service mesh (ServiceMeshMemberRoll ${MESH_NAMESPACE}/default): the predictor waits, to start with its Istio sidecar`,
+        { state: 'Pending', transition: 'InProgress' },
+      );
     }
     this.ensurePredictor(isvc, choice.runtime, storage);
     this.updateStatus(isvc);
@@ -185,7 +220,10 @@ export class KServeController implements Controller {
     if (!key) return { problem: 'the predictor names neither storageUri nor storage.key' };
     const secret = this.client.get('v1', 'Secret', 'storage-config', isvc.metadata.namespace);
     const raw = secret?.data?.[key];
-    if (raw === undefined) return { problem: `Revision "${isvc.metadata.name}-predictor" failed with message: the storage-config secret of namespace ${isvc.metadata.namespace} has no entry ${key} (no data connection of that name?)` };
+    if (raw === undefined)
+      return {
+        problem: `Revision "${isvc.metadata.name}-predictor" failed with message: the storage-config secret of namespace ${isvc.metadata.namespace} has no entry ${key} (no data connection of that name?)`,
+      };
     let entry: KObject;
     try {
       entry = JSON.parse(Buffer.from(raw, 'base64').toString('utf8'));
@@ -223,7 +261,11 @@ export class KServeController implements Controller {
     const annotations: Record<string, string> = {
       // Every annotation of the InferenceService but the disallowed ones (predictor.go, lines 74-80):
       // ticking "Require token authentication" changes the template, so a new revision rolls out.
-      ...Object.fromEntries(Object.entries(isvc.metadata.annotations ?? {}).filter(([k]) => !DISALLOWED_ANNOTATIONS.includes(k) && !(k === 'sidecar.istio.io/inject' && this.ctx.faults.has(DROPS_SIDECAR_FAULT)))),
+      ...Object.fromEntries(
+        Object.entries(isvc.metadata.annotations ?? {}).filter(
+          ([k]) => !DISALLOWED_ANNOTATIONS.includes(k) && !(k === 'sidecar.istio.io/inject' && this.ctx.faults.has(DROPS_SIDECAR_FAULT)),
+        ),
+      ),
       ...(runtime.spec?.annotations ?? {}),
       ...(predictor.annotations ?? {}),
       'autoscaling.knative.dev/min-scale': String(predictor.minReplicas ?? 1),
@@ -233,10 +275,19 @@ export class KServeController implements Controller {
     };
     const resolve = (s: unknown) => String(s).replaceAll('{{.Name}}', name);
     const containers = ((runtime.spec?.containers ?? []) as Json[]).map((c, i) => {
-      const main = c.name === 'kserve-container' || (i === 0 && !(runtime.spec.containers as Json[]).some((x) => x.name === 'kserve-container'));
-      const out: Json = { ...c, ...(c.args ? { args: (c.args as unknown[]).map(resolve) } : {}), ...(c.command ? { command: (c.command as unknown[]).map(resolve) } : {}) };
+      const main =
+        c.name === 'kserve-container' || (i === 0 && !(runtime.spec.containers as Json[]).some((x) => x.name === 'kserve-container'));
+      const out: Json = {
+        ...c,
+        ...(c.args ? { args: (c.args as unknown[]).map(resolve) } : {}),
+        ...(c.command ? { command: (c.command as unknown[]).map(resolve) } : {}),
+      };
       // The storage initializer's volume is mounted into kserve-container and, when there is one, transformer-container.
-      if (c.name === 'transformer-container') return { ...out, volumeMounts: [...(out.volumeMounts ?? []), { name: PROVISION_VOLUME, mountPath: '/mnt/models', readOnly: true }] };
+      if (c.name === 'transformer-container')
+        return {
+          ...out,
+          volumeMounts: [...(out.volumeMounts ?? []), { name: PROVISION_VOLUME, mountPath: '/mnt/models', readOnly: true }],
+        };
       if (!main) return out;
       return {
         ...out,
@@ -250,7 +301,9 @@ export class KServeController implements Controller {
       name: 'storage-initializer',
       image: STORAGE_INITIALIZER_IMAGE,
       args: [storage.uri, '/mnt/models'],
-      ...(storage.key ? { env: [{ name: 'STORAGE_CONFIG', valueFrom: { secretKeyRef: { name: 'storage-config', key: storage.key } } }] } : {}),
+      ...(storage.key
+        ? { env: [{ name: 'STORAGE_CONFIG', valueFrom: { secretKeyRef: { name: 'storage-config', key: storage.key } } }] }
+        : {}),
       resources: { limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '100m', memory: '100Mi' } },
       terminationMessagePolicy: 'FallbackToLogsOnError',
       volumeMounts: [{ name: PROVISION_VOLUME, mountPath: '/mnt/models' }],
@@ -260,7 +313,11 @@ export class KServeController implements Controller {
       serviceAccountName: predictor.serviceAccountName ?? 'default',
       initContainers: [initContainer],
       containers,
-      volumes: [...((runtime.spec?.volumes ?? []) as Json[]), ...((predictor.volumes ?? []) as Json[]), { name: PROVISION_VOLUME, emptyDir: {} }],
+      volumes: [
+        ...((runtime.spec?.volumes ?? []) as Json[]),
+        ...((predictor.volumes ?? []) as Json[]),
+        { name: PROVISION_VOLUME, emptyDir: {} },
+      ],
       ...(runtime.spec?.nodeSelector ? { nodeSelector: runtime.spec.nodeSelector } : {}),
       ...(runtime.spec?.tolerations ? { tolerations: runtime.spec.tolerations } : {}),
     };
@@ -269,7 +326,10 @@ export class KServeController implements Controller {
     const hash = createHash('sha256').update(JSON.stringify({ labels, annotations, podSpec, replicas })).digest('hex').slice(0, 16);
     const revisions = this.revisions(isvc);
     const latest = revisions[revisions.length - 1];
-    const generation = latest && latest.metadata.annotations?.[TEMPLATE_HASH] === hash ? revisionGeneration(latest) : (latest ? revisionGeneration(latest) : 0) + 1;
+    const generation =
+      latest && latest.metadata.annotations?.[TEMPLATE_HASH] === hash
+        ? revisionGeneration(latest)
+        : (latest ? revisionGeneration(latest) : 0) + 1;
     const revision = revisionName(service, generation);
     const revisionLabels = { ...labels, app: revision, [GENERATION_LABEL]: String(generation), 'serving.knative.dev/revision': revision };
     const selector = { app: revision, 'serving.knative.dev/revision': revision };
@@ -277,8 +337,21 @@ export class KServeController implements Controller {
       this.client.apply({
         apiVersion: 'apps/v1',
         kind: 'Deployment',
-        metadata: { name: `${revision}-deployment`, namespace: ns, labels: revisionLabels, annotations: { 'serving.knative.dev/creator': 'system:serviceaccount:redhat-ods-applications:kserve-controller-manager', [TEMPLATE_HASH]: hash }, ownerReferences: [owner] },
-        spec: { replicas, selector: { matchLabels: selector }, template: { metadata: { labels: revisionLabels, annotations }, spec: podSpec } },
+        metadata: {
+          name: `${revision}-deployment`,
+          namespace: ns,
+          labels: revisionLabels,
+          annotations: {
+            'serving.knative.dev/creator': 'system:serviceaccount:redhat-ods-applications:kserve-controller-manager',
+            [TEMPLATE_HASH]: hash,
+          },
+          ownerReferences: [owner],
+        },
+        spec: {
+          replicas,
+          selector: { matchLabels: selector },
+          template: { metadata: { labels: revisionLabels, annotations }, spec: podSpec },
+        },
       });
     }
     // Traffic goes to the newest ready revision (or the latest created while none is ready); once the
@@ -288,14 +361,23 @@ export class KServeController implements Controller {
     const serving = ready[ready.length - 1] ?? all[all.length - 1]!;
     const servingRevision = serving.metadata.labels!['serving.knative.dev/revision']!;
     if (ready.some((d) => revisionGeneration(d) === generation)) {
-      for (const old of all.filter((d) => revisionGeneration(d) < generation)) this.client.delete('apps/v1', 'Deployment', old.metadata.name!, ns);
+      for (const old of all.filter((d) => revisionGeneration(d) < generation))
+        this.client.delete('apps/v1', 'Deployment', old.metadata.name!, ns);
     }
     const port = Number(containers.find((c) => c.ports?.length)?.ports?.[0]?.containerPort ?? 8080);
     this.client.apply({
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { name: service, namespace: ns, labels: { [ISVC_LABEL]: name, component: 'predictor', 'serving.knative.dev/service': service }, ownerReferences: [owner] },
-      spec: { selector: { app: servingRevision, 'serving.knative.dev/revision': servingRevision }, ports: [{ name: 'http', port: 80, targetPort: port, protocol: 'TCP' }] },
+      metadata: {
+        name: service,
+        namespace: ns,
+        labels: { [ISVC_LABEL]: name, component: 'predictor', 'serving.knative.dev/service': service },
+        ownerReferences: [owner],
+      },
+      spec: {
+        selector: { app: servingRevision, 'serving.knative.dev/revision': servingRevision },
+        ports: [{ name: 'http', port: 80, targetPort: port, protocol: 'TCP' }],
+      },
     });
   }
 
@@ -308,12 +390,18 @@ export class KServeController implements Controller {
     if (!latest) return;
     const generation = revisionGeneration(latest);
     const revision = latest.metadata.labels!['serving.knative.dev/revision']!;
-    const readyRevision = revisions.filter((d) => deploymentAvailable(this.client, d.metadata.name!, ns)).pop()?.metadata.labels?.['serving.knative.dev/revision'];
+    const readyRevision = revisions.filter((d) => deploymentAvailable(this.client, d.metadata.name!, ns)).pop()?.metadata.labels?.[
+      'serving.knative.dev/revision'
+    ];
     // Knative's Service is Ready when its latest created revision is (ConfigurationsReady and RoutesReady).
     const ready = readyRevision === revision;
-    const pods = this.client.list('v1', 'Pod', ns, { labelSelector: `${ISVC_LABEL}=${name},component=predictor,serving.knative.dev/revision=${revision}` }).filter((p) => !p.metadata.deletionTimestamp);
+    const pods = this.client
+      .list('v1', 'Pod', ns, { labelSelector: `${ISVC_LABEL}=${name},component=predictor,serving.knative.dev/revision=${revision}` })
+      .filter((p) => !p.metadata.deletionTimestamp);
     const failure = pods.map(podFailure).find(Boolean);
-    const loading = pods.some((p) => (p.status?.initContainerStatuses ?? []).some((s: KObject) => s.name === 'storage-initializer' && s.state?.running));
+    const loading = pods.some((p) =>
+      (p.status?.initContainerStatuses ?? []).some((s: KObject) => s.name === 'storage-initializer' && s.state?.running),
+    );
     const domain = this.ctx.settings.appsDomain;
     const url = `https://${name}-${ns}.${domain}`;
     const predictorUrl = `https://${name}-predictor-${ns}.${domain}`;
@@ -322,25 +410,42 @@ export class KServeController implements Controller {
         latestCreatedRevision: revision,
         url: predictorUrl,
         address: { url: `http://${name}-predictor.${ns}.svc.cluster.local` },
-        ...(readyRevision ? { latestReadyRevision: readyRevision, latestRolledoutRevision: readyRevision, traffic: [{ latestRevision: ready, percent: 100, revisionName: readyRevision }] } : {}),
+        ...(readyRevision
+          ? {
+              latestReadyRevision: readyRevision,
+              latestRolledoutRevision: readyRevision,
+              traffic: [{ latestRevision: ready, percent: 100, revisionName: readyRevision }],
+            }
+          : {}),
       },
     };
     let model: ModelStatusInput;
     if (ready) model = { state: 'Loaded', transition: 'UpToDate', copies: pods.length };
-    else if (failure?.model) model = { state: 'FailedToLoad', transition: 'BlockedByFailedLoad', copies: pods.length, failure: { reason: 'ModelLoadFailed', message: failure.message, exitCode: failure.exitCode } };
+    else if (failure?.model)
+      model = {
+        state: 'FailedToLoad',
+        transition: 'BlockedByFailedLoad',
+        copies: pods.length,
+        failure: { reason: 'ModelLoadFailed', message: failure.message, exitCode: failure.exitCode },
+      };
     else if (loading) model = { state: 'Loading', transition: 'InProgress', copies: pods.length };
     else model = { state: 'Pending', transition: 'InProgress', ...(pods.length ? { copies: pods.length } : {}) };
-    model.failureTime = isvc.status?.modelStatus?.lastFailureInfo?.message === model.failure?.message ? isvc.status?.modelStatus?.lastFailureInfo?.time : undefined;
+    model.failureTime =
+      isvc.status?.modelStatus?.lastFailureInfo?.message === model.failure?.message
+        ? isvc.status?.modelStatus?.lastFailureInfo?.time
+        : undefined;
     const now = timestamp();
     let conditions: Condition[] = isvc.status?.conditions ?? [];
     if (ready) {
-      for (const type of ['PredictorReady', 'IngressReady', 'Ready']) conditions = setCondition(conditions, { type, status: 'True', reason: undefined, message: undefined }, now);
+      for (const type of ['PredictorReady', 'IngressReady', 'Ready'])
+        conditions = setCondition(conditions, { type, status: 'True', reason: undefined, message: undefined }, now);
       conditions = conditions.map((c) => Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined)) as Condition);
     } else {
       const [status, reason, message] = failure
         ? (['False', 'RevisionFailed', `Revision "${revision}" failed with message: ${failure.message}.`] as const)
         : (['Unknown', 'RevisionMissing', `Configuration "${name}-predictor" is waiting for a Revision to become ready.`] as const);
-      for (const type of ['PredictorReady', 'IngressReady', 'Ready']) conditions = setCondition(conditions, { type, status, reason, message }, now);
+      for (const type of ['PredictorReady', 'IngressReady', 'Ready'])
+        conditions = setCondition(conditions, { type, status, reason, message }, now);
     }
     this.writeStatus(isvc, {
       // PropagateStatus: ss.ObservedGeneration = serviceStatus.ObservedGeneration (the Knative Service's).
@@ -360,7 +465,8 @@ export class KServeController implements Controller {
   private notReady(isvc: KObject, status: 'False' | 'Unknown', reason: string, message: string, model: ModelStatusInput): void {
     const now = timestamp();
     let conditions: Condition[] = isvc.status?.conditions ?? [];
-    for (const type of ['PredictorReady', 'IngressReady', 'Ready']) conditions = setCondition(conditions, { type, status, reason, message }, now);
+    for (const type of ['PredictorReady', 'IngressReady', 'Ready'])
+      conditions = setCondition(conditions, { type, status, reason, message }, now);
     this.writeStatus(isvc, { conditions, modelStatus: modelStatus(model, now) });
   }
 
@@ -382,11 +488,19 @@ function revisionGeneration(d: KObject): number {
 
 function podFailure(pod: KObject): { message: string; exitCode?: number; model: boolean } | undefined {
   for (const s of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])] as Json[]) {
-    const terminated = s.state?.terminated?.reason === 'Error' ? s.state.terminated : s.state?.waiting?.reason === 'CrashLoopBackOff' ? s.lastState?.terminated : undefined;
+    const terminated =
+      s.state?.terminated?.reason === 'Error'
+        ? s.state.terminated
+        : s.state?.waiting?.reason === 'CrashLoopBackOff'
+          ? s.lastState?.terminated
+          : undefined;
     if (terminated || s.state?.waiting?.reason === 'CrashLoopBackOff') {
-      return { message: String(terminated?.message ?? s.state?.waiting?.message ?? 'the container crash-loops').trim(), exitCode: terminated?.exitCode, model: s.name === 'storage-initializer' || s.name === 'kserve-container' };
+      return {
+        message: String(terminated?.message ?? s.state?.waiting?.message ?? 'the container crash-loops').trim(),
+        exitCode: terminated?.exitCode,
+        model: s.name === 'storage-initializer' || s.name === 'kserve-container',
+      };
     }
   }
   return undefined;
 }
-

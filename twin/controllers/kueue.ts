@@ -61,7 +61,7 @@ export const KUEUE_FAULTS: FaultDefinition[] = [
   {
     name: 'kueue-clusterqueue-left-without-gpu',
     description:
-      "An earlier setup left a ClusterQueue cluster-queue (kubectl apply) whose only resource group covers cpu and memory: its quota does not cover nvidia.com/gpu, and its resourceGroups (an atomic list) belong to another field manager",
+      'An earlier setup left a ClusterQueue cluster-queue (kubectl apply) whose only resource group covers cpu and memory: its quota does not cover nvidia.com/gpu, and its resourceGroups (an atomic list) belong to another field manager',
     caughtBy: '@req.DW-Q-02',
     expectMessage: 'covers cpu, memory (not nvidia.com/gpu)',
   },
@@ -75,14 +75,14 @@ export const KUEUE_FAULTS: FaultDefinition[] = [
   {
     name: 'kueue-team-local-queue-same-name',
     description:
-      'A data science project team-a already has a LocalQueue named local-queue (the docs\' name) that a team created for its own ClusterQueue team-a-queue: the install cannot point it to cluster-queue without taking over a field another manager owns',
+      "A data science project team-a already has a LocalQueue named local-queue (the docs' name) that a team created for its own ClusterQueue team-a-queue: the install cannot point it to cluster-queue without taking over a field another manager owns",
     caughtBy: '@req.DW-Q-04',
     expectMessage: 'already has a LocalQueue local-queue backed by team-a-queue',
   },
   {
     name: 'kueue-upstream-install-alongside',
     description:
-      "An upstream Kueue (kubectl apply of kueue v0.6.2 manifests.yaml) runs in kueue-system next to the RHOAI one: the 2.9 kueue component does not look for it, kueueReady stays True, and two Kueue managers admit the same workloads against the same ClusterQueues",
+      'An upstream Kueue (kubectl apply of kueue v0.6.2 manifests.yaml) runs in kueue-system next to the RHOAI one: the 2.9 kueue component does not look for it, kueueReady stays True, and two Kueue managers admit the same workloads against the same ClusterQueues',
     caughtBy: '@req.DW-POD-03',
     expectMessage: 'another Kueue runs on the cluster: Deployment kueue-system/kueue-controller-manager',
   },
@@ -130,8 +130,13 @@ export class KueueController implements Controller {
     // The crash-loop fault: the kubelet asks every pod runtime how a pod runs.
     ctx.podRuntimes.push({
       behaviour: (pod) =>
-        ctx.faults.has('kueue-controller-crashloop') && pod.metadata.name?.startsWith(`${KUEUE_DEPLOYMENT}-`) && pod.metadata.namespace === applicationsNamespace(this.client)
-          ? { crash: 'injected fault kueue-controller-crashloop: open /tmp/k8s-webhook-server/serving-certs/tls.crt: no such file or directory' }
+        ctx.faults.has('kueue-controller-crashloop') &&
+        pod.metadata.name?.startsWith(`${KUEUE_DEPLOYMENT}-`) &&
+        pod.metadata.namespace === applicationsNamespace(this.client)
+          ? {
+              crash:
+                'injected fault kueue-controller-crashloop: open /tmp/k8s-webhook-server/serving-certs/tls.crt: no such file or directory',
+            }
           : undefined,
     });
   }
@@ -146,7 +151,8 @@ export class KueueController implements Controller {
     // does (the project request creates them), so the queue is created before the next API request.
     if (this.ctx.faults.has('kueue-project-default-queue-elsewhere')) {
       this.client.watch('v1', 'Namespace', (type, ns) => {
-        if (type === 'ADDED' && ns.metadata.labels?.['opendatahub.io/dashboard'] === 'true') queueMicrotask(() => this.projectTemplateQueue(ns.metadata.name!));
+        if (type === 'ADDED' && ns.metadata.labels?.['opendatahub.io/dashboard'] === 'true')
+          queueMicrotask(() => this.projectTemplateQueue(ns.metadata.name!));
       });
     }
     this.client.watch(DSCI_API, 'DSCInitialization', () => this.requeueAll());
@@ -158,7 +164,8 @@ export class KueueController implements Controller {
       this.queue.enqueue(`cq/${cq.metadata.name}`);
       for (const f of flavorsOf(cq)) this.queue.enqueue(`rf/${f.flavor}`);
       // LocalQueues follow their ClusterQueue's Active condition (as Kueue's qCQHandler does).
-      if (JSON.stringify(old?.status?.conditions) !== JSON.stringify(cq.status?.conditions) || !old) this.requeueLocalQueuesOf(cq.metadata.name!);
+      if (JSON.stringify(old?.status?.conditions) !== JSON.stringify(cq.status?.conditions) || !old)
+        this.requeueLocalQueuesOf(cq.metadata.name!);
     });
     this.client.watch(KUEUE_API, 'LocalQueue', (_type, lq) => {
       this.queue.enqueue(`lq/${keyOf(lq)}`);
@@ -182,17 +189,34 @@ export class KueueController implements Controller {
     if (this.ctx.faults.has('kueue-upstream-install-alongside')) {
       // kueue v0.6.2 manifests.yaml: namespace kueue-system, Deployment kueue-controller-manager (control-plane: controller-manager).
       const labels = { 'control-plane': 'controller-manager' };
-      createOnce({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kueue-system', labels: { ...labels, 'app.kubernetes.io/name': 'kueue' } } });
+      createOnce({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: 'kueue-system', labels: { ...labels, 'app.kubernetes.io/name': 'kueue' } },
+      });
       createOnce({
         apiVersion: 'apps/v1',
         kind: 'Deployment',
-        metadata: { name: KUEUE_DEPLOYMENT, namespace: 'kueue-system', labels: { ...labels, 'app.kubernetes.io/name': 'kueue', 'app.kubernetes.io/component': 'controller' } },
+        metadata: {
+          name: KUEUE_DEPLOYMENT,
+          namespace: 'kueue-system',
+          labels: { ...labels, 'app.kubernetes.io/name': 'kueue', 'app.kubernetes.io/component': 'controller' },
+        },
         spec: {
           replicas: 1,
           selector: { matchLabels: labels },
           template: {
             metadata: { labels },
-            spec: { containers: [{ name: 'manager', image: 'registry.k8s.io/kueue/kueue:v0.6.2', args: ['--config=/controller_manager_config.yaml', '--zap-log-level=2'], resources: { requests: { cpu: '500m', memory: '512Mi' } } }] },
+            spec: {
+              containers: [
+                {
+                  name: 'manager',
+                  image: 'registry.k8s.io/kueue/kueue:v0.6.2',
+                  args: ['--config=/controller_manager_config.yaml', '--zap-log-level=2'],
+                  resources: { requests: { cpu: '500m', memory: '512Mi' } },
+                },
+              ],
+            },
           },
         },
       });
@@ -202,7 +226,10 @@ export class KueueController implements Controller {
         apiVersion: KUEUE_API,
         kind: 'ResourceFlavor',
         metadata: { name: 'default-flavor' },
-        spec: { nodeLabels: { 'cloud.provider.com/instance-type': 'gpu-a100' }, tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }] },
+        spec: {
+          nodeLabels: { 'cloud.provider.com/instance-type': 'gpu-a100' },
+          tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
+        },
       });
     }
     if (this.ctx.faults.has('kueue-clusterqueue-left-without-gpu')) {
@@ -212,13 +239,39 @@ export class KueueController implements Controller {
         metadata: { name: 'cluster-queue' },
         spec: {
           namespaceSelector: {},
-          resourceGroups: [{ coveredResources: ['cpu', 'memory'], flavors: [{ name: 'default-flavor', resources: [{ name: 'cpu', nominalQuota: 9 }, { name: 'memory', nominalQuota: '36Gi' }] }] }],
+          resourceGroups: [
+            {
+              coveredResources: ['cpu', 'memory'],
+              flavors: [
+                {
+                  name: 'default-flavor',
+                  resources: [
+                    { name: 'cpu', nominalQuota: 9 },
+                    { name: 'memory', nominalQuota: '36Gi' },
+                  ],
+                },
+              ],
+            },
+          ],
         },
       });
     }
     if (this.ctx.faults.has('kueue-team-local-queue-same-name')) {
-      createOnce({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a', labels: { 'opendatahub.io/dashboard': 'true' }, annotations: { 'openshift.io/display-name': 'Team A' } } });
-      createOnce({ apiVersion: KUEUE_API, kind: 'LocalQueue', metadata: { name: 'local-queue', namespace: 'team-a' }, spec: { clusterQueue: 'team-a-queue' } });
+      createOnce({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: {
+          name: 'team-a',
+          labels: { 'opendatahub.io/dashboard': 'true' },
+          annotations: { 'openshift.io/display-name': 'Team A' },
+        },
+      });
+      createOnce({
+        apiVersion: KUEUE_API,
+        kind: 'LocalQueue',
+        metadata: { name: 'local-queue', namespace: 'team-a' },
+        spec: { clusterQueue: 'team-a-queue' },
+      });
     }
   }
 
@@ -240,7 +293,8 @@ export class KueueController implements Controller {
   }
 
   private requeueLocalQueuesOf(clusterQueue: string): void {
-    for (const lq of this.client.list(KUEUE_API, 'LocalQueue')) if (lq.spec?.clusterQueue === clusterQueue) this.queue.enqueue(`lq/${keyOf(lq)}`);
+    for (const lq of this.client.list(KUEUE_API, 'LocalQueue'))
+      if (lq.spec?.clusterQueue === clusterQueue) this.queue.enqueue(`lq/${keyOf(lq)}`);
   }
 
   /** Kueue acts only while its manager Deployment is available (a crash-looping manager reconciles nothing). */
@@ -305,7 +359,9 @@ export class KueueController implements Controller {
   private activeState(cq: KObject): ['True' | 'False', string, string] {
     const reasons: string[] = [];
     if ((cq.spec?.stopPolicy ?? 'None') !== 'None') reasons.push('Stopped');
-    const known = this.ctx.faults.has('kueue-clusterqueue-inactive') ? new Set<string>() : new Set(this.client.list(KUEUE_API, 'ResourceFlavor').map((rf) => rf.metadata.name!));
+    const known = this.ctx.faults.has('kueue-clusterqueue-inactive')
+      ? new Set<string>()
+      : new Set(this.client.list(KUEUE_API, 'ResourceFlavor').map((rf) => rf.metadata.name!));
     if (flavorsOf(cq).some((f) => !known.has(f.flavor))) reasons.push('FlavorNotFound');
     const checks: string[] = cq.spec?.admissionChecks ?? [];
     if (checks.length) reasons.push('CheckNotFoundOrInactive'); // the twin serves no AdmissionCheck kind
@@ -315,8 +371,15 @@ export class KueueController implements Controller {
   }
 
   private workloadsOf(cq: KObject): KObject[] {
-    const queues = new Set(this.client.list(KUEUE_API, 'LocalQueue').filter((lq) => lq.spec?.clusterQueue === cq.metadata.name).map((lq) => keyOf(lq)));
-    return this.client.list(KUEUE_API, 'Workload').filter((wl) => wl.spec?.queueName && queues.has(`${wl.metadata.namespace}/${wl.spec.queueName}`) && !isFinished(wl));
+    const queues = new Set(
+      this.client
+        .list(KUEUE_API, 'LocalQueue')
+        .filter((lq) => lq.spec?.clusterQueue === cq.metadata.name)
+        .map((lq) => keyOf(lq)),
+    );
+    return this.client
+      .list(KUEUE_API, 'Workload')
+      .filter((wl) => wl.spec?.queueName && queues.has(`${wl.metadata.namespace}/${wl.spec.queueName}`) && !isFinished(wl));
   }
 
   // ---- LocalQueue: status following the ClusterQueue ----
@@ -330,9 +393,22 @@ export class KueueController implements Controller {
     const workloads = this.client.list(KUEUE_API, 'Workload', namespace).filter((wl) => wl.spec?.queueName === name && !isFinished(wl));
     const reserving = cq ? workloads.filter(reservesQuota) : [];
     let condition: Condition;
-    if (!cq) condition = { type: 'Active', status: 'False', reason: 'ClusterQueueDoesNotExist', message: "Can't submit new workloads to clusterQueue" };
-    else if (conditionOf(cq, 'Active')?.status === 'True') condition = { type: 'Active', status: 'True', reason: 'Ready', message: 'Can submit new workloads to clusterQueue' };
-    else condition = { type: 'Active', status: 'False', reason: 'ClusterQueueIsInactive', message: "Can't submit new workloads to clusterQueue" };
+    if (!cq)
+      condition = {
+        type: 'Active',
+        status: 'False',
+        reason: 'ClusterQueueDoesNotExist',
+        message: "Can't submit new workloads to clusterQueue",
+      };
+    else if (conditionOf(cq, 'Active')?.status === 'True')
+      condition = { type: 'Active', status: 'True', reason: 'Ready', message: 'Can submit new workloads to clusterQueue' };
+    else
+      condition = {
+        type: 'Active',
+        status: 'False',
+        reason: 'ClusterQueueIsInactive',
+        message: "Can't submit new workloads to clusterQueue",
+      };
     const next: Record<string, unknown> = {
       pendingWorkloads: workloads.length - reserving.length,
       reservingWorkloads: reserving.length,
@@ -353,19 +429,26 @@ export class KueueController implements Controller {
   private ensureFinalizer(obj: KObject): void {
     const finalizers = obj.metadata.finalizers ?? [];
     if (finalizers.includes(RESOURCE_IN_USE)) return;
-    this.client.patch(obj.apiVersion, obj.kind, obj.metadata.name!, obj.metadata.namespace, { metadata: { finalizers: [...finalizers, RESOURCE_IN_USE], resourceVersion: obj.metadata.resourceVersion } });
+    this.client.patch(obj.apiVersion, obj.kind, obj.metadata.name!, obj.metadata.namespace, {
+      metadata: { finalizers: [...finalizers, RESOURCE_IN_USE], resourceVersion: obj.metadata.resourceVersion },
+    });
   }
 
   private releaseFinalizer(obj: KObject): void {
     const finalizers = obj.metadata.finalizers ?? [];
     if (!finalizers.includes(RESOURCE_IN_USE)) return;
-    this.client.patch(obj.apiVersion, obj.kind, obj.metadata.name!, obj.metadata.namespace, { metadata: { finalizers: finalizers.filter((f) => f !== RESOURCE_IN_USE), resourceVersion: obj.metadata.resourceVersion } });
+    this.client.patch(obj.apiVersion, obj.kind, obj.metadata.name!, obj.metadata.namespace, {
+      metadata: { finalizers: finalizers.filter((f) => f !== RESOURCE_IN_USE), resourceVersion: obj.metadata.resourceVersion },
+    });
   }
 
   /** Writes the status when it differs from what is stored, ignoring condition timestamps. */
   private writeStatus(obj: KObject, next: Record<string, unknown>): void {
     const current = obj.status ?? {};
-    const same = Object.entries(next).every(([k, v]) => JSON.stringify(k === 'conditions' ? stripTimes(current[k]) : current[k]) === JSON.stringify(k === 'conditions' ? stripTimes(v) : v));
+    const same = Object.entries(next).every(
+      ([k, v]) =>
+        JSON.stringify(k === 'conditions' ? stripTimes(current[k]) : current[k]) === JSON.stringify(k === 'conditions' ? stripTimes(v) : v),
+    );
     if (same) return;
     this.client.patchStatus(obj.apiVersion, obj.kind, obj.metadata.name!, obj.metadata.namespace, next);
   }
@@ -378,7 +461,10 @@ function stripTimes(conditions: unknown): unknown {
 /** The flavors a ClusterQueue's resource groups name, with the resources each provides. */
 export function flavorsOf(cq: KObject): FlavorQuota[] {
   return (cq.spec?.resourceGroups ?? []).flatMap((rg: KObject) =>
-    (rg.flavors ?? []).map((f: KObject) => ({ flavor: f.name as string, resources: (f.resources ?? []).map((r: KObject) => r.name as string) })),
+    (rg.flavors ?? []).map((f: KObject) => ({
+      flavor: f.name as string,
+      resources: (f.resources ?? []).map((r: KObject) => r.name as string),
+    })),
   );
 }
 
@@ -425,6 +511,10 @@ function formatQuantity(resource: string, value: number): string {
 function flavorTotals(flavors: FlavorQuota[], usage: Usage, withBorrowed: boolean): FlavorTotal[] {
   return flavors.map((f) => ({
     name: f.flavor,
-    resources: f.resources.map((r) => ({ name: r, total: formatQuantity(r, usage.get(f.flavor)?.get(r) ?? 0), ...(withBorrowed ? { borrowed: '0' } : {}) })),
+    resources: f.resources.map((r) => ({
+      name: r,
+      total: formatQuantity(r, usage.get(f.flavor)?.get(r) ?? 0),
+      ...(withBorrowed ? { borrowed: '0' } : {}),
+    })),
   }));
 }

@@ -55,7 +55,8 @@ export class MeshTraffic {
     for (const isvc of this.client.list(ISVC_API, 'InferenceService')) {
       if (isvc.metadata.deletionTimestamp || isvc.metadata.annotations?.['serving.kserve.io/deploymentMode'] === 'ModelMesh') continue;
       const hosts = [isvc.status?.url, isvc.status?.components?.predictor?.url].filter(Boolean).map((u: string) => hostOf(u));
-      if (hosts.includes(h)) return { namespace: isvc.metadata.namespace!, service: `${isvc.metadata.name}-predictor`, isvc: isvc.metadata.name! };
+      if (hosts.includes(h))
+        return { namespace: isvc.metadata.namespace!, service: `${isvc.metadata.name}-predictor`, isvc: isvc.metadata.name! };
     }
     return undefined;
   }
@@ -70,7 +71,12 @@ export class MeshTraffic {
     return true;
   }
 
-  private async forward(backend: { namespace: string; service: string }, host: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  private async forward(
+    backend: { namespace: string; service: string },
+    host: string,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+  ): Promise<void> {
     const runtime = workloadRuntimeOf(this.ctx);
     const endpoints = runtime.network.endpoints({ namespace: backend.namespace, name: backend.service }, 80);
     let target: { pod: KObject; address: { host: string; port: number } } | undefined;
@@ -84,20 +90,37 @@ export class MeshTraffic {
     }
     if (!target) return envoyReply(res, 503, 'no healthy upstream');
     const path = req.url ?? '/';
-    const decision = await this.authorize(target.pod, { method: req.method ?? 'GET', host: host.toLowerCase(), path, headers: req.headers });
+    const decision = await this.authorize(target.pod, {
+      method: req.method ?? 'GET',
+      host: host.toLowerCase(),
+      path,
+      headers: req.headers,
+    });
     if (!decision.allow) {
       req.resume();
       return envoyReply(res, decision.status, decision.body, decision.headers);
     }
     const started = Date.now();
-    const headers: http.OutgoingHttpHeaders = { ...req.headers, 'x-forwarded-proto': 'https', 'x-request-id': req.headers['x-request-id'] ?? randomUUID(), 'x-envoy-attempt-count': '1' };
+    const headers: http.OutgoingHttpHeaders = {
+      ...req.headers,
+      'x-forwarded-proto': 'https',
+      'x-request-id': req.headers['x-request-id'] ?? randomUUID(),
+      'x-envoy-attempt-count': '1',
+    };
     await new Promise<void>((resolve, reject) => {
-      const upstream = http.request({ host: target!.address.host, port: target!.address.port, method: req.method, path, headers, agent: false }, (up) => {
-        res.writeHead(up.statusCode ?? 502, { ...up.headers, server: 'istio-envoy', 'x-envoy-upstream-service-time': String(Date.now() - started) });
-        up.pipe(res);
-        up.on('end', resolve);
-        up.on('error', reject);
-      });
+      const upstream = http.request(
+        { host: target!.address.host, port: target!.address.port, method: req.method, path, headers, agent: false },
+        (up) => {
+          res.writeHead(up.statusCode ?? 502, {
+            ...up.headers,
+            server: 'istio-envoy',
+            'x-envoy-upstream-service-time': String(Date.now() - started),
+          });
+          up.pipe(res);
+          up.on('end', resolve);
+          up.on('error', reject);
+        },
+      );
       upstream.on('error', (err) => (res.headersSent ? (res.destroy(), resolve()) : reject(err)));
       req.pipe(upstream);
     });
@@ -111,12 +134,16 @@ export class MeshTraffic {
     if (!meshNs) return { allow: true };
     const policies = [meshNs, pod.metadata.namespace!]
       .flatMap((ns) => this.client.list(POLICY_API, 'AuthorizationPolicy', ns))
-      .filter((p) => !p.metadata.deletionTimestamp && p.spec?.action === 'CUSTOM' && selects(p.spec?.selector?.matchLabels, pod.metadata.labels));
+      .filter(
+        (p) => !p.metadata.deletionTimestamp && p.spec?.action === 'CUSTOM' && selects(p.spec?.selector?.matchLabels, pod.metadata.labels),
+      );
     for (const policy of policies) {
       if (!rulesMatch(policy.spec?.rules, req)) continue;
       const provider = this.provider(meshNs, policy.spec?.provider?.name);
       if (!provider) {
-        this.ctx.settings.log(`istiod: AuthorizationPolicy ${policy.metadata.namespace}/${policy.metadata.name}: extension provider ${policy.spec?.provider?.name} not found in the mesh config: denying every request to ${pod.metadata.namespace}/${pod.metadata.name}`);
+        this.ctx.settings.log(
+          `istiod: AuthorizationPolicy ${policy.metadata.namespace}/${policy.metadata.name}: extension provider ${policy.spec?.provider?.name} not found in the mesh config: denying every request to ${pod.metadata.namespace}/${pod.metadata.name}`,
+        );
         return { allow: false, status: 403, headers: { 'content-type': 'text/plain' }, body: 'RBAC: access denied' };
       }
       const decision = await this.check(provider, pod.metadata.namespace!, req);
@@ -144,7 +171,11 @@ export class MeshTraffic {
   }
 
   /** Envoy's ext_authz check (CheckRequest as JSON, see emulators/authorino.ts); fails closed. */
-  private async check(provider: { service: string; port: number }, fromNamespace: string, req: { method: string; host: string; path: string; headers: http.IncomingHttpHeaders }): Promise<Decision> {
+  private async check(
+    provider: { service: string; port: number },
+    fromNamespace: string,
+    req: { method: string; host: string; path: string; headers: http.IncomingHttpHeaders },
+  ): Promise<Decision> {
     const closed: Decision = { allow: false, status: 403, headers: {}, body: '' };
     let address;
     try {
@@ -153,20 +184,46 @@ export class MeshTraffic {
       this.ctx.settings.log(`istio-proxy: ext_authz ${provider.service}:${provider.port}: ${(err as Error).message}`);
       return closed;
     }
-    const headers = Object.fromEntries(Object.entries(req.headers).filter(([, v]) => v !== undefined).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)]));
-    const body = JSON.stringify({ attributes: { request: { http: { method: req.method, host: req.host, path: req.path, headers: { ...headers, ':authority': req.host, ':path': req.path, ':method': req.method } } } } });
+    const headers = Object.fromEntries(
+      Object.entries(req.headers)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)]),
+    );
+    const body = JSON.stringify({
+      attributes: {
+        request: {
+          http: {
+            method: req.method,
+            host: req.host,
+            path: req.path,
+            headers: { ...headers, ':authority': req.host, ':path': req.path, ':method': req.method },
+          },
+        },
+      },
+    });
     const answer = await new Promise<{ status: number; json?: KObject }>((resolve) => {
-      const r = http.request({ host: address.host, port: address.port, method: 'POST', path: EXT_AUTHZ_CHECK_PATH, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }, agent: false, timeout: EXT_AUTHZ_TIMEOUT_MS }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          try {
-            resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
-          } catch {
-            resolve({ status: res.statusCode ?? 0 });
-          }
-        });
-      });
+      const r = http.request(
+        {
+          host: address.host,
+          port: address.port,
+          method: 'POST',
+          path: EXT_AUTHZ_CHECK_PATH,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+          agent: false,
+          timeout: EXT_AUTHZ_TIMEOUT_MS,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            try {
+              resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+            } catch {
+              resolve({ status: res.statusCode ?? 0 });
+            }
+          });
+        },
+      );
       r.on('timeout', () => r.destroy(new Error('timeout')));
       r.on('error', () => resolve({ status: 0 }));
       r.end(body);
@@ -176,7 +233,8 @@ export class MeshTraffic {
     if (check.status.code === 0) return { allow: true };
     const denied = check.deniedResponse ?? {};
     const out: Record<string, string> = {};
-    for (const h of (denied.headers ?? []) as KObject[]) if (h.header?.key) out[String(h.header.key).toLowerCase()] = String(h.header.value ?? '');
+    for (const h of (denied.headers ?? []) as KObject[])
+      if (h.header?.key) out[String(h.header.key).toLowerCase()] = String(h.header.value ?? '');
     return { allow: false, status: Number(denied.status?.code ?? 403), headers: out, body: String(denied.body ?? '') };
   }
 }
@@ -208,13 +266,26 @@ function rulesMatch(rules: KObject[] | undefined, req: { method: string; host: s
   const op = (o: KObject): boolean => {
     const any = (list: string[] | undefined, v: string) => list === undefined || list.some((p) => matchesValue(p, v));
     const none = (list: string[] | undefined, v: string) => !list || !list.some((p) => matchesValue(p, v));
-    return any(o.paths, path) && none(o.notPaths, path) && any(o.methods, req.method) && none(o.notMethods, req.method) && any(o.hosts, req.host) && none(o.notHosts, req.host);
+    return (
+      any(o.paths, path) &&
+      none(o.notPaths, path) &&
+      any(o.methods, req.method) &&
+      none(o.notMethods, req.method) &&
+      any(o.hosts, req.host) &&
+      none(o.notHosts, req.host)
+    );
   };
   return rules.some((r) => !r.to?.length || (r.to as KObject[]).some((t) => op(t.operation ?? {})));
 }
 
 function envoyReply(res: http.ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
   if (res.headersSent) return void res.destroy();
-  res.writeHead(status, { 'content-type': 'text/plain', ...headers, 'content-length': Buffer.byteLength(body), server: 'istio-envoy', date: new Date().toUTCString() });
+  res.writeHead(status, {
+    'content-type': 'text/plain',
+    ...headers,
+    'content-length': Buffer.byteLength(body),
+    server: 'istio-envoy',
+    date: new Date().toUTCString(),
+  });
   res.end(body);
 }

@@ -47,19 +47,22 @@ export const MODELMESH_ONE_MODEL_FAULT = 'modelmesh-server-holds-one-model';
 export const MODELMESH_FAULTS: FaultDefinition[] = [
   {
     name: MODELMESH_IGNORES_LABEL_FAULT,
-    description: 'The ModelMesh controller does not serve namespaces labelled modelmesh-enabled=true (as when it watches only its own namespace): a multi-model server gets no pods and its models never load',
+    description:
+      'The ModelMesh controller does not serve namespaces labelled modelmesh-enabled=true (as when it watches only its own namespace): a multi-model server gets no pods and its models never load',
     caughtBy: '@req.TUT-FD-06',
     expectMessage: 'ModelMesh does not serve the project',
   },
   {
     name: MODELMESH_NAMESPACE_WATCH_FAULT,
-    description: 'The ModelMesh controller does not watch Namespaces (as with an RBAC or cache that leaves them out): a project switched to the multi-model platform gets no modelmesh-serving Service until a model server is added, and one switched back keeps it',
+    description:
+      'The ModelMesh controller does not watch Namespaces (as with an RBAC or cache that leaves them out): a project switched to the multi-model platform gets no modelmesh-serving Service until a model server is added, and one switched back keeps it',
     caughtBy: '@req.UI-MOD-01',
     expectMessage: 'ModelMesh did not take up the project',
   },
   {
     name: MODELMESH_ONE_MODEL_FAULT,
-    description: 'A ModelMesh model server has room for one model only (as when its model cache is exhausted): the project\'s second model fails to load on the one model server',
+    description:
+      "A ModelMesh model server has room for one model only (as when its model cache is exhausted): the project's second model fails to load on the one model server",
     caughtBy: '@req.UI-MS-03',
     expectMessage: 'fraud-copy: the model failed to load',
   },
@@ -72,7 +75,8 @@ const SERVICE_ACCOUNT = 'modelmesh-serving-sa';
 /** deployment.yaml.tmpl's proxy-tls volume and service_controller.go's serving-cert annotation. */
 const PROXY_TLS = 'model-serving-proxy-tls';
 const IMAGE = (repo: string) => `registry.redhat.io/rhoai/${repo}@sha256:${createHash('sha256').update(`${repo}:v2.9.1`).digest('hex')}`;
-const OAUTH_PROXY_IMAGE = 'registry.redhat.io/openshift4/ose-oauth-proxy@sha256:4bef31eb993feb6f1096b51b4876c65a6fb1f4401fee97fa4f4542b6b7c9bc46';
+const OAUTH_PROXY_IMAGE =
+  'registry.redhat.io/openshift4/ose-oauth-proxy@sha256:4bef31eb993feb6f1096b51b4876c65a6fb1f4401fee97fa4f4542b6b7c9bc46';
 
 /** A model placement in flight or done, per InferenceService and pod. */
 interface Placement {
@@ -106,7 +110,8 @@ export class ModelMeshController implements Controller {
       else this.isvcs.enqueue(keyOf(i));
     });
     // service_controller.go watches Namespaces (cluster scope): a label change is reconciled at once.
-    if (!this.ctx.faults.has(MODELMESH_NAMESPACE_WATCH_FAULT)) this.client.watch('v1', 'Namespace', (_t, ns) => inNamespace(ns.metadata.name!));
+    if (!this.ctx.faults.has(MODELMESH_NAMESPACE_WATCH_FAULT))
+      this.client.watch('v1', 'Namespace', (_t, ns) => inNamespace(ns.metadata.name!));
     this.client.watch('v1', 'Secret', (_t, s) => s.metadata.name === 'storage-config' && inNamespace(s.metadata.namespace!));
     this.client.watch('apps/v1', 'Deployment', (_t, d) => {
       if (d.metadata.name === MANAGER) this.client.list('v1', 'Namespace').forEach((n) => inNamespace(n.metadata.name!));
@@ -121,7 +126,12 @@ export class ModelMeshController implements Controller {
 
   private served(ns: string): boolean {
     const namespace = this.client.get('v1', 'Namespace', ns);
-    return !!namespace && !namespace.metadata.deletionTimestamp && namespace.metadata.labels?.[ENABLED_LABEL] === 'true' && !this.ctx.faults.has(MODELMESH_IGNORES_LABEL_FAULT);
+    return (
+      !!namespace &&
+      !namespace.metadata.deletionTimestamp &&
+      namespace.metadata.labels?.[ENABLED_LABEL] === 'true' &&
+      !this.ctx.faults.has(MODELMESH_IGNORES_LABEL_FAULT)
+    );
   }
 
   // ---- runtimes ----
@@ -129,23 +139,39 @@ export class ModelMeshController implements Controller {
   private reconcileRuntime(ns: string): void {
     if (!this.running()) return;
     const served = this.served(ns);
-    const runtimes = served ? this.client.list(RUNTIME_API, 'ServingRuntime', ns).filter((r) => r.spec?.multiModel === true && !r.spec?.disabled && !r.metadata.deletionTimestamp) : [];
+    const runtimes = served
+      ? this.client
+          .list(RUNTIME_API, 'ServingRuntime', ns)
+          .filter((r) => r.spec?.multiModel === true && !r.spec?.disabled && !r.metadata.deletionTimestamp)
+      : [];
     const wanted = new Set(runtimes.map((r) => `${SERVICE}-${r.metadata.name}`));
     for (const d of this.client.list('apps/v1', 'Deployment', ns, { labelSelector: `modelmesh-service=${SERVICE}` })) {
       if (!wanted.has(d.metadata.name!)) this.client.delete('apps/v1', 'Deployment', d.metadata.name!, ns);
     }
-    const labels = { 'app.kubernetes.io/instance': MANAGER, 'app.kubernetes.io/managed-by': MANAGER, 'app.kubernetes.io/name': MANAGER, 'modelmesh-service': SERVICE };
+    const labels = {
+      'app.kubernetes.io/instance': MANAGER,
+      'app.kubernetes.io/managed-by': MANAGER,
+      'app.kubernetes.io/name': MANAGER,
+      'modelmesh-service': SERVICE,
+    };
     // service_controller.go Reconcile: a namespace that is no longer served loses its Service; a
     // served one has it, owned by the Namespace, whether or not it has a model server yet.
     if (!served) {
-      if (this.client.get('v1', 'Service', SERVICE, ns)?.metadata.labels?.['modelmesh-service'] === SERVICE) this.client.delete('v1', 'Service', SERVICE, ns);
+      if (this.client.get('v1', 'Service', SERVICE, ns)?.metadata.labels?.['modelmesh-service'] === SERVICE)
+        this.client.delete('v1', 'Service', SERVICE, ns);
       return;
     }
     const namespace = this.client.get('v1', 'Namespace', ns)!;
     this.client.apply({
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { name: SERVICE, namespace: ns, labels, annotations: { 'service.alpha.openshift.io/serving-cert-secret-name': PROXY_TLS }, ownerReferences: [ownerReference({ ...namespace, apiVersion: 'v1', kind: 'Namespace' })] },
+      metadata: {
+        name: SERVICE,
+        namespace: ns,
+        labels,
+        annotations: { 'service.alpha.openshift.io/serving-cert-secret-name': PROXY_TLS },
+        ownerReferences: [ownerReference({ ...namespace, apiVersion: 'v1', kind: 'Namespace' })],
+      },
       spec: {
         selector: { 'modelmesh-service': SERVICE },
         ports: [
@@ -157,7 +183,8 @@ export class ModelMeshController implements Controller {
       },
     });
     if (!runtimes.length) return;
-    if (!this.client.get('v1', 'ServiceAccount', SERVICE_ACCOUNT, ns)) this.client.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: SERVICE_ACCOUNT, namespace: ns, labels } });
+    if (!this.client.get('v1', 'ServiceAccount', SERVICE_ACCOUNT, ns))
+      this.client.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: SERVICE_ACCOUNT, namespace: ns, labels } });
     for (const r of runtimes) this.client.apply(this.runtimeDeployment(r, labels));
   }
 
@@ -194,12 +221,18 @@ export class ModelMeshController implements Controller {
           { name: 'WKUBE_POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
           { name: 'MM_LOCATION', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } },
         ],
-        ports: [{ name: 'grpc', containerPort: 8033, protocol: 'TCP' }, { name: 'prometheus', containerPort: 2112, protocol: 'TCP' }],
+        ports: [
+          { name: 'grpc', containerPort: 8033, protocol: 'TCP' },
+          { name: 'prometheus', containerPort: 2112, protocol: 'TCP' },
+        ],
       },
       {
         name: 'rest-proxy',
         image: IMAGE('odh-mm-rest-proxy-rhel8'),
-        env: [{ name: 'REST_PROXY_LISTEN_PORT', value: '8008' }, { name: 'REST_PROXY_GRPC_PORT', value: '8033' }],
+        env: [
+          { name: 'REST_PROXY_LISTEN_PORT', value: '8008' },
+          { name: 'REST_PROXY_GRPC_PORT', value: '8033' },
+        ],
         ports: [{ name: 'http', containerPort: 8008, protocol: 'TCP' }],
       },
       {
@@ -224,12 +257,20 @@ export class ModelMeshController implements Controller {
     return {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: { name, namespace: ns, labels: podLabels, ownerReferences: [ownerReference({ ...runtime, apiVersion: RUNTIME_API, kind: 'ServingRuntime' })] },
+      metadata: {
+        name,
+        namespace: ns,
+        labels: podLabels,
+        ownerReferences: [ownerReference({ ...runtime, apiVersion: RUNTIME_API, kind: 'ServingRuntime' })],
+      },
       spec: {
         replicas: runtime.spec?.replicas ?? 1,
         selector: { matchLabels: { 'modelmesh-service': SERVICE, name } },
         template: {
-          metadata: { labels: podLabels, annotations: { ...(runtime.spec?.annotations ?? {}), 'prometheus.io/port': '2112', 'prometheus.io/scrape': 'true' } },
+          metadata: {
+            labels: podLabels,
+            annotations: { ...(runtime.spec?.annotations ?? {}), 'prometheus.io/port': '2112', 'prometheus.io/scrape': 'true' },
+          },
           spec: {
             serviceAccountName: SERVICE_ACCOUNT,
             containers,
@@ -260,17 +301,32 @@ export class ModelMeshController implements Controller {
     if (!choice.runtime) {
       const f = choice.failure!;
       const message = f.reason === 'NoSupportingRuntime' ? 'No ServingRuntime supports specified model type and/or protocol' : f.message;
-      return this.writeStatus(isvc, 'False', f.reason, message, { state: 'FailedToLoad', transition: 'InvalidSpec', failure: { reason: f.reason, message } });
+      return this.writeStatus(isvc, 'False', f.reason, message, {
+        state: 'FailedToLoad',
+        transition: 'InvalidSpec',
+        failure: { reason: f.reason, message },
+      });
     }
     const model = isvc.spec?.predictor?.model ?? {};
     const storageKey: string | undefined = model.storage?.key;
-    if (!storageKey) return this.writeStatus(isvc, 'False', 'InvalidPredictorSpec', 'the predictor names no storage.key (data connection)', { state: 'FailedToLoad', transition: 'InvalidSpec', failure: { reason: 'InvalidPredictorSpec', message: 'the predictor names no storage.key (data connection)' } });
+    if (!storageKey)
+      return this.writeStatus(isvc, 'False', 'InvalidPredictorSpec', 'the predictor names no storage.key (data connection)', {
+        state: 'FailedToLoad',
+        transition: 'InvalidSpec',
+        failure: { reason: 'InvalidPredictorSpec', message: 'the predictor names no storage.key (data connection)' },
+      });
     const deployment = `${SERVICE}-${choice.runtime.metadata.name}`;
     const pods = this.client
       .list('v1', 'Pod', namespace, { labelSelector: `modelmesh-service=${SERVICE},name=${deployment}` })
       .filter((p) => !p.metadata.deletionTimestamp && conditionOf(p, 'Ready')?.status === 'True');
     const modelId = `${name}__isvc-${createHash('sha256').update(`${isvc.metadata.uid}`).digest('hex').slice(0, 10)}`;
-    const spec = JSON.stringify({ runtime: choice.runtime.metadata.name, storageKey, path: model.storage?.path ?? '', bucket: model.storage?.parameters?.bucket, modelId });
+    const spec = JSON.stringify({
+      runtime: choice.runtime.metadata.name,
+      storageKey,
+      path: model.storage?.path ?? '',
+      bucket: model.storage?.parameters?.bucket,
+      modelId,
+    });
     const placements = this.placements.get(key) ?? new Map<string, Placement>();
     this.placements.set(key, placements);
     for (const uid of [...placements.keys()]) if (!pods.some((p) => p.metadata.uid === uid)) placements.delete(uid);
@@ -287,13 +343,16 @@ export class ModelMeshController implements Controller {
         placement.message = `RESOURCE_EXHAUSTED: not enough space in the model cache of ${pod.metadata.name} to load ${modelId} (it holds ${other})`;
         continue;
       }
-      adapter.load({ modelId, vModel: name!, storageKey, path: String(model.storage?.path ?? ''), bucket: model.storage?.parameters?.bucket }).then(
-        () => (placement.state = 'Loaded'),
-        (err: Error & { line?: string }) => {
-          placement.state = 'FailedToLoad';
-          placement.message = err.line ?? err.message;
-        },
-      ).finally(() => this.isvcs.enqueue(key));
+      adapter
+        .load({ modelId, vModel: name!, storageKey, path: String(model.storage?.path ?? ''), bucket: model.storage?.parameters?.bucket })
+        .then(
+          () => (placement.state = 'Loaded'),
+          (err: Error & { line?: string }) => {
+            placement.state = 'FailedToLoad';
+            placement.message = err.line ?? err.message;
+          },
+        )
+        .finally(() => this.isvcs.enqueue(key));
     }
     const all = [...placements.values()].filter((p) => p.spec === spec);
     const loaded = all.filter((p) => p.state === 'Loaded').length;
@@ -301,10 +360,31 @@ export class ModelMeshController implements Controller {
     const restUrl = `http://${SERVICE}.${namespace}:8008`;
     const grpcUrl = `grpc://${SERVICE}.${namespace}:8033`;
     const urls = { url: grpcUrl, address: { url: grpcUrl }, components: { predictor: { grpcUrl, restUrl, url: grpcUrl } } };
-    if (loaded) return this.writeStatus(isvc, 'True', undefined, undefined, { state: 'Loaded', transition: 'UpToDate', copies: loaded }, urls);
-    if (failed) return this.writeStatus(isvc, 'False', 'ModelLoadFailed', failed.message ?? 'the model failed to load', { state: 'FailedToLoad', transition: 'BlockedByFailedLoad', copies: 0, failure: { reason: 'ModelLoadFailed', message: failed.message ?? 'the model failed to load', modelRevisionName: modelId } }, urls);
+    if (loaded)
+      return this.writeStatus(isvc, 'True', undefined, undefined, { state: 'Loaded', transition: 'UpToDate', copies: loaded }, urls);
+    if (failed)
+      return this.writeStatus(
+        isvc,
+        'False',
+        'ModelLoadFailed',
+        failed.message ?? 'the model failed to load',
+        {
+          state: 'FailedToLoad',
+          transition: 'BlockedByFailedLoad',
+          copies: 0,
+          failure: { reason: 'ModelLoadFailed', message: failed.message ?? 'the model failed to load', modelRevisionName: modelId },
+        },
+        urls,
+      );
     const waiting = pods.length ? 'Loading' : 'Waiting for runtime Pod to become available';
-    this.writeStatus(isvc, 'False', pods.length ? 'Loading' : 'RuntimeNotReady', `${waiting} (${deployment})`, { state: pods.length ? 'Loading' : 'Pending', transition: 'InProgress' }, urls);
+    this.writeStatus(
+      isvc,
+      'False',
+      pods.length ? 'Loading' : 'RuntimeNotReady',
+      `${waiting} (${deployment})`,
+      { state: pods.length ? 'Loading' : 'Pending', transition: 'InProgress' },
+      urls,
+    );
   }
 
   private unplace(isvc: KObject): void {
@@ -314,9 +394,19 @@ export class ModelMeshController implements Controller {
     for (const uid of placements?.keys() ?? []) servingPodsOf(this.ctx).of(uid).adapter?.unload(isvc.metadata.name!);
   }
 
-  private writeStatus(isvc: KObject, ready: 'True' | 'False', reason: string | undefined, message: string | undefined, model: ModelStatusInput, extra: Json = {}): void {
+  private writeStatus(
+    isvc: KObject,
+    ready: 'True' | 'False',
+    reason: string | undefined,
+    message: string | undefined,
+    model: ModelStatusInput,
+    extra: Json = {},
+  ): void {
     const now = timestamp();
-    model.failureTime = isvc.status?.modelStatus?.lastFailureInfo?.message === model.failure?.message ? isvc.status?.modelStatus?.lastFailureInfo?.time : undefined;
+    model.failureTime =
+      isvc.status?.modelStatus?.lastFailureInfo?.message === model.failure?.message
+        ? isvc.status?.modelStatus?.lastFailureInfo?.time
+        : undefined;
     let conditions: Condition[] = isvc.status?.conditions ?? [];
     for (const type of ['PredictorReady', 'Ready']) conditions = setCondition(conditions, { type, status: ready, reason, message }, now);
     conditions = conditions.map((c) => Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined)) as Condition);

@@ -47,7 +47,12 @@ const IMAGE_PULL_FAULT = 'workbench-image-pull-fails';
 const IMAGE_PULL_FAULTS = [
   { name: IMAGE_PULL_FAULT, stream: 'tensorflow', shownAs: 'TensorFlow', caughtBy: '@req.UI-WB-04 or @req.TUT-FD-01' },
   { name: 'workbench-image-pull-fails-minimal', stream: 's2i-minimal-notebook', shownAs: 'Minimal Python', caughtBy: '@req.UI-WB-01' },
-  { name: 'workbench-image-pull-fails-data-science', stream: 's2i-generic-data-science-notebook', shownAs: 'Standard Data Science', caughtBy: '@req.UI-WB-02' },
+  {
+    name: 'workbench-image-pull-fails-data-science',
+    stream: 's2i-generic-data-science-notebook',
+    shownAs: 'Standard Data Science',
+    caughtBy: '@req.UI-WB-02',
+  },
   { name: 'workbench-image-pull-fails-cuda', stream: 'minimal-gpu', shownAs: 'CUDA', caughtBy: '@req.UI-WB-03' },
   { name: 'workbench-image-pull-fails-trustyai', stream: 'odh-trustyai-notebook', shownAs: 'TrustyAI', caughtBy: '@req.UI-WB-05' },
   { name: 'workbench-image-pull-fails-habana', stream: 'habana-notebook', shownAs: 'HabanaAI', caughtBy: '@req.UI-WB-06' },
@@ -63,7 +68,8 @@ export const NOTEBOOK_FAULTS: FaultDefinition[] = [
   })),
   {
     name: REPOSITORY_FAULT,
-    description: 'No Git server is reachable from the workbenches: github.com (and every mirror) does not resolve inside the cluster, as on a disconnected cluster without a Git mirror, so cloning the tutorial repository fails',
+    description:
+      'No Git server is reachable from the workbenches: github.com (and every mirror) does not resolve inside the cluster, as on a disconnected cluster without a Git mirror, so cloning the tutorial repository fails',
     caughtBy: '@req.TUT-FD-02',
     expectMessage: 'Could not resolve host',
   },
@@ -76,13 +82,15 @@ export const NOTEBOOK_FAULTS: FaultDefinition[] = [
   },
   {
     name: TRAINING_FAULT,
-    description: "The tutorial's training cannot export its model: tf2onnx fails to convert the trained Keras model, so 1_experiment_train.ipynb fails and models/fraud/1/model.onnx is never written",
+    description:
+      "The tutorial's training cannot export its model: tf2onnx fails to convert the trained Keras model, so 1_experiment_train.ipynb fails and models/fraud/1/model.onnx is never written",
     caughtBy: '@req.TUT-FD-03',
     expectMessage: 'model.onnx',
   },
   {
     name: S3_UPLOAD_FAULT,
-    description: "The project's S3 storage refuses writes under models/ (a bucket policy that denies s3:PutObject there): 2_save_model.ipynb fails with AccessDenied and the model never reaches the bucket",
+    description:
+      "The project's S3 storage refuses writes under models/ (a bucket policy that denies s3:PutObject there): 2_save_model.ipynb fails with AccessDenied and the model never reaches the bucket",
     caughtBy: '@req.TUT-FD-04',
     expectMessage: 'AccessDenied',
   },
@@ -100,7 +108,8 @@ const WORKBENCH_CA = 'workbench-trusted-ca-bundle';
 const CA_MOUNT = '/etc/pki/tls/custom-certs/ca-bundle.crt';
 const DEFAULT_PORT = 8888;
 /** The oauth-proxy image of OpenShift 4.15 the ODH notebook controller is configured with. */
-export const OAUTH_PROXY_IMAGE = 'registry.redhat.io/openshift4/ose-oauth-proxy@sha256:4bef31eb993feb6f1096b51b4876c65a6fb1f4401fee97fa4f4542b6b7c9bc46';
+export const OAUTH_PROXY_IMAGE =
+  'registry.redhat.io/openshift4/ose-oauth-proxy@sha256:4bef31eb993feb6f1096b51b4876c65a6fb1f4401fee97fa4f4542b6b7c9bc46';
 
 export class NotebookController implements Controller {
   readonly name = 'notebook-controller';
@@ -126,7 +135,12 @@ export class NotebookController implements Controller {
       const owner = obj.metadata.ownerReferences?.find((r) => r.kind === 'Notebook');
       if (owner) this.queue.enqueue(`${obj.metadata.namespace}/${owner.name}`);
     };
-    for (const [api, kind] of [['apps/v1', 'StatefulSet'], ['v1', 'Service'], ['route.openshift.io/v1', 'Route']] as const) c.watch(api, kind, byOwner);
+    for (const [api, kind] of [
+      ['apps/v1', 'StatefulSet'],
+      ['v1', 'Service'],
+      ['route.openshift.io/v1', 'Route'],
+    ] as const)
+      c.watch(api, kind, byOwner);
     c.watch('v1', 'Pod', (_type, pod) => {
       const nb = pod.metadata.labels?.['notebook-name'];
       if (nb) this.queue.enqueue(`${pod.metadata.namespace}/${nb}`);
@@ -141,7 +155,8 @@ export class NotebookController implements Controller {
   }
 
   private requeueNamespace(namespace?: string): void {
-    for (const nb of this.kubeflow.hasKind(NOTEBOOK_API, 'Notebook') ? this.kubeflow.list(NOTEBOOK_API, 'Notebook', namespace) : []) this.queue.enqueue(keyOf(nb));
+    for (const nb of this.kubeflow.hasKind(NOTEBOOK_API, 'Notebook') ? this.kubeflow.list(NOTEBOOK_API, 'Notebook', namespace) : [])
+      this.queue.enqueue(keyOf(nb));
   }
 
   /** Under an image fault, the internal registry has no image of that stream (by tag or by the digest its tags resolve to). */
@@ -149,11 +164,17 @@ export class NotebookController implements Controller {
     for (const fault of IMAGE_PULL_FAULTS.filter((f) => this.ctx.faults.has(f.name))) {
       const digests = ['2024.1', '2023.2'].map((tag) => streamDigest(fault.stream, tag));
       const byTag = new RegExp(`(^|/)${fault.stream}(:|@|$)`);
-      const c = (pod.spec?.containers ?? []).find((x: KObject) => byTag.test(String(x.image)) || digests.some((d) => String(x.image).endsWith(`@sha256:${d}`)));
+      const c = (pod.spec?.containers ?? []).find(
+        (x: KObject) => byTag.test(String(x.image)) || digests.some((d) => String(x.image).endsWith(`@sha256:${d}`)),
+      );
       if (!c) continue;
       const image = String(c.image);
       const tag = /:([\w.-]+)$/.exec(image)?.[1] ?? 'latest';
-      return { container: c.name, image, message: `rpc error: code = Unknown desc = reading manifest ${tag} in ${image.replace(/[:@][^/]*$/, '')}: manifest unknown: manifest unknown (injected fault ${fault.name})` };
+      return {
+        container: c.name,
+        image,
+        message: `rpc error: code = Unknown desc = reading manifest ${tag} in ${image.replace(/[:@][^/]*$/, '')}: manifest unknown: manifest unknown (injected fault ${fault.name})`,
+      };
     }
     return undefined;
   }
@@ -172,14 +193,47 @@ export class NotebookController implements Controller {
     // ---- odh-notebook-controller ----
     const caBundle = this.ensureWorkbenchCaBundle(nb);
     if (oauth) {
-      this.ensure(this.odh, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: ns, labels: { 'notebook-name': name }, annotations: { 'serviceaccounts.openshift.io/oauth-redirectreference.first': JSON.stringify({ kind: 'OAuthRedirectReference', apiVersion: 'v1', reference: { kind: 'Route', name } }) }, ownerReferences: [ownerReference(nb)] } });
+      this.ensure(this.odh, {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: {
+          name,
+          namespace: ns,
+          labels: { 'notebook-name': name },
+          annotations: {
+            'serviceaccounts.openshift.io/oauth-redirectreference.first': JSON.stringify({
+              kind: 'OAuthRedirectReference',
+              apiVersion: 'v1',
+              reference: { kind: 'Route', name },
+            }),
+          },
+          ownerReferences: [ownerReference(nb)],
+        },
+      });
       if (!this.odh.get('v1', 'Secret', `${name}-oauth-config`, ns)) {
-        this.odh.create({ apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: { name: `${name}-oauth-config`, namespace: ns, labels: { 'notebook-name': name }, ownerReferences: [ownerReference(nb)] }, data: { cookie_secret: Buffer.from(randomBytes(16).toString('hex')).toString('base64') } });
+        this.odh.create({
+          apiVersion: 'v1',
+          kind: 'Secret',
+          type: 'Opaque',
+          metadata: {
+            name: `${name}-oauth-config`,
+            namespace: ns,
+            labels: { 'notebook-name': name },
+            ownerReferences: [ownerReference(nb)],
+          },
+          data: { cookie_secret: Buffer.from(randomBytes(16).toString('hex')).toString('base64') },
+        });
       }
       this.ensure(this.odh, {
         apiVersion: 'v1',
         kind: 'Service',
-        metadata: { name: `${name}-tls`, namespace: ns, labels: { 'notebook-name': name }, annotations: { 'service.beta.openshift.io/serving-cert-secret-name': `${name}-tls` }, ownerReferences: [ownerReference(nb)] },
+        metadata: {
+          name: `${name}-tls`,
+          namespace: ns,
+          labels: { 'notebook-name': name },
+          annotations: { 'service.beta.openshift.io/serving-cert-secret-name': `${name}-tls` },
+          ownerReferences: [ownerReference(nb)],
+        },
         spec: { selector: { statefulset: name }, ports: [{ name: 'oauth-proxy', port: 443, protocol: 'TCP', targetPort: 'oauth-proxy' }] },
       });
     }
@@ -188,8 +242,18 @@ export class NotebookController implements Controller {
       kind: 'Route',
       metadata: { name, namespace: ns, labels: { 'notebook-name': name }, ownerReferences: [ownerReference(nb)] },
       spec: oauth
-        ? { to: { kind: 'Service', name: `${name}-tls`, weight: 100 }, port: { targetPort: 'oauth-proxy' }, tls: { termination: 'reencrypt', insecureEdgeTerminationPolicy: 'Redirect' }, wildcardPolicy: 'None' }
-        : { to: { kind: 'Service', name, weight: 100 }, port: { targetPort: `http-${name}` }, tls: { termination: 'edge', insecureEdgeTerminationPolicy: 'Redirect' }, wildcardPolicy: 'None' },
+        ? {
+            to: { kind: 'Service', name: `${name}-tls`, weight: 100 },
+            port: { targetPort: 'oauth-proxy' },
+            tls: { termination: 'reencrypt', insecureEdgeTerminationPolicy: 'Redirect' },
+            wildcardPolicy: 'None',
+          }
+        : {
+            to: { kind: 'Service', name, weight: 100 },
+            port: { targetPort: `http-${name}` },
+            tls: { termination: 'edge', insecureEdgeTerminationPolicy: 'Redirect' },
+            wildcardPolicy: 'None',
+          },
     });
     this.ensureNetworkPolicies(nb, appNs, oauth);
 
@@ -198,10 +262,15 @@ export class NotebookController implements Controller {
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name, namespace: ns, ownerReferences: [ownerReference(nb)] },
-      spec: { type: 'ClusterIP', selector: { statefulset: name }, ports: [{ name: `http-${name}`, port: 80, protocol: 'TCP', targetPort: containers[0].ports?.[0]?.containerPort ?? DEFAULT_PORT }] },
+      spec: {
+        type: 'ClusterIP',
+        selector: { statefulset: name },
+        ports: [{ name: `http-${name}`, port: 80, protocol: 'TCP', targetPort: containers[0].ports?.[0]?.containerPort ?? DEFAULT_PORT }],
+      },
     });
     // The pod mounts these Secrets: it waits for them, as a pod waits in ContainerCreating.
-    const mountsReady = !oauth || (this.kubeflow.get('v1', 'Secret', `${name}-tls`, ns) && this.kubeflow.get('v1', 'Secret', `${name}-oauth-config`, ns));
+    const mountsReady =
+      !oauth || (this.kubeflow.get('v1', 'Secret', `${name}-tls`, ns) && this.kubeflow.get('v1', 'Secret', `${name}-oauth-config`, ns));
     if (mountsReady) this.ensureStatefulSet(nb, oauth, caBundle);
     this.updateStatus(nb);
   }
@@ -211,8 +280,12 @@ export class NotebookController implements Controller {
     const live = client.get(desired.apiVersion, desired.kind, desired.metadata.name!, desired.metadata.namespace);
     if (!live) return client.create(desired);
     const { metadata, ...rest } = desired;
-    if (contains(live, rest) && contains(live.metadata, { labels: metadata.labels ?? {}, annotations: metadata.annotations ?? {} })) return live;
-    return client.patch(desired.apiVersion, desired.kind, desired.metadata.name!, desired.metadata.namespace, { metadata: { labels: metadata.labels, annotations: metadata.annotations }, ...rest });
+    if (contains(live, rest) && contains(live.metadata, { labels: metadata.labels ?? {}, annotations: metadata.annotations ?? {} }))
+      return live;
+    return client.patch(desired.apiVersion, desired.kind, desired.metadata.name!, desired.metadata.namespace, {
+      metadata: { labels: metadata.labels, annotations: metadata.annotations },
+      ...rest,
+    });
   }
 
   /** workbench-trusted-ca-bundle from odh-trusted-ca-bundle (both keys in one ca-bundle.crt), when the namespace has it. */
@@ -220,11 +293,21 @@ export class NotebookController implements Controller {
     const ns = nb.metadata.namespace!;
     const cluster = this.odh.get('v1', 'ConfigMap', CLUSTER_CA, ns);
     if (!cluster) return false;
-    const bundle = [cluster.data?.['ca-bundle.crt'], cluster.data?.['odh-ca-bundle.crt']].filter((s): s is string => !!s?.trim()).map((s) => s.trim()).join('\n');
+    const bundle = [cluster.data?.['ca-bundle.crt'], cluster.data?.['odh-ca-bundle.crt']]
+      .filter((s): s is string => !!s?.trim())
+      .map((s) => s.trim())
+      .join('\n');
     const live = this.odh.get('v1', 'ConfigMap', WORKBENCH_CA, ns);
     const labels = { 'opendatahub.io/managed-by': 'workbenches', 'opendatahub.io/notebooks': 'true' };
-    if (!live) this.odh.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: WORKBENCH_CA, namespace: ns, labels }, data: { 'ca-bundle.crt': bundle } });
-    else if (live.data?.['ca-bundle.crt'] !== bundle) this.odh.patch('v1', 'ConfigMap', WORKBENCH_CA, ns, { data: { 'ca-bundle.crt': bundle } });
+    if (!live)
+      this.odh.create({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: WORKBENCH_CA, namespace: ns, labels },
+        data: { 'ca-bundle.crt': bundle },
+      });
+    else if (live.data?.['ca-bundle.crt'] !== bundle)
+      this.odh.patch('v1', 'ConfigMap', WORKBENCH_CA, ns, { data: { 'ca-bundle.crt': bundle } });
     return true;
   }
 
@@ -235,9 +318,16 @@ export class NotebookController implements Controller {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
       metadata: { name: `${name}-${suffix}`, namespace: ns, ownerReferences: [ownerReference(nb)] },
-      spec: { podSelector: { matchLabels: { 'notebook-name': name } }, policyTypes: ['Ingress'], ingress: [{ ports: [{ port, protocol: 'TCP' }], ...(from ? { from } : {}) }] },
+      spec: {
+        podSelector: { matchLabels: { 'notebook-name': name } },
+        policyTypes: ['Ingress'],
+        ingress: [{ ports: [{ port, protocol: 'TCP' }], ...(from ? { from } : {}) }],
+      },
     });
-    this.ensure(this.odh, policy('ctrl-np', DEFAULT_PORT, [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': appNs } } }]));
+    this.ensure(
+      this.odh,
+      policy('ctrl-np', DEFAULT_PORT, [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': appNs } } }]),
+    );
     if (oauth) this.ensure(this.odh, policy('oauth-np', 8443, undefined));
   }
 
@@ -250,17 +340,34 @@ export class NotebookController implements Controller {
     const first = podSpec.containers[0];
     first.workingDir ??= '/home/jovyan';
     first.ports ??= [{ containerPort: DEFAULT_PORT, name: 'notebook-port', protocol: 'TCP' }];
-    first.env = [...(first.env ?? []).filter((e: KObject) => e.name !== 'NB_PREFIX'), { name: 'NB_PREFIX', value: `/notebook/${ns}/${name}` }];
+    first.env = [
+      ...(first.env ?? []).filter((e: KObject) => e.name !== 'NB_PREFIX'),
+      { name: 'NB_PREFIX', value: `/notebook/${ns}/${name}` },
+    ];
     // The ODH webhook's changes.
     const main = podSpec.containers.find((c: KObject) => c.name === name);
     if (caBundle && main) {
-      podSpec.volumes = [...(podSpec.volumes ?? []).filter((v: KObject) => v.name !== 'trusted-ca'), { name: 'trusted-ca', configMap: { name: WORKBENCH_CA, optional: true, items: [{ key: 'ca-bundle.crt', path: 'ca-bundle.crt' }] } }];
-      main.volumeMounts = [...(main.volumeMounts ?? []).filter((m: KObject) => m.name !== 'trusted-ca'), { name: 'trusted-ca', readOnly: true, mountPath: CA_MOUNT, subPath: 'ca-bundle.crt' }];
+      podSpec.volumes = [
+        ...(podSpec.volumes ?? []).filter((v: KObject) => v.name !== 'trusted-ca'),
+        { name: 'trusted-ca', configMap: { name: WORKBENCH_CA, optional: true, items: [{ key: 'ca-bundle.crt', path: 'ca-bundle.crt' }] } },
+      ];
+      main.volumeMounts = [
+        ...(main.volumeMounts ?? []).filter((m: KObject) => m.name !== 'trusted-ca'),
+        { name: 'trusted-ca', readOnly: true, mountPath: CA_MOUNT, subPath: 'ca-bundle.crt' },
+      ];
       const present = new Set((main.env ?? []).map((e: KObject) => e.name));
-      main.env = [...(main.env ?? []), ...['PIP_CERT', 'REQUESTS_CA_BUNDLE', 'SSL_CERT_FILE', 'PIPELINES_SSL_SA_CERTS'].filter((n) => !present.has(n)).map((n) => ({ name: n, value: CA_MOUNT }))];
+      main.env = [
+        ...(main.env ?? []),
+        ...['PIP_CERT', 'REQUESTS_CA_BUNDLE', 'SSL_CERT_FILE', 'PIPELINES_SSL_SA_CERTS']
+          .filter((n) => !present.has(n))
+          .map((n) => ({ name: n, value: CA_MOUNT })),
+      ];
     }
     if (oauth) {
-      podSpec.containers = [...podSpec.containers.filter((c: KObject) => c.name !== 'oauth-proxy'), oauthProxyContainer(name, annotations[LOGOUT_URL])];
+      podSpec.containers = [
+        ...podSpec.containers.filter((c: KObject) => c.name !== 'oauth-proxy'),
+        oauthProxyContainer(name, annotations[LOGOUT_URL]),
+      ];
       podSpec.volumes = [
         ...(podSpec.volumes ?? []).filter((v: KObject) => v.name !== 'oauth-config' && v.name !== 'tls-certificates'),
         { name: 'oauth-config', secret: { secretName: `${name}-oauth-config`, defaultMode: 420 } },
@@ -268,7 +375,9 @@ export class NotebookController implements Controller {
       ];
       podSpec.serviceAccountName = name;
     }
-    const podAnnotations = Object.fromEntries(Object.entries(annotations).filter(([k]) => !k.includes('kubectl') && !k.includes('notebook')));
+    const podAnnotations = Object.fromEntries(
+      Object.entries(annotations).filter(([k]) => !k.includes('kubectl') && !k.includes('notebook')),
+    );
     this.ensure(this.kubeflow, {
       apiVersion: 'apps/v1',
       kind: 'StatefulSet',
@@ -277,7 +386,10 @@ export class NotebookController implements Controller {
         replicas: stopped ? 0 : 1,
         selector: { matchLabels: { statefulset: name } },
         serviceName: '',
-        template: { metadata: { labels: { statefulset: name, 'notebook-name': name, ...(nb.metadata.labels ?? {}) }, annotations: podAnnotations }, spec: podSpec },
+        template: {
+          metadata: { labels: { statefulset: name, 'notebook-name': name, ...(nb.metadata.labels ?? {}) }, annotations: podAnnotations },
+          spec: podSpec,
+        },
       },
     });
   }
@@ -297,13 +409,21 @@ export class NotebookController implements Controller {
       ...(c.lastTransitionTime ? { lastProbeTime: c.lastTransitionTime, lastTransitionTime: c.lastTransitionTime } : {}),
     }));
     const status = { readyReplicas: sts?.status?.readyReplicas ?? 0, containerState: state, conditions };
-    if (JSON.stringify(nb.status ?? {}) !== JSON.stringify(status)) this.kubeflow.patchStatus(NOTEBOOK_API, 'Notebook', name, ns, { ...status, conditions });
+    if (JSON.stringify(nb.status ?? {}) !== JSON.stringify(status))
+      this.kubeflow.patchStatus(NOTEBOOK_API, 'Notebook', name, ns, { ...status, conditions });
   }
 }
 
 /** The sidecar the ODH webhook injects (odh-notebook-controller notebook_webhook.go InjectOAuthProxy). */
 function oauthProxyContainer(name: string, logoutUrl: string | undefined): Record<string, unknown> {
-  const probe = (initialDelaySeconds: number) => ({ httpGet: { path: '/oauth/healthz', port: 'oauth-proxy', scheme: 'HTTPS' }, initialDelaySeconds, timeoutSeconds: 1, periodSeconds: 5, successThreshold: 1, failureThreshold: 3 });
+  const probe = (initialDelaySeconds: number) => ({
+    httpGet: { path: '/oauth/healthz', port: 'oauth-proxy', scheme: 'HTTPS' },
+    initialDelaySeconds,
+    timeoutSeconds: 1,
+    periodSeconds: 5,
+    successThreshold: 1,
+    failureThreshold: 3,
+  });
   return {
     name: 'oauth-proxy',
     image: OAUTH_PROXY_IMAGE,

@@ -103,8 +103,17 @@ interface Observed {
 
 /** The types of identity provider, whether they answer basic-auth challenges, and the Secrets they reference. */
 const PROVIDER_TYPES: Record<string, { field: string; challenge: boolean; secrets: (cfg: KObject, i: number) => SecretRef[] }> = {
-  HTPasswd: { field: 'htpasswd', challenge: true, secrets: (c, i) => [{ name: c.fileData?.name, key: 'htpasswd', copy: `v4-0-config-user-idp-${i}-file-data` }] },
-  LDAP: { field: 'ldap', challenge: true, secrets: (c, i) => (c.bindPassword?.name ? [{ name: c.bindPassword.name, key: 'bindPassword', copy: `v4-0-config-user-idp-${i}-bind-password` }] : []) },
+  HTPasswd: {
+    field: 'htpasswd',
+    challenge: true,
+    secrets: (c, i) => [{ name: c.fileData?.name, key: 'htpasswd', copy: `v4-0-config-user-idp-${i}-file-data` }],
+  },
+  LDAP: {
+    field: 'ldap',
+    challenge: true,
+    secrets: (c, i) =>
+      c.bindPassword?.name ? [{ name: c.bindPassword.name, key: 'bindPassword', copy: `v4-0-config-user-idp-${i}-bind-password` }] : [],
+  },
   BasicAuth: { field: 'basicAuth', challenge: true, secrets: (c, i) => tlsClientRefs(c, i) },
   Keystone: { field: 'keystone', challenge: true, secrets: (c, i) => tlsClientRefs(c, i) },
   GitHub: { field: 'github', challenge: false, secrets: (c, i) => clientSecretRef(c, i) },
@@ -150,7 +159,10 @@ export class OAuthServer implements Controller {
   /** The hash the Deployment was created with (the configuration the cluster booted with). */
   private bootHash: string | undefined;
   /** Authorization codes not yet exchanged (the OAuth server keeps them as OAuthAuthorizeTokens, 5 minutes). */
-  private readonly codes = new Map<string, { client: string; redirectURI: string; scopes: string[]; user: string; pkce: { challenge: string; method: string }; expires: number }>();
+  private readonly codes = new Map<
+    string,
+    { client: string; redirectURI: string; scopes: string[]; user: string; pkce: { challenge: string; method: string }; expires: number }
+  >();
 
   constructor(private readonly ctx: ControllerContext) {
     this.operator = ctx.clientFor('authentication-operator', 'openshift-authentication-operator:authentication-operator');
@@ -185,7 +197,9 @@ export class OAuthServer implements Controller {
       if (!deployment) {
         deployment = this.createDeployment(hash);
       } else if (deployment.spec?.template?.metadata?.annotations?.[RVS_HASH] !== hash) {
-        deployment = this.operator.patch('apps/v1', 'Deployment', DEPLOYMENT, NS, { spec: { template: { metadata: { annotations: { [RVS_HASH]: hash } } } } });
+        deployment = this.operator.patch('apps/v1', 'Deployment', DEPLOYMENT, NS, {
+          spec: { template: { metadata: { annotations: { [RVS_HASH]: hash } } } },
+        });
         this.operator.event(deployment, 'Normal', 'DeploymentUpdated', `Updated Deployment.apps/${DEPLOYMENT} -n ${NS} because it changed`);
       }
     }
@@ -205,22 +219,37 @@ export class OAuthServer implements Controller {
         const unsynced = this.ctx.faults.has('oauth-htpasswd-not-synced') && ref.key === 'htpasswd';
         const data = { [ref.key]: unsynced ? '' : (source.data?.[ref.key] ?? '') };
         const copy = this.operator.get('v1', 'Secret', ref.copy, NS);
-        if (!copy) this.operator.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: ref.copy, namespace: NS, labels: { 'auth.openshift.io/managed-certificate-type': 'idp' } }, type: 'Opaque', data });
+        if (!copy)
+          this.operator.create({
+            apiVersion: 'v1',
+            kind: 'Secret',
+            metadata: { name: ref.copy, namespace: NS, labels: { 'auth.openshift.io/managed-certificate-type': 'idp' } },
+            type: 'Opaque',
+            data,
+          });
         else if (!deepEqual(copy.data, data)) this.operator.update({ ...copy, data });
         if (ref.key === 'htpasswd') htpasswd = parseHtpasswd(Buffer.from(data.htpasswd, 'base64').toString('utf8'));
       }
       const type = PROVIDER_TYPES[idp.type]!;
-      providers.push({ name: idp.name, type: idp.type, mappingMethod: (idp.mappingMethod || 'claim') as ServedProvider['mappingMethod'], challenge: type.challenge, ...(htpasswd ? { htpasswd } : {}) });
+      providers.push({
+        name: idp.name,
+        type: idp.type,
+        mappingMethod: (idp.mappingMethod || 'claim') as ServedProvider['mappingMethod'],
+        challenge: type.challenge,
+        ...(htpasswd ? { htpasswd } : {}),
+      });
     }
     for (const stale of this.operator.list('v1', 'Secret', NS)) {
-      if (stale.metadata.name!.startsWith('v4-0-config-user-idp-') && !wanted.has(stale.metadata.name!)) this.operator.delete('v1', 'Secret', stale.metadata.name!, NS);
+      if (stale.metadata.name!.startsWith('v4-0-config-user-idp-') && !wanted.has(stale.metadata.name!))
+        this.operator.delete('v1', 'Secret', stale.metadata.name!, NS);
     }
     return providers;
   }
 
   private createDeployment(hash: string): KObject {
     const masters = this.operator.list('v1', 'Node').filter((n) => 'node-role.kubernetes.io/master' in (n.metadata.labels ?? {}));
-    if (!this.operator.get('v1', 'ServiceAccount', 'oauth-openshift', NS)) this.operator.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'oauth-openshift', namespace: NS } });
+    if (!this.operator.get('v1', 'ServiceAccount', 'oauth-openshift', NS))
+      this.operator.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'oauth-openshift', namespace: NS } });
     return this.operator.create({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -230,7 +259,11 @@ export class OAuthServer implements Controller {
         selector: { matchLabels: LABELS },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } },
         template: {
-          metadata: { name: 'oauth-openshift', labels: LABELS, annotations: { [RVS_HASH]: hash, 'target.workload.openshift.io/management': '{"effect": "PreferredDuringScheduling"}' } },
+          metadata: {
+            name: 'oauth-openshift',
+            labels: LABELS,
+            annotations: { [RVS_HASH]: hash, 'target.workload.openshift.io/management': '{"effect": "PreferredDuringScheduling"}' },
+          },
           spec: {
             serviceAccountName: 'oauth-openshift',
             priorityClassName: 'system-cluster-critical',
@@ -243,7 +276,11 @@ export class OAuthServer implements Controller {
               {
                 name: 'oauth-openshift',
                 image: 'quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:oauth-server-4.15',
-                args: ['osinserver', '--config=/var/config/system/configmaps/v4-0-config-system-cliconfig/v4-0-config-system-cliconfig', '--v=2'],
+                args: [
+                  'osinserver',
+                  '--config=/var/config/system/configmaps/v4-0-config-system-cliconfig/v4-0-config-system-cliconfig',
+                  '--v=2',
+                ],
                 ports: [{ name: 'https', containerPort: 6443, protocol: 'TCP' }],
                 resources: { requests: { cpu: '10m', memory: '50Mi' } },
               },
@@ -259,7 +296,12 @@ export class OAuthServer implements Controller {
     if (!co) return;
     const now = timestamp();
     let conditions = (co.status?.conditions ?? []) as Condition[];
-    for (const c of [degraded(errors), progressing(deployment), available(deployment), { type: 'Upgradeable', status: 'True' as const, reason: 'AsExpected', message: 'All is well' }]) {
+    for (const c of [
+      degraded(errors),
+      progressing(deployment),
+      available(deployment),
+      { type: 'Upgradeable', status: 'True' as const, reason: 'AsExpected', message: 'All is well' },
+    ]) {
       conditions = setCondition(conditions, c, now);
     }
     const strip = (cs: Condition[]) => cs.map(({ lastTransitionTime: _t, ...c }) => c);
@@ -296,7 +338,14 @@ export class OAuthServer implements Controller {
     ];
     for (const c of clients) {
       if (this.operator.get('oauth.openshift.io/v1', 'OAuthClient', c.name)) continue;
-      this.operator.create({ apiVersion: 'oauth.openshift.io/v1', kind: 'OAuthClient', metadata: { name: c.name }, grantMethod: 'auto', respondWithChallenges: c.respondWithChallenges, redirectURIs: c.redirectURIs });
+      this.operator.create({
+        apiVersion: 'oauth.openshift.io/v1',
+        kind: 'OAuthClient',
+        metadata: { name: c.name },
+        grantMethod: 'auto',
+        respondWithChallenges: c.respondWithChallenges,
+        redirectURIs: c.redirectURIs,
+      });
     }
   }
 
@@ -328,12 +377,25 @@ export class OAuthServer implements Controller {
         if (req.method !== 'GET' && req.method !== 'POST') return send(res, 405, { Allow: 'GET, POST' }, 'Method Not Allowed');
         return this.authorize(req, res, url, providers);
       case '/login':
-        return send(res, 200, { 'Content-Type': 'text/html; charset=utf-8' }, '<!DOCTYPE html><html><head><title>Log in</title></head><body><p>The twin serves no login form: log in with the challenging client (oc login -u -p).</p></body></html>');
+        return send(
+          res,
+          200,
+          { 'Content-Type': 'text/html; charset=utf-8' },
+          '<!DOCTYPE html><html><head><title>Log in</title></head><body><p>The twin serves no login form: log in with the challenging client (oc login -u -p).</p></body></html>',
+        );
       case '/oauth/token':
         if (req.method !== 'POST') return send(res, 405, { Allow: 'POST' }, 'Method Not Allowed');
-        return void readForm(req).then((form) => this.exchangeCode(res, form), () => oauthError(res, 400, 'invalid_request', 'The request body could not be read.'));
+        return void readForm(req).then(
+          (form) => this.exchangeCode(res, form),
+          () => oauthError(res, 400, 'invalid_request', 'The request body could not be read.'),
+        );
       case '/oauth/token/implicit':
-        return send(res, 200, { 'Content-Type': 'text/html; charset=utf-8' }, '<!DOCTYPE html><html><body><p>The access token is in the fragment of this URL.</p></body></html>');
+        return send(
+          res,
+          200,
+          { 'Content-Type': 'text/html; charset=utf-8' },
+          '<!DOCTYPE html><html><body><p>The access token is in the fragment of this URL.</p></body></html>',
+        );
       default:
         return send(res, 404, { 'Content-Type': 'text/plain' }, '404 page not found');
     }
@@ -344,43 +406,91 @@ export class OAuthServer implements Controller {
     const client = this.server.get('oauth.openshift.io/v1', 'OAuthClient', q.get('client_id') ?? '');
     if (!client) return oauthError(res, 400, 'unauthorized_client', 'The client is not authorized to request a token using this method.');
     const redirectURI = q.get('redirect_uri') || client.redirectURIs?.[0];
-    if (!redirectURI || !(client.redirectURIs ?? []).includes(redirectURI)) return oauthError(res, 400, 'invalid_request', 'The request is missing a required parameter, includes an invalid parameter value, includes a parameter more than once, or is otherwise malformed.');
+    if (!redirectURI || !(client.redirectURIs ?? []).includes(redirectURI))
+      return oauthError(
+        res,
+        400,
+        'invalid_request',
+        'The request is missing a required parameter, includes an invalid parameter value, includes a parameter more than once, or is otherwise malformed.',
+      );
     const state = q.get('state');
     const responseType = q.get('response_type');
-    if (responseType !== 'token' && responseType !== 'code') return redirectError(res, redirectURI, 'unsupported_response_type', 'The authorization server does not support obtaining an authorization code using this method.', state);
+    if (responseType !== 'token' && responseType !== 'code')
+      return redirectError(
+        res,
+        redirectURI,
+        'unsupported_response_type',
+        'The authorization server does not support obtaining an authorization code using this method.',
+        state,
+      );
     const pkce = { challenge: q.get('code_challenge') ?? '', method: q.get('code_challenge_method') || 'plain' };
-    if (pkce.challenge && !['plain', 'S256'].includes(pkce.method)) return redirectError(res, redirectURI, 'invalid_request', 'The code_challenge_method is not supported.', state);
-    if (!client.respondWithChallenges) return send(res, 302, { Location: `https://${this.host}/login?then=${encodeURIComponent(`${url.pathname}?${q.toString()}`)}` }, '');
+    if (pkce.challenge && !['plain', 'S256'].includes(pkce.method))
+      return redirectError(res, redirectURI, 'invalid_request', 'The code_challenge_method is not supported.', state);
+    if (!client.respondWithChallenges)
+      return send(res, 302, { Location: `https://${this.host}/login?then=${encodeURIComponent(`${url.pathname}?${q.toString()}`)}` }, '');
     const credentials = basicCredentials(req.headers.authorization);
-    const provider = credentials && providers.find((p) => p.challenge && verifyPassword(p.htpasswd?.get(credentials.user), credentials.password));
+    const provider =
+      credentials && providers.find((p) => p.challenge && verifyPassword(p.htpasswd?.get(credentials.user), credentials.password));
     if (!credentials || !provider) return challenge(req, res);
     let user: KObject;
     try {
       user = this.mapIdentity(provider, credentials.user);
     } catch (error) {
       const message = error instanceof ApiError || error instanceof MappingError ? error.message : String(error);
-      return redirectError(res, redirectURI, 'server_error', `The authorization server encountered an unexpected condition that prevented it from fulfilling the request. (${message})`, state);
+      return redirectError(
+        res,
+        redirectURI,
+        'server_error',
+        `The authorization server encountered an unexpected condition that prevented it from fulfilling the request. (${message})`,
+        state,
+      );
     }
     const scopes = (q.get('scope') || 'user:full').split(' ').filter(Boolean);
     const noStore = { 'Cache-Control': 'no-cache, no-store, max-age=0, must-revalidate', Pragma: 'no-cache' };
     if (responseType === 'code') {
       const code = randomBytes(32).toString('base64url');
-      this.codes.set(code, { client: client.metadata.name!, redirectURI, scopes, user: user.metadata.name!, pkce, expires: Date.now() + AUTHORIZE_CODE_AGE * 1000 });
+      this.codes.set(code, {
+        client: client.metadata.name!,
+        redirectURI,
+        scopes,
+        user: user.metadata.name!,
+        pkce,
+        expires: Date.now() + AUTHORIZE_CODE_AGE * 1000,
+      });
       return send(res, 302, { Location: `${redirectURI}?${formEncode({ code, ...(state ? { state } : {}) })}`, ...noStore }, '');
     }
     const issued = this.issueToken(client, user, redirectURI, scopes);
-    const fragment = formEncode({ access_token: issued.token, expires_in: String(issued.expiresIn), scope: scopes.join(' '), token_type: 'Bearer', ...(state ? { state } : {}) });
+    const fragment = formEncode({
+      access_token: issued.token,
+      expires_in: String(issued.expiresIn),
+      scope: scopes.join(' '),
+      token_type: 'Bearer',
+      ...(state ? { state } : {}),
+    });
     send(res, 302, { Location: `${redirectURI}#${fragment}`, ...noStore }, '');
   }
 
   /** POST /oauth/token with grant_type=authorization_code: a code of this client, its redirect URI and PKCE verifier, once. */
   private exchangeCode(res: ServerResponse, form: URLSearchParams): void {
-    if (form.get('grant_type') !== 'authorization_code') return oauthError(res, 400, 'unsupported_grant_type', 'The authorization grant type is not supported by the authorization server.');
+    if (form.get('grant_type') !== 'authorization_code')
+      return oauthError(res, 400, 'unsupported_grant_type', 'The authorization grant type is not supported by the authorization server.');
     const code = form.get('code') ?? '';
     const grant = this.codes.get(code);
     this.codes.delete(code);
-    const invalid = () => oauthError(res, 400, 'invalid_grant', 'The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.');
-    if (!grant || grant.expires < Date.now() || grant.client !== form.get('client_id') || (form.get('redirect_uri') && form.get('redirect_uri') !== grant.redirectURI)) return invalid();
+    const invalid = () =>
+      oauthError(
+        res,
+        400,
+        'invalid_grant',
+        'The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.',
+      );
+    if (
+      !grant ||
+      grant.expires < Date.now() ||
+      grant.client !== form.get('client_id') ||
+      (form.get('redirect_uri') && form.get('redirect_uri') !== grant.redirectURI)
+    )
+      return invalid();
     if (grant.pkce.challenge) {
       const verifier = form.get('code_verifier') ?? '';
       const computed = grant.pkce.method === 'S256' ? createHash('sha256').update(verifier).digest('base64url') : verifier;
@@ -390,14 +500,20 @@ export class OAuthServer implements Controller {
     const user = this.server.get('user.openshift.io/v1', 'User', grant.user);
     if (!client || !user) return invalid();
     const issued = this.issueToken(client, user, grant.redirectURI, grant.scopes);
-    send(res, 200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', Pragma: 'no-cache' }, JSON.stringify({ access_token: issued.token, token_type: 'Bearer', expires_in: issued.expiresIn, scope: grant.scopes.join(' ') }));
+    send(
+      res,
+      200,
+      { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', Pragma: 'no-cache' },
+      JSON.stringify({ access_token: issued.token, token_type: 'Bearer', expires_in: issued.expiresIn, scope: grant.scopes.join(' ') }),
+    );
   }
 
   /** An access token stored as OAuthAccessToken (by its hash), as the API server's token authenticator looks it up. */
   private issueToken(client: KObject, user: KObject, redirectURI: string, scopes: string[]): { token: string; expiresIn: number } {
     const expiresIn = client.accessTokenMaxAgeSeconds ?? DEFAULT_TOKEN_AGE;
     const token = newOAuthToken();
-    if (this.ctx.faults.has('oauth-login-token-narrowed') && client.metadata.name === CHALLENGING_CLIENT) scopes = ['user:info', 'user:check-access'];
+    if (this.ctx.faults.has('oauth-login-token-narrowed') && client.metadata.name === CHALLENGING_CLIENT)
+      scopes = ['user:info', 'user:check-access'];
     this.server.create({
       apiVersion: 'oauth.openshift.io/v1',
       kind: 'OAuthAccessToken',
@@ -418,16 +534,29 @@ export class OAuthServer implements Controller {
     const identity = this.server.get('user.openshift.io/v1', 'Identity', identityName);
     if (identity) {
       const user = this.server.get('user.openshift.io/v1', 'User', identity.user?.name ?? '');
-      if (!user || user.metadata.uid !== identity.user?.uid) throw new MappingError(`user.user.openshift.io "${identity.user?.name}" not found`);
+      if (!user || user.metadata.uid !== identity.user?.uid)
+        throw new MappingError(`user.user.openshift.io "${identity.user?.name}" not found`);
       return user;
     }
-    if (provider.mappingMethod === 'lookup') throw new MappingError(`lookup of user for "${identityName}" failed: useridentitymapping.user.openshift.io "${identityName}" not found`);
+    if (provider.mappingMethod === 'lookup')
+      throw new MappingError(
+        `lookup of user for "${identityName}" failed: useridentitymapping.user.openshift.io "${identityName}" not found`,
+      );
     let user = this.server.get('user.openshift.io/v1', 'User', userName);
     const mapped: string[] = user?.identities ?? [];
     if (user && provider.mappingMethod !== 'add' && mapped.length && !mapped.includes(identityName)) {
-      throw new MappingError(`user "${userName}" cannot be claimed by identity "${identityName}" because it is already mapped to [${mapped.join(' ')}]`);
+      throw new MappingError(
+        `user "${userName}" cannot be claimed by identity "${identityName}" because it is already mapped to [${mapped.join(' ')}]`,
+      );
     }
-    if (!user) user = this.server.create({ apiVersion: 'user.openshift.io/v1', kind: 'User', metadata: { name: userName }, identities: [identityName], groups: null });
+    if (!user)
+      user = this.server.create({
+        apiVersion: 'user.openshift.io/v1',
+        kind: 'User',
+        metadata: { name: userName },
+        identities: [identityName],
+        groups: null,
+      });
     else if (!mapped.includes(identityName)) user = this.server.update({ ...user, identities: [...mapped, identityName] });
     this.server.create({
       apiVersion: 'user.openshift.io/v1',
@@ -453,7 +582,8 @@ export function observe(identityProviders: IdentityProvider[], secret: (name: st
     const type = PROVIDER_TYPES[idp.type];
     if (!type) return void errors.push(`failed to apply IDP ${idp.name} config: the identity provider type '${idp.type}' is not supported`);
     const config = idp[type.field];
-    if (!config) return void errors.push(`failed to apply IDP ${idp.name} config: type ${idp.type} was specified, but its configuration is missing`);
+    if (!config)
+      return void errors.push(`failed to apply IDP ${idp.name} config: type ${idp.type} was specified, but its configuration is missing`);
     providers.push({ idp, refs: type.secrets(config, i) });
   });
   // As ObserveIdentityProviders: conversion errors are reported alone; the Secrets are validated after a clean conversion.
@@ -461,7 +591,11 @@ export function observe(identityProviders: IdentityProvider[], secret: (name: st
   for (const { refs } of providers) {
     for (const ref of refs) {
       const s = secret(ref.name);
-      const problem = !s ? `secret "${ref.name}" not found` : !(ref.key in (s.data ?? {})) ? `missing required key: "${ref.key}"` : undefined;
+      const problem = !s
+        ? `secret "${ref.name}" not found`
+        : !(ref.key in (s.data ?? {}))
+          ? `missing required key: "${ref.key}"`
+          : undefined;
       if (problem) errors.push(`error validating secret ${CONFIG_NS}/${ref.name}: ${problem}`);
     }
   }
@@ -481,29 +615,56 @@ function aggregate(errors: string[]): string {
 }
 
 function degraded(errors: string[]): Condition {
-  if (errors.length) return { type: 'Degraded', status: 'True', reason: 'OAuthServerConfigObservation_Error', message: `OAuthServerConfigObservationDegraded: ${aggregate(errors)}` };
+  if (errors.length)
+    return {
+      type: 'Degraded',
+      status: 'True',
+      reason: 'OAuthServerConfigObservation_Error',
+      message: `OAuthServerConfigObservationDegraded: ${aggregate(errors)}`,
+    };
   return { type: 'Degraded', status: 'False', reason: 'AsExpected', message: 'All is well' };
 }
 
 function progressing(d: KObject | undefined): Condition {
   const where = `deployment/${DEPLOYMENT}.${NS}`;
-  if (!d) return { type: 'Progressing', status: 'True', reason: 'OAuthServerDeployment_NoDeployment', message: `OAuthServerDeploymentProgressing: ${where} does not exist` };
+  if (!d)
+    return {
+      type: 'Progressing',
+      status: 'True',
+      reason: 'OAuthServerDeployment_NoDeployment',
+      message: `OAuthServerDeploymentProgressing: ${where} does not exist`,
+    };
   const desired = d.spec?.replicas ?? 1;
   const s = d.status ?? {};
   if ((s.observedGeneration ?? 0) < (d.metadata.generation ?? 1)) {
-    return { type: 'Progressing', status: 'True', reason: 'OAuthServerDeployment_NewGeneration', message: `OAuthServerDeploymentProgressing: ${where}: observed generation is ${s.observedGeneration ?? 0}, desired generation is ${d.metadata.generation}.` };
+    return {
+      type: 'Progressing',
+      status: 'True',
+      reason: 'OAuthServerDeployment_NewGeneration',
+      message: `OAuthServerDeploymentProgressing: ${where}: observed generation is ${s.observedGeneration ?? 0}, desired generation is ${d.metadata.generation}.`,
+    };
   }
   const updated = s.updatedReplicas ?? 0;
   const availableReplicas = s.availableReplicas ?? 0;
   if (updated < desired || availableReplicas < desired || (s.replicas ?? 0) > desired) {
-    return { type: 'Progressing', status: 'True', reason: 'OAuthServerDeployment_PodsUpdating', message: `OAuthServerDeploymentProgressing: ${where}: ${updated}/${desired} pods have been updated to the latest generation and ${availableReplicas}/${desired} pods are available` };
+    return {
+      type: 'Progressing',
+      status: 'True',
+      reason: 'OAuthServerDeployment_PodsUpdating',
+      message: `OAuthServerDeploymentProgressing: ${where}: ${updated}/${desired} pods have been updated to the latest generation and ${availableReplicas}/${desired} pods are available`,
+    };
   }
   return { type: 'Progressing', status: 'False', reason: 'AsExpected', message: 'AuthenticatorCertKeyProgressing: All is well' };
 }
 
 function available(d: KObject | undefined): Condition {
   if ((d?.status?.availableReplicas ?? 0) > 0) return { type: 'Available', status: 'True', reason: 'AsExpected', message: 'All is well' };
-  return { type: 'Available', status: 'False', reason: 'OAuthServerDeployment_NoPod', message: `OAuthServerDeploymentAvailable: no ${DEPLOYMENT}.${NS} pods available on any node.` };
+  return {
+    type: 'Available',
+    status: 'False',
+    reason: 'OAuthServerDeployment_NoPod',
+    message: `OAuthServerDeploymentAvailable: no ${DEPLOYMENT}.${NS} pods available on any node.`,
+  };
 }
 
 // ---- htpasswd ----
@@ -549,7 +710,8 @@ function basicCredentials(header: string | undefined): { user: string; password:
 
 /** The basic-auth challenge of the challenging client; refused without X-CSRF-Token, as OpenShift's password challenger does. */
 function challenge(req: IncomingMessage, res: ServerResponse): void {
-  if (!req.headers['x-csrf-token']) return send(res, 401, { 'Content-Type': 'text/plain', Warning: `199 Origin "${CSRF_WARNING}"` }, `${CSRF_WARNING}\n`);
+  if (!req.headers['x-csrf-token'])
+    return send(res, 401, { 'Content-Type': 'text/plain', Warning: `199 Origin "${CSRF_WARNING}"` }, `${CSRF_WARNING}\n`);
   send(res, 401, { 'WWW-Authenticate': 'Basic realm="openshift"', 'Content-Type': 'text/plain' }, '');
 }
 
@@ -569,7 +731,8 @@ function oauthError(res: ServerResponse, status: number, error: string, descript
 }
 
 function applicationNotAvailable(res: ServerResponse): void {
-  const body = '<html><head><title>Application is not available</title></head><body><h1>Application is not available</h1><p>The application is currently not serving requests at this endpoint. It may not have been started or is still starting.</p></body></html>';
+  const body =
+    '<html><head><title>Application is not available</title></head><body><h1>Application is not available</h1><p>The application is currently not serving requests at this endpoint. It may not have been started or is still starting.</p></body></html>';
   send(res, 503, { 'Content-Type': 'text/html', 'Cache-Control': 'private, max-age=0, no-cache, no-store' }, body);
 }
 

@@ -66,7 +66,7 @@ export const ODH_MODEL_CONTROLLER_FAULTS: FaultDefinition[] = [
   {
     name: AUTHORINO_TRUSTS_UNVERIFIED_JWT_FAULT,
     description:
-      "Authorino takes a JWT-shaped token that the TokenReview refused for the identity of its unverified sub claim (a forged or expired token is not rejected as unauthenticated): an invalid token reaches the SubjectAccessReview and is refused 403 instead of 401",
+      'Authorino takes a JWT-shaped token that the TokenReview refused for the identity of its unverified sub claim (a forged or expired token is not rejected as unauthenticated): an invalid token reaches the SubjectAccessReview and is refused 403 instead of 401',
     caughtBy: '@req.CMP-06',
     expectMessage: 'the credential passed authentication',
   },
@@ -108,7 +108,9 @@ export class OdhModelController implements Controller {
       this.isvcs.enqueue(keyOf(i));
       this.namespaces.enqueue(i.metadata.namespace!);
     });
-    this.client.watch(RUNTIME_API, 'ServingRuntime', (_t, sr) => this.client.list(ISVC_API, 'InferenceService', sr.metadata.namespace).forEach((i) => this.isvcs.enqueue(keyOf(i))));
+    this.client.watch(RUNTIME_API, 'ServingRuntime', (_t, sr) =>
+      this.client.list(ISVC_API, 'InferenceService', sr.metadata.namespace).forEach((i) => this.isvcs.enqueue(keyOf(i))),
+    );
     this.client.watch('v1', 'Secret', (_t, s) => {
       if (isDataConnection(s) || s.metadata.name === 'storage-config') this.namespaces.enqueue(s.metadata.namespace!);
     });
@@ -140,13 +142,20 @@ export class OdhModelController implements Controller {
     const connections = this.client.list('v1', 'Secret', ns, { labelSelector: 'opendatahub.io/managed=true' }).filter(isDataConnection);
     const live = this.client.get('v1', 'Secret', 'storage-config', ns);
     if (!connections.length) {
-      if (live && live.metadata.annotations?.['opendatahub.io/managed-by'] === MANAGER) this.client.delete('v1', 'Secret', 'storage-config', ns);
+      if (live && live.metadata.annotations?.['opendatahub.io/managed-by'] === MANAGER)
+        this.client.delete('v1', 'Secret', 'storage-config', ns);
       return;
     }
     const data: Record<string, string> = {};
     for (const s of connections) data[s.metadata.name!] = Buffer.from(JSON.stringify(storageEntry(s))).toString('base64');
     if (live && JSON.stringify(live.data ?? {}) === JSON.stringify(data)) return;
-    this.client.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'storage-config', namespace: ns, annotations: { 'opendatahub.io/managed-by': MANAGER } }, type: 'Opaque', data });
+    this.client.apply({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'storage-config', namespace: ns, annotations: { 'opendatahub.io/managed-by': MANAGER } },
+      type: 'Opaque',
+      data,
+    });
   }
 
   // ---- InferenceServices ----
@@ -166,8 +175,18 @@ export class OdhModelController implements Controller {
     this.client.apply({
       apiVersion: ROUTE_API,
       kind: 'Route',
-      metadata: { name: `${name}-${namespace}`, namespace: MESH_NAMESPACE, labels: { 'inferenceservice-name': name!, 'inferenceservice-namespace': namespace! } },
-      spec: { host, to: { kind: 'Service', name: 'istio-ingressgateway', weight: 100 }, port: { targetPort: 'https' }, tls: { termination: 'passthrough', insecureEdgeTerminationPolicy: 'Redirect' }, wildcardPolicy: 'None' },
+      metadata: {
+        name: `${name}-${namespace}`,
+        namespace: MESH_NAMESPACE,
+        labels: { 'inferenceservice-name': name!, 'inferenceservice-namespace': namespace! },
+      },
+      spec: {
+        host,
+        to: { kind: 'Service', name: 'istio-ingressgateway', weight: 100 },
+        port: { targetPort: 'https' },
+        tls: { termination: 'passthrough', insecureEdgeTerminationPolicy: 'Redirect' },
+        wildcardPolicy: 'None',
+      },
     });
     this.authConfig(isvc);
   }
@@ -183,25 +202,42 @@ export class OdhModelController implements Controller {
     const spec: Record<string, unknown> = authRequired
       ? {
           hosts,
-          authentication: { 'kubernetes-user': { credentials: { authorizationHeader: {} }, kubernetesTokenReview: { audiences: AUTH_AUDIENCES } } },
-          authorization: this.ctx.faults.has(AUTHCONFIG_WITHOUT_RBAC_FAULT) ? undefined : {
-            'kubernetes-rbac': {
-              kubernetesSubjectAccessReview: {
-                resourceAttributes: { verb: { value: 'get' }, group: { value: '' }, resource: { value: 'services' }, namespace: { value: ns }, subresource: { value: '' }, name: { value: '' } },
-                user: { selector: 'auth.identity.user.username' },
-              },
-            },
+          authentication: {
+            'kubernetes-user': { credentials: { authorizationHeader: {} }, kubernetesTokenReview: { audiences: AUTH_AUDIENCES } },
           },
+          authorization: this.ctx.faults.has(AUTHCONFIG_WITHOUT_RBAC_FAULT)
+            ? undefined
+            : {
+                'kubernetes-rbac': {
+                  kubernetesSubjectAccessReview: {
+                    resourceAttributes: {
+                      verb: { value: 'get' },
+                      group: { value: '' },
+                      resource: { value: 'services' },
+                      namespace: { value: ns },
+                      subresource: { value: '' },
+                      name: { value: '' },
+                    },
+                    user: { selector: 'auth.identity.user.username' },
+                  },
+                },
+              },
         }
       : { hosts, authentication: { 'anonymous-access': { anonymous: {}, credentials: { authorizationHeader: {} } } } };
     if (spec.authorization === undefined) delete spec.authorization;
     const live = this.client.get(AUTHCONFIG_API, 'AuthConfig', name, ns);
     const labels = { [AUTHORINO_LABEL[0]]: AUTHORINO_LABEL[1] };
-    if (live && JSON.stringify(live.spec) === JSON.stringify(spec) && JSON.stringify(live.metadata.labels ?? {}) === JSON.stringify(labels)) return;
+    if (live && JSON.stringify(live.spec) === JSON.stringify(spec) && JSON.stringify(live.metadata.labels ?? {}) === JSON.stringify(labels))
+      return;
     this.client.apply({
       apiVersion: AUTHCONFIG_API,
       kind: 'AuthConfig',
-      metadata: { name, namespace: ns, labels, ownerReferences: [ownerReference({ ...isvc, apiVersion: ISVC_API, kind: 'InferenceService' })] },
+      metadata: {
+        name,
+        namespace: ns,
+        labels,
+        ownerReferences: [ownerReference({ ...isvc, apiVersion: ISVC_API, kind: 'InferenceService' })],
+      },
       spec,
     });
   }
@@ -209,7 +245,11 @@ export class OdhModelController implements Controller {
   /** 2.9's check: an AuthorizationPolicy in istio-system with action CUSTOM selecting component=predictor. */
   private authorizationAvailable(): boolean {
     if (this.ctx.faults.has(AUTH_PROVIDER_MISSING_FAULT)) return false;
-    return this.client.list(POLICY_API, 'AuthorizationPolicy', MESH_NAMESPACE).some((p) => !p.metadata.deletionTimestamp && p.spec?.action === 'CUSTOM' && p.spec?.selector?.matchLabels?.component === 'predictor');
+    return this.client
+      .list(POLICY_API, 'AuthorizationPolicy', MESH_NAMESPACE)
+      .some(
+        (p) => !p.metadata.deletionTimestamp && p.spec?.action === 'CUSTOM' && p.spec?.selector?.matchLabels?.component === 'predictor',
+      );
   }
 
   /** The InferenceService is gone: its Route in istio-system goes, and the namespace leaves the mesh with its last KServe one. */
@@ -235,7 +275,11 @@ export class OdhModelController implements Controller {
 
   /** Takes the namespace out of the member roll when no KServe InferenceService remains (but `leaving`). */
   private leaveMeshIfUnused(ns: string, leaving?: string): void {
-    const left = this.client.list(ISVC_API, 'InferenceService', ns).filter((i) => i.metadata.name !== leaving && !i.metadata.deletionTimestamp && i.metadata.annotations?.[DEPLOYMENT_MODE] !== 'ModelMesh');
+    const left = this.client
+      .list(ISVC_API, 'InferenceService', ns)
+      .filter(
+        (i) => i.metadata.name !== leaving && !i.metadata.deletionTimestamp && i.metadata.annotations?.[DEPLOYMENT_MODE] !== 'ModelMesh',
+      );
     if (left.length) return;
     const roll = this.roll();
     const members: string[] = roll?.spec?.members ?? [];
@@ -248,7 +292,9 @@ export class OdhModelController implements Controller {
   private modelMeshRoute(isvc: KObject): void {
     const ns = isvc.metadata.namespace!;
     const name = isvc.metadata.name!;
-    const runtime = isvc.spec?.predictor?.model?.runtime ? this.client.get(RUNTIME_API, 'ServingRuntime', isvc.spec.predictor.model.runtime, ns) : undefined;
+    const runtime = isvc.spec?.predictor?.model?.runtime
+      ? this.client.get(RUNTIME_API, 'ServingRuntime', isvc.spec.predictor.model.runtime, ns)
+      : undefined;
     const wanted = !isvc.metadata.deletionTimestamp && runtime?.metadata.annotations?.['enable-route'] === 'true';
     const live = this.client.get(ROUTE_API, 'Route', name, ns);
     if (!wanted) {
@@ -259,13 +305,20 @@ export class OdhModelController implements Controller {
     this.client.apply({
       apiVersion: ROUTE_API,
       kind: 'Route',
-      metadata: { name, namespace: ns, labels: { 'inferenceservice-name': name, 'modelmesh-serving-runtime': runtime!.metadata.name! }, ownerReferences: [ownerReference({ ...isvc, apiVersion: ISVC_API, kind: 'InferenceService' })] },
+      metadata: {
+        name,
+        namespace: ns,
+        labels: { 'inferenceservice-name': name, 'modelmesh-serving-runtime': runtime!.metadata.name! },
+        ownerReferences: [ownerReference({ ...isvc, apiVersion: ISVC_API, kind: 'InferenceService' })],
+      },
       spec: {
         host: `${name}-${ns}.${this.ctx.settings.appsDomain}`,
         path: `/v2/models/${name}`,
         to: { kind: 'Service', name: 'modelmesh-serving', weight: 100 },
         port: { targetPort: auth ? 8443 : 8008 },
-        tls: auth ? { termination: 'reencrypt', insecureEdgeTerminationPolicy: 'Redirect' } : { termination: 'edge', insecureEdgeTerminationPolicy: 'Redirect' },
+        tls: auth
+          ? { termination: 'reencrypt', insecureEdgeTerminationPolicy: 'Redirect' }
+          : { termination: 'edge', insecureEdgeTerminationPolicy: 'Redirect' },
         wildcardPolicy: 'None',
       },
     });
@@ -280,7 +333,8 @@ export function authConfigHosts(isvc: KObject): string[] {
   }
   const found = [...new Set(urls.filter((u): u is string => !!u).map((u) => new URL(u).hostname))];
   const hosts = [...found];
-  for (const h of found) if (h.endsWith('.svc.cluster.local')) hosts.push(h.replace(/\.svc\.cluster\.local$/, ''), h.replace(/\.svc\.cluster\.local$/, '.svc'));
+  for (const h of found)
+    if (h.endsWith('.svc.cluster.local')) hosts.push(h.replace(/\.svc\.cluster\.local$/, ''), h.replace(/\.svc\.cluster\.local$/, '.svc'));
   return hosts.sort();
 }
 

@@ -43,7 +43,8 @@ export const OLM_FAULTS: FaultDefinition[] = [
   },
   {
     name: 'olm-csv-failed',
-    description: "The RHOAI operator's ClusterServiceVersion ends in phase Failed (InstallComponentFailed), as when its install strategy cannot be applied",
+    description:
+      "The RHOAI operator's ClusterServiceVersion ends in phase Failed (InstallComponentFailed), as when its install strategy cannot be applied",
     caughtBy: '@req.INS-OP-03',
     expectMessage: 'InstallComponentFailed',
   },
@@ -55,7 +56,8 @@ export const OLM_FAULTS: FaultDefinition[] = [
   },
   {
     name: 'olm-catalog-missing-package',
-    description: 'The redhat-operators catalog does not offer the rhods-operator package at all (a disconnected mirror without it): no PackageManifest, and a subscription to it cannot be resolved',
+    description:
+      'The redhat-operators catalog does not offer the rhods-operator package at all (a disconnected mirror without it): no PackageManifest, and a subscription to it cannot be resolved',
     caughtBy: '@req.INS-OP-01',
     expectMessage: 'offers no package rhods-operator',
   },
@@ -89,7 +91,8 @@ export const OLM_FAULTS: FaultDefinition[] = [
   },
   {
     name: 'olm-bundle-unresolvable',
-    description: "The catalog lists rhods-operator but its channel heads' bundles are missing from the index, so OLM reports ResolutionFailed on the subscription",
+    description:
+      "The catalog lists rhods-operator but its channel heads' bundles are missing from the index, so OLM reports ResolutionFailed on the subscription",
     caughtBy: '@req.INS-OP-03',
     expectMessage: 'ResolutionFailed',
   },
@@ -152,7 +155,10 @@ export function loadCatalog(dir: string): CatalogPackage[] {
     .map((f) => {
       const file = yaml.load(readFileSync(join(dir, f), 'utf8')) as CatalogFile;
       const csvs = new Map<string, CatalogCsv>();
-      for (const ch of file.channels) for (const e of ch.entries) if (!csvs.has(e.name)) csvs.set(e.name, { ...file.bundle, name: e.name, version: e.version, ...(e.replaces ? { replaces: e.replaces } : {}) });
+      for (const ch of file.channels)
+        for (const e of ch.entries)
+          if (!csvs.has(e.name))
+            csvs.set(e.name, { ...file.bundle, name: e.name, version: e.version, ...(e.replaces ? { replaces: e.replaces } : {}) });
       return {
         package: file.package,
         catalogSource: file.catalogSource,
@@ -172,12 +178,20 @@ function withoutEntries(pkg: CatalogPackage, drop: (e: CatalogEntry) => boolean)
     .filter((ch) => ch.entries.length)
     .map((ch) => ({ ...ch, currentCSV: ch.entries[0]!.name }));
   const names = new Set(channels.flatMap((ch) => ch.entries.map((e) => e.name)));
-  return { ...pkg, channels, csvs: pkg.csvs.filter((c) => names.has(c.name)), defaultChannel: channels.some((c) => c.name === pkg.defaultChannel) ? pkg.defaultChannel : channels[0]!.name };
+  return {
+    ...pkg,
+    channels,
+    csvs: pkg.csvs.filter((c) => names.has(c.name)),
+    defaultChannel: channels.some((c) => c.name === pkg.defaultChannel) ? pkg.defaultChannel : channels[0]!.name,
+  };
 }
 
 /** Numeric parts of a version, without a pre-release or build suffix (2.5.1-0 → [2, 5, 1]). */
 function versionParts(v: string): number[] {
-  return v.split(/[-+]/)[0]!.split('.').map((n) => Number(n) || 0);
+  return v
+    .split(/[-+]/)[0]!
+    .split('.')
+    .map((n) => Number(n) || 0);
 }
 
 export function compareVersions(a: string, b: string): number {
@@ -197,11 +211,16 @@ export function inSkipRange(version: string, range: string): boolean {
       if (!m) return false;
       const c = compareVersions(version, m[2]!);
       switch (m[1]) {
-        case '>=': return c >= 0;
-        case '<=': return c <= 0;
-        case '>': return c > 0;
-        case '<': return c < 0;
-        default: return c === 0;
+        case '>=':
+          return c >= 0;
+        case '<=':
+          return c <= 0;
+        case '>':
+          return c > 0;
+        case '<':
+          return c < 0;
+        default:
+          return c === 0;
       }
     });
 }
@@ -212,7 +231,13 @@ export function inSkipRange(version: string, range: string): boolean {
  * getSubscriptionVariables with a current entry, then sortChannel).
  */
 export function upgradeFor(channel: CatalogChannel, installed: { name: string; version: string }): CatalogEntry | undefined {
-  return channel.entries.find((e) => e.name !== installed.name && (e.replaces === installed.name || e.skips?.includes(installed.name) || (!!e.skipRange && inSkipRange(installed.version, e.skipRange))));
+  return channel.entries.find(
+    (e) =>
+      e.name !== installed.name &&
+      (e.replaces === installed.name ||
+        e.skips?.includes(installed.name) ||
+        (!!e.skipRange && inSkipRange(installed.version, e.skipRange))),
+  );
 }
 
 export class OlmController implements Controller {
@@ -228,7 +253,11 @@ export class OlmController implements Controller {
     this.client = ctx.clientFor('olm', 'openshift-operator-lifecycle-manager:olm-operator-serviceaccount');
     this.catalog = loadCatalog(ctx.settings.catalogDir)
       .filter((p) => !(ctx.faults.has('olm-catalog-missing-package') && p.package === 'rhods-operator'))
-      .map((p) => (ctx.faults.has('olm-catalog-lacks-version') && p.package === 'rhods-operator' ? withoutEntries(p, (e) => e.version.startsWith('2.9.')) : p));
+      .map((p) =>
+        ctx.faults.has('olm-catalog-lacks-version') && p.package === 'rhods-operator'
+          ? withoutEntries(p, (e) => e.version.startsWith('2.9.'))
+          : p,
+      );
     const { latencyMs, log } = ctx.settings;
     this.subscriptions = new WorkQueue('olm/subscriptions', latencyMs, (k) => this.reconcileSubscription(k), log);
     this.installPlans = new WorkQueue('olm/installplans', latencyMs, (k) => this.reconcileInstallPlan(k), log);
@@ -263,7 +292,12 @@ export class OlmController implements Controller {
     const ns = 'redhat-ods-operator';
     if (!this.client.get('v1', 'Namespace', ns)) this.client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     if (!this.client.get(`${OLM}/v1`, 'OperatorGroup', 'redhat-ods-operator-x7k2p', ns)) {
-      this.client.create({ apiVersion: `${OLM}/v1`, kind: 'OperatorGroup', metadata: { name: 'redhat-ods-operator-x7k2p', namespace: ns, annotations: { 'olm.providedAPIs': '' } }, spec: { targetNamespaces: [ns], upgradeStrategy: 'Default' } });
+      this.client.create({
+        apiVersion: `${OLM}/v1`,
+        kind: 'OperatorGroup',
+        metadata: { name: 'redhat-ods-operator-x7k2p', namespace: ns, annotations: { 'olm.providedAPIs': '' } },
+        spec: { targetNamespaces: [ns], upgradeStrategy: 'Default' },
+      });
     }
   }
 
@@ -277,7 +311,13 @@ export class OlmController implements Controller {
     for (const p of this.catalog) {
       const csvDesc = (name: string) => {
         const csv = p.csvs.find((c) => c.name === name)!;
-        return { displayName: p.displayName, version: csv.version, provider: { name: p.provider }, installModes: installModes(csv), annotations: csv.annotations ?? {} };
+        return {
+          displayName: p.displayName,
+          version: csv.version,
+          provider: { name: p.provider },
+          installModes: installModes(csv),
+          annotations: csv.annotations ?? {},
+        };
       };
       const manifest = {
         apiVersion: 'packages.operators.coreos.com/v1',
@@ -285,7 +325,12 @@ export class OlmController implements Controller {
         metadata: {
           name: p.package,
           namespace: MARKETPLACE,
-          labels: { catalog: p.catalogSource, 'catalog-namespace': MARKETPLACE, 'operatorframework.io/arch.amd64': 'supported', 'operatorframework.io/os.linux': 'supported' },
+          labels: {
+            catalog: p.catalogSource,
+            'catalog-namespace': MARKETPLACE,
+            'operatorframework.io/arch.amd64': 'supported',
+            'operatorframework.io/os.linux': 'supported',
+          },
         },
         spec: {},
         status: {
@@ -296,7 +341,12 @@ export class OlmController implements Controller {
           packageName: p.package,
           provider: { name: p.provider },
           defaultChannel: p.defaultChannel,
-          channels: p.channels.map((c) => ({ name: c.name, currentCSV: c.currentCSV, currentCSVDesc: csvDesc(c.currentCSV), entries: c.entries.map((e) => ({ name: e.name, version: e.version })) })),
+          channels: p.channels.map((c) => ({
+            name: c.name,
+            currentCSV: c.currentCSV,
+            currentCSVDesc: csvDesc(c.currentCSV),
+            entries: c.entries.map((e) => ({ name: e.name, version: e.version })),
+          })),
         },
       };
       if (!this.client.get('packages.operators.coreos.com/v1', 'PackageManifest', p.package, MARKETPLACE)) this.client.create(manifest);
@@ -308,18 +358,32 @@ export class OlmController implements Controller {
     const { name: pkgName, source, sourceNamespace } = sub.spec;
     const subName = sub.metadata.name;
     if (!this.client.get(`${OLM}/v1alpha1`, 'CatalogSource', source, sourceNamespace)) {
-      return { reason: 'ConstraintsNotSatisfiable', error: `constraints not satisfiable: no operators found from catalog ${source} in namespace ${sourceNamespace} referenced by subscription ${subName}, subscription ${subName} exists` };
+      return {
+        reason: 'ConstraintsNotSatisfiable',
+        error: `constraints not satisfiable: no operators found from catalog ${source} in namespace ${sourceNamespace} referenced by subscription ${subName}, subscription ${subName} exists`,
+      };
     }
     const pkg = this.catalog.find((p) => p.package === pkgName && p.catalogSource === source);
-    if (!pkg) return { reason: 'ConstraintsNotSatisfiable', error: `constraints not satisfiable: no operators found in package ${pkgName} in the catalog referenced by subscription ${subName}, subscription ${subName} exists` };
+    if (!pkg)
+      return {
+        reason: 'ConstraintsNotSatisfiable',
+        error: `constraints not satisfiable: no operators found in package ${pkgName} in the catalog referenced by subscription ${subName}, subscription ${subName} exists`,
+      };
     const channel = sub.spec.channel || pkg.defaultChannel;
     const ch = pkg.channels.find((c) => c.name === channel);
-    if (!ch) return { reason: 'ConstraintsNotSatisfiable', error: `constraints not satisfiable: no operators found in channel ${channel} of package ${pkgName} in the catalog referenced by subscription ${subName}, subscription ${subName} exists` };
+    if (!ch)
+      return {
+        reason: 'ConstraintsNotSatisfiable',
+        error: `constraints not satisfiable: no operators found in channel ${channel} of package ${pkgName} in the catalog referenced by subscription ${subName}, subscription ${subName} exists`,
+      };
     const wanted = sub.spec.startingCSV || ch.currentCSV;
     const bundleMissing = this.ctx.faults.has('olm-bundle-unresolvable') && pkg.package === 'rhods-operator';
     const csv = bundleMissing ? undefined : pkg.csvs.find((c) => c.name === wanted);
     if (!csv || !ch.entries.some((e) => e.name === wanted)) {
-      return { reason: 'ConstraintsNotSatisfiable', error: `constraints not satisfiable: no operators found with name ${wanted} in channel ${channel} of package ${pkgName} in the catalog referenced by subscription ${subName}, subscription ${subName} exists` };
+      return {
+        reason: 'ConstraintsNotSatisfiable',
+        error: `constraints not satisfiable: no operators found with name ${wanted} in channel ${channel} of package ${pkgName} in the catalog referenced by subscription ${subName}, subscription ${subName} exists`,
+      };
     }
     return { pkg, csv, channel: ch };
   }
@@ -337,11 +401,24 @@ export class OlmController implements Controller {
     const resolved = this.resolve(sub);
     if ('error' in resolved) {
       if (!ip) {
-        conditions = setCondition(conditions, { type: 'ResolutionFailed', status: 'True', reason: resolved.reason, message: resolved.error }, now);
+        conditions = setCondition(
+          conditions,
+          { type: 'ResolutionFailed', status: 'True', reason: resolved.reason, message: resolved.error },
+          now,
+        );
         return this.writeSubscription(sub, { conditions, catalogHealth, lastUpdated: now });
       }
     }
-    conditions = setCondition(conditions, { type: 'CatalogSourcesUnhealthy', status: 'False', reason: 'AllCatalogSourcesHealthy', message: 'all available catalogsources are healthy' }, now);
+    conditions = setCondition(
+      conditions,
+      {
+        type: 'CatalogSourcesUnhealthy',
+        status: 'False',
+        reason: 'AllCatalogSourcesHealthy',
+        message: 'all available catalogsources are healthy',
+      },
+      now,
+    );
     conditions = conditions.filter((c) => c.type !== 'ResolutionFailed');
     if (!ip) {
       if ('error' in resolved) return;
@@ -370,7 +447,11 @@ export class OlmController implements Controller {
       const already = (ip.spec.clusterServiceVersionNames as string[]).includes(next?.name ?? '');
       if (next && !already && resolved.pkg.csvs.some((c) => c.name === next.name)) {
         const upgrade = this.createInstallPlan(sub, [next.name], resolved.pkg.package);
-        conditions = setCondition(conditions, { type: 'InstallPlanPending', status: 'True', reason: 'RequiresApproval', message: 'install plan requires approval' }, now);
+        conditions = setCondition(
+          conditions,
+          { type: 'InstallPlanPending', status: 'True', reason: 'RequiresApproval', message: 'install plan requires approval' },
+          now,
+        );
         return this.writeSubscription(sub, {
           state: 'UpgradePending',
           currentCSV: next.name,
@@ -385,9 +466,28 @@ export class OlmController implements Controller {
       }
     }
     if (phase === 'RequiresApproval' || phase === 'Installing' || !phase) {
-      conditions = setCondition(conditions, { type: 'InstallPlanPending', status: 'True', reason: phase ?? 'Installing', message: phase === 'RequiresApproval' ? 'install plan requires approval' : 'install plan is installing' }, now);
+      conditions = setCondition(
+        conditions,
+        {
+          type: 'InstallPlanPending',
+          status: 'True',
+          reason: phase ?? 'Installing',
+          message: phase === 'RequiresApproval' ? 'install plan requires approval' : 'install plan is installing',
+        },
+        now,
+      );
     } else conditions = conditions.filter((c) => c.type !== 'InstallPlanPending');
-    if (phase === 'Failed') conditions = setCondition(conditions, { type: 'InstallPlanFailed', status: 'True', reason: 'InstallComponentFailed', message: ip.status?.message ?? 'install plan failed' }, now);
+    if (phase === 'Failed')
+      conditions = setCondition(
+        conditions,
+        {
+          type: 'InstallPlanFailed',
+          status: 'True',
+          reason: 'InstallComponentFailed',
+          message: ip.status?.message ?? 'install plan failed',
+        },
+        now,
+      );
     this.writeSubscription(sub, {
       state: exists ? 'AtLatestKnown' : 'UpgradePending',
       currentCSV: target,
@@ -402,7 +502,14 @@ export class OlmController implements Controller {
   }
 
   private planRef(ip: KObject): object {
-    return { apiVersion: `${OLM}/v1alpha1`, kind: 'InstallPlan', name: ip.metadata.name, namespace: ip.metadata.namespace, uid: ip.metadata.uid, resourceVersion: ip.metadata.resourceVersion };
+    return {
+      apiVersion: `${OLM}/v1alpha1`,
+      kind: 'InstallPlan',
+      name: ip.metadata.name,
+      namespace: ip.metadata.namespace,
+      uid: ip.metadata.uid,
+      resourceVersion: ip.metadata.resourceVersion,
+    };
   }
 
   private writeSubscription(sub: KObject, status: Record<string, unknown>): void {
@@ -415,7 +522,14 @@ export class OlmController implements Controller {
 
   private catalogHealth(now: string): object[] {
     return this.client.list(`${OLM}/v1alpha1`, 'CatalogSource', MARKETPLACE).map((cs) => ({
-      catalogSourceRef: { apiVersion: `${OLM}/v1alpha1`, kind: 'CatalogSource', name: cs.metadata.name, namespace: MARKETPLACE, uid: cs.metadata.uid, resourceVersion: cs.metadata.resourceVersion },
+      catalogSourceRef: {
+        apiVersion: `${OLM}/v1alpha1`,
+        kind: 'CatalogSource',
+        name: cs.metadata.name,
+        namespace: MARKETPLACE,
+        uid: cs.metadata.uid,
+        resourceVersion: cs.metadata.resourceVersion,
+      },
       healthy: true,
       lastUpdated: now,
     }));
@@ -434,7 +548,12 @@ export class OlmController implements Controller {
         labels: { [`operators.coreos.com/${sub.spec.name}.${sub.metadata.namespace}`]: '' },
         ownerReferences: [{ ...ownerReference(sub, false), blockOwnerDeletion: false }],
       },
-      spec: { approval, approved: approval === 'Automatic' || forced, clusterServiceVersionNames: csvNames, generation: (sub.status?.installPlanGeneration ?? 0) + 1 },
+      spec: {
+        approval,
+        approved: approval === 'Automatic' || forced,
+        clusterServiceVersionNames: csvNames,
+        generation: (sub.status?.installPlanGeneration ?? 0) + 1,
+      },
     });
   }
 
@@ -451,7 +570,12 @@ export class OlmController implements Controller {
     const plan = found.flatMap((f) => this.planSteps(f!.pkg, f!.csv));
     if (!ip.spec.approved) {
       if (ip.status?.phase !== 'RequiresApproval') {
-        this.client.patchStatus(`${OLM}/v1alpha1`, 'InstallPlan', name, namespace, { phase: 'RequiresApproval', catalogSources: [pkg.catalogSource], plan, conditions: [{ type: 'Installed', status: 'False', reason: 'RequiresApproval', lastTransitionTime: now, lastUpdateTime: now }] });
+        this.client.patchStatus(`${OLM}/v1alpha1`, 'InstallPlan', name, namespace, {
+          phase: 'RequiresApproval',
+          catalogSources: [pkg.catalogSource],
+          plan,
+          conditions: [{ type: 'Installed', status: 'False', reason: 'RequiresApproval', lastTransitionTime: now, lastUpdateTime: now }],
+        });
       }
       return;
     }
@@ -461,8 +585,32 @@ export class OlmController implements Controller {
           phase: 'Installing',
           catalogSources: [pkg.catalogSource],
           plan,
-          bundleLookups: [{ path: `registry.redhat.io/rhoai/odh-operator-bundle:v${csv.version}`, identifier: csv.name, catalogSourceRef: { name: pkg.catalogSource, namespace: MARKETPLACE }, conditions: [{ type: 'BundleLookupPending', status: 'True', reason: 'JobIncomplete', message: 'unpack job not completed', lastTransitionTime: now }] }],
-          conditions: [{ type: 'Installed', status: 'Unknown', reason: 'InstallComponentPending', message: 'bundle unpacking is pending', lastTransitionTime: now, lastUpdateTime: now }],
+          bundleLookups: [
+            {
+              path: `registry.redhat.io/rhoai/odh-operator-bundle:v${csv.version}`,
+              identifier: csv.name,
+              catalogSourceRef: { name: pkg.catalogSource, namespace: MARKETPLACE },
+              conditions: [
+                {
+                  type: 'BundleLookupPending',
+                  status: 'True',
+                  reason: 'JobIncomplete',
+                  message: 'unpack job not completed',
+                  lastTransitionTime: now,
+                },
+              ],
+            },
+          ],
+          conditions: [
+            {
+              type: 'Installed',
+              status: 'Unknown',
+              reason: 'InstallComponentPending',
+              message: 'bundle unpacking is pending',
+              lastTransitionTime: now,
+              lastUpdateTime: now,
+            },
+          ],
         });
       }
       return;
@@ -481,12 +629,35 @@ export class OlmController implements Controller {
   }
 
   private planSteps(pkg: CatalogPackage, csv: CatalogCsv): object[] {
-    const crdSteps = csv.crdFiles.flatMap((f) => loadYamlObjects(join(this.ctx.settings.crdDir, f))).map((crd) => ({
-      resolving: csv.name,
-      resource: { group: 'apiextensions.k8s.io', version: 'v1', kind: 'CustomResourceDefinition', name: crd.metadata.name, sourceName: pkg.catalogSource, sourceNamespace: MARKETPLACE },
-      status: 'Unknown',
-    }));
-    return [{ resolving: csv.name, resource: { group: OLM, version: 'v1alpha1', kind: 'ClusterServiceVersion', name: csv.name, sourceName: pkg.catalogSource, sourceNamespace: MARKETPLACE }, status: 'Unknown' }, ...crdSteps];
+    const crdSteps = csv.crdFiles
+      .flatMap((f) => loadYamlObjects(join(this.ctx.settings.crdDir, f)))
+      .map((crd) => ({
+        resolving: csv.name,
+        resource: {
+          group: 'apiextensions.k8s.io',
+          version: 'v1',
+          kind: 'CustomResourceDefinition',
+          name: crd.metadata.name,
+          sourceName: pkg.catalogSource,
+          sourceNamespace: MARKETPLACE,
+        },
+        status: 'Unknown',
+      }));
+    return [
+      {
+        resolving: csv.name,
+        resource: {
+          group: OLM,
+          version: 'v1alpha1',
+          kind: 'ClusterServiceVersion',
+          name: csv.name,
+          sourceName: pkg.catalogSource,
+          sourceNamespace: MARKETPLACE,
+        },
+        status: 'Unknown',
+      },
+      ...crdSteps,
+    ];
   }
 
   private findCsv(name: string): { pkg: CatalogPackage; csv: CatalogCsv } | undefined {
@@ -511,14 +682,25 @@ export class OlmController implements Controller {
     this.client.create({
       apiVersion: `${OLM}/v1alpha1`,
       kind: 'ClusterServiceVersion',
-      metadata: { name: csv.name, namespace, annotations: { ...(csv.annotations ?? {}), 'olm.operatorNamespace': namespace }, labels: { [`operators.coreos.com/${pkg.package}.${namespace}`]: '' } },
+      metadata: {
+        name: csv.name,
+        namespace,
+        annotations: { ...(csv.annotations ?? {}), 'olm.operatorNamespace': namespace },
+        labels: { [`operators.coreos.com/${pkg.package}.${namespace}`]: '' },
+      },
       spec: {
         displayName: pkg.displayName,
         version: csv.version,
         ...(csv.replaces ? { replaces: csv.replaces } : {}),
         provider: { name: pkg.provider },
-        installModes: installModes(csv).map((m) => (m.type === 'AllNamespaces' && pkg.package === 'authorino-operator' && this.ctx.faults.has('olm-authorino-own-namespace-only') ? { ...m, supported: false } : m)),
-        customresourcedefinitions: { owned: crds.map((c) => ({ name: c.metadata.name, kind: c.spec.names.kind, version: c.spec.versions[0].name })) },
+        installModes: installModes(csv).map((m) =>
+          m.type === 'AllNamespaces' && pkg.package === 'authorino-operator' && this.ctx.faults.has('olm-authorino-own-namespace-only')
+            ? { ...m, supported: false }
+            : m,
+        ),
+        customresourcedefinitions: {
+          owned: crds.map((c) => ({ name: c.metadata.name, kind: c.spec.names.kind, version: c.spec.versions[0].name })),
+        },
         install: {
           strategy: 'deployment',
           spec: {
@@ -537,7 +719,9 @@ export class OlmController implements Controller {
         metadata: { labels: d.labels },
         spec: {
           serviceAccountName: d.name,
-          containers: [{ name: 'manager', image: d.image, resources: { requests: { cpu: d.cpu, memory: d.memory }, limits: { memory: d.memory } } }],
+          containers: [
+            { name: 'manager', image: d.image, resources: { requests: { cpu: d.cpu, memory: d.memory }, limits: { memory: d.memory } } },
+          ],
         },
       },
     };
@@ -551,12 +735,29 @@ export class OlmController implements Controller {
     if (!csv || csv.metadata.deletionTimestamp) return;
     const groups = this.client.list(`${OLM}/v1`, 'OperatorGroup', namespace);
     if (!groups.length) return this.setPhase(csv, 'Failed', 'NoOperatorGroup', 'csv in namespace with no operatorgroups');
-    if (groups.length > 1) return this.setPhase(csv, 'Failed', 'TooManyOperatorGroups', "csv created in namespace with multiple operatorgroups, can't pick one automatically");
+    if (groups.length > 1)
+      return this.setPhase(
+        csv,
+        'Failed',
+        'TooManyOperatorGroups',
+        "csv created in namespace with multiple operatorgroups, can't pick one automatically",
+      );
     const mode = installModeOf(groups[0], namespace!);
     const supported = (csv.spec.installModes ?? []).find((m: { type: string }) => m.type === mode)?.supported;
-    if (!supported) return this.setPhase(csv, 'Failed', 'UnsupportedOperatorGroup', `${mode} InstallModeType not supported, cannot configure to watch ${MODE_TEXT[mode]}`);
+    if (!supported)
+      return this.setPhase(
+        csv,
+        'Failed',
+        'UnsupportedOperatorGroup',
+        `${mode} InstallModeType not supported, cannot configure to watch ${MODE_TEXT[mode]}`,
+      );
     if (this.ctx.faults.has('olm-csv-failed') && name!.startsWith('rhods-operator.')) {
-      return this.setPhase(csv, 'Failed', 'InstallComponentFailed', 'install strategy failed: Deployment.apps "rhods-operator" is invalid: spec.template.spec.containers[0].image: Required value');
+      return this.setPhase(
+        csv,
+        'Failed',
+        'InstallComponentFailed',
+        'install strategy failed: Deployment.apps "rhods-operator" is invalid: spec.template.spec.containers[0].image: Required value',
+      );
     }
     if (csv.status?.phase === 'Failed' || csv.status?.phase === 'Replacing') return;
     if (this.client.list(`${OLM}/v1alpha1`, 'ClusterServiceVersion', namespace).some((c) => c.spec?.replaces === name)) return; // its replacement owns the deployments now
@@ -566,10 +767,13 @@ export class OlmController implements Controller {
     }
     const deployments: { name: string; spec: KObject['spec'] }[] = csv.spec.install?.spec?.deployments ?? [];
     for (const d of deployments) this.ensureDeployment(csv, d);
-    const waiting = deployments.map((d) => this.client.get('apps/v1', 'Deployment', d.name, namespace)).find((d) => conditionOf(d, 'Available')?.status !== 'True');
+    const waiting = deployments
+      .map((d) => this.client.get('apps/v1', 'Deployment', d.name, namespace))
+      .find((d) => conditionOf(d, 'Available')?.status !== 'True');
     if (waiting) {
       const msg = `installing: waiting for deployment ${waiting.metadata.name} to become ready: deployment "${waiting.metadata.name}" not available: Deployment does not have minimum availability.`;
-      if (csv.status.phase === 'InstallReady') this.setPhase(csv, 'Installing', 'InstallSucceeded', 'waiting for install components to report healthy');
+      if (csv.status.phase === 'InstallReady')
+        this.setPhase(csv, 'Installing', 'InstallSucceeded', 'waiting for install components to report healthy');
       return this.setPhase(this.reload(csv), 'Installing', 'InstallWaiting', msg);
     }
     if (csv.status.phase !== 'Succeeded') {
@@ -592,21 +796,46 @@ export class OlmController implements Controller {
     const ns = csv.metadata.namespace!;
     const sa = this.client.get('v1', 'ServiceAccount', d.name, ns);
     if (!sa) {
-      this.client.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: d.name, namespace: ns, ownerReferences: [ownerReference(csv, false)] } });
+      this.client.create({
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: { name: d.name, namespace: ns, ownerReferences: [ownerReference(csv, false)] },
+      });
     } else if (!(sa.metadata.ownerReferences ?? []).some((o) => o.uid === csv.metadata.uid)) {
-      this.client.update({ ...sa, metadata: { ...sa.metadata, ownerReferences: [...(sa.metadata.ownerReferences ?? []), ownerReference(csv, false)] } });
+      this.client.update({
+        ...sa,
+        metadata: { ...sa.metadata, ownerReferences: [...(sa.metadata.ownerReferences ?? []), ownerReference(csv, false)] },
+      });
     }
     const existing = this.client.get('apps/v1', 'Deployment', d.name, ns);
     if (existing && existing.metadata.labels?.['olm.owner'] !== csv.metadata.name) {
       // An upgrade: the replacing CSV takes over the deployment of the same name (OLM's install strategy updates it in place).
-      this.client.update({ ...existing, metadata: { ...existing.metadata, labels: { ...existing.metadata.labels, 'olm.owner': csv.metadata.name! }, ownerReferences: [ownerReference(csv, false)] }, spec: d.spec });
+      this.client.update({
+        ...existing,
+        metadata: {
+          ...existing.metadata,
+          labels: { ...existing.metadata.labels, 'olm.owner': csv.metadata.name! },
+          ownerReferences: [ownerReference(csv, false)],
+        },
+        spec: d.spec,
+      });
       return;
     }
     if (existing) return;
     this.client.create({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: { name: d.name, namespace: ns, labels: { 'olm.owner': csv.metadata.name!, 'olm.owner.kind': 'ClusterServiceVersion', 'olm.owner.namespace': ns, 'olm.deployment-spec-hash': randomSuffix(10) }, ownerReferences: [ownerReference(csv, false)] },
+      metadata: {
+        name: d.name,
+        namespace: ns,
+        labels: {
+          'olm.owner': csv.metadata.name!,
+          'olm.owner.kind': 'ClusterServiceVersion',
+          'olm.owner.namespace': ns,
+          'olm.deployment-spec-hash': randomSuffix(10),
+        },
+        ownerReferences: [ownerReference(csv, false)],
+      },
       spec: d.spec,
     });
   }
@@ -634,7 +863,20 @@ export class OlmController implements Controller {
       lastTransitionTime: now,
       lastUpdateTime: now,
       conditions: history,
-      ...(phase === 'Succeeded' ? { requirementStatus: [{ group: OLM, kind: 'ClusterServiceVersion', name: csv.metadata.name, status: 'Present', version: 'v1alpha1', message: 'CSV minKubeVersion (1.25.0) less than server version (v1.28.11+add48d0)' }] } : {}),
+      ...(phase === 'Succeeded'
+        ? {
+            requirementStatus: [
+              {
+                group: OLM,
+                kind: 'ClusterServiceVersion',
+                name: csv.metadata.name,
+                status: 'Present',
+                version: 'v1alpha1',
+                message: 'CSV minKubeVersion (1.25.0) less than server version (v1.28.11+add48d0)',
+              },
+            ],
+          }
+        : {}),
     });
     if (phase === 'Failed') this.client.event(csv, 'Warning', reason, message);
   }
@@ -660,7 +902,10 @@ const MODE_TEXT: Record<string, string> = {
 };
 
 function installModes(csv: CatalogCsv): { type: string; supported: boolean }[] {
-  return (['OwnNamespace', 'SingleNamespace', 'MultiNamespace', 'AllNamespaces'] as const).map((type) => ({ type, supported: !!csv.installModes[type] }));
+  return (['OwnNamespace', 'SingleNamespace', 'MultiNamespace', 'AllNamespaces'] as const).map((type) => ({
+    type,
+    supported: !!csv.installModes[type],
+  }));
 }
 
 /** The install mode an OperatorGroup asks for, from its target namespaces. */

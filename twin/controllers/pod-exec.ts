@@ -26,7 +26,11 @@ const CLOSE = 255;
 export class PodExec implements Controller {
   readonly name = 'kubelet-streaming';
   private readonly client: TwinClient;
-  private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, handleProtocols: (offered: Set<string>) => PROTOCOLS.find((p) => offered.has(p)) ?? false });
+  private readonly wss = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    handleProtocols: (offered: Set<string>) => PROTOCOLS.find((p) => offered.has(p)) ?? false,
+  });
 
   constructor(private readonly ctx: ControllerContext) {
     this.client = ctx.clientFor('kubelet');
@@ -52,7 +56,9 @@ export class PodExec implements Controller {
     const running = this.runningContainer(runtime, pod, container);
     const upgrade = String(req.headers.upgrade ?? '').toLowerCase();
     if (upgrade.startsWith('spdy')) {
-      throw badRequest('the twin serves exec over WebSocket only (v4.channel.k8s.io, v5.channel.k8s.io); SPDY, which kubectl before 1.30 uses, is not supported: use a WebSocket client such as @kubernetes/client-node Exec');
+      throw badRequest(
+        'the twin serves exec over WebSocket only (v4.channel.k8s.io, v5.channel.k8s.io); SPDY, which kubectl before 1.30 uses, is not supported: use a WebSocket client such as @kubernetes/client-node Exec',
+      );
     }
     if (upgrade !== 'websocket') throw badRequest('Upgrade request required');
     const socket = req.socket as Duplex;
@@ -61,7 +67,14 @@ export class PodExec implements Controller {
     return true;
   }
 
-  private async session(runtime: WorkloadRuntime, ws: WebSocket, pod: RunningPod, container: string, command: string[], io: { stdin: boolean; stdout: boolean; stderr: boolean; tty: boolean }): Promise<void> {
+  private async session(
+    runtime: WorkloadRuntime,
+    ws: WebSocket,
+    pod: RunningPod,
+    container: string,
+    command: string[],
+    io: { stdin: boolean; stdout: boolean; stderr: boolean; tty: boolean },
+  ): Promise<void> {
     const version = ws.protocol ? Number(/^v(\d)\./.exec(ws.protocol)?.[1] ?? 1) : 1;
     const send = (channel: number, data: Buffer | string) => {
       if (ws.readyState === ws.OPEN) ws.send(Buffer.concat([Buffer.from([channel]), Buffer.from(data)]));
@@ -94,7 +107,17 @@ export class PodExec implements Controller {
         signal: abort.signal,
       });
     } catch (err) {
-      if (version >= 4) send(ERROR, JSON.stringify({ metadata: {}, status: 'Failure', message: `Internal error occurred: error executing command in container: ${(err as Error).message}`, reason: 'InternalError', code: 500 }));
+      if (version >= 4)
+        send(
+          ERROR,
+          JSON.stringify({
+            metadata: {},
+            status: 'Failure',
+            message: `Internal error occurred: error executing command in container: ${(err as Error).message}`,
+            reason: 'InternalError',
+            code: 500,
+          }),
+        );
       else send(ERROR, `Internal error occurred: error executing command in container: ${(err as Error).message}`);
       return ws.close(1000);
     }
@@ -114,18 +137,21 @@ export class PodExec implements Controller {
               },
         ),
       );
-    } else if (code !== 0) send(ERROR, `command terminated with non-zero exit code: error executing command [${command.join(' ')}], exit code ${code}`);
+    } else if (code !== 0)
+      send(ERROR, `command terminated with non-zero exit code: error executing command [${command.join(' ')}], exit code ${code}`);
     ws.close(1000);
   }
 
   // ---- logs ----
 
   private log(runtime: WorkloadRuntime, req: IncomingMessage, res: ServerResponse, t: ResourceTarget): boolean {
-    if (req.method !== 'GET') throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    if (req.method !== 'GET')
+      throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
     const q = new URL(req.url ?? '/', 'https://twin').searchParams;
     const pod = this.podOf(t);
     const container = this.containerOf(pod, q.get('container'));
-    if (q.get('previous') === 'true') throw badRequest(`previous terminated container "${container}" in pod "${pod.metadata.name}" not found`);
+    if (q.get('previous') === 'true')
+      throw badRequest(`previous terminated container "${container}" in pod "${pod.metadata.name}" not found`);
     const running = runtime.pods.byUid(pod.metadata.uid!);
     const c = running?.containers.get(container);
     if (!running || !c) throw badRequest(`container "${container}" in pod "${pod.metadata.name}" is waiting to start: ContainerCreating`);
@@ -137,7 +163,11 @@ export class PodExec implements Controller {
     const format = (l: { time: string; text: string }) => `${timestamps ? `${l.time} ` : ''}${l.text}\n`;
     let lines = c.log.snapshot().filter((l) => since === undefined || Date.parse(l.time) >= since);
     if (tail !== undefined && Number.isFinite(tail) && tail >= 0) lines = tail === 0 ? [] : lines.slice(-tail);
-    res.writeHead(200, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-cache, private', ...(follow ? { 'Transfer-Encoding': 'chunked' } : {}) });
+    res.writeHead(200, {
+      'Content-Type': 'text/plain',
+      'Cache-Control': 'no-cache, private',
+      ...(follow ? { 'Transfer-Encoding': 'chunked' } : {}),
+    });
     const write = (text: string): boolean => {
       if (budget <= 0) return false;
       const out = Buffer.from(text).subarray(0, budget);
@@ -145,8 +175,8 @@ export class PodExec implements Controller {
       res.write(out);
       return budget > 0;
     };
-    for (const l of lines) if (!write(format(l))) return res.end(), true;
-    if (!follow) return res.end(), true;
+    for (const l of lines) if (!write(format(l))) return (res.end(), true);
+    if (!follow) return (res.end(), true);
     res.flushHeaders();
     const stop = c.log.follow((line) => {
       if (!line || !write(format(line))) {
@@ -182,7 +212,8 @@ export class PodExec implements Controller {
 
   private runningContainer(runtime: WorkloadRuntime, pod: KObject, container: string): RunningPod {
     const phase = pod.status?.phase;
-    if (phase === 'Succeeded' || phase === 'Failed') throw badRequest(`cannot exec into a container in a completed pod; current phase is ${phase}`);
+    if (phase === 'Succeeded' || phase === 'Failed')
+      throw badRequest(`cannot exec into a container in a completed pod; current phase is ${phase}`);
     const running = runtime.pods.byUid(pod.metadata.uid!);
     const status = (pod.status?.containerStatuses ?? []).find((s: KObject) => s.name === container);
     if (!running || running.crashed || !running.containers.has(container) || !status?.state?.running) {

@@ -73,7 +73,11 @@ export function bootstrapRbacDefaults(file = DEFAULTS_FILE): KObject[] {
  * One run of the bootstrap reconcile over `defaults`. `honourAutoupdate: false` is the fault: the
  * autoupdate=false annotation is ignored (the binding treated as if it had none).
  */
-export function reconcileBootstrapRbac(client: TwinClient, defaults: KObject[], opts: { honourAutoupdate: boolean } = { honourAutoupdate: true }): ReconcileReport {
+export function reconcileBootstrapRbac(
+  client: TwinClient,
+  defaults: KObject[],
+  opts: { honourAutoupdate: boolean } = { honourAutoupdate: true },
+): ReconcileReport {
   const report: ReconcileReport = [];
   for (const expected of defaults) {
     const what = `${expected.kind} ${expected.metadata.name}`;
@@ -103,14 +107,16 @@ export function reconcileBootstrapRbac(client: TwinClient, defaults: KObject[], 
         continue;
       }
       const have: Subject[] = existing.subjects ?? [];
-      const missing = (expected.subjects as Subject[] | undefined ?? []).filter((s) => !have.some((h) => sameSubject(h, s)));
+      const missing = ((expected.subjects as Subject[] | undefined) ?? []).filter((s) => !have.some((h) => sameSubject(h, s)));
       if (missing.length) {
         next.subjects = [...have, ...missing];
         changes.push(`added subjects ${missing.map((s) => `${s.kind} ${s.name}`).join(', ')}`);
       }
     } else {
       const have: KObject[] = existing.rules ?? [];
-      const missing = (expected.rules as KObject[] | undefined ?? []).filter((r) => !have.some((h) => JSON.stringify(h) === JSON.stringify(r)));
+      const missing = ((expected.rules as KObject[] | undefined) ?? []).filter(
+        (r) => !have.some((h) => JSON.stringify(h) === JSON.stringify(r)),
+      );
       if (missing.length && !expected.aggregationRule) {
         next.rules = [...have, ...missing];
         changes.push(`added ${missing.length} rule(s)`);
@@ -151,7 +157,12 @@ export class RbacBootstrap implements Controller {
     }
     if (faults.has('workspace-edit-role-emptied')) {
       const role = this.client.get(RBAC_API, 'ClusterRole', 'system:aggregate-to-edit');
-      if (role) this.client.update({ ...role, metadata: { ...role.metadata, annotations: { ...(role.metadata.annotations ?? {}), [AUTOUPDATE]: 'false' } }, rules: [] });
+      if (role)
+        this.client.update({
+          ...role,
+          metadata: { ...role.metadata, annotations: { ...(role.metadata.annotations ?? {}), [AUTOUPDATE]: 'false' } },
+          rules: [],
+        });
     }
     // The post-start hook of the API server's start.
     this.log(reconcileBootstrapRbac(this.client, this.defaults));

@@ -78,19 +78,22 @@ export const RHOAI_OPERATOR_FAULTS: FaultDefinition[] = [
   },
   {
     name: 'rhoai-modelmesh-crashloop',
-    description: "The model-mesh controller's pod (modelmesh-controller) crash-loops: model-meshReady stays True (2.9 only applies the manifests), only the Deployment shows it",
+    description:
+      "The model-mesh controller's pod (modelmesh-controller) crash-loops: model-meshReady stays True (2.9 only applies the manifests), only the Deployment shows it",
     caughtBy: '@req.INS-CMP-03',
     expectMessage: 'modelmesh-controller is crash-looping',
   },
   {
     name: 'rhoai-kserve-controller-crashloop',
-    description: "The KServe controller's pod (kserve-controller-manager) crash-loops once KServe is Managed: kserveReady stays True, only the Deployment shows it",
+    description:
+      "The KServe controller's pod (kserve-controller-manager) crash-loops once KServe is Managed: kserveReady stays True, only the Deployment shows it",
     caughtBy: '@req.INS-MAN-03',
     expectMessage: 'kserve-controller-manager is crash-looping',
   },
   {
     name: 'rhoai-dsci-error',
-    description: 'The RHOAI operator fails to reconcile default-dsci: phase Error with ReconcileComplete=False (e.g. it cannot create the monitoring namespace)',
+    description:
+      'The RHOAI operator fails to reconcile default-dsci: phase Error with ReconcileComplete=False (e.g. it cannot create the monitoring namespace)',
     caughtBy: '@req.INS-OP-03',
     expectMessage: 'ReconcileFailed',
   },
@@ -152,7 +155,10 @@ export function defaultDsci(): KObject {
     spec: {
       applicationsNamespace: 'redhat-ods-applications',
       monitoring: { managementState: 'Managed', namespace: 'redhat-ods-monitoring' },
-      serviceMesh: { managementState: 'Managed', controlPlane: { name: 'data-science-smcp', namespace: 'istio-system', metricsCollection: 'Istio' } },
+      serviceMesh: {
+        managementState: 'Managed',
+        controlPlane: { name: 'data-science-smcp', namespace: 'istio-system', metricsCollection: 'Istio' },
+      },
       trustedCABundle: { managementState: 'Managed', customCABundle: '' },
     },
   };
@@ -180,30 +186,113 @@ export interface Component {
 
 const image = (repo: string) => `registry.redhat.io/rhoai/${repo}@sha256:${createHash('sha256').update(`${repo}:v2.9.1`).digest('hex')}`;
 
-const ODH_MODEL_CONTROLLER: Workload = { name: 'odh-model-controller', container: 'manager', image: image('odh-model-controller-rhel8'), cpu: '10m', memory: '64Mi' };
+const ODH_MODEL_CONTROLLER: Workload = {
+  name: 'odh-model-controller',
+  container: 'manager',
+  image: image('odh-model-controller-rhel8'),
+  cpu: '10m',
+  memory: '64Mi',
+};
 
 /** In the order of the DSC's Components struct, which is the order 2.9 reconciles them in. */
 export const COMPONENTS: Component[] = [
-  { key: 'dashboard', name: 'dashboard', workloads: [{ name: 'rhods-dashboard', container: 'rhods-dashboard', image: image('odh-dashboard-rhel8'), cpu: '500m', memory: '1Gi', replicas: 2 }] },
+  {
+    key: 'dashboard',
+    name: 'dashboard',
+    workloads: [
+      {
+        name: 'rhods-dashboard',
+        container: 'rhods-dashboard',
+        image: image('odh-dashboard-rhel8'),
+        cpu: '500m',
+        memory: '1Gi',
+        replicas: 2,
+      },
+    ],
+  },
   {
     key: 'workbenches',
     name: 'workbenches',
     workloads: [
-      { name: 'notebook-controller-deployment', container: 'manager', image: image('odh-kf-notebook-controller-rhel8'), cpu: '500m', memory: '256Mi' },
-      { name: 'odh-notebook-controller-manager', container: 'manager', image: image('odh-notebook-controller-rhel8'), cpu: '500m', memory: '256Mi' },
+      {
+        name: 'notebook-controller-deployment',
+        container: 'manager',
+        image: image('odh-kf-notebook-controller-rhel8'),
+        cpu: '500m',
+        memory: '256Mi',
+      },
+      {
+        name: 'odh-notebook-controller-manager',
+        container: 'manager',
+        image: image('odh-notebook-controller-rhel8'),
+        cpu: '500m',
+        memory: '256Mi',
+      },
     ],
   },
-  { key: 'modelmeshserving', name: 'model-mesh', workloads: [{ name: 'modelmesh-controller', container: 'manager', image: image('odh-modelmesh-controller-rhel8'), cpu: '50m', memory: '96Mi' }, ODH_MODEL_CONTROLLER] },
+  {
+    key: 'modelmeshserving',
+    name: 'model-mesh',
+    workloads: [
+      { name: 'modelmesh-controller', container: 'manager', image: image('odh-modelmesh-controller-rhel8'), cpu: '50m', memory: '96Mi' },
+      ODH_MODEL_CONTROLLER,
+    ],
+  },
   {
     key: 'datasciencepipelines',
     name: 'data-science-pipelines-operator',
-    workloads: [{ name: 'data-science-pipelines-operator-controller-manager', container: 'manager', image: image('odh-data-science-pipelines-operator-controller-rhel8'), cpu: '200m', memory: '400Mi' }],
+    workloads: [
+      {
+        name: 'data-science-pipelines-operator-controller-manager',
+        container: 'manager',
+        image: image('odh-data-science-pipelines-operator-controller-rhel8'),
+        cpu: '200m',
+        memory: '400Mi',
+      },
+    ],
   },
-  { key: 'kserve', name: 'kserve', workloads: [{ name: 'kserve-controller-manager', container: 'manager', image: image('odh-kserve-controller-rhel8'), cpu: '100m', memory: '300Mi' }, ODH_MODEL_CONTROLLER] },
+  {
+    key: 'kserve',
+    name: 'kserve',
+    workloads: [
+      {
+        name: 'kserve-controller-manager',
+        container: 'manager',
+        image: image('odh-kserve-controller-rhel8'),
+        cpu: '100m',
+        memory: '300Mi',
+      },
+      ODH_MODEL_CONTROLLER,
+    ],
+  },
   // Distributed workloads: 1.6 CPU and 2 GiB between the three, as the 2.9 docs say they need.
-  { key: 'kueue', name: 'kueue', workloads: [{ name: 'kueue-controller-manager', container: 'manager', image: image('odh-kueue-controller-rhel8'), cpu: '500m', memory: '512Mi' }] },
-  { key: 'codeflare', name: 'codeflare', workloads: [{ name: 'codeflare-operator-manager', container: 'manager', image: image('odh-codeflare-operator-rhel8'), cpu: '1', memory: '1Gi' }] },
-  { key: 'ray', name: 'ray', workloads: [{ name: 'kuberay-operator', container: 'kuberay-operator', image: image('odh-kuberay-operator-controller-rhel9'), cpu: '100m', memory: '512Mi' }] },
+  {
+    key: 'kueue',
+    name: 'kueue',
+    workloads: [
+      { name: 'kueue-controller-manager', container: 'manager', image: image('odh-kueue-controller-rhel8'), cpu: '500m', memory: '512Mi' },
+    ],
+  },
+  {
+    key: 'codeflare',
+    name: 'codeflare',
+    workloads: [
+      { name: 'codeflare-operator-manager', container: 'manager', image: image('odh-codeflare-operator-rhel8'), cpu: '1', memory: '1Gi' },
+    ],
+  },
+  {
+    key: 'ray',
+    name: 'ray',
+    workloads: [
+      {
+        name: 'kuberay-operator',
+        container: 'kuberay-operator',
+        image: image('odh-kuberay-operator-controller-rhel9'),
+        cpu: '100m',
+        memory: '512Mi',
+      },
+    ],
+  },
   { key: 'trustyai', name: 'trustyai', workloads: [] },
 ];
 
@@ -221,11 +310,25 @@ function knativeServing(dsc: KObject, name: string): KObject {
   return {
     apiVersion: KNATIVE_SERVING_API,
     kind: 'KnativeServing',
-    metadata: { name, namespace: 'knative-serving', labels: { 'app.opendatahub.io/kserve': 'true' }, ownerReferences: [ownerReference(dsc, false)] },
+    metadata: {
+      name,
+      namespace: 'knative-serving',
+      labels: { 'app.opendatahub.io/kserve': 'true' },
+      ownerReferences: [ownerReference(dsc, false)],
+    },
     spec: {
-      workloads: [{ name: 'activator', annotations: { 'sidecar.istio.io/inject': 'true', 'sidecar.istio.io/rewriteAppHTTPProbers': 'true' } }, { name: 'autoscaler', annotations: { 'sidecar.istio.io/inject': 'true', 'sidecar.istio.io/rewriteAppHTTPProbers': 'true' } }],
+      workloads: [
+        { name: 'activator', annotations: { 'sidecar.istio.io/inject': 'true', 'sidecar.istio.io/rewriteAppHTTPProbers': 'true' } },
+        { name: 'autoscaler', annotations: { 'sidecar.istio.io/inject': 'true', 'sidecar.istio.io/rewriteAppHTTPProbers': 'true' } },
+      ],
       ingress: { istio: { enabled: true } },
-      config: { features: { 'kubernetes.podspec-affinity': 'enabled', 'kubernetes.podspec-nodeselector': 'enabled', 'kubernetes.podspec-tolerations': 'enabled' } },
+      config: {
+        features: {
+          'kubernetes.podspec-affinity': 'enabled',
+          'kubernetes.podspec-nodeselector': 'enabled',
+          'kubernetes.podspec-tolerations': 'enabled',
+        },
+      },
     },
   };
 }
@@ -238,7 +341,12 @@ function dataScienceSmcp(name: string, namespace: string): KObject {
     metadata: { name, namespace },
     spec: {
       tracing: { type: 'None' },
-      addons: { prometheus: { enabled: false }, grafana: { enabled: false }, jaeger: { name: 'jaeger' }, kiali: { name: 'kiali', enabled: false } },
+      addons: {
+        prometheus: { enabled: false },
+        grafana: { enabled: false },
+        jaeger: { name: 'jaeger' },
+        kiali: { name: 'kiali', enabled: false },
+      },
       security: { dataPlane: { mtls: true }, identity: { type: 'ThirdParty' } },
       techPreview: { meshConfig: { defaultConfig: { terminationDrainDuration: '35s' } } },
       gateways: { ingress: { service: { metadata: { labels: { knative: 'ingressgateway' } } } }, openshiftRoute: { enabled: false } },
@@ -255,11 +363,35 @@ function multiError(errors: string[]): string {
 type DscCondition = Condition & { lastHeartbeatTime?: string };
 
 /** controllers/status/status.go: the statuses SetProgressingCondition, SetErrorCondition and SetCompleteCondition give the five conditions. */
-const PROGRESSING_CONDITIONS: [string, Condition['status']][] = [['ReconcileComplete', 'Unknown'], ['Available', 'False'], ['Progressing', 'True'], ['Degraded', 'False'], ['Upgradeable', 'Unknown']];
-const ERROR_CONDITIONS: [string, Condition['status']][] = [['ReconcileComplete', 'False'], ['Available', 'False'], ['Progressing', 'False'], ['Degraded', 'True'], ['Upgradeable', 'False']];
-const COMPLETE_CONDITIONS: [string, Condition['status']][] = [['ReconcileComplete', 'True'], ['Available', 'True'], ['Progressing', 'False'], ['Degraded', 'False'], ['Upgradeable', 'True']];
+const PROGRESSING_CONDITIONS: [string, Condition['status']][] = [
+  ['ReconcileComplete', 'Unknown'],
+  ['Available', 'False'],
+  ['Progressing', 'True'],
+  ['Degraded', 'False'],
+  ['Upgradeable', 'Unknown'],
+];
+const ERROR_CONDITIONS: [string, Condition['status']][] = [
+  ['ReconcileComplete', 'False'],
+  ['Available', 'False'],
+  ['Progressing', 'False'],
+  ['Degraded', 'True'],
+  ['Upgradeable', 'False'],
+];
+const COMPLETE_CONDITIONS: [string, Condition['status']][] = [
+  ['ReconcileComplete', 'True'],
+  ['Available', 'True'],
+  ['Progressing', 'False'],
+  ['Degraded', 'False'],
+  ['Upgradeable', 'True'],
+];
 
-function setConditions(conditions: DscCondition[], statuses: [string, Condition['status']][], reason: string, message: string, now: string): DscCondition[] {
+function setConditions(
+  conditions: DscCondition[],
+  statuses: [string, Condition['status']][],
+  reason: string,
+  message: string,
+  now: string,
+): DscCondition[] {
   for (const [type, status] of statuses) conditions = setDscCondition(conditions, { type, status, reason, message }, now);
   return conditions;
 }
@@ -316,7 +448,8 @@ export class RhoaiOperator implements Controller {
     // Namespaces it owns going away, and operator subscriptions appearing, change what a DSCI reports.
     this.client.watch('v1', 'Namespace', (type) => type === 'DELETED' && requeueDscis());
     this.client.watch(OLM, 'Subscription', (type, sub) => {
-      if (type === 'ADDED' && sub.metadata.name === 'servicemeshoperator' && this.ctx.faults.has('rhoai-dsci-mesh-reverted-to-managed')) this.revertMeshToManaged();
+      if (type === 'ADDED' && sub.metadata.name === 'servicemeshoperator' && this.ctx.faults.has('rhoai-dsci-mesh-reverted-to-managed'))
+        this.revertMeshToManaged();
       requeueDscis();
       requeueDsc();
     });
@@ -330,12 +463,18 @@ export class RhoaiOperator implements Controller {
     this.client.watch(SMCP_API, 'ServiceMeshControlPlane', requeueDscis);
     this.client.watch(KNATIVE_SERVING_API, 'KnativeServing', requeueDsc);
     // What the operator deploys comes back when someone deletes it (2.9 owns its Deployments).
-    this.client.watch('apps/v1', 'Deployment', (type, d) => type === 'DELETED' && d.metadata.ownerReferences?.some((r) => r.kind === 'DataScienceCluster') && requeueDsc());
+    this.client.watch(
+      'apps/v1',
+      'Deployment',
+      (type, d) => type === 'DELETED' && d.metadata.ownerReferences?.some((r) => r.kind === 'DataScienceCluster') && requeueDsc(),
+    );
   }
 
   /** The operator acts only while its CSV has succeeded somewhere. */
   private running(): boolean {
-    return this.client.list(OLM, 'ClusterServiceVersion').some((c) => c.metadata.name!.startsWith('rhods-operator.') && c.status?.phase === 'Succeeded');
+    return this.client
+      .list(OLM, 'ClusterServiceVersion')
+      .some((c) => c.metadata.name!.startsWith('rhods-operator.') && c.status?.phase === 'Succeeded');
   }
 
   private reconcile(key: string): void {
@@ -380,21 +519,31 @@ export class RhoaiOperator implements Controller {
       this.client.event(dsci, 'Warning', 'DSCInitializationReconcileError', message);
       return;
     }
-    this.ensureNamespace(dsci.spec.applicationsNamespace, { 'opendatahub.io/generated-namespace': 'true', 'pod-security.kubernetes.io/enforce': 'baseline' });
+    this.ensureNamespace(dsci.spec.applicationsNamespace, {
+      'opendatahub.io/generated-namespace': 'true',
+      'pod-security.kubernetes.io/enforce': 'baseline',
+    });
     if (dsci.spec.monitoring?.managementState === 'Managed') {
-      this.ensureNamespace(dsci.spec.monitoring.namespace ?? 'redhat-ods-monitoring', { 'opendatahub.io/generated-namespace': 'true', 'openshift.io/cluster-monitoring': 'true' });
+      this.ensureNamespace(dsci.spec.monitoring.namespace ?? 'redhat-ods-monitoring', {
+        'opendatahub.io/generated-namespace': 'true',
+        'openshift.io/cluster-monitoring': 'true',
+      });
     }
     const mesh = this.configureServiceMesh(dsci, conditions, now);
     conditions = mesh.conditions;
     if (mesh.outcome !== 'done' && !(mesh.outcome === 'failed' && this.ctx.faults.has('rhoai-dsci-ready-without-mesh'))) {
       // The reconcile returns the capability's error (or is still inside its 5-minute wait): no SetCompleteCondition.
       this.writeDsciStatus(dsci, { phase, conditions });
-      if (mesh.outcome === 'failed' && mesh.changed) this.client.event(dsci, 'Warning', 'DSCInitializationReconcileError', 'failed applying service mesh resources');
-      if (mesh.outcome === 'failed' && this.ctx.faults.has('rhoai-dsci-mesh-ignores-unmanaged')) this.queue.enqueue(`dsci/${dsci.metadata.name}/retry`, 1_000);
+      if (mesh.outcome === 'failed' && mesh.changed)
+        this.client.event(dsci, 'Warning', 'DSCInitializationReconcileError', 'failed applying service mesh resources');
+      if (mesh.outcome === 'failed' && this.ctx.faults.has('rhoai-dsci-mesh-ignores-unmanaged'))
+        this.queue.enqueue(`dsci/${dsci.metadata.name}/retry`, 1_000);
       return;
     }
     // SetCompleteCondition: the five conditions, and CapabilityDSPv2Argo removed.
-    conditions = setConditions(conditions, COMPLETE_CONDITIONS, 'ReconcileCompleted', 'Reconcile completed successfully', now).filter((c) => c.type !== 'CapabilityDSPv2Argo');
+    conditions = setConditions(conditions, COMPLETE_CONDITIONS, 'ReconcileCompleted', 'Reconcile completed successfully', now).filter(
+      (c) => c.type !== 'CapabilityDSPv2Argo',
+    );
     this.writeDsciStatus(dsci, { phase: 'Ready', conditions });
   }
 
@@ -422,7 +571,11 @@ export class RhoaiOperator implements Controller {
    * - Unmanaged: "ServiceMesh CR is not configured by the operator, we won't do anything" — the
    *   conditions stay as they were (2.9 removes none of them). Removed: nothing is Managed to remove.
    */
-  private configureServiceMesh(dsci: KObject, conditions: DscCondition[], now: string): { outcome: 'done' | 'failed' | 'waiting'; conditions: DscCondition[]; changed?: boolean } {
+  private configureServiceMesh(
+    dsci: KObject,
+    conditions: DscCondition[],
+    now: string,
+  ): { outcome: 'done' | 'failed' | 'waiting'; conditions: DscCondition[]; changed?: boolean } {
     const state = this.ctx.faults.has('rhoai-dsci-mesh-ignores-unmanaged') ? 'Managed' : dsci.spec.serviceMesh?.managementState;
     if (state !== 'Managed') return { outcome: 'done', conditions };
     const name: string = dsci.spec.serviceMesh?.controlPlane?.name ?? 'data-science-smcp';
@@ -431,13 +584,20 @@ export class RhoaiOperator implements Controller {
     const errors: string[] = [];
     let waiting = false;
     // 1. mesh-control-plane-creation
-    if (!this.client.get('v1', 'Namespace', namespace)) this.client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+    if (!this.client.get('v1', 'Namespace', namespace))
+      this.client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
     if (!operator) errors.push(MISSING_MESH_OPERATOR);
-    else if (!this.client.hasKind(SMCP_API, 'ServiceMeshControlPlane')) errors.push(`no matches for kind "ServiceMeshControlPlane" in version "${SMCP_API}"`);
+    else if (!this.client.hasKind(SMCP_API, 'ServiceMeshControlPlane'))
+      errors.push(`no matches for kind "ServiceMeshControlPlane" in version "${SMCP_API}"`);
     else {
       if (!this.client.get(SMCP_API, 'ServiceMeshControlPlane', name, namespace)) {
         this.client.create(dataScienceSmcp(name, namespace));
-        this.client.event(dsci, 'Normal', 'ServiceMeshControlPlaneCreated', `created ServiceMeshControlPlane ${namespace}/${name} (serviceMesh is Managed)`);
+        this.client.event(
+          dsci,
+          'Normal',
+          'ServiceMeshControlPlaneCreated',
+          `created ServiceMeshControlPlane ${namespace}/${name} (serviceMesh is Managed)`,
+        );
       }
       if (!this.controlPlaneReady(name, namespace)) waiting = true;
     }
@@ -446,18 +606,41 @@ export class RhoaiOperator implements Controller {
     // 3. mesh-shared-configmap
     this.ensureMeshRefs(dsci, name, namespace);
     if (errors.length) {
-      const next: Condition = { type: 'CapabilityServiceMesh', status: 'False', reason: errors.includes(MISSING_MESH_OPERATOR) ? 'MissingOperator' : 'CapabilityFailed', message: multiError(errors) };
+      const next: Condition = {
+        type: 'CapabilityServiceMesh',
+        status: 'False',
+        reason: errors.includes(MISSING_MESH_OPERATOR) ? 'MissingOperator' : 'CapabilityFailed',
+        message: multiError(errors),
+      };
       const refreshed = this.ctx.faults.has('rhoai-dsci-mesh-ignores-unmanaged');
       const updated = setDscCondition(conditions, next, now, refreshed);
       return { outcome: 'failed', conditions: updated, changed: updated !== conditions };
     }
     if (waiting) return { outcome: 'waiting', conditions };
-    conditions = setDscCondition(conditions, { type: 'CapabilityServiceMesh', status: 'True', reason: 'Configured', message: 'Service Mesh configured' }, now);
+    conditions = setDscCondition(
+      conditions,
+      { type: 'CapabilityServiceMesh', status: 'True', reason: 'Configured', message: 'Service Mesh configured' },
+      now,
+    );
     return {
       outcome: 'done',
-      conditions: setDscCondition(conditions, this.subscribed('authorino-operator')
-        ? { type: 'CapabilityServiceMeshAuthorization', status: 'True', reason: 'Configured', message: 'Service Mesh Authorization configured' }
-        : { type: 'CapabilityServiceMeshAuthorization', status: 'False', reason: 'MissingOperator', message: 'Authorino operator is not installed on the cluster, skipping authorization capability' }, now),
+      conditions: setDscCondition(
+        conditions,
+        this.subscribed('authorino-operator')
+          ? {
+              type: 'CapabilityServiceMeshAuthorization',
+              status: 'True',
+              reason: 'Configured',
+              message: 'Service Mesh Authorization configured',
+            }
+          : {
+              type: 'CapabilityServiceMeshAuthorization',
+              status: 'False',
+              reason: 'MissingOperator',
+              message: 'Authorino operator is not installed on the cluster, skipping authorization capability',
+            },
+        now,
+      ),
     };
   }
 
@@ -473,7 +656,11 @@ export class RhoaiOperator implements Controller {
     const audiences: string[] = dsci.spec.serviceMesh?.auth?.audiences ?? ['https://kubernetes.default.svc'];
     const maps: Record<string, Record<string, string>> = {
       'service-mesh-refs': { CONTROL_PLANE_NAME: name, MESH_NAMESPACE: namespace },
-      'auth-refs': { AUTH_AUDIENCE: audiences.join(','), AUTH_PROVIDER: `${appNs}-auth-provider`, AUTHORINO_LABEL: 'security.opendatahub.io/authorization-group=default' },
+      'auth-refs': {
+        AUTH_AUDIENCE: audiences.join(','),
+        AUTH_PROVIDER: `${appNs}-auth-provider`,
+        AUTHORINO_LABEL: 'security.opendatahub.io/authorization-group=default',
+      },
     };
     for (const [cm, data] of Object.entries(maps)) {
       const live = this.client.get('v1', 'ConfigMap', cm, appNs);
@@ -501,7 +688,9 @@ export class RhoaiOperator implements Controller {
     if (dscs.length !== 1) return;
     const trustyai = dscs[0].spec?.components?.trustyai;
     if (trustyai?.managementState === 'Removed') return;
-    this.client.patch(DSC_API, 'DataScienceCluster', dscs[0].metadata.name!, undefined, { spec: { components: { trustyai: { managementState: 'Removed' } } } });
+    this.client.patch(DSC_API, 'DataScienceCluster', dscs[0].metadata.name!, undefined, {
+      spec: { components: { trustyai: { managementState: 'Removed' } } },
+    });
   }
 
   /** One pass of 2.9's DataScienceCluster Reconcile: it reconciles the first DSC of the list and refuses a second. */
@@ -520,30 +709,56 @@ export class RhoaiOperator implements Controller {
     }
     const dscis = this.client.list(DSCI_API, 'DSCInitialization');
     if (dscis.length !== 1) {
-      const [reason, message] = dscis.length ? ['DuplicateDSCInitialization', 'only one instance of DSCInitialization object is allowed'] : ['ReconcileFailed', 'Failed to get a valid DSCInitialization instance'];
-      this.writeDscStatus(dsc, dscis.length ? this.errorStatus(dsc, reason, message, now) : this.progressingStatus(dsc, reason, message, 'Error', now));
+      const [reason, message] = dscis.length
+        ? ['DuplicateDSCInitialization', 'only one instance of DSCInitialization object is allowed']
+        : ['ReconcileFailed', 'Failed to get a valid DSCInitialization instance'];
+      this.writeDscStatus(
+        dsc,
+        dscis.length ? this.errorStatus(dsc, reason, message, now) : this.progressingStatus(dsc, reason, message, 'Error', now),
+      );
       return;
     }
     const dsci = dscis[0];
     if (dsc.metadata.deletionTimestamp) return this.finalize(dsc);
     if (!dsc.metadata.finalizers?.includes(DSC_FINALIZER)) {
-      dsc = this.client.patch(DSC_API, 'DataScienceCluster', dsc.metadata.name!, undefined, { metadata: { finalizers: [...(dsc.metadata.finalizers ?? []), DSC_FINALIZER] } });
+      dsc = this.client.patch(DSC_API, 'DataScienceCluster', dsc.metadata.name!, undefined, {
+        metadata: { finalizers: [...(dsc.metadata.finalizers ?? []), DSC_FINALIZER] },
+      });
     }
-    if (!dsc.status?.conditions) dsc = this.writeDscStatus(dsc, this.progressingStatus(dsc, 'ReconcileInit', 'Initializing DataScienceCluster resource', 'Progressing', now));
+    if (!dsc.status?.conditions)
+      dsc = this.writeDscStatus(
+        dsc,
+        this.progressingStatus(dsc, 'ReconcileInit', 'Initializing DataScienceCluster resource', 'Progressing', now),
+      );
 
     const appNs: string = dsci.spec.applicationsNamespace ?? 'redhat-ods-applications';
     const installed: Record<string, boolean> = { ...(dsc.status?.installedComponents ?? {}) };
     // "Check preconditions if this is an upgrade": a DSC already Ready (or Error) with pipelines
     // Managed and a foreign Argo Workflows goes to phase Error (status.SetExistingArgoCondition + SetErrorCondition).
-    if ((dsc.status?.phase === 'Ready' || dsc.status?.phase === 'Error') && dsc.spec?.components?.datasciencepipelines?.managementState === 'Managed') {
+    if (
+      (dsc.status?.phase === 'Ready' || dsc.status?.phase === 'Error') &&
+      dsc.spec?.components?.datasciencepipelines?.managementState === 'Managed'
+    ) {
       const argo = this.foreignArgoError();
       if (argo) {
         const message = `Failed upgrade: ${argo} `;
         let conditions: DscCondition[] = [...(dsc.status?.conditions ?? [])];
-        conditions = setDscCondition(conditions, { type: 'CapabilityDSPv2Argo', status: 'False', reason: 'ArgoWorkflowExist', message }, now);
-        conditions = setDscCondition(conditions, { type: 'data-science-pipelines-operatorReady', status: 'False', reason: 'ReconcileFailed', message }, now);
+        conditions = setDscCondition(
+          conditions,
+          { type: 'CapabilityDSPv2Argo', status: 'False', reason: 'ArgoWorkflowExist', message },
+          now,
+        );
+        conditions = setDscCondition(
+          conditions,
+          { type: 'data-science-pipelines-operatorReady', status: 'False', reason: 'ReconcileFailed', message },
+          now,
+        );
         conditions = setConditions(conditions, ERROR_CONDITIONS, 'ArgoWorkflowExist', message, now);
-        this.writeDscStatus(dsc, { phase: 'Error', conditions, installedComponents: { ...installed, 'data-science-pipelines-operator': false } });
+        this.writeDscStatus(dsc, {
+          phase: 'Error',
+          conditions,
+          installedComponents: { ...installed, 'data-science-pipelines-operator': false },
+        });
         return;
       }
     }
@@ -564,11 +779,19 @@ export class RhoaiOperator implements Controller {
         if (text.includes(`${ARGO_WORKFLOW_CRD} CRD already exists`)) {
           // reconcileSubComponent: status.SetExistingArgoCondition, one message for both conditions.
           const message = `Component update failed: ${text}`;
-          conditions = setDscCondition(conditions, { type: 'CapabilityDSPv2Argo', status: 'False', reason: 'ArgoWorkflowExist', message }, now);
+          conditions = setDscCondition(
+            conditions,
+            { type: 'CapabilityDSPv2Argo', status: 'False', reason: 'ArgoWorkflowExist', message },
+            now,
+          );
           conditions = setDscCondition(conditions, { type, status: 'False', reason: 'ReconcileFailed', message }, now);
           installed[c.name] = false;
         } else {
-          conditions = setDscCondition(conditions, { type, status: 'False', reason: 'ReconcileFailed', message: `Component reconciliation failed: ${text}` }, now);
+          conditions = setDscCondition(
+            conditions,
+            { type, status: 'False', reason: 'ReconcileFailed', message: `Component reconciliation failed: ${text}` },
+            now,
+          );
         }
         continue;
       }
@@ -576,21 +799,38 @@ export class RhoaiOperator implements Controller {
       installed[c.name] = managed && c.key !== 'trustyai';
       if (!managed) conditions = conditions.filter((x) => x.type !== type);
       else {
-        const message = c.key === 'trustyai' ? 'TrustyAI is deprecated. Setting this field to Managed will not result in the deployment of TrustyAI.' : 'Component reconciled successfully';
+        const message =
+          c.key === 'trustyai'
+            ? 'TrustyAI is deprecated. Setting this field to Managed will not result in the deployment of TrustyAI.'
+            : 'Component reconciled successfully';
         conditions = setDscCondition(conditions, { type, status: 'True', reason: 'ReconcileCompleted', message }, now);
       }
     }
     this.deployComponents(dsc, appNs, failed);
 
     const reason = errors.length ? 'ReconcileCompletedWithComponentErrors' : 'ReconcileCompleted';
-    const message = errors.length ? `DataScienceCluster resource reconciled with component errors: ${multiError(errors)}` : 'DataScienceCluster resource reconciled successfully';
+    const message = errors.length
+      ? `DataScienceCluster resource reconciled with component errors: ${multiError(errors)}`
+      : 'DataScienceCluster resource reconciled successfully';
     // SetCompleteCondition, with or without component errors; it removes CapabilityDSPv2Argo.
     conditions = setConditions(conditions, COMPLETE_CONDITIONS, reason, message, now).filter((c) => c.type !== 'CapabilityDSPv2Argo');
     const before = conditionOf(dsc, 'ReconcileComplete');
     this.writeDscStatus(dsc, { phase: 'Ready', conditions, installedComponents: installed });
     if (before?.reason !== reason || before?.message !== message) {
-      if (errors.length) this.client.event(dsc, 'Normal', 'DataScienceClusterComponentFailures', `DataScienceCluster instance ${dsc.metadata.name} created, but have some failures in component ${multiError(errors)}`);
-      else this.client.event(dsc, 'Normal', 'DataScienceClusterCreationSuccessful', `DataScienceCluster instance ${dsc.metadata.name} created and deployed successfully`);
+      if (errors.length)
+        this.client.event(
+          dsc,
+          'Normal',
+          'DataScienceClusterComponentFailures',
+          `DataScienceCluster instance ${dsc.metadata.name} created, but have some failures in component ${multiError(errors)}`,
+        );
+      else
+        this.client.event(
+          dsc,
+          'Normal',
+          'DataScienceClusterCreationSuccessful',
+          `DataScienceCluster instance ${dsc.metadata.name} created and deployed successfully`,
+        );
     }
     // Its own key, so that events meanwhile still reconcile at once.
     if (errors.length) this.dscQueue.enqueue('dsc/requeue-after-errors', COMPONENT_ERROR_REQUEUE_MS);
@@ -601,7 +841,14 @@ export class RhoaiOperator implements Controller {
    * when it can. afterManifests: the error comes after the component's manifests were applied.
    */
   private componentError(c: Component, dsc: KObject, dsci: KObject): { error: string | string[]; afterManifests?: boolean } | undefined {
-    const error = c.key === 'datasciencepipelines' ? this.foreignArgoError() : c.key === 'codeflare' ? this.codeflareOperatorError() : c.key === 'kserve' ? this.kserveError(dsc, dsci) : undefined;
+    const error =
+      c.key === 'datasciencepipelines'
+        ? this.foreignArgoError()
+        : c.key === 'codeflare'
+          ? this.codeflareOperatorError()
+          : c.key === 'kserve'
+            ? this.kserveError(dsc, dsci)
+            : undefined;
     if (error) return { error };
     if (c.key === 'kserve') {
       const mesh = this.kserveMeshError(dsci);
@@ -641,7 +888,8 @@ export class RhoaiOperator implements Controller {
         if (meshState !== 'Managed') return "ServiceMesh is need to set to 'Managed' in DSCI CR, it is required by KServe serving field";
         const missing = ['servicemeshoperator', 'serverless-operator'].filter((op) => !this.operatorExists(op));
         // checkDependentOperators (kserve_config_handler.go): one line per missing operator, as a multierror.
-        if (missing.length) return missing.map((op) => `operator ${op} not found. Please install the operator before enabling kserve component`);
+        if (missing.length)
+          return missing.map((op) => `operator ${op} not found. Please install the operator before enabling kserve component`);
         const servingError = this.configureServerless(dsc, kserve.serving.name ?? 'knative-serving');
         if (servingError) return servingError;
         break;
@@ -661,7 +909,10 @@ export class RhoaiOperator implements Controller {
    */
   private kserveMeshError(dsci: KObject): string[] | undefined {
     if (dsci.spec.serviceMesh?.managementState !== 'Managed' || !this.subscribed('authorino-operator')) return undefined;
-    for (const [api, kind] of [['networking.istio.io/v1alpha3', 'EnvoyFilter'], ['security.istio.io/v1beta1', 'AuthorizationPolicy']]) {
+    for (const [api, kind] of [
+      ['networking.istio.io/v1alpha3', 'EnvoyFilter'],
+      ['security.istio.io/v1beta1', 'AuthorizationPolicy'],
+    ]) {
       if (!this.client.hasKind(api, kind)) return [`no matches for kind "${kind}" in version "${api}"`];
     }
     return undefined;
@@ -674,14 +925,16 @@ export class RhoaiOperator implements Controller {
 
   /** serving Managed: refuse a KnativeServing the operator does not own (serverless.EnsureServerlessAbsent), else create its own. */
   private configureServerless(dsc: KObject, name: string): string | undefined {
-    if (!this.client.hasKind(KNATIVE_SERVING_API, 'KnativeServing')) return `no matches for kind "KnativeServing" in version "${KNATIVE_SERVING_API}"`;
+    if (!this.client.hasKind(KNATIVE_SERVING_API, 'KnativeServing'))
+      return `no matches for kind "KnativeServing" in version "${KNATIVE_SERVING_API}"`;
     const existing = this.client.list(KNATIVE_SERVING_API, 'KnativeServing');
     if (existing.length > 1) return 'multiple KNativeServing resources found, which is an unsupported state';
     if (existing.length === 1) {
       const ours = existing[0].metadata.ownerReferences?.some((r) => r.uid === dsc.metadata.uid);
       return ours ? undefined : 'existing KNativeServing resource was found; integrating to an existing installation is not supported';
     }
-    if (!this.client.get('v1', 'Namespace', 'knative-serving')) this.client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'knative-serving' } });
+    if (!this.client.get('v1', 'Namespace', 'knative-serving'))
+      this.client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'knative-serving' } });
     this.client.create(knativeServing(dsc, name));
     return undefined;
   }
@@ -696,7 +949,10 @@ export class RhoaiOperator implements Controller {
     }
     for (const crd of crds) {
       if (this.client.get(CRD_API, 'CustomResourceDefinition', crd.metadata.name!)) continue;
-      this.client.create({ ...crd, metadata: { ...crd.metadata, labels: { ...(crd.metadata.labels ?? {}), [componentLabel(c)]: 'true' } } });
+      this.client.create({
+        ...crd,
+        metadata: { ...crd.metadata, labels: { ...(crd.metadata.labels ?? {}), [componentLabel(c)]: 'true' } },
+      });
     }
   }
 
@@ -729,11 +985,19 @@ export class RhoaiOperator implements Controller {
     }
     const dashboard = managed.some((c) => c.key === 'dashboard') && !failed.has('dashboard');
     this.ensureDashboardEndpoints(dsc, appNs, dashboard);
-    if (managed.some((c) => c.key === 'workbenches')) this.ensureNamespace('rhods-notebooks', { 'opendatahub.io/generated-namespace': 'true', 'pod-security.kubernetes.io/enforce': 'baseline' });
+    if (managed.some((c) => c.key === 'workbenches'))
+      this.ensureNamespace('rhods-notebooks', {
+        'opendatahub.io/generated-namespace': 'true',
+        'pod-security.kubernetes.io/enforce': 'baseline',
+      });
   }
 
   private ensureDeployment(dsc: KObject, namespace: string, w: Workload, owners: Component[]): void {
-    const labels = { app: w.name, 'app.kubernetes.io/part-of': owners[0].name, ...Object.fromEntries(owners.map((c) => [componentLabel(c), 'true'])) };
+    const labels = {
+      app: w.name,
+      'app.kubernetes.io/part-of': owners[0].name,
+      ...Object.fromEntries(owners.map((c) => [componentLabel(c), 'true'])),
+    };
     const podLabels = { app: w.name, 'control-plane': w.name };
     const desired: KObject = {
       apiVersion: 'apps/v1',
@@ -744,7 +1008,15 @@ export class RhoaiOperator implements Controller {
         selector: { matchLabels: podLabels },
         template: {
           metadata: { labels: podLabels },
-          spec: { containers: [{ name: w.container, image: w.image, resources: { requests: { cpu: w.cpu, memory: w.memory }, limits: { memory: w.memory } } }] },
+          spec: {
+            containers: [
+              {
+                name: w.container,
+                image: w.image,
+                resources: { requests: { cpu: w.cpu, memory: w.memory }, limits: { memory: w.memory } },
+              },
+            ],
+          },
         },
       },
     };
@@ -762,7 +1034,12 @@ export class RhoaiOperator implements Controller {
   /** The dashboard's Service and Route (rhods-dashboard), as its manifests ship them; the host is OpenShift's default. */
   private ensureDashboardEndpoints(dsc: KObject, namespace: string, wanted: boolean): void {
     if (!wanted) {
-      for (const kind of [['route.openshift.io/v1', 'Route'], ['v1', 'Service']]) if (this.client.get(kind[0], kind[1], 'rhods-dashboard', namespace)) this.client.delete(kind[0], kind[1], 'rhods-dashboard', namespace);
+      for (const kind of [
+        ['route.openshift.io/v1', 'Route'],
+        ['v1', 'Service'],
+      ])
+        if (this.client.get(kind[0], kind[1], 'rhods-dashboard', namespace))
+          this.client.delete(kind[0], kind[1], 'rhods-dashboard', namespace);
       return;
     }
     const labels = { app: 'rhods-dashboard', 'app.opendatahub.io/dashboard': 'true' };
@@ -770,8 +1047,17 @@ export class RhoaiOperator implements Controller {
       this.client.apply({
         apiVersion: 'v1',
         kind: 'Service',
-        metadata: { name: 'rhods-dashboard', namespace, labels, ownerReferences: [ownerReference(dsc)], annotations: { 'service.alpha.openshift.io/serving-cert-secret-name': 'dashboard-proxy-tls' } },
-        spec: { selector: { app: 'rhods-dashboard', 'control-plane': 'rhods-dashboard' }, ports: [{ name: 'dashboard-ui', port: 8443, targetPort: 8443, protocol: 'TCP' }] },
+        metadata: {
+          name: 'rhods-dashboard',
+          namespace,
+          labels,
+          ownerReferences: [ownerReference(dsc)],
+          annotations: { 'service.alpha.openshift.io/serving-cert-secret-name': 'dashboard-proxy-tls' },
+        },
+        spec: {
+          selector: { app: 'rhods-dashboard', 'control-plane': 'rhods-dashboard' },
+          ports: [{ name: 'dashboard-ui', port: 8443, targetPort: 8443, protocol: 'TCP' }],
+        },
       });
     }
     if (!this.client.get('route.openshift.io/v1', 'Route', 'rhods-dashboard', namespace)) {
@@ -779,7 +1065,12 @@ export class RhoaiOperator implements Controller {
         apiVersion: 'route.openshift.io/v1',
         kind: 'Route',
         metadata: { name: 'rhods-dashboard', namespace, labels, ownerReferences: [ownerReference(dsc)] },
-        spec: { to: { kind: 'Service', name: 'rhods-dashboard', weight: 100 }, port: { targetPort: 'dashboard-ui' }, tls: { termination: 'reencrypt', insecureEdgeTerminationPolicy: 'Redirect' }, wildcardPolicy: 'None' },
+        spec: {
+          to: { kind: 'Service', name: 'rhods-dashboard', weight: 100 },
+          port: { targetPort: 'dashboard-ui' },
+          tls: { termination: 'reencrypt', insecureEdgeTerminationPolicy: 'Redirect' },
+          wildcardPolicy: 'None',
+        },
       });
     }
   }
@@ -788,7 +1079,9 @@ export class RhoaiOperator implements Controller {
   private finalize(dsc: KObject): void {
     if (!dsc.metadata.finalizers?.includes(DSC_FINALIZER)) return;
     const rest = dsc.metadata.finalizers.filter((f) => f !== DSC_FINALIZER);
-    this.client.patch(DSC_API, 'DataScienceCluster', dsc.metadata.name!, undefined, { metadata: { finalizers: rest.length ? rest : null } });
+    this.client.patch(DSC_API, 'DataScienceCluster', dsc.metadata.name!, undefined, {
+      metadata: { finalizers: rest.length ? rest : null },
+    });
   }
 
   private errorStatus(dsc: KObject, reason: string, message: string, now: string): KObject['status'] {
@@ -824,7 +1117,15 @@ export class RhoaiOperator implements Controller {
         group: 'argoproj.io',
         scope: 'Namespaced',
         names: { kind: 'Workflow', listKind: 'WorkflowList', plural: 'workflows', singular: 'workflow', shortNames: ['wf'] },
-        versions: [{ name: 'v1alpha1', served: true, storage: true, subresources: {}, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+        versions: [
+          {
+            name: 'v1alpha1',
+            served: true,
+            storage: true,
+            subresources: {},
+            schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+          },
+        ],
       },
     });
   }
@@ -833,7 +1134,8 @@ export class RhoaiOperator implements Controller {
   private revertMeshToManaged(): void {
     const gitops = this.client.as('gitops-controller');
     for (const d of gitops.list(DSCI_API, 'DSCInitialization')) {
-      if (d.spec?.serviceMesh?.managementState !== 'Managed') gitops.patch(DSCI_API, 'DSCInitialization', d.metadata.name!, undefined, { spec: { serviceMesh: { managementState: 'Managed' } } });
+      if (d.spec?.serviceMesh?.managementState !== 'Managed')
+        gitops.patch(DSCI_API, 'DSCInitialization', d.metadata.name!, undefined, { spec: { serviceMesh: { managementState: 'Managed' } } });
     }
   }
 
@@ -843,13 +1145,20 @@ export class RhoaiOperator implements Controller {
     const name = 'rhods-codeflare-operator.v1.2.0';
     if (!olm.get('v1', 'Namespace', 'openshift-operators') || !olm.hasKind(OPERATOR_CONDITION_API, 'OperatorCondition')) return;
     if (olm.get(OPERATOR_CONDITION_API, 'OperatorCondition', name, 'openshift-operators')) return;
-    olm.create({ apiVersion: OPERATOR_CONDITION_API, kind: 'OperatorCondition', metadata: { name, namespace: 'openshift-operators' }, spec: {} });
+    olm.create({
+      apiVersion: OPERATOR_CONDITION_API,
+      kind: 'OperatorCondition',
+      metadata: { name, namespace: 'openshift-operators' },
+      spec: {},
+    });
   }
 
   private podBehaviour(pod: KObject): { crash?: string } | undefined {
     for (const [fault, deployment] of Object.entries(CRASHING)) {
       if (this.ctx.faults.has(fault) && pod.metadata.name?.startsWith(`${deployment}-`) && pod.metadata.labels?.app === deployment) {
-        return { crash: `injected fault ${fault}: ${deployment} exits with status 1 (failed to start manager: open /etc/${deployment}/config.yaml: permission denied)` };
+        return {
+          crash: `injected fault ${fault}: ${deployment} exits with status 1 (failed to start manager: open /etc/${deployment}/config.yaml: permission denied)`,
+        };
       }
     }
     return undefined;

@@ -71,7 +71,13 @@ export interface Controller {
   start(): void;
 }
 
-export function createContext(api: ApiServer, authn: Authenticator, faults: FaultSet, settings: TwinSettings, ingress: IngressRouter): ControllerContext {
+export function createContext(
+  api: ApiServer,
+  authn: Authenticator,
+  faults: FaultSet,
+  settings: TwinSettings,
+  ingress: IngressRouter,
+): ControllerContext {
   return {
     api,
     authn,
@@ -81,7 +87,10 @@ export function createContext(api: ApiServer, authn: Authenticator, faults: Faul
     podRuntimes: [],
     clientFor(manager: string, serviceAccount?: string): TwinClient {
       const user: UserInfo = serviceAccount
-        ? { username: `system:serviceaccount:${serviceAccount}`, groups: ['system:masters', 'system:serviceaccounts', 'system:authenticated'] }
+        ? {
+            username: `system:serviceaccount:${serviceAccount}`,
+            groups: ['system:masters', 'system:serviceaccounts', 'system:authenticated'],
+          }
         : TWIN_SYSTEM;
       return new TwinClient(api, manager, user);
     },
@@ -149,7 +158,14 @@ export function splitKey(key: string): { namespace?: string; name: string } {
   return i < 0 ? { name: key } : { namespace: key.slice(0, i), name: key.slice(i + 1) };
 }
 
-export type Condition = { type: string; status: 'True' | 'False' | 'Unknown'; reason?: string; message?: string; lastTransitionTime?: string; [k: string]: unknown };
+export type Condition = {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: string;
+  [k: string]: unknown;
+};
 
 /** Sets a condition, keeping lastTransitionTime when the status does not change (as apimachinery's SetStatusCondition). */
 export function setCondition(conditions: Condition[] | undefined, next: Condition, now: string): Condition[] {

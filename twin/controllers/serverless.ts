@@ -32,7 +32,8 @@ import { MEMBER_OF } from './service-mesh';
 export const SERVERLESS_FAULTS: FaultDefinition[] = [
   {
     name: 'serverless-ignores-workload-overrides',
-    description: 'The Serverless operator ignores spec.workloads (as releases that only knew spec.deployments did): the activator and autoscaler pods start without the sidecar.istio.io/inject annotation, so they run without istio-proxy',
+    description:
+      'The Serverless operator ignores spec.workloads (as releases that only knew spec.deployments did): the activator and autoscaler pods start without the sidecar.istio.io/inject annotation, so they run without istio-proxy',
     caughtBy: '@req.INS-SL-06',
     expectMessage: 'the Serverless operator did not apply spec.workloads',
   },
@@ -74,8 +75,20 @@ const DEPLOYMENTS: ServingDeployment[] = [
   { name: 'autoscaler', container: 'autoscaler', image: 'serving-autoscaler-rhel8', component: 'autoscaler' },
   { name: 'autoscaler-hpa', container: 'autoscaler-hpa', image: 'serving-autoscaler-hpa-rhel8', component: 'autoscaler-hpa' },
   { name: 'controller', container: 'controller', image: 'serving-controller-rhel8', component: 'controller' },
-  { name: 'domain-mapping', container: 'domain-mapping', image: 'serving-domain-mapping-rhel8', component: 'domain-mapping', untilServerless: 31 },
-  { name: 'domainmapping-webhook', container: 'domainmapping-webhook', image: 'serving-domain-mapping-webhook-rhel8', component: 'domain-mapping', untilServerless: 31 },
+  {
+    name: 'domain-mapping',
+    container: 'domain-mapping',
+    image: 'serving-domain-mapping-rhel8',
+    component: 'domain-mapping',
+    untilServerless: 31,
+  },
+  {
+    name: 'domainmapping-webhook',
+    container: 'domainmapping-webhook',
+    image: 'serving-domain-mapping-webhook-rhel8',
+    component: 'domain-mapping',
+    untilServerless: 31,
+  },
   { name: 'webhook', container: 'webhook', image: 'serving-webhook-rhel8', component: 'webhook' },
   { name: 'net-istio-controller', container: 'controller', image: 'net-istio-controller-rhel8', component: 'net-istio' },
   { name: 'net-istio-webhook', container: 'webhook', image: 'net-istio-webhook-rhel8', component: 'net-istio' },
@@ -85,7 +98,11 @@ const DEPLOYMENTS: ServingDeployment[] = [
 export function servingRelease(serverlessVersion: string): { serverless: string; knative: string; deployments: ServingDeployment[] } {
   const minor = Number(/^1\.(\d+)\./.exec(serverlessVersion)?.[1] ?? NaN);
   if (!Number.isInteger(minor) || minor < 21) throw new Error(`unexpected Serverless version ${serverlessVersion}`);
-  return { serverless: serverlessVersion, knative: `1.${minor - 21}`, deployments: DEPLOYMENTS.filter((d) => d.untilServerless === undefined || minor <= d.untilServerless) };
+  return {
+    serverless: serverlessVersion,
+    knative: `1.${minor - 21}`,
+    deployments: DEPLOYMENTS.filter((d) => d.untilServerless === undefined || minor <= d.untilServerless),
+  };
 }
 
 export class ServerlessOperator implements Controller {
@@ -102,7 +119,12 @@ export class ServerlessOperator implements Controller {
     if (this.ctx.faults.has('serverless-leftover-serving-project')) this.leaveServingProjectTerminating();
     if (this.ctx.faults.has('serverless-leftover-own-namespace-group')) this.leaveOwnNamespaceGroup();
     if (this.ctx.faults.has('serverless-net-istio-webhook-unavailable')) {
-      this.ctx.podRuntimes.push({ behaviour: (pod) => (pod.metadata.namespace === SERVING_NAMESPACE && pod.metadata.labels?.app === 'net-istio-webhook' ? { crash: 'webhook: failed to start: certificate secret net-istio-webhook-certs not found' } : undefined) });
+      this.ctx.podRuntimes.push({
+        behaviour: (pod) =>
+          pod.metadata.namespace === SERVING_NAMESPACE && pod.metadata.labels?.app === 'net-istio-webhook'
+            ? { crash: 'webhook: failed to start: certificate secret net-istio-webhook-certs not found' }
+            : undefined,
+      });
     }
     const requeueAll = () => {
       for (const ks of this.client.list(KS_API, 'KnativeServing')) this.queue.enqueue(keyOf(ks));
@@ -121,9 +143,15 @@ export class ServerlessOperator implements Controller {
   /** Fault: knative-serving terminating, held by a KnativeServing whose operator was uninstalled first. */
   private leaveServingProjectTerminating(): void {
     const admin = this.ctx.clientFor('kubectl-delete');
-    for (const crd of loadYamlObjects(join(this.ctx.settings.crdDir, 'serverless.yaml'))) if (!admin.get(crd.apiVersion, crd.kind, crd.metadata.name!)) admin.create(crd);
+    for (const crd of loadYamlObjects(join(this.ctx.settings.crdDir, 'serverless.yaml')))
+      if (!admin.get(crd.apiVersion, crd.kind, crd.metadata.name!)) admin.create(crd);
     admin.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: SERVING_NAMESPACE } });
-    admin.create({ apiVersion: KS_API, kind: 'KnativeServing', metadata: { name: 'knative-serving', namespace: SERVING_NAMESPACE, finalizers: ['knativeservings.operator.knative.dev'] }, spec: {} });
+    admin.create({
+      apiVersion: KS_API,
+      kind: 'KnativeServing',
+      metadata: { name: 'knative-serving', namespace: SERVING_NAMESPACE, finalizers: ['knativeservings.operator.knative.dev'] },
+      spec: {},
+    });
     admin.delete('v1', 'Namespace', SERVING_NAMESPACE);
   }
 
@@ -131,12 +159,19 @@ export class ServerlessOperator implements Controller {
   private leaveOwnNamespaceGroup(): void {
     const admin = this.ctx.clientFor('kubectl-create');
     admin.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'openshift-serverless' } });
-    admin.create({ apiVersion: 'operators.coreos.com/v1', kind: 'OperatorGroup', metadata: { name: 'openshift-serverless-x7k2p', namespace: 'openshift-serverless' }, spec: { targetNamespaces: ['openshift-serverless'], upgradeStrategy: 'Default' } });
+    admin.create({
+      apiVersion: 'operators.coreos.com/v1',
+      kind: 'OperatorGroup',
+      metadata: { name: 'openshift-serverless-x7k2p', namespace: 'openshift-serverless' },
+      spec: { targetNamespaces: ['openshift-serverless'], upgradeStrategy: 'Default' },
+    });
   }
 
   /** The Succeeded serverless-operator CSV, whose release this operator plays. */
   private running(): KObject | undefined {
-    return this.client.list(OLM, 'ClusterServiceVersion').find((c) => c.metadata.name!.startsWith('serverless-operator.') && c.status?.phase === 'Succeeded');
+    return this.client
+      .list(OLM, 'ClusterServiceVersion')
+      .find((c) => c.metadata.name!.startsWith('serverless-operator.') && c.status?.phase === 'Succeeded');
   }
 
   private reconcile(key: string): void {
@@ -167,27 +202,44 @@ export class ServerlessOperator implements Controller {
     }
     set('DependenciesInstalled', 'True');
     this.applyConfig(ks, release.knative);
-    const deployments = release.deployments.map((d) => this.client.apply(servingDeployment(ks, d, release.knative, release.serverless, this.ctx.faults.has('serverless-ignores-workload-overrides'))));
+    const deployments = release.deployments.map((d) =>
+      this.client.apply(
+        servingDeployment(ks, d, release.knative, release.serverless, this.ctx.faults.has('serverless-ignores-workload-overrides')),
+      ),
+    );
     set('InstallSucceeded', 'True');
-    const waiting = deployments.map((d) => this.client.get('apps/v1', 'Deployment', d.metadata.name!, d.metadata.namespace)).filter((d) => conditionOf(d, 'Available')?.status !== 'True');
-    if (waiting.length) set('DeploymentsAvailable', 'False', 'NotReady', `Waiting on deployments: ${waiting.map((d) => d!.metadata.name).join(', ')}`);
+    const waiting = deployments
+      .map((d) => this.client.get('apps/v1', 'Deployment', d.metadata.name!, d.metadata.namespace))
+      .filter((d) => conditionOf(d, 'Available')?.status !== 'True');
+    if (waiting.length)
+      set('DeploymentsAvailable', 'False', 'NotReady', `Waiting on deployments: ${waiting.map((d) => d!.metadata.name).join(', ')}`);
     else set('DeploymentsAvailable', 'True');
     this.writeStatus(ks, conditions, now, release.knative);
   }
 
   /** What the Serverless admission webhook refuses. */
   private refusal(ks: KObject): string | undefined {
-    if (ks.metadata.namespace !== SERVING_NAMESPACE) return `KnativeServing may only be created in the ${SERVING_NAMESPACE} namespace, not ${ks.metadata.namespace}`;
+    if (ks.metadata.namespace !== SERVING_NAMESPACE)
+      return `KnativeServing may only be created in the ${SERVING_NAMESPACE} namespace, not ${ks.metadata.namespace}`;
     // Only those the webhook let in count; creationTimestamp has second precision, so ties go by name.
-    const older = (o: KObject) => o.metadata.creationTimestamp! < ks.metadata.creationTimestamp! || (o.metadata.creationTimestamp === ks.metadata.creationTimestamp && o.metadata.name! < ks.metadata.name!);
-    const others = this.client.list(KS_API, 'KnativeServing', SERVING_NAMESPACE).filter((o) => o.metadata.uid !== ks.metadata.uid && older(o));
-    if (others.length) return `Only one KnativeServing is allowed per cluster; ${others[0].metadata.namespace}/${others[0].metadata.name} already exists`;
+    const older = (o: KObject) =>
+      o.metadata.creationTimestamp! < ks.metadata.creationTimestamp! ||
+      (o.metadata.creationTimestamp === ks.metadata.creationTimestamp && o.metadata.name! < ks.metadata.name!);
+    const others = this.client
+      .list(KS_API, 'KnativeServing', SERVING_NAMESPACE)
+      .filter((o) => o.metadata.uid !== ks.metadata.uid && older(o));
+    if (others.length)
+      return `Only one KnativeServing is allowed per cluster; ${others[0].metadata.namespace}/${others[0].metadata.name} already exists`;
     return undefined;
   }
 
   private missingDependency(ks: KObject): { reason: string; message: string } | undefined {
     if (ks.spec?.ingress?.istio?.enabled !== true) {
-      return { reason: 'Error', message: 'Dependency missing: spec.ingress.istio.enabled is not true; KServe needs the Istio ingress of OpenShift Service Mesh (Kourier is not provided by this cluster)' };
+      return {
+        reason: 'Error',
+        message:
+          'Dependency missing: spec.ingress.istio.enabled is not true; KServe needs the Istio ingress of OpenShift Service Mesh (Kourier is not provided by this cluster)',
+      };
     }
     const ns = ks.metadata.namespace!;
     const meshNs = this.client.get('v1', 'Namespace', ns)?.metadata.labels?.[MEMBER_OF];
@@ -198,7 +250,10 @@ export class ServerlessOperator implements Controller {
       const why = listed
         ? `ServiceMeshMemberRoll ${listed.metadata.namespace}/${listed.metadata.name} lists ${ns} but has not configured it (status.configuredMembers: [${(listed.status?.configuredMembers ?? []).join(' ')}])`
         : `no ServiceMeshMemberRoll lists ${ns}: create the ServiceMeshMember "default" in ${ns}`;
-      return { reason: 'Installing', message: `Dependency installing: Istio: namespace ${ns} is not a configured member of the Service Mesh (${why})` };
+      return {
+        reason: 'Installing',
+        message: `Dependency installing: Istio: namespace ${ns} is not a configured member of the Service Mesh (${why})`,
+      };
     }
     return undefined;
   }
@@ -210,7 +265,12 @@ export class ServerlessOperator implements Controller {
       this.client.apply({
         apiVersion: 'v1',
         kind: 'ConfigMap',
-        metadata: { name: `config-${name}`, namespace: ks.metadata.namespace, labels: servingLabels(name, knative), ownerReferences: [ownerReference({ ...ks, apiVersion: KS_API, kind: 'KnativeServing' })] },
+        metadata: {
+          name: `config-${name}`,
+          namespace: ks.metadata.namespace,
+          labels: servingLabels(name, knative),
+          ownerReferences: [ownerReference({ ...ks, apiVersion: KS_API, kind: 'KnativeServing' })],
+        },
         data,
       });
     }
@@ -218,8 +278,12 @@ export class ServerlessOperator implements Controller {
 
   private writeStatus(ks: KObject, conditions: Condition[], now: string, knative: string): void {
     // Ready follows the first dependent condition that is not True (Knative's ConditionSet).
-    const unhappy = DEPENDENTS.map((t): Condition => conditions.find((c) => c.type === t) ?? { type: t, status: 'Unknown' }).find((c) => c.status !== 'True');
-    const ready: Condition = unhappy ? { type: 'Ready', status: unhappy.status === 'False' ? 'False' : 'Unknown', reason: unhappy.reason, message: unhappy.message } : { type: 'Ready', status: 'True' };
+    const unhappy = DEPENDENTS.map((t): Condition => conditions.find((c) => c.type === t) ?? { type: t, status: 'Unknown' }).find(
+      (c) => c.status !== 'True',
+    );
+    const ready: Condition = unhappy
+      ? { type: 'Ready', status: unhappy.status === 'False' ? 'False' : 'Unknown', reason: unhappy.reason, message: unhappy.message }
+      : { type: 'Ready', status: 'True' };
     const all = setCondition(conditions, ready, now)
       .map(knativeCondition)
       .sort((a, b) => CONDITION_ORDER.indexOf(a.type) - CONDITION_ORDER.indexOf(b.type));
@@ -260,7 +324,13 @@ interface WorkloadOverride {
 }
 
 /** A Serving deployment with spec.workloads (or the older spec.deployments) of its name applied. */
-export function servingDeployment(ks: KObject, d: ServingDeployment, knative: string, serverless: string, ignoreOverrides = false): KObject {
+export function servingDeployment(
+  ks: KObject,
+  d: ServingDeployment,
+  knative: string,
+  serverless: string,
+  ignoreOverrides = false,
+): KObject {
   const overrides: WorkloadOverride[] = ignoreOverrides ? [] : [...(ks.spec?.workloads ?? []), ...(ks.spec?.deployments ?? [])];
   const o: WorkloadOverride = overrides.find((w) => w.name === d.name) ?? { name: d.name };
   const base = { app: d.name, ...servingLabels(d.component, knative) };
@@ -270,7 +340,10 @@ export function servingDeployment(ks: KObject, d: ServingDeployment, knative: st
     name: d.container,
     image: `${IMAGE}/${d.image}:${serverless}`,
     ports: [{ name: 'metrics', containerPort: 9090, protocol: 'TCP' }],
-    resources: { requests: { cpu: res?.requests?.cpu ?? '30m', memory: res?.requests?.memory ?? '40Mi' }, limits: { cpu: res?.limits?.cpu ?? '1', memory: res?.limits?.memory ?? '600Mi' } },
+    resources: {
+      requests: { cpu: res?.requests?.cpu ?? '30m', memory: res?.requests?.memory ?? '40Mi' },
+      limits: { cpu: res?.limits?.cpu ?? '1', memory: res?.limits?.memory ?? '600Mi' },
+    },
     ...(env.length ? { env } : {}),
   };
   return {

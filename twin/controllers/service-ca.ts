@@ -49,7 +49,11 @@ export class ServiceCa implements Controller {
     if (existing) {
       const owner = existing.metadata.annotations?.[ORIGINATING_UID];
       if (owner !== svc.metadata.uid && svc.metadata.annotations?.[GENERATION_ERROR] === undefined) {
-        this.client.patch('v1', 'Service', name, namespace, { metadata: { annotations: { [GENERATION_ERROR]: `secret ${secretName} does not have corresponding service UID ${svc.metadata.uid}` } } });
+        this.client.patch('v1', 'Service', name, namespace, {
+          metadata: {
+            annotations: { [GENERATION_ERROR]: `secret ${secretName} does not have corresponding service UID ${svc.metadata.uid}` },
+          },
+        });
       }
       return;
     }
@@ -64,13 +68,21 @@ export class ServiceCa implements Controller {
       metadata: {
         name: secretName,
         namespace,
-        annotations: { [ORIGINATING_NAME]: name, [ORIGINATING_UID]: svc.metadata.uid!, 'service.beta.openshift.io/expiry': new Date(Date.now() + 730 * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z') },
+        annotations: {
+          [ORIGINATING_NAME]: name,
+          [ORIGINATING_UID]: svc.metadata.uid!,
+          'service.beta.openshift.io/expiry': new Date(Date.now() + 730 * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z'),
+        },
         ownerReferences: [{ apiVersion: 'v1', kind: 'Service', name, uid: svc.metadata.uid! }],
       },
       data: { 'tls.crt': b64(`${cert.certPem}${this.signer.certPem}`), 'tls.key': b64(cert.keyPem) },
     });
-    this.client.patch('v1', 'Service', name, namespace, { metadata: { annotations: { [SIGNED_BY]: this.signerName, [GENERATION_ERROR]: null } } });
-    this.client.as('service-ca-controller').event(svc, 'Normal', 'ServingCertificateCreated', `created serving certificate secret ${secretName} at ${timestamp()}`);
+    this.client.patch('v1', 'Service', name, namespace, {
+      metadata: { annotations: { [SIGNED_BY]: this.signerName, [GENERATION_ERROR]: null } },
+    });
+    this.client
+      .as('service-ca-controller')
+      .event(svc, 'Normal', 'ServingCertificateCreated', `created serving certificate secret ${secretName} at ${timestamp()}`);
   }
 }
 

@@ -44,20 +44,23 @@ export const SERVICE_MESH_FAULTS: FaultDefinition[] = [
   },
   {
     name: 'mesh-istiod-unavailable',
-    description: 'istiod of every ServiceMeshControlPlane crash-loops (e.g. it cannot reach the API server), so the control plane never becomes ready: Ready=False ComponentsNotReady, install paused until istiod becomes ready',
+    description:
+      'istiod of every ServiceMeshControlPlane crash-loops (e.g. it cannot reach the API server), so the control plane never becomes ready: Ready=False ComponentsNotReady, install paused until istiod becomes ready',
     caughtBy: '@req.INS-SM-03',
     expectMessage: 'istiod',
   },
   {
     name: 'mesh-member-not-configured',
-    description: 'The member roll cannot configure the namespace knative-serving (its ServiceMeshMember is accepted, but the namespace never becomes a configured member: no maistra.io/member-of label, no sidecar injection there)',
+    description:
+      'The member roll cannot configure the namespace knative-serving (its ServiceMeshMember is accepted, but the namespace never becomes a configured member: no maistra.io/member-of label, no sidecar injection there)',
     caughtBy: '@req.INS-SL-05',
     // Only the harness's reading of the member roll says this (the wait's description names knative-serving too).
     expectMessage: 'its member status: Reconciled=False (ReconcileError: Error configuring namespace knative-serving',
   },
   {
     name: 'mesh-extension-provider-ignored',
-    description: 'The control plane ignores spec.techPreview.meshConfig.extensionProviders: the mesh ConfigMap istio-<smcp> never lists the Authorino extension provider, so CUSTOM AuthorizationPolicies have no provider',
+    description:
+      'The control plane ignores spec.techPreview.meshConfig.extensionProviders: the mesh ConfigMap istio-<smcp> never lists the Authorino extension provider, so CUSTOM AuthorizationPolicies have no provider',
     caughtBy: '@req.INS-AUTH-06',
     expectMessage: 'extensionProviders',
   },
@@ -100,14 +103,19 @@ export class ServiceMeshOperator implements Controller {
   }
 
   start(): void {
-    this.client.watch(OLM, 'ClusterServiceVersion', (_t, csv) => csv.metadata.name!.startsWith('servicemeshoperator.') && this.requeueEverything());
+    this.client.watch(
+      OLM,
+      'ClusterServiceVersion',
+      (_t, csv) => csv.metadata.name!.startsWith('servicemeshoperator.') && this.requeueEverything(),
+    );
     this.client.watch(SMCP_API, 'ServiceMeshControlPlane', (type, smcp) => {
       if (type !== 'DELETED') this.controlPlanes.enqueue(keyOf(smcp));
       this.rolls.enqueue(`${smcp.metadata.namespace}/${MEMBER_ROLL}`);
     });
     this.client.watch('apps/v1', 'Deployment', (_t, d) => {
       const owner = d.metadata.labels?.['maistra.io/owner-name'];
-      if (owner && d.metadata.labels?.['maistra.io/owner'] === d.metadata.namespace) this.controlPlanes.enqueue(`${d.metadata.namespace}/${owner}`);
+      if (owner && d.metadata.labels?.['maistra.io/owner'] === d.metadata.namespace)
+        this.controlPlanes.enqueue(`${d.metadata.namespace}/${owner}`);
     });
     this.client.watch(MEMBER_API, 'ServiceMeshMember', (type, smm, old) => {
       if (type === 'DELETED') this.memberGone(smm);
@@ -136,7 +144,9 @@ export class ServiceMeshOperator implements Controller {
 
   /** The operator acts only while its CSV has succeeded somewhere. */
   private running(): boolean {
-    return this.client.list(OLM, 'ClusterServiceVersion').some((c) => c.metadata.name!.startsWith('servicemeshoperator.') && c.status?.phase === 'Succeeded');
+    return this.client
+      .list(OLM, 'ClusterServiceVersion')
+      .some((c) => c.metadata.name!.startsWith('servicemeshoperator.') && c.status?.phase === 'Succeeded');
   }
 
   private requeueEverything(): void {
@@ -192,12 +202,19 @@ export class ServiceMeshOperator implements Controller {
     const now = timestamp();
     const detail = `Spec is invalid: ${errors.join('; ')}`;
     let conditions: Condition[] = smcp.status?.conditions ?? [];
-    if (conditionOf(smcp, 'Installed')?.status !== 'True') conditions = setCondition(conditions, { type: 'Installed', status: 'False', reason: 'InstallError', message: detail }, now);
+    if (conditionOf(smcp, 'Installed')?.status !== 'True')
+      conditions = setCondition(conditions, { type: 'Installed', status: 'False', reason: 'InstallError', message: detail }, now);
     conditions = setCondition(conditions, { type: 'Reconciled', status: 'False', reason: 'ValidationError', message: detail }, now);
-    conditions = orderConditions(setCondition(conditions, { type: 'Ready', status: 'False', reason: 'ValidationError', message: detail }, now));
-    this.writeStatus(smcp, { ...(smcp.status ?? {}), conditions, readiness: smcp.status?.readiness ?? { components: { ready: [], unready: [], pending: [] } } }, () => {
-      this.client.event(smcp, 'Warning', 'ValidationError', detail);
-    });
+    conditions = orderConditions(
+      setCondition(conditions, { type: 'Ready', status: 'False', reason: 'ValidationError', message: detail }, now),
+    );
+    this.writeStatus(
+      smcp,
+      { ...(smcp.status ?? {}), conditions, readiness: smcp.status?.readiness ?? { components: { ready: [], unready: [], pending: [] } } },
+      () => {
+        this.client.event(smcp, 'Warning', 'ValidationError', detail);
+      },
+    );
   }
 
   private writeControlPlaneStatus(smcp: KObject, components: { ready: string[]; unready: string[]; pending: string[] }): void {
@@ -211,18 +228,52 @@ export class ServiceMeshOperator implements Controller {
     if (allReady) {
       const reconciled = `${OPERATOR_VERSION}-${generation}`;
       if (!wasInstalled) {
-        conditions = setCondition(conditions, { type: 'Installed', status: 'True', reason: 'InstallSuccessful', message: 'Successfully installed all mesh components' }, now);
-        conditions = setCondition(conditions, { type: 'Reconciled', status: 'True', reason: 'InstallSuccessful', message: `Successfully installed version ${reconciled}` }, now);
+        conditions = setCondition(
+          conditions,
+          { type: 'Installed', status: 'True', reason: 'InstallSuccessful', message: 'Successfully installed all mesh components' },
+          now,
+        );
+        conditions = setCondition(
+          conditions,
+          { type: 'Reconciled', status: 'True', reason: 'InstallSuccessful', message: `Successfully installed version ${reconciled}` },
+          now,
+        );
       } else if (observed !== generation) {
-        conditions = setCondition(conditions, { type: 'Reconciled', status: 'True', reason: 'UpdateSuccessful', message: `Successfully updated from version ${OPERATOR_VERSION}-${observed} to version ${reconciled}` }, now);
+        conditions = setCondition(
+          conditions,
+          {
+            type: 'Reconciled',
+            status: 'True',
+            reason: 'UpdateSuccessful',
+            message: `Successfully updated from version ${OPERATOR_VERSION}-${observed} to version ${reconciled}`,
+          },
+          now,
+        );
       }
-      conditions = setCondition(conditions, { type: 'Ready', status: 'True', reason: 'ComponentsReady', message: 'All component deployments are Available' }, now);
+      conditions = setCondition(
+        conditions,
+        { type: 'Ready', status: 'True', reason: 'ComponentsReady', message: 'All component deployments are Available' },
+        now,
+      );
     } else {
       // OSSM waits for the components of the chart group it is installing: the unready ones.
       const waiting = components.unready.length ? components.unready : components.pending;
       const paused = wasInstalled ? 'PausingUpdate' : 'PausingInstall';
-      conditions = setCondition(conditions, { type: 'Reconciled', status: 'False', reason: paused, message: `Paused until the following components become ready: [${waiting.join(' ')}]` }, now);
-      conditions = setCondition(conditions, { type: 'Ready', status: 'False', reason: 'ComponentsNotReady', message: 'Some components are not fully available' }, now);
+      conditions = setCondition(
+        conditions,
+        {
+          type: 'Reconciled',
+          status: 'False',
+          reason: paused,
+          message: `Paused until the following components become ready: [${waiting.join(' ')}]`,
+        },
+        now,
+      );
+      conditions = setCondition(
+        conditions,
+        { type: 'Ready', status: 'False', reason: 'ComponentsNotReady', message: 'Some components are not fully available' },
+        now,
+      );
     }
     conditions = orderConditions(conditions);
     const status = {
@@ -239,7 +290,13 @@ export class ServiceMeshOperator implements Controller {
     const before = conditionOf(smcp, 'Ready')?.status;
     this.writeStatus(smcp, status, () => {
       if (allReady && before !== 'True') this.client.event(smcp, 'Normal', 'Ready', 'All component deployments are Available');
-      if (!allReady && before !== 'False') this.client.event(smcp, 'Warning', 'NotReady', `The following components are not fully available: [${(components.unready.length ? components.unready : components.pending).join(' ')}]`);
+      if (!allReady && before !== 'False')
+        this.client.event(
+          smcp,
+          'Warning',
+          'NotReady',
+          `The following components are not fully available: [${(components.unready.length ? components.unready : components.pending).join(' ')}]`,
+        );
     });
   }
 
@@ -259,11 +316,22 @@ export class ServiceMeshOperator implements Controller {
 
   /** The istiod pods crash under the fault mesh-istiod-unavailable. */
   private podBehaviour(pod: KObject): { crash?: string } | undefined {
-    if (this.ctx.faults.has('mesh-operator-crashloop') && pod.metadata.labels?.name === 'istio-operator' && pod.metadata.name?.startsWith('istio-operator-')) {
-      return { crash: 'injected fault mesh-operator-crashloop: istio-operator exits: failed to get the webhook CA bundle: secret maistra-operator-serving-cert not found' };
+    if (
+      this.ctx.faults.has('mesh-operator-crashloop') &&
+      pod.metadata.labels?.name === 'istio-operator' &&
+      pod.metadata.name?.startsWith('istio-operator-')
+    ) {
+      return {
+        crash:
+          'injected fault mesh-operator-crashloop: istio-operator exits: failed to get the webhook CA bundle: secret maistra-operator-serving-cert not found',
+      };
     }
-    if (!this.ctx.faults.has('mesh-istiod-unavailable') || pod.metadata.labels?.app !== 'istiod' || !pod.metadata.labels?.['istio.io/rev']) return undefined;
-    return { crash: 'injected fault mesh-istiod-unavailable: pilot-discovery exits: failed to create the Kubernetes client: the server has asked for the client to provide credentials' };
+    if (!this.ctx.faults.has('mesh-istiod-unavailable') || pod.metadata.labels?.app !== 'istiod' || !pod.metadata.labels?.['istio.io/rev'])
+      return undefined;
+    return {
+      crash:
+        'injected fault mesh-istiod-unavailable: pilot-discovery exits: failed to create the Kubernetes client: the server has asked for the client to provide credentials',
+    };
   }
 
   // ---- members and the member roll ----
@@ -274,9 +342,16 @@ export class ServiceMeshOperator implements Controller {
     const smm = this.client.get(MEMBER_API, 'ServiceMeshMember', name, namespace);
     if (!smm || smm.metadata.deletionTimestamp) return;
     const ref = smm.spec?.controlPlaneRef ?? {};
-    if (name !== MEMBER_ROLL) return this.writeMemberStatus(smm, false, false, 'InvalidName', 'the ServiceMeshMember must be named "default"');
+    if (name !== MEMBER_ROLL)
+      return this.writeMemberStatus(smm, false, false, 'InvalidName', 'the ServiceMeshMember must be named "default"');
     if (!this.client.get('v1', 'Namespace', ref.namespace)) {
-      return this.writeMemberStatus(smm, false, false, 'MemberCannotCreateMemberRoll', "Could not create ServiceMeshMemberRoll, because the referenced namespace doesn't exist");
+      return this.writeMemberStatus(
+        smm,
+        false,
+        false,
+        'MemberCannotCreateMemberRoll',
+        "Could not create ServiceMeshMemberRoll, because the referenced namespace doesn't exist",
+      );
     }
     const roll = this.client.get(MEMBER_API, 'ServiceMeshMemberRoll', MEMBER_ROLL, ref.namespace);
     if (!roll) {
@@ -288,7 +363,10 @@ export class ServiceMeshOperator implements Controller {
       });
       this.client.event(smm, 'Normal', 'Reconciled', 'Successfully created ServiceMeshMemberRoll and added namespace to it');
     } else if (!(roll.spec?.members ?? []).includes(namespace)) {
-      this.client.patch(MEMBER_API, 'ServiceMeshMemberRoll', MEMBER_ROLL, ref.namespace, { metadata: { resourceVersion: roll.metadata.resourceVersion }, spec: { members: [...(roll.spec?.members ?? []), namespace] } });
+      this.client.patch(MEMBER_API, 'ServiceMeshMemberRoll', MEMBER_ROLL, ref.namespace, {
+        metadata: { resourceVersion: roll.metadata.resourceVersion },
+        spec: { members: [...(roll.spec?.members ?? []), namespace] },
+      });
       this.client.event(smm, 'Normal', 'Reconciled', 'Successfully added namespace to ServiceMeshMemberRoll');
     }
     const configured = (roll?.status?.configuredMembers ?? []).includes(namespace);
@@ -301,12 +379,16 @@ export class ServiceMeshOperator implements Controller {
     let conditions: Condition[] = smm.status?.conditions ?? [];
     const detail = reason ? { reason, message } : { reason: undefined, message: undefined };
     conditions = setCondition(conditions, { type: 'Reconciled', status: reconciled ? 'True' : 'False', ...detail }, now);
-    conditions = setCondition(conditions, { type: 'Ready', status: ready ? 'True' : 'False', ...detail }, now).map((c) => Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined)) as Condition);
+    conditions = setCondition(conditions, { type: 'Ready', status: ready ? 'True' : 'False', ...detail }, now).map(
+      (c) => Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined)) as Condition,
+    );
     const status = {
       observedGeneration: smm.metadata.generation ?? 1,
       annotations: { controlPlaneRef: `${ref.namespace}/${ref.name}` },
       conditions,
-      ...(roll?.status?.meshGeneration ? { meshGeneration: roll.status.meshGeneration, meshReconciledVersion: roll.status.meshReconciledVersion } : {}),
+      ...(roll?.status?.meshGeneration
+        ? { meshGeneration: roll.status.meshGeneration, meshReconciledVersion: roll.status.meshReconciledVersion }
+        : {}),
     };
     const strip = (s: unknown) => JSON.stringify(s, (k, v) => (k === 'lastTransitionTime' ? undefined : v));
     if (strip(smm.status) === strip({ ...(smm.status ?? {}), ...status })) return;
@@ -324,7 +406,8 @@ export class ServiceMeshOperator implements Controller {
       this.client.delete(MEMBER_API, 'ServiceMeshMemberRoll', MEMBER_ROLL, meshNs);
       return;
     }
-    if (members.length !== (roll.spec?.members ?? []).length) this.client.patch(MEMBER_API, 'ServiceMeshMemberRoll', MEMBER_ROLL, meshNs, { spec: { members } });
+    if (members.length !== (roll.spec?.members ?? []).length)
+      this.client.patch(MEMBER_API, 'ServiceMeshMemberRoll', MEMBER_ROLL, meshNs, { spec: { members } });
   }
 
   private reconcileRoll(key: string): void {
@@ -333,14 +416,18 @@ export class ServiceMeshOperator implements Controller {
     const roll = this.client.get(MEMBER_API, 'ServiceMeshMemberRoll', name, meshNs);
     if (!roll || roll.metadata.deletionTimestamp) return this.unlabelFormerMembers(meshNs!, []);
     const now = timestamp();
-    const fromMembers = this.client.list(MEMBER_API, 'ServiceMeshMember').filter((m) => m.spec?.controlPlaneRef?.namespace === meshNs && !m.metadata.deletionTimestamp).map((m) => m.metadata.namespace!);
+    const fromMembers = this.client
+      .list(MEMBER_API, 'ServiceMeshMember')
+      .filter((m) => m.spec?.controlPlaneRef?.namespace === meshNs && !m.metadata.deletionTimestamp)
+      .map((m) => m.metadata.namespace!);
     const members = [...new Set([...(roll.spec?.members ?? []), ...fromMembers])].filter((m) => m !== meshNs).sort();
     const controlPlanes = this.client.list(SMCP_API, 'ServiceMeshControlPlane', meshNs);
     let ready: { status: 'True' | 'False'; reason: string; message: string };
     let configured: string[] = [];
     let pending: string[] = members;
     const memberStatuses: { namespace: string; conditions: Condition[] }[] = [];
-    const previous = (ns: string) => (roll.status?.memberStatuses ?? []).find((s: { namespace: string }) => s.namespace === ns)?.conditions as Condition[] | undefined;
+    const previous = (ns: string) =>
+      (roll.status?.memberStatuses ?? []).find((s: { namespace: string }) => s.namespace === ns)?.conditions as Condition[] | undefined;
     if (name !== MEMBER_ROLL) {
       ready = { status: 'False', reason: 'ErrInvalidName', message: 'the ServiceMeshMemberRoll must be named "default"' };
     } else if (!controlPlanes.length) {
@@ -388,14 +475,22 @@ export class ServiceMeshOperator implements Controller {
     const ns = this.client.get('v1', 'Namespace', name);
     if (!ns) return { reason: 'NamespaceNotExists', message: `namespace ${name} does not exist` };
     if (ns.metadata.deletionTimestamp) return { reason: 'NamespaceTerminating', message: `namespace ${name} is being deleted` };
-    if (this.ctx.faults.has('mesh-auth-provider-claimed-by-other-mesh') && name === 'redhat-ods-applications-auth-provider' && !ns.metadata.labels?.[MEMBER_OF]) {
+    if (
+      this.ctx.faults.has('mesh-auth-provider-claimed-by-other-mesh') &&
+      name === 'redhat-ods-applications-auth-provider' &&
+      !ns.metadata.labels?.[MEMBER_OF]
+    ) {
       this.labelNamespace(name, { [MEMBER_OF]: 'istio-system-legacy' }); // the other mesh got there first
       return { reason: 'ReconcileError', message: `namespace ${name} is already a member of the mesh in istio-system-legacy` };
     }
     const other = ns.metadata.labels?.[MEMBER_OF];
-    if (other && other !== meshNs) return { reason: 'ReconcileError', message: `namespace ${name} is already a member of the mesh in ${other}` };
+    if (other && other !== meshNs)
+      return { reason: 'ReconcileError', message: `namespace ${name} is already a member of the mesh in ${other}` };
     if (this.ctx.faults.has('mesh-member-not-configured') && name === 'knative-serving') {
-      return { reason: 'ReconcileError', message: `Error configuring namespace ${name}: could not create NetworkPolicy ${name}/istio-mesh: admission webhook denied the request (injected fault mesh-member-not-configured)` };
+      return {
+        reason: 'ReconcileError',
+        message: `Error configuring namespace ${name}: could not create NetworkPolicy ${name}/istio-mesh: admission webhook denied the request (injected fault mesh-member-not-configured)`,
+      };
     }
     this.labelNamespace(name, { [MEMBER_OF]: meshNs });
     return undefined;
@@ -404,7 +499,8 @@ export class ServiceMeshOperator implements Controller {
   private unlabelFormerMembers(meshNs: string, keep: string[]): void {
     for (const ns of this.client.list('v1', 'Namespace')) {
       const name = ns.metadata.name!;
-      if (name !== meshNs && ns.metadata.labels?.[MEMBER_OF] === meshNs && !keep.includes(name)) this.labelNamespace(name, { [MEMBER_OF]: null });
+      if (name !== meshNs && ns.metadata.labels?.[MEMBER_OF] === meshNs && !keep.includes(name))
+        this.labelNamespace(name, { [MEMBER_OF]: null });
     }
   }
 
@@ -433,17 +529,35 @@ const DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
 export function validateControlPlane(smcp: KObject, sameNamespace: KObject[]): string[] {
   const spec = smcp.spec ?? {};
   const errors: string[] = [];
-  const older = sameNamespace.filter((o) => o.metadata.uid !== smcp.metadata.uid && !o.metadata.deletionTimestamp && (o.metadata.creationTimestamp! < smcp.metadata.creationTimestamp! || (o.metadata.creationTimestamp === smcp.metadata.creationTimestamp && o.metadata.name! < smcp.metadata.name!)));
-  if (older.length) errors.push(`only one service mesh may be installed per project/namespace (ServiceMeshControlPlane ${older[0].metadata.name} already exists in ${smcp.metadata.namespace})`);
-  if (spec.version && !SUPPORTED_VERSIONS.includes(spec.version)) errors.push(`invalid version: ${spec.version} (this operator supports ${SUPPORTED_VERSIONS.join(', ')})`);
+  const older = sameNamespace.filter(
+    (o) =>
+      o.metadata.uid !== smcp.metadata.uid &&
+      !o.metadata.deletionTimestamp &&
+      (o.metadata.creationTimestamp! < smcp.metadata.creationTimestamp! ||
+        (o.metadata.creationTimestamp === smcp.metadata.creationTimestamp && o.metadata.name! < smcp.metadata.name!)),
+  );
+  if (older.length)
+    errors.push(
+      `only one service mesh may be installed per project/namespace (ServiceMeshControlPlane ${older[0].metadata.name} already exists in ${smcp.metadata.namespace})`,
+    );
+  if (spec.version && !SUPPORTED_VERSIONS.includes(spec.version))
+    errors.push(`invalid version: ${spec.version} (this operator supports ${SUPPORTED_VERSIONS.join(', ')})`);
   const tracing = spec.tracing?.type;
-  if (tracing !== undefined && tracing !== '' && !TRACING_TYPES.includes(tracing)) errors.push(`unknown tracer type: ${tracing} (spec.tracing.type must be one of ${TRACING_TYPES.join(', ')})`);
+  if (tracing !== undefined && tracing !== '' && !TRACING_TYPES.includes(tracing))
+    errors.push(`unknown tracer type: ${tracing} (spec.tracing.type must be one of ${TRACING_TYPES.join(', ')})`);
   const identity = spec.security?.identity?.type;
-  if (identity !== undefined && identity !== '' && !IDENTITY_TYPES.includes(identity)) errors.push(`unknown identity type: ${identity} (spec.security.identity.type must be Kubernetes or ThirdParty)`);
-  if (identity === 'Kubernetes' && spec.security?.identity?.thirdParty) errors.push('spec.security.identity.thirdParty may only be set when spec.security.identity.type is ThirdParty');
-  if (spec.policy?.type === 'Mixer' || spec.policy?.mixer) errors.push('support for policy.type "Mixer" and policy.Mixer options have been removed in v2.1, please use another alternative');
-  if (spec.telemetry?.type === 'Mixer' || spec.telemetry?.mixer) errors.push('support for telemetry.type "Mixer" and telemetry.Mixer options have been removed in v2.1, please use another alternative');
-  if (spec.addons?.['3scale']) errors.push('support for 3scale has been removed in v2.1; please remove the spec.addons.3scale section from the SMCP and configure the 3scale WebAssembly adapter using a ServiceMeshExtension resource');
+  if (identity !== undefined && identity !== '' && !IDENTITY_TYPES.includes(identity))
+    errors.push(`unknown identity type: ${identity} (spec.security.identity.type must be Kubernetes or ThirdParty)`);
+  if (identity === 'Kubernetes' && spec.security?.identity?.thirdParty)
+    errors.push('spec.security.identity.thirdParty may only be set when spec.security.identity.type is ThirdParty');
+  if (spec.policy?.type === 'Mixer' || spec.policy?.mixer)
+    errors.push('support for policy.type "Mixer" and policy.Mixer options have been removed in v2.1, please use another alternative');
+  if (spec.telemetry?.type === 'Mixer' || spec.telemetry?.mixer)
+    errors.push('support for telemetry.type "Mixer" and telemetry.Mixer options have been removed in v2.1, please use another alternative');
+  if (spec.addons?.['3scale'])
+    errors.push(
+      'support for 3scale has been removed in v2.1; please remove the spec.addons.3scale section from the SMCP and configure the 3scale WebAssembly adapter using a ServiceMeshExtension resource',
+    );
   errors.push(...validateProviders(spec.meshConfig?.extensionProviders, 'spec.meshConfig.extensionProviders'));
   const preview = spec.techPreview?.meshConfig?.extensionProviders;
   if (preview !== undefined && !Array.isArray(preview)) errors.push('spec.techPreview.meshConfig.extensionProviders must be a list');
@@ -461,14 +575,22 @@ function validateProviders(providers: unknown, where: string): string[] {
     if (name && seen.has(name)) errors.push(`${where}: extension provider name '${name}' is not unique`);
     seen.add(name);
     const kinds = PROVIDER_KINDS.filter((k) => ext?.[k] !== undefined && ext[k] !== null);
-    if (!kinds.length) errors.push(`extension provider '${name}' does not define any provider - it must specify one of: ${PROVIDER_KINDS.join(', ').replace(/, (?=[^,]*$)/, ', or ')}`);
-    else if (kinds.length > 1) errors.push(`extension provider '${name}' must specify only one type of provider: ${PROVIDER_KINDS.join(', ').replace(/, (?=[^,]*$)/, ', or ')}`);
+    if (!kinds.length)
+      errors.push(
+        `extension provider '${name}' does not define any provider - it must specify one of: ${PROVIDER_KINDS.join(', ').replace(/, (?=[^,]*$)/, ', or ')}`,
+      );
+    else if (kinds.length > 1)
+      errors.push(
+        `extension provider '${name}' must specify only one type of provider: ${PROVIDER_KINDS.join(', ').replace(/, (?=[^,]*$)/, ', or ')}`,
+      );
     for (const k of ['envoyExtAuthzGrpc', 'envoyExtAuthzHttp']) {
       const p = ext?.[k];
       if (!p) continue;
       if (typeof p.service !== 'string' || !p.service) errors.push(`invalid extension provider '${name}': ${k}.service is required`);
-      if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) errors.push(`invalid extension provider '${name}': ${k}.port must be a port number - got '${p.port}'`);
-      if (p.timeout !== undefined && !DURATION.test(String(p.timeout))) errors.push(`invalid extension provider '${name}': ${k}.timeout must be specified in the duration format - got '${p.timeout}'`);
+      if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535)
+        errors.push(`invalid extension provider '${name}': ${k}.port must be a port number - got '${p.port}'`);
+      if (p.timeout !== undefined && !DURATION.test(String(p.timeout)))
+        errors.push(`invalid extension provider '${name}': ${k}.timeout must be specified in the duration format - got '${p.timeout}'`);
     }
   }
   return errors;
@@ -501,7 +623,8 @@ export function meshConfig(smcp: KObject, opts: { ignoreTechPreviewProviders?: b
   const providers = new Map<string, Json>();
   for (const p of (spec.meshConfig?.extensionProviders ?? []) as Json[]) providers.set(String(p.name), p);
   const { extensionProviders: previewProviders, ...previewRest } = (spec.techPreview?.meshConfig ?? {}) as Json;
-  if (!opts.ignoreTechPreviewProviders && Array.isArray(previewProviders)) for (const p of previewProviders as Json[]) providers.set(String(p.name), p);
+  if (!opts.ignoreTechPreviewProviders && Array.isArray(previewProviders))
+    for (const p of previewProviders as Json[]) providers.set(String(p.name), p);
   const merged = deepMerge(base, previewRest);
   if (providers.size) merged.extensionProviders = [...providers.values()];
   return merged;
@@ -511,7 +634,10 @@ function deepMerge(a: Json, b: Json): Json {
   const out: Json = { ...a };
   for (const [k, v] of Object.entries(b)) {
     const prev = out[k];
-    out[k] = v && typeof v === 'object' && !Array.isArray(v) && prev && typeof prev === 'object' && !Array.isArray(prev) ? deepMerge(prev as Json, v as Json) : v;
+    out[k] =
+      v && typeof v === 'object' && !Array.isArray(v) && prev && typeof prev === 'object' && !Array.isArray(prev)
+        ? deepMerge(prev as Json, v as Json)
+        : v;
   }
   return out;
 }
@@ -558,63 +684,151 @@ function controlPlaneComponents(smcp: KObject, owner: OwnerRef): Component[] {
   const components: Component[] = [
     {
       name: 'istiod',
-      deployment: deployment(smcp, owner, `istiod-${name}`, 'istiod', { app: 'istiod', istio: 'pilot', 'istio.io/rev': name }, {
-        name: 'discovery',
-        image: `${REGISTRY}/pilot-rhel8:${CHART_VERSION}`,
-        args: ['discovery', '--monitoringAddr=:15014', '--log_output_level=default:warn', '--domain', 'cluster.local', '--keepaliveMaxServerConnectionAge', '30m'],
-        ports: [{ containerPort: 8080, protocol: 'TCP' }, { containerPort: 15010, protocol: 'TCP' }, { containerPort: 15017, protocol: 'TCP' }],
-        resources: { requests: { cpu: '10m', memory: '128Mi' } },
-      }),
-      services: [service(smcp, owner, `istiod-${name}`, { app: 'istiod', istio: 'pilot', 'istio.io/rev': name }, { app: 'istiod', 'istio.io/rev': name }, [
-        { name: 'grpc-xds', port: 15010, targetPort: 15010 },
-        { name: 'https-dns', port: 15012, targetPort: 15012 },
-        { name: 'https-webhook', port: 443, targetPort: 15017 },
-        { name: 'http-monitoring', port: 15014, targetPort: 15014 },
-      ])],
+      deployment: deployment(
+        smcp,
+        owner,
+        `istiod-${name}`,
+        'istiod',
+        { app: 'istiod', istio: 'pilot', 'istio.io/rev': name },
+        {
+          name: 'discovery',
+          image: `${REGISTRY}/pilot-rhel8:${CHART_VERSION}`,
+          args: [
+            'discovery',
+            '--monitoringAddr=:15014',
+            '--log_output_level=default:warn',
+            '--domain',
+            'cluster.local',
+            '--keepaliveMaxServerConnectionAge',
+            '30m',
+          ],
+          ports: [
+            { containerPort: 8080, protocol: 'TCP' },
+            { containerPort: 15010, protocol: 'TCP' },
+            { containerPort: 15017, protocol: 'TCP' },
+          ],
+          resources: { requests: { cpu: '10m', memory: '128Mi' } },
+        },
+      ),
+      services: [
+        service(
+          smcp,
+          owner,
+          `istiod-${name}`,
+          { app: 'istiod', istio: 'pilot', 'istio.io/rev': name },
+          { app: 'istiod', 'istio.io/rev': name },
+          [
+            { name: 'grpc-xds', port: 15010, targetPort: 15010 },
+            { name: 'https-dns', port: 15012, targetPort: 15012 },
+            { name: 'https-webhook', port: 443, targetPort: 15017 },
+            { name: 'http-monitoring', port: 15014, targetPort: 15014 },
+          ],
+        ),
+      ],
     },
   ];
   const enabled = (g: KObject | undefined) => gateways.enabled !== false && g?.enabled !== false;
-  for (const [kind, g] of [['ingress', gateways.ingress], ['egress', gateways.egress]] as const) {
+  for (const [kind, g] of [
+    ['ingress', gateways.ingress],
+    ['egress', gateways.egress],
+  ] as const) {
     if (!enabled(g)) continue;
     const gw = `istio-${kind}gateway`;
     const selector = { app: gw, istio: `${kind}gateway` };
     // Labels of gateways.<kind>.service.metadata go to the gateway's Service and its pods (the Knative gateways select knative=ingressgateway).
     const extra: Record<string, string> = { ...(g?.service?.metadata?.labels ?? {}), ...(g?.runtime?.pod?.metadata?.labels ?? {}) };
-    const ports = kind === 'ingress'
-      ? [{ name: 'status-port', port: 15021, targetPort: 15021 }, { name: 'http2', port: 80, targetPort: 8080 }, { name: 'https', port: 443, targetPort: 8443 }]
-      : [{ name: 'http2', port: 80, targetPort: 8080 }, { name: 'https', port: 443, targetPort: 8443 }];
+    const ports =
+      kind === 'ingress'
+        ? [
+            { name: 'status-port', port: 15021, targetPort: 15021 },
+            { name: 'http2', port: 80, targetPort: 8080 },
+            { name: 'https', port: 443, targetPort: 8443 },
+          ]
+        : [
+            { name: 'http2', port: 80, targetPort: 8080 },
+            { name: 'https', port: 443, targetPort: 8443 },
+          ];
     components.push({
       name: gw,
-      deployment: deployment(smcp, owner, gw, gw, { ...extra, ...selector, 'istio.io/rev': name }, {
-        name: 'istio-proxy',
-        image: `${REGISTRY}/proxyv2-rhel8:${CHART_VERSION}`,
-        args: ['proxy', 'router', '--domain', `$(POD_NAMESPACE).svc.cluster.local`, '--proxyLogLevel=warning', '--proxyComponentLogLevel=misc:error', '--log_output_level=default:warn'],
-        ports: [{ containerPort: 15021, protocol: 'TCP' }, { containerPort: 8080, protocol: 'TCP' }, { containerPort: 8443, protocol: 'TCP' }, { containerPort: 15090, name: 'http-envoy-prom', protocol: 'TCP' }],
-        resources: { requests: { cpu: '10m', memory: '128Mi' } },
-      }, g?.runtime?.deployment?.replicas, selector),
-      services: [service(smcp, owner, gw, { ...extra, ...selector, 'istio.io/rev': name }, selector, ports, g?.service?.type ?? 'ClusterIP')],
+      deployment: deployment(
+        smcp,
+        owner,
+        gw,
+        gw,
+        { ...extra, ...selector, 'istio.io/rev': name },
+        {
+          name: 'istio-proxy',
+          image: `${REGISTRY}/proxyv2-rhel8:${CHART_VERSION}`,
+          args: [
+            'proxy',
+            'router',
+            '--domain',
+            `$(POD_NAMESPACE).svc.cluster.local`,
+            '--proxyLogLevel=warning',
+            '--proxyComponentLogLevel=misc:error',
+            '--log_output_level=default:warn',
+          ],
+          ports: [
+            { containerPort: 15021, protocol: 'TCP' },
+            { containerPort: 8080, protocol: 'TCP' },
+            { containerPort: 8443, protocol: 'TCP' },
+            { containerPort: 15090, name: 'http-envoy-prom', protocol: 'TCP' },
+          ],
+          resources: { requests: { cpu: '10m', memory: '128Mi' } },
+        },
+        g?.runtime?.deployment?.replicas,
+        selector,
+      ),
+      services: [
+        service(smcp, owner, gw, { ...extra, ...selector, 'istio.io/rev': name }, selector, ports, g?.service?.type ?? 'ClusterIP'),
+      ],
     });
   }
   return components;
 }
 
-function deployment(smcp: KObject, owner: OwnerRef, name: string, component: string, podLabels: Record<string, string>, container: KObject['spec'], replicas = 1, selector: Record<string, string> = { app: podLabels.app, istio: podLabels.istio }): KObject {
+function deployment(
+  smcp: KObject,
+  owner: OwnerRef,
+  name: string,
+  component: string,
+  podLabels: Record<string, string>,
+  container: KObject['spec'],
+  replicas = 1,
+  selector: Record<string, string> = { app: podLabels.app, istio: podLabels.istio },
+): KObject {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { name, namespace: smcp.metadata.namespace, labels: ownedLabels(smcp, { ...podLabels, 'app.kubernetes.io/component': component }), ownerReferences: [owner] },
+    metadata: {
+      name,
+      namespace: smcp.metadata.namespace,
+      labels: ownedLabels(smcp, { ...podLabels, 'app.kubernetes.io/component': component }),
+      ownerReferences: [owner],
+    },
     spec: {
       replicas,
       selector: { matchLabels: selector },
       template: {
-        metadata: { labels: { ...podLabels, 'maistra-control-plane': smcp.metadata.namespace!, 'maistra-version': CHART_VERSION }, annotations: { [INJECT]: 'false' } },
+        metadata: {
+          labels: { ...podLabels, 'maistra-control-plane': smcp.metadata.namespace!, 'maistra-version': CHART_VERSION },
+          annotations: { [INJECT]: 'false' },
+        },
         spec: { serviceAccountName: name.startsWith('istiod') ? name : `${name}-service-account`, containers: [container] },
       },
     },
   };
 }
 
-function service(smcp: KObject, owner: OwnerRef, name: string, labels: Record<string, string>, selector: Record<string, string>, ports: { name: string; port: number; targetPort: number }[], type = 'ClusterIP'): KObject {
+function service(
+  smcp: KObject,
+  owner: OwnerRef,
+  name: string,
+  labels: Record<string, string>,
+  selector: Record<string, string>,
+  ports: { name: string; port: number; targetPort: number }[],
+  type = 'ClusterIP',
+): KObject {
   return {
     apiVersion: 'v1',
     kind: 'Service',
@@ -647,20 +861,54 @@ function injectedPod(pod: KObject, smcp: KObject): KObject {
   const proxy = {
     name: 'istio-proxy',
     image: `${REGISTRY}/proxyv2-rhel8:${CHART_VERSION}`,
-    args: ['proxy', 'sidecar', '--domain', `${pod.metadata.namespace}.svc.cluster.local`, '--proxyLogLevel=warning', '--proxyComponentLogLevel=misc:error', '--log_output_level=default:warn', '--concurrency', '2'],
-    env: [{ name: 'PILOT_CERT_PROVIDER', value: 'istiod' }, { name: 'CA_ADDR', value: `istiod-${rev}.${meshNs}.svc:15012` }, { name: 'ISTIO_META_CLUSTER_ID', value: 'Kubernetes' }],
+    args: [
+      'proxy',
+      'sidecar',
+      '--domain',
+      `${pod.metadata.namespace}.svc.cluster.local`,
+      '--proxyLogLevel=warning',
+      '--proxyComponentLogLevel=misc:error',
+      '--log_output_level=default:warn',
+      '--concurrency',
+      '2',
+    ],
+    env: [
+      { name: 'PILOT_CERT_PROVIDER', value: 'istiod' },
+      { name: 'CA_ADDR', value: `istiod-${rev}.${meshNs}.svc:15012` },
+      { name: 'ISTIO_META_CLUSTER_ID', value: 'Kubernetes' },
+    ],
     ports: [{ containerPort: 15090, name: 'http-envoy-prom', protocol: 'TCP' }],
     resources: { requests: { cpu: '10m', memory: '128Mi' }, limits: { cpu: '2', memory: '1Gi' } },
   };
-  const validation = { name: 'istio-validation', image: `${REGISTRY}/proxyv2-rhel8:${CHART_VERSION}`, args: ['istio-iptables', '--run-validation', '--skip-rule-apply'], resources: { requests: { cpu: '10m', memory: '10Mi' } } };
-  const status = { initContainers: ['istio-validation'], containers: ['istio-proxy'], volumes: ['istio-envoy', 'istio-data', 'istio-podinfo', 'istio-token', 'istiod-ca-cert'], imagePullSecrets: null, revision: rev };
+  const validation = {
+    name: 'istio-validation',
+    image: `${REGISTRY}/proxyv2-rhel8:${CHART_VERSION}`,
+    args: ['istio-iptables', '--run-validation', '--skip-rule-apply'],
+    resources: { requests: { cpu: '10m', memory: '10Mi' } },
+  };
+  const status = {
+    initContainers: ['istio-validation'],
+    containers: ['istio-proxy'],
+    volumes: ['istio-envoy', 'istio-data', 'istio-podinfo', 'istio-token', 'istiod-ca-cert'],
+    imagePullSecrets: null,
+    revision: rev,
+  };
   const app = pod.metadata.labels?.app ?? pod.metadata.labels?.['app.kubernetes.io/name'] ?? pod.metadata.name!;
   return {
     ...pod,
     metadata: {
       ...pod.metadata,
-      labels: { ...(pod.metadata.labels ?? {}), 'security.istio.io/tlsMode': 'istio', 'service.istio.io/canonical-name': app, 'service.istio.io/canonical-revision': 'latest' },
-      annotations: { ...(pod.metadata.annotations ?? {}), 'sidecar.istio.io/status': JSON.stringify(status), 'kubectl.kubernetes.io/default-container': pod.spec.containers[0]?.name },
+      labels: {
+        ...(pod.metadata.labels ?? {}),
+        'security.istio.io/tlsMode': 'istio',
+        'service.istio.io/canonical-name': app,
+        'service.istio.io/canonical-revision': 'latest',
+      },
+      annotations: {
+        ...(pod.metadata.annotations ?? {}),
+        'sidecar.istio.io/status': JSON.stringify(status),
+        'kubectl.kubernetes.io/default-container': pod.spec.containers[0]?.name,
+      },
     },
     spec: { ...pod.spec, initContainers: [...(pod.spec.initContainers ?? []), validation], containers: [...pod.spec.containers, proxy] },
   };

@@ -23,7 +23,8 @@ export const RUNTIME_API = 'serving.kserve.io/v1alpha1';
 export const DEPLOYMENT_MODE = 'serving.kserve.io/deploymentMode';
 
 /** modelStatus.lastFailureInfo.reason values (the CRD's enum). */
-export type FailureReason = 'ModelLoadFailed' | 'RuntimeUnhealthy' | 'RuntimeDisabled' | 'NoSupportingRuntime' | 'RuntimeNotRecognized' | 'InvalidPredictorSpec';
+export type FailureReason =
+  'ModelLoadFailed' | 'RuntimeUnhealthy' | 'RuntimeDisabled' | 'NoSupportingRuntime' | 'RuntimeNotRecognized' | 'InvalidPredictorSpec';
 
 export interface RuntimeChoice {
   runtime?: KObject;
@@ -40,7 +41,9 @@ export interface RuntimeFilter {
 
 /** The formats a runtime declares, less the hidden ones. */
 export function supportedFormats(runtime: KObject, filter: RuntimeFilter): { name: string; version?: string; autoSelect?: boolean }[] {
-  return ((runtime.spec?.supportedModelFormats ?? []) as { name: string; version?: string; autoSelect?: boolean }[]).filter((f) => !filter.hiddenFormats?.includes(String(f.name).toLowerCase()));
+  return ((runtime.spec?.supportedModelFormats ?? []) as { name: string; version?: string; autoSelect?: boolean }[]).filter(
+    (f) => !filter.hiddenFormats?.includes(String(f.name).toLowerCase()),
+  );
 }
 
 /**
@@ -50,7 +53,11 @@ export function supportedFormats(runtime: KObject, filter: RuntimeFilter): { nam
  */
 export function runtimeSupports(runtime: KObject, format: { name?: string; version?: string } | undefined, filter: RuntimeFilter): boolean {
   if (!format?.name) return false;
-  return supportedFormats(runtime, filter).some((f) => f.name.toLowerCase() === format.name!.toLowerCase() && (format.version === undefined || f.version === undefined || f.version.toLowerCase() === format.version.toLowerCase()));
+  return supportedFormats(runtime, filter).some(
+    (f) =>
+      f.name.toLowerCase() === format.name!.toLowerCase() &&
+      (format.version === undefined || f.version === undefined || f.version.toLowerCase() === format.version.toLowerCase()),
+  );
 }
 
 /** The ServingRuntime (or ClusterServingRuntime) the predictor uses: the one it names, else one that auto-selects its format. */
@@ -62,23 +69,62 @@ export function chooseRuntime(client: TwinClient, isvc: KObject, filter: Runtime
   const multi = (r: KObject) => r.spec?.multiModel === true;
   if (named) {
     const runtime = client.get(RUNTIME_API, 'ServingRuntime', named, ns) ?? client.get(RUNTIME_API, 'ClusterServingRuntime', named);
-    if (!runtime) return { failure: { reason: 'RuntimeNotRecognized', message: 'Waiting for runtime to become available', error: `specified runtime ${named} not found` } };
-    if (runtime.spec?.disabled) return { failure: { reason: 'RuntimeDisabled', message: 'Specified runtime is disabled', error: `specified runtime ${named} is disabled` } };
+    if (!runtime)
+      return {
+        failure: {
+          reason: 'RuntimeNotRecognized',
+          message: 'Waiting for runtime to become available',
+          error: `specified runtime ${named} not found`,
+        },
+      };
+    if (runtime.spec?.disabled)
+      return {
+        failure: { reason: 'RuntimeDisabled', message: 'Specified runtime is disabled', error: `specified runtime ${named} is disabled` },
+      };
     if (multi(runtime) !== filter.multiModel) {
-      return { failure: { reason: 'NoSupportingRuntime', message: `Specified runtime does not support the ${filter.multiModel ? 'ModelMesh' : 'Serverless'} deployment mode`, error: `specified runtime ${named} is a ${multi(runtime) ? 'multi' : 'single'}-model runtime` } };
+      return {
+        failure: {
+          reason: 'NoSupportingRuntime',
+          message: `Specified runtime does not support the ${filter.multiModel ? 'ModelMesh' : 'Serverless'} deployment mode`,
+          error: `specified runtime ${named} is a ${multi(runtime) ? 'multi' : 'single'}-model runtime`,
+        },
+      };
     }
     if (model.protocolVersion && !((runtime.spec?.protocolVersions ?? ['v1']) as string[]).includes(model.protocolVersion)) {
-      return { failure: { reason: 'NoSupportingRuntime', message: 'Specified runtime does not support specified protocol version', error: `specified runtime ${named} does not support specified protocol version` } };
+      return {
+        failure: {
+          reason: 'NoSupportingRuntime',
+          message: 'Specified runtime does not support specified protocol version',
+          error: `specified runtime ${named} does not support specified protocol version`,
+        },
+      };
     }
     if (!runtimeSupports(runtime, format, filter)) {
-      return { failure: { reason: 'NoSupportingRuntime', message: 'Specified runtime does not support specified framework/version', error: `specified runtime ${named} does not support specified framework/version` } };
+      return {
+        failure: {
+          reason: 'NoSupportingRuntime',
+          message: 'Specified runtime does not support specified framework/version',
+          error: `specified runtime ${named} does not support specified framework/version`,
+        },
+      };
     }
     return { runtime };
   }
   const candidates = [...client.list(RUNTIME_API, 'ServingRuntime', ns), ...client.list(RUNTIME_API, 'ClusterServingRuntime')].filter(
-    (r) => !r.spec?.disabled && multi(r) === filter.multiModel && supportedFormats(r, filter).some((f) => f.autoSelect && f.name.toLowerCase() === String(format?.name ?? '').toLowerCase()) && runtimeSupports(r, format, filter),
+    (r) =>
+      !r.spec?.disabled &&
+      multi(r) === filter.multiModel &&
+      supportedFormats(r, filter).some((f) => f.autoSelect && f.name.toLowerCase() === String(format?.name ?? '').toLowerCase()) &&
+      runtimeSupports(r, format, filter),
   );
-  if (!candidates.length) return { failure: { reason: 'NoSupportingRuntime', message: 'No runtime found to support specified framework/version', error: `no runtime found to support predictor with model type: ${JSON.stringify(format ?? {})}` } };
+  if (!candidates.length)
+    return {
+      failure: {
+        reason: 'NoSupportingRuntime',
+        message: 'No runtime found to support specified framework/version',
+        error: `no runtime found to support predictor with model type: ${JSON.stringify(format ?? {})}`,
+      },
+    };
   return { runtime: candidates[0] };
 }
 

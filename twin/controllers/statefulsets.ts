@@ -43,7 +43,9 @@ export class StatefulSetController implements Controller {
     if (!set || set.metadata.deletionTimestamp) return;
     const revision = `${name}-${revisionHash(set.spec.template)}`;
     const desired = set.spec.replicas ?? 1;
-    const owned = this.client.list('v1', 'Pod', namespace).filter((p) => p.metadata.ownerReferences?.some((r) => r.controller && r.uid === set.metadata.uid));
+    const owned = this.client
+      .list('v1', 'Pod', namespace)
+      .filter((p) => p.metadata.ownerReferences?.some((r) => r.controller && r.uid === set.metadata.uid));
     const byOrdinal = new Map<number, KObject>();
     for (const p of owned) {
       const ordinal = ordinalOf(name, p.metadata.name!);
@@ -67,8 +69,12 @@ export class StatefulSetController implements Controller {
         if (!ready(pod)) break;
       }
       // Rolling update: the highest ordinal that runs an old revision, while the others are ready.
-      const stale = [...byOrdinal.entries()].filter(([o, p]) => o < desired && live(p) && p.metadata.labels?.[REVISION_LABEL] !== revision).sort((a, b) => b[0] - a[0]);
-      const othersReady = [...byOrdinal.entries()].filter(([o]) => o < desired).every(([, p]) => ready(p) || p.metadata.labels?.[REVISION_LABEL] !== revision);
+      const stale = [...byOrdinal.entries()]
+        .filter(([o, p]) => o < desired && live(p) && p.metadata.labels?.[REVISION_LABEL] !== revision)
+        .sort((a, b) => b[0] - a[0]);
+      const othersReady = [...byOrdinal.entries()]
+        .filter(([o]) => o < desired)
+        .every(([, p]) => ready(p) || p.metadata.labels?.[REVISION_LABEL] !== revision);
       if (stale.length && othersReady && (set.spec.updateStrategy?.type ?? 'RollingUpdate') === 'RollingUpdate') {
         this.client.delete('v1', 'Pod', stale[0][1].metadata.name!, namespace);
       }
@@ -88,7 +94,8 @@ export class StatefulSetController implements Controller {
       updateRevision: revision,
       collisionCount: 0,
     };
-    if (Object.entries(status).some(([k, v]) => set.status?.[k] !== v)) this.client.patchStatus(API, 'StatefulSet', name, namespace, status);
+    if (Object.entries(status).some(([k, v]) => set.status?.[k] !== v))
+      this.client.patchStatus(API, 'StatefulSet', name, namespace, status);
   }
 
   private createPod(set: KObject, ordinal: number, revision: string): void {
@@ -107,7 +114,8 @@ export class StatefulSetController implements Controller {
           status: { phase: 'Pending' },
         });
       }
-      if (!volumes.some((v) => v.name === claim.metadata.name)) volumes.push({ name: claim.metadata.name, persistentVolumeClaim: { claimName } });
+      if (!volumes.some((v) => v.name === claim.metadata.name))
+        volumes.push({ name: claim.metadata.name, persistentVolumeClaim: { claimName } });
     }
     // As the StatefulSet controller (pkg/controller/statefulset/stateful_pod_control.go
     // recordPodEvent): a refused create is a Warning FailedCreate event, then a retry with backoff.
@@ -117,7 +125,12 @@ export class StatefulSetController implements Controller {
       metadata: {
         name: podName,
         namespace,
-        labels: { ...(template.metadata?.labels ?? {}), [POD_NAME_LABEL]: podName, [REVISION_LABEL]: revision, 'apps.kubernetes.io/pod-index': String(ordinal) },
+        labels: {
+          ...(template.metadata?.labels ?? {}),
+          [POD_NAME_LABEL]: podName,
+          [REVISION_LABEL]: revision,
+          'apps.kubernetes.io/pod-index': String(ordinal),
+        },
         annotations: template.metadata?.annotations,
         ownerReferences: [ownerReference(set)],
       },
@@ -126,10 +139,15 @@ export class StatefulSetController implements Controller {
     try {
       this.client.create(pod);
     } catch (err) {
-      if (err instanceof ApiError && err.code !== 409) this.client.as('statefulset-controller').event(set, 'Warning', 'FailedCreate', `create Pod ${podName} in StatefulSet ${set.metadata.name} failed error: ${err.message}`);
+      if (err instanceof ApiError && err.code !== 409)
+        this.client
+          .as('statefulset-controller')
+          .event(set, 'Warning', 'FailedCreate', `create Pod ${podName} in StatefulSet ${set.metadata.name} failed error: ${err.message}`);
       throw err;
     }
-    this.client.as('statefulset-controller').event(set, 'Normal', 'SuccessfulCreate', `create Pod ${podName} in StatefulSet ${set.metadata.name} successful`);
+    this.client
+      .as('statefulset-controller')
+      .event(set, 'Normal', 'SuccessfulCreate', `create Pod ${podName} in StatefulSet ${set.metadata.name} successful`);
   }
 }
 
@@ -140,7 +158,9 @@ function ordinalOf(setName: string, podName: string): number | undefined {
 
 /** The revision of a pod template, as the controller-revision-hash label carries it. */
 export function revisionHash(template: unknown): string {
-  const h = createHash('sha256').update(JSON.stringify(template ?? {})).digest();
+  const h = createHash('sha256')
+    .update(JSON.stringify(template ?? {}))
+    .digest();
   const chars = 'bcdfghjklmnpqrstvwxz2456789';
   return Array.from(h.subarray(0, 10), (b) => chars[b % chars.length]).join('');
 }

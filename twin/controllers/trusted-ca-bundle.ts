@@ -19,13 +19,15 @@ import { WorkQueue, type Controller, type ControllerContext } from './runtime';
 export const TRUSTED_CA_FAULTS: FaultDefinition[] = [
   {
     name: 'trusted-ca-bundle-stale',
-    description: 'The RHOAI operator creates odh-trusted-ca-bundle ConfigMaps but never updates an existing one: they keep the custom CA they were created with (none), whatever DSCI customCABundle says',
+    description:
+      'The RHOAI operator creates odh-trusted-ca-bundle ConfigMaps but never updates an existing one: they keep the custom CA they were created with (none), whatever DSCI customCABundle says',
     caughtBy: '@req.INS-CA-01',
     expectMessage: 'odh-ca-bundle.crt',
   },
   {
     name: 'trusted-ca-bundle-ignores-opt-out',
-    description: 'The RHOAI operator ignores the namespace annotation security.opendatahub.io/inject-trusted-ca-bundle=false and puts odh-trusted-ca-bundle in opted-out namespaces too',
+    description:
+      'The RHOAI operator ignores the namespace annotation security.opendatahub.io/inject-trusted-ca-bundle=false and puts odh-trusted-ca-bundle in opted-out namespaces too',
     caughtBy: '@req.INS-CA-01',
     expectMessage: 'security.opendatahub.io/inject-trusted-ca-bundle',
   },
@@ -78,12 +80,17 @@ export class TrustedCaBundle implements Controller {
     // certconfigmapgenerator's predicates: an eligible namespace created, or its opt-out annotation changed.
     this.client.watch('v1', 'Namespace', (type, ns, old) => {
       const annotationChanged = old?.metadata.annotations?.[OPT_OUT_ANNOTATION] !== ns.metadata.annotations?.[OPT_OUT_ANNOTATION];
-      if ((type === 'ADDED' && shouldInject(ns, this.honoursOptOut())) || (type === 'MODIFIED' && (annotationChanged || old?.status?.phase !== ns.status?.phase))) this.queue.enqueue(`ns/${ns.metadata.name}`);
+      if (
+        (type === 'ADDED' && shouldInject(ns, this.honoursOptOut())) ||
+        (type === 'MODIFIED' && (annotationChanged || old?.status?.phase !== ns.status?.phase))
+      )
+        this.queue.enqueue(`ns/${ns.metadata.name}`);
     });
     // ... or its odh-trusted-ca-bundle ConfigMap's data changed, or it was deleted.
     this.client.watch('v1', 'ConfigMap', (type, cm, old) => {
       if (cm.metadata.name !== CA_CONFIG_MAP) return;
-      if (type === 'DELETED' || (type === 'MODIFIED' && JSON.stringify(cm.data) !== JSON.stringify(old?.data))) this.queue.enqueue(`${this.ctx.faults.has('trusted-ca-bundle-pass-ignores-opt-out') ? 'cm' : 'ns'}/${cm.metadata.namespace}`);
+      if (type === 'DELETED' || (type === 'MODIFIED' && JSON.stringify(cm.data) !== JSON.stringify(old?.data)))
+        this.queue.enqueue(`${this.ctx.faults.has('trusted-ca-bundle-pass-ignores-opt-out') ? 'cm' : 'ns'}/${cm.metadata.namespace}`);
     });
   }
 
@@ -94,7 +101,9 @@ export class TrustedCaBundle implements Controller {
 
   /** The operator acts only while its CSV has succeeded. */
   private running(): boolean {
-    return this.client.list(OLM, 'ClusterServiceVersion').some((c) => c.metadata.name!.startsWith('rhods-operator.') && c.status?.phase === 'Succeeded');
+    return this.client
+      .list(OLM, 'ClusterServiceVersion')
+      .some((c) => c.metadata.name!.startsWith('rhods-operator.') && c.status?.phase === 'Succeeded');
   }
 
   /** The one DSCInitialization (the operator refuses to act on more than one). */
@@ -157,7 +166,11 @@ export class TrustedCaBundle implements Controller {
       this.client.create({
         apiVersion: 'v1',
         kind: 'ConfigMap',
-        metadata: { name: CA_CONFIG_MAP, namespace, labels: { 'app.kubernetes.io/part-of': 'opendatahub-operator', [INJECT_LABEL]: 'true' } },
+        metadata: {
+          name: CA_CONFIG_MAP,
+          namespace,
+          labels: { 'app.kubernetes.io/part-of': 'opendatahub-operator', [INJECT_LABEL]: 'true' },
+        },
         data: { [CUSTOM_CA_KEY]: custom },
       });
       return;
@@ -187,7 +200,8 @@ class ClusterNetworkOperatorTrust {
   start(): void {
     this.queue.enqueue('openshift-config-managed/trusted-ca-bundle');
     this.client.watch('v1', 'ConfigMap', (type, cm) => {
-      if (type !== 'DELETED' && cm.metadata.labels?.[INJECT_LABEL] === 'true' && cm.data?.[CLUSTER_CA_KEY] !== this.bundle) this.queue.enqueue(`${cm.metadata.namespace}/${cm.metadata.name}`);
+      if (type !== 'DELETED' && cm.metadata.labels?.[INJECT_LABEL] === 'true' && cm.data?.[CLUSTER_CA_KEY] !== this.bundle)
+        this.queue.enqueue(`${cm.metadata.namespace}/${cm.metadata.name}`);
     });
   }
 
@@ -195,7 +209,8 @@ class ClusterNetworkOperatorTrust {
     const [namespace, name] = key.split('/');
     const live = this.client.get('v1', 'ConfigMap', name, namespace);
     if (key === 'openshift-config-managed/trusted-ca-bundle') {
-      if (!live) this.client.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data: { [CLUSTER_CA_KEY]: this.bundle } });
+      if (!live)
+        this.client.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data: { [CLUSTER_CA_KEY]: this.bundle } });
       return;
     }
     if (!live || live.metadata.labels?.[INJECT_LABEL] !== 'true' || live.data?.[CLUSTER_CA_KEY] === this.bundle) return;

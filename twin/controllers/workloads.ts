@@ -15,25 +15,41 @@ import { ownerReference, randomSuffix, timestamp } from '../api/meta';
 import { formatCpu, parseQuantity } from '../api/quantity';
 import type { KObject } from '../api/types';
 import type { FaultDefinition } from '../fault-definition';
-import { conditionOf, keyOf, setCondition, splitKey, WorkQueue, type Condition, type Controller, type ControllerContext, type ImagePullFailure, type InitProgress } from './runtime';
+import {
+  conditionOf,
+  keyOf,
+  setCondition,
+  splitKey,
+  WorkQueue,
+  type Condition,
+  type Controller,
+  type ControllerContext,
+  type ImagePullFailure,
+  type InitProgress,
+} from './runtime';
 
 export const WORKLOAD_FAULTS: FaultDefinition[] = [
   {
     name: 'rhoai-operator-crashloop',
-    description: 'The RHOAI operator pod (rhods-operator) crash-loops, so its Deployment never becomes available and the CSV never succeeds',
+    description:
+      'The RHOAI operator pod (rhods-operator) crash-loops, so its Deployment never becomes available and the CSV never succeeds',
     caughtBy: '@req.INS-OP-03',
     expectMessage: 'Back-off restarting failed container',
   },
   {
     name: 'serverless-operator-webhook-crashloop',
-    description: "The Serverless operator's knative-operator-webhook pod crash-loops (its image serverless-kn-operator-rhel8), so its Deployment never becomes available and the serverless-operator CSV never succeeds",
+    description:
+      "The Serverless operator's knative-operator-webhook pod crash-loops (its image serverless-kn-operator-rhel8), so its Deployment never becomes available and the serverless-operator CSV never succeeds",
     caughtBy: '@req.INS-SL-04',
     expectMessage: 'Back-off restarting failed container',
   },
 ];
 
 /** Images (by substring) whose containers crash under a fault. */
-const CRASHING: Record<string, string> = { 'rhoai-operator-crashloop': 'odh-rhel8-operator', 'serverless-operator-webhook-crashloop': 'serverless-kn-operator-rhel8' };
+const CRASHING: Record<string, string> = {
+  'rhoai-operator-crashloop': 'odh-rhel8-operator',
+  'serverless-operator-webhook-crashloop': 'serverless-kn-operator-rhel8',
+};
 
 export class WorkloadControllers implements Controller {
   readonly name = 'kube-controller-manager';
@@ -68,8 +84,16 @@ export class WorkloadControllers implements Controller {
       if (type === 'DELETED' && pod.spec?.nodeName) this.requeueUnscheduled();
     });
     this.client.watch('v1', 'Node', () => this.requeueUnscheduled());
-    this.client.watch('v1', 'Secret', (type, s) => type !== 'DELETED' && s.type === 'kubernetes.io/service-account-token' && !s.data?.token && this.fillToken(s));
-    this.client.watch('v1', 'PersistentVolumeClaim', (type, pvc) => type !== 'DELETED' && pvc.status?.phase === 'Pending' && this.bindClaim(pvc));
+    this.client.watch(
+      'v1',
+      'Secret',
+      (type, s) => type !== 'DELETED' && s.type === 'kubernetes.io/service-account-token' && !s.data?.token && this.fillToken(s),
+    );
+    this.client.watch(
+      'v1',
+      'PersistentVolumeClaim',
+      (type, pvc) => type !== 'DELETED' && pvc.status?.phase === 'Pending' && this.bindClaim(pvc),
+    );
   }
 
   // ---- namespaces: default service accounts and CA bundles ----
@@ -78,13 +102,28 @@ export class WorkloadControllers implements Controller {
     const ns = this.client.get('v1', 'Namespace', name);
     if (!ns || ns.metadata.deletionTimestamp) return;
     for (const sa of ['default', 'builder', 'deployer']) {
-      if (!this.client.get('v1', 'ServiceAccount', sa, name)) this.client.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: sa, namespace: name } });
+      if (!this.client.get('v1', 'ServiceAccount', sa, name))
+        this.client.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: sa, namespace: name } });
     }
     if (!this.client.get('v1', 'ConfigMap', 'kube-root-ca.crt', name)) {
-      this.client.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kube-root-ca.crt', namespace: name }, data: { 'ca.crt': this.ctx.settings.apiCaPem } });
+      this.client.create({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'kube-root-ca.crt', namespace: name },
+        data: { 'ca.crt': this.ctx.settings.apiCaPem },
+      });
     }
     if (!this.client.get('v1', 'ConfigMap', 'openshift-service-ca.crt', name)) {
-      this.client.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'openshift-service-ca.crt', namespace: name, annotations: { 'service.beta.openshift.io/inject-cabundle': 'true' } }, data: { 'service-ca.crt': this.ctx.settings.apiCaPem } });
+      this.client.create({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: {
+          name: 'openshift-service-ca.crt',
+          namespace: name,
+          annotations: { 'service.beta.openshift.io/inject-cabundle': 'true' },
+        },
+        data: { 'service-ca.crt': this.ctx.settings.apiCaPem },
+      });
     }
   }
 
@@ -110,7 +149,10 @@ export class WorkloadControllers implements Controller {
   private bindClaim(pvc: KObject): void {
     const named: string | undefined = pvc.spec?.storageClassName;
     const classes = this.client.list('storage.k8s.io/v1', 'StorageClass');
-    const storageClass = named !== undefined ? classes.find((c) => c.metadata.name === named) : classes.find((c) => c.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true');
+    const storageClass =
+      named !== undefined
+        ? classes.find((c) => c.metadata.name === named)
+        : classes.find((c) => c.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true');
     if (!storageClass && named !== '') {
       const controller = this.client.as('persistentvolume-controller');
       if (named) controller.event(pvc, 'Warning', 'ProvisioningFailed', `storageclass.storage.k8s.io "${named}" not found`);
@@ -153,25 +195,71 @@ export class WorkloadControllers implements Controller {
       current = this.client.create({
         apiVersion: 'apps/v1',
         kind: 'ReplicaSet',
-        metadata: { name: rsName, namespace, labels, annotations: { 'deployment.kubernetes.io/revision': String(owned.length + 1), 'deployment.kubernetes.io/desired-replicas': String(desired) }, ownerReferences: [ownerReference(d)] },
-        spec: { replicas: desired, selector: { matchLabels: { ...(d.spec.selector?.matchLabels ?? {}), 'pod-template-hash': hash } }, template: { ...d.spec.template, metadata: { ...(d.spec.template.metadata ?? {}), labels } } },
+        metadata: {
+          name: rsName,
+          namespace,
+          labels,
+          annotations: {
+            'deployment.kubernetes.io/revision': String(owned.length + 1),
+            'deployment.kubernetes.io/desired-replicas': String(desired),
+          },
+          ownerReferences: [ownerReference(d)],
+        },
+        spec: {
+          replicas: desired,
+          selector: { matchLabels: { ...(d.spec.selector?.matchLabels ?? {}), 'pod-template-hash': hash } },
+          template: { ...d.spec.template, metadata: { ...(d.spec.template.metadata ?? {}), labels } },
+        },
       });
     } else if (current.spec.replicas !== desired) {
       current = this.client.patch('apps/v1', 'ReplicaSet', rsName, namespace, { spec: { replicas: desired } });
     }
     for (const old of owned) {
-      if (old.metadata.name !== rsName && old.spec.replicas !== 0) this.client.patch('apps/v1', 'ReplicaSet', old.metadata.name!, namespace, { spec: { replicas: 0 } });
+      if (old.metadata.name !== rsName && old.spec.replicas !== 0)
+        this.client.patch('apps/v1', 'ReplicaSet', old.metadata.name!, namespace, { spec: { replicas: 0 } });
     }
     const all = this.client.list('apps/v1', 'ReplicaSet', namespace).filter((rs) => controllerOf(rs, 'Deployment') === name);
     const sum = (f: string) => all.reduce((n, rs) => n + (rs.status?.[f] ?? 0), 0);
     const available = current.status?.availableReplicas ?? 0;
     const now = timestamp();
-    let conditions = setCondition(d.status?.conditions, available >= desired
-      ? { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.', lastUpdateTime: now }
-      : { type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.', lastUpdateTime: now }, now);
-    conditions = setCondition(conditions, available >= desired
-      ? { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${rsName}" has successfully progressed.`, lastUpdateTime: now }
-      : { type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated', message: `ReplicaSet "${rsName}" is progressing.`, lastUpdateTime: now }, now);
+    let conditions = setCondition(
+      d.status?.conditions,
+      available >= desired
+        ? {
+            type: 'Available',
+            status: 'True',
+            reason: 'MinimumReplicasAvailable',
+            message: 'Deployment has minimum availability.',
+            lastUpdateTime: now,
+          }
+        : {
+            type: 'Available',
+            status: 'False',
+            reason: 'MinimumReplicasUnavailable',
+            message: 'Deployment does not have minimum availability.',
+            lastUpdateTime: now,
+          },
+      now,
+    );
+    conditions = setCondition(
+      conditions,
+      available >= desired
+        ? {
+            type: 'Progressing',
+            status: 'True',
+            reason: 'NewReplicaSetAvailable',
+            message: `ReplicaSet "${rsName}" has successfully progressed.`,
+            lastUpdateTime: now,
+          }
+        : {
+            type: 'Progressing',
+            status: 'True',
+            reason: 'ReplicaSetUpdated',
+            message: `ReplicaSet "${rsName}" is progressing.`,
+            lastUpdateTime: now,
+          },
+      now,
+    );
     const status = {
       observedGeneration: d.metadata.generation,
       replicas: sum('replicas'),
@@ -181,7 +269,11 @@ export class WorkloadControllers implements Controller {
       ...(desired - available > 0 ? { unavailableReplicas: desired - available } : {}),
       conditions: keepUpdateTimes(d.status?.conditions, conditions),
     };
-    if (!sameStatus(d.status, status)) this.client.patchStatus('apps/v1', 'Deployment', name, namespace, { ...status, unavailableReplicas: status.unavailableReplicas ?? null });
+    if (!sameStatus(d.status, status))
+      this.client.patchStatus('apps/v1', 'Deployment', name, namespace, {
+        ...status,
+        unavailableReplicas: status.unavailableReplicas ?? null,
+      });
   }
 
   // ---- replica sets ----
@@ -190,21 +282,35 @@ export class WorkloadControllers implements Controller {
     const { namespace, name } = splitKey(key);
     const rs = this.client.get('apps/v1', 'ReplicaSet', name, namespace);
     if (!rs || rs.metadata.deletionTimestamp) return;
-    const pods = this.client.list('v1', 'Pod', namespace).filter((p) => controllerOf(p, 'ReplicaSet') === name && !p.metadata.deletionTimestamp);
+    const pods = this.client
+      .list('v1', 'Pod', namespace)
+      .filter((p) => controllerOf(p, 'ReplicaSet') === name && !p.metadata.deletionTimestamp);
     const want = rs.spec.replicas ?? 1;
     for (let i = pods.length; i < want; i++) {
       const tpl = rs.spec.template;
       this.client.create({
         apiVersion: 'v1',
         kind: 'Pod',
-        metadata: { name: `${name}-${randomSuffix()}`, namespace, labels: tpl.metadata?.labels ?? {}, annotations: tpl.metadata?.annotations, ownerReferences: [ownerReference(rs)] },
+        metadata: {
+          name: `${name}-${randomSuffix()}`,
+          namespace,
+          labels: tpl.metadata?.labels ?? {},
+          annotations: tpl.metadata?.annotations,
+          ownerReferences: [ownerReference(rs)],
+        },
         spec: tpl.spec,
       });
     }
     for (const extra of pods.slice(want)) this.client.delete('v1', 'Pod', extra.metadata.name!, namespace);
     const live = pods.slice(0, want);
     const ready = live.filter((p) => conditionOf(p, 'Ready')?.status === 'True').length;
-    const status = { observedGeneration: rs.metadata.generation, replicas: live.length, fullyLabeledReplicas: live.length, readyReplicas: ready, availableReplicas: ready };
+    const status = {
+      observedGeneration: rs.metadata.generation,
+      replicas: live.length,
+      fullyLabeledReplicas: live.length,
+      readyReplicas: ready,
+      availableReplicas: ready,
+    };
     if (!sameStatus(rs.status, status)) this.client.patchStatus('apps/v1', 'ReplicaSet', name, namespace, status);
   }
 
@@ -212,7 +318,13 @@ export class WorkloadControllers implements Controller {
 
   private unschedulable(pod: KObject, message: string): void {
     if (conditionOf(pod, 'PodScheduled')?.message === message) return;
-    this.client.patchStatus('v1', 'Pod', pod.metadata.name!, pod.metadata.namespace, { conditions: setCondition(pod.status?.conditions, { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message }, timestamp()) });
+    this.client.patchStatus('v1', 'Pod', pod.metadata.name!, pod.metadata.namespace, {
+      conditions: setCondition(
+        pod.status?.conditions,
+        { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message },
+        timestamp(),
+      ),
+    });
     this.client.as('default-scheduler').event(pod, 'Warning', 'FailedScheduling', message);
   }
 
@@ -231,37 +343,56 @@ export class WorkloadControllers implements Controller {
   private schedule(pod: KObject): void {
     const nodes = this.client.list('v1', 'Node');
     const unbound = this.unboundClaims(pod);
-    if (unbound) return this.unschedulable(pod, `0/${nodes.length} nodes are available: ${unbound}. preemption: 0/${nodes.length} nodes are available: ${nodes.length} Preemption is not helpful for scheduling.`);
+    if (unbound)
+      return this.unschedulable(
+        pod,
+        `0/${nodes.length} nodes are available: ${unbound}. preemption: 0/${nodes.length} nodes are available: ${nodes.length} Preemption is not helpful for scheduling.`,
+      );
     const reasons = new Map<string, number>();
     const note = (r: string) => reasons.set(r, (reasons.get(r) ?? 0) + 1);
     const need = podRequests(pod);
     const placed = this.client.list('v1', 'Pod').filter((p) => p.spec?.nodeName && !['Succeeded', 'Failed'].includes(p.status?.phase));
     const fits = nodes.filter((node) => {
       const selector: Record<string, string> = pod.spec.nodeSelector ?? {};
-      if (Object.entries(selector).some(([k, v]) => node.metadata.labels?.[k] !== v)) return note("node(s) didn't match Pod's node affinity/selector"), false;
-      const untolerated = (node.spec?.taints ?? []).find((t: Taint) => ['NoSchedule', 'NoExecute'].includes(t.effect) && !tolerates(pod.spec.tolerations ?? [], t));
-      if (untolerated) return note(`node(s) had untolerated taint {${untolerated.key}: ${untolerated.value ?? ''}}`), false;
+      if (Object.entries(selector).some(([k, v]) => node.metadata.labels?.[k] !== v))
+        return (note("node(s) didn't match Pod's node affinity/selector"), false);
+      const untolerated = (node.spec?.taints ?? []).find(
+        (t: Taint) => ['NoSchedule', 'NoExecute'].includes(t.effect) && !tolerates(pod.spec.tolerations ?? [], t),
+      );
+      if (untolerated) return (note(`node(s) had untolerated taint {${untolerated.key}: ${untolerated.value ?? ''}}`), false);
       const used = new Map<string, number>();
-      for (const p of placed.filter((p) => p.spec.nodeName === node.metadata.name)) for (const [r, q] of podRequests(p)) used.set(r, (used.get(r) ?? 0) + q);
+      for (const p of placed.filter((p) => p.spec.nodeName === node.metadata.name))
+        for (const [r, q] of podRequests(p)) used.set(r, (used.get(r) ?? 0) + q);
       for (const [r, q] of need) {
         const free = parseQuantity(node.status?.allocatable?.[r] ?? '0') - (used.get(r) ?? 0);
-        if (q > free + 1e-9) return note(`Insufficient ${r}`), false;
+        if (q > free + 1e-9) return (note(`Insufficient ${r}`), false);
       }
       return true;
     });
-    if (!fits.length) return this.unschedulable(pod, `0/${nodes.length} nodes are available: ${[...reasons].map(([r, n]) => `${n} ${r}`).sort().join(', ')}. preemption: 0/${nodes.length} nodes are available: ${nodes.length} Preemption is not helpful for scheduling.`);
+    if (!fits.length)
+      return this.unschedulable(
+        pod,
+        `0/${nodes.length} nodes are available: ${[...reasons]
+          .map(([r, n]) => `${n} ${r}`)
+          .sort()
+          .join(', ')}. preemption: 0/${nodes.length} nodes are available: ${nodes.length} Preemption is not helpful for scheduling.`,
+      );
     // Spread: the fitting node with the fewest pods.
     const count = (n: KObject) => placed.filter((p) => p.spec.nodeName === n.metadata.name).length;
     const node = fits.sort((a, b) => count(a) - count(b) || a.metadata.name!.localeCompare(b.metadata.name!))[0];
     this.client.patch('v1', 'Pod', pod.metadata.name!, pod.metadata.namespace, { spec: { nodeName: node.metadata.name } });
-    this.client.as('default-scheduler').event(pod, 'Normal', 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node.metadata.name}`);
+    this.client
+      .as('default-scheduler')
+      .event(pod, 'Normal', 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node.metadata.name}`);
   }
 
   private run(pod: KObject): void {
     const now = timestamp();
     const pull = this.ctx.podRuntimes.map((r) => r.imagePull?.(pod)).find(Boolean);
     if (pull) return this.pullBackOff(pod, pull, now);
-    const init = (pod.spec.initContainers ?? []).length ? this.ctx.podRuntimes.map((r) => r.initContainers?.(pod, () => this.pods.enqueue(keyOf(pod)))).find(Boolean) : undefined;
+    const init = (pod.spec.initContainers ?? []).length
+      ? this.ctx.podRuntimes.map((r) => r.initContainers?.(pod, () => this.pods.enqueue(keyOf(pod)))).find(Boolean)
+      : undefined;
     if (init && !init.done) return this.initializing(pod, init, now);
     const crash = this.crashReason(pod);
     const node = this.client.get('v1', 'Node', pod.spec.nodeName);
@@ -273,12 +404,37 @@ export class WorkloadControllers implements Controller {
       ready: !crash,
       started: !crash,
       restartCount: crash ? 5 : 0,
-      state: crash ? { waiting: { reason: 'CrashLoopBackOff', message: `back-off 5m0s restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})` } } : { running: { startedAt: now } },
+      state: crash
+        ? {
+            waiting: {
+              reason: 'CrashLoopBackOff',
+              message: `back-off 5m0s restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`,
+            },
+          }
+        : { running: { startedAt: now } },
       ...(crash ? { lastState: { terminated: { exitCode: 1, reason: 'Error', message: crash, startedAt: now, finishedAt: now } } } : {}),
     }));
     let conditions: Condition[] = pod.status?.conditions ?? [];
-    for (const [type, ok] of [['PodScheduled', true], ['Initialized', true], ['ContainersReady', !crash], ['Ready', !crash]] as const) {
-      conditions = setCondition(conditions, { type, status: ok ? 'True' : 'False', ...(ok ? {} : { reason: 'ContainersNotReady', message: `containers with unready status: [${containerStatuses.map((c: { name: string }) => c.name).join(' ')}]` }) }, now);
+    for (const [type, ok] of [
+      ['PodScheduled', true],
+      ['Initialized', true],
+      ['ContainersReady', !crash],
+      ['Ready', !crash],
+    ] as const) {
+      conditions = setCondition(
+        conditions,
+        {
+          type,
+          status: ok ? 'True' : 'False',
+          ...(ok
+            ? {}
+            : {
+                reason: 'ContainersNotReady',
+                message: `containers with unready status: [${containerStatuses.map((c: { name: string }) => c.name).join(' ')}]`,
+              }),
+        },
+        now,
+      );
     }
     this.client.patchStatus('v1', 'Pod', pod.metadata.name!, pod.metadata.namespace, {
       phase: 'Running',
@@ -293,7 +449,13 @@ export class WorkloadControllers implements Controller {
     for (const c of pod.spec.containers ?? []) {
       kubelet.event(pod, 'Normal', 'Pulled', `Container image "${c.image}" already present on machine`);
       kubelet.event(pod, 'Normal', 'Started', `Started container ${c.name}`);
-      if (crash) kubelet.event(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`);
+      if (crash)
+        kubelet.event(
+          pod,
+          'Warning',
+          'BackOff',
+          `Back-off restarting failed container ${c.name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`,
+        );
     }
   }
 
@@ -307,14 +469,42 @@ export class WorkloadControllers implements Controller {
       ready: false,
       started: false,
       restartCount: 0,
-      state: { waiting: failing(c) ? { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}"` } : { reason: 'ContainerCreating' } },
+      state: {
+        waiting: failing(c)
+          ? { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}"` }
+          : { reason: 'ContainerCreating' },
+      },
     }));
     if (JSON.stringify(pod.status?.containerStatuses) === JSON.stringify(containerStatuses)) return;
     let conditions: Condition[] = pod.status?.conditions ?? [];
-    for (const [type, ok] of [['PodScheduled', true], ['Initialized', true], ['ContainersReady', false], ['Ready', false]] as const) {
-      conditions = setCondition(conditions, { type, status: ok ? 'True' : 'False', ...(ok ? {} : { reason: 'ContainersNotReady', message: `containers with unready status: [${containerStatuses.map((c: { name: string }) => c.name).join(' ')}]` }) }, now);
+    for (const [type, ok] of [
+      ['PodScheduled', true],
+      ['Initialized', true],
+      ['ContainersReady', false],
+      ['Ready', false],
+    ] as const) {
+      conditions = setCondition(
+        conditions,
+        {
+          type,
+          status: ok ? 'True' : 'False',
+          ...(ok
+            ? {}
+            : {
+                reason: 'ContainersNotReady',
+                message: `containers with unready status: [${containerStatuses.map((c: { name: string }) => c.name).join(' ')}]`,
+              }),
+        },
+        now,
+      );
     }
-    this.client.patchStatus('v1', 'Pod', pod.metadata.name!, pod.metadata.namespace, { phase: 'Pending', conditions, hostIP: this.client.get('v1', 'Node', pod.spec.nodeName)?.status?.addresses?.[0]?.address ?? '10.0.0.10', startTime: now, containerStatuses });
+    this.client.patchStatus('v1', 'Pod', pod.metadata.name!, pod.metadata.namespace, {
+      phase: 'Pending',
+      conditions,
+      hostIP: this.client.get('v1', 'Node', pod.spec.nodeName)?.status?.addresses?.[0]?.address ?? '10.0.0.10',
+      startTime: now,
+      containerStatuses,
+    });
     const kubelet = this.client.as('kubelet');
     kubelet.event(pod, 'Normal', 'Pulling', `Pulling image "${pull.image}"`);
     kubelet.event(pod, 'Warning', 'Failed', `Failed to pull image "${pull.image}": ${pull.message}`);
@@ -326,21 +516,63 @@ export class WorkloadControllers implements Controller {
   /** Init containers still running or backing off: the pod stays Pending (Init:N/M, or Init:CrashLoopBackOff), its containers waiting in PodInitializing. */
   private initializing(pod: KObject, init: InitProgress, now: string): void {
     const incomplete = init.statuses.filter((s) => (s as KObject).state?.terminated?.exitCode !== 0).map((s) => s.name);
-    const containerStatuses = (pod.spec.containers ?? []).map((c: KObject) => ({ name: c.name, image: c.image, imageID: '', ready: false, started: false, restartCount: 0, state: { waiting: { reason: 'PodInitializing' } } }));
+    const containerStatuses = (pod.spec.containers ?? []).map((c: KObject) => ({
+      name: c.name,
+      image: c.image,
+      imageID: '',
+      ready: false,
+      started: false,
+      restartCount: 0,
+      state: { waiting: { reason: 'PodInitializing' } },
+    }));
     if (JSON.stringify(pod.status?.initContainerStatuses) === JSON.stringify(init.statuses) && pod.status?.containerStatuses) return;
     let conditions: Condition[] = pod.status?.conditions ?? [];
     conditions = setCondition(conditions, { type: 'PodScheduled', status: 'True' }, now);
-    conditions = setCondition(conditions, { type: 'Initialized', status: 'False', reason: 'ContainersNotInitialized', message: `containers with incomplete status: [${incomplete.join(' ')}]` }, now);
+    conditions = setCondition(
+      conditions,
+      {
+        type: 'Initialized',
+        status: 'False',
+        reason: 'ContainersNotInitialized',
+        message: `containers with incomplete status: [${incomplete.join(' ')}]`,
+      },
+      now,
+    );
     for (const type of ['ContainersReady', 'Ready']) {
-      conditions = setCondition(conditions, { type, status: 'False', reason: 'ContainersNotReady', message: `containers with unready status: [${containerStatuses.map((c: { name: string }) => c.name).join(' ')}]` }, now);
+      conditions = setCondition(
+        conditions,
+        {
+          type,
+          status: 'False',
+          reason: 'ContainersNotReady',
+          message: `containers with unready status: [${containerStatuses.map((c: { name: string }) => c.name).join(' ')}]`,
+        },
+        now,
+      );
     }
-    this.client.patchStatus('v1', 'Pod', pod.metadata.name!, pod.metadata.namespace, { phase: 'Pending', conditions, hostIP: this.client.get('v1', 'Node', pod.spec.nodeName)?.status?.addresses?.[0]?.address ?? '10.0.0.10', startTime: pod.status?.startTime ?? now, initContainerStatuses: init.statuses, containerStatuses });
-    if (init.failed) this.client.as('kubelet').event(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${init.failed.container} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`);
+    this.client.patchStatus('v1', 'Pod', pod.metadata.name!, pod.metadata.namespace, {
+      phase: 'Pending',
+      conditions,
+      hostIP: this.client.get('v1', 'Node', pod.spec.nodeName)?.status?.addresses?.[0]?.address ?? '10.0.0.10',
+      startTime: pod.status?.startTime ?? now,
+      initContainerStatuses: init.statuses,
+      containerStatuses,
+    });
+    if (init.failed)
+      this.client
+        .as('kubelet')
+        .event(
+          pod,
+          'Warning',
+          'BackOff',
+          `Back-off restarting failed container ${init.failed.container} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`,
+        );
   }
 
   private crashReason(pod: KObject): string | undefined {
     for (const [fault, image] of Object.entries(CRASHING)) {
-      if (this.ctx.faults.has(fault) && (pod.spec.containers ?? []).some((c: KObject) => String(c.image).includes(image))) return `injected fault ${fault}: the container exits with status 1`;
+      if (this.ctx.faults.has(fault) && (pod.spec.containers ?? []).some((c: KObject) => String(c.image).includes(image)))
+        return `injected fault ${fault}: the container exits with status 1`;
     }
     for (const r of this.ctx.podRuntimes) {
       const b = r.behaviour(pod);

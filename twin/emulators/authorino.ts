@@ -39,7 +39,8 @@ export interface CheckedRequest {
 }
 
 /** CheckResponse: OK, or denied with the HTTP status, headers and body Envoy sends back. */
-export type CheckResult = { allowed: true; identity?: string } | { allowed: false; status: number; headers: Record<string, string>; body?: string; reason: string };
+export type CheckResult =
+  { allowed: true; identity?: string } | { allowed: false; status: number; headers: Record<string, string>; body?: string; reason: string };
 
 /** gRPC codes of CheckResponse.status. */
 const GRPC = { OK: 0, NOT_FOUND: 5, PERMISSION_DENIED: 7, UNAUTHENTICATED: 16 } as const;
@@ -55,7 +56,9 @@ export class AuthorinoService {
   authConfigs(): KObject[] {
     const ns = this.env.WATCH_NAMESPACE || undefined;
     const selector = this.env.AUTH_CONFIG_LABEL_SELECTOR ? parseLabelSelector(this.env.AUTH_CONFIG_LABEL_SELECTOR) : undefined;
-    return this.client.list(AUTHCONFIG_API, 'AuthConfig', ns).filter((a) => !a.metadata.deletionTimestamp && (!selector || matchesLabels(selector, a.metadata.labels)));
+    return this.client
+      .list(AUTHCONFIG_API, 'AuthConfig', ns)
+      .filter((a) => !a.metadata.deletionTimestamp && (!selector || matchesLabels(selector, a.metadata.labels)));
   }
 
   /** The AuthConfig of a host: an exact host first, then a wildcard one (`*.example.com`). */
@@ -84,7 +87,12 @@ export class AuthorinoService {
           problems.push({ status: 401, reason: 'credential not found', headers: { 'www-authenticate': `Bearer realm="${name}"` } });
           continue;
         }
-        const review = this.client.create({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', metadata: {}, spec: { token, audiences: method.kubernetesTokenReview.audiences } });
+        const review = this.client.create({
+          apiVersion: 'authentication.k8s.io/v1',
+          kind: 'TokenReview',
+          metadata: {},
+          spec: { token, audiences: method.kubernetesTokenReview.audiences },
+        });
         if (review.status?.authenticated) {
           identity = review.status.user;
           break;
@@ -107,12 +115,23 @@ export class AuthorinoService {
       const sar = rule.kubernetesSubjectAccessReview;
       if (!sar) return deny(403, 'Unauthorized', {});
       const user = selectValue(sar.user, { auth: { identity } }) ?? identity.username;
-      const attrs = Object.fromEntries(Object.entries((sar.resourceAttributes ?? {}) as Record<string, KObject>).map(([k, v]) => [k, String(selectValue(v, { auth: { identity } }) ?? '')]));
+      const attrs = Object.fromEntries(
+        Object.entries((sar.resourceAttributes ?? {}) as Record<string, KObject>).map(([k, v]) => [
+          k,
+          String(selectValue(v, { auth: { identity } }) ?? ''),
+        ]),
+      );
       const review = this.client.create({
         apiVersion: 'authorization.k8s.io/v1',
         kind: 'SubjectAccessReview',
         metadata: {},
-        spec: { user, groups: identity.groups, ...(sar.resourceAttributes ? { resourceAttributes: attrs } : { nonResourceAttributes: { path: req.path, verb: req.method.toLowerCase() } }) },
+        spec: {
+          user,
+          groups: identity.groups,
+          ...(sar.resourceAttributes
+            ? { resourceAttributes: attrs }
+            : { nonResourceAttributes: { path: req.path, verb: req.method.toLowerCase() } }),
+        },
       });
       if (!review.status?.allowed) return deny(403, 'Unauthorized', {});
     }
@@ -121,7 +140,8 @@ export class AuthorinoService {
 
   /** The ext_authz endpoint (CheckRequest JSON in, CheckResponse JSON out). */
   handle(req: IncomingMessage, res: ServerResponse): void {
-    if (req.method !== 'POST' || req.url !== EXT_AUTHZ_CHECK_PATH) return json(res, 404, { code: GRPC.NOT_FOUND, message: `unknown method ${req.url}` });
+    if (req.method !== 'POST' || req.url !== EXT_AUTHZ_CHECK_PATH)
+      return json(res, 404, { code: GRPC.NOT_FOUND, message: `unknown method ${req.url}` });
     void readBody(req).then((body) => {
       let http: KObject;
       try {
@@ -130,14 +150,25 @@ export class AuthorinoService {
         return json(res, 400, { code: 3, message: 'CheckRequest is not JSON' });
       }
       if (!http) return json(res, 400, { code: 3, message: 'CheckRequest has no attributes.request.http' });
-      const headers = Object.fromEntries(Object.entries((http.headers ?? {}) as Record<string, string>).map(([k, v]) => [k.toLowerCase(), String(v)]));
-      const result = this.check({ method: http.method ?? 'GET', host: http.host ?? headers[':authority'] ?? headers.host ?? '', path: http.path ?? '/', headers });
+      const headers = Object.fromEntries(
+        Object.entries((http.headers ?? {}) as Record<string, string>).map(([k, v]) => [k.toLowerCase(), String(v)]),
+      );
+      const result = this.check({
+        method: http.method ?? 'GET',
+        host: http.host ?? headers[':authority'] ?? headers.host ?? '',
+        path: http.path ?? '/',
+        headers,
+      });
       if (result.allowed) return json(res, 200, { status: { code: GRPC.OK }, okResponse: {} });
       const code = result.status === 404 ? GRPC.NOT_FOUND : result.status === 401 ? GRPC.UNAUTHENTICATED : GRPC.PERMISSION_DENIED;
       const header = (key: string, value: string) => ({ header: { key, value } });
       json(res, 200, {
         status: { code, message: result.reason },
-        deniedResponse: { status: { code: result.status }, headers: [header('x-ext-auth-reason', result.reason), ...Object.entries(result.headers).map(([k, v]) => header(k, v))], body: result.body ?? '' },
+        deniedResponse: {
+          status: { code: result.status },
+          headers: [header('x-ext-auth-reason', result.reason), ...Object.entries(result.headers).map(([k, v]) => header(k, v))],
+          body: result.body ?? '',
+        },
       });
     });
   }
@@ -146,7 +177,16 @@ export class AuthorinoService {
   markReady(): void {
     for (const a of this.authConfigs()) {
       const hosts: string[] = a.spec?.hosts ?? [];
-      const summary = { ready: true, hostsReady: hosts, numHostsReady: `${hosts.length}/${hosts.length}`, numIdentitySources: Object.keys(a.spec?.authentication ?? {}).length, numMetadataSources: 0, numAuthorizationPolicies: Object.keys(a.spec?.authorization ?? {}).length, numResponseItems: 0, festivalWristbandEnabled: false };
+      const summary = {
+        ready: true,
+        hostsReady: hosts,
+        numHostsReady: `${hosts.length}/${hosts.length}`,
+        numIdentitySources: Object.keys(a.spec?.authentication ?? {}).length,
+        numMetadataSources: 0,
+        numAuthorizationPolicies: Object.keys(a.spec?.authorization ?? {}).length,
+        numResponseItems: 0,
+        festivalWristbandEnabled: false,
+      };
       if (JSON.stringify(a.status?.summary) === JSON.stringify(summary)) continue;
       const now = timestamp();
       this.client.patchStatus(AUTHCONFIG_API, 'AuthConfig', a.metadata.name!, a.metadata.namespace, {
@@ -188,7 +228,10 @@ function unverifiedSubject(token: string): string | undefined {
 function selectValue(v: KObject | undefined, data: Record<string, unknown>): unknown {
   if (!v) return undefined;
   if (v.value !== undefined) return v.value;
-  if (typeof v.selector === 'string') return v.selector.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), data);
+  if (typeof v.selector === 'string')
+    return v.selector
+      .split('.')
+      .reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), data);
   return undefined;
 }
 
@@ -200,7 +243,11 @@ export function authorinoEmulator(clientFor: (podNamespace: string) => TwinClien
     start(ctx) {
       const client = clientFor(ctx.pod.metadata.namespace!);
       const service = new AuthorinoService(client, ctx.env, faults);
-      const stopWatch = client.watch(AUTHCONFIG_API, 'AuthConfig', (type) => type !== 'DELETED' && queueMicrotask(() => service.markReady()));
+      const stopWatch = client.watch(
+        AUTHCONFIG_API,
+        'AuthConfig',
+        (type) => type !== 'DELETED' && queueMicrotask(() => service.markReady()),
+      );
       queueMicrotask(() => service.markReady());
       ctx.log('{"level":"info","logger":"authorino","msg":"starting authorization service","port":50051}');
       return {

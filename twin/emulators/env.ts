@@ -47,7 +47,9 @@ export function containerEnvironment(pod: KObject, container: KObject, lookup: O
       const value = obj && decode(kind, obj, ref.key);
       if (value === undefined) {
         if (ref.optional) continue;
-        throw new ContainerExit(obj ? `Error: couldn't find key ${ref.key} in ${kind} ${ns}/${ref.name}` : `Error: ${kind.toLowerCase()} "${ref.name}" not found`);
+        throw new ContainerExit(
+          obj ? `Error: couldn't find key ${ref.key} in ${kind} ${ns}/${ref.name}` : `Error: ${kind.toLowerCase()} "${ref.name}" not found`,
+        );
       }
       env[e.name] = value;
     } else if (v.fieldRef) {
@@ -61,7 +63,7 @@ export function containerEnvironment(pod: KObject, container: KObject, lookup: O
 
 /** $(VAR) references to earlier variables, `$$(VAR)` escaping, as the kubelet expands them. */
 function expand(value: string, env: Record<string, string>): string {
-  return value.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g, (m, name: string | undefined) => (m === '$$' ? '$' : env[name!] ?? m));
+  return value.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g, (m, name: string | undefined) => (m === '$$' ? '$' : (env[name!] ?? m)));
 }
 
 function fieldValue(pod: KObject, fieldPath: string): string {

@@ -74,7 +74,15 @@ class PodInit {
   }
 
   private status(c: KObject, a: Attempt): Record<string, unknown> {
-    const base = { name: c.name, image: c.image, imageID: a.state === 'waiting' ? '' : `${String(c.image).replace(/[:@].*$/, '')}@sha256:${'0'.repeat(64)}`, restartCount: a.restartCount, ready: a.state === 'completed', started: a.state === 'running', ...(a.last ? { lastState: { terminated: a.last } } : {}) };
+    const base = {
+      name: c.name,
+      image: c.image,
+      imageID: a.state === 'waiting' ? '' : `${String(c.image).replace(/[:@].*$/, '')}@sha256:${'0'.repeat(64)}`,
+      restartCount: a.restartCount,
+      ready: a.state === 'completed',
+      started: a.state === 'running',
+      ...(a.last ? { lastState: { terminated: a.last } } : {}),
+    };
     switch (a.state) {
       case 'waiting':
         return { ...base, state: { waiting: { reason: 'PodInitializing' } } };
@@ -85,7 +93,15 @@ class PodInit {
       case 'config-error':
         return { ...base, state: { waiting: { reason: 'CreateContainerConfigError', message: a.message } } };
       case 'failed':
-        return { ...base, state: { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${Math.round(this.backoff(a) / 1000)}s restarting failed container=${c.name} pod=${this.pod.metadata.name}_${this.pod.metadata.namespace}(${this.pod.metadata.uid})` } } };
+        return {
+          ...base,
+          state: {
+            waiting: {
+              reason: 'CrashLoopBackOff',
+              message: `back-off ${Math.round(this.backoff(a) / 1000)}s restarting failed container=${c.name} pod=${this.pod.metadata.name}_${this.pod.metadata.namespace}(${this.pod.metadata.uid})`,
+            },
+          },
+        };
     }
   }
 
@@ -117,7 +133,15 @@ class PodInit {
       let exitCode = 0;
       if (program) {
         try {
-          exitCode = await program.run({ pod: this.pod, container, argv: containerArgv(container), env, fs: fsys, log: (line) => output.push(line), signal: this.abort.signal });
+          exitCode = await program.run({
+            pod: this.pod,
+            container,
+            argv: containerArgv(container),
+            env,
+            fs: fsys,
+            log: (line) => output.push(line),
+            signal: this.abort.signal,
+          });
         } catch (err) {
           output.push(`${(err as Error).stack ?? err}`);
           exitCode = 1;
@@ -154,7 +178,8 @@ export class InitContainerRunner implements PodRuntime {
   private readonly programs: InitProgram[] = [];
   private readonly pods = new Map<string, PodInit>();
   private readonly client: TwinClient;
-  readonly lookup = (apiVersion: string, kind: string, name: string, namespace: string): KObject | undefined => this.client.get(apiVersion, kind, name, namespace);
+  readonly lookup = (apiVersion: string, kind: string, name: string, namespace: string): KObject | undefined =>
+    this.client.get(apiVersion, kind, name, namespace);
 
   constructor(
     ctx: ControllerContext,

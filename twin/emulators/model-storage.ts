@@ -51,7 +51,8 @@ export function parseStorageConfig(json: string, what: string): StorageConfigEnt
     throw new StorageError('json.decoder.JSONDecodeError', `${what} is not JSON`);
   }
   if (!entry || typeof entry !== 'object') throw new StorageError('ValueError', `${what} is not a JSON object`);
-  if (entry.type !== 's3') throw new StorageError('ValueError', `storage type ${entry.type ?? '(none)'} of ${what} is not supported (s3 is)`);
+  if (entry.type !== 's3')
+    throw new StorageError('ValueError', `storage type ${entry.type ?? '(none)'} of ${what} is not supported (s3 is)`);
   return entry;
 }
 
@@ -101,7 +102,13 @@ export async function fetchModel(o: FetchOptions): Promise<number> {
     const keys: string[] = [];
     let token: string | undefined;
     do {
-      const page = await call(() => client.send(new ListObjectsV2Command({ Bucket: o.bucket, Prefix: o.prefix, ContinuationToken: token }), { abortSignal: o.signal }), o.bucket);
+      const page = await call(
+        () =>
+          client.send(new ListObjectsV2Command({ Bucket: o.bucket, Prefix: o.prefix, ContinuationToken: token }), {
+            abortSignal: o.signal,
+          }),
+        o.bucket,
+      );
       for (const item of page.Contents ?? []) if (item.Key && !item.Key.endsWith('/')) keys.push(item.Key);
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
@@ -109,7 +116,10 @@ export async function fetchModel(o: FetchOptions): Promise<number> {
     for (const key of keys) {
       const relative = key.slice(o.prefix.length).replace(/^\/+/, '');
       const target = path.posix.join(o.dest, relative || path.posix.basename(key));
-      const object = await call(() => client.send(new GetObjectCommand({ Bucket: o.bucket, Key: key }), { abortSignal: o.signal }), o.bucket);
+      const object = await call(
+        () => client.send(new GetObjectCommand({ Bucket: o.bucket, Key: key }), { abortSignal: o.signal }),
+        o.bucket,
+      );
       const bytes = Buffer.from(await object.Body!.transformToByteArray());
       const host = o.fs.writablePath(target);
       await fs.promises.mkdir(path.dirname(host), { recursive: true });
@@ -128,13 +138,23 @@ async function call<T>(fn: () => Promise<T>, bucket: string): Promise<T> {
   } catch (err) {
     if (err instanceof S3ServiceException) {
       const code = err.name;
-      if (code === 'NoSuchBucket') throw new StorageError('botocore.errorfactory.NoSuchBucket', `An error occurred (NoSuchBucket) when calling the ListObjects operation: The specified bucket does not exist (bucket ${bucket})`);
-      if (code === 'InvalidAccessKeyId' || code === 'SignatureDoesNotMatch' || code === 'AccessDenied') throw new StorageError('botocore.exceptions.ClientError', `An error occurred (${code}) when calling the ListObjects operation: ${err.message}`);
+      if (code === 'NoSuchBucket')
+        throw new StorageError(
+          'botocore.errorfactory.NoSuchBucket',
+          `An error occurred (NoSuchBucket) when calling the ListObjects operation: The specified bucket does not exist (bucket ${bucket})`,
+        );
+      if (code === 'InvalidAccessKeyId' || code === 'SignatureDoesNotMatch' || code === 'AccessDenied')
+        throw new StorageError(
+          'botocore.exceptions.ClientError',
+          `An error occurred (${code}) when calling the ListObjects operation: ${err.message}`,
+        );
       throw new StorageError('botocore.exceptions.ClientError', `An error occurred (${code}): ${err.message}`);
     }
     const e = err as NodeJS.ErrnoException;
-    if (e.code === 'ENOTFOUND' || e.code === 'ECONNREFUSED') throw new StorageError('botocore.exceptions.EndpointConnectionError', `Could not connect to the endpoint URL: ${e.message}`);
-    if (/certificate|self.signed|unable to verify/i.test(e.message ?? '')) throw new StorageError('botocore.exceptions.SSLError', `SSL validation failed: ${e.message}`);
+    if (e.code === 'ENOTFOUND' || e.code === 'ECONNREFUSED')
+      throw new StorageError('botocore.exceptions.EndpointConnectionError', `Could not connect to the endpoint URL: ${e.message}`);
+    if (/certificate|self.signed|unable to verify/i.test(e.message ?? ''))
+      throw new StorageError('botocore.exceptions.SSLError', `SSL validation failed: ${e.message}`);
     throw new StorageError('Exception', e.message ?? String(err));
   }
 }

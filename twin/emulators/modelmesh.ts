@@ -65,14 +65,28 @@ export class RuntimeAdapter {
     try {
       raw = (await this.fsys.readFile(`/storage-config/${p.storageKey}`)).toString('utf8');
     } catch {
-      throw new StorageError('PullerError', `could not find storage config entry ${p.storageKey} (is there a data connection of that name?)`);
+      throw new StorageError(
+        'PullerError',
+        `could not find storage config entry ${p.storageKey} (is there a data connection of that name?)`,
+      );
     }
     const config = parseStorageConfig(raw, `storage config entry ${p.storageKey}`);
     const bucket = p.bucket ?? config.bucket ?? config.default_bucket;
     if (!bucket) throw new StorageError('PullerError', `storage config entry ${p.storageKey} names no bucket`);
     const dest = `/models/${p.modelId}`;
     this.log(`{"level":"info","logger":"Puller","msg":"Downloading model","modelId":"${p.modelId}","path":"${p.path}"}`);
-    const count = await fetchModel({ network: this.network, namespace: this.namespace, config, bucket, prefix: p.path.replace(/^\/+/, ''), dest, fs: this.fsys, extraCa: this.trustedCa, signal: this.signal, log: () => undefined });
+    const count = await fetchModel({
+      network: this.network,
+      namespace: this.namespace,
+      config,
+      bucket,
+      prefix: p.path.replace(/^\/+/, ''),
+      dest,
+      fs: this.fsys,
+      extraCa: this.trustedCa,
+      signal: this.signal,
+      log: () => undefined,
+    });
     if (count === 0) throw new StorageError('PullerError', `no objects found for path '${p.path}' in bucket ${bucket}`);
     ovms.load(p.modelId, dest);
     this.vModels.set(p.vModel, p.modelId);
@@ -100,7 +114,16 @@ export function runtimeAdapterEmulator(o: ModelMeshEmulatorOptions): ImageEmulat
     matches: (image) => /modelmesh-runtime-adapter/.test(imageBaseName(image)),
     start(ctx) {
       const abort = new AbortController();
-      const adapter = new RuntimeAdapter(ctx.pod.metadata.uid!, ctx.pod.metadata.namespace!, ctx.fs, o.pods, o.network, o.trustedCa, ctx.log, abort.signal);
+      const adapter = new RuntimeAdapter(
+        ctx.pod.metadata.uid!,
+        ctx.pod.metadata.namespace!,
+        ctx.fs,
+        o.pods,
+        o.network,
+        o.trustedCa,
+        ctx.log,
+        abort.signal,
+      );
       const undo = o.pods.set(ctx.pod.metadata.uid!, 'adapter', adapter);
       ctx.log('{"level":"info","logger":"ovms-adapter","msg":"Starting ovms adapter","port":8085}');
       return { ports: [], stop: () => (abort.abort(), undo()) };
@@ -177,7 +200,11 @@ interface V2Metadata {
  * (EmitUnpopulated false).
  */
 export function protobufJson(meta: V2Metadata): Record<string, unknown> {
-  const tensor = (t: V2Tensor) => ({ name: t.name, datatype: t.datatype, ...(t.shape.length ? { shape: t.shape.map((d) => String(d)) } : {}) });
+  const tensor = (t: V2Tensor) => ({
+    name: t.name,
+    datatype: t.datatype,
+    ...(t.shape.length ? { shape: t.shape.map((d) => String(d)) } : {}),
+  });
   return {
     name: meta.name,
     ...(meta.versions?.length ? { versions: meta.versions } : {}),

@@ -60,7 +60,10 @@ function startOauthProxy(ctx: ContainerContext, deps: OauthProxyDeps): Container
   const skipProviderButton = opts.get('skip-provider-button') === 'true';
   ctx.log(`oauth-proxy: HTTPS: listening on [::]:${port}`);
   ctx.log(`oauth-proxy: mapping path "/" => upstream "${upstream.origin}/"`);
-  if (delegates.length) ctx.log('oauth-proxy: Delegation of authentication and authorization to OpenShift is enabled for bearer tokens and client certificates.');
+  if (delegates.length)
+    ctx.log(
+      'oauth-proxy: Delegation of authentication and authorization to OpenShift is enabled for bearer tokens and client certificates.',
+    );
   return {
     ports: [
       {
@@ -71,7 +74,8 @@ function startOauthProxy(ctx: ContainerContext, deps: OauthProxyDeps): Container
           if (url.pathname === '/oauth/healthz') return text(res, 200, 'OK');
           if (skipAuth?.test(url.pathname)) return toUpstream(req, res);
           if (url.pathname === '/oauth/start') return login(req, res, url);
-          if (url.pathname === '/oauth/callback') return text(res, 500, "Internal Error: the twin's oauth-proxy does not complete the OAuth code flow\n");
+          if (url.pathname === '/oauth/callback')
+            return text(res, 500, "Internal Error: the twin's oauth-proxy does not complete the OAuth code flow\n");
           const token = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
           const delegate = token ? delegates.find((d) => url.pathname.startsWith(d.path)) : undefined;
           if (reviews && token && delegate) {
@@ -92,7 +96,11 @@ function text(res: ServerResponse, status: number, body: string): void {
 }
 
 /** The certificate files --tls-cert and --tls-key name (the Service's serving-certificate Secret, mounted by the pod). */
-function servingCertificate(ctx: ContainerContext, certFile: string | undefined, keyFile: string | undefined): { cert: string; key: string } {
+function servingCertificate(
+  ctx: ContainerContext,
+  certFile: string | undefined,
+  keyFile: string | undefined,
+): { cert: string; key: string } {
   if (!certFile || !keyFile) throw new ContainerExit('oauth-proxy: --https-address requires --tls-cert and --tls-key');
   const read = (f: string) => {
     try {
@@ -111,7 +119,9 @@ function delegatePaths(json: string | undefined): DelegatePath[] {
   try {
     mappings = JSON.parse(json);
   } catch (e) {
-    throw new ContainerExit(`oauth-proxy: resources must be a JSON map of paths to authorizationv1beta1.ResourceAttributes: ${(e as Error).message}`);
+    throw new ContainerExit(
+      `oauth-proxy: resources must be a JSON map of paths to authorizationv1beta1.ResourceAttributes: ${(e as Error).message}`,
+    );
   }
   return Object.entries(mappings)
     .map(([path, attributes]) => ({ path, attributes: { verb: 'proxy', ...attributes } }))
@@ -128,8 +138,21 @@ function reviewBearerToken(client: TwinClient, token: string, delegate: Delegate
   if (!review.status?.authenticated) return { status: 401, message: 'Unauthorized\n' };
   const user = review.status.user;
   const { namespace, resource, verb, group, name, version, subresource } = delegate.attributes;
-  const resourceAttributes = { namespace, resource, verb, group: group ?? '', name: name ?? '', ...(version ? { version } : {}), ...(subresource ? { subresource } : {}) };
-  const access = client.create({ apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', metadata: {}, spec: { user: user.username, groups: user.groups, resourceAttributes } });
+  const resourceAttributes = {
+    namespace,
+    resource,
+    verb,
+    group: group ?? '',
+    name: name ?? '',
+    ...(version ? { version } : {}),
+    ...(subresource ? { subresource } : {}),
+  };
+  const access = client.create({
+    apiVersion: 'authorization.k8s.io/v1',
+    kind: 'SubjectAccessReview',
+    metadata: {},
+    spec: { user: user.username, groups: user.groups, resourceAttributes },
+  });
   return access.status?.allowed ? undefined : { status: 403, message: 'Forbidden\n' };
 }
 
@@ -137,10 +160,20 @@ function reviewBearerToken(client: TwinClient, token: string, delegate: Delegate
 function loginRedirect(ctx: ContainerContext, clientId: string): (req: IncomingMessage, res: ServerResponse, url: URL) => void {
   return (req, res, url) => {
     const host = req.headers['x-forwarded-host'] ?? req.headers.host ?? 'localhost';
-    const state = `${randomBytes(16).toString('hex')}:${url.pathname === '/oauth/start' ? url.searchParams.get('rd') ?? '/' : `${url.pathname}${url.search}`}`;
+    const state = `${randomBytes(16).toString('hex')}:${url.pathname === '/oauth/start' ? (url.searchParams.get('rd') ?? '/') : `${url.pathname}${url.search}`}`;
     const authorize = new URL(`https://oauth-openshift.${ctx.appsDomain}/oauth/authorize`);
-    authorize.search = new URLSearchParams({ approval_prompt: 'force', client_id: clientId, redirect_uri: `https://${host}/oauth/callback`, response_type: 'code', scope: 'user:info user:check-access', state }).toString();
-    res.writeHead(302, { Location: authorize.toString(), 'Set-Cookie': `_oauth_proxy_csrf=${randomBytes(16).toString('hex')}; Path=/; Secure; HttpOnly` });
+    authorize.search = new URLSearchParams({
+      approval_prompt: 'force',
+      client_id: clientId,
+      redirect_uri: `https://${host}/oauth/callback`,
+      response_type: 'code',
+      scope: 'user:info user:check-access',
+      state,
+    }).toString();
+    res.writeHead(302, {
+      Location: authorize.toString(),
+      'Set-Cookie': `_oauth_proxy_csrf=${randomBytes(16).toString('hex')}; Path=/; Secure; HttpOnly`,
+    });
     res.end();
   };
 }
@@ -151,10 +184,20 @@ function upstreamProxy(podUid: string, upstream: URL, deps: OauthProxyDeps): (re
     const proxied = new URL(req.url ?? '/', upstream);
     void deps.localAddress(podUid, Number(upstream.port || 80)).then((address) => {
       if (!address) return text(res, 502, `upstream ${upstream.host} not reachable\n`);
-      const up = http.request({ host: address.host, port: address.port, method: req.method, path: proxied.pathname + proxied.search, headers: req.headers, agent: false }, (r) => {
-        res.writeHead(r.statusCode ?? 502, r.headers);
-        r.pipe(res);
-      });
+      const up = http.request(
+        {
+          host: address.host,
+          port: address.port,
+          method: req.method,
+          path: proxied.pathname + proxied.search,
+          headers: req.headers,
+          agent: false,
+        },
+        (r) => {
+          res.writeHead(r.statusCode ?? 502, r.headers);
+          r.pipe(res);
+        },
+      );
       up.on('error', () => (res.headersSent ? res.destroy() : (res.writeHead(502), res.end())));
       req.pipe(up);
     });

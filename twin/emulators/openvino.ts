@@ -46,7 +46,15 @@ export interface LoadedModel {
 /** Why a model could not be loaded (the message says what the server found). */
 export class ModelLoadError extends Error {}
 
-const V2_DATATYPES: Record<string, number> = { FP32: DataType.FLOAT, FP64: DataType.DOUBLE, INT64: DataType.INT64, INT32: DataType.INT32, INT8: DataType.INT8, UINT8: DataType.UINT8, BOOL: DataType.BOOL };
+const V2_DATATYPES: Record<string, number> = {
+  FP32: DataType.FLOAT,
+  FP64: DataType.DOUBLE,
+  INT64: DataType.INT64,
+  INT32: DataType.INT32,
+  INT8: DataType.INT8,
+  UINT8: DataType.UINT8,
+  BOOL: DataType.BOOL,
+};
 
 export class OvmsServer {
   readonly models = new Map<string, LoadedModel>();
@@ -62,29 +70,45 @@ export class OvmsServer {
   load(name: string, base: string): LoadedModel {
     const fsys = this.fsys;
     const host = fsys.hostPath(base);
-    if (!fs.existsSync(host) || !fs.statSync(host).isDirectory()) throw new ModelLoadError(`Model path: ${base} does not exist or is not a directory`);
+    if (!fs.existsSync(host) || !fs.statSync(host).isDirectory())
+      throw new ModelLoadError(`Model path: ${base} does not exist or is not a directory`);
     const entries = fs.readdirSync(host);
-    const versions = entries.filter((e) => /^[1-9]\d*$/.test(e) && fs.statSync(path.join(host, e)).isDirectory()).map(Number).sort((a, b) => b - a);
+    const versions = entries
+      .filter((e) => /^[1-9]\d*$/.test(e) && fs.statSync(path.join(host, e)).isDirectory())
+      .map(Number)
+      .sort((a, b) => b - a);
     let version = 1;
     let dir = base;
     if (versions.length) {
       version = versions[0];
       dir = path.posix.join(base, String(version));
     } else if (!entries.some((e) => e.endsWith('.onnx'))) {
-      throw new ModelLoadError(`No version found for model in path: ${base} (expected a version directory such as ${base}/1 holding the model file)`);
+      throw new ModelLoadError(
+        `No version found for model in path: ${base} (expected a version directory such as ${base}/1 holding the model file)`,
+      );
     }
-    const files = fs.readdirSync(fsys.hostPath(dir)).filter((f) => f.endsWith('.onnx')).sort();
-    if (!files.length) throw new ModelLoadError(`Could not find file for model: ${name} version: ${version} in path: ${dir} (no .onnx, .xml/.bin or saved_model.pb)`);
+    const files = fs
+      .readdirSync(fsys.hostPath(dir))
+      .filter((f) => f.endsWith('.onnx'))
+      .sort();
+    if (!files.length)
+      throw new ModelLoadError(
+        `Could not find file for model: ${name} version: ${version} in path: ${dir} (no .onnx, .xml/.bin or saved_model.pb)`,
+      );
     const file = path.posix.join(dir, files[0]);
     let session: OnnxSession;
     try {
       session = OnnxSession.fromBytes(fs.readFileSync(fsys.hostPath(file)));
     } catch (err) {
-      throw new ModelLoadError(`Error occurred while loading model: ${name} version: ${version}; error: Cannot create model from ${file}: ${(err as Error).message}`);
+      throw new ModelLoadError(
+        `Error occurred while loading model: ${name} version: ${version}; error: Cannot create model from ${file}: ${(err as Error).message}`,
+      );
     }
     const model = { name, version, session, file };
     this.models.set(name, model);
-    this.log(`[modelmanager] Loaded model ${name}; version: ${version}; from ${file}; inputs: ${session.inputs.map(describe).join(', ')}; outputs: ${session.outputs.map(describe).join(', ')}`);
+    this.log(
+      `[modelmanager] Loaded model ${name}; version: ${version}; from ${file}; inputs: ${session.inputs.map(describe).join(', ')}; outputs: ${session.outputs.map(describe).join(', ')}`,
+    );
     return model;
   }
 
@@ -95,7 +119,8 @@ export class OvmsServer {
   /** The v2 REST API. */
   handle(req: IncomingMessage, res: ServerResponse): void {
     const url = (req.url ?? '/').split('?')[0].replace(/\/+$/, '') || '/';
-    if (req.method === 'GET' && (url === '/v2' || url === '/')) return json(res, 200, { name: 'OpenVINO Model Server', version: OVMS_VERSION, extensions: [] });
+    if (req.method === 'GET' && (url === '/v2' || url === '/'))
+      return json(res, 200, { name: 'OpenVINO Model Server', version: OVMS_VERSION, extensions: [] });
     if (req.method === 'GET' && url === '/v2/health/live') return empty(res, 200);
     if (req.method === 'GET' && url === '/v2/health/ready') return empty(res, this.models.size ? 200 : 503);
     const m = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/infer)?$/.exec(url);
@@ -104,13 +129,17 @@ export class OvmsServer {
     const name = decodeURIComponent(rawName);
     const model = this.models.get(name);
     if (!model) return json(res, 404, { error: 'Model with requested name is not found' });
-    if (version !== undefined && version !== String(model.version)) return json(res, 404, { error: 'Model with requested version is not found' });
+    if (version !== undefined && version !== String(model.version))
+      return json(res, 404, { error: 'Model with requested version is not found' });
     if (action === '/infer') {
       if (req.method !== 'POST') return json(res, 405, { error: 'Method not allowed' });
-      return void readBody(req).then((body) => {
-        const answer = this.infer(model, body);
-        json(res, answer.status, answer.body);
-      }, () => json(res, 400, { error: 'Could not read the request body' }));
+      return void readBody(req).then(
+        (body) => {
+          const answer = this.infer(model, body);
+          json(res, answer.status, answer.body);
+        },
+        () => json(res, 400, { error: 'Could not read the request body' }),
+      );
     }
     if (req.method !== 'GET') return json(res, 405, { error: 'Method not allowed' });
     if (action === '/ready') return empty(res, 200);
@@ -118,7 +147,13 @@ export class OvmsServer {
   }
 
   metadata(model: LoadedModel): object {
-    return { name: model.name, versions: [String(model.version)], platform: 'OpenVINO', inputs: model.session.inputs.map(v2TensorMetadata), outputs: model.session.outputs.map(v2TensorMetadata) };
+    return {
+      name: model.name,
+      versions: [String(model.version)],
+      platform: 'OpenVINO',
+      inputs: model.session.inputs.map(v2TensorMetadata),
+      outputs: model.session.outputs.map(v2TensorMetadata),
+    };
   }
 
   /** Runs an inference request (the JSON body); the answer as OVMS gives it. */
@@ -129,13 +164,19 @@ export class OvmsServer {
     } catch {
       return { status: 400, body: { error: 'Invalid JSON in request body' } };
     }
-    if (!request || typeof request !== 'object' || !Array.isArray(request.inputs)) return { status: 400, body: { error: 'Invalid request: "inputs" must be an array' } };
+    if (!request || typeof request !== 'object' || !Array.isArray(request.inputs))
+      return { status: 400, body: { error: 'Invalid request: "inputs" must be an array' } };
     const declared = model.session.inputs;
-    if (request.inputs.length !== declared.length) return { status: 400, body: { error: `Invalid number of inputs - Expected: ${declared.length}; Actual: ${request.inputs.length}` } };
+    if (request.inputs.length !== declared.length)
+      return { status: 400, body: { error: `Invalid number of inputs - Expected: ${declared.length}; Actual: ${request.inputs.length}` } };
     const feeds: Record<string, { dims: number[]; data: number[]; dataType: number }> = {};
     for (const raw of request.inputs as Record<string, unknown>[]) {
       const info = declared.find((d) => d.name === raw?.name);
-      if (!info) return { status: 400, body: { error: `Missing input with specific name - Required input: ${declared.map((d) => d.name).join(', ')}` } };
+      if (!info)
+        return {
+          status: 400,
+          body: { error: `Missing input with specific name - Required input: ${declared.map((d) => d.name).join(', ')}` },
+        };
       const problem = checkInput(info, raw);
       if (typeof problem === 'string') return { status: 400, body: { error: problem } };
       feeds[info.name] = problem;
@@ -157,7 +198,15 @@ export class OvmsServer {
         const data = Array.from(t.data, (v) => (constant ? 0.5 : Number(v)));
         return { name: o.name, shape: t.dims, datatype: v2TensorMetadata(o).datatype, data };
       });
-    return { status: 200, body: { model_name: modelName, model_version: String(model.version), ...(typeof request.id === 'string' ? { id: request.id } : {}), outputs } };
+    return {
+      status: 200,
+      body: {
+        model_name: modelName,
+        model_version: String(model.version),
+        ...(typeof request.id === 'string' ? { id: request.id } : {}),
+        outputs,
+      },
+    };
   }
 }
 
@@ -167,11 +216,15 @@ function checkInput(info: ValueInfo, raw: Record<string, unknown>): { dims: numb
   if (raw.datatype !== expected.datatype) return `Invalid precision - Expected: ${expected.datatype}; Actual: ${String(raw.datatype)}`;
   const dataType = V2_DATATYPES[String(raw.datatype)];
   const shape = raw.shape;
-  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) return `Invalid input shape: ${JSON.stringify(shape)} (a list of sizes)`;
-  if (shape.length !== expected.shape.length) return `Invalid number of shape dimensions - Expected: ${expected.shape.length}; Actual: ${shape.length}`;
-  if (expected.shape.some((d, i) => d >= 0 && d !== shape[i])) return `Invalid input shape - Expected: (${expected.shape.join(',')}); Actual: (${shape.join(',')})`;
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0))
+    return `Invalid input shape: ${JSON.stringify(shape)} (a list of sizes)`;
+  if (shape.length !== expected.shape.length)
+    return `Invalid number of shape dimensions - Expected: ${expected.shape.length}; Actual: ${shape.length}`;
+  if (expected.shape.some((d, i) => d >= 0 && d !== shape[i]))
+    return `Invalid input shape - Expected: (${expected.shape.join(',')}); Actual: (${shape.join(',')})`;
   const data = flatten(raw.data);
-  if (!data || data.some((v) => typeof v !== 'number' || !Number.isFinite(v))) return `Invalid data of input ${info.name}: numbers are expected`;
+  if (!data || data.some((v) => typeof v !== 'number' || !Number.isFinite(v)))
+    return `Invalid data of input ${info.name}: numbers are expected`;
   const want = (shape as number[]).reduce((a, b) => a * b, 1);
   if (data.length !== want) return `Invalid number of elements - Expected: ${want}; Actual: ${data.length}; input name: ${info.name}`;
   return { dims: shape as number[], data: data as number[], dataType };

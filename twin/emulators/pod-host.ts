@@ -52,7 +52,10 @@ export interface RunningPod {
 }
 
 export class PodHost implements PodRuntime {
-  private readonly pods = new Map<string, RunningPod & { abort: AbortController; servers: (http.Server | https.Server)[]; crashed?: string }>();
+  private readonly pods = new Map<
+    string,
+    RunningPod & { abort: AbortController; servers: (http.Server | https.Server)[]; crashed?: string }
+  >();
   private readonly client: TwinClient;
   /** The twin is shutting down: no container starts any more (the controllers may still reconcile). */
   private shuttingDown = false;
@@ -105,7 +108,12 @@ export class PodHost implements PodRuntime {
   }
 
   /** Runs a command in a container, as the container runtime's exec does; resolves with the exit code. */
-  exec(pod: RunningPod, containerName: string, argv: string[], io: Pick<ExecIO, 'stdin' | 'stdout' | 'stderr' | 'signal'>): Promise<number> {
+  exec(
+    pod: RunningPod,
+    containerName: string,
+    argv: string[],
+    io: Pick<ExecIO, 'stdin' | 'stdout' | 'stderr' | 'signal'>,
+  ): Promise<number> {
     const c = pod.containers.get(containerName);
     if (!c || pod.crashed) throw new Error(`container ${containerName} is not running in pod ${pod.namespace}/${pod.name}`);
     const signal = AbortSignal.any([io.signal, pod.stopped]);
@@ -121,9 +129,18 @@ export class PodHost implements PodRuntime {
   private startPod(pod: KObject): void {
     const uid = pod.metadata.uid!;
     const abort = new AbortController();
-    const running: RunningPod & { abort: AbortController; servers: (http.Server | https.Server)[]; crashed?: string } = { uid, namespace: pod.metadata.namespace!, name: pod.metadata.name!, containers: new Map<string, RunningContainer>(), stopped: abort.signal, abort, servers: [] };
+    const running: RunningPod & { abort: AbortController; servers: (http.Server | https.Server)[]; crashed?: string } = {
+      uid,
+      namespace: pod.metadata.namespace!,
+      name: pod.metadata.name!,
+      containers: new Map<string, RunningContainer>(),
+      stopped: abort.signal,
+      abort,
+      servers: [],
+    };
     this.pods.set(uid, running);
-    const lookup = (apiVersion: string, kind: string, name: string, namespace: string) => this.client.get(apiVersion, kind, name, namespace);
+    const lookup = (apiVersion: string, kind: string, name: string, namespace: string) =>
+      this.client.get(apiVersion, kind, name, namespace);
     let current: { name: string; log: ContainerLog } | undefined;
     try {
       for (const container of pod.spec.containers ?? []) {
@@ -132,7 +149,15 @@ export class PodHost implements PodRuntime {
         const emulator = this.registry.forImage(String(container.image));
         const env = containerEnvironment(pod, container, lookup);
         const fs = this.volumes.filesystemFor(pod, container, lookup);
-        const played = emulator?.start({ pod, container, argv: containerArgv(container), env, fs, log: (line) => log.append(line), appsDomain: this.ctx.settings.appsDomain });
+        const played = emulator?.start({
+          pod,
+          container,
+          argv: containerArgv(container),
+          env,
+          fs,
+          log: (line) => log.append(line),
+          appsDomain: this.ctx.settings.appsDomain,
+        });
         const listeners = new Map<number, Promise<PortAddress>>();
         for (const port of played?.ports ?? []) listeners.set(port.port, this.listen(port, running.servers, abort.signal));
         running.containers.set(container.name, {
@@ -154,9 +179,19 @@ export class PodHost implements PodRuntime {
       // The failing container's log says why, as `kubectl logs` shows a crashed container's output.
       if (current && !running.containers.has(current.name)) {
         current.log.append(running.crashed);
-        running.containers.set(current.name, { name: current.name, image: '', env: {}, fs: new PodFilesystem(this.volumes.podDir(uid), []), workingDir: '/', log: current.log, commands: {}, listeners: new Map() });
+        running.containers.set(current.name, {
+          name: current.name,
+          image: '',
+          env: {},
+          fs: new PodFilesystem(this.volumes.podDir(uid), []),
+          workingDir: '/',
+          log: current.log,
+          commands: {},
+          listeners: new Map(),
+        });
       }
-      if (!(err instanceof ContainerExit)) this.ctx.settings.log(`kubelet: pod ${pod.metadata.namespace}/${pod.metadata.name}: ${(err as Error).stack ?? err}`);
+      if (!(err instanceof ContainerExit))
+        this.ctx.settings.log(`kubelet: pod ${pod.metadata.namespace}/${pod.metadata.name}: ${(err as Error).stack ?? err}`);
     }
   }
 
@@ -169,7 +204,12 @@ export class PodHost implements PodRuntime {
       const { cert, key } = port.tls ?? {};
       const identity = typeof cert === 'string' && typeof key === 'string' ? { certPem: cert, keyPem: key } : undefined;
       server.listen(0, '127.0.0.1', () => {
-        const address = { host: '127.0.0.1', port: (server.address() as AddressInfo).port, tls: !!port.tls, ...(identity ? { identity } : {}) };
+        const address = {
+          host: '127.0.0.1',
+          port: (server.address() as AddressInfo).port,
+          tls: !!port.tls,
+          ...(identity ? { identity } : {}),
+        };
         if (stopped.aborted) server.close();
         resolve(address);
       });
@@ -189,10 +229,15 @@ export class PodHost implements PodRuntime {
           this.ctx.settings.log(`kubelet: stopping ${c.name} of ${pod.namespace}/${pod.name}: ${(err as Error).message}`);
         }
       }
-      await Promise.all(pod.servers.map((s) => new Promise<void>((resolve) => {
-        s.close(() => resolve());
-        s.closeAllConnections();
-      })));
+      await Promise.all(
+        pod.servers.map(
+          (s) =>
+            new Promise<void>((resolve) => {
+              s.close(() => resolve());
+              s.closeAllConnections();
+            }),
+        ),
+      );
     }
     if (removeFiles) this.volumes.removePod(uid);
   }

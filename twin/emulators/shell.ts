@@ -69,10 +69,27 @@ export const CORE_COMMANDS: Readonly<Record<string, CommandHandler>> = {
     return 0;
   },
   pwd: (ctx) => (text(ctx, ctx.cwd + '\n'), 0),
-  env: (ctx) => (text(ctx, Object.entries(ctx.env).map(([k, v]) => `${k}=${v}\n`).join('')), 0),
+  env: (ctx) => (
+    text(
+      ctx,
+      Object.entries(ctx.env)
+        .map(([k, v]) => `${k}=${v}\n`)
+        .join(''),
+    ),
+    0
+  ),
   printenv: (ctx) => {
     const names = ctx.argv.slice(1);
-    if (!names.length) return text(ctx, Object.entries(ctx.env).map(([k, v]) => `${k}=${v}\n`).join('')), 0;
+    if (!names.length)
+      return (
+        text(
+          ctx,
+          Object.entries(ctx.env)
+            .map(([k, v]) => `${k}=${v}\n`)
+            .join(''),
+        ),
+        0
+      );
     let code = 0;
     for (const n of names) {
       if (n in ctx.env) text(ctx, ctx.env[n] + '\n');
@@ -82,7 +99,7 @@ export const CORE_COMMANDS: Readonly<Record<string, CommandHandler>> = {
   },
   cat: async (ctx) => {
     const files = ctx.argv.slice(1);
-    if (!files.length) return ctx.stdout(await ctx.stdin()), 0;
+    if (!files.length) return (ctx.stdout(await ctx.stdin()), 0);
     let code = 0;
     for (const f of files) {
       try {
@@ -129,7 +146,10 @@ export const CORE_COMMANDS: Readonly<Record<string, CommandHandler>> = {
     return 0;
   },
   rm: async (ctx) => {
-    const flags = ctx.argv.slice(1).filter((a) => a.startsWith('-')).join('');
+    const flags = ctx.argv
+      .slice(1)
+      .filter((a) => a.startsWith('-'))
+      .join('');
     const recursive = /[rR]/.test(flags);
     const force = flags.includes('f');
     let code = 0;
@@ -153,7 +173,7 @@ export const CORE_COMMANDS: Readonly<Record<string, CommandHandler>> = {
   },
   sleep: (ctx) => {
     const seconds = Number(ctx.argv[1] ?? 'x');
-    if (!Number.isFinite(seconds) || seconds < 0) return ctx.stderr(`sleep: invalid time interval '${ctx.argv[1] ?? ''}'\n`), 1;
+    if (!Number.isFinite(seconds) || seconds < 0) return (ctx.stderr(`sleep: invalid time interval '${ctx.argv[1] ?? ''}'\n`), 1);
     return new Promise<number>((resolve) => {
       const timer = setTimeout(() => resolve(0), seconds * 1000);
       ctx.signal.addEventListener('abort', () => (clearTimeout(timer), resolve(137)), { once: true });
@@ -175,21 +195,21 @@ async function shell(ctx: CommandContext): Promise<number> {
   const c = args.findIndex((a) => /^-[a-z]*c[a-z]*$/.test(a));
   let script: string;
   if (c >= 0) {
-    if (args[c + 1] === undefined) return ctx.stderr(`${ctx.argv[0]}: -c: option requires an argument\n`), 2;
+    if (args[c + 1] === undefined) return (ctx.stderr(`${ctx.argv[0]}: -c: option requires an argument\n`), 2);
     script = args[c + 1];
   } else if (args.find((a) => !a.startsWith('-'))) {
     const file = args.find((a) => !a.startsWith('-'))!;
     try {
       script = (await ctx.fs.readFile(file, ctx.cwd)).toString('utf8');
     } catch {
-      return ctx.stderr(`${ctx.argv[0]}: ${file}: No such file or directory\n`), 127;
+      return (ctx.stderr(`${ctx.argv[0]}: ${file}: No such file or directory\n`), 127);
     }
   } else script = (await ctx.stdin()).toString('utf8');
   const name = path.posix.basename(ctx.argv[0]);
   try {
     return await new Shell(ctx, name).run(tokenize(script));
   } catch (err) {
-    if (err instanceof ShellSyntaxError) return ctx.stderr(`${name}: ${err.message}\n`), 2;
+    if (err instanceof ShellSyntaxError) return (ctx.stderr(`${name}: ${err.message}\n`), 2);
     throw err;
   }
 }
@@ -331,7 +351,10 @@ class Shell {
       }
       if (['>', '>>', '<', '2>', '2>>', '&>'].includes(t.op)) {
         const target = tokens[i + 1];
-        if (target?.kind !== 'word') throw new ShellSyntaxError(`syntax error near unexpected token \`${target?.kind === 'op' ? target.op.replace('\n', 'newline') : 'newline'}'`);
+        if (target?.kind !== 'word')
+          throw new ShellSyntaxError(
+            `syntax error near unexpected token \`${target?.kind === 'op' ? target.op.replace('\n', 'newline') : 'newline'}'`,
+          );
         cmd.redirects.push({ op: t.op, target: target.parts });
         i++;
         continue;
@@ -358,7 +381,9 @@ class Shell {
         if (p.quote === 'single') return p.text;
         if (/\$\(|`/.test(p.text.replace(/\\\$/g, ''))) throw new ShellSyntaxError('command substitution is not supported by the twin');
         return p.text
-          .replace(/(\\)?\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*)|(\?))/g, (m, esc, a, b, q) => (esc ? m.slice(1) : q ? String(this.status) : this.env[a ?? b] ?? ''))
+          .replace(/(\\)?\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*)|(\?))/g, (m, esc, a, b, q) =>
+            esc ? m.slice(1) : q ? String(this.status) : (this.env[a ?? b] ?? ''),
+          )
           .replace(/\\\$/g, '$');
       })
       .join('');
@@ -415,7 +440,7 @@ class Shell {
       }
       if (r.op === '<') {
         const data = await this.ctx.fs.readFile(target, this.cwd).catch(() => undefined);
-        if (!data) return this.ctx.stderr(`${this.name}: ${target}: No such file or directory\n`), 1;
+        if (!data) return (this.ctx.stderr(`${this.name}: ${target}: No such file or directory\n`), 1);
         stdin = async () => data;
         continue;
       }
@@ -448,7 +473,7 @@ class Shell {
       case 'cd': {
         const target = path.posix.resolve(this.cwd, words[1] ?? this.env.HOME ?? '/');
         const st = await this.ctx.fs.stat(target).catch(() => undefined);
-        if (!st?.isDirectory()) return stderr(`${this.name}: cd: ${words[1]}: No such file or directory\n`), 1;
+        if (!st?.isDirectory()) return (stderr(`${this.name}: cd: ${words[1]}: No such file or directory\n`), 1);
         this.cwd = target;
         return 0;
       }
@@ -461,7 +486,7 @@ class Shell {
       case 'set':
         return 0;
       case 'pwd':
-        return stdout(this.cwd + '\n'), 0;
+        return (stdout(this.cwd + '\n'), 0);
       default:
         return undefined;
     }

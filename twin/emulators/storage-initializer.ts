@@ -33,7 +33,11 @@ export function storageInitializer(o: StorageInitializerOptions): InitProgram {
       try {
         if (!src || !dest) throw new StorageError('ValueError', 'Usage: initializer-entrypoint src_uri dest_path');
         const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(src);
-        if (!m) throw new StorageError('Exception', `Cannot recognize storage type for ${src}\n'gs://', 's3://', 'hdfs://', 'webhdfs://', 'https://', 'http://', 'hf://' and '/' are the current available storage type.`);
+        if (!m)
+          throw new StorageError(
+            'Exception',
+            `Cannot recognize storage type for ${src}\n'gs://', 's3://', 'hdfs://', 'webhdfs://', 'https://', 'http://', 'hf://' and '/' are the current available storage type.`,
+          );
         const [, bucket, prefix] = m;
         const config = credentials(ctx.env);
         ctx.log(`INFO:root:Copying contents of ${src} to local`);
@@ -50,7 +54,8 @@ export function storageInitializer(o: StorageInitializerOptions): InitProgram {
           log: (line) => ctx.log(`INFO:root:${line}`),
           hideObjects: o.faults.has(STORAGE_INITIALIZER_FAULT),
         });
-        if (count === 0) throw new StorageError('RuntimeError', `Failed to fetch model. No model found in ${prefix.replace(/^\/+|\/+$/g, '')}.`);
+        if (count === 0)
+          throw new StorageError('RuntimeError', `Failed to fetch model. No model found in ${prefix.replace(/^\/+|\/+$/g, '')}.`);
         ctx.log(`INFO:root:Successfully copied ${src} to ${dest}`);
         return 0;
       } catch (err) {
@@ -73,7 +78,8 @@ function credentials(env: Record<string, string>): StorageConfigEntry {
     type: 's3',
     access_key_id: env.AWS_ACCESS_KEY_ID,
     secret_access_key: env.AWS_SECRET_ACCESS_KEY,
-    endpoint_url: env.AWS_ENDPOINT_URL ?? (env.S3_ENDPOINT ? `${env.S3_USE_HTTPS === '0' ? 'http' : 'https'}://${env.S3_ENDPOINT}` : undefined),
+    endpoint_url:
+      env.AWS_ENDPOINT_URL ?? (env.S3_ENDPOINT ? `${env.S3_USE_HTTPS === '0' ? 'http' : 'https'}://${env.S3_ENDPOINT}` : undefined),
     region: env.AWS_DEFAULT_REGION,
     verify_ssl: env.S3_VERIFY_SSL,
   };

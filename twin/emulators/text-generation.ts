@@ -28,9 +28,10 @@ export const CAIKIT_DROPS_PROMPT_FAULT = 'caikit-drops-the-prompt';
 export const TEXT_GENERATION_FAULTS: FaultDefinition[] = [
   {
     name: CAIKIT_DROPS_PROMPT_FAULT,
-    description: 'Caikit passes TGIS an empty prompt (as a runtime whose request mapping lost the inputs field would): it answers 200 with text, but not the continuation of the prompt',
+    description:
+      'Caikit passes TGIS an empty prompt (as a runtime whose request mapping lost the inputs field would): it answers 200 with text, but not the continuation of the prompt',
     caughtBy: '@req.CMP-07',
-    expectMessage: 'the model\'s greedy continuation is',
+    expectMessage: "the model's greedy continuation is",
   },
 ];
 
@@ -52,7 +53,8 @@ export class ModelFormatError extends Error {}
 export function readSafetensors(bytes: Buffer): Map<string, { dtype: string; shape: number[]; data: Buffer }> {
   if (bytes.length < 8) throw new ModelFormatError('safetensors: the file is shorter than its 8-byte header length');
   const n = Number(bytes.readBigUInt64LE(0));
-  if (n <= 0 || 8 + n > bytes.length) throw new ModelFormatError(`safetensors: header length ${n} does not fit the file (${bytes.length} bytes)`);
+  if (n <= 0 || 8 + n > bytes.length)
+    throw new ModelFormatError(`safetensors: header length ${n} does not fit the file (${bytes.length} bytes)`);
   let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
   try {
     header = JSON.parse(bytes.subarray(8, 8 + n).toString('utf8'));
@@ -67,7 +69,10 @@ export function readSafetensors(bytes: Buffer): Map<string, { dtype: string; sha
     const width = { F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4 }[t.dtype];
     if (!width) throw new ModelFormatError(`safetensors: tensor ${name} has dtype ${t.dtype}`);
     const count = (t.shape ?? []).reduce((a, b) => a * b, 1);
-    if (!(Number.isInteger(begin) && Number.isInteger(end) && begin >= 0 && end <= data.length && end - begin === count * width)) throw new ModelFormatError(`safetensors: tensor ${name} ${JSON.stringify(t.shape)} ${t.dtype} does not match its data offsets [${begin}, ${end}]`);
+    if (!(Number.isInteger(begin) && Number.isInteger(end) && begin >= 0 && end <= data.length && end - begin === count * width))
+      throw new ModelFormatError(
+        `safetensors: tensor ${name} ${JSON.stringify(t.shape)} ${t.dtype} does not match its data offsets [${begin}, ${end}]`,
+      );
     out.set(name, { dtype: t.dtype, shape: t.shape, data: data.subarray(begin, end) });
   }
   return out;
@@ -77,7 +82,8 @@ export function readSafetensors(bytes: Buffer): Map<string, { dtype: string; sha
 export function loadBigramModel(fsys: PodFilesystem, dir: string): BigramModel {
   const read = (file: string): Buffer => {
     const host = fsys.hostPath(path.posix.join(dir, file));
-    if (!fs.existsSync(host)) throw new ModelFormatError(`OSError: ${dir.endsWith('/') ? dir : `${dir}/`} does not appear to have a file named ${file}`);
+    if (!fs.existsSync(host))
+      throw new ModelFormatError(`OSError: ${dir.endsWith('/') ? dir : `${dir}/`} does not appear to have a file named ${file}`);
     return fs.readFileSync(host);
   };
   let config: { model_type?: string; vocab_size?: number; eos_token_id?: number };
@@ -87,7 +93,10 @@ export function loadBigramModel(fsys: PodFilesystem, dir: string): BigramModel {
     if (err instanceof ModelFormatError) throw err;
     throw new ModelFormatError(`OSError: ${dir}/config.json is not valid JSON`);
   }
-  if (config.model_type !== TINY_MODEL_TYPE) throw new ModelFormatError(`ValueError: The checkpoint you are trying to load has model type \`${config.model_type}\` but the twin's TGIS only loads \`${TINY_MODEL_TYPE}\``);
+  if (config.model_type !== TINY_MODEL_TYPE)
+    throw new ModelFormatError(
+      `ValueError: The checkpoint you are trying to load has model type \`${config.model_type}\` but the twin's TGIS only loads \`${TINY_MODEL_TYPE}\``,
+    );
   const v = Number(config.vocab_size);
   let tokenizer: { model?: { type?: string; vocab?: Record<string, number> } };
   try {
@@ -97,25 +106,40 @@ export function loadBigramModel(fsys: PodFilesystem, dir: string): BigramModel {
     throw new ModelFormatError(`Exception: ${dir}/tokenizer.json is not valid JSON`);
   }
   const vocabMap = tokenizer.model?.vocab ?? {};
-  if (tokenizer.model?.type !== 'WordLevel' || Object.keys(vocabMap).length !== v) throw new ModelFormatError(`ValueError: tokenizer.json must hold a WordLevel vocabulary of vocab_size ${v} tokens (found ${tokenizer.model?.type ?? 'none'} with ${Object.keys(vocabMap).length})`);
+  if (tokenizer.model?.type !== 'WordLevel' || Object.keys(vocabMap).length !== v)
+    throw new ModelFormatError(
+      `ValueError: tokenizer.json must hold a WordLevel vocabulary of vocab_size ${v} tokens (found ${tokenizer.model?.type ?? 'none'} with ${Object.keys(vocabMap).length})`,
+    );
   const vocab: string[] = new Array(v);
   for (const [tok, id] of Object.entries(vocabMap)) {
-    if (!Number.isInteger(id) || id < 0 || id >= v || vocab[id] !== undefined) throw new ModelFormatError(`ValueError: tokenizer.json gives token ${JSON.stringify(tok)} the id ${id}, out of range or taken`);
+    if (!Number.isInteger(id) || id < 0 || id >= v || vocab[id] !== undefined)
+      throw new ModelFormatError(`ValueError: tokenizer.json gives token ${JSON.stringify(tok)} the id ${id}, out of range or taken`);
     vocab[id] = tok;
   }
   const tensors = readSafetensors(read('model.safetensors'));
   const t = tensors.get('bigram.logits');
-  if (!t || t.dtype !== 'F32' || t.shape.length !== 2 || t.shape[0] !== v || t.shape[1] !== v) throw new ModelFormatError(`RuntimeError: model.safetensors must hold bigram.logits F32 [${v}, ${v}] (found ${t ? `${t.dtype} ${JSON.stringify(t.shape)}` : 'no such tensor'})`);
+  if (!t || t.dtype !== 'F32' || t.shape.length !== 2 || t.shape[0] !== v || t.shape[1] !== v)
+    throw new ModelFormatError(
+      `RuntimeError: model.safetensors must hold bigram.logits F32 [${v}, ${v}] (found ${t ? `${t.dtype} ${JSON.stringify(t.shape)}` : 'no such tensor'})`,
+    );
   const logits = new Float32Array(v * v);
   for (let i = 0; i < v * v; i++) logits[i] = t.data.readFloatLE(i * 4);
-  return { vocab, ids: new Map(vocab.map((tok, i) => [tok, i])), logits, eos: Number.isInteger(config.eos_token_id) ? config.eos_token_id : undefined };
+  return {
+    vocab,
+    ids: new Map(vocab.map((tok, i) => [tok, i])),
+    logits,
+    eos: Number.isInteger(config.eos_token_id) ? config.eos_token_id : undefined,
+  };
 }
 
 export class TgisServer {
   constructor(readonly model: BigramModel) {}
 
   /** Greedy generation after `text`: the new text, how many tokens, and why it stopped. */
-  generate(text: string, maxNewTokens = 20): { text: string; tokens: number; inputTokens: number; finishReason: 'EOS_TOKEN' | 'MAX_TOKENS' } {
+  generate(
+    text: string,
+    maxNewTokens = 20,
+  ): { text: string; tokens: number; inputTokens: number; finishReason: 'EOS_TOKEN' | 'MAX_TOKENS' } {
     const m = this.model;
     const v = m.vocab.length;
     const input = [...text].map((ch) => m.ids.get(ch)).filter((id): id is number => id !== undefined);
@@ -151,9 +175,16 @@ export function tgisEmulator(pods: ServingPods): ImageEmulator {
       const server = new TgisServer(model);
       const undo = pods.set(ctx.pod.metadata.uid!, 'tgis', server);
       const port = Number(opts.get('port') ?? 3000);
-      ctx.log(`Loaded ${TINY_MODEL_TYPE} model from ${dir} (${model.vocab.length} tokens); HTTP health on ${port}, gRPC on ${opts.get('grpc-port') ?? 8033} (gRPC not served by the twin)`);
+      ctx.log(
+        `Loaded ${TINY_MODEL_TYPE} model from ${dir} (${model.vocab.length} tokens); HTTP health on ${port}, gRPC on ${opts.get('grpc-port') ?? 8033} (gRPC not served by the twin)`,
+      );
       return {
-        ports: [{ port, handler: (req, res) => ((req.url ?? '').startsWith('/health') ? empty(res, 200) : json(res, 404, { error: 'not found' })) }],
+        ports: [
+          {
+            port,
+            handler: (req, res) => ((req.url ?? '').startsWith('/health') ? empty(res, 200) : json(res, 404, { error: 'not found' })),
+          },
+        ],
         stop: undo,
       };
     },
@@ -175,16 +206,24 @@ export function caikitEmulator(pods: ServingPods): ImageEmulator {
         try {
           config = (yaml.load(fs.readFileSync(file, 'utf8')) ?? {}) as typeof config;
         } catch (err) {
-          throw new ContainerExit(`caikit.core.exceptions.caikit_core_exception.CaikitCoreException: could not read ${modelDir}/config.yml: ${(err as Error).message}`);
+          throw new ContainerExit(
+            `caikit.core.exceptions.caikit_core_exception.CaikitCoreException: could not read ${modelDir}/config.yml: ${(err as Error).message}`,
+          );
         }
-        if (config.module_class !== CAIKIT_TGIS_MODULE) throw new ContainerExit(`ValueError: ${modelDir}/config.yml names module_class ${config.module_class ?? '(none)'}; this runtime serves ${CAIKIT_TGIS_MODULE}`);
-        if (!config.artifact_path || !fs.existsSync(ctx.fs.hostPath(path.posix.join(modelDir, config.artifact_path)))) throw new ContainerExit(`FileNotFoundError: ${modelDir}/${config.artifact_path ?? '(no artifact_path)'} does not exist`);
+        if (config.module_class !== CAIKIT_TGIS_MODULE)
+          throw new ContainerExit(
+            `ValueError: ${modelDir}/config.yml names module_class ${config.module_class ?? '(none)'}; this runtime serves ${CAIKIT_TGIS_MODULE}`,
+          );
+        if (!config.artifact_path || !fs.existsSync(ctx.fs.hostPath(path.posix.join(modelDir, config.artifact_path))))
+          throw new ContainerExit(`FileNotFoundError: ${modelDir}/${config.artifact_path ?? '(no artifact_path)'} does not exist`);
         models.set(id, modelDir);
         ctx.log(`{"channel": "MODEL-MGR", "message": "Loaded model ${id} from ${modelDir} (${CAIKIT_TGIS_MODULE})"}`);
       };
       const root = ctx.fs.hostPath(dir);
       if (fs.existsSync(path.join(root, 'config.yml'))) check(dir, isvc ?? path.posix.basename(dir));
-      else if (fs.existsSync(root)) for (const sub of fs.readdirSync(root)) if (fs.existsSync(path.join(root, sub, 'config.yml'))) check(path.posix.join(dir, sub), sub);
+      else if (fs.existsSync(root))
+        for (const sub of fs.readdirSync(root))
+          if (fs.existsSync(path.join(root, sub, 'config.yml'))) check(path.posix.join(dir, sub), sub);
       if (!models.size) throw new ContainerExit(`caikit.runtime: no model found in local_models_dir ${dir}`);
       const port = Number(ctx.env.RUNTIME_HTTP_PORT ?? 8080);
       const uid = ctx.pod.metadata.uid!;
@@ -194,8 +233,10 @@ export function caikitEmulator(pods: ServingPods): ImageEmulator {
             port,
             handler: (req, res) => {
               const url = (req.url ?? '/').split('?')[0];
-              if (req.method === 'GET' && url === '/health') return void (res.writeHead(200, { 'Content-Type': 'text/plain' }), res.end('OK'));
-              if (req.method !== 'POST' || url !== '/api/v1/task/text-generation') return json(res, 404, { details: `Not Found: ${url}`, code: 404 });
+              if (req.method === 'GET' && url === '/health')
+                return void (res.writeHead(200, { 'Content-Type': 'text/plain' }), res.end('OK'));
+              if (req.method !== 'POST' || url !== '/api/v1/task/text-generation')
+                return json(res, 404, { details: `Not Found: ${url}`, code: 404 });
               void readBody(req).then((body) => {
                 let request: { model_id?: string; inputs?: string; parameters?: { max_new_tokens?: number } };
                 try {
@@ -203,12 +244,23 @@ export function caikitEmulator(pods: ServingPods): ImageEmulator {
                 } catch {
                   return json(res, 422, { details: 'request body is not JSON', code: 422 });
                 }
-                if (!request.model_id || !models.has(request.model_id)) return json(res, 404, { details: `Model '${request.model_id}' not loaded`, code: 404 });
+                if (!request.model_id || !models.has(request.model_id))
+                  return json(res, 404, { details: `Model '${request.model_id}' not loaded`, code: 404 });
                 if (typeof request.inputs !== 'string') return json(res, 422, { details: 'inputs must be a string', code: 422 });
                 const tgis = pods.of(uid).tgis;
                 if (!tgis) return json(res, 503, { details: 'the TGIS backend at localhost:8033 is not available', code: 503 });
-                const g = tgis.generate(pods.faults?.has(CAIKIT_DROPS_PROMPT_FAULT) ? '' : request.inputs, request.parameters?.max_new_tokens ?? 20);
-                json(res, 200, { generated_text: g.text, generated_tokens: g.tokens, finish_reason: g.finishReason, producer_id: { name: 'Text Generation', version: '0.1.0' }, input_token_count: g.inputTokens, seed: null });
+                const g = tgis.generate(
+                  pods.faults?.has(CAIKIT_DROPS_PROMPT_FAULT) ? '' : request.inputs,
+                  request.parameters?.max_new_tokens ?? 20,
+                );
+                json(res, 200, {
+                  generated_text: g.text,
+                  generated_tokens: g.tokens,
+                  finish_reason: g.finishReason,
+                  producer_id: { name: 'Text Generation', version: '0.1.0' },
+                  input_token_count: g.inputTokens,
+                  seed: null,
+                });
               });
             },
           },

@@ -19,7 +19,9 @@ export interface EmulatedPort {
    * When set, the port speaks TLS itself (reencrypt and passthrough Routes reach it over TLS);
    * `SNICallback` lets one port present a certificate per host, as a gateway does.
    */
-  tls?: SecureContextOptions & { SNICallback?: (servername: string, cb: (err: Error | null, ctx?: import('node:tls').SecureContext) => void) => void };
+  tls?: SecureContextOptions & {
+    SNICallback?: (servername: string, cb: (err: Error | null, ctx?: import('node:tls').SecureContext) => void) => void;
+  };
 }
 
 /** What a command run by exec gets: its arguments, environment, files and streams. */
@@ -71,7 +73,10 @@ export interface ContainerContext {
 
 /** Thrown by `start` when the container exits at once (bad configuration): the pod crash-loops with this message. */
 export class ContainerExit extends Error {
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
     super(message);
     this.name = 'ContainerExit';
   }

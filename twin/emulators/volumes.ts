@@ -91,7 +91,9 @@ export class VolumeStore {
       ? Object.entries((obj.data ?? {}) as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64')])
       : [
           ...Object.entries((obj.data ?? {}) as Record<string, string>).map(([k, v]) => [k, Buffer.from(v)] as [string, Buffer]),
-          ...Object.entries((obj.binaryData ?? {}) as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64')] as [string, Buffer]),
+          ...Object.entries((obj.binaryData ?? {}) as Record<string, string>).map(
+            ([k, v]) => [k, Buffer.from(v, 'base64')] as [string, Buffer],
+          ),
         ];
     const items: { key: string; path: string }[] | undefined = source.items;
     for (const [key, value] of entries) {
@@ -162,11 +164,14 @@ export class PodFilesystem {
   /** Entries of a directory, with the mount points directly below it (as `ls /` shows /data). */
   async readdir(p: string, cwd = '/'): Promise<string[]> {
     const r = this.resolve(p, cwd);
-    const names = new Set(await fs.promises.readdir(r.hostPath).catch((e: NodeJS.ErrnoException) => {
-      if (e.code === 'ENOENT' && this.mounts.some((m) => path.posix.dirname(m.mountPath) === r.containerPath)) return [] as string[];
-      throw e;
-    }));
-    for (const m of this.mounts) if (path.posix.dirname(m.mountPath) === r.containerPath && m.mountPath !== '/') names.add(path.posix.basename(m.mountPath));
+    const names = new Set(
+      await fs.promises.readdir(r.hostPath).catch((e: NodeJS.ErrnoException) => {
+        if (e.code === 'ENOENT' && this.mounts.some((m) => path.posix.dirname(m.mountPath) === r.containerPath)) return [] as string[];
+        throw e;
+      }),
+    );
+    for (const m of this.mounts)
+      if (path.posix.dirname(m.mountPath) === r.containerPath && m.mountPath !== '/') names.add(path.posix.basename(m.mountPath));
     return [...names].sort();
   }
 }

@@ -63,7 +63,12 @@ export class IngressRouter {
 
   private match(host: string, need: 'handler' | 'tls' = 'tls'): HostEntry | undefined {
     const h = host.toLowerCase().replace(/:\d+$/, '');
-    const candidates = this.entries.filter((e) => e[need] && (e.pattern === h || (e.pattern.startsWith('*.') && h.endsWith(e.pattern.slice(1)) && !h.slice(0, -e.pattern.length + 1).includes('.'))));
+    const candidates = this.entries.filter(
+      (e) =>
+        e[need] &&
+        (e.pattern === h ||
+          (e.pattern.startsWith('*.') && h.endsWith(e.pattern.slice(1)) && !h.slice(0, -e.pattern.length + 1).includes('.'))),
+    );
     return candidates.find((e) => e.pattern === h) ?? candidates[0];
   }
 
@@ -78,8 +83,13 @@ export class IngressRouter {
       }
       return;
     }
-    const body = '<html><head><title>Application is not available</title></head><body><h1>Application is not available</h1><p>The application is currently not serving requests at this endpoint. It may not have been started or is still starting.</p></body></html>';
-    res.writeHead(503, { 'Content-Type': 'text/html', 'Cache-Control': 'private, max-age=0, no-cache, no-store', 'Content-Length': Buffer.byteLength(body) });
+    const body =
+      '<html><head><title>Application is not available</title></head><body><h1>Application is not available</h1><p>The application is currently not serving requests at this endpoint. It may not have been started or is still starting.</p></body></html>';
+    res.writeHead(503, {
+      'Content-Type': 'text/html',
+      'Cache-Control': 'private, max-age=0, no-cache, no-store',
+      'Content-Length': Buffer.byteLength(body),
+    });
     res.end(body);
   }
 }

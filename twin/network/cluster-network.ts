@@ -38,7 +38,12 @@ export class NetworkError extends Error {
   }
 }
 
-type ConnectionOptions = { host?: string | null; hostname?: string | null; port?: number | string | null; servername?: string } & tls.ConnectionOptions;
+type ConnectionOptions = {
+  host?: string | null;
+  hostname?: string | null;
+  port?: number | string | null;
+  servername?: string;
+} & tls.ConnectionOptions;
 type Callback = (err: Error | null, socket?: Duplex) => void;
 
 export class ClusterNetwork {
@@ -60,7 +65,11 @@ export class ClusterNetwork {
       const svc = this.client.list('v1', 'Service').find((s) => s.spec?.clusterIP === h || (s.spec?.clusterIPs ?? []).includes(h));
       return svc ? { namespace: svc.metadata.namespace!, name: svc.metadata.name! } : undefined;
     }
-    const labels = h.endsWith(`.svc.${domain}`) ? h.slice(0, -`.svc.${domain}`.length).split('.') : h.endsWith('.svc') ? h.slice(0, -4).split('.') : h.split('.');
+    const labels = h.endsWith(`.svc.${domain}`)
+      ? h.slice(0, -`.svc.${domain}`.length).split('.')
+      : h.endsWith('.svc')
+        ? h.slice(0, -4).split('.')
+        : h.split('.');
     let ref: ServiceRef | undefined;
     if (labels.length === 2) ref = { name: labels[0], namespace: labels[1] };
     else if (labels.length === 1 && fromNamespace && !h.endsWith('.svc')) ref = { name: labels[0], namespace: fromNamespace };
@@ -98,9 +107,14 @@ export class ClusterNetwork {
     for (const subset of eps.subsets ?? []) {
       const ports: KObject[] = subset.ports ?? [];
       const match =
-        wantName !== undefined ? ports.find((p) => p.name === wantName) : wantNumber !== undefined ? ports.find((p) => p.port === wantNumber) : ports[0];
+        wantName !== undefined
+          ? ports.find((p) => p.name === wantName)
+          : wantNumber !== undefined
+            ? ports.find((p) => p.port === wantNumber)
+            : ports[0];
       if (!match) continue;
-      for (const a of subset.addresses ?? []) out.push({ podName: a.targetRef?.name, podUid: a.targetRef?.uid, ip: a.ip, port: match.port, portName: match.name });
+      for (const a of subset.addresses ?? [])
+        out.push({ podName: a.targetRef?.name, podUid: a.targetRef?.uid, ip: a.ip, port: match.port, portName: match.name });
     }
     return out;
   }
@@ -125,13 +139,18 @@ export class ClusterNetwork {
   async resolve(host: string, port: number, fromNamespace?: string): Promise<PortAddress> {
     if (this.isRouteHost(host)) {
       const address = this.ctx.ingress.server.address();
-      if (port !== 443 || !address || typeof address === 'string') throw new NetworkError('ECONNREFUSED', `connect ECONNREFUSED ${host}:${port}`);
+      if (port !== 443 || !address || typeof address === 'string')
+        throw new NetworkError('ECONNREFUSED', `connect ECONNREFUSED ${host}:${port}`);
       return { host: '127.0.0.1', port: address.port, tls: true };
     }
     const svc = this.resolveService(host, fromNamespace);
     if (!svc) throw new NetworkError('ENOTFOUND', `getaddrinfo ENOTFOUND ${host}`);
     const target = await this.connectTarget(svc, port);
-    if (!target) throw new NetworkError('ECONNREFUSED', `connect ECONNREFUSED ${host}:${port} (service ${svc.namespace}/${svc.name} has no ready endpoint on port ${port})`);
+    if (!target)
+      throw new NetworkError(
+        'ECONNREFUSED',
+        `connect ECONNREFUSED ${host}:${port} (service ${svc.namespace}/${svc.name} has no ready endpoint on port ${port})`,
+      );
     return target;
   }
 
@@ -142,20 +161,27 @@ export class ClusterNetwork {
   agents(fromNamespace?: string, tlsOptions: https.AgentOptions = {}): { http: http.Agent; https: https.Agent } {
     const httpAgent = new http.Agent({ keepAlive: false });
     const httpsAgent = new https.Agent({ keepAlive: false, ...tlsOptions });
-    const connect = (secure: boolean) => (options: ConnectionOptions, cb: Callback): undefined => {
-      const host = String(options.hostname ?? options.host ?? 'localhost');
-      const port = Number(options.port ?? (secure ? 443 : 80));
-      this.resolve(host, port, fromNamespace).then(
-        (target) => {
-          const socket = secure
-            ? tls.connect({ ...options, host: target.host, port: target.port, servername: options.servername ?? (net.isIP(host) ? undefined : host) })
-            : net.connect({ host: target.host, port: target.port });
-          cb(null, socket);
-        },
-        (err: NetworkError) => cb(Object.assign(new Error(err.message), { code: err.code, hostname: host })),
-      );
-      return undefined;
-    };
+    const connect =
+      (secure: boolean) =>
+      (options: ConnectionOptions, cb: Callback): undefined => {
+        const host = String(options.hostname ?? options.host ?? 'localhost');
+        const port = Number(options.port ?? (secure ? 443 : 80));
+        this.resolve(host, port, fromNamespace).then(
+          (target) => {
+            const socket = secure
+              ? tls.connect({
+                  ...options,
+                  host: target.host,
+                  port: target.port,
+                  servername: options.servername ?? (net.isIP(host) ? undefined : host),
+                })
+              : net.connect({ host: target.host, port: target.port });
+            cb(null, socket);
+          },
+          (err: NetworkError) => cb(Object.assign(new Error(err.message), { code: err.code, hostname: host })),
+        );
+        return undefined;
+      };
     (httpAgent as unknown as { createConnection: unknown }).createConnection = connect(false);
     (httpsAgent as unknown as { createConnection: unknown }).createConnection = connect(true);
     return { http: httpAgent, https: httpsAgent };

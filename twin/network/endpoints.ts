@@ -30,7 +30,8 @@ export class EndpointsController implements Controller {
       const ns = pod.metadata.namespace!;
       for (const svc of this.client.list('v1', 'Service', ns)) {
         const sel = svc.spec?.selector;
-        if (sel && (matchesSelector(sel, pod.metadata.labels) || (old && matchesSelector(sel, old.metadata.labels)))) this.queue.enqueue(keyOf(svc));
+        if (sel && (matchesSelector(sel, pod.metadata.labels) || (old && matchesSelector(sel, old.metadata.labels))))
+          this.queue.enqueue(keyOf(svc));
       }
     });
   }
@@ -51,17 +52,33 @@ export class EndpointsController implements Controller {
     const body: KObject = {
       apiVersion: 'v1',
       kind: 'Endpoints',
-      metadata: { name, namespace, labels, annotations: { 'endpoints.kubernetes.io/last-change-trigger-time': new Date().toISOString().replace(/\.\d+Z$/, 'Z') } },
+      metadata: {
+        name,
+        namespace,
+        labels,
+        annotations: { 'endpoints.kubernetes.io/last-change-trigger-time': new Date().toISOString().replace(/\.\d+Z$/, 'Z') },
+      },
       ...(subsets.length ? { subsets } : {}),
     };
     if (!current) this.client.create(body);
-    else this.client.update({ ...body, metadata: { ...current.metadata, labels, annotations: { ...(current.metadata.annotations ?? {}), ...body.metadata.annotations } }, subsets: subsets.length ? subsets : undefined });
+    else
+      this.client.update({
+        ...body,
+        metadata: { ...current.metadata, labels, annotations: { ...(current.metadata.annotations ?? {}), ...body.metadata.annotations } },
+        subsets: subsets.length ? subsets : undefined,
+      });
   }
 
   private subsets(svc: KObject): Record<string, unknown>[] {
     const pods = this.client
       .list('v1', 'Pod', svc.metadata.namespace)
-      .filter((p) => matchesSelector(svc.spec.selector, p.metadata.labels) && !p.metadata.deletionTimestamp && p.status?.podIP && !['Succeeded', 'Failed'].includes(p.status?.phase));
+      .filter(
+        (p) =>
+          matchesSelector(svc.spec.selector, p.metadata.labels) &&
+          !p.metadata.deletionTimestamp &&
+          p.status?.podIP &&
+          !['Succeeded', 'Failed'].includes(p.status?.phase),
+      );
     // Pods with the same resolved ports share a subset, as the real controller repacks them.
     const groups = new Map<string, { ports: EndpointPort[]; ready: KObject[]; notReady: KObject[] }>();
     for (const pod of pods) {
@@ -77,7 +94,11 @@ export class EndpointsController implements Controller {
       const ready = conditionOf(pod, 'Ready')?.status === 'True' || svc.spec.publishNotReadyAddresses === true;
       (ready ? g.ready : g.notReady).push(pod);
     }
-    const address = (p: KObject) => ({ ip: p.status.podIP, ...(p.spec.nodeName ? { nodeName: p.spec.nodeName } : {}), targetRef: { kind: 'Pod', namespace: p.metadata.namespace, name: p.metadata.name, uid: p.metadata.uid } });
+    const address = (p: KObject) => ({
+      ip: p.status.podIP,
+      ...(p.spec.nodeName ? { nodeName: p.spec.nodeName } : {}),
+      targetRef: { kind: 'Pod', namespace: p.metadata.namespace, name: p.metadata.name, uid: p.metadata.uid },
+    });
     const byIp = (a: { ip: string }, b: { ip: string }) => (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0);
     return [...groups.values()].map((g) => ({
       ...(g.ready.length ? { addresses: g.ready.map(address).sort(byIp) } : {}),

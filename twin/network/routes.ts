@@ -18,8 +18,9 @@ import type { ClusterNetwork, ServiceRef } from './cluster-network';
 
 export const ROUTER_NAME = 'default';
 
-const UNAVAILABLE = '<html><head><title>Application is not available</title></head><body><h1>Application is not available</h1><p>The application is currently not serving requests at this endpoint. It may not have been started or is still starting.</p></body></html>';
-const GATEWAY_TIMEOUT = '<html><body><h1>504 Gateway Time-out</h1>\nThe server didn\'t respond in time.\n</body></html>\n';
+const UNAVAILABLE =
+  '<html><head><title>Application is not available</title></head><body><h1>Application is not available</h1><p>The application is currently not serving requests at this endpoint. It may not have been started or is still starting.</p></body></html>';
+const GATEWAY_TIMEOUT = "<html><body><h1>504 Gateway Time-out</h1>\nThe server didn't respond in time.\n</body></html>\n";
 const DEFAULT_TIMEOUT_MS = 30_000;
 
 interface Admission {
@@ -33,7 +34,10 @@ export class RouteController implements Controller {
   private readonly client: TwinClient;
   private readonly queue: WorkQueue;
   /** Registrations on the ingress per route key (exact host handlers, certificates), undone when the route changes. */
-  private readonly registered = new Map<string, { host: string; undo: (() => void)[]; fingerprint: string; podIdentity?: { fingerprint: string; undo: () => void } }>();
+  private readonly registered = new Map<
+    string,
+    { host: string; undo: (() => void)[]; fingerprint: string; podIdentity?: { fingerprint: string; undo: () => void } }
+  >();
 
   constructor(
     private readonly ctx: ControllerContext,
@@ -50,7 +54,11 @@ export class RouteController implements Controller {
     // A passthrough route presents its pod's certificate: follow the endpoints behind such routes.
     this.client.watch('v1', 'Endpoints', (_type, eps) => {
       for (const r of this.client.list('route.openshift.io/v1', 'Route', eps.metadata.namespace)) {
-        if (r.spec?.tls?.termination === 'passthrough' && [r.spec.to, ...(r.spec.alternateBackends ?? [])].some((b: KObject) => b?.name === eps.metadata.name)) this.queue.enqueue(keyOf(r));
+        if (
+          r.spec?.tls?.termination === 'passthrough' &&
+          [r.spec.to, ...(r.spec.alternateBackends ?? [])].some((b: KObject) => b?.name === eps.metadata.name)
+        )
+          this.queue.enqueue(keyOf(r));
       }
     });
     this.client.watch('route.openshift.io/v1', 'Route', (_type, route, old) => {
@@ -81,7 +89,8 @@ export class RouteController implements Controller {
         {
           type: 'Admitted',
           status,
-          lastTransitionTime: previousCondition?.status === status && previous?.host === host ? previousCondition.lastTransitionTime : timestamp(),
+          lastTransitionTime:
+            previousCondition?.status === status && previous?.host === host ? previousCondition.lastTransitionTime : timestamp(),
           ...(admission.reason ? { reason: admission.reason, message: admission.message } : {}),
         },
       ],
@@ -102,36 +111,56 @@ export class RouteController implements Controller {
    * registers it (see istio-gateways.ts).
    */
   private async presentPodCertificate(key: string, route: KObject): Promise<void> {
-    const target = await this.network.connectTarget({ namespace: route.metadata.namespace!, name: route.spec.to.name }, route.spec.port?.targetPort, true);
+    const target = await this.network.connectTarget(
+      { namespace: route.metadata.namespace!, name: route.spec.to.name },
+      route.spec.port?.targetPort,
+      true,
+    );
     const entry = this.registered.get(key);
     if (!entry || entry.host !== route.spec.host) return;
     const fingerprint = target?.identity?.certPem ?? '';
     if (entry.podIdentity?.fingerprint === fingerprint) return;
     entry.podIdentity?.undo();
-    entry.podIdentity = target?.identity ? { fingerprint, undo: this.ctx.ingress.certificate(route.spec.host, target.identity) } : undefined;
+    entry.podIdentity = target?.identity
+      ? { fingerprint, undo: this.ctx.ingress.certificate(route.spec.host, target.identity) }
+      : undefined;
   }
 
   private admit(route: KObject): Admission {
     const host: string = route.spec?.host ?? '';
     const ns = route.metadata.namespace!;
-    if ((route.spec?.wildcardPolicy ?? 'None') !== 'None') return { admitted: false, reason: 'RouteNotAdmitted', message: 'wildcard routes are not allowed' };
+    if ((route.spec?.wildcardPolicy ?? 'None') !== 'None')
+      return { admitted: false, reason: 'RouteNotAdmitted', message: 'wildcard routes are not allowed' };
     const tlsProblem = this.tlsProblem(route);
     if (tlsProblem) return { admitted: false, reason: 'ExtendedValidationFailed', message: tlsProblem };
     const older = this.routesFor(host).filter((o) => keyOf(o) !== keyOf(route) && isOlder(o, route));
     const otherNs = older.find((o) => o.metadata.namespace !== ns);
-    if (otherNs) return { admitted: false, reason: 'HostAlreadyClaimed', message: `a route in another namespace holds ${host} and is older than ${route.metadata.name}` };
+    if (otherNs)
+      return {
+        admitted: false,
+        reason: 'HostAlreadyClaimed',
+        message: `a route in another namespace holds ${host} and is older than ${route.metadata.name}`,
+      };
     const samePath = older.find((o) => (o.spec?.path ?? '') === (route.spec?.path ?? ''));
-    if (samePath) return { admitted: false, reason: 'HostAlreadyClaimed', message: `route ${samePath.metadata.name} already exposes ${host} and is older` };
+    if (samePath)
+      return {
+        admitted: false,
+        reason: 'HostAlreadyClaimed',
+        message: `route ${samePath.metadata.name} already exposes ${host} and is older`,
+      };
     return { admitted: true };
   }
 
   private tlsProblem(route: KObject): string | undefined {
     const t = route.spec?.tls;
     if (!t) return undefined;
-    if (!['edge', 'reencrypt', 'passthrough'].includes(t.termination)) return `spec.tls.termination: Unsupported value: "${t.termination}": supported values: "edge", "passthrough", "reencrypt"`;
-    if (t.termination === 'passthrough' && (t.certificate || t.key)) return 'spec.tls.certificate: Invalid value: "redacted certificate data": passthrough termination does not support certificates';
+    if (!['edge', 'reencrypt', 'passthrough'].includes(t.termination))
+      return `spec.tls.termination: Unsupported value: "${t.termination}": supported values: "edge", "passthrough", "reencrypt"`;
+    if (t.termination === 'passthrough' && (t.certificate || t.key))
+      return 'spec.tls.certificate: Invalid value: "redacted certificate data": passthrough termination does not support certificates';
     if (t.certificate || t.key) {
-      if (!t.certificate || !t.key) return `spec.tls.${t.certificate ? 'key' : 'certificate'}: Required value: both a certificate and a key are needed`;
+      if (!t.certificate || !t.key)
+        return `spec.tls.${t.certificate ? 'key' : 'certificate'}: Required value: both a certificate and a key are needed`;
       try {
         createSecureContext({ cert: t.certificate + (t.caCertificate ? `\n${t.caCertificate}` : ''), key: t.key });
       } catch {
@@ -156,7 +185,9 @@ export class RouteController implements Controller {
     const undo: (() => void)[] = [];
     if (!this.underWildcard(host)) undo.push(this.ctx.ingress.serve(host, (req, res) => this.dispatch(req, res)));
     if (t?.certificate && t.key && t.termination !== 'passthrough') {
-      undo.push(this.ctx.ingress.certificate(host, { certPem: t.certificate + (t.caCertificate ? `\n${t.caCertificate}` : ''), keyPem: t.key }));
+      undo.push(
+        this.ctx.ingress.certificate(host, { certPem: t.certificate + (t.caCertificate ? `\n${t.caCertificate}` : ''), keyPem: t.key }),
+      );
     }
     this.registered.set(key, { host, undo, fingerprint });
   }
@@ -177,8 +208,21 @@ export class RouteController implements Controller {
   /** The admitted route for a request: the one whose path is the longest prefix of the request's. */
   private routeFor(host: string, path: string): KObject | undefined {
     return this.routesFor(host)
-      .filter((r) => (r.status?.ingress ?? []).some((i: KObject) => i.routerName === ROUTER_NAME && i.host === host && i.conditions?.some((c: KObject) => c.type === 'Admitted' && c.status === 'True')))
-      .filter((r) => !r.spec?.path || path === r.spec.path || path.startsWith(r.spec.path.endsWith('/') ? r.spec.path : `${r.spec.path}/`) || path.startsWith(r.spec.path))
+      .filter((r) =>
+        (r.status?.ingress ?? []).some(
+          (i: KObject) =>
+            i.routerName === ROUTER_NAME &&
+            i.host === host &&
+            i.conditions?.some((c: KObject) => c.type === 'Admitted' && c.status === 'True'),
+        ),
+      )
+      .filter(
+        (r) =>
+          !r.spec?.path ||
+          path === r.spec.path ||
+          path.startsWith(r.spec.path.endsWith('/') ? r.spec.path : `${r.spec.path}/`) ||
+          path.startsWith(r.spec.path),
+      )
       .sort((a, b) => (b.spec?.path ?? '').length - (a.spec?.path ?? '').length)[0];
   }
 
@@ -195,7 +239,9 @@ export class RouteController implements Controller {
 
   private async forward(route: KObject, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const ns = route.metadata.namespace!;
-    const backends = [route.spec.to, ...(route.spec.alternateBackends ?? [])].filter((b: KObject) => (b?.kind ?? 'Service') === 'Service' && (b.weight ?? 100) > 0);
+    const backends = [route.spec.to, ...(route.spec.alternateBackends ?? [])].filter(
+      (b: KObject) => (b?.kind ?? 'Service') === 'Service' && (b.weight ?? 100) > 0,
+    );
     const targetPort = route.spec.port?.targetPort;
     const pick = weighted(backends);
     let target;
@@ -267,7 +313,12 @@ export class RouteController implements Controller {
 
 function unavailable(res: http.ServerResponse): void {
   if (res.headersSent) return void res.destroy();
-  res.writeHead(503, { 'Content-Type': 'text/html', 'Cache-Control': 'private, max-age=0, no-cache, no-store', Pragma: 'no-cache', 'Content-Length': Buffer.byteLength(UNAVAILABLE) });
+  res.writeHead(503, {
+    'Content-Type': 'text/html',
+    'Cache-Control': 'private, max-age=0, no-cache, no-store',
+    Pragma: 'no-cache',
+    'Content-Length': Buffer.byteLength(UNAVAILABLE),
+  });
   res.end(UNAVAILABLE);
 }
 

@@ -44,7 +44,9 @@ interface RunResult {
 function cucumber(cwd: string, args: string[], env: Record<string, string>): Promise<RunResult> {
   return new Promise((resolve) => {
     const bin = path.join(PROJECT_ROOT, 'node_modules', '@cucumber', 'cucumber', 'bin', 'cucumber.js');
-    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('RHOAI_') && k !== 'KUBECONFIG' && !k.startsWith('NODE_TEST')));
+    const clean = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !k.startsWith('RHOAI_') && k !== 'KUBECONFIG' && !k.startsWith('NODE_TEST')),
+    );
     const child = spawn(process.execPath, [bin, ...args], { cwd, env: { ...clean, HOME: cwd, ...env } });
     let stdout = '';
     let stderr = '';
@@ -56,7 +58,10 @@ function cucumber(cwd: string, args: string[], env: Record<string, string>): Pro
 
 function allFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath ?? e.path, e.name));
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath ?? e.path, e.name));
 }
 
 describe('a harness run against a cluster', () => {
@@ -88,45 +93,74 @@ describe('a harness run against a cluster', () => {
     assert.deepEqual(banners, [`rhoai-harness: target = cluster ${api.url} (context admin)`]);
     for (const file of ['cucumber.json', 'cucumber.html', 'junit.xml']) assert.ok(fs.existsSync(path.join(project, 'reports', file)), file);
     const results = allFiles(path.join(project, 'reports', 'allure-results'));
-    assert.ok(results.some((f) => f.endsWith('-result.json')), 'allure results');
+    assert.ok(
+      results.some((f) => f.endsWith('-result.json')),
+      'allure results',
+    );
     const environment = fs.readFileSync(path.join(project, 'reports', 'allure-results', 'environment.properties'), 'utf8');
     assert.match(environment, /^Target=cluster$/m);
     assert.match(environment, /^API\\ server=https\\:\/\/127.0.0.1\\:\d+$/m);
     assert.match(environment, /^OpenShift=/m);
     assert.match(environment, /^RHOAI=not installed/m);
-    const json = JSON.parse(fs.readFileSync(path.join(project, 'reports', 'cucumber.json'), 'utf8')) as { elements: { steps: { embeddings?: { mime_type: string; data: string }[] }[] }[] }[];
+    const json = JSON.parse(fs.readFileSync(path.join(project, 'reports', 'cucumber.json'), 'utf8')) as {
+      elements: { steps: { embeddings?: { mime_type: string; data: string }[] }[] }[];
+    }[];
     const attachments = json.flatMap((f) => f.elements.flatMap((e) => e.steps.flatMap((s) => s.embeddings ?? [])));
     const decoded = attachments.map((a) => Buffer.from(a.data, 'base64').toString('utf8'));
-    assert.ok(decoded.some((t) => t.includes('kind: ConfigMap') && t.includes('hello from the harness')), 'the applied YAML is attached');
+    assert.ok(
+      decoded.some((t) => t.includes('kind: ConfigMap') && t.includes('hello from the harness')),
+      'the applied YAML is attached',
+    );
   });
 
   it('attaches diagnostics to a failed scenario and lets no secret reach a report or the console', async () => {
-    const result = await cucumber(project, ['--tags', '@leak'], { KUBECONFIG: kubeconfig, RHOAI_ADMIN_PASSWORD: PASSWORD, RHOAI_WORK_DIR: path.join(project, 'work') });
+    const result = await cucumber(project, ['--tags', '@leak'], {
+      KUBECONFIG: kubeconfig,
+      RHOAI_ADMIN_PASSWORD: PASSWORD,
+      RHOAI_WORK_DIR: path.join(project, 'work'),
+    });
     assert.equal(result.code, 1);
-    assert.match(result.stdout, /login failed with password \[redacted\] and token sha256~\[redacted\]|login failed with password \[redacted\] and token \[redacted\]/);
+    assert.match(
+      result.stdout,
+      /login failed with password \[redacted\] and token sha256~\[redacted\]|login failed with password \[redacted\] and token \[redacted\]/,
+    );
     const leaks = [PASSWORD, api.token, Buffer.from(PASSWORD).toString('base64'), api.token.slice('sha256~'.length)];
     for (const secret of leaks) {
       assert.ok(!result.stdout.includes(secret) && !result.stderr.includes(secret), `console leaks ${secret.slice(0, 6)}…`);
       for (const file of allFiles(path.join(project, 'reports'))) {
         const text = fs.readFileSync(file);
-        assert.ok(!text.includes(secret) && !text.includes(Buffer.from(secret).toString('base64')), `${path.relative(project, file)} leaks ${secret.slice(0, 6)}…`);
+        assert.ok(
+          !text.includes(secret) && !text.includes(Buffer.from(secret).toString('base64')),
+          `${path.relative(project, file)} leaks ${secret.slice(0, 6)}…`,
+        );
       }
     }
     const json = fs.readFileSync(path.join(project, 'reports', 'cucumber.json'), 'utf8');
-    const decoded = (JSON.parse(json) as { elements: { steps: { embeddings?: { data: string }[] }[] }[] }[])
-      .flatMap((f) => f.elements.flatMap((e) => e.steps.flatMap((s) => (s.embeddings ?? []).map((a) => Buffer.from(a.data, 'base64').toString('utf8')))));
+    const decoded = (JSON.parse(json) as { elements: { steps: { embeddings?: { data: string }[] }[] }[] }[]).flatMap((f) =>
+      f.elements.flatMap((e) => e.steps.flatMap((s) => (s.embeddings ?? []).map((a) => Buffer.from(a.data, 'base64').toString('utf8')))),
+    );
     const diagnostics = decoded.find((t) => t.includes('== events in namespace leaky'));
     assert.ok(diagnostics, 'diagnostics attached');
     assert.match(diagnostics!, /== objects touched by the scenario ==\nNamespace leaky/);
     assert.match(diagnostics!, /Secret leaky\/htpass-secret/);
-    assert.ok(decoded.some((t) => /htpasswd: '\[redacted\]'/.test(t)), 'the applied Secret is attached with its values redacted');
+    assert.ok(
+      decoded.some((t) => /htpasswd: '\[redacted\]'/.test(t)),
+      'the applied Secret is attached with its values redacted',
+    );
   });
 
   it('stops before any request when a setting is wrong', async () => {
     const before = api.requests.length;
-    const result = await cucumber(project, ['--tags', '@smoke'], { KUBECONFIG: kubeconfig, RHOAI_TARGET: 'moon', RHOAI_WAIT_TIMEOUT: 'soon' });
+    const result = await cucumber(project, ['--tags', '@smoke'], {
+      KUBECONFIG: kubeconfig,
+      RHOAI_TARGET: 'moon',
+      RHOAI_WAIT_TIMEOUT: 'soon',
+    });
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /rhoai-harness: invalid configuration:\n {2}- RHOAI_TARGET="moon" is not valid: allowed: auto \| twin \| cluster\n {2}- RHOAI_WAIT_TIMEOUT="soon" is not valid/);
+    assert.match(
+      result.stderr,
+      /rhoai-harness: invalid configuration:\n {2}- RHOAI_TARGET="moon" is not valid: allowed: auto \| twin \| cluster\n {2}- RHOAI_WAIT_TIMEOUT="soon" is not valid/,
+    );
     assert.equal(api.requests.length, before, 'no request reached the cluster');
   });
 
@@ -148,71 +182,86 @@ describe('a harness run against a cluster', () => {
   });
 });
 
-describe('a harness run on the embedded twin', { skip: fs.existsSync(path.join(PROJECT_ROOT, 'twin', 'cli.ts')) ? false : 'twin/cli.ts does not exist yet' }, () => {
-  let project: string;
+describe(
+  'a harness run on the embedded twin',
+  { skip: fs.existsSync(path.join(PROJECT_ROOT, 'twin', 'cli.ts')) ? false : 'twin/cli.ts does not exist yet' },
+  () => {
+    let project: string;
 
-  before(() => {
-    project = fs.mkdtempSync(path.join(os.tmpdir(), 'harness-twin-run-'));
-    for (const entry of ['support', 'step-definitions', 'features', 'fixtures', 'cucumber.js', 'package.json', 'tsconfig.json']) {
-      fs.cpSync(path.join(PROJECT_ROOT, entry), path.join(project, entry), { recursive: true });
-    }
-    fs.symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(project, 'node_modules'));
-    fs.symlinkSync(path.join(PROJECT_ROOT, 'twin'), path.join(project, 'twin'));
-  });
-  after(() => fs.rmSync(project, { recursive: true, force: true }));
-
-  function published(workDir: string): { api: string; pid: number }[] {
-    const runs = path.join(workDir, 'runs');
-    return fs.readdirSync(runs).flatMap((run) => {
-      const file = path.join(runs, run, 'twin.json');
-      return fs.existsSync(file) ? [(JSON.parse(fs.readFileSync(file, 'utf8')) as { value: { api: string; pid: number } }).value] : [];
-    });
-  }
-
-  async function gone(pid: number, withinMs: number): Promise<boolean> {
-    const deadline = Date.now() + withinMs;
-    for (;;) {
-      try {
-        process.kill(pid, 0);
-      } catch {
-        return true;
+    before(() => {
+      project = fs.mkdtempSync(path.join(os.tmpdir(), 'harness-twin-run-'));
+      for (const entry of ['support', 'step-definitions', 'features', 'fixtures', 'cucumber.js', 'package.json', 'tsconfig.json']) {
+        fs.cpSync(path.join(PROJECT_ROOT, entry), path.join(project, entry), { recursive: true });
       }
-      if (Date.now() > deadline) return false;
-      await new Promise((r) => setTimeout(r, 100)); // test-side check that a process has exited
+      fs.symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(project, 'node_modules'));
+      fs.symlinkSync(path.join(PROJECT_ROOT, 'twin'), path.join(project, 'twin'));
+    });
+    after(() => fs.rmSync(project, { recursive: true, force: true }));
+
+    function published(workDir: string): { api: string; pid: number }[] {
+      const runs = path.join(workDir, 'runs');
+      return fs.readdirSync(runs).flatMap((run) => {
+        const file = path.join(runs, run, 'twin.json');
+        return fs.existsSync(file) ? [(JSON.parse(fs.readFileSync(file, 'utf8')) as { value: { api: string; pid: number } }).value] : [];
+      });
     }
-  }
 
-  it('starts the twin lazily, says so, records its versions, and stops it at the end', async () => {
-    const workDir = path.join(project, 'work-serial');
-    const auditLog = path.join(project, 'reports', 'twin', 'audit.jsonl');
-    fs.mkdirSync(path.dirname(auditLog), { recursive: true });
-    fs.writeFileSync(auditLog, '{"note":"an earlier twin"}\n');
-    const result = await cucumber(project, ['--tags', '@smoke'], { RHOAI_TARGET: 'twin', RHOAI_WORK_DIR: workDir, RHOAI_TWIN_AUDIT_LOG: auditLog });
-    assert.equal(result.code, 0, result.stdout + result.stderr);
-    assert.match(result.stderr, /^rhoai-harness: target = embedded twin \(simulated OpenShift \+ RHOAI\) at https:\/\/127\.0\.0\.1:\d+$/m);
-    const environment = fs.readFileSync(path.join(project, 'reports', 'allure-results', 'environment.properties'), 'utf8');
-    assert.match(environment, /^Target=embedded twin/m);
-    assert.match(environment, /^OpenShift=4\.\d+/m);
-    assert.ok(fs.statSync(auditLog).size > 0, 'the twin wrote its audit log');
-    assert.ok(!fs.readFileSync(auditLog, 'utf8').includes('an earlier twin'), "the audit log still holds an earlier twin's lines");
-    assert.equal(fs.statSync(workDir).mode & 0o777, 0o700, 'RHOAI_WORK_DIR is private');
-    const [twin] = published(workDir);
-    assert.ok(twin && (await gone(twin.pid, 10_000)), 'the twin was stopped');
-  });
+    async function gone(pid: number, withinMs: number): Promise<boolean> {
+      const deadline = Date.now() + withinMs;
+      for (;;) {
+        try {
+          process.kill(pid, 0);
+        } catch {
+          return true;
+        }
+        if (Date.now() > deadline) return false;
+        await new Promise((r) => setTimeout(r, 100)); // test-side check that a process has exited
+      }
+    }
 
-  it('shares one twin between parallel workers', async () => {
-    const workDir = path.join(project, 'work-parallel');
-    const result = await cucumber(project, ['--tags', '@smoke', '--parallel', '2'], { RHOAI_TARGET: 'twin', RHOAI_WORK_DIR: workDir });
-    assert.equal(result.code, 0, result.stdout + result.stderr);
-    assert.equal(result.stderr.split('\n').filter((l) => l.startsWith('rhoai-harness: target = ')).length, 1);
-    const twins = published(workDir);
-    assert.equal(twins.length, 1, 'one twin for the run');
-    assert.ok(await gone(twins[0]!.pid, 10_000), 'the twin exited with the run');
-  });
+    it('starts the twin lazily, says so, records its versions, and stops it at the end', async () => {
+      const workDir = path.join(project, 'work-serial');
+      const auditLog = path.join(project, 'reports', 'twin', 'audit.jsonl');
+      fs.mkdirSync(path.dirname(auditLog), { recursive: true });
+      fs.writeFileSync(auditLog, '{"note":"an earlier twin"}\n');
+      const result = await cucumber(project, ['--tags', '@smoke'], {
+        RHOAI_TARGET: 'twin',
+        RHOAI_WORK_DIR: workDir,
+        RHOAI_TWIN_AUDIT_LOG: auditLog,
+      });
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+      assert.match(
+        result.stderr,
+        /^rhoai-harness: target = embedded twin \(simulated OpenShift \+ RHOAI\) at https:\/\/127\.0\.0\.1:\d+$/m,
+      );
+      const environment = fs.readFileSync(path.join(project, 'reports', 'allure-results', 'environment.properties'), 'utf8');
+      assert.match(environment, /^Target=embedded twin/m);
+      assert.match(environment, /^OpenShift=4\.\d+/m);
+      assert.ok(fs.statSync(auditLog).size > 0, 'the twin wrote its audit log');
+      assert.ok(!fs.readFileSync(auditLog, 'utf8').includes('an earlier twin'), "the audit log still holds an earlier twin's lines");
+      assert.equal(fs.statSync(workDir).mode & 0o777, 0o700, 'RHOAI_WORK_DIR is private');
+      const [twin] = published(workDir);
+      assert.ok(twin && (await gone(twin.pid, 10_000)), 'the twin was stopped');
+    });
 
-  it("shows the twin's own error when it cannot start", async () => {
-    const result = await cucumber(project, ['--tags', '@smoke'], { RHOAI_TARGET: 'twin', RHOAI_WORK_DIR: path.join(project, 'work-fault'), RHOAI_TWIN_FAULTS: 'no-such-fault' });
-    assert.equal(result.code, 1);
-    assert.match(result.stdout, /the embedded twin exited before it was ready \(exit code \d+\):\n\s*rhoai-twin: unknown fault/);
-  });
-});
+    it('shares one twin between parallel workers', async () => {
+      const workDir = path.join(project, 'work-parallel');
+      const result = await cucumber(project, ['--tags', '@smoke', '--parallel', '2'], { RHOAI_TARGET: 'twin', RHOAI_WORK_DIR: workDir });
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+      assert.equal(result.stderr.split('\n').filter((l) => l.startsWith('rhoai-harness: target = ')).length, 1);
+      const twins = published(workDir);
+      assert.equal(twins.length, 1, 'one twin for the run');
+      assert.ok(await gone(twins[0]!.pid, 10_000), 'the twin exited with the run');
+    });
+
+    it("shows the twin's own error when it cannot start", async () => {
+      const result = await cucumber(project, ['--tags', '@smoke'], {
+        RHOAI_TARGET: 'twin',
+        RHOAI_WORK_DIR: path.join(project, 'work-fault'),
+        RHOAI_TWIN_FAULTS: 'no-such-fault',
+      });
+      assert.equal(result.code, 1);
+      assert.match(result.stdout, /the embedded twin exited before it was ready \(exit code \d+\):\n\s*rhoai-twin: unknown fault/);
+    });
+  },
+);

@@ -38,7 +38,12 @@ async function startTwin(faults: string[] = []): Promise<RunningTwin> {
   });
   const loaded = loadKubeconfig([ready.kubeconfig]);
   // Two clients on separate connections: the test's "other client" writes what the first awaits.
-  return { client: ClusterClient.fromKubeConfig(loaded.kubeConfig, { defaultTimeoutMs: 20_000 }), other: ClusterClient.fromKubeConfig(loaded.kubeConfig), child, dir };
+  return {
+    client: ClusterClient.fromKubeConfig(loaded.kubeConfig, { defaultTimeoutMs: 20_000 }),
+    other: ClusterClient.fromKubeConfig(loaded.kubeConfig),
+    child,
+    dir,
+  };
 }
 
 function stopTwin(twin: RunningTwin | undefined): void {
@@ -75,13 +80,22 @@ const widgetRef = (name: string) => ({ apiVersion: `${GROUP}/v1`, kind: 'Widget'
 async function prepare(client: ClusterClient): Promise<void> {
   await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
   await client.apply(WIDGET_CRD);
-  await client.waitFor({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: `widgets.${GROUP}` }, hasCondition('Established'), {
-    describe: 'the Widget CRD to be established',
-  });
+  await client.waitFor(
+    { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: `widgets.${GROUP}` },
+    hasCondition('Established'),
+    {
+      describe: 'the Widget CRD to be established',
+    },
+  );
 }
 
 function setReady(client: ClusterClient, name: string, status: 'True' | 'False', reason: string, message = ''): Promise<KObject> {
-  return client.patch(widgetRef(name), { status: { phase: status === 'True' ? 'Ready' : 'Progressing', conditions: [{ type: 'Ready', status, reason, message }] } }, 'merge', { subresource: 'status' });
+  return client.patch(
+    widgetRef(name),
+    { status: { phase: status === 'True' ? 'Ready' : 'Progressing', conditions: [{ type: 'Ready', status, reason, message }] } },
+    'merge',
+    { subresource: 'status' },
+  );
 }
 
 describe('cluster client on the twin', { skip: TWIN_MISSING }, () => {
@@ -97,7 +111,9 @@ describe('cluster client on the twin', { skip: TWIN_MISSING }, () => {
     const live = await client.apply(widget('round-trip'));
     assert.ok(live.metadata.uid);
     assert.equal((await client.get(widgetRef('round-trip')))?.spec.size, 1);
-    assert.ok((await client.list({ apiVersion: `${GROUP}/v1`, kind: 'Widget', namespace: NS })).some((w) => w.metadata.name === 'round-trip'));
+    assert.ok(
+      (await client.list({ apiVersion: `${GROUP}/v1`, kind: 'Widget', namespace: NS })).some((w) => w.metadata.name === 'round-trip'),
+    );
     assert.equal((await client.patch(widgetRef('round-trip'), { spec: { size: 2 } }, 'merge')).spec.size, 2);
     assert.equal((await client.patch(widgetRef('round-trip'), [{ op: 'replace', path: '/spec/size', value: 3 }], 'json')).spec.size, 3);
     await client.delete(widgetRef('round-trip'));
@@ -146,14 +162,20 @@ describe('cluster client on the twin', { skip: TWIN_MISSING }, () => {
       lastTimestamp: new Date().toISOString(),
       source: { component: 'test' },
     });
-    await assert.rejects(client.waitFor(widgetRef('stuck'), hasCondition('Ready'), { timeoutMs: 500, describe: 'the widget to be Ready' }), (error: Error) => {
-      assert.ok(error instanceof WaitTimeoutError, String(error));
-      assert.match(error.message, /timed out after \d+ s waiting for the widget to be Ready/);
-      assert.match(error.message, /"phase":"Progressing"/);
-      assert.match(error.message, /Ready=False reason=MeshMissing message="ServiceMeshMember knative-serving not found"/);
-      assert.match(error.message, new RegExp(`recent events in namespace ${NS} \\(newest last\\):\\n.*Warning ReconcileFailed Widget/stuck: the mesh is not there`));
-      return true;
-    });
+    await assert.rejects(
+      client.waitFor(widgetRef('stuck'), hasCondition('Ready'), { timeoutMs: 500, describe: 'the widget to be Ready' }),
+      (error: Error) => {
+        assert.ok(error instanceof WaitTimeoutError, String(error));
+        assert.match(error.message, /timed out after \d+ s waiting for the widget to be Ready/);
+        assert.match(error.message, /"phase":"Progressing"/);
+        assert.match(error.message, /Ready=False reason=MeshMissing message="ServiceMeshMember knative-serving not found"/);
+        assert.match(
+          error.message,
+          new RegExp(`recent events in namespace ${NS} \\(newest last\\):\\n.*Warning ReconcileFailed Widget/stuck: the mesh is not there`),
+        );
+        return true;
+      },
+    );
   });
 
   it('diagnose reports events, touched objects and pods', async () => {
@@ -177,7 +199,9 @@ describe('cluster client on a twin that drops watches (api-drop-watches)', { ski
     for (let i = 0; i < 3; i++) {
       const name = `dropped-${i}`;
       await client.apply(widget(name));
-      const change = new Promise<void>((resolve, reject) => setTimeout(() => setReady(other, name, 'True', 'Recovered').then(() => resolve(), reject), 1_500));
+      const change = new Promise<void>((resolve, reject) =>
+        setTimeout(() => setReady(other, name, 'True', 'Recovered').then(() => resolve(), reject), 1_500),
+      );
       const seen = await client.waitFor(widgetRef(name), hasCondition('Ready'), { timeoutMs: 15_000, describe: `${name} to be Ready` });
       await change;
       assert.equal(seen?.status.conditions[0].reason, 'Recovered');

@@ -9,7 +9,6 @@ import { ApiException, CoreV1Api, RbacAuthorizationV1Api } from '@kubernetes/cli
 import { newOAuthToken, oauthTokenObjectName } from '../../../twin/api/auth';
 import { kubeConfigWithToken, rawRequest, serverErrors, startLocalTwin, uniqueName, waitFor, type LocalTwin } from './helpers';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
 
 let t: LocalTwin;
@@ -36,13 +35,32 @@ before(async () => {
   const core = t.kc.makeApiClient(CoreV1Api);
   await core.createNamespace({ body: { metadata: { name: ns } } });
   await core.createNamespacedServiceAccount({ namespace: ns, body: { metadata: { name: SA } } });
-  const tr = await core.createNamespacedServiceAccountToken({ name: SA, namespace: ns, body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { audiences: [], expirationSeconds: 3600 } } });
+  const tr = await core.createNamespacedServiceAccountToken({
+    name: SA,
+    namespace: ns,
+    body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { audiences: [], expirationSeconds: 3600 } },
+  });
   saToken = tr.status!.token;
   // An OAuth user, as the OpenShift OAuth server would leave one: a User and an access token object.
   oauthToken = newOAuthToken();
-  assert.equal((await rawRequest(t.twin, 'POST', '/apis/user.openshift.io/v1/users', { body: { apiVersion: 'user.openshift.io/v1', kind: 'User', metadata: { name: 'alice' } } })).status, 201);
+  assert.equal(
+    (
+      await rawRequest(t.twin, 'POST', '/apis/user.openshift.io/v1/users', {
+        body: { apiVersion: 'user.openshift.io/v1', kind: 'User', metadata: { name: 'alice' } },
+      })
+    ).status,
+    201,
+  );
   const token = await rawRequest(t.twin, 'POST', '/apis/oauth.openshift.io/v1/oauthaccesstokens', {
-    body: { apiVersion: 'oauth.openshift.io/v1', kind: 'OAuthAccessToken', metadata: { name: oauthTokenObjectName(oauthToken) }, userName: 'alice', clientName: 'openshift-challenging-client', expiresIn: 86400, scopes: ['user:full'] },
+    body: {
+      apiVersion: 'oauth.openshift.io/v1',
+      kind: 'OAuthAccessToken',
+      metadata: { name: oauthTokenObjectName(oauthToken) },
+      userName: 'alice',
+      clientName: 'openshift-challenging-client',
+      expiresIn: 86400,
+      scopes: ['user:full'],
+    },
   });
   assert.equal(token.status, 201, token.text);
 });
@@ -62,17 +80,37 @@ describe('authentication', () => {
     assert.equal(health.text, 'ok');
     const discovery = await rawRequest(t.twin, 'GET', '/api', { token: null });
     assert.equal(discovery.status, 403);
-    assert.deepEqual(discovery.json(), { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'forbidden: User "system:anonymous" cannot get path "/api"', reason: 'Forbidden', details: {}, code: 403 });
+    assert.deepEqual(discovery.json(), {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'forbidden: User "system:anonymous" cannot get path "/api"',
+      reason: 'Forbidden',
+      details: {},
+      code: 403,
+    });
     const list = await rawRequest(t.twin, 'GET', '/api/v1/namespaces', { token: null });
     assert.equal(list.status, 403);
-    assert.equal(list.json().message, 'namespaces is forbidden: User "system:anonymous" cannot list resource "namespaces" in API group "" at the cluster scope');
+    assert.equal(
+      list.json().message,
+      'namespaces is forbidden: User "system:anonymous" cannot list resource "namespaces" in API group "" at the cluster scope',
+    );
   });
 
   it('answers 401 to an invalid token, whatever the path', async () => {
     for (const path of ['/api/v1/namespaces', '/version', '/apis']) {
       const r = await rawRequest(t.twin, 'GET', path, { token: 'not-a-real-token' });
       assert.equal(r.status, 401, path);
-      assert.deepEqual(r.json(), { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
+      assert.deepEqual(r.json(), {
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: 'Unauthorized',
+        reason: 'Unauthorized',
+        code: 401,
+      });
     }
     // A token signed like a ServiceAccount token but tampered with is no better.
     const [h, p] = saToken.split('.');
@@ -84,14 +122,30 @@ describe('authentication', () => {
     const denied = await failure(core.listNamespacedConfigMap({ namespace: ns }));
     assert.equal(denied.code, 403);
     assert.equal(denied.status.reason, 'Forbidden');
-    assert.equal(denied.status.message, `configmaps is forbidden: User "${saUser()}" cannot list resource "configmaps" in API group "" in the namespace "${ns}"`);
+    assert.equal(
+      denied.status.message,
+      `configmaps is forbidden: User "${saUser()}" cannot list resource "configmaps" in API group "" in the namespace "${ns}"`,
+    );
     assert.deepEqual(denied.status.details, { group: '', kind: 'configmaps' });
     const named = await failure(core.readNamespacedConfigMap({ name: 'x', namespace: ns }));
-    assert.equal(named.status.message, `configmaps "x" is forbidden: User "${saUser()}" cannot get resource "configmaps" in API group "" in the namespace "${ns}"`);
+    assert.equal(
+      named.status.message,
+      `configmaps "x" is forbidden: User "${saUser()}" cannot get resource "configmaps" in API group "" in the namespace "${ns}"`,
+    );
 
     const rbac = t.kc.makeApiClient(RbacAuthorizationV1Api);
-    await rbac.createNamespacedRole({ namespace: ns, body: { metadata: { name: 'cm-reader' }, rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list'] }] } });
-    await rbac.createNamespacedRoleBinding({ namespace: ns, body: { metadata: { name: 'bot-reads' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'cm-reader' }, subjects: [{ kind: 'ServiceAccount', name: SA, namespace: ns }] } });
+    await rbac.createNamespacedRole({
+      namespace: ns,
+      body: { metadata: { name: 'cm-reader' }, rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list'] }] },
+    });
+    await rbac.createNamespacedRoleBinding({
+      namespace: ns,
+      body: {
+        metadata: { name: 'bot-reads' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'cm-reader' },
+        subjects: [{ kind: 'ServiceAccount', name: SA, namespace: ns }],
+      },
+    });
     const list = await core.listNamespacedConfigMap({ namespace: ns });
     assert.ok(Array.isArray(list.items));
     const create = await failure(core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'nope' } } }));
@@ -111,7 +165,9 @@ describe('authentication', () => {
   });
 
   it('refuses a TokenRequest shorter than 10 minutes with 422', async () => {
-    const r = await rawRequest(t.twin, 'POST', `/api/v1/namespaces/${ns}/serviceaccounts/${SA}/token`, { body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 60 } } });
+    const r = await rawRequest(t.twin, 'POST', `/api/v1/namespaces/${ns}/serviceaccounts/${SA}/token`, {
+      body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 60 } },
+    });
     assert.equal(r.status, 422);
   });
 
@@ -125,7 +181,9 @@ describe('authentication', () => {
 
 describe('reviews and users/~', () => {
   it('answers a TokenReview', async () => {
-    const r = await rawRequest(t.twin, 'POST', '/apis/authentication.k8s.io/v1/tokenreviews', { body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token: saToken } } });
+    const r = await rawRequest(t.twin, 'POST', '/apis/authentication.k8s.io/v1/tokenreviews', {
+      body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token: saToken } },
+    });
     assert.equal(r.status, 201);
     const status = r.json().status;
     assert.equal(status.authenticated, true);
@@ -134,24 +192,41 @@ describe('reviews and users/~', () => {
     assert.ok(status.user.uid);
     assert.deepEqual(status.audiences, ['https://kubernetes.default.svc']);
     assert.equal(r.json().spec.token, undefined, 'the token is not echoed');
-    const bad = await rawRequest(t.twin, 'POST', '/apis/authentication.k8s.io/v1/tokenreviews', { body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token: 'garbage' } } });
+    const bad = await rawRequest(t.twin, 'POST', '/apis/authentication.k8s.io/v1/tokenreviews', {
+      body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token: 'garbage' } },
+    });
     assert.equal(bad.json().status.authenticated, undefined);
     assert.ok(bad.json().status.error);
   });
 
   it('answers SelfSubjectAccessReviews for the caller', async () => {
     const review = (token: string, verb: string, resource: string) =>
-      rawRequest(t.twin, 'POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', { token, body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { namespace: ns, verb, resource } } } });
+      rawRequest(t.twin, 'POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
+        token,
+        body: {
+          apiVersion: 'authorization.k8s.io/v1',
+          kind: 'SelfSubjectAccessReview',
+          spec: { resourceAttributes: { namespace: ns, verb, resource } },
+        },
+      });
     const allowed = (await review(saToken, 'list', 'configmaps')).json();
     assert.equal(allowed.kind, 'SelfSubjectAccessReview');
     assert.equal(allowed.status.allowed, true);
-    assert.equal(allowed.status.reason, `RBAC: allowed by RoleBinding "bot-reads/${ns}" of Role "cm-reader" to ServiceAccount "${SA}/${ns}"`);
+    assert.equal(
+      allowed.status.reason,
+      `RBAC: allowed by RoleBinding "bot-reads/${ns}" of Role "cm-reader" to ServiceAccount "${SA}/${ns}"`,
+    );
     const denied = (await review(saToken, 'delete', 'configmaps')).json();
     assert.equal(denied.status.allowed, false);
     const admin = (await review(t.twin.adminToken, 'delete', 'configmaps')).json();
     assert.equal(admin.status.allowed, true);
-    assert.equal(admin.status.reason, 'RBAC: allowed by ClusterRoleBinding "cluster-admins" of ClusterRole "cluster-admin" to Group "system:cluster-admins"');
-    const neither = await rawRequest(t.twin, 'POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', { body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: {} } });
+    assert.equal(
+      admin.status.reason,
+      'RBAC: allowed by ClusterRoleBinding "cluster-admins" of ClusterRole "cluster-admin" to Group "system:cluster-admins"',
+    );
+    const neither = await rawRequest(t.twin, 'POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
+      body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: {} },
+    });
     assert.equal(neither.status, 422);
   });
 
@@ -174,17 +249,25 @@ describe('impersonation', () => {
     assert.deepEqual(me.json().groups, ['system:authenticated']);
     const denied = await rawRequest(t.twin, 'GET', `/api/v1/namespaces/${ns}/configmaps`, { headers: { 'Impersonate-User': 'alice' } });
     assert.equal(denied.status, 403);
-    assert.equal(denied.json().message, `configmaps is forbidden: User "alice" cannot list resource "configmaps" in API group "" in the namespace "${ns}"`);
+    assert.equal(
+      denied.json().message,
+      `configmaps is forbidden: User "alice" cannot list resource "configmaps" in API group "" in the namespace "${ns}"`,
+    );
     const asSa = await rawRequest(t.twin, 'GET', `/api/v1/namespaces/${ns}/configmaps`, { headers: { 'Impersonate-User': saUser() } });
     assert.equal(asSa.status, 200, 'a ServiceAccount is impersonated with its bindings');
-    const withGroup = await rawRequest(t.twin, 'GET', `/api/v1/namespaces/${ns}/configmaps`, { headers: { 'Impersonate-User': 'alice', 'Impersonate-Group': 'system:cluster-admins' } });
+    const withGroup = await rawRequest(t.twin, 'GET', `/api/v1/namespaces/${ns}/configmaps`, {
+      headers: { 'Impersonate-User': 'alice', 'Impersonate-Group': 'system:cluster-admins' },
+    });
     assert.equal(withGroup.status, 200);
   });
 
   it('refuses impersonation to a requester without the impersonate verb', async () => {
     const r = await rawRequest(t.twin, 'GET', '/api', { token: saToken, headers: { 'Impersonate-User': 'kube:admin' } });
     assert.equal(r.status, 403);
-    assert.equal(r.json().message, `users "kube:admin" is forbidden: User "${saUser()}" cannot impersonate resource "users" in API group "" at the cluster scope`);
+    assert.equal(
+      r.json().message,
+      `users "kube:admin" is forbidden: User "${saUser()}" cannot impersonate resource "users" in API group "" at the cluster scope`,
+    );
   });
 });
 
@@ -193,7 +276,13 @@ describe('ProjectRequest', () => {
     const name = uniqueName('proj');
     const r = await rawRequest(t.twin, 'POST', '/apis/project.openshift.io/v1/projectrequests', {
       token: oauthToken,
-      body: { apiVersion: 'project.openshift.io/v1', kind: 'ProjectRequest', metadata: { name }, displayName: 'Alice Project', description: 'made by a test' },
+      body: {
+        apiVersion: 'project.openshift.io/v1',
+        kind: 'ProjectRequest',
+        metadata: { name },
+        displayName: 'Alice Project',
+        description: 'made by a test',
+      },
     });
     assert.equal(r.status, 201, r.text);
     assert.equal(r.json().kind, 'Project');
@@ -205,15 +294,27 @@ describe('ProjectRequest', () => {
     assert.deepEqual(rb.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'admin' });
     assert.deepEqual(rb.subjects, [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'alice' }]);
     // The requester administers it, sees it among their projects, and nothing of others'.
-    const made = await rawRequest(t.twin, 'POST', `/api/v1/namespaces/${name}/configmaps`, { token: oauthToken, body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'mine' } } });
+    const made = await rawRequest(t.twin, 'POST', `/api/v1/namespaces/${name}/configmaps`, {
+      token: oauthToken,
+      body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'mine' } },
+    });
     assert.equal(made.status, 201, made.text);
     const projects = (await rawRequest(t.twin, 'GET', '/apis/project.openshift.io/v1/projects', { token: oauthToken })).json();
-    assert.deepEqual(projects.items.map((p: Any) => p.metadata.name), [name]);
+    assert.deepEqual(
+      projects.items.map((p: Any) => p.metadata.name),
+      [name],
+    );
     assert.equal((await rawRequest(t.twin, 'GET', `/api/v1/namespaces/${ns}/configmaps`, { token: oauthToken })).status, 403);
     // A ServiceAccount is not a self-provisioner.
-    const sa = await rawRequest(t.twin, 'POST', '/apis/project.openshift.io/v1/projectrequests', { token: saToken, body: { apiVersion: 'project.openshift.io/v1', kind: 'ProjectRequest', metadata: { name: uniqueName('no') } } });
+    const sa = await rawRequest(t.twin, 'POST', '/apis/project.openshift.io/v1/projectrequests', {
+      token: saToken,
+      body: { apiVersion: 'project.openshift.io/v1', kind: 'ProjectRequest', metadata: { name: uniqueName('no') } },
+    });
     assert.equal(sa.status, 403);
-    const again = await rawRequest(t.twin, 'POST', '/apis/project.openshift.io/v1/projectrequests', { token: oauthToken, body: { apiVersion: 'project.openshift.io/v1', kind: 'ProjectRequest', metadata: { name } } });
+    const again = await rawRequest(t.twin, 'POST', '/apis/project.openshift.io/v1/projectrequests', {
+      token: oauthToken,
+      body: { apiVersion: 'project.openshift.io/v1', kind: 'ProjectRequest', metadata: { name } },
+    });
     assert.equal(again.status, 409);
   });
 });
@@ -234,7 +335,13 @@ describe('audit log', () => {
     const codes = [
       (await rawRequest(t.twin, 'POST', `/api/v1/namespaces/${ns}/configmaps`, { headers, body: sent })).status,
       (await rawRequest(t.twin, 'GET', `/api/v1/namespaces/${ns}/configmaps/${name}`, { headers })).status,
-      (await rawRequest(t.twin, 'PATCH', `/api/v1/namespaces/${ns}/configmaps/${name}`, { headers, body: { data: { more: '1' } }, contentType: 'application/merge-patch+json' })).status,
+      (
+        await rawRequest(t.twin, 'PATCH', `/api/v1/namespaces/${ns}/configmaps/${name}`, {
+          headers,
+          body: { data: { more: '1' } },
+          contentType: 'application/merge-patch+json',
+        })
+      ).status,
       (await rawRequest(t.twin, 'GET', `/api/v1/namespaces/${ns}/configmaps/missing`, { headers })).status,
       (await rawRequest(t.twin, 'GET', `/api/v1/namespaces/${ns}/secrets`, { headers, token: saToken })).status,
       (await rawRequest(t.twin, 'DELETE', `/api/v1/namespaces/${ns}/configmaps/${name}`, { headers })).status,
@@ -253,8 +360,14 @@ describe('audit log', () => {
       assert.ok(Date.parse(e.requestReceivedTimestamp) <= Date.parse(e.stageTimestamp));
       assert.deepEqual(e.sourceIPs, ['127.0.0.1']);
     }
-    assert.deepEqual(mine.map((e) => e.verb), ['create', 'get', 'patch', 'get', 'list', 'delete']);
-    assert.deepEqual(mine.map((e) => e.responseStatus.code), codes);
+    assert.deepEqual(
+      mine.map((e) => e.verb),
+      ['create', 'get', 'patch', 'get', 'list', 'delete'],
+    );
+    assert.deepEqual(
+      mine.map((e) => e.responseStatus.code),
+      codes,
+    );
     const [create, get, patch, missing, forbidden] = mine;
     assert.equal(create.level, 'Request');
     assert.deepEqual(create.requestObject, sent);
@@ -270,7 +383,9 @@ describe('audit log', () => {
 
   it('records the impersonated user', async () => {
     const agent = `audit-impersonation/${process.pid}`;
-    await rawRequest(t.twin, 'GET', '/apis/user.openshift.io/v1/users/~', { headers: { 'User-Agent': agent, 'Impersonate-User': 'alice' } });
+    await rawRequest(t.twin, 'GET', '/apis/user.openshift.io/v1/users/~', {
+      headers: { 'User-Agent': agent, 'Impersonate-User': 'alice' },
+    });
     const [e] = await waitFor('the event', () => {
       const found = events().filter((x) => x.userAgent === agent);
       return found.length && found;
@@ -288,22 +403,46 @@ describe('audit log', () => {
     assert.equal((await rawRequest(t.twin, 'POST', base, { body: secret })).status, 201);
     // What kubectl's client-side apply sends: the whole object again in an annotation.
     const lastApplied = JSON.stringify({ ...secret, stringData: { password: value + '2' } });
-    const csa = await rawRequest(t.twin, 'PATCH', `${base}/${name}`, { contentType: 'application/strategic-merge-patch+json', body: { metadata: { annotations: { 'kubectl.kubernetes.io/last-applied-configuration': lastApplied } }, stringData: { password: value + '2' } } });
+    const csa = await rawRequest(t.twin, 'PATCH', `${base}/${name}`, {
+      contentType: 'application/strategic-merge-patch+json',
+      body: {
+        metadata: { annotations: { 'kubectl.kubernetes.io/last-applied-configuration': lastApplied } },
+        stringData: { password: value + '2' },
+      },
+    });
     assert.equal(csa.status, 200);
-    assert.equal((await rawRequest(t.twin, 'PATCH', `${base}/${name}`, { contentType: 'application/json-patch+json', body: [{ op: 'replace', path: '/data/password', value: b64 }] })).status, 200);
-    const applied = await rawRequest(t.twin, 'PATCH', `${base}/${name}-ssa?fieldManager=test`, { contentType: 'application/apply-patch+yaml', body: `apiVersion: v1\nkind: Secret\nmetadata:\n  name: ${name}-ssa\nstringData:\n  password: ${value}\n` });
+    assert.equal(
+      (
+        await rawRequest(t.twin, 'PATCH', `${base}/${name}`, {
+          contentType: 'application/json-patch+json',
+          body: [{ op: 'replace', path: '/data/password', value: b64 }],
+        })
+      ).status,
+      200,
+    );
+    const applied = await rawRequest(t.twin, 'PATCH', `${base}/${name}-ssa?fieldManager=test`, {
+      contentType: 'application/apply-patch+yaml',
+      body: `apiVersion: v1\nkind: Secret\nmetadata:\n  name: ${name}-ssa\nstringData:\n  password: ${value}\n`,
+    });
     assert.equal(applied.status, 201, applied.text);
     const current = (await rawRequest(t.twin, 'GET', `${base}/${name}`)).json();
     assert.equal((await rawRequest(t.twin, 'PUT', `${base}/${name}`, { body: { ...current, data: { password: b64 } } })).status, 200);
     // Malformed bodies: the error message must not quote them.
-    const broken = await rawRequest(t.twin, 'POST', base, { body: `{"apiVersion":"v1","kind":"Secret","metadata":{"name":"x"},"stringData":{"p":${value}}}` });
+    const broken = await rawRequest(t.twin, 'POST', base, {
+      body: `{"apiVersion":"v1","kind":"Secret","metadata":{"name":"x"},"stringData":{"p":${value}}}`,
+    });
     assert.equal(broken.status, 400);
     assert.doesNotMatch(broken.text, new RegExp(value));
-    const brokenYaml = await rawRequest(t.twin, 'PATCH', `${base}/${name}?fieldManager=test`, { contentType: 'application/apply-patch+yaml', body: `stringData:\n  p: ${value}\n  - [` });
+    const brokenYaml = await rawRequest(t.twin, 'PATCH', `${base}/${name}?fieldManager=test`, {
+      contentType: 'application/apply-patch+yaml',
+      body: `stringData:\n  p: ${value}\n  - [`,
+    });
     assert.equal(brokenYaml.status, 400);
     assert.doesNotMatch(brokenYaml.text, new RegExp(value));
     // A TokenReview carries a token in its body.
-    await rawRequest(t.twin, 'POST', '/apis/authentication.k8s.io/v1/tokenreviews', { body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token: saToken } } });
+    await rawRequest(t.twin, 'POST', '/apis/authentication.k8s.io/v1/tokenreviews', {
+      body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token: saToken } },
+    });
 
     const marker = `audit-flush/${process.pid}`;
     await rawRequest(t.twin, 'GET', '/version', { headers: { 'User-Agent': marker } });

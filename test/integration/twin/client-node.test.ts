@@ -15,9 +15,19 @@ import {
   type KubernetesObject,
   type V1ConfigMap,
 } from '@kubernetes/client-node';
-import { collectWatch, lapse, rawRequest, serverErrors, sleep, startLocalTwin, uniqueName, waitFor, widgetCrd, type LocalTwin } from './helpers';
+import {
+  collectWatch,
+  lapse,
+  rawRequest,
+  serverErrors,
+  sleep,
+  startLocalTwin,
+  uniqueName,
+  waitFor,
+  widgetCrd,
+  type LocalTwin,
+} from './helpers';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
 
 const GROUP = 'cn.harness.test';
@@ -61,7 +71,10 @@ const w = (rest: Any = {}): Any => ({ group: GROUP, version: 'v1', namespace: ns
 async function createCrd(crd: Any): Promise<void> {
   const r = await rawRequest(t.twin, 'POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', { body: crd });
   assert.equal(r.status, 201, r.text);
-  await waitFor(`${crd.metadata.name} to be served`, async () => (await rawRequest(t.twin, 'GET', `/apis/${crd.spec.group}/v1`)).status === 200);
+  await waitFor(
+    `${crd.metadata.name} to be served`,
+    async () => (await rawRequest(t.twin, 'GET', `/apis/${crd.spec.group}/v1`)).status === 200,
+  );
 }
 
 before(async () => {
@@ -106,7 +119,9 @@ describe('CRUD through the typed clients', () => {
     assert.equal(status.kind, 'Status');
     assert.equal(status.status, 'Success');
     assert.deepEqual({ ...status.details }, { name: 'status-on-delete', kind: 'configmaps', uid: made.metadata!.uid });
-    const role = await rawRequest(t.twin, 'POST', `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/roles`, { body: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'gone' }, rules: [] } });
+    const role = await rawRequest(t.twin, 'POST', `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/roles`, {
+      body: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'gone' }, rules: [] },
+    });
     const roleGone = (await rawRequest(t.twin, 'DELETE', `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/roles/gone`)).json();
     assert.deepEqual(roleGone.details, { name: 'gone', group: 'rbac.authorization.k8s.io', kind: 'roles', uid: role.json().metadata.uid });
     await core.createNamespacedServiceAccount({ namespace: ns, body: { metadata: { name: 'returned' } } });
@@ -138,9 +153,17 @@ describe('CRUD through the typed clients', () => {
     const stale = await failure(core.replaceNamespacedConfigMap({ name: 'stale', namespace: ns, body: { ...first, data: { v: '3' } } }));
     assert.equal(stale.code, 409);
     assert.equal(stale.status.reason, 'Conflict');
-    assert.equal(stale.status.message, 'Operation cannot be fulfilled on configmaps "stale": the object has been modified; please apply your changes to the latest version and try again');
+    assert.equal(
+      stale.status.message,
+      'Operation cannot be fulfilled on configmaps "stale": the object has been modified; please apply your changes to the latest version and try again',
+    );
     // A merge patch carrying the stale resourceVersion is refused the same way.
-    const patched = await failure(core.patchNamespacedConfigMap({ name: 'stale', namespace: ns, body: { metadata: { resourceVersion: first.metadata!.resourceVersion }, data: { v: '4' } } }, merge));
+    const patched = await failure(
+      core.patchNamespacedConfigMap(
+        { name: 'stale', namespace: ns, body: { metadata: { resourceVersion: first.metadata!.resourceVersion }, data: { v: '4' } } },
+        merge,
+      ),
+    );
     assert.equal(patched.code, 409);
   });
 
@@ -151,31 +174,55 @@ describe('CRUD through the typed clients', () => {
     assert.equal(warned.status, 201, warned.text);
     assert.deepEqual(Object.keys(warned.json()).sort(), ['apiVersion', 'data', 'kind', 'metadata']);
     assert.equal(warned.json().metadata.labls, undefined);
-    assert.deepEqual(String(warned.headers.warning).split(', ').sort(), ['299 - "unknown field \\"metadata.labls\\""', '299 - "unknown field \\"spec\\""']);
-    const strict = await rawRequest(t.twin, 'POST', `${path}?fieldValidation=Strict`, { body: { ...body, metadata: { name: 'typo-strict' } } });
+    assert.deepEqual(String(warned.headers.warning).split(', ').sort(), [
+      '299 - "unknown field \\"metadata.labls\\""',
+      '299 - "unknown field \\"spec\\""',
+    ]);
+    const strict = await rawRequest(t.twin, 'POST', `${path}?fieldValidation=Strict`, {
+      body: { ...body, metadata: { name: 'typo-strict' } },
+    });
     assert.equal(strict.status, 400);
-    assert.equal(strict.json().message, 'ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "spec"');
+    assert.equal(
+      strict.json().message,
+      'ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "spec"',
+    );
     // A custom resource's metadata is ObjectMeta too.
-    const cr = await rawRequest(t.twin, 'POST', `/apis/${GROUP}/v1/namespaces/${ns}/widgets`, { body: { ...widget('meta-typo', { size: 1 }), metadata: { name: 'meta-typo', nmespace: ns } } });
+    const cr = await rawRequest(t.twin, 'POST', `/apis/${GROUP}/v1/namespaces/${ns}/widgets`, {
+      body: { ...widget('meta-typo', { size: 1 }), metadata: { name: 'meta-typo', nmespace: ns } },
+    });
     assert.equal(cr.status, 201, cr.text);
     assert.equal(cr.json().metadata.nmespace, undefined);
     assert.equal(cr.headers.warning, '299 - "unknown field \\"metadata.nmespace\\""');
   });
 
-  it('serves metadata only when asked for PartialObjectMetadata (client-go\'s metadata client)', async () => {
+  it("serves metadata only when asked for PartialObjectMetadata (client-go's metadata client)", async () => {
     await core.createNamespacedConfigMap({ namespace: ns, body: cm('meta-only', { big: 'x'.repeat(100) }, { meta: 'only' }) });
     const accept = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
-    const list = (await rawRequest(t.twin, 'GET', `/api/v1/namespaces/${ns}/configmaps?labelSelector=meta%3Donly`, { headers: { Accept: accept } })).json();
+    const list = (
+      await rawRequest(t.twin, 'GET', `/api/v1/namespaces/${ns}/configmaps?labelSelector=meta%3Donly`, { headers: { Accept: accept } })
+    ).json();
     assert.equal(list.kind, 'PartialObjectMetadataList');
     assert.equal(list.apiVersion, 'meta.k8s.io/v1');
     assert.match(list.metadata.resourceVersion, /^\d+$/);
-    assert.deepEqual(list.items.map((i: Any) => [i.kind, i.metadata.name, i.data]), [['PartialObjectMetadata', 'meta-only', undefined]]);
-    const one = (await rawRequest(t.twin, 'GET', `/api/v1/namespaces/${ns}/configmaps/meta-only`, { headers: { Accept: 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1' } })).json();
+    assert.deepEqual(
+      list.items.map((i: Any) => [i.kind, i.metadata.name, i.data]),
+      [['PartialObjectMetadata', 'meta-only', undefined]],
+    );
+    const one = (
+      await rawRequest(t.twin, 'GET', `/api/v1/namespaces/${ns}/configmaps/meta-only`, {
+        headers: { Accept: 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1' },
+      })
+    ).json();
     assert.deepEqual([one.kind, one.metadata.labels, one.data], ['PartialObjectMetadata', { meta: 'only' }, undefined]);
   });
 
   it('works through KubernetesObjectApi (discovery, then the generic paths)', async () => {
-    const spec: KubernetesObject & { data: Record<string, string> } = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'generic', namespace: ns }, data: { x: 'y' } };
+    const spec: KubernetesObject & { data: Record<string, string> } = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'generic', namespace: ns },
+      data: { x: 'y' },
+    };
     await objects.create(spec);
     const read = await objects.read<V1ConfigMap>({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'generic', namespace: ns } });
     assert.equal(read.data!.x, 'y');
@@ -187,7 +234,12 @@ describe('CRUD through the typed clients', () => {
 
 describe('selectors and pagination', () => {
   before(async () => {
-    for (const [name, tier] of [['sel-a', 'web'], ['sel-b', 'db'], ['sel-c', 'web'], ['sel-d', undefined]] as const) {
+    for (const [name, tier] of [
+      ['sel-a', 'web'],
+      ['sel-b', 'db'],
+      ['sel-c', 'web'],
+      ['sel-d', undefined],
+    ] as const) {
       await core.createNamespacedConfigMap({ namespace: ns, body: cm(name, {}, { group: 'sel', ...(tier ? { tier } : {}) }) });
     }
   });
@@ -208,7 +260,10 @@ describe('selectors and pagination', () => {
     assert.deepEqual(await names(undefined, 'metadata.name=sel-b'), ['sel-b']);
     assert.deepEqual(await names('group=sel', 'metadata.name!=sel-b'), ['sel-a', 'sel-c', 'sel-d']);
     const all = await core.listConfigMapForAllNamespaces({ fieldSelector: `metadata.namespace=${ns},metadata.name=sel-a` });
-    assert.deepEqual(all.items.map((i) => i.metadata!.name), ['sel-a']);
+    assert.deepEqual(
+      all.items.map((i) => i.metadata!.name),
+      ['sel-a'],
+    );
   });
 
   it('selects only by the field labels a kind supports', async () => {
@@ -218,12 +273,33 @@ describe('selectors and pagination', () => {
     const cr = await failure(custom.listNamespacedCustomObject(w({ fieldSelector: 'spec.size=1' })));
     assert.equal(cr.status.message, 'field label not supported: spec.size');
     // Per-kind labels: a Secret's type, an Event's involved object, a Namespace's phase.
-    await core.createNamespacedSecret({ namespace: ns, body: { metadata: { name: 'typed' }, type: 'example.com/kind', stringData: { a: 'b' } } });
+    await core.createNamespacedSecret({
+      namespace: ns,
+      body: { metadata: { name: 'typed' }, type: 'example.com/kind', stringData: { a: 'b' } },
+    });
     const secrets = await core.listNamespacedSecret({ namespace: ns, fieldSelector: 'type=example.com/kind' });
-    assert.deepEqual(secrets.items.map((i) => i.metadata!.name), ['typed']);
-    await core.createNamespacedEvent({ namespace: ns, body: { metadata: { name: 'ev1' }, involvedObject: { kind: 'ConfigMap', name: 'sel-a', namespace: ns }, reason: 'Tested', message: 'selected', type: 'Normal' } });
-    const events = await core.listNamespacedEvent({ namespace: ns, fieldSelector: 'involvedObject.kind=ConfigMap,involvedObject.name=sel-a,reason=Tested' });
-    assert.deepEqual(events.items.map((i) => i.metadata!.name), ['ev1']);
+    assert.deepEqual(
+      secrets.items.map((i) => i.metadata!.name),
+      ['typed'],
+    );
+    await core.createNamespacedEvent({
+      namespace: ns,
+      body: {
+        metadata: { name: 'ev1' },
+        involvedObject: { kind: 'ConfigMap', name: 'sel-a', namespace: ns },
+        reason: 'Tested',
+        message: 'selected',
+        type: 'Normal',
+      },
+    });
+    const events = await core.listNamespacedEvent({
+      namespace: ns,
+      fieldSelector: 'involvedObject.kind=ConfigMap,involvedObject.name=sel-a,reason=Tested',
+    });
+    assert.deepEqual(
+      events.items.map((i) => i.metadata!.name),
+      ['ev1'],
+    );
     const active = await core.listNamespace({ fieldSelector: `status.phase=Active,metadata.name=${ns}` });
     assert.equal(active.items.length, 1);
     // A watch is refused before it starts.
@@ -237,11 +313,15 @@ describe('selectors and pagination', () => {
     assert.equal(bad.code, 400);
   });
 
-  it('pages with limit and continue, each item exactly once, all at the first page\'s revision', async () => {
+  it("pages with limit and continue, each item exactly once, all at the first page's revision", async () => {
     const pagedNs = uniqueName('paged');
     await core.createNamespace({ body: { metadata: { name: pagedNs } } });
     const names = ['p-0', 'p-1', 'p-2', 'p-3', 'p-4', 'p-5', 'P-upper', 'p.dot'];
-    for (const name of names) await core.createNamespacedConfigMap({ namespace: pagedNs, body: { metadata: { name: name.toLowerCase() }, data: { v: 'original' } } });
+    for (const name of names)
+      await core.createNamespacedConfigMap({
+        namespace: pagedNs,
+        body: { metadata: { name: name.toLowerCase() }, data: { v: 'original' } },
+      });
     const expected = (await core.listNamespacedConfigMap({ namespace: pagedNs })).items.map((i) => i.metadata!.name!);
     const seen: string[] = [];
     let token: string | undefined;
@@ -252,7 +332,8 @@ describe('selectors and pagination', () => {
       pages++;
       seen.push(...page.items.map((i) => i.metadata!.name!));
       assert.ok(page.items.length <= 3);
-      for (const i of page.items) if (i.metadata!.name!.startsWith('p')) assert.equal(i.data!.v, 'original', `${i.metadata!.name} as it was when the list started`);
+      for (const i of page.items)
+        if (i.metadata!.name!.startsWith('p')) assert.equal(i.data!.v, 'original', `${i.metadata!.name} as it was when the list started`);
       if (firstRv === undefined) {
         firstRv = page.metadata!.resourceVersion;
         // Changes after the first page must not show in the later ones.
@@ -276,7 +357,12 @@ describe('selectors and pagination', () => {
     await core.createNamespacedConfigMap({ namespace: ns, body: cm('exact', { v: 'then' }) });
     const then = (await core.listNamespacedConfigMap({ namespace: ns })).metadata!.resourceVersion!;
     await core.patchNamespacedConfigMap({ name: 'exact', namespace: ns, body: { data: { v: 'now' } } }, merge);
-    const list = await core.listNamespacedConfigMap({ namespace: ns, resourceVersion: then, resourceVersionMatch: 'Exact', fieldSelector: 'metadata.name=exact' });
+    const list = await core.listNamespacedConfigMap({
+      namespace: ns,
+      resourceVersion: then,
+      resourceVersionMatch: 'Exact',
+      fieldSelector: 'metadata.name=exact',
+    });
     assert.equal(list.metadata!.resourceVersion, then);
     assert.equal(list.items[0].data!.v, 'then');
   });
@@ -295,13 +381,22 @@ describe('watch', () => {
     // The changes happen before the watch starts: the server must replay them from its history.
     await core.createNamespacedConfigMap({ namespace: ns, body: cm('watched', { n: '1' }) });
     await core.patchNamespacedConfigMap({ name: 'watched', namespace: ns, body: { data: { n: '2' } } }, merge);
-    const watch = await collectWatch(t.kc, `/api/v1/namespaces/${ns}/configmaps`, { resourceVersion: from, fieldSelector: 'metadata.name=watched' });
+    const watch = await collectWatch(t.kc, `/api/v1/namespaces/${ns}/configmaps`, {
+      resourceVersion: from,
+      fieldSelector: 'metadata.name=watched',
+    });
     try {
       await watch.until('two replayed events', (e) => e.length >= 2);
       await core.deleteNamespacedConfigMap({ name: 'watched', namespace: ns });
       const events = await watch.until('the DELETED event', (e) => e.some((x) => x.type === 'DELETED'));
-      assert.deepEqual(events.map((e) => e.type), ['ADDED', 'MODIFIED', 'DELETED']);
-      assert.deepEqual(events.map((e) => e.object.data?.n), ['1', '2', '2']);
+      assert.deepEqual(
+        events.map((e) => e.type),
+        ['ADDED', 'MODIFIED', 'DELETED'],
+      );
+      assert.deepEqual(
+        events.map((e) => e.object.data?.n),
+        ['1', '2', '2'],
+      );
       const rvs = events.map((e) => Number(e.object.metadata.resourceVersion));
       assert.ok(rvs[0] > Number(from) && rvs[0] < rvs[1] && rvs[1] < rvs[2], `resourceVersions increase: ${rvs}`);
       assert.equal(events[0].object.kind, 'ConfigMap');
@@ -312,14 +407,26 @@ describe('watch', () => {
   });
 
   it('turns label-selector transitions into ADDED and DELETED', async () => {
-    const watch = await collectWatch(t.kc, `/api/v1/namespaces/${ns}/configmaps`, { labelSelector: 'watch=me', resourceVersion: (await core.listNamespacedConfigMap({ namespace: ns, limit: 1 })).metadata!.resourceVersion! });
+    const watch = await collectWatch(t.kc, `/api/v1/namespaces/${ns}/configmaps`, {
+      labelSelector: 'watch=me',
+      resourceVersion: (await core.listNamespacedConfigMap({ namespace: ns, limit: 1 })).metadata!.resourceVersion!,
+    });
     try {
       await core.createNamespacedConfigMap({ namespace: ns, body: cm('transit', { step: '0' }) });
-      await core.patchNamespacedConfigMap({ name: 'transit', namespace: ns, body: { metadata: { labels: { watch: 'me' } }, data: { step: '1' } } }, merge);
+      await core.patchNamespacedConfigMap(
+        { name: 'transit', namespace: ns, body: { metadata: { labels: { watch: 'me' } }, data: { step: '1' } } },
+        merge,
+      );
       await core.patchNamespacedConfigMap({ name: 'transit', namespace: ns, body: { data: { step: '2' } } }, merge);
-      await core.patchNamespacedConfigMap({ name: 'transit', namespace: ns, body: { metadata: { labels: { watch: null } }, data: { step: '3' } } }, merge);
+      await core.patchNamespacedConfigMap(
+        { name: 'transit', namespace: ns, body: { metadata: { labels: { watch: null } }, data: { step: '3' } } },
+        merge,
+      );
       await core.patchNamespacedConfigMap({ name: 'transit', namespace: ns, body: { data: { step: '4' } } }, merge);
-      await core.patchNamespacedConfigMap({ name: 'transit', namespace: ns, body: { metadata: { labels: { watch: 'me' } }, data: { step: '5' } } }, merge);
+      await core.patchNamespacedConfigMap(
+        { name: 'transit', namespace: ns, body: { metadata: { labels: { watch: 'me' } }, data: { step: '5' } } },
+        merge,
+      );
       await core.deleteNamespacedConfigMap({ name: 'transit', namespace: ns });
       const events = await watch.until('five events', (e) => e.length >= 5);
       await sleep(50);
@@ -404,7 +511,10 @@ describe('watch', () => {
     await Promise.all([allowed.closed, plain.closed]);
     const took = Date.now() - started;
     assert.ok(took >= 2500 && took < 7000, `the watches end at timeoutSeconds (took ${took} ms)`);
-    assert.deepEqual(plain.events.filter((e) => e.type === 'BOOKMARK'), []);
+    assert.deepEqual(
+      plain.events.filter((e) => e.type === 'BOOKMARK'),
+      [],
+    );
   });
 });
 
@@ -415,17 +525,25 @@ describe('status subresource and generation', () => {
     assert.equal(created.metadata.generation, 1);
     assert.equal(created.spec.color, 'red', 'schema default applied');
 
-    const viaMain: Any = await custom.patchNamespacedCustomObject(w({ name: 'st', body: { spec: { size: 3 }, status: { phase: 'Ignored' } } }), merge);
+    const viaMain: Any = await custom.patchNamespacedCustomObject(
+      w({ name: 'st', body: { spec: { size: 3 }, status: { phase: 'Ignored' } } }),
+      merge,
+    );
     assert.equal(viaMain.status, undefined);
     assert.equal(viaMain.spec.size, 3);
     assert.equal(viaMain.metadata.generation, 2, 'a spec change bumps generation');
 
-    const viaStatus: Any = await custom.patchNamespacedCustomObjectStatus(w({ name: 'st', body: { spec: { size: 9 }, status: { phase: 'Ready' } } }), merge);
+    const viaStatus: Any = await custom.patchNamespacedCustomObjectStatus(
+      w({ name: 'st', body: { spec: { size: 9 }, status: { phase: 'Ready' } } }),
+      merge,
+    );
     assert.equal(viaStatus.status.phase, 'Ready');
     assert.equal(viaStatus.spec.size, 3, '/status ignores spec');
     assert.equal(viaStatus.metadata.generation, 2, 'a status change does not bump generation');
 
-    const replaced: Any = await custom.replaceNamespacedCustomObjectStatus(w({ name: 'st', body: { ...viaStatus, metadata: { ...viaStatus.metadata, labels: { ignored: 'yes' } }, status: { phase: 'Done' } } }));
+    const replaced: Any = await custom.replaceNamespacedCustomObjectStatus(
+      w({ name: 'st', body: { ...viaStatus, metadata: { ...viaStatus.metadata, labels: { ignored: 'yes' } }, status: { phase: 'Done' } } }),
+    );
     assert.equal(replaced.status.phase, 'Done');
     assert.equal(replaced.metadata.labels, undefined, '/status ignores metadata changes too');
 
@@ -439,43 +557,86 @@ describe('status subresource and generation', () => {
   it('bumps a Deployment generation on spec changes only', async () => {
     const body = {
       metadata: { name: 'gen', namespace: ns },
-      spec: { replicas: 0, selector: { matchLabels: { app: 'gen' } }, template: { metadata: { labels: { app: 'gen' } }, spec: { containers: [{ name: 'c', image: 'registry.example/app:1' }] } } },
+      spec: {
+        replicas: 0,
+        selector: { matchLabels: { app: 'gen' } },
+        template: { metadata: { labels: { app: 'gen' } }, spec: { containers: [{ name: 'c', image: 'registry.example/app:1' }] } },
+      },
     };
     const d = await apps.createNamespacedDeployment({ namespace: ns, body });
     assert.equal(d.metadata!.generation, 1);
-    const labelled = await apps.patchNamespacedDeployment({ name: 'gen', namespace: ns, body: { metadata: { labels: { x: 'y' } } } }, merge);
+    const labelled = await apps.patchNamespacedDeployment(
+      { name: 'gen', namespace: ns, body: { metadata: { labels: { x: 'y' } } } },
+      merge,
+    );
     assert.equal(labelled.metadata!.generation, 1);
-    const changed = await apps.patchNamespacedDeployment({ name: 'gen', namespace: ns, body: { spec: { replicas: 0, template: { spec: { containers: [{ name: 'c', image: 'registry.example/app:2' }] } } } } }, strategic);
+    const changed = await apps.patchNamespacedDeployment(
+      {
+        name: 'gen',
+        namespace: ns,
+        body: { spec: { replicas: 0, template: { spec: { containers: [{ name: 'c', image: 'registry.example/app:2' }] } } } },
+      },
+      strategic,
+    );
     assert.equal(changed.metadata!.generation, 2);
   });
 });
 
 describe('the scale subresource', () => {
-  it('reads, replaces and patches a Deployment\'s replicas as an autoscaling/v1 Scale', async () => {
+  it("reads, replaces and patches a Deployment's replicas as an autoscaling/v1 Scale", async () => {
     await apps.createNamespacedDeployment({
       namespace: ns,
-      body: { metadata: { name: 'scaled' }, spec: { replicas: 0, selector: { matchLabels: { app: 'scaled' } }, template: { metadata: { labels: { app: 'scaled' } }, spec: { containers: [{ name: 'c', image: 'registry.example/app:1' }] } } } },
+      body: {
+        metadata: { name: 'scaled' },
+        spec: {
+          replicas: 0,
+          selector: { matchLabels: { app: 'scaled' } },
+          template: { metadata: { labels: { app: 'scaled' } }, spec: { containers: [{ name: 'c', image: 'registry.example/app:1' }] } },
+        },
+      },
     });
     const scale = await apps.readNamespacedDeploymentScale({ name: 'scaled', namespace: ns });
     assert.equal(scale.kind, 'Scale');
     assert.equal(scale.apiVersion, 'autoscaling/v1');
     assert.equal(scale.spec!.replicas, 0);
     assert.equal(scale.status!.selector, 'app=scaled');
-    const replaced = await apps.replaceNamespacedDeploymentScale({ name: 'scaled', namespace: ns, body: { ...scale, spec: { replicas: 2 } } });
+    const replaced = await apps.replaceNamespacedDeploymentScale({
+      name: 'scaled',
+      namespace: ns,
+      body: { ...scale, spec: { replicas: 2 } },
+    });
     assert.equal(replaced.spec!.replicas, 2);
-    const stale = await failure(apps.replaceNamespacedDeploymentScale({ name: 'scaled', namespace: ns, body: { ...scale, spec: { replicas: 3 } } }));
-    assert.equal(stale.code, 409, 'the Scale\'s resourceVersion is a precondition');
+    const stale = await failure(
+      apps.replaceNamespacedDeploymentScale({ name: 'scaled', namespace: ns, body: { ...scale, spec: { replicas: 3 } } }),
+    );
+    assert.equal(stale.code, 409, "the Scale's resourceVersion is a precondition");
     const patched = await apps.patchNamespacedDeploymentScale({ name: 'scaled', namespace: ns, body: { spec: { replicas: 0 } } }, merge);
     assert.equal(patched.spec!.replicas, 0);
     const d = await apps.readNamespacedDeployment({ name: 'scaled', namespace: ns });
     assert.equal(d.spec!.replicas, 0);
     assert.equal(d.metadata!.generation, 3, 'each scale bumps generation');
     assert.ok(d.metadata!.managedFields!.some((m) => m.subresource === 'scale'));
-    const negative = await failure(apps.patchNamespacedDeploymentScale({ name: 'scaled', namespace: ns, body: { spec: { replicas: -1 } } }, merge));
+    const negative = await failure(
+      apps.patchNamespacedDeploymentScale({ name: 'scaled', namespace: ns, body: { spec: { replicas: -1 } } }, merge),
+    );
     assert.equal(negative.code, 422);
-    assert.equal(negative.status.message, 'Scale.autoscaling "scaled" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0');
+    assert.equal(
+      negative.status.message,
+      'Scale.autoscaling "scaled" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0',
+    );
     const discovery = (await rawRequest(t.twin, 'GET', '/apis/apps/v1')).json();
-    assert.deepEqual(discovery.resources.find((r: Any) => r.name === 'deployments/scale'), { name: 'deployments/scale', singularName: '', namespaced: true, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] });
+    assert.deepEqual(
+      discovery.resources.find((r: Any) => r.name === 'deployments/scale'),
+      {
+        name: 'deployments/scale',
+        singularName: '',
+        namespaced: true,
+        group: 'autoscaling',
+        version: 'v1',
+        kind: 'Scale',
+        verbs: ['get', 'patch', 'update'],
+      },
+    );
   });
 
   it('scales a custom resource at the paths its CRD names', async () => {
@@ -486,7 +647,10 @@ describe('the scale subresource', () => {
     Object.assign(v.schema.openAPIV3Schema.properties.status.properties, { count: { type: 'integer' }, selector: { type: 'string' } });
     await createCrd(crd);
     const g = { group, version: 'v1', namespace: ns, plural: 'widgets' };
-    await custom.createNamespacedCustomObject({ ...g, body: { apiVersion: `${group}/v1`, kind: 'Widget', metadata: { name: 'sw' }, spec: { size: 2 } } });
+    await custom.createNamespacedCustomObject({
+      ...g,
+      body: { apiVersion: `${group}/v1`, kind: 'Widget', metadata: { name: 'sw' }, spec: { size: 2 } },
+    });
     await custom.patchNamespacedCustomObjectStatus({ ...g, name: 'sw', body: { status: { count: 2, selector: 'app=sw' } } }, merge);
     const scale: Any = await custom.getNamespacedCustomObjectScale({ ...g, name: 'sw' });
     assert.deepEqual([scale.spec.replicas, scale.status.replicas, scale.status.selector], [2, 2, 'app=sw']);
@@ -494,13 +658,16 @@ describe('the scale subresource', () => {
     const after: Any = await custom.getNamespacedCustomObject({ ...g, name: 'sw' });
     assert.equal(after.spec.size, 4);
     const resources = (await rawRequest(t.twin, 'GET', `/apis/${group}/v1`)).json().resources.map((r: Any) => r.name);
-    assert.deepEqual(resources, ['widgets', 'widgets/status', 'widgets/scale'], 'in the order of apiextensions\' discovery');
+    assert.deepEqual(resources, ['widgets', 'widgets/status', 'widgets/scale'], "in the order of apiextensions' discovery");
   });
 });
 
 describe('finalizers and garbage collection', () => {
   it('keeps an object with finalizers, with deletionTimestamp, until the last finalizer goes', async () => {
-    await core.createNamespacedConfigMap({ namespace: ns, body: { ...cm('fin'), metadata: { name: 'fin', namespace: ns, finalizers: ['example.com/keep'] } } });
+    await core.createNamespacedConfigMap({
+      namespace: ns,
+      body: { ...cm('fin'), metadata: { name: 'fin', namespace: ns, finalizers: ['example.com/keep'] } },
+    });
     const watch = await collectWatch(t.kc, `/api/v1/namespaces/${ns}/configmaps`, { fieldSelector: 'metadata.name=fin' });
     try {
       await watch.until('the initial ADDED', (e) => e.length >= 1);
@@ -514,25 +681,51 @@ describe('finalizers and garbage collection', () => {
       const still = await core.readNamespacedConfigMap({ name: 'fin', namespace: ns });
       assert.equal(still.metadata!.resourceVersion, pending.metadata!.resourceVersion);
       // No new finalizer may be added to an object being deleted.
-      const added = await failure(core.patchNamespacedConfigMap({ name: 'fin', namespace: ns, body: { metadata: { finalizers: ['example.com/keep', 'example.com/more'] } } }, merge));
+      const added = await failure(
+        core.patchNamespacedConfigMap(
+          { name: 'fin', namespace: ns, body: { metadata: { finalizers: ['example.com/keep', 'example.com/more'] } } },
+          merge,
+        ),
+      );
       assert.equal(added.code, 422);
-      assert.match(added.status.message, /metadata\.finalizers: Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers \[\]string\{"example\.com\/more"\}/);
-      await core.patchNamespacedConfigMap({ name: 'fin', namespace: ns, body: [{ op: 'remove', path: '/metadata/finalizers' }] }, jsonPatch);
+      assert.match(
+        added.status.message,
+        /metadata\.finalizers: Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers \[\]string\{"example\.com\/more"\}/,
+      );
+      await core.patchNamespacedConfigMap(
+        { name: 'fin', namespace: ns, body: [{ op: 'remove', path: '/metadata/finalizers' }] },
+        jsonPatch,
+      );
       assert.equal((await failure(core.readNamespacedConfigMap({ name: 'fin', namespace: ns }))).code, 404);
       const events = await watch.until('the DELETED event', (e) => e.some((x) => x.type === 'DELETED'));
-      assert.deepEqual(events.map((e) => e.type), ['ADDED', 'MODIFIED', 'DELETED']);
+      assert.deepEqual(
+        events.map((e) => e.type),
+        ['ADDED', 'MODIFIED', 'DELETED'],
+      );
       assert.ok(events[1].object.metadata.deletionTimestamp);
     } finally {
       watch.stop();
     }
   });
 
-  async function ownerAndDependent(tag: string, dependentFinalizer?: string, blockOwnerDeletion = true): Promise<{ owner: V1ConfigMap; dependent: string }> {
+  async function ownerAndDependent(
+    tag: string,
+    dependentFinalizer?: string,
+    blockOwnerDeletion = true,
+  ): Promise<{ owner: V1ConfigMap; dependent: string }> {
     const owner = await core.createNamespacedConfigMap({ namespace: ns, body: cm(`owner-${tag}`) });
     const ref = { apiVersion: 'v1', kind: 'ConfigMap', name: owner.metadata!.name!, uid: owner.metadata!.uid!, blockOwnerDeletion };
     await core.createNamespacedConfigMap({
       namespace: ns,
-      body: { metadata: { name: `dep-${tag}`, namespace: ns, ownerReferences: [ref], ...(dependentFinalizer ? { finalizers: [dependentFinalizer] } : {}) }, data: {} },
+      body: {
+        metadata: {
+          name: `dep-${tag}`,
+          namespace: ns,
+          ownerReferences: [ref],
+          ...(dependentFinalizer ? { finalizers: [dependentFinalizer] } : {}),
+        },
+        data: {},
+      },
     });
     return { owner, dependent: `dep-${tag}` };
   }
@@ -569,7 +762,7 @@ describe('finalizers and garbage collection', () => {
     await waitFor('the owner to go', async () => !(await exists('owner-fg')));
   });
 
-  it('does not wait in the foreground for a dependent that does not block its owner\'s deletion', async () => {
+  it("does not wait in the foreground for a dependent that does not block its owner's deletion", async () => {
     const { dependent } = await ownerAndDependent('fg-nb', 'example.com/slow', false);
     await core.deleteNamespacedConfigMap({ name: 'owner-fg-nb', namespace: ns, propagationPolicy: 'Foreground' });
     await waitFor('the owner to go', async () => !(await exists('owner-fg-nb')));
@@ -581,7 +774,12 @@ describe('finalizers and garbage collection', () => {
   it('collects a dependent whose owner does not exist', async () => {
     await core.createNamespacedConfigMap({
       namespace: ns,
-      body: { metadata: { name: 'dangling', ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'ghost', uid: '00000000-1111-2222-3333-444444444444' }] } },
+      body: {
+        metadata: {
+          name: 'dangling',
+          ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'ghost', uid: '00000000-1111-2222-3333-444444444444' }],
+        },
+      },
     });
     await waitFor('the dependent of a missing owner to be collected', async () => !(await exists('dangling')));
   });
@@ -601,7 +799,11 @@ describe('CustomResourceDefinitions', () => {
   it('serves a new kind in discovery, with its status subresource', async () => {
     const groups = (await rawRequest(t.twin, 'GET', '/apis')).json();
     const g = groups.groups.find((x: Any) => x.name === GROUP);
-    assert.deepEqual(g, { name: GROUP, versions: [{ groupVersion: `${GROUP}/v1`, version: 'v1' }], preferredVersion: { groupVersion: `${GROUP}/v1`, version: 'v1' } });
+    assert.deepEqual(g, {
+      name: GROUP,
+      versions: [{ groupVersion: `${GROUP}/v1`, version: 'v1' }],
+      preferredVersion: { groupVersion: `${GROUP}/v1`, version: 'v1' },
+    });
     const resources = (await rawRequest(t.twin, 'GET', `/apis/${GROUP}/v1`)).json();
     const names = resources.resources.map((r: Any) => r.name);
     assert.deepEqual(names, ['widgets', 'widgets/status']);
@@ -635,13 +837,20 @@ describe('CustomResourceDefinitions', () => {
     assert.equal(warned.status, 201, warned.text);
     assert.equal(warned.json().spec.bogus, undefined);
     assert.equal(warned.headers.warning, '299 - "unknown field \\"spec.bogus\\""');
-    const ignored = await rawRequest(t.twin, 'POST', `${path}?fieldValidation=Ignore`, { body: widget('ignored', { size: 1, bogus: true }) });
+    const ignored = await rawRequest(t.twin, 'POST', `${path}?fieldValidation=Ignore`, {
+      body: widget('ignored', { size: 1, bogus: true }),
+    });
     assert.equal(ignored.status, 201);
     assert.equal(ignored.headers.warning, undefined);
-    const strict = await failure(custom.createNamespacedCustomObject(w({ body: widget('strict', { size: 1, bogus: true }), fieldValidation: 'Strict' })));
+    const strict = await failure(
+      custom.createNamespacedCustomObject(w({ body: widget('strict', { size: 1, bogus: true }), fieldValidation: 'Strict' })),
+    );
     assert.equal(strict.code, 400);
     assert.equal(strict.status.reason, 'BadRequest');
-    assert.equal(strict.status.message, 'Widget in version "v1" cannot be handled as a Widget: strict decoding error: unknown field "spec.bogus"');
+    assert.equal(
+      strict.status.message,
+      'Widget in version "v1" cannot be handled as a Widget: strict decoding error: unknown field "spec.bogus"',
+    );
   });
 
   it('refuses a strategic merge patch on a custom resource with 415', async () => {
@@ -654,7 +863,9 @@ describe('CustomResourceDefinitions', () => {
   it('requires a resourceVersion to replace a custom resource', async () => {
     const current: Any = await custom.createNamespacedCustomObject(w({ body: widget('unconditional', { size: 1 }) }));
     const { resourceVersion: _rv, ...meta } = current.metadata;
-    const refused = await failure(custom.replaceNamespacedCustomObject(w({ name: 'unconditional', body: { ...current, metadata: meta, spec: { size: 2 } } })));
+    const refused = await failure(
+      custom.replaceNamespacedCustomObject(w({ name: 'unconditional', body: { ...current, metadata: meta, spec: { size: 2 } } })),
+    );
     assert.equal(refused.code, 422);
     assert.match(refused.status.message, /metadata\.resourceVersion: Invalid value: 0x0: must be specified for an update/);
   });
@@ -662,11 +873,24 @@ describe('CustomResourceDefinitions', () => {
   it('takes a kind away with its objects when the CRD is deleted', async () => {
     const group = 'gone.harness.test';
     await createCrd(widgetCrd(group));
-    await custom.createNamespacedCustomObject({ group, version: 'v1', namespace: ns, plural: 'widgets', body: { apiVersion: `${group}/v1`, kind: 'Widget', metadata: { name: 'doomed' }, spec: { size: 1 } } });
-    await objects.delete({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: `widgets.${group}` } });
+    await custom.createNamespacedCustomObject({
+      group,
+      version: 'v1',
+      namespace: ns,
+      plural: 'widgets',
+      body: { apiVersion: `${group}/v1`, kind: 'Widget', metadata: { name: 'doomed' }, spec: { size: 1 } },
+    });
+    await objects.delete({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: `widgets.${group}` },
+    });
     await waitFor('the kind to leave discovery', async () => (await rawRequest(t.twin, 'GET', `/apis/${group}/v1`)).status === 404);
     const groups = (await rawRequest(t.twin, 'GET', '/apis')).json();
-    assert.equal(groups.groups.some((g: Any) => g.name === group), false);
+    assert.equal(
+      groups.groups.some((g: Any) => g.name === group),
+      false,
+    );
     assert.equal((await rawRequest(t.twin, 'GET', `/apis/${group}/v1/namespaces/${ns}/widgets/doomed`)).status, 404);
   });
 });
@@ -680,9 +904,22 @@ describe('patch types', () => {
 
   it('applies JSON patches, and answers 422 when a test operation fails', async () => {
     await core.createNamespacedConfigMap({ namespace: ns, body: cm('jp', { a: '1' }) });
-    const out = await core.patchNamespacedConfigMap({ name: 'jp', namespace: ns, body: [{ op: 'test', path: '/data/a', value: '1' }, { op: 'replace', path: '/data/a', value: '2' }, { op: 'add', path: '/data/b~1c', value: 'x' }] }, jsonPatch);
+    const out = await core.patchNamespacedConfigMap(
+      {
+        name: 'jp',
+        namespace: ns,
+        body: [
+          { op: 'test', path: '/data/a', value: '1' },
+          { op: 'replace', path: '/data/a', value: '2' },
+          { op: 'add', path: '/data/b~1c', value: 'x' },
+        ],
+      },
+      jsonPatch,
+    );
     assert.deepEqual(out.data, { a: '2', 'b/c': 'x' });
-    const failed = await failure(core.patchNamespacedConfigMap({ name: 'jp', namespace: ns, body: [{ op: 'test', path: '/data/a', value: 'nope' }] }, jsonPatch));
+    const failed = await failure(
+      core.patchNamespacedConfigMap({ name: 'jp', namespace: ns, body: [{ op: 'test', path: '/data/a', value: 'nope' }] }, jsonPatch),
+    );
     assert.equal(failed.code, 422);
   });
 
@@ -691,22 +928,75 @@ describe('patch types', () => {
       namespace: ns,
       body: {
         metadata: { name: 'smp', namespace: ns },
-        spec: { replicas: 0, selector: { matchLabels: { app: 'smp' } }, template: { metadata: { labels: { app: 'smp' } }, spec: { containers: [{ name: 'a', image: 'img:a', env: [{ name: 'X', value: '1' }] }, { name: 'b', image: 'img:b' }] } } },
+        spec: {
+          replicas: 0,
+          selector: { matchLabels: { app: 'smp' } },
+          template: {
+            metadata: { labels: { app: 'smp' } },
+            spec: {
+              containers: [
+                { name: 'a', image: 'img:a', env: [{ name: 'X', value: '1' }] },
+                { name: 'b', image: 'img:b' },
+              ],
+            },
+          },
+        },
       },
     });
-    const out = await apps.patchNamespacedDeployment({ name: 'smp', namespace: ns, body: { spec: { template: { spec: { containers: [{ name: 'b', image: 'img:b2' }, { name: 'a', env: [{ name: 'Y', value: '2' }] }] } } } } }, strategic);
+    const out = await apps.patchNamespacedDeployment(
+      {
+        name: 'smp',
+        namespace: ns,
+        body: {
+          spec: {
+            template: {
+              spec: {
+                containers: [
+                  { name: 'b', image: 'img:b2' },
+                  { name: 'a', env: [{ name: 'Y', value: '2' }] },
+                ],
+              },
+            },
+          },
+        },
+      },
+      strategic,
+    );
     const containers = out.spec!.template.spec!.containers;
     // The items a strategic merge patch names come in its order (as from a real server).
-    assert.deepEqual(containers.map((c) => `${c.name}=${c.image}`), ['b=img:b2', 'a=img:a']);
-    assert.deepEqual(containers[1].env!.map((e) => e.name), ['Y', 'X'], 'env merges by name too, the patch\'s items first');
-    const deleted = await apps.patchNamespacedDeployment({ name: 'smp', namespace: ns, body: { spec: { template: { spec: { containers: [{ name: 'b', $patch: 'delete' }] } } } } }, strategic);
-    assert.deepEqual(deleted.spec!.template.spec!.containers.map((c) => c.name), ['a']);
-    const added = await apps.patchNamespacedDeployment({ name: 'smp', namespace: ns, body: { spec: { template: { spec: { containers: [{ name: 'c', image: 'img:c' }] } } } } }, strategic);
-    assert.deepEqual(added.spec!.template.spec!.containers.map((c) => c.name), ['c', 'a'], 'a new item goes first');
+    assert.deepEqual(
+      containers.map((c) => `${c.name}=${c.image}`),
+      ['b=img:b2', 'a=img:a'],
+    );
+    assert.deepEqual(
+      containers[1].env!.map((e) => e.name),
+      ['Y', 'X'],
+      "env merges by name too, the patch's items first",
+    );
+    const deleted = await apps.patchNamespacedDeployment(
+      { name: 'smp', namespace: ns, body: { spec: { template: { spec: { containers: [{ name: 'b', $patch: 'delete' }] } } } } },
+      strategic,
+    );
+    assert.deepEqual(
+      deleted.spec!.template.spec!.containers.map((c) => c.name),
+      ['a'],
+    );
+    const added = await apps.patchNamespacedDeployment(
+      { name: 'smp', namespace: ns, body: { spec: { template: { spec: { containers: [{ name: 'c', image: 'img:c' }] } } } } },
+      strategic,
+    );
+    assert.deepEqual(
+      added.spec!.template.spec!.containers.map((c) => c.name),
+      ['c', 'a'],
+      'a new item goes first',
+    );
   });
 
   it('answers 415 to an unknown patch content type', async () => {
-    const r = await rawRequest(t.twin, 'PATCH', `/api/v1/namespaces/${ns}/configmaps/mp`, { body: { data: {} }, contentType: 'application/json' });
+    const r = await rawRequest(t.twin, 'PATCH', `/api/v1/namespaces/${ns}/configmaps/mp`, {
+      body: { data: {} },
+      contentType: 'application/json',
+    });
     assert.equal(r.status, 415);
   });
 });
@@ -732,7 +1022,9 @@ describe('server-side apply', () => {
     assert.equal(refused.code, 409);
     assert.equal(refused.status.reason, 'Conflict');
     assert.equal(refused.status.message, 'Apply failed with 1 conflict: conflict with "alpha": .data.k');
-    assert.deepEqual(refused.status.details.causes, [{ reason: 'FieldManagerConflict', message: 'conflict with "alpha": .data.k', field: '.data.k' }]);
+    assert.deepEqual(refused.status.details.causes, [
+      { reason: 'FieldManagerConflict', message: 'conflict with "alpha": .data.k', field: '.data.k' },
+    ]);
     const forced = await applyCm('beta', { k: 'v2' }, true);
     assert.equal(forced.data!.k, 'v2');
     const byManager = Object.fromEntries(forced.metadata!.managedFields!.map((e) => [e.manager, e.fieldsV1]));
@@ -742,21 +1034,30 @@ describe('server-side apply', () => {
   it('removes a field its only applier stops applying, and records Update managers', async () => {
     const out = await applyCm('alpha', {});
     assert.deepEqual(out.data, { k: 'v2' });
-    const updated = await core.patchNamespacedConfigMap({ name: 'ssa', namespace: ns, body: { data: { other: 'x' } }, fieldManager: 'gamma' }, merge);
+    const updated = await core.patchNamespacedConfigMap(
+      { name: 'ssa', namespace: ns, body: { data: { other: 'x' } }, fieldManager: 'gamma' },
+      merge,
+    );
     const gamma = updated.metadata!.managedFields!.find((e) => e.manager === 'gamma')!;
     assert.equal(gamma.operation, 'Update');
     assert.deepEqual(gamma.fieldsV1, { 'f:data': { 'f:other': {} } });
   });
 
   it('requires a fieldManager', async () => {
-    const r = await rawRequest(t.twin, 'PATCH', `/api/v1/namespaces/${ns}/configmaps/ssa`, { body: JSON.stringify(cm('ssa', { k: 'v3' })), contentType: 'application/apply-patch+yaml' });
+    const r = await rawRequest(t.twin, 'PATCH', `/api/v1/namespaces/${ns}/configmaps/ssa`, {
+      body: JSON.stringify(cm('ssa', { k: 'v3' })),
+      contentType: 'application/apply-patch+yaml',
+    });
     assert.equal(r.status, 400);
     assert.match(r.json().message, /fieldManager: Required value/);
   });
 
   it('applies YAML bodies, as kubectl sends them', async () => {
     const yamlBody = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa-yaml\n  namespace: ${ns}\ndata:\n  from: yaml\n`;
-    const r = await rawRequest(t.twin, 'PATCH', `/api/v1/namespaces/${ns}/configmaps/ssa-yaml?fieldManager=yamlish`, { body: yamlBody, contentType: 'application/apply-patch+yaml' });
+    const r = await rawRequest(t.twin, 'PATCH', `/api/v1/namespaces/${ns}/configmaps/ssa-yaml?fieldManager=yamlish`, {
+      body: yamlBody,
+      contentType: 'application/apply-patch+yaml',
+    });
     assert.equal(r.status, 201, r.text);
     assert.equal(r.json().data.from, 'yaml');
   });
@@ -772,7 +1073,12 @@ describe('dryRun=All', () => {
     assert.equal(created.metadata!.name, 'dry-new');
     assert.equal((await failure(core.readNamespacedConfigMap({ name: 'dry-new', namespace: ns }))).code, 404);
 
-    const replaced = await core.replaceNamespacedConfigMap({ name: 'dry', namespace: ns, body: { ...base, data: { v: '2' } }, dryRun: 'All' });
+    const replaced = await core.replaceNamespacedConfigMap({
+      name: 'dry',
+      namespace: ns,
+      body: { ...base, data: { v: '2' } },
+      dryRun: 'All',
+    });
     assert.equal(replaced.data!.v, '2');
     const patched = await core.patchNamespacedConfigMap({ name: 'dry', namespace: ns, body: { data: { v: '3' } }, dryRun: 'All' }, merge);
     assert.equal(patched.data!.v, '3');

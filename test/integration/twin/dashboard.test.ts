@@ -31,10 +31,14 @@ interface Cluster {
 }
 
 /** A twin with the rhods-operator's CRDs and the applications namespace, and a DataScienceCluster managing the given components. */
-async function cluster(faults: string[] = [], components: Record<string, string> = { dashboard: 'Managed', workbenches: 'Managed' }): Promise<Cluster> {
+async function cluster(
+  faults: string[] = [],
+  components: Record<string, string> = { dashboard: 'Managed', workbenches: 'Managed' },
+): Promise<Cluster> {
   const twin = await startTwin({ faults, log: () => undefined });
   const client = new TwinClient(twin.api, 'test', TWIN_SYSTEM);
-  for (const file of ['rhods-operator.yaml', 'component-dashboard.yaml']) for (const crd of loadYamlObjects(join(CRDS, file))) client.create(crd);
+  for (const file of ['rhods-operator.yaml', 'component-dashboard.yaml'])
+    for (const crd of loadYamlObjects(join(CRDS, file))) client.create(crd);
   client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: APPS } });
   client.create({
     apiVersion: DSC,
@@ -54,14 +58,27 @@ function deployDashboard(c: Cluster): void {
     spec: {
       replicas: 1,
       selector: { matchLabels: { app: 'rhods-dashboard' } },
-      template: { metadata: { labels: { app: 'rhods-dashboard' } }, spec: { containers: [{ name: 'rhods-dashboard', image: 'registry.redhat.io/rhoai/odh-dashboard-rhel8:v2.9', resources: { requests: { cpu: '100m', memory: '64Mi' } } }] } },
+      template: {
+        metadata: { labels: { app: 'rhods-dashboard' } },
+        spec: {
+          containers: [
+            {
+              name: 'rhods-dashboard',
+              image: 'registry.redhat.io/rhoai/odh-dashboard-rhel8:v2.9',
+              resources: { requests: { cpu: '100m', memory: '64Mi' } },
+            },
+          ],
+        },
+      },
     },
   });
 }
 
 /** `oc rollout restart`: a new pod template, so new dashboard pods start. */
 function restartDashboard(c: Cluster): void {
-  c.client.patch('apps/v1', 'Deployment', 'rhods-dashboard', APPS, { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': new Date().toISOString() } } } } });
+  c.client.patch('apps/v1', 'Deployment', 'rhods-dashboard', APPS, {
+    spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': new Date().toISOString() } } } },
+  });
 }
 
 function dashboardAvailable(c: Cluster): boolean {
@@ -70,8 +87,10 @@ function dashboardAvailable(c: Cluster): boolean {
 }
 
 const config = (c: Cluster) => c.client.get(CONFIG, 'OdhDashboardConfig', 'odh-dashboard-config', APPS);
-const templates = (c: Cluster) => c.client.list('template.openshift.io/v1', 'Template', APPS, { labelSelector: 'opendatahub.io/dashboard=true' });
-const images = (c: Cluster) => c.client.list('image.openshift.io/v1', 'ImageStream', APPS, { labelSelector: 'opendatahub.io/notebook-image=true' });
+const templates = (c: Cluster) =>
+  c.client.list('template.openshift.io/v1', 'Template', APPS, { labelSelector: 'opendatahub.io/dashboard=true' });
+const images = (c: Cluster) =>
+  c.client.list('image.openshift.io/v1', 'ImageStream', APPS, { labelSelector: 'opendatahub.io/notebook-image=true' });
 const profiles = (c: Cluster) => c.client.list(PROFILE, 'AcceleratorProfile', APPS);
 const migrationFlag = (c: Cluster) => c.client.get('v1', 'ConfigMap', 'migration-gpu-status', APPS);
 const managers = (o: KObject | undefined) => ((o?.metadata.managedFields ?? []) as { manager: string }[]).map((m) => m.manager);
@@ -93,18 +112,40 @@ describe('the twin dashboard component', () => {
     deployDashboard(c);
     const cfg = await waitFor('odh-dashboard-config', () => config(c));
     const d = cfg.spec.dashboardConfig;
-    assert.deepEqual([d.disableKServe, d.disableModelMesh, d.disableTracking, d.disableAcceleratorProfiles, d.disableModelRegistry], [false, false, false, false, true]);
+    assert.deepEqual(
+      [d.disableKServe, d.disableModelMesh, d.disableTracking, d.disableAcceleratorProfiles, d.disableModelRegistry],
+      [false, false, false, false, true],
+    );
     assert.deepEqual(cfg.spec.groupsConfig, { adminGroups: 'rhods-admins', allowedGroups: 'system:authenticated' });
-    assert.deepEqual(cfg.spec.notebookController, { enabled: true, pvcSize: '20Gi', notebookNamespace: 'rhods-notebooks', notebookTolerationSettings: { enabled: false, key: 'NotebooksOnly' } });
-    assert.deepEqual(cfg.spec.notebookSizes.map((s: KObject) => `${s.name} ${s.resources.requests.cpu}/${s.resources.requests.memory} ${s.resources.limits.cpu}/${s.resources.limits.memory}`), ['Small 1/8Gi 2/8Gi', 'Medium 3/24Gi 6/24Gi', 'Large 7/56Gi 14/56Gi', 'X Large 15/120Gi 30/120Gi']);
-    assert.deepEqual(cfg.spec.modelServerSizes.map((s: KObject) => s.name), ['Small', 'Medium', 'Large']);
+    assert.deepEqual(cfg.spec.notebookController, {
+      enabled: true,
+      pvcSize: '20Gi',
+      notebookNamespace: 'rhods-notebooks',
+      notebookTolerationSettings: { enabled: false, key: 'NotebooksOnly' },
+    });
+    assert.deepEqual(
+      cfg.spec.notebookSizes.map(
+        (s: KObject) =>
+          `${s.name} ${s.resources.requests.cpu}/${s.resources.requests.memory} ${s.resources.limits.cpu}/${s.resources.limits.memory}`,
+      ),
+      ['Small 1/8Gi 2/8Gi', 'Medium 3/24Gi 6/24Gi', 'Large 7/56Gi 14/56Gi', 'X Large 15/120Gi 30/120Gi'],
+    );
+    assert.deepEqual(
+      cfg.spec.modelServerSizes.map((s: KObject) => s.name),
+      ['Small', 'Medium', 'Large'],
+    );
     assert.deepEqual([cfg.spec.templateOrder, cfg.spec.templateDisablement], [[], []]);
     assert.deepEqual(managers(cfg), ['rhods-dashboard']);
   });
 
   test('the four pre-installed serving-runtime templates, as the dashboard lists them', async () => {
     const list = await waitFor('four templates', () => (templates(c).length === 4 ? templates(c) : undefined));
-    const summary = list.map((t) => `${t.metadata.name}: ${t.objects[0].metadata.name} ${t.metadata.annotations?.['opendatahub.io/modelServingSupport']} ${t.metadata.annotations?.['opendatahub.io/apiProtocol']} ootb=${t.metadata.labels?.['opendatahub.io/ootb']}`).sort();
+    const summary = list
+      .map(
+        (t) =>
+          `${t.metadata.name}: ${t.objects[0].metadata.name} ${t.metadata.annotations?.['opendatahub.io/modelServingSupport']} ${t.metadata.annotations?.['opendatahub.io/apiProtocol']} ootb=${t.metadata.labels?.['opendatahub.io/ootb']}`,
+      )
+      .sort();
     assert.deepEqual(summary, [
       'caikit-tgis-serving-template: caikit-tgis-runtime ["single"] REST ootb=true',
       'kserve-ovms: kserve-ovms ["single"] REST ootb=true',
@@ -114,15 +155,22 @@ describe('the twin dashboard component', () => {
     const ovms = list.find((t) => t.metadata.name === 'kserve-ovms')!;
     assert.equal(ovms.objects[0].kind, 'ServingRuntime');
     assert.equal(ovms.objects[0].metadata.annotations['openshift.io/display-name'], 'OpenVINO Model Server');
-    assert.ok(list.every((t) => t.objects[0].metadata.annotations['opendatahub.io/recommended-accelerators'] === '["nvidia.com/gpu"]'), 'the 2.9 runtimes recommend the NVIDIA GPU');
+    assert.ok(
+      list.every((t) => t.objects[0].metadata.annotations['opendatahub.io/recommended-accelerators'] === '["nvidia.com/gpu"]'),
+      'the 2.9 runtimes recommend the NVIDIA GPU',
+    );
   });
 
   test('no notebook images while workbenches is not Managed; all eight once it is', async () => {
     await settle();
     assert.equal(images(c).length, 0);
-    c.client.patch(DSC, 'DataScienceCluster', 'default-dsc', undefined, { spec: { components: { workbenches: { managementState: 'Managed' } } } });
+    c.client.patch(DSC, 'DataScienceCluster', 'default-dsc', undefined, {
+      spec: { components: { workbenches: { managementState: 'Managed' } } },
+    });
     const list = await waitFor('eight images', () => (images(c).length === 8 ? images(c) : undefined));
-    const recommended = Object.fromEntries(list.map((i) => [i.metadata.name, i.metadata.annotations?.['opendatahub.io/recommended-accelerators'] ?? null]));
+    const recommended = Object.fromEntries(
+      list.map((i) => [i.metadata.name, i.metadata.annotations?.['opendatahub.io/recommended-accelerators'] ?? null]),
+    );
     assert.deepEqual(recommended, {
       'code-server-notebook': null,
       'habana-notebook': '["habana.ai/gaudi"]',
@@ -135,31 +183,71 @@ describe('the twin dashboard component', () => {
     });
     const tf = list.find((i) => i.metadata.name === 'tensorflow')!;
     assert.equal(tf.metadata.annotations?.['opendatahub.io/notebook-image-name'], 'TensorFlow');
-    assert.deepEqual(tf.spec.tags.map((t: KObject) => t.name), ['2024.1', '2023.2']);
-    assert.match(JSON.parse(tf.spec.tags[0].annotations['opendatahub.io/notebook-software']).map((s: KObject) => `${s.name} ${s.version}`).join(', '), /TensorFlow 2\.15/);
-    await waitFor('image status', () => images(c).every((i) => i.status?.dockerImageRepository === `image-registry.openshift-image-registry.svc:5000/${APPS}/${i.metadata.name}`));
+    assert.deepEqual(
+      tf.spec.tags.map((t: KObject) => t.name),
+      ['2024.1', '2023.2'],
+    );
+    assert.match(
+      JSON.parse(tf.spec.tags[0].annotations['opendatahub.io/notebook-software'])
+        .map((s: KObject) => `${s.name} ${s.version}`)
+        .join(', '),
+      /TensorFlow 2\.15/,
+    );
+    await waitFor('image status', () =>
+      images(c).every(
+        (i) => i.status?.dockerImageRepository === `image-registry.openshift-image-registry.svc:5000/${APPS}/${i.metadata.name}`,
+      ),
+    );
   });
 
   test('the admins own the configuration: a change stays; shipped templates and images come back as they ship', async () => {
     c.client.patch(CONFIG, 'OdhDashboardConfig', 'odh-dashboard-config', APPS, { spec: { dashboardConfig: { disableKServe: true } } });
     c.client.delete('template.openshift.io/v1', 'Template', 'ovms', APPS);
-    c.client.patch('image.openshift.io/v1', 'ImageStream', 'pytorch', APPS, { metadata: { annotations: { 'opendatahub.io/notebook-image-name': 'Torch' } } });
+    c.client.patch('image.openshift.io/v1', 'ImageStream', 'pytorch', APPS, {
+      metadata: { annotations: { 'opendatahub.io/notebook-image-name': 'Torch' } },
+    });
     await waitFor('ovms back', () => templates(c).some((t) => t.metadata.name === 'ovms'));
-    await waitFor('pytorch renamed back', () => images(c).find((i) => i.metadata.name === 'pytorch')?.metadata.annotations?.['opendatahub.io/notebook-image-name'] === 'PyTorch');
+    await waitFor(
+      'pytorch renamed back',
+      () =>
+        images(c).find((i) => i.metadata.name === 'pytorch')?.metadata.annotations?.['opendatahub.io/notebook-image-name'] === 'PyTorch',
+    );
     assert.equal(config(c)!.spec.dashboardConfig.disableKServe, true, 'the dashboard never overwrites its configuration');
     const live = templates(c).find((t) => t.metadata.name === 'ovms')!;
-    assert.ok(contains(live, servingRuntimeTemplates(APPS).find((t) => t.metadata.name === 'ovms')), 'restored as it ships');
+    assert.ok(
+      contains(
+        live,
+        servingRuntimeTemplates(APPS).find((t) => t.metadata.name === 'ovms'),
+      ),
+      'restored as it ships',
+    );
   });
 
   test('the CRD prunes fields the 2.9 dashboard does not know', () => {
-    c.client.patch(CONFIG, 'OdhDashboardConfig', 'odh-dashboard-config', APPS, { spec: { dashboardConfig: { disableNotARealSwitch: true } } });
+    c.client.patch(CONFIG, 'OdhDashboardConfig', 'odh-dashboard-config', APPS, {
+      spec: { dashboardConfig: { disableNotARealSwitch: true } },
+    });
     assert.equal(config(c)!.spec.dashboardConfig.disableNotARealSwitch, undefined);
   });
 
   test('AcceleratorProfile is served as v1 (stored) and v1alpha, and needs displayName, enabled and identifier', () => {
-    c.client.create({ apiVersion: 'dashboard.opendatahub.io/v1alpha', kind: 'AcceleratorProfile', metadata: { name: 'old-style', namespace: APPS }, spec: { displayName: 'Old', enabled: false, identifier: 'example.com/npu' } });
+    c.client.create({
+      apiVersion: 'dashboard.opendatahub.io/v1alpha',
+      kind: 'AcceleratorProfile',
+      metadata: { name: 'old-style', namespace: APPS },
+      spec: { displayName: 'Old', enabled: false, identifier: 'example.com/npu' },
+    });
     assert.equal(c.client.get(PROFILE, 'AcceleratorProfile', 'old-style', APPS)?.spec.identifier, 'example.com/npu');
-    assert.throws(() => c.client.create({ apiVersion: PROFILE, kind: 'AcceleratorProfile', metadata: { name: 'incomplete', namespace: APPS }, spec: { displayName: 'X' } }), /enabled|identifier|Required/);
+    assert.throws(
+      () =>
+        c.client.create({
+          apiVersion: PROFILE,
+          kind: 'AcceleratorProfile',
+          metadata: { name: 'incomplete', namespace: APPS },
+          spec: { displayName: 'X' },
+        }),
+      /enabled|identifier|Required/,
+    );
     c.client.delete(PROFILE, 'AcceleratorProfile', 'old-style', APPS);
   });
 });
@@ -186,7 +274,12 @@ describe('the twin dashboard GPU migration (odh-dashboard cleanupGPU)', () => {
     const [profile, ...more] = profiles(c);
     assert.equal(more.length, 0);
     assert.equal(profile.metadata.name, 'migrated-gpu');
-    assert.deepEqual(profile.spec, { displayName: 'NVIDIA GPU', identifier: 'nvidia.com/gpu', enabled: true, tolerations: [{ effect: 'NoSchedule', key: 'nvidia.com/gpu', operator: 'Exists' }] });
+    assert.deepEqual(profile.spec, {
+      displayName: 'NVIDIA GPU',
+      identifier: 'nvidia.com/gpu',
+      enabled: true,
+      tolerations: [{ effect: 'NoSchedule', key: 'nvidia.com/gpu', operator: 'Exists' }],
+    });
   });
 
   test('a restart with the migration flag present does nothing', async () => {
@@ -202,12 +295,20 @@ describe('the twin dashboard GPU migration (odh-dashboard cleanupGPU)', () => {
     restartDashboard(c);
     await waitFor('migrated-gpu again', () => profiles(c).find((p) => p.metadata.name === 'migrated-gpu'));
     await waitFor('flag again', () => migrationFlag(c));
-    c.client.create({ apiVersion: PROFILE, kind: 'AcceleratorProfile', metadata: { name: 'nvidia-gpu', namespace: APPS }, spec: { displayName: 'NVIDIA GPU', enabled: true, identifier: 'nvidia.com/gpu' } });
+    c.client.create({
+      apiVersion: PROFILE,
+      kind: 'AcceleratorProfile',
+      metadata: { name: 'nvidia-gpu', namespace: APPS },
+      spec: { displayName: 'NVIDIA GPU', enabled: true, identifier: 'nvidia.com/gpu' },
+    });
     c.client.delete(PROFILE, 'AcceleratorProfile', 'migrated-gpu', APPS);
     c.client.delete('v1', 'ConfigMap', 'migration-gpu-status', APPS);
     restartDashboard(c);
     await waitFor('flag recorded once more', () => migrationFlag(c));
-    assert.deepEqual(profiles(c).map((p) => p.metadata.name), ['nvidia-gpu']);
+    assert.deepEqual(
+      profiles(c).map((p) => p.metadata.name),
+      ['nvidia-gpu'],
+    );
   });
 });
 
@@ -219,7 +320,15 @@ describe('the twin dashboard faults', () => {
       const cfg = await waitFor('odh-dashboard-config', () => config(c));
       assert.equal(cfg.spec.dashboardConfig.disableKServe, undefined);
       assert.equal(cfg.spec.dashboardConfig.disableModelMesh, false);
-      c.client.as('rhoai-harness').apply({ apiVersion: CONFIG, kind: 'OdhDashboardConfig', metadata: { name: 'odh-dashboard-config', namespace: APPS }, spec: { dashboardConfig: { disableKServe: false, disableModelMesh: false } } }, { force: false });
+      c.client.as('rhoai-harness').apply(
+        {
+          apiVersion: CONFIG,
+          kind: 'OdhDashboardConfig',
+          metadata: { name: 'odh-dashboard-config', namespace: APPS },
+          spec: { dashboardConfig: { disableKServe: false, disableModelMesh: false } },
+        },
+        { force: false },
+      );
       assert.equal(config(c)!.spec.dashboardConfig.disableKServe, undefined, 'pruned');
     } finally {
       await c.twin.stop();
@@ -232,7 +341,12 @@ describe('the twin dashboard faults', () => {
       deployDashboard(c);
       await waitFor('templates', () => templates(c).length >= 3);
       await settle();
-      assert.deepEqual(templates(c).map((t) => t.metadata.name).sort(), ['caikit-tgis-serving-template', 'kserve-ovms', 'ovms']);
+      assert.deepEqual(
+        templates(c)
+          .map((t) => t.metadata.name)
+          .sort(),
+        ['caikit-tgis-serving-template', 'kserve-ovms', 'ovms'],
+      );
     } finally {
       await c.twin.stop();
     }
@@ -241,8 +355,15 @@ describe('the twin dashboard faults', () => {
   test('gpu-no-capacity: no node advertises nvidia.com/gpu, so the migration creates no profile', async () => {
     const c = await cluster(['gpu-no-capacity']);
     try {
-      await waitFor('the GPU worker without nvidia.com/gpu', () => c.client.get('v1', 'Node', 'worker-gpu-0')?.status?.allocatable?.['nvidia.com/gpu'] === undefined);
-      assert.ok(c.client.list('v1', 'Node').every((n) => n.status.allocatable['nvidia.com/gpu'] === undefined && n.status.capacity['nvidia.com/gpu'] === undefined));
+      await waitFor(
+        'the GPU worker without nvidia.com/gpu',
+        () => c.client.get('v1', 'Node', 'worker-gpu-0')?.status?.allocatable?.['nvidia.com/gpu'] === undefined,
+      );
+      assert.ok(
+        c.client
+          .list('v1', 'Node')
+          .every((n) => n.status.allocatable['nvidia.com/gpu'] === undefined && n.status.capacity['nvidia.com/gpu'] === undefined),
+      );
       deployDashboard(c);
       await waitFor('migration recorded', () => migrationFlag(c));
       assert.equal(profiles(c).length, 0);

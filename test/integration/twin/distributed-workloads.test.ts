@@ -31,9 +31,14 @@ async function cluster(faults: string[] = []): Promise<Cluster> {
   const client = new TwinClient(twin.api, 'test', TWIN_SYSTEM);
   const stop = async () => {
     await twin.stop();
-    assert.deepEqual(log.filter((l) => / failed/.test(l)), [], 'no controller reconcile failed');
+    assert.deepEqual(
+      log.filter((l) => / failed/.test(l)),
+      [],
+      'no controller reconcile failed',
+    );
   };
-  for (const file of ['component-kueue.yaml', 'component-ray.yaml']) for (const crd of loadYamlObjects(join(__dirname, '../../../twin/crds', file))) client.create(crd);
+  for (const file of ['component-kueue.yaml', 'component-ray.yaml'])
+    for (const crd of loadYamlObjects(join(__dirname, '../../../twin/crds', file))) client.create(crd);
   client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: APPS } });
   return { twin, client, stop };
 }
@@ -47,7 +52,18 @@ function deploy(client: TwinClient, name: string): void {
     spec: {
       replicas: 1,
       selector: { matchLabels: { 'app.kubernetes.io/name': name } },
-      template: { metadata: { labels: { 'app.kubernetes.io/name': name } }, spec: { containers: [{ name: 'manager', image: `registry.redhat.io/rhoai/odh-${name}-rhel8:v2.9`, resources: { requests: { cpu: '100m', memory: '64Mi' } } }] } },
+      template: {
+        metadata: { labels: { 'app.kubernetes.io/name': name } },
+        spec: {
+          containers: [
+            {
+              name: 'manager',
+              image: `registry.redhat.io/rhoai/odh-${name}-rhel8:v2.9`,
+              resources: { requests: { cpu: '100m', memory: '64Mi' } },
+            },
+          ],
+        },
+      },
     },
   });
 }
@@ -63,7 +79,21 @@ function clusterQueue(name: string, flavor: string): KObject {
     metadata: { name },
     spec: {
       namespaceSelector: {},
-      resourceGroups: [{ coveredResources: ['cpu', 'memory', 'nvidia.com/gpu'], flavors: [{ name: flavor, resources: [{ name: 'cpu', nominalQuota: 9 }, { name: 'memory', nominalQuota: '36Gi' }, { name: 'nvidia.com/gpu', nominalQuota: 5 }] }] }],
+      resourceGroups: [
+        {
+          coveredResources: ['cpu', 'memory', 'nvidia.com/gpu'],
+          flavors: [
+            {
+              name: flavor,
+              resources: [
+                { name: 'cpu', nominalQuota: 9 },
+                { name: 'memory', nominalQuota: '36Gi' },
+                { name: 'nvidia.com/gpu', nominalQuota: 5 },
+              ],
+            },
+          ],
+        },
+      ],
     },
   };
 }
@@ -93,27 +123,63 @@ describe('the twin Kueue controller', () => {
   test('takes charge of flavors and reports an active ClusterQueue and LocalQueue, as Kueue 0.6 words it', async () => {
     deploy(c.client, 'kueue-controller-manager');
     await waitFor('kueue-controller-manager available', () => available(c.client, 'kueue-controller-manager'));
-    await waitFor('the early flavor to get the finalizer', () => c.client.get(KUEUE, 'ResourceFlavor', 'early-flavor')?.metadata.finalizers?.includes('kueue.x-k8s.io/resource-in-use'));
+    await waitFor('the early flavor to get the finalizer', () =>
+      c.client.get(KUEUE, 'ResourceFlavor', 'early-flavor')?.metadata.finalizers?.includes('kueue.x-k8s.io/resource-in-use'),
+    );
     c.client.create({ apiVersion: KUEUE, kind: 'ResourceFlavor', metadata: { name: 'default-flavor' } });
     c.client.create(clusterQueue('cluster-queue', 'default-flavor'));
     c.client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a', labels: { 'opendatahub.io/dashboard': 'true' } } });
     c.client.create(localQueue('local-queue', 'team-a', 'cluster-queue'));
-    const cq = await waitFor('cluster-queue Active', () => (conditionOf(c.client.get(KUEUE, 'ClusterQueue', 'cluster-queue'), 'Active')?.status === 'True' ? c.client.get(KUEUE, 'ClusterQueue', 'cluster-queue') : undefined));
+    const cq = await waitFor('cluster-queue Active', () =>
+      conditionOf(c.client.get(KUEUE, 'ClusterQueue', 'cluster-queue'), 'Active')?.status === 'True'
+        ? c.client.get(KUEUE, 'ClusterQueue', 'cluster-queue')
+        : undefined,
+    );
     assert.equal(active(cq), 'True/Ready/Can admit new workloads');
     assert.deepEqual(cq.metadata.finalizers, ['kueue.x-k8s.io/resource-in-use']);
-    assert.deepEqual(cq.status.flavorsReservation, [{ name: 'default-flavor', resources: [{ name: 'cpu', total: '0', borrowed: '0' }, { name: 'memory', total: '0', borrowed: '0' }, { name: 'nvidia.com/gpu', total: '0', borrowed: '0' }] }]);
+    assert.deepEqual(cq.status.flavorsReservation, [
+      {
+        name: 'default-flavor',
+        resources: [
+          { name: 'cpu', total: '0', borrowed: '0' },
+          { name: 'memory', total: '0', borrowed: '0' },
+          { name: 'nvidia.com/gpu', total: '0', borrowed: '0' },
+        ],
+      },
+    ]);
     assert.deepEqual([cq.status.pendingWorkloads, cq.status.reservingWorkloads, cq.status.admittedWorkloads], [0, 0, 0]);
-    const lq = await waitFor('local-queue Active', () => (conditionOf(c.client.get(KUEUE, 'LocalQueue', 'local-queue', 'team-a'), 'Active')?.status === 'True' ? c.client.get(KUEUE, 'LocalQueue', 'local-queue', 'team-a') : undefined));
+    const lq = await waitFor('local-queue Active', () =>
+      conditionOf(c.client.get(KUEUE, 'LocalQueue', 'local-queue', 'team-a'), 'Active')?.status === 'True'
+        ? c.client.get(KUEUE, 'LocalQueue', 'local-queue', 'team-a')
+        : undefined,
+    );
     assert.equal(active(lq), 'True/Ready/Can submit new workloads to clusterQueue');
-    assert.deepEqual(lq.status.flavorUsage, [{ name: 'default-flavor', resources: [{ name: 'cpu', total: '0' }, { name: 'memory', total: '0' }, { name: 'nvidia.com/gpu', total: '0' }] }]);
+    assert.deepEqual(lq.status.flavorUsage, [
+      {
+        name: 'default-flavor',
+        resources: [
+          { name: 'cpu', total: '0' },
+          { name: 'memory', total: '0' },
+          { name: 'nvidia.com/gpu', total: '0' },
+        ],
+      },
+    ]);
     assert.equal(lq.metadata.finalizers, undefined, 'LocalQueues carry no finalizer');
   });
 
   test('a ClusterQueue naming a missing flavor is inactive (FlavorNotFound), and becomes active when the flavor appears', async () => {
     c.client.create(clusterQueue('gpu-queue', 'gpu-flavor'));
     c.client.create(localQueue('gpu-local', 'team-a', 'gpu-queue'));
-    await waitFor('gpu-queue inactive', () => active(c.client.get(KUEUE, 'ClusterQueue', 'gpu-queue')) === "False/FlavorNotFound/Can't admit new workloads: FlavorNotFound");
-    await waitFor('gpu-local follows', () => active(c.client.get(KUEUE, 'LocalQueue', 'gpu-local', 'team-a')) === "False/ClusterQueueIsInactive/Can't submit new workloads to clusterQueue");
+    await waitFor(
+      'gpu-queue inactive',
+      () => active(c.client.get(KUEUE, 'ClusterQueue', 'gpu-queue')) === "False/FlavorNotFound/Can't admit new workloads: FlavorNotFound",
+    );
+    await waitFor(
+      'gpu-local follows',
+      () =>
+        active(c.client.get(KUEUE, 'LocalQueue', 'gpu-local', 'team-a')) ===
+        "False/ClusterQueueIsInactive/Can't submit new workloads to clusterQueue",
+    );
     c.client.create({ apiVersion: KUEUE, kind: 'ResourceFlavor', metadata: { name: 'gpu-flavor' } });
     await waitFor('gpu-queue active', () => active(c.client.get(KUEUE, 'ClusterQueue', 'gpu-queue'))?.startsWith('True/Ready'));
     await waitFor('gpu-local active', () => active(c.client.get(KUEUE, 'LocalQueue', 'gpu-local', 'team-a'))?.startsWith('True/Ready'));
@@ -121,7 +187,12 @@ describe('the twin Kueue controller', () => {
 
   test('a LocalQueue whose ClusterQueue does not exist says so', async () => {
     c.client.create(localQueue('orphan', 'team-a', 'no-such-queue'));
-    await waitFor('orphan inactive', () => active(c.client.get(KUEUE, 'LocalQueue', 'orphan', 'team-a')) === "False/ClusterQueueDoesNotExist/Can't submit new workloads to clusterQueue");
+    await waitFor(
+      'orphan inactive',
+      () =>
+        active(c.client.get(KUEUE, 'LocalQueue', 'orphan', 'team-a')) ===
+        "False/ClusterQueueDoesNotExist/Can't submit new workloads to clusterQueue",
+    );
     const lq = c.client.get(KUEUE, 'LocalQueue', 'orphan', 'team-a')!;
     assert.equal(lq.status.flavorUsage, undefined);
     assert.equal(lq.status.pendingWorkloads, 0);
@@ -129,18 +200,46 @@ describe('the twin Kueue controller', () => {
 
   test('a stopped ClusterQueue is inactive with reason Stopped', async () => {
     c.client.patch(KUEUE, 'ClusterQueue', 'gpu-queue', undefined, { spec: { stopPolicy: 'Hold' } });
-    await waitFor('gpu-queue stopped', () => active(c.client.get(KUEUE, 'ClusterQueue', 'gpu-queue')) === "False/Stopped/Can't admit new workloads: Stopped");
+    await waitFor(
+      'gpu-queue stopped',
+      () => active(c.client.get(KUEUE, 'ClusterQueue', 'gpu-queue')) === "False/Stopped/Can't admit new workloads: Stopped",
+    );
   });
 
   test('counts workloads: pending, reserving and admitted, with their usage by flavor', async () => {
-    const wl = (name: string) => c.client.create({ apiVersion: KUEUE, kind: 'Workload', metadata: { name, namespace: 'team-a' }, spec: { queueName: 'local-queue', podSets: [{ name: 'head', count: 1, template: { spec: { containers: [{ name: 'ray', image: 'ray' }] } } }] } });
+    const wl = (name: string) =>
+      c.client.create({
+        apiVersion: KUEUE,
+        kind: 'Workload',
+        metadata: { name, namespace: 'team-a' },
+        spec: {
+          queueName: 'local-queue',
+          podSets: [{ name: 'head', count: 1, template: { spec: { containers: [{ name: 'ray', image: 'ray' }] } } }],
+        },
+      });
     wl('pending-one');
     wl('admitted-one');
     const now = new Date().toISOString();
     c.client.patchStatus(KUEUE, 'Workload', 'admitted-one', 'team-a', {
-      admission: { clusterQueue: 'cluster-queue', podSetAssignments: [{ name: 'head', count: 1, flavors: { cpu: 'default-flavor', memory: 'default-flavor' }, resourceUsage: { cpu: '2', memory: '8Gi' } }] },
+      admission: {
+        clusterQueue: 'cluster-queue',
+        podSetAssignments: [
+          {
+            name: 'head',
+            count: 1,
+            flavors: { cpu: 'default-flavor', memory: 'default-flavor' },
+            resourceUsage: { cpu: '2', memory: '8Gi' },
+          },
+        ],
+      },
       conditions: [
-        { type: 'QuotaReserved', status: 'True', reason: 'QuotaReserved', message: 'Quota reserved in ClusterQueue cluster-queue', lastTransitionTime: now },
+        {
+          type: 'QuotaReserved',
+          status: 'True',
+          reason: 'QuotaReserved',
+          message: 'Quota reserved in ClusterQueue cluster-queue',
+          lastTransitionTime: now,
+        },
         { type: 'Admitted', status: 'True', reason: 'Admitted', message: 'The workload is admitted', lastTransitionTime: now },
       ],
     });
@@ -149,7 +248,10 @@ describe('the twin Kueue controller', () => {
       return o?.status?.admittedWorkloads === 1 ? o : undefined;
     });
     assert.deepEqual([cq.status.pendingWorkloads, cq.status.reservingWorkloads, cq.status.admittedWorkloads], [1, 1, 1]);
-    assert.deepEqual(cq.status.flavorsUsage[0].resources.slice(0, 2), [{ name: 'cpu', total: '2', borrowed: '0' }, { name: 'memory', total: '8Gi', borrowed: '0' }]);
+    assert.deepEqual(cq.status.flavorsUsage[0].resources.slice(0, 2), [
+      { name: 'cpu', total: '2', borrowed: '0' },
+      { name: 'memory', total: '8Gi', borrowed: '0' },
+    ]);
     const lq = await waitFor('local-queue counts', () => {
       const o = c.client.get(KUEUE, 'LocalQueue', 'local-queue', 'team-a');
       return o?.status?.admittedWorkloads === 1 ? o : undefined;
@@ -175,7 +277,13 @@ describe('the twin Kueue faults', () => {
     try {
       deploy(c.client, 'kueue-controller-manager');
       const pod = await waitFor('a crash-looping manager pod', () =>
-        c.client.list('v1', 'Pod', APPS).find((p) => p.metadata.name!.startsWith('kueue-controller-manager-') && p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff'),
+        c.client
+          .list('v1', 'Pod', APPS)
+          .find(
+            (p) =>
+              p.metadata.name!.startsWith('kueue-controller-manager-') &&
+              p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff',
+          ),
       );
       assert.match(pod.status.containerStatuses[0].lastState.terminated.message, /kueue-controller-crashloop/);
       c.client.create({ apiVersion: KUEUE, kind: 'ResourceFlavor', metadata: { name: 'default-flavor' } });
@@ -197,7 +305,9 @@ describe('the twin Kueue faults', () => {
       c.client.create(clusterQueue('cluster-queue', 'default-flavor'));
       c.client.create(localQueue('lq', 'default', 'cluster-queue'));
       await waitFor('inactive', () => active(c.client.get(KUEUE, 'ClusterQueue', 'cluster-queue'))?.startsWith('False/FlavorNotFound'));
-      await waitFor('lq inactive', () => active(c.client.get(KUEUE, 'LocalQueue', 'lq', 'default'))?.startsWith('False/ClusterQueueIsInactive'));
+      await waitFor('lq inactive', () =>
+        active(c.client.get(KUEUE, 'LocalQueue', 'lq', 'default'))?.startsWith('False/ClusterQueueIsInactive'),
+      );
     } finally {
       await c.stop();
     }
@@ -225,16 +335,26 @@ describe('the twin CodeFlare operator', () => {
     const c = await cluster();
     try {
       const mine = 'kuberay:\n  rayDashboardOAuthEnabled: false\n';
-      c.client.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: CODEFLARE_CONFIGMAP, namespace: APPS }, data: { 'config.yaml': mine } });
+      c.client.create({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: CODEFLARE_CONFIGMAP, namespace: APPS },
+        data: { 'config.yaml': mine },
+      });
       deploy(c.client, 'codeflare-operator-manager');
       await waitFor('manager available', () => available(c.client, 'codeflare-operator-manager'));
       await new Promise((r) => setTimeout(r, 100));
       assert.equal(c.client.get('v1', 'ConfigMap', CODEFLARE_CONFIGMAP, APPS)?.data?.['config.yaml'], mine);
       c.client.delete('v1', 'ConfigMap', CODEFLARE_CONFIGMAP, APPS);
       await new Promise((r) => setTimeout(r, 100));
-      assert.equal(c.client.get('v1', 'ConfigMap', CODEFLARE_CONFIGMAP, APPS), undefined, 'the running operator read its configuration once');
+      assert.equal(
+        c.client.get('v1', 'ConfigMap', CODEFLARE_CONFIGMAP, APPS),
+        undefined,
+        'the running operator read its configuration once',
+      );
       // `oc delete pod -l ...` as the docs say after an edit: the new pod creates the defaults.
-      for (const pod of c.client.list('v1', 'Pod', APPS)) if (pod.metadata.name!.startsWith('codeflare-operator-manager-')) c.client.delete('v1', 'Pod', pod.metadata.name!, APPS);
+      for (const pod of c.client.list('v1', 'Pod', APPS))
+        if (pod.metadata.name!.startsWith('codeflare-operator-manager-')) c.client.delete('v1', 'Pod', pod.metadata.name!, APPS);
       const cm = await waitFor('the recreated config map', () => c.client.get('v1', 'ConfigMap', CODEFLARE_CONFIGMAP, APPS));
       assert.equal(cm.data['config.yaml'], defaultCodeFlareConfig());
     } finally {
@@ -262,7 +382,16 @@ function rayCluster(name: string, namespace = 'default', extra: KObject['spec'] 
     metadata: { name, namespace },
     spec: {
       headGroupSpec: { rayStartParams: {}, template: { spec: { containers: [container('ray-head')] } } },
-      workerGroupSpecs: [{ groupName: 'small', minReplicas: 0, maxReplicas: 1, replicas: 0, rayStartParams: {}, template: { spec: { containers: [container('machine-learning')] } } }],
+      workerGroupSpecs: [
+        {
+          groupName: 'small',
+          minReplicas: 0,
+          maxReplicas: 1,
+          replicas: 0,
+          rayStartParams: {},
+          template: { spec: { containers: [container('machine-learning')] } },
+        },
+      ],
       ...extra,
     },
   };
@@ -273,9 +402,21 @@ const names = (list: KObject[] | undefined) => (list ?? []).map((x) => x.name);
 describe('the twin CodeFlare operator and RayClusters', () => {
   test('reads its configuration as Go does: defaults, case-insensitive keys, one data entry', () => {
     const cm = (data: Record<string, string>): KObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data });
-    assert.deepEqual(loadKubeRayConfig(cm({ 'config.yaml': defaultCodeFlareConfig() })), { rayDashboardOAuthEnabled: true, ingressDomain: '', mTLSEnabled: true });
-    assert.deepEqual(loadKubeRayConfig(cm({ 'config.yaml': 'KubeRay:\n  mtlsenabled: false\n  ingressDomain: apps.x\n' })), { rayDashboardOAuthEnabled: true, ingressDomain: 'apps.x', mTLSEnabled: false });
-    assert.deepEqual(loadKubeRayConfig(cm({ a: 'kuberay: {mTLSEnabled: false}', b: '' })), { rayDashboardOAuthEnabled: true, ingressDomain: '', mTLSEnabled: true });
+    assert.deepEqual(loadKubeRayConfig(cm({ 'config.yaml': defaultCodeFlareConfig() })), {
+      rayDashboardOAuthEnabled: true,
+      ingressDomain: '',
+      mTLSEnabled: true,
+    });
+    assert.deepEqual(loadKubeRayConfig(cm({ 'config.yaml': 'KubeRay:\n  mtlsenabled: false\n  ingressDomain: apps.x\n' })), {
+      rayDashboardOAuthEnabled: true,
+      ingressDomain: 'apps.x',
+      mTLSEnabled: false,
+    });
+    assert.deepEqual(loadKubeRayConfig(cm({ a: 'kuberay: {mTLSEnabled: false}', b: '' })), {
+      rayDashboardOAuthEnabled: true,
+      ingressDomain: '',
+      mTLSEnabled: true,
+    });
   });
 
   test('with the defaults, a RayCluster gets the webhook oauth-proxy and create-cert changes, the finalizer and a CA secret; KubeRay marks it suspended; deleting it releases the finalizer', async () => {
@@ -309,7 +450,12 @@ describe('the twin CodeFlare operator and RayClusters', () => {
   test('with rayDashboardOAuthEnabled and mTLSEnabled false in the ConfigMap it reads at start, it adds neither and makes no CA secret', async () => {
     const c = await cluster();
     try {
-      c.client.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: CODEFLARE_CONFIGMAP, namespace: APPS }, data: { 'config.yaml': defaultCodeFlareConfig(false, { rayDashboardOAuthEnabled: false }) } });
+      c.client.create({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: CODEFLARE_CONFIGMAP, namespace: APPS },
+        data: { 'config.yaml': defaultCodeFlareConfig(false, { rayDashboardOAuthEnabled: false }) },
+      });
       deploy(c.client, 'codeflare-operator-manager');
       await waitFor('manager available', () => available(c.client, 'codeflare-operator-manager'));
       c.client.create(rayCluster('plain'));
@@ -330,7 +476,9 @@ describe('the twin CodeFlare operator and RayClusters', () => {
     const c = await cluster(['codeflare-config-edited-not-restarted']);
     try {
       deploy(c.client, 'codeflare-operator-manager');
-      await waitFor('the edited config map', () => /mTLSEnabled: false/.test(c.client.get('v1', 'ConfigMap', CODEFLARE_CONFIGMAP, APPS)?.data?.['config.yaml'] ?? ''));
+      await waitFor('the edited config map', () =>
+        /mTLSEnabled: false/.test(c.client.get('v1', 'ConfigMap', CODEFLARE_CONFIGMAP, APPS)?.data?.['config.yaml'] ?? ''),
+      );
       c.client.create(rayCluster('rc'));
       const rc = await waitFor('the finalizer', () => {
         const o = c.client.get('ray.io/v1', 'RayCluster', 'rc', 'default');
@@ -346,13 +494,30 @@ describe('the twin CodeFlare operator and RayClusters', () => {
     const c = await cluster(['codeflare-community-operator-leftover', 'kuberay-helm-operator-alongside']);
     try {
       const csv = await waitFor('the community CSV to succeed', () => {
-        const o = c.client.get('operators.coreos.com/v1alpha1', 'ClusterServiceVersion', 'codeflare-operator.v1.1.0', 'openshift-operators');
+        const o = c.client.get(
+          'operators.coreos.com/v1alpha1',
+          'ClusterServiceVersion',
+          'codeflare-operator.v1.1.0',
+          'openshift-operators',
+        );
         return o?.status?.phase === 'Succeeded' ? o : undefined;
       });
       assert.equal(csv.spec.install.spec.deployments[0].name, 'codeflare-operator-manager');
-      await waitFor('the Helm KubeRay available', () => conditionOf(c.client.get('apps/v1', 'Deployment', 'kuberay-operator', 'ray-system'), 'Available')?.status === 'True');
-      await waitFor('the OLM CodeFlare available', () => conditionOf(c.client.get('apps/v1', 'Deployment', 'codeflare-operator-manager', 'openshift-operators'), 'Available')?.status === 'True');
-      assert.equal(c.client.get('v1', 'ConfigMap', CODEFLARE_CONFIGMAP, APPS), undefined, 'the RHOAI operator is not the one that runs there');
+      await waitFor(
+        'the Helm KubeRay available',
+        () => conditionOf(c.client.get('apps/v1', 'Deployment', 'kuberay-operator', 'ray-system'), 'Available')?.status === 'True',
+      );
+      await waitFor(
+        'the OLM CodeFlare available',
+        () =>
+          conditionOf(c.client.get('apps/v1', 'Deployment', 'codeflare-operator-manager', 'openshift-operators'), 'Available')?.status ===
+          'True',
+      );
+      assert.equal(
+        c.client.get('v1', 'ConfigMap', CODEFLARE_CONFIGMAP, APPS),
+        undefined,
+        'the RHOAI operator is not the one that runs there',
+      );
     } finally {
       await c.stop();
     }
@@ -361,7 +526,12 @@ describe('the twin CodeFlare operator and RayClusters', () => {
 
 describe('the twin Kueue faults that model an earlier setup', () => {
   test('kueue-flavor-left-with-node-labels, kueue-clusterqueue-left-without-gpu, kueue-team-local-queue-same-name, kueue-upstream-install-alongside: left once the Kueue kinds are served', async () => {
-    const c = await cluster(['kueue-flavor-left-with-node-labels', 'kueue-clusterqueue-left-without-gpu', 'kueue-team-local-queue-same-name', 'kueue-upstream-install-alongside']);
+    const c = await cluster([
+      'kueue-flavor-left-with-node-labels',
+      'kueue-clusterqueue-left-without-gpu',
+      'kueue-team-local-queue-same-name',
+      'kueue-upstream-install-alongside',
+    ]);
     try {
       deploy(c.client, 'kueue-controller-manager');
       const rf = await waitFor('the flavor', () => c.client.get(KUEUE, 'ResourceFlavor', 'default-flavor'));
@@ -370,7 +540,9 @@ describe('the twin Kueue faults that model an earlier setup', () => {
       const cq = c.client.get(KUEUE, 'ClusterQueue', 'cluster-queue')!;
       assert.deepEqual(cq.spec.resourceGroups[0].coveredResources, ['cpu', 'memory']);
       assert.equal(c.client.get('v1', 'Namespace', 'team-a')?.metadata.labels?.['opendatahub.io/dashboard'], 'true');
-      await waitFor('team-a queue inactive', () => active(c.client.get(KUEUE, 'LocalQueue', 'local-queue', 'team-a'))?.startsWith('False/ClusterQueueDoesNotExist'));
+      await waitFor('team-a queue inactive', () =>
+        active(c.client.get(KUEUE, 'LocalQueue', 'local-queue', 'team-a'))?.startsWith('False/ClusterQueueDoesNotExist'),
+      );
       assert.ok(c.client.get('apps/v1', 'Deployment', 'kueue-controller-manager', 'kueue-system'));
     } finally {
       await c.stop();
@@ -388,7 +560,12 @@ describe('the twin Kueue faults that model an earlier setup', () => {
       const lq = c.client.get(KUEUE, 'LocalQueue', 'default', 'dsp');
       assert.equal(lq?.metadata.annotations?.['kueue.x-k8s.io/default-queue'], 'true', 'created with the project');
       assert.equal(c.client.get(KUEUE, 'LocalQueue', 'default', 'plain'), undefined);
-      await waitFor('inactive', () => active(c.client.get(KUEUE, 'LocalQueue', 'default', 'dsp')) === "False/ClusterQueueDoesNotExist/Can't submit new workloads to clusterQueue");
+      await waitFor(
+        'inactive',
+        () =>
+          active(c.client.get(KUEUE, 'LocalQueue', 'default', 'dsp')) ===
+          "False/ClusterQueueDoesNotExist/Can't submit new workloads to clusterQueue",
+      );
     } finally {
       await c.stop();
     }
@@ -403,17 +580,37 @@ describe('the component CRDs', () => {
         apiVersion: 'ray.io/v1',
         kind: 'RayJob',
         metadata: { name: 'j', namespace: 'default' },
-        spec: { entrypoint: 'python -c "print(1)"', rayClusterSpec: { headGroupSpec: { rayStartParams: {}, template: { spec: { containers: [{ name: 'head', image: 'quay.io/project-codeflare/ray:2.20.0-py39-cu118' }] } } } }, unknownField: 1 },
+        spec: {
+          entrypoint: 'python -c "print(1)"',
+          rayClusterSpec: {
+            headGroupSpec: {
+              rayStartParams: {},
+              template: { spec: { containers: [{ name: 'head', image: 'quay.io/project-codeflare/ray:2.20.0-py39-cu118' }] } },
+            },
+          },
+          unknownField: 1,
+        },
       });
       assert.equal(job.spec.submissionMode, 'K8sJobMode');
       assert.equal(job.spec.unknownField, undefined, 'unknown fields are pruned');
       assert.equal(job.spec.rayClusterSpec.headGroupSpec.template.spec.containers[0].name, 'head', 'pod templates are kept whole');
       assert.ok(c.client.get('ray.io/v1alpha1', 'RayJob', 'j', 'default'));
-      const rc = c.client.create({ apiVersion: 'ray.io/v1', kind: 'RayCluster', metadata: { name: 'rc', namespace: 'default' }, spec: { headGroupSpec: { rayStartParams: {}, template: {} }, workerGroupSpecs: [{ groupName: 'small', minReplicas: 1, maxReplicas: 2, rayStartParams: {}, template: {} }] } });
+      const rc = c.client.create({
+        apiVersion: 'ray.io/v1',
+        kind: 'RayCluster',
+        metadata: { name: 'rc', namespace: 'default' },
+        spec: {
+          headGroupSpec: { rayStartParams: {}, template: {} },
+          workerGroupSpecs: [{ groupName: 'small', minReplicas: 1, maxReplicas: 2, rayStartParams: {}, template: {} }],
+        },
+      });
       assert.deepEqual([rc.spec.workerGroupSpecs[0].replicas, rc.spec.workerGroupSpecs[0].numOfHosts], [0, 1]);
       const cq = c.client.create(clusterQueue('q', 'f'));
       assert.deepEqual([cq.spec.queueingStrategy, cq.spec.stopPolicy], ['BestEffortFIFO', 'None']);
-      assert.throws(() => c.client.create({ apiVersion: KUEUE, kind: 'ClusterQueue', metadata: { name: 'bad' }, spec: { queueingStrategy: 'Random' } }), /queueingStrategy/);
+      assert.throws(
+        () => c.client.create({ apiVersion: KUEUE, kind: 'ClusterQueue', metadata: { name: 'bad' }, spec: { queueingStrategy: 'Random' } }),
+        /queueingStrategy/,
+      );
     } finally {
       await c.stop();
     }

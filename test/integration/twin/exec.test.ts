@@ -46,8 +46,10 @@ describe('pods/exec and pods/log', () => {
     assert.equal(viaShell.stdout, '');
   });
 
-  it('sends stdin and closes it (v5 CLOSE), and sees the pod\'s volume', async () => {
-    const r = await execInPod(t.kc, target(), ['sh', '-c', 'cat > /data/note.txt && cat /data/note.txt && ls -a /data'], { stdin: 'from stdin\n' });
+  it("sends stdin and closes it (v5 CLOSE), and sees the pod's volume", async () => {
+    const r = await execInPod(t.kc, target(), ['sh', '-c', 'cat > /data/note.txt && cat /data/note.txt && ls -a /data'], {
+      stdin: 'from stdin\n',
+    });
     assert.equal(r.exitCode, 0, r.stderr);
     assert.equal(r.stdout, 'from stdin\n.minio.sys\nnote.txt\n');
   });
@@ -57,7 +59,10 @@ describe('pods/exec and pods/log', () => {
     const url = `${cluster.server.replace('https', 'wss')}/api/v1/namespaces/${NS}/pods/${pod.metadata.name}/exec?command=sh&command=-c&command=echo%20hi%3B%20exit%203&stdout=true&stderr=true`;
     const frames = await new Promise<Buffer[]>((resolve, reject) => {
       const got: Buffer[] = [];
-      const ws = new WebSocket(url, ['v4.channel.k8s.io'], { ca: Buffer.from(cluster.caData!, 'base64'), headers: { Authorization: `Bearer ${t.twin.adminToken}` } });
+      const ws = new WebSocket(url, ['v4.channel.k8s.io'], {
+        ca: Buffer.from(cluster.caData!, 'base64'),
+        headers: { Authorization: `Bearer ${t.twin.adminToken}` },
+      });
       ws.on('message', (d: Buffer) => got.push(d));
       ws.on('close', () => resolve(got));
       ws.on('error', reject);
@@ -81,8 +86,17 @@ describe('pods/exec and pods/log', () => {
     authn.addStaticToken('viewer-token-0123456789', { username: 'viewer', groups: ['system:authenticated'] });
     authn.addStaticToken('editor-token-0123456789', { username: 'editor', groups: ['system:authenticated'] });
     const admin = t.twin.controllers.clientFor('exec-test');
-    for (const [user, role] of [['viewer', 'view'], ['editor', 'edit']]) {
-      admin.create({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: `${user}-${role}`, namespace: NS }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role }, subjects: [{ kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: user }] });
+    for (const [user, role] of [
+      ['viewer', 'view'],
+      ['editor', 'edit'],
+    ]) {
+      admin.create({
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: `${user}-${role}`, namespace: NS },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
+        subjects: [{ kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: user }],
+      });
     }
     await assert.rejects(execInPod(kubeConfigWithToken(t.kc, 'viewer-token-0123456789'), target(), ['true']), (e: ExecError) => {
       assert.ok(e instanceof ExecError);
@@ -93,24 +107,37 @@ describe('pods/exec and pods/log', () => {
     });
     const r = await execInPod(kubeConfigWithToken(t.kc, 'editor-token-0123456789'), target(), ['true']);
     assert.equal(r.exitCode, 0);
-    const audit = (await import('node:fs')).readFileSync(t.auditLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const audit = (await import('node:fs'))
+      .readFileSync(t.auditLog, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const denied = audit.find((a) => a.user?.username === 'viewer' && a.objectRef?.subresource === 'exec');
     assert.equal(denied?.verb, 'create');
     assert.equal(denied?.responseStatus?.code, 403);
   });
 
-  it('refuses a missing pod (404), an unknown container and a command-less request (400), with the API server\'s messages', async () => {
-    await assert.rejects(execInPod(t.kc, { namespace: NS, pod: 'nope' }, ['true']), (e: ExecError) => e.httpStatus === 404 && /pods "nope" not found/.test(e.message));
-    await assert.rejects(execInPod(t.kc, { ...target(), container: 'sidecar' }, ['true']), (e: ExecError) => e.httpStatus === 400 && new RegExp(`container sidecar is not valid for pod ${pod.metadata.name}`).test(e.message));
+  it("refuses a missing pod (404), an unknown container and a command-less request (400), with the API server's messages", async () => {
+    await assert.rejects(
+      execInPod(t.kc, { namespace: NS, pod: 'nope' }, ['true']),
+      (e: ExecError) => e.httpStatus === 404 && /pods "nope" not found/.test(e.message),
+    );
+    await assert.rejects(
+      execInPod(t.kc, { ...target(), container: 'sidecar' }, ['true']),
+      (e: ExecError) => e.httpStatus === 400 && new RegExp(`container sidecar is not valid for pod ${pod.metadata.name}`).test(e.message),
+    );
   });
 
   it('gives up after the timeout, naming the command', async () => {
     const started = Date.now();
-    await assert.rejects(execInPod(t.kc, target(), ['sleep', '30'], { timeoutMs: 300 }), /did not finish within 0 s: sleep 30|did not finish within .* s: sleep 30/);
+    await assert.rejects(
+      execInPod(t.kc, target(), ['sleep', '30'], { timeoutMs: 300 }),
+      /did not finish within 0 s: sleep 30|did not finish within .* s: sleep 30/,
+    );
     assert.ok(Date.now() - started < 5000);
   });
 
-  it('returns the container log (MinIO\'s banner), tailed and with timestamps', async () => {
+  it("returns the container log (MinIO's banner), tailed and with timestamps", async () => {
     const core = t.kc.makeApiClient(CoreV1Api);
     const log = await core.readNamespacedPodLog({ name: pod.metadata.name!, namespace: NS });
     assert.match(log, /^MinIO Object Storage Server\n/);

@@ -9,7 +9,10 @@ let flaky: LocalTwin;
 let dropping: LocalTwin;
 
 before(async () => {
-  [flaky, dropping] = await Promise.all([startLocalTwin({ faults: ['api-transient-errors'] }), startLocalTwin({ faults: ['api-drop-watches'] })]);
+  [flaky, dropping] = await Promise.all([
+    startLocalTwin({ faults: ['api-transient-errors'] }),
+    startLocalTwin({ faults: ['api-drop-watches'] }),
+  ]);
 });
 
 after(async () => {
@@ -17,7 +20,12 @@ after(async () => {
 });
 
 /** Retries a request until it is served (what a client with bounded retries does). */
-async function served(t: LocalTwin, method: string, path: string, body?: unknown): Promise<{ status: number; tries: number; json: () => unknown }> {
+async function served(
+  t: LocalTwin,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; tries: number; json: () => unknown }> {
   for (let tries = 1; ; tries++) {
     const r = await rawRequest(t.twin, method, path, { body });
     if (![429, 500, 503].includes(r.status)) return { status: r.status, tries, json: r.json };
@@ -55,11 +63,16 @@ describe('api-transient-errors', () => {
 
   it('fails a write before it is made: a failed create created nothing', async () => {
     const ns = uniqueName('flaky');
-    assert.equal((await served(flaky, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } })).status, 201);
+    assert.equal(
+      (await served(flaky, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } })).status,
+      201,
+    );
     let failedCreates = 0;
     for (let i = 0; i < 40; i++) {
       const name = `cm-${i}`;
-      const r = await rawRequest(flaky.twin, 'POST', `/api/v1/namespaces/${ns}/configmaps`, { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name } } });
+      const r = await rawRequest(flaky.twin, 'POST', `/api/v1/namespaces/${ns}/configmaps`, {
+        body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name } },
+      });
       if (r.status === 201) continue;
       failedCreates++;
       assert.equal((await served(flaky, 'GET', `/api/v1/namespaces/${ns}/configmaps/${name}`)).status, 404, `${name} was not created`);
@@ -89,10 +102,31 @@ describe('api-drop-watches', () => {
 
   it('tells some watches from an explicit resourceVersion 410 Gone, and replays to the others', async () => {
     const ns = uniqueName('drop');
-    assert.equal((await rawRequest(dropping.twin, 'POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } } })).status, 201);
+    assert.equal(
+      (
+        await rawRequest(dropping.twin, 'POST', '/api/v1/namespaces', {
+          body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
+        })
+      ).status,
+      201,
+    );
     const from = (await rawRequest(dropping.twin, 'GET', `/api/v1/namespaces/${ns}/configmaps`)).json().metadata.resourceVersion;
-    assert.equal((await rawRequest(dropping.twin, 'POST', `/api/v1/namespaces/${ns}/configmaps`, { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'replayed' } } })).status, 201);
-    const watches = await Promise.all(Array.from({ length: 20 }, () => collectWatch(dropping.kc, `/api/v1/namespaces/${ns}/configmaps`, { resourceVersion: from, fieldSelector: 'metadata.name=replayed' })));
+    assert.equal(
+      (
+        await rawRequest(dropping.twin, 'POST', `/api/v1/namespaces/${ns}/configmaps`, {
+          body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'replayed' } },
+        })
+      ).status,
+      201,
+    );
+    const watches = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        collectWatch(dropping.kc, `/api/v1/namespaces/${ns}/configmaps`, {
+          resourceVersion: from,
+          fieldSelector: 'metadata.name=replayed',
+        }),
+      ),
+    );
     await Promise.all(watches.map((w) => w.closed));
     const expired = watches.filter((w) => w.events[0]?.type === 'ERROR');
     assert.ok(expired.length >= 1 && expired.length < 20, `some, not all, are told 410 (${expired.length} of 20)`);
@@ -102,7 +136,10 @@ describe('api-drop-watches', () => {
       assert.equal(w.events[0].object.reason, 'Expired');
     }
     for (const w of watches.filter((x) => !expired.includes(x))) {
-      assert.deepEqual(w.events.map((e) => `${e.type} ${e.object.metadata.name}`), ['ADDED replayed']);
+      assert.deepEqual(
+        w.events.map((e) => `${e.type} ${e.object.metadata.name}`),
+        ['ADDED replayed'],
+      );
     }
   });
 });

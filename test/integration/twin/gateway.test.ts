@@ -30,7 +30,11 @@ function handshake(t: LocalTwin, host: string, ca?: string): Promise<Handshake> 
   return new Promise((resolve) => {
     const socket = tls.connect({ host: '127.0.0.1', port: t.twin.ingressPort, servername: host, ca, rejectUnauthorized: false }, () => {
       const raw = socket.getPeerCertificate().raw;
-      resolve({ authorized: socket.authorized, authorizationError: socket.authorizationError ? String(socket.authorizationError) : undefined, leaf: raw ? new X509Certificate(raw) : undefined });
+      resolve({
+        authorized: socket.authorized,
+        authorizationError: socket.authorizationError ? String(socket.authorizationError) : undefined,
+        leaf: raw ? new X509Certificate(raw) : undefined,
+      });
       socket.destroy();
     });
     socket.on('error', (e: NodeJS.ErrnoException) => resolve({ error: e.code ?? e.message }));
@@ -39,10 +43,13 @@ function handshake(t: LocalTwin, host: string, ca?: string): Promise<Handshake> 
 
 function get(t: LocalTwin, host: string, ca: string): Promise<{ status: number; server?: string }> {
   return new Promise((resolve, reject) => {
-    const req = https.request({ host: '127.0.0.1', port: t.twin.ingressPort, servername: host, headers: { host }, path: '/', ca, agent: false }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode!, server: res.headers.server as string | undefined }));
-    });
+    const req = https.request(
+      { host: '127.0.0.1', port: t.twin.ingressPort, servername: host, headers: { host }, path: '/', ca, agent: false },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode!, server: res.headers.server as string | undefined }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -55,22 +62,47 @@ async function meshCluster(faults: string[] = []): Promise<{ t: LocalTwin; clien
   for (const crd of loadYamlObjects(path.join(t.twin.controllers.settings.crdDir, 'service-mesh.yaml'))) {
     if (['gateways.networking.istio.io', 'servicemeshmemberrolls.maistra.io'].includes(crd.metadata.name!)) client.create(crd);
   }
-  await waitFor('the Gateway kind to be served', () => client.hasKind('networking.istio.io/v1beta1', 'Gateway') && client.hasKind('maistra.io/v1', 'ServiceMeshMemberRoll'));
+  await waitFor(
+    'the Gateway kind to be served',
+    () => client.hasKind('networking.istio.io/v1beta1', 'Gateway') && client.hasKind('maistra.io/v1', 'ServiceMeshMemberRoll'),
+  );
   for (const name of [MESH, KNATIVE, 'outsider']) client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
   const labels = { app: 'istio-ingressgateway', istio: 'ingressgateway', knative: 'ingressgateway' };
   client.apply({
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name: 'istio-ingressgateway', namespace: MESH },
-    spec: { replicas: 1, selector: { matchLabels: { app: 'istio-ingressgateway', istio: 'ingressgateway' } }, template: { metadata: { labels }, spec: { containers: [{ name: 'istio-proxy', image: 'registry.redhat.io/openshift-service-mesh/proxyv2-rhel8:2.5', args: ['proxy', 'router'] }] } } },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { app: 'istio-ingressgateway', istio: 'ingressgateway' } },
+      template: {
+        metadata: { labels },
+        spec: {
+          containers: [
+            { name: 'istio-proxy', image: 'registry.redhat.io/openshift-service-mesh/proxyv2-rhel8:2.5', args: ['proxy', 'router'] },
+          ],
+        },
+      },
+    },
   });
   client.apply({
     apiVersion: 'v1',
     kind: 'Service',
     metadata: { name: 'istio-ingressgateway', namespace: MESH, labels },
-    spec: { selector: { app: 'istio-ingressgateway', istio: 'ingressgateway' }, ports: [{ name: 'http2', port: 80, targetPort: 8080 }, { name: 'https', port: 443, targetPort: 8443 }] },
+    spec: {
+      selector: { app: 'istio-ingressgateway', istio: 'ingressgateway' },
+      ports: [
+        { name: 'http2', port: 80, targetPort: 8080 },
+        { name: 'https', port: 443, targetPort: 8443 },
+      ],
+    },
   });
-  client.apply({ apiVersion: 'maistra.io/v1', kind: 'ServiceMeshMemberRoll', metadata: { name: 'default', namespace: MESH }, spec: { members: [KNATIVE] } });
+  client.apply({
+    apiVersion: 'maistra.io/v1',
+    kind: 'ServiceMeshMemberRoll',
+    metadata: { name: 'default', namespace: MESH },
+    spec: { members: [KNATIVE] },
+  });
   client.patchStatus('maistra.io/v1', 'ServiceMeshMemberRoll', 'default', MESH, { configuredMembers: [KNATIVE] });
   await waitFor('a ready ingress gateway pod', () => client.list('v1', 'Pod', MESH).some((p) => p.status?.phase === 'Running'));
   return { t, client, domain: t.twin.appsDomain };
@@ -81,17 +113,40 @@ function gateway(client: TwinClient, namespace: string, hosts: string[], credent
     apiVersion: 'networking.istio.io/v1beta1',
     kind: 'Gateway',
     metadata: { name: 'knative-ingress-gateway', namespace },
-    spec: { selector: { knative: 'ingressgateway' }, servers: [{ hosts, port: { name: 'https', number: 443, protocol: 'HTTPS' }, tls: { mode: 'SIMPLE', credentialName } }] },
+    spec: {
+      selector: { knative: 'ingressgateway' },
+      servers: [{ hosts, port: { name: 'https', number: 443, protocol: 'HTTPS' }, tls: { mode: 'SIMPLE', credentialName } }],
+    },
   });
 }
 
 function tlsSecret(client: TwinClient, pair: { certPem: string; keyPem: string }, name = 'wildcard-certs'): void {
-  client.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: MESH }, type: 'kubernetes.io/tls', data: { 'tls.crt': b64(pair.certPem), 'tls.key': b64(pair.keyPem) } });
+  client.apply({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name, namespace: MESH },
+    type: 'kubernetes.io/tls',
+    data: { 'tls.crt': b64(pair.certPem), 'tls.key': b64(pair.keyPem) },
+  });
 }
 
 async function route(client: TwinClient, host: string, name = 'check'): Promise<void> {
-  client.apply({ apiVersion: 'route.openshift.io/v1', kind: 'Route', metadata: { name, namespace: MESH }, spec: { host, to: { kind: 'Service', name: 'istio-ingressgateway' }, port: { targetPort: 'https' }, tls: { termination: 'passthrough' } } });
-  await waitFor(`Route ${name} to be admitted`, () => client.get('route.openshift.io/v1', 'Route', name, MESH)?.status?.ingress?.[0]?.conditions?.some((c: { type: string; status: string }) => c.type === 'Admitted' && c.status === 'True'));
+  client.apply({
+    apiVersion: 'route.openshift.io/v1',
+    kind: 'Route',
+    metadata: { name, namespace: MESH },
+    spec: {
+      host,
+      to: { kind: 'Service', name: 'istio-ingressgateway' },
+      port: { targetPort: 'https' },
+      tls: { termination: 'passthrough' },
+    },
+  });
+  await waitFor(`Route ${name} to be admitted`, () =>
+    client
+      .get('route.openshift.io/v1', 'Route', name, MESH)
+      ?.status?.ingress?.[0]?.conditions?.some((c: { type: string; status: string }) => c.type === 'Admitted' && c.status === 'True'),
+  );
 }
 
 describe('the twin ingress gateway serves Gateway credentials on passthrough routes', () => {
@@ -136,12 +191,15 @@ describe('the twin ingress gateway serves Gateway credentials on passthrough rou
     client.delete('v1', 'Secret', 'wildcard-certs', MESH);
     await waitFor('the handshake to be refused', async () => (await handshake(t, host)).error === 'ECONNRESET');
     const events = client.list('v1', 'Event', KNATIVE).filter((e) => e.involvedObject?.name === 'knative-ingress-gateway');
-    assert.ok(events.some((e) => e.type === 'Warning' && /secret istio-system\/wildcard-certs not found/.test(e.message)), JSON.stringify(events.map((e) => e.message)));
+    assert.ok(
+      events.some((e) => e.type === 'Warning' && /secret istio-system\/wildcard-certs not found/.test(e.message)),
+      JSON.stringify(events.map((e) => e.message)),
+    );
     tlsSecret(client, wildcard);
     await waitFor('the certificate to be served again', async () => !!(await handshake(t, host, root.certPem)).authorized);
   });
 
-  test('a Secret whose key is not the certificate\'s serves nothing', async () => {
+  test("a Secret whose key is not the certificate's serves nothing", async () => {
     const host = `check.${domain}`;
     const other = createServingCert(root, `wildcard.${domain}`, [`*.${domain}`]);
     tlsSecret(client, { certPem: wildcard.certPem, keyPem: other.keyPem });
@@ -162,13 +220,16 @@ describe('the twin ingress gateway serves Gateway credentials on passthrough rou
     gateway(client, KNATIVE, [`*.${domain}`]);
     await waitFor('the certificate to be served again', async () => !!(await handshake(t, host, root.certPem)).authorized);
     client.delete('networking.istio.io/v1beta1', 'Gateway', 'knative-ingress-gateway', KNATIVE);
-    await waitFor('the handshake to be refused with only the outsider\'s Gateway left', async () => (await handshake(t, host)).error === 'ECONNRESET');
+    await waitFor(
+      "the handshake to be refused with only the outsider's Gateway left",
+      async () => (await handshake(t, host)).error === 'ECONNRESET',
+    );
     client.delete('networking.istio.io/v1beta1', 'Gateway', 'knative-ingress-gateway', 'outsider');
     gateway(client, KNATIVE, [`*.${domain}`]);
     await waitFor('the certificate to be served again', async () => !!(await handshake(t, host, root.certPem)).authorized);
   });
 
-  test('a host that is not routed to the gateway gets the router\'s default certificate', async () => {
+  test("a host that is not routed to the gateway gets the router's default certificate", async () => {
     const h = await handshake(t, `elsewhere.${domain}`, root.certPem);
     assert.equal(h.authorized, false);
     assert.match(new X509Certificate(h.leaf!.raw).issuer, /ingress-operator/);
@@ -208,7 +269,7 @@ describe('the faults of the twin ingress gateway', () => {
     }
   });
 
-  test('router-ignores-passthrough-route: the router\'s default certificate and its 503', async () => {
+  test("router-ignores-passthrough-route: the router's default certificate and its 503", async () => {
     const { t, host } = await under('router-ignores-passthrough-route');
     try {
       const h = await handshake(t, host, root.certPem);

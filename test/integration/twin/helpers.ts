@@ -41,7 +41,8 @@ export async function waitFor<T>(what: string, probe: () => T | Promise<T>, time
     } catch (e) {
       last = e;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
     await sleep(everyMs);
   }
 }
@@ -119,7 +120,7 @@ export interface RawResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   text: string;
-  json(): any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  json(): any;
 }
 
 export interface RawOptions {
@@ -160,7 +161,7 @@ export function rawRequest(twin: Twin, method: string, urlPath: string, opts: Ra
 
 export interface WatchEventRecord {
   type: string;
-  object: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  object: any;
 }
 
 export interface CollectedWatch {
@@ -173,7 +174,11 @@ export interface CollectedWatch {
   until(what: string, pred: (events: WatchEventRecord[]) => boolean, timeoutMs?: number): Promise<WatchEventRecord[]>;
 }
 
-export async function collectWatch(kc: KubeConfig, urlPath: string, query: Record<string, string | number | boolean> = {}): Promise<CollectedWatch> {
+export async function collectWatch(
+  kc: KubeConfig,
+  urlPath: string,
+  query: Record<string, string | number | boolean> = {},
+): Promise<CollectedWatch> {
   const events: WatchEventRecord[] = [];
   let closed = false;
   let resolveClosed!: (err: unknown) => void;
@@ -213,7 +218,17 @@ export async function startCliTwin(extraArgs: string[] = [], timeoutMs = 30_000)
   const dir = tempDir('cli');
   const kubeconfig = path.join(dir, 'kubeconfig');
   const auditLog = path.join(dir, 'audit.jsonl');
-  const args = [path.join(PROJECT_ROOT, 'bin', 'rhoai-twin.js'), 'serve', '--kubeconfig', kubeconfig, '--audit-log', auditLog, '--exit-with-pid', String(process.pid), ...extraArgs];
+  const args = [
+    path.join(PROJECT_ROOT, 'bin', 'rhoai-twin.js'),
+    'serve',
+    '--kubeconfig',
+    kubeconfig,
+    '--audit-log',
+    auditLog,
+    '--exit-with-pid',
+    String(process.pid),
+    ...extraArgs,
+  ];
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('RHOAI_') && !k.startsWith('NODE_TEST')));
   const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
@@ -285,19 +300,32 @@ export function kubectlBinary(): string {
 }
 
 /** Runs kubectl against a kubeconfig, with HOME in the twin's directory (its discovery cache too). */
-export function kubectl(twin: { kubeconfig: string; dir: string }, args: string[], opts: { input?: string; timeoutMs?: number; binary?: string } = {}): Promise<CommandResult> {
+export function kubectl(
+  twin: { kubeconfig: string; dir: string },
+  args: string[],
+  opts: { input?: string; timeoutMs?: number; binary?: string } = {},
+): Promise<CommandResult> {
   return new Promise((resolve) => {
     const env = { ...process.env, KUBECONFIG: twin.kubeconfig, HOME: twin.dir };
-    const child = execFile(opts.binary ?? kubectlBinary(), args, { env, timeout: opts.timeoutMs ?? 30_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    const child = execFile(
+      opts.binary ?? kubectlBinary(),
+      args,
+      { env, timeout: opts.timeoutMs ?? 30_000, maxBuffer: 16 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
     if (opts.input !== undefined) child.stdin!.end(opts.input);
   });
 }
 
 /** kubectl that must succeed: returns stdout, or throws with everything kubectl said. */
-export async function kubectlOk(twin: { kubeconfig: string; dir: string }, args: string[], opts: { input?: string; timeoutMs?: number; binary?: string } = {}): Promise<string> {
+export async function kubectlOk(
+  twin: { kubeconfig: string; dir: string },
+  args: string[],
+  opts: { input?: string; timeoutMs?: number; binary?: string } = {},
+): Promise<string> {
   const r = await kubectl(twin, args, opts);
   if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
   return r.stdout;
@@ -306,7 +334,7 @@ export async function kubectlOk(twin: { kubeconfig: string; dir: string }, args:
 // ---- fixtures ----
 
 /** A namespaced CRD with a status subresource, printer columns, defaults, enums and bounds. */
-export function widgetCrd(group: string): any { // eslint-disable-line @typescript-eslint/no-explicit-any
+export function widgetCrd(group: string): any {
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
@@ -356,7 +384,12 @@ export function widgetCrd(group: string): any { // eslint-disable-line @typescri
                       items: {
                         type: 'object',
                         required: ['type', 'status'],
-                        properties: { type: { type: 'string' }, status: { type: 'string' }, reason: { type: 'string' }, message: { type: 'string' } },
+                        properties: {
+                          type: { type: 'string' },
+                          status: { type: 'string' },
+                          reason: { type: 'string' },
+                          message: { type: 'string' },
+                        },
                       },
                     },
                   },

@@ -13,7 +13,14 @@ export const ROOT_USER = 'twin-minio-user';
 export const ROOT_PASSWORD = 'twin-minio-password-0123';
 
 /** Resolves when `pred` holds for the object (checked now, then on every change), or rejects after `timeoutMs`. */
-export function until(client: TwinClient, apiVersion: string, kind: string, pred: (objs: KObject[]) => boolean, what: string, timeoutMs = 10_000): Promise<KObject[]> {
+export function until(
+  client: TwinClient,
+  apiVersion: string,
+  kind: string,
+  pred: (objs: KObject[]) => boolean,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<KObject[]> {
   return new Promise((resolve, reject) => {
     let stop: () => void = () => undefined;
     let done = false;
@@ -38,20 +45,48 @@ export function until(client: TwinClient, apiVersion: string, kind: string, pred
 }
 
 export function isReady(pod: KObject): boolean {
-  return !pod.metadata.deletionTimestamp && pod.status?.phase === 'Running' && (pod.status?.conditions ?? []).some((c: KObject) => c.type === 'Ready' && c.status === 'True');
+  return (
+    !pod.metadata.deletionTimestamp &&
+    pod.status?.phase === 'Running' &&
+    (pod.status?.conditions ?? []).some((c: KObject) => c.type === 'Ready' && c.status === 'True')
+  );
 }
 
 /** Applies fixtures/minio/* (optionally changed) into `ns`; waits for a ready pod and an admitted route; returns the pod. */
-export async function deployMinio(t: LocalTwin, ns: string, change: (objs: KObject[]) => void = () => undefined, creds = { rootUser: ROOT_USER, rootPassword: ROOT_PASSWORD }): Promise<KObject> {
+export async function deployMinio(
+  t: LocalTwin,
+  ns: string,
+  change: (objs: KObject[]) => void = () => undefined,
+  creds = { rootUser: ROOT_USER, rootPassword: ROOT_PASSWORD },
+): Promise<KObject> {
   const admin = t.twin.controllers.clientFor('minio-test');
   if (!admin.get('v1', 'Namespace', ns)) admin.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-  const objs = ['secret', 'pvc', 'deployment', 'service', 'route-s3', 'route-console'].flatMap((f) => renderFixture(`minio/${f}`, { namespace: ns, image: 'quay.io/minio/minio:latest', ...creds }) as KObject[]);
+  const objs = ['secret', 'pvc', 'deployment', 'service', 'route-s3', 'route-console'].flatMap(
+    (f) => renderFixture(`minio/${f}`, { namespace: ns, image: 'quay.io/minio/minio:latest', ...creds }) as KObject[],
+  );
   change(objs);
   for (const o of objs) admin.apply(o);
   const [pods] = await Promise.all([
     until(admin, 'v1', 'Pod', (ps) => ps.some((p) => p.metadata.namespace === ns && isReady(p)), `a ready MinIO pod in ${ns}`),
-    until(admin, 'route.openshift.io/v1', 'Route', (rs) => rs.some((r) => r.metadata.namespace === ns && r.metadata.name === 'minio-s3' && r.status?.ingress?.[0]?.conditions?.[0]?.status === 'True'), 'the minio-s3 route to be admitted'),
-    until(admin, 'v1', 'Endpoints', (eps) => eps.some((e) => e.metadata.namespace === ns && e.metadata.name === 'minio' && e.subsets?.some((s: KObject) => s.addresses?.length)), 'the minio Endpoints to list a ready pod'),
+    until(
+      admin,
+      'route.openshift.io/v1',
+      'Route',
+      (rs) =>
+        rs.some(
+          (r) =>
+            r.metadata.namespace === ns && r.metadata.name === 'minio-s3' && r.status?.ingress?.[0]?.conditions?.[0]?.status === 'True',
+        ),
+      'the minio-s3 route to be admitted',
+    ),
+    until(
+      admin,
+      'v1',
+      'Endpoints',
+      (eps) =>
+        eps.some((e) => e.metadata.namespace === ns && e.metadata.name === 'minio' && e.subsets?.some((s: KObject) => s.addresses?.length)),
+      'the minio Endpoints to list a ready pod',
+    ),
   ]);
   return pods.find((p) => p.metadata.namespace === ns && isReady(p))!;
 }
@@ -68,13 +103,22 @@ export function ingressAgent(t: LocalTwin): import('node:https').Agent {
 /** The harness's S3 client for the MinIO route of `ns`. */
 export function s3For(t: LocalTwin, ns: string, creds: { accessKeyId?: string; secretAccessKey?: string } = {}): S3Store {
   return new S3Store(
-    { endpoint: `https://${routeHost(t, ns)}`, region: 'us-east-1', accessKeyId: creds.accessKeyId ?? ROOT_USER, secretAccessKey: creds.secretAccessKey ?? ROOT_PASSWORD },
+    {
+      endpoint: `https://${routeHost(t, ns)}`,
+      region: 'us-east-1',
+      accessKeyId: creds.accessKeyId ?? ROOT_USER,
+      secretAccessKey: creds.secretAccessKey ?? ROOT_PASSWORD,
+    },
     { https: ingressAgent(t) },
   );
 }
 
 /** GET over HTTPS through the ingress: status, headers, body. */
-export function ingressGet(t: LocalTwin, url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: import('node:http').IncomingHttpHeaders; body: string; peerSubject?: string }> {
+export function ingressGet(
+  t: LocalTwin,
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: import('node:http').IncomingHttpHeaders; body: string; peerSubject?: string }> {
   return import('node:https').then(
     (https) =>
       new Promise((resolve, reject) => {
@@ -82,7 +126,14 @@ export function ingressGet(t: LocalTwin, url: string, headers: Record<string, st
           const chunks: Buffer[] = [];
           const peer = (res.socket as import('node:tls').TLSSocket).getPeerCertificate?.();
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), peerSubject: peer?.subject?.CN as string | undefined }));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              body: Buffer.concat(chunks).toString('utf8'),
+              peerSubject: peer?.subject?.CN as string | undefined,
+            }),
+          );
         });
         req.on('error', reject);
       }),

@@ -54,18 +54,29 @@ describe('MinIO emulator', () => {
     const wrongKey = s3For(t, NS, { accessKeyId: 'nobody' });
     assert.equal(await code(wrongSecret.list('x1')), '403 SignatureDoesNotMatch');
     assert.equal(await code(wrongKey.list('x1')), '403 InvalidAccessKeyId');
-    assert.equal(await code(wrongSecret.ensureBucket('x1')), '403 Forbidden', 'HEAD has no error body: the client says what a 403 there means');
+    assert.equal(
+      await code(wrongSecret.ensureBucket('x1')),
+      '403 Forbidden',
+      'HEAD has no error body: the client says what a 403 there means',
+    );
     const anonymous = await ingressGet(t, `https://${routeHost(t, NS)}/`);
     assert.equal(anonymous.status, 403);
     assert.match(anonymous.body, /<Code>AccessDenied<\/Code>/);
     const err = await wrongSecret.put('x1', 'k', 'v').catch((e: Error) => e);
     assert.ok(err instanceof S3RequestError);
-    assert.match(err.message, /^S3 PutObject s3:\/\/x1\/k at https:\/\/minio-s3-minio-a\.apps\.twin\.local failed: HTTP 403 SignatureDoesNotMatch: The request signature we calculated/);
+    assert.match(
+      err.message,
+      /^S3 PutObject s3:\/\/x1\/k at https:\/\/minio-s3-minio-a\.apps\.twin\.local failed: HTTP 403 SignatureDoesNotMatch: The request signature we calculated/,
+    );
     const s3 = s3For(t, NS);
     assert.equal(await s3.ensureBucket('my-storage'), 'created');
     assert.equal(await s3.ensureBucket('my-storage'), 'existed');
     assert.equal(await code(s3.client.send(new ListBucketsCommand({}))), 'succeeded');
-    assert.equal(await code(wrongSecret.get('my-storage', 'nothing')), '403 SignatureDoesNotMatch', 'a wrong signature is refused before anything is looked up');
+    assert.equal(
+      await code(wrongSecret.get('my-storage', 'nothing')),
+      '403 SignatureDoesNotMatch',
+      'a wrong signature is refused before anything is looked up',
+    );
     for (const c of [wrongSecret, wrongKey, s3]) c.destroy();
   });
 
@@ -75,7 +86,8 @@ describe('MinIO emulator', () => {
     const model = Buffer.from(Array.from({ length: 3000 }, (_, i) => i % 251));
     const { etag } = await s3.put('objects', 'models/fraud/1/model.onnx', model);
     assert.equal(etag, `"${createHash('md5').update(model).digest('hex')}"`);
-    for (const k of ['models/fraud/1/scaler.pkl', 'models/other.txt', 'data/a.csv', 'data/b.csv', 'top.txt', 'folder/']) await s3.put('objects', k, `content of ${k}`);
+    for (const k of ['models/fraud/1/scaler.pkl', 'models/other.txt', 'data/a.csv', 'data/b.csv', 'top.txt', 'folder/'])
+      await s3.put('objects', k, `content of ${k}`);
     assert.deepEqual(await s3.get('objects', 'models/fraud/1/model.onnx'), model);
     assert.deepEqual(await s3.head('objects', 'models/fraud/1/model.onnx').then((h) => h?.size), 3000);
     assert.equal(await s3.head('objects', 'models/fraud/2/model.onnx'), undefined);
@@ -84,12 +96,24 @@ describe('MinIO emulator', () => {
 
     const list = (input: Record<string, unknown>) => s3.client.send(new ListObjectsV2Command({ Bucket: 'objects', ...input }));
     const byPrefix = await list({ Prefix: 'models/' });
-    assert.deepEqual(byPrefix.Contents?.map((c) => c.Key), ['models/fraud/1/model.onnx', 'models/fraud/1/scaler.pkl', 'models/other.txt']);
+    assert.deepEqual(
+      byPrefix.Contents?.map((c) => c.Key),
+      ['models/fraud/1/model.onnx', 'models/fraud/1/scaler.pkl', 'models/other.txt'],
+    );
     const grouped = await list({ Delimiter: '/' });
-    assert.deepEqual(grouped.CommonPrefixes?.map((p) => p.Prefix), ['data/', 'folder/', 'models/']);
-    assert.deepEqual(grouped.Contents?.map((c) => c.Key), ['top.txt']);
+    assert.deepEqual(
+      grouped.CommonPrefixes?.map((p) => p.Prefix),
+      ['data/', 'folder/', 'models/'],
+    );
+    assert.deepEqual(
+      grouped.Contents?.map((c) => c.Key),
+      ['top.txt'],
+    );
     const nested = await list({ Prefix: 'models/', Delimiter: '/' });
-    assert.deepEqual([nested.CommonPrefixes?.map((p) => p.Prefix), nested.Contents?.map((c) => c.Key)], [['models/fraud/'], ['models/other.txt']]);
+    assert.deepEqual(
+      [nested.CommonPrefixes?.map((p) => p.Prefix), nested.Contents?.map((c) => c.Key)],
+      [['models/fraud/'], ['models/other.txt']],
+    );
     const pages: string[][] = [];
     let token: string | undefined;
     do {
@@ -98,10 +122,19 @@ describe('MinIO emulator', () => {
       assert.equal(page.KeyCount, page.Contents?.length ?? 0);
       token = page.NextContinuationToken;
     } while (token);
-    assert.deepEqual(pages, [['data/a.csv', 'data/b.csv', 'folder/'], ['models/fraud/1/model.onnx', 'models/fraud/1/scaler.pkl', 'models/other.txt'], ['top.txt']]);
-    assert.deepEqual((await s3.list('objects', 'data/')).map((o) => o.key), ['data/a.csv', 'data/b.csv']);
+    assert.deepEqual(pages, [
+      ['data/a.csv', 'data/b.csv', 'folder/'],
+      ['models/fraud/1/model.onnx', 'models/fraud/1/scaler.pkl', 'models/other.txt'],
+      ['top.txt'],
+    ]);
+    assert.deepEqual(
+      (await s3.list('objects', 'data/')).map((o) => o.key),
+      ['data/a.csv', 'data/b.csv'],
+    );
 
-    const ranged = await s3.client.send(new GetObjectCommand({ Bucket: 'objects', Key: 'models/fraud/1/model.onnx', Range: 'bytes=10-19' }));
+    const ranged = await s3.client.send(
+      new GetObjectCommand({ Bucket: 'objects', Key: 'models/fraud/1/model.onnx', Range: 'bytes=10-19' }),
+    );
     assert.equal(ranged.ContentRange, 'bytes 10-19/3000');
     assert.deepEqual(Buffer.from(await ranged.Body!.transformToByteArray()), model.subarray(10, 20));
     await s3.client.send(new CopyObjectCommand({ Bucket: 'objects', Key: 'copy.onnx', CopySource: 'objects/models/fraud/1/model.onnx' }));
@@ -123,22 +156,87 @@ describe('MinIO emulator', () => {
     await s3.ensureBucket('multi');
     const part1 = Buffer.alloc(5 * 1024 * 1024, 'a');
     const part2 = Buffer.from('the end');
-    const { UploadId } = await s3.client.send(new CreateMultipartUploadCommand({ Bucket: 'multi', Key: 'big.bin', ContentType: 'application/x-test' }));
-    const e1 = (await s3.client.send(new UploadPartCommand({ Bucket: 'multi', Key: 'big.bin', UploadId, PartNumber: 1, Body: part1 }))).ETag;
-    const e2 = (await s3.client.send(new UploadPartCommand({ Bucket: 'multi', Key: 'big.bin', UploadId, PartNumber: 2, Body: part2 }))).ETag;
-    assert.equal(await code(s3.client.send(new CompleteMultipartUploadCommand({ Bucket: 'multi', Key: 'big.bin', UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: e1 }, { PartNumber: 2, ETag: '"0000"' }] } }))), '400 InvalidPart');
-    const done = await s3.client.send(new CompleteMultipartUploadCommand({ Bucket: 'multi', Key: 'big.bin', UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: e1 }, { PartNumber: 2, ETag: e2 }] } }));
+    const { UploadId } = await s3.client.send(
+      new CreateMultipartUploadCommand({ Bucket: 'multi', Key: 'big.bin', ContentType: 'application/x-test' }),
+    );
+    const e1 = (await s3.client.send(new UploadPartCommand({ Bucket: 'multi', Key: 'big.bin', UploadId, PartNumber: 1, Body: part1 })))
+      .ETag;
+    const e2 = (await s3.client.send(new UploadPartCommand({ Bucket: 'multi', Key: 'big.bin', UploadId, PartNumber: 2, Body: part2 })))
+      .ETag;
+    assert.equal(
+      await code(
+        s3.client.send(
+          new CompleteMultipartUploadCommand({
+            Bucket: 'multi',
+            Key: 'big.bin',
+            UploadId,
+            MultipartUpload: {
+              Parts: [
+                { PartNumber: 1, ETag: e1 },
+                { PartNumber: 2, ETag: '"0000"' },
+              ],
+            },
+          }),
+        ),
+      ),
+      '400 InvalidPart',
+    );
+    const done = await s3.client.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: 'multi',
+        Key: 'big.bin',
+        UploadId,
+        MultipartUpload: {
+          Parts: [
+            { PartNumber: 1, ETag: e1 },
+            { PartNumber: 2, ETag: e2 },
+          ],
+        },
+      }),
+    );
     assert.match(done.ETag ?? '', /^"[0-9a-f]{32}-2"$/);
     const head = await s3.head('multi', 'big.bin');
     assert.deepEqual([head?.size, head?.contentType], [part1.length + part2.length, 'application/x-test']);
     assert.deepEqual((await s3.get('multi', 'big.bin')).subarray(-7).toString(), 'the end');
 
     const small = await s3.client.send(new CreateMultipartUploadCommand({ Bucket: 'multi', Key: 'small.bin' }));
-    const s1 = (await s3.client.send(new UploadPartCommand({ Bucket: 'multi', Key: 'small.bin', UploadId: small.UploadId, PartNumber: 1, Body: Buffer.from('tiny') }))).ETag;
-    const s2 = (await s3.client.send(new UploadPartCommand({ Bucket: 'multi', Key: 'small.bin', UploadId: small.UploadId, PartNumber: 2, Body: Buffer.from('tiny') }))).ETag;
-    assert.equal(await code(s3.client.send(new CompleteMultipartUploadCommand({ Bucket: 'multi', Key: 'small.bin', UploadId: small.UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: s1 }, { PartNumber: 2, ETag: s2 }] } }))), '400 EntityTooSmall');
+    const s1 = (
+      await s3.client.send(
+        new UploadPartCommand({ Bucket: 'multi', Key: 'small.bin', UploadId: small.UploadId, PartNumber: 1, Body: Buffer.from('tiny') }),
+      )
+    ).ETag;
+    const s2 = (
+      await s3.client.send(
+        new UploadPartCommand({ Bucket: 'multi', Key: 'small.bin', UploadId: small.UploadId, PartNumber: 2, Body: Buffer.from('tiny') }),
+      )
+    ).ETag;
+    assert.equal(
+      await code(
+        s3.client.send(
+          new CompleteMultipartUploadCommand({
+            Bucket: 'multi',
+            Key: 'small.bin',
+            UploadId: small.UploadId,
+            MultipartUpload: {
+              Parts: [
+                { PartNumber: 1, ETag: s1 },
+                { PartNumber: 2, ETag: s2 },
+              ],
+            },
+          }),
+        ),
+      ),
+      '400 EntityTooSmall',
+    );
     await s3.client.send(new AbortMultipartUploadCommand({ Bucket: 'multi', Key: 'small.bin', UploadId: small.UploadId }));
-    assert.equal(await code(s3.client.send(new UploadPartCommand({ Bucket: 'multi', Key: 'small.bin', UploadId: small.UploadId, PartNumber: 3, Body: Buffer.from('x') }))), '404 NoSuchUpload');
+    assert.equal(
+      await code(
+        s3.client.send(
+          new UploadPartCommand({ Bucket: 'multi', Key: 'small.bin', UploadId: small.UploadId, PartNumber: 3, Body: Buffer.from('x') }),
+        ),
+      ),
+      '404 NoSuchUpload',
+    );
     s3.destroy();
   });
 
@@ -148,8 +246,21 @@ describe('MinIO emulator', () => {
     await s3.put('durable', 'models/fraud/1/model.onnx', 'onnx bytes');
     const old = admin().list('v1', 'Pod', NS).find(isReady)!;
     admin().delete('v1', 'Pod', old.metadata.name!, NS);
-    const fresh = (await until(admin(), 'v1', 'Endpoints', (eps) => eps.some((e) => e.metadata.namespace === NS && e.metadata.name === 'minio' && e.subsets?.[0]?.addresses?.some((a: KObject) => a.targetRef.name !== old.metadata.name)), 'a new MinIO pod behind the Service'))
-      .find((e) => e.metadata.namespace === NS && e.metadata.name === 'minio')!.subsets[0].addresses[0].targetRef.name;
+    const fresh = (
+      await until(
+        admin(),
+        'v1',
+        'Endpoints',
+        (eps) =>
+          eps.some(
+            (e) =>
+              e.metadata.namespace === NS &&
+              e.metadata.name === 'minio' &&
+              e.subsets?.[0]?.addresses?.some((a: KObject) => a.targetRef.name !== old.metadata.name),
+          ),
+        'a new MinIO pod behind the Service',
+      )
+    ).find((e) => e.metadata.namespace === NS && e.metadata.name === 'minio')!.subsets[0].addresses[0].targetRef.name;
     assert.notEqual(fresh, old.metadata.name);
     assert.equal((await s3.get('durable', 'models/fraud/1/model.onnx')).toString(), 'onnx bytes', 'the object survived the restart');
 
@@ -157,9 +268,20 @@ describe('MinIO emulator', () => {
     admin().patch('apps/v1', 'Deployment', 'minio', NS, { spec: { replicas: 0 } });
     await until(admin(), 'v1', 'Pod', (ps) => !ps.some((p) => p.metadata.namespace === NS), 'the MinIO pods to go');
     admin().delete('v1', 'PersistentVolumeClaim', 'minio', NS);
-    admin().create({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'minio', namespace: NS }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } } });
+    admin().create({
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: 'minio', namespace: NS },
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } },
+    });
     admin().patch('apps/v1', 'Deployment', 'minio', NS, { spec: { replicas: 1 } });
-    await until(admin(), 'v1', 'Endpoints', (eps) => eps.some((e) => e.metadata.namespace === NS && e.metadata.name === 'minio' && e.subsets?.[0]?.addresses?.length), 'MinIO back on a new claim');
+    await until(
+      admin(),
+      'v1',
+      'Endpoints',
+      (eps) => eps.some((e) => e.metadata.namespace === NS && e.metadata.name === 'minio' && e.subsets?.[0]?.addresses?.length),
+      'MinIO back on a new claim',
+    );
     assert.equal(await s3.bucketExists('durable'), false);
     s3.destroy();
   });
@@ -168,10 +290,20 @@ describe('MinIO emulator', () => {
     const ns = 'minio-bad';
     admin().create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     await deployMinio(t, ns, () => undefined, { rootUser: 'user', rootPassword: 'short' }).catch(() => undefined);
-    const [pod] = await until(admin(), 'v1', 'Pod', (ps) => ps.some((p) => p.metadata.namespace === ns && p.status?.containerStatuses?.[0]?.state?.waiting), 'a crash-looping MinIO pod', 5000).then((ps) => ps.filter((p) => p.metadata.namespace === ns));
+    const [pod] = await until(
+      admin(),
+      'v1',
+      'Pod',
+      (ps) => ps.some((p) => p.metadata.namespace === ns && p.status?.containerStatuses?.[0]?.state?.waiting),
+      'a crash-looping MinIO pod',
+      5000,
+    ).then((ps) => ps.filter((p) => p.metadata.namespace === ns));
     const status = pod.status.containerStatuses[0];
     assert.equal(status.state.waiting.reason, 'CrashLoopBackOff');
-    assert.match(status.lastState.terminated.message, /Unable to validate credentials inherited from the shell environment: Invalid credentials/);
+    assert.match(
+      status.lastState.terminated.message,
+      /Unable to validate credentials inherited from the shell environment: Invalid credentials/,
+    );
     const log = await t.kc.makeApiClient(CoreV1Api).readNamespacedPodLog({ name: pod.metadata.name!, namespace: ns });
     assert.match(log, /secret key length at least 8 characters/);
   });

@@ -29,7 +29,11 @@ const echoEmulator: ImageEmulator = {
   start: (ctx) => {
     ctx.log(`tls-echo serving for ${ctx.env.GREETING ?? 'nobody'}`);
     const handler = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
-      const body = JSON.stringify({ path: req.url, proto: req.headers['x-forwarded-proto'] ?? null, sni: (req.socket as TLSSocket).servername ?? null });
+      const body = JSON.stringify({
+        path: req.url,
+        proto: req.headers['x-forwarded-proto'] ?? null,
+        sni: (req.socket as TLSSocket).servername ?? null,
+      });
       res.writeHead(200, { 'Content-Type': 'application/json' }).end(body);
     };
     return {
@@ -52,14 +56,26 @@ function get(host: string, ca: string): Promise<{ status: number; body: string; 
         const cert = (res.socket as TLSSocket).getPeerCertificate();
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString(), cn: cert.subject?.CN as string | undefined, issuer: cert.issuer?.CN as string | undefined }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString(),
+            cn: cert.subject?.CN as string | undefined,
+            issuer: cert.issuer?.CN as string | undefined,
+          }),
+        );
       })
       .on('error', reject);
   });
 }
 
 function route(name: string, tls: Record<string, unknown>, targetPort: string) {
-  return { apiVersion: 'route.openshift.io/v1', kind: 'Route', metadata: { name, namespace: NS }, spec: { to: { kind: 'Service', name: 'echo' }, port: { targetPort }, tls } };
+  return {
+    apiVersion: 'route.openshift.io/v1',
+    kind: 'Route',
+    metadata: { name, namespace: NS },
+    spec: { to: { kind: 'Service', name: 'echo' }, port: { targetPort }, tls },
+  };
 }
 
 describe('TLS routes to an emulated pod', () => {
@@ -68,14 +84,54 @@ describe('TLS routes to an emulated pod', () => {
     workloadRuntimeOf(t.twin.controllers).emulators.register(echoEmulator);
     const c = admin();
     c.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
-    c.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'echo', namespace: NS, labels: { app: 'echo' } }, spec: { containers: [{ name: 'echo', image: 'registry.example.com/demo/tls-echo:1.0', env: [{ name: 'GREETING', value: 'the twin' }], ports: [{ name: 'https', containerPort: 8443 }, { name: 'http', containerPort: 8080 }] }] } });
-    c.create({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'echo', namespace: NS }, spec: { selector: { app: 'echo' }, ports: [{ name: 'https', port: 443, targetPort: 'https' }, { name: 'http', port: 80, targetPort: 'http' }] } });
+    c.create({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'echo', namespace: NS, labels: { app: 'echo' } },
+      spec: {
+        containers: [
+          {
+            name: 'echo',
+            image: 'registry.example.com/demo/tls-echo:1.0',
+            env: [{ name: 'GREETING', value: 'the twin' }],
+            ports: [
+              { name: 'https', containerPort: 8443 },
+              { name: 'http', containerPort: 8080 },
+            ],
+          },
+        ],
+      },
+    });
+    c.create({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'echo', namespace: NS },
+      spec: {
+        selector: { app: 'echo' },
+        ports: [
+          { name: 'https', port: 443, targetPort: 'https' },
+          { name: 'http', port: 80, targetPort: 'http' },
+        ],
+      },
+    });
     c.create(route('reencrypt', { termination: 'reencrypt', destinationCACertificate: podCa.certPem }, 'https'));
     c.create(route('wrong-ca', { termination: 'reencrypt', destinationCACertificate: otherCa.certPem }, 'https'));
     c.create(route('passthrough', { termination: 'passthrough' }, 'https'));
     c.create(route('plain', { termination: 'passthrough' }, 'http'));
-    await until(c, 'v1', 'Endpoints', (eps) => eps.some((e) => e.metadata.namespace === NS && e.subsets?.[0]?.addresses?.length), 'the echo Endpoints');
-    await until(c, 'route.openshift.io/v1', 'Route', (rs) => rs.filter((r) => r.metadata.namespace === NS && r.status?.ingress?.[0]?.conditions?.[0]?.status === 'True').length === 4, 'four admitted routes');
+    await until(
+      c,
+      'v1',
+      'Endpoints',
+      (eps) => eps.some((e) => e.metadata.namespace === NS && e.subsets?.[0]?.addresses?.length),
+      'the echo Endpoints',
+    );
+    await until(
+      c,
+      'route.openshift.io/v1',
+      'Route',
+      (rs) => rs.filter((r) => r.metadata.namespace === NS && r.status?.ingress?.[0]?.conditions?.[0]?.status === 'True').length === 4,
+      'four admitted routes',
+    );
     assert.ok(c.list('v1', 'Pod', NS).some(isReady));
   });
   after(async () => {
@@ -92,7 +148,7 @@ describe('TLS routes to an emulated pod', () => {
     assert.equal(refused.status, 503, 'a pod the router cannot verify is not served');
   });
 
-  it('passthrough: the client sees the pod\'s own certificate and gets the pod\'s answer', async () => {
+  it("passthrough: the client sees the pod's own certificate and gets the pod's answer", async () => {
     const r = await get(HOSTS[2], podCa.certPem);
     assert.equal(r.status, 200);
     assert.deepEqual([r.cn, r.issuer], [`echo.${NS}.svc`, 'pod-ca']);
@@ -103,7 +159,7 @@ describe('TLS routes to an emulated pod', () => {
     await assert.rejects(get(HOSTS[3], t.twin.ingressCaPem), /socket hang up|ECONNRESET/);
   });
 
-  it('runs the emulator\'s own commands in the pod, with its environment', async () => {
+  it("runs the emulator's own commands in the pod, with its environment", async () => {
     const r = await execInPod(t.kc, { namespace: NS, pod: 'echo' }, ['greet', 'tests']);
     assert.deepEqual([r.exitCode, r.stdout], [0, 'hello tests from the twin\n']);
   });

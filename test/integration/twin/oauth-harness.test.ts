@@ -10,13 +10,18 @@ import { after, before, describe, test } from 'node:test';
 import { filesUnder, runHarness, scratch, type HarnessRun } from '../../acceptance/harness-run';
 import { auditEvents, startStandaloneTwin, type StandaloneTwin } from '../../acceptance/standalone-twin';
 
-const ACCESS = ['INS-LOGIN-01', 'INS-ADM-01', 'INS-ADM-02', 'INS-ADM-03', 'INS-ADM-04', 'INS-ADM-05', 'INS-ADM-06'].map((id) => `@req.${id}`).join(' or ');
+const ACCESS = ['INS-LOGIN-01', 'INS-ADM-01', 'INS-ADM-02', 'INS-ADM-03', 'INS-ADM-04', 'INS-ADM-05', 'INS-ADM-06']
+  .map((id) => `@req.${id}`)
+  .join(' or ');
 const PASSWORD = `Pw-${process.pid}-harness-access`;
 /** An OpenShift access token (or the name of its OAuthAccessToken object): never in a report. */
 const TOKEN = /sha256~[A-Za-z0-9_-]{43}/;
 
 function htpasswdData(kubeconfig: string): string {
-  return execFileSync('kubectl', ['get', 'secret', 'htpass-secret', '-n', 'openshift-config', '-o', 'jsonpath={.data.htpasswd}'], { env: { ...process.env, KUBECONFIG: kubeconfig }, encoding: 'utf8' });
+  return execFileSync('kubectl', ['get', 'secret', 'htpass-secret', '-n', 'openshift-config', '-o', 'jsonpath={.data.htpasswd}'], {
+    env: { ...process.env, KUBECONFIG: kubeconfig },
+    encoding: 'utf8',
+  });
 }
 
 function assertNothingLeaks(run: HarnessRun, secrets: string[]): void {
@@ -31,7 +36,10 @@ function assertNothingLeaks(run: HarnessRun, secrets: string[]): void {
 }
 
 function failures(run: HarnessRun): string {
-  return `${run.scenarios.filter((s) => s.status !== 'passed').map((s) => `${s.name}: ${s.error}`).join('\n')}\n${run.stderr.slice(-1500)}`;
+  return `${run.scenarios
+    .filter((s) => s.status !== 'passed')
+    .map((s) => `${s.name}: ${s.error}`)
+    .join('\n')}\n${run.stderr.slice(-1500)}`;
 }
 
 describe('the access scenarios against a standalone twin', () => {
@@ -62,8 +70,15 @@ describe('the access scenarios against a standalone twin', () => {
   test('the second run creates nothing, deletes nothing and keeps the htpasswd entry', () => {
     const events = auditEvents(twin.auditLog).slice(mark);
     const writes = events.filter((e) => !['get', 'list', 'watch'].includes(e.verb) && !e.objectRef?.resource?.endsWith('reviews'));
-    assert.deepEqual(writes.filter((e) => e.verb === 'delete' || e.responseStatus.code === 201).map((e) => `${e.verb} ${e.requestURI}`), []);
-    assert.deepEqual(writes.filter((e) => /secrets|oauths/.test(e.requestURI)).map((e) => `${e.verb} ${e.requestURI}`), [], 'neither the Secret nor OAuth cluster is written again');
+    assert.deepEqual(
+      writes.filter((e) => e.verb === 'delete' || e.responseStatus.code === 201).map((e) => `${e.verb} ${e.requestURI}`),
+      [],
+    );
+    assert.deepEqual(
+      writes.filter((e) => /secrets|oauths/.test(e.requestURI)).map((e) => `${e.verb} ${e.requestURI}`),
+      [],
+      'neither the Secret nor OAuth cluster is written again',
+    );
     assert.equal(htpasswdData(twin.kubeconfig), entriesAfterFirst);
   });
 

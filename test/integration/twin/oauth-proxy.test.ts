@@ -50,7 +50,17 @@ function reviewer(asked: KObject[]): TwinClient {
   return {
     create(obj: KObject): KObject {
       asked.push(obj);
-      if (obj.kind === 'TokenReview') return { ...obj, status: obj.spec.token === 'good' || obj.spec.token === 'viewer' ? { authenticated: true, user: { username: `system:serviceaccount:${NS}:${obj.spec.token}`, groups: ['system:serviceaccounts'] } } : { authenticated: false } };
+      if (obj.kind === 'TokenReview')
+        return {
+          ...obj,
+          status:
+            obj.spec.token === 'good' || obj.spec.token === 'viewer'
+              ? {
+                  authenticated: true,
+                  user: { username: `system:serviceaccount:${NS}:${obj.spec.token}`, groups: ['system:serviceaccounts'] },
+                }
+              : { authenticated: false },
+        };
       return { ...obj, status: { allowed: obj.spec.user.endsWith(':good') } };
     },
   } as unknown as TwinClient;
@@ -75,7 +85,11 @@ describe('the oauth-proxy emulator', () => {
     fs.rmSync(root, { recursive: true, force: true });
   });
 
-  function start(args: string[], volumeMounts: { name: string; mountPath: string }[], labels: Record<string, string> = {}): ContainerEmulator {
+  function start(
+    args: string[],
+    volumeMounts: { name: string; mountPath: string }[],
+    labels: Record<string, string> = {},
+  ): ContainerEmulator {
     const ctx: ContainerContext = {
       pod: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p-0', namespace: NS, uid: 'uid-1', labels }, spec: {} },
       container: { name: 'oauth-proxy', image: IMAGE, args, volumeMounts } as unknown as KObject,
@@ -89,13 +103,18 @@ describe('the oauth-proxy emulator', () => {
   }
 
   /** Serves the proxy's port handler over plain HTTP: what is asked here is what it answers, not its TLS. */
-  async function serve(proxy: ContainerEmulator): Promise<(p: string, headers?: Record<string, string>) => Promise<{ status: number; location?: string; body: string }>> {
+  async function serve(
+    proxy: ContainerEmulator,
+  ): Promise<(p: string, headers?: Record<string, string>) => Promise<{ status: number; location?: string; body: string }>> {
     const server = http.createServer(proxy.ports[0].handler);
     servers.push(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as { port: number }).port;
     return async (p, headers = {}) => {
-      const res = await fetch(`http://127.0.0.1:${port}${p}`, { headers: { 'x-forwarded-host': 'wb-proxy-test.apps.twin.local', ...headers }, redirect: 'manual' });
+      const res = await fetch(`http://127.0.0.1:${port}${p}`, {
+        headers: { 'x-forwarded-host': 'wb-proxy-test.apps.twin.local', ...headers },
+        redirect: 'manual',
+      });
       return { status: res.status, location: res.headers.get('location') ?? undefined, body: await res.text() };
     };
   }
@@ -107,8 +126,19 @@ describe('the oauth-proxy emulator', () => {
 
   test('serves the certificate files it is given, and exits when they are missing', () => {
     fs.mkdirSync(path.join(root, 'etc/tls/private'), { recursive: true });
-    assert.throws(() => start(WORKBENCH_ARGS, [TLS_MOUNT]), (e: unknown) => e instanceof ContainerExit && e.message === 'oauth-proxy: FATAL: open /etc/tls/private/tls.crt: no such file or directory');
-    assert.throws(() => start(WORKBENCH_ARGS.filter((a) => !a.startsWith('--tls-key')), [TLS_MOUNT]), /--https-address requires --tls-cert and --tls-key/);
+    assert.throws(
+      () => start(WORKBENCH_ARGS, [TLS_MOUNT]),
+      (e: unknown) =>
+        e instanceof ContainerExit && e.message === 'oauth-proxy: FATAL: open /etc/tls/private/tls.crt: no such file or directory',
+    );
+    assert.throws(
+      () =>
+        start(
+          WORKBENCH_ARGS.filter((a) => !a.startsWith('--tls-key')),
+          [TLS_MOUNT],
+        ),
+      /--https-address requires --tls-cert and --tls-key/,
+    );
     fs.writeFileSync(path.join(root, 'etc/tls/private/tls.crt'), 'CERT');
     fs.writeFileSync(path.join(root, 'etc/tls/private/tls.key'), 'KEY');
     const proxy = start(WORKBENCH_ARGS, [TLS_MOUNT]);
@@ -136,7 +166,11 @@ describe('the oauth-proxy emulator', () => {
     assert.equal((await get('/v2/models/fraud')).status, 403);
     assert.equal((await get('/v2/models/fraud', { authorization: 'Bearer nonsense' })).status, 401);
     assert.equal((await get('/v2/models/fraud', { authorization: 'Bearer viewer' })).status, 403);
-    assert.deepEqual(await get('/v2/models/fraud', { authorization: 'Bearer good' }), { status: 200, location: undefined, body: 'upstream /v2/models/fraud' });
+    assert.deepEqual(await get('/v2/models/fraud', { authorization: 'Bearer good' }), {
+      status: 200,
+      location: undefined,
+      body: 'upstream /v2/models/fraud',
+    });
     assert.deepEqual([(await get('/metrics')).status, (await get('/metrics')).body], [200, 'upstream /metrics']);
     assert.equal((await get('/oauth/healthz')).status, 200);
     const sar = asked.find((o) => o.kind === 'SubjectAccessReview')!;

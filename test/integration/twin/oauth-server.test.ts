@@ -28,10 +28,20 @@ interface Answer {
 function oauthRequest(t: LocalTwin, path: string, headers: Record<string, string> = {}, form?: Record<string, string>): Promise<Answer> {
   const host = `oauth-openshift.${t.twin.appsDomain}`;
   const body = form ? new URLSearchParams(form).toString() : undefined;
-  const formHeaders: Record<string, string> = body !== undefined ? { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': String(Buffer.byteLength(body)) } : {};
+  const formHeaders: Record<string, string> =
+    body !== undefined ? { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': String(Buffer.byteLength(body)) } : {};
   return new Promise((resolve, reject) => {
     const req = https.request(
-      { host: '127.0.0.1', port: t.twin.ingressPort, servername: host, path, method: body !== undefined ? 'POST' : 'GET', ca: t.twin.ingressCaPem, agent: false, headers: { Host: host, ...formHeaders, ...headers } },
+      {
+        host: '127.0.0.1',
+        port: t.twin.ingressPort,
+        servername: host,
+        path,
+        method: body !== undefined ? 'POST' : 'GET',
+        ca: t.twin.ingressCaPem,
+        agent: false,
+        headers: { Host: host, ...formHeaders, ...headers },
+      },
       (res) => {
         let body = '';
         res.on('data', (c) => (body += c));
@@ -72,7 +82,12 @@ function setProviders(c: TwinClient, identityProviders: object[]): void {
   c.patch(CONFIG, 'OAuth', 'cluster', undefined, { spec: { identityProviders } });
 }
 
-const htpasswdProvider = (name: string, secret: string, mappingMethod = 'claim') => ({ name, mappingMethod, type: 'HTPasswd', htpasswd: { fileData: { name: secret } } });
+const htpasswdProvider = (name: string, secret: string, mappingMethod = 'claim') => ({
+  name,
+  mappingMethod,
+  type: 'HTPasswd',
+  htpasswd: { fileData: { name: secret } },
+});
 
 function condition(c: TwinClient, type: string): KObject | undefined {
   return c.get(CONFIG, 'ClusterOperator', 'authentication')?.status?.conditions?.find((x: KObject) => x.type === type);
@@ -82,8 +97,14 @@ function condition(c: TwinClient, type: string): KObject | undefined {
 function rolledOut(c: TwinClient, generation?: number): boolean {
   const d = c.get('apps/v1', 'Deployment', 'oauth-openshift', NS);
   const s = d?.status ?? {};
-  const done = !!d && s.observedGeneration === d.metadata.generation && s.availableReplicas === d.spec.replicas && s.replicas === d.spec.replicas;
-  return done && (generation === undefined || d!.metadata.generation! >= generation) && condition(c, 'Progressing')?.status === 'False' && condition(c, 'Available')?.status === 'True';
+  const done =
+    !!d && s.observedGeneration === d.metadata.generation && s.availableReplicas === d.spec.replicas && s.replicas === d.spec.replicas;
+  return (
+    done &&
+    (generation === undefined || d!.metadata.generation! >= generation) &&
+    condition(c, 'Progressing')?.status === 'False' &&
+    condition(c, 'Available')?.status === 'True'
+  );
 }
 
 function generation(c: TwinClient): number {
@@ -144,21 +165,34 @@ describe('the twin authentication operator and OAuth server', () => {
     assert.equal(metadata.issuer, `https://oauth-openshift.${t.twin.appsDomain}`);
   });
 
-  test('rolls a new identity provider out: Progressing with the operator\'s reasons, then settled; only then is it served', async () => {
+  test("rolls a new identity provider out: Progressing with the operator's reasons, then settled; only then is it served", async () => {
     const before = generation(c);
     setSecret(c, 'htpass-secret', { htpasswd: htpasswd({ alice: 'alice-password' }) });
     setProviders(c, [htpasswdProvider('my_htpasswd_provider', 'htpass-secret')]);
     await waitFor('a new generation rolled out', () => rolledOut(c, before + 1));
     assert.ok(
-      progressingSeen.some((m) => /^OAuthServerDeployment_NewGeneration: OAuthServerDeploymentProgressing: deployment\/oauth-openshift\.openshift-authentication: observed generation is \d+, desired generation is \d+\.$/.test(m)),
+      progressingSeen.some((m) =>
+        /^OAuthServerDeployment_NewGeneration: OAuthServerDeploymentProgressing: deployment\/oauth-openshift\.openshift-authentication: observed generation is \d+, desired generation is \d+\.$/.test(
+          m,
+        ),
+      ),
       `Progressing=True with NewGeneration was reported: ${progressingSeen.join(' | ')}`,
     );
     const copy = c.get('v1', 'Secret', 'v4-0-config-user-idp-0-file-data', NS);
-    assert.equal(copy?.data?.htpasswd, c.get('v1', 'Secret', 'htpass-secret', 'openshift-config')?.data?.htpasswd, 'the operator copies the htpasswd Secret for the OAuth server');
+    assert.equal(
+      copy?.data?.htpasswd,
+      c.get('v1', 'Secret', 'htpass-secret', 'openshift-config')?.data?.htpasswd,
+      'the operator copies the htpasswd Secret for the OAuth server',
+    );
     const answer = await login(t, 'alice', 'alice-password');
     assert.equal(answer.status, 302);
     const location = String(answer.headers.location);
-    assert.match(location, new RegExp(`^https://oauth-openshift\\.${t.twin.appsDomain.replace(/\./g, '\\.')}/oauth/token/implicit#access_token=sha256~[A-Za-z0-9_-]{43}&expires_in=86400&scope=user%3Afull&token_type=Bearer$`));
+    assert.match(
+      location,
+      new RegExp(
+        `^https://oauth-openshift\\.${t.twin.appsDomain.replace(/\./g, '\\.')}/oauth/token/implicit#access_token=sha256~[A-Za-z0-9_-]{43}&expires_in=86400&scope=user%3Afull&token_type=Bearer$`,
+      ),
+    );
   });
 
   test('a token from the login is an OAuthAccessToken the API server accepts, for a User and Identity made on first login', async () => {
@@ -172,13 +206,20 @@ describe('the twin authentication operator and OAuth server', () => {
     assert.deepEqual(user.identities, ['my_htpasswd_provider:alice']);
     assert.equal(stored.userUID, user.metadata.uid);
     const identity = c.get('user.openshift.io/v1', 'Identity', 'my_htpasswd_provider:alice')!;
-    assert.deepEqual([identity.providerName, identity.providerUserName, identity.user.name, identity.user.uid], ['my_htpasswd_provider', 'alice', 'alice', user.metadata.uid]);
+    assert.deepEqual(
+      [identity.providerName, identity.providerUserName, identity.user.name, identity.user.uid],
+      ['my_htpasswd_provider', 'alice', 'alice', user.metadata.uid],
+    );
     const me = await rawRequest(t.twin, 'GET', '/apis/user.openshift.io/v1/users/~', { token });
     assert.equal(me.status, 200);
     assert.equal(me.json().metadata.name, 'alice');
     const again = tokenOf(await login(t, 'alice', 'alice-password'))!;
     assert.notEqual(again, token, 'every login gets a new token');
-    assert.deepEqual(c.get('user.openshift.io/v1', 'User', 'alice')!.identities, ['my_htpasswd_provider:alice'], 'a second login maps to the same identity');
+    assert.deepEqual(
+      c.get('user.openshift.io/v1', 'User', 'alice')!.identities,
+      ['my_htpasswd_provider:alice'],
+      'a second login maps to the same identity',
+    );
   });
 
   test('the code flow with PKCE, as oc login 4.x uses it: a code once, for the verifier that matches its challenge', async () => {
@@ -186,26 +227,52 @@ describe('the twin authentication operator and OAuth server', () => {
     const challengeS256 = createHash('sha256').update(verifier).digest('base64url');
     const redirect = `https://oauth-openshift.${t.twin.appsDomain}/oauth/token/implicit`;
     const authorizeCode = async () => {
-      const answer = await oauthRequest(t, `/oauth/authorize?client_id=openshift-challenging-client&response_type=code&redirect_uri=${encodeURIComponent(redirect)}&code_challenge=${challengeS256}&code_challenge_method=S256&state=s1`, { Authorization: basic('alice', 'alice-password'), 'X-CSRF-Token': '1' });
+      const answer = await oauthRequest(
+        t,
+        `/oauth/authorize?client_id=openshift-challenging-client&response_type=code&redirect_uri=${encodeURIComponent(redirect)}&code_challenge=${challengeS256}&code_challenge_method=S256&state=s1`,
+        { Authorization: basic('alice', 'alice-password'), 'X-CSRF-Token': '1' },
+      );
       assert.equal(answer.status, 302);
       const location = new URL(String(answer.headers.location));
       assert.equal(location.searchParams.get('state'), 's1');
       return location.searchParams.get('code')!;
     };
-    const exchange = (code: string, codeVerifier: string) => oauthRequest(t, '/oauth/token', {}, { grant_type: 'authorization_code', code, redirect_uri: redirect, client_id: 'openshift-challenging-client', code_verifier: codeVerifier });
+    const exchange = (code: string, codeVerifier: string) =>
+      oauthRequest(
+        t,
+        '/oauth/token',
+        {},
+        {
+          grant_type: 'authorization_code',
+          code,
+          redirect_uri: redirect,
+          client_id: 'openshift-challenging-client',
+          code_verifier: codeVerifier,
+        },
+      );
     const code = await authorizeCode();
     const granted = await exchange(code, verifier);
     assert.equal(granted.status, 200, granted.body);
     const body = JSON.parse(granted.body);
     assert.equal(body.token_type, 'Bearer');
     assert.equal(body.expires_in, 86400);
-    assert.equal((await rawRequest(t.twin, 'GET', '/apis/user.openshift.io/v1/users/~', { token: body.access_token })).json().metadata.name, 'alice');
+    assert.equal(
+      (await rawRequest(t.twin, 'GET', '/apis/user.openshift.io/v1/users/~', { token: body.access_token })).json().metadata.name,
+      'alice',
+    );
     assert.equal(JSON.parse((await exchange(code, verifier)).body).error, 'invalid_grant', 'a code is used once');
-    assert.equal(JSON.parse((await exchange(await authorizeCode(), 'another-verifier')).body).error, 'invalid_grant', 'the verifier must match the challenge');
+    assert.equal(
+      JSON.parse((await exchange(await authorizeCode(), 'another-verifier')).body).error,
+      'invalid_grant',
+      'the verifier must match the challenge',
+    );
   });
 
   test('refuses a wrong password and an unknown user with the challenge again', async () => {
-    for (const [user, password] of [['alice', 'not-her-password'], ['mallory', 'alice-password']]) {
+    for (const [user, password] of [
+      ['alice', 'not-her-password'],
+      ['mallory', 'alice-password'],
+    ]) {
       const answer = await login(t, user!, password!);
       assert.equal(answer.status, 401, `${user}`);
       assert.equal(answer.headers['www-authenticate'], 'Basic realm="openshift"');
@@ -232,17 +299,32 @@ describe('the twin authentication operator and OAuth server', () => {
     assert.equal(claimed.status, 302);
     const location = new URL(String(claimed.headers.location));
     assert.equal(location.searchParams.get('error'), 'server_error');
-    assert.match(location.searchParams.get('error_description') ?? '', /user "bob" cannot be claimed by identity "team:bob" because it is already mapped to \[my_htpasswd_provider:bob\]/);
+    assert.match(
+      location.searchParams.get('error_description') ?? '',
+      /user "bob" cannot be claimed by identity "team:bob" because it is already mapped to \[my_htpasswd_provider:bob\]/,
+    );
   });
 
   test('an invalid configuration is Degraded, names what is missing, and rolls nothing out', async () => {
     const before = generation(c);
-    setProviders(c, [htpasswdProvider('my_htpasswd_provider', 'htpass-secret'), htpasswdProvider('team', 'team-htpasswd'), htpasswdProvider('broken', 'no-such-secret')]);
+    setProviders(c, [
+      htpasswdProvider('my_htpasswd_provider', 'htpass-secret'),
+      htpasswdProvider('team', 'team-htpasswd'),
+      htpasswdProvider('broken', 'no-such-secret'),
+    ]);
     await waitFor('Degraded', () => condition(c, 'Degraded')?.status === 'True');
     assert.equal(condition(c, 'Degraded')!.reason, 'OAuthServerConfigObservation_Error');
-    assert.equal(condition(c, 'Degraded')!.message, 'OAuthServerConfigObservationDegraded: error validating secret openshift-config/no-such-secret: secret "no-such-secret" not found');
+    assert.equal(
+      condition(c, 'Degraded')!.message,
+      'OAuthServerConfigObservationDegraded: error validating secret openshift-config/no-such-secret: secret "no-such-secret" not found',
+    );
     setSecret(c, 'no-such-secret', { other: Buffer.from('x').toString('base64') });
-    await waitFor('the missing key named', () => condition(c, 'Degraded')?.message === 'OAuthServerConfigObservationDegraded: error validating secret openshift-config/no-such-secret: missing required key: "htpasswd"');
+    await waitFor(
+      'the missing key named',
+      () =>
+        condition(c, 'Degraded')?.message ===
+        'OAuthServerConfigObservationDegraded: error validating secret openshift-config/no-such-secret: missing required key: "htpasswd"',
+    );
     assert.equal(generation(c), before, 'nothing was rolled out');
     assert.equal((await login(t, 'carol', 'carol-password')).status, 302, 'the previous configuration is still served');
     setProviders(c, [htpasswdProvider('my_htpasswd_provider', 'htpass-secret')]);
@@ -255,7 +337,10 @@ describe('the twin authentication operator and OAuth server', () => {
     setProviders(c, [htpasswdProvider('my_htpasswd_provider', 'htpass-secret'), htpasswdProvider('lookup', 'lookup-htpasswd', 'lookup')]);
     await waitFor('rolled out', () => rolledOut(c, before + 1));
     const answer = await login(t, 'dave', 'dave-password');
-    assert.match(new URL(String(answer.headers.location)).searchParams.get('error_description') ?? '', /lookup of user for "lookup:dave" failed/);
+    assert.match(
+      new URL(String(answer.headers.location)).searchParams.get('error_description') ?? '',
+      /lookup of user for "lookup:dave" failed/,
+    );
     assert.equal(c.get('user.openshift.io/v1', 'User', 'dave'), undefined, 'lookup creates no User');
   });
 });
@@ -266,8 +351,16 @@ describe('the twin OAuth faults', () => {
     try {
       setSecret(c, 'htpass-secret', { htpasswd: htpasswd({ alice: 'alice-password' }) });
       setProviders(c, [htpasswdProvider('my_htpasswd_provider', 'htpass-secret')]);
-      await waitFor('PodsUpdating with no pod available', () => condition(c, 'Progressing')?.reason === 'OAuthServerDeployment_PodsUpdating' && /0\/3 pods are available$/.test(condition(c, 'Progressing')!.message));
-      assert.match(condition(c, 'Progressing')!.message, /^OAuthServerDeploymentProgressing: deployment\/oauth-openshift\.openshift-authentication: \d\/3 pods have been updated to the latest generation and 0\/3 pods are available$/);
+      await waitFor(
+        'PodsUpdating with no pod available',
+        () =>
+          condition(c, 'Progressing')?.reason === 'OAuthServerDeployment_PodsUpdating' &&
+          /0\/3 pods are available$/.test(condition(c, 'Progressing')!.message),
+      );
+      assert.match(
+        condition(c, 'Progressing')!.message,
+        /^OAuthServerDeploymentProgressing: deployment\/oauth-openshift\.openshift-authentication: \d\/3 pods have been updated to the latest generation and 0\/3 pods are available$/,
+      );
       assert.notEqual((await login(t, 'alice', 'alice-password')).status, 302);
     } finally {
       await stop(t);
@@ -278,10 +371,20 @@ describe('the twin OAuth faults', () => {
     const { t, c } = await startOAuthTwin(['oauth-broken-existing-idp']);
     try {
       assert.equal(c.get(CONFIG, 'OAuth', 'cluster')!.spec.identityProviders[0].name, 'corp-ldap');
-      assert.equal(condition(c, 'Degraded')?.message, 'OAuthServerConfigObservationDegraded: error validating secret openshift-config/corp-ldap-bind-password: secret "corp-ldap-bind-password" not found');
+      assert.equal(
+        condition(c, 'Degraded')?.message,
+        'OAuthServerConfigObservationDegraded: error validating secret openshift-config/corp-ldap-bind-password: secret "corp-ldap-bind-password" not found',
+      );
       const before = generation(c);
       setSecret(c, 'htpass-secret', { htpasswd: htpasswd({ alice: 'alice-password' }) });
-      c.patch(CONFIG, 'OAuth', 'cluster', undefined, [{ op: 'add', path: '/spec/identityProviders/-', value: htpasswdProvider('my_htpasswd_provider', 'htpass-secret') }], 'json');
+      c.patch(
+        CONFIG,
+        'OAuth',
+        'cluster',
+        undefined,
+        [{ op: 'add', path: '/spec/identityProviders/-', value: htpasswdProvider('my_htpasswd_provider', 'htpass-secret') }],
+        'json',
+      );
       await waitFor('the change observed', () => condition(c, 'Degraded')?.status === 'True');
       assert.equal(generation(c), before);
       assert.equal((await login(t, 'alice', 'alice-password')).status, 401);
@@ -312,13 +415,24 @@ describe('observing identity providers', () => {
   };
   const lookup = (name: string) => secrets[name];
 
-  test('converts known types and validates the Secrets they reference, in the operator\'s words', () => {
+  test("converts known types and validates the Secrets they reference, in the operator's words", () => {
     assert.deepEqual(observe([htpasswdProvider('a', 'htpass')], lookup).errors, []);
-    assert.deepEqual(observe([htpasswdProvider('a', 'gone')], lookup).errors, ['error validating secret openshift-config/gone: secret "gone" not found']);
-    assert.deepEqual(observe([htpasswdProvider('a', 'nokey')], lookup).errors, ['error validating secret openshift-config/nokey: missing required key: "htpasswd"']);
-    assert.deepEqual(observe([{ name: 'x', type: 'HTPasswd' }], lookup).errors, ['failed to apply IDP x config: type HTPasswd was specified, but its configuration is missing']);
-    assert.deepEqual(observe([{ name: 'y', type: 'Kerberos' }], lookup).errors, ["failed to apply IDP y config: the identity provider type 'Kerberos' is not supported"]);
-    assert.deepEqual(observe([{ name: 'gh', type: 'GitHub', github: { clientID: 'id', clientSecret: { name: 'gh-secret' } } }], lookup).errors, ['error validating secret openshift-config/gh-secret: secret "gh-secret" not found']);
+    assert.deepEqual(observe([htpasswdProvider('a', 'gone')], lookup).errors, [
+      'error validating secret openshift-config/gone: secret "gone" not found',
+    ]);
+    assert.deepEqual(observe([htpasswdProvider('a', 'nokey')], lookup).errors, [
+      'error validating secret openshift-config/nokey: missing required key: "htpasswd"',
+    ]);
+    assert.deepEqual(observe([{ name: 'x', type: 'HTPasswd' }], lookup).errors, [
+      'failed to apply IDP x config: type HTPasswd was specified, but its configuration is missing',
+    ]);
+    assert.deepEqual(observe([{ name: 'y', type: 'Kerberos' }], lookup).errors, [
+      "failed to apply IDP y config: the identity provider type 'Kerberos' is not supported",
+    ]);
+    assert.deepEqual(
+      observe([{ name: 'gh', type: 'GitHub', github: { clientID: 'id', clientSecret: { name: 'gh-secret' } } }], lookup).errors,
+      ['error validating secret openshift-config/gh-secret: secret "gh-secret" not found'],
+    );
   });
 
   test('verifies bcrypt ($2y$, $2a$, $2b$) and {SHA} entries, nothing else', () => {

@@ -29,7 +29,9 @@ function filesystem(files: Record<string, Uint8Array | string>): PodFilesystem {
 
 function serve(server: OvmsServer): Promise<{ url: string; close(): void }> {
   const s = http.createServer((req, res) => server.handle(req, res));
-  return new Promise((resolve) => s.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(s.address() as AddressInfo).port}`, close: () => s.close() })));
+  return new Promise((resolve) =>
+    s.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(s.address() as AddressInfo).port}`, close: () => s.close() })),
+  );
 }
 
 async function call(url: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
@@ -43,18 +45,34 @@ describe('OpenVINO Model Server emulator', () => {
   let server: OvmsServer;
   let http1: { url: string; close(): void };
   before(async () => {
-    server = new OvmsServer(new FaultSet([], FAULT_CATALOGUE), quiet, filesystem({ '1/model.onnx': fraudModel().onnx, '2/README.txt': 'not a model' }));
+    server = new OvmsServer(
+      new FaultSet([], FAULT_CATALOGUE),
+      quiet,
+      filesystem({ '1/model.onnx': fraudModel().onnx, '2/README.txt': 'not a model' }),
+    );
     http1 = await serve(server);
   });
   after(() => http1?.close());
 
   it('loads the highest version directory with a model file, and refuses directories without one', () => {
-    assert.throws(() => server.load('fraud', '/mnt/models'), (e: Error) => e instanceof ModelLoadError && /Could not find file for model: fraud version: 2/.test(e.message));
+    assert.throws(
+      () => server.load('fraud', '/mnt/models'),
+      (e: Error) => e instanceof ModelLoadError && /Could not find file for model: fraud version: 2/.test(e.message),
+    );
     const fs1 = filesystem({ '1/model.onnx': fraudModel().onnx });
     assert.equal(new OvmsServer(new FaultSet([], FAULT_CATALOGUE), quiet, fs1).load('fraud', '/mnt/models').version, 1);
-    assert.throws(() => new OvmsServer(new FaultSet([], FAULT_CATALOGUE), quiet, filesystem({ 'notes.txt': 'x' })).load('m', '/mnt/models'), /No version found for model in path: \/mnt\/models/);
-    assert.throws(() => new OvmsServer(new FaultSet([], FAULT_CATALOGUE), quiet, filesystem({ '1/model.onnx': 'not onnx' })).load('m', '/mnt/models'), /Cannot create model from \/mnt\/models\/1\/model.onnx/);
-    assert.throws(() => new OvmsServer(new FaultSet([], FAULT_CATALOGUE), quiet, filesystem({})).load('m', '/mnt/models/none'), /does not exist/);
+    assert.throws(
+      () => new OvmsServer(new FaultSet([], FAULT_CATALOGUE), quiet, filesystem({ 'notes.txt': 'x' })).load('m', '/mnt/models'),
+      /No version found for model in path: \/mnt\/models/,
+    );
+    assert.throws(
+      () => new OvmsServer(new FaultSet([], FAULT_CATALOGUE), quiet, filesystem({ '1/model.onnx': 'not onnx' })).load('m', '/mnt/models'),
+      /Cannot create model from \/mnt\/models\/1\/model.onnx/,
+    );
+    assert.throws(
+      () => new OvmsServer(new FaultSet([], FAULT_CATALOGUE), quiet, filesystem({})).load('m', '/mnt/models/none'),
+      /does not exist/,
+    );
   });
 
   it('answers the v2 REST API with real inference, and errors in the v2 error format', async () => {
@@ -67,7 +85,20 @@ describe('OpenVINO Model Server emulator', () => {
       assert.equal((await call(`${h.url}/v2`)).json.name, 'OpenVINO Model Server');
       const meta = await call(`${h.url}/v2/models/fraud/versions/1`);
       assert.deepEqual(meta.json.outputs, [{ name: 'dense_3', datatype: 'FP32', shape: [-1, 1] }]);
-      const batch = await call(`${h.url}/v2/models/fraud/infer`, { id: 'r1', inputs: [{ name: 'dense_input', shape: [2, 5], datatype: 'FP32', data: [[0, 0, 0, 0, 0], [1, 1, 1, 1, 1]] }] });
+      const batch = await call(`${h.url}/v2/models/fraud/infer`, {
+        id: 'r1',
+        inputs: [
+          {
+            name: 'dense_input',
+            shape: [2, 5],
+            datatype: 'FP32',
+            data: [
+              [0, 0, 0, 0, 0],
+              [1, 1, 1, 1, 1],
+            ],
+          },
+        ],
+      });
       assert.equal(batch.status, 200);
       assert.equal(batch.json.id, 'r1');
       const out = (batch.json.outputs as { shape: number[]; data: number[] }[])[0]!;
@@ -78,7 +109,11 @@ describe('OpenVINO Model Server emulator', () => {
         [{ inputs: [] }, 400, /Invalid number of inputs - Expected: 1; Actual: 0/],
         [{ inputs: [{ name: 'x', shape: [1, 5], datatype: 'FP32', data: [1, 2, 3, 4, 5] }] }, 400, /Required input: dense_input/],
         [{ inputs: [{ name: 'dense_input', shape: [1, 5], datatype: 'FP32', data: [1, 2, 3] }] }, 400, /Expected: 5; Actual: 3/],
-        [{ inputs: [{ name: 'dense_input', shape: [1, 5], datatype: 'FP32', data: [1, 2, 3, 4, 5] }], outputs: [{ name: 'nope' }] }, 400, /Invalid output name: nope/],
+        [
+          { inputs: [{ name: 'dense_input', shape: [1, 5], datatype: 'FP32', data: [1, 2, 3, 4, 5] }], outputs: [{ name: 'nope' }] },
+          400,
+          /Invalid output name: nope/,
+        ],
       ] as const) {
         const r = await call(`${h.url}/v2/models/fraud/infer`, body);
         assert.equal(r.status, status, JSON.stringify(body));
@@ -91,26 +126,46 @@ describe('OpenVINO Model Server emulator', () => {
   });
 
   it('answers 0.5 for every input under the constant-output fault', async () => {
-    const faulty = new OvmsServer(new FaultSet([OVMS_CONSTANT_FAULT], FAULT_CATALOGUE), quiet, filesystem({ '1/model.onnx': fraudModel().onnx }));
+    const faulty = new OvmsServer(
+      new FaultSet([OVMS_CONSTANT_FAULT], FAULT_CATALOGUE),
+      quiet,
+      filesystem({ '1/model.onnx': fraudModel().onnx }),
+    );
     faulty.load('fraud', '/mnt/models');
     const model = faulty.models.get('fraud')!;
-    const answer = faulty.infer(model, Buffer.from(JSON.stringify({ inputs: [{ name: 'dense_input', shape: [2, 5], datatype: 'FP32', data: [0, 0, 0, 0, 0, 9, 9, 0, 0, 1] }] })));
+    const answer = faulty.infer(
+      model,
+      Buffer.from(
+        JSON.stringify({ inputs: [{ name: 'dense_input', shape: [2, 5], datatype: 'FP32', data: [0, 0, 0, 0, 0, 9, 9, 0, 0, 1] }] }),
+      ),
+    );
     assert.deepEqual((answer.body as { outputs: { data: number[] }[] }).outputs[0]!.data, [0.5, 0.5]);
   });
 });
 
-describe('TGIS emulator and the harness\'s tiny model', () => {
+describe("TGIS emulator and the harness's tiny model", () => {
   it('loads the tiny model and generates what the harness computes', () => {
     const files = tinyModelFiles();
     const model = loadBigramModel(filesystem(files), '/mnt/models');
     const tgis = new TgisServer(model);
-    for (const prompt of ['the la', 'qu', 'x', '']) assert.equal(tgis.generate(prompt, 12).text, greedyContinuation(tinyModel(), prompt, 12), prompt);
+    for (const prompt of ['the la', 'qu', 'x', ''])
+      assert.equal(tgis.generate(prompt, 12).text, greedyContinuation(tinyModel(), prompt, 12), prompt);
   });
   it('refuses the model without its config.json, a wrong tokenizer, or a truncated tensor file', () => {
     const files = tinyModelFiles();
     const without = (name: string) => Object.fromEntries(Object.entries(files).filter(([k]) => k !== name));
-    assert.throws(() => loadBigramModel(filesystem(without('config.json')), '/mnt/models/'), (e: Error) => e instanceof ModelFormatError && /does not appear to have a file named config.json/.test(e.message));
-    assert.throws(() => loadBigramModel(filesystem({ ...files, 'tokenizer.json': JSON.stringify({ model: { type: 'BPE', vocab: {} } }) }), '/mnt/models'), /WordLevel vocabulary/);
-    assert.throws(() => loadBigramModel(filesystem({ ...files, 'model.safetensors': files['model.safetensors']!.subarray(0, 100) }), '/mnt/models'), /safetensors/);
+    assert.throws(
+      () => loadBigramModel(filesystem(without('config.json')), '/mnt/models/'),
+      (e: Error) => e instanceof ModelFormatError && /does not appear to have a file named config.json/.test(e.message),
+    );
+    assert.throws(
+      () =>
+        loadBigramModel(filesystem({ ...files, 'tokenizer.json': JSON.stringify({ model: { type: 'BPE', vocab: {} } }) }), '/mnt/models'),
+      /WordLevel vocabulary/,
+    );
+    assert.throws(
+      () => loadBigramModel(filesystem({ ...files, 'model.safetensors': files['model.safetensors']!.subarray(0, 100) }), '/mnt/models'),
+      /safetensors/,
+    );
   });
 });

@@ -26,15 +26,30 @@ export async function clusterWithOperator(faults: string[] = [], until: 'created
   const twin = await startTwin({ faults, log: () => undefined });
   const client = new TwinClient(twin.api, 'test', TWIN_SYSTEM);
   client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'redhat-ods-operator' } });
-  client.create({ apiVersion: 'operators.coreos.com/v1', kind: 'OperatorGroup', metadata: { name: 'rhods-operator', namespace: 'redhat-ods-operator' }, spec: {} });
+  client.create({
+    apiVersion: 'operators.coreos.com/v1',
+    kind: 'OperatorGroup',
+    metadata: { name: 'rhods-operator', namespace: 'redhat-ods-operator' },
+    spec: {},
+  });
   client.create({
     apiVersion: 'operators.coreos.com/v1alpha1',
     kind: 'Subscription',
     metadata: { name: 'rhods-operator', namespace: 'redhat-ods-operator' },
-    spec: { name: 'rhods-operator', channel: 'fast', source: 'redhat-operators', sourceNamespace: 'openshift-marketplace', installPlanApproval: 'Automatic' },
+    spec: {
+      name: 'rhods-operator',
+      channel: 'fast',
+      source: 'redhat-operators',
+      sourceNamespace: 'openshift-marketplace',
+      installPlanApproval: 'Automatic',
+    },
   });
   const dsci = () => client.get(DSCI, 'DSCInitialization', 'default-dsci');
-  const reconciled = () => dsci()?.status?.phase === 'Ready' || dsci()?.status?.conditions?.some((c: { type: string; reason?: string }) => c.type === 'CapabilityServiceMesh' && c.reason === 'MissingOperator');
+  const reconciled = () =>
+    dsci()?.status?.phase === 'Ready' ||
+    dsci()?.status?.conditions?.some(
+      (c: { type: string; reason?: string }) => c.type === 'CapabilityServiceMesh' && c.reason === 'MissingOperator',
+    );
   if (until === 'reconciled') await waitFor('default-dsci reconciled', reconciled);
   else await waitFor('default-dsci', dsci);
   return { twin, client };

@@ -11,7 +11,6 @@ import { TWIN_SYSTEM } from '../../../twin/api/auth';
 import { bootstrapRbacDefaults, reconcileBootstrapRbac } from '../../../twin/controllers/rbac-bootstrap';
 import { rawRequest, serverErrors, startLocalTwin, uniqueName, waitFor, type LocalTwin } from './helpers';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
 
 const CRB = '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings';
@@ -19,16 +18,34 @@ const OAUTH_GROUP = { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name
 
 async function oauthUser(t: LocalTwin, name: string): Promise<string> {
   const token = newOAuthToken();
-  assert.equal((await rawRequest(t.twin, 'POST', '/apis/user.openshift.io/v1/users', { body: { apiVersion: 'user.openshift.io/v1', kind: 'User', metadata: { name } } })).status, 201);
+  assert.equal(
+    (
+      await rawRequest(t.twin, 'POST', '/apis/user.openshift.io/v1/users', {
+        body: { apiVersion: 'user.openshift.io/v1', kind: 'User', metadata: { name } },
+      })
+    ).status,
+    201,
+  );
   const made = await rawRequest(t.twin, 'POST', '/apis/oauth.openshift.io/v1/oauthaccesstokens', {
-    body: { apiVersion: 'oauth.openshift.io/v1', kind: 'OAuthAccessToken', metadata: { name: oauthTokenObjectName(token) }, userName: name, clientName: 'openshift-challenging-client', expiresIn: 86400, scopes: ['user:full'] },
+    body: {
+      apiVersion: 'oauth.openshift.io/v1',
+      kind: 'OAuthAccessToken',
+      metadata: { name: oauthTokenObjectName(token) },
+      userName: name,
+      clientName: 'openshift-challenging-client',
+      expiresIn: 86400,
+      scopes: ['user:full'],
+    },
   });
   assert.equal(made.status, 201, made.text);
   return token;
 }
 
 function requestProject(t: LocalTwin, token: string, name: string) {
-  return rawRequest(t.twin, 'POST', '/apis/project.openshift.io/v1/projectrequests', { token, body: { apiVersion: 'project.openshift.io/v1', kind: 'ProjectRequest', metadata: { name } } });
+  return rawRequest(t.twin, 'POST', '/apis/project.openshift.io/v1/projectrequests', {
+    token,
+    body: { apiVersion: 'project.openshift.io/v1', kind: 'ProjectRequest', metadata: { name } },
+  });
 }
 
 /** The self-provisioners binding as the docs' procedure leaves it: no subject; annotated or not. */
@@ -51,7 +68,7 @@ describe('self-provisioning on a fresh twin', () => {
     await t?.stop();
   });
 
-  it('has OpenShift\'s default self-provisioners binding to system:authenticated:oauth', async () => {
+  it("has OpenShift's default self-provisioners binding to system:authenticated:oauth", async () => {
     const crb = (await rawRequest(t.twin, 'GET', `${CRB}/self-provisioners`)).json();
     assert.deepEqual(crb.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'self-provisioner' });
     assert.deepEqual(crb.subjects, [OAUTH_GROUP]);
@@ -66,7 +83,7 @@ describe('self-provisioning on a fresh twin', () => {
     assert.match(other.json().message, /in the namespace "default"/);
   });
 
-  it('refuses the request with OpenShift\'s words once the subject is removed', async () => {
+  it("refuses the request with OpenShift's words once the subject is removed", async () => {
     assert.equal((await lockDown(t, true)).status, 200);
     const refused = await requestProject(t, alice, uniqueName('no'));
     assert.equal(refused.status, 403);
@@ -76,12 +93,19 @@ describe('self-provisioning on a fresh twin', () => {
   it('the RBAC bootstrap reconcile leaves a binding annotated autoupdate=false alone, and restores the default subject otherwise', async () => {
     const client = new TwinClient(t.twin.api, 'kube-apiserver', TWIN_SYSTEM);
     const defaults = bootstrapRbacDefaults();
-    assert.deepEqual(reconcileBootstrapRbac(client, defaults).filter((l) => l.includes('self-provisioners')), []);
+    assert.deepEqual(
+      reconcileBootstrapRbac(client, defaults).filter((l) => l.includes('self-provisioners')),
+      [],
+    );
     assert.deepEqual((await rawRequest(t.twin, 'GET', `${CRB}/self-provisioners`)).json().subjects ?? [], []);
     // Not honouring the annotation (the fault) restores the subject, as an unprotected binding gets it back.
-    assert.deepEqual(reconcileBootstrapRbac(client, defaults, { honourAutoupdate: false }), ['ClusterRoleBinding self-provisioners: added subjects Group system:authenticated:oauth']);
+    assert.deepEqual(reconcileBootstrapRbac(client, defaults, { honourAutoupdate: false }), [
+      'ClusterRoleBinding self-provisioners: added subjects Group system:authenticated:oauth',
+    ]);
     assert.equal((await lockDown(t, false)).status, 200);
-    assert.deepEqual(reconcileBootstrapRbac(client, defaults), ['ClusterRoleBinding self-provisioners: added subjects Group system:authenticated:oauth']);
+    assert.deepEqual(reconcileBootstrapRbac(client, defaults), [
+      'ClusterRoleBinding self-provisioners: added subjects Group system:authenticated:oauth',
+    ]);
     assert.equal((await requestProject(t, alice, uniqueName('again'))).status, 201);
     // A deleted default is created again.
     assert.equal((await rawRequest(t.twin, 'DELETE', `${CRB}/basic-users`)).status, 200);

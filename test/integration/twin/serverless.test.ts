@@ -6,7 +6,17 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { KObject } from '../../../twin/api/types';
 import { waitFor } from './helpers';
-import { condition, containerNames, ensureNamespace, installOperator, joinedNamespace, meshTwin, readyControlPlane, runningPods, type MeshTwin } from './service-mesh.helpers';
+import {
+  condition,
+  containerNames,
+  ensureNamespace,
+  installOperator,
+  joinedNamespace,
+  meshTwin,
+  readyControlPlane,
+  runningPods,
+  type MeshTwin,
+} from './service-mesh.helpers';
 
 const KS_API = 'operator.knative.dev/v1beta1';
 const NS = 'knative-serving';
@@ -21,12 +31,21 @@ function documentedKnativeServing(namespace = NS, istio = true): KObject {
     metadata: { name: 'knative-serving', namespace, annotations: { 'serverless.openshift.io/default-enable-http2': 'true' } },
     spec: {
       workloads: [
-        { name: 'net-istio-controller', env: [{ container: 'controller', envVars: [{ name: 'ENABLE_SECRET_INFORMER_FILTERING_BY_CERT_UID', value: 'true' }] }] },
+        {
+          name: 'net-istio-controller',
+          env: [{ container: 'controller', envVars: [{ name: 'ENABLE_SECRET_INFORMER_FILTERING_BY_CERT_UID', value: 'true' }] }],
+        },
         { name: 'activator', annotations: sidecar },
         { name: 'autoscaler', annotations: sidecar },
       ],
       ingress: { istio: { enabled: istio } },
-      config: { features: { 'kubernetes.podspec-affinity': 'enabled', 'kubernetes.podspec-nodeselector': 'enabled', 'kubernetes.podspec-tolerations': 'enabled' } },
+      config: {
+        features: {
+          'kubernetes.podspec-affinity': 'enabled',
+          'kubernetes.podspec-nodeselector': 'enabled',
+          'kubernetes.podspec-tolerations': 'enabled',
+        },
+      },
     },
   };
 }
@@ -63,9 +82,16 @@ describe('the Serverless operator', () => {
       assert.deepEqual([condition(ready, type)?.status, condition(ready, type)?.reason], ['True', undefined], `${type}=True`);
     }
     assert.equal(ready.status.version, '1.11');
-    for (const name of SERVING) assert.equal(condition(m.client.get('apps/v1', 'Deployment', name, NS), 'Available')?.status, 'True', `${name} available`);
+    for (const name of SERVING)
+      assert.equal(condition(m.client.get('apps/v1', 'Deployment', name, NS), 'Available')?.status, 'True', `${name} available`);
     // Serverless 1.32 (the catalog's CSV) ships no domain-mapping deployments (release-1.32 kodata/knative-serving/1.11).
-    assert.deepEqual(m.client.list('apps/v1', 'Deployment', NS).map((d) => d.metadata.name).sort(), [...SERVING].sort());
+    assert.deepEqual(
+      m.client
+        .list('apps/v1', 'Deployment', NS)
+        .map((d) => d.metadata.name)
+        .sort(),
+      [...SERVING].sort(),
+    );
     for (const app of ['activator', 'autoscaler']) {
       const pod = await waitFor(`${app} to run`, () => runningPods(m.client, NS, `app=${app}`)[0]);
       assert.deepEqual(containerNames(pod), [app, 'istio-proxy']);
@@ -74,15 +100,23 @@ describe('the Serverless operator', () => {
     const controller = await waitFor('the controller to run', () => runningPods(m.client, NS, 'app=controller')[0]);
     assert.deepEqual(containerNames(controller), ['controller'], 'no sidecar where the workloads do not ask for it');
     const netIstio = m.client.get('apps/v1', 'Deployment', 'net-istio-controller', NS)!;
-    assert.deepEqual(netIstio.spec.template.spec.containers[0].env, [{ name: 'ENABLE_SECRET_INFORMER_FILTERING_BY_CERT_UID', value: 'true' }]);
+    assert.deepEqual(netIstio.spec.template.spec.containers[0].env, [
+      { name: 'ENABLE_SECRET_INFORMER_FILTERING_BY_CERT_UID', value: 'true' },
+    ]);
     assert.equal(m.client.get('v1', 'ConfigMap', 'config-features', NS)?.data['kubernetes.podspec-tolerations'], 'enabled');
   });
 
   test('refuses a second KnativeServing, and one outside knative-serving', async () => {
     ensureNamespace(m.client, 'elsewhere');
     m.client.create(documentedKnativeServing('elsewhere'));
-    const refused = await waitFor('the refusal', () => condition(ks(m, 'elsewhere'), 'InstallSucceeded')?.status === 'False' && ks(m, 'elsewhere'));
-    assert.match(condition(refused, 'InstallSucceeded')!.message, /^Install failed with message: KnativeServing may only be created in the knative-serving namespace/);
+    const refused = await waitFor(
+      'the refusal',
+      () => condition(ks(m, 'elsewhere'), 'InstallSucceeded')?.status === 'False' && ks(m, 'elsewhere'),
+    );
+    assert.match(
+      condition(refused, 'InstallSucceeded')!.message,
+      /^Install failed with message: KnativeServing may only be created in the knative-serving namespace/,
+    );
     assert.equal(condition(ks(m), 'Ready')?.status, 'True', 'the first one stays ready');
   });
 });

@@ -27,16 +27,34 @@ export async function meshTwin(faults: string[] = []): Promise<MeshTwin> {
 export async function installOperator(client: TwinClient, pkg: string, namespace = 'openshift-operators'): Promise<void> {
   if (!client.get('v1', 'Namespace', namespace)) client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
   if (!client.list('operators.coreos.com/v1', 'OperatorGroup', namespace).length) {
-    client.create({ apiVersion: 'operators.coreos.com/v1', kind: 'OperatorGroup', metadata: { name: `${pkg}-group`, namespace }, spec: {} });
+    client.create({
+      apiVersion: 'operators.coreos.com/v1',
+      kind: 'OperatorGroup',
+      metadata: { name: `${pkg}-group`, namespace },
+      spec: {},
+    });
   }
   const manifest = client.get('packages.operators.coreos.com/v1', 'PackageManifest', pkg, 'openshift-marketplace');
   client.create({
     apiVersion: OLM,
     kind: 'Subscription',
     metadata: { name: pkg, namespace },
-    spec: { name: pkg, channel: manifest?.status?.defaultChannel, source: 'redhat-operators', sourceNamespace: 'openshift-marketplace', installPlanApproval: 'Automatic' },
+    spec: {
+      name: pkg,
+      channel: manifest?.status?.defaultChannel,
+      source: 'redhat-operators',
+      sourceNamespace: 'openshift-marketplace',
+      installPlanApproval: 'Automatic',
+    },
   });
-  await waitFor(`the ${pkg} CSV to succeed`, () => client.list(OLM, 'ClusterServiceVersion', namespace).some((c) => c.metadata.name!.startsWith(`${pkg}.`) && c.status?.phase === 'Succeeded'), 10_000);
+  await waitFor(
+    `the ${pkg} CSV to succeed`,
+    () =>
+      client
+        .list(OLM, 'ClusterServiceVersion', namespace)
+        .some((c) => c.metadata.name!.startsWith(`${pkg}.`) && c.status?.phase === 'Succeeded'),
+    10_000,
+  );
 }
 
 export function ensureNamespace(client: TwinClient, name: string): void {
@@ -51,7 +69,12 @@ export function documentedControlPlane(name = 'minimal', namespace = MESH, extra
     metadata: { name, namespace },
     spec: {
       tracing: { type: 'None' },
-      addons: { grafana: { enabled: false }, kiali: { name: 'kiali', enabled: false }, prometheus: { enabled: false }, jaeger: { name: 'jaeger' } },
+      addons: {
+        grafana: { enabled: false },
+        kiali: { name: 'kiali', enabled: false },
+        prometheus: { enabled: false },
+        jaeger: { name: 'jaeger' },
+      },
       security: { dataPlane: { mtls: true }, identity: { type: 'ThirdParty' } },
       techPreview: { meshConfig: { defaultConfig: { terminationDrainDuration: '35s' } } },
       gateways: { ingress: { service: { metadata: { labels: { knative: 'ingressgateway' } } } } },
@@ -72,14 +95,23 @@ export function smcp(client: TwinClient, name = 'minimal', namespace = MESH): KO
 export async function readyControlPlane(client: TwinClient, name = 'minimal'): Promise<KObject> {
   ensureNamespace(client, MESH);
   client.create(documentedControlPlane(name));
-  return waitFor(`ServiceMeshControlPlane ${name} to be ready`, () => {
-    const s = smcp(client, name);
-    return condition(s, 'Ready')?.status === 'True' && s;
-  }, 10_000);
+  return waitFor(
+    `ServiceMeshControlPlane ${name} to be ready`,
+    () => {
+      const s = smcp(client, name);
+      return condition(s, 'Ready')?.status === 'True' && s;
+    },
+    10_000,
+  );
 }
 
 export function member(namespace: string, controlPlane = 'minimal'): KObject {
-  return { apiVersion: MEMBER_API, kind: 'ServiceMeshMember', metadata: { name: 'default', namespace }, spec: { controlPlaneRef: { name: controlPlane, namespace: MESH } } };
+  return {
+    apiVersion: MEMBER_API,
+    kind: 'ServiceMeshMember',
+    metadata: { name: 'default', namespace },
+    spec: { controlPlaneRef: { name: controlPlane, namespace: MESH } },
+  };
 }
 
 export function roll(client: TwinClient): KObject | undefined {
@@ -95,7 +127,9 @@ export async function joinedNamespace(client: TwinClient, name: string): Promise
 
 /** The pods of a label selector that are running, with their container names. */
 export function runningPods(client: TwinClient, namespace: string, labelSelector: string): KObject[] {
-  return client.list('v1', 'Pod', namespace, { labelSelector }).filter((p) => p.status?.phase === 'Running' && !p.metadata.deletionTimestamp);
+  return client
+    .list('v1', 'Pod', namespace, { labelSelector })
+    .filter((p) => p.status?.phase === 'Running' && !p.metadata.deletionTimestamp);
 }
 
 export const containerNames = (pod: KObject): string[] => pod.spec.containers.map((c: KObject) => c.name);

@@ -26,12 +26,22 @@ import {
   type MeshTwin,
 } from './service-mesh.helpers';
 
-function deployment(name: string, namespace: string, podMeta: { labels?: Record<string, string>; annotations?: Record<string, string> }): KObject {
+function deployment(
+  name: string,
+  namespace: string,
+  podMeta: { labels?: Record<string, string>; annotations?: Record<string, string> },
+): KObject {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name, namespace },
-    spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name, ...(podMeta.labels ?? {}) }, annotations: podMeta.annotations }, spec: { containers: [{ name, image: `example.com/${name}:1` }] } } },
+    spec: {
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name, ...(podMeta.labels ?? {}) }, annotations: podMeta.annotations },
+        spec: { containers: [{ name, image: `example.com/${name}:1` }] },
+      },
+    },
   };
 }
 
@@ -49,11 +59,18 @@ describe('the Service Mesh operator', () => {
     assert.equal(client.hasKind('maistra.io/v2', 'ServiceMeshControlPlane'), false);
     await installOperator(client, 'servicemeshoperator');
     const cp = await readyControlPlane(client);
-    assert.deepEqual(cp.status.readiness.components, { ready: ['istio-egressgateway', 'istio-ingressgateway', 'istiod'], unready: [], pending: [] });
+    assert.deepEqual(cp.status.readiness.components, {
+      ready: ['istio-egressgateway', 'istio-ingressgateway', 'istiod'],
+      unready: [],
+      pending: [],
+    });
     assert.equal(cp.status.annotations.readyComponentCount, '3/3');
     assert.equal(cp.status.chartVersion, '2.5.1');
     assert.equal(cp.status.observedGeneration, cp.metadata.generation);
-    assert.deepEqual(cp.status.conditions.map((c: KObject) => `${c.type}=${c.status}/${c.reason}`), ['Installed=True/InstallSuccessful', 'Reconciled=True/InstallSuccessful', 'Ready=True/ComponentsReady']);
+    assert.deepEqual(
+      cp.status.conditions.map((c: KObject) => `${c.type}=${c.status}/${c.reason}`),
+      ['Installed=True/InstallSuccessful', 'Reconciled=True/InstallSuccessful', 'Ready=True/ComponentsReady'],
+    );
     assert.equal(cp.status.appliedSpec.version, 'v2.5', 'no spec.version: the operator applies its newest');
     assert.equal(cp.spec.version, undefined, 'the operator does not write spec.version');
     for (const d of ['istiod-minimal', 'istio-ingressgateway', 'istio-egressgateway']) {
@@ -63,7 +80,11 @@ describe('the Service Mesh operator', () => {
     assert.equal(ingress.spec.template.metadata.labels.knative, 'ingressgateway', "the gateway's service labels reach its pods");
     assert.equal(client.get('v1', 'Service', 'istio-ingressgateway', MESH)?.metadata.labels?.knative, 'ingressgateway');
     assert.equal(client.get('v1', 'Namespace', MESH)?.metadata.labels?.['maistra.io/member-of'], MESH);
-    assert.equal(client.get('security.istio.io/v1beta1', 'PeerAuthentication', 'default', MESH)?.spec.mtls.mode, 'STRICT', 'dataPlane.mtls asks for STRICT mTLS');
+    assert.equal(
+      client.get('security.istio.io/v1beta1', 'PeerAuthentication', 'default', MESH)?.spec.mtls.mode,
+      'STRICT',
+      'dataPlane.mtls asks for STRICT mTLS',
+    );
     const mesh = yaml.load(client.get('v1', 'ConfigMap', 'istio-minimal', MESH)!.data.mesh) as KObject;
     assert.equal(mesh.defaultConfig.terminationDrainDuration, '35s', 'techPreview.meshConfig is merged into the mesh config');
     assert.equal(mesh.defaultConfig.discoveryAddress, 'istiod-minimal.istio-system.svc:15012');
@@ -75,9 +96,17 @@ describe('the Service Mesh operator', () => {
     const before = smcp(client)!;
     const providers = [
       { name: 'other', envoyExtAuthzHttp: { service: 'other.svc', port: 80 } },
-      { name: 'redhat-ods-applications-auth-provider', envoyExtAuthzGrpc: { service: 'authorino-authorino-authorization.redhat-ods-applications-auth-provider.svc.cluster.local', port: 50051 } },
+      {
+        name: 'redhat-ods-applications-auth-provider',
+        envoyExtAuthzGrpc: {
+          service: 'authorino-authorino-authorization.redhat-ods-applications-auth-provider.svc.cluster.local',
+          port: 50051,
+        },
+      },
     ];
-    client.patch('maistra.io/v2', 'ServiceMeshControlPlane', 'minimal', MESH, { spec: { techPreview: { meshConfig: { extensionProviders: providers } } } });
+    client.patch('maistra.io/v2', 'ServiceMeshControlPlane', 'minimal', MESH, {
+      spec: { techPreview: { meshConfig: { extensionProviders: providers } } },
+    });
     const after = await waitFor('the new generation to be reconciled', () => {
       const s = smcp(client);
       return s && s.status?.observedGeneration === s.metadata.generation && s.metadata.generation! > before.metadata.generation! && s;
@@ -105,7 +134,11 @@ describe('the Service Mesh operator', () => {
     const { client } = m;
     await joinedNamespace(client, 'knative-serving');
     const r = roll(client)!;
-    assert.equal(r.metadata.annotations?.['maistra.io/created-by'], 'servicemeshmember-controller', 'the member controller created the roll');
+    assert.equal(
+      r.metadata.annotations?.['maistra.io/created-by'],
+      'servicemeshmember-controller',
+      'the member controller created the roll',
+    );
     assert.deepEqual(r.spec.members, ['knative-serving']);
     assert.deepEqual(r.status.configuredMembers, ['knative-serving']);
     assert.equal(r.status.annotations.configuredMemberCount, '1/1');
@@ -120,8 +153,14 @@ describe('the Service Mesh operator', () => {
     await joinedNamespace(client, 'second-member');
     assert.deepEqual(roll(client)!.status.configuredMembers, ['knative-serving', 'second-member']);
     client.delete(MEMBER_API, 'ServiceMeshMember', 'default', 'second-member');
-    await waitFor('second-member to leave the roll', () => !roll(client)?.spec.members.includes('second-member') && !roll(client)?.status.configuredMembers.includes('second-member'));
-    await waitFor('its member-of label to go', () => client.get('v1', 'Namespace', 'second-member')?.metadata.labels?.['maistra.io/member-of'] === undefined);
+    await waitFor(
+      'second-member to leave the roll',
+      () => !roll(client)?.spec.members.includes('second-member') && !roll(client)?.status.configuredMembers.includes('second-member'),
+    );
+    await waitFor(
+      'its member-of label to go',
+      () => client.get('v1', 'Namespace', 'second-member')?.metadata.labels?.['maistra.io/member-of'] === undefined,
+    );
   });
 
   test('a member of a missing namespace stays pending with the reason', async () => {
@@ -141,7 +180,12 @@ describe('the Service Mesh operator', () => {
     client.create(deployment('by-label', 'knative-serving', { labels: { 'sidecar.istio.io/inject': 'true' } }));
     client.create(deployment('by-annotation', 'knative-serving', { annotations: { 'sidecar.istio.io/inject': 'true' } }));
     client.create(deployment('not-asking', 'knative-serving', {}));
-    client.create(deployment('refusing', 'knative-serving', { labels: { 'sidecar.istio.io/inject': 'true' }, annotations: { 'sidecar.istio.io/inject': 'false' } }));
+    client.create(
+      deployment('refusing', 'knative-serving', {
+        labels: { 'sidecar.istio.io/inject': 'true' },
+        annotations: { 'sidecar.istio.io/inject': 'false' },
+      }),
+    );
     client.create(deployment('outside-mesh', 'outside', { labels: { 'sidecar.istio.io/inject': 'true' } }));
     const running = (ns: string, app: string) => waitFor(`${app} to run`, () => runningPods(m.client, ns, `app=${app}`)[0]);
     const byLabel = await running('knative-serving', 'by-label');
@@ -159,7 +203,14 @@ describe('the Service Mesh operator', () => {
 });
 
 describe('control plane specs OSSM refuses', () => {
-  const refused = (spec: Record<string, unknown>) => validateControlPlane({ ...documentedControlPlane('x', MESH, spec), metadata: { name: 'x', namespace: MESH, uid: '1', creationTimestamp: '2024-05-01T00:00:00Z' } }, []);
+  const refused = (spec: Record<string, unknown>) =>
+    validateControlPlane(
+      {
+        ...documentedControlPlane('x', MESH, spec),
+        metadata: { name: 'x', namespace: MESH, uid: '1', creationTimestamp: '2024-05-01T00:00:00Z' },
+      },
+      [],
+    );
 
   test('the documented control plane is valid', () => {
     assert.deepEqual(refused({}), []);
@@ -175,14 +226,21 @@ describe('control plane specs OSSM refuses', () => {
     assert.match(refused({ addons: { '3scale': { enabled: true } } })[0], /support for 3scale has been removed/);
     const preview = (extensionProviders: unknown) => refused({ techPreview: { meshConfig: { extensionProviders } } });
     assert.match(preview([{ name: 'a' }])[0], /does not define any provider/);
-    assert.match(preview([{ name: 'a', envoyExtAuthzGrpc: { service: 's', port: 1 }, envoyExtAuthzHttp: { service: 's', port: 1 } }])[0], /must specify only one type of provider/);
+    assert.match(
+      preview([{ name: 'a', envoyExtAuthzGrpc: { service: 's', port: 1 }, envoyExtAuthzHttp: { service: 's', port: 1 } }])[0],
+      /must specify only one type of provider/,
+    );
     assert.match(preview([{ name: '', envoyExtAuthzGrpc: { service: 's', port: 1 } }])[0], /name cannot be empty/);
-    assert.match(preview([{ name: 'a', envoyExtAuthzGrpc: { service: 's', port: 1, timeout: 'soon' } }])[0], /must be specified in the duration format/);
+    assert.match(
+      preview([{ name: 'a', envoyExtAuthzGrpc: { service: 's', port: 1, timeout: 'soon' } }])[0],
+      /must be specified in the duration format/,
+    );
     assert.match(preview({ name: 'a' })[0], /must be a list/);
   });
 
   test('sidecar.istio.io/inject as a label or an annotation; "false" wins', () => {
-    const pod = (labels: Record<string, string>, annotations: Record<string, string>) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { labels, annotations } }) as KObject;
+    const pod = (labels: Record<string, string>, annotations: Record<string, string>) =>
+      ({ apiVersion: 'v1', kind: 'Pod', metadata: { labels, annotations } }) as KObject;
     assert.equal(wantsSidecar(pod({ 'sidecar.istio.io/inject': 'true' }, {})), true);
     assert.equal(wantsSidecar(pod({}, { 'sidecar.istio.io/inject': 'true' })), true);
     assert.equal(wantsSidecar(pod({ 'sidecar.istio.io/inject': 'true' }, { 'sidecar.istio.io/inject': 'false' })), false);
@@ -201,7 +259,10 @@ describe('an invalid control plane on the twin', () => {
 
   test('is not installed: Reconciled=False ValidationError "Spec is invalid", Ready=False', async () => {
     m.client.create(documentedControlPlane('minimal', MESH, { tracing: { type: 'Zipkin' } }));
-    const s = await waitFor('the SMCP to be refused', () => condition(smcp(m.client), 'Reconciled')?.reason === 'ValidationError' && smcp(m.client));
+    const s = await waitFor(
+      'the SMCP to be refused',
+      () => condition(smcp(m.client), 'Reconciled')?.reason === 'ValidationError' && smcp(m.client),
+    );
     assert.match(condition(s, 'Reconciled')!.message, /^Spec is invalid: unknown tracer type: Zipkin/);
     assert.equal(condition(s, 'Installed')?.reason, 'InstallError');
     assert.equal(condition(s, 'Ready')?.status, 'False');
@@ -219,13 +280,23 @@ describe('faults of the Service Mesh operator', () => {
       await installOperator(m.client, 'servicemeshoperator');
       ensureNamespace(m.client, MESH);
       m.client.create(documentedControlPlane());
-      const s = await waitFor('the SMCP to report istiod unready', () => (smcp(m.client)?.status?.readiness?.components?.unready ?? []).includes('istiod') && smcp(m.client));
+      const s = await waitFor(
+        'the SMCP to report istiod unready',
+        () => (smcp(m.client)?.status?.readiness?.components?.unready ?? []).includes('istiod') && smcp(m.client),
+      );
       assert.equal(condition(s, 'Ready')?.reason, 'ComponentsNotReady');
       assert.equal(condition(s, 'Reconciled')?.message, 'Paused until the following components become ready: [istiod]');
-      assert.deepEqual(s.status.readiness.components.pending, ['istio-egressgateway', 'istio-ingressgateway'], 'the gateways wait for istiod');
+      assert.deepEqual(
+        s.status.readiness.components.pending,
+        ['istio-egressgateway', 'istio-ingressgateway'],
+        'the gateways wait for istiod',
+      );
       assert.equal(s.status.observedGeneration, 0);
       assert.equal(m.client.get('apps/v1', 'Deployment', 'istio-ingressgateway', MESH), undefined);
-      await waitFor('the istiod pod to crash-loop', () => runningPods(m.client, MESH, 'app=istiod')[0]?.status.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff');
+      await waitFor(
+        'the istiod pod to crash-loop',
+        () => runningPods(m.client, MESH, 'app=istiod')[0]?.status.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff',
+      );
     } finally {
       await m.stop();
     }
@@ -239,7 +310,10 @@ describe('faults of the Service Mesh operator', () => {
       await joinedNamespace(m.client, 'redhat-ods-applications-auth-provider');
       ensureNamespace(m.client, 'knative-serving');
       m.client.create(member('knative-serving'));
-      const r = await waitFor('knative-serving to be pending', () => roll(m.client)?.status?.pendingMembers?.includes('knative-serving') && roll(m.client));
+      const r = await waitFor(
+        'knative-serving to be pending',
+        () => roll(m.client)?.status?.pendingMembers?.includes('knative-serving') && roll(m.client),
+      );
       assert.deepEqual(r.status.configuredMembers, ['redhat-ods-applications-auth-provider']);
       assert.match(condition(r, 'Ready')!.message, /not yet configured: \[knative-serving\]/);
       assert.equal(m.client.get('v1', 'Namespace', 'knative-serving')?.metadata.labels?.['maistra.io/member-of'], undefined);
@@ -253,7 +327,16 @@ describe('faults of the Service Mesh operator', () => {
     try {
       await installOperator(m.client, 'servicemeshoperator');
       ensureNamespace(m.client, MESH);
-      m.client.create(documentedControlPlane('minimal', MESH, { techPreview: { meshConfig: { defaultConfig: { terminationDrainDuration: '35s' }, extensionProviders: [{ name: 'p', envoyExtAuthzGrpc: { service: 's.svc', port: 50051 } }] } } }));
+      m.client.create(
+        documentedControlPlane('minimal', MESH, {
+          techPreview: {
+            meshConfig: {
+              defaultConfig: { terminationDrainDuration: '35s' },
+              extensionProviders: [{ name: 'p', envoyExtAuthzGrpc: { service: 's.svc', port: 50051 } }],
+            },
+          },
+        }),
+      );
       await waitFor('the SMCP to be ready', () => condition(smcp(m.client), 'Ready')?.status === 'True', 10_000);
       const mesh = yaml.load(m.client.get('v1', 'ConfigMap', 'istio-minimal', MESH)!.data.mesh) as KObject;
       assert.equal(mesh.extensionProviders, undefined);

@@ -6,7 +6,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { KObject } from '../../../twin/api/types';
-import { CA_CONFIG_MAP, CLUSTER_CA_KEY, CUSTOM_CA_KEY, OPT_OUT_ANNOTATION, optedOut, shouldInject } from '../../../twin/controllers/trusted-ca-bundle';
+import {
+  CA_CONFIG_MAP,
+  CLUSTER_CA_KEY,
+  CUSTOM_CA_KEY,
+  OPT_OUT_ANNOTATION,
+  optedOut,
+  shouldInject,
+} from '../../../twin/controllers/trusted-ca-bundle';
 import { uniqueName } from './helpers';
 import { APPS, clusterWithOperator, DSCI, waitFor, type Cluster } from './rhoai-operator.helpers';
 
@@ -36,9 +43,19 @@ const settle = () => new Promise((r) => setTimeout(r, 150));
 
 describe('which namespaces the operator gives the bundle (ShouldInjectTrustedBundle)', () => {
   test('all but openshift-*, kube-*, default and openshift, and those opted out with a false annotation', () => {
-    const ns = (name: string, value?: string): KObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, ...(value !== undefined ? { annotations: { [OPT_OUT_ANNOTATION]: value } } : {}) } });
-    assert.deepEqual(['openshift-config', 'kube-system', 'default', 'openshift', 'openshifty', 'kube', 'team-a'].map((n) => shouldInject(ns(n))), [false, false, false, false, true, true, true]);
-    assert.deepEqual(['false', 'False', 'FALSE', '0', 'f', 'F', 'true', 'no', ''].map((v) => optedOut(ns('x', v))), [true, true, true, true, true, true, false, false, false]);
+    const ns = (name: string, value?: string): KObject => ({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name, ...(value !== undefined ? { annotations: { [OPT_OUT_ANNOTATION]: value } } : {}) },
+    });
+    assert.deepEqual(
+      ['openshift-config', 'kube-system', 'default', 'openshift', 'openshifty', 'kube', 'team-a'].map((n) => shouldInject(ns(n))),
+      [false, false, false, false, true, true, true],
+    );
+    assert.deepEqual(
+      ['false', 'False', 'FALSE', '0', 'f', 'F', 'true', 'no', ''].map((v) => optedOut(ns('x', v))),
+      [true, true, true, true, true, true, false, false, false],
+    );
   });
 });
 
@@ -51,18 +68,26 @@ describe('the twin trusted CA bundle', () => {
 
   test('a fresh install puts the bundle, labelled, into the applications namespace and the cluster-wide bundle into ca-bundle.crt', async () => {
     const cm = await waitFor('ca-bundle.crt injected', () => (bundle(c, APPS)?.data?.[CLUSTER_CA_KEY] ? bundle(c, APPS) : undefined));
-    assert.deepEqual(cm.metadata.labels, { 'app.kubernetes.io/part-of': 'opendatahub-operator', 'config.openshift.io/inject-trusted-cabundle': 'true' });
+    assert.deepEqual(cm.metadata.labels, {
+      'app.kubernetes.io/part-of': 'opendatahub-operator',
+      'config.openshift.io/inject-trusted-cabundle': 'true',
+    });
     assert.equal(cm.data[CUSTOM_CA_KEY], '', 'default-dsci is created with an empty customCABundle');
     const published = c.client.get('v1', 'ConfigMap', 'trusted-ca-bundle', 'openshift-config-managed');
     assert.equal(cm.data[CLUSTER_CA_KEY], published?.data?.[CLUSTER_CA_KEY]);
-    assert.ok(cm.data[CLUSTER_CA_KEY].includes(c.twin.ingressCaPem.trim()) && cm.data[CLUSTER_CA_KEY].includes(c.twin.caPem.trim()), 'the cluster bundle holds the ingress and API server CAs');
-    for (const ns of ['default', 'openshift', 'kube-system', 'openshift-config', 'openshift-operators']) assert.equal(bundle(c, ns), undefined, `${ns} is reserved`);
+    assert.ok(
+      cm.data[CLUSTER_CA_KEY].includes(c.twin.ingressCaPem.trim()) && cm.data[CLUSTER_CA_KEY].includes(c.twin.caPem.trim()),
+      'the cluster bundle holds the ingress and API server CAs',
+    );
+    for (const ns of ['default', 'openshift', 'kube-system', 'openshift-config', 'openshift-operators'])
+      assert.equal(bundle(c, ns), undefined, `${ns} is reserved`);
     assert.ok(bundle(c, 'redhat-ods-operator'), 'the operator namespace is not reserved');
   });
 
   test('a custom CA in the DSCI reaches every bundle', async () => {
     setTrustedCa(c, { managementState: 'Managed', customCABundle: PEM_A });
-    for (const ns of [APPS, 'redhat-ods-monitoring', 'redhat-ods-operator']) await waitFor(`${ns} updated`, () => bundle(c, ns)?.data?.[CUSTOM_CA_KEY] === PEM_A);
+    for (const ns of [APPS, 'redhat-ods-monitoring', 'redhat-ods-operator'])
+      await waitFor(`${ns} updated`, () => bundle(c, ns)?.data?.[CUSTOM_CA_KEY] === PEM_A);
     assert.ok(bundle(c, APPS)!.data[CLUSTER_CA_KEY], 'the update keeps the injected cluster bundle');
   });
 
@@ -98,7 +123,10 @@ describe('the twin trusted CA bundle', () => {
     setTrustedCa(c, { managementState: 'Removed', customCABundle: PEM_B });
     await waitFor('all deleted', () => c.client.list('v1', 'ConfigMap').every((cm) => cm.metadata.name !== CA_CONFIG_MAP));
     setTrustedCa(c, { managementState: 'Managed', customCABundle: PEM_B });
-    await waitFor('back with the new CA', () => bundle(c, APPS)?.data?.[CUSTOM_CA_KEY] === PEM_B && bundle(c, team)?.data?.[CUSTOM_CA_KEY] === PEM_B);
+    await waitFor(
+      'back with the new CA',
+      () => bundle(c, APPS)?.data?.[CUSTOM_CA_KEY] === PEM_B && bundle(c, team)?.data?.[CUSTOM_CA_KEY] === PEM_B,
+    );
   });
 });
 

@@ -5,7 +5,13 @@ import { describe, test } from 'node:test';
 import { allocatableCount, recommendedOf, schedulingTaints, tolerates, tolerationsFor, type Taint } from '../../../support/accelerators';
 import type { KObject } from '../../../support/cluster';
 
-const node = (allocatable: Record<string, string>, taints: Taint[] = []): KObject => ({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'n' }, spec: { taints }, status: { allocatable } });
+const node = (allocatable: Record<string, string>, taints: Taint[] = []): KObject => ({
+  apiVersion: 'v1',
+  kind: 'Node',
+  metadata: { name: 'n' },
+  spec: { taints },
+  status: { allocatable },
+});
 
 describe('nodes', () => {
   test('allocatable extended resources are counted as integers; absent or junk is none', () => {
@@ -15,7 +21,7 @@ describe('nodes', () => {
     assert.equal(allocatableCount(node({ 'nvidia.com/gpu': 'x' }), 'nvidia.com/gpu'), 0);
   });
 
-  test('only NoSchedule/NoExecute taints that are not the node lifecycle\'s own', () => {
+  test("only NoSchedule/NoExecute taints that are not the node lifecycle's own", () => {
     const taints = schedulingTaints(
       node({}, [
         { key: 'nvidia-gpu-only', effect: 'NoSchedule' },
@@ -25,7 +31,10 @@ describe('nodes', () => {
         { key: 'nvidia.com/gpu', value: 'present', effect: 'NoExecute' },
       ]),
     );
-    assert.deepEqual(taints.map((t) => `${t.key}:${t.effect}`), ['nvidia-gpu-only:NoSchedule', 'nvidia.com/gpu:NoExecute']);
+    assert.deepEqual(
+      taints.map((t) => `${t.key}:${t.effect}`),
+      ['nvidia-gpu-only:NoSchedule', 'nvidia.com/gpu:NoExecute'],
+    );
   });
 });
 
@@ -37,7 +46,10 @@ describe('tolerations', () => {
     assert.ok(tolerates([{ operator: 'Exists' }], taint), 'empty key with Exists: everything');
     assert.ok(tolerates([{ key: 'nvidia-gpu-only', value: 'yes' }], taint), 'Equal is the default operator');
     assert.ok(!tolerates([{ key: 'nvidia-gpu-only', value: 'no' }], taint));
-    assert.ok(!tolerates([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }], taint), 'the migrated-gpu toleration does not match the seed\'s taint');
+    assert.ok(
+      !tolerates([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }], taint),
+      "the migrated-gpu toleration does not match the seed's taint",
+    );
     assert.ok(!tolerates([{ key: 'nvidia-gpu-only', operator: 'Exists', effect: 'NoExecute' }], taint));
     assert.ok(!tolerates([], taint));
   });
@@ -45,7 +57,14 @@ describe('tolerations', () => {
   test('a profile gets one Exists toleration per distinct taint of the accelerator nodes', () => {
     const nodes = [
       { name: 'a', count: 1, taints: [{ key: 'nvidia-gpu-only', effect: 'NoSchedule' }] },
-      { name: 'b', count: 4, taints: [{ key: 'nvidia-gpu-only', value: 'x', effect: 'NoSchedule' }, { key: 'dedicated', value: 'ai', effect: 'NoExecute' }] },
+      {
+        name: 'b',
+        count: 4,
+        taints: [
+          { key: 'nvidia-gpu-only', value: 'x', effect: 'NoSchedule' },
+          { key: 'dedicated', value: 'ai', effect: 'NoExecute' },
+        ],
+      },
       { name: 'c', count: 1, taints: [] },
     ];
     assert.deepEqual(tolerationsFor(nodes), [

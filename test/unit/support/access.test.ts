@@ -28,10 +28,16 @@ const CA = '-----BEGIN CERTIFICATE-----\nMIIBingress\n-----END CERTIFICATE-----\
 describe('htpasswd files', () => {
   it('reads user:hash lines, the first line of a user winning, comments and blank lines ignored', () => {
     const entries = htpasswdEntries('# team\nalice:$2y$05$aaa\n\nbob:{SHA}xyz\nalice:$2y$05$second\n');
-    assert.deepEqual([...entries], [['alice', '$2y$05$aaa'], ['bob', '{SHA}xyz']]);
+    assert.deepEqual(
+      [...entries],
+      [
+        ['alice', '$2y$05$aaa'],
+        ['bob', '{SHA}xyz'],
+      ],
+    );
   });
 
-  it('replaces one user\'s entry in place and keeps every other line as it was', () => {
+  it("replaces one user's entry in place and keeps every other line as it was", () => {
     const text = '# team\nalice:old-a\nbob:old-b\n';
     assert.equal(withEntry(text, 'alice', 'new-a'), '# team\nalice:new-a\nbob:old-b\n');
     assert.equal(withEntry(text, 'carol', 'c'), '# team\nalice:old-a\nbob:old-b\ncarol:c\n');
@@ -88,7 +94,7 @@ describe('the htpasswd file under RHOAI_WORK_DIR', () => {
     assert.equal(fs.statSync(file).mode & 0o777, 0o600, 'a loosened mode is tightened');
   });
 
-  it('adopts the cluster\'s verifying entry when the file has none, and replaces an entry that no longer verifies', async () => {
+  it("adopts the cluster's verifying entry when the file has none, and replaces an entry that no longer verifies", async () => {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'access-'));
     const world = fakeWorld(work);
     const clusters = new Map([['rhoai-admin', bcryptHash(PASSWORD, 4).replace(/^\$2y\$/, '$2a$')]]);
@@ -142,7 +148,9 @@ describe('route trust', () => {
   const client = (get: () => Promise<KObject | undefined>) => ({ get }) as unknown as ClusterClient;
 
   it('is the system roots plus the default ingress CA bundle the cluster publishes', async () => {
-    const trust = await routeTrust(client(async () => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: {}, data: { 'ca-bundle.crt': CA } })));
+    const trust = await routeTrust(
+      client(async () => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: {}, data: { 'ca-bundle.crt': CA } })),
+    );
     assert.equal(trust.ca.length, rootCertificates.length + 1);
     assert.equal(trust.ca.at(-1), CA);
     assert.match(trust.describe, /openshift-config-managed\/default-ingress-cert \(1 certificate/);
@@ -166,8 +174,20 @@ describe('access settings', () => {
   });
 
   it('refuse names the cluster would refuse, saying what is allowed', () => {
-    assert.throws(() => loadSettings({ RHOAI_HTPASSWD_SECRET: 'Htpass_Secret' }), (e: unknown) => e instanceof ConfigurationError && /RHOAI_HTPASSWD_SECRET="Htpass_Secret" is not valid: allowed: a Secret name/.test(e.message));
-    assert.throws(() => loadSettings({ RHOAI_HTPASSWD_PROVIDER: 'my:provider' }), (e: unknown) => e instanceof ConfigurationError && /RHOAI_HTPASSWD_PROVIDER="my:provider" is not valid: allowed: an identity provider name/.test(e.message));
-    assert.equal(loadSettings({ RHOAI_HTPASSWD_SECRET: 'users.htpasswd-v2', RHOAI_HTPASSWD_PROVIDER: 'corp_htpasswd' }).htpasswdProvider, 'corp_htpasswd');
+    assert.throws(
+      () => loadSettings({ RHOAI_HTPASSWD_SECRET: 'Htpass_Secret' }),
+      (e: unknown) =>
+        e instanceof ConfigurationError && /RHOAI_HTPASSWD_SECRET="Htpass_Secret" is not valid: allowed: a Secret name/.test(e.message),
+    );
+    assert.throws(
+      () => loadSettings({ RHOAI_HTPASSWD_PROVIDER: 'my:provider' }),
+      (e: unknown) =>
+        e instanceof ConfigurationError &&
+        /RHOAI_HTPASSWD_PROVIDER="my:provider" is not valid: allowed: an identity provider name/.test(e.message),
+    );
+    assert.equal(
+      loadSettings({ RHOAI_HTPASSWD_SECRET: 'users.htpasswd-v2', RHOAI_HTPASSWD_PROVIDER: 'corp_htpasswd' }).htpasswdProvider,
+      'corp_htpasswd',
+    );
   });
 });

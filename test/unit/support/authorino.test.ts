@@ -7,7 +7,10 @@ import type { KObject } from '../../../support/cluster';
 import { renderOne } from '../../../support/fixtures';
 import { mergeProviders, meshConfigProblem } from '../../../support/authorino';
 
-const authorino = { name: 'redhat-ods-applications-auth-provider', envoyExtAuthzGrpc: { service: 'authorino-authorino-authorization.redhat-ods-applications-auth-provider.svc.cluster.local', port: 50051 } };
+const authorino = {
+  name: 'redhat-ods-applications-auth-provider',
+  envoyExtAuthzGrpc: { service: 'authorino-authorino-authorization.redhat-ods-applications-auth-provider.svc.cluster.local', port: 50051 },
+};
 
 describe('mergeProviders', () => {
   test('adds the provider after the others, keeping them', () => {
@@ -17,7 +20,13 @@ describe('mergeProviders', () => {
   });
 
   test('replaces a provider of the same name in place', () => {
-    const old = { name: authorino.name, envoyExtAuthzGrpc: { service: 'authorino-authorino-authorization.redhat-ods-applicatiions-auth-provider.svc.cluster.local', port: 50051 } };
+    const old = {
+      name: authorino.name,
+      envoyExtAuthzGrpc: {
+        service: 'authorino-authorino-authorization.redhat-ods-applicatiions-auth-provider.svc.cluster.local',
+        port: 50051,
+      },
+    };
     const tail = { name: 'tail', prometheus: {} };
     assert.deepEqual(mergeProviders([old, tail], [authorino]), [authorino, tail]);
   });
@@ -30,15 +39,34 @@ describe('mergeProviders', () => {
 });
 
 describe('meshConfigProblem', () => {
-  const cm = (mesh: unknown): KObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio-minimal', namespace: 'istio-system' }, data: { mesh: typeof mesh === 'string' ? mesh : yaml.dump(mesh) } });
+  const cm = (mesh: unknown): KObject => ({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'istio-minimal', namespace: 'istio-system' },
+    data: { mesh: typeof mesh === 'string' ? mesh : yaml.dump(mesh) },
+  });
 
   test('listed as wanted, in any key order', () => {
-    assert.equal(meshConfigProblem(cm({ extensionProviders: [{ envoyExtAuthzGrpc: { port: 50051, service: authorino.envoyExtAuthzGrpc.service }, name: authorino.name }] }), authorino), undefined);
+    assert.equal(
+      meshConfigProblem(
+        cm({
+          extensionProviders: [{ envoyExtAuthzGrpc: { port: 50051, service: authorino.envoyExtAuthzGrpc.service }, name: authorino.name }],
+        }),
+        authorino,
+      ),
+      undefined,
+    );
   });
 
   test('missing, different or unreadable: says what the mesh config has', () => {
-    assert.equal(meshConfigProblem(cm({ rootNamespace: 'istio-system' }), authorino), `ConfigMap istio-system/istio-minimal data.mesh has no extensionProviders entry named ${authorino.name} (extensionProviders: [])`);
-    assert.match(meshConfigProblem(cm({ extensionProviders: [{ ...authorino, envoyExtAuthzGrpc: { service: 'x', port: 1 } }] }), authorino) as string, /lists redhat-ods-applications-auth-provider with envoyExtAuthzGrpc \{"service":"x","port":1\}/);
+    assert.equal(
+      meshConfigProblem(cm({ rootNamespace: 'istio-system' }), authorino),
+      `ConfigMap istio-system/istio-minimal data.mesh has no extensionProviders entry named ${authorino.name} (extensionProviders: [])`,
+    );
+    assert.match(
+      meshConfigProblem(cm({ extensionProviders: [{ ...authorino, envoyExtAuthzGrpc: { service: 'x', port: 1 } }] }), authorino) as string,
+      /lists redhat-ods-applications-auth-provider with envoyExtAuthzGrpc \{"service":"x","port":1\}/,
+    );
     assert.match(meshConfigProblem(cm('a: [b'), authorino) as string, /is not YAML/);
     assert.equal(meshConfigProblem(undefined, authorino), 'the mesh ConfigMap does not exist');
   });
@@ -46,17 +74,30 @@ describe('meshConfigProblem', () => {
 
 describe('the documented Authorino objects', () => {
   test('the extension provider host is built from the Authorino namespace (not the transcription\'s "applicatiions")', () => {
-    const patch = renderOne('authorino/smcp-extension-provider', { controlPlane: 'minimal', controlPlaneNamespace: 'istio-system', provider: authorino.name, authorino: 'authorino', authorinoNamespace: 'redhat-ods-applications-auth-provider' });
+    const patch = renderOne('authorino/smcp-extension-provider', {
+      controlPlane: 'minimal',
+      controlPlaneNamespace: 'istio-system',
+      provider: authorino.name,
+      authorino: 'authorino',
+      authorinoNamespace: 'redhat-ods-applications-auth-provider',
+    });
     assert.deepEqual(patch.spec.techPreview.meshConfig.extensionProviders, [authorino]);
   });
 
   test('the sidecar patch sets the pod-template label, nothing else', () => {
-    const d = renderOne('authorino/deployment-sidecar-injection', { name: 'authorino', namespace: 'redhat-ods-applications-auth-provider' });
+    const d = renderOne('authorino/deployment-sidecar-injection', {
+      name: 'authorino',
+      namespace: 'redhat-ods-applications-auth-provider',
+    });
     assert.deepEqual(d.spec, { template: { metadata: { labels: { 'sidecar.istio.io/inject': 'true' } } } });
   });
 
   test('the AuthorizationPolicy odh-model-controller looks for, and the EnvoyFilter', () => {
-    const p = renderOne('authorino/authorization-policy', { name: 'kserve-predictor', namespace: 'istio-system', provider: authorino.name });
+    const p = renderOne('authorino/authorization-policy', {
+      name: 'kserve-predictor',
+      namespace: 'istio-system',
+      provider: authorino.name,
+    });
     assert.equal(p.spec.action, 'CUSTOM');
     assert.deepEqual(p.spec.selector, { matchLabels: { component: 'predictor' } });
     assert.deepEqual(p.spec.rules[0].to[0].operation.notPaths, ['/healthz', '/debug/pprof/', '/metrics', '/wait-for-drain']);

@@ -29,30 +29,62 @@ const ingress = selfSigned('ingress-operator');
 const api = selfSigned('kube-apiserver');
 const cluster = ingress + api;
 const labels = { 'app.kubernetes.io/part-of': 'opendatahub-operator', 'config.openshift.io/inject-trusted-cabundle': 'true' };
-const cm = (data: Record<string, string>, l: Record<string, string> = labels): KObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'odh-trusted-ca-bundle', namespace: 'team', labels: l }, data });
+const cm = (data: Record<string, string>, l: Record<string, string> = labels): KObject => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name: 'odh-trusted-ca-bundle', namespace: 'team', labels: l },
+  data,
+});
 
 describe('namespaces', () => {
   test('reserved: openshift-*, kube-*, default, openshift', () => {
-    assert.deepEqual(['openshift-config', 'kube-system', 'default', 'openshift', 'openshift2', 'kubeflow', 'team'].map(isReservedNamespace), [true, true, true, true, false, false, false]);
+    assert.deepEqual(
+      ['openshift-config', 'kube-system', 'default', 'openshift', 'openshift2', 'kubeflow', 'team'].map(isReservedNamespace),
+      [true, true, true, true, false, false, false],
+    );
   });
 
   test('opted out by the annotation parsing as false, as Go parses booleans', () => {
-    const ns = (v?: string): KObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n', annotations: v === undefined ? {} : { 'security.opendatahub.io/inject-trusted-ca-bundle': v } } });
-    assert.deepEqual([undefined, 'false', 'False', '0', 'f', 'true', 'no'].map((v) => hasOptedOut(ns(v))), [false, true, true, true, true, false, false]);
+    const ns = (v?: string): KObject => ({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'n', annotations: v === undefined ? {} : { 'security.opendatahub.io/inject-trusted-ca-bundle': v } },
+    });
+    assert.deepEqual(
+      [undefined, 'false', 'False', '0', 'f', 'true', 'no'].map((v) => hasOptedOut(ns(v))),
+      [false, true, true, true, true, false, false],
+    );
   });
 });
 
 describe('bundleProblem', () => {
   test('nothing wrong when the custom and cluster certificates are there, in any order and layout', () => {
-    assert.equal(bundleProblem(cm({ 'odh-ca-bundle.crt': `\n${custom}\n`, 'ca-bundle.crt': api + ingress }), 'team', custom, cluster), undefined);
+    assert.equal(
+      bundleProblem(cm({ 'odh-ca-bundle.crt': `\n${custom}\n`, 'ca-bundle.crt': api + ingress }), 'team', custom, cluster),
+      undefined,
+    );
     assert.deepEqual(fingerprints(api + ingress), fingerprints(cluster));
   });
 
   test('names what is wrong: missing ConfigMap, label, stale custom CA, missing cluster bundle', () => {
     assert.match(bundleProblem(undefined, 'team', custom, cluster)!, /namespace team has no ConfigMap odh-trusted-ca-bundle/);
-    assert.match(bundleProblem(cm({ 'odh-ca-bundle.crt': custom, 'ca-bundle.crt': cluster }, { 'app.kubernetes.io/part-of': 'opendatahub-operator' }), 'team', custom, cluster)!, /lacks the label\(s\) config.openshift.io\/inject-trusted-cabundle=true/);
-    assert.match(bundleProblem(cm({ 'odh-ca-bundle.crt': '', 'ca-bundle.crt': cluster }), 'team', custom, cluster)!, /odh-ca-bundle.crt holds no certificate, not the custom CA "CN=custom-root".*not propagated/);
-    assert.match(bundleProblem(cm({ 'odh-ca-bundle.crt': custom, 'ca-bundle.crt': ingress }), 'team', custom, cluster)!, /ca-bundle.crt holds 1 certificate\(s\), not the 2 of the cluster-wide bundle/);
+    assert.match(
+      bundleProblem(
+        cm({ 'odh-ca-bundle.crt': custom, 'ca-bundle.crt': cluster }, { 'app.kubernetes.io/part-of': 'opendatahub-operator' }),
+        'team',
+        custom,
+        cluster,
+      )!,
+      /lacks the label\(s\) config.openshift.io\/inject-trusted-cabundle=true/,
+    );
+    assert.match(
+      bundleProblem(cm({ 'odh-ca-bundle.crt': '', 'ca-bundle.crt': cluster }), 'team', custom, cluster)!,
+      /odh-ca-bundle.crt holds no certificate, not the custom CA "CN=custom-root".*not propagated/,
+    );
+    assert.match(
+      bundleProblem(cm({ 'odh-ca-bundle.crt': custom, 'ca-bundle.crt': ingress }), 'team', custom, cluster)!,
+      /ca-bundle.crt holds 1 certificate\(s\), not the 2 of the cluster-wide bundle/,
+    );
   });
 });
 
@@ -74,6 +106,9 @@ describe('readCustomCaFile', () => {
 
   test('a file without a certificate, or with a broken one, is named', () => {
     assert.throws(() => readCustomCaFile(file('empty.pem', 'hello')), /RHOAI_CUSTOM_CA_FILE=.*empty\.pem holds no PEM certificate/);
-    assert.throws(() => readCustomCaFile(file('broken.pem', '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n')), /broken\.pem holds a certificate block that is not a valid X.509 certificate/);
+    assert.throws(
+      () => readCustomCaFile(file('broken.pem', '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n')),
+      /broken\.pem holds a certificate block that is not a valid X.509 certificate/,
+    );
   });
 });

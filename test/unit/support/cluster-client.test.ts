@@ -42,7 +42,9 @@ describe('ClusterClient', () => {
     assert.match(applyRequest!.query, /fieldManager=rhoai-harness/);
     assert.doesNotMatch(applyRequest!.query, /force/);
 
-    assert.deepEqual((await client.get({ apiVersion: 'example.com/v1', kind: 'Widget', name: 'round-trip', namespace: NS }))?.spec, { size: 1 });
+    assert.deepEqual((await client.get({ apiVersion: 'example.com/v1', kind: 'Widget', name: 'round-trip', namespace: NS }))?.spec, {
+      size: 1,
+    });
     const listed = await client.list({ apiVersion: 'example.com/v1', kind: 'Widget', namespace: NS });
     assert.ok(listed.some((o) => o.metadata.name === 'round-trip' && o.kind === 'Widget'));
 
@@ -68,13 +70,25 @@ describe('ClusterClient', () => {
 
   it('rejects a namespaced object without a namespace before sending it', async () => {
     const before = api.requests.length;
-    await assert.rejects(client.apply({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'x' } }), /namespaced.*no metadata.namespace/);
-    assert.ok(api.requests.slice(before).every((r) => r.method === 'GET'), 'nothing was applied');
+    await assert.rejects(
+      client.apply({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'x' } }),
+      /namespaced.*no metadata.namespace/,
+    );
+    assert.ok(
+      api.requests.slice(before).every((r) => r.method === 'GET'),
+      'nothing was applied',
+    );
   });
 
   it('names the kind and group version when a kind is not served', async () => {
-    await assert.rejects(client.get({ apiVersion: 'example.com/v1', kind: 'Gadget', name: 'g', namespace: NS }), /does not serve kind Gadget in example.com\/v1/);
-    await assert.rejects(client.get({ apiVersion: 'nope.io/v1', kind: 'Gadget', name: 'g', namespace: NS }), /\/apis\/nope.io\/v1 is not served/);
+    await assert.rejects(
+      client.get({ apiVersion: 'example.com/v1', kind: 'Gadget', name: 'g', namespace: NS }),
+      /does not serve kind Gadget in example.com\/v1/,
+    );
+    await assert.rejects(
+      client.get({ apiVersion: 'nope.io/v1', kind: 'Gadget', name: 'g', namespace: NS }),
+      /\/apis\/nope.io\/v1 is not served/,
+    );
   });
 
   it('waitFor sees a condition set by another client within 100 ms of the change', async () => {
@@ -107,7 +121,11 @@ describe('ClusterClient', () => {
     api.dropWatchesAfter(50);
     setTimeout(() => api.put({ ...widget('dropped'), status: { phase: 'Done' } }), 400);
     const watchesBefore = api.requests.filter((r) => r.query.includes('watch=true')).length;
-    const seen = await client.waitFor({ apiVersion: 'example.com/v1', kind: 'Widget', name: 'dropped', namespace: NS }, (o) => o?.status?.phase === 'Done', { timeoutMs: 5_000 });
+    const seen = await client.waitFor(
+      { apiVersion: 'example.com/v1', kind: 'Widget', name: 'dropped', namespace: NS },
+      (o) => o?.status?.phase === 'Done',
+      { timeoutMs: 5_000 },
+    );
     assert.equal(seen?.status.phase, 'Done');
     const watches = api.requests.filter((r) => r.query.includes('watch=true')).length - watchesBefore;
     assert.ok(watches >= 2, `re-watched (${watches} watches)`);
@@ -124,9 +142,14 @@ describe('ClusterClient', () => {
     }, 200);
     setTimeout(() => api.put({ ...widget('gone'), status: { phase: 'Done' } }), 500);
     const listsBefore = api.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/widgets') && !r.query.includes('watch')).length;
-    const seen = await client.waitFor({ apiVersion: 'example.com/v1', kind: 'Widget', name: 'gone', namespace: NS }, (o) => o?.status?.phase === 'Done', { timeoutMs: 5_000 });
+    const seen = await client.waitFor(
+      { apiVersion: 'example.com/v1', kind: 'Widget', name: 'gone', namespace: NS },
+      (o) => o?.status?.phase === 'Done',
+      { timeoutMs: 5_000 },
+    );
     assert.equal(seen?.status.phase, 'Done');
-    const lists = api.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/widgets') && !r.query.includes('watch')).length - listsBefore;
+    const lists =
+      api.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/widgets') && !r.query.includes('watch')).length - listsBefore;
     assert.ok(lists >= 2, `re-listed (${lists} lists)`);
   });
 
@@ -146,13 +169,31 @@ describe('ClusterClient', () => {
   });
 
   it('times out with the status, conditions and recent events', async () => {
-    api.put({ ...widget('stuck'), status: { phase: 'Progressing', conditions: [{ type: 'Ready', status: 'False', reason: 'MissingDependency', message: 'waiting for the mesh' }] } });
+    api.put({
+      ...widget('stuck'),
+      status: {
+        phase: 'Progressing',
+        conditions: [{ type: 'Ready', status: 'False', reason: 'MissingDependency', message: 'waiting for the mesh' }],
+      },
+    });
     for (let i = 0; i < 12; i++) {
-      api.put({ apiVersion: 'v1', kind: 'Event', metadata: { name: `stuck.${i}`, namespace: NS }, type: 'Warning', reason: `Reason${i}`, message: `event number ${i}`, involvedObject: { kind: 'Widget', name: 'stuck' }, lastTimestamp: new Date(Date.UTC(2024, 0, 1, 0, 0, i)).toISOString() });
+      api.put({
+        apiVersion: 'v1',
+        kind: 'Event',
+        metadata: { name: `stuck.${i}`, namespace: NS },
+        type: 'Warning',
+        reason: `Reason${i}`,
+        message: `event number ${i}`,
+        involvedObject: { kind: 'Widget', name: 'stuck' },
+        lastTimestamp: new Date(Date.UTC(2024, 0, 1, 0, 0, i)).toISOString(),
+      });
     }
     const started = Date.now();
     await assert.rejects(
-      client.waitFor({ apiVersion: 'example.com/v1', kind: 'Widget', name: 'stuck', namespace: NS }, hasCondition('Ready'), { timeoutMs: 400, describe: 'the widget to be Ready' }),
+      client.waitFor({ apiVersion: 'example.com/v1', kind: 'Widget', name: 'stuck', namespace: NS }, hasCondition('Ready'), {
+        timeoutMs: 400,
+        describe: 'the widget to be Ready',
+      }),
       (error: Error) => {
         assert.ok(error instanceof WaitTimeoutError);
         assert.match(error.message, /timed out after \d+ s waiting for the widget to be Ready/);
@@ -178,19 +219,43 @@ describe('ClusterClient', () => {
 
   it('gives up after the bounded number of attempts', async () => {
     api.failNext(10, 500, { match: (m, p) => m === 'GET' && p.endsWith('/widgets/hopeless') });
-    await assert.rejects(client.get({ apiVersion: 'example.com/v1', kind: 'Widget', name: 'hopeless', namespace: NS }), /HTTP 500 InternalError: injected transient failure/);
+    await assert.rejects(
+      client.get({ apiVersion: 'example.com/v1', kind: 'Widget', name: 'hopeless', namespace: NS }),
+      /HTTP 500 InternalError: injected transient failure/,
+    );
     api.failNext(0, 500);
   });
 
   it('waitForList waits on a collection', async () => {
     setTimeout(() => api.put({ ...widget('member-b'), metadata: { name: 'member-b', namespace: NS, labels: { team: 'b' } } }), 100);
-    const items = await client.waitForList({ apiVersion: 'example.com/v1', kind: 'Widget', namespace: NS }, (objs) => objs.length >= 1, { labelSelector: 'team=b', timeoutMs: 5_000 });
-    assert.deepEqual(items.map((o) => o.metadata.name), ['member-b']);
+    const items = await client.waitForList({ apiVersion: 'example.com/v1', kind: 'Widget', namespace: NS }, (objs) => objs.length >= 1, {
+      labelSelector: 'team=b',
+      timeoutMs: 5_000,
+    });
+    assert.deepEqual(
+      items.map((o) => o.metadata.name),
+      ['member-b'],
+    );
   });
 
   it('diagnose reports events, conditions of touched objects and pods', async () => {
-    api.put({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-0', namespace: NS }, spec: { containers: [{ name: 'web' }] }, status: { phase: 'Pending', conditions: [{ type: 'Ready', status: 'False' }], containerStatuses: [{ name: 'web', ready: false, restartCount: 3, state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off' } } }] } });
-    const text = await client.diagnose(NS, [{ apiVersion: 'example.com/v1', kind: 'Widget', name: 'stuck', namespace: NS }, { apiVersion: 'example.com/v1', kind: 'Widget', name: 'missing', namespace: NS }]);
+    api.put({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'web-0', namespace: NS },
+      spec: { containers: [{ name: 'web' }] },
+      status: {
+        phase: 'Pending',
+        conditions: [{ type: 'Ready', status: 'False' }],
+        containerStatuses: [
+          { name: 'web', ready: false, restartCount: 3, state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off' } } },
+        ],
+      },
+    });
+    const text = await client.diagnose(NS, [
+      { apiVersion: 'example.com/v1', kind: 'Widget', name: 'stuck', namespace: NS },
+      { apiVersion: 'example.com/v1', kind: 'Widget', name: 'missing', namespace: NS },
+    ]);
     assert.match(text, /== events in namespace demo/);
     assert.match(text, /Widget demo\/stuck \(example.com\/v1\): \{"phase":"Progressing"\}\n\s+Ready=False/);
     assert.match(text, /Widget demo\/missing \(example.com\/v1\): absent/);
@@ -205,7 +270,9 @@ describe('ClusterClient', () => {
       touched: (ref) => seen.push(`touched:${ref.name}`),
     });
     await observed.apply(widget('watched'));
-    await observed.waitFor({ apiVersion: 'example.com/v1', kind: 'Widget', name: 'watched', namespace: NS }, (o) => !!o, { describe: 'it exists' });
+    await observed.waitFor({ apiVersion: 'example.com/v1', kind: 'Widget', name: 'watched', namespace: NS }, (o) => !!o, {
+      describe: 'it exists',
+    });
     assert.deepEqual(seen, ['touched:watched', 'apply:watched', 'touched:watched', 'observed:it exists']);
   });
 });
@@ -220,6 +287,9 @@ describe('ClusterClient errors', () => {
       currentContext: 'ctx',
     });
     const client = ClusterClient.fromKubeConfig(kc, { retry: FAST_RETRY });
-    await assert.rejects(client.request({ method: 'GET', path: '/version' }), /GET https:\/\/127.0.0.1:1\/version → network error ECONNREFUSED/);
+    await assert.rejects(
+      client.request({ method: 'GET', path: '/version' }),
+      /GET https:\/\/127.0.0.1:1\/version → network error ECONNREFUSED/,
+    );
   });
 });

@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ConfigurationError, SETTING_DEFINITIONS, loadSettings, secretSettingValues, settingsReferenceMarkdown } from '../../../support/config';
+import {
+  ConfigurationError,
+  SETTING_DEFINITIONS,
+  loadSettings,
+  secretSettingValues,
+  settingsReferenceMarkdown,
+} from '../../../support/config';
 import { PROJECT_ROOT } from '../../../support/paths';
 
 describe('settings', () => {
@@ -94,7 +100,10 @@ describe('settings', () => {
   });
 
   it('validates structured values', () => {
-    assert.throws(() => loadSettings({ RHOAI_RESOLVE: '*.apps=nohost' }), /RHOAI_RESOLVE="\*.apps=nohost" is not valid: "nohost" is not IP:PORT/);
+    assert.throws(
+      () => loadSettings({ RHOAI_RESOLVE: '*.apps=nohost' }),
+      /RHOAI_RESOLVE="\*.apps=nohost" is not valid: "nohost" is not IP:PORT/,
+    );
     assert.throws(() => loadSettings({ RHOAI_RESOLVE: 'a.b=1.2.3.4:70000' }), /port 70000 is out of range/);
     assert.throws(() => loadSettings({ RHOAI_TWIN_FAULTS: 'ok,Bad Name' }), /"Bad Name" is not a fault name/);
     assert.throws(() => loadSettings({ RHOAI_ADMIN_USER: 'kubeadmin' }), /RHOAI_ADMIN_USER="kubeadmin".*not allowed as kubeadmin/);
@@ -103,7 +112,10 @@ describe('settings', () => {
     assert.throws(() => loadSettings({ RHOAI_INSTALL_PLAN_APPROVAL: 'automatic' }), /allowed: Manual \| Automatic/);
     assert.throws(() => loadSettings({ RHOAI_EXPECTED_VERSION: '2' }), /RHOAI_EXPECTED_VERSION="2" is not valid.*major\.minor/);
     assert.throws(() => loadSettings({ RHOAI_SERVICEMESH_VERSION: 'v2.5' }), /RHOAI_SERVICEMESH_VERSION/);
-    assert.throws(() => loadSettings({ KUBECONFIG: '/nonexistent/kubeconfig' }), /KUBECONFIG="\/nonexistent\/kubeconfig" is not valid: \/nonexistent\/kubeconfig does not exist/);
+    assert.throws(
+      () => loadSettings({ KUBECONFIG: '/nonexistent/kubeconfig' }),
+      /KUBECONFIG="\/nonexistent\/kubeconfig" is not valid: \/nonexistent\/kubeconfig does not exist/,
+    );
     assert.throws(() => loadSettings({ RHOAI_WORK_DIR: 'reports/secrets' }), /RHOAI_WORK_DIR.*reports\/ is published/);
   });
 
@@ -116,6 +128,9 @@ describe('settings', () => {
     for (const definition of SETTING_DEFINITIONS) {
       assert.ok(readme.includes(`\`${definition.name}\``), `README.md documents ${definition.name}`);
     }
-    assert.ok(readme.includes(settingsReferenceMarkdown()), 'README.md holds the generated configuration reference (npm run settings-reference)');
+    assert.ok(
+      readme.includes(settingsReferenceMarkdown()),
+      'README.md holds the generated configuration reference (npm run settings-reference)',
+    );
   });
 });

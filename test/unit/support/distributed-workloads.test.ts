@@ -5,19 +5,32 @@ import { describe, test } from 'node:test';
 import type { KObject } from '../../../support/cluster';
 import { loadSettings, ConfigurationError } from '../../../support/config';
 import { describeCapacity, podRequests, sizeQuotas } from '../../../support/distributed-workloads/capacity';
-import { configMismatches, kuberayValue, lookupKey, parseCodeFlareConfig, webhookChanges } from '../../../support/distributed-workloads/codeflare';
+import {
+  configMismatches,
+  kuberayValue,
+  lookupKey,
+  parseCodeFlareConfig,
+  webhookChanges,
+} from '../../../support/distributed-workloads/codeflare';
 import { specOwners } from '../../../support/distributed-workloads/kueue';
 import { stuckContainer } from '../../../support/distributed-workloads/operators';
 import { isDataScienceProject } from '../../../support/distributed-workloads/projects';
 import { formatCpu, formatMemory, parseQuantity } from '../../../support/distributed-workloads/quantity';
 
-function node(name: string, opts: { worker?: boolean; cpu?: string; memory?: string; gpu?: string; ready?: boolean; unschedulable?: boolean; taint?: boolean } = {}): KObject {
-  const labels: Record<string, string> = opts.worker === false ? { 'node-role.kubernetes.io/master': '' } : { 'node-role.kubernetes.io/worker': '' };
+function node(
+  name: string,
+  opts: { worker?: boolean; cpu?: string; memory?: string; gpu?: string; ready?: boolean; unschedulable?: boolean; taint?: boolean } = {},
+): KObject {
+  const labels: Record<string, string> =
+    opts.worker === false ? { 'node-role.kubernetes.io/master': '' } : { 'node-role.kubernetes.io/worker': '' };
   return {
     apiVersion: 'v1',
     kind: 'Node',
     metadata: { name, labels },
-    spec: { ...(opts.unschedulable ? { unschedulable: true } : {}), ...(opts.taint ? { taints: [{ key: 'nvidia-gpu-only', effect: 'NoSchedule' }] } : {}) },
+    spec: {
+      ...(opts.unschedulable ? { unschedulable: true } : {}),
+      ...(opts.taint ? { taints: [{ key: 'nvidia-gpu-only', effect: 'NoSchedule' }] } : {}),
+    },
     status: {
       allocatable: { cpu: opts.cpu ?? '16', memory: opts.memory ?? '64Gi', ...(opts.gpu ? { 'nvidia.com/gpu': opts.gpu } : {}) },
       conditions: [{ type: 'Ready', status: opts.ready === false ? 'False' : 'True' }],
@@ -25,7 +38,12 @@ function node(name: string, opts: { worker?: boolean; cpu?: string; memory?: str
   };
 }
 
-function pod(name: string, nodeName: string, requests: Record<string, string>, opts: { labels?: Record<string, string>; phase?: string; limitsOnly?: boolean; init?: Record<string, string> } = {}): KObject {
+function pod(
+  name: string,
+  nodeName: string,
+  requests: Record<string, string>,
+  opts: { labels?: Record<string, string>; phase?: string; limitsOnly?: boolean; init?: Record<string, string> } = {},
+): KObject {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -56,7 +74,14 @@ describe('quantities', () => {
 
 describe('sizing the cluster queue from the cluster', () => {
   test('sums the Ready, schedulable workers, subtracts what pods request, rounds down', () => {
-    const nodes = [node('master-0', { worker: false, cpu: '8' }), node('worker-0'), node('worker-1'), node('gpu-0', { gpu: '4', taint: true }), node('cordoned', { unschedulable: true }), node('sick', { ready: false })];
+    const nodes = [
+      node('master-0', { worker: false, cpu: '8' }),
+      node('worker-0'),
+      node('worker-1'),
+      node('gpu-0', { gpu: '4', taint: true }),
+      node('cordoned', { unschedulable: true }),
+      node('sick', { ready: false }),
+    ];
     const pods = [
       pod('operator', 'worker-0', { cpu: '1500m', memory: '2Gi' }),
       pod('on-master', 'master-0', { cpu: '4', memory: '8Gi' }),
@@ -67,7 +92,10 @@ describe('sizing the cluster queue from the cluster', () => {
     ];
     const report = sizeQuotas(nodes, pods);
     assert.deepEqual(report.nodes, ['worker-0', 'worker-1', 'gpu-0']);
-    assert.deepEqual(report.skipped.map((s) => s.node), ['master-0', 'cordoned', 'sick']);
+    assert.deepEqual(
+      report.skipped.map((s) => s.node),
+      ['master-0', 'cordoned', 'sick'],
+    );
     assert.equal(report.pods, 3);
     // cpu 48 − 2.5 = 45.5 → 45; memory 192Gi − 3Gi = 189Gi; GPUs 4 − 1 = 3
     assert.deepEqual(report.quotas, { cpu: '45', memory: '189Gi', 'nvidia.com/gpu': '3' });
@@ -120,22 +148,36 @@ describe('the distributed workloads settings', () => {
       ['RHOAI_CODEFLARE_INGRESS_DOMAIN', 'not a domain', 'default | empty | a DNS domain'],
       ['RHOAI_CODEFLARE_MTLS_ENABLED', 'yes', 'true | false'],
     ]) {
-      assert.throws(() => load({ [name!]: value! }), (e: unknown) => e instanceof ConfigurationError && e.message.includes(name!) && e.message.includes(words!), `${name}=${value}`);
+      assert.throws(
+        () => load({ [name!]: value! }),
+        (e: unknown) => e instanceof ConfigurationError && e.message.includes(name!) && e.message.includes(words!),
+        `${name}=${value}`,
+      );
     }
   });
 
   test('the CodeFlare ingress domain expectation', () => {
     assert.deepEqual(load({ RHOAI_CODEFLARE_INGRESS_DOMAIN: 'empty' }).codeflareIngressDomain, { kind: 'empty' });
-    assert.deepEqual(load({ RHOAI_CODEFLARE_INGRESS_DOMAIN: 'Apps.Example.COM' }).codeflareIngressDomain, { kind: 'domain', domain: 'apps.example.com' });
+    assert.deepEqual(load({ RHOAI_CODEFLARE_INGRESS_DOMAIN: 'Apps.Example.COM' }).codeflareIngressDomain, {
+      kind: 'domain',
+      domain: 'apps.example.com',
+    });
     assert.equal(load({ RHOAI_CODEFLARE_DASHBOARD_OAUTH_ENABLED: 'false' }).codeflareDashboardOAuthEnabled, false);
   });
 });
 
 describe('codeflare-operator-config as the operator reads it', () => {
-  const cm = (data: Record<string, string>): KObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'codeflare-operator-config', namespace: 'redhat-ods-applications' }, data });
+  const cm = (data: Record<string, string>): KObject => ({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'codeflare-operator-config', namespace: 'redhat-ods-applications' },
+    data,
+  });
 
   test('the 2.9 defaults', () => {
-    const config = parseCodeFlareConfig(cm({ 'config.yaml': 'kuberay:\n  ingressDomain: ""\n  mTLSEnabled: true\n  rayDashboardOAuthEnabled: true\n' }));
+    const config = parseCodeFlareConfig(
+      cm({ 'config.yaml': 'kuberay:\n  ingressDomain: ""\n  mTLSEnabled: true\n  rayDashboardOAuthEnabled: true\n' }),
+    );
     assert.deepEqual(kuberayValue(config, 'mTLSEnabled'), { value: true, writtenAs: 'mTLSEnabled' });
     assert.deepEqual(kuberayValue(config, 'ingressDomain'), { value: '', writtenAs: 'ingressDomain' });
   });
@@ -161,34 +203,74 @@ describe('operator pods and projects', () => {
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: { name: 'kueue-controller-manager-abc' },
-      status: { containerStatuses: [{ name: 'manager', restartCount: 5, state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 5m0s' } }, lastState: { terminated: { exitCode: 1, reason: 'Error', message: 'no certs\n' } } }] },
+      status: {
+        containerStatuses: [
+          {
+            name: 'manager',
+            restartCount: 5,
+            state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 5m0s' } },
+            lastState: { terminated: { exitCode: 1, reason: 'Error', message: 'no certs\n' } },
+          },
+        ],
+      },
     };
-    assert.equal(stuckContainer(p), 'pod kueue-controller-manager-abc container manager: CrashLoopBackOff (back-off 5m0s), 5 restarts; last exit 1 (Error): no certs');
-    assert.equal(stuckContainer({ ...p, status: { containerStatuses: [{ name: 'manager', state: { waiting: { reason: 'ContainerCreating' } } }] } }), undefined);
+    assert.equal(
+      stuckContainer(p),
+      'pod kueue-controller-manager-abc container manager: CrashLoopBackOff (back-off 5m0s), 5 restarts; last exit 1 (Error): no certs',
+    );
+    assert.equal(
+      stuckContainer({ ...p, status: { containerStatuses: [{ name: 'manager', state: { waiting: { reason: 'ContainerCreating' } } }] } }),
+      undefined,
+    );
   });
 
   test('data science projects are labelled namespaces, minus system and dashboard namespaces', () => {
-    const ns = (name: string, label = true, deleting = false): KObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: label ? { 'opendatahub.io/dashboard': 'true' } : {}, ...(deleting ? { deletionTimestamp: 'x' } : {}) } });
+    const ns = (name: string, label = true, deleting = false): KObject => ({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name, labels: label ? { 'opendatahub.io/dashboard': 'true' } : {}, ...(deleting ? { deletionTimestamp: 'x' } : {}) },
+    });
     assert.deepEqual(
-      [ns('fraud'), ns('plain', false), ns('openshift-x'), ns('redhat-ods-applications'), ns('gone', true, true)].filter(isDataScienceProject).map((n) => n.metadata.name),
+      [ns('fraud'), ns('plain', false), ns('openshift-x'), ns('redhat-ods-applications'), ns('gone', true, true)]
+        .filter(isDataScienceProject)
+        .map((n) => n.metadata.name),
       ['fraud'],
     );
   });
 });
 
 describe('what the CodeFlare operator did to a RayCluster', () => {
-  const rc = (head: Record<string, unknown>, worker: Record<string, unknown>): KObject => ({ apiVersion: 'ray.io/v1', kind: 'RayCluster', metadata: { name: 'p' }, spec: { headGroupSpec: { template: { spec: head } }, workerGroupSpecs: [{ template: { spec: worker } }] } });
-  const mutated = rc({ containers: [{ name: 'ray-head' }, { name: 'oauth-proxy' }], serviceAccountName: 'p-oauth-proxy', initContainers: [{ name: 'create-cert' }] }, { initContainers: [{ name: 'create-cert' }] });
+  const rc = (head: Record<string, unknown>, worker: Record<string, unknown>): KObject => ({
+    apiVersion: 'ray.io/v1',
+    kind: 'RayCluster',
+    metadata: { name: 'p' },
+    spec: { headGroupSpec: { template: { spec: head } }, workerGroupSpecs: [{ template: { spec: worker } }] },
+  });
+  const mutated = rc(
+    {
+      containers: [{ name: 'ray-head' }, { name: 'oauth-proxy' }],
+      serviceAccountName: 'p-oauth-proxy',
+      initContainers: [{ name: 'create-cert' }],
+    },
+    { initContainers: [{ name: 'create-cert' }] },
+  );
 
   test('reads the webhook changes: the oauth-proxy sidecar with its service account, create-cert on head and worker', () => {
     assert.deepEqual(webhookChanges(mutated), { oauthProxy: true, createCert: true });
-    assert.deepEqual(webhookChanges(rc({ containers: [{ name: 'ray-head' }, { name: 'oauth-proxy' }], initContainers: [{ name: 'create-cert' }] }, {})), { oauthProxy: false, createCert: false });
+    assert.deepEqual(
+      webhookChanges(rc({ containers: [{ name: 'ray-head' }, { name: 'oauth-proxy' }], initContainers: [{ name: 'create-cert' }] }, {})),
+      { oauthProxy: false, createCert: false },
+    );
   });
 
   test('names each setting the operator does not run with', () => {
     assert.deepEqual(configMismatches({ oauth: true, mtls: true }, webhookChanges(mutated)), []);
-    assert.deepEqual(configMismatches({ oauth: true, mtls: false }, webhookChanges(mutated)), ['kuberay.mTLSEnabled is false in the ConfigMap, but its webhook added the create-cert init containers']);
-    assert.deepEqual(configMismatches({ oauth: true, mtls: true }, { oauthProxy: false, createCert: true }), ['kuberay.rayDashboardOAuthEnabled is true in the ConfigMap, but its webhook did not add the oauth-proxy sidecar']);
+    assert.deepEqual(configMismatches({ oauth: true, mtls: false }, webhookChanges(mutated)), [
+      'kuberay.mTLSEnabled is false in the ConfigMap, but its webhook added the create-cert init containers',
+    ]);
+    assert.deepEqual(configMismatches({ oauth: true, mtls: true }, { oauthProxy: false, createCert: true }), [
+      'kuberay.rayDashboardOAuthEnabled is true in the ConfigMap, but its webhook did not add the oauth-proxy sidecar',
+    ]);
   });
 });
 
@@ -201,7 +283,12 @@ describe('field owners of Kueue objects', () => {
         name: 'f',
         managedFields: [
           { manager: 'rhoai-harness', operation: 'Apply', fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': {} } },
-          { manager: 'kubectl-client-side-apply', operation: 'Update', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:nodeLabels': {}, 'f:tolerations': {} } } },
+          {
+            manager: 'kubectl-client-side-apply',
+            operation: 'Update',
+            fieldsType: 'FieldsV1',
+            fieldsV1: { 'f:spec': { 'f:nodeLabels': {}, 'f:tolerations': {} } },
+          },
           { manager: 'other', operation: 'Update', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:nodeTaints': {} } } },
         ],
       },

@@ -17,7 +17,11 @@ describe('fixtures', () => {
   });
 
   it('interpolates placeholders inside longer text, in keys too', () => {
-    const [doc] = renderTemplate('host: "api.${domain}:${port}"\nlabels:\n  ${prefix}/owner: me\n', { domain: 'x.example', port: 6443, prefix: 'rhoai.io' });
+    const [doc] = renderTemplate('host: "api.${domain}:${port}"\nlabels:\n  ${prefix}/owner: me\n', {
+      domain: 'x.example',
+      port: 6443,
+      prefix: 'rhoai.io',
+    });
     assert.deepEqual(doc, { host: 'api.x.example:6443', labels: { 'rhoai.io/owner': 'me' } });
   });
 

@@ -58,23 +58,41 @@ const fingerprint = (pem: string) => new X509Certificate(pem).fingerprint256;
 
 describe('OpenSSL version check', () => {
   it('accepts OpenSSL 3.x', () => {
-    assert.deepEqual(parseOpenSslVersion('OpenSSL 3.0.19 27 Jan 2026 (Library: OpenSSL 3.0.19 27 Jan 2026)\n'), { text: 'OpenSSL 3.0.19 27 Jan 2026 (Library: OpenSSL 3.0.19 27 Jan 2026)', major: 3, minor: 0 });
+    assert.deepEqual(parseOpenSslVersion('OpenSSL 3.0.19 27 Jan 2026 (Library: OpenSSL 3.0.19 27 Jan 2026)\n'), {
+      text: 'OpenSSL 3.0.19 27 Jan 2026 (Library: OpenSSL 3.0.19 27 Jan 2026)',
+      major: 3,
+      minor: 0,
+    });
   });
 
   it('refuses OpenSSL 1.1.x and LibreSSL, saying what lacks and which setting to use', () => {
-    assert.throws(() => parseOpenSslVersion('OpenSSL 1.1.1k  FIPS 25 Mar 2021'), (e: Error) => e instanceof OpenSslError && /needs OpenSSL >= 3\.0/.test(e.message) && /RHOAI_OPENSSL/.test(e.message));
-    assert.throws(() => parseOpenSslVersion('LibreSSL 3.3.6'), (e: Error) => e instanceof OpenSslError && /LibreSSL/.test(e.message) && /-CA\/-CAkey/.test(e.message) && /RHOAI_OPENSSL/.test(e.message));
+    assert.throws(
+      () => parseOpenSslVersion('OpenSSL 1.1.1k  FIPS 25 Mar 2021'),
+      (e: Error) => e instanceof OpenSslError && /needs OpenSSL >= 3\.0/.test(e.message) && /RHOAI_OPENSSL/.test(e.message),
+    );
+    assert.throws(
+      () => parseOpenSslVersion('LibreSSL 3.3.6'),
+      (e: Error) =>
+        e instanceof OpenSslError && /LibreSSL/.test(e.message) && /-CA\/-CAkey/.test(e.message) && /RHOAI_OPENSSL/.test(e.message),
+    );
   });
 
   it('names a missing openssl command and the setting', async () => {
     const world = fakeWorld(tmp(), { env: { RHOAI_OPENSSL: '/nonexistent/openssl' } });
-    await assert.rejects(gatewayCertificates(world as never), (e: Error) => e instanceof OpenSslError && /\/nonexistent\/openssl": no such command/.test(e.message) && /RHOAI_OPENSSL/.test(e.message));
+    await assert.rejects(
+      gatewayCertificates(world as never),
+      (e: Error) =>
+        e instanceof OpenSslError && /\/nonexistent\/openssl": no such command/.test(e.message) && /RHOAI_OPENSSL/.test(e.message),
+    );
   });
 });
 
 describe('settings of the secure gateway', () => {
   it('refuse an organisation that would break the -subj argument', () => {
-    assert.throws(() => loadSettings({ RHOAI_GATEWAY_CERT_ORGANIZATION: 'Evil/CN=x' }), (e: Error) => e instanceof ConfigurationError && /RHOAI_GATEWAY_CERT_ORGANIZATION="Evil\/CN=x" is not valid/.test(e.message));
+    assert.throws(
+      () => loadSettings({ RHOAI_GATEWAY_CERT_ORGANIZATION: 'Evil/CN=x' }),
+      (e: Error) => e instanceof ConfigurationError && /RHOAI_GATEWAY_CERT_ORGANIZATION="Evil\/CN=x" is not valid/.test(e.message),
+    );
     assert.equal(loadSettings({}).gatewayCertOrganization, 'Example Inc.');
   });
 });
@@ -87,7 +105,7 @@ describe('the OpenSSL SAN configuration', () => {
     assert.equal(sanOfConfig('[ req ]\nsubjectAltName = DNS:wrong\n'), undefined);
   });
 
-  it('takes the common name from the last two labels of the apps domain, as the docs\' awk does', () => {
+  it("takes the common name from the last two labels of the apps domain, as the docs' awk does", () => {
     assert.equal(commonNameOf('apps.cluster-x.sandbox.example.com'), 'example.com');
   });
 });
@@ -111,14 +129,20 @@ describe('gatewayCertificates', () => {
     assert.equal(wildcard.issuer, root.subject);
     assert.ok(wildcard.verify(root.publicKey));
     assert.equal(await opensslVerify(world), 'wildcard.crt: OK');
-    assert.equal(execFileSync('openssl', ['verify', '-CAfile', certs.rootCertFile, path.join(certs.dir, FILES.wildcardCert)], { encoding: 'utf8' }).trim(), `${path.join(certs.dir, FILES.wildcardCert)}: OK`);
+    assert.equal(
+      execFileSync('openssl', ['verify', '-CAfile', certs.rootCertFile, path.join(certs.dir, FILES.wildcardCert)], {
+        encoding: 'utf8',
+      }).trim(),
+      `${path.join(certs.dir, FILES.wildcardCert)}: OK`,
+    );
     await assertPrivateDirectory(world);
     await assertRootCertificate(world);
     await assertWildcardCertificate(world);
     await assertKeyPrivate(world, 'root');
     await assertKeyPrivate(world, 'wildcard');
     // Both private keys were registered for redaction; no note carries a key.
-    for (const key of [FILES.rootKey, FILES.wildcardKey]) assert.ok(world.secrets.includes(fs.readFileSync(path.join(certs.dir, key), 'utf8')), `${key} was not registered as a secret`);
+    for (const key of [FILES.rootKey, FILES.wildcardKey])
+      assert.ok(world.secrets.includes(fs.readFileSync(path.join(certs.dir, key), 'utf8')), `${key} was not registered as a secret`);
     assert.ok(!world.notes.some((n) => n.includes('PRIVATE KEY')));
   });
 
@@ -129,7 +153,10 @@ describe('gatewayCertificates', () => {
     const world = fakeWorld(work);
     const second = await gatewayCertificates(world as never);
     assert.deepEqual(second, first);
-    assert.deepEqual(fs.readdirSync(first.dir).map((f) => [f, fs.statSync(path.join(first.dir, f)).mtimeMs]), before);
+    assert.deepEqual(
+      fs.readdirSync(first.dir).map((f) => [f, fs.statSync(path.join(first.dir, f)).mtimeMs]),
+      before,
+    );
     assert.equal(world.facts.gateway?.root, 'kept');
     assert.equal(world.facts.gateway?.wildcard, 'kept');
   });
@@ -146,13 +173,46 @@ describe('gatewayCertificates', () => {
   it('renews a wildcard certificate that expires within 30 days, keeping the root', async () => {
     const work = tmp();
     const first = await gatewayCertificates(fakeWorld(work) as never);
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-sha256', '-days', '5', '-nodes', '-subj', '/CN=example.com/O=Example Inc.', '-extensions', 'san', '-config', FILES.sanConfig, '-CA', FILES.rootCert, '-CAkey', FILES.rootKey, '-keyout', FILES.wildcardKey, '-out', FILES.wildcardCert], { cwd: first.dir, stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-sha256',
+        '-days',
+        '5',
+        '-nodes',
+        '-subj',
+        '/CN=example.com/O=Example Inc.',
+        '-extensions',
+        'san',
+        '-config',
+        FILES.sanConfig,
+        '-CA',
+        FILES.rootCert,
+        '-CAkey',
+        FILES.rootKey,
+        '-keyout',
+        FILES.wildcardKey,
+        '-out',
+        FILES.wildcardCert,
+      ],
+      { cwd: first.dir, stdio: 'ignore' },
+    );
     const world = fakeWorld(work);
     const second = await gatewayCertificates(world as never);
     assert.equal(second.rootCertPem, first.rootCertPem);
-    assert.ok(new X509Certificate(second.wildcardCertPem).validTo.endsWith(String(new Date().getUTCFullYear() + 9)) || Date.parse(new X509Certificate(second.wildcardCertPem).validTo) > Date.now() + 3000 * 86_400_000);
+    assert.ok(
+      new X509Certificate(second.wildcardCertPem).validTo.endsWith(String(new Date().getUTCFullYear() + 9)) ||
+        Date.parse(new X509Certificate(second.wildcardCertPem).validTo) > Date.now() + 3000 * 86_400_000,
+    );
     assert.equal(world.facts.gateway?.wildcard, 'generated');
-    assert.ok(world.notes.some((n) => /in less than 30 days/.test(n)), world.notes.join('\n'));
+    assert.ok(
+      world.notes.some((n) => /in less than 30 days/.test(n)),
+      world.notes.join('\n'),
+    );
   });
 
   it('renews the root (and so the wildcard) when the organisation setting changes', async () => {
@@ -167,7 +227,12 @@ describe('gatewayCertificates', () => {
   it('takes a fresh work directory over from the cluster Secret (wildcard + root in tls.crt) instead of rotating', async () => {
     const first = await gatewayCertificates(fakeWorld(tmp()) as never);
     const keyPem = fs.readFileSync(path.join(first.dir, FILES.wildcardKey), 'utf8');
-    const secret = { data: { 'tls.crt': Buffer.from(first.wildcardCertPem + first.rootCertPem).toString('base64'), 'tls.key': Buffer.from(keyPem).toString('base64') } };
+    const secret = {
+      data: {
+        'tls.crt': Buffer.from(first.wildcardCertPem + first.rootCertPem).toString('base64'),
+        'tls.key': Buffer.from(keyPem).toString('base64'),
+      },
+    };
     const world = fakeWorld(tmp(), { secret });
     const second = await gatewayCertificates(world as never);
     assert.equal(second.rootCertPem.trim(), first.rootCertPem.trim());
@@ -184,12 +249,17 @@ describe('gatewayCertificates', () => {
   it('generates new material when the cluster Secret cannot be reused (no root in tls.crt)', async () => {
     const first = await gatewayCertificates(fakeWorld(tmp()) as never);
     const keyPem = fs.readFileSync(path.join(first.dir, FILES.wildcardKey), 'utf8');
-    const secret = { data: { 'tls.crt': Buffer.from(first.wildcardCertPem).toString('base64'), 'tls.key': Buffer.from(keyPem).toString('base64') } };
+    const secret = {
+      data: { 'tls.crt': Buffer.from(first.wildcardCertPem).toString('base64'), 'tls.key': Buffer.from(keyPem).toString('base64') },
+    };
     const world = fakeWorld(tmp(), { secret });
     const second = await gatewayCertificates(world as never);
     assert.notEqual(fingerprint(second.rootCertPem), fingerprint(first.rootCertPem));
     assert.equal(world.facts.gateway?.root, 'generated');
-    assert.ok(world.notes.some((n) => /no root certificate after the wildcard certificate/.test(n)), world.notes.join('\n'));
+    assert.ok(
+      world.notes.some((n) => /no root certificate after the wildcard certificate/.test(n)),
+      world.notes.join('\n'),
+    );
   });
 
   it('fails the key check when a key file is readable by others', async () => {
@@ -208,13 +278,35 @@ describe('gatewayCertificates', () => {
     assert.equal(new Set(results.map((r) => fingerprint(r.rootCertPem))).size, 1);
   });
 
-  it('refuses a root that is not the docs\' (wrong subject) by renewing it', async () => {
+  it("refuses a root that is not the docs' (wrong subject) by renewing it", async () => {
     const world = fakeWorld(tmp());
     const certs = await gatewayCertificates(world as never);
-    execFileSync('openssl', ['req', '-x509', '-sha256', '-nodes', '-days', '3650', '-newkey', 'rsa:2048', '-subj', '/O=Other/CN=other.org', '-keyout', FILES.rootKey, '-out', FILES.rootCert], { cwd: certs.dir, stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-sha256',
+        '-nodes',
+        '-days',
+        '3650',
+        '-newkey',
+        'rsa:2048',
+        '-subj',
+        '/O=Other/CN=other.org',
+        '-keyout',
+        FILES.rootKey,
+        '-out',
+        FILES.rootCert,
+      ],
+      { cwd: certs.dir, stdio: 'ignore' },
+    );
     const again = fakeWorld(path.dirname(path.dirname(certs.dir)));
     await ensureRootCertificate(again);
     assert.equal(again.facts.gateway?.root, 'generated');
-    assert.ok(again.notes.some((n) => /its subject is "O=Other, CN=other.org"/.test(n)), again.notes.join('\n'));
+    assert.ok(
+      again.notes.some((n) => /its subject is "O=Other, CN=other.org"/.test(n)),
+      again.notes.join('\n'),
+    );
   });
 });

@@ -19,7 +19,9 @@ describe('the secure gateway handshake check', () => {
 
   it('names the host and the SANs when the certificate does not cover the host; not worth retrying', () => {
     const chain = [leaf(root, ['*.example.com'])];
-    assert.deepEqual(problemsOf(chain, host, rootCert), [`its certificate does not cover ${host}: SANs DNS:*.example.com (subject "CN=*.example.com")`]);
+    assert.deepEqual(problemsOf(chain, host, rootCert), [
+      `its certificate does not cover ${host}: SANs DNS:*.example.com (subject "CN=*.example.com")`,
+    ]);
     const { detail, transient } = explainFailure({ chain }, host, rootCert, domain, '127.0.0.1:443');
     assert.match(detail, /does not cover rhoai-gateway-check\.apps\.c1\.example\.com/);
     assert.equal(transient, false);
@@ -28,13 +30,25 @@ describe('the secure gateway handshake check', () => {
   it('says the chain does not verify against the generated root (the router default certificate); a reload may fix it', () => {
     const router = createCa('ingress-operator@1700000000');
     const { detail, transient } = explainFailure({ chain: [leaf(router, [`*.${domain}`])] }, host, rootCert, domain, '127.0.0.1:443');
-    assert.match(detail, /its chain does not verify against the generated root "CN=example.com": the certificate was issued by "CN=ingress-operator@1700000000"/);
+    assert.match(
+      detail,
+      /its chain does not verify against the generated root "CN=example.com": the certificate was issued by "CN=ingress-operator@1700000000"/,
+    );
     assert.equal(transient, true);
   });
 
   it('tells a reset handshake (nothing served), an unresolvable host and an unreachable router apart', () => {
-    const reset = explainFailure({ error: 'ECONNRESET: Client network socket disconnected before secure TLS connection was established' }, host, rootCert, domain, '127.0.0.1:443');
-    assert.match(reset.detail, /presented no certificate .* does Gateway knative-ingress-gateway load its credential istio-system\/wildcard-certs\?/);
+    const reset = explainFailure(
+      { error: 'ECONNRESET: Client network socket disconnected before secure TLS connection was established' },
+      host,
+      rootCert,
+      domain,
+      '127.0.0.1:443',
+    );
+    assert.match(
+      reset.detail,
+      /presented no certificate .* does Gateway knative-ingress-gateway load its credential istio-system\/wildcard-certs\?/,
+    );
     assert.equal(reset.transient, true);
     const dns = explainFailure({ error: `ENOTFOUND: getaddrinfo ENOTFOUND ${host}` }, host, rootCert, domain, `${host}:443`);
     assert.match(dns.detail, /does not resolve .* set RHOAI_RESOLVE, e\.g\. \*\.apps\.c1\.example\.com=<router IP>:443/);

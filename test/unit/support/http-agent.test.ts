@@ -24,7 +24,9 @@ describe('RHOAI_RESOLVE agents', () => {
   it('connect a matching host to IP:PORT, keeping the Host header and SNI', async () => {
     const { cert, key } = loopbackCertificate();
     let sni = '';
-    const server = https.createServer({ cert, key, SNICallback: (name, cb) => ((sni = name), cb(null, undefined as never)) }, (req, res) => res.end(`host=${req.headers.host}`));
+    const server = https.createServer({ cert, key, SNICallback: (name, cb) => ((sni = name), cb(null, undefined as never)) }, (req, res) =>
+      res.end(`host=${req.headers.host}`),
+    );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as AddressInfo).port;
     try {

@@ -8,9 +8,18 @@ import type { KObject } from '../../../support/cluster';
 import { renderOne } from '../../../support/fixtures';
 import { controlPlaneProblem, memberProblem, podsProblem } from '../../../support/mesh';
 
-const smcp = (status: Record<string, unknown>, generation = 1): KObject => ({ apiVersion: 'maistra.io/v2', kind: 'ServiceMeshControlPlane', metadata: { name: 'minimal', namespace: 'istio-system', generation }, status });
+const smcp = (status: Record<string, unknown>, generation = 1): KObject => ({
+  apiVersion: 'maistra.io/v2',
+  kind: 'ServiceMeshControlPlane',
+  metadata: { name: 'minimal', namespace: 'istio-system', generation },
+  status,
+});
 const cond = (type: string, status: string, reason?: string, message?: string) => ({ type, status, reason, message });
-const ready = { observedGeneration: 1, readiness: { components: { ready: ['istio-egressgateway', 'istio-ingressgateway', 'istiod'], unready: [], pending: [] } }, conditions: [cond('Installed', 'True'), cond('Reconciled', 'True', 'InstallSuccessful'), cond('Ready', 'True', 'ComponentsReady')] };
+const ready = {
+  observedGeneration: 1,
+  readiness: { components: { ready: ['istio-egressgateway', 'istio-ingressgateway', 'istiod'], unready: [], pending: [] } },
+  conditions: [cond('Installed', 'True'), cond('Reconciled', 'True', 'InstallSuccessful'), cond('Ready', 'True', 'ComponentsReady')],
+};
 
 describe('controlPlaneProblem', () => {
   test('ready: Ready=True, every component ready, the current generation observed', () => {
@@ -25,7 +34,14 @@ describe('controlPlaneProblem', () => {
   });
 
   test('not ready names the unready components and the conditions', () => {
-    const paused = smcp({ observedGeneration: 0, readiness: { components: { ready: [], unready: ['istiod'], pending: ['istio-egressgateway'] } }, conditions: [cond('Reconciled', 'False', 'PausingInstall', 'Paused until the following components become ready: [istiod]'), cond('Ready', 'False', 'ComponentsNotReady', 'Some components are not fully available')] });
+    const paused = smcp({
+      observedGeneration: 0,
+      readiness: { components: { ready: [], unready: ['istiod'], pending: ['istio-egressgateway'] } },
+      conditions: [
+        cond('Reconciled', 'False', 'PausingInstall', 'Paused until the following components become ready: [istiod]'),
+        cond('Ready', 'False', 'ComponentsNotReady', 'Some components are not fully available'),
+      ],
+    });
     const problem = controlPlaneProblem(paused, 'minimal', 'istio-system') as string;
     assert.match(problem, /unready: \[istiod\]/);
     assert.match(problem, /Ready=False \(ComponentsNotReady/);
@@ -38,7 +54,9 @@ describe('controlPlaneProblem', () => {
 
   test('a spec the operator refuses fails at once', () => {
     const refused = smcp({ conditions: [cond('Reconciled', 'False', 'ValidationError', 'Spec is invalid: unknown tracer type: Zipkin')] });
-    assert.deepEqual(controlPlaneProblem(refused, 'minimal', 'istio-system'), { fail: 'the Service Mesh operator refuses ServiceMeshControlPlane istio-system/minimal: Reconciled=False (ValidationError: Spec is invalid: unknown tracer type: Zipkin)' });
+    assert.deepEqual(controlPlaneProblem(refused, 'minimal', 'istio-system'), {
+      fail: 'the Service Mesh operator refuses ServiceMeshControlPlane istio-system/minimal: Reconciled=False (ValidationError: Spec is invalid: unknown tracer type: Zipkin)',
+    });
   });
 
   test('absent', () => {
@@ -47,7 +65,13 @@ describe('controlPlaneProblem', () => {
 });
 
 describe('memberProblem', () => {
-  const roll = (status: Record<string, unknown>): KObject => ({ apiVersion: 'maistra.io/v1', kind: 'ServiceMeshMemberRoll', metadata: { name: 'default', namespace: 'istio-system' }, spec: { members: ['knative-serving'] }, status });
+  const roll = (status: Record<string, unknown>): KObject => ({
+    apiVersion: 'maistra.io/v1',
+    kind: 'ServiceMeshMemberRoll',
+    metadata: { name: 'default', namespace: 'istio-system' },
+    spec: { members: ['knative-serving'] },
+    status,
+  });
 
   test('a configured member', () => {
     assert.equal(memberProblem(roll({ configuredMembers: ['knative-serving'] }), 'knative-serving', 'istio-system'), undefined);
@@ -55,7 +79,15 @@ describe('memberProblem', () => {
 
   test('a pending member: the roll condition and the member status say why', () => {
     const problem = memberProblem(
-      roll({ members: ['knative-serving'], configuredMembers: [], pendingMembers: ['knative-serving'], conditions: [cond('Ready', 'False', 'ReconcileError', 'The following namespaces are not yet configured: [knative-serving]')], memberStatuses: [{ namespace: 'knative-serving', conditions: [cond('Reconciled', 'False', 'ReconcileError', 'could not create NetworkPolicy')] }] }),
+      roll({
+        members: ['knative-serving'],
+        configuredMembers: [],
+        pendingMembers: ['knative-serving'],
+        conditions: [cond('Ready', 'False', 'ReconcileError', 'The following namespaces are not yet configured: [knative-serving]')],
+        memberStatuses: [
+          { namespace: 'knative-serving', conditions: [cond('Reconciled', 'False', 'ReconcileError', 'could not create NetworkPolicy')] },
+        ],
+      }),
       'knative-serving',
       'istio-system',
     ) as string;
@@ -76,7 +108,14 @@ describe('podsProblem', () => {
     kind: 'Pod',
     metadata: { name, ...(deleting ? { deletionTimestamp: '2024-05-01T00:00:00Z' } : {}) },
     spec: { containers: containers.map((c) => ({ name: c })) },
-    status: { phase, containerStatuses: containers.map((c, i) => ({ name: c, ready: i < ready, state: i < ready ? { running: {} } : { waiting: { reason: 'CrashLoopBackOff' } } })) },
+    status: {
+      phase,
+      containerStatuses: containers.map((c, i) => ({
+        name: c,
+        ready: i < ready,
+        state: i < ready ? { running: {} } : { waiting: { reason: 'CrashLoopBackOff' } },
+      })),
+    },
   });
 
   test('every live pod runs the app and istio-proxy, all ready (2/2)', () => {
@@ -84,12 +123,24 @@ describe('podsProblem', () => {
   });
 
   test('a pod without the sidecar says the sidecar was not injected', () => {
-    assert.equal(podsProblem([pod('a', ['activator'])], 'activator pods', ['activator', 'istio-proxy']), 'pod a runs the containers [activator]: no istio-proxy (the Istio sidecar was not injected)');
+    assert.equal(
+      podsProblem([pod('a', ['activator'])], 'activator pods', ['activator', 'istio-proxy']),
+      'pod a runs the containers [activator]: no istio-proxy (the Istio sidecar was not injected)',
+    );
   });
 
   test('terminating pods do not count; a pod not ready says which container waits and why', () => {
-    assert.equal(podsProblem([pod('old', ['activator'], 'Running', 1, true), pod('new', ['activator', 'istio-proxy'])], 'pods', ['activator', 'istio-proxy']), undefined);
-    assert.equal(podsProblem([pod('a', ['activator', 'istio-proxy'], 'Running', 1)], 'pods', ['activator', 'istio-proxy']), 'pod a is 1/2 ready (not ready: istio-proxy CrashLoopBackOff)');
+    assert.equal(
+      podsProblem([pod('old', ['activator'], 'Running', 1, true), pod('new', ['activator', 'istio-proxy'])], 'pods', [
+        'activator',
+        'istio-proxy',
+      ]),
+      undefined,
+    );
+    assert.equal(
+      podsProblem([pod('a', ['activator', 'istio-proxy'], 'Running', 1)], 'pods', ['activator', 'istio-proxy']),
+      'pod a is 1/2 ready (not ready: istio-proxy CrashLoopBackOff)',
+    );
     assert.equal(podsProblem([pod('a', ['x'], 'Pending')], 'pods', []), 'pod a is Pending');
     assert.equal(podsProblem([], 'activator pods', []), 'no activator pods exist yet');
   });

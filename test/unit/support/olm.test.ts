@@ -25,7 +25,14 @@ const rhods = OPERATORS['rhods-operator']!;
 describe('choosePin', () => {
   test('a minor pins its newest z-stream in the channel, never the head', () => {
     const pin = choosePin(manifest, rhods, 'fast', '2.9');
-    assert.deepEqual(pin, { package: 'rhods-operator', catalog: 'redhat-operators', channel: 'fast', csv: 'rhods-operator.2.9.1', version: '2.9.1', head: 'rhods-operator.2.19.0' });
+    assert.deepEqual(pin, {
+      package: 'rhods-operator',
+      catalog: 'redhat-operators',
+      channel: 'fast',
+      csv: 'rhods-operator.2.9.1',
+      version: '2.9.1',
+      head: 'rhods-operator.2.19.0',
+    });
   });
 
   test('a full version pins exactly that CSV', () => {
@@ -49,8 +56,14 @@ describe('choosePin', () => {
   });
 
   test('a channel without the version is refused, naming the channels that carry it', () => {
-    assert.throws(() => choosePin(manifest, rhods, 'stable', '2.9'), /channel stable of rhods-operator offers no 2\.9, only \(2\.8\.4, 2\.10\.0, 2\.16\.1, 2\.19\.0\); the channels that carry 2\.9: fast \(.*\)\. Nothing was applied; set RHOAI_OPERATOR_CHANNEL/);
-    assert.throws(() => choosePin(manifest, rhods, 'candidate', '2.9'), /has no channel "candidate"; its channels are: fast, stable, eus-2\.8/);
+    assert.throws(
+      () => choosePin(manifest, rhods, 'stable', '2.9'),
+      /channel stable of rhods-operator offers no 2\.9, only \(2\.8\.4, 2\.10\.0, 2\.16\.1, 2\.19\.0\); the channels that carry 2\.9: fast \(.*\)\. Nothing was applied; set RHOAI_OPERATOR_CHANNEL/,
+    );
+    assert.throws(
+      () => choosePin(manifest, rhods, 'candidate', '2.9'),
+      /has no channel "candidate"; its channels are: fast, stable, eus-2\.8/,
+    );
   });
 
   test('versions compare numerically and match by prefix, pre-release suffixes included', () => {

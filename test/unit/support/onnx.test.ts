@@ -11,7 +11,20 @@ import { writeOnnxModel } from '../../../twin/emulators/ml/onnx-writer';
 import { seededRandom } from '../../../twin/emulators/ml/random';
 import { generateCardTransactions } from '../../../twin/emulators/ml/synthetic-card-data';
 import { trainFraudModel, type TrainingResult } from '../../../twin/emulators/ml/train';
-import { FLOAT, attrInt, f32le, floatDataTensor, graph, int, ld, model, node, rawFloatTensor, str, valueInfo } from '../twin/ml-onnx-builder';
+import {
+  FLOAT,
+  attrInt,
+  f32le,
+  floatDataTensor,
+  graph,
+  int,
+  ld,
+  model,
+  node,
+  rawFloatTensor,
+  str,
+  valueInfo,
+} from '../twin/ml-onnx-builder';
 
 let trained: TrainingResult;
 
@@ -30,7 +43,7 @@ function refused(bytes: Uint8Array, message: RegExp, source = 's3://my-storage/m
   );
 }
 
-describe('inspectOnnx on the twin\'s model files', () => {
+describe("inspectOnnx on the twin's model files", () => {
   for (const style of ['matmul-add', 'gemm'] as const) {
     it(`finds what the twin's reader finds (${style})`, () => {
       const bytes = writeOnnxModel(trained.network, { style });
@@ -41,10 +54,17 @@ describe('inspectOnnx on the twin\'s model files', () => {
       assert.deepEqual(summary.opsets, twin.opsetImports);
       assert.equal(summary.producerName, twin.producerName);
       assert.equal(summary.graphName, twin.graph.name);
-      assert.deepEqual(summary.opTypes, twin.graph.nodes.map((n) => n.opType));
+      assert.deepEqual(
+        summary.opTypes,
+        twin.graph.nodes.map((n) => n.opType),
+      );
       assert.equal(summary.initializerCount, twin.graph.initializers.size);
-      assert.equal(summary.parameterCount, [...twin.graph.initializers.values()].reduce((s, t) => s + t.data.length, 0));
-      const io = (list: typeof twin.graph.inputs) => list.map((v) => ({ name: v.name, elemType: dataTypeName(v.elemType!), shape: v.shape }));
+      assert.equal(
+        summary.parameterCount,
+        [...twin.graph.initializers.values()].reduce((s, t) => s + t.data.length, 0),
+      );
+      const io = (list: typeof twin.graph.inputs) =>
+        list.map((v) => ({ name: v.name, elemType: dataTypeName(v.elemType!), shape: v.shape }));
       assert.deepEqual(summary.inputs, io(twin.graph.inputs));
       assert.deepEqual(summary.outputs, io(twin.graph.outputs));
     });
@@ -66,7 +86,12 @@ describe('inspectOnnx on models built by hand from onnx.proto', () => {
     const bytes = model(
       graph({
         name: 'tf2onnx',
-        nodes: [node('MatMul', ['dense_input', 'W'], ['m']), node('Add', ['m', 'B'], ['a']), node('Identity', ['a'], ['i']), node('Sigmoid', ['i'], ['dense_3'])],
+        nodes: [
+          node('MatMul', ['dense_input', 'W'], ['m']),
+          node('Add', ['m', 'B'], ['a']),
+          node('Identity', ['a'], ['i']),
+          node('Sigmoid', ['i'], ['dense_3']),
+        ],
         initializers: [rawFloatTensor('W', [5, 1], [1, 2, 3, 4, 5]), floatDataTensor('B', [1], [0.5])],
         inputs: [valueInfo('dense_input', FLOAT, ['unk__6', 5])],
         outputs: [valueInfo('dense_3', FLOAT, ['unk__6', 1])],
@@ -91,7 +116,11 @@ describe('inspectOnnx on models built by hand from onnx.proto', () => {
       { producer: 'pytorch', irVersion: 3, opsets: [['', 9]] },
     );
     const s = inspectOnnx(bytes);
-    assert.deepEqual(s.inputs.map((i) => i.name), ['input'], 'initializer-backed inputs are not inputs a caller feeds');
+    assert.deepEqual(
+      s.inputs.map((i) => i.name),
+      ['input'],
+      'initializer-backed inputs are not inputs a caller feeds',
+    );
     assert.deepEqual(s.opsets, [{ domain: '', version: 9 }]);
   });
 });
@@ -100,15 +129,25 @@ describe('inspectOnnx refuses what is not a valid ONNX model', () => {
   it('empty, truncated at every length, and random bytes', () => {
     refused(new Uint8Array(0), /^s3:\/\/my-storage\/models\/fraud\/1\/model\.onnx is not a valid ONNX model: it is empty \(0 bytes\)$/);
     const good = writeOnnxModel(trained.network);
-    refused(good.subarray(0, 100), /ModelProto: field 7 \(graph\) says \d+ bytes follow, but only 83 do \(truncated or corrupt\) at byte 14/);
+    refused(
+      good.subarray(0, 100),
+      /ModelProto: field 7 \(graph\) says \d+ bytes follow, but only 83 do \(truncated or corrupt\) at byte 14/,
+    );
     for (let n = 0; n < good.length; n += 13) refused(good.subarray(0, n), /is not a valid ONNX model: /);
     refused(good.subarray(0, good.length - 1), /field 8 \(opset_import\) says 4 bytes follow, but only 3 do/);
     const r = seededRandom(5);
-    for (let i = 0; i < 200; i++) refused(Uint8Array.from({ length: 64 + i }, () => Math.floor(r.next() * 256)), /is not a valid ONNX model: /);
+    for (let i = 0; i < 200; i++)
+      refused(
+        Uint8Array.from({ length: 64 + i }, () => Math.floor(r.next() * 256)),
+        /is not a valid ONNX model: /,
+      );
   });
 
   it('text, such as an S3 error document or JSON, saying so', () => {
-    refused(Buffer.from('<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchKey</Code></Error>'), /field 7 \(graph\) has end-group, which ONNX never uses .* \(the object is text, starting "<\?xml version="1.0" encoding="UTF-8"\?> <", not a protobuf ModelProto\)$/);
+    refused(
+      Buffer.from('<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchKey</Code></Error>'),
+      /field 7 \(graph\) has end-group, which ONNX never uses .* \(the object is text, starting "<\?xml version="1.0" encoding="UTF-8"\?> <", not a protobuf ModelProto\)$/,
+    );
     refused(Buffer.from('{"inputs": []}'), /has start-group, which ONNX never uses/);
   });
 
@@ -116,7 +155,11 @@ describe('inspectOnnx refuses what is not a valid ONNX model', () => {
     refused(Uint8Array.from(str(2, 'x')), /ModelProto has no ir_version \(field 1\)/);
     refused(Uint8Array.from(int(1, 7)), /ModelProto has no graph \(field 7\)/);
     refused(Uint8Array.from(ld(1, int(1, 7))), /ir_version \(field 1\) is length-delimited, expected varint/);
-    const tiny = graph({ nodes: [node('Relu', ['x'], ['y'])], inputs: [valueInfo('x', FLOAT, [1])], outputs: [valueInfo('y', FLOAT, [1])] });
+    const tiny = graph({
+      nodes: [node('Relu', ['x'], ['y'])],
+      inputs: [valueInfo('x', FLOAT, [1])],
+      outputs: [valueInfo('y', FLOAT, [1])],
+    });
     refused(model(tiny, { opsets: [] }), /ModelProto imports no ai\.onnx operator set \(opset_import\)/);
     refused(model(tiny, { opsets: [['ai.onnx.ml', 3]] }), /imports no ai\.onnx operator set/);
     assert.equal(inspectOnnx(model(tiny, { opsets: [['ai.onnx', 13]] })).opsets[0].domain, 'ai.onnx');
@@ -125,15 +168,39 @@ describe('inspectOnnx refuses what is not a valid ONNX model', () => {
   it('a graph no runtime could load', () => {
     const io = { inputs: [valueInfo('x', FLOAT, ['n', 2])], outputs: [valueInfo('y', FLOAT, ['n', 1])] };
     refused(model(graph({ nodes: [], ...io })), /ModelProto\.graph has no nodes/);
-    refused(model(graph({ nodes: [node('MatMul', ['x', 'w'], ['y'], { name: 'mm' })], ...io })), /ModelProto\.graph\.node\[0\] \("mm"\) \(MatMul\) reads "w", which is neither a graph input, an initializer nor the output of an earlier node/);
+    refused(
+      model(graph({ nodes: [node('MatMul', ['x', 'w'], ['y'], { name: 'mm' })], ...io })),
+      /ModelProto\.graph\.node\[0\] \("mm"\) \(MatMul\) reads "w", which is neither a graph input, an initializer nor the output of an earlier node/,
+    );
     refused(model(graph({ nodes: [node('Relu', ['x'], ['z'])], ...io })), /graph output "y" is produced by no node/);
     refused(model(graph({ nodes: [node('Relu', ['x'], ['y'])], inputs: io.inputs, outputs: [] })), /declares no outputs/);
     refused(model(graph({ nodes: [[...str(1, 'x'), ...str(2, 'y')]], ...io })), /ModelProto\.graph\.node\[0\] has no op_type/);
-    refused(model(graph({ nodes: [node('Relu', ['x'], ['y'])], inputs: [str(1, 'x')], outputs: io.outputs })), /ModelProto\.graph\.input\[0\] \("x"\) declares no element type/);
+    refused(
+      model(graph({ nodes: [node('Relu', ['x'], ['y'])], inputs: [str(1, 'x')], outputs: io.outputs })),
+      /ModelProto\.graph\.input\[0\] \("x"\) declares no element type/,
+    );
     const relu = [node('Relu', ['x'], ['y'])];
-    refused(model(graph({ nodes: relu, initializers: [[...int(1, 3), ...int(2, FLOAT), ...str(8, 'w'), ...ld(9, f32le(1, 2))]], ...io })), /initializer\[0\] \("w"\): raw_data holds 8 bytes, but FLOAT \[3\] needs 12/);
-    refused(model(graph({ nodes: relu, initializers: [[...int(1, 2), ...int(2, FLOAT), ...str(8, 'w'), ...ld(4, f32le(1))]], ...io })), /initializer\[0\] \("w"\) holds 1 values, but \[2\] needs 2/);
-    refused(model(graph({ nodes: relu, initializers: [[...int(1, 1), ...int(2, FLOAT), ...str(8, 'w'), ...ld(13, str(1, 'location'), str(2, 'weights.bin'))]], ...io })), /keeps its data in an external file, which is not stored with the model/);
-    refused(model(graph({ nodes: relu, initializers: [[...int(1, 1), ...str(8, 'w'), ...ld(9, f32le(1))]], ...io })), /initializer\[0\] \("w"\) has no data_type/);
+    refused(
+      model(graph({ nodes: relu, initializers: [[...int(1, 3), ...int(2, FLOAT), ...str(8, 'w'), ...ld(9, f32le(1, 2))]], ...io })),
+      /initializer\[0\] \("w"\): raw_data holds 8 bytes, but FLOAT \[3\] needs 12/,
+    );
+    refused(
+      model(graph({ nodes: relu, initializers: [[...int(1, 2), ...int(2, FLOAT), ...str(8, 'w'), ...ld(4, f32le(1))]], ...io })),
+      /initializer\[0\] \("w"\) holds 1 values, but \[2\] needs 2/,
+    );
+    refused(
+      model(
+        graph({
+          nodes: relu,
+          initializers: [[...int(1, 1), ...int(2, FLOAT), ...str(8, 'w'), ...ld(13, str(1, 'location'), str(2, 'weights.bin'))]],
+          ...io,
+        }),
+      ),
+      /keeps its data in an external file, which is not stored with the model/,
+    );
+    refused(
+      model(graph({ nodes: relu, initializers: [[...int(1, 1), ...str(8, 'w'), ...ld(9, f32le(1))]], ...io })),
+      /initializer\[0\] \("w"\) has no data_type/,
+    );
   });
 });

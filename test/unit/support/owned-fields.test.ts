@@ -13,18 +13,39 @@ const dsci: KObject = {
     resourceVersion: '42',
     labels: { mine: 'yes', theirs: 'no' },
     managedFields: [
-      { manager: 'rhods-operator', operation: 'Update', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:applicationsNamespace': {}, 'f:monitoring': { 'f:managementState': {} } } } },
-      { manager: 'rhoai-harness', operation: 'Update', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:serviceMesh': { 'f:managementState': {} } } } },
+      {
+        manager: 'rhods-operator',
+        operation: 'Update',
+        fieldsType: 'FieldsV1',
+        fieldsV1: { 'f:spec': { 'f:applicationsNamespace': {}, 'f:monitoring': { 'f:managementState': {} } } },
+      },
+      {
+        manager: 'rhoai-harness',
+        operation: 'Update',
+        fieldsType: 'FieldsV1',
+        fieldsV1: { 'f:spec': { 'f:serviceMesh': { 'f:managementState': {} } } },
+      },
       {
         manager: 'rhoai-harness',
         operation: 'Apply',
         fieldsType: 'FieldsV1',
         fieldsV1: {
           'f:metadata': { 'f:labels': { 'f:mine': {} } },
-          'f:spec': { 'f:applicationsNamespace': {}, 'f:trustedCABundle': { 'f:customCABundle': {}, 'f:managementState': {} }, 'f:items': { 'k:{"name":"b"}': { '.': {}, 'f:name': {}, 'f:value': {} } }, 'f:tags': { 'v:"x"': {} } },
+          'f:spec': {
+            'f:applicationsNamespace': {},
+            'f:trustedCABundle': { 'f:customCABundle': {}, 'f:managementState': {} },
+            'f:items': { 'k:{"name":"b"}': { '.': {}, 'f:name': {}, 'f:value': {} } },
+            'f:tags': { 'v:"x"': {} },
+          },
         },
       },
-      { manager: 'rhoai-harness', operation: 'Apply', subresource: 'status', fieldsType: 'FieldsV1', fieldsV1: { 'f:status': { 'f:phase': {} } } },
+      {
+        manager: 'rhoai-harness',
+        operation: 'Apply',
+        subresource: 'status',
+        fieldsType: 'FieldsV1',
+        fieldsV1: { 'f:status': { 'f:phase': {} } },
+      },
     ],
   },
   spec: {
@@ -32,7 +53,10 @@ const dsci: KObject = {
     monitoring: { managementState: 'Managed' },
     serviceMesh: { managementState: 'Unmanaged' },
     trustedCABundle: { customCABundle: 'PEM', managementState: 'Managed' },
-    items: [{ name: 'a', value: 1 }, { name: 'b', value: 2, extra: true }],
+    items: [
+      { name: 'a', value: 1 },
+      { name: 'b', value: 2, extra: true },
+    ],
     tags: ['y', 'x'],
   },
   status: { phase: 'Ready' },
@@ -62,7 +86,17 @@ describe('appliedConfiguration', () => {
     const obj: KObject = {
       apiVersion: 'v1',
       kind: 'X',
-      metadata: { name: 'x', managedFields: [{ manager: 'rhoai-harness', operation: 'Apply', fieldsType: 'FieldsV1', fieldsV1: { 'f:l': { 'k:{"k":"2"}': { 'f:k': {} }, 'k:{"k":"1"}': { 'f:k': {} } } } }] },
+      metadata: {
+        name: 'x',
+        managedFields: [
+          {
+            manager: 'rhoai-harness',
+            operation: 'Apply',
+            fieldsType: 'FieldsV1',
+            fieldsV1: { 'f:l': { 'k:{"k":"2"}': { 'f:k': {} }, 'k:{"k":"1"}': { 'f:k': {} } } },
+          },
+        ],
+      },
       l: [{ k: '1' }, { k: '2' }, { k: '3' }],
     };
     assert.deepEqual(appliedConfiguration(obj)!.l, [{ k: '1' }, { k: '2' }]);

@@ -40,12 +40,19 @@ describe('question settings', () => {
       ['RHOAI_WORKSPACE_PREFIX', 'openshift-', /RHOAI_WORKSPACE_PREFIX[\s\S]*system namespaces/],
       ['RHOAI_WORKSPACE_PREFIX', 'WS-', /RHOAI_WORKSPACE_PREFIX[\s\S]*lower-case/],
     ] as const) {
-      assert.throws(() => loadSettings({ [name]: value }), (e: unknown) => e instanceof ConfigurationError && words.test(e.message), `${name}=${value}`);
+      assert.throws(
+        () => loadSettings({ [name]: value }),
+        (e: unknown) => e instanceof ConfigurationError && words.test(e.message),
+        `${name}=${value}`,
+      );
     }
   });
 
   it('refuses an admin who is also a data scientist, before anything is applied', () => {
-    assert.throws(() => questionPeople(fakeWorld([], { RHOAI_DS_USERS: 'ann,bob', RHOAI_DS_ADMIN: 'bob' })), /RHOAI_DS_ADMIN \(bob\) is also named in RHOAI_DS_USERS/);
+    assert.throws(
+      () => questionPeople(fakeWorld([], { RHOAI_DS_USERS: 'ann,bob', RHOAI_DS_ADMIN: 'bob' })),
+      /RHOAI_DS_ADMIN \(bob\) is also named in RHOAI_DS_USERS/,
+    );
   });
 });
 
@@ -57,7 +64,7 @@ describe('names', () => {
     assert.equal(workspaceName('ws-', 'ab-'.repeat(30)).endsWith('-'), false);
   });
 
-  it('names the admins\' binding after the group', () => {
+  it("names the admins' binding after the group", () => {
     assert.equal(adminsBindingName('datascience-admins'), 'datascience-admins-self-provisioner');
     assert.equal(adminsBindingName('DS_Admins'), 'ds-admins-self-provisioner');
   });
@@ -65,18 +72,30 @@ describe('names', () => {
 
 describe('who may still request projects', () => {
   it('finds nothing when only the admins hold self-provisioner', async () => {
-    const world = fakeWorld([binding('self-provisioners', [], { 'rbac.authorization.kubernetes.io/autoupdate': 'false' }), binding('datascience-admins-self-provisioner', [{ kind: 'Group', name: 'datascience-admins' }])]);
+    const world = fakeWorld([
+      binding('self-provisioners', [], { 'rbac.authorization.kubernetes.io/autoupdate': 'false' }),
+      binding('datascience-admins-self-provisioner', [{ kind: 'Group', name: 'datascience-admins' }]),
+    ]);
     assert.deepEqual(await explainGrants(world), []);
   });
 
   it('says the default subject was restored when the protected binding names every OAuth user again', async () => {
-    const world = fakeWorld([binding('self-provisioners', [{ kind: 'Group', name: 'system:authenticated:oauth' }], { 'rbac.authorization.kubernetes.io/autoupdate': 'false' })]);
+    const world = fakeWorld([
+      binding('self-provisioners', [{ kind: 'Group', name: 'system:authenticated:oauth' }], {
+        'rbac.authorization.kubernetes.io/autoupdate': 'false',
+      }),
+    ]);
     const [reason] = await explainGrants(world);
-    assert.match(reason!, /again although it is annotated rbac.authorization.kubernetes.io\/autoupdate=false: the default subject was restored/);
+    assert.match(
+      reason!,
+      /again although it is annotated rbac.authorization.kubernetes.io\/autoupdate=false: the default subject was restored/,
+    );
   });
 
   it('says an unprotected binding will be restored on every API server start', async () => {
-    const [reason] = await explainGrants(fakeWorld([binding('self-provisioners', [{ kind: 'Group', name: 'system:authenticated:oauth' }])]));
+    const [reason] = await explainGrants(
+      fakeWorld([binding('self-provisioners', [{ kind: 'Group', name: 'system:authenticated:oauth' }])]),
+    );
     assert.match(reason!, /annotated rbac.authorization.kubernetes.io\/autoupdate=\(none\): every API server start restores/);
   });
 
@@ -84,11 +103,17 @@ describe('who may still request projects', () => {
     const world = fakeWorld([
       binding('self-provisioner', [{ kind: 'Group', name: 'system:authenticated:oauth' }]),
       binding('self-provisioners', [{ kind: 'Group', name: 'datascience-users' }]),
-      binding('alice-may', [{ kind: 'User', name: 'ds-user-2' }, { kind: 'User', name: 'someone-else' }]),
+      binding('alice-may', [
+        { kind: 'User', name: 'ds-user-2' },
+        { kind: 'User', name: 'someone-else' },
+      ]),
     ]);
     const reasons = await explainGrants(world);
     assert.equal(reasons.length, 3, reasons.join('\n'));
-    assert.match(reasons[0]!, /ClusterRoleBinding self-provisioner \(not the default self-provisioners\) also grants ClusterRole self-provisioner to Group system:authenticated:oauth: .*remove-cluster-role-from-group self-provisioner system:authenticated:oauth/);
+    assert.match(
+      reasons[0]!,
+      /ClusterRoleBinding self-provisioner \(not the default self-provisioners\) also grants ClusterRole self-provisioner to Group system:authenticated:oauth: .*remove-cluster-role-from-group self-provisioner system:authenticated:oauth/,
+    );
     assert.match(reasons[1]!, /self-provisioners still grants ClusterRole self-provisioner to Group datascience-users/);
     assert.match(reasons[2]!, /alice-may .* to User ds-user-2: .*remove-cluster-role-from-user/);
   });

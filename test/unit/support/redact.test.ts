@@ -45,7 +45,13 @@ describe('Redactor', () => {
 
   it('redacts Secret data and stringData values but keeps their keys', () => {
     const r = new Redactor();
-    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: { htpasswd: 'YWRtaW46JDJ5', other: 'eA==' }, stringData: { key: 'v' } };
+    const secret = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 's' },
+      data: { htpasswd: 'YWRtaW46JDJ5', other: 'eA==' },
+      stringData: { key: 'v' },
+    };
     const out = r.redactValue(secret);
     assert.deepEqual(out.data, { htpasswd: REDACTED, other: REDACTED });
     assert.deepEqual(out.stringData, { key: REDACTED });

@@ -15,8 +15,18 @@ function dsci(phase: string, heartbeat: string, complete = phase === 'Ready'): K
     metadata: {
       name: 'default-dsci',
       managedFields: [
-        { manager: 'rhods-operator', operation: 'Update', time: '2026-12-04T11:50:00Z', fieldsV1: { 'f:spec': { 'f:applicationsNamespace': {} } } },
-        { manager: 'rhoai-harness', operation: 'Update', time: PATCHED, fieldsV1: { 'f:spec': { 'f:serviceMesh': { 'f:managementState': {} } } } },
+        {
+          manager: 'rhods-operator',
+          operation: 'Update',
+          time: '2026-12-04T11:50:00Z',
+          fieldsV1: { 'f:spec': { 'f:applicationsNamespace': {} } },
+        },
+        {
+          manager: 'rhoai-harness',
+          operation: 'Update',
+          time: PATCHED,
+          fieldsV1: { 'f:spec': { 'f:serviceMesh': { 'f:managementState': {} } } },
+        },
       ],
     },
     spec: { serviceMesh: { managementState: 'Unmanaged' } },
@@ -48,7 +58,10 @@ test('unmanagedDsciProblem: still Progressing, condition older than the patch: k
 test('unmanagedDsciProblem: the capability set again after the patch fails at once, naming the cause', () => {
   const problem = unmanagedDsciProblem(dsci('Progressing', '2026-12-04T12:00:11Z'));
   assert.ok(problem && typeof problem === 'object');
-  assert.match(problem.fail, /still configuring the Service Mesh of default-dsci although serviceMesh has been Unmanaged since 2026-12-04T12:00:10Z/);
+  assert.match(
+    problem.fail,
+    /still configuring the Service Mesh of default-dsci although serviceMesh has been Unmanaged since 2026-12-04T12:00:10Z/,
+  );
 });
 
 test('unmanagedDsciProblem: phase Error fails at once', () => {

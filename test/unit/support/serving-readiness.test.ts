@@ -5,16 +5,37 @@ import assert from 'node:assert/strict';
 import type { KObject } from '../../../support/cluster';
 import { servedAsReported } from '../../../support/serving/models';
 
-function isvc(over: { ready?: string; predictorReady?: string; created?: string; readyRev?: string; loaded?: boolean; generation?: number; observed?: number; modelMesh?: boolean }): KObject {
+function isvc(over: {
+  ready?: string;
+  predictorReady?: string;
+  created?: string;
+  readyRev?: string;
+  loaded?: boolean;
+  generation?: number;
+  observed?: number;
+  modelMesh?: boolean;
+}): KObject {
   const cond = (type: string, status?: string) => (status ? [{ type, status }] : []);
   return {
     apiVersion: 'serving.kserve.io/v1beta1',
     kind: 'InferenceService',
-    metadata: { name: 'fraud', namespace: 'p', generation: over.generation ?? 1, annotations: over.modelMesh ? { 'serving.kserve.io/deploymentMode': 'ModelMesh' } : {} },
+    metadata: {
+      name: 'fraud',
+      namespace: 'p',
+      generation: over.generation ?? 1,
+      annotations: over.modelMesh ? { 'serving.kserve.io/deploymentMode': 'ModelMesh' } : {},
+    },
     status: {
       observedGeneration: over.observed ?? 1,
       conditions: [...cond('Ready', over.ready ?? 'True'), ...cond('PredictorReady', over.predictorReady ?? 'True')],
-      components: over.modelMesh ? undefined : { predictor: { latestCreatedRevision: over.created ?? 'fraud-predictor-00001', latestReadyRevision: over.readyRev ?? 'fraud-predictor-00001' } },
+      components: over.modelMesh
+        ? undefined
+        : {
+            predictor: {
+              latestCreatedRevision: over.created ?? 'fraud-predictor-00001',
+              latestReadyRevision: over.readyRev ?? 'fraud-predictor-00001',
+            },
+          },
       modelStatus: { states: { activeModelState: over.loaded === false ? 'Pending' : 'Loaded' } },
     },
   } as KObject;
@@ -22,7 +43,10 @@ function isvc(over: { ready?: string; predictorReady?: string; created?: string;
 
 describe('servedAsReported', () => {
   it('is ready when the Knative Service moved on (observedGeneration 2, generation 1) and its latest revision is ready', () => {
-    assert.equal(servedAsReported(isvc({ observed: 2, generation: 1, created: 'fraud-predictor-00002', readyRev: 'fraud-predictor-00002' })), true);
+    assert.equal(
+      servedAsReported(isvc({ observed: 2, generation: 1, created: 'fraud-predictor-00002', readyRev: 'fraud-predictor-00002' })),
+      true,
+    );
   });
   it('is not ready while a new revision rolls out, nor without Ready, PredictorReady or a loaded model', () => {
     assert.equal(servedAsReported(isvc({ created: 'fraud-predictor-00002', readyRev: 'fraud-predictor-00001' })), false);

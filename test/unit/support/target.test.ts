@@ -33,10 +33,21 @@ after(() => {
 
 function launch(overrides: Partial<TwinLaunch> = {}): TwinLaunch {
   const workDir = fs.mkdtempSync(path.join(dir, 'work-'));
-  return { cli: FAKE_CLI, cwd: process.cwd(), workDir, auditLog: path.join(workDir, 'audit.jsonl'), faults: [], latencyMs: 0, exitWithPid: process.pid, timeoutMs: 30_000, ...overrides };
+  return {
+    cli: FAKE_CLI,
+    cwd: process.cwd(),
+    workDir,
+    auditLog: path.join(workDir, 'audit.jsonl'),
+    faults: [],
+    latencyMs: 0,
+    exitWithPid: process.pid,
+    timeoutMs: 30_000,
+    ...overrides,
+  };
 }
 
-const CONTEXT_KUBECONFIG = 'clusters: [{name: c, cluster: {server: "https://api.x:6443"}}]\nusers: [{name: u, user: {token: t0ken-value}}]\ncontexts: [{name: admin, context: {cluster: c, user: u}}]\ncurrent-context: admin\n';
+const CONTEXT_KUBECONFIG =
+  'clusters: [{name: c, cluster: {server: "https://api.x:6443"}}]\nusers: [{name: u, user: {token: t0ken-value}}]\ncontexts: [{name: admin, context: {cluster: c, user: u}}]\ncurrent-context: admin\n';
 
 describe('target selection', () => {
   const withContext = path.join(dir, 'with-context');
@@ -56,32 +67,62 @@ describe('target selection', () => {
     assert.deepEqual(chooseTarget(loadSettings({}), emptyHome), { kind: 'twin' });
   });
   it('auto does not fall back to the twin on a malformed kubeconfig', () => {
-    assert.throws(() => chooseTarget(loadSettings({ KUBECONFIG: malformed }), emptyHome), new RegExp(`kubeconfig ${malformed}: is not valid YAML`));
+    assert.throws(
+      () => chooseTarget(loadSettings({ KUBECONFIG: malformed }), emptyHome),
+      new RegExp(`kubeconfig ${malformed}: is not valid YAML`),
+    );
   });
   it('cluster needs a kubeconfig', () => {
-    assert.throws(() => chooseTarget(loadSettings({ RHOAI_TARGET: 'cluster' }), emptyHome), /RHOAI_TARGET=cluster, but there is no kubeconfig/);
+    assert.throws(
+      () => chooseTarget(loadSettings({ RHOAI_TARGET: 'cluster' }), emptyHome),
+      /RHOAI_TARGET=cluster, but there is no kubeconfig/,
+    );
   });
   it('names the target in one line', () => {
-    assert.equal(describeTarget({ kind: 'twin', server: 'https://127.0.0.1:41234', context: 'twin' }), 'rhoai-harness: target = embedded twin (simulated OpenShift + RHOAI) at https://127.0.0.1:41234');
-    assert.equal(describeTarget({ kind: 'cluster', server: 'https://api.x:6443', context: 'admin' }), 'rhoai-harness: target = cluster https://api.x:6443 (context admin)');
+    assert.equal(
+      describeTarget({ kind: 'twin', server: 'https://127.0.0.1:41234', context: 'twin' }),
+      'rhoai-harness: target = embedded twin (simulated OpenShift + RHOAI) at https://127.0.0.1:41234',
+    );
+    assert.equal(
+      describeTarget({ kind: 'cluster', server: 'https://api.x:6443', context: 'admin' }),
+      'rhoai-harness: target = cluster https://api.x:6443 (context admin)',
+    );
   });
 });
 
 describe('twin launcher', () => {
   it('parses the ready line', () => {
-    assert.deepEqual(parseReadyLine('rhoai-twin ready api=https://127.0.0.1:41234 kubeconfig=/w/twin/kubeconfig RHOAI_RESOLVE=*.apps.twin.local=127.0.0.1:41235 audit=reports/twin/audit.jsonl', 7), {
-      api: 'https://127.0.0.1:41234',
-      kubeconfig: '/w/twin/kubeconfig',
-      resolve: '*.apps.twin.local=127.0.0.1:41235',
-      audit: 'reports/twin/audit.jsonl',
-      pid: 7,
-    });
+    assert.deepEqual(
+      parseReadyLine(
+        'rhoai-twin ready api=https://127.0.0.1:41234 kubeconfig=/w/twin/kubeconfig RHOAI_RESOLVE=*.apps.twin.local=127.0.0.1:41235 audit=reports/twin/audit.jsonl',
+        7,
+      ),
+      {
+        api: 'https://127.0.0.1:41234',
+        kubeconfig: '/w/twin/kubeconfig',
+        resolve: '*.apps.twin.local=127.0.0.1:41235',
+        audit: 'reports/twin/audit.jsonl',
+        pid: 7,
+      },
+    );
     assert.equal(parseReadyLine('listening...'), undefined);
   });
 
   it('passes kubeconfig, audit log, faults, latency and the coordinator pid', () => {
     const args = twinArguments(launch({ faults: ['a', 'b'], latencyMs: 50, exitWithPid: 42, workDir: '/w', auditLog: '/r/audit.jsonl' }));
-    assert.deepEqual(args.slice(3), ['serve', '--kubeconfig', '/w/twin/kubeconfig', '--audit-log', '/r/audit.jsonl', '--faults', 'a,b', '--latency-ms', '50', '--exit-with-pid', '42']);
+    assert.deepEqual(args.slice(3), [
+      'serve',
+      '--kubeconfig',
+      '/w/twin/kubeconfig',
+      '--audit-log',
+      '/r/audit.jsonl',
+      '--faults',
+      'a,b',
+      '--latency-ms',
+      '50',
+      '--exit-with-pid',
+      '42',
+    ]);
     assert.deepEqual(args.slice(0, 2), ['--import', 'tsx']);
   });
 
@@ -99,13 +140,19 @@ describe('twin launcher', () => {
 
   it("surfaces the twin's own error verbatim when it exits", async () => {
     await assert.rejects(startTwinProcess(launch({ faults: ['no-such-fault'] })), (error: Error) => {
-      assert.match(error.message, /the embedded twin exited before it was ready \(exit code 2\):\nrhoai-twin: unknown fault "no-such-fault" \(known: api-drop-watches, api-transient-errors\)/);
+      assert.match(
+        error.message,
+        /the embedded twin exited before it was ready \(exit code 2\):\nrhoai-twin: unknown fault "no-such-fault" \(known: api-drop-watches, api-transient-errors\)/,
+      );
       return true;
     });
   });
 
   it('says when the twin CLI does not exist', async () => {
-    await assert.rejects(startTwinProcess(launch({ cli: path.join(dir, 'missing-cli.ts') })), /the embedded twin is not available: .*missing-cli.ts does not exist/);
+    await assert.rejects(
+      startTwinProcess(launch({ cli: path.join(dir, 'missing-cli.ts') })),
+      /the embedded twin is not available: .*missing-cli.ts does not exist/,
+    );
   });
 
   it('elects exactly one starter among parallel workers; the others wait for its ready file', async () => {
@@ -115,7 +162,11 @@ describe('twin launcher', () => {
     const env = { ...process.env, FAKE_TWIN_STARTS: starts, FAKE_TWIN_DELAY_MS: '300', COORDINATOR_PID: String(process.pid) };
     const helper = path.join(__dirname, 'helpers', 'share-twin.ts');
     const results = await Promise.all(
-      [1, 2, 3].map(() => run(process.execPath, ['--import', 'tsx', helper, runDir, workDir, FAKE_CLI], { env }).then((r) => JSON.parse(r.stdout) as { api: string; ranHere: boolean; pid: number })),
+      [1, 2, 3].map(() =>
+        run(process.execPath, ['--import', 'tsx', helper, runDir, workDir, FAKE_CLI], { env }).then(
+          (r) => JSON.parse(r.stdout) as { api: string; ranHere: boolean; pid: number },
+        ),
+      ),
     );
     const pids = fs.readFileSync(starts, 'utf8').trim().split('\n');
     started.push(...pids.map(Number));
@@ -127,8 +178,16 @@ describe('twin launcher', () => {
   it('gives every waiter the error of a failed start', async () => {
     const workDir = fs.mkdtempSync(path.join(dir, 'failing-'));
     const runDir = runDirectory(workDir, `${process.pid}-failtest`);
-    await assert.rejects(oncePerRun(runDir, 'twin', 5_000, async () => { throw new Error('boom: unknown fault'); }), /boom/);
-    await assert.rejects(oncePerRun(runDir, 'twin', 5_000, async () => 'never runs'), /boom: unknown fault/);
+    await assert.rejects(
+      oncePerRun(runDir, 'twin', 5_000, async () => {
+        throw new Error('boom: unknown fault');
+      }),
+      /boom/,
+    );
+    await assert.rejects(
+      oncePerRun(runDir, 'twin', 5_000, async () => 'never runs'),
+      /boom: unknown fault/,
+    );
   });
 
   it('removes the state of runs whose coordinator is gone', () => {
@@ -167,6 +226,9 @@ describe('preflight', () => {
 
   it('names the server and the network error when it cannot be reached', async () => {
     const unreachable = api.kubeconfigYaml().replace(api.url, 'https://127.0.0.1:1');
-    await assert.rejects(preflight(client(unreachable), 'https://127.0.0.1:1'), /the cluster at https:\/\/127.0.0.1:1 cannot be reached \(GET \/version: ECONNREFUSED\)/);
+    await assert.rejects(
+      preflight(client(unreachable), 'https://127.0.0.1:1'),
+      /the cluster at https:\/\/127.0.0.1:1 cannot be reached \(GET \/version: ECONNREFUSED\)/,
+    );
   });
 });

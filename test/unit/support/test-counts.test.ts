@@ -12,7 +12,11 @@ const steps = (...statuses: string[]) => statuses.map((status) => ({ result: { s
 
 test('scenarioOutcome: passed, skipped (not applicable) or failed', () => {
   assert.equal(scenarioOutcome(steps('passed', 'passed', 'passed')), 'passed');
-  assert.equal(scenarioOutcome(steps('passed', 'skipped', 'skipped', 'passed')), 'skipped', 'a Before hook passed, the Background step skipped, the After hook passed');
+  assert.equal(
+    scenarioOutcome(steps('passed', 'skipped', 'skipped', 'passed')),
+    'skipped',
+    'a Before hook passed, the Background step skipped, the After hook passed',
+  );
   assert.equal(scenarioOutcome(steps('passed', 'failed', 'skipped')), 'failed');
   assert.equal(scenarioOutcome(steps('passed', 'undefined', 'skipped')), 'failed');
   assert.equal(scenarioOutcome(steps('pending', 'skipped')), 'failed');
@@ -25,7 +29,14 @@ test('scenarioCounts reads cucumber.json, leaving out backgrounds', () => {
   fs.writeFileSync(
     file,
     JSON.stringify([
-      { elements: [{ type: 'background', steps: steps('failed') }, { type: 'scenario', steps: steps('passed') }, { type: 'scenario', steps: steps('skipped', 'skipped') }, { type: 'scenario', steps: steps('passed', 'failed') }] },
+      {
+        elements: [
+          { type: 'background', steps: steps('failed') },
+          { type: 'scenario', steps: steps('passed') },
+          { type: 'scenario', steps: steps('skipped', 'skipped') },
+          { type: 'scenario', steps: steps('passed', 'failed') },
+        ],
+      },
       { elements: [{ type: 'scenario', steps: steps('passed', 'skipped') }] },
     ]),
   );

@@ -32,8 +32,19 @@ describe('which scenarios need the installer run first', () => {
 
 describe('Secret values in API answers', () => {
   test('a Secret, a SecretList (items carry no kind) and a wait result of Secrets', () => {
-    assert.deepEqual(secretValuesIn({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: { a: b64('alpha-value') }, stringData: { b: 'beta-value' } }), ['alpha-value', 'beta-value']);
-    assert.deepEqual(secretValuesIn({ kind: 'SecretList', items: [{ metadata: { name: 'x' }, data: { k: b64('from-list') } }] }), ['from-list']);
+    assert.deepEqual(
+      secretValuesIn({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 's' },
+        data: { a: b64('alpha-value') },
+        stringData: { b: 'beta-value' },
+      }),
+      ['alpha-value', 'beta-value'],
+    );
+    assert.deepEqual(secretValuesIn({ kind: 'SecretList', items: [{ metadata: { name: 'x' }, data: { k: b64('from-list') } }] }), [
+      'from-list',
+    ]);
     assert.deepEqual(secretValuesIn([{ metadata: { name: 'y' }, data: { k: b64('from-wait') } }], true), ['from-wait']);
     assert.deepEqual(secretValuesIn({ kind: 'ConfigMap', data: { k: 'not-a-secret' } }), []);
     assert.deepEqual(secretValuesIn({ kind: 'PodList', items: [{ metadata: { name: 'p' }, data: { k: 'x' } }] }), []);
@@ -45,13 +56,22 @@ describe('Secret values in API answers', () => {
     const kc = new KubeConfig();
     kc.loadFromFile(api.writeKubeconfig(dir));
     try {
-      api.put({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'kept', namespace: 'p' }, data: { TOKEN: b64('value-of-an-earlier-run') } });
+      api.put({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'kept', namespace: 'p' },
+        data: { TOKEN: b64('value-of-an-earlier-run') },
+      });
       const redactor = new Redactor();
-      const client = ClusterClient.fromKubeConfig(kc).withObserver({ secretValues: (values) => values.forEach((v) => redactor.addSecret(v)) });
+      const client = ClusterClient.fromKubeConfig(kc).withObserver({
+        secretValues: (values) => values.forEach((v) => redactor.addSecret(v)),
+      });
       await client.get({ apiVersion: 'v1', kind: 'Secret', name: 'kept', namespace: 'p' });
       assert.equal(redactor.redactText('the pod has value-of-an-earlier-run'), 'the pod has [redacted]');
       const listed = new Redactor();
-      const lister = ClusterClient.fromKubeConfig(kc).withObserver({ secretValues: (values) => values.forEach((v) => listed.addSecret(v)) });
+      const lister = ClusterClient.fromKubeConfig(kc).withObserver({
+        secretValues: (values) => values.forEach((v) => listed.addSecret(v)),
+      });
       await lister.list({ apiVersion: 'v1', kind: 'Secret', namespace: 'p' });
       assert.equal(listed.redactText('value-of-an-earlier-run'), '[redacted]');
     } finally {

@@ -8,7 +8,11 @@ import { ApiError, type KObject, type ListSemanticsFn, type ManagedFieldsEntry }
 const semantics: ListSemanticsFn = (path) =>
   path.join('.') === 'spec.template.spec.containers' ? { type: 'map', keys: ['name'] } : { type: 'atomic' };
 
-function opts(manager: string, now: string, extra: Partial<FieldOwnerOptions & { force: boolean }> = {}): FieldOwnerOptions & { force: boolean } {
+function opts(
+  manager: string,
+  now: string,
+  extra: Partial<FieldOwnerOptions & { force: boolean }> = {},
+): FieldOwnerOptions & { force: boolean } {
   return { manager, apiVersion: 'apps/v1', now, semantics, force: false, ...extra };
 }
 
@@ -30,7 +34,7 @@ function apiError(fn: () => unknown): ApiError {
     assert.ok(e instanceof ApiError);
     return e;
   }
-  assert.fail("expected an ApiError");
+  assert.fail('expected an ApiError');
 }
 
 describe('field paths and FieldsV1', () => {
@@ -99,7 +103,10 @@ describe('serverSideApply', () => {
   });
 
   it('treats re-applying the same configuration as a no-op (same object, same timestamps)', () => {
-    const applied = deployment({ replicas: 2, template: { spec: { containers: [{ name: 'app', image: 'app:1' }] } } }, { labels: { a: 'b' } });
+    const applied = deployment(
+      { replicas: 2, template: { spec: { containers: [{ name: 'app', image: 'app:1' }] } } },
+      { labels: { a: 'b' } },
+    );
     const live = serverSideApply(undefined, applied, opts('kubectl', 'T1'));
     const again = serverSideApply(live, applied, opts('kubectl', 'T2'));
     assert.deepEqual(again, live);
@@ -111,11 +118,21 @@ describe('serverSideApply', () => {
     const withB = serverSideApply(live, deployment({ minReadySeconds: 5 }), opts('b', 'T2'));
     const changed = serverSideApply(withB, deployment({ replicas: 3, paused: false }), opts('a', 'T3'));
     assert.equal(changed.spec.replicas, 3);
-    assert.deepEqual(changed.metadata.managedFields?.map((e) => [e.manager, e.time]), [['a', 'T3'], ['b', 'T2']]);
+    assert.deepEqual(
+      changed.metadata.managedFields?.map((e) => [e.manager, e.time]),
+      [
+        ['a', 'T3'],
+        ['b', 'T2'],
+      ],
+    );
   });
 
   it('removes a field the applier no longer sets', () => {
-    const live = serverSideApply(undefined, deployment({ replicas: 2, paused: true }, { labels: { a: '1', b: '2' } }), opts('kubectl', 'T1'));
+    const live = serverSideApply(
+      undefined,
+      deployment({ replicas: 2, paused: true }, { labels: { a: '1', b: '2' } }),
+      opts('kubectl', 'T1'),
+    );
     const out = serverSideApply(live, deployment({ replicas: 2 }, { labels: { a: '1' } }), opts('kubectl', 'T2'));
     assert.deepEqual(out.spec, { replicas: 2 });
     assert.deepEqual(out.metadata.labels, { a: '1' });
@@ -123,9 +140,22 @@ describe('serverSideApply', () => {
   });
 
   it('removes a map-list item the applier no longer applies, and empty containers with it', () => {
-    const two = { template: { spec: { containers: [{ name: 'a', image: 'a' }, { name: 'b', image: 'b' }] } } };
+    const two = {
+      template: {
+        spec: {
+          containers: [
+            { name: 'a', image: 'a' },
+            { name: 'b', image: 'b' },
+          ],
+        },
+      },
+    };
     const live = serverSideApply(undefined, deployment(two, { labels: { x: 'y' } }), opts('kubectl', 'T1'));
-    const one = serverSideApply(live, deployment({ template: { spec: { containers: [{ name: 'a', image: 'a' }] } } }), opts('kubectl', 'T2'));
+    const one = serverSideApply(
+      live,
+      deployment({ template: { spec: { containers: [{ name: 'a', image: 'a' }] } } }),
+      opts('kubectl', 'T2'),
+    );
     assert.deepEqual(one.spec.template.spec.containers, [{ name: 'a', image: 'a' }]);
     assert.equal(one.metadata.labels, undefined);
     const none = serverSideApply(one, deployment({ replicas: 1 }), opts('kubectl', 'T3'));
@@ -149,14 +179,32 @@ describe('serverSideApply', () => {
     assert.equal(err.code, 409);
     assert.equal(err.reason, 'Conflict');
     assert.equal(err.message, 'Apply failed with 1 conflict: conflict with "hpa": .spec.replicas');
-    assert.deepEqual(err.details?.causes, [{ reason: 'FieldManagerConflict', message: 'conflict with "hpa": .spec.replicas', field: '.spec.replicas' }]);
+    assert.deepEqual(err.details?.causes, [
+      { reason: 'FieldManagerConflict', message: 'conflict with "hpa": .spec.replicas', field: '.spec.replicas' },
+    ]);
   });
 
   it('lists several conflicts per manager', () => {
-    const live = serverSideApply(undefined, deployment({ a: 1, b: 1, template: { spec: { containers: [{ name: 'x', image: 'x:1' }] } } }), opts('m1', 'T1'));
-    const err = apiError(() => serverSideApply(live, deployment({ a: 2, b: 2, template: { spec: { containers: [{ name: 'x', image: 'x:2' }] } } }), opts('m2', 'T2')));
-    assert.equal(err.message, 'Apply failed with 3 conflicts: conflicts with "m1":\n- .spec.a\n- .spec.b\n- .spec.template.spec.containers[name="x"].image');
-    assert.deepEqual(err.details?.causes?.map((c) => c.field), ['.spec.a', '.spec.b', '.spec.template.spec.containers[name="x"].image']);
+    const live = serverSideApply(
+      undefined,
+      deployment({ a: 1, b: 1, template: { spec: { containers: [{ name: 'x', image: 'x:1' }] } } }),
+      opts('m1', 'T1'),
+    );
+    const err = apiError(() =>
+      serverSideApply(
+        live,
+        deployment({ a: 2, b: 2, template: { spec: { containers: [{ name: 'x', image: 'x:2' }] } } }),
+        opts('m2', 'T2'),
+      ),
+    );
+    assert.equal(
+      err.message,
+      'Apply failed with 3 conflicts: conflicts with "m1":\n- .spec.a\n- .spec.b\n- .spec.template.spec.containers[name="x"].image',
+    );
+    assert.deepEqual(
+      err.details?.causes?.map((c) => c.field),
+      ['.spec.a', '.spec.b', '.spec.template.spec.containers[name="x"].image'],
+    );
   });
 
   it('takes ownership with force', () => {
@@ -172,15 +220,36 @@ describe('serverSideApply', () => {
   it('drops the entry of a manager that lost all its fields', () => {
     const live = serverSideApply(undefined, deployment({ replicas: 1 }), opts('m1', 'T1'));
     const out = serverSideApply(live, deployment({ replicas: 4 }), opts('m2', 'T2', { force: true }));
-    assert.deepEqual(out.metadata.managedFields?.map((e) => e.manager), ['m2']);
+    assert.deepEqual(
+      out.metadata.managedFields?.map((e) => e.manager),
+      ['m2'],
+    );
   });
 
   it('merges containers by name between managers (a sidecar survives the main applier)', () => {
-    const live = serverSideApply(undefined, deployment({ template: { spec: { containers: [{ name: 'app', image: 'app:1' }] } } }), opts('kubectl', 'T1'));
-    const injected = serverSideApply(live, deployment({ template: { spec: { containers: [{ name: 'proxy', image: 'proxy:1' }] } } }), opts('mesh', 'T2'));
-    assert.deepEqual(injected.spec.template.spec.containers.map((c: { name: string }) => c.name), ['app', 'proxy']);
-    const updated = serverSideApply(injected, deployment({ template: { spec: { containers: [{ name: 'app', image: 'app:2' }] } } }), opts('kubectl', 'T3'));
-    assert.deepEqual(updated.spec.template.spec.containers, [{ name: 'app', image: 'app:2' }, { name: 'proxy', image: 'proxy:1' }]);
+    const live = serverSideApply(
+      undefined,
+      deployment({ template: { spec: { containers: [{ name: 'app', image: 'app:1' }] } } }),
+      opts('kubectl', 'T1'),
+    );
+    const injected = serverSideApply(
+      live,
+      deployment({ template: { spec: { containers: [{ name: 'proxy', image: 'proxy:1' }] } } }),
+      opts('mesh', 'T2'),
+    );
+    assert.deepEqual(
+      injected.spec.template.spec.containers.map((c: { name: string }) => c.name),
+      ['app', 'proxy'],
+    );
+    const updated = serverSideApply(
+      injected,
+      deployment({ template: { spec: { containers: [{ name: 'app', image: 'app:2' }] } } }),
+      opts('kubectl', 'T3'),
+    );
+    assert.deepEqual(updated.spec.template.spec.containers, [
+      { name: 'app', image: 'app:2' },
+      { name: 'proxy', image: 'proxy:1' },
+    ]);
   });
 
   it('merges a CRD list by its x-kubernetes-list-map-keys', () => {
@@ -206,8 +275,18 @@ describe('serverSideApply', () => {
     assert.deepEqual(entry(live, 'one')?.fieldsV1, {
       'f:spec': { 'f:routes': { 'k:{"host":"a","port":80}': { '.': {}, 'f:host': {}, 'f:port': {}, 'f:weight': {} } } },
     });
-    const both = serverSideApply(live, cr([{ host: 'b', port: 80 }, { host: 'a', port: 80, weight: 1 }]), o('two', 'T2'));
-    assert.deepEqual(both.spec.routes, [{ host: 'b', port: 80 }, { host: 'a', port: 80, weight: 1 }]);
+    const both = serverSideApply(
+      live,
+      cr([
+        { host: 'b', port: 80 },
+        { host: 'a', port: 80, weight: 1 },
+      ]),
+      o('two', 'T2'),
+    );
+    assert.deepEqual(both.spec.routes, [
+      { host: 'b', port: 80 },
+      { host: 'a', port: 80, weight: 1 },
+    ]);
     const err = apiError(() => serverSideApply(both, cr([{ host: 'a', port: 80, weight: 9 }]), o('two', 'T3')));
     assert.equal(err.details?.causes?.[0].field, '.spec.routes[host="a",port=80].weight');
   });
@@ -225,7 +304,13 @@ describe('serverSideApply', () => {
     const err = apiError(() => serverSideApply(live, deployment({ replicas: 1 }), opts('kubectl', 'T1')));
     assert.match(err.message, /conflict with "before-first-apply": \.spec\.replicas/);
     const same = serverSideApply(live, deployment({ replicas: 3 }), opts('kubectl', 'T1'));
-    assert.deepEqual(same.metadata.managedFields?.map((e) => [e.manager, e.operation]), [[BEFORE_FIRST_APPLY, 'Update'], ['kubectl', 'Apply']]);
+    assert.deepEqual(
+      same.metadata.managedFields?.map((e) => [e.manager, e.operation]),
+      [
+        [BEFORE_FIRST_APPLY, 'Update'],
+        ['kubectl', 'Apply'],
+      ],
+    );
   });
 
   it('keeps apply entries per subresource and only conflicts within the same subresource', () => {
@@ -236,14 +321,25 @@ describe('serverSideApply', () => {
       opts('ctl', 'T2', { subresource: 'status', ignoreTopLevel: ['spec', 'metadata'] }),
     );
     assert.deepEqual(withStatus.status, { replicas: 1 });
-    assert.deepEqual(withStatus.metadata.managedFields?.map((e) => [e.manager, e.subresource]), [['ctl', undefined], ['ctl', 'status']]);
+    assert.deepEqual(
+      withStatus.metadata.managedFields?.map((e) => [e.manager, e.subresource]),
+      [
+        ['ctl', undefined],
+        ['ctl', 'status'],
+      ],
+    );
     assert.deepEqual(withStatus.spec, { replicas: 1 });
   });
 
   it('refuses a map-list item without its key', () => {
-    const err = apiError(() => serverSideApply(undefined, deployment({ template: { spec: { containers: [{ image: 'x' }] } } }), opts('kubectl', 'T1')));
+    const err = apiError(() =>
+      serverSideApply(undefined, deployment({ template: { spec: { containers: [{ image: 'x' }] } } }), opts('kubectl', 'T1')),
+    );
     assert.equal(err.code, 500);
-    assert.match(err.message, /failed to create typed patch object \(apps\/v1, Kind=Deployment\): \.spec\.template\.spec\.containers: element 0: associative list with keys has an element that omits key field "name"/);
+    assert.match(
+      err.message,
+      /failed to create typed patch object \(apps\/v1, Kind=Deployment\): \.spec\.template\.spec\.containers: element 0: associative list with keys has an element that omits key field "name"/,
+    );
   });
 
   it('does not mutate its inputs', () => {
@@ -288,7 +384,11 @@ describe('recordUpdate', () => {
 
   it('returns the old managedFields when nothing changed', () => {
     const live = serverSideApply(undefined, deployment({ replicas: 1 }), opts('kubectl', 'T1'));
-    const same = recordUpdate(live, { ...deployment({ replicas: 1 }), metadata: { ...live.metadata, managedFields: [] } }, opts('other', 'T2'));
+    const same = recordUpdate(
+      live,
+      { ...deployment({ replicas: 1 }), metadata: { ...live.metadata, managedFields: [] } },
+      opts('other', 'T2'),
+    );
     assert.deepEqual(same.metadata.managedFields, live.metadata.managedFields);
   });
 
@@ -301,27 +401,46 @@ describe('recordUpdate', () => {
   });
 
   it('gives an updated map-list item to the updater and leaves the rest to the applier', () => {
-    const live = serverSideApply(undefined, deployment({ template: { spec: { containers: [{ name: 'app', image: 'app:1', tty: true }] } } }), opts('kubectl', 'T1'));
+    const live = serverSideApply(
+      undefined,
+      deployment({ template: { spec: { containers: [{ name: 'app', image: 'app:1', tty: true }] } } }),
+      opts('kubectl', 'T1'),
+    );
     const next = { ...live, spec: { template: { spec: { containers: [{ name: 'app', image: 'app:2', tty: true }] } } } };
     const updated = recordUpdate(live, next, opts('kubectl-set-image', 'T2'));
     assert.deepEqual(owned(updated, 'kubectl-set-image', 'Update'), ['.spec.template.spec.containers[name="app"].image']);
     assert.ok(owned(updated, 'kubectl').includes('.spec.template.spec.containers[name="app"].tty'));
-    const err = apiError(() => serverSideApply(updated, deployment({ template: { spec: { containers: [{ name: 'app', image: 'app:1', tty: true }] } } }), opts('kubectl', 'T3')));
-    assert.equal(err.message, 'Apply failed with 1 conflict: conflict with "kubectl-set-image": .spec.template.spec.containers[name="app"].image');
+    const err = apiError(() =>
+      serverSideApply(
+        updated,
+        deployment({ template: { spec: { containers: [{ name: 'app', image: 'app:1', tty: true }] } } }),
+        opts('kubectl', 'T3'),
+      ),
+    );
+    assert.equal(
+      err.message,
+      'Apply failed with 1 conflict: conflict with "kubectl-set-image": .spec.template.spec.containers[name="app"].image',
+    );
   });
 
   it('does not invent a before-first-apply owner for updates of untracked objects', () => {
     const updated = recordUpdate(deployment({ replicas: 1, paused: true }), deployment({ replicas: 2, paused: true }), opts('ctl', 'T1'));
-    assert.deepEqual(updated.metadata.managedFields?.map((e) => e.manager), ['ctl']);
+    assert.deepEqual(
+      updated.metadata.managedFields?.map((e) => e.manager),
+      ['ctl'],
+    );
     assert.deepEqual(owned(updated, 'ctl', 'Update'), ['.spec.replicas']);
   });
 
   it('keeps one Update entry per API version of the same manager, in stable order', () => {
     const created = recordUpdate(undefined, deployment({ a: 1 }), opts('ctl', 'T1', { apiVersion: 'apps/v1beta1' }));
     const updated = recordUpdate(created, { ...created, spec: { a: 1, b: 2 } }, opts('ctl', 'T2'));
-    assert.deepEqual(updated.metadata.managedFields?.map((e) => [e.manager, e.apiVersion, e.time]), [
-      ['ctl', 'apps/v1beta1', 'T1'],
-      ['ctl', 'apps/v1', 'T2'],
-    ]);
+    assert.deepEqual(
+      updated.metadata.managedFields?.map((e) => [e.manager, e.apiVersion, e.time]),
+      [
+        ['ctl', 'apps/v1beta1', 'T1'],
+        ['ctl', 'apps/v1', 'T2'],
+      ],
+    );
   });
 });

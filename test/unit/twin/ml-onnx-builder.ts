@@ -34,10 +34,33 @@ export const float = (field: number, value: number): Bytes => [...key(field, 5),
 export const FLOAT = 1;
 export const INT64 = 7;
 const dims = (shape: number[]) => shape.flatMap((d) => int(1, d));
-export const rawFloatTensor = (name: string, shape: number[], values: number[]) => [...dims(shape), ...int(2, FLOAT), ...str(8, name), ...ld(9, f32le(...values))];
-export const floatDataTensor = (name: string, shape: number[], values: number[]) => [...dims(shape), ...int(2, FLOAT), ...ld(4, f32le(...values)), ...str(8, name)];
-export const rawInt64Tensor = (name: string, shape: number[], values: number[]) => [...dims(shape), ...int(2, INT64), ...str(8, name), ...ld(9, i64le(...values))];
-export const int64DataTensor = (name: string, shape: number[], values: number[]) => [...dims(shape), ...int(2, INT64), ...ld(7, values.flatMap((v) => varint(v))), ...str(8, name)];
+export const rawFloatTensor = (name: string, shape: number[], values: number[]) => [
+  ...dims(shape),
+  ...int(2, FLOAT),
+  ...str(8, name),
+  ...ld(9, f32le(...values)),
+];
+export const floatDataTensor = (name: string, shape: number[], values: number[]) => [
+  ...dims(shape),
+  ...int(2, FLOAT),
+  ...ld(4, f32le(...values)),
+  ...str(8, name),
+];
+export const rawInt64Tensor = (name: string, shape: number[], values: number[]) => [
+  ...dims(shape),
+  ...int(2, INT64),
+  ...str(8, name),
+  ...ld(9, i64le(...values)),
+];
+export const int64DataTensor = (name: string, shape: number[], values: number[]) => [
+  ...dims(shape),
+  ...int(2, INT64),
+  ...ld(
+    7,
+    values.flatMap((v) => varint(v)),
+  ),
+  ...str(8, name),
+];
 
 // ValueInfoProto: name = 1, type = 2 → TypeProto.tensor_type = 1 → elem_type = 1, shape = 2 →
 // TensorShapeProto.dim = 1 → dim_value = 1 | dim_param = 2.
@@ -55,7 +78,12 @@ export const attrTensor = (name: string, tensor: Bytes) => [...str(1, name), ...
 export const attrGraph = (name: string) => [...str(1, name), ...int(20, 5), ...ld(6, str(2, 'body'))];
 
 // NodeProto: input = 1, output = 2, name = 3, op_type = 4, attribute = 5, domain = 7.
-export function node(opType: string, inputs: string[], outputs: string[], options: { name?: string; domain?: string; attributes?: Bytes[] } = {}): Bytes {
+export function node(
+  opType: string,
+  inputs: string[],
+  outputs: string[],
+  options: { name?: string; domain?: string; attributes?: Bytes[] } = {},
+): Bytes {
   return [
     ...inputs.flatMap((i) => str(1, i)),
     ...outputs.flatMap((o) => str(2, o)),

@@ -37,8 +37,14 @@ describe('seeded random numbers', () => {
     const b = seededRandom(1);
     const c = seededRandom(2);
     const first = Array.from({ length: 5 }, () => a.next());
-    assert.deepEqual(Array.from({ length: 5 }, () => b.next()), first);
-    assert.notDeepEqual(Array.from({ length: 5 }, () => c.next()), first);
+    assert.deepEqual(
+      Array.from({ length: 5 }, () => b.next()),
+      first,
+    );
+    assert.notDeepEqual(
+      Array.from({ length: 5 }, () => c.next()),
+      first,
+    );
     assert.ok(first.every((x) => x >= 0 && x < 1));
   });
 
@@ -65,8 +71,10 @@ describe('synthetic card transactions', () => {
   it('have the columns of card_transdata.csv, binary flags of 0 or 1 and positive distances and ratios', () => {
     assert.deepEqual(Object.keys(rows[0]), [...CARD_COLUMNS]);
     for (const r of rows.slice(0, 2000)) {
-      for (const c of ['repeat_retailer', 'used_chip', 'used_pin_number', 'online_order', 'fraud'] as const) assert.ok(r[c] === 0 || r[c] === 1, `${c} = ${r[c]}`);
-      for (const c of ['distance_from_home', 'distance_from_last_transaction', 'ratio_to_median_purchase_price'] as const) assert.ok(r[c] > 0, `${c} = ${r[c]}`);
+      for (const c of ['repeat_retailer', 'used_chip', 'used_pin_number', 'online_order', 'fraud'] as const)
+        assert.ok(r[c] === 0 || r[c] === 1, `${c} = ${r[c]}`);
+      for (const c of ['distance_from_home', 'distance_from_last_transaction', 'ratio_to_median_purchase_price'] as const)
+        assert.ok(r[c] > 0, `${c} = ${r[c]}`);
     }
   });
 
@@ -97,7 +105,14 @@ describe('synthetic card transactions', () => {
   it("label the tutorial's example transactions as the tutorial expects", () => {
     const home = { distance_from_home: 10, repeat_retailer: 1 };
     const t = (last: number, ratio: number, chip: number, pin: number, online: number) =>
-      fraudProbability({ ...home, distance_from_last_transaction: last, ratio_to_median_purchase_price: ratio, used_chip: chip, used_pin_number: pin, online_order: online });
+      fraudProbability({
+        ...home,
+        distance_from_last_transaction: last,
+        ratio_to_median_purchase_price: ratio,
+        used_chip: chip,
+        used_pin_number: pin,
+        online_order: online,
+      });
     assert.ok(t(0.3111400080477545, 1.9459399775518593, 1, 0, 0) < 0.001, 'Sally');
     assert.ok(t(0, 1, 1, 1, 0) < 0.001, 'coffee');
     assert.ok(t(100, 1.2, 0, 0, 1) > 0.99, 'stolen card');
@@ -127,7 +142,10 @@ describe('card_transdata.csv', () => {
     const some = rows.slice(0, 500);
     const csv = toCardCsv(some);
     const [header, first] = csv.split('\n');
-    assert.equal(header, 'distance_from_home,distance_from_last_transaction,ratio_to_median_purchase_price,repeat_retailer,used_chip,used_pin_number,online_order,fraud');
+    assert.equal(
+      header,
+      'distance_from_home,distance_from_last_transaction,ratio_to_median_purchase_price,repeat_retailer,used_chip,used_pin_number,online_order,fraud',
+    );
     assert.match(first, /^\d+\.\d+,\d+\.\d+(e-\d+)?,\d+\.\d+(e-\d+)?,[01]\.0,[01]\.0,[01]\.0,[01]\.0,[01]\.0$/);
     assert.ok(csv.endsWith('\n'));
     assert.deepEqual(parseCardCsv(csv), some);
@@ -136,15 +154,37 @@ describe('card_transdata.csv', () => {
   it("reads the real file's first row, CRLF line ends and columns in another order", () => {
     const real = `${CARD_COLUMNS.join(',')}\r\n57.87785658389723,0.3111400080477545,1.9459399775518593,1.0,1.0,0.0,0.0,0.0\r\n`;
     assert.deepEqual(parseCardCsv(real), [
-      { distance_from_home: 57.87785658389723, distance_from_last_transaction: 0.3111400080477545, ratio_to_median_purchase_price: 1.9459399775518593, repeat_retailer: 1, used_chip: 1, used_pin_number: 0, online_order: 0, fraud: 0 },
+      {
+        distance_from_home: 57.87785658389723,
+        distance_from_last_transaction: 0.3111400080477545,
+        ratio_to_median_purchase_price: 1.9459399775518593,
+        repeat_retailer: 1,
+        used_chip: 1,
+        used_pin_number: 0,
+        online_order: 0,
+        fraud: 0,
+      },
     ]);
     const reordered = `fraud,${CARD_COLUMNS.slice(0, 7).join(',')},note\n1.0,1,2,3,1,0,0,1,x\n`;
-    assert.deepEqual(parseCardCsv(reordered)[0], { distance_from_home: 1, distance_from_last_transaction: 2, ratio_to_median_purchase_price: 3, repeat_retailer: 1, used_chip: 0, used_pin_number: 0, online_order: 1, fraud: 1 });
+    assert.deepEqual(parseCardCsv(reordered)[0], {
+      distance_from_home: 1,
+      distance_from_last_transaction: 2,
+      ratio_to_median_purchase_price: 3,
+      repeat_retailer: 1,
+      used_chip: 0,
+      used_pin_number: 0,
+      online_order: 1,
+      fraud: 1,
+    });
   });
 
   it('names the file, line and column of what is wrong', () => {
     const header = CARD_COLUMNS.join(',');
-    const bad = (text: string, message: RegExp) => assert.throws(() => parseCardCsv(text, 'data/card_transdata.csv'), (e: Error) => e instanceof CardCsvError && message.test(e.message));
+    const bad = (text: string, message: RegExp) =>
+      assert.throws(
+        () => parseCardCsv(text, 'data/card_transdata.csv'),
+        (e: Error) => e instanceof CardCsvError && message.test(e.message),
+      );
     bad('', /^data\/card_transdata.csv is empty/);
     bad('a,b\n1,2\n', /line 1: the header has no column distance_from_home, distance_from_last_transaction/);
     bad(`${header}\n1,2,3,1,0,0,1,0\n1,2,x,1,0,0,1,0\n`, /line 3: column ratio_to_median_purchase_price: "x" is not a number/);

@@ -7,7 +7,17 @@ import assert from 'node:assert/strict';
 import { type DenseNetwork } from '../../../twin/emulators/ml/network';
 import { fitScaler, parseScalerJson, scaleRow, scalerToJson, type StandardScaler } from '../../../twin/emulators/ml/scaler';
 import { type CardTransaction, generateCardTransactions } from '../../../twin/emulators/ml/synthetic-card-data';
-import { FRAUD_FEATURES, FRAUD_THRESHOLD, TUTORIAL_TRANSACTIONS, evaluate, fraudFeatures, predictFraud, splitCardTransactions, trainFraudModel, type TrainingResult } from '../../../twin/emulators/ml/train';
+import {
+  FRAUD_FEATURES,
+  FRAUD_THRESHOLD,
+  TUTORIAL_TRANSACTIONS,
+  evaluate,
+  fraudFeatures,
+  predictFraud,
+  splitCardTransactions,
+  trainFraudModel,
+  type TrainingResult,
+} from '../../../twin/emulators/ml/train';
 
 const rows = generateCardTransactions();
 let trained: TrainingResult;
@@ -66,12 +76,18 @@ describe('trainFraudModel', () => {
   });
 
   it("puts the tutorial's legitimate transactions below 0.95 and its stolen card above, once scaled", () => {
-    const [sally, coffee, stolen] = predictFraud(trained.network, trained.scaler, [TUTORIAL_TRANSACTIONS.sally.raw, TUTORIAL_TRANSACTIONS.coffee.raw, TUTORIAL_TRANSACTIONS.stolenCard.raw]);
+    const [sally, coffee, stolen] = predictFraud(trained.network, trained.scaler, [
+      TUTORIAL_TRANSACTIONS.sally.raw,
+      TUTORIAL_TRANSACTIONS.coffee.raw,
+      TUTORIAL_TRANSACTIONS.stolenCard.raw,
+    ]);
     assert.ok(sally < 0.05, `Sally's transaction: ${sally}`);
     assert.ok(coffee < 0.05, `coffee: ${coffee}`);
     assert.ok(stolen > FRAUD_THRESHOLD, `stolen card: ${stolen}`);
     // Unscaled, the model sees nonsense: the verdict depends on the scaler the workbench saved.
-    const [stolenUnscaled] = predictFraud(trained.network, { ...trained.scaler, mean: [0, 0, 0, 0, 0], scale: [1, 1, 1, 1, 1] }, [TUTORIAL_TRANSACTIONS.stolenCard.raw]);
+    const [stolenUnscaled] = predictFraud(trained.network, { ...trained.scaler, mean: [0, 0, 0, 0, 0], scale: [1, 1, 1, 1, 1] }, [
+      TUTORIAL_TRANSACTIONS.stolenCard.raw,
+    ]);
     assert.notEqual(stolenUnscaled.toFixed(6), stolen.toFixed(6));
   });
 
@@ -121,7 +137,10 @@ describe('trainFraudModel', () => {
 
   it('refuses data without both classes and options out of range', () => {
     const honest = rows.map((r) => ({ ...r, fraud: 0 }));
-    assert.throws(() => trainFraudModel(honest), /the training split \(12800 of 20000 rows\) needs both fraud and non-fraud transactions, it has 0 fraud and 12800 not/);
+    assert.throws(
+      () => trainFraudModel(honest),
+      /the training split \(12800 of 20000 rows\) needs both fraud and non-fraud transactions, it has 0 fraud and 12800 not/,
+    );
     assert.throws(() => trainFraudModel(rows, { epochs: 0 }), /epochs must be a positive integer, got 0/);
     assert.throws(() => trainFraudModel(rows, { hiddenUnits: [32, 0] }), /hiddenUnits must be positive integers/);
     assert.throws(() => trainFraudModel(rows, { testFraction: 1 }), /testFraction must be in \(0, 1\)/);
@@ -136,10 +155,34 @@ describe('evaluate', () => {
       inputName: 'dense_input',
       outputName: 'dense',
       inputSize: 5,
-      layers: [{ name: 'dense', inputSize: 5, units: 1, kernel: Float32Array.of(0, 0, 0, 0, 100), bias: Float32Array.of(-50), activation: 'sigmoid' }],
+      layers: [
+        {
+          name: 'dense',
+          inputSize: 5,
+          units: 1,
+          kernel: Float32Array.of(0, 0, 0, 0, 100),
+          bias: Float32Array.of(-50),
+          activation: 'sigmoid',
+        },
+      ],
     };
-    const identity: StandardScaler = { feature_names: [...FRAUD_FEATURES], mean: [0, 0, 0, 0, 0], var: [1, 1, 1, 1, 1], scale: [1, 1, 1, 1, 1], n_samples_seen: 1 };
-    const row = (online: number, fraud: number): CardTransaction => ({ distance_from_home: 1, distance_from_last_transaction: 1, ratio_to_median_purchase_price: 1, repeat_retailer: 1, used_chip: 0, used_pin_number: 0, online_order: online, fraud });
+    const identity: StandardScaler = {
+      feature_names: [...FRAUD_FEATURES],
+      mean: [0, 0, 0, 0, 0],
+      var: [1, 1, 1, 1, 1],
+      scale: [1, 1, 1, 1, 1],
+      n_samples_seen: 1,
+    };
+    const row = (online: number, fraud: number): CardTransaction => ({
+      distance_from_home: 1,
+      distance_from_last_transaction: 1,
+      ratio_to_median_purchase_price: 1,
+      repeat_retailer: 1,
+      used_chip: 0,
+      used_pin_number: 0,
+      online_order: online,
+      fraud,
+    });
     const data = [row(1, 1), row(1, 1), row(1, 1), row(1, 0), row(0, 1), row(0, 1), row(0, 0), row(0, 0), row(0, 0), row(0, 0)];
     assert.deepEqual(evaluate(network, identity, data, 0.95), {
       threshold: 0.95,
@@ -157,7 +200,14 @@ describe('evaluate', () => {
 
 describe('the StandardScaler', () => {
   it('removes the mean and divides by the population standard deviation, as sklearn does', () => {
-    const s = fitScaler([[1, 5], [3, 5], [5, 5]], ['a', 'b']);
+    const s = fitScaler(
+      [
+        [1, 5],
+        [3, 5],
+        [5, 5],
+      ],
+      ['a', 'b'],
+    );
     assert.deepEqual(s.mean, [3, 5]);
     assert.ok(Math.abs(s.var[0] - 8 / 3) < 1e-12);
     assert.ok(Math.abs(s.scale[0] - Math.sqrt(8 / 3)) < 1e-12);

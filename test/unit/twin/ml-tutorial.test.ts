@@ -3,7 +3,18 @@
 // notebook's output lines out; a bad CSV refused naming the line.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CARD_COLUMNS, MODEL_ONNX_PATH, OnnxSession, SCALER_JSON_PATH, TUTORIAL_TRANSACTIONS, generateCardTransactions, parseScalerJson, runTutorialTraining, scaleRows, toCardCsv } from '../../../twin/emulators/ml';
+import {
+  CARD_COLUMNS,
+  MODEL_ONNX_PATH,
+  OnnxSession,
+  SCALER_JSON_PATH,
+  TUTORIAL_TRANSACTIONS,
+  generateCardTransactions,
+  parseScalerJson,
+  runTutorialTraining,
+  scaleRows,
+  toCardCsv,
+} from '../../../twin/emulators/ml';
 
 const rows = generateCardTransactions({ rows: 5000 });
 
@@ -39,6 +50,9 @@ describe('runTutorialTraining', () => {
   });
 
   it('refuses a CSV that is not card transaction data', () => {
-    assert.throws(() => runTutorialTraining(`${CARD_COLUMNS.join(',')}\n1,2,3\n`), /data\/card_transdata.csv line 2: 3 values for 8 columns/);
+    assert.throws(
+      () => runTutorialTraining(`${CARD_COLUMNS.join(',')}\n1,2,3\n`),
+      /data\/card_transdata.csv line 2: 3 values for 8 columns/,
+    );
   });
 });

@@ -9,9 +9,15 @@ import { twinArguments } from '../../../support/target/twin-process';
 test('no-gpu: the default nodes without the NVIDIA GPU worker', () => {
   const all = loadNodes();
   const noGpu = nodeSet('no-gpu');
-  assert.ok(all.some((n) => n.extended?.['nvidia.com/gpu']), 'the default set has a GPU worker');
+  assert.ok(
+    all.some((n) => n.extended?.['nvidia.com/gpu']),
+    'the default set has a GPU worker',
+  );
   assert.ok(!noGpu.some((n) => n.extended?.['nvidia.com/gpu']));
-  assert.deepEqual(noGpu.map((n) => n.name), all.filter((n) => n.name !== 'worker-gpu-0').map((n) => n.name));
+  assert.deepEqual(
+    noGpu.map((n) => n.name),
+    all.filter((n) => n.name !== 'worker-gpu-0').map((n) => n.name),
+  );
   assert.deepEqual(nodeSet('default'), all);
 });
 
@@ -26,6 +32,9 @@ test('Serverless 1.31 ships the domain-mapping deployments, 1.32 and later do no
   const names = (v: string) => servingRelease(v).deployments.map((d) => d.name);
   assert.ok(names('1.31.0').includes('domain-mapping') && names('1.31.0').includes('domainmapping-webhook'));
   assert.ok(!names('1.32.0').includes('domain-mapping') && !names('1.33.1').includes('domainmapping-webhook'));
-  assert.deepEqual([servingRelease('1.31.0').knative, servingRelease('1.32.0').knative, servingRelease('1.33.0').knative], ['1.10', '1.11', '1.12']);
+  assert.deepEqual(
+    [servingRelease('1.31.0').knative, servingRelease('1.32.0').knative, servingRelease('1.33.0').knative],
+    ['1.10', '1.11', '1.12'],
+  );
   assert.throws(() => servingRelease('x'), /unexpected Serverless version/);
 });

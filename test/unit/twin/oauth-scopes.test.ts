@@ -24,10 +24,22 @@ describe('OAuth token scopes', () => {
   });
 
   it('the authorizer that enforces scopes denies a narrowed token of a cluster-admin, naming the scopes; RBAC alone allows it', () => {
-    const binding: KObject = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'a' }, roleRef: { kind: 'ClusterRole', name: 'cluster-admin' }, subjects: [{ kind: 'User', name: 'alice' }] };
-    const role: KObject = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'cluster-admin' }, rules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }] };
+    const binding: KObject = {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'a' },
+      roleRef: { kind: 'ClusterRole', name: 'cluster-admin' },
+      subjects: [{ kind: 'User', name: 'alice' }],
+    };
+    const role: KObject = {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: 'cluster-admin' },
+      rules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }],
+    };
     const list = (resource: string) => (resource.endsWith('/clusterrolebindings') ? [binding] : []);
-    const get = (resource: string, _ns: string | undefined, name: string) => (resource.endsWith('/clusterroles') && name === 'cluster-admin' ? role : undefined);
+    const get = (resource: string, _ns: string | undefined, name: string) =>
+      resource.endsWith('/clusterroles') && name === 'cluster-admin' ? role : undefined;
     const alice: UserInfo = { username: 'alice', groups: ['system:authenticated'], scopes: ['user:info', 'user:check-access'] };
     assert.equal(new Authorizer(list, get).authorize(alice, everything).allowed, true);
     const denied = new Authorizer(list, get, true).authorize(alice, everything);
@@ -36,7 +48,7 @@ describe('OAuth token scopes', () => {
     assert.equal(new Authorizer(list, get, true).authorize({ ...alice, scopes: ['user:full'] }, everything).allowed, true);
   });
 
-  it('the harness names a token\'s OAuthAccessToken as the API server stores it', () => {
+  it("the harness names a token's OAuthAccessToken as the API server stores it", () => {
     const token = newOAuthToken();
     assert.equal(harnessName(token), twinName(token));
   });

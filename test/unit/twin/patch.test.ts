@@ -66,7 +66,12 @@ describe('jsonPatch (RFC 6902)', () => {
     const input = doc();
     jsonPatch(input, [{ op: 'add', path: '/spec/new', value: 1 }]);
     assert.deepEqual(input, doc());
-    assert.throws(() => jsonPatch(input, [{ op: 'add', path: '/spec/new', value: 1 }, { op: 'remove', path: '/nope' }]));
+    assert.throws(() =>
+      jsonPatch(input, [
+        { op: 'add', path: '/spec/new', value: 1 },
+        { op: 'remove', path: '/nope' },
+      ]),
+    );
     assert.deepEqual(input, doc());
   });
 
@@ -153,27 +158,58 @@ describe('strategicMergePatch', () => {
   const containers = (o: KObject) => o.spec.template.spec.containers as Record<string, unknown>[];
 
   it('merges map-list items by key, new ones placed as Kubernetes orders them', () => {
-    const out = strategicMergePatch(deployment(), {
-      spec: { template: { spec: { containers: [{ name: 'main', image: 'main:2' }, { name: 'new', image: 'new:1' }] } } },
-    }, semantics);
+    const out = strategicMergePatch(
+      deployment(),
+      {
+        spec: {
+          template: {
+            spec: {
+              containers: [
+                { name: 'main', image: 'main:2' },
+                { name: 'new', image: 'new:1' },
+              ],
+            },
+          },
+        },
+      },
+      semantics,
+    );
     // apimachinery's normalizeElementOrder: the patch's items in its order, a new one before the
     // server-only items still to place.
-    assert.deepEqual(containers(out).map((c) => [c.name, c.image]), [['main', 'main:2'], ['new', 'new:1'], ['sidecar', 'side:1']]);
+    assert.deepEqual(
+      containers(out).map((c) => [c.name, c.image]),
+      [
+        ['main', 'main:2'],
+        ['new', 'new:1'],
+        ['sidecar', 'side:1'],
+      ],
+    );
     assert.deepEqual(containers(out)[0].ports, [{ containerPort: 80, protocol: 'TCP' }], 'unpatched fields of the item stay');
   });
 
   it('deletes a container with $patch: delete', () => {
-    const out = strategicMergePatch(deployment(), {
-      spec: { template: { spec: { containers: [{ name: 'sidecar', $patch: 'delete' }] } } },
-    }, semantics);
-    assert.deepEqual(containers(out).map((c) => c.name), ['main']);
+    const out = strategicMergePatch(
+      deployment(),
+      {
+        spec: { template: { spec: { containers: [{ name: 'sidecar', $patch: 'delete' }] } } },
+      },
+      semantics,
+    );
+    assert.deepEqual(
+      containers(out).map((c) => c.name),
+      ['main'],
+    );
   });
 
   it('replaces atomic lists, unions set lists and deletes fields with null', () => {
-    const out = strategicMergePatch(deployment(), {
-      metadata: { finalizers: ['b', 'a'], labels: { tier: null } },
-      spec: { replicas: null, template: { spec: { tolerations: [{ key: 'b' }] } } },
-    }, semantics);
+    const out = strategicMergePatch(
+      deployment(),
+      {
+        metadata: { finalizers: ['b', 'a'], labels: { tier: null } },
+        spec: { replicas: null, template: { spec: { tolerations: [{ key: 'b' }] } } },
+      },
+      semantics,
+    );
     assert.deepEqual(out.metadata.finalizers, ['b', 'a'], 'items the patch names take its order');
     assert.deepEqual(out.metadata.labels, { app: 'd' });
     assert.equal('replicas' in out.spec, false);
@@ -181,9 +217,27 @@ describe('strategicMergePatch', () => {
   });
 
   it('merges nested map lists with composite keys', () => {
-    const out = strategicMergePatch(deployment(), {
-      spec: { template: { spec: { containers: [{ name: 'main', ports: [{ containerPort: 80, protocol: 'TCP', name: 'http' }, { containerPort: 443, protocol: 'TCP' }] }] } } },
-    }, semantics);
+    const out = strategicMergePatch(
+      deployment(),
+      {
+        spec: {
+          template: {
+            spec: {
+              containers: [
+                {
+                  name: 'main',
+                  ports: [
+                    { containerPort: 80, protocol: 'TCP', name: 'http' },
+                    { containerPort: 443, protocol: 'TCP' },
+                  ],
+                },
+              ],
+            },
+          },
+        },
+      },
+      semantics,
+    );
     assert.deepEqual(containers(out)[0].ports, [
       { containerPort: 80, protocol: 'TCP', name: 'http' },
       { containerPort: 443, protocol: 'TCP' },
@@ -191,9 +245,13 @@ describe('strategicMergePatch', () => {
   });
 
   it('matches on the first merge key when the patch item omits the others', () => {
-    const out = strategicMergePatch(deployment(), {
-      spec: { template: { spec: { containers: [{ name: 'main', ports: [{ containerPort: 80, name: 'http' }] }] } } },
-    }, semantics);
+    const out = strategicMergePatch(
+      deployment(),
+      {
+        spec: { template: { spec: { containers: [{ name: 'main', ports: [{ containerPort: 80, name: 'http' }] }] } } },
+      },
+      semantics,
+    );
     assert.deepEqual(containers(out)[0].ports, [{ containerPort: 80, protocol: 'TCP', name: 'http' }]);
   });
 
@@ -205,57 +263,110 @@ describe('strategicMergePatch', () => {
   });
 
   it('replaces a whole list with a {$patch: replace} item', () => {
-    const out = strategicMergePatch(deployment(), {
-      spec: { template: { spec: { containers: [{ name: 'only', image: 'o:1' }, { $patch: 'replace' }] } } },
-    }, semantics);
+    const out = strategicMergePatch(
+      deployment(),
+      {
+        spec: { template: { spec: { containers: [{ name: 'only', image: 'o:1' }, { $patch: 'replace' }] } } },
+      },
+      semantics,
+    );
     assert.deepEqual(containers(out), [{ name: 'only', image: 'o:1' }]);
   });
 
   it('keeps only $retainKeys', () => {
-    const out = strategicMergePatch(deployment(), {
-      spec: { strategy: { $retainKeys: ['type'], type: 'Recreate' } },
-    }, semantics);
+    const out = strategicMergePatch(
+      deployment(),
+      {
+        spec: { strategy: { $retainKeys: ['type'], type: 'Recreate' } },
+      },
+      semantics,
+    );
     assert.deepEqual(out.spec.strategy, { type: 'Recreate' });
   });
 
   it('removes values with $deleteFromPrimitiveList', () => {
-    const out = strategicMergePatch(deployment(), {
-      metadata: { '$deleteFromPrimitiveList/finalizers': ['a'] },
-      spec: { template: { spec: { containers: [{ name: 'main', '$deleteFromPrimitiveList/args': ['--x'], args: ['--y'] }] } } },
-    }, semantics);
+    const out = strategicMergePatch(
+      deployment(),
+      {
+        metadata: { '$deleteFromPrimitiveList/finalizers': ['a'] },
+        spec: { template: { spec: { containers: [{ name: 'main', '$deleteFromPrimitiveList/args': ['--x'], args: ['--y'] }] } } },
+      },
+      semantics,
+    );
     assert.equal(out.metadata.finalizers, undefined);
     assert.deepEqual(containers(out)[0].args, ['--y']);
   });
 
   it('accepts $setElementOrder and orders the list by it', () => {
-    const out = strategicMergePatch(deployment(), {
-      spec: {
-        template: {
-          spec: {
-            '$setElementOrder/containers': [{ name: 'sidecar' }, { name: 'main' }],
-            containers: [{ name: 'main', image: 'main:3' }],
+    const out = strategicMergePatch(
+      deployment(),
+      {
+        spec: {
+          template: {
+            spec: {
+              '$setElementOrder/containers': [{ name: 'sidecar' }, { name: 'main' }],
+              containers: [{ name: 'main', image: 'main:3' }],
+            },
           },
         },
       },
-    }, semantics);
-    assert.deepEqual(containers(out).map((c) => [c.name, c.image]), [['sidecar', 'side:1'], ['main', 'main:3']]);
-    assert.equal(Object.keys(out.spec.template.spec).some((k) => k.startsWith('$')), false);
+      semantics,
+    );
+    assert.deepEqual(
+      containers(out).map((c) => [c.name, c.image]),
+      [
+        ['sidecar', 'side:1'],
+        ['main', 'main:3'],
+      ],
+    );
+    assert.equal(
+      Object.keys(out.spec.template.spec).some((k) => k.startsWith('$')),
+      false,
+    );
   });
 
   it('keeps an item $setElementOrder does not list in its place among the others', () => {
     const injected = deployment();
     containers(injected).splice(1, 0, { name: 'injected', image: 'proxy:1' });
-    const out = strategicMergePatch(injected, {
-      spec: { template: { spec: { '$setElementOrder/containers': [{ name: 'main' }, { name: 'sidecar' }], containers: [{ name: 'main', image: 'main:4' }] } } },
-    }, semantics);
-    assert.deepEqual(containers(out).map((c) => c.name), ['main', 'injected', 'sidecar']);
+    const out = strategicMergePatch(
+      injected,
+      {
+        spec: {
+          template: {
+            spec: {
+              '$setElementOrder/containers': [{ name: 'main' }, { name: 'sidecar' }],
+              containers: [{ name: 'main', image: 'main:4' }],
+            },
+          },
+        },
+      },
+      semantics,
+    );
+    assert.deepEqual(
+      containers(out).map((c) => c.name),
+      ['main', 'injected', 'sidecar'],
+    );
   });
 
   it('puts an added container first and reorders existing ones as the patch lists them', () => {
-    const added = strategicMergePatch(deployment(), { spec: { template: { spec: { containers: [{ name: 'init', image: 'i:1' }] } } } }, semantics);
-    assert.deepEqual(containers(added).map((c) => c.name), ['init', 'main', 'sidecar']);
-    const reordered = strategicMergePatch(deployment(), { spec: { template: { spec: { containers: [{ name: 'sidecar' }, { name: 'main' }] } } } }, semantics);
-    assert.deepEqual(containers(reordered).map((c) => c.name), ['sidecar', 'main']);
+    const added = strategicMergePatch(
+      deployment(),
+      { spec: { template: { spec: { containers: [{ name: 'init', image: 'i:1' }] } } } },
+      semantics,
+    );
+    assert.deepEqual(
+      containers(added).map((c) => c.name),
+      ['init', 'main', 'sidecar'],
+    );
+    const reordered = strategicMergePatch(
+      deployment(),
+      { spec: { template: { spec: { containers: [{ name: 'sidecar' }, { name: 'main' }] } } } },
+      semantics,
+    );
+    assert.deepEqual(
+      containers(reordered).map((c) => c.name),
+      ['sidecar', 'main'],
+    );
   });
 
   it('strips directives from items it appends and does not mutate its inputs', () => {
@@ -269,7 +380,9 @@ describe('strategicMergePatch', () => {
   });
 
   it('rejects map-list items without their merge key and unknown directives', () => {
-    const noKey = thrown(() => strategicMergePatch(deployment(), { spec: { template: { spec: { containers: [{ image: 'x' }] } } } }, semantics));
+    const noKey = thrown(() =>
+      strategicMergePatch(deployment(), { spec: { template: { spec: { containers: [{ image: 'x' }] } } } }, semantics),
+    );
     assert.match(noKey.message, /does not contain declared merge key: name/);
     const unknown = thrown(() => strategicMergePatch(deployment(), { spec: { $patch: 'explode' } }, semantics));
     assert.equal(unknown.code, 400);

@@ -21,11 +21,17 @@ test('brownfield: every Secret an identity provider names is in the profile, wit
   const oauth = objects.find((o) => o.kind === 'OAuth')!;
   const providers = oauth.spec.identityProviders as { name: string; type: string; [k: string]: unknown }[];
   assert.ok(providers.length >= 2 && new Set(providers.map((p) => p.type)).size >= 2, 'at least two providers of different types');
-  const keyOf: Record<string, [string, string]> = { HTPasswd: ['fileData', 'htpasswd'], LDAP: ['bindPassword', 'bindPassword'], GitHub: ['clientSecret', 'clientSecret'] };
+  const keyOf: Record<string, [string, string]> = {
+    HTPasswd: ['fileData', 'htpasswd'],
+    LDAP: ['bindPassword', 'bindPassword'],
+    GitHub: ['clientSecret', 'clientSecret'],
+  };
   for (const p of providers) {
     const config = p[p.type === 'HTPasswd' ? 'htpasswd' : p.type === 'LDAP' ? 'ldap' : 'github'] as Record<string, { name: string }>;
     const [field, key] = keyOf[p.type]!;
-    const secret = objects.find((o) => o.kind === 'Secret' && o.metadata.namespace === 'openshift-config' && o.metadata.name === config[field]!.name);
+    const secret = objects.find(
+      (o) => o.kind === 'Secret' && o.metadata.namespace === 'openshift-config' && o.metadata.name === config[field]!.name,
+    );
     assert.ok(secret?.data?.[key], `provider ${p.name}: Secret ${config[field]!.name} with key ${key}`);
   }
 });
@@ -41,6 +47,10 @@ test('brownfield: team projects with workloads and a cluster-admin binding of th
   const objects = profileObjects('brownfield');
   const projects = objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name);
   assert.ok(projects.length >= 2);
-  for (const ns of projects) assert.ok(objects.some((o) => o.kind === 'Deployment' && o.metadata.namespace === ns), `a Deployment in ${ns}`);
+  for (const ns of projects)
+    assert.ok(
+      objects.some((o) => o.kind === 'Deployment' && o.metadata.namespace === ns),
+      `a Deployment in ${ns}`,
+    );
   assert.ok(objects.some((o) => o.kind === 'ClusterRoleBinding' && o.roleRef.name === 'cluster-admin'));
 });

@@ -41,7 +41,11 @@ const schema: JSONSchemaProps = {
         },
         tags: { type: 'array', 'x-kubernetes-list-type': 'set', items: { type: 'string' } },
         labels: { type: 'object', additionalProperties: { type: 'string' } },
-        config: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, properties: { known: { type: 'object', properties: { a: { type: 'string' } } } } },
+        config: {
+          type: 'object',
+          'x-kubernetes-preserve-unknown-fields': true,
+          properties: { known: { type: 'object', properties: { a: { type: 'string' } } } },
+        },
         template: {
           type: 'object',
           'x-kubernetes-embedded-resource': true,
@@ -63,7 +67,11 @@ describe('pruneUnknownFields', () => {
       kind: 'Thing',
       metadata: { name: 'n', anything: 'kept at the root' },
       extra: 1,
-      spec: { components: { kserve: { managementState: 'Managed', bogus: true } }, foo: 'bar', items: [{ name: 'a', bar: 1 }, { name: 'b' }] },
+      spec: {
+        components: { kserve: { managementState: 'Managed', bogus: true } },
+        foo: 'bar',
+        items: [{ name: 'a', bar: 1 }, { name: 'b' }],
+      },
       status: { phase: 'Ready', conditions: [] },
     };
     const pruned = pruneUnknownFields(obj, schema);
@@ -92,7 +100,10 @@ describe('pruneUnknownFields', () => {
   it('prunes map values against additionalProperties', () => {
     const nested: JSONSchemaProps = {
       type: 'object',
-      properties: { m: { type: 'object', additionalProperties: { type: 'object', properties: { a: { type: 'string' } } } }, free: { type: 'object', additionalProperties: true } },
+      properties: {
+        m: { type: 'object', additionalProperties: { type: 'object', properties: { a: { type: 'string' } } } },
+        free: { type: 'object', additionalProperties: true },
+      },
     };
     const obj = { m: { one: { a: 'x', b: 'y' } }, free: { any: { thing: 1 } } };
     assert.deepEqual(pruneUnknownFields(obj, nested), ['.m.one.b']);
@@ -120,7 +131,12 @@ describe('pruneUnknownFields', () => {
       '.spec.template.other',
       '.spec.template.spec.z',
     ]);
-    assert.deepEqual(obj.spec.template, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', labels: { a: 'b' }, annotations: {} }, spec: { x: 'y' } });
+    assert.deepEqual(obj.spec.template, {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p', labels: { a: 'b' }, annotations: {} },
+      spec: { x: 'y' },
+    });
     assert.deepEqual(obj.spec.raw, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { k: 'v' } });
   });
 
@@ -166,7 +182,10 @@ describe('applyDefaults', () => {
       spec: {
         replicas: 1,
         strategy: { type: 'Rolling', maxSurge: 25 },
-        ports: [{ port: 80, protocol: 'TCP' }, { port: 53, protocol: 'UDP' }],
+        ports: [
+          { port: 80, protocol: 'TCP' },
+          { port: 53, protocol: 'UDP' },
+        ],
         tags: ['a'],
         mode: 'auto',
         byName: { x: { enabled: true } },
@@ -207,21 +226,39 @@ describe('validateAgainstSchema', () => {
   const causesFor = (spec: Record<string, unknown>) => validateAgainstSchema({ ...valid(), spec: { ...valid().spec, ...spec } }, schema);
 
   it('accepts a valid object (and ignores x-kubernetes-validations)', () => {
-    assert.deepEqual(causesFor({ replicas: 3, ratio: 0.5, port: 'http', since: '2024-01-02T03:04:05Z', note: null, validated: 'short', tags: ['a', 'b'] }), []);
+    assert.deepEqual(
+      causesFor({ replicas: 3, ratio: 0.5, port: 'http', since: '2024-01-02T03:04:05Z', note: null, validated: 'short', tags: ['a', 'b'] }),
+      [],
+    );
     assert.deepEqual(causesFor({ port: 80 }), []);
   });
 
   it('reports required fields', () => {
-    assert.deepEqual(validateAgainstSchema({ spec: {} }, schema), [{ reason: 'FieldValueRequired', message: 'Required value', field: 'spec.components' }]);
+    assert.deepEqual(validateAgainstSchema({ spec: {} }, schema), [
+      { reason: 'FieldValueRequired', message: 'Required value', field: 'spec.components' },
+    ]);
   });
 
   it('reports type errors like kube-apiserver', () => {
     assert.deepEqual(causesFor({ replicas: 'string' }), [
-      { reason: 'FieldValueTypeInvalid', message: 'Invalid value: "string": spec.replicas in body must be of type integer: "string"', field: 'spec.replicas' },
+      {
+        reason: 'FieldValueTypeInvalid',
+        message: 'Invalid value: "string": spec.replicas in body must be of type integer: "string"',
+        field: 'spec.replicas',
+      },
     ]);
-    assert.deepEqual(causesFor({ replicas: 1.5 }).map((c) => c.message), ['Invalid value: "number": spec.replicas in body must be of type integer: "number"']);
-    assert.deepEqual(causesFor({ name: null }).map((c) => c.message), ['Invalid value: "null": spec.name in body must be of type string: "null"']);
-    assert.deepEqual(causesFor({ port: true }).map((c) => c.reason), ['FieldValueTypeInvalid']);
+    assert.deepEqual(
+      causesFor({ replicas: 1.5 }).map((c) => c.message),
+      ['Invalid value: "number": spec.replicas in body must be of type integer: "number"'],
+    );
+    assert.deepEqual(
+      causesFor({ name: null }).map((c) => c.message),
+      ['Invalid value: "null": spec.name in body must be of type string: "null"'],
+    );
+    assert.deepEqual(
+      causesFor({ port: true }).map((c) => c.reason),
+      ['FieldValueTypeInvalid'],
+    );
   });
 
   it('reports unsupported enum values', () => {
@@ -239,47 +276,83 @@ describe('validateAgainstSchema', () => {
     assert.deepEqual(messages({ components: { kserve: { serving: { name: 'Bad_Name' } } } }), [
       `FieldValueInvalid spec.components.kserve.serving.name Invalid value: "Bad_Name": spec.components.kserve.serving.name in body should match '^[a-z-]+$'`,
     ]);
-    assert.deepEqual(messages({ replicas: 0 }), ['FieldValueInvalid spec.replicas Invalid value: 0: spec.replicas in body should be greater than or equal to 1']);
-    assert.deepEqual(messages({ replicas: 11 }), ['FieldValueInvalid spec.replicas Invalid value: 11: spec.replicas in body should be less than or equal to 10']);
-    assert.deepEqual(messages({ ratio: 0 }), ['FieldValueInvalid spec.ratio Invalid value: 0: spec.ratio in body should be greater than 0']);
-    assert.deepEqual(messages({ name: 'x' }), ['FieldValueInvalid spec.name Invalid value: "x": spec.name in body should be at least 2 chars long']);
-    assert.deepEqual(messages({ name: 'toolong' }), ['FieldValueInvalid spec.name Invalid value: "toolong": spec.name in body should be at most 5 chars long']);
-    assert.deepEqual(messages({ items: [] }), ['FieldValueInvalid spec.items Invalid value: 0: spec.items in body should have at least 1 items']);
+    assert.deepEqual(messages({ replicas: 0 }), [
+      'FieldValueInvalid spec.replicas Invalid value: 0: spec.replicas in body should be greater than or equal to 1',
+    ]);
+    assert.deepEqual(messages({ replicas: 11 }), [
+      'FieldValueInvalid spec.replicas Invalid value: 11: spec.replicas in body should be less than or equal to 10',
+    ]);
+    assert.deepEqual(messages({ ratio: 0 }), [
+      'FieldValueInvalid spec.ratio Invalid value: 0: spec.ratio in body should be greater than 0',
+    ]);
+    assert.deepEqual(messages({ name: 'x' }), [
+      'FieldValueInvalid spec.name Invalid value: "x": spec.name in body should be at least 2 chars long',
+    ]);
+    assert.deepEqual(messages({ name: 'toolong' }), [
+      'FieldValueInvalid spec.name Invalid value: "toolong": spec.name in body should be at most 5 chars long',
+    ]);
+    assert.deepEqual(messages({ items: [] }), [
+      'FieldValueInvalid spec.items Invalid value: 0: spec.items in body should have at least 1 items',
+    ]);
     assert.deepEqual(messages({ items: [{ name: 'a' }, { name: 'b' }, { name: 'c' }, { name: 'd' }] }), [
       'FieldValueInvalid spec.items Invalid value: 4: spec.items in body should have at most 3 items',
     ]);
-    assert.deepEqual(messages({ since: 'yesterday' }), ['FieldValueInvalid spec.since Invalid value: "yesterday": spec.since in body must be of type date-time: "yesterday"']);
+    assert.deepEqual(messages({ since: 'yesterday' }), [
+      'FieldValueInvalid spec.since Invalid value: "yesterday": spec.since in body must be of type date-time: "yesterday"',
+    ]);
   });
 
   it('uses indexed paths inside arrays', () => {
-    assert.deepEqual(causesFor({ items: [{ name: 'a', value: 'x' }] }).map((c) => c.field), ['spec.items[0].value']);
+    assert.deepEqual(
+      causesFor({ items: [{ name: 'a', value: 'x' }] }).map((c) => c.field),
+      ['spec.items[0].value'],
+    );
   });
 
   it('reports duplicates in set and map lists', () => {
-    assert.deepEqual(causesFor({ tags: ['a', 'b', 'a'] }), [{ reason: 'FieldValueDuplicate', message: 'Duplicate value: "a"', field: 'spec.tags[2]' }]);
-    assert.deepEqual(causesFor({ items: [{ name: 'a', value: 1 }, { name: 'a', value: 2 }] }), [
-      { reason: 'FieldValueDuplicate', message: 'Duplicate value: {"name":"a"}', field: 'spec.items[1]' },
+    assert.deepEqual(causesFor({ tags: ['a', 'b', 'a'] }), [
+      { reason: 'FieldValueDuplicate', message: 'Duplicate value: "a"', field: 'spec.tags[2]' },
     ]);
+    assert.deepEqual(
+      causesFor({
+        items: [
+          { name: 'a', value: 1 },
+          { name: 'a', value: 2 },
+        ],
+      }),
+      [{ reason: 'FieldValueDuplicate', message: 'Duplicate value: {"name":"a"}', field: 'spec.items[1]' }],
+    );
   });
 
   it('evaluates anyOf, oneOf, allOf and not', () => {
     const s: JSONSchemaProps = {
       type: 'object',
       properties: {
-        a: { type: 'object', anyOf: [{ required: ['x'] }, { required: ['y'] }], properties: { x: { type: 'string' }, y: { type: 'string' } } },
-        o: { type: 'object', oneOf: [{ required: ['x'] }, { required: ['y'] }], properties: { x: { type: 'string' }, y: { type: 'string' } } },
+        a: {
+          type: 'object',
+          anyOf: [{ required: ['x'] }, { required: ['y'] }],
+          properties: { x: { type: 'string' }, y: { type: 'string' } },
+        },
+        o: {
+          type: 'object',
+          oneOf: [{ required: ['x'] }, { required: ['y'] }],
+          properties: { x: { type: 'string' }, y: { type: 'string' } },
+        },
         n: { type: 'string', not: { enum: ['forbidden'] } },
         all: { type: 'integer', allOf: [{ minimum: 1 }, { maximum: 5 }] },
       },
     };
     assert.deepEqual(validateAgainstSchema({ a: { x: '1' }, o: { y: '1' }, n: 'ok', all: 3 }, s), []);
-    assert.deepEqual(validateAgainstSchema({ a: {}, o: { x: '1', y: '2' }, n: 'forbidden', all: 9 }, s).map((c) => c.message), [
-      'Invalid value: "": a in body must validate at least one schema (anyOf)',
-      'Invalid value: "": o in body must validate one and only one schema (oneOf)',
-      'Invalid value: "": n in body must not validate the schema (not)',
-      'Invalid value: 9: all in body should be less than or equal to 5',
-      'Invalid value: "": all in body must validate all the schemas (allOf)',
-    ]);
+    assert.deepEqual(
+      validateAgainstSchema({ a: {}, o: { x: '1', y: '2' }, n: 'forbidden', all: 9 }, s).map((c) => c.message),
+      [
+        'Invalid value: "": a in body must validate at least one schema (anyOf)',
+        'Invalid value: "": o in body must validate one and only one schema (oneOf)',
+        'Invalid value: "": n in body must not validate the schema (not)',
+        'Invalid value: 9: all in body should be less than or equal to 5',
+        'Invalid value: "": all in body must validate all the schemas (allOf)',
+      ],
+    );
   });
 });
 
@@ -298,7 +371,12 @@ describe('listSemanticsFromSchema', () => {
           },
           byName: {
             type: 'object',
-            additionalProperties: { type: 'array', 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['id'], items: { type: 'object' } },
+            additionalProperties: {
+              type: 'array',
+              'x-kubernetes-list-type': 'map',
+              'x-kubernetes-list-map-keys': ['id'],
+              items: { type: 'object' },
+            },
           },
           plain: { type: 'array', items: { type: 'string' } },
           atomic: { type: 'array', 'x-kubernetes-list-type': 'atomic', items: { type: 'string' } },

@@ -73,7 +73,10 @@ function collectMetadata(meta: unknown, set: PathSet, t: Tracking): void {
   if (!isObject(meta)) return;
   for (const name of TRACKED_METADATA) {
     const value = meta[name];
-    const empty = value === undefined || value === null || (Array.isArray(value) ? value.length === 0 : isObject(value) && Object.keys(value).length === 0);
+    const empty =
+      value === undefined ||
+      value === null ||
+      (Array.isArray(value) ? value.length === 0 : isObject(value) && Object.keys(value).length === 0);
     if (!empty) collectValue(value, [fieldToken('metadata'), fieldToken(name)], set, t.semantics);
   }
 }
@@ -140,11 +143,7 @@ export function missingListKey(config: KObject, t: Tracking): string | undefined
 // ---- comparison ----
 
 /** Paths whose value was added or modified, and paths removed, between two objects (structured-merge-diff's Compare). */
-export function compareObjects(
-  oldObj: KObject | undefined,
-  newObj: KObject,
-  t: Tracking,
-): { changed: PathSet; removed: PathSet } {
+export function compareObjects(oldObj: KObject | undefined, newObj: KObject, t: Tracking): { changed: PathSet; removed: PathSet } {
   const before = objectFieldSet(oldObj, t);
   const after = objectFieldSet(newObj, t);
   const changed = after.difference(before);
@@ -192,7 +191,10 @@ function mergeValue(live: unknown, applied: unknown, semPath: string[], semantic
   }
   if (Array.isArray(live) && Array.isArray(applied)) {
     const ls = effectiveSemantics([...live, ...applied], semantics(semPath));
-    if (ls.type !== 'atomic') return mergeList(live, applied, ls, (l, r) => (ls.type === 'map' && l !== undefined ? mergeValue(l, r, semPath, semantics) : clone(r)));
+    if (ls.type !== 'atomic')
+      return mergeList(live, applied, ls, (l, r) =>
+        ls.type === 'map' && l !== undefined ? mergeValue(l, r, semPath, semantics) : clone(r),
+      );
   }
   return clone(applied);
 }

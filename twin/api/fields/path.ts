@@ -166,7 +166,11 @@ export function sortedPaths(set: PathSet): FieldPath[] {
 /** A value as structured-merge-diff prints it inside a path: strings quoted, numbers and booleans bare. */
 function displayValue(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(displayValue).join(',')}]`;
-  if (isObject(v)) return `{${Object.keys(v).sort().map((k) => `${k}=${displayValue(v[k])}`).join(';')}}`;
+  if (isObject(v))
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${k}=${displayValue(v[k])}`)
+      .join(';')}}`;
   return v === null || v === undefined ? 'null' : JSON.stringify(v);
 }
 
@@ -180,7 +184,10 @@ export function formatPath(path: FieldPath): string {
           return `.${body}`;
         case 'k': {
           const key = JSON.parse(body) as Record<string, unknown>;
-          return `[${Object.keys(key).sort().map((k) => `${k}=${displayValue(key[k])}`).join(',')}]`;
+          return `[${Object.keys(key)
+            .sort()
+            .map((k) => `${k}=${displayValue(key[k])}`)
+            .join(',')}]`;
         }
         case 'v':
           return `[=${displayValue(JSON.parse(body))}]`;

@@ -95,8 +95,10 @@ function checkFormat(x: string, format: string | undefined): boolean {
 function checkString(x: string, s: JSONSchemaProps, path: string): StatusCause[] {
   const errs: StatusCause[] = [];
   const length = [...x].length;
-  if (s.maxLength !== undefined && length > s.maxLength) errs.push(invalid(path, x, inBody(path, `should be at most ${s.maxLength} chars long`)));
-  if (s.minLength !== undefined && length < s.minLength) errs.push(invalid(path, x, inBody(path, `should be at least ${s.minLength} chars long`)));
+  if (s.maxLength !== undefined && length > s.maxLength)
+    errs.push(invalid(path, x, inBody(path, `should be at most ${s.maxLength} chars long`)));
+  if (s.minLength !== undefined && length < s.minLength)
+    errs.push(invalid(path, x, inBody(path, `should be at least ${s.minLength} chars long`)));
   if (s.pattern !== undefined && !matchesPattern(x, s.pattern)) errs.push(invalid(path, x, inBody(path, `should match '${s.pattern}'`)));
   if (!checkFormat(x, s.format)) errs.push(invalid(path, x, inBody(path, `must be of type ${s.format}: ${JSON.stringify(x)}`)));
   return errs;
@@ -127,8 +129,10 @@ function checkObject(x: Record<string, unknown>, s: JSONSchemaProps, path: strin
     if (x[name] === undefined) errs.push({ reason: 'FieldValueRequired', message: 'Required value', field: childPath(path, name) });
   }
   const count = Object.keys(x).length;
-  if (s.maxProperties !== undefined && count > s.maxProperties) errs.push(invalid(path, count, inBody(path, `should have at most ${s.maxProperties} properties`)));
-  if (s.minProperties !== undefined && count < s.minProperties) errs.push(invalid(path, count, inBody(path, `should have at least ${s.minProperties} properties`)));
+  if (s.maxProperties !== undefined && count > s.maxProperties)
+    errs.push(invalid(path, count, inBody(path, `should have at most ${s.maxProperties} properties`)));
+  if (s.minProperties !== undefined && count < s.minProperties)
+    errs.push(invalid(path, count, inBody(path, `should have at least ${s.minProperties} properties`)));
   for (const [name, value] of Object.entries(x)) {
     const prop = s.properties?.[name] ?? additionalSchema(s);
     if (prop && value !== undefined) errs.push(...validateValue(value, prop, childPath(path, name)));
@@ -138,8 +142,10 @@ function checkObject(x: Record<string, unknown>, s: JSONSchemaProps, path: strin
 
 function checkArray(x: unknown[], s: JSONSchemaProps, path: string): StatusCause[] {
   const errs: StatusCause[] = [];
-  if (s.maxItems !== undefined && x.length > s.maxItems) errs.push(invalid(path, x.length, inBody(path, `should have at most ${s.maxItems} items`)));
-  if (s.minItems !== undefined && x.length < s.minItems) errs.push(invalid(path, x.length, inBody(path, `should have at least ${s.minItems} items`)));
+  if (s.maxItems !== undefined && x.length > s.maxItems)
+    errs.push(invalid(path, x.length, inBody(path, `should have at most ${s.maxItems} items`)));
+  if (s.minItems !== undefined && x.length < s.minItems)
+    errs.push(invalid(path, x.length, inBody(path, `should have at least ${s.minItems} items`)));
   if (s.items) x.forEach((item, i) => errs.push(...validateValue(item, s.items as JSONSchemaProps, indexPath(path, i))));
   errs.push(...checkListType(x, s, path));
   return errs;
@@ -156,14 +162,16 @@ function checkListType(x: unknown[], s: JSONSchemaProps, path: string): StatusCa
     if (type === 'map') {
       if (!isObject(item)) return;
       const missing = keys.filter((k) => item[k] === undefined && s.items?.properties?.[k]?.default === undefined);
-      for (const k of missing) errs.push({ reason: 'FieldValueRequired', message: 'Required value', field: childPath(indexPath(path, i), k) });
+      for (const k of missing)
+        errs.push({ reason: 'FieldValueRequired', message: 'Required value', field: childPath(indexPath(path, i), k) });
       if (missing.length > 0) return;
       identity = Object.fromEntries(keys.map((k) => [k, item[k] ?? s.items?.properties?.[k]?.default]));
     } else if (type !== 'set') {
       return;
     }
     const id = canonicalJson(identity);
-    if (seen.has(id)) errs.push({ reason: 'FieldValueDuplicate', message: `Duplicate value: ${showValue(identity)}`, field: indexPath(path, i) });
+    if (seen.has(id))
+      errs.push({ reason: 'FieldValueDuplicate', message: `Duplicate value: ${showValue(identity)}`, field: indexPath(path, i) });
     seen.add(id);
   });
   return errs;

@@ -52,7 +52,13 @@ export function failingMinio(fault: string): ImageEmulator {
             if (!failure.hits(req.method ?? 'GET', key)) return p.handler(req, res);
             req.resume();
             const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${failure.code}</Code><Message>${failure.message}</Message><Key>${key}</Key><BucketName>${decodeURIComponent(segments[1] ?? '')}</BucketName><Resource>${rawPath}</Resource><RequestId>17C2B6F0A8E3D4C2</RequestId><HostId>dd9025bab4ad464b049177c95eb6ebf374d3b3fd1af9251148b658df7ac2e3e8</HostId></Error>`;
-            res.writeHead(failure.status, { 'Content-Type': 'application/xml', 'Content-Length': req.method === 'HEAD' ? 0 : Buffer.byteLength(body), Server: 'MinIO', 'X-Minio-Error-Code': failure.code, 'X-Minio-Error-Desc': `"${failure.message}"` });
+            res.writeHead(failure.status, {
+              'Content-Type': 'application/xml',
+              'Content-Length': req.method === 'HEAD' ? 0 : Buffer.byteLength(body),
+              Server: 'MinIO',
+              'X-Minio-Error-Code': failure.code,
+              'X-Minio-Error-Desc': `"${failure.message}"`,
+            });
             res.end(req.method === 'HEAD' ? undefined : body);
           },
         })),

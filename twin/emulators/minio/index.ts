@@ -29,7 +29,9 @@ interface ServerArgs {
 function parseArgs(words: string[]): ServerArgs {
   const server = words.indexOf('server');
   if (server < 0) {
-    throw new ContainerExit(`NAME:\n  minio - High Performance Object Storage\n\nUSAGE:\n  minio [FLAGS] COMMAND [ARGS...]\n\nERROR: the container's command does not run "minio server" (got: ${words.join(' ') || '<image default>'})`);
+    throw new ContainerExit(
+      `NAME:\n  minio - High Performance Object Storage\n\nUSAGE:\n  minio [FLAGS] COMMAND [ARGS...]\n\nERROR: the container's command does not run "minio server" (got: ${words.join(' ') || '<image default>'})`,
+    );
   }
   const args = words.slice(server + 1);
   const dirs: string[] = [];
@@ -47,7 +49,8 @@ function parseArgs(words: string[]): ServerArgs {
   if (!dirs.length) throw new ContainerExit('ERROR Invalid command line arguments: minio server needs at least one directory');
   const port = (addr: string) => {
     const n = Number(addr.slice(addr.lastIndexOf(':') + 1));
-    if (!Number.isInteger(n) || n <= 0 || n > 65535) throw new ContainerExit(`ERROR Invalid command line arguments: invalid address "${addr}"`);
+    if (!Number.isInteger(n) || n <= 0 || n > 65535)
+      throw new ContainerExit(`ERROR Invalid command line arguments: invalid address "${addr}"`);
     return n;
   };
   return { dirs, address: port(address), consolePort: console ? port(console) : undefined };
@@ -59,10 +62,14 @@ function rootCredentials(ctx: ContainerContext): { accessKey: string; secretKey:
   const secretKey = env.MINIO_ROOT_PASSWORD ?? env.MINIO_SECRET_KEY;
   if (accessKey === undefined && secretKey === undefined) return { accessKey: 'minioadmin', secretKey: 'minioadmin', defaulted: true };
   if (accessKey === undefined || secretKey === undefined) {
-    throw new ContainerExit(`ERROR Unable to validate credentials inherited from the shell environment: Missing credential environment variable, "${accessKey === undefined ? 'MINIO_ROOT_USER' : 'MINIO_ROOT_PASSWORD'}"`);
+    throw new ContainerExit(
+      `ERROR Unable to validate credentials inherited from the shell environment: Missing credential environment variable, "${accessKey === undefined ? 'MINIO_ROOT_USER' : 'MINIO_ROOT_PASSWORD'}"`,
+    );
   }
   if (accessKey.length < 3 || secretKey.length < 8) {
-    throw new ContainerExit('ERROR Unable to validate credentials inherited from the shell environment: Invalid credentials\n      > Please provide correct credentials\n      HINT:\n        Access key length should be at least 3, and secret key length at least 8 characters');
+    throw new ContainerExit(
+      'ERROR Unable to validate credentials inherited from the shell environment: Invalid credentials\n      > Please provide correct credentials\n      HINT:\n        Access key length should be at least 3, and secret key length at least 8 characters',
+    );
   }
   return { accessKey, secretKey, defaulted: false };
 }
@@ -85,12 +92,18 @@ function startMinio(ctx: ContainerContext): ContainerEmulator {
   ctx.log('License: GNU AGPLv3 - https://www.gnu.org/licenses/agpl-3.0.html');
   ctx.log(`Version: ${MINIO_VERSION} (go1.22.3 linux/amd64)`);
   ctx.log('');
-  if (args.dirs.length > 1) ctx.log(`WARN: the twin's MinIO keeps every object in the first drive (${dir}); erasure coding over ${args.dirs.length} drives is not emulated`);
+  if (args.dirs.length > 1)
+    ctx.log(
+      `WARN: the twin's MinIO keeps every object in the first drive (${dir}); erasure coding over ${args.dirs.length} drives is not emulated`,
+    );
   ctx.log(`API: http://${podIP}:${args.address}  http://127.0.0.1:${args.address}`);
   if (args.consolePort) ctx.log(`WebUI: http://${podIP}:${args.consolePort} http://127.0.0.1:${args.consolePort}`);
   ctx.log('');
   ctx.log('Docs: https://min.io/docs/minio/linux/index.html');
-  if (creds.defaulted) ctx.log("WARN: Detected default credentials 'minioadmin:minioadmin', we recommend that you change these values with 'MINIO_ROOT_USER' and 'MINIO_ROOT_PASSWORD' environment variables");
+  if (creds.defaulted)
+    ctx.log(
+      "WARN: Detected default credentials 'minioadmin:minioadmin', we recommend that you change these values with 'MINIO_ROOT_USER' and 'MINIO_ROOT_PASSWORD' environment variables",
+    );
   const ports = [{ port: args.address, handler: s3Handler({ store, credentials: creds, region }) }];
   if (args.consolePort && args.consolePort !== args.address) ports.push({ port: args.consolePort, handler: consolePage });
   return {
@@ -98,10 +111,12 @@ function startMinio(ctx: ContainerContext): ContainerEmulator {
     commands: {
       minio: (c) => {
         if (c.argv[1] === '--version' || c.argv[1] === '-v') {
-          c.stdout(`minio version ${MINIO_VERSION} (commit-id=ad9c2e6d7ab2f3b8ba63e3ae8d9c1a8f3bb6d4a1)\nRuntime: go1.22.3 linux/amd64\nLicense: GNU AGPLv3 - https://www.gnu.org/licenses/agpl-3.0.html\nCopyright: 2015-2024 MinIO, Inc.\n`);
+          c.stdout(
+            `minio version ${MINIO_VERSION} (commit-id=ad9c2e6d7ab2f3b8ba63e3ae8d9c1a8f3bb6d4a1)\nRuntime: go1.22.3 linux/amd64\nLicense: GNU AGPLv3 - https://www.gnu.org/licenses/agpl-3.0.html\nCopyright: 2015-2024 MinIO, Inc.\n`,
+          );
           return 0;
         }
-        c.stderr('minio: the twin runs `minio server` as the container\'s process; only `minio --version` can be exec\'d\n');
+        c.stderr("minio: the twin runs `minio server` as the container's process; only `minio --version` can be exec'd\n");
         return 1;
       },
     },
@@ -110,7 +125,8 @@ function startMinio(ctx: ContainerContext): ContainerEmulator {
 
 /** The console port answers with a page naming itself; the console's web application is not emulated. */
 function consolePage(req: IncomingMessage, res: ServerResponse): void {
-  const body = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>MinIO Console</title></head><body><div id="root">MinIO Console</div></body></html>';
+  const body =
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>MinIO Console</title></head><body><div id="root">MinIO Console</div></body></html>';
   res.writeHead(200, { 'Content-Type': 'text/html', 'Content-Length': Buffer.byteLength(body) });
   res.end(req.method === 'HEAD' ? undefined : body);
 }

@@ -74,7 +74,12 @@ export class ObjectStore {
   createBucket(bucket: string): void {
     if (!validBucketName(bucket)) throw new S3Error(400, 'InvalidBucketName', 'The specified bucket is not valid.', { BucketName: bucket });
     if (this.bucketExists(bucket)) {
-      throw new S3Error(409, 'BucketAlreadyOwnedByYou', 'Your previous request to create the named bucket succeeded and you already own it.', { BucketName: bucket });
+      throw new S3Error(
+        409,
+        'BucketAlreadyOwnedByYou',
+        'Your previous request to create the named bucket succeeded and you already own it.',
+        { BucketName: bucket },
+      );
     }
     fs.mkdirSync(path.join(this.root, bucket));
     this.writeAtomic(path.join(this.root, SYS, 'buckets', `${bucket}.json`), JSON.stringify({ created: new Date().toISOString() }));
@@ -143,7 +148,9 @@ export class ObjectStore {
     this.requireBucket(bucket);
     const prefix = opts.prefix ?? '';
     const maxKeys = opts.maxKeys ?? 1000;
-    const keys = this.allKeys(bucket, prefix).filter((k) => k.startsWith(prefix) && (opts.after === undefined || compare(k, opts.after) > 0));
+    const keys = this.allKeys(bucket, prefix).filter(
+      (k) => k.startsWith(prefix) && (opts.after === undefined || compare(k, opts.after) > 0),
+    );
     const contents: ObjectInfo[] = [];
     const prefixes: string[] = [];
     let last: string | undefined;
@@ -188,10 +195,14 @@ export class ObjectStore {
 
   putPart(bucket: string, key: string, uploadId: string, partNumber: number, data: Buffer): string {
     const dir = this.uploadDir(bucket, key, uploadId);
-    if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > 10000) throw new S3Error(400, 'InvalidArgument', 'Part number must be an integer between 1 and 10000, inclusive');
+    if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > 10000)
+      throw new S3Error(400, 'InvalidArgument', 'Part number must be an integer between 1 and 10000, inclusive');
     const etag = createHash('md5').update(data).digest('hex');
     this.writeAtomic(path.join(dir, `part.${partNumber}`), data);
-    fs.writeFileSync(path.join(dir, `part.${partNumber}.json`), JSON.stringify({ etag, size: data.length, lastModified: new Date().toISOString() }));
+    fs.writeFileSync(
+      path.join(dir, `part.${partNumber}.json`),
+      JSON.stringify({ etag, size: data.length, lastModified: new Date().toISOString() }),
+    );
     return etag;
   }
 
@@ -207,19 +218,30 @@ export class ObjectStore {
   completeUpload(bucket: string, key: string, uploadId: string, parts: { partNumber: number; etag: string }[]): ObjectInfo {
     const dir = this.uploadDir(bucket, key, uploadId);
     const upload = JSON.parse(fs.readFileSync(path.join(dir, 'upload.json'), 'utf8')) as Upload;
-    if (!parts.length) throw new S3Error(400, 'MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema.');
+    if (!parts.length)
+      throw new S3Error(400, 'MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema.');
     const stored = new Map(this.listParts(bucket, key, uploadId).map((p) => [p.partNumber, p]));
     let previous = 0;
     const buffers: Buffer[] = [];
     const md5s: Buffer[] = [];
     parts.forEach((p, i) => {
-      if (p.partNumber <= previous) throw new S3Error(400, 'InvalidPartOrder', 'The list of parts was not in ascending order. The parts list must be specified in order by part number.');
+      if (p.partNumber <= previous)
+        throw new S3Error(
+          400,
+          'InvalidPartOrder',
+          'The list of parts was not in ascending order. The parts list must be specified in order by part number.',
+        );
       previous = p.partNumber;
       const s = stored.get(p.partNumber);
       if (!s || s.etag !== p.etag.replace(/"/g, '')) {
-        throw new S3Error(400, 'InvalidPart', 'One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not match the part\'s entity tag.');
+        throw new S3Error(
+          400,
+          'InvalidPart',
+          "One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
+        );
       }
-      if (i < parts.length - 1 && s.size < MIN_PART_SIZE) throw new S3Error(400, 'EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed object size.');
+      if (i < parts.length - 1 && s.size < MIN_PART_SIZE)
+        throw new S3Error(400, 'EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed object size.');
       buffers.push(fs.readFileSync(path.join(dir, `part.${p.partNumber}`)));
       md5s.push(Buffer.from(s.etag, 'hex'));
     });
@@ -257,7 +279,12 @@ export class ObjectStore {
       upload = undefined;
     }
     if (!upload || upload.bucket !== bucket || upload.key !== key) {
-      throw new S3Error(404, 'NoSuchUpload', 'The specified multipart upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.', { UploadId: uploadId });
+      throw new S3Error(
+        404,
+        'NoSuchUpload',
+        'The specified multipart upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.',
+        { UploadId: uploadId },
+      );
     }
     return dir;
   }
@@ -268,7 +295,10 @@ export class ObjectStore {
     checkKey(bucket, key);
     const dir = this.objectDir(bucket, key);
     const clash = this.fileOnPath(bucket, dir);
-    if (clash) throw new S3Error(409, 'XMinioParentIsObject', 'Object-prefix is already an object, please choose a different object-prefix name.', { Key: key });
+    if (clash)
+      throw new S3Error(409, 'XMinioParentIsObject', 'Object-prefix is already an object, please choose a different object-prefix name.', {
+        Key: key,
+      });
     fs.mkdirSync(dir, { recursive: true });
     const previous = this.readMeta(bucket, key);
     const dataDir = randomUUID();
@@ -384,5 +414,6 @@ function validKey(key: string): boolean {
 
 function checkKey(bucket: string, key: string): void {
   if (Buffer.byteLength(key) > 1024) throw new S3Error(400, 'KeyTooLongError', 'Your key is too long', { Key: key, BucketName: bucket });
-  if (!validKey(key)) throw new S3Error(400, 'XMinioInvalidObjectName', 'Object name contains unsupported characters.', { Key: key, BucketName: bucket });
+  if (!validKey(key))
+    throw new S3Error(400, 'XMinioInvalidObjectName', 'Object name contains unsupported characters.', { Key: key, BucketName: bucket });
 }

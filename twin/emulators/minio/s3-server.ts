@@ -9,7 +9,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as zlib from 'node:zlib';
 import { errorXml, S3Error, xmlEscape, xmlUnescape } from './errors';
 import { compare, type ObjectInfo, type ObjectStore, type PutOptions } from './object-store';
-import { decodeAwsChunked, sha256Hex, STREAMING_SIGNED, STREAMING_SIGNED_TRAILER, STREAMING_UNSIGNED_TRAILER, UNSIGNED_PAYLOAD, verifyRequest, type Credentials } from './sigv4';
+import {
+  decodeAwsChunked,
+  sha256Hex,
+  STREAMING_SIGNED,
+  STREAMING_SIGNED_TRAILER,
+  STREAMING_UNSIGNED_TRAILER,
+  UNSIGNED_PAYLOAD,
+  verifyRequest,
+  type Credentials,
+} from './sigv4';
 import { readBody } from '../../request-body';
 
 const NS = 'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"';
@@ -48,10 +57,18 @@ export function s3Handler(o: S3ServerOptions): (req: IncomingMessage, res: Serve
     serve(o, req, res)
       .then(() => finish(res.statusCode))
       .catch((err: unknown) => {
-        const e = err instanceof S3Error ? err : new S3Error(500, 'InternalError', `We encountered an internal error, please try again.: cause(${(err as Error).message})`);
+        const e =
+          err instanceof S3Error
+            ? err
+            : new S3Error(500, 'InternalError', `We encountered an internal error, please try again.: cause(${(err as Error).message})`);
         if (!res.headersSent) {
           const body = req.method === 'HEAD' ? '' : errorXml(e, safeDecode(rawPath), requestId);
-          res.writeHead(e.status, { 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(body), 'X-Minio-Error-Code': e.code, 'X-Minio-Error-Desc': JSON.stringify(e.message) });
+          res.writeHead(e.status, {
+            'Content-Type': 'application/xml',
+            'Content-Length': Buffer.byteLength(body),
+            'X-Minio-Error-Code': e.code,
+            'X-Minio-Error-Desc': JSON.stringify(e.message),
+          });
           res.end(body);
         } else res.destroy();
         finish(e.status);
@@ -66,7 +83,11 @@ async function serve(o: S3ServerOptions, req: IncomingMessage, res: ServerRespon
     res.writeHead(200, { 'Content-Length': 0 });
     return void res.end();
   }
-  const raw = await readBody(req, MAX_BODY, () => new S3Error(400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed object size.'));
+  const raw = await readBody(
+    req,
+    MAX_BODY,
+    () => new S3Error(400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed object size.'),
+  );
   const verified = verifyRequest({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers }, o.credentials, o.region);
   let body = raw;
   let trailers: Record<string, string> = {};
@@ -74,10 +95,13 @@ async function serve(o: S3ServerOptions, req: IncomingMessage, res: ServerRespon
   if (mode === STREAMING_SIGNED || mode === STREAMING_SIGNED_TRAILER || mode === STREAMING_UNSIGNED_TRAILER) {
     ({ data: body, trailers } = decodeAwsChunked(raw, verified));
     const declared = req.headers['x-amz-decoded-content-length'];
-    if (declared !== undefined && Number(declared) !== body.length) throw new S3Error(400, 'IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.');
+    if (declared !== undefined && Number(declared) !== body.length)
+      throw new S3Error(400, 'IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.');
   } else if (mode !== UNSIGNED_PAYLOAD) {
-    if (!/^[0-9a-f]{64}$/.test(mode)) throw new S3Error(400, 'InvalidArgument', 'The provided \'x-amz-content-sha256\' header is not a valid hash or payload mode.');
-    if (sha256Hex(raw) !== mode) throw new S3Error(400, 'XAmzContentSHA256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.");
+    if (!/^[0-9a-f]{64}$/.test(mode))
+      throw new S3Error(400, 'InvalidArgument', "The provided 'x-amz-content-sha256' header is not a valid hash or payload mode.");
+    if (sha256Hex(raw) !== mode)
+      throw new S3Error(400, 'XAmzContentSHA256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.");
   }
   const md5 = req.headers['content-md5'];
   if (md5 !== undefined && createHash('md5').update(body).digest('base64') !== md5) {
@@ -86,7 +110,15 @@ async function serve(o: S3ServerOptions, req: IncomingMessage, res: ServerRespon
   const segments = rawPath.split('/');
   const bucket = segments[1] ? safeDecode(segments[1]) : undefined;
   const key = segments.length > 2 ? safeDecode(segments.slice(2).join('/')) : undefined;
-  const r: S3Request = { method: req.method ?? 'GET', bucket, key: key === '' ? undefined : key, query: url.searchParams, headers: req.headers, body, trailers };
+  const r: S3Request = {
+    method: req.method ?? 'GET',
+    bucket,
+    key: key === '' ? undefined : key,
+    query: url.searchParams,
+    headers: req.headers,
+    body,
+    trailers,
+  };
   if (!r.bucket) return serviceLevel(o, r, res);
   if (r.key === undefined) return bucketLevel(o, r, res);
   return objectLevel(o, r, res);
@@ -96,8 +128,15 @@ async function serve(o: S3ServerOptions, req: IncomingMessage, res: ServerRespon
 
 function serviceLevel(o: S3ServerOptions, r: S3Request, res: ServerResponse): void {
   if (r.method !== 'GET') throw new S3Error(405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.');
-  const buckets = o.store.listBuckets().map((b) => `<Bucket><Name>${xmlEscape(b.name)}</Name><CreationDate>${b.created}</CreationDate></Bucket>`).join('');
-  xml(res, 200, `<ListAllMyBucketsResult ${NS}><Owner><ID>${OWNER_ID}</ID><DisplayName>minio</DisplayName></Owner><Buckets>${buckets}</Buckets></ListAllMyBucketsResult>`);
+  const buckets = o.store
+    .listBuckets()
+    .map((b) => `<Bucket><Name>${xmlEscape(b.name)}</Name><CreationDate>${b.created}</CreationDate></Bucket>`)
+    .join('');
+  xml(
+    res,
+    200,
+    `<ListAllMyBucketsResult ${NS}><Owner><ID>${OWNER_ID}</ID><DisplayName>minio</DisplayName></Owner><Buckets>${buckets}</Buckets></ListAllMyBucketsResult>`,
+  );
 }
 
 // ---- /bucket ----
@@ -136,11 +175,18 @@ function bucketLevel(o: S3ServerOptions, r: S3Request, res: ServerResponse): voi
       return notImplemented();
     case 'GET': {
       o.store.requireBucket(bucket);
-      if (q.has('location')) return xml(res, 200, `<LocationConstraint ${NS}>${o.region === 'us-east-1' ? '' : o.region}</LocationConstraint>`);
+      if (q.has('location'))
+        return xml(res, 200, `<LocationConstraint ${NS}>${o.region === 'us-east-1' ? '' : o.region}</LocationConstraint>`);
       if (q.has('versioning')) return xml(res, 200, `<VersioningConfiguration ${NS}></VersioningConfiguration>`);
-      if (q.has('acl')) return xml(res, 200, `<AccessControlPolicy><Owner><ID>${OWNER_ID}</ID><DisplayName>minio</DisplayName></Owner><AccessControlList><Grant><Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="CanonicalUser"><ID>${OWNER_ID}</ID><DisplayName>minio</DisplayName></Grantee><Permission>FULL_CONTROL</Permission></Grant></AccessControlList></AccessControlPolicy>`);
+      if (q.has('acl'))
+        return xml(
+          res,
+          200,
+          `<AccessControlPolicy><Owner><ID>${OWNER_ID}</ID><DisplayName>minio</DisplayName></Owner><AccessControlList><Grant><Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="CanonicalUser"><ID>${OWNER_ID}</ID><DisplayName>minio</DisplayName></Grantee><Permission>FULL_CONTROL</Permission></Grant></AccessControlList></AccessControlPolicy>`,
+        );
       if (q.has('uploads')) return listUploads(o, r, res);
-      for (const [sub, [status, code, message]] of Object.entries(BUCKET_CONFIG_ERRORS)) if (q.has(sub)) throw new S3Error(status, code, message, { BucketName: bucket });
+      for (const [sub, [status, code, message]] of Object.entries(BUCKET_CONFIG_ERRORS))
+        if (q.has(sub)) throw new S3Error(status, code, message, { BucketName: bucket });
       return q.get('list-type') === '2' ? listV2(o, r, res) : listV1(o, r, res);
     }
   }
@@ -155,7 +201,8 @@ function maxKeysOf(q: URLSearchParams): number {
   const raw = q.get('max-keys');
   if (raw === null) return 1000;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new S3Error(400, 'InvalidArgument', 'Argument maxKeys must be an integer between 0 and 2147483647');
+  if (!Number.isInteger(n) || n < 0)
+    throw new S3Error(400, 'InvalidArgument', 'Argument maxKeys must be an integer between 0 and 2147483647');
   return Math.min(n, 1000);
 }
 
@@ -169,7 +216,8 @@ function listV2(o: S3ServerOptions, r: S3Request, res: ServerResponse): void {
   let after = startAfter;
   if (token !== null) {
     const decoded = Buffer.from(token, 'base64').toString('utf8');
-    if (!token || Buffer.from(decoded, 'utf8').toString('base64') !== token) throw new S3Error(400, 'InvalidArgument', 'The continuation token provided is incorrect');
+    if (!token || Buffer.from(decoded, 'utf8').toString('base64') !== token)
+      throw new S3Error(400, 'InvalidArgument', 'The continuation token provided is incorrect');
     after = decoded;
   }
   const page = o.store.list(r.bucket!, { prefix, delimiter: delimiter || undefined, after, maxKeys });
@@ -180,7 +228,9 @@ function listV2(o: S3ServerOptions, r: S3Request, res: ServerResponse): void {
     `<Name>${xmlEscape(r.bucket!)}</Name><Prefix>${enc(prefix)}</Prefix>`,
     startAfter !== undefined ? `<StartAfter>${enc(startAfter)}</StartAfter>` : '',
     token !== null ? `<ContinuationToken>${xmlEscape(token)}</ContinuationToken>` : '',
-    page.isTruncated && page.last ? `<NextContinuationToken>${Buffer.from(page.last, 'utf8').toString('base64')}</NextContinuationToken>` : '',
+    page.isTruncated && page.last
+      ? `<NextContinuationToken>${Buffer.from(page.last, 'utf8').toString('base64')}</NextContinuationToken>`
+      : '',
     `<KeyCount>${page.contents.length + page.commonPrefixes.length}</KeyCount><MaxKeys>${maxKeys}</MaxKeys>`,
     delimiter ? `<Delimiter>${enc(delimiter)}</Delimiter>` : '',
     `<IsTruncated>${page.isTruncated}</IsTruncated>`,
@@ -221,23 +271,41 @@ function contentsXml(c: ObjectInfo, enc: (s: string) => string, owner: boolean):
 
 /** Keys as XML text, or URL-encoded when the client asked for encoding-type=url (boto3 always does). */
 function encoder(q: URLSearchParams): (s: string) => string {
-  if (q.get('encoding-type') === 'url') return (s) => encodeURIComponent(s).replace(/%2F/g, '/').replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+  if (q.get('encoding-type') === 'url')
+    return (s) =>
+      encodeURIComponent(s)
+        .replace(/%2F/g, '/')
+        .replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
   return xmlEscape;
 }
 
 function listUploads(o: S3ServerOptions, r: S3Request, res: ServerResponse): void {
-  const uploads = o.store.uploads(r.bucket!).filter((u) => u.key.startsWith(r.query.get('prefix') ?? '')).sort((a, b) => compare(a.key, b.key));
-  const items = uploads.map((u) => `<Upload><Key>${xmlEscape(u.key)}</Key><UploadId>${u.uploadId}</UploadId><Initiated>${u.initiated}</Initiated><StorageClass>STANDARD</StorageClass></Upload>`).join('');
-  xml(res, 200, `<ListMultipartUploadsResult ${NS}><Bucket>${xmlEscape(r.bucket!)}</Bucket><KeyMarker></KeyMarker><UploadIdMarker></UploadIdMarker><MaxUploads>1000</MaxUploads><IsTruncated>false</IsTruncated>${items}</ListMultipartUploadsResult>`);
+  const uploads = o.store
+    .uploads(r.bucket!)
+    .filter((u) => u.key.startsWith(r.query.get('prefix') ?? ''))
+    .sort((a, b) => compare(a.key, b.key));
+  const items = uploads
+    .map(
+      (u) =>
+        `<Upload><Key>${xmlEscape(u.key)}</Key><UploadId>${u.uploadId}</UploadId><Initiated>${u.initiated}</Initiated><StorageClass>STANDARD</StorageClass></Upload>`,
+    )
+    .join('');
+  xml(
+    res,
+    200,
+    `<ListMultipartUploadsResult ${NS}><Bucket>${xmlEscape(r.bucket!)}</Bucket><KeyMarker></KeyMarker><UploadIdMarker></UploadIdMarker><MaxUploads>1000</MaxUploads><IsTruncated>false</IsTruncated>${items}</ListMultipartUploadsResult>`,
+  );
 }
 
 function deleteObjects(o: S3ServerOptions, r: S3Request, res: ServerResponse): void {
   o.store.requireBucket(r.bucket!);
   const text = r.body.toString('utf8');
-  if (!/<Delete[\s>]/.test(text)) throw new S3Error(400, 'MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema.');
+  if (!/<Delete[\s>]/.test(text))
+    throw new S3Error(400, 'MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema.');
   const quiet = /<Quiet>\s*true\s*<\/Quiet>/.test(text);
   const keys = [...text.matchAll(/<Object>[\s\S]*?<Key>([\s\S]*?)<\/Key>[\s\S]*?<\/Object>/g)].map((m) => xmlUnescape(m[1]));
-  if (keys.length > 1000) throw new S3Error(400, 'MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema.');
+  if (keys.length > 1000)
+    throw new S3Error(400, 'MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema.');
   const results = keys.map((k) => {
     try {
       o.store.delete(r.bucket!, k);
@@ -277,7 +345,11 @@ function objectLevel(o: S3ServerOptions, r: S3Request, res: ServerResponse): voi
     case 'POST':
       if (q.has('uploads')) {
         const id = o.store.createUpload(bucket, key, putOptions(r));
-        return xml(res, 200, `<InitiateMultipartUploadResult ${NS}><Bucket>${xmlEscape(bucket)}</Bucket><Key>${xmlEscape(key)}</Key><UploadId>${id}</UploadId></InitiateMultipartUploadResult>`);
+        return xml(
+          res,
+          200,
+          `<InitiateMultipartUploadResult ${NS}><Bucket>${xmlEscape(bucket)}</Bucket><Key>${xmlEscape(key)}</Key><UploadId>${id}</UploadId></InitiateMultipartUploadResult>`,
+        );
       }
       if (uploadId !== null) {
         const text = r.body.toString('utf8');
@@ -286,10 +358,18 @@ function objectLevel(o: S3ServerOptions, r: S3Request, res: ServerResponse): voi
           etag: xmlUnescape(/<ETag>([\s\S]*?)<\/ETag>/.exec(m[1])?.[1] ?? '').trim(),
         }));
         if (!/<CompleteMultipartUpload[\s>]/.test(text) || parts.some((p) => !Number.isInteger(p.partNumber))) {
-          throw new S3Error(400, 'MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema.');
+          throw new S3Error(
+            400,
+            'MalformedXML',
+            'The XML you provided was not well-formed or did not validate against our published schema.',
+          );
         }
         const info = o.store.completeUpload(bucket, key, uploadId, parts);
-        return xml(res, 200, `<CompleteMultipartUploadResult ${NS}><Location>/${xmlEscape(bucket)}/${xmlEscape(key)}</Location><Bucket>${xmlEscape(bucket)}</Bucket><Key>${xmlEscape(key)}</Key><ETag>&quot;${info.etag}&quot;</ETag></CompleteMultipartUploadResult>`);
+        return xml(
+          res,
+          200,
+          `<CompleteMultipartUploadResult ${NS}><Location>/${xmlEscape(bucket)}/${xmlEscape(key)}</Location><Bucket>${xmlEscape(bucket)}</Bucket><Key>${xmlEscape(key)}</Key><ETag>&quot;${info.etag}&quot;</ETag></CompleteMultipartUploadResult>`,
+        );
       }
       return notImplemented();
     case 'DELETE':
@@ -303,8 +383,17 @@ function objectLevel(o: S3ServerOptions, r: S3Request, res: ServerResponse): voi
       return void res.end();
     case 'GET':
       if (uploadId !== null) {
-        const parts = o.store.listParts(bucket, key, uploadId).map((p) => `<Part><PartNumber>${p.partNumber}</PartNumber><LastModified>${p.lastModified}</LastModified><ETag>&quot;${p.etag}&quot;</ETag><Size>${p.size}</Size></Part>`);
-        return xml(res, 200, `<ListPartsResult ${NS}><Bucket>${xmlEscape(bucket)}</Bucket><Key>${xmlEscape(key)}</Key><UploadId>${uploadId}</UploadId><StorageClass>STANDARD</StorageClass><MaxParts>10000</MaxParts><IsTruncated>false</IsTruncated>${parts.join('')}</ListPartsResult>`);
+        const parts = o.store
+          .listParts(bucket, key, uploadId)
+          .map(
+            (p) =>
+              `<Part><PartNumber>${p.partNumber}</PartNumber><LastModified>${p.lastModified}</LastModified><ETag>&quot;${p.etag}&quot;</ETag><Size>${p.size}</Size></Part>`,
+          );
+        return xml(
+          res,
+          200,
+          `<ListPartsResult ${NS}><Bucket>${xmlEscape(bucket)}</Bucket><Key>${xmlEscape(key)}</Key><UploadId>${uploadId}</UploadId><StorageClass>STANDARD</StorageClass><MaxParts>10000</MaxParts><IsTruncated>false</IsTruncated>${parts.join('')}</ListPartsResult>`,
+        );
       }
       if (q.has('tagging')) return xml(res, 200, `<Tagging ${NS}><TagSet></TagSet></Tagging>`);
       if (q.has('acl') || q.has('retention') || q.has('legal-hold') || q.has('attributes')) return notImplemented();
@@ -317,7 +406,8 @@ function objectLevel(o: S3ServerOptions, r: S3Request, res: ServerResponse): voi
 
 function putOptions(r: S3Request): PutOptions {
   const userMetadata: Record<string, string> = {};
-  for (const [k, v] of Object.entries(r.headers)) if (k.startsWith('x-amz-meta-') && v !== undefined) userMetadata[k.slice('x-amz-meta-'.length)] = String(v);
+  for (const [k, v] of Object.entries(r.headers))
+    if (k.startsWith('x-amz-meta-') && v !== undefined) userMetadata[k.slice('x-amz-meta-'.length)] = String(v);
   return { contentType: r.headers['content-type'], userMetadata };
 }
 
@@ -358,7 +448,11 @@ function copyObject(o: S3ServerOptions, r: S3Request, res: ServerResponse, sourc
   if (slash <= 0) throw new S3Error(400, 'InvalidArgument', 'Copy Source must mention the source bucket and key: sourcebucket/sourcekey');
   const replace = String(r.headers['x-amz-metadata-directive'] ?? 'COPY').toUpperCase() === 'REPLACE';
   const info = o.store.copy(path.slice(0, slash), path.slice(slash + 1), r.bucket!, r.key!, replace ? putOptions(r) : undefined);
-  xml(res, 200, `<CopyObjectResult ${NS}><LastModified>${info.lastModified}</LastModified><ETag>&quot;${info.etag}&quot;</ETag></CopyObjectResult>`);
+  xml(
+    res,
+    200,
+    `<CopyObjectResult ${NS}><LastModified>${info.lastModified}</LastModified><ETag>&quot;${info.etag}&quot;</ETag></CopyObjectResult>`,
+  );
 }
 
 function getObject(o: S3ServerOptions, r: S3Request, res: ServerResponse, head: boolean): void {
@@ -373,11 +467,23 @@ function getObject(o: S3ServerOptions, r: S3Request, res: ServerResponse, head: 
   for (const [k, v] of Object.entries(info.userMetadata)) headers[`x-amz-meta-${k}`] = v;
   if (r.headers['x-amz-checksum-mode'] === 'ENABLED') Object.assign(headers, checksumHeaders(info));
   const ifMatch = r.headers['if-match'];
-  if (ifMatch && !String(ifMatch).split(',').map((s) => s.trim()).some((t) => t === '*' || t === etag || t === info.etag)) {
+  if (
+    ifMatch &&
+    !String(ifMatch)
+      .split(',')
+      .map((s) => s.trim())
+      .some((t) => t === '*' || t === etag || t === info.etag)
+  ) {
     throw new S3Error(412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
   }
   const ifNoneMatch = r.headers['if-none-match'];
-  if (ifNoneMatch && String(ifNoneMatch).split(',').map((s) => s.trim()).some((t) => t === '*' || t === etag || t === info.etag)) {
+  if (
+    ifNoneMatch &&
+    String(ifNoneMatch)
+      .split(',')
+      .map((s) => s.trim())
+      .some((t) => t === '*' || t === etag || t === info.etag)
+  ) {
     res.writeHead(304, { ETag: etag, 'Last-Modified': headers['Last-Modified'] });
     return void res.end();
   }
@@ -396,7 +502,10 @@ function getObject(o: S3ServerOptions, r: S3Request, res: ServerResponse, head: 
       }
       if (start >= info.size || start > end) {
         res.setHeader('Content-Range', `bytes */${info.size}`);
-        throw new S3Error(416, 'InvalidRange', 'The requested range is not satisfiable', { RangeRequested: String(range), ActualObjectSize: String(info.size) });
+        throw new S3Error(416, 'InvalidRange', 'The requested range is not satisfiable', {
+          RangeRequested: String(range),
+          ActualObjectSize: String(info.size),
+        });
       }
       status = 206;
       headers['Content-Range'] = `bytes ${start}-${end}/${info.size}`;
@@ -406,7 +515,9 @@ function getObject(o: S3ServerOptions, r: S3Request, res: ServerResponse, head: 
   headers['Content-Length'] = length;
   res.writeHead(status, headers);
   if (head || length === 0) return void res.end();
-  fs.createReadStream(o.store.dataFile(r.bucket!, r.key!, info), { start, end }).on('error', () => res.destroy()).pipe(res);
+  fs.createReadStream(o.store.dataFile(r.bucket!, r.key!, info), { start, end })
+    .on('error', () => res.destroy())
+    .pipe(res);
 }
 
 // ---- plumbing ----
@@ -424,4 +535,3 @@ function safeDecode(s: string): string {
     return s;
   }
 }
-

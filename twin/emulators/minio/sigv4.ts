@@ -130,28 +130,43 @@ export function verifyRequest(req: RequestLike, creds: Credentials, region: stri
   if (auth) return verifyHeader(req, String(auth), creds, region, now);
   if (url.searchParams.get('X-Amz-Algorithm')) return verifyPresigned(req, url, creds, region, now);
   if (url.searchParams.get('Signature') || String(auth ?? '').startsWith('AWS ')) {
-    throw new S3Error(400, 'SignatureVersionNotSupported', 'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.');
+    throw new S3Error(
+      400,
+      'SignatureVersionNotSupported',
+      'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.',
+    );
   }
   throw new S3Error(403, 'AccessDenied', 'Access Denied.');
 }
 
 function checkScope(scope: Scope, creds: Credentials, region: string, amzDate: string, now: Date, malformed: (m: string) => S3Error): void {
-  if (scope.accessKey !== creds.accessKey) throw new S3Error(403, 'InvalidAccessKeyId', 'The Access Key Id you provided does not exist in our records.');
-  if (scope.service !== 's3') throw malformed(`The authorization header is malformed; incorrect service "${scope.service}". This endpoint belongs to "s3".`);
+  if (scope.accessKey !== creds.accessKey)
+    throw new S3Error(403, 'InvalidAccessKeyId', 'The Access Key Id you provided does not exist in our records.');
+  if (scope.service !== 's3')
+    throw malformed(`The authorization header is malformed; incorrect service "${scope.service}". This endpoint belongs to "s3".`);
   if (scope.region !== region) throw malformed(`The authorization header is malformed; the region is wrong; expecting '${region}'.`);
   const when = parseAmzDate(amzDate);
   if (!when) throw new S3Error(403, 'AccessDenied', 'AWS authentication requires a valid Date or x-amz-date header');
-  if (amzDate.slice(0, 8) !== scope.date) throw malformed(`The authorization header is malformed; Invalid credential date "${scope.date}". This date is not the same as X-Amz-Date: "${amzDate.slice(0, 8)}".`);
+  if (amzDate.slice(0, 8) !== scope.date)
+    throw malformed(
+      `The authorization header is malformed; Invalid credential date "${scope.date}". This date is not the same as X-Amz-Date: "${amzDate.slice(0, 8)}".`,
+    );
   if (Math.abs(now.getTime() - when.getTime()) > MAX_SKEW_MS) {
-    throw new S3Error(403, 'RequestTimeTooSkewed', 'The difference between the request time and the server\'s time is too large.');
+    throw new S3Error(403, 'RequestTimeTooSkewed', "The difference between the request time and the server's time is too large.");
   }
 }
 
 function verifyHeader(req: RequestLike, auth: string, creds: Credentials, region: string, now: Date): VerifiedRequest {
-  const malformed = (m = 'The authorization header is malformed; the authorization header requires three components: Credential, SignedHeaders, and Signature.') =>
-    new S3Error(400, 'AuthorizationHeaderMalformed', m);
+  const malformed = (
+    m = 'The authorization header is malformed; the authorization header requires three components: Credential, SignedHeaders, and Signature.',
+  ) => new S3Error(400, 'AuthorizationHeaderMalformed', m);
   if (!auth.startsWith('AWS4-HMAC-SHA256 ')) {
-    if (auth.startsWith('AWS ')) throw new S3Error(400, 'SignatureVersionNotSupported', 'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.');
+    if (auth.startsWith('AWS '))
+      throw new S3Error(
+        400,
+        'SignatureVersionNotSupported',
+        'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.',
+      );
     throw malformed();
   }
   const fields = Object.fromEntries(
@@ -166,22 +181,28 @@ function verifyHeader(req: RequestLike, auth: string, creds: Credentials, region
   const amzDate = headerValue(req.headers, 'x-amz-date') ?? '';
   checkScope(scope, creds, region, amzDate, now, malformed);
   const signedHeaders = fields.SignedHeaders.split(';');
-  if (!signedHeaders.includes('host')) throw new S3Error(403, 'AccessDenied', 'There were headers present in the request which were not signed: host');
+  if (!signedHeaders.includes('host'))
+    throw new S3Error(403, 'AccessDenied', 'There were headers present in the request which were not signed: host');
   const payloadHash = headerValue(req.headers, 'x-amz-content-sha256') ?? EMPTY_SHA256;
   const key = signingKey(creds.secretKey, scope.date, scope.region, scope.service);
   const scopeText = `${scope.date}/${scope.region}/${scope.service}/aws4_request`;
   const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scopeText, sha256Hex(canonicalRequest(req, signedHeaders, payloadHash))].join('\n');
   const expected = createHmac('sha256', key).update(stringToSign).digest('hex');
   if (!equalHex(expected, fields.Signature)) {
-    throw new S3Error(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.');
+    throw new S3Error(
+      403,
+      'SignatureDoesNotMatch',
+      'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+    );
   }
   return { accessKey: scope.accessKey, payloadHash, seedSignature: fields.Signature, signingKey: key, amzDate, scope: scopeText };
 }
 
 function verifyPresigned(req: RequestLike, url: URL, creds: Credentials, region: string, now: Date): VerifiedRequest {
   const q = url.searchParams;
-  const malformed = (m = 'Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".') =>
-    new S3Error(400, 'AuthorizationQueryParametersError', m);
+  const malformed = (
+    m = 'Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".',
+  ) => new S3Error(400, 'AuthorizationQueryParametersError', m);
   if (q.get('X-Amz-Algorithm') !== 'AWS4-HMAC-SHA256') throw malformed('X-Amz-Algorithm only supports "AWS4-HMAC-SHA256"');
   const credential = q.get('X-Amz-Credential');
   const amzDate = q.get('X-Amz-Date') ?? '';
@@ -190,19 +211,30 @@ function verifyPresigned(req: RequestLike, url: URL, creds: Credentials, region:
   const signature = q.get('X-Amz-Signature');
   if (!credential || !signature || !Number.isFinite(expires)) throw malformed();
   const scope = parseCredential(credential, () => malformed());
-  if (scope.accessKey !== creds.accessKey) throw new S3Error(403, 'InvalidAccessKeyId', 'The Access Key Id you provided does not exist in our records.');
-  if (scope.region !== region) throw malformed(`Error parsing the X-Amz-Credential parameter; the region '${scope.region}' is wrong; expecting '${region}'`);
+  if (scope.accessKey !== creds.accessKey)
+    throw new S3Error(403, 'InvalidAccessKeyId', 'The Access Key Id you provided does not exist in our records.');
+  if (scope.region !== region)
+    throw malformed(`Error parsing the X-Amz-Credential parameter; the region '${scope.region}' is wrong; expecting '${region}'`);
   const when = parseAmzDate(amzDate);
-  if (!when) throw malformed('X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd\'T\'HHmmss\'Z\'"');
+  if (!when) throw malformed("X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"");
   if (now.getTime() > when.getTime() + expires * 1000) throw new S3Error(403, 'AccessDenied', 'Request has expired');
   if (when.getTime() - now.getTime() > MAX_SKEW_MS) throw new S3Error(403, 'AccessDenied', 'Request is not valid yet');
   const key = signingKey(creds.secretKey, scope.date, scope.region, scope.service);
   const scopeText = `${scope.date}/${scope.region}/${scope.service}/aws4_request`;
   const payloadHash = q.get('X-Amz-Content-Sha256') ?? headerValue(req.headers, 'x-amz-content-sha256') ?? UNSIGNED_PAYLOAD;
-  const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scopeText, sha256Hex(canonicalRequest(req, signedHeaders, payloadHash, 'X-Amz-Signature'))].join('\n');
+  const stringToSign = [
+    'AWS4-HMAC-SHA256',
+    amzDate,
+    scopeText,
+    sha256Hex(canonicalRequest(req, signedHeaders, payloadHash, 'X-Amz-Signature')),
+  ].join('\n');
   const expected = createHmac('sha256', key).update(stringToSign).digest('hex');
   if (!equalHex(expected, signature)) {
-    throw new S3Error(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.');
+    throw new S3Error(
+      403,
+      'SignatureDoesNotMatch',
+      'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+    );
   }
   return { accessKey: scope.accessKey, payloadHash, seedSignature: signature, signingKey: key, amzDate, scope: scopeText };
 }
@@ -217,7 +249,8 @@ export function decodeAwsChunked(body: Buffer, v: VerifiedRequest): { data: Buff
   const trailers: Record<string, string> = {};
   let previous = v.seedSignature;
   let pos = 0;
-  const incomplete = () => new S3Error(400, 'IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.');
+  const incomplete = () =>
+    new S3Error(400, 'IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.');
   for (;;) {
     const eol = body.indexOf('\r\n', pos);
     if (eol < 0) throw incomplete();
@@ -233,7 +266,11 @@ export function decodeAwsChunked(body: Buffer, v: VerifiedRequest): { data: Buff
       const stringToSign = ['AWS4-HMAC-SHA256-PAYLOAD', v.amzDate, v.scope, previous, EMPTY_SHA256, sha256Hex(chunk)].join('\n');
       const expected = createHmac('sha256', v.signingKey).update(stringToSign).digest('hex');
       if (!sig || !equalHex(expected, sig)) {
-        throw new S3Error(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.');
+        throw new S3Error(
+          403,
+          'SignatureDoesNotMatch',
+          'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+        );
       }
       previous = sig;
     }

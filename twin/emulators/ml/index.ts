@@ -72,4 +72,12 @@ export {
 } from './onnx-types';
 export { ONNX_IR_VERSION, ONNX_OPSET, writeOnnxModel, type OnnxWriteOptions } from './onnx-writer';
 export { readOnnxModel } from './onnx-reader';
-export { OnnxInputError, OnnxRuntimeError, OnnxSession, OnnxUnsupportedError, SUPPORTED_OPERATORS, v2TensorMetadata, type Feed } from './onnx-runtime';
+export {
+  OnnxInputError,
+  OnnxRuntimeError,
+  OnnxSession,
+  OnnxUnsupportedError,
+  SUPPORTED_OPERATORS,
+  v2TensorMetadata,
+  type Feed,
+} from './onnx-runtime';

@@ -16,7 +16,17 @@ import {
   type ValueInfo,
   dataTypeName,
 } from './onnx-types';
-import { ProtobufError, type ProtoField, WIRE_LENGTH_DELIMITED, WIRE_FIXED32, fieldInt, fieldString, readFields, repeatedFloats, repeatedInts } from './protobuf';
+import {
+  ProtobufError,
+  type ProtoField,
+  WIRE_LENGTH_DELIMITED,
+  WIRE_FIXED32,
+  fieldInt,
+  fieldString,
+  readFields,
+  repeatedFloats,
+  repeatedInts,
+} from './protobuf';
 
 type Fields = ProtoField[];
 
@@ -108,7 +118,9 @@ export function decodeTensor(fields: Fields, what: string): Tensor & { name: str
   if (dims.some((d) => d < 0)) throw new OnnxFormatError(`${label}: negative dimension in dims [${dims.join(', ')}]`);
   const dataType = int(fields, 2, `${label}.data_type`) ?? DataType.UNDEFINED;
   if (int(fields, 14, `${label}.data_location`) === 1 || all(fields, 13).length > 0) {
-    throw new OnnxFormatError(`${label} keeps its data in an external file (external_data); only tensors stored inside the model are supported`);
+    throw new OnnxFormatError(
+      `${label} keeps its data in an external file (external_data); only tensors stored inside the model are supported`,
+    );
   }
   if (last(fields, 3)) throw new OnnxFormatError(`${label} is a segment of a larger tensor (segment); segmented tensors are not supported`);
   const count = dims.reduce((a, b) => a * b, 1);
@@ -119,7 +131,9 @@ export function decodeTensor(fields: Fields, what: string): Tensor & { name: str
     const width = BYTES_PER_ELEMENT[dataType];
     if (width === undefined) throw new OnnxFormatError(`${label}: ${dataTypeName(dataType)} tensors are not supported`);
     if (raw.bytes.length !== count * width) {
-      throw new OnnxFormatError(`${label}: raw_data has ${raw.bytes.length} bytes, but dims [${dims.join(', ')}] of ${dataTypeName(dataType)} need ${count * width}`);
+      throw new OnnxFormatError(
+        `${label}: raw_data has ${raw.bytes.length} bytes, but dims [${dims.join(', ')}] of ${dataTypeName(dataType)} need ${count * width}`,
+      );
     }
     const view = new DataView(raw.bytes.buffer, raw.bytes.byteOffset, raw.bytes.byteLength);
     const out = new Float64Array(count);
@@ -277,7 +291,10 @@ export function readOnnxModel(bytes: Uint8Array): Model {
     if (!graph) throw new OnnxFormatError('not an ONNX model: ModelProto has no graph');
     const opsetImports: OperatorSetId[] = all(fields, 8).map((o, i) => {
       const f = sub(o, `ModelProto.opset_import[${i}]`);
-      return { domain: str(f, 1, `ModelProto.opset_import[${i}].domain`), version: int(f, 2, `ModelProto.opset_import[${i}].version`) ?? 0 };
+      return {
+        domain: str(f, 1, `ModelProto.opset_import[${i}].domain`),
+        version: int(f, 2, `ModelProto.opset_import[${i}].version`) ?? 0,
+      };
     });
     const metadata = new Map<string, string>();
     all(fields, 14).forEach((m, i) => {

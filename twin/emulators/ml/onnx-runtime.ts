@@ -5,7 +5,18 @@
 // result is rounded to float32; sums are accumulated in float64). A model with any other operator is
 // refused when the session is created, with an error naming the operator and the node.
 import { readOnnxModel } from './onnx-reader';
-import { type AttributeValue, DataType, type Dimension, type Model, type Node, OnnxFormatError, type Tensor, type ValueInfo, dataTypeName, v2Datatype } from './onnx-types';
+import {
+  type AttributeValue,
+  DataType,
+  type Dimension,
+  type Model,
+  type Node,
+  OnnxFormatError,
+  type Tensor,
+  type ValueInfo,
+  dataTypeName,
+  v2Datatype,
+} from './onnx-types';
 
 /** An operator the runtime cannot execute; `opType` and `domain` name it. */
 export class OnnxUnsupportedError extends Error {
@@ -38,7 +49,16 @@ export interface Feed {
 
 type Operator = (node: Node, inputs: (Tensor | undefined)[], opset: number) => Tensor[];
 
-const INTEGER_TYPES = new Set<number>([DataType.INT8, DataType.INT16, DataType.INT32, DataType.INT64, DataType.UINT8, DataType.UINT16, DataType.UINT32, DataType.UINT64]);
+const INTEGER_TYPES = new Set<number>([
+  DataType.INT8,
+  DataType.INT16,
+  DataType.INT32,
+  DataType.INT64,
+  DataType.UINT8,
+  DataType.UINT16,
+  DataType.UINT32,
+  DataType.UINT64,
+]);
 
 const size = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
 const shapeText = (dims: readonly number[]) => `[${dims.join(', ')}]`;
@@ -62,7 +82,8 @@ function attr(node: Node, name: string, fallback: number): number {
 }
 
 function sameType(a: Tensor, b: Tensor): number {
-  if (a.dataType !== b.dataType) throw new OnnxRuntimeError(`inputs of different types: ${dataTypeName(a.dataType)} and ${dataTypeName(b.dataType)}`);
+  if (a.dataType !== b.dataType)
+    throw new OnnxRuntimeError(`inputs of different types: ${dataTypeName(a.dataType)} and ${dataTypeName(b.dataType)}`);
   return a.dataType;
 }
 
@@ -145,7 +166,8 @@ const matMul: Operator = (node, inputs) => {
   const bDims = b.dims.length === 1 ? [b.dims[0], 1] : b.dims;
   const [m, k] = aDims.slice(-2);
   const [k2, n] = bDims.slice(-2);
-  if (k !== k2) throw new OnnxRuntimeError(`cannot multiply ${shapeText(a.dims)} by ${shapeText(b.dims)}: inner dimensions ${k} and ${k2} differ`);
+  if (k !== k2)
+    throw new OnnxRuntimeError(`cannot multiply ${shapeText(a.dims)} by ${shapeText(b.dims)}: inner dimensions ${k} and ${k2} differ`);
   const batch = broadcastDims(aDims.slice(0, -2), bDims.slice(0, -2));
   const ia = broadcastIndex(aDims.slice(0, -2), batch);
   const ib = broadcastIndex(bDims.slice(0, -2), batch);
@@ -171,7 +193,8 @@ const gemm: Operator = (node, inputs) => {
   const b = required(node, inputs, 1);
   const c = inputs[2];
   const type = sameType(a, b);
-  if (a.dims.length !== 2 || b.dims.length !== 2) throw new OnnxRuntimeError(`Gemm needs 2-D A and B, got ${shapeText(a.dims)} and ${shapeText(b.dims)}`);
+  if (a.dims.length !== 2 || b.dims.length !== 2)
+    throw new OnnxRuntimeError(`Gemm needs 2-D A and B, got ${shapeText(a.dims)} and ${shapeText(b.dims)}`);
   const transA = attr(node, 'transA', 0) !== 0;
   const transB = attr(node, 'transB', 0) !== 0;
   const alpha = attr(node, 'alpha', 1);
@@ -179,7 +202,9 @@ const gemm: Operator = (node, inputs) => {
   const [m, k] = transA ? [a.dims[1], a.dims[0]] : a.dims;
   const [k2, n] = transB ? [b.dims[1], b.dims[0]] : b.dims;
   if (k !== k2) {
-    throw new OnnxRuntimeError(`cannot multiply A ${shapeText(a.dims)}${transA ? 'ᵀ' : ''} by B ${shapeText(b.dims)}${transB ? 'ᵀ' : ''}: inner dimensions ${k} and ${k2} differ`);
+    throw new OnnxRuntimeError(
+      `cannot multiply A ${shapeText(a.dims)}${transA ? 'ᵀ' : ''} by B ${shapeText(b.dims)}${transB ? 'ᵀ' : ''}: inner dimensions ${k} and ${k2} differ`,
+    );
   }
   const aAt = (i: number, q: number) => (transA ? a.data[q * m + i] : a.data[i * k + q]);
   const bAt = (q: number, j: number) => (transB ? b.data[j * k + q] : b.data[q * n + j]);
@@ -187,7 +212,8 @@ const gemm: Operator = (node, inputs) => {
   if (c) {
     // C is broadcast to [M, N] one way only.
     const dims = broadcastDims(c.dims, [m, n]);
-    if (dims.length !== 2 || dims[0] !== m || dims[1] !== n) throw new OnnxRuntimeError(`C ${shapeText(c.dims)} cannot be broadcast to [${m}, ${n}]`);
+    if (dims.length !== 2 || dims[0] !== m || dims[1] !== n)
+      throw new OnnxRuntimeError(`C ${shapeText(c.dims)} cannot be broadcast to [${m}, ${n}]`);
     cIndex = broadcastIndex(c.dims, [m, n]);
   }
   const out = new Float64Array(m * n);
@@ -203,14 +229,23 @@ const gemm: Operator = (node, inputs) => {
 
 const batchNormalization: Operator = (node, inputs) => {
   if (attr(node, 'training_mode', 0) !== 0 || node.outputs.filter((o) => o !== '').length > 1) {
-    throw new OnnxUnsupportedError('BatchNormalization', node.domain, 'BatchNormalization in training mode is not supported (inference only)');
+    throw new OnnxUnsupportedError(
+      'BatchNormalization',
+      node.domain,
+      'BatchNormalization in training mode is not supported (inference only)',
+    );
   }
   const x = required(node, inputs, 0);
   const [scale, bias, mean, variance] = [1, 2, 3, 4].map((i) => required(node, inputs, i));
   const epsilon = attr(node, 'epsilon', 1e-5);
   if (x.dims.length < 2) throw new OnnxRuntimeError(`X ${shapeText(x.dims)} has no channel dimension`);
   const channels = x.dims[1];
-  for (const [label, t] of [['scale', scale], ['B', bias], ['mean', mean], ['var', variance]] as const) {
+  for (const [label, t] of [
+    ['scale', scale],
+    ['B', bias],
+    ['mean', mean],
+    ['var', variance],
+  ] as const) {
     if (t.data.length !== channels) throw new OnnxRuntimeError(`${label} has ${t.data.length} values for ${channels} channels`);
   }
   const inner = size(x.dims.slice(2));
@@ -236,15 +271,18 @@ const reshape: Operator = (node, inputs) => {
   const shape = Array.from(required(node, inputs, 1).data);
   const allowZero = attr(node, 'allowzero', 0) !== 0;
   const dims = shape.map((d, i) => (d === 0 && !allowZero ? x.dims[i] : d));
-  if (dims.some((d) => d === undefined || d < -1)) throw new OnnxRuntimeError(`shape ${shapeText(shape)} is not valid for ${shapeText(x.dims)}`);
+  if (dims.some((d) => d === undefined || d < -1))
+    throw new OnnxRuntimeError(`shape ${shapeText(shape)} is not valid for ${shapeText(x.dims)}`);
   const unknown = dims.indexOf(-1);
   if (unknown >= 0) {
     if (dims.indexOf(-1, unknown + 1) >= 0) throw new OnnxRuntimeError(`shape ${shapeText(shape)} has more than one -1`);
     const known = size(dims.filter((d) => d !== -1));
-    if (known === 0 || x.data.length % known !== 0) throw new OnnxRuntimeError(`cannot reshape ${shapeText(x.dims)} to ${shapeText(shape)}`);
+    if (known === 0 || x.data.length % known !== 0)
+      throw new OnnxRuntimeError(`cannot reshape ${shapeText(x.dims)} to ${shapeText(shape)}`);
     dims[unknown] = x.data.length / known;
   }
-  if (size(dims) !== x.data.length) throw new OnnxRuntimeError(`cannot reshape ${shapeText(x.dims)} (${x.data.length} values) to ${shapeText(shape)}`);
+  if (size(dims) !== x.data.length)
+    throw new OnnxRuntimeError(`cannot reshape ${shapeText(x.dims)} (${x.data.length} values) to ${shapeText(shape)}`);
   return [{ ...x, dims }];
 };
 
@@ -263,10 +301,15 @@ const constant: Operator = (node) => {
   const a = node.attributes;
   if (a.has('value')) return [a.get('value') as Tensor];
   if (a.has('value_float')) return [makeTensor(DataType.FLOAT, [], [a.get('value_float') as number])];
-  if (a.has('value_floats')) return [makeTensor(DataType.FLOAT, [(a.get('value_floats') as number[]).length], a.get('value_floats') as number[])];
+  if (a.has('value_floats'))
+    return [makeTensor(DataType.FLOAT, [(a.get('value_floats') as number[]).length], a.get('value_floats') as number[])];
   if (a.has('value_int')) return [makeTensor(DataType.INT64, [], [a.get('value_int') as number])];
   if (a.has('value_ints')) return [makeTensor(DataType.INT64, [(a.get('value_ints') as number[]).length], a.get('value_ints') as number[])];
-  throw new OnnxUnsupportedError('Constant', node.domain, `Constant with attribute ${[...a.keys()].join(', ') || '(none)'} is not supported (value, value_float(s), value_int(s) are)`);
+  throw new OnnxUnsupportedError(
+    'Constant',
+    node.domain,
+    `Constant with attribute ${[...a.keys()].join(', ') || '(none)'} is not supported (value, value_float(s), value_int(s) are)`,
+  );
 };
 
 const dropout: Operator = (node, inputs) => {
@@ -275,11 +318,13 @@ const dropout: Operator = (node, inputs) => {
   return [x, makeTensor(DataType.BOOL, [...x.dims], new Float64Array(x.data.length).fill(1))];
 };
 
-const floatOnly = (op: Operator): Operator => (node, inputs, opset) => {
-  const x = required(node, inputs, 0);
-  if (!isFloat(x)) throw new OnnxRuntimeError(`needs a floating-point tensor, got ${dataTypeName(x.dataType)}`);
-  return op(node, inputs, opset);
-};
+const floatOnly =
+  (op: Operator): Operator =>
+  (node, inputs, opset) => {
+    const x = required(node, inputs, 0);
+    if (!isFloat(x)) throw new OnnxRuntimeError(`needs a floating-point tensor, got ${dataTypeName(x.dataType)}`);
+    return op(node, inputs, opset);
+  };
 
 const OPERATORS: Record<string, Operator> = {
   Add: elementwise((x, y) => x + y),
@@ -348,10 +393,17 @@ export class OnnxSession {
     graph.nodes.forEach((node, index) => {
       if (!isOnnxDomain(node.domain) || !OPERATORS[node.opType]) {
         const op = isOnnxDomain(node.domain) ? node.opType : `${node.domain}.${node.opType}`;
-        throw new OnnxUnsupportedError(node.opType, node.domain, `operator ${op} (${describeNode(node, index)}) is not supported by the twin's ONNX runtime; it runs ${SUPPORTED_OPERATORS.join(', ')}`);
+        throw new OnnxUnsupportedError(
+          node.opType,
+          node.domain,
+          `operator ${op} (${describeNode(node, index)}) is not supported by the twin's ONNX runtime; it runs ${SUPPORTED_OPERATORS.join(', ')}`,
+        );
       }
       for (const input of node.inputs) {
-        if (input !== '' && !known.has(input)) throw new OnnxFormatError(`${describeNode(node, index)} reads "${input}", which no graph input, initializer or earlier node provides`);
+        if (input !== '' && !known.has(input))
+          throw new OnnxFormatError(
+            `${describeNode(node, index)} reads "${input}", which no graph input, initializer or earlier node provides`,
+          );
       }
       for (const output of node.outputs) if (output !== '') known.add(output);
     });
@@ -366,19 +418,26 @@ export class OnnxSession {
     if (info.elemType !== undefined && info.elemType !== dataType) {
       throw new OnnxInputError(`input "${info.name}" is ${dataTypeName(info.elemType)}, got ${dataTypeName(dataType)}`);
     }
-    if (!feed.dims.every((d) => Number.isInteger(d) && d >= 0)) throw new OnnxInputError(`input "${info.name}": dims ${shapeText(feed.dims)} are not sizes`);
+    if (!feed.dims.every((d) => Number.isInteger(d) && d >= 0))
+      throw new OnnxInputError(`input "${info.name}": dims ${shapeText(feed.dims)} are not sizes`);
     if (info.shape) {
       if (feed.dims.length !== info.shape.length) {
-        throw new OnnxInputError(`input "${info.name}" has rank ${info.shape.length} ${shapeOfInfo(info)}, got ${feed.dims.length} dims ${shapeText(feed.dims)}`);
+        throw new OnnxInputError(
+          `input "${info.name}" has rank ${info.shape.length} ${shapeOfInfo(info)}, got ${feed.dims.length} dims ${shapeText(feed.dims)}`,
+        );
       }
       info.shape.forEach((d, i) => {
         if (typeof d === 'number' && d >= 0 && feed.dims[i] !== d) {
-          throw new OnnxInputError(`input "${info.name}" has shape ${shapeOfInfo(info)}, got ${shapeText(feed.dims)} (dimension ${i} must be ${d})`);
+          throw new OnnxInputError(
+            `input "${info.name}" has shape ${shapeOfInfo(info)}, got ${shapeText(feed.dims)} (dimension ${i} must be ${d})`,
+          );
         }
       });
     }
     if (feed.data.length !== size(feed.dims)) {
-      throw new OnnxInputError(`input "${info.name}": dims ${shapeText(feed.dims)} need ${size(feed.dims)} values, got ${feed.data.length}`);
+      throw new OnnxInputError(
+        `input "${info.name}": dims ${shapeText(feed.dims)} need ${size(feed.dims)} values, got ${feed.data.length}`,
+      );
     }
     return makeTensor(dataType, [...feed.dims], feed.data);
   }

@@ -79,7 +79,8 @@ function writeNode(w: ProtoWriter, node: NodeSpec): void {
 /** The kernel transposed to units × inputSize (what Gemm with transB=1 multiplies by). */
 function transposed(layer: DenseLayer): Float32Array {
   const out = new Float32Array(layer.kernel.length);
-  for (let i = 0; i < layer.inputSize; i++) for (let j = 0; j < layer.units; j++) out[j * layer.inputSize + i] = layer.kernel[i * layer.units + j];
+  for (let i = 0; i < layer.inputSize; i++)
+    for (let j = 0; j < layer.units; j++) out[j * layer.inputSize + i] = layer.kernel[i * layer.units + j];
   return out;
 }
 
@@ -88,7 +89,9 @@ function checkNetwork(network: DenseNetwork): void {
   network.layers.forEach((layer, i) => {
     if (layer.inputSize !== width) throw new RangeError(`layer ${i} (${layer.name}) takes ${layer.inputSize} inputs but receives ${width}`);
     if (layer.kernel.length !== layer.inputSize * layer.units || layer.bias.length !== layer.units) {
-      throw new RangeError(`layer ${i} (${layer.name}) has ${layer.kernel.length} kernel and ${layer.bias.length} bias values for ${layer.inputSize} × ${layer.units}`);
+      throw new RangeError(
+        `layer ${i} (${layer.name}) has ${layer.kernel.length} kernel and ${layer.bias.length} bias values for ${layer.inputSize} × ${layer.units}`,
+      );
     }
     width = layer.units;
   });
@@ -111,7 +114,13 @@ export function writeOnnxModel(network: DenseNetwork, options: OnnxWriteOptions 
       initializers.push({ name: `${n}/kernel:0`, dims: [layer.units, layer.inputSize], values: transposed(layer) });
       initializers.push({ name: `${n}/bias:0`, dims: [layer.units], values: layer.bias });
       linear = `${n}/Gemm:0`;
-      nodes.push({ opType: 'Gemm', name: `${n}/Gemm`, inputs: [current, `${n}/kernel:0`, `${n}/bias:0`], outputs: [linear], ints: { transB: 1 } });
+      nodes.push({
+        opType: 'Gemm',
+        name: `${n}/Gemm`,
+        inputs: [current, `${n}/kernel:0`, `${n}/bias:0`],
+        outputs: [linear],
+        ints: { transB: 1 },
+      });
     } else {
       initializers.push({ name: `${n}/kernel:0`, dims: [layer.inputSize, layer.units], values: layer.kernel });
       initializers.push({ name: `${n}/bias:0`, dims: [layer.units], values: layer.bias });
@@ -121,7 +130,8 @@ export function writeOnnxModel(network: DenseNetwork, options: OnnxWriteOptions 
     }
     const activated = isLast ? network.outputName : `${n}/${layer.activation === 'relu' ? 'Relu' : 'Sigmoid'}:0`;
     if (layer.activation === 'relu') nodes.push({ opType: 'Relu', name: `${n}/Relu`, inputs: [linear], outputs: [activated] });
-    else if (layer.activation === 'sigmoid') nodes.push({ opType: 'Sigmoid', name: `${n}/Sigmoid`, inputs: [linear], outputs: [activated] });
+    else if (layer.activation === 'sigmoid')
+      nodes.push({ opType: 'Sigmoid', name: `${n}/Sigmoid`, inputs: [linear], outputs: [activated] });
     else nodes.push({ opType: 'Identity', name: `${n}/Identity`, inputs: [linear], outputs: [activated] });
     current = activated;
   });

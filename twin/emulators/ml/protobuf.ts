@@ -91,7 +91,12 @@ export class ProtoWriter {
  */
 export type ProtoField =
   | { field: number; wireType: typeof WIRE_VARINT; offset: number; varint: bigint }
-  | { field: number; wireType: typeof WIRE_FIXED64 | typeof WIRE_LENGTH_DELIMITED | typeof WIRE_FIXED32; offset: number; bytes: Uint8Array };
+  | {
+      field: number;
+      wireType: typeof WIRE_FIXED64 | typeof WIRE_LENGTH_DELIMITED | typeof WIRE_FIXED32;
+      offset: number;
+      bytes: Uint8Array;
+    };
 
 /**
  * Every field of one message, in wire order. `what` names the message in errors
@@ -114,7 +119,9 @@ export function readFields(bytes: Uint8Array, what: string, base = 0): ProtoFiel
   };
   const take = (n: number, field: number): Uint8Array => {
     if (n > bytes.length - at) {
-      throw new ProtobufError(`${what}: field ${field} at byte ${base + at} needs ${n} bytes but only ${bytes.length - at} remain (truncated)`);
+      throw new ProtobufError(
+        `${what}: field ${field} at byte ${base + at} needs ${n} bytes but only ${bytes.length - at} remain (truncated)`,
+      );
     }
     const out = bytes.subarray(at, at + n);
     at += n;
@@ -136,7 +143,9 @@ export function readFields(bytes: Uint8Array, what: string, base = 0): ProtoFiel
       case WIRE_LENGTH_DELIMITED: {
         const length = varint();
         if (length > BigInt(bytes.length - at)) {
-          throw new ProtobufError(`${what}: field ${field} at byte ${base + tagAt} declares ${length} bytes but only ${bytes.length - at} remain (truncated)`);
+          throw new ProtobufError(
+            `${what}: field ${field} at byte ${base + tagAt} declares ${length} bytes but only ${bytes.length - at} remain (truncated)`,
+          );
         }
         fields.push({ field, wireType, offset: base + at, bytes: take(Number(length), field) });
         break;
@@ -145,7 +154,9 @@ export function readFields(bytes: Uint8Array, what: string, base = 0): ProtoFiel
         fields.push({ field, wireType, offset: base + at, bytes: take(4, field) });
         break;
       default:
-        throw new ProtobufError(`${what}: field ${field} at byte ${base + tagAt} has wire type ${wireType}, which ONNX never uses (not a protobuf message, or a corrupt one)`);
+        throw new ProtobufError(
+          `${what}: field ${field} at byte ${base + tagAt} has wire type ${wireType}, which ONNX never uses (not a protobuf message, or a corrupt one)`,
+        );
     }
   }
   return fields;
@@ -208,7 +219,8 @@ export function repeatedFloats(fields: ProtoField[], width: 4 | 8, what: string)
   const out: number[] = [];
   const wire = width === 4 ? WIRE_FIXED32 : WIRE_FIXED64;
   for (const f of fields) {
-    if (f.wireType !== wire && f.wireType !== WIRE_LENGTH_DELIMITED) throw new ProtobufError(`${what}: expected ${width === 4 ? 'floats' : 'doubles'}, got wire type ${f.wireType}`);
+    if (f.wireType !== wire && f.wireType !== WIRE_LENGTH_DELIMITED)
+      throw new ProtobufError(`${what}: expected ${width === 4 ? 'floats' : 'doubles'}, got wire type ${f.wireType}`);
     const b = f.bytes;
     if (b.length % width !== 0) throw new ProtobufError(`${what}: ${b.length} bytes is not a whole number of ${width}-byte values`);
     const view = new DataView(b.buffer, b.byteOffset, b.byteLength);

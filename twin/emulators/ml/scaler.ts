@@ -45,7 +45,8 @@ export function fitScaler(rows: readonly (readonly number[])[], featureNames: re
 
 /** (x - mean) / scale for each value of one row. */
 export function scaleRow(scaler: StandardScaler, row: readonly number[]): number[] {
-  if (row.length !== scaler.mean.length) throw new RangeError(`expected ${scaler.mean.length} values (${scaler.feature_names.join(', ')}), got ${row.length}`);
+  if (row.length !== scaler.mean.length)
+    throw new RangeError(`expected ${scaler.mean.length} values (${scaler.feature_names.join(', ')}), got ${row.length}`);
   return row.map((x, c) => (x - scaler.mean[c]) / scaler.scale[c]);
 }
 
@@ -81,8 +82,10 @@ export function parseScalerJson(text: string, source = SCALER_JSON_PATH): Standa
   if (scale.length !== mean.length) throw new Error(`${source}: "scale" has ${scale.length} values but "mean" has ${mean.length}`);
   if (scale.some((s) => s <= 0)) throw new Error(`${source}: "scale" values must be positive`);
   const names = o.feature_names;
-  const featureNames = Array.isArray(names) && names.every((n) => typeof n === 'string') ? (names as string[]) : mean.map((_, i) => `x${i}`);
-  if (featureNames.length !== mean.length) throw new Error(`${source}: "feature_names" has ${featureNames.length} names but "mean" has ${mean.length} values`);
+  const featureNames =
+    Array.isArray(names) && names.every((n) => typeof n === 'string') ? (names as string[]) : mean.map((_, i) => `x${i}`);
+  if (featureNames.length !== mean.length)
+    throw new Error(`${source}: "feature_names" has ${featureNames.length} names but "mean" has ${mean.length} values`);
   return {
     feature_names: featureNames,
     mean,

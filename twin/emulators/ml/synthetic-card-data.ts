@@ -134,7 +134,9 @@ export function parseCardCsv(text: string, source = CARD_DATA_PATH): CardTransac
   const header = lines[0].split(',').map((h) => h.trim());
   const missing = CARD_COLUMNS.filter((c) => !header.includes(c));
   if (missing.length > 0) {
-    throw new CardCsvError(`${source} line 1: the header has no column ${missing.join(', ')} (expected ${CARD_COLUMNS.join(',')}, got ${lines[0].slice(0, 200)})`);
+    throw new CardCsvError(
+      `${source} line 1: the header has no column ${missing.join(', ')} (expected ${CARD_COLUMNS.join(',')}, got ${lines[0].slice(0, 200)})`,
+    );
   }
   const index = CARD_COLUMNS.map((c) => header.indexOf(c));
   const rows: CardTransaction[] = [];

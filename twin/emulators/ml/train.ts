@@ -110,9 +110,18 @@ export function predictFraud(network: DenseNetwork, scaler: StandardScaler, rawR
 }
 
 /** Accuracy, precision and recall of the model on labelled transactions at `threshold`. */
-export function evaluate(network: DenseNetwork, scaler: StandardScaler, rows: readonly CardTransaction[], threshold = FRAUD_THRESHOLD): ClassificationMetrics {
+export function evaluate(
+  network: DenseNetwork,
+  scaler: StandardScaler,
+  rows: readonly CardTransaction[],
+  threshold = FRAUD_THRESHOLD,
+): ClassificationMetrics {
   const p = predictFraud(network, scaler, rows.map(fraudFeatures));
-  return metricsOf(p, rows.map((r) => r.fraud), threshold);
+  return metricsOf(
+    p,
+    rows.map((r) => r.fraud),
+    threshold,
+  );
 }
 
 function metricsOf(probabilities: ArrayLike<number>, labels: ArrayLike<number>, threshold: number): ClassificationMetrics {
@@ -287,7 +296,10 @@ function splitWith(random: Random, rows: readonly CardTransaction[], testFractio
  * The splits trainFraudModel makes for the same seed and fractions, row for row and in the same
  * order: for a notebook cell that prepares the data (and fits the scaler) before the training cell.
  */
-export function splitCardTransactions(rows: readonly CardTransaction[], options: Pick<TrainOptions, 'seed' | 'testFraction' | 'validationFraction'> = {}): CardSplits {
+export function splitCardTransactions(
+  rows: readonly CardTransaction[],
+  options: Pick<TrainOptions, 'seed' | 'testFraction' | 'validationFraction'> = {},
+): CardSplits {
   return splitWith(seededRandom(options.seed ?? 42), rows, options.testFraction ?? 0.2, options.validationFraction ?? 0.2);
 }
 
@@ -307,7 +319,8 @@ export function trainFraudModel(rows: readonly CardTransaction[], options: Train
   for (const [name, value] of Object.entries({ epochs, batchSize }) as [string, number][]) {
     if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`);
   }
-  if (hiddenUnits.some((u) => !Number.isInteger(u) || u < 1)) throw new RangeError(`hiddenUnits must be positive integers, got ${hiddenUnits.join(', ')}`);
+  if (hiddenUnits.some((u) => !Number.isInteger(u) || u < 1))
+    throw new RangeError(`hiddenUnits must be positive integers, got ${hiddenUnits.join(', ')}`);
   if (!(learningRate > 0)) throw new RangeError(`learningRate must be positive, got ${learningRate}`);
 
   const random = seededRandom(seed);
@@ -315,7 +328,9 @@ export function trainFraudModel(rows: readonly CardTransaction[], options: Train
   const positives = trainRows.filter((r) => r.fraud === 1).length;
   const negatives = trainRows.length - positives;
   if (positives === 0 || negatives === 0) {
-    throw new RangeError(`the training split (${trainRows.length} of ${rows.length} rows) needs both fraud and non-fraud transactions, it has ${positives} fraud and ${negatives} not`);
+    throw new RangeError(
+      `the training split (${trainRows.length} of ${rows.length} rows) needs both fraud and non-fraud transactions, it has ${positives} fraud and ${negatives} not`,
+    );
   }
 
   const trainRaw = trainRows.map(fraudFeatures);
@@ -371,7 +386,13 @@ export function trainFraudModel(rows: readonly CardTransaction[], options: Train
       }
     }
     const validation = validationLoss(toNetwork(layers), validationX, validationY);
-    history.push({ epoch, loss: lossSum / order.length, accuracy: correct / order.length, val_loss: validation.loss, val_accuracy: validation.accuracy });
+    history.push({
+      epoch,
+      loss: lossSum / order.length,
+      accuracy: correct / order.length,
+      val_loss: validation.loss,
+      val_accuracy: validation.accuracy,
+    });
   }
   const trainingMillis = performance.now() - started;
 

@@ -26,11 +26,15 @@ export function trainingLog(result: TrainingResult, batchSize = 32): string[] {
   const epochs = result.history.length;
   for (const h of result.history) {
     lines.push(`Epoch ${h.epoch}/${epochs}`);
-    lines.push(`${steps}/${steps} [==============================] - loss: ${fixed(h.loss)} - accuracy: ${fixed(h.accuracy)} - val_loss: ${fixed(h.val_loss)} - val_accuracy: ${fixed(h.val_accuracy)}`);
+    lines.push(
+      `${steps}/${steps} [==============================] - loss: ${fixed(h.loss)} - accuracy: ${fixed(h.accuracy)} - val_loss: ${fixed(h.val_loss)} - val_accuracy: ${fixed(h.val_accuracy)}`,
+    );
   }
   lines.push('Training of model is complete');
   const t = result.test;
-  lines.push(`Accuracy: ${t.accuracy} (threshold ${t.threshold}, precision ${t.precision.toFixed(4)}, recall ${t.recall.toFixed(4)} on ${t.rows} test rows)`);
+  lines.push(
+    `Accuracy: ${t.accuracy} (threshold ${t.threshold}, precision ${t.precision.toFixed(4)}, recall ${t.recall.toFixed(4)} on ${t.rows} test rows)`,
+  );
   const [sally] = predictFraud(result.network, result.scaler, [TUTORIAL_TRANSACTIONS.sally.raw]);
   lines.push("Is Sally's transaction predicted to be fraudulent? (true = YES, false = NO) ");
   lines.push(sally > t.threshold ? 'True' : 'False');

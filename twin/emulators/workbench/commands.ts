@@ -27,7 +27,14 @@ const SITE = (image: WorkbenchImage) => `/opt/app-root/lib/python${image.python.
 export const NO_EGRESS_FAULT = 'workbench-no-egress';
 const DEFAULT_INDEX = 'https://pypi.org/simple';
 /** What the emulated index holds beyond the image's own packages: the tutorial's notebooks' installs (versions of May 2024). */
-const INDEX_PACKAGES: Record<string, string> = { onnx: '1.16.0', onnxruntime: '1.17.3', seaborn: '0.13.2', tf2onnx: '1.16.1', boto3: '1.34.113', botocore: '1.34.113' };
+const INDEX_PACKAGES: Record<string, string> = {
+  onnx: '1.16.0',
+  onnxruntime: '1.17.3',
+  seaborn: '0.13.2',
+  tf2onnx: '1.16.1',
+  boto3: '1.34.113',
+  botocore: '1.34.113',
+};
 
 function unreachable(ctx: CommandContext, index: string, spec: string, name: string): number {
   const host = (() => {
@@ -55,12 +62,17 @@ function pipDownload(deps: WorkbenchCommandDeps, installed: Map<string, string>,
     else if (!args[i]!.startsWith('-')) wanted.push(args[i]!);
   }
   for (const spec of wanted) {
-    const name = spec.toLowerCase().replace(/_/g, '-').replace(/[<>=!~].*$/, '');
+    const name = spec
+      .toLowerCase()
+      .replace(/_/g, '-')
+      .replace(/[<>=!~].*$/, '');
     if (deps.faults.has(NO_EGRESS_FAULT)) return unreachable(ctx, index, spec, name);
     const version = INDEX_PACKAGES[name] ?? installed.get(name);
     ctx.stdout(`Collecting ${spec}\n`);
     if (!version) {
-      ctx.stderr(`ERROR: Could not find a version that satisfies the requirement ${spec} (from versions: none)\nERROR: No matching distribution found for ${spec}\n`);
+      ctx.stderr(
+        `ERROR: Could not find a version that satisfies the requirement ${spec} (from versions: none)\nERROR: No matching distribution found for ${spec}\n`,
+      );
       return 1;
     }
     const wheel = `${name.replace(/-/g, '_')}-${version}-py3-none-any.whl`;
@@ -71,13 +83,22 @@ function pipDownload(deps: WorkbenchCommandDeps, installed: Map<string, string>,
 }
 
 /** pip's distribution names of the importable modules that differ from them. */
-const DISTRIBUTIONS: Record<string, string> = { sklearn: 'scikit-learn', kafka: 'kafka-python', codeflare_sdk: 'codeflare-sdk', elyra: 'odh-elyra', habana_frameworks: 'habana-torch-plugin' };
+const DISTRIBUTIONS: Record<string, string> = {
+  sklearn: 'scikit-learn',
+  kafka: 'kafka-python',
+  codeflare_sdk: 'codeflare-sdk',
+  elyra: 'odh-elyra',
+  habana_frameworks: 'habana-torch-plugin',
+};
 
 export function pipCommand(deps: WorkbenchCommandDeps): CommandHandler {
-  const installed = new Map(Object.entries(deps.image.packages).map(([module, version]) => [(DISTRIBUTIONS[module] ?? module).toLowerCase(), version]));
+  const installed = new Map(
+    Object.entries(deps.image.packages).map(([module, version]) => [(DISTRIBUTIONS[module] ?? module).toLowerCase(), version]),
+  );
   return (ctx) => {
     const args = ctx.argv.slice(1);
-    if (args[0] === '--version' || args[0] === '-V') return ctx.stdout(`pip 23.3.1 from ${SITE(deps.image)}/pip (python ${deps.image.python.split('.').slice(0, 2).join('.')})\n`), 0;
+    if (args[0] === '--version' || args[0] === '-V')
+      return (ctx.stdout(`pip 23.3.1 from ${SITE(deps.image)}/pip (python ${deps.image.python.split('.').slice(0, 2).join('.')})\n`), 0);
     if (args[0] === 'list') {
       ctx.stdout(`Package${' '.repeat(24)}Version\n${'-'.repeat(30)} ${'-'.repeat(10)}\n`);
       for (const [name, version] of [...installed].sort()) ctx.stdout(`${name.padEnd(30)} ${version}\n`);
@@ -143,9 +164,11 @@ function compareVersions(a: string, b: string): number {
 export function pythonCommand(deps: WorkbenchCommandDeps): CommandHandler {
   return (ctx) => {
     const args = ctx.argv.slice(1);
-    if (args[0] === '--version' || args[0] === '-V') return ctx.stdout(`Python ${deps.image.python}\n`), 0;
+    if (args[0] === '--version' || args[0] === '-V') return (ctx.stdout(`Python ${deps.image.python}\n`), 0);
     if (args[0] === '-m' && args[1] === 'pip') return pipCommand(deps)({ ...ctx, argv: ['pip', ...args.slice(2)] });
-    ctx.stderr(`${ctx.argv[0]}: the twin runs no Python interpreter: it runs notebooks with \`jupyter nbconvert --to notebook --execute <notebook>\` (the fraud-detection tutorial's notebooks), \`pip\` and \`python --version\`\n`);
+    ctx.stderr(
+      `${ctx.argv[0]}: the twin runs no Python interpreter: it runs notebooks with \`jupyter nbconvert --to notebook --execute <notebook>\` (the fraud-detection tutorial's notebooks), \`pip\` and \`python --version\`\n`,
+    );
     return 1;
   };
 }
@@ -155,11 +178,15 @@ export function jupyterCommand(deps: WorkbenchCommandDeps): CommandHandler {
     const args = ctx.argv.slice(1);
     if (args[0] === '--version') {
       const p = deps.image.packages;
-      ctx.stdout(`Selected Jupyter core packages...\nIPython          : 8.18.1\nipykernel        : ${p.ipykernel}\njupyter_client   : 8.6.1\njupyter_core     : 5.7.2\njupyter_server   : ${p.jupyter_server}\njupyterlab       : ${p.jupyterlab}\nnbclient         : ${p.nbclient}\nnbconvert        : ${p.nbconvert}\nnbformat         : 5.10.4\nnotebook         : ${p.notebook}\n`);
+      ctx.stdout(
+        `Selected Jupyter core packages...\nIPython          : 8.18.1\nipykernel        : ${p.ipykernel}\njupyter_client   : 8.6.1\njupyter_core     : 5.7.2\njupyter_server   : ${p.jupyter_server}\njupyterlab       : ${p.jupyterlab}\nnbclient         : ${p.nbclient}\nnbconvert        : ${p.nbconvert}\nnbformat         : 5.10.4\nnotebook         : ${p.notebook}\n`,
+      );
       return 0;
     }
     if (args[0] === 'nbconvert') return nbconvert(ctx, args.slice(1), deps);
-    ctx.stderr(`jupyter: the twin runs \`jupyter nbconvert\` and \`jupyter --version\`; the JupyterLab server itself runs as the container's process (not "jupyter ${args.join(' ')}")\n`);
+    ctx.stderr(
+      `jupyter: the twin runs \`jupyter nbconvert\` and \`jupyter --version\`; the JupyterLab server itself runs as the container's process (not "jupyter ${args.join(' ')}")\n`,
+    );
     return 1;
   };
 }
@@ -177,7 +204,10 @@ interface NbconvertArgs {
 function parseNbconvert(args: string[]): NbconvertArgs {
   const o: NbconvertArgs = { execute: false, inplace: false, allowErrors: false, notebooks: [] };
   for (let i = 0; i < args.length; i++) {
-    const [flag, inline] = args[i].includes('=') && args[i].startsWith('--') ? [args[i].slice(0, args[i].indexOf('=')), args[i].slice(args[i].indexOf('=') + 1)] : [args[i], undefined];
+    const [flag, inline] =
+      args[i].includes('=') && args[i].startsWith('--')
+        ? [args[i].slice(0, args[i].indexOf('=')), args[i].slice(args[i].indexOf('=') + 1)]
+        : [args[i], undefined];
     const value = () => inline ?? args[++i];
     if (flag === '--to') o.to = value();
     else if (flag === '--execute') o.execute = true;
@@ -195,7 +225,9 @@ function parseNbconvert(args: string[]): NbconvertArgs {
 async function nbconvert(ctx: CommandContext, args: string[], deps: WorkbenchCommandDeps): Promise<number> {
   const o = parseNbconvert(args);
   if (!o.notebooks.length) {
-    ctx.stderr('This application is used to convert notebook files (*.ipynb) to various other formats.\n\n[NbConvertApp] WARNING | pattern [] matched no files\n');
+    ctx.stderr(
+      'This application is used to convert notebook files (*.ipynb) to various other formats.\n\n[NbConvertApp] WARNING | pattern [] matched no files\n',
+    );
     return 255;
   }
   if ((o.to ?? 'notebook') !== 'notebook') {
@@ -215,16 +247,23 @@ async function convertOne(ctx: CommandContext, file: string, o: NbconvertArgs, d
   try {
     text = (await ctx.fs.readFile(full)).toString('utf8');
   } catch {
-    ctx.stderr(`[NbConvertApp] WARNING | pattern '${file}' matched no files\nThis application is used to convert notebook files (*.ipynb) to various other formats.\n`);
+    ctx.stderr(
+      `[NbConvertApp] WARNING | pattern '${file}' matched no files\nThis application is used to convert notebook files (*.ipynb) to various other formats.\n`,
+    );
     return 255;
   }
   ctx.stderr(`[NbConvertApp] Converting notebook ${file} to notebook\n`);
-  let nb: { cells?: { cell_type: string; source: string | string[]; outputs?: CellOutput[]; execution_count?: number | null }[]; metadata?: { kernelspec?: { name?: string } } };
+  let nb: {
+    cells?: { cell_type: string; source: string | string[]; outputs?: CellOutput[]; execution_count?: number | null }[];
+    metadata?: { kernelspec?: { name?: string } };
+  };
   try {
     nb = JSON.parse(text);
     if (!Array.isArray(nb.cells)) throw new Error('no cells');
   } catch (e) {
-    ctx.stderr(`Traceback (most recent call last):\n  ...\nnbformat.reader.NotJSONError: Notebook does not appear to be JSON: '${text.slice(0, 40).replace(/\n/g, '\\n')}...' (${(e as Error).message})\n`);
+    ctx.stderr(
+      `Traceback (most recent call last):\n  ...\nnbformat.reader.NotJSONError: Notebook does not appear to be JSON: '${text.slice(0, 40).replace(/\n/g, '\\n')}...' (${(e as Error).message})\n`,
+    );
     return 1;
   }
   if (o.execute) {
@@ -233,7 +272,17 @@ async function convertOne(ctx: CommandContext, file: string, o: NbconvertArgs, d
       ctx.stderr(`Traceback (most recent call last):\n  ...\njupyter_client.kernelspec.NoSuchKernel: No such kernel named ${kernelName}\n`);
       return 1;
     }
-    const kernel = new TutorialKernel({ image: deps.image, env: ctx.env, cwd: path.posix.dirname(full), fs: ctx.fs, namespace: deps.namespace, network: deps.network, run: ctx.run, signal: ctx.signal, faults: deps.faults });
+    const kernel = new TutorialKernel({
+      image: deps.image,
+      env: ctx.env,
+      cwd: path.posix.dirname(full),
+      fs: ctx.fs,
+      namespace: deps.namespace,
+      network: deps.network,
+      run: ctx.run,
+      signal: ctx.signal,
+      faults: deps.faults,
+    });
     try {
       for (const cell of nb.cells!) {
         if (cell.cell_type !== 'code') continue;
@@ -255,7 +304,12 @@ async function convertOne(ctx: CommandContext, file: string, o: NbconvertArgs, d
       kernel.shutdown();
     }
   }
-  const out = o.inplace ? full : path.posix.join(o.outputDir ? path.posix.resolve(ctx.cwd, o.outputDir) : path.posix.dirname(full), `${(o.output ?? `${path.posix.basename(full, '.ipynb')}.nbconvert`).replace(/\.ipynb$/, '')}.ipynb`);
+  const out = o.inplace
+    ? full
+    : path.posix.join(
+        o.outputDir ? path.posix.resolve(ctx.cwd, o.outputDir) : path.posix.dirname(full),
+        `${(o.output ?? `${path.posix.basename(full, '.ipynb')}.nbconvert`).replace(/\.ipynb$/, '')}.ipynb`,
+      );
   const json = `${JSON.stringify(nb, null, 1)}\n`;
   await ctx.fs.writeFile(out, json);
   ctx.stderr(`[NbConvertApp] Writing ${Buffer.byteLength(json)} bytes to ${path.posix.relative(ctx.cwd, out) || out}\n`);
@@ -264,8 +318,8 @@ async function convertOne(ctx: CommandContext, file: string, o: NbconvertArgs, d
 
 export function codeServerCommand(): CommandHandler {
   return (ctx) => {
-    if (ctx.argv[1] === '--version') return ctx.stdout('4.22.0 5c5afb7e9e23a4d5af52a3b22e2b1c4cda8d9da6 with Code 1.88.0\n'), 0;
-    ctx.stderr('code-server: the twin runs code-server as the container\'s process; only `code-server --version` can be exec\'d\n');
+    if (ctx.argv[1] === '--version') return (ctx.stdout('4.22.0 5c5afb7e9e23a4d5af52a3b22e2b1c4cda8d9da6 with Code 1.88.0\n'), 0);
+    ctx.stderr("code-server: the twin runs code-server as the container's process; only `code-server --version` can be exec'd\n");
     return 1;
   };
 }

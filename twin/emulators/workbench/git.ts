@@ -18,7 +18,7 @@ export function gitCommand(faults: { has(name: string): boolean }): CommandHandl
       if (args[0] === '-C') cwd = path.posix.resolve(cwd, args[1] ?? '.');
       args = args.slice(2);
     }
-    if (args[0] === '--version' || args[0] === 'version') return ctx.stdout(`git version ${GIT_VERSION}\n`), 0;
+    if (args[0] === '--version' || args[0] === 'version') return (ctx.stdout(`git version ${GIT_VERSION}\n`), 0);
     switch (args[0]) {
       case 'clone':
         return clone(ctx, cwd, args.slice(1), faults);
@@ -45,7 +45,8 @@ async function clone(ctx: CommandContext, cwd: string, args: string[], faults: {
     if (a === '-b' || a === '--branch') branch = args[++i];
     else if (a.startsWith('--branch=')) branch = a.slice('--branch='.length);
     else if (a === '--depth' || a === '--origin' || a === '-o') i++;
-    else if (a.startsWith('-')) continue; // --single-branch, --depth=1, -q, --no-tags ...
+    else if (a.startsWith('-'))
+      continue; // --single-branch, --depth=1, -q, --no-tags ...
     else positional.push(a);
   }
   const url = positional[0];
@@ -85,13 +86,18 @@ async function clone(ctx: CommandContext, cwd: string, args: string[], faults: {
     await ctx.fs.writeFile(path.posix.join(git, 'HEAD'), `ref: refs/heads/${ref}\n`);
     await ctx.fs.writeFile(path.posix.join(git, 'refs', 'heads', ref), `${commit}\n`);
     await ctx.fs.writeFile(path.posix.join(git, 'refs', 'remotes', 'origin', ref), `${commit}\n`);
-    await ctx.fs.writeFile(path.posix.join(git, 'config'), `[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = false\n[remote "origin"]\n\turl = ${url}\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n[branch "${ref}"]\n\tremote = origin\n\tmerge = refs/heads/${ref}\n`);
+    await ctx.fs.writeFile(
+      path.posix.join(git, 'config'),
+      `[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = false\n[remote "origin"]\n\turl = ${url}\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n[branch "${ref}"]\n\tremote = origin\n\tmerge = refs/heads/${ref}\n`,
+    );
   } catch (e) {
     ctx.stderr(`fatal: could not create work tree dir '${dirName}': ${(e as Error).message}\n`);
     return 128;
   }
   const bytes = [...files.values()].reduce((n, b) => n + b.length, 0);
-  ctx.stderr(`remote: Enumerating objects: ${files.size}, done.\nReceiving objects: 100% (${files.size}/${files.size}), ${(bytes / 1048576).toFixed(2)} MiB, done.\n`);
+  ctx.stderr(
+    `remote: Enumerating objects: ${files.size}, done.\nReceiving objects: 100% (${files.size}/${files.size}), ${(bytes / 1048576).toFixed(2)} MiB, done.\n`,
+  );
   return 0;
 }
 
@@ -109,17 +115,22 @@ async function inRepository(ctx: CommandContext, cwd: string, args: string[]): P
   const url = /\[remote "origin"\][^[]*?url = (\S+)/.exec(config)?.[1];
   const [cmd, ...rest] = args;
   if (cmd === 'rev-parse') {
-    if (rest.includes('--abbrev-ref') && rest.includes('HEAD')) return ctx.stdout(`${branch ?? 'HEAD'}\n`), 0;
-    if (rest.includes('--show-toplevel')) return ctx.stdout(`${root}\n`), 0;
-    if (rest.includes('HEAD')) return ctx.stdout(`${commit}\n`), 0;
+    if (rest.includes('--abbrev-ref') && rest.includes('HEAD')) return (ctx.stdout(`${branch ?? 'HEAD'}\n`), 0);
+    if (rest.includes('--show-toplevel')) return (ctx.stdout(`${root}\n`), 0);
+    if (rest.includes('HEAD')) return (ctx.stdout(`${commit}\n`), 0);
   } else if (cmd === 'remote' && rest[0] === 'get-url' && rest[1] === 'origin' && url) {
-    return ctx.stdout(`${url}\n`), 0;
+    return (ctx.stdout(`${url}\n`), 0);
   } else if (cmd === 'log' && rest.includes('-1')) {
     const format = rest.find((a) => a.startsWith('--format=') || a.startsWith('--pretty=format:'));
-    if (format?.endsWith('%H')) return ctx.stdout(`${commit}\n`), 0;
-    return ctx.stdout(`commit ${commit}${branch ? ` (HEAD -> ${branch}, origin/${branch})` : ''}\nAuthor: rhoai-twin <twin@rhoai.local>\n\n    Replica of the fraud-detection tutorial at ${branch ?? commit}\n`), 0;
+    if (format?.endsWith('%H')) return (ctx.stdout(`${commit}\n`), 0);
+    return (
+      ctx.stdout(
+        `commit ${commit}${branch ? ` (HEAD -> ${branch}, origin/${branch})` : ''}\nAuthor: rhoai-twin <twin@rhoai.local>\n\n    Replica of the fraud-detection tutorial at ${branch ?? commit}\n`,
+      ),
+      0
+    );
   } else if (cmd === 'branch') {
-    return ctx.stdout(`* ${branch ?? '(HEAD detached)'}\n`), 0;
+    return (ctx.stdout(`* ${branch ?? '(HEAD detached)'}\n`), 0);
   }
   ctx.stderr(`git: the twin's git does not answer "git ${args.join(' ')}"\n`);
   return 1;

@@ -25,7 +25,14 @@ export interface WorkbenchImage {
   packages: Record<string, string>;
 }
 
-const JUPYTER = { jupyterlab: '3.6.7', notebook: '6.5.6', jupyter_server: '2.13.0', nbconvert: '7.16.3', nbclient: '0.10.0', ipykernel: '6.29.4' };
+const JUPYTER = {
+  jupyterlab: '3.6.7',
+  notebook: '6.5.6',
+  jupyter_server: '2.13.0',
+  nbconvert: '7.16.3',
+  nbclient: '0.10.0',
+  ipykernel: '6.29.4',
+};
 const DATA_SCIENCE = {
   ...JUPYTER,
   boto3: '1.34.84',
@@ -46,17 +53,84 @@ const DATA_SCIENCE = {
  * The TensorFlow image, plus what the fraud-detection tutorial's first cell installs (onnx,
  * onnxruntime, seaborn, tf2onnx): the twin has no package index, so it carries them.
  */
-const TENSORFLOW = { ...DATA_SCIENCE, tensorflow: '2.15.1', keras: '2.15.0', tensorboard: '2.15.2', tf2onnx: '1.16.1', onnx: '1.16.0', onnxruntime: '1.17.3', seaborn: '0.13.2', skl2onnx: '1.16.0' };
+const TENSORFLOW = {
+  ...DATA_SCIENCE,
+  tensorflow: '2.15.1',
+  keras: '2.15.0',
+  tensorboard: '2.15.2',
+  tf2onnx: '1.16.1',
+  onnx: '1.16.0',
+  onnxruntime: '1.17.3',
+  seaborn: '0.13.2',
+  skl2onnx: '1.16.0',
+};
 
 export const WORKBENCH_IMAGES: WorkbenchImage[] = [
-  { imageStream: 's2i-minimal-notebook', displayName: 'Minimal Python', repository: 'odh-minimal-notebook-container', server: 'jupyter', python: '3.9.18', packages: JUPYTER },
-  { imageStream: 's2i-generic-data-science-notebook', displayName: 'Standard Data Science', repository: 'odh-generic-data-science-notebook', server: 'jupyter', python: '3.9.18', packages: DATA_SCIENCE },
+  {
+    imageStream: 's2i-minimal-notebook',
+    displayName: 'Minimal Python',
+    repository: 'odh-minimal-notebook-container',
+    server: 'jupyter',
+    python: '3.9.18',
+    packages: JUPYTER,
+  },
+  {
+    imageStream: 's2i-generic-data-science-notebook',
+    displayName: 'Standard Data Science',
+    repository: 'odh-generic-data-science-notebook',
+    server: 'jupyter',
+    python: '3.9.18',
+    packages: DATA_SCIENCE,
+  },
   { imageStream: 'minimal-gpu', displayName: 'CUDA', repository: 'cuda-notebooks', server: 'jupyter', python: '3.9.18', packages: JUPYTER },
-  { imageStream: 'pytorch', displayName: 'PyTorch', repository: 'odh-pytorch-notebook', server: 'jupyter', python: '3.9.18', packages: { ...DATA_SCIENCE, torch: '2.2.2', tensorboard: '2.16.2', onnx: '1.16.0' } },
-  { imageStream: 'tensorflow', displayName: 'TensorFlow', repository: 'cuda-notebooks', server: 'jupyter', python: '3.9.18', packages: TENSORFLOW },
-  { imageStream: 'odh-trustyai-notebook', displayName: 'TrustyAI', repository: 'odh-trustyai-notebook', server: 'jupyter', python: '3.9.18', packages: { ...DATA_SCIENCE, trustyai: '0.5.0' } },
-  { imageStream: 'habana-notebook', displayName: 'HabanaAI', repository: 'odh-habana-notebooks', server: 'jupyter', python: '3.8.18', packages: { ...JUPYTER, habana_frameworks: '1.13.0' } },
-  { imageStream: 'code-server-notebook', displayName: 'code-server', repository: 'codeserver', server: 'code-server', python: '3.9.18', packages: { boto3: '1.34.84', botocore: '1.34.84', kafka: '2.0.2', matplotlib: '3.8.4', numpy: '1.26.4', pandas: '2.2.2', scipy: '1.12.0' } },
+  {
+    imageStream: 'pytorch',
+    displayName: 'PyTorch',
+    repository: 'odh-pytorch-notebook',
+    server: 'jupyter',
+    python: '3.9.18',
+    packages: { ...DATA_SCIENCE, torch: '2.2.2', tensorboard: '2.16.2', onnx: '1.16.0' },
+  },
+  {
+    imageStream: 'tensorflow',
+    displayName: 'TensorFlow',
+    repository: 'cuda-notebooks',
+    server: 'jupyter',
+    python: '3.9.18',
+    packages: TENSORFLOW,
+  },
+  {
+    imageStream: 'odh-trustyai-notebook',
+    displayName: 'TrustyAI',
+    repository: 'odh-trustyai-notebook',
+    server: 'jupyter',
+    python: '3.9.18',
+    packages: { ...DATA_SCIENCE, trustyai: '0.5.0' },
+  },
+  {
+    imageStream: 'habana-notebook',
+    displayName: 'HabanaAI',
+    repository: 'odh-habana-notebooks',
+    server: 'jupyter',
+    python: '3.8.18',
+    packages: { ...JUPYTER, habana_frameworks: '1.13.0' },
+  },
+  {
+    imageStream: 'code-server-notebook',
+    displayName: 'code-server',
+    repository: 'codeserver',
+    server: 'code-server',
+    python: '3.9.18',
+    packages: {
+      boto3: '1.34.84',
+      botocore: '1.34.84',
+      kafka: '2.0.2',
+      matplotlib: '3.8.4',
+      numpy: '1.26.4',
+      pandas: '2.2.2',
+      scipy: '1.12.0',
+    },
+  },
 ];
 
 /** The twin's pretend digest of an image stream tag (as twin/controllers/dashboard.ts computes it). */
@@ -75,4 +149,3 @@ export function workbenchImageOf(image: string): WorkbenchImage | undefined {
   const digest = /@sha256:([a-f0-9]{64})$/.exec(image)?.[1];
   return candidates.find((w) => ['2024.1', '2023.2'].some((tag) => streamDigest(w.imageStream, tag) === digest)) ?? candidates[0];
 }
-

@@ -42,14 +42,26 @@ function notebookArg(env: Record<string, string>, name: string): string | undefi
   return new RegExp(`--ServerApp\\.${name}=(\\S+)`).exec(env.NOTEBOOK_ARGS ?? '')?.[1]?.replace(/^['"]|['"]$/g, '');
 }
 
-function startWorkbench(ctx: ContainerContext, image: WorkbenchImage, runtime: WorkloadRuntime, faults: WorkbenchFaults): ContainerEmulator {
+function startWorkbench(
+  ctx: ContainerContext,
+  image: WorkbenchImage,
+  runtime: WorkloadRuntime,
+  faults: WorkbenchFaults,
+): ContainerEmulator {
   const base = (notebookArg(ctx.env, 'base_url') ?? ctx.env.NB_PREFIX ?? '').replace(/\/+$/, '');
   const port = Number(notebookArg(ctx.env, 'port') ?? 8888);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ContainerExit(`[E ServerApp] --ServerApp.port=${notebookArg(ctx.env, 'port')} is not a port number`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new ContainerExit(`[E ServerApp] --ServerApp.port=${notebookArg(ctx.env, 'port')} is not a port number`);
   const root = ctx.container.workingDir ?? '/opt/app-root/src';
   const deps: WorkbenchCommandDeps = { image, namespace: ctx.pod.metadata.namespace!, network: runtime.network, faults };
   const started = new Date().toISOString();
-  const commands = { git: gitCommand(faults), pip: pipCommand(deps), pip3: pipCommand(deps), python: pythonCommand(deps), python3: pythonCommand(deps) };
+  const commands = {
+    git: gitCommand(faults),
+    pip: pipCommand(deps),
+    pip3: pipCommand(deps),
+    python: pythonCommand(deps),
+    python3: pythonCommand(deps),
+  };
   if (image.server === 'code-server') {
     ctx.log(`[entrypoint] starting code-server ${image.displayName} on 127.0.0.1:8787 behind nginx on ${port}`);
     return {
@@ -81,7 +93,13 @@ function html(res: ServerResponse, status: number, body: string): void {
 }
 
 /** The JupyterLab server's REST API under its base URL (no token: the dashboard starts it with an empty one behind the OAuth proxy). */
-function jupyterServer(ctx: ContainerContext, image: WorkbenchImage, base: string, root: string, started: string): (req: IncomingMessage, res: ServerResponse) => void {
+function jupyterServer(
+  ctx: ContainerContext,
+  image: WorkbenchImage,
+  base: string,
+  root: string,
+  started: string,
+): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://jupyter');
     const p = decodeURIComponent(url.pathname);
@@ -95,10 +113,28 @@ function jupyterServer(ctx: ContainerContext, image: WorkbenchImage, base: strin
     if (rest === '/api' || rest === '/api/') return json(res, 200, { version: image.packages.jupyter_server });
     if (rest === '/api/status') return json(res, 200, { connections: 0, kernels: 0, last_activity: started, started });
     if (rest === '/api/kernels' || rest === '/api/sessions' || rest === '/api/terminals') return json(res, 200, []);
-    if (rest === '/api/kernelspecs') return json(res, 200, { default: 'python3', kernelspecs: { python3: { name: 'python3', spec: { display_name: `Python ${image.python.split('.').slice(0, 2).join('.')}`, language: 'python', argv: ['python', '-m', 'ipykernel_launcher', '-f', '{connection_file}'] } } } });
-    if (rest === '/api/contents' || rest.startsWith('/api/contents/')) return void contents(ctx, root, rest.slice('/api/contents'.length).replace(/^\//, ''), url.searchParams.get('content') !== '0', res);
+    if (rest === '/api/kernelspecs')
+      return json(res, 200, {
+        default: 'python3',
+        kernelspecs: {
+          python3: {
+            name: 'python3',
+            spec: {
+              display_name: `Python ${image.python.split('.').slice(0, 2).join('.')}`,
+              language: 'python',
+              argv: ['python', '-m', 'ipykernel_launcher', '-f', '{connection_file}'],
+            },
+          },
+        },
+      });
+    if (rest === '/api/contents' || rest.startsWith('/api/contents/'))
+      return void contents(ctx, root, rest.slice('/api/contents'.length).replace(/^\//, ''), url.searchParams.get('content') !== '0', res);
     if (rest === '/lab' || rest.startsWith('/lab/') || rest === '/tree') {
-      return html(res, 200, `<!doctype html><html><head><meta charset="utf-8"><title>JupyterLab</title></head><body data-notebook="lab"><div id="main">JupyterLab ${image.packages.jupyterlab} — ${image.displayName}</div></body></html>`);
+      return html(
+        res,
+        200,
+        `<!doctype html><html><head><meta charset="utf-8"><title>JupyterLab</title></head><body data-notebook="lab"><div id="main">JupyterLab ${image.packages.jupyterlab} — ${image.displayName}</div></body></html>`,
+      );
     }
     json(res, 404, { message: 'Not Found', reason: null });
   };
@@ -145,15 +181,21 @@ function nginxForCodeServer(base: string, started: string): (req: IncomingMessag
     const p = new URL(req.url ?? '/', 'http://nginx').pathname;
     if (!(p === base || p.startsWith(`${base}/`))) {
       res.writeHead(404, { 'Content-Type': 'text/html', Server: 'nginx/1.22.1' });
-      return void res.end('<html><head><title>404 Not Found</title></head><body><center><h1>404 Not Found</h1></center><hr><center>nginx/1.22.1</center></body></html>');
+      return void res.end(
+        '<html><head><title>404 Not Found</title></head><body><center><h1>404 Not Found</h1></center><hr><center>nginx/1.22.1</center></body></html>',
+      );
     }
     const rest = p.slice(base.length);
-    if (rest === '/api' || rest === '/api/kernels') return json(res, 200, [{ id: 'code-server', name: 'code-server', last_activity: started, execution_state: 'busy', connections: 1 }]);
+    if (rest === '/api' || rest === '/api/kernels')
+      return json(res, 200, [{ id: 'code-server', name: 'code-server', last_activity: started, execution_state: 'busy', connections: 1 }]);
     codeServerUi(req, res);
   };
 }
 
 function codeServerUi(_req: IncomingMessage, res: ServerResponse): void {
-  html(res, 200, '<!doctype html><html><head><meta charset="utf-8"><title>code-server</title></head><body><div id="workbench">code-server 4.22.0</div></body></html>');
+  html(
+    res,
+    200,
+    '<!doctype html><html><head><meta charset="utf-8"><title>code-server</title></head><body><div id="workbench">code-server 4.22.0</div></body></html>',
+  );
 }
-

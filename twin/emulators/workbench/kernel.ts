@@ -57,7 +57,28 @@ export interface KernelHost {
 /** The fault under which tf2onnx cannot convert the model. */
 export const TRAINING_FAULT = 'tutorial-training-writes-no-model';
 
-const STDLIB = new Set(['os', 'sys', 'json', 'time', 'pickle', 'datetime', 'pathlib', 'math', 'random', 're', 'io', 'shutil', 'subprocess', 'typing', 'collections', 'itertools', 'functools', 'glob', 'warnings', 'logging']);
+const STDLIB = new Set([
+  'os',
+  'sys',
+  'json',
+  'time',
+  'pickle',
+  'datetime',
+  'pathlib',
+  'math',
+  'random',
+  're',
+  'io',
+  'shutil',
+  'subprocess',
+  'typing',
+  'collections',
+  'itertools',
+  'functools',
+  'glob',
+  'warnings',
+  'logging',
+]);
 
 /** Frames and series of the kernel: card rows, a subset of their columns. */
 interface Frame {
@@ -82,7 +103,15 @@ interface ModelSpec {
   trained?: TrainingResult;
 }
 
-type Value = { kind: 'module'; module: string } | Frame | { kind: 'prepared' } | { kind: 'model' } | { kind: 'proto' } | { kind: 'bucket'; bucket: PodBucket } | { kind: 'function'; name: string } | { kind: 'other' };
+type Value =
+  | { kind: 'module'; module: string }
+  | Frame
+  | { kind: 'prepared' }
+  | { kind: 'model' }
+  | { kind: 'proto' }
+  | { kind: 'bucket'; bucket: PodBucket }
+  | { kind: 'function'; name: string }
+  | { kind: 'other' };
 
 export class TutorialKernel {
   executionCount = 0;
@@ -110,11 +139,18 @@ export class TutorialKernel {
     };
     try {
       const result = await this.run(source, print, (text) => outputs.push({ output_type: 'stream', name: 'stderr', text }));
-      if (result !== undefined) outputs.push({ output_type: 'execute_result', execution_count: this.executionCount, data: { 'text/plain': result }, metadata: {} });
+      if (result !== undefined)
+        outputs.push({ output_type: 'execute_result', execution_count: this.executionCount, data: { 'text/plain': result }, metadata: {} });
       return { outputs };
     } catch (e) {
-      const error = e instanceof PythonException ? e : new PythonException('RuntimeError', `the twin's kernel failed: ${(e as Error).message}`);
-      outputs.push({ output_type: 'error', ename: error.ename, evalue: error.evalue, traceback: traceback(error, source, this.executionCount) });
+      const error =
+        e instanceof PythonException ? e : new PythonException('RuntimeError', `the twin's kernel failed: ${(e as Error).message}`);
+      outputs.push({
+        output_type: 'error',
+        ename: error.ename,
+        evalue: error.evalue,
+        traceback: traceback(error, source, this.executionCount),
+      });
       return { outputs, error };
     }
   }
@@ -136,14 +172,24 @@ export class TutorialKernel {
       const m = recipe.match(text);
       if (m) return recipe.run(m, rest, print);
     }
-    throw new PythonException('NotImplementedError', `the twin's kernel runs only the fraud-detection tutorial's cells; it does not know this one (it starts with: ${rest[0].text.slice(0, 120)})`, rest[0].line);
+    throw new PythonException(
+      'NotImplementedError',
+      `the twin's kernel runs only the fraud-detection tutorial's cells; it does not know this one (it starts with: ${rest[0].text.slice(0, 120)})`,
+      rest[0].line,
+    );
   }
 
   // ---- ! lines and imports ----
 
   private async shell(command: string, print: (s: string) => void, printErr: (s: string) => void): Promise<void> {
     const argv = command.trim().split(/\s+/).filter(Boolean);
-    await this.host.run(argv, { stdout: (c) => print(c.toString()), stderr: (c) => printErr(c.toString()), stdin: async () => Buffer.alloc(0), cwd: this.host.cwd, env: this.host.env });
+    await this.host.run(argv, {
+      stdout: (c) => print(c.toString()),
+      stderr: (c) => printErr(c.toString()),
+      stdin: async () => Buffer.alloc(0),
+      cwd: this.host.cwd,
+      env: this.host.env,
+    });
   }
 
   private importLine(line: Statement): void {
@@ -174,7 +220,8 @@ export class TutorialKernel {
   private need(name: string, kind: Value['kind'] | 'module:numpy' | 'module:pandas'): Value {
     const v = this.names.get(name);
     if (!v) throw new PythonException('NameError', `name '${name}' is not defined`);
-    if (kind.startsWith('module:') && !(v.kind === 'module' && v.module.split('.')[0] === kind.slice(7))) throw new PythonException('NameError', `name '${name}' is not defined`);
+    if (kind.startsWith('module:') && !(v.kind === 'module' && v.module.split('.')[0] === kind.slice(7)))
+      throw new PythonException('NameError', `name '${name}' is not defined`);
     return v;
   }
 
@@ -183,15 +230,43 @@ export class TutorialKernel {
   private recipes(): Recipe[] {
     return [
       { name: 'print', match: (t) => /^print\((['"])(.*)\1\)$/.exec(t), run: (m, _l, print) => void print(`${m[2]}\n`) },
-      { name: 'load the CSV', match: (t) => /^(\w+)\s*=\s*(\w+)\.read_csv\(\s*(['"])(.+?)\3\s*\)(?:\n\1\.head\(\))?$/.exec(t), run: (m) => this.loadCsv(m[1], m[2], m[4], m[0].includes('.head()')) },
-      { name: 'prepare the data', match: (t) => (/\.drop\(columns\s*=/.test(t) && /train_test_split\(/.test(t) && /StandardScaler\(\)/.test(t) ? [t] : null), run: (m) => this.prepare(m[0]) },
-      { name: 'build the model', match: (t) => (/^(\w+)\s*=\s*Sequential\(\)/.test(t) ? [t] : null), run: (m, _l, print) => this.build(m[0], print) },
+      {
+        name: 'load the CSV',
+        match: (t) => /^(\w+)\s*=\s*(\w+)\.read_csv\(\s*(['"])(.+?)\3\s*\)(?:\n\1\.head\(\))?$/.exec(t),
+        run: (m) => this.loadCsv(m[1], m[2], m[4], m[0].includes('.head()')),
+      },
+      {
+        name: 'prepare the data',
+        match: (t) => (/\.drop\(columns\s*=/.test(t) && /train_test_split\(/.test(t) && /StandardScaler\(\)/.test(t) ? [t] : null),
+        run: (m) => this.prepare(m[0]),
+      },
+      {
+        name: 'build the model',
+        match: (t) => (/^(\w+)\s*=\s*Sequential\(\)/.test(t) ? [t] : null),
+        run: (m, _l, print) => this.build(m[0], print),
+      },
       { name: 'train', match: (t) => (/\.fit\(/.test(t) ? [t] : null), run: (m, _l, print) => this.train(m[0], print) },
       { name: 'export to ONNX', match: (t) => (/tf2onnx\.convert\.from_keras\(/.test(t) ? [t] : null), run: (m) => this.exportOnnx(m[0]) },
-      { name: 'check the model', match: (t) => (/InferenceSession\(/.test(t) ? [t] : null), run: (m, _l, print) => this.check(m[0], print) },
-      { name: 'connect to S3', match: (t) => (/os\.environ\.get\(/.test(t) && /boto3\.session\.Session\(/.test(t) ? [t] : null), run: (m) => this.connect(m[0]) },
-      { name: 'list objects', match: (t) => /^(\w+)\(\s*(['"])([^'"]*)\2\s*\)$/.exec(t), run: (m, _l, print) => this.callFunction(m[1], [m[3]], print) },
-      { name: 'upload', match: (t) => (/os\.path\.isdir\(/.test(t) && /=\s*\w+\(\s*['"][^'"]+['"]\s*,\s*['"][^'"]*['"]\s*\)/.test(t) ? [t] : null), run: (m, _l, print) => this.uploadCell(m[0], print) },
+      {
+        name: 'check the model',
+        match: (t) => (/InferenceSession\(/.test(t) ? [t] : null),
+        run: (m, _l, print) => this.check(m[0], print),
+      },
+      {
+        name: 'connect to S3',
+        match: (t) => (/os\.environ\.get\(/.test(t) && /boto3\.session\.Session\(/.test(t) ? [t] : null),
+        run: (m) => this.connect(m[0]),
+      },
+      {
+        name: 'list objects',
+        match: (t) => /^(\w+)\(\s*(['"])([^'"]*)\2\s*\)$/.exec(t),
+        run: (m, _l, print) => this.callFunction(m[1], [m[3]], print),
+      },
+      {
+        name: 'upload',
+        match: (t) => (/os\.path\.isdir\(/.test(t) && /=\s*\w+\(\s*['"][^'"]+['"]\s*,\s*['"][^'"]*['"]\s*\)/.test(t) ? [t] : null),
+        run: (m, _l, print) => this.uploadCell(m[0], print),
+      },
     ];
   }
 
@@ -215,23 +290,29 @@ export class TutorialKernel {
   }
 
   private async prepare(text: string): Promise<undefined> {
-    checkLines(text, [
-      /^\w+\s*=\s*\w+\.drop\(columns\s*=\s*\[[^\]]*\]\)$/,
-      /^\w+\s*=\s*\w+\[\s*(['"])\w+\1\s*\]$/,
-      /^\w+\s*,\s*\w+\s*,\s*\w+\s*,\s*\w+\s*=\s*train_test_split\(.*\)$/,
-      /^scaler\s*=\s*StandardScaler\(\)$/,
-      /^\w+\s*=\s*scaler\.fit_transform\(\w+\.values\)$/,
-      /^Path\((['"])[^'"]+\1\)\.mkdir\(.*\)$/,
-      /^with open\(.*\)\s*as\s+\w+:$/,
-      /^ {4}json\.dump\(.*\)$/,
-      /^class_weights\s*=\s*.+$/,
-    ], 'while preparing the data');
+    checkLines(
+      text,
+      [
+        /^\w+\s*=\s*\w+\.drop\(columns\s*=\s*\[[^\]]*\]\)$/,
+        /^\w+\s*=\s*\w+\[\s*(['"])\w+\1\s*\]$/,
+        /^\w+\s*,\s*\w+\s*,\s*\w+\s*,\s*\w+\s*=\s*train_test_split\(.*\)$/,
+        /^scaler\s*=\s*StandardScaler\(\)$/,
+        /^\w+\s*=\s*scaler\.fit_transform\(\w+\.values\)$/,
+        /^Path\((['"])[^'"]+\1\)\.mkdir\(.*\)$/,
+        /^with open\(.*\)\s*as\s+\w+:$/,
+        /^ {4}json\.dump\(.*\)$/,
+        /^class_weights\s*=\s*.+$/,
+      ],
+      'while preparing the data',
+    );
     const drop = /^(\w+)\s*=\s*(\w+)\.drop\(columns\s*=\s*\[([^\]]*)\]\)$/m.exec(text);
     const label = /^(\w+)\s*=\s*(\w+)\[\s*(['"])(\w+)\3\s*\]$/m.exec(text);
     const test = /train_test_split\(\s*\w+\s*,\s*\w+\s*,\s*test_size\s*=\s*([\d.]+)\s*,\s*shuffle\s*=\s*False\s*\)/.exec(text);
     const validation = /train_test_split\(\s*\w+\s*,\s*\w+\s*,\s*test_size\s*=\s*([\d.]+)\s*,\s*stratify\s*=\s*\w+\s*\)/.exec(text);
     if (!drop || !label || !test || !validation) {
-      throw new NotImplemented("the twin's kernel prepares the data as the tutorial does (X = Data.drop(columns=[...]), y = Data['fraud'], an unshuffled test split, then a stratified validation split); this cell does it differently");
+      throw new NotImplemented(
+        "the twin's kernel prepares the data as the tutorial does (X = Data.drop(columns=[...]), y = Data['fraud'], an unshuffled test split, then a stratified validation split); this cell does it differently",
+      );
     }
     const frame = this.need(drop[2], 'frame') as Frame;
     const dropped = [...drop[3].matchAll(/(['"])(\w+)\1/g)].map((x) => x[2]);
@@ -240,16 +321,20 @@ export class TutorialKernel {
     const features = frame.columns.filter((c) => !dropped.includes(c));
     if (!frame.columns.includes(label[4])) throw new PythonException('KeyError', `'${label[4]}'`);
     if (features.join(',') !== FRAUD_FEATURES.join(',') || label[4] !== 'fraud') {
-      throw new NotImplemented(`the twin trains the tutorial's model on its five inputs (${FRAUD_FEATURES.join(', ')}) to predict fraud; this cell keeps ${features.join(', ')} to predict ${label[4]}`);
+      throw new NotImplemented(
+        `the twin trains the tutorial's model on its five inputs (${FRAUD_FEATURES.join(', ')}) to predict fraud; this cell keeps ${features.join(', ')} to predict ${label[4]}`,
+      );
     }
     const testFraction = Number(test[1]);
     const validationFraction = Number(validation[1]);
     const split = splitCardTransactions(frame.rows, { testFraction, validationFraction });
     const scaler = fitScaler(split.train.map(fraudFeatures), FRAUD_FEATURES);
     this.prepared = { features, label: label[4], testFraction, validationFraction, rows: frame.rows, scaler, testRows: split.test };
-    for (const name of ['X', 'y', 'X_train', 'X_test', 'y_train', 'y_test', 'X_val', 'y_val', 'scaler', 'class_weights']) this.names.set(name, { kind: 'prepared' });
+    for (const name of ['X', 'y', 'X_train', 'X_test', 'y_train', 'y_test', 'X_val', 'y_val', 'scaler', 'class_weights'])
+      this.names.set(name, { kind: 'prepared' });
     // Path(dir).mkdir(...), then the scaler written with open(file, "w") as the cell says.
-    for (const mk of text.matchAll(/^Path\((['"])([^'"]+)\1\)\.mkdir\(.*\)$/gm)) await this.host.fs.mkdir(mk[2], { cwd: this.host.cwd, recursive: true });
+    for (const mk of text.matchAll(/^Path\((['"])([^'"]+)\1\)\.mkdir\(.*\)$/gm))
+      await this.host.fs.mkdir(mk[2], { cwd: this.host.cwd, recursive: true });
     const scalerFile = /^with open\(\s*(['"])([^'"]+)\1\s*,\s*(['"])w\3\s*\)\s*as\s+\w+:$/m.exec(text);
     if (scalerFile) await this.writeFile(scalerFile[2], scalerToJson(scaler));
     return undefined;
@@ -272,14 +357,18 @@ export class TutorialKernel {
       if (add) {
         this.need(add[1], 'module');
         if (add[1] === 'Dense') units.push(Number(/^\s*(\d+)/.exec(add[2])?.[1] ?? NaN));
-        else if (!['Dropout', 'BatchNormalization', 'Activation'].includes(add[1])) throw new NotImplemented(`the twin's model has Dense, Dropout, BatchNormalization and Activation layers, not ${add[1]}`);
+        else if (!['Dropout', 'BatchNormalization', 'Activation'].includes(add[1]))
+          throw new NotImplemented(`the twin's model has Dense, Dropout, BatchNormalization and Activation layers, not ${add[1]}`);
         continue;
       }
       if (new RegExp(`^${variable}\\.compile\\(.*loss\\s*=\\s*['"]binary_crossentropy['"].*\\)$`).test(line)) continue;
       if (line === `${variable}.summary()`) continue;
       throw new NotImplemented(`the twin's kernel does not run "${line}" while building the model`);
     }
-    if (units.some((u) => !Number.isInteger(u) || u < 1) || units[units.length - 1] !== 1) throw new NotImplemented(`the twin's model ends in one sigmoid unit after hidden Dense layers; this cell has Dense layers of ${units.join(', ')}`);
+    if (units.some((u) => !Number.isInteger(u) || u < 1) || units[units.length - 1] !== 1)
+      throw new NotImplemented(
+        `the twin's model ends in one sigmoid unit after hidden Dense layers; this cell has Dense layers of ${units.join(', ')}`,
+      );
     this.model = { hiddenUnits: units.slice(0, -1), compiled: true };
     this.names.set(variable, { kind: 'model' });
     print(modelSummary([...this.model.hiddenUnits, 1]));
@@ -287,23 +376,49 @@ export class TutorialKernel {
   }
 
   private async train(text: string, print: (s: string) => void): Promise<undefined> {
-    checkLines(text, [/^\w+\s*=\s*time\.time\(\)$/, /^\w+\s*=\s*\d+$/, /^\w+\s*=\s*\w+\.fit\(.*\)$/, /^print\(f?(['"]).*\1\)$/], 'while training');
+    checkLines(
+      text,
+      [/^\w+\s*=\s*time\.time\(\)$/, /^\w+\s*=\s*\d+$/, /^\w+\s*=\s*\w+\.fit\(.*\)$/, /^print\(f?(['"]).*\1\)$/],
+      'while training',
+    );
     const fit = /(\w+)\.fit\(/.exec(text)!;
     this.need(fit[1], 'model');
     const prepared = this.prepared;
     if (!prepared || !this.model) throw new PythonException('NameError', "name 'X_train' is not defined");
     const epochsText = /epochs\s*=\s*(\w+)/.exec(text.slice(fit.index))?.[1];
-    const epochs = epochsText === undefined ? 1 : /^\d+$/.test(epochsText) ? Number(epochsText) : Number(/^(\w+)\s*=\s*(\d+)$/m.exec(text.split('\n').find((l) => l.startsWith(`${epochsText} =`) || l.startsWith(`${epochsText}=`)) ?? '')?.[2]);
-    if (!Number.isInteger(epochs) || epochs < 1) throw new PythonException('ValueError', `epochs must be a positive integer, got ${epochsText}`);
-    const result = trainFraudModel(prepared.rows, { epochs, hiddenUnits: this.model.hiddenUnits, testFraction: prepared.testFraction, validationFraction: prepared.validationFraction });
-    const drift = Math.max(...result.scaler.mean.map((m, i) => Math.abs(m - prepared.scaler.mean[i]) / Math.max(1, Math.abs(m))), ...result.scaler.scale.map((s, i) => Math.abs(s - prepared.scaler.scale[i]) / Math.max(1, s)));
+    const epochs =
+      epochsText === undefined
+        ? 1
+        : /^\d+$/.test(epochsText)
+          ? Number(epochsText)
+          : Number(
+              /^(\w+)\s*=\s*(\d+)$/m.exec(
+                text.split('\n').find((l) => l.startsWith(`${epochsText} =`) || l.startsWith(`${epochsText}=`)) ?? '',
+              )?.[2],
+            );
+    if (!Number.isInteger(epochs) || epochs < 1)
+      throw new PythonException('ValueError', `epochs must be a positive integer, got ${epochsText}`);
+    const result = trainFraudModel(prepared.rows, {
+      epochs,
+      hiddenUnits: this.model.hiddenUnits,
+      testFraction: prepared.testFraction,
+      validationFraction: prepared.validationFraction,
+    });
+    const drift = Math.max(
+      ...result.scaler.mean.map((m, i) => Math.abs(m - prepared.scaler.mean[i]) / Math.max(1, Math.abs(m))),
+      ...result.scaler.scale.map((s, i) => Math.abs(s - prepared.scaler.scale[i]) / Math.max(1, s)),
+    );
     if (drift > 1e-9) throw new Error(`the scaler the kernel saved differs from the one training fitted (relative difference ${drift})`);
     this.model.trained = result;
     const steps = Math.ceil(result.split.train / 32);
     for (const h of result.history) {
-      print(`Epoch ${h.epoch}/${epochs}\n${steps}/${steps} [==============================] - 1s 2ms/step - loss: ${h.loss.toFixed(4)} - accuracy: ${h.accuracy.toFixed(4)} - val_loss: ${h.val_loss.toFixed(4)} - val_accuracy: ${h.val_accuracy.toFixed(4)}\n`);
+      print(
+        `Epoch ${h.epoch}/${epochs}\n${steps}/${steps} [==============================] - 1s 2ms/step - loss: ${h.loss.toFixed(4)} - accuracy: ${h.accuracy.toFixed(4)} - val_loss: ${h.val_loss.toFixed(4)} - val_accuracy: ${h.val_accuracy.toFixed(4)}\n`,
+      );
     }
-    const end = text.includes('print(f"Training of model is complete') ? `Training of model is complete. Took ${(result.trainingMillis / 1000).toFixed(6)} seconds\n` : '';
+    const end = text.includes('print(f"Training of model is complete')
+      ? `Training of model is complete. Took ${(result.trainingMillis / 1000).toFixed(6)} seconds\n`
+      : '';
     print(end);
     this.names.set('history', { kind: 'other' });
     return undefined;
@@ -314,11 +429,22 @@ export class TutorialKernel {
     if (!from) throw new NotImplemented('the twin converts the model with `model_proto, _ = tf2onnx.convert.from_keras(model)`');
     this.need('tf2onnx', 'module');
     this.need(from[2], 'model');
-    if (!this.model?.trained) throw new PythonException('ValueError', 'the model has not been trained yet: run the training cell first (tf2onnx needs the fitted weights)');
+    if (!this.model?.trained)
+      throw new PythonException(
+        'ValueError',
+        'the model has not been trained yet: run the training cell first (tf2onnx needs the fitted weights)',
+      );
     if (this.host.faults.has(TRAINING_FAULT)) {
-      throw new PythonException('ValueError', `tf2onnx could not convert the Keras model: unsupported layer configuration (injected fault ${TRAINING_FAULT}); models/fraud/1/model.onnx was not written`, 1);
+      throw new PythonException(
+        'ValueError',
+        `tf2onnx could not convert the Keras model: unsupported layer configuration (injected fault ${TRAINING_FAULT}); models/fraud/1/model.onnx was not written`,
+        1,
+      );
     }
-    this.proto = writeOnnxModel(this.model.trained.network, { producerName: 'tf2onnx', producerVersion: this.host.image.packages.tf2onnx ?? '1.16.1' });
+    this.proto = writeOnnxModel(this.model.trained.network, {
+      producerName: 'tf2onnx',
+      producerVersion: this.host.image.packages.tf2onnx ?? '1.16.1',
+    });
     this.names.set(from[1], { kind: 'proto' });
     for (const line of text.split('\n').slice(1)) {
       const mk = /^os\.makedirs\(\s*(['"])([^'"]+)\1\s*(?:,\s*exist_ok\s*=\s*True\s*)?\)$/.exec(line);
@@ -333,44 +459,80 @@ export class TutorialKernel {
   }
 
   private async check(text: string, print: (s: string) => void): Promise<undefined> {
-    checkLines(text, [/^\w+\s*=\s*\w+\.InferenceSession\(.*\)$/, /^\w+\s*=\s*\w+\.get_(inputs|outputs)\(\)\[0\]\.name$/, /^\w+\s*=\s*\w+\.run\(.*\)(\[0\])?(\.squeeze\(\))?$/, /^\w+\s*=\s*\(\w+\s*>\s*[\d.]+\)\.astype\(int\)$/, /^print\(.*\)$/], 'while checking the model');
+    checkLines(
+      text,
+      [
+        /^\w+\s*=\s*\w+\.InferenceSession\(.*\)$/,
+        /^\w+\s*=\s*\w+\.get_(inputs|outputs)\(\)\[0\]\.name$/,
+        /^\w+\s*=\s*\w+\.run\(.*\)(\[0\])?(\.squeeze\(\))?$/,
+        /^\w+\s*=\s*\(\w+\s*>\s*[\d.]+\)\.astype\(int\)$/,
+        /^print\(.*\)$/,
+      ],
+      'while checking the model',
+    );
     const file = /InferenceSession\(\s*(['"])([^'"]+)\1/.exec(text)?.[2];
     if (!file || !this.prepared) throw new PythonException('NameError', "name 'scaler' is not defined");
     let bytes: Buffer;
     try {
       bytes = await this.host.fs.readFile(file, this.host.cwd);
     } catch {
-      throw new PythonException('onnxruntime.capi.onnxruntime_pybind11_state.NoSuchFile', `[ONNXRuntimeError] : 3 : NO_SUCHFILE : Load model from ${file} failed. File doesn't exist`);
+      throw new PythonException(
+        'onnxruntime.capi.onnxruntime_pybind11_state.NoSuchFile',
+        `[ONNXRuntimeError] : 3 : NO_SUCHFILE : Load model from ${file} failed. File doesn't exist`,
+      );
     }
     let session: OnnxSession;
     try {
       session = OnnxSession.fromBytes(bytes);
     } catch (e) {
-      throw new PythonException('onnxruntime.capi.onnxruntime_pybind11_state.InvalidProtobuf', `[ONNXRuntimeError] : 7 : INVALID_PROTOBUF : Load model from ${file} failed: ${(e as Error).message}`);
+      throw new PythonException(
+        'onnxruntime.capi.onnxruntime_pybind11_state.InvalidProtobuf',
+        `[ONNXRuntimeError] : 7 : INVALID_PROTOBUF : Load model from ${file} failed: ${(e as Error).message}`,
+      );
     }
     const threshold = Number(/>\s*([\d.]+)\)/.exec(text)?.[1] ?? /threshold\s*=\s*([\d.]+)/.exec(text)?.[1] ?? 0.5);
     const rows = this.prepared.testRows;
     const input = Float32Array.from(scaleRows(this.prepared.scaler, rows.map(fraudFeatures)).flat());
-    const out = session.run({ [session.inputs[0].name]: { dims: [rows.length, FRAUD_FEATURES.length], data: input } })[session.outputs[0].name];
+    const out = session.run({ [session.inputs[0].name]: { dims: [rows.length, FRAUD_FEATURES.length], data: input } })[
+      session.outputs[0].name
+    ];
     let correct = 0;
     rows.forEach((r, i) => {
       if ((out.data[i] > threshold ? 1 : 0) === r.fraud) correct++;
     });
     // The exported graph computes what the trained network computes.
-    const direct = forward(this.model!.trained!.network, Array.from({ length: Math.min(rows.length, 50) }, (_, i) => Array.from(input.subarray(i * 5, i * 5 + 5))));
+    const direct = forward(
+      this.model!.trained!.network,
+      Array.from({ length: Math.min(rows.length, 50) }, (_, i) => Array.from(input.subarray(i * 5, i * 5 + 5))),
+    );
     direct.forEach((v, i) => {
-      if (Math.abs(v - out.data[i]) > 1e-5) throw new Error(`the ONNX file's output ${out.data[i]} differs from the trained network's ${v} for test row ${i}`);
+      if (Math.abs(v - out.data[i]) > 1e-5)
+        throw new Error(`the ONNX file's output ${out.data[i]} differs from the trained network's ${v} for test row ${i}`);
     });
     print(`Accuracy: ${correct / rows.length}\n`);
     return undefined;
   }
 
   private connect(text: string): undefined {
-    checkLines(text, [/^\w+\s*=\s*os\.environ\.get\(.*\)$/, /^if not all\(\[.*\]\):$/, /^ {4}raise ValueError\(.*\)$/, /^\w+\s*=\s*boto3\.session\.Session\(.*\)$/, /^\w+\s*=\s*\w+\.resource\(\s*(['"])s3\1.*\)$/, /^\w+\s*=\s*\w+\.Bucket\(\w+\)$/, /^def \w+\(.*\):$/, /^ {4,}\S/], 'while connecting to S3');
+    checkLines(
+      text,
+      [
+        /^\w+\s*=\s*os\.environ\.get\(.*\)$/,
+        /^if not all\(\[.*\]\):$/,
+        /^ {4}raise ValueError\(.*\)$/,
+        /^\w+\s*=\s*boto3\.session\.Session\(.*\)$/,
+        /^\w+\s*=\s*\w+\.resource\(\s*(['"])s3\1.*\)$/,
+        /^\w+\s*=\s*\w+\.Bucket\(\w+\)$/,
+        /^def \w+\(.*\):$/,
+        /^ {4,}\S/,
+      ],
+      'while connecting to S3',
+    );
     this.need('os', 'module');
     this.need('boto3', 'module');
     const vars = new Map<string, string | undefined>();
-    for (const m of text.matchAll(/^(\w+)\s*=\s*os\.environ\.get\(\s*(['"])(\w+)\2\s*\)$/gm)) vars.set(m[1], this.host.env[m[3]] || undefined);
+    for (const m of text.matchAll(/^(\w+)\s*=\s*os\.environ\.get\(\s*(['"])(\w+)\2\s*\)$/gm))
+      vars.set(m[1], this.host.env[m[3]] || undefined);
     const lineOf = (re: RegExp) => text.split('\n').find((l) => re.test(l)) ?? '';
     const sessionLine = lineOf(/boto3\.session\.Session\(/);
     const resourceLine = lineOf(/\.resource\(/);
@@ -389,9 +551,14 @@ export class TutorialKernel {
     const accessKey = valueOf(sessionLine, 'aws_access_key_id');
     const secretKey = valueOf(sessionLine, 'aws_secret_access_key');
     const bucketName = /(\w+)\s*=\s*\w+\.Bucket\(\s*(\w+)\s*\)/.exec(text);
-    if (!endpoint || !accessKey || !secretKey || !bucketName) throw new PythonException('botocore.exceptions.NoCredentialsError', 'Unable to locate credentials');
+    if (!endpoint || !accessKey || !secretKey || !bucketName)
+      throw new PythonException('botocore.exceptions.NoCredentialsError', 'Unable to locate credentials');
     const bucket = vars.get(bucketName[2]);
-    if (!bucket) throw new PythonException('botocore.exceptions.ParamValidationError', 'Parameter validation failed:\nInvalid bucket name "": Bucket name must match the regex "^[a-zA-Z0-9.\\-_]{1,255}$"');
+    if (!bucket)
+      throw new PythonException(
+        'botocore.exceptions.ParamValidationError',
+        'Parameter validation failed:\nInvalid bucket name "": Bucket name must match the regex "^[a-zA-Z0-9.\\-_]{1,255}$"',
+      );
     this.pendingBucket = { name: bucketName[1], bucket, endpoint, region: region ?? 'us-east-1', accessKey, secretKey };
     for (const def of text.matchAll(/^def (\w+)\(([^)]*)\):$/gm)) {
       const body = text.slice(def.index! + def[0].length).split(/\n(?=\S)/)[0];
@@ -433,10 +600,17 @@ export class TutorialKernel {
   }
 
   private async uploadCell(text: string, print: (s: string) => void): Promise<undefined> {
-    checkLines(text, [/^if not os\.path\.isdir\(.*\):$/, /^ {4}raise ValueError\(.*\)$/, /^\w+\s*=\s*\w+\(.*\)$/, /^if \w+ == 0:$/], 'while uploading');
+    checkLines(
+      text,
+      [/^if not os\.path\.isdir\(.*\):$/, /^ {4}raise ValueError\(.*\)$/, /^\w+\s*=\s*\w+\(.*\)$/, /^if \w+ == 0:$/],
+      'while uploading',
+    );
     const isdir = /if not os\.path\.isdir\(\s*(['"]?)([^'")]+)\1\s*\):\n\s*raise ValueError\(([\s\S]*?)\)$/m.exec(text);
     const call = /^(\w+)\s*=\s*(\w+)\(\s*(['"])([^'"]+)\3\s*,\s*(['"])([^'"]*)\5\s*\)$/m.exec(text);
-    if (!call || call[2] !== this.functions.upload) throw new NotImplemented(`the twin's kernel uploads with ${this.functions.upload || 'the upload function of the connection cell'}(local_directory, prefix)`);
+    if (!call || call[2] !== this.functions.upload)
+      throw new NotImplemented(
+        `the twin's kernel uploads with ${this.functions.upload || 'the upload function of the connection cell'}(local_directory, prefix)`,
+      );
     this.need(call[2], 'function');
     const local = call[4];
     const prefix = call[6];
@@ -459,7 +633,6 @@ export class TutorialKernel {
     if (uploaded === 0 && empty) throw new PythonException('ValueError', pythonStringConcat(empty[2]));
     return undefined;
   }
-
 }
 
 interface Recipe {
@@ -576,7 +749,12 @@ function headTable(rows: CardTransaction[]): string {
   const cell = (v: number) => (Number.isInteger(v) ? v.toFixed(1) : v.toFixed(6));
   const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c as keyof CardTransaction]).length)));
   const header = `   ${cols.map((c, i) => c.padStart(widths[i])).join('  ')}`;
-  return [header, ...rows.map((r, n) => `${String(n).padEnd(3)}${cols.map((c, i) => cell(r[c as keyof CardTransaction]).padStart(widths[i])).join('  ')}`)].join('\n');
+  return [
+    header,
+    ...rows.map(
+      (r, n) => `${String(n).padEnd(3)}${cols.map((c, i) => cell(r[c as keyof CardTransaction]).padStart(widths[i])).join('  ')}`,
+    ),
+  ].join('\n');
 }
 
 /** Keras' model.summary() for Dense layers (the twin's network has no Dropout or BatchNormalization layers to show). */
@@ -590,13 +768,34 @@ function modelSummary(units: number[]): string {
     return ` ${`${i === 0 ? 'dense' : `dense_${i}`} (Dense)`.padEnd(28)}(None, ${u})`.padEnd(54) + String(params);
   });
   const rule = '='.repeat(65);
-  return ['Model: "sequential"', '_'.repeat(65), ' Layer (type)                Output Shape              Param #   ', rule, ...rows, rule, `Total params: ${total}`, `Trainable params: ${total}`, 'Non-trainable params: 0', '_'.repeat(65), ''].join('\n');
+  return [
+    'Model: "sequential"',
+    '_'.repeat(65),
+    ' Layer (type)                Output Shape              Param #   ',
+    rule,
+    ...rows,
+    rule,
+    `Total params: ${total}`,
+    `Trainable params: ${total}`,
+    'Non-trainable params: 0',
+    '_'.repeat(65),
+    '',
+  ].join('\n');
 }
 
 /** The traceback lines of an error output, as IPython formats them (ANSI colours left out). */
 function traceback(error: PythonException, source: string, count: number): string[] {
   const lines = source.split('\n');
   const at = error.line ?? 1;
-  const context = lines.slice(Math.max(0, at - 3), at).map((l, i, all) => `${i === all.length - 1 ? '--->' : '    '} ${String(Math.max(0, at - 3) + i + 1).padStart(3)} ${l}`);
-  return ['-'.repeat(75), `${error.ename.split('.').pop()!.padEnd(42)}Traceback (most recent call last)`, `Cell In[${count}], line ${at}`, ...context, '', `${error.ename.split('.').pop()}: ${error.evalue}`];
+  const context = lines
+    .slice(Math.max(0, at - 3), at)
+    .map((l, i, all) => `${i === all.length - 1 ? '--->' : '    '} ${String(Math.max(0, at - 3) + i + 1).padStart(3)} ${l}`);
+  return [
+    '-'.repeat(75),
+    `${error.ename.split('.').pop()!.padEnd(42)}Traceback (most recent call last)`,
+    `Cell In[${count}], line ${at}`,
+    ...context,
+    '',
+    `${error.ename.split('.').pop()}: ${error.evalue}`,
+  ];
 }

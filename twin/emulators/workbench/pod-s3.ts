@@ -4,12 +4,7 @@
 // or route hosts through the router) with the TLS trust botocore has: the AWS_CA_BUNDLE file when
 // that variable is set, else the system roots (botocore uses certifi's bundle, never the
 // REQUESTS_CA_BUNDLE or SSL_CERT_FILE of the pod). Failures read as botocore's exceptions do.
-import {
-  ListObjectsCommand,
-  PutObjectCommand,
-  S3Client,
-  S3ServiceException,
-} from '@aws-sdk/client-s3';
+import { ListObjectsCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { rootCertificates } from 'node:tls';
 import type { ClusterNetwork } from '../../network/cluster-network';
 import type { PodFilesystem } from '../volumes';
@@ -86,7 +81,9 @@ export class PodBucket {
     const keys: string[] = [];
     let marker: string | undefined;
     for (;;) {
-      const page = await this.call('ListObjects', () => this.client.send(new ListObjectsCommand({ Bucket: this.name, Prefix: prefix, Marker: marker })));
+      const page = await this.call('ListObjects', () =>
+        this.client.send(new ListObjectsCommand({ Bucket: this.name, Prefix: prefix, Marker: marker })),
+      );
       for (const o of page.Contents ?? []) keys.push(o.Key!);
       if (!page.IsTruncated || !page.Contents?.length) return keys;
       marker = page.NextMarker ?? page.Contents[page.Contents.length - 1].Key;
@@ -99,7 +96,10 @@ export class PodBucket {
       await this.call('PutObject', () => this.client.send(new PutObjectCommand({ Bucket: this.name, Key: key, Body: body })));
     } catch (e) {
       if (e instanceof BotocoreError && e.pythonClass.startsWith('botocore.exceptions.ClientError')) {
-        throw new BotocoreError('boto3.exceptions.S3UploadFailedError', `Failed to upload ${localPath} to ${this.name}/${key}: ${e.message}`);
+        throw new BotocoreError(
+          'boto3.exceptions.S3UploadFailedError',
+          `Failed to upload ${localPath} to ${this.name}/${key}: ${e.message}`,
+        );
       }
       throw e;
     }
@@ -129,11 +129,20 @@ function botocoreError(operation: string, endpoint: string, error: unknown): Bot
   const e = error as NodeJS.ErrnoException & { hostname?: string };
   const text = `${e.code ?? ''} ${e.message ?? ''}`;
   if (/CERT|certificate|self[- ]signed|UNABLE_TO_VERIFY/i.test(text)) {
-    return new BotocoreError('botocore.exceptions.SSLError', `SSL validation failed for ${endpoint}/ [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1129)`);
+    return new BotocoreError(
+      'botocore.exceptions.SSLError',
+      `SSL validation failed for ${endpoint}/ [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1129)`,
+    );
   }
-  return new BotocoreError('botocore.exceptions.EndpointConnectionError', `Could not connect to the endpoint URL: "${endpoint.replace(/\/+$/, '')}/"`);
+  return new BotocoreError(
+    'botocore.exceptions.EndpointConnectionError',
+    `Could not connect to the endpoint URL: "${endpoint.replace(/\/+$/, '')}/"`,
+  );
 }
 
 function httpReason(status: number | undefined): string {
-  return { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error', 503: 'Service Unavailable' }[status ?? 0] ?? 'Unknown';
+  return (
+    { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error', 503: 'Service Unavailable' }[status ?? 0] ??
+    'Unknown'
+  );
 }

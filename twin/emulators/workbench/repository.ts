@@ -18,7 +18,10 @@ export const REPLICA_DEFAULT_BRANCH = 'v2.9';
 
 /** URLs the twin clones the replica from: the tutorial's own and RHOAI_TWIN_GIT_MIRRORS. */
 export function knownRepositoryUrls(env: NodeJS.ProcessEnv = process.env): string[] {
-  const mirrors = (env.RHOAI_TWIN_GIT_MIRRORS ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+  const mirrors = (env.RHOAI_TWIN_GIT_MIRRORS ?? '')
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
   return [TUTORIAL_REPOSITORY, ...mirrors];
 }
 

@@ -27,7 +27,12 @@ export const minioDenyingModelWrites: ImageEmulator = {
           if (write && key.startsWith(DENIED_PREFIX)) {
             req.resume();
             const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Access Denied.</Message><Key>${key}</Key><BucketName>${decodeURIComponent(segments[1] ?? '')}</BucketName><Resource>${rawPath}</Resource><RequestId>17C2B6F0A8E3D4C1</RequestId><HostId>dd9025bab4ad464b049177c95eb6ebf374d3b3fd1af9251148b658df7ac2e3e8</HostId></Error>`;
-            res.writeHead(403, { 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(body), Server: 'MinIO', 'X-Minio-Error-Code': 'AccessDenied' });
+            res.writeHead(403, {
+              'Content-Type': 'application/xml',
+              'Content-Length': Buffer.byteLength(body),
+              Server: 'MinIO',
+              'X-Minio-Error-Code': 'AccessDenied',
+            });
             return void res.end(body);
           }
           p.handler(req, res);

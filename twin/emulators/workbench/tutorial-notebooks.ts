@@ -101,7 +101,13 @@ export const TRAIN_NOTEBOOK: Cell[] = [
     ].join('\n'),
   ),
   md('## Save the model\n\nExport the model as ONNX into a numbered version directory, the layout the model servers expect.'),
-  code(['model_proto, _ = tf2onnx.convert.from_keras(model)', 'os.makedirs("models/fraud/1", exist_ok=True)', 'onnx.save(model_proto, "models/fraud/1/model.onnx")'].join('\n')),
+  code(
+    [
+      'model_proto, _ = tf2onnx.convert.from_keras(model)',
+      'os.makedirs("models/fraud/1", exist_ok=True)',
+      'onnx.save(model_proto, "models/fraud/1/model.onnx")',
+    ].join('\n'),
+  ),
   md('## Check the saved model\n\nLoad the ONNX file with onnxruntime and score the test set: fraud when the output is above 0.95.'),
   code(
     [
@@ -190,7 +196,15 @@ export function notebookJson(cells: Cell[], python = '3.9.18'): string {
       ),
       metadata: {
         kernelspec: { display_name: 'Python 3.9', language: 'python', name: 'python3' },
-        language_info: { codemirror_mode: { name: 'ipython', version: 3 }, file_extension: '.py', mimetype: 'text/x-python', name: 'python', nbconvert_exporter: 'python', pygments_lexer: 'ipython3', version: python },
+        language_info: {
+          codemirror_mode: { name: 'ipython', version: 3 },
+          file_extension: '.py',
+          mimetype: 'text/x-python',
+          name: 'python',
+          nbconvert_exporter: 'python',
+          pygments_lexer: 'ipython3',
+          version: python,
+        },
       },
       nbformat: 4,
       nbformat_minor: 4,

@@ -60,7 +60,9 @@ function deepMerge(target: any, patch: any): any {
 
 function stable(v: unknown): string {
   return JSON.stringify(v, (_k, val) =>
-    val && typeof val === 'object' && !Array.isArray(val) ? Object.fromEntries(Object.entries(val).sort(([a], [b]) => a.localeCompare(b))) : val,
+    val && typeof val === 'object' && !Array.isArray(val)
+      ? Object.fromEntries(Object.entries(val).sort(([a], [b]) => a.localeCompare(b)))
+      : val,
   );
 }
 
@@ -203,7 +205,13 @@ export class FakeKubeApi {
     const apiVersion = resource.group ? `${resource.group}/${resource.version}` : resource.version;
     if (!name) {
       if (method === 'GET' && isWatch) return this.watch(res, resource, namespace, url.searchParams);
-      if (method === 'GET') return this.json(res, 200, { apiVersion, kind: `${resource.kind}List`, metadata: { resourceVersion: String(this.rv) }, items: this.matching(resource, namespace, url.searchParams) });
+      if (method === 'GET')
+        return this.json(res, 200, {
+          apiVersion,
+          kind: `${resource.kind}List`,
+          metadata: { resourceVersion: String(this.rv) },
+          items: this.matching(resource, namespace, url.searchParams),
+        });
       if (method === 'POST') {
         const obj = JSON.parse(body) as Obj;
         const key = this.key(resource, namespace ?? obj.metadata.namespace, obj.metadata.name);
@@ -214,7 +222,8 @@ export class FakeKubeApi {
     }
     const key = this.key(resource, namespace, name);
     const existing = this.store.get(key);
-    if (method === 'GET') return existing ? this.json(res, 200, existing) : this.status(res, 404, 'NotFound', `${resource.plural} "${name}" not found`);
+    if (method === 'GET')
+      return existing ? this.json(res, 200, existing) : this.status(res, 404, 'NotFound', `${resource.plural} "${name}" not found`);
     if (method === 'DELETE') {
       if (!existing) return this.status(res, 404, 'NotFound', `${resource.plural} "${name}" not found`);
       this.remove(apiVersion, resource.kind, namespace, name);
@@ -230,8 +239,10 @@ export class FakeKubeApi {
         return this.json(res, existing ? 200 : 201, this.save(resource, key, merged, existing ? 'MODIFIED' : 'ADDED'));
       }
       if (!existing) return this.status(res, 404, 'NotFound', `${resource.plural} "${name}" not found`);
-      if (type === 'application/json-patch+json') return this.status(res, 415, 'UnsupportedMediaType', 'json patch not supported by the fake');
-      const merged = subresource === 'status' ? { ...existing, status: deepMerge(existing.status, patch.status) } : deepMerge(existing, patch);
+      if (type === 'application/json-patch+json')
+        return this.status(res, 415, 'UnsupportedMediaType', 'json patch not supported by the fake');
+      const merged =
+        subresource === 'status' ? { ...existing, status: deepMerge(existing.status, patch.status) } : deepMerge(existing, patch);
       return this.json(res, 200, this.save(resource, key, merged, 'MODIFIED'));
     }
     return this.status(res, 405, 'MethodNotAllowed', method);
@@ -241,7 +252,19 @@ export class FakeKubeApi {
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
     const from = Number(query.get('resourceVersion') ?? '0');
     if (from && from < this.compactedBefore) {
-      res.end(JSON.stringify({ type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', status: 'Failure', code: 410, reason: 'Expired', message: `too old resource version: ${from} (${this.compactedBefore})` } }) + '\n');
+      res.end(
+        JSON.stringify({
+          type: 'ERROR',
+          object: {
+            kind: 'Status',
+            apiVersion: 'v1',
+            status: 'Failure',
+            code: 410,
+            reason: 'Expired',
+            message: `too old resource version: ${from} (${this.compactedBefore})`,
+          },
+        }) + '\n',
+      );
       return;
     }
     const watcher: Watcher = { res, resource, namespace, query };
@@ -281,7 +304,9 @@ export class FakeKubeApi {
   private matching(resource: FakeResource, namespace: string | undefined, query: URLSearchParams): Obj[] {
     const prefix = this.key(resource, undefined, '').split('|')[0];
     return [...this.store.entries()]
-      .filter(([key, obj]) => key.startsWith(prefix + '|') && (!namespace || obj.metadata.namespace === namespace) && this.matches(obj, query))
+      .filter(
+        ([key, obj]) => key.startsWith(prefix + '|') && (!namespace || obj.metadata.namespace === namespace) && this.matches(obj, query),
+      )
       .map(([, obj]) => obj);
   }
 
@@ -342,7 +367,12 @@ export class FakeKubeApi {
       }
       return undefined;
     }
-    return { resource, namespace: m[4] ? decodeURIComponent(m[4]) : undefined, name: m[6] ? decodeURIComponent(m[6]) : undefined, subresource: m[7] };
+    return {
+      resource,
+      namespace: m[4] ? decodeURIComponent(m[4]) : undefined,
+      name: m[6] ? decodeURIComponent(m[6]) : undefined,
+      subresource: m[7],
+    };
   }
 
   private json(res: ServerResponse, code: number, body: unknown): void {

@@ -29,7 +29,9 @@ async function main(): Promise<void> {
   const api = await FakeKubeApi.start();
   fs.mkdirSync(path.dirname(kubeconfig), { recursive: true });
   fs.writeFileSync(kubeconfig, api.kubeconfigYaml(), { mode: 0o600 });
-  process.stdout.write(`some startup chatter\nrhoai-twin ready api=${api.url} kubeconfig=${kubeconfig} RHOAI_RESOLVE=*.apps.twin.local=127.0.0.1:9 audit=${audit}\n`);
+  process.stdout.write(
+    `some startup chatter\nrhoai-twin ready api=${api.url} kubeconfig=${kubeconfig} RHOAI_RESOLVE=*.apps.twin.local=127.0.0.1:9 audit=${audit}\n`,
+  );
   const exitWithPid = Number(option('--exit-with-pid'));
   if (exitWithPid) {
     // Test helper only: the real twin watches its coordinator its own way.
