@@ -9,7 +9,6 @@
 //   node scripts/test.mjs --unit   only the unit and integration tests
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -87,11 +86,6 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
 
 async function main() {
   fs.mkdirSync(reports, { recursive: true });
-  // Every twin of this test run (hundreds: one per fault, per test file) shares its RSA keys through
-  // a private directory made for this run (see twin/api/tls.ts), instead of making its own.
-  const keyCache = fs.mkdtempSync(path.join(os.tmpdir(), 'rhoai-twin-keys-'));
-  process.env.RHOAI_TWIN_KEY_CACHE = keyCache;
-  process.on('exit', () => fs.rmSync(keyCache, { recursive: true, force: true }));
   let passed = 0;
   let failed = 0;
   let skipped = 0;

@@ -1,8 +1,6 @@
 // Certificates of the twin: its own CA, the API server's serving certificate and the default
 // ingress (router) certificate for *.apps.<domain>. Keys come from node:crypto; node-forge signs.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import forge from 'node-forge';
 
 export interface KeyPair {
@@ -20,31 +18,8 @@ const keysByGroup = new Map<string, KeyMaterial>();
 function newKey(group: string | undefined): KeyMaterial {
   if (!group) return generateKey();
   let key = keysByGroup.get(group);
-  if (!key) keysByGroup.set(group, (key = cachedKey(group) ?? generateKey()));
+  if (!key) keysByGroup.set(group, (key = generateKey()));
   return key;
-}
-
-/**
- * A test run starts hundreds of twins: with RHOAI_TWIN_KEY_CACHE (a private directory, set by
- * `npm test`) the key of a group is made once and shared across processes (files 0600). Unset,
- * as for a user's twin, every process makes its own keys.
- */
-function cachedKey(group: string): KeyMaterial | undefined {
-  const dir = process.env.RHOAI_TWIN_KEY_CACHE;
-  if (!dir) return undefined;
-  const file = join(dir, `${group.replace(/[^a-z0-9-]/gi, '_')}.pem`);
-  try {
-    return keyFromPem(readFileSync(file, 'utf8'));
-  } catch {
-    const key = generateKey();
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    try {
-      writeFileSync(file, key.keyPem, { flag: 'wx', mode: 0o600 });
-    } catch {
-      // another process wrote it first: either key serves
-    }
-    return key;
-  }
 }
 
 function generateKey(): KeyMaterial {

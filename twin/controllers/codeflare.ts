@@ -164,6 +164,8 @@ export class CodeFlareOperator implements Controller {
   private readonly started = new Map<string, { config: KubeRayConfig; since: string }>();
   /** RayClusters the webhook has seen (it mutates a create once). */
   private readonly admitted = new Set<string>();
+  /** When the first manager (and so the webhook) started serving. */
+  private firstSince?: string;
 
   constructor(private readonly ctx: ControllerContext) {
     this.client = ctx.clientFor('codeflare-operator', 'redhat-ods-applications:codeflare-operator-controller-manager');
@@ -213,7 +215,10 @@ export class CodeFlareOperator implements Controller {
     const config = loadKubeRayConfig(cm);
     // main.go: an empty ingressDomain is resolved from the cluster's Ingress config.
     if (!config.ingressDomain) config.ingressDomain = this.client.get('config.openshift.io/v1', 'Ingress', 'cluster')?.spec?.domain ?? '';
-    this.started.set(uid, { config, since: timestamp() });
+    const since = timestamp();
+    this.started.set(uid, { config, since });
+    // The webhook has been served since the first manager started (a rollout keeps one serving).
+    this.firstSince ??= since;
     if (this.ctx.faults.has('codeflare-config-edited-not-restarted')) this.editConfigWithoutRestart(namespace);
     this.requeueRayClusters();
   }
@@ -237,7 +242,7 @@ export class CodeFlareOperator implements Controller {
   private running(): { config: KubeRayConfig; since: string } | undefined {
     if (!deploymentAvailable(this.client, CODEFLARE_DEPLOYMENT, applicationsNamespace(this.client))) return undefined;
     const started = [...this.started.values()].sort((a, b) => b.since.localeCompare(a.since));
-    return started[0] && { config: started[0].config, since: started[started.length - 1]!.since };
+    return started[0] && { config: started[0].config, since: this.firstSince ?? started[started.length - 1]!.since };
   }
 
   // ---- RayClusters: the webhook's defaults, the controller's finalizer and CA secret, KubeRay's state ----
