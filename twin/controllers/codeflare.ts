@@ -22,15 +22,14 @@
 // - github.com/red-hat-data-services/kuberay, branch rhoai-2.9 (KubeRay 1.1),
 //   ray-operator/controllers/ray/raycluster_controller.go calculateStatus: a RayCluster with
 //   spec.suspend and no pods has status.state "suspended".
-// Not modelled: the webhook runs at admission on a real cluster; the twin's API server has no
-// admission webhooks, so the operator makes the same changes right after the create (a client sees
-// them a moment later). The OAuth Route/Service/Secret/ClusterRoleBinding, the NetworkPolicies and
+// The webhook runs at admission (the API server's admissionWebhooks): a create while no manager
+// serves it is refused, as with failurePolicy Fail, and retried by clients. The OAuth Route/Service/Secret/ClusterRoleBinding, the NetworkPolicies and
 // the validating webhook are not modelled, nor KubeRay's pods.
 import * as yaml from 'js-yaml';
 import type { TwinClient } from '../api/client';
 import { timestamp } from '../api/meta';
 import { createCa } from '../api/tls';
-import type { KObject } from '../api/types';
+import { ApiError, type KObject } from '../api/types';
 import type { FaultDefinition } from '../fault-definition';
 import { applicationsNamespace, deploymentAvailable } from './kueue';
 import { conditionOf, keyOf, splitKey, WorkQueue, type Controller, type ControllerContext } from './runtime';
@@ -184,8 +183,30 @@ export class CodeFlareOperator implements Controller {
       if (type === 'DELETED') this.admitted.delete(rc.metadata.uid!);
       else this.queue.enqueue(`rc/${keyOf(rc)}`);
     });
+    // The mutating webhook mraycluster.ray.openshift.ai (config/webhook/manifests.yaml), called at
+    // admission: it changes a RayCluster being created while a manager serves it, and with the
+    // operator deployed but no manager serving yet the API server refuses the create
+    // (failurePolicy Fail), which a client retries.
+    this.ctx.api.admissionWebhooks.push((rt, obj) => {
+      if (rt.group === 'ray.io' && rt.kind === 'RayCluster') this.admit(obj);
+    });
     if (this.ctx.faults.has('codeflare-community-operator-leftover')) this.leaveCommunityOperator();
     if (this.ctx.faults.has('kuberay-helm-operator-alongside')) this.installHelmKubeRay();
+  }
+
+  private admit(rc: KObject): void {
+    const namespace = applicationsNamespace(this.client);
+    if (!this.client.get('apps/v1', 'Deployment', CODEFLARE_DEPLOYMENT, namespace)) return;
+    const operator = this.running();
+    if (!operator) {
+      throw new ApiError(
+        500,
+        'InternalError',
+        `Internal error occurred: failed calling webhook "mraycluster.ray.openshift.ai": failed to call webhook: Post "https://codeflare-operator-webhook-service.${namespace}.svc:443/mutate-ray-io-v1-raycluster?timeout=10s": dial tcp 172.30.0.10:443: connect: connection refused`,
+      );
+    }
+    rc.spec = webhookDefault(rc, operator.config).spec;
+    this.admitted.add(rc.metadata.uid!);
   }
 
   private isManagerPod(pod: KObject): boolean {

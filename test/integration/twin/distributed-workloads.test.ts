@@ -458,7 +458,15 @@ describe('the twin CodeFlare operator and RayClusters', () => {
       });
       deploy(c.client, 'codeflare-operator-manager');
       await waitFor('manager available', () => available(c.client, 'codeflare-operator-manager'));
-      c.client.create(rayCluster('plain'));
+      // Until a manager serves the webhook the API server refuses the create (failurePolicy Fail): retry as a client does.
+      await waitFor('the webhook to admit the RayCluster', () => {
+        try {
+          return c.client.create(rayCluster('plain'));
+        } catch (error) {
+          if ((error as { code?: number }).code === 500) return undefined;
+          throw error;
+        }
+      });
       const rc = await waitFor('the finalizer', () => {
         const o = c.client.get('ray.io/v1', 'RayCluster', 'plain', 'default');
         return o?.metadata.finalizers?.includes(OAUTH_FINALIZER) ? o : undefined;
