@@ -74,14 +74,14 @@ export const CLUSTER_IN_USE_FAULTS: FaultDefinition[] = [
     name: NO_DEFAULT_STORAGE_CLASS_FAULT,
     description:
       'The cluster has no default StorageClass: a workbench\'s cluster storage (a claim without a class) stays Pending, "no persistent volumes available for this claim and no storage class is set", and the workbench pod is unschedulable',
-    caughtBy: '@req.UI-WB-15',
+    caughtBy: '@req.UI-WB-15 and @req.UI-STO-03',
     expectMessage: 'no storage class is set',
   },
   {
     name: MINIO_STORAGE_FULL,
     description:
       "The drive under a project's MinIO is full: MinIO refuses every object write with 507 XMinioStorageFull (buckets can still be made)",
-    caughtBy: '@req.UI-STO-01',
+    caughtBy: '@req.UI-STO-01 and @req.UI-DC-01',
     expectMessage: 'XMinioStorageFull',
   },
   {

@@ -16,6 +16,8 @@
 //     changes are picked up (the Secret is watched). Plain requests go to the virtual hosts of
 //     virtual-hosts.ts (InferenceService hosts to their predictors); any other host gets Envoy's
 //     404 (server: istio-envoy): no VirtualService routes it.
+// Upstream followed: github.com/maistra/istio (OpenShift Service Mesh 2.5's Istio), pilot's Gateway
+// servers and SDS credentialName handling (pilot/pkg/networking/core/v1alpha3/gateway.go).
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TwinClient } from '../api/client';

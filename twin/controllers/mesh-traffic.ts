@@ -12,6 +12,9 @@
 //     ("RBAC: access denied", 403); a provider that does not answer makes the check fail closed
 //     (403), as ext_authz's default does. A pod without istio-proxy applies no policy.
 // Only CUSTOM policies are modelled (ALLOW and DENY policies are not evaluated).
+// Upstream followed: github.com/maistra/istio pilot/pkg/security/authz/builder (a CUSTOM
+// AuthorizationPolicy becomes an ext_authz filter to the mesh's extension provider) and
+// github.com/knative-extensions/net-istio (the VirtualServices of a Knative route).
 import * as http from 'node:http';
 import * as yaml from 'js-yaml';
 import { randomUUID } from 'node:crypto';

@@ -17,6 +17,9 @@
 // /oauth/token/implicit with the token in the fragment (response_type=token); with
 // response_type=code it redirects with a code that POST /oauth/token exchanges (PKCE plain/S256),
 // the flow `oc login -u -p` of OpenShift 4.x uses.
+// Upstream followed: github.com/openshift/oauth-server (the /oauth/authorize and /oauth/token
+// endpoints, the htpasswd identity provider) and github.com/openshift/cluster-authentication-operator
+// (config observation of OAuth `cluster`, a new oauth-openshift rollout per revision).
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as bcrypt from 'bcryptjs';

@@ -5,6 +5,8 @@
 // in the pod's emulated container; logs as text, whole or followed. RBAC is the API server's
 // (`create pods/exec`, `get pods/log`), checked before these handlers run. SPDY (kubectl before
 // 1.30) is not spoken: such a request is refused with a message that says so.
+// Upstream followed: kubernetes staging/src/k8s.io/apiserver/pkg/util/wsstream (channel.k8s.io
+// framing) and staging/src/k8s.io/client-go/tools/remotecommand (the v4/v5 protocols' status channel).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';

@@ -2,6 +2,9 @@
 // RHOAI 2.9 manual install uses it: Knative Serving with the Istio ingress of OpenShift Service Mesh.
 // The release played is the one OLM installed (the Succeeded serverless-operator CSV's
 // spec.version; the twin catalog's stable channel gives 1.32.0): Serverless 1.N ships Knative
+// Upstream followed: github.com/openshift-knative/serverless-operator, release-1.3x,
+// openshift-knative-operator/cmd/operator/kodata/knative-serving/<version>/2-serving-core.yaml (the
+// Deployments each release ships; domain-mapping only up to 1.31).
 // Serving 1.(N-21) (openshift-knative/serverless-operator release-1.31 → kodata/knative-serving/1.10,
 // release-1.32 → 1.11, release-1.33 → 1.12). The twin's contract:
 // - a KnativeServing lives in knative-serving and there is one (the Serverless webhook's rule);

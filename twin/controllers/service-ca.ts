@@ -8,6 +8,8 @@
 // Service is reported on the Service (service.beta.openshift.io/serving-cert-generation-error), as
 // the operator does. The signer is the twin's own, generated when the twin starts: the
 // openshift-service-ca.crt ConfigMaps of the namespaces are not rewritten with it.
+// Upstream followed: github.com/openshift/service-ca-operator pkg/controller/servingcert (the
+// serving-cert Secret per annotated Service) and pkg/controller/cabundleinjector (inject-cabundle).
 import type { TwinClient } from '../api/client';
 import { timestamp } from '../api/meta';
 import { createCa, createServingCert } from '../api/tls';

@@ -8,6 +8,8 @@
 // when the pod goes, as the retention policy Retain does), and the status kubectl and the notebook
 // controller read: replicas, readyReplicas, availableReplicas, currentReplicas, updatedReplicas,
 // currentRevision, updateRevision, observedGeneration.
+// Upstream followed: kubernetes pkg/controller/statefulset (stateful_set_control.go: OrderedReady;
+// stateful_pod_control.go: SuccessfulCreate / FailedCreate events).
 import { createHash } from 'node:crypto';
 import type { TwinClient } from '../api/client';
 import { ownerReference } from '../api/meta';

@@ -2,6 +2,8 @@
 // istio-gateways.ts serves the TLS of the hosts routed to the gateway and asks the router set here
 // what to do with each plain request; a host no router takes gets Envoy's 404 there. The KServe
 // controller sets the router (mesh-traffic.ts): InferenceService hosts go to their predictors.
+// Upstream followed: github.com/maistra/istio pilot/pkg/networking/core/v1alpha3 (virtual hosts of
+// a Gateway's HTTP routes: a host no VirtualService routes gets Envoy's 404 from the gateway).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ControllerContext } from './runtime';
 
