@@ -9,9 +9,9 @@ import { minioEmulator } from './index';
 export const MINIO_STORAGE_FULL = 'minio-storage-full';
 export const MINIO_READ_QUORUM = 'minio-read-quorum-lost';
 
-interface MinioFailure {
-  /** Whether the request (method, object key) is one the fault answers. */
-  hits(method: string, key: string): boolean;
+export interface MinioFailure {
+  /** Whether the request (method, object key, URL) is one the fault answers. */
+  hits(method: string, key: string, url: string): boolean;
   status: number;
   code: string;
   message: string;
@@ -36,6 +36,11 @@ const FAILURES: Record<string, MinioFailure> = {
 export function failingMinio(fault: string): ImageEmulator {
   const failure = FAILURES[fault];
   if (!failure) throw new Error(`no MinIO fault ${fault}`);
+  return minioAnswering(failure);
+}
+
+/** MinIO answering the requests a failure hits with its error, and everything else as usual. */
+export function minioAnswering(failure: MinioFailure): ImageEmulator {
   return {
     name: 'minio',
     matches: (image) => minioEmulator.matches(image),
@@ -49,7 +54,7 @@ export function failingMinio(fault: string): ImageEmulator {
             const rawPath = (req.url ?? '/').split('?')[0];
             const segments = rawPath.split('/');
             const key = segments.length > 2 ? decodeURIComponent(segments.slice(2).join('/')) : '';
-            if (!failure.hits(req.method ?? 'GET', key)) return p.handler(req, res);
+            if (!failure.hits(req.method ?? 'GET', key, req.url ?? '/')) return p.handler(req, res);
             req.resume();
             const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${failure.code}</Code><Message>${failure.message}</Message><Key>${key}</Key><BucketName>${decodeURIComponent(segments[1] ?? '')}</BucketName><Resource>${rawPath}</Resource><RequestId>17C2B6F0A8E3D4C2</RequestId><HostId>dd9025bab4ad464b049177c95eb6ebf374d3b3fd1af9251148b658df7ac2e3e8</HostId></Error>`;
             res.writeHead(failure.status, {
