@@ -38,12 +38,12 @@ export function scenarioTags(): string[][] {
  */
 export function runTagsFor(caughtBy: string): string {
   const caught = caughtScenarios(caughtBy);
-  // The answers to the seed's questions need the installer first (its admin, Kueue), nothing else.
-  if (caught.some((tags) => tags.includes('@questions')) && !caught.some((tags) => tags.includes('@tutorial')))
-    return `@install or (${caughtBy})`;
-  if (!caught.some((tags) => tags.includes('@tutorial'))) return '@install';
-  const install = caught.some((tags) => tags.includes('@distributed')) ? '@install' : '(@install and not @distributed)';
-  return `${install} or (${caughtBy})`;
+  if (caught.every((tags) => tags.includes('@install'))) return '@install';
+  // The answers to the seed's questions and the distributed workloads need the whole installer
+  // (its admin, Kueue); the tutorials, pipelines and dashboard scenarios do without its
+  // distributed-workloads configuration.
+  const whole = caught.some((tags) => tags.includes('@distributed') || tags.includes('@questions'));
+  return `${whole ? '@install' : '(@install and not @distributed)'} or (${caughtBy})`;
 }
 
 /** The tags of the scenarios a fault's caughtBy selects. */
@@ -52,7 +52,11 @@ function caughtScenarios(caughtBy: string): string[][] {
   return scenarioTags().filter((tags) => expression.evaluate(tags));
 }
 
-/** Whether tutorial scenarios catch the fault (its run trains and serves models: the longer bound and the early start). */
+/**
+ * Whether scenarios after the installer catch the fault (tutorials, pipelines, Ray, dashboard,
+ * questions): its run installs first and goes on past the first failure (the longer bound, the
+ * early start).
+ */
 export function caughtInTutorial(caughtBy: string): boolean {
-  return caughtScenarios(caughtBy).some((tags) => tags.includes('@tutorial'));
+  return caughtScenarios(caughtBy).some((tags) => !tags.includes('@install'));
 }
