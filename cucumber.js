@@ -7,13 +7,18 @@ const path = require('node:path');
 
 require('tsx/cjs');
 const { loadSettings, ConfigurationError } = require('./support/config');
-const { selectionProblems } = require('./support/config/selection');
+const { selectionProblems, selectedScenarios, subscribedPackages } = require('./support/config/selection');
 
 try {
   // The settings, then what the command line selects (no scenario at all; the admin's scenarios on
   // a real cluster without RHOAI_ADMIN_PASSWORD): either stops the run before anything is applied.
   const problems = selectionProblems(loadSettings(process.env), process.argv, path.join(__dirname, 'features'));
   if (problems.length) throw new ConfigurationError(problems);
+  // The operators the selected scenarios subscribe to: their pinned versions are checked against the
+  // catalog before the first scenario (support/install/pinned-catalog.ts).
+  process.env.RHOAI_RUN_SUBSCRIBES = subscribedPackages(selectedScenarios(process.argv, path.join(__dirname, 'features')).selected).join(
+    ',',
+  );
 } catch (error) {
   if (error instanceof ConfigurationError) {
     process.stderr.write(`${error.message}\n`);

@@ -11,7 +11,8 @@
 // resolves once the CSV is installed) unapproved and reported. A catalog without the version is
 // refused before anything is written, naming what it offers.
 import assert from 'node:assert/strict';
-import { hasCondition, type KObject, type ObjectRef } from './cluster';
+import { hasCondition, type ClusterClient, type KObject, type ObjectRef } from './cluster';
+import type { Settings } from './config';
 import type { RhoaiWorld } from './world';
 
 declare module './world' {
@@ -29,10 +30,10 @@ const SOURCE = 'redhat-operators';
 export interface OperatorPackage {
   package: string;
   namespace: string;
-  channel: (world: RhoaiWorld) => string | undefined;
+  channel: (settings: Settings) => string | undefined;
   channelSetting: string;
   /** A version or minor to pin; undefined accepts the channel head (and pins that). */
-  version: (world: RhoaiWorld) => string | undefined;
+  version: (settings: Settings) => string | undefined;
   versionSetting: string;
 }
 
@@ -40,33 +41,33 @@ export const OPERATORS: Record<string, OperatorPackage> = {
   'rhods-operator': {
     package: 'rhods-operator',
     namespace: 'redhat-ods-operator',
-    channel: (w) => w.settings.operatorChannel,
+    channel: (s) => s.operatorChannel,
     channelSetting: 'RHOAI_OPERATOR_CHANNEL',
-    version: (w) => w.settings.expectedVersion,
+    version: (s) => s.expectedVersion,
     versionSetting: 'RHOAI_EXPECTED_VERSION',
   },
   servicemeshoperator: {
     package: 'servicemeshoperator',
     namespace: 'openshift-operators',
-    channel: (w) => w.settings.serviceMeshChannel,
+    channel: (s) => s.serviceMeshChannel,
     channelSetting: 'RHOAI_SERVICEMESH_CHANNEL',
-    version: (w) => w.settings.serviceMeshVersion,
+    version: (s) => s.serviceMeshVersion,
     versionSetting: 'RHOAI_SERVICEMESH_VERSION',
   },
   'serverless-operator': {
     package: 'serverless-operator',
     namespace: 'openshift-serverless',
-    channel: (w) => w.settings.serverlessChannel,
+    channel: (s) => s.serverlessChannel,
     channelSetting: 'RHOAI_SERVERLESS_CHANNEL',
-    version: (w) => w.settings.serverlessVersion,
+    version: (s) => s.serverlessVersion,
     versionSetting: 'RHOAI_SERVERLESS_VERSION',
   },
   'authorino-operator': {
     package: 'authorino-operator',
     namespace: 'openshift-operators',
-    channel: (w) => w.settings.authorinoChannel,
+    channel: (s) => s.authorinoChannel,
     channelSetting: 'RHOAI_AUTHORINO_CHANNEL',
-    version: (w) => w.settings.authorinoVersion,
+    version: (s) => s.authorinoVersion,
     versionSetting: 'RHOAI_AUTHORINO_VERSION',
   },
 };
@@ -251,10 +252,13 @@ export function choosePin(
   return { package: op.package, catalog, channel: channel.name, csv: pick.name, version: pick.version, head: channel.currentCSV };
 }
 
-/** Reads the package's PackageManifest and chooses what to pin (see choosePin); refuses before anything is applied. */
-export async function pinFor(world: RhoaiWorld, pkg: string): Promise<InstallPin> {
+/**
+ * Reads the package's PackageManifest and chooses what to pin (see choosePin); refuses before
+ * anything is applied. Reads only.
+ */
+export async function readPin(cluster: ClusterClient, settings: Settings, pkg: string): Promise<InstallPin> {
   const op = operator(pkg);
-  const manifest = await world.cluster.get({
+  const manifest = await cluster.get({
     apiVersion: 'packages.operators.coreos.com/v1',
     kind: 'PackageManifest',
     name: op.package,
@@ -264,9 +268,15 @@ export async function pinFor(world: RhoaiWorld, pkg: string): Promise<InstallPin
     manifest,
     `the catalog offers no package ${op.package} (no PackageManifest ${MARKETPLACE}/${op.package}): is the redhat-operators catalog available, or mirrored with it?`,
   );
-  const pin = choosePin(manifest, op, op.channel(world), op.version(world));
-  const asked =
-    op.version(world) === undefined ? `the channel head (${op.versionSetting}=any)` : `${op.version(world)} (${op.versionSetting})`;
+  return choosePin(manifest, op, op.channel(settings), op.version(settings));
+}
+
+/** readPin, and what it chose in the report. */
+export async function pinFor(world: RhoaiWorld, pkg: string): Promise<InstallPin> {
+  const op = operator(pkg);
+  const pin = await readPin(world.cluster, world.settings, pkg);
+  const wanted = op.version(world.settings);
+  const asked = wanted === undefined ? `the channel head (${op.versionSetting}=any)` : `${wanted} (${op.versionSetting})`;
   world.report.text(
     `pinned install of ${op.package}`,
     `${op.package}: asked for ${asked}; catalog ${pin.catalog}, channel ${pin.channel} (head ${pin.head}); pinning ${pin.csv} (version ${pin.version}) with startingCSV` +
@@ -278,6 +288,33 @@ export async function pinFor(world: RhoaiWorld, pkg: string): Promise<InstallPin
 /** The refusal before any write: the catalog must carry the RHOAI version the run pins. */
 export async function assertCatalogOffersPinnedVersion(world: RhoaiWorld, pkg: string): Promise<void> {
   await pinFor(world, pkg);
+}
+
+/**
+ * The run's check before its first scenario: every operator the selected scenarios subscribe to
+ * has the version its setting asks for in the catalog. A version missing from the catalog stops
+ * the run here, before any scenario has written anything (see support/install/pinned-catalog.ts).
+ */
+export async function assertCatalogsOfferPins(
+  cluster: ClusterClient,
+  settings: Settings,
+  packages: readonly string[],
+): Promise<InstallPin[]> {
+  const pins: InstallPin[] = [];
+  const problems: string[] = [];
+  for (const pkg of packages) {
+    try {
+      pins.push(await readPin(cluster, settings, pkg));
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+  }
+  if (problems.length) {
+    const refusal = new Error(`the run stops before its first scenario, nothing was applied:\n  - ${problems.join('\n  - ')}`);
+    refusal.stack = refusal.message; // what the user must change, without our stack trace under it
+    throw refusal;
+  }
+  return pins;
 }
 
 // ---- subscriptions ----

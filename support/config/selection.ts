@@ -17,6 +17,8 @@ export interface SelectedScenario {
   name: string;
   uri: string;
   tags: string[];
+  /** The text of each step, as Cucumber compiles it (outline values filled in). */
+  steps: string[];
 }
 
 /** Every scenario (each example row counts) of the feature files under dir, with its compiled tags. */
@@ -28,7 +30,12 @@ export function scenariosUnder(dir: string): SelectedScenario[] {
   const newId = IdGenerator.incrementing();
   return files(dir).flatMap((uri) => {
     const doc = new Parser(new AstBuilder(newId), new GherkinClassicTokenMatcher()).parse(fs.readFileSync(uri, 'utf8'));
-    return compile(doc, uri, newId).map((p) => ({ name: p.name, uri, tags: p.tags.map((t) => t.name) }));
+    return compile(doc, uri, newId).map((p) => ({
+      name: p.name,
+      uri,
+      tags: p.tags.map((t) => t.name),
+      steps: p.steps.map((st) => st.text),
+    }));
   });
 }
 
@@ -87,11 +94,14 @@ export function targetsCluster(settings: Settings, home?: string): boolean {
   }
 }
 
-/** The problems with what the command line selects; empty when the run may start. */
-export function selectionProblems(settings: Settings, argv: readonly string[], featuresDir: string, home?: string): string[] {
+/** The scenarios the command line selects, or the problems with its tag expressions. */
+export function selectedScenarios(
+  argv: readonly string[],
+  featuresDir: string,
+): { all: SelectedScenario[]; selected: SelectedScenario[]; problems: string[] } {
   const { tags, paths } = selectionOf(argv);
-  if (paths) return [];
   const all = scenariosUnder(featuresDir);
+  if (paths) return { all, selected: all, problems: [] };
   const problems: string[] = [];
   let selected = all;
   for (const expression of tags) {
@@ -106,6 +116,23 @@ export function selectionProblems(settings: Settings, argv: readonly string[], f
     }
     selected = selected.filter((s) => parsed.evaluate(s.tags));
   }
+  return { all, selected, problems };
+}
+
+/** The step by which a scenario subscribes to an operator (step-definitions/olm.steps.ts). */
+const SUBSCRIBE_STEP = /^I subscribe to the "([^"]+)" operator$/;
+
+/** The operator packages the scenarios subscribe to, in order of first use. */
+export function subscribedPackages(scenarios: readonly SelectedScenario[]): string[] {
+  const packages = scenarios.flatMap((s) => s.steps.map((text) => SUBSCRIBE_STEP.exec(text)?.[1]).filter((p): p is string => !!p));
+  return [...new Set(packages)];
+}
+
+/** The problems with what the command line selects; empty when the run may start. */
+export function selectionProblems(settings: Settings, argv: readonly string[], featuresDir: string, home?: string): string[] {
+  const { tags, paths } = selectionOf(argv);
+  if (paths) return [];
+  const { all, selected, problems } = selectedScenarios(argv, featuresDir);
   if (problems.length) return problems;
   if (!selected.length) {
     const known = [...new Set(all.flatMap((s) => s.tags).filter((t) => !t.startsWith('@req.')))].sort();

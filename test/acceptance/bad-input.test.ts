@@ -173,6 +173,16 @@ describe('bad input stops the run, says why and writes nothing', { concurrency: 
       args: ['--tags', '@install'],
       says: ['RHOAI_ADMIN_PASSWORD is not set', 'log in as the admin user', 'at least 8 characters'],
     }),
+    () => ({
+      what: 'an RHOAI version the catalog does not carry (checked before the first scenario, not at INS-OP-01)',
+      env: { ...onTwin(), RHOAI_EXPECTED_VERSION: '2.99' },
+      says: ['catalog redhat-operators offers no rhods-operator 2.99', 'its channels offer fast (', 'set RHOAI_EXPECTED_VERSION'],
+    }),
+    () => ({
+      what: 'a Service Mesh version the catalog does not carry',
+      env: { ...onTwin(), RHOAI_SERVICEMESH_VERSION: '9.1' },
+      says: ['offers no servicemeshoperator 9.1', 'set RHOAI_SERVICEMESH_VERSION'],
+    }),
   ];
 
   for (const [i, make] of matrix.entries()) {

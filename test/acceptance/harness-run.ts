@@ -50,8 +50,10 @@ export function runHarness(args: string[], env: Record<string, string | undefine
 }
 
 export function readScenarios(file: string): ScenarioResult[] {
-  if (!existsSync(file)) return [];
-  const features = JSON.parse(readFileSync(file, 'utf8')) as {
+  // A run stopped before its first scenario (a BeforeAll refusal) leaves the JSON report empty.
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  if (!text.trim()) return [];
+  const features = JSON.parse(text) as {
     tags?: { name: string }[];
     elements?: {
       name: string;
