@@ -3,15 +3,17 @@
 //   rhoai-twin serve --kubeconfig FILE [--port N] [--ingress-port N] [--audit-log FILE]
 //                    [--faults a,b] [--latency-ms N] [--apps-domain D] [--nodes default|no-gpu|FILE]
 //                    [--exit-with-pid PID] [--profile empty|brownfield]
+//                    [--restore SNAPSHOT] [--snapshot-on-exit SNAPSHOT]
 //   rhoai-twin faults [--json]
 import { FAULT_CATALOGUE, UnknownFaultError } from './faults';
 import { parseProfile } from './bootstrap';
 import { startTwin } from './server';
+import { readSnapshot, writeSnapshot } from './snapshot';
 
 const USAGE = `usage:
   rhoai-twin serve --kubeconfig FILE [--port N] [--ingress-port N] [--audit-log FILE] [--faults a,b]
                    [--latency-ms N] [--apps-domain DOMAIN] [--nodes default|no-gpu|FILE] [--exit-with-pid PID]
-                   [--profile empty|brownfield]
+                   [--profile empty|brownfield] [--restore SNAPSHOT] [--snapshot-on-exit SNAPSHOT]
   rhoai-twin faults [--json]
 
 --nodes: the cluster's nodes: default (twin/bootstrap/nodes.yaml), no-gpu (the same without the
@@ -20,8 +22,13 @@ NVIDIA GPU worker), or a file in the nodes.yaml format.
 --profile: how the cluster begins; empty (a fresh cluster, the default) or brownfield (a cluster in
 use: identity providers with users, team projects with workloads, a cluster-admin binding).
 
-environment: RHOAI_TWIN_FAULTS, RHOAI_TWIN_AUDIT_LOG, RHOAI_TWIN_LATENCY_MS, RHOAI_TWIN_NODES and
-RHOAI_TWIN_PROFILE are used when the matching option is not given.`;
+--snapshot-on-exit: when the twin stops (SIGTERM, SIGINT), write its state (objects and keys, 0600)
+to SNAPSHOT. --restore: start from such a snapshot instead of a new cluster, as a cluster restarts:
+controllers reconcile what is there, running pods' containers start again (twin/snapshot.ts).
+
+environment: RHOAI_TWIN_FAULTS, RHOAI_TWIN_AUDIT_LOG, RHOAI_TWIN_LATENCY_MS, RHOAI_TWIN_NODES,
+RHOAI_TWIN_PROFILE and RHOAI_TWIN_RESTORE are used when the matching option is not given;
+RHOAI_TWIN_KEY_DIR is where the twin keeps its generated keys between runs (off: in memory only).`;
 
 class UsageError extends Error {}
 
@@ -50,7 +57,20 @@ function int(flags: Map<string, string>, name: string, fallback?: string): numbe
 }
 
 const KNOWN = {
-  serve: ['kubeconfig', 'port', 'ingress-port', 'audit-log', 'faults', 'latency-ms', 'apps-domain', 'nodes', 'exit-with-pid', 'profile'],
+  serve: [
+    'kubeconfig',
+    'port',
+    'ingress-port',
+    'audit-log',
+    'faults',
+    'latency-ms',
+    'apps-domain',
+    'nodes',
+    'exit-with-pid',
+    'profile',
+    'restore',
+    'snapshot-on-exit',
+  ],
   faults: ['json'],
 };
 
@@ -86,7 +106,16 @@ async function main(argv: string[]): Promise<number> {
   } catch (e) {
     throw new UsageError(`--profile (or RHOAI_TWIN_PROFILE): ${(e as Error).message}`);
   }
+  const restoreFile = flags.get('restore') ?? (process.env.RHOAI_TWIN_RESTORE || undefined);
+  let restore;
+  try {
+    restore = restoreFile ? readSnapshot(restoreFile) : undefined;
+  } catch (e) {
+    throw new UsageError(`--restore (or RHOAI_TWIN_RESTORE): ${(e as Error).message}`);
+  }
+  const snapshotOnExit = flags.get('snapshot-on-exit');
   const twin = await startTwin({
+    restore,
     kubeconfig,
     port: int(flags, 'port'),
     ingressPort: int(flags, 'ingress-port'),
@@ -98,6 +127,7 @@ async function main(argv: string[]): Promise<number> {
     profile,
   });
   const stop = async (code: number) => {
+    if (snapshotOnExit) writeSnapshot(snapshotOnExit, twin.snapshot());
     await twin.stop();
     process.exit(code);
   };

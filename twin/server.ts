@@ -11,7 +11,7 @@ import { TwinClient } from './api/client';
 import { createApiHttpServer } from './api/http';
 import { ClusterLifecycle } from './api/lifecycle';
 import { Authorizer } from './api/rbac';
-import { createCa, createServingCert } from './api/tls';
+import { createCa, createServingCert, groupedKeys, preloadKeys } from './api/tls';
 import { VirtualKinds } from './api/virtual';
 import type { KObject } from './api/types';
 import { applyProfile, bootstrapCluster, loadNodes, nodeSet, type TwinProfile } from './bootstrap';
@@ -22,6 +22,7 @@ import { WorkloadControllers } from './controllers/workloads';
 import { faultSet } from './faults';
 import { IngressRouter } from './ingress/router';
 import { startWorkloadRuntime, type SubresourceHandler } from './network/index';
+import { restartedObjects, SNAPSHOT_FORMAT, type TwinSnapshot } from './snapshot';
 
 export interface TwinOptions {
   kubeconfig?: string;
@@ -35,6 +36,8 @@ export interface TwinOptions {
   nodes?: string;
   /** How the cluster begins (bootstrap.ts TWIN_PROFILES); empty by default. */
   profile?: TwinProfile;
+  /** Start from this snapshot instead of a new cluster (twin/snapshot.ts): no bootstrap, no profile. */
+  restore?: TwinSnapshot;
   log?: (line: string) => void;
 }
 
@@ -50,11 +53,19 @@ export interface Twin {
   ingressCaPem: string;
   api: ApiServer;
   controllers: ControllerContext;
+  /** The state to start another twin from (twin/snapshot.ts). */
+  snapshot(): TwinSnapshot;
   stop(): Promise<void>;
 }
 
 export async function startTwin(opts: TwinOptions = {}): Promise<Twin> {
-  const appsDomain = opts.appsDomain ?? 'apps.twin.local';
+  const restore = opts.restore;
+  if (restore && opts.appsDomain && opts.appsDomain !== restore.appsDomain)
+    throw new Error(`the snapshot is of a cluster with apps domain ${restore.appsDomain}, not ${opts.appsDomain}`);
+  if (restore && opts.profile && opts.profile !== 'empty')
+    throw new Error('a twin restored from a snapshot begins as the snapshot does: no profile');
+  const appsDomain = restore?.appsDomain ?? opts.appsDomain ?? 'apps.twin.local';
+  if (restore) preloadKeys(restore.keys); // the CA bundles the objects hold verify what this twin signs
   const log = opts.log ?? ((line: string) => process.stderr.write(`rhoai-twin: ${line}\n`));
   const faults = faultSet(opts.faults ?? []);
   // An explicit node set or file wins; else a fault may model another cluster (FaultDefinition.nodes).
@@ -72,6 +83,7 @@ export async function startTwin(opts: TwinOptions = {}): Promise<Twin> {
   const ingressCert = createServingCert(ingressCa, `*.${appsDomain}`, [`*.${appsDomain}`], [], 'twin-ingress');
 
   const api = new ApiServer({ appsDomain });
+  if (restore) api.restore(restartedObjects(restore.store));
   new ClusterLifecycle(api);
   const authn = new Authenticator(
     (resource, ns, name) => api.store.get(resource, ns, name),
@@ -129,8 +141,14 @@ export async function startTwin(opts: TwinOptions = {}): Promise<Twin> {
   const ctx = createContext(api, authn, faults, settings, ingress);
   const workloadRuntime = startWorkloadRuntime(ctx, { subresourceHandlers });
   new WorkloadControllers(ctx).start();
-  bootstrapCluster(system, { crdDir: settings.crdDir, appsDomain, apiServerURL: apiUrl, ingressCaPem: ingressCa.certPem, nodes });
-  applyProfile(system, opts.profile ?? 'empty');
+  if (restore) {
+    // What changed with the restart: the API server's address, and the router's CA certificate (the same key and name).
+    system.patchStatus('config.openshift.io/v1', 'Infrastructure', 'cluster', undefined, { apiServerURL: apiUrl });
+    system.patch('v1', 'ConfigMap', 'default-ingress-cert', 'openshift-config-managed', { data: { 'ca-bundle.crt': ingressCa.certPem } });
+  } else {
+    bootstrapCluster(system, { crdDir: settings.crdDir, appsDomain, apiServerURL: apiUrl, ingressCaPem: ingressCa.certPem, nodes });
+    applyProfile(system, opts.profile ?? 'empty');
+  }
   if (faults.has('rbac-stale-user-bindings'))
     rbacSnapshot = new Set(api.store.list('rbac.authorization.k8s.io/clusterrolebindings').map((b: KObject) => b.metadata.name!));
   for (const c of operatorControllers(ctx)) c.start();
@@ -150,6 +168,13 @@ export async function startTwin(opts: TwinOptions = {}): Promise<Twin> {
     ingressCaPem: ingressCa.certPem,
     api,
     controllers: ctx,
+    snapshot: () => ({
+      format: SNAPSHOT_FORMAT,
+      takenAt: new Date().toISOString(),
+      appsDomain,
+      store: api.store.dump(),
+      keys: groupedKeys(),
+    }),
     async stop() {
       await Promise.all([close(apiHttp), close(ingress.server)]);
       await workloadRuntime.stop();

@@ -155,6 +155,24 @@ export const SETTINGS = {
     secret: false,
     ...oneOf(['default', 'no-gpu'] as const, 'default'),
   }),
+  twinRestore: define<string | undefined>({
+    name: 'RHOAI_TWIN_RESTORE',
+    description:
+      'A snapshot the embedded twin starts from instead of a new cluster (`rhoai-twin serve --snapshot-on-exit FILE` writes one when that twin stops): the cluster as it was, restarted. The fault catalogue installs once and starts the faults caught after the installer from that snapshot. Unset: a new cluster.',
+    allowed: 'the path of a readable snapshot file',
+    default: '(unset: a new cluster)',
+    secret: false,
+    parse: (raw) => {
+      if (raw === undefined || raw === '') return undefined;
+      const file = filePath(raw);
+      try {
+        fs.accessSync(file, fs.constants.R_OK);
+      } catch {
+        throw new InvalidSettingValue('the path of a readable snapshot file');
+      }
+      return file;
+    },
+  }),
   keep: define<'never' | 'on-failure' | 'always'>({
     name: 'RHOAI_KEEP',
     description: 'Whether to keep what scenarios created (projects, workloads) after they end.',

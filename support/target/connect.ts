@@ -77,6 +77,7 @@ async function startSharedTwin(settings: Settings): Promise<{ ready: TwinReady; 
       latencyMs: settings.twinLatencyMs,
       profile: settings.twinProfile,
       nodes: settings.twinNodes,
+      restore: settings.twinRestore,
       exitWithPid: coordinatorPid(),
       timeoutMs: TWIN_START_TIMEOUT_MS,
     });

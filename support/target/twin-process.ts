@@ -27,6 +27,8 @@ export interface TwinLaunch {
   readonly profile?: string;
   /** The twin's node set (RHOAI_TWIN_NODES); `default` passes nothing. */
   readonly nodes?: string;
+  /** A snapshot to start from (RHOAI_TWIN_RESTORE) instead of a new cluster. */
+  readonly restore?: string;
   /** The twin exits when this process does (the run's coordinator). */
   readonly exitWithPid: number;
   readonly timeoutMs: number;
@@ -71,6 +73,7 @@ export function twinArguments(launch: TwinLaunch): string[] {
   if (launch.latencyMs > 0) args.push('--latency-ms', String(launch.latencyMs));
   if (launch.profile && launch.profile !== 'empty') args.push('--profile', launch.profile);
   if (launch.nodes && launch.nodes !== 'default') args.push('--nodes', launch.nodes);
+  if (launch.restore) args.push('--restore', launch.restore);
   args.push('--exit-with-pid', String(launch.exitWithPid));
   return args;
 }

@@ -702,6 +702,24 @@ export class ApiServer {
     }
   }
 
+  // ---- restart from a snapshot ----
+
+  /**
+   * Comes back with the objects of a snapshot (Store.dump), as an API server restarts on its etcd:
+   * the CRDs they hold are served again and new Services get cluster IPs no Service holds.
+   */
+  restore(dump: Parameters<Store['load']>[0]): void {
+    this.store.load(dump);
+    for (const crd of this.store.list('apiextensions.k8s.io/customresourcedefinitions')) {
+      const problems = this.registry.registerCrd(crd);
+      if (problems.length) throw new Error(`the snapshot's CRD ${crd.metadata.name} is invalid: ${problems.join(', ')}`);
+    }
+    for (const svc of this.store.list('/services')) {
+      const m = /^172\.30\.(\d+)\.(\d+)$/.exec(svc.spec?.clusterIP ?? '');
+      if (m) this.nextIp = Math.max(this.nextIp, Number(m[1]) * 250 + Number(m[2]));
+    }
+  }
+
   // ---- CRDs ----
 
   private establishCrd(crd: KObject): void {

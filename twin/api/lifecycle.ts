@@ -13,6 +13,10 @@ export class ClusterLifecycle {
   private readonly owners = new Map<string, { resource: string; namespace?: string; name: string }>();
 
   constructor(private readonly api: ApiServer) {
+    // What is there already (a twin restored from a snapshot): every object may own others.
+    for (const { resource, object } of api.store.dump().objects)
+      if (object.metadata.uid)
+        this.owners.set(object.metadata.uid, { resource, namespace: object.metadata.namespace, name: object.metadata.name! });
     api.store.subscribeAll((c) => this.observe(c));
   }
 

@@ -1,6 +1,9 @@
 // Certificates of the twin: its own CA, the API server's serving certificate and the default
 // ingress (router) certificate for *.apps.<domain>. Keys come from node:crypto; node-forge signs.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import forge from 'node-forge';
 
 export interface KeyPair {
@@ -13,13 +16,58 @@ type KeyMaterial = { publicKey: forge.pki.PublicKey; privateKey: forge.pki.Priva
 // A 2048-bit RSA key costs ~0.2 s of CPU, and a process may start many twins (the integration
 // tests do) or sign many certificates (one per Service for the service CA). Certificates given the
 // same `keyGroup` share one key within the process; without a group, each gets a key of its own.
+// A grouped key is also kept on disk for the twins started after it on this machine
+// (RHOAI_TWIN_KEY_DIR, default <tmp>/rhoai-twin-keys-<uid>, 0700; `off` keeps keys in memory only):
+// the keys are the twin's own test PKI, worth nothing outside it, and the fault catalogue starts a
+// hundred twins. A twin restored from a snapshot gets the snapshot's keys (preloadKeys), so the
+// certificates it signs verify against the CA bundles the snapshot holds.
 const keysByGroup = new Map<string, KeyMaterial>();
+
+function keyDir(): string | undefined {
+  const dir = process.env.RHOAI_TWIN_KEY_DIR;
+  if (dir === 'off') return undefined;
+  return dir || join(tmpdir(), `rhoai-twin-keys-${process.getuid?.() ?? 'user'}`);
+}
 
 function newKey(group: string | undefined): KeyMaterial {
   if (!group) return generateKey();
   let key = keysByGroup.get(group);
-  if (!key) keysByGroup.set(group, (key = generateKey()));
+  if (!key) keysByGroup.set(group, (key = cachedKey(group)));
   return key;
+}
+
+function cachedKey(group: string): KeyMaterial {
+  const dir = keyDir();
+  const file = dir && join(dir, `${group.replace(/[^a-z0-9-]/gi, '_')}.pem`);
+  if (file) {
+    try {
+      return keyFromPem(readFileSync(file, 'utf8'));
+    } catch {
+      // not cached yet (or unreadable): generate it below
+    }
+  }
+  const key = generateKey();
+  if (dir && file) {
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const partial = `${file}.${process.pid}.tmp`;
+      writeFileSync(partial, key.keyPem, { mode: 0o600 });
+      renameSync(partial, file); // atomic: a twin starting alongside reads a whole key or none
+    } catch {
+      // a cache that cannot be written only costs the next twin a key generation
+    }
+  }
+  return key;
+}
+
+/** The grouped keys of this process, by group (what a snapshot keeps). */
+export function groupedKeys(): Record<string, string> {
+  return Object.fromEntries([...keysByGroup].map(([group, key]) => [group, key.keyPem]));
+}
+
+/** Uses these keys for their groups from now on (a twin restored from a snapshot). */
+export function preloadKeys(keys: Record<string, string>): void {
+  for (const [group, pem] of Object.entries(keys)) keysByGroup.set(group, keyFromPem(pem));
 }
 
 function generateKey(): KeyMaterial {
