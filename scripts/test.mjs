@@ -9,6 +9,7 @@
 //   node scripts/test.mjs --unit   only the unit and integration tests
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -119,6 +120,14 @@ async function main() {
     exitFailure ||= code !== 0;
   }
 
+  // The installed cluster the acceptance tests start from (test/acceptance/installed-cluster.ts),
+  // made on a twin of its own while the unit tests run. Not under reports/: it holds the cluster's
+  // Secrets, the twin's keys and the admin password.
+  const installedDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rhoai-installed-'));
+  const installed = unitOnly
+    ? Promise.resolve(0)
+    : run(process.execPath, ['--import', 'tsx', path.join(root, 'test', 'acceptance', 'installed-cluster.ts'), installedDir]);
+
   await nodeTests('unit', [...testFiles('test/unit'), ...testFiles('test/integration')]);
 
   if (!unitOnly) {
@@ -138,6 +147,9 @@ async function main() {
     if (code !== 0 && counts.failed === 0) failed++; // cucumber failed before running scenarios
     exitFailure ||= code !== 0;
 
+    // Made or not, the acceptance tests go on: without it each makes its own (and says why it failed).
+    if ((await installed) === 0) process.env.RHOAI_TEST_INSTALLED = installedDir;
+    else console.error(`the installed cluster for the acceptance tests could not be made in ${installedDir}; each test makes its own`);
     await nodeTests('acceptance', testFiles('test/acceptance'));
   }
 

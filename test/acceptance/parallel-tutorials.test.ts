@@ -6,7 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { runHarness, scratch, type HarnessRun } from './harness-run';
+import { runHarness, type HarnessRun } from './harness-run';
+import { installedCluster, runDirFrom } from './installed-cluster';
 import { startStandaloneTwin, type StandaloneTwin } from './standalone-twin';
 
 interface AllureResult {
@@ -36,17 +37,18 @@ describe('the tutorials with --parallel 2 on an installed (standalone) twin', ()
   let run: HarnessRun;
 
   before(async () => {
-    twin = await startStandaloneTwin(scratch('parallel-twin'));
+    // The installed cluster of this `npm test` (installed-cluster.ts), restored into a twin of its own.
+    const cluster = await installedCluster();
+    const dir = runDirFrom(cluster, 'parallel');
+    twin = await startStandaloneTwin(dir, ['--restore', cluster.snapshot]);
     const env = {
       KUBECONFIG: twin.kubeconfig,
       RHOAI_TARGET: 'cluster',
-      RHOAI_ADMIN_PASSWORD: `Pw-${process.pid}-parallel`,
+      RHOAI_ADMIN_PASSWORD: cluster.password,
       RHOAI_RESOLVE: twin.resolve,
       RHOAI_TINY_MODEL: 'run',
     };
-    const install = await runHarness(['--tags', '@install and not @distributed'], env);
-    assert.equal(install.code, 0, `the install failed:\n${install.stderr.slice(-1500)}`);
-    run = await runHarness(['--tags', '@tutorial', '--parallel', '2'], env);
+    run = await runHarness(['--tags', '@tutorial', '--parallel', '2'], env, dir);
   });
 
   after(async () => twin?.stop());

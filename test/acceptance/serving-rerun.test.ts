@@ -3,14 +3,15 @@
 // ServiceAccount <isvc>-sa owned by the InferenceService) still asks for token authentication and,
 // over the twin's HTTPS ingress at the host of its status.url, refuses a request without a token
 // (401/403): no later scenario re-applied it without its protection (one intended state per object).
-// To stay cheap (about 80 s) the run is the installer without the distributed workloads and the
-// serving tutorials only (the fraud model is stored by them when the training did not run).
+// To stay cheap the run starts from the installed cluster of this `npm test` (installed-cluster.ts,
+// restored into a twin of its own) and runs the serving tutorials only (the fraud model is stored by
+// them when the training did not run).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { request } from 'node:https';
-import { randomBytes } from 'node:crypto';
-import { runHarness, scratch, type HarnessRun } from './harness-run';
+import { runHarness, type HarnessRun } from './harness-run';
+import { installedCluster, runDirFrom } from './installed-cluster';
 import { startStandaloneTwin, type StandaloneTwin } from './standalone-twin';
 
 interface Item {
@@ -58,15 +59,17 @@ describe('a kept tutorial run leaves every model it protected protected', () => 
   let run: HarnessRun;
 
   before(async () => {
-    twin = await startStandaloneTwin(scratch('twin'));
+    const cluster = await installedCluster();
+    const dir = runDirFrom(cluster, 'serving-rerun');
+    twin = await startStandaloneTwin(dir, ['--restore', cluster.snapshot]);
     const env = {
       KUBECONFIG: twin.kubeconfig,
       RHOAI_TARGET: 'cluster',
-      RHOAI_ADMIN_PASSWORD: `Pw-${randomBytes(12).toString('hex')}`,
+      RHOAI_ADMIN_PASSWORD: cluster.password,
       RHOAI_RESOLVE: twin.resolve,
       RHOAI_KEEP: 'always',
     };
-    run = await runHarness(['--tags', '(@install and not @distributed) or (@tutorial and @serving)'], env);
+    run = await runHarness(['--tags', '@tutorial and @serving'], env, dir);
   });
   after(async () => twin?.stop());
 
