@@ -7,6 +7,8 @@ import { DASHBOARD_FAULTS } from './dashboard';
 import { ISTIO_GATEWAY_FAULTS } from './istio-gateways';
 import { KSERVE_FAULTS } from './kserve';
 import { KUEUE_FAULTS } from './kueue';
+import { KUEUE_WORKLOAD_FAULTS } from './kueue-workloads';
+import { KUBERAY_FAULTS } from './kuberay';
 import { MODELMESH_FAULTS } from './modelmesh';
 import { NOTEBOOK_FAULTS } from './notebooks';
 import { OAUTH_FAULTS } from './oauth-server';
