@@ -305,7 +305,10 @@ export class CodeFlareOperator implements Controller {
       });
     }
     if (config.mTLSEnabled && !this.client.get('v1', 'Secret', `ca-secret-${name}`, namespace)) this.createCaSecret(rc);
-    if (rc.status?.state && rc.status.state !== 'suspended' && config.rayDashboardOAuthEnabled) this.applyOAuthObjects(rc);
+    // `cluster.Status.State != "suspended"`: a new RayCluster (no state yet) gets them at once, before
+    // KubeRay marks a queued one suspended; rhoai-2.17 made it depend on spec.suspend instead
+    // ("Create oauth objects when RayCluster spec suspend is false").
+    if (rc.status?.state !== 'suspended' && config.rayDashboardOAuthEnabled) this.applyOAuthObjects(rc);
   }
 
   /**
@@ -337,14 +340,20 @@ export class CodeFlareOperator implements Controller {
       metadata: { name: `ray-dashboard-${name}`, namespace, labels, ownerReferences: [owner] },
       spec: bypassProxy
         ? // The fault: the route goes straight to the head's dashboard port, around the proxy.
-          { to: { kind: 'Service', name: `${name}-head-svc` }, port: { targetPort: 'dashboard' }, tls: { termination: 'edge', insecureEdgeTerminationPolicy: 'Redirect' } }
+          {
+            to: { kind: 'Service', name: `${name}-head-svc` },
+            port: { targetPort: 'dashboard' },
+            tls: { termination: 'edge', insecureEdgeTerminationPolicy: 'Redirect' },
+          }
         : {
             to: { kind: 'Service', name: `${name}-oauth` },
             port: { targetPort: 'oauth-proxy' },
             tls: { termination: 'reencrypt', insecureEdgeTerminationPolicy: 'Redirect' },
           },
     });
-    const cookie = createHash('sha1').update(name + this.cookieSalt).digest('base64');
+    const cookie = createHash('sha1')
+      .update(name + this.cookieSalt)
+      .digest('base64');
     apply({
       apiVersion: 'v1',
       kind: 'Secret',
@@ -390,7 +399,11 @@ export class CodeFlareOperator implements Controller {
       apiVersion: 'route.openshift.io/v1',
       kind: 'Route',
       metadata: { name: `rayclient-${name}`, namespace, labels, ownerReferences: [owner] },
-      spec: { to: { kind: 'Service', name: `${name}-head-svc`, weight: 100 }, port: { targetPort: 'client' }, tls: { termination: 'passthrough' } },
+      spec: {
+        to: { kind: 'Service', name: `${name}-head-svc`, weight: 100 },
+        port: { targetPort: 'client' },
+        tls: { termination: 'passthrough' },
+      },
     });
   }
 

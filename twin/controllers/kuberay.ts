@@ -209,7 +209,7 @@ export class KubeRay implements Controller {
     for (const g of rc.spec.workerGroupSpecs ?? []) add(g.template, g.replicas ?? 0);
     const allReady = !!head && ready(head) && workers.filter(ready).length >= desired;
     const next: Doc = {
-      state: allReady ? 'ready' : (rc.status?.state === 'suspended' ? undefined : rc.status?.state),
+      state: allReady ? 'ready' : rc.status?.state === 'suspended' ? undefined : rc.status?.state,
       desiredWorkerReplicas: desired,
       availableWorkerReplicas: workers.filter(ready).length,
       minWorkerReplicas: (rc.spec.workerGroupSpecs ?? []).reduce((n: number, g: KObject) => n + (g.minReplicas ?? 0), 0),
@@ -219,7 +219,10 @@ export class KubeRay implements Controller {
       desiredGPU: String(totals.get('nvidia.com/gpu') ?? 0),
       desiredTPU: '0',
       endpoints: { 'gcs-server': '6379', dashboard: '8265', client: '10001', metrics: '8080' },
-      head: { ...(head?.status?.podIP ? { podIP: head.status.podIP } : {}), ...(svc.spec?.clusterIP ? { serviceIP: svc.spec.clusterIP } : {}) },
+      head: {
+        ...(head?.status?.podIP ? { podIP: head.status.podIP } : {}),
+        ...(svc.spec?.clusterIP ? { serviceIP: svc.spec.clusterIP } : {}),
+      },
       observedGeneration: rc.metadata.generation,
     };
     if (next.state === undefined) next.state = null;
@@ -249,7 +252,9 @@ export class KubeRay implements Controller {
     const deployment = st.jobDeploymentStatus ?? '';
     if (deployment === '') {
       if (!(job.metadata.finalizers ?? []).includes(RAYJOB_FINALIZER))
-        this.client.patch(RAY_API, 'RayJob', name, namespace, { metadata: { finalizers: [...(job.metadata.finalizers ?? []), RAYJOB_FINALIZER] } });
+        this.client.patch(RAY_API, 'RayJob', name, namespace, {
+          metadata: { finalizers: [...(job.metadata.finalizers ?? []), RAYJOB_FINALIZER] },
+        });
       return this.status(job, {
         jobId: st.jobId || job.spec.jobId || `${name}-${randomSuffix(8)}`,
         rayClusterName: st.rayClusterName || `${name}-raycluster-${randomSuffix()}`,
@@ -279,7 +284,9 @@ export class KubeRay implements Controller {
           name: clusterName,
           namespace,
           labels: { 'ray.io/originated-from-crd': 'RayJob', 'ray.io/originated-from-cr-name': name },
-          ownerReferences: [{ apiVersion: RAY_API, kind: 'RayJob', name, uid: job.metadata.uid!, controller: true, blockOwnerDeletion: true }],
+          ownerReferences: [
+            { apiVersion: RAY_API, kind: 'RayJob', name, uid: job.metadata.uid!, controller: true, blockOwnerDeletion: true },
+          ],
         },
         spec: job.spec.rayClusterSpec,
       });
@@ -350,7 +357,17 @@ export class KubeRay implements Controller {
               {
                 name: 'ray-job-submitter',
                 image: rc.spec?.headGroupSpec?.template?.spec?.containers?.[0]?.image ?? 'rayproject/ray',
-                command: ['ray', 'job', 'submit', '--address', address, '--submission-id', job.status?.jobId ?? '', '--', job.spec.entrypoint],
+                command: [
+                  'ray',
+                  'job',
+                  'submit',
+                  '--address',
+                  address,
+                  '--submission-id',
+                  job.status?.jobId ?? '',
+                  '--',
+                  job.spec.entrypoint,
+                ],
               },
             ],
           },
@@ -362,7 +379,14 @@ export class KubeRay implements Controller {
       failed: 3,
       startTime: now,
       conditions: [
-        { type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit', lastProbeTime: now, lastTransitionTime: now },
+        {
+          type: 'Failed',
+          status: 'True',
+          reason: 'BackoffLimitExceeded',
+          message: 'Job has reached the specified backoff limit',
+          lastProbeTime: now,
+          lastTransitionTime: now,
+        },
       ],
     });
     this.client
@@ -378,7 +402,10 @@ export class KubeRay implements Controller {
   private status(job: KObject, patch: Doc): void {
     const current = job.status ?? {};
     if (Object.entries(patch).every(([k, v]) => JSON.stringify(current[k]) === JSON.stringify(v))) return;
-    this.client.patchStatus(RAY_API, 'RayJob', job.metadata.name!, job.metadata.namespace!, { ...patch, observedGeneration: job.metadata.generation });
+    this.client.patchStatus(RAY_API, 'RayJob', job.metadata.name!, job.metadata.namespace!, {
+      ...patch,
+      observedGeneration: job.metadata.generation,
+    });
   }
 
   /** dashboard_httpclient.go: a request to the Ray jobs API of the job's cluster, over the cluster network. */
@@ -389,15 +416,18 @@ export class KubeRay implements Controller {
     const target = await runtime.network.connectTarget({ namespace, name: svc }, Number(port));
     if (!target) throw new Error(`dial tcp ${st.dashboardURL}: connect: connection refused`);
     return new Promise((resolve, reject) => {
-      const req = http.request({ host: target.host, port: target.port, method, path, headers: { 'Content-Type': 'application/json' } }, (res) => {
-        let text = '';
-        res.on('data', (c) => (text += c));
-        res.on('end', () => {
-          resolve({ status: res.statusCode ?? 0, body: text });
-          // Follow the job: the head answers; come back once it may have moved on.
-          this.queue.enqueue(`job/${namespace}/${this.jobOf(namespace, st)}`, 200);
-        });
-      });
+      const req = http.request(
+        { host: target.host, port: target.port, method, path, headers: { 'Content-Type': 'application/json' } },
+        (res) => {
+          let text = '';
+          res.on('data', (c) => (text += c));
+          res.on('end', () => {
+            resolve({ status: res.statusCode ?? 0, body: text });
+            // Follow the job: the head answers; come back once it may have moved on.
+            this.queue.enqueue(`job/${namespace}/${this.jobOf(namespace, st)}`, 200);
+          });
+        },
+      );
       req.on('error', reject);
       req.end(body === undefined ? undefined : JSON.stringify(body));
     });
@@ -409,5 +439,12 @@ export class KubeRay implements Controller {
 }
 
 function ownerOf(obj: KObject): OwnerReference {
-  return { apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name!, uid: obj.metadata.uid!, controller: true, blockOwnerDeletion: true };
+  return {
+    apiVersion: obj.apiVersion,
+    kind: obj.kind,
+    name: obj.metadata.name!,
+    uid: obj.metadata.uid!,
+    controller: true,
+    blockOwnerDeletion: true,
+  };
 }

@@ -36,7 +36,7 @@ import { createHash } from 'node:crypto';
 import type { TwinClient } from '../api/client';
 import { timestamp } from '../api/meta';
 import { formatCpu, formatMemory, parseQuantity } from '../api/quantity';
-import type { KObject, OwnerReference } from '../api/types';
+import type { KObject } from '../api/types';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Doc = Record<string, any>;
@@ -144,7 +144,10 @@ export class KueueWorkloads implements Controller {
       if (!this.running()) return;
       const owner = (obj.metadata.ownerReferences ?? []).find((r) => r.controller);
       if (rt.kind === 'RayCluster' && owner?.kind === 'RayJob' && owner.apiVersion.startsWith('ray.io/')) {
-        obj.metadata.annotations = { ...(obj.metadata.annotations ?? {}), [PARENT_WORKLOAD]: workloadNameFor('RayJob', 'ray.io', owner.name) };
+        obj.metadata.annotations = {
+          ...(obj.metadata.annotations ?? {}),
+          [PARENT_WORKLOAD]: workloadNameFor('RayJob', 'ray.io', owner.name),
+        };
         return;
       }
       if (obj.metadata.labels?.[QUEUE_LABEL]) obj.spec = { ...obj.spec, suspend: true };
@@ -192,11 +195,11 @@ export class KueueWorkloads implements Controller {
     const queueName = job?.metadata.labels?.[QUEUE_LABEL];
     if (!job || !queueName || job.metadata.deletionTimestamp) return;
     const wlName = workloadNameFor(kind, 'ray.io', name);
-    let wl = this.client.get(KUEUE_API, 'Workload', wlName, namespace);
+    const wl = this.client.get(KUEUE_API, 'Workload', wlName, namespace);
     const spec = kind === 'RayJob' ? job.spec?.rayClusterSpec : job.spec;
     if (!spec) return;
     if (!wl) {
-      wl = this.client.create({
+      this.client.create({
         apiVersion: KUEUE_API,
         kind: 'Workload',
         metadata: {
@@ -283,7 +286,11 @@ export class KueueWorkloads implements Controller {
       { type: 'QuotaReserved', status: 'True', reason: 'QuotaReserved', message: `Quota reserved in ClusterQueue ${cq.metadata.name}` },
       now,
     );
-    conditions = setCondition(conditions, { type: 'Admitted', status: 'True', reason: 'Admitted', message: 'The workload is admitted' }, now);
+    conditions = setCondition(
+      conditions,
+      { type: 'Admitted', status: 'True', reason: 'Admitted', message: 'The workload is admitted' },
+      now,
+    );
     this.client.patchStatus(KUEUE_API, 'Workload', name, namespace!, {
       admission: { clusterQueue: cq.metadata.name, podSetAssignments: assignment },
       conditions,

@@ -40,7 +40,14 @@ import { parseQuantity } from '../api/quantity';
 import { createServingCert } from '../api/tls';
 import type { FaultSet } from '../fault-set';
 import { splitWords } from './env';
-import { ContainerExit, imageBaseName, type EmulatedPort, type ContainerContext, type ContainerEmulator, type ImageEmulator } from './types';
+import {
+  ContainerExit,
+  imageBaseName,
+  type EmulatedPort,
+  type ContainerContext,
+  type ContainerEmulator,
+  type ImageEmulator,
+} from './types';
 
 type Status = 'PENDING' | 'RUNNING' | 'STOPPED' | 'SUCCEEDED' | 'FAILED';
 const TERMINAL: Status[] = ['STOPPED', 'SUCCEEDED', 'FAILED'];
@@ -217,7 +224,9 @@ function clientPort(ctx: ContainerContext): ContainerEmulator['ports'][number] |
     const caCert = read('/home/ray/workspace/ca/ca.crt');
     const caKey = read('/home/ray/workspace/ca/ca.key');
     if (!caCert || !caKey)
-      throw new ContainerExit(`ray start: RAY_USE_TLS is set but ${certFile} does not exist and no CA is mounted at /home/ray/workspace/ca`);
+      throw new ContainerExit(
+        `ray start: RAY_USE_TLS is set but ${certFile} does not exist and no CA is mounted at /home/ray/workspace/ca`,
+      );
     const ns = ctx.pod.metadata.namespace;
     const cluster = ctx.pod.metadata.labels?.['ray.io/cluster'];
     const issued = createServingCert(
@@ -307,14 +316,18 @@ async function jobsApi(req: IncomingMessage, res: ServerResponse, jobs: Map<stri
     }
     if (typeof submit.entrypoint !== 'string' || !submit.entrypoint)
       return text(res, 400, "JobSubmitRequest failed to validate: 'entrypoint' must be a non-empty string");
-    const submissionId = typeof submit.submission_id === 'string' && submit.submission_id ? submit.submission_id : `raysubmit_${randomBytes(8).toString('hex').slice(0, 16)}`;
+    const submissionId =
+      typeof submit.submission_id === 'string' && submit.submission_id
+        ? submit.submission_id
+        : `raysubmit_${randomBytes(8).toString('hex').slice(0, 16)}`;
     if (jobs.has(submissionId))
       return text(res, 400, `Job with submission_id ${submissionId} already exists. Please use a different submission_id.`);
     const job: RayJob = {
       submission_id: submissionId,
       entrypoint: submit.entrypoint,
       status: 'PENDING',
-      message: 'Job has not started yet. It may be waiting for resources (CPUs, GPUs, memory, custom resources) to become available. It may be waiting for the runtime environment to be set up.',
+      message:
+        'Job has not started yet. It may be waiting for resources (CPUs, GPUs, memory, custom resources) to become available. It may be waiting for the runtime environment to be set up.',
       start_time: Date.now(),
       end_time: null,
       metadata: (submit.metadata as Record<string, string>) ?? {},
@@ -369,7 +382,7 @@ function refusal(job: RayJob, words: string[]): string | undefined {
   for (const k of ['pip', 'conda', 'py_modules', 'container'])
     if (env[k] !== undefined) return `runtime_env.${k} asks for packages: the twin's Ray head installs nothing (use the image's packages)`;
   if (env.working_dir !== undefined && !/^\.?\/?$/.test(String(env.working_dir)))
-    return 'runtime_env.working_dir needs a package upload, which the twin\'s Ray head does not accept';
+    return "runtime_env.working_dir needs a package upload, which the twin's Ray head does not accept";
   if (!words.length || !/(^|\/)python(3(\.\d+)?)?$/.test(words[0]!))
     return `the twin's Ray head runs Python entrypoints only ("python ..." or "python3 ..."), not "${words[0] ?? ''}"`;
   if (/[|;&<>`$]/.test(job.entrypoint.replace(/'[^']*'|"[^"]*"/g, '')))
@@ -385,7 +398,11 @@ function run(job: RayJob, jc: JobsContext): void {
   job.message = 'Job is currently running.';
   if (refused) {
     job.logs += `${refused}\n`;
-    return finish(job, 'FAILED', `Job entrypoint command failed with exit code 127, last available logs (truncated to 20,000 chars):\n${refused}\n`);
+    return finish(
+      job,
+      'FAILED',
+      `Job entrypoint command failed with exit code 127, last available logs (truncated to 20,000 chars):\n${refused}\n`,
+    );
   }
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rhoai-twin-ray-job-'));
   job.workDir = workDir;
