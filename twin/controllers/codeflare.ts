@@ -84,6 +84,13 @@ export const CODEFLARE_FAULTS: FaultDefinition[] = [
     caughtBy: '@req.DW-CF-04',
     expectMessage: 'kuberay.rayDashboardOAuthEnabled is false',
   },
+  {
+    name: 'ray-dashboard-route-without-oauth',
+    description:
+      "The CodeFlare operator's dashboard Route ray-dashboard-<cluster> goes straight to the head Service's dashboard port (edge) instead of the oauth-proxy Service: anyone who reaches the route can submit Ray jobs",
+    caughtBy: '@req.DW-RAY-01',
+    expectMessage: 'answered a request without a bearer token',
+  },
 ];
 
 export const CODEFLARE_DEPLOYMENT = 'codeflare-operator-manager';

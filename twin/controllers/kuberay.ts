@@ -41,7 +41,22 @@ import { workloadRuntimeOf } from '../network/index';
 import { applicationsNamespace, deploymentAvailable } from './kueue';
 import { conditionOf, keyOf, splitKey, WorkQueue, type Controller, type ControllerContext } from './runtime';
 
-export const KUBERAY_FAULTS: FaultDefinition[] = [];
+export const KUBERAY_FAULTS: FaultDefinition[] = [
+  {
+    name: 'ray-head-never-ready',
+    description:
+      "The Ray head container exits at start (its GCS server cannot bind 6379): the head pod crash-loops, the RayCluster never becomes ready and Kueue's PodsReady stays False",
+    caughtBy: '@req.CMP-12',
+    expectMessage: 'cannot run: container ray-head CrashLoopBackOff',
+  },
+  {
+    name: 'ray-job-fails',
+    description:
+      "The Ray image lacks its ray package (a broken custom image): every job's Python entrypoint really runs and fails with ModuleNotFoundError, so jobs end FAILED",
+    caughtBy: '@req.DW-RAY-01',
+    expectMessage: 'ended FAILED, not SUCCEEDED',
+  },
+];
 
 const RAY_API = 'ray.io/v1';
 const KUBERAY_DEPLOYMENT = 'kuberay-operator';

@@ -53,7 +53,7 @@ export const KUEUE_WORKLOAD_FAULTS: FaultDefinition[] = [
     name: 'kueue-never-admits',
     description:
       "Kueue's scheduler never runs (e.g. its cache waits forever for a ResourceFlavor informer): Workloads of Ray clusters are created but never get a QuotaReserved condition, so every queued RayCluster stays suspended",
-    caughtBy: '@distributed and @ray and not @install',
+    caughtBy: '@req.DW-RAY-01',
     expectMessage: 'Kueue has not decided on Workload',
   },
   {
