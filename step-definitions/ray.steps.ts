@@ -1,4 +1,5 @@
 import { Given, Then, When } from '@cucumber/cucumber';
+import * as mtls from '../support/distributed-workloads/ray-mtls';
 import * as ray from '../support/distributed-workloads/ray-scenarios';
 import type { RhoaiWorld } from '../support/world';
 
@@ -80,5 +81,12 @@ Then(
   'I can list and inspect the Ray cluster {string} and its jobs from outside, and delete it',
   function (this: RhoaiWorld, cluster: string) {
     return ray.assertRemoteControl(this, cluster);
+  },
+);
+
+Then(
+  "the Ray cluster {string} runs with mTLS: its client route presents a certificate of the cluster's own CA",
+  function (this: RhoaiWorld, name: string) {
+    return mtls.assertMtlsByDefault(this, name);
   },
 );

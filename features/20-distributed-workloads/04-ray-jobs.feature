@@ -28,6 +28,17 @@ Feature: Ray jobs over the local queue
     When I submit a Python job to "remote" through its dashboard route and follow it
     Then I can list and inspect the Ray cluster "remote" and its jobs from outside, and delete it
 
+  @req.CMP-11
+  Scenario: Ray clusters are deployed with mTLS by default
+    With codeflare-operator-config's default (kuberay.mTLSEnabled true) the operator gives the head
+    and the first worker group RAY_USE_TLS and the create-cert init container, and the cluster a CA
+    of its own; the Ray client route is passthrough, so a client meets Ray's own TLS there, with a
+    certificate issued by that CA. (That a client without a certificate of that CA is refused is
+    Ray's gRPC server's part; the check stops at the server side of the handshake.)
+    Given a Ray cluster "mtls" made as the CodeFlare SDK makes it, in the project for distributed workloads
+    Then the Ray cluster "mtls" is admitted through the local queue and ready
+    And the Ray cluster "mtls" runs with mTLS: its client route presents a certificate of the cluster's own CA
+
   @req.UI-DW-01
   Scenario: The quota is real, and the project's workloads show as the dashboard shows them
     The dashboard's status of each workload (Pending, Admitted, Running, ...) and the resources

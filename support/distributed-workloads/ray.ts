@@ -72,6 +72,8 @@ export async function createRayCluster(
     })),
   });
   world.facts.rayClusters = { ...(world.facts.rayClusters ?? {}), [name]: { name, namespace } };
+  // A Ray cluster holds quota and nodes: it goes when the scenario ends (unless RHOAI_KEEP).
+  world.onCleanup(`delete RayCluster ${namespace}/${name}`, () => world.cluster.delete(rayClusterRef(name, namespace)));
   return rc!;
 }
 

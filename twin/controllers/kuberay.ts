@@ -56,6 +56,13 @@ export const KUBERAY_FAULTS: FaultDefinition[] = [
     caughtBy: '@req.DW-RAY-01',
     expectMessage: 'ended FAILED, not SUCCEEDED',
   },
+  {
+    name: 'ray-client-without-tls',
+    description:
+      'The Ray image ignores RAY_USE_TLS (a custom image built without TLS support): the head serves its client port 10001 in plain TCP although the CodeFlare operator set up mTLS, so the passthrough route rayclient-<cluster> gives no TLS at all',
+    caughtBy: '@req.CMP-11',
+    expectMessage: "the Ray head's client port is not under",
+  },
 ];
 
 const RAY_API = 'ray.io/v1';

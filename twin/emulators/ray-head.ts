@@ -183,7 +183,8 @@ function startRay(ctx: ContainerContext, faults: FaultSet): ContainerEmulator {
   const ports: ContainerEmulator['ports'] = [
     { port: 8265, handler: (req, res) => void jobsApi(req, res, jobs, { ctx, limitSeconds, resources, faults }) },
   ];
-  const client = clientPort(ctx);
+  // ray-client-without-tls: a custom image whose ray start ignores RAY_USE_TLS.
+  const client = faults.has('ray-client-without-tls') ? clientPort({ ...ctx, env: { ...ctx.env, RAY_USE_TLS: '0' } }) : clientPort(ctx);
   if (client) ports.push(client);
   return {
     ports,
