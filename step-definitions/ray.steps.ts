@@ -1,6 +1,7 @@
 import { Given, Then, When } from '@cucumber/cucumber';
 import * as mtls from '../support/distributed-workloads/ray-mtls';
 import * as ray from '../support/distributed-workloads/ray-scenarios';
+import * as workbench from '../support/distributed-workloads/ray-workbench';
 import type { RhoaiWorld } from '../support/world';
 
 Given(
@@ -90,3 +91,11 @@ Then(
     return mtls.assertMtlsByDefault(this, name);
   },
 );
+
+When('I log in to the cluster from the workbench terminal with a token', function (this: RhoaiWorld) {
+  return workbench.loginFromWorkbenchTerminal(this);
+});
+
+Then('`oc whoami` in the workbench terminal answers the user of that token', function (this: RhoaiWorld) {
+  return workbench.assertWorkbenchLoggedIn(this);
+});

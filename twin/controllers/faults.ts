@@ -9,6 +9,7 @@ import { KSERVE_FAULTS } from './kserve';
 import { KUEUE_FAULTS } from './kueue';
 import { KUEUE_WORKLOAD_FAULTS } from './kueue-workloads';
 import { KUBERAY_FAULTS } from './kuberay';
+import { WORKBENCH_OC_FAULTS } from '../emulators/workbench/oc';
 import { MODELMESH_FAULTS } from './modelmesh';
 import { NOTEBOOK_FAULTS } from './notebooks';
 import { OAUTH_FAULTS } from './oauth-server';
@@ -46,4 +47,5 @@ export const CONTROLLER_FAULTS: FaultDefinition[] = [
   ...TEXT_GENERATION_FAULTS,
   ...KUEUE_WORKLOAD_FAULTS,
   ...KUBERAY_FAULTS,
+  ...WORKBENCH_OC_FAULTS,
 ];
