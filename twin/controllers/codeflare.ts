@@ -22,9 +22,15 @@
 // - github.com/red-hat-data-services/kuberay, branch rhoai-2.9 (KubeRay 1.1),
 //   ray-operator/controllers/ray/raycluster_controller.go calculateStatus: a RayCluster with
 //   spec.suspend and no pods has status.state "suspended".
+// - pkg/controllers/raycluster_controller.go Reconcile, for a RayCluster that is not suspended with
+//   rayDashboardOAuthEnabled: the dashboard Route ray-dashboard-<name> (reencrypt, to the oauth-proxy
+//   Service <name>-oauth), the OAuth Secret, Service, ServiceAccount and ClusterRoleBinding, and
+//   (support.go desiredRayClientRoute) the Ray client Route rayclient-<name> (passthrough, to the
+//   head Service's client port).
 // The webhook runs at admission (the API server's admissionWebhooks): a create while no manager
-// serves it is refused, as with failurePolicy Fail, and retried by clients. The OAuth Route/Service/Secret/ClusterRoleBinding, the NetworkPolicies and
-// the validating webhook are not modelled, nor KubeRay's pods.
+// serves it is refused, as with failurePolicy Fail, and retried by clients. The NetworkPolicies and
+// the validating webhook are not modelled; KubeRay's pods and state are kuberay.ts's.
+import { createHash, randomBytes } from 'node:crypto';
 import * as yaml from 'js-yaml';
 import type { TwinClient } from '../api/client';
 import { timestamp } from '../api/meta';
@@ -77,6 +83,13 @@ export const CODEFLARE_FAULTS: FaultDefinition[] = [
       'codeflare-operator-config has kuberay.rayDashboardOAuthEnabled: false: Ray dashboards would be published without the OpenShift OAuth proxy',
     caughtBy: '@req.DW-CF-04',
     expectMessage: 'kuberay.rayDashboardOAuthEnabled is false',
+  },
+  {
+    name: 'ray-dashboard-route-without-oauth',
+    description:
+      "The CodeFlare operator's dashboard Route ray-dashboard-<cluster> goes straight to the head Service's dashboard port (edge) instead of the oauth-proxy Service: anyone who reaches the route can submit Ray jobs",
+    caughtBy: '@req.DW-RAY-01',
+    expectMessage: 'answered a request without a bearer token',
   },
 ];
 
@@ -165,6 +178,10 @@ export class CodeFlareOperator implements Controller {
   private readonly admitted = new Set<string>();
   /** When the first manager (and so the webhook) started serving. */
   private firstSince?: string;
+  /** The objects applied per RayCluster (the controller applies them on every reconcile; once is enough for the twin). */
+  private readonly applied = new Set<string>();
+  /** main.go: the cookie salt the manager generates at start. */
+  private readonly cookieSalt = randomBytes(16).toString('hex');
 
   constructor(private readonly ctx: ControllerContext) {
     this.client = ctx.clientFor('codeflare-operator', 'redhat-ods-applications:codeflare-operator-controller-manager');
@@ -272,13 +289,7 @@ export class CodeFlareOperator implements Controller {
     const { namespace, name } = splitKey(key);
     let rc = this.client.get(RAY_API, 'RayCluster', name, namespace);
     if (!rc) return;
-    if (
-      deploymentAvailable(this.client, KUBERAY_DEPLOYMENT, applicationsNamespace(this.client)) &&
-      rc.spec?.suspend === true &&
-      rc.status?.state !== 'suspended'
-    ) {
-      rc = this.client.patchStatus(RAY_API, 'RayCluster', name, namespace!, { state: 'suspended', lastUpdateTime: timestamp() });
-    }
+    // KubeRay's status.state (suspended, ready) is kuberay.ts's.
     const operator = this.running();
     if (!operator) return;
     const { config } = operator;
@@ -301,6 +312,106 @@ export class CodeFlareOperator implements Controller {
       });
     }
     if (config.mTLSEnabled && !this.client.get('v1', 'Secret', `ca-secret-${name}`, namespace)) this.createCaSecret(rc);
+    // `cluster.Status.State != "suspended"`: a new RayCluster (no state yet) gets them at once, before
+    // KubeRay marks a queued one suspended; rhoai-2.17 made it depend on spec.suspend instead
+    // ("Create oauth objects when RayCluster spec suspend is false").
+    if (rc.status?.state !== 'suspended' && config.rayDashboardOAuthEnabled) this.applyOAuthObjects(rc);
+  }
+
+  /**
+   * raycluster_controller.go Reconcile, for a RayCluster that is not suspended with
+   * rayDashboardOAuthEnabled on OpenShift: desiredClusterRoute (ray-dashboard-<name>, reencrypt, to
+   * the Service <name>-oauth port oauth-proxy), desiredOAuthSecret (<name>-oauth-config,
+   * cookie_secret = base64(sha1(name + cookie salt))), desiredOAuthService (<name>-oauth, port 443 →
+   * oauth-proxy, serving certificate <name>-proxy-tls-secret, selecting the head pod),
+   * desiredServiceAccount (<name>-oauth-proxy, its OAuth redirect reference to the route),
+   * desiredOAuthClusterRoleBinding (<name>-<ns>-auth → system:auth-delegator) and, from support.go,
+   * desiredRayClientRoute (rayclient-<name>, passthrough, to <name>-head-svc port client). All applied
+   * server-side under the controller's field manager, owned by the RayCluster.
+   */
+  private applyOAuthObjects(rc: KObject): void {
+    const name = rc.metadata.name!;
+    const namespace = rc.metadata.namespace!;
+    const owner = { apiVersion: RAY_API, kind: 'RayCluster', name, uid: rc.metadata.uid!, controller: true, blockOwnerDeletion: true };
+    const labels = { 'ray.io/cluster-name': name };
+    const apply = (obj: KObject) => {
+      const fingerprint = `${namespace}/${obj.kind}/${obj.metadata.name}/${rc.metadata.uid}`;
+      if (this.applied.has(fingerprint)) return;
+      this.client.as(RAYCLUSTER_CONTROLLER).apply(obj);
+      this.applied.add(fingerprint);
+    };
+    const bypassProxy = this.ctx.faults.has('ray-dashboard-route-without-oauth');
+    apply({
+      apiVersion: 'route.openshift.io/v1',
+      kind: 'Route',
+      metadata: { name: `ray-dashboard-${name}`, namespace, labels, ownerReferences: [owner] },
+      spec: bypassProxy
+        ? // The fault: the route goes straight to the head's dashboard port, around the proxy.
+          {
+            to: { kind: 'Service', name: `${name}-head-svc` },
+            port: { targetPort: 'dashboard' },
+            tls: { termination: 'edge', insecureEdgeTerminationPolicy: 'Redirect' },
+          }
+        : {
+            to: { kind: 'Service', name: `${name}-oauth` },
+            port: { targetPort: 'oauth-proxy' },
+            tls: { termination: 'reencrypt', insecureEdgeTerminationPolicy: 'Redirect' },
+          },
+    });
+    const cookie = createHash('sha1')
+      .update(name + this.cookieSalt)
+      .digest('base64');
+    apply({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: `${name}-oauth-config`, namespace, labels, ownerReferences: [owner] },
+      stringData: { cookie_secret: cookie },
+    });
+    apply({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: {
+        name: `${name}-oauth`,
+        namespace,
+        labels,
+        annotations: { 'service.beta.openshift.io/serving-cert-secret-name': `${name}-proxy-tls-secret` },
+        ownerReferences: [owner],
+      },
+      spec: {
+        ports: [{ name: 'oauth-proxy', port: 443, targetPort: 'oauth-proxy', protocol: 'TCP' }],
+        selector: { 'ray.io/cluster': name, 'ray.io/node-type': 'head' },
+      },
+    });
+    apply({
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: {
+        name: `${name}-oauth-proxy`,
+        namespace,
+        labels,
+        annotations: {
+          'serviceaccounts.openshift.io/oauth-redirectreference.first': `{"kind":"OAuthRedirectReference","apiVersion":"v1","reference":{"kind":"Route","name":"ray-dashboard-${name}"}}`,
+        },
+        ownerReferences: [owner],
+      },
+    });
+    apply({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: `${name}-${namespace}-auth`, labels },
+      subjects: [{ kind: 'ServiceAccount', name: `${name}-oauth-proxy`, namespace }],
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:auth-delegator' },
+    });
+    apply({
+      apiVersion: 'route.openshift.io/v1',
+      kind: 'Route',
+      metadata: { name: `rayclient-${name}`, namespace, labels, ownerReferences: [owner] },
+      spec: {
+        to: { kind: 'Service', name: `${name}-head-svc`, weight: 100 },
+        port: { targetPort: 'client' },
+        tls: { termination: 'passthrough' },
+      },
+    });
   }
 
   /** raycluster_controller.go desiredCASecret: a CA of its own per RayCluster, owned by it. */

@@ -7,6 +7,9 @@ import { DASHBOARD_FAULTS } from './dashboard';
 import { ISTIO_GATEWAY_FAULTS } from './istio-gateways';
 import { KSERVE_FAULTS } from './kserve';
 import { KUEUE_FAULTS } from './kueue';
+import { KUEUE_WORKLOAD_FAULTS } from './kueue-workloads';
+import { KUBERAY_FAULTS } from './kuberay';
+import { WORKBENCH_OC_FAULTS } from '../emulators/workbench/oc';
 import { MODELMESH_FAULTS } from './modelmesh';
 import { NOTEBOOK_FAULTS } from './notebooks';
 import { OAUTH_FAULTS } from './oauth-server';
@@ -42,4 +45,7 @@ export const CONTROLLER_FAULTS: FaultDefinition[] = [
   ...OPENVINO_FAULTS,
   ...RBAC_BOOTSTRAP_FAULTS,
   ...TEXT_GENERATION_FAULTS,
+  ...KUEUE_WORKLOAD_FAULTS,
+  ...KUBERAY_FAULTS,
+  ...WORKBENCH_OC_FAULTS,
 ];

@@ -7,6 +7,8 @@ import { DashboardComponent } from './dashboard';
 import { IstioGateways } from './istio-gateways';
 import { KServeController } from './kserve';
 import { KueueController } from './kueue';
+import { KueueWorkloads } from './kueue-workloads';
+import { KubeRay } from './kuberay';
 import { ModelMeshController } from './modelmesh';
 import { NotebookController } from './notebooks';
 import { OAuthServer } from './oauth-server';
@@ -46,5 +48,7 @@ export function operatorControllers(ctx: ControllerContext): Controller[] {
     new KServeController(ctx),
     new ModelMeshController(ctx),
     new OdhModelController(ctx),
+    new KueueWorkloads(ctx),
+    new KubeRay(ctx),
   ];
 }

@@ -12,6 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as path from 'node:path';
 import type { WorkloadRuntime } from '../../network/index';
 import { ContainerExit, type ContainerContext, type ContainerEmulator, type ImageEmulator } from '../types';
+import { ocCommand } from './oc';
 import { codeServerCommand, jupyterCommand, pipCommand, pythonCommand, type WorkbenchCommandDeps } from './commands';
 import { gitCommand } from './git';
 import { workbenchImageOf, type WorkbenchImage } from './images';
@@ -61,6 +62,7 @@ function startWorkbench(
     pip3: pipCommand(deps),
     python: pythonCommand(deps),
     python3: pythonCommand(deps),
+    oc: ocCommand(faults),
   };
   if (image.server === 'code-server') {
     ctx.log(`[entrypoint] starting code-server ${image.displayName} on 127.0.0.1:8787 behind nginx on ${port}`);
