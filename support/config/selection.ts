@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { AstBuilder, compile, GherkinClassicTokenMatcher, Parser } from '@cucumber/gherkin';
 import { IdGenerator } from '@cucumber/messages';
 import parseTagExpression from '@cucumber/tag-expressions';
+import { inClusterAvailable } from '../target/in-cluster';
 import { currentContextOf, kubeconfigFiles } from '../target/kubeconfig';
 import type { Settings } from './settings';
 
@@ -79,9 +80,9 @@ const OPTIONS_WITH_VALUE = new Set([
 /** Whether the run goes to a real cluster (RHOAI_TARGET=cluster, or auto with a current kubeconfig context). */
 export function targetsCluster(settings: Settings, home?: string): boolean {
   if (settings.target === 'twin') return false;
-  if (settings.target === 'cluster') return true;
+  if (settings.target === 'cluster' || settings.target === 'in-cluster') return true;
   try {
-    return currentContextOf(kubeconfigFiles(settings.kubeconfig, home)) !== undefined;
+    return currentContextOf(kubeconfigFiles(settings.kubeconfig, home)) !== undefined || inClusterAvailable(settings.serviceAccountDir);
   } catch {
     return true; // a broken kubeconfig: the target check says what is wrong with it
   }
