@@ -15,7 +15,13 @@ const reasons = [];
 const out = [];
 
 const attr = (tag, name) => Number(new RegExp(`\\b${name}="(\\d+)"`).exec(tag)?.[1] ?? 0);
-const unescape = (s) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+const unescape = (s) =>
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 
 const junit = join(dir, 'junit.xml');
 if (!existsSync(junit)) {
@@ -26,7 +32,9 @@ if (!existsSync(junit)) {
   const suites = xml.match(/<testsuite\b[^>]*>/g) ?? [];
   const sum = (name) => suites.reduce((n, tag) => n + attr(tag, name), 0);
   const [tests, failures, errors, skipped] = ['tests', 'failures', 'errors', 'skipped'].map(sum);
-  out.push(`junit: ${tests} tests, ${tests - failures - errors - skipped} passed, ${failures} failed, ${errors} errors, ${skipped} skipped (${junit})`);
+  out.push(
+    `junit: ${tests} tests, ${tests - failures - errors - skipped} passed, ${failures} failed, ${errors} errors, ${skipped} skipped (${junit})`,
+  );
   for (const m of xml.matchAll(/<testcase\b([^>]*)>([\s\S]*?)<\/testcase>/g)) {
     const failure = /<(failure|error)\b([^>]*)>/.exec(m[2]);
     if (!failure) continue;
