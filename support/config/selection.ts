@@ -7,7 +7,6 @@ import * as path from 'node:path';
 import { AstBuilder, compile, GherkinClassicTokenMatcher, Parser } from '@cucumber/gherkin';
 import { IdGenerator } from '@cucumber/messages';
 import parseTagExpression from '@cucumber/tag-expressions';
-import { inClusterAvailable } from '../target/in-cluster';
 import { currentContextOf, kubeconfigFiles } from '../target/kubeconfig';
 import type { Settings } from './settings';
 
@@ -82,7 +81,7 @@ export function targetsCluster(settings: Settings, home?: string): boolean {
   if (settings.target === 'twin') return false;
   if (settings.target === 'cluster' || settings.target === 'in-cluster') return true;
   try {
-    return currentContextOf(kubeconfigFiles(settings.kubeconfig, home)) !== undefined || inClusterAvailable(settings.serviceAccountDir);
+    return currentContextOf(kubeconfigFiles(settings.kubeconfig, home)) !== undefined;
   } catch {
     return true; // a broken kubeconfig: the target check says what is wrong with it
   }

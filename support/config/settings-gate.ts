@@ -20,7 +20,7 @@ export const GATE_SETTINGS = {
   serviceAccountDir: define<string>({
     name: 'RHOAI_SERVICE_ACCOUNT_DIR',
     description:
-      "With RHOAI_TARGET=in-cluster (or auto inside a pod): the directory holding the pod's service-account `token`, `ca.crt` and `namespace`; the API server is https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT.",
+      "With RHOAI_TARGET=in-cluster: the directory holding the pod's service-account `token`, `ca.crt` and `namespace`; the API server is https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT.",
     allowed: 'a directory path',
     default: '/var/run/secrets/kubernetes.io/serviceaccount',
     secret: false,

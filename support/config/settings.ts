@@ -90,7 +90,7 @@ export const SETTINGS = {
   target: define<'auto' | 'twin' | 'cluster' | 'in-cluster'>({
     name: 'RHOAI_TARGET',
     description:
-      "Where to run: `twin` starts the embedded OpenShift + RHOAI twin; `cluster` uses the current kubeconfig context; `in-cluster` uses the pod's service account (RHOAI_SERVICE_ACCOUNT_DIR, KUBERNETES_SERVICE_HOST/PORT); `auto` uses a cluster when a kubeconfig has a current context, else the pod's service account when KUBERNETES_SERVICE_HOST is set and its token exists, else the twin.",
+      "Where to run: `twin` starts the embedded OpenShift + RHOAI twin; `cluster` uses the current kubeconfig context; `in-cluster` uses the pod's service account (RHOAI_SERVICE_ACCOUNT_DIR, KUBERNETES_SERVICE_HOST/PORT); `auto` uses a cluster when a kubeconfig has a current context, else the twin (never the pod's service account: say `in-cluster`).",
     secret: false,
     ...oneOf(['auto', 'twin', 'cluster', 'in-cluster'] as const, 'auto'),
   }),

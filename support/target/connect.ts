@@ -8,7 +8,7 @@ import { ClusterClient, ClusterConnection } from '../cluster';
 import type { Settings } from '../config';
 import { formatResolveRules, parseResolveRules, type ResolveRule } from '../http/resolve-rules';
 import { PROJECT_ROOT, TWIN_CLI } from '../paths';
-import { inClusterAvailable, loadInCluster } from './in-cluster';
+import { loadInCluster } from './in-cluster';
 import { credentialsOf, currentContextOf, kubeconfigFiles, KubeconfigError, loadKubeconfig } from './kubeconfig';
 import { preflight, type PreflightResult } from './preflight';
 import { coordinatorPid, isParallelWorker, oncePerRun, runDirectory } from './run-coordination';
@@ -49,9 +49,9 @@ export function chooseTarget(settings: Settings, home?: string): TargetPlan {
     return { kind: 'cluster', files };
   }
   // auto: a kubeconfig with a current context means a cluster; a malformed one is an error, not the twin.
-  if (files.length > 0 && currentContextOf(files)) return { kind: 'cluster', files };
-  // auto inside a pod without a kubeconfig: the pod's service account, as client-go does.
-  return inClusterAvailable(settings.serviceAccountDir) ? { kind: 'cluster', files: [], inCluster: true } : { kind: 'twin' };
+  // auto never picks the pod's service account on its own: a CI job that happens to run in a pod
+  // would otherwise aim the whole suite at the cluster hosting it instead of the twin.
+  return files.length > 0 && currentContextOf(files) ? { kind: 'cluster', files } : { kind: 'twin' };
 }
 
 /** The one line that says where the run goes. */

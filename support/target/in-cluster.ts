@@ -11,11 +11,6 @@ import { KubeconfigError, type LoadedKubeconfig } from './kubeconfig';
 
 export const IN_CLUSTER_CONTEXT = 'in-cluster';
 
-/** True inside a pod: the service variables are set and the service account's token is mounted. */
-export function inClusterAvailable(serviceAccountDir: string, env: NodeJS.ProcessEnv = process.env): boolean {
-  return !!env.KUBERNETES_SERVICE_HOST && !!env.KUBERNETES_SERVICE_PORT && fs.existsSync(path.join(serviceAccountDir, 'token'));
-}
-
 /** The KubeConfig of the pod's service account; every missing part is an error that names it. */
 export function loadInCluster(serviceAccountDir: string, env: NodeJS.ProcessEnv = process.env): LoadedKubeconfig & { token: string } {
   const host = env.KUBERNETES_SERVICE_HOST;

@@ -25,7 +25,7 @@ describe('the conformance gate inside a cluster', () => {
   const podEnv = (extra: Record<string, string> = {}) => ({
     KUBECONFIG: undefined,
     HOME: join(dir, 'home'),
-    RHOAI_TARGET: 'auto',
+    RHOAI_TARGET: 'in-cluster',
     RHOAI_SERVICE_ACCOUNT_DIR: saDir,
     KUBERNETES_SERVICE_HOST: '127.0.0.1',
     KUBERNETES_SERVICE_PORT: port,
