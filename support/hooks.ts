@@ -7,13 +7,17 @@ import {
   AfterAll,
   Before,
   BeforeAll,
+  BeforeStep,
   Status,
   setDefaultTimeout,
   setDefinitionFunctionWrapper,
   type ITestCaseHookParameter,
+  type ITestStepHookParameter,
 } from '@cucumber/cucumber';
+import { NotRunInPlanMode } from './cluster';
 import { formatEnvironment } from './report/environment';
-import { REPORTS_DIR } from './paths';
+import { writePlan } from './report/plan-report';
+import { ALLURE_RESULTS_DIR, REPORTS_DIR } from './paths';
 import { session } from './session';
 import { installFirstIfNeeded, needsInstalledPlatform } from './target/install-first';
 import { isParallelWorker } from './target/run-coordination';
@@ -43,20 +47,46 @@ function forReport(error: unknown): unknown {
   return redacted;
 }
 
+/**
+ * Plan mode (RHOAI_PLAN=1): a step that needs a change the plan only lists is not judged. It is
+ * reported as skipped with the reason — NotRunInPlanMode from a wait that does not hold yet, or any
+ * other failure while the plan lists changes the step may depend on (its error is quoted) — and
+ * listed in the plan. Returns 'skipped' (Cucumber's status for a step) or rethrows.
+ */
+function notRunInPlanMode(world: unknown, error: unknown): 'skipped' {
+  const plan = session.plan;
+  const planning = session.settings().plan;
+  if (!planning || !(error instanceof NotRunInPlanMode || plan.pending > 0)) throw error;
+  const message = session.redactor.redactText((error as Error)?.message ?? String(error));
+  const reason =
+    error instanceof NotRunInPlanMode
+      ? message
+      : `not run in plan mode: failed while the plan lists ${plan.pending} objects this run would create or change first, which it may depend on (${message.split('\n')[0]})`;
+  const w = world as Partial<RhoaiWorld>;
+  plan.notRun.push({ scenario: w.scenarioName ?? '(hook)', step: w.currentStep ?? '', reason });
+  w.report?.text('not run in plan mode', reason);
+  return 'skipped';
+}
+
 // Errors of every step and hook (messages, stacks, chai's actual/expected) are redacted before
 // Cucumber sees them, so nothing secret reaches a formatter.
 setDefinitionFunctionWrapper((fn: (...args: unknown[]) => unknown) => {
   return function redacted(this: unknown, ...args: unknown[]): unknown {
+    const failed = (error: unknown): 'skipped' => {
+      try {
+        return notRunInPlanMode(this, error);
+      } catch {
+        throw forReport(error);
+      }
+    };
     try {
       const result = fn.apply(this, args);
       if (result && typeof (result as Promise<unknown>).then === 'function') {
-        return (result as Promise<unknown>).then(undefined, (error: unknown) => {
-          throw forReport(error);
-        });
+        return (result as Promise<unknown>).then(undefined, failed);
       }
       return result;
     } catch (error) {
-      throw forReport(error);
+      return failed(error);
     }
   };
 });
@@ -76,6 +106,10 @@ BeforeAll(function () {
 // Any tag alone: on the embedded twin, a scenario that needs the installed platform but is not one
 // of the installer's gets the installer run first (support/target/install-first.ts).
 Before(async function (this: RhoaiWorld, { pickle }: ITestCaseHookParameter) {
+  this.scenarioName = pickle.name;
+  // Plan mode installs nothing behind the user's back: a scenario that needs the platform is judged
+  // against the cluster as it is (or not run, see notRunInPlanMode).
+  if (this.settings.plan) return;
   const firstOfSerialRun = session.firstScenario() && !isParallelWorker();
   if (!needsInstalledPlatform(pickle.uri, firstOfSerialRun)) return;
   const line = await installFirstIfNeeded(await session.target(), this.cluster, this.settings, REPORTS_DIR);
@@ -112,7 +146,15 @@ After(async function (this: RhoaiWorld, { result }: ITestCaseHookParameter) {
   }
 });
 
+BeforeStep(function (this: RhoaiWorld, { pickleStep }: ITestStepHookParameter) {
+  this.currentStep = pickleStep.text;
+});
+
 AfterAll(async function () {
+  if (session.settings().plan) {
+    const worker = process.env.CUCUMBER_WORKER_ID;
+    session.log(`\n${writePlan(session.plan, REPORTS_DIR, ALLURE_RESULTS_DIR, session.redactor, worker)}`);
+  }
   try {
     await session.environment(true); // versions change during an install: record the final ones
   } catch (error) {

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ClusterConnection } from './cluster';
-import { ClusterClient } from './cluster';
+import { ClusterClient, Plan } from './cluster';
 import { loadSettings, secretSettingValues, type Settings } from './config';
 import { installConsoleRedaction, writeLine } from './log';
 import { ALLURE_RESULTS_DIR } from './paths';
@@ -15,6 +15,8 @@ import { claimOnce, runDirectory } from './target/run-coordination';
 
 export class Session {
   readonly redactor = new Redactor();
+  /** Plan mode's plan (RHOAI_PLAN=1): what this process's dry-run writes would do. */
+  readonly plan = new Plan();
   private settingsValue: Settings | undefined;
   private targetValue: Target | undefined;
   private targetPromise: Promise<Target> | undefined;

@@ -29,6 +29,9 @@ export class RhoaiWorld extends World {
   readonly vars: Record<string, unknown> = {};
   /** The namespace the scenario works in, when it has one (diagnostics start there). */
   namespace: string | undefined;
+  /** The scenario and the step running now (set by hooks.ts; plan mode names them in its plan). */
+  scenarioName: string | undefined;
+  currentStep: string | undefined;
   readonly report: ReportAttachments;
   private readonly cleanups: { describe: string; run: Cleanup }[] = [];
 
@@ -36,7 +39,10 @@ export class RhoaiWorld extends World {
     super({ ...options, attach: redactingAttach(options.attach), log: (text: string) => options.log(session.redactor.redactText(text)) });
     this.settings = session.settings();
     this.report = new ReportAttachments((data, attachOptions) => this.attach(data, attachOptions), session.redactor);
-    const base = new ClusterClient(() => session.connection(), { defaultTimeoutMs: this.settings.waitTimeoutSeconds * 1000 });
+    const base = new ClusterClient(() => session.connection(), {
+      defaultTimeoutMs: this.settings.waitTimeoutSeconds * 1000,
+      plan: this.settings.plan ? session.plan : undefined,
+    });
     this.cluster = base.withObserver({
       touched: (ref) => this.touch(ref),
       changed: (action, sent, live, ref) => this.report.applied(action, sent, live, ref),

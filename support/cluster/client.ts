@@ -1,8 +1,9 @@
 // The cluster client every domain module uses: server-side apply under one field manager, reads,
 // patches, deletes, the watch-based waitFor, and diagnose() for failed scenarios.
 import type { KubeConfig } from '@kubernetes/client-node';
-import { Discovery, resourcePath, type ResolvedResource } from './discovery';
+import { Discovery, UnknownKindError, resourcePath, type ResolvedResource } from './discovery';
 import { formatConditions, formatEvent, formatPod, newestEvents, statusSummary } from './describe';
+import { NotRunInPlanMode, fieldChanges, ownedBy, type Plan, type PlanAction } from './plan';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry';
 import { ApiError, ApiTransport, type ApiRequest } from './transport';
 import {
@@ -16,7 +17,7 @@ import {
   type ObjectRef,
   type PatchType,
 } from './types';
-import { waitUntil, type ListPredicate, type ObjectPredicate, type WaitOptions } from './wait';
+import { WaitFailedError, waitUntil, type ListPredicate, type ObjectPredicate, type Verdict, type WaitOptions } from './wait';
 
 /** A live connection to one API server: transport plus the discovery cache, shared by clients. */
 export class ClusterConnection {
@@ -84,6 +85,11 @@ export interface ClusterClientOptions {
   /** Default bound of waitFor, in ms. */
   defaultTimeoutMs?: number;
   observer?: ClientObserver;
+  /**
+   * Plan mode (RHOAI_PLAN=1): every write is sent with dryRun=All and recorded here; a wait that
+   * does not hold yet while the plan lists changes throws NotRunInPlanMode. See plan.ts.
+   */
+  plan?: Plan;
 }
 
 export interface ListOptions {
@@ -101,6 +107,7 @@ export class ClusterClient {
   private connection: Promise<ClusterConnection> | undefined;
   private readonly defaultTimeoutMs: number;
   private readonly observer: ClientObserver;
+  private readonly plan: Plan | undefined;
 
   /** `source` may be a function: the connection is then made on first use (the twin starts lazily). */
   constructor(
@@ -109,6 +116,7 @@ export class ClusterClient {
   ) {
     this.defaultTimeoutMs = options.defaultTimeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS;
     this.observer = options.observer ?? {};
+    this.plan = options.plan;
   }
 
   static fromKubeConfig(kubeConfig: KubeConfig, options?: ClusterClientOptions & { retry?: RetryPolicy }): ClusterClient {
@@ -116,8 +124,13 @@ export class ClusterClient {
   }
 
   /** A client on the same connection (and discovery cache) with another observer. */
-  withObserver(observer: ClientObserver, defaultTimeoutMs = this.defaultTimeoutMs): ClusterClient {
-    return new ClusterClient(() => this.conn(), { observer, defaultTimeoutMs });
+  withObserver(observer: ClientObserver, defaultTimeoutMs = this.defaultTimeoutMs, plan = this.plan): ClusterClient {
+    return new ClusterClient(() => this.conn(), { observer, defaultTimeoutMs, plan });
+  }
+
+  /** True in plan mode: writes are dry runs. */
+  get planning(): boolean {
+    return this.plan !== undefined;
   }
 
   async server(): Promise<string> {
@@ -130,6 +143,7 @@ export class ClusterClient {
    * answer is what the object would be, and nothing is reported as applied.
    */
   async apply(obj: KObject, options: { force?: boolean; dryRun?: boolean } = {}): Promise<KObject> {
+    if (this.plan && !options.dryRun) return this.planned('apply', obj, () => this.apply(obj, { ...options, dryRun: true }));
     const { resource, ref } = await this.target(obj, 'apply');
     if (!ref.name) throw new Error(`apply ${obj.kind}: metadata.name is required`);
     const body = stripServerFields(obj);
@@ -145,14 +159,22 @@ export class ClusterClient {
   }
 
   async create(obj: KObject): Promise<KObject> {
+    if (this.plan) {
+      // openshift-apiserver's ProjectRequest storage is no generic store: whether it honours dryRun
+      // could not be verified, so plan mode never sends one and lists the project it would make.
+      if (obj?.kind === 'ProjectRequest') return this.unsent(obj, 'Project', 'a ProjectRequest is not sent in plan mode');
+    }
     const { resource, ref } = await this.target(obj, 'create');
     const body = stripServerFields(obj);
-    const live = await this.call<KObject>({
-      method: 'POST',
-      path: resourcePath(resource, ref.namespace),
-      query: { fieldManager: FIELD_MANAGER },
-      body,
-    });
+    const send = () =>
+      this.call<KObject>({
+        method: 'POST',
+        path: resourcePath(resource, ref.namespace),
+        query: { fieldManager: FIELD_MANAGER, dryRun: this.plan ? 'All' : undefined },
+        body,
+      });
+    if (this.plan) return this.planned('create', obj, send);
+    const live = await send();
     this.note('create', body, live, refOf(live));
     return live;
   }
@@ -196,13 +218,21 @@ export class ClusterClient {
     const resource = await this.resolve(ref, 'patch');
     if (!ref.name) throw new Error(`patch ${describeRef(ref)}: a name is required`);
     if (type === 'json' && !Array.isArray(body)) throw new Error(`patch ${describeRef(ref)}: a JSON patch must be an array of operations`);
-    const live = await this.call<KObject>({
-      method: 'PATCH',
-      path: resourcePath(resource, ref.namespace, ref.name, options.subresource),
-      query: { fieldManager: FIELD_MANAGER },
-      body,
-      contentType: PATCH_CONTENT_TYPES[type],
-    });
+    const send = () =>
+      this.call<KObject>({
+        method: 'PATCH',
+        path: resourcePath(resource, ref.namespace, ref.name, options.subresource),
+        query: { fieldManager: FIELD_MANAGER, dryRun: this.plan ? 'All' : undefined },
+        body,
+        contentType: PATCH_CONTENT_TYPES[type],
+      });
+    if (this.plan)
+      return this.planned(
+        'patch',
+        { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } },
+        send,
+      );
+    const live = await send();
     this.note('patch', body, live, ref);
     return live;
   }
@@ -215,8 +245,14 @@ export class ClusterClient {
       const answer = await this.call<KObject>({
         method: 'DELETE',
         path: resourcePath(resource, ref.namespace, ref.name),
+        query: { dryRun: this.plan ? 'All' : undefined },
         body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: options.propagationPolicy ?? 'Background' },
       });
+      if (this.plan) {
+        this.observer.touched?.(ref);
+        this.plan.record({ action: 'delete', ref, via: 'delete', changes: [] });
+        return answer;
+      }
       this.note('delete', undefined, answer?.kind === ref.kind ? answer : undefined, ref);
       return answer;
     } catch (error) {
@@ -233,6 +269,12 @@ export class ClusterClient {
     if (!ref.name) throw new Error(`waitFor ${describeRef(ref)}: a name is required (use waitForList)`);
     const key = `${ref.namespace ?? ''}/${ref.name}`;
     this.observer.touched?.(ref);
+    if (this.plan?.pending) {
+      const now = await this.get(ref);
+      this.judgeInPlan(predicate(now), now, options.describe ?? describeRef(ref));
+      this.observer.observed?.(options.describe ?? describeRef(ref), now, ref);
+      return now;
+    }
     const result = (await waitUntil(
       await this.waitDependencies(),
       ref,
@@ -248,6 +290,12 @@ export class ClusterClient {
   /** Waits until predicate(all objects of the collection matching the selectors) holds. */
   async waitForList(ref: ObjectRef, predicate: ListPredicate, options: WaitOptions = {}): Promise<KObject[]> {
     this.observer.touched?.(ref);
+    if (this.plan?.pending) {
+      const now = await this.list(ref, { labelSelector: options.labelSelector, fieldSelector: options.fieldSelector });
+      this.judgeInPlan(predicate(now), now, options.describe ?? describeRef(ref));
+      this.observer.observed?.(options.describe ?? describeRef(ref), now, ref);
+      return now;
+    }
     const all = (state: Map<string, KObject>) => [...state.values()];
     const result = (await waitUntil(await this.waitDependencies(), ref, options, (state) => predicate(all(state)), all)) as KObject[];
     this.noteSecrets(result, ref);
@@ -316,7 +364,60 @@ export class ClusterClient {
 
   /** A raw JSON request (e.g. /version, SelfSubjectAccessReview), with retries. */
   async request<T>(request: ApiRequest): Promise<T> {
+    // In plan mode a raw write is a dry run too (reviews and token requests store nothing anyway).
+    if (this.plan && request.method !== 'GET') return this.call<T>({ ...request, query: { ...request.query, dryRun: 'All' } });
     return this.call<T>(request);
+  }
+
+  /**
+   * Plan mode: sends one write as a dry run and records what it would do against the live object.
+   * A kind the cluster does not serve yet (its CRD comes with an operator the run would install) or
+   * a namespace that does not exist yet cannot be checked by the server: the object is listed as
+   * would-create with that note, and the object as sent stands in for the answer.
+   */
+  private async planned(via: string, obj: KObject, send: () => Promise<KObject>): Promise<KObject> {
+    const plan = this.plan!;
+    const ref = refOf(obj);
+    let before: KObject | undefined;
+    try {
+      before = ref.name ? await this.get(ref) : undefined;
+    } catch (error) {
+      if (error instanceof UnknownKindError)
+        return this.unsent(obj, obj.kind, `${obj.kind} is not served yet (its CRD comes with an operator this run would install)`);
+      throw error;
+    }
+    let answer: KObject;
+    try {
+      answer = await send();
+    } catch (error) {
+      const missing = missingNamespace(error);
+      if (missing && !before) return this.unsent(obj, obj.kind, `namespace ${missing} does not exist yet (this run would create it first)`);
+      throw error;
+    }
+    this.observer.touched?.(ref);
+    const changes = fieldChanges(before, answer);
+    if (before && !changes.length && JSON.stringify(ownedBy(before, FIELD_MANAGER)) !== JSON.stringify(ownedBy(answer, FIELD_MANAGER))) {
+      changes.push({ path: `(fields owned by ${FIELD_MANAGER})`, before: 'as on the cluster', after: 'would change' });
+    }
+    const action: PlanAction = !before ? 'create' : changes.length ? 'change' : 'unchanged';
+    plan.record({ action, ref: refOf(answer?.metadata ? answer : obj), via, changes: action === 'create' ? [] : changes });
+    return answer;
+  }
+
+  /** Plan mode: an object that could not be sent as a dry run, listed as would-create with why. */
+  private unsent(obj: KObject, kind: string, note: string): KObject {
+    const ref = { ...refOf(obj), kind };
+    this.plan!.record({ action: 'create', ref, via: 'unsent', changes: [], note });
+    return structuredClone(obj);
+  }
+
+  /** Plan mode with pending changes: one read decides; a state the plan would bring about is not judged. */
+  private judgeInPlan(verdict: Verdict, state: KObject | KObject[] | undefined, describe: string): void {
+    if (verdict === true) return;
+    if (typeof verdict === 'object') throw new WaitFailedError(`${describe}: ${verdict.fail}`, state);
+    throw new NotRunInPlanMode(
+      `not run in plan mode: ${describe} does not hold on the cluster now, and the plan lists ${this.plan!.pending} objects this run would create or change first`,
+    );
   }
 
   private async waitDependencies() {
@@ -381,6 +482,14 @@ export class ClusterClient {
     this.observer.touched?.(ref);
     this.observer.changed?.(action, sent, live, ref);
   }
+}
+
+/** The namespace a dry run named as missing (404 on namespaces), if that was the error. */
+function missingNamespace(error: unknown): string | undefined {
+  if (!(error instanceof ApiError) || error.status !== 404) return undefined;
+  const details = error.body?.details as { kind?: string; name?: string } | undefined;
+  if (details?.kind === 'namespaces') return details.name;
+  return /namespaces "([^"]+)" not found/.exec(error.body?.message ?? '')?.[1];
 }
 
 function findByName(state: Map<string, KObject>, name: string): KObject | undefined {

@@ -24,3 +24,4 @@ export {
   type PatchType,
 } from './types';
 export { hasCondition, phaseIs } from './predicates';
+export { Plan, NotRunInPlanMode, fieldChanges, type PlanEntry, type PlanAction, type FieldChange } from './plan';

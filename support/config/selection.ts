@@ -86,7 +86,7 @@ const OPTIONS_WITH_VALUE = new Set([
 /** Whether the run goes to a real cluster (RHOAI_TARGET=cluster, or auto with a current kubeconfig context). */
 export function targetsCluster(settings: Settings, home?: string): boolean {
   if (settings.target === 'twin') return false;
-  if (settings.target === 'cluster') return true;
+  if (settings.target === 'cluster' || settings.target === 'in-cluster') return true;
   try {
     return currentContextOf(kubeconfigFiles(settings.kubeconfig, home)) !== undefined;
   } catch {

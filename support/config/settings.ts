@@ -9,6 +9,7 @@ import { parseResolveRules, type ResolveRule } from '../http/resolve-rules';
 import { channel, define, filePath, integer, InvalidSettingValue, oneOf, type SettingDefinition } from './setting-kinds';
 import { ACCESS_SETTINGS } from './settings-access';
 import { DISTRIBUTED_WORKLOAD_SETTINGS } from './settings-distributed-workloads';
+import { GATE_SETTINGS } from './settings-gate';
 import { GATEWAY_SETTINGS } from './settings-gateway';
 import { MESH_SETTINGS } from './settings-mesh';
 import { QUESTION_SETTINGS } from './settings-questions';
@@ -86,12 +87,12 @@ export const SETTINGS = {
       return files.length > 0 ? files : undefined;
     },
   }),
-  target: define<'auto' | 'twin' | 'cluster'>({
+  target: define<'auto' | 'twin' | 'cluster' | 'in-cluster'>({
     name: 'RHOAI_TARGET',
     description:
-      'Where to run: `twin` starts the embedded OpenShift + RHOAI twin; `cluster` uses the current kubeconfig context; `auto` uses a cluster when a kubeconfig has a current context, else the twin.',
+      "Where to run: `twin` starts the embedded OpenShift + RHOAI twin; `cluster` uses the current kubeconfig context; `in-cluster` uses the pod's service account (RHOAI_SERVICE_ACCOUNT_DIR, KUBERNETES_SERVICE_HOST/PORT); `auto` uses a cluster when a kubeconfig has a current context, else the twin (never the pod's service account: say `in-cluster`).",
     secret: false,
-    ...oneOf(['auto', 'twin', 'cluster'] as const, 'auto'),
+    ...oneOf(['auto', 'twin', 'cluster', 'in-cluster'] as const, 'auto'),
   }),
   resolve: define<ResolveRule[]>({
     name: 'RHOAI_RESOLVE',
@@ -336,6 +337,7 @@ export const SETTINGS = {
   ...DISTRIBUTED_WORKLOAD_SETTINGS,
   ...TUTORIAL_SETTINGS,
   ...QUESTION_SETTINGS,
+  ...GATE_SETTINGS,
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

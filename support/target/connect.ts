@@ -8,6 +8,7 @@ import { ClusterClient, ClusterConnection } from '../cluster';
 import type { Settings } from '../config';
 import { formatResolveRules, parseResolveRules, type ResolveRule } from '../http/resolve-rules';
 import { PROJECT_ROOT, TWIN_CLI } from '../paths';
+import { loadInCluster } from './in-cluster';
 import { credentialsOf, currentContextOf, kubeconfigFiles, KubeconfigError, loadKubeconfig } from './kubeconfig';
 import { preflight, type PreflightResult } from './preflight';
 import { coordinatorPid, isParallelWorker, oncePerRun, runDirectory } from './run-coordination';
@@ -15,7 +16,7 @@ import { startTwinProcess, type TwinReady } from './twin-process';
 
 export type TargetKind = 'twin' | 'cluster';
 
-export type TargetPlan = { kind: 'twin' } | { kind: 'cluster'; files: string[] };
+export type TargetPlan = { kind: 'twin' } | { kind: 'cluster'; files: string[]; inCluster?: boolean };
 
 export interface Target {
   readonly kind: TargetKind;
@@ -40,6 +41,7 @@ export const TWIN_START_TIMEOUT_MS = 180_000;
 /** RHOAI_TARGET and the kubeconfig decide where the run goes. */
 export function chooseTarget(settings: Settings, home?: string): TargetPlan {
   if (settings.target === 'twin') return { kind: 'twin' };
+  if (settings.target === 'in-cluster') return { kind: 'cluster', files: [], inCluster: true };
   const files = kubeconfigFiles(settings.kubeconfig, home);
   if (settings.target === 'cluster') {
     if (files.length === 0)
@@ -47,6 +49,8 @@ export function chooseTarget(settings: Settings, home?: string): TargetPlan {
     return { kind: 'cluster', files };
   }
   // auto: a kubeconfig with a current context means a cluster; a malformed one is an error, not the twin.
+  // auto never picks the pod's service account on its own: a CI job that happens to run in a pod
+  // would otherwise aim the whole suite at the cluster hosting it instead of the twin.
   return files.length > 0 && currentContextOf(files) ? { kind: 'cluster', files } : { kind: 'twin' };
 }
 
@@ -109,7 +113,8 @@ export async function connectTarget(settings: Settings): Promise<Target> {
     files = plan.files;
   }
   try {
-    const loaded = loadKubeconfig(files);
+    const inCluster = plan.kind === 'cluster' && plan.inCluster ? loadInCluster(settings.serviceAccountDir) : undefined;
+    const loaded = inCluster ?? loadKubeconfig(files);
     const connection = new ClusterConnection(loaded.kubeConfig);
     const checked = await preflight(new ClusterClient(connection), loaded.server);
     return {
@@ -122,7 +127,7 @@ export async function connectTarget(settings: Settings): Promise<Target> {
       resolve,
       auditLog,
       preflight: checked,
-      credentials: credentialsOf(loaded.kubeConfig),
+      credentials: inCluster ? [inCluster.token] : credentialsOf(loaded.kubeConfig),
       ownedTwin,
     };
   } catch (error) {

@@ -135,6 +135,10 @@ export class VirtualKinds {
       },
       ctx,
     );
+    // A dry run (dryRun=All) stops after the namespace's admission and validation: the namespace was
+    // not stored, so nothing can be created in it (kube-apiserver answers a dry-run create in a
+    // missing namespace with NotFound), and nothing else of the request is persisted.
+    if (ctx.dryRun) return toProject(ns);
     this.instantiateProjectTemplate(name!, body, ctx);
     if (!ctx.user.groups.includes('system:masters')) {
       this.api.create(

@@ -1092,4 +1092,31 @@ describe('dryRun=All', () => {
     assert.equal(after.metadata!.resourceVersion, rvBefore);
     assert.equal(t.twin.api.store.currentRv(), storeRv, 'no write reached the store');
   });
+
+  // kube-apiserver runs admission, defaulting and validation on a dry run and only skips storage
+  // (k8s.io/apiserver pkg/registry/generic/registry/dryrun.go: DryRunnableStorage skips etcd only).
+  it('still defaults, validates and admits, and stores nothing (plan mode relies on it)', async () => {
+    const storeRv = t.twin.api.store.currentRv();
+    const defaulted: Any = await custom.createNamespacedCustomObject(w({ body: widget('dry-default', { size: 1 }), dryRun: 'All' }));
+    assert.equal(defaulted.spec.color, 'red', 'the schema default is applied on a dry run');
+    const bad = await failure(custom.createNamespacedCustomObject(w({ body: widget('dry-bad', { size: 0 }), dryRun: 'All' })));
+    assert.equal(bad.code, 422, 'a dry run is validated');
+    const missingNs = await rawRequest(t.twin, 'POST', '/api/v1/namespaces/no-such-namespace/configmaps?dryRun=All', {
+      body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } },
+    });
+    assert.equal(missingNs.status, 404, 'a dry-run create in a missing namespace is NotFound, as on a real server');
+    const project = await rawRequest(t.twin, 'POST', '/apis/project.openshift.io/v1/projectrequests?dryRun=All', {
+      body: { apiVersion: 'project.openshift.io/v1', kind: 'ProjectRequest', metadata: { name: 'dry-project' } },
+    });
+    assert.equal(project.status, 201, project.text);
+    assert.equal(
+      (await rawRequest(t.twin, 'GET', '/api/v1/namespaces/dry-project')).status,
+      404,
+      'a dry-run ProjectRequest makes no namespace',
+    );
+    const dryNsDelete = await rawRequest(t.twin, 'DELETE', `/api/v1/namespaces/${ns}?dryRun=All`);
+    assert.equal(dryNsDelete.status, 200, dryNsDelete.text);
+    assert.equal((await core.readNamespace({ name: ns })).status?.phase, 'Active', 'a dry-run namespace delete leaves it Active');
+    assert.equal(t.twin.api.store.currentRv(), storeRv, 'no write reached the store');
+  });
 });
