@@ -6,8 +6,11 @@
 // with the annotation security.opendatahub.io/inject-trusted-ca-bundle=false gets the ConfigMap
 // odh-trusted-ca-bundle, labelled app.kubernetes.io/part-of=opendatahub-operator and
 // config.openshift.io/inject-trusted-cabundle=true, with odh-ca-bundle.crt = customCABundle; new
-// namespaces get it when created; an opted-out namespace loses it; an edited or deleted one is
-// restored. Removed deletes the ConfigMaps everywhere; Unmanaged stops updating them.
+// namespaces get it when created; an edited or deleted one is restored, and in an opted-out
+// namespace such an event deletes it (annotating a namespace false starts no reconcile by itself:
+// certconfigmapgenerator watchNamespaceResource maps only namespaces ShouldInjectTrustedBundle
+// allows). Removed deletes the ConfigMaps from every Active namespace and stops the per-namespace
+// reconciles; Unmanaged leaves them as they are (ConfigureTrustedCABundle's three cases).
 // The Cluster Network Operator fills ca-bundle.crt of every ConfigMap with that label with the
 // cluster-wide trust bundle (published as openshift-config-managed/trusted-ca-bundle); on the twin
 // that bundle is the twin's ingress and API server CAs.
@@ -37,6 +40,13 @@ export const TRUSTED_CA_FAULTS: FaultDefinition[] = [
       "The RHOAI operator honours the opt-out annotation only on a namespace's own events (created, annotation changed): its pass over every namespace after a change of DSCI spec.trustedCABundle (AddCABundleConfigMapInAllNamespaces) puts odh-trusted-ca-bundle into an opted-out namespace that existed before the change, and the reconcile of that ConfigMap's change keeps it",
     caughtBy: '@req.INS-CA-01',
     expectMessage: 'the operator ignores the opt-out',
+  },
+  {
+    name: 'trusted-ca-bundle-removed-keeps-configmaps',
+    description:
+      'The RHOAI operator treats DSCI spec.trustedCABundle.managementState Removed like Unmanaged: it stops managing odh-trusted-ca-bundle but never runs RemoveCABundleConfigMapInAllNamespaces, so every namespace keeps the ConfigMap',
+    caughtBy: '@req.ADV-07',
+    expectMessage: 'although DSCInitialization default-dsci has trustedCABundle.managementState Removed',
   },
 ];
 
@@ -77,12 +87,17 @@ export class TrustedCaBundle implements Controller {
     this.networkOperator.start();
     this.client.watch(OLM, 'ClusterServiceVersion', (_t, csv) => csv.metadata.name?.startsWith('rhods-operator.') && this.requeueAll());
     this.client.watch(DSCI_API, 'DSCInitialization', (type) => type !== 'DELETED' && this.queue.enqueue('dsci'));
-    // certconfigmapgenerator's predicates: an eligible namespace created, or its opt-out annotation changed.
+    // certconfigmapgenerator's predicates: an eligible namespace created, or its opt-out annotation
+    // set or changed — and then its map function (watchNamespaceResource) asks for a reconcile only
+    // when ShouldInjectTrustedBundle holds for the namespace as it is now: annotating an existing
+    // namespace false starts no reconcile in 2.9, so its ConfigMap stays until the ConfigMap itself
+    // changes or is deleted (ConfigMapChangedPredicate), whose reconcile then deletes it.
     this.client.watch('v1', 'Namespace', (type, ns, old) => {
       const annotationChanged = old?.metadata.annotations?.[OPT_OUT_ANNOTATION] !== ns.metadata.annotations?.[OPT_OUT_ANNOTATION];
+      const eligible = shouldInject(ns, this.honoursOptOut());
       if (
-        (type === 'ADDED' && shouldInject(ns, this.honoursOptOut())) ||
-        (type === 'MODIFIED' && (annotationChanged || old?.status?.phase !== ns.status?.phase))
+        (type === 'ADDED' && eligible) ||
+        (type === 'MODIFIED' && ((annotationChanged && eligible) || old?.status?.phase !== ns.status?.phase))
       )
         this.queue.enqueue(`ns/${ns.metadata.name}`);
     });
@@ -134,7 +149,7 @@ export class TrustedCaBundle implements Controller {
       for (const ns of this.client.list('v1', 'Namespace')) {
         if (ns.status?.phase === 'Active' && shouldInject(ns, honour)) this.ensureConfigMap(ns.metadata.name!, custom);
       }
-    } else if (state === 'Removed') {
+    } else if (state === 'Removed' && !this.ctx.faults.has('trusted-ca-bundle-removed-keeps-configmaps')) {
       for (const ns of this.client.list('v1', 'Namespace')) {
         if (ns.status?.phase === 'Active') this.client.delete('v1', 'ConfigMap', CA_CONFIG_MAP, ns.metadata.name);
       }
