@@ -1,5 +1,6 @@
-import { Then, When } from '@cucumber/cucumber';
+import { Given, Then, When } from '@cucumber/cucumber';
 import * as caVariants from '../support/advanced/ca-bundle-variants';
+import * as customDomain from '../support/advanced/custom-domain';
 import type { RhoaiWorld } from '../support/world';
 
 // ---- ADV-07: the trusted CA bundle's management states ----
@@ -15,3 +16,48 @@ Then('no namespace has the ConfigMap odh-trusted-ca-bundle any more', function (
 Then('the ConfigMaps odh-trusted-ca-bundle are kept as they were, with the custom CA and not the new bundle', function (this: RhoaiWorld) {
   return caVariants.assertBundlesKept(this, 'default-dsci');
 });
+
+// ---- ADV-05 / ADV-06: a custom domain behind the Istio ingress gateway ----
+
+Given("the custom domain's root, wildcard and mapped-host certificates, made with OpenSSL", async function (this: RhoaiWorld) {
+  await customDomain.customDomainMaterial(this);
+});
+
+When(
+  "I create the custom domain's wildcard TLS secret in istio-system and a Gateway serving its names with it",
+  function (this: RhoaiWorld) {
+    return customDomain.applyWildcardGateway(this);
+  },
+);
+
+Then(
+  'a TLS handshake for a name of the custom domain, routed to the ingress gateway, verifies against the custom root alone and presents the custom wildcard certificate',
+  function (this: RhoaiWorld) {
+    return customDomain.assertWildcardServed(this);
+  },
+);
+
+Given(
+  'the project {string} in the mesh of the control plane {string}, with the Service the domain maps to',
+  function (this: RhoaiWorld, namespace: string, controlPlane: string) {
+    return customDomain.prepareMappingProject(this, namespace, controlPlane);
+  },
+);
+
+When(
+  "I create the TLS secret {string} there from the mapped host's certificate, labelled for net-istio, and the DomainMapping of the mapped host with it",
+  function (this: RhoaiWorld, secret: string) {
+    return customDomain.createDomainMapping(this, this.facts.domainMappingNamespace!, secret);
+  },
+);
+
+Then('the DomainMapping is Ready at https:\\/\\/<mapped host>', function (this: RhoaiWorld) {
+  return customDomain.assertDomainMappingReady(this);
+});
+
+Then(
+  "a TLS handshake for the mapped host, routed to the ingress gateway, verifies against the custom root alone and presents the DomainMapping's own certificate",
+  function (this: RhoaiWorld) {
+    return customDomain.assertMappedHostServed(this);
+  },
+);

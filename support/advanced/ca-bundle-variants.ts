@@ -66,9 +66,7 @@ export async function setTrust(world: RhoaiWorld, name: string, state: TrustStat
   let pem = ca.pem;
   if (state === 'Unmanaged') {
     const cluster = await world.cluster.get(CLUSTER_BUNDLE);
-    const extra = certificatesOf(cluster?.data?.['ca-bundle.crt'] ?? '').find(
-      (c) => !fingerprints(ca.pem).includes(c.fingerprint256),
-    );
+    const extra = certificatesOf(cluster?.data?.['ca-bundle.crt'] ?? '').find((c) => !fingerprints(ca.pem).includes(c.fingerprint256));
     assert.ok(extra, `${describeRef(CLUSTER_BUNDLE)} holds no certificate besides the custom CA: nothing to change the bundle to`);
     pem = ca.pem + extra.toString();
     world.facts.unmanagedBundle = pem;

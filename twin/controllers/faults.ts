@@ -4,6 +4,7 @@ import { AUTHORINO_FAULTS } from './authorino';
 import { CLUSTER_IN_USE_FAULTS } from './cluster-in-use';
 import { CODEFLARE_FAULTS } from './codeflare';
 import { DASHBOARD_FAULTS } from './dashboard';
+import { DOMAIN_MAPPING_FAULTS } from './domain-mapping';
 import { ISTIO_GATEWAY_FAULTS } from './istio-gateways';
 import { KSERVE_FAULTS } from './kserve';
 import { KUEUE_FAULTS } from './kueue';
@@ -42,4 +43,5 @@ export const CONTROLLER_FAULTS: FaultDefinition[] = [
   ...OPENVINO_FAULTS,
   ...RBAC_BOOTSTRAP_FAULTS,
   ...TEXT_GENERATION_FAULTS,
+  ...DOMAIN_MAPPING_FAULTS,
 ];

@@ -4,6 +4,7 @@ import { AuthorinoOperator } from './authorino';
 import { ClusterInUse } from './cluster-in-use';
 import { CodeFlareOperator } from './codeflare';
 import { DashboardComponent } from './dashboard';
+import { DomainMappingController } from './domain-mapping';
 import { IstioGateways } from './istio-gateways';
 import { KServeController } from './kserve';
 import { KueueController } from './kueue';
@@ -46,5 +47,6 @@ export function operatorControllers(ctx: ControllerContext): Controller[] {
     new KServeController(ctx),
     new ModelMeshController(ctx),
     new OdhModelController(ctx),
+    new DomainMappingController(ctx),
   ];
 }
