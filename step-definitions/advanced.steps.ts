@@ -1,6 +1,7 @@
 import { Given, Then, When } from '@cucumber/cucumber';
 import * as caVariants from '../support/advanced/ca-bundle-variants';
 import * as customDomain from '../support/advanced/custom-domain';
+import * as meshCustomizations from '../support/advanced/mesh-customizations';
 import type { RhoaiWorld } from '../support/world';
 
 // ---- ADV-07: the trusted CA bundle's management states ----
@@ -59,5 +60,29 @@ Then(
   "a TLS handshake for the mapped host, routed to the ingress gateway, verifies against the custom root alone and presents the DomainMapping's own certificate",
   function (this: RhoaiWorld) {
     return customDomain.assertMappedHostServed(this);
+  },
+);
+
+// ---- ADV-04: Service Mesh control-plane customizations ----
+
+When(
+  'I customize the ServiceMeshControlPlane {string} in {string}: two ingress gateway replicas, container resources for the gateway and istiod, tracing and the addons off',
+  async function (this: RhoaiWorld, name: string, namespace: string) {
+    await meshCustomizations.customize(this, name, namespace);
+  },
+);
+
+Then('the ingress gateway and istiod run as customized', function (this: RhoaiWorld) {
+  return meshCustomizations.assertCustomizationsObserved(this, 'minimal', 'istio-system');
+});
+
+Then('no tracing or addon deployment runs in {string}', function (this: RhoaiWorld, namespace: string) {
+  return meshCustomizations.assertTelemetryOff(this, namespace);
+});
+
+When(
+  'I put the documented ServiceMeshControlPlane {string} in {string} back',
+  function (this: RhoaiWorld, name: string, namespace: string) {
+    return meshCustomizations.restoreDocumented(this, name, namespace);
   },
 );
