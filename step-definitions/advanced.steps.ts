@@ -1,7 +1,9 @@
 import { Given, Then, When } from '@cucumber/cucumber';
 import * as caVariants from '../support/advanced/ca-bundle-variants';
+import * as clusterProxy from '../support/advanced/cluster-proxy';
 import * as customDomain from '../support/advanced/custom-domain';
 import * as meshCustomizations from '../support/advanced/mesh-customizations';
+import { notApplicable } from '../support/not-applicable';
 import type { RhoaiWorld } from '../support/world';
 
 // ---- ADV-07: the trusted CA bundle's management states ----
@@ -84,5 +86,46 @@ When(
   'I put the documented ServiceMeshControlPlane {string} in {string} back',
   function (this: RhoaiWorld, name: string, namespace: string) {
     return meshCustomizations.restoreDocumented(this, name, namespace);
+  },
+);
+
+// ---- ADV-08: the cluster-wide proxy ----
+
+Given(
+  'the cluster has no cluster-wide proxy of its own, and RHOAI_CLUSTER_PROXY says which proxy to use',
+  async function (this: RhoaiWorld) {
+    const reason = await clusterProxy.proxyNotApplicable(this);
+    return reason ? notApplicable(this, reason) : undefined;
+  },
+);
+
+When('I configure the cluster-wide proxy with those certificates as its trusted CA', function (this: RhoaiWorld) {
+  return clusterProxy.configureProxy(this);
+});
+
+Then("the cluster publishes the proxy, with the cluster's own names kept direct", async function (this: RhoaiWorld) {
+  await clusterProxy.assertProxyPublished(this);
+});
+
+Then(
+  "the cluster-wide trust bundle and odh-trusted-ca-bundle in {string} hold the proxy's trusted CA",
+  function (this: RhoaiWorld, namespace: string) {
+    return clusterProxy.assertTrustedCaPropagated(this, namespace, true);
+  },
+);
+
+Then('the RHOAI operator runs with the HTTP_PROXY, HTTPS_PROXY and NO_PROXY of the cluster-wide proxy', function (this: RhoaiWorld) {
+  return clusterProxy.assertOperatorProxyEnv(this, true);
+});
+
+When('I remove the cluster-wide proxy', function (this: RhoaiWorld) {
+  return clusterProxy.removeProxy(this);
+});
+
+Then(
+  "the RHOAI operator runs without proxy variables, and odh-trusted-ca-bundle in {string} without the proxy's CA",
+  async function (this: RhoaiWorld, namespace: string) {
+    await clusterProxy.assertOperatorProxyEnv(this, false);
+    await clusterProxy.assertTrustedCaPropagated(this, namespace, false);
   },
 );

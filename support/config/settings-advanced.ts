@@ -22,4 +22,38 @@ export const ADVANCED_SETTINGS = {
       return value;
     },
   }),
+  clusterProxy: define<string | undefined>({
+    name: 'RHOAI_CLUSTER_PROXY',
+    description:
+      "ADV-08: the proxy the cluster-wide Proxy `cluster` gets as httpProxy and httpsProxy (`oc edit proxy/cluster`), an http:// URL of a proxy the cluster's nodes can reach. On a real cluster the scenario is not applicable without it (a made-up proxy would cut the cluster off); on the twin it defaults to http://proxy.twin.local:3128, which nothing dials. The scenario runs only when asked for by tag (@req.ADV-08 or @advanced) and removes the proxy afterwards.",
+    allowed: 'an http:// or https:// URL with a host and a port, e.g. http://proxy.example.com:3128',
+    default: '',
+    secret: false,
+    parse: (raw) => {
+      if (!raw) return undefined;
+      let url: URL;
+      try {
+        url = new URL(raw);
+      } catch {
+        throw new InvalidSettingValue('an http:// or https:// URL with a host and a port, e.g. http://proxy.example.com:3128');
+      }
+      if (!['http:', 'https:'].includes(url.protocol) || !url.hostname || !url.port || url.pathname.length > 1)
+        throw new InvalidSettingValue('an http:// or https:// URL with a host and a port, e.g. http://proxy.example.com:3128');
+      return raw;
+    },
+  }),
+  clusterNoProxy: define<string>({
+    name: 'RHOAI_CLUSTER_NO_PROXY',
+    description:
+      "ADV-08: the Proxy's spec.noProxy, comma-separated names, domains (.example.com) and CIDRs that go direct; the Cluster Network Operator adds the cluster's own (.cluster.local, .svc, localhost, the cluster and service networks, api-int).",
+    allowed: 'comma-separated host names, .domains, IP addresses or CIDRs',
+    default: '',
+    secret: false,
+    parse: (raw) => {
+      const value = (raw ?? '').trim();
+      if (value && !/^[A-Za-z0-9.*:/_-]+(,[A-Za-z0-9.*:/_-]+)*$/.test(value.replace(/\s*,\s*/g, ',')))
+        throw new InvalidSettingValue('comma-separated host names, .domains, IP addresses or CIDRs');
+      return value;
+    },
+  }),
 } as const;

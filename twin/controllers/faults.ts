@@ -2,6 +2,7 @@
 import type { FaultDefinition } from '../fault-definition';
 import { AUTHORINO_FAULTS } from './authorino';
 import { CLUSTER_IN_USE_FAULTS } from './cluster-in-use';
+import { CLUSTER_PROXY_FAULTS } from './cluster-proxy';
 import { CODEFLARE_FAULTS } from './codeflare';
 import { DASHBOARD_FAULTS } from './dashboard';
 import { DOMAIN_MAPPING_FAULTS } from './domain-mapping';
@@ -44,4 +45,5 @@ export const CONTROLLER_FAULTS: FaultDefinition[] = [
   ...RBAC_BOOTSTRAP_FAULTS,
   ...TEXT_GENERATION_FAULTS,
   ...DOMAIN_MAPPING_FAULTS,
+  ...CLUSTER_PROXY_FAULTS,
 ];

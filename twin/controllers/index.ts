@@ -2,6 +2,7 @@
 // scheduler, the kubelet) start before the cluster is bootstrapped; the operators after.
 import { AuthorinoOperator } from './authorino';
 import { ClusterInUse } from './cluster-in-use';
+import { ClusterProxy } from './cluster-proxy';
 import { CodeFlareOperator } from './codeflare';
 import { DashboardComponent } from './dashboard';
 import { DomainMappingController } from './domain-mapping';
@@ -48,5 +49,6 @@ export function operatorControllers(ctx: ControllerContext): Controller[] {
     new ModelMeshController(ctx),
     new OdhModelController(ctx),
     new DomainMappingController(ctx),
+    new ClusterProxy(ctx),
   ];
 }

@@ -17,6 +17,7 @@
 import type { TwinClient } from '../api/client';
 import type { KObject } from '../api/types';
 import type { FaultDefinition } from '../fault-definition';
+import { proxyTrustedCa } from './cluster-proxy';
 import { WorkQueue, type Controller, type ControllerContext } from './runtime';
 
 export const TRUSTED_CA_FAULTS: FaultDefinition[] = [
@@ -203,13 +204,21 @@ export class TrustedCaBundle implements Controller {
 class ClusterNetworkOperatorTrust {
   private readonly client: TwinClient;
   private readonly queue: WorkQueue;
-  private readonly bundle: string;
+  private readonly base: string;
 
   constructor(ctx: ControllerContext) {
     this.client = ctx.clientFor('cluster-network-operator', 'openshift-network-operator:cluster-network-operator');
     // The network operator is part of the platform: it reacts at once.
     this.queue = new WorkQueue('cluster-network-operator/trusted-ca', 0, (k) => this.reconcile(k), ctx.settings.log);
-    this.bundle = [ctx.settings.ingressCaPem, ctx.settings.apiCaPem].map((pem) => pem.trim() + '\n').join('');
+    this.base = [ctx.settings.ingressCaPem, ctx.settings.apiCaPem].map((pem) => pem.trim() + '\n').join('');
+  }
+
+  /**
+   * The cluster-wide bundle: the system trust plus the Proxy's trustedCA (cluster-network-operator
+   * pkg/controller/proxyconfig: the user CA bundle is merged into the trusted bundle it injects).
+   */
+  private get bundle(): string {
+    return this.base + (proxyTrustedCa(this.client) ?? '');
   }
 
   start(): void {
@@ -217,7 +226,15 @@ class ClusterNetworkOperatorTrust {
     this.client.watch('v1', 'ConfigMap', (type, cm) => {
       if (type !== 'DELETED' && cm.metadata.labels?.[INJECT_LABEL] === 'true' && cm.data?.[CLUSTER_CA_KEY] !== this.bundle)
         this.queue.enqueue(`${cm.metadata.namespace}/${cm.metadata.name}`);
+      if (cm.metadata.namespace === 'openshift-config') this.requeueAll();
     });
+    this.client.watch('config.openshift.io/v1', 'Proxy', () => this.requeueAll());
+  }
+
+  private requeueAll(): void {
+    this.queue.enqueue('openshift-config-managed/trusted-ca-bundle');
+    for (const cm of this.client.list('v1', 'ConfigMap', undefined, { labelSelector: `${INJECT_LABEL}=true` }))
+      this.queue.enqueue(`${cm.metadata.namespace}/${cm.metadata.name}`);
   }
 
   private reconcile(key: string): void {
@@ -226,6 +243,8 @@ class ClusterNetworkOperatorTrust {
     if (key === 'openshift-config-managed/trusted-ca-bundle') {
       if (!live)
         this.client.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data: { [CLUSTER_CA_KEY]: this.bundle } });
+      else if (live.data?.[CLUSTER_CA_KEY] !== this.bundle)
+        this.client.patch('v1', 'ConfigMap', name, namespace, { data: { [CLUSTER_CA_KEY]: this.bundle } });
       return;
     }
     if (!live || live.metadata.labels?.[INJECT_LABEL] !== 'true' || live.data?.[CLUSTER_CA_KEY] === this.bundle) return;
