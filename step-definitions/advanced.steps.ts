@@ -3,6 +3,7 @@ import * as caVariants from '../support/advanced/ca-bundle-variants';
 import * as clusterProxy from '../support/advanced/cluster-proxy';
 import * as customDomain from '../support/advanced/custom-domain';
 import * as meshCustomizations from '../support/advanced/mesh-customizations';
+import * as mirroring from '../support/advanced/mirroring';
 import { notApplicable } from '../support/not-applicable';
 import type { RhoaiWorld } from '../support/world';
 
@@ -129,3 +130,30 @@ Then(
     await clusterProxy.assertTrustedCaPropagated(this, namespace, false);
   },
 );
+
+// ---- ADV-01: mirroring for a disconnected installation ----
+
+Given('the mirror registry RHOAI_MIRROR_REGISTRY that holds the mirrored images', async function (this: RhoaiWorld) {
+  const reason = await mirroring.mirrorNotApplicable(this);
+  return reason ? notApplicable(this, reason) : undefined;
+});
+
+When("I list the images to mirror from the installed CSV's relatedImages", async function (this: RhoaiWorld) {
+  await mirroring.planMirror(this);
+});
+
+When('I apply the mirror set RHOAI_MIRROR_KIND that sends their repositories to the mirror registry', function (this: RhoaiWorld) {
+  return mirroring.applyMirrorSet(this);
+});
+
+Then("every node pool's registries.conf sends each of those repositories to the mirror, by digest only", function (this: RhoaiWorld) {
+  return mirroring.assertNodesUseMirror(this, true);
+});
+
+When('I remove the mirror set', function (this: RhoaiWorld) {
+  return mirroring.removeMirrorSet(this);
+});
+
+Then("the nodes' registries.conf no longer names the mirror registry", function (this: RhoaiWorld) {
+  return mirroring.assertNodesUseMirror(this, false);
+});

@@ -56,4 +56,33 @@ export const ADVANCED_SETTINGS = {
       return value;
     },
   }),
+  mirrorRegistry: define<string | undefined>({
+    name: 'RHOAI_MIRROR_REGISTRY',
+    description:
+      "ADV-01: the mirror registry of a disconnected install (host[:port][/path], as oc-mirror's target): the repositories of the RHOAI images (the installed CSV's relatedImages) are sent there by an ImageDigestMirrorSet. On a real cluster the scenario is not applicable without it; on the twin it defaults to mirror.twin.local:5000. The scenario runs only when asked for by tag (@req.ADV-01 or @advanced) and removes the mirror set afterwards.",
+    allowed: 'a registry host with an optional :port and /path, e.g. mirror.example.com:5000/rhoai',
+    default: '',
+    secret: false,
+    parse: (raw) => {
+      if (!raw) return undefined;
+      const value = raw.trim().replace(/\/+$/, '');
+      if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?(\/[a-z0-9._-]+)*$/.test(value))
+        throw new InvalidSettingValue('a registry host with an optional :port and /path, e.g. mirror.example.com:5000/rhoai');
+      return value;
+    },
+  }),
+  mirrorKind: define<'ImageDigestMirrorSet' | 'ImageContentSourcePolicy'>({
+    name: 'RHOAI_MIRROR_KIND',
+    description:
+      'ADV-01: the kind of mirror set: ImageDigestMirrorSet (OpenShift 4.13 and later) or ImageContentSourcePolicy (older clusters; deprecated since 4.13).',
+    allowed: 'ImageDigestMirrorSet or ImageContentSourcePolicy',
+    default: 'ImageDigestMirrorSet',
+    secret: false,
+    parse: (raw) => {
+      const value = raw ?? 'ImageDigestMirrorSet';
+      if (value !== 'ImageDigestMirrorSet' && value !== 'ImageContentSourcePolicy')
+        throw new InvalidSettingValue('ImageDigestMirrorSet or ImageContentSourcePolicy');
+      return value;
+    },
+  }),
 } as const;

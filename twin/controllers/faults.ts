@@ -9,6 +9,7 @@ import { DOMAIN_MAPPING_FAULTS } from './domain-mapping';
 import { ISTIO_GATEWAY_FAULTS } from './istio-gateways';
 import { KSERVE_FAULTS } from './kserve';
 import { KUEUE_FAULTS } from './kueue';
+import { MACHINE_CONFIG_FAULTS } from './machine-config';
 import { MODELMESH_FAULTS } from './modelmesh';
 import { NOTEBOOK_FAULTS } from './notebooks';
 import { OAUTH_FAULTS } from './oauth-server';
@@ -46,4 +47,5 @@ export const CONTROLLER_FAULTS: FaultDefinition[] = [
   ...TEXT_GENERATION_FAULTS,
   ...DOMAIN_MAPPING_FAULTS,
   ...CLUSTER_PROXY_FAULTS,
+  ...MACHINE_CONFIG_FAULTS,
 ];

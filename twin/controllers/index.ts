@@ -8,6 +8,7 @@ import { DashboardComponent } from './dashboard';
 import { DomainMappingController } from './domain-mapping';
 import { IstioGateways } from './istio-gateways';
 import { KServeController } from './kserve';
+import { MachineConfigOperator } from './machine-config';
 import { KueueController } from './kueue';
 import { ModelMeshController } from './modelmesh';
 import { NotebookController } from './notebooks';
@@ -50,5 +51,6 @@ export function operatorControllers(ctx: ControllerContext): Controller[] {
     new OdhModelController(ctx),
     new DomainMappingController(ctx),
     new ClusterProxy(ctx),
+    new MachineConfigOperator(ctx),
   ];
 }
