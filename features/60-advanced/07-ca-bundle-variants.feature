@@ -15,6 +15,10 @@ Feature: ADV-07 Configure a CA bundle: its variants
     - Unmanaged: the ConfigMaps kept as they are, even when customCABundle changes.
   An existing namespace annotated false later keeps its ConfigMap in 2.9 until the ConfigMap changes
   (watchNamespaceResource maps only namespaces that should get the bundle): delete it by hand then.
+  Unmanaged is judged on the ConfigMaps as the change finds them (a deletion or an update fails at
+  once when seen); 2.9 reports nothing that says the operator has seen the change (no
+  observedGeneration on the DSCI), so a late one could go unseen: Removed, whose effect is positive,
+  is the variant a fault proves (trusted-ca-bundle-removed-keeps-configmaps).
   The scenario ends in the install's state (Managed, the custom CA), so it can run after the
   installer and again: it takes seconds on the twin and leaves the cluster as it found it.
 
