@@ -27,6 +27,10 @@ try {
   throw error;
 }
 
+// Workers inherit the coordinator's environment: the run's tag expressions (opt-in scenarios run only
+// when a --tags expression asks for them, support/advanced/opt-in.ts).
+if (process.env.RHOAI_RUN_TAGS === undefined) process.env.RHOAI_RUN_TAGS = JSON.stringify(require('./support/config/selection').selectionOf(process.argv).tags);
+
 // Workers inherit the coordinator's environment: one id for the run (see support/target/run-coordination.ts).
 if (!/^\d+-[a-z0-9]+$/.test(process.env.RHOAI_RUN_ID || '')) process.env.RHOAI_RUN_ID = `${process.pid}-${Date.now().toString(36)}`;
 

@@ -121,6 +121,7 @@ export class InferenceClient {
         headers,
         data: body === undefined ? undefined : JSON.stringify(body),
         httpsAgent: this.agent,
+        proxy: false, // the agent honours HTTPS_PROXY/NO_PROXY itself, with a CONNECT tunnel (http/proxy.ts)
         responseType: 'text',
         transformResponse: (x) => x,
         validateStatus: () => true,

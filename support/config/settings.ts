@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { parseResolveRules, type ResolveRule } from '../http/resolve-rules';
 import { channel, define, filePath, integer, InvalidSettingValue, oneOf, type SettingDefinition } from './setting-kinds';
 import { ACCESS_SETTINGS } from './settings-access';
+import { ADVANCED_SETTINGS } from './settings-advanced';
 import { DISTRIBUTED_WORKLOAD_SETTINGS } from './settings-distributed-workloads';
 import { GATE_SETTINGS } from './settings-gate';
 import { GATEWAY_SETTINGS } from './settings-gateway';
@@ -338,6 +339,7 @@ export const SETTINGS = {
   ...TUTORIAL_SETTINGS,
   ...QUESTION_SETTINGS,
   ...GATE_SETTINGS,
+  ...ADVANCED_SETTINGS,
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

@@ -1,11 +1,15 @@
 // HTTP(S) agents that honour RHOAI_RESOLVE (curl --resolve): a request to a host matching a rule
 // connects to the rule's IP:PORT, while the URL, the Host header and TLS SNI keep the host name.
 // Use with axios: `axios.get(url, { httpsAgent: resolvingHttpsAgent(rules, { ca }) })`.
+// The https agent honours HTTPS_PROXY and NO_PROXY (proxy.ts): a proxied host is reached through a
+// CONNECT tunnel, and RHOAI_RESOLVE does not apply to it.
 import { createHash } from 'node:crypto';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { Duplex } from 'node:stream';
 import * as tls from 'node:tls';
+import * as net from 'node:net';
+import { connectThrough, proxyFor } from './proxy';
 import { matchResolveRule, type ResolveRule } from './resolve-rules';
 
 type ConnectionOptions = { host?: string | null; hostname?: string | null; port?: number | string | null; servername?: string };
@@ -44,7 +48,27 @@ export function resolvingHttpsAgent(rules: readonly ResolveRule[], options: http
   const secureContext = sharedSecureContext(options);
   const agent = new https.Agent({ keepAlive: true, ...options, ...(secureContext ? { secureContext } : {}) });
   const original = (agent as unknown as { createConnection: CreateConnection }).createConnection.bind(agent);
-  (agent as unknown as { createConnection: CreateConnection }).createConnection = (opts, cb) => original(redirect(rules, opts, true), cb);
+  (agent as unknown as { createConnection: CreateConnection }).createConnection = (opts, cb) => {
+    const host = String(opts.hostname ?? opts.host ?? '');
+    const port = Number(opts.port ?? 443);
+    const proxy = proxyFor('https', host, port);
+    if (!proxy) return original(redirect(rules, opts, true), cb);
+    // HTTPS_PROXY: a CONNECT tunnel to host:port, then TLS inside it with the agent's options.
+    connectThrough(proxy, host, port, (error, socket) => {
+      if (error || !socket) return cb?.(error ?? new Error('no tunnel'), undefined as unknown as Duplex);
+      try {
+        const secure = tls.connect({
+          ...(opts as tls.ConnectionOptions),
+          socket,
+          servername: opts.servername ?? (net.isIP(host) ? undefined : host),
+        });
+        cb?.(null, secure);
+      } catch (e) {
+        cb?.(e as Error, undefined as unknown as Duplex);
+      }
+    });
+    return undefined as unknown as Duplex;
+  };
   return agent;
 }
 

@@ -2,14 +2,17 @@
 import type { FaultDefinition } from '../fault-definition';
 import { AUTHORINO_FAULTS } from './authorino';
 import { CLUSTER_IN_USE_FAULTS } from './cluster-in-use';
+import { CLUSTER_PROXY_FAULTS } from './cluster-proxy';
 import { CODEFLARE_FAULTS } from './codeflare';
 import { DASHBOARD_FAULTS } from './dashboard';
+import { DOMAIN_MAPPING_FAULTS } from './domain-mapping';
 import { ISTIO_GATEWAY_FAULTS } from './istio-gateways';
 import { KSERVE_FAULTS } from './kserve';
 import { KUEUE_FAULTS } from './kueue';
 import { KUEUE_WORKLOAD_FAULTS } from './kueue-workloads';
 import { KUBERAY_FAULTS } from './kuberay';
 import { WORKBENCH_OC_FAULTS } from '../emulators/workbench/oc';
+import { MACHINE_CONFIG_FAULTS } from './machine-config';
 import { MODELMESH_FAULTS } from './modelmesh';
 import { NOTEBOOK_FAULTS } from './notebooks';
 import { OAUTH_FAULTS } from './oauth-server';
@@ -48,4 +51,7 @@ export const CONTROLLER_FAULTS: FaultDefinition[] = [
   ...KUEUE_WORKLOAD_FAULTS,
   ...KUBERAY_FAULTS,
   ...WORKBENCH_OC_FAULTS,
+  ...DOMAIN_MAPPING_FAULTS,
+  ...CLUSTER_PROXY_FAULTS,
+  ...MACHINE_CONFIG_FAULTS,
 ];

@@ -2,10 +2,13 @@
 // scheduler, the kubelet) start before the cluster is bootstrapped; the operators after.
 import { AuthorinoOperator } from './authorino';
 import { ClusterInUse } from './cluster-in-use';
+import { ClusterProxy } from './cluster-proxy';
 import { CodeFlareOperator } from './codeflare';
 import { DashboardComponent } from './dashboard';
+import { DomainMappingController } from './domain-mapping';
 import { IstioGateways } from './istio-gateways';
 import { KServeController } from './kserve';
+import { MachineConfigOperator } from './machine-config';
 import { KueueController } from './kueue';
 import { KueueWorkloads } from './kueue-workloads';
 import { KubeRay } from './kuberay';
@@ -50,5 +53,8 @@ export function operatorControllers(ctx: ControllerContext): Controller[] {
     new OdhModelController(ctx),
     new KueueWorkloads(ctx),
     new KubeRay(ctx),
+    new DomainMappingController(ctx),
+    new ClusterProxy(ctx),
+    new MachineConfigOperator(ctx),
   ];
 }

@@ -70,6 +70,13 @@ export const ISTIO_GATEWAY_FAULTS: FaultDefinition[] = [
     caughtBy: '@req.INS-GW-05',
     expectMessage: "a Secret's type cannot change",
   },
+  {
+    name: 'gateway-ignores-sni-specificity',
+    description:
+      "The ingress gateway picks, among the HTTPS servers on port 443 whose hosts cover a name, the least specific one: the install's catch-all server (hosts '*', wildcard-certs of the apps domain) takes every SNI name, so a custom domain's wildcard server or a DomainMapping's own server is never used",
+    caughtBy: '@req.ADV-06',
+    expectMessage: "not the custom domain's wildcard certificate",
+  },
 ];
 
 const ENVOY_FILTER_CRD = 'envoyfilters.networking.istio.io';
@@ -207,13 +214,20 @@ export class IstioGateways implements Controller {
           this.inMesh(gw.metadata.namespace!, backend.namespace) &&
           backend.pods.some((p) => matches(gw.spec?.selector, p.metadata.labels)),
       );
+    // Envoy's listener picks the filter chain whose SNI match is the most specific: an exact host
+    // before the longest wildcard suffix before "*" (Istio builds one filter chain per server's
+    // hosts; pilot/pkg/networking/core/v1alpha3/gateway.go and Envoy's server_names matching).
+    const matching: { gw: KObject; server: KObject; rank: number }[] = [];
     for (const gw of candidates) {
       for (const server of gw.spec?.servers ?? []) {
         if (backend.port !== undefined && server.port?.number !== backend.port) continue;
         if (!['HTTPS', 'TLS'].includes(server.port?.protocol) || !hostsCover(server.hosts ?? [], host)) continue;
-        return this.credentialPlan(gw, server, host, backend.namespace);
+        matching.push({ gw, server, rank: hostSpecificity(server.hosts ?? [], host) });
       }
     }
+    const leastFirst = this.ctx.faults.has('gateway-ignores-sni-specificity');
+    matching.sort((a, b) => (leastFirst ? a.rank - b.rank : b.rank - a.rank));
+    if (matching[0]) return this.credentialPlan(matching[0].gw, matching[0].server, host, backend.namespace);
     return { refuse: `no Gateway server in the mesh covers ${host}${backend.port ? ` on port ${backend.port}` : ''}` };
   }
 
@@ -317,6 +331,17 @@ function running(pod: KObject): boolean {
 
 function matches(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
   return !!selector && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+}
+
+/** How specifically a server's hosts match `host`: an exact name, then the longest "*.suffix", then "*" (0). */
+export function hostSpecificity(hosts: string[], host: string): number {
+  let best = -1;
+  for (const entry of hosts) {
+    const pattern = (entry.includes('/') ? entry.slice(entry.indexOf('/') + 1) : entry).toLowerCase();
+    if (!hostsCover([pattern], host)) continue;
+    best = Math.max(best, pattern === host ? 10_000 : pattern === '*' ? 0 : pattern.length);
+  }
+  return best;
 }
 
 /** Istio's server hosts: "[namespace/]host", where host is "*", "*.suffix" or a name; "./" is the Gateway's namespace. */

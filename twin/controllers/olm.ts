@@ -109,6 +109,8 @@ export interface CatalogCsv {
   crdFiles: string[];
   deployments: { name: string; image: string; labels: Record<string, string>; cpu: string; memory: string }[];
   annotations?: Record<string, string>;
+  /** spec.relatedImages of the bundle's CSV: every image the operator deploys (what a disconnected install mirrors). */
+  relatedImages?: { name: string; image: string }[];
 }
 
 /** A channel entry of a file-based catalog (olm.channel): the bundle and its place in the upgrade graph. */
@@ -701,6 +703,7 @@ export class OlmController implements Controller {
         customresourcedefinitions: {
           owned: crds.map((c) => ({ name: c.metadata.name, kind: c.spec.names.kind, version: c.spec.versions[0].name })),
         },
+        ...(csv.relatedImages ? { relatedImages: csv.relatedImages } : {}),
         install: {
           strategy: 'deployment',
           spec: {

@@ -11,7 +11,8 @@
 //   "Spec is invalid: ..." otherwise); then installed in OSSM's chart order, istiod first and the
 //   gateways once istiod is available, with the mesh ConfigMap istio-<smcp> (data.mesh, where
 //   techPreview.meshConfig is merged, extension providers included), the PeerAuthentication that
-//   security.dataPlane.mtls asks for, and OSSM's status: Installed/Reconciled/Ready conditions,
+//   security.dataPlane.mtls asks for, the replicas and container resources of spec.runtime.components.pilot
+//   and spec.gateways.<gw>.runtime (pkg/apis/maistra/v2 ComponentRuntimeConfig), and OSSM's status: Installed/Reconciled/Ready conditions,
 //   status.readiness.components {ready, unready, pending}, readyComponentCount n/n, chartVersion.
 // - ServiceMeshMember `default` → its namespace joins the ServiceMeshMemberRoll `default` of the
 //   control-plane namespace (created when missing); the roll configures each member (label
@@ -63,6 +64,13 @@ export const SERVICE_MESH_FAULTS: FaultDefinition[] = [
       'The control plane ignores spec.techPreview.meshConfig.extensionProviders: the mesh ConfigMap istio-<smcp> never lists the Authorino extension provider, so CUSTOM AuthorizationPolicies have no provider',
     caughtBy: '@req.INS-AUTH-06',
     expectMessage: 'extensionProviders',
+  },
+  {
+    name: 'mesh-ignores-runtime-resources',
+    description:
+      "The control plane ignores the container resources of spec.runtime.components.pilot and spec.gateways.<gateway>.runtime (and istiod's replicas): istiod and the gateways keep the chart's defaults, while the ServiceMeshControlPlane reports Ready",
+    caughtBy: '@req.ADV-04',
+    expectMessage: 'the Service Mesh operator did not apply',
   },
 ];
 
@@ -172,7 +180,7 @@ export class ServiceMeshOperator implements Controller {
     if (smcp.spec?.security?.dataPlane?.mtls) this.client.apply(peerAuthentication(smcp, owner));
 
     // OSSM's chart order: istiod (discovery) first; the gateways only once it is available.
-    const components = controlPlaneComponents(smcp, owner);
+    const components = controlPlaneComponents(smcp, owner, this.ctx.faults.has('mesh-ignores-runtime-resources'));
     const [istiod, ...gateways] = components;
     this.ensure(istiod);
     const istiodReady = isAvailable(this.deploymentOf(istiod));
@@ -678,9 +686,19 @@ function peerAuthentication(smcp: KObject, owner: OwnerRef): KObject {
   };
 }
 
-function controlPlaneComponents(smcp: KObject, owner: OwnerRef): Component[] {
+/**
+ * A container's resources as the SMCP's runtime sets them (maistra/istio-operator maistra-2.5
+ * pkg/apis/maistra/v2 ContainerConfig.Resources, rendered into the charts' resources), else the default.
+ */
+function resourcesOf(runtime: Json | undefined, fallback: Json, ignore: boolean): Json {
+  const set = (runtime?.container as Json | undefined)?.resources as Json | undefined;
+  return !ignore && set && (set.requests || set.limits) ? set : fallback;
+}
+
+function controlPlaneComponents(smcp: KObject, owner: OwnerRef, ignoreRuntime = false): Component[] {
   const name = smcp.metadata.name!;
   const gateways = smcp.spec?.gateways ?? {};
+  const pilot = smcp.spec?.runtime?.components?.pilot;
   const components: Component[] = [
     {
       name: 'istiod',
@@ -707,8 +725,9 @@ function controlPlaneComponents(smcp: KObject, owner: OwnerRef): Component[] {
             { containerPort: 15010, protocol: 'TCP' },
             { containerPort: 15017, protocol: 'TCP' },
           ],
-          resources: { requests: { cpu: '10m', memory: '128Mi' } },
+          resources: resourcesOf(pilot, { requests: { cpu: '10m', memory: '128Mi' } }, ignoreRuntime),
         },
+        ignoreRuntime ? undefined : pilot?.deployment?.replicas,
       ),
       services: [
         service(
@@ -774,7 +793,7 @@ function controlPlaneComponents(smcp: KObject, owner: OwnerRef): Component[] {
             { containerPort: 8443, protocol: 'TCP' },
             { containerPort: 15090, name: 'http-envoy-prom', protocol: 'TCP' },
           ],
-          resources: { requests: { cpu: '10m', memory: '128Mi' } },
+          resources: resourcesOf(g?.runtime, { requests: { cpu: '10m', memory: '128Mi' } }, ignoreRuntime),
         },
         g?.runtime?.deployment?.replicas,
         selector,

@@ -6,14 +6,18 @@
 // with the annotation security.opendatahub.io/inject-trusted-ca-bundle=false gets the ConfigMap
 // odh-trusted-ca-bundle, labelled app.kubernetes.io/part-of=opendatahub-operator and
 // config.openshift.io/inject-trusted-cabundle=true, with odh-ca-bundle.crt = customCABundle; new
-// namespaces get it when created; an opted-out namespace loses it; an edited or deleted one is
-// restored. Removed deletes the ConfigMaps everywhere; Unmanaged stops updating them.
+// namespaces get it when created; an edited or deleted one is restored, and in an opted-out
+// namespace such an event deletes it (annotating a namespace false starts no reconcile by itself:
+// certconfigmapgenerator watchNamespaceResource maps only namespaces ShouldInjectTrustedBundle
+// allows). Removed deletes the ConfigMaps from every Active namespace and stops the per-namespace
+// reconciles; Unmanaged leaves them as they are (ConfigureTrustedCABundle's three cases).
 // The Cluster Network Operator fills ca-bundle.crt of every ConfigMap with that label with the
 // cluster-wide trust bundle (published as openshift-config-managed/trusted-ca-bundle); on the twin
 // that bundle is the twin's ingress and API server CAs.
 import type { TwinClient } from '../api/client';
 import type { KObject } from '../api/types';
 import type { FaultDefinition } from '../fault-definition';
+import { proxyTrustedCa } from './cluster-proxy';
 import { WorkQueue, type Controller, type ControllerContext } from './runtime';
 
 export const TRUSTED_CA_FAULTS: FaultDefinition[] = [
@@ -37,6 +41,13 @@ export const TRUSTED_CA_FAULTS: FaultDefinition[] = [
       "The RHOAI operator honours the opt-out annotation only on a namespace's own events (created, annotation changed): its pass over every namespace after a change of DSCI spec.trustedCABundle (AddCABundleConfigMapInAllNamespaces) puts odh-trusted-ca-bundle into an opted-out namespace that existed before the change, and the reconcile of that ConfigMap's change keeps it",
     caughtBy: '@req.INS-CA-01',
     expectMessage: 'the operator ignores the opt-out',
+  },
+  {
+    name: 'trusted-ca-bundle-removed-keeps-configmaps',
+    description:
+      'The RHOAI operator treats DSCI spec.trustedCABundle.managementState Removed like Unmanaged: it stops managing odh-trusted-ca-bundle but never runs RemoveCABundleConfigMapInAllNamespaces, so every namespace keeps the ConfigMap',
+    caughtBy: '@req.ADV-07',
+    expectMessage: 'although DSCInitialization default-dsci has trustedCABundle.managementState Removed',
   },
 ];
 
@@ -77,12 +88,17 @@ export class TrustedCaBundle implements Controller {
     this.networkOperator.start();
     this.client.watch(OLM, 'ClusterServiceVersion', (_t, csv) => csv.metadata.name?.startsWith('rhods-operator.') && this.requeueAll());
     this.client.watch(DSCI_API, 'DSCInitialization', (type) => type !== 'DELETED' && this.queue.enqueue('dsci'));
-    // certconfigmapgenerator's predicates: an eligible namespace created, or its opt-out annotation changed.
+    // certconfigmapgenerator's predicates: an eligible namespace created, or its opt-out annotation
+    // set or changed — and then its map function (watchNamespaceResource) asks for a reconcile only
+    // when ShouldInjectTrustedBundle holds for the namespace as it is now: annotating an existing
+    // namespace false starts no reconcile in 2.9, so its ConfigMap stays until the ConfigMap itself
+    // changes or is deleted (ConfigMapChangedPredicate), whose reconcile then deletes it.
     this.client.watch('v1', 'Namespace', (type, ns, old) => {
       const annotationChanged = old?.metadata.annotations?.[OPT_OUT_ANNOTATION] !== ns.metadata.annotations?.[OPT_OUT_ANNOTATION];
+      const eligible = shouldInject(ns, this.honoursOptOut());
       if (
-        (type === 'ADDED' && shouldInject(ns, this.honoursOptOut())) ||
-        (type === 'MODIFIED' && (annotationChanged || old?.status?.phase !== ns.status?.phase))
+        (type === 'ADDED' && eligible) ||
+        (type === 'MODIFIED' && ((annotationChanged && eligible) || old?.status?.phase !== ns.status?.phase))
       )
         this.queue.enqueue(`ns/${ns.metadata.name}`);
     });
@@ -134,7 +150,7 @@ export class TrustedCaBundle implements Controller {
       for (const ns of this.client.list('v1', 'Namespace')) {
         if (ns.status?.phase === 'Active' && shouldInject(ns, honour)) this.ensureConfigMap(ns.metadata.name!, custom);
       }
-    } else if (state === 'Removed') {
+    } else if (state === 'Removed' && !this.ctx.faults.has('trusted-ca-bundle-removed-keeps-configmaps')) {
       for (const ns of this.client.list('v1', 'Namespace')) {
         if (ns.status?.phase === 'Active') this.client.delete('v1', 'ConfigMap', CA_CONFIG_MAP, ns.metadata.name);
       }
@@ -188,13 +204,21 @@ export class TrustedCaBundle implements Controller {
 class ClusterNetworkOperatorTrust {
   private readonly client: TwinClient;
   private readonly queue: WorkQueue;
-  private readonly bundle: string;
+  private readonly base: string;
 
   constructor(ctx: ControllerContext) {
     this.client = ctx.clientFor('cluster-network-operator', 'openshift-network-operator:cluster-network-operator');
     // The network operator is part of the platform: it reacts at once.
     this.queue = new WorkQueue('cluster-network-operator/trusted-ca', 0, (k) => this.reconcile(k), ctx.settings.log);
-    this.bundle = [ctx.settings.ingressCaPem, ctx.settings.apiCaPem].map((pem) => pem.trim() + '\n').join('');
+    this.base = [ctx.settings.ingressCaPem, ctx.settings.apiCaPem].map((pem) => pem.trim() + '\n').join('');
+  }
+
+  /**
+   * The cluster-wide bundle: the system trust plus the Proxy's trustedCA (cluster-network-operator
+   * pkg/controller/proxyconfig: the user CA bundle is merged into the trusted bundle it injects).
+   */
+  private get bundle(): string {
+    return this.base + (proxyTrustedCa(this.client) ?? '');
   }
 
   start(): void {
@@ -202,7 +226,15 @@ class ClusterNetworkOperatorTrust {
     this.client.watch('v1', 'ConfigMap', (type, cm) => {
       if (type !== 'DELETED' && cm.metadata.labels?.[INJECT_LABEL] === 'true' && cm.data?.[CLUSTER_CA_KEY] !== this.bundle)
         this.queue.enqueue(`${cm.metadata.namespace}/${cm.metadata.name}`);
+      if (cm.metadata.namespace === 'openshift-config') this.requeueAll();
     });
+    this.client.watch('config.openshift.io/v1', 'Proxy', () => this.requeueAll());
+  }
+
+  private requeueAll(): void {
+    this.queue.enqueue('openshift-config-managed/trusted-ca-bundle');
+    for (const cm of this.client.list('v1', 'ConfigMap', undefined, { labelSelector: `${INJECT_LABEL}=true` }))
+      this.queue.enqueue(`${cm.metadata.namespace}/${cm.metadata.name}`);
   }
 
   private reconcile(key: string): void {
@@ -211,6 +243,8 @@ class ClusterNetworkOperatorTrust {
     if (key === 'openshift-config-managed/trusted-ca-bundle') {
       if (!live)
         this.client.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data: { [CLUSTER_CA_KEY]: this.bundle } });
+      else if (live.data?.[CLUSTER_CA_KEY] !== this.bundle)
+        this.client.patch('v1', 'ConfigMap', name, namespace, { data: { [CLUSTER_CA_KEY]: this.bundle } });
       return;
     }
     if (!live || live.metadata.labels?.[INJECT_LABEL] !== 'true' || live.data?.[CLUSTER_CA_KEY] === this.bundle) return;

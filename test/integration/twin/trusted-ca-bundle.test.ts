@@ -91,7 +91,10 @@ describe('the twin trusted CA bundle', () => {
     assert.ok(bundle(c, APPS)!.data[CLUSTER_CA_KEY], 'the update keeps the injected cluster bundle');
   });
 
-  test('a new namespace gets the bundle; one created opted out does not; opting out later removes it', async () => {
+  // rhods-operator rhoai-2.9 certconfigmapgenerator: annotating an existing namespace false starts no
+  // reconcile (watchNamespaceResource maps only namespaces that should get the bundle); the next
+  // change of its ConfigMap does, and that reconcile deletes it.
+  test('a new namespace gets the bundle; one created opted out does not; opting out later removes it at the next change of the ConfigMap', async () => {
     const fresh = uniqueName('team');
     const quiet = uniqueName('quiet');
     namespace(c, fresh);
@@ -100,7 +103,10 @@ describe('the twin trusted CA bundle', () => {
     await waitFor('and the cluster bundle', () => bundle(c, fresh)?.data?.[CLUSTER_CA_KEY]);
     assert.equal(bundle(c, quiet), undefined);
     c.client.patch('v1', 'Namespace', fresh, undefined, { metadata: { annotations: { [OPT_OUT_ANNOTATION]: 'false' } } });
-    await waitFor('opting out removes the bundle', () => !bundle(c, fresh));
+    await settle();
+    assert.equal(bundle(c, fresh)?.data?.[CUSTOM_CA_KEY], PEM_A, 'opting out alone starts no reconcile: the bundle stays');
+    c.client.patch('v1', 'ConfigMap', CA_CONFIG_MAP, fresh, { data: { [CUSTOM_CA_KEY]: 'edited' } });
+    await waitFor('the change of the ConfigMap removes it from the opted-out namespace', () => !bundle(c, fresh));
     c.client.patch('v1', 'Namespace', quiet, undefined, { metadata: { annotations: { [OPT_OUT_ANNOTATION]: 'true' } } });
     await waitFor('opting back in brings it', () => bundle(c, quiet)?.data?.[CUSTOM_CA_KEY] === PEM_A);
   });
