@@ -22,6 +22,7 @@ import { ServiceMeshOperator } from './service-mesh';
 import { ServingWorkloads } from './serving-workloads';
 import { StatefulSetController } from './statefulsets';
 import { TrustedCaBundle } from './trusted-ca-bundle';
+import { DataSciencePipelinesOperator } from './data-science-pipelines';
 
 export function operatorControllers(ctx: ControllerContext): Controller[] {
   return [
@@ -46,5 +47,6 @@ export function operatorControllers(ctx: ControllerContext): Controller[] {
     new KServeController(ctx),
     new ModelMeshController(ctx),
     new OdhModelController(ctx),
+    new DataSciencePipelinesOperator(ctx),
   ];
 }
