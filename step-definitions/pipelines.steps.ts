@@ -17,7 +17,15 @@ import {
   configurePipelineServer,
   waitForPipelineServer,
 } from '../support/pipelines';
-import { assertDatabase, assertOnlyRun, uploadSecondVersion, assertVersionsListed, ensureSucceededRun } from '../support/pipelines/checks';
+import {
+  assertDatabase,
+  assertElyraInImages,
+  assertOnlyRun,
+  assertPipelinesComponent,
+  assertVersionsListed,
+  ensureSucceededRun,
+  uploadSecondVersion,
+} from '../support/pipelines/checks';
 import {
   assertCatchup,
   assertConcurrency,
@@ -221,3 +229,14 @@ Then('the scheduler runs none of the missed intervals of {string}', function (th
   return assertNoCatchup(this, label);
 });
 
+
+Then(
+  'the data science pipelines component is available: its operator, the DSPA, Argo Workflow and ScheduledWorkflow APIs, and a pipeline server whose API answers',
+  function (this: RhoaiWorld) {
+    return assertPipelinesComponent(this);
+  },
+);
+
+Then('the Standard Data Science workbench image carries the Elyra pipeline editor \\(Odh-Elyra)', function (this: RhoaiWorld) {
+  return assertElyraInImages(this);
+});

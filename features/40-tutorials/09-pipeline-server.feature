@@ -35,3 +35,10 @@ Feature: The pipeline server of a data science project
     When I import the fraud-detection pipeline compiled with the kfp SDK
     And I upload a second version of it
     Then the pipeline server lists both versions of the pipeline, newest first
+
+  @fraud-detection-project @req.CMP-04
+  Scenario: Data science pipelines are available: Kubeflow Pipelines and the Elyra interface
+    Given the data science pipelines of the installed platform are running
+    And the tutorial's project has a pipeline server
+    Then the data science pipelines component is available: its operator, the DSPA, Argo Workflow and ScheduledWorkflow APIs, and a pipeline server whose API answers
+    And the Standard Data Science workbench image carries the Elyra pipeline editor (Odh-Elyra)

@@ -72,3 +72,50 @@ export async function ensureSucceededRun(world: RhoaiWorld, label: string): Prom
   await runOnce(world, label);
   assertRunSucceeded(world, await waitForRunEnd(world, label));
 }
+
+const CRDS = [
+  'datasciencepipelinesapplications.datasciencepipelinesapplications.opendatahub.io',
+  'workflows.argoproj.io',
+  'scheduledworkflows.kubeflow.org',
+];
+
+/**
+ * CMP-04: the datasciencepipelines component reports ready on the DataScienceCluster, its operator
+ * runs, the APIs of DSP 2.0 (DSPA, Argo Workflow, ScheduledWorkflow) are served, and a pipeline
+ * server of a project answers its KFP API.
+ */
+export async function assertPipelinesComponent(world: RhoaiWorld): Promise<void> {
+  const dsc = (await world.cluster.list({ apiVersion: 'datasciencecluster.opendatahub.io/v1', kind: 'DataScienceCluster' }))[0];
+  const ready = (dsc?.status?.conditions ?? []).find((c: { type: string }) => c.type === 'data-science-pipelines-operatorReady');
+  assert.equal(ready?.status, 'True', `the DataScienceCluster reports data-science-pipelines-operatorReady=${ready?.status ?? 'missing'}: ${ready?.message ?? ''}`);
+  const dsci = (await world.cluster.list({ apiVersion: 'dscinitialization.opendatahub.io/v1', kind: 'DSCInitialization' }))[0];
+  const apps = dsci?.spec?.applicationsNamespace ?? 'redhat-ods-applications';
+  const operator = await world.cluster.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'data-science-pipelines-operator-controller-manager', namespace: apps });
+  assert.ok(
+    operator?.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Available' && c.status === 'True'),
+    `the data-science-pipelines-operator (${apps}/data-science-pipelines-operator-controller-manager) is ${operator ? 'not available' : 'missing'}`,
+  );
+  for (const name of CRDS) {
+    const crd = await world.cluster.get({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name });
+    assert.ok(
+      crd?.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Established' && c.status === 'True'),
+      `the API ${name} of data science pipelines is ${crd ? 'not established' : 'not served (no CRD)'}`,
+    );
+  }
+  const health = await withKfp(world, 'healthz', (kfp) => kfp.raw('GET', '/apis/v2beta1/healthz'));
+  assert.equal(health.status, 200, `the pipeline server's KFP API answered GET /apis/v2beta1/healthz with HTTP ${health.status}: ${health.text.slice(0, 200)}`);
+}
+
+/** The Elyra interface: the recommended tag of the Standard Data Science image lists Odh-Elyra among its Python packages. */
+export async function assertElyraInImages(world: RhoaiWorld): Promise<void> {
+  const dsci = (await world.cluster.list({ apiVersion: 'dscinitialization.opendatahub.io/v1', kind: 'DSCInitialization' }))[0];
+  const apps = dsci?.spec?.applicationsNamespace ?? 'redhat-ods-applications';
+  const stream = await world.cluster.get({ apiVersion: 'image.openshift.io/v1', kind: 'ImageStream', name: 's2i-generic-data-science-notebook', namespace: apps });
+  assert.ok(stream, `there is no ImageStream ${apps}/s2i-generic-data-science-notebook (Standard Data Science)`);
+  const tag = (stream.spec?.tags ?? []).find((t: { annotations?: Record<string, string> }) => t.annotations?.['opendatahub.io/workbench-image-recommended'] === 'true');
+  assert.ok(tag, 'the Standard Data Science image has no recommended tag');
+  const packages: { name: string; version: string }[] = JSON.parse(tag.annotations['opendatahub.io/notebook-python-dependencies'] ?? '[]');
+  const elyra = packages.find((p) => /elyra/i.test(p.name));
+  world.report.text('Elyra in the workbench image', `s2i-generic-data-science-notebook:${tag.name}: ${elyra ? `${elyra.name} ${elyra.version}` : 'no Elyra'}`);
+  assert.ok(elyra && /^Odh-Elyra$/i.test(elyra.name), `the Standard Data Science image ${tag.name} lists no Odh-Elyra among its Python packages (${packages.map((p) => p.name).join(', ')})`);
+}

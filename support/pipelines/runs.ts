@@ -144,7 +144,7 @@ export function assertTaskStates(world: RhoaiWorld, run: Run, expected: string[]
   const byName = new Map(tasks.map((t) => [t.display_name, t]));
   for (const name of expected) {
     const t = byName.get(name);
-    assert.ok(t, `the run ${run.display_name} has no task ${name} (its tasks: ${[...byName.keys()].join(', ') || 'none'})`);
+    assert.ok(t, `the run ${run.display_name} reports no state for the task ${name} (its tasks: ${[...byName.keys()].join(', ') || 'none'})`);
     assert.equal(t.state, 'SUCCEEDED', `task ${name} of run ${run.display_name} is ${t.state}${t.error?.message ? `: ${t.error.message}` : ''}, not SUCCEEDED`);
   }
   for (const { name, dependsOn } of dagOf(currentPipeline(world).text))
@@ -236,7 +236,7 @@ export async function reviewRunGraph(world: RhoaiWorld, label: string): Promise<
   await world.attach(svg, { mediaType: 'image/svg+xml', fileName: `run-graph-${run.display_name}.svg` });
   const tasks = new Set((run.run_details?.task_details ?? []).map((t) => t.display_name));
   const missing = dag.filter((t) => !tasks.has(t.name)).map((t) => t.name);
-  assert.deepEqual(missing, [], `the run details of ${run.display_name} have no state for the tasks ${missing.join(', ')} of the pipeline's graph`);
+  assert.deepEqual(missing, [], `the run details of ${run.display_name} report no state for the tasks ${missing.join(', ')} of the pipeline's graph`);
   for (const t of dag) assert.ok(svg.includes(`>${t.name}<`), `the drawn graph lacks the task ${t.name}`);
 }
 

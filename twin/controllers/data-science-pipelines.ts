@@ -48,9 +48,20 @@ import { ownerReference, timestamp } from '../api/meta';
 import type { KObject } from '../api/types';
 import type { FaultDefinition } from '../fault-definition';
 import { pipelinesApiServerEmulator } from '../emulators/pipelines/api-server';
-import { checkObjectStore, PipelineBackend, TASK_FAILS_FAULT, type ObjectStoreConfig } from '../emulators/pipelines/backend';
+import {
+  checkObjectStore,
+  PipelineBackend,
+  RUN_DETAILS_FAULT,
+  RUN_EXPERIMENT_FAULT,
+  TASK_FAILS_FAULT,
+  VERSION_SPEC_FAULT,
+  type ObjectStoreConfig,
+} from '../emulators/pipelines/backend';
 import { mysqlEmulator, mysqlLogin } from '../emulators/pipelines/mysql';
 import {
+  CRON_FAULT,
+  END_TIME_FAULT,
+  INTERVAL_FAULT,
   pipelinesClockRate,
   SCHEDULER_CATCHUP_FAULT,
   SCHEDULER_MAX_CONCURRENCY_FAULT,
@@ -73,14 +84,14 @@ export const DATA_SCIENCE_PIPELINES_FAULTS: FaultDefinition[] = [
     name: STORAGE_CREDENTIALS_FAULT,
     description:
       "The operator's object-storage check and the API server get no credentials from the DSPA's s3CredentialsSecret (as when the Secret lacks the keys): the store answers Access Denied and ObjectStoreAvailable stays False, so no API server is deployed",
-    caughtBy: '@req.UI-DC-02',
+    caughtBy: '@req.UI-DC-02 or @req.CMP-04',
     expectMessage: 'refuses the credentials of the pipeline server',
   },
   {
     name: DATABASE_FAULT,
     description:
       "The operator cannot resolve the pipeline server's database host (the cluster DNS fails it): DatabaseAvailable stays False with \"dial tcp: lookup <host>: no such host\", so no API server is deployed",
-    caughtBy: '@req.UI-DC-03',
+    caughtBy: '@req.UI-DC-02 or @req.UI-DC-03',
     expectMessage: 'cannot reach its database',
   },
   {
@@ -106,6 +117,42 @@ export const DATA_SCIENCE_PIPELINES_FAULTS: FaultDefinition[] = [
     description: 'The scheduled-workflow controller ignores catch-up: a schedule behind its start time runs once instead of once per missed interval',
     caughtBy: '@req.UI-PIPE-07',
     expectMessage: 'missed intervals were not caught up',
+  },
+  {
+    name: RUN_EXPERIMENT_FAULT,
+    description: 'The API server files every run under the Default experiment, whatever experiment_id the request names',
+    caughtBy: '@req.UI-PIPE-02',
+    expectMessage: 'not in the experiment chosen',
+  },
+  {
+    name: INTERVAL_FAULT,
+    description: "The scheduled-workflow controller reads a periodic schedule's interval_second as minutes: runs come 60 times too far apart",
+    caughtBy: '@req.UI-PIPE-03',
+    expectMessage: 'scheduled 3600 s apart, not 60 s',
+  },
+  {
+    name: CRON_FAULT,
+    description: 'The scheduled-workflow controller reads the six-field cron (seconds first) as a five-field one: "0 * * * * *" runs hourly instead of every minute',
+    caughtBy: '@req.UI-PIPE-04',
+    expectMessage: 'scheduled 3600 s apart, not 60 s',
+  },
+  {
+    name: END_TIME_FAULT,
+    description: "The scheduled-workflow controller ignores a schedule's end_time: it goes on starting runs after the end of the timeframe",
+    caughtBy: '@req.UI-PIPE-06',
+    expectMessage: 'outside its timeframe',
+  },
+  {
+    name: RUN_DETAILS_FAULT,
+    description: "The persistence agent reports no task of a run: the run's run_details.task_details are empty (the dashboard's graph has no states)",
+    caughtBy: '@req.TUT-KFP-01 or @req.UI-PIPE-08',
+    expectMessage: 'no state for the task',
+  },
+  {
+    name: VERSION_SPEC_FAULT,
+    description: "The API server answers a pipeline version without its pipeline_spec (the dashboard's YAML tab is empty)",
+    caughtBy: '@req.UI-PIPE-09',
+    expectMessage: 'has no pipeline_spec',
   },
   {
     name: ROUTE_FAULT,

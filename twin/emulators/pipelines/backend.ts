@@ -23,6 +23,9 @@ import { generateCardTransactions, runTutorialTraining, toCardCsv } from '../ml/
 import { parsePipelineIr, type IrTask, type PipelineIr } from './ir';
 
 export const TASK_FAILS_FAULT = 'pipelines-task-fails';
+export const RUN_EXPERIMENT_FAULT = 'pipelines-run-ignores-experiment';
+export const RUN_DETAILS_FAULT = 'pipelines-run-details-without-tasks';
+export const VERSION_SPEC_FAULT = 'pipelines-version-without-spec';
 
 export type RuntimeState = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'SKIPPED' | 'FAILED' | 'CANCELING' | 'CANCELED';
 
@@ -202,7 +205,7 @@ export class PipelineBackend {
       display_name: v.display_name,
       description: v.description,
       created_at: v.created_at,
-      pipeline_spec: v.ir.platform ? { pipeline_spec: v.ir.spec, platform_spec: v.ir.platform } : v.ir.spec,
+      ...(this.deps.faults.has(VERSION_SPEC_FAULT) ? {} : { pipeline_spec: v.ir.platform ? { pipeline_spec: v.ir.spec, platform_spec: v.ir.platform } : v.ir.spec }),
     };
   }
 
@@ -264,7 +267,7 @@ export class PipelineBackend {
       run_id: randomUUID(),
       display_name: display,
       description: String(body.description ?? ''),
-      experiment_id: this.experimentFor(body.experiment_id || undefined),
+      experiment_id: this.experimentFor(this.deps.faults.has(RUN_EXPERIMENT_FAULT) ? undefined : body.experiment_id || undefined),
       storage_state: 'AVAILABLE',
       pipeline_version_reference: { pipeline_id: v.pipeline_id, pipeline_version_id: v.pipeline_version_id },
       runtime_config: body.runtime_config ?? { parameters: {} },
@@ -314,7 +317,7 @@ export class PipelineBackend {
       state: r.state,
       ...(r.error ? { error: { ...r.error, details: [] } } : {}),
       run_details: {
-        task_details: r.tasks.map((t) => ({
+        task_details: (this.deps.faults.has(RUN_DETAILS_FAULT) ? [] : r.tasks).map((t) => ({
           run_id: r.run_id,
           task_id: t.task_id,
           display_name: t.display_name,

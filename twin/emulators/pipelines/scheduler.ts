@@ -21,6 +21,16 @@ import { nextCronTime, parseCron, type PipelineBackend, type RunRecord } from '.
 
 export const SCHEDULER_MAX_CONCURRENCY_FAULT = 'pipelines-scheduler-ignores-max-concurrency';
 export const SCHEDULER_CATCHUP_FAULT = 'pipelines-scheduler-ignores-catchup';
+export const INTERVAL_FAULT = 'pipelines-periodic-interval-in-minutes';
+export const CRON_FAULT = 'pipelines-cron-without-seconds';
+export const END_TIME_FAULT = 'pipelines-scheduler-ignores-end-time';
+
+/** How a faulty scheduler misreads a schedule. */
+interface Misreadings {
+  intervalInMinutes?: boolean;
+  cronWithoutSeconds?: boolean;
+  ignoreEnd?: boolean;
+}
 
 /** How much faster than wall time the twin's schedules run (RHOAI_TWIN_PIPELINES_CLOCK_RATE, default 600). */
 export function pipelinesClockRate(env: NodeJS.ProcessEnv = process.env): number {
@@ -105,7 +115,9 @@ export class ScheduledWorkflowController {
     const catchup = !spec.noCatchup || false;
     const effectiveCatchup = catchup && !this.deps.faults.has(SCHEDULER_CATCHUP_FAULT);
     const vnow = now().getTime();
-    const next = nextScheduled(spec, last, created, vnow, effectiveCatchup);
+    const f = this.deps.faults;
+    const misread: Misreadings = { intervalInMinutes: f.has(INTERVAL_FAULT), cronWithoutSeconds: f.has(CRON_FAULT), ignoreEnd: f.has(END_TIME_FAULT) };
+    const next = nextScheduled(spec, last, created, vnow, effectiveCatchup, misread);
     const active = backend.activeRunsOf(rr.recurring_run_id);
     const maxConcurrency = Math.min(10, Math.max(1, Number(spec.maxConcurrency ?? 1)));
     const blocked = active >= maxConcurrency && !this.deps.faults.has(SCHEDULER_MAX_CONCURRENCY_FAULT);
@@ -129,7 +141,7 @@ export class ScheduledWorkflowController {
       lastTriggered = next;
       this.deps.log(`scheduledworkflow: ${key} started run ${run.run_id} scheduled at ${new Date(next).toISOString()}`);
     }
-    const following = submitted ? nextScheduled(spec, lastTriggered, created, vnow, effectiveCatchup) : next;
+    const following = submitted ? nextScheduled(spec, lastTriggered, created, vnow, effectiveCatchup, misread) : next;
     const runs = [...backend.runs.values()].filter((r) => r.recurring_run_id === rr.recurring_run_id);
     const history = (rs: RunRecord[]) => rs.map((r) => ({ name: r.workflow, scheduledAt: r.scheduled_at, createdAt: r.created_at, ...(r.finished_at ? { finishedAt: r.finished_at, phase: r.state } : {}) }));
     this.deps.client.patchStatus(SWF_API, 'ScheduledWorkflow', name, namespace, {
@@ -157,13 +169,13 @@ function isoSeconds(ms: number): string {
 }
 
 /** The next scheduled time (epoch ms), undefined when the schedule has ended or has no trigger. */
-function nextScheduled(spec: KObject['spec'], last: number | undefined, created: number, now: number, catchup: boolean): number | undefined {
+function nextScheduled(spec: KObject['spec'], last: number | undefined, created: number, now: number, catchup: boolean, misread: Misreadings = {}): number | undefined {
   const periodic = spec?.trigger?.periodicSchedule;
   const cronSpec = spec?.trigger?.cronSchedule;
   const start = (s: { startTime?: string }) => (s.startTime ? new Date(s.startTime).getTime() : undefined);
-  const end = (s: { endTime?: string }) => (s.endTime ? new Date(s.endTime).getTime() : undefined);
+  const end = (s: { endTime?: string }) => (s.endTime && !misread.ignoreEnd ? new Date(s.endTime).getTime() : undefined);
   if (periodic) {
-    const interval = Math.max(1, Number(periodic.intervalSecond)) * 1000;
+    const interval = Math.max(1, Number(periodic.intervalSecond)) * (misread.intervalInMinutes ? 60_000 : 1000);
     const from = Math.max(last ?? start(periodic) ?? created, start(periodic) ?? -Infinity);
     const next = Math.floor(from / 1000) * 1000 + interval;
     const e = end(periodic);
@@ -172,7 +184,9 @@ function nextScheduled(spec: KObject['spec'], last: number | undefined, created:
     return now >= next + interval ? now : next;
   }
   if (cronSpec) {
-    const cron = parseCron(String(cronSpec.cron));
+    // Fault pipelines-cron-without-seconds: the expression read as a five-field cron (no seconds field).
+    const text = misread.cronWithoutSeconds ? `0 ${String(cronSpec.cron).trim().split(/\s+/).slice(0, 5).join(' ')}` : String(cronSpec.cron);
+    const cron = parseCron(text);
     if (!cron) return undefined;
     let base = last ?? start(cronSpec) ?? created;
     if (start(cronSpec) !== undefined && start(cronSpec)! > base) base = start(cronSpec)!;
