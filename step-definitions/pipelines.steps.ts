@@ -48,7 +48,9 @@ Given('the data science pipelines of the installed platform are running', functi
 Given(
   'the project {string} named {string} with S3 storage and the data connection {string}',
   async function (this: RhoaiWorld, name: string, displayName: string, connection: string) {
-    expect(connection, 'the pipeline server takes its object storage from the data connection "Pipeline Artifacts"').to.equal('Pipeline Artifacts');
+    expect(connection, 'the pipeline server takes its object storage from the data connection "Pipeline Artifacts"').to.equal(
+      'Pipeline Artifacts',
+    );
     await ensureArtifactsProject(this, name, displayName);
   },
 );
@@ -72,7 +74,9 @@ When(
 Then(
   'the operator reports the pipeline server ready: database, object storage, API server, persistence agent and scheduled workflow',
   async function (this: RhoaiWorld) {
-    const external = (await this.cluster.get({ apiVersion: 'v1', kind: 'Secret', name: 'pipelines-db-password', namespace: this.namespace! })) !== undefined;
+    const external =
+      (await this.cluster.get({ apiVersion: 'v1', kind: 'Secret', name: 'pipelines-db-password', namespace: this.namespace! })) !==
+      undefined;
     await waitForPipelineServer(this, this.namespace!, external ? 'external' : 'default');
   },
 );
@@ -81,10 +85,13 @@ Then("the pipeline server's database is the MariaDB the operator deployed on the
   return assertDatabase(this, 'default');
 });
 
-Then("the pipeline server's database is the external MySQL, its password read from the Secret {string}", function (this: RhoaiWorld, secret: string) {
-  expect(secret).to.equal('pipelines-db-password');
-  return assertDatabase(this, 'external');
-});
+Then(
+  "the pipeline server's database is the external MySQL, its password read from the Secret {string}",
+  function (this: RhoaiWorld, secret: string) {
+    expect(secret).to.equal('pipelines-db-password');
+    return assertDatabase(this, 'external');
+  },
+);
 
 Given("the tutorial's project has a pipeline server", function (this: RhoaiWorld) {
   return ensureTutorialPipelineServer(this);
@@ -155,13 +162,19 @@ Then('the YAML of the pipeline version is the pipeline that was imported, attach
   return reviewVersionYaml(this);
 });
 
-Then('the run {string} is the only run it made, in the experiment chosen, and belongs to no schedule', function (this: RhoaiWorld, label: string) {
-  return assertOnlyRun(this, label);
-});
+Then(
+  'the run {string} is the only run it made, in the experiment chosen, and belongs to no schedule',
+  function (this: RhoaiWorld, label: string) {
+    return assertOnlyRun(this, label);
+  },
+);
 
-When('I schedule the pipeline {string} to run periodically every {int} seconds', function (this: RhoaiWorld, label: string, seconds: number) {
-  return schedulePeriodic(this, label, seconds);
-});
+When(
+  'I schedule the pipeline {string} to run periodically every {int} seconds',
+  function (this: RhoaiWorld, label: string, seconds: number) {
+    return schedulePeriodic(this, label, seconds);
+  },
+);
 
 Then('the scheduler starts runs of {string} {int} seconds apart', function (this: RhoaiWorld, label: string, seconds: number) {
   return assertPeriodicRuns(this, label, seconds);
@@ -175,9 +188,12 @@ When('I schedule the pipeline {string} with the cron expression {string}', funct
   return scheduleCron(this, label, cron);
 });
 
-Then("the scheduler starts runs of {string} on the cron's times, {int} seconds apart", function (this: RhoaiWorld, label: string, seconds: number) {
-  return assertCronRuns(this, label, seconds);
-});
+Then(
+  "the scheduler starts runs of {string} on the cron's times, {int} seconds apart",
+  function (this: RhoaiWorld, label: string, seconds: number) {
+    return assertCronRuns(this, label, seconds);
+  },
+);
 
 When(
   'I schedule the pipeline {string} every hour from {int} hours and 30 minutes ago until 15 minutes ago, catching up, with at most {int} concurrent runs',
@@ -228,7 +244,6 @@ Then('the scheduler runs exactly the {int} missed intervals of {string}', functi
 Then('the scheduler runs none of the missed intervals of {string}', function (this: RhoaiWorld, label: string) {
   return assertNoCatchup(this, label);
 });
-
 
 Then(
   'the data science pipelines component is available: its operator, the DSPA, Argo Workflow and ScheduledWorkflow APIs, and a pipeline server whose API answers',

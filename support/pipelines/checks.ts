@@ -18,19 +18,35 @@ export async function assertDatabase(world: RhoaiWorld, database: Database): Pro
   const password = env.find((e) => e.name === 'DBCONFIG_MYSQLCONFIG_PASSWORD')?.valueFrom?.secretKeyRef;
   world.report.text('database of the API server', `host ${host}; password from Secret ${password?.name} key ${password?.key}`);
   if (database === 'default') {
-    assert.equal(dspa?.spec?.database?.mariaDB?.deploy, true, `the DSPA's database is ${JSON.stringify(dspa?.spec?.database)}, not the default MariaDB (mariaDB.deploy true)`);
+    assert.equal(
+      dspa?.spec?.database?.mariaDB?.deploy,
+      true,
+      `the DSPA's database is ${JSON.stringify(dspa?.spec?.database)}, not the default MariaDB (mariaDB.deploy true)`,
+    );
     const maria = await world.cluster.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'mariadb-dspa', namespace });
     assert.ok(
       maria?.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Available' && c.status === 'True'),
       `the operator's MariaDB Deployment mariadb-dspa in ${namespace} is ${maria ? 'not available' : 'missing'}`,
     );
-    assert.equal(host, `mariadb-dspa.${namespace}.svc.cluster.local`, `the API server uses the database at ${host}, not the operator's MariaDB`);
+    assert.equal(
+      host,
+      `mariadb-dspa.${namespace}.svc.cluster.local`,
+      `the API server uses the database at ${host}, not the operator's MariaDB`,
+    );
   } else {
     const ext = dspa?.spec?.database?.externalDB;
     assert.ok(ext, `the DSPA has no external database: ${JSON.stringify(dspa?.spec?.database)}`);
-    assert.equal(await world.cluster.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'mariadb-dspa', namespace }), undefined, 'the operator deployed a MariaDB although the DSPA names an external database');
+    assert.equal(
+      await world.cluster.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'mariadb-dspa', namespace }),
+      undefined,
+      'the operator deployed a MariaDB although the DSPA names an external database',
+    );
     assert.equal(host, ext.host, `the API server uses the database at ${host}, not the external MySQL ${ext.host}`);
-    assert.deepEqual(password, { name: 'pipelines-db-password', key: 'db-password' }, `the API server reads the database password from ${JSON.stringify(password)}, not from the Secret pipelines-db-password`);
+    assert.deepEqual(
+      password,
+      { name: 'pipelines-db-password', key: 'db-password' },
+      `the API server reads the database password from ${JSON.stringify(password)}, not from the Secret pipelines-db-password`,
+    );
   }
 }
 
@@ -40,7 +56,11 @@ export async function uploadSecondVersion(world: RhoaiWorld): Promise<void> {
   const name = `${p.name}-v${Date.now().toString(36)}`;
   const v = await withKfp(world, 'upload version', (kfp) => kfp.uploadPipelineVersion(p.pipelineId, name, pipelineFile()));
   world.facts.secondVersion = v.pipeline_version_id;
-  world.onCleanup(`delete pipeline version ${name}`, () => withKfp(world, 'delete version', (kfp) => kfp.raw('DELETE', `/apis/v2beta1/pipelines/${p.pipelineId}/versions/${v.pipeline_version_id}`)));
+  world.onCleanup(`delete pipeline version ${name}`, () =>
+    withKfp(world, 'delete version', (kfp) =>
+      kfp.raw('DELETE', `/apis/v2beta1/pipelines/${p.pipelineId}/versions/${v.pipeline_version_id}`),
+    ),
+  );
 }
 
 declare module '../world' {
@@ -54,7 +74,11 @@ export async function assertVersionsListed(world: RhoaiWorld): Promise<void> {
   const versions = await withKfp(world, 'versions', async (kfp) => (await kfp.listPipelineVersions(p.pipelineId)).pipeline_versions ?? []);
   const ids = versions.map((v) => v.pipeline_version_id);
   assert.ok(ids.includes(p.versionId), `the pipeline ${p.name} lists no version ${p.versionId} (its first)`);
-  assert.equal(ids[0], world.facts.secondVersion, `the newest version of ${p.name} listed first is ${ids[0]}, not the one just uploaded (${world.facts.secondVersion})`);
+  assert.equal(
+    ids[0],
+    world.facts.secondVersion,
+    `the newest version of ${p.name} listed first is ${ids[0]}, not the one just uploaded (${world.facts.secondVersion})`,
+  );
 }
 
 /** A run of type once: one run made for the request, in the experiment chosen, with no recurring run. */
@@ -62,8 +86,15 @@ export async function assertOnlyRun(world: RhoaiWorld, label: string): Promise<v
   const run = world.facts.runs![label];
   const runs = await withKfp(world, 'runs', (kfp) => kfp.listRuns({ display_name: run.display_name }));
   assert.equal(runs.length, 1, `the run once made ${runs.length} runs named ${run.display_name}, not one`);
-  assert.equal(run.experiment_id, world.facts.experimentId, `the run ${run.display_name} is in experiment ${run.experiment_id}, not in the experiment chosen (${world.facts.experimentId})`);
-  assert.ok(!run.recurring_run_id, `the run ${run.display_name} belongs to the recurring run ${run.recurring_run_id}: a run once belongs to no schedule`);
+  assert.equal(
+    run.experiment_id,
+    world.facts.experimentId,
+    `the run ${run.display_name} is in experiment ${run.experiment_id}, not in the experiment chosen (${world.facts.experimentId})`,
+  );
+  assert.ok(
+    !run.recurring_run_id,
+    `the run ${run.display_name} belongs to the recurring run ${run.recurring_run_id}: a run once belongs to no schedule`,
+  );
 }
 
 /** A run of the imported pipeline that succeeded: made when the scenario has none. */
@@ -87,10 +118,19 @@ const CRDS = [
 export async function assertPipelinesComponent(world: RhoaiWorld): Promise<void> {
   const dsc = (await world.cluster.list({ apiVersion: 'datasciencecluster.opendatahub.io/v1', kind: 'DataScienceCluster' }))[0];
   const ready = (dsc?.status?.conditions ?? []).find((c: { type: string }) => c.type === 'data-science-pipelines-operatorReady');
-  assert.equal(ready?.status, 'True', `the DataScienceCluster reports data-science-pipelines-operatorReady=${ready?.status ?? 'missing'}: ${ready?.message ?? ''}`);
+  assert.equal(
+    ready?.status,
+    'True',
+    `the DataScienceCluster reports data-science-pipelines-operatorReady=${ready?.status ?? 'missing'}: ${ready?.message ?? ''}`,
+  );
   const dsci = (await world.cluster.list({ apiVersion: 'dscinitialization.opendatahub.io/v1', kind: 'DSCInitialization' }))[0];
   const apps = dsci?.spec?.applicationsNamespace ?? 'redhat-ods-applications';
-  const operator = await world.cluster.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'data-science-pipelines-operator-controller-manager', namespace: apps });
+  const operator = await world.cluster.get({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    name: 'data-science-pipelines-operator-controller-manager',
+    namespace: apps,
+  });
   assert.ok(
     operator?.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Available' && c.status === 'True'),
     `the data-science-pipelines-operator (${apps}/data-science-pipelines-operator-controller-manager) is ${operator ? 'not available' : 'missing'}`,
@@ -103,19 +143,36 @@ export async function assertPipelinesComponent(world: RhoaiWorld): Promise<void>
     );
   }
   const health = await withKfp(world, 'healthz', (kfp) => kfp.raw('GET', '/apis/v2beta1/healthz'));
-  assert.equal(health.status, 200, `the pipeline server's KFP API answered GET /apis/v2beta1/healthz with HTTP ${health.status}: ${health.text.slice(0, 200)}`);
+  assert.equal(
+    health.status,
+    200,
+    `the pipeline server's KFP API answered GET /apis/v2beta1/healthz with HTTP ${health.status}: ${health.text.slice(0, 200)}`,
+  );
 }
 
 /** The Elyra interface: the recommended tag of the Standard Data Science image lists Odh-Elyra among its Python packages. */
 export async function assertElyraInImages(world: RhoaiWorld): Promise<void> {
   const dsci = (await world.cluster.list({ apiVersion: 'dscinitialization.opendatahub.io/v1', kind: 'DSCInitialization' }))[0];
   const apps = dsci?.spec?.applicationsNamespace ?? 'redhat-ods-applications';
-  const stream = await world.cluster.get({ apiVersion: 'image.openshift.io/v1', kind: 'ImageStream', name: 's2i-generic-data-science-notebook', namespace: apps });
+  const stream = await world.cluster.get({
+    apiVersion: 'image.openshift.io/v1',
+    kind: 'ImageStream',
+    name: 's2i-generic-data-science-notebook',
+    namespace: apps,
+  });
   assert.ok(stream, `there is no ImageStream ${apps}/s2i-generic-data-science-notebook (Standard Data Science)`);
-  const tag = (stream.spec?.tags ?? []).find((t: { annotations?: Record<string, string> }) => t.annotations?.['opendatahub.io/workbench-image-recommended'] === 'true');
+  const tag = (stream.spec?.tags ?? []).find(
+    (t: { annotations?: Record<string, string> }) => t.annotations?.['opendatahub.io/workbench-image-recommended'] === 'true',
+  );
   assert.ok(tag, 'the Standard Data Science image has no recommended tag');
   const packages: { name: string; version: string }[] = JSON.parse(tag.annotations['opendatahub.io/notebook-python-dependencies'] ?? '[]');
   const elyra = packages.find((p) => /elyra/i.test(p.name));
-  world.report.text('Elyra in the workbench image', `s2i-generic-data-science-notebook:${tag.name}: ${elyra ? `${elyra.name} ${elyra.version}` : 'no Elyra'}`);
-  assert.ok(elyra && /^Odh-Elyra$/i.test(elyra.name), `the Standard Data Science image ${tag.name} lists no Odh-Elyra among its Python packages (${packages.map((p) => p.name).join(', ')})`);
+  world.report.text(
+    'Elyra in the workbench image',
+    `s2i-generic-data-science-notebook:${tag.name}: ${elyra ? `${elyra.name} ${elyra.version}` : 'no Elyra'}`,
+  );
+  assert.ok(
+    elyra && /^Odh-Elyra$/i.test(elyra.name),
+    `the Standard Data Science image ${tag.name} lists no Odh-Elyra among its Python packages (${packages.map((p) => p.name).join(', ')})`,
+  );
 }

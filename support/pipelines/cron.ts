@@ -9,7 +9,14 @@ export interface Cron6 {
 export function parseCron6(text: string): Cron6 {
   const parts = text.trim().split(/\s+/);
   if (parts.length !== 6) throw new Error(`the cron expression "${text}" has ${parts.length} fields, not six (seconds first)`);
-  const ranges: [number, number][] = [[0, 59], [0, 59], [0, 23], [1, 31], [1, 12], [0, 6]];
+  const ranges: [number, number][] = [
+    [0, 59],
+    [0, 59],
+    [0, 23],
+    [1, 31],
+    [1, 12],
+    [0, 6],
+  ];
   const sets = parts.map((p, i) => {
     const [lo, hi] = ranges[i]!;
     const set = new Set<number>();

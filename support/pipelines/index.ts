@@ -19,9 +19,17 @@ export * from './schedules';
 export async function requirePipelinesPlatform(world: RhoaiWorld): Promise<void> {
   await requireDashboardPlatform(world);
   const state = componentState(world, 'datasciencepipelines');
-  assert.equal(state, 'Managed', `default-dsc has the datasciencepipelines component ${state ?? 'unset'}, not Managed: there are no pipeline servers`);
+  assert.equal(
+    state,
+    'Managed',
+    `default-dsc has the datasciencepipelines component ${state ?? 'unset'}, not Managed: there are no pipeline servers`,
+  );
   await world.cluster.waitFor(
-    { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: 'datasciencepipelinesapplications.datasciencepipelinesapplications.opendatahub.io' },
+    {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      name: 'datasciencepipelinesapplications.datasciencepipelinesapplications.opendatahub.io',
+    },
     (crd) => (crd?.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Established' && c.status === 'True'),
     { describe: `the DSPA CRD (${DSPA_API}, installed with the datasciencepipelines component) to be established` },
   );

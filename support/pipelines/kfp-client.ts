@@ -74,7 +74,11 @@ export class KfpClient {
   ) {}
 
   /** One request; resolves with the status and body, whatever the status. */
-  async raw(method: string, path: string, body?: { json?: unknown; multipart?: { field: string; filename: string; content: string } }): Promise<{ status: number; text: string }> {
+  async raw(
+    method: string,
+    path: string,
+    body?: { json?: unknown; multipart?: { field: string; filename: string; content: string } },
+  ): Promise<{ status: number; text: string }> {
     const url = new URL(path, this.baseUrl);
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (this.token) headers.Authorization = `Bearer ${this.token}`;
@@ -86,7 +90,9 @@ export class KfpClient {
       const boundary = `----rhoai-harness-${Date.now().toString(16)}`;
       const m = body.multipart;
       payload = Buffer.concat([
-        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${m.field}"; filename="${m.filename}"\r\nContent-Type: application/x-yaml\r\n\r\n`),
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="${m.field}"; filename="${m.filename}"\r\nContent-Type: application/x-yaml\r\n\r\n`,
+        ),
         Buffer.from(m.content),
         Buffer.from(`\r\n--${boundary}--\r\n`),
       ]);
@@ -120,12 +126,16 @@ export class KfpClient {
   /** POST /pipelines/upload, multipart field `uploadfile` (the dashboard's blob name uploadedFile.yml). */
   uploadPipeline(name: string, description: string, yamlText: string): Promise<Pipeline> {
     const q = new URLSearchParams({ name, description });
-    return this.call('POST', `/apis/v2beta1/pipelines/upload?${q}`, { multipart: { field: 'uploadfile', filename: 'uploadedFile.yml', content: yamlText } });
+    return this.call('POST', `/apis/v2beta1/pipelines/upload?${q}`, {
+      multipart: { field: 'uploadfile', filename: 'uploadedFile.yml', content: yamlText },
+    });
   }
 
   uploadPipelineVersion(pipelineId: string, name: string, yamlText: string): Promise<PipelineVersion> {
     const q = new URLSearchParams({ name, pipelineid: pipelineId });
-    return this.call('POST', `/apis/v2beta1/pipelines/upload_version?${q}`, { multipart: { field: 'uploadfile', filename: 'uploadedFile.yml', content: yamlText } });
+    return this.call('POST', `/apis/v2beta1/pipelines/upload_version?${q}`, {
+      multipart: { field: 'uploadfile', filename: 'uploadedFile.yml', content: yamlText },
+    });
   }
 
   pipelineByName(name: string): Promise<Pipeline> {
@@ -149,7 +159,9 @@ export class KfpClient {
   }
 
   createRun(request: RunRequest): Promise<Run> {
-    return this.call('POST', '/apis/v2beta1/runs', { json: { runtime_config: { parameters: {} }, service_account: '', description: '', ...request } });
+    return this.call('POST', '/apis/v2beta1/runs', {
+      json: { runtime_config: { parameters: {} }, service_account: '', description: '', ...request },
+    });
   }
 
   run(runId: string): Promise<Run> {
@@ -160,9 +172,16 @@ export class KfpClient {
   async listRuns(equals: Record<string, string> = {}): Promise<Run[]> {
     const out: Run[] = [];
     let token = '';
-    const filter = JSON.stringify({ predicates: Object.entries(equals).map(([key, v]) => ({ key, operation: 'EQUALS', string_value: v })) });
+    const filter = JSON.stringify({
+      predicates: Object.entries(equals).map(([key, v]) => ({ key, operation: 'EQUALS', string_value: v })),
+    });
     for (;;) {
-      const q = new URLSearchParams({ page_size: '100', page_token: token, sort_by: 'created_at', ...(Object.keys(equals).length ? { filter } : {}) });
+      const q = new URLSearchParams({
+        page_size: '100',
+        page_token: token,
+        sort_by: 'created_at',
+        ...(Object.keys(equals).length ? { filter } : {}),
+      });
       const page = await this.call<ListRunsResponse>('GET', `/apis/v2beta1/runs?${q}`);
       out.push(...(page.runs ?? []));
       if (!page.next_page_token) return out;
@@ -176,7 +195,15 @@ export class KfpClient {
 
   createRecurringRun(request: RecurringRunRequest): Promise<RecurringRun> {
     return this.call('POST', '/apis/v2beta1/recurringruns', {
-      json: { runtime_config: { parameters: {} }, service_account: '', description: '', max_concurrency: '10', mode: 'ENABLE', no_catchup: false, ...request },
+      json: {
+        runtime_config: { parameters: {} },
+        service_account: '',
+        description: '',
+        max_concurrency: '10',
+        mode: 'ENABLE',
+        no_catchup: false,
+        ...request,
+      },
     });
   }
 

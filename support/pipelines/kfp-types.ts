@@ -5,7 +5,17 @@
 // test/unit/support/kfp-types.test.ts holds every list and enum to the swagger's definition.
 // int64 fields travel as strings, timestamps as RFC 3339 strings.
 
-export const RUNTIME_STATES = ['RUNTIME_STATE_UNSPECIFIED', 'PENDING', 'RUNNING', 'SUCCEEDED', 'SKIPPED', 'FAILED', 'CANCELING', 'CANCELED', 'PAUSED'] as const;
+export const RUNTIME_STATES = [
+  'RUNTIME_STATE_UNSPECIFIED',
+  'PENDING',
+  'RUNNING',
+  'SUCCEEDED',
+  'SKIPPED',
+  'FAILED',
+  'CANCELING',
+  'CANCELED',
+  'PAUSED',
+] as const;
 export type RuntimeState = (typeof RUNTIME_STATES)[number];
 export const RECURRING_RUN_MODES = ['MODE_UNSPECIFIED', 'ENABLE', 'DISABLE'] as const;
 export type RecurringRunMode = (typeof RECURRING_RUN_MODES)[number];

@@ -53,7 +53,11 @@ export function dagOf(text: string): { name: string; dependsOn: string[] }[] {
 }
 
 /** "Import pipeline": uploads the file (multipart uploadfile) unless a pipeline of that name exists; remembers it. */
-export async function importPipeline(world: RhoaiWorld, name = TUTORIAL_PIPELINE_NAME, fixture = TUTORIAL_PIPELINE_FIXTURE): Promise<ImportedPipeline> {
+export async function importPipeline(
+  world: RhoaiWorld,
+  name = TUTORIAL_PIPELINE_NAME,
+  fixture = TUTORIAL_PIPELINE_FIXTURE,
+): Promise<ImportedPipeline> {
   const text = pipelineFile(fixture);
   const imported = await withKfp(world, `import ${name}`, async (kfp) => {
     let pipelineId: string;
@@ -66,7 +70,10 @@ export async function importPipeline(world: RhoaiWorld, name = TUTORIAL_PIPELINE
         pipelineId = (await kfp.uploadPipeline(name, 'The fraud-detection tutorial pipeline (kfp SDK)', text)).pipeline_id;
       } catch (upload) {
         if (upload instanceof KfpApiError && upload.status === 400)
-          throw new Error(`the pipeline server refused the pipeline ${fixture} as invalid (HTTP 400): ${upload.rpcMessage ?? upload.body}`, { cause: upload });
+          throw new Error(
+            `the pipeline server refused the pipeline ${fixture} as invalid (HTTP 400): ${upload.rpcMessage ?? upload.body}`,
+            { cause: upload },
+          );
         throw upload;
       }
     }
@@ -117,7 +124,10 @@ export async function waitForRunEnd(world: RhoaiWorld, label: string): Promise<R
   await world.cluster.waitForList(
     { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', namespace },
     (wfs) => wfs.some((w) => FINAL_PHASES.includes(w.status?.phase)),
-    { describe: `the Argo Workflow of pipeline run ${run.display_name} (${run.run_id}) to end`, labelSelector: `pipeline/runid=${run.run_id}` },
+    {
+      describe: `the Argo Workflow of pipeline run ${run.display_name} (${run.run_id}) to end`,
+      labelSelector: `pipeline/runid=${run.run_id}`,
+    },
   );
   const ended = await withKfp(world, `run ${run.display_name}`, (kfp) => kfp.run(run.run_id));
   world.facts.runs = { ...(world.facts.runs ?? {}), [label]: ended };
@@ -125,7 +135,9 @@ export async function waitForRunEnd(world: RhoaiWorld, label: string): Promise<R
 }
 
 function describeTasks(run: Run): string {
-  return (run.run_details?.task_details ?? []).map((t) => `${t.display_name}: ${t.state}${t.error?.message ? ` (${t.error.message})` : ''}`).join('; ');
+  return (run.run_details?.task_details ?? [])
+    .map((t) => `${t.display_name}: ${t.state}${t.error?.message ? ` (${t.error.message})` : ''}`)
+    .join('; ');
 }
 
 /** The run ended SUCCEEDED; else the failure names each task that did not succeed and its error. */
@@ -135,7 +147,9 @@ export function assertRunSucceeded(world: RhoaiWorld, run: Run): void {
   const failed = (run.run_details?.task_details ?? [])
     .filter((t) => t.state !== 'SUCCEEDED')
     .map((t) => `task ${t.display_name} ${t.state}${t.error?.message ? `: ${t.error.message}` : ''}`);
-  assert.fail(`the run ${run.display_name} ended ${run.state}, not SUCCEEDED: ${failed.join('; ') || run.error?.message || 'no task failed'}`);
+  assert.fail(
+    `the run ${run.display_name} ended ${run.state}, not SUCCEEDED: ${failed.join('; ') || run.error?.message || 'no task failed'}`,
+  );
 }
 
 /** Each task of the pipeline's DAG ran and SUCCEEDED, after the tasks it depends on. */
@@ -144,15 +158,25 @@ export function assertTaskStates(world: RhoaiWorld, run: Run, expected: string[]
   const byName = new Map(tasks.map((t) => [t.display_name, t]));
   for (const name of expected) {
     const t = byName.get(name);
-    assert.ok(t, `the run ${run.display_name} reports no state for the task ${name} (its tasks: ${[...byName.keys()].join(', ') || 'none'})`);
-    assert.equal(t.state, 'SUCCEEDED', `task ${name} of run ${run.display_name} is ${t.state}${t.error?.message ? `: ${t.error.message}` : ''}, not SUCCEEDED`);
+    assert.ok(
+      t,
+      `the run ${run.display_name} reports no state for the task ${name} (its tasks: ${[...byName.keys()].join(', ') || 'none'})`,
+    );
+    assert.equal(
+      t.state,
+      'SUCCEEDED',
+      `task ${name} of run ${run.display_name} is ${t.state}${t.error?.message ? `: ${t.error.message}` : ''}, not SUCCEEDED`,
+    );
   }
   for (const { name, dependsOn } of dagOf(currentPipeline(world).text))
     for (const d of dependsOn) {
       const after = byName.get(name)?.start_time;
       const before = byName.get(d)?.end_time;
       if (after && before)
-        assert.ok(Date.parse(after) >= Date.parse(before), `task ${name} started at ${after}, before the task it depends on, ${d}, ended at ${before}`);
+        assert.ok(
+          Date.parse(after) >= Date.parse(before),
+          `task ${name} started at ${after}, before the task it depends on, ${d}, ended at ${before}`,
+        );
     }
 }
 
@@ -160,7 +184,9 @@ export function assertTaskStates(world: RhoaiWorld, run: Run, expected: string[]
 export async function assertModelUploadedByRun(world: RhoaiWorld, run: Run): Promise<void> {
   const { namespace } = currentPipelineServer(world);
   const connection = await reachableDataConnection(world, namespace, 'My Storage');
-  const head = await withS3(world, connection, `the uploaded model in s3://${connection.bucket}`, (s3) => s3.head(connection.bucket!, MODEL_KEY));
+  const head = await withS3(world, connection, `the uploaded model in s3://${connection.bucket}`, (s3) =>
+    s3.head(connection.bucket!, MODEL_KEY),
+  );
   assert.ok(head, `the run ${run.display_name} left no s3://${connection.bucket}/${MODEL_KEY} (data connection "My Storage")`);
   const started = Date.parse(run.created_at ?? '');
   assert.ok(
@@ -175,7 +201,7 @@ export async function assertRunArtifacts(world: RhoaiWorld, run: Run): Promise<v
   const { namespace } = currentPipelineServer(world);
   const connection = await reachableDataConnection(world, namespace, 'Pipeline Artifacts');
   const uris = (run.run_details?.task_details ?? []).flatMap((t) =>
-    Object.values(((t.outputs as { artifacts?: Record<string, { uri?: string }> })?.artifacts ?? {})).map((a) => a.uri ?? ''),
+    Object.values((t.outputs as { artifacts?: Record<string, { uri?: string }> })?.artifacts ?? {}).map((a) => a.uri ?? ''),
   );
   assert.ok(uris.length, `the run ${run.display_name} reports no output artifacts of its tasks`);
   await withS3(world, connection, `the run's artifacts in s3://${connection.bucket}`, async (s3) => {
@@ -190,7 +216,14 @@ export async function assertRunArtifacts(world: RhoaiWorld, run: Run): Promise<v
 
 // ---- review: graph and YAML ----
 
-const STATE_COLOURS: Record<string, string> = { SUCCEEDED: '#3e8635', FAILED: '#c9190b', RUNNING: '#2b9af3', PENDING: '#8a8d90', SKIPPED: '#b8bbbe', CANCELED: '#f0ab00' };
+const STATE_COLOURS: Record<string, string> = {
+  SUCCEEDED: '#3e8635',
+  FAILED: '#c9190b',
+  RUNNING: '#2b9af3',
+  PENDING: '#8a8d90',
+  SKIPPED: '#b8bbbe',
+  CANCELED: '#f0ab00',
+};
 
 /** The run's graph as the dashboard draws it: the DAG's tasks in dependency layers, each with its state, as an SVG picture. */
 export function runGraphSvg(dag: { name: string; dependsOn: string[] }[], run: Run): string {
@@ -236,7 +269,11 @@ export async function reviewRunGraph(world: RhoaiWorld, label: string): Promise<
   await world.attach(svg, { mediaType: 'image/svg+xml', fileName: `run-graph-${run.display_name}.svg` });
   const tasks = new Set((run.run_details?.task_details ?? []).map((t) => t.display_name));
   const missing = dag.filter((t) => !tasks.has(t.name)).map((t) => t.name);
-  assert.deepEqual(missing, [], `the run details of ${run.display_name} report no state for the tasks ${missing.join(', ')} of the pipeline's graph`);
+  assert.deepEqual(
+    missing,
+    [],
+    `the run details of ${run.display_name} report no state for the tasks ${missing.join(', ')} of the pipeline's graph`,
+  );
   for (const t of dag) assert.ok(svg.includes(`>${t.name}<`), `the drawn graph lacks the task ${t.name}`);
 }
 
@@ -250,7 +287,11 @@ export async function reviewVersionYaml(world: RhoaiWorld): Promise<void> {
   const shown = yaml.dump(spec, { lineWidth: 120, noRefs: true });
   await world.attach(shown, { mediaType: 'application/yaml', fileName: `pipeline-version-${p.name}.yaml` });
   const imported = dagOf(p.text);
-  assert.equal(pipelineSpec.pipelineInfo?.name, (yaml.loadAll(p.text)[0] as KObject).pipelineInfo?.name, 'the version YAML is of another pipeline than the one imported');
+  assert.equal(
+    pipelineSpec.pipelineInfo?.name,
+    (yaml.loadAll(p.text)[0] as KObject).pipelineInfo?.name,
+    'the version YAML is of another pipeline than the one imported',
+  );
   assert.deepEqual(
     Object.keys(pipelineSpec.root?.dag?.tasks ?? {}).sort(),
     imported.map((t) => t.name).sort(),

@@ -39,15 +39,31 @@ export async function assertCronRuns(world: RhoaiWorld, label: string, seconds: 
   const cron = parseCron6(world.facts.schedules![label].request.cron!);
   for (const r of runs) {
     const t = new Date(r.scheduled_at!);
-    assert.ok(cron.matches(t), `the run ${r.display_name} of the cron schedule ${label} was scheduled at ${r.scheduled_at}, which the cron "${cron.text}" does not name`);
+    assert.ok(
+      cron.matches(t),
+      `the run ${r.display_name} of the cron schedule ${label} was scheduled at ${r.scheduled_at}, which the cron "${cron.text}" does not name`,
+    );
   }
   assertSpacing(runs, seconds, `the cron schedule ${label}`);
 }
 
 /** A periodic schedule of one hour over a past window [start, 15 minutes ago], with catch-up on or off. */
-export async function scheduleCatchup(world: RhoaiWorld, label: string, hours: number, catchup: boolean, maxConcurrency?: number): Promise<void> {
+export async function scheduleCatchup(
+  world: RhoaiWorld,
+  label: string,
+  hours: number,
+  catchup: boolean,
+  maxConcurrency?: number,
+): Promise<void> {
   const now = Date.now();
-  await createSchedule(world, label, { trigger: 'periodic', intervalSeconds: 3600, start: hoursAgo(hours, now), end: hoursAgo(0.25, now), catchup, maxConcurrency });
+  await createSchedule(world, label, {
+    trigger: 'periodic',
+    intervalSeconds: 3600,
+    start: hoursAgo(hours, now),
+    end: hoursAgo(0.25, now),
+    catchup,
+    maxConcurrency,
+  });
 }
 
 /** The missed intervals of a past window: start + k·interval up to the end. */
@@ -69,7 +85,12 @@ export async function assertConcurrency(world: RhoaiWorld, label: string, n: num
 
 export async function scheduleTimeframe(world: RhoaiWorld, label: string, seconds: number, startIn: number, endIn: number): Promise<void> {
   const now = Math.floor(Date.now() / 1000) * 1000;
-  await createSchedule(world, label, { trigger: 'periodic', intervalSeconds: seconds, start: new Date(now + startIn * 1000), end: new Date(now + endIn * 1000) });
+  await createSchedule(world, label, {
+    trigger: 'periodic',
+    intervalSeconds: seconds,
+    start: new Date(now + startIn * 1000),
+    end: new Date(now + endIn * 1000),
+  });
 }
 
 export async function assertTimeframe(world: RhoaiWorld, label: string, n: number): Promise<void> {
@@ -78,7 +99,10 @@ export async function assertTimeframe(world: RhoaiWorld, label: string, n: numbe
   const runs = await scheduledRuns(world, label);
   for (const run of runs) {
     const t = Date.parse(run.scheduled_at!);
-    assert.ok(t >= r.start!.getTime() && t <= r.end!.getTime(), `the run ${run.display_name} was scheduled at ${run.scheduled_at}, outside the timeframe ${r.start!.toISOString()} – ${r.end!.toISOString()}`);
+    assert.ok(
+      t >= r.start!.getTime() && t <= r.end!.getTime(),
+      `the run ${run.display_name} was scheduled at ${run.scheduled_at}, outside the timeframe ${r.start!.toISOString()} – ${r.end!.toISOString()}`,
+    );
   }
   assertScheduledAt(runs, missedIntervals(world, label), `the schedule ${label} within its timeframe`);
   assert.equal(runs.length, n, `the schedule ${label} made ${runs.length} runs in its timeframe, not ${n}`);
@@ -104,6 +128,13 @@ export async function assertNoCatchup(world: RhoaiWorld, label: string): Promise
   const runs = await scheduledRuns(world, label);
   const missed = missedIntervals(world, label);
   const backfilled = runs.filter((r) => missed.includes(Date.parse(r.scheduled_at!)));
-  assert.deepEqual(backfilled.map((r) => r.scheduled_at), [], `the schedule ${label} (catch-up off) ran missed intervals: ${backfilled.map((r) => r.scheduled_at).join(', ')}`);
-  assert.ok(runs.length <= 1, `the schedule ${label} (catch-up off) made ${runs.length} runs for a window that has passed: at most one run, at the time the scheduler noticed it was behind`);
+  assert.deepEqual(
+    backfilled.map((r) => r.scheduled_at),
+    [],
+    `the schedule ${label} (catch-up off) ran missed intervals: ${backfilled.map((r) => r.scheduled_at).join(', ')}`,
+  );
+  assert.ok(
+    runs.length <= 1,
+    `the schedule ${label} (catch-up off) made ${runs.length} runs for a window that has passed: at most one run, at the time the scheduler noticed it was behind`,
+  );
 }

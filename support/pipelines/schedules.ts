@@ -51,9 +51,13 @@ export async function createSchedule(world: RhoaiWorld, label: string, request: 
     no_catchup: request.catchup === false,
     mode: 'ENABLE',
   };
-  const rr = await withKfp(world, `schedule ${label}`, async (kfp) => kfp.createRecurringRun({ ...body, experiment_id: await experimentId(world, kfp) }));
+  const rr = await withKfp(world, `schedule ${label}`, async (kfp) =>
+    kfp.createRecurringRun({ ...body, experiment_id: await experimentId(world, kfp) }),
+  );
   world.facts.schedules = { ...(world.facts.schedules ?? {}), [label]: { recurringRun: rr, request } };
-  world.onCleanup(`delete recurring run ${rr.display_name}`, () => withKfp(world, `delete ${label}`, (kfp) => kfp.deleteRecurringRun(rr.recurring_run_id)));
+  world.onCleanup(`delete recurring run ${rr.display_name}`, () =>
+    withKfp(world, `delete ${label}`, (kfp) => kfp.deleteRecurringRun(rr.recurring_run_id)),
+  );
   world.report.text(`schedule ${label}`, JSON.stringify({ ...body, recurring_run_id: rr.recurring_run_id, status: rr.status }, null, 2));
   return rr;
 }
@@ -65,17 +69,26 @@ function schedule(world: RhoaiWorld, label: string) {
 }
 
 /** Waits on the recurring run's ScheduledWorkflow until `done` holds for its status. */
-async function waitForScheduledWorkflow(world: RhoaiWorld, label: string, done: (status: KObject['status']) => boolean | { fail: string }, describe: string): Promise<KObject> {
+async function waitForScheduledWorkflow(
+  world: RhoaiWorld,
+  label: string,
+  done: (status: KObject['status']) => boolean | { fail: string },
+  describe: string,
+): Promise<KObject> {
   const { recurringRun } = schedule(world, label);
   const { namespace } = currentPipelineServer(world);
-  const [swf] = await world.cluster.waitForList(
-    { ...SWF, namespace },
-    (swfs) => {
-      const s = swfs.find((x) => x.metadata.uid === recurringRun.recurring_run_id);
-      return s !== undefined && done(s.status ?? {});
-    },
-    { describe: `the ScheduledWorkflow of recurring run ${recurringRun.display_name} (uid ${recurringRun.recurring_run_id}) ${describe}` },
-  ).then((swfs) => swfs.filter((x) => x.metadata.uid === recurringRun.recurring_run_id));
+  const [swf] = await world.cluster
+    .waitForList(
+      { ...SWF, namespace },
+      (swfs) => {
+        const s = swfs.find((x) => x.metadata.uid === recurringRun.recurring_run_id);
+        return s !== undefined && done(s.status ?? {});
+      },
+      {
+        describe: `the ScheduledWorkflow of recurring run ${recurringRun.display_name} (uid ${recurringRun.recurring_run_id}) ${describe}`,
+      },
+    )
+    .then((swfs) => swfs.filter((x) => x.metadata.uid === recurringRun.recurring_run_id));
   return swf;
 }
 
@@ -108,8 +121,15 @@ export function waitForScheduleEnd(world: RhoaiWorld, label: string, window?: { 
 export async function scheduledRuns(world: RhoaiWorld, label: string): Promise<Run[]> {
   const { recurringRun } = schedule(world, label);
   const runs = await withKfp(world, `runs of ${label}`, (kfp) => kfp.listRuns({ recurring_run_id: recurringRun.recurring_run_id }));
-  const mine = runs.filter((r) => r.recurring_run_id === recurringRun.recurring_run_id).sort((a, b) => Date.parse(a.scheduled_at!) - Date.parse(b.scheduled_at!));
-  world.report.text(`runs of schedule ${label}`, mine.map((r) => `${r.display_name}: scheduled ${r.scheduled_at}, created ${r.created_at}, finished ${r.finished_at}, ${r.state}`).join('\n') || 'none');
+  const mine = runs
+    .filter((r) => r.recurring_run_id === recurringRun.recurring_run_id)
+    .sort((a, b) => Date.parse(a.scheduled_at!) - Date.parse(b.scheduled_at!));
+  world.report.text(
+    `runs of schedule ${label}`,
+    mine
+      .map((r) => `${r.display_name}: scheduled ${r.scheduled_at}, created ${r.created_at}, finished ${r.finished_at}, ${r.state}`)
+      .join('\n') || 'none',
+  );
   return mine;
 }
 
@@ -128,7 +148,11 @@ export function assertSpacing(runs: Run[], seconds: number, what: string): void 
   assert.ok(runs.length >= 2, `${what}: the scheduler started ${runs.length} run(s), not at least 2`);
   for (let i = 1; i < runs.length; i++) {
     const gap = (Date.parse(runs[i].scheduled_at!) - Date.parse(runs[i - 1].scheduled_at!)) / 1000;
-    assert.equal(gap, seconds, `${what}: runs ${runs[i - 1].display_name} and ${runs[i].display_name} were scheduled ${gap} s apart, not ${seconds} s`);
+    assert.equal(
+      gap,
+      seconds,
+      `${what}: runs ${runs[i - 1].display_name} and ${runs[i].display_name} were scheduled ${gap} s apart, not ${seconds} s`,
+    );
   }
 }
 
@@ -149,7 +173,11 @@ export function maxOverlap(runs: Run[]): number {
 export function assertScheduledAt(runs: Run[], expected: number[], what: string): void {
   const found = runs.map((r) => new Date(r.scheduled_at!).toISOString());
   const wanted = expected.map((t) => new Date(t).toISOString());
-  assert.deepEqual(found, wanted, `${what}: expected runs scheduled at ${wanted.join(', ') || 'no time'}; found ${found.join(', ') || 'no run'}`);
+  assert.deepEqual(
+    found,
+    wanted,
+    `${what}: expected runs scheduled at ${wanted.join(', ') || 'no time'}; found ${found.join(', ') || 'no run'}`,
+  );
 }
 
 /** Whole hours before now: a past time on the hour grid, so that the intervals of a schedule are whole seconds. */

@@ -9,8 +9,8 @@
 // through the Route ds-pipeline-dspa with a bearer token, as its oauth-proxy wants.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import * as https from 'node:https';
-import { type KObject, type ObjectRef } from '../cluster';
+import type * as https from 'node:https';
+import type { KObject, ObjectRef } from '../cluster';
 import { waitForObjectExplained } from '../cluster/explained-wait';
 import { routeHttpsAgent, routeTrust } from '../http/route-trust';
 import { dataConnection } from '../s3';
@@ -23,7 +23,14 @@ import { KfpClient } from './kfp-client';
 export const DSPA_API = 'datasciencepipelinesapplications.opendatahub.io/v1alpha1';
 export const DSPA_NAME = 'dspa';
 export const ARTIFACTS_CONNECTION = 'Pipeline Artifacts';
-const CONDITIONS = ['DatabaseAvailable', 'ObjectStoreAvailable', 'APIServerReady', 'PersistenceAgentReady', 'ScheduledWorkflowReady', 'Ready'];
+const CONDITIONS = [
+  'DatabaseAvailable',
+  'ObjectStoreAvailable',
+  'APIServerReady',
+  'PersistenceAgentReady',
+  'ScheduledWorkflowReady',
+  'Ready',
+];
 /** The service accounts the harness calls the API as: a project member with pipelines access, and one without any. */
 export const MEMBER = 'pipelines-harness';
 export const OUTSIDER = 'pipelines-outsider';
@@ -43,10 +50,19 @@ declare module '../world' {
   }
 }
 
-export const dspaRef = (namespace: string): ObjectRef => ({ apiVersion: DSPA_API, kind: 'DataSciencePipelinesApplication', name: DSPA_NAME, namespace });
+export const dspaRef = (namespace: string): ObjectRef => ({
+  apiVersion: DSPA_API,
+  kind: 'DataSciencePipelinesApplication',
+  name: DSPA_NAME,
+  namespace,
+});
 
 /** The object storage of a data connection as the dashboard writes it into the DSPA: host (with port) without scheme, the scheme, bucket, region. */
-export function externalStorageOf(endpoint: string, bucket: string, region: string): { host: string; scheme: string; bucket: string; region: string } {
+export function externalStorageOf(
+  endpoint: string,
+  bucket: string,
+  region: string,
+): { host: string; scheme: string; bucket: string; region: string } {
   const url = new URL(endpoint);
   return { host: url.host, scheme: url.protocol.replace(':', '') || 'https', bucket, region: region || 'us-east-1' };
 }
@@ -55,13 +71,27 @@ export function externalStorageOf(endpoint: string, bucket: string, region: stri
 export async function configurePipelineServer(world: RhoaiWorld, namespace: string, database: Database): Promise<void> {
   const secretName = dataConnectionSecretName(ARTIFACTS_CONNECTION);
   const connection = await dataConnection(world, namespace, secretName);
-  assert.ok(connection.bucket, `the data connection ${namespace}/${secretName} names no bucket: the pipeline server form requires all five fields`);
-  await world.applyFixture('pipelines/dspa-secret', { namespace, accessKeyId: connection.accessKeyId, secretAccessKey: connection.secretAccessKey });
+  assert.ok(
+    connection.bucket,
+    `the data connection ${namespace}/${secretName} names no bucket: the pipeline server form requires all five fields`,
+  );
+  await world.applyFixture('pipelines/dspa-secret', {
+    namespace,
+    accessKeyId: connection.accessKeyId,
+    secretAccessKey: connection.secretAccessKey,
+  });
   const storage = externalStorageOf(connection.endpoint, connection.bucket, connection.region);
   if (database === 'external') {
     const db = await externalMysql(world, namespace);
     await world.applyFixture('pipelines/db-password-secret', { namespace, password: db.password });
-    await world.applyFixture('pipelines/dspa-external-db', { namespace, ...storage, dbHost: db.host, dbPort: '3306', dbUser: db.user, dbName: db.database });
+    await world.applyFixture('pipelines/dspa-external-db', {
+      namespace,
+      ...storage,
+      dbHost: db.host,
+      dbPort: '3306',
+      dbUser: db.user,
+      dbName: db.database,
+    });
   } else {
     await world.applyFixture('pipelines/dspa', { namespace, ...storage });
   }
@@ -72,7 +102,10 @@ export async function configurePipelineServer(world: RhoaiWorld, namespace: stri
 }
 
 /** The MySQL server the external database of UI-DC-03 is: deployed into the project once, its password generated and kept in its Secret. */
-async function externalMysql(world: RhoaiWorld, namespace: string): Promise<{ host: string; user: string; password: string; database: string }> {
+async function externalMysql(
+  world: RhoaiWorld,
+  namespace: string,
+): Promise<{ host: string; user: string; password: string; database: string }> {
   const existing = await world.cluster.get({ apiVersion: 'v1', kind: 'Secret', name: 'pipelines-mysql', namespace });
   const value = (k: string) => (existing?.data?.[k] ? Buffer.from(existing.data[k], 'base64').toString('utf8') : undefined);
   const password = world.secret(value('database-password') ?? randomBytes(12).toString('hex'), 'external MySQL password');
@@ -91,37 +124,56 @@ async function externalMysql(world: RhoaiWorld, namespace: string): Promise<{ ho
 /** What is still wrong with the pipeline server, as its conditions say; a {fail} for what waiting will not mend. */
 export function pipelineServerProblem(dspa: KObject | undefined, database: Database): string | undefined | { fail: string } {
   if (!dspa) return `there is no DataSciencePipelinesApplication ${DSPA_NAME}`;
-  const conditions: { type: string; status: string; reason?: string; message?: string; observedGeneration?: number }[] = dspa.status?.conditions ?? [];
+  const conditions: { type: string; status: string; reason?: string; message?: string; observedGeneration?: number }[] =
+    dspa.status?.conditions ?? [];
   if (!conditions.length)
     return `the data-science-pipelines-operator has not reported on DSPA ${dspa.metadata.namespace}/${DSPA_NAME} yet (no conditions: it stops before its status when the DSPA's Secrets lack keys)`;
   const c = (type: string) => conditions.find((x) => x.type === type);
   const store = c('ObjectStoreAvailable');
-  if (store?.status === 'False' && /Access Denied|InvalidAccessKeyId|SignatureDoesNotMatch|x509|UnknownAuthority/i.test(store.message ?? ''))
+  if (
+    store?.status === 'False' &&
+    /Access Denied|InvalidAccessKeyId|SignatureDoesNotMatch|x509|UnknownAuthority/i.test(store.message ?? '')
+  )
     return {
       fail: `the object store refuses the credentials of the pipeline server (Secret dashboard-dspa-secret, from the data connection "${ARTIFACTS_CONNECTION}"): ObjectStoreAvailable=False: ${store.message}`,
     };
   const db = c('DatabaseAvailable');
   if (db?.status === 'False' && /no such host/i.test(db.message ?? ''))
-    return { fail: `the pipeline server cannot reach its database (${database === 'default' ? 'the default MariaDB' : 'the external MySQL'}): DatabaseAvailable=False: ${db.message}` };
+    return {
+      fail: `the pipeline server cannot reach its database (${database === 'default' ? 'the default MariaDB' : 'the external MySQL'}): DatabaseAvailable=False: ${db.message}`,
+    };
   if (db?.status === 'False' && /Access denied|Unknown database/i.test(db.message ?? ''))
     return {
       fail: `the database refuses the pipeline server's login (${database === 'external' ? 'password Secret pipelines-db-password' : 'Secret ds-pipeline-db-dspa'}): DatabaseAvailable=False: ${db.message}`,
     };
   const stale = conditions.find((x) => x.observedGeneration !== undefined && x.observedGeneration !== dspa.metadata.generation);
-  if (stale) return `the operator has not reported on generation ${dspa.metadata.generation} of the DSPA yet (its conditions are of generation ${stale.observedGeneration})`;
+  if (stale)
+    return `the operator has not reported on generation ${dspa.metadata.generation} of the DSPA yet (its conditions are of generation ${stale.observedGeneration})`;
   const notTrue = CONDITIONS.map((t) => c(t) ?? { type: t, status: 'missing', message: '' }).filter((x) => x.status !== 'True');
-  if (notTrue.length) return `DSPA ${dspa.metadata.namespace}/${DSPA_NAME} is not ready: ${notTrue.map((x) => `${x.type}=${x.status} (${x.message ?? ''})`.trim()).join('; ')}`;
+  if (notTrue.length)
+    return `DSPA ${dspa.metadata.namespace}/${DSPA_NAME} is not ready: ${notTrue.map((x) => `${x.type}=${x.status} (${x.message ?? ''})`.trim()).join('; ')}`;
   return undefined;
 }
 
 /** Waits until the operator reports every condition True; fails at once for what waiting will not mend. */
 export async function waitForPipelineServer(world: RhoaiWorld, namespace: string, database: Database): Promise<KObject> {
-  const dspa = await waitForObjectExplained(world.cluster, dspaRef(namespace), (d) => pipelineServerProblem(d, database), `the pipeline server ${namespace}/${DSPA_NAME} to be ready`);
+  const dspa = await waitForObjectExplained(
+    world.cluster,
+    dspaRef(namespace),
+    (d) => pipelineServerProblem(d, database),
+    `the pipeline server ${namespace}/${DSPA_NAME} to be ready`,
+  );
   const conditions: { type: string; status: string; reason?: string; message?: string }[] = dspa!.status.conditions;
-  world.report.text('pipeline server conditions', conditions.map((c) => `${c.type}=${c.status} ${c.reason ?? ''}: ${c.message ?? ''}`).join('\n'));
+  world.report.text(
+    'pipeline server conditions',
+    conditions.map((c) => `${c.type}=${c.status} ${c.reason ?? ''}: ${c.message ?? ''}`).join('\n'),
+  );
   const route = await world.cluster.waitFor(
     { apiVersion: 'route.openshift.io/v1', kind: 'Route', name: `ds-pipeline-${DSPA_NAME}`, namespace },
-    (r) => r?.status?.ingress?.some((i: { conditions?: { type: string; status: string }[] }) => i.conditions?.some((c) => c.type === 'Admitted' && c.status === 'True')) === true,
+    (r) =>
+      r?.status?.ingress?.some((i: { conditions?: { type: string; status: string }[] }) =>
+        i.conditions?.some((c) => c.type === 'Admitted' && c.status === 'True'),
+      ) === true,
     { describe: `the pipeline API route ds-pipeline-${DSPA_NAME} in ${namespace} to be admitted` },
   );
   world.facts.pipelineServer = { namespace, database, url: `https://${route!.spec.host}` };
@@ -163,14 +215,28 @@ export async function withKfp<T>(world: RhoaiWorld, title: string, fn: (kfp: Kfp
 export async function assertRouteGuarded(world: RhoaiWorld): Promise<void> {
   const server = currentPipelineServer(world);
   const outsider = await serviceAccountToken(world, server.namespace, OUTSIDER);
-  const status = async (token: string | null | undefined) => withKfp(world, 'route access', async (kfp) => (await kfp.raw('GET', '/apis/v2beta1/healthz')).status, token);
+  const status = async (token: string | null | undefined) =>
+    withKfp(world, 'route access', async (kfp) => (await kfp.raw('GET', '/apis/v2beta1/healthz')).status, token);
   const member = await status(undefined);
   const without = await status(null);
   const stranger = await status(outsider);
-  world.report.text('pipeline API route access', `member's token → HTTP ${member}\nno token → HTTP ${without}\ntoken of a service account without access → HTTP ${stranger}`);
-  assert.equal(member, 200, `the pipeline API route answered HTTP ${member} to a project member's token (bound to ds-pipeline-user-access-${DSPA_NAME}), not 200`);
-  assert.ok(without === 401 || without === 403 || (without >= 300 && without < 400), `the pipeline API route answered a request without a token with HTTP ${without}: its oauth-proxy must refuse it`);
-  assert.ok(stranger === 401 || stranger === 403, `the pipeline API route answered HTTP ${stranger} to the token of a service account with no access to the project, not 401/403`);
+  world.report.text(
+    'pipeline API route access',
+    `member's token → HTTP ${member}\nno token → HTTP ${without}\ntoken of a service account without access → HTTP ${stranger}`,
+  );
+  assert.equal(
+    member,
+    200,
+    `the pipeline API route answered HTTP ${member} to a project member's token (bound to ds-pipeline-user-access-${DSPA_NAME}), not 200`,
+  );
+  assert.ok(
+    without === 401 || without === 403 || (without >= 300 && without < 400),
+    `the pipeline API route answered a request without a token with HTTP ${without}: its oauth-proxy must refuse it`,
+  );
+  assert.ok(
+    stranger === 401 || stranger === 403,
+    `the pipeline API route answered HTTP ${stranger} to the token of a service account with no access to the project, not 401/403`,
+  );
 }
 
 export type { https };

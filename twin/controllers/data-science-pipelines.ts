@@ -90,7 +90,7 @@ export const DATA_SCIENCE_PIPELINES_FAULTS: FaultDefinition[] = [
   {
     name: DATABASE_FAULT,
     description:
-      "The operator cannot resolve the pipeline server's database host (the cluster DNS fails it): DatabaseAvailable stays False with \"dial tcp: lookup <host>: no such host\", so no API server is deployed",
+      'The operator cannot resolve the pipeline server\'s database host (the cluster DNS fails it): DatabaseAvailable stays False with "dial tcp: lookup <host>: no such host", so no API server is deployed',
     caughtBy: '@req.UI-DC-02 or @req.UI-DC-03',
     expectMessage: 'cannot reach its database',
   },
@@ -114,7 +114,8 @@ export const DATA_SCIENCE_PIPELINES_FAULTS: FaultDefinition[] = [
   },
   {
     name: SCHEDULER_CATCHUP_FAULT,
-    description: 'The scheduled-workflow controller ignores catch-up: a schedule behind its start time runs once instead of once per missed interval',
+    description:
+      'The scheduled-workflow controller ignores catch-up: a schedule behind its start time runs once instead of once per missed interval',
     caughtBy: '@req.UI-PIPE-07',
     expectMessage: 'missed intervals were not caught up',
   },
@@ -126,13 +127,15 @@ export const DATA_SCIENCE_PIPELINES_FAULTS: FaultDefinition[] = [
   },
   {
     name: INTERVAL_FAULT,
-    description: "The scheduled-workflow controller reads a periodic schedule's interval_second as minutes: runs come 60 times too far apart",
+    description:
+      "The scheduled-workflow controller reads a periodic schedule's interval_second as minutes: runs come 60 times too far apart",
     caughtBy: '@req.UI-PIPE-03',
     expectMessage: 'scheduled 3600 s apart, not 60 s',
   },
   {
     name: CRON_FAULT,
-    description: 'The scheduled-workflow controller reads the six-field cron (seconds first) as a five-field one: "0 * * * * *" runs hourly instead of every minute',
+    description:
+      'The scheduled-workflow controller reads the six-field cron (seconds first) as a five-field one: "0 * * * * *" runs hourly instead of every minute',
     caughtBy: '@req.UI-PIPE-04',
     expectMessage: 'scheduled 3600 s apart, not 60 s',
   },
@@ -144,7 +147,8 @@ export const DATA_SCIENCE_PIPELINES_FAULTS: FaultDefinition[] = [
   },
   {
     name: RUN_DETAILS_FAULT,
-    description: "The persistence agent reports no task of a run: the run's run_details.task_details are empty (the dashboard's graph has no states)",
+    description:
+      "The persistence agent reports no task of a run: the run's run_details.task_details are empty (the dashboard's graph has no states)",
     caughtBy: '@req.TUT-KFP-01 or @req.UI-PIPE-08',
     expectMessage: 'no state for the task',
   },
@@ -163,17 +167,28 @@ export const DATA_SCIENCE_PIPELINES_FAULTS: FaultDefinition[] = [
   },
 ];
 
-const IMAGE = (repo: string) => `registry.redhat.io/rhoai/${repo}@sha256:${Buffer.from(`${repo}:v2.9`).toString('hex').padEnd(64, '0').slice(0, 64)}`;
-const OAUTH_PROXY_IMAGE = 'registry.redhat.io/openshift4/ose-oauth-proxy@sha256:4bef31eb993feb6f1096b51b4876c65a6fb1f4401fee97fa4f4542b6b7c9bc46';
+const IMAGE = (repo: string) =>
+  `registry.redhat.io/rhoai/${repo}@sha256:${Buffer.from(`${repo}:v2.9`).toString('hex').padEnd(64, '0').slice(0, 64)}`;
+const OAUTH_PROXY_IMAGE =
+  'registry.redhat.io/openshift4/ose-oauth-proxy@sha256:4bef31eb993feb6f1096b51b4876c65a6fb1f4401fee97fa4f4542b6b7c9bc46';
 const MARIADB_IMAGE = 'registry.redhat.io/rhel8/mariadb-103@sha256:3d30992e60774f887c4e7959c81b0c41b0d82d042250b3b56f05ab67fd4cdee1';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON of the API and of Kubernetes objects
 type Json = Record<string, any>;
 type Owner = ReturnType<typeof ownerReference>;
 
 interface Params {
   name: string;
   namespace: string;
-  db: { host: string; port: string; user: string; dbName: string; password: string; secret: { name: string; key: string }; mariadb: boolean };
+  db: {
+    host: string;
+    port: string;
+    user: string;
+    dbName: string;
+    password: string;
+    secret: { name: string; key: string };
+    mariadb: boolean;
+  };
   store: ObjectStoreConfig & { secretName: string; accessKey: string; secretKey: string; host: string; port: string; secure: boolean };
 }
 
@@ -185,7 +200,10 @@ export class DataSciencePipelinesOperator implements Controller {
   private readonly scheduler: ScheduledWorkflowController;
 
   constructor(private readonly ctx: ControllerContext) {
-    this.client = ctx.clientFor('data-science-pipelines-operator', 'redhat-ods-applications:data-science-pipelines-operator-controller-manager');
+    this.client = ctx.clientFor(
+      'data-science-pipelines-operator',
+      'redhat-ods-applications:data-science-pipelines-operator-controller-manager',
+    );
     this.queue = new WorkQueue('dspo', ctx.settings.latencyMs, (k) => this.reconcileOnce(k), ctx.settings.log);
     this.scheduler = new ScheduledWorkflowController({
       client: ctx.clientFor('ds-pipeline-scheduledworkflow'),
@@ -272,7 +290,9 @@ export class DataSciencePipelinesOperator implements Controller {
     const owner = [ownerReference({ ...dspa, apiVersion: DSPA_API, kind: DSPA_KIND })];
     if (params.db.mariadb) this.applyMariaDb(params, owner);
     const dbError = await this.checkDatabase(dspa, params);
-    const storeError = dspa.spec?.objectStorage?.disableHealthCheck ? undefined : await checkObjectStore(workloadRuntimeOf(this.ctx).network, namespace!, params.store);
+    const storeError = dspa.spec?.objectStorage?.disableHealthCheck
+      ? undefined
+      : await checkObjectStore(workloadRuntimeOf(this.ctx).network, namespace!, params.store);
     if (!dbError && !storeError) {
       this.applyApiServer(dspa, params, owner);
       this.applyComponent(params, owner, 'persistenceagent', IMAGE('odh-data-science-pipelines-argo-persistenceagent-rhel8'));
@@ -298,7 +318,8 @@ export class DataSciencePipelinesOperator implements Controller {
     const spec = dspa.spec ?? {};
     const ext = spec.objectStorage?.externalStorage;
     if (!ext) {
-      if (!spec.objectStorage?.minio) return 'either [spec.objectStorage.minio] or [spec.objectStorage.externalStorage] need to be specified in DSPA spec';
+      if (!spec.objectStorage?.minio)
+        return 'either [spec.objectStorage.minio] or [spec.objectStorage.externalStorage] need to be specified in DSPA spec';
       return 'minio specified, but no image provided in the DSPA CR Spec (the twin deploys no MinIO for a DSPA: use externalStorage)';
     }
     const cred = ext.s3CredentialsSecret;
@@ -333,7 +354,15 @@ export class DataSciencePipelinesOperator implements Controller {
       return {
         name,
         namespace: ns,
-        db: { host: extDb.host, port: extDb.port, user: extDb.username, dbName: extDb.pipelineDBName, password, secret: extDb.passwordSecret, mariadb: false },
+        db: {
+          host: extDb.host,
+          port: extDb.port,
+          user: extDb.username,
+          dbName: extDb.pipelineDBName,
+          password,
+          secret: extDb.passwordSecret,
+          mariadb: false,
+        },
         store,
       };
     }
@@ -341,20 +370,37 @@ export class DataSciencePipelinesOperator implements Controller {
     const secret = maria.passwordSecret ?? { name: `ds-pipeline-db-${name}`, key: 'password' };
     let password = this.secretValue(ns, secret.name, secret.key);
     if (password === undefined && !maria.passwordSecret) {
-      password = randomBytes(9).toString('base64').replace(/[^A-Za-z0-9]/g, 'x').slice(0, 12);
+      password = randomBytes(9)
+        .toString('base64')
+        .replace(/[^A-Za-z0-9]/g, 'x')
+        .slice(0, 12);
       this.client.create({
         apiVersion: 'v1',
         kind: 'Secret',
-        metadata: { name: secret.name, namespace: ns, labels: { app: `mariadb-${name}`, component: 'data-science-pipelines' }, ownerReferences: [ownerReference({ ...dspa, apiVersion: DSPA_API, kind: DSPA_KIND })] },
+        metadata: {
+          name: secret.name,
+          namespace: ns,
+          labels: { app: `mariadb-${name}`, component: 'data-science-pipelines' },
+          ownerReferences: [ownerReference({ ...dspa, apiVersion: DSPA_API, kind: DSPA_KIND })],
+        },
         type: 'Opaque',
         data: { [secret.key]: Buffer.from(password).toString('base64') },
       });
     }
-    if (password === undefined) return `DB Password from secret [${secret.name}] for key [${secret.key}] was not successfully retrieved, ensure that the secret with this key exist.`;
+    if (password === undefined)
+      return `DB Password from secret [${secret.name}] for key [${secret.key}] was not successfully retrieved, ensure that the secret with this key exist.`;
     return {
       name,
       namespace: ns,
-      db: { host: `mariadb-${name}.${ns}.svc.cluster.local`, port: '3306', user: maria.username ?? 'mlpipeline', dbName: maria.pipelineDBName ?? 'mlpipeline', password, secret, mariadb: true },
+      db: {
+        host: `mariadb-${name}.${ns}.svc.cluster.local`,
+        port: '3306',
+        user: maria.username ?? 'mlpipeline',
+        dbName: maria.pipelineDBName ?? 'mlpipeline',
+        password,
+        secret,
+        mariadb: true,
+      },
       store,
     };
   }
@@ -374,7 +420,11 @@ export class DataSciencePipelinesOperator implements Controller {
         this.client.apply({
           apiVersion: 'v1',
           kind: 'ConfigMap',
-          metadata: { name: `dsp-trusted-ca-${dspa.metadata.name}`, namespace: ns, labels: { component: 'data-science-pipelines', dspa: dspa.metadata.name! } },
+          metadata: {
+            name: `dsp-trusted-ca-${dspa.metadata.name}`,
+            namespace: ns,
+            labels: { component: 'data-science-pipelines', dspa: dspa.metadata.name! },
+          },
           data: { 'dsp-ca.crt': out.join('\n') },
         });
       }
@@ -395,7 +445,11 @@ export class DataSciencePipelinesOperator implements Controller {
   private applyMariaDb(p: Params, owner: Owner[]): void {
     const name = `mariadb-${p.name}`;
     const labels = { app: name, component: 'data-science-pipelines', dspa: p.name };
-    this.client.apply({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: `ds-pipelines-mariadb-sa-${p.name}`, namespace: p.namespace, labels, ownerReferences: owner } });
+    this.client.apply({
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: `ds-pipelines-mariadb-sa-${p.name}`, namespace: p.namespace, labels, ownerReferences: owner },
+    });
     this.client.apply({
       apiVersion: 'v1',
       kind: 'PersistentVolumeClaim',
@@ -453,19 +507,39 @@ export class DataSciencePipelinesOperator implements Controller {
       metadata: meta(`ds-pipeline-user-access-${p.name}`),
       rules: [
         { apiGroups: ['route.openshift.io'], resources: ['routes'], resourceNames: [name], verbs: ['get'] },
-        { apiGroups: ['datasciencepipelinesapplications.opendatahub.io'], resources: ['datasciencepipelinesapplications/api'], resourceNames: [p.name], verbs: ['get', 'list', 'create', 'update', 'patch', 'delete'] },
+        {
+          apiGroups: ['datasciencepipelinesapplications.opendatahub.io'],
+          resources: ['datasciencepipelinesapplications/api'],
+          resourceNames: [p.name],
+          verbs: ['get', 'list', 'create', 'update', 'patch', 'delete'],
+        },
       ],
     });
     this.client.apply({
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: meta(`ds-pipeline-server-config-${p.name}`),
-      data: { 'config.json': JSON.stringify({ DBConfig: { MySQLConfig: { ExtraParams: { tls: 'false' } }, ConMaxLifeTime: '120s' }, ObjectStoreConfig: { PipelinePath: 'pipelines' }, DBDriverName: 'mysql', ARCHIVE_CONFIG_LOG_FILE_NAME: 'main.log', InitConnectionTimeout: '6m' }, null, 2) },
+      data: {
+        'config.json': JSON.stringify(
+          {
+            DBConfig: { MySQLConfig: { ExtraParams: { tls: 'false' } }, ConMaxLifeTime: '120s' },
+            ObjectStoreConfig: { PipelinePath: 'pipelines' },
+            DBDriverName: 'mysql',
+            ARCHIVE_CONFIG_LOG_FILE_NAME: 'main.log',
+            InitConnectionTimeout: '6m',
+          },
+          null,
+          2,
+        ),
+      },
     });
     this.client.apply({
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { ...meta(name), annotations: { 'service.beta.openshift.io/serving-cert-secret-name': `ds-pipelines-proxy-tls-${p.name}` } },
+      metadata: {
+        ...meta(name),
+        annotations: { 'service.beta.openshift.io/serving-cert-secret-name': `ds-pipelines-proxy-tls-${p.name}` },
+      },
       spec: {
         ports: [
           { name: 'oauth', port: 8443, protocol: 'TCP', targetPort: 'oauth' },
@@ -586,7 +660,11 @@ export class DataSciencePipelinesOperator implements Controller {
   private applyComponent(p: Params, owner: Owner[], component: string, image: string): void {
     const name = `ds-pipeline-${component}-${p.name}`;
     const labels = { app: name, component: 'data-science-pipelines', dspa: p.name };
-    this.client.apply({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: p.namespace, labels, ownerReferences: owner } });
+    this.client.apply({
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name, namespace: p.namespace, labels, ownerReferences: owner },
+    });
     this.client.apply({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -633,19 +711,37 @@ export class DataSciencePipelinesOperator implements Controller {
       b.onRunFinished = (run) => this.scheduler.runFinished(run, p.namespace);
       this.backends.set(key, b);
     }
-    b.objectStoreConfig = { endpoint: p.store.endpoint, bucket: p.store.bucket, region: p.store.region === 'auto' ? 'us-east-1' : p.store.region, accessKeyId: p.store.accessKeyId, secretAccessKey: p.store.secretAccessKey, ca: p.store.ca };
+    b.objectStoreConfig = {
+      endpoint: p.store.endpoint,
+      bucket: p.store.bucket,
+      region: p.store.region === 'auto' ? 'us-east-1' : p.store.region,
+      accessKeyId: p.store.accessKeyId,
+      secretAccessKey: p.store.secretAccessKey,
+      ca: p.store.ca,
+    };
   }
 
   private readyCondition(ns: string, component: string, type: string, generation: number): Json {
     const d = this.client.get('apps/v1', 'Deployment', component, ns);
     const c = (status: string, reason: string, message: string) => ({ type, status, reason, message, observedGeneration: generation });
-    if (!d) return c('False', 'ComponentDeploymentNotFound', `Deployment for component "${component}" is missing - pre-requisite component may not yet be available.`);
-    if (conditionOf(d, 'Available')?.status === 'True') return c('True', 'MinimumReplicasAvailable', `Component [${component}] is minimally available.`);
+    if (!d)
+      return c(
+        'False',
+        'ComponentDeploymentNotFound',
+        `Deployment for component "${component}" is missing - pre-requisite component may not yet be available.`,
+      );
+    if (conditionOf(d, 'Available')?.status === 'True')
+      return c('True', 'MinimumReplicasAvailable', `Component [${component}] is minimally available.`);
     const crash = this.client
       .list('v1', 'Pod', ns, { labelSelector: `app=${component}` })
       .flatMap((pod) => pod.status?.containerStatuses ?? [])
       .find((s: Json) => s.state?.waiting?.reason === 'CrashLoopBackOff');
-    if (crash) return c('False', 'FailingToDeploy', `Component [${component}] is in CrashLoopBackOff. Message from pod: [${crash.state.waiting.message ?? ''}]`);
+    if (crash)
+      return c(
+        'False',
+        'FailingToDeploy',
+        `Component [${component}] is in CrashLoopBackOff. Message from pod: [${crash.state.waiting.message ?? ''}]`,
+      );
     return c('False', 'Deploying', `Component [${component}] is deploying.`);
   }
 
@@ -653,8 +749,20 @@ export class DataSciencePipelinesOperator implements Controller {
     const generation = dspa.metadata.generation ?? 1;
     const ns = p.namespace;
     const conditions: Json[] = [
-      { type: 'DatabaseAvailable', status: dbError ? 'False' : 'True', reason: 'DatabaseAvailable', message: dbError ?? 'Database connectivity successfully verified', observedGeneration: generation },
-      { type: 'ObjectStoreAvailable', status: storeError ? 'False' : 'True', reason: 'ObjectStoreAvailable', message: storeError ?? 'Object Store connectivity successfully verified', observedGeneration: generation },
+      {
+        type: 'DatabaseAvailable',
+        status: dbError ? 'False' : 'True',
+        reason: 'DatabaseAvailable',
+        message: dbError ?? 'Database connectivity successfully verified',
+        observedGeneration: generation,
+      },
+      {
+        type: 'ObjectStoreAvailable',
+        status: storeError ? 'False' : 'True',
+        reason: 'ObjectStoreAvailable',
+        message: storeError ?? 'Object Store connectivity successfully verified',
+        observedGeneration: generation,
+      },
       this.readyCondition(ns, `ds-pipeline-${p.name}`, 'APIServerReady', generation),
       this.readyCondition(ns, `ds-pipeline-persistenceagent-${p.name}`, 'PersistenceAgentReady', generation),
       this.readyCondition(ns, `ds-pipeline-scheduledworkflow-${p.name}`, 'ScheduledWorkflowReady', generation),

@@ -24,5 +24,6 @@ test('every field of the KFP types is a property of its swagger definition', { s
 
 test('the KFP enums are the swagger enums', { skip }, () => {
   const definitions = JSON.parse(readFileSync(SWAGGER, 'utf8')).definitions as Record<string, { enum?: string[] }>;
-  for (const [definition, values] of Object.entries(SWAGGER_ENUMS)) assert.deepEqual([...values], definitions[definition]?.enum, definition);
+  for (const [definition, values] of Object.entries(SWAGGER_ENUMS))
+    assert.deepEqual([...values], definitions[definition]?.enum, definition);
 });

@@ -25,12 +25,15 @@ export function pipelinesApiServerEmulator(deps: ApiServerDeps): ImageEmulator {
   };
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON of the API and of Kubernetes objects
 type Json = Record<string, any>;
 
 function startApiServer(ctx: ContainerContext, deps: ApiServerDeps): ContainerEmulator {
   const namespace = ctx.env.POD_NAMESPACE ?? ctx.pod.metadata.namespace!;
   const dspa = ctx.pod.metadata.labels?.dspa ?? '';
-  ctx.log(`I apiserver: Starting API server with DB ${ctx.env.DBCONFIG_MYSQLCONFIG_HOST}:${ctx.env.DBCONFIG_MYSQLCONFIG_PORT}/${ctx.env.DBCONFIG_MYSQLCONFIG_DBNAME}`);
+  ctx.log(
+    `I apiserver: Starting API server with DB ${ctx.env.DBCONFIG_MYSQLCONFIG_HOST}:${ctx.env.DBCONFIG_MYSQLCONFIG_PORT}/${ctx.env.DBCONFIG_MYSQLCONFIG_DBNAME}`,
+  );
   ctx.log('I apiserver: Starting Http Proxy');
   return {
     ports: [
@@ -149,12 +152,18 @@ async function route(method: string, path: string, url: URL, req: IncomingMessag
   let m: RegExpExecArray | null;
   if (path === '/apis/v2beta1/pipelines/upload' && method === 'POST') {
     const file = multipartField(req.headers['content-type'], await readBody(req), 'uploadfile');
-    if (!file) throw invalidArgument('Failed to create a pipeline due to error reading the uploaded file: http: no such file (form field uploadfile)');
+    if (!file)
+      throw invalidArgument(
+        'Failed to create a pipeline due to error reading the uploaded file: http: no such file (form field uploadfile)',
+      );
     return b.uploadPipeline(q('name') || q('display_name'), q('description'), file.toString('utf8'));
   }
   if (path === '/apis/v2beta1/pipelines/upload_version' && method === 'POST') {
     const file = multipartField(req.headers['content-type'], await readBody(req), 'uploadfile');
-    if (!file) throw invalidArgument('Failed to create a pipeline version due to error reading the uploaded file: http: no such file (form field uploadfile)');
+    if (!file)
+      throw invalidArgument(
+        'Failed to create a pipeline version due to error reading the uploaded file: http: no such file (form field uploadfile)',
+      );
     if (!q('pipelineid')) throw invalidArgument('Failed to create a pipeline version: pipelineid is required');
     return b.uploadVersion(q('pipelineid'), q('name') || q('display_name'), q('description'), file.toString('utf8'));
   }
@@ -168,7 +177,11 @@ async function route(method: string, path: string, url: URL, req: IncomingMessag
     return p;
   }
   if ((m = /^\/apis\/v2beta1\/pipelines\/([^/]+)\/versions$/.exec(path)) && method === 'GET') {
-    const p = page(b.versionsOf(m[1]).map((v) => b.versionJson(v)), url, 'pipeline_version_id');
+    const p = page(
+      b.versionsOf(m[1]).map((v) => b.versionJson(v)),
+      url,
+      'pipeline_version_id',
+    );
     return { pipeline_versions: p.items, total_size: p.total, next_page_token: p.next };
   }
   if ((m = /^\/apis\/v2beta1\/pipelines\/([^/]+)\/versions\/([^/]+)$/.exec(path))) {
@@ -210,7 +223,11 @@ async function route(method: string, path: string, url: URL, req: IncomingMessag
     if (method === 'GET') {
       let runs = [...b.runs.values()];
       if (q('experiment_id')) runs = runs.filter((r) => r.experiment_id === q('experiment_id'));
-      const p = page(runs.map((r) => b.runJson(r)), url, 'run_id');
+      const p = page(
+        runs.map((r) => b.runJson(r)),
+        url,
+        'run_id',
+      );
       return { runs: p.items, total_size: p.total, next_page_token: p.next };
     }
   }
@@ -233,7 +250,11 @@ async function route(method: string, path: string, url: URL, req: IncomingMessag
     if (method === 'GET') {
       let rrs = [...b.recurringRuns.values()];
       if (q('experiment_id')) rrs = rrs.filter((r) => r.experiment_id === q('experiment_id'));
-      const p = page(rrs.map((r) => b.recurringRunJson(r)), url, 'recurring_run_id');
+      const p = page(
+        rrs.map((r) => b.recurringRunJson(r)),
+        url,
+        'recurring_run_id',
+      );
       return { recurringRuns: p.items, total_size: p.total, next_page_token: p.next };
     }
   }

@@ -63,6 +63,7 @@ export interface BackendDeps {
   log(line: string): void;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON of the API and of Kubernetes objects
 type Json = Record<string, any>;
 
 interface TaskRecord {
@@ -132,9 +133,15 @@ interface Version {
 
 /** The pipeline server's database. */
 export class PipelineBackend {
-  readonly pipelines = new Map<string, { pipeline_id: string; display_name: string; description: string; created_at: string; namespace: string }>();
+  readonly pipelines = new Map<
+    string,
+    { pipeline_id: string; display_name: string; description: string; created_at: string; namespace: string }
+  >();
   readonly versions = new Map<string, Version>();
-  readonly experiments = new Map<string, { experiment_id: string; display_name: string; description: string; created_at: string; namespace: string; storage_state: string }>();
+  readonly experiments = new Map<
+    string,
+    { experiment_id: string; display_name: string; description: string; created_at: string; namespace: string; storage_state: string }
+  >();
   readonly runs = new Map<string, RunRecord>();
   readonly recurringRuns = new Map<string, RecurringRunRecord>();
   /** Wakes the scheduled-workflow controller (a run finished: max concurrency may let another start). */
@@ -153,7 +160,11 @@ export class PipelineBackend {
   uploadPipeline(name: string, description: string, text: string): Json {
     if (!name) throw invalidArgument('Failed to create a pipeline: pipeline name is empty. Please specify a valid name');
     if ([...this.pipelines.values()].some((p) => p.display_name === name))
-      throw new KfpError(409, 6, `Failed to create a pipeline: pipeline with name ${JSON.stringify(name)} already exists in namespace ${this.deps.namespace}`);
+      throw new KfpError(
+        409,
+        6,
+        `Failed to create a pipeline: pipeline with name ${JSON.stringify(name)} already exists in namespace ${this.deps.namespace}`,
+      );
     const ir = this.parse(text, 'Failed to create a pipeline and a pipeline version');
     const p = { pipeline_id: randomUUID(), display_name: name, description, created_at: this.ts(), namespace: this.deps.namespace };
     this.pipelines.set(p.pipeline_id, p);
@@ -165,13 +176,18 @@ export class PipelineBackend {
     this.pipeline(pipelineId);
     if (!name) throw invalidArgument('Failed to create a pipeline version: pipeline version name is empty');
     if ([...this.versions.values()].some((v) => v.pipeline_id === pipelineId && v.display_name === name))
-      throw new KfpError(409, 6, `Failed to create a pipeline version: a version named ${JSON.stringify(name)} already exists in pipeline ${pipelineId}`);
+      throw new KfpError(
+        409,
+        6,
+        `Failed to create a pipeline version: a version named ${JSON.stringify(name)} already exists in pipeline ${pipelineId}`,
+      );
     const ir = this.parse(text, 'Failed to create a pipeline version');
     return this.versionJson(this.addVersion(pipelineId, name, description, text, ir));
   }
 
   private parse(text: string, context: string): PipelineIr {
-    if (this.refuseEveryIr) throw invalidArgument(`${context} due to template creation error: invalid v2 pipeline spec: unknown field "pipelineInfo"`);
+    if (this.refuseEveryIr)
+      throw invalidArgument(`${context} due to template creation error: invalid v2 pipeline spec: unknown field "pipelineInfo"`);
     try {
       return parsePipelineIr(text);
     } catch (e) {
@@ -180,7 +196,15 @@ export class PipelineBackend {
   }
 
   private addVersion(pipelineId: string, name: string, description: string, text: string, ir: PipelineIr): Version {
-    const v: Version = { pipeline_id: pipelineId, pipeline_version_id: randomUUID(), display_name: name, description, created_at: this.ts(), text, ir };
+    const v: Version = {
+      pipeline_id: pipelineId,
+      pipeline_version_id: randomUUID(),
+      display_name: name,
+      description,
+      created_at: this.ts(),
+      text,
+      ir,
+    };
     this.versions.set(v.pipeline_version_id, v);
     return v;
   }
@@ -205,7 +229,9 @@ export class PipelineBackend {
       display_name: v.display_name,
       description: v.description,
       created_at: v.created_at,
-      ...(this.deps.faults.has(VERSION_SPEC_FAULT) ? {} : { pipeline_spec: v.ir.platform ? { pipeline_spec: v.ir.spec, platform_spec: v.ir.platform } : v.ir.spec }),
+      ...(this.deps.faults.has(VERSION_SPEC_FAULT)
+        ? {}
+        : { pipeline_spec: v.ir.platform ? { pipeline_spec: v.ir.spec, platform_spec: v.ir.platform } : v.ir.spec }),
     };
   }
 
@@ -228,7 +254,14 @@ export class PipelineBackend {
     if (!name) throw invalidArgument('Failed to create an experiment: experiment name is empty. Please specify a valid experiment name');
     if ([...this.experiments.values()].some((e) => e.display_name === name))
       throw new KfpError(409, 6, `Failed to create an experiment: an experiment named ${JSON.stringify(name)} already exists`);
-    const e = { experiment_id: randomUUID(), display_name: name, description: String(body.description ?? ''), created_at: this.ts(), namespace: this.deps.namespace, storage_state: 'AVAILABLE' };
+    const e = {
+      experiment_id: randomUUID(),
+      display_name: name,
+      description: String(body.description ?? ''),
+      created_at: this.ts(),
+      namespace: this.deps.namespace,
+      storage_state: 'AVAILABLE',
+    };
     this.experiments.set(e.experiment_id, e);
     return { ...e };
   }
@@ -243,7 +276,12 @@ export class PipelineBackend {
   private experimentFor(id: string | undefined): string {
     if (id) return this.experiment(id).experiment_id;
     const d = [...this.experiments.values()].find((e) => e.display_name === 'Default');
-    return d ? d.experiment_id : this.createExperiment({ display_name: 'Default', description: 'All runs created without specifying an experiment will be grouped here.' }).experiment_id;
+    return d
+      ? d.experiment_id
+      : this.createExperiment({
+          display_name: 'Default',
+          description: 'All runs created without specifying an experiment will be grouped here.',
+        }).experiment_id;
   }
 
   // ---- runs ----
@@ -251,7 +289,8 @@ export class PipelineBackend {
   private versionOfRequest(body: Json): Version {
     const ref = body.pipeline_version_reference;
     if (!ref?.pipeline_version_id) {
-      if (body.pipeline_spec) throw invalidArgument('Failed to create a run: the twin runs pipeline versions only: set pipeline_version_reference');
+      if (body.pipeline_spec)
+        throw invalidArgument('Failed to create a run: the twin runs pipeline versions only: set pipeline_version_reference');
       throw invalidArgument('Failed to create a run: neither pipeline_spec nor pipeline_version_reference is set');
     }
     return this.version(ref.pipeline_id, ref.pipeline_version_id);
@@ -362,14 +401,22 @@ export class PipelineBackend {
           'pipeline/runid': run.run_id,
           'pipelines.kubeflow.org/v2_component': 'true',
           ...(run.recurring_run_id
-            ? { 'scheduledworkflows.kubeflow.org/isOwnedByScheduledWorkflow': 'true', 'scheduledworkflows.kubeflow.org/scheduledWorkflowName': this.recurringRuns.get(run.recurring_run_id)?.swf ?? '' }
+            ? {
+                'scheduledworkflows.kubeflow.org/isOwnedByScheduledWorkflow': 'true',
+                'scheduledworkflows.kubeflow.org/scheduledWorkflowName': this.recurringRuns.get(run.recurring_run_id)?.swf ?? '',
+              }
             : {}),
         },
       },
       spec: {
         entrypoint: 'entrypoint',
         serviceAccountName: run.service_account || `pipeline-runner-${this.deps.namespace}`,
-        templates: [{ name: 'entrypoint', dag: { tasks: ir.tasks.map((t) => ({ name: t.name, template: t.executor, dependencies: t.dependentTasks })) } }],
+        templates: [
+          {
+            name: 'entrypoint',
+            dag: { tasks: ir.tasks.map((t) => ({ name: t.name, template: t.executor, dependencies: t.dependentTasks })) },
+          },
+        ],
       },
     });
     return wf.metadata.name!;
@@ -385,7 +432,15 @@ export class PipelineBackend {
         name: `${run.workflow}.${t.display_name}`,
         displayName: t.display_name,
         type: 'Pod',
-        phase: { PENDING: 'Pending', RUNNING: 'Running', SUCCEEDED: 'Succeeded', FAILED: 'Failed', CANCELED: 'Failed', CANCELING: 'Running', SKIPPED: 'Skipped' }[t.state],
+        phase: {
+          PENDING: 'Pending',
+          RUNNING: 'Running',
+          SUCCEEDED: 'Succeeded',
+          FAILED: 'Failed',
+          CANCELED: 'Failed',
+          CANCELING: 'Running',
+          SKIPPED: 'Skipped',
+        }[t.state],
         ...(t.start_time ? { startedAt: t.start_time } : {}),
         ...(t.end_time ? { finishedAt: t.end_time } : {}),
         ...(t.error ? { message: t.error.message } : {}),
@@ -397,7 +452,7 @@ export class PipelineBackend {
       ...(message ? { message } : {}),
       nodes,
     };
-    this.deps.client.patchStatus("argoproj.io/v1alpha1", "Workflow", wf.metadata.name!, this.deps.namespace, wf.status);
+    this.deps.client.patchStatus('argoproj.io/v1alpha1', 'Workflow', wf.metadata.name!, this.deps.namespace, wf.status);
   }
 
   // ---- execution ----
@@ -432,7 +487,9 @@ export class PipelineBackend {
         outputs.set(task.name, produced);
         const root = `${ir.name}/${run.run_id}/${task.name}`;
         for (const [key, body] of produced) await this.putArtifact(`${root}/${key}`, body);
-        record.outputs = { artifacts: Object.fromEntries([...produced.keys()].map((k) => [k, { uri: `s3://${this.objectStore().bucket}/${root}/${k}` }])) };
+        record.outputs = {
+          artifacts: Object.fromEntries([...produced.keys()].map((k) => [k, { uri: `s3://${this.objectStore().bucket}/${root}/${k}` }])),
+        };
         record.state = 'SUCCEEDED';
       } catch (e) {
         record.state = 'FAILED';
@@ -478,14 +535,19 @@ export class PipelineBackend {
     try {
       await client.send(new PutObjectCommand({ Bucket: store.bucket, Key: key, Body: body }));
     } catch (e) {
-      throw new Error(`failed to upload the output artifact to s3://${store.bucket}/${key}: ${s3Message(e)}`);
+      throw new Error(`failed to upload the output artifact to s3://${store.bucket}/${key}: ${s3Message(e)}`, { cause: e });
     } finally {
       client.destroy();
     }
   }
 
   /** Plays one task's executor; returns its output artifacts by key. */
-  private async runTask(run: RunRecord, ir: PipelineIr, task: IrTask, outputs: Map<string, Map<string, Buffer>>): Promise<Map<string, Buffer>> {
+  private async runTask(
+    run: RunRecord,
+    ir: PipelineIr,
+    task: IrTask,
+    outputs: Map<string, Map<string, Buffer>>,
+  ): Promise<Map<string, Buffer>> {
     const executor = ir.spec.deploymentSpec.executors[task.executor];
     const container = executor?.container ?? {};
     const args: string[] = (container.args ?? []).map(String);
@@ -499,7 +561,9 @@ export class PipelineBackend {
     const env = this.taskEnvironment(ir, task, container);
     const produced = new Map<string, Buffer>();
     if (this.deps.faults.has(TASK_FAILS_FAULT) && fn === 'train_model')
-      throw new Error('Traceback (most recent call last): ... ValueError: Input contains NaN, infinity or a value too large for dtype(float64).');
+      throw new Error(
+        'Traceback (most recent call last): ... ValueError: Input contains NaN, infinity or a value too large for dtype(float64).',
+      );
     switch (fn) {
       case 'get_data':
         produced.set('data_output_path', Buffer.from(toCardCsv(generateCardTransactions({ rows: 2000 }))));
@@ -528,7 +592,8 @@ export class PipelineBackend {
       if (!secret) throw new Error(`CreateContainerConfigError: secret "${s.secretName}" not found`);
       for (const m of s.keyToEnv ?? []) {
         const raw = secret.data?.[m.secretKey];
-        if (raw === undefined) throw new Error(`CreateContainerConfigError: couldn't find key ${m.secretKey} in Secret ${this.deps.namespace}/${s.secretName}`);
+        if (raw === undefined)
+          throw new Error(`CreateContainerConfigError: couldn't find key ${m.secretKey} in Secret ${this.deps.namespace}/${s.secretName}`);
         env[m.envVar] = Buffer.from(raw, 'base64').toString('utf8');
       }
     }
@@ -537,7 +602,8 @@ export class PipelineBackend {
 
   private async uploadModel(env: Record<string, string>, model: Buffer): Promise<void> {
     const key = env.S3_KEY;
-    if (!env.AWS_S3_BUCKET || !key) throw new Error('botocore.exceptions.ParamValidationError: Parameter validation failed: Invalid bucket name "" or key');
+    if (!env.AWS_S3_BUCKET || !key)
+      throw new Error('botocore.exceptions.ParamValidationError: Parameter validation failed: Invalid bucket name "" or key');
     const client = this.s3({
       endpoint: env.AWS_S3_ENDPOINT,
       region: env.AWS_DEFAULT_REGION,
@@ -548,7 +614,9 @@ export class PipelineBackend {
     try {
       await client.send(new PutObjectCommand({ Bucket: env.AWS_S3_BUCKET, Key: key, Body: model }));
     } catch (e) {
-      throw new Error(`boto3.exceptions.S3UploadFailedError: Failed to upload ${key} to ${env.AWS_S3_BUCKET}/${key}: ${s3Message(e)}`);
+      throw new Error(`boto3.exceptions.S3UploadFailedError: Failed to upload ${key} to ${env.AWS_S3_BUCKET}/${key}: ${s3Message(e)}`, {
+        cause: e,
+      });
     } finally {
       client.destroy();
     }
@@ -563,11 +631,14 @@ export class PipelineBackend {
     const trigger = body.trigger ?? {};
     const periodic = trigger.periodic_schedule;
     const cron = trigger.cron_schedule;
-    if (periodic && cron) throw invalidArgument('Failed to create a recurring run: a trigger has either a periodic or a cron schedule, not both');
+    if (periodic && cron)
+      throw invalidArgument('Failed to create a recurring run: a trigger has either a periodic or a cron schedule, not both');
     if (periodic && !(Number(periodic.interval_second) > 0))
       throw invalidArgument('Failed to create a recurring run: the periodic schedule interval must be a positive number of seconds');
     if (cron && !parseCron(String(cron.cron ?? '')))
-      throw invalidArgument(`Failed to create a recurring run: invalid cron expression ${JSON.stringify(cron.cron)} (six fields, seconds first)`);
+      throw invalidArgument(
+        `Failed to create a recurring run: invalid cron expression ${JSON.stringify(cron.cron)} (six fields, seconds first)`,
+      );
     const maxConcurrency = Number(body.max_concurrency ?? 1);
     if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1 || maxConcurrency > 10)
       throw invalidArgument('Failed to create a recurring run: max concurrency of the recurring run must be within [1, 10]');
@@ -576,7 +647,16 @@ export class PipelineBackend {
     const swf = this.deps.client.create({
       apiVersion: 'kubeflow.org/v1beta1',
       kind: 'ScheduledWorkflow',
-      metadata: { generateName: `${display.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'recurring'}-`, namespace: this.deps.namespace },
+      metadata: {
+        generateName: `${
+          display
+            .toLowerCase()
+            .replace(/[^a-z0-9-]+/g, '-')
+            .replace(/^-+|-+$/g, '')
+            .slice(0, 40) || 'recurring'
+        }-`,
+        namespace: this.deps.namespace,
+      },
       spec: {
         enabled: mode === 'ENABLE',
         maxConcurrency,

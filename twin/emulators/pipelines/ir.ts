@@ -9,6 +9,9 @@
 // order for the executor.
 import * as yaml from 'js-yaml';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed YAML of any shape
+type Doc = Record<string, any>;
+
 export class InvalidPipelineSpec extends Error {}
 
 export interface IrTask {
@@ -23,8 +26,8 @@ export interface IrTask {
 
 export interface PipelineIr {
   name: string;
-  spec: Record<string, any>;
-  platform?: Record<string, any>;
+  spec: Doc;
+  platform?: Doc;
   /** Tasks in an order where each comes after the tasks it depends on. */
   tasks: IrTask[];
 }
@@ -38,7 +41,7 @@ export function parsePipelineIr(text: string): PipelineIr {
     throw new InvalidPipelineSpec(`invalid pipeline spec: failed to parse the YAML: ${(e as Error).message}`);
   }
   if (!docs.length) throw new InvalidPipelineSpec('invalid pipeline spec: the file is empty');
-  const spec = docs.find((d) => isObject(d) && 'pipelineInfo' in d) as Record<string, any> | undefined;
+  const spec = docs.find((d) => isObject(d) && 'pipelineInfo' in d) as Doc | undefined;
   if (!spec) {
     const first = docs[0] as Record<string, unknown>;
     if (isObject(first) && first.apiVersion)
@@ -47,7 +50,7 @@ export function parsePipelineIr(text: string): PipelineIr {
       );
     throw new InvalidPipelineSpec('invalid v2 pipeline spec: pipelineInfo is missing');
   }
-  const platform = docs.find((d) => isObject(d) && 'platforms' in d) as Record<string, any> | undefined;
+  const platform = docs.find((d) => isObject(d) && 'platforms' in d) as Doc | undefined;
   const extra = docs.filter((d) => d !== spec && d !== platform);
   if (extra.length) throw new InvalidPipelineSpec('invalid pipeline spec: more than one PipelineSpec or unknown documents in the file');
   const name = spec.pipelineInfo?.name;
@@ -58,23 +61,28 @@ export function parsePipelineIr(text: string): PipelineIr {
     );
   const schemaVersion = String(spec.schemaVersion ?? '');
   if (!/^2\.\d+\.\d+$/.test(schemaVersion))
-    throw new InvalidPipelineSpec(`invalid v2 pipeline spec: schemaVersion ${JSON.stringify(schemaVersion)} is not a 2.x PipelineSpec schema`);
+    throw new InvalidPipelineSpec(
+      `invalid v2 pipeline spec: schemaVersion ${JSON.stringify(schemaVersion)} is not a 2.x PipelineSpec schema`,
+    );
   const dagTasks = spec.root?.dag?.tasks;
-  if (!isObject(dagTasks) || !Object.keys(dagTasks).length) throw new InvalidPipelineSpec('invalid v2 pipeline spec: root.dag has no tasks');
+  if (!isObject(dagTasks) || !Object.keys(dagTasks).length)
+    throw new InvalidPipelineSpec('invalid v2 pipeline spec: root.dag has no tasks');
   const components = isObject(spec.components) ? spec.components : {};
   const executors = isObject(spec.deploymentSpec?.executors) ? spec.deploymentSpec.executors : {};
   const tasks = new Map<string, IrTask>();
-  for (const [taskName, t] of Object.entries(dagTasks as Record<string, any>)) {
+  for (const [taskName, t] of Object.entries(dagTasks as Doc)) {
     const component = t?.componentRef?.name;
     if (!component || !components[component])
-      throw new InvalidPipelineSpec(`invalid v2 pipeline spec: task ${taskName} refers to component ${JSON.stringify(component)}, which is not defined`);
+      throw new InvalidPipelineSpec(
+        `invalid v2 pipeline spec: task ${taskName} refers to component ${JSON.stringify(component)}, which is not defined`,
+      );
     const executor = components[component].executorLabel;
     if (!executor || !executors[executor])
       throw new InvalidPipelineSpec(
         `invalid v2 pipeline spec: component ${component} refers to executor ${JSON.stringify(executor)}, which is not in deploymentSpec.executors`,
       );
     const inputArtifacts: IrTask['inputArtifacts'] = {};
-    for (const [input, a] of Object.entries((t.inputs?.artifacts ?? {}) as Record<string, any>)) {
+    for (const [input, a] of Object.entries((t.inputs?.artifacts ?? {}) as Doc)) {
       const producer = a?.taskOutputArtifact;
       if (producer) inputArtifacts[input] = { producerTask: producer.producerTask, outputArtifactKey: producer.outputArtifactKey };
     }
@@ -89,10 +97,13 @@ export function parsePipelineIr(text: string): PipelineIr {
   }
   for (const t of tasks.values()) {
     for (const d of t.dependentTasks)
-      if (!tasks.has(d)) throw new InvalidPipelineSpec(`invalid v2 pipeline spec: task ${t.name} depends on ${d}, which is not a task of the DAG`);
+      if (!tasks.has(d))
+        throw new InvalidPipelineSpec(`invalid v2 pipeline spec: task ${t.name} depends on ${d}, which is not a task of the DAG`);
     for (const [input, a] of Object.entries(t.inputArtifacts))
       if (!tasks.has(a.producerTask))
-        throw new InvalidPipelineSpec(`invalid v2 pipeline spec: input ${input} of task ${t.name} comes from unknown task ${a.producerTask}`);
+        throw new InvalidPipelineSpec(
+          `invalid v2 pipeline spec: input ${input} of task ${t.name} comes from unknown task ${a.producerTask}`,
+        );
   }
   return { name, spec, platform, tasks: topologicalOrder(tasks) };
 }
@@ -105,7 +116,8 @@ function topologicalOrder(tasks: Map<string, IrTask>): IrTask[] {
     if (state.get(t.name) === 'visiting')
       throw new InvalidPipelineSpec(`invalid v2 pipeline spec: the DAG has a cycle: ${[...path, t.name].join(' → ')}`);
     state.set(t.name, 'visiting');
-    for (const d of [...t.dependentTasks, ...Object.values(t.inputArtifacts).map((a) => a.producerTask)]) visit(tasks.get(d)!, [...path, t.name]);
+    for (const d of [...t.dependentTasks, ...Object.values(t.inputArtifacts).map((a) => a.producerTask)])
+      visit(tasks.get(d)!, [...path, t.name]);
     state.set(t.name, 'done');
     ordered.push(t);
   };
@@ -113,6 +125,6 @@ function topologicalOrder(tasks: Map<string, IrTask>): IrTask[] {
   return ordered;
 }
 
-function isObject(x: unknown): x is Record<string, any> {
+function isObject(x: unknown): x is Doc {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }

@@ -44,8 +44,12 @@ function startMysql(ctx: ContainerContext): ContainerEmulator {
             }
             let answer = { ok: true, error: '' };
             if (body.user !== user || body.password !== password)
-              answer = { ok: false, error: `Error 1045 (28000): Access denied for user '${body.user ?? ''}'@'10.128.0.1' (using password: ${body.password ? 'YES' : 'NO'})` };
-            else if (body.database && body.database !== database) answer = { ok: false, error: `Error 1049 (42000): Unknown database '${body.database}'` };
+              answer = {
+                ok: false,
+                error: `Error 1045 (28000): Access denied for user '${body.user ?? ''}'@'10.128.0.1' (using password: ${body.password ? 'YES' : 'NO'})`,
+              };
+            else if (body.database && body.database !== database)
+              answer = { ok: false, error: `Error 1049 (42000): Unknown database '${body.database}'` };
             const text = JSON.stringify(answer);
             res.writeHead(200, { 'Content-Type': 'application/json' });
             res.end(text);
@@ -73,7 +77,14 @@ export async function mysqlLogin(
   }
   return new Promise((resolve) => {
     const req = http.request(
-      { host: address.host, port: address.port, method: 'POST', path: '/twin/login', agent: false, headers: { 'Content-Type': 'application/json' } },
+      {
+        host: address.host,
+        port: address.port,
+        method: 'POST',
+        path: '/twin/login',
+        agent: false,
+        headers: { 'Content-Type': 'application/json' },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

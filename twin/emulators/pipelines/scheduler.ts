@@ -38,7 +38,9 @@ export function pipelinesClockRate(env: NodeJS.ProcessEnv = process.env): number
   if (raw === undefined || raw === '') return 600;
   const n = Number(raw);
   if (!Number.isFinite(n) || n < 1)
-    throw new Error(`RHOAI_TWIN_PIPELINES_CLOCK_RATE=${raw} is not allowed: a number >= 1 (how many times faster than wall time the schedules run)`);
+    throw new Error(
+      `RHOAI_TWIN_PIPELINES_CLOCK_RATE=${raw} is not allowed: a number >= 1 (how many times faster than wall time the schedules run)`,
+    );
   return n;
 }
 
@@ -116,7 +118,11 @@ export class ScheduledWorkflowController {
     const effectiveCatchup = catchup && !this.deps.faults.has(SCHEDULER_CATCHUP_FAULT);
     const vnow = now().getTime();
     const f = this.deps.faults;
-    const misread: Misreadings = { intervalInMinutes: f.has(INTERVAL_FAULT), cronWithoutSeconds: f.has(CRON_FAULT), ignoreEnd: f.has(END_TIME_FAULT) };
+    const misread: Misreadings = {
+      intervalInMinutes: f.has(INTERVAL_FAULT),
+      cronWithoutSeconds: f.has(CRON_FAULT),
+      ignoreEnd: f.has(END_TIME_FAULT),
+    };
     const next = nextScheduled(spec, last, created, vnow, effectiveCatchup, misread);
     const active = backend.activeRunsOf(rr.recurring_run_id);
     const maxConcurrency = Math.min(10, Math.max(1, Number(spec.maxConcurrency ?? 1)));
@@ -143,7 +149,13 @@ export class ScheduledWorkflowController {
     }
     const following = submitted ? nextScheduled(spec, lastTriggered, created, vnow, effectiveCatchup, misread) : next;
     const runs = [...backend.runs.values()].filter((r) => r.recurring_run_id === rr.recurring_run_id);
-    const history = (rs: RunRecord[]) => rs.map((r) => ({ name: r.workflow, scheduledAt: r.scheduled_at, createdAt: r.created_at, ...(r.finished_at ? { finishedAt: r.finished_at, phase: r.state } : {}) }));
+    const history = (rs: RunRecord[]) =>
+      rs.map((r) => ({
+        name: r.workflow,
+        scheduledAt: r.scheduled_at,
+        createdAt: r.created_at,
+        ...(r.finished_at ? { finishedAt: r.finished_at, phase: r.state } : {}),
+      }));
     this.deps.client.patchStatus(SWF_API, 'ScheduledWorkflow', name, namespace, {
       observedGeneration: swf.metadata.generation,
       conditions: [
@@ -169,7 +181,14 @@ function isoSeconds(ms: number): string {
 }
 
 /** The next scheduled time (epoch ms), undefined when the schedule has ended or has no trigger. */
-function nextScheduled(spec: KObject['spec'], last: number | undefined, created: number, now: number, catchup: boolean, misread: Misreadings = {}): number | undefined {
+function nextScheduled(
+  spec: KObject['spec'],
+  last: number | undefined,
+  created: number,
+  now: number,
+  catchup: boolean,
+  misread: Misreadings = {},
+): number | undefined {
   const periodic = spec?.trigger?.periodicSchedule;
   const cronSpec = spec?.trigger?.cronSchedule;
   const start = (s: { startTime?: string }) => (s.startTime ? new Date(s.startTime).getTime() : undefined);
@@ -185,7 +204,9 @@ function nextScheduled(spec: KObject['spec'], last: number | undefined, created:
   }
   if (cronSpec) {
     // Fault pipelines-cron-without-seconds: the expression read as a five-field cron (no seconds field).
-    const text = misread.cronWithoutSeconds ? `0 ${String(cronSpec.cron).trim().split(/\s+/).slice(0, 5).join(' ')}` : String(cronSpec.cron);
+    const text = misread.cronWithoutSeconds
+      ? `0 ${String(cronSpec.cron).trim().split(/\s+/).slice(0, 5).join(' ')}`
+      : String(cronSpec.cron);
     const cron = parseCron(text);
     if (!cron) return undefined;
     let base = last ?? start(cronSpec) ?? created;
