@@ -181,7 +181,7 @@ function isoSeconds(ms: number): string {
 }
 
 /** The next scheduled time (epoch ms), undefined when the schedule has ended or has no trigger. */
-function nextScheduled(
+export function nextScheduled(
   spec: KObject['spec'],
   last: number | undefined,
   created: number,
