@@ -39,6 +39,7 @@ import {
   schedulePeriodic,
   scheduleTimeframe,
 } from '../support/pipelines/schedule-checks';
+import { assertPipelinesCaBundle, createPipelineServerWithCaBundle } from '../support/pipelines/ca-bundle';
 import type { RhoaiWorld } from '../support/world';
 
 Given('the data science pipelines of the installed platform are running', function (this: RhoaiWorld) {
@@ -254,4 +255,13 @@ Then(
 
 Then('the Standard Data Science workbench image carries the Elyra pipeline editor \\(Odh-Elyra)', function (this: RhoaiWorld) {
   return assertElyraInImages(this);
+});
+
+When('I configure the pipeline server with a CA bundle of its own in the ConfigMap {string}', function (this: RhoaiWorld, name: string) {
+  expect(name).to.equal('custom-ca-bundle');
+  return createPipelineServerWithCaBundle(this, this.namespace!);
+});
+
+Then('the operator gives the CA bundle to the pipeline API server only, and the pipeline server is ready', function (this: RhoaiWorld) {
+  return assertPipelinesCaBundle(this, this.namespace!);
 });

@@ -42,3 +42,10 @@ Feature: The pipeline server of a data science project
     And the tutorial's project has a pipeline server
     Then the data science pipelines component is available: its operator, the DSPA, Argo Workflow and ScheduledWorkflow APIs, and a pipeline server whose API answers
     And the Standard Data Science workbench image carries the Elyra pipeline editor (Odh-Elyra)
+
+  @req.ADV-09
+  Scenario: A CA bundle for data science pipelines only
+    Given the data science pipelines of the installed platform are running
+    And the project "pipelines-ca" named "Pipelines with a CA bundle" with S3 storage and the data connection "Pipeline Artifacts"
+    When I configure the pipeline server with a CA bundle of its own in the ConfigMap "custom-ca-bundle"
+    Then the operator gives the CA bundle to the pipeline API server only, and the pipeline server is ready

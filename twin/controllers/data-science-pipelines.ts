@@ -78,6 +78,7 @@ const STORAGE_CREDENTIALS_FAULT = 'dspa-without-storage-credentials';
 const DATABASE_FAULT = 'pipelines-database-unreachable';
 const ROUTE_FAULT = 'pipelines-route-accepts-no-token';
 const IR_FAULT = 'pipelines-server-refuses-ir';
+const CA_BUNDLE_FAULT = 'pipelines-ca-bundle-ignored';
 
 export const DATA_SCIENCE_PIPELINES_FAULTS: FaultDefinition[] = [
   {
@@ -157,6 +158,13 @@ export const DATA_SCIENCE_PIPELINES_FAULTS: FaultDefinition[] = [
     description: "The API server answers a pipeline version without its pipeline_spec (the dashboard's YAML tab is empty)",
     caughtBy: '@req.UI-PIPE-09',
     expectMessage: 'has no pipeline_spec',
+  },
+  {
+    name: CA_BUNDLE_FAULT,
+    description:
+      "The operator ignores the DSPA's spec.apiServer.cABundle: no dsp-trusted-ca-<dspa> ConfigMap, nothing mounted on the API server",
+    caughtBy: '@req.ADV-09',
+    expectMessage: "from the DSPA's spec.apiServer.cABundle",
   },
   {
     name: ROUTE_FAULT,
@@ -411,7 +419,7 @@ export class DataSciencePipelinesOperator implements Controller {
     const out: string[] = [];
     const odh = this.client.get('v1', 'ConfigMap', 'odh-trusted-ca-bundle', ns);
     for (const k of ['ca-bundle.crt', 'odh-ca-bundle.crt']) if (odh?.data?.[k]) out.push(odh.data[k]);
-    const bundle = dspa.spec?.apiServer?.cABundle;
+    const bundle = this.ctx.faults.has(CA_BUNDLE_FAULT) ? undefined : dspa.spec?.apiServer?.cABundle;
     if (bundle) {
       const cm = this.client.get('v1', 'ConfigMap', bundle.configMapName, ns);
       const pem = cm?.data?.[bundle.configMapKey];
@@ -549,7 +557,7 @@ export class DataSciencePipelinesOperator implements Controller {
         selector: labels,
       },
     });
-    const bundle = dspa.spec?.apiServer?.cABundle;
+    const bundle = this.ctx.faults.has(CA_BUNDLE_FAULT) ? undefined : dspa.spec?.apiServer?.cABundle;
     const env: Json[] = [
       { name: 'POD_NAMESPACE', value: p.namespace },
       { name: 'DBCONFIG_USER', value: p.db.user },
