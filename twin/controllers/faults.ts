@@ -26,6 +26,7 @@ import { SERVICE_MESH_FAULTS } from './service-mesh';
 import { TEXT_GENERATION_FAULTS } from '../emulators/text-generation';
 import { TRUSTED_CA_FAULTS } from './trusted-ca-bundle';
 import { WORKLOAD_FAULTS } from './workloads';
+import { DATA_SCIENCE_PIPELINES_FAULTS } from './data-science-pipelines';
 
 export const CONTROLLER_FAULTS: FaultDefinition[] = [
   ...OLM_FAULTS,
@@ -54,4 +55,5 @@ export const CONTROLLER_FAULTS: FaultDefinition[] = [
   ...DOMAIN_MAPPING_FAULTS,
   ...CLUSTER_PROXY_FAULTS,
   ...MACHINE_CONFIG_FAULTS,
+  ...DATA_SCIENCE_PIPELINES_FAULTS,
 ];

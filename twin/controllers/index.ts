@@ -27,6 +27,7 @@ import { ServiceMeshOperator } from './service-mesh';
 import { ServingWorkloads } from './serving-workloads';
 import { StatefulSetController } from './statefulsets';
 import { TrustedCaBundle } from './trusted-ca-bundle';
+import { DataSciencePipelinesOperator } from './data-science-pipelines';
 
 export function operatorControllers(ctx: ControllerContext): Controller[] {
   return [
@@ -56,5 +57,6 @@ export function operatorControllers(ctx: ControllerContext): Controller[] {
     new DomainMappingController(ctx),
     new ClusterProxy(ctx),
     new MachineConfigOperator(ctx),
+    new DataSciencePipelinesOperator(ctx),
   ];
 }

@@ -1,0 +1,85 @@
+// A CA bundle for data science pipelines only (ADV-09; RHOAI 2.9 docs "Adding a CA bundle" for
+// pipelines; data-science-pipelines-operator rhoai-2.9 dspipeline_params.go and
+// config/internal/apiserver/default/deployment.yaml.tmpl): the DSPA's spec.apiServer.cABundle names a
+// ConfigMap of the project; the operator copies it into dsp-trusted-ca-<dspa> (key dsp-ca.crt) and
+// mounts that on the API server at /dsp-custom-certs, telling the artifact steps where it is
+// (ARTIFACT_COPY_STEP_CABUNDLE_*). Nothing cluster-wide changes: the DSCInitialization's trusted CA
+// bundle is left as it was.
+import assert from 'node:assert/strict';
+import { DEFAULT_INGRESS_CA, INGRESS_CA_KEY } from '../http/route-trust';
+import type { RhoaiWorld } from '../world';
+import { ARTIFACTS_CONNECTION, DSPA_NAME, externalStorageOf, waitForPipelineServer } from './server';
+import { dataConnection } from '../s3';
+import { dataConnectionSecretName } from '../tutorial/names';
+
+declare module '../world' {
+  interface ScenarioFacts {
+    pipelinesCa?: { pem: string; dsciBundle: string };
+  }
+}
+
+/** "Configure pipeline server" with a CA bundle of its own (the cluster's ingress CA here, a real CA the pipeline server is told to trust). */
+export async function createPipelineServerWithCaBundle(world: RhoaiWorld, namespace: string): Promise<void> {
+  const ingress = await world.cluster.get(DEFAULT_INGRESS_CA);
+  const pem = String(ingress?.data?.[INGRESS_CA_KEY] ?? '');
+  assert.match(
+    pem,
+    /BEGIN CERTIFICATE/,
+    `${DEFAULT_INGRESS_CA.namespace}/${DEFAULT_INGRESS_CA.name} has no CA certificate to use as the bundle`,
+  );
+  const dsci = (await world.cluster.list({ apiVersion: 'dscinitialization.opendatahub.io/v1', kind: 'DSCInitialization' }))[0];
+  world.facts.pipelinesCa = { pem, dsciBundle: JSON.stringify(dsci?.spec?.trustedCABundle ?? null) };
+  await world.applyFixture('pipelines/ca-bundle-configmap', { namespace, pem });
+  const connection = await dataConnection(world, namespace, dataConnectionSecretName(ARTIFACTS_CONNECTION));
+  await world.applyFixture('pipelines/dspa-secret', {
+    namespace,
+    accessKeyId: connection.accessKeyId,
+    secretAccessKey: connection.secretAccessKey,
+  });
+  await world.applyFixture('pipelines/dspa-ca-bundle', {
+    namespace,
+    ...externalStorageOf(connection.endpoint, connection.bucket ?? 'pipeline-artifacts', connection.region),
+  });
+  await waitForPipelineServer(world, namespace, 'default');
+}
+
+/** The operator gave the bundle to the API server (and only to it): dsp-trusted-ca-dspa holds it, the API server mounts it; the cluster's bundle is unchanged. */
+export async function assertPipelinesCaBundle(world: RhoaiWorld, namespace: string): Promise<void> {
+  const ca = world.facts.pipelinesCa!;
+  const copy = await world.cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', name: `dsp-trusted-ca-${DSPA_NAME}`, namespace });
+  assert.ok(copy, `the operator made no ConfigMap dsp-trusted-ca-${DSPA_NAME} in ${namespace} from the DSPA's spec.apiServer.cABundle`);
+  assert.ok(
+    String(copy.data?.['dsp-ca.crt'] ?? '').includes(ca.pem.trim()),
+    `dsp-trusted-ca-${DSPA_NAME} (key dsp-ca.crt) does not hold the CA bundle of custom-ca-bundle`,
+  );
+  const api = await world.cluster.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: `ds-pipeline-${DSPA_NAME}`, namespace });
+  const pod = api?.spec?.template?.spec;
+  const volume = (pod?.volumes ?? []).find((v: { configMap?: { name: string } }) => v.configMap?.name === `dsp-trusted-ca-${DSPA_NAME}`);
+  assert.ok(
+    volume,
+    `the API server ds-pipeline-${DSPA_NAME} has no volume of the ConfigMap dsp-trusted-ca-${DSPA_NAME}: it does not trust the bundle`,
+  );
+  const container = (pod.containers ?? []).find((c: { name: string }) => c.name === 'ds-pipeline-api-server');
+  const mount = (container?.volumeMounts ?? []).find((m: { name: string }) => m.name === volume.name);
+  assert.equal(
+    mount?.mountPath,
+    '/dsp-custom-certs',
+    `the API server mounts the bundle at ${mount?.mountPath ?? 'nowhere'}, not /dsp-custom-certs`,
+  );
+  const env = new Map((container?.env ?? []).map((e: { name: string; value?: string }) => [e.name, e.value]));
+  assert.equal(
+    env.get('ARTIFACT_COPY_STEP_CABUNDLE_CONFIGMAP_NAME'),
+    `dsp-trusted-ca-${DSPA_NAME}`,
+    'the API server does not tell the pipeline steps the bundle (ARTIFACT_COPY_STEP_CABUNDLE_CONFIGMAP_NAME)',
+  );
+  const dsci = (await world.cluster.list({ apiVersion: 'dscinitialization.opendatahub.io/v1', kind: 'DSCInitialization' }))[0];
+  assert.equal(
+    JSON.stringify(dsci?.spec?.trustedCABundle ?? null),
+    ca.dsciBundle,
+    "the cluster-wide trusted CA bundle (the DSCInitialization's) changed: the bundle was meant for pipelines only",
+  );
+  world.report.text(
+    'CA bundle for pipelines',
+    `dsp-trusted-ca-${DSPA_NAME} (dsp-ca.crt) mounted on ds-pipeline-api-server at ${mount.mountPath}; the DSCInitialization's trustedCABundle unchanged`,
+  );
+}

@@ -1,0 +1,178 @@
+// The questions the pipeline scenarios ask of the server beyond a run's end: which database the
+// pipeline server uses (UI-DC-02/03), its pipeline versions (UI-PIPE-01), a run of type once
+// (UI-PIPE-02), and a succeeded run to review (UI-PIPE-08/09).
+import assert from 'node:assert/strict';
+import type { RhoaiWorld } from '../world';
+import { assertRunSucceeded, currentPipeline, importPipeline, pipelineFile, runOnce, waitForRunEnd } from './runs';
+import { currentPipelineServer, dspaRef, withKfp, type Database } from './server';
+
+/** The DSPA's database, as the operator applied it: its MariaDB Deployment, or the external MySQL with the password Secret; and the API server uses it. */
+export async function assertDatabase(world: RhoaiWorld, database: Database): Promise<void> {
+  const { namespace } = currentPipelineServer(world);
+  const dspa = await world.cluster.get(dspaRef(namespace));
+  const apiServer = await world.cluster.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'ds-pipeline-dspa', namespace });
+  assert.ok(apiServer, `the operator made no API server Deployment ds-pipeline-dspa in ${namespace}`);
+  const env: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[] =
+    apiServer.spec.template.spec.containers.find((c: { name: string }) => c.name === 'ds-pipeline-api-server')?.env ?? [];
+  const host = env.find((e) => e.name === 'DBCONFIG_MYSQLCONFIG_HOST')?.value;
+  const password = env.find((e) => e.name === 'DBCONFIG_MYSQLCONFIG_PASSWORD')?.valueFrom?.secretKeyRef;
+  world.report.text('database of the API server', `host ${host}; password from Secret ${password?.name} key ${password?.key}`);
+  if (database === 'default') {
+    assert.equal(
+      dspa?.spec?.database?.mariaDB?.deploy,
+      true,
+      `the DSPA's database is ${JSON.stringify(dspa?.spec?.database)}, not the default MariaDB (mariaDB.deploy true)`,
+    );
+    const maria = await world.cluster.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'mariadb-dspa', namespace });
+    assert.ok(
+      maria?.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Available' && c.status === 'True'),
+      `the operator's MariaDB Deployment mariadb-dspa in ${namespace} is ${maria ? 'not available' : 'missing'}`,
+    );
+    assert.equal(
+      host,
+      `mariadb-dspa.${namespace}.svc.cluster.local`,
+      `the API server uses the database at ${host}, not the operator's MariaDB`,
+    );
+  } else {
+    const ext = dspa?.spec?.database?.externalDB;
+    assert.ok(ext, `the DSPA has no external database: ${JSON.stringify(dspa?.spec?.database)}`);
+    assert.equal(
+      await world.cluster.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'mariadb-dspa', namespace }),
+      undefined,
+      'the operator deployed a MariaDB although the DSPA names an external database',
+    );
+    assert.equal(host, ext.host, `the API server uses the database at ${host}, not the external MySQL ${ext.host}`);
+    assert.deepEqual(
+      password,
+      { name: 'pipelines-db-password', key: 'db-password' },
+      `the API server reads the database password from ${JSON.stringify(password)}, not from the Secret pipelines-db-password`,
+    );
+  }
+}
+
+/** "Upload new version" of the imported pipeline; removed after the scenario. */
+export async function uploadSecondVersion(world: RhoaiWorld): Promise<void> {
+  const p = currentPipeline(world);
+  const name = `${p.name}-v${Date.now().toString(36)}`;
+  const v = await withKfp(world, 'upload version', (kfp) => kfp.uploadPipelineVersion(p.pipelineId, name, pipelineFile()));
+  world.facts.secondVersion = v.pipeline_version_id;
+  world.onCleanup(`delete pipeline version ${name}`, () =>
+    withKfp(world, 'delete version', (kfp) =>
+      kfp.raw('DELETE', `/apis/v2beta1/pipelines/${p.pipelineId}/versions/${v.pipeline_version_id}`),
+    ),
+  );
+}
+
+declare module '../world' {
+  interface ScenarioFacts {
+    secondVersion?: string;
+  }
+}
+
+export async function assertVersionsListed(world: RhoaiWorld): Promise<void> {
+  const p = currentPipeline(world);
+  const versions = await withKfp(world, 'versions', async (kfp) => (await kfp.listPipelineVersions(p.pipelineId)).pipeline_versions ?? []);
+  const ids = versions.map((v) => v.pipeline_version_id);
+  assert.ok(ids.includes(p.versionId), `the pipeline ${p.name} lists no version ${p.versionId} (its first)`);
+  assert.equal(
+    ids[0],
+    world.facts.secondVersion,
+    `the newest version of ${p.name} listed first is ${ids[0]}, not the one just uploaded (${world.facts.secondVersion})`,
+  );
+}
+
+/** A run of type once: one run made for the request, in the experiment chosen, with no recurring run. */
+export async function assertOnlyRun(world: RhoaiWorld, label: string): Promise<void> {
+  const run = world.facts.runs![label];
+  const runs = await withKfp(world, 'runs', (kfp) => kfp.listRuns({ display_name: run.display_name }));
+  assert.equal(runs.length, 1, `the run once made ${runs.length} runs named ${run.display_name}, not one`);
+  assert.equal(
+    run.experiment_id,
+    world.facts.experimentId,
+    `the run ${run.display_name} is in experiment ${run.experiment_id}, not in the experiment chosen (${world.facts.experimentId})`,
+  );
+  assert.ok(
+    !run.recurring_run_id,
+    `the run ${run.display_name} belongs to the recurring run ${run.recurring_run_id}: a run once belongs to no schedule`,
+  );
+}
+
+/** A run of the imported pipeline that succeeded: made when the scenario has none. */
+export async function ensureSucceededRun(world: RhoaiWorld, label: string): Promise<void> {
+  await importPipeline(world);
+  await runOnce(world, label);
+  assertRunSucceeded(world, await waitForRunEnd(world, label));
+}
+
+const CRDS = [
+  'datasciencepipelinesapplications.datasciencepipelinesapplications.opendatahub.io',
+  'workflows.argoproj.io',
+  'scheduledworkflows.kubeflow.org',
+];
+
+/**
+ * CMP-04: the datasciencepipelines component reports ready on the DataScienceCluster, its operator
+ * runs, the APIs of DSP 2.0 (DSPA, Argo Workflow, ScheduledWorkflow) are served, and a pipeline
+ * server of a project answers its KFP API.
+ */
+export async function assertPipelinesComponent(world: RhoaiWorld): Promise<void> {
+  const dsc = (await world.cluster.list({ apiVersion: 'datasciencecluster.opendatahub.io/v1', kind: 'DataScienceCluster' }))[0];
+  const ready = (dsc?.status?.conditions ?? []).find((c: { type: string }) => c.type === 'data-science-pipelines-operatorReady');
+  assert.equal(
+    ready?.status,
+    'True',
+    `the DataScienceCluster reports data-science-pipelines-operatorReady=${ready?.status ?? 'missing'}: ${ready?.message ?? ''}`,
+  );
+  const dsci = (await world.cluster.list({ apiVersion: 'dscinitialization.opendatahub.io/v1', kind: 'DSCInitialization' }))[0];
+  const apps = dsci?.spec?.applicationsNamespace ?? 'redhat-ods-applications';
+  const operator = await world.cluster.get({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    name: 'data-science-pipelines-operator-controller-manager',
+    namespace: apps,
+  });
+  assert.ok(
+    operator?.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Available' && c.status === 'True'),
+    `the data-science-pipelines-operator (${apps}/data-science-pipelines-operator-controller-manager) is ${operator ? 'not available' : 'missing'}`,
+  );
+  for (const name of CRDS) {
+    const crd = await world.cluster.get({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name });
+    assert.ok(
+      crd?.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Established' && c.status === 'True'),
+      `the API ${name} of data science pipelines is ${crd ? 'not established' : 'not served (no CRD)'}`,
+    );
+  }
+  const health = await withKfp(world, 'healthz', (kfp) => kfp.raw('GET', '/apis/v2beta1/healthz'));
+  assert.equal(
+    health.status,
+    200,
+    `the pipeline server's KFP API answered GET /apis/v2beta1/healthz with HTTP ${health.status}: ${health.text.slice(0, 200)}`,
+  );
+}
+
+/** The Elyra interface: the recommended tag of the Standard Data Science image lists Odh-Elyra among its Python packages. */
+export async function assertElyraInImages(world: RhoaiWorld): Promise<void> {
+  const dsci = (await world.cluster.list({ apiVersion: 'dscinitialization.opendatahub.io/v1', kind: 'DSCInitialization' }))[0];
+  const apps = dsci?.spec?.applicationsNamespace ?? 'redhat-ods-applications';
+  const stream = await world.cluster.get({
+    apiVersion: 'image.openshift.io/v1',
+    kind: 'ImageStream',
+    name: 's2i-generic-data-science-notebook',
+    namespace: apps,
+  });
+  assert.ok(stream, `there is no ImageStream ${apps}/s2i-generic-data-science-notebook (Standard Data Science)`);
+  const tag = (stream.spec?.tags ?? []).find(
+    (t: { annotations?: Record<string, string> }) => t.annotations?.['opendatahub.io/workbench-image-recommended'] === 'true',
+  );
+  assert.ok(tag, 'the Standard Data Science image has no recommended tag');
+  const packages: { name: string; version: string }[] = JSON.parse(tag.annotations['opendatahub.io/notebook-python-dependencies'] ?? '[]');
+  const elyra = packages.find((p) => /elyra/i.test(p.name));
+  world.report.text(
+    'Elyra in the workbench image',
+    `s2i-generic-data-science-notebook:${tag.name}: ${elyra ? `${elyra.name} ${elyra.version}` : 'no Elyra'}`,
+  );
+  assert.ok(
+    elyra && /^Odh-Elyra$/i.test(elyra.name),
+    `the Standard Data Science image ${tag.name} lists no Odh-Elyra among its Python packages (${packages.map((p) => p.name).join(', ')})`,
+  );
+}
