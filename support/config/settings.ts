@@ -13,6 +13,7 @@ import { GATEWAY_SETTINGS } from './settings-gateway';
 import { MESH_SETTINGS } from './settings-mesh';
 import { QUESTION_SETTINGS } from './settings-questions';
 import { TUTORIAL_SETTINGS } from './settings-tutorial';
+import { DASHBOARD_SETTINGS } from './settings-dashboard';
 
 export { InvalidSettingValue, type SettingDefinition } from './setting-kinds';
 
@@ -318,6 +319,7 @@ export const SETTINGS = {
   ...DISTRIBUTED_WORKLOAD_SETTINGS,
   ...TUTORIAL_SETTINGS,
   ...QUESTION_SETTINGS,
+  ...DASHBOARD_SETTINGS,
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

@@ -1,0 +1,86 @@
+import { defineParameterType, Given, Then, When } from '@cucumber/cucumber';
+import * as settings from '../support/dashboard/cluster-settings';
+import * as people from '../support/dashboard/people';
+import type { RhoaiWorld } from '../support/world';
+
+defineParameterType({
+  name: 'dashboardPerson',
+  regexp: /the admin user|a data science user|the data science admin/,
+  transformer: (s: string) => s as people.DashboardPerson,
+});
+defineParameterType({ name: 'platform', regexp: /single|multi/, transformer: (s: string) => s as 'single' | 'multi' });
+defineParameterType({ name: 'onOff', regexp: /on|off/, transformer: (s: string) => s === 'on' });
+
+Given('I am logged in to the dashboard as {dashboardPerson}', async function (this: RhoaiWorld, who: people.DashboardPerson) {
+  await people.logInAs(this, who);
+});
+When(
+  'I open the dashboard and log in as {dashboardPerson} with the htpasswd identity provider',
+  async function (this: RhoaiWorld, who: people.DashboardPerson) {
+    await people.logInAs(this, who);
+  },
+);
+Then('the Settings navigation offers Notebook images, Cluster settings, Serving runtimes and User management', function (this: RhoaiWorld) {
+  return people.assertSettingsOffered(this);
+});
+Then('the dashboard shows no Settings, and the admin pages\' URLs show its "not found" page', function (this: RhoaiWorld) {
+  return people.assertNoAdminPages(this);
+});
+Then('the dashboard answers its health probe and names the logged-in user', function (this: RhoaiWorld) {
+  return people.assertDashboardHealthy(this);
+});
+
+When(
+  'I switch the {platform}-model serving platform {onOff} in Cluster settings and save',
+  function (this: RhoaiWorld, p: 'single' | 'multi', on: boolean) {
+    return settings.saveServingPlatform(this, p, on);
+  },
+);
+Then(
+  'the dashboard config has the {platform}-model serving platform {onOff}',
+  function (this: RhoaiWorld, p: 'single' | 'multi', on: boolean) {
+    return settings.assertServingPlatform(this, p, on);
+  },
+);
+When('I save the PVC size {int} GiB in Cluster settings', function (this: RhoaiWorld, gib: number) {
+  return settings.savePvcSize(this, gib);
+});
+Then('the dashboard config holds the PVC size {int} GiB', function (this: RhoaiWorld, gib: number) {
+  return settings.assertPvcSize(this, gib);
+});
+Then(
+  'the PVC size field refuses {int} GiB, keeping {int}, with the note of its bounds',
+  function (this: RhoaiWorld, typed: number, kept: number) {
+    return settings.assertPvcSizeRefused(this, typed, kept);
+  },
+);
+When('I save "stop idle notebooks after" {int} hours {int} minutes in Cluster settings', function (this: RhoaiWorld, h: number, m: number) {
+  return settings.saveCullerTimeout(this, h, m);
+});
+Then('the culler ConfigMap stops idle notebooks after {int} minutes', function (this: RhoaiWorld, minutes: number) {
+  return settings.assertCullerMinutes(this, minutes);
+});
+Then('the page refuses to stop idle notebooks after {int} hours {int} minutes', function (this: RhoaiWorld, h: number, m: number) {
+  return settings.assertCullerRefused(this, h, m);
+});
+When('I save "Do not stop idle notebooks" in Cluster settings', function (this: RhoaiWorld) {
+  return settings.saveNoCulling(this);
+});
+Then('the culler ConfigMap is gone', function (this: RhoaiWorld) {
+  return settings.assertNoCulling(this);
+});
+When('I {word} the collection of usage data in Cluster settings and save', function (this: RhoaiWorld, verb: string) {
+  return settings.saveUsageData(this, verb === 'allow');
+});
+Then('the segment key ConfigMap has usage data collection {onOff}', function (this: RhoaiWorld, on: boolean) {
+  return settings.assertUsageData(this, on);
+});
+When('I add the notebook pod toleration key {string} in Cluster settings and save', function (this: RhoaiWorld, key: string) {
+  return settings.saveToleration(this, key);
+});
+Then('the dashboard config tolerates the taint key {string} on notebook pods', function (this: RhoaiWorld, key: string) {
+  return settings.assertToleration(this, key);
+});
+Then('the page refuses the toleration key {string} with its format message', function (this: RhoaiWorld, key: string) {
+  return settings.assertTolerationKeyRefused(this, key);
+});
