@@ -1,6 +1,8 @@
 import { defineParameterType, Given, Then, When } from '@cucumber/cucumber';
 import * as settings from '../support/dashboard/cluster-settings';
+import * as images from '../support/dashboard/notebook-images';
 import * as people from '../support/dashboard/people';
+import * as users from '../support/dashboard/user-management';
 import type { RhoaiWorld } from '../support/world';
 
 defineParameterType({
@@ -84,3 +86,41 @@ Then('the dashboard config tolerates the taint key {string} on notebook pods', f
 Then('the page refuses the toleration key {string} with its format message', function (this: RhoaiWorld, key: string) {
   return settings.assertTolerationKeyRefused(this, key);
 });
+
+When("I add the data science admins' group to the administrator groups in User management and save", function (this: RhoaiWorld) {
+  return users.addAdminsGroup(this);
+});
+Then("the dashboard config's admin groups are the earlier ones plus the data science admins' group", function (this: RhoaiWorld) {
+  return users.assertAdminGroupsSaved(this);
+});
+When('{dashboardPerson} logs in to the dashboard', async function (this: RhoaiWorld, who: people.DashboardPerson) {
+  await people.logInAs(this, who);
+});
+Then('the dashboard shows the data science admin the Settings pages, through the admin group', function (this: RhoaiWorld) {
+  return users.assertAdminByGroup(this);
+});
+When("I make the data science users' group the only user group in User management and save", function (this: RhoaiWorld) {
+  return users.onlyUsersGroup(this);
+});
+Then("the dashboard config's user groups are the data science users' group only", function (this: RhoaiWorld) {
+  return users.assertUserGroupsSaved(this);
+});
+Then('the dashboard refuses them with "Access permissions needed"', function (this: RhoaiWorld) {
+  return people.assertAccessRefused(this);
+});
+
+When(
+  'I import the notebook image {string} named {string} in Settings > Notebook images',
+  function (this: RhoaiWorld, url: string, name: string) {
+    return images.importCustomImage(this, url, name);
+  },
+);
+Then('Settings > Notebook images lists it', function (this: RhoaiWorld) {
+  return images.assertImageListed(this);
+});
+Then(
+  'it becomes an ImageStream of the dashboard namespace that the workbench form offers, pointing at that image',
+  function (this: RhoaiWorld) {
+    return images.assertImageStream(this);
+  },
+);

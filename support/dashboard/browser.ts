@@ -27,13 +27,15 @@ declare module '../world' {
   interface ScenarioFacts {
     /** The scenario's browser context and page (support/dashboard/browser.ts). */
     browser?: ScenarioBrowser;
+    /** Trace chunks of the scenario's earlier browser sessions. */
+    browserTraces?: string[];
   }
 }
 
 export interface ScenarioBrowser {
   readonly context: BrowserContext;
   readonly page: Page;
-  /** Finished trace chunks (files), attached when the scenario fails. */
+  /** Finished trace chunks (files) of every context of the scenario, attached when it fails. */
   readonly traces: string[];
   tracing: boolean;
 }
@@ -107,8 +109,19 @@ export async function scenarioPage(world: RhoaiWorld, hosts: string[]): Promise<
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await context.tracing.start({ screenshots: true, snapshots: true, title: 'rhoai-harness dashboard scenario' });
   const page = await context.newPage();
-  world.facts.browser = { context, page, traces: [], tracing: true };
+  world.facts.browser = { context, page, traces: world.facts.browserTraces ?? [], tracing: true };
   return world.facts.browser;
+}
+
+/** Ends the current browser session (another person logs in next, in a new context); its trace is kept for the scenario. */
+export async function endSession(world: RhoaiWorld): Promise<void> {
+  const b = world.facts.browser;
+  if (!b) return;
+  for (const cookie of await b.context.cookies()) world.secret(cookie.value, `browser cookie ${cookie.name}`);
+  await pauseTrace(world);
+  world.facts.browserTraces = b.traces;
+  world.facts.browser = undefined;
+  await b.context.close().catch(() => undefined);
 }
 
 /** A screenshot of the page as it is now, attached to the report (after a step that changed it). */
@@ -141,24 +154,31 @@ export async function resumeTrace(world: RhoaiWorld): Promise<void> {
  * session cookies are registered as secrets first, so that no trace or report shows them.
  */
 export async function finishScenarioBrowser(world: RhoaiWorld, failed: boolean): Promise<void> {
-  const b = world.facts.browser;
+  const b =
+    world.facts.browser ??
+    (world.facts.browserTraces ? { traces: world.facts.browserTraces, tracing: false, context: undefined } : undefined);
   if (!b) return;
   world.facts.browser = undefined;
+  world.facts.browserTraces = undefined;
   try {
+    if (!b.context) return void (failed && (await attachTraces(world, b.traces)));
     for (const cookie of await b.context.cookies()) world.secret(cookie.value, `browser cookie ${cookie.name}`);
     if (b.tracing) {
       const file = path.join(host.traceDir, `${process.pid}-${Date.now()}-${b.traces.length}.zip`);
       await b.context.tracing.stopChunk({ path: failed ? file : undefined });
       if (failed) b.traces.push(file);
     }
-    if (failed)
-      for (const [i, file] of b.traces.entries()) {
-        const redacted = redactZip(fs.readFileSync(file), (text) => session.redactor.redactText(text));
-        await world.attach(redacted, { mediaType: 'application/zip', fileName: `playwright-trace-${i + 1}.zip` });
-      }
+    if (failed) await attachTraces(world, b.traces);
   } finally {
     for (const file of b.traces) fs.rmSync(file, { force: true });
-    await b.context.close().catch(() => undefined);
+    await b.context?.close().catch(() => undefined);
+  }
+}
+
+async function attachTraces(world: RhoaiWorld, files: string[]): Promise<void> {
+  for (const [i, file] of files.entries()) {
+    const redacted = redactZip(fs.readFileSync(file), (text) => session.redactor.redactText(text));
+    await world.attach(redacted, { mediaType: 'application/zip', fileName: `playwright-trace-${i + 1}.zip` });
   }
 }
 

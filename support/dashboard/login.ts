@@ -8,7 +8,7 @@ import { expect } from '@playwright/test';
 import { oauthServer } from '../access/oauth-login';
 import type { RhoaiWorld } from '../world';
 import { applicationsNamespace } from '../serving/runtimes';
-import { attachScreenshot, pauseTrace, resumeTrace, scenarioPage } from './browser';
+import { attachScreenshot, endSession, pauseTrace, resumeTrace, scenarioPage } from './browser';
 import { AppChrome } from './app-chrome';
 
 declare module '../world' {
@@ -34,6 +34,10 @@ export async function dashboardOrigin(world: RhoaiWorld): Promise<string> {
 /** Opens the dashboard and logs in with the htpasswd provider; returns the app chrome of the landing page. */
 export async function logInToDashboard(world: RhoaiWorld, user: string, password: string): Promise<AppChrome> {
   world.secret(password, `password of ${user}`);
+  if (world.facts.browser) {
+    await endSession(world); // another person logs in: a new browser context, as a new browser would be
+    world.facts.dashboardUser = undefined;
+  }
   const origin = await dashboardOrigin(world);
   const oauthHost = new URL((await oauthServer(world)).authorizationEndpoint).hostname;
   const { page } = await scenarioPage(world, [new URL(origin).hostname, oauthHost]);
@@ -68,8 +72,9 @@ export async function logInToDashboard(world: RhoaiWorld, user: string, password
   } finally {
     await resumeTrace(world);
   }
+  const refused = page.getByRole('heading', { name: 'Access permissions needed' });
   try {
-    await expect(chrome.main).toBeVisible({ timeout: UI_TIMEOUT });
+    await expect(chrome.main.or(refused)).toBeVisible({ timeout: UI_TIMEOUT });
   } catch (error) {
     const text = (
       await page

@@ -83,3 +83,15 @@ export async function fetchInPage(c: AppChrome, url: string): Promise<{ status: 
     return { status: r.status, body: await r.text() };
   }, url);
 }
+
+/** A user outside the user groups (and no admin) gets only "Access permissions needed" (frontend/src/pages/UnauthorizedError.tsx). */
+export async function assertAccessRefused(world: RhoaiWorld): Promise<void> {
+  const c = chrome(world);
+  const user = world.facts.dashboardUser!;
+  await expect(
+    c.page.getByRole('heading', { name: 'Access permissions needed' }),
+    `${user} is in no user group of the dashboard, yet it was not refused`,
+  ).toBeVisible();
+  await expect(c.main, `${user} is refused but sees a dashboard page`).toHaveCount(0);
+  await attachScreenshot(world, `${user}: access permissions needed`);
+}

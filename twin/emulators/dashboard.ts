@@ -175,7 +175,8 @@ class Backend {
       clusterAdmin ||
       (!admins.includes('system:authenticated') && admins.some((g) => groups.includes(g)));
     const allowed = allowedGroups.split(',').filter(Boolean);
-    const isAllowed = allowed.includes('system:authenticated') || allowed.some((g) => groups.includes(g));
+    // backend/src/routes/api/status/statusUtils.ts: an admin is always allowed.
+    const isAllowed = isAdmin || allowed.includes('system:authenticated') || allowed.some((g) => groups.includes(g));
     return { name, groups, isAdmin, isAllowed };
   }
 
@@ -429,13 +430,13 @@ const ADMIN_PAGES: Record<string, (b: Backend) => { title: string; body: string 
 };
 
 function page(backend: Backend, viewer: Viewer, res: ServerResponse, path: string): void {
-  if (!viewer.isAllowed)
-    return html(
-      res,
-      viewer,
-      { title: 'Access permissions needed', body: '<p>To access OpenShift AI, ask your administrator to add you to the user group.</p>' },
-      403,
-    );
+  // frontend/src/app/App.tsx renders only UnauthorizedError (pages/UnauthorizedError.tsx) for a user who is not allowed.
+  if (!viewer.isAllowed) {
+    const body =
+      '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Red Hat OpenShift AI</title></head><body><section>' +
+      '<h5>Access permissions needed</h5><p>To access Red Hat OpenShift AI, ask your administrator to adjust your permissions.</p></section></body></html>';
+    return send(res, 403, 'text/html; charset=utf-8', body);
+  }
   const admin = ADMIN_PAGES[path];
   if (admin) return html(res, viewer, viewer.isAdmin ? admin(backend) : notFound());
   if (path === '/') return html(res, viewer, enabledPage(backend));
