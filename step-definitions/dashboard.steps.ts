@@ -2,6 +2,7 @@ import { defineParameterType, Given, Then, When } from '@cucumber/cucumber';
 import * as settings from '../support/dashboard/cluster-settings';
 import * as images from '../support/dashboard/notebook-images';
 import * as people from '../support/dashboard/people';
+import * as runtimes from '../support/dashboard/serving-runtimes';
 import * as users from '../support/dashboard/user-management';
 import type { RhoaiWorld } from '../support/world';
 
@@ -124,3 +125,19 @@ Then(
     return images.assertImageStream(this);
   },
 );
+
+When('I open Settings > Serving runtimes', async function (this: RhoaiWorld) {
+  await runtimes.openServingRuntimes(this);
+});
+Then('it lists the runtimes 2.9 ships with their platforms, API protocols and model formats', function (this: RhoaiWorld) {
+  return runtimes.assertShippedRuntimes(this);
+});
+When(
+  'I add a serving runtime {string} from YAML for the single-model platform with the REST protocol',
+  function (this: RhoaiWorld, displayName: string) {
+    return runtimes.addCustomRuntime(this, displayName);
+  },
+);
+Then('it is listed and the single-model platform offers it', function (this: RhoaiWorld) {
+  return runtimes.assertCustomRuntime(this);
+});

@@ -8,5 +8,5 @@ Feature: Settings > Notebook images: a custom workbench image imported by URL
   Scenario: Import a custom notebook image; it is listed and becomes an ImageStream workbenches can use
     Given I am logged in to the dashboard as the admin user
     When I import the notebook image "quay.io/modh/odh-minimal-notebook-container:v2-2024a-harness" named "Harness custom image" in Settings > Notebook images
-    Then Settings > Notebook images lists it
-    And it becomes an ImageStream of the dashboard namespace that the workbench form offers, pointing at that image
+    Then it becomes an ImageStream of the dashboard namespace that the workbench form offers, pointing at that image
+    And Settings > Notebook images lists it

@@ -131,7 +131,7 @@ export class DashboardComponent implements Controller {
     this.ensureOAuthSecrets(ns);
     // rhods-operator rhoai-2.9 controllers/dscinitialization/monitoring.go configureSegmentIO deploys
     // config/monitoring/segment/segment-key-config.yaml into the applications namespace (then it is the admins').
-    if (!this.client.get('v1', 'ConfigMap', 'odh-segment-key-config', ns))
+    if (!this.ctx.faults.has('dashboard-segment-key-config-missing') && !this.client.get('v1', 'ConfigMap', 'odh-segment-key-config', ns))
       this.client.create({
         apiVersion: 'v1',
         kind: 'ConfigMap',

@@ -22,7 +22,9 @@
 //     and the Cypress page objects frontend/src/__tests__/cypress/cypress/pages/*.ts (the test ids used).
 // The pages are small server-rendered HTML with a little script; every value shown is read from the
 // cluster when the page is served, every form calls the backend path the real frontend calls.
+import * as fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import * as path from 'node:path';
 import type { TwinClient } from '../api/client';
 import type { KObject } from '../api/types';
 import type { FaultDefinition } from '../fault-definition';
@@ -33,7 +35,7 @@ export const DASHBOARD_UI_FAULTS: FaultDefinition[] = [
     name: 'dashboard-settings-save-ignored',
     description:
       'The dashboard backend answers PUT /api/cluster-settings with success but writes nothing (its service account lost the right to patch OdhDashboardConfig and the ConfigMaps, and the error is swallowed)',
-    caughtBy: '@req.UI-SET-02 or @req.UI-SET-03 or @req.UI-SET-04 or @req.UI-SET-05 or @req.UI-SET-06',
+    caughtBy: '@req.UI-SET-02',
     expectMessage: 'after "Save changes" showed "Cluster settings changes saved"',
   },
   {
@@ -42,6 +44,41 @@ export const DASHBOARD_UI_FAULTS: FaultDefinition[] = [
       'The cluster settings page does not clamp the PVC size to 16384 GiB (a frontend that lost MAX_PVC_SIZE); the backend does not check the range either, so 16385 GiB is saved',
     caughtBy: '@req.UI-SET-03',
     expectMessage: 'the PVC size field kept 16385',
+  },
+  {
+    name: 'dashboard-culler-in-seconds',
+    description:
+      'The dashboard backend writes the culler timeout to notebook-controller-culler-config in seconds instead of minutes (CULL_IDLE_TIME "600" for 10 minutes): idle notebooks would be stopped after 10 hours',
+    caughtBy: '@req.UI-SET-04',
+    expectMessage: 'data.CULL_IDLE_TIME is "600"',
+  },
+  {
+    name: 'dashboard-segment-key-config-missing',
+    description:
+      "The ConfigMap odh-segment-key-config is missing from the dashboard namespace (deleted by someone): the backend's patch of segmentKeyEnabled fails with 404, which 2.9 only logs, and the page reports the save as done",
+    caughtBy: '@req.UI-SET-05',
+    expectMessage: 'odh-segment-key-config data.segmentKeyEnabled is undefined',
+  },
+  {
+    name: 'dashboard-toleration-key-unchecked',
+    description:
+      'The cluster settings page does not check the toleration key against TOLERATION_FORMAT: an invalid key such as "-notebooks" can be saved and every notebook pod would carry it',
+    caughtBy: '@req.UI-SET-06',
+    expectMessage: 'the toleration key "-notebooks" was not refused',
+  },
+  {
+    name: 'dashboard-custom-runtime-platform-dropped',
+    description:
+      'Adding a serving runtime stores its Template without opendatahub.io/modelServingSupport (a backend that rebuilds the Template from the runtime alone), so the runtime chosen for the single-model platform is offered for the multi-model one only',
+    caughtBy: '@req.ADV-02 or @req.ADV-12',
+    expectMessage: 'does not offer the custom runtime',
+  },
+  {
+    name: 'dashboard-api-protocol-not-shown',
+    description:
+      'Settings > Serving runtimes shows no API protocol (the column of a dashboard older than 2.9): an admin cannot tell the REST runtimes from the gRPC ones',
+    caughtBy: '@req.UI-SET-09 or @req.UI-SET-10 or @req.UI-SET-11',
+    expectMessage: 'shows no API protocol for',
   },
   {
     name: 'dashboard-byon-no-imagestream',
@@ -118,6 +155,7 @@ async function handle(backend: Backend, req: IncomingMessage, res: ServerRespons
   const url = new URL(req.url ?? '/', 'http://dashboard');
   const path = url.pathname;
   if (path === '/api/health') return json(res, 200, { health: 'ok' });
+  if (path === '/assets/yaml.js') return send(res, 200, 'text/javascript', YAML_BROWSER_BUNDLE());
   if (path === '/metrics') return send(res, 200, 'text/plain', '# odh-dashboard\n');
   const token =
     (req.headers['x-forwarded-access-token'] as string | undefined) || /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
@@ -237,7 +275,7 @@ class Backend {
         'ConfigMap',
         CULLER,
         this.ns,
-        { data: { ENABLE_CULLING: 'true', CULL_IDLE_TIME: String(s.cullerTimeout / 60) } },
+        { data: { ENABLE_CULLING: 'true', CULL_IDLE_TIME: this.cullIdleTime(s.cullerTimeout) } },
         'merge',
       );
     } else {
@@ -245,7 +283,7 @@ class Backend {
         apiVersion: 'v1',
         kind: 'ConfigMap',
         metadata: { name: CULLER, namespace: this.ns, labels: { 'opendatahub.io/dashboard': 'true' } },
-        data: { ENABLE_CULLING: 'true', CULL_IDLE_TIME: String(s.cullerTimeout / 60), IDLENESS_CHECK_PERIOD: '1' },
+        data: { ENABLE_CULLING: 'true', CULL_IDLE_TIME: this.cullIdleTime(s.cullerTimeout), IDLENESS_CHECK_PERIOD: '1' },
       });
     }
     if (this.client.get('apps/v1', 'Deployment', 'notebook-controller-deployment', this.ns))
@@ -267,6 +305,11 @@ class Backend {
         'merge',
       );
     return { success: true, error: null };
+  }
+
+  /** CULL_IDLE_TIME is in minutes (clusterSettingsUtils.ts: cullerTimeout / 60). */
+  private cullIdleTime(seconds: number): string {
+    return String(this.deps.faults.has('dashboard-culler-in-seconds') ? seconds : seconds / 60);
   }
 
   updateGroupsConfig(body: { adminGroups?: { name: string; enabled: boolean }[]; allowedGroups?: { name: string; enabled: boolean }[] }): {
@@ -379,10 +422,17 @@ function translateDisplayNameForK8s(name: string): string {
 
 // ---- the API ----
 
-const ADMIN_API = [/^\/api\/cluster-settings$/, /^\/api\/groups-config$/, /^\/api\/images$/, /^\/api\/templates\//];
+const ADMIN_API = [
+  /^\/api\/cluster-settings$/,
+  /^\/api\/groups-config$/,
+  /^\/api\/images$/,
+  /^\/api\/templates(\/|$)/,
+  /^\/api\/servingRuntimes$/,
+];
 
 async function api(backend: Backend, viewer: Viewer, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-  const path = url.pathname;
+  // Fastify routes /api/templates and /api/templates/ alike (the frontend posts to the latter).
+  const path = url.pathname.replace(/(.)\/+$/, '$1');
   const method = req.method ?? 'GET';
   if (path === '/api/status')
     return json(res, 200, {
@@ -417,6 +467,26 @@ async function api(backend: Backend, viewer: Viewer, req: IncomingMessage, res: 
   const images = /^\/api\/images\/(byon|jupyter)$/.exec(path);
   if (images && method === 'GET') return json(res, 200, backend.images(images[1] as 'byon' | 'jupyter'));
   if (/^\/api\/templates\/[^/]+$/.test(path) && method === 'GET') return json(res, 200, { items: backend.templates() });
+  if (path === '/api/servingRuntimes' && method === 'POST') {
+    // backend/src/routes/api/servingRuntimes: a dry-run create of the ServingRuntime (the API server's validation).
+    const runtime = (await body(req)) as KObject;
+    const problem =
+      runtime.kind !== 'ServingRuntime'
+        ? `the object is a ${runtime.kind ?? 'thing without kind'}, not a ServingRuntime`
+        : !runtime.metadata?.name
+          ? 'metadata.name: Required value'
+          : !Array.isArray(runtime.spec?.containers) || !runtime.spec.containers.length
+            ? 'spec.containers: Required value'
+            : undefined;
+    return problem ? json(res, 422, { message: `ServingRuntime.serving.kserve.io is invalid: ${problem}` }) : json(res, 200, runtime);
+  }
+  if (path === '/api/templates' && method === 'POST') {
+    const template = (await body(req)) as KObject;
+    if (backend.deps.faults.has('dashboard-custom-runtime-platform-dropped'))
+      delete template.metadata?.annotations?.['opendatahub.io/modelServingSupport'];
+    template.metadata = { ...template.metadata, namespace: backend.ns };
+    return json(res, 200, backend.client.create(template));
+  }
   json(res, 404, { error: 'Not Found' });
 }
 
@@ -427,6 +497,7 @@ const ADMIN_PAGES: Record<string, (b: Backend) => { title: string; body: string 
   '/groupSettings': groupSettingsPage,
   '/notebookImages': notebookImagesPage,
   '/servingRuntimes': servingRuntimesPage,
+  '/servingRuntimes/addServingRuntime': addServingRuntimePage,
 };
 
 function page(backend: Backend, viewer: Viewer, res: ServerResponse, path: string): void {
@@ -511,7 +582,7 @@ let hour = ${hour}, minute = ${minute};
 const $ = (id) => document.getElementById(id);
 const MAX = ${noClamp ? 'Infinity' : '16384'};
 function refresh() {
-  const tolErr = cur.notebookTolerationSettings.enabled && !/^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/.test(cur.notebookTolerationSettings.key);
+  const tolErr = ${backend.deps.faults.has('dashboard-toleration-key-unchecked') ? 'false' : 'cur.notebookTolerationSettings.enabled && !/^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/.test(cur.notebookTolerationSettings.key)'};
   $('tol-error').hidden = !tolErr;
   $('pvc-help').className = !cur.pvcSize ? 'error' : 'indeterminate';
   $('pvc-help').setAttribute('aria-invalid', String(!cur.pvcSize));
@@ -640,26 +711,86 @@ $('submit').onclick = async () => {
   };
 }
 
+/**
+ * frontend/src/pages/modelServing/customServingRuntimes/CustomServingRuntimeTableRow.tsx: a row per
+ * Template, test id `serving-runtime <runtime name>`, the display name, "Pre-installed" for the
+ * shipped ones, the platforms (CustomServingRuntimePlatformsLabelGroup) and the API protocol label.
+ */
 function servingRuntimesPage(backend: Backend): { title: string; body: string } {
+  const noProtocol = backend.deps.faults.has('dashboard-api-protocol-not-shown');
   const rows = backend
     .templates()
     .map((t) => {
       const a = t.metadata.annotations ?? {};
-      const platforms: string[] = JSON.parse(a['opendatahub.io/modelServingSupport'] ?? '["multi"]');
+      let platforms: string[];
+      try {
+        platforms = JSON.parse(a['opendatahub.io/modelServingSupport'] ?? '["multi"]');
+      } catch {
+        platforms = ['multi'];
+      }
       const runtime = (t.objects as KObject[] | undefined)?.[0];
-      const formats = ((runtime?.spec?.supportedModelFormats as { name: string; version?: string }[] | undefined) ?? [])
-        .map((f) => (f.version ? `${f.name} ${f.version}` : f.name))
-        .join(', ');
-      return `<tr data-testid="serving-runtime ${esc(t.metadata.name!)}"><td>${esc(a['openshift.io/display-name'] ?? t.metadata.name!)}</td><td><span data-testid="serving-runtime-platform-label">${platforms
-        .map((p) => (p === 'single' ? 'Single-model' : 'Multi-model'))
-        .join(', ')}</span></td><td>${esc(a['opendatahub.io/apiProtocol'] ?? '')}</td><td>${esc(formats)}</td></tr>`;
+      const name = runtime?.metadata?.name ?? t.metadata.name!;
+      const display = runtime?.metadata?.annotations?.['openshift.io/display-name'] ?? name;
+      const ootb = t.metadata.labels?.['opendatahub.io/ootb'] === 'true';
+      const labels = platforms.map((p) => (p === 'single' ? 'Single-model' : 'Multi-model')).join(' ');
+      return `<tr data-testid="serving-runtime ${esc(name)}"><td>${esc(display)}${ootb ? ' <span>Pre-installed</span>' : ''}</td><td><span data-testid="serving-runtime-platform-label">${labels}</span></td><td>${noProtocol ? '' : esc(a['opendatahub.io/apiProtocol'] ?? '')}</td></tr>`;
     })
     .join('');
   return {
     title: 'Serving runtimes',
     body: `<h1 data-testid="app-page-title">Serving runtimes</h1><p>Manage your model serving runtimes.</p>
-<table aria-label="Serving runtimes table"><thead><tr><th>Name</th><th>Serving platforms supported</th><th>API protocol</th><th>Model formats</th></tr></thead><tbody>${rows}</tbody></table>`,
+<a data-testid="add-serving-runtime-button" href="/servingRuntimes/addServingRuntime" role="button">Add serving runtime</a>
+<table aria-label="Serving runtimes table"><thead><tr><th>Name</th><th>Serving platforms supported</th><th>API protocol</th></tr></thead><tbody>${rows}</tbody></table>`,
   };
+}
+
+/** frontend/src/pages/modelServing/customServingRuntimes/CustomServingRuntimeAddTemplate.tsx: platform, protocol, YAML, Create. */
+function addServingRuntimePage(backend: Backend): { title: string; body: string } {
+  return {
+    title: 'Add serving runtime',
+    body: `<h1 data-testid="app-page-title">Add serving runtime</h1><p>Add a new runtime that will be available for users on this cluster.</p>
+<label for="platform">Select the model serving platforms this runtime supports</label>
+<select id="platform" data-testid="custom-serving-runtime-selection"><option value="">Select a value</option><option value="single">Single-model serving platform</option><option value="multi">Multi-model serving platform</option></select>
+<label for="protocol">Select the API protocol this runtime supports</label>
+<select id="protocol" data-testid="custom-serving-api-protocol-selection"><option value="">Select a value</option><option value="REST">REST</option><option value="gRPC">gRPC</option></select>
+<label for="yaml">Serving runtime YAML</label><textarea id="yaml" data-testid="dashboard-code-editor" rows="20" cols="100"></textarea>
+<p id="err" role="alert" hidden></p>
+<button type="button" data-testid="create-button" id="create">Create</button> <a href="/servingRuntimes">Cancel</a>
+<script src="/assets/yaml.js"></script>
+<script>
+const $ = (id) => document.getElementById(id);
+const fail = (m) => { $('err').hidden = false; $('err').textContent = m; };
+$('create').onclick = async () => {
+  try {
+    const runtime = jsyaml.load($('yaml').value);
+    if (!runtime || !runtime.metadata || !runtime.metadata.name) return fail('Serving runtime name is required');
+    const platform = $('platform').value, protocol = $('protocol').value;
+    if (!platform) return fail('Select the model serving platforms this runtime supports');
+    const list = await (await fetch('/api/templates/${backend.ns}?labelSelector=opendatahub.io/dashboard%3Dtrue')).json().catch(() => ({ items: [] }));
+    if ((list.items || []).some((t) => t.objects[0].metadata.name === runtime.metadata.name)) return fail('Serving runtime name "' + runtime.metadata.name + '" already exists.');
+    const dry = await fetch('/api/servingRuntimes/?dryRun=All', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(runtime) });
+    if (!dry.ok) return fail((await dry.json()).message);
+    const template = { kind: 'Template', apiVersion: 'template.openshift.io/v1',
+      metadata: { name: 'template-' + Math.random().toString(36).slice(2, 7), labels: { 'opendatahub.io/dashboard': 'true' },
+        annotations: Object.assign({ 'opendatahub.io/modelServingSupport': JSON.stringify([platform]) }, protocol ? { 'opendatahub.io/apiProtocol': protocol } : {}) },
+      objects: [runtime], parameters: [] };
+    const r = await fetch('/api/templates/', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(template) });
+    if (!r.ok) return fail((await r.json().catch(() => ({}))).message || ('HTTP ' + r.status));
+    location.href = '/servingRuntimes';
+  } catch (e) { fail(String(e.message || e)); }
+};
+</script>`,
+  };
+}
+
+let yamlBundle: string | undefined;
+/** The YAML parser the page uses (the real frontend bundles one too): js-yaml's browser build. */
+function YAML_BROWSER_BUNDLE(): string {
+  yamlBundle ??= fs.readFileSync(
+    path.join(path.dirname(require.resolve('js-yaml/package.json')), 'dist/browser/js-yaml.umd.min.js'),
+    'utf8',
+  );
+  return yamlBundle;
 }
 
 function html(res: ServerResponse, viewer: Viewer, content: { title: string; body: string }, status = 200): void {
