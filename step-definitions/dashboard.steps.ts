@@ -1,5 +1,6 @@
 import { defineParameterType, Given, Then, When } from '@cucumber/cucumber';
 import * as settings from '../support/dashboard/cluster-settings';
+import * as accelerators from '../support/dashboard/accelerator-profiles';
 import * as images from '../support/dashboard/notebook-images';
 import * as people from '../support/dashboard/people';
 import * as runtimes from '../support/dashboard/serving-runtimes';
@@ -23,9 +24,12 @@ When(
     await people.logInAs(this, who);
   },
 );
-Then('the Settings navigation offers Notebook images, Cluster settings, Serving runtimes and User management', function (this: RhoaiWorld) {
-  return people.assertSettingsOffered(this);
-});
+Then(
+  'the Settings navigation offers Notebook images, Cluster settings, Accelerator profiles, Serving runtimes and User management',
+  function (this: RhoaiWorld) {
+    return people.assertSettingsOffered(this);
+  },
+);
 Then('the dashboard shows no Settings, and the admin pages\' URLs show its "not found" page', function (this: RhoaiWorld) {
   return people.assertNoAdminPages(this);
 });
@@ -140,4 +144,20 @@ When(
 );
 Then('it is listed and the single-model platform offers it', function (this: RhoaiWorld) {
   return runtimes.assertCustomRuntime(this);
+});
+
+When(
+  'I create the accelerator profile {string} with the identifier {string} and a toleration of the taint key {string}',
+  function (this: RhoaiWorld, name: string, identifier: string, key: string) {
+    return accelerators.createProfile(this, name, identifier, key);
+  },
+);
+Then('it is listed, enabled, with that identifier', function (this: RhoaiWorld) {
+  return accelerators.assertProfile(this);
+});
+Then('its toleration lets pods onto the nodes that advertise the identifier', function (this: RhoaiWorld) {
+  return accelerators.assertTolerations(this);
+});
+Then('the workbench form offers it', function (this: RhoaiWorld) {
+  return accelerators.assertOfferedForWorkbenches(this);
 });

@@ -11,4 +11,4 @@ Feature: The dashboard in a browser: log in through OpenShift OAuth
   Scenario: The dashboard is deployed and reachable: the admin logs in and gets the Settings pages
     When I open the dashboard and log in as the admin user with the htpasswd identity provider
     Then the dashboard answers its health probe and names the logged-in user
-    And the Settings navigation offers Notebook images, Cluster settings, Serving runtimes and User management
+    And the Settings navigation offers Notebook images, Cluster settings, Accelerator profiles, Serving runtimes and User management

@@ -4,7 +4,13 @@
 // test id of ../shared/dashboard.
 import { expect, type Locator, type Page } from '@playwright/test';
 
-export const SETTINGS_LINKS = ['Notebook images', 'Cluster settings', 'Serving runtimes', 'User management'] as const;
+export const SETTINGS_LINKS = [
+  'Notebook images',
+  'Cluster settings',
+  'Accelerator profiles',
+  'Serving runtimes',
+  'User management',
+] as const;
 
 export class AppChrome {
   constructor(readonly page: Page) {}

@@ -266,9 +266,11 @@ export async function assertTolerationKeyRefused(world: RhoaiWorld, key: string)
   const page = await openClusterSettings(world);
   await page.tolerationsEnabled.check();
   await page.tolerationKey.fill(key);
-  await expect(page.tolerationError, `the toleration key "${key}" was not refused`).toHaveText(
+  const refusal = `the toleration key "${key}" was not refused`;
+  await expect(page.tolerationError, `${refusal}: the page shows no format message`).toBeVisible();
+  await expect(page.tolerationError, refusal).toHaveText(
     "Toleration key must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character.",
   );
-  await expect(page.saveButton).toBeDisabled();
+  await expect(page.saveButton, `${refusal}: Save changes is enabled`).toBeDisabled();
   await attachScreenshot(world, `cluster settings: toleration key ${key} refused`);
 }

@@ -41,7 +41,12 @@ export class ServingRuntimesPage {
     try {
       await expect(this.addButton).toBeVisible();
     } catch (error) {
-      const alert = (await this.page.getByRole('alert').textContent().catch(() => ''))?.trim();
+      const alert = (
+        await this.page
+          .getByRole('alert')
+          .textContent()
+          .catch(() => '')
+      )?.trim();
       throw new Error(`Add serving runtime did not create the runtime: ${alert || 'no message'}`, { cause: error });
     }
   }

@@ -81,6 +81,13 @@ export const DASHBOARD_UI_FAULTS: FaultDefinition[] = [
     expectMessage: 'shows no API protocol for',
   },
   {
+    name: 'dashboard-accelerator-tolerations-dropped',
+    description:
+      'Creating an accelerator profile stores it without its tolerations (a backend that builds the spec from the identifier alone): workbenches using it get no toleration for the tainted GPU nodes and are never scheduled there',
+    caughtBy: '@req.UI-SET-07 or @req.UI-SET-08 or @req.CMP-03',
+    expectMessage: 'has the tolerations []',
+  },
+  {
     name: 'dashboard-byon-no-imagestream',
     description:
       'Importing a notebook image answers success, but no ImageStream is created (the backend drops the request: an admission webhook refused it and the error was not reported)',
@@ -428,6 +435,7 @@ const ADMIN_API = [
   /^\/api\/images$/,
   /^\/api\/templates(\/|$)/,
   /^\/api\/servingRuntimes$/,
+  /^\/api\/accelerator-profiles/,
 ];
 
 async function api(backend: Backend, viewer: Viewer, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -467,6 +475,26 @@ async function api(backend: Backend, viewer: Viewer, req: IncomingMessage, res: 
   const images = /^\/api\/images\/(byon|jupyter)$/.exec(path);
   if (images && method === 'GET') return json(res, 200, backend.images(images[1] as 'byon' | 'jupyter'));
   if (/^\/api\/templates\/[^/]+$/.test(path) && method === 'GET') return json(res, 200, { items: backend.templates() });
+  if (path === '/api/accelerator-profiles' && method === 'POST') {
+    // backend/src/routes/api/accelerator-profiles/acceleratorProfilesUtils.ts postAcceleratorProfile.
+    const spec = (await body(req)) as Record<string, unknown>;
+    if (backend.deps.faults.has('dashboard-accelerator-tolerations-dropped')) delete spec.tolerations;
+    try {
+      backend.client.create({
+        apiVersion: 'dashboard.opendatahub.io/v1',
+        kind: 'AcceleratorProfile',
+        metadata: {
+          name: translateDisplayNameForK8s(String(spec.displayName ?? '')),
+          namespace: backend.ns,
+          annotations: { 'opendatahub.io/modified-date': new Date().toISOString() },
+        },
+        spec,
+      });
+      return json(res, 200, { success: true, error: null });
+    } catch (error) {
+      return json(res, 200, { success: false, error: `Unable to add accelerator profile: ${(error as Error).message}` });
+    }
+  }
   if (path === '/api/servingRuntimes' && method === 'POST') {
     // backend/src/routes/api/servingRuntimes: a dry-run create of the ServingRuntime (the API server's validation).
     const runtime = (await body(req)) as KObject;
@@ -498,6 +526,8 @@ const ADMIN_PAGES: Record<string, (b: Backend) => { title: string; body: string 
   '/notebookImages': notebookImagesPage,
   '/servingRuntimes': servingRuntimesPage,
   '/servingRuntimes/addServingRuntime': addServingRuntimePage,
+  '/acceleratorProfiles': acceleratorProfilesPage,
+  '/acceleratorProfiles/create': createAcceleratorProfilePage,
 };
 
 function page(backend: Backend, viewer: Viewer, res: ServerResponse, path: string): void {
@@ -744,6 +774,66 @@ function servingRuntimesPage(backend: Backend): { title: string; body: string } 
   };
 }
 
+/** frontend/src/pages/acceleratorProfiles/screens/list: the profiles of the dashboard namespace (AcceleratorProfilesTable). */
+function acceleratorProfilesPage(backend: Backend): { title: string; body: string } {
+  const profiles = backend.client.list('dashboard.opendatahub.io/v1', 'AcceleratorProfile', backend.ns);
+  const rows = profiles
+    .map(
+      (p) =>
+        `<tr><td>${esc(p.spec?.displayName ?? p.metadata.name!)}</td><td>${esc(p.spec?.identifier ?? '')}</td><td><input type="checkbox" role="switch" data-testid="enable-switch" aria-label="Enabled ${esc(p.metadata.name!)}" disabled${p.spec?.enabled ? ' checked' : ''}></td></tr>`,
+    )
+    .join('');
+  return {
+    title: 'Accelerator profiles',
+    body: `<h1 data-testid="app-page-title">Accelerator profiles</h1><p>Manage accelerator profile settings for users in your organization.</p>
+<a data-testid="create-accelerator-profile" href="/acceleratorProfiles/create" role="button">Create accelerator profile</a>
+${profiles.length ? `<table data-testid="accelerator-profile-table" aria-label="Accelerator profiles table"><thead><tr><th>Name</th><th>Identifier</th><th>Enable</th></tr></thead><tbody>${rows}</tbody></table>` : '<p data-testid="no-available-accelerator-profiles">No available accelerator profiles yet</p>'}`,
+  };
+}
+
+/** frontend/src/pages/acceleratorProfiles/screens/manage: name, identifier, description, tolerations (Add toleration modal), Create. */
+function createAcceleratorProfilePage(): { title: string; body: string } {
+  return {
+    title: 'Create accelerator profile',
+    body: `<h1 data-testid="app-page-title">Create accelerator profile</h1>
+<label for="n">Name</label><input id="n" type="text" data-testid="accelerator-name-input">
+<label for="i">Identifier</label><input id="i" type="text" data-testid="accelerator-identifier-input">
+<label for="d">Description</label><input id="d" type="text" data-testid="accelerator-description-input">
+<h2>Tolerations</h2><button type="button" data-testid="add-toleration-button" id="add">Add toleration</button>
+<table data-testid="toleration-table" aria-label="Tolerations table"><thead><tr><th>Operator</th><th>Key</th><th>Value</th><th>Effect</th></tr></thead><tbody id="tols"></tbody></table>
+<dialog id="modal" aria-labelledby="mt"><h2 id="mt">Add toleration</h2>
+<label for="op">Operator</label><select id="op" data-testid="toleration-operator-select"><option>Equal</option><option>Exists</option></select>
+<label for="k">Key</label><input id="k" type="text" data-testid="toleration-key-input">
+<label for="v">Value</label><input id="v" type="text" data-testid="toleration-value-input">
+<label for="e">Effect</label><select id="e" data-testid="toleration-effect-select"><option value="">None</option><option>NoSchedule</option><option>PreferNoSchedule</option><option>NoExecute</option></select>
+<footer><button type="button" data-testid="modal-submit-button" id="ok">Add</button></footer></dialog>
+<p id="err" role="alert" hidden></p>
+<button type="button" data-testid="accelerator-profile-create-button" id="create">Create accelerator profile</button>
+<script>
+const $ = (id) => document.getElementById(id);
+const tolerations = [];
+$('add').onclick = () => $('modal').showModal();
+$('ok').onclick = () => {
+  const t = { key: $('k').value, operator: $('op').value };
+  if ($('op').value === 'Equal') t.value = $('v').value;
+  if ($('e').value) t.effect = $('e').value;
+  tolerations.push(t);
+  const tr = document.createElement('tr');
+  for (const c of [t.operator, t.key, t.value || '', t.effect || '']) { const td = document.createElement('td'); td.textContent = c; tr.appendChild(td); }
+  $('tols').appendChild(tr);
+  $('modal').close();
+};
+$('create').onclick = async () => {
+  const body = { displayName: $('n').value, identifier: $('i').value, enabled: true, tolerations };
+  if ($('d').value) body.description = $('d').value;
+  const r = await fetch('/api/accelerator-profiles', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const answer = await r.json().catch(() => ({ success: false, error: 'HTTP ' + r.status }));
+  if (answer.success) location.href = '/acceleratorProfiles'; else { $('err').hidden = false; $('err').textContent = answer.error; }
+};
+</script>`,
+  };
+}
+
 /** frontend/src/pages/modelServing/customServingRuntimes/CustomServingRuntimeAddTemplate.tsx: platform, protocol, YAML, Create. */
 function addServingRuntimePage(backend: Backend): { title: string; body: string } {
   return {
@@ -797,7 +887,7 @@ function html(res: ServerResponse, viewer: Viewer, content: { title: string; bod
   const settings = viewer.isAdmin
     ? `<li><button type="button" aria-expanded="true">Settings</button><ul>
 <li><a href="/notebookImages">Notebook images</a></li><li><a href="/clusterSettings">Cluster settings</a></li>
-<li><a href="/servingRuntimes">Serving runtimes</a></li><li><a href="/groupSettings">User management</a></li></ul></li>`
+<li><a href="/acceleratorProfiles">Accelerator profiles</a></li><li><a href="/servingRuntimes">Serving runtimes</a></li><li><a href="/groupSettings">User management</a></li></ul></li>`
     : '';
   const body = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${esc(content.title)} · Red Hat OpenShift AI</title></head><body>
 <header><a href="/">Red Hat OpenShift AI</a> <span aria-label="User menu">${esc(viewer.name)}</span></header>
