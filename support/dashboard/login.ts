@@ -34,6 +34,9 @@ export async function dashboardOrigin(world: RhoaiWorld): Promise<string> {
 /** Opens the dashboard and logs in with the htpasswd provider; returns the app chrome of the landing page. */
 export async function logInToDashboard(world: RhoaiWorld, user: string, password: string): Promise<AppChrome> {
   world.secret(password, `password of ${user}`);
+  // As the login form posts it (application/x-www-form-urlencoded), for the trace's record of that request.
+  world.secret(encodeURIComponent(password), `password of ${user}, form-encoded`);
+  world.secret(new URLSearchParams({ p: password }).toString().slice(2), `password of ${user}, form-encoded`);
   if (world.facts.browser) {
     await endSession(world); // another person logs in: a new browser context, as a new browser would be
     world.facts.dashboardUser = undefined;

@@ -8,11 +8,10 @@ interface Entry {
   data: Buffer;
 }
 
-const TEXT = /\.(trace|network|json|jsonl|html|css|txt|js|stacks)$|^resources\/[0-9a-f]+$/;
-
+/** Images are binary (they hold NUL bytes early); every other entry — events, network log, resources such as a form's post data — is text to redact. */
 export function redactZip(zip: Buffer, redact: (text: string) => string): Buffer {
   const entries = readZip(zip).map((e) => {
-    if (!TEXT.test(e.name) || isBinary(e.data)) return e;
+    if (isBinary(e.data)) return e;
     const text = e.data.toString('utf8');
     const safe = redact(text);
     return safe === text ? e : { name: e.name, data: Buffer.from(safe, 'utf8') };

@@ -100,3 +100,14 @@ describe('trace redaction', () => {
     assert.equal(readZip(zip)[0]!.data.toString(), data.toString());
   });
 });
+
+describe('trace redaction of resources', () => {
+  test("a resource without a text extension (a form's post data) is redacted too", () => {
+    const secret = 'p@ss w0rd/secret';
+    const form = new URLSearchParams({ username: 'admin', password: secret }).toString();
+    const zip = writeZip([{ name: 'resources/1f622f6823ce6d0ce7d2839dec58d43f35993513.dat', data: Buffer.from(form) }]);
+    const encoded = new URLSearchParams({ p: secret }).toString().slice(2);
+    const redacted = redactZip(zip, (t) => t.split(encoded).join('[redacted]'));
+    assert.equal(readZip(redacted)[0]!.data.toString(), 'username=admin&password=[redacted]');
+  });
+});
