@@ -15,6 +15,7 @@ import { GATEWAY_SETTINGS } from './settings-gateway';
 import { MESH_SETTINGS } from './settings-mesh';
 import { QUESTION_SETTINGS } from './settings-questions';
 import { TUTORIAL_SETTINGS } from './settings-tutorial';
+import { DASHBOARD_SETTINGS } from './settings-dashboard';
 
 export { InvalidSettingValue, type SettingDefinition } from './setting-kinds';
 
@@ -340,6 +341,7 @@ export const SETTINGS = {
   ...QUESTION_SETTINGS,
   ...GATE_SETTINGS,
   ...ADVANCED_SETTINGS,
+  ...DASHBOARD_SETTINGS,
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

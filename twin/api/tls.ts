@@ -86,7 +86,9 @@ function baseCert(publicKey: forge.pki.PublicKey, cn: string, days: number): for
   cert.serialNumber = '01' + randomBytes(8).toString('hex');
   cert.validity.notBefore = new Date(Date.now() - 60_000);
   cert.validity.notAfter = new Date(Date.now() + days * 86_400_000);
-  cert.setSubject([{ name: 'commonName', value: cn }]);
+  // UTF8String, as Go's crypto/x509 writes names: '*' and '@' are not PrintableString characters
+  // (node-forge's default), and BoringSSL (Chromium) refuses such a certificate as badly formed.
+  cert.setSubject([{ name: 'commonName', value: cn, valueTagClass: forge.asn1.Type.UTF8 } as unknown as forge.pki.CertificateField]);
   return cert;
 }
 

@@ -10,12 +10,20 @@
 // Templates and — while `workbenches` is Managed — the notebook ImageStreams (re-applied with force
 // whenever they drift, as the operator's manifests are), and, each time a dashboard rollout becomes
 // available, the backend's start-up GPU migration (odh-dashboard backend `cleanupGPU`).
+// It also plays the rhods-operator's secret generator for the dashboard (rhods-operator rhoai-2.9
+// controllers/secretgenerator/secretgenerator_controller.go: the Secrets dashboard-oauth-config and
+// dashboard-oauth-client of odh-dashboard manifests/base/oauth.secret.yaml get their -generated
+// copies with random values, and the OAuthClient dashboard-oauth-client is created with that secret
+// and the redirect URI https://<rhods-dashboard route host>), and registers the dashboard image's
+// emulator (twin/emulators/dashboard.ts), the backend and pages the oauth-proxy sidecar fronts.
 // It also plays the NVIDIA device plugin's part the dashboard depends on: the GPU node's
 // `nvidia.com/gpu` allocatable, which a fault takes away.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { TwinClient } from '../api/client';
 import type { KObject } from '../api/types';
 import type { FaultDefinition } from '../fault-definition';
+import { DASHBOARD_UI_FAULTS, dashboardEmulator } from '../emulators/dashboard';
+import { workloadRuntimeOf } from '../network/index';
 import { conditionOf, WorkQueue, type Controller, type ControllerContext } from './runtime';
 
 export const DASHBOARD_FAULTS: FaultDefinition[] = [
@@ -47,6 +55,14 @@ export const DASHBOARD_FAULTS: FaultDefinition[] = [
     caughtBy: '@req.INS-GPU-01',
     expectMessage: 'no node advertises nvidia.com/gpu',
   },
+  {
+    name: 'dashboard-oauth-client-stale-redirect',
+    description:
+      "The OAuthClient dashboard-oauth-client still names the redirect URI of an earlier install's dashboard route (the secret generator only creates it once), so the OAuth server refuses the dashboard's login",
+    caughtBy: '@req.CMP-01',
+    expectMessage: 'refused the authorization request of client dashboard-oauth-client',
+  },
+  ...DASHBOARD_UI_FAULTS,
 ];
 
 const MANAGER = 'rhods-dashboard';
@@ -75,6 +91,13 @@ export class DashboardComponent implements Controller {
 
   start(): void {
     this.devicePlugin.start();
+    workloadRuntimeOf(this.ctx).emulators.register(dashboardEmulator({ client: this.client, faults: this.ctx.faults }));
+    this.client.watch('route.openshift.io/v1', 'Route', (_t, r) => r.metadata.name === DEPLOYMENT && this.queue.enqueue('dashboard'));
+    this.client.watch(
+      'v1',
+      'Secret',
+      (_t, o) => o.metadata.name?.startsWith('dashboard-oauth-') === true && this.queue.enqueue('dashboard'),
+    );
     const wake = () => this.queue.enqueue('dashboard');
     this.client.watch('apps/v1', 'Deployment', (_t, d) => d.metadata.name === DEPLOYMENT && wake());
     this.client.watch(DSCI_API, 'DSCInitialization', wake);
@@ -105,12 +128,70 @@ export class DashboardComponent implements Controller {
     if (!deployment || deployment.metadata.deletionTimestamp) return;
     if (!this.client.hasKind(CONFIG_API, 'OdhDashboardConfig') || !this.client.hasKind(PROFILE_API, 'AcceleratorProfile')) return;
     this.ensureConfig(ns);
+    this.ensureOAuthSecrets(ns);
+    // rhods-operator rhoai-2.9 controllers/dscinitialization/monitoring.go configureSegmentIO deploys
+    // config/monitoring/segment/segment-key-config.yaml into the applications namespace (then it is the admins').
+    if (!this.ctx.faults.has('dashboard-segment-key-config-missing') && !this.client.get('v1', 'ConfigMap', 'odh-segment-key-config', ns))
+      this.client.create({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'odh-segment-key-config', namespace: ns },
+        data: { segmentKeyEnabled: 'true' },
+      });
     for (const template of servingRuntimeTemplates(ns)) {
       if (template.metadata.name === 'tgis-grpc-serving-template' && this.ctx.faults.has('dashboard-missing-tgis-template')) continue;
       this.ensureShipped(template);
     }
     if (this.workbenchesManaged()) for (const image of notebookImageStreams(ns)) this.ensureImageStream(image);
     if (conditionOf(deployment, 'Available')?.status === 'True') this.migrateOnStart(deployment, ns);
+  }
+
+  /** The secret generator: the annotated Secrets, their -generated copies and the dashboard's OAuthClient. */
+  private ensureOAuthSecrets(ns: string): void {
+    const generated = (name: string, key: string, bytes: number): string => {
+      const annotated = {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: {
+          name,
+          namespace: ns,
+          annotations: {
+            'secret-generator.opendatahub.io/name': key,
+            'secret-generator.opendatahub.io/type': key === 'secret' ? 'random' : 'oauth',
+            'secret-generator.opendatahub.io/complexity': String(bytes),
+            ...(key === 'secret' ? { 'secret-generator.opendatahub.io/oauth-client-route': DEPLOYMENT } : {}),
+          },
+        },
+        type: 'Opaque',
+      };
+      if (!this.client.get('v1', 'Secret', name, ns)) this.client.create(annotated);
+      const live = this.client.get('v1', 'Secret', `${name}-generated`, ns);
+      if (live?.data?.[key]) return Buffer.from(live.data[key], 'base64').toString('utf8');
+      const value = randomBytes(bytes).toString('base64url').slice(0, bytes);
+      this.client.create({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: `${name}-generated`, namespace: ns },
+        type: 'Opaque',
+        data: { [key]: Buffer.from(value).toString('base64') },
+      });
+      return value;
+    };
+    generated('dashboard-oauth-config', 'cookie_secret', 16);
+    const secret = generated('dashboard-oauth-client', 'secret', 32);
+    const host = this.client.get('route.openshift.io/v1', 'Route', DEPLOYMENT, ns)?.spec?.host;
+    if (!host || this.client.get('oauth.openshift.io/v1', 'OAuthClient', 'dashboard-oauth-client')) return;
+    const redirect = this.ctx.faults.has('dashboard-oauth-client-stale-redirect')
+      ? `https://rhods-dashboard-${ns}.apps.previous-install.example.com`
+      : `https://${host}`;
+    this.client.create({
+      apiVersion: 'oauth.openshift.io/v1',
+      kind: 'OAuthClient',
+      metadata: { name: 'dashboard-oauth-client' },
+      secret,
+      redirectURIs: [redirect],
+      grantMethod: 'auto',
+    });
   }
 
   private workbenchesManaged(): boolean {

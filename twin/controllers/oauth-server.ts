@@ -167,6 +167,9 @@ export class OAuthServer implements Controller {
     { client: string; redirectURI: string; scopes: string[]; user: string; pkce: { challenge: string; method: string }; expires: number }
   >();
 
+  /** Browser sessions of the login form (the `ssn` cookie), by id. */
+  private readonly sessions = new Map<string, { user: string; expires: number }>();
+
   constructor(private readonly ctx: ControllerContext) {
     this.operator = ctx.clientFor('authentication-operator', 'openshift-authentication-operator:authentication-operator');
     this.server = ctx.clientFor('oauth-server', `${NS}:oauth-openshift`);
@@ -379,13 +382,6 @@ export class OAuthServer implements Controller {
       case '/oauth/authorize':
         if (req.method !== 'GET' && req.method !== 'POST') return send(res, 405, { Allow: 'GET, POST' }, 'Method Not Allowed');
         return this.authorize(req, res, url, providers);
-      case '/login':
-        return send(
-          res,
-          200,
-          { 'Content-Type': 'text/html; charset=utf-8' },
-          '<!DOCTYPE html><html><head><title>Log in</title></head><body><p>The twin serves no login form: log in with the challenging client (oc login -u -p).</p></body></html>',
-        );
       case '/oauth/token':
         if (req.method !== 'POST') return send(res, 405, { Allow: 'POST' }, 'Method Not Allowed');
         return void readForm(req).then(
@@ -400,8 +396,101 @@ export class OAuthServer implements Controller {
           '<!DOCTYPE html><html><body><p>The access token is in the fragment of this URL.</p></body></html>',
         );
       default:
+        if (url.pathname.startsWith('/login/')) return this.loginPage(req, res, url, providers);
         return send(res, 404, { 'Content-Type': 'text/plain' }, '404 page not found');
     }
+  }
+
+  // ---- the browser login (openshift/oauth-server pkg/server/selectprovider, pkg/server/login) ----
+
+  /** The user of a valid `ssn` session cookie (a login form's success), if any. */
+  private browserSessionUser(req: IncomingMessage): KObject | undefined {
+    const id = /(?:^|;\s*)ssn=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
+    const session = id ? this.sessions.get(id) : undefined;
+    if (!session || session.expires < Date.now()) return undefined;
+    return this.server.get('user.openshift.io/v1', 'User', session.user);
+  }
+
+  /**
+   * The providers a browser may log in with: one password provider goes straight to its login form
+   * (or the one named by ?idp=); several are offered on the "Log in with" page, kube:admin among
+   * them while the kubeadmin Secret exists (selectprovider's template, oauth-server 4.15).
+   */
+  private selectProvider(res: ServerResponse, url: URL, providers: ServedProvider[]): void {
+    const names = providers.filter((p) => p.challenge).map((p) => p.name);
+    if (this.server.get('v1', 'Secret', 'kubeadmin', 'kube-system')) names.unshift('kube:admin');
+    const q = new URLSearchParams(url.search);
+    const chosen = q.get('idp');
+    q.delete('idp');
+    const then = `/oauth/authorize?${q.toString()}`;
+    const target = chosen && names.includes(chosen) ? chosen : names.length === 1 ? names[0] : undefined;
+    if (target) return send(res, 302, { Location: `/login/${encodeURIComponent(target)}?then=${encodeURIComponent(then)}` }, '');
+    const links = names
+      .map((n) => {
+        const href = new URLSearchParams(q);
+        href.set('idp', n);
+        return `<li><a href="/oauth/authorize?${escapeHtml(href.toString())}" title="Log in with ${escapeHtml(n)}">${escapeHtml(n)}</a></li>`;
+      })
+      .join('');
+    send(
+      res,
+      200,
+      { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' },
+      `<!DOCTYPE html><html lang="en"><head><title>Log In</title></head><body><main><h1>Log in with&hellip;</h1><ul>${links}</ul></main></body></html>`,
+    );
+  }
+
+  /** GET: the user/password form of a password provider; POST: checks the password, starts a session and goes back to `then`. */
+  private loginPage(req: IncomingMessage, res: ServerResponse, url: URL, providers: ServedProvider[]): void {
+    const idp = decodeURIComponent(url.pathname.slice('/login/'.length));
+    const provider = providers.find((p) => p.name === idp && p.challenge);
+    if (!provider) return send(res, 404, { 'Content-Type': 'text/plain' }, '404 page not found');
+    const then = (value: string | null) => (value && value.startsWith('/oauth/authorize?') ? value : '/');
+    if (req.method === 'GET') {
+      const reason = url.searchParams.get('reason');
+      const message = reason ? (LOGIN_ERRORS[reason] ?? 'An authentication error occurred.') : '';
+      const csrf = randomBytes(16).toString('hex');
+      return send(
+        res,
+        200,
+        {
+          'Content-Type': 'text/html; charset=utf-8',
+          'Cache-Control': 'no-store',
+          'Set-Cookie': `csrf=${csrf}; Path=/; Secure; HttpOnly; SameSite=Lax`,
+        },
+        `<!DOCTYPE html><html lang="en"><head><title>Log In</title></head><body><main><h1>Log in to your account</h1>` +
+          (message ? `<div role="alert"><p>${escapeHtml(message)}</p></div>` : '') +
+          `<form action="/login/${encodeURIComponent(idp)}" method="POST">` +
+          `<input type="hidden" name="then" value="${escapeHtml(then(url.searchParams.get('then')))}">` +
+          `<input type="hidden" name="csrf" value="${csrf}">` +
+          `<div><label for="inputUsername">Username</label><input type="text" id="inputUsername" name="username" autofocus autocapitalize="off"></div>` +
+          `<div><label for="inputPassword">Password</label><input type="password" id="inputPassword" name="password"></div>` +
+          `<button type="submit">Log in</button></form></main></body></html>`,
+      );
+    }
+    if (req.method !== 'POST') return send(res, 405, { Allow: 'GET, POST' }, 'Method Not Allowed');
+    void readForm(req).then(
+      (form) => {
+        const back = then(form.get('then'));
+        const retry = (reason: string) =>
+          send(res, 302, { Location: `/login/${encodeURIComponent(idp)}?${formEncode({ then: back, reason })}` }, '');
+        const cookieCsrf = /(?:^|;\s*)csrf=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
+        if (!cookieCsrf || cookieCsrf !== form.get('csrf')) return retry('token_expired');
+        const username = form.get('username') ?? '';
+        if (!username) return retry('user_required');
+        if (!verifyPassword(provider.htpasswd?.get(username), form.get('password') ?? '')) return retry('access_denied');
+        let user: KObject;
+        try {
+          user = this.mapIdentity(provider, username);
+        } catch {
+          return retry('identity_provider_error');
+        }
+        const id = randomBytes(32).toString('base64url');
+        this.sessions.set(id, { user: user.metadata.name!, expires: Date.now() + DEFAULT_TOKEN_AGE * 1000 });
+        send(res, 302, { Location: back, 'Set-Cookie': `ssn=${id}; Path=/; Secure; HttpOnly; SameSite=Lax` }, '');
+      },
+      () => retry400(res),
+    );
   }
 
   private authorize(req: IncomingMessage, res: ServerResponse, url: URL, providers: ServedProvider[]): void {
@@ -409,7 +498,7 @@ export class OAuthServer implements Controller {
     const client = this.server.get('oauth.openshift.io/v1', 'OAuthClient', q.get('client_id') ?? '');
     if (!client) return oauthError(res, 400, 'unauthorized_client', 'The client is not authorized to request a token using this method.');
     const redirectURI = q.get('redirect_uri') || client.redirectURIs?.[0];
-    if (!redirectURI || !(client.redirectURIs ?? []).includes(redirectURI))
+    if (!redirectURI || !(client.redirectURIs ?? []).some((registered: string) => redirectAllowed(registered, redirectURI)))
       return oauthError(
         res,
         400,
@@ -429,24 +518,29 @@ export class OAuthServer implements Controller {
     const pkce = { challenge: q.get('code_challenge') ?? '', method: q.get('code_challenge_method') || 'plain' };
     if (pkce.challenge && !['plain', 'S256'].includes(pkce.method))
       return redirectError(res, redirectURI, 'invalid_request', 'The code_challenge_method is not supported.', state);
-    if (!client.respondWithChallenges)
-      return send(res, 302, { Location: `https://${this.host}/login?then=${encodeURIComponent(`${url.pathname}?${q.toString()}`)}` }, '');
-    const credentials = basicCredentials(req.headers.authorization);
-    const provider =
-      credentials && providers.find((p) => p.challenge && verifyPassword(p.htpasswd?.get(credentials.user), credentials.password));
-    if (!credentials || !provider) return challenge(req, res);
     let user: KObject;
-    try {
-      user = this.mapIdentity(provider, credentials.user);
-    } catch (error) {
-      const message = error instanceof ApiError || error instanceof MappingError ? error.message : String(error);
-      return redirectError(
-        res,
-        redirectURI,
-        'server_error',
-        `The authorization server encountered an unexpected condition that prevented it from fulfilling the request. (${message})`,
-        state,
-      );
+    if (!client.respondWithChallenges) {
+      // A browser: the session cookie of a login at /login/<idp>, or the provider selection.
+      const known = this.browserSessionUser(req);
+      if (!known) return this.selectProvider(res, url, providers);
+      user = known;
+    } else {
+      const credentials = basicCredentials(req.headers.authorization);
+      const provider =
+        credentials && providers.find((p) => p.challenge && verifyPassword(p.htpasswd?.get(credentials.user), credentials.password));
+      if (!credentials || !provider) return challenge(req, res);
+      try {
+        user = this.mapIdentity(provider, credentials.user);
+      } catch (error) {
+        const message = error instanceof ApiError || error instanceof MappingError ? error.message : String(error);
+        return redirectError(
+          res,
+          redirectURI,
+          'server_error',
+          `The authorization server encountered an unexpected condition that prevented it from fulfilling the request. (${message})`,
+          state,
+        );
+      }
     }
     const scopes = (q.get('scope') || 'user:full').split(' ').filter(Boolean);
     const noStore = { 'Cache-Control': 'no-cache, no-store, max-age=0, must-revalidate', Pragma: 'no-cache' };
@@ -502,6 +596,14 @@ export class OAuthServer implements Controller {
     const client = this.server.get('oauth.openshift.io/v1', 'OAuthClient', grant.client);
     const user = this.server.get('user.openshift.io/v1', 'User', grant.user);
     if (!client || !user) return invalid();
+    // A confidential client (one with a secret, as the dashboard's) authenticates itself.
+    if (client.secret && form.get('client_secret') !== client.secret)
+      return oauthError(
+        res,
+        401,
+        'invalid_client',
+        'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.',
+      );
     const issued = this.issueToken(client, user, grant.redirectURI, grant.scopes);
     send(
       res,
@@ -716,6 +818,39 @@ function challenge(req: IncomingMessage, res: ServerResponse): void {
   if (!req.headers['x-csrf-token'])
     return send(res, 401, { 'Content-Type': 'text/plain', Warning: `199 Origin "${CSRF_WARNING}"` }, `${CSRF_WARNING}\n`);
   send(res, 401, { 'WWW-Authenticate': 'Basic realm="openshift"', 'Content-Type': 'text/plain' }, '');
+}
+
+/** The login form's messages by reason (oauth-server pkg/server/login/login.go errorMessages). */
+const LOGIN_ERRORS: Record<string, string> = {
+  user_required: 'Login is required. Please try again.',
+  token_expired: 'Could not check CSRF token. Please try again.',
+  access_denied: 'Invalid login or password. Please try again.',
+  identity_provider_error: 'Could not create user. Please try again.',
+};
+
+/**
+ * A redirect URI is valid for a registered one with the same scheme, host and port and a path below
+ * the registered path (osin's ValidateUri, which OpenShift's OAuth server uses): the dashboard's
+ * client registers https://<route host> and the proxy comes back to /oauth/callback.
+ */
+function redirectAllowed(registered: string, redirect: string): boolean {
+  if (registered === redirect) return true;
+  try {
+    const base = new URL(registered);
+    const url = new URL(redirect);
+    const prefix = base.pathname.endsWith('/') ? base.pathname : `${base.pathname}/`;
+    return base.origin === url.origin && (url.pathname === base.pathname || url.pathname.startsWith(prefix) || base.pathname === '/');
+  } catch {
+    return false;
+  }
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function retry400(res: ServerResponse): void {
+  send(res, 400, { 'Content-Type': 'text/plain' }, 'The request body could not be read.');
 }
 
 function redirectError(res: ServerResponse, redirectURI: string, error: string, description: string, state: string | null): void {

@@ -174,6 +174,8 @@ interface Workload {
   cpu: string;
   memory: string;
   replicas?: number;
+  /** The main container's ports, sidecar containers and volumes (the dashboard's oauth-proxy). */
+  pod?: (namespace: string) => { ports?: Json[]; sidecars: Json[]; volumes: Json[] };
 }
 
 export interface Component {
@@ -183,6 +185,54 @@ export interface Component {
   name: string;
   workloads: Workload[];
 }
+
+/**
+ * The dashboard pod of red-hat-data-services/odh-dashboard rhoai-2.9 manifests/base/deployment.yaml
+ * (with overlays/rhoai/deployment.yaml): the backend on 8080 behind OpenShift's oauth-proxy on 8443,
+ * OAuth client dashboard-oauth-client, the access token passed upstream, bearer tokens delegated
+ * (`get services/rhods-dashboard`).
+ */
+function dashboardPod(namespace: string): { ports: Json[]; sidecars: Json[]; volumes: Json[] } {
+  return {
+    ports: [{ containerPort: 8080, protocol: 'TCP' }],
+    sidecars: [
+      {
+        name: 'oauth-proxy',
+        image: 'registry.redhat.io/openshift4/ose-oauth-proxy@sha256:4bef31eb993feb6f1096b51b4876c65a6fb1f4401fee97fa4f4542b6b7c9bc46',
+        args: [
+          '--https-address=:8443',
+          '--provider=openshift',
+          '--upstream=http://localhost:8080',
+          '--tls-cert=/etc/tls/private/tls.crt',
+          '--tls-key=/etc/tls/private/tls.key',
+          '--client-id=dashboard-oauth-client',
+          '--client-secret-file=/etc/oauth/client/secret',
+          '--scope=user:full',
+          '--cookie-secret-file=/etc/oauth/config/cookie_secret',
+          '--cookie-expire=23h0m0s',
+          '--pass-access-token',
+          `--openshift-delegate-urls={"/": {"resource": "services", "verb": "get", "name": "rhods-dashboard", "namespace": "${namespace}"}}`,
+          '--skip-auth-regex=^/metrics',
+        ],
+        ports: [{ containerPort: 8443, name: 'https', protocol: 'TCP' }],
+        resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { memory: '2Gi' } },
+        volumeMounts: [
+          { mountPath: '/etc/tls/private', name: 'proxy-tls' },
+          { mountPath: '/etc/oauth/config', name: 'oauth-config' },
+          { mountPath: '/etc/oauth/client', name: 'oauth-client' },
+        ],
+      },
+    ],
+    volumes: [
+      { name: 'proxy-tls', secret: { secretName: 'dashboard-proxy-tls' } },
+      { name: 'oauth-config', secret: { secretName: 'dashboard-oauth-config-generated' } },
+      { name: 'oauth-client', secret: { secretName: 'dashboard-oauth-client-generated' } },
+    ],
+  };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 const image = (repo: string) => `registry.redhat.io/rhoai/${repo}@sha256:${createHash('sha256').update(`${repo}:v2.9.1`).digest('hex')}`;
 
@@ -207,6 +257,7 @@ export const COMPONENTS: Component[] = [
         cpu: '500m',
         memory: '1Gi',
         replicas: 2,
+        pod: dashboardPod,
       },
     ],
   },
@@ -999,6 +1050,7 @@ export class RhoaiOperator implements Controller {
       ...Object.fromEntries(owners.map((c) => [componentLabel(c), 'true'])),
     };
     const podLabels = { app: w.name, 'control-plane': w.name };
+    const extra = w.pod?.(namespace);
     const desired: KObject = {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -1014,8 +1066,11 @@ export class RhoaiOperator implements Controller {
                 name: w.container,
                 image: w.image,
                 resources: { requests: { cpu: w.cpu, memory: w.memory }, limits: { memory: w.memory } },
+                ...(extra?.ports ? { ports: extra.ports } : {}),
               },
+              ...(extra?.sidecars ?? []),
             ],
+            ...(extra ? { volumes: extra.volumes } : {}),
           },
         },
       },
@@ -1027,7 +1082,8 @@ export class RhoaiOperator implements Controller {
       Object.entries(labels).every(([k, v]) => live.metadata.labels?.[k] === v) &&
       live.spec.replicas === desired.spec.replicas &&
       container?.image === w.image &&
-      JSON.stringify(container?.resources?.requests) === JSON.stringify({ cpu: w.cpu, memory: w.memory });
+      JSON.stringify(container?.resources?.requests) === JSON.stringify({ cpu: w.cpu, memory: w.memory }) &&
+      (live.spec.template.spec.containers?.length ?? 0) === 1 + (extra?.sidecars.length ?? 0);
     if (!same) this.client.apply(desired);
   }
 

@@ -38,6 +38,7 @@ export class ServingWorkloads implements Controller {
       trustedCa,
       clientFor: (ns: string) => this.ctx.clientFor('oauth-proxy', `${ns}:modelmesh-serving-sa`),
       localAddress: (uid: string, port: number) => runtime.pods.address(uid, port),
+      httpsAgent: (ns: string) => runtime.network.agents(ns, { ca: trustedCa }).https,
     };
     for (const emulator of [
       openvinoEmulator(pods, this.ctx.faults),
