@@ -29,7 +29,8 @@ try {
 
 // Workers inherit the coordinator's environment: the run's tag expressions (opt-in scenarios run only
 // when a --tags expression asks for them, support/advanced/opt-in.ts).
-if (process.env.RHOAI_RUN_TAGS === undefined) process.env.RHOAI_RUN_TAGS = JSON.stringify(require('./support/config/selection').selectionOf(process.argv).tags);
+if (process.env.RHOAI_RUN_TAGS === undefined)
+  process.env.RHOAI_RUN_TAGS = JSON.stringify(require('./support/config/selection').selectionOf(process.argv).tags);
 
 // Workers inherit the coordinator's environment: one id for the run (see support/target/run-coordination.ts).
 if (!/^\d+-[a-z0-9]+$/.test(process.env.RHOAI_RUN_ID || '')) process.env.RHOAI_RUN_ID = `${process.pid}-${Date.now().toString(36)}`;
@@ -44,7 +45,9 @@ module.exports = {
   default: {
     requireModule: ['tsx/cjs'],
     require: ['support/**/*.ts', 'step-definitions/**/*.ts'],
-    paths: ['features/**/*.feature'],
+    // Feature files named on the command line are the run's, not added to every feature's
+    // (cucumber-js appends command-line paths to the configured ones).
+    paths: require('./support/config/selection').selectionOf(process.argv).paths ? [] : ['features/**/*.feature'],
     format: [
       'progress',
       `json:${inReports('cucumber.json')}`,

@@ -22,7 +22,15 @@ export interface SelectedScenario {
 }
 
 /** Every scenario (each example row counts) of the feature files under dir, with its compiled tags. */
+const parsedUnder = new Map<string, SelectedScenario[]>();
+
 export function scenariosUnder(dir: string): SelectedScenario[] {
+  let scenarios = parsedUnder.get(dir);
+  if (!scenarios) parsedUnder.set(dir, (scenarios = parseScenariosUnder(dir)));
+  return scenarios;
+}
+
+function parseScenariosUnder(dir: string): SelectedScenario[] {
   const files = (d: string): string[] =>
     fs
       .readdirSync(d, { withFileTypes: true })
