@@ -4,14 +4,15 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { scenariosUnder } from '../../support/config/selection';
 import { describe, test } from 'node:test';
 import parseTagExpression from '@cucumber/tag-expressions';
 import * as yaml from 'js-yaml';
 import { FAULT_CATALOGUE } from '../../twin/faults';
 import { caughtInTutorial, runTagsFor, scenarioTags } from './fault-scope';
-import { assertNoSecrets, filesUnder, runHarness } from './harness-run';
-import { installedCluster, runDirFrom } from './installed-cluster';
+import { assertNoSecrets, filesUnder, ROOT, runHarness } from './harness-run';
+import { hasPlatform, installedCluster, installerFeatures, runDirFrom, type InstallPoint } from './installed-cluster';
 import { auditEvents } from './standalone-twin';
 
 /** The writes (create, update, patch, delete) an audit log records, access and token reviews aside. */
@@ -67,6 +68,24 @@ const WITHOUT_A_FAULT: Record<string, string> = {
  */
 const FRESH_INSTALL: Record<string, string> = {};
 
+/**
+ * Where an installer fault's run starts: the point before the first installer feature with a
+ * scenario that must catch it, when the cluster has the platform there (see hasPlatform); else
+ * undefined (a fresh cluster, the whole installer).
+ */
+async function startingPoint(caughtBy: string): Promise<InstallPoint | undefined> {
+  const expression = parseTagExpression(caughtBy);
+  const features = installerFeatures();
+  const first = scenariosUnder(join(ROOT, 'features'))
+    .filter((s) => s.tags.includes('@install') && expression.evaluate(s.tags))
+    .map((s) => features.indexOf(relative(ROOT, s.uri)))
+    .filter((i) => i >= 0)
+    .sort((a, b) => a - b)[0];
+  if (first === undefined) return undefined;
+  const point = (await installedCluster()).points.find((p) => p.feature === features[first]);
+  return point && hasPlatform(point) ? point : undefined;
+}
+
 // The checklist ids each fault was seen to break: the @req tags of the first scenario that failed.
 const proven = new Map<string, string[]>();
 const runs: Promise<unknown>[] = [];
@@ -87,6 +106,7 @@ describe('the fault catalogue', { concurrency }, () => {
       const afterInstall = caughtInTutorial(fault.caughtBy);
       const env = { RHOAI_TARGET: 'twin', RHOAI_TWIN_FAULTS: fault.name, RHOAI_WAIT_TIMEOUT: waitTimeout(fault.caughtBy) };
       let run;
+      let point: InstallPoint | undefined;
       if (afterInstall && !(fault.name in FRESH_INSTALL)) {
         // The installed cluster, restarted with the fault on; only the scenarios that must catch it.
         // (test/acceptance/installed-cluster.ts): the installer's CPU is spent once, not once per fault.
@@ -94,7 +114,17 @@ describe('the fault catalogue', { concurrency }, () => {
         run = await runHarness(
           ['--tags', fault.caughtBy],
           { ...env, RHOAI_TWIN_RESTORE: cluster.snapshot, RHOAI_ADMIN_PASSWORD: cluster.password },
-          runDirFrom(cluster, 'fault'),
+          runDirFrom(cluster.work, 'fault'),
+        );
+      } else if (!afterInstall && !fault.nodes && (point = await startingPoint(fault.caughtBy))) {
+        // The cluster part-way through the install, restarted with the fault on just before the
+        // installer feature whose scenarios must catch it; the installer goes on from there.
+        const cluster = await installedCluster();
+        const features = installerFeatures();
+        run = await runHarness(
+          ['--tags', '@install', '--fail-fast', ...features.slice(features.indexOf(point.feature)).map((f) => join(ROOT, f))],
+          { ...env, RHOAI_TWIN_RESTORE: point.snapshot, RHOAI_ADMIN_PASSWORD: cluster.password },
+          runDirFrom(point.work, 'fault'),
         );
       } else run = await runHarness(['--tags', tags, ...(afterInstall ? [] : ['--fail-fast'])], env);
       if (run.code !== 0 && run.scenarios.length === 0 && fault.expectMessage && run.stderr.includes(fault.expectMessage)) {

@@ -39,7 +39,7 @@ describe('the tutorials with --parallel 2 on an installed (standalone) twin', ()
   before(async () => {
     // The installed cluster of this `npm test` (installed-cluster.ts), restored into a twin of its own.
     const cluster = await installedCluster();
-    const dir = runDirFrom(cluster, 'parallel');
+    const dir = runDirFrom(cluster.work, 'parallel');
     twin = await startStandaloneTwin(dir, ['--restore', cluster.snapshot]);
     const env = {
       KUBECONFIG: twin.kubeconfig,

@@ -60,7 +60,7 @@ describe('a kept tutorial run leaves every model it protected protected', () => 
 
   before(async () => {
     const cluster = await installedCluster();
-    const dir = runDirFrom(cluster, 'serving-rerun');
+    const dir = runDirFrom(cluster.work, 'serving-rerun');
     twin = await startStandaloneTwin(dir, ['--restore', cluster.snapshot]);
     const env = {
       KUBECONFIG: twin.kubeconfig,
