@@ -17,6 +17,7 @@ import { dataConnection } from '../s3';
 import { session } from '../session';
 import { readServiceAccountToken } from '../serving/token-auth';
 import { dataConnectionSecretName } from '../tutorial/names';
+import { dashboardOrigin } from '../tutorial/workbenches';
 import type { RhoaiWorld } from '../world';
 import { KfpClient } from './kfp-client';
 
@@ -177,7 +178,53 @@ export async function waitForPipelineServer(world: RhoaiWorld, namespace: string
     { describe: `the pipeline API route ds-pipeline-${DSPA_NAME} in ${namespace} to be admitted` },
   );
   world.facts.pipelineServer = { namespace, database, url: `https://${route!.spec.host}` };
+  await applyElyraRuntimeSecret(world, dspa!, `https://${route!.spec.host}`);
   return dspa!;
+}
+
+/**
+ * The Elyra runtime configuration the dashboard keeps for a project with a ready pipeline server:
+ * the Secret ds-pipeline-config (key odh_dsp.json) that workbenches created afterwards mount at
+ * /opt/app-root/runtimes. As odh-dashboard rhoai-2.9 frontend/src/concepts/pipelines/elyra/utils.ts
+ * generateElyraSecret (written by context/useManageElyraSecret.ts once the server is ready), with
+ * the object storage and credentials of the DSPA's data connection.
+ */
+async function applyElyraRuntimeSecret(world: RhoaiWorld, dspa: KObject, apiEndpoint: string): Promise<void> {
+  const namespace = dspa.metadata.namespace!;
+  const storage = dspa.spec.objectStorage.externalStorage;
+  const credentials = storage.s3CredentialsSecret;
+  const connection = await world.cluster.get({ apiVersion: 'v1', kind: 'Secret', name: credentials.secretName, namespace });
+  const decode = (key: string) => world.secret(Buffer.from(String(connection?.data?.[key] ?? ''), 'base64').toString('utf8'));
+  assert.ok(
+    connection && decode(credentials.accessKey) && decode(credentials.secretKey),
+    `the data connection Secret ${namespace}/${credentials.secretName} of the pipeline server has no ${credentials.accessKey}/${credentials.secretKey}: the dashboard could not write the Elyra runtime configuration`,
+  );
+  const runtime = {
+    display_name: 'Data Science Pipeline',
+    metadata: {
+      tags: [],
+      display_name: 'Data Science Pipeline',
+      engine: 'Argo',
+      auth_type: 'KUBERNETES_SERVICE_ACCOUNT_TOKEN',
+      api_endpoint: apiEndpoint,
+      public_api_endpoint: `${await dashboardOrigin(world)}/pipelines/${namespace}/pipelineRun/view/`,
+      cos_auth_type: 'KUBERNETES_SECRET',
+      cos_secret: credentials.secretName,
+      cos_endpoint: `${storage.scheme}://${storage.host}`,
+      cos_bucket: storage.bucket,
+      cos_username: decode(credentials.accessKey),
+      cos_password: decode(credentials.secretKey),
+      runtime_type: 'KUBEFLOW_PIPELINES',
+    },
+    schema_name: 'kfp',
+  };
+  await world.cluster.apply({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'ds-pipeline-config', namespace },
+    type: 'Opaque',
+    stringData: { 'odh_dsp.json': JSON.stringify(runtime) },
+  });
 }
 
 /** The pipeline server of the scenario (a step must have made it ready). */

@@ -234,7 +234,8 @@ async function currentUser(world: RhoaiWorld): Promise<string> {
   return user?.metadata.name ?? 'kube:admin';
 }
 
-async function dashboardOrigin(world: RhoaiWorld): Promise<string> {
+/** https://<host of the rhods-dashboard route>, or empty when there is none. */
+export async function dashboardOrigin(world: RhoaiWorld): Promise<string> {
   const route = await world.cluster.get({
     apiVersion: 'route.openshift.io/v1',
     kind: 'Route',

@@ -159,7 +159,7 @@ describe('a harness run against a cluster', () => {
     assert.equal(result.code, 2);
     assert.match(
       result.stderr,
-      /rhoai-harness: invalid configuration:\n {2}- RHOAI_TARGET="moon" is not valid: allowed: auto \| twin \| cluster\n {2}- RHOAI_WAIT_TIMEOUT="soon" is not valid/,
+      /rhoai-harness: invalid configuration:\n {2}- RHOAI_TARGET="moon" is not valid: allowed: auto \| twin \| cluster \| in-cluster\n {2}- RHOAI_WAIT_TIMEOUT="soon" is not valid/,
     );
     assert.equal(api.requests.length, before, 'no request reached the cluster');
   });
