@@ -74,6 +74,8 @@ const FRESH_INSTALL: Record<string, string> = {
   'dashboard-config-no-kserve-switch': 'the dashboard writes odh-dashboard-config once, when the component is deployed',
   'dashboard-missing-tgis-template': 'the dashboard writes its serving runtime templates when the component is deployed',
   'dashboard-runtime-disabled-earlier': 'the dashboard writes odh-dashboard-config once, when the component is deployed',
+  'dashboard-oauth-client-stale-redirect': "the operator's secret generator writes the OAuthClient once, when the dashboard is deployed",
+  'dashboard-segment-key-config-missing': 'the operator writes odh-segment-key-config once, when the DSCI is first reconciled',
 };
 
 /**
