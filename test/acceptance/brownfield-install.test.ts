@@ -13,11 +13,10 @@ import { after, before, describe, test } from 'node:test';
 import { profileObjects } from '../../twin/bootstrap';
 import type { KObject } from '../../twin/api/types';
 import { filesUnder, runHarness, scratch, type HarnessRun } from './harness-run';
-import { auditEvents, startStandaloneTwin, type AuditEvent, type StandaloneTwin } from './standalone-twin';
+import { auditEvents, startStandaloneTwin, type AuditEvent, type StandaloneTwin, WRITES } from './standalone-twin';
 
 const password = `Pw-${randomBytes(12).toString('hex')}`;
 const PROFILE = profileObjects('brownfield');
-const WRITES = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
 const HTPASSWD = 'openshift-config/htpass-secret';
 
 function kubectl(kubeconfig: string, ...args: string[]): string {

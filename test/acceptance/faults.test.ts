@@ -13,16 +13,7 @@ import { FAULT_CATALOGUE } from '../../twin/faults';
 import { caughtInTutorial, runTagsFor, scenarioTags } from './fault-scope';
 import { assertNoSecrets, filesUnder, ROOT, runHarness } from './harness-run';
 import { hasPlatform, installedCluster, installerFeatures, runDirFrom, type InstallPoint } from './installed-cluster';
-import { auditEvents } from './standalone-twin';
-
-/** The writes (create, update, patch, delete) an audit log records, access and token reviews aside. */
-function auditWrites(file: string): string[] {
-  const questions = /^(selfsubjectaccessreviews|subjectaccessreviews|selfsubjectreviews|tokenreviews)$/;
-  return auditEvents(file)
-    .filter((e) => /^(create|update|patch|delete|deletecollection)$/.test(e.verb) && !questions.test(e.objectRef?.resource ?? ''))
-    .filter((e) => e.responseStatus.code < 300)
-    .map((e) => `${e.verb} ${e.requestURI}`);
-}
+import { auditEvents, successfulWrites } from './standalone-twin';
 
 // FAULTS_ONLY=a,b limits the run to some faults (while working on a controller); CI runs them all.
 const only = (process.env.FAULTS_ONLY ?? '').split(',').filter(Boolean);
@@ -141,7 +132,7 @@ describe('the fault catalogue', { concurrency }, () => {
         // Refused before its first scenario (the catalog check of support/install/pinned-catalog.ts),
         // naming the cause, with nothing written; the scenario that proves the same check must then
         // catch it on its own.
-        const writes = auditWrites(join(run.reports, 'twin', 'audit.jsonl'));
+        const writes = successfulWrites(auditEvents(join(run.reports, 'twin', 'audit.jsonl')));
         assert.deepEqual(writes, [], `under ${fault.name} the run was refused before its first scenario, but wrote to the cluster`);
         run = await runHarness(['--tags', fault.caughtBy, '--fail-fast'], env);
       }

@@ -9,9 +9,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { runHarness, scratch, type HarnessRun } from './harness-run';
-import { auditEvents, startStandaloneTwin, type AuditEvent, type StandaloneTwin } from './standalone-twin';
+import { auditEvents, startStandaloneTwin, type AuditEvent, type StandaloneTwin, WRITES } from './standalone-twin';
 
-const WRITES = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
 /** Creates that only ask a question (access and token reviews, token requests) and store nothing. */
 const stores = (e: AuditEvent) => !e.objectRef?.resource?.endsWith('reviews') && e.objectRef?.subresource !== 'token';
 const password = `Pw-${randomBytes(12).toString('hex')}`;

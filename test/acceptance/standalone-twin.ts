@@ -60,3 +60,17 @@ export function auditEvents(file: string): AuditEvent[] {
     .filter(Boolean)
     .map((l) => JSON.parse(l) as AuditEvent);
 }
+
+/** The verbs of requests that change what the cluster stores. */
+export const WRITES = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
+
+/** Creates that only ask a question (access and token reviews) and change nothing. */
+const QUESTIONS =
+  /^(selfsubjectaccessreviews|subjectaccessreviews|localsubjectaccessreviews|selfsubjectrulesreviews|tokenreviews|selfsubjectreviews)$/;
+
+/** The successful writes among audit events ("verb URI"), the questions aside. */
+export function successfulWrites(events: AuditEvent[]): string[] {
+  return events
+    .filter((e) => WRITES.has(e.verb) && !QUESTIONS.test(e.objectRef?.resource ?? '') && e.responseStatus.code < 300)
+    .map((e) => `${e.verb} ${e.requestURI}`);
+}
