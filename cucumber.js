@@ -6,8 +6,8 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 require('tsx/cjs');
-const { loadSettings, ConfigurationError } = require('./support/config');
-const { selectionProblems, selectedScenarios, subscribedPackages } = require('./support/config/selection');
+const { loadSettings, ConfigurationError } = require('./support/core/config');
+const { selectionProblems, selectedScenarios, subscribedPackages } = require('./support/core/config/selection');
 
 try {
   // The settings, then what the command line selects (no scenario at all; the admin's scenarios on
@@ -30,9 +30,9 @@ try {
 // Workers inherit the coordinator's environment: the run's tag expressions (opt-in scenarios run only
 // when a --tags expression asks for them, support/advanced/opt-in.ts).
 if (process.env.RHOAI_RUN_TAGS === undefined)
-  process.env.RHOAI_RUN_TAGS = JSON.stringify(require('./support/config/selection').selectionOf(process.argv).tags);
+  process.env.RHOAI_RUN_TAGS = JSON.stringify(require('./support/core/config/selection').selectionOf(process.argv).tags);
 
-// Workers inherit the coordinator's environment: one id for the run (see support/target/run-coordination.ts).
+// Workers inherit the coordinator's environment: one id for the run (see support/core/target/run-coordination.ts).
 if (!/^\d+-[a-z0-9]+$/.test(process.env.RHOAI_RUN_ID || '')) process.env.RHOAI_RUN_ID = `${process.pid}-${Date.now().toString(36)}`;
 
 const reports = process.env.RHOAI_REPORTS_DIR ? path.resolve(process.env.RHOAI_REPORTS_DIR) : path.join(__dirname, 'reports');
@@ -47,7 +47,7 @@ module.exports = {
     require: ['support/**/*.ts', 'step-definitions/**/*.ts'],
     // Feature files named on the command line are the run's, not added to every feature's
     // (cucumber-js appends command-line paths to the configured ones).
-    paths: require('./support/config/selection').selectionOf(process.argv).paths ? [] : ['features/**/*.feature'],
+    paths: require('./support/core/config/selection').selectionOf(process.argv).paths ? [] : ['features/**/*.feature'],
     format: [
       'progress',
       `json:${inReports('cucumber.json')}`,

@@ -4,7 +4,7 @@
 // leaks: each runs cucumber-js in a child process with its own reports), then one plain line
 // `N passed, N failed, N skipped` (tests plus scenarios) that CI can read. Skipped: tests node:test
 // skipped, and scenarios that did not apply to the cluster (no step failed, some skipped, e.g. the
-// GPU items on a cluster without GPUs: support/not-applicable.ts).
+// GPU items on a cluster without GPUs: support/core/not-applicable.ts).
 //   node scripts/test.mjs          everything
 //   node scripts/test.mjs --unit   only the unit and integration tests
 import { spawn } from 'node:child_process';

@@ -1,6 +1,6 @@
 import { type DataTable, Given, Then, When } from '@cucumber/cucumber';
-import * as accelerators from '../support/accelerators';
-import type { RhoaiWorld } from '../support/world';
+import * as accelerators from '../support/install/accelerators';
+import type { RhoaiWorld } from '../support/core/world';
 
 function imageRows(table: DataTable): accelerators.NotebookImageRow[] {
   return table.hashes().map((row) => {

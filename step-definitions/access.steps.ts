@@ -6,7 +6,7 @@ import { assertHtpasswdEntry, assertHtpasswdFilePrivate } from '../support/acces
 import { assertOtherUsersKept, assertSecretHoldsAdmin, ensureHtpasswdSecret } from '../support/access/htpasswd-secret';
 import { addIdentityProvider, assertProvidersMerged, waitForOAuthRollout } from '../support/access/identity-provider';
 import * as provision from '../support/access/provisioning';
-import type { RhoaiWorld } from '../support/world';
+import type { RhoaiWorld } from '../support/core/world';
 
 // ---- oc login (INS-LOGIN-01) ----
 

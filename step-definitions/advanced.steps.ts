@@ -4,8 +4,8 @@ import * as clusterProxy from '../support/advanced/cluster-proxy';
 import * as customDomain from '../support/advanced/custom-domain';
 import * as meshCustomizations from '../support/advanced/mesh-customizations';
 import * as mirroring from '../support/advanced/mirroring';
-import { notApplicable } from '../support/not-applicable';
-import type { RhoaiWorld } from '../support/world';
+import { notApplicable } from '../support/core/not-applicable';
+import type { RhoaiWorld } from '../support/core/world';
 
 // ---- ADV-07: the trusted CA bundle's management states ----
 

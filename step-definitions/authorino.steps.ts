@@ -1,6 +1,6 @@
 import { Given, Then, When } from '@cucumber/cucumber';
-import * as authorino from '../support/authorino';
-import type { RhoaiWorld } from '../support/world';
+import * as authorino from '../support/install/authorino';
+import type { RhoaiWorld } from '../support/core/world';
 
 When('I create the Authorino {string} in {string}', function (this: RhoaiWorld, name: string, namespace: string) {
   return authorino.createAuthorino(this, name, namespace);

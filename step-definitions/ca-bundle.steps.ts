@@ -1,6 +1,6 @@
 import { Given, Then, When } from '@cucumber/cucumber';
-import * as caBundle from '../support/ca-bundle';
-import type { RhoaiWorld } from '../support/world';
+import * as caBundle from '../support/install/ca-bundle';
+import type { RhoaiWorld } from '../support/core/world';
 
 Given('the Red Hat OpenShift AI operator has made the DSCInitialization {string} Ready', async function (this: RhoaiWorld, name: string) {
   await caBundle.requireReadyDsci(this, name);

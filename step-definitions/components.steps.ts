@@ -1,7 +1,7 @@
 import { Given, Then, When } from '@cucumber/cucumber';
-import { assertCapacityFor } from '../support/capacity';
-import * as components from '../support/components';
-import type { RhoaiWorld } from '../support/world';
+import { assertCapacityFor } from '../support/install/capacity';
+import * as components from '../support/install/components';
+import type { RhoaiWorld } from '../support/core/world';
 
 // ---- identify the components (a scenario outline over the profiles) ----
 

@@ -1,6 +1,6 @@
 import { type DataTable, Given, Then, When } from '@cucumber/cucumber';
-import * as dashboard from '../support/dashboard-config';
-import type { RhoaiWorld } from '../support/world';
+import * as dashboard from '../support/install/dashboard-config';
+import type { RhoaiWorld } from '../support/core/world';
 
 /** | serving runtime | runtime | template | platform | rows of a feature table. */
 export function servingRuntimeRows(table: DataTable): dashboard.ServingRuntimeRow[] {

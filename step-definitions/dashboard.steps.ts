@@ -5,7 +5,7 @@ import * as images from '../support/dashboard/notebook-images';
 import * as people from '../support/dashboard/people';
 import * as runtimes from '../support/dashboard/serving-runtimes';
 import * as users from '../support/dashboard/user-management';
-import type { RhoaiWorld } from '../support/world';
+import type { RhoaiWorld } from '../support/core/world';
 
 defineParameterType({
   name: 'dashboardPerson',

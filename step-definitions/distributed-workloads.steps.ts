@@ -10,7 +10,7 @@ import {
 import * as kueue from '../support/distributed-workloads/kueue';
 import * as operators from '../support/distributed-workloads/operators';
 import { ensureDistributedWorkloadsProject } from '../support/distributed-workloads/projects';
-import type { RhoaiWorld } from '../support/world';
+import type { RhoaiWorld } from '../support/core/world';
 
 // ---- operator pods (DW-POD) ----
 

@@ -3,7 +3,7 @@ import * as certs from '../support/gateway/certificates';
 import * as gateways from '../support/gateway/gateways';
 import * as handshake from '../support/gateway/handshake';
 import * as secret from '../support/gateway/tls-secret';
-import type { RhoaiWorld } from '../support/world';
+import type { RhoaiWorld } from '../support/core/world';
 
 // ---- INS-GW-01..04: the certificates, with OpenSSL ----
 

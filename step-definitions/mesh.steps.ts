@@ -1,6 +1,6 @@
 import { Given, Then, When } from '@cucumber/cucumber';
-import * as mesh from '../support/mesh';
-import type { RhoaiWorld } from '../support/world';
+import * as mesh from '../support/install/mesh';
+import type { RhoaiWorld } from '../support/core/world';
 
 When('I create the ServiceMeshControlPlane {string} in {string}', function (this: RhoaiWorld, name: string, namespace: string) {
   return mesh.createControlPlane(this, name, namespace);

@@ -1,7 +1,7 @@
 import { Then, When } from '@cucumber/cucumber';
 import { deployMinio } from '../support/s3';
 import { assertBucketOnVolume, assertRoundTrip } from '../support/s3/check';
-import type { RhoaiWorld } from '../support/world';
+import type { RhoaiWorld } from '../support/core/world';
 
 function namespaceOf(world: RhoaiWorld): string {
   if (!world.namespace) throw new Error('no project yet: a step such as "Given a scratch namespace ..." must come first');

@@ -1,6 +1,6 @@
 import { Given, Then, When } from '@cucumber/cucumber';
-import * as olm from '../support/olm';
-import type { RhoaiWorld } from '../support/world';
+import * as olm from '../support/install/olm';
+import type { RhoaiWorld } from '../support/core/world';
 
 Given('the catalog offers the Red Hat OpenShift AI version this install pins', function (this: RhoaiWorld) {
   return olm.assertCatalogOffersPinnedVersion(this, 'rhods-operator');

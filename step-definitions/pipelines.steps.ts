@@ -40,7 +40,7 @@ import {
   scheduleTimeframe,
 } from '../support/pipelines/schedule-checks';
 import { assertPipelinesCaBundle, createPipelineServerWithCaBundle } from '../support/pipelines/ca-bundle';
-import type { RhoaiWorld } from '../support/world';
+import type { RhoaiWorld } from '../support/core/world';
 
 Given('the data science pipelines of the installed platform are running', function (this: RhoaiWorld) {
   return requirePipelinesPlatform(this);

@@ -2,7 +2,7 @@ import { Given, Then, When } from '@cucumber/cucumber';
 import * as selfProvisioning from '../support/questions/self-provisioning';
 import { ensureQuestionUsers } from '../support/questions/users';
 import * as workspaces from '../support/questions/workspaces';
-import type { RhoaiWorld } from '../support/world';
+import type { RhoaiWorld } from '../support/core/world';
 
 // ---- self-provisioning ----
 

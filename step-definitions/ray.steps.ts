@@ -2,7 +2,7 @@ import { Given, Then, When } from '@cucumber/cucumber';
 import * as mtls from '../support/distributed-workloads/ray-mtls';
 import * as ray from '../support/distributed-workloads/ray-scenarios';
 import * as workbench from '../support/distributed-workloads/ray-workbench';
-import type { RhoaiWorld } from '../support/world';
+import type { RhoaiWorld } from '../support/core/world';
 
 Given(
   'a Ray cluster {string} made as the CodeFlare SDK makes it, in the project for distributed workloads',

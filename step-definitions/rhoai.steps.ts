@@ -1,6 +1,6 @@
 import { Given, Then, When } from '@cucumber/cucumber';
-import * as rhoai from '../support/rhoai';
-import type { RhoaiWorld } from '../support/world';
+import * as rhoai from '../support/install/dsci';
+import type { RhoaiWorld } from '../support/core/world';
 
 Then(
   'the operator creates the DSCInitialization {string}, which waits for the Service Mesh until it is Unmanaged',

@@ -1,6 +1,6 @@
 import { Then, When } from '@cucumber/cucumber';
-import * as serverless from '../support/serverless';
-import type { RhoaiWorld } from '../support/world';
+import * as serverless from '../support/install/serverless';
+import type { RhoaiWorld } from '../support/core/world';
 
 When('I create the KnativeServing {string} in {string}', function (this: RhoaiWorld, name: string, namespace: string) {
   return serverless.createKnativeServing(this, name, namespace);

@@ -12,7 +12,7 @@ import { currentModel } from '../support/serving/models';
 import { assertProtectedModelReady, deployProtectedTutorialModel, requireTokenAuthentication } from '../support/serving/ready-models';
 import { assertSentTransactionsTellFraudApart, sendTutorialTransactions } from '../support/serving/served-fraud-model';
 import { assertModelTokenOf, assertTokenObjects, tokenFor } from '../support/serving/token-auth';
-import type { RhoaiWorld } from '../support/world';
+import type { RhoaiWorld } from '../support/core/world';
 
 const FRAUD = { runtimeDisplayName: 'OpenVINO Model Server', framework: 'onnx - 1', connection: 'My Storage', path: 'models/fraud' };
 

@@ -3,7 +3,7 @@ import { assertModelMeshServes } from '../support/serving/model-servers';
 import { assertModelFailsToLoad, currentModel } from '../support/serving/models';
 import { currentProject } from '../support/tutorial/projects';
 import { assertCaikitGenerates, tinyModelNotApplicable, uploadTinyModel } from '../support/serving/text-generation';
-import type { RhoaiWorld } from '../support/world';
+import type { RhoaiWorld } from '../support/core/world';
 
 // Not applicable (cucumber status skipped, the reason attached and logged) where the tiny model cannot load.
 Before({ tags: '@tiny-model' }, async function (this: RhoaiWorld) {

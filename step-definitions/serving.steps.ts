@@ -23,7 +23,7 @@ import {
 import { assertModelReady, deployReadyTutorialModel } from '../support/serving/ready-models';
 import { addModelServer } from '../support/serving/runtimes';
 import { assertServedModelTellsFraudApart, assertServesFraudMetadata } from '../support/serving/served-fraud-model';
-import type { RhoaiWorld } from '../support/world';
+import type { RhoaiWorld } from '../support/core/world';
 
 Given('the serving platforms of the installed platform are running', function (this: RhoaiWorld) {
   return requireServingPlatform(this);

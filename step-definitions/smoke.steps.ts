@@ -1,6 +1,6 @@
 import { Given, Then, When } from '@cucumber/cucumber';
-import * as smoke from '../support/smoke';
-import type { RhoaiWorld } from '../support/world';
+import * as smoke from '../support/install/smoke';
+import type { RhoaiWorld } from '../support/core/world';
 
 Given('the cluster answers', function (this: RhoaiWorld) {
   return smoke.clusterAnswers(this);

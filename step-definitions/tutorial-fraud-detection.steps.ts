@@ -19,7 +19,7 @@ import {
   assertPackageIndexReachable,
 } from '../support/tutorial/fraud-detection';
 import { createWorkbench } from '../support/tutorial/workbenches';
-import type { RhoaiWorld } from '../support/world';
+import type { RhoaiWorld } from '../support/core/world';
 
 Given(
   "the tutorial's project with S3 storage and the data connections {string} and {string}",

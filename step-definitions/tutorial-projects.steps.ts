@@ -22,7 +22,7 @@ import {
   ensureProjectStorage,
 } from '../support/tutorial/storage';
 import { dataConnectionSecretName } from '../support/tutorial/names';
-import type { RhoaiWorld } from '../support/world';
+import type { RhoaiWorld } from '../support/core/world';
 import assert from 'node:assert/strict';
 
 Given('the dashboard of the installed platform is running', function (this: RhoaiWorld) {

@@ -28,7 +28,7 @@ import {
   waitForWorkbenchRunning,
   waitForWorkbenchStopped,
 } from '../support/tutorial/workbenches';
-import type { RhoaiWorld } from '../support/world';
+import type { RhoaiWorld } from '../support/core/world';
 
 Given('the workbenches of the installed platform are running', function (this: RhoaiWorld) {
   return requireWorkbenchPlatform(this);

@@ -3,7 +3,7 @@
 // the token known to the API server as the admin (`oc whoami`), the User and Identity the claim
 // mapping creates on first login, and a refusal (401) with a wrong password.
 import assert from 'node:assert/strict';
-import type { RhoaiWorld } from '../world';
+import type { RhoaiWorld } from '../core/world';
 import { adminCredentials, entryVerifies, wrongPassword } from './admin-password';
 import { htpasswdEntries } from './htpasswd';
 import { htpasswdSecretRef, readHtpasswdSecret } from './htpasswd-secret';
@@ -11,7 +11,7 @@ import { OAUTH_CLUSTER } from './identity-provider';
 import { challengingLogin, describeOutcome, type LoginAttempt } from './oauth-login';
 import { whoami, withTokenClient } from './token-client';
 
-declare module '../world' {
+declare module '../core/world' {
   interface ScenarioFacts {
     /** The admin's last login through the OAuth server (its token registered as a secret). */
     adminLogin?: LoginAttempt;

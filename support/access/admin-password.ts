@@ -2,11 +2,11 @@
 // or on the twin one generated once and kept in RHOAI_WORK_DIR (session.adminPassword). A real
 // cluster without the variable is a clear error. The password is registered with the redactor.
 import { createHash, randomBytes } from 'node:crypto';
-import { session } from '../session';
-import type { RhoaiWorld } from '../world';
+import { session } from '../core/session';
+import type { RhoaiWorld } from '../core/world';
 import { verifies } from './htpasswd';
 
-declare module '../world' {
+declare module '../core/world' {
   interface ScenarioFacts {
     /** bcrypt verdicts already computed in this scenario (a verification costs ~0.2 s at cost 10). */
     bcryptVerdicts?: Map<string, boolean>;

@@ -3,8 +3,8 @@
 // then, with the new user's own token (INS-ADM-06), the proof that it acts as cluster-admin.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import type { ObjectRef } from '../cluster';
-import type { RhoaiWorld } from '../world';
+import type { ObjectRef } from '../core/cluster';
+import type { RhoaiWorld } from '../core/world';
 import { adminCredentials } from './admin-password';
 import { assertAccessToken } from './admin-login';
 import { canI, whoami, withTokenClient } from './token-client';

@@ -3,11 +3,11 @@
 // `oc whoami --show-server`, and which kind of credential the context holds — never the credential.
 import assert from 'node:assert/strict';
 import type { User } from '@kubernetes/client-node';
-import { session } from '../session';
-import type { RhoaiWorld } from '../world';
+import { session } from '../core/session';
+import type { RhoaiWorld } from '../core/world';
 import { whoami } from './token-client';
 
-declare module '../world' {
+declare module '../core/world' {
   interface ScenarioFacts {
     /** The current login: context, API server, kind of credential. */
     currentLogin?: { context: string; server: string; credential: string; kubeconfig: readonly string[] };

@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ensureWorkDir } from '../target/connect';
-import type { RhoaiWorld } from '../world';
+import { ensureWorkDir } from '../core/target/connect';
+import type { RhoaiWorld } from '../core/world';
 import { adminCredentials, entryVerifies } from './admin-password';
 import { bcryptHash, htpasswdEntries, verifies, withEntry } from './htpasswd';
 

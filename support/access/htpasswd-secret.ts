@@ -4,13 +4,13 @@
 // replaced, and when that entry already verifies against the password nothing is written (a
 // rewrite would make the authentication operator roll the OAuth server out again).
 import assert from 'node:assert/strict';
-import { ApiError, type KObject, type ObjectRef } from '../cluster';
-import type { RhoaiWorld } from '../world';
+import { ApiError, type KObject, type ObjectRef } from '../core/cluster';
+import type { RhoaiWorld } from '../core/world';
 import { adminCredentials, entryVerifies } from './admin-password';
 import { htpasswdEntries, isBcrypt, withEntry } from './htpasswd';
 import { readHtpasswdFile } from './htpasswd-file';
 
-declare module '../world' {
+declare module '../core/world' {
   interface ScenarioFacts {
     /** The Secret's entries before this scenario changed it (user → hash), to prove other users were kept. */
     htpasswdSecretBefore?: Map<string, string>;

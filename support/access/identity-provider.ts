@@ -13,11 +13,11 @@
 // last change of the configuration, then the Deployment fully rolled out; the login of INS-ADM-04
 // is the real proof.
 import assert from 'node:assert/strict';
-import { ApiError, conditionOf, type KObject, type ObjectRef } from '../cluster';
-import type { RhoaiWorld } from '../world';
+import { ApiError, conditionOf, type KObject, type ObjectRef } from '../core/cluster';
+import type { RhoaiWorld } from '../core/world';
 import { htpasswdSecretRef } from './htpasswd-secret';
 
-declare module '../world' {
+declare module '../core/world' {
   interface ScenarioFacts {
     /** OAuth cluster's identity providers before this scenario changed them. */
     identityProvidersBefore?: KObject[];

@@ -4,13 +4,13 @@
 // `X-CSRF-Token: 1`, as oc sends it, and no redirect following) is answered with a basic-auth
 // challenge (401, WWW-Authenticate: Basic); the same request with the credentials is answered
 // 302, the access token in the Location's fragment. Route hosts are reached with RHOAI_RESOLVE and
-// trusted by the system roots plus the cluster's ingress CA (support/http/route-trust.ts).
+// trusted by the system roots plus the cluster's ingress CA (support/core/http/route-trust.ts).
 import axios, { type AxiosResponse } from 'axios';
 import type * as https from 'node:https';
-import { withRetry, type RetryPolicy } from '../cluster/retry';
-import { routeHttpsAgent, routeTrust, type RouteTrust } from '../http/route-trust';
-import { session } from '../session';
-import type { RhoaiWorld } from '../world';
+import { withRetry, type RetryPolicy } from '../core/cluster/retry';
+import { routeHttpsAgent, routeTrust, type RouteTrust } from '../core/http/route-trust';
+import { session } from '../core/session';
+import type { RhoaiWorld } from '../core/world';
 
 export const CHALLENGING_CLIENT = 'openshift-challenging-client';
 const METADATA_PATH = '/.well-known/oauth-authorization-server';

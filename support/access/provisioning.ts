@@ -1,7 +1,7 @@
 // The provisioning tasks of the cluster-admin checklist, each idempotent and establishing what it
 // needs, so that any scenario can run alone: the htpasswd file (INS-ADM-01), the Secret
 // (INS-ADM-02), the identity provider rolled out (INS-ADM-03), cluster-admin (INS-ADM-05).
-import type { RhoaiWorld } from '../world';
+import type { RhoaiWorld } from '../core/world';
 import { grantClusterAdmin } from './cluster-admin';
 import { htpasswdEntries } from './htpasswd';
 import { ensureHtpasswdFile } from './htpasswd-file';

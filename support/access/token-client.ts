@@ -2,9 +2,9 @@
 // server, trusting the same CA and going through the same proxy as the harness's own connection:
 // what `oc login --token=... --server=...` gives a person.
 import { KubeConfig } from '@kubernetes/client-node';
-import { ClusterClient, ClusterConnection } from '../cluster';
-import { session } from '../session';
-import type { RhoaiWorld } from '../world';
+import { ClusterClient, ClusterConnection } from '../core/cluster';
+import { session } from '../core/session';
+import type { RhoaiWorld } from '../core/world';
 
 /** Runs `fn` with a client that authenticates with `token`; its connections are closed afterwards. */
 export async function withTokenClient<T>(

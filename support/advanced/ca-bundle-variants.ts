@@ -12,17 +12,17 @@
 // only, under the field manager that set them at install; the scenario ends with the install's
 // state (Managed, the custom CA) so that a later run finds what it left.
 import assert from 'node:assert/strict';
-import { describeRef, type KObject, type ObjectRef } from '../cluster';
-import { waitForListExplained, waitForObjectExplained } from '../cluster/explained-wait';
-import { applyAlongsideOwnedFields } from '../cluster/owned-fields';
-import { CA_CONFIG_MAP, CUSTOM_CA_KEY, assertBundleEverywhereEligible, fingerprints, type CustomCa } from '../ca-bundle';
+import { describeRef, type KObject, type ObjectRef } from '../core/cluster';
+import { waitForListExplained, waitForObjectExplained } from '../core/cluster/explained-wait';
+import { applyAlongsideOwnedFields } from '../core/cluster/owned-fields';
+import { CA_CONFIG_MAP, CUSTOM_CA_KEY, assertBundleEverywhereEligible, fingerprints, type CustomCa } from '../install/ca-bundle';
 import { certificatesOf } from '../gateway/x509';
-import { dsciRef } from '../rhoai';
-import type { RhoaiWorld } from '../world';
+import { dsciRef } from '../install/dsci';
+import type { RhoaiWorld } from '../core/world';
 
 export type TrustState = 'Managed' | 'Removed' | 'Unmanaged';
 
-declare module '../world' {
+declare module '../core/world' {
   interface ScenarioFacts {
     /** The bundle Unmanaged was set with: a different one, which the ConfigMaps must not get. */
     unmanagedBundle?: string;

@@ -11,11 +11,11 @@
 // overrides/initializer.go, pkg/lib/proxy/envvar.go). The scenario then removes the proxy again,
 // and a cleanup does so too when it fails half-way.
 import assert from 'node:assert/strict';
-import type { KObject, ObjectRef } from '../cluster';
-import { waitForListExplained, waitForObjectExplained } from '../cluster/explained-wait';
-import { fingerprints, type CustomCa } from '../ca-bundle';
-import { session } from '../session';
-import type { RhoaiWorld } from '../world';
+import type { KObject, ObjectRef } from '../core/cluster';
+import { waitForListExplained, waitForObjectExplained } from '../core/cluster/explained-wait';
+import { fingerprints, type CustomCa } from '../install/ca-bundle';
+import { session } from '../core/session';
+import type { RhoaiWorld } from '../core/world';
 
 const PROXY: ObjectRef = { apiVersion: 'config.openshift.io/v1', kind: 'Proxy', name: 'cluster' };
 const USER_CA: ObjectRef = { apiVersion: 'v1', kind: 'ConfigMap', name: 'user-ca-bundle', namespace: 'openshift-config' };
@@ -24,7 +24,7 @@ const OPERATOR: ObjectRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: '
 const ALWAYS_DIRECT = ['.cluster.local', '.svc', 'localhost', '127.0.0.1'];
 const TWIN_PROXY = 'http://proxy.twin.local:3128';
 
-declare module '../world' {
+declare module '../core/world' {
   interface ScenarioFacts {
     clusterProxy?: { url: string; noProxy: string; ca: CustomCa };
   }

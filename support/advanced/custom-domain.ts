@@ -20,18 +20,18 @@ import { X509Certificate } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tls from 'node:tls';
-import type { KObject, ObjectRef } from '../cluster';
-import { waitForObjectExplained } from '../cluster/explained-wait';
-import { withRetry, type RetryPolicy } from '../cluster/retry';
+import type { KObject, ObjectRef } from '../core/cluster';
+import { waitForObjectExplained } from '../core/cluster/explained-wait';
+import { withRetry, type RetryPolicy } from '../core/cluster/retry';
 import { readAppsDomain } from '../gateway/apps-domain';
 import { MESH_NAMESPACE } from '../gateway/gateways';
 import { problemsOf } from '../gateway/handshake';
-import { joinMesh } from '../mesh';
+import { joinMesh } from '../install/mesh';
 import { checkOpenSsl, runOpenSsl } from '../gateway/openssl';
 import { certificatesOf, describeCertificate, distinguishedName, keyMatchesCertificate } from '../gateway/x509';
-import { matchResolveRule } from '../http/resolve-rules';
-import { session } from '../session';
-import type { RhoaiWorld } from '../world';
+import { matchResolveRule } from '../core/http/resolve-rules';
+import { session } from '../core/session';
+import type { RhoaiWorld } from '../core/world';
 
 export const WILDCARD_SECRET = 'custom-domain-wildcard-certs';
 export const WILDCARD_GATEWAY = 'knative-custom-domain-gateway';
@@ -56,7 +56,7 @@ export interface CustomDomainMaterial {
   mapped: Pair;
 }
 
-declare module '../world' {
+declare module '../core/world' {
   interface ScenarioFacts {
     customDomain?: CustomDomainMaterial;
     /** The project the DomainMapping goes into. */

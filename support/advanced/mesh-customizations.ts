@@ -9,11 +9,11 @@
 // still works, and then re-applies the documented SMCP (the install's own apply), so the cluster is
 // as the installer left it.
 import assert from 'node:assert/strict';
-import type { KObject } from '../cluster';
-import { waitForObjectExplained } from '../cluster/explained-wait';
-import { applyAlongsideOwnedFields } from '../cluster/owned-fields';
-import { createControlPlane, waitForControlPlaneReady } from '../mesh';
-import type { RhoaiWorld } from '../world';
+import type { KObject } from '../core/cluster';
+import { waitForObjectExplained } from '../core/cluster/explained-wait';
+import { applyAlongsideOwnedFields } from '../core/cluster/owned-fields';
+import { createControlPlane, waitForControlPlaneReady } from '../install/mesh';
+import type { RhoaiWorld } from '../core/world';
 
 export const CUSTOM = {
   ingressReplicas: 2,

@@ -11,10 +11,10 @@
 // The mirror set changes every node (on a real cluster the pools roll): the scenario is opt-in and
 // removes its mirror set at its end, and in a cleanup when it fails half-way.
 import assert from 'node:assert/strict';
-import type { KObject, ObjectRef } from '../cluster';
-import { waitForObjectExplained } from '../cluster/explained-wait';
-import { session } from '../session';
-import type { RhoaiWorld } from '../world';
+import type { KObject, ObjectRef } from '../core/cluster';
+import { waitForObjectExplained } from '../core/cluster/explained-wait';
+import { session } from '../core/session';
+import type { RhoaiWorld } from '../core/world';
 
 const MC_API = 'machineconfiguration.openshift.io/v1';
 const SET_NAME = 'rhoai-2-9-mirror';
@@ -28,7 +28,7 @@ interface MirrorPlan {
   mirrors: { source: string; mirrors: string[] }[];
 }
 
-declare module '../world' {
+declare module '../core/world' {
   interface ScenarioFacts {
     mirrorPlan?: MirrorPlan;
   }

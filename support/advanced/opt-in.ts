@@ -6,8 +6,8 @@
 // '@install or @advanced'` or `--tags @req.ADV-08` run them. Each puts the cluster back afterwards.
 import { Before, type ITestCaseHookParameter } from '@cucumber/cucumber';
 import { askedFor, OPT_IN } from './opt-in-selection';
-import { notApplicable } from '../not-applicable';
-import type { RhoaiWorld } from '../world';
+import { notApplicable } from '../core/not-applicable';
+import type { RhoaiWorld } from '../core/world';
 
 function runTags(): string[] {
   try {

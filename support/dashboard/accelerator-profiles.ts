@@ -5,16 +5,16 @@
 // which the workbench form offers (enabled profiles of the dashboard namespace:
 // frontend/src/pages/notebookController/screens/server/AcceleratorProfileSelectField.tsx) and whose
 // toleration lets workbench pods onto the tainted GPU nodes. Deleted afterwards.
-import type { KObject, ObjectRef } from '../cluster';
+import type { KObject, ObjectRef } from '../core/cluster';
 import { applicationsNamespace } from '../serving/runtimes';
-import type { RhoaiWorld } from '../world';
+import type { RhoaiWorld } from '../core/world';
 import { AcceleratorProfilesPage, type Toleration } from './accelerator-profiles-page';
 import { attachScreenshot } from './browser';
 import { dashboardOrigin } from './login';
 import { k8sNameOf } from './notebook-images';
 import { chrome } from './people';
 
-declare module '../world' {
+declare module '../core/world' {
   interface ScenarioFacts {
     dashboardAccelerator?: { ref: ObjectRef; displayName: string; identifier: string; tolerations: Toleration[] };
   }

@@ -17,13 +17,13 @@ import * as path from 'node:path';
 import * as tls from 'node:tls';
 import { rootCertificates } from 'node:tls';
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { matchResolveRule, type ResolveRule } from '../http/resolve-rules';
-import { routeTrust } from '../http/route-trust';
-import { session } from '../session';
-import type { RhoaiWorld } from '../world';
+import { matchResolveRule, type ResolveRule } from '../core/http/resolve-rules';
+import { routeTrust } from '../core/http/route-trust';
+import { session } from '../core/session';
+import type { RhoaiWorld } from '../core/world';
 import { redactZip } from './trace-redaction';
 
-declare module '../world' {
+declare module '../core/world' {
   interface ScenarioFacts {
     /** The scenario's browser context and page (support/dashboard/browser.ts). */
     browser?: ScenarioBrowser;

@@ -6,15 +6,15 @@
 // the ConfigMap odh-segment-key-config (segmentKeyEnabled). What the scenario changes is put back
 // afterwards, as it was found (the objects' earlier values, restored on the cluster).
 import { expect } from '@playwright/test';
-import type { KObject, ObjectRef } from '../cluster';
+import type { KObject, ObjectRef } from '../core/cluster';
 import { applicationsNamespace } from '../serving/runtimes';
-import type { RhoaiWorld } from '../world';
+import type { RhoaiWorld } from '../core/world';
 import { attachScreenshot } from './browser';
 import { ClusterSettingsPage, CULLER_HELP, PVC_HELP, SAVED_TOAST } from './cluster-settings-page';
 import { dashboardOrigin } from './login';
 import { chrome } from './people';
 
-declare module '../world' {
+declare module '../core/world' {
   interface ScenarioFacts {
     /** Whether the scenario already registered the restore of the cluster settings. */
     clusterSettingsRestore?: boolean;

@@ -6,12 +6,12 @@
 // The password goes only into the password field, with the trace paused (support/dashboard/browser.ts).
 import { expect } from '@playwright/test';
 import { oauthServer } from '../access/oauth-login';
-import type { RhoaiWorld } from '../world';
+import type { RhoaiWorld } from '../core/world';
 import { applicationsNamespace } from '../serving/runtimes';
 import { attachScreenshot, endSession, pauseTrace, resumeTrace, scenarioPage } from './browser';
 import { AppChrome } from './app-chrome';
 
-declare module '../world' {
+declare module '../core/world' {
   interface ScenarioFacts {
     /** Who is logged in to the dashboard in this scenario's browser. */
     dashboardUser?: string;

@@ -6,15 +6,15 @@
 // labelled opendatahub.io/notebook-image=true: frontend/src/pages/projects/screens/spawner/
 // useImageStreams and workloads.md §4). The ImageStream is the scenario's: deleted afterwards.
 import { expect } from '@playwright/test';
-import type { ObjectRef } from '../cluster';
+import type { ObjectRef } from '../core/cluster';
 import { applicationsNamespace } from '../serving/runtimes';
-import type { RhoaiWorld } from '../world';
+import type { RhoaiWorld } from '../core/world';
 import { attachScreenshot } from './browser';
 import { dashboardOrigin } from './login';
 import { NotebookImagesPage } from './notebook-images-page';
 import { chrome } from './people';
 
-declare module '../world' {
+declare module '../core/world' {
   interface ScenarioFacts {
     customImage?: { url: string; name: string; ref: ObjectRef };
   }

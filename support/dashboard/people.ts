@@ -7,7 +7,7 @@ import { expect } from '@playwright/test';
 import { adminCredentials } from '../access/admin-password';
 import { provisionClusterAdmin } from '../access/provisioning';
 import { ensureQuestionUsers, questionPeople, userPassword } from '../questions/users';
-import type { RhoaiWorld } from '../world';
+import type { RhoaiWorld } from '../core/world';
 import { AppChrome, SETTINGS_LINKS } from './app-chrome';
 import { attachScreenshot } from './browser';
 import { dashboardOrigin, logInToDashboard } from './login';

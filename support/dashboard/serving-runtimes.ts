@@ -7,15 +7,15 @@
 // apiProtocol) and offered for single-model deployments. The custom Template is deleted afterwards.
 import { expect } from '@playwright/test';
 import * as yaml from 'js-yaml';
-import type { KObject } from '../cluster';
+import type { KObject } from '../core/cluster';
 import { applicationsNamespace, offeredTemplates } from '../serving/runtimes';
-import type { RhoaiWorld } from '../world';
+import type { RhoaiWorld } from '../core/world';
 import { attachScreenshot } from './browser';
 import { dashboardOrigin } from './login';
 import { chrome } from './people';
 import { ServingRuntimesPage } from './serving-runtimes-page';
 
-declare module '../world' {
+declare module '../core/world' {
   interface ScenarioFacts {
     customRuntime?: { name: string; displayName: string };
   }

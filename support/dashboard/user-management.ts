@@ -6,13 +6,13 @@
 import { expect } from '@playwright/test';
 import { questionPeople } from '../questions/users';
 import { applicationsNamespace } from '../serving/runtimes';
-import type { RhoaiWorld } from '../world';
+import type { RhoaiWorld } from '../core/world';
 import { attachScreenshot } from './browser';
 import { ADMIN_GROUPS, GroupSettingsPage, USER_GROUPS } from './group-settings-page';
 import { dashboardOrigin } from './login';
 import { chrome } from './people';
 
-declare module '../world' {
+declare module '../core/world' {
   interface ScenarioFacts {
     /** The groups config as the scenario found it (put back afterwards). */
     groupsBefore?: { adminGroups: string; allowedGroups: string };

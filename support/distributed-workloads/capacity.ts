@@ -12,7 +12,7 @@
 //               a container's limit where it has no request, plus the pod overhead);
 //   quota     = free rounded down: cpu to whole cores, memory to whole GiB, GPUs to whole devices
 //               (never below 0).
-import type { KObject } from '../cluster';
+import type { KObject } from '../core/cluster';
 import { formatQuantity, GIB, parseQuantity } from './quantity';
 
 export const QUOTA_RESOURCES = ['cpu', 'memory', 'nvidia.com/gpu'] as const;

@@ -12,14 +12,14 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { KubeConfig } from '@kubernetes/client-node';
 import * as yaml from 'js-yaml';
-import { ClusterConnection, WaitTimeoutError, type KObject, type ObjectRef } from '../cluster';
-import type { IngressDomainExpectation } from '../config/settings-distributed-workloads';
+import { ClusterConnection, WaitTimeoutError, type KObject, type ObjectRef } from '../core/cluster';
+import type { IngressDomainExpectation } from '../core/config/settings-distributed-workloads';
 import { readAppsDomain } from '../gateway/apps-domain';
-import { session } from '../session';
-import type { RhoaiWorld } from '../world';
+import { session } from '../core/session';
+import type { RhoaiWorld } from '../core/world';
 import { APPLICATIONS_NAMESPACE, assertDistributedWorkloadsManaged, componentOf, waitForComponentCrds } from './components';
 
-declare module '../world' {
+declare module '../core/world' {
   interface ScenarioFacts {
     /** codeflare-operator-config as read in this scenario. */
     codeflareConfig?: CodeFlareConfig;

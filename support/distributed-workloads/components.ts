@@ -2,8 +2,8 @@
 // DataScienceCluster default-dsc, the operator each deploys in the applications namespace, the
 // `<component>Ready` condition the 2.9 operator reports for it, and the CRDs it brings.
 import assert from 'node:assert/strict';
-import type { KObject, ObjectRef } from '../cluster';
-import type { RhoaiWorld } from '../world';
+import type { KObject, ObjectRef } from '../core/cluster';
+import type { RhoaiWorld } from '../core/world';
 
 export const DSC_API = 'datasciencecluster.opendatahub.io/v1';
 export const DSC_NAME = 'default-dsc';

@@ -2,14 +2,14 @@
 // the one ClusterQueue with quotas sized to the cluster, a LocalQueue in every data science project,
 // and the status Kueue reports for them.
 import assert from 'node:assert/strict';
-import { ApiError, WaitTimeoutError, type KObject, type ObjectRef } from '../cluster';
-import type { RhoaiWorld } from '../world';
+import { ApiError, WaitTimeoutError, type KObject, type ObjectRef } from '../core/cluster';
+import type { RhoaiWorld } from '../core/world';
 import { describeCapacity, QUOTA_RESOURCES, sizeQuotas, type Quotas } from './capacity';
 import { waitForComponentCrds } from './components';
 import { dataScienceProjects, ensureDistributedWorkloadsProject } from './projects';
 import { formatQuantity, parseQuantity } from './quantity';
 
-declare module '../world' {
+declare module '../core/world' {
   interface ScenarioFacts {
     /** The quotas the scenario gave the ClusterQueue. */
     clusterQueueQuotas?: Quotas;

@@ -2,8 +2,8 @@
 // kueue-controller-manager pods Running and Ready in the applications namespace, their Deployments
 // available (`oc get deploy ... ` AVAILABLE 1), and default-dsc's `<component>Ready` conditions.
 import assert from 'node:assert/strict';
-import type { KObject } from '../cluster';
-import type { RhoaiWorld } from '../world';
+import type { KObject } from '../core/cluster';
+import type { RhoaiWorld } from '../core/world';
 import { componentOf, DSC_NAME, dscRef } from './components';
 
 /** Container states that do not heal by waiting. */

@@ -2,8 +2,8 @@
 // them (minus openshift*, kube* and the dashboard's own namespace; workloads.md §3.1). The install
 // keeps one of its own, RHOAI_DW_PROJECT, so that quota coverage is proved on a real project.
 import assert from 'node:assert/strict';
-import type { KObject, ObjectRef } from '../cluster';
-import type { RhoaiWorld } from '../world';
+import type { KObject, ObjectRef } from '../core/cluster';
+import type { RhoaiWorld } from '../core/world';
 import { APPLICATIONS_NAMESPACE } from './components';
 
 export const DASHBOARD_LABEL = 'opendatahub.io/dashboard';

@@ -4,8 +4,8 @@
 // JobSubmissionClient does (cluster.job_client: the dashboard URL and the Authorization header of
 // TokenAuthentication). Every status it returns is the Ray API's answer.
 import * as https from 'node:https';
-import type { ResolveRule } from '../http/resolve-rules';
-import { routeHttpsAgent, type RouteTrust } from '../http/route-trust';
+import type { ResolveRule } from '../core/http/resolve-rules';
+import { routeHttpsAgent, type RouteTrust } from '../core/http/route-trust';
 
 export type RayJobStatus = 'PENDING' | 'RUNNING' | 'STOPPED' | 'SUCCEEDED' | 'FAILED';
 export const TERMINAL_STATUSES: readonly RayJobStatus[] = ['STOPPED', 'SUCCEEDED', 'FAILED'];

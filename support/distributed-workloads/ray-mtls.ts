@@ -8,10 +8,10 @@
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import * as tls from 'node:tls';
-import type { KObject } from '../cluster';
-import { matchResolveRule } from '../http/resolve-rules';
-import { session } from '../session';
-import type { RhoaiWorld } from '../world';
+import type { KObject } from '../core/cluster';
+import { matchResolveRule } from '../core/http/resolve-rules';
+import { session } from '../core/session';
+import type { RhoaiWorld } from '../core/world';
 import { rayClusterRef } from './ray';
 
 const TLS_ENV = 'RAY_USE_TLS';

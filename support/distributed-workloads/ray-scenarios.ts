@@ -1,8 +1,8 @@
 // The tasks and questions of the Ray scenarios (features/20-distributed-workloads/04-ray-jobs.feature).
 import assert from 'node:assert/strict';
-import type { KObject } from '../cluster';
+import type { KObject } from '../core/cluster';
 import { readServiceAccountToken } from '../serving/token-auth';
-import type { RhoaiWorld } from '../world';
+import type { RhoaiWorld } from '../core/world';
 import { ensureQuotaManagement, KUEUE_API, localQueueRef } from './kueue';
 import { DASHBOARD_LABEL } from './projects';
 import {

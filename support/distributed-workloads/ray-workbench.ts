@@ -6,15 +6,15 @@
 // as the Ray dashboard's oauth-proxy requires.
 import assert from 'node:assert/strict';
 import { readServiceAccountToken } from '../serving/token-auth';
-import { session } from '../session';
+import { session } from '../core/session';
 import { ensureTutorialWorkbench } from '../tutorial/fraud-detection';
 import { assertSucceeded, execInWorkbench } from '../tutorial/workbench-checks';
 import { currentWorkbench } from '../tutorial/workbenches';
-import type { RhoaiWorld } from '../world';
+import type { RhoaiWorld } from '../core/world';
 
 const SA = 'distributed-workloads-user';
 
-declare module '../world' {
+declare module '../core/world' {
   interface ScenarioFacts {
     /** Who `oc login` in the workbench terminal logged in as, and what it said. */
     workbenchLogin?: { user: string; login: string };

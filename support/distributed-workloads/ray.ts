@@ -9,10 +9,10 @@
 //   utils.tsx getStatusInfo, in its evaluation order: Failed, Succeeded, Evicted, Inadmissible,
 //   Pending, Running, Admitted).
 import assert from 'node:assert/strict';
-import { WaitTimeoutError, type KObject, type ObjectRef } from '../cluster';
-import { routeTrust } from '../http/route-trust';
-import { session } from '../session';
-import type { RhoaiWorld } from '../world';
+import { WaitTimeoutError, type KObject, type ObjectRef } from '../core/cluster';
+import { routeTrust } from '../core/http/route-trust';
+import { session } from '../core/session';
+import type { RhoaiWorld } from '../core/world';
 import { KUEUE_API, localQueueRef } from './kueue';
 import { RayJobsClient, TERMINAL_STATUSES, type RayJobDetails, type RayJobStatus } from './ray-jobs-client';
 
@@ -24,7 +24,7 @@ export const RAY_IMAGE = 'quay.io/project-codeflare/ray:2.20.0-py39-cu118';
 export const rayClusterRef = (name: string, namespace: string): ObjectRef => ({ apiVersion: RAY_API, kind: 'RayCluster', name, namespace });
 export const rayJobRef = (name: string, namespace: string): ObjectRef => ({ apiVersion: RAY_API, kind: 'RayJob', name, namespace });
 
-declare module '../world' {
+declare module '../core/world' {
   interface ScenarioFacts {
     /** Ray clusters this scenario made, by name. */
     rayClusters?: Record<string, { name: string; namespace: string }>;

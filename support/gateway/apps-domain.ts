@@ -1,7 +1,7 @@
 // The cluster's apps domain, read as §7.1 of the reference reads it:
 // `oc get ingresses.config.openshift.io cluster -o jsonpath='{.spec.domain}'`.
 import assert from 'node:assert/strict';
-import type { RhoaiWorld } from '../world';
+import type { RhoaiWorld } from '../core/world';
 
 const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
 

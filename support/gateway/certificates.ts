@@ -19,9 +19,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { X509Certificate } from 'node:crypto';
-import { REPORTS_DIR } from '../paths';
-import { ensureWorkDir } from '../target/connect';
-import type { RhoaiWorld } from '../world';
+import { REPORTS_DIR } from '../core/paths';
+import { ensureWorkDir } from '../core/target/connect';
+import type { RhoaiWorld } from '../core/world';
 import { commonNameOf, readAppsDomain } from './apps-domain';
 import { withDirectoryLock } from './lock';
 import { checkOpenSsl, runOpenSsl } from './openssl';
@@ -66,7 +66,7 @@ export interface GatewayFacts {
   wildcard?: Provenance;
 }
 
-declare module '../world' {
+declare module '../core/world' {
   interface ScenarioFacts {
     /** The secure gateway's certificate directory and what the scenario did with its material. */
     gateway?: GatewayFacts;

@@ -6,8 +6,8 @@
 // The Gateways select the Service Mesh ingress gateway pods (label knative: ingressgateway, set by
 // the ServiceMeshControlPlane's gateways.ingress.service.metadata.labels), so the mesh comes first.
 import assert from 'node:assert/strict';
-import { hasCondition, UnknownKindError, type KObject, type ObjectRef } from '../cluster';
-import type { RhoaiWorld } from '../world';
+import { hasCondition, UnknownKindError, type KObject, type ObjectRef } from '../core/cluster';
+import type { RhoaiWorld } from '../core/world';
 import { TLS_SECRET } from './certificates';
 
 export const MESH_NAMESPACE = 'istio-system';

@@ -11,12 +11,12 @@ import assert from 'node:assert/strict';
 import * as https from 'node:https';
 import * as tls from 'node:tls';
 import { X509Certificate } from 'node:crypto';
-import type { KObject, ObjectRef } from '../cluster';
-import { withRetry, type RetryPolicy } from '../cluster/retry';
-import { resolvingHttpsAgent } from '../http/agent';
-import { matchResolveRule, type ResolveRule } from '../http/resolve-rules';
-import { session } from '../session';
-import type { RhoaiWorld } from '../world';
+import type { KObject, ObjectRef } from '../core/cluster';
+import { withRetry, type RetryPolicy } from '../core/cluster/retry';
+import { resolvingHttpsAgent } from '../core/http/agent';
+import { matchResolveRule, type ResolveRule } from '../core/http/resolve-rules';
+import { session } from '../core/session';
+import type { RhoaiWorld } from '../core/world';
 import { TLS_SECRET, wildcardMaterial } from './certificates';
 import { INGRESS_GATEWAY, MESH_NAMESPACE } from './gateways';
 import { certificatesOf, describeCertificate, distinguishedName, isIssuedBy } from './x509';
@@ -27,7 +27,7 @@ const CONNECT_TIMEOUT_MS = 30_000;
 /** Covers the router's reload after admitting a Route (ROUTER_RELOAD_INTERVAL, 5 s) and SDS pushing a new credential. */
 const HANDSHAKE_RETRY: RetryPolicy = { attempts: 6, baseDelayMs: 500, maxDelayMs: 5_000 };
 
-declare module '../world' {
+declare module '../core/world' {
   interface ScenarioFacts {
     /** The host the secure gateway is checked through (INS-GW-07), and how it answered. */
     gatewayCheck?: { host: string; answer?: { status: number; server: string | undefined } };

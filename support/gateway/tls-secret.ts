@@ -2,7 +2,7 @@
 // check a person makes with `oc get secret wildcard-certs -n istio-system` (TYPE kubernetes.io/tls),
 // plus that it holds this run's wildcard certificate and the key that goes with it.
 import assert from 'node:assert/strict';
-import type { KObject, ObjectRef } from '../cluster';
+import type { KObject, ObjectRef } from '../core/cluster';
 import { TLS_SECRET, wildcardMaterial, type GatewayWorld } from './certificates';
 import { certificatesOf, describeCertificate, keyMatchesCertificate } from './x509';
 

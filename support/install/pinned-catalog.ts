@@ -5,9 +5,9 @@
 // selected scenarios subscribe to in RHOAI_RUN_SUBSCRIBES (internal, like RHOAI_RUN_ID; parallel
 // workers inherit it); the scenario INS-OP-01 still proves the same check in the report.
 import { BeforeAll } from '@cucumber/cucumber';
-import { ClusterClient } from '../cluster';
-import { assertCatalogsOfferPins } from '../olm';
-import { session } from '../session';
+import { ClusterClient } from '../core/cluster';
+import { assertCatalogsOfferPins } from './olm';
+import { session } from '../core/session';
 
 export const RUN_SUBSCRIBES_VARIABLE = 'RHOAI_RUN_SUBSCRIBES';
 

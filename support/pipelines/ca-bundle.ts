@@ -6,13 +6,13 @@
 // (ARTIFACT_COPY_STEP_CABUNDLE_*). Nothing cluster-wide changes: the DSCInitialization's trusted CA
 // bundle is left as it was.
 import assert from 'node:assert/strict';
-import { DEFAULT_INGRESS_CA, INGRESS_CA_KEY } from '../http/route-trust';
-import type { RhoaiWorld } from '../world';
+import { DEFAULT_INGRESS_CA, INGRESS_CA_KEY } from '../core/http/route-trust';
+import type { RhoaiWorld } from '../core/world';
 import { ARTIFACTS_CONNECTION, DSPA_NAME, externalStorageOf, waitForPipelineServer } from './server';
 import { dataConnection } from '../s3';
 import { dataConnectionSecretName } from '../tutorial/names';
 
-declare module '../world' {
+declare module '../core/world' {
   interface ScenarioFacts {
     pipelinesCa?: { pem: string; dsciBundle: string };
   }

@@ -2,7 +2,7 @@
 // pipeline server uses (UI-DC-02/03), its pipeline versions (UI-PIPE-01), a run of type once
 // (UI-PIPE-02), and a succeeded run to review (UI-PIPE-08/09).
 import assert from 'node:assert/strict';
-import type { RhoaiWorld } from '../world';
+import type { RhoaiWorld } from '../core/world';
 import { assertRunSucceeded, currentPipeline, importPipeline, pipelineFile, runOnce, waitForRunEnd } from './runs';
 import { currentPipelineServer, dspaRef, withKfp, type Database } from './server';
 
@@ -63,7 +63,7 @@ export async function uploadSecondVersion(world: RhoaiWorld): Promise<void> {
   );
 }
 
-declare module '../world' {
+declare module '../core/world' {
   interface ScenarioFacts {
     secondVersion?: string;
   }

@@ -3,12 +3,12 @@
 // schedules and their review. The steps call these tasks; each establishes what it needs when it
 // is missing, so that a scenario can run alone and a second run repeats nothing.
 import assert from 'node:assert/strict';
-import { componentState } from '../dashboard-config';
+import { componentState } from '../install/dashboard-config';
 import { scenarioProject } from '../tutorial/projects';
 import { addDataConnection, ensureBucket, ensureProjectStorage } from '../tutorial/storage';
 import { ensureTutorialProject } from '../tutorial/fraud-detection';
 import { requireDashboardPlatform } from '../tutorial/platform';
-import type { RhoaiWorld } from '../world';
+import type { RhoaiWorld } from '../core/world';
 import { configurePipelineServer, DSPA_API, dspaRef, waitForPipelineServer, type Database } from './server';
 
 export * from './server';

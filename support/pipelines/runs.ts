@@ -10,12 +10,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
-import { type KObject } from '../cluster';
-import { FIXTURES_DIR } from '../paths';
+import { type KObject } from '../core/cluster';
+import { FIXTURES_DIR } from '../core/paths';
 import { withS3 } from '../s3';
 import { assertStoredModel, MODEL_KEY } from '../tutorial/fraud-detection';
 import { reachableDataConnection } from '../tutorial/storage';
-import type { RhoaiWorld } from '../world';
+import type { RhoaiWorld } from '../core/world';
 import { KfpApiError, type KfpClient } from './kfp-client';
 import type { Run } from './kfp-types';
 import { currentPipelineServer, withKfp } from './server';
@@ -31,7 +31,7 @@ export interface ImportedPipeline {
   text: string;
 }
 
-declare module '../world' {
+declare module '../core/world' {
   interface ScenarioFacts {
     pipeline?: ImportedPipeline;
     /** Runs of the scenario, by what the steps call them. */

@@ -1,7 +1,7 @@
 // The schedule scenarios' tasks and questions (UI-PIPE-03..07): each makes a recurring run, waits on
 // its ScheduledWorkflow for what the scheduler must have done, and asserts the runs it made.
 import assert from 'node:assert/strict';
-import type { RhoaiWorld } from '../world';
+import type { RhoaiWorld } from '../core/world';
 import { parseCron6 } from './cron';
 import {
   assertScheduledAt,

@@ -8,8 +8,8 @@
 // reads the runs through the API (filter recurring_run_id). Periodic and cron schedules take minutes
 // on a real cluster; the twin runs each schedule on a faster clock (RHOAI_TWIN_PIPELINES_CLOCK_RATE).
 import assert from 'node:assert/strict';
-import type { KObject } from '../cluster';
-import type { RhoaiWorld } from '../world';
+import type { KObject } from '../core/cluster';
+import type { RhoaiWorld } from '../core/world';
 import type { RecurringRunRequest } from './kfp-client';
 import type { RecurringRun, Run } from './kfp-types';
 import { currentPipeline, experimentId } from './runs';
@@ -25,7 +25,7 @@ export interface ScheduleRequest {
   catchup?: boolean;
 }
 
-declare module '../world' {
+declare module '../core/world' {
   interface ScenarioFacts {
     schedules?: Record<string, { recurringRun: RecurringRun; request: ScheduleRequest }>;
   }

@@ -10,15 +10,15 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type * as https from 'node:https';
-import type { KObject, ObjectRef } from '../cluster';
-import { waitForObjectExplained } from '../cluster/explained-wait';
-import { routeHttpsAgent, routeTrust } from '../http/route-trust';
+import type { KObject, ObjectRef } from '../core/cluster';
+import { waitForObjectExplained } from '../core/cluster/explained-wait';
+import { routeHttpsAgent, routeTrust } from '../core/http/route-trust';
 import { dataConnection } from '../s3';
-import { session } from '../session';
+import { session } from '../core/session';
 import { readServiceAccountToken } from '../serving/token-auth';
 import { dataConnectionSecretName } from '../tutorial/names';
 import { dashboardOrigin } from '../tutorial/workbenches';
-import type { RhoaiWorld } from '../world';
+import type { RhoaiWorld } from '../core/world';
 import { KfpClient } from './kfp-client';
 
 export const DSPA_API = 'datasciencepipelinesapplications.opendatahub.io/v1alpha1';
@@ -45,7 +45,7 @@ export interface PipelineServerFacts {
   url: string;
 }
 
-declare module '../world' {
+declare module '../core/world' {
   interface ScenarioFacts {
     pipelineServer?: PipelineServerFacts;
   }

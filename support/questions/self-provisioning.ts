@@ -12,8 +12,8 @@
 // "You may not request a new project via this API." (or the cluster's projectRequestMessage) for the
 // data scientist, granted for the admin.
 import assert from 'node:assert/strict';
-import { ApiError, type ClusterClient, type KObject, type ObjectRef } from '../cluster';
-import type { RhoaiWorld } from '../world';
+import { ApiError, type ClusterClient, type KObject, type ObjectRef } from '../core/cluster';
+import type { RhoaiWorld } from '../core/world';
 import { asUser, questionPeople } from './users';
 
 const RBAC_API = 'rbac.authorization.k8s.io/v1';

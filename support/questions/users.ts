@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ApiError, type ClusterClient, type KObject, type ObjectRef } from '../cluster';
+import { ApiError, type ClusterClient, type KObject, type ObjectRef } from '../core/cluster';
 import { entryVerifies } from '../access/admin-password';
 import { bcryptHash, htpasswdEntries, withEntry } from '../access/htpasswd';
 import { htpasswdSecretRef, readHtpasswdSecret } from '../access/htpasswd-secret';
@@ -18,10 +18,10 @@ import { waitForOAuthRollout } from '../access/identity-provider';
 import { challengingLogin, describeOutcome } from '../access/oauth-login';
 import { configureIdentityProvider } from '../access/provisioning';
 import { whoami, withTokenClient } from '../access/token-client';
-import { ensureWorkDir } from '../target/connect';
-import type { RhoaiWorld } from '../world';
+import { ensureWorkDir } from '../core/target/connect';
+import type { RhoaiWorld } from '../core/world';
 
-declare module '../world' {
+declare module '../core/world' {
   interface ScenarioFacts {
     /** Access tokens of the questions' users, by user (registered as secrets). */
     questionTokens?: Map<string, string>;

@@ -11,10 +11,10 @@
 // one field manager, so a re-run (the group grew, or nothing changed) touches nothing that exists;
 // a workspace whose owner left the group is neither changed nor deleted: it is reported as orphaned.
 import assert from 'node:assert/strict';
-import { ApiError, type ClusterClient, type KObject, type ObjectRef } from '../cluster';
+import { ApiError, type ClusterClient, type KObject, type ObjectRef } from '../core/cluster';
 import { createLocalQueue, ensureQuotaManagement, localQueueRef } from '../distributed-workloads/kueue';
 import { grantPermission } from '../tutorial/projects';
-import type { RhoaiWorld } from '../world';
+import type { RhoaiWorld } from '../core/world';
 import { workspaceName } from './names';
 import { asUser, groupMembers, questionPeople, removeGroupMember } from './users';
 
@@ -39,7 +39,7 @@ export interface WorkspaceRun {
   versions: Map<string, string>;
 }
 
-declare module '../world' {
+declare module '../core/world' {
   interface ScenarioFacts {
     /** The runs of the workspace provisioning in this scenario, oldest first. */
     workspaceRuns?: WorkspaceRun[];

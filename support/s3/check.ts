@@ -2,8 +2,8 @@
 // back byte for byte, and a command in the storage pod sees the bucket on its volume.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readyPod, runInPod } from '../exec';
-import type { RhoaiWorld } from '../world';
+import { readyPod, runInPod } from '../core/exec';
+import type { RhoaiWorld } from '../core/world';
 import type { S3Connection } from './connection';
 import { withS3 } from './index';
 

@@ -1,8 +1,8 @@
 // Where S3 is and how to sign for it: from a data connection Secret as the dashboard makes it
 // (AWS_S3_ENDPOINT, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_DEFAULT_REGION, AWS_S3_BUCKET) or
 // from the settings (RHOAI_S3_*). The secret key never appears in describe().
-import type { KObject } from '../cluster';
-import type { Settings } from '../config';
+import type { KObject } from '../core/cluster';
+import type { Settings } from '../core/config';
 
 export interface S3Connection {
   /** http(s)://host[:port] of the S3 API; buckets are addressed path-style below it. */

@@ -2,10 +2,10 @@
 // deployed into the project) and a client that reaches it from where the harness runs — route hosts
 // through RHOAI_RESOLVE and trusted with the cluster's ingress CA. What a scenario learns about its
 // storage is kept in world.facts.s3.
-import { resolvingHttpAgent } from '../http/agent';
-import { routeHttpsAgent, routeTrust } from '../http/route-trust';
-import { session } from '../session';
-import type { RhoaiWorld } from '../world';
+import { resolvingHttpAgent } from '../core/http/agent';
+import { routeHttpsAgent, routeTrust } from '../core/http/route-trust';
+import { session } from '../core/session';
+import type { RhoaiWorld } from '../core/world';
 import { describeConnection, fromDataConnection, fromSettings, type S3Connection } from './connection';
 import { deployMinio } from './minio';
 import { S3Store } from './store';
@@ -21,7 +21,7 @@ export {
 export { deployMinio, minioCredentials, waitForAdmittedRoute, MINIO_REGION, MINIO_SECRET, MINIO_S3_ROUTE } from './minio';
 export { S3RequestError, S3Store, type ObjectHead, type S3Exchange } from './store';
 
-declare module '../world' {
+declare module '../core/world' {
   interface ScenarioFacts {
     /** The S3 storage of the scenario's project. */
     s3?: S3Connection;

@@ -7,9 +7,9 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { conditionOf, type KObject } from '../cluster';
-import { ensureWorkDir } from '../target/connect';
-import type { RhoaiWorld } from '../world';
+import { conditionOf, type KObject } from '../core/cluster';
+import { ensureWorkDir } from '../core/target/connect';
+import type { RhoaiWorld } from '../core/world';
 import type { S3Connection } from './connection';
 
 export const MINIO_SECRET = 'minio-root-user';

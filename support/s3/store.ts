@@ -1,6 +1,6 @@
 // An S3 client for the harness (@aws-sdk/client-s3), set up for S3-compatible servers as
 // toolchain.md says: path-style addressing, checksums only when an operation requires them, and the
-// HTTP(S) agents of support/http (RHOAI_RESOLVE host overrides, the cluster's route CA). Every call
+// HTTP(S) agents of support/core/http (RHOAI_RESOLVE host overrides, the cluster's route CA). Every call
 // is recorded (operation, target, status) so a scenario can attach the exchanges; a failure names
 // the operation, the object, the endpoint and S3's error code.
 import type * as http from 'node:http';

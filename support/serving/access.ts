@@ -6,15 +6,15 @@
 // that selects them with the extension provider of the mesh config, and the model's AuthConfig.
 import assert from 'node:assert/strict';
 import * as yaml from 'js-yaml';
-import { WaitTimeoutError, type KObject } from '../cluster';
-import { InferenceClient, type Exchange } from '../inference';
+import { WaitTimeoutError, type KObject } from '../core/cluster';
+import { InferenceClient, type Exchange } from './inference';
 import { scenarioProject } from '../tutorial/projects';
-import type { RhoaiWorld } from '../world';
+import type { RhoaiWorld } from '../core/world';
 import { externalEndpoint, MESH_NAMESPACE } from './endpoints';
 import { type DeployedModel } from './models';
 import { readServiceAccountToken, type ModelToken } from './token-auth';
 
-declare module '../world' {
+declare module '../core/world' {
   interface ScenarioFacts {
     /** The last inference exchange of the scenario, and what it sent. */
     lastExchange?: { exchange: Exchange; credential: string };

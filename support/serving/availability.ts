@@ -5,9 +5,9 @@
 // odh-model-controller, which both share), the serving.kserve.io kinds are served, and the dashboard
 // offers the runtimes and both platforms.
 import assert from 'node:assert/strict';
-import { hasCondition, type KObject } from '../cluster';
-import { assertServingPlatformsEnabled, componentState, dashboardNamespace, requireDashboard } from '../dashboard-config';
-import type { RhoaiWorld } from '../world';
+import { hasCondition, type KObject } from '../core/cluster';
+import { assertServingPlatformsEnabled, componentState, dashboardNamespace, requireDashboard } from '../install/dashboard-config';
+import type { RhoaiWorld } from '../core/world';
 import { offeredTemplates } from './runtimes';
 
 const HOW =

@@ -7,8 +7,8 @@
 //     odh-model-controller creates when the model server has an external route; the dashboard's
 //     endpoint is https://<host>/v2/models/<model>/infer (workloads.md §5.3).
 import assert from 'node:assert/strict';
-import type { KObject } from '../cluster';
-import type { RhoaiWorld } from '../world';
+import type { KObject } from '../core/cluster';
+import type { RhoaiWorld } from '../core/world';
 import { isvcRef, type DeployedModel } from './models';
 
 const ROUTE_API = 'route.openshift.io/v1';

@@ -5,8 +5,8 @@
 // output) is a probability, and the tutorial's rule calls fraud above 0.95. A model that does not
 // tell them apart — both on the same side of 0.95 — fails the check.
 import assert from 'node:assert/strict';
-import { flatten, type InferenceClient, v2InferResponse, v2ModelMetadata, type V2ModelMetadata } from '../inference';
-import type { RhoaiWorld } from '../world';
+import { flatten, type InferenceClient, v2InferResponse, v2ModelMetadata, type V2ModelMetadata } from './inference';
+import type { RhoaiWorld } from '../core/world';
 import type { Endpoint } from './endpoints';
 import { FEATURE_COUNT, scale, type FraudScaler } from './scaler';
 

@@ -3,9 +3,9 @@
 // modelmesh-enabled=true, and KServe leaves ModelMesh InferenceServices alone. An absence has no
 // event, so it is watched for a quiet period: any ModelMesh pod, Deployment or status appearing
 // within it fails the step at once.
-import { WaitTimeoutError, type KObject } from '../cluster';
+import { WaitTimeoutError, type KObject } from '../core/cluster';
 import { dataConnectionSecretName, k8sName } from '../tutorial/names';
-import type { RhoaiWorld } from '../world';
+import type { RhoaiWorld } from '../core/world';
 import { addModelServer } from './runtimes';
 
 /** Adds a multi-model server and a model on it, whatever the project's platform (deleted after the scenario). */

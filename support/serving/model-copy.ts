@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { withS3 } from '../s3';
 import { reachableDataConnection } from '../tutorial/storage';
-import type { RhoaiWorld } from '../world';
+import type { RhoaiWorld } from '../core/world';
 
 export async function copyTutorialModel(world: RhoaiWorld, bucket: string, prefix: string): Promise<void> {
   const storage = world.facts.storage;

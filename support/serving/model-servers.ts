@@ -3,9 +3,9 @@
 // platform the project's model server (ModelMesh's Deployment modelmesh-serving-<server>) that all
 // of the project's models share.
 import assert from 'node:assert/strict';
-import { hasCondition, WaitTimeoutError, type KObject } from '../cluster';
+import { hasCondition, WaitTimeoutError, type KObject } from '../core/cluster';
 import { k8sName } from '../tutorial/names';
-import type { RhoaiWorld } from '../world';
+import type { RhoaiWorld } from '../core/world';
 import { isvcRef, type DeployedModel } from './models';
 import { applicationsNamespace, assertModelServer, RUNTIME_API } from './runtimes';
 

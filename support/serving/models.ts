@@ -3,9 +3,9 @@
 // modelStatus.states.activeModelState Loaded — what the dashboard shows), and what the scenario
 // learns about them (world.facts.serving).
 import assert from 'node:assert/strict';
-import type { KObject, ObjectRef } from '../cluster';
+import type { KObject, ObjectRef } from '../core/cluster';
 import { dataConnectionSecretName, k8sName } from '../tutorial/names';
-import type { RhoaiWorld } from '../world';
+import type { RhoaiWorld } from '../core/world';
 import { choosePlatform } from './platform';
 import { addModelServer, SERVER_SIZES } from './runtimes';
 
@@ -20,7 +20,7 @@ export interface DeployedModel {
   runtime: string;
 }
 
-declare module '../world' {
+declare module '../core/world' {
   interface ScenarioFacts {
     /** The models this scenario deployed or found, by `<namespace>/<name>`; the last one is `current`. */
     serving?: { models: Record<string, DeployedModel>; current?: string };

@@ -9,8 +9,8 @@
 // apply: the harness applies the Namespace's other labels (opendatahub.io/dashboard) elsewhere
 // under the same field manager, and an apply of this one label would drop those.
 import assert from 'node:assert/strict';
-import type { KObject, ObjectRef } from '../cluster';
-import type { RhoaiWorld } from '../world';
+import type { KObject, ObjectRef } from '../core/cluster';
+import type { RhoaiWorld } from '../core/world';
 
 export const MODELMESH_LABEL = 'modelmesh-enabled';
 

@@ -2,7 +2,7 @@
 // Ready with its model Loaded (on the multi-model platform, after the model server's pods), and
 // odh-model-controller's authorization settled for it — a token required or not (awaitAuthorization).
 import { ensureModelStored } from '../tutorial/fraud-detection';
-import type { RhoaiWorld } from '../world';
+import type { RhoaiWorld } from '../core/world';
 import { assertTokenEnforced, awaitAuthorization } from './access';
 import { assertModelServerPods } from './model-servers';
 import { assertKServeReady, deploySingleModel, waitForModelReady, type DeployedModel, type SingleModelRequest } from './models';

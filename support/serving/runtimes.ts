@@ -9,9 +9,9 @@
 // Template (servingRuntimes.ts l.69: `servingRuntime.metadata.name`, the runtime taken from the
 // template): "ovms" for the ovms Template, "caikit-tgis-runtime" for caikit-tgis-serving-template.
 import assert from 'node:assert/strict';
-import type { KObject } from '../cluster';
+import type { KObject } from '../core/cluster';
 import { k8sName } from '../tutorial/names';
-import type { RhoaiWorld } from '../world';
+import type { RhoaiWorld } from '../core/world';
 
 export const TEMPLATE_API = 'template.openshift.io/v1';
 export const RUNTIME_API = 'serving.kserve.io/v1alpha1';

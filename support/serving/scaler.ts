@@ -9,8 +9,8 @@
 // Nothing is fitted or guessed by the harness: if neither file is there, the step fails saying so.
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import type { ExecResult } from '../exec';
-import type { RhoaiWorld } from '../world';
+import type { ExecResult } from '../core/exec';
+import type { RhoaiWorld } from '../core/world';
 
 export interface FraudScaler {
   mean: number[];
@@ -19,7 +19,7 @@ export interface FraudScaler {
   source: string;
 }
 
-declare module '../world' {
+declare module '../core/world' {
   interface ScenarioFacts {
     /** The StandardScaler the tutorial's training fitted. */
     fraudScaler?: FraudScaler;

@@ -2,15 +2,15 @@
 // endpoint (with or without the model's token), the model's v2 metadata, and the tutorial's
 // transactions scaled with the training's scaler (tutorialScaler), judged by fraud-check.ts.
 import assert from 'node:assert/strict';
-import { InferenceClient } from '../inference';
-import type { RhoaiWorld } from '../world';
+import { InferenceClient } from './inference';
+import type { RhoaiWorld } from '../core/world';
 import { externalEndpoint } from './endpoints';
 import { assertVerdicts, checkFraudVerdicts, fraudModelMetadata, infer, TUTORIAL_TRANSACTIONS, type Verdict } from './fraud-check';
 import type { DeployedModel } from './models';
 import type { ModelToken } from './token-auth';
 import { tutorialScaler } from './tutorial-scaler';
 
-declare module '../world' {
+declare module '../core/world' {
   interface ScenarioFacts {
     /** The verdicts of the tutorial's transactions a step obtained, for a later Then. */
     verdicts?: { legitimate: Verdict; fraudulent: Verdict };

@@ -3,10 +3,10 @@
 // (POST <endpoint>/api/v1/task/text-generation {model_id, inputs, parameters}) checked against the
 // continuation the model defines.
 import assert from 'node:assert/strict';
-import { InferenceClient } from '../inference';
-import { session } from '../session';
+import { InferenceClient } from './inference';
+import { session } from '../core/session';
 import { withS3 } from '../s3';
-import type { RhoaiWorld } from '../world';
+import type { RhoaiWorld } from '../core/world';
 import { externalEndpoint } from './endpoints';
 import type { DeployedModel } from './models';
 import { greedyContinuation, tinyCaikitFiles, tinyModel, tinyModelFiles } from './tiny-llm';

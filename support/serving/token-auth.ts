@@ -6,9 +6,9 @@
 // security.opendatahub.io/enable-auth=true on it. The token is base64decode(data.token) of that
 // Secret, as the dashboard shows it. Enforcement is odh-model-controller's and Authorino's.
 import assert from 'node:assert/strict';
-import type { KObject } from '../cluster';
+import type { KObject } from '../core/cluster';
 import { k8sName } from '../tutorial/names';
-import type { RhoaiWorld } from '../world';
+import type { RhoaiWorld } from '../core/world';
 import { currentModel, isvcRef, type DeployedModel } from './models';
 
 export const DEFAULT_TOKEN_NAME = 'default-name';
@@ -20,7 +20,7 @@ export interface ModelToken {
   token: string;
 }
 
-declare module '../world' {
+declare module '../core/world' {
   interface ScenarioFacts {
     /** Tokens this scenario read, by what they are for (e.g. "fraud-sa", "outsider"). */
     tokens?: Record<string, ModelToken>;

@@ -3,7 +3,7 @@
 import { cloneDirectory, ensureModelTrained } from '../tutorial/fraud-detection';
 import { execInWorkbench } from '../tutorial/workbench-checks';
 import { currentWorkbench } from '../tutorial/workbenches';
-import type { RhoaiWorld } from '../world';
+import type { RhoaiWorld } from '../core/world';
 import { readFraudScaler, type FraudScaler } from './scaler';
 
 export async function tutorialScaler(world: RhoaiWorld): Promise<FraudScaler> {

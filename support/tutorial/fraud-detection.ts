@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describeOnnx, inspectOnnx, type OnnxSummary } from '../onnx';
 import { withS3 } from '../s3';
-import type { RhoaiWorld } from '../world';
+import type { RhoaiWorld } from '../core/world';
 import { tutorialProject } from './projects';
 import { addDataConnection, ensureBucket, ensureProjectStorage, reachableDataConnection } from './storage';
 import { assertSucceeded, execInWorkbench } from './workbench-checks';

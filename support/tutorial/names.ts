@@ -1,7 +1,7 @@
 // Names as the RHOAI 2.9 dashboard (odh-dashboard v2.22) derives them, and the names of the
 // projects the tutorial scenarios create.
 import { createHash } from 'node:crypto';
-import type { Settings } from '../config';
+import type { Settings } from '../core/config';
 
 /** translateDisplayNameForK8s: trimmed, lower case, whitespace to "-", anything else but [a-z0-9-] dropped. */
 export function k8sName(displayName: string): string {

@@ -3,10 +3,10 @@
 // images and sizes exist and Notebooks have their controllers. The tutorials do not install the
 // platform themselves: on a real cluster run them after the installer, e.g. `--tags "@install or
 // @tutorial"`, or where it is installed; on the embedded twin the harness runs the installer first
-// when a run needs it (support/target/install-first.ts).
+// when a run needs it (support/core/target/install-first.ts).
 import assert from 'node:assert/strict';
-import { componentState, requireDashboard } from '../dashboard-config';
-import type { RhoaiWorld } from '../world';
+import { componentState, requireDashboard } from '../install/dashboard-config';
+import type { RhoaiWorld } from '../core/world';
 
 const HOW =
   'the tutorials run on an installed platform: run them after the installer (--tags "@install or @tutorial") or against a cluster where RHOAI is installed';

@@ -4,8 +4,8 @@
 // label, minus openshift*, kube* and its own namespace. Permissions as its Permissions tab writes
 // them (RoleBindings of admin or edit to users and groups), checked with SubjectAccessReviews.
 import assert from 'node:assert/strict';
-import { ApiError, type KObject, type ObjectRef } from '../cluster';
-import type { RhoaiWorld } from '../world';
+import { ApiError, type KObject, type ObjectRef } from '../core/cluster';
+import type { RhoaiWorld } from '../core/world';
 import { keepForRun } from './run-scope';
 import { scenarioProjectName, stableChars } from './names';
 
@@ -22,7 +22,7 @@ export interface ProjectFacts {
   shared: boolean;
 }
 
-declare module '../world' {
+declare module '../core/world' {
   interface ScenarioFacts {
     /** The data science project the scenario works in. */
     project?: ProjectFacts;

@@ -18,18 +18,18 @@ import {
 } from '@cucumber/cucumber';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ClusterClient } from '../cluster';
-import { session } from '../session';
-import { ensureWorkDir } from '../target/connect';
-import { claimOnce, runDirectory } from '../target/run-coordination';
-import type { RhoaiWorld } from '../world';
+import { ClusterClient } from '../core/cluster';
+import { session } from '../core/session';
+import { ensureWorkDir } from '../core/target/connect';
+import { claimOnce, runDirectory } from '../core/target/run-coordination';
+import type { RhoaiWorld } from '../core/world';
 
 /** The tag of the scenarios that work in the tutorial's project (RHOAI_TUTORIAL_PROJECT). */
 export const TUTORIAL_PROJECT_TAG = '@fraud-detection-project';
 
 setParallelCanAssign(parallelCanAssignHelpers.atMostOnePicklePerTag([TUTORIAL_PROJECT_TAG]));
 
-declare module '../world' {
+declare module '../core/world' {
   interface ScenarioFacts {
     /** Projects this scenario recorded for deletion at the end of the run. */
     runScopedProjects?: string[];

@@ -11,9 +11,9 @@
 // MinIO through its route minio-s3, and says so in the report.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import type { KObject } from '../cluster';
+import type { KObject } from '../core/cluster';
 import { DATA_CONNECTION_KEYS, dataConnection, describeConnection, MINIO_S3_ROUTE, projectStorage, withS3, type S3Connection } from '../s3';
-import type { RhoaiWorld } from '../world';
+import type { RhoaiWorld } from '../core/world';
 import { dataConnectionSecretName } from './names';
 
 export interface ProjectStorage {
@@ -26,7 +26,7 @@ export interface ProjectStorage {
   minio: boolean;
 }
 
-declare module '../world' {
+declare module '../core/world' {
   interface ScenarioFacts {
     /** The S3 storage of the scenario's project, as the harness and as pods reach it. */
     storage?: ProjectStorage;

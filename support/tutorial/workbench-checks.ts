@@ -4,13 +4,13 @@
 // workbench's container over the Kubernetes exec protocol, as `oc exec` would.
 import assert from 'node:assert/strict';
 import * as https from 'node:https';
-import type { KObject } from '../cluster';
-import { runInPod, type ExecOptions, type ExecResult } from '../exec';
-import { notApplicable } from '../not-applicable';
-import { routeHttpsAgent, routeTrust } from '../http/route-trust';
+import type { KObject } from '../core/cluster';
+import { runInPod, type ExecOptions, type ExecResult } from '../core/exec';
+import { notApplicable } from '../core/not-applicable';
+import { routeHttpsAgent, routeTrust } from '../core/http/route-trust';
 import { waitForAdmittedRoute } from '../s3';
-import { session } from '../session';
-import type { RhoaiWorld } from '../world';
+import { session } from '../core/session';
+import type { RhoaiWorld } from '../core/world';
 import { dataConnectionSecretName } from './names';
 import { currentWorkbench, notebookSize, workbenchPod, NOTEBOOK_API } from './workbenches';
 

@@ -6,13 +6,13 @@
 // never hard-coded. Running is judged as the dashboard judges it: not stopped, and a pod labelled
 // notebook-name=<name> whose containers are all ready and running.
 import assert from 'node:assert/strict';
-import { UnknownKindError, type KObject, type ObjectRef } from '../cluster';
-import { waitForListExplained } from '../cluster/explained-wait';
-import { allocatableCount, schedulingTaints, tolerates, type Toleration } from '../accelerators';
-import { schedulable } from '../capacity';
-import { dashboardNamespace } from '../dashboard-config';
+import { UnknownKindError, type KObject, type ObjectRef } from '../core/cluster';
+import { waitForListExplained } from '../core/cluster/explained-wait';
+import { allocatableCount, schedulingTaints, tolerates, type Toleration } from '../install/accelerators';
+import { schedulable } from '../install/capacity';
+import { dashboardNamespace } from '../install/dashboard-config';
 import { GIB, parseQuantity } from '../distributed-workloads/quantity';
-import type { RhoaiWorld } from '../world';
+import type { RhoaiWorld } from '../core/world';
 import { currentProject } from './projects';
 import { dataConnectionSecretName, k8sName, stableChars, translateUsername } from './names';
 import { addDataConnection } from './storage';
@@ -69,7 +69,7 @@ export interface WorkbenchFacts {
   dataConnections: string[];
 }
 
-declare module '../world' {
+declare module '../core/world' {
   interface ScenarioFacts {
     /** The workbench the scenario created. */
     workbench?: WorkbenchFacts;

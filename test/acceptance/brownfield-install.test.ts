@@ -139,7 +139,7 @@ describe('the installer on a brownfield cluster', () => {
   });
 
   test('the keeping checks had something to keep: the run reports the users and providers it kept', () => {
-    // The reports hold every step's attachments (support/report): the htpasswd and provider steps say what they kept.
+    // The reports hold every step's attachments (support/core/report): the htpasswd and provider steps say what they kept.
     const text = filesUnder(run.reports)
       .filter((f) => f.endsWith('.json'))
       .map((f) => readFileSync(f, 'utf8'))

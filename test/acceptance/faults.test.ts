@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { scenariosUnder } from '../../support/config/selection';
+import { scenariosUnder } from '../../support/core/config/selection';
 import { describe, test } from 'node:test';
 import parseTagExpression from '@cucumber/tag-expressions';
 import * as yaml from 'js-yaml';

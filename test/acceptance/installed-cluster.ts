@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { scenariosUnder } from '../../support/config/selection';
+import { scenariosUnder } from '../../support/core/config/selection';
 import { ROOT, runHarness, scratch } from './harness-run';
 import { startStandaloneTwin } from './standalone-twin';
 
@@ -122,7 +122,7 @@ const platformAt = new Map<string, boolean>();
 /**
  * Whether the cluster of a point has the platform (the DataScienceCluster default-dsc): from there
  * on a run may start with any installer feature (before it, the embedded twin's run would install
- * first, support/target/install-first.ts).
+ * first, support/core/target/install-first.ts).
  */
 export function hasPlatform(point: InstallPoint): boolean {
   let known = platformAt.get(point.snapshot);

@@ -30,7 +30,7 @@ import { loadavg, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { KubeConfig } from '@kubernetes/client-node';
-import { ClusterClient, ClusterConnection, type ApiRequest, type KObject, type ObjectRef } from '../../support/cluster';
+import { ClusterClient, ClusterConnection, type ApiRequest, type KObject, type ObjectRef } from '../../support/core/cluster';
 import { WorkQueue } from '../../twin/controllers/runtime';
 import { startTwin, type Twin } from '../../twin/server';
 

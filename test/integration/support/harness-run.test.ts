@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PROJECT_ROOT } from '../../../support/paths';
+import { PROJECT_ROOT } from '../../../support/core/paths';
 import { FakeKubeApi } from '../../unit/support/helpers/fake-kube-api';
 
 const PASSWORD = 'SuperSecret-Passw0rd-42';
@@ -21,8 +21,8 @@ Feature: secrets never reach a report
 `;
 
 const LEAK_STEPS = `import { When } from '@cucumber/cucumber';
-import { session } from '../support/session';
-import type { RhoaiWorld } from '../support/world';
+import { session } from '../support/core/session';
+import type { RhoaiWorld } from '../support/core/world';
 
 When('a step handles the admin password and the cluster token', async function (this: RhoaiWorld) {
   const password = await session.adminPassword();

@@ -8,10 +8,10 @@ import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ClusterClient, WaitTimeoutError, hasCondition, type KObject } from '../../../support/cluster';
-import { PROJECT_ROOT, TWIN_CLI } from '../../../support/paths';
-import { loadKubeconfig } from '../../../support/target/kubeconfig';
-import { startTwinProcess } from '../../../support/target/twin-process';
+import { ClusterClient, WaitTimeoutError, hasCondition, type KObject } from '../../../support/core/cluster';
+import { PROJECT_ROOT, TWIN_CLI } from '../../../support/core/paths';
+import { loadKubeconfig } from '../../../support/core/target/kubeconfig';
+import { startTwinProcess } from '../../../support/core/target/twin-process';
 
 const TWIN_MISSING = fs.existsSync(TWIN_CLI) ? false : 'twin/cli.ts does not exist yet';
 const GROUP = 'harness.test';

@@ -1,4 +1,4 @@
-// pods/exec and pods/log of the twin, through the harness's support/exec.ts (client-node's Exec over
+// pods/exec and pods/log of the twin, through the harness's support/core/exec.ts (client-node's Exec over
 // WebSocket) and a raw WebSocket client: stdout, stderr and exit codes from the status channel, the
 // v5 CLOSE of stdin, v4 Status documents, unknown commands, RBAC (create pods/exec), the API
 // server's refusals, the timeout, and logs.
@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CoreV1Api } from '@kubernetes/client-node';
 import WebSocket from 'ws';
-import { ExecError, execInPod } from '../../../support/exec';
+import { ExecError, execInPod } from '../../../support/core/exec';
 import type { KObject } from '../../../twin/api/types';
 import { kubeConfigWithToken, serverErrors, startLocalTwin, type LocalTwin } from './helpers';
 import { deployMinio } from './minio-helpers';

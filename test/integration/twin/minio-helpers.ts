@@ -3,9 +3,9 @@
 // reach its route through RHOAI_RESOLVE, and event-driven waits on the twin's store.
 import type { KObject } from '../../../twin/api/types';
 import type { TwinClient } from '../../../twin/api/client';
-import { renderFixture } from '../../../support/fixtures';
-import { resolvingHttpsAgent } from '../../../support/http/agent';
-import { parseResolveRules } from '../../../support/http/resolve-rules';
+import { renderFixture } from '../../../support/core/fixtures';
+import { resolvingHttpsAgent } from '../../../support/core/http/agent';
+import { parseResolveRules } from '../../../support/core/http/resolve-rules';
 import { S3Store } from '../../../support/s3/store';
 import type { LocalTwin } from './helpers';
 

@@ -125,8 +125,8 @@ describe('cluster network and router', () => {
       'route custom admitted',
     );
     const https = await import('node:https');
-    const { resolvingHttpsAgent } = await import('../../../support/http/agent');
-    const { parseResolveRules } = await import('../../../support/http/resolve-rules');
+    const { resolvingHttpsAgent } = await import('../../../support/core/http/agent');
+    const { parseResolveRules } = await import('../../../support/core/http/resolve-rules');
     const seen = await new Promise<{ status: number; cn?: string }>((resolve, reject) => {
       https
         .get(

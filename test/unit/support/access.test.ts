@@ -18,10 +18,10 @@ import { bindingName } from '../../../support/access/cluster-admin';
 import { credentialKind } from '../../../support/access/current-login';
 import { bcryptHash, htpasswdEntries, isBcrypt, verifies, withEntry } from '../../../support/access/htpasswd';
 import { assertHtpasswdEntry, ensureHtpasswdFile, htpasswdFilePath } from '../../../support/access/htpasswd-file';
-import { ApiError, type ClusterClient, type KObject } from '../../../support/cluster';
-import { ConfigurationError, loadSettings } from '../../../support/config';
-import { routeTrust } from '../../../support/http/route-trust';
-import type { RhoaiWorld } from '../../../support/world';
+import { ApiError, type ClusterClient, type KObject } from '../../../support/core/cluster';
+import { ConfigurationError, loadSettings } from '../../../support/core/config';
+import { routeTrust } from '../../../support/core/http/route-trust';
+import type { RhoaiWorld } from '../../../support/core/world';
 
 const CA = '-----BEGIN CERTIFICATE-----\nMIIBingress\n-----END CERTIFICATE-----\n';
 

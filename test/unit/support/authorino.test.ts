@@ -3,9 +3,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import * as yaml from 'js-yaml';
-import type { KObject } from '../../../support/cluster';
-import { renderOne } from '../../../support/fixtures';
-import { mergeProviders, meshConfigProblem } from '../../../support/authorino';
+import type { KObject } from '../../../support/core/cluster';
+import { renderOne } from '../../../support/core/fixtures';
+import { mergeProviders, meshConfigProblem } from '../../../support/install/authorino';
 
 const authorino = {
   name: 'redhat-ods-applications-auth-provider',

@@ -7,8 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import forge from 'node-forge';
-import { bundleProblem, fingerprints, hasOptedOut, isReservedNamespace, readCustomCaFile } from '../../../support/ca-bundle';
-import type { KObject } from '../../../support/cluster';
+import { bundleProblem, fingerprints, hasOptedOut, isReservedNamespace, readCustomCaFile } from '../../../support/install/ca-bundle';
+import type { KObject } from '../../../support/core/cluster';
 
 function selfSigned(cn: string): string {
   const keys = forge.pki.rsa.generateKeyPair(1024);

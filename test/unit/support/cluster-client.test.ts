@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { ClusterClient, WaitFailedError, WaitTimeoutError, hasCondition, type KObject } from '../../../support/cluster';
+import { ClusterClient, WaitFailedError, WaitTimeoutError, hasCondition, type KObject } from '../../../support/core/cluster';
 import { FakeKubeApi } from './helpers/fake-kube-api';
 
 const NS = 'demo';

@@ -7,8 +7,8 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
-import type { KObject } from '../../../support/cluster';
-import { capacityOf, nodeSize, requirementsOf, schedulable, shortfall } from '../../../support/capacity';
+import type { KObject } from '../../../support/core/cluster';
+import { capacityOf, nodeSize, requirementsOf, schedulable, shortfall } from '../../../support/install/capacity';
 import {
   COMPONENTS,
   dscProblems,
@@ -19,10 +19,10 @@ import {
   PROFILES,
   profileDsc,
   type Profile,
-} from '../../../support/components';
-import { renderFixture } from '../../../support/fixtures';
-import { renderPatch } from '../../../support/rhoai';
-import type { RhoaiWorld } from '../../../support/world';
+} from '../../../support/install/components';
+import { renderFixture } from '../../../support/core/fixtures';
+import { renderPatch } from '../../../support/install/dsci';
+import type { RhoaiWorld } from '../../../support/core/world';
 
 /** Just what rendering needs of a World. */
 const world = { render: (name: string, vars: Record<string, unknown>) => renderFixture(name, vars) } as unknown as RhoaiWorld;

@@ -9,8 +9,8 @@ import {
   loadSettings,
   secretSettingValues,
   settingsReferenceMarkdown,
-} from '../../../support/config';
-import { PROJECT_ROOT } from '../../../support/paths';
+} from '../../../support/core/config';
+import { PROJECT_ROOT } from '../../../support/core/paths';
 
 describe('settings', () => {
   it('has defaults for everything', () => {

@@ -3,8 +3,8 @@
 // is enabled (absent from templateDisablement).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { platformsOf, runtimeDisplayName, runtimeProblem, type ServingRuntimeRow } from '../../../support/dashboard-config';
-import type { KObject } from '../../../support/cluster';
+import { platformsOf, runtimeDisplayName, runtimeProblem, type ServingRuntimeRow } from '../../../support/install/dashboard-config';
+import type { KObject } from '../../../support/core/cluster';
 
 const template = (name: string, runtime: string, platforms: string, display?: string): KObject => ({
   apiVersion: 'template.openshift.io/v1',

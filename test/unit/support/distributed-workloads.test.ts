@@ -2,8 +2,8 @@
 // the settings, reading codeflare-operator-config as the operator does, and stuck containers.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { KObject } from '../../../support/cluster';
-import { loadSettings, ConfigurationError } from '../../../support/config';
+import type { KObject } from '../../../support/core/cluster';
+import { loadSettings, ConfigurationError } from '../../../support/core/config';
 import { describeCapacity, podRequests, sizeQuotas } from '../../../support/distributed-workloads/capacity';
 import {
   configMismatches,

@@ -1,4 +1,4 @@
-// support/exec.ts against a fake API server that speaks only v4.channel.k8s.io, as OpenShift 4.15
+// support/core/exec.ts against a fake API server that speaks only v4.channel.k8s.io, as OpenShift 4.15
 // (Kubernetes 1.28) does: the exit code decoded from the v4 Status, stdin sent but left open (v4
 // cannot close it alone), the API server's refusal kept in the error, a stream that ends without a
 // status, an internal error status, and the timeout.
@@ -8,7 +8,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ExecError, execInPod, transcript } from '../../../support/exec';
+import { ExecError, execInPod, transcript } from '../../../support/core/exec';
 
 type Script = (ws: WebSocket, command: string[]) => void;
 
@@ -19,7 +19,7 @@ const seen: { url: string; protocols?: string; stdin: Buffer[] }[] = [];
 
 const frame = (channel: number, data: string | Buffer = '') => Buffer.concat([Buffer.from([channel]), Buffer.from(data)]);
 
-describe('support/exec (a v4 server)', () => {
+describe('support/core/exec (a v4 server)', () => {
   before(async () => {
     const wss = new WebSocketServer({
       noServer: true,

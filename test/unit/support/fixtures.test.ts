@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { FixtureError, renderFixture, renderOne, renderTemplate } from '../../../support/fixtures';
+import { FixtureError, renderFixture, renderOne, renderTemplate } from '../../../support/core/fixtures';
 
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\nAAAA\n-----END CERTIFICATE-----\n';
 

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigurationError, loadSettings } from '../../../support/config';
+import { ConfigurationError, loadSettings } from '../../../support/core/config';
 import {
   assertKeyPrivate,
   assertPrivateDirectory,

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { resolvingHttpAgent, resolvingHttpsAgent } from '../../../support/http/agent';
-import { parseResolveRules } from '../../../support/http/resolve-rules';
+import { resolvingHttpAgent, resolvingHttpsAgent } from '../../../support/core/http/agent';
+import { parseResolveRules } from '../../../support/core/http/resolve-rules';
 import { loopbackCertificate } from './helpers/tls';
 
 function get(url: string, agent: http.Agent): Promise<{ status: number; body: string }> {

@@ -1,4 +1,4 @@
-// The harness's HTTP clients honour HTTPS_PROXY and NO_PROXY (support/http/proxy.ts): a request
+// The harness's HTTP clients honour HTTPS_PROXY and NO_PROXY (support/core/http/proxy.ts): a request
 // through a proxy on loopback (an HTTP CONNECT tunnel, TLS end to end), and NO_PROXY sending a host direct.
 import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -6,8 +6,8 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { resolvingHttpsAgent } from '../../../support/http/agent';
-import { bypassed, proxyFor } from '../../../support/http/proxy';
+import { resolvingHttpsAgent } from '../../../support/core/http/agent';
+import { bypassed, proxyFor } from '../../../support/core/http/proxy';
 import { loopbackCertificate } from './helpers/tls';
 
 const saved = { HTTPS_PROXY: process.env.HTTPS_PROXY, NO_PROXY: process.env.NO_PROXY };

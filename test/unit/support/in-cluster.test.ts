@@ -5,9 +5,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { chooseTarget } from '../../../support/target/connect';
-import { loadInCluster } from '../../../support/target/in-cluster';
-import { loadSettings } from '../../../support/config';
+import { chooseTarget } from '../../../support/core/target/connect';
+import { loadInCluster } from '../../../support/core/target/in-cluster';
+import { loadSettings } from '../../../support/core/config';
 
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 

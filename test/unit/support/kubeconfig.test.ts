@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { currentContextOf, credentialsOf, kubeconfigFiles, loadKubeconfig } from '../../../support/target/kubeconfig';
+import { currentContextOf, credentialsOf, kubeconfigFiles, loadKubeconfig } from '../../../support/core/target/kubeconfig';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubeconfig-test-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -3,10 +3,10 @@
 // sidecar; each answer names what is still wrong. And the RHOAI_SMCP_VERSION setting.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { loadSettings } from '../../../support/config';
-import type { KObject } from '../../../support/cluster';
-import { renderOne } from '../../../support/fixtures';
-import { controlPlaneProblem, memberProblem, podsProblem } from '../../../support/mesh';
+import { loadSettings } from '../../../support/core/config';
+import type { KObject } from '../../../support/core/cluster';
+import { renderOne } from '../../../support/core/fixtures';
+import { controlPlaneProblem, memberProblem, podsProblem } from '../../../support/install/mesh';
 
 const smcp = (status: Record<string, unknown>, generation = 1): KObject => ({
   apiVersion: 'maistra.io/v2',

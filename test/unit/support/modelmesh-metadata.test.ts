@@ -4,7 +4,7 @@
 // protobufJson), and the harness reads both that and OVMS's numbers.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Exchange, InferenceClient } from '../../../support/inference';
+import type { Exchange, InferenceClient } from '../../../support/serving/inference';
 import { fraudModelMetadata, shapeDims } from '../../../support/serving/fraud-check';
 import type { Endpoint } from '../../../support/serving/endpoints';
 import { protobufJson } from '../../../twin/emulators/modelmesh';

@@ -2,8 +2,8 @@
 // refusals, naming the catalog and its offer, that stop the install before anything is applied.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { KObject } from '../../../support/cluster';
-import { choosePin, compareVersions, OPERATORS, versionMatches } from '../../../support/olm';
+import type { KObject } from '../../../support/core/cluster';
+import { choosePin, compareVersions, OPERATORS, versionMatches } from '../../../support/install/olm';
 
 const entry = (v: string) => ({ name: `rhods-operator.${v}`, version: v });
 const manifest: KObject = {

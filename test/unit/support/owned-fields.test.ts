@@ -2,8 +2,8 @@
 // of a few fields keeps the manager's earlier ones.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { appliedConfiguration, mergeConfiguration } from '../../../support/cluster/owned-fields';
-import type { KObject } from '../../../support/cluster';
+import { appliedConfiguration, mergeConfiguration } from '../../../support/core/cluster/owned-fields';
+import type { KObject } from '../../../support/core/cluster';
 
 const dsci: KObject = {
   apiVersion: 'dscinitialization.opendatahub.io/v1',

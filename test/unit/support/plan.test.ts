@@ -2,7 +2,7 @@
 // for one object combine.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { Plan, fieldChanges } from '../../../support/cluster/plan';
+import { Plan, fieldChanges } from '../../../support/core/cluster/plan';
 
 const ns = (labels: Record<string, string>, rv = '1') => ({
   apiVersion: 'v1',

@@ -2,11 +2,11 @@
 // may still request projects, on a fake cluster (a list of ClusterRoleBindings).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigurationError, loadSettings } from '../../../support/config';
+import { ConfigurationError, loadSettings } from '../../../support/core/config';
 import { adminsBindingName, explainGrants } from '../../../support/questions/self-provisioning';
 import { questionPeople } from '../../../support/questions/users';
 import { workspaceName } from '../../../support/questions/names';
-import type { RhoaiWorld } from '../../../support/world';
+import type { RhoaiWorld } from '../../../support/core/world';
 
 const binding = (name: string, subjects: { kind: string; name: string }[], annotations?: Record<string, string>) => ({
   apiVersion: 'rbac.authorization.k8s.io/v1',

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { REDACTED, Redactor } from '../../../support/redact';
+import { REDACTED, Redactor } from '../../../support/core/redact';
 
 const KEY = `-----BEGIN RSA PRIVATE KEY-----
 MIIEowIBAAKCAQEAvery-secret-key-material

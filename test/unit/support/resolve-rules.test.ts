@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatResolveRules, matchResolveRule, parseResolveRules } from '../../../support/http/resolve-rules';
+import { formatResolveRules, matchResolveRule, parseResolveRules } from '../../../support/core/http/resolve-rules';
 
 describe('RHOAI_RESOLVE rules', () => {
   const rules = parseResolveRules('*.apps.twin.local=127.0.0.1:41235,api.twin.local=127.0.0.1:41234,v6.example=[::1]:8443');

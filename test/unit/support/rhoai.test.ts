@@ -1,10 +1,10 @@
-// support/rhoai's reading of default-dsci after the Unmanaged patch: when the patch was made
+// support/install/dsci's reading of default-dsci after the Unmanaged patch: when the patch was made
 // (managedFields), and the one state that fails at once — the Service Mesh capability set again
 // after that time, which 2.9 never does once serviceMesh is Unmanaged.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { KObject } from '../../../support/cluster';
-import { meshStateWrittenAt, unmanagedDsciProblem } from '../../../support/rhoai';
+import type { KObject } from '../../../support/core/cluster';
+import { meshStateWrittenAt, unmanagedDsciProblem } from '../../../support/install/dsci';
 
 const PATCHED = '2026-12-04T12:00:10Z';
 

@@ -10,7 +10,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadSettings, ConfigurationError } from '../../../support/config';
+import { loadSettings, ConfigurationError } from '../../../support/core/config';
 import { fromDataConnection, fromSettings, describeConnection, S3ConfigurationError } from '../../../support/s3/connection';
 import { S3RequestError, S3Store } from '../../../support/s3/store';
 import { ObjectStore } from '../../../twin/emulators/minio/object-store';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { selectedScenarios, subscribedPackages } from '../../../support/config/selection';
+import { selectedScenarios, subscribedPackages } from '../../../support/core/config/selection';
 
 const FEATURES = join(__dirname, '..', '..', '..', 'features');
 const argv = (...args: string[]) => ['node', 'cucumber-js', ...args];

@@ -2,9 +2,9 @@
 // DeploymentsAvailable, InstallSucceeded and Ready all True), and what the answer says otherwise.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Condition, KObject } from '../../../support/cluster';
-import { renderOne } from '../../../support/fixtures';
-import { knativeServingProblem, missingWorkloadAnnotations, otherServingDeployments } from '../../../support/serverless';
+import type { Condition, KObject } from '../../../support/core/cluster';
+import { renderOne } from '../../../support/core/fixtures';
+import { knativeServingProblem, missingWorkloadAnnotations, otherServingDeployments } from '../../../support/install/serverless';
 
 const ks = (conditions: Condition[], generation = 1, observedGeneration = 1): KObject => ({
   apiVersion: 'operator.knative.dev/v1beta1',

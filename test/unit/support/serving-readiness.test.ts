@@ -2,7 +2,7 @@
 // not status.observedGeneration, which KServe copies from the Knative Service (issue 17).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KObject } from '../../../support/cluster';
+import type { KObject } from '../../../support/core/cluster';
 import { servedAsReported } from '../../../support/serving/models';
 
 function isvc(over: {

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { v2InferResponse, v2ModelMetadata, type Exchange } from '../../../support/inference';
+import { v2InferResponse, v2ModelMetadata, type Exchange } from '../../../support/serving/inference';
 import { assertVerdicts, FRAUD_THRESHOLD, TUTORIAL_TRANSACTIONS, type Verdict } from '../../../support/serving/fraud-check';
 import { modelProblem, parseFramework } from '../../../support/serving/models';
 import { labelValue, parsePlatform } from '../../../support/serving/platform';

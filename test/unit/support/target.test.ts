@@ -8,12 +8,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
-import { ClusterClient } from '../../../support/cluster';
-import { loadSettings } from '../../../support/config';
-import { chooseTarget, describeTarget } from '../../../support/target/connect';
-import { preflight } from '../../../support/target/preflight';
-import { oncePerRun, runDirectory } from '../../../support/target/run-coordination';
-import { parseReadyLine, startTwinProcess, twinArguments, type TwinLaunch } from '../../../support/target/twin-process';
+import { ClusterClient } from '../../../support/core/cluster';
+import { loadSettings } from '../../../support/core/config';
+import { chooseTarget, describeTarget } from '../../../support/core/target/connect';
+import { preflight } from '../../../support/core/target/preflight';
+import { oncePerRun, runDirectory } from '../../../support/core/target/run-coordination';
+import { parseReadyLine, startTwinProcess, twinArguments, type TwinLaunch } from '../../../support/core/target/twin-process';
 import { FakeKubeApi } from './helpers/fake-kube-api';
 
 const run = promisify(execFile);

@@ -7,8 +7,8 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
-import { loadSettings, ConfigurationError } from '../../../support/config';
-import { renderFixture } from '../../../support/fixtures';
+import { loadSettings, ConfigurationError } from '../../../support/core/config';
+import { renderFixture } from '../../../support/core/fixtures';
 import { dataConnectionSecretName, k8sName, scenarioProjectName, stableChars, translateUsername } from '../../../support/tutorial/names';
 import { parseEnvironmentTable, parseWorkbenchTable } from '../../../support/tutorial/workbench-table';
 

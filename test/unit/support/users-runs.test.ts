@@ -6,9 +6,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { KubeConfig } from '@kubernetes/client-node';
-import { ClusterClient, secretValuesIn } from '../../../support/cluster';
-import { Redactor } from '../../../support/redact';
-import { needsInstalledPlatform } from '../../../support/target/install-first';
+import { ClusterClient, secretValuesIn } from '../../../support/core/cluster';
+import { Redactor } from '../../../support/core/redact';
+import { needsInstalledPlatform } from '../../../support/core/target/install-first';
 import { FakeKubeApi } from './helpers/fake-kube-api';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');

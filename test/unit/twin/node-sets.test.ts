@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadNodes, nodeSet } from '../../../twin/bootstrap';
 import { servingRelease } from '../../../twin/controllers/serverless';
-import { twinArguments } from '../../../support/target/twin-process';
+import { twinArguments } from '../../../support/core/target/twin-process';
 
 test('no-gpu: the default nodes without the NVIDIA GPU worker', () => {
   const all = loadNodes();

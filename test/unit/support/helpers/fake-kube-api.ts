@@ -1,4 +1,4 @@
-// A small in-process Kubernetes API server for unit tests of support/cluster: HTTPS with a bearer
+// A small in-process Kubernetes API server for unit tests of support/core/cluster: HTTPS with a bearer
 // token, discovery, CRUD, a simplified server-side apply (deep merge; no change keeps the
 // resourceVersion), merge patches, list + watch with resourceVersions and 410 Gone, and knobs to
 // inject transient errors and dropped watches. The twin is the real thing; this lets the client be

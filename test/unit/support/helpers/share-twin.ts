@@ -1,7 +1,7 @@
 // One process of the "parallel workers share one twin" test: takes part in the run's election and
 // prints what it got as JSON. argv: RUN_DIR WORK_DIR FAKE_CLI
-import { oncePerRun } from '../../../../support/target/run-coordination';
-import { startTwinProcess } from '../../../../support/target/twin-process';
+import { oncePerRun } from '../../../../support/core/target/run-coordination';
+import { startTwinProcess } from '../../../../support/core/target/twin-process';
 import * as path from 'node:path';
 
 async function main(): Promise<void> {

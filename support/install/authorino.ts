@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
 import * as yaml from 'js-yaml';
-import { ApiError, hasCondition, type KObject, type ObjectRef } from './cluster';
+import { ApiError, hasCondition, type KObject, type ObjectRef } from '../core/cluster';
 import {
   conditionText,
   controlPlaneRef,
@@ -16,9 +16,9 @@ import {
   waitForPodsWithSidecar,
   type Problem,
 } from './mesh';
-import type { RhoaiWorld } from './world';
+import type { RhoaiWorld } from '../core/world';
 
-declare module './world' {
+declare module '../core/world' {
   interface ScenarioFacts {
     /** The Authorino instance of the scenario. */
     authorino?: { name: string; namespace: string };

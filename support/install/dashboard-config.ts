@@ -6,10 +6,10 @@
 // out of spec.templateDisablement. The install applies those fields only: the rest of the object
 // is the dashboard's (shipped by the operator, then changed by admins in the UI).
 import assert from 'node:assert/strict';
-import { ApiError, hasCondition, UnknownKindError, type KObject, type ObjectRef } from './cluster';
-import { waitForListExplained, waitForObjectExplained } from './cluster/explained-wait';
-import { applyAlongsideOwnedFields } from './cluster/owned-fields';
-import type { RhoaiWorld } from './world';
+import { ApiError, hasCondition, UnknownKindError, type KObject, type ObjectRef } from '../core/cluster';
+import { waitForListExplained, waitForObjectExplained } from '../core/cluster/explained-wait';
+import { applyAlongsideOwnedFields } from '../core/cluster/owned-fields';
+import type { RhoaiWorld } from '../core/world';
 
 export const DASHBOARD_CONFIG = 'odh-dashboard-config';
 const CONFIG_API = 'opendatahub.io/v1alpha';
@@ -27,7 +27,7 @@ export interface ServingRuntimeRow {
   platform: 'single' | 'multi';
 }
 
-declare module './world' {
+declare module '../core/world' {
   interface ScenarioFacts {
     /** The dashboard's namespace (the DSCI's applications namespace). */
     dashboardNamespace?: string;

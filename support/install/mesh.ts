@@ -4,11 +4,11 @@
 // deployments; namespaces joining the mesh through their ServiceMeshMember `default` (configured
 // members of the ServiceMeshMemberRoll `default`); and pods running with the istio-proxy sidecar.
 import assert from 'node:assert/strict';
-import { hasCondition, type KObject, type ObjectRef } from './cluster';
-import { waitForListExplained, waitForObjectExplained, type Problem } from './cluster/explained-wait';
-import type { RhoaiWorld } from './world';
+import { hasCondition, type KObject, type ObjectRef } from '../core/cluster';
+import { waitForListExplained, waitForObjectExplained, type Problem } from '../core/cluster/explained-wait';
+import type { RhoaiWorld } from '../core/world';
 
-declare module './world' {
+declare module '../core/world' {
   interface ScenarioFacts {
     /** The ServiceMeshControlPlane the scenario created or waited for. */
     controlPlane?: { name: string; namespace: string };
@@ -34,7 +34,7 @@ const memberRollRef = (namespace: string): ObjectRef => ({
 });
 const memberRef = (namespace: string): ObjectRef => ({ apiVersion: MEMBER_API, kind: 'ServiceMeshMember', name: 'default', namespace });
 
-// The waits of this module say what was still wrong when they time out (support/cluster/explained-wait).
+// The waits of this module say what was still wrong when they time out (support/core/cluster/explained-wait).
 export type { Problem };
 
 export function waitExplained(

@@ -11,11 +11,11 @@
 // resolves once the CSV is installed) unapproved and reported. A catalog without the version is
 // refused before anything is written, naming what it offers.
 import assert from 'node:assert/strict';
-import { hasCondition, type ClusterClient, type KObject, type ObjectRef } from './cluster';
-import type { Settings } from './config';
-import type { RhoaiWorld } from './world';
+import { hasCondition, type ClusterClient, type KObject, type ObjectRef } from '../core/cluster';
+import type { Settings } from '../core/config';
+import type { RhoaiWorld } from '../core/world';
 
-declare module './world' {
+declare module '../core/world' {
   interface ScenarioFacts {
     /** The subscription the scenario created or found, by package name. */
     subscriptions?: Record<string, KObject>;

@@ -13,11 +13,11 @@
 // taint), so tainted GPU or control-plane nodes do not count. The check fails early, before
 // anything is applied, with the numbers.
 import assert from 'node:assert/strict';
-import { conditionOf, type KObject } from './cluster';
+import { conditionOf, type KObject } from '../core/cluster';
 import { PROFILES, type ComponentKey, type Profile } from './components';
-import { podRequests } from './distributed-workloads/capacity';
-import { GIB, parseQuantity } from './distributed-workloads/quantity';
-import type { RhoaiWorld } from './world';
+import { podRequests } from '../distributed-workloads/capacity';
+import { GIB, parseQuantity } from '../distributed-workloads/quantity';
+import type { RhoaiWorld } from '../core/world';
 
 type Resources = { cpu: number; memory: number };
 

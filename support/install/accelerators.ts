@@ -14,9 +14,9 @@
 // explicitly instead, with tolerations read from the GPU nodes; a `migrated-gpu` profile that is
 // already there is reported and left alone.
 import assert from 'node:assert/strict';
-import { ApiError, describeRef, type KObject, type ObjectRef } from './cluster';
-import { waitForListExplained } from './cluster/explained-wait';
-import { applyAlongsideOwnedFields } from './cluster/owned-fields';
+import { ApiError, describeRef, type KObject, type ObjectRef } from '../core/cluster';
+import { waitForListExplained } from '../core/cluster/explained-wait';
+import { applyAlongsideOwnedFields } from '../core/cluster/owned-fields';
 import {
   componentState,
   DASHBOARD_CONFIG,
@@ -26,8 +26,8 @@ import {
   platformsOf,
   runtimeOf,
 } from './dashboard-config';
-import { notApplicable } from './not-applicable';
-import type { RhoaiWorld } from './world';
+import { notApplicable } from '../core/not-applicable';
+import type { RhoaiWorld } from '../core/world';
 
 export const PROFILE_API = 'dashboard.opendatahub.io/v1';
 export const RECOMMENDED_ACCELERATORS = 'opendatahub.io/recommended-accelerators';
@@ -61,7 +61,7 @@ export interface AcceleratorNode {
   taints: Taint[];
 }
 
-declare module './world' {
+declare module '../core/world' {
   interface ScenarioFacts {
     /** The nodes that advertise the accelerator, by identifier. */
     acceleratorNodes?: { identifier: string; nodes: AcceleratorNode[] };

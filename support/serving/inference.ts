@@ -12,10 +12,10 @@
 // hosts through RHOAI_RESOLVE when set.
 import type * as https from 'node:https';
 import axios, { type AxiosResponse } from 'axios';
-import { resolvingHttpsAgent } from './http/agent';
-import { routeTrust } from './http/route-trust';
-import { session } from './session';
-import type { RhoaiWorld } from './world';
+import { resolvingHttpsAgent } from '../core/http/agent';
+import { routeTrust } from '../core/http/route-trust';
+import { session } from '../core/session';
+import type { RhoaiWorld } from '../core/world';
 
 /** One tensor of a v2 request or answer. */
 export interface V2Tensor {

@@ -12,10 +12,10 @@
 // servicemeshoperator Subscription exists. So the harness never waits for Ready before that patch.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { UnknownKindError, type KObject, type ObjectRef } from './cluster';
-import { waitForObjectExplained } from './cluster/explained-wait';
-import { fixturePath, renderTemplate, type FixtureVariables } from './fixtures';
-import type { RhoaiWorld } from './world';
+import { UnknownKindError, type KObject, type ObjectRef } from '../core/cluster';
+import { waitForObjectExplained } from '../core/cluster/explained-wait';
+import { fixturePath, renderTemplate, type FixtureVariables } from '../core/fixtures';
+import type { RhoaiWorld } from '../core/world';
 
 export const DSCI_API = 'dscinitialization.opendatahub.io/v1';
 

@@ -6,9 +6,9 @@
 // waits for its manual dependency mode (§8.2): two merge patches of default-dsc, applied after
 // Service Mesh and Serverless are installed.
 import assert from 'node:assert/strict';
-import { conditionOf, WaitTimeoutError, type KObject, type ObjectRef } from './cluster';
-import { renderPatch } from './rhoai';
-import type { RhoaiWorld } from './world';
+import { conditionOf, WaitTimeoutError, type KObject, type ObjectRef } from '../core/cluster';
+import { renderPatch } from './dsci';
+import type { RhoaiWorld } from '../core/world';
 
 export type Profile = 'all' | 'train-only' | 'infer-only';
 
@@ -66,7 +66,7 @@ export const dscRef: ObjectRef = { apiVersion: DSC_API, kind: 'DataScienceCluste
 /** The KnativeServing the serverless section makes by hand, which KServe then uses (install.md §6.6). */
 export const KNATIVE_SERVING = 'knative-serving';
 
-declare module './world' {
+declare module '../core/world' {
   interface ScenarioFacts {
     /** The profile a step chose, and default-dsc as rendered for it (KServe in its manual mode included). */
     profile?: Profile;

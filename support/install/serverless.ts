@@ -7,9 +7,9 @@
 // kodata/knative-serving/1.10/2-serving-core.yaml; release-1.32's 1.11 and later ship neither), so
 // the check takes the ones every release ships plus whatever else the operator deployed there.
 import assert from 'node:assert/strict';
-import { type KObject, type ObjectRef } from './cluster';
+import { type KObject, type ObjectRef } from '../core/cluster';
 import { assertDeploymentsAvailable, conditionText, waitExplained, waitForCrd, waitForPodsWithSidecar, type Problem } from './mesh';
-import type { RhoaiWorld } from './world';
+import type { RhoaiWorld } from '../core/world';
 
 export const KNATIVE_SERVING_API = 'operator.knative.dev/v1beta1';
 const READINESS = ['DependenciesInstalled', 'DeploymentsAvailable', 'InstallSucceeded', 'Ready'];

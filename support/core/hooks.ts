@@ -104,7 +104,7 @@ BeforeAll(function () {
 });
 
 // Any tag alone: on the embedded twin, a scenario that needs the installed platform but is not one
-// of the installer's gets the installer run first (support/target/install-first.ts).
+// of the installer's gets the installer run first (support/core/target/install-first.ts).
 Before(async function (this: RhoaiWorld, { pickle }: ITestCaseHookParameter) {
   this.scenarioName = pickle.name;
   // Plan mode installs nothing behind the user's back: a scenario that needs the platform is judged

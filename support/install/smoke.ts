@@ -1,7 +1,7 @@
 // The smoke checks: the target answers, the credentials are cluster-admin's, and the client can
 // apply an object, see it through a watch and read it back.
 import assert from 'node:assert/strict';
-import type { RhoaiWorld } from './world';
+import type { RhoaiWorld } from '../core/world';
 
 export async function clusterAnswers(world: RhoaiWorld): Promise<void> {
   const version = await world.cluster.request<{ gitVersion?: string }>({ method: 'GET', path: '/version' });

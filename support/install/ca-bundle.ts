@@ -9,13 +9,13 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import type { X509Certificate } from 'node:crypto';
-import { ApiError, describeRef, type KObject, type ObjectRef } from './cluster';
-import { waitForListExplained, waitForObjectExplained, type Problem } from './cluster/explained-wait';
-import { applyAlongsideOwnedFields } from './cluster/owned-fields';
-import { gatewayCertificates } from './gateway/certificates';
-import { certificatesOf, describeCertificate } from './gateway/x509';
-import { dsciRef, waitForDsciReady } from './rhoai';
-import type { RhoaiWorld } from './world';
+import { ApiError, describeRef, type KObject, type ObjectRef } from '../core/cluster';
+import { waitForListExplained, waitForObjectExplained, type Problem } from '../core/cluster/explained-wait';
+import { applyAlongsideOwnedFields } from '../core/cluster/owned-fields';
+import { gatewayCertificates } from '../gateway/certificates';
+import { certificatesOf, describeCertificate } from '../gateway/x509';
+import { dsciRef, waitForDsciReady } from './dsci';
+import type { RhoaiWorld } from '../core/world';
 
 export const CA_CONFIG_MAP = 'odh-trusted-ca-bundle';
 export const CUSTOM_CA_KEY = 'odh-ca-bundle.crt';
@@ -36,7 +36,7 @@ export interface CustomCa {
   source: string;
 }
 
-declare module './world' {
+declare module '../core/world' {
   interface ScenarioFacts {
     /** The custom CA certificates the scenario adds to the DSCI. */
     customCa?: CustomCa;

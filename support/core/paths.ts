@@ -1,7 +1,7 @@
 // Where the project lives on disk, so that the harness finds fixtures/ and twin/ wherever it is run from.
 import * as path from 'node:path';
 
-export const PROJECT_ROOT = path.resolve(__dirname, '..');
+export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 export const FIXTURES_DIR = path.join(PROJECT_ROOT, 'fixtures');
 /** reports/, or RHOAI_REPORTS_DIR (the test suite runs nested runs into their own report folders). */
 export const REPORTS_DIR = process.env.RHOAI_REPORTS_DIR ? path.resolve(process.env.RHOAI_REPORTS_DIR) : path.join(PROJECT_ROOT, 'reports');
