@@ -2,7 +2,14 @@
 // toleration matching, the tolerations a profile gets, and the recommended-accelerators annotation.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { allocatableCount, recommendedOf, schedulingTaints, tolerates, tolerationsFor, type Taint } from '../../../support/install/accelerators';
+import {
+  allocatableCount,
+  recommendedOf,
+  schedulingTaints,
+  tolerates,
+  tolerationsFor,
+  type Taint,
+} from '../../../support/install/accelerators';
 import type { KObject } from '../../../support/core/cluster';
 
 const node = (allocatable: Record<string, string>, taints: Taint[] = []): KObject => ({
