@@ -10,8 +10,9 @@ import { describe, test } from 'node:test';
 import parseTagExpression from '@cucumber/tag-expressions';
 import * as yaml from 'js-yaml';
 import { FAULT_CATALOGUE } from '../../twin/faults';
+import type { FaultDefinition as Fault } from '../../twin/fault-definition';
 import { caughtInTutorial, runTagsFor, scenarioTags } from './fault-scope';
-import { assertNoSecrets, filesUnder, ROOT, runHarness } from './harness-run';
+import { assertNoSecrets, filesUnder, ROOT, runHarness, type HarnessRun } from './harness-run';
 import { hasPlatform, installedCluster, installerFeatures, runDirFrom, type InstallPoint } from './installed-cluster';
 import { auditEvents, successfulWrites } from './standalone-twin';
 
@@ -94,53 +95,146 @@ const runs: Promise<unknown>[] = [];
 /** Every checklist id a scenario proves (its @req tags), as Cucumber compiles the features. */
 const provedIds = () => [...new Set(scenarioTags().flatMap((tags) => tags.filter((t) => t.startsWith('@req.'))))].sort();
 
-describe('the fault catalogue', { concurrency }, () => {
+/** At most `size` harness runs at once (each is a twin and a Cucumber process). */
+function limiter(size: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const queue: (() => void)[] = [];
+  return async (task) => {
+    if (active >= size) await new Promise<void>((go) => queue.push(go));
+    active++;
+    try {
+      return await task();
+    } finally {
+      active--;
+      queue.shift()?.();
+    }
+  };
+}
+const slot = limiter(concurrency);
+
+/**
+ * Whether a run proves a fault: its first failed scenario of those the fault's caughtBy selects
+ * failed naming the cause (expectMessage). Undefined when it does, else what went wrong.
+ */
+function unproven(fault: Fault, run: HarnessRun): string | undefined {
+  const expression = parseTagExpression(fault.caughtBy!);
+  const first = run.scenarios.find((s) => s.status === 'failed' && expression.evaluate(s.tags));
+  if (!first) return `no scenario of ${fault.caughtBy} failed under ${fault.name}`;
+  if (fault.expectMessage && !first.error?.includes(fault.expectMessage))
+    return `under ${fault.name}, "${first.name}" failed without naming the cause ("${fault.expectMessage}"):\n${first.error}`;
+  return undefined;
+}
+
+/**
+ * Faults caught after the installer on the restored installed cluster share runs: a twin with
+ * several faults on, running the scenarios of all of them. Faults of one group select no scenario
+ * file in common. A fault counts as caught by a shared run only if its own first failed scenario names
+ * its cause; otherwise (another fault of the group got in its way) it runs again on its own, and
+ * that run decides. The fixed cost of a run (a twin restored, Cucumber loading the harness) is paid
+ * once per group instead of once per fault.
+ */
+const groupSize = Number(process.env.FAULTS_GROUP ?? 6);
+const restoredAfterInstall = (f: Fault) => caughtInTutorial(f.caughtBy!) && !(f.name in FRESH_INSTALL);
+
+function groupsOf(faults: Fault[]): Fault[][] {
+  const scenarios = scenariosUnder(join(ROOT, 'features'));
+  const selects = (f: Fault) => {
+    const expression = parseTagExpression(f.caughtBy!);
+    return new Set(scenarios.filter((s) => expression.evaluate(s.tags)).map((s) => s.uri));
+  };
+  // One fault per feature file in a group: the scenarios of one file share what they set up.
+  const groups: { faults: Fault[]; features: Set<string> }[] = [];
+  for (const fault of faults) {
+    const mine = selects(fault);
+    let group = groups.find((g) => g.faults.length < groupSize && ![...mine].some((uri) => g.features.has(uri)));
+    if (!group) groups.push((group = { faults: [], features: new Set() }));
+    group.faults.push(fault);
+    for (const uri of mine) group.features.add(uri);
+  }
+  return groups.map((g) => g.faults);
+}
+
+/** The run on the restored installed cluster with the given faults on, catching the given expression. */
+async function restoredRun(faults: Fault[]): Promise<HarnessRun> {
+  const cluster = await installedCluster();
+  return slot(() =>
+    runHarness(
+      ['--tags', faults.map((f) => `(${f.caughtBy})`).join(' or ')],
+      {
+        RHOAI_TARGET: 'twin',
+        RHOAI_TWIN_FAULTS: faults.map((f) => f.name).join(','),
+        RHOAI_WAIT_TIMEOUT: waitTimeout(faults[0].caughtBy!),
+        RHOAI_TWIN_RESTORE: cluster.snapshot,
+        RHOAI_ADMIN_PASSWORD: cluster.password,
+      },
+      runDirFrom(cluster.work, 'fault'),
+    ),
+  );
+}
+
+const shared = new Map<string, () => Promise<HarnessRun>>();
+for (const group of groupsOf(caught.filter(restoredAfterInstall)).filter((g) => g.length > 1)) {
+  let run: Promise<HarnessRun> | undefined;
+  for (const fault of group) shared.set(fault.name, () => (run ??= restoredRun(group)));
+}
+
+describe('the fault catalogue', { concurrency: true }, () => {
   for (const fault of caught) {
     let settle!: () => void;
     runs.push(new Promise<void>((done) => (settle = done)));
     test(`${fault.name} makes ${fault.caughtBy} fail`, async (t) => {
       t.after(settle);
+      const afterInstall = caughtInTutorial(fault.caughtBy);
+      const expression = parseTagExpression(fault.caughtBy);
+      const groupRun = shared.get(fault.name);
+      if (groupRun) {
+        const run = await groupRun();
+        if (!unproven(fault, run)) {
+          const proving = run.scenarios.filter(
+            (s) => s.status === 'failed' && expression.evaluate(s.tags) && (!fault.expectMessage || s.error?.includes(fault.expectMessage)),
+          );
+          proven.set(fault.name, [...new Set(proving.flatMap((s) => s.tags.filter((tag) => tag.startsWith('@req.'))))]);
+          return;
+        }
+        t.diagnostic(`not proved by the run it shared (${unproven(fault, run)?.split('\n')[0]}): runs on its own`);
+      }
       // Faults caught by tutorial scenarios run the installer, then only the scenarios that must catch
       // them (see fault-scope.ts), each to its end: every one that fails naming the cause proves its
       // ids. An installer fault stops at the first failure (what follows in the installer needs it).
       const tags = runTagsFor(fault.caughtBy);
-      const afterInstall = caughtInTutorial(fault.caughtBy);
       const env = { RHOAI_TARGET: 'twin', RHOAI_TWIN_FAULTS: fault.name, RHOAI_WAIT_TIMEOUT: waitTimeout(fault.caughtBy) };
-      let run;
+      let run: HarnessRun;
       let point: InstallPoint | undefined;
-      if (afterInstall && !(fault.name in FRESH_INSTALL)) {
+      if (restoredAfterInstall(fault)) {
         // The installed cluster, restarted with the fault on; only the scenarios that must catch it.
         // (test/acceptance/installed-cluster.ts): the installer's CPU is spent once, not once per fault.
-        const cluster = await installedCluster();
-        run = await runHarness(
-          ['--tags', fault.caughtBy],
-          { ...env, RHOAI_TWIN_RESTORE: cluster.snapshot, RHOAI_ADMIN_PASSWORD: cluster.password },
-          runDirFrom(cluster.work, 'fault'),
-        );
+        run = await restoredRun([fault]);
       } else if (!afterInstall && !fault.nodes && !(fault.name in FRESH_INSTALL) && (point = await startingPoint(fault.caughtBy))) {
         // The cluster part-way through the install, restarted with the fault on just before the
         // installer feature whose scenarios must catch it; the installer goes on from there.
         const cluster = await installedCluster();
         const features = installerFeatures();
-        run = await runHarness(
-          ['--tags', '@install', '--fail-fast', ...features.slice(features.indexOf(point.feature)).map((f) => join(ROOT, f))],
-          { ...env, RHOAI_TWIN_RESTORE: point.snapshot, RHOAI_ADMIN_PASSWORD: cluster.password },
-          runDirFrom(point.work, 'fault'),
+        const from = point;
+        run = await slot(() =>
+          runHarness(
+            ['--tags', '@install', '--fail-fast', ...features.slice(features.indexOf(from.feature)).map((f) => join(ROOT, f))],
+            { ...env, RHOAI_TWIN_RESTORE: from.snapshot, RHOAI_ADMIN_PASSWORD: cluster.password },
+            runDirFrom(from.work, 'fault'),
+          ),
         );
-      } else run = await runHarness(['--tags', tags, ...(afterInstall ? [] : ['--fail-fast'])], env);
+      } else run = await slot(() => runHarness(['--tags', tags, ...(afterInstall ? [] : ['--fail-fast'])], env));
       if (run.code !== 0 && run.scenarios.length === 0 && fault.expectMessage && run.stderr.includes(fault.expectMessage)) {
         // Refused before its first scenario (the catalog check of support/install/pinned-catalog.ts),
         // naming the cause, with nothing written; the scenario that proves the same check must then
         // catch it on its own.
         const writes = successfulWrites(auditEvents(join(run.reports, 'twin', 'audit.jsonl')));
         assert.deepEqual(writes, [], `under ${fault.name} the run was refused before its first scenario, but wrote to the cluster`);
-        run = await runHarness(['--tags', fault.caughtBy, '--fail-fast'], env);
+        run = await slot(() => runHarness(['--tags', fault.caughtBy, '--fail-fast'], env));
       }
       assert.notEqual(run.code, 0, `the install passed under the fault ${fault.name}:\n${run.stdout.slice(-2000)}`);
       const failed = run.scenarios.filter((s) => s.status === 'failed');
       assert.ok(failed.length, `no scenario failed under ${fault.name}; stderr:\n${run.stderr.slice(-2000)}`);
       const first = failed[0];
-      const expression = parseTagExpression(fault.caughtBy);
       assert.ok(
         expression.evaluate(first.tags),
         `under ${fault.name} the first failure is "${first.name}" (${first.tags.join(' ')}), which is not caught by ${fault.caughtBy}: ${first.error}`,
@@ -188,11 +282,13 @@ describe('the fault catalogue', { concurrency }, () => {
     { skip: only.length > 0 && !only.some((n) => transient.includes(n)) ? 'FAULTS_ONLY excludes them' : false },
     async () => {
       const password = `Pw-${randomBytes(12).toString('hex')}`;
-      const run = await runHarness(['--tags', '@install'], {
-        RHOAI_TARGET: 'twin',
-        RHOAI_TWIN_FAULTS: transient.join(','),
-        RHOAI_ADMIN_PASSWORD: password,
-      });
+      const run = await slot(() =>
+        runHarness(['--tags', '@install'], {
+          RHOAI_TARGET: 'twin',
+          RHOAI_TWIN_FAULTS: transient.join(','),
+          RHOAI_ADMIN_PASSWORD: password,
+        }),
+      );
       const failed = run.scenarios.filter((s) => s.status !== 'passed');
       assert.equal(
         run.code,
