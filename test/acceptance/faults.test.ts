@@ -43,9 +43,7 @@ const WITHOUT_A_FAULT: Record<string, string> = {
   '@req.INS-ADM-02': 'open: a revert of the htpasswd Secret by another controller races the read-back',
   '@req.INS-GW-02': 'open: needs a cluster whose routes are served under ingress spec.appsDomain, not spec.domain',
   '@req.INS-GW-06': 'open: a broken gateway selector is caught earlier by INS-SM-03',
-  '@req.INS-SM-01': 'open: a project left Terminating by an earlier uninstall, with its conditions in the diagnosis',
   '@req.INS-SL-01': 'open: a project left Terminating by an earlier uninstall, with its conditions in the diagnosis',
-  '@req.INS-AUTH-02': 'open: a project left Terminating by an earlier uninstall, with its conditions in the diagnosis',
   '@req.INS-GPU-02': 'open: the dashboard reverting the recommended-accelerators annotation races the read-back',
   '@req.CMP-05': 'open: every break found so far is caught earlier by TUT-FD-05',
   '@req.UI-MS-01': 'open: ModelMesh ignoring the platform label is caught earlier by TUT-FD-05',
@@ -68,6 +66,8 @@ const FRESH_INSTALL: Record<string, string> = {
   'dashboard-runtime-disabled-earlier': 'the dashboard writes odh-dashboard-config once, when the component is deployed',
   'dashboard-oauth-client-stale-redirect': "the operator's secret generator writes the OAuthClient once, when the dashboard is deployed",
   'dashboard-segment-key-config-missing': 'the operator writes odh-segment-key-config once, when the DSCI is first reconciled',
+  'mesh-leftover-member-roll':
+    'the leftover istio-system must be there before the operator first reconciles the DSCI (which creates istio-system)',
 };
 
 /**
