@@ -28,6 +28,7 @@ import { ServingWorkloads } from './serving-workloads';
 import { StatefulSetController } from './statefulsets';
 import { TrustedCaBundle } from './trusted-ca-bundle';
 import { DataSciencePipelinesOperator } from './data-science-pipelines';
+import { JobController } from './jobs';
 
 export function operatorControllers(ctx: ControllerContext): Controller[] {
   return [
@@ -58,5 +59,6 @@ export function operatorControllers(ctx: ControllerContext): Controller[] {
     new ClusterProxy(ctx),
     new MachineConfigOperator(ctx),
     new DataSciencePipelinesOperator(ctx),
+    new JobController(ctx),
   ];
 }
