@@ -26,7 +26,9 @@ const jobRef = (namespace: string, name: string) => ({ apiVersion: 'batch/v1', k
 function storageOf(world: RhoaiWorld) {
   const storage = world.facts.storage;
   if (!storage)
-    throw new Error('the project has no S3 storage in this scenario: a step "Given the data science project ... with S3 storage" must come first');
+    throw new Error(
+      'the project has no S3 storage in this scenario: a step "Given the data science project ... with S3 storage" must come first',
+    );
   return storage;
 }
 
@@ -35,8 +37,10 @@ async function caikitImage(world: RhoaiWorld): Promise<string> {
   const template = await templateFor(world, 'single', CAIKIT_RUNTIME);
   const containers: KObject[] = template.objects?.[0]?.spec?.containers ?? [];
   const caikit = containers.find((c) => /caikit/.test(String(c.image)));
-  expect(caikit, `the "${CAIKIT_RUNTIME}" template has no Caikit container (it has ${containers.map((c) => `${c.name} ${c.image}`).join(', ')})`).to
-    .exist;
+  expect(
+    caikit,
+    `the "${CAIKIT_RUNTIME}" template has no Caikit container (it has ${containers.map((c) => `${c.name} ${c.image}`).join(', ')})`,
+  ).to.not.equal(undefined);
   return String(caikit!.image);
 }
 
@@ -63,7 +67,12 @@ async function jobFailure(world: RhoaiWorld, job: KObject): Promise<string> {
  */
 export async function convertToCaikit(world: RhoaiWorld, source: string, target: string, connection = 'My Storage'): Promise<void> {
   const namespace = storageOf(world).namespace;
-  const name = k8sName(`caikit-convert-${target.replace(/^\/+|\/+$/g, '').split('/').pop()}`);
+  const name = k8sName(
+    `caikit-convert-${target
+      .replace(/^\/+|\/+$/g, '')
+      .split('/')
+      .pop()}`,
+  );
   const existing = await world.cluster.get(jobRef(namespace, name));
   if (!existing) {
     const job = renderOne('serving/caikit-conversion-job.yaml', {
@@ -76,22 +85,27 @@ export async function convertToCaikit(world: RhoaiWorld, source: string, target:
     });
     await world.cluster.create(job);
   }
-  const done = await world.cluster.waitFor(
-    jobRef(namespace, name),
-    (j) => {
-      if (!j) return false;
-      const conditions: KObject[] = j.status?.conditions ?? [];
-      if (conditions.some((c) => c.type === 'Failed' && c.status === 'True')) return { fail: `the Caikit conversion Job ${name} failed` };
-      return conditions.some((c) => c.type === 'Complete' && c.status === 'True');
-    },
-    { describe: `the Caikit conversion Job ${namespace}/${name} to complete` },
-  ).catch(async (err: Error) => {
-    const job = await world.cluster.get(jobRef(namespace, name));
-    if (job && (job.status?.conditions ?? []).some((c: KObject) => c.type === 'Failed' && c.status === 'True'))
-      throw new Error(await jobFailure(world, job));
-    throw err;
-  });
-  world.report.text('Caikit conversion', `Job ${namespace}/${name} completed at ${done?.status?.completionTime ?? '?'}: ${source} → ${target}`);
+  const done = await world.cluster
+    .waitFor(
+      jobRef(namespace, name),
+      (j) => {
+        if (!j) return false;
+        const conditions: KObject[] = j.status?.conditions ?? [];
+        if (conditions.some((c) => c.type === 'Failed' && c.status === 'True')) return { fail: `the Caikit conversion Job ${name} failed` };
+        return conditions.some((c) => c.type === 'Complete' && c.status === 'True');
+      },
+      { describe: `the Caikit conversion Job ${namespace}/${name} to complete` },
+    )
+    .catch(async (err: Error) => {
+      const job = await world.cluster.get(jobRef(namespace, name));
+      if (job && (job.status?.conditions ?? []).some((c: KObject) => c.type === 'Failed' && c.status === 'True'))
+        throw new Error(await jobFailure(world, job));
+      throw err;
+    });
+  world.report.text(
+    'Caikit conversion',
+    `Job ${namespace}/${name} completed at ${done?.status?.completionTime ?? '?'}: ${source} → ${target}`,
+  );
 }
 
 /** The bucket holds the Caikit layout under `target`: config.yml naming caikit-nlp's TextGeneration, the model under artifacts/. */
@@ -104,26 +118,32 @@ export async function assertCaikitLayout(world: RhoaiWorld, target: string, buck
     return { keys, config };
   });
   world.report.text('Caikit layout', `${where}: ${keys.join(', ') || 'nothing'}${config ? `\n\nconfig.yml:\n${config}` : ''}`);
-  expect(config, `${where} has no config.yml (it holds: ${keys.join(', ') || 'nothing'}): the conversion did not save a Caikit model`).to.be
-    .a('string');
+  expect(
+    config,
+    `${where} has no config.yml (it holds: ${keys.join(', ') || 'nothing'}): the conversion did not save a Caikit model`,
+  ).to.be.a('string');
   let parsed: Record<string, unknown>;
   try {
     parsed = (yaml.load(config!) ?? {}) as Record<string, unknown>;
   } catch (err) {
-    throw new Error(`${where}config.yml is not YAML: ${(err as Error).message}`);
+    throw new Error(`${where}config.yml is not YAML: ${(err as Error).message}`, { cause: err });
   }
   expect(
     parsed.module_id,
     `${where}config.yml names module_id ${String(parsed.module_id)} (${String(parsed.module_class)}), not caikit-nlp's TextGeneration ${TEXT_GENERATION_MODULE_ID}`,
   ).to.equal(TEXT_GENERATION_MODULE_ID);
   const artifactPath = String(parsed.artifact_path ?? '');
-  expect(artifactPath, `${where}config.yml has artifact_path ${artifactPath || '(none)'}, not artifacts (the directory the runtime's TGIS loads)`).to.equal(
-    'artifacts',
-  );
+  expect(
+    artifactPath,
+    `${where}config.yml has artifact_path ${artifactPath || '(none)'}, not artifacts (the directory the runtime's TGIS loads)`,
+  ).to.equal('artifacts');
   const artifacts = keys.filter((k) => k.startsWith('artifacts/')).map((k) => k.slice('artifacts/'.length));
-  expect(artifacts, `${where} has config.yml but no artifacts/: the model itself was not saved (it holds: ${keys.join(', ')})`).to.not.be.empty;
+  expect(
+    artifacts.length,
+    `${where} has config.yml but no artifacts/: the model itself was not saved (it holds: ${keys.join(', ')})`,
+  ).to.be.above(0);
   const missing = ARTIFACT_FILES.filter((f) => !artifacts.includes(f));
-  expect(missing, `${where}artifacts/ lacks ${missing.join(', ')} (it holds: ${artifacts.join(', ')})`).to.be.empty;
+  expect(missing, `${where}artifacts/ lacks ${missing.join(', ')} (it holds: ${artifacts.join(', ')})`).to.deep.equal([]);
   expect(
     artifacts.some((f) => /\.(safetensors|bin)$/.test(f)),
     `${where}artifacts/ holds no weights (.safetensors or .bin): ${artifacts.join(', ')}`,

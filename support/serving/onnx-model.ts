@@ -77,7 +77,9 @@ function valueInfo(v: onnx.IValueInfoProto, path: string): OnnxTensorInfo {
   if (!tensor) return { name, elemType: 'non-tensor' };
   const code = tensor.elemType ?? 0;
   if (code === DataType.UNDEFINED) throw new InvalidOnnxModel(`${path} ("${name}") declares no element type`);
-  const shape = tensor.shape ? (tensor.shape.dim ?? []).map((d) => (d.dimParam ? d.dimParam : d.dimValue != null ? num(d.dimValue) : '?')) : undefined;
+  const shape = tensor.shape
+    ? (tensor.shape.dim ?? []).map((d) => (d.dimParam ? d.dimParam : d.dimValue != null ? num(d.dimValue) : '?'))
+    : undefined;
   return { name, elemType: elementTypeName(code), shape };
 }
 
@@ -97,7 +99,9 @@ function initializer(t: onnx.ITensorProto, path: string): number {
   if (raw !== undefined) {
     const width = ELEMENT_BYTES[dataType];
     if (width && raw !== elements * width)
-      throw new InvalidOnnxModel(`${label}: raw_data holds ${raw} bytes, but ${elementTypeName(dataType)} [${dims.join(', ')}] needs ${elements * width}`);
+      throw new InvalidOnnxModel(
+        `${label}: raw_data holds ${raw} bytes, but ${elementTypeName(dataType)} [${dims.join(', ')}] needs ${elements * width}`,
+      );
     return elements;
   }
   const typed =
@@ -170,7 +174,9 @@ function inspect(bytes: Uint8Array): OnnxSummary {
     if (!n.opType) throw new InvalidOnnxModel(`${path} has no op_type`);
     for (const input of n.input ?? []) {
       if (input !== '' && !available.has(input))
-        throw new InvalidOnnxModel(`${path} (${n.opType}) reads "${input}", which is neither a graph input, an initializer nor the output of an earlier node`);
+        throw new InvalidOnnxModel(
+          `${path} (${n.opType}) reads "${input}", which is neither a graph input, an initializer nor the output of an earlier node`,
+        );
     }
     for (const output of n.output ?? []) if (output !== '') available.add(output);
   });

@@ -20,9 +20,11 @@ async function main(): Promise<void> {
   const onnx = runTutorialTraining(toCardCsv(generateCardTransactions({ rows: 6000 }))).files[MODEL_ONNX_PATH];
   fs.mkdirSync(path.join(dir, 'models', '1'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'models', '1', 'model.onnx'), onnx);
-  const server = new OvmsServer(new FaultSet([], FAULT_CATALOGUE), () => undefined, new PodFilesystem(path.join(dir, 'root'), [
-    { mountPath: '/mnt/models', hostDir: path.join(dir, 'models'), readOnly: true },
-  ]));
+  const server = new OvmsServer(
+    new FaultSet([], FAULT_CATALOGUE),
+    () => undefined,
+    new PodFilesystem(path.join(dir, 'root'), [{ mountPath: '/mnt/models', hostDir: path.join(dir, 'models'), readOnly: true }]),
+  );
   const t0 = performance.now();
   await server.load('fraud', '/mnt/models');
   const loadMs = performance.now() - t0;

@@ -51,6 +51,15 @@ export function containerExitsOf(ctx: ControllerContext): ContainerExits {
 
 const JOB_API = 'batch/v1';
 
+interface JobStatus {
+  startTime: string;
+  active: number;
+  succeeded: number;
+  failed: number;
+  completionTime?: string;
+  conditions?: Record<string, string>[];
+}
+
 export class JobController implements Controller {
   readonly name = 'job-controller';
   private readonly client: TwinClient;
@@ -136,8 +145,12 @@ export class JobController implements Controller {
     const active = pods.length - succeeded - failed;
     const now = timestamp();
     const backoffLimit = job.spec.backoffLimit ?? 6;
-    const status: Record<string, any> = { // eslint-disable-line @typescript-eslint/no-explicit-any
-      startTime: job.status?.startTime ?? now, active, succeeded, failed };
+    const status: JobStatus = {
+      startTime: job.status?.startTime ?? now,
+      active,
+      succeeded,
+      failed,
+    };
     if (succeeded > 0) {
       status.active = 0;
       status.completionTime = now;
@@ -172,9 +185,7 @@ export class JobController implements Controller {
           namespace,
           labels,
           annotations: job.spec.template?.metadata?.annotations,
-          ownerReferences: [
-            { apiVersion: JOB_API, kind: 'Job', name, uid: job.metadata.uid!, controller: true, blockOwnerDeletion: true },
-          ],
+          ownerReferences: [{ apiVersion: JOB_API, kind: 'Job', name, uid: job.metadata.uid!, controller: true, blockOwnerDeletion: true }],
         },
         spec: { restartPolicy: 'Never', ...job.spec.template?.spec },
       });
@@ -182,7 +193,8 @@ export class JobController implements Controller {
       status.active = 1;
     }
     const old = job.status ?? {};
-    const same = ['active', 'succeeded', 'failed'].every((k) => (old[k] ?? 0) === status[k]) && !status.conditions && old.startTime;
+    const same =
+      (['active', 'succeeded', 'failed'] as const).every((k) => (old[k] ?? 0) === status[k]) && !status.conditions && old.startTime;
     if (!same) this.client.patchStatus(JOB_API, 'Job', name, namespace, status);
   }
 }

@@ -34,10 +34,7 @@ export const TEXT_GENERATION_MODULE_CLASS = 'caikit_nlp.modules.text_generation.
 export function isConversionCommand(argv: string[]): boolean {
   const script = argv[0]?.endsWith('python') || argv[0]?.endsWith('python3') ? (argv[1] === '-c' ? argv[2] : undefined) : undefined;
   return (
-    !!script &&
-    /caikit_nlp\.text_generation\.TextGeneration\.bootstrap\(/.test(script) &&
-    /\.save\(/.test(script) &&
-    /boto3/.test(script)
+    !!script && /caikit_nlp\.text_generation\.TextGeneration\.bootstrap\(/.test(script) && /\.save\(/.test(script) && /boto3/.test(script)
   );
 }
 

@@ -108,7 +108,9 @@ export class OvmsServer {
     const file = path.posix.join(dir, files[0]);
     const bytes = fs.readFileSync(fsys.hostPath(file));
     const cannot = (why: string) =>
-      new ModelLoadError(`Error occurred while loading model: ${name} version: ${version}; error: Cannot create model from ${file}: ${why}`);
+      new ModelLoadError(
+        `Error occurred while loading model: ${name} version: ${version}; error: Cannot create model from ${file}: ${why}`,
+      );
     let proto: onnx.ModelProto;
     try {
       proto = onnx.ModelProto.decode(bytes);

@@ -71,7 +71,9 @@ describe('the Caikit conversion Job on the twin', () => {
       ]);
       const config = yaml.load((await s3.get('my-storage', 'models/caikit/config.yml')).toString('utf8')) as Record<string, unknown>;
       expect(config).to.include({ module_id: TEXT_GENERATION_MODULE_ID, artifact_path: 'artifacts' });
-      expect(Buffer.compare(await s3.get('my-storage', 'models/caikit/artifacts/model.safetensors'), tinyModelFiles()['model.safetensors']!)).to.equal(0);
+      expect(
+        Buffer.compare(await s3.get('my-storage', 'models/caikit/artifacts/model.safetensors'), tinyModelFiles()['model.safetensors']!),
+      ).to.equal(0);
     } finally {
       s3.destroy();
     }

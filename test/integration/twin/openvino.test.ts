@@ -65,7 +65,8 @@ describe('OpenVINO Model Server emulator', () => {
     );
     const fs1 = filesystem({ '1/model.onnx': fraudModel().onnx });
     assert.equal((await new OvmsServer(new FaultSet([], FAULT_CATALOGUE), quiet, fs1).load('fraud', '/mnt/models')).version, 1);
-    const fresh = (files: Record<string, Uint8Array | string>) => new OvmsServer(new FaultSet([], FAULT_CATALOGUE), quiet, filesystem(files));
+    const fresh = (files: Record<string, Uint8Array | string>) =>
+      new OvmsServer(new FaultSet([], FAULT_CATALOGUE), quiet, filesystem(files));
     assert.throws(() => fresh({ 'notes.txt': 'x' }).locate('m', '/mnt/models'), /No version found for model in path: \/mnt\/models/);
     assert.throws(
       () => fresh({ '1/model.onnx': 'not onnx' }).locate('m', '/mnt/models'),
@@ -74,12 +75,16 @@ describe('OpenVINO Model Server emulator', () => {
     assert.throws(() => fresh({}).locate('m', '/mnt/models/none'), /does not exist/);
   });
 
-  it('leaves a model ONNX Runtime refuses unavailable, answering 503 with the runtime\'s error', async () => {
+  it("leaves a model ONNX Runtime refuses unavailable, answering 503 with the runtime's error", async () => {
     // Decodes as a ModelProto with a graph, but the graph reads a value nothing defines.
     const broken = onnx.ModelProto.encode({
       irVersion: 7,
       opsetImport: [{ domain: '', version: 13 }],
-      graph: { node: [{ opType: 'Relu', input: ['nowhere'], output: ['y'] }], input: [tensorInfo('x', ['n', 5])], output: [tensorInfo('y', ['n', 5])] },
+      graph: {
+        node: [{ opType: 'Relu', input: ['nowhere'], output: ['y'] }],
+        input: [tensorInfo('x', ['n', 5])],
+        output: [tensorInfo('y', ['n', 5])],
+      },
     }).finish();
     const lines: string[] = [];
     const s = new OvmsServer(new FaultSet([], FAULT_CATALOGUE), (l) => lines.push(l), filesystem({ '1/model.onnx': broken }));
@@ -90,7 +95,10 @@ describe('OpenVINO Model Server emulator', () => {
       assert.equal(ready.status, 503);
       assert.match(String(ready.json.error), /not available: .*Cannot create model from \/mnt\/models\/1\/model.onnx/);
       assert.equal((await call(`${h.url}/v2/health/ready`)).status, 503);
-      assert.ok(lines.some((l) => l.startsWith('[error]') && /nowhere/.test(l)), lines.join('\n'));
+      assert.ok(
+        lines.some((l) => l.startsWith('[error]') && /nowhere/.test(l)),
+        lines.join('\n'),
+      );
     } finally {
       h.close();
     }
@@ -155,7 +163,9 @@ describe('OpenVINO Model Server emulator', () => {
     try {
       for (const t of Object.values(TUTORIAL_TRANSACTIONS)) {
         const scaled = scaleRow(scaler, [...t.raw]);
-        const answer = await call(`${h.url}/v2/models/fraud/infer`, { inputs: [{ name: 'dense_input', shape: [1, 5], datatype: 'FP32', data: scaled }] });
+        const answer = await call(`${h.url}/v2/models/fraud/infer`, {
+          inputs: [{ name: 'dense_input', shape: [1, 5], datatype: 'FP32', data: scaled }],
+        });
         const direct = (await session.run({ dense_input: { dims: [1, 5], data: scaled } })).dense_3;
         const served = (answer.json.outputs as { data: number[] }[])[0]!.data;
         assert.deepEqual(served, Array.from(direct.data, Number));

@@ -43,7 +43,8 @@ describe("inspectOnnx on the twin's model files", () => {
         'rhoai-twin',
         'sequential',
       ]);
-      const io = (list: { name: string; shape: (number | string)[] }[]) => list.map((v) => ({ name: v.name, elemType: 'FLOAT', shape: v.shape }));
+      const io = (list: { name: string; shape: (number | string)[] }[]) =>
+        list.map((v) => ({ name: v.name, elemType: 'FLOAT', shape: v.shape }));
       expect(summary.inputs).to.deep.equal(io(session.inputs));
       expect(summary.outputs).to.deep.equal(io(session.outputs));
       expect(summary.initializerCount).to.equal(8);
@@ -144,7 +145,10 @@ describe('inspectOnnx refuses what is not a valid ONNX model', () => {
     refused(model({ node: [relu('x', 'z')], ...io }), /graph output "y" is produced by no node/);
     refused(model({ node: [relu()], input: io.input, output: [] }), /declares no outputs/);
     refused(model({ node: [{ input: ['x'], output: ['y'] }], ...io }), /ModelProto\.graph\.node\[0\] has no op_type/);
-    refused(model({ node: [relu()], input: [{ name: 'x' }], output: io.output }), /ModelProto\.graph\.input\[0\] \("x"\) declares no element type/);
+    refused(
+      model({ node: [relu()], input: [{ name: 'x' }], output: io.output }),
+      /ModelProto\.graph\.input\[0\] \("x"\) declares no element type/,
+    );
     refused(
       model({ node: [relu()], initializer: [floatTensor('w', [3], [1, 2])], ...io }),
       /initializer\[0\] \("w"\): raw_data holds 8 bytes, but FLOAT \[3\] needs 12/,
@@ -161,6 +165,9 @@ describe('inspectOnnx refuses what is not a valid ONNX model', () => {
       }),
       /keeps its data in an external file, which is not stored with the model/,
     );
-    refused(model({ node: [relu()], initializer: [{ name: 'w', dims: [1], rawData: new Uint8Array(4) }], ...io }), /initializer\[0\] \("w"\) has no data_type/);
+    refused(
+      model({ node: [relu()], initializer: [{ name: 'w', dims: [1], rawData: new Uint8Array(4) }], ...io }),
+      /initializer\[0\] \("w"\) has no data_type/,
+    );
   });
 });

@@ -83,7 +83,9 @@ describe('writeOnnxModel', () => {
       ['Gemm', ['x', 'd/kernel:0', 'd/bias:0'], ['d/Gemm:0']],
       ['Sigmoid', ['d/Gemm:0'], ['y']],
     ]);
-    expect((g.node[0] as onnx.NodeProto).attribute.map((a) => [a.name, Number(a.i), a.type])).to.deep.equal([['transB', 1, onnx.AttributeProto.AttributeType.INT]]);
+    expect((g.node[0] as onnx.NodeProto).attribute.map((a) => [a.name, Number(a.i), a.type])).to.deep.equal([
+      ['transB', 1, onnx.AttributeProto.AttributeType.INT],
+    ]);
     const kernel = g.initializer[0] as onnx.TensorProto;
     expect([kernel.name, kernel.dims.map(Number), kernel.dataType]).to.deep.equal(['d/kernel:0', [1, 2], onnx.TensorProto.DataType.FLOAT]);
     expect([...new Float32Array(Uint8Array.from(kernel.rawData).buffer)]).to.deep.equal([2, -1]);

@@ -57,5 +57,14 @@ export {
 export { runTutorialTraining, trainingLog, type TutorialTrainingOutput } from './tutorial';
 
 /** ONNX: the model written with onnx-proto, loaded and run by ONNX Runtime. */
-export { ONNX_IR_VERSION, ONNX_OPSET, encodeModel, floatTensor, intAttribute, tensorInfo, writeOnnxModel, type OnnxWriteOptions } from './onnx-model';
+export {
+  ONNX_IR_VERSION,
+  ONNX_OPSET,
+  encodeModel,
+  floatTensor,
+  intAttribute,
+  tensorInfo,
+  writeOnnxModel,
+  type OnnxWriteOptions,
+} from './onnx-model';
 export { OnnxLoadError, OnnxSession, ortType, v2TensorMetadata, type OnnxTensor, type TensorInfo } from './onnx-session';

@@ -119,7 +119,10 @@ function denseGraph(network: DenseNetwork, options: OnnxWriteOptions): onnx.IGra
 }
 
 /** A ModelProto around a graph, encoded: what `onnx.save` writes. */
-export function encodeModel(graph: onnx.IGraphProto, options: Pick<OnnxWriteOptions, 'producerName' | 'producerVersion' | 'metadata'> = {}): Uint8Array {
+export function encodeModel(
+  graph: onnx.IGraphProto,
+  options: Pick<OnnxWriteOptions, 'producerName' | 'producerVersion' | 'metadata'> = {},
+): Uint8Array {
   const model: onnx.IModelProto = {
     irVersion: ONNX_IR_VERSION,
     producerName: options.producerName ?? 'rhoai-twin',
