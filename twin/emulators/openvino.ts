@@ -127,10 +127,12 @@ export class OvmsServer {
     const loading = OnnxSession.fromBytes(found.bytes).then(
       (session) => {
         const model = { name, version, session, file };
-        if (this.loading.get(name) === loading) {
-          this.models.set(name, model);
-          this.loading.delete(name);
+        if (this.loading.get(name) !== loading) {
+          void session.release(); // unloaded (or replaced) while loading
+          return model;
         }
+        this.models.set(name, model);
+        this.loading.delete(name);
         this.log(
           `[modelmanager] Loaded model ${name}; version: ${version}; from ${file}; inputs: ${session.inputs.map(describe).join(', ')}; outputs: ${session.outputs.map(describe).join(', ')}`,
         );
@@ -160,6 +162,11 @@ export class OvmsServer {
     const loading = this.loading.get(name);
     if (!loading) return 'Model with requested name is not found';
     return loading.catch((err: Error) => `Model with requested name is not available: ${err.message}`);
+  }
+
+  /** The container stops: every model's runtime session is released (ONNX Runtime holds native memory and threads). */
+  close(): void {
+    for (const name of [...this.models.keys(), ...this.loading.keys()]) this.unload(name);
   }
 
   unload(name: string): void {
@@ -353,7 +360,10 @@ export function openvinoEmulator(pods: ServingPods, faults: FaultSet): ImageEmul
       ctx.log(`[serving] REST server listening on port ${restPort}`);
       return {
         ports: [{ port: restPort, handler: (req, res) => server.handle(req, res) }],
-        stop: undo,
+        stop: () => {
+          undo();
+          server.close();
+        },
       };
     },
   };
