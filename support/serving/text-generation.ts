@@ -2,7 +2,7 @@
 // project's bucket in the layout each runtime reads, and Caikit's text generation
 // (POST <endpoint>/api/v1/task/text-generation {model_id, inputs, parameters}) checked against the
 // continuation the model defines.
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
 import { InferenceClient } from './inference';
 import { session } from '../core/session';
 import { withS3 } from '../s3';
@@ -46,7 +46,7 @@ export async function uploadTinyModel(
   const files = layout === 'caikit' ? tinyCaikitFiles() : tinyModelFiles();
   if (without) {
     const hit = Object.keys(files).filter((k) => k === without || k.endsWith(`/${without}`));
-    assert.ok(hit.length, `the tiny model has no file ${without} to leave out (it has ${Object.keys(files).join(', ')})`);
+    expect(hit.length, `the tiny model has no file ${without} to leave out (it has ${Object.keys(files).join(', ')})`).to.be.above(0);
     for (const k of hit) delete files[k];
   }
   const base = prefix.replace(/^\/+|\/+$/g, '');
@@ -68,19 +68,17 @@ export async function assertCaikitGenerates(world: RhoaiWorld, model: DeployedMo
       `${endpoint.base}/api/v1/task/text-generation`,
       { model_id: model.name, inputs: PROMPT, parameters: { max_new_tokens: MAX_NEW_TOKENS } },
     );
-    assert.equal(
+    expect(
       x.status,
-      200,
       `Caikit's text generation answered HTTP ${x.status}: ${typeof x.body === 'string' ? x.body : JSON.stringify(x.body)}`,
-    );
+    ).to.equal(200);
     const body = x.body as { generated_text?: string; generated_tokens?: number };
     const expected = greedyContinuation(tinyModel(), PROMPT, MAX_NEW_TOKENS);
-    assert.equal(
+    expect(
       body.generated_text,
-      expected,
       `Caikit continued "${PROMPT}" with ${JSON.stringify(body.generated_text)}; the model's greedy continuation is ${JSON.stringify(expected)}`,
-    );
-    assert.ok(Number(body.generated_tokens) > 0, `Caikit reports ${body.generated_tokens} generated tokens`);
+    ).to.equal(expected);
+    expect(Number(body.generated_tokens), `Caikit reports ${body.generated_tokens} generated tokens`).to.be.above(0);
     world.report.text('text generation', `"${PROMPT}" → "${body.generated_text}" (${body.generated_tokens} tokens)`);
   } finally {
     client.destroy();

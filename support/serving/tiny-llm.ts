@@ -11,6 +11,8 @@
 const CORPUS = 'the quick brown fox jumps over the lazy dog. the lazy dog sleeps in the sun. ';
 export const EOS = '</s>';
 export const CAIKIT_TGIS_MODULE = 'caikit_nlp.modules.text_generation.text_generation_tgis.TextGenerationTGIS';
+/** caikit-nlp's TextGeneration @module id (text_generation_local.py), shared by its TGIS backend module: what Caikit loads a model by. */
+export const TEXT_GENERATION_MODULE_ID = 'f9181353-4ccf-4572-bd1e-f12bcda26792';
 
 export interface TinyModel {
   vocab: string[];
@@ -84,7 +86,7 @@ export function tinyModelFiles(model = tinyModel()): Record<string, Buffer> {
 export function tinyCaikitFiles(model = tinyModel()): Record<string, Buffer> {
   const files: Record<string, Buffer> = {
     'config.yml': Buffer.from(
-      `module_id: text-generation-tgis\nmodule_class: ${CAIKIT_TGIS_MODULE}\nname: Tiny character bigram\nartifact_path: artifacts\n`,
+      `module_id: ${TEXT_GENERATION_MODULE_ID}\nmodule_class: ${CAIKIT_TGIS_MODULE}\nname: Tiny character bigram\nartifact_path: artifacts\n`,
     ),
   };
   for (const [name, body] of Object.entries(tinyModelFiles(model))) files[`artifacts/${name}`] = body;

@@ -10,7 +10,7 @@
 // run alone (`--tags @req.TUT-FD-04`) and a second run repeats nothing that is already there.
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { describeOnnx, inspectOnnx, type OnnxSummary } from '../onnx';
+import { describeOnnx, inspectOnnx, type OnnxSummary } from '../serving/onnx-model';
 import { withS3 } from '../s3';
 import type { RhoaiWorld } from '../core/world';
 import { tutorialProject } from './projects';

@@ -29,6 +29,7 @@ import { StatefulSetController } from './statefulsets';
 import { TrustedCaBundle } from './trusted-ca-bundle';
 import { DataSciencePipelinesOperator } from './data-science-pipelines';
 import { EarlierUninstalls } from './leftovers';
+import { JobController } from './jobs';
 
 export function operatorControllers(ctx: ControllerContext): Controller[] {
   return [
@@ -60,5 +61,6 @@ export function operatorControllers(ctx: ControllerContext): Controller[] {
     new MachineConfigOperator(ctx),
     new DataSciencePipelinesOperator(ctx),
     new EarlierUninstalls(ctx),
+    new JobController(ctx),
   ];
 }

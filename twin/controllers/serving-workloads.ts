@@ -17,6 +17,7 @@ import { servingPodsOf } from '../emulators/serving-pods';
 import { storageInitializer } from '../emulators/storage-initializer';
 import { caikitEmulator, tgisEmulator } from '../emulators/text-generation';
 import { workloadRuntimeOf } from '../network/index';
+import { containerExitsOf } from './jobs';
 import type { Controller, ControllerContext } from './runtime';
 
 export class ServingWorkloads implements Controller {
@@ -43,7 +44,7 @@ export class ServingWorkloads implements Controller {
     for (const emulator of [
       openvinoEmulator(pods, this.ctx.faults),
       tgisEmulator(pods),
-      caikitEmulator(pods),
+      caikitEmulator(pods, { network: runtime.network, trustedCa, exits: containerExitsOf(this.ctx), faults: this.ctx.faults }),
       modelMeshEmulator(),
       runtimeAdapterEmulator(mm),
       restProxyEmulator(mm),

@@ -88,7 +88,7 @@ export class RuntimeAdapter {
       log: () => undefined,
     });
     if (count === 0) throw new StorageError('PullerError', `no objects found for path '${p.path}' in bucket ${bucket}`);
-    ovms.load(p.modelId, dest);
+    await ovms.load(p.modelId, dest);
     this.vModels.set(p.vModel, p.modelId);
     this.log(`{"level":"info","logger":"ovms-adapter","msg":"Model loaded","modelId":"${p.modelId}"}`);
   }
@@ -166,10 +166,9 @@ export function restProxyEmulator(o: ModelMeshEmulatorOptions): ImageEmulator {
               if (!model || !parts.ovms) return json(res, 404, { code: 5, error: `Model ${name} not found` });
               if (m[2] === '/infer') {
                 if (req.method !== 'POST') return json(res, 405, { code: 12, error: 'Method Not Allowed' });
-                return void readBody(req).then((body) => {
-                  const answer = parts.ovms!.infer(model, body, model.name);
-                  json(res, answer.status, answer.body);
-                });
+                return void readBody(req)
+                  .then((body) => parts.ovms!.infer(model, body, model.name))
+                  .then((answer) => json(res, answer.status, answer.body));
               }
               if (m[2] === '/ready') return json(res, 200, { name: model.name, ready: true });
               return json(res, 200, protobufJson(parts.ovms.metadata(model) as V2Metadata));

@@ -8,15 +8,22 @@
 //     its HTTP port; its gRPC API (fmaas.GenerationService on 8033) is not served by the twin (no
 //     HTTP/2 gRPC). Generation is greedy: each next character is the arg-max of the last one's row.
 //   - Caikit (quay.io/modh/caikit-tgis-serving, the transformer-container beside TGIS): loads the
-//     caikit models of RUNTIME_LOCAL_MODELS_DIR — a config.yml naming the TGIS text-generation
-//     module (module_class caikit_nlp...TextGenerationTGIS) and its artifact_path — either the
+//     caikit models of RUNTIME_LOCAL_MODELS_DIR — a config.yml naming caikit-nlp's text-generation
+//     module by its module_id (caikit loads a model by module_id; TextGenerationTGIS is the TGIS
+//     backend's implementation of TextGeneration's id, caikit-nlp text_generation_tgis.py
+//     @module(base_module=TextGeneration)) and its artifact_path — either the
 //     directory itself (model id: the InferenceService's name) or its subdirectories (model id: the
 //     directory name), and answers caikit's HTTP API on 8080 (RUNTIME_HTTP_ENABLED):
 //     POST /api/v1/task/text-generation {model_id, inputs, parameters.max_new_tokens} with the
-//     text TGIS generates next to it, GET /health.
+//     text TGIS generates next to it, GET /health. The same image run as `python -c <script>` with
+//     the documented conversion script converts a model to the Caikit layout (caikit-conversion.ts).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
+import type { ContainerExits } from '../controllers/jobs';
+import type { FaultSet } from '../fault-set';
+import type { ClusterNetwork } from '../network/cluster-network';
+import { CAIKIT_CONVERSION_NO_ARTIFACTS_FAULT, isConversionCommand, runConversion, TEXT_GENERATION_MODULE_ID } from './caikit-conversion';
 import { empty, json, options, readBody } from './openvino';
 import type { FaultDefinition } from '../fault-definition';
 import type { ServingPods } from './serving-pods';
@@ -32,6 +39,13 @@ export const TEXT_GENERATION_FAULTS: FaultDefinition[] = [
       'Caikit passes TGIS an empty prompt (as a runtime whose request mapping lost the inputs field would): it answers 200 with text, but not the continuation of the prompt',
     caughtBy: '@req.CMP-07',
     expectMessage: "the model's greedy continuation is",
+  },
+  {
+    name: CAIKIT_CONVERSION_NO_ARTIFACTS_FAULT,
+    description:
+      "The Caikit conversion Job completes but uploads only config.yml, not the model under artifacts/ (as a save() that wrote the module's config but not its model): the converted layout cannot be served",
+    caughtBy: '@req.ADV-03',
+    expectMessage: 'has config.yml but no artifacts/',
   },
 ];
 
@@ -191,18 +205,30 @@ export function tgisEmulator(pods: ServingPods): ImageEmulator {
   };
 }
 
+/** What the Caikit image needs to run the conversion Job: the cluster network, the trusted CAs, where containers exit. */
+export interface CaikitJobs {
+  network: ClusterNetwork;
+  trustedCa: string[];
+  exits: ContainerExits;
+  faults: FaultSet;
+}
+
 /** The Caikit (caikit-tgis-serving) image. */
-export function caikitEmulator(pods: ServingPods): ImageEmulator {
+export function caikitEmulator(pods: ServingPods, jobs?: CaikitJobs): ImageEmulator {
   return {
     name: 'caikit-tgis-serving',
     matches: (image) => /caikit/.test(imageBaseName(image)),
     start(ctx) {
+      if (jobs && isConversionCommand(ctx.argv)) {
+        runConversion(ctx, { ...jobs, loadModel: loadBigramModel });
+        return { ports: [] };
+      }
       const dir = ctx.env.RUNTIME_LOCAL_MODELS_DIR ?? '/mnt/models';
       const isvc = ctx.pod.metadata.labels?.['serving.kserve.io/inferenceservice'];
       const models = new Map<string, string>();
       const check = (modelDir: string, id: string) => {
         const file = ctx.fs.hostPath(path.posix.join(modelDir, 'config.yml'));
-        let config: { module_class?: string; artifact_path?: string };
+        let config: { module_id?: string; module_class?: string; artifact_path?: string };
         try {
           config = (yaml.load(fs.readFileSync(file, 'utf8')) ?? {}) as typeof config;
         } catch (err) {
@@ -210,9 +236,9 @@ export function caikitEmulator(pods: ServingPods): ImageEmulator {
             `caikit.core.exceptions.caikit_core_exception.CaikitCoreException: could not read ${modelDir}/config.yml: ${(err as Error).message}`,
           );
         }
-        if (config.module_class !== CAIKIT_TGIS_MODULE)
+        if (config.module_id !== TEXT_GENERATION_MODULE_ID)
           throw new ContainerExit(
-            `ValueError: ${modelDir}/config.yml names module_class ${config.module_class ?? '(none)'}; this runtime serves ${CAIKIT_TGIS_MODULE}`,
+            `ValueError: ${modelDir}/config.yml names module_id ${config.module_id ?? '(none)'} (${config.module_class ?? 'no module_class'}); this runtime serves caikit-nlp's text generation, module_id ${TEXT_GENERATION_MODULE_ID} (${CAIKIT_TGIS_MODULE})`,
           );
         if (!config.artifact_path || !fs.existsSync(ctx.fs.hostPath(path.posix.join(modelDir, config.artifact_path))))
           throw new ContainerExit(`FileNotFoundError: ${modelDir}/${config.artifact_path ?? '(no artifact_path)'} does not exist`);
@@ -224,7 +250,8 @@ export function caikitEmulator(pods: ServingPods): ImageEmulator {
       else if (fs.existsSync(root))
         for (const sub of fs.readdirSync(root))
           if (fs.existsSync(path.join(root, sub, 'config.yml'))) check(path.posix.join(dir, sub), sub);
-      if (!models.size) throw new ContainerExit(`caikit.runtime: no model found in local_models_dir ${dir}`);
+      if (!models.size)
+        throw new ContainerExit(`caikit.runtime: no model found in local_models_dir ${dir} (no config.yml in it or in its subdirectories)`);
       const port = Number(ctx.env.RUNTIME_HTTP_PORT ?? 8080);
       const uid = ctx.pod.metadata.uid!;
       return {

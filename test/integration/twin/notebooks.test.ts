@@ -13,7 +13,7 @@ import { S3Store } from '../../../support/s3/store';
 import type { TwinClient } from '../../../twin/api/client';
 import type { KObject } from '../../../twin/api/types';
 import { loadYamlObjects } from '../../../twin/bootstrap';
-import { OnnxSession } from '../../../twin/emulators/ml/onnx-runtime';
+import { OnnxSession } from '../../../twin/emulators/ml/onnx-session';
 import { workloadRuntimeOf } from '../../../twin/network/index';
 import { serverErrors, startLocalTwin, type LocalTwin } from './helpers';
 import { deployMinio, isReady, ROOT_PASSWORD, ROOT_USER, routeHost, until } from './minio-helpers';
@@ -274,7 +274,7 @@ describe('workbenches on the twin', () => {
     );
     assert.equal(save.exitCode, 0, save.stderr);
     const model = await s3.get('my-storage', 'models/fraud/1/model.onnx');
-    const session = OnnxSession.fromBytes(model);
+    const session = await OnnxSession.fromBytes(model);
     assert.deepEqual([session.inputs[0].name, session.inputs[0].shape?.[1], session.outputs.length], ['dense_input', 5, 1]);
     s3.destroy();
   });

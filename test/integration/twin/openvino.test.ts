@@ -11,6 +11,10 @@ import * as path from 'node:path';
 import { greedyContinuation, tinyModel, tinyModelFiles } from '../../../support/serving/tiny-llm';
 import { FaultSet } from '../../../twin/fault-set';
 import { FAULT_CATALOGUE } from '../../../twin/faults';
+import { onnx } from 'onnx-proto';
+import { scaleRow, TUTORIAL_TRANSACTIONS } from '../../../twin/emulators/ml/index';
+import { tensorInfo } from '../../../twin/emulators/ml/onnx-model';
+import { OnnxSession } from '../../../twin/emulators/ml/onnx-session';
 import { ModelLoadError, OvmsServer, OVMS_CONSTANT_FAULT } from '../../../twin/emulators/openvino';
 import { loadBigramModel, ModelFormatError, TgisServer } from '../../../twin/emulators/text-generation';
 import { PodFilesystem } from '../../../twin/emulators/volumes';
@@ -54,30 +58,55 @@ describe('OpenVINO Model Server emulator', () => {
   });
   after(() => http1?.close());
 
-  it('loads the highest version directory with a model file, and refuses directories without one', () => {
+  it('loads the highest version directory with a model file, and refuses directories without one', async () => {
     assert.throws(
-      () => server.load('fraud', '/mnt/models'),
+      () => server.locate('fraud', '/mnt/models'),
       (e: Error) => e instanceof ModelLoadError && /Could not find file for model: fraud version: 2/.test(e.message),
     );
     const fs1 = filesystem({ '1/model.onnx': fraudModel().onnx });
-    assert.equal(new OvmsServer(new FaultSet([], FAULT_CATALOGUE), quiet, fs1).load('fraud', '/mnt/models').version, 1);
+    assert.equal((await new OvmsServer(new FaultSet([], FAULT_CATALOGUE), quiet, fs1).load('fraud', '/mnt/models')).version, 1);
+    const fresh = (files: Record<string, Uint8Array | string>) =>
+      new OvmsServer(new FaultSet([], FAULT_CATALOGUE), quiet, filesystem(files));
+    assert.throws(() => fresh({ 'notes.txt': 'x' }).locate('m', '/mnt/models'), /No version found for model in path: \/mnt\/models/);
     assert.throws(
-      () => new OvmsServer(new FaultSet([], FAULT_CATALOGUE), quiet, filesystem({ 'notes.txt': 'x' })).load('m', '/mnt/models'),
-      /No version found for model in path: \/mnt\/models/,
+      () => fresh({ '1/model.onnx': 'not onnx' }).locate('m', '/mnt/models'),
+      /Cannot create model from \/mnt\/models\/1\/model.onnx: not an ONNX ModelProto/,
     );
-    assert.throws(
-      () => new OvmsServer(new FaultSet([], FAULT_CATALOGUE), quiet, filesystem({ '1/model.onnx': 'not onnx' })).load('m', '/mnt/models'),
-      /Cannot create model from \/mnt\/models\/1\/model.onnx/,
-    );
-    assert.throws(
-      () => new OvmsServer(new FaultSet([], FAULT_CATALOGUE), quiet, filesystem({})).load('m', '/mnt/models/none'),
-      /does not exist/,
-    );
+    assert.throws(() => fresh({}).locate('m', '/mnt/models/none'), /does not exist/);
+  });
+
+  it("leaves a model ONNX Runtime refuses unavailable, answering 503 with the runtime's error", async () => {
+    // Decodes as a ModelProto with a graph, but the graph reads a value nothing defines.
+    const broken = onnx.ModelProto.encode({
+      irVersion: 7,
+      opsetImport: [{ domain: '', version: 13 }],
+      graph: {
+        node: [{ opType: 'Relu', input: ['nowhere'], output: ['y'] }],
+        input: [tensorInfo('x', ['n', 5])],
+        output: [tensorInfo('y', ['n', 5])],
+      },
+    }).finish();
+    const lines: string[] = [];
+    const s = new OvmsServer(new FaultSet([], FAULT_CATALOGUE), (l) => lines.push(l), filesystem({ '1/model.onnx': broken }));
+    await assert.rejects(s.load('broken', '/mnt/models'), (e: Error) => e instanceof ModelLoadError && /nowhere/.test(e.message));
+    const h = await serve(s);
+    try {
+      const ready = await call(`${h.url}/v2/models/broken/ready`);
+      assert.equal(ready.status, 503);
+      assert.match(String(ready.json.error), /not available: .*Cannot create model from \/mnt\/models\/1\/model.onnx/);
+      assert.equal((await call(`${h.url}/v2/health/ready`)).status, 503);
+      assert.ok(
+        lines.some((l) => l.startsWith('[error]') && /nowhere/.test(l)),
+        lines.join('\n'),
+      );
+    } finally {
+      h.close();
+    }
   });
 
   it('answers the v2 REST API with real inference, and errors in the v2 error format', async () => {
     const fresh = new OvmsServer(new FaultSet([], FAULT_CATALOGUE), quiet, filesystem({ '1/model.onnx': fraudModel().onnx }));
-    fresh.load('fraud', '/mnt/models');
+    void fresh.open(fresh.locate('fraud', '/mnt/models')); // as the container starts: requests wait for the runtime
     const h = await serve(fresh);
     try {
       assert.equal((await call(`${h.url}/v2/health/ready`)).status, 200);
@@ -125,15 +154,36 @@ describe('OpenVINO Model Server emulator', () => {
     }
   });
 
+  it('answers what ONNX Runtime computes from the file for the tutorial transactions', async () => {
+    const { onnx: bytes, scaler } = fraudModel();
+    const s = new OvmsServer(new FaultSet([], FAULT_CATALOGUE), quiet, filesystem({ '1/model.onnx': bytes }));
+    const h = await serve(s);
+    await s.load('fraud', '/mnt/models');
+    const session = await OnnxSession.fromBytes(bytes);
+    try {
+      for (const t of Object.values(TUTORIAL_TRANSACTIONS)) {
+        const scaled = scaleRow(scaler, [...t.raw]);
+        const answer = await call(`${h.url}/v2/models/fraud/infer`, {
+          inputs: [{ name: 'dense_input', shape: [1, 5], datatype: 'FP32', data: scaled }],
+        });
+        const direct = (await session.run({ dense_input: { dims: [1, 5], data: scaled } })).dense_3;
+        const served = (answer.json.outputs as { data: number[] }[])[0]!.data;
+        assert.deepEqual(served, Array.from(direct.data, Number));
+        assert.equal(served[0]! > 0.95, t.fraud, JSON.stringify(served));
+      }
+    } finally {
+      h.close();
+    }
+  });
+
   it('answers 0.5 for every input under the constant-output fault', async () => {
     const faulty = new OvmsServer(
       new FaultSet([OVMS_CONSTANT_FAULT], FAULT_CATALOGUE),
       quiet,
       filesystem({ '1/model.onnx': fraudModel().onnx }),
     );
-    faulty.load('fraud', '/mnt/models');
-    const model = faulty.models.get('fraud')!;
-    const answer = faulty.infer(
+    const model = await faulty.load('fraud', '/mnt/models');
+    const answer = await faulty.infer(
       model,
       Buffer.from(
         JSON.stringify({ inputs: [{ name: 'dense_input', shape: [2, 5], datatype: 'FP32', data: [0, 0, 0, 0, 0, 9, 9, 0, 0, 1] }] }),

@@ -19,19 +19,19 @@ import {
 const rows = generateCardTransactions({ rows: 5000 });
 
 describe('the tutorial end to end, as the workbench and the model server play it', () => {
-  it('trains on the CSV, and the saved model with the saved scaler tells fraud from legitimate at 0.95', () => {
+  it('trains on the CSV, and the saved model with the saved scaler tells fraud from legitimate at 0.95', async () => {
     const out = runTutorialTraining(toCardCsv(generateCardTransactions()));
     // What the model server loads, and what the harness sends: scaler.transform(raw) as FP32 [1, 5].
-    const session = OnnxSession.fromBytes(out.files[MODEL_ONNX_PATH]);
+    const session = await OnnxSession.fromBytes(out.files[MODEL_ONNX_PATH]);
     const scaler = parseScalerJson(out.files[SCALER_JSON_PATH]);
-    const verdict = (raw: readonly number[]) => {
+    const verdict = async (raw: readonly number[]) => {
       const [scaled] = scaleRows(scaler, [raw]);
-      const output = session.run({ dense_input: { dims: [1, 5], data: scaled } }).dense_3;
+      const output = (await session.run({ dense_input: { dims: [1, 5], data: scaled } })).dense_3;
       assert.deepEqual(output.dims, [1, 1]);
-      return output.data[0];
+      return Number(output.data[0]);
     };
     for (const [name, t] of Object.entries(TUTORIAL_TRANSACTIONS)) {
-      const p = verdict(t.raw);
+      const p = await verdict(t.raw);
       assert.equal(p > 0.95, t.fraud, `${name}: ${p}`);
     }
   });

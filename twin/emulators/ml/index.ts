@@ -1,11 +1,12 @@
 // The twin's machine-learning library: what the workbench emulator runs when the fraud-detection
 // tutorial trains its model, and what the model-server emulators (OpenVINO Model Server for KServe
-// and ModelMesh) run to serve it. Pure TypeScript: no native modules, no network, deterministic.
+// and ModelMesh) run to serve it. Training is TypeScript (deterministic, no network); the model file is
+// written with onnx-proto and run by ONNX Runtime (onnxruntime-node).
 //
 //   data      generateCardTransactions, toCardCsv, parseCardCsv       data/card_transdata.csv
 //   training  trainFraudModel, runTutorialTraining, predictFraud      the notebook, in one call
 //   scaler    scalerToJson, parseScalerJson, scaleRows                 artifact/scaler.json
-//   ONNX      writeOnnxModel, readOnnxModel, OnnxSession               models/fraud/1/model.onnx
+//   ONNX      writeOnnxModel (onnx-proto), OnnxSession (ONNX Runtime)  models/fraud/1/model.onnx
 
 /** Seeded random numbers (sfc32). */
 export { seededRandom, type Random } from './random';
@@ -55,29 +56,15 @@ export {
 /** The notebook as one call. */
 export { runTutorialTraining, trainingLog, type TutorialTrainingOutput } from './tutorial';
 
-/** ONNX: the decoded model, writing, reading and running it. */
+/** ONNX: the model written with onnx-proto, loaded and run by ONNX Runtime. */
 export {
-  DataType,
-  OnnxFormatError,
-  dataTypeName,
-  v2Datatype,
-  type AttributeValue,
-  type Dimension,
-  type Graph,
-  type Model,
-  type Node,
-  type OperatorSetId,
-  type Tensor,
-  type ValueInfo,
-} from './onnx-types';
-export { ONNX_IR_VERSION, ONNX_OPSET, writeOnnxModel, type OnnxWriteOptions } from './onnx-writer';
-export { readOnnxModel } from './onnx-reader';
-export {
-  OnnxInputError,
-  OnnxRuntimeError,
-  OnnxSession,
-  OnnxUnsupportedError,
-  SUPPORTED_OPERATORS,
-  v2TensorMetadata,
-  type Feed,
-} from './onnx-runtime';
+  ONNX_IR_VERSION,
+  ONNX_OPSET,
+  encodeModel,
+  floatTensor,
+  intAttribute,
+  tensorInfo,
+  writeOnnxModel,
+  type OnnxWriteOptions,
+} from './onnx-model';
+export { OnnxLoadError, OnnxSession, ortType, v2TensorMetadata, type OnnxTensor, type TensorInfo } from './onnx-session';

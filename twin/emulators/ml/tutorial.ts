@@ -2,7 +2,7 @@
 // data/card_transdata.csv, train, and return the files the notebook leaves behind
 // (models/fraud/1/model.onnx, and the scaler — artifact/scaler.json here, artifact/scaler.pkl in the
 // tutorial) with the lines the notebook prints.
-import { writeOnnxModel, type OnnxWriteOptions } from './onnx-writer';
+import { writeOnnxModel, type OnnxWriteOptions } from './onnx-model';
 import { SCALER_JSON_PATH, scalerToJson } from './scaler';
 import { CARD_DATA_PATH, parseCardCsv } from './synthetic-card-data';
 import { MODEL_ONNX_PATH, TUTORIAL_TRANSACTIONS, type TrainOptions, type TrainingResult, predictFraud, trainFraudModel } from './train';

@@ -10,8 +10,8 @@
 // pretends to have run code it did not understand.
 import * as path from 'node:path';
 import { forward } from '../ml/network';
-import { OnnxSession } from '../ml/onnx-runtime';
-import { writeOnnxModel } from '../ml/onnx-writer';
+import { writeOnnxModel } from '../ml/onnx-model';
+import { OnnxSession } from '../ml/onnx-session';
 import { fitScaler, scalerToJson, scaleRows, type StandardScaler } from '../ml/scaler';
 import { CARD_COLUMNS, CardCsvError, parseCardCsv, type CardTransaction } from '../ml/synthetic-card-data';
 import { FRAUD_FEATURES, fraudFeatures, splitCardTransactions, trainFraudModel, type TrainingResult } from '../ml/train';
@@ -483,7 +483,7 @@ export class TutorialKernel {
     }
     let session: OnnxSession;
     try {
-      session = OnnxSession.fromBytes(bytes);
+      session = await OnnxSession.fromBytes(bytes);
     } catch (e) {
       throw new PythonException(
         'onnxruntime.capi.onnxruntime_pybind11_state.InvalidProtobuf',
@@ -493,12 +493,13 @@ export class TutorialKernel {
     const threshold = Number(/>\s*([\d.]+)\)/.exec(text)?.[1] ?? /threshold\s*=\s*([\d.]+)/.exec(text)?.[1] ?? 0.5);
     const rows = this.prepared.testRows;
     const input = Float32Array.from(scaleRows(this.prepared.scaler, rows.map(fraudFeatures)).flat());
-    const out = session.run({ [session.inputs[0].name]: { dims: [rows.length, FRAUD_FEATURES.length], data: input } })[
+    const out = (await session.run({ [session.inputs[0].name]: { dims: [rows.length, FRAUD_FEATURES.length], data: input } }))[
       session.outputs[0].name
     ];
+    const scores = Array.from(out.data, Number);
     let correct = 0;
     rows.forEach((r, i) => {
-      if ((out.data[i] > threshold ? 1 : 0) === r.fraud) correct++;
+      if ((scores[i] > threshold ? 1 : 0) === r.fraud) correct++;
     });
     // The exported graph computes what the trained network computes.
     const direct = forward(
@@ -506,8 +507,8 @@ export class TutorialKernel {
       Array.from({ length: Math.min(rows.length, 50) }, (_, i) => Array.from(input.subarray(i * 5, i * 5 + 5))),
     );
     direct.forEach((v, i) => {
-      if (Math.abs(v - out.data[i]) > 1e-5)
-        throw new Error(`the ONNX file's output ${out.data[i]} differs from the trained network's ${v} for test row ${i}`);
+      if (Math.abs(v - scores[i]) > 1e-5)
+        throw new Error(`the ONNX file's output ${scores[i]} differs from the trained network's ${v} for test row ${i}`);
     });
     print(`Accuracy: ${correct / rows.length}\n`);
     return undefined;
