@@ -15,6 +15,13 @@ Then('my own notebook server runs, with my own storage, and the page offers to o
   return apps.assertJupyterRunning(this);
 });
 
+When('I stop the notebook server', function (this: RhoaiWorld) {
+  return apps.stopJupyterServer(this);
+});
+Then('the notebook server is stopped and its storage kept', function (this: RhoaiWorld) {
+  return apps.assertJupyterStopped(this);
+});
+
 // UI-APP-02
 When('I open Applications > Explore', async function (this: RhoaiWorld) {
   await apps.openExplore(this);

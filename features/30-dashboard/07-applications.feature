@@ -13,6 +13,8 @@ Feature: Applications > Enabled and Applications > Explore
     When I launch Jupyter from Applications > Enabled
     And I start a notebook server with the "Minimal Python" image
     Then my own notebook server runs, with my own storage, and the page offers to open and stop it
+    When I stop the notebook server
+    Then the notebook server is stopped and its storage kept
 
   @req.UI-APP-02
   Scenario: Explore lists the applications the cluster holds

@@ -125,6 +125,15 @@ export class JupyterPage {
   get stopButton(): Locator {
     return this.page.getByRole('button', { name: 'Stop notebook server' });
   }
+  /** StopServerModal.tsx: "Stop server" confirms. */
+  get stopModal(): Locator {
+    return this.page.getByRole('dialog', { name: 'Stop server modal' });
+  }
+  async stop(): Promise<void> {
+    await this.stopButton.click();
+    await expect(this.stopModal).toBeVisible();
+    await this.stopModal.getByRole('button', { name: 'Stop server', exact: true }).click();
+  }
 }
 
 export class ProjectDetailsPage {

@@ -129,6 +129,26 @@ export async function assertJupyterRunning(world: RhoaiWorld): Promise<void> {
   await attachScreenshot(world, 'jupyter: server running');
 }
 
+/** "Stop notebook server", confirmed: the Notebook gets kubeflow-resource-stopped, its pod goes, the page offers to start again. */
+export async function stopJupyterServer(world: RhoaiWorld): Promise<void> {
+  const jupyter = new JupyterPage(chrome(world).page);
+  await jupyter.stop();
+  await expect(jupyter.spawnerTitle, 'after "Stop server" the page does not offer to start a server again').toBeVisible();
+  await attachScreenshot(world, 'jupyter: server stopped');
+}
+
+export async function assertJupyterStopped(world: RhoaiWorld): Promise<void> {
+  const refs = await jupyterRefs(world);
+  await world.cluster.waitFor(
+    refs.notebook,
+    (o) => Boolean(o?.metadata?.annotations?.['kubeflow-resource-stopped']) && (o?.status?.readyReplicas ?? 0) === 0,
+    {
+      describe: `Notebook ${refs.notebook.namespace}/${refs.notebook.name} to be stopped (annotation kubeflow-resource-stopped, readyReplicas 0)`,
+    },
+  );
+  check(await world.cluster.get(refs.pvc), `PVC ${refs.pvc.name} is kept while the server is stopped`).to.not.equal(undefined);
+}
+
 // ---- UI-APP-02: Explore ----
 
 export async function openExplore(world: RhoaiWorld): Promise<ExplorePage> {

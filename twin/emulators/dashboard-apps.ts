@@ -508,10 +508,16 @@ function jupyterPage(b: AppsBackend, viewer: AppsViewer): Page {
     return {
       title: 'Notebook server control panel',
       body: `<h1 data-testid="app-page-title">Notebook server control panel</h1>
-${ready ? `<a role="button" data-id="return-nb-button" href="${esc(link)}">Access notebook server</a>` : '<p role="status">Starting server</p>'}
+${ready ? `<a data-id="return-nb-button" href="${esc(link)}">Access notebook server</a>` : '<p role="status">Starting server</p>'}
 <button type="button" data-id="stop-nb-button" id="stop">Stop notebook server</button>
+<dialog id="stop-modal" aria-label="Stop server modal"><h2>Stop server</h2><p>Are you sure you want to stop the server? Any changes made without saving will be lost.</p>
+<button type="button" data-id="stop-nb-button" id="confirm">Stop server</button> <button type="button" data-id="cancel-button" id="cancel">Cancel</button></dialog>
 <script>
-document.getElementById('stop').onclick = async () => {
+const $ = (id) => document.getElementById(id);
+$('stop').onclick = () => $('stop-modal').showModal();
+$('cancel').onclick = () => $('stop-modal').close();
+$('confirm').onclick = async () => {
+  $('confirm').disabled = true;
   await fetch('/api/notebooks', { method: 'PATCH', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ state: 'stopped' }) });
   location.reload();
 };
