@@ -97,9 +97,20 @@ export async function startJupyterServer(world: RhoaiWorld, image: string): Prom
   if (await jupyter.stopButton.isVisible()) return; // already running (an earlier step of the same person)
   await jupyter.image(image).check();
   await jupyter.startButton.click();
-  await expect(jupyter.stopButton.or(jupyter.page.getByRole('alert')), '"Start server" led nowhere').toBeVisible();
+  // The 2.9 page then shows its "Starting server" modal and opens JupyterLab when it is up; what
+  // counts is the Notebook the backend creates (POST /api/notebooks). A refusal shows an alert.
+  const refs = await jupyterRefs(world);
   const alert = jupyter.page.getByRole('alert');
-  if (await alert.isVisible()) throw new Error(`the Jupyter tile refused to start a server: ${(await alert.textContent())?.trim()}`);
+  try {
+    await world.cluster.waitFor(refs.notebook, (o) => Boolean(o), {
+      describe: `"Start server" to create the Notebook ${refs.notebook.namespace}/${refs.notebook.name}`,
+      timeoutMs: 60_000,
+    });
+  } catch (error) {
+    if (await alert.isVisible()) throw new Error(`the Jupyter tile refused to start a server: ${(await alert.textContent())?.trim()}`);
+    throw error;
+  }
+  await attachScreenshot(world, 'jupyter: start server');
 }
 
 /** The server runs as the user's own Notebook with the user's own PVC, and the page offers to open and stop it. */
