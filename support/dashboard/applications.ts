@@ -107,7 +107,8 @@ export async function startJupyterServer(world: RhoaiWorld, image: string): Prom
       timeoutMs: 60_000,
     });
   } catch (error) {
-    if (await alert.isVisible()) throw new Error(`the Jupyter tile refused to start a server: ${(await alert.textContent())?.trim()}`);
+    if (await alert.isVisible())
+      throw new Error(`the Jupyter tile refused to start a server: ${(await alert.textContent())?.trim()}`, { cause: error });
     throw error;
   }
   await attachScreenshot(world, 'jupyter: start server');
