@@ -12,7 +12,7 @@ export type Cleanup = () => Promise<unknown>;
 
 /**
  * What a scenario learns in one step and uses in a later one. Each domain module adds its own
- * fields by declaration merging (`declare module '../world' { interface ScenarioFacts { ... } }`).
+ * fields by declaration merging (`declare module './world' { interface ScenarioFacts { ... } }`).
  */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface ScenarioFacts {}

@@ -6,6 +6,7 @@
 // labelled opendatahub.io/notebook-image=true: frontend/src/pages/projects/screens/spawner/
 // useImageStreams and workloads.md §4). The ImageStream is the scenario's: deleted afterwards.
 import { expect } from '@playwright/test';
+import { expect as check } from 'chai';
 import type { ObjectRef } from '../core/cluster';
 import { applicationsNamespace } from '../serving/runtimes';
 import type { RhoaiWorld } from '../core/world';
@@ -61,10 +62,10 @@ export async function assertImageStream(world: RhoaiWorld): Promise<void> {
     throw new Error(
       `no ImageStream carries opendatahub.io/notebook-image-url ${image.url} among the ${streams.length} notebook images of ${image.ref.namespace} (${streams.map((s) => s.metadata.name).join(', ')}): the import in the browser made none, so no workbench can use it`,
     );
-  expect(stream.metadata.name, "the custom image's ImageStream name (custom-<display name>)").toBe(image.ref.name);
-  expect(stream.metadata.labels?.['app.kubernetes.io/created-by'], 'label app.kubernetes.io/created-by').toBe('byon');
-  expect(stream.metadata.annotations?.['opendatahub.io/notebook-image-name'], 'the display name annotation').toBe(image.name);
+  check(stream.metadata.name, "the custom image's ImageStream name (custom-<display name>)").to.equal(image.ref.name);
+  check(stream.metadata.labels?.['app.kubernetes.io/created-by'], 'label app.kubernetes.io/created-by').to.equal('byon');
+  check(stream.metadata.annotations?.['opendatahub.io/notebook-image-name'], 'the display name annotation').to.equal(image.name);
   const tag = (stream.spec?.tags as { name: string; from?: { kind: string; name: string } }[] | undefined)?.[0];
-  expect(tag?.from, 'the ImageStream tag points at the imported image').toEqual({ kind: 'DockerImage', name: image.url });
-  expect(tag?.name, 'the tag of the imported URL').toBe(image.url.split(':').pop());
+  check(tag?.from, 'the ImageStream tag points at the imported image').to.deep.equal({ kind: 'DockerImage', name: image.url });
+  check(tag?.name, 'the tag of the imported URL').to.equal(image.url.split(':').pop());
 }

@@ -4,6 +4,7 @@
 // science admin (RHOAI_DS_ADMIN, member of RHOAI_DS_ADMINS_GROUP, not a cluster-admin): htpasswd
 // users of the install's identity provider (support/questions/users.ts makes them).
 import { expect } from '@playwright/test';
+import { expect as check } from 'chai';
 import { adminCredentials } from '../access/admin-password';
 import { provisionClusterAdmin } from '../access/provisioning';
 import { ensureQuestionUsers, questionPeople, userPassword } from '../questions/users';
@@ -61,7 +62,7 @@ export async function assertNoAdminPages(world: RhoaiWorld): Promise<void> {
   }
   await attachScreenshot(world, `${user}: admin page refused`);
   const answer = await fetchInPage(c, `${origin}/api/cluster-settings`);
-  expect(answer.status, `GET /api/cluster-settings as ${user} answered ${answer.status}, not 403`).toBe(403);
+  check(answer.status, `GET /api/cluster-settings as ${user} answered ${answer.status}, not 403`).to.equal(403);
 }
 
 /** CMP-01: the dashboard backend answers its health probe through the route, and its Deployment is available. */
@@ -69,11 +70,11 @@ export async function assertDashboardHealthy(world: RhoaiWorld): Promise<void> {
   const c = chrome(world);
   const origin = await dashboardOrigin(world);
   const answer = await fetchInPage(c, `${origin}/api/health`);
-  expect(answer.status, `GET ${origin}/api/health answered ${answer.status}: ${answer.body}`).toBe(200);
-  expect(JSON.parse(answer.body), 'the dashboard health probe').toEqual({ health: 'ok' });
+  check(answer.status, `GET ${origin}/api/health answered ${answer.status}: ${answer.body}`).to.equal(200);
+  check(JSON.parse(answer.body), 'the dashboard health probe').to.deep.equal({ health: 'ok' });
   const status = await fetchInPage(c, `${origin}/api/status`);
   const kube = (JSON.parse(status.body) as { kube?: { userName?: string } }).kube;
-  expect(kube?.userName, 'GET /api/status names the logged-in user').toBe(world.facts.dashboardUser);
+  check(kube?.userName, 'GET /api/status names the logged-in user').to.equal(world.facts.dashboardUser);
 }
 
 /** A GET from the page itself (same origin, the session cookie of the browser), as the dashboard's frontend calls its backend. */

@@ -6,6 +6,7 @@
 // assembleServingRuntimeTemplate: label opendatahub.io/dashboard, annotations modelServingSupport and
 // apiProtocol) and offered for single-model deployments. The custom Template is deleted afterwards.
 import { expect } from '@playwright/test';
+import { expect as check } from 'chai';
 import * as yaml from 'js-yaml';
 import type { KObject } from '../core/cluster';
 import { applicationsNamespace, offeredTemplates } from '../serving/runtimes';
@@ -71,7 +72,7 @@ export async function assertShippedRuntimes(world: RhoaiWorld): Promise<void> {
     const formats = ((template?.objects?.[0]?.spec?.supportedModelFormats ?? []) as { name: string; version?: string }[]).map((f) =>
       f.version ? `${f.name} ${f.version}` : f.name,
     );
-    expect(formats, `the model formats of ${r.runtime} (its Template's ServingRuntime)`).toEqual(r.formats);
+    check(formats, `the model formats of ${r.runtime} (its Template's ServingRuntime)`).to.deep.equal(r.formats);
   }
 }
 
@@ -106,6 +107,6 @@ export async function assertCustomRuntime(world: RhoaiWorld): Promise<void> {
     );
   }
   await expect(page.platformLabel(name)).toHaveText(PLATFORM_LABEL.single);
-  expect(template.metadata.annotations?.['opendatahub.io/apiProtocol'], 'the API protocol of the custom runtime').toBe('REST');
-  expect(template.objects[0].spec?.containers?.[0]?.image, 'the TGI image of the custom runtime').toMatch(/text-generation-inference/);
+  check(template.metadata.annotations?.['opendatahub.io/apiProtocol'], 'the API protocol of the custom runtime').to.equal('REST');
+  check(template.objects[0].spec?.containers?.[0]?.image, 'the TGI image of the custom runtime').to.match(/text-generation-inference/);
 }

@@ -4,6 +4,7 @@
 // decides admin and allowed per request: backend/src/utils/adminUtils.ts). The groups config is put
 // back as it was afterwards.
 import { expect } from '@playwright/test';
+import { expect as check } from 'chai';
 import { questionPeople } from '../questions/users';
 import { applicationsNamespace } from '../serving/runtimes';
 import type { RhoaiWorld } from '../core/world';
@@ -58,7 +59,7 @@ export async function assertGroupsConfig(world: RhoaiWorld, field: 'adminGroups'
   const found = String((await world.cluster.get(await configRef(world)))?.spec?.groupsConfig?.[field] ?? '')
     .split(',')
     .filter(Boolean);
-  expect([...found].sort(), `odh-dashboard-config spec.groupsConfig.${field} after "Save changes" in User management`).toEqual(
+  check([...found].sort(), `odh-dashboard-config spec.groupsConfig.${field} after "Save changes" in User management`).to.deep.equal(
     [...expected].sort(),
   );
 }

@@ -23,6 +23,8 @@ import type { TwinClient } from '../api/client';
 import type { KObject } from '../api/types';
 import type { FaultDefinition } from '../fault-definition';
 import { DASHBOARD_UI_FAULTS, dashboardEmulator } from '../emulators/dashboard';
+import { DASHBOARD_APPS_FAULTS } from '../emulators/dashboard-apps';
+import { APPLICATION_KINDS, shippedApplications } from './dashboard-apps';
 import { workloadRuntimeOf } from '../network/index';
 import { conditionOf, WorkQueue, type Controller, type ControllerContext } from './runtime';
 
@@ -63,6 +65,7 @@ export const DASHBOARD_FAULTS: FaultDefinition[] = [
     expectMessage: 'refused the authorization request of client dashboard-oauth-client',
   },
   ...DASHBOARD_UI_FAULTS,
+  ...DASHBOARD_APPS_FAULTS,
 ];
 
 const MANAGER = 'rhods-dashboard';
@@ -115,6 +118,7 @@ export class DashboardComponent implements Controller {
       (_t, o) => o.metadata.labels?.['opendatahub.io/notebook-image'] === 'true' && wake(),
     );
     this.client.watch(CONFIG_API, 'OdhDashboardConfig', (type) => type === 'DELETED' && wake());
+    for (const kind of APPLICATION_KINDS) this.client.watch(PROFILE_API, kind, (type) => type !== 'ADDED' && wake());
   }
 
   private applicationsNamespace(): string {
@@ -143,6 +147,8 @@ export class DashboardComponent implements Controller {
       this.ensureShipped(template);
     }
     if (this.workbenchesManaged()) for (const image of notebookImageStreams(ns)) this.ensureImageStream(image);
+    // The Enabled, Explore and Resources pages' applications and documents (dashboard-apps.ts).
+    if (APPLICATION_KINDS.every((k) => this.client.hasKind(PROFILE_API, k))) for (const o of shippedApplications(ns)) this.ensureShipped(o);
     if (conditionOf(deployment, 'Available')?.status === 'True') this.migrateOnStart(deployment, ns);
   }
 

@@ -28,6 +28,7 @@ import * as path from 'node:path';
 import type { TwinClient } from '../api/client';
 import type { KObject } from '../api/types';
 import type { FaultDefinition } from '../fault-definition';
+import { appsApi, appsPage, type AppsBackend } from './dashboard-apps';
 import { imageBaseName, type ContainerContext, type ContainerEmulator, type ImageEmulator } from './types';
 
 export const DASHBOARD_UI_FAULTS: FaultDefinition[] = [
@@ -169,7 +170,7 @@ async function handle(backend: Backend, req: IncomingMessage, res: ServerRespons
   const viewer = token ? backend.viewer(token) : undefined;
   if (!viewer) return path.startsWith('/api/') ? json(res, 401, { error: 'Unauthorized' }) : send(res, 401, 'text/plain', 'Unauthorized\n');
   if (path.startsWith('/api/')) return api(backend, viewer, req, res, url);
-  return page(backend, viewer, res, path);
+  return page(backend, viewer, res, path, url);
 }
 
 // ---- the backend ----
@@ -515,7 +516,15 @@ async function api(backend: Backend, viewer: Viewer, req: IncomingMessage, res: 
     template.metadata = { ...template.metadata, namespace: backend.ns };
     return json(res, 200, backend.client.create(template));
   }
+  // The application pages' paths (twin/emulators/dashboard-apps.ts).
+  const origin = `https://${String(req.headers['x-forwarded-host'] ?? req.headers.host ?? '')}`;
+  const answer = await appsApi(appsBackend(backend), viewer, method, url, origin, () => body(req));
+  if (answer) return json(res, answer.status, answer.body);
   json(res, 404, { error: 'Not Found' });
+}
+
+function appsBackend(backend: Backend): AppsBackend {
+  return { client: backend.client, ns: backend.ns, faults: backend.deps.faults, config: () => backend.config() };
 }
 
 // ---- the pages ----
@@ -530,7 +539,7 @@ const ADMIN_PAGES: Record<string, (b: Backend) => { title: string; body: string 
   '/acceleratorProfiles/create': createAcceleratorProfilePage,
 };
 
-function page(backend: Backend, viewer: Viewer, res: ServerResponse, path: string): void {
+function page(backend: Backend, viewer: Viewer, res: ServerResponse, path: string, url: URL): void {
   // frontend/src/app/App.tsx renders only UnauthorizedError (pages/UnauthorizedError.tsx) for a user who is not allowed.
   if (!viewer.isAllowed) {
     const body =
@@ -540,7 +549,8 @@ function page(backend: Backend, viewer: Viewer, res: ServerResponse, path: strin
   }
   const admin = ADMIN_PAGES[path];
   if (admin) return html(res, viewer, viewer.isAdmin ? admin(backend) : notFound());
-  if (path === '/') return html(res, viewer, enabledPage(backend));
+  const apps = appsPage(appsBackend(backend), viewer, path, url);
+  if (apps) return html(res, viewer, apps, apps.status ?? 200);
   html(res, viewer, notFound(), 404);
 }
 
@@ -551,16 +561,6 @@ function notFound(): { title: string; body: string } {
       '<section data-testid="not-found-page"><h2 data-testid="not-found-page-title">We can‘t find that page</h2>' +
       '<p data-testid="not-found-page-description">Another page might have what you need. Return to the home page.</p>' +
       '<a data-testid="home-page-button" href="/">Home</a></section>',
-  };
-}
-
-function enabledPage(backend: Backend): { title: string; body: string } {
-  const jupyter = backend.config()?.spec?.notebookController?.enabled !== false;
-  return {
-    title: 'Enabled',
-    body:
-      '<h1 data-testid="app-page-title">Enabled</h1><p>Launch your enabled applications, view documentation, or get started with quick start instructions and tasks.</p>' +
-      `<section data-testid="enabled-application">${jupyter ? '<article data-testid="card jupyter"><h2>Jupyter</h2><a href="/notebookController">Launch application</a></article>' : ''}</section>`,
   };
 }
 

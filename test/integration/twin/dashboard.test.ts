@@ -11,6 +11,7 @@ import { TwinClient } from '../../../twin/api/client';
 import type { KObject } from '../../../twin/api/types';
 import { loadYamlObjects } from '../../../twin/bootstrap';
 import { contains, servingRuntimeTemplates } from '../../../twin/controllers/dashboard';
+import { applications, usernameTranslate, type AppsBackend } from '../../../twin/emulators/dashboard-apps';
 import { conditionOf } from '../../../twin/controllers/runtime';
 import { startTwin, type Twin } from '../../../twin/server';
 import { waitFor as poll } from './helpers';
@@ -370,5 +371,84 @@ describe('the twin dashboard faults', () => {
     } finally {
       await c.twin.stop();
     }
+  });
+});
+
+// The applications pages' backend (twin/emulators/dashboard-apps.ts), after odh-dashboard rhoai-2.9
+// resourceUtils.ts fetchApplications and componentUtils.ts getIsAppEnabled.
+describe('the twin dashboard applications (Enabled, Explore)', () => {
+  let c: Cluster;
+  let b: AppsBackend;
+  const names = (apps: KObject[]) => apps.map((a) => a.metadata.name).sort();
+  before(async () => {
+    c = await cluster([], { dashboard: 'Managed', workbenches: 'Removed' });
+    deployDashboard(c);
+    b = { client: c.client, ns: APPS, faults: { has: () => false }, config: () => config(c) };
+  });
+  after(() => c.twin.stop());
+
+  test('ships the self-managed applications and their documents', async () => {
+    await waitFor('the shipped OdhApplications', () => c.client.list(PROFILE, 'OdhApplication', APPS).length === 8 || undefined);
+    assert.deepEqual(names(c.client.list(PROFILE, 'OdhApplication', APPS)), [
+      'aikit',
+      'anaconda-ce',
+      'jupyter',
+      'openvino',
+      'pachyderm',
+      'rhoai',
+      'starburstenterprise',
+      'watson-x-ai',
+    ]);
+    await waitFor('the shipped OdhDocuments', () => c.client.list(PROFILE, 'OdhDocument', APPS).length === 21 || undefined);
+  });
+
+  test('Jupyter is enabled (kfdefApplications, no KfDef on 2.9) and recorded in odh-enabled-applications-config; Explore lists all', () => {
+    assert.deepEqual(names(applications(b, true)), ['jupyter']);
+    assert.equal(c.client.get('v1', 'ConfigMap', 'odh-enabled-applications-config', APPS)?.data?.jupyter, 'true');
+    assert.equal(applications(b, false).length, 8);
+  });
+
+  test('an application whose operator CSV succeeded is enabled (csvName, a Subscription installedCSV)', () => {
+    c.client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'openvino' } });
+    c.client.create({
+      apiVersion: 'operators.coreos.com/v1alpha1',
+      kind: 'Subscription',
+      metadata: { name: 'ovms', namespace: 'openvino' },
+      spec: { name: 'ovms-operator', source: 'certified-operators', sourceNamespace: 'openshift-marketplace' },
+    });
+    assert.deepEqual(names(applications(b, true)), ['jupyter'], 'no installed CSV yet');
+    c.client.patchStatus('operators.coreos.com/v1alpha1', 'Subscription', 'ovms', 'openvino', {
+      installedCSV: 'openvino-operator.v1.1.0',
+      installPlanRef: { namespace: 'openvino' },
+    });
+    c.client.create({
+      apiVersion: 'operators.coreos.com/v1alpha1',
+      kind: 'ClusterServiceVersion',
+      metadata: { name: 'openvino-operator.v1.1.0', namespace: 'openvino' },
+      spec: { displayName: 'OpenVINO Toolkit Operator', install: { strategy: 'deployment', spec: { deployments: [] } } },
+    });
+    assert.deepEqual(names(applications(b, true)), ['jupyter'], 'CSV not Succeeded');
+    c.client.patchStatus('operators.coreos.com/v1alpha1', 'ClusterServiceVersion', 'openvino-operator.v1.1.0', 'openvino', {
+      phase: 'Succeeded',
+    });
+    assert.deepEqual(names(applications(b, true)), ['jupyter', 'openvino']);
+  });
+
+  test('notebookController.enabled false takes Jupyter off both lists', () => {
+    c.client.patch(
+      CONFIG,
+      'OdhDashboardConfig',
+      'odh-dashboard-config',
+      APPS,
+      { spec: { notebookController: { enabled: false } } },
+      'merge',
+    );
+    assert.ok(!names(applications(b, true)).includes('jupyter'));
+    assert.ok(!names(applications(b, false)).includes('jupyter'));
+  });
+
+  test('usernameTranslate escapes as the 2.9 backend does', () => {
+    assert.equal(usernameTranslate('ds-user1'), 'ds-2duser1');
+    assert.equal(usernameTranslate('first.last@example.com'), 'first-2elast-40example-2ecom');
   });
 });

@@ -50,7 +50,9 @@ describe('dashboard test ids', () => {
   });
 
   test("every test id the twin's dashboard pages render is one of the real 2.9 dashboard", () => {
-    const text = fs.readFileSync(path.join(ROOT, 'twin/emulators/dashboard.ts'), 'utf8');
+    const text = ['twin/emulators/dashboard.ts', 'twin/emulators/dashboard-apps.ts']
+      .map((f) => fs.readFileSync(path.join(ROOT, f), 'utf8'))
+      .join('\n');
     const rendered = [...text.matchAll(/data-testid="([^"]+)"/g)].map((m) => m[1]!);
     assert.ok(rendered.length >= 20, `only ${rendered.length} test ids found in the twin's pages`);
     assert.deepEqual(
