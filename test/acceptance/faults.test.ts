@@ -136,27 +136,45 @@ function unproven(fault: Fault, run: HarnessRun): string | undefined {
 const groupSize = Number(process.env.FAULTS_GROUP ?? 6);
 const restoredAfterInstall = (f: Fault) => caughtInTutorial(f.caughtBy!) && !(f.name in FRESH_INSTALL);
 
+/**
+ * Scenario tags whose scenarios share what they set up across feature files: two faults caught
+ * there would get in each other's way, so a group has at most one fault of each.
+ */
+const SHARED_SET_UP: Record<string, string> = {
+  '@serving': "the serving scenarios share the tutorial project's model servers",
+  '@pipelines': "the pipeline scenarios share the tutorial project's pipeline server",
+};
+
+/** Whether every scenario that catches the fault is a serving scenario: it starts from the trained cluster. */
+const servingFault = (f: Fault) => caughtScenarios(f.caughtBy!).every((s) => s.tags.includes('@serving'));
+
+function caughtScenarios(caughtBy: string) {
+  const expression = parseTagExpression(caughtBy);
+  return scenariosUnder(join(ROOT, 'features')).filter((s) => expression.evaluate(s.tags));
+}
+
 function groupsOf(faults: Fault[]): Fault[][] {
-  const scenarios = scenariosUnder(join(ROOT, 'features'));
-  const selects = (f: Fault) => {
-    const expression = parseTagExpression(f.caughtBy!);
-    return new Set(scenarios.filter((s) => expression.evaluate(s.tags)).map((s) => s.uri));
-  };
-  // One fault per feature file in a group: the scenarios of one file share what they set up.
-  const groups: { faults: Fault[]; features: Set<string> }[] = [];
+  // One fault per feature file in a group (the scenarios of one file share what they set up), and
+  // one per SHARED_SET_UP tag.
+  const keys = (f: Fault) => new Set(caughtScenarios(f.caughtBy!).flatMap((s) => [s.uri, ...s.tags.filter((t) => t in SHARED_SET_UP)]));
+  const groups: { faults: Fault[]; keys: Set<string> }[] = [];
   for (const fault of faults) {
-    const mine = selects(fault);
-    let group = groups.find((g) => g.faults.length < groupSize && ![...mine].some((uri) => g.features.has(uri)));
-    if (!group) groups.push((group = { faults: [], features: new Set() }));
+    const mine = keys(fault);
+    let group = groups.find((g) => g.faults.length < groupSize && ![...mine].some((k) => g.keys.has(k)));
+    if (!group) groups.push((group = { faults: [], keys: new Set() }));
     group.faults.push(fault);
-    for (const uri of mine) group.features.add(uri);
+    for (const k of mine) group.keys.add(k);
   }
   return groups.map((g) => g.faults);
 }
 
-/** The run on the restored installed cluster with the given faults on, catching the given expression. */
+/**
+ * The run on the restored installed cluster with the given faults on, running the scenarios that
+ * catch them; from the trained cluster when one of them is caught by the serving scenarios.
+ */
 async function restoredRun(faults: Fault[]): Promise<HarnessRun> {
   const cluster = await installedCluster();
+  const start = faults.some(servingFault) ? cluster.trained : cluster;
   return slot(() =>
     runHarness(
       ['--tags', faults.map((f) => `(${f.caughtBy})`).join(' or ')],
@@ -164,10 +182,10 @@ async function restoredRun(faults: Fault[]): Promise<HarnessRun> {
         RHOAI_TARGET: 'twin',
         RHOAI_TWIN_FAULTS: faults.map((f) => f.name).join(','),
         RHOAI_WAIT_TIMEOUT: waitTimeout(faults[0].caughtBy!),
-        RHOAI_TWIN_RESTORE: cluster.snapshot,
+        RHOAI_TWIN_RESTORE: start.snapshot,
         RHOAI_ADMIN_PASSWORD: cluster.password,
       },
-      runDirFrom(cluster.work, 'fault'),
+      runDirFrom(start.work, 'fault'),
     ),
   );
 }

@@ -29,7 +29,16 @@ export interface InstalledCluster {
    * its snapshot and work directory. A fault caught by that file's scenarios starts there.
    */
   points: InstallPoint[];
+  /**
+   * The installed cluster after the tutorial's training feature (TRAINING_FEATURE): its project,
+   * workbench and the model stored in its bucket. Faults caught by the serving scenarios start
+   * here: they need the stored model, which their own Given steps would otherwise train again.
+   */
+  trained: { snapshot: string; work: string };
 }
+
+/** The tutorial's training feature: project, workbench, clone, training, the model stored. */
+export const TRAINING_FEATURE = 'features/40-tutorials/03-fraud-detection-train.feature';
 
 export interface InstallPoint {
   /** The feature file (relative to the project) this is the state before. */
@@ -89,7 +98,29 @@ export async function makeInstalledCluster(dir: string): Promise<InstalledCluste
     assert.ok(existsSync(snapshot), 'the twin wrote no snapshot when it stopped');
     previous = snapshot;
   }
-  const installed: InstalledCluster = { snapshot: previous!, work: join(chain, 'work'), password, points };
+  // One more twin restored from the installed cluster: the tutorial's training feature.
+  const trained = join(dir, 'trained.snapshot.json');
+  const trainedWork = join(dir, 'trained-run', 'work');
+  cpSync(join(chain, 'work'), trainedWork, { recursive: true });
+  const twin = await startStandaloneTwin(join(dir, 'twin-trained'), ['--snapshot-on-exit', trained, '--restore', previous!]);
+  let run;
+  try {
+    run = await runHarness(
+      ['--tags', '@tutorial', join(ROOT, TRAINING_FEATURE)],
+      { KUBECONFIG: twin.kubeconfig, RHOAI_TARGET: 'cluster', RHOAI_RESOLVE: twin.resolve, RHOAI_ADMIN_PASSWORD: password },
+      join(dir, 'trained-run'),
+    );
+  } finally {
+    await twin.stop();
+  }
+  assert.equal(run.code, 0, `the training the serving faults start from failed:\n${run.stdout.slice(-2000)}\n${run.stderr.slice(-2000)}`);
+  const installed: InstalledCluster = {
+    snapshot: previous!,
+    work: join(chain, 'work'),
+    password,
+    points,
+    trained: { snapshot: trained, work: trainedWork },
+  };
   writeFileSync(join(dir, MANIFEST), JSON.stringify(installed), { mode: 0o600 });
   return installed;
 }
