@@ -1,7 +1,8 @@
 // Settings > Accelerator profiles (/acceleratorProfiles, /acceleratorProfiles/create), odh-dashboard
 // rhoai-2.9 frontend/src/pages/acceleratorProfiles (screens/list, screens/manage: ManageAcceleratorProfile,
 // ManageAcceleratorProfileTolerationsSection, ManageTolerationModal; Cypress pages/acceleratorProfile.ts).
-import { expect, type Locator, type Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
+import { expect } from './playwright';
 
 export interface Toleration {
   key: string;

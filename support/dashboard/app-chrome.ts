@@ -2,7 +2,8 @@
 // Cypress pages/appChrome.ts): the sidebar #page-sidebar with expandable sections ("Settings") and
 // their links, the page's main area and its title. Selection by role and accessible name, or by a
 // test id of ../shared/dashboard.
-import { expect, type Locator, type Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
+import { expect } from './playwright';
 
 export const SETTINGS_LINKS = [
   'Notebook images',

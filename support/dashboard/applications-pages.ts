@@ -15,7 +15,8 @@
 //   - a project's details (/projects/<namespace>, pages/projects/screens/detail/ProjectDetails.tsx):
 //     its tabs by name.
 // Selection by role and accessible name, or by a test id of ../shared/dashboard.
-import { expect, type Locator, type Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
+import { expect } from './playwright';
 import { AppChrome } from './app-chrome';
 
 export class EnabledPage {

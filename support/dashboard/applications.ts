@@ -5,7 +5,7 @@
 // notebook server: Notebook jupyter-nb-<user> in the notebook namespace (OdhDashboardConfig
 // spec.notebookController.notebookNamespace, rhods-notebooks) with the user's own PVC
 // jupyterhub-nb-<user>-pvc (backend/src/utils/notebookUtils.ts, userUtils.ts usernameTranslate).
-import { expect } from '@playwright/test';
+import { expect } from './playwright';
 import { expect as check } from 'chai';
 import type { KObject } from '../core/cluster';
 import { applicationsNamespace } from '../serving/runtimes';

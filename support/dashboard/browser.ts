@@ -16,7 +16,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tls from 'node:tls';
 import { rootCertificates } from 'node:tls';
-import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
+import { playwright } from './playwright';
 import { matchResolveRule, type ResolveRule } from '../core/http/resolve-rules';
 import { routeTrust } from '../core/http/route-trust';
 import { session } from '../core/session';
@@ -78,7 +79,7 @@ class BrowserHost {
       `--ignore-certificate-errors-spki-list=${[...pins].join(',')}`,
     ];
     try {
-      return await chromium.launch({ headless: true, ...(executablePath ? { executablePath } : {}), args });
+      return await playwright().chromium.launch({ headless: true, ...(executablePath ? { executablePath } : {}), args });
     } catch (error) {
       throw new Error(
         `could not launch the browser ${executablePath ?? "(Playwright's own Chromium)"}: ${(error as Error).message.split('\n')[0]} — set RHOAI_BROWSER to a Chromium executable (Debian: apt-get install chromium)`,

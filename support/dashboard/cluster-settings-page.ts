@@ -3,7 +3,8 @@
 // ../shared/dashboard/testids.tsv only. The helper texts are the page's own messages
 // (cluster-settings.md): "Note: PVC size must be between 1 GiB and 16384 GiB." and "Note: Notebook
 // culler timeout must be between 10 minutes and 1000 hours."
-import { expect, type Locator, type Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
+import { expect } from './playwright';
 
 export const PVC_HELP = 'Note: PVC size must be between 1 GiB and 16384 GiB.';
 export const CULLER_HELP = 'Note: Notebook culler timeout must be between 10 minutes and 1000 hours.';

@@ -5,7 +5,7 @@
 // ConfigMap notebook-controller-culler-config (CULL_IDLE_TIME in minutes; deleted for "Do not stop"),
 // the ConfigMap odh-segment-key-config (segmentKeyEnabled). What the scenario changes is put back
 // afterwards, as it was found (the objects' earlier values, restored on the cluster).
-import { expect } from '@playwright/test';
+import { expect } from './playwright';
 import type { KObject, ObjectRef } from '../core/cluster';
 import { applicationsNamespace } from '../serving/runtimes';
 import type { RhoaiWorld } from '../core/world';

@@ -8,7 +8,7 @@
 // backend components/list.ts: notebookController.enabled false takes Jupyter off the pages). So the
 // harness waits until /api/config serves the change, then looks at the pages. The options are put
 // back as they were afterwards.
-import { expect } from '@playwright/test';
+import { expect } from './playwright';
 import { applicationsNamespace } from '../serving/runtimes';
 import type { RhoaiWorld } from '../core/world';
 import { EnabledPage, ExplorePage } from './applications-pages';

@@ -3,7 +3,8 @@
 // descriptions, "Save changes", the toast "Group settings changes saved"
 // (frontend/src/utilities/useWatchGroups.tsx). 2.9 has no test ids on this page: role and
 // accessible name only.
-import { expect, type Locator, type Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
+import { expect } from './playwright';
 
 export const ADMIN_GROUPS = 'Select the OpenShift groups that contain all Data Science administrators.';
 export const USER_GROUPS = 'Select the OpenShift groups that contain all Data Science users.';

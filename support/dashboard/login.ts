@@ -4,7 +4,7 @@
 // several ("Log in with…", openshift/oauth-server selectprovider) — choose RHOAI_HTPASSWD_PROVIDER
 // — then the login form (Username, Password, "Log in"); back on the dashboard, its page is there.
 // The password goes only into the password field, with the trace paused (support/dashboard/browser.ts).
-import { expect } from '@playwright/test';
+import { expect } from './playwright';
 import { oauthServer } from '../access/oauth-login';
 import type { RhoaiWorld } from '../core/world';
 import { applicationsNamespace } from '../serving/runtimes';

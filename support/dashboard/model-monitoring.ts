@@ -5,7 +5,7 @@
 // reads that status (GET /api/dsc/status, frontend/src/concepts/areas/const.ts: BIAS_METRICS
 // requires StackComponent.TRUSTY_AI), offers no model bias monitoring: a project's details have no
 // "Settings" tab (pages/projects/screens/detail/ProjectDetails.tsx, projectSettings/ModelBiasSettingsCard.tsx).
-import { expect } from '@playwright/test';
+import { expect } from './playwright';
 import { expect as check } from 'chai';
 import type { RhoaiWorld } from '../core/world';
 import { ProjectDetailsPage } from './applications-pages';

@@ -2,7 +2,8 @@
 // (BYONImages.tsx, ImportBYONImageButton.tsx, BYONImageModal/ManageBYONImageModal.tsx,
 // ImageLocationField.tsx, BYONImagesTable.tsx; Cypress pages/notebookImageSettings.ts): test ids of
 // ../shared/dashboard/testids.tsv, the modal's "Import" button by role and name.
-import { expect, type Locator, type Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
+import { expect } from './playwright';
 
 export class NotebookImagesPage {
   constructor(readonly page: Page) {}

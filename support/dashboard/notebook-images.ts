@@ -5,7 +5,7 @@
 // from.name), which the workbench form offers (it lists the ImageStreams of the dashboard namespace
 // labelled opendatahub.io/notebook-image=true: frontend/src/pages/projects/screens/spawner/
 // useImageStreams and workloads.md §4). The ImageStream is the scenario's: deleted afterwards.
-import { expect } from '@playwright/test';
+import { expect } from './playwright';
 import { expect as check } from 'chai';
 import type { ObjectRef } from '../core/cluster';
 import { applicationsNamespace } from '../serving/runtimes';

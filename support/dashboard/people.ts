@@ -3,7 +3,7 @@
 // science user (the first of RHOAI_DS_USERS, member of RHOAI_DS_USERS_GROUP only) and the data
 // science admin (RHOAI_DS_ADMIN, member of RHOAI_DS_ADMINS_GROUP, not a cluster-admin): htpasswd
 // users of the install's identity provider (support/questions/users.ts makes them).
-import { expect } from '@playwright/test';
+import { expect } from './playwright';
 import { expect as check } from 'chai';
 import { adminCredentials } from '../access/admin-password';
 import { provisionClusterAdmin } from '../access/provisioning';

@@ -4,7 +4,8 @@
 // CustomServingRuntimePlatformsSelector.tsx, CustomServingRuntimeAPIProtocolSelector.tsx; Cypress
 // pages/servingRuntimes.ts): rows `serving-runtime <runtime name>` with the platform label; the add
 // page's platform and protocol selections, the code editor and the create button.
-import { expect, type Locator, type Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
+import { expect } from './playwright';
 
 export class ServingRuntimesPage {
   constructor(readonly page: Page) {}

@@ -5,7 +5,7 @@
 // stored as the Template the 2.9 frontend assembles (frontend/src/api/k8s/templates.ts
 // assembleServingRuntimeTemplate: label opendatahub.io/dashboard, annotations modelServingSupport and
 // apiProtocol) and offered for single-model deployments. The custom Template is deleted afterwards.
-import { expect } from '@playwright/test';
+import { expect } from './playwright';
 import { expect as check } from 'chai';
 import * as yaml from 'js-yaml';
 import type { KObject } from '../core/cluster';

@@ -3,7 +3,7 @@
 // comma-joined adminGroups / allowedGroups), effective at the next login of a member (the backend
 // decides admin and allowed per request: backend/src/utils/adminUtils.ts). The groups config is put
 // back as it was afterwards.
-import { expect } from '@playwright/test';
+import { expect } from './playwright';
 import { expect as check } from 'chai';
 import { questionPeople } from '../questions/users';
 import { applicationsNamespace } from '../serving/runtimes';

@@ -1,0 +1,19 @@
+// @playwright/test, loaded when a browser step first needs it. Cucumber loads every support module
+// in every run, and most runs (the installer, the tutorials, each fault run of another area) open
+// no browser: loading Playwright up front cost most of a CPU-second in each of them.
+import type * as Playwright from '@playwright/test';
+
+let loaded: typeof Playwright | undefined;
+
+/** The @playwright/test module, loaded on first use. */
+export function playwright(): typeof Playwright {
+  // A synchronous require: `expect` below must stay a plain (synchronous) function.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (loaded ??= require('@playwright/test') as typeof Playwright);
+}
+
+/** @playwright/test's `expect` (auto-waiting locator assertions), loaded on first use. */
+export const expect: typeof Playwright.expect = new Proxy(function () {} as unknown as typeof Playwright.expect, {
+  apply: (_target, _this, args: unknown[]) => (playwright().expect as unknown as (...a: unknown[]) => unknown)(...args),
+  get: (_target, key) => Reflect.get(playwright().expect, key) as unknown,
+});
