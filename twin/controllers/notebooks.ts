@@ -127,7 +127,12 @@ export class NotebookController implements Controller {
 
   start(): void {
     const runtime = workloadRuntimeOf(this.ctx);
-    registerWorkbenchImages(runtime, this.ctx.faults);
+    // The kubelet's projected service-account token of a workbench pod (Elyra authenticates with it).
+    const kubelet = this.ctx.clientFor('kubelet');
+    registerWorkbenchImages(runtime, this.ctx.faults, (namespace, name) => {
+      const sa = kubelet.get('v1', 'ServiceAccount', name, namespace);
+      return sa ? this.ctx.authn.issueServiceAccountToken(sa, {}).token : undefined;
+    });
     if (this.ctx.faults.has(S3_UPLOAD_FAULT)) runtime.emulators.register(minioDenyingModelWrites);
     const c = this.kubeflow;
     c.watch(NOTEBOOK_API, 'Notebook', (type, nb) => type !== 'DELETED' && this.queue.enqueue(keyOf(nb)));

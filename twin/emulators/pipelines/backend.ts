@@ -21,6 +21,7 @@ import type { KObject } from '../../api/types';
 import type { ClusterNetwork } from '../../network/cluster-network';
 import { generateCardTransactions, runTutorialTraining, toCardCsv } from '../ml/index';
 import { parsePipelineIr, type IrTask, type PipelineIr } from './ir';
+import { runElyraBootstrapper } from './elyra-bootstrapper';
 
 export const TASK_FAILS_FAULT = 'pipelines-task-fails';
 export const RUN_EXPERIMENT_FAULT = 'pipelines-run-ignores-experiment';
@@ -466,7 +467,7 @@ export class PipelineBackend {
     for (const task of ir.tasks) {
       const record: TaskRecord = {
         task_id: randomUUID(),
-        display_name: task.name,
+        display_name: task.displayName,
         create_time: run.clock().toISOString(),
         state: 'PENDING',
         pod_name: `${run.workflow}-system-container-impl-${Math.floor(Math.random() * 1e10)}`,
@@ -560,6 +561,16 @@ export class PipelineBackend {
     };
     const env = this.taskEnvironment(ir, task, container);
     const produced = new Map<string, Buffer>();
+    const script = args.join('\n');
+    if (script.includes('bootstrapper.py')) {
+      await runElyraBootstrapper(script, env, {
+        s3: (c) => this.s3({ ...c, ca: this.objectStore().ca }),
+        train: (csv) => Buffer.from(runTutorialTraining(csv).files['models/fraud/1/model.onnx']),
+        uploadModel: (e, model) => this.uploadModel(e, model),
+        faults: this.deps.faults,
+      });
+      return produced;
+    }
     if (this.deps.faults.has(TASK_FAILS_FAULT) && fn === 'train_model')
       throw new Error(
         'Traceback (most recent call last): ... ValueError: Input contains NaN, infinity or a value too large for dtype(float64).',
