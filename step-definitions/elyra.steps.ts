@@ -12,11 +12,12 @@ import {
   ensureElyraWorkbench,
   inspectElyraRun,
   RUNTIME_CONFIG,
+  submitAgain,
   submitElyraPipeline,
   waitForElyraRun,
 } from '../support/pipelines/elyra';
 import { assertModelUploadedByRun, assertRunSucceeded } from '../support/pipelines/runs';
-import { scheduledRuns } from '../support/pipelines/schedules';
+import { createSchedule, scheduledRuns } from '../support/pipelines/schedules';
 import type { RhoaiWorld } from '../support/world';
 
 Given(
@@ -93,3 +94,18 @@ Then('Elyra submitted the pipeline with the certificate verified and the Elyra r
   assertVerifiedSubmission(this);
   assertRunSucceeded(this, await waitForElyraRun(this));
 });
+
+When(
+  'I schedule the pipeline {string} to run periodically every {int} seconds, one run at a time',
+  async function (this: RhoaiWorld, label: string, seconds: number) {
+    await createSchedule(this, label, { trigger: 'periodic', intervalSeconds: seconds, maxConcurrency: 1 });
+  },
+);
+
+When(
+  "I submit {string} again from the workbench's terminal, which uploads a new version of the pipeline",
+  async function (this: RhoaiWorld, file: string) {
+    expect(file).to.equal(ELYRA_PIPELINE_FILE);
+    await submitAgain(this);
+  },
+);

@@ -8,7 +8,9 @@ Feature: Fraud detection tutorial: an Elyra pipeline submitted from the workbenc
   pipeline server, which mounts the dashboard's runtime configuration odh_dsp, and submitted from the
   workbench's terminal with `elyra-pipeline submit` (pod exec). Elyra packs each node's file and
   dependencies into the pipeline server's bucket, compiles the pipeline to KFP v2 IR, uploads it and
-  starts a run; what it made is read back from the pipeline server and the bucket.
+  starts a run; what it made is read back from the pipeline server and the bucket. Every run trains
+  the model: the schedule runs one at a time, so that the twin's fast scheduler clock does not pile
+  up runs.
 
   Background:
     Given the data science pipelines of the installed platform are running
@@ -40,13 +42,14 @@ Feature: Fraud detection tutorial: an Elyra pipeline submitted from the workbenc
   @req.TUT-EL-05
   Scenario: Schedule the Elyra pipeline to run once
     Given "6 Train Save.pipeline" was submitted from the workbench and its run ended
-    When I run the pipeline once as "elyra-once"
+    When I submit "6 Train Save.pipeline" again from the workbench's terminal, which uploads a new version of the pipeline
+    And I run the pipeline once as "elyra-once"
     Then the run "elyra-once" ends SUCCEEDED
     And the run "elyra-once" ran the version Elyra uploaded
 
   @req.TUT-EL-06
   Scenario: Schedule the Elyra pipeline to run on a schedule
     Given "6 Train Save.pipeline" was submitted from the workbench and its run ended
-    When I schedule the pipeline "elyra-every-minute" to run periodically every 60 seconds
+    When I schedule the pipeline "elyra-every-minute" to run periodically every 60 seconds, one run at a time
     Then the scheduler starts runs of "elyra-every-minute" 60 seconds apart
     And the runs the schedule "elyra-every-minute" started of the Elyra pipeline succeeded

@@ -362,3 +362,12 @@ export async function assertScheduledRunsSucceeded(world: RhoaiWorld, label: str
     expect(tasks.length, `the run ${ended.display_name} that the schedule "${label}" started reports no tasks`).to.equal(fixtureNodes().length);
   }
 }
+
+/** A second submission: Elyra finds the pipeline by name and uploads a new version of it ("<pipeline>-<timestamp>"). */
+export async function submitAgain(world: RhoaiWorld): Promise<void> {
+  const before = currentSubmission(world);
+  const after = await submitElyraPipeline(world);
+  expect(after.pipelineId, `the second submission made another pipeline than "${ELYRA_PIPELINE_NAME}" (${before.pipelineId})`).to.equal(before.pipelineId);
+  expect(after.versionId, 'the second submission uploaded no new version of the pipeline').to.not.equal(before.versionId);
+  world.report.text('new version', `${after.version.display_name} (${after.versionId}) of "${ELYRA_PIPELINE_NAME}", after ${before.version.display_name}`);
+}

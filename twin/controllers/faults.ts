@@ -27,6 +27,8 @@ import { TEXT_GENERATION_FAULTS } from '../emulators/text-generation';
 import { TRUSTED_CA_FAULTS } from './trusted-ca-bundle';
 import { WORKLOAD_FAULTS } from './workloads';
 import { DATA_SCIENCE_PIPELINES_FAULTS } from './data-science-pipelines';
+import { ELYRA_FAULTS } from '../emulators/workbench/elyra';
+import { ELYRA_RUN_FAULTS } from '../emulators/pipelines/elyra-faults';
 
 export const CONTROLLER_FAULTS: FaultDefinition[] = [
   ...OLM_FAULTS,
@@ -56,4 +58,6 @@ export const CONTROLLER_FAULTS: FaultDefinition[] = [
   ...CLUSTER_PROXY_FAULTS,
   ...MACHINE_CONFIG_FAULTS,
   ...DATA_SCIENCE_PIPELINES_FAULTS,
+  ...ELYRA_FAULTS,
+  ...ELYRA_RUN_FAULTS,
 ];

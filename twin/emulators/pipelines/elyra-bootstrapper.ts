@@ -27,8 +27,8 @@ export interface BootstrapperDeps {
   faults: { has(name: string): boolean };
 }
 
-/** The bootstrapper uploads nothing after the notebook ran: no executed notebook and no outputs in object storage. */
-export const BOOTSTRAPPER_OUTPUTS_FAULT = 'elyra-bootstrapper-uploads-no-outputs';
+/** The bootstrapper does not upload the executed notebook and its HTML (the declared outputs still go up). */
+export const BOOTSTRAPPER_OUTPUTS_FAULT = 'elyra-bootstrapper-keeps-executed-notebook';
 
 function flag(script: string, name: string): string | undefined {
   return new RegExp(`--${name} '([^']*)'`).exec(script)?.[1];
@@ -87,9 +87,10 @@ export async function runElyraBootstrapper(script: string, env: Record<string, s
         throw new Error("papermill.exceptions.PapermillExecutionError: An error occurred while executing cell 3: FileNotFoundError: [Errno 2] No such file or directory: 'models'");
       for (const m of models) await deps.uploadModel({ ...env, S3_KEY: m }, files.get(m)!);
     }
-    if (deps.faults.has(BOOTSTRAPPER_OUTPUTS_FAULT)) return;
-    await put(file, source);
-    await put(`${notebook.replace(/\.ipynb$/, '')}.html`, Buffer.from(`<!DOCTYPE html><html><body><h1>${notebook}</h1></body></html>\n`));
+    if (!deps.faults.has(BOOTSTRAPPER_OUTPUTS_FAULT)) {
+      await put(file, source);
+      await put(`${notebook.replace(/\.ipynb$/, '')}.html`, Buffer.from(`<!DOCTYPE html><html><body><h1>${notebook}</h1></body></html>\n`));
+    }
     for (const output of (flag(script, 'outputs') ?? '').split(';').filter(Boolean)) {
       const body = files.get(output);
       if (!body) throw new Error(`FileNotFoundError: [Errno 2] No such file or directory: '${output}' (declared as an output of ${file})`);

@@ -46,6 +46,8 @@ import { tarGz } from './tar';
 
 export const RUNTIME_CONFIG_FAULT = 'elyra-runtime-config-not-installed';
 export const ARCHIVE_FAULT = 'elyra-archive-without-dependencies';
+/** The ODH notebook webhook mounts the trusted CA bundle but sets no PIPELINES_SSL_SA_CERTS (twin/controllers/notebooks.ts plays it). */
+export const PIPELINES_CA_FAULT = 'workbench-no-pipelines-ca-variable';
 
 export const ELYRA_FAULTS: FaultDefinition[] = [
   {
@@ -61,6 +63,13 @@ export const ELYRA_FAULTS: FaultDefinition[] = [
       "Elyra in the workbench packs only each node's own file into its dependency archive, not the node's file dependencies (data/card_transdata.csv of the training node)",
     caughtBy: '@req.TUT-EL-01',
     expectMessage: 'lacks the file dependencies',
+  },
+  {
+    name: PIPELINES_CA_FAULT,
+    description:
+      "The ODH notebook webhook mounts the trusted CA bundle into workbenches but does not set PIPELINES_SSL_SA_CERTS: Elyra's KFP client trusts only the public roots and refuses the pipeline server's self-signed certificate",
+    caughtBy: '@req.ADV-10',
+    expectMessage: 'the workbench has no PIPELINES_SSL_SA_CERTS',
   },
 ];
 
