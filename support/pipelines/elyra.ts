@@ -24,7 +24,13 @@ import { resolvingHttpsAgent } from '../http/agent';
 import { FIXTURES_DIR } from '../paths';
 import { withS3 } from '../s3';
 import { session } from '../session';
-import { cloneDirectory, ensureTutorialProject, cloneTutorial, tutorialWorkbenchRequest, TUTORIAL_WORKBENCH } from '../tutorial/fraud-detection';
+import {
+  cloneDirectory,
+  ensureTutorialProject,
+  cloneTutorial,
+  tutorialWorkbenchRequest,
+  TUTORIAL_WORKBENCH,
+} from '../tutorial/fraud-detection';
 import { reachableDataConnection } from '../tutorial/storage';
 import { assertSucceeded, execInWorkbench, writeWorkbenchFile } from '../tutorial/workbench-checks';
 import { createWorkbench, waitForWorkbenchRunning } from '../tutorial/workbenches';
@@ -79,7 +85,10 @@ export function fixtureNodes(): FixtureNode[] {
     const label: string = n.app_data.label || n.app_data.ui_data.label;
     return {
       id: n.id,
-      label: label.replace(/[^-_0-9A-Za-z ]+/g, '-').replace(/-+/g, '-').replace(/^-+|-+$/g, ''),
+      label: label
+        .replace(/[^-_0-9A-Za-z ]+/g, '-')
+        .replace(/-+/g, '-')
+        .replace(/^-+|-+$/g, ''),
       filename: p.filename,
       dependencies: p.dependencies ?? [],
       outputs: p.outputs ?? [],
@@ -111,7 +120,8 @@ async function diagnoseSubmit(world: RhoaiWorld, out: string): Promise<string> {
     return `Elyra in the workbench does not trust the pipeline server's self-signed certificate: PIPELINES_SSL_SA_CERTS is ${env.exitCode === 0 ? `${env.stdout.trim()}, which does not hold the certificate's CA` : 'unset (the ODH notebook webhook sets it to the mounted trusted CA bundle)'}`;
   }
   if (/authentication failed/i.test(out)) return `Elyra could not authenticate with the workbench's service-account token (${SA_TOKEN})`;
-  if (/HTTP response body|\(40[13]\)/.test(out)) return "the pipeline server refused Elyra's request (the workbench's service account needs the RoleBinding elyra-pipelines-<workbench>)";
+  if (/HTTP response body|\(40[13]\)/.test(out))
+    return "the pipeline server refused Elyra's request (the workbench's service account needs the RoleBinding elyra-pipelines-<workbench>)";
   return 'elyra-pipeline submit failed';
 }
 
@@ -130,17 +140,20 @@ export async function submitElyraPipeline(world: RhoaiWorld): Promise<ElyraSubmi
   }
   const json = r.stdout.slice(r.stdout.search(/^\{/m));
   const response = JSON.parse(json) as { run_id: string; run_url: string; object_storage_path: string; object_storage_url: string };
-  expect(response.run_id, `elyra-pipeline submit --json printed no run_id:\n${r.stdout}`).to.be.a('string').and.not.be.empty;
+  expect(response.run_id, `elyra-pipeline submit --json printed no run_id:\n${r.stdout}`).to.be.a('string').with.length.above(0);
   const found = await withKfp(world, 'the run Elyra created', async (kfp) => {
     const run = await kfp.run(response.run_id);
-    const ref = run.pipeline_version_reference!;
-    const version = await kfp.pipelineVersion(ref.pipeline_id!, ref.pipeline_version_id!);
     const pipeline = await kfp.pipelineByName(ELYRA_PIPELINE_NAME);
+    const [newest] = (await kfp.listPipelineVersions(pipeline.pipeline_id!)).pipeline_versions ?? [];
+    expect(newest != null, `the pipeline "${ELYRA_PIPELINE_NAME}" that Elyra uploaded has no version`).to.equal(true);
+    const version = await kfp.pipelineVersion(pipeline.pipeline_id!, newest.pipeline_version_id!);
     return { run, version, pipeline };
   });
-  expect(found.version.pipeline_id, `the run Elyra created runs a version of another pipeline than "${ELYRA_PIPELINE_NAME}"`).to.equal(
-    found.pipeline.pipeline_id,
-  );
+  const ran = found.run.pipeline_version_reference?.pipeline_version_id;
+  expect(
+    ran,
+    `the run ${found.run.display_name} that Elyra created runs the pipeline version ${ran}, not the version ${found.version.display_name} (${found.version.pipeline_version_id}) it uploaded`,
+  ).to.equal(found.version.pipeline_version_id);
   const submission: ElyraSubmission = {
     runId: response.run_id,
     runUrl: response.run_url,
@@ -159,7 +172,10 @@ export async function submitElyraPipeline(world: RhoaiWorld): Promise<ElyraSubmi
     versionId: submission.versionId,
     text: specYaml(found.version),
   };
-  world.report.text('elyra-pipeline submit', `run ${response.run_id}: ${response.run_url}\nworking directory ${response.object_storage_path} in ${response.object_storage_url}`);
+  world.report.text(
+    'elyra-pipeline submit',
+    `run ${response.run_id}: ${response.run_url}\nworking directory ${response.object_storage_path} in ${response.object_storage_url}`,
+  );
   return submission;
 }
 
@@ -172,13 +188,14 @@ export async function ensureElyraSubmitted(world: RhoaiWorld): Promise<ElyraSubm
 
 function currentSubmission(world: RhoaiWorld): ElyraSubmission {
   const s = world.facts.elyra;
-  if (!s) throw new Error('no Elyra submission in this scenario: a step "When I submit the pipeline from the workbench ..." must come first');
+  if (!s)
+    throw new Error('no Elyra submission in this scenario: a step "When I submit the pipeline from the workbench ..." must come first');
   return s;
 }
 
 function specParts(version: PipelineVersion): { spec: KObject; platform?: KObject } {
   const raw = version.pipeline_spec as KObject | undefined;
-  expect(raw, `the pipeline version ${version.pipeline_version_id} has no pipeline_spec`).to.exist;
+  expect(raw != null, `the pipeline version ${version.pipeline_version_id} has no pipeline_spec`).to.equal(true);
   return raw!.pipeline_spec ? { spec: raw!.pipeline_spec, platform: raw!.platform_spec } : { spec: raw! };
 }
 
@@ -188,7 +205,9 @@ function specYaml(version: PipelineVersion): string {
 }
 
 /** The task of each node in the version Elyra uploaded: display name (the node's label) → DAG task, component executor. */
-function tasksByNode(version: PipelineVersion): Map<string, { task: string; dependsOn: string[]; executor: string; container: KObject; k8s?: KObject }> {
+function tasksByNode(
+  version: PipelineVersion,
+): Map<string, { task: string; dependsOn: string[]; executor: string; container: KObject; k8s?: KObject }> {
   const { spec, platform } = specParts(version);
   const tasks = (spec.root?.dag?.tasks ?? {}) as Record<string, KObject>;
   const out = new Map<string, { task: string; dependsOn: string[]; executor: string; container: KObject; k8s?: KObject }>();
@@ -216,10 +235,14 @@ function bootstrapperArg(container: KObject, name: string): string | undefined {
 export function untar(archive: Buffer): string[] {
   const tar = gunzipSync(archive);
   const names: string[] = [];
-  for (let at = 0; at + 512 <= tar.length; ) {
+  for (let at = 0; at + 512 <= tar.length;) {
     const h = tar.subarray(at, at + 512);
     if (h.every((b) => b === 0)) break;
-    const str = (o: number, n: number) => h.subarray(o, o + n).toString('utf8').replace(/\0.*$/s, '');
+    const str = (o: number, n: number) =>
+      h
+        .subarray(o, o + n)
+        .toString('utf8')
+        .replace(/\0.*$/s, '');
     const size = parseInt(str(124, 12).trim() || '0', 8);
     if ((str(156, 1) || '0') === '0') names.push((str(345, 155) ? `${str(345, 155)}/` : '') + str(0, 100));
     at += 512 + Math.ceil(size / 512) * 512;
@@ -236,23 +259,44 @@ export async function assertNodesSubmitted(world: RhoaiWorld): Promise<void> {
   const dir = dirParts.join('/');
   const { namespace } = currentPipelineServer(world);
   const artifacts = await reachableDataConnection(world, namespace, 'Pipeline Artifacts');
-  expect(bucket, `Elyra's working directory ${s.objectStoragePath} is not in the pipeline server's bucket ${artifacts.bucket}`).to.equal(artifacts.bucket);
+  expect(bucket, `Elyra's working directory ${s.objectStoragePath} is not in the pipeline server's bucket ${artifacts.bucket}`).to.equal(
+    artifacts.bucket,
+  );
   const lines: string[] = [];
   for (const n of nodes) {
     const t = tasks.get(n.label);
-    expect(t, `the pipeline version Elyra uploaded has no task for the node ${n.label} (its tasks: ${[...tasks.keys()].join(', ')})`).to.exist;
+    expect(
+      t !== undefined,
+      `the pipeline version Elyra uploaded has no task for the node ${n.label} (its tasks: ${[...tasks.keys()].join(', ')})`,
+    ).to.equal(true);
     expect(bootstrapperArg(t!.container, 'file'), `the task of node ${n.label} does not run ${n.filename}`).to.equal(n.filename);
-    expect(bootstrapperArg(t!.container, 'outputs')?.split(';') ?? [], `the task of node ${n.label} does not declare the node's outputs`).to.deep.equal(n.outputs);
-    expect(t!.container.image, `the task of node ${n.label} has no runtime image`).to.be.a('string').and.not.be.empty;
+    expect(
+      bootstrapperArg(t!.container, 'outputs')?.split(';') ?? [],
+      `the task of node ${n.label} does not declare the node's outputs`,
+    ).to.deep.equal(n.outputs);
+    expect(t!.container.image, `the task of node ${n.label} has no runtime image`).to.be.a('string').with.length.above(0);
     const parents = n.parents.map((p) => nodes.find((x) => x.id === p)!.label);
-    expect(t!.dependsOn.sort(), `the task of node ${n.label} depends on ${t!.dependsOn.join(', ') || 'nothing'}, not on the nodes linked to it`).to.deep.equal(parents.sort());
+    expect(
+      t!.dependsOn.sort(),
+      `the task of node ${n.label} depends on ${t!.dependsOn.join(', ') || 'nothing'}, not on the nodes linked to it`,
+    ).to.deep.equal(parents.sort());
     const archive = bootstrapperArg(t!.container, 'cos-dependencies-archive');
     expect(archive, `the task of node ${n.label} names no dependency archive`).to.be.a('string');
-    const names = await withS3(world, artifacts, `Elyra's archive of ${n.label}`, async (s3) => untar(await s3.get(bucket, `${dir}/${archive}`)));
+    const names = await withS3(world, artifacts, `Elyra's archive of ${n.label}`, async (s3) =>
+      untar(await s3.get(bucket, `${dir}/${archive}`)),
+    );
     const missing = n.dependencies.filter((d) => !names.includes(d));
-    expect(names, `the dependency archive s3://${bucket}/${dir}/${archive} of node ${n.label} lacks its file ${n.filename} (it holds ${names.join(', ')})`).to.include(n.filename);
-    expect(missing, `the dependency archive s3://${bucket}/${dir}/${archive} of node ${n.label} lacks the file dependencies ${missing.join(', ')} (it holds ${names.join(', ')})`).to.deep.equal([]);
-    lines.push(`${n.label}: task ${t!.task}, image ${t!.container.image}, file ${n.filename}, outputs [${n.outputs.join(', ')}], after [${parents.join(', ')}], archive ${archive}: ${names.join(', ')}`);
+    expect(
+      names,
+      `the dependency archive s3://${bucket}/${dir}/${archive} of node ${n.label} lacks its file ${n.filename} (it holds ${names.join(', ')})`,
+    ).to.include(n.filename);
+    expect(
+      missing,
+      `the dependency archive s3://${bucket}/${dir}/${archive} of node ${n.label} lacks the file dependencies ${missing.join(', ')} (it holds ${names.join(', ')})`,
+    ).to.deep.equal([]);
+    lines.push(
+      `${n.label}: task ${t!.task}, image ${t!.container.image}, file ${n.filename}, outputs [${n.outputs.join(', ')}], after [${parents.join(', ')}], archive ${archive}: ${names.join(', ')}`,
+    );
   }
   world.report.text('Elyra nodes as submitted', lines.join('\n'));
   await world.attach(specYaml(s.version), { mediaType: 'application/yaml', fileName: `elyra-${s.versionId}.yaml` });
@@ -269,7 +313,10 @@ export function assertSecretsPassed(world: RhoaiWorld, secret: string): void {
       .flatMap((e) => (e.keyToEnv ?? []).map((k: KObject) => `${k.secretKey}→${k.envVar}`));
     const wanted = n.secrets.filter((x) => x.name === secret).map((x) => `${x.key}→${x.env_var}`);
     world.report.text(`Kubernetes secrets of ${n.label}`, given.join('\n') || 'none');
-    expect(given, `the pipeline server's version of "${ELYRA_PIPELINE_NAME}" does not pass the Secret ${secret} to the task of node ${n.label} as the node's Kubernetes secrets say (${wanted.join(', ')})`).to.include.members(wanted);
+    expect(
+      given,
+      `the pipeline server's version of "${ELYRA_PIPELINE_NAME}" does not pass the Secret ${secret} to the task of node ${n.label} as the node's Kubernetes secrets say (${wanted.join(', ')})`,
+    ).to.include.members(wanted);
   }
 }
 
@@ -287,11 +334,20 @@ export async function inspectElyraRun(world: RhoaiWorld): Promise<void> {
   const nodes = fixtureNodes();
   for (const n of nodes) {
     const t = details.get(n.label);
-    expect(t, `the run details of ${run.display_name} report no state for the task of node ${n.label} (tasks: ${[...details.keys()].join(', ') || 'none'})`).to.exist;
-    expect(t!.state, `the task of node ${n.label} is ${t!.state}${t!.error?.message ? `: ${t!.error.message}` : ''}, not SUCCEEDED`).to.equal('SUCCEEDED');
+    expect(
+      t != null,
+      `the run details of ${run.display_name} report no state for the task of node ${n.label} (tasks: ${[...details.keys()].join(', ') || 'none'})`,
+    ).to.equal(true);
+    expect(
+      t!.state,
+      `the task of node ${n.label} is ${t!.state}${t!.error?.message ? `: ${t!.error.message}` : ''}, not SUCCEEDED`,
+    ).to.equal('SUCCEEDED');
     for (const p of n.parents.map((x) => nodes.find((y) => y.id === x)!.label)) {
       const before = details.get(p)?.end_time;
-      expect(Date.parse(t!.start_time ?? '') >= Date.parse(before ?? ''), `the task of node ${n.label} started at ${t!.start_time}, before ${p} ended at ${before}`).to.equal(true);
+      expect(
+        Date.parse(t!.start_time ?? '') >= Date.parse(before ?? ''),
+        `the task of node ${n.label} started at ${t!.start_time}, before ${p} ended at ${before}`,
+      ).to.equal(true);
     }
   }
   const dag = nodes.map((n) => ({ name: n.label, dependsOn: n.parents.map((x) => nodes.find((y) => y.id === x)!.label) }));
@@ -303,10 +359,13 @@ export async function inspectElyraRun(world: RhoaiWorld): Promise<void> {
   const keys = await withS3(world, artifacts, `the run's working directory ${s.objectStoragePath}`, async (s3) =>
     (await s3.list(bucket, `${dir}/`)).map((o) => o.key.slice(dir.length + 1)),
   );
-  world.report.text('the run\'s working directory', keys.join('\n'));
+  world.report.text("the run's working directory", keys.join('\n'));
   const wanted = nodes.flatMap((n) => [n.filename, `${n.filename.replace(/\.ipynb$/, '')}.html`, ...n.outputs]);
   const missing = wanted.filter((k) => !keys.includes(k));
-  expect(missing, `the executed notebooks and outputs ${missing.join(', ')} of the run are not in the object storage working directory ${s.objectStoragePath} (it holds ${keys.join(', ') || 'nothing'})`).to.deep.equal([]);
+  expect(
+    missing,
+    `the executed notebooks and outputs ${missing.join(', ')} of the run are not in the object storage working directory ${s.objectStoragePath} (it holds ${keys.join(', ') || 'nothing'})`,
+  ).to.deep.equal([]);
 }
 
 /** ADV-10: the pipeline API route's certificate is one no public root vouches for, and the workbench trusts it through its mounted CA bundle. */
@@ -322,7 +381,10 @@ export async function assertSelfSignedRoute(world: RhoaiWorld): Promise<void> {
     req.end();
   }).finally(() => agent.destroy());
   world.report.text('pipeline API certificate', `https://${host}: with the public roots only → ${verdict}`);
-  expect(verdict, `the pipeline API route ${host} answered with a certificate the public roots trust: it is not self-signed, so ADV-10 proves nothing here`).to.not.equal('trusted');
+  expect(
+    verdict,
+    `the pipeline API route ${host} answered with a certificate the public roots trust: it is not self-signed, so ADV-10 proves nothing here`,
+  ).to.not.equal('trusted');
   const env = await execInWorkbench(world, ['printenv', 'PIPELINES_SSL_SA_CERTS']);
   expect(env.exitCode, "the workbench has no PIPELINES_SSL_SA_CERTS: Elyra's KFP client trusts only the public roots").to.equal(0);
   const bundle = await execInWorkbench(world, ['cat', env.stdout.trim()]);
@@ -333,15 +395,17 @@ export async function assertSelfSignedRoute(world: RhoaiWorld): Promise<void> {
 /** ADV-10: the submission reached the API over TLS with verification on (no certificate warning) and the run it made exists. */
 export function assertVerifiedSubmission(world: RhoaiWorld): void {
   const s = currentSubmission(world);
-  expect(s.output, 'Elyra warned about an unverified HTTPS request: the submission did not verify the certificate').to.not.match(/InsecureRequestWarning/);
-  expect(s.runId).to.be.a('string').and.not.be.empty;
+  expect(s.output, 'Elyra warned about an unverified HTTPS request: the submission did not verify the certificate').to.not.match(
+    /InsecureRequestWarning/,
+  );
+  expect(s.runId).to.be.a('string').with.length.above(0);
 }
 
 /** TUT-EL-05: the run ran the pipeline version Elyra uploaded. */
 export function assertRanElyraVersion(world: RhoaiWorld, label: string): void {
   const s = currentSubmission(world);
   const run = world.facts.runs?.[label];
-  expect(run, `no run "${label}" in this scenario`).to.exist;
+  expect(run != null, `no run "${label}" in this scenario`).to.equal(true);
   expect(
     run!.pipeline_version_reference?.pipeline_version_id,
     `the run ${run!.display_name} ran the pipeline version ${run!.pipeline_version_reference?.pipeline_version_id}, not the version ${s.versionId} Elyra uploaded`,
@@ -354,12 +418,16 @@ export async function assertScheduledRunsSucceeded(world: RhoaiWorld, label: str
     const key = `${label}#${i + 1}`;
     world.facts.runs = { ...(world.facts.runs ?? {}), [key]: r };
     const ended = await waitForRunEnd(world, key);
-    const tasks = (ended.run_details?.task_details ?? []).map((t) => `${t.display_name} ${t.state}${t.error?.message ? `: ${t.error.message}` : ''}`);
+    const tasks = (ended.run_details?.task_details ?? []).map(
+      (t) => `${t.display_name} ${t.state}${t.error?.message ? `: ${t.error.message}` : ''}`,
+    );
     expect(
       ended.state,
       `the run ${ended.display_name} that the schedule "${label}" started ended ${ended.state}, not SUCCEEDED (tasks: ${tasks.join('; ') || 'none'})`,
     ).to.equal('SUCCEEDED');
-    expect(tasks.length, `the run ${ended.display_name} that the schedule "${label}" started reports no tasks`).to.equal(fixtureNodes().length);
+    expect(tasks.length, `the run ${ended.display_name} that the schedule "${label}" started reports no tasks`).to.equal(
+      fixtureNodes().length,
+    );
   }
 }
 
@@ -367,7 +435,12 @@ export async function assertScheduledRunsSucceeded(world: RhoaiWorld, label: str
 export async function submitAgain(world: RhoaiWorld): Promise<void> {
   const before = currentSubmission(world);
   const after = await submitElyraPipeline(world);
-  expect(after.pipelineId, `the second submission made another pipeline than "${ELYRA_PIPELINE_NAME}" (${before.pipelineId})`).to.equal(before.pipelineId);
+  expect(after.pipelineId, `the second submission made another pipeline than "${ELYRA_PIPELINE_NAME}" (${before.pipelineId})`).to.equal(
+    before.pipelineId,
+  );
   expect(after.versionId, 'the second submission uploaded no new version of the pipeline').to.not.equal(before.versionId);
-  world.report.text('new version', `${after.version.display_name} (${after.versionId}) of "${ELYRA_PIPELINE_NAME}", after ${before.version.display_name}`);
+  world.report.text(
+    'new version',
+    `${after.version.display_name} (${after.versionId}) of "${ELYRA_PIPELINE_NAME}", after ${before.version.display_name}`,
+  );
 }

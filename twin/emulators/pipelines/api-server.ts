@@ -105,7 +105,9 @@ function page<T extends Json>(items: T[], url: URL, idKey: string): { items: T[]
   let list = items;
   const filter = url.searchParams.get('filter');
   if (filter) {
-    let parsed: { predicates?: { key: string; operation?: string | number; op?: string | number; string_value?: string; stringValue?: string }[] };
+    let parsed: {
+      predicates?: { key: string; operation?: string | number; op?: string | number; string_value?: string; stringValue?: string }[];
+    };
     try {
       parsed = JSON.parse(filter);
     } catch {

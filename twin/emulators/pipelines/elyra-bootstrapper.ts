@@ -49,7 +49,12 @@ export async function runElyraBootstrapper(script: string, env: Record<string, s
     throw new Error('bootstrapper.py: error: the following arguments are required: -e/--cos-endpoint, -b/--cos-bucket, -f/--file');
   if (!env.AWS_ACCESS_KEY_ID || !env.AWS_SECRET_ACCESS_KEY)
     throw new Error("KeyError: 'AWS_ACCESS_KEY_ID' (the task has no object storage credentials in its environment)");
-  const s3 = deps.s3({ endpoint, region: env.AWS_DEFAULT_REGION || 'us-east-1', accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY });
+  const s3 = deps.s3({
+    endpoint,
+    region: env.AWS_DEFAULT_REGION || 'us-east-1',
+    accessKeyId: env.AWS_ACCESS_KEY_ID,
+    secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+  });
   const key = (name: string) => (dir ? `${dir}/${name}` : name);
   const get = async (name: string): Promise<Buffer> => {
     try {
@@ -84,7 +89,9 @@ export async function runElyraBootstrapper(script: string, env: Record<string, s
     } else if (notebook === '2_save_model.ipynb') {
       const models = [...files.keys()].filter((p) => p.startsWith('models/'));
       if (!models.length)
-        throw new Error("papermill.exceptions.PapermillExecutionError: An error occurred while executing cell 3: FileNotFoundError: [Errno 2] No such file or directory: 'models'");
+        throw new Error(
+          "papermill.exceptions.PapermillExecutionError: An error occurred while executing cell 3: FileNotFoundError: [Errno 2] No such file or directory: 'models'",
+        );
       for (const m of models) await deps.uploadModel({ ...env, S3_KEY: m }, files.get(m)!);
     }
     if (!deps.faults.has(BOOTSTRAPPER_OUTPUTS_FAULT)) {

@@ -20,7 +20,7 @@ export const ELYRA_RUN_FAULTS: FaultDefinition[] = [
     description:
       'The API server keeps only the PipelineSpec document of an uploaded pipeline: its platform spec (kfp-kubernetes secrets as env, pod metadata) is lost, so an Elyra node gets none of its Kubernetes secrets',
     caughtBy: '@req.TUT-EL-02',
-    expectMessage: 'does not pass the Secret aws-connection-my-storage',
+    expectMessage: 'does not pass the Secret',
   },
   {
     name: RUN_VERSION_FAULT,

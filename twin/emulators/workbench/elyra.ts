@@ -114,7 +114,7 @@ class ClickException extends Error {}
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON of the pipeline file and the API
 type Json = Record<string, any>;
 
-interface Node {
+export interface ElyraNode {
   id: string;
   label: string;
   name: string;
@@ -142,7 +142,10 @@ function asList<T>(v: unknown): T[] {
 }
 
 /** Reads, checks and orders the nodes of the primary pipeline (elyra/pipeline/parser.py, validation.py). */
-async function readPipeline(ctx: CommandContext, file: string): Promise<{ name: string; source: string; description?: string; nodes: Node[]; dir: string }> {
+async function readPipeline(
+  ctx: CommandContext,
+  file: string,
+): Promise<{ name: string; source: string; description?: string; nodes: ElyraNode[]; dir: string }> {
   const abs = path.posix.resolve(ctx.cwd, file);
   let text: string;
   try {
@@ -171,31 +174,37 @@ async function readPipeline(ctx: CommandContext, file: string): Promise<{ name: 
   const props = primary.app_data?.properties ?? {};
   const defaults = props.pipeline_defaults ?? {};
   const dir = path.posix.dirname(abs);
-  const nodes: Node[] = [];
+  const nodes: ElyraNode[] = [];
   for (const n of asList<Json>(primary.nodes)) {
     if (n.type !== 'execution_node') continue;
     const p = n.app_data?.component_parameters ?? {};
     const label: string = n.app_data?.label || n.app_data?.ui_data?.label || p.filename || n.id;
-    const node: Node = {
+    const node: ElyraNode = {
       id: String(n.id),
       label,
-      name: label.replace(/[^-_0-9A-Za-z ]+/g, '-').replace(/-+/g, '-').replace(/^-+|-+$/g, ''),
+      name: label
+        .replace(/[^-_0-9A-Za-z ]+/g, '-')
+        .replace(/-+/g, '-')
+        .replace(/^-+|-+$/g, ''),
       filename: String(p.filename ?? ''),
       runtimeImage: String(p.runtime_image || defaults.runtime_image || ''),
       dependencies: asList<string>(p.dependencies),
       includeSubdirectories: p.include_subdirectories === true,
       outputs: asList<string>(p.outputs),
       inputs: [],
-      envVars: [...asList<Json>(defaults.env_vars), ...asList<Json>(p.env_vars)] as Node['envVars'],
-      secrets: [...asList<Json>(defaults.kubernetes_secrets), ...asList<Json>(p.kubernetes_secrets)] as Node['secrets'],
-      labels: [...asList<Json>(defaults.kubernetes_pod_labels), ...asList<Json>(p.kubernetes_pod_labels)] as Node['labels'],
-      annotations: [...asList<Json>(defaults.kubernetes_pod_annotations), ...asList<Json>(p.kubernetes_pod_annotations)] as Node['annotations'],
+      envVars: [...asList<Json>(defaults.env_vars), ...asList<Json>(p.env_vars)] as ElyraNode['envVars'],
+      secrets: [...asList<Json>(defaults.kubernetes_secrets), ...asList<Json>(p.kubernetes_secrets)] as ElyraNode['secrets'],
+      labels: [...asList<Json>(defaults.kubernetes_pod_labels), ...asList<Json>(p.kubernetes_pod_labels)] as ElyraNode['labels'],
+      annotations: [
+        ...asList<Json>(defaults.kubernetes_pod_annotations),
+        ...asList<Json>(p.kubernetes_pod_annotations),
+      ] as ElyraNode['annotations'],
       cpu: p.cpu ? Number(p.cpu) : undefined,
       memory: p.memory ? Number(p.memory) : undefined,
       parents: asList<Json>(n.inputs).flatMap((i) => asList<Json>(i.links).map((l) => String(l.node_id_ref))),
     };
     const at = (prop: string) => `[${label}][${prop}]`;
-    if (!n.op || n.op !== 'execute-notebook-node' && n.op !== 'execute-python-node' && n.op !== 'execute-r-node')
+    if (!n.op || (n.op !== 'execute-notebook-node' && n.op !== 'execute-python-node' && n.op !== 'execute-r-node'))
       issues.push(` [Error][${label}] - This pipeline contains a node of unsupported type '${n.op}' for this runtime.`);
     if (!node.filename) issues.push(` [Error]${at('filename')} - Property is required.`);
     else if (!(await exists(ctx, path.posix.join(dir, node.filename))))
@@ -208,7 +217,9 @@ async function readPipeline(ctx: CommandContext, file: string): Promise<{ name: 
     }
     for (const s of node.secrets) {
       if (!ENV_NAME.test(s.env_var ?? ''))
-        issues.push(` [Error]${at('kubernetes_secrets')} - Required environment variable was not specified. The current property value is '${s.env_var}'.`);
+        issues.push(
+          ` [Error]${at('kubernetes_secrets')} - Required environment variable was not specified. The current property value is '${s.env_var}'.`,
+        );
       if (!K8S_NAME.test(s.name ?? '') || !SECRET_KEY.test(s.key ?? ''))
         issues.push(
           ` [Error]${at('kubernetes_secrets')} - Secret name and key are required and must be valid Kubernetes resource names. The current property value is '${s.name}:${s.key}'.`,
@@ -220,7 +231,8 @@ async function readPipeline(ctx: CommandContext, file: string): Promise<{ name: 
   const ids = new Set(nodes.map((n) => n.id));
   for (const n of nodes)
     for (const p of n.parents)
-      if (!ids.has(p)) issues.push(` [Error][${n.label}] - Node has a link to a node that does not exist. The current property value is '${p}'.`);
+      if (!ids.has(p))
+        issues.push(` [Error][${n.label}] - Node has a link to a node that does not exist. The current property value is '${p}'.`);
   ctx.stdout('Validating pipeline...\n');
   if (issues.length) {
     ctx.stdout(`${issues.join('\n')}\n\n`);
@@ -229,9 +241,9 @@ async function readPipeline(ctx: CommandContext, file: string): Promise<{ name: 
   ctx.stdout('\n');
   // Topological order and propagated inputs (PipelineProcessor._sort_operations, _propagate_operation_inputs_outputs).
   const byId = new Map(nodes.map((n) => [n.id, n]));
-  const ordered: Node[] = [];
+  const ordered: ElyraNode[] = [];
   const state = new Map<string, number>();
-  const visit = (n: Node) => {
+  const visit = (n: ElyraNode) => {
     if (state.get(n.id) === 2) return;
     if (state.get(n.id) === 1) throw new ClickException('Error parsing pipeline: \n The pipeline contains a circular reference.');
     state.set(n.id, 1);
@@ -261,7 +273,12 @@ async function exists(ctx: CommandContext, p: string): Promise<boolean> {
 }
 
 /** A node's file and dependencies as the archive holds them (paths relative to the file's directory). */
-async function dependencyFiles(ctx: CommandContext, dir: string, node: Node, faults: ElyraDeps['faults']): Promise<[string, Buffer][]> {
+async function dependencyFiles(
+  ctx: CommandContext,
+  dir: string,
+  node: ElyraNode,
+  faults: ElyraDeps['faults'],
+): Promise<[string, Buffer][]> {
   const base = path.posix.join(dir, path.posix.dirname(node.filename));
   const wanted = [path.posix.basename(node.filename), ...(faults.has(ARCHIVE_FAULT) ? [] : node.dependencies)];
   const out: [string, Buffer][] = [];
@@ -276,7 +293,12 @@ async function dependencyFiles(ctx: CommandContext, dir: string, node: Node, fau
   for (const w of wanted) {
     if (w.includes('*')) {
       const d = path.posix.dirname(w);
-      const re = new RegExp(`^${path.posix.basename(w).replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+      const re = new RegExp(
+        `^${path.posix
+          .basename(w)
+          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*/g, '.*')}$`,
+      );
       for (const e of await ctx.fs.readdir(path.posix.join(base, d)).catch(() => [] as string[]))
         if (re.test(e)) await walk(d === '.' ? e : `${d}/${e}`, node.includeSubdirectories);
     } else await walk(w, true);
@@ -289,7 +311,8 @@ function python(err: unknown): string {
   const m = e?.message ?? String(err);
   if (/self.signed|unable to verify|certificate/i.test(m))
     return `SSLError(SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: ${/self.signed/i.test(m) ? 'self-signed certificate in certificate chain' : 'unable to get local issuer certificate'} (_ssl.c:1006)'))`;
-  if (e.code === 'ENOTFOUND' || /ENOTFOUND|no such host/i.test(m)) return "NewConnectionError(': Failed to establish a new connection: [Errno -2] Name or service not known')";
+  if (e.code === 'ENOTFOUND' || /ENOTFOUND|no such host/i.test(m))
+    return "NewConnectionError(': Failed to establish a new connection: [Errno -2] Name or service not known')";
   if (e.code === 'ECONNREFUSED') return "NewConnectionError(': Failed to establish a new connection: [Errno 111] Connection refused')";
   return m;
 }
@@ -306,12 +329,17 @@ async function readRuntime(ctx: CommandContext, name: string): Promise<Runtime> 
   try {
     doc = JSON.parse((await ctx.fs.readFile(file)).toString('utf8'));
   } catch {
-    throw new ClickException(`Invalid runtime configuration: ${name}\n No such instance named '${name}' was found in the runtimes schemaspace.`);
+    throw new ClickException(
+      `Invalid runtime configuration: ${name}\n No such instance named '${name}' was found in the runtimes schemaspace.`,
+    );
   }
-  if (doc.schema_name !== 'kfp') throw new ClickException(`Invalid runtime configuration: ${name}\n schema '${doc.schema_name}' is not a Kubeflow Pipelines runtime`);
+  if (doc.schema_name !== 'kfp')
+    throw new ClickException(`Invalid runtime configuration: ${name}\n schema '${doc.schema_name}' is not a Kubeflow Pipelines runtime`);
   for (const k of ['api_endpoint', 'cos_auth_type', 'cos_endpoint', 'cos_bucket'])
     if (!doc.metadata?.[k])
-      throw new ClickException(`Invalid runtime configuration: ${name}\n Validation failed for instance '${name}' using the kfp schema with error: '${k}' is a required property.`);
+      throw new ClickException(
+        `Invalid runtime configuration: ${name}\n Validation failed for instance '${name}' using the kfp schema with error: '${k}' is a required property.`,
+      );
   return { name, metadata: doc.metadata, schema_name: doc.schema_name };
 }
 
@@ -356,11 +384,21 @@ class KfpRest {
               return reject(new Error(`(${res.statusCode})\nReason: the answer is not JSON\nHTTP response body: ${text.slice(0, 300)}`));
             }
           }
-          reject(new Error(`(${res.statusCode})\nReason: ${res.statusMessage}\nHTTP response headers: HTTPHeaderDict({'content-type': '${res.headers['content-type'] ?? ''}'})\nHTTP response body: ${text.slice(0, 600)}`));
+          reject(
+            new Error(
+              `(${res.statusCode})\nReason: ${res.statusMessage}\nHTTP response headers: HTTPHeaderDict({'content-type': '${res.headers['content-type'] ?? ''}'})\nHTTP response body: ${text.slice(0, 600)}`,
+            ),
+          );
         });
       });
       req.setTimeout(30_000, () => req.destroy(new Error('Read timed out. (read timeout=30)')));
-      req.on('error', (e) => reject(new Error(`HTTPSConnectionPool(host='${url.hostname}', port=${url.port || 443}): Max retries exceeded with url: ${url.pathname}${url.search} (Caused by ${python(e)})`)));
+      req.on('error', (e) =>
+        reject(
+          new Error(
+            `HTTPSConnectionPool(host='${url.hostname}', port=${url.port || 443}): Max retries exceeded with url: ${url.pathname}${url.search} (Caused by ${python(e)})`,
+          ),
+        ),
+      );
       req.end(payload);
     });
   }
@@ -370,12 +408,16 @@ const filterBy = (name: string) =>
   encodeURIComponent(JSON.stringify({ predicates: [{ operation: 1, key: 'display_name', stringValue: name }] }));
 
 function kfpName(name: string): string {
-  return name.toLowerCase().replace(/[^-0-9a-z]+/g, '-').replace(/-+/g, '-').replace(/^-+|-+$/g, '');
+  return name
+    .toLowerCase()
+    .replace(/[^-0-9a-z]+/g, '-')
+    .replace(/-+/g, '-')
+    .replace(/^-+|-+$/g, '');
 }
 
 /** The KFP v2 IR kfp 2.5 compiles Elyra's generated DSL to (see the header, step 6). */
 export function compileElyraPipeline(
-  p: { name: string; source: string; description?: string; nodes: Node[] },
+  p: { name: string; source: string; description?: string; nodes: ElyraNode[] },
   o: { cosEndpoint: string; cosBucket: string; cosDirectory: string; cosSecret?: string; cosUsername?: string; cosPassword?: string },
 ): string {
   const components: Json = {};
@@ -497,11 +539,15 @@ async function submit(ctx: CommandContext, deps: ElyraDeps, args: string[]): Pro
     } else if (!args[i].startsWith('-')) file = args[i];
   }
   if (!file) {
-    ctx.stderr("Usage: elyra-pipeline submit [OPTIONS] PIPELINE_PATH\nTry 'elyra-pipeline submit --help' for help.\n\nError: Missing argument 'PIPELINE_PATH'.\n");
+    ctx.stderr(
+      "Usage: elyra-pipeline submit [OPTIONS] PIPELINE_PATH\nTry 'elyra-pipeline submit --help' for help.\n\nError: Missing argument 'PIPELINE_PATH'.\n",
+    );
     return 2;
   }
   if (!runtimeName) {
-    ctx.stderr("Usage: elyra-pipeline submit [OPTIONS] PIPELINE_PATH\nTry 'elyra-pipeline submit --help' for help.\n\nError: Missing option '--runtime-config'.\n");
+    ctx.stderr(
+      "Usage: elyra-pipeline submit [OPTIONS] PIPELINE_PATH\nTry 'elyra-pipeline submit --help' for help.\n\nError: Missing option '--runtime-config'.\n",
+    );
     return 2;
   }
   const line = '────────────────────────────────────────────────────────────────';
@@ -515,7 +561,9 @@ async function submit(ctx: CommandContext, deps: ElyraDeps, args: string[]): Pro
     new ClickException(`Error processing pipeline: \n ${what} \n ${python(cause).replace(/^Error: /, '')}`);
   // Authentication.
   if (m.auth_type !== 'KUBERNETES_SERVICE_ACCOUNT_TOKEN' && m.auth_type !== 'EXISTING_BEARER_TOKEN' && m.auth_type !== 'NO_AUTHENTICATION')
-    throw new ClickException(`Error processing pipeline: \n Kubeflow authentication failed: Authentication type '${m.auth_type}' is not supported by the twin's Elyra.`);
+    throw new ClickException(
+      `Error processing pipeline: \n Kubeflow authentication failed: Authentication type '${m.auth_type}' is not supported by the twin's Elyra.`,
+    );
   let token: string | undefined;
   if (m.auth_type === 'KUBERNETES_SERVICE_ACCOUNT_TOKEN') {
     const tokenPath = ctx.env.KF_PIPELINES_SA_TOKEN_PATH || KFP_DEFAULT_TOKEN_PATH;
@@ -527,7 +575,9 @@ async function submit(ctx: CommandContext, deps: ElyraDeps, args: string[]): Pro
       );
     }
     if (!token)
-      throw new ClickException(`Error processing pipeline: \n Kubeflow authentication failed: Kubernetes service account token file ${tokenPath} is empty.`);
+      throw new ClickException(
+        `Error processing pipeline: \n Kubeflow authentication failed: Kubernetes service account token file ${tokenPath} is empty.`,
+      );
   } else if (m.auth_type === 'EXISTING_BEARER_TOKEN') token = String(m.api_password ?? '');
   const kfpCa = await trustFrom(ctx, 'PIPELINES_SSL_SA_CERTS');
   const agent = deps.network.agents(deps.namespace, { ca: kfpCa, rejectUnauthorized: true }).https;
@@ -536,12 +586,18 @@ async function submit(ctx: CommandContext, deps: ElyraDeps, args: string[]): Pro
   try {
     await kfp.request('GET', 'apis/v2beta1/healthz');
   } catch (e) {
-    throw fail(`Failed to initialize \`kfp.Client()\` against: '${apiEndpoint}' - ${cfg} - [TIP: did you mean to set '${apiEndpoint}/pipeline' as the endpoint, take care not to include 's' at end]`, e);
+    throw fail(
+      `Failed to initialize \`kfp.Client()\` against: '${apiEndpoint}' - ${cfg} - [TIP: did you mean to set '${apiEndpoint}/pipeline' as the endpoint, take care not to include 's' at end]`,
+      e,
+    );
   }
   try {
     await kfp.request('GET', 'apis/v2beta1/experiments?page_size=1');
   } catch (e) {
-    throw fail(`Failed to \`kfp.Client().list_experiments()\` against: '${apiEndpoint}' - ${cfg} - [TIP: you probably need to set a namespace]`, e);
+    throw fail(
+      `Failed to \`kfp.Client().list_experiments()\` against: '${apiEndpoint}' - ${cfg} - [TIP: you probably need to set a namespace]`,
+      e,
+    );
   }
   const ts = timestamp();
   let pipelineId: string | undefined;
@@ -570,7 +626,7 @@ async function submit(ctx: CommandContext, deps: ElyraDeps, args: string[]): Pro
     requestHandler: { httpAgent: agents.http, httpsAgent: agents.https, connectionTimeout: 10_000, requestTimeout: 30_000 },
   });
   ctx.stderr(`[I ${new Date().toISOString()}] '${pipeline.name}':'submitting pipeline'\n`);
-  let ir: string;
+
   try {
     try {
       await s3.send(new HeadBucketCommand({ Bucket: String(m.cos_bucket) }));
@@ -593,16 +649,26 @@ async function submit(ctx: CommandContext, deps: ElyraDeps, args: string[]): Pro
       const archive = `${path.posix.basename(n.filename).replace(/\.[^.]*$/, '')}-${n.id}.tar.gz`;
       const files = await dependencyFiles(ctx, pipeline.dir, n, deps.faults);
       await s3.send(
-        new PutObjectCommand({ Bucket: String(m.cos_bucket), Key: `${cosDirectory}/${archive}`, Body: tarGz(files), ContentType: 'application/gzip' }),
+        new PutObjectCommand({
+          Bucket: String(m.cos_bucket),
+          Key: `${cosDirectory}/${archive}`,
+          Body: tarGz(files),
+          ContentType: 'application/gzip',
+        }),
       );
-      ctx.stderr(`[I ${new Date().toISOString()}] '${pipeline.name}':'${n.name}' - uploaded dependencies ${archive} (${files.map(([p]) => p).join(', ')})\n`);
+      ctx.stderr(
+        `[I ${new Date().toISOString()}] '${pipeline.name}':'${n.name}' - uploaded dependencies ${archive} (${files.map(([p]) => p).join(', ')})\n`,
+      );
     }
   } catch (e) {
-    throw fail(`Error compiling pipeline '${pipeline.name}' with engine 'argo'.`, new Error(`Error uploading artifacts to object storage: ${python(e)}`));
+    throw fail(
+      `Error compiling pipeline '${pipeline.name}' with engine 'argo'.`,
+      new Error(`Error uploading artifacts to object storage: ${python(e)}`),
+    );
   } finally {
     s3.destroy();
   }
-  ir = compileElyraPipeline(pipeline, {
+  const ir = compileElyraPipeline(pipeline, {
     cosEndpoint,
     cosBucket: String(m.cos_bucket),
     cosDirectory,
@@ -637,7 +703,9 @@ async function submit(ctx: CommandContext, deps: ElyraDeps, args: string[]): Pro
   let experimentId: string;
   try {
     const found = (await kfp.request('GET', `apis/v2beta1/experiments?filter=${filterBy(experimentName)}`)).experiments ?? [];
-    experimentId = found[0]?.experiment_id ?? (await kfp.request('POST', 'apis/v2beta1/experiments', { json: { display_name: experimentName } })).experiment_id;
+    experimentId =
+      found[0]?.experiment_id ??
+      (await kfp.request('POST', 'apis/v2beta1/experiments', { json: { display_name: experimentName } })).experiment_id;
   } catch (e) {
     throw fail(`Failed to create Kubeflow experiment: '${experimentName}' - ${cfg}`, e);
   }

@@ -28,7 +28,11 @@ export interface WorkbenchFaults {
 }
 
 /** Registers the workbench images with the twin's kubelet. */
-export function registerWorkbenchImages(runtime: WorkloadRuntime, faults: WorkbenchFaults, serviceAccountToken?: ServiceAccountTokens): void {
+export function registerWorkbenchImages(
+  runtime: WorkloadRuntime,
+  faults: WorkbenchFaults,
+  serviceAccountToken?: ServiceAccountTokens,
+): void {
   runtime.emulators.register(workbenchEmulator(runtime, faults, serviceAccountToken));
 }
 

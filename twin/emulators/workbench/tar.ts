@@ -17,7 +17,13 @@ function header(name: string, size: number, mtime: number): Buffer {
   h.write('0000000\0', 108, 'ascii');
   h.write('0000000\0', 116, 'ascii');
   h.write(size.toString(8).padStart(11, '0') + '\0', 124, 'ascii');
-  h.write(Math.floor(mtime / 1000).toString(8).padStart(11, '0') + '\0', 136, 'ascii');
+  h.write(
+    Math.floor(mtime / 1000)
+      .toString(8)
+      .padStart(11, '0') + '\0',
+    136,
+    'ascii',
+  );
   h.write('        ', 148, 'ascii');
   h.write('0', 156, 'ascii');
   h.write('ustar\0', 257, 'ascii');
@@ -48,10 +54,14 @@ export function untarGz(archive: Buffer): Map<string, Buffer> {
     throw new Error('gzip: stdin: not in gzip format\ntar: Child returned status 1');
   }
   const files = new Map<string, Buffer>();
-  for (let at = 0; at + 512 <= tar.length; ) {
+  for (let at = 0; at + 512 <= tar.length;) {
     const h = tar.subarray(at, at + 512);
     if (h.every((b) => b === 0)) break;
-    const str = (o: number, n: number) => h.subarray(o, o + n).toString('utf8').replace(/\0.*$/s, '');
+    const str = (o: number, n: number) =>
+      h
+        .subarray(o, o + n)
+        .toString('utf8')
+        .replace(/\0.*$/s, '');
     const name = (str(345, 155) ? `${str(345, 155)}/` : '') + str(0, 100);
     const size = parseInt(str(124, 12).trim() || '0', 8);
     const type = str(156, 1) || '0';
