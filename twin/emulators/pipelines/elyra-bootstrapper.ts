@@ -1,6 +1,6 @@
 // The task of an Elyra node in a pipeline run: Elyra's bootstrapper in the runtime image
 // (opendatahub-io/elyra 3.16.5 elyra/kfp/bootstrapper.py, fetched by the task's command from
-// file:///opt/app-root/bin/utils/bootstrapper.py of the RHOAI runtime images). It reads its
+// ELYRA_BOOTSTRAP_SCRIPT_URL or elyra-ai's GitHub; the twin does not fetch it). It reads its
 // arguments (--cos-endpoint, --cos-bucket, --cos-directory, --cos-dependencies-archive, --file,
 // --inputs, --outputs, ';'-separated), reaches object storage with the task's AWS_ACCESS_KEY_ID and
 // AWS_SECRET_ACCESS_KEY (from the runtime configuration's cos_secret, kfp-kubernetes secretAsEnv),

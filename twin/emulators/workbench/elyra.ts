@@ -76,8 +76,9 @@ export const ELYRA_FAULTS: FaultDefinition[] = [
 const VERSION = '3.16.5';
 const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 const KFP_DEFAULT_TOKEN_PATH = '/var/run/secrets/kubeflow/pipelines/token';
-const BOOTSTRAPPER_URL = 'file:///opt/app-root/bin/utils/bootstrapper.py';
-const REQUIREMENTS_URL = 'file:///opt/app-root/bin/utils/requirements-elyra.txt';
+/** Where the task fetches the bootstrapper: ELYRA_BOOTSTRAP_SCRIPT_URL / ELYRA_REQUIREMENTS_URL, else elyra-ai's GitHub at v<version> (_compose_container_command_args). */
+const BOOTSTRAPPER_URL = `https://raw.githubusercontent.com/elyra-ai/elyra/v${VERSION}/elyra/kfp/bootstrapper.py`;
+const REQUIREMENTS_URL = `https://raw.githubusercontent.com/elyra-ai/elyra/v${VERSION}/etc/generic/requirements-elyra.txt`;
 
 export interface ElyraDeps {
   namespace: string;
@@ -418,8 +419,19 @@ function kfpName(name: string): string {
 /** The KFP v2 IR kfp 2.5 compiles Elyra's generated DSL to (see the header, step 6). */
 export function compileElyraPipeline(
   p: { name: string; source: string; description?: string; nodes: ElyraNode[] },
-  o: { cosEndpoint: string; cosBucket: string; cosDirectory: string; cosSecret?: string; cosUsername?: string; cosPassword?: string },
+  o: {
+    cosEndpoint: string;
+    cosBucket: string;
+    cosDirectory: string;
+    cosSecret?: string;
+    cosUsername?: string;
+    cosPassword?: string;
+    bootstrapperUrl?: string;
+    requirementsUrl?: string;
+  },
 ): string {
+  const bootstrapperUrl = o.bootstrapperUrl || BOOTSTRAPPER_URL;
+  const requirementsUrl = o.requirementsUrl || REQUIREMENTS_URL;
   const components: Json = {};
   const executors: Json = {};
   const tasks: Json = {};
@@ -432,8 +444,8 @@ export function compileElyraPipeline(
     const archive = `${path.posix.basename(n.filename).replace(/\.[^.]*$/, '')}-${n.id}.tar.gz`;
     const command = [
       'mkdir -p ./jupyter-work-dir && cd ./jupyter-work-dir',
-      `echo 'Downloading ${BOOTSTRAPPER_URL}' && curl --fail -H 'Cache-Control: no-cache' -L ${BOOTSTRAPPER_URL} --output bootstrapper.py`,
-      `echo 'Downloading ${REQUIREMENTS_URL}' && curl --fail -H 'Cache-Control: no-cache' -L ${REQUIREMENTS_URL} --output requirements-elyra.txt`,
+      `echo 'Downloading ${bootstrapperUrl}' && curl --fail -H 'Cache-Control: no-cache' -L ${bootstrapperUrl} --output bootstrapper.py`,
+      `echo 'Downloading ${requirementsUrl}' && curl --fail -H 'Cache-Control: no-cache' -L ${requirementsUrl} --output requirements-elyra.txt`,
       'python3 -m pip install  packaging && python3 -m pip freeze > requirements-current.txt && python3 bootstrapper.py ' +
         `--pipeline-name '${p.name}' --cos-endpoint '${o.cosEndpoint}' --cos-bucket '${o.cosBucket}' --cos-directory '${o.cosDirectory}' ` +
         `--cos-dependencies-archive '${archive}' --file '${n.filename}' ` +
@@ -675,6 +687,8 @@ async function submit(ctx: CommandContext, deps: ElyraDeps, args: string[]): Pro
     cosSecret: m.cos_auth_type === 'KUBERNETES_SECRET' ? m.cos_secret : undefined,
     cosUsername: m.cos_username,
     cosPassword: m.cos_password,
+    bootstrapperUrl: ctx.env.ELYRA_BOOTSTRAP_SCRIPT_URL,
+    requirementsUrl: ctx.env.ELYRA_REQUIREMENTS_URL,
   });
   const description = pipeline.description ?? `Created with Elyra ${VERSION} pipeline editor using \`${pipeline.source}\`.`;
   let versionId: string | undefined;
