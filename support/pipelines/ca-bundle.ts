@@ -5,7 +5,7 @@
 // mounts that on the API server at /dsp-custom-certs, telling the artifact steps where it is
 // (ARTIFACT_COPY_STEP_CABUNDLE_*). Nothing cluster-wide changes: the DSCInitialization's trusted CA
 // bundle is left as it was.
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
 import { DEFAULT_INGRESS_CA, INGRESS_CA_KEY } from '../core/http/route-trust';
 import type { RhoaiWorld } from '../core/world';
 import { ARTIFACTS_CONNECTION, DSPA_NAME, externalStorageOf, waitForPipelineServer } from './server';
@@ -22,10 +22,8 @@ declare module '../core/world' {
 export async function createPipelineServerWithCaBundle(world: RhoaiWorld, namespace: string): Promise<void> {
   const ingress = await world.cluster.get(DEFAULT_INGRESS_CA);
   const pem = String(ingress?.data?.[INGRESS_CA_KEY] ?? '');
-  assert.match(
-    pem,
+  expect(pem, `${DEFAULT_INGRESS_CA.namespace}/${DEFAULT_INGRESS_CA.name} has no CA certificate to use as the bundle`).to.match(
     /BEGIN CERTIFICATE/,
-    `${DEFAULT_INGRESS_CA.namespace}/${DEFAULT_INGRESS_CA.name} has no CA certificate to use as the bundle`,
   );
   const dsci = (await world.cluster.list({ apiVersion: 'dscinitialization.opendatahub.io/v1', kind: 'DSCInitialization' }))[0];
   world.facts.pipelinesCa = { pem, dsciBundle: JSON.stringify(dsci?.spec?.trustedCABundle ?? null) };
@@ -47,37 +45,36 @@ export async function createPipelineServerWithCaBundle(world: RhoaiWorld, namesp
 export async function assertPipelinesCaBundle(world: RhoaiWorld, namespace: string): Promise<void> {
   const ca = world.facts.pipelinesCa!;
   const copy = await world.cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', name: `dsp-trusted-ca-${DSPA_NAME}`, namespace });
-  assert.ok(copy, `the operator made no ConfigMap dsp-trusted-ca-${DSPA_NAME} in ${namespace} from the DSPA's spec.apiServer.cABundle`);
-  assert.ok(
-    String(copy.data?.['dsp-ca.crt'] ?? '').includes(ca.pem.trim()),
+  expect(
+    Boolean(copy),
+    `the operator made no ConfigMap dsp-trusted-ca-${DSPA_NAME} in ${namespace} from the DSPA's spec.apiServer.cABundle`,
+  ).to.equal(true);
+  expect(
+    Boolean(String(copy!.data?.['dsp-ca.crt'] ?? '').includes(ca.pem.trim())),
     `dsp-trusted-ca-${DSPA_NAME} (key dsp-ca.crt) does not hold the CA bundle of custom-ca-bundle`,
-  );
+  ).to.equal(true);
   const api = await world.cluster.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: `ds-pipeline-${DSPA_NAME}`, namespace });
   const pod = api?.spec?.template?.spec;
   const volume = (pod?.volumes ?? []).find((v: { configMap?: { name: string } }) => v.configMap?.name === `dsp-trusted-ca-${DSPA_NAME}`);
-  assert.ok(
-    volume,
+  expect(
+    Boolean(volume),
     `the API server ds-pipeline-${DSPA_NAME} has no volume of the ConfigMap dsp-trusted-ca-${DSPA_NAME}: it does not trust the bundle`,
-  );
+  ).to.equal(true);
   const container = (pod.containers ?? []).find((c: { name: string }) => c.name === 'ds-pipeline-api-server');
   const mount = (container?.volumeMounts ?? []).find((m: { name: string }) => m.name === volume.name);
-  assert.equal(
-    mount?.mountPath,
+  expect(mount?.mountPath, `the API server mounts the bundle at ${mount?.mountPath ?? 'nowhere'}, not /dsp-custom-certs`).to.equal(
     '/dsp-custom-certs',
-    `the API server mounts the bundle at ${mount?.mountPath ?? 'nowhere'}, not /dsp-custom-certs`,
   );
   const env = new Map((container?.env ?? []).map((e: { name: string; value?: string }) => [e.name, e.value]));
-  assert.equal(
+  expect(
     env.get('ARTIFACT_COPY_STEP_CABUNDLE_CONFIGMAP_NAME'),
-    `dsp-trusted-ca-${DSPA_NAME}`,
     'the API server does not tell the pipeline steps the bundle (ARTIFACT_COPY_STEP_CABUNDLE_CONFIGMAP_NAME)',
-  );
+  ).to.equal(`dsp-trusted-ca-${DSPA_NAME}`);
   const dsci = (await world.cluster.list({ apiVersion: 'dscinitialization.opendatahub.io/v1', kind: 'DSCInitialization' }))[0];
-  assert.equal(
+  expect(
     JSON.stringify(dsci?.spec?.trustedCABundle ?? null),
-    ca.dsciBundle,
     "the cluster-wide trusted CA bundle (the DSCInitialization's) changed: the bundle was meant for pipelines only",
-  );
+  ).to.equal(ca.dsciBundle);
   world.report.text(
     'CA bundle for pipelines',
     `dsp-trusted-ca-${DSPA_NAME} (dsp-ca.crt) mounted on ds-pipeline-api-server at ${mount.mountPath}; the DSCInitialization's trustedCABundle unchanged`,

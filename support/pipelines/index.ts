@@ -2,7 +2,7 @@
 // workloads.md §6, §7): the pipeline server of a project, the KFP client, pipelines, runs,
 // schedules and their review. The steps call these tasks; each establishes what it needs when it
 // is missing, so that a scenario can run alone and a second run repeats nothing.
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
 import { componentState } from '../install/dashboard-config';
 import { scenarioProject } from '../tutorial/projects';
 import { addDataConnection, ensureBucket, ensureProjectStorage } from '../tutorial/storage';
@@ -19,11 +19,10 @@ export * from './schedules';
 export async function requirePipelinesPlatform(world: RhoaiWorld): Promise<void> {
   await requireDashboardPlatform(world);
   const state = componentState(world, 'datasciencepipelines');
-  assert.equal(
+  expect(
     state,
-    'Managed',
     `default-dsc has the datasciencepipelines component ${state ?? 'unset'}, not Managed: there are no pipeline servers`,
-  );
+  ).to.equal('Managed');
   await world.cluster.waitFor(
     {
       apiVersion: 'apiextensions.k8s.io/v1',

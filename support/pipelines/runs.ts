@@ -6,7 +6,7 @@
 // pipeline/runid=<run id>, watched until its phase is final (no polling of the API). The review
 // (UI-PIPE-08/09) is the run's graph, drawn from the pipeline's DAG and the run's task states as the
 // dashboard draws it, and the version's YAML, both attached to the report.
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
@@ -78,7 +78,7 @@ export async function importPipeline(
       }
     }
     const versions = (await kfp.listPipelineVersions(pipelineId)).pipeline_versions ?? [];
-    assert.ok(versions.length, `the pipeline ${name} has no version: an upload makes its first version`);
+    expect(Boolean(versions.length), `the pipeline ${name} has no version: an upload makes its first version`).to.equal(true);
     return { name, pipelineId, versionId: versions[0].pipeline_version_id, text };
   });
   world.facts.pipeline = imported;
@@ -147,7 +147,7 @@ export function assertRunSucceeded(world: RhoaiWorld, run: Run): void {
   const failed = (run.run_details?.task_details ?? [])
     .filter((t) => t.state !== 'SUCCEEDED')
     .map((t) => `task ${t.display_name} ${t.state}${t.error?.message ? `: ${t.error.message}` : ''}`);
-  assert.fail(
+  expect.fail(
     `the run ${run.display_name} ended ${run.state}, not SUCCEEDED: ${failed.join('; ') || run.error?.message || 'no task failed'}`,
   );
 }
@@ -158,25 +158,24 @@ export function assertTaskStates(world: RhoaiWorld, run: Run, expected: string[]
   const byName = new Map(tasks.map((t) => [t.display_name, t]));
   for (const name of expected) {
     const t = byName.get(name);
-    assert.ok(
-      t,
+    expect(
+      Boolean(t),
       `the run ${run.display_name} reports no state for the task ${name} (its tasks: ${[...byName.keys()].join(', ') || 'none'})`,
-    );
-    assert.equal(
-      t.state,
-      'SUCCEEDED',
-      `task ${name} of run ${run.display_name} is ${t.state}${t.error?.message ? `: ${t.error.message}` : ''}, not SUCCEEDED`,
-    );
+    ).to.equal(true);
+    expect(
+      t!.state,
+      `task ${name} of run ${run.display_name} is ${t!.state}${t!.error?.message ? `: ${t!.error.message}` : ''}, not SUCCEEDED`,
+    ).to.equal('SUCCEEDED');
   }
   for (const { name, dependsOn } of dagOf(currentPipeline(world).text))
     for (const d of dependsOn) {
       const after = byName.get(name)?.start_time;
       const before = byName.get(d)?.end_time;
       if (after && before)
-        assert.ok(
-          Date.parse(after) >= Date.parse(before),
+        expect(
+          Boolean(Date.parse(after) >= Date.parse(before)),
           `task ${name} started at ${after}, before the task it depends on, ${d}, ended at ${before}`,
-        );
+        ).to.equal(true);
     }
 }
 
@@ -187,12 +186,15 @@ export async function assertModelUploadedByRun(world: RhoaiWorld, run: Run): Pro
   const head = await withS3(world, connection, `the uploaded model in s3://${connection.bucket}`, (s3) =>
     s3.head(connection.bucket!, MODEL_KEY),
   );
-  assert.ok(head, `the run ${run.display_name} left no s3://${connection.bucket}/${MODEL_KEY} (data connection "My Storage")`);
+  expect(
+    Boolean(head),
+    `the run ${run.display_name} left no s3://${connection.bucket}/${MODEL_KEY} (data connection "My Storage")`,
+  ).to.equal(true);
   const started = Date.parse(run.created_at ?? '');
-  assert.ok(
-    head.lastModified && head.lastModified.getTime() >= Math.floor(started / 1000) * 1000 - 1000,
-    `s3://${connection.bucket}/${MODEL_KEY} was last written at ${head.lastModified?.toISOString()}, before the run ${run.display_name} started (${run.created_at}): the run did not upload it`,
-  );
+  expect(
+    Boolean(head!.lastModified && head!.lastModified.getTime() >= Math.floor(started / 1000) * 1000 - 1000),
+    `s3://${connection.bucket}/${MODEL_KEY} was last written at ${head!.lastModified?.toISOString()}, before the run ${run.display_name} started (${run.created_at}): the run did not upload it`,
+  ).to.equal(true);
   await assertStoredModel(world);
 }
 
@@ -203,12 +205,15 @@ export async function assertRunArtifacts(world: RhoaiWorld, run: Run): Promise<v
   const uris = (run.run_details?.task_details ?? []).flatMap((t) =>
     Object.values((t.outputs as { artifacts?: Record<string, { uri?: string }> })?.artifacts ?? {}).map((a) => a.uri ?? ''),
   );
-  assert.ok(uris.length, `the run ${run.display_name} reports no output artifacts of its tasks`);
+  expect(Boolean(uris.length), `the run ${run.display_name} reports no output artifacts of its tasks`).to.equal(true);
   await withS3(world, connection, `the run's artifacts in s3://${connection.bucket}`, async (s3) => {
     for (const uri of uris) {
       const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
-      assert.ok(m && m[1] === connection.bucket, `the artifact ${uri} is not in the pipeline-artifacts bucket ${connection.bucket}`);
-      assert.ok(await s3.head(m[1], m[2]), `the artifact ${uri} of run ${run.display_name} is not in the bucket`);
+      expect(
+        Boolean(m && m[1] === connection.bucket),
+        `the artifact ${uri} is not in the pipeline-artifacts bucket ${connection.bucket}`,
+      ).to.equal(true);
+      expect(Boolean(await s3.head(m![1], m![2])), `the artifact ${uri} of run ${run.display_name} is not in the bucket`).to.equal(true);
     }
   });
   world.report.text('run artifacts', uris.join('\n'));
@@ -269,12 +274,11 @@ export async function reviewRunGraph(world: RhoaiWorld, label: string): Promise<
   await world.attach(svg, { mediaType: 'image/svg+xml', fileName: `run-graph-${run.display_name}.svg` });
   const tasks = new Set((run.run_details?.task_details ?? []).map((t) => t.display_name));
   const missing = dag.filter((t) => !tasks.has(t.name)).map((t) => t.name);
-  assert.deepEqual(
+  expect(
     missing,
-    [],
     `the run details of ${run.display_name} report no state for the tasks ${missing.join(', ')} of the pipeline's graph`,
-  );
-  for (const t of dag) assert.ok(svg.includes(`>${t.name}<`), `the drawn graph lacks the task ${t.name}`);
+  ).to.deep.equal([]);
+  for (const t of dag) expect(Boolean(svg.includes(`>${t.name}<`)), `the drawn graph lacks the task ${t.name}`).to.equal(true);
 }
 
 /** UI-PIPE-09: the version's YAML (its pipeline_spec) is the pipeline that was imported; attached to the report. */
@@ -282,19 +286,16 @@ export async function reviewVersionYaml(world: RhoaiWorld): Promise<void> {
   const p = currentPipeline(world);
   const version = await withKfp(world, 'pipeline version', (kfp) => kfp.pipelineVersion(p.pipelineId, p.versionId));
   const spec = version.pipeline_spec as KObject | undefined;
-  assert.ok(spec, `the pipeline version ${p.versionId} has no pipeline_spec`);
-  const pipelineSpec = (spec.pipeline_spec ?? spec) as KObject;
+  expect(Boolean(spec), `the pipeline version ${p.versionId} has no pipeline_spec`).to.equal(true);
+  const pipelineSpec = (spec!.pipeline_spec ?? spec) as KObject;
   const shown = yaml.dump(spec, { lineWidth: 120, noRefs: true });
   await world.attach(shown, { mediaType: 'application/yaml', fileName: `pipeline-version-${p.name}.yaml` });
   const imported = dagOf(p.text);
-  assert.equal(
-    pipelineSpec.pipelineInfo?.name,
+  expect(pipelineSpec.pipelineInfo?.name, 'the version YAML is of another pipeline than the one imported').to.equal(
     (yaml.loadAll(p.text)[0] as KObject).pipelineInfo?.name,
-    'the version YAML is of another pipeline than the one imported',
   );
-  assert.deepEqual(
+  expect(
     Object.keys(pipelineSpec.root?.dag?.tasks ?? {}).sort(),
-    imported.map((t) => t.name).sort(),
     'the version YAML has other tasks than the imported pipeline',
-  );
+  ).to.deep.equal(imported.map((t) => t.name).sort());
 }

@@ -1,6 +1,6 @@
 // The schedule scenarios' tasks and questions (UI-PIPE-03..07): each makes a recurring run, waits on
 // its ScheduledWorkflow for what the scheduler must have done, and asserts the runs it made.
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
 import type { RhoaiWorld } from '../core/world';
 import { parseCron6 } from './cron';
 import {
@@ -39,10 +39,10 @@ export async function assertCronRuns(world: RhoaiWorld, label: string, seconds: 
   const cron = parseCron6(world.facts.schedules![label].request.cron!);
   for (const r of runs) {
     const t = new Date(r.scheduled_at!);
-    assert.ok(
-      cron.matches(t),
+    expect(
+      Boolean(cron.matches(t)),
       `the run ${r.display_name} of the cron schedule ${label} was scheduled at ${r.scheduled_at}, which the cron "${cron.text}" does not name`,
-    );
+    ).to.equal(true);
   }
   assertSpacing(runs, seconds, `the cron schedule ${label}`);
 }
@@ -78,9 +78,12 @@ export async function assertConcurrency(world: RhoaiWorld, label: string, n: num
   await waitForScheduleEnd(world, label);
   const runs = await scheduledRuns(world, label);
   const overlap = maxOverlap(runs);
-  assert.ok(overlap <= max, `${overlap} runs of the schedule ${label} ran at the same time, more than its max_concurrency ${max}`);
+  expect(
+    Boolean(overlap <= max),
+    `${overlap} runs of the schedule ${label} ran at the same time, more than its max_concurrency ${max}`,
+  ).to.equal(true);
   assertScheduledAt(runs, missedIntervals(world, label), `the schedule ${label}`);
-  assert.equal(runs.length, n, `the schedule ${label} made ${runs.length} runs, not ${n}`);
+  expect(runs.length, `the schedule ${label} made ${runs.length} runs, not ${n}`).to.equal(n);
 }
 
 export async function scheduleTimeframe(world: RhoaiWorld, label: string, seconds: number, startIn: number, endIn: number): Promise<void> {
@@ -99,27 +102,26 @@ export async function assertTimeframe(world: RhoaiWorld, label: string, n: numbe
   const runs = await scheduledRuns(world, label);
   for (const run of runs) {
     const t = Date.parse(run.scheduled_at!);
-    assert.ok(
-      t >= r.start!.getTime() && t <= r.end!.getTime(),
+    expect(
+      Boolean(t >= r.start!.getTime() && t <= r.end!.getTime()),
       `the run ${run.display_name} was scheduled at ${run.scheduled_at}, outside the timeframe ${r.start!.toISOString()} – ${r.end!.toISOString()}`,
-    );
+    ).to.equal(true);
   }
   assertScheduledAt(runs, missedIntervals(world, label), `the schedule ${label} within its timeframe`);
-  assert.equal(runs.length, n, `the schedule ${label} made ${runs.length} runs in its timeframe, not ${n}`);
+  expect(runs.length, `the schedule ${label} made ${runs.length} runs in its timeframe, not ${n}`).to.equal(n);
 }
 
 export async function assertCatchup(world: RhoaiWorld, label: string, n: number): Promise<void> {
   await waitForScheduleEnd(world, label);
   const runs = await scheduledRuns(world, label);
   const missed = missedIntervals(world, label);
-  assert.equal(missed.length, n, `the window of ${label} has ${missed.length} intervals, not ${n}`);
+  expect(missed.length, `the window of ${label} has ${missed.length} intervals, not ${n}`).to.equal(n);
   const found = runs.map((x) => x.scheduled_at!);
   const caught = missed.filter((t) => found.some((f) => Date.parse(f) === t));
-  assert.equal(
+  expect(
     caught.length,
-    missed.length,
     `the missed intervals were not caught up: the schedule ${label} (catch-up on) ran ${caught.length} of its ${missed.length} missed intervals (${missed.map((t) => new Date(t).toISOString()).join(', ')}); its runs were scheduled at ${found.join(', ') || 'no time'}`,
-  );
+  ).to.equal(missed.length);
   assertScheduledAt(runs, missed, `the schedule ${label}`);
 }
 
@@ -128,13 +130,12 @@ export async function assertNoCatchup(world: RhoaiWorld, label: string): Promise
   const runs = await scheduledRuns(world, label);
   const missed = missedIntervals(world, label);
   const backfilled = runs.filter((r) => missed.includes(Date.parse(r.scheduled_at!)));
-  assert.deepEqual(
+  expect(
     backfilled.map((r) => r.scheduled_at),
-    [],
     `the schedule ${label} (catch-up off) ran missed intervals: ${backfilled.map((r) => r.scheduled_at).join(', ')}`,
-  );
-  assert.ok(
-    runs.length <= 1,
+  ).to.deep.equal([]);
+  expect(
+    Boolean(runs.length <= 1),
     `the schedule ${label} (catch-up off) made ${runs.length} runs for a window that has passed: at most one run, at the time the scheduler noticed it was behind`,
-  );
+  ).to.equal(true);
 }

@@ -7,7 +7,7 @@
 // and workflowHistory to know when the scheduler has started runs or has finished the schedule, then
 // reads the runs through the API (filter recurring_run_id). Periodic and cron schedules take minutes
 // on a real cluster; the twin runs each schedule on a faster clock (RHOAI_TWIN_PIPELINES_CLOCK_RATE).
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
 import type { KObject } from '../core/cluster';
 import type { RhoaiWorld } from '../core/world';
 import type { RecurringRunRequest } from './kfp-client';
@@ -140,19 +140,18 @@ export async function disableSchedule(world: RhoaiWorld, label: string): Promise
     await kfp.disableRecurringRun(recurringRun.recurring_run_id);
     return kfp.recurringRun(recurringRun.recurring_run_id);
   });
-  assert.equal(rr.status, 'DISABLED', `the recurring run ${rr.display_name} is ${rr.status} after :disable, not DISABLED`);
+  expect(rr.status, `the recurring run ${rr.display_name} is ${rr.status} after :disable, not DISABLED`).to.equal('DISABLED');
 }
 
 /** Consecutive runs were scheduled `seconds` apart (and on the cron's seconds when given). */
 export function assertSpacing(runs: Run[], seconds: number, what: string): void {
-  assert.ok(runs.length >= 2, `${what}: the scheduler started ${runs.length} run(s), not at least 2`);
+  expect(Boolean(runs.length >= 2), `${what}: the scheduler started ${runs.length} run(s), not at least 2`).to.equal(true);
   for (let i = 1; i < runs.length; i++) {
     const gap = (Date.parse(runs[i].scheduled_at!) - Date.parse(runs[i - 1].scheduled_at!)) / 1000;
-    assert.equal(
+    expect(
       gap,
-      seconds,
       `${what}: runs ${runs[i - 1].display_name} and ${runs[i].display_name} were scheduled ${gap} s apart, not ${seconds} s`,
-    );
+    ).to.equal(seconds);
   }
 }
 
@@ -173,11 +172,10 @@ export function maxOverlap(runs: Run[]): number {
 export function assertScheduledAt(runs: Run[], expected: number[], what: string): void {
   const found = runs.map((r) => new Date(r.scheduled_at!).toISOString());
   const wanted = expected.map((t) => new Date(t).toISOString());
-  assert.deepEqual(
+  expect(
     found,
-    wanted,
     `${what}: expected runs scheduled at ${wanted.join(', ') || 'no time'}; found ${found.join(', ') || 'no run'}`,
-  );
+  ).to.deep.equal(wanted);
 }
 
 /** Whole hours before now: a past time on the hour grid, so that the intervals of a schedule are whole seconds. */

@@ -7,7 +7,7 @@
 // Ready is what the data-science-pipelines-operator reports (DatabaseAvailable, ObjectStoreAvailable,
 // APIServerReady, PersistenceAgentReady, ScheduledWorkflowReady, Ready); then the API is reached
 // through the Route ds-pipeline-dspa with a bearer token, as its oauth-proxy wants.
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import type * as https from 'node:https';
 import type { KObject, ObjectRef } from '../core/cluster';
@@ -72,16 +72,16 @@ export function externalStorageOf(
 export async function configurePipelineServer(world: RhoaiWorld, namespace: string, database: Database): Promise<void> {
   const secretName = dataConnectionSecretName(ARTIFACTS_CONNECTION);
   const connection = await dataConnection(world, namespace, secretName);
-  assert.ok(
-    connection.bucket,
+  expect(
+    Boolean(connection.bucket),
     `the data connection ${namespace}/${secretName} names no bucket: the pipeline server form requires all five fields`,
-  );
+  ).to.equal(true);
   await world.applyFixture('pipelines/dspa-secret', {
     namespace,
     accessKeyId: connection.accessKeyId,
     secretAccessKey: connection.secretAccessKey,
   });
-  const storage = externalStorageOf(connection.endpoint, connection.bucket, connection.region);
+  const storage = externalStorageOf(connection.endpoint, connection.bucket!, connection.region);
   if (database === 'external') {
     const db = await externalMysql(world, namespace);
     await world.applyFixture('pipelines/db-password-secret', { namespace, password: db.password });
@@ -195,10 +195,10 @@ async function applyElyraRuntimeSecret(world: RhoaiWorld, dspa: KObject, apiEndp
   const credentials = storage.s3CredentialsSecret;
   const connection = await world.cluster.get({ apiVersion: 'v1', kind: 'Secret', name: credentials.secretName, namespace });
   const decode = (key: string) => world.secret(Buffer.from(String(connection?.data?.[key] ?? ''), 'base64').toString('utf8'));
-  assert.ok(
-    connection && decode(credentials.accessKey) && decode(credentials.secretKey),
+  expect(
+    Boolean(connection && decode(credentials.accessKey) && decode(credentials.secretKey)),
     `the data connection Secret ${namespace}/${credentials.secretName} of the pipeline server has no ${credentials.accessKey}/${credentials.secretKey}: the dashboard could not write the Elyra runtime configuration`,
-  );
+  ).to.equal(true);
   const runtime = {
     display_name: 'Data Science Pipeline',
     metadata: {
@@ -271,19 +271,18 @@ export async function assertRouteGuarded(world: RhoaiWorld): Promise<void> {
     'pipeline API route access',
     `member's token → HTTP ${member}\nno token → HTTP ${without}\ntoken of a service account without access → HTTP ${stranger}`,
   );
-  assert.equal(
+  expect(
     member,
-    200,
     `the pipeline API route answered HTTP ${member} to a project member's token (bound to ds-pipeline-user-access-${DSPA_NAME}), not 200`,
-  );
-  assert.ok(
-    without === 401 || without === 403 || (without >= 300 && without < 400),
+  ).to.equal(200);
+  expect(
+    Boolean(without === 401 || without === 403 || (without >= 300 && without < 400)),
     `the pipeline API route answered a request without a token with HTTP ${without}: its oauth-proxy must refuse it`,
-  );
-  assert.ok(
-    stranger === 401 || stranger === 403,
+  ).to.equal(true);
+  expect(
+    Boolean(stranger === 401 || stranger === 403),
     `the pipeline API route answered HTTP ${stranger} to the token of a service account with no access to the project, not 401/403`,
-  );
+  ).to.equal(true);
 }
 
 export type { https };

@@ -28,6 +28,8 @@ import { TRUSTED_CA_FAULTS } from './trusted-ca-bundle';
 import { WORKLOAD_FAULTS } from './workloads';
 import { DATA_SCIENCE_PIPELINES_FAULTS } from './data-science-pipelines';
 import { LEFTOVER_FAULTS } from './leftovers';
+import { ELYRA_FAULTS } from '../emulators/workbench/elyra';
+import { ELYRA_RUN_FAULTS } from '../emulators/pipelines/elyra-faults';
 
 export const CONTROLLER_FAULTS: FaultDefinition[] = [
   ...OLM_FAULTS,
@@ -58,4 +60,6 @@ export const CONTROLLER_FAULTS: FaultDefinition[] = [
   ...MACHINE_CONFIG_FAULTS,
   ...DATA_SCIENCE_PIPELINES_FAULTS,
   ...LEFTOVER_FAULTS,
+  ...ELYRA_FAULTS,
+  ...ELYRA_RUN_FAULTS,
 ];

@@ -31,6 +31,7 @@ import { ownerReference } from '../api/meta';
 import type { KObject } from '../api/types';
 import { minioDenyingModelWrites, S3_UPLOAD_FAULT } from '../emulators/workbench/s3-write-policy';
 import { NO_EGRESS_FAULT, registerWorkbenchImages, REPOSITORY_FAULT, TRAINING_FAULT } from '../emulators/workbench/index';
+import { PIPELINES_CA_FAULT } from '../emulators/workbench/elyra';
 import type { FaultDefinition } from '../fault-definition';
 import { workloadRuntimeOf } from '../network/index';
 import { contains } from './dashboard';
@@ -127,7 +128,12 @@ export class NotebookController implements Controller {
 
   start(): void {
     const runtime = workloadRuntimeOf(this.ctx);
-    registerWorkbenchImages(runtime, this.ctx.faults);
+    // The kubelet's projected service-account token of a workbench pod (Elyra authenticates with it).
+    const kubelet = this.ctx.clientFor('kubelet');
+    registerWorkbenchImages(runtime, this.ctx.faults, (namespace, name) => {
+      const sa = kubelet.get('v1', 'ServiceAccount', name, namespace);
+      return sa ? this.ctx.authn.issueServiceAccountToken(sa, {}).token : undefined;
+    });
     if (this.ctx.faults.has(S3_UPLOAD_FAULT)) runtime.emulators.register(minioDenyingModelWrites);
     const c = this.kubeflow;
     c.watch(NOTEBOOK_API, 'Notebook', (type, nb) => type !== 'DELETED' && this.queue.enqueue(keyOf(nb)));
@@ -359,7 +365,7 @@ export class NotebookController implements Controller {
       main.env = [
         ...(main.env ?? []),
         ...['PIP_CERT', 'REQUESTS_CA_BUNDLE', 'SSL_CERT_FILE', 'PIPELINES_SSL_SA_CERTS']
-          .filter((n) => !present.has(n))
+          .filter((n) => !present.has(n) && !(n === 'PIPELINES_SSL_SA_CERTS' && this.ctx.faults.has(PIPELINES_CA_FAULT)))
           .map((n) => ({ name: n, value: CA_MOUNT })),
       ];
     }

@@ -105,15 +105,18 @@ function page<T extends Json>(items: T[], url: URL, idKey: string): { items: T[]
   let list = items;
   const filter = url.searchParams.get('filter');
   if (filter) {
-    let parsed: { predicates?: { key: string; operation?: string; op?: string; string_value?: string; stringValue?: string }[] };
+    let parsed: {
+      predicates?: { key: string; operation?: string | number; op?: string | number; string_value?: string; stringValue?: string }[];
+    };
     try {
       parsed = JSON.parse(filter);
     } catch {
       throw invalidArgument(`Invalid filter: ${filter} is not a JSON filter`);
     }
     for (const p of parsed.predicates ?? []) {
+      // protojson accepts the enum by name or by number (kfp 2.5's client sends EQUALS as 1).
       const op = p.operation ?? p.op ?? 'EQUALS';
-      if (op !== 'EQUALS') throw invalidArgument(`Invalid filter: operation ${op} is not supported by the twin (EQUALS only)`);
+      if (op !== 'EQUALS' && op !== 1) throw invalidArgument(`Invalid filter: operation ${op} is not supported by the twin (EQUALS only)`);
       const key = p.key === 'name' ? 'display_name' : p.key;
       list = list.filter((x) => String(x[key] ?? '') === String(p.string_value ?? p.stringValue ?? ''));
     }

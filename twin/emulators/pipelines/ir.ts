@@ -16,6 +16,8 @@ export class InvalidPipelineSpec extends Error {}
 
 export interface IrTask {
   name: string;
+  /** taskInfo.name: what the run details call the task (an Elyra node's label, set_display_name). */
+  displayName: string;
   component: string;
   executor: string;
   dependentTasks: string[];
@@ -88,6 +90,7 @@ export function parsePipelineIr(text: string): PipelineIr {
     }
     tasks.set(taskName, {
       name: taskName,
+      displayName: typeof t.taskInfo?.name === 'string' && t.taskInfo.name ? t.taskInfo.name : taskName,
       component,
       executor,
       dependentTasks: Array.isArray(t.dependentTasks) ? t.dependentTasks.map(String) : [],

@@ -16,6 +16,7 @@ import { ocCommand } from './oc';
 import { codeServerCommand, jupyterCommand, pipCommand, pythonCommand, type WorkbenchCommandDeps } from './commands';
 import { gitCommand } from './git';
 import { workbenchImageOf, type WorkbenchImage } from './images';
+import { elyraPipelineCommand, setupElyra } from './elyra';
 
 export { WORKBENCH_IMAGES, workbenchImageOf } from './images';
 export { REPOSITORY_FAULT } from './git';
@@ -27,15 +28,22 @@ export interface WorkbenchFaults {
 }
 
 /** Registers the workbench images with the twin's kubelet. */
-export function registerWorkbenchImages(runtime: WorkloadRuntime, faults: WorkbenchFaults): void {
-  runtime.emulators.register(workbenchEmulator(runtime, faults));
+export function registerWorkbenchImages(
+  runtime: WorkloadRuntime,
+  faults: WorkbenchFaults,
+  serviceAccountToken?: ServiceAccountTokens,
+): void {
+  runtime.emulators.register(workbenchEmulator(runtime, faults, serviceAccountToken));
 }
 
-function workbenchEmulator(runtime: WorkloadRuntime, faults: WorkbenchFaults): ImageEmulator {
+/** The token the kubelet projects into a pod of the service account (…/serviceaccount/token). */
+export type ServiceAccountTokens = (namespace: string, serviceAccount: string) => string | undefined;
+
+function workbenchEmulator(runtime: WorkloadRuntime, faults: WorkbenchFaults, tokens?: ServiceAccountTokens): ImageEmulator {
   return {
     name: 'workbench',
     matches: (image) => workbenchImageOf(image) !== undefined,
-    start: (ctx) => startWorkbench(ctx, workbenchImageOf(String(ctx.container.image))!, runtime, faults),
+    start: (ctx) => startWorkbench(ctx, workbenchImageOf(String(ctx.container.image))!, runtime, faults, tokens),
   };
 }
 
@@ -48,6 +56,7 @@ function startWorkbench(
   image: WorkbenchImage,
   runtime: WorkloadRuntime,
   faults: WorkbenchFaults,
+  tokens?: ServiceAccountTokens,
 ): ContainerEmulator {
   const base = (notebookArg(ctx.env, 'base_url') ?? ctx.env.NB_PREFIX ?? '').replace(/\/+$/, '');
   const port = Number(notebookArg(ctx.env, 'port') ?? 8888);
@@ -63,7 +72,14 @@ function startWorkbench(
     python: pythonCommand(deps),
     python3: pythonCommand(deps),
     oc: ocCommand(faults),
+    ...(image.packages.elyra
+      ? { 'elyra-pipeline': elyraPipelineCommand({ namespace: deps.namespace, network: runtime.network, faults }) }
+      : {}),
   };
+  if (image.packages.elyra) {
+    const token = tokens?.(deps.namespace, ctx.pod.spec?.serviceAccountName ?? 'default');
+    void setupElyra(ctx, faults, token).catch((e) => ctx.log(`setup-elyra.sh: ${(e as Error).message}`));
+  }
   if (image.server === 'code-server') {
     ctx.log(`[entrypoint] starting code-server ${image.displayName} on 127.0.0.1:8787 behind nginx on ${port}`);
     return {
