@@ -16,7 +16,7 @@ import { session } from '../session';
 import type { RhoaiWorld } from '../world';
 import { RAY_IMAGE, rayClusterRef } from './ray';
 import { SQUARES_ANSWER, SQUARES_ENTRYPOINT } from './ray-scenarios';
-import { ensureProjectLocalQueue, sdkUserToken, whileWatchingAdmission } from './sdk-notebook';
+import { diagnoseSdkRun, ensureProjectLocalQueue, sdkUserToken, whileWatchingAdmission } from './sdk-notebook';
 import { fixturePath, renderTemplate } from '../fixtures';
 import * as fs from 'node:fs';
 
@@ -42,14 +42,18 @@ export async function runRayPipeline(world: RhoaiWorld, cluster: string): Promis
   const token = await sdkUserToken(world, namespace);
   await world.applyFixture('distributed-workloads/sdk-token-secret', { name: LOGIN_SECRET, namespace, token, server });
   const file = fixturePath('distributed-workloads/ray-pipeline');
-  const docs = renderTemplate(fs.readFileSync(file, 'utf8'), {
-    name: cluster,
-    namespace,
-    image: RAY_IMAGE,
-    entrypoint: JSON.stringify(SQUARES_ENTRYPOINT),
-    answer: SQUARES_ANSWER,
-    secret: LOGIN_SECRET,
-  }, file);
+  const docs = renderTemplate(
+    fs.readFileSync(file, 'utf8'),
+    {
+      name: cluster,
+      namespace,
+      image: RAY_IMAGE,
+      entrypoint: JSON.stringify(SQUARES_ENTRYPOINT),
+      answer: SQUARES_ANSWER,
+      secret: LOGIN_SECRET,
+    },
+    file,
+  );
   const text = docs.map((d) => yaml.dump(d, { lineWidth: -1 })).join('---\n');
   const { result: run, admission } = await whileWatchingAdmission(world, cluster, namespace, async () => {
     const created = await withKfp(world, `run ${PIPELINE}`, async (kfp) => {
@@ -58,10 +62,11 @@ export async function runRayPipeline(world: RhoaiWorld, cluster: string): Promis
         pipelineId = (await kfp.pipelineByName(PIPELINE)).pipeline_id;
       } catch (e) {
         if (!(e instanceof KfpApiError && e.status === 404)) throw e;
-        pipelineId = (await kfp.uploadPipeline(PIPELINE, 'A Ray cluster, a job and its teardown from a pipeline (CodeFlare SDK)', text)).pipeline_id;
+        pipelineId = (await kfp.uploadPipeline(PIPELINE, 'A Ray cluster, a job and its teardown from a pipeline (CodeFlare SDK)', text))
+          .pipeline_id;
       }
       const versions = (await kfp.listPipelineVersions(pipelineId)).pipeline_versions ?? [];
-      expect(versions, `the pipeline ${PIPELINE} has no version`).to.not.be.empty;
+      expect(versions.length, `the pipeline ${PIPELINE} has no version`).to.be.greaterThan(0);
       return kfp.createRun({
         display_name: `${RUN_LABEL}-${Date.now().toString(36)}`,
         pipeline_version_reference: { pipeline_id: pipelineId, pipeline_version_id: versions[0]!.pipeline_version_id },
@@ -81,12 +86,21 @@ export async function assertRayPipelineSucceeded(world: RhoaiWorld): Promise<voi
     (t) => `task ${t.display_name} ${t.state}${t.error?.message ? `: ${t.error.message}` : ''}`,
   );
   world.report.text(`run ${r!.run.display_name}`, `state ${r!.run.state}\n${tasks.join('\n')}`);
-  expect(r!.run.state, `the pipeline run ${r!.run.display_name} ended ${r!.run.state}, not SUCCEEDED:\n${tasks.join('\n')}`).to.equal('SUCCEEDED');
+  if (r!.run.state !== 'SUCCEEDED') {
+    const errors = (r!.run.run_details?.task_details ?? []).map((t) => t.error?.message ?? '').join('\n');
+    const why = /No matching distribution found for codeflare-sdk|No module named 'codeflare_sdk'/.test(errors)
+      ? 'its task could not install the CodeFlare SDK its component asks for (packages_to_install codeflare-sdk: the package index the pipeline pods reach does not have it)'
+      : await diagnoseSdkRun(world, r!.cluster, r!.namespace, `pipeline run ${r!.run.display_name}`);
+    expect.fail(`the pipeline run ${r!.run.display_name} ended ${r!.run.state}, not SUCCEEDED: ${why}\n${tasks.join('\n')}`);
+  }
   expect(
     r!.admission,
     `the harness never saw Kueue admit the Workload of RayCluster ${r!.namespace}/${r!.cluster} while the pipeline ran`,
   ).to.be.a('string');
   expect(r!.admission, 'the RayCluster went through the project local queue').to.include(`queue ${world.settings.localQueueName}`);
   await world.cluster.waitForDeletion(rayClusterRef(r!.cluster, r!.namespace));
-  world.report.text('Ray cluster of the pipeline run', `${r!.admission}\nRayCluster ${r!.namespace}/${r!.cluster}: deleted by the task's cluster.down()`);
+  world.report.text(
+    'Ray cluster of the pipeline run',
+    `${r!.admission}\nRayCluster ${r!.namespace}/${r!.cluster}: deleted by the task's cluster.down()`,
+  );
 }

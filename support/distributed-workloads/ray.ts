@@ -8,7 +8,7 @@
 // - what the 2.9 dashboard shows of distributed workloads (frontend/src/concepts/distributedWorkloads/
 //   utils.tsx getStatusInfo, in its evaluation order: Failed, Succeeded, Evicted, Inadmissible,
 //   Pending, Running, Admitted).
-import assert from 'node:assert/strict';
+import { check } from './expect';
 import { WaitTimeoutError, type KObject, type ObjectRef } from '../cluster';
 import { routeTrust } from '../http/route-trust';
 import { session } from '../session';
@@ -80,7 +80,7 @@ export async function createRayCluster(
 /** The Workload Kueue made for a RayCluster or RayJob: the one its owner reference names (kueue's jobframework). */
 export async function workloadOf(world: RhoaiWorld, kind: string, name: string, namespace: string): Promise<KObject> {
   const owner = await world.cluster.get({ apiVersion: RAY_API, kind, name, namespace });
-  assert.ok(owner, `${kind} ${namespace}/${name} does not exist`);
+  check(owner, `${kind} ${namespace}/${name} does not exist`);
   const list = await world.cluster.waitForList(
     { apiVersion: KUEUE_API, kind: 'Workload', namespace },
     (wls) => wls.some((w) => (w.metadata.ownerReferences ?? []).some((r) => r.uid === owner.metadata.uid)),
@@ -234,7 +234,9 @@ export async function followJob(
       if (until.includes(last.status)) reached(last);
       else if (failOn.includes(last.status)) {
         const logs = await client.logs(id).catch(() => '');
-        failure = new Error(`Ray job ${id} ended ${last.status}, not ${until.join('/')}: ${last.message ?? ''}\nlogs:\n${logs.slice(-2000)}`);
+        failure = new Error(
+          `Ray job ${id} ended ${last.status}, not ${until.join('/')}: ${last.message ?? ''}\nlogs:\n${logs.slice(-2000)}`,
+        );
         reached(last);
       }
     }));

@@ -17,7 +17,7 @@ import { execInWorkbench } from '../tutorial/workbench-checks';
 import { createWorkbench, currentWorkbench, waitForWorkbenchRunning, type WorkbenchFacts } from '../tutorial/workbenches';
 import type { RhoaiWorld } from '../world';
 import { createLocalQueue, ensureQuotaManagement, KUEUE_API, localQueueRef } from './kueue';
-import { RAY_API, RAY_IMAGE, rayClusterRef, workloadDecision } from './ray';
+import { podTrouble, RAY_API, RAY_IMAGE, rayClusterRef, rayPods, workloadDecision, workloadOf } from './ray';
 import { SQUARES_ANSWER, SQUARES_ENTRYPOINT } from './ray-scenarios';
 
 const SDK_USER = 'codeflare-sdk-user';
@@ -165,7 +165,15 @@ export async function runSdkNotebook(world: RhoaiWorld, cluster: string): Promis
   );
   const executed = await execInWorkbench(world, ['cat', NOTEBOOK.replace(/\.ipynb$/, '.nbconvert.ipynb')]);
   const output = executed.exitCode === 0 ? notebookOutput(executed.stdout) : '';
-  world.facts.sdkRun = { where: `notebook ${NOTEBOOK} in workbench ${w.name}`, cluster, namespace: w.namespace, output, exitCode: result.exitCode, stderr: result.stderr, admission };
+  world.facts.sdkRun = {
+    where: `notebook ${NOTEBOOK} in workbench ${w.name}`,
+    cluster,
+    namespace: w.namespace,
+    output,
+    exitCode: result.exitCode,
+    stderr: result.stderr,
+    admission,
+  };
   world.report.text(`outputs of ${NOTEBOOK}`, output || result.stderr);
 }
 
@@ -173,7 +181,12 @@ export async function runSdkNotebook(world: RhoaiWorld, cluster: string): Promis
 export async function ensureCodeServerWorkbench(world: RhoaiWorld): Promise<WorkbenchFacts> {
   await ensureTutorialWorkbench(world);
   const tutorial = currentWorkbench(world);
-  await createWorkbench(world, { ...tutorialWorkbenchRequest(world), displayName: 'ray-vscode', image: 'code-server', dataConnection: undefined });
+  await createWorkbench(world, {
+    ...tutorialWorkbenchRequest(world),
+    displayName: 'ray-vscode',
+    image: 'code-server',
+    dataConnection: undefined,
+  });
   await waitForWorkbenchRunning(world);
   const w = currentWorkbench(world);
   expect(w.namespace, 'the code-server workbench is in the tutorial project').to.equal(tutorial.namespace);
@@ -186,7 +199,10 @@ export async function runSdkFileFromCodeServer(world: RhoaiWorld, cluster: strin
   await ensureProjectLocalQueue(world, w.namespace);
   world.onCleanup(`delete RayCluster ${w.namespace}/${cluster}`, () => world.cluster.delete(rayClusterRef(cluster, w.namespace)));
   const pip = await execInWorkbench(world, ['pip', 'install', 'codeflare-sdk==0.16.0']);
-  expect(pip.exitCode, `pip install codeflare-sdk==0.16.0 in the code-server workbench failed:\n${pip.stderr.trim() || pip.stdout.trim()}`).to.equal(0);
+  expect(
+    pip.exitCode,
+    `pip install codeflare-sdk==0.16.0 in the code-server workbench failed:\n${pip.stderr.trim() || pip.stdout.trim()}`,
+  ).to.equal(0);
   const vars = await fixtureVariables(world, w.namespace, cluster);
   await writeFile(world, SCRIPT, String(render('distributed-workloads/codeflare-sdk-script', vars).script));
   const { result, admission } = await whileWatchingAdmission(world, cluster, w.namespace, () =>
@@ -213,7 +229,10 @@ export async function assertSdkJobSucceeded(world: RhoaiWorld): Promise<void> {
   const run = world.facts.sdkRun;
   expect(run, 'no CodeFlare SDK run in this scenario').to.not.equal(undefined);
   const tail = (s: string) => s.trim().split('\n').slice(-30).join('\n');
-  expect(run!.exitCode, `the CodeFlare SDK run (${run!.where}) failed:\n${tail(run!.output)}\n${tail(run!.stderr)}`).to.equal(0);
+  if (run!.exitCode !== 0) {
+    const why = await diagnoseSdkRun(world, run!.cluster, run!.namespace, run!.where);
+    expect.fail(`the CodeFlare SDK run (${run!.where}) failed: ${why}\n${tail(run!.output)}\n${tail(run!.stderr)}`);
+  }
   expect(run!.output, `the ${run!.where} never printed the job's status`).to.match(/job status: \w+/);
   const status = /job status: (\w+)/.exec(run!.output)![1];
   expect(status, `the Ray API says the job of the ${run!.where} is ${status}, not SUCCEEDED:\n${tail(run!.output)}`).to.equal('SUCCEEDED');
@@ -224,5 +243,36 @@ export async function assertSdkJobSucceeded(world: RhoaiWorld): Promise<void> {
   ).to.be.a('string');
   expect(run!.admission, 'the RayCluster went through the project local queue').to.include(`queue ${world.settings.localQueueName}`);
   await world.cluster.waitForDeletion(rayClusterRef(run!.cluster, run!.namespace));
-  world.report.text('Ray cluster of the CodeFlare SDK run', `${run!.admission}\nRayCluster ${run!.namespace}/${run!.cluster}: deleted by cluster.down()`);
+  world.report.text(
+    'Ray cluster of the CodeFlare SDK run',
+    `${run!.admission}\nRayCluster ${run!.namespace}/${run!.cluster}: deleted by cluster.down()`,
+  );
+}
+
+/**
+ * Why an SDK run that failed did not get its job done, read from the cluster: no RayCluster (the
+ * SDK's cluster.up() made none), a Workload Kueue did not admit, a head pod that cannot run, no
+ * dashboard Route from the CodeFlare operator; else the SDK's own words are all there is.
+ */
+export async function diagnoseSdkRun(world: RhoaiWorld, cluster: string, namespace: string, where: string): Promise<string> {
+  const rc = await world.cluster.get(rayClusterRef(cluster, namespace));
+  if (!rc)
+    return `the ${where}'s cluster.up() created no RayCluster ${namespace}/${cluster} (what it made instead, if anything, is in the SDK's output below)`;
+  const wl = await workloadOf(world, 'RayCluster', cluster, namespace).catch(() => undefined);
+  if (!wl)
+    return `Kueue made no Workload for RayCluster ${namespace}/${cluster} (its queue label: ${rc.metadata.labels?.['kueue.x-k8s.io/queue-name'] ?? 'none'})`;
+  const admitted = (wl.status?.conditions ?? []).some((c: KObject) => c.type === 'Admitted' && c.status === 'True');
+  if (!admitted) return `Kueue did not admit RayCluster ${namespace}/${cluster}: Workload ${wl.metadata.name} ${workloadDecision(wl)}`;
+  const head = (await rayPods(world, cluster, namespace)).find((p) => p.metadata.labels?.['ray.io/node-type'] === 'head');
+  const trouble = head ? podTrouble(head) : 'no head pod';
+  if (trouble) return `the Ray head of RayCluster ${namespace}/${cluster} cannot run: ${trouble}`;
+  const route = await world.cluster.get({
+    apiVersion: 'route.openshift.io/v1',
+    kind: 'Route',
+    name: `ray-dashboard-${cluster}`,
+    namespace,
+  });
+  if (!route)
+    return `the CodeFlare operator made no Route ray-dashboard-${cluster} for RayCluster ${namespace}/${cluster} (the SDK finds the dashboard through it)`;
+  return `RayCluster ${namespace}/${cluster} is ${rc.status?.state ?? 'without a state'}, admitted (${workloadDecision(wl)}), its dashboard at https://${route.spec?.host}`;
 }

@@ -27,6 +27,7 @@ import { TEXT_GENERATION_FAULTS } from '../emulators/text-generation';
 import { TRUSTED_CA_FAULTS } from './trusted-ca-bundle';
 import { WORKLOAD_FAULTS } from './workloads';
 import { DATA_SCIENCE_PIPELINES_FAULTS } from './data-science-pipelines';
+import { CODEFLARE_SDK_FAULTS } from '../emulators/codeflare-sdk/index';
 
 export const CONTROLLER_FAULTS: FaultDefinition[] = [
   ...OLM_FAULTS,
@@ -56,4 +57,5 @@ export const CONTROLLER_FAULTS: FaultDefinition[] = [
   ...CLUSTER_PROXY_FAULTS,
   ...MACHINE_CONFIG_FAULTS,
   ...DATA_SCIENCE_PIPELINES_FAULTS,
+  ...CODEFLARE_SDK_FAULTS,
 ];

@@ -125,7 +125,9 @@ function startOauthProxy(ctx: ContainerContext, deps: OauthProxyDeps): Container
           const delegate = token ? delegates.find((d) => url.pathname.startsWith(d.path)) : undefined;
           if (reviews && token && delegate) {
             const refusal = reviewBearerToken(reviews, token, delegate);
-            return refusal ? refuseUpgrade(socket, refusal.status, refusal.status === 401 ? 'Unauthorized' : 'Forbidden', refusal.message) : pass();
+            return refusal
+              ? refuseUpgrade(socket, refusal.status, refusal.status === 401 ? 'Unauthorized' : 'Forbidden', refusal.message)
+              : pass();
           }
           refuseUpgrade(socket, 403, 'Forbidden', 'Forbidden\n');
         },

@@ -191,7 +191,7 @@ function startRay(ctx: ContainerContext, faults: FaultSet): ContainerEmulator {
     {
       port: 8265,
       handler: (req, res) => void jobsApi(req, res, jobs, { ctx, limitSeconds, resources, faults }),
-      upgrade: (req, socket, head) => tailLogs(req, socket, head, jobs, faults),
+      upgrade: (req, socket, head) => tailLogs(req, socket, head, jobs),
     },
   ];
   // ray-client-without-tls: a custom image whose ray start ignores RAY_USE_TLS.
@@ -319,7 +319,9 @@ async function jobsApi(req: IncomingMessage, res: ServerResponse, jobs: Map<stri
   // the CodeFlare SDK's wait_ready() GETs to call the dashboard ready.
   if (!parts.length && (req.method === 'GET' || req.method === 'HEAD')) {
     res.writeHead(200, { 'Content-Type': 'text/html' });
-    return void res.end('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Ray Dashboard</title></head><body><div id="root"></div></body></html>');
+    return void res.end(
+      '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Ray Dashboard</title></head><body><div id="root"></div></body></html>',
+    );
   }
   if (parts[0] !== 'api' || parts[1] !== 'jobs') return text(res, 404, '404: Not Found');
   const id = parts[2];
@@ -385,12 +387,14 @@ const tailServer = new WebSocketServer({ noServer: true, perMessageDeflate: fals
  * GET /api/jobs/<id>/logs/tail: the job's logs as text frames, the connection closed (1000) once the
  * job is terminal and its last logs are sent.
  */
-function tailLogs(req: IncomingMessage, socket: Duplex, head: Buffer, jobs: Map<string, RayJob>, faults: FaultSet): void {
+function tailLogs(req: IncomingMessage, socket: Duplex, head: Buffer, jobs: Map<string, RayJob>): void {
   const parts = new URL(req.url ?? '/', 'http://ray-head').pathname.split('/').filter(Boolean);
   const job = parts[0] === 'api' && parts[1] === 'jobs' && parts[3] === 'logs' && parts[4] === 'tail' ? jobs.get(parts[2]!) : undefined;
   if (!job) {
     const body = parts[2] ? `Job ${parts[2]} does not exist` : '404: Not Found';
-    return void socket.end(`HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    return void socket.end(
+      `HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
   }
   tailServer.handleUpgrade(req, socket, head, (ws) => {
     let sent = 0;

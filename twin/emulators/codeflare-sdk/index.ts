@@ -15,7 +15,39 @@ import type { ClusterNetwork } from '../../network/cluster-network';
 import type { CommandContext } from '../types';
 import type { PodFilesystem } from '../volumes';
 import type { WorkbenchImage } from '../workbench/images';
+import type { FaultDefinition } from '../../fault-definition';
 import { PythonException, type CellOutput } from '../workbench/kernel';
+
+/** The workbench image's SDK defaults to mcad=True (an SDK older than 0.16): cluster.up() makes an AppWrapper, which 2.9 does not serve. */
+export const SDK_APPWRAPPER_FAULT = 'codeflare-sdk-appwrapper-default';
+/** The package index the workbenches reach has no codeflare-sdk (a mirror without it). */
+export const INDEX_WITHOUT_SDK_FAULT = 'workbench-index-without-codeflare-sdk';
+/** The package index pipeline tasks reach has no codeflare-sdk: the task's packages_to_install fails. */
+export const TASK_INDEX_WITHOUT_SDK_FAULT = 'pipelines-task-index-without-codeflare-sdk';
+
+export const CODEFLARE_SDK_FAULTS: FaultDefinition[] = [
+  {
+    name: SDK_APPWRAPPER_FAULT,
+    description:
+      'The Jupyter images carry a CodeFlare SDK whose ClusterConfiguration defaults to mcad=True (as before 0.16): the notebook\'s cluster.up() creates an AppWrapper, which RHOAI 2.9 does not serve (404, the SDK prints "No instances found"), so no RayCluster is made and wait_ready() times out',
+    caughtBy: '@req.TUT-DW-01',
+    expectMessage: 'cluster.up() created no RayCluster',
+  },
+  {
+    name: INDEX_WITHOUT_SDK_FAULT,
+    description:
+      'The package index the workbenches reach has no codeflare-sdk (a mirror made without it): pip install codeflare-sdk==0.16.0 in the code-server workbench, whose image has no SDK, finds no distribution',
+    caughtBy: '@req.CMP-10',
+    expectMessage: 'pip install codeflare-sdk==0.16.0 in the code-server workbench failed',
+  },
+  {
+    name: TASK_INDEX_WITHOUT_SDK_FAULT,
+    description:
+      "The package index pipeline pods reach has no codeflare-sdk: the component's packages_to_install fails before its function runs, and the task fails",
+    caughtBy: '@req.TUT-DW-04',
+    expectMessage: 'could not install the CodeFlare SDK its component asks for',
+  },
+];
 
 /** Where the stand-in packages (codeflare_sdk, ray.job_submission) and the kernel live. */
 export const SDK_PYTHONPATH = path.join(__dirname, 'py');
@@ -26,7 +58,9 @@ export function sdkClockRate(env: NodeJS.ProcessEnv = process.env): number {
   if (raw === undefined || raw === '') return 20;
   const n = Number(raw);
   if (!Number.isFinite(n) || n < 1)
-    throw new Error(`RHOAI_TWIN_SDK_CLOCK_RATE=${raw} is not allowed: a number >= 1 (how many times faster than wall time the SDK's sleeps run)`);
+    throw new Error(
+      `RHOAI_TWIN_SDK_CLOCK_RATE=${raw} is not allowed: a number >= 1 (how many times faster than wall time the SDK's sleeps run)`,
+    );
   return n;
 }
 
@@ -71,6 +105,7 @@ export interface PythonKernelHost {
   fs: PodFilesystem;
   network: ClusterNetwork;
   signal: AbortSignal;
+  faults: { has(name: string): boolean };
 }
 
 interface Answer {
@@ -94,6 +129,8 @@ export class PythonKernel {
     const sdk = await sdkInstalled(this.host.image, this.host.fs, this.host.site);
     const env = await sdkEnvironment(this.host.env, this.host.network, cwd);
     if (!sdk) env.PYTHONPATH = path.join(SDK_PYTHONPATH, 'kernel-only');
+    // The image's own SDK under SDK_APPWRAPPER_FAULT defaults to mcad=True.
+    if (this.host.faults.has(SDK_APPWRAPPER_FAULT) && this.host.image.packages.codeflare_sdk) env.RHOAI_TWIN_SDK_DEFAULT_MCAD = '1';
     const child = spawn('python3', [path.join(SDK_PYTHONPATH, '_twin_kernel.py')], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
     child.stderr!.resume();
     this.host.signal.addEventListener('abort', () => child.kill('SIGKILL'), { once: true });
@@ -115,7 +152,10 @@ export class PythonKernel {
     }
     const outputs: CellOutput[] = [];
     if (line.done) {
-      const error = new PythonException('DeadKernelError', `Kernel died (the cell ran past ${CELL_TIME_LIMIT_SECONDS} s or the kernel was stopped)`);
+      const error = new PythonException(
+        'DeadKernelError',
+        `Kernel died (the cell ran past ${CELL_TIME_LIMIT_SECONDS} s or the kernel was stopped)`,
+      );
       outputs.push({ output_type: 'error', ename: error.ename, evalue: error.evalue, traceback: [error.message] });
       return { outputs, error };
     }
@@ -125,7 +165,12 @@ export class PythonKernel {
     if (a.result !== undefined)
       outputs.push({ output_type: 'execute_result', execution_count: this.executionCount, data: { 'text/plain': a.result }, metadata: {} });
     if (a.error) {
-      outputs.push({ output_type: 'error', ename: a.error.ename, evalue: a.error.evalue, traceback: a.error.traceback.map((l) => l.split(SDK_PYTHONPATH).join(this.host.site)) });
+      outputs.push({
+        output_type: 'error',
+        ename: a.error.ename,
+        evalue: a.error.evalue,
+        traceback: a.error.traceback.map((l) => l.split(SDK_PYTHONPATH).join(this.host.site)),
+      });
       return { outputs, error: new PythonException(a.error.ename, a.error.evalue) };
     }
     return { outputs };
@@ -138,7 +183,12 @@ export class PythonKernel {
 }
 
 /** What the package index gives beyond the images (pip install in a workbench with egress): the SDK for images without it (code-server). */
-export const SDK_INDEX: Record<string, string> = { 'codeflare-sdk': '0.16.0' };
+const SDK_INDEX: Record<string, string> = { 'codeflare-sdk': '0.16.0' };
+
+/** The index packages the workbench's pip finds (none of them under INDEX_WITHOUT_SDK_FAULT). */
+export function sdkIndex(faults: { has(name: string): boolean }): Record<string, string> {
+  return faults.has(INDEX_WITHOUT_SDK_FAULT) ? {} : SDK_INDEX;
+}
 
 /** pip install of an index package: its dist-info in the image's site-packages, as pip leaves it. */
 export async function installFromIndex(ctx: CommandContext, site: string, name: string, version: string): Promise<void> {
@@ -203,7 +253,9 @@ export async function runPythonFile(
     ctx.signal.addEventListener('abort', abort, { once: true });
     child.stdout!.on('data', (c: Buffer) => ctx.stdout(c));
     const hostFile = ctx.fs.hostPath(full);
-    child.stderr!.on('data', (c: Buffer) => ctx.stderr(c.toString('utf8').split(SDK_PYTHONPATH).join(deps.site).split(hostFile).join(full)));
+    child.stderr!.on('data', (c: Buffer) =>
+      ctx.stderr(c.toString('utf8').split(SDK_PYTHONPATH).join(deps.site).split(hostFile).join(full)),
+    );
     child.on('error', (e) => {
       ctx.stderr(`python: ${e.message}\n`);
       resolve(127);

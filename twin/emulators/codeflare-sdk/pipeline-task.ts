@@ -15,7 +15,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ClusterNetwork } from '../../network/cluster-network';
-import { SDK_PYTHONPATH, sdkEnvironment } from './index';
+import { SDK_PYTHONPATH, sdkEnvironment, TASK_INDEX_WITHOUT_SDK_FAULT } from './index';
 
 /** A task's time limit (a KFP task has none of its own; Argo's activeDeadlineSeconds is unset). */
 const TASK_TIME_LIMIT_SECONDS = 600;
@@ -42,7 +42,12 @@ export async function runCodeflareSdkTask(
   env: Record<string, string>,
   network: ClusterNetwork,
   log: (line: string) => void,
+  faults: { has(name: string): boolean },
 ): Promise<string> {
+  if (faults.has(TASK_INDEX_WITHOUT_SDK_FAULT) && task.installsSdk)
+    throw new Error(
+      'ERROR: Could not find a version that satisfies the requirement codeflare-sdk==0.16.0 (from versions: none)\nERROR: No matching distribution found for codeflare-sdk==0.16.0 (exit code 1)',
+    );
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rhoai-twin-kfp-task-'));
   try {
     fs.writeFileSync(path.join(dir, 'ephemeral_component.py'), `${task.source}\n\nprint(${task.fn}())\n`);

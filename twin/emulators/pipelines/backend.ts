@@ -568,7 +568,7 @@ export class PipelineBackend {
     // A component that uses the CodeFlare SDK really runs (twin/emulators/codeflare-sdk/pipeline-task.ts).
     const sdkTask = codeflareSdkTask(container, fn);
     if (sdkTask) {
-      const out = await runCodeflareSdkTask(sdkTask, env, this.deps.network, this.deps.log);
+      const out = await runCodeflareSdkTask(sdkTask, env, this.deps.network, this.deps.log, this.deps.faults);
       for (const key of task.outputArtifacts) produced.set(key, Buffer.from(out));
       return produced;
     }

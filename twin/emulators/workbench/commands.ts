@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import type { ClusterNetwork } from '../../network/cluster-network';
 import type { CommandContext, CommandHandler } from '../types';
 import type { WorkbenchImage } from './images';
-import { installFromIndex, PythonKernel, runPythonFile, SDK_INDEX, usesCodeflareSdk } from '../codeflare-sdk/index';
+import { installFromIndex, PythonKernel, runPythonFile, sdkIndex, usesCodeflareSdk } from '../codeflare-sdk/index';
 import { TutorialKernel, type CellOutput } from './kernel';
 
 export interface WorkbenchCommandDeps {
@@ -119,7 +119,7 @@ export function pipCommand(deps: WorkbenchCommandDeps): CommandHandler {
         ctx.stdout(`Requirement already satisfied: ${m?.[1] ?? spec} in ${SITE(deps.image)} (${have})\n`);
         continue;
       }
-      const indexed = SDK_INDEX[name];
+      const indexed = sdkIndex(deps.faults)[name];
       if (indexed && !deps.faults.has(NO_EGRESS_FAULT) && (!m?.[2] || satisfies(indexed, m[2], m[3] ?? ''))) {
         await installFromIndex(ctx, SITE(deps.image), name, indexed);
         continue;
@@ -172,7 +172,8 @@ export function pythonCommand(deps: WorkbenchCommandDeps): CommandHandler {
     const args = ctx.argv.slice(1);
     if (args[0] === '--version' || args[0] === '-V') return (ctx.stdout(`Python ${deps.image.python}\n`), 0);
     if (args[0] === '-m' && args[1] === 'pip') return pipCommand(deps)({ ...ctx, argv: ['pip', ...args.slice(2)] });
-    if (args[0]?.endsWith('.py')) return runPythonFile(ctx, args[0], args.slice(1), { site: SITE(deps.image), image: deps.image, network: deps.network });
+    if (args[0]?.endsWith('.py'))
+      return runPythonFile(ctx, args[0], args.slice(1), { site: SITE(deps.image), image: deps.image, network: deps.network });
     ctx.stderr(
       `${ctx.argv[0]}: the twin runs no Python interpreter: it runs notebooks with \`jupyter nbconvert --to notebook --execute <notebook>\` (the fraud-detection tutorial's notebooks), \`pip\` and \`python --version\`\n`,
     );
@@ -280,18 +281,27 @@ async function convertOne(ctx: CommandContext, file: string, o: NbconvertArgs, d
       return 1;
     }
     const kernel = usesCodeflareSdk(nb.cells!)
-      ? new PythonKernel({ image: deps.image, site: SITE(deps.image), env: ctx.env, cwd: path.posix.dirname(full), fs: ctx.fs, network: deps.network, signal: ctx.signal })
+      ? new PythonKernel({
+          image: deps.image,
+          site: SITE(deps.image),
+          env: ctx.env,
+          cwd: path.posix.dirname(full),
+          fs: ctx.fs,
+          network: deps.network,
+          signal: ctx.signal,
+          faults: deps.faults,
+        })
       : new TutorialKernel({
-      image: deps.image,
-      env: ctx.env,
-      cwd: path.posix.dirname(full),
-      fs: ctx.fs,
-      namespace: deps.namespace,
-      network: deps.network,
-      run: ctx.run,
-      signal: ctx.signal,
-      faults: deps.faults,
-    });
+          image: deps.image,
+          env: ctx.env,
+          cwd: path.posix.dirname(full),
+          fs: ctx.fs,
+          namespace: deps.namespace,
+          network: deps.network,
+          run: ctx.run,
+          signal: ctx.signal,
+          faults: deps.faults,
+        });
     try {
       for (const cell of nb.cells!) {
         if (cell.cell_type !== 'code') continue;

@@ -62,7 +62,7 @@ def _resources(cpu_req, cpu_lim, mem_req, mem_lim, gpu):
     }
 
 
-def generate_raycluster(c: ClusterConfiguration):
+def generate_raycluster(c: ClusterConfiguration, queue: bool = True):
     """base-template.yaml's RayCluster with generate_yaml.py's updates (names, resources, image, env, queue label)."""
     env = [{"name": k, "value": str(v)} for k, v in (c.envs or {}).items()]
     head = {
@@ -98,7 +98,8 @@ def generate_raycluster(c: ClusterConfiguration):
         "metadata": {
             "name": c.name,
             "namespace": c.namespace,
-            "labels": {"controller-tools.k8s.io": "1.0", "kueue.x-k8s.io/queue-name": c.local_queue or get_default_kueue_name(c.namespace)},
+            "labels": {"controller-tools.k8s.io": "1.0", **(
+                {"kueue.x-k8s.io/queue-name": c.local_queue or get_default_kueue_name(c.namespace)} if queue else {})},
         },
         "spec": {
             "rayVersion": "2.7.0",
@@ -133,8 +134,16 @@ class Cluster:
         if self.config.dispatch_priority and not self.config.mcad:
             raise ValueError("Invalid Cluster Configuration, cannot have dispatch priority without MCAD")
         if self.config.mcad:
-            raise NotImplementedError("the twin's CodeFlare SDK makes plain RayClusters (mcad=False, the RHOAI 2.9 default)")
-        self.app_wrapper_yaml = generate_raycluster(self.config)
+            rc = generate_raycluster(self.config, queue=False)
+            rc["metadata"]["labels"]["workload.codeflare.dev/appwrapper"] = self.config.name
+            self.app_wrapper_yaml = {
+                "apiVersion": "workload.codeflare.dev/v1beta1",
+                "kind": "AppWrapper",
+                "metadata": {"name": self.config.name, "namespace": self.config.namespace},
+                "spec": {"resources": {"GenericItems": [{"replicas": 1, "generictemplate": rc}]}},
+            }
+        else:
+            self.app_wrapper_yaml = generate_raycluster(self.config)
         self._job_submission_client = None
         self.app_wrapper_name = self.config.name
 
@@ -163,20 +172,32 @@ class Cluster:
     def up(self):
         namespace = self.config.namespace
         try:
-            _api().call("POST", "/apis/ray.io/v1/namespaces/%s/rayclusters" % namespace, self.app_wrapper_yaml)
+            if self.config.mcad:
+                _api().call("POST", "/apis/workload.codeflare.dev/v1beta1/namespaces/%s/appwrappers" % namespace, self.app_wrapper_yaml)
+            else:
+                _api().call("POST", "/apis/ray.io/v1/namespaces/%s/rayclusters" % namespace, self.app_wrapper_yaml)
         except ApiException as e:
             return _kube_api_error_handling(e)
 
     def down(self):
         namespace = self.config.namespace
         try:
-            _api().call("DELETE", "/apis/ray.io/v1/namespaces/%s/rayclusters/%s" % (namespace, self.config.name))
+            if self.config.mcad:
+                _api().call("DELETE", "/apis/workload.codeflare.dev/v1beta1/namespaces/%s/appwrappers/%s" % (namespace, self.config.name))
+            else:
+                _api().call("DELETE", "/apis/ray.io/v1/namespaces/%s/rayclusters/%s" % (namespace, self.config.name))
         except ApiException as e:
             return _kube_api_error_handling(e)
 
     def status(self, print_to_console: bool = True):
         ready = False
         status = CodeFlareClusterStatus.UNKNOWN
+        if self.config.mcad:
+            # _app_wrapper_status: the AppWrapper's state (a cluster without the kind answers 404).
+            try:
+                _api().call("GET", "/apis/workload.codeflare.dev/v1beta1/namespaces/%s/appwrappers" % self.config.namespace)
+            except ApiException as e:
+                _kube_api_error_handling(e)
         cluster = _ray_cluster_status(self.config.name, self.config.namespace)
         if cluster:
             if cluster.status == RayClusterStatus.SUSPENDED:

@@ -1,4 +1,5 @@
 """codeflare_sdk.cluster.config.ClusterConfiguration (v0.16.0), its fields and defaults."""
+import os
 from dataclasses import dataclass, field
 
 
@@ -19,7 +20,8 @@ class ClusterConfiguration:
     num_gpus: int = 0
     template: str = "base-template.yaml"
     instascale: bool = False
-    mcad: bool = False
+    # False since 0.16 (the RHOAI 2.9 default); the twin's fault codeflare-sdk-appwrapper-default plays an older SDK.
+    mcad: bool = os.environ.get("RHOAI_TWIN_SDK_DEFAULT_MCAD") == "1"
     envs: dict = field(default_factory=dict)
     image: str = ""
     image_pull_secrets: list = field(default_factory=list)
