@@ -51,6 +51,8 @@ export async function runRayPipeline(world: RhoaiWorld, cluster: string): Promis
       entrypoint: JSON.stringify(SQUARES_ENTRYPOINT),
       answer: SQUARES_ANSWER,
       secret: LOGIN_SECRET,
+      // Half the harness's wait budget: the run's end is awaited within the whole of it.
+      waitTimeout: String(Math.max(5, Math.floor(world.settings.waitTimeoutSeconds / 2))),
     },
     file,
   );

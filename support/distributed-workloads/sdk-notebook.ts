@@ -39,6 +39,9 @@ declare module '../world' {
   }
 }
 
+/** An SDK run may wait for its cluster (RHOAI_WAIT_TIMEOUT), then run the job and take the cluster down. */
+const runBudgetMs = (world: RhoaiWorld) => world.settings.waitTimeoutSeconds * 3 * 1000;
+
 /** The project's default LocalQueue, backed by the install's cluster queue (the SDK, given no local_queue, needs it). */
 export async function ensureProjectLocalQueue(world: RhoaiWorld, namespace: string): Promise<void> {
   const { clusterQueue } = await ensureQuotaManagement(world);
@@ -70,6 +73,8 @@ async function fixtureVariables(world: RhoaiWorld, namespace: string, cluster: s
     namespace,
     image: RAY_IMAGE,
     entrypoint: JSON.stringify(SQUARES_ENTRYPOINT),
+    // cluster.wait_ready(timeout=...) gets the harness's own wait budget (RHOAI_WAIT_TIMEOUT).
+    waitTimeout: String(world.settings.waitTimeoutSeconds),
   };
 }
 
@@ -160,7 +165,7 @@ export async function runSdkNotebook(world: RhoaiWorld, cluster: string): Promis
   await writeFile(world, NOTEBOOK, `${JSON.stringify(notebook, null, 1)}\n`);
   const { result, admission } = await whileWatchingAdmission(world, cluster, w.namespace, () =>
     execInWorkbench(world, ['jupyter', 'nbconvert', '--to', 'notebook', '--execute', NOTEBOOK], {
-      timeoutMs: world.settings.waitTimeoutSeconds * 1000,
+      timeoutMs: runBudgetMs(world),
     }),
   );
   const executed = await execInWorkbench(world, ['cat', NOTEBOOK.replace(/\.ipynb$/, '.nbconvert.ipynb')]);
@@ -206,7 +211,7 @@ export async function runSdkFileFromCodeServer(world: RhoaiWorld, cluster: strin
   const vars = await fixtureVariables(world, w.namespace, cluster);
   await writeFile(world, SCRIPT, String(render('distributed-workloads/codeflare-sdk-script', vars).script));
   const { result, admission } = await whileWatchingAdmission(world, cluster, w.namespace, () =>
-    execInWorkbench(world, ['python', SCRIPT], { timeoutMs: world.settings.waitTimeoutSeconds * 1000 }),
+    execInWorkbench(world, ['python', SCRIPT], { timeoutMs: runBudgetMs(world) }),
   );
   world.facts.sdkRun = {
     where: `python ${SCRIPT} in code-server workbench ${w.name}`,
