@@ -1,7 +1,8 @@
 // The twin's ingress: one HTTPS listener for every route host (*.apps.<domain>), chosen by SNI and
 // Host header like the OpenShift router. Hosts are served by handlers the twin registers (the OAuth
 // server, model servers, ...); certificates come from the default ingress certificate or from a
-// per-host certificate (e.g. a gateway's TLS Secret).
+// per-host certificate (e.g. a gateway's TLS Secret). Upgrade requests (WebSocket) go to the host's
+// upgrade handler, as HAProxy tunnels them (../network/upgrade.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import { createSecureContext, type SecureContext } from 'node:tls';
