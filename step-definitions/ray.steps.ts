@@ -2,6 +2,8 @@ import { Given, Then, When } from '@cucumber/cucumber';
 import * as mtls from '../support/distributed-workloads/ray-mtls';
 import * as ray from '../support/distributed-workloads/ray-scenarios';
 import * as workbench from '../support/distributed-workloads/ray-workbench';
+import * as pipeline from '../support/distributed-workloads/ray-pipeline';
+import * as sdk from '../support/distributed-workloads/sdk-notebook';
 import type { RhoaiWorld } from '../support/core/world';
 
 Given(
@@ -99,3 +101,32 @@ When('I log in to the cluster from the workbench terminal with a token', functio
 Then('`oc whoami` in the workbench terminal answers the user of that token', function (this: RhoaiWorld) {
   return workbench.assertWorkbenchLoggedIn(this);
 });
+
+When(
+  'I run the CodeFlare SDK notebook in the workbench: cluster up, wait ready, submit a job, read its result, cluster down',
+  function (this: RhoaiWorld) {
+    return sdk.runSdkNotebook(this, 'sdk-notebook');
+  },
+);
+
+When('I run the CodeFlare SDK job as a Python file in a code-server workbench', function (this: RhoaiWorld) {
+  return sdk.runSdkFileFromCodeServer(this, 'sdk-vscode');
+});
+
+Then(
+  'the Ray job of the CodeFlare SDK run succeeded with its result, its Ray cluster admitted through the local queue and deleted at the end',
+  function (this: RhoaiWorld) {
+    return sdk.assertSdkJobSucceeded(this);
+  },
+);
+
+When('I run a pipeline whose task creates a Ray cluster, runs a job and tears the cluster down', function (this: RhoaiWorld) {
+  return pipeline.runRayPipeline(this, 'ray-pipeline');
+});
+
+Then(
+  'the pipeline run succeeded with the Ray job SUCCEEDED, its Ray cluster admitted through the local queue and deleted at the end',
+  function (this: RhoaiWorld) {
+    return pipeline.assertRayPipelineSucceeded(this);
+  },
+);

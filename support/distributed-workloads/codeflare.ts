@@ -8,7 +8,8 @@
 //   Go's JSON rules (sigs.k8s.io/yaml), where keys match case-insensitively when no key matches
 //   exactly, and a key left out keeps the operator's default (ingressDomain "", mTLSEnabled true,
 //   rayDashboardOAuthEnabled true).
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
+import { check } from './expect';
 import { createHash } from 'node:crypto';
 import { KubeConfig } from '@kubernetes/client-node';
 import * as yaml from 'js-yaml';
@@ -56,11 +57,10 @@ export function lookupKey(obj: Record<string, unknown> | undefined, key: string)
 export function parseCodeFlareConfig(cm: KObject): CodeFlareConfig {
   const where = `ConfigMap ${cm.metadata.namespace}/${cm.metadata.name}`;
   const entries = Object.entries((cm.data ?? {}) as Record<string, string>);
-  assert.equal(
+  expect(
     entries.length,
-    1,
     `${where} has ${entries.length} data entries (${entries.map(([k]) => k).join(', ') || 'none'}): the CodeFlare operator needs exactly one (config.yaml) and exits with "cannot resolve config from ConfigMap" otherwise`,
-  );
+  ).to.equal(1);
   const [dataKey, text] = entries[0]!;
   let parsed: unknown;
   try {
@@ -71,14 +71,14 @@ export function parseCodeFlareConfig(cm: KObject): CodeFlareConfig {
       { cause: error },
     );
   }
-  assert.ok(
+  check(
     parsed === undefined || parsed === null || (typeof parsed === 'object' && !Array.isArray(parsed)),
     `${where} key ${dataKey} is not a YAML mapping`,
   );
   const root = (parsed ?? {}) as Record<string, unknown>;
   const kuberayKey = lookupKey(root, 'kuberay');
   const kuberay = kuberayKey ? root[kuberayKey] : undefined;
-  assert.ok(
+  check(
     kuberay === undefined || kuberay === null || (typeof kuberay === 'object' && !Array.isArray(kuberay)),
     `${where}: kuberay is ${JSON.stringify(kuberay)}, not a mapping`,
   );
@@ -112,7 +112,7 @@ export async function readCodeFlareConfig(world: RhoaiWorld, name: string, names
 
 function configOf(world: RhoaiWorld): CodeFlareConfig {
   const config = world.facts.codeflareConfig;
-  assert.ok(
+  check(
     config,
     `${CODEFLARE_CONFIGMAP} has not been read in this scenario: a step "Given the CodeFlare operator has its configuration ..." must come first`,
   );
@@ -122,17 +122,16 @@ function configOf(world: RhoaiWorld): CodeFlareConfig {
 /** DW-CF-02: ingressDomain is "" (the 2.9 default on OpenShift) or the apps domain, or what RHOAI_CODEFLARE_INGRESS_DOMAIN says. */
 export async function assertIngressDomain(world: RhoaiWorld): Promise<void> {
   const v = kuberayValue(configOf(world), 'ingressDomain');
-  assert.equal(
+  expect(
     typeof v.value,
-    'string',
     `${describeValue('ingressDomain', v)}: it must be a string, or the operator cannot decode its configuration`,
-  );
+  ).to.equal('string');
   const expectation: IngressDomainExpectation = world.settings.codeflareIngressDomain;
   let allowed: string[];
   if (expectation.kind === 'empty') allowed = [''];
   else if (expectation.kind === 'domain') allowed = [expectation.domain];
   else allowed = ['', await readAppsDomain(world)];
-  assert.ok(
+  check(
     allowed.includes(String(v.value).toLowerCase()),
     `${describeValue('ingressDomain', v)}; expected ${allowed.map((a) => JSON.stringify(a)).join(' or ')} (RHOAI_CODEFLARE_INGRESS_DOMAIN=${expectation.kind === 'domain' ? expectation.domain : expectation.kind === 'empty' ? 'empty' : 'default'})`,
   );
@@ -147,12 +146,10 @@ export function assertKubeRayFlag(
   settingName: string,
 ): void {
   const v = kuberayValue(configOf(world), key);
-  assert.equal(
-    typeof v.value,
+  expect(typeof v.value, `${describeValue(key, v)}: it must be a YAML boolean, or the operator cannot decode its configuration`).to.equal(
     'boolean',
-    `${describeValue(key, v)}: it must be a YAML boolean, or the operator cannot decode its configuration`,
   );
-  assert.equal(v.value, expected, `${describeValue(key, v)}; expected ${expected} (${settingName})`);
+  expect(v.value, `${describeValue(key, v)}; expected ${expected} (${settingName})`).to.equal(expected);
   world.report.text(`kuberay.${key}`, describeValue(key, v));
 }
 
@@ -179,11 +176,10 @@ export async function assertSdkKindsServed(world: RhoaiWorld): Promise<void> {
   for (const { groupVersion, resources } of SDK_KINDS) {
     const list = await world.cluster.request<ApiResourceList>({ method: 'GET', path: `/apis/${groupVersion}` });
     const missing = missingResources(list, resources);
-    assert.deepEqual(
+    expect(
       missing,
-      [],
       `/apis/${groupVersion} does not serve ${missing.join(', ')} (it serves: ${list.resources.map((r) => r.name).join(', ')})`,
-    );
+    ).to.deep.equal([]);
     lines.push(`${groupVersion}: ${resources.join(', ')}`);
   }
   world.report.text('served for the CodeFlare SDK', lines.join('\n'));
@@ -203,11 +199,11 @@ export async function assertTokenReachesApis(world: RhoaiWorld, namespace: strin
     body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 600 } },
   });
   const token = answer.status?.token;
-  assert.ok(token, `the TokenRequest for ${namespace}/default returned no token`);
+  check(token, `the TokenRequest for ${namespace}/default returned no token`);
   world.secret(token, 'service account token');
   const base = (await session.connection()).kubeConfig;
   const cluster = base.getCurrentCluster();
-  assert.ok(cluster, 'the kubeconfig has no current cluster');
+  check(cluster, 'the kubeconfig has no current cluster');
   const kc = new KubeConfig();
   kc.loadFromOptions({
     clusters: [cluster],
@@ -220,7 +216,7 @@ export async function assertTokenReachesApis(world: RhoaiWorld, namespace: strin
     for (const { groupVersion, resources } of SDK_KINDS) {
       const list = await connection.transport.json<ApiResourceList>({ method: 'GET', path: `/apis/${groupVersion}` });
       const missing = missingResources(list, resources);
-      assert.deepEqual(missing, [], `with a bearer token, /apis/${groupVersion} does not list ${missing.join(', ')}`);
+      expect(missing, `with a bearer token, /apis/${groupVersion} does not list ${missing.join(', ')}`).to.deep.equal([]);
     }
   } finally {
     connection.close();
@@ -260,7 +256,7 @@ export async function assertMayUseSdk(world: RhoaiWorld, namespace: string): Pro
     if (!review.status?.allowed) denied.push(`${line}${review.status?.reason ? ` — ${review.status.reason}` : ''}`);
   }
   world.report.text('CodeFlare SDK access', lines.join('\n'));
-  assert.deepEqual(denied, [], `the current user may not do what the CodeFlare SDK does in ${namespace}:\n${denied.join('\n')}`);
+  expect(denied, `the current user may not do what the CodeFlare SDK does in ${namespace}:\n${denied.join('\n')}`).to.deep.equal([]);
 }
 
 // ---- DW-CF-01: what the CodeFlare operator does with a project's RayCluster ----
@@ -379,11 +375,10 @@ export async function assertOperatorTakesRayCluster(world: RhoaiWorld, namespace
     }
   }
   world.report.text('CodeFlare operator and a project RayCluster', lines.join('\n'));
-  assert.deepEqual(
+  expect(
     mismatches,
-    [],
     `the CodeFlare operator does not run with what codeflare-operator-config says: ${mismatches.join('; ')}. It reads the ConfigMap only when it starts: after editing it, delete the codeflare-operator-manager pod`,
-  );
+  ).to.deep.equal([]);
   // KubeRay (the ray component's kuberay-operator) reconciles the RayCluster too: a suspended one reports so.
   await world.cluster.waitFor(ref, (o) => o?.status?.state === 'suspended', {
     describe: `KubeRay to report RayCluster ${namespace}/${RAYCLUSTER_PROBE} suspended (status.state)`,

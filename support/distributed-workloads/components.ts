@@ -1,7 +1,8 @@
 // The RHOAI 2.9 components behind distributed workloads (§13.1): codeflare, ray and kueue in the
 // DataScienceCluster default-dsc, the operator each deploys in the applications namespace, the
 // `<component>Ready` condition the 2.9 operator reports for it, and the CRDs it brings.
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
+import { check } from './expect';
 import type { KObject, ObjectRef } from '../core/cluster';
 import type { RhoaiWorld } from '../core/world';
 
@@ -49,7 +50,7 @@ export async function assertDistributedWorkloadsManaged(
   components: readonly DwComponent[] = DW_COMPONENTS,
 ): Promise<KObject> {
   const names = components.map((c) => c.component).join(', ');
-  assert.ok(
+  check(
     PROFILES_WITH_DW.includes(world.settings.profile),
     `RHOAI_PROFILE=${world.settings.profile} does not manage the distributed workloads components (${names}): the infer-only profile installs model serving only. ` +
       `Distributed workloads need RHOAI_PROFILE=all or train-only (or leave these scenarios out with --tags 'not @distributed').`,
@@ -59,18 +60,17 @@ export async function assertDistributedWorkloadsManaged(
     kind: 'CustomResourceDefinition',
     name: 'datascienceclusters.datasciencecluster.opendatahub.io',
   });
-  assert.ok(crd, 'the cluster serves no DataScienceCluster kind: the RHOAI operator is not installed (features/10-install installs it)');
+  check(crd, 'the cluster serves no DataScienceCluster kind: the RHOAI operator is not installed (features/10-install installs it)');
   const dsc = await world.cluster.get(dscRef(dscName));
-  assert.ok(
+  check(
     dsc,
     `there is no DataScienceCluster ${dscName}: install the components first (checklist "install the components", profile ${world.settings.profile})`,
   );
   const unmanaged = components.filter((c) => dsc.spec?.components?.[c.component]?.managementState !== 'Managed');
-  assert.equal(
+  expect(
     unmanaged.length,
-    0,
     `DataScienceCluster ${dscName} does not manage ${unmanaged.map((c) => `${c.component} (managementState ${dsc.spec?.components?.[c.component]?.managementState ?? 'unset'})`).join(', ')}: distributed workloads need codeflare, ray and kueue Managed`,
-  );
+  ).to.equal(0);
   return dsc;
 }
 
@@ -135,7 +135,7 @@ export async function assertNoSeparateCodeFlareOperator(world: RhoaiWorld): Prom
     packages: ['codeflare-operator', 'rhods-codeflare-operator'],
     deployment: 'codeflare-operator-manager',
   });
-  assert.ok(
+  check(
     !found.length,
     `a separately installed CodeFlare operator is on the cluster (${found.join('; ')}): remove it (its Subscription and its CSV) before using the RHOAI codeflare component — two CodeFlare operators both mutate and reconcile every RayCluster`,
   );
@@ -152,7 +152,7 @@ export async function assertNoSeparateCodeFlareOperator(world: RhoaiWorld): Prom
  */
 export async function assertNoOtherKubeRayOperator(world: RhoaiWorld): Promise<void> {
   const found = await otherInstalls(world, { packages: ['kuberay-operator'], deployment: 'kuberay-operator' });
-  assert.ok(
+  check(
     !found.length,
     `another KubeRay operator runs on the cluster: ${found.join('; ')}. Remove it (helm uninstall, or its Subscription and CSV): it reconciles the same RayClusters as the RHOAI ray component's kuberay-operator`,
   );
@@ -170,7 +170,7 @@ export async function assertNoOtherKubeRayOperator(world: RhoaiWorld): Promise<v
  */
 export async function assertNoOtherKueue(world: RhoaiWorld): Promise<void> {
   const found = await otherInstalls(world, { packages: ['kueue-operator', 'kueue'], deployment: 'kueue-controller-manager' });
-  assert.ok(
+  check(
     !found.length,
     `another Kueue runs on the cluster: ${found.join('; ')}. Remove it: it admits the same workloads, against the same ClusterQueues, as the RHOAI kueue component's kueue-controller-manager`,
   );

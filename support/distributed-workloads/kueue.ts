@@ -1,7 +1,8 @@
 // Quota management for distributed workloads (§13.2, Kueue 0.6 v1beta1): the empty ResourceFlavor,
 // the one ClusterQueue with quotas sized to the cluster, a LocalQueue in every data science project,
 // and the status Kueue reports for them.
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
+import { check } from './expect';
 import { ApiError, WaitTimeoutError, type KObject, type ObjectRef } from '../core/cluster';
 import type { RhoaiWorld } from '../core/world';
 import { describeCapacity, QUOTA_RESOURCES, sizeQuotas, type Quotas } from './capacity';
@@ -76,11 +77,10 @@ export async function assertResourceFlavorEmpty(world: RhoaiWorld, name: string)
     return v !== undefined && (Array.isArray(v) ? v.length > 0 : Object.keys(v).length > 0);
   });
   const owners = specOwners(flavor, set);
-  assert.deepEqual(
+  expect(
     set,
-    [],
     `ResourceFlavor ${name} is not empty (it sets ${set.join(', ')}${owners.length ? `, set by ${owners.join(', ')}` : ''}): RHOAI 2.9 supports empty resource flavors only; the install applies only metadata.name and does not remove fields an earlier setup owns — remove them (oc edit resourceflavor ${name})`,
-  );
+  ).to.deep.equal([]);
 }
 
 // ---- ClusterQueue (DW-Q-02) ----
@@ -155,7 +155,7 @@ export async function assertClusterQueue(world: RhoaiWorld, name: string, flavor
     timeoutMs: kueueReactionMs(world),
   }))!;
   const selector = cq.spec?.namespaceSelector;
-  assert.ok(
+  check(
     selector &&
       Object.keys(selector).every((k) =>
         Array.isArray(selector[k]) ? selector[k].length === 0 : Object.keys(selector[k] ?? {}).length === 0,
@@ -163,27 +163,22 @@ export async function assertClusterQueue(world: RhoaiWorld, name: string, flavor
     `ClusterQueue ${name} has namespaceSelector ${JSON.stringify(selector)}: it must be {} so that every data science project may submit workloads (absent means none)`,
   );
   const groups: KObject[] = cq.spec?.resourceGroups ?? [];
-  assert.equal(groups.length, 1, `ClusterQueue ${name} has ${groups.length} resource groups, expected one`);
-  assert.deepEqual(
-    groups[0]!.coveredResources,
-    [...QUOTA_RESOURCES],
-    `ClusterQueue ${name} covers ${JSON.stringify(groups[0]!.coveredResources)}`,
-  );
+  expect(groups.length, `ClusterQueue ${name} has ${groups.length} resource groups, expected one`).to.equal(1);
+  expect(groups[0]!.coveredResources, `ClusterQueue ${name} covers ${JSON.stringify(groups[0]!.coveredResources)}`).to.deep.equal([
+    ...QUOTA_RESOURCES,
+  ]);
   const flavors: KObject[] = groups[0]!.flavors ?? [];
-  assert.deepEqual(
+  expect(
     flavors.map((f) => f.name),
-    [flavor],
     `ClusterQueue ${name} names the flavors ${JSON.stringify(flavors.map((f) => f.name))}, expected only ${flavor}`,
-  );
+  ).to.deep.equal([flavor]);
   const expected = world.facts.clusterQueueQuotas ?? (await clusterQueueQuotas(world));
   const lines: string[] = [];
   for (const r of QUOTA_RESOURCES) {
     const quota = (flavors[0]!.resources ?? []).find((x: KObject) => x.name === r)?.nominalQuota;
-    assert.ok(quota !== undefined, `ClusterQueue ${name} gives flavor ${flavor} no quota of ${r}`);
-    assert.equal(
-      parseQuantity(String(quota)),
+    check(quota !== undefined, `ClusterQueue ${name} gives flavor ${flavor} no quota of ${r}`);
+    expect(parseQuantity(String(quota)), `ClusterQueue ${name}: nominalQuota of ${r} is ${quota}, expected ${expected[r]}`).to.equal(
       parseQuantity(expected[r]),
-      `ClusterQueue ${name}: nominalQuota of ${r} is ${quota}, expected ${expected[r]}`,
     );
     lines.push(`${r}: ${formatQuantity(r, parseQuantity(String(quota)))}`);
   }
@@ -248,16 +243,16 @@ export async function assertLocalQueue(world: RhoaiWorld, namespace: string, clu
     `local queues in ${namespace}`,
     queues.map((q) => `${q.metadata.name}\tclusterQueue=${q.spec?.clusterQueue}${isDefaultQueue(q) ? '\t(default queue)' : ''}`).join('\n'),
   );
-  assert.ok(
+  check(
     defaults.length <= 1,
     `project ${namespace} has ${defaults.length} LocalQueues annotated ${DEFAULT_QUEUE_ANNOTATION}=true (${defaults.map(describeQueue).join('; ')}): the CodeFlare SDK needs exactly one when ClusterConfiguration names no local_queue`,
   );
   const [def] = defaults;
-  assert.ok(
+  check(
     def,
     `project ${namespace} has no LocalQueue annotated ${DEFAULT_QUEUE_ANNOTATION}=true: the CodeFlare SDK fails when ClusterConfiguration names no local_queue`,
   );
-  assert.ok(
+  check(
     def.spec?.clusterQueue === clusterQueue,
     `the default queue of the project is ${describeQueue(def)}, not one backed by ${clusterQueue}: the CodeFlare SDK submits there when ClusterConfiguration names no local_queue. ` +
       `The install does not take over a queue it did not create (${lq?.metadata.name} stays unmarked): remove the annotation ${DEFAULT_QUEUE_ANNOTATION} from "${def.metadata.name}" or point it to ${clusterQueue}`,
@@ -300,7 +295,7 @@ export async function coverDataScienceProjects(world: RhoaiWorld, clusterQueue: 
 /** Every data science project (at least the install's own) has a LocalQueue backed by the cluster queue, and at most one default queue. */
 export async function assertEveryProjectCovered(world: RhoaiWorld, clusterQueue: string): Promise<void> {
   const projects = await dataScienceProjects(world);
-  assert.ok(
+  check(
     projects.includes(world.settings.dwProject),
     `the data science project ${world.settings.dwProject} (RHOAI_DW_PROJECT) is missing from the data science projects (${projects.join(', ') || 'none'})`,
   );
@@ -317,8 +312,8 @@ export async function assertEveryProjectCovered(world: RhoaiWorld, clusterQueue:
           .join(', ')})`,
       );
   }
-  assert.deepEqual(uncovered, [], `data science projects without a LocalQueue backed by ${clusterQueue}: ${uncovered.join(', ')}`);
-  assert.deepEqual(ambiguous, [], `data science projects with more than one default LocalQueue: ${ambiguous.join('; ')}`);
+  expect(uncovered, `data science projects without a LocalQueue backed by ${clusterQueue}: ${uncovered.join(', ')}`).to.deep.equal([]);
+  expect(ambiguous, `data science projects with more than one default LocalQueue: ${ambiguous.join('; ')}`).to.deep.equal([]);
 }
 
 // ---- status (DW-Q-05) ----

@@ -1,7 +1,7 @@
 // Data science projects: namespaces labelled opendatahub.io/dashboard=true, as the dashboard lists
 // them (minus openshift*, kube* and the dashboard's own namespace; workloads.md §3.1). The install
 // keeps one of its own, RHOAI_DW_PROJECT, so that quota coverage is proved on a real project.
-import assert from 'node:assert/strict';
+import { check } from './expect';
 import type { KObject, ObjectRef } from '../core/cluster';
 import type { RhoaiWorld } from '../core/world';
 import { APPLICATIONS_NAMESPACE } from './components';
@@ -44,7 +44,7 @@ export async function ensureDistributedWorkloadsProject(world: RhoaiWorld): Prom
     existing = undefined;
   }
   if (existing) {
-    assert.ok(
+    check(
       existing.metadata.labels?.[DASHBOARD_LABEL] === 'true',
       `namespace ${name} (RHOAI_DW_PROJECT) exists but is not a data science project (no label ${DASHBOARD_LABEL}=true): label it in the dashboard or choose another RHOAI_DW_PROJECT`,
     );

@@ -4,6 +4,7 @@
 // JobSubmissionClient does (cluster.job_client: the dashboard URL and the Authorization header of
 // TokenAuthentication). Every status it returns is the Ray API's answer.
 import * as https from 'node:https';
+import WebSocket from 'ws';
 import type { ResolveRule } from '../core/http/resolve-rules';
 import { routeHttpsAgent, type RouteTrust } from '../core/http/route-trust';
 
@@ -101,6 +102,46 @@ export class RayJobsClient {
 
   async logs(id: string): Promise<string> {
     return (await this.ok<{ logs: string }>('GET', `/api/jobs/${id}/logs`, `reading the logs of Ray job ${id}`)).logs;
+  }
+
+  /**
+   * Follows GET /api/jobs/<id>/logs/tail, the jobs API's WebSocket (ray dashboard/modules/job/job_head.py
+   * tail_job_logs, as JobSubmissionClient.tail_job_logs reads it): each text frame is handed to
+   * `onChunk`; resolves 'closed' when Ray closes the stream (the job is terminal), 'stopped' when
+   * `stop` resolves first (the caller's deadline or condition). A refused upgrade rejects with the
+   * HTTP status and body.
+   */
+  tail(id: string, onChunk: (text: string) => void, stop: Promise<unknown>): Promise<'closed' | 'stopped'> {
+    const url = new URL(`/api/jobs/${id}/logs/tail`, this.baseUrl);
+    url.protocol = 'wss:';
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(url, {
+        agent: this.agent,
+        headers: this.token ? { Authorization: `Bearer ${this.token}` } : {},
+        perMessageDeflate: false,
+      });
+      let settled = false;
+      const done = (f: () => void) => {
+        if (settled) return;
+        settled = true;
+        f();
+      };
+      ws.on('message', (data) => onChunk(data.toString()));
+      ws.on('close', () => done(() => resolve('closed')));
+      ws.on('unexpected-response', (_req, res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => done(() => reject(new RayApiError(res.statusCode ?? 0, text, `following the logs of Ray job ${id}`))));
+      });
+      ws.on('error', (e) => done(() => reject(e)));
+      void stop.then(() =>
+        done(() => {
+          ws.terminate();
+          resolve('stopped');
+        }),
+      );
+    });
   }
 
   async stop(id: string): Promise<boolean> {

@@ -5,7 +5,8 @@
 // (Secret ca-secret-<name>); its Ray client is published by the passthrough Route
 // rayclient-<name>, so the TLS a client meets there is Ray's own: a server certificate issued by
 // that CA (what the SDK's generate_cert.generate_tls_cert signs client certificates with too).
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
+import { check } from './expect';
 import { X509Certificate } from 'node:crypto';
 import * as tls from 'node:tls';
 import type { KObject } from '../core/cluster';
@@ -52,11 +53,11 @@ async function peerCertificate(host: string): Promise<{ cert?: X509Certificate; 
 export async function assertMtlsByDefault(world: RhoaiWorld, name: string): Promise<void> {
   const ns = world.settings.dwProject;
   const rc = await world.cluster.get(rayClusterRef(name, ns));
-  assert.ok(rc, `RayCluster ${ns}/${name} does not exist`);
+  check(rc, `RayCluster ${ns}/${name} does not exist`);
   const missing = missingMtls(rc);
-  assert.deepEqual(missing, [], `RayCluster ${name} was not given mTLS by the CodeFlare operator: ${missing.join('; ')}`);
+  expect(missing, `RayCluster ${name} was not given mTLS by the CodeFlare operator: ${missing.join('; ')}`).to.deep.equal([]);
   const secret = await world.cluster.get({ apiVersion: 'v1', kind: 'Secret', name: `ca-secret-${name}`, namespace: ns });
-  assert.ok(secret?.data?.['ca.crt'], `there is no CA Secret ca-secret-${name} for the cluster's certificates`);
+  check(secret?.data?.['ca.crt'], `there is no CA Secret ca-secret-${name} for the cluster's certificates`);
   const ca = new X509Certificate(Buffer.from(secret.data['ca.crt'], 'base64'));
   const route = await world.cluster.waitFor(
     { apiVersion: 'route.openshift.io/v1', kind: 'Route', name: `rayclient-${name}`, namespace: ns },
@@ -66,11 +67,10 @@ export async function assertMtlsByDefault(world: RhoaiWorld, name: string): Prom
       ),
     { describe: `the CodeFlare operator's Ray client Route rayclient-${name} to be admitted` },
   );
-  assert.equal(
+  expect(
     route!.spec?.tls?.termination,
-    'passthrough',
     `Route rayclient-${name} terminates ${route!.spec?.tls?.termination}, not passthrough to Ray's own TLS`,
-  );
+  ).to.equal('passthrough');
   const { cert, error } = await peerCertificate(route!.spec.host);
   world.report.text(
     'Ray client mTLS',
@@ -80,8 +80,8 @@ export async function assertMtlsByDefault(world: RhoaiWorld, name: string): Prom
       `Route rayclient-${name} (${route!.spec.tls.termination}) at ${route!.spec.host}: ${cert ? `certificate ${cert.subject.replace(/\n/g, ', ')} issued by ${cert.issuer.replace(/\n/g, ', ')}` : `no TLS: ${error}`}`,
     ].join('\n'),
   );
-  assert.ok(cert, `the Ray client route ${route!.spec.host} does not speak TLS (${error}): the Ray head's client port is not under mTLS`);
-  assert.ok(
+  check(cert, `the Ray client route ${route!.spec.host} does not speak TLS (${error}): the Ray head's client port is not under mTLS`);
+  check(
     cert.checkIssued(ca) && cert.verify(ca.publicKey),
     `the Ray client route presents a certificate not issued by the cluster's CA ca-secret-${name} (issuer ${cert.issuer.replace(/\n/g, ', ')}): the Ray head's client port is not under the cluster's mTLS`,
   );

@@ -1,5 +1,6 @@
 // The tasks and questions of the Ray scenarios (features/20-distributed-workloads/04-ray-jobs.feature).
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
+import { check } from './expect';
 import type { KObject } from '../core/cluster';
 import { readServiceAccountToken } from '../serving/token-auth';
 import type { RhoaiWorld } from '../core/world';
@@ -41,7 +42,7 @@ async function ensureProject(world: RhoaiWorld, name: string, displayName: strin
   if (ns?.metadata.deletionTimestamp) await world.cluster.waitForDeletion({ apiVersion: 'v1', kind: 'Namespace', name });
   if (!ns || ns.metadata.deletionTimestamp)
     await world.applyFixture('kueue/data-science-project', { name, displayName, description: 'Made by the harness for a Ray check.' });
-  else assert.equal(ns.metadata.labels?.[DASHBOARD_LABEL], 'true', `namespace ${name} exists but is not a data science project`);
+  else expect(ns.metadata.labels?.[DASHBOARD_LABEL], `namespace ${name} exists but is not a data science project`).to.equal('true');
   await world.cluster.waitFor({ apiVersion: 'v1', kind: 'Namespace', name }, (n) => n?.status?.phase === 'Active', {
     describe: `project ${name} to be Active`,
   });
@@ -57,11 +58,9 @@ export async function rayClusterInProject(world: RhoaiWorld, name: string): Prom
 export async function assertRayClusterAsSdkMakesIt(world: RhoaiWorld, name: string): Promise<void> {
   const ns = world.settings.dwProject;
   const rc = await world.cluster.get(rayClusterRef(name, ns));
-  assert.ok(rc, `RayCluster ${ns}/${name} does not exist`);
-  assert.equal(
-    rc.metadata.labels?.['kueue.x-k8s.io/queue-name'],
+  check(rc, `RayCluster ${ns}/${name} does not exist`);
+  expect(rc.metadata.labels?.['kueue.x-k8s.io/queue-name'], 'the RayCluster names the project local queue').to.equal(
     world.settings.localQueueName,
-    'the RayCluster names the project local queue',
   );
   await waitRayClusterReady(world, name, ns);
 }
@@ -94,7 +93,7 @@ export async function submitAndFollow(world: RhoaiWorld, cluster: string): Promi
     'Ray job over HTTP',
     `POST ${client.baseUrl}/api/jobs/ {entrypoint: ${SQUARES_ENTRYPOINT}}\n→ ${submitted.submission_id}: ${done.status} (${done.message})\nlogs:\n${logs}`,
   );
-  assert.ok(logs.includes(SQUARES_ANSWER), `the logs of Ray job ${submitted.submission_id} do not show "${SQUARES_ANSWER}":\n${logs}`);
+  check(logs.includes(SQUARES_ANSWER), `the logs of Ray job ${submitted.submission_id} do not show "${SQUARES_ANSWER}":\n${logs}`);
 }
 
 export async function stopAndDelete(world: RhoaiWorld, cluster: string): Promise<void> {
@@ -103,12 +102,12 @@ export async function stopAndDelete(world: RhoaiWorld, cluster: string): Promise
   const client = await rayJobsClient(world, cluster, ns, token);
   const { submission_id: id } = await client.submit(LONG_ENTRYPOINT);
   await followJob(world, client, id, ['RUNNING'], ['FAILED', 'SUCCEEDED', 'STOPPED']);
-  assert.equal(await client.stop(id), true, `the Ray API did not stop job ${id}`);
+  expect(await client.stop(id), `the Ray API did not stop job ${id}`).to.equal(true);
   const stopped = await followJob(world, client, id, ['STOPPED'], ['FAILED', 'SUCCEEDED']);
-  assert.equal(await client.delete(id), true, `the Ray API did not delete job ${id}`);
+  expect(await client.delete(id), `the Ray API did not delete job ${id}`).to.equal(true);
   const gone = await client.request('GET', `/api/jobs/${id}`);
   world.report.text('Ray job stopped and deleted', `${id}: ${stopped.status} (${stopped.message}); after DELETE: HTTP ${gone.status}`);
-  assert.equal(gone.status, 404, `Ray job ${id} is still known after DELETE (HTTP ${gone.status})`);
+  expect(gone.status, `Ray job ${id} is still known after DELETE (HTTP ${gone.status})`).to.equal(404);
 }
 
 export async function assertRouteRefusesStrangers(world: RhoaiWorld, cluster: string): Promise<void> {
@@ -119,11 +118,11 @@ export async function assertRouteRefusesStrangers(world: RhoaiWorld, cluster: st
   const a = await anonymous.request('GET', '/api/jobs/');
   const s = await stranger.request('GET', '/api/jobs/');
   world.report.text('Ray dashboard route without access', `no token: HTTP ${a.status}\ntoken without get pods in ${ns}: HTTP ${s.status}`);
-  assert.ok(
+  check(
     a.status === 401 || a.status === 403 || a.status === 302,
     `the Ray dashboard route answered a request without a bearer token (HTTP ${a.status}): the oauth-proxy of the CodeFlare operator is not in front of it`,
   );
-  assert.ok(
+  check(
     s.status === 401 || s.status === 403,
     `the Ray dashboard route answered a token without get pods in ${ns} (HTTP ${s.status}): the oauth-proxy does not check the namespace`,
   );
@@ -162,10 +161,8 @@ export async function assertRayJobSucceeded(world: RhoaiWorld, name: string): Pr
     { describe: `KubeRay to complete RayJob ${ns}/${name}` },
   );
   world.report.text(`RayJob ${name}`, JSON.stringify(job!.status, null, 2));
-  assert.equal(
-    job!.status.jobStatus,
+  expect(job!.status.jobStatus, `RayJob ${name} completed with Ray status ${job!.status.jobStatus}: ${job!.status.message}`).to.equal(
     'SUCCEEDED',
-    `RayJob ${name} completed with Ray status ${job!.status.jobStatus}: ${job!.status.message}`,
   );
 }
 
@@ -175,11 +172,10 @@ export async function assertK8sJobModeFails(world: RhoaiWorld, name: string): Pr
     describe: `KubeRay to finish RayJob ${ns}/${name} (K8sJobMode)`,
   });
   world.report.text(`RayJob ${name} (K8sJobMode)`, JSON.stringify(job!.status, null, 2));
-  assert.equal(
+  expect(
     job!.status.jobDeploymentStatus,
-    'Failed',
     `a RayJob in K8sJobMode ended ${job!.status.jobDeploymentStatus}: RHOAI 2.9 supports submissionMode HTTPMode only (mTLS), so the harness expected the submitter to fail`,
-  );
+  ).to.equal('Failed');
   world.report.text(
     'why HTTPMode',
     `RayJob ${name} in K8sJobMode failed (${job!.status.reason}: ${job!.status.message}): use submissionMode: HTTPMode on RHOAI 2.9`,
@@ -217,19 +213,16 @@ export async function assertSecondWaits(world: RhoaiWorld): Promise<void> {
     { describe: `Kueue to decide on the Workload of RayCluster quota-second` },
   );
   const message: string = decided!.status.conditions.find((c: KObject) => c.type === 'QuotaReserved').message;
-  assert.match(
-    message,
+  expect(message, `Kueue keeps quota-second waiting for another reason: ${message}`).to.match(
     /insufficient unused quota for cpu in flavor default-flavor/,
-    `Kueue keeps quota-second waiting for another reason: ${message}`,
   );
   const rc = await world.cluster.get(rayClusterRef('quota-second', QUOTA_PROJECT));
-  assert.equal(rc?.spec?.suspend, true, 'the RayCluster beyond quota is not suspended');
+  expect(rc?.spec?.suspend, 'the RayCluster beyond quota is not suspended').to.equal(true);
   const pods = await rayPods(world, 'quota-second', QUOTA_PROJECT);
-  assert.deepEqual(
+  expect(
     pods.map((p) => p.metadata.name),
-    [],
     'the RayCluster beyond quota has pods',
-  );
+  ).to.deep.equal([]);
   await reportDashboardView(world, QUOTA_PROJECT);
 }
 
@@ -292,7 +285,9 @@ export async function acceleratorClusters(world: RhoaiWorld): Promise<void> {
 export async function assertOnlyNvidiaAdmitted(world: RhoaiWorld): Promise<void> {
   const gpu = await waitAdmitted(world, await workloadOf(world, 'RayCluster', 'gpu-worker', QUOTA_PROJECT), 'RayCluster gpu-worker');
   const worker = gpu.status.admission.podSetAssignments.find((p: KObject) => p.name === 'small-group-gpu-worker');
-  assert.equal(worker?.flavors?.['nvidia.com/gpu'], 'default-flavor', 'the GPU worker was not admitted against the nvidia.com/gpu quota');
+  expect(worker?.flavors?.['nvidia.com/gpu'], 'the GPU worker was not admitted against the nvidia.com/gpu quota').to.equal(
+    'default-flavor',
+  );
   const wl = await workloadOf(world, 'RayCluster', 'gaudi-worker', QUOTA_PROJECT);
   const decided = await world.cluster.waitFor(
     { apiVersion: KUEUE_API, kind: 'Workload', name: wl.metadata.name, namespace: QUOTA_PROJECT },
@@ -307,10 +302,8 @@ export async function assertOnlyNvidiaAdmitted(world: RhoaiWorld): Promise<void>
   );
   const message: string = decided!.status.conditions.find((c: KObject) => c.type === 'QuotaReserved').message;
   await reportDashboardView(world, QUOTA_PROJECT);
-  assert.match(
-    message,
+  expect(message, `Kueue keeps gaudi-worker waiting for another reason: ${message}`).to.match(
     /resource habana\.ai\/gaudi unavailable in ClusterQueue/,
-    `Kueue keeps gaudi-worker waiting for another reason: ${message}`,
   );
   await deleteRayCluster(world, 'gpu-worker', QUOTA_PROJECT);
   await deleteRayCluster(world, 'gaudi-worker', QUOTA_PROJECT);
@@ -345,12 +338,11 @@ export async function assertNotAdmittedWithoutQueue(world: RhoaiWorld): Promise<
   );
   world.report.text('without a LocalQueue', `Workload ${wl.metadata.name}: ${workloadDecision(decided)}`);
   const q = decided!.status.conditions.find((c: KObject) => c.type === 'QuotaReserved');
-  assert.equal(q.reason, 'Inadmissible', `Kueue keeps the RayCluster waiting for another reason: ${q.reason}: ${q.message}`);
-  assert.deepEqual(
+  expect(q.reason, `Kueue keeps the RayCluster waiting for another reason: ${q.reason}: ${q.message}`).to.equal('Inadmissible');
+  expect(
     (await rayPods(world, 'no-queue', NO_QUEUE_PROJECT)).map((p) => p.metadata.name),
-    [],
     'a RayCluster without a LocalQueue has pods',
-  );
+  ).to.deep.equal([]);
 }
 
 export async function createQueueAndWatch(world: RhoaiWorld): Promise<void> {
@@ -369,7 +361,7 @@ export async function assertRemoteControl(world: RhoaiWorld, cluster: string): P
   const ns = world.settings.dwProject;
   const clusters = await world.cluster.list({ apiVersion: RAY_API, kind: 'RayCluster', namespace: ns });
   const rc = clusters.find((c) => c.metadata.name === cluster);
-  assert.ok(rc, `listing RayClusters in ${ns} does not show ${cluster}`);
+  check(rc, `listing RayClusters in ${ns} does not show ${cluster}`);
   const token = await userToken(world, ns, 'ray-jobs-user', true);
   const client = await rayJobsClient(world, cluster, ns, token);
   const jobs = await client.list();
@@ -380,7 +372,7 @@ export async function assertRemoteControl(world: RhoaiWorld, cluster: string): P
       `jobs of ${cluster}: ${jobs.map((j) => `${j.submission_id} ${j.status}`).join(', ') || 'none'}`,
     ].join('\n'),
   );
-  assert.equal(rc.status?.state, 'ready', `RayCluster ${cluster} is ${rc.status?.state}, not ready`);
+  expect(rc.status?.state, `RayCluster ${cluster} is ${rc.status?.state}, not ready`).to.equal('ready');
   await deleteRayCluster(world, cluster, ns);
   const left = await rayPods(world, cluster, ns);
   await world.cluster.waitForList({ apiVersion: 'v1', kind: 'Pod', namespace: ns }, (ps) => ps.length === 0, {

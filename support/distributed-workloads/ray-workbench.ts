@@ -4,7 +4,8 @@
 // run in the tutorial workbench's terminal (pod exec), then `oc whoami` answering the token's user.
 // The token is one of a service account of the tutorial project allowed to view it (get pods),
 // as the Ray dashboard's oauth-proxy requires.
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
+import { check } from './expect';
 import { readServiceAccountToken } from '../serving/token-auth';
 import { session } from '../core/session';
 import { ensureTutorialWorkbench } from '../tutorial/fraud-detection';
@@ -35,7 +36,7 @@ export async function loginFromWorkbenchTerminal(world: RhoaiWorld): Promise<voi
   });
   const { token } = await readServiceAccountToken(world, ns, `${SA}-token`, SA, SA);
   const server = (await session.target()).kubeConfig.getCurrentCluster()?.server;
-  assert.ok(server, 'the harness kubeconfig names no API server');
+  check(server, 'the harness kubeconfig names no API server');
   const login = await execInWorkbench(world, ['oc', 'login', `--token=${token}`, `--server=${server}`, '--insecure-skip-tls-verify=true']);
   assertSucceeded(login, 'logging in to the cluster from the workbench terminal');
   world.facts.workbenchLogin = { user: `system:serviceaccount:${ns}:${SA}`, login: login.stdout.trim() };
@@ -44,9 +45,9 @@ export async function loginFromWorkbenchTerminal(world: RhoaiWorld): Promise<voi
 /** `oc whoami` in the workbench terminal answers the token's user (asked of the API server). */
 export async function assertWorkbenchLoggedIn(world: RhoaiWorld): Promise<void> {
   const expected = world.facts.workbenchLogin;
-  assert.ok(expected, 'no login from the workbench terminal in this scenario');
+  check(expected, 'no login from the workbench terminal in this scenario');
   const who = await execInWorkbench(world, ['oc', 'whoami']);
   assertSucceeded(who, 'oc whoami in the workbench terminal');
   world.report.text('oc login in the workbench terminal', `${expected.login}\n$ oc whoami\n${who.stdout.trim()}`);
-  assert.equal(who.stdout.trim(), expected.user, "oc whoami in the workbench answers another user than the token's");
+  expect(who.stdout.trim(), "oc whoami in the workbench answers another user than the token's").to.equal(expected.user);
 }

@@ -8,7 +8,7 @@
 // - what the 2.9 dashboard shows of distributed workloads (frontend/src/concepts/distributedWorkloads/
 //   utils.tsx getStatusInfo, in its evaluation order: Failed, Succeeded, Evicted, Inadmissible,
 //   Pending, Running, Admitted).
-import assert from 'node:assert/strict';
+import { check } from './expect';
 import { WaitTimeoutError, type KObject, type ObjectRef } from '../core/cluster';
 import { routeTrust } from '../core/http/route-trust';
 import { session } from '../core/session';
@@ -80,7 +80,7 @@ export async function createRayCluster(
 /** The Workload Kueue made for a RayCluster or RayJob: the one its owner reference names (kueue's jobframework). */
 export async function workloadOf(world: RhoaiWorld, kind: string, name: string, namespace: string): Promise<KObject> {
   const owner = await world.cluster.get({ apiVersion: RAY_API, kind, name, namespace });
-  assert.ok(owner, `${kind} ${namespace}/${name} does not exist`);
+  check(owner, `${kind} ${namespace}/${name} does not exist`);
   const list = await world.cluster.waitForList(
     { apiVersion: KUEUE_API, kind: 'Workload', namespace },
     (wls) => wls.some((w) => (w.metadata.ownerReferences ?? []).some((r) => r.uid === owner.metadata.uid)),
@@ -207,8 +207,10 @@ export async function rayJobsClient(world: RhoaiWorld, name: string, namespace: 
 }
 
 /**
- * Follows a Ray job until it reaches one of `until`. The jobs API has no watch (the SDK's
- * wait_until_status asks again too): asked again with a growing delay, bounded by the wait timeout.
+ * Follows a Ray job until it reaches one of `until`, on the jobs API's own event source: its
+ * logs/tail WebSocket, which sends the driver's output as it comes and is closed by Ray once the job
+ * is terminal. The status is read from the API when the stream opens, on each chunk and when it
+ * closes (never on a timer); past the wait timeout it fails with the last status the API gave.
  */
 export async function followJob(
   world: RhoaiWorld,
@@ -217,20 +219,44 @@ export async function followJob(
   until: readonly RayJobStatus[],
   failOn: readonly RayJobStatus[] = [],
 ): Promise<RayJobDetails> {
-  const deadline = Date.now() + world.settings.waitTimeoutSeconds * 1000;
-  let delay = 50;
+  const timeoutMs = world.settings.waitTimeoutSeconds * 1000;
   let last: RayJobDetails | undefined;
-  for (;;) {
-    last = await client.status(id);
-    if (until.includes(last.status)) return last;
-    if (failOn.includes(last.status)) {
-      const logs = await client.logs(id).catch(() => '');
-      throw new Error(`Ray job ${id} ended ${last.status}, not ${until.join('/')}: ${last.message ?? ''}\nlogs:\n${logs.slice(-2000)}`);
-    }
-    if (Date.now() > deadline)
-      throw new WaitTimeoutError(`Ray job ${id} is still ${last.status} (${last.message ?? ''}), not ${until.join('/')}`, undefined);
-    await new Promise((r) => setTimeout(r, delay));
-    delay = Math.min(delay * 2, 2000);
+  let reached: (d: RayJobDetails) => void = () => undefined;
+  const reachedP = new Promise<RayJobDetails>((r) => (reached = r));
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), timeoutMs)));
+  let failure: Error | undefined;
+  let reading = Promise.resolve();
+  const check = () =>
+    (reading = reading.then(async () => {
+      if (failure) return;
+      last = await client.status(id);
+      if (until.includes(last.status)) reached(last);
+      else if (failOn.includes(last.status)) {
+        const logs = await client.logs(id).catch(() => '');
+        failure = new Error(
+          `Ray job ${id} ended ${last.status}, not ${until.join('/')}: ${last.message ?? ''}\nlogs:\n${logs.slice(-2000)}`,
+        );
+        reached(last);
+      }
+    }));
+  try {
+    await check();
+    if (until.includes(last!.status) && !failure) return last!;
+    if (failure) throw failure;
+    const stop = Promise.race([reachedP, deadline]);
+    const ended = await client.tail(id, () => void check(), stop);
+    if (ended === 'closed') await check();
+    await reading;
+    if (failure) throw failure;
+    if (last && until.includes(last.status)) return last;
+    const why =
+      ended === 'closed'
+        ? `Ray closed the log stream of job ${id} while it is ${last?.status} (${last?.message ?? ''}): its status never became ${until.join('/')}`
+        : `Ray job ${id} is still ${last?.status} (${last?.message ?? ''}) after ${world.settings.waitTimeoutSeconds} s, not ${until.join('/')}`;
+    throw new WaitTimeoutError(why, undefined);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -30,6 +30,7 @@ import { DATA_SCIENCE_PIPELINES_FAULTS } from './data-science-pipelines';
 import { LEFTOVER_FAULTS } from './leftovers';
 import { ELYRA_FAULTS } from '../emulators/workbench/elyra';
 import { ELYRA_RUN_FAULTS } from '../emulators/pipelines/elyra-faults';
+import { CODEFLARE_SDK_FAULTS } from '../emulators/codeflare-sdk/index';
 
 export const CONTROLLER_FAULTS: FaultDefinition[] = [
   ...OLM_FAULTS,
@@ -62,4 +63,5 @@ export const CONTROLLER_FAULTS: FaultDefinition[] = [
   ...LEFTOVER_FAULTS,
   ...ELYRA_FAULTS,
   ...ELYRA_RUN_FAULTS,
+  ...CODEFLARE_SDK_FAULTS,
 ];

@@ -28,6 +28,7 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 import * as https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TwinClient } from '../api/client';
+import { refuseUpgrade, relayUpgrade } from '../network/upgrade';
 import { options } from './openvino';
 import { ContainerExit, imageBaseName, type ContainerContext, type ContainerEmulator, type ImageEmulator } from './types';
 
@@ -104,6 +105,31 @@ function startOauthProxy(ctx: ContainerContext, deps: OauthProxyDeps): Container
           }
           if (skipProviderButton) return login(req, res, url);
           signInPage(res, `${url.pathname}${url.search}`);
+        },
+        // WebSockets go upstream under the same checks as requests (oauthproxy.go: the upstream
+        // proxy passes upgrades through once the request is authenticated).
+        upgrade: (req, socket, head) => {
+          const url = new URL(req.url ?? '/', 'https://proxy');
+          const pass = () =>
+            void deps.localAddress(ctx.pod.metadata.uid!, Number(upstream.port || 80)).then((address) => {
+              if (!address) return refuseUpgrade(socket, 502, 'Bad Gateway', `upstream ${upstream.host} not reachable\n`);
+              relayUpgrade(req, socket, head, address);
+            });
+          if (skipAuth?.test(url.pathname)) return pass();
+          const session = sessions.read(req);
+          if (session) {
+            req.headers['x-forwarded-user'] = session.user;
+            return pass();
+          }
+          const token = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+          const delegate = token ? delegates.find((d) => url.pathname.startsWith(d.path)) : undefined;
+          if (reviews && token && delegate) {
+            const refusal = reviewBearerToken(reviews, token, delegate);
+            return refusal
+              ? refuseUpgrade(socket, refusal.status, refusal.status === 401 ? 'Unauthorized' : 'Forbidden', refusal.message)
+              : pass();
+          }
+          refuseUpgrade(socket, 403, 'Forbidden', 'Forbidden\n');
         },
       },
     ],

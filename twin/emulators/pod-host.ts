@@ -198,6 +198,7 @@ export class PodHost implements PodRuntime {
   /** Listens for one container port; a pod stopped before the listener is up closes it as soon as it is (else it would outlive the pod). */
   private listen(port: EmulatedPort, servers: (http.Server | https.Server)[], stopped: AbortSignal): Promise<PortAddress> {
     const server = port.tls ? https.createServer(port.tls, port.handler) : http.createServer(port.handler);
+    if (port.upgrade) server.on('upgrade', port.upgrade);
     servers.push(server);
     return new Promise((resolve, reject) => {
       server.once('error', reject);

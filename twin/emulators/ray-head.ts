@@ -16,7 +16,10 @@
 //   /api/jobs/ (list), GET /api/jobs/<id> (JobDetails; 404 "Job <id> does not exist"), GET
 //   /api/jobs/<id>/logs ({logs}), POST /api/jobs/<id>/stop ({stopped}), DELETE /api/jobs/<id>
 //   ({deleted}; a job not in a terminal state is a 400 "Attempted to delete job with id <id>, but it
-//   is in a non-terminal state <status>."); statuses PENDING, RUNNING, STOPPED, SUCCEEDED, FAILED
+//   is in a non-terminal state <status>."), GET /api/jobs/<id>/logs/tail (a WebSocket: the logs so far,
+//   then each new chunk as a text frame, closed with 1000 once the job is terminal — job_head.py
+//   tail_job_logs and job_manager.py tail_job_logs; a job it does not know is a 404 before the
+//   upgrade); statuses PENDING, RUNNING, STOPPED, SUCCEEDED, FAILED
 //   and their messages ("Job has not started yet.", "Job is currently running.", "Job was
 //   intentionally stopped.", "Job finished successfully.", "Job entrypoint command failed with exit
 //   code <n>, last available logs (truncated to 20,000 chars):\n<logs>");
@@ -36,6 +39,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import forge from 'node-forge';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
 import { parseQuantity } from '../api/quantity';
 import { createServingCert } from '../api/tls';
 import type { FaultSet } from '../fault-set';
@@ -65,6 +70,8 @@ interface RayJob {
   process?: ChildProcess;
   workDir?: string;
   stopping?: boolean;
+  /** Called when logs grow or the job ends (the logs/tail WebSockets). */
+  watchers: Set<() => void>;
 }
 
 /** The `ray` module the image provides, reduced to what runs inside one process. */
@@ -181,7 +188,11 @@ function startRay(ctx: ContainerContext, faults: FaultSet): ContainerEmulator {
   ctx.log('Local node IP: ' + (ctx.env.MY_POD_IP ?? '10.128.0.10'));
   ctx.log('Ray runtime started.');
   const ports: ContainerEmulator['ports'] = [
-    { port: 8265, handler: (req, res) => void jobsApi(req, res, jobs, { ctx, limitSeconds, resources, faults }) },
+    {
+      port: 8265,
+      handler: (req, res) => void jobsApi(req, res, jobs, { ctx, limitSeconds, resources, faults }),
+      upgrade: (req, socket, head) => tailLogs(req, socket, head, jobs),
+    },
   ];
   // ray-client-without-tls: a custom image whose ray start ignores RAY_USE_TLS.
   const client = faults.has('ray-client-without-tls') ? clientPort({ ...ctx, env: { ...ctx.env, RAY_USE_TLS: '0' } }) : clientPort(ctx);
@@ -304,6 +315,14 @@ async function jobsApi(req: IncomingMessage, res: ServerResponse, jobs: Map<stri
   const url = new URL(req.url ?? '/', 'http://ray-head');
   const parts = url.pathname.replace(/\/+$/, '').split('/').filter(Boolean);
   if (parts[0] === 'api' && parts[1] === 'version') return json(res, 200, { version: '4', ray_version: '2.20.0', ray_commit: 'twin' });
+  // The dashboard's web UI (dashboard/http_server_head.py serves client/build/index.html at /): what
+  // the CodeFlare SDK's wait_ready() GETs to call the dashboard ready.
+  if (!parts.length && (req.method === 'GET' || req.method === 'HEAD')) {
+    res.writeHead(200, { 'Content-Type': 'text/html' });
+    return void res.end(
+      '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Ray Dashboard</title></head><body><div id="root"></div></body></html>',
+    );
+  }
   if (parts[0] !== 'api' || parts[1] !== 'jobs') return text(res, 404, '404: Not Found');
   const id = parts[2];
   if (!id) {
@@ -334,6 +353,7 @@ async function jobsApi(req: IncomingMessage, res: ServerResponse, jobs: Map<stri
       metadata: (submit.metadata as Record<string, string>) ?? {},
       runtime_env: (submit.runtime_env as Record<string, unknown>) ?? {},
       logs: '',
+      watchers: new Set(),
     };
     jobs.set(submissionId, job);
     jc.ctx.log(`Submitted job ${submissionId}: ${job.entrypoint}`);
@@ -361,12 +381,49 @@ async function jobsApi(req: IncomingMessage, res: ServerResponse, jobs: Map<stri
   return text(res, 405, '405: Method Not Allowed');
 }
 
+const tailServer = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+
+/**
+ * GET /api/jobs/<id>/logs/tail: the job's logs as text frames, the connection closed (1000) once the
+ * job is terminal and its last logs are sent.
+ */
+function tailLogs(req: IncomingMessage, socket: Duplex, head: Buffer, jobs: Map<string, RayJob>): void {
+  const parts = new URL(req.url ?? '/', 'http://ray-head').pathname.split('/').filter(Boolean);
+  const job = parts[0] === 'api' && parts[1] === 'jobs' && parts[3] === 'logs' && parts[4] === 'tail' ? jobs.get(parts[2]!) : undefined;
+  if (!job) {
+    const body = parts[2] ? `Job ${parts[2]} does not exist` : '404: Not Found';
+    return void socket.end(
+      `HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+  }
+  tailServer.handleUpgrade(req, socket, head, (ws) => {
+    let sent = 0;
+    const push = () => {
+      if (job.logs.length > sent) ws.send(job.logs.slice(sent));
+      sent = job.logs.length;
+      if (TERMINAL.includes(job.status)) {
+        job.watchers.delete(push);
+        ws.close(1000);
+      }
+    };
+    job.watchers.add(push);
+    ws.on('close', () => job.watchers.delete(push));
+    ws.on('error', () => job.watchers.delete(push));
+    push();
+  });
+}
+
+function notify(job: RayJob): void {
+  for (const w of [...job.watchers]) w();
+}
+
 function finish(job: RayJob, status: Status, message: string): void {
   if (TERMINAL.includes(job.status)) return;
   job.status = status;
   job.message = message;
   job.end_time = Date.now();
   job.process = undefined;
+  setImmediate(() => notify(job));
   if (job.workDir) fs.rm(job.workDir, { recursive: true, force: true }, () => undefined);
 }
 
@@ -431,6 +488,7 @@ function run(job: RayJob, jc: JobsContext): void {
   const append = (chunk: Buffer) => {
     job.logs += chunk.toString('utf8');
     if (job.logs.length > 1_000_000) job.logs = job.logs.slice(-1_000_000);
+    notify(job);
   };
   child.stdout!.on('data', append);
   child.stderr!.on('data', append);

@@ -15,6 +15,8 @@ export interface EmulatedPort {
   /** The containerPort. */
   port: number;
   handler: PortHandler;
+  /** Serves HTTP/1.1 upgrade requests (WebSocket) on the port; without it they are refused. */
+  upgrade?: import('../network/upgrade').UpgradeHandler;
   /**
    * When set, the port speaks TLS itself (reencrypt and passthrough Routes reach it over TLS);
    * `SNICallback` lets one port present a certificate per host, as a gateway does.

@@ -1,10 +1,12 @@
 // The twin's ingress: one HTTPS listener for every route host (*.apps.<domain>), chosen by SNI and
 // Host header like the OpenShift router. Hosts are served by handlers the twin registers (the OAuth
 // server, model servers, ...); certificates come from the default ingress certificate or from a
-// per-host certificate (e.g. a gateway's TLS Secret).
+// per-host certificate (e.g. a gateway's TLS Secret). Upgrade requests (WebSocket) go to the host's
+// upgrade handler, as HAProxy tunnels them (../network/upgrade.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import { createSecureContext, type SecureContext } from 'node:tls';
+import type { UpgradeHandler } from '../network/upgrade';
 
 export type HostHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -12,6 +14,8 @@ interface HostEntry {
   /** Exact host or a `*.suffix` wildcard. */
   pattern: string;
   handler?: HostHandler;
+  /** Serves the host's upgrade (WebSocket) requests. */
+  upgrade?: UpgradeHandler;
   /** The certificate presented for the host, or 'refuse': the handshake is reset (a backend with nothing to serve). */
   tls?: SecureContext | 'refuse';
 }
@@ -35,11 +39,16 @@ export class IngressRouter {
       },
       (req, res) => this.dispatch(req, res),
     );
+    this.server.on('upgrade', (req: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => {
+      const upgrade = this.match(req.headers.host ?? '', 'handler')?.upgrade;
+      if (upgrade) upgrade(req, socket, head);
+      else socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    });
   }
 
   /** Serves a host (or `*.suffix`) with a handler; later registrations of the same pattern replace earlier ones. */
-  serve(pattern: string, handler: HostHandler): () => void {
-    return this.upsert(pattern, { handler });
+  serve(pattern: string, handler: HostHandler, upgrade?: UpgradeHandler): () => void {
+    return this.upsert(pattern, upgrade ? { handler, upgrade } : { handler });
   }
 
   /** Presents a certificate for a host (or `*.suffix`) instead of the default ingress certificate. */

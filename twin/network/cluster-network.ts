@@ -77,6 +77,11 @@ export class ClusterNetwork {
     return this.client.get('v1', 'Service', ref.name, ref.namespace) ? ref : undefined;
   }
 
+  /** The apps domain route hosts are under. */
+  get appsDomain(): string {
+    return this.ctx.settings.appsDomain;
+  }
+
   /** True for a route host the ingress router serves (`*.apps.<domain>`). */
   isRouteHost(host: string): boolean {
     return host.toLowerCase().endsWith(`.${this.ctx.settings.appsDomain}`);

@@ -15,6 +15,7 @@ import { timestamp } from '../api/meta';
 import type { KObject } from '../api/types';
 import { keyOf, splitKey, WorkQueue, type Controller, type ControllerContext } from '../controllers/runtime';
 import type { ClusterNetwork, ServiceRef } from './cluster-network';
+import { refuseUpgrade, relayUpgrade } from './upgrade';
 
 export const ROUTER_NAME = 'default';
 
@@ -50,7 +51,11 @@ export class RouteController implements Controller {
   start(): void {
     // Route hosts under the apps domain reach the router through the wildcard; controllers that serve
     // a host themselves (registered for the exact host) take precedence, as a more specific match.
-    this.ctx.ingress.serve(`*.${this.ctx.settings.appsDomain}`, (req, res) => this.dispatch(req, res));
+    this.ctx.ingress.serve(
+      `*.${this.ctx.settings.appsDomain}`,
+      (req, res) => this.dispatch(req, res),
+      (req, socket, head) => void this.forwardUpgrade(req, socket, head),
+    );
     // A passthrough route presents its pod's certificate: follow the endpoints behind such routes.
     this.client.watch('v1', 'Endpoints', (_type, eps) => {
       for (const r of this.client.list('route.openshift.io/v1', 'Route', eps.metadata.namespace)) {
@@ -183,7 +188,14 @@ export class RouteController implements Controller {
     if (this.registered.get(key)?.fingerprint === fingerprint) return;
     this.unregister(key);
     const undo: (() => void)[] = [];
-    if (!this.underWildcard(host)) undo.push(this.ctx.ingress.serve(host, (req, res) => this.dispatch(req, res)));
+    if (!this.underWildcard(host))
+      undo.push(
+        this.ctx.ingress.serve(
+          host,
+          (req, res) => this.dispatch(req, res),
+          (req, socket, head) => void this.forwardUpgrade(req, socket, head),
+        ),
+      );
     if (t?.certificate && t.key && t.termination !== 'passthrough') {
       undo.push(
         this.ctx.ingress.certificate(host, { certPem: t.certificate + (t.caCertificate ? `\n${t.caCertificate}` : ''), keyPem: t.key }),
@@ -235,6 +247,46 @@ export class RouteController implements Controller {
       this.ctx.settings.log(`openshift-router: ${host}${req.url}: ${err.message}`);
       unavailable(res);
     });
+  }
+
+  /** A WebSocket through the route: HAProxy tunnels it to the same backend a request would reach. */
+  private async forwardUpgrade(req: http.IncomingMessage, socket: import('node:stream').Duplex, head: Buffer): Promise<void> {
+    const host = (req.headers.host ?? '').toLowerCase().replace(/:\d+$/, '');
+    const route = this.routeFor(host, (req.url ?? '/').split('?')[0]);
+    if (!route || !route.spec?.tls) return refuseUpgrade(socket, 503, 'Service Unavailable', UNAVAILABLE);
+    const ns = route.metadata.namespace!;
+    let target;
+    for (const b of weighted([route.spec.to, ...(route.spec.alternateBackends ?? [])])) {
+      target = await this.network.connectTarget({ namespace: ns, name: b.name }, route.spec.port?.targetPort, true);
+      if (target) {
+        target = { ...target, service: b.name as string };
+        break;
+      }
+    }
+    if (!target) return refuseUpgrade(socket, 503, 'Service Unavailable', UNAVAILABLE);
+    const termination: string = route.spec.tls.termination;
+    const client = req.socket.remoteAddress ?? '127.0.0.1';
+    relayUpgrade(
+      req,
+      socket,
+      head,
+      {
+        host: target.host,
+        port: target.port,
+        ...(termination !== 'edge'
+          ? {
+              tls: {
+                servername: termination === 'passthrough' ? route.spec.host : `${target.service}.${ns}.svc`,
+                rejectUnauthorized: termination === 'reencrypt' && !!route.spec.tls.destinationCACertificate,
+                ...(route.spec.tls.destinationCACertificate ? { ca: route.spec.tls.destinationCACertificate } : {}),
+              },
+            }
+          : {}),
+      },
+      termination === 'passthrough'
+        ? {}
+        : { 'X-Forwarded-Host': req.headers.host, 'X-Forwarded-Proto': 'https', 'X-Forwarded-For': client },
+    );
   }
 
   private async forward(route: KObject, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

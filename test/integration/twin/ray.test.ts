@@ -13,6 +13,7 @@ import { loadYamlObjects } from '../../../twin/bootstrap';
 import { conditionOf } from '../../../twin/controllers/runtime';
 import { workloadRuntimeOf } from '../../../twin/network/index';
 import { startTwin, type Twin } from '../../../twin/server';
+import WebSocket from 'ws';
 import { waitFor } from './helpers';
 
 const APPS = 'redhat-ods-applications';
@@ -188,5 +189,59 @@ describe('Ray clusters over Kueue on the twin', () => {
     });
     assert.match(r.message, /runs Python entrypoints only/);
     assert.equal((await call('GET', '/api/jobs/nope')).status, 404);
+  });
+});
+
+describe("the Ray head's logs/tail WebSocket", () => {
+  let twin: Twin;
+  let client: TwinClient;
+  before(async () => {
+    twin = await startTwin({ faults: [], log: () => undefined });
+    client = new TwinClient(twin.api, 'test', TWIN_SYSTEM);
+  });
+  after(() => twin.stop());
+
+  test('streams the logs of a job as it runs and closes with 1000 once it is terminal; an unknown job is a 404', async () => {
+    client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'tail' } });
+    client.create({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'head', namespace: 'tail', labels: { 'ray.io/node-type': 'head', 'ray.io/cluster': 'c' } },
+      spec: {
+        containers: [{ name: 'ray-head', image: 'quay.io/project-codeflare/ray:2.20.0-py39-cu118', ports: [{ containerPort: 8265 }] }],
+      },
+    });
+    const runtime = workloadRuntimeOf(twin.controllers);
+    const uid = await waitFor('the head pod to run', () => client.get('v1', 'Pod', 'head', 'tail')?.metadata.uid);
+    const target = await waitFor('the head listening on 8265', () => runtime.pods.address(uid, 8265).catch(() => undefined));
+    const post = (body: unknown) =>
+      new Promise<{ submission_id: string }>((resolve, reject) => {
+        const req = http.request({ host: target.host, port: target.port, method: 'POST', path: '/api/jobs/' }, (res) => {
+          let t = '';
+          res.on('data', (c) => (t += c));
+          res.on('end', () => resolve(JSON.parse(t)));
+        });
+        req.on('error', reject);
+        req.end(JSON.stringify(body));
+      });
+    const { submission_id: id } = await post({
+      entrypoint: "python -c \"import time; print('first', flush=True); time.sleep(0.3); print('second', flush=True)\"",
+    });
+    const frames: string[] = [];
+    const code = await new Promise<number>((resolve, reject) => {
+      const ws = new WebSocket(`ws://${target.host}:${target.port}/api/jobs/${id}/logs/tail`);
+      ws.on('message', (d) => frames.push(d.toString()));
+      ws.on('close', (c) => resolve(c));
+      ws.on('error', reject);
+    });
+    assert.equal(code, 1000);
+    assert.equal(frames.join(''), 'first\nsecond\n');
+    assert.ok(frames.length >= 2, `the logs came in one frame (${JSON.stringify(frames)}), not as the job printed them`);
+    const refused = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(`ws://${target.host}:${target.port}/api/jobs/nope/logs/tail`);
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on('error', () => undefined);
+    });
+    assert.equal(refused, 404);
   });
 });

@@ -20,6 +20,7 @@ import type { TwinClient } from '../../api/client';
 import type { KObject } from '../../api/types';
 import type { ClusterNetwork } from '../../network/cluster-network';
 import { generateCardTransactions, runTutorialTraining, toCardCsv } from '../ml/index';
+import { codeflareSdkTask, runCodeflareSdkTask } from '../codeflare-sdk/pipeline-task';
 import { parsePipelineIr, type IrTask, type PipelineIr } from './ir';
 import { runElyraBootstrapper } from './elyra-bootstrapper';
 
@@ -587,6 +588,13 @@ export class PipelineBackend {
       throw new Error(
         'Traceback (most recent call last): ... ValueError: Input contains NaN, infinity or a value too large for dtype(float64).',
       );
+    // A component that uses the CodeFlare SDK really runs (twin/emulators/codeflare-sdk/pipeline-task.ts).
+    const sdkTask = codeflareSdkTask(container, fn);
+    if (sdkTask) {
+      const out = await runCodeflareSdkTask(sdkTask, env, this.deps.network, this.deps.log, this.deps.faults);
+      for (const key of task.outputArtifacts) produced.set(key, Buffer.from(out));
+      return produced;
+    }
     switch (fn) {
       case 'get_data':
         produced.set('data_output_path', Buffer.from(toCardCsv(generateCardTransactions({ rows: 2000 }))));

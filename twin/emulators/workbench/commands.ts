@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import type { ClusterNetwork } from '../../network/cluster-network';
 import type { CommandContext, CommandHandler } from '../types';
 import type { WorkbenchImage } from './images';
+import { installFromIndex, PythonKernel, runPythonFile, sdkIndex, usesCodeflareSdk } from '../codeflare-sdk/index';
 import { TutorialKernel, type CellOutput } from './kernel';
 
 export interface WorkbenchCommandDeps {
@@ -95,7 +96,7 @@ export function pipCommand(deps: WorkbenchCommandDeps): CommandHandler {
   const installed = new Map(
     Object.entries(deps.image.packages).map(([module, version]) => [(DISTRIBUTIONS[module] ?? module).toLowerCase(), version]),
   );
-  return (ctx) => {
+  return async (ctx) => {
     const args = ctx.argv.slice(1);
     if (args[0] === '--version' || args[0] === '-V')
       return (ctx.stdout(`pip 23.3.1 from ${SITE(deps.image)}/pip (python ${deps.image.python.split('.').slice(0, 2).join('.')})\n`), 0);
@@ -116,6 +117,11 @@ export function pipCommand(deps: WorkbenchCommandDeps): CommandHandler {
       const have = installed.get(name) ?? installed.get(name.replace(/-/g, '_'));
       if (have && (!m?.[2] || satisfies(have, m[2], m[3] ?? ''))) {
         ctx.stdout(`Requirement already satisfied: ${m?.[1] ?? spec} in ${SITE(deps.image)} (${have})\n`);
+        continue;
+      }
+      const indexed = sdkIndex(deps.faults)[name];
+      if (indexed && !deps.faults.has(NO_EGRESS_FAULT) && (!m?.[2] || satisfies(indexed, m[2], m[3] ?? ''))) {
+        await installFromIndex(ctx, SITE(deps.image), name, indexed);
         continue;
       }
       ctx.stdout(`Collecting ${spec}\n`);
@@ -162,10 +168,12 @@ function compareVersions(a: string, b: string): number {
 }
 
 export function pythonCommand(deps: WorkbenchCommandDeps): CommandHandler {
-  return (ctx) => {
+  return async (ctx) => {
     const args = ctx.argv.slice(1);
     if (args[0] === '--version' || args[0] === '-V') return (ctx.stdout(`Python ${deps.image.python}\n`), 0);
     if (args[0] === '-m' && args[1] === 'pip') return pipCommand(deps)({ ...ctx, argv: ['pip', ...args.slice(2)] });
+    if (args[0]?.endsWith('.py'))
+      return runPythonFile(ctx, args[0], args.slice(1), { site: SITE(deps.image), image: deps.image, network: deps.network });
     ctx.stderr(
       `${ctx.argv[0]}: the twin runs no Python interpreter: it runs notebooks with \`jupyter nbconvert --to notebook --execute <notebook>\` (the fraud-detection tutorial's notebooks), \`pip\` and \`python --version\`\n`,
     );
@@ -272,17 +280,28 @@ async function convertOne(ctx: CommandContext, file: string, o: NbconvertArgs, d
       ctx.stderr(`Traceback (most recent call last):\n  ...\njupyter_client.kernelspec.NoSuchKernel: No such kernel named ${kernelName}\n`);
       return 1;
     }
-    const kernel = new TutorialKernel({
-      image: deps.image,
-      env: ctx.env,
-      cwd: path.posix.dirname(full),
-      fs: ctx.fs,
-      namespace: deps.namespace,
-      network: deps.network,
-      run: ctx.run,
-      signal: ctx.signal,
-      faults: deps.faults,
-    });
+    const kernel = usesCodeflareSdk(nb.cells!)
+      ? new PythonKernel({
+          image: deps.image,
+          site: SITE(deps.image),
+          env: ctx.env,
+          cwd: path.posix.dirname(full),
+          fs: ctx.fs,
+          network: deps.network,
+          signal: ctx.signal,
+          faults: deps.faults,
+        })
+      : new TutorialKernel({
+          image: deps.image,
+          env: ctx.env,
+          cwd: path.posix.dirname(full),
+          fs: ctx.fs,
+          namespace: deps.namespace,
+          network: deps.network,
+          run: ctx.run,
+          signal: ctx.signal,
+          faults: deps.faults,
+        });
     try {
       for (const cell of nb.cells!) {
         if (cell.cell_type !== 'code') continue;

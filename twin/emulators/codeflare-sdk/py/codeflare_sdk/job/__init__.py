@@ -1,0 +1,1 @@
+from .ray_jobs import RayJobClient
