@@ -13,7 +13,7 @@
 //   quota     = free rounded down: cpu to whole cores, memory to whole GiB, GPUs to whole devices
 //               (never below 0).
 import type { KObject } from '../core/cluster';
-import { formatQuantity, GIB, parseQuantity } from './quantity';
+import { formatQuantity, GIB, parseQuantity } from '../core/cluster/quantity';
 
 export const QUOTA_RESOURCES = ['cpu', 'memory', 'nvidia.com/gpu'] as const;
 export type QuotaResource = (typeof QUOTA_RESOURCES)[number];

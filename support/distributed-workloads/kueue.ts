@@ -8,7 +8,7 @@ import type { RhoaiWorld } from '../core/world';
 import { describeCapacity, QUOTA_RESOURCES, sizeQuotas, type Quotas } from './capacity';
 import { waitForComponentCrds } from './components';
 import { dataScienceProjects, ensureDistributedWorkloadsProject } from './projects';
-import { formatQuantity, parseQuantity } from './quantity';
+import { formatQuantity, parseQuantity } from '../core/cluster/quantity';
 
 declare module '../core/world' {
   interface ScenarioFacts {

@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import { conditionOf, type KObject } from '../core/cluster';
 import { PROFILES, type ComponentKey, type Profile } from './components';
 import { podRequests } from '../distributed-workloads/capacity';
-import { GIB, parseQuantity } from '../distributed-workloads/quantity';
+import { GIB, parseQuantity } from '../core/cluster/quantity';
 import type { RhoaiWorld } from '../core/world';
 
 type Resources = { cpu: number; memory: number };

@@ -11,7 +11,7 @@ import { waitForListExplained } from '../core/cluster/explained-wait';
 import { allocatableCount, schedulingTaints, tolerates, type Toleration } from '../install/accelerators';
 import { schedulable } from '../install/capacity';
 import { dashboardNamespace } from '../install/dashboard-config';
-import { GIB, parseQuantity } from '../distributed-workloads/quantity';
+import { GIB, parseQuantity } from '../core/cluster/quantity';
 import type { RhoaiWorld } from '../core/world';
 import { currentProject } from './projects';
 import { dataConnectionSecretName, k8sName, stableChars, translateUsername } from './names';

@@ -1,6 +1,6 @@
 // Settings of one domain. Distributed workloads: Kueue quotas and queues, CodeFlare.
 // Rows here are spread into SETTINGS (settings.ts); see setting-kinds.ts for the parsers.
-import { isQuantity, parseQuantity } from '../../distributed-workloads/quantity';
+import { isQuantity, parseQuantity } from '../cluster/quantity';
 import { define, InvalidSettingValue } from './setting-kinds';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;

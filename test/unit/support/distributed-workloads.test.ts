@@ -15,7 +15,7 @@ import {
 import { specOwners } from '../../../support/distributed-workloads/kueue';
 import { stuckContainer } from '../../../support/distributed-workloads/operators';
 import { isDataScienceProject } from '../../../support/distributed-workloads/projects';
-import { formatCpu, formatMemory, parseQuantity } from '../../../support/distributed-workloads/quantity';
+import { formatCpu, formatMemory, parseQuantity } from '../../../support/core/cluster/quantity';
 
 function node(
   name: string,
