@@ -23,7 +23,7 @@ import {
 } from '../support/tutorial/storage';
 import { dataConnectionSecretName } from '../support/tutorial/names';
 import type { RhoaiWorld } from '../support/core/world';
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
 
 Given('the dashboard of the installed platform is running', function (this: RhoaiWorld) {
   return requireDashboardPlatform(this);
@@ -76,11 +76,10 @@ Then('the bucket {string} exists', function (this: RhoaiWorld, bucket: string) {
 Then(
   'the project has the data connection {string} as the dashboard makes it: the Secret {string} for the bucket {string}',
   async function (this: RhoaiWorld, displayName: string, secretName: string, bucket: string) {
-    assert.equal(
+    expect(
       dataConnectionSecretName(displayName),
-      secretName,
       `the dashboard names the data connection "${displayName}" ${dataConnectionSecretName(displayName)}, not ${secretName}`,
-    );
+    ).to.equal(secretName);
     await assertDataConnectionAsDashboard(this, currentProject(this).name, displayName, bucket);
   },
 );

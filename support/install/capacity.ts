@@ -12,7 +12,7 @@
 // Nodes counted: those an ordinary pod can land on (Ready, schedulable, no NoSchedule/NoExecute
 // taint), so tainted GPU or control-plane nodes do not count. The check fails early, before
 // anything is applied, with the numbers.
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
 import { conditionOf, type KObject } from '../core/cluster';
 import { PROFILES, type ComponentKey, type Profile } from './components';
 import { podRequests } from '../distributed-workloads/capacity';
@@ -161,5 +161,5 @@ export async function assertCapacityFor(world: RhoaiWorld, profile: Profile): Pr
   const capacity = capacityOf(nodes, pods, excluded);
   report(world, profile, components, capacity);
   const short = shortfall(profile, components, capacity);
-  if (short) assert.fail(short);
+  if (short) expect.fail(short);
 }

@@ -10,7 +10,8 @@
 // the InstallPlan that installs that CSV, and leaves every later InstallPlan (the upgrades OLM
 // resolves once the CSV is installed) unapproved and reported. A catalog without the version is
 // refused before anything is written, naming what it offers.
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
+import { expectOk } from '../core/expect';
 import { hasCondition, type ClusterClient, type KObject, type ObjectRef } from '../core/cluster';
 import type { Settings } from '../core/config';
 import type { RhoaiWorld } from '../core/world';
@@ -140,17 +141,16 @@ export async function createOperatorGroup(world: RhoaiWorld, namespace: string, 
 /** Exactly one OperatorGroup, in AllNamespaces mode (no target namespaces, no selector), and OLM has seen it. */
 export async function assertSingleAllNamespacesGroup(world: RhoaiWorld, namespace: string): Promise<void> {
   const [group, ...more] = await world.cluster.list({ apiVersion: `${OLM}/v1`, kind: 'OperatorGroup', namespace });
-  assert.ok(group, `namespace ${namespace} has no OperatorGroup: OLM would fail the operator's CSV with NoOperatorGroup`);
-  assert.equal(
+  expectOk(group, `namespace ${namespace} has no OperatorGroup: OLM would fail the operator's CSV with NoOperatorGroup`);
+  expect(
     more.length,
-    0,
     `namespace ${namespace} has ${more.length + 1} OperatorGroups (${[group, ...more].map((g) => g.metadata.name).join(', ')}): OLM fails CSVs there with TooManyOperatorGroups`,
-  );
+  ).to.equal(0);
   const targets: string[] = group.spec?.targetNamespaces ?? [];
-  assert.ok(
+  expect(
     !targets.length && !group.spec?.selector,
     `OperatorGroup ${namespace}/${group.metadata.name} targets ${JSON.stringify(targets)}: the RHOAI operator supports only the AllNamespaces install mode`,
-  );
+  ).to.equal(true);
   await world.cluster.waitFor(
     { apiVersion: `${OLM}/v1`, kind: 'OperatorGroup', name: group.metadata.name, namespace },
     (og) => JSON.stringify(og?.status?.namespaces) === JSON.stringify(['']),
@@ -226,21 +226,21 @@ export function choosePin(
   const channels: ManifestChannel[] = status.channels ?? [];
   const holds = (ch: ManifestChannel) => wantedVersion === undefined || entriesOf(ch).some((e) => versionMatches(e.version, wantedVersion));
   const holders = channels.filter(holds);
-  assert.ok(
+  expectOk(
     holders.length,
     `catalog ${catalog} offers no ${op.package} ${wantedVersion}: its channels offer ${channels.map(offer).join('; ')}. Nothing was applied; set ${op.versionSetting} to a version the catalog carries, or use a catalog (mirror) that carries ${wantedVersion}`,
   );
   let channel: ManifestChannel | undefined;
   if (wantedChannel !== undefined) {
     channel = channels.find((c) => c.name === wantedChannel);
-    assert.ok(
+    expectOk(
       channel,
       `catalog ${catalog}: package ${op.package} has no channel "${wantedChannel}"; its channels are: ${channels.map((c) => c.name).join(', ')} (default ${status.defaultChannel}). Set ${op.channelSetting}`,
     );
-    assert.ok(
+    expect(
       holds(channel),
       `catalog ${catalog}: channel ${wantedChannel} of ${op.package} offers no ${wantedVersion}, only ${offer(channel).replace(/^\S+ /, '')}; the channels that carry ${wantedVersion}: ${holders.map(offer).join('; ')}. Nothing was applied; set ${op.channelSetting} to one of them (or @default)`,
-    );
+    ).to.equal(true);
   } else {
     channel = holders.find((c) => c.name === status.defaultChannel) ?? holders[0]!;
   }
@@ -264,7 +264,7 @@ export async function readPin(cluster: ClusterClient, settings: Settings, pkg: s
     name: op.package,
     namespace: MARKETPLACE,
   });
-  assert.ok(
+  expectOk(
     manifest,
     `the catalog offers no package ${op.package} (no PackageManifest ${MARKETPLACE}/${op.package}): is the redhat-operators catalog available, or mirrored with it?`,
   );
@@ -365,7 +365,7 @@ async function subscriptionOf(world: RhoaiWorld, pkg: string): Promise<KObject> 
   if (known) return known;
   const op = operator(pkg);
   const live = await world.cluster.get(subscriptionRef(op.package, op.namespace));
-  assert.ok(live, `there is no Subscription ${op.namespace}/${op.package}: subscribe to the ${pkg} operator first`);
+  expectOk(live, `there is no Subscription ${op.namespace}/${op.package}: subscribe to the ${pkg} operator first`);
   (world.facts.subscriptions ??= {})[pkg] = live;
   return live;
 }
@@ -411,18 +411,17 @@ export async function approveAndCompleteInstallPlan(world: RhoaiWorld, pkg: stri
   const sub = await subscriptionOf(world, pkg);
   const ns = sub.metadata.namespace!;
   const pinned = pinnedCsv(sub);
-  assert.ok(
+  expectOk(
     pinned,
     `Subscription ${ns}/${sub.metadata.name} has no spec.startingCSV and has installed nothing: the harness cannot tell which InstallPlan to approve`,
   );
   const plan = await pinnedInstallPlan(world, sub, pinned);
   const ref = { apiVersion: `${OLM}/v1alpha1`, kind: 'InstallPlan', name: plan.metadata.name, namespace: ns };
   const others = planNames(plan).filter((n) => n !== pinned);
-  assert.equal(
+  expect(
     others.length,
-    0,
     `InstallPlan ${ns}/${plan.metadata.name} installs ${planNames(plan).join(', ')}: not approving an InstallPlan that installs more than ${pinned} (approving it would install ${others.join(', ')} past the pinned version)`,
-  );
+  ).to.equal(0);
   if (!plan.spec.approved) {
     await world.cluster.patch(ref, { spec: { approved: true } }, 'merge');
     world.report.text(`approved ${pkg}`, `approved InstallPlan ${ns}/${plan.metadata.name}, which installs ${pinned} only`);
@@ -477,16 +476,15 @@ export async function assertStaysPinned(world: RhoaiWorld, pkg: string): Promise
     (ip) => ip.metadata.ownerReferences?.some((o: { uid?: string }) => o.uid === settled!.metadata.uid) && !planNames(ip).includes(pinned),
   );
   const approved = later.filter((ip) => ip.spec?.approved);
-  assert.equal(
+  expect(
     approved.length,
-    0,
     approved
       .map(
         (ip) =>
           `InstallPlan ${ns}/${ip.metadata.name} for ${planNames(ip).join(', ')} is approved although the install is pinned at ${pinned}: OLM upgrades the operator past it`,
       )
       .join('; '),
-  );
+  ).to.equal(0);
   world.report.text(
     `upgrades of ${pkg}`,
     later.length
@@ -528,7 +526,7 @@ export async function waitForCsvSucceeded(world: RhoaiWorld, pkg: string): Promi
 export async function assertOperatorDeploymentsAvailable(world: RhoaiWorld, pkg: string): Promise<void> {
   const csv = await waitForCsvSucceeded(world, pkg);
   const deployments: { name: string }[] = csv.spec.install?.spec?.deployments ?? [];
-  assert.ok(deployments.length, `ClusterServiceVersion ${csv.metadata.name} declares no deployments`);
+  expectOk(deployments.length, `ClusterServiceVersion ${csv.metadata.name} declares no deployments`);
   for (const d of deployments) {
     await world.cluster.waitFor(
       { apiVersion: 'apps/v1', kind: 'Deployment', name: d.name, namespace: csv.metadata.namespace },
@@ -552,11 +550,11 @@ export async function assertInstalledVersion(world: RhoaiWorld, pkg: string, exp
   }
   const version: string = csv.spec.version ?? '';
   const sub = await subscriptionOf(world, pkg);
-  assert.ok(
+  expect(
     versionMatches(version, expected),
     `${csv.metadata.name} is version ${version}, not ${expected}: Subscription ${sub.metadata.namespace}/${sub.metadata.name} (channel ${sub.spec.channel}, startingCSV ${sub.spec.startingCSV ?? 'none'}, installPlanApproval ${sub.spec.installPlanApproval}) has another release installed, which the harness reports and does not change` +
       (sub.spec.installPlanApproval === 'Automatic'
         ? '; with Automatic approval OLM follows the channel past the pinned version (RHOAI_INSTALL_PLAN_APPROVAL=Manual keeps it)'
         : ''),
-  );
+  ).to.equal(true);
 }

@@ -1,12 +1,12 @@
 // The smoke checks: the target answers, the credentials are cluster-admin's, and the client can
 // apply an object, see it through a watch and read it back.
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
 import type { RhoaiWorld } from '../core/world';
 
 export async function clusterAnswers(world: RhoaiWorld): Promise<void> {
   const version = await world.cluster.request<{ gitVersion?: string }>({ method: 'GET', path: '/version' });
   world.report.text('version', `${await world.cluster.server()} answers: Kubernetes ${version.gitVersion ?? 'unknown'}`);
-  assert.equal(typeof version.gitVersion, 'string', 'GET /version returns gitVersion');
+  expect(typeof version.gitVersion, 'GET /version returns gitVersion').to.equal('string');
 }
 
 export async function assertClusterAdmin(world: RhoaiWorld): Promise<void> {
@@ -19,11 +19,10 @@ export async function assertClusterAdmin(world: RhoaiWorld): Promise<void> {
       spec: { resourceAttributes: { verb: '*', group: '*', resource: '*' } },
     },
   });
-  assert.equal(
+  expect(
     review.status?.allowed,
-    true,
     `the current user may do everything (cluster-admin)${review.status?.reason ? `: ${review.status.reason}` : ''}`,
-  );
+  ).to.equal(true);
 }
 
 export async function useScratchNamespace(world: RhoaiWorld, name: string): Promise<void> {
@@ -45,5 +44,5 @@ export async function assertConfigMapHolds(world: RhoaiWorld, name: string, text
   const ref = { apiVersion: 'v1', kind: 'ConfigMap', name, namespace: world.namespace };
   await world.cluster.waitFor(ref, (cm) => cm !== undefined, { describe: `ConfigMap ${name} to exist`, timeoutMs: 60_000 });
   const live = await world.cluster.get(ref);
-  assert.equal(live?.data?.message, text, `ConfigMap ${name} data.message`);
+  expect(live?.data?.message, `ConfigMap ${name} data.message`).to.equal(text);
 }

@@ -3,7 +3,8 @@
 // opendatahub.io/dashboard=true; the dashboard lists the projects the user can see that carry the
 // label, minus openshift*, kube* and its own namespace. Permissions as its Permissions tab writes
 // them (RoleBindings of admin or edit to users and groups), checked with SubjectAccessReviews.
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
+import { expectOk } from '../core/expect';
 import { ApiError, type KObject, type ObjectRef } from '../core/cluster';
 import type { RhoaiWorld } from '../core/world';
 import { keepForRun } from './run-scope';
@@ -104,18 +105,16 @@ export async function ensureDataScienceProject(
 /** The project is an OpenShift project labelled as a data science project, with its display name. */
 export async function assertDataScienceProject(world: RhoaiWorld, name: string, displayName: string): Promise<void> {
   const project = await world.cluster.get({ apiVersion: PROJECT_API, kind: 'Project', name });
-  assert.ok(project, `there is no OpenShift project ${name} (project.openshift.io/v1)`);
-  assert.equal(
+  expectOk(project, `there is no OpenShift project ${name} (project.openshift.io/v1)`);
+  expect(
     project.metadata.labels?.[DASHBOARD_LABEL],
-    'true',
     `project ${name} is not labelled ${DASHBOARD_LABEL}=true (labels: ${JSON.stringify(project.metadata.labels ?? {})}): the dashboard does not show it`,
-  );
-  assert.equal(
+  ).to.equal('true');
+  expect(
     project.metadata.annotations?.['openshift.io/display-name'],
-    displayName,
     `project ${name} has the display name ${JSON.stringify(project.metadata.annotations?.['openshift.io/display-name'])}, not ${JSON.stringify(displayName)}`,
-  );
-  assert.equal(project.status?.phase, 'Active', `project ${name} is ${project.status?.phase}, not Active`);
+  ).to.equal(displayName);
+  expect(project.status?.phase, `project ${name} is ${project.status?.phase}, not Active`).to.equal('Active');
 }
 
 /** The dashboard's project list (Projects the user sees, labelled, minus system namespaces) includes the project. */
@@ -130,10 +129,10 @@ export async function assertListedByDashboard(world: RhoaiWorld, name: string): 
     .filter((n) => !/^(openshift|kube)/.test(n) && n !== dashboardNs)
     .sort();
   world.report.text('data science projects', listed.join('\n'));
-  assert.ok(
+  expect(
     listed.includes(name),
     `the dashboard's project list (Projects labelled ${DASHBOARD_LABEL}=true) does not include ${name}; it has: ${listed.join(', ') || 'none'}`,
-  );
+  ).to.equal(true);
   return listed;
 }
 
@@ -179,21 +178,18 @@ export async function assertPermissionsListed(
     const b = bindings.find(
       (x) => x.subjects?.[0]?.kind === e.subjectKind && x.subjects?.[0]?.name === e.subjectName && x.roleRef?.name === e.role,
     );
-    assert.ok(
+    expectOk(
       b,
       `the Permissions tab of ${namespace} does not list ${e.subjectKind} ${e.subjectName} with ${e.role}; it lists: ${shown.join('; ') || 'nothing'}`,
     );
-    assert.match(
+    expect(
       b.metadata.name!,
-      /^dashboard-permissions-[a-z0-9]+$/,
       `the binding of ${e.subjectKind} ${e.subjectName} is not named as the dashboard names it (dashboard-permissions-<chars>): ${b.metadata.name}`,
-    );
-    assert.equal(
-      b.roleRef.kind,
+    ).to.match(/^dashboard-permissions-[a-z0-9]+$/);
+    expect(b.roleRef.kind, `the binding ${b.metadata.name} refers to a ${b.roleRef.kind}, not the ClusterRole ${e.role}`).to.equal(
       'ClusterRole',
-      `the binding ${b.metadata.name} refers to a ${b.roleRef.kind}, not the ClusterRole ${e.role}`,
     );
-    assert.equal(b.metadata.labels?.[DASHBOARD_LABEL], 'true', `the binding ${b.metadata.name} is not labelled ${DASHBOARD_LABEL}=true`);
+    expect(b.metadata.labels?.[DASHBOARD_LABEL], `the binding ${b.metadata.name} is not labelled ${DASHBOARD_LABEL}=true`).to.equal('true');
   }
 }
 
@@ -236,7 +232,7 @@ export async function assertAccess(
     if (allowed !== q.allowed) wrong.push(`${user} ${q.allowed ? 'may not' : 'may'} ${what}, expected the opposite`);
   }
   world.report.text(`access of ${user}`, lines.join('\n'));
-  assert.deepEqual(wrong, [], wrong.join('; '));
+  expect(wrong, wrong.join('; ')).to.deep.equal([]);
 }
 
 /** The Permissions tab of the scenario's project lists the user and the group, each with its role ("admin" or "edit"). */
