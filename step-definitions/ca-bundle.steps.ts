@@ -1,6 +1,7 @@
 import { Given, Then, When } from '@cucumber/cucumber';
 import * as caBundle from '../support/install/ca-bundle';
 import type { RhoaiWorld } from '../support/core/world';
+import { applicationsNamespace, DEFAULT_DSCI } from '../support/rhoai/names';
 
 Given('the Red Hat OpenShift AI operator has made the DSCInitialization {string} Ready', async function (this: RhoaiWorld, name: string) {
   await caBundle.requireReadyDsci(this, name);
@@ -35,8 +36,8 @@ Then(
 
 Then(
   '{string} still has no ConfigMap odh-trusted-ca-bundle, while {string}, created after it, has it',
-  function (this: RhoaiWorld, optedOut: string, later: string) {
-    return caBundle.assertNoBundleIn(this, optedOut, 'redhat-ods-applications', 'default-dsci', later);
+  async function (this: RhoaiWorld, optedOut: string, later: string) {
+    return caBundle.assertNoBundleIn(this, optedOut, await applicationsNamespace(this), DEFAULT_DSCI, later);
   },
 );
 

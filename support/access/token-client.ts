@@ -5,6 +5,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { ClusterClient, ClusterConnection } from '../core/cluster';
 import { session } from '../core/session';
 import type { RhoaiWorld } from '../core/world';
+import { defaultWaitMs } from '../rhoai/names';
 
 /** Runs `fn` with a client that authenticates with `token`; its connections are closed afterwards. */
 export async function withTokenClient<T>(
@@ -35,7 +36,7 @@ export async function withTokenClient<T>(
   });
   const connection = new ClusterConnection(kubeConfig);
   try {
-    return await fn(new ClusterClient(connection, { defaultTimeoutMs: world.settings.waitTimeoutSeconds * 1000 }));
+    return await fn(new ClusterClient(connection, { defaultTimeoutMs: defaultWaitMs(world.settings) }));
   } finally {
     connection.close();
   }

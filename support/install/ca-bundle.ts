@@ -15,7 +15,7 @@ import { waitForListExplained, waitForObjectExplained, type Problem } from '../c
 import { applyAlongsideOwnedFields } from '../core/cluster/owned-fields';
 import { gatewayCertificates } from '../gateway/certificates';
 import { certificatesOf, describeCertificate } from '../gateway/x509';
-import { dsciRef, waitForDsciReady } from './dsci';
+import { DEFAULT_DSCI, dsciRef, waitForDsciReady } from './dsci';
 import type { RhoaiWorld } from '../core/world';
 
 export const CA_CONFIG_MAP = 'odh-trusted-ca-bundle';
@@ -280,7 +280,7 @@ export async function assertNoBundleIn(
   world: RhoaiWorld,
   namespace: string,
   witness: string,
-  dsci = 'default-dsci',
+  dsci = DEFAULT_DSCI,
   later?: string,
 ): Promise<void> {
   const ns = await world.cluster.get({ apiVersion: 'v1', kind: 'Namespace', name: namespace });

@@ -18,6 +18,7 @@ import { PROFILES, type ComponentKey, type Profile } from './components';
 import { podRequests } from '../distributed-workloads/capacity';
 import { GIB, parseQuantity } from '../distributed-workloads/quantity';
 import type { RhoaiWorld } from '../core/world';
+import { applicationsNamespace } from '../rhoai/names';
 
 type Resources = { cpu: number; memory: number };
 
@@ -148,12 +149,7 @@ const OWN_NAMESPACES = ['istio-system', 'knative-serving', 'openshift-serverless
 /** Fails, with the numbers, when the cluster does not meet the documented requirements of the chosen profile. */
 export async function assertCapacityFor(world: RhoaiWorld, profile: Profile): Promise<void> {
   const components = PROFILES[profile];
-  const dsci = await world.cluster.get({
-    apiVersion: 'dscinitialization.opendatahub.io/v1',
-    kind: 'DSCInitialization',
-    name: 'default-dsci',
-  });
-  const excluded = [dsci?.spec?.applicationsNamespace ?? 'redhat-ods-applications', ...OWN_NAMESPACES];
+  const excluded = [await applicationsNamespace(world), ...OWN_NAMESPACES];
   const [nodes, pods] = await Promise.all([
     world.cluster.list({ apiVersion: 'v1', kind: 'Node' }),
     world.cluster.list({ apiVersion: 'v1', kind: 'Pod' }),

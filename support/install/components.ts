@@ -10,6 +10,7 @@ import { expectOk } from '../core/expect';
 import { conditionOf, WaitTimeoutError, type KObject, type ObjectRef } from '../core/cluster';
 import { renderPatch } from './dsci';
 import type { RhoaiWorld } from '../core/world';
+import { DEFAULT_DSC, DSC_API } from '../rhoai/names';
 
 export type Profile = 'all' | 'train-only' | 'infer-only';
 
@@ -61,8 +62,8 @@ export const PROFILES: Record<Profile, ComponentKey[]> = {
   'infer-only': ['dashboard', 'modelmeshserving', 'kserve'],
 };
 
-export const DSC_API = 'datasciencecluster.opendatahub.io/v1';
-export const DSC_NAME = 'default-dsc';
+export { DSC_API };
+export const DSC_NAME = DEFAULT_DSC;
 export const dscRef: ObjectRef = { apiVersion: DSC_API, kind: 'DataScienceCluster', name: DSC_NAME };
 /** The KnativeServing the serverless section makes by hand, which KServe then uses (install.md §6.6). */
 export const KNATIVE_SERVING = 'knative-serving';

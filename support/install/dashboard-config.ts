@@ -11,14 +11,14 @@ import { ApiError, hasCondition, UnknownKindError, type KObject, type ObjectRef 
 import { waitForListExplained, waitForObjectExplained } from '../core/cluster/explained-wait';
 import { applyAlongsideOwnedFields } from '../core/cluster/owned-fields';
 import type { RhoaiWorld } from '../core/world';
+import { applicationsNamespace, DASHBOARD_LABEL as DASHBOARD_LABEL_KEY, DSC_API } from '../rhoai/names';
 
 export const DASHBOARD_CONFIG = 'odh-dashboard-config';
 const CONFIG_API = 'opendatahub.io/v1alpha';
 const CONFIG_CRD = 'odhdashboardconfigs.opendatahub.io';
-const DSC_API = 'datasciencecluster.opendatahub.io/v1';
 const TEMPLATE_API = 'template.openshift.io/v1';
 /** The label the dashboard lists serving-runtime templates by (GET /api/templates/<ns>?labelSelector=...). */
-export const DASHBOARD_LABEL = 'opendatahub.io/dashboard=true';
+export const DASHBOARD_LABEL = `${DASHBOARD_LABEL_KEY}=true`;
 
 /** A pre-installed (or custom) serving runtime as Settings > Serving runtimes lists it. */
 export interface ServingRuntimeRow {
@@ -70,8 +70,7 @@ export async function requireDashboard(world: RhoaiWorld, dscName: string): Prom
     state,
     `DataScienceCluster ${dscName} has the dashboard component ${state ?? 'unset'}, not Managed: the dashboard and its configuration exist only when it is Managed`,
   ).to.equal('Managed');
-  const dsci = (await world.cluster.list({ apiVersion: 'dscinitialization.opendatahub.io/v1', kind: 'DSCInitialization' }))[0];
-  const namespace: string = dsci?.spec?.applicationsNamespace ?? 'redhat-ods-applications';
+  const namespace = await applicationsNamespace(world);
   world.facts.dashboardNamespace = namespace;
   world.facts.dashboardDsc = dsc;
   await world.cluster.waitFor(

@@ -16,8 +16,9 @@ import { UnknownKindError, type KObject, type ObjectRef } from '../core/cluster'
 import { waitForObjectExplained } from '../core/cluster/explained-wait';
 import { fixturePath, renderTemplate, type FixtureVariables } from '../core/fixtures';
 import type { RhoaiWorld } from '../core/world';
+import { DEFAULT_DSCI, DSCI_API } from '../rhoai/names';
 
-export const DSCI_API = 'dscinitialization.opendatahub.io/v1';
+export { DSCI_API, DEFAULT_DSCI } from '../rhoai/names';
 
 export const dsciRef = (name: string): ObjectRef => ({ apiVersion: DSCI_API, kind: 'DSCInitialization', name });
 
@@ -149,8 +150,6 @@ export function renderPatch(name: string, vars: FixtureVariables = {}): Record<s
 }
 
 // ---- serviceMesh Unmanaged (the manual Service Mesh) ----
-
-export const DEFAULT_DSCI = 'default-dsci';
 
 /**
  * `oc patch dsci default-dsci --type merge`: serviceMesh Unmanaged, and only that field. It waits

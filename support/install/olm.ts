@@ -15,6 +15,7 @@ import { expectOk } from '../core/expect';
 import { hasCondition, type ClusterClient, type KObject, type ObjectRef } from '../core/cluster';
 import type { Settings } from '../core/config';
 import type { RhoaiWorld } from '../core/world';
+import { ensureNamespace, waitForActiveNamespace } from '../core/namespaces';
 
 declare module '../core/world' {
   interface ScenarioFacts {
@@ -79,7 +80,6 @@ export function operator(pkg: string): OperatorPackage {
   return op;
 }
 
-const namespaceRef = (name: string): ObjectRef => ({ apiVersion: 'v1', kind: 'Namespace', name });
 const subscriptionRef = (name: string, namespace: string): ObjectRef => ({
   apiVersion: `${OLM}/v1alpha1`,
   kind: 'Subscription',
@@ -97,28 +97,17 @@ const csvRef = (name: string, namespace: string): ObjectRef => ({
 
 /** Creates (or keeps) a namespace, as `oc create ns`; a previous run's namespace still terminating is waited out. */
 export async function createProject(world: RhoaiWorld, name: string): Promise<KObject> {
-  const existing = await world.cluster.get(namespaceRef(name));
-  if (existing?.metadata.deletionTimestamp)
-    await world.cluster.waitForDeletion(namespaceRef(name), { describe: `namespace ${name} to finish terminating` });
-  if (existing && !existing.metadata.deletionTimestamp) {
+  const { namespace, created } = await ensureNamespace(world, name);
+  if (!created)
     world.report.text(
       `project ${name}`,
-      `namespace ${name} already exists (created ${existing.metadata.creationTimestamp}); kept as it is`,
+      `namespace ${name} already exists (created ${namespace.metadata.creationTimestamp}); kept as it is`,
     );
-    return existing;
-  }
-  const [live] = await world.applyFixture('core/namespace', { name });
-  return live!;
+  return namespace;
 }
 
 export async function assertProjectActive(world: RhoaiWorld, name: string): Promise<void> {
-  await world.cluster.waitFor(
-    namespaceRef(name),
-    (ns) => (ns?.metadata.deletionTimestamp ? { fail: `namespace ${name} is being deleted` } : ns?.status?.phase === 'Active'),
-    {
-      describe: `namespace ${name} to be Active`,
-    },
-  );
+  await waitForActiveNamespace(world, name);
 }
 
 // ---- operator groups ----

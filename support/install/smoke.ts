@@ -2,6 +2,7 @@
 // apply an object, see it through a watch and read it back.
 import { expect } from 'chai';
 import type { RhoaiWorld } from '../core/world';
+import { ensureNamespace } from '../core/namespaces';
 
 export async function clusterAnswers(world: RhoaiWorld): Promise<void> {
   const version = await world.cluster.request<{ gitVersion?: string }>({ method: 'GET', path: '/version' });
@@ -26,14 +27,10 @@ export async function assertClusterAdmin(world: RhoaiWorld): Promise<void> {
 }
 
 export async function useScratchNamespace(world: RhoaiWorld, name: string): Promise<void> {
-  // A previous run's namespace may still be terminating: nothing can be created in it until it is gone.
-  const ref = { apiVersion: 'v1', kind: 'Namespace', name };
-  const existing = await world.cluster.get(ref);
-  if (existing?.metadata.deletionTimestamp)
-    await world.cluster.waitForDeletion(ref, { describe: `the previous namespace ${name} to finish terminating` });
-  const [namespace] = await world.applyFixture('core/namespace', { name });
+  // A previous run's namespace may still be terminating: ensureNamespace waits it out first.
+  const { namespace } = await ensureNamespace(world, name);
   world.namespace = name;
-  world.deleteAfterwards(namespace!);
+  world.deleteAfterwards(namespace);
 }
 
 export async function applyConfigMap(world: RhoaiWorld, name: string, text: string): Promise<void> {

@@ -18,6 +18,7 @@ import { grantPermission } from '../tutorial/projects';
 import type { RhoaiWorld } from '../core/world';
 import { workspaceName } from './names';
 import { asUser, groupMembers, questionPeople, removeGroupMember } from './users';
+import { DASHBOARD_LABEL } from '../rhoai/names';
 
 export { workspaceName } from './names';
 
@@ -134,8 +135,8 @@ export async function assertEveryMemberHasWorkspace(world: RhoaiWorld): Promise<
       problems.push(`${user} has no workspace ${namespace}`);
       continue;
     }
-    if (ns.metadata.labels?.['opendatahub.io/dashboard'] !== 'true')
-      problems.push(`${namespace} is not labelled opendatahub.io/dashboard=true: the dashboard does not list it`);
+    if (ns.metadata.labels?.[DASHBOARD_LABEL] !== 'true')
+      problems.push(`${namespace} is not labelled ${DASHBOARD_LABEL}=true: the dashboard does not list it`);
     if (ns.metadata.annotations?.['openshift.io/display-name'] !== `Workspace of ${user}`)
       problems.push(`${namespace} has the display name ${JSON.stringify(ns.metadata.annotations?.['openshift.io/display-name'])}`);
     const bindings = await world.cluster.list({ apiVersion: RBAC_API, kind: 'RoleBinding', namespace });

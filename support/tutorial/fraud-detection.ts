@@ -18,6 +18,7 @@ import { tutorialProject } from './projects';
 import { addDataConnection, ensureBucket, ensureProjectStorage, reachableDataConnection } from './storage';
 import { assertSucceeded, execInWorkbench } from './workbench-checks';
 import { createWorkbench, waitForWorkbenchRunning, type WorkbenchRequest } from './workbenches';
+import { defaultWaitMs } from '../rhoai/names';
 
 /** The tutorial's buckets and data connections (its "Storing data with data connections" step). */
 export const TUTORIAL_CONNECTIONS = [
@@ -140,7 +141,7 @@ export async function assertTutorialCloned(world: RhoaiWorld): Promise<void> {
 export async function runTutorialNotebook(world: RhoaiWorld, notebook: string): Promise<void> {
   const file = `${cloneDirectory(world)}/${notebook}`;
   const r = await execInWorkbench(world, ['jupyter', 'nbconvert', '--to', 'notebook', '--execute', file], {
-    timeoutMs: world.settings.waitTimeoutSeconds * 1000,
+    timeoutMs: defaultWaitMs(world.settings),
   });
   assertSucceeded(r, `running ${notebook} in the workbench`);
   await attachNotebookOutputs(world, file.replace(/\.ipynb$/, '.nbconvert.ipynb'));

@@ -7,6 +7,7 @@
 import { expect } from 'chai';
 import { componentState, requireDashboard } from '../install/dashboard-config';
 import type { RhoaiWorld } from '../core/world';
+import { DEFAULT_DSC } from '../rhoai/names';
 
 const HOW =
   'the tutorials run on an installed platform: run them after the installer (--tags "@install or @tutorial") or against a cluster where RHOAI is installed';
@@ -14,7 +15,7 @@ const HOW =
 /** The dashboard is Managed and running (its configuration exists). */
 export async function requireDashboardPlatform(world: RhoaiWorld): Promise<void> {
   try {
-    await requireDashboard(world, 'default-dsc');
+    await requireDashboard(world, DEFAULT_DSC);
   } catch (error) {
     throw new Error(`${(error as Error).message}; ${HOW}`, { cause: error });
   }

@@ -5,12 +5,14 @@
 // them (RoleBindings of admin or edit to users and groups), checked with SubjectAccessReviews.
 import { expect } from 'chai';
 import { expectOk } from '../core/expect';
-import { ApiError, type KObject, type ObjectRef } from '../core/cluster';
+import { ApiError, type KObject } from '../core/cluster';
 import type { RhoaiWorld } from '../core/world';
 import { keepForRun } from './run-scope';
 import { scenarioProjectName, stableChars } from './names';
+import { applicationsNamespace, DASHBOARD_LABEL } from '../rhoai/names';
+import { settledNamespace, waitForActiveNamespace } from '../core/namespaces';
 
-export const DASHBOARD_LABEL = 'opendatahub.io/dashboard';
+export { DASHBOARD_LABEL };
 const PROJECT_API = 'project.openshift.io/v1';
 
 export type Role = 'admin' | 'edit';
@@ -29,8 +31,6 @@ declare module '../core/world' {
     project?: ProjectFacts;
   }
 }
-
-const namespaceRef = (name: string): ObjectRef => ({ apiVersion: 'v1', kind: 'Namespace', name });
 
 /** The scenario's project; fails when no step made one. */
 export function currentProject(world: RhoaiWorld): ProjectFacts {
@@ -78,13 +78,11 @@ export async function ensureDataScienceProject(
   description: string,
   shared = false,
 ): Promise<ProjectFacts> {
-  let ns = await world.cluster.get(namespaceRef(name));
-  if (ns?.metadata.deletionTimestamp) {
-    await world.cluster.waitForDeletion(namespaceRef(name), {
-      describe: `project ${name} (still being deleted by an earlier run) to be gone before it is made again`,
-    });
-    ns = undefined;
-  }
+  const ns = await settledNamespace(
+    world,
+    name,
+    `project ${name} (still being deleted by an earlier run) to be gone before it is made again`,
+  );
   if (!ns) {
     try {
       await world.cluster.create(world.render('tutorial/project-request', { name, displayName, description })[0]!);
@@ -93,10 +91,8 @@ export async function ensureDataScienceProject(
     }
   }
   await world.applyFixture('tutorial/project-label', { name });
-  const active = await world.cluster.waitFor(namespaceRef(name), (n) => n?.status?.phase === 'Active', {
-    describe: `project ${name} to be Active`,
-  });
-  const facts: ProjectFacts = { name, displayName: active?.metadata.annotations?.['openshift.io/display-name'] ?? displayName, shared };
+  const active = await waitForActiveNamespace(world, name, `project ${name} to be Active`);
+  const facts: ProjectFacts = { name, displayName: active.metadata.annotations?.['openshift.io/display-name'] ?? displayName, shared };
   world.facts.project = facts;
   world.namespace = name;
   return facts;
@@ -120,10 +116,7 @@ export async function assertDataScienceProject(world: RhoaiWorld, name: string, 
 /** The dashboard's project list (Projects the user sees, labelled, minus system namespaces) includes the project. */
 export async function assertListedByDashboard(world: RhoaiWorld, name: string): Promise<string[]> {
   const projects = await world.cluster.list({ apiVersion: PROJECT_API, kind: 'Project' }, { labelSelector: `${DASHBOARD_LABEL}=true` });
-  const dsci = (
-    await world.cluster.list({ apiVersion: 'dscinitialization.opendatahub.io/v1', kind: 'DSCInitialization' }).catch(() => [])
-  )[0];
-  const dashboardNs = dsci?.spec?.applicationsNamespace ?? 'redhat-ods-applications';
+  const dashboardNs = await applicationsNamespace(world);
   const listed = projects
     .map((p) => p.metadata.name!)
     .filter((n) => !/^(openshift|kube)/.test(n) && n !== dashboardNs)

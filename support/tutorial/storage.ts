@@ -16,6 +16,7 @@ import type { KObject } from '../core/cluster';
 import { DATA_CONNECTION_KEYS, dataConnection, describeConnection, MINIO_S3_ROUTE, projectStorage, withS3, type S3Connection } from '../s3';
 import type { RhoaiWorld } from '../core/world';
 import { dataConnectionSecretName } from './names';
+import { DASHBOARD_LABEL } from '../rhoai/names';
 
 export interface ProjectStorage {
   namespace: string;
@@ -113,7 +114,7 @@ export async function assertDataConnectionAsDashboard(
   const problems: string[] = [];
   const compare = (what: string, actual: unknown, wanted: unknown) =>
     actual !== wanted && problems.push(`${what} is ${JSON.stringify(actual)}, not ${JSON.stringify(wanted)}`);
-  compare('label opendatahub.io/dashboard', secret.metadata.labels?.['opendatahub.io/dashboard'], 'true');
+  compare(`label ${DASHBOARD_LABEL}`, secret.metadata.labels?.[DASHBOARD_LABEL], 'true');
   compare('annotation opendatahub.io/connection-type', secret.metadata.annotations?.['opendatahub.io/connection-type'], 's3');
   compare('annotation openshift.io/display-name', secret.metadata.annotations?.['openshift.io/display-name'], displayName);
   compare('type', secret.type ?? 'Opaque', 'Opaque');

@@ -14,6 +14,7 @@ import { session } from '../core/session';
 import type { RhoaiWorld } from '../core/world';
 import { dataConnectionSecretName } from './names';
 import { currentWorkbench, notebookSize, workbenchPod, NOTEBOOK_API } from './workbenches';
+import { DASHBOARD_LABEL } from '../rhoai/names';
 
 /** Runs a command in the workbench's container (the container named after the workbench). */
 export async function execInWorkbench(world: RhoaiWorld, command: string[], options: ExecOptions = {}): Promise<ExecResult> {
@@ -172,10 +173,7 @@ export async function assertEnvironment(world: RhoaiWorld): Promise<void> {
       `the workbench does not take its variables from ${group.kind} ${group.name} (envFrom: ${JSON.stringify(envFrom)})`,
     ).to.equal(true);
     const stored = await world.cluster.get({ apiVersion: 'v1', kind: group.kind, name: group.name, namespace: w.namespace });
-    expect(
-      stored?.metadata.labels?.['opendatahub.io/dashboard'],
-      `${group.kind} ${group.name} is not labelled as the dashboard's`,
-    ).to.equal('true');
+    expect(stored?.metadata.labels?.[DASHBOARD_LABEL], `${group.kind} ${group.name} is not labelled as the dashboard's`).to.equal('true');
     for (const [key, value] of Object.entries(group.values)) {
       const r = await execInWorkbench(world, ['printenv', key]);
       expect(r.exitCode, `the workbench has no variable ${key} (printenv exited ${r.exitCode})`).to.equal(0);
@@ -224,7 +222,7 @@ export async function assertClusterStorage(world: RhoaiWorld, claim: string, siz
     pvc?.spec?.resources?.requests?.storage,
     `the claim ${claim} asks for ${pvc?.spec?.resources?.requests?.storage ?? 'nothing (it does not exist)'}, not ${size}`,
   ).to.equal(size);
-  expect(pvc?.metadata.labels?.['opendatahub.io/dashboard'], `the claim ${claim} is not labelled as the dashboard's`).to.equal('true');
+  expect(pvc?.metadata.labels?.[DASHBOARD_LABEL], `the claim ${claim} is not labelled as the dashboard's`).to.equal('true');
   const nb = await world.cluster.get({ apiVersion: NOTEBOOK_API, kind: 'Notebook', name: w.name, namespace: w.namespace });
   const spec = nb?.spec?.template?.spec;
   const volume = ((spec?.volumes ?? []) as KObject[]).find((v) => v.persistentVolumeClaim?.claimName === claim);
