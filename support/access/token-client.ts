@@ -51,16 +51,4 @@ export async function whoami(client: ClusterClient): Promise<{ name: string; gro
   return { name: user?.metadata?.name ?? '', groups: user?.groups ?? [] };
 }
 
-/** `oc auth can-i <verb> <resource>` (all groups, cluster-wide) with that client: a SelfSubjectAccessReview. */
-export async function canI(client: ClusterClient, verb = '*', resource = '*', group = '*'): Promise<{ allowed: boolean; reason?: string }> {
-  const review = await client.request<{ status?: { allowed?: boolean; reason?: string } }>({
-    method: 'POST',
-    path: '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
-    body: {
-      apiVersion: 'authorization.k8s.io/v1',
-      kind: 'SelfSubjectAccessReview',
-      spec: { resourceAttributes: { verb, group, resource } },
-    },
-  });
-  return { allowed: review?.status?.allowed === true, reason: review?.status?.reason };
-}
+export { canI } from '../core/cluster/can-i';

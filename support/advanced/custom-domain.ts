@@ -28,7 +28,7 @@ import { readAppsDomain } from '../gateway/apps-domain';
 import { MESH_NAMESPACE } from '../gateway/gateways';
 import { problemsOf } from '../gateway/handshake';
 import { joinMesh } from '../install/mesh';
-import { checkOpenSsl, runOpenSsl } from '../gateway/openssl';
+import { checkOpenSsl, runOpenSsl, signedWithSanArgs, x509RequestArgs } from '../gateway/openssl';
 import { certificatesOf, describeCertificate, distinguishedName, keyMatchesCertificate } from '../gateway/x509';
 import { matchResolveRule } from '../core/http/resolve-rules';
 import { session } from '../core/session';
@@ -97,30 +97,9 @@ async function leaf(world: World, dir: string, name: string, host: string): Prom
   await runOpenSsl(
     world.settings.openssl,
     [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-sha256',
-      '-days',
-      String(DAYS),
-      '-nodes',
-      '-subj',
-      `/CN=${host}/O=${world.settings.gatewayCertOrganization}`,
-    ].concat([
-      '-extensions',
-      'san',
-      '-config',
-      config,
-      '-CA',
-      'root.crt',
-      '-CAkey',
-      'root.key',
-      '-keyout',
-      `${name}.key`,
-      '-out',
-      `${name}.crt`,
-    ]),
+      ...x509RequestArgs(DAYS, `/CN=${host}/O=${world.settings.gatewayCertOrganization}`),
+      ...signedWithSanArgs(config, { cert: 'root.crt', key: 'root.key' }, { key: `${name}.key`, cert: `${name}.crt` }),
+    ],
     dir,
   );
   fs.chmodSync(path.join(dir, `${name}.key`), 0o600);
@@ -143,13 +122,13 @@ export async function customDomainMaterial(world: World): Promise<CustomDomainMa
     await checkOpenSsl(world.settings.openssl);
     await runOpenSsl(
       world.settings.openssl,
-      ['req', '-x509', '-sha256', '-nodes', '-days', String(DAYS * 2), '-newkey', 'rsa:2048', '-subj'].concat([
-        `/O=${world.settings.gatewayCertOrganization}/CN=${domain} root`,
+      [
+        ...x509RequestArgs(DAYS * 2, `/O=${world.settings.gatewayCertOrganization}/CN=${domain} root`),
         '-keyout',
         'root.key',
         '-out',
         'root.crt',
-      ]),
+      ],
       dir,
     );
     fs.chmodSync(path.join(dir, 'root.key'), 0o600);

@@ -25,7 +25,7 @@ import { ensureWorkDir } from '../core/target/connect';
 import type { RhoaiWorld } from '../core/world';
 import { commonNameOf, readAppsDomain } from './apps-domain';
 import { withDirectoryLock } from './lock';
-import { checkOpenSsl, runOpenSsl } from './openssl';
+import { checkOpenSsl, runOpenSsl, signedWithSanArgs, x509RequestArgs } from './openssl';
 import {
   certificatesOf,
   daysLeft,
@@ -291,22 +291,7 @@ function generateRoot(world: GatewayWorld, facts: GatewayFacts): Promise<void> {
   return generate(
     world,
     facts,
-    (out) => [
-      'req',
-      '-x509',
-      '-sha256',
-      '-nodes',
-      '-days',
-      String(ROOT_DAYS),
-      '-newkey',
-      'rsa:2048',
-      '-subj',
-      `/O=${facts.organization}/CN=${facts.commonName}`,
-      '-keyout',
-      out.key,
-      '-out',
-      out.cert,
-    ],
+    (out) => [...x509RequestArgs(ROOT_DAYS, `/O=${facts.organization}/CN=${facts.commonName}`), '-keyout', out.key, '-out', out.cert],
     { key: FILES.rootKey, cert: FILES.rootCert },
   );
 }
@@ -316,28 +301,8 @@ function generateWildcard(world: GatewayWorld, facts: GatewayFacts): Promise<voi
     world,
     facts,
     (out) => [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-sha256',
-      '-days',
-      String(WILDCARD_DAYS),
-      '-nodes',
-      '-subj',
-      `/CN=${facts.commonName}/O=${facts.organization}`,
-      '-extensions',
-      'san',
-      '-config',
-      FILES.sanConfig,
-      '-CA',
-      FILES.rootCert,
-      '-CAkey',
-      FILES.rootKey,
-      '-keyout',
-      out.key,
-      '-out',
-      out.cert,
+      ...x509RequestArgs(WILDCARD_DAYS, `/CN=${facts.commonName}/O=${facts.organization}`),
+      ...signedWithSanArgs(FILES.sanConfig, { cert: FILES.rootCert, key: FILES.rootKey }, out),
     ],
     { key: FILES.wildcardKey, cert: FILES.wildcardCert },
   );

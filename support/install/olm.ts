@@ -13,7 +13,7 @@
 import { expect } from 'chai';
 import { expectOk } from '../core/expect';
 import { hasCondition, type ClusterClient, type KObject, type ObjectRef } from '../core/cluster';
-import type { Settings } from '../core/config';
+import { SETTINGS, type SettingKey, type Settings } from '../core/config';
 import type { RhoaiWorld } from '../core/world';
 import { ensureNamespace, waitForActiveNamespace } from '../core/namespaces';
 
@@ -39,39 +39,26 @@ export interface OperatorPackage {
   versionSetting: string;
 }
 
+/** The settings that hold a channel or a version (a string, or undefined for "the default"). */
+type StringSetting = { [K in SettingKey]: Settings[K] extends string | undefined ? K : never }[SettingKey];
+
+/** An operator installed from `namespace`, its channel and version read from the two settings named. */
+function configuredBy(pkg: string, namespace: string, channel: StringSetting, version: StringSetting): OperatorPackage {
+  return {
+    package: pkg,
+    namespace,
+    channel: (s) => s[channel],
+    channelSetting: SETTINGS[channel].name,
+    version: (s) => s[version],
+    versionSetting: SETTINGS[version].name,
+  };
+}
+
 export const OPERATORS: Record<string, OperatorPackage> = {
-  'rhods-operator': {
-    package: 'rhods-operator',
-    namespace: 'redhat-ods-operator',
-    channel: (s) => s.operatorChannel,
-    channelSetting: 'RHOAI_OPERATOR_CHANNEL',
-    version: (s) => s.expectedVersion,
-    versionSetting: 'RHOAI_EXPECTED_VERSION',
-  },
-  servicemeshoperator: {
-    package: 'servicemeshoperator',
-    namespace: 'openshift-operators',
-    channel: (s) => s.serviceMeshChannel,
-    channelSetting: 'RHOAI_SERVICEMESH_CHANNEL',
-    version: (s) => s.serviceMeshVersion,
-    versionSetting: 'RHOAI_SERVICEMESH_VERSION',
-  },
-  'serverless-operator': {
-    package: 'serverless-operator',
-    namespace: 'openshift-serverless',
-    channel: (s) => s.serverlessChannel,
-    channelSetting: 'RHOAI_SERVERLESS_CHANNEL',
-    version: (s) => s.serverlessVersion,
-    versionSetting: 'RHOAI_SERVERLESS_VERSION',
-  },
-  'authorino-operator': {
-    package: 'authorino-operator',
-    namespace: 'openshift-operators',
-    channel: (s) => s.authorinoChannel,
-    channelSetting: 'RHOAI_AUTHORINO_CHANNEL',
-    version: (s) => s.authorinoVersion,
-    versionSetting: 'RHOAI_AUTHORINO_VERSION',
-  },
+  'rhods-operator': configuredBy('rhods-operator', 'redhat-ods-operator', 'operatorChannel', 'expectedVersion'),
+  servicemeshoperator: configuredBy('servicemeshoperator', 'openshift-operators', 'serviceMeshChannel', 'serviceMeshVersion'),
+  'serverless-operator': configuredBy('serverless-operator', 'openshift-serverless', 'serverlessChannel', 'serverlessVersion'),
+  'authorino-operator': configuredBy('authorino-operator', 'openshift-operators', 'authorinoChannel', 'authorinoVersion'),
 };
 
 export function operator(pkg: string): OperatorPackage {

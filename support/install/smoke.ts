@@ -1,6 +1,7 @@
 // The smoke checks: the target answers, the credentials are cluster-admin's, and the client can
 // apply an object, see it through a watch and read it back.
 import { expect } from 'chai';
+import { canI } from '../core/cluster';
 import type { RhoaiWorld } from '../core/world';
 import { ensureNamespace } from '../core/namespaces';
 
@@ -11,19 +12,8 @@ export async function clusterAnswers(world: RhoaiWorld): Promise<void> {
 }
 
 export async function assertClusterAdmin(world: RhoaiWorld): Promise<void> {
-  const review = await world.cluster.request<{ status?: { allowed?: boolean; reason?: string } }>({
-    method: 'POST',
-    path: '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
-    body: {
-      apiVersion: 'authorization.k8s.io/v1',
-      kind: 'SelfSubjectAccessReview',
-      spec: { resourceAttributes: { verb: '*', group: '*', resource: '*' } },
-    },
-  });
-  expect(
-    review.status?.allowed,
-    `the current user may do everything (cluster-admin)${review.status?.reason ? `: ${review.status.reason}` : ''}`,
-  ).to.equal(true);
+  const review = await canI(world.cluster);
+  expect(review.allowed, `the current user may do everything (cluster-admin)${review.reason ? `: ${review.reason}` : ''}`).to.equal(true);
 }
 
 export async function useScratchNamespace(world: RhoaiWorld, name: string): Promise<void> {

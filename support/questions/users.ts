@@ -8,9 +8,9 @@
 // server-side applied with the members found plus ours: nobody else is removed from a group.
 import { expect } from 'chai';
 import { expectOk } from '../core/expect';
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { keptPassword } from '../core/kept-password';
 import { ApiError, type ClusterClient, type KObject, type ObjectRef } from '../core/cluster';
 import { entryVerifies } from '../access/admin-password';
 import { bcryptHash, htpasswdEntries, withEntry } from '../access/htpasswd';
@@ -51,14 +51,7 @@ export function userPassword(world: RhoaiWorld, user: string): string {
   const dir = path.join(ensureWorkDir(world.settings.workDir), 'questions');
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = path.join(dir, `${user}.password`);
-  let password: string;
-  try {
-    password = randomBytes(18).toString('base64url');
-    fs.writeFileSync(file, password, { flag: 'wx', mode: 0o600 });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    password = fs.readFileSync(file, 'utf8').trim();
-  }
+  const password = keptPassword(file);
   return world.secret(password, `password of ${user}`);
 }
 

@@ -25,3 +25,4 @@ export {
 } from './types';
 export { hasCondition, phaseIs } from './predicates';
 export { Plan, NotRunInPlanMode, fieldChanges, type PlanEntry, type PlanAction, type FieldChange } from './plan';
+export { canI } from './can-i';
