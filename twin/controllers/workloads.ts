@@ -414,28 +414,7 @@ export class WorkloadControllers implements Controller {
         : { running: { startedAt: now } },
       ...(crash ? { lastState: { terminated: { exitCode: 1, reason: 'Error', message: crash, startedAt: now, finishedAt: now } } } : {}),
     }));
-    let conditions: Condition[] = pod.status?.conditions ?? [];
-    for (const [type, ok] of [
-      ['PodScheduled', true],
-      ['Initialized', true],
-      ['ContainersReady', !crash],
-      ['Ready', !crash],
-    ] as const) {
-      conditions = setCondition(
-        conditions,
-        {
-          type,
-          status: ok ? 'True' : 'False',
-          ...(ok
-            ? {}
-            : {
-                reason: 'ContainersNotReady',
-                message: `containers with unready status: [${containerStatuses.map((c: { name: string }) => c.name).join(' ')}]`,
-              }),
-        },
-        now,
-      );
-    }
+    const conditions = podConditions(pod, !crash, containerStatuses, now);
     this.client.patchStatus('v1', 'Pod', pod.metadata.name!, pod.metadata.namespace, {
       phase: 'Running',
       conditions,
@@ -476,28 +455,7 @@ export class WorkloadControllers implements Controller {
       },
     }));
     if (JSON.stringify(pod.status?.containerStatuses) === JSON.stringify(containerStatuses)) return;
-    let conditions: Condition[] = pod.status?.conditions ?? [];
-    for (const [type, ok] of [
-      ['PodScheduled', true],
-      ['Initialized', true],
-      ['ContainersReady', false],
-      ['Ready', false],
-    ] as const) {
-      conditions = setCondition(
-        conditions,
-        {
-          type,
-          status: ok ? 'True' : 'False',
-          ...(ok
-            ? {}
-            : {
-                reason: 'ContainersNotReady',
-                message: `containers with unready status: [${containerStatuses.map((c: { name: string }) => c.name).join(' ')}]`,
-              }),
-        },
-        now,
-      );
-    }
+    const conditions = podConditions(pod, false, containerStatuses, now);
     this.client.patchStatus('v1', 'Pod', pod.metadata.name!, pod.metadata.namespace, {
       phase: 'Pending',
       conditions,
@@ -586,6 +544,36 @@ interface Taint {
   key: string;
   value?: string;
   effect: string;
+}
+
+/**
+ * A scheduled pod's conditions as the kubelet sets them (pkg/kubelet/status/generate.go): scheduled and
+ * initialized; ContainersReady and Ready as `ready` says, else ContainersNotReady naming the containers.
+ */
+function podConditions(pod: KObject, ready: boolean, containerStatuses: { name: string }[], now: string): Condition[] {
+  let conditions: Condition[] = pod.status?.conditions ?? [];
+  for (const [type, ok] of [
+    ['PodScheduled', true],
+    ['Initialized', true],
+    ['ContainersReady', ready],
+    ['Ready', ready],
+  ] as const) {
+    conditions = setCondition(
+      conditions,
+      {
+        type,
+        status: ok ? 'True' : 'False',
+        ...(ok
+          ? {}
+          : {
+              reason: 'ContainersNotReady',
+              message: `containers with unready status: [${containerStatuses.map((c) => c.name).join(' ')}]`,
+            }),
+      },
+      now,
+    );
+  }
+  return conditions;
 }
 
 function tolerates(tolerations: { key?: string; operator?: string; value?: string; effect?: string }[], t: Taint): boolean {
