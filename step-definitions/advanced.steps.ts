@@ -1,3 +1,5 @@
+// Steps of 60-advanced (ADV-*): mirroring, mesh customizations, the custom domain, the CA bundle
+// variants and the cluster proxy. Each calls support/advanced.
 import { Given, Then, When } from '@cucumber/cucumber';
 import * as caVariants from '../support/advanced/ca-bundle-variants';
 import * as clusterProxy from '../support/advanced/cluster-proxy';

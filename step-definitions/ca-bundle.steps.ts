@@ -1,3 +1,5 @@
+// Steps of 10-install/08-ca-bundle.feature (INS-CA-*): the custom CA bundle in default-dsci and the
+// ConfigMap odh-trusted-ca-bundle the operator spreads. Each calls support/install/ca-bundle.
 import { Given, Then, When } from '@cucumber/cucumber';
 import * as caBundle from '../support/install/ca-bundle';
 import type { RhoaiWorld } from '../support/core/world';

@@ -1,3 +1,5 @@
+// Steps of 40-tutorials/03-fraud-detection-train.feature (TUT-FD-*): the tutorial's workbench, its
+// clone, the notebooks run headless and the stored model. Each calls support/tutorial.
 import { Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'chai';
 import {

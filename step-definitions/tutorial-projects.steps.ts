@@ -1,3 +1,5 @@
+// Steps of 40-tutorials/01-data-science-project.feature (UI-PRJ-*, UI-STO-*, UI-DC-*, UI-PERM-*):
+// projects, their storage, data connections and permissions. Each calls support/tutorial.
 import { Given, Then, When } from '@cucumber/cucumber';
 import { requireDashboardPlatform } from '../support/tutorial/platform';
 import {

@@ -1,3 +1,5 @@
+// Steps of 40-tutorials/02-workbenches.feature (UI-WB-*, UI-STO-*): workbenches as the dashboard's
+// form makes them, and what makes them running. Each calls support/tutorial.
 import { Given, Then, When, type DataTable } from '@cucumber/cucumber';
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';

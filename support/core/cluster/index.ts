@@ -1,4 +1,5 @@
 // The cluster client: one module every domain uses to talk to the Kubernetes API.
+// (client, waits, errors, types, predicates, plan mode); nothing else in the harness opens a connection.
 export {
   ClusterClient,
   ClusterConnection,
