@@ -441,19 +441,12 @@ export class WorkloadControllers implements Controller {
   /** An image that cannot be pulled: the pod stays Pending with ImagePullBackOff, as the kubelet reports it (no container starts). */
   private pullBackOff(pod: KObject, pull: ImagePullFailure, now: string): void {
     const failing = (c: KObject) => c.name === pull.container;
-    const containerStatuses = (pod.spec.containers ?? []).map((c: KObject) => ({
-      name: c.name,
-      image: c.image,
-      imageID: '',
-      ready: false,
-      started: false,
-      restartCount: 0,
-      state: {
-        waiting: failing(c)
-          ? { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}"` }
-          : { reason: 'ContainerCreating' },
-      },
-    }));
+    const containerStatuses = (pod.spec.containers ?? []).map((c: KObject) =>
+      notStarted(
+        c,
+        failing(c) ? { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}"` } : { reason: 'ContainerCreating' },
+      ),
+    );
     if (JSON.stringify(pod.status?.containerStatuses) === JSON.stringify(containerStatuses)) return;
     const conditions = podConditions(pod, false, containerStatuses, now);
     this.client.patchStatus('v1', 'Pod', pod.metadata.name!, pod.metadata.namespace, {
@@ -474,15 +467,7 @@ export class WorkloadControllers implements Controller {
   /** Init containers still running or backing off: the pod stays Pending (Init:N/M, or Init:CrashLoopBackOff), its containers waiting in PodInitializing. */
   private initializing(pod: KObject, init: InitProgress, now: string): void {
     const incomplete = init.statuses.filter((s) => (s as KObject).state?.terminated?.exitCode !== 0).map((s) => s.name);
-    const containerStatuses = (pod.spec.containers ?? []).map((c: KObject) => ({
-      name: c.name,
-      image: c.image,
-      imageID: '',
-      ready: false,
-      started: false,
-      restartCount: 0,
-      state: { waiting: { reason: 'PodInitializing' } },
-    }));
+    const containerStatuses = (pod.spec.containers ?? []).map((c: KObject) => notStarted(c, { reason: 'PodInitializing' }));
     if (JSON.stringify(pod.status?.initContainerStatuses) === JSON.stringify(init.statuses) && pod.status?.containerStatuses) return;
     let conditions: Condition[] = pod.status?.conditions ?? [];
     conditions = setCondition(conditions, { type: 'PodScheduled', status: 'True' }, now);
@@ -544,6 +529,11 @@ interface Taint {
   key: string;
   value?: string;
   effect: string;
+}
+
+/** The status of a container the kubelet has not started: not ready, never restarted, waiting for `waiting.reason`. */
+function notStarted(c: KObject, waiting: { reason: string; message?: string }) {
+  return { name: c.name, image: c.image, imageID: '', ready: false, started: false, restartCount: 0, state: { waiting } };
 }
 
 /**
