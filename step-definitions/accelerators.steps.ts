@@ -1,3 +1,5 @@
+// Steps of 10-install/10-gpu.feature (INS-GPU-*): accelerator profiles, the GPU nodes' taint, and
+// the notebook images and serving runtime that recommend the accelerator. Each calls support/install/accelerators.
 import { type DataTable, Given, Then, When } from '@cucumber/cucumber';
 import * as accelerators from '../support/install/accelerators';
 import type { RhoaiWorld } from '../support/core/world';

@@ -1,3 +1,5 @@
+// Steps of 00-access (INS-LOGIN-*, INS-ADM-*): oc login, the htpasswd file, Secret and identity
+// provider, the cluster-admin user. Each calls support/access.
 import { Given, Then, When } from '@cucumber/cucumber';
 import * as login from '../support/access/admin-login';
 import * as admin from '../support/access/cluster-admin';

@@ -1,3 +1,5 @@
+// Steps of 60-advanced (ADV-*): mirroring, mesh customizations, the custom domain, the CA bundle
+// variants and the cluster proxy. Each calls support/advanced.
 import { Given, Then, When } from '@cucumber/cucumber';
 import * as caVariants from '../support/advanced/ca-bundle-variants';
 import * as clusterProxy from '../support/advanced/cluster-proxy';
@@ -6,6 +8,7 @@ import * as meshCustomizations from '../support/advanced/mesh-customizations';
 import * as mirroring from '../support/advanced/mirroring';
 import { notApplicable } from '../support/core/not-applicable';
 import type { RhoaiWorld } from '../support/core/world';
+import { DEFAULT_DSCI } from '../support/rhoai/names';
 
 // ---- ADV-07: the trusted CA bundle's management states ----
 
@@ -14,11 +17,11 @@ When('I set the trusted CA bundle of {string} to {word}', function (this: RhoaiW
 });
 
 Then('no namespace has the ConfigMap odh-trusted-ca-bundle any more', function (this: RhoaiWorld) {
-  return caVariants.assertNoBundleAnywhere(this, 'default-dsci');
+  return caVariants.assertNoBundleAnywhere(this, DEFAULT_DSCI);
 });
 
 Then('the ConfigMaps odh-trusted-ca-bundle are kept as they were, with the custom CA and not the new bundle', function (this: RhoaiWorld) {
-  return caVariants.assertBundlesKept(this, 'default-dsci');
+  return caVariants.assertBundlesKept(this, DEFAULT_DSCI);
 });
 
 // ---- ADV-05 / ADV-06: a custom domain behind the Istio ingress gateway ----

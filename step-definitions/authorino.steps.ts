@@ -1,3 +1,5 @@
+// Steps of 10-install/07-authorino.feature (INS-AUTH-*): the Authorino operator and instance, the
+// mesh's extension provider and KServe's authorization. Each calls support/install/authorino.
 import { Given, Then, When } from '@cucumber/cucumber';
 import * as authorino from '../support/install/authorino';
 import type { RhoaiWorld } from '../support/core/world';

@@ -1,6 +1,9 @@
+// Steps of 10-install/08-ca-bundle.feature (INS-CA-*): the custom CA bundle in default-dsci and the
+// ConfigMap odh-trusted-ca-bundle the operator spreads. Each calls support/install/ca-bundle.
 import { Given, Then, When } from '@cucumber/cucumber';
 import * as caBundle from '../support/install/ca-bundle';
 import type { RhoaiWorld } from '../support/core/world';
+import { applicationsNamespace, DEFAULT_DSCI } from '../support/rhoai/names';
 
 Given('the Red Hat OpenShift AI operator has made the DSCInitialization {string} Ready', async function (this: RhoaiWorld, name: string) {
   await caBundle.requireReadyDsci(this, name);
@@ -35,8 +38,8 @@ Then(
 
 Then(
   '{string} still has no ConfigMap odh-trusted-ca-bundle, while {string}, created after it, has it',
-  function (this: RhoaiWorld, optedOut: string, later: string) {
-    return caBundle.assertNoBundleIn(this, optedOut, 'redhat-ods-applications', 'default-dsci', later);
+  async function (this: RhoaiWorld, optedOut: string, later: string) {
+    return caBundle.assertNoBundleIn(this, optedOut, await applicationsNamespace(this), DEFAULT_DSCI, later);
   },
 );
 

@@ -1,3 +1,5 @@
+// Steps of 10-install/02-components.feature (INS-CMP-*, INS-MAN-*): the profiles, default-dsc and
+// its components. Each calls support/install/components or capacity.
 import { Given, Then, When } from '@cucumber/cucumber';
 import { assertCapacityFor } from '../support/install/capacity';
 import * as components from '../support/install/components';

@@ -1,3 +1,5 @@
+// Steps of 10-install/05-secure-gateway.feature (INS-GW-*): the OpenSSL certificates, the TLS Secret,
+// the Knative gateways and the handshake that trusts only the generated root. Each calls support/gateway.
 import { Given, Then, When } from '@cucumber/cucumber';
 import * as certs from '../support/gateway/certificates';
 import * as gateways from '../support/gateway/gateways';

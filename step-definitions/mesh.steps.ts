@@ -1,3 +1,5 @@
+// Steps of 10-install/03-service-mesh.feature (INS-SM-*): the Service Mesh operator, the control
+// plane "minimal" and its members. Each calls support/install/mesh.
 import { Given, Then, When } from '@cucumber/cucumber';
 import * as mesh from '../support/install/mesh';
 import type { RhoaiWorld } from '../support/core/world';

@@ -1,3 +1,5 @@
+// Steps of 00-smoke/minio.feature: MinIO as the tutorial deploys it, reached over its route with
+// signed S3 requests and inspected with exec. Each calls support/s3.
 import { Then, When } from '@cucumber/cucumber';
 import { deployMinio } from '../support/s3';
 import { assertBucketOnVolume, assertRoundTrip } from '../support/s3/check';

@@ -1,3 +1,5 @@
+// Steps of 10-install/01-rhoai-operator.feature (INS-OP-*) and the operator installs of the mesh,
+// Serverless and Authorino: projects, OperatorGroups, Subscriptions, CSVs. Each calls support/install/olm.
 import { Given, Then, When } from '@cucumber/cucumber';
 import * as olm from '../support/install/olm';
 import type { RhoaiWorld } from '../support/core/world';

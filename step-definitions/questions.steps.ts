@@ -1,3 +1,5 @@
+// Steps of 50-questions (Q-*): users who provision their own projects, and workspaces that are their
+// owner's only. Each calls support/questions.
 import { Given, Then, When } from '@cucumber/cucumber';
 import * as selfProvisioning from '../support/questions/self-provisioning';
 import { ensureQuestionUsers } from '../support/questions/users';

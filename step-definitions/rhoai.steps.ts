@@ -1,3 +1,5 @@
+// Steps about the DSCInitialization default-dsci (02-components.feature and the mesh's order): the
+// operator makes it and its projects, and serviceMesh is set Unmanaged. Each calls support/install/dsci.
 import { Given, Then, When } from '@cucumber/cucumber';
 import * as rhoai from '../support/install/dsci';
 import type { RhoaiWorld } from '../support/core/world';

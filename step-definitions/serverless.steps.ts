@@ -1,3 +1,5 @@
+// Steps of 10-install/04-serverless.feature (INS-SL-*): the Serverless operator's project, the
+// KnativeServing in the mesh. Each calls support/install/serverless.
 import { Then, When } from '@cucumber/cucumber';
 import * as serverless from '../support/install/serverless';
 import type { RhoaiWorld } from '../support/core/world';

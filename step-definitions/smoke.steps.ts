@@ -1,3 +1,5 @@
+// Steps of 00-smoke/cluster.feature: the target answers, the credentials are cluster-admin's, and the
+// client applies, watches and reads back an object. Each calls support/install/smoke.
 import { Given, Then, When } from '@cucumber/cucumber';
 import * as smoke from '../support/install/smoke';
 import type { RhoaiWorld } from '../support/core/world';

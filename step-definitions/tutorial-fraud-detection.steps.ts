@@ -1,5 +1,7 @@
+// Steps of 40-tutorials/03-fraud-detection-train.feature (TUT-FD-*): the tutorial's workbench, its
+// clone, the notebooks run headless and the stored model. Each calls support/tutorial.
 import { Given, Then, When } from '@cucumber/cucumber';
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
 import {
   assertModelInWorkbench,
   assertStoredModel,
@@ -24,10 +26,8 @@ import type { RhoaiWorld } from '../support/core/world';
 Given(
   "the tutorial's project with S3 storage and the data connections {string} and {string}",
   async function (this: RhoaiWorld, first: string, second: string) {
-    assert.deepEqual(
-      [first, second],
+    expect([first, second], 'the tutorial makes the data connections "My Storage" and "Pipeline Artifacts"').to.deep.equal(
       TUTORIAL_CONNECTIONS.map((c) => c.displayName),
-      'the tutorial makes the data connections "My Storage" and "Pipeline Artifacts"',
     );
     await ensureTutorialProject(this);
   },
@@ -65,7 +65,7 @@ When('I run the notebook {string} in the workbench', function (this: RhoaiWorld,
 });
 
 Then('the workbench has the trained model {string}', function (this: RhoaiWorld, file: string) {
-  assert.equal(file, MODEL_PATH, `the tutorial's training writes ${MODEL_PATH}`);
+  expect(file, `the tutorial's training writes ${MODEL_PATH}`).to.equal(MODEL_PATH);
   return assertModelInWorkbench(this);
 });
 
@@ -76,11 +76,10 @@ Given("the model is trained in the tutorial's workbench", function (this: RhoaiW
 Then(
   'the bucket of the data connection {string} holds {string}, a valid ONNX model with the input {string} of {int} features and one FP32 output',
   async function (this: RhoaiWorld, connection: string, key: string, input: string, features: number) {
-    assert.deepEqual(
+    expect(
       [key, input, features],
-      [MODEL_KEY, 'dense_input', 5],
       'the tutorial stores models/fraud/1/model.onnx, whose input is dense_input with 5 features',
-    );
+    ).to.deep.equal([MODEL_KEY, 'dense_input', 5]);
     await assertStoredModel(this, connection);
   },
 );
@@ -89,12 +88,10 @@ Then(
 Given(
   'the fraud model of the tutorial is stored in the bucket of the data connection {string}',
   async function (this: RhoaiWorld, connection: string) {
-    assert.equal(
-      connection,
+    expect(connection, 'the tutorial stores the model through "My Storage"').to.equal(
       TUTORIAL_WORKBENCH.dataConnection && 'existing' in TUTORIAL_WORKBENCH.dataConnection
         ? TUTORIAL_WORKBENCH.dataConnection.existing
         : '',
-      'the tutorial stores the model through "My Storage"',
     );
     await ensureModelStored(this);
   },

@@ -1,3 +1,5 @@
+// Steps of 40-tutorials/01-data-science-project.feature (UI-PRJ-*, UI-STO-*, UI-DC-*, UI-PERM-*):
+// projects, their storage, data connections and permissions. Each calls support/tutorial.
 import { Given, Then, When } from '@cucumber/cucumber';
 import { requireDashboardPlatform } from '../support/tutorial/platform';
 import {
@@ -23,7 +25,7 @@ import {
 } from '../support/tutorial/storage';
 import { dataConnectionSecretName } from '../support/tutorial/names';
 import type { RhoaiWorld } from '../support/core/world';
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
 
 Given('the dashboard of the installed platform is running', function (this: RhoaiWorld) {
   return requireDashboardPlatform(this);
@@ -76,11 +78,10 @@ Then('the bucket {string} exists', function (this: RhoaiWorld, bucket: string) {
 Then(
   'the project has the data connection {string} as the dashboard makes it: the Secret {string} for the bucket {string}',
   async function (this: RhoaiWorld, displayName: string, secretName: string, bucket: string) {
-    assert.equal(
+    expect(
       dataConnectionSecretName(displayName),
-      secretName,
       `the dashboard names the data connection "${displayName}" ${dataConnectionSecretName(displayName)}, not ${secretName}`,
-    );
+    ).to.equal(secretName);
     await assertDataConnectionAsDashboard(this, currentProject(this).name, displayName, bucket);
   },
 );

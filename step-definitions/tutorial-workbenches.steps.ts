@@ -1,5 +1,7 @@
+// Steps of 40-tutorials/02-workbenches.feature (UI-WB-*, UI-STO-*): workbenches as the dashboard's
+// form makes them, and what makes them running. Each calls support/tutorial.
 import { Given, Then, When, type DataTable } from '@cucumber/cucumber';
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { requireWorkbenchPlatform } from '../support/tutorial/platform';
 import { scenarioProject } from '../support/tutorial/projects';
@@ -80,11 +82,10 @@ Then('the workbench is stopped, as the dashboard shows it', function (this: Rhoa
 });
 
 Then('it runs the notebook image {string} at the tag the dashboard recommends', async function (this: RhoaiWorld, stream: string) {
-  assert.equal(
+  expect(
     currentWorkbench(this).image.stream,
-    stream,
     `the workbench was made from the image stream ${currentWorkbench(this).image.stream}, not ${stream}`,
-  );
+  ).to.equal(stream);
   await assertWorkbenchImage(this);
 });
 
@@ -123,11 +124,10 @@ Then(
     const kinds = currentWorkbench(this)
       .environment.map((e) => e.kind)
       .sort();
-    assert.deepEqual(
-      kinds,
-      ['ConfigMap', 'Secret'],
-      `the workbench's variables are kept in ${kinds.join(' and ')}, not a ConfigMap and a Secret`,
-    );
+    expect(kinds, `the workbench's variables are kept in ${kinds.join(' and ')}, not a ConfigMap and a Secret`).to.deep.equal([
+      'ConfigMap',
+      'Secret',
+    ]);
     await assertEnvironment(this);
   },
 );

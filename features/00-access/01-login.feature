@@ -1,5 +1,6 @@
 @install @conformance
 Feature: oc login
+  Checklist section: install (INS-LOGIN-*).
   Checklist "oc login", the first step of the RHOAI 2.9 CLI install. The installer works as whoever
   the current kubeconfig context logs in as: a context written by `oc login <api> -u <user> -p ...`
   or `oc login --token=... --server=...`, an installer's kubeconfig, or the embedded twin's. The

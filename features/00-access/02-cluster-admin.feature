@@ -1,5 +1,6 @@
 @install @conformance @admin-password
 Feature: Create a cluster-admin user with htpasswd
+  Checklist section: install (INS-ADM-*).
   Checklist "create cluster-admin", as the RHOAI 2.9 install guide does it ("Adding administrative
   users for OpenShift Container Platform"): OpenShift AI is installed by a user with the
   cluster-admin role, and kubeadmin is not allowed. So: an htpasswd file with a bcrypt entry for the

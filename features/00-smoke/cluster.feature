@@ -1,5 +1,6 @@
 @smoke
 Feature: The target answers and the harness can act on it
+  Checklist section: none; the harness's own preconditions, proved before the install section.
   Before any checklist item, the harness proves that it reaches the target (a real cluster or the
   embedded twin), that its credentials are cluster-admin's, and that its client can apply, read
   and delete an object.

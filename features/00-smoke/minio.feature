@@ -1,5 +1,6 @@
 @workloads
 Feature: Workloads run on the target: a pod serves through a route, and a command runs in it
+  Checklist section: none; the harness's own preconditions, proved before the install section.
   The tutorials need pods that serve behind Services and Routes and commands run in pods. This
   proves both with the tutorial's own storage: MinIO deployed as setup-s3.yaml deploys it, reached
   over its edge route with signed S3 requests, and inspected with exec.

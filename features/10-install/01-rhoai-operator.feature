@@ -1,5 +1,6 @@
 @install @conformance
 Feature: Install the Red Hat OpenShift AI operator
+  Checklist section: install (INS-OP-*).
   Checklist "install the operator", as the RHOAI 2.9 install guide does it from the CLI
   ("Installing the Red Hat OpenShift AI Operator by using the CLI"): the operator's own project,
   one OperatorGroup in AllNamespaces mode (the only mode the 2.9 CSV supports), and a Subscription

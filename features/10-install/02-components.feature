@@ -1,5 +1,6 @@
 @install @conformance
 Feature: Install the components
+  Checklist section: install (INS-CMP-*, INS-MAN-*).
   Checklist "install the components", as the RHOAI 2.9 install guide does it from the CLI
   ("Installing Red Hat OpenShift AI components by using the CLI"): a DataScienceCluster named
   default-dsc (cluster-scoped; RHOAI allows one) that sets each component Managed or Removed. Three

@@ -1,5 +1,6 @@
 @install @conformance
 Feature: Install Red Hat OpenShift Service Mesh
+  Checklist section: install (INS-SM-*).
   Checklist "ServiceMesh", as the RHOAI 2.9 serving guide does it by hand ("Manually installing
   KServe"): the project istio-system, the Service Mesh operator from redhat-operators (its
   Subscription keeps the name servicemeshoperator: the RHOAI operator detects the mesh by it) and

@@ -1,5 +1,6 @@
 @install @conformance
 Feature: Install Red Hat OpenShift Serverless
+  Checklist section: install (INS-SL-*).
   Checklist "Serverless", as the RHOAI 2.9 serving guide does it by hand ("Creating a Knative
   Serving instance"): the Serverless operator in its own project openshift-serverless (operator
   group serverless-operators, Subscription serverless-operator: the RHOAI operator detects

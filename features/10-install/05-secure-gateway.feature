@@ -1,5 +1,6 @@
 @install @conformance
 Feature: Create a secure gateway for Knative Serving with OpenSSL
+  Checklist section: install (INS-GW-*).
   Checklist "create a secure gateway for knative-serving with OpenSSL", as the RHOAI 2.9 serving
   guide does it ("Creating secure gateways for Knative Serving"): a root certificate and a wildcard
   certificate for *.<apps domain> signed by it, made with the guide's own OpenSSL commands

@@ -1,5 +1,6 @@
 @install @conformance @serving
 Feature: Configure KServe for the manual dependency mode
+  Checklist section: install (INS-MAN-*).
   Checklist "configure servicemesh, serverless and authorino to manual", as the RHOAI 2.9 serving
   guide does it ("Manually installing KServe"). With OpenShift Service Mesh, Serverless and the
   secure gateway in place (the features before this one), KServe is set Managed in default-dsc and

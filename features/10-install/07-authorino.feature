@@ -1,5 +1,6 @@
 @install @conformance
 Feature: Install Authorino as the authorization provider of KServe
+  Checklist section: install (INS-AUTH-*).
   Checklist "install authorino", as the RHOAI 2.9 serving guide does it by hand ("Manually adding an
   authorization provider", "Configuring a Service Mesh instance to use Authorino", "Configuring
   authorization for KServe"): the Authorino operator (Subscription authorino-operator, channel from

@@ -1,5 +1,6 @@
 @install @conformance
 Feature: Add a custom CA bundle
+  Checklist section: install (INS-CA-*).
   Checklist "add a CA bundle: use self-signed certificates in a custom CA bundle separate from the
   cluster-wide bundle" (RHOAI 2.9 "Working with certificates", "Adding a CA bundle"). The
   certificates to trust are the PEM file RHOAI_CUSTOM_CA_FILE, or by default the root CA that the

@@ -1,5 +1,6 @@
 @install @conformance
 Feature: Enable the single-model serving platform
+  Checklist section: install (INS-KS-*).
   Checklist "Enabling the single-model serving platform via the Dashboard" (RHOAI 2.9 "Enabling the
   single-model serving platform"). The dashboard's Settings > Cluster settings > Model serving
   platforms writes the OdhDashboardConfig odh-dashboard-config in redhat-ods-applications:

@@ -1,5 +1,6 @@
 @install @conformance @gpu
 Feature: Enable GPU support
+  Checklist section: install (INS-GPU-*).
   Checklist "Enabling GPU support" (RHOAI 2.9 "Enabling GPU support in OpenShift AI", "Working with
   accelerator profiles"), the RHOAI side of it, once the NVIDIA GPU Operator makes the GPU nodes
   advertise nvidia.com/gpu. An accelerator profile names the resource workbenches and model servers

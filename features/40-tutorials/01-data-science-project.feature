@@ -1,5 +1,6 @@
 @tutorial
 Feature: Data science projects, their storage, data connections and permissions
+  Checklist section: user_interface (UI-DC-*, UI-PERM-*, UI-PRJ-*, UI-STO-*).
   Checklist "Data science projects" (RHOAI 2.9 "Working on data science projects"; the
   fraud-detection tutorial's "Setting up a data science project" and "Storing data with data
   connections"). A data science project is an OpenShift project the dashboard lists; its object

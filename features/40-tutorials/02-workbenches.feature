@@ -1,5 +1,6 @@
 @tutorial @workbenches
 Feature: Workbenches
+  Checklist section: user_interface (UI-STO-*, UI-WB-*).
   Checklist "Workbenches" (RHOAI 2.9 "Creating a workbench"): every notebook image the dashboard
   offers, every deployment size of its configuration, the NVIDIA and Habana accelerator profiles,
   environment variables, cluster storage and data connections. A workbench is created as the

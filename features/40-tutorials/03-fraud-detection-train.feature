@@ -1,5 +1,6 @@
 @tutorial @fraud-detection-project
 Feature: Fraud detection tutorial: create the workbench, clone the repository, train and store the model
+  Checklist section: tutorials (TUT-FD-*).
   The RHOAI 2.9 tutorial "Fraud detection example" (rh-aiservices-bu/fraud-detection, branch v2.9),
   walked as a data scientist walks it, every step in the workbench over the Kubernetes exec protocol:
   the project RHOAI_TUTORIAL_PROJECT with its S3 storage and the data connections "My Storage" and

@@ -1,5 +1,6 @@
 @questions
 Feature: Q-01 How can you remove self-provisioner from datascience-users?
+  Checklist section: questions (Q-*).
   The answer. Every user who logs in to OpenShift may create projects (`oc new-project`, or "Create a
   data science project" in the dashboard) because OpenShift's default ClusterRoleBinding
   `self-provisioners` grants the ClusterRole `self-provisioner` (create projectrequests) to the group

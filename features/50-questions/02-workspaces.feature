@@ -1,5 +1,6 @@
 @questions
 Feature: Q-02 How can datascience-admins pre-provision one workspace for each of the datascience-users?
+  Checklist section: questions (Q-*).
   The answer. RHOAI 2.9 has no per-user workspace feature: a data science project is an OpenShift
   project that the dashboard lists because it is labelled `opendatahub.io/dashboard=true` (RHOAI 2.9
   "Working on data science projects"; the dashboard's backend, odh-dashboard v2.22), a user's access

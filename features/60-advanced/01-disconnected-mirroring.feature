@@ -1,5 +1,6 @@
 @advanced @opt-in
 Feature: ADV-01 Mirroring images for a disconnected installation
+  Checklist section: advanced (ADV-*).
   Checklist "mirroring images for disconnected installation". RHOAI 2.9 "Installing and uninstalling
   OpenShift AI Self-Managed in a disconnected environment" mirrors the operator's images with
   oc-mirror into a registry the cluster reaches (RHOAI_MIRROR_REGISTRY), then applies the mirror set

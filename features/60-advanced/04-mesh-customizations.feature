@@ -1,5 +1,6 @@
 @advanced
 Feature: ADV-04 Service Mesh control plane customizations
+  Checklist section: advanced (ADV-*).
   Checklist "Service Mesh control plane customizations". RHOAI 2.9's serving guide ("Manually
   installing KServe") documents the ServiceMeshControlPlane `minimal` as the starting point and
   names no customization of its own; the fields a cluster owner may add come from OpenShift Service

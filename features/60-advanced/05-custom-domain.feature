@@ -1,5 +1,6 @@
 @advanced
 Feature: ADV-05 and ADV-06 A custom domain for Knative Serving: domain mapping with its own certificate, and the wildcard-certificate gateway
+  Checklist section: advanced (ADV-*).
   Checklist "TLS certificate to secure the mapped services of Knative Serving (domain mapping)" and
   "secure gateway for Knative Serving with a wildcard certificate". RHOAI 2.9 gives no procedure of
   its own for either; the OpenShift Serverless documentation does, and the upstream source decided

@@ -1,5 +1,6 @@
 @advanced
 Feature: ADV-07 Configure a CA bundle: its variants
+  Checklist section: advanced (ADV-*).
   Checklist "configure a CA bundle" beyond the install's custom bundle (08-ca-bundle.feature): the
   custom CA bundle in default-dsci, a namespace that opts out, the bundle Removed and Managed again,
   and Unmanaged keeping the ConfigMaps. RHOAI 2.9 "Working with certificates" names the three

@@ -1,5 +1,6 @@
 @advanced @opt-in
 Feature: ADV-08 A cluster-wide proxy during installation
+  Checklist section: advanced (ADV-*).
   Checklist "cluster-wide proxy during installation". RHOAI 2.9 has no proxy setting of its own: it
   works behind OpenShift's cluster-wide proxy (OpenShift 4.15 "Configuring the cluster-wide proxy":
   Proxy cluster with httpProxy, httpsProxy, noProxy, and trustedCA naming openshift-config/

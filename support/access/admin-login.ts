@@ -2,7 +2,8 @@
 // proves: a basic-auth challenge without credentials, an access token with the right password,
 // the token known to the API server as the admin (`oc whoami`), the User and Identity the claim
 // mapping creates on first login, and a refusal (401) with a wrong password.
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
+import { expectOk } from '../core/expect';
 import type { RhoaiWorld } from '../core/world';
 import { adminCredentials, entryVerifies, wrongPassword } from './admin-password';
 import { htpasswdEntries } from './htpasswd';
@@ -33,27 +34,29 @@ export async function logInAsAdmin(world: RhoaiWorld): Promise<LoginAttempt> {
 
 function lastLogin(world: RhoaiWorld): LoginAttempt {
   const attempt = world.facts.adminLogin;
-  assert.ok(attempt, 'no login in this scenario: a step "I log in as the admin user with its password" must come first');
+  expectOk(attempt, 'no login in this scenario: a step "I log in as the admin user with its password" must come first');
   return attempt;
 }
 
 /** The request without credentials was answered with a basic-auth challenge (oc needs one to send the password). */
 export function assertBasicChallenge(world: RhoaiWorld): void {
   const { challenge, server } = lastLogin(world);
-  assert.ok(
+  expect(
     challenge.kind === 'refused' && /^Basic\b/i.test(challenge.challenge ?? ''),
     `${server.authorizationEndpoint} answered the challenging client without credentials with ${describeOutcome(challenge)}, not 401 with a "WWW-Authenticate: Basic" challenge: oc login -u -p cannot log in there`,
-  );
+  ).to.equal(true);
 }
 
 /** The login with the password got an access token; if it did not, says why as far as the cluster shows it. */
 export async function assertAccessToken(world: RhoaiWorld): Promise<string> {
   const attempt = lastLogin(world);
   if (attempt.answer.kind === 'token') {
-    assert.match(attempt.answer.token, /^sha256~[A-Za-z0-9_-]{20,}$/, 'the access token has the form sha256~<base64url> of OpenShift 4.x');
+    expect(attempt.answer.token, 'the access token has the form sha256~<base64url> of OpenShift 4.x').to.match(
+      /^sha256~[A-Za-z0-9_-]{20,}$/,
+    );
     return attempt.answer.token;
   }
-  assert.fail(
+  expect.fail(
     `the OAuth server answered the login of ${attempt.user} with ${describeOutcome(attempt.answer)}${await explainRefusal(world, attempt)}`,
   );
 }
@@ -80,7 +83,7 @@ export async function assertTokenIsAdmin(world: RhoaiWorld): Promise<void> {
   const token = await assertAccessToken(world);
   const { user } = lastLogin(world);
   const me = await withTokenClient(world, user, token, whoami);
-  assert.equal(me.name, user, `with the new access token, users/~ (oc whoami) answers "${me.name}", not ${user}`);
+  expect(me.name, `with the new access token, users/~ (oc whoami) answers "${me.name}", not ${user}`).to.equal(user);
   world.report.text('whoami', `with the new access token the API server knows ${me.name} (groups: ${me.groups.join(', ') || 'none'})`);
 }
 
@@ -89,24 +92,21 @@ export async function assertUserAndIdentity(world: RhoaiWorld): Promise<void> {
   const { user } = await adminCredentials(world);
   const identityName = `${world.settings.htpasswdProvider}:${user}`;
   const userObj = await world.cluster.get({ apiVersion: 'user.openshift.io/v1', kind: 'User', name: user });
-  assert.ok(userObj, `there is no User ${user}: the OAuth server creates it on the first login (mappingMethod claim)`);
-  assert.ok(
+  expectOk(userObj, `there is no User ${user}: the OAuth server creates it on the first login (mappingMethod claim)`);
+  expectOk(
     (userObj.identities ?? []).includes(identityName),
     `User ${user} is mapped to ${JSON.stringify(userObj.identities ?? [])}, not to ${identityName}`,
   );
   const identity = await world.cluster.get({ apiVersion: 'user.openshift.io/v1', kind: 'Identity', name: identityName });
-  assert.ok(identity, `there is no Identity ${identityName}`);
-  assert.equal(
-    identity.providerName,
+  expectOk(identity, `there is no Identity ${identityName}`);
+  expect(identity.providerName, `Identity ${identityName} names the provider ${identity.providerName}`).to.equal(
     world.settings.htpasswdProvider,
-    `Identity ${identityName} names the provider ${identity.providerName}`,
   );
-  assert.equal(identity.user?.name, user, `Identity ${identityName} points at User ${identity.user?.name}`);
-  assert.equal(
+  expect(identity.user?.name, `Identity ${identityName} points at User ${identity.user?.name}`).to.equal(user);
+  expect(
     identity.user?.uid,
-    userObj.metadata.uid,
     `Identity ${identityName} points at another User ${user} (uid ${identity.user?.uid}, the User's is ${userObj.metadata.uid})`,
-  );
+  ).to.equal(userObj.metadata.uid);
   world.report.text('user and identity', `User ${user} (uid ${userObj.metadata.uid}) ↔ Identity ${identityName}`);
 }
 
@@ -115,8 +115,8 @@ export async function assertWrongPasswordRefused(world: RhoaiWorld): Promise<voi
   const { user, password } = await adminCredentials(world);
   const attempt = await challengingLogin(world, user, wrongPassword(password));
   world.report.text('wrong password', `as ${user} with a wrong password: ${describeOutcome(attempt.answer)}`);
-  assert.ok(
+  expect(
     attempt.answer.kind === 'refused' && attempt.answer.status === 401,
     `the OAuth server answered a wrong password for ${user} with ${describeOutcome(attempt.answer)}, not 401: it must refuse it`,
-  );
+  ).to.equal(true);
 }

@@ -1,7 +1,8 @@
 // cluster-admin for the new user (INS-ADM-05): as the current user (kubeadmin or whoever the
 // kubeconfig logs in as), a ClusterRoleBinding to ClusterRole cluster-admin, server-side applied;
 // then, with the new user's own token (INS-ADM-06), the proof that it acts as cluster-admin.
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
+import { expectOk } from '../core/expect';
 import { createHash } from 'node:crypto';
 import type { ObjectRef } from '../core/cluster';
 import type { RhoaiWorld } from '../core/world';
@@ -45,17 +46,16 @@ export async function assertBindingGrantsClusterAdmin(world: RhoaiWorld): Promis
   const { user } = await adminCredentials(world);
   const ref = bindingRef(user);
   const binding = await world.cluster.get(ref);
-  assert.ok(binding, `there is no ClusterRoleBinding ${ref.name}`);
-  assert.deepEqual(
+  expectOk(binding, `there is no ClusterRoleBinding ${ref.name}`);
+  expect(
     { kind: binding.roleRef?.kind, name: binding.roleRef?.name },
-    { kind: 'ClusterRole', name: 'cluster-admin' },
     `ClusterRoleBinding ${ref.name} binds ${binding.roleRef?.kind} ${binding.roleRef?.name}, not ClusterRole cluster-admin`,
-  );
+  ).to.deep.equal({ kind: 'ClusterRole', name: 'cluster-admin' });
   const subjects: { kind?: string; name?: string }[] = binding.subjects ?? [];
-  assert.ok(
+  expect(
     subjects.some((s) => s.kind === 'User' && s.name === user),
     `ClusterRoleBinding ${ref.name} does not name User ${user} (subjects: ${JSON.stringify(subjects)})`,
-  );
+  ).to.equal(true);
 }
 
 /** `oc auth can-i '*' '*' --all-namespaces --as=<user>`, asked by the current user as a SubjectAccessReview. */
@@ -80,7 +80,7 @@ export async function assertUserMayDoAnything(world: RhoaiWorld): Promise<void> 
     const why = grants
       ? `, although ClusterRoleBinding ${binding!.metadata.name} grants ClusterRole cluster-admin to User ${user}: the API server's authorizer does not honour that binding`
       : `: no ClusterRoleBinding ${bindingName(user)} grants ClusterRole cluster-admin to User ${user}`;
-    assert.fail(
+    expect.fail(
       `${user} may not do everything on every resource (oc auth can-i '*' '*' --as=${user})${review?.status?.reason ? ` (${review.status.reason})` : ''}${why}`,
     );
   }
@@ -107,7 +107,7 @@ export async function assertTokenMayDoAnything(world: RhoaiWorld): Promise<void>
       stored && !scopes.includes('user:full')
         ? `the OAuth server granted the token the scopes [${scopes.join(' ')}], not user:full, so it may act only within them`
         : 'the user is not cluster-admin';
-    assert.fail(
+    expect.fail(
       `logged in as ${user}, oc auth can-i '*' '*' --all-namespaces answers no${answer.reason ? ` (${answer.reason})` : ''}: ${why}`,
     );
   }
@@ -122,7 +122,7 @@ export async function assertTokenListsNodes(world: RhoaiWorld): Promise<void> {
   const { user } = await adminCredentials(world);
   const token = await assertAccessToken(world);
   const nodes = await withTokenClient(world, user, token, (client) => client.list({ apiVersion: 'v1', kind: 'Node' }));
-  assert.ok(nodes.length > 0, `logged in as ${user}, oc get nodes lists no node`);
+  expect(nodes.length > 0, `logged in as ${user}, oc get nodes lists no node`).to.equal(true);
   world.report.text('nodes as the admin', `logged in as ${user}, oc get nodes: ${nodes.map((n) => n.metadata.name).join(', ')}`);
   // Issue 17 finding 10: the login proves the new admin works; it does not switch the run over to it.
   const me = await whoami(world.cluster);

@@ -1,7 +1,8 @@
 // `oc login` (INS-LOGIN-01): the harness is logged in through the kubeconfig's current context
 // (written by `oc login`, or the twin's). Proven as a person would check it: `oc whoami` (users/~),
 // `oc whoami --show-server`, and which kind of credential the context holds — never the credential.
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
+import { expectOk } from '../core/expect';
 import type { User } from '@kubernetes/client-node';
 import { session } from '../core/session';
 import type { RhoaiWorld } from '../core/world';
@@ -41,18 +42,16 @@ export async function recordCurrentLogin(world: RhoaiWorld): Promise<void> {
 
 function currentLogin(world: RhoaiWorld): NonNullable<RhoaiWorld['facts']['currentLogin']> {
   const login = world.facts.currentLogin;
-  assert.ok(login, 'the login was not read: a step "the harness is logged in with the kubeconfig\'s current context" must come first');
+  expectOk(login, 'the login was not read: a step "the harness is logged in with the kubeconfig\'s current context" must come first');
   return login;
 }
 
 /** `oc whoami`: users/~ names an authenticated user. */
 export async function assertWhoami(world: RhoaiWorld): Promise<void> {
   const me = await whoami(world.cluster);
-  assert.ok(me.name, 'users/~ (oc whoami) names no user');
-  assert.notEqual(
-    me.name,
+  expectOk(me.name, 'users/~ (oc whoami) names no user');
+  expect(me.name, 'the API server sees the harness as system:anonymous: the kubeconfig credential was not accepted').to.not.equal(
     'system:anonymous',
-    'the API server sees the harness as system:anonymous: the kubeconfig credential was not accepted',
   );
   world.report.text('oc whoami', `${me.name} (groups: ${me.groups.join(', ') || 'none'})`);
 }
@@ -61,15 +60,15 @@ export async function assertWhoami(world: RhoaiWorld): Promise<void> {
 export async function assertShowServer(world: RhoaiWorld): Promise<void> {
   const login = currentLogin(world);
   const server = await world.cluster.server();
-  assert.equal(server, login.server, `the harness talks to ${server}, not to ${login.server} of context ${login.context}`);
+  expect(server, `the harness talks to ${server}, not to ${login.server} of context ${login.context}`).to.equal(login.server);
   const version = await world.cluster.request<{ gitVersion?: string }>({ method: 'GET', path: '/version' });
-  assert.ok(version?.gitVersion, `${server}/version names no gitVersion`);
+  expectOk(version?.gitVersion, `${server}/version names no gitVersion`);
   world.report.text('oc whoami --show-server', `${server} (Kubernetes ${version.gitVersion})`);
 }
 
 /** The context holds a credential of a known kind (a token, a client certificate, a user and password, a plugin). */
 export function assertCredentialKind(world: RhoaiWorld): void {
   const login = currentLogin(world);
-  assert.notEqual(login.credential, 'none', `the kubeconfig user of context ${login.context} holds no credential: run oc login`);
+  expect(login.credential, `the kubeconfig user of context ${login.context} holds no credential: run oc login`).to.not.equal('none');
   world.report.text('credential', `context ${login.context} logs in with ${login.credential}`);
 }

@@ -2,7 +2,8 @@
 // (mode 0600) under RHOAI_WORK_DIR/access/. It is generated material and reused while it is valid:
 // an entry that verifies against the password is kept; without one, a verifying entry already in
 // the cluster's Secret is adopted; only then is a new bcrypt hash made. Other users' lines stay.
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
+import { expectOk } from '../core/expect';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensureWorkDir } from '../core/target/connect';
@@ -64,20 +65,20 @@ export async function ensureHtpasswdFile(
 export async function assertHtpasswdEntry(world: RhoaiWorld): Promise<void> {
   const { user, password } = await adminCredentials(world);
   const file = readHtpasswdFile(world);
-  assert.ok(file.text, `the htpasswd file ${file.path} does not exist`);
+  expectOk(file.text, `the htpasswd file ${file.path} does not exist`);
   const hash = htpasswdEntries(file.text).get(user);
-  assert.ok(hash, `the htpasswd file ${file.path} has no entry for ${user}`);
-  assert.match(hash, /^\$2y\$\d\d\$/, `the entry for ${user} in ${file.path} is not a $2y$ bcrypt hash (as htpasswd -B writes it)`);
-  assert.ok(verifies(hash, password), `the entry for ${user} in ${file.path} does not verify against the admin password`);
+  expectOk(hash, `the htpasswd file ${file.path} has no entry for ${user}`);
+  expect(hash, `the entry for ${user} in ${file.path} is not a $2y$ bcrypt hash (as htpasswd -B writes it)`).to.match(/^\$2y\$\d\d\$/);
+  expect(verifies(hash, password), `the entry for ${user} in ${file.path} does not verify against the admin password`).to.equal(true);
 }
 
 /** The file is private: mode 0600, in a directory others cannot read. */
 export function assertHtpasswdFilePrivate(world: RhoaiWorld): void {
   const file = readHtpasswdFile(world);
-  assert.ok(file.text, `the htpasswd file ${file.path} does not exist`);
-  assert.equal(file.mode, 0o600, `the htpasswd file ${file.path} has mode ${file.mode?.toString(8)}, not 600: it holds password hashes`);
+  expectOk(file.text, `the htpasswd file ${file.path} does not exist`);
+  expect(file.mode, `the htpasswd file ${file.path} has mode ${file.mode?.toString(8)}, not 600: it holds password hashes`).to.equal(0o600);
   const dirMode = fs.statSync(path.dirname(file.path)).mode & 0o777;
-  assert.equal(dirMode & 0o077, 0, `the directory of ${file.path} has mode ${dirMode.toString(8)}: others can read it`);
+  expect(dirMode & 0o077, `the directory of ${file.path} has mode ${dirMode.toString(8)}: others can read it`).to.equal(0);
 }
 
 /** Writes a file readable by its owner only, atomically (a temporary file in the same directory, then a rename). */

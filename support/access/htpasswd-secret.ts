@@ -3,7 +3,8 @@
 // makes it. An existing Secret keeps its other users: only the admin user's entry is added or
 // replaced, and when that entry already verifies against the password nothing is written (a
 // rewrite would make the authentication operator roll the OAuth server out again).
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
+import { expectOk } from '../core/expect';
 import { ApiError, type KObject, type ObjectRef } from '../core/cluster';
 import type { RhoaiWorld } from '../core/world';
 import { adminCredentials, entryVerifies } from './admin-password';
@@ -59,7 +60,7 @@ async function mergeAdminEntry(world: RhoaiWorld): Promise<'created' | 'updated'
     return 'unchanged';
   }
   const ours = htpasswdEntries(readHtpasswdFile(world).text).get(user);
-  assert.ok(
+  expectOk(
     ours && entryVerifies(world, ours, password),
     `the htpasswd file ${readHtpasswdFile(world).path} has no entry for ${user} that verifies against its password: create it first (INS-ADM-01)`,
   );
@@ -84,30 +85,30 @@ export async function assertSecretHoldsAdmin(world: RhoaiWorld): Promise<void> {
   const { user, password } = await adminCredentials(world);
   const ref = htpasswdSecretRef(world);
   const { secret, text } = await readHtpasswdSecret(world);
-  assert.ok(secret, `there is no Secret ${ref.namespace}/${ref.name}`);
-  assert.equal(secret.type ?? 'Opaque', 'Opaque', `Secret ${ref.namespace}/${ref.name} has type ${secret.type}, not Opaque`);
-  assert.ok(
+  expectOk(secret, `there is no Secret ${ref.namespace}/${ref.name}`);
+  expect(secret.type ?? 'Opaque', `Secret ${ref.namespace}/${ref.name} has type ${secret.type}, not Opaque`).to.equal('Opaque');
+  expect(
     HTPASSWD_KEY in (secret.data ?? {}),
     `Secret ${ref.namespace}/${ref.name} has no key "${HTPASSWD_KEY}" (keys: ${Object.keys(secret.data ?? {}).join(', ') || 'none'}): the HTPasswd identity provider reads that key`,
-  );
+  ).to.equal(true);
   const hash = htpasswdEntries(text).get(user);
-  assert.ok(hash, `Secret ${ref.namespace}/${ref.name} has no htpasswd entry for ${user}`);
-  assert.ok(isBcrypt(hash), `the entry for ${user} in Secret ${ref.namespace}/${ref.name} is not a bcrypt hash`);
-  assert.ok(
+  expectOk(hash, `Secret ${ref.namespace}/${ref.name} has no htpasswd entry for ${user}`);
+  expect(isBcrypt(hash), `the entry for ${user} in Secret ${ref.namespace}/${ref.name} is not a bcrypt hash`).to.equal(true);
+  expect(
     entryVerifies(world, hash, password),
     `the entry for ${user} in Secret ${ref.namespace}/${ref.name} does not verify against the admin password`,
-  );
+  ).to.equal(true);
 }
 
 /** Every user the Secret had before this scenario still has the same entry (except the admin user, whose entry may be replaced). */
 export async function assertOtherUsersKept(world: RhoaiWorld): Promise<number> {
   const before = world.facts.htpasswdSecretBefore;
-  assert.ok(before, 'the htpasswd Secret was not read before it was changed: a step "I create the htpasswd secret ..." must come first');
+  expectOk(before, 'the htpasswd Secret was not read before it was changed: a step "I create the htpasswd secret ..." must come first');
   const ref = htpasswdSecretRef(world);
   const now = htpasswdEntries((await readHtpasswdSecret(world)).text);
   const others = [...before].filter(([u]) => u !== world.settings.adminUser);
   const lost = others.filter(([u, hash]) => now.get(u) !== hash).map(([u]) => u);
-  assert.deepEqual(lost, [], `Secret ${ref.namespace}/${ref.name} lost or changed the entries of ${lost.join(', ')}`);
+  expect(lost, `Secret ${ref.namespace}/${ref.name} lost or changed the entries of ${lost.join(', ')}`).to.deep.equal([]);
   world.report.text(
     'other htpasswd users',
     others.length

@@ -12,7 +12,8 @@
 // oauth-openshift Deployment still rolls: so the wait needs Progressing to have settled after the
 // last change of the configuration, then the Deployment fully rolled out; the login of INS-ADM-04
 // is the real proof.
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
+import { expectOk } from '../core/expect';
 import { ApiError, conditionOf, type KObject, type ObjectRef } from '../core/cluster';
 import type { RhoaiWorld } from '../core/world';
 import { htpasswdSecretRef } from './htpasswd-secret';
@@ -49,7 +50,7 @@ export async function addIdentityProvider(world: RhoaiWorld): Promise<'added' | 
   const ours = desiredProvider(world);
   for (let attempt = 1; ; attempt++) {
     const oauth = await world.cluster.get(OAUTH_CLUSTER);
-    assert.ok(oauth, 'there is no OAuth "cluster" (config.openshift.io/v1): is this an OpenShift cluster?');
+    expectOk(oauth, 'there is no OAuth "cluster" (config.openshift.io/v1): is this an OpenShift cluster?');
     const current: KObject[] | undefined = oauth.spec?.identityProviders;
     world.facts.identityProvidersBefore = current ?? [];
     const same = (current ?? []).find((p) => p.name === ours.name);
@@ -92,17 +93,16 @@ function assertCompatible(world: RhoaiWorld, found: KObject): void {
     found.htpasswd?.fileData?.name !== world.settings.htpasswdSecret && `it reads Secret ${found.htpasswd?.fileData?.name ?? '(none)'}`,
     (found.mappingMethod ?? 'claim') !== 'claim' && `its mappingMethod is ${found.mappingMethod}`,
   ].filter(Boolean);
-  assert.deepEqual(
+  expect(
     differences,
-    [],
     `OAuth cluster already has an identity provider named ${found.name}, but ${differences.join(' and ')} (wanted ${want}): the harness does not change a provider it did not make; set RHOAI_HTPASSWD_PROVIDER and RHOAI_HTPASSWD_SECRET to match it, or choose another name`,
-  );
+  ).to.deep.equal([]);
 }
 
 /** OAuth cluster lists our provider, and every provider it had before, unchanged and in their order. */
 export async function assertProvidersMerged(world: RhoaiWorld): Promise<void> {
   const before = world.facts.identityProvidersBefore;
-  assert.ok(
+  expectOk(
     before,
     'the identity providers were not read before the change: a step "I add the HTPasswd identity provider ..." must come first',
   );
@@ -110,19 +110,15 @@ export async function assertProvidersMerged(world: RhoaiWorld): Promise<void> {
   const now: KObject[] = oauth?.spec?.identityProviders ?? [];
   const ours = desiredProvider(world);
   const mine = now.find((p) => p.name === ours.name);
-  assert.ok(mine, `OAuth cluster has no identity provider ${ours.name} (it has: ${now.map((p) => p.name).join(', ') || 'none'})`);
-  assert.equal(mine.type, 'HTPasswd', `identity provider ${ours.name} has type ${mine.type}`);
-  assert.equal(
-    mine.htpasswd?.fileData?.name,
+  expectOk(mine, `OAuth cluster has no identity provider ${ours.name} (it has: ${now.map((p) => p.name).join(', ') || 'none'})`);
+  expect(mine.type, `identity provider ${ours.name} has type ${mine.type}`).to.equal('HTPasswd');
+  expect(mine.htpasswd?.fileData?.name, `identity provider ${ours.name} reads Secret ${mine.htpasswd?.fileData?.name}`).to.equal(
     world.settings.htpasswdSecret,
-    `identity provider ${ours.name} reads Secret ${mine.htpasswd?.fileData?.name}`,
   );
-  assert.equal(mine.mappingMethod ?? 'claim', 'claim', `identity provider ${ours.name} has mappingMethod ${mine.mappingMethod}`);
+  expect(mine.mappingMethod ?? 'claim', `identity provider ${ours.name} has mappingMethod ${mine.mappingMethod}`).to.equal('claim');
   const others = now.filter((p) => p.name !== ours.name);
-  assert.deepEqual(
-    others,
+  expect(others, "OAuth cluster's other identity providers changed: they must be kept as they were").to.deep.equal(
     before.filter((p) => p.name !== ours.name),
-    "OAuth cluster's other identity providers changed: they must be kept as they were",
   );
   world.report.text(
     'other identity providers',

@@ -5,6 +5,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { ClusterClient, ClusterConnection } from '../core/cluster';
 import { session } from '../core/session';
 import type { RhoaiWorld } from '../core/world';
+import { defaultWaitMs } from '../rhoai/names';
 
 /** Runs `fn` with a client that authenticates with `token`; its connections are closed afterwards. */
 export async function withTokenClient<T>(
@@ -35,7 +36,7 @@ export async function withTokenClient<T>(
   });
   const connection = new ClusterConnection(kubeConfig);
   try {
-    return await fn(new ClusterClient(connection, { defaultTimeoutMs: world.settings.waitTimeoutSeconds * 1000 }));
+    return await fn(new ClusterClient(connection, { defaultTimeoutMs: defaultWaitMs(world.settings) }));
   } finally {
     connection.close();
   }
@@ -50,16 +51,4 @@ export async function whoami(client: ClusterClient): Promise<{ name: string; gro
   return { name: user?.metadata?.name ?? '', groups: user?.groups ?? [] };
 }
 
-/** `oc auth can-i <verb> <resource>` (all groups, cluster-wide) with that client: a SelfSubjectAccessReview. */
-export async function canI(client: ClusterClient, verb = '*', resource = '*', group = '*'): Promise<{ allowed: boolean; reason?: string }> {
-  const review = await client.request<{ status?: { allowed?: boolean; reason?: string } }>({
-    method: 'POST',
-    path: '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
-    body: {
-      apiVersion: 'authorization.k8s.io/v1',
-      kind: 'SelfSubjectAccessReview',
-      spec: { resourceAttributes: { verb, group, resource } },
-    },
-  });
-  return { allowed: review?.status?.allowed === true, reason: review?.status?.reason };
-}
+export { canI } from '../core/cluster/can-i';

@@ -11,7 +11,8 @@
 // Each step changes default-dsci's spec.trustedCABundle by server-side apply of those two fields
 // only, under the field manager that set them at install; the scenario ends with the install's
 // state (Managed, the custom CA) so that a later run finds what it left.
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
+import { expectOk } from '../core/expect';
 import { describeRef, type KObject, type ObjectRef } from '../core/cluster';
 import { waitForListExplained, waitForObjectExplained } from '../core/cluster/explained-wait';
 import { applyAlongsideOwnedFields } from '../core/cluster/owned-fields';
@@ -37,14 +38,14 @@ const BUNDLE_SELECTORS = { fieldSelector: `metadata.name=${CA_CONFIG_MAP}` };
 
 function customCaOf(world: RhoaiWorld): CustomCa {
   const ca = world.facts.customCa;
-  assert.ok(ca, 'no custom CA certificates in this scenario: a step "Given the custom CA certificates ..." must come first');
+  expectOk(ca, 'no custom CA certificates in this scenario: a step "Given the custom CA certificates ..." must come first');
   return ca;
 }
 
 /** Sets spec.trustedCABundle of DSCI `name` to `state` with `pem` and waits until the DSCI says so. */
 export async function setTrustState(world: RhoaiWorld, name: string, state: TrustState, pem: string): Promise<KObject> {
   const live = await world.cluster.get(dsciRef(name));
-  assert.ok(live, `DSCInitialization ${name} does not exist`);
+  expectOk(live, `DSCInitialization ${name} does not exist`);
   const [desired] = world.render('advanced/dsci-trusted-ca-bundle-state', {
     name,
     applicationsNamespace: live.spec.applicationsNamespace,
@@ -52,11 +53,10 @@ export async function setTrustState(world: RhoaiWorld, name: string, state: Trus
     customCABundle: pem,
   });
   const applied = await applyAlongsideOwnedFields(world.cluster, desired!, { force: true });
-  assert.equal(
+  expect(
     applied.spec?.trustedCABundle?.managementState,
-    state,
     `DSCInitialization ${name} kept trustedCABundle.managementState ${applied.spec?.trustedCABundle?.managementState} after the apply of ${state}`,
-  );
+  ).to.equal(state);
   return applied;
 }
 
@@ -67,7 +67,7 @@ export async function setTrust(world: RhoaiWorld, name: string, state: TrustStat
   if (state === 'Unmanaged') {
     const cluster = await world.cluster.get(CLUSTER_BUNDLE);
     const extra = certificatesOf(cluster?.data?.['ca-bundle.crt'] ?? '').find((c) => !fingerprints(ca.pem).includes(c.fingerprint256));
-    assert.ok(extra, `${describeRef(CLUSTER_BUNDLE)} holds no certificate besides the custom CA: nothing to change the bundle to`);
+    expectOk(extra, `${describeRef(CLUSTER_BUNDLE)} holds no certificate besides the custom CA: nothing to change the bundle to`);
     pem = ca.pem + extra.toString();
     world.facts.unmanagedBundle = pem;
     const cms = await world.cluster.list(ALL_BUNDLES, BUNDLE_SELECTORS);
@@ -107,7 +107,7 @@ export function assertBundleBack(world: RhoaiWorld): Promise<void> {
 export async function assertBundlesKept(world: RhoaiWorld, dsci: string): Promise<void> {
   const ca = customCaOf(world);
   const kept = world.facts.keptConfigMaps;
-  assert.ok(kept?.size, 'no odh-trusted-ca-bundle ConfigMap existed when Unmanaged was set: nothing to keep');
+  expectOk(kept?.size, 'no odh-trusted-ca-bundle ConfigMap existed when Unmanaged was set: nothing to keep');
   await waitForObjectExplained(
     world.cluster,
     dsciRef(dsci),

@@ -10,7 +10,7 @@
 // installs, the RHOAI operator included (operator-lifecycle-manager pkg/controller/operators/olm/
 // overrides/initializer.go, pkg/lib/proxy/envvar.go). The scenario then removes the proxy again,
 // and a cleanup does so too when it fails half-way.
-import assert from 'node:assert/strict';
+import { expectOk } from '../core/expect';
 import type { KObject, ObjectRef } from '../core/cluster';
 import { waitForListExplained, waitForObjectExplained } from '../core/cluster/explained-wait';
 import { fingerprints, type CustomCa } from '../install/ca-bundle';
@@ -33,7 +33,7 @@ declare module '../core/world' {
 /** The proxy to configure, or why the scenario does not apply (a cluster that has a proxy of its own, none given). */
 export async function proxyNotApplicable(world: RhoaiWorld): Promise<string | undefined> {
   const live = await world.cluster.get(PROXY);
-  assert.ok(live, 'the cluster has no Proxy "cluster" (config.openshift.io/v1): every OpenShift 4 cluster has one');
+  expectOk(live, 'the cluster has no Proxy "cluster" (config.openshift.io/v1): every OpenShift 4 cluster has one');
   const owned = ((live.metadata.managedFields ?? []) as { manager?: string; fieldsV1?: unknown }[]).some(
     (f: { manager?: string; fieldsV1?: unknown }) =>
       f.manager === 'rhoai-harness' && JSON.stringify(f.fieldsV1 ?? {}).includes('f:httpsProxy'),
@@ -49,7 +49,7 @@ export async function proxyNotApplicable(world: RhoaiWorld): Promise<string | un
 /** user-ca-bundle with the trusted CA, and Proxy cluster spec {httpProxy, httpsProxy, noProxy, trustedCA}. */
 export async function configureProxy(world: RhoaiWorld): Promise<void> {
   const ca = world.facts.customCa;
-  assert.ok(ca, 'no CA certificates for the proxy: the step "Given the custom CA certificates ..." must come first');
+  expectOk(ca, 'no CA certificates for the proxy: the step "Given the custom CA certificates ..." must come first');
   const url = world.settings.clusterProxy ?? TWIN_PROXY;
   const noProxy = world.settings.clusterNoProxy;
   world.onCleanup('remove the cluster-wide proxy', () => removeProxy(world));
@@ -62,7 +62,7 @@ export async function configureProxy(world: RhoaiWorld): Promise<void> {
 
 function proxyOf(world: RhoaiWorld): NonNullable<RhoaiWorld['facts']['clusterProxy']> {
   const p = world.facts.clusterProxy;
-  assert.ok(p, 'the cluster-wide proxy has not been configured in this scenario');
+  expectOk(p, 'the cluster-wide proxy has not been configured in this scenario');
   return p;
 }
 

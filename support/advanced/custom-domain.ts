@@ -15,7 +15,8 @@
 // Each host is reached the way OpenShift exposes the ingress gateway: a passthrough Route in
 // istio-system to istio-ingressgateway; the check is a TLS handshake that trusts only the custom
 // domain's root and must be presented the expected certificate (by fingerprint).
-import assert from 'node:assert/strict';
+import { AssertionError } from 'chai';
+import { expectOk } from '../core/expect';
 import { X509Certificate } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -27,7 +28,7 @@ import { readAppsDomain } from '../gateway/apps-domain';
 import { MESH_NAMESPACE } from '../gateway/gateways';
 import { problemsOf } from '../gateway/handshake';
 import { joinMesh } from '../install/mesh';
-import { checkOpenSsl, runOpenSsl } from '../gateway/openssl';
+import { checkOpenSsl, runOpenSsl, signedWithSanArgs, x509RequestArgs } from '../gateway/openssl';
 import { certificatesOf, describeCertificate, distinguishedName, keyMatchesCertificate } from '../gateway/x509';
 import { matchResolveRule } from '../core/http/resolve-rules';
 import { session } from '../core/session';
@@ -96,30 +97,9 @@ async function leaf(world: World, dir: string, name: string, host: string): Prom
   await runOpenSsl(
     world.settings.openssl,
     [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-sha256',
-      '-days',
-      String(DAYS),
-      '-nodes',
-      '-subj',
-      `/CN=${host}/O=${world.settings.gatewayCertOrganization}`,
-    ].concat([
-      '-extensions',
-      'san',
-      '-config',
-      config,
-      '-CA',
-      'root.crt',
-      '-CAkey',
-      'root.key',
-      '-keyout',
-      `${name}.key`,
-      '-out',
-      `${name}.crt`,
-    ]),
+      ...x509RequestArgs(DAYS, `/CN=${host}/O=${world.settings.gatewayCertOrganization}`),
+      ...signedWithSanArgs(config, { cert: 'root.crt', key: 'root.key' }, { key: `${name}.key`, cert: `${name}.crt` }),
+    ],
     dir,
   );
   fs.chmodSync(path.join(dir, `${name}.key`), 0o600);
@@ -142,13 +122,13 @@ export async function customDomainMaterial(world: World): Promise<CustomDomainMa
     await checkOpenSsl(world.settings.openssl);
     await runOpenSsl(
       world.settings.openssl,
-      ['req', '-x509', '-sha256', '-nodes', '-days', String(DAYS * 2), '-newkey', 'rsa:2048', '-subj'].concat([
-        `/O=${world.settings.gatewayCertOrganization}/CN=${domain} root`,
+      [
+        ...x509RequestArgs(DAYS * 2, `/O=${world.settings.gatewayCertOrganization}/CN=${domain} root`),
         '-keyout',
         'root.key',
         '-out',
         'root.crt',
-      ]),
+      ],
       dir,
     );
     fs.chmodSync(path.join(dir, 'root.key'), 0o600);
@@ -156,7 +136,7 @@ export async function customDomainMaterial(world: World): Promise<CustomDomainMa
     made.push('root');
     for (const f of ['wildcard.crt', 'mapped.crt']) fs.rmSync(path.join(dir, f), { force: true });
   }
-  assert.ok(root, `the custom domain's root certificate in ${dir} could not be read back after generating it`);
+  expectOk(root, `the custom domain's root certificate in ${dir} could not be read back after generating it`);
   const issued = (pair: Pair | undefined) => (pair && pair.cert.checkIssued(root.cert) ? pair : undefined);
   let wildcard = issued(read(dir, 'wildcard'));
   if (!wildcard) {
@@ -170,7 +150,7 @@ export async function customDomainMaterial(world: World): Promise<CustomDomainMa
     mapped = read(dir, 'mapped');
     made.push('mapped host');
   }
-  assert.ok(wildcard && mapped, `the certificates in ${dir} could not be read back after generating them`);
+  expectOk(wildcard && mapped, `the certificates in ${dir} could not be read back after generating them`);
   world.secret(wildcard.keyPem, 'custom domain wildcard key');
   world.secret(mapped.keyPem, 'mapped host key');
   world.secret(root.keyPem, 'custom domain root key');
@@ -268,7 +248,7 @@ async function assertPresented(world: World, host: string, expected: X509Certifi
       if (problems.length || got.error)
         problem = `the certificate presented for ${host}: ${[...problems, got.error].filter(Boolean).join('; ')}`;
     }
-    if (problem) throw Object.assign(new assert.AssertionError({ message: problem }), { transient: true });
+    if (problem) throw Object.assign(new AssertionError(problem), { transient: true });
     return got;
   }, HANDSHAKE_RETRY);
   world.report.text(
@@ -324,7 +304,7 @@ export async function createDomainMapping(world: World, namespace: string, secre
 
 function mappingOf(world: World): { namespace: string; host: string; secret: string } {
   const dm = world.facts.domainMapping;
-  assert.ok(dm, 'no DomainMapping in this scenario: the step that creates it must come first');
+  expectOk(dm, 'no DomainMapping in this scenario: the step that creates it must come first');
   return dm;
 }
 
@@ -332,7 +312,7 @@ function mappingOf(world: World): { namespace: string; host: string; secret: str
 export async function assertDomainMappingReady(world: World): Promise<void> {
   const { namespace, host, secret } = mappingOf(world);
   const live = await world.cluster.get({ apiVersion: 'v1', kind: 'Secret', name: secret, namespace });
-  assert.ok(
+  expectOk(
     live?.metadata.labels?.[CERT_UID_LABEL],
     `Secret ${namespace}/${secret} lacks the label ${CERT_UID_LABEL}: net-istio's filtered informer would not see it`,
   );

@@ -8,7 +8,7 @@
 // reads the result in the Deployments it renders, checks that what RHOAI serves through the mesh
 // still works, and then re-applies the documented SMCP (the install's own apply), so the cluster is
 // as the installer left it.
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
 import type { KObject } from '../core/cluster';
 import { waitForObjectExplained } from '../core/cluster/explained-wait';
 import { applyAlongsideOwnedFields } from '../core/cluster/owned-fields';
@@ -27,11 +27,10 @@ const deploymentRef = (name: string, namespace: string) => ({ apiVersion: 'apps/
 export async function customize(world: RhoaiWorld, name: string, namespace: string): Promise<KObject> {
   const [desired] = world.render('advanced/smcp-customizations', { name, namespace, ...CUSTOM });
   const applied = await applyAlongsideOwnedFields(world.cluster, desired!);
-  assert.equal(
+  expect(
     applied.spec?.gateways?.ingress?.runtime?.container?.resources?.limits?.memory,
-    CUSTOM.ingressResources.limits.memory,
     `the API server dropped spec.gateways.ingress.runtime.container.resources of ServiceMeshControlPlane ${namespace}/${name}: the CRD on the cluster does not know the field`,
-  );
+  ).to.equal(CUSTOM.ingressResources.limits.memory);
   return waitForControlPlaneReady(world, name, namespace);
 }
 
@@ -97,16 +96,15 @@ export async function assertCustomizationsObserved(world: RhoaiWorld, name: stri
 export async function assertTelemetryOff(world: RhoaiWorld, namespace: string): Promise<void> {
   const deployments = await world.cluster.list({ apiVersion: 'apps/v1', kind: 'Deployment', namespace });
   const addons = deployments.map((d) => d.metadata.name!).filter((n) => /^(jaeger|kiali|grafana|prometheus)/.test(n));
-  assert.deepEqual(addons, [], `tracing and the addons are off in the SMCP, yet ${namespace} runs ${addons.join(', ')}`);
+  expect(addons, `tracing and the addons are off in the SMCP, yet ${namespace} runs ${addons.join(', ')}`).to.deep.equal([]);
 }
 
 /** Re-applies the documented SMCP (the installer's apply): the customizations are gone, and it is ready again. */
 export async function restoreDocumented(world: RhoaiWorld, name: string, namespace: string): Promise<void> {
   await createControlPlane(world, name, namespace);
   const smcp = await waitForControlPlaneReady(world, name, namespace);
-  assert.equal(
+  expect(
     smcp.spec?.runtime?.components?.pilot,
-    undefined,
     `ServiceMeshControlPlane ${namespace}/${name} still has spec.runtime.components.pilot after the documented SMCP was applied again`,
-  );
+  ).to.equal(undefined);
 }

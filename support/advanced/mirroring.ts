@@ -10,7 +10,8 @@
 // back from the MachineConfig 99-<pool>-generated-registries the pool has rolled out.
 // The mirror set changes every node (on a real cluster the pools roll): the scenario is opt-in and
 // removes its mirror set at its end, and in a cleanup when it fails half-way.
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
+import { expectOk } from '../core/expect';
 import type { KObject, ObjectRef } from '../core/cluster';
 import { waitForObjectExplained } from '../core/cluster/explained-wait';
 import { session } from '../core/session';
@@ -64,7 +65,7 @@ export function mirrorOf(repository: string, registry: string): string {
 export async function planMirror(world: RhoaiWorld): Promise<MirrorPlan> {
   const subs = await world.cluster.list({ apiVersion: 'operators.coreos.com/v1alpha1', kind: 'Subscription' });
   const sub = subs.find((s) => s.spec?.name === 'rhods-operator');
-  assert.ok(sub?.status?.installedCSV, 'the rhods-operator Subscription has no installed CSV: install the operator first (@req.INS-OP-03)');
+  expectOk(sub?.status?.installedCSV, 'the rhods-operator Subscription has no installed CSV: install the operator first (@req.INS-OP-03)');
   const csv = await world.cluster.get({
     apiVersion: 'operators.coreos.com/v1alpha1',
     kind: 'ClusterServiceVersion',
@@ -72,16 +73,15 @@ export async function planMirror(world: RhoaiWorld): Promise<MirrorPlan> {
     namespace: sub.metadata.namespace,
   });
   const related = (csv?.spec?.relatedImages ?? []) as { name?: string; image: string }[];
-  assert.ok(
+  expectOk(
     related.length,
     `ClusterServiceVersion ${sub.status.installedCSV} lists no spec.relatedImages: nothing says which images to mirror`,
   );
   const notByDigest = related.filter((r) => !r.image.includes('@sha256:'));
-  assert.deepEqual(
+  expect(
     notByDigest.map((r) => r.image),
-    [],
     'relatedImages that are not digest references cannot be served from a digest mirror',
-  );
+  ).to.deep.equal([]);
   const registry = world.settings.mirrorRegistry ?? TWIN_MIRROR;
   const repositories = [...new Set(related.map((r) => repositoryOf(r.image)))].sort();
   const plan: MirrorPlan = {
@@ -105,7 +105,7 @@ export async function planMirror(world: RhoaiWorld): Promise<MirrorPlan> {
 
 function planOf(world: RhoaiWorld): MirrorPlan {
   const plan = world.facts.mirrorPlan;
-  assert.ok(plan, 'no mirror plan in this scenario: the step that lists the images to mirror must come first');
+  expectOk(plan, 'no mirror plan in this scenario: the step that lists the images to mirror must come first');
   return plan;
 }
 

@@ -1,4 +1,5 @@
 // Where the project lives on disk, so that the harness finds fixtures/ and twin/ wherever it is run from.
+// Every path here is absolute; displayPath shortens one for messages.
 import * as path from 'node:path';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');

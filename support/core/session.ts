@@ -1,8 +1,7 @@
 // Process-wide infrastructure of a run: the settings, the redactor, and the target (a cluster, or
 // the twin this process may have started). Scenario state does not live here; it lives in the World.
-import { randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { keptPassword } from './kept-password';
 import type { ClusterConnection } from './cluster';
 import { ClusterClient, Plan } from './cluster';
 import { loadSettings, secretSettingValues, type Settings } from './config';
@@ -80,14 +79,7 @@ export class Session {
       throw new Error('RHOAI_ADMIN_PASSWORD is not set: this step needs the admin password on a real cluster (at least 8 characters)');
     }
     const file = path.join(ensureWorkDir(settings.workDir), 'admin-password');
-    let password: string;
-    try {
-      password = randomBytes(18).toString('base64url');
-      fs.writeFileSync(file, password, { flag: 'wx', mode: 0o600 });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      password = fs.readFileSync(file, 'utf8').trim();
-    }
+    const password = keptPassword(file);
     this.redactor.addSecret(password, 'admin password');
     return password;
   }

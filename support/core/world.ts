@@ -7,6 +7,7 @@ import type { Settings } from './config';
 import { renderFixture, type FixtureVariables } from './fixtures';
 import { ReportAttachments, type AttachOptions } from './report/attachments';
 import { session } from './session';
+import { defaultWaitMs } from '../rhoai/names';
 
 export type Cleanup = () => Promise<unknown>;
 
@@ -40,7 +41,7 @@ export class RhoaiWorld extends World {
     this.settings = session.settings();
     this.report = new ReportAttachments((data, attachOptions) => this.attach(data, attachOptions), session.redactor);
     const base = new ClusterClient(() => session.connection(), {
-      defaultTimeoutMs: this.settings.waitTimeoutSeconds * 1000,
+      defaultTimeoutMs: defaultWaitMs(this.settings),
       plan: this.settings.plan ? session.plan : undefined,
     });
     this.cluster = base.withObserver({

@@ -15,7 +15,8 @@
 // carries the wildcard certificate and the root), so that re-running the installer from another
 // checkout neither rotates the gateway certificate nor changes the custom CA bundle. Private keys
 // are files (0600) and registered with world.secret(); they are never attached or printed.
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
+import { expectOk } from '../core/expect';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { X509Certificate } from 'node:crypto';
@@ -24,7 +25,7 @@ import { ensureWorkDir } from '../core/target/connect';
 import type { RhoaiWorld } from '../core/world';
 import { commonNameOf, readAppsDomain } from './apps-domain';
 import { withDirectoryLock } from './lock';
-import { checkOpenSsl, runOpenSsl } from './openssl';
+import { checkOpenSsl, runOpenSsl, signedWithSanArgs, x509RequestArgs } from './openssl';
 import {
   certificatesOf,
   daysLeft,
@@ -113,10 +114,10 @@ function insideReports(dir: string): boolean {
 /** INS-GW-01: creates (or keeps) the private directory: mode 0700, never under reports/. */
 export async function createCertificateDirectory(world: GatewayWorld): Promise<string> {
   const facts = await gatewayFacts(world);
-  assert.ok(
+  expect(
     !insideReports(facts.dir),
     `the certificate directory ${facts.dir} would be inside the reports (${REPORTS_DIR}), which are published: set RHOAI_WORK_DIR outside them`,
-  );
+  ).to.equal(true);
   ensureWorkDir(world.settings.workDir);
   for (const dir of [path.dirname(facts.dir), facts.dir]) {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -129,12 +130,12 @@ export async function createCertificateDirectory(world: GatewayWorld): Promise<s
 export async function assertPrivateDirectory(world: GatewayWorld): Promise<string> {
   const { dir } = await gatewayFacts(world);
   const stat = fs.statSync(dir, { throwIfNoEntry: false });
-  assert.ok(stat && stat.isDirectory(), `${dir} is not a directory: create the certificate directory first`);
+  expectOk(stat && stat.isDirectory(), `${dir} is not a directory: create the certificate directory first`);
   const mode = stat.mode & 0o777;
-  assert.equal(mode, 0o700, `${dir} has mode ${mode.toString(8)}, not 700: other users could read the private keys in it`);
+  expect(mode, `${dir} has mode ${mode.toString(8)}, not 700: other users could read the private keys in it`).to.equal(0o700);
   if (typeof process.getuid === 'function')
-    assert.equal(stat.uid, process.getuid(), `${dir} belongs to uid ${stat.uid}, not to this user (${process.getuid()})`);
-  assert.ok(!insideReports(dir), `${dir} is inside the reports directory ${REPORTS_DIR}`);
+    expect(stat.uid, `${dir} belongs to uid ${stat.uid}, not to this user (${process.getuid()})`).to.equal(process.getuid());
+  expect(!insideReports(dir), `${dir} is inside the reports directory ${REPORTS_DIR}`).to.equal(true);
   world.report.text(
     'certificate directory',
     `${dir}: a directory of mode 700 owned by uid ${stat.uid}, outside the reports (${REPORTS_DIR})`,
@@ -188,13 +189,12 @@ export async function writeSanConfig(world: GatewayWorld): Promise<string> {
 export async function assertSanConfig(world: GatewayWorld): Promise<void> {
   const facts = await gatewayFacts(world);
   const file = path.join(facts.dir, FILES.sanConfig);
-  assert.ok(fs.existsSync(file), `${file} does not exist: write the OpenSSL configuration first`);
+  expect(fs.existsSync(file), `${file} does not exist: write the OpenSSL configuration first`).to.equal(true);
   const san = sanOfConfig(fs.readFileSync(file, 'utf8'));
-  assert.equal(
+  expect(
     san,
-    `DNS:*.${facts.domain}`,
     `${file}: [ san ] subjectAltName is ${san ?? 'missing'}, not DNS:*.${facts.domain} (the apps domain the cluster reports)`,
-  );
+  ).to.equal(`DNS:*.${facts.domain}`);
 }
 
 // ---- 3 and 4. the root and the wildcard certificate ----
@@ -291,22 +291,7 @@ function generateRoot(world: GatewayWorld, facts: GatewayFacts): Promise<void> {
   return generate(
     world,
     facts,
-    (out) => [
-      'req',
-      '-x509',
-      '-sha256',
-      '-nodes',
-      '-days',
-      String(ROOT_DAYS),
-      '-newkey',
-      'rsa:2048',
-      '-subj',
-      `/O=${facts.organization}/CN=${facts.commonName}`,
-      '-keyout',
-      out.key,
-      '-out',
-      out.cert,
-    ],
+    (out) => [...x509RequestArgs(ROOT_DAYS, `/O=${facts.organization}/CN=${facts.commonName}`), '-keyout', out.key, '-out', out.cert],
     { key: FILES.rootKey, cert: FILES.rootCert },
   );
 }
@@ -316,28 +301,8 @@ function generateWildcard(world: GatewayWorld, facts: GatewayFacts): Promise<voi
     world,
     facts,
     (out) => [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-sha256',
-      '-days',
-      String(WILDCARD_DAYS),
-      '-nodes',
-      '-subj',
-      `/CN=${facts.commonName}/O=${facts.organization}`,
-      '-extensions',
-      'san',
-      '-config',
-      FILES.sanConfig,
-      '-CA',
-      FILES.rootCert,
-      '-CAkey',
-      FILES.rootKey,
-      '-keyout',
-      out.key,
-      '-out',
-      out.cert,
+      ...x509RequestArgs(WILDCARD_DAYS, `/CN=${facts.commonName}/O=${facts.organization}`),
+      ...signedWithSanArgs(FILES.sanConfig, { cert: FILES.rootCert, key: FILES.rootKey }, out),
     ],
     { key: FILES.wildcardKey, cert: FILES.wildcardCert },
   );
@@ -351,15 +316,14 @@ export async function opensslVerify(world: GatewayWorld): Promise<string> {
   try {
     answer = (await runOpenSsl(world.settings.openssl, ['verify', '-CAfile', FILES.rootCert, FILES.wildcardCert], facts.dir)).stdout.trim();
   } catch (error) {
-    throw new assert.AssertionError({
-      message: `openssl verify -CAfile ${FILES.rootCert} ${FILES.wildcardCert} (in ${facts.dir}) did not verify the wildcard certificate against the root: ${(error as Error).message}`,
-    });
+    expect.fail(
+      `openssl verify -CAfile ${FILES.rootCert} ${FILES.wildcardCert} (in ${facts.dir}) did not verify the wildcard certificate against the root: ${(error as Error).message}`,
+    );
   }
-  assert.equal(
+  expect(
     answer,
-    `${FILES.wildcardCert}: OK`,
     `openssl verify -CAfile ${FILES.rootCert} ${FILES.wildcardCert} answered "${answer}", not "${FILES.wildcardCert}: OK"`,
-  );
+  ).to.equal(`${FILES.wildcardCert}: OK`);
   return answer;
 }
 
@@ -422,7 +386,7 @@ async function ensureRootLocked(world: GatewayWorld, facts: GatewayFacts): Promi
     }
   }
   const root = inspectRoot(facts);
-  assert.ok(!root.problem, `the root certificate in ${facts.dir} is not usable: ${root.problem}`);
+  expect(!root.problem, `the root certificate in ${facts.dir} is not usable: ${root.problem}`).to.equal(true);
   if (root.keyPem) world.secret(root.keyPem, 'gateway root key');
   world.report.text('root certificate', `${facts.root} ${path.join(facts.dir, FILES.rootCert)}: ${describeCertificate(root.cert!)}`);
   return root.cert!;
@@ -434,7 +398,7 @@ export async function ensureWildcardCertificate(world: GatewayWorld): Promise<X5
   await ensureRootCertificate(world);
   return withDirectoryLock(facts.dir, LOCK_TIMEOUT_MS, async () => {
     let root = inspectRoot(facts);
-    assert.ok(!root.problem, `the root certificate in ${facts.dir} is not usable: ${root.problem}`);
+    expect(!root.problem, `the root certificate in ${facts.dir} is not usable: ${root.problem}`).to.equal(true);
     const found = inspectWildcard(facts, root.cert!);
     if (!found.problem) {
       facts.wildcard ??= 'kept';
@@ -448,7 +412,7 @@ export async function ensureWildcardCertificate(world: GatewayWorld): Promise<X5
         await generateRoot(world, facts);
         facts.root = 'generated';
         root = inspectRoot(facts);
-        assert.ok(!root.problem, `the root certificate OpenSSL generated is not usable: ${root.problem}`);
+        expect(!root.problem, `the root certificate OpenSSL generated is not usable: ${root.problem}`).to.equal(true);
         world.secret(root.keyPem!, 'gateway root key');
       }
       world.report.text('wildcard certificate', `generating a new wildcard certificate: ${found.problem}`);
@@ -456,7 +420,7 @@ export async function ensureWildcardCertificate(world: GatewayWorld): Promise<X5
       facts.wildcard = 'generated';
     }
     const wildcard = inspectWildcard(facts, root.cert!);
-    assert.ok(!wildcard.problem, `the wildcard certificate in ${facts.dir} is not usable: ${wildcard.problem}`);
+    expect(!wildcard.problem, `the wildcard certificate in ${facts.dir} is not usable: ${wildcard.problem}`).to.equal(true);
     world.secret(wildcard.keyPem!, 'gateway wildcard key');
     world.report.text(
       'wildcard certificate',
@@ -480,12 +444,12 @@ export async function assertKeyPrivate(world: GatewayWorld, which: 'root' | 'wil
     );
     return;
   }
-  assert.ok(stat && stat.isFile(), `${file} does not exist: generate the ${which} certificate first`);
+  expectOk(stat && stat.isFile(), `${file} does not exist: generate the ${which} certificate first`);
   const mode = stat.mode & 0o777;
-  assert.equal(mode, 0o600, `${file} has mode ${mode.toString(8)}, not 600: the private key is readable by others`);
+  expect(mode, `${file} has mode ${mode.toString(8)}, not 600: the private key is readable by others`).to.equal(0o600);
   if (typeof process.getuid === 'function')
-    assert.equal(stat.uid, process.getuid(), `${file} belongs to uid ${stat.uid}, not to this user`);
-  assert.ok(!insideReports(file), `${file} is inside the reports directory ${REPORTS_DIR}`);
+    expect(stat.uid, `${file} belongs to uid ${stat.uid}, not to this user`).to.equal(process.getuid());
+  expect(!insideReports(file), `${file} is inside the reports directory ${REPORTS_DIR}`).to.equal(true);
   world.report.text(`${which} key`, `${file}: mode 600, owned by uid ${stat.uid}, outside the reports`);
 }
 
@@ -493,23 +457,25 @@ export async function assertKeyPrivate(world: GatewayWorld, which: 'root' | 'wil
 export async function assertRootCertificate(world: GatewayWorld): Promise<void> {
   const facts = await gatewayFacts(world);
   const root = readMaterial(facts.dir, FILES.rootCert, FILES.rootKey);
-  assert.ok(!root.problem, `${facts.dir}: ${root.problem}`);
+  expect(!root.problem, `${facts.dir}: ${root.problem}`).to.equal(true);
   const problem = rootProblem(root.cert!, facts);
-  assert.ok(
+  expect(
     !problem,
     `${path.join(facts.dir, FILES.rootCert)} is not the root certificate the docs make: ${problem} (${describeCertificate(root.cert!)})`,
-  );
+  ).to.equal(true);
   if (root.keyPem !== undefined)
-    assert.ok(keyMatchesCertificate(root.keyPem, root.cert!), `${FILES.rootKey} is not the key of ${FILES.rootCert}`);
+    expect(keyMatchesCertificate(root.keyPem, root.cert!), `${FILES.rootKey} is not the key of ${FILES.rootCert}`).to.equal(true);
 }
 
 /** The wildcard certificate names DNS:*.<apps domain> and is issued by the root. */
 export async function assertWildcardCertificate(world: GatewayWorld): Promise<void> {
   const facts = await gatewayFacts(world);
   const root = readMaterial(facts.dir, FILES.rootCert, FILES.rootKey);
-  assert.ok(!root.problem, `${facts.dir}: ${root.problem}`);
+  expect(!root.problem, `${facts.dir}: ${root.problem}`).to.equal(true);
   const wildcard = inspectWildcard(facts, root.cert!);
-  assert.ok(!wildcard.problem, `${facts.dir}: ${wildcard.problem}${wildcard.cert ? ` (${describeCertificate(wildcard.cert)})` : ''}`);
+  expect(!wildcard.problem, `${facts.dir}: ${wildcard.problem}${wildcard.cert ? ` (${describeCertificate(wildcard.cert)})` : ''}`).to.equal(
+    true,
+  );
 }
 
 /** The material in PEM, after making sure it exists and is valid. */

@@ -5,7 +5,8 @@
 // the credentialName). Hosts are the docs' '*' (see the fixtures for the variants of §15.6).
 // The Gateways select the Service Mesh ingress gateway pods (label knative: ingressgateway, set by
 // the ServiceMeshControlPlane's gateways.ingress.service.metadata.labels), so the mesh comes first.
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
+import { expectOk } from '../core/expect';
 import { hasCondition, UnknownKindError, type KObject, type ObjectRef } from '../core/cluster';
 import type { RhoaiWorld } from '../core/world';
 import { TLS_SECRET } from './certificates';
@@ -30,7 +31,7 @@ async function listOrExplain(world: World, ref: ObjectRef, missing: string): Pro
   try {
     return await world.cluster.list(ref);
   } catch (error) {
-    if (error instanceof UnknownKindError) throw new assert.AssertionError({ message: missing });
+    if (error instanceof UnknownKindError) expect.fail(missing);
     throw error;
   }
 }
@@ -51,7 +52,7 @@ export async function waitForMeshIngressGateway(world: World, namespace = MESH_N
     { apiVersion: 'maistra.io/v2', kind: 'ServiceMeshControlPlane', namespace },
     'the cluster does not serve maistra.io ServiceMeshControlPlanes: the Service Mesh operator is not installed (@req.INS-SM-02)',
   );
-  assert.ok(
+  expectOk(
     planes.length,
     `there is no ServiceMeshControlPlane in ${namespace}, so no ingress gateway for the Gateways to select: create the control plane first (@req.INS-SM-03)`,
   );
@@ -77,19 +78,17 @@ const matches = (selector: Record<string, string> | undefined, labels: Record<st
 /** `oc get svc knative-local-gateway -n istio-system`: selects the gateway pods and sends port 80 to 8081. */
 export async function assertLocalGatewayService(world: World, name = 'knative-local-gateway'): Promise<KObject> {
   const svc = await world.cluster.get(serviceRef(name));
-  assert.ok(svc, `there is no Service ${MESH_NAMESPACE}/${name}`);
-  assert.deepEqual(
+  expectOk(svc, `there is no Service ${MESH_NAMESPACE}/${name}`);
+  expect(
     svc.spec?.selector,
-    GATEWAY_SELECTOR,
     `Service ${MESH_NAMESPACE}/${name} selects ${JSON.stringify(svc.spec?.selector)}, not the ingress gateway pods (knative: ingressgateway)`,
-  );
+  ).to.deep.equal(GATEWAY_SELECTOR);
   const port = (svc.spec?.ports ?? []).find((p: KObject) => p.port === 80);
-  assert.ok(port, `Service ${MESH_NAMESPACE}/${name} has no port 80 (ports: ${JSON.stringify(svc.spec?.ports)})`);
-  assert.equal(
+  expectOk(port, `Service ${MESH_NAMESPACE}/${name} has no port 80 (ports: ${JSON.stringify(svc.spec?.ports)})`);
+  expect(
     port.targetPort,
-    8081,
     `Service ${MESH_NAMESPACE}/${name} sends port 80 to ${port.targetPort}, not to the local gateway's 8081`,
-  );
+  ).to.equal(8081);
   return svc;
 }
 
@@ -105,33 +104,29 @@ export async function assertGateway(world: World, name: string, expected: Expect
   const all = (await world.cluster.list({ apiVersion: GATEWAY_API, kind: 'Gateway' })).map(
     (g) => `${g.metadata.namespace}/${g.metadata.name}`,
   );
-  assert.ok(gw, `there is no Gateway ${KNATIVE_NAMESPACE}/${name} (oc get gateway -A lists: ${all.join(', ') || 'nothing'})`);
-  assert.deepEqual(
+  expectOk(gw, `there is no Gateway ${KNATIVE_NAMESPACE}/${name} (oc get gateway -A lists: ${all.join(', ') || 'nothing'})`);
+  expect(
     gw.spec?.selector,
-    GATEWAY_SELECTOR,
     `Gateway ${KNATIVE_NAMESPACE}/${name} selects ${JSON.stringify(gw.spec?.selector)}, not the ingress gateway pods (knative: ingressgateway)`,
-  );
+  ).to.deep.equal(GATEWAY_SELECTOR);
   const server = (gw.spec?.servers ?? []).find((s: KObject) => s.port?.number === expected.port);
-  assert.ok(
+  expectOk(
     server,
     `Gateway ${KNATIVE_NAMESPACE}/${name} has no server on port ${expected.port} (servers: ${JSON.stringify(gw.spec?.servers)})`,
   );
-  assert.equal(
+  expect(
     server.port.protocol,
-    'HTTPS',
     `Gateway ${KNATIVE_NAMESPACE}/${name}: the server on port ${expected.port} speaks ${server.port.protocol}, not HTTPS`,
-  );
-  assert.equal(
+  ).to.equal('HTTPS');
+  expect(
     server.tls?.mode,
-    expected.mode,
     `Gateway ${KNATIVE_NAMESPACE}/${name}: the server on port ${expected.port} has TLS mode ${server.tls?.mode}, not ${expected.mode}`,
-  );
+  ).to.equal(expected.mode);
   if (expected.credentialName)
-    assert.equal(
+    expect(
       server.tls?.credentialName,
-      expected.credentialName,
       `Gateway ${KNATIVE_NAMESPACE}/${name}: credentialName is ${server.tls?.credentialName}, not ${expected.credentialName}`,
-    );
+    ).to.equal(expected.credentialName);
   world.report.text(
     `Gateway ${name}`,
     `${KNATIVE_NAMESPACE}/${name}: selector knative=ingressgateway; ${server.port.protocol} ${expected.port}, hosts ${JSON.stringify(server.hosts)}, TLS ${server.tls.mode}${server.tls.credentialName ? `, credentialName ${server.tls.credentialName}` : ''}`,
@@ -155,11 +150,11 @@ export async function assertLocalGatewayBackends(world: World): Promise<void> {
   const backends = pods.filter(ready);
   for (const name of ['knative-ingress-gateway', 'knative-local-gateway']) {
     const gw = await world.cluster.get(gatewayRef(name));
-    assert.ok(gw, `there is no Gateway ${KNATIVE_NAMESPACE}/${name}`);
-    assert.ok(
+    expectOk(gw, `there is no Gateway ${KNATIVE_NAMESPACE}/${name}`);
+    expect(
       backends.some((p) => matches(gw.spec?.selector, p.metadata.labels)),
       `Gateway ${KNATIVE_NAMESPACE}/${name} selects ${JSON.stringify(gw.spec?.selector)}, which matches none of the ingress gateway pods the local Service sends to (${backends.map((p) => p.metadata.name).join(', ')})`,
-    );
+    ).to.equal(true);
   }
   world.report.text(
     'local gateway',

@@ -7,7 +7,8 @@
 // must come from Envoy (server: istio-envoy), not from the router. RHOAI_RESOLVE (curl --resolve)
 // says where the apps domain is when DNS does not (the twin). A failure that a router reload or an
 // SDS push still in flight explains is tried again a few times, with backoff (cluster/retry.ts).
-import assert from 'node:assert/strict';
+import { AssertionError, expect } from 'chai';
+import { expectOk } from '../core/expect';
 import * as https from 'node:https';
 import * as tls from 'node:tls';
 import { X509Certificate } from 'node:crypto';
@@ -202,26 +203,25 @@ export async function assertGatewayHandshake(world: World): Promise<void> {
       const err = error as NodeJS.ErrnoException;
       const { detail, transient } = explainFailure(await presented(rules, host), host, root!, facts.domain, to.text);
       throw Object.assign(
-        new assert.AssertionError({
-          message: `the TLS handshake for ${host} with ${to.text}, trusting only the generated root, failed (${err.code ?? err.message}): ${detail}`,
-        }),
+        new AssertionError(
+          `the TLS handshake for ${host} with ${to.text}, trusting only the generated root, failed (${err.code ?? err.message}): ${detail}`,
+        ),
         { transient },
       );
     }
   }, HANDSHAKE_RETRY);
   const [leaf] = answer.chain;
-  assert.ok(leaf, `the handshake for ${host} succeeded but no certificate was presented`);
+  expectOk(leaf, `the handshake for ${host} succeeded but no certificate was presented`);
   const problems = problemsOf(answer.chain, host, root!);
-  assert.deepEqual(problems, [], `the gateway's certificate for ${host}: ${problems.join('; ')}`);
-  assert.ok(
+  expect(problems, `the gateway's certificate for ${host}: ${problems.join('; ')}`).to.deep.equal([]);
+  expectOk(
     leaf.subjectAltName?.split(', ').includes(`DNS:*.${facts.domain}`),
     `the certificate presented for ${host} has SANs ${leaf.subjectAltName}, not DNS:*.${facts.domain}`,
   );
-  assert.equal(
+  expect(
     leaf.fingerprint256,
-    wildcard!.fingerprint256,
     `the gateway presented ${describeCertificate(leaf)} for ${host}, not the wildcard certificate of ${TLS_SECRET.namespace}/${TLS_SECRET.name} (${describeCertificate(wildcard!)})`,
-  );
+  ).to.equal(wildcard!.fingerprint256);
   world.facts.gatewayCheck!.answer = { status: answer.status, server: answer.server };
   world.report.text(
     'TLS handshake with the ingress gateway',
@@ -233,12 +233,11 @@ export async function assertGatewayHandshake(world: World): Promise<void> {
 export function assertAnsweredByIstio(world: World): void {
   const host = checkHost(world);
   const answer = world.facts.gatewayCheck?.answer;
-  assert.ok(answer, `https://${host}/ has not been requested yet: the TLS handshake step must come first`);
-  assert.equal(
+  expectOk(answer, `https://${host}/ has not been requested yet: the TLS handshake step must come first`);
+  expect(
     answer.server,
-    'istio-envoy',
     `https://${host}/ was answered by ${answer.server ? `"server: ${answer.server}"` : 'a server without a Server header'} (HTTP ${answer.status}), not by the Istio ingress gateway (server: istio-envoy)`,
-  );
+  ).to.equal('istio-envoy');
 }
 
 function checkHost(world: World): string {

@@ -21,6 +21,19 @@ export interface OpenSslVersion {
 
 const SETTING = 'RHOAI_OPENSSL';
 
+/**
+ * The guide's `openssl req -x509` for a new RSA 2048 key (unencrypted) and a SHA-256 certificate of
+ * `days` days for `subject`; the caller adds how it is signed and where key and certificate go.
+ */
+export function x509RequestArgs(days: number, subject: string): string[] {
+  return ['req', '-x509', '-newkey', 'rsa:2048', '-sha256', '-days', String(days), '-nodes', '-subj', subject];
+}
+
+/** Signs with the CA (`-CA`/`-CAkey`, OpenSSL 3), the extensions of section [ san ] of `config`, writing key and certificate. */
+export function signedWithSanArgs(config: string, ca: { cert: string; key: string }, out: { key: string; cert: string }): string[] {
+  return ['-extensions', 'san', '-config', config, '-CA', ca.cert, '-CAkey', ca.key, '-keyout', out.key, '-out', out.cert];
+}
+
 /** Runs `openssl <args>` in `cwd`; rejects with the command, the exit status and OpenSSL's own words. */
 export function runOpenSsl(command: string, args: readonly string[], cwd?: string): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {

@@ -1,7 +1,8 @@
 // INS-GW-05: the kubernetes.io/tls Secret the ingress gateway loads (§7.5 of the reference), and the
 // check a person makes with `oc get secret wildcard-certs -n istio-system` (TYPE kubernetes.io/tls),
 // plus that it holds this run's wildcard certificate and the key that goes with it.
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
+import { expectOk } from '../core/expect';
 import type { KObject, ObjectRef } from '../core/cluster';
 import { TLS_SECRET, wildcardMaterial, type GatewayWorld } from './certificates';
 import { certificatesOf, describeCertificate, keyMatchesCertificate } from './x509';
@@ -24,10 +25,10 @@ export async function createTlsSecret(
   const { certPem, keyPem, rootPem } = await wildcardMaterial(world);
   // A Secret's type is immutable: one of another type (e.g. Opaque from `oc create secret generic`) cannot become kubernetes.io/tls, and the harness deletes nothing it did not make.
   const existing = await world.cluster.get(secretRef(name, namespace));
-  assert.ok(
+  expect(
     !existing || (existing.type ?? 'Opaque') === 'kubernetes.io/tls',
     `Secret ${namespace}/${name} already exists with type ${existing?.type ?? 'Opaque'} (keys: ${Object.keys(existing?.data ?? {}).join(', ') || 'none'}), and a Secret's type cannot change: it cannot become the kubernetes.io/tls Secret the Gateway needs. Delete it (oc delete secret ${name} -n ${namespace}) if nothing else uses it, then run again`,
-  );
+  ).to.equal(true);
   const chain = `${certPem.trim()}\n${rootPem.trim()}\n`;
   const [live] = await world.applyFixture('gateway/tls-secret', {
     name,
@@ -46,23 +47,22 @@ export async function assertTlsSecret(
 ): Promise<void> {
   const { certPem } = await wildcardMaterial(world);
   const secret = await world.cluster.get(secretRef(name, namespace));
-  assert.ok(secret, `there is no Secret ${namespace}/${name}: the Gateway's credentialName would find nothing to serve`);
-  assert.equal(secret.type, 'kubernetes.io/tls', `Secret ${namespace}/${name} has type ${secret.type}, not kubernetes.io/tls`);
+  expectOk(secret, `there is no Secret ${namespace}/${name}: the Gateway's credentialName would find nothing to serve`);
+  expect(secret.type, `Secret ${namespace}/${name} has type ${secret.type}, not kubernetes.io/tls`).to.equal('kubernetes.io/tls');
   const decode = (key: string) => Buffer.from(String(secret.data?.[key] ?? ''), 'base64').toString('utf8');
   const keyPem = decode('tls.key');
   if (keyPem) world.secret(keyPem, 'gateway wildcard key');
   const [served] = certificatesOf(decode('tls.crt'));
-  assert.ok(served, `Secret ${namespace}/${name} has no certificate in tls.crt`);
+  expectOk(served, `Secret ${namespace}/${name} has no certificate in tls.crt`);
   const [wanted] = certificatesOf(certPem);
-  assert.equal(
+  expect(
     served.fingerprint256,
-    wanted!.fingerprint256,
     `Secret ${namespace}/${name} holds another certificate (${describeCertificate(served)}) than the generated wildcard certificate (${describeCertificate(wanted!)})`,
-  );
-  assert.ok(
+  ).to.equal(wanted!.fingerprint256);
+  expect(
     keyMatchesCertificate(keyPem, served),
     `Secret ${namespace}/${name}: tls.key is not the private key of the certificate in tls.crt`,
-  );
+  ).to.equal(true);
   world.report.text(
     `Secret ${namespace}/${name}`,
     `type kubernetes.io/tls; tls.crt: ${describeCertificate(served)}; tls.key: the matching private key (not shown)`,

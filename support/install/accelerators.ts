@@ -13,7 +13,8 @@
 // not match a taint of another key such as the seed's nvidia-gpu-only. The profile is created
 // explicitly instead, with tolerations read from the GPU nodes; a `migrated-gpu` profile that is
 // already there is reported and left alone.
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
+import { expectOk } from '../core/expect';
 import { ApiError, describeRef, type KObject, type ObjectRef } from '../core/cluster';
 import { waitForListExplained } from '../core/cluster/explained-wait';
 import { applyAlongsideOwnedFields } from '../core/cluster/owned-fields';
@@ -172,7 +173,7 @@ export async function requireAcceleratorNodes(world: RhoaiWorld, identifier: str
     const labelled = nodes
       .filter((n) => n.metadata.labels?.['nvidia.com/gpu.present'] === 'true' || n.metadata.labels?.['cluster-api/accelerator'])
       .map((n) => n.metadata.name);
-    assert.fail(
+    expect.fail(
       `no node advertises ${identifier} in status.allocatable (${nodes.length} nodes: ${nodes.map((n) => n.metadata.name).join(', ')})` +
         (labelled.length
           ? `; ${labelled.join(', ')} ${labelled.length > 1 ? 'are labelled as GPU nodes' : 'is labelled as a GPU node'} but advertise${labelled.length > 1 ? '' : 's'} none: is the NVIDIA GPU Operator's device plugin running (ClusterPolicy ready)?`
@@ -252,16 +253,17 @@ export async function assertProfileListed(world: RhoaiWorld, name: string, ident
   const namespace = dashboardNamespace(world);
   const profiles = await world.cluster.list({ apiVersion: PROFILE_API, kind: 'AcceleratorProfile', namespace });
   const profile = profiles.find((p) => p.metadata.name === name);
-  assert.ok(
+  expectOk(
     profile,
     `the dashboard lists no accelerator profile ${name} in ${namespace} (it lists: ${profiles.map((p) => p.metadata.name).join(', ') || 'none'})`,
   );
-  assert.equal(
+  expect(
     profile.spec?.enabled,
-    true,
     `accelerator profile ${name} is not enabled (spec.enabled ${profile.spec?.enabled}): the dashboard hides it from new workbenches and model servers`,
+  ).to.equal(true);
+  expect(profile.spec?.identifier, `accelerator profile ${name} requests ${profile.spec?.identifier}, not ${identifier}`).to.equal(
+    identifier,
   );
-  assert.equal(profile.spec?.identifier, identifier, `accelerator profile ${name} requests ${profile.spec?.identifier}, not ${identifier}`);
   const nodes = world.facts.acceleratorNodes?.identifier === identifier ? world.facts.acceleratorNodes.nodes : [];
   const others = profiles
     .filter((p) => p.metadata.name !== name)
@@ -287,13 +289,12 @@ export async function assertProfileListed(world: RhoaiWorld, name: string, ident
 export async function assertProfileToleratesNodes(world: RhoaiWorld, name: string, identifier: string): Promise<void> {
   const namespace = dashboardNamespace(world);
   const profile = await world.cluster.get(profileRef(name, namespace));
-  assert.ok(profile, `there is no accelerator profile ${namespace}/${name}`);
+  expectOk(profile, `there is no accelerator profile ${namespace}/${name}`);
   const untolerated = untoleratedTaints(acceleratorNodesOf(world, identifier), profile.spec?.tolerations ?? []);
-  assert.equal(
+  expect(
     untolerated.length,
-    0,
     `accelerator profile ${name} does not tolerate the taint(s) of ${untolerated.join(', ')}: pods using it could not be scheduled there`,
-  );
+  ).to.equal(0);
 }
 
 // ---- notebook images ----
@@ -367,16 +368,15 @@ export async function assertNotebookImagesRecommend(
   const lines = rows.map(({ image: name, shownAs }) => {
     const stream = streams.find((s) => s.metadata.name === name)!;
     const shown = stream.metadata.annotations?.['opendatahub.io/notebook-image-name'];
-    assert.equal(
+    expect(
       shown,
-      shownAs,
       `notebook image ${name} is shown as "${shown}" (annotation opendatahub.io/notebook-image-name), not "${shownAs}"`,
-    );
+    ).to.equal(shownAs);
     const recommended = recommendedOf(stream.metadata.annotations);
-    assert.ok(
+    expect(
       recommended.includes(identifier),
       `notebook image ${name} recommends ${JSON.stringify(recommended)} (annotation ${RECOMMENDED_ACCELERATORS}: ${stream.metadata.annotations?.[RECOMMENDED_ACCELERATORS] ?? '<none>'}), not ${identifier}`,
-    );
+    ).to.equal(true);
     return `${shown} (${name}): recommends ${recommended.join(', ')}`;
   });
   world.report.text('notebook images', lines.join('\n'));
@@ -398,9 +398,9 @@ export async function duplicateServingRuntime(
 ): Promise<KObject> {
   const namespace = dashboardNamespace(world);
   const original = await world.cluster.get({ apiVersion: TEMPLATE_API, kind: 'Template', name: source, namespace });
-  assert.ok(original, `there is no serving runtime template ${source} in ${namespace} to duplicate`);
+  expectOk(original, `there is no serving runtime template ${source} in ${namespace} to duplicate`);
   const sourceRuntime = runtimeOf(original);
-  assert.ok(sourceRuntime, `template ${source} wraps no ServingRuntime`);
+  expectOk(sourceRuntime, `template ${source} wraps no ServingRuntime`);
   const copy: KObject = structuredClone(sourceRuntime);
   copy.metadata = {
     ...copy.metadata,
@@ -431,23 +431,26 @@ export async function assertDuplicateOffered(world: RhoaiWorld, runtime: string,
   const namespace = dashboardNamespace(world);
   const templates = await world.cluster.list({ apiVersion: TEMPLATE_API, kind: 'Template', namespace }, { labelSelector: DASHBOARD_LABEL });
   const template = templates.find((t) => runtimeOf(t)?.metadata?.name === runtime);
-  assert.ok(
+  expectOk(
     template,
     `the dashboard lists no serving runtime ${runtime} in ${namespace} (templates labelled ${DASHBOARD_LABEL}: ${templates.map((t) => t.metadata.name).join(', ')})`,
   );
   const served = runtimeOf(template)!;
   const recommended = recommendedOf(served.metadata?.annotations);
-  assert.ok(
+  expect(
     recommended.includes(identifier),
     `serving runtime ${runtime} (template ${template.metadata.name}) recommends ${JSON.stringify(recommended)}, not ${identifier}`,
-  );
-  assert.ok(
+  ).to.equal(true);
+  expect(
     platformsOf(template).includes(platform),
     `serving runtime ${runtime} serves ${JSON.stringify(platformsOf(template))}, not the ${platform}-model platform`,
-  );
+  ).to.equal(true);
   const config = await world.cluster.get(dashboardConfigRef(namespace));
   const disabled: string[] = config?.spec?.templateDisablement ?? [];
-  assert.ok(!disabled.includes(runtime), `serving runtime ${runtime} is disabled (listed in ${DASHBOARD_CONFIG} spec.templateDisablement)`);
+  expect(
+    !disabled.includes(runtime),
+    `serving runtime ${runtime} is disabled (listed in ${DASHBOARD_CONFIG} spec.templateDisablement)`,
+  ).to.equal(true);
   world.report.text(
     'custom serving runtime',
     `${served.metadata?.annotations?.['openshift.io/display-name']} (${runtime}, template ${template.metadata.name}): ${platform}-model platform, enabled, recommends ${recommended.join(', ')}`,
@@ -458,10 +461,10 @@ export async function assertDuplicateOffered(world: RhoaiWorld, runtime: string,
 export async function assertBuiltinUntouched(world: RhoaiWorld, source: string): Promise<void> {
   const namespace = dashboardNamespace(world);
   const original = await world.cluster.get({ apiVersion: TEMPLATE_API, kind: 'Template', name: source, namespace });
-  assert.ok(original, `the built-in serving runtime template ${source} is gone from ${namespace}`);
+  expectOk(original, `the built-in serving runtime template ${source} is gone from ${namespace}`);
   const managers = ((original.metadata.managedFields ?? []) as { manager?: string }[]).map((m) => m.manager);
-  assert.ok(
+  expect(
     !managers.includes('rhoai-harness'),
     `the built-in serving runtime template ${source} was changed by the install (field manager rhoai-harness): built-in runtimes are not to be edited, only duplicated`,
-  );
+  ).to.equal(true);
 }

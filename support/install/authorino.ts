@@ -3,7 +3,8 @@
 // sidecar injected into its Deployment, Authorino registered as an extension provider of the
 // ServiceMeshControlPlane (and seen in the mesh config istiod reads), the AuthorizationPolicy that
 // sends predictor traffic to it, and the EnvoyFilter that restores the Host header.
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
+import { expectOk } from '../core/expect';
 import { isDeepStrictEqual } from 'node:util';
 import * as yaml from 'js-yaml';
 import { ApiError, hasCondition, type KObject, type ObjectRef } from '../core/cluster';
@@ -72,18 +73,16 @@ export async function waitForAuthorinoReady(world: RhoaiWorld, name: string, nam
 /** Authorino's external authorization API: the Service <name>-authorino-authorization with the gRPC port. */
 export async function assertAuthorizationService(world: RhoaiWorld, service: string, port: number): Promise<void> {
   const { name, namespace } = currentAuthorino(world);
-  assert.equal(
-    service,
+  expect(service, `the Authorino ${name} serves its authorization API as ${authorizationService(name)}, not ${service}`).to.equal(
     authorizationService(name),
-    `the Authorino ${name} serves its authorization API as ${authorizationService(name)}, not ${service}`,
   );
   const svc = await world.cluster.get({ apiVersion: 'v1', kind: 'Service', name: service, namespace });
-  assert.ok(svc, `Service ${namespace}/${service} does not exist: the Authorino operator creates it with the instance`);
+  expectOk(svc, `Service ${namespace}/${service} does not exist: the Authorino operator creates it with the instance`);
   const ports: KObject[] = svc.spec?.ports ?? [];
-  assert.ok(
+  expect(
     ports.some((p) => p.port === port),
     `Service ${namespace}/${service} does not expose port ${port} (ports: ${ports.map((p) => `${p.name ?? '?'}:${p.port}`).join(', ')})`,
-  );
+  ).to.equal(true);
   world.report.text(
     'authorization service',
     `${service}.${namespace}.svc.cluster.local:${port} (${ports.map((p) => `${p.name}:${p.port}`).join(', ')})`,
@@ -103,21 +102,20 @@ export async function injectSidecar(world: RhoaiWorld, deployment: string): Prom
 export async function assertAuthorinoSidecar(world: RhoaiWorld, containers: string[]): Promise<void> {
   const { name, namespace } = currentAuthorino(world);
   const d = await world.cluster.get(deploymentRef(name, namespace));
-  assert.ok(d, `Deployment ${namespace}/${name} does not exist`);
+  expectOk(d, `Deployment ${namespace}/${name} does not exist`);
   const selector = Object.entries(d.spec.selector?.matchLabels ?? {})
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
   await waitForInjectionRollout(world, name, namespace);
   const [app, ...rest] = containers;
-  assert.ok(rest.includes('istio-proxy'), `the expected containers ${containers.join(', ')} do not include istio-proxy`);
+  expect(rest.includes('istio-proxy'), `the expected containers ${containers.join(', ')} do not include istio-proxy`).to.equal(true);
   const pods = await waitForPodsWithSidecar(world, namespace, selector, app!);
   for (const p of pods) {
     const names: string[] = p.spec.containers.map((c: KObject) => c.name);
-    assert.deepEqual(
+    expect(
       [...names].sort(),
-      [...containers].sort(),
       `pod ${namespace}/${p.metadata.name} runs the containers [${names.join(', ')}], expected [${containers.join(', ')}]`,
-    );
+    ).to.deep.equal([...containers].sort());
   }
 }
 
@@ -211,12 +209,12 @@ export async function registerExtensionProvider(
   const wanted = wantedProviders(world, controlPlane, controlPlaneNamespace, provider);
   for (let attempt = 1; ; attempt++) {
     const smcp = await world.cluster.get(ref);
-    assert.ok(smcp, `ServiceMeshControlPlane ${controlPlaneNamespace}/${controlPlane} does not exist: create it first`);
+    expectOk(smcp, `ServiceMeshControlPlane ${controlPlaneNamespace}/${controlPlane} does not exist: create it first`);
     const existing = smcp.spec?.techPreview?.meshConfig?.extensionProviders ?? [];
-    assert.ok(
+    expect(
       Array.isArray(existing),
       `spec.techPreview.meshConfig.extensionProviders of ServiceMeshControlPlane ${controlPlaneNamespace}/${controlPlane} is not a list: ${JSON.stringify(existing)}`,
-    );
+    ).to.equal(true);
     const merged = mergeProviders(existing, wanted);
     if (isDeepStrictEqual(merged, existing)) {
       world.report.text(
@@ -279,11 +277,10 @@ export async function assertMeshConfigProvider(
   const wanted: ExtensionProvider = { name: provider, envoyExtAuthzGrpc: { service, port } };
   const live = await world.cluster.get(controlPlaneRef(controlPlane, controlPlaneNamespace));
   const declared = (live?.spec?.techPreview?.meshConfig?.extensionProviders ?? []).find((p: ExtensionProvider) => p.name === provider);
-  assert.deepEqual(
+  expect(
     declared?.envoyExtAuthzGrpc,
-    wanted.envoyExtAuthzGrpc,
     `ServiceMeshControlPlane ${controlPlaneNamespace}/${controlPlane} declares the provider ${provider} as ${JSON.stringify(declared)}, expected ${JSON.stringify(wanted)}`,
-  );
+  ).to.deep.equal(wanted.envoyExtAuthzGrpc);
   const cm = `istio-${controlPlane}`;
   await waitExplained(
     world,
@@ -314,7 +311,7 @@ export async function assertPredictorAuthorization(
 ): Promise<void> {
   const policies = await world.cluster.list({ apiVersion: 'security.istio.io/v1beta1', kind: 'AuthorizationPolicy', namespace });
   const custom = policies.filter((p) => p.spec?.action === 'CUSTOM' && p.spec?.selector?.matchLabels?.component === 'predictor');
-  assert.ok(
+  expectOk(
     custom.length,
     `no AuthorizationPolicy in ${namespace} has action CUSTOM and selector component=predictor (policies: ${policies.map((p) => `${p.metadata.name} ${p.spec?.action ?? 'ALLOW'}`).join(', ') || 'none'}): odh-model-controller would find no token authorization`,
   );
@@ -329,27 +326,26 @@ export async function assertPredictorAuthorization(
     const version = (crd?.spec?.versions ?? []).find((v: { name: string }) => v.name === 'v1beta1');
     const schemaSpec = version?.schema?.openAPIV3Schema?.properties?.spec;
     if (schemaSpec && !schemaSpec.properties?.provider && !schemaSpec['x-kubernetes-preserve-unknown-fields']) {
-      assert.fail(
+      expect.fail(
         `the CUSTOM predictor AuthorizationPolicies of ${namespace} have no provider: the cluster's CRD authorizationpolicies.security.istio.io (v1beta1) has no spec.provider in its schema, so the API server dropped the provider ${provider} (an Istio older than 1.9; the Service Mesh operator's CRDs are not those of OSSM 2.x)`,
       );
     }
   }
-  assert.ok(
+  expect(
     names.includes(provider),
     `the CUSTOM predictor AuthorizationPolicies of ${namespace} use the providers [${names.join(', ')}], not ${provider}`,
-  );
+  ).to.equal(true);
   const policy = custom.find((p) => p.spec?.provider?.name === provider)!;
   const expected = world.render('authorino/authorization-policy', { name: policy.metadata.name, namespace, provider })[0]!;
-  assert.deepEqual(
+  expect(
     policy.spec,
-    expected.spec,
     `AuthorizationPolicy ${namespace}/${policy.metadata.name} differs from the documented one (a field pruned or changed)`,
-  );
+  ).to.deep.equal(expected.spec);
   const cm = await world.cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', name: `istio-${controlPlane}`, namespace });
   const problem = meshConfigNames(cm).includes(provider)
     ? undefined
     : `the mesh config of ${controlPlane} lists no extension provider ${provider} (it lists: ${meshConfigNames(cm).join(', ') || 'none'}): istiod would deny every request the policy covers`;
-  assert.equal(problem, undefined, problem);
+  expect(problem, problem).to.equal(undefined);
 }
 
 function meshConfigNames(cm: KObject | undefined): string[] {
@@ -371,7 +367,7 @@ export async function createEnvoyFilter(world: RhoaiWorld, name: string, namespa
 /** The EnvoyFilter is stored as documented (nothing pruned): a Lua filter on the predictors' HTTP connection manager restoring Host from k-original-host. */
 export async function assertHostHeaderFilter(world: RhoaiWorld, name: string, namespace: string): Promise<void> {
   const live = await world.cluster.get({ apiVersion: 'networking.istio.io/v1alpha3', kind: 'EnvoyFilter', name, namespace });
-  assert.ok(live, `EnvoyFilter ${namespace}/${name} does not exist`);
+  expectOk(live, `EnvoyFilter ${namespace}/${name} does not exist`);
   const expected = world.render('authorino/envoy-filter', { name, namespace })[0]!;
   if (!isDeepStrictEqual(live.spec, expected.spec)) {
     // What was sent but is not stored: a CRD whose schema does not keep the patch's free-form value prunes it.
@@ -384,33 +380,25 @@ export async function assertHostHeaderFilter(world: RhoaiWorld, name: string, na
     const value =
       version?.schema?.openAPIV3Schema?.properties?.spec?.properties?.configPatches?.items?.properties?.patch?.properties?.value;
     if (value && !value['x-kubernetes-preserve-unknown-fields'] && !value.additionalProperties) {
-      assert.fail(
+      expect.fail(
         `EnvoyFilter ${namespace}/${name} lost its Lua filter (patch.value ${JSON.stringify(live.spec.configPatches?.[0]?.patch?.value ?? null)}): the cluster's CRD envoyfilters.networking.istio.io (v1alpha3) does not preserve unknown fields under configPatches[].patch.value, so the API server dropped them`,
       );
     }
   }
-  assert.deepEqual(
-    live.spec,
+  expect(live.spec, `EnvoyFilter ${namespace}/${name} differs from the documented one (a field pruned or changed)`).to.deep.equal(
     expected.spec,
-    `EnvoyFilter ${namespace}/${name} differs from the documented one (a field pruned or changed)`,
   );
   const patch = live.spec.configPatches?.[0];
-  assert.equal(
-    live.spec.workloadSelector?.labels?.component,
+  expect(live.spec.workloadSelector?.labels?.component, `EnvoyFilter ${namespace}/${name} does not select the KServe predictors`).to.equal(
     'predictor',
-    `EnvoyFilter ${namespace}/${name} does not select the KServe predictors`,
   );
-  assert.equal(patch?.applyTo, 'HTTP_FILTER');
-  assert.equal(patch?.match?.listener?.filterChain?.filter?.name, 'envoy.filters.network.http_connection_manager');
+  expect(patch?.applyTo).to.equal('HTTP_FILTER');
+  expect(patch?.match?.listener?.filterChain?.filter?.name).to.equal('envoy.filters.network.http_connection_manager');
   const code: string = patch?.patch?.value?.typed_config?.inlineCode ?? '';
-  assert.match(
-    code,
+  expect(code, `EnvoyFilter ${namespace}/${name}: the Lua code does not read the k-original-host header`).to.match(
     /headers:get\("k-original-host"\)/,
-    `EnvoyFilter ${namespace}/${name}: the Lua code does not read the k-original-host header`,
   );
-  assert.match(
-    code,
+  expect(code, `EnvoyFilter ${namespace}/${name}: the Lua code does not replace the Host header`).to.match(
     /headers:replace\('host', original_host\)/,
-    `EnvoyFilter ${namespace}/${name}: the Lua code does not replace the Host header`,
   );
 }

@@ -6,7 +6,8 @@
 // by the Cluster Network Operator because of the label config.openshift.io/inject-trusted-cabundle).
 // A namespace annotated security.opendatahub.io/inject-trusted-ca-bundle=false gets none, and so do
 // the reserved namespaces (openshift-*, kube-*, default, openshift).
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
+import { expectOk } from '../core/expect';
 import * as fs from 'node:fs';
 import type { X509Certificate } from 'node:crypto';
 import { ApiError, describeRef, type KObject, type ObjectRef } from '../core/cluster';
@@ -14,7 +15,7 @@ import { waitForListExplained, waitForObjectExplained, type Problem } from '../c
 import { applyAlongsideOwnedFields } from '../core/cluster/owned-fields';
 import { gatewayCertificates } from '../gateway/certificates';
 import { certificatesOf, describeCertificate } from '../gateway/x509';
-import { dsciRef, waitForDsciReady } from './dsci';
+import { DEFAULT_DSCI, dsciRef, waitForDsciReady } from './dsci';
 import type { RhoaiWorld } from '../core/world';
 
 export const CA_CONFIG_MAP = 'odh-trusted-ca-bundle';
@@ -86,7 +87,7 @@ export function readCustomCaFile(file: string): CustomCa {
       { cause: error },
     );
   }
-  assert.ok(
+  expectOk(
     certificates.length,
     `RHOAI_CUSTOM_CA_FILE=${file} holds no PEM certificate ("-----BEGIN CERTIFICATE-----" block): give a PEM file of CA certificates`,
   );
@@ -100,7 +101,7 @@ export async function loadCustomCa(world: RhoaiWorld): Promise<CustomCa> {
   else {
     const gateway = await gatewayCertificates(world);
     const certificates = certificatesOf(gateway.rootCertPem);
-    assert.ok(certificates.length, `the secure gateway's root certificate ${gateway.rootCertFile} holds no PEM certificate`);
+    expectOk(certificates.length, `the secure gateway's root certificate ${gateway.rootCertFile} holds no PEM certificate`);
     ca = {
       pem: certificates.map((c) => c.toString()).join(''),
       certificates,
@@ -135,7 +136,7 @@ export async function requireReadyDsci(world: RhoaiWorld, name: string): Promise
     kind: 'CustomResourceDefinition',
     name: 'dscinitializations.dscinitialization.opendatahub.io',
   });
-  assert.ok(
+  expectOk(
     crd,
     `the Red Hat OpenShift AI operator is not installed (the cluster has no DSCInitialization CRD): install it first (@req.INS-OP-03)`,
   );
@@ -157,7 +158,7 @@ function conflictFields(error: unknown): string[] | undefined {
 export async function addCustomCaBundle(world: RhoaiWorld, name: string): Promise<KObject> {
   const ca = customCaOf(world);
   const live = await world.cluster.get(dsciRef(name));
-  assert.ok(live, `DSCInitialization ${name} does not exist`);
+  expectOk(live, `DSCInitialization ${name} does not exist`);
   const [desired] = world.render('ca-bundle/dsci-trusted-ca-bundle', {
     name,
     applicationsNamespace: live.spec.applicationsNamespace,
@@ -201,7 +202,7 @@ export async function assertDsciTrustsCustomCa(world: RhoaiWorld, name: string):
 async function clusterBundle(world: RhoaiWorld): Promise<string> {
   const published = await world.cluster.get(CLUSTER_BUNDLE);
   const pem: string | undefined = published?.data?.[CLUSTER_CA_KEY];
-  assert.ok(
+  expectOk(
     pem && fingerprints(pem).length,
     `${describeRef(CLUSTER_BUNDLE)} ${published ? 'holds no certificate in ca-bundle.crt' : 'does not exist'}: the Cluster Network Operator publishes the cluster-wide trust bundle there and injects it into ca-bundle.crt`,
   );
@@ -279,21 +280,21 @@ export async function assertNoBundleIn(
   world: RhoaiWorld,
   namespace: string,
   witness: string,
-  dsci = 'default-dsci',
+  dsci = DEFAULT_DSCI,
   later?: string,
 ): Promise<void> {
   const ns = await world.cluster.get({ apiVersion: 'v1', kind: 'Namespace', name: namespace });
-  assert.ok(ns, `namespace ${namespace} does not exist`);
-  assert.ok(
+  expectOk(ns, `namespace ${namespace} does not exist`);
+  expect(
     hasOptedOut(ns) || isReservedNamespace(namespace),
     `namespace ${namespace} has not opted out (annotation ${OPT_OUT_ANNOTATION}=${ns.metadata.annotations?.[OPT_OUT_ANNOTATION] ?? '<none>'}) and is not reserved: it is meant to get the bundle`,
-  );
+  ).to.equal(true);
   await assertBundleIn(world, witness, false);
   const changed = await lastTrustedCaChange(world, dsci);
   const created = Date.parse(ns.metadata.creationTimestamp ?? '');
   const passSince = !!changed && created <= changed.getTime();
   if (!passSince) {
-    assert.ok(
+    expectOk(
       later,
       `namespace ${namespace} was created (${ns.metadata.creationTimestamp}) after DSCInitialization ${dsci} last changed its trusted CA bundle (${changed?.toISOString() ?? 'never'}): the operator has not visited it since, so its having no ${CA_CONFIG_MAP} proves nothing yet`,
     );

@@ -12,12 +12,13 @@
 // Nodes counted: those an ordinary pod can land on (Ready, schedulable, no NoSchedule/NoExecute
 // taint), so tainted GPU or control-plane nodes do not count. The check fails early, before
 // anything is applied, with the numbers.
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
 import { conditionOf, type KObject } from '../core/cluster';
 import { PROFILES, type ComponentKey, type Profile } from './components';
 import { podRequests } from '../distributed-workloads/capacity';
 import { GIB, parseQuantity } from '../core/cluster/quantity';
 import type { RhoaiWorld } from '../core/world';
+import { applicationsNamespace } from '../rhoai/names';
 
 type Resources = { cpu: number; memory: number };
 
@@ -148,12 +149,7 @@ const OWN_NAMESPACES = ['istio-system', 'knative-serving', 'openshift-serverless
 /** Fails, with the numbers, when the cluster does not meet the documented requirements of the chosen profile. */
 export async function assertCapacityFor(world: RhoaiWorld, profile: Profile): Promise<void> {
   const components = PROFILES[profile];
-  const dsci = await world.cluster.get({
-    apiVersion: 'dscinitialization.opendatahub.io/v1',
-    kind: 'DSCInitialization',
-    name: 'default-dsci',
-  });
-  const excluded = [dsci?.spec?.applicationsNamespace ?? 'redhat-ods-applications', ...OWN_NAMESPACES];
+  const excluded = [await applicationsNamespace(world), ...OWN_NAMESPACES];
   const [nodes, pods] = await Promise.all([
     world.cluster.list({ apiVersion: 'v1', kind: 'Node' }),
     world.cluster.list({ apiVersion: 'v1', kind: 'Pod' }),
@@ -161,5 +157,5 @@ export async function assertCapacityFor(world: RhoaiWorld, profile: Profile): Pr
   const capacity = capacityOf(nodes, pods, excluded);
   report(world, profile, components, capacity);
   const short = shortfall(profile, components, capacity);
-  if (short) assert.fail(short);
+  if (short) expect.fail(short);
 }

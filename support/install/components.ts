@@ -5,10 +5,12 @@
 // <component>Ready=True per Managed component, and the components' Deployments available. KServe
 // waits for its manual dependency mode (§8.2): two merge patches of default-dsc, applied after
 // Service Mesh and Serverless are installed.
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
+import { expectOk } from '../core/expect';
 import { conditionOf, WaitTimeoutError, type KObject, type ObjectRef } from '../core/cluster';
 import { renderPatch } from './dsci';
 import type { RhoaiWorld } from '../core/world';
+import { DEFAULT_DSC, DSC_API } from '../rhoai/names';
 
 export type Profile = 'all' | 'train-only' | 'infer-only';
 
@@ -60,8 +62,8 @@ export const PROFILES: Record<Profile, ComponentKey[]> = {
   'infer-only': ['dashboard', 'modelmeshserving', 'kserve'],
 };
 
-export const DSC_API = 'datasciencecluster.opendatahub.io/v1';
-export const DSC_NAME = 'default-dsc';
+export { DSC_API };
+export const DSC_NAME = DEFAULT_DSC;
 export const dscRef: ObjectRef = { apiVersion: DSC_API, kind: 'DataScienceCluster', name: DSC_NAME };
 /** The KnativeServing the serverless section makes by hand, which KServe then uses (install.md §6.6). */
 export const KNATIVE_SERVING = 'knative-serving';
@@ -127,7 +129,7 @@ export function managedIn(dsc: KObject): ComponentKey[] {
 // ---- identify the components ----
 
 export function chooseProfile(world: RhoaiWorld, profile: string): KObject {
-  assert.ok(isProfile(profile), `unknown profile "${profile}"; the profiles are: ${Object.keys(PROFILES).join(', ')}`);
+  if (!isProfile(profile)) expect.fail(`unknown profile "${profile}"; the profiles are: ${Object.keys(PROFILES).join(', ')}`);
   world.facts.profile = profile;
   world.facts.chosenDsc = profileDsc(world, profile);
   world.report.yaml(`default-dsc for profile ${profile}`, world.facts.chosenDsc);
@@ -135,7 +137,7 @@ export function chooseProfile(world: RhoaiWorld, profile: string): KObject {
 }
 
 function chosenDsc(world: RhoaiWorld): KObject {
-  assert.ok(
+  expectOk(
     world.facts.chosenDsc,
     'no profile chosen in this scenario: a step "I choose the components of the ... profile" must come first',
   );
@@ -150,17 +152,15 @@ export function assertManagesExactly(world: RhoaiWorld, list: string): void {
     .filter(Boolean)
     .sort();
   const unknown = expected.filter((k) => !(k in COMPONENTS));
-  assert.deepEqual(
+  expect(
     unknown,
-    [],
     `not components of a DataScienceCluster: ${unknown.join(', ')} (the components are: ${Object.keys(COMPONENTS).join(', ')})`,
-  );
+  ).to.deep.equal([]);
   const actual = managedIn(chosenDsc(world)).sort();
-  assert.deepEqual(
+  expect(
     actual,
-    expected,
     `default-dsc for profile ${world.facts.profile} manages ${actual.join(', ') || 'nothing'}, not ${expected.join(', ')}`,
-  );
+  ).to.deep.equal(expected);
 }
 
 /** Every component not Managed is explicitly Removed, and TrustyAI (deprecated in 2.9) is Removed. */
@@ -170,12 +170,11 @@ export function assertOthersRemoved(world: RhoaiWorld): void {
   const unset = (Object.keys(COMPONENTS) as ComponentKey[]).filter(
     (k) => !['Managed', 'Removed'].includes(components[k]?.managementState ?? ''),
   );
-  assert.deepEqual(
+  expect(
     unset,
-    [],
     `default-dsc for profile ${world.facts.profile} leaves ${unset.join(', ')} without managementState Managed or Removed`,
-  );
-  assert.equal(components.trustyai?.managementState, 'Removed', 'TrustyAI is deprecated in RHOAI 2.9: default-dsc must set it Removed');
+  ).to.deep.equal([]);
+  expect(components.trustyai?.managementState, 'TrustyAI is deprecated in RHOAI 2.9: default-dsc must set it Removed').to.equal('Removed');
 }
 
 /** Where KServe is chosen, its serving (Knative Serving) is Unmanaged: the manual dependency mode. */
@@ -185,15 +184,12 @@ export function assertKserveManualMode(world: RhoaiWorld): void {
     world.report.text('KServe', `profile ${world.facts.profile} does not serve models with KServe: kserve is ${kserve?.managementState}`);
     return;
   }
-  assert.equal(
+  expect(
     kserve.serving?.managementState,
-    'Unmanaged',
     `KServe is Managed but its serving is ${kserve.serving?.managementState}: on the manual path the operator must leave Knative Serving alone (serving Unmanaged)`,
-  );
-  assert.equal(
-    kserve.serving?.name,
+  ).to.equal('Unmanaged');
+  expect(kserve.serving?.name, `KServe serving names the KnativeServing ${kserve.serving?.name}, not ${KNATIVE_SERVING}`).to.equal(
     KNATIVE_SERVING,
-    `KServe serving names the KnativeServing ${kserve.serving?.name}, not ${KNATIVE_SERVING}`,
   );
 }
 
@@ -203,11 +199,10 @@ export async function dryRunDsc(world: RhoaiWorld): Promise<KObject> {
   // force: on a re-run the live default-dsc has KServe set by the merge patches of the manual mode.
   const answer = await world.cluster.apply(dsc, { dryRun: true, force: true });
   const accepted = managedIn(answer).sort();
-  assert.deepEqual(
+  expect(
     accepted,
-    managedIn(dsc).sort(),
     `the API server answered the dry run of default-dsc with managed components ${accepted.join(', ')}, not ${managedIn(dsc).sort().join(', ')}: it pruned or changed fields`,
-  );
+  ).to.deep.equal(managedIn(dsc).sort());
   world.report.yaml(`dry run of default-dsc for profile ${world.facts.profile}: accepted`, { spec: answer.spec });
   return answer;
 }
@@ -234,11 +229,10 @@ export async function applyDefaultDsc(world: RhoaiWorld): Promise<KObject> {
   const others = (await world.cluster.list({ apiVersion: DSC_API, kind: 'DataScienceCluster' })).filter(
     (d) => d.metadata.name !== DSC_NAME,
   );
-  assert.deepEqual(
+  expect(
     others.map((d) => d.metadata.name),
-    [],
     `the cluster already has a DataScienceCluster other than ${DSC_NAME}: RHOAI allows only one; update or remove it first`,
-  );
+  ).to.deep.equal([]);
   return world.cluster.apply(installedDsc(world, profileOf(world)));
 }
 
@@ -298,12 +292,11 @@ export async function waitForDscReady(world: RhoaiWorld, withKserve: boolean): P
 /** TrustyAI is not installed: RHOAI 2.9 deploys nothing for it. */
 export async function assertTrustyAINotInstalled(world: RhoaiWorld): Promise<void> {
   const dsc = await world.cluster.get(dscRef);
-  assert.ok(dsc, `${DSC_NAME} does not exist`);
-  assert.notEqual(
+  expectOk(dsc, `${DSC_NAME} does not exist`);
+  expect(
     dsc.status?.installedComponents?.trustyai,
-    true,
     `${DSC_NAME} reports TrustyAI installed, but it is deprecated in RHOAI 2.9 and must stay Removed`,
-  );
+  ).to.not.equal(true);
 }
 
 // ---- deployments ----
@@ -371,7 +364,7 @@ export function kserveChosen(world: RhoaiWorld): boolean {
 /** A merge patch of default-dsc under the harness's field manager: only the fields it names change. */
 async function patchDsc(world: RhoaiWorld, patch: Record<string, unknown>): Promise<KObject> {
   const live = await world.cluster.get(dscRef);
-  assert.ok(live, `${DSC_NAME} does not exist: the components must be installed first (02-components.feature)`);
+  expectOk(live, `${DSC_NAME} does not exist: the components must be installed first (02-components.feature)`);
   return world.cluster.patch(dscRef, patch, 'merge');
 }
 
@@ -385,15 +378,14 @@ export function setKserveServingUnmanaged(world: RhoaiWorld): Promise<KObject> {
 
 export async function assertKserveManaged(world: RhoaiWorld): Promise<void> {
   const kserve = (await world.cluster.get(dscRef))?.spec?.components?.kserve;
-  assert.equal(kserve?.managementState, 'Managed', `kserve is ${kserve?.managementState ?? 'unset'} in ${DSC_NAME}, not Managed`);
+  expect(kserve?.managementState, `kserve is ${kserve?.managementState ?? 'unset'} in ${DSC_NAME}, not Managed`).to.equal('Managed');
 }
 
 export async function assertKserveServingUnmanaged(world: RhoaiWorld): Promise<void> {
   const serving = (await world.cluster.get(dscRef))?.spec?.components?.kserve?.serving;
-  assert.equal(
+  expect(
     serving?.managementState,
-    'Unmanaged',
     `kserve serving is ${serving?.managementState ?? 'unset'} in ${DSC_NAME}, not Unmanaged: the operator would build its own Knative Serving`,
-  );
-  assert.equal(serving?.name, KNATIVE_SERVING, `kserve serving names the KnativeServing ${serving?.name}, not ${KNATIVE_SERVING}`);
+  ).to.equal('Unmanaged');
+  expect(serving?.name, `kserve serving names the KnativeServing ${serving?.name}, not ${KNATIVE_SERVING}`).to.equal(KNATIVE_SERVING);
 }

@@ -5,19 +5,20 @@
 // disableModelMesh (multi-model); Settings > Serving runtimes enables a runtime by keeping its name
 // out of spec.templateDisablement. The install applies those fields only: the rest of the object
 // is the dashboard's (shipped by the operator, then changed by admins in the UI).
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
+import { expectOk } from '../core/expect';
 import { ApiError, hasCondition, UnknownKindError, type KObject, type ObjectRef } from '../core/cluster';
 import { waitForListExplained, waitForObjectExplained } from '../core/cluster/explained-wait';
 import { applyAlongsideOwnedFields } from '../core/cluster/owned-fields';
 import type { RhoaiWorld } from '../core/world';
+import { applicationsNamespace, DASHBOARD_LABEL as DASHBOARD_LABEL_KEY, DSC_API } from '../rhoai/names';
 
 export const DASHBOARD_CONFIG = 'odh-dashboard-config';
 const CONFIG_API = 'opendatahub.io/v1alpha';
 const CONFIG_CRD = 'odhdashboardconfigs.opendatahub.io';
-const DSC_API = 'datasciencecluster.opendatahub.io/v1';
 const TEMPLATE_API = 'template.openshift.io/v1';
 /** The label the dashboard lists serving-runtime templates by (GET /api/templates/<ns>?labelSelector=...). */
-export const DASHBOARD_LABEL = 'opendatahub.io/dashboard=true';
+export const DASHBOARD_LABEL = `${DASHBOARD_LABEL_KEY}=true`;
 
 /** A pre-installed (or custom) serving runtime as Settings > Serving runtimes lists it. */
 export interface ServingRuntimeRow {
@@ -63,15 +64,13 @@ export async function requireDashboard(world: RhoaiWorld, dscName: string): Prom
     if (error instanceof UnknownKindError) return undefined;
     throw error;
   });
-  assert.ok(dsc, `DataScienceCluster ${dscName} does not exist: install the components first (@req.INS-CMP-01)`);
+  expectOk(dsc, `DataScienceCluster ${dscName} does not exist: install the components first (@req.INS-CMP-01)`);
   const state = dsc.spec?.components?.dashboard?.managementState;
-  assert.equal(
+  expect(
     state,
-    'Managed',
     `DataScienceCluster ${dscName} has the dashboard component ${state ?? 'unset'}, not Managed: the dashboard and its configuration exist only when it is Managed`,
-  );
-  const dsci = (await world.cluster.list({ apiVersion: 'dscinitialization.opendatahub.io/v1', kind: 'DSCInitialization' }))[0];
-  const namespace: string = dsci?.spec?.applicationsNamespace ?? 'redhat-ods-applications';
+  ).to.equal('Managed');
+  const namespace = await applicationsNamespace(world);
   world.facts.dashboardNamespace = namespace;
   world.facts.dashboardDsc = dsc;
   await world.cluster.waitFor(
@@ -122,7 +121,7 @@ async function crdKnowsField(world: RhoaiWorld, field: string): Promise<boolean 
 export async function assertServingPlatformsEnabled(world: RhoaiWorld): Promise<void> {
   const namespace = dashboardNamespace(world);
   const live = await world.cluster.get(configRef(namespace));
-  assert.ok(live, `${namespace}/${DASHBOARD_CONFIG} does not exist`);
+  expectOk(live, `${namespace}/${DASHBOARD_CONFIG} does not exist`);
   const settings = live.spec?.dashboardConfig ?? {};
   for (const [field, platform] of [
     ['disableKServe', 'single-model'],
@@ -130,18 +129,17 @@ export async function assertServingPlatformsEnabled(world: RhoaiWorld): Promise<
   ] as const) {
     if (settings[field] === undefined) {
       const known = await crdKnowsField(world, field);
-      assert.fail(
+      expect.fail(
         `${namespace}/${DASHBOARD_CONFIG} has no spec.dashboardConfig.${field} although the install applied ${field}: false` +
           (known === false
             ? `: the OdhDashboardConfig CRD on the cluster does not define ${field}, so the API server pruned it (a CRD from a dashboard older than the ${platform} serving platform)`
             : ''),
       );
     }
-    assert.equal(
+    expect(
       settings[field],
-      false,
       `${namespace}/${DASHBOARD_CONFIG} has spec.dashboardConfig.${field}: ${settings[field]}: the ${platform} serving platform is disabled`,
-    );
+    ).to.equal(false);
   }
   const kserve = componentState(world, 'kserve');
   const modelmesh = componentState(world, 'modelmeshserving');
@@ -218,7 +216,7 @@ export async function enableServingRuntimes(world: RhoaiWorld, rows: ServingRunt
   world.facts.servingRuntimes = rows;
   await waitForTemplates(world, rows);
   const live = await world.cluster.get(configRef(namespace));
-  assert.ok(live, `${namespace}/${DASHBOARD_CONFIG} does not exist`);
+  expectOk(live, `${namespace}/${DASHBOARD_CONFIG} does not exist`);
   const disabled: string[] = live.spec?.templateDisablement ?? [];
   const ours = new Set(rows.map((r) => r.runtime));
   const remaining = disabled.filter((name) => !ours.has(name));

@@ -10,14 +10,15 @@
 // the first step of the manual KServe path (install.md §8.1), which must come before the Service
 // Mesh operator: while Managed, the operator builds its own ServiceMeshControlPlane as soon as a
 // servicemeshoperator Subscription exists. So the harness never waits for Ready before that patch.
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
 import * as fs from 'node:fs';
 import { UnknownKindError, type KObject, type ObjectRef } from '../core/cluster';
 import { waitForObjectExplained } from '../core/cluster/explained-wait';
 import { fixturePath, renderTemplate, type FixtureVariables } from '../core/fixtures';
 import type { RhoaiWorld } from '../core/world';
+import { DEFAULT_DSCI, DSCI_API } from '../rhoai/names';
 
-export const DSCI_API = 'dscinitialization.opendatahub.io/v1';
+export { DSCI_API, DEFAULT_DSCI } from '../rhoai/names';
 
 export const dsciRef = (name: string): ObjectRef => ({ apiVersion: DSCI_API, kind: 'DSCInitialization', name });
 
@@ -141,16 +142,14 @@ export function renderPatch(name: string, vars: FixtureVariables = {}): Record<s
   const file = fixturePath(name);
   const docs = renderTemplate(fs.readFileSync(file, 'utf8'), vars, file);
   const [patch] = docs as Record<string, unknown>[];
-  assert.ok(
+  expect(
     docs.length === 1 && patch && typeof patch === 'object' && !Array.isArray(patch),
     `fixture ${name}: expected one merge patch (a YAML mapping)`,
-  );
+  ).to.equal(true);
   return patch;
 }
 
 // ---- serviceMesh Unmanaged (the manual Service Mesh) ----
-
-export const DEFAULT_DSCI = 'default-dsci';
 
 /**
  * `oc patch dsci default-dsci --type merge`: serviceMesh Unmanaged, and only that field. It waits
@@ -203,11 +202,10 @@ export function unmanagedDsciProblem(dsci: KObject | undefined): string | undefi
 /** default-dsci has serviceMesh Unmanaged and is Ready (the Unmanaged patch is what lets 2.9 finish its reconcile). */
 export async function assertServiceMeshUnmanaged(world: RhoaiWorld): Promise<KObject> {
   const created = await waitForDsciCreated(world, DEFAULT_DSCI);
-  assert.equal(
+  expect(
     created.spec?.serviceMesh?.managementState,
-    'Unmanaged',
     `${DEFAULT_DSCI} has serviceMesh ${created.spec?.serviceMesh?.managementState ?? 'unset'}, not Unmanaged: while Managed, the operator builds its own ServiceMeshControlPlane as soon as a servicemeshoperator Subscription exists (set Unmanaged before installing the Service Mesh operator, 02-components.feature)`,
-  );
+  ).to.equal('Unmanaged');
   return (await waitForObjectExplained(
     world.cluster,
     dsciRef(DEFAULT_DSCI),
@@ -236,9 +234,8 @@ export async function assertNoOperatorControlPlane(world: RhoaiWorld): Promise<v
     );
     return;
   }
-  assert.equal(
+  expect(
     smcp,
-    undefined,
     `the RHOAI operator built its own ServiceMeshControlPlane ${namespace}/${name} (created ${smcp?.metadata.creationTimestamp}): serviceMesh was still Managed in ${DEFAULT_DSCI} when the servicemeshoperator Subscription appeared; a second control plane now stands next to the manual one`,
-  );
+  ).to.equal(undefined);
 }

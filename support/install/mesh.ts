@@ -3,7 +3,8 @@
 // pending or unready component, which is what the 2.9 operator checks), the control plane's
 // deployments; namespaces joining the mesh through their ServiceMeshMember `default` (configured
 // members of the ServiceMeshMemberRoll `default`); and pods running with the istio-proxy sidecar.
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
+import { expectOk } from '../core/expect';
 import { hasCondition, type KObject, type ObjectRef } from '../core/cluster';
 import { waitForListExplained, waitForObjectExplained, type Problem } from '../core/cluster/explained-wait';
 import type { RhoaiWorld } from '../core/world';
@@ -164,15 +165,14 @@ export async function assertIngressGatewayLabel(world: RhoaiWorld, label: string
   const [key, value] = label.split('=');
   const pods = await world.cluster.list({ apiVersion: 'v1', kind: 'Pod', namespace }, { labelSelector: 'app=istio-ingressgateway' });
   const live = pods.filter((p) => !p.metadata.deletionTimestamp);
-  assert.ok(live.length, `no istio-ingressgateway pod in ${namespace}`);
+  expectOk(live.length, `no istio-ingressgateway pod in ${namespace}`);
   for (const p of live)
-    assert.equal(
+    expect(
       p.metadata.labels?.[key!],
-      value,
       `pod ${namespace}/${p.metadata.name} of the ingress gateway lacks the label ${label} (labels: ${JSON.stringify(p.metadata.labels)}): the Knative gateways (selector ${label}) would not select it`,
-    );
+    ).to.equal(value);
   const svc = await world.cluster.get({ apiVersion: 'v1', kind: 'Service', name: 'istio-ingressgateway', namespace });
-  assert.equal(svc?.metadata.labels?.[key!], value, `Service ${namespace}/istio-ingressgateway lacks the label ${label}`);
+  expect(svc?.metadata.labels?.[key!], `Service ${namespace}/istio-ingressgateway lacks the label ${label}`).to.equal(value);
 }
 
 // ---- members ----
@@ -214,9 +214,9 @@ export async function waitForMember(world: RhoaiWorld, namespace: string, meshNa
     // A namespace can be a member of one mesh only: the label OSSM puts on its members says which.
     const other = (await world.cluster.get({ apiVersion: 'v1', kind: 'Namespace', name: namespace }))?.metadata.labels?.[MEMBER_OF];
     if (other && other !== meshNamespace) {
-      throw new assert.AssertionError({
-        message: `namespace ${namespace} carries ${MEMBER_OF}=${other}: it belongs to the mesh in ${other}, so the member roll of ${meshNamespace} cannot take it (remove it from that mesh's ServiceMeshMemberRoll first). ${(error as Error).message}`,
-      });
+      expect.fail(
+        `namespace ${namespace} carries ${MEMBER_OF}=${other}: it belongs to the mesh in ${other}, so the member roll of ${meshNamespace} cannot take it (remove it from that mesh's ServiceMeshMemberRoll first). ${(error as Error).message}`,
+      );
     }
     throw error;
   }
@@ -230,11 +230,10 @@ export async function waitForMember(world: RhoaiWorld, namespace: string, meshNa
     `ServiceMeshMember ${namespace}/default to be Ready`,
   );
   const ns = await world.cluster.get({ apiVersion: 'v1', kind: 'Namespace', name: namespace });
-  assert.equal(
+  expect(
     ns?.metadata.labels?.[MEMBER_OF],
-    meshNamespace,
     `namespace ${namespace} is a configured member, but lacks the label ${MEMBER_OF}=${meshNamespace} (labels: ${JSON.stringify(ns?.metadata.labels ?? {})})`,
-  );
+  ).to.equal(meshNamespace);
 }
 
 /** Joins the namespace to the mesh (idempotent) and waits until it is a configured member. */
@@ -299,10 +298,9 @@ export async function waitForPodsWithSidecar(world: RhoaiWorld, namespace: strin
 export async function assertOnlyControlPlane(world: RhoaiWorld, name: string, namespace: string): Promise<void> {
   const all = await world.cluster.list({ apiVersion: SMCP_API, kind: 'ServiceMeshControlPlane' });
   const others = all.filter((s) => !(s.metadata.name === name && s.metadata.namespace === namespace));
-  assert.ok(all.length > others.length, `there is no ServiceMeshControlPlane ${namespace}/${name}`);
-  assert.deepEqual(
+  expect(all.length > others.length, `there is no ServiceMeshControlPlane ${namespace}/${name}`).to.equal(true);
+  expect(
     others.map((s) => `${s.metadata.namespace}/${s.metadata.name}`),
-    [],
     `${namespace}/${name} is not the only ServiceMeshControlPlane: ${others.map((s) => `${s.metadata.namespace}/${s.metadata.name} (created ${s.metadata.creationTimestamp})`).join(', ')} also stand(s) on the cluster — a second control plane, such as the one the RHOAI operator builds while default-dsci's serviceMesh is still Managed when the servicemeshoperator Subscription appears`,
-  );
+  ).to.deep.equal([]);
 }

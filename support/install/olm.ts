@@ -10,10 +10,12 @@
 // the InstallPlan that installs that CSV, and leaves every later InstallPlan (the upgrades OLM
 // resolves once the CSV is installed) unapproved and reported. A catalog without the version is
 // refused before anything is written, naming what it offers.
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
+import { expectOk } from '../core/expect';
 import { hasCondition, type ClusterClient, type KObject, type ObjectRef } from '../core/cluster';
-import type { Settings } from '../core/config';
+import { SETTINGS, type SettingKey, type Settings } from '../core/config';
 import type { RhoaiWorld } from '../core/world';
+import { ensureNamespace, waitForActiveNamespace } from '../core/namespaces';
 
 declare module '../core/world' {
   interface ScenarioFacts {
@@ -37,39 +39,26 @@ export interface OperatorPackage {
   versionSetting: string;
 }
 
+/** The settings that hold a channel or a version (a string, or undefined for "the default"). */
+type StringSetting = { [K in SettingKey]: Settings[K] extends string | undefined ? K : never }[SettingKey];
+
+/** An operator installed from `namespace`, its channel and version read from the two settings named. */
+function configuredBy(pkg: string, namespace: string, channel: StringSetting, version: StringSetting): OperatorPackage {
+  return {
+    package: pkg,
+    namespace,
+    channel: (s) => s[channel],
+    channelSetting: SETTINGS[channel].name,
+    version: (s) => s[version],
+    versionSetting: SETTINGS[version].name,
+  };
+}
+
 export const OPERATORS: Record<string, OperatorPackage> = {
-  'rhods-operator': {
-    package: 'rhods-operator',
-    namespace: 'redhat-ods-operator',
-    channel: (s) => s.operatorChannel,
-    channelSetting: 'RHOAI_OPERATOR_CHANNEL',
-    version: (s) => s.expectedVersion,
-    versionSetting: 'RHOAI_EXPECTED_VERSION',
-  },
-  servicemeshoperator: {
-    package: 'servicemeshoperator',
-    namespace: 'openshift-operators',
-    channel: (s) => s.serviceMeshChannel,
-    channelSetting: 'RHOAI_SERVICEMESH_CHANNEL',
-    version: (s) => s.serviceMeshVersion,
-    versionSetting: 'RHOAI_SERVICEMESH_VERSION',
-  },
-  'serverless-operator': {
-    package: 'serverless-operator',
-    namespace: 'openshift-serverless',
-    channel: (s) => s.serverlessChannel,
-    channelSetting: 'RHOAI_SERVERLESS_CHANNEL',
-    version: (s) => s.serverlessVersion,
-    versionSetting: 'RHOAI_SERVERLESS_VERSION',
-  },
-  'authorino-operator': {
-    package: 'authorino-operator',
-    namespace: 'openshift-operators',
-    channel: (s) => s.authorinoChannel,
-    channelSetting: 'RHOAI_AUTHORINO_CHANNEL',
-    version: (s) => s.authorinoVersion,
-    versionSetting: 'RHOAI_AUTHORINO_VERSION',
-  },
+  'rhods-operator': configuredBy('rhods-operator', 'redhat-ods-operator', 'operatorChannel', 'expectedVersion'),
+  servicemeshoperator: configuredBy('servicemeshoperator', 'openshift-operators', 'serviceMeshChannel', 'serviceMeshVersion'),
+  'serverless-operator': configuredBy('serverless-operator', 'openshift-serverless', 'serverlessChannel', 'serverlessVersion'),
+  'authorino-operator': configuredBy('authorino-operator', 'openshift-operators', 'authorinoChannel', 'authorinoVersion'),
 };
 
 export function operator(pkg: string): OperatorPackage {
@@ -78,7 +67,6 @@ export function operator(pkg: string): OperatorPackage {
   return op;
 }
 
-const namespaceRef = (name: string): ObjectRef => ({ apiVersion: 'v1', kind: 'Namespace', name });
 const subscriptionRef = (name: string, namespace: string): ObjectRef => ({
   apiVersion: `${OLM}/v1alpha1`,
   kind: 'Subscription',
@@ -96,28 +84,17 @@ const csvRef = (name: string, namespace: string): ObjectRef => ({
 
 /** Creates (or keeps) a namespace, as `oc create ns`; a previous run's namespace still terminating is waited out. */
 export async function createProject(world: RhoaiWorld, name: string): Promise<KObject> {
-  const existing = await world.cluster.get(namespaceRef(name));
-  if (existing?.metadata.deletionTimestamp)
-    await world.cluster.waitForDeletion(namespaceRef(name), { describe: `namespace ${name} to finish terminating` });
-  if (existing && !existing.metadata.deletionTimestamp) {
+  const { namespace, created } = await ensureNamespace(world, name);
+  if (!created)
     world.report.text(
       `project ${name}`,
-      `namespace ${name} already exists (created ${existing.metadata.creationTimestamp}); kept as it is`,
+      `namespace ${name} already exists (created ${namespace.metadata.creationTimestamp}); kept as it is`,
     );
-    return existing;
-  }
-  const [live] = await world.applyFixture('core/namespace', { name });
-  return live!;
+  return namespace;
 }
 
 export async function assertProjectActive(world: RhoaiWorld, name: string): Promise<void> {
-  await world.cluster.waitFor(
-    namespaceRef(name),
-    (ns) => (ns?.metadata.deletionTimestamp ? { fail: `namespace ${name} is being deleted` } : ns?.status?.phase === 'Active'),
-    {
-      describe: `namespace ${name} to be Active`,
-    },
-  );
+  await waitForActiveNamespace(world, name);
 }
 
 // ---- operator groups ----
@@ -140,17 +117,16 @@ export async function createOperatorGroup(world: RhoaiWorld, namespace: string, 
 /** Exactly one OperatorGroup, in AllNamespaces mode (no target namespaces, no selector), and OLM has seen it. */
 export async function assertSingleAllNamespacesGroup(world: RhoaiWorld, namespace: string): Promise<void> {
   const [group, ...more] = await world.cluster.list({ apiVersion: `${OLM}/v1`, kind: 'OperatorGroup', namespace });
-  assert.ok(group, `namespace ${namespace} has no OperatorGroup: OLM would fail the operator's CSV with NoOperatorGroup`);
-  assert.equal(
+  expectOk(group, `namespace ${namespace} has no OperatorGroup: OLM would fail the operator's CSV with NoOperatorGroup`);
+  expect(
     more.length,
-    0,
     `namespace ${namespace} has ${more.length + 1} OperatorGroups (${[group, ...more].map((g) => g.metadata.name).join(', ')}): OLM fails CSVs there with TooManyOperatorGroups`,
-  );
+  ).to.equal(0);
   const targets: string[] = group.spec?.targetNamespaces ?? [];
-  assert.ok(
+  expect(
     !targets.length && !group.spec?.selector,
     `OperatorGroup ${namespace}/${group.metadata.name} targets ${JSON.stringify(targets)}: the RHOAI operator supports only the AllNamespaces install mode`,
-  );
+  ).to.equal(true);
   await world.cluster.waitFor(
     { apiVersion: `${OLM}/v1`, kind: 'OperatorGroup', name: group.metadata.name, namespace },
     (og) => JSON.stringify(og?.status?.namespaces) === JSON.stringify(['']),
@@ -226,21 +202,21 @@ export function choosePin(
   const channels: ManifestChannel[] = status.channels ?? [];
   const holds = (ch: ManifestChannel) => wantedVersion === undefined || entriesOf(ch).some((e) => versionMatches(e.version, wantedVersion));
   const holders = channels.filter(holds);
-  assert.ok(
+  expectOk(
     holders.length,
     `catalog ${catalog} offers no ${op.package} ${wantedVersion}: its channels offer ${channels.map(offer).join('; ')}. Nothing was applied; set ${op.versionSetting} to a version the catalog carries, or use a catalog (mirror) that carries ${wantedVersion}`,
   );
   let channel: ManifestChannel | undefined;
   if (wantedChannel !== undefined) {
     channel = channels.find((c) => c.name === wantedChannel);
-    assert.ok(
+    expectOk(
       channel,
       `catalog ${catalog}: package ${op.package} has no channel "${wantedChannel}"; its channels are: ${channels.map((c) => c.name).join(', ')} (default ${status.defaultChannel}). Set ${op.channelSetting}`,
     );
-    assert.ok(
+    expect(
       holds(channel),
       `catalog ${catalog}: channel ${wantedChannel} of ${op.package} offers no ${wantedVersion}, only ${offer(channel).replace(/^\S+ /, '')}; the channels that carry ${wantedVersion}: ${holders.map(offer).join('; ')}. Nothing was applied; set ${op.channelSetting} to one of them (or @default)`,
-    );
+    ).to.equal(true);
   } else {
     channel = holders.find((c) => c.name === status.defaultChannel) ?? holders[0]!;
   }
@@ -264,7 +240,7 @@ export async function readPin(cluster: ClusterClient, settings: Settings, pkg: s
     name: op.package,
     namespace: MARKETPLACE,
   });
-  assert.ok(
+  expectOk(
     manifest,
     `the catalog offers no package ${op.package} (no PackageManifest ${MARKETPLACE}/${op.package}): is the redhat-operators catalog available, or mirrored with it?`,
   );
@@ -365,7 +341,7 @@ async function subscriptionOf(world: RhoaiWorld, pkg: string): Promise<KObject> 
   if (known) return known;
   const op = operator(pkg);
   const live = await world.cluster.get(subscriptionRef(op.package, op.namespace));
-  assert.ok(live, `there is no Subscription ${op.namespace}/${op.package}: subscribe to the ${pkg} operator first`);
+  expectOk(live, `there is no Subscription ${op.namespace}/${op.package}: subscribe to the ${pkg} operator first`);
   (world.facts.subscriptions ??= {})[pkg] = live;
   return live;
 }
@@ -411,18 +387,17 @@ export async function approveAndCompleteInstallPlan(world: RhoaiWorld, pkg: stri
   const sub = await subscriptionOf(world, pkg);
   const ns = sub.metadata.namespace!;
   const pinned = pinnedCsv(sub);
-  assert.ok(
+  expectOk(
     pinned,
     `Subscription ${ns}/${sub.metadata.name} has no spec.startingCSV and has installed nothing: the harness cannot tell which InstallPlan to approve`,
   );
   const plan = await pinnedInstallPlan(world, sub, pinned);
   const ref = { apiVersion: `${OLM}/v1alpha1`, kind: 'InstallPlan', name: plan.metadata.name, namespace: ns };
   const others = planNames(plan).filter((n) => n !== pinned);
-  assert.equal(
+  expect(
     others.length,
-    0,
     `InstallPlan ${ns}/${plan.metadata.name} installs ${planNames(plan).join(', ')}: not approving an InstallPlan that installs more than ${pinned} (approving it would install ${others.join(', ')} past the pinned version)`,
-  );
+  ).to.equal(0);
   if (!plan.spec.approved) {
     await world.cluster.patch(ref, { spec: { approved: true } }, 'merge');
     world.report.text(`approved ${pkg}`, `approved InstallPlan ${ns}/${plan.metadata.name}, which installs ${pinned} only`);
@@ -477,16 +452,15 @@ export async function assertStaysPinned(world: RhoaiWorld, pkg: string): Promise
     (ip) => ip.metadata.ownerReferences?.some((o: { uid?: string }) => o.uid === settled!.metadata.uid) && !planNames(ip).includes(pinned),
   );
   const approved = later.filter((ip) => ip.spec?.approved);
-  assert.equal(
+  expect(
     approved.length,
-    0,
     approved
       .map(
         (ip) =>
           `InstallPlan ${ns}/${ip.metadata.name} for ${planNames(ip).join(', ')} is approved although the install is pinned at ${pinned}: OLM upgrades the operator past it`,
       )
       .join('; '),
-  );
+  ).to.equal(0);
   world.report.text(
     `upgrades of ${pkg}`,
     later.length
@@ -528,7 +502,7 @@ export async function waitForCsvSucceeded(world: RhoaiWorld, pkg: string): Promi
 export async function assertOperatorDeploymentsAvailable(world: RhoaiWorld, pkg: string): Promise<void> {
   const csv = await waitForCsvSucceeded(world, pkg);
   const deployments: { name: string }[] = csv.spec.install?.spec?.deployments ?? [];
-  assert.ok(deployments.length, `ClusterServiceVersion ${csv.metadata.name} declares no deployments`);
+  expectOk(deployments.length, `ClusterServiceVersion ${csv.metadata.name} declares no deployments`);
   for (const d of deployments) {
     await world.cluster.waitFor(
       { apiVersion: 'apps/v1', kind: 'Deployment', name: d.name, namespace: csv.metadata.namespace },
@@ -552,11 +526,11 @@ export async function assertInstalledVersion(world: RhoaiWorld, pkg: string, exp
   }
   const version: string = csv.spec.version ?? '';
   const sub = await subscriptionOf(world, pkg);
-  assert.ok(
+  expect(
     versionMatches(version, expected),
     `${csv.metadata.name} is version ${version}, not ${expected}: Subscription ${sub.metadata.namespace}/${sub.metadata.name} (channel ${sub.spec.channel}, startingCSV ${sub.spec.startingCSV ?? 'none'}, installPlanApproval ${sub.spec.installPlanApproval}) has another release installed, which the harness reports and does not change` +
       (sub.spec.installPlanApproval === 'Automatic'
         ? '; with Automatic approval OLM follows the channel past the pinned version (RHOAI_INSTALL_PLAN_APPROVAL=Manual keeps it)'
         : ''),
-  );
+  ).to.equal(true);
 }

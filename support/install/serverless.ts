@@ -6,7 +6,7 @@
 // and domainmapping-webhook exist only up to Serverless 1.31 (serverless-operator release-1.31
 // kodata/knative-serving/1.10/2-serving-core.yaml; release-1.32's 1.11 and later ship neither), so
 // the check takes the ones every release ships plus whatever else the operator deployed there.
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
 import { type KObject, type ObjectRef } from '../core/cluster';
 import { assertDeploymentsAvailable, conditionText, waitExplained, waitForCrd, waitForPodsWithSidecar, type Problem } from './mesh';
 import type { RhoaiWorld } from '../core/world';
@@ -83,10 +83,10 @@ export async function assertSidecars(world: RhoaiWorld, namespace: string, deplo
   for (const app of deployments) {
     const d = await world.cluster.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: app, namespace });
     const missing = d ? missingWorkloadAnnotations(ks, d) : [];
-    assert.ok(
+    expect(
       !missing.length,
       `the pod template of Deployment ${namespace}/${app} lacks ${missing.join(', ')}, which KnativeServing ${namespace}/${ks?.metadata.name} sets for it in spec.workloads: the Serverless operator did not apply spec.workloads, so its pods start without the Istio sidecar`,
-    );
+    ).to.equal(true);
     await waitForPodsWithSidecar(world, namespace, `app=${app}`, app);
   }
 }

@@ -1,40 +1,26 @@
 // The smoke checks: the target answers, the credentials are cluster-admin's, and the client can
 // apply an object, see it through a watch and read it back.
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
+import { canI } from '../core/cluster';
 import type { RhoaiWorld } from '../core/world';
+import { ensureNamespace } from '../core/namespaces';
 
 export async function clusterAnswers(world: RhoaiWorld): Promise<void> {
   const version = await world.cluster.request<{ gitVersion?: string }>({ method: 'GET', path: '/version' });
   world.report.text('version', `${await world.cluster.server()} answers: Kubernetes ${version.gitVersion ?? 'unknown'}`);
-  assert.equal(typeof version.gitVersion, 'string', 'GET /version returns gitVersion');
+  expect(typeof version.gitVersion, 'GET /version returns gitVersion').to.equal('string');
 }
 
 export async function assertClusterAdmin(world: RhoaiWorld): Promise<void> {
-  const review = await world.cluster.request<{ status?: { allowed?: boolean; reason?: string } }>({
-    method: 'POST',
-    path: '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
-    body: {
-      apiVersion: 'authorization.k8s.io/v1',
-      kind: 'SelfSubjectAccessReview',
-      spec: { resourceAttributes: { verb: '*', group: '*', resource: '*' } },
-    },
-  });
-  assert.equal(
-    review.status?.allowed,
-    true,
-    `the current user may do everything (cluster-admin)${review.status?.reason ? `: ${review.status.reason}` : ''}`,
-  );
+  const review = await canI(world.cluster);
+  expect(review.allowed, `the current user may do everything (cluster-admin)${review.reason ? `: ${review.reason}` : ''}`).to.equal(true);
 }
 
 export async function useScratchNamespace(world: RhoaiWorld, name: string): Promise<void> {
-  // A previous run's namespace may still be terminating: nothing can be created in it until it is gone.
-  const ref = { apiVersion: 'v1', kind: 'Namespace', name };
-  const existing = await world.cluster.get(ref);
-  if (existing?.metadata.deletionTimestamp)
-    await world.cluster.waitForDeletion(ref, { describe: `the previous namespace ${name} to finish terminating` });
-  const [namespace] = await world.applyFixture('core/namespace', { name });
+  // A previous run's namespace may still be terminating: ensureNamespace waits it out first.
+  const { namespace } = await ensureNamespace(world, name);
   world.namespace = name;
-  world.deleteAfterwards(namespace!);
+  world.deleteAfterwards(namespace);
 }
 
 export async function applyConfigMap(world: RhoaiWorld, name: string, text: string): Promise<void> {
@@ -45,5 +31,5 @@ export async function assertConfigMapHolds(world: RhoaiWorld, name: string, text
   const ref = { apiVersion: 'v1', kind: 'ConfigMap', name, namespace: world.namespace };
   await world.cluster.waitFor(ref, (cm) => cm !== undefined, { describe: `ConfigMap ${name} to exist`, timeoutMs: 60_000 });
   const live = await world.cluster.get(ref);
-  assert.equal(live?.data?.message, text, `ConfigMap ${name} data.message`);
+  expect(live?.data?.message, `ConfigMap ${name} data.message`).to.equal(text);
 }

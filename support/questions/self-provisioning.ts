@@ -11,7 +11,8 @@
 // member of each group and a ProjectRequest with their token (`oc new-project`): refused with
 // "You may not request a new project via this API." (or the cluster's projectRequestMessage) for the
 // data scientist, granted for the admin.
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
+import { expectOk } from '../core/expect';
 import { ApiError, type ClusterClient, type KObject, type ObjectRef } from '../core/cluster';
 import type { RhoaiWorld } from '../core/world';
 import { asUser, questionPeople } from './users';
@@ -112,15 +113,14 @@ export async function explainGrants(world: RhoaiWorld): Promise<string[]> {
 export async function assertSelfProvisionersLocked(world: RhoaiWorld): Promise<void> {
   const { usersGroup, users } = questionPeople(world);
   const binding = await world.cluster.get(SELF_PROVISIONERS);
-  assert.ok(binding, 'there is no ClusterRoleBinding self-provisioners');
+  expectOk(binding, 'there is no ClusterRoleBinding self-provisioners');
   const annotation = binding.metadata.annotations?.[AUTOUPDATE];
-  assert.equal(
+  expect(
     annotation,
-    'false',
     `ClusterRoleBinding self-provisioners is annotated ${AUTOUPDATE}=${annotation ?? '(none)'}, not "false": the API server's RBAC bootstrap reconcile restores its default subjects on its next start`,
-  );
+  ).to.equal('false');
   const covering = ((binding.subjects ?? []) as Subject[]).filter((s) => coversDataScientists(s, usersGroup, users));
-  if (covering.length) assert.fail((await explainGrants(world)).join('; '));
+  if (covering.length) expect.fail((await explainGrants(world)).join('; '));
   world.report.yaml('self-provisioners', { annotations: binding.metadata.annotations, subjects: binding.subjects ?? [] });
 }
 
@@ -133,9 +133,9 @@ export async function assertOnlyAdminsMayProvision(world: RhoaiWorld): Promise<v
     bindings.map((b) => `${b.metadata.name}: ${((b.subjects ?? []) as Subject[]).map(describe).join(', ') || 'no subject'}`).join('\n'),
   );
   const reasons = await explainGrants(world);
-  assert.deepEqual(reasons, [], reasons.join('; '));
+  expect(reasons, reasons.join('; ')).to.deep.equal([]);
   const forAdmins = bindings.some((b) => ((b.subjects ?? []) as Subject[]).some((s) => s.kind === 'Group' && s.name === adminsGroup));
-  assert.ok(forAdmins, `no ClusterRoleBinding grants ClusterRole self-provisioner to Group ${adminsGroup}`);
+  expect(forAdmins, `no ClusterRoleBinding grants ClusterRole self-provisioner to Group ${adminsGroup}`).to.equal(true);
 }
 
 /** The refusal message the cluster gives: project.config.openshift.io cluster's projectRequestMessage, or OpenShift's default. */
@@ -181,28 +181,25 @@ export async function assertDataScientistRefused(world: RhoaiWorld): Promise<voi
   const user = users[0]!;
   const expected = await expectedRefusal(world);
   const answer = await asUser(world, user, async (client, groups) => {
-    assert.ok(
+    expect(
       groups.includes(usersGroup),
       `logged in as ${user}, the API server puts the user in ${groups.join(', ')}, not in ${usersGroup}`,
-    );
+    ).to.equal(true);
     return requestProject(world, client, user);
   });
   if (answer.granted) {
     const reasons = await explainGrants(world);
-    assert.fail(
+    expect.fail(
       `logged in as ${user} (a member of ${usersGroup}), a ProjectRequest for ${answer.name} was granted: ${reasons.join('; ') || 'no binding of ClusterRole self-provisioner names the user: another role grants create projectrequests.project.openshift.io'}`,
     );
   }
   world.report.text(`ProjectRequest as ${user}`, `HTTP ${answer.status}: ${answer.message}`);
-  assert.equal(
+  expect(
     answer.status,
-    403,
     `logged in as ${user}, the ProjectRequest was answered ${answer.status} (${answer.message}), not 403 Forbidden`,
-  );
-  assert.equal(
-    answer.message,
+  ).to.equal(403);
+  expect(answer.message, `logged in as ${user}, the ProjectRequest was refused with "${answer.message}", not with "${expected}"`).to.equal(
     expected,
-    `logged in as ${user}, the ProjectRequest was refused with "${answer.message}", not with "${expected}"`,
   );
 }
 
@@ -210,24 +207,23 @@ export async function assertDataScientistRefused(world: RhoaiWorld): Promise<voi
 export async function assertAdminGranted(world: RhoaiWorld): Promise<void> {
   const { admin, adminsGroup } = questionPeople(world);
   const answer = await asUser(world, admin, async (client, groups) => {
-    assert.ok(
+    expect(
       groups.includes(adminsGroup),
       `logged in as ${admin}, the API server puts the user in ${groups.join(', ')}, not in ${adminsGroup}`,
-    );
+    ).to.equal(true);
     const result = await requestProject(world, client, admin);
     if (result.granted) {
       const project = await client.get({ apiVersion: 'project.openshift.io/v1', kind: 'Project', name: result.name });
-      assert.ok(project, `logged in as ${admin}, the granted project ${result.name} is not visible to its requester`);
-      assert.equal(
+      expectOk(project, `logged in as ${admin}, the granted project ${result.name} is not visible to its requester`);
+      expect(
         project.metadata.annotations?.['openshift.io/requester'],
-        admin,
         `project ${result.name} names ${project.metadata.annotations?.['openshift.io/requester']} as its requester, not ${admin}`,
-      );
+      ).to.equal(admin);
     }
     return result;
   });
   if (!answer.granted) {
-    assert.fail(
+    expect.fail(
       `logged in as ${admin} (a member of ${adminsGroup}), the ProjectRequest was refused (HTTP ${answer.status}: ${answer.message}): ClusterRoleBinding ${adminsBindingName(adminsGroup)} should grant ClusterRole self-provisioner to Group ${adminsGroup}`,
     );
   }

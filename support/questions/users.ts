@@ -6,10 +6,11 @@
 // other user's; an entry that verifies against the user's password is kept, so a re-run writes
 // nothing. Passwords are generated once and kept under RHOAI_WORK_DIR/questions/ (0600). Groups are
 // server-side applied with the members found plus ours: nobody else is removed from a group.
-import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { expect } from 'chai';
+import { expectOk } from '../core/expect';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { keptPassword } from '../core/kept-password';
 import { ApiError, type ClusterClient, type KObject, type ObjectRef } from '../core/cluster';
 import { entryVerifies } from '../access/admin-password';
 import { bcryptHash, htpasswdEntries, withEntry } from '../access/htpasswd';
@@ -50,14 +51,7 @@ export function userPassword(world: RhoaiWorld, user: string): string {
   const dir = path.join(ensureWorkDir(world.settings.workDir), 'questions');
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = path.join(dir, `${user}.password`);
-  let password: string;
-  try {
-    password = randomBytes(18).toString('base64url');
-    fs.writeFileSync(file, password, { flag: 'wx', mode: 0o600 });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    password = fs.readFileSync(file, 'utf8').trim();
-  }
+  const password = keptPassword(file);
   return world.secret(password, `password of ${user}`);
 }
 
@@ -75,10 +69,7 @@ export async function ensureHtpasswdUsers(world: RhoaiWorld, users: string[]): P
 async function mergeEntries(world: RhoaiWorld, users: string[]): Promise<string[]> {
   const ref = htpasswdSecretRef(world);
   const { secret, text } = await readHtpasswdSecret(world);
-  assert.ok(
-    secret,
-    `there is no Secret ${ref.namespace}/${ref.name}: the HTPasswd identity provider must be configured first (INS-ADM-02)`,
-  );
+  expectOk(secret, `there is no Secret ${ref.namespace}/${ref.name}: the HTPasswd identity provider must be configured first (INS-ADM-02)`);
   const entries = htpasswdEntries(text);
   let next = text;
   const written: string[] = [];
@@ -174,10 +165,8 @@ export async function logInAs(world: RhoaiWorld, user: string): Promise<string> 
   const known = tokens.get(user);
   if (known) return known;
   const attempt = await challengingLogin(world, user, userPassword(world, user));
-  assert.ok(
-    attempt.answer.kind === 'token',
-    `the OAuth server answered the login of ${user} with ${describeOutcome(attempt.answer)}, not an access token`,
-  );
+  if (attempt.answer.kind !== 'token')
+    expect.fail(`the OAuth server answered the login of ${user} with ${describeOutcome(attempt.answer)}, not an access token`);
   tokens.set(user, attempt.answer.token);
   return attempt.answer.token;
 }
@@ -187,7 +176,7 @@ export async function asUser<T>(world: RhoaiWorld, user: string, fn: (client: Cl
   const token = await logInAs(world, user);
   return withTokenClient(world, user, token, async (client) => {
     const me = await whoami(client);
-    assert.equal(me.name, user, `with the access token of ${user}, oc whoami answers ${me.name}`);
+    expect(me.name, `with the access token of ${user}, oc whoami answers ${me.name}`).to.equal(user);
     return fn(client, me.groups);
   });
 }

@@ -10,13 +10,15 @@
 // the member as its admin, and a LocalQueue backed by the cluster queue. Everything is applied under
 // one field manager, so a re-run (the group grew, or nothing changed) touches nothing that exists;
 // a workspace whose owner left the group is neither changed nor deleted: it is reported as orphaned.
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
+import { expectOk } from '../core/expect';
 import { ApiError, type ClusterClient, type KObject, type ObjectRef } from '../core/cluster';
 import { createLocalQueue, ensureQuotaManagement, localQueueRef } from '../distributed-workloads/kueue';
 import { grantPermission } from '../tutorial/projects';
 import type { RhoaiWorld } from '../core/world';
 import { workspaceName } from './names';
 import { asUser, groupMembers, questionPeople, removeGroupMember } from './users';
+import { DASHBOARD_LABEL } from '../rhoai/names';
 
 export { workspaceName } from './names';
 
@@ -59,17 +61,17 @@ export async function provisionWorkspaces(world: RhoaiWorld): Promise<WorkspaceR
   const { usersGroup } = questionPeople(world);
   const prefix = world.settings.workspacePrefix;
   const members = await groupMembers(world, usersGroup);
-  assert.ok(members.length, `group ${usersGroup} has no members: there is nobody to pre-provision a workspace for`);
+  expectOk(members.length, `group ${usersGroup} has no members: there is nobody to pre-provision a workspace for`);
   const { clusterQueue } = await ensureQuotaManagement(world);
   const workspaces: Workspace[] = [];
   for (const user of members) {
     const namespace = workspaceName(prefix, user);
     const ns = await world.cluster.get(namespaceRef(namespace));
     const owner = ns?.metadata.annotations?.[OWNER_ANNOTATION];
-    assert.ok(
+    expect(
       !ns || owner === user,
       `namespace ${namespace} exists but is not the workspace of ${user} (${owner ? `it is ${owner}'s` : 'the harness did not make it'}): choose another RHOAI_WORKSPACE_PREFIX`,
-    );
+    ).to.equal(true);
     await world.applyFixture('questions/workspace-namespace', {
       name: namespace,
       displayName: `Workspace of ${user}`,
@@ -118,7 +120,7 @@ export async function provisionWorkspaces(world: RhoaiWorld): Promise<WorkspaceR
 function lastRun(world: RhoaiWorld, back = 0): WorkspaceRun {
   const runs = world.facts.workspaceRuns ?? [];
   const run = runs[runs.length - 1 - back];
-  assert.ok(run, 'the workspaces were not provisioned in this scenario: a step "When I pre-provision ..." must come first');
+  expectOk(run, 'the workspaces were not provisioned in this scenario: a step "When I pre-provision ..." must come first');
   return run;
 }
 
@@ -133,8 +135,8 @@ export async function assertEveryMemberHasWorkspace(world: RhoaiWorld): Promise<
       problems.push(`${user} has no workspace ${namespace}`);
       continue;
     }
-    if (ns.metadata.labels?.['opendatahub.io/dashboard'] !== 'true')
-      problems.push(`${namespace} is not labelled opendatahub.io/dashboard=true: the dashboard does not list it`);
+    if (ns.metadata.labels?.[DASHBOARD_LABEL] !== 'true')
+      problems.push(`${namespace} is not labelled ${DASHBOARD_LABEL}=true: the dashboard does not list it`);
     if (ns.metadata.annotations?.['openshift.io/display-name'] !== `Workspace of ${user}`)
       problems.push(`${namespace} has the display name ${JSON.stringify(ns.metadata.annotations?.['openshift.io/display-name'])}`);
     const bindings = await world.cluster.list({ apiVersion: RBAC_API, kind: 'RoleBinding', namespace });
@@ -143,7 +145,7 @@ export async function assertEveryMemberHasWorkspace(world: RhoaiWorld): Promise<
     const queues = await world.cluster.list({ apiVersion: 'kueue.x-k8s.io/v1beta1', kind: 'LocalQueue', namespace });
     if (!queues.length) problems.push(`${namespace} has no LocalQueue: distributed workloads cannot run there`);
   }
-  assert.deepEqual(problems, [], problems.join('; '));
+  expect(problems, problems.join('; ')).to.deep.equal([]);
 }
 
 /** The last run changed nothing the run before made (same resourceVersions). */
@@ -154,12 +156,11 @@ export async function assertRerunChangedNothing(world: RhoaiWorld): Promise<void
     (k) => !after.versions.has(k) && !after.orphans.some((o) => k === `Namespace ${o.namespace}`),
   );
   world.report.text('second run', `${after.versions.size} object(s) compared; changed: ${changed.join(', ') || 'none'}`);
-  assert.deepEqual(
+  expect(
     changed,
-    [],
     `provisioning the workspaces again changed ${changed.join(', ')}: a re-run must leave what exists as it is`,
-  );
-  assert.deepEqual(gone, [], `after provisioning again, these objects are no longer part of a workspace: ${gone.join(', ')}`);
+  ).to.deep.equal([]);
+  expect(gone, `after provisioning again, these objects are no longer part of a workspace: ${gone.join(', ')}`).to.deep.equal([]);
 }
 
 /** `oc adm groups remove-users datascience-users <the last of RHOAI_DS_USERS>`. */
@@ -173,23 +174,25 @@ export async function memberLeaves(world: RhoaiWorld): Promise<void> {
 /** The former member's workspace is kept untouched and reported as orphaned. */
 export async function assertOrphanKeptAndReported(world: RhoaiWorld): Promise<void> {
   const leaver = world.facts.formerMember;
-  assert.ok(leaver, 'no member left the group in this scenario');
+  expectOk(leaver, 'no member left the group in this scenario');
   const run = lastRun(world);
   const namespace = workspaceName(world.settings.workspacePrefix, leaver);
-  assert.ok(!run.members.includes(leaver), `${leaver} is still a member of ${questionPeople(world).usersGroup}`);
-  assert.ok(!run.workspaces.some((w) => w.user === leaver), `the provisioning still made a workspace for ${leaver}, who left the group`);
-  assert.ok(
+  expect(!run.members.includes(leaver), `${leaver} is still a member of ${questionPeople(world).usersGroup}`).to.equal(true);
+  expect(
+    !run.workspaces.some((w) => w.user === leaver),
+    `the provisioning still made a workspace for ${leaver}, who left the group`,
+  ).to.equal(true);
+  expect(
     run.orphans.some((o) => o.namespace === namespace),
     `the workspace ${namespace} of ${leaver}, who left the group, is not reported as orphaned (orphans: ${run.orphans.map((o) => o.namespace).join(', ') || 'none'})`,
-  );
+  ).to.equal(true);
   const before = lastRun(world, 1).versions.get(`Namespace ${namespace}`);
   const now = (await world.cluster.get(namespaceRef(namespace)))?.metadata.resourceVersion;
-  assert.ok(now, `the workspace ${namespace} of ${leaver} was deleted: an orphaned workspace is reported, never deleted`);
-  assert.equal(
+  expectOk(now, `the workspace ${namespace} of ${leaver} was deleted: an orphaned workspace is reported, never deleted`);
+  expect(
     now,
-    before,
     `the workspace ${namespace} of ${leaver} changed (resourceVersion ${before} → ${now}) although ${leaver} left the group`,
-  );
+  ).to.equal(before);
 }
 
 async function tryCreateConfigMap(
@@ -235,20 +238,19 @@ export async function assertMembersWorkOnlyInTheirOwn(world: RhoaiWorld): Promis
         ] as const,
     );
     if (!own.ok)
-      assert.fail(
+      expect.fail(
         `logged in as ${w.user}, creating a ConfigMap in their workspace ${w.namespace} was refused (HTTP ${own.status}: ${own.message}) ${await explainRefusal(world, w.user, w.namespace)}`,
       );
     lines.push(`${w.user}: may create a ConfigMap in ${w.namespace}`);
     if (other && foreign) {
-      assert.ok(
-        !foreign.ok,
-        `logged in as ${w.user}, creating a ConfigMap in ${other.user}'s workspace ${other.namespace} was allowed: a workspace must be its owner's only`,
-      );
-      assert.equal(
+      if (foreign.ok)
+        expect.fail(
+          `logged in as ${w.user}, creating a ConfigMap in ${other.user}'s workspace ${other.namespace} was allowed: a workspace must be its owner's only`,
+        );
+      expect(
         foreign.status,
-        403,
         `logged in as ${w.user}, creating a ConfigMap in ${other.namespace} was answered ${foreign.status} (${foreign.message}), not 403`,
-      );
+      ).to.equal(403);
       lines.push(`${w.user}: refused in ${other.namespace} (HTTP 403: ${foreign.message})`);
     }
   }

@@ -1,6 +1,6 @@
 // Checks of S3 storage as a person would make them: an object written through the endpoint reads
 // back byte for byte, and a command in the storage pod sees the bucket on its volume.
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { readyPod, runInPod } from '../core/exec';
 import type { RhoaiWorld } from '../core/world';
@@ -19,12 +19,12 @@ export async function assertRoundTrip(
     await s3.ensureBucket(bucket);
     await s3.put(bucket, key, content);
     const head = await s3.head(bucket, key);
-    assert.equal(head?.size, content.length, `s3://${bucket}/${key} has the size written (${content.length} bytes)`);
+    expect(head?.size, `s3://${bucket}/${key} has the size written (${content.length} bytes)`).to.equal(content.length);
     const back = await s3.get(bucket, key);
-    assert.ok(
+    expect(
       back.equals(content),
       `s3://${bucket}/${key} reads back the ${content.length} bytes written (got ${back.length} bytes that differ)`,
-    );
+    ).to.equal(true);
   });
 }
 
@@ -32,9 +32,9 @@ export async function assertRoundTrip(
 export async function assertBucketOnVolume(world: RhoaiWorld, namespace: string, bucket: string, dataDir = '/data'): Promise<void> {
   const pod = await readyPod(world, namespace, 'app=minio', `the ready MinIO pod in ${namespace}`);
   const result = await runInPod(world, { namespace, pod, container: 'minio' }, ['ls', dataDir]);
-  assert.equal(result.exitCode, 0, `ls ${dataDir} in ${namespace}/${pod} exits 0 (stderr: ${result.stderr.trim()})`);
-  assert.ok(
+  expect(result.exitCode, `ls ${dataDir} in ${namespace}/${pod} exits 0 (stderr: ${result.stderr.trim()})`).to.equal(0);
+  expect(
     result.stdout.split('\n').includes(bucket),
     `ls ${dataDir} in ${namespace}/${pod} lists the bucket ${bucket}; it printed: ${JSON.stringify(result.stdout)}`,
-  );
+  ).to.equal(true);
 }

@@ -8,7 +8,8 @@
 //
 // Each `ensure…` establishes a step's result only when it is missing, so that every scenario can
 // run alone (`--tags @req.TUT-FD-04`) and a second run repeats nothing that is already there.
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
+import { expectOk } from '../core/expect';
 import * as path from 'node:path';
 import { describeOnnx, inspectOnnx, type OnnxSummary } from '../serving/onnx-model';
 import { withS3 } from '../s3';
@@ -17,6 +18,7 @@ import { tutorialProject } from './projects';
 import { addDataConnection, ensureBucket, ensureProjectStorage, reachableDataConnection } from './storage';
 import { assertSucceeded, execInWorkbench } from './workbench-checks';
 import { createWorkbench, waitForWorkbenchRunning, type WorkbenchRequest } from './workbenches';
+import { defaultWaitMs } from '../rhoai/names';
 
 /** The tutorial's buckets and data connections (its "Storing data with data connections" step). */
 export const TUTORIAL_CONNECTIONS = [
@@ -59,12 +61,11 @@ export async function assertPackageIndexReachable(world: RhoaiWorld): Promise<vo
   const source = world.settings.pipIndexUrl ? 'RHOAI_PIP_INDEX_URL' : "pip's default; RHOAI_PIP_INDEX_URL is unset";
   const r = await execInWorkbench(world, ['pip', 'download', '--no-deps', '--dest', '/tmp/rhoai-pip-probe', PROBE_PACKAGE]);
   const tail = (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-6).join('\n');
-  assert.equal(
+  expect(
     r.exitCode,
-    0,
     `the workbench cannot reach the package index ${index} (${source}): \`pip download --no-deps ${PROBE_PACKAGE}\` exited ${r.exitCode}:\n${tail}\n` +
       "The tutorial's first notebook runs `pip install onnx onnxruntime seaborn tf2onnx`; set RHOAI_PIP_INDEX_URL to an index the workbenches can reach (a mirror on a disconnected cluster), and RHOAI_PIP_TRUSTED_HOST when its certificate is not trusted",
-  );
+  ).to.equal(0);
   world.report.text('package index', `the workbench reaches ${index} (${source}): pip download --no-deps ${PROBE_PACKAGE} succeeded`);
 }
 
@@ -100,10 +101,10 @@ export async function cloneTutorial(world: RhoaiWorld): Promise<void> {
   const head = await execInWorkbench(world, ['git', '-C', dir, 'rev-parse', '--abbrev-ref', 'HEAD']);
   if (head.exitCode === 0) {
     const origin = (await execInWorkbench(world, ['git', '-C', dir, 'remote', 'get-url', 'origin'])).stdout.trim();
-    assert.ok(
+    expect(
       head.stdout.trim() === world.settings.tutorialRef && origin === world.settings.tutorialRepo,
       `the workbench already has ${dir}, a clone of ${origin} at ${head.stdout.trim()}, not of RHOAI_TUTORIAL_REPO at RHOAI_TUTORIAL_REF (${world.settings.tutorialRepo} at ${world.settings.tutorialRef}): delete it in the workbench first`,
-    );
+    ).to.equal(true);
     world.report.text('clone', `${dir} is already a clone of ${origin} at ${head.stdout.trim()} (kept from an earlier run): used as it is`);
     return;
   }
@@ -122,29 +123,25 @@ export async function assertTutorialCloned(world: RhoaiWorld): Promise<void> {
   const dir = cloneDirectory(world);
   const head = await execInWorkbench(world, ['git', '-C', dir, 'rev-parse', '--abbrev-ref', 'HEAD']);
   assertSucceeded(head, `reading the branch of ${dir}`);
-  assert.equal(
-    head.stdout.trim(),
+  expect(head.stdout.trim(), `the clone ${dir} is at ${head.stdout.trim()}, not ${world.settings.tutorialRef}`).to.equal(
     world.settings.tutorialRef,
-    `the clone ${dir} is at ${head.stdout.trim()}, not ${world.settings.tutorialRef}`,
   );
   const origin = await execInWorkbench(world, ['git', '-C', dir, 'remote', 'get-url', 'origin']);
-  assert.equal(
-    origin.stdout.trim(),
+  expect(origin.stdout.trim(), `the clone ${dir} came from ${origin.stdout.trim()}, not RHOAI_TUTORIAL_REPO`).to.equal(
     world.settings.tutorialRepo,
-    `the clone ${dir} came from ${origin.stdout.trim()}, not RHOAI_TUTORIAL_REPO`,
   );
   const listing = await execInWorkbench(world, ['ls', dir, `${dir}/data`]);
   assertSucceeded(listing, `listing ${dir}`);
   const files = listing.stdout.split('\n');
   const missing = ['1_experiment_train.ipynb', '2_save_model.ipynb', 'card_transdata.csv'].filter((f) => !files.includes(f));
-  assert.deepEqual(missing, [], `the clone ${dir} lacks ${missing.join(', ')} (it has: ${files.filter(Boolean).join(', ')})`);
+  expect(missing, `the clone ${dir} lacks ${missing.join(', ')} (it has: ${files.filter(Boolean).join(', ')})`).to.deep.equal([]);
 }
 
 /** Runs a notebook of the clone headless, as `jupyter nbconvert --to notebook --execute` does; fails with the cell's error. */
 export async function runTutorialNotebook(world: RhoaiWorld, notebook: string): Promise<void> {
   const file = `${cloneDirectory(world)}/${notebook}`;
   const r = await execInWorkbench(world, ['jupyter', 'nbconvert', '--to', 'notebook', '--execute', file], {
-    timeoutMs: world.settings.waitTimeoutSeconds * 1000,
+    timeoutMs: defaultWaitMs(world.settings),
   });
   assertSucceeded(r, `running ${notebook} in the workbench`);
   await attachNotebookOutputs(world, file.replace(/\.ipynb$/, '.nbconvert.ipynb'));
@@ -181,9 +178,9 @@ async function attachNotebookOutputs(world: RhoaiWorld, executed: string): Promi
 export async function assertModelInWorkbench(world: RhoaiWorld): Promise<void> {
   const file = `${cloneDirectory(world)}/${MODEL_PATH}`;
   const r = await execInWorkbench(world, ['ls', '-l', file]);
-  assert.equal(r.exitCode, 0, `the training left no ${file} in the workbench: ${r.stderr.trim()}`);
+  expect(r.exitCode, `the training left no ${file} in the workbench: ${r.stderr.trim()}`).to.equal(0);
   const size = Number(r.stdout.trim().split(/\s+/)[4]);
-  assert.ok(size > 0, `${file} in the workbench is empty`);
+  expect(size > 0, `${file} in the workbench is empty`).to.equal(true);
   world.report.text('trained model', `${file}: ${size} bytes`);
 }
 
@@ -204,7 +201,7 @@ export async function assertStoredModel(world: RhoaiWorld, displayName = 'My Sto
   const bucket = connection.bucket!;
   const bytes = await withS3(world, connection, `the model in s3://${bucket}`, async (s3) => {
     const head = await s3.head(bucket, MODEL_KEY);
-    assert.ok(
+    expectOk(
       head,
       `s3://${bucket}/${MODEL_KEY} does not exist (data connection "${displayName}"); under models/ the bucket has: ${(await s3.list(bucket, 'models/')).map((o) => o.key).join(', ') || 'nothing'}`,
     );
@@ -213,27 +210,24 @@ export async function assertStoredModel(world: RhoaiWorld, displayName = 'My Sto
   const model = inspectOnnx(bytes, `s3://${bucket}/${MODEL_KEY}`);
   world.report.text('stored model', describeOnnx(model));
   const input = model.inputs[0];
-  assert.equal(
+  expect(
     model.inputs.length,
-    1,
     `the model has ${model.inputs.length} inputs (${model.inputs.map((i) => i.name).join(', ')}), not one`,
-  );
-  assert.equal(input.name, 'dense_input', `the model's input is ${input.name}, not dense_input`);
-  assert.equal(input.elemType, 'FLOAT', `the model's input is ${input.elemType}, not FLOAT (FP32)`);
-  assert.ok(
+  ).to.equal(1);
+  expect(input.name, `the model's input is ${input.name}, not dense_input`).to.equal('dense_input');
+  expect(input.elemType, `the model's input is ${input.elemType}, not FLOAT (FP32)`).to.equal('FLOAT');
+  expect(
     input.shape?.length === 2 && input.shape[1] === 5 && typeof input.shape[0] !== 'number',
     `the model's input has the shape ${JSON.stringify(input.shape)}, not [batch, 5]`,
-  );
-  assert.equal(
+  ).to.equal(true);
+  expect(
     model.outputs.length,
-    1,
     `the model has ${model.outputs.length} outputs (${model.outputs.map((o) => o.name).join(', ')}), not one`,
-  );
-  assert.equal(
+  ).to.equal(1);
+  expect(
     model.outputs[0].elemType,
-    'FLOAT',
     `the model's output ${model.outputs[0].name} is ${model.outputs[0].elemType}, not FLOAT (FP32)`,
-  );
+  ).to.equal('FLOAT');
   return model;
 }
 

@@ -3,13 +3,16 @@
 // opendatahub.io/dashboard=true; the dashboard lists the projects the user can see that carry the
 // label, minus openshift*, kube* and its own namespace. Permissions as its Permissions tab writes
 // them (RoleBindings of admin or edit to users and groups), checked with SubjectAccessReviews.
-import assert from 'node:assert/strict';
-import { ApiError, type KObject, type ObjectRef } from '../core/cluster';
+import { expect } from 'chai';
+import { expectOk } from '../core/expect';
+import { ApiError, type KObject } from '../core/cluster';
 import type { RhoaiWorld } from '../core/world';
 import { keepForRun } from './run-scope';
 import { scenarioProjectName, stableChars } from './names';
+import { applicationsNamespace, DASHBOARD_LABEL } from '../rhoai/names';
+import { settledNamespace, waitForActiveNamespace } from '../core/namespaces';
 
-export const DASHBOARD_LABEL = 'opendatahub.io/dashboard';
+export { DASHBOARD_LABEL };
 const PROJECT_API = 'project.openshift.io/v1';
 
 export type Role = 'admin' | 'edit';
@@ -28,8 +31,6 @@ declare module '../core/world' {
     project?: ProjectFacts;
   }
 }
-
-const namespaceRef = (name: string): ObjectRef => ({ apiVersion: 'v1', kind: 'Namespace', name });
 
 /** The scenario's project; fails when no step made one. */
 export function currentProject(world: RhoaiWorld): ProjectFacts {
@@ -77,13 +78,11 @@ export async function ensureDataScienceProject(
   description: string,
   shared = false,
 ): Promise<ProjectFacts> {
-  let ns = await world.cluster.get(namespaceRef(name));
-  if (ns?.metadata.deletionTimestamp) {
-    await world.cluster.waitForDeletion(namespaceRef(name), {
-      describe: `project ${name} (still being deleted by an earlier run) to be gone before it is made again`,
-    });
-    ns = undefined;
-  }
+  const ns = await settledNamespace(
+    world,
+    name,
+    `project ${name} (still being deleted by an earlier run) to be gone before it is made again`,
+  );
   if (!ns) {
     try {
       await world.cluster.create(world.render('tutorial/project-request', { name, displayName, description })[0]!);
@@ -92,10 +91,8 @@ export async function ensureDataScienceProject(
     }
   }
   await world.applyFixture('tutorial/project-label', { name });
-  const active = await world.cluster.waitFor(namespaceRef(name), (n) => n?.status?.phase === 'Active', {
-    describe: `project ${name} to be Active`,
-  });
-  const facts: ProjectFacts = { name, displayName: active?.metadata.annotations?.['openshift.io/display-name'] ?? displayName, shared };
+  const active = await waitForActiveNamespace(world, name, `project ${name} to be Active`);
+  const facts: ProjectFacts = { name, displayName: active.metadata.annotations?.['openshift.io/display-name'] ?? displayName, shared };
   world.facts.project = facts;
   world.namespace = name;
   return facts;
@@ -104,36 +101,31 @@ export async function ensureDataScienceProject(
 /** The project is an OpenShift project labelled as a data science project, with its display name. */
 export async function assertDataScienceProject(world: RhoaiWorld, name: string, displayName: string): Promise<void> {
   const project = await world.cluster.get({ apiVersion: PROJECT_API, kind: 'Project', name });
-  assert.ok(project, `there is no OpenShift project ${name} (project.openshift.io/v1)`);
-  assert.equal(
+  expectOk(project, `there is no OpenShift project ${name} (project.openshift.io/v1)`);
+  expect(
     project.metadata.labels?.[DASHBOARD_LABEL],
-    'true',
     `project ${name} is not labelled ${DASHBOARD_LABEL}=true (labels: ${JSON.stringify(project.metadata.labels ?? {})}): the dashboard does not show it`,
-  );
-  assert.equal(
+  ).to.equal('true');
+  expect(
     project.metadata.annotations?.['openshift.io/display-name'],
-    displayName,
     `project ${name} has the display name ${JSON.stringify(project.metadata.annotations?.['openshift.io/display-name'])}, not ${JSON.stringify(displayName)}`,
-  );
-  assert.equal(project.status?.phase, 'Active', `project ${name} is ${project.status?.phase}, not Active`);
+  ).to.equal(displayName);
+  expect(project.status?.phase, `project ${name} is ${project.status?.phase}, not Active`).to.equal('Active');
 }
 
 /** The dashboard's project list (Projects the user sees, labelled, minus system namespaces) includes the project. */
 export async function assertListedByDashboard(world: RhoaiWorld, name: string): Promise<string[]> {
   const projects = await world.cluster.list({ apiVersion: PROJECT_API, kind: 'Project' }, { labelSelector: `${DASHBOARD_LABEL}=true` });
-  const dsci = (
-    await world.cluster.list({ apiVersion: 'dscinitialization.opendatahub.io/v1', kind: 'DSCInitialization' }).catch(() => [])
-  )[0];
-  const dashboardNs = dsci?.spec?.applicationsNamespace ?? 'redhat-ods-applications';
+  const dashboardNs = await applicationsNamespace(world);
   const listed = projects
     .map((p) => p.metadata.name!)
     .filter((n) => !/^(openshift|kube)/.test(n) && n !== dashboardNs)
     .sort();
   world.report.text('data science projects', listed.join('\n'));
-  assert.ok(
+  expect(
     listed.includes(name),
     `the dashboard's project list (Projects labelled ${DASHBOARD_LABEL}=true) does not include ${name}; it has: ${listed.join(', ') || 'none'}`,
-  );
+  ).to.equal(true);
   return listed;
 }
 
@@ -179,21 +171,18 @@ export async function assertPermissionsListed(
     const b = bindings.find(
       (x) => x.subjects?.[0]?.kind === e.subjectKind && x.subjects?.[0]?.name === e.subjectName && x.roleRef?.name === e.role,
     );
-    assert.ok(
+    expectOk(
       b,
       `the Permissions tab of ${namespace} does not list ${e.subjectKind} ${e.subjectName} with ${e.role}; it lists: ${shown.join('; ') || 'nothing'}`,
     );
-    assert.match(
+    expect(
       b.metadata.name!,
-      /^dashboard-permissions-[a-z0-9]+$/,
       `the binding of ${e.subjectKind} ${e.subjectName} is not named as the dashboard names it (dashboard-permissions-<chars>): ${b.metadata.name}`,
-    );
-    assert.equal(
-      b.roleRef.kind,
+    ).to.match(/^dashboard-permissions-[a-z0-9]+$/);
+    expect(b.roleRef.kind, `the binding ${b.metadata.name} refers to a ${b.roleRef.kind}, not the ClusterRole ${e.role}`).to.equal(
       'ClusterRole',
-      `the binding ${b.metadata.name} refers to a ${b.roleRef.kind}, not the ClusterRole ${e.role}`,
     );
-    assert.equal(b.metadata.labels?.[DASHBOARD_LABEL], 'true', `the binding ${b.metadata.name} is not labelled ${DASHBOARD_LABEL}=true`);
+    expect(b.metadata.labels?.[DASHBOARD_LABEL], `the binding ${b.metadata.name} is not labelled ${DASHBOARD_LABEL}=true`).to.equal('true');
   }
 }
 
@@ -236,7 +225,7 @@ export async function assertAccess(
     if (allowed !== q.allowed) wrong.push(`${user} ${q.allowed ? 'may not' : 'may'} ${what}, expected the opposite`);
   }
   world.report.text(`access of ${user}`, lines.join('\n'));
-  assert.deepEqual(wrong, [], wrong.join('; '));
+  expect(wrong, wrong.join('; ')).to.deep.equal([]);
 }
 
 /** The Permissions tab of the scenario's project lists the user and the group, each with its role ("admin" or "edit"). */

@@ -9,12 +9,14 @@
 // (its v2.9 branch wrote the https route, which a workbench's boto3 trusts only when the cluster's
 // ingress certificate is publicly signed). The harness, outside the cluster, reaches that same
 // MinIO through its route minio-s3, and says so in the report.
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
+import { expectOk } from '../core/expect';
 import { randomBytes } from 'node:crypto';
 import type { KObject } from '../core/cluster';
 import { DATA_CONNECTION_KEYS, dataConnection, describeConnection, MINIO_S3_ROUTE, projectStorage, withS3, type S3Connection } from '../s3';
 import type { RhoaiWorld } from '../core/world';
 import { dataConnectionSecretName } from './names';
+import { DASHBOARD_LABEL } from '../rhoai/names';
 
 export interface ProjectStorage {
   namespace: string;
@@ -71,7 +73,7 @@ export async function ensureBucket(world: RhoaiWorld, bucket: string): Promise<v
 export async function assertBucketExists(world: RhoaiWorld, bucket: string): Promise<void> {
   const s = storageOf(world);
   await withS3(world, s.harness, `bucket ${bucket}`, async (s3) => {
-    assert.ok(await s3.bucketExists(bucket), `the bucket ${bucket} does not exist at ${describeConnection(s.harness)}`);
+    expect(await s3.bucketExists(bucket), `the bucket ${bucket} does not exist at ${describeConnection(s.harness)}`).to.equal(true);
   });
 }
 
@@ -105,28 +107,27 @@ export async function assertDataConnectionAsDashboard(
     { labelSelector: 'opendatahub.io/managed=true' },
   );
   const secret = listed.find((s) => s.metadata.name === name);
-  assert.ok(
+  expectOk(
     secret,
     `the dashboard lists no data connection ${name} in ${namespace} (Secrets labelled opendatahub.io/managed=true: ${listed.map((s) => s.metadata.name).join(', ') || 'none'})`,
   );
   const problems: string[] = [];
-  const expect = (what: string, actual: unknown, wanted: unknown) =>
+  const compare = (what: string, actual: unknown, wanted: unknown) =>
     actual !== wanted && problems.push(`${what} is ${JSON.stringify(actual)}, not ${JSON.stringify(wanted)}`);
-  expect('label opendatahub.io/dashboard', secret.metadata.labels?.['opendatahub.io/dashboard'], 'true');
-  expect('annotation opendatahub.io/connection-type', secret.metadata.annotations?.['opendatahub.io/connection-type'], 's3');
-  expect('annotation openshift.io/display-name', secret.metadata.annotations?.['openshift.io/display-name'], displayName);
-  expect('type', secret.type ?? 'Opaque', 'Opaque');
+  compare(`label ${DASHBOARD_LABEL}`, secret.metadata.labels?.[DASHBOARD_LABEL], 'true');
+  compare('annotation opendatahub.io/connection-type', secret.metadata.annotations?.['opendatahub.io/connection-type'], 's3');
+  compare('annotation openshift.io/display-name', secret.metadata.annotations?.['openshift.io/display-name'], displayName);
+  compare('type', secret.type ?? 'Opaque', 'Opaque');
   const keys = Object.keys(secret.data ?? {}).sort();
   if (JSON.stringify(keys) !== JSON.stringify([...DATA_CONNECTION_KEYS].sort()))
     problems.push(`keys are ${keys.join(', ')}, not ${[...DATA_CONNECTION_KEYS].join(', ')}`);
   const value = (k: string) => Buffer.from(String(secret.data?.[k] ?? ''), 'base64').toString('utf8');
   for (const k of DATA_CONNECTION_KEYS) if (!value(k)) problems.push(`${k} is empty`);
-  expect('AWS_S3_BUCKET', value('AWS_S3_BUCKET'), bucket);
-  assert.deepEqual(
+  compare('AWS_S3_BUCKET', value('AWS_S3_BUCKET'), bucket);
+  expect(
     problems,
-    [],
     `data connection ${namespace}/${name} ("${displayName}") is not as the dashboard makes it: ${problems.join('; ')}`,
-  );
+  ).to.deep.equal([]);
   const connection = dataConnectionOf(secret);
   world.report.text(`data connection ${displayName}`, `${namespace}/${name}: ${describeConnection(connection)}`);
   return secret;
@@ -157,7 +158,7 @@ export async function reachableDataConnection(world: RhoaiWorld, namespace: stri
   const route =
     routes.find((r) => r.spec?.to?.name === service[1] && r.spec?.host && r.metadata.name === MINIO_S3_ROUTE) ??
     routes.find((r) => r.spec?.to?.name === service[1] && r.spec?.host);
-  assert.ok(
+  expectOk(
     route,
     `data connection "${displayName}" names the in-cluster endpoint ${connection.endpoint}, and no Route in ${service[2]} exposes the Service ${service[1]} for the harness to reach it from outside the cluster`,
   );
@@ -178,10 +179,10 @@ export async function assertRoundTripThroughConnection(world: RhoaiWorld, namesp
   await withS3(world, connection, `round trip through "${displayName}"`, async (s3) => {
     await s3.put(bucket, key, content);
     const back = await s3.get(bucket, key);
-    assert.ok(
+    expect(
       back.equals(content),
       `s3://${bucket}/${key} read back through "${displayName}" differs from the ${content.length} bytes written (got ${back.length} bytes)`,
-    );
+    ).to.equal(true);
     await s3.delete(bucket, key);
   });
 }

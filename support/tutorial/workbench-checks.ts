@@ -2,7 +2,8 @@
 // lands only where it may, its environment holds their variables and data connections, its files
 // survive a stop and start, and its URL sits behind the OpenShift OAuth proxy. Commands run in the
 // workbench's container over the Kubernetes exec protocol, as `oc exec` would.
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
+import { expectOk } from '../core/expect';
 import * as https from 'node:https';
 import type { KObject } from '../core/cluster';
 import { runInPod, type ExecOptions, type ExecResult } from '../core/exec';
@@ -13,6 +14,7 @@ import { session } from '../core/session';
 import type { RhoaiWorld } from '../core/world';
 import { dataConnectionSecretName } from './names';
 import { currentWorkbench, notebookSize, workbenchPod, NOTEBOOK_API } from './workbenches';
+import { DASHBOARD_LABEL } from '../rhoai/names';
 
 /** Runs a command in the workbench's container (the container named after the workbench). */
 export async function execInWorkbench(world: RhoaiWorld, command: string[], options: ExecOptions = {}): Promise<ExecResult> {
@@ -24,7 +26,7 @@ export async function execInWorkbench(world: RhoaiWorld, command: string[], opti
 /** Fails with the command's own words when it did not exit 0. */
 export function assertSucceeded(r: ExecResult, what: string): void {
   const tail = (s: string) => s.trim().split('\n').slice(-25).join('\n');
-  assert.equal(r.exitCode, 0, `${what} failed: \`${r.command.join(' ')}\` exited ${r.exitCode}\n${tail(r.stderr) || tail(r.stdout)}`);
+  expect(r.exitCode, `${what} failed: \`${r.command.join(' ')}\` exited ${r.exitCode}\n${tail(r.stderr) || tail(r.stdout)}`).to.equal(0);
 }
 
 /** The workbench's container runs the chosen image stream tag, as the dashboard names it. */
@@ -32,18 +34,16 @@ export async function assertWorkbenchImage(world: RhoaiWorld): Promise<void> {
   const w = currentWorkbench(world);
   const pod = await workbenchPod(world);
   const container = (pod.spec?.containers as KObject[]).find((c) => c.name === w.name);
-  assert.ok(container, `pod ${pod.metadata.name} has no container ${w.name}`);
-  assert.equal(
+  expectOk(container, `pod ${pod.metadata.name} has no container ${w.name}`);
+  expect(
     container.image,
-    w.image.url,
     `workbench ${w.name} runs ${container.image}, not ${w.image.url} (ImageStream ${w.image.stream} tag ${w.image.tag})`,
-  );
+  ).to.equal(w.image.url);
   const nb = await world.cluster.get({ apiVersion: NOTEBOOK_API, kind: 'Notebook', name: w.name, namespace: w.namespace });
-  assert.equal(
+  expect(
     nb?.metadata.annotations?.['notebooks.opendatahub.io/last-image-selection'],
-    `${w.image.stream}:${w.image.tag}`,
     'the dashboard records the image selection on the Notebook',
-  );
+  ).to.equal(`${w.image.stream}:${w.image.tag}`);
   world.report.text('workbench image', `${w.image.shownAs}: ${w.image.stream}:${w.image.tag} → ${container.image}`);
 }
 
@@ -57,11 +57,10 @@ export async function assertWorkbenchSize(world: RhoaiWorld, size: string): Prom
     requests: { cpu: String(r?.requests?.cpu), memory: String(r?.requests?.memory) },
     limits: { cpu: String(r?.limits?.cpu), memory: String(r?.limits?.memory) },
   });
-  assert.deepEqual(
+  expect(
     pick(container.resources),
-    pick(expected.resources),
     `workbench ${w.name} has the resources ${JSON.stringify(container.resources)}, not those of the size "${size}" in odh-dashboard-config (${JSON.stringify(expected.resources)})`,
-  );
+  ).to.deep.equal(pick(expected.resources));
   world.report.text(
     `size ${size}`,
     `requests ${JSON.stringify(container.resources.requests)}, limits ${JSON.stringify(container.resources.limits)} on node ${pod.spec?.nodeName}`,
@@ -72,37 +71,34 @@ export async function assertWorkbenchSize(world: RhoaiWorld, size: string): Prom
 export async function assertAcceleratorPlacement(world: RhoaiWorld): Promise<void> {
   const w = currentWorkbench(world);
   const a = w.accelerator;
-  assert.ok(a, 'the workbench was created without an accelerator');
+  expectOk(a, 'the workbench was created without an accelerator');
   const pod = await workbenchPod(world);
   const container = (pod.spec?.containers as KObject[]).find((c) => c.name === w.name)!;
-  assert.equal(
+  expect(
     String(container.resources?.requests?.[a.identifier]),
-    String(a.count),
     `workbench ${w.name} requests ${container.resources?.requests?.[a.identifier] ?? 'no'} ${a.identifier}, not ${a.count}`,
-  );
-  assert.equal(
+  ).to.equal(String(a.count));
+  expect(
     String(container.resources?.limits?.[a.identifier]),
-    String(a.count),
     `workbench ${w.name} limits ${a.identifier} to ${container.resources?.limits?.[a.identifier] ?? 'nothing'}, not ${a.count}`,
-  );
+  ).to.equal(String(a.count));
   const tolerations = (pod.spec?.tolerations ?? []) as KObject[];
   for (const t of a.tolerations)
-    assert.ok(
+    expect(
       tolerations.some((x) => x.key === t.key && x.effect === t.effect && (x.operator ?? 'Equal') === (t.operator ?? 'Equal')),
       `workbench ${w.name} does not tolerate ${t.key}:${t.effect} of accelerator profile ${a.profile} (tolerations: ${JSON.stringify(tolerations)})`,
-    );
+    ).to.equal(true);
   const nb = await world.cluster.get({ apiVersion: NOTEBOOK_API, kind: 'Notebook', name: w.name, namespace: w.namespace });
-  assert.equal(
+  expect(
     nb?.metadata.annotations?.['opendatahub.io/accelerator-name'],
-    a.profile,
     'the Notebook names its accelerator profile (opendatahub.io/accelerator-name)',
-  );
+  ).to.equal(a.profile);
   const node = await world.cluster.get({ apiVersion: 'v1', kind: 'Node', name: pod.spec?.nodeName });
   const allocatable = Number.parseInt(String(node?.status?.allocatable?.[a.identifier] ?? '0'), 10);
-  assert.ok(
+  expect(
     allocatable >= a.count,
     `workbench ${w.name} runs on ${pod.spec?.nodeName}, which advertises ${allocatable} ${a.identifier}, fewer than the ${a.count} it asked for`,
-  );
+  ).to.equal(true);
   world.report.text(
     `accelerator ${a.identifier}`,
     `profile ${a.profile}: ${a.count} ${a.identifier} on node ${pod.spec?.nodeName} (allocatable ${allocatable}); tolerations ${JSON.stringify(tolerations)}`,
@@ -156,10 +152,10 @@ export async function assertUntoleratedPodRefused(world: RhoaiWorld, identifier:
           .map((t) => t.key)
           .join(', ')})`,
     );
-  assert.ok(
+  expect(
     !notNamed.length,
     `the scheduler refused pod ${name}, but not for the taints of the nodes with ${identifier} ${notNamed.join(', ')}${untainted.length ? `; untainted: ${untainted.join(', ')}` : ''}: ${message}`,
-  );
+  ).to.equal(true);
   world.report.text(`pod without tolerations for ${identifier}`, `Unschedulable: ${message}`);
   return undefined;
 }
@@ -167,34 +163,30 @@ export async function assertUntoleratedPodRefused(world: RhoaiWorld, identifier:
 /** The workbench's environment holds the variables (values of Secrets are compared, never shown). */
 export async function assertEnvironment(world: RhoaiWorld): Promise<void> {
   const w = currentWorkbench(world);
-  assert.ok(w.environment.length, 'the workbench was created without environment variables');
+  expectOk(w.environment.length, 'the workbench was created without environment variables');
   const nb = await world.cluster.get({ apiVersion: NOTEBOOK_API, kind: 'Notebook', name: w.name, namespace: w.namespace });
   const envFrom = (nb?.spec?.template?.spec?.containers?.[0]?.envFrom ?? []) as KObject[];
   for (const group of w.environment) {
     const ref = group.kind === 'Secret' ? 'secretRef' : 'configMapRef';
-    assert.ok(
+    expect(
       envFrom.some((e) => e[ref]?.name === group.name),
       `the workbench does not take its variables from ${group.kind} ${group.name} (envFrom: ${JSON.stringify(envFrom)})`,
-    );
+    ).to.equal(true);
     const stored = await world.cluster.get({ apiVersion: 'v1', kind: group.kind, name: group.name, namespace: w.namespace });
-    assert.equal(
-      stored?.metadata.labels?.['opendatahub.io/dashboard'],
-      'true',
-      `${group.kind} ${group.name} is not labelled as the dashboard's`,
-    );
+    expect(stored?.metadata.labels?.[DASHBOARD_LABEL], `${group.kind} ${group.name} is not labelled as the dashboard's`).to.equal('true');
     for (const [key, value] of Object.entries(group.values)) {
       const r = await execInWorkbench(world, ['printenv', key]);
-      assert.equal(r.exitCode, 0, `the workbench has no variable ${key} (printenv exited ${r.exitCode})`);
+      expect(r.exitCode, `the workbench has no variable ${key} (printenv exited ${r.exitCode})`).to.equal(0);
       const found = r.stdout.replace(/\n$/, '');
       // A value the pod took from a Secret is a secret even when it is not the Secret's value any more.
       if (group.kind === 'Secret') world.secret(found, 'workbench environment variable from a Secret');
       if (group.kind === 'Secret') {
-        assert.ok(
+        expect(
           found === value,
           `the workbench's ${key} is not the value set in Secret ${group.name} (values of Secrets are not shown): the pod started before the Secret changed, or took it from elsewhere`,
-        );
+        ).to.equal(true);
       } else {
-        assert.equal(found, value, `the workbench's ${key} is not the value set in ${group.kind} ${group.name}`);
+        expect(found, `the workbench's ${key} is not the value set in ${group.kind} ${group.name}`).to.equal(value);
       }
     }
   }
@@ -206,38 +198,37 @@ export async function assertDataConnectionInWorkbench(world: RhoaiWorld, display
   const secretName = dataConnectionSecretName(displayName);
   const nb = await world.cluster.get({ apiVersion: NOTEBOOK_API, kind: 'Notebook', name: w.name, namespace: w.namespace });
   const envFrom = (nb?.spec?.template?.spec?.containers?.[0]?.envFrom ?? []) as KObject[];
-  assert.ok(
+  expect(
     envFrom.some((e) => e.secretRef?.name === secretName),
     `workbench ${w.name} does not use the data connection "${displayName}" (envFrom: ${JSON.stringify(envFrom)})`,
-  );
+  ).to.equal(true);
   const secret = await world.cluster.get({ apiVersion: 'v1', kind: 'Secret', name: secretName, namespace: w.namespace });
-  assert.ok(secret, `the data connection Secret ${secretName} is gone`);
+  expectOk(secret, `the data connection Secret ${secretName} is gone`);
   for (const key of ['AWS_S3_ENDPOINT', 'AWS_S3_BUCKET', 'AWS_DEFAULT_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']) {
     const expected = Buffer.from(String(secret.data?.[key] ?? ''), 'base64').toString('utf8');
     if (key === 'AWS_SECRET_ACCESS_KEY') world.secret(expected, 'S3 secret key');
     const r = await execInWorkbench(world, ['printenv', key]);
-    assert.equal(r.exitCode, 0, `the workbench has no ${key} from the data connection "${displayName}"`);
-    assert.equal(r.stdout.replace(/\n$/, ''), expected, `the workbench's ${key} differs from the data connection "${displayName}"`);
+    expect(r.exitCode, `the workbench has no ${key} from the data connection "${displayName}"`).to.equal(0);
+    expect(r.stdout.replace(/\n$/, ''), `the workbench's ${key} differs from the data connection "${displayName}"`).to.equal(expected);
   }
 }
 
 /** The workbench's cluster storage: a claim of the size, labelled as the dashboard's, mounted where the dashboard mounts it. */
 export async function assertClusterStorage(world: RhoaiWorld, claim: string, size: string, mountPath: string): Promise<void> {
   const w = currentWorkbench(world);
-  assert.equal(w.claim, claim, `the workbench's cluster storage is ${w.claim}, not ${claim}`);
+  expect(w.claim, `the workbench's cluster storage is ${w.claim}, not ${claim}`).to.equal(claim);
   const pvc = await world.cluster.get({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', name: claim, namespace: w.namespace });
-  assert.equal(
+  expect(
     pvc?.spec?.resources?.requests?.storage,
-    size,
     `the claim ${claim} asks for ${pvc?.spec?.resources?.requests?.storage ?? 'nothing (it does not exist)'}, not ${size}`,
-  );
-  assert.equal(pvc?.metadata.labels?.['opendatahub.io/dashboard'], 'true', `the claim ${claim} is not labelled as the dashboard's`);
+  ).to.equal(size);
+  expect(pvc?.metadata.labels?.[DASHBOARD_LABEL], `the claim ${claim} is not labelled as the dashboard's`).to.equal('true');
   const nb = await world.cluster.get({ apiVersion: NOTEBOOK_API, kind: 'Notebook', name: w.name, namespace: w.namespace });
   const spec = nb?.spec?.template?.spec;
   const volume = ((spec?.volumes ?? []) as KObject[]).find((v) => v.persistentVolumeClaim?.claimName === claim);
-  assert.ok(volume, `the workbench does not mount the claim ${claim}`);
+  expectOk(volume, `the workbench does not mount the claim ${claim}`);
   const mounts = (spec.containers[0].volumeMounts ?? []) as KObject[];
-  assert.ok(
+  expect(
     mounts.some((m) => m.name === volume.name && m.mountPath === mountPath),
     `the workbench mounts ${claim} at ${
       mounts
@@ -245,7 +236,7 @@ export async function assertClusterStorage(world: RhoaiWorld, claim: string, siz
         .map((m) => m.mountPath)
         .join(', ') || 'nowhere'
     }, not ${mountPath}`,
-  );
+  ).to.equal(true);
 }
 
 /** Writes a file into the workbench's cluster storage. */
@@ -259,22 +250,23 @@ export async function writeWorkbenchFile(world: RhoaiWorld, file: string, conten
 /** The file holds the content (after a stop and start, it comes from the claim). */
 export async function assertWorkbenchFile(world: RhoaiWorld, file: string, content: string): Promise<void> {
   const r = await execInWorkbench(world, ['cat', file]);
-  assert.equal(r.exitCode, 0, `${file} is gone from the workbench: ${r.stderr.trim()}`);
-  assert.equal(r.stdout, `${content}\n`, `${file} in the workbench holds ${JSON.stringify(r.stdout)}, not what was written`);
+  expect(r.exitCode, `${file} is gone from the workbench: ${r.stderr.trim()}`).to.equal(0);
+  expect(r.stdout, `${file} in the workbench holds ${JSON.stringify(r.stdout)}, not what was written`).to.equal(`${content}\n`);
   const w = currentWorkbench(world);
   const pvc = await world.cluster.get({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', name: w.claim, namespace: w.namespace });
-  assert.equal(pvc?.status?.phase, 'Bound', `the workbench's cluster storage ${w.claim} is ${pvc?.status?.phase ?? 'missing'}, not Bound`);
+  expect(pvc?.status?.phase, `the workbench's cluster storage ${w.claim} is ${pvc?.status?.phase ?? 'missing'}, not Bound`).to.equal(
+    'Bound',
+  );
 }
 
 /** The workbench's URL (Route <name>) answers through the OAuth proxy: a visitor is sent to log in. */
 export async function assertRouteBehindOAuth(world: RhoaiWorld): Promise<void> {
   const w = currentWorkbench(world);
   const route = await waitForAdmittedRoute(world, w.namespace, w.name);
-  assert.equal(
+  expect(
     route.spec?.tls?.termination,
-    'reencrypt',
     `the workbench's Route ${w.name} terminates ${route.spec?.tls?.termination}, not reencrypt to the OAuth proxy`,
-  );
+  ).to.equal('reencrypt');
   const url = `https://${route.spec.host}/notebook/${w.namespace}/${w.name}/api`;
   const target = await session.target();
   const agent = routeHttpsAgent(await routeTrust(world.cluster), target.resolve, { keepAlive: false });
@@ -290,16 +282,15 @@ export async function assertRouteBehindOAuth(world: RhoaiWorld): Promise<void> {
     'workbench URL',
     `GET ${url} (no credentials)\n→ HTTP ${answer.status}${answer.location ? `\nLocation: ${answer.location.replace(/state=[^&]+/, 'state=…')}` : ''}`,
   );
-  assert.equal(answer.status, 302, `the workbench URL ${url} answered HTTP ${answer.status} without credentials, not a redirect to log in`);
+  expect(answer.status, `the workbench URL ${url} answered HTTP ${answer.status} without credentials, not a redirect to log in`).to.equal(
+    302,
+  );
   const location = new URL(answer.location ?? 'about:blank');
-  assert.match(
-    location.pathname,
+  expect(location.pathname, `the workbench URL sends a visitor to ${answer.location}, not to the cluster's OAuth server`).to.match(
     /\/oauth\/authorize$/,
-    `the workbench URL sends a visitor to ${answer.location}, not to the cluster's OAuth server`,
   );
-  assert.equal(
+  expect(
     location.searchParams.get('client_id'),
-    `system:serviceaccount:${w.namespace}:${w.name}`,
     "the OAuth proxy logs in with the workbench's service account as its OAuth client",
-  );
+  ).to.equal(`system:serviceaccount:${w.namespace}:${w.name}`);
 }

@@ -5,7 +5,8 @@
 // storage PVC — all read from the cluster (ImageStreams, OdhDashboardConfig, AcceleratorProfiles),
 // never hard-coded. Running is judged as the dashboard judges it: not stopped, and a pod labelled
 // notebook-name=<name> whose containers are all ready and running.
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
+import { expectOk } from '../core/expect';
 import { UnknownKindError, type KObject, type ObjectRef } from '../core/cluster';
 import { waitForListExplained } from '../core/cluster/explained-wait';
 import { allocatableCount, schedulingTaints, tolerates, type Toleration } from '../install/accelerators';
@@ -98,7 +99,7 @@ async function dashboardConfig(world: RhoaiWorld): Promise<KObject> {
     name: 'odh-dashboard-config',
     namespace: ns,
   });
-  assert.ok(config, `there is no odh-dashboard-config in ${ns}: the dashboard's sizes and storage defaults are unknown`);
+  expectOk(config, `there is no odh-dashboard-config in ${ns}: the dashboard's sizes and storage defaults are unknown`);
   return config;
 }
 
@@ -111,7 +112,7 @@ export async function resolveImage(world: RhoaiWorld, image: string): Promise<Wo
   );
   const shownAs = (s: KObject) => s.metadata.annotations?.['opendatahub.io/notebook-image-name'] ?? s.metadata.name!;
   const stream = streams.find((s) => s.metadata.name === image) ?? streams.find((s) => shownAs(s) === image);
-  assert.ok(
+  expectOk(
     stream,
     `the dashboard offers no notebook image "${image}" (ImageStreams labelled opendatahub.io/notebook-image=true in ${ns}: ${streams.map((s) => `${s.metadata.name} "${shownAs(s)}"`).join(', ') || 'none'})`,
   );
@@ -120,12 +121,12 @@ export async function resolveImage(world: RhoaiWorld, image: string): Promise<Wo
   const tag =
     tags.find((t) => t.annotations?.[RECOMMENDED_TAG] === 'true') ??
     [...tags].sort((a, b) => String(b.name).localeCompare(String(a.name), undefined, { numeric: true }))[0];
-  assert.ok(
+  expectOk(
     tag,
     `notebook image ${stream.metadata.name} has no imported tag that is not outdated (spec.tags: ${((stream.spec?.tags ?? []) as KObject[]).map((t) => t.name).join(', ') || 'none'}; imported: ${[...imported].join(', ') || 'none'})`,
   );
   const repository = stream.status?.dockerImageRepository;
-  assert.ok(
+  expectOk(
     repository,
     `notebook image ${stream.metadata.name} has no status.dockerImageRepository: the cluster's internal image registry does not serve it, so the dashboard cannot name its image`,
   );
@@ -137,7 +138,7 @@ export async function notebookSize(world: RhoaiWorld, name: string): Promise<{ n
   const config = await dashboardConfig(world);
   const sizes = (config.spec?.notebookSizes ?? []) as KObject[];
   const size = sizes.find((s) => s.name === name);
-  assert.ok(size, `odh-dashboard-config offers no notebook size "${name}" (sizes: ${sizes.map((s) => s.name).join(', ') || 'none'})`);
+  expectOk(size, `odh-dashboard-config offers no notebook size "${name}" (sizes: ${sizes.map((s) => s.name).join(', ') || 'none'})`);
   return { name, resources: structuredClone(size.resources ?? {}) };
 }
 
@@ -203,7 +204,7 @@ export async function acceleratorProfileFor(world: RhoaiWorld, identifier: strin
   const candidates = profiles
     .filter((p) => p.spec?.identifier === identifier && p.spec?.enabled)
     .sort((a, b) => a.metadata.name!.localeCompare(b.metadata.name!));
-  assert.ok(
+  expectOk(
     candidates.length,
     `the dashboard offers no enabled accelerator profile for ${identifier} in ${ns} (profiles: ${profiles.map((p) => `${p.metadata.name} ${p.spec?.identifier} enabled=${p.spec?.enabled}`).join(', ') || 'none'})`,
   );
@@ -214,7 +215,7 @@ export async function acceleratorProfileFor(world: RhoaiWorld, identifier: strin
   const passedOver = candidates
     .filter((p) => !fits(p))
     .map((p) => `${p.metadata.name} (tolerations ${JSON.stringify(p.spec?.tolerations ?? [])})`);
-  assert.ok(
+  expectOk(
     usable.length,
     `no enabled accelerator profile for ${identifier} tolerates the taints of a node that advertises it (nodes: ${nodes.map((n) => `${n.metadata.name} ${JSON.stringify(schedulingTaints(n))}`).join(', ') || 'none'}; profiles: ${passedOver.join(', ')}): a workbench using it would stay Pending`,
   );
@@ -323,7 +324,7 @@ export async function createWorkbench(world: RhoaiWorld, req: WorkbenchRequest):
     const secretName = dataConnectionSecretName(displayName);
     if ('create' in req.dataConnection) await addDataConnection(world, namespace, displayName, req.dataConnection.create.bucket);
     else
-      assert.ok(
+      expectOk(
         await world.cluster.get({ apiVersion: 'v1', kind: 'Secret', name: secretName, namespace }),
         `there is no data connection "${displayName}" (Secret ${namespace}/${secretName}) to attach to the workbench`,
       );
@@ -399,12 +400,12 @@ export async function waitForWorkbenchRunning(
   w: Pick<WorkbenchFacts, 'namespace' | 'name'> = currentWorkbench(world),
 ): Promise<KObject> {
   const notebook = await world.cluster.get(notebookRef(w));
-  assert.ok(notebook, `there is no workbench (Notebook) ${w.namespace}/${w.name}`);
+  expectOk(notebook, `there is no workbench (Notebook) ${w.namespace}/${w.name}`);
   const stopped = notebook.metadata.annotations?.[STOP_ANNOTATION];
-  assert.ok(
+  expect(
     stopped === undefined || stopped === RECONCILIATION_LOCK,
     `workbench ${w.name} is stopped (annotation ${STOP_ANNOTATION}=${stopped})`,
-  );
+  ).to.equal(true);
   const pods = await waitForListExplained(
     world.cluster,
     { apiVersion: 'v1', kind: 'Pod', namespace: w.namespace },
@@ -479,7 +480,7 @@ export async function workbenchPod(world: RhoaiWorld): Promise<KObject> {
     { labelSelector: `notebook-name=${w.name}` },
   );
   const pod = pods.find((p) => !p.metadata.deletionTimestamp && containersRunning(p));
-  assert.ok(
+  expectOk(
     pod,
     `workbench ${w.name} has no running pod (pods: ${pods.map((p) => `${p.metadata.name} ${p.status?.phase}`).join(', ') || 'none'})`,
   );

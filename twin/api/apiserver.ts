@@ -4,6 +4,7 @@
 // Transport (HTTP), authentication and authorization sit in front of this class.
 import type { UserInfo } from './auth';
 import { recordUpdate, serverSideApply } from './managed-fields';
+import { SYSTEM_METADATA, TRACKED_METADATA } from './fields/object';
 import { deepEqual, newUid, randomSuffix, specPart, timestamp } from './meta';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch';
 import { Registry } from './registry';
@@ -65,6 +66,17 @@ export interface ApiServerOptions {
 export function resourceKey(rt: Pick<ResourceType, 'group' | 'plural'>): string {
   return `${rt.group}/${rt.plural}`;
 }
+
+/** What a PATCH names: the resource and version, the object, the patch's type and body, who sends it. */
+type PatchArgs = [
+  rt: ResourceType,
+  version: string,
+  namespace: string | undefined,
+  name: string,
+  type: PatchType,
+  body: unknown,
+  ctx: RequestContext,
+];
 
 export class ApiServer {
   readonly store = new Store();
@@ -221,14 +233,7 @@ export class ApiServer {
   }
 
   patch(
-    rt: ResourceType,
-    version: string,
-    namespace: string | undefined,
-    name: string,
-    type: PatchType,
-    body: unknown,
-    ctx: RequestContext,
-    opts: { force?: boolean; subresource?: string } = {},
+    ...[rt, version, namespace, name, type, body, ctx, opts = {}]: [...PatchArgs, opts?: { force?: boolean; subresource?: string }]
   ): KObject {
     const old = this.find(rt, namespace, name);
     const current = old && this.toVersion(old, rt, version);
@@ -407,15 +412,7 @@ export class ApiServer {
   }
 
   /** PATCH .../scale: the patch applies to the Scale (merge, JSON or strategic: Scale is a built-in type). */
-  patchScale(
-    rt: ResourceType,
-    version: string,
-    namespace: string | undefined,
-    name: string,
-    type: PatchType,
-    body: unknown,
-    ctx: RequestContext,
-  ): KObject {
+  patchScale(...[rt, version, namespace, name, type, body, ctx]: PatchArgs): KObject {
     const current = this.getScale(rt, version, namespace, name);
     let patched: KObject;
     if (type === 'json') patched = jsonPatch(current, body) as KObject;
@@ -850,23 +847,7 @@ function setPath(obj: KObject, path: string, value: unknown): void {
 }
 
 /** The fields of ObjectMeta (meta/v1): anything else under metadata is dropped. */
-const OBJECT_META_FIELDS = new Set([
-  'name',
-  'generateName',
-  'namespace',
-  'selfLink',
-  'uid',
-  'resourceVersion',
-  'generation',
-  'creationTimestamp',
-  'deletionTimestamp',
-  'deletionGracePeriodSeconds',
-  'labels',
-  'annotations',
-  'ownerReferences',
-  'finalizers',
-  'managedFields',
-]);
+const OBJECT_META_FIELDS = new Set(['name', 'generateName', 'namespace', ...SYSTEM_METADATA, ...TRACKED_METADATA]);
 
 // Kinds whose storage answers an immediate delete with the deleted object (ReturnDeletedObject in
 // their kube-apiserver registry); the others answer with a Success Status naming it.

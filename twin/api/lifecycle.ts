@@ -57,16 +57,7 @@ export class ClusterLifecycle {
       const live = refs.filter((r) => this.owners.has(r.uid));
       if (!live.length)
         this.api.delete(rt, rt.storageVersion, obj.metadata.namespace, obj.metadata.name!, ctx(), { propagationPolicy: 'Background' });
-      else if (live.length !== refs.length)
-        this.api.patch(
-          rt,
-          rt.storageVersion,
-          obj.metadata.namespace,
-          obj.metadata.name!,
-          'merge',
-          { metadata: { ownerReferences: live } },
-          ctx(),
-        );
+      else if (live.length !== refs.length) this.mergeMetadata(rt, obj, { metadata: { ownerReferences: live } });
       return;
     }
     if (!obj.metadata.deletionTimestamp) return;
@@ -75,15 +66,7 @@ export class ClusterLifecycle {
     if (finalizers.includes('orphan')) {
       for (const d of dependents) {
         const rest = (d.obj.metadata.ownerReferences ?? []).filter((r) => r.uid !== obj.metadata.uid);
-        this.api.patch(
-          d.rt,
-          d.rt.storageVersion,
-          d.obj.metadata.namespace,
-          d.obj.metadata.name!,
-          'merge',
-          { metadata: { ownerReferences: rest.length ? rest : null } },
-          ctx(),
-        );
+        this.mergeMetadata(d.rt, d.obj, { metadata: { ownerReferences: rest.length ? rest : null } });
       }
       this.dropFinalizer(rt, obj, 'orphan');
     } else if (finalizers.includes('foregroundDeletion')) {
@@ -133,17 +116,14 @@ export class ClusterLifecycle {
     this.api.update(this.nsType(), 'v1', undefined, name, { ...ns, spec: { ...ns.spec, finalizers: [] } }, ctx(), 'finalize');
   }
 
+  /** A merge patch of the object's metadata, as the garbage collector sends it. */
+  private mergeMetadata(rt: ResourceType, obj: KObject, patch: { metadata: Record<string, unknown> }): void {
+    this.api.patch(rt, rt.storageVersion, obj.metadata.namespace, obj.metadata.name!, 'merge', patch, ctx());
+  }
+
   private dropFinalizer(rt: ResourceType, obj: KObject, finalizer: string): void {
     const rest = (obj.metadata.finalizers ?? []).filter((f) => f !== finalizer);
-    this.api.patch(
-      rt,
-      rt.storageVersion,
-      obj.metadata.namespace,
-      obj.metadata.name!,
-      'merge',
-      { metadata: { finalizers: rest.length ? rest : null } },
-      ctx(),
-    );
+    this.mergeMetadata(rt, obj, { metadata: { finalizers: rest.length ? rest : null } });
   }
 
   private everything(): { rt: ResourceType; obj: KObject }[] {

@@ -1,4 +1,5 @@
 // Small helpers on object metadata shared by the API server and its controllers.
+// (uids, generated name suffixes, timestamps, the spec part of an object for generation bumps).
 import { randomInt, randomUUID } from 'node:crypto';
 import type { KObject } from './types';
 

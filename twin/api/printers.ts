@@ -27,6 +27,10 @@ const col = (name: string, type = 'string', priority = 0, format = ''): ColumnDe
 });
 const NAME = col('Name', 'string', 0, 'name');
 const AGE = col('Age');
+/** The columns -o wide adds for what runs containers: their names and images. */
+const CONTAINER_COLUMNS = [col('Containers', 'string', 1), col('Images', 'string', 1)];
+/** ... and for a workload that selects its pods, the selector too. */
+const WORKLOAD_COLUMNS = [...CONTAINER_COLUMNS, col('Selector', 'string', 1)];
 
 /** 0/1 → "0/1"; a missing count is 0. */
 const ratio = (a: unknown, b: unknown) => `${Number(a ?? 0)}/${Number(b ?? 0)}`;
@@ -91,6 +95,11 @@ function podStatus(pod: KObject): { ready: string; reason: string; restarts: str
 function containerCells(template: KObject | undefined): [string, string] {
   const containers: KObject[] = template?.spec?.containers ?? [];
   return [containers.map((c) => c.name).join(','), containers.map((c) => c.image).join(',')];
+}
+
+/** The wide columns of a workload (-o wide): its containers, their images and its selector. */
+function workloadCells(o: KObject): [string, string, string] {
+  return [...containerCells(o.spec?.template), selectorText(o.spec?.selector)];
 }
 
 function selectorText(sel: KObject | undefined): string {
@@ -191,49 +200,29 @@ const PRINTERS: Record<string, Printer> = {
     },
   },
   'apps/Deployment': {
-    columns: [
-      NAME,
-      col('Ready'),
-      col('Up-to-date', 'integer'),
-      col('Available', 'integer'),
-      AGE,
-      col('Containers', 'string', 1),
-      col('Images', 'string', 1),
-      col('Selector', 'string', 1),
-    ],
+    columns: [NAME, col('Ready'), col('Up-to-date', 'integer'), col('Available', 'integer'), AGE, ...WORKLOAD_COLUMNS],
     cells: (o) => [
       o.metadata.name,
       ratio(o.status?.readyReplicas, o.spec?.replicas),
       Number(o.status?.updatedReplicas ?? 0),
       Number(o.status?.availableReplicas ?? 0),
       age(o.metadata.creationTimestamp),
-      ...containerCells(o.spec?.template),
-      selectorText(o.spec?.selector),
+      ...workloadCells(o),
     ],
   },
   'apps/ReplicaSet': {
-    columns: [
-      NAME,
-      col('Desired', 'integer'),
-      col('Current', 'integer'),
-      col('Ready', 'integer'),
-      AGE,
-      col('Containers', 'string', 1),
-      col('Images', 'string', 1),
-      col('Selector', 'string', 1),
-    ],
+    columns: [NAME, col('Desired', 'integer'), col('Current', 'integer'), col('Ready', 'integer'), AGE, ...WORKLOAD_COLUMNS],
     cells: (o) => [
       o.metadata.name,
       Number(o.spec?.replicas ?? 0),
       Number(o.status?.replicas ?? 0),
       Number(o.status?.readyReplicas ?? 0),
       age(o.metadata.creationTimestamp),
-      ...containerCells(o.spec?.template),
-      selectorText(o.spec?.selector),
+      ...workloadCells(o),
     ],
   },
   'apps/StatefulSet': {
-    columns: [NAME, col('Ready'), AGE, col('Containers', 'string', 1), col('Images', 'string', 1)],
+    columns: [NAME, col('Ready'), AGE, ...CONTAINER_COLUMNS],
     cells: (o) => [
       o.metadata.name,
       ratio(o.status?.readyReplicas, o.spec?.replicas),
@@ -251,9 +240,7 @@ const PRINTERS: Record<string, Printer> = {
       col('Available', 'integer'),
       col('Node Selector'),
       AGE,
-      col('Containers', 'string', 1),
-      col('Images', 'string', 1),
-      col('Selector', 'string', 1),
+      ...WORKLOAD_COLUMNS,
     ],
     cells: (o) => {
       const s = o.status ?? {};
@@ -266,21 +253,12 @@ const PRINTERS: Record<string, Printer> = {
         Number(s.numberAvailable ?? 0),
         mapSelector(o.spec?.template?.spec?.nodeSelector),
         age(o.metadata.creationTimestamp),
-        ...containerCells(o.spec?.template),
-        selectorText(o.spec?.selector),
+        ...workloadCells(o),
       ];
     },
   },
   'batch/Job': {
-    columns: [
-      NAME,
-      col('Completions'),
-      col('Duration'),
-      AGE,
-      col('Containers', 'string', 1),
-      col('Images', 'string', 1),
-      col('Selector', 'string', 1),
-    ],
+    columns: [NAME, col('Completions'), col('Duration'), AGE, ...WORKLOAD_COLUMNS],
     cells: (o) => {
       const completions =
         o.spec?.completions !== undefined
@@ -289,14 +267,7 @@ const PRINTERS: Record<string, Printer> = {
       const start = Date.parse(o.status?.startTime ?? '');
       const end = Date.parse(o.status?.completionTime ?? '') || Date.now();
       const duration = Number.isNaN(start) ? '' : age(new Date(Date.now() - (end - start)).toISOString());
-      return [
-        o.metadata.name,
-        completions,
-        duration,
-        age(o.metadata.creationTimestamp),
-        ...containerCells(o.spec?.template),
-        selectorText(o.spec?.selector),
-      ];
+      return [o.metadata.name, completions, duration, age(o.metadata.creationTimestamp), ...workloadCells(o)];
     },
   },
   '/Service': {

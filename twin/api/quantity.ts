@@ -1,4 +1,5 @@
 // Kubernetes resource quantities ("500m", "2", "16Gi", "1e3") as numbers.
+// Parsing follows apimachinery's resource.Quantity: decimal and binary suffixes, exponents, millis.
 
 const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
 const DECIMAL: Record<string, number> = { n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };

@@ -1,4 +1,5 @@
 // Label and field selectors with the syntax and semantics of kube-apiserver.
+// Parsing, matching and the checks of which fields a kind may be selected by (field labels).
 import { ApiError, type KObject } from './types';
 
 type LabelRequirement = { key: string; op: 'exists' | 'notexists' } | { key: string; op: 'in' | 'notin'; values: string[] };

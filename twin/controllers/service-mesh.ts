@@ -94,6 +94,11 @@ interface Component {
   services: KObject[];
 }
 
+/** Container ports of the charts' pods, TCP and unnamed. */
+const tcpPorts = (...ports: number[]) => ports.map((containerPort) => ({ containerPort, protocol: 'TCP' }));
+/** The Envoy sidecar's and gateway's metrics port, as the charts name it. */
+const ENVOY_PROMETHEUS_PORT = { containerPort: 15090, name: 'http-envoy-prom', protocol: 'TCP' };
+
 export class ServiceMeshOperator implements Controller {
   readonly name = 'istio-operator';
   private readonly client: TwinClient;
@@ -720,11 +725,7 @@ function controlPlaneComponents(smcp: KObject, owner: OwnerRef, ignoreRuntime = 
             '--keepaliveMaxServerConnectionAge',
             '30m',
           ],
-          ports: [
-            { containerPort: 8080, protocol: 'TCP' },
-            { containerPort: 15010, protocol: 'TCP' },
-            { containerPort: 15017, protocol: 'TCP' },
-          ],
+          ports: tcpPorts(8080, 15010, 15017),
           resources: resourcesOf(pilot, { requests: { cpu: '10m', memory: '128Mi' } }, ignoreRuntime),
         },
         ignoreRuntime ? undefined : pilot?.deployment?.replicas,
@@ -787,12 +788,7 @@ function controlPlaneComponents(smcp: KObject, owner: OwnerRef, ignoreRuntime = 
             '--proxyComponentLogLevel=misc:error',
             '--log_output_level=default:warn',
           ],
-          ports: [
-            { containerPort: 15021, protocol: 'TCP' },
-            { containerPort: 8080, protocol: 'TCP' },
-            { containerPort: 8443, protocol: 'TCP' },
-            { containerPort: 15090, name: 'http-envoy-prom', protocol: 'TCP' },
-          ],
+          ports: [...tcpPorts(15021, 8080, 8443), ENVOY_PROMETHEUS_PORT],
           resources: resourcesOf(g?.runtime, { requests: { cpu: '10m', memory: '128Mi' } }, ignoreRuntime),
         },
         g?.runtime?.deployment?.replicas,
@@ -896,7 +892,7 @@ function injectedPod(pod: KObject, smcp: KObject): KObject {
       { name: 'CA_ADDR', value: `istiod-${rev}.${meshNs}.svc:15012` },
       { name: 'ISTIO_META_CLUSTER_ID', value: 'Kubernetes' },
     ],
-    ports: [{ containerPort: 15090, name: 'http-envoy-prom', protocol: 'TCP' }],
+    ports: [ENVOY_PROMETHEUS_PORT],
     resources: { requests: { cpu: '10m', memory: '128Mi' }, limits: { cpu: '2', memory: '1Gi' } },
   };
   const validation = {

@@ -414,28 +414,7 @@ export class WorkloadControllers implements Controller {
         : { running: { startedAt: now } },
       ...(crash ? { lastState: { terminated: { exitCode: 1, reason: 'Error', message: crash, startedAt: now, finishedAt: now } } } : {}),
     }));
-    let conditions: Condition[] = pod.status?.conditions ?? [];
-    for (const [type, ok] of [
-      ['PodScheduled', true],
-      ['Initialized', true],
-      ['ContainersReady', !crash],
-      ['Ready', !crash],
-    ] as const) {
-      conditions = setCondition(
-        conditions,
-        {
-          type,
-          status: ok ? 'True' : 'False',
-          ...(ok
-            ? {}
-            : {
-                reason: 'ContainersNotReady',
-                message: `containers with unready status: [${containerStatuses.map((c: { name: string }) => c.name).join(' ')}]`,
-              }),
-        },
-        now,
-      );
-    }
+    const conditions = podConditions(pod, !crash, containerStatuses, now);
     this.client.patchStatus('v1', 'Pod', pod.metadata.name!, pod.metadata.namespace, {
       phase: 'Running',
       conditions,
@@ -462,42 +441,14 @@ export class WorkloadControllers implements Controller {
   /** An image that cannot be pulled: the pod stays Pending with ImagePullBackOff, as the kubelet reports it (no container starts). */
   private pullBackOff(pod: KObject, pull: ImagePullFailure, now: string): void {
     const failing = (c: KObject) => c.name === pull.container;
-    const containerStatuses = (pod.spec.containers ?? []).map((c: KObject) => ({
-      name: c.name,
-      image: c.image,
-      imageID: '',
-      ready: false,
-      started: false,
-      restartCount: 0,
-      state: {
-        waiting: failing(c)
-          ? { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}"` }
-          : { reason: 'ContainerCreating' },
-      },
-    }));
+    const containerStatuses = (pod.spec.containers ?? []).map((c: KObject) =>
+      notStarted(
+        c,
+        failing(c) ? { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}"` } : { reason: 'ContainerCreating' },
+      ),
+    );
     if (JSON.stringify(pod.status?.containerStatuses) === JSON.stringify(containerStatuses)) return;
-    let conditions: Condition[] = pod.status?.conditions ?? [];
-    for (const [type, ok] of [
-      ['PodScheduled', true],
-      ['Initialized', true],
-      ['ContainersReady', false],
-      ['Ready', false],
-    ] as const) {
-      conditions = setCondition(
-        conditions,
-        {
-          type,
-          status: ok ? 'True' : 'False',
-          ...(ok
-            ? {}
-            : {
-                reason: 'ContainersNotReady',
-                message: `containers with unready status: [${containerStatuses.map((c: { name: string }) => c.name).join(' ')}]`,
-              }),
-        },
-        now,
-      );
-    }
+    const conditions = podConditions(pod, false, containerStatuses, now);
     this.client.patchStatus('v1', 'Pod', pod.metadata.name!, pod.metadata.namespace, {
       phase: 'Pending',
       conditions,
@@ -516,15 +467,7 @@ export class WorkloadControllers implements Controller {
   /** Init containers still running or backing off: the pod stays Pending (Init:N/M, or Init:CrashLoopBackOff), its containers waiting in PodInitializing. */
   private initializing(pod: KObject, init: InitProgress, now: string): void {
     const incomplete = init.statuses.filter((s) => (s as KObject).state?.terminated?.exitCode !== 0).map((s) => s.name);
-    const containerStatuses = (pod.spec.containers ?? []).map((c: KObject) => ({
-      name: c.name,
-      image: c.image,
-      imageID: '',
-      ready: false,
-      started: false,
-      restartCount: 0,
-      state: { waiting: { reason: 'PodInitializing' } },
-    }));
+    const containerStatuses = (pod.spec.containers ?? []).map((c: KObject) => notStarted(c, { reason: 'PodInitializing' }));
     if (JSON.stringify(pod.status?.initContainerStatuses) === JSON.stringify(init.statuses) && pod.status?.containerStatuses) return;
     let conditions: Condition[] = pod.status?.conditions ?? [];
     conditions = setCondition(conditions, { type: 'PodScheduled', status: 'True' }, now);
@@ -586,6 +529,41 @@ interface Taint {
   key: string;
   value?: string;
   effect: string;
+}
+
+/** The status of a container the kubelet has not started: not ready, never restarted, waiting for `waiting.reason`. */
+function notStarted(c: KObject, waiting: { reason: string; message?: string }) {
+  return { name: c.name, image: c.image, imageID: '', ready: false, started: false, restartCount: 0, state: { waiting } };
+}
+
+/**
+ * A scheduled pod's conditions as the kubelet sets them (pkg/kubelet/status/generate.go): scheduled and
+ * initialized; ContainersReady and Ready as `ready` says, else ContainersNotReady naming the containers.
+ */
+function podConditions(pod: KObject, ready: boolean, containerStatuses: { name: string }[], now: string): Condition[] {
+  let conditions: Condition[] = pod.status?.conditions ?? [];
+  for (const [type, ok] of [
+    ['PodScheduled', true],
+    ['Initialized', true],
+    ['ContainersReady', ready],
+    ['Ready', ready],
+  ] as const) {
+    conditions = setCondition(
+      conditions,
+      {
+        type,
+        status: ok ? 'True' : 'False',
+        ...(ok
+          ? {}
+          : {
+              reason: 'ContainersNotReady',
+              message: `containers with unready status: [${containerStatuses.map((c) => c.name).join(' ')}]`,
+            }),
+      },
+      now,
+    );
+  }
+  return conditions;
 }
 
 function tolerates(tolerations: { key?: string; operator?: string; value?: string; effect?: string }[], t: Taint): boolean {

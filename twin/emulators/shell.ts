@@ -6,17 +6,9 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { CommandContext, CommandHandler } from './types';
-import type { PodFilesystem } from './volumes';
 
-export interface ExecIO {
-  env: Record<string, string>;
-  cwd: string;
-  fs: PodFilesystem;
-  stdin(): Promise<Buffer>;
-  stdout(chunk: string | Buffer): void;
-  stderr(chunk: string | Buffer): void;
-  signal: AbortSignal;
-}
+/** What a command line runs with: a command's context without its argv and its way to run others. */
+export type ExecIO = Omit<CommandContext, 'argv' | 'run'>;
 
 /** Runs argv with the container's commands (emulator commands first, then the core ones). */
 export async function runCommand(commands: Readonly<Record<string, CommandHandler>>, argv: string[], io: ExecIO): Promise<number> {

@@ -1,4 +1,5 @@
 // The cluster client: one module every domain uses to talk to the Kubernetes API.
+// (client, waits, errors, types, predicates, plan mode); nothing else in the harness opens a connection.
 export {
   ClusterClient,
   ClusterConnection,
@@ -25,3 +26,4 @@ export {
 } from './types';
 export { hasCondition, phaseIs } from './predicates';
 export { Plan, NotRunInPlanMode, fieldChanges, type PlanEntry, type PlanAction, type FieldChange } from './plan';
+export { canI } from './can-i';

@@ -1,4 +1,5 @@
 // Small predicate builders for waitFor, so that steps read as what they await.
+// Each returns a verdict for one observed object: true when it is there, false to keep waiting.
 import { conditionOf, type KObject } from './types';
 import type { ObjectPredicate } from './wait';
 

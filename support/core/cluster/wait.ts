@@ -23,26 +23,24 @@ export interface WaitOptions {
   signal?: AbortSignal;
 }
 
-/** The wait ran out of time; the message carries what a person needs to act. */
-export class WaitTimeoutError extends Error {
+/** A wait that did not end as asked; the last state it saw goes with it. */
+abstract class WaitError extends Error {
   constructor(
     message: string,
     readonly lastObserved: KObject | KObject[] | undefined,
   ) {
     super(message);
-    this.name = 'WaitTimeoutError';
   }
 }
 
+/** The wait ran out of time; the message carries what a person needs to act. */
+export class WaitTimeoutError extends WaitError {
+  override readonly name = 'WaitTimeoutError';
+}
+
 /** The predicate reported a terminal failure. */
-export class WaitFailedError extends Error {
-  constructor(
-    message: string,
-    readonly lastObserved: KObject | KObject[] | undefined,
-  ) {
-    super(message);
-    this.name = 'WaitFailedError';
-  }
+export class WaitFailedError extends WaitError {
+  override readonly name = 'WaitFailedError';
 }
 
 /** Delay policy for re-watching after a dropped or failed watch; the wait's timeout bounds the total. */

@@ -1,4 +1,5 @@
 // Settings of the conformance gate as teams run it: plan mode and the in-cluster configuration.
+// Rows here are spread into SETTINGS (settings.ts); see setting-kinds.ts for the parsers.
 import * as path from 'node:path';
 import { define, filePath, InvalidSettingValue } from './setting-kinds';
 

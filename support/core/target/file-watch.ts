@@ -1,4 +1,5 @@
 // Waiting for a file to reach some content, with fs.watch (inotify) and one timer: no polling.
+// Used by the target's run coordination, where several processes wait for one to write a file.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 

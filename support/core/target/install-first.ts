@@ -13,6 +13,7 @@ import type { Settings } from '../config';
 import { PROJECT_ROOT } from '../paths';
 import { oncePerRun, runDirectory } from './run-coordination';
 import { ensureWorkDir, type Target } from './connect';
+import { DEFAULT_DSC, DSC_API } from '../../rhoai/names';
 
 /** Where the installer's own scenarios live: they install, they are not installed for. */
 const INSTALLER_FEATURES = ['features/00-access/', 'features/00-smoke/', 'features/10-install/'];
@@ -44,10 +45,7 @@ export function needsInstalledPlatform(featureUri: string, firstOfSerialRun = fa
 /** The platform the tutorials and distributed workloads expect: the DataScienceCluster default-dsc exists. */
 export async function platformInstalled(client: ClusterClient): Promise<boolean> {
   try {
-    return (
-      (await client.get({ apiVersion: 'datasciencecluster.opendatahub.io/v1', kind: 'DataScienceCluster', name: 'default-dsc' })) !==
-      undefined
-    );
+    return (await client.get({ apiVersion: DSC_API, kind: 'DataScienceCluster', name: DEFAULT_DSC })) !== undefined;
   } catch (error) {
     if (error instanceof UnknownKindError) return false;
     throw error;

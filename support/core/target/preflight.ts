@@ -1,6 +1,6 @@
 // Before anything is applied: can the harness reach the API server, and who is it there?
 // GET /version, then a SelfSubjectAccessReview for "* * *": the harness needs cluster-admin.
-import { ApiError, ApiNetworkError, type ClusterClient } from '../cluster';
+import { ApiError, ApiNetworkError, canI, type ClusterClient } from '../cluster';
 
 export interface PreflightResult {
   /** Kubernetes version of the API server (gitVersion). */
@@ -37,21 +37,13 @@ export async function preflight(client: ClusterClient, server: string): Promise<
   } catch (error) {
     throw explain(server, 'GET /version', error);
   }
-  let review: { status?: { allowed?: boolean } };
+  let review: { allowed: boolean };
   try {
-    review = await client.request({
-      method: 'POST',
-      path: '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
-      body: {
-        apiVersion: 'authorization.k8s.io/v1',
-        kind: 'SelfSubjectAccessReview',
-        spec: { resourceAttributes: { verb: '*', group: '*', resource: '*' } },
-      },
-    });
+    review = await canI(client);
   } catch (error) {
     throw explain(server, 'a SelfSubjectAccessReview', error);
   }
-  if (review.status?.allowed !== true) {
+  if (!review.allowed) {
     // Every feature installs or reads cluster-wide objects: a user who is not a cluster-admin would
     // fail part-way, after some writes. Say so now, naming the user (SelfSubjectReview, Kubernetes 1.28).
     const who = await client

@@ -1,4 +1,5 @@
 // Plain-JSON helpers shared by the patch, managed-fields and schema modules.
+// Deep equality, cloning and object tests on JSON values, without any Kubernetes meaning.
 
 export type JsonObject = Record<string, unknown>;
 
