@@ -9,7 +9,7 @@
 //   exactly, and a key left out keeps the operator's default (ingressDomain "", mTLSEnabled true,
 //   rayDashboardOAuthEnabled true).
 import { expect } from 'chai';
-import { check } from './expect';
+import { expectOk } from '../core/expect';
 import { createHash } from 'node:crypto';
 import { KubeConfig } from '@kubernetes/client-node';
 import * as yaml from 'js-yaml';
@@ -18,7 +18,8 @@ import type { IngressDomainExpectation } from '../core/config/settings-distribut
 import { readAppsDomain } from '../gateway/apps-domain';
 import { session } from '../core/session';
 import type { RhoaiWorld } from '../core/world';
-import { APPLICATIONS_NAMESPACE, assertDistributedWorkloadsManaged, componentOf, waitForComponentCrds } from './components';
+import { assertDistributedWorkloadsManaged, componentOf, waitForComponentCrds } from './components';
+import { applicationsNamespace } from '../rhoai/names';
 
 declare module '../core/world' {
   interface ScenarioFacts {
@@ -71,14 +72,14 @@ export function parseCodeFlareConfig(cm: KObject): CodeFlareConfig {
       { cause: error },
     );
   }
-  check(
+  expectOk(
     parsed === undefined || parsed === null || (typeof parsed === 'object' && !Array.isArray(parsed)),
     `${where} key ${dataKey} is not a YAML mapping`,
   );
   const root = (parsed ?? {}) as Record<string, unknown>;
   const kuberayKey = lookupKey(root, 'kuberay');
   const kuberay = kuberayKey ? root[kuberayKey] : undefined;
-  check(
+  expectOk(
     kuberay === undefined || kuberay === null || (typeof kuberay === 'object' && !Array.isArray(kuberay)),
     `${where}: kuberay is ${JSON.stringify(kuberay)}, not a mapping`,
   );
@@ -112,7 +113,7 @@ export async function readCodeFlareConfig(world: RhoaiWorld, name: string, names
 
 function configOf(world: RhoaiWorld): CodeFlareConfig {
   const config = world.facts.codeflareConfig;
-  check(
+  expectOk(
     config,
     `${CODEFLARE_CONFIGMAP} has not been read in this scenario: a step "Given the CodeFlare operator has its configuration ..." must come first`,
   );
@@ -131,7 +132,7 @@ export async function assertIngressDomain(world: RhoaiWorld): Promise<void> {
   if (expectation.kind === 'empty') allowed = [''];
   else if (expectation.kind === 'domain') allowed = [expectation.domain];
   else allowed = ['', await readAppsDomain(world)];
-  check(
+  expectOk(
     allowed.includes(String(v.value).toLowerCase()),
     `${describeValue('ingressDomain', v)}; expected ${allowed.map((a) => JSON.stringify(a)).join(' or ')} (RHOAI_CODEFLARE_INGRESS_DOMAIN=${expectation.kind === 'domain' ? expectation.domain : expectation.kind === 'empty' ? 'empty' : 'default'})`,
   );
@@ -199,11 +200,11 @@ export async function assertTokenReachesApis(world: RhoaiWorld, namespace: strin
     body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 600 } },
   });
   const token = answer.status?.token;
-  check(token, `the TokenRequest for ${namespace}/default returned no token`);
+  expectOk(token, `the TokenRequest for ${namespace}/default returned no token`);
   world.secret(token, 'service account token');
   const base = (await session.connection()).kubeConfig;
   const cluster = base.getCurrentCluster();
-  check(cluster, 'the kubeconfig has no current cluster');
+  expectOk(cluster, 'the kubeconfig has no current cluster');
   const kc = new KubeConfig();
   kc.loadFromOptions({
     clusters: [cluster],
@@ -308,11 +309,12 @@ export function configMismatches(expected: { oauth: boolean; mtls: boolean }, di
 export async function assertOperatorTakesRayCluster(world: RhoaiWorld, namespace: string): Promise<void> {
   await assertDistributedWorkloadsManaged(world, undefined, [componentOf('codeflare'), componentOf('ray')]);
   await waitForComponentCrds(world, 'ray');
+  const applications = await applicationsNamespace(world);
   const cm = (await world.cluster.waitFor(
-    { apiVersion: 'v1', kind: 'ConfigMap', name: CODEFLARE_CONFIGMAP, namespace: APPLICATIONS_NAMESPACE },
+    { apiVersion: 'v1', kind: 'ConfigMap', name: CODEFLARE_CONFIGMAP, namespace: applications },
     (o) => o !== undefined,
     {
-      describe: `ConfigMap ${APPLICATIONS_NAMESPACE}/${CODEFLARE_CONFIGMAP} (the CodeFlare operator creates it when it starts)`,
+      describe: `ConfigMap ${applications}/${CODEFLARE_CONFIGMAP} (the CodeFlare operator creates it when it starts)`,
     },
   ))!;
   const config = parseCodeFlareConfig(cm);

@@ -2,13 +2,13 @@
 // DataScienceCluster default-dsc, the operator each deploys in the applications namespace, the
 // `<component>Ready` condition the 2.9 operator reports for it, and the CRDs it brings.
 import { expect } from 'chai';
-import { check } from './expect';
+import { expectOk } from '../core/expect';
 import type { KObject, ObjectRef } from '../core/cluster';
 import type { RhoaiWorld } from '../core/world';
+import { applicationsNamespace } from '../rhoai/names';
 
 export const DSC_API = 'datasciencecluster.opendatahub.io/v1';
 export const DSC_NAME = 'default-dsc';
-export const APPLICATIONS_NAMESPACE = 'redhat-ods-applications';
 
 export interface DwComponent {
   component: 'codeflare' | 'ray' | 'kueue';
@@ -50,7 +50,7 @@ export async function assertDistributedWorkloadsManaged(
   components: readonly DwComponent[] = DW_COMPONENTS,
 ): Promise<KObject> {
   const names = components.map((c) => c.component).join(', ');
-  check(
+  expectOk(
     PROFILES_WITH_DW.includes(world.settings.profile),
     `RHOAI_PROFILE=${world.settings.profile} does not manage the distributed workloads components (${names}): the infer-only profile installs model serving only. ` +
       `Distributed workloads need RHOAI_PROFILE=all or train-only (or leave these scenarios out with --tags 'not @distributed').`,
@@ -60,9 +60,9 @@ export async function assertDistributedWorkloadsManaged(
     kind: 'CustomResourceDefinition',
     name: 'datascienceclusters.datasciencecluster.opendatahub.io',
   });
-  check(crd, 'the cluster serves no DataScienceCluster kind: the RHOAI operator is not installed (features/10-install installs it)');
+  expectOk(crd, 'the cluster serves no DataScienceCluster kind: the RHOAI operator is not installed (features/10-install installs it)');
   const dsc = await world.cluster.get(dscRef(dscName));
-  check(
+  expectOk(
     dsc,
     `there is no DataScienceCluster ${dscName}: install the components first (checklist "install the components", profile ${world.settings.profile})`,
   );
@@ -96,6 +96,7 @@ interface OtherOperator {
 
 /** Where another install of an operator shows: Subscriptions, CSVs (not OLM's copies) and its Deployment outside the applications namespace. */
 async function otherInstalls(world: RhoaiWorld, op: OtherOperator): Promise<string[]> {
+  const applications = await applicationsNamespace(world);
   const [subscriptions, csvs, deployments] = await Promise.all([
     world.cluster.list({ apiVersion: 'operators.coreos.com/v1alpha1', kind: 'Subscription' }),
     world.cluster.list({ apiVersion: 'operators.coreos.com/v1alpha1', kind: 'ClusterServiceVersion' }),
@@ -114,7 +115,7 @@ async function otherInstalls(world: RhoaiWorld, op: OtherOperator): Promise<stri
   )) {
     found.push(`ClusterServiceVersion ${c.metadata.namespace}/${c.metadata.name} (phase ${c.status?.phase ?? 'none'})`);
   }
-  for (const d of deployments.filter((x) => x.metadata.name === op.deployment && x.metadata.namespace !== APPLICATIONS_NAMESPACE)) {
+  for (const d of deployments.filter((x) => x.metadata.name === op.deployment && x.metadata.namespace !== applications)) {
     const by = d.metadata.labels?.['olm.owner']
       ? `OLM, CSV ${d.metadata.labels['olm.owner']}`
       : (d.metadata.labels?.['app.kubernetes.io/managed-by'] ?? 'unknown installer');
@@ -135,7 +136,7 @@ export async function assertNoSeparateCodeFlareOperator(world: RhoaiWorld): Prom
     packages: ['codeflare-operator', 'rhods-codeflare-operator'],
     deployment: 'codeflare-operator-manager',
   });
-  check(
+  expectOk(
     !found.length,
     `a separately installed CodeFlare operator is on the cluster (${found.join('; ')}): remove it (its Subscription and its CSV) before using the RHOAI codeflare component — two CodeFlare operators both mutate and reconcile every RayCluster`,
   );
@@ -152,7 +153,7 @@ export async function assertNoSeparateCodeFlareOperator(world: RhoaiWorld): Prom
  */
 export async function assertNoOtherKubeRayOperator(world: RhoaiWorld): Promise<void> {
   const found = await otherInstalls(world, { packages: ['kuberay-operator'], deployment: 'kuberay-operator' });
-  check(
+  expectOk(
     !found.length,
     `another KubeRay operator runs on the cluster: ${found.join('; ')}. Remove it (helm uninstall, or its Subscription and CSV): it reconciles the same RayClusters as the RHOAI ray component's kuberay-operator`,
   );
@@ -170,7 +171,7 @@ export async function assertNoOtherKubeRayOperator(world: RhoaiWorld): Promise<v
  */
 export async function assertNoOtherKueue(world: RhoaiWorld): Promise<void> {
   const found = await otherInstalls(world, { packages: ['kueue-operator', 'kueue'], deployment: 'kueue-controller-manager' });
-  check(
+  expectOk(
     !found.length,
     `another Kueue runs on the cluster: ${found.join('; ')}. Remove it: it admits the same workloads, against the same ClusterQueues, as the RHOAI kueue component's kueue-controller-manager`,
   );

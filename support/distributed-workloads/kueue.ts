@@ -2,7 +2,7 @@
 // the one ClusterQueue with quotas sized to the cluster, a LocalQueue in every data science project,
 // and the status Kueue reports for them.
 import { expect } from 'chai';
-import { check } from './expect';
+import { expectOk } from '../core/expect';
 import { ApiError, WaitTimeoutError, type KObject, type ObjectRef } from '../core/cluster';
 import type { RhoaiWorld } from '../core/world';
 import { describeCapacity, QUOTA_RESOURCES, sizeQuotas, type Quotas } from './capacity';
@@ -155,7 +155,7 @@ export async function assertClusterQueue(world: RhoaiWorld, name: string, flavor
     timeoutMs: kueueReactionMs(world),
   }))!;
   const selector = cq.spec?.namespaceSelector;
-  check(
+  expectOk(
     selector &&
       Object.keys(selector).every((k) =>
         Array.isArray(selector[k]) ? selector[k].length === 0 : Object.keys(selector[k] ?? {}).length === 0,
@@ -176,7 +176,7 @@ export async function assertClusterQueue(world: RhoaiWorld, name: string, flavor
   const lines: string[] = [];
   for (const r of QUOTA_RESOURCES) {
     const quota = (flavors[0]!.resources ?? []).find((x: KObject) => x.name === r)?.nominalQuota;
-    check(quota !== undefined, `ClusterQueue ${name} gives flavor ${flavor} no quota of ${r}`);
+    expectOk(quota !== undefined, `ClusterQueue ${name} gives flavor ${flavor} no quota of ${r}`);
     expect(parseQuantity(String(quota)), `ClusterQueue ${name}: nominalQuota of ${r} is ${quota}, expected ${expected[r]}`).to.equal(
       parseQuantity(expected[r]),
     );
@@ -243,16 +243,16 @@ export async function assertLocalQueue(world: RhoaiWorld, namespace: string, clu
     `local queues in ${namespace}`,
     queues.map((q) => `${q.metadata.name}\tclusterQueue=${q.spec?.clusterQueue}${isDefaultQueue(q) ? '\t(default queue)' : ''}`).join('\n'),
   );
-  check(
+  expectOk(
     defaults.length <= 1,
     `project ${namespace} has ${defaults.length} LocalQueues annotated ${DEFAULT_QUEUE_ANNOTATION}=true (${defaults.map(describeQueue).join('; ')}): the CodeFlare SDK needs exactly one when ClusterConfiguration names no local_queue`,
   );
   const [def] = defaults;
-  check(
+  expectOk(
     def,
     `project ${namespace} has no LocalQueue annotated ${DEFAULT_QUEUE_ANNOTATION}=true: the CodeFlare SDK fails when ClusterConfiguration names no local_queue`,
   );
-  check(
+  expectOk(
     def.spec?.clusterQueue === clusterQueue,
     `the default queue of the project is ${describeQueue(def)}, not one backed by ${clusterQueue}: the CodeFlare SDK submits there when ClusterConfiguration names no local_queue. ` +
       `The install does not take over a queue it did not create (${lq?.metadata.name} stays unmarked): remove the annotation ${DEFAULT_QUEUE_ANNOTATION} from "${def.metadata.name}" or point it to ${clusterQueue}`,
@@ -295,7 +295,7 @@ export async function coverDataScienceProjects(world: RhoaiWorld, clusterQueue: 
 /** Every data science project (at least the install's own) has a LocalQueue backed by the cluster queue, and at most one default queue. */
 export async function assertEveryProjectCovered(world: RhoaiWorld, clusterQueue: string): Promise<void> {
   const projects = await dataScienceProjects(world);
-  check(
+  expectOk(
     projects.includes(world.settings.dwProject),
     `the data science project ${world.settings.dwProject} (RHOAI_DW_PROJECT) is missing from the data science projects (${projects.join(', ') || 'none'})`,
   );

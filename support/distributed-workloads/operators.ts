@@ -1,7 +1,7 @@
 // DW-POD-01..03 (§13.1): the codeflare-operator-manager, kuberay-operator and
 // kueue-controller-manager pods Running and Ready in the applications namespace, their Deployments
 // available (`oc get deploy ... ` AVAILABLE 1), and default-dsc's `<component>Ready` conditions.
-import { check } from './expect';
+import { expectOk } from '../core/expect';
 import type { KObject } from '../core/cluster';
 import type { RhoaiWorld } from '../core/world';
 import { componentOf, DSC_NAME, dscRef } from './components';
@@ -28,7 +28,7 @@ function selectorOf(deployment: KObject): string {
     else if (e.operator === 'Exists') parts.push(e.key);
     else if (e.operator === 'DoesNotExist') parts.push(`!${e.key}`);
   }
-  check(parts.length, `Deployment ${deployment.metadata.namespace}/${deployment.metadata.name} has an empty selector`);
+  expectOk(parts.length, `Deployment ${deployment.metadata.namespace}/${deployment.metadata.name} has an empty selector`);
   return parts.join(',');
 }
 

@@ -1,12 +1,12 @@
 // Data science projects: namespaces labelled opendatahub.io/dashboard=true, as the dashboard lists
 // them (minus openshift*, kube* and the dashboard's own namespace; workloads.md §3.1). The install
 // keeps one of its own, RHOAI_DW_PROJECT, so that quota coverage is proved on a real project.
-import { check } from './expect';
+import { expectOk } from '../core/expect';
 import type { KObject, ObjectRef } from '../core/cluster';
 import type { RhoaiWorld } from '../core/world';
-import { APPLICATIONS_NAMESPACE } from './components';
+import { DASHBOARD_LABEL, DEFAULT_APPLICATIONS_NAMESPACE } from '../rhoai/names';
 
-export const DASHBOARD_LABEL = 'opendatahub.io/dashboard';
+export { DASHBOARD_LABEL };
 
 const namespaceRef = (name: string): ObjectRef => ({ apiVersion: 'v1', kind: 'Namespace', name });
 
@@ -15,7 +15,7 @@ export function isDataScienceProject(ns: KObject): boolean {
   return (
     ns.metadata.labels?.[DASHBOARD_LABEL] === 'true' &&
     !/^(openshift|kube)/.test(name) &&
-    name !== APPLICATIONS_NAMESPACE &&
+    name !== DEFAULT_APPLICATIONS_NAMESPACE &&
     !ns.metadata.deletionTimestamp
   );
 }
@@ -44,7 +44,7 @@ export async function ensureDistributedWorkloadsProject(world: RhoaiWorld): Prom
     existing = undefined;
   }
   if (existing) {
-    check(
+    expectOk(
       existing.metadata.labels?.[DASHBOARD_LABEL] === 'true',
       `namespace ${name} (RHOAI_DW_PROJECT) exists but is not a data science project (no label ${DASHBOARD_LABEL}=true): label it in the dashboard or choose another RHOAI_DW_PROJECT`,
     );

@@ -6,7 +6,7 @@
 // rayclient-<name>, so the TLS a client meets there is Ray's own: a server certificate issued by
 // that CA (what the SDK's generate_cert.generate_tls_cert signs client certificates with too).
 import { expect } from 'chai';
-import { check } from './expect';
+import { expectOk } from '../core/expect';
 import { X509Certificate } from 'node:crypto';
 import * as tls from 'node:tls';
 import type { KObject } from '../core/cluster';
@@ -53,11 +53,11 @@ async function peerCertificate(host: string): Promise<{ cert?: X509Certificate; 
 export async function assertMtlsByDefault(world: RhoaiWorld, name: string): Promise<void> {
   const ns = world.settings.dwProject;
   const rc = await world.cluster.get(rayClusterRef(name, ns));
-  check(rc, `RayCluster ${ns}/${name} does not exist`);
+  expectOk(rc, `RayCluster ${ns}/${name} does not exist`);
   const missing = missingMtls(rc);
   expect(missing, `RayCluster ${name} was not given mTLS by the CodeFlare operator: ${missing.join('; ')}`).to.deep.equal([]);
   const secret = await world.cluster.get({ apiVersion: 'v1', kind: 'Secret', name: `ca-secret-${name}`, namespace: ns });
-  check(secret?.data?.['ca.crt'], `there is no CA Secret ca-secret-${name} for the cluster's certificates`);
+  expectOk(secret?.data?.['ca.crt'], `there is no CA Secret ca-secret-${name} for the cluster's certificates`);
   const ca = new X509Certificate(Buffer.from(secret.data['ca.crt'], 'base64'));
   const route = await world.cluster.waitFor(
     { apiVersion: 'route.openshift.io/v1', kind: 'Route', name: `rayclient-${name}`, namespace: ns },
@@ -80,8 +80,8 @@ export async function assertMtlsByDefault(world: RhoaiWorld, name: string): Prom
       `Route rayclient-${name} (${route!.spec.tls.termination}) at ${route!.spec.host}: ${cert ? `certificate ${cert.subject.replace(/\n/g, ', ')} issued by ${cert.issuer.replace(/\n/g, ', ')}` : `no TLS: ${error}`}`,
     ].join('\n'),
   );
-  check(cert, `the Ray client route ${route!.spec.host} does not speak TLS (${error}): the Ray head's client port is not under mTLS`);
-  check(
+  expectOk(cert, `the Ray client route ${route!.spec.host} does not speak TLS (${error}): the Ray head's client port is not under mTLS`);
+  expectOk(
     cert.checkIssued(ca) && cert.verify(ca.publicKey),
     `the Ray client route presents a certificate not issued by the cluster's CA ca-secret-${name} (issuer ${cert.issuer.replace(/\n/g, ', ')}): the Ray head's client port is not under the cluster's mTLS`,
   );

@@ -1,6 +1,6 @@
 // The tasks and questions of the Ray scenarios (features/20-distributed-workloads/04-ray-jobs.feature).
 import { expect } from 'chai';
-import { check } from './expect';
+import { expectOk } from '../core/expect';
 import type { KObject } from '../core/cluster';
 import { readServiceAccountToken } from '../serving/token-auth';
 import type { RhoaiWorld } from '../core/world';
@@ -58,7 +58,7 @@ export async function rayClusterInProject(world: RhoaiWorld, name: string): Prom
 export async function assertRayClusterAsSdkMakesIt(world: RhoaiWorld, name: string): Promise<void> {
   const ns = world.settings.dwProject;
   const rc = await world.cluster.get(rayClusterRef(name, ns));
-  check(rc, `RayCluster ${ns}/${name} does not exist`);
+  expectOk(rc, `RayCluster ${ns}/${name} does not exist`);
   expect(rc.metadata.labels?.['kueue.x-k8s.io/queue-name'], 'the RayCluster names the project local queue').to.equal(
     world.settings.localQueueName,
   );
@@ -93,7 +93,7 @@ export async function submitAndFollow(world: RhoaiWorld, cluster: string): Promi
     'Ray job over HTTP',
     `POST ${client.baseUrl}/api/jobs/ {entrypoint: ${SQUARES_ENTRYPOINT}}\n→ ${submitted.submission_id}: ${done.status} (${done.message})\nlogs:\n${logs}`,
   );
-  check(logs.includes(SQUARES_ANSWER), `the logs of Ray job ${submitted.submission_id} do not show "${SQUARES_ANSWER}":\n${logs}`);
+  expectOk(logs.includes(SQUARES_ANSWER), `the logs of Ray job ${submitted.submission_id} do not show "${SQUARES_ANSWER}":\n${logs}`);
 }
 
 export async function stopAndDelete(world: RhoaiWorld, cluster: string): Promise<void> {
@@ -118,11 +118,11 @@ export async function assertRouteRefusesStrangers(world: RhoaiWorld, cluster: st
   const a = await anonymous.request('GET', '/api/jobs/');
   const s = await stranger.request('GET', '/api/jobs/');
   world.report.text('Ray dashboard route without access', `no token: HTTP ${a.status}\ntoken without get pods in ${ns}: HTTP ${s.status}`);
-  check(
+  expectOk(
     a.status === 401 || a.status === 403 || a.status === 302,
     `the Ray dashboard route answered a request without a bearer token (HTTP ${a.status}): the oauth-proxy of the CodeFlare operator is not in front of it`,
   );
-  check(
+  expectOk(
     s.status === 401 || s.status === 403,
     `the Ray dashboard route answered a token without get pods in ${ns} (HTTP ${s.status}): the oauth-proxy does not check the namespace`,
   );
@@ -361,7 +361,7 @@ export async function assertRemoteControl(world: RhoaiWorld, cluster: string): P
   const ns = world.settings.dwProject;
   const clusters = await world.cluster.list({ apiVersion: RAY_API, kind: 'RayCluster', namespace: ns });
   const rc = clusters.find((c) => c.metadata.name === cluster);
-  check(rc, `listing RayClusters in ${ns} does not show ${cluster}`);
+  expectOk(rc, `listing RayClusters in ${ns} does not show ${cluster}`);
   const token = await userToken(world, ns, 'ray-jobs-user', true);
   const client = await rayJobsClient(world, cluster, ns, token);
   const jobs = await client.list();

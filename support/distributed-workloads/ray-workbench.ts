@@ -5,7 +5,7 @@
 // The token is one of a service account of the tutorial project allowed to view it (get pods),
 // as the Ray dashboard's oauth-proxy requires.
 import { expect } from 'chai';
-import { check } from './expect';
+import { expectOk } from '../core/expect';
 import { readServiceAccountToken } from '../serving/token-auth';
 import { session } from '../core/session';
 import { ensureTutorialWorkbench } from '../tutorial/fraud-detection';
@@ -36,7 +36,7 @@ export async function loginFromWorkbenchTerminal(world: RhoaiWorld): Promise<voi
   });
   const { token } = await readServiceAccountToken(world, ns, `${SA}-token`, SA, SA);
   const server = (await session.target()).kubeConfig.getCurrentCluster()?.server;
-  check(server, 'the harness kubeconfig names no API server');
+  expectOk(server, 'the harness kubeconfig names no API server');
   const login = await execInWorkbench(world, ['oc', 'login', `--token=${token}`, `--server=${server}`, '--insecure-skip-tls-verify=true']);
   assertSucceeded(login, 'logging in to the cluster from the workbench terminal');
   world.facts.workbenchLogin = { user: `system:serviceaccount:${ns}:${SA}`, login: login.stdout.trim() };
@@ -45,7 +45,7 @@ export async function loginFromWorkbenchTerminal(world: RhoaiWorld): Promise<voi
 /** `oc whoami` in the workbench terminal answers the token's user (asked of the API server). */
 export async function assertWorkbenchLoggedIn(world: RhoaiWorld): Promise<void> {
   const expected = world.facts.workbenchLogin;
-  check(expected, 'no login from the workbench terminal in this scenario');
+  expectOk(expected, 'no login from the workbench terminal in this scenario');
   const who = await execInWorkbench(world, ['oc', 'whoami']);
   assertSucceeded(who, 'oc whoami in the workbench terminal');
   world.report.text('oc login in the workbench terminal', `${expected.login}\n$ oc whoami\n${who.stdout.trim()}`);

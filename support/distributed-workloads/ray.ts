@@ -8,7 +8,7 @@
 // - what the 2.9 dashboard shows of distributed workloads (frontend/src/concepts/distributedWorkloads/
 //   utils.tsx getStatusInfo, in its evaluation order: Failed, Succeeded, Evicted, Inadmissible,
 //   Pending, Running, Admitted).
-import { check } from './expect';
+import { expectOk } from '../core/expect';
 import { WaitTimeoutError, type KObject, type ObjectRef } from '../core/cluster';
 import { routeTrust } from '../core/http/route-trust';
 import { session } from '../core/session';
@@ -80,7 +80,7 @@ export async function createRayCluster(
 /** The Workload Kueue made for a RayCluster or RayJob: the one its owner reference names (kueue's jobframework). */
 export async function workloadOf(world: RhoaiWorld, kind: string, name: string, namespace: string): Promise<KObject> {
   const owner = await world.cluster.get({ apiVersion: RAY_API, kind, name, namespace });
-  check(owner, `${kind} ${namespace}/${name} does not exist`);
+  expectOk(owner, `${kind} ${namespace}/${name} does not exist`);
   const list = await world.cluster.waitForList(
     { apiVersion: KUEUE_API, kind: 'Workload', namespace },
     (wls) => wls.some((w) => (w.metadata.ownerReferences ?? []).some((r) => r.uid === owner.metadata.uid)),
@@ -227,7 +227,7 @@ export async function followJob(
   const deadline = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), timeoutMs)));
   let failure: Error | undefined;
   let reading = Promise.resolve();
-  const check = () =>
+  const readStatus = () =>
     (reading = reading.then(async () => {
       if (failure) return;
       last = await client.status(id);
@@ -241,12 +241,12 @@ export async function followJob(
       }
     }));
   try {
-    await check();
+    await readStatus();
     if (until.includes(last!.status) && !failure) return last!;
     if (failure) throw failure;
     const stop = Promise.race([reachedP, deadline]);
-    const ended = await client.tail(id, () => void check(), stop);
-    if (ended === 'closed') await check();
+    const ended = await client.tail(id, () => void readStatus(), stop);
+    if (ended === 'closed') await readStatus();
     await reading;
     if (failure) throw failure;
     if (last && until.includes(last.status)) return last;

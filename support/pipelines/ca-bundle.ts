@@ -11,6 +11,7 @@ import type { RhoaiWorld } from '../core/world';
 import { ARTIFACTS_CONNECTION, DSPA_NAME, externalStorageOf, waitForPipelineServer } from './server';
 import { dataConnection } from '../s3';
 import { dataConnectionSecretName } from '../tutorial/names';
+import { DSCI_API } from '../rhoai/names';
 
 declare module '../core/world' {
   interface ScenarioFacts {
@@ -25,7 +26,7 @@ export async function createPipelineServerWithCaBundle(world: RhoaiWorld, namesp
   expect(pem, `${DEFAULT_INGRESS_CA.namespace}/${DEFAULT_INGRESS_CA.name} has no CA certificate to use as the bundle`).to.match(
     /BEGIN CERTIFICATE/,
   );
-  const dsci = (await world.cluster.list({ apiVersion: 'dscinitialization.opendatahub.io/v1', kind: 'DSCInitialization' }))[0];
+  const dsci = (await world.cluster.list({ apiVersion: DSCI_API, kind: 'DSCInitialization' }))[0];
   world.facts.pipelinesCa = { pem, dsciBundle: JSON.stringify(dsci?.spec?.trustedCABundle ?? null) };
   await world.applyFixture('pipelines/ca-bundle-configmap', { namespace, pem });
   const connection = await dataConnection(world, namespace, dataConnectionSecretName(ARTIFACTS_CONNECTION));
@@ -70,7 +71,7 @@ export async function assertPipelinesCaBundle(world: RhoaiWorld, namespace: stri
     env.get('ARTIFACT_COPY_STEP_CABUNDLE_CONFIGMAP_NAME'),
     'the API server does not tell the pipeline steps the bundle (ARTIFACT_COPY_STEP_CABUNDLE_CONFIGMAP_NAME)',
   ).to.equal(`dsp-trusted-ca-${DSPA_NAME}`);
-  const dsci = (await world.cluster.list({ apiVersion: 'dscinitialization.opendatahub.io/v1', kind: 'DSCInitialization' }))[0];
+  const dsci = (await world.cluster.list({ apiVersion: DSCI_API, kind: 'DSCInitialization' }))[0];
   expect(
     JSON.stringify(dsci?.spec?.trustedCABundle ?? null),
     "the cluster-wide trusted CA bundle (the DSCInitialization's) changed: the bundle was meant for pipelines only",

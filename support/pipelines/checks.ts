@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import type { RhoaiWorld } from '../core/world';
 import { assertRunSucceeded, currentPipeline, importPipeline, pipelineFile, runOnce, waitForRunEnd } from './runs';
 import { currentPipelineServer, dspaRef, withKfp, type Database } from './server';
+import { applicationsNamespace } from '../rhoai/names';
 
 /** The DSPA's database, as the operator applied it: its MariaDB Deployment, or the external MySQL with the password Secret; and the API server uses it. */
 export async function assertDatabase(world: RhoaiWorld, database: Database): Promise<void> {
@@ -115,8 +116,7 @@ export async function assertPipelinesComponent(world: RhoaiWorld): Promise<void>
     ready?.status,
     `the DataScienceCluster reports data-science-pipelines-operatorReady=${ready?.status ?? 'missing'}: ${ready?.message ?? ''}`,
   ).to.equal('True');
-  const dsci = (await world.cluster.list({ apiVersion: 'dscinitialization.opendatahub.io/v1', kind: 'DSCInitialization' }))[0];
-  const apps = dsci?.spec?.applicationsNamespace ?? 'redhat-ods-applications';
+  const apps = await applicationsNamespace(world);
   const operator = await world.cluster.get({
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -143,8 +143,7 @@ export async function assertPipelinesComponent(world: RhoaiWorld): Promise<void>
 
 /** The Elyra interface: the recommended tag of the Standard Data Science image lists Odh-Elyra among its Python packages. */
 export async function assertElyraInImages(world: RhoaiWorld): Promise<void> {
-  const dsci = (await world.cluster.list({ apiVersion: 'dscinitialization.opendatahub.io/v1', kind: 'DSCInitialization' }))[0];
-  const apps = dsci?.spec?.applicationsNamespace ?? 'redhat-ods-applications';
+  const apps = await applicationsNamespace(world);
   const stream = await world.cluster.get({
     apiVersion: 'image.openshift.io/v1',
     kind: 'ImageStream',

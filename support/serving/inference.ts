@@ -16,6 +16,7 @@ import { resolvingHttpsAgent } from '../core/http/agent';
 import { routeTrust } from '../core/http/route-trust';
 import { session } from '../core/session';
 import type { RhoaiWorld } from '../core/world';
+import { DSCI_API } from '../rhoai/names';
 
 /** One tensor of a v2 request or answer. */
 export interface V2Tensor {
@@ -68,7 +69,7 @@ export interface InferenceClientOptions {
 /** The PEM certificates an inference client trusts: system roots, the ingress CA, the DSCI custom CA bundle. */
 export async function inferenceTrust(world: RhoaiWorld): Promise<{ ca: string[]; describe: string }> {
   const route = await routeTrust(world.cluster);
-  const dsci = (await world.cluster.list({ apiVersion: 'dscinitialization.opendatahub.io/v1', kind: 'DSCInitialization' }))[0];
+  const dsci = (await world.cluster.list({ apiVersion: DSCI_API, kind: 'DSCInitialization' }))[0];
   const custom: string | undefined = dsci?.spec?.trustedCABundle?.customCABundle;
   const hasCustom = typeof custom === 'string' && custom.includes('BEGIN CERTIFICATE');
   return {

@@ -12,6 +12,7 @@ import assert from 'node:assert/strict';
 import type { KObject } from '../core/cluster';
 import { k8sName } from '../tutorial/names';
 import type { RhoaiWorld } from '../core/world';
+import { applicationsNamespace, DASHBOARD_LABEL } from '../rhoai/names';
 
 export const TEMPLATE_API = 'template.openshift.io/v1';
 export const RUNTIME_API = 'serving.kserve.io/v1alpha1';
@@ -36,11 +37,8 @@ export interface ServerRequest {
   tokenAuth?: boolean;
 }
 
-/** The dashboard's namespace (DSCInitialization applicationsNamespace). */
-export async function applicationsNamespace(world: RhoaiWorld): Promise<string> {
-  const dsci = (await world.cluster.list({ apiVersion: 'dscinitialization.opendatahub.io/v1', kind: 'DSCInitialization' }))[0];
-  return dsci?.spec?.applicationsNamespace ?? 'redhat-ods-applications';
-}
+/** The dashboard's namespace (DSCInitialization applicationsNamespace), as support/rhoai reads it. */
+export { applicationsNamespace };
 
 /** The serving-runtime Templates the dashboard offers for a platform. */
 export async function offeredTemplates(world: RhoaiWorld, platform: 'single' | 'multi'): Promise<KObject[]> {
@@ -120,7 +118,7 @@ export async function assertModelServer(
   const sr = await world.cluster.get({ apiVersion: RUNTIME_API, kind: 'ServingRuntime', name, namespace });
   assert.ok(sr, `there is no ServingRuntime ${namespace}/${name}: the model server was not added`);
   assert.equal(
-    sr.metadata.labels?.['opendatahub.io/dashboard'],
+    sr.metadata.labels?.[DASHBOARD_LABEL],
     'true',
     `ServingRuntime ${name} is not labelled opendatahub.io/dashboard=true: the dashboard does not list it`,
   );

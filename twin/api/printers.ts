@@ -2,7 +2,6 @@
 // k8s.io/kubernetes pkg/printers/internalversion/printers.go: columns whose cells are computed
 // (READY "1/2", a pod's STATUS reason, PORT(S)) rather than read at a JSONPath, as `kubectl get`
 // shows them. The server always fills the wide (priority 1) columns; kubectl hides them unless -o wide.
-import { age } from './table';
 import type { KObject } from './types';
 
 export interface ColumnDefinition {
@@ -465,4 +464,17 @@ const PRINTERS: Record<string, Printer> = {
 /** The printer of a built-in kind, when kube-apiserver computes its columns. */
 export function builtinPrinter(group: string, kind: string): Printer | undefined {
   return PRINTERS[`${group}/${kind}`];
+}
+
+/** A timestamp's age as kubectl prints it (duration.HumanDuration of k8s.io/apimachinery): 45s, 3m20s, 2h, 5d. */
+export function age(ts: string | undefined): string {
+  if (!ts) return '<unknown>';
+  const s = Math.max(0, Math.floor((Date.now() - Date.parse(ts)) / 1000));
+  if (s < 120) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 10) return `${m}m${s % 60 ? `${s % 60}s` : ''}`;
+  if (m < 180) return `${m}m`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h}h`;
+  return `${Math.floor(h / 24)}d`;
 }

@@ -1,6 +1,6 @@
 // Server-side printing: the meta.k8s.io/v1 Table kubectl asks for with `Accept: ...;as=Table`,
 // from kube-apiserver's printers for built-in kinds (printers.ts) or a kind's printer columns.
-import { builtinPrinter } from './printers';
+import { age, builtinPrinter } from './printers';
 import type { KObject, PrinterColumn, ResourceType } from './types';
 
 export function wantsTable(accept: string | undefined): boolean {
@@ -110,16 +110,4 @@ export function evalJsonPath(obj: unknown, path: string): unknown {
     }
   }
   return cur;
-}
-
-export function age(ts: string | undefined): string {
-  if (!ts) return '<unknown>';
-  const s = Math.max(0, Math.floor((Date.now() - Date.parse(ts)) / 1000));
-  if (s < 120) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 10) return `${m}m${s % 60 ? `${s % 60}s` : ''}`;
-  if (m < 180) return `${m}m`;
-  const h = Math.floor(m / 60);
-  if (h < 48) return `${h}h`;
-  return `${Math.floor(h / 24)}d`;
 }
