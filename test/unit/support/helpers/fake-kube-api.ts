@@ -274,7 +274,10 @@ export class FakeKubeApi {
       if (change.rv > from) this.notify(watcher, change);
     }
     if (this.watchDropMs !== undefined) {
-      const timer = setTimeout(() => res.end(), this.watchDropMs);
+      const timer = setTimeout(() => {
+        this.watchers.delete(watcher); // a dropped watch gets nothing more (its 'close' may come later)
+        res.end();
+      }, this.watchDropMs);
       res.on('close', () => clearTimeout(timer));
     }
   }
@@ -282,7 +285,7 @@ export class FakeKubeApi {
   private notify(watcher: Watcher, change: Change): void {
     if (change.resource !== watcher.resource) return;
     if (watcher.namespace && change.obj.metadata.namespace !== watcher.namespace) return;
-    if (!this.matches(change.obj, watcher.query)) return;
+    if (!this.matches(change.obj, watcher.query) || watcher.res.writableEnded) return;
     watcher.res.write(JSON.stringify({ type: change.type, object: change.obj }) + '\n');
   }
 
