@@ -107,9 +107,7 @@ describe('the layout', () => {
 
   test('the harness and the twin meet only at the wire', () => {
     const crossing = [...graph].flatMap(([f, targets]) =>
-      targets
-        .filter((t) => (f.startsWith('twin/') ? !t.startsWith('twin/') : t.startsWith('twin/')))
-        .map((t) => `${f} → ${t}`),
+      targets.filter((t) => (f.startsWith('twin/') ? !t.startsWith('twin/') : t.startsWith('twin/'))).map((t) => `${f} → ${t}`),
     );
     expect(crossing, 'imports between the harness (support/, step-definitions/) and the twin (twin/)').to.deep.equal([]);
   });
