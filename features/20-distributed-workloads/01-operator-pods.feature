@@ -14,6 +14,7 @@ Feature: Distributed workloads: the operator pods
   may another KubeRay operator (OperatorHub or Helm) run next to the ray component's: the 2.9 ray
   component does not look for one, and both would reconcile every RayCluster. Likewise no other
   Kueue (an upstream install in kueue-system): two managers would admit the same workloads.
+  Checklist section: distributed workloads (DW-POD-01, DW-POD-02, DW-POD-03).
 
   @req.DW-POD-01
   Scenario: The codeflare-operator-manager pod is running in redhat-ods-applications

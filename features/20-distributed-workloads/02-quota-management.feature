@@ -4,6 +4,7 @@ Feature: Distributed workloads: configure quota management
   distributed workloads" does it with Kueue v1beta1: an empty ResourceFlavor default-flavor (2.9
   supports empty flavors only), one ClusterQueue cluster-queue for it that every namespace may use
   (namespaceSelector {}) with quotas "adjusted per cluster", and LocalQueues pointing to it.
+  Checklist section: distributed workloads (DW-Q-01, DW-Q-02, DW-Q-03, DW-Q-04, DW-Q-05).
 
   The quotas replace the docs' example (9 CPU, 36Gi, 5 GPUs) with what the cluster can give: the
   allocatable cpu, memory and nvidia.com/gpu of the Ready, schedulable worker nodes minus what the

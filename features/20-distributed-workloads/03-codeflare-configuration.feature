@@ -7,6 +7,7 @@ Feature: Distributed workloads: configure the CodeFlare operator
   "rayDashboardOauthEnabled" is spelled rayDashboardOAuthEnabled in the operator and in the
   ConfigMap; the expected values come from RHOAI_CODEFLARE_INGRESS_DOMAIN,
   RHOAI_CODEFLARE_MTLS_ENABLED and RHOAI_CODEFLARE_DASHBOARD_OAUTH_ENABLED.
+  Checklist section: distributed workloads (DW-CF-01, DW-CF-02, DW-CF-03, DW-CF-04).
 
   @req.DW-CF-01
   Scenario: The CodeFlare SDK can reach the cluster (the seed's "install the codeflare-cli")

@@ -5,6 +5,7 @@ Feature: Ray jobs over the local queue
   Route the CodeFlare operator puts behind its oauth-proxy, and Ray jobs submitted over HTTP (the
   Ray jobs REST API, or a RayJob in HTTPMode). Every job status checked comes from the Ray API or
   the RayJob's status. Reference workloads.md §8.
+  Checklist sections: components (CMP-11, CMP-12); distributed workloads (DW-RAY-01); questions (Q-03); user interface (UI-DW-01, UI-DW-02).
 
   @req.DW-RAY-01
   Scenario: Ray jobs over HTTP through the dashboard route of a queued Ray cluster

@@ -6,6 +6,7 @@ Feature: The dashboard in a browser: log in through OpenShift OAuth
   by Playwright (the @playwright/test library); a screenshot is attached after each step that changes the page, a trace when a
   scenario fails, and no password is in either. Admins (cluster-admins and members of the admin
   groups) get the Settings pages; other users do not, and those pages' URLs show "not found".
+  Checklist section: components (CMP-01).
 
   @req.CMP-01
   Scenario: The dashboard is deployed and reachable: the admin logs in and gets the Settings pages

@@ -7,6 +7,7 @@ Feature: Settings > Cluster settings, saved in the browser and read back from th
   the page itself, as 2.9 does (the backend does not check ranges): the PVC size field is clamped to
   1..16384 GiB, the hours field to 0..1000, and Save stays disabled below 10 minutes. Everything is
   put back as it was afterwards.
+  Checklist section: user interface (UI-SET-02, UI-SET-03, UI-SET-04, UI-SET-05, UI-SET-06).
 
   Background:
     Given I am logged in to the dashboard as the admin user

@@ -5,6 +5,7 @@ Feature: Settings > User management: who is a Data Science administrator, who a 
   is an admin (a cluster-admin, or a member of an admin group) and who may use the dashboard (a
   member of a user group, or anyone while system:authenticated is one). The change takes effect at
   the members' next login; the groups are put back as they were afterwards.
+  Checklist section: user interface (UI-SET-12, UI-SET-13).
 
   @req.UI-SET-12
   Scenario: An admin group added in the browser makes its members dashboard admins at their next login

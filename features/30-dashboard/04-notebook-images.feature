@@ -3,6 +3,7 @@ Feature: Settings > Notebook images: a custom workbench image imported by URL
   An admin imports an image by its registry URL; the 2.9 backend makes it an ImageStream
   custom-<name> in the dashboard's namespace, labelled as a notebook image, which is what the
   workbench form lists next to the images RHOAI ships. The scenario deletes its ImageStream afterwards.
+  Checklist sections: components (CMP-02); user interface (UI-SET-01).
 
   @req.UI-SET-01 @req.CMP-02
   Scenario: Import a custom notebook image; it is listed and becomes an ImageStream workbenches can use

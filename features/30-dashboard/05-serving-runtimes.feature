@@ -4,6 +4,7 @@ Feature: Settings > Serving runtimes: the runtimes 2.9 ships, and a custom one a
   and API protocol; the model formats are those of the Template's ServingRuntime. A custom runtime
   added from YAML ("Add serving runtime") is stored as a Template for the platform chosen, and the
   single-model platform then offers it. The custom runtime is deleted afterwards.
+  Checklist sections: advanced (ADV-02, ADV-12); user interface (UI-SET-09, UI-SET-10, UI-SET-11).
 
   Background:
     Given I am logged in to the dashboard as the admin user

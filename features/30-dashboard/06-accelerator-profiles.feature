@@ -5,6 +5,7 @@ Feature: Settings > Accelerator profiles: an NVIDIA GPU profile for workbenches
   nvidia-gpu-only, the MachineSet labelled cluster-api/accelerator=nvidia-gpu). The 2.9 backend
   stores it as an AcceleratorProfile of the dashboard's namespace, which the workbench form offers.
   The profile is deleted afterwards.
+  Checklist sections: components (CMP-03); user interface (UI-SET-07, UI-SET-08).
 
   @req.UI-SET-07 @req.UI-SET-08 @req.CMP-03
   Scenario: Create an accelerator profile for nvidia.com/gpu that tolerates the GPU nodes' taint

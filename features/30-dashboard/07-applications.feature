@@ -6,6 +6,7 @@ Feature: Applications > Enabled and Applications > Explore
   application" opens the notebook server page; "Start server" makes a notebook server of the
   user's own (Notebook jupyter-nb-<user> in rhods-notebooks with the PVC jupyterhub-nb-<user>-pvc),
   deleted with its storage afterwards.
+  Checklist section: user interface (UI-APP-01, UI-APP-02).
 
   @req.UI-APP-01
   Scenario: Enabled shows Jupyter, which starts a one-off notebook server of the user's own

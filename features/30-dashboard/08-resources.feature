@@ -4,6 +4,7 @@ Feature: Resources: the learning resources of the installed applications, filter
   exists, plus a documentation entry per application with a docs link, and the quick starts
   (odh-dashboard rhoai-2.9 frontend/src/pages/learningCenter/LearningCenter.tsx); its "Resource type"
   filter and its search narrow the list (useDocFilterer.ts, utilities/utils.ts matchesSearch).
+  Checklist section: user interface (UI-RES-01).
 
   @req.UI-RES-01
   Scenario: Resources lists the documents, then filters them by type and by search

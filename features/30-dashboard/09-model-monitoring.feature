@@ -5,6 +5,7 @@ Feature: Model monitoring (TrustyAI) as RHOAI 2.9 has it: removed
   dashboard reads the installed components (GET /api/dsc/status) and offers model bias monitoring,
   a project's "Settings" tab, only where TrustyAI is installed (odh-dashboard rhoai-2.9
   frontend/src/concepts/areas/const.ts BIAS_METRICS). So a 2.9 cluster shows no model monitoring.
+  Checklist section: components (CMP-09).
 
   @req.CMP-09
   Scenario: TrustyAI is removed, and the dashboard offers no model bias monitoring

@@ -6,6 +6,7 @@ Feature: Dashboard configuration options, changed in OdhDashboardConfig and obse
   spec.notebookController.enabled false takes Jupyter away. The 2.9 backend caches the object for up
   to 2 minutes; each change is observed once the backend serves it. The options are put back
   afterwards.
+  Checklist section: advanced (ADV-11).
 
   @req.ADV-11
   Scenario: Badges, application details and the Jupyter tile switched off, then on again

@@ -11,6 +11,7 @@ Feature: Fraud detection tutorial: deploy the model on the single-model serving 
   with the StandardScaler the training left in the workbench, must land on the two sides of the
   tutorial's 0.95 threshold. The model is the one the training scenarios stored in the tutorial's
   project (made when missing).
+  Checklist sections: tutorials (TUT-FD-05); user interface (UI-MS-02).
 
   @req.TUT-FD-05 @req.UI-MS-02
   Scenario: Deploy the model on a single-model server

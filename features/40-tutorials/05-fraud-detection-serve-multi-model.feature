@@ -11,6 +11,7 @@ Feature: Fraud detection tutorial: deploy the model on the multi-model serving p
   route, no token authentication) sets the project's platform to multi-model, and "Deploy model"
   puts `fraud` — and a second model — on that one server. ModelMesh serves it; the route
   odh-model-controller makes for it is the endpoint, checked over the wire as for KServe.
+  Checklist sections: tutorials (TUT-FD-06); user interface (UI-MS-03).
 
   @req.TUT-FD-06 @req.UI-MS-03
   Scenario: Deploy the model on a multi-model server

@@ -14,6 +14,7 @@ Feature: Fraud detection tutorial: token authorization of the deployed model
   read from status.url: no token is refused, the model's token gets v2 answers that tell fraud from
   a legitimate purchase, and a token of a service account of another project, which has no access
   to the model, is refused.
+  Checklist sections: components (CMP-06, CMP-08); tutorials (TUT-FD-07, TUT-FD-08).
 
   @req.TUT-FD-07
   Scenario: Configure token authorization with a service account

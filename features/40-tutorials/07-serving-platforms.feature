@@ -8,6 +8,7 @@ Feature: Model serving platforms: ModelMesh and KServe, one per project
   the project — ModelMesh serves only projects labelled modelmesh-enabled=true — and that is what
   these scenarios check over the API: a multi-model server added to the single-model project gets
   no pods and its model no status (watched for a quiet period, since an absence has no event).
+  Checklist sections: components (CMP-05); user interface (UI-MOD-01, UI-MS-01).
 
   @req.CMP-05
   Scenario: Model serving with ModelMesh and KServe is available

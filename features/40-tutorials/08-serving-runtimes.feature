@@ -14,6 +14,7 @@ Feature: Other serving runtimes: Caikit TGIS and TGIS Standalone
   defines. TGIS answers gRPC only, which the harness does not speak: it is checked by what its
   model loading does — a valid model makes the InferenceService Ready, a model without its
   config.json fails to load with TGIS's error.
+  Checklist section: components (CMP-07).
 
   @req.CMP-07 @tiny-model
   Scenario: The Caikit TGIS runtime serves a text-generation model

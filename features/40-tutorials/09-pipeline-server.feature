@@ -10,6 +10,7 @@ Feature: The pipeline server of a data science project
   ScheduledWorkflowReady, Ready); its API is the Route ds-pipeline-dspa behind an oauth-proxy that
   answers a bearer token of a user who may get that route, and no one else. The pipelines run on an
   installed platform: run them after the installer, e.g. --tags "@install or @pipelines".
+  Checklist sections: advanced (ADV-09); components (CMP-04); user interface (UI-DC-02, UI-DC-03, UI-PIPE-01).
 
   @tutorial @fraud-detection-project @req.UI-DC-02
   Scenario: A pipeline server with the default database on the cluster

@@ -8,6 +8,7 @@ Feature: Fraud detection tutorial: a pipeline coded with the kfp SDK, run and re
   pipeline-artifacts bucket, and the model it uploads is in the bucket of "My Storage". The run's
   graph and the pipeline version's YAML are reviewed as the dashboard shows them, and attached to
   the report.
+  Checklist sections: tutorials (TUT-KFP-01); user interface (UI-PIPE-08, UI-PIPE-09).
 
   @req.TUT-KFP-01
   Scenario: Import the pipeline coded with the kfp SDK and run it

@@ -7,6 +7,7 @@ Feature: Pipeline run types and schedules
   whose status says when the scheduler has started runs and when the schedule has ended. On a real
   cluster the minute-long schedules below take minutes; the embedded twin runs its schedules on a
   faster clock (RHOAI_TWIN_PIPELINES_CLOCK_RATE).
+  Checklist section: user interface (UI-PIPE-02, UI-PIPE-03, UI-PIPE-04, UI-PIPE-05, UI-PIPE-06, UI-PIPE-07).
 
   Background:
     Given the data science pipelines of the installed platform are running

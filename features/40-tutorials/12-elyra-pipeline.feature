@@ -11,6 +11,7 @@ Feature: Fraud detection tutorial: an Elyra pipeline submitted from the workbenc
   starts a run; what it made is read back from the pipeline server and the bucket. Every run trains
   the model: the schedule runs one at a time, so that the twin's fast scheduler clock does not pile
   up runs.
+  Checklist section: tutorials (TUT-EL-01, TUT-EL-02, TUT-EL-03, TUT-EL-04, TUT-EL-05, TUT-EL-06).
 
   Background:
     Given the data science pipelines of the installed platform are running

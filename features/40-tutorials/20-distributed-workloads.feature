@@ -5,6 +5,7 @@ Feature: Tutorial: distributed workloads from the workbench
   from "Copy login command" and checks from the workbench terminal. The workbench is the
   tutorial's (its project kept for the run, as the fraud-detection scenarios keep it). Reference
   workloads.md §8.
+  Checklist sections: components (CMP-10); tutorials (TUT-DW-01, TUT-DW-02, TUT-DW-03, TUT-DW-04).
 
   @req.TUT-DW-02
   Scenario: From the workbench terminal, log in to the cluster

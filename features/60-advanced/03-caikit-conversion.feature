@@ -13,6 +13,7 @@ Feature: ADV-03 A model converted to the Caikit format by a Job, served by the C
   TGIS container loads (--model-name=/mnt/models/artifacts/). The unconverted model is refused by the
   same runtime. The model is the harness's tiny text-generation model (tagged tiny-model: not
   applicable on a cluster, where the real caikit-nlp cannot bootstrap it).
+  Checklist section: advanced (ADV-03).
 
   @req.ADV-03 @tiny-model
   Scenario: A Hugging Face model converted to the Caikit layout by a Job is served by Caikit TGIS, which refuses it unconverted

@@ -6,6 +6,7 @@ Feature: Elyra pipelines with self-signed certificates
   bundle the ODH notebook webhook mounts into the workbench when the project has
   odh-trusted-ca-bundle: PIPELINES_SSL_SA_CERTS for its KFP client, SSL_CERT_FILE for object storage.
   The submission must succeed with certificate verification on.
+  Checklist section: advanced (ADV-10).
 
   @req.ADV-10
   Scenario: Submit an Elyra pipeline to a pipeline server behind a self-signed certificate
