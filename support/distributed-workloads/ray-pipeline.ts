@@ -40,7 +40,7 @@ export async function runRayPipeline(world: RhoaiWorld, cluster: string): Promis
   const server = (await session.target()).kubeConfig.getCurrentCluster()?.server;
   expect(server, 'the harness kubeconfig names no API server').to.be.a('string');
   const token = await sdkUserToken(world, namespace);
-  await world.applyFixture('distributed-workloads/sdk-token-secret', { name: LOGIN_SECRET, namespace, token, server });
+  await world.applyFixture('distributed-workloads/sdk-token-secret', { name: LOGIN_SECRET, namespace, token });
   const file = fixturePath('distributed-workloads/ray-pipeline');
   const docs = renderTemplate(
     fs.readFileSync(file, 'utf8'),
@@ -51,6 +51,7 @@ export async function runRayPipeline(world: RhoaiWorld, cluster: string): Promis
       entrypoint: JSON.stringify(SQUARES_ENTRYPOINT),
       answer: SQUARES_ANSWER,
       secret: LOGIN_SECRET,
+      server: server!,
       // Half the harness's wait budget: the run's end is awaited within the whole of it.
       waitTimeout: String(Math.max(5, Math.floor(world.settings.waitTimeoutSeconds / 2))),
     },
