@@ -64,7 +64,16 @@ describe("the twin's CodeFlare SDK", () => {
     const file = join(__dirname, '../../../fixtures/distributed-workloads/ray-pipeline.yaml');
     const [spec] = renderTemplate(
       readFileSync(file, 'utf8'),
-      { name: 'c', namespace: 'n', image: 'i', entrypoint: '"python -c 1"', answer: 'a', secret: 's', waitTimeout: '10' },
+      {
+        name: 'c',
+        namespace: 'n',
+        image: 'i',
+        entrypoint: '"python -c 1"',
+        answer: 'a',
+        secret: 's',
+        server: 'https://api.example:6443',
+        waitTimeout: '10',
+      },
       file,
     ) as { deploymentSpec: { executors: Record<string, { container: { command: string[] } }> } }[];
     const container = spec!.deploymentSpec.executors['exec-ray-fn']!.container;
