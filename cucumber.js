@@ -5,9 +5,20 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-require('tsx/cjs');
-const { loadSettings, ConfigurationError } = require('./support/core/config');
-const { selectionProblems, selectedScenarios, subscribedPackages } = require('./support/core/config/selection');
+// RHOAI_BUILD_DIR: the harness compiled by scripts/build.mjs (npm test makes one), loaded as one
+// file instead of compiling the TypeScript sources through tsx at each start.
+const build = process.env.RHOAI_BUILD_DIR ? path.resolve(process.env.RHOAI_BUILD_DIR) : undefined;
+if (build && !['harness.cjs', 'config.cjs', 'twin.cjs'].every((f) => fs.existsSync(path.join(build, f)))) {
+  process.stderr.write(
+    `rhoai-harness: invalid configuration:\n  - RHOAI_BUILD_DIR=${JSON.stringify(process.env.RHOAI_BUILD_DIR)} is not valid: allowed: a directory made by \`npm run build\` (harness.cjs, config.cjs, twin.cjs)\n`,
+  );
+  process.exit(2);
+}
+if (!build) require('tsx/cjs');
+const config = build
+  ? require(path.join(build, 'config.cjs'))
+  : { ...require('./support/core/config'), ...require('./support/core/config/selection') };
+const { loadSettings, ConfigurationError, selectionProblems, selectedScenarios, subscribedPackages, selectionOf } = config;
 
 try {
   // The settings, then what the command line selects (no scenario at all; the admin's scenarios on
@@ -29,8 +40,7 @@ try {
 
 // Workers inherit the coordinator's environment: the run's tag expressions (opt-in scenarios run only
 // when a --tags expression asks for them, support/advanced/opt-in.ts).
-if (process.env.RHOAI_RUN_TAGS === undefined)
-  process.env.RHOAI_RUN_TAGS = JSON.stringify(require('./support/core/config/selection').selectionOf(process.argv).tags);
+if (process.env.RHOAI_RUN_TAGS === undefined) process.env.RHOAI_RUN_TAGS = JSON.stringify(selectionOf(process.argv).tags);
 
 // Workers inherit the coordinator's environment: one id for the run (see support/core/target/run-coordination.ts).
 if (!/^\d+-[a-z0-9]+$/.test(process.env.RHOAI_RUN_ID || '')) process.env.RHOAI_RUN_ID = `${process.pid}-${Date.now().toString(36)}`;
@@ -43,11 +53,11 @@ fs.mkdirSync(allureResults, { recursive: true });
 
 module.exports = {
   default: {
-    requireModule: ['tsx/cjs'],
-    require: ['support/**/*.ts', 'step-definitions/**/*.ts'],
+    requireModule: build ? [] : ['tsx/cjs'],
+    require: build ? [path.join(build, 'harness.cjs')] : ['support/**/*.ts', 'step-definitions/**/*.ts'],
     // Feature files named on the command line are the run's, not added to every feature's
     // (cucumber-js appends command-line paths to the configured ones).
-    paths: require('./support/core/config/selection').selectionOf(process.argv).paths ? [] : ['features/**/*.feature'],
+    paths: selectionOf(process.argv).paths ? [] : ['features/**/*.feature'],
     format: [
       'progress',
       `json:${inReports('cucumber.json')}`,

@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'reports/', '.rhoai/', 'coverage/'] },
+  { ignores: ['node_modules/', 'reports/', '.rhoai/', '.build/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

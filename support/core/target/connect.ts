@@ -3,6 +3,7 @@
 // applied.
 import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ClusterClient, ClusterConnection } from '../cluster';
 import type { Settings } from '../config';
@@ -73,7 +74,8 @@ async function startSharedTwin(settings: Settings): Promise<{ ready: TwinReady; 
   let child: ChildProcess | undefined;
   const { value: ready } = await oncePerRun(runDir, 'twin', TWIN_START_TIMEOUT_MS, async () => {
     const started = await startTwinProcess({
-      cli: TWIN_CLI,
+      // The compiled twin of RHOAI_BUILD_DIR when there is one (scripts/build.mjs), else its sources through tsx.
+      cli: settings.buildDir ? path.join(settings.buildDir, 'twin.cjs') : TWIN_CLI,
       cwd: PROJECT_ROOT,
       workDir: settings.workDir,
       auditLog: settings.twinAuditLog,

@@ -60,8 +60,8 @@ export function parseReadyLine(line: string, pid = 0): TwinReady | undefined {
 
 export function twinArguments(launch: TwinLaunch): string[] {
   const args = [
-    '--import',
-    'tsx',
+    // The sources through tsx; a compiled twin (RHOAI_BUILD_DIR) as it is.
+    ...(launch.cli.endsWith('.ts') ? ['--import', 'tsx'] : []),
     launch.cli,
     'serve',
     '--kubeconfig',

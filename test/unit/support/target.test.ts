@@ -126,6 +126,11 @@ describe('twin launcher', () => {
     assert.deepEqual(args.slice(0, 2), ['--import', 'tsx']);
   });
 
+  it('runs a compiled twin (RHOAI_BUILD_DIR) without tsx', () => {
+    const args = twinArguments(launch({ cli: '/b/twin.cjs', exitWithPid: 42, workDir: '/w', auditLog: '/r/audit.jsonl' }));
+    assert.deepEqual(args.slice(0, 2), ['/b/twin.cjs', 'serve']);
+  });
+
   it('starts the twin, reads its ready line, and stops it with SIGTERM', async () => {
     const { ready, child } = await startTwinProcess(launch());
     started.push(child.pid!);
