@@ -4,7 +4,8 @@
 // project). And how the traffic is guarded, read from the cluster: the passthrough Route to the Istio
 // ingress gateway, the predictor pods in the mesh with their sidecar, the CUSTOM AuthorizationPolicy
 // that selects them with the extension provider of the mesh config, and the model's AuthConfig.
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
+import { expectOk } from '../core/expect';
 import * as yaml from 'js-yaml';
 import { WaitTimeoutError, type KObject } from '../core/cluster';
 import { InferenceClient, type Exchange } from './inference';
@@ -46,19 +47,18 @@ export function assertRefused(world: RhoaiWorld, status: number): void {
   if (!last) throw new Error('no inference request in this scenario: a step that sends one must come first');
   const { exchange, credential } = last;
   const body = typeof exchange.body === 'string' ? exchange.body.slice(0, 300) : JSON.stringify(exchange.body).slice(0, 300);
-  assert.ok(
+  expect(
     exchange.status !== 200,
     `the model answered ${credential} with HTTP 200 — ${body}: token authorization is not enforced (a request ${credential === 'no token' ? 'without a token' : `with ${credential}`} must be refused)`,
-  );
+  ).to.equal(true);
   const why =
     status === 401 && exchange.status === 403
       ? `: the credential passed authentication (Authorino took ${credential} for an identity, and only the SubjectAccessReview refused it)`
       : '';
-  assert.equal(
+  expect(
     exchange.status,
-    status,
     `the request with ${credential} was refused with HTTP ${exchange.status} (${exchange.headers['x-ext-auth-reason'] ?? body}), not ${status}${why}`,
-  );
+  ).to.equal(status);
 }
 
 /** A token of the `default` service account of a project of its own, which has no RoleBinding in the model's project. */
@@ -82,11 +82,10 @@ export async function foreignToken(world: RhoaiWorld, model: DeployedModel): Pro
       (b.subjects ?? []).some((s: KObject) => s.kind === 'ServiceAccount' && s.namespace === project.name) ||
       (b.subjects ?? []).some((s: KObject) => s.kind === 'Group' && /^system:(serviceaccounts|authenticated)$/.test(s.name)),
   );
-  assert.deepEqual(
+  expect(
     grants.map((b) => b.metadata.name),
-    [],
     `RoleBindings of ${model.namespace} grant the outsider's service account access (${grants.map((b) => b.metadata.name).join(', ')}): it is not a token without access`,
-  );
+  ).to.deep.equal([]);
   return readServiceAccountToken(world, project.name, secret!.metadata.name!, 'default', 'outsider');
 }
 
@@ -94,39 +93,36 @@ export async function foreignToken(world: RhoaiWorld, model: DeployedModel): Pro
 export async function assertMeshRoute(world: RhoaiWorld, model: DeployedModel, namespace: string): Promise<void> {
   const endpoint = await externalEndpoint(world, model);
   const [ns, name] = endpoint.route.split('/');
-  assert.equal(ns, namespace, `the model's Route is in ${ns}, not in ${namespace}`);
+  expect(ns, `the model's Route is in ${ns}, not in ${namespace}`).to.equal(namespace);
   const route = await world.cluster.get({ apiVersion: 'route.openshift.io/v1', kind: 'Route', name, namespace: ns });
-  assert.equal(
+  expect(
     route?.spec?.to?.name,
-    'istio-ingressgateway',
     `Route ${endpoint.route} leads to ${route?.spec?.to?.kind} ${route?.spec?.to?.name}, not the istio-ingressgateway Service`,
-  );
-  assert.equal(
+  ).to.equal('istio-ingressgateway');
+  expect(
     route?.spec?.tls?.termination,
-    'passthrough',
     `Route ${endpoint.route} terminates TLS (${route?.spec?.tls?.termination}): the gateway's certificate is not what clients see`,
-  );
+  ).to.equal('passthrough');
   world.report.text('route', `${endpoint.host} → Route ${endpoint.route} (passthrough) → Service ${ns}/istio-ingressgateway`);
 }
 
 /** The predictor pods are in a mesh member namespace and run istio-proxy, ready. */
 export async function predictorPodsInMesh(world: RhoaiWorld, model: DeployedModel): Promise<KObject[]> {
   const ns = await world.cluster.get({ apiVersion: 'v1', kind: 'Namespace', name: model.namespace });
-  assert.equal(
+  expect(
     ns?.metadata.labels?.['maistra.io/member-of'],
-    MESH_NAMESPACE,
     `project ${model.namespace} is not a member of the service mesh in ${MESH_NAMESPACE} (label maistra.io/member-of: ${ns?.metadata.labels?.['maistra.io/member-of'] ?? 'none'})`,
-  );
+  ).to.equal(MESH_NAMESPACE);
   const pods = (
     await world.cluster.list(
       { apiVersion: 'v1', kind: 'Pod', namespace: model.namespace },
       { labelSelector: `serving.kserve.io/inferenceservice=${model.name},component=predictor` },
     )
   ).filter((p) => !p.metadata.deletionTimestamp);
-  assert.ok(pods.length, `no predictor pod of ${model.name} in ${model.namespace}`);
+  expectOk(pods.length, `no predictor pod of ${model.name} in ${model.namespace}`);
   for (const pod of pods) {
     const proxy = (pod.status?.containerStatuses ?? []).find((c: KObject) => c.name === 'istio-proxy');
-    assert.ok(
+    expectOk(
       proxy?.ready,
       `predictor pod ${pod.metadata.name} has ${proxy ? 'an istio-proxy that is not ready' : 'no istio-proxy sidecar'}: its traffic bypasses the mesh's policies`,
     );
@@ -149,7 +145,7 @@ export async function assertCustomPolicy(world: RhoaiWorld, model: DeployedModel
       pods.every((pod) => pod.metadata.labels?.[k] === v),
     ),
   );
-  assert.ok(
+  expectOk(
     selecting.length,
     `no CUSTOM AuthorizationPolicy in ${meshNamespace} selects the predictor pods of ${model.name} (CUSTOM policies: ${policies.map((p) => `${p.metadata.name} ${JSON.stringify(p.spec?.selector?.matchLabels ?? {})}`).join(', ') || 'none'})`,
   );
@@ -166,10 +162,10 @@ export async function assertCustomPolicy(world: RhoaiWorld, model: DeployedModel
     for (const p of mesh?.extensionProviders ?? []) providers.add(p.name);
   }
   for (const p of selecting) {
-    assert.ok(
+    expect(
       providers.has(p.spec?.provider?.name),
       `AuthorizationPolicy ${meshNamespace}/${p.metadata.name} names the provider ${p.spec?.provider?.name}, which the mesh config does not list (it lists ${[...providers].join(', ') || 'none'}): istiod denies every request`,
-    );
+    ).to.equal(true);
   }
   world.report.text(
     'authorization policies',
@@ -187,31 +183,29 @@ export async function assertTokenAuthConfig(world: RhoaiWorld, model: DeployedMo
   const endpoint = await externalEndpoint(world, model);
   const configs = await world.cluster.list({ apiVersion: 'authorino.kuadrant.io/v1beta2', kind: 'AuthConfig', namespace: model.namespace });
   const config = configs.find((c) => (c.spec?.hosts ?? []).includes(endpoint.host));
-  assert.ok(
+  expectOk(
     config,
     `no AuthConfig in ${model.namespace} covers the model's host ${endpoint.host}: odh-model-controller has not protected it, token authorization is not enforced (AuthConfigs: ${configs.map((c) => c.metadata.name).join(', ') || 'none'})`,
   );
   const authn = Object.values((config.spec?.authentication ?? {}) as Record<string, KObject>);
-  assert.ok(
+  expect(
     authn.some((a) => a.kubernetesTokenReview),
     `AuthConfig ${model.namespace}/${config.metadata.name} authenticates with ${authn.map((a) => Object.keys(a).join('/')).join(', ')}, not a Kubernetes TokenReview: anyone gets in`,
-  );
+  ).to.equal(true);
   const sar = Object.values((config.spec?.authorization ?? {}) as Record<string, KObject>)
     .map((a) => a.kubernetesSubjectAccessReview)
     .find(Boolean);
-  assert.ok(sar, `AuthConfig ${model.namespace}/${config.metadata.name} has no SubjectAccessReview: any authenticated token gets in`);
+  expectOk(sar, `AuthConfig ${model.namespace}/${config.metadata.name} has no SubjectAccessReview: any authenticated token gets in`);
   const attr = (k: string) => sar.resourceAttributes?.[k]?.value;
-  assert.deepEqual(
+  expect(
     [attr('verb'), attr('resource'), attr('namespace')],
-    ['get', 'services', model.namespace],
     `AuthConfig ${config.metadata.name} checks ${attr('verb')} ${attr('resource')} in ${attr('namespace')}, not get services in ${model.namespace}`,
-  );
+  ).to.deep.equal(['get', 'services', model.namespace]);
   const ready = (config.status?.conditions ?? []).find((c: KObject) => c.type === 'Ready');
-  assert.equal(
+  expect(
     ready?.status,
-    'True',
     `AuthConfig ${config.metadata.name} is not Ready in Authorino (${ready?.reason ?? 'no status'}): Authorino has not taken it in`,
-  );
+  ).to.equal('True');
   world.report.yaml(`AuthConfig ${config.metadata.name}`, config.spec);
 }
 
@@ -294,32 +288,33 @@ async function whyAnswered(world: RhoaiWorld, model: DeployedModel, credential: 
 export async function assertTokenEnforced(world: RhoaiWorld, model: DeployedModel, modelToken: ModelToken): Promise<void> {
   const open = await sendInference(world, model, { label: 'no token' });
   if (open.status === 200)
-    assert.fail(
+    expect.fail(
       `the model ${model.namespace}/${model.name} answered a request without a token (HTTP 200): ${await whyAnswered(world, model, 'none')}`,
     );
-  assert.ok(
+  expect(
     [401, 403].includes(open.status),
     `a request without a token to ${model.name} got HTTP ${open.status}, not 401/403 (${open.headers['x-ext-auth-reason'] ?? ''})`,
-  );
+  ).to.equal(true);
   const foreign = await foreignToken(world, model);
   const wrong = await sendInference(world, model, {
     token: foreign.token,
     label: `the token of ${foreign.namespace}/${foreign.serviceAccount}`,
   });
   if (wrong.status === 200)
-    assert.fail(
+    expect.fail(
       `the model ${model.namespace}/${model.name} answered the token of ${foreign.namespace}/${foreign.serviceAccount}, which has no access to ${model.namespace} (HTTP 200): ${await whyAnswered(world, model, 'foreign')}`,
     );
-  assert.ok([401, 403].includes(wrong.status), `a request with a wrong token to ${model.name} got HTTP ${wrong.status}, not 401/403`);
+  expect([401, 403].includes(wrong.status), `a request with a wrong token to ${model.name} got HTTP ${wrong.status}, not 401/403`).to.equal(
+    true,
+  );
   const right = await sendInference(world, model, {
     token: modelToken.token,
     label: `the token of ${modelToken.namespace}/${modelToken.serviceAccount}`,
   });
-  assert.equal(
+  expect(
     right.status,
-    200,
     `the model ${model.name} refused its own token (${modelToken.serviceAccount}) with HTTP ${right.status} (${right.headers['x-ext-auth-reason'] ?? ''}): the token objects do not grant access`,
-  );
+  ).to.equal(200);
   world.report.text(
     'token authorization over the wire',
     `no token → ${open.status}; ${foreign.namespace}/${foreign.serviceAccount} → ${wrong.status}; ${modelToken.serviceAccount} → ${right.status}`,

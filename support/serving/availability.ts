@@ -4,7 +4,8 @@
 // controllers run in the applications namespace (kserve-controller-manager, modelmesh-controller and
 // odh-model-controller, which both share), the serving.kserve.io kinds are served, and the dashboard
 // offers the runtimes and both platforms.
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
+import { expectOk } from '../core/expect';
 import { hasCondition, type KObject } from '../core/cluster';
 import { assertServingPlatformsEnabled, componentState, dashboardNamespace, requireDashboard } from '../install/dashboard-config';
 import type { RhoaiWorld } from '../core/world';
@@ -24,11 +25,10 @@ export async function requireServingPlatform(world: RhoaiWorld): Promise<void> {
   }
   for (const component of ['kserve', 'modelmeshserving']) {
     const state = componentState(world, component);
-    assert.equal(
+    expect(
       state,
-      'Managed',
       `default-dsc has the ${component} component ${state ?? 'unset'}, not Managed (RHOAI_PROFILE=train-only leaves serving out); ${HOW}`,
-    );
+    ).to.equal('Managed');
   }
   await waitForControllers(world, SERVING_CONTROLLERS);
 }
@@ -63,18 +63,18 @@ export async function assertKindServed(world: RhoaiWorld, kind: string, apiVersi
   const [group, version] = apiVersion.split('/');
   const crds = await world.cluster.list({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' });
   const crd = crds.find((c) => c.spec?.group === group && c.spec?.names?.kind === kind);
-  assert.ok(crd, `no CRD serves ${kind} in ${group}: the serving components installed no ${kind}`);
-  assert.ok(
+  expectOk(crd, `no CRD serves ${kind} in ${group}: the serving components installed no ${kind}`);
+  expect(
     (crd.spec.versions as KObject[]).some((v) => v.name === version && v.served),
     `CRD ${crd.metadata.name} does not serve ${version} (it serves ${(crd.spec.versions as KObject[])
       .filter((v) => v.served)
       .map((v) => v.name)
       .join(', ')})`,
-  );
-  assert.ok(
+  ).to.equal(true);
+  expect(
     (crd.status?.conditions ?? []).some((c: KObject) => c.type === 'Established' && c.status === 'True'),
     `CRD ${crd.metadata.name} is not Established`,
-  );
+  ).to.equal(true);
   const live = await world.cluster.list({ apiVersion, kind });
   world.report.text(`${kind} ${apiVersion}`, `CRD ${crd.metadata.name}: served, established; ${live.length} object(s) on the cluster`);
 }
@@ -84,10 +84,10 @@ export async function assertRuntimeOfferedOnBothPlatforms(world: RhoaiWorld, run
   for (const platform of ['single', 'multi'] as const) {
     const offered = await offeredTemplates(world, platform);
     const names = offered.map((t) => t.objects[0]?.metadata?.annotations?.['openshift.io/display-name'] ?? t.metadata.name);
-    assert.ok(
+    expect(
       names.includes(runtimeDisplayName),
       `the dashboard offers no "${runtimeDisplayName}" for the ${platform}-model platform; it offers: ${names.join(', ') || 'none'}`,
-    );
+    ).to.equal(true);
     world.report.text(`${platform}-model serving runtimes`, names.join('\n'));
   }
   await assertServingPlatformsEnabled(world);

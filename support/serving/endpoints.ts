@@ -6,7 +6,7 @@
 //   - multi-model (ModelMesh): https://<host of the Route named after the model>, the route
 //     odh-model-controller creates when the model server has an external route; the dashboard's
 //     endpoint is https://<host>/v2/models/<model>/infer (workloads.md §5.3).
-import assert from 'node:assert/strict';
+import { expectOk } from '../core/expect';
 import type { KObject } from '../core/cluster';
 import type { RhoaiWorld } from '../core/world';
 import { isvcRef, type DeployedModel } from './models';
@@ -36,7 +36,7 @@ export async function externalEndpoint(world: RhoaiWorld, model: DeployedModel):
 async function kserveEndpoint(world: RhoaiWorld, model: DeployedModel): Promise<Endpoint> {
   const isvc = await world.cluster.get(isvcRef(model.namespace, model.name));
   const url: string | undefined = isvc?.status?.url;
-  assert.ok(url, `InferenceService ${model.namespace}/${model.name} has no status.url: KServe has not published its endpoint`);
+  expectOk(url, `InferenceService ${model.namespace}/${model.name} has no status.url: KServe has not published its endpoint`);
   const host = new URL(url).hostname;
   const routes = await world.cluster.waitForList(
     { apiVersion: ROUTE_API, kind: 'Route', namespace: MESH_NAMESPACE },

@@ -4,7 +4,8 @@
 // inference API under the input the model's metadata declares; the output (the metadata's first
 // output) is a probability, and the tutorial's rule calls fraud above 0.95. A model that does not
 // tell them apart — both on the same side of 0.95 — fails the check.
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
+import { expectOk } from '../core/expect';
 import { flatten, type InferenceClient, v2InferResponse, v2ModelMetadata, type V2ModelMetadata } from './inference';
 import type { RhoaiWorld } from '../core/world';
 import type { Endpoint } from './endpoints';
@@ -33,13 +34,13 @@ export interface Verdict {
  * read; anything else is an error naming it.
  */
 export function shapeDims(shape: unknown, what: string): number[] {
-  assert.ok(Array.isArray(shape), `${what} has no shape list: ${JSON.stringify(shape)}`);
+  if (!Array.isArray(shape)) expect.fail(`${what} has no shape list: ${JSON.stringify(shape)}`);
   return shape.map((d) => {
     const n = typeof d === 'number' ? d : typeof d === 'string' && /^-?\d+$/.test(d) ? Number(d) : NaN;
-    assert.ok(
+    expect(
       Number.isSafeInteger(n),
       `${what} has the dimension ${JSON.stringify(d)} in its shape ${JSON.stringify(shape)}: not an integer (a JSON number, or protobuf JSON's int64 string)`,
-    );
+    ).to.equal(true);
     return n;
   });
 }
@@ -51,17 +52,16 @@ export async function fraudModelMetadata(client: InferenceClient, endpoint: Endp
     list?.map((t) => ({ ...t, shape: t.shape === undefined ? [] : shapeDims(t.shape, `model ${model}'s ${kind} ${t.name}`) }));
   const meta: V2ModelMetadata = { ...raw, inputs: tensors(raw.inputs, 'input'), outputs: tensors(raw.outputs, 'output') };
   const input = meta.inputs?.[0];
-  assert.ok(
+  expectOk(
     input && meta.inputs!.length === 1,
     `model ${model} declares ${meta.inputs?.length ?? 0} inputs; the fraud model has one (dense_input)`,
   );
-  assert.equal(input.datatype, 'FP32', `model ${model}'s input ${input.name} is ${input.datatype}, not FP32`);
-  assert.equal(
+  expect(input.datatype, `model ${model}'s input ${input.name} is ${input.datatype}, not FP32`).to.equal('FP32');
+  expect(
     input.shape[input.shape.length - 1],
-    FEATURE_COUNT,
     `model ${model}'s input ${input.name} has shape [${input.shape.join(', ')}], not [-1, ${FEATURE_COUNT}]`,
-  );
-  assert.ok(meta.outputs?.length, `model ${model} declares no outputs`);
+  ).to.equal(FEATURE_COUNT);
+  expectOk(meta.outputs?.length, `model ${model} declares no outputs`);
   return meta;
 }
 
@@ -81,18 +81,18 @@ export async function infer(
   );
   const wanted = meta.outputs![0]!.name;
   const output = answer.outputs.find((o) => o.name === wanted);
-  assert.ok(
+  expectOk(
     output,
     `the answer for ${tx.label} has no output ${wanted} (the metadata's output); it has ${answer.outputs.map((o) => o.name).join(', ')}`,
   );
-  assert.equal(output.datatype, 'FP32', `output ${wanted} is ${output.datatype}, not FP32`);
+  expect(output.datatype, `output ${wanted} is ${output.datatype}, not FP32`).to.equal('FP32');
   const values = flatten(output.data);
-  assert.equal(values.length, 1, `output ${wanted} for one transaction has ${values.length} values, not 1`);
+  expect(values.length, `output ${wanted} for one transaction has ${values.length} values, not 1`).to.equal(1);
   const p = Number(values[0]);
-  assert.ok(
+  expect(
     Number.isFinite(p) && p >= 0 && p <= 1,
     `output ${wanted} for ${tx.label} is ${String(values[0])}, not a probability in [0, 1]`,
-  );
+  ).to.equal(true);
   return { label: tx.label, raw: tx.raw, scaled, probability: p };
 }
 
@@ -100,14 +100,14 @@ export async function infer(
 export function assertVerdicts(legitimate: Verdict, fraudulent: Verdict): void {
   const text = (v: Verdict) => `${v.label} ${JSON.stringify(v.raw)} → ${v.probability.toFixed(6)}`;
   const sameSide = legitimate.probability > FRAUD_THRESHOLD === fraudulent.probability > FRAUD_THRESHOLD;
-  assert.ok(
+  expect(
     !sameSide,
     `both transactions land on the same side of ${FRAUD_THRESHOLD}: ${text(legitimate)}, ${text(fraudulent)} — the served model does not tell fraud from a legitimate purchase`,
-  );
-  assert.ok(
+  ).to.equal(true);
+  expect(
     fraudulent.probability > FRAUD_THRESHOLD,
     `the fraudulent transaction is not called fraud: ${text(fraudulent)} (≤ ${FRAUD_THRESHOLD}) while ${text(legitimate)}`,
-  );
+  ).to.equal(true);
 }
 
 /** The whole check, attached to the report as a small table. */

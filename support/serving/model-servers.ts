@@ -2,7 +2,8 @@
 // labelled serving.kserve.io/inferenceservice=<model>, component=predictor), on the multi-model
 // platform the project's model server (ModelMesh's Deployment modelmesh-serving-<server>) that all
 // of the project's models share.
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
+import { expectOk } from '../core/expect';
 import { hasCondition, WaitTimeoutError, type KObject } from '../core/cluster';
 import { k8sName } from '../tutorial/names';
 import type { RhoaiWorld } from '../core/world';
@@ -30,10 +31,10 @@ export async function assertModelServerPods(world: RhoaiWorld, model: DeployedMo
     });
     const pod = pods.find(running)!;
     const names = (pod.spec.containers as KObject[]).map((c) => c.name);
-    assert.ok(
+    expect(
       names.includes('kserve-container'),
       `predictor pod ${pod.metadata.name} runs ${names.join(', ')}, without the runtime's kserve-container`,
-    );
+    ).to.equal(true);
     world.report.text(
       'predictor pods',
       pods.map((p) => `${p.metadata.name}: ${(p.spec.containers as KObject[]).map((c) => `${c.name} (${c.image})`).join(', ')}`).join('\n'),
@@ -57,7 +58,7 @@ export async function assertModelServerPods(world: RhoaiWorld, model: DeployedMo
   const pods = (
     await world.cluster.list({ apiVersion: 'v1', kind: 'Pod', namespace: model.namespace }, { labelSelector: `name=${deployment}` })
   ).filter(running);
-  assert.ok(pods.length, `no ready pod of ${deployment} in ${model.namespace}`);
+  expectOk(pods.length, `no ready pod of ${deployment} in ${model.namespace}`);
   world.report.text(
     'model server pods',
     pods.map((p) => `${p.metadata.name}: ${(p.spec.containers as KObject[]).map((c) => c.name).join(', ')}`).join('\n'),
@@ -71,22 +72,20 @@ export async function assertOneServer(world: RhoaiWorld, models: DeployedModel[]
   const namespace = models[0]!.namespace;
   for (const m of models) {
     const isvc = await world.cluster.get(isvcRef(m.namespace, m.name));
-    assert.equal(
+    expect(
       isvc?.spec?.predictor?.model?.runtime,
-      name,
       `model ${m.name} runs on ${isvc?.spec?.predictor?.model?.runtime}, not on the model server ${name}`,
-    );
-    assert.equal(m.namespace, namespace, `model ${m.name} is in ${m.namespace}, not in ${namespace}`);
+    ).to.equal(name);
+    expect(m.namespace, `model ${m.name} is in ${m.namespace}, not in ${namespace}`).to.equal(namespace);
   }
   const deployments = await world.cluster.list(
     { apiVersion: 'apps/v1', kind: 'Deployment', namespace },
     { labelSelector: 'modelmesh-service=modelmesh-serving' },
   );
-  assert.deepEqual(
+  expect(
     deployments.map((d) => d.metadata.name),
-    [`modelmesh-serving-${name}`],
     `project ${namespace} has the ModelMesh Deployments ${deployments.map((d) => d.metadata.name).join(', ') || 'none'}: its models do not share one model server`,
-  );
+  ).to.deep.equal([`modelmesh-serving-${name}`]);
   world.report.text(
     'one model server',
     `${models.map((m) => m.name).join(' and ')} on ${name}: Deployment ${namespace}/modelmesh-serving-${name}`,
@@ -95,11 +94,10 @@ export async function assertOneServer(world: RhoaiWorld, models: DeployedModel[]
 
 /** On the single-model platform the model has a model server of its own, named after it, from the template; its pods run. */
 export async function assertOwnModelServer(world: RhoaiWorld, model: DeployedModel, template: string): Promise<void> {
-  assert.equal(
+  expect(
     model.runtime,
-    model.name,
     `the single-model platform gives each model its own model server named after it; ${model.name} runs on ${model.runtime}`,
-  );
+  ).to.equal(model.name);
   await assertModelServer(world, model.namespace, model.runtime, { template, multiModel: false });
   await assertModelServerPods(world, model);
 }
@@ -107,10 +105,8 @@ export async function assertOwnModelServer(world: RhoaiWorld, model: DeployedMod
 /** The model runs on the multi-model server `server` (display name), made from the ovms template; its pods run. */
 export async function assertMultiModelServer(world: RhoaiWorld, model: DeployedModel, server: string): Promise<void> {
   await assertModelServer(world, model.namespace, model.runtime, { template: 'ovms', multiModel: true });
-  assert.equal(
-    model.runtime,
+  expect(model.runtime, `the model runs on ${model.runtime}, not on the model server "${server}"`).to.equal(
     server.toLowerCase().replace(/\s/g, '-'),
-    `the model runs on ${model.runtime}, not on the model server "${server}"`,
   );
   await assertModelServerPods(world, model);
 }

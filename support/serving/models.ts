@@ -2,7 +2,7 @@
 // §5.3), their readiness as KServe and ModelMesh report it (the Ready condition and
 // modelStatus.states.activeModelState Loaded — what the dashboard shows), and what the scenario
 // learns about them (world.facts.serving).
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
 import type { KObject, ObjectRef } from '../core/cluster';
 import { dataConnectionSecretName, k8sName } from '../tutorial/names';
 import type { RhoaiWorld } from '../core/world';
@@ -168,7 +168,7 @@ export async function assertModelFailsToLoad(world: RhoaiWorld, name: string, wo
   );
   const problem = modelProblem(isvc!)!;
   world.report.text('load failure', problem);
-  assert.ok(problem.includes(words), `the model ${name} failed to load, but not because of ${words}: ${problem}`);
+  expect(problem.includes(words), `the model ${name} failed to load, but not because of ${words}: ${problem}`).to.equal(true);
 }
 
 const conditionTrue = (i: KObject, type: string) =>
@@ -214,30 +214,28 @@ export function assertKServeReady(isvc: KObject): void {
   const where = `InferenceService ${isvc.metadata.namespace}/${isvc.metadata.name}`;
   for (const type of ['PredictorReady', 'IngressReady', 'Ready']) {
     const c = (isvc.status?.conditions ?? []).find((x: KObject) => x.type === type);
-    assert.equal(
-      c?.status,
+    expect(c?.status, `${where}: condition ${type} is ${c ? `${c.status} (${c.reason ?? ''}: ${c.message ?? ''})` : 'missing'}`).to.equal(
       'True',
-      `${where}: condition ${type} is ${c ? `${c.status} (${c.reason ?? ''}: ${c.message ?? ''})` : 'missing'}`,
     );
   }
-  assert.equal(
+  expect(
     isvc.status?.modelStatus?.states?.activeModelState,
-    'Loaded',
     `${where}: modelStatus.states.activeModelState is ${isvc.status?.modelStatus?.states?.activeModelState}, not Loaded`,
+  ).to.equal('Loaded');
+  expect(String(isvc.status?.url ?? ''), `${where}: status.url ${isvc.status?.url ?? '(none)'} is not an https URL`).to.match(
+    /^https:\/\//,
   );
-  assert.match(String(isvc.status?.url ?? ''), /^https:\/\//, `${where}: status.url ${isvc.status?.url ?? '(none)'} is not an https URL`);
 }
 
 /** The InferenceService is served by the named runtime and platform (deploymentMode). */
 export function assertServedBy(isvc: KObject, runtime: string, platform: 'single' | 'multi'): void {
   const where = `InferenceService ${isvc.metadata.namespace}/${isvc.metadata.name}`;
-  assert.equal(
+  expect(
     isvc.spec?.predictor?.model?.runtime,
-    runtime,
     `${where} runs on ${isvc.spec?.predictor?.model?.runtime}, not on the model server ${runtime}`,
-  );
+  ).to.equal(runtime);
   const mode = isvc.metadata.annotations?.['serving.kserve.io/deploymentMode'];
   if (platform === 'multi')
-    assert.equal(mode, 'ModelMesh', `${where} has deploymentMode ${mode ?? '(default, Serverless)'}, not ModelMesh`);
-  else assert.notEqual(mode, 'ModelMesh', `${where} has deploymentMode ModelMesh: it is a multi-model deployment`);
+    expect(mode, `${where} has deploymentMode ${mode ?? '(default, Serverless)'}, not ModelMesh`).to.equal('ModelMesh');
+  else expect(mode, `${where} has deploymentMode ModelMesh: it is a multi-model deployment`).to.not.equal('ModelMesh');
 }

@@ -8,7 +8,8 @@
 // The label is written with a merge patch, as the dashboard's backend does, not with server-side
 // apply: the harness applies the Namespace's other labels (opendatahub.io/dashboard) elsewhere
 // under the same field manager, and an apply of this one label would drop those.
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
+import { expectOk } from '../core/expect';
 import type { KObject, ObjectRef } from '../core/cluster';
 import type { RhoaiWorld } from '../core/world';
 
@@ -55,11 +56,10 @@ export async function choosePlatform(world: RhoaiWorld, namespace: string, platf
  */
 export async function changePlatform(world: RhoaiWorld, namespace: string, platform: Platform): Promise<void> {
   const { models, servers } = await servingObjects(world, namespace);
-  assert.equal(
+  expect(
     models.length + servers.length,
-    0,
     `project ${namespace} has ${describe(models, servers)}: the dashboard fixes the serving platform once a model server or model exists, and offers no change`,
-  );
+  ).to.equal(0);
   await choosePlatform(world, namespace, platform);
 }
 
@@ -72,11 +72,10 @@ export async function changePlatform(world: RhoaiWorld, namespace: string, platf
  */
 export async function assertPlatform(world: RhoaiWorld, namespace: string, platform: Platform): Promise<void> {
   const found = await projectPlatform(world, namespace);
-  assert.equal(
+  expect(
     found,
-    platform,
     `project ${namespace} is labelled ${MODELMESH_LABEL}=${found === undefined ? '(none)' : labelValue(found)}: its serving platform is ${found ?? 'not chosen'}, not ${platform}`,
-  );
+  ).to.equal(platform);
   if (platform === 'single-model') await assertServedBySingleModelPlatform(world, namespace);
 }
 
@@ -107,11 +106,10 @@ async function assertServedBySingleModelPlatform(world: RhoaiWorld, namespace: s
       { labelSelector: 'modelmesh-service=modelmesh-serving' },
     )
   ).filter((d) => !d.metadata.deletionTimestamp);
-  assert.deepEqual(
+  expect(
     mm.map((d) => d.metadata.name),
-    [],
     `ModelMesh runs the model server Deployments ${mm.map((d) => d.metadata.name).join(', ')} in the single-model project ${namespace}: the project is served by both platforms`,
-  );
+  ).to.deep.equal([]);
   world.report.text(
     'single-model platform, as the cluster shows it',
     `KServe predictor revisions: ${revisions.join(', ') || 'no model yet'}; no ModelMesh model server in ${namespace}`,
@@ -120,11 +118,10 @@ async function assertServedBySingleModelPlatform(world: RhoaiWorld, namespace: s
 
 export async function assertNoServingObjects(world: RhoaiWorld, namespace: string): Promise<void> {
   const { models, servers } = await servingObjects(world, namespace);
-  assert.equal(
+  expect(
     models.length + servers.length,
-    0,
     `project ${namespace} has ${describe(models, servers)}: it is not a project without deployed models`,
-  );
+  ).to.equal(0);
 }
 
 function describe(models: KObject[], servers: KObject[]): string {
@@ -139,10 +136,14 @@ function describe(models: KObject[], servers: KObject[]): string {
 /** The project has a deployed model, and the dashboard's rule refuses to change its platform. */
 export async function assertPlatformFixed(world: RhoaiWorld, namespace: string): Promise<void> {
   const { models } = await servingObjects(world, namespace);
-  assert.ok(models.length > 0, `project ${namespace} has no InferenceService: the dashboard would still offer to change its platform`);
-  await assert.rejects(
-    changePlatform(world, namespace, 'multi-model'),
-    /fixes the serving platform/,
-    "the dashboard's rule must refuse a change once a model is deployed",
+  expect(
+    models.length > 0,
+    `project ${namespace} has no InferenceService: the dashboard would still offer to change its platform`,
+  ).to.equal(true);
+  const refusal = await changePlatform(world, namespace, 'multi-model').then(
+    () => undefined,
+    (e: unknown) => e,
   );
+  expectOk(refusal, "the dashboard's rule must refuse a change once a model is deployed");
+  expect(String(refusal), "the dashboard's rule must refuse a change once a model is deployed").to.match(/fixes the serving platform/);
 }

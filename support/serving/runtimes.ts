@@ -8,7 +8,8 @@
 // opendatahub.io/template-name is the name of the Template's ServingRuntime object, not of the
 // Template (servingRuntimes.ts l.69: `servingRuntime.metadata.name`, the runtime taken from the
 // template): "ovms" for the ovms Template, "caikit-tgis-runtime" for caikit-tgis-serving-template.
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
+import { expectOk } from '../core/expect';
 import type { KObject } from '../core/cluster';
 import { k8sName } from '../tutorial/names';
 import type { RhoaiWorld } from '../core/world';
@@ -64,7 +65,7 @@ export async function templateFor(world: RhoaiWorld, platform: 'single' | 'multi
   const displayName = (t: KObject) =>
     t.objects[0].metadata?.annotations?.['openshift.io/display-name'] ?? t.metadata.annotations?.['openshift.io/display-name'];
   const template = offered.find((t) => displayName(t) === runtimeDisplayName);
-  assert.ok(
+  expectOk(
     template,
     `the dashboard offers no serving runtime "${runtimeDisplayName}" for the ${platform}-model platform; it offers: ${offered.map(displayName).join(', ') || 'none'} (serving-runtime Templates in ${await applicationsNamespace(world)})`,
   );
@@ -76,9 +77,9 @@ export async function addModelServer(world: RhoaiWorld, req: ServerRequest): Pro
   const template = await templateFor(world, req.platform, req.runtimeDisplayName);
   const runtime: KObject = structuredClone(template.objects[0]);
   const size = SERVER_SIZES[req.size ?? 'Small'];
-  assert.ok(size, `unknown model server size ${req.size}: the dashboard offers ${Object.keys(SERVER_SIZES).join(', ')}`);
+  expectOk(size, `unknown model server size ${req.size}: the dashboard offers ${Object.keys(SERVER_SIZES).join(', ')}`);
   const containers = (runtime.spec?.containers ?? []) as KObject[];
-  assert.ok(containers.length, `the ServingRuntime of Template ${template.metadata.name} has no containers`);
+  expectOk(containers.length, `the ServingRuntime of Template ${template.metadata.name} has no containers`);
   const spec = {
     ...runtime.spec,
     ...(req.platform === 'multi' ? { replicas: req.replicas ?? 1 } : {}),
@@ -113,24 +114,21 @@ export async function assertModelServer(
   world: RhoaiWorld,
   namespace: string,
   name: string,
-  expect: { template: string; multiModel: boolean },
+  wanted: { template: string; multiModel: boolean },
 ): Promise<KObject> {
   const sr = await world.cluster.get({ apiVersion: RUNTIME_API, kind: 'ServingRuntime', name, namespace });
-  assert.ok(sr, `there is no ServingRuntime ${namespace}/${name}: the model server was not added`);
-  assert.equal(
+  expectOk(sr, `there is no ServingRuntime ${namespace}/${name}: the model server was not added`);
+  expect(
     sr.metadata.labels?.[DASHBOARD_LABEL],
-    'true',
     `ServingRuntime ${name} is not labelled opendatahub.io/dashboard=true: the dashboard does not list it`,
-  );
-  assert.equal(
+  ).to.equal('true');
+  expect(
     sr.metadata.annotations?.['opendatahub.io/template-name'],
-    expect.template,
-    `ServingRuntime ${name} comes from template ${sr.metadata.annotations?.['opendatahub.io/template-name']}, not ${expect.template}`,
-  );
-  assert.equal(
+    `ServingRuntime ${name} comes from template ${sr.metadata.annotations?.['opendatahub.io/template-name']}, not ${wanted.template}`,
+  ).to.equal(wanted.template);
+  expect(
     !!sr.spec?.multiModel,
-    expect.multiModel,
     `ServingRuntime ${name} has multiModel=${!!sr.spec?.multiModel}: it is a ${sr.spec?.multiModel ? 'multi' : 'single'}-model server`,
-  );
+  ).to.equal(wanted.multiModel);
   return sr;
 }

@@ -7,7 +7,8 @@
 //   - else the tutorial's artifact/scaler.pkl, unpickled by the workbench's own Python and printed
 //     as JSON (mean_, scale_).
 // Nothing is fitted or guessed by the harness: if neither file is there, the step fails saying so.
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
+import { expectOk } from '../core/expect';
 import * as path from 'node:path';
 import type { ExecResult } from '../core/exec';
 import type { RhoaiWorld } from '../core/world';
@@ -48,11 +49,10 @@ export async function readFraudScaler(world: RhoaiWorld, exec: WorkbenchExec, re
     source = `${json} in ${where}`;
   } else {
     const pickled = await exec(['sh', '-c', `cd ${shellQuote(repoDir)} && python3 -c ${shellQuote(UNPICKLE)}`]);
-    assert.equal(
+    expect(
       pickled.exitCode,
-      0,
       `the training left no scaler in ${repoDir} of ${where}: neither artifact/scaler.json (${cat.stderr.trim() || `exit ${cat.exitCode}`}) nor a readable artifact/scaler.pkl (${pickled.stderr.trim().split('\n').pop() || `exit ${pickled.exitCode}`}); run the training notebook first`,
-    );
+    ).to.equal(0);
     parsed = parseJson(pickled.stdout, 'artifact/scaler.pkl');
     source = `${path.posix.join(repoDir, 'artifact/scaler.pkl')} in ${where} (unpickled by the workbench's Python)`;
   }
@@ -66,20 +66,17 @@ export async function readFraudScaler(world: RhoaiWorld, exec: WorkbenchExec, re
 export function checkScaler(parsed: { mean?: unknown; scale?: unknown } | undefined, source: string): FraudScaler {
   const numbers = (v: unknown) =>
     Array.isArray(v) && v.length === FEATURE_COUNT && v.every((x) => typeof x === 'number' && Number.isFinite(x));
-  assert.ok(
-    parsed && numbers(parsed.mean),
-    `the scaler of ${source} has no ${FEATURE_COUNT} finite means: ${JSON.stringify(parsed?.mean)}`,
-  );
-  assert.ok(
+  expectOk(parsed && numbers(parsed.mean), `the scaler of ${source} has no ${FEATURE_COUNT} finite means: ${JSON.stringify(parsed?.mean)}`);
+  expect(
     numbers(parsed.scale) && (parsed.scale as number[]).every((x) => x > 0),
     `the scaler of ${source} has no ${FEATURE_COUNT} positive scales: ${JSON.stringify(parsed?.scale)}`,
-  );
+  ).to.equal(true);
   return { mean: parsed.mean as number[], scale: parsed.scale as number[], source };
 }
 
 /** sklearn's StandardScaler.transform of one row. */
 export function scale(scaler: FraudScaler, raw: readonly number[]): number[] {
-  assert.equal(raw.length, FEATURE_COUNT, `a transaction has ${FEATURE_COUNT} features, got ${raw.length}`);
+  expect(raw.length, `a transaction has ${FEATURE_COUNT} features, got ${raw.length}`).to.equal(FEATURE_COUNT);
   return raw.map((x, i) => (x - scaler.mean[i]!) / scaler.scale[i]!);
 }
 

@@ -1,7 +1,7 @@
 // The fraud check against a served model over the wire: an inference client to the model's external
 // endpoint (with or without the model's token), the model's v2 metadata, and the tutorial's
 // transactions scaled with the training's scaler (tutorialScaler), judged by fraud-check.ts.
-import assert from 'node:assert/strict';
+import { expectOk } from '../core/expect';
 import { InferenceClient } from './inference';
 import type { RhoaiWorld } from '../core/world';
 import { externalEndpoint } from './endpoints';
@@ -63,7 +63,7 @@ export async function sendTutorialTransactions(world: RhoaiWorld, model: Deploye
 /** The verdicts sendTutorialTransactions obtained land on the two sides of 0.95; the report shows them. */
 export function assertSentTransactionsTellFraudApart(world: RhoaiWorld): void {
   const v = world.facts.verdicts;
-  assert.ok(v, 'no transactions were sent in this scenario');
+  expectOk(v, 'no transactions were sent in this scenario');
   world.report.text(
     'fraud verdicts',
     `${v.legitimate.label}: ${v.legitimate.probability}\n${v.fraudulent.label}: ${v.fraudulent.probability}`,

@@ -5,7 +5,8 @@
 // "default-name"), all owned by the InferenceService, and the annotation
 // security.opendatahub.io/enable-auth=true on it. The token is base64decode(data.token) of that
 // Secret, as the dashboard shows it. Enforcement is odh-model-controller's and Authorino's.
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
+import { expectOk } from '../core/expect';
 import type { KObject } from '../core/cluster';
 import { k8sName } from '../tutorial/names';
 import type { RhoaiWorld } from '../core/world';
@@ -46,7 +47,7 @@ export async function createTokenObjects(
   tokenName = DEFAULT_TOKEN_NAME,
 ): Promise<{ serviceAccount: string; roleBinding: string; secret: string }> {
   const isvc = await world.cluster.get(isvcRef(model.namespace, model.name));
-  assert.ok(isvc, `InferenceService ${model.namespace}/${model.name} does not exist: deploy the model first`);
+  expectOk(isvc, `InferenceService ${model.namespace}/${model.name} does not exist: deploy the model first`);
   const names = tokenObjectNames(model, tokenName);
   const ownerReferences = [{ apiVersion: isvc.apiVersion, kind: isvc.kind, name: isvc.metadata.name, uid: isvc.metadata.uid }];
   await world.applyFixture('serving/token-service-account', { name: names.serviceAccount, namespace: model.namespace, ownerReferences });
@@ -87,11 +88,10 @@ export async function readServiceAccountToken(
     { describe: `the token controller to fill in the token of Secret ${namespace}/${secret}` },
   );
   const token = world.secret(Buffer.from(s!.data.token, 'base64').toString('utf8'), `token of ${serviceAccount}`);
-  assert.equal(
+  expect(
     s!.metadata.annotations?.['kubernetes.io/service-account.name'],
-    serviceAccount,
     `Secret ${namespace}/${secret} belongs to service account ${s!.metadata.annotations?.['kubernetes.io/service-account.name']}, not ${serviceAccount}`,
-  );
+  ).to.equal(serviceAccount);
   const t: ModelToken = { serviceAccount, secret, namespace, token };
   world.facts.tokens = { ...(world.facts.tokens ?? {}), [label]: t };
   return t;
@@ -101,33 +101,31 @@ export async function readServiceAccountToken(
 export async function assertTokenObjects(world: RhoaiWorld, name: string, serviceAccount: string, secret: string): Promise<void> {
   const model = currentModel(world, name);
   const names = tokenObjectNames(model);
-  assert.deepEqual(
+  expect(
     [names.serviceAccount, names.secret],
-    [serviceAccount, secret],
     `the dashboard names the token objects of ${name} ${names.serviceAccount} and ${names.secret}`,
-  );
+  ).to.deep.equal([serviceAccount, secret]);
   const sa = await world.cluster.get({ apiVersion: 'v1', kind: 'ServiceAccount', name: serviceAccount, namespace: model.namespace });
-  assert.ok(sa, `there is no ServiceAccount ${model.namespace}/${serviceAccount}`);
+  expectOk(sa, `there is no ServiceAccount ${model.namespace}/${serviceAccount}`);
   const rb = await world.cluster.get({
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'RoleBinding',
     name: names.roleBinding,
     namespace: model.namespace,
   });
-  assert.equal(
+  expect(
     rb?.roleRef?.name,
-    'view',
     `RoleBinding ${model.namespace}/${names.roleBinding} binds ${rb?.roleRef?.name ?? 'nothing'}, not the ClusterRole view`,
-  );
-  assert.ok(
+  ).to.equal('view');
+  expect(
     (rb?.subjects ?? []).some((s: { kind: string; name: string }) => s.kind === 'ServiceAccount' && s.name === serviceAccount),
     `RoleBinding ${names.roleBinding} does not bind ${serviceAccount}`,
-  );
+  ).to.equal(true);
   for (const o of [sa, rb])
-    assert.ok(
+    expect(
       (o!.metadata.ownerReferences ?? []).some((r) => r.kind === 'InferenceService' && r.name === model.name),
       `${o!.kind} ${o!.metadata.name} is not owned by the InferenceService ${model.name}: it would outlive the model`,
-    );
+    ).to.equal(true);
 }
 
 /** The token is one the API server authenticates as the service account (a TokenReview says so). */
@@ -138,33 +136,30 @@ export async function assertTokenOf(world: RhoaiWorld, t: ModelToken): Promise<v
     body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token: t.token } },
   });
   const expected = `system:serviceaccount:${t.namespace}:${t.serviceAccount}`;
-  assert.equal(
+  expect(
     review.status?.authenticated,
-    true,
     `the token of Secret ${t.namespace}/${t.secret} is not authenticated by the API server (TokenReview: ${review.status?.error ?? 'not authenticated'})`,
-  );
-  assert.equal(
+  ).to.equal(true);
+  expect(
     review.status?.user?.username,
-    expected,
     `the token of Secret ${t.namespace}/${t.secret} belongs to ${review.status?.user?.username}, not ${expected}`,
-  );
+  ).to.equal(expected);
 }
 
 /** The scenario's model token (read as "model") belongs to `serviceAccount`, and the API server authenticates it as that account. */
 export async function assertModelTokenOf(world: RhoaiWorld, serviceAccount: string): Promise<void> {
   const t = tokenFor(world, 'model');
-  assert.equal(t.serviceAccount, serviceAccount);
+  expect(t.serviceAccount).to.equal(serviceAccount);
   await assertTokenOf(world, t);
 }
 
 /** The model's InferenceService asks for token authentication. */
 export async function assertAuthRequired(world: RhoaiWorld, model: DeployedModel): Promise<void> {
   const isvc = await world.cluster.get(isvcRef(model.namespace, model.name));
-  assert.equal(
+  expect(
     isvc?.metadata.annotations?.['security.opendatahub.io/enable-auth'],
-    'true',
     `InferenceService ${model.namespace}/${model.name} is not annotated security.opendatahub.io/enable-auth=true: token authentication is not requested`,
-  );
+  ).to.equal('true');
 }
 
 export function tokenFor(world: RhoaiWorld, label: string): ModelToken {
