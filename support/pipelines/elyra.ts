@@ -17,7 +17,6 @@ import { readFileSync } from 'node:fs';
 import * as https from 'node:https';
 import * as path from 'node:path';
 import * as tls from 'node:tls';
-import { gunzipSync } from 'node:zlib';
 import * as yaml from 'js-yaml';
 import type { KObject } from '../core/cluster';
 import { resolvingHttpsAgent } from '../core/http/agent';
@@ -38,6 +37,7 @@ import type { RhoaiWorld } from '../core/world';
 import type { PipelineVersion, Run } from './kfp-types';
 import { runGraphSvg, waitForRunEnd } from './runs';
 import { currentPipelineServer, withKfp } from './server';
+import { untar } from './elyra-archive';
 
 export const ELYRA_PIPELINE_FIXTURE = 'pipelines/train-save.pipeline';
 /** The file's name in the tutorial repository; Elyra names the pipeline after it. */
@@ -231,25 +231,6 @@ function bootstrapperArg(container: KObject, name: string): string | undefined {
   return new RegExp(`--${name} '([^']*)'`).exec(script)?.[1];
 }
 
-/** The regular files of a .tar.gz (ustar). */
-export function untar(archive: Buffer): string[] {
-  const tar = gunzipSync(archive);
-  const names: string[] = [];
-  for (let at = 0; at + 512 <= tar.length;) {
-    const h = tar.subarray(at, at + 512);
-    if (h.every((b) => b === 0)) break;
-    const str = (o: number, n: number) =>
-      h
-        .subarray(o, o + n)
-        .toString('utf8')
-        .replace(/\0.*$/s, '');
-    const size = parseInt(str(124, 12).trim() || '0', 8);
-    if ((str(156, 1) || '0') === '0') names.push((str(345, 155) ? `${str(345, 155)}/` : '') + str(0, 100));
-    at += 512 + Math.ceil(size / 512) * 512;
-  }
-  return names;
-}
-
 /** TUT-EL-01: each node became a task with its file, its outputs, its runtime image and its place in the DAG; its archive holds its file and dependencies. */
 export async function assertNodesSubmitted(world: RhoaiWorld): Promise<void> {
   const s = currentSubmission(world);
@@ -282,9 +263,9 @@ export async function assertNodesSubmitted(world: RhoaiWorld): Promise<void> {
     ).to.deep.equal(parents.sort());
     const archive = bootstrapperArg(t!.container, 'cos-dependencies-archive');
     expect(archive, `the task of node ${n.label} names no dependency archive`).to.be.a('string');
-    const names = await withS3(world, artifacts, `Elyra's archive of ${n.label}`, async (s3) =>
-      untar(await s3.get(bucket, `${dir}/${archive}`)),
-    );
+    const names = await withS3(world, artifacts, `Elyra's archive of ${n.label}`, async (s3) => [
+      ...(await untar(await s3.get(bucket, `${dir}/${archive}`))).keys(),
+    ]);
     const missing = n.dependencies.filter((d) => !names.includes(d));
     expect(
       names,

@@ -73,7 +73,7 @@ export async function runElyraBootstrapper(script: string, env: Record<string, s
   };
   try {
     // process_dependencies: the archive unpacked in the working directory, then the inputs.
-    const files = untarGz(await get(archive));
+    const files = await untarGz(await get(archive));
     for (const input of (flag(script, 'inputs') ?? '').split(';').filter(Boolean)) files.set(input, await get(input));
     const notebook = path.posix.basename(file);
     const source = files.get(notebook);

@@ -660,11 +660,12 @@ async function submit(ctx: CommandContext, deps: ElyraDeps, args: string[]): Pro
     for (const n of pipeline.nodes) {
       const archive = `${path.posix.basename(n.filename).replace(/\.[^.]*$/, '')}-${n.id}.tar.gz`;
       const files = await dependencyFiles(ctx, pipeline.dir, n, deps.faults);
+      const body = await tarGz(files);
       await s3.send(
         new PutObjectCommand({
           Bucket: String(m.cos_bucket),
           Key: `${cosDirectory}/${archive}`,
-          Body: tarGz(files),
+          Body: body,
           ContentType: 'application/gzip',
         }),
       );
