@@ -444,7 +444,9 @@ export class ApiServer {
     const ns = this.ns(rt, namespace);
     const matches = (o: KObject | undefined) =>
       !!o && (ns === undefined || o.metadata.namespace === ns) && matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o);
-    const send = (type: WatchEvent['type'], o: KObject) => sink({ type, object: this.toVersion(o, rt, version) });
+    // The sink serializes the event at once (twin/api/http.ts) and changes nothing: a shallow copy
+    // carries the version asked for without copying the whole stored object for each watcher.
+    const send = (type: WatchEvent['type'], o: KObject) => sink({ type, object: inVersion({ ...o }, rt, version) });
     const handle = (c: Change) => {
       const now = matches(c.object);
       if (c.type === 'ADDED') {
@@ -774,7 +776,8 @@ export class ApiServer {
 }
 
 /** The object, a copy of the stored one that no one else holds, stamped as `version` of its kind. */
-function inVersion(obj: KObject, rt: ResourceType, version: string): KObject {
+/** Sets the object's apiVersion and kind to the version asked for (in place: pass a copy of a stored object). */
+export function inVersion(obj: KObject, rt: ResourceType, version: string): KObject {
   obj.apiVersion = groupVersion(rt.group, version);
   obj.kind = rt.kind;
   return obj;

@@ -2,7 +2,7 @@
 // server-side apply, status subresources, watch events), addressed by apiVersion and kind, without
 // the transport. Each controller acts under its own field manager and service-account identity.
 import type { UserInfo } from './auth';
-import { resourceKey, type ApiServer, type RequestContext, type WatchEvent } from './apiserver';
+import { inVersion, resourceKey, type ApiServer, type RequestContext, type WatchEvent } from './apiserver';
 import { timestamp } from './meta';
 import { ApiError, splitApiVersion, type KObject, type ResourceType } from './types';
 
@@ -27,8 +27,8 @@ export class TwinClient {
   get(apiVersion: string, kind: string, name: string, namespace?: string): KObject | undefined {
     const rt = this.type(apiVersion, kind, false);
     if (!rt) return undefined;
-    const o = this.api.find(rt, namespace, name);
-    return o && this.api.toVersion(o, rt, version(apiVersion));
+    const o = this.api.find(rt, namespace, name); // a copy already
+    return o && inVersion(o, rt, version(apiVersion));
   }
 
   list(apiVersion: string, kind: string, namespace?: string, opts: { labelSelector?: string; fieldSelector?: string } = {}): KObject[] {
@@ -103,7 +103,7 @@ export class TwinClient {
     let stopped = false;
     let unsubscribe: () => void = () => undefined;
     const start = (rt: ResourceType) => {
-      for (const o of this.api.store.list(resourceKey(rt))) handler('ADDED', this.api.toVersion(o, rt, version(apiVersion)));
+      for (const o of this.api.store.list(resourceKey(rt))) handler('ADDED', inVersion(o, rt, version(apiVersion))); // list gives copies
       unsubscribe = this.api.store.subscribe(resourceKey(rt), (c) => {
         handler(c.type, this.api.toVersion(c.object, rt, version(apiVersion)), c.old && this.api.toVersion(c.old, rt, version(apiVersion)));
       });
