@@ -6,6 +6,7 @@
 import { expect } from 'chai';
 import { expectOk } from '../core/expect';
 import { ApiError, type KObject, type ObjectRef } from '../core/cluster';
+import { lastWriterOf } from '../core/cluster/owned-fields';
 import type { RhoaiWorld } from '../core/world';
 import { adminCredentials, entryVerifies } from './admin-password';
 import { htpasswdEntries, isBcrypt, withEntry } from './htpasswd';
@@ -92,7 +93,10 @@ export async function assertSecretHoldsAdmin(world: RhoaiWorld): Promise<void> {
     `Secret ${ref.namespace}/${ref.name} has no key "${HTPASSWD_KEY}" (keys: ${Object.keys(secret.data ?? {}).join(', ') || 'none'}): the HTPasswd identity provider reads that key`,
   ).to.equal(true);
   const hash = htpasswdEntries(text).get(user);
-  expectOk(hash, `Secret ${ref.namespace}/${ref.name} has no htpasswd entry for ${user}`);
+  expectOk(
+    hash,
+    `Secret ${ref.namespace}/${ref.name} has no htpasswd entry for ${user}${lastWriterOf(secret, ['f:data', `f:${HTPASSWD_KEY}`], `its "${HTPASSWD_KEY}" key`)}`,
+  );
   expect(isBcrypt(hash), `the entry for ${user} in Secret ${ref.namespace}/${ref.name} is not a bcrypt hash`).to.equal(true);
   expect(
     entryVerifies(world, hash, password),

@@ -8,6 +8,7 @@
 import { expect } from 'chai';
 import { expectOk } from '../core/expect';
 import { hasCondition, UnknownKindError, type KObject, type ObjectRef } from '../core/cluster';
+import { lastWriterOf } from '../core/cluster/owned-fields';
 import type { RhoaiWorld } from '../core/world';
 import { TLS_SECRET } from './certificates';
 
@@ -109,23 +110,25 @@ export async function assertGateway(world: World, name: string, expected: Expect
     gw.spec?.selector,
     `Gateway ${KNATIVE_NAMESPACE}/${name} selects ${JSON.stringify(gw.spec?.selector)}, not the ingress gateway pods (knative: ingressgateway)`,
   ).to.deep.equal(GATEWAY_SELECTOR);
+  // gateways.yaml's servers, read back: another writer (a GitOps sync, an operator) may have put its own there.
+  const writer = lastWriterOf(gw, ['f:spec', 'f:servers'], 'spec.servers');
   const server = (gw.spec?.servers ?? []).find((s: KObject) => s.port?.number === expected.port);
   expectOk(
     server,
-    `Gateway ${KNATIVE_NAMESPACE}/${name} has no server on port ${expected.port} (servers: ${JSON.stringify(gw.spec?.servers)})`,
+    `Gateway ${KNATIVE_NAMESPACE}/${name} has no server on port ${expected.port} (servers: ${JSON.stringify(gw.spec?.servers)})${writer}`,
   );
   expect(
     server.port.protocol,
-    `Gateway ${KNATIVE_NAMESPACE}/${name}: the server on port ${expected.port} speaks ${server.port.protocol}, not HTTPS`,
+    `Gateway ${KNATIVE_NAMESPACE}/${name}: the server on port ${expected.port} speaks ${server.port.protocol}, not HTTPS${writer}`,
   ).to.equal('HTTPS');
   expect(
     server.tls?.mode,
-    `Gateway ${KNATIVE_NAMESPACE}/${name}: the server on port ${expected.port} has TLS mode ${server.tls?.mode}, not ${expected.mode}`,
+    `Gateway ${KNATIVE_NAMESPACE}/${name}: the server on port ${expected.port} has TLS mode ${server.tls?.mode}, not ${expected.mode}${writer}`,
   ).to.equal(expected.mode);
   if (expected.credentialName)
     expect(
       server.tls?.credentialName,
-      `Gateway ${KNATIVE_NAMESPACE}/${name}: credentialName is ${server.tls?.credentialName}, not ${expected.credentialName}`,
+      `Gateway ${KNATIVE_NAMESPACE}/${name}: credentialName is ${server.tls?.credentialName}, not ${expected.credentialName}${writer}`,
     ).to.equal(expected.credentialName);
   world.report.text(
     `Gateway ${name}`,

@@ -40,15 +40,10 @@ const WITHOUT_A_FAULT: Record<string, string> = {
   '@req.INS-GW-01': 'local: the certificate directory on the harness machine',
   '@req.INS-GW-03': 'local: the root certificate made by openssl on the harness machine',
   '@req.INS-GW-04': 'local: the wildcard certificate made by openssl on the harness machine',
-  '@req.INS-ADM-02': 'open: a revert of the htpasswd Secret by another controller races the read-back',
   '@req.INS-GW-02': 'open: needs a cluster whose routes are served under ingress spec.appsDomain, not spec.domain',
-  '@req.INS-GW-06': 'open: a broken gateway selector is caught earlier by INS-SM-03',
   '@req.INS-SL-01': 'open: a project left Terminating by an earlier uninstall, with its conditions in the diagnosis',
   '@req.INS-GPU-02': 'open: the dashboard reverting the recommended-accelerators annotation races the read-back',
-  '@req.CMP-05': 'open: every break found so far is caught earlier by TUT-FD-05',
-  '@req.UI-MS-01': 'open: ModelMesh ignoring the platform label is caught earlier by TUT-FD-05',
   '@req.UI-WB-13': 'open: a Habana node whose device plugin advertises nothing must be told from a cluster without Habana',
-  '@req.UI-WB-16': 'open: a new data connection has no failure of its own apart from the existing one (UI-WB-17)',
 };
 
 /**

@@ -20,6 +20,12 @@
 //   rotated them: the Secret changes after the workbench started, its environment is stale.
 // - A GitOps controller (Argo CD with managedNamespaceMetadata) that owns requested projects'
 //   Namespaces and prunes labels Git does not have, opendatahub.io/dashboard among them.
+// - External Secrets Operator owning openshift-config/htpass-secret (synced from a vault): each
+//   refresh writes the vault's htpasswd back over any other change.
+// - Argo CD (self-heal) owning knative-serving/knative-local-gateway as upstream net-istio ships it
+//   (plain HTTP on 8081): it syncs Git's servers back over gateways.yaml's.
+// - An administrator who switched multi-model serving off in the dashboard's Cluster settings
+//   (odh-dashboard-config spec.dashboardConfig.disableModelMesh: true, written by the dashboard's backend).
 // Upstream behaviour followed: openshift/openshift-apiserver
 // pkg/project/apiserver/registry/projectrequest/delegated/delegated.go (template processing);
 // kubernetes plugin/pkg/admission/limitranger/admission.go (limits);
@@ -30,14 +36,23 @@
 // kubernetes pkg/controller/clusterroleaggregation (aggregated rules);
 // kyverno/policies other/disallow-secrets-from-env-vars (rule and message) and kyverno
 // pkg/webhooks/resource/validation (the denial's wording);
-// external-secrets pkg/controllers/externalsecret (a refresh rewrites the target Secret's data).
+// external-secrets pkg/controllers/externalsecret (a refresh rewrites the target Secret's data);
+// argo-cd controller/sync.go with selfHeal (a live object that drifts from Git is synced back);
+// knative-extensions/net-istio config/200-gateway.yaml and 203-local-gateway.yaml (knative-local-gateway:
+// port 8081, protocol HTTP, no TLS); odh-dashboard backend/src/routes/api/config (the Cluster
+// settings page patches odh-dashboard-config's dashboardConfig).
 import { randomBytes } from 'node:crypto';
+import * as bcrypt from 'bcryptjs';
 import type { TwinClient } from '../api/client';
 import { ApiError, type KObject } from '../api/types';
 import { failingMinio, MINIO_READ_QUORUM, MINIO_STORAGE_FULL } from '../emulators/minio/faults';
 import type { FaultDefinition } from '../fault-definition';
 import { workloadRuntimeOf } from '../network/index';
+import { applicationsNamespace } from './kueue';
 import type { Controller, ControllerContext } from './runtime';
+
+/** The htpasswd Secret of the docs (oc create secret generic htpass-secret -n openshift-config). */
+const HTPASSWD_SECRET = { name: 'htpass-secret', namespace: 'openshift-config' };
 
 /** The dashboard's notebook sizes (odh-dashboard-config) and, per size, a container cpu cap that the size exceeds but the next smaller one fits. */
 const SIZE_CAPS = [
@@ -53,7 +68,12 @@ const EDIT_MANAGES_BINDINGS_FAULT = 'edit-role-aggregates-rolebindings';
 const SECRET_ENV_POLICY_FAULT = 'policy-disallows-secrets-in-env';
 const ROTATED_KEYS_FAULT = 'external-secrets-rotates-s3-keys';
 const LABEL_PRUNING_FAULT = 'gitops-prunes-project-labels';
+const HTPASSWD_SYNC_FAULT = 'external-secrets-owns-htpasswd';
+const GATEWAY_SYNC_FAULT = 'gitops-reverts-local-gateway';
+const MULTI_MODEL_OFF_FAULT = 'dashboard-multi-model-switched-off';
 const DASHBOARD_LABEL = 'opendatahub.io/dashboard';
+/** net-istio's knative-local-gateway servers (config/203-local-gateway.yaml): what the GitOps repository holds. */
+const NET_ISTIO_LOCAL_SERVERS = [{ port: { number: 8081, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }];
 const TEMPLATE = 'project-request';
 
 export const CLUSTER_IN_USE_FAULTS: FaultDefinition[] = [
@@ -109,7 +129,7 @@ export const CLUSTER_IN_USE_FAULTS: FaultDefinition[] = [
     name: ROTATED_KEYS_FAULT,
     description:
       "External Secrets Operator syncs the data connections' S3 keys from a vault that rotated them: once a workbench runs, its data connection's Secret gets new keys, and the workbench's environment holds the old ones",
-    caughtBy: '@req.UI-WB-17',
+    caughtBy: '@req.UI-WB-16 or @req.UI-WB-17',
     expectMessage: 'differs from the data connection',
   },
   {
@@ -117,6 +137,27 @@ export const CLUSTER_IN_USE_FAULTS: FaultDefinition[] = [
     description: `Argo CD owns every requested project's Namespace (managedNamespaceMetadata) and prunes labels that Git does not have: ${DASHBOARD_LABEL} is removed, so the dashboard does not list the project`,
     caughtBy: '@req.UI-PRJ-01',
     expectMessage: `is not labelled ${DASHBOARD_LABEL}=true`,
+  },
+  {
+    name: HTPASSWD_SYNC_FAULT,
+    description:
+      "External Secrets Operator owns openshift-config/htpass-secret (an ExternalSecret synced from a vault): each refresh writes the vault's htpasswd back, so the admin user's entry added to the Secret disappears",
+    caughtBy: '@req.INS-ADM-02',
+    expectMessage: 'last written by external-secrets',
+  },
+  {
+    name: GATEWAY_SYNC_FAULT,
+    description:
+      "Argo CD (self-heal) owns the Gateway knative-serving/knative-local-gateway as upstream net-istio ships it: it syncs Git's plain-HTTP server on 8081 back over the ISTIO_MUTUAL server of gateways.yaml",
+    caughtBy: '@req.INS-GW-06',
+    expectMessage: 'last written by argocd-application-controller',
+  },
+  {
+    name: MULTI_MODEL_OFF_FAULT,
+    description:
+      "An administrator switched multi-model serving off in the dashboard's Cluster settings after the install: odh-dashboard-config has disableModelMesh: true, so the dashboard offers no multi-model platform",
+    caughtBy: '@req.CMP-05',
+    expectMessage: 'disableModelMesh: true',
   },
 ];
 
@@ -138,6 +179,10 @@ export class ClusterInUse implements Controller {
     if (this.ctx.faults.has(SECRET_ENV_POLICY_FAULT)) this.ctx.api.admissionWebhooks.push((rt, obj) => this.refuseSecretEnv(rt.kind, obj));
     if (this.ctx.faults.has(ROTATED_KEYS_FAULT))
       this.client.watch('v1', 'Pod', (type, pod) => type !== 'DELETED' && this.rotateKeysOf(pod));
+    if (this.ctx.faults.has(HTPASSWD_SYNC_FAULT)) this.syncHtpasswdFromVault();
+    if (this.ctx.faults.has(GATEWAY_SYNC_FAULT))
+      this.client.watch('networking.istio.io/v1beta1', 'Gateway', (type, gw) => type !== 'DELETED' && this.syncGatewayFromGit(gw));
+    if (this.ctx.faults.has(MULTI_MODEL_OFF_FAULT)) this.switchMultiModelOff();
     if (this.ctx.faults.has(LABEL_PRUNING_FAULT))
       this.client.watch('v1', 'Namespace', (type, ns) => type !== 'DELETED' && this.pruneLabels(ns));
     if (this.ctx.faults.has(NO_DEFAULT_STORAGE_CLASS_FAULT)) {
@@ -255,6 +300,63 @@ export class ClusterInUse implements Controller {
         },
       });
     }
+  }
+
+  /** ExternalSecret htpass-secret: the vault's htpasswd (one user of its own) is the Secret's, at start and after every other write. */
+  private syncHtpasswdFromVault(): void {
+    const vault = Buffer.from(`vault-admin:${bcrypt.hashSync(randomBytes(12).toString('hex'), 5)}\n`).toString('base64');
+    const eso = this.client.as('external-secrets');
+    const sync = (secret: KObject | undefined) => {
+      if (secret?.data?.htpasswd === vault) return;
+      if (secret) eso.patch('v1', 'Secret', HTPASSWD_SECRET.name, HTPASSWD_SECRET.namespace, { data: { htpasswd: vault } });
+      else
+        eso.create({
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { ...HTPASSWD_SECRET, labels: { 'reconcile.external-secrets.io/created-by': 'htpass-secret' } },
+          type: 'Opaque',
+          data: { htpasswd: vault },
+        });
+    };
+    sync(this.client.get('v1', 'Secret', HTPASSWD_SECRET.name, HTPASSWD_SECRET.namespace));
+    this.client.watch('v1', 'Secret', (type, secret) => {
+      if (secret.metadata.namespace !== HTPASSWD_SECRET.namespace || secret.metadata.name !== HTPASSWD_SECRET.name) return;
+      sync(type === 'DELETED' ? undefined : secret);
+    });
+  }
+
+  /** Argo CD self-heal: the live knative-local-gateway's servers are Git's (net-istio's) again. */
+  private syncGatewayFromGit(gw: KObject): void {
+    if (gw.metadata.namespace !== 'knative-serving' || gw.metadata.name !== 'knative-local-gateway') return;
+    if (JSON.stringify(gw.spec?.servers) === JSON.stringify(NET_ISTIO_LOCAL_SERVERS)) return;
+    this.client
+      .as('argocd-application-controller')
+      .patch('networking.istio.io/v1beta1', 'Gateway', gw.metadata.name, gw.metadata.namespace, {
+        spec: { servers: NET_ISTIO_LOCAL_SERVERS },
+      });
+  }
+
+  /** The Cluster settings page, saved with multi-model serving unticked: the dashboard's backend patches odh-dashboard-config. */
+  private switchMultiModelOff(): void {
+    const namespace = applicationsNamespace(this.client);
+    const off = (config: KObject) => {
+      if (config.metadata.namespace !== namespace || config.metadata.name !== 'odh-dashboard-config') return;
+      if (config.spec?.dashboardConfig?.disableModelMesh === true) return;
+      this.client
+        .as('odh-dashboard')
+        .patch(config.apiVersion, 'OdhDashboardConfig', config.metadata.name, namespace, {
+          spec: { dashboardConfig: { disableModelMesh: true } },
+        });
+    };
+    // Once, after the install: as soon as the config holds what the installer applied (at start on a restored cluster).
+    let done = false;
+    const stop = this.client.watch('opendatahub.io/v1alpha', 'OdhDashboardConfig', (type, config) => {
+      const installed = (config.metadata.managedFields ?? []).some((m) => m.manager === 'rhoai-harness');
+      if (done || type === 'DELETED' || !installed) return;
+      done = true;
+      off(config);
+      queueMicrotask(() => stop());
+    });
   }
 
   /** Argo CD's managed namespace metadata: labels of requested projects that Git does not have go. */

@@ -43,6 +43,7 @@ import { chooseRuntime, DEPLOYMENT_MODE, ISVC_API, modelStatus, RUNTIME_API, typ
 export const MODELMESH_IGNORES_LABEL_FAULT = 'modelmesh-namespace-not-served';
 export const MODELMESH_NAMESPACE_WATCH_FAULT = 'modelmesh-namespace-watch-missing';
 export const MODELMESH_ONE_MODEL_FAULT = 'modelmesh-server-holds-one-model';
+export const MODELMESH_EVERY_NAMESPACE_FAULT = 'modelmesh-serves-every-namespace';
 
 export const MODELMESH_FAULTS: FaultDefinition[] = [
   {
@@ -65,6 +66,13 @@ export const MODELMESH_FAULTS: FaultDefinition[] = [
       "A ModelMesh model server has room for one model only (as when its model cache is exhausted): the project's second model fails to load on the one model server",
     caughtBy: '@req.UI-MS-03',
     expectMessage: 'fraud-copy: the model failed to load',
+  },
+  {
+    name: MODELMESH_EVERY_NAMESPACE_FAULT,
+    description:
+      'The ModelMesh controller serves every namespace, not only those labelled modelmesh-enabled=true (as a build without its namespace predicate): a multi-model server added to a single-model project gets a Deployment and pods there',
+    caughtBy: '@req.UI-MS-01',
+    expectMessage: 'in a single-model project',
   },
 ];
 
@@ -129,7 +137,7 @@ export class ModelMeshController implements Controller {
     return (
       !!namespace &&
       !namespace.metadata.deletionTimestamp &&
-      namespace.metadata.labels?.[ENABLED_LABEL] === 'true' &&
+      (namespace.metadata.labels?.[ENABLED_LABEL] === 'true' || this.ctx.faults.has(MODELMESH_EVERY_NAMESPACE_FAULT)) &&
       !this.ctx.faults.has(MODELMESH_IGNORES_LABEL_FAULT)
     );
   }

@@ -96,3 +96,19 @@ export async function applyAlongsideOwnedFields(cluster: ClusterClient, obj: KOb
   const owned = live ? appliedConfiguration(live) : undefined;
   return cluster.apply(owned ? mergeConfiguration(owned, obj) : obj, options);
 }
+
+/**
+ * Who last wrote a field, by the object's managedFields (the API server's record of each manager's
+ * fields and when it last changed them): for a failure message to name another writer that changed
+ * what the harness wrote (a controller syncing the object from elsewhere). `path` is the field's
+ * FieldsV1 path, e.g. ['f:data', 'f:htpasswd']. Empty when no entry owns it.
+ */
+export function lastWriterOf(live: KObject, path: string[], label = path.map((p) => p.replace(/^f:/, '')).join('.')): string {
+  const owners = ((live.metadata.managedFields ?? []) as (ManagedFieldsEntry & { time?: string })[]).filter((entry) => {
+    let fields: FieldSet | undefined = entry.fieldsV1;
+    for (const key of path) fields = fields?.[key];
+    return !entry.subresource && fields !== undefined;
+  });
+  const last = owners.sort((a, b) => Date.parse(b.time ?? '') - Date.parse(a.time ?? ''))[0];
+  return last ? ` (${label} was last written by ${last.manager} (${last.operation}) at ${last.time})` : '';
+}
