@@ -1,5 +1,7 @@
 // Runs as users really make them (issue 15): `--tags "@install or @tutorial"` twice with
-// RHOAI_KEEP=always on one standalone twin. The second run converges (it passes: generated values
+// RHOAI_KEEP=always on one standalone twin, restored from the installed cluster of this `npm test`
+// (installed-cluster.ts: the first install from a fresh cluster is the features run's, so here
+// both runs meet a cluster in use, the first one's kept projects the second's). The second run converges (it passes: generated values
 // kept in the cluster are reused, not replaced under a running workbench), and no value any Secret
 // on the twin holds, read as cluster-admin after the second run, appears in either run's console
 // output or under its reports/.
@@ -14,14 +16,13 @@
 // endpoints) is scanned.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { filesUnder, ROOT, runHarness, scratch, type HarnessRun } from './harness-run';
+import { installedCluster } from './installed-cluster';
 import { startStandaloneTwin, type StandaloneTwin } from './standalone-twin';
 
-const password = `Pw-${randomBytes(12).toString('hex')}`;
 const NOT_SECRETS = new Set(['true', 'false']);
 
 /** The specification's own text: the feature files and the README. */
@@ -86,6 +87,7 @@ describe('two kept runs of "@install or @tutorial" on one standalone twin', () =
   let twin: StandaloneTwin;
   let first: HarnessRun;
   let second: HarnessRun;
+  let password: string;
   const env = () => ({
     KUBECONFIG: twin.kubeconfig,
     RHOAI_TARGET: 'cluster',
@@ -95,7 +97,10 @@ describe('two kept runs of "@install or @tutorial" on one standalone twin', () =
   });
 
   before(async () => {
-    twin = await startStandaloneTwin(scratch('twin'));
+    const cluster = await installedCluster();
+    password = cluster.password;
+    // Each run from a work directory of its own (a machine that kept nothing): what they need comes from the cluster.
+    twin = await startStandaloneTwin(scratch('twin'), ['--restore', cluster.snapshot]);
     first = await runHarness(['--tags', '@install or @tutorial'], env());
     second = await runHarness(['--tags', '@install or @tutorial'], env());
   });
