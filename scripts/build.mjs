@@ -57,6 +57,9 @@ const common = {
 };
 
 export async function build(outdir = path.join(root, '.build')) {
+  // The bundles require packages by name, found from where they lie: node_modules of the project.
+  if (path.relative(root, outdir).startsWith('..') || path.isAbsolute(path.relative(root, outdir)))
+    throw new Error(`the build directory ${outdir} must lie inside the project (${root}), where its packages are found`);
   fs.mkdirSync(outdir, { recursive: true });
   // Cucumber requires support/**/*.ts and step-definitions/**/*.ts sorted by path: the entry does the same.
   const support = [...tsFiles('support'), ...tsFiles('step-definitions')].sort();

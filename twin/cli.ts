@@ -28,7 +28,8 @@ controllers reconcile what is there, running pods' containers start again (twin/
 
 environment: RHOAI_TWIN_FAULTS, RHOAI_TWIN_AUDIT_LOG, RHOAI_TWIN_LATENCY_MS, RHOAI_TWIN_NODES,
 RHOAI_TWIN_PROFILE and RHOAI_TWIN_RESTORE are used when the matching option is not given;
-RHOAI_TWIN_KEY_DIR is where the twin keeps its generated keys between runs (off: in memory only).`;
+RHOAI_TWIN_KEY_DIR is where the twin keeps its generated keys between runs (off: in memory only);
+RHOAI_TWIN_TRAINING_CACHE where its workbenches and pipelines keep trained models between runs (off: per process).`;
 
 class UsageError extends Error {}
 

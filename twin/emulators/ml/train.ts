@@ -13,6 +13,7 @@ import { type DenseLayer, type DenseNetwork, forward } from './network';
 import { seededRandom, type Random } from './random';
 import { fitScaler, scaleRows, type StandardScaler } from './scaler';
 import type { CardTransaction } from './synthetic-card-data';
+import { memoizedTraining } from './training-cache';
 
 /** The model's five inputs, in the tutorial's order (the CSV's columns without the dropped three). */
 export const FRAUD_FEATURES = [
@@ -308,6 +309,10 @@ export function splitCardTransactions(
  * reports its metrics on the test split. Throws a RangeError for data it cannot learn from.
  */
 export function trainFraudModel(rows: readonly CardTransaction[], options: TrainOptions = {}): TrainingResult {
+  return memoizedTraining(rows, options, () => gradientDescent(rows, options));
+}
+
+function gradientDescent(rows: readonly CardTransaction[], options: TrainOptions): TrainingResult {
   const seed = options.seed ?? 42;
   const hiddenUnits = options.hiddenUnits ?? [32, 32, 32];
   const epochs = options.epochs ?? 6;

@@ -1,0 +1,44 @@
+// twin/emulators/ml/training-cache.ts: a training answered from the cache (in the process or from the
+// directory another twin wrote) is the training itself, to the bit; a caller's changes stay its own.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { forgetProcessCache, memoizedTraining } from '../../../twin/emulators/ml/training-cache';
+import { generateCardTransactions } from '../../../twin/emulators/ml/synthetic-card-data';
+import { trainFraudModel } from '../../../twin/emulators/ml/train';
+
+describe('the training cache', () => {
+  it('answers the same rows and options with the same model, from the process and from the directory', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rhoai-training-cache-'));
+    const before = process.env.RHOAI_TWIN_TRAINING_CACHE;
+    process.env.RHOAI_TWIN_TRAINING_CACHE = dir;
+    try {
+      const rows = generateCardTransactions({ rows: 800, seed: 7 });
+      const first = trainFraudModel(rows, { epochs: 2 });
+      assert.equal(readdirSync(dir).filter((f) => f.endsWith('.json')).length, 1, 'the result was not written to the cache directory');
+      first.network.layers[0]!.kernel[0] = 99; // a caller's change
+      const second = trainFraudModel(rows, { epochs: 2 });
+      assert.notEqual(second.network.layers[0]!.kernel[0], 99, "a caller's change reached the cache");
+      // Another twin of the machine, which has only the directory: its decoded copy is the training itself.
+      forgetProcessCache();
+      let trained = 0;
+      const fromDisk = memoizedTraining(rows, { epochs: 2 }, () => {
+        trained++;
+        return trainFraudModel(rows, { epochs: 2 });
+      });
+      assert.equal(trained, 0, 'the directory did not answer');
+      forgetProcessCache();
+      process.env.RHOAI_TWIN_TRAINING_CACHE = 'off';
+      const anew = trainFraudModel(rows, { epochs: 2 });
+      assert.deepEqual({ ...fromDisk, trainingMillis: 0 }, { ...anew, trainingMillis: 0 });
+      assert.ok(fromDisk.network.layers[0]!.kernel instanceof Float32Array, 'typed arrays did not survive the cache');
+      const other = trainFraudModel(rows, { epochs: 3 });
+      assert.equal(other.history.length, 3, 'other options were answered from the cache');
+    } finally {
+      if (before === undefined) delete process.env.RHOAI_TWIN_TRAINING_CACHE;
+      else process.env.RHOAI_TWIN_TRAINING_CACHE = before;
+    }
+  });
+});
