@@ -116,7 +116,11 @@ export class ApiServer {
     return this.store.get(resourceKey(rt), this.ns(rt, namespace), name);
   }
 
-  list(rt: ResourceType, version: string, namespace: string | undefined, opts: ListOptions = {}): KObject {
+  /**
+   * A list as the API serves it. `copies` false: the items are the stored objects under a shallow
+   * copy that carries the version (for the HTTP layer, which serializes them and changes nothing).
+   */
+  list(rt: ResourceType, version: string, namespace: string | undefined, opts: ListOptions = {}, copies = true): KObject {
     const { labels, fields } = this.selectors(rt, opts);
     const key = resourceKey(rt);
     const ns = this.ns(rt, namespace);
@@ -147,7 +151,7 @@ export class ApiServer {
       if (snapshot === 'expired') throw new ApiError(410, 'Expired', `too old resource version: ${at} (${rv})`);
       rv = at;
       all = snapshot;
-    } else all = this.store.list(key, ns, selected);
+    } else all = copies ? this.store.list(key, ns, selected) : [...this.store.select(key, ns, selected)];
     let items = all;
     if (start !== undefined) items = items.filter((o) => itemKey(o) >= start!);
     let cont: string | undefined;
@@ -167,7 +171,7 @@ export class ApiServer {
         ...(cont ? { continue: cont } : {}),
         ...(cont && unfiltered ? { remainingItemCount: remaining } : {}),
       },
-      items: items.map((o) => inVersion(o, rt, version)),
+      items: items.map((o) => inVersion(copies ? o : { ...o }, rt, version)),
     };
   }
 

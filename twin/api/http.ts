@@ -253,14 +253,21 @@ function dispatch(
         throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
       return api.get(rt, t.version, t.namespace, t.name!);
     case 'list':
-      return api.list(rt, t.version, t.namespace, {
-        labelSelector: q.get('labelSelector') ?? undefined,
-        fieldSelector: q.get('fieldSelector') ?? undefined,
-        limit: q.get('limit') ? Number(q.get('limit')) : undefined,
-        continue: q.get('continue') ?? undefined,
-        resourceVersion: q.get('resourceVersion') ?? undefined,
-        resourceVersionMatch: q.get('resourceVersionMatch') ?? undefined,
-      });
+      // Serialized at once and changed by nothing: the stored objects need no copies.
+      return api.list(
+        rt,
+        t.version,
+        t.namespace,
+        {
+          labelSelector: q.get('labelSelector') ?? undefined,
+          fieldSelector: q.get('fieldSelector') ?? undefined,
+          limit: q.get('limit') ? Number(q.get('limit')) : undefined,
+          continue: q.get('continue') ?? undefined,
+          resourceVersion: q.get('resourceVersion') ?? undefined,
+          resourceVersionMatch: q.get('resourceVersionMatch') ?? undefined,
+        },
+        false,
+      );
     case 'create':
       if (t.name) throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
       return api.create(rt, t.version, t.namespace, body as KObject, ctx);

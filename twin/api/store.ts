@@ -43,6 +43,20 @@ export class Store {
     return selectCopies(this.bucket(resource), namespace, keep);
   }
 
+  /** The stored objects list() would copy, themselves: for a reader that changes nothing (see peek). */
+  select(resource: string, namespace?: string, keep?: (o: KObject) => boolean): readonly KObject[] {
+    return selectCopies(this.bucket(resource), namespace, keep, false);
+  }
+
+  /**
+   * The stored objects of a resource themselves, in key order: no copies, for a reader that changes
+   * nothing (the garbage collector's sweep over every object). A stored object is never changed in
+   * place (a write stores a new one), so what this returns stays as it was read.
+   */
+  peek(resource: string): readonly KObject[] {
+    return [...this.bucket(resource)].sort(([a], [b]) => byteOrder(a, b)).map(([, o]) => o);
+  }
+
   /** Writes an object (create or replace), stamping a new resourceVersion. Returns the stored copy. */
   put(resource: string, obj: KObject): KObject {
     const key = objectKey(obj.metadata.namespace, obj.metadata.name!);
@@ -154,7 +168,12 @@ function objectKey(namespace: string | undefined, name: string): string {
 }
 
 /** Deep copies of the objects in `namespace` (all when undefined) that `keep` accepts, sorted by key. */
-function selectCopies(objects: Map<string, KObject>, namespace: string | undefined, keep?: (o: KObject) => boolean): KObject[] {
+function selectCopies(
+  objects: Map<string, KObject>,
+  namespace: string | undefined,
+  keep?: (o: KObject) => boolean,
+  copies = true,
+): KObject[] {
   const prefix = namespace === undefined ? undefined : `${namespace}/`;
   const selected: [string, KObject][] = [];
   for (const entry of objects) {
@@ -162,5 +181,5 @@ function selectCopies(objects: Map<string, KObject>, namespace: string | undefin
     if (keep && !keep(entry[1])) continue;
     selected.push(entry);
   }
-  return selected.sort(([a], [b]) => byteOrder(a, b)).map(([, o]) => structuredClone(o));
+  return selected.sort(([a], [b]) => byteOrder(a, b)).map(([, o]) => (copies ? structuredClone(o) : o));
 }

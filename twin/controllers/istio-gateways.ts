@@ -178,9 +178,10 @@ export class IstioGateways implements Controller {
   private sync(): void {
     const plans = new Map<string, Plan>();
     for (const route of this.client.list(ROUTE_API, 'Route')) {
+      // Only passthrough Routes reach a gateway's TLS: the others need no look at Services and pods.
+      if (route.spec?.tls?.termination !== 'passthrough' || !route.spec?.host) continue;
       const backend = this.gatewayBackend(route);
       if (!backend) continue;
-      if (route.spec?.tls?.termination !== 'passthrough' || !route.spec?.host) continue;
       plans.set(String(route.spec.host).toLowerCase(), this.plan(route, backend));
     }
     this.serve(plans);
