@@ -538,7 +538,16 @@ async function trustFrom(ctx: CommandContext, variable: string): Promise<string[
   }
 }
 
+/**
+ * What the real command spends before it does anything: Python importing elyra, kfp and their
+ * dependencies (several seconds in the 2.9 workbench images). Played as one second, so that two
+ * submissions never share the second of the timestamp Elyra names a pipeline version with
+ * (processor_kfp.py: `<pipeline>-<%m%d%H%M%S>`), as they cannot on a real workbench.
+ */
+const CLI_START_MS = 1000;
+
 async function submit(ctx: CommandContext, deps: ElyraDeps, args: string[]): Promise<number> {
+  await new Promise((started) => setTimeout(started, CLI_START_MS));
   let file: string | undefined;
   let runtimeName: string | undefined;
   let json = false;
