@@ -342,11 +342,9 @@ export class ClusterInUse implements Controller {
     const off = (config: KObject) => {
       if (config.metadata.namespace !== namespace || config.metadata.name !== 'odh-dashboard-config') return;
       if (config.spec?.dashboardConfig?.disableModelMesh === true) return;
-      this.client
-        .as('odh-dashboard')
-        .patch(config.apiVersion, 'OdhDashboardConfig', config.metadata.name, namespace, {
-          spec: { dashboardConfig: { disableModelMesh: true } },
-        });
+      this.client.as('odh-dashboard').patch(config.apiVersion, 'OdhDashboardConfig', config.metadata.name, namespace, {
+        spec: { dashboardConfig: { disableModelMesh: true } },
+      });
     };
     // Once, after the install: as soon as the config holds what the installer applied (at start on a restored cluster).
     let done = false;
