@@ -83,7 +83,13 @@ export async function build(outdir = path.join(root, '.build')) {
   return outdir;
 }
 
+// Run, it builds (no top-level await: scripts/test.mjs, which imports this, is loaded by a test through tsx as CommonJS).
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const out = await build(process.argv[2] ? path.resolve(process.argv[2]) : undefined);
-  console.log(`built ${path.relative(process.cwd(), out) || '.'}: harness.cjs, config.cjs, twin.cjs`);
+  build(process.argv[2] ? path.resolve(process.argv[2]) : undefined).then(
+    (out) => console.log(`built ${path.relative(process.cwd(), out) || '.'}: harness.cjs, config.cjs, twin.cjs`),
+    (error) => {
+      console.error(error.message);
+      process.exit(1);
+    },
+  );
 }
