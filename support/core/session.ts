@@ -90,7 +90,19 @@ export class Session {
   }
 
   /** Stops what this process started (the twin, in a serial run) and closes connections. */
+  private readonly stopping: (() => Promise<void>)[] = [];
+
+  /**
+   * Work to do at the end of the run while the cluster is still connected (a domain's clean-up),
+   * in the order registered: session.stop() runs it first. Hooks of several files have no order
+   * Cucumber promises, so a clean-up is registered here, not in an AfterAll of its own.
+   */
+  beforeStop(work: () => Promise<void>): void {
+    this.stopping.push(work);
+  }
+
   async stop(): Promise<void> {
+    for (const work of this.stopping.splice(0)) await work();
     const target = this.targetValue;
     if (!target) return;
     target.connection.close();

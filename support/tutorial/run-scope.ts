@@ -8,7 +8,6 @@
 // Scenarios tagged @fraud-detection-project use that one project: under --parallel they run one at
 // a time (never two at once), while scenarios of other projects run beside them.
 import {
-  AfterAll,
   After,
   BeforeAll,
   Status,
@@ -60,7 +59,8 @@ After(function (this: RhoaiWorld, { result }: ITestCaseHookParameter) {
     fs.writeFileSync(path.join(runScopeDir(), 'projects', project), 'failed', { mode: 0o600 });
 });
 
-AfterAll(async function () {
+// At the end of the run, before the session disconnects (and stops an embedded twin).
+session.beforeStop(async () => {
   const dir = runScopeDir();
   fs.rmSync(path.join(dir, 'workers', String(process.pid)), { force: true });
   if (fs.readdirSync(path.join(dir, 'workers')).length > 0) return; // another worker still runs scenarios
