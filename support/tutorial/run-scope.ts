@@ -7,14 +7,7 @@
 //
 // Scenarios tagged @fraud-detection-project use that one project: under --parallel they run one at
 // a time (never two at once), while scenarios of other projects run beside them.
-import {
-  After,
-  BeforeAll,
-  Status,
-  setParallelCanAssign,
-  parallelCanAssignHelpers,
-  type ITestCaseHookParameter,
-} from '@cucumber/cucumber';
+import { After, BeforeAll, Status, setParallelCanAssign, parallelCanAssignHelpers, type ITestCaseHookParameter } from '@cucumber/cucumber';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ClusterClient } from '../core/cluster';
