@@ -37,6 +37,7 @@ import { timestamp } from '../api/meta';
 import { createCa } from '../api/tls';
 import { ApiError, type KObject } from '../api/types';
 import type { FaultDefinition } from '../fault-definition';
+import { deploymentSpec } from './deployment-spec';
 import { applicationsNamespace, deploymentAvailable } from './kueue';
 import { conditionOf, keyOf, splitKey, WorkQueue, type Controller, type ControllerContext } from './runtime';
 
@@ -479,22 +480,19 @@ export class CodeFlareOperator implements Controller {
             deployments: [
               {
                 name: CODEFLARE_DEPLOYMENT,
-                spec: {
-                  replicas: 1,
-                  selector: { matchLabels: labels },
-                  template: {
-                    metadata: { labels },
-                    spec: {
-                      containers: [
-                        {
-                          name: 'manager',
-                          image: 'quay.io/project-codeflare/codeflare-operator:v1.1.0',
-                          resources: { requests: { cpu: '100m', memory: '64Mi' } },
-                        },
-                      ],
-                    },
+                spec: deploymentSpec(
+                  labels,
+                  {
+                    containers: [
+                      {
+                        name: 'manager',
+                        image: 'quay.io/project-codeflare/codeflare-operator:v1.1.0',
+                        resources: { requests: { cpu: '100m', memory: '64Mi' } },
+                      },
+                    ],
                   },
-                },
+                  1,
+                ),
               },
             ],
           },
@@ -517,22 +515,19 @@ export class CodeFlareOperator implements Controller {
         labels: { ...labels, 'app.kubernetes.io/managed-by': 'Helm', 'helm.sh/chart': 'kuberay-operator-1.1.0' },
         annotations: { 'meta.helm.sh/release-name': 'kuberay-operator', 'meta.helm.sh/release-namespace': 'ray-system' },
       },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: labels },
-        template: {
-          metadata: { labels },
-          spec: {
-            containers: [
-              {
-                name: 'kuberay-operator',
-                image: 'quay.io/kuberay/operator:v1.1.0',
-                resources: { requests: { cpu: '100m', memory: '512Mi' } },
-              },
-            ],
-          },
+      spec: deploymentSpec(
+        labels,
+        {
+          containers: [
+            {
+              name: 'kuberay-operator',
+              image: 'quay.io/kuberay/operator:v1.1.0',
+              resources: { requests: { cpu: '100m', memory: '512Mi' } },
+            },
+          ],
         },
-      },
+        1,
+      ),
     });
   }
 }

@@ -68,6 +68,7 @@ import {
   ScheduledWorkflowController,
 } from '../emulators/pipelines/scheduler';
 import { workloadRuntimeOf } from '../network/index';
+import { deploymentSpec } from './deployment-spec';
 import { applicationsNamespace, deploymentAvailable } from './kueue';
 import { conditionOf, keyOf, splitKey, WorkQueue, type Controller, type ControllerContext } from './runtime';
 
@@ -599,57 +600,51 @@ export class DataSciencePipelinesOperator implements Controller {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: meta(name),
-      spec: {
-        selector: { matchLabels: labels },
-        template: {
-          metadata: { labels },
-          spec: {
-            serviceAccountName: name,
-            containers: [
-              {
-                name: 'ds-pipeline-api-server',
-                image: IMAGE('odh-ml-pipelines-api-server-v2-rhel8'),
-                command: ['/bin/apiserver'],
-                args: ['--config=/config', '-logtostderr=true'],
-                env,
-                ports: [
-                  { containerPort: 8888, name: 'http' },
-                  { containerPort: 8887, name: 'grpc' },
-                ],
-                resources: { requests: { cpu: '250m', memory: '500Mi' }, limits: { cpu: '500m', memory: '1Gi' } },
-                volumeMounts: [
-                  { name: 'server-config', mountPath: '/config/config.json', subPath: 'config.json' },
-                  ...(bundle ? [{ name: 'ca-bundle', mountPath: '/dsp-custom-certs' }] : []),
-                ],
-              },
-              {
-                name: 'oauth-proxy',
-                image: OAUTH_PROXY_IMAGE,
-                args: [
-                  '--https-address=:8443',
-                  '--provider=openshift',
-                  `--openshift-service-account=${name}`,
-                  '--upstream=http://localhost:8888',
-                  '--tls-cert=/etc/tls/private/tls.crt',
-                  '--tls-key=/etc/tls/private/tls.key',
-                  '--cookie-secret=SECRET',
-                  `--openshift-delegate-urls={"/": {"group":"route.openshift.io","resource":"routes","verb":"get","name":"${name}","namespace":"${p.namespace}"}}`,
-                  `--openshift-sar={"namespace":"${p.namespace}","resource":"routes","resourceName":"${name}","verb":"get","resourceAPIGroup":"route.openshift.io"}`,
-                  "--skip-auth-regex='(^/metrics|^/apis/v1beta1/healthz)'",
-                ],
-                ports: [{ containerPort: 8443, name: 'oauth' }],
-                resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '100m', memory: '256Mi' } },
-                volumeMounts: [{ mountPath: '/etc/tls/private', name: 'proxy-tls' }],
-              },
+      spec: deploymentSpec(labels, {
+        serviceAccountName: name,
+        containers: [
+          {
+            name: 'ds-pipeline-api-server',
+            image: IMAGE('odh-ml-pipelines-api-server-v2-rhel8'),
+            command: ['/bin/apiserver'],
+            args: ['--config=/config', '-logtostderr=true'],
+            env,
+            ports: [
+              { containerPort: 8888, name: 'http' },
+              { containerPort: 8887, name: 'grpc' },
             ],
-            volumes: [
-              { name: 'proxy-tls', secret: { secretName: `ds-pipelines-proxy-tls-${p.name}` } },
-              { name: 'server-config', configMap: { name: `ds-pipeline-server-config-${p.name}` } },
-              ...(bundle ? [{ name: 'ca-bundle', configMap: { name: `dsp-trusted-ca-${p.name}` } }] : []),
+            resources: { requests: { cpu: '250m', memory: '500Mi' }, limits: { cpu: '500m', memory: '1Gi' } },
+            volumeMounts: [
+              { name: 'server-config', mountPath: '/config/config.json', subPath: 'config.json' },
+              ...(bundle ? [{ name: 'ca-bundle', mountPath: '/dsp-custom-certs' }] : []),
             ],
           },
-        },
-      },
+          {
+            name: 'oauth-proxy',
+            image: OAUTH_PROXY_IMAGE,
+            args: [
+              '--https-address=:8443',
+              '--provider=openshift',
+              `--openshift-service-account=${name}`,
+              '--upstream=http://localhost:8888',
+              '--tls-cert=/etc/tls/private/tls.crt',
+              '--tls-key=/etc/tls/private/tls.key',
+              '--cookie-secret=SECRET',
+              `--openshift-delegate-urls={"/": {"group":"route.openshift.io","resource":"routes","verb":"get","name":"${name}","namespace":"${p.namespace}"}}`,
+              `--openshift-sar={"namespace":"${p.namespace}","resource":"routes","resourceName":"${name}","verb":"get","resourceAPIGroup":"route.openshift.io"}`,
+              "--skip-auth-regex='(^/metrics|^/apis/v1beta1/healthz)'",
+            ],
+            ports: [{ containerPort: 8443, name: 'oauth' }],
+            resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '100m', memory: '256Mi' } },
+            volumeMounts: [{ mountPath: '/etc/tls/private', name: 'proxy-tls' }],
+          },
+        ],
+        volumes: [
+          { name: 'proxy-tls', secret: { secretName: `ds-pipelines-proxy-tls-${p.name}` } },
+          { name: 'server-config', configMap: { name: `ds-pipeline-server-config-${p.name}` } },
+          ...(bundle ? [{ name: 'ca-bundle', configMap: { name: `dsp-trusted-ca-${p.name}` } }] : []),
+        ],
+      }),
     });
     // Fault pipelines-route-accepts-no-token: the Route reaches the API server's own http port, past the proxy.
     const open = this.ctx.faults.has(ROUTE_FAULT);
@@ -677,26 +672,20 @@ export class DataSciencePipelinesOperator implements Controller {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name, namespace: p.namespace, labels, ownerReferences: owner },
-      spec: {
-        selector: { matchLabels: labels },
-        template: {
-          metadata: { labels },
-          spec: {
-            serviceAccountName: name,
-            containers: [
-              {
-                name: `ds-pipeline-${component}`,
-                image,
-                env: [
-                  { name: 'NAMESPACE', value: p.namespace },
-                  ...(component === 'scheduledworkflow' ? [{ name: 'CRON_SCHEDULE_TIMEZONE', value: 'UTC' }] : []),
-                ],
-                resources: { requests: { cpu: '120m', memory: '100Mi' }, limits: { cpu: '250m', memory: '250Mi' } },
-              },
+      spec: deploymentSpec(labels, {
+        serviceAccountName: name,
+        containers: [
+          {
+            name: `ds-pipeline-${component}`,
+            image,
+            env: [
+              { name: 'NAMESPACE', value: p.namespace },
+              ...(component === 'scheduledworkflow' ? [{ name: 'CRON_SCHEDULE_TIMEZONE', value: 'UTC' }] : []),
             ],
+            resources: { requests: { cpu: '120m', memory: '100Mi' }, limits: { cpu: '250m', memory: '250Mi' } },
           },
-        },
-      },
+        ],
+      }),
     });
   }
 

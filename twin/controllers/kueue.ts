@@ -32,6 +32,7 @@ import { timestamp } from '../api/meta';
 import { formatCpu, formatMemory, parseQuantity } from '../api/quantity';
 import type { KObject } from '../api/types';
 import type { FaultDefinition } from '../fault-definition';
+import { deploymentSpec } from './deployment-spec';
 import { conditionOf, keyOf, setCondition, splitKey, WorkQueue, type Condition, type Controller, type ControllerContext } from './runtime';
 
 export const KUEUE_FAULTS: FaultDefinition[] = [
@@ -202,23 +203,20 @@ export class KueueController implements Controller {
           namespace: 'kueue-system',
           labels: { ...labels, 'app.kubernetes.io/name': 'kueue', 'app.kubernetes.io/component': 'controller' },
         },
-        spec: {
-          replicas: 1,
-          selector: { matchLabels: labels },
-          template: {
-            metadata: { labels },
-            spec: {
-              containers: [
-                {
-                  name: 'manager',
-                  image: 'registry.k8s.io/kueue/kueue:v0.6.2',
-                  args: ['--config=/controller_manager_config.yaml', '--zap-log-level=2'],
-                  resources: { requests: { cpu: '500m', memory: '512Mi' } },
-                },
-              ],
-            },
+        spec: deploymentSpec(
+          labels,
+          {
+            containers: [
+              {
+                name: 'manager',
+                image: 'registry.k8s.io/kueue/kueue:v0.6.2',
+                args: ['--config=/controller_manager_config.yaml', '--zap-log-level=2'],
+                resources: { requests: { cpu: '500m', memory: '512Mi' } },
+              },
+            ],
           },
-        },
+          1,
+        ),
       });
     }
     if (this.ctx.faults.has('kueue-flavor-left-with-node-labels')) {
