@@ -2,6 +2,7 @@
 // rhoai-2.9 frontend/src/pages/acceleratorProfiles (screens/list, screens/manage: ManageAcceleratorProfile,
 // ManageAcceleratorProfileTolerationsSection, ManageTolerationModal; Cypress pages/acceleratorProfile.ts).
 import type { Locator, Page } from '@playwright/test';
+import { expectBackOnList, openListPage } from './list-pages';
 import { expect } from './playwright';
 
 export interface Toleration {
@@ -15,8 +16,7 @@ export class AcceleratorProfilesPage {
   constructor(readonly page: Page) {}
 
   async visit(origin: string): Promise<void> {
-    await this.page.goto(`${origin}/acceleratorProfiles`);
-    await expect(this.createButton).toBeVisible();
+    await openListPage(this.page, `${origin}/acceleratorProfiles`, this.createButton);
   }
 
   get createButton(): Locator {
@@ -44,16 +44,6 @@ export class AcceleratorProfilesPage {
     }
     await expect(this.page.getByTestId('toleration-table').getByRole('row')).toHaveCount(tolerations.length + 1);
     await this.page.getByTestId('accelerator-profile-create-button').click();
-    try {
-      await expect(this.createButton).toBeVisible();
-    } catch (error) {
-      const alert = (
-        await this.page
-          .getByRole('alert')
-          .textContent()
-          .catch(() => '')
-      )?.trim();
-      throw new Error(`Create accelerator profile did not create ${displayName}: ${alert || 'no message'}`, { cause: error });
-    }
+    await expectBackOnList(this.page, this.createButton, `Create accelerator profile did not create ${displayName}`);
   }
 }

@@ -4,7 +4,7 @@
 // several ("Log in with…", openshift/oauth-server selectprovider) — choose RHOAI_HTPASSWD_PROVIDER
 // — then the login form (Username, Password, "Log in"); back on the dashboard, its page is there.
 // The password goes only into the password field, with the trace paused (support/dashboard/browser.ts).
-import { expect } from './playwright';
+import { expect, shownText } from './playwright';
 import { oauthServer } from '../access/oauth-login';
 import type { RhoaiWorld } from '../core/world';
 import { applicationsNamespace } from '../serving/runtimes';
@@ -66,11 +66,8 @@ export async function logInToDashboard(world: RhoaiWorld, user: string, password
     await expect(page)
       .not.toHaveURL(/\/login\//, { timeout: UI_TIMEOUT })
       .catch(async () => {
-        const alert = await page
-          .getByRole('alert')
-          .textContent()
-          .catch(() => null);
-        throw new Error(`the OAuth server did not accept the login of ${user}: ${alert?.trim() || 'the login form is still shown'}`);
+        const alert = await shownText(page.getByRole('alert'));
+        throw new Error(`the OAuth server did not accept the login of ${user}: ${alert || 'the login form is still shown'}`);
       });
   } finally {
     await resumeTrace(world);
@@ -79,14 +76,7 @@ export async function logInToDashboard(world: RhoaiWorld, user: string, password
   try {
     await expect(chrome.main.or(refused)).toBeVisible({ timeout: UI_TIMEOUT });
   } catch (error) {
-    const text = (
-      await page
-        .locator('body')
-        .textContent()
-        .catch(() => '')
-    )
-      ?.trim()
-      .slice(0, 400);
+    const text = (await shownText(page.locator('body')))?.slice(0, 400);
     await attachScreenshot(world, 'login: no dashboard page');
     throw new Error(`after logging in as ${user}, the browser is at ${page.url()} and shows no dashboard page: ${text}`, { cause: error });
   }

@@ -1,7 +1,9 @@
 // @playwright/test, loaded when a browser step first needs it. Cucumber loads every support module
 // in every run, and most runs (the installer, the tutorials, each fault run of another area) open
-// no browser: loading Playwright up front cost most of a CPU-second in each of them.
+// no browser: loading Playwright up front cost most of a CPU-second in each of them. Also
+// `shownText`, what a locator shows, for the error messages of failed page checks.
 import type * as Playwright from '@playwright/test';
+import type { Locator } from '@playwright/test';
 
 let loaded: typeof Playwright | undefined;
 
@@ -17,3 +19,8 @@ export const expect: typeof Playwright.expect = new Proxy(function () {} as unkn
   apply: (_target, _this, args: unknown[]) => (playwright().expect as unknown as (...a: unknown[]) => unknown)(...args),
   get: (_target, key) => Reflect.get(playwright().expect, key) as unknown,
 });
+
+/** The trimmed text `locator` shows; '' when it cannot be read, undefined when it has none (for error messages). */
+export async function shownText(locator: Locator): Promise<string | undefined> {
+  return (await locator.textContent().catch(() => ''))?.trim();
+}

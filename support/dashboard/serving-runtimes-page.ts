@@ -5,14 +5,13 @@
 // pages/servingRuntimes.ts): rows `serving-runtime <runtime name>` with the platform label; the add
 // page's platform and protocol selections, the code editor and the create button.
 import type { Locator, Page } from '@playwright/test';
-import { expect } from './playwright';
+import { expectBackOnList, openListPage } from './list-pages';
 
 export class ServingRuntimesPage {
   constructor(readonly page: Page) {}
 
   async visit(origin: string): Promise<void> {
-    await this.page.goto(`${origin}/servingRuntimes`);
-    await expect(this.addButton).toBeVisible();
+    await openListPage(this.page, `${origin}/servingRuntimes`, this.addButton);
   }
 
   get addButton(): Locator {
@@ -39,16 +38,6 @@ export class ServingRuntimesPage {
     await this.page.getByTestId('dashboard-code-editor').fill(yamlText);
     await this.page.getByTestId('create-button').click();
     // Back on the list when the backend took it; otherwise the page stays, with its alert.
-    try {
-      await expect(this.addButton).toBeVisible();
-    } catch (error) {
-      const alert = (
-        await this.page
-          .getByRole('alert')
-          .textContent()
-          .catch(() => '')
-      )?.trim();
-      throw new Error(`Add serving runtime did not create the runtime: ${alert || 'no message'}`, { cause: error });
-    }
+    await expectBackOnList(this.page, this.addButton, 'Add serving runtime did not create the runtime');
   }
 }
