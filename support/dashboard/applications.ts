@@ -24,14 +24,19 @@ declare module '../core/world' {
   }
 }
 
-/** The dashboard's configuration (odh-dashboard-config). */
-export async function dashboardConfig(world: RhoaiWorld): Promise<KObject | undefined> {
-  return world.cluster.get({
+/** Where the dashboard's configuration lives: OdhDashboardConfig odh-dashboard-config of the applications namespace. */
+export async function dashboardConfigRef(world: RhoaiWorld) {
+  return {
     apiVersion: 'opendatahub.io/v1alpha',
     kind: 'OdhDashboardConfig',
     name: 'odh-dashboard-config',
     namespace: await applicationsNamespace(world),
-  });
+  };
+}
+
+/** The dashboard's configuration (odh-dashboard-config). */
+export async function dashboardConfig(world: RhoaiWorld): Promise<KObject | undefined> {
+  return world.cluster.get(await dashboardConfigRef(world));
 }
 
 /** The OdhApplications the dashboard lists (listComponents: Jupyter only while notebookController.enabled is not false). */

@@ -9,10 +9,9 @@
 // harness waits until /api/config serves the change, then looks at the pages. The options are put
 // back as they were afterwards.
 import { expect } from './playwright';
-import { applicationsNamespace } from '../serving/runtimes';
 import type { RhoaiWorld } from '../core/world';
 import { EnabledPage, ExplorePage } from './applications-pages';
-import { clusterApplications } from './applications';
+import { clusterApplications, dashboardConfigRef } from './applications';
 import { attachScreenshot } from './browser';
 import { dashboardOrigin } from './login';
 import { chrome, fetchInPage } from './people';
@@ -33,18 +32,9 @@ function pathOf(option: DashboardOption): [string, string] {
   return option === 'notebookController.enabled' ? ['notebookController', 'enabled'] : ['dashboardConfig', option];
 }
 
-async function configRef(world: RhoaiWorld) {
-  return {
-    apiVersion: 'opendatahub.io/v1alpha',
-    kind: 'OdhDashboardConfig',
-    name: 'odh-dashboard-config',
-    namespace: await applicationsNamespace(world),
-  };
-}
-
 /** Merge-patches one option of odh-dashboard-config, remembering its earlier value for the cleanup. */
 export async function setOption(world: RhoaiWorld, option: DashboardOption, value: boolean): Promise<void> {
-  const ref = await configRef(world);
+  const ref = await dashboardConfigRef(world);
   const [section, field] = pathOf(option);
   world.facts.optionsBefore ??= {};
   if (!(option in world.facts.optionsBefore)) {

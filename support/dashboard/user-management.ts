@@ -6,8 +6,8 @@
 import { expect } from './playwright';
 import { expect as check } from 'chai';
 import { questionPeople } from '../questions/users';
-import { applicationsNamespace } from '../serving/runtimes';
 import type { RhoaiWorld } from '../core/world';
+import { dashboardConfigRef } from './applications';
 import { attachScreenshot } from './browser';
 import { ADMIN_GROUPS, GroupSettingsPage, USER_GROUPS } from './group-settings-page';
 import { dashboardOrigin } from './login';
@@ -20,18 +20,9 @@ declare module '../core/world' {
   }
 }
 
-async function configRef(world: RhoaiWorld) {
-  return {
-    apiVersion: 'opendatahub.io/v1alpha',
-    kind: 'OdhDashboardConfig',
-    name: 'odh-dashboard-config',
-    namespace: await applicationsNamespace(world),
-  };
-}
-
 async function rememberGroups(world: RhoaiWorld): Promise<void> {
   if (world.facts.groupsBefore) return;
-  const ref = await configRef(world);
+  const ref = await dashboardConfigRef(world);
   const before = (await world.cluster.get(ref))?.spec?.groupsConfig;
   world.facts.groupsBefore = { adminGroups: before?.adminGroups ?? '', allowedGroups: before?.allowedGroups ?? '' };
   world.onCleanup('put the dashboard groups config back', () =>
@@ -56,7 +47,7 @@ export async function saveGroups(world: RhoaiWorld, which: 'admin' | 'user', cha
 }
 
 export async function assertGroupsConfig(world: RhoaiWorld, field: 'adminGroups' | 'allowedGroups', expected: string[]): Promise<void> {
-  const found = String((await world.cluster.get(await configRef(world)))?.spec?.groupsConfig?.[field] ?? '')
+  const found = String((await world.cluster.get(await dashboardConfigRef(world)))?.spec?.groupsConfig?.[field] ?? '')
     .split(',')
     .filter(Boolean);
   check([...found].sort(), `odh-dashboard-config spec.groupsConfig.${field} after "Save changes" in User management`).to.deep.equal(
