@@ -15,6 +15,18 @@ import { randomSuffix, timestamp } from '../api/meta';
 import type { KObject } from '../api/types';
 import { keyOf, splitKey, WorkQueue, type Controller, type ControllerContext } from './runtime';
 
+/** The condition the Job controller sets when failed pods exceed spec.backoffLimit (job_controller.go). */
+export function backoffLimitExceeded(now: string): Record<string, string> {
+  return {
+    type: 'Failed',
+    status: 'True',
+    reason: 'BackoffLimitExceeded',
+    message: 'Job has reached the specified backoff limit',
+    lastProbeTime: now,
+    lastTransitionTime: now,
+  };
+}
+
 /** How a container ended: its exit code and the message of its terminated state (the end of its log). */
 export interface ContainerExit {
   exitCode: number;
@@ -157,16 +169,7 @@ export class JobController implements Controller {
       status.conditions = [{ type: 'Complete', status: 'True', lastProbeTime: now, lastTransitionTime: now }];
       this.client.event(job, 'Normal', 'Completed', 'Job completed');
     } else if (failed > backoffLimit) {
-      status.conditions = [
-        {
-          type: 'Failed',
-          status: 'True',
-          reason: 'BackoffLimitExceeded',
-          message: 'Job has reached the specified backoff limit',
-          lastProbeTime: now,
-          lastTransitionTime: now,
-        },
-      ];
+      status.conditions = [backoffLimitExceeded(now)];
       this.client.event(job, 'Warning', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit');
     } else if (active === 0) {
       const podName = `${name}-${randomSuffix(5)}`;

@@ -38,6 +38,7 @@ type Doc = Record<string, any>;
 import type { FaultDefinition } from '../fault-definition';
 import { rayEmulator } from '../emulators/ray-head';
 import { workloadRuntimeOf } from '../network/index';
+import { backoffLimitExceeded } from './jobs';
 import { applicationsNamespace, deploymentAvailable } from './kueue';
 import { conditionOf, keyOf, splitKey, WorkQueue, type Controller, type ControllerContext } from './runtime';
 
@@ -400,16 +401,7 @@ export class KubeRay implements Controller {
     this.client.as('job-controller').patchStatus('batch/v1', 'Job', job.metadata.name!, ns, {
       failed: 3,
       startTime: now,
-      conditions: [
-        {
-          type: 'Failed',
-          status: 'True',
-          reason: 'BackoffLimitExceeded',
-          message: 'Job has reached the specified backoff limit',
-          lastProbeTime: now,
-          lastTransitionTime: now,
-        },
-      ],
+      conditions: [backoffLimitExceeded(now)],
     });
     this.client
       .as('job-controller')

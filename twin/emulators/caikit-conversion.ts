@@ -12,7 +12,8 @@
 // model with transformers' AutoConfig/AutoTokenizer: the twin's transformers knows only its tiny
 // character-bigram model (loadBigramModel), so a directory without config.json, or of another
 // model type, fails as bootstrap does and the container exits 1 with the Python traceback's last line.
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { podS3Client } from './workbench/pod-s3';
 import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -124,15 +125,12 @@ async function convert(ctx: ContainerContext, o: ConversionOptions, signal: Abor
     ctx.log(`Model saved to /tmp/caikit-model (${Object.keys(files).join(', ')})`);
     const agents = o.network.agents(ctx.pod.metadata.namespace!, { ca: [...rootCertificates, ...o.trustedCa] });
     const url = new URL(endpoint);
-    const client = new S3Client({
+    const client = podS3Client(agents, {
       endpoint: `${url.protocol}//${url.host}`,
       region: config.region,
-      credentials: { accessKeyId: config.access_key_id, secretAccessKey: config.secret_access_key },
-      forcePathStyle: true,
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
+      accessKeyId: config.access_key_id,
+      secretAccessKey: config.secret_access_key,
       maxAttempts: 2,
-      requestHandler: { httpAgent: agents.http, httpsAgent: agents.https, connectionTimeout: 10_000, requestTimeout: 60_000 },
     });
     try {
       for (const [name, body] of Object.entries(files)) {

@@ -6,7 +6,8 @@
 // names, or route hosts through the router) and trusted as the cluster's trusted CA bundle would be:
 // the system roots plus the ingress CA (the twin's router certificate, which the trusted bundle
 // odh-trusted-ca-bundle carries on a cluster).
-import { GetObjectCommand, ListObjectsV2Command, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, S3ServiceException } from '@aws-sdk/client-s3';
+import { podS3Client } from './workbench/pod-s3';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { rootCertificates } from 'node:tls';
@@ -88,15 +89,12 @@ export async function fetchModel(o: FetchOptions): Promise<number> {
   }
   const verify = o.config.verify_ssl !== '0' && o.config.verify_ssl !== 'false';
   const agents = o.network.agents(o.namespace, { ca: [...rootCertificates, ...o.extraCa], rejectUnauthorized: verify });
-  const client = new S3Client({
+  const client = podS3Client(agents, {
     endpoint: `${url.protocol}//${url.host}`,
     region: o.config.region || 'us-east-1',
-    credentials: { accessKeyId: o.config.access_key_id ?? '', secretAccessKey: o.config.secret_access_key ?? '' },
-    forcePathStyle: true,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
+    accessKeyId: o.config.access_key_id ?? '',
+    secretAccessKey: o.config.secret_access_key ?? '',
     maxAttempts: 2,
-    requestHandler: { httpAgent: agents.http, httpsAgent: agents.https, connectionTimeout: 10_000, requestTimeout: 60_000 },
   });
   try {
     const keys: string[] = [];

@@ -15,6 +15,7 @@
 // bucket of the secret its platform spec injects as env, at $S3_KEY); any other function succeeds
 // and writes its declared output artifacts as small text files.
 import { HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { podS3Client } from '../workbench/pod-s3';
 import { randomUUID } from 'node:crypto';
 import type { TwinClient } from '../../api/client';
 import type { KObject } from '../../api/types';
@@ -531,15 +532,12 @@ export class PipelineBackend {
 
   private s3(config: { endpoint: string; region: string; accessKeyId: string; secretAccessKey: string; ca: string[] }): S3Client {
     const agents = this.deps.network.agents(this.deps.namespace, { ca: config.ca, rejectUnauthorized: true });
-    return new S3Client({
+    return podS3Client(agents, {
       endpoint: config.endpoint,
       region: config.region || 'us-east-1',
-      credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
-      forcePathStyle: true,
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
+      accessKeyId: config.accessKeyId,
+      secretAccessKey: config.secretAccessKey,
       maxAttempts: 2,
-      requestHandler: { httpAgent: agents.http, httpsAgent: agents.https, connectionTimeout: 10_000, requestTimeout: 60_000 },
     });
   }
 

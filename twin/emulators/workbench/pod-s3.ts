@@ -12,6 +12,33 @@ import type { PodFilesystem } from '../volumes';
 // The twin runs on Node 20: keep the SDK's notice about later Node versions out of its log.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+/** What a pod's S3 client is given: the data connection's endpoint (scheme and host), region and keys. */
+export interface PodS3Config {
+  endpoint: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** botocore's retries for the caller's mode (legacy: 3 attempts for boto3 in a notebook). */
+  maxAttempts: number;
+}
+
+/**
+ * An S3 client as the libraries in a pod make it (boto3, the storage initializer, the KFP launcher):
+ * Signature V4, path-style addressing, checksums only where required, through the pod's agents.
+ */
+export function podS3Client(agents: { http: unknown; https: unknown }, c: PodS3Config): S3Client {
+  return new S3Client({
+    endpoint: c.endpoint,
+    region: c.region,
+    credentials: { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey },
+    forcePathStyle: true,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    maxAttempts: c.maxAttempts,
+    requestHandler: { httpAgent: agents.http, httpsAgent: agents.https, connectionTimeout: 10_000, requestTimeout: 60_000 },
+  });
+}
+
 /** A botocore exception, named and worded as Python prints it. */
 export class BotocoreError extends Error {
   constructor(
@@ -63,15 +90,12 @@ export class PodBucket {
       }
     }
     const agents = o.network.agents(o.namespace, { ca, rejectUnauthorized: true });
-    const client = new S3Client({
+    const client = podS3Client(agents, {
       endpoint: `${url.protocol}//${url.host}`,
       region: o.region,
-      credentials: { accessKeyId: o.accessKeyId, secretAccessKey: o.secretAccessKey },
-      forcePathStyle: true,
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
+      accessKeyId: o.accessKeyId,
+      secretAccessKey: o.secretAccessKey,
       maxAttempts: 3,
-      requestHandler: { httpAgent: agents.http, httpsAgent: agents.https, connectionTimeout: 10_000, requestTimeout: 60_000 },
     });
     return new PodBucket(bucket, o.endpoint, client);
   }
