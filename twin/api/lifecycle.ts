@@ -130,7 +130,7 @@ export class ClusterLifecycle {
     const out: { rt: ResourceType; obj: KObject }[] = [];
     for (const rt of this.api.registry.all()) {
       if (rt.virtual) continue;
-      for (const obj of this.api.store.peek(resourceKey(rt))) out.push({ rt, obj }); // read only: no copies
+      for (const obj of this.api.store.select(resourceKey(rt))) out.push({ rt, obj }); // read only: no copies
     }
     return out;
   }

@@ -43,18 +43,13 @@ export class Store {
     return selectCopies(this.bucket(resource), namespace, keep);
   }
 
-  /** The stored objects list() would copy, themselves: for a reader that changes nothing (see peek). */
+  /**
+   * The stored objects list() would copy, themselves, in key order: for a reader that changes
+   * nothing (the garbage collector's sweep, an HTTP list). A stored object is never changed in place
+   * (a write stores a new one), so what this returns stays as it was read.
+   */
   select(resource: string, namespace?: string, keep?: (o: KObject) => boolean): readonly KObject[] {
     return selectCopies(this.bucket(resource), namespace, keep, false);
-  }
-
-  /**
-   * The stored objects of a resource themselves, in key order: no copies, for a reader that changes
-   * nothing (the garbage collector's sweep over every object). A stored object is never changed in
-   * place (a write stores a new one), so what this returns stays as it was read.
-   */
-  peek(resource: string): readonly KObject[] {
-    return [...this.bucket(resource)].sort(([a], [b]) => byteOrder(a, b)).map(([, o]) => o);
   }
 
   /** Writes an object (create or replace), stamping a new resourceVersion. Returns the stored copy. */
