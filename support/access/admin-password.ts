@@ -2,7 +2,6 @@
 // or on the twin one generated once and kept in RHOAI_WORK_DIR (session.adminPassword). A real
 // cluster without the variable is a clear error. The password is registered with the redactor.
 import { createHash, randomBytes } from 'node:crypto';
-import { session } from '../core/session';
 import type { RhoaiWorld } from '../core/world';
 import { verifies } from './htpasswd';
 
@@ -19,7 +18,7 @@ export interface AdminCredentials {
 }
 
 export async function adminCredentials(world: RhoaiWorld): Promise<AdminCredentials> {
-  const password = world.secret(await session.adminPassword(), 'admin password');
+  const password = world.secret(await world.adminPassword(), 'admin password');
   return { user: world.settings.adminUser, password };
 }
 

@@ -4,7 +4,6 @@
 import { expect } from 'chai';
 import { expectOk } from '../core/expect';
 import type { User } from '@kubernetes/client-node';
-import { session } from '../core/session';
 import type { RhoaiWorld } from '../core/world';
 import { whoami } from './token-client';
 
@@ -31,7 +30,7 @@ export function credentialKind(user: User | null | undefined): string {
 }
 
 export async function recordCurrentLogin(world: RhoaiWorld): Promise<void> {
-  const target = await session.target();
+  const target = await world.target();
   const credential = credentialKind(target.kubeConfig.getCurrentUser());
   world.facts.currentLogin = { context: target.context, server: target.server, credential, kubeconfig: target.kubeconfigFiles };
   world.report.text(

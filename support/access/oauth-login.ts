@@ -9,7 +9,6 @@ import axios, { type AxiosResponse } from 'axios';
 import type * as https from 'node:https';
 import { withRetry, type RetryPolicy } from '../core/cluster/retry';
 import { routeHttpsAgent, routeTrust, type RouteTrust } from '../core/http/route-trust';
-import { session } from '../core/session';
 import type { RhoaiWorld } from '../core/world';
 
 export const CHALLENGING_CLIENT = 'openshift-challenging-client';
@@ -57,7 +56,7 @@ export async function oauthServer(world: RhoaiWorld): Promise<OAuthServerInfo> {
 /** `oc login -u user -p password`: the challenge, then the credentials. Throws only when the OAuth server cannot be reached or trusted. */
 export async function challengingLogin(world: RhoaiWorld, user: string, password: string): Promise<LoginAttempt> {
   const server = await oauthServer(world);
-  const target = await session.target();
+  const target = await world.target();
   const trust = await routeTrust(world.cluster);
   const agent = routeHttpsAgent(trust, target.resolve);
   try {

@@ -3,7 +3,6 @@
 // what `oc login --token=... --server=...` gives a person.
 import { KubeConfig } from '@kubernetes/client-node';
 import { ClusterClient, ClusterConnection } from '../core/cluster';
-import { session } from '../core/session';
 import type { RhoaiWorld } from '../core/world';
 import { defaultWaitMs } from '../rhoai/names';
 
@@ -14,7 +13,7 @@ export async function withTokenClient<T>(
   token: string,
   fn: (client: ClusterClient) => Promise<T>,
 ): Promise<T> {
-  const target = await session.target();
+  const target = await world.target();
   const cluster = target.kubeConfig.getCurrentCluster();
   if (!cluster) throw new Error(`the kubeconfig context ${target.context} has no cluster`);
   const kubeConfig = new KubeConfig();

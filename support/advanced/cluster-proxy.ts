@@ -14,7 +14,6 @@ import { expectOk } from '../core/expect';
 import type { KObject, ObjectRef } from '../core/cluster';
 import { waitForListExplained, waitForObjectExplained } from '../core/cluster/explained-wait';
 import { fingerprints, type CustomCa } from '../install/ca-bundle';
-import { session } from '../core/session';
 import type { RhoaiWorld } from '../core/world';
 
 const PROXY: ObjectRef = { apiVersion: 'config.openshift.io/v1', kind: 'Proxy', name: 'cluster' };
@@ -40,7 +39,7 @@ export async function proxyNotApplicable(world: RhoaiWorld): Promise<string | un
   );
   if ((live.spec?.httpsProxy || live.spec?.httpProxy) && !owned)
     return `not applicable: the cluster already has a cluster-wide proxy (${live.spec.httpsProxy || live.spec.httpProxy}) that this run did not set; replacing it would cut the cluster off, so ADV-08 is left to that proxy's owner`;
-  const target = await session.target();
+  const target = await world.target();
   if (!world.settings.clusterProxy && target.kind !== 'twin')
     return 'not applicable: RHOAI_CLUSTER_PROXY is not set — on a real cluster ADV-08 needs a proxy the nodes can reach (a made-up one would cut the cluster off from its registries)';
   return undefined;

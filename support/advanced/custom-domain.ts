@@ -31,7 +31,6 @@ import { joinMesh } from '../install/mesh';
 import { checkOpenSsl, runOpenSsl, signedWithSanArgs, x509RequestArgs } from '../gateway/openssl';
 import { certificatesOf, describeCertificate, distinguishedName, keyMatchesCertificate } from '../gateway/x509';
 import { matchResolveRule } from '../core/http/resolve-rules';
-import { session } from '../core/session';
 import type { RhoaiWorld } from '../core/world';
 
 export const WILDCARD_SECRET = 'custom-domain-wildcard-certs';
@@ -206,8 +205,8 @@ export async function routeHost(world: World, name: string, host: string): Promi
 }
 
 /** What the TLS endpoint for `host` presents: verified against `rootPem` alone, or why not. */
-async function handshake(host: string, rootPem: string): Promise<{ chain: X509Certificate[]; error?: string; to: string }> {
-  const rules = (await session.target()).resolve;
+async function handshake(world: World, host: string, rootPem: string): Promise<{ chain: X509Certificate[]; error?: string; to: string }> {
+  const rules = (await world.target()).resolve;
   const rule = matchResolveRule(rules, host);
   const to = rule ? { host: rule.address, port: rule.port } : { host, port: 443 };
   const where = `${to.host}:${to.port}${rule ? ` (RHOAI_RESOLVE ${rule.pattern})` : ''}`;
@@ -237,7 +236,7 @@ async function handshake(host: string, rootPem: string): Promise<{ chain: X509Ce
 async function assertPresented(world: World, host: string, expected: X509Certificate, what: string): Promise<void> {
   const m = await customDomainMaterial(world);
   const seen = await withRetry(async () => {
-    const got = await handshake(host, m.root.certPem);
+    const got = await handshake(world, host, m.root.certPem);
     const [presented] = got.chain;
     let problem: string | undefined;
     if (!presented) problem = `the gateway presented no certificate for ${host} at ${got.to} (${got.error ?? 'no certificate'})`;

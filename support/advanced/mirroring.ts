@@ -14,7 +14,6 @@ import { expect } from 'chai';
 import { expectOk } from '../core/expect';
 import type { KObject, ObjectRef } from '../core/cluster';
 import { waitForObjectExplained } from '../core/cluster/explained-wait';
-import { session } from '../core/session';
 import type { RhoaiWorld } from '../core/world';
 
 const MC_API = 'machineconfiguration.openshift.io/v1';
@@ -42,7 +41,7 @@ const setRef = (kind: MirrorPlan['kind']): ObjectRef =>
 
 export async function mirrorNotApplicable(world: RhoaiWorld): Promise<string | undefined> {
   if (world.settings.mirrorRegistry) return undefined;
-  const target = await session.target();
+  const target = await world.target();
   return target.kind === 'twin'
     ? undefined
     : 'not applicable: RHOAI_MIRROR_REGISTRY is not set — on a real cluster ADV-01 needs the mirror registry the images were mirrored to (oc-mirror); mirroring to a registry that does not hold them would break every pull';

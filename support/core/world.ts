@@ -7,6 +7,7 @@ import type { Settings } from './config';
 import { renderFixture, type FixtureVariables } from './fixtures';
 import { ReportAttachments, type AttachOptions } from './report/attachments';
 import { session } from './session';
+import type { Target } from './target/connect';
 import { defaultWaitMs } from '../rhoai/names';
 
 export type Cleanup = () => Promise<unknown>;
@@ -53,6 +54,24 @@ export class RhoaiWorld extends World {
         for (const value of values) session.redactor.addSecret(value, 'Secret value read from the cluster');
       },
     });
+  }
+
+  /**
+   * The run's target (a cluster, or the twin this process started), connected on first use: its
+   * connection, kubeconfig and host resolution. Domain modules reach the run through the World.
+   */
+  target(): Promise<Target> {
+    return session.target();
+  }
+
+  /** The admin user's password: RHOAI_ADMIN_PASSWORD, or on the twin the one kept in RHOAI_WORK_DIR. */
+  adminPassword(): Promise<string> {
+    return session.adminPassword();
+  }
+
+  /** Text with every secret this run knows of redacted (for what the report attaches outside attach(), e.g. a trace). */
+  redact(text: string): string {
+    return session.redactor.redactText(text);
   }
 
   /** Registers a secret (a generated key, an S3 secret key, a token) with the redactor; returns it. */

@@ -20,7 +20,6 @@ import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { playwright } from './playwright';
 import { matchResolveRule, type ResolveRule } from '../core/http/resolve-rules';
 import { routeTrust } from '../core/http/route-trust';
-import { session } from '../core/session';
 import type { RhoaiWorld } from '../core/world';
 import { redactZip } from './trace-redaction';
 
@@ -62,7 +61,7 @@ class BrowserHost {
   }
 
   private async launch(world: RhoaiWorld, hosts: string[]): Promise<Browser> {
-    const target = await session.target();
+    const target = await world.target();
     const trust = await routeTrust(world.cluster);
     const pins = new Set<string>();
     const bundle = trust.ca.length > rootCertificates.length ? trust.ca[trust.ca.length - 1]! : '';
@@ -178,7 +177,7 @@ export async function finishScenarioBrowser(world: RhoaiWorld, failed: boolean):
 
 async function attachTraces(world: RhoaiWorld, files: string[]): Promise<void> {
   for (const [i, file] of files.entries()) {
-    const redacted = redactZip(fs.readFileSync(file), (text) => session.redactor.redactText(text));
+    const redacted = redactZip(fs.readFileSync(file), (text) => world.redact(text));
     await world.attach(redacted, { mediaType: 'application/zip', fileName: `playwright-trace-${i + 1}.zip` });
   }
 }

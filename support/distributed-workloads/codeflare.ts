@@ -16,7 +16,6 @@ import * as yaml from 'js-yaml';
 import { ClusterConnection, WaitTimeoutError, type KObject, type ObjectRef } from '../core/cluster';
 import type { IngressDomainExpectation } from '../core/config/settings-distributed-workloads';
 import { readAppsDomain } from '../gateway/apps-domain';
-import { session } from '../core/session';
 import type { RhoaiWorld } from '../core/world';
 import { assertDistributedWorkloadsManaged, componentOf, waitForComponentCrds } from './components';
 import { applicationsNamespace } from '../rhoai/names';
@@ -202,7 +201,7 @@ export async function assertTokenReachesApis(world: RhoaiWorld, namespace: strin
   const token = answer.status?.token;
   expectOk(token, `the TokenRequest for ${namespace}/default returned no token`);
   world.secret(token, 'service account token');
-  const base = (await session.connection()).kubeConfig;
+  const base = (await world.target()).kubeConfig;
   const cluster = base.getCurrentCluster();
   expectOk(cluster, 'the kubeconfig has no current cluster');
   const kc = new KubeConfig();

@@ -11,7 +11,6 @@ import { X509Certificate } from 'node:crypto';
 import * as tls from 'node:tls';
 import type { KObject } from '../core/cluster';
 import { matchResolveRule } from '../core/http/resolve-rules';
-import { session } from '../core/session';
 import type { RhoaiWorld } from '../core/world';
 import { rayClusterRef } from './ray';
 
@@ -35,8 +34,8 @@ export function missingMtls(rc: KObject): string[] {
 }
 
 /** The certificate a TLS client meets on a route host (SNI = host), through RHOAI_RESOLVE when a rule applies. */
-async function peerCertificate(host: string): Promise<{ cert?: X509Certificate; error?: string }> {
-  const target = await session.target();
+async function peerCertificate(world: RhoaiWorld, host: string): Promise<{ cert?: X509Certificate; error?: string }> {
+  const target = await world.target();
   const rule = matchResolveRule(target.resolve, host);
   return new Promise((resolve) => {
     const socket = tls.connect({ host: rule?.address ?? host, port: rule?.port ?? 443, servername: host, rejectUnauthorized: false });
@@ -71,7 +70,7 @@ export async function assertMtlsByDefault(world: RhoaiWorld, name: string): Prom
     route!.spec?.tls?.termination,
     `Route rayclient-${name} terminates ${route!.spec?.tls?.termination}, not passthrough to Ray's own TLS`,
   ).to.equal('passthrough');
-  const { cert, error } = await peerCertificate(route!.spec.host);
+  const { cert, error } = await peerCertificate(world, route!.spec.host);
   world.report.text(
     'Ray client mTLS',
     [

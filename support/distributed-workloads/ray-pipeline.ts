@@ -12,7 +12,6 @@ import * as yaml from 'js-yaml';
 import { ensureTutorialPipelineServer, waitForRunEnd, withKfp } from '../pipelines';
 import { KfpApiError } from '../pipelines/kfp-client';
 import type { Run } from '../pipelines/kfp-types';
-import { session } from '../core/session';
 import type { RhoaiWorld } from '../core/world';
 import { RAY_IMAGE, rayClusterRef } from './ray';
 import { SQUARES_ANSWER, SQUARES_ENTRYPOINT } from './ray-scenarios';
@@ -37,7 +36,7 @@ export async function runRayPipeline(world: RhoaiWorld, cluster: string): Promis
   const namespace = world.settings.tutorialProject;
   await ensureProjectLocalQueue(world, namespace);
   world.onCleanup(`delete RayCluster ${namespace}/${cluster}`, () => world.cluster.delete(rayClusterRef(cluster, namespace)));
-  const server = (await session.target()).kubeConfig.getCurrentCluster()?.server;
+  const server = (await world.target()).kubeConfig.getCurrentCluster()?.server;
   expect(server, 'the harness kubeconfig names no API server').to.be.a('string');
   const token = await sdkUserToken(world, namespace);
   await world.applyFixture('distributed-workloads/sdk-token-secret', { name: LOGIN_SECRET, namespace, token });

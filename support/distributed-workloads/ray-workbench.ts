@@ -7,7 +7,6 @@
 import { expect } from 'chai';
 import { expectOk } from '../core/expect';
 import { readServiceAccountToken } from '../serving/token-auth';
-import { session } from '../core/session';
 import { ensureTutorialWorkbench } from '../tutorial/fraud-detection';
 import { assertSucceeded, execInWorkbench } from '../tutorial/workbench-checks';
 import { currentWorkbench } from '../tutorial/workbenches';
@@ -35,7 +34,7 @@ export async function loginFromWorkbenchTerminal(world: RhoaiWorld): Promise<voi
     ownerReferences: [],
   });
   const { token } = await readServiceAccountToken(world, ns, `${SA}-token`, SA, SA);
-  const server = (await session.target()).kubeConfig.getCurrentCluster()?.server;
+  const server = (await world.target()).kubeConfig.getCurrentCluster()?.server;
   expectOk(server, 'the harness kubeconfig names no API server');
   const login = await execInWorkbench(world, ['oc', 'login', `--token=${token}`, `--server=${server}`, '--insecure-skip-tls-verify=true']);
   assertSucceeded(login, 'logging in to the cluster from the workbench terminal');

@@ -11,7 +11,6 @@
 import { expectOk } from '../core/expect';
 import { WaitTimeoutError, type KObject, type ObjectRef } from '../core/cluster';
 import { routeTrust } from '../core/http/route-trust';
-import { session } from '../core/session';
 import type { RhoaiWorld } from '../core/world';
 import { KUEUE_API, localQueueRef } from './kueue';
 import { RayJobsClient, TERMINAL_STATUSES, type RayJobDetails, type RayJobStatus } from './ray-jobs-client';
@@ -200,7 +199,7 @@ export async function dashboardUrl(world: RhoaiWorld, name: string, namespace: s
 
 export async function rayJobsClient(world: RhoaiWorld, name: string, namespace: string, token: string | undefined): Promise<RayJobsClient> {
   const url = await dashboardUrl(world, name, namespace);
-  const target = await session.target();
+  const target = await world.target();
   const client = new RayJobsClient(url, token, await routeTrust(world.cluster), target.resolve);
   world.onCleanup(`close the Ray jobs client of ${name}`, async () => client.close());
   return client;

@@ -11,7 +11,6 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import type { KObject } from '../core/cluster';
 import { fixturePath, renderTemplate } from '../core/fixtures';
-import { session } from '../core/session';
 import { ensureTutorialWorkbench, tutorialWorkbenchRequest } from '../tutorial/fraud-detection';
 import { execInWorkbench } from '../tutorial/workbench-checks';
 import { createWorkbench, currentWorkbench, waitForWorkbenchRunning, type WorkbenchFacts } from '../tutorial/workbenches';
@@ -64,7 +63,7 @@ export async function sdkUserToken(world: RhoaiWorld, namespace: string): Promis
 }
 
 async function fixtureVariables(world: RhoaiWorld, namespace: string, cluster: string): Promise<Record<string, string>> {
-  const server = (await session.target()).kubeConfig.getCurrentCluster()?.server;
+  const server = (await world.target()).kubeConfig.getCurrentCluster()?.server;
   expect(server, 'the harness kubeconfig names no API server').to.be.a('string');
   return {
     token: await sdkUserToken(world, namespace),

@@ -16,7 +16,6 @@ import type { KObject, ObjectRef } from '../core/cluster';
 import { withRetry, type RetryPolicy } from '../core/cluster/retry';
 import { resolvingHttpsAgent } from '../core/http/agent';
 import { matchResolveRule, type ResolveRule } from '../core/http/resolve-rules';
-import { session } from '../core/session';
 import type { RhoaiWorld } from '../core/world';
 import { TLS_SECRET, wildcardMaterial } from './certificates';
 import { INGRESS_GATEWAY, MESH_NAMESPACE } from './gateways';
@@ -35,7 +34,7 @@ declare module '../core/world' {
   }
 }
 
-type World = Pick<RhoaiWorld, 'cluster' | 'report' | 'applyFixture' | 'settings' | 'facts' | 'secret'>;
+type World = Pick<RhoaiWorld, 'cluster' | 'report' | 'applyFixture' | 'settings' | 'facts' | 'secret' | 'target'>;
 
 const routeRef = (name: string): ObjectRef => ({ apiVersion: 'route.openshift.io/v1', kind: 'Route', name, namespace: MESH_NAMESPACE });
 
@@ -78,8 +77,8 @@ function peerChain(socket: tls.TLSSocket): X509Certificate[] {
 }
 
 /** RHOAI_RESOLVE as the target has it: the setting plus, on the twin, its ingress. */
-async function resolveRules(): Promise<readonly ResolveRule[]> {
-  return (await session.target()).resolve;
+async function resolveRules(world: World): Promise<readonly ResolveRule[]> {
+  return (await world.target()).resolve;
 }
 
 function where(rules: readonly ResolveRule[], host: string): { address: string; port: number; text: string } {
@@ -194,7 +193,7 @@ export async function assertGatewayHandshake(world: World): Promise<void> {
   const { certPem, rootPem, facts } = await wildcardMaterial(world);
   const [root] = certificatesOf(rootPem);
   const [wildcard] = certificatesOf(certPem);
-  const rules = await resolveRules();
+  const rules = await resolveRules(world);
   const to = where(rules, host);
   const answer = await withRetry(async () => {
     try {

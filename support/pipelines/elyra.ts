@@ -22,7 +22,6 @@ import type { KObject } from '../core/cluster';
 import { resolvingHttpsAgent } from '../core/http/agent';
 import { FIXTURES_DIR } from '../core/paths';
 import { withS3 } from '../s3';
-import { session } from '../core/session';
 import {
   cloneDirectory,
   ensureTutorialProject,
@@ -353,7 +352,7 @@ export async function inspectElyraRun(world: RhoaiWorld): Promise<void> {
 export async function assertSelfSignedRoute(world: RhoaiWorld): Promise<void> {
   const server = currentPipelineServer(world);
   const host = new URL(server.url).hostname;
-  const target = await session.target();
+  const target = await world.target();
   const agent = resolvingHttpsAgent(target.resolve, { ca: [...tls.rootCertificates], keepAlive: false });
   const verdict = await new Promise<string>((resolve) => {
     const req = https.request(`${server.url}/apis/v2beta1/healthz`, { agent, method: 'GET' }, (res) => (res.resume(), resolve('trusted')));

@@ -14,7 +14,6 @@ import type { KObject, ObjectRef } from '../core/cluster';
 import { waitForObjectExplained } from '../core/cluster/explained-wait';
 import { routeHttpsAgent, routeTrust } from '../core/http/route-trust';
 import { dataConnection } from '../s3';
-import { session } from '../core/session';
 import { readServiceAccountToken } from '../serving/token-auth';
 import { dataConnectionSecretName } from '../tutorial/names';
 import { dashboardOrigin } from '../tutorial/workbenches';
@@ -247,7 +246,7 @@ export async function serviceAccountToken(world: RhoaiWorld, namespace: string, 
 export async function withKfp<T>(world: RhoaiWorld, title: string, fn: (kfp: KfpClient) => Promise<T>, token?: string | null): Promise<T> {
   const server = currentPipelineServer(world);
   const bearer = token === null ? undefined : (token ?? (await serviceAccountToken(world, server.namespace, MEMBER)));
-  const target = await session.target();
+  const target = await world.target();
   const agent = routeHttpsAgent(await routeTrust(world.cluster), target.resolve, { keepAlive: false });
   const kfp = new KfpClient(server.url, bearer, agent);
   try {

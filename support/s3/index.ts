@@ -4,7 +4,6 @@
 // storage is kept in world.facts.s3.
 import { resolvingHttpAgent } from '../core/http/agent';
 import { routeHttpsAgent, routeTrust } from '../core/http/route-trust';
-import { session } from '../core/session';
 import type { RhoaiWorld } from '../core/world';
 import { describeConnection, fromDataConnection, fromSettings, type S3Connection } from './connection';
 import { deployMinio } from './minio';
@@ -49,7 +48,7 @@ export async function projectStorage(world: RhoaiWorld, namespace: string): Prom
  * ingress CA plus the system roots). Destroy it (store.destroy()) when done.
  */
 export async function s3Client(world: RhoaiWorld, connection: S3Connection): Promise<S3Store> {
-  const target = await session.target();
+  const target = await world.target();
   const trust = await routeTrust(world.cluster);
   world.secret(connection.secretAccessKey, 'S3 secret key');
   return new S3Store(connection, {

@@ -14,7 +14,6 @@ import type * as https from 'node:https';
 import axios, { type AxiosResponse } from 'axios';
 import { resolvingHttpsAgent } from '../core/http/agent';
 import { routeTrust } from '../core/http/route-trust';
-import { session } from '../core/session';
 import type { RhoaiWorld } from '../core/world';
 import { DSCI_API } from '../rhoai/names';
 
@@ -87,7 +86,7 @@ export class InferenceClient {
 
   static async create(world: RhoaiWorld, options: InferenceClientOptions = {}): Promise<InferenceClient> {
     if (options.token) world.secret(options.token, options.tokenLabel ?? 'inference token');
-    const target = await session.target();
+    const target = await world.target();
     const trust = await inferenceTrust(world);
     return new InferenceClient(world, resolvingHttpsAgent(target.resolve, { ca: trust.ca, keepAlive: false }), options);
   }

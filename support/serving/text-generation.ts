@@ -4,7 +4,6 @@
 // continuation the model defines.
 import { expect } from 'chai';
 import { InferenceClient } from './inference';
-import { session } from '../core/session';
 import { withS3 } from '../s3';
 import type { RhoaiWorld } from '../core/world';
 import { externalEndpoint } from './endpoints';
@@ -24,7 +23,7 @@ export async function tinyModelNotApplicable(world: RhoaiWorld): Promise<string 
   if (mode === 'run') return undefined;
   if (mode === 'skip')
     return 'not applicable: RHOAI_TINY_MODEL=skip — the tiny text-generation model (CMP-07 with Caikit TGIS and TGIS Standalone) is left out of this run';
-  const target = await session.target();
+  const target = await world.target();
   if (target.kind === 'twin') return undefined;
   return "not applicable on a cluster: the tiny text-generation model of CMP-07 is in a format only the twin's Caikit and TGIS runtimes load (a character bigram table); the real Caikit and TGIS images do not load it, so this scenario is skipped, not passed (RHOAI_TINY_MODEL=auto; set RHOAI_TINY_MODEL=run for a twin served standalone)";
 }

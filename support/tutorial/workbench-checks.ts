@@ -10,7 +10,6 @@ import { runInPod, type ExecOptions, type ExecResult } from '../core/exec';
 import { notApplicable } from '../core/not-applicable';
 import { routeHttpsAgent, routeTrust } from '../core/http/route-trust';
 import { waitForAdmittedRoute } from '../s3';
-import { session } from '../core/session';
 import type { RhoaiWorld } from '../core/world';
 import { dataConnectionSecretName } from './names';
 import { currentWorkbench, notebookSize, workbenchPod, NOTEBOOK_API } from './workbenches';
@@ -268,7 +267,7 @@ export async function assertRouteBehindOAuth(world: RhoaiWorld): Promise<void> {
     `the workbench's Route ${w.name} terminates ${route.spec?.tls?.termination}, not reencrypt to the OAuth proxy`,
   ).to.equal('reencrypt');
   const url = `https://${route.spec.host}/notebook/${w.namespace}/${w.name}/api`;
-  const target = await session.target();
+  const target = await world.target();
   const agent = routeHttpsAgent(await routeTrust(world.cluster), target.resolve, { keepAlive: false });
   const answer = await new Promise<{ status: number; location?: string }>((resolve, reject) => {
     https

@@ -105,6 +105,20 @@ describe('the layout', () => {
     expect(reaches, 'imports from support/core/ of modules outside it').to.deep.equal([]);
   });
 
+  // The session is the run's process-wide infrastructure (settings, redactor, target). A scenario's
+  // code reaches it through its World (world.target(), world.adminPassword(), world.redact()); only
+  // the core and these run-level hooks, which run with no World, import it.
+  test('domain modules reach the session through the World only', () => {
+    const RUN_LEVEL: Record<string, string> = {
+      'support/install/pinned-catalog.ts': "a BeforeAll: the catalog's pins are checked before the first scenario",
+      'support/tutorial/run-scope.ts': "session.beforeStop: the run's tutorial projects are deleted after the last scenario",
+    };
+    const reaching = [...graph]
+      .filter(([f, targets]) => !f.startsWith('support/core/') && !(f in RUN_LEVEL) && targets.includes('support/core/session.ts'))
+      .map(([f]) => f);
+    expect(reaching, 'modules outside support/core/ that import the session instead of using their World').to.deep.equal([]);
+  });
+
   test('the harness and the twin meet only at the wire', () => {
     const crossing = [...graph].flatMap(([f, targets]) =>
       targets.filter((t) => (f.startsWith('twin/') ? !t.startsWith('twin/') : t.startsWith('twin/'))).map((t) => `${f} → ${t}`),

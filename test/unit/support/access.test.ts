@@ -9,9 +9,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { rootCertificates } from 'node:tls';
 
-// adminCredentials() reads the password through the session's settings: give it one before loading.
+// adminCredentials() asks the World for the password (fakeWorld answers this one).
 const PASSWORD = 'unit-test-password-1';
-process.env.RHOAI_ADMIN_PASSWORD = PASSWORD;
 
 import { wrongPassword } from '../../../support/access/admin-password';
 import { bindingName } from '../../../support/access/cluster-admin';
@@ -70,6 +69,7 @@ function fakeWorld(workDir: string): RhoaiWorld & { reported: string[] } {
     reported,
     report: { text: (_name: string, text: string) => reported.push(text) },
     secret: <T extends string>(v: T) => v,
+    adminPassword: () => Promise.resolve(PASSWORD),
   } as unknown as RhoaiWorld & { reported: string[] };
 }
 
