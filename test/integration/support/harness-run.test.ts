@@ -21,12 +21,11 @@ Feature: secrets never reach a report
 `;
 
 const LEAK_STEPS = `import { When } from '@cucumber/cucumber';
-import { session } from '../support/core/session';
 import type { RhoaiWorld } from '../support/core/world';
 
 When('a step handles the admin password and the cluster token', async function (this: RhoaiWorld) {
-  const password = await session.adminPassword();
-  const token = (await session.target()).kubeConfig.getCurrentUser()!.token!;
+  const password = await this.adminPassword();
+  const token = (await this.target()).kubeConfig.getCurrentUser()!.token!;
   await this.cluster.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'htpass-secret', namespace: 'leaky' }, stringData: { htpasswd: 'admin:' + password } });
   console.log('logging in with', password, 'and', token);
   this.attach('password=' + password + ' token=' + token, 'text/plain');

@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { forgetProcessCache, memoizedTraining } from '../../../twin/emulators/ml/training-cache';
-import { generateCardTransactions } from '../../../twin/emulators/ml/synthetic-card-data';
-import { trainFraudModel } from '../../../twin/emulators/ml/train';
+import { generateCardTransactions, toCardCsv } from '../../../twin/emulators/ml/synthetic-card-data';
+import { rowsDigest, trainFraudModel } from '../../../twin/emulators/ml/train';
+import { csvDigest, runTutorialTraining } from '../../../twin/emulators/ml/tutorial';
 
 describe('the training cache', () => {
   it('answers the same rows and options with the same model, from the process and from the directory', () => {
@@ -24,7 +25,7 @@ describe('the training cache', () => {
       // Another twin of the machine, which has only the directory: its decoded copy is the training itself.
       forgetProcessCache();
       let trained = 0;
-      const fromDisk = memoizedTraining(rows, { epochs: 2 }, () => {
+      const fromDisk = memoizedTraining(rowsDigest(rows), { epochs: 2 }, () => {
         trained++;
         return trainFraudModel(rows, { epochs: 2 });
       });
@@ -36,6 +37,34 @@ describe('the training cache', () => {
       assert.ok(fromDisk.network.layers[0]!.kernel instanceof Float32Array, 'typed arrays did not survive the cache');
       const other = trainFraudModel(rows, { epochs: 3 });
       assert.equal(other.history.length, 3, 'other options were answered from the cache');
+    } finally {
+      if (before === undefined) delete process.env.RHOAI_TWIN_TRAINING_CACHE;
+      else process.env.RHOAI_TWIN_TRAINING_CACHE = before;
+    }
+  });
+
+  it("answers the notebook's training by the CSV's text, unparsed, with what training the parsed rows gives", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rhoai-training-cache-'));
+    const before = process.env.RHOAI_TWIN_TRAINING_CACHE;
+    process.env.RHOAI_TWIN_TRAINING_CACHE = dir;
+    try {
+      const rows = generateCardTransactions({ rows: 600, seed: 11 });
+      const csv = toCardCsv(rows);
+      const first = runTutorialTraining(csv, { epochs: 2 });
+      const written = readdirSync(dir).length;
+      forgetProcessCache();
+      let trained = 0;
+      const fromDisk = memoizedTraining(csvDigest(csv), { epochs: 2 }, () => {
+        trained++;
+        return trainFraudModel(rows, { epochs: 2 });
+      });
+      assert.equal(trained, 0, 'the directory did not answer by the CSV text');
+      assert.deepEqual({ ...fromDisk, trainingMillis: 0 }, { ...first.result, trainingMillis: 0 });
+      runTutorialTraining(csv, { epochs: 2 });
+      assert.equal(readdirSync(dir).length, written, 'the same CSV was trained on again');
+      const changed = runTutorialTraining(csv.replace(/\n[^\n]*\n$/, '\n'), { epochs: 2 });
+      assert.ok(readdirSync(dir).length > written, 'a different CSV was answered from the cache');
+      assert.notEqual(changed.result.split.train + changed.result.split.test, first.result.split.train + first.result.split.test);
     } finally {
       if (before === undefined) delete process.env.RHOAI_TWIN_TRAINING_CACHE;
       else process.env.RHOAI_TWIN_TRAINING_CACHE = before;

@@ -3,9 +3,10 @@
 // one test run — the notebook, each Elyra and kfp pipeline run, each scheduled run, and again in
 // every twin a run starts — so a result is kept, in the process and in a directory shared by the
 // twins of one machine (RHOAI_TWIN_TRAINING_CACHE, default <tmp>/rhoai-twin-training-<uid>; `off`:
-// the process only), under a key made of the rows, the options and the trainer's own source files,
-// so that a change to the trainer is never answered from an older cache. What a caller gets is a
-// copy: nothing it changes reaches the cache.
+// the process only), under a key made of the data (a digest the caller makes: of the CSV's text
+// before it is parsed, or of the rows' values), the options and the trainer's own source files, so
+// that a change to the trainer or the CSV reader is never answered from an older cache. What a
+// caller gets is a copy: nothing it changes reaches the cache.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +20,7 @@ let trainerVersion: string | undefined;
 function trainer(): string {
   trainerVersion ??= createHash('sha256')
     .update(
-      ['train.ts', 'network.ts', 'scaler.ts', 'random.ts', 'training-cache.ts']
+      ['train.ts', 'network.ts', 'scaler.ts', 'random.ts', 'synthetic-card-data.ts', 'training-cache.ts']
         .map((f) => readFileSync(join(__dirname, f), 'utf8'))
         .join('\0'),
     )
@@ -49,9 +50,17 @@ function decode(_key: string, value: unknown): unknown {
   return value;
 }
 
-/** The result of train(), computed once per (rows, options, trainer) on this machine. */
-export function memoizedTraining<R>(rows: unknown, options: unknown, train: () => R): R {
-  const key = createHash('sha256').update(trainer()).update(JSON.stringify(options)).update(JSON.stringify(rows)).digest('hex');
+/** A digest of training data: the bytes given (a CSV's text, the rows' values as a Float64Array). */
+export function dataDigest(kind: string, data: string | Float64Array): string {
+  const hash = createHash('sha256').update(kind).update('\0');
+  return (typeof data === 'string' ? hash.update(data) : hash.update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength))).digest(
+    'hex',
+  );
+}
+
+/** The result of train(), computed once per (data digest, options, trainer) on this machine. */
+export function memoizedTraining<R>(data: string, options: unknown, train: () => R): R {
+  const key = createHash('sha256').update(trainer()).update(JSON.stringify(options)).update(data).digest('hex');
   let result = inProcess.get(key) as R | undefined;
   const dir = cacheDir();
   const file = dir && join(dir, `${key}.json`);

@@ -6,6 +6,7 @@ import { writeOnnxModel, type OnnxWriteOptions } from './onnx-model';
 import { SCALER_JSON_PATH, scalerToJson } from './scaler';
 import { CARD_DATA_PATH, parseCardCsv } from './synthetic-card-data';
 import { MODEL_ONNX_PATH, TUTORIAL_TRANSACTIONS, type TrainOptions, type TrainingResult, predictFraud, trainFraudModel } from './train';
+import { dataDigest, memoizedTraining } from './training-cache';
 
 export interface TutorialTrainingOutput {
   /** The files to write, by path relative to the repository root. */
@@ -43,13 +44,21 @@ export function trainingLog(result: TrainingResult, batchSize = 32): string[] {
   return lines;
 }
 
+/** The training cache's key for a card_transdata.csv's text (before it is parsed). */
+export function csvDigest(csvText: string): string {
+  return dataDigest('card_transdata.csv', csvText);
+}
+
 /**
  * Trains on the text of data/card_transdata.csv and returns the notebook's files and output.
  * Throws a CardCsvError for a bad CSV and a RangeError for data it cannot learn from.
  */
 export function runTutorialTraining(csvText: string, options: TrainOptions & { onnx?: OnnxWriteOptions } = {}): TutorialTrainingOutput {
-  const rows = parseCardCsv(csvText, CARD_DATA_PATH);
-  const result = trainFraudModel(rows, options);
+  // Keyed by the file's text: a file trained on before is neither parsed nor trained on again.
+  const { onnx: _onnx, ...trainOptions } = options;
+  const result = memoizedTraining(csvDigest(csvText), trainOptions, () =>
+    trainFraudModel(parseCardCsv(csvText, CARD_DATA_PATH), trainOptions),
+  );
   return {
     files: {
       [MODEL_ONNX_PATH]: writeOnnxModel(result.network, options.onnx),
