@@ -1,6 +1,8 @@
 // Certificates of the twin: its own CA, the API server's serving certificate and the default
-// ingress (router) certificate for *.apps.<domain>. Keys come from node:crypto; node-forge signs.
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+// ingress (router) certificate for *.apps.<domain>. Keys come from node:crypto; node-forge builds
+// the certificate and node:crypto signs it (forge's own RSA, in JavaScript big integers, cost about
+// a third of a CPU-second a certificate: a twin signs several at start and one per Service).
+import { createPrivateKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,6 +82,24 @@ function keyFromPem(keyPem: string): KeyMaterial {
   return { privateKey: fkey, publicKey: forge.pki.setRsaPublicKey(fkey.n, fkey.e), keyPem };
 }
 
+const nativeKeys = new WeakMap<forge.pki.PrivateKey, KeyObject>();
+
+/** Signs the certificate with SHA-256 and RSA (PKCS #1 v1.5), as forge's cert.sign would, in native code. */
+function signCertificate(cert: forge.pki.Certificate, key: forge.pki.PrivateKey): void {
+  let native = nativeKeys.get(key);
+  if (!native) nativeKeys.set(key, (native = createPrivateKey(forge.pki.privateKeyToPem(key))));
+  const signer = native;
+  // forge's cert.sign sets the signature algorithm and the TBSCertificate, then asks the key to sign
+  // the digest: this key signs the TBSCertificate's DER itself.
+  const nativeSigner = {
+    sign: () => {
+      const tbs = forge.asn1.toDer((cert as unknown as { tbsCertificate: forge.asn1.Asn1 }).tbsCertificate).getBytes();
+      return sign('sha256', Buffer.from(tbs, 'binary'), signer).toString('binary');
+    },
+  };
+  cert.sign(nativeSigner as unknown as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
+}
+
 function baseCert(publicKey: forge.pki.PublicKey, cn: string, days: number): forge.pki.Certificate {
   const cert = forge.pki.createCertificate();
   cert.publicKey = publicKey;
@@ -102,7 +122,7 @@ export function createCa(cn: string, keyGroup?: string): KeyPair & { cert: forge
     { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
     { name: 'subjectKeyIdentifier' },
   ]);
-  cert.sign(privateKey as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
+  signCertificate(cert, privateKey);
   return { cert, key: privateKey, certPem: forge.pki.certificateToPem(cert), keyPem };
 }
 
@@ -126,6 +146,6 @@ export function createServingCert(
     { name: 'extKeyUsage', serverAuth: true },
     { name: 'subjectAltName', altNames: [...dnsNames.map((value) => ({ type: 2, value })), ...ips.map((ip) => ({ type: 7, ip }))] },
   ]);
-  cert.sign(ca.key as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
+  signCertificate(cert, ca.key);
   return { certPem: forge.pki.certificateToPem(cert), keyPem };
 }
