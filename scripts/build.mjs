@@ -6,7 +6,8 @@
 //   harness.cjs  support/ and step-definitions/, in the order Cucumber loads them (sorted paths)
 //   config.cjs   what cucumber.js evaluates before the run (settings, selection)
 //   twin.cjs     twin/cli.ts, the twin's command line
-// Packages stay outside (required from node_modules as usual). A module's __dirname and
+// Packages stay outside (required from node_modules as usual), but for the two whose loading cost
+// most, each made one minified file in vendor/ (see VENDORED). A module's __dirname and
 // __filename stay those of its source file, so fixtures, CRDs and the twin's bootstrap files are
 // found where they are. RHOAI_BUILD_DIR names such a directory to cucumber-js and to the embedded
 // twin; `npm test` builds one and sets it for its runs. Sources change, the build does not: build
@@ -44,6 +45,24 @@ const sourcePaths = {
   },
 };
 
+/**
+ * Packages each bundled, with everything they import, into one minified file vendor/<name>.cjs that
+ * the harness and twin bundles require instead. Measured, per process that loads it:
+ * @kubernetes/client-node 1.x is ECMAScript modules (hundreds of files, with openid-client and jose)
+ * that Node resolves and links one by one: ≈1.2 CPU-s, ≈0.5 as one file; @aws-sdk/client-s3 is
+ * some hundred CommonJS files. Every Cucumber process loads the first, every twin the second.
+ */
+const VENDORED = ['@kubernetes/client-node', '@aws-sdk/client-s3'];
+const vendorFile = (name) => `vendor/${name.replace(/^@/, '').replace(/\//g, '+')}.cjs`;
+
+const vendored = {
+  name: 'vendored',
+  setup(build) {
+    const names = new RegExp(`^(${VENDORED.map((n) => n.replace(/[/.]/g, '\\$&')).join('|')})$`);
+    build.onResolve({ filter: names }, (args) => ({ path: `./${vendorFile(args.path)}`, external: true }));
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -53,7 +72,7 @@ const common = {
   sourcemap: 'linked',
   logLevel: 'warning',
   banner: { js: 'const __rhoai_build_dir = __dirname;' },
-  plugins: [sourcePaths],
+  plugins: [vendored, sourcePaths],
 };
 
 export async function build(outdir = path.join(root, '.build')) {
@@ -61,6 +80,23 @@ export async function build(outdir = path.join(root, '.build')) {
   if (path.relative(root, outdir).startsWith('..') || path.isAbsolute(path.relative(root, outdir)))
     throw new Error(`the build directory ${outdir} must lie inside the project (${root}), where its packages are found`);
   fs.mkdirSync(outdir, { recursive: true });
+  for (const name of VENDORED)
+    await esbuild.build({
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      minify: true,
+      keepNames: true,
+      logLevel: 'warning',
+      stdin: {
+        contents: `module.exports = require(${JSON.stringify(name)});`,
+        resolveDir: root,
+        sourcefile: `${name}-entry.js`,
+        loader: 'js',
+      },
+      outfile: path.join(outdir, vendorFile(name)),
+    });
   // Cucumber requires support/**/*.ts and step-definitions/**/*.ts sorted by path: the entry does the same.
   const support = [...tsFiles('support'), ...tsFiles('step-definitions')].sort();
   const entry = support.map((f) => `require(${JSON.stringify(f)});`).join('\n');
@@ -86,7 +122,7 @@ export async function build(outdir = path.join(root, '.build')) {
 // Run, it builds (no top-level await: scripts/test.mjs, which imports this, is loaded by a test through tsx as CommonJS).
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   build(process.argv[2] ? path.resolve(process.argv[2]) : undefined).then(
-    (out) => console.log(`built ${path.relative(process.cwd(), out) || '.'}: harness.cjs, config.cjs, twin.cjs`),
+    (out) => console.log(`built ${path.relative(process.cwd(), out) || '.'}: harness.cjs, config.cjs, twin.cjs, vendor/`),
     (error) => {
       console.error(error.message);
       process.exit(1);
