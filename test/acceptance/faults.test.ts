@@ -28,7 +28,7 @@ const transient = FAULT_CATALOGUE.filter((f) => !f.caughtBy).map((f) => f.name);
 // Most of a fault's run is spent waiting for the wait that the fault makes time out, so runs overlap
 // well; FAULTS_CONCURRENCY tunes it. The bound of a wait is short (a healthy twin answers within a
 // second or two), longer where the tutorials train a model inside the run.
-const concurrency = Number(process.env.FAULTS_CONCURRENCY ?? 6);
+const concurrency = Number(process.env.FAULTS_CONCURRENCY ?? 8);
 const waitTimeout = (caughtBy: string) => (caughtInTutorial(caughtBy) ? '25' : '10');
 
 /**
