@@ -14,7 +14,7 @@ import type { FaultDefinition as Fault } from '../../twin/fault-definition';
 import { caughtInTutorial, runTagsFor, scenarioTags } from './fault-scope';
 import { assertNoSecrets, filesUnder, ROOT, runHarness, type HarnessRun } from './harness-run';
 import { hasPlatform, installedCluster, installerFeatures, runDirFrom, type InstallPoint } from './installed-cluster';
-import { auditEvents, successfulWrites } from './standalone-twin';
+import { auditEvents, startStandaloneTwin, successfulWrites } from './standalone-twin';
 
 // FAULTS_ONLY=a,b limits the run to some faults (while working on a controller); CI runs them all.
 const only = (process.env.FAULTS_ONLY ?? '').split(',').filter(Boolean);
@@ -49,38 +49,97 @@ const WITHOUT_A_FAULT: Record<string, string> = {
 /**
  * Faults whose effect is decided when an operator first creates something (a bootstrap object, a
  * ConfigMap or template written once at install): a twin restored from a snapshot taken after that
- * point would not have them, so their runs install from scratch. Measured: under a restore each of
- * these passed the scenarios that must catch it.
+ * point would not have them, so their runs start before the installer feature where it happens
+ * (`from`), or install from scratch when a tutorial scenario catches them. Measured: under a
+ * restore from later, each of these passed the scenarios that must catch it.
  */
-const FRESH_INSTALL: Record<string, string> = {
-  'codeflare-mtls-disabled': 'the CodeFlare operator writes codeflare-operator-config once, when the component is deployed',
-  'codeflare-ingress-domain-stale': 'the CodeFlare operator writes codeflare-operator-config once, when the component is deployed',
-  'codeflare-dashboard-oauth-disabled': 'the CodeFlare operator writes codeflare-operator-config once, when the component is deployed',
-  'dashboard-config-no-kserve-switch': 'the dashboard writes odh-dashboard-config once, when the component is deployed',
-  'dashboard-missing-tgis-template': 'the dashboard writes its serving runtime templates when the component is deployed',
-  'dashboard-runtime-disabled-earlier': 'the dashboard writes odh-dashboard-config once, when the component is deployed',
-  'dashboard-oauth-client-stale-redirect': "the operator's secret generator writes the OAuthClient once, when the dashboard is deployed",
-  'dashboard-segment-key-config-missing': 'the operator writes odh-segment-key-config once, when the DSCI is first reconciled',
-  'mesh-leftover-member-roll':
-    'the leftover istio-system must be there before the operator first reconciles the DSCI (which creates istio-system)',
+const COMPONENTS = 'features/10-install/02-components.feature';
+const OPERATOR = 'features/10-install/01-rhoai-operator.feature';
+const FRESH_INSTALL: Record<string, { from: string; why: string }> = {
+  'codeflare-mtls-disabled': {
+    from: COMPONENTS,
+    why: 'the CodeFlare operator writes codeflare-operator-config once, when the component is deployed',
+  },
+  'codeflare-ingress-domain-stale': {
+    from: COMPONENTS,
+    why: 'the CodeFlare operator writes codeflare-operator-config once, when the component is deployed',
+  },
+  'codeflare-dashboard-oauth-disabled': {
+    from: COMPONENTS,
+    why: 'the CodeFlare operator writes codeflare-operator-config once, when the component is deployed',
+  },
+  'dashboard-config-no-kserve-switch': {
+    from: COMPONENTS,
+    why: 'the dashboard writes odh-dashboard-config once, when the component is deployed',
+  },
+  'dashboard-missing-tgis-template': {
+    from: COMPONENTS,
+    why: 'the dashboard writes its serving runtime templates when the component is deployed',
+  },
+  'dashboard-runtime-disabled-earlier': {
+    from: COMPONENTS,
+    why: 'the dashboard writes odh-dashboard-config once, when the component is deployed',
+  },
+  'dashboard-oauth-client-stale-redirect': {
+    from: COMPONENTS,
+    why: "the operator's secret generator writes the OAuthClient once, when the dashboard is deployed",
+  },
+  'dashboard-segment-key-config-missing': {
+    from: OPERATOR,
+    why: 'the operator writes odh-segment-key-config once, when the DSCI is first reconciled',
+  },
+  'mesh-leftover-member-roll': {
+    from: OPERATOR,
+    why: 'the leftover istio-system must be there before the operator first reconciles the DSCI (which creates istio-system)',
+  },
 };
 
 /**
  * Where an installer fault's run starts: the point before the first installer feature with a
- * scenario that must catch it, when the cluster has the platform there (see hasPlatform); else
- * undefined (a fresh cluster, the whole installer).
+ * scenario that must catch it (or before the feature where its effect is decided, FRESH_INSTALL,
+ * when that comes first); undefined before the first feature (a fresh cluster, the whole installer).
  */
-async function startingPoint(caughtBy: string): Promise<InstallPoint | undefined> {
-  const expression = parseTagExpression(caughtBy);
+async function startingPoint(fault: Fault): Promise<InstallPoint | undefined> {
+  const expression = parseTagExpression(fault.caughtBy!);
   const features = installerFeatures();
-  const first = scenariosUnder(join(ROOT, 'features'))
-    .filter((s) => s.tags.includes('@install') && expression.evaluate(s.tags))
-    .map((s) => features.indexOf(relative(ROOT, s.uri)))
-    .filter((i) => i >= 0)
-    .sort((a, b) => a - b)[0];
-  if (first === undefined) return undefined;
-  const point = (await installedCluster()).points.find((p) => p.feature === features[first]);
-  return point && hasPlatform(point) ? point : undefined;
+  const first = Math.min(
+    ...scenariosUnder(join(ROOT, 'features'))
+      .filter((s) => s.tags.includes('@install') && expression.evaluate(s.tags))
+      .map((s) => features.indexOf(relative(ROOT, s.uri)))
+      .filter((i) => i >= 0),
+    fault.name in FRESH_INSTALL ? features.indexOf(FRESH_INSTALL[fault.name].from) : Infinity,
+  );
+  if (!Number.isFinite(first)) return undefined;
+  return (await installedCluster()).points.find((p) => p.feature === features[first]);
+}
+
+/**
+ * The installer from a point on, with the fault on. Where the cluster has the platform there, on the
+ * embedded twin restored from the point's snapshot. Before that (the embedded twin's run would install
+ * the platform first, support/core/target/install-first.ts), on a standalone twin restored from it
+ * (`rhoai-twin serve --restore --faults`) with the harness pointed at it as at any cluster, as the
+ * installed cluster itself is made (installed-cluster.ts).
+ */
+async function runFromPoint(fault: Fault, point: InstallPoint): Promise<HarnessRun> {
+  const cluster = await installedCluster();
+  const features = installerFeatures();
+  const args = ['--tags', '@install', '--fail-fast', ...features.slice(features.indexOf(point.feature)).map((f) => join(ROOT, f))];
+  const env = { RHOAI_WAIT_TIMEOUT: waitTimeout(fault.caughtBy!), RHOAI_ADMIN_PASSWORD: cluster.password };
+  const dir = runDirFrom(point.work, 'fault');
+  if (hasPlatform(point))
+    return slot(() =>
+      runHarness(args, { ...env, RHOAI_TARGET: 'twin', RHOAI_TWIN_FAULTS: fault.name, RHOAI_TWIN_RESTORE: point.snapshot }, dir),
+    );
+  return slot(async () => {
+    // Its audit log where the embedded twin's would be (the run's reports/twin/audit.jsonl).
+    const audit = join(dir, 'reports', 'twin', 'audit.jsonl');
+    const twin = await startStandaloneTwin(join(dir, 'twin'), ['--restore', point.snapshot, '--faults', fault.name], audit);
+    try {
+      return await runHarness(args, { ...env, RHOAI_TARGET: 'cluster', KUBECONFIG: twin.kubeconfig, RHOAI_RESOLVE: twin.resolve }, dir);
+    } finally {
+      await twin.stop();
+    }
+  });
 }
 
 // The checklist ids each fault was seen to break: the @req tags of the first scenario that failed.
@@ -222,19 +281,10 @@ describe('the fault catalogue', { concurrency: true }, () => {
         // The installed cluster, restarted with the fault on; only the scenarios that must catch it.
         // (test/acceptance/installed-cluster.ts): the installer's CPU is spent once, not once per fault.
         run = await restoredRun([fault]);
-      } else if (!afterInstall && !fault.nodes && !(fault.name in FRESH_INSTALL) && (point = await startingPoint(fault.caughtBy))) {
+      } else if (!afterInstall && !fault.nodes && (point = await startingPoint(fault))) {
         // The cluster part-way through the install, restarted with the fault on just before the
         // installer feature whose scenarios must catch it; the installer goes on from there.
-        const cluster = await installedCluster();
-        const features = installerFeatures();
-        const from = point;
-        run = await slot(() =>
-          runHarness(
-            ['--tags', '@install', '--fail-fast', ...features.slice(features.indexOf(from.feature)).map((f) => join(ROOT, f))],
-            { ...env, RHOAI_TWIN_RESTORE: from.snapshot, RHOAI_ADMIN_PASSWORD: cluster.password },
-            runDirFrom(from.work, 'fault'),
-          ),
-        );
+        run = await runFromPoint(fault, point);
       } else run = await slot(() => runHarness(['--tags', tags, ...(afterInstall ? [] : ['--fail-fast'])], env));
       if (run.code !== 0 && run.scenarios.length === 0 && fault.expectMessage && run.stderr.includes(fault.expectMessage)) {
         // Refused before its first scenario (the catalog check of support/install/pinned-catalog.ts),

@@ -14,9 +14,9 @@ export interface StandaloneTwin {
   stop(): Promise<void>;
 }
 
-export function startStandaloneTwin(dir: string, extraArgs: string[] = []): Promise<StandaloneTwin> {
+/** `rhoai-twin serve` with its kubeconfig in dir, its audit log there too unless `auditLog` says where. */
+export function startStandaloneTwin(dir: string, extraArgs: string[] = [], auditLog = join(dir, 'audit.jsonl')): Promise<StandaloneTwin> {
   const kubeconfig = join(dir, 'kubeconfig');
-  const auditLog = join(dir, 'audit.jsonl');
   const child: ChildProcess = spawn(
     process.execPath,
     [join(ROOT, 'bin', 'rhoai-twin.js'), 'serve', '--kubeconfig', kubeconfig, '--audit-log', auditLog, ...extraArgs],
