@@ -19,10 +19,10 @@ import * as esbuild from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Every .ts file under dir (absolute), as Cucumber's `support/**\/*.ts` finds it. */
-function tsFiles(dir) {
+/** Every .ts file under dir of the project (absolute), as Cucumber's `support/**\/*.ts` finds it. */
+function tsFiles(project, dir) {
   return fs
-    .readdirSync(path.join(root, dir), { recursive: true, withFileTypes: true })
+    .readdirSync(path.join(project, dir), { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile() && e.name.endsWith('.ts'))
     .map((e) => path.join(e.parentPath ?? e.path, e.name));
 }
@@ -75,10 +75,14 @@ const common = {
   plugins: [vendored, sourcePaths],
 };
 
-export async function build(outdir = path.join(root, '.build')) {
+/**
+ * Builds the project (this one, or a copy of it: a test's) into outdir, which must lie inside it.
+ * Resolves with outdir.
+ */
+export async function build(outdir = path.join(root, '.build'), project = root) {
   // The bundles require packages by name, found from where they lie: node_modules of the project.
-  if (path.relative(root, outdir).startsWith('..') || path.isAbsolute(path.relative(root, outdir)))
-    throw new Error(`the build directory ${outdir} must lie inside the project (${root}), where its packages are found`);
+  if (path.relative(project, outdir).startsWith('..') || path.isAbsolute(path.relative(project, outdir)))
+    throw new Error(`the build directory ${outdir} must lie inside the project (${project}), where its packages are found`);
   fs.mkdirSync(outdir, { recursive: true });
   for (const name of VENDORED)
     await esbuild.build({
@@ -91,31 +95,32 @@ export async function build(outdir = path.join(root, '.build')) {
       logLevel: 'warning',
       stdin: {
         contents: `module.exports = require(${JSON.stringify(name)});`,
-        resolveDir: root,
+        resolveDir: project,
         sourcefile: `${name}-entry.js`,
         loader: 'js',
       },
       outfile: path.join(outdir, vendorFile(name)),
     });
   // Cucumber requires support/**/*.ts and step-definitions/**/*.ts sorted by path: the entry does the same.
-  const support = [...tsFiles('support'), ...tsFiles('step-definitions')].sort();
+  const support = [...tsFiles(project, 'support'), ...tsFiles(project, 'step-definitions')].sort();
   const entry = support.map((f) => `require(${JSON.stringify(f)});`).join('\n');
   await esbuild.build({
     ...common,
-    stdin: { contents: entry, resolveDir: root, sourcefile: 'harness-entry.js', loader: 'js' },
+    stdin: { contents: entry, resolveDir: project, sourcefile: 'harness-entry.js', loader: 'js' },
     outfile: path.join(outdir, 'harness.cjs'),
   });
   await esbuild.build({
     ...common,
     stdin: {
       contents: "module.exports = { ...require('./support/core/config'), ...require('./support/core/config/selection') };",
-      resolveDir: root,
+      resolveDir: project,
       sourcefile: 'config-entry.js',
       loader: 'js',
     },
     outfile: path.join(outdir, 'config.cjs'),
   });
-  await esbuild.build({ ...common, entryPoints: [path.join(root, 'twin', 'cli.ts')], outfile: path.join(outdir, 'twin.cjs') });
+  if (fs.existsSync(path.join(project, 'twin', 'cli.ts')))
+    await esbuild.build({ ...common, entryPoints: [path.join(project, 'twin', 'cli.ts')], outfile: path.join(outdir, 'twin.cjs') });
   return outdir;
 }
 

@@ -1,15 +1,13 @@
 // The harness end to end, against a fake API server posing as a real cluster: cucumber-js runs in a
-// copy of the project (so its reports/ do not clash with the real run's), and the test checks the
-// target line, the reports, the diagnostics of a failed scenario, redaction everywhere, and that a
-// wrong setting stops the run before any request.
+// copy of the project (copied-project.ts), and the test checks the target line, the reports, the
+// diagnostics of a failed scenario, redaction everywhere, and that a wrong setting stops the run
+// before any request. (The same on the embedded twin: harness-run-twin.test.ts.)
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { PROJECT_ROOT } from '../../../support/core/paths';
 import { FakeKubeApi } from '../../unit/support/helpers/fake-kube-api';
+import { allFiles, buildProject, copyProject, cucumber } from './copied-project';
 
 const PASSWORD = 'SuperSecret-Passw0rd-42';
 
@@ -34,49 +32,17 @@ When('a step handles the admin password and the cluster token', async function (
 });
 `;
 
-interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cucumber(cwd: string, args: string[], env: Record<string, string>): Promise<RunResult> {
-  return new Promise((resolve) => {
-    const bin = path.join(PROJECT_ROOT, 'node_modules', '@cucumber', 'cucumber', 'bin', 'cucumber.js');
-    const clean = Object.fromEntries(
-      Object.entries(process.env).filter(([k]) => !k.startsWith('RHOAI_') && k !== 'KUBECONFIG' && !k.startsWith('NODE_TEST')),
-    );
-    const child = spawn(process.execPath, [bin, ...args], { cwd, env: { ...clean, HOME: cwd, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('exit', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
-}
-
-function allFiles(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => path.join(e.parentPath ?? e.path, e.name));
-}
-
 describe('a harness run against a cluster', () => {
   let api: FakeKubeApi;
   let project: string;
   let kubeconfig: string;
 
   before(async () => {
-    project = fs.mkdtempSync(path.join(os.tmpdir(), 'harness-run-'));
-    for (const entry of ['support', 'step-definitions', 'features', 'fixtures', 'cucumber.js', 'package.json', 'tsconfig.json']) {
-      fs.cpSync(path.join(PROJECT_ROOT, entry), path.join(project, entry), { recursive: true });
-    }
-    fs.symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(project, 'node_modules'));
+    project = copyProject('harness-run', { twin: true });
     fs.mkdirSync(path.join(project, 'features', '99-leak'), { recursive: true });
     fs.writeFileSync(path.join(project, 'features', '99-leak', 'leak.feature'), LEAK_FEATURE);
     fs.writeFileSync(path.join(project, 'step-definitions', 'leak.steps.ts'), LEAK_STEPS);
+    await buildProject(project);
     api = await FakeKubeApi.start();
     kubeconfig = api.writeKubeconfig(project);
   });
@@ -180,87 +146,3 @@ describe('a harness run against a cluster', () => {
     assert.match(result.stdout, new RegExp(`kubeconfig ${broken}: current-context "ghost" is not defined under contexts`));
   });
 });
-
-describe(
-  'a harness run on the embedded twin',
-  { skip: fs.existsSync(path.join(PROJECT_ROOT, 'twin', 'cli.ts')) ? false : 'twin/cli.ts does not exist yet' },
-  () => {
-    let project: string;
-
-    before(() => {
-      project = fs.mkdtempSync(path.join(os.tmpdir(), 'harness-twin-run-'));
-      for (const entry of ['support', 'step-definitions', 'features', 'fixtures', 'cucumber.js', 'package.json', 'tsconfig.json']) {
-        fs.cpSync(path.join(PROJECT_ROOT, entry), path.join(project, entry), { recursive: true });
-      }
-      fs.symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(project, 'node_modules'));
-      fs.symlinkSync(path.join(PROJECT_ROOT, 'twin'), path.join(project, 'twin'));
-    });
-    after(() => fs.rmSync(project, { recursive: true, force: true }));
-
-    function published(workDir: string): { api: string; pid: number }[] {
-      const runs = path.join(workDir, 'runs');
-      return fs.readdirSync(runs).flatMap((run) => {
-        const file = path.join(runs, run, 'twin.json');
-        return fs.existsSync(file) ? [(JSON.parse(fs.readFileSync(file, 'utf8')) as { value: { api: string; pid: number } }).value] : [];
-      });
-    }
-
-    async function gone(pid: number, withinMs: number): Promise<boolean> {
-      const deadline = Date.now() + withinMs;
-      for (;;) {
-        try {
-          process.kill(pid, 0);
-        } catch {
-          return true;
-        }
-        if (Date.now() > deadline) return false;
-        await new Promise((r) => setTimeout(r, 100)); // test-side check that a process has exited
-      }
-    }
-
-    it('starts the twin lazily, says so, records its versions, and stops it at the end', async () => {
-      const workDir = path.join(project, 'work-serial');
-      const auditLog = path.join(project, 'reports', 'twin', 'audit.jsonl');
-      fs.mkdirSync(path.dirname(auditLog), { recursive: true });
-      fs.writeFileSync(auditLog, '{"note":"an earlier twin"}\n');
-      const result = await cucumber(project, ['--tags', '@smoke'], {
-        RHOAI_TARGET: 'twin',
-        RHOAI_WORK_DIR: workDir,
-        RHOAI_TWIN_AUDIT_LOG: auditLog,
-      });
-      assert.equal(result.code, 0, result.stdout + result.stderr);
-      assert.match(
-        result.stderr,
-        /^rhoai-harness: target = embedded twin \(simulated OpenShift \+ RHOAI\) at https:\/\/127\.0\.0\.1:\d+$/m,
-      );
-      const environment = fs.readFileSync(path.join(project, 'reports', 'allure-results', 'environment.properties'), 'utf8');
-      assert.match(environment, /^Target=embedded twin/m);
-      assert.match(environment, /^OpenShift=4\.\d+/m);
-      assert.ok(fs.statSync(auditLog).size > 0, 'the twin wrote its audit log');
-      assert.ok(!fs.readFileSync(auditLog, 'utf8').includes('an earlier twin'), "the audit log still holds an earlier twin's lines");
-      assert.equal(fs.statSync(workDir).mode & 0o777, 0o700, 'RHOAI_WORK_DIR is private');
-      const [twin] = published(workDir);
-      assert.ok(twin && (await gone(twin.pid, 10_000)), 'the twin was stopped');
-    });
-
-    it('shares one twin between parallel workers', async () => {
-      const workDir = path.join(project, 'work-parallel');
-      const result = await cucumber(project, ['--tags', '@smoke', '--parallel', '2'], { RHOAI_TARGET: 'twin', RHOAI_WORK_DIR: workDir });
-      assert.equal(result.code, 0, result.stdout + result.stderr);
-      assert.equal(result.stderr.split('\n').filter((l) => l.startsWith('rhoai-harness: target = ')).length, 1);
-      const twins = published(workDir);
-      assert.equal(twins.length, 1, 'one twin for the run');
-      assert.ok(await gone(twins[0]!.pid, 10_000), 'the twin exited with the run');
-    });
-
-    it("shows the twin's own error when it cannot start", async () => {
-      const result = await cucumber(project, ['--tags', '@smoke'], {
-        RHOAI_TARGET: 'twin',
-        RHOAI_WORK_DIR: path.join(project, 'work-fault'),
-        RHOAI_TWIN_FAULTS: 'no-such-fault',
-      });
-      assert.equal(result.code, 1);
-      assert.match(result.stdout, /the embedded twin exited before it was ready \(exit code \d+\):\n\s*rhoai-twin: unknown fault/);
-    });
-  },
-);
