@@ -53,6 +53,7 @@ const WITHOUT_A_FAULT: Record<string, string> = {
  * (`from`), or install from scratch when a tutorial scenario catches them. Measured: under a
  * restore from later, each of these passed the scenarios that must catch it.
  */
+const START = 'features/00-access/01-login.feature';
 const COMPONENTS = 'features/10-install/02-components.feature';
 const OPERATOR = 'features/10-install/01-rhoai-operator.feature';
 const FRESH_INSTALL: Record<string, { from: string; why: string }> = {
@@ -87,6 +88,14 @@ const FRESH_INSTALL: Record<string, { from: string; why: string }> = {
   'dashboard-segment-key-config-missing': {
     from: OPERATOR,
     why: 'the operator writes odh-segment-key-config once, when the DSCI is first reconciled',
+  },
+  'olm-catalog-missing-package': {
+    from: START,
+    why: "the twin's catalog (its package manifests) is made when the twin starts on an empty cluster",
+  },
+  'olm-catalog-lacks-version': {
+    from: START,
+    why: "the twin's catalog (its package manifests) is made when the twin starts on an empty cluster",
   },
   'mesh-leftover-member-roll': {
     from: OPERATOR,
