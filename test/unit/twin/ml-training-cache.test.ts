@@ -10,12 +10,22 @@ import { generateCardTransactions, toCardCsv } from '../../../twin/emulators/ml/
 import { rowsDigest, trainFraudModel } from '../../../twin/emulators/ml/train';
 import { csvDigest, runTutorialTraining } from '../../../twin/emulators/ml/tutorial';
 
+/** Runs fn with the cache in a fresh directory of its own (RHOAI_TWIN_TRAINING_CACHE), restored afterwards. */
+function withCacheDir(fn: (dir: string) => void): void {
+  const dir = mkdtempSync(join(tmpdir(), 'rhoai-training-cache-'));
+  const before = process.env.RHOAI_TWIN_TRAINING_CACHE;
+  process.env.RHOAI_TWIN_TRAINING_CACHE = dir;
+  try {
+    fn(dir);
+  } finally {
+    if (before === undefined) delete process.env.RHOAI_TWIN_TRAINING_CACHE;
+    else process.env.RHOAI_TWIN_TRAINING_CACHE = before;
+  }
+}
+
 describe('the training cache', () => {
   it('answers the same rows and options with the same model, from the process and from the directory', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rhoai-training-cache-'));
-    const before = process.env.RHOAI_TWIN_TRAINING_CACHE;
-    process.env.RHOAI_TWIN_TRAINING_CACHE = dir;
-    try {
+    withCacheDir((dir) => {
       const rows = generateCardTransactions({ rows: 800, seed: 7 });
       const first = trainFraudModel(rows, { epochs: 2 });
       assert.equal(readdirSync(dir).filter((f) => f.endsWith('.json')).length, 1, 'the result was not written to the cache directory');
@@ -37,17 +47,11 @@ describe('the training cache', () => {
       assert.ok(fromDisk.network.layers[0]!.kernel instanceof Float32Array, 'typed arrays did not survive the cache');
       const other = trainFraudModel(rows, { epochs: 3 });
       assert.equal(other.history.length, 3, 'other options were answered from the cache');
-    } finally {
-      if (before === undefined) delete process.env.RHOAI_TWIN_TRAINING_CACHE;
-      else process.env.RHOAI_TWIN_TRAINING_CACHE = before;
-    }
+    });
   });
 
   it("answers the notebook's training by the CSV's text, unparsed, with what training the parsed rows gives", () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rhoai-training-cache-'));
-    const before = process.env.RHOAI_TWIN_TRAINING_CACHE;
-    process.env.RHOAI_TWIN_TRAINING_CACHE = dir;
-    try {
+    withCacheDir((dir) => {
       const rows = generateCardTransactions({ rows: 600, seed: 11 });
       const csv = toCardCsv(rows);
       const first = runTutorialTraining(csv, { epochs: 2 });
@@ -65,9 +69,6 @@ describe('the training cache', () => {
       const changed = runTutorialTraining(csv.replace(/\n[^\n]*\n$/, '\n'), { epochs: 2 });
       assert.ok(readdirSync(dir).length > written, 'a different CSV was answered from the cache');
       assert.notEqual(changed.result.split.train + changed.result.split.test, first.result.split.train + first.result.split.test);
-    } finally {
-      if (before === undefined) delete process.env.RHOAI_TWIN_TRAINING_CACHE;
-      else process.env.RHOAI_TWIN_TRAINING_CACHE = before;
-    }
+    });
   });
 });
