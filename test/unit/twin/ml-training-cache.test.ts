@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { forgetProcessCache, memoizedTraining } from '../../../twin/emulators/ml/training-cache';
-import { generateCardTransactions, toCardCsv } from '../../../twin/emulators/ml/synthetic-card-data';
-import { rowsDigest, trainFraudModel } from '../../../twin/emulators/ml/train';
+import { generateCardTransactions, toCardCsv, type CardTransaction } from '../../../twin/emulators/ml/synthetic-card-data';
+import { rowsDigest, trainFraudModel, type TrainingResult } from '../../../twin/emulators/ml/train';
 import { csvDigest, runTutorialTraining } from '../../../twin/emulators/ml/tutorial';
 
 /** Runs fn with the cache in a fresh directory of its own (RHOAI_TWIN_TRAINING_CACHE), restored afterwards. */
@@ -23,6 +23,18 @@ function withCacheDir(fn: (dir: string) => void): void {
   }
 }
 
+/** What the directory answers for a key, after the process forgot what it kept; fails if it trained instead. */
+function fromDirectory(key: string, rows: CardTransaction[], what: string): TrainingResult {
+  forgetProcessCache();
+  let trained = 0;
+  const result = memoizedTraining(key, { epochs: 2 }, () => {
+    trained++;
+    return trainFraudModel(rows, { epochs: 2 });
+  });
+  assert.equal(trained, 0, `the directory did not answer ${what}`);
+  return result;
+}
+
 describe('the training cache', () => {
   it('answers the same rows and options with the same model, from the process and from the directory', () => {
     withCacheDir((dir) => {
@@ -33,13 +45,7 @@ describe('the training cache', () => {
       const second = trainFraudModel(rows, { epochs: 2 });
       assert.notEqual(second.network.layers[0]!.kernel[0], 99, "a caller's change reached the cache");
       // Another twin of the machine, which has only the directory: its decoded copy is the training itself.
-      forgetProcessCache();
-      let trained = 0;
-      const fromDisk = memoizedTraining(rowsDigest(rows), { epochs: 2 }, () => {
-        trained++;
-        return trainFraudModel(rows, { epochs: 2 });
-      });
-      assert.equal(trained, 0, 'the directory did not answer');
+      const fromDisk = fromDirectory(rowsDigest(rows), rows, 'by the rows');
       forgetProcessCache();
       process.env.RHOAI_TWIN_TRAINING_CACHE = 'off';
       const anew = trainFraudModel(rows, { epochs: 2 });
@@ -56,13 +62,7 @@ describe('the training cache', () => {
       const csv = toCardCsv(rows);
       const first = runTutorialTraining(csv, { epochs: 2 });
       const written = readdirSync(dir).length;
-      forgetProcessCache();
-      let trained = 0;
-      const fromDisk = memoizedTraining(csvDigest(csv), { epochs: 2 }, () => {
-        trained++;
-        return trainFraudModel(rows, { epochs: 2 });
-      });
-      assert.equal(trained, 0, 'the directory did not answer by the CSV text');
+      const fromDisk = fromDirectory(csvDigest(csv), rows, 'by the CSV text');
       assert.deepEqual({ ...fromDisk, trainingMillis: 0 }, { ...first.result, trainingMillis: 0 });
       runTutorialTraining(csv, { epochs: 2 });
       assert.equal(readdirSync(dir).length, written, 'the same CSV was trained on again');
