@@ -30,7 +30,7 @@ export const CODEFLARE_SDK_FAULTS: FaultDefinition[] = [
     name: SDK_APPWRAPPER_FAULT,
     description:
       'The Jupyter images carry a CodeFlare SDK whose ClusterConfiguration defaults to mcad=True (as before 0.16): the notebook\'s cluster.up() creates an AppWrapper, which RHOAI 2.9 does not serve (404, the SDK prints "No instances found"), so no RayCluster is made and wait_ready() times out',
-    caughtBy: '@req.TUT-DW-01',
+    caughtBy: '@req.TUT-DW-01 or @req.TUT-DW-03',
     expectMessage: 'cluster.up() created no RayCluster',
   },
   {
