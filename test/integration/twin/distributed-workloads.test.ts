@@ -207,17 +207,21 @@ describe('the twin Kueue controller', () => {
   });
 
   test('counts workloads: pending, reserving and admitted, with their usage by flavor', async () => {
-    const wl = (name: string) =>
+    const wl = (name: string, requests: Record<string, string> = {}) =>
       c.client.create({
         apiVersion: KUEUE,
         kind: 'Workload',
         metadata: { name, namespace: 'team-a' },
         spec: {
           queueName: 'local-queue',
-          podSets: [{ name: 'head', count: 1, template: { spec: { containers: [{ name: 'ray', image: 'ray' }] } } }],
+          podSets: [
+            { name: 'head', count: 1, template: { spec: { containers: [{ name: 'ray', image: 'ray', resources: { requests } }] } } },
+          ],
         },
       });
-    wl('pending-one');
+    // More CPU than the queue's nominal quota (9): it stays pending. (One that requests nothing fits
+    // and is admitted at once; waiting for "1 admitted" then raced the controller.)
+    wl('pending-one', { cpu: '100' });
     wl('admitted-one');
     const now = new Date().toISOString();
     c.client.patchStatus(KUEUE, 'Workload', 'admitted-one', 'team-a', {
