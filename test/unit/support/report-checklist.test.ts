@@ -1,7 +1,9 @@
 // The report by checklist (scripts/report.mjs): labels from the checklist, the skipped status of a
 // scenario whose checks were skipped, the checklist matrix, and the categories' patterns.
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 
 type Result = {
   name: string;
@@ -13,7 +15,8 @@ type Result = {
   steps?: { name: string; status: string }[];
 };
 
-const REPORT_SCRIPT = '../../../scripts/report.mjs';
+// By its path from this file's directory (a bare relative import() would resolve from the compiled test's).
+const REPORT_SCRIPT = pathToFileURL(join(__dirname, '..', '..', '..', 'scripts', 'report.mjs')).href;
 const load = () =>
   import(REPORT_SCRIPT) as Promise<{
     relabel(result: Result, checklist: Map<string, { section: string; kind: string; item: string }>): string[];
