@@ -55,13 +55,15 @@ const sourcePaths = {
 const VENDORED = ['@kubernetes/client-node', '@aws-sdk/client-s3'];
 const vendorFile = (name) => `vendor/${name.replace(/^@/, '').replace(/\//g, '+')}.cjs`;
 
-const vendored = {
+/** Requires of a VENDORED package from a bundle in outdir go to its file in buildDir/vendor. */
+const vendored = (buildDir, outdir) => ({
   name: 'vendored',
   setup(build) {
     const names = new RegExp(`^(${VENDORED.map((n) => n.replace(/[/.]/g, '\\$&')).join('|')})$`);
-    build.onResolve({ filter: names }, (args) => ({ path: `./${vendorFile(args.path)}`, external: true }));
+    const vendorDir = path.relative(outdir, buildDir) || '.';
+    build.onResolve({ filter: names }, (args) => ({ path: `${vendorDir}/${vendorFile(args.path)}`, external: true }));
   },
-};
+});
 
 const common = {
   bundle: true,
@@ -72,7 +74,6 @@ const common = {
   sourcemap: 'linked',
   logLevel: 'warning',
   banner: { js: 'const __rhoai_build_dir = __dirname;' },
-  plugins: [vendored, sourcePaths],
 };
 
 /**
@@ -84,6 +85,7 @@ export async function build(outdir = path.join(root, '.build'), project = root) 
   if (path.relative(project, outdir).startsWith('..') || path.isAbsolute(path.relative(project, outdir)))
     throw new Error(`the build directory ${outdir} must lie inside the project (${project}), where its packages are found`);
   fs.mkdirSync(outdir, { recursive: true });
+  const plugins = [vendored(outdir, outdir), sourcePaths];
   for (const name of VENDORED)
     await esbuild.build({
       bundle: true,
@@ -106,11 +108,13 @@ export async function build(outdir = path.join(root, '.build'), project = root) 
   const entry = support.map((f) => `require(${JSON.stringify(f)});`).join('\n');
   await esbuild.build({
     ...common,
+    plugins,
     stdin: { contents: entry, resolveDir: project, sourcefile: 'harness-entry.js', loader: 'js' },
     outfile: path.join(outdir, 'harness.cjs'),
   });
   await esbuild.build({
     ...common,
+    plugins,
     stdin: {
       contents: "module.exports = { ...require('./support/core/config'), ...require('./support/core/config/selection') };",
       resolveDir: project,
@@ -120,8 +124,43 @@ export async function build(outdir = path.join(root, '.build'), project = root) 
     outfile: path.join(outdir, 'config.cjs'),
   });
   if (fs.existsSync(path.join(project, 'twin', 'cli.ts')))
-    await esbuild.build({ ...common, entryPoints: [path.join(project, 'twin', 'cli.ts')], outfile: path.join(outdir, 'twin.cjs') });
+    await esbuild.build({
+      ...common,
+      plugins,
+      entryPoints: [path.join(project, 'twin', 'cli.ts')],
+      outfile: path.join(outdir, 'twin.cjs'),
+    });
   return outdir;
+}
+
+/** The project's .mjs scripts (a test imports scripts/test.mjs) stay outside, loaded as they are (by absolute path). */
+const scriptsAsTheyAre = {
+  name: 'scripts-as-they-are',
+  setup(build) {
+    build.onResolve({ filter: /\.mjs$/ }, (args) => ({ path: path.resolve(args.resolveDir, args.path), external: true }));
+  },
+};
+
+/**
+ * Test files (paths relative to the project), each compiled with what it imports of the project
+ * into one file of buildDir/<into> (its path with / as +, .cjs), requiring
+ * packages from node_modules and the VENDORED ones from buildDir/vendor (made by build()). A test
+ * process then loads one file instead of compiling the twin's and the harness's modules through tsx
+ * (measured: an integration test that starts a twin, 4.7 → 2.6 CPU-s). The sources' __dirname and
+ * __filename are kept, as in build(). Resolves with the compiled files, in the order given.
+ */
+export async function buildTests(files, buildDir = path.join(root, '.build'), into = 'tests', project = root) {
+  const outdir = path.join(buildDir, into);
+  fs.rmSync(outdir, { recursive: true, force: true });
+  const name = (file) => file.replace(/\.ts$/, '').split(/[\\/]/).join('+');
+  await esbuild.build({
+    ...common,
+    plugins: [vendored(buildDir, outdir), sourcePaths, scriptsAsTheyAre],
+    entryPoints: Object.fromEntries(files.map((file) => [name(file), path.resolve(project, file)])),
+    outdir,
+    outExtension: { '.js': '.cjs' },
+  });
+  return files.map((file) => path.join(outdir, `${name(file)}.cjs`));
 }
 
 // Run, it builds (no top-level await: scripts/test.mjs, which imports this, is loaded by a test through tsx as CommonJS).

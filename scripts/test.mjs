@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from './build.mjs';
+import { build, buildTests } from './build.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const reports = path.join(root, 'reports');
@@ -109,9 +109,11 @@ async function main() {
       return;
     }
     const tapFile = path.join(reports, `${name}.tap`);
+    // Each test file compiled into one (scripts/build.mjs buildTests), run with its source maps:
+    // failures name the TypeScript sources' lines.
+    const compiled = await buildTests(files, process.env.RHOAI_BUILD_DIR, `tests-${name}`);
     const code = await run(process.execPath, [
-      '--import',
-      'tsx',
+      '--enable-source-maps',
       '--test',
       // Test files run in processes of their own; most of their time is spent waiting on twins, so
       // four at once keep two cores busy (node's default is one fewer than the cores).
@@ -120,7 +122,7 @@ async function main() {
       '--test-reporter-destination=stdout',
       '--test-reporter=tap',
       `--test-reporter-destination=${tapFile}`,
-      ...files,
+      ...compiled,
     ]);
     const counts = unitCounts(tapFile);
     passed += counts.passed;
