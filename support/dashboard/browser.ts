@@ -7,7 +7,7 @@
 // --ignore-certificate-errors-spki-list — certificate errors are never ignored wholesale.
 //
 // Reports: a screenshot after every step that changes the page (`world.dashboardShot`), and a
-// Playwright trace when a scenario fails. Passwords are typed only into password fields (masked in
+// Playwright trace when a scenario fails (unless RHOAI_BROWSER_TRACE=off). Passwords are typed only into password fields (masked in
 // screenshots) and the trace is paused while they are typed and sent; every trace is then rewritten
 // with the redactor (every registered secret, the session cookies included) before it is attached.
 import { createHash, X509Certificate } from 'node:crypto';
@@ -107,9 +107,10 @@ export async function scenarioPage(world: RhoaiWorld, hosts: string[]): Promise<
   if (world.facts.browser) return world.facts.browser;
   const browser = await host.browser(world, hosts);
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await context.tracing.start({ screenshots: true, snapshots: true, title: 'rhoai-harness dashboard scenario' });
+  const tracing = world.settings.browserTrace !== 'off';
+  if (tracing) await context.tracing.start({ screenshots: true, snapshots: true, title: 'rhoai-harness dashboard scenario' });
   const page = await context.newPage();
-  world.facts.browser = { context, page, traces: world.facts.browserTraces ?? [], tracing: true };
+  world.facts.browser = { context, page, traces: world.facts.browserTraces ?? [], tracing };
   return world.facts.browser;
 }
 
@@ -144,7 +145,7 @@ export async function pauseTrace(world: RhoaiWorld): Promise<void> {
 
 export async function resumeTrace(world: RhoaiWorld): Promise<void> {
   const b = world.facts.browser;
-  if (!b || b.tracing) return;
+  if (!b || b.tracing || world.settings.browserTrace === 'off') return;
   await b.context.tracing.startChunk({ title: 'after the login' });
   b.tracing = true;
 }

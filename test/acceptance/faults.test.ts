@@ -29,6 +29,13 @@ const transient = FAULT_CATALOGUE.filter((f) => !f.caughtBy).map((f) => f.name);
 // well; FAULTS_CONCURRENCY tunes it. The bound of a wait is short (a healthy twin answers within a
 // second or two), longer where the tutorials train a model inside the run.
 const concurrency = Number(process.env.FAULTS_CONCURRENCY ?? 8);
+
+/**
+ * Every fault run's settings: a run is read for its verdicts and messages only, so the browser
+ * records no Playwright trace of the dashboard scenarios (RHOAI_BROWSER_TRACE=off: measured, a fifth
+ * of a dashboard run's CPU, spent on traces that the failing scenarios would attach).
+ */
+const FAULT_RUN = { RHOAI_BROWSER_TRACE: 'off' };
 const waitTimeout = (caughtBy: string) => (caughtInTutorial(caughtBy) ? '25' : '10');
 
 /**
@@ -133,7 +140,7 @@ async function runFromPoint(fault: Fault, point: InstallPoint): Promise<HarnessR
   const cluster = await installedCluster();
   const features = installerFeatures();
   const args = ['--tags', '@install', '--fail-fast', ...features.slice(features.indexOf(point.feature)).map((f) => join(ROOT, f))];
-  const env = { RHOAI_WAIT_TIMEOUT: waitTimeout(fault.caughtBy!), RHOAI_ADMIN_PASSWORD: cluster.password };
+  const env = { ...FAULT_RUN, RHOAI_WAIT_TIMEOUT: waitTimeout(fault.caughtBy!), RHOAI_ADMIN_PASSWORD: cluster.password };
   const dir = runDirFrom(point.work, 'fault');
   if (hasPlatform(point))
     return slot(() =>
@@ -242,6 +249,7 @@ async function restoredRun(faults: Fault[]): Promise<HarnessRun> {
     runHarness(
       ['--tags', faults.map((f) => `(${f.caughtBy})`).join(' or ')],
       {
+        ...FAULT_RUN,
         RHOAI_TARGET: 'twin',
         RHOAI_TWIN_FAULTS: faults.map((f) => f.name).join(','),
         RHOAI_WAIT_TIMEOUT: waitTimeout(faults[0].caughtBy!),
@@ -283,7 +291,7 @@ describe('the fault catalogue', { concurrency: true }, () => {
       // them (see fault-scope.ts), each to its end: every one that fails naming the cause proves its
       // ids. An installer fault stops at the first failure (what follows in the installer needs it).
       const tags = runTagsFor(fault.caughtBy);
-      const env = { RHOAI_TARGET: 'twin', RHOAI_TWIN_FAULTS: fault.name, RHOAI_WAIT_TIMEOUT: waitTimeout(fault.caughtBy) };
+      const env = { ...FAULT_RUN, RHOAI_TARGET: 'twin', RHOAI_TWIN_FAULTS: fault.name, RHOAI_WAIT_TIMEOUT: waitTimeout(fault.caughtBy) };
       let run: HarnessRun;
       let point: InstallPoint | undefined;
       if (restoredAfterInstall(fault)) {

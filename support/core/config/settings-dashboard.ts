@@ -2,7 +2,7 @@
 // Rows here are spread into SETTINGS (settings.ts); see setting-kinds.ts for the parsers.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { define, InvalidSettingValue } from './setting-kinds';
+import { define, InvalidSettingValue, oneOf } from './setting-kinds';
 
 const BROWSER_ALLOWED =
   'the path of an executable Chromium or Chrome (e.g. /usr/bin/chromium), or "playwright" for the Chromium of `npx playwright install`';
@@ -28,5 +28,12 @@ export const DASHBOARD_SETTINGS = {
       if (!fs.statSync(file).isFile()) throw new InvalidSettingValue(BROWSER_ALLOWED, `${file} is not a file`);
       return file;
     },
+  }),
+  browserTrace: define({
+    name: 'RHOAI_BROWSER_TRACE',
+    description:
+      "Whether the browser records a Playwright trace of each @dashboard scenario (screenshots and DOM snapshots of every action), kept, redacted, only when the scenario fails: `retain-on-failure`, or `off` for runs that need only the verdict and its message (recording costs the browser about a fifth of its CPU; the acceptance tests turn it off for the fault catalogue's runs). A screenshot after each step that changes the page is attached either way.",
+    secret: false,
+    ...oneOf(['retain-on-failure', 'off'], 'retain-on-failure'),
   }),
 };

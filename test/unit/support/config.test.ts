@@ -92,6 +92,15 @@ describe('settings', () => {
     );
   });
 
+  it('records browser traces unless RHOAI_BROWSER_TRACE=off', () => {
+    assert.equal(loadSettings({}).browserTrace, 'retain-on-failure');
+    assert.equal(loadSettings({ RHOAI_BROWSER_TRACE: 'off' }).browserTrace, 'off');
+    assert.throws(
+      () => loadSettings({ RHOAI_BROWSER_TRACE: 'always' }),
+      /RHOAI_BROWSER_TRACE="always" is not valid: allowed: retain-on-failure \| off/,
+    );
+  });
+
   it('never echoes a secret value, even when it is invalid', () => {
     assert.throws(
       () => loadSettings({ RHOAI_ADMIN_PASSWORD: 'short' }),
