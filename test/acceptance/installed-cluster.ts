@@ -170,7 +170,9 @@ export function hasPlatform(point: InstallPoint): boolean {
 }
 
 // `node --import tsx test/acceptance/installed-cluster.ts DIR`: make it in DIR (scripts/test.mjs).
-if (require.main === module) {
+// By file name, not `require.main === module`: compiled into a test's one file (scripts/build.mjs
+// buildTests), this module shares the test's `module`, which is the main one.
+if (require.main?.filename === __filename) {
   const dir = process.argv[2];
   if (!dir) {
     process.stderr.write('usage: installed-cluster.ts DIR\n');
