@@ -145,9 +145,10 @@ async function main() {
     ? Promise.resolve(0)
     : run(process.execPath, ['--import', 'tsx', path.join(root, 'test', 'acceptance', 'installed-cluster.ts'), installedDir]);
 
-  // Every feature on the embedded twin, while the unit tests run: the run spends most of its time
-  // waiting on the twin's controllers (≈0.5 of a core over 2.5 minutes), the unit tests leave
-  // room for it. Its console output is kept in reports/features.log and shown when it ends.
+  // Every feature on the embedded twin, while the unit tests run (and the acceptance tests, when it
+  // outlasts the unit tests): the run spends most of its time waiting on the twin's controllers
+  // (≈0.5 of a core over 2.5 minutes). Its console output is kept in reports/features.log and shown
+  // after the acceptance tests.
   const cucumberJson = path.join(reports, 'cucumber.json');
   const featuresLog = path.join(reports, 'features.log');
   fs.rmSync(cucumberJson, { force: true });
@@ -163,6 +164,13 @@ async function main() {
   await nodeTests('unit', [...testFiles('test/unit'), ...testFiles('test/integration')]);
 
   if (!unitOnly) {
+    // The acceptance tests start as soon as the unit tests are done, while the features may still
+    // run (their last minutes mostly wait on the twin: the cores would idle). Made or not, the
+    // installed cluster is waited for: without it each test makes its own (and says why it failed).
+    if ((await installed) === 0) process.env.RHOAI_TEST_INSTALLED = installedDir;
+    else console.error(`the installed cluster for the acceptance tests could not be made in ${installedDir}; each test makes its own`);
+    await nodeTests('acceptance', testFiles('test/acceptance'));
+
     const code = await featuresRun;
     process.stdout.write(fs.readFileSync(featuresLog, 'utf8'));
     const counts = scenarioCounts(cucumberJson);
@@ -171,11 +179,6 @@ async function main() {
     skipped += counts.skipped;
     if (code !== 0 && counts.failed === 0) failed++; // cucumber failed before running scenarios
     exitFailure ||= code !== 0;
-
-    // Made or not, the acceptance tests go on: without it each makes its own (and says why it failed).
-    if ((await installed) === 0) process.env.RHOAI_TEST_INSTALLED = installedDir;
-    else console.error(`the installed cluster for the acceptance tests could not be made in ${installedDir}; each test makes its own`);
-    await nodeTests('acceptance', testFiles('test/acceptance'));
   }
 
   console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
