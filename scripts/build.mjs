@@ -6,6 +6,7 @@
 //   harness.cjs  support/ and step-definitions/, in the order Cucumber loads them (sorted paths)
 //   config.cjs   what cucumber.js evaluates before the run (settings, selection)
 //   twin.cjs     twin/cli.ts, the twin's command line
+// and, for `npm test`, each test file into one (buildTests: .build/tests-*/).
 // Packages stay outside (required from node_modules as usual), but for the two whose loading cost
 // most, each made one minified file in vendor/ (see VENDORED). A module's __dirname and
 // __filename stay those of its source file, so fixtures, CRDs and the twin's bootstrap files are
@@ -163,7 +164,7 @@ export async function buildTests(files, buildDir = path.join(root, '.build'), in
   return files.map((file) => path.join(outdir, `${name(file)}.cjs`));
 }
 
-// Run, it builds (no top-level await: scripts/test.mjs, which imports this, is loaded by a test through tsx as CommonJS).
+// Run, it builds (no top-level await: scripts/test.mjs, which imports this, is required by a test as CommonJS).
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   build(process.argv[2] ? path.resolve(process.argv[2]) : undefined).then(
     (out) => console.log(`built ${path.relative(process.cwd(), out) || '.'}: harness.cjs, config.cjs, twin.cjs, vendor/`),
