@@ -130,7 +130,10 @@ describe('cluster client on the twin', { skip: TWIN_MISSING }, () => {
     assert.ok(managers.includes('rhoai-harness/Apply'), `field manager rhoai-harness: ${managers.join(', ')}`);
   });
 
-  it('waitFor sees a condition set by another client within 100 ms of the change', async () => {
+  // A wait driven by its watch sees the change as soon as the event arrives; one that polls would
+  // see it half an interval later on average. Bound: 300 ms (on CI's 2 busy cores the event has
+  // arrived 114 ms after the change; a 1 s poll would miss the bound 7 times in 10).
+  it('waitFor sees a condition set by another client within 300 ms of the change', async () => {
     const { client, other } = twin!;
     await client.apply(widget('ready-later'));
     let changedAt = 0;
@@ -144,7 +147,7 @@ describe('cluster client on the twin', { skip: TWIN_MISSING }, () => {
     const lag = Date.now() - changedAt;
     await change;
     assert.equal(seen?.status.conditions[0].reason, 'AllGood');
-    assert.ok(lag < 100, `seen ${lag} ms after the change was sent`);
+    assert.ok(lag < 300, `seen ${lag} ms after the change was sent`);
   });
 
   it('times out with the last status, its conditions and the namespace events', async () => {

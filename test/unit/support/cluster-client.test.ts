@@ -136,10 +136,8 @@ describe('ClusterClient', () => {
   it('re-lists after 410 Gone', async () => {
     await client.apply(widget('gone'));
     api.dropWatchesAfter(50);
-    setTimeout(() => {
-      api.put({ ...widget('gone'), spec: { size: 7 } });
-      api.compact(); // the resourceVersion the client holds is now too old
-    }, 200);
+    // A change the client's watches never see, then compaction: the resourceVersion it holds is too old.
+    setTimeout(() => api.putUnseenAndCompact({ ...widget('gone'), spec: { size: 7 } }), 200);
     setTimeout(() => api.put({ ...widget('gone'), status: { phase: 'Done' } }), 500);
     const listsBefore = api.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/widgets') && !r.query.includes('watch')).length;
     const seen = await client.waitFor(

@@ -135,6 +135,22 @@ export class FakeKubeApi {
     this.compactedBefore = this.rv;
   }
 
+  /**
+   * Writes an object as put() does but tells no open watch, then forgets history: as a change made
+   * while the client was between watches and compacted before it came back. The client's
+   * resourceVersion is then too old: its next watch gets 410 Gone, whatever the timing.
+   */
+  putUnseenAndCompact(obj: Obj): Obj {
+    const resource = this.resourceOfKind(obj.apiVersion, obj.kind);
+    const key = this.key(resource, obj.metadata.namespace, obj.metadata.name);
+    const existing = this.store.get(key);
+    const saved = clone(existing ? deepMerge(existing, obj) : obj);
+    saved.metadata = { ...saved.metadata, resourceVersion: String(++this.rv) };
+    this.store.set(key, saved);
+    this.compact();
+    return saved;
+  }
+
   /** Writes an object as another client would (merge into the existing one), notifying watchers. */
   put(obj: Obj): Obj {
     const resource = this.resourceOfKind(obj.apiVersion, obj.kind);
