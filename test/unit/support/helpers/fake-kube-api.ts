@@ -141,23 +141,18 @@ export class FakeKubeApi {
    * resourceVersion is then too old: its next watch gets 410 Gone, whatever the timing.
    */
   putUnseenAndCompact(obj: Obj): Obj {
-    const resource = this.resourceOfKind(obj.apiVersion, obj.kind);
-    const key = this.key(resource, obj.metadata.namespace, obj.metadata.name);
-    const existing = this.store.get(key);
-    const saved = clone(existing ? deepMerge(existing, obj) : obj);
-    saved.metadata = { ...saved.metadata, resourceVersion: String(++this.rv) };
-    this.store.set(key, saved);
+    const saved = this.put(obj, false);
     this.compact();
     return saved;
   }
 
-  /** Writes an object as another client would (merge into the existing one), notifying watchers. */
-  put(obj: Obj): Obj {
+  /** Writes an object as another client would (merge into the existing one), notifying watchers (unless `seen` is false). */
+  put(obj: Obj, seen = true): Obj {
     const resource = this.resourceOfKind(obj.apiVersion, obj.kind);
     const key = this.key(resource, obj.metadata.namespace, obj.metadata.name);
     const existing = this.store.get(key);
     const merged = existing ? deepMerge(existing, obj) : clone(obj);
-    return this.save(resource, key, merged, existing ? 'MODIFIED' : 'ADDED');
+    return this.save(resource, key, merged, existing ? 'MODIFIED' : 'ADDED', seen);
   }
 
   remove(apiVersion: string, kind: string, namespace: string | undefined, name: string): void {
@@ -305,12 +300,12 @@ export class FakeKubeApi {
     watcher.res.write(JSON.stringify({ type: change.type, object: change.obj }) + '\n');
   }
 
-  private save(resource: FakeResource, key: string, obj: Obj, type: 'ADDED' | 'MODIFIED'): Obj {
+  private save(resource: FakeResource, key: string, obj: Obj, type: 'ADDED' | 'MODIFIED', seen = true): Obj {
     const saved = clone(obj);
     saved.metadata = { ...saved.metadata, resourceVersion: String(++this.rv) };
     if (type === 'ADDED') saved.metadata.creationTimestamp ??= new Date().toISOString();
     this.store.set(key, saved);
-    this.record(resource, type, saved);
+    if (seen) this.record(resource, type, saved);
     return saved;
   }
 
