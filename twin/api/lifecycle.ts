@@ -18,6 +18,21 @@ export class ClusterLifecycle {
       if (object.metadata.uid)
         this.owners.set(object.metadata.uid, { resource, namespace: object.metadata.namespace, name: object.metadata.name! });
     api.store.subscribeAll((c) => this.observe(c));
+    // The first sync goes over everything, as kube-controller-manager's informers start with a list
+    // (kubernetes pkg/controller/namespace/namespace_controller.go enqueues every namespace it
+    // lists; the garbage collector's graph builder starts from a full list): a namespace restored
+    // Terminating, or an object restored whose owner is gone, is taken up without a later change.
+    this.schedule();
+  }
+
+  /** One sweep soon, however many changes ask for it before it runs. */
+  private schedule(): void {
+    if (this.pending) return;
+    this.pending = true;
+    setImmediate(() => {
+      this.pending = false;
+      this.sweep();
+    });
   }
 
   private observe(c: Change): void {
@@ -30,13 +45,7 @@ export class ClusterLifecycle {
     // owner that does not exist is collected too, as the garbage collector finds it absent.
     const danglingOwner = c.type !== 'DELETED' && (c.object.metadata.ownerReferences ?? []).some((r) => !this.owners.has(r.uid));
     const relevant = c.type === 'DELETED' || !!c.object.metadata.deletionTimestamp || danglingOwner;
-    if (relevant && !this.pending) {
-      this.pending = true;
-      setImmediate(() => {
-        this.pending = false;
-        this.sweep();
-      });
-    }
+    if (relevant) this.schedule();
   }
 
   /** One pass over everything: collect orphans, progress foreground/orphan deletions and terminating namespaces. */
