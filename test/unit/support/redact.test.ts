@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { installConsoleRedaction } from '../../../support/core/log';
 import { REDACTED, Redactor } from '../../../support/core/redact';
 
 const KEY = `-----BEGIN RSA PRIVATE KEY-----
@@ -95,5 +96,26 @@ describe('Redactor', () => {
     r.addSecret('abcd');
     r.addSecret('abcdefgh');
     assert.equal(r.redactText('xabcdefghx'), `x${REDACTED}x`);
+  });
+});
+
+describe('installConsoleRedaction', () => {
+  it("redacts console output with the latest run's redactor when a process runs the harness twice", () => {
+    const lines: string[] = [];
+    const write = process.stdout.write;
+    const first = new Redactor();
+    first.addSecret('first-run-password', 'admin password');
+    const second = new Redactor();
+    second.addSecret('second-run-password', 'admin password');
+    process.stdout.write = ((chunk: string) => (lines.push(String(chunk)), true)) as typeof process.stdout.write;
+    try {
+      installConsoleRedaction(first);
+      console.log('login with first-run-password');
+      installConsoleRedaction(second);
+      console.log('login with second-run-password');
+    } finally {
+      process.stdout.write = write;
+    }
+    assert.deepEqual(lines, [`login with ${REDACTED}\n`, `login with ${REDACTED}\n`]);
   });
 });
