@@ -12,7 +12,7 @@ import * as yaml from 'js-yaml';
 import { FAULT_CATALOGUE } from '../../twin/faults';
 import type { FaultDefinition as Fault } from '../../twin/fault-definition';
 import { caughtInTutorial, runTagsFor, scenarioTags } from './fault-scope';
-import { assertNoSecrets, filesUnder, ROOT, runHarness, type HarnessRun } from './harness-run';
+import { assertNoSecrets, filesUnder, ROOT, runHarness, runHarnessWarm, type HarnessRun } from './harness-run';
 import { hasPlatform, installedCluster, installerFeatures, runDirFrom, type InstallPoint } from './installed-cluster';
 import { auditEvents, startStandaloneTwin, successfulWrites } from './standalone-twin';
 
@@ -144,14 +144,14 @@ async function runFromPoint(fault: Fault, point: InstallPoint): Promise<HarnessR
   const dir = runDirFrom(point.work, 'fault');
   if (hasPlatform(point))
     return slot(() =>
-      runHarness(args, { ...env, RHOAI_TARGET: 'twin', RHOAI_TWIN_FAULTS: fault.name, RHOAI_TWIN_RESTORE: point.snapshot }, dir),
+      runHarnessWarm(args, { ...env, RHOAI_TARGET: 'twin', RHOAI_TWIN_FAULTS: fault.name, RHOAI_TWIN_RESTORE: point.snapshot }, dir),
     );
   return slot(async () => {
     // Its audit log where the embedded twin's would be (the run's reports/twin/audit.jsonl).
     const audit = join(dir, 'reports', 'twin', 'audit.jsonl');
     const twin = await startStandaloneTwin(join(dir, 'twin'), ['--restore', point.snapshot, '--faults', fault.name], audit);
     try {
-      return await runHarness(args, { ...env, RHOAI_TARGET: 'cluster', KUBECONFIG: twin.kubeconfig, RHOAI_RESOLVE: twin.resolve }, dir);
+      return await runHarnessWarm(args, { ...env, RHOAI_TARGET: 'cluster', KUBECONFIG: twin.kubeconfig, RHOAI_RESOLVE: twin.resolve }, dir);
     } finally {
       await twin.stop();
     }
@@ -251,7 +251,7 @@ async function restoredRun(faults: Fault[], first = false): Promise<HarnessRun> 
   const start = faults.some(servingFault) ? cluster.trained : cluster;
   return slot(
     () =>
-      runHarness(
+      runHarnessWarm(
         ['--tags', faults.map((f) => `(${f.caughtBy})`).join(' or ')],
         {
           ...FAULT_RUN,
@@ -308,14 +308,14 @@ describe('the fault catalogue', { concurrency: true }, () => {
         // The cluster part-way through the install, restarted with the fault on just before the
         // installer feature whose scenarios must catch it; the installer goes on from there.
         run = await runFromPoint(fault, point);
-      } else run = await slot(() => runHarness(['--tags', tags, ...(afterInstall ? [] : ['--fail-fast'])], env));
+      } else run = await slot(() => runHarnessWarm(['--tags', tags, ...(afterInstall ? [] : ['--fail-fast'])], env));
       if (run.code !== 0 && run.scenarios.length === 0 && fault.expectMessage && run.stderr.includes(fault.expectMessage)) {
         // Refused before its first scenario (the catalog check of support/install/pinned-catalog.ts),
         // naming the cause, with nothing written; the scenario that proves the same check must then
         // catch it on its own.
         const writes = successfulWrites(auditEvents(join(run.reports, 'twin', 'audit.jsonl')));
         assert.deepEqual(writes, [], `under ${fault.name} the run was refused before its first scenario, but wrote to the cluster`);
-        run = await slot(() => runHarness(['--tags', fault.caughtBy, '--fail-fast'], env));
+        run = await slot(() => runHarnessWarm(['--tags', fault.caughtBy, '--fail-fast'], env));
       }
       assert.notEqual(run.code, 0, `the install passed under the fault ${fault.name}:\n${run.stdout.slice(-2000)}`);
       const failed = run.scenarios.filter((s) => s.status === 'failed');

@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { scenariosUnder } from '../../support/core/config/selection';
-import { ROOT, runHarness, scratch } from './harness-run';
+import { ROOT, runHarnessWarm, scratch } from './harness-run';
 import { startStandaloneTwin } from './standalone-twin';
 
 export interface InstalledCluster {
@@ -82,7 +82,7 @@ export async function makeInstalledCluster(dir: string): Promise<InstalledCluste
     ]);
     let run;
     try {
-      run = await runHarness(
+      run = await runHarnessWarm(
         ['--tags', '@install', join(ROOT, feature)],
         { KUBECONFIG: twin.kubeconfig, RHOAI_TARGET: 'cluster', RHOAI_RESOLVE: twin.resolve, RHOAI_ADMIN_PASSWORD: password },
         chain,
@@ -105,7 +105,7 @@ export async function makeInstalledCluster(dir: string): Promise<InstalledCluste
   const twin = await startStandaloneTwin(join(dir, 'twin-trained'), ['--snapshot-on-exit', trained, '--restore', previous!]);
   let run;
   try {
-    run = await runHarness(
+    run = await runHarnessWarm(
       ['--tags', '@tutorial', join(ROOT, TRAINING_FEATURE)],
       { KUBECONFIG: twin.kubeconfig, RHOAI_TARGET: 'cluster', RHOAI_RESOLVE: twin.resolve, RHOAI_ADMIN_PASSWORD: password },
       join(dir, 'trained-run'),
