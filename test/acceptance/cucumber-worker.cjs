@@ -31,15 +31,23 @@ class Exit extends Error {
 const CUCUMBER_MODULES = new Set(Object.keys(require.cache));
 
 /**
+ * Packages loaded once per process: Playwright's test library refuses a second load in a process
+ * ("Requiring @playwright/test second time", node_modules/playwright/lib/index.js); each run launches
+ * and closes its own browser with it.
+ */
+const ONCE_PER_PROCESS = ['playwright', 'playwright-core', '@playwright/test'].map((name) => path.join('node_modules', name) + path.sep);
+
+/**
  * Every module loaded since Cucumber leaves the require cache but for the build's vendored packages
- * (libraries, no state of a run), so that the next run evaluates cucumber.js, the harness and the
- * packages it loads again, as a new process would: a package may register support code when it is
- * loaded (allure-cucumberjs adds a BeforeAll and a Before hook).
+ * (libraries, no state of a run) and ONCE_PER_PROCESS, so that the next run evaluates cucumber.js,
+ * the harness and the packages it loads again, as a new process would: a package may register
+ * support code when it is loaded (allure-cucumberjs adds a BeforeAll and a Before hook).
  */
 function forgetRunModules() {
   const vendor = process.env.RHOAI_BUILD_DIR ? path.join(path.resolve(process.env.RHOAI_BUILD_DIR), 'vendor') + path.sep : undefined;
   for (const file of Object.keys(require.cache)) {
     if (CUCUMBER_MODULES.has(file) || (vendor && file.startsWith(vendor))) continue;
+    if (ONCE_PER_PROCESS.some((dir) => file.includes(`${path.sep}${dir}`))) continue;
     delete require.cache[file];
   }
 }
