@@ -4,6 +4,7 @@
 // Transport (HTTP), authentication and authorization sit in front of this class.
 import type { UserInfo } from './auth';
 import { recordUpdate, serverSideApply } from './managed-fields';
+import { copy } from './fields/json';
 import { SYSTEM_METADATA, TRACKED_METADATA } from './fields/object';
 import { deepEqual, newUid, randomSuffix, specPart, timestamp } from './meta';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch';
@@ -181,7 +182,7 @@ export class ApiServer {
     const virtual = this.virtualCreate.get(resourceKey(rt));
     if (virtual) return virtual(rt, namespace, body, ctx);
     this.checkBody(rt, version, body);
-    const obj = structuredClone(body);
+    const obj = copy(body);
     obj.metadata ??= {};
     if (rt.namespaced) {
       if (obj.metadata.namespace && namespace && obj.metadata.namespace !== namespace) {
@@ -227,7 +228,7 @@ export class ApiServer {
         `Precondition failed: UID in precondition: ${body.metadata.uid}, UID in object meta: ${old.metadata.uid}`,
       );
     }
-    const obj = structuredClone(body);
+    const obj = copy(body);
     obj.metadata = { ...obj.metadata, name, namespace: old.metadata.namespace };
     if (obj.metadata.managedFields === undefined) obj.metadata.managedFields = old.metadata.managedFields;
     return this.commit(rt, version, this.restrictToSubresource(rt, obj, old, subresource), old, ctx, {
@@ -292,7 +293,7 @@ export class ApiServer {
         `the name of the object (${applied.metadata.name}) does not match the name on the URL (${name})`,
       );
     }
-    const config = structuredClone(applied);
+    const config = copy(applied);
     config.metadata = { ...(config.metadata ?? {}), name };
     if (rt.namespaced) config.metadata.namespace = namespace;
     this.pruneAndWarn(rt, version, config, ctx);
@@ -652,14 +653,14 @@ export class ApiServer {
   /** On a subresource request only that part may change; on the main resource the status subresource part may not. */
   private restrictToSubresource(rt: ResourceType, obj: KObject, old: KObject, subresource: string | undefined): KObject {
     if (subresource === 'status') {
-      const next = structuredClone(old);
+      const next = copy(old);
       next.status = obj.status;
       next.metadata.managedFields = obj.metadata.managedFields;
       next.metadata.resourceVersion = obj.metadata.resourceVersion;
       return next;
     }
     if (subresource === 'finalize') {
-      const next = structuredClone(old);
+      const next = copy(old);
       next.spec = { ...(old.spec ?? {}), finalizers: obj.spec?.finalizers ?? [] };
       return next;
     }
@@ -767,7 +768,7 @@ export class ApiServer {
   // ---- versions ----
 
   toVersion(obj: KObject, rt: ResourceType, version: string): KObject {
-    return inVersion(structuredClone(obj), rt, version);
+    return inVersion(copy(obj), rt, version);
   }
 
   private toStorage(obj: KObject, rt: ResourceType): KObject {

@@ -1,5 +1,7 @@
 // The twin's etcd: objects by resource and key, one global resourceVersion counter, and a bounded
-// history of changes that watches replay from. Objects are copied in and out, never shared.
+// history of changes that watches replay from. Objects are copied in and out, never shared (copy():
+// fields/json.ts).
+import { copy } from './fields/json';
 import type { KObject } from './types';
 
 export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -35,7 +37,7 @@ export class Store {
 
   get(resource: string, namespace: string | undefined, name: string): KObject | undefined {
     const o = this.bucket(resource).get(objectKey(namespace, name));
-    return o && structuredClone(o);
+    return o && copy(o);
   }
 
   /** Copies of the objects of a resource (in one namespace), in key order; `keep` sees the stored objects and must not change them. */
@@ -57,11 +59,11 @@ export class Store {
     const key = objectKey(obj.metadata.namespace, obj.metadata.name!);
     const bucket = this.bucket(resource);
     const old = bucket.get(key);
-    const stored = structuredClone(obj);
+    const stored = copy(obj);
     stored.metadata.resourceVersion = String(++this.rv);
     bucket.set(key, stored);
     this.record({ rv: this.rv, resource, type: old ? 'MODIFIED' : 'ADDED', object: stored, old });
-    return structuredClone(stored);
+    return copy(stored);
   }
 
   remove(resource: string, namespace: string | undefined, name: string): KObject | undefined {
@@ -70,10 +72,10 @@ export class Store {
     const old = bucket.get(key);
     if (!old) return undefined;
     bucket.delete(key);
-    const gone = structuredClone(old);
+    const gone = copy(old);
     gone.metadata.resourceVersion = String(++this.rv);
     this.record({ rv: this.rv, resource, type: 'DELETED', object: gone, old });
-    return structuredClone(gone);
+    return copy(gone);
   }
 
   /**
@@ -115,7 +117,7 @@ export class Store {
   dump(): { rv: number; objects: { resource: string; object: KObject }[] } {
     const objects = [...this.objects].flatMap(([resource, bucket]) => [...bucket.values()].map((object) => ({ resource, object })));
     objects.sort((a, b) => Number(a.object.metadata.resourceVersion) - Number(b.object.metadata.resourceVersion));
-    return { rv: this.rv, objects: structuredClone(objects) };
+    return { rv: this.rv, objects: copy(objects) };
   }
 
   /**
@@ -126,7 +128,7 @@ export class Store {
   load(dump: { rv: number; objects: { resource: string; object: KObject }[] }): void {
     if (this.objects.size) throw new Error('the store is not empty: a snapshot loads into a new twin only');
     for (const { resource, object } of dump.objects)
-      this.bucket(resource).set(objectKey(object.metadata.namespace, object.metadata.name!), structuredClone(object));
+      this.bucket(resource).set(objectKey(object.metadata.namespace, object.metadata.name!), copy(object));
     this.rv = Math.max(this.rv, dump.rv);
     this.compactedThrough = this.rv;
   }
@@ -176,5 +178,5 @@ function selectCopies(
     if (keep && !keep(entry[1])) continue;
     selected.push(entry);
   }
-  return selected.sort(([a], [b]) => byteOrder(a, b)).map(([, o]) => (copies ? structuredClone(o) : o));
+  return selected.sort(([a], [b]) => byteOrder(a, b)).map(([, o]) => (copies ? copy(o) : o));
 }

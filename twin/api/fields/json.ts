@@ -18,6 +18,27 @@ export function clone<T>(v: T): T {
   return v;
 }
 
+/**
+ * The copy structuredClone makes of a stored object (undefined members kept), made by walking plain
+ * objects and arrays: measured ≈ 5 times faster on the objects of an installed cluster, and copying
+ * stored objects was a quarter of the twin's CPU (every list, get, watch event and version change
+ * hands out a copy). Anything else that is an object (a Date, a Buffer) goes to structuredClone.
+ * Stored objects are JSON (they are served and snapshotted as JSON), so they hold no cycles.
+ */
+export function copy<T>(v: T): T {
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) {
+    const out = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = copy(v[i]);
+    return out as T;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return structuredClone(v);
+  const out: JsonObject = {};
+  for (const k of Object.keys(v)) out[k] = copy((v as JsonObject)[k]);
+  return out as T;
+}
+
 /** Structural equality of JSON values; object key order does not matter, undefined members are ignored. */
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
