@@ -4,8 +4,9 @@
 // run loads loaded afresh: cucumber.js is evaluated again (settings validated, the run's variables
 // set), the harness's modules and the packages they load start from nothing (its session, its hooks'
 // state, support code that packages register), as in a new process. What stays loaded between runs
-// is Cucumber and the build's vendored client-node and S3 client: measured, a Cucumber start costs
-// ≈ 2 CPU-s, mostly loading them; a run here ≈ 0.65 (the twin it starts is a process of its own, as always).
+// is Cucumber, the build's vendored client-node and S3 client, and Playwright (ONCE_PER_PROCESS):
+// measured, a Cucumber start costs ≈ 2.1 CPU-s, mostly loading; a run here ≈ 0.65 (the twin it starts
+// is a process of its own, as always).
 //
 // Protocol (IPC): the parent sends { args, env } and receives { code, stdout, stderr }, where code
 // is the exit code the command would have had (0, 1, or what cucumber.js's process.exit named).

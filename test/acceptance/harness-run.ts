@@ -94,10 +94,10 @@ function returnWorker(warm: Warm): void {
 
 /**
  * `cucumber-js ARGS` as runHarness runs it, for tests that read only the run's verdicts, reports and
- * output (the fault catalogue, the installed cluster): in a warm Cucumber process that keeps the
- * packages loaded between runs and loads the project's modules afresh for each
- * (cucumber-worker.cjs). Measured: ≈ 0.65 CPU-s a run instead of ≈ 2.1 for a new process. Only with the
- * harness compiled (RHOAI_BUILD_DIR, as npm test runs it); otherwise a new process.
+ * output (the fault catalogue, the installed cluster): in a warm Cucumber process that keeps
+ * Cucumber, the vendored packages and Playwright loaded between runs and loads everything else afresh
+ * for each (cucumber-worker.cjs). Measured: ≈ 0.65 CPU-s a run instead of ≈ 2.1 for a new process.
+ * Only with the harness compiled (RHOAI_BUILD_DIR, as npm test runs it); otherwise a new process.
  */
 export function runHarnessWarm(args: string[], env: Record<string, string | undefined>, dir = scratch('run')): Promise<HarnessRun> {
   if (!process.env.RHOAI_BUILD_DIR) return runHarness(args, env, dir);
