@@ -21,6 +21,6 @@ export function installConsoleRedaction(redactor: Redactor): void {
   if (patched) return;
   for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
     const original = console[method].bind(console);
-    console[method] = (...args: unknown[]) => original((target[REDACTOR] ?? redactor).redactText(format(...args)));
+    console[method] = (...args: unknown[]) => original(target[REDACTOR]!.redactText(format(...args)));
   }
 }
