@@ -6,7 +6,8 @@ Feature: Pipeline run types and schedules
   number, their scheduled times, their overlap. A recurring run is a ScheduledWorkflow in the project,
   whose status says when the scheduler has started runs and when the schedule has ended. On a real
   cluster the minute-long schedules below take minutes; the embedded twin runs its schedules on a
-  faster clock (RHOAI_TWIN_PIPELINES_CLOCK_RATE).
+  faster clock (RHOAI_TWIN_PIPELINES_CLOCK_RATE). A schedule without an end is disabled once its
+  runs are checked: a kept project (RHOAI_KEEP) keeps the recurring run, not a run every minute.
   Checklist section: user interface (UI-PIPE-02, UI-PIPE-03, UI-PIPE-04, UI-PIPE-05, UI-PIPE-06, UI-PIPE-07).
 
   Background:
@@ -30,6 +31,7 @@ Feature: Pipeline run types and schedules
   Scenario: Run type "cron"
     When I schedule the pipeline "cron-minute" with the cron expression "0 * * * * *"
     Then the scheduler starts runs of "cron-minute" on the cron's times, 60 seconds apart
+    And after I disable the schedule "cron-minute" it reads DISABLED
 
   @req.UI-PIPE-05
   Scenario: Schedule option "max concurrent runs"

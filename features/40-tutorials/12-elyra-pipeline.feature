@@ -10,7 +10,8 @@ Feature: Fraud detection tutorial: an Elyra pipeline submitted from the workbenc
   dependencies into the pipeline server's bucket, compiles the pipeline to KFP v2 IR, uploads it and
   starts a run; what it made is read back from the pipeline server and the bucket. Every run trains
   the model: the schedule runs one at a time, so that the twin's fast scheduler clock does not pile
-  up runs.
+  up runs, and is disabled once its runs are checked (a kept project keeps the recurring run, not a
+  training every minute).
   Checklist section: tutorials (TUT-EL-01, TUT-EL-02, TUT-EL-03, TUT-EL-04, TUT-EL-05, TUT-EL-06).
 
   Background:
@@ -54,3 +55,4 @@ Feature: Fraud detection tutorial: an Elyra pipeline submitted from the workbenc
     When I schedule the pipeline "elyra-every-minute" to run periodically every 60 seconds, one run at a time
     Then the scheduler starts runs of "elyra-every-minute" 60 seconds apart
     And the runs the schedule "elyra-every-minute" started of the Elyra pipeline succeeded
+    And after I disable the schedule "elyra-every-minute" it reads DISABLED
