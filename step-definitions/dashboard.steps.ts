@@ -16,7 +16,7 @@ defineParameterType({ name: 'platform', regexp: /single|multi/, transformer: (s:
 defineParameterType({ name: 'onOff', regexp: /on|off/, transformer: (s: string) => s === 'on' });
 
 Given('I am logged in to the dashboard as {dashboardPerson}', async function (this: RhoaiWorld, who: people.DashboardPerson) {
-  await people.logInAs(this, who);
+  await people.logInAs(this, who, 'precondition');
 });
 When(
   'I open the dashboard and log in as {dashboardPerson} with the htpasswd identity provider',

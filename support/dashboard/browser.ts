@@ -16,7 +16,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tls from 'node:tls';
 import { rootCertificates } from 'node:tls';
-import type { Browser, BrowserContext, Page } from '@playwright/test';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from '@playwright/test';
 import { playwright } from './playwright';
 import { matchResolveRule, type ResolveRule } from '../core/http/resolve-rules';
 import { routeTrust } from '../core/http/route-trust';
@@ -50,10 +50,19 @@ const LAUNCH_ARGS = [
   '--no-first-run',
 ];
 
-/** The run's browser: launched once, for the hosts it is told about first (their certificates are pinned at launch). */
+/** A browser session's cookies and storage (Playwright's storage state), kept in memory only. */
+export type SessionState = Exclude<BrowserContextOptions['storageState'], string | undefined>;
+
+/**
+ * The run's browser: launched once, for the hosts it is told about first (their certificates are
+ * pinned at launch); and the session each person's last login in this run left (kept in memory,
+ * never written: its cookies are secrets), which a later scenario whose precondition is being logged
+ * in resumes (support/dashboard/login.ts).
+ */
 class BrowserHost {
   private launched: Promise<Browser> | undefined;
   readonly traceDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rhoai-traces-'));
+  readonly sessions = new Map<string, SessionState>();
 
   browser(world: RhoaiWorld, hosts: string[]): Promise<Browser> {
     this.launched ??= this.launch(world, hosts);
@@ -90,6 +99,7 @@ class BrowserHost {
   async close(): Promise<void> {
     const launched = this.launched;
     this.launched = undefined;
+    this.sessions.clear();
     if (launched) await (await launched.catch(() => undefined))?.close();
     fs.rmSync(this.traceDir, { recursive: true, force: true });
   }
@@ -102,13 +112,34 @@ export function closeBrowser(): Promise<void> {
   return host.close();
 }
 
-/** The scenario's page: a new context of the run's browser, traced from the start. */
-export async function scenarioPage(world: RhoaiWorld, hosts: string[]): Promise<ScenarioBrowser> {
+/** The session the last login of `user` in this run left (its cookies and storage), if any. */
+export function keptSession(user: string): SessionState | undefined {
+  return host.sessions.get(user);
+}
+
+/** Keeps the session of the scenario's browser as `user`'s, for later scenarios of this run to resume. */
+export async function keepSession(world: RhoaiWorld, user: string): Promise<void> {
+  const b = world.facts.browser;
+  if (b) host.sessions.set(user, await b.context.storageState());
+}
+
+/** Forgets `user`'s session (it no longer logs the user in). */
+export function forgetSession(user: string): void {
+  host.sessions.delete(user);
+}
+
+/**
+ * The scenario's page: a new context of the run's browser (with a kept session's cookies when
+ * given), traced from the start. The trace records a DOM snapshot at every action, not a screencast
+ * (measured: the screencast was ≈ 70% of what tracing costs the browser, and every step that changes
+ * the page attaches a screenshot anyway).
+ */
+export async function scenarioPage(world: RhoaiWorld, hosts: string[], session?: SessionState): Promise<ScenarioBrowser> {
   if (world.facts.browser) return world.facts.browser;
   const browser = await host.browser(world, hosts);
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...(session ? { storageState: session } : {}) });
   const tracing = world.settings.browserTrace !== 'off';
-  if (tracing) await context.tracing.start({ screenshots: true, snapshots: true, title: 'rhoai-harness dashboard scenario' });
+  if (tracing) await context.tracing.start({ screenshots: false, snapshots: true, title: 'rhoai-harness dashboard scenario' });
   const page = await context.newPage();
   world.facts.browser = { context, page, traces: world.facts.browserTraces ?? [], tracing };
   return world.facts.browser;

@@ -4,11 +4,18 @@
 // several ("Log in with…", openshift/oauth-server selectprovider) — choose RHOAI_HTPASSWD_PROVIDER
 // — then the login form (Username, Password, "Log in"); back on the dashboard, its page is there.
 // The password goes only into the password field, with the trace paused (support/dashboard/browser.ts).
+//
+// A login is an act (`When … logs in`: always through the whole flow, since group changes take
+// effect at the next login) or a precondition (`Given I am logged in …`): then the session the
+// person's last login in this run left is resumed when the dashboard still takes it — a new browser
+// context with that session's cookies, as a person who stays logged in opens the dashboard again —
+// and only otherwise is the login made again. Measured on the embedded twin: a login flow costs the
+// browser ≈ 2 CPU-s (its pages on two hosts, each a renderer of its own), a resumed session one page.
 import { expect, shownText } from './playwright';
 import { oauthServer } from '../access/oauth-login';
 import type { RhoaiWorld } from '../core/world';
 import { applicationsNamespace } from '../serving/runtimes';
-import { attachScreenshot, endSession, pauseTrace, resumeTrace, scenarioPage } from './browser';
+import { attachScreenshot, endSession, forgetSession, keepSession, keptSession, pauseTrace, resumeTrace, scenarioPage } from './browser';
 import { AppChrome } from './app-chrome';
 
 declare module '../core/world' {
@@ -31,8 +38,11 @@ export async function dashboardOrigin(world: RhoaiWorld): Promise<string> {
   return `https://${route.spec.host}`;
 }
 
+/** How a step logs in: the whole flow, or resuming the person's session of this run where there is one. */
+export type LoginAs = 'act' | 'precondition';
+
 /** Opens the dashboard and logs in with the htpasswd provider; returns the app chrome of the landing page. */
-export async function logInToDashboard(world: RhoaiWorld, user: string, password: string): Promise<AppChrome> {
+export async function logInToDashboard(world: RhoaiWorld, user: string, password: string, as: LoginAs = 'act'): Promise<AppChrome> {
   world.secret(password, `password of ${user}`);
   // As the login form posts it (application/x-www-form-urlencoded), for the trace's record of that request.
   world.secret(encodeURIComponent(password), `password of ${user}, form-encoded`);
@@ -43,7 +53,12 @@ export async function logInToDashboard(world: RhoaiWorld, user: string, password
   }
   const origin = await dashboardOrigin(world);
   const oauthHost = new URL((await oauthServer(world)).authorizationEndpoint).hostname;
-  const { page } = await scenarioPage(world, [new URL(origin).hostname, oauthHost]);
+  const hosts = [new URL(origin).hostname, oauthHost];
+  if (as === 'precondition') {
+    const resumed = await resumeSession(world, user, origin, hosts);
+    if (resumed) return resumed;
+  }
+  const { page } = await scenarioPage(world, hosts);
   await page.goto(`${origin}/`);
   const proxyButton = page.getByRole('button', { name: 'Log in with OpenShift' });
   const providerLink = page.getByRole('link', { name: world.settings.htpasswdProvider, exact: true });
@@ -82,7 +97,35 @@ export async function logInToDashboard(world: RhoaiWorld, user: string, password
   }
   world.facts.dashboardUser = user;
   for (const cookie of await page.context().cookies()) world.secret(cookie.value, `browser cookie ${cookie.name}`);
+  await keepSession(world, user);
+  world.report.text('dashboard login', `${user} logged in through the OAuth server's login form`);
   await attachScreenshot(world, `dashboard: logged in as ${user}`);
+  return chrome;
+}
+
+/**
+ * The dashboard opened with the session `user`'s last login of this run left, when there is one and
+ * the dashboard shows its page with it; otherwise (no session, or it no longer logs in: expired,
+ * refused) undefined, the session forgotten and the browser context closed, for the whole login.
+ */
+async function resumeSession(world: RhoaiWorld, user: string, origin: string, hosts: string[]): Promise<AppChrome | undefined> {
+  const session = keptSession(user);
+  if (!session) return undefined;
+  for (const cookie of session.cookies) world.secret(cookie.value, `browser cookie ${cookie.name}`);
+  const { page } = await scenarioPage(world, hosts, session);
+  await page.goto(`${origin}/`);
+  const chrome = new AppChrome(page);
+  const elsewhere = page.getByRole('button', { name: 'Log in with OpenShift' }).or(page.getByLabel('Username'));
+  const refused = page.getByRole('heading', { name: 'Access permissions needed' });
+  await expect(chrome.main.or(elsewhere).or(refused).first()).toBeVisible({ timeout: UI_TIMEOUT });
+  if (!(await chrome.main.isVisible()) || (await refused.isVisible())) {
+    forgetSession(user);
+    await endSession(world);
+    return undefined;
+  }
+  world.facts.dashboardUser = user;
+  world.report.text('dashboard login', `${user} is still logged in from an earlier scenario of this run: the dashboard took the session`);
+  await attachScreenshot(world, `dashboard: ${user}, still logged in from an earlier scenario`);
   return chrome;
 }
 

@@ -11,20 +11,21 @@ import { ensureQuestionUsers, questionPeople, userPassword } from '../questions/
 import type { RhoaiWorld } from '../core/world';
 import { AppChrome, SETTINGS_LINKS } from './app-chrome';
 import { attachScreenshot } from './browser';
-import { dashboardOrigin, logInToDashboard } from './login';
+import { dashboardOrigin, logInToDashboard, type LoginAs } from './login';
 
 export type DashboardPerson = 'the admin user' | 'a data science user' | 'the data science admin';
 
-export async function logInAs(world: RhoaiWorld, who: DashboardPerson): Promise<AppChrome> {
+/** Logs `who` in to the dashboard: the act of logging in, or (a precondition) their session of this run resumed where it still works. */
+export async function logInAs(world: RhoaiWorld, who: DashboardPerson, as: LoginAs = 'act'): Promise<AppChrome> {
   if (who === 'the admin user') {
     await provisionClusterAdmin(world);
     const { user, password } = await adminCredentials(world);
-    return logInToDashboard(world, user, password);
+    return logInToDashboard(world, user, password, as);
   }
   await ensureQuestionUsers(world);
   const people = questionPeople(world);
   const user = who === 'a data science user' ? people.users[0]! : people.admin;
-  return logInToDashboard(world, user, userPassword(world, user));
+  return logInToDashboard(world, user, userPassword(world, user), as);
 }
 
 export function chrome(world: RhoaiWorld): AppChrome {
