@@ -101,6 +101,9 @@ async function main() {
   let failed = 0;
   let skipped = 0;
   let exitFailure = false;
+  const started = Date.now();
+  /** Seconds since npm test started, for the phase lines CI's log keeps (where the time went). */
+  const at = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
 
   /** Runs node:test over files, adding its counts; the TAP copy goes to reports/<name>.tap. */
   async function nodeTests(name, files) {
@@ -161,7 +164,10 @@ async function main() {
         featuresLog,
       );
 
+  let featuresDone = '';
+  void featuresRun.then(() => (featuresDone = at()));
   await nodeTests('unit', [...testFiles('test/unit'), ...testFiles('test/integration')]);
+  console.log(`unit and integration tests done at ${at()}`);
 
   if (!unitOnly) {
     // The acceptance tests start as soon as the unit tests are done, while the features may still
@@ -169,9 +175,12 @@ async function main() {
     // installed cluster is waited for: without it each test makes its own (and says why it failed).
     if ((await installed) === 0) process.env.RHOAI_TEST_INSTALLED = installedDir;
     else console.error(`the installed cluster for the acceptance tests could not be made in ${installedDir}; each test makes its own`);
+    console.log(`installed cluster ready at ${at()}`);
     await nodeTests('acceptance', testFiles('test/acceptance'));
+    console.log(`acceptance tests done at ${at()}`);
 
     const code = await featuresRun;
+    console.log(`features on the embedded twin done at ${featuresDone}`);
     process.stdout.write(fs.readFileSync(featuresLog, 'utf8'));
     const counts = scenarioCounts(cucumberJson);
     passed += counts.passed;
