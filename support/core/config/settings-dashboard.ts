@@ -32,7 +32,7 @@ export const DASHBOARD_SETTINGS = {
   browserTrace: define({
     name: 'RHOAI_BROWSER_TRACE',
     description:
-      "Whether the browser records a Playwright trace of each @dashboard scenario (screenshots and DOM snapshots of every action), kept, redacted, only when the scenario fails: `retain-on-failure`, or `off` for runs that need only the verdict and its message (recording costs the browser about a fifth of its CPU; the acceptance tests turn it off for the fault catalogue's runs). A screenshot after each step that changes the page is attached either way.",
+      "Whether the browser records a Playwright trace of each @dashboard scenario (a DOM snapshot of every action, the network and the console; no screencast), kept, redacted, only when the scenario fails: `retain-on-failure`, or `off` for runs that need only the verdict and its message (the acceptance tests turn it off for the fault catalogue's runs). A screenshot after each step that changes the page is attached either way.",
     secret: false,
     ...oneOf(['retain-on-failure', 'off'], 'retain-on-failure'),
   }),
