@@ -1,14 +1,17 @@
 // Plan mode (RHOAI_PLAN=1) writes nothing: against a fresh standalone twin and against one after a
-// normal install, every write request of the plan run carries dryRun=All (the twin's audit log),
+// normal install (the installed cluster of this `npm test`, installed-cluster.ts, restored into a
+// twin of its own), every write request of the plan run carries dryRun=All (the twin's audit log),
 // the cluster is as it was, and the plan lists the right objects — would-create on the fresh twin,
-// unchanged after the install. Steps that need a listed change are skipped, never passed.
+// unchanged after the install. Steps that need a listed change are skipped, never passed. The plan
+// runs are read for their reports and output only: warm Cucumber processes (runHarnessWarm).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { runHarness, scratch, type HarnessRun } from './harness-run';
+import { runHarnessWarm, scratch, type HarnessRun } from './harness-run';
+import { installedCluster } from './installed-cluster';
 import { auditEvents, startStandaloneTwin, type AuditEvent, type StandaloneTwin, WRITES } from './standalone-twin';
 
 /** Creates that only ask a question (access and token reviews, token requests) and store nothing. */
@@ -36,34 +39,37 @@ function realWrites(events: AuditEvent[]): string[] {
 
 describe('plan mode writes nothing and lists what a run would do', () => {
   let twin: StandaloneTwin;
+  let installedTwin: StandaloneTwin;
   let fresh: HarnessRun;
   let freshEvents: AuditEvent[];
   let freshNamespaces: string;
   let installed: HarnessRun;
   let installedEvents: AuditEvent[];
-  const env = (plan: boolean) => ({
-    KUBECONFIG: twin.kubeconfig,
+  const env = (on: StandaloneTwin, adminPassword: string) => ({
+    KUBECONFIG: on.kubeconfig,
     RHOAI_TARGET: 'cluster',
-    RHOAI_ADMIN_PASSWORD: password,
-    RHOAI_RESOLVE: twin.resolve,
-    RHOAI_PLAN: plan ? '1' : undefined,
+    RHOAI_ADMIN_PASSWORD: adminPassword,
+    RHOAI_RESOLVE: on.resolve,
+    RHOAI_PLAN: '1',
   });
-  const kubectl = (...args: string[]) => execFileSync('kubectl', ['--kubeconfig', twin.kubeconfig, ...args], { encoding: 'utf8' });
 
   before(async () => {
     twin = await startStandaloneTwin(scratch('plan-twin'));
-    let mark = auditEvents(twin.auditLog).length;
-    fresh = await runHarness(['--tags', '@install'], env(true));
-    freshEvents = auditEvents(twin.auditLog).slice(mark);
-    freshNamespaces = kubectl('get', 'namespaces', '-o', 'name');
-    const install = await runHarness(['--tags', '@install'], env(false));
-    assert.equal(install.code, 0, `the normal install failed: ${install.stderr.slice(-1500)}`);
-    mark = auditEvents(twin.auditLog).length;
-    installed = await runHarness(['--tags', '@install'], env(true));
-    installedEvents = auditEvents(twin.auditLog).slice(mark);
+    fresh = await runHarnessWarm(['--tags', '@install'], env(twin, password));
+    freshEvents = auditEvents(twin.auditLog);
+    freshNamespaces = execFileSync('kubectl', ['--kubeconfig', twin.kubeconfig, 'get', 'namespaces', '-o', 'name'], { encoding: 'utf8' });
+    // After a normal install: the installed cluster, restored; the plan run from a machine that kept nothing.
+    const cluster = await installedCluster();
+    installedTwin = await startStandaloneTwin(scratch('plan-installed-twin'), ['--restore', cluster.snapshot]);
+    const mark = auditEvents(installedTwin.auditLog).length;
+    installed = await runHarnessWarm(['--tags', '@install'], env(installedTwin, cluster.password));
+    installedEvents = auditEvents(installedTwin.auditLog).slice(mark);
   });
 
-  after(async () => twin?.stop());
+  after(async () => {
+    await twin?.stop();
+    await installedTwin?.stop();
+  });
 
   test('on a fresh twin: every write was a dry run, and nothing was created', () => {
     assert.equal(fresh.code, 0, fresh.stderr.slice(-1500));
