@@ -43,25 +43,27 @@ function loginNotes(run: HarnessRun): Map<string, string[]> {
 describe('a person logs in to the dashboard once per run', () => {
   let twin: StandaloneTwin;
   let run: HarnessRun;
+  let next: HarnessRun;
   let tokensBefore: string[];
+  let tokensAfterRun: string[];
 
   before(async () => {
     const cluster = await installedCluster();
     const dir = runDirFrom(cluster.work, 'session');
     twin = await startStandaloneTwin(join(dir, 'twin'), ['--restore', cluster.snapshot]);
     tokensBefore = dashboardTokens(twin.kubeconfig);
-    run = await runHarnessWarm(
-      // The login scenario (its When logs in), then two scenarios whose Background has the admin logged in.
-      ['--tags', '@req.CMP-01 or @req.UI-SET-05 or @req.UI-SET-06'],
-      {
-        KUBECONFIG: twin.kubeconfig,
-        RHOAI_TARGET: 'cluster',
-        RHOAI_RESOLVE: twin.resolve,
-        RHOAI_ADMIN_PASSWORD: cluster.password,
-        RHOAI_BROWSER_TRACE: 'off',
-      },
-      dir,
-    );
+    const env = {
+      KUBECONFIG: twin.kubeconfig,
+      RHOAI_TARGET: 'cluster',
+      RHOAI_RESOLVE: twin.resolve,
+      RHOAI_ADMIN_PASSWORD: cluster.password,
+      RHOAI_BROWSER_TRACE: 'off',
+    };
+    // The login scenario (its When logs in), then two scenarios whose Background has the admin logged in.
+    run = await runHarnessWarm(['--tags', '@req.CMP-01 or @req.UI-SET-05 or @req.UI-SET-06'], env, dir);
+    tokensAfterRun = dashboardTokens(twin.kubeconfig);
+    // One run at a time here: the next run goes to the process the first one returned.
+    next = await runHarnessWarm(['--tags', '@req.UI-SET-05'], env, runDirFrom(cluster.work, 'session-next'));
   });
 
   after(async () => twin?.stop());
@@ -73,8 +75,21 @@ describe('a person logs in to the dashboard once per run', () => {
   });
 
   test('the OAuth server issued the dashboard one access token: one login for the three scenarios', () => {
-    const issued = dashboardTokens(twin.kubeconfig).filter((t) => !tokensBefore.includes(t));
+    const issued = tokensAfterRun.filter((t) => !tokensBefore.includes(t));
     assert.equal(issued.length, 1, `the dashboard's OAuth client got ${issued.length} access tokens in this run`);
+  });
+
+  test('the next run, in the same process, logs in again and passes', () => {
+    const failed = next.scenarios.filter((s) => s.status !== 'passed');
+    assert.equal(next.code, 0, `${failed.map((s) => `${s.name}: ${s.error}`).join('\n')}\n${next.stderr.slice(-1500)}`);
+    assert.equal(next.scenarios.length, 1);
+    const issued = dashboardTokens(twin.kubeconfig).filter((t) => !tokensAfterRun.includes(t));
+    assert.equal(issued.length, 1, `the next run got ${issued.length} access tokens: a session outlived its run`);
+    const [texts] = [...loginNotes(next).values()];
+    assert.ok(
+      texts!.some((text) => text.includes("logged in through the OAuth server's login form")),
+      texts!.join('\n'),
+    );
   });
 
   test('the login scenario logged in through the OAuth server; the others resumed its session', () => {

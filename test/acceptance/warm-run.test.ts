@@ -1,14 +1,13 @@
 // The warm Cucumber process (cucumber-worker.cjs) that the fault catalogue and the installed cluster
 // run the harness in must report what `cucumber-js` in a new process reports: the same scenarios,
 // the same hooks around them (support code that packages register included), the same reports, and
-// a setting cucumber.js refuses ends the run with exit code 2, not the process; a browser scenario
-// runs in it again (Playwright, loaded once per process, launches a browser per run).
+// a setting cucumber.js refuses ends the run with exit code 2, not the process. (A browser scenario
+// runs in it run after run, Playwright loaded once per process: dashboard-session.test.ts.)
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { runHarness, runHarnessWarm, type HarnessRun } from './harness-run';
-import { installedCluster, runDirFrom } from './installed-cluster';
 
 const SMOKE = ['--tags', '@smoke'];
 const ON_TWIN = { RHOAI_TARGET: 'twin', RHOAI_TWIN_FAULTS: undefined };
@@ -48,26 +47,6 @@ describe(
         assert.deepEqual(shape(run), shape(fresh), `warm run ${i + 1} ran other steps or hooks than a new process`);
         assert.equal(allureResults(run), allureResults(fresh), `warm run ${i + 1} wrote another number of Allure results`);
         assert.match(run.stdout, /scenarios? \(\d+ passed\)/, `warm run ${i + 1} printed no summary on stdout`);
-      }
-    });
-
-    test('a dashboard scenario passes in one process run after run', async () => {
-      const cluster = await installedCluster();
-      const env = {
-        ...ON_TWIN,
-        RHOAI_TWIN_RESTORE: cluster.snapshot,
-        RHOAI_ADMIN_PASSWORD: cluster.password,
-        RHOAI_BROWSER_TRACE: 'off',
-      };
-      for (const i of [1, 2]) {
-        const run = await runHarnessWarm(['--tags', '@req.CMP-01'], env, runDirFrom(cluster.work, 'warm'));
-        const failed = run.scenarios.filter((s) => s.status !== 'passed');
-        assert.equal(
-          run.code,
-          0,
-          `dashboard run ${i} failed: ${failed.map((s) => `${s.name}: ${s.error}`).join('\n')}\n${run.stderr.slice(-1500)}`,
-        );
-        assert.ok(run.scenarios.length > 0, `dashboard run ${i} ran no scenario`);
       }
     });
 
