@@ -2,7 +2,11 @@
 // RHOAI_KEEP=always on one standalone twin, restored from the installed cluster of this `npm test`
 // (installed-cluster.ts: the first install from a fresh cluster is the features run's, so here
 // both runs meet a cluster in use, the first one's kept projects the second's). The second run converges (it passes: generated values
-// kept in the cluster are reused, not replaced under a running workbench), and no value any Secret
+// kept in the cluster are reused, not replaced under a running workbench); the end state is the
+// one the tutorials intend: every model they protected (the dashboard's token objects, a
+// ServiceAccount <isvc>-sa owned by the InferenceService) still asks for token authentication and,
+// over the twin's HTTPS ingress at the host of its status.url, refuses a request without a token
+// (401/403) — no later scenario re-applied it without its protection; and no value any Secret
 // on the twin holds, read as cluster-admin after the second run, appears in either run's console
 // output or under its reports/.
 //
@@ -17,6 +21,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { request } from 'node:https';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { filesUnder, ROOT, runHarness, scratch, type HarnessRun } from './harness-run';
@@ -24,6 +29,46 @@ import { installedCluster } from './installed-cluster';
 import { startStandaloneTwin, type StandaloneTwin } from './standalone-twin';
 
 const NOT_SECRETS = new Set(['true', 'false']);
+
+interface Item {
+  metadata: { name: string; namespace: string; annotations?: Record<string, string>; ownerReferences?: { kind: string; name: string }[] };
+  status?: { url?: string };
+}
+
+function kubectlJson(kubeconfig: string, ...args: string[]): Item[] {
+  return (
+    JSON.parse(execFileSync('kubectl', [...args, '-o', 'json'], { env: { ...process.env, KUBECONFIG: kubeconfig }, encoding: 'utf8' })) as {
+      items: Item[];
+    }
+  ).items;
+}
+
+/** POST an inference request without a token to the host through the twin's ingress (RHOAI_RESOLVE host=ip:port). */
+function inferWithoutToken(resolve: string, url: string, model: string): Promise<number> {
+  const [, target] = resolve.split('=');
+  const [ip, port] = target!.split(':');
+  const host = new URL(url).hostname;
+  const body = JSON.stringify({ inputs: [{ name: 'dense_input', shape: [1, 5], datatype: 'FP32', data: [0, 0, 0, 0, 0] }] });
+  return new Promise((done, fail) => {
+    const req = request(
+      {
+        host: ip,
+        port: Number(port),
+        servername: host,
+        method: 'POST',
+        path: `/v2/models/${model}/infer`,
+        headers: { host, 'content-type': 'application/json' },
+        rejectUnauthorized: false,
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => done(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', fail);
+    req.end(body);
+  });
+}
 
 /** The specification's own text: the feature files and the README. */
 function specificationText(): string {
@@ -121,5 +166,33 @@ describe('two kept runs of "@install or @tutorial" on one standalone twin', () =
     assert.ok(held.length > 0, 'the twin holds no Secret values: the scan would prove nothing');
     held.push({ where: 'RHOAI_ADMIN_PASSWORD', value: password });
     assert.deepEqual([...leaks(first, held, 'first run'), ...leaks(second, held, 'second run')], []);
+  });
+
+  test('after the second run, every model the tutorials protected asks for a token and refuses a request without one', async () => {
+    const accounts = kubectlJson(twin.kubeconfig, 'get', 'serviceaccounts', '-A');
+    const isvcs = kubectlJson(twin.kubeconfig, 'get', 'inferenceservices.serving.kserve.io', '-A');
+    const protectedOnes = isvcs.filter((i) =>
+      accounts.some(
+        (sa) =>
+          sa.metadata.namespace === i.metadata.namespace &&
+          sa.metadata.name === `${i.metadata.name}-sa` &&
+          (sa.metadata.ownerReferences ?? []).some((o) => o.kind === 'InferenceService' && o.name === i.metadata.name),
+      ),
+    );
+    assert.ok(
+      protectedOnes.length,
+      `the tutorials protected no model (InferenceServices: ${isvcs.map((i) => `${i.metadata.namespace}/${i.metadata.name}`).join(', ')})`,
+    );
+    for (const isvc of protectedOnes) {
+      const where = `${isvc.metadata.namespace}/${isvc.metadata.name}`;
+      assert.equal(
+        isvc.metadata.annotations?.['security.opendatahub.io/enable-auth'],
+        'true',
+        `${where} has the dashboard's token objects but no longer asks for token authentication: a later scenario re-applied it without it`,
+      );
+      assert.ok(isvc.status?.url, `${where} has no status.url`);
+      const status = await inferWithoutToken(twin.resolve, isvc.status!.url!, isvc.metadata.name);
+      assert.ok([401, 403].includes(status), `${where} answered a request without a token with HTTP ${status}, not 401/403`);
+    }
   });
 });
