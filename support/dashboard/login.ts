@@ -9,8 +9,9 @@
 // effect at the next login) or a precondition (`Given I am logged in …`): then the session the
 // person's last login in this run left is resumed when the dashboard still takes it — a new browser
 // context with that session's cookies, as a person who stays logged in opens the dashboard again —
-// and only otherwise is the login made again. Measured on the embedded twin: a login flow costs the
-// browser ≈ 2 CPU-s (its pages on two hosts, each a renderer of its own), a resumed session one page.
+// and only otherwise is the login made again (which then says what went wrong, if anything did).
+// Measured on the embedded twin: a login flow costs the browser ≈ 1–1.5 CPU-s (its pages on two
+// hosts, each a renderer of its own), a resumed session one page.
 import { expect, shownText } from './playwright';
 import { oauthServer } from '../access/oauth-login';
 import type { RhoaiWorld } from '../core/world';
@@ -117,8 +118,11 @@ async function resumeSession(world: RhoaiWorld, user: string, origin: string, ho
   const chrome = new AppChrome(page);
   const elsewhere = page.getByRole('button', { name: 'Log in with OpenShift' }).or(page.getByLabel('Username'));
   const refused = page.getByRole('heading', { name: 'Access permissions needed' });
-  await expect(chrome.main.or(elsewhere).or(refused).first()).toBeVisible({ timeout: UI_TIMEOUT });
-  if (!(await chrome.main.isVisible()) || (await refused.isVisible())) {
+  const shown = await expect(chrome.main.or(elsewhere).or(refused).first())
+    .toBeVisible({ timeout: UI_TIMEOUT })
+    .then(() => true)
+    .catch(() => false);
+  if (!shown || !(await chrome.main.isVisible()) || (await refused.isVisible())) {
     forgetSession(user);
     await endSession(world);
     return undefined;
