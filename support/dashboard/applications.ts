@@ -5,7 +5,7 @@
 // notebook server: Notebook jupyter-nb-<user> in the notebook namespace (OdhDashboardConfig
 // spec.notebookController.notebookNamespace, rhods-notebooks) with the user's own PVC
 // jupyterhub-nb-<user>-pvc (backend/src/utils/notebookUtils.ts, userUtils.ts usernameTranslate).
-import { expect } from './playwright';
+import { expect, openUrl } from './playwright';
 import { expect as check } from 'chai';
 import type { KObject } from '../core/cluster';
 import { applicationsNamespace } from '../serving/runtimes';
@@ -139,7 +139,8 @@ export async function assertJupyterRunning(world: RhoaiWorld): Promise<void> {
     );
   check(await world.cluster.get(refs.pvc), `PVC ${refs.pvc.namespace}/${refs.pvc.name}`).to.not.equal(undefined);
   const c = chrome(world);
-  await c.page.goto(`${await dashboardOrigin(world)}/notebookController`);
+  // After "Start server" the page sends itself to /notebookController too (openUrl waits for that).
+  await openUrl(c.page, `${await dashboardOrigin(world)}/notebookController`);
   const jupyter = new JupyterPage(c.page);
   await expect(jupyter.accessLink, 'the notebook server page offers no "Access notebook server"').toBeVisible();
   await expect(jupyter.stopButton).toBeVisible();
