@@ -2,11 +2,11 @@
 // Serving runtimes): the list is open once its add button shows; a submitted form is taken when the
 // dashboard goes back to the list, and otherwise the form stays with the backend's error in an alert.
 import type { Locator, Page } from '@playwright/test';
-import { expect, shownText } from './playwright';
+import { expect, openUrl, shownText } from './playwright';
 
 /** Opens `url` and waits until `addButton` (the list's add/create button) shows. */
 export async function openListPage(page: Page, url: string, addButton: Locator): Promise<void> {
-  await page.goto(url);
+  await openUrl(page, url); // the page may be on its way there itself (after a submitted form)
   await expect(addButton).toBeVisible();
 }
 

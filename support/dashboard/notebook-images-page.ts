@@ -3,13 +3,13 @@
 // ImageLocationField.tsx, BYONImagesTable.tsx; Cypress pages/notebookImageSettings.ts): test ids of
 // ../shared/dashboard/testids.tsv, the modal's "Import" button by role and name.
 import type { Locator, Page } from '@playwright/test';
-import { expect } from './playwright';
+import { expect, openUrl } from './playwright';
 
 export class NotebookImagesPage {
   constructor(readonly page: Page) {}
 
   async visit(origin: string): Promise<void> {
-    await this.page.goto(`${origin}/notebookImages`);
+    await openUrl(this.page, `${origin}/notebookImages`); // after an import the page reloads itself
     await expect(this.importButton).toBeVisible();
   }
 
