@@ -39,6 +39,15 @@ export async function dashboardOrigin(world: RhoaiWorld): Promise<string> {
   return `https://${route.spec.host}`;
 }
 
+/** What the dashboard route shows a person: the oauth-proxy's button, the OAuth login form, or the refusal of a user outside the user groups. */
+function signInLocators(page: import('@playwright/test').Page) {
+  return {
+    proxyButton: page.getByRole('button', { name: 'Log in with OpenShift' }),
+    username: page.getByLabel('Username'),
+    refused: page.getByRole('heading', { name: 'Access permissions needed' }),
+  };
+}
+
 /** How a step logs in: the whole flow, or resuming the person's session of this run where there is one. */
 export type LoginAs = 'act' | 'precondition';
 
@@ -61,9 +70,8 @@ export async function logInToDashboard(world: RhoaiWorld, user: string, password
   }
   const { page } = await scenarioPage(world, hosts);
   await page.goto(`${origin}/`);
-  const proxyButton = page.getByRole('button', { name: 'Log in with OpenShift' });
+  const { proxyButton, username, refused } = signInLocators(page);
   const providerLink = page.getByRole('link', { name: world.settings.htpasswdProvider, exact: true });
-  const username = page.getByLabel('Username');
   const chrome = new AppChrome(page);
   await expect(proxyButton.or(providerLink).or(username).or(chrome.main)).toBeVisible({ timeout: UI_TIMEOUT });
   await attachScreenshot(world, 'dashboard route: oauth-proxy sign-in');
@@ -88,7 +96,6 @@ export async function logInToDashboard(world: RhoaiWorld, user: string, password
   } finally {
     await resumeTrace(world);
   }
-  const refused = page.getByRole('heading', { name: 'Access permissions needed' });
   try {
     await expect(chrome.main.or(refused)).toBeVisible({ timeout: UI_TIMEOUT });
   } catch (error) {
@@ -116,9 +123,8 @@ async function resumeSession(world: RhoaiWorld, user: string, origin: string, ho
   const { page } = await scenarioPage(world, hosts, session);
   await page.goto(`${origin}/`);
   const chrome = new AppChrome(page);
-  const elsewhere = page.getByRole('button', { name: 'Log in with OpenShift' }).or(page.getByLabel('Username'));
-  const refused = page.getByRole('heading', { name: 'Access permissions needed' });
-  const shown = await expect(chrome.main.or(elsewhere).or(refused).first())
+  const { proxyButton, username, refused } = signInLocators(page);
+  const shown = await expect(chrome.main.or(proxyButton).or(username).or(refused).first())
     .toBeVisible({ timeout: UI_TIMEOUT })
     .then(() => true)
     .catch(() => false);
